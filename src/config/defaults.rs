@@ -1,0 +1,34 @@
+//! Every default in one place. `conf/sealpost.toml` documents each.
+
+pub const HOSTNAME: &str = "localhost";
+pub const SPOOL_DIR: &str = "./var/spool";
+pub const USERS_FILE: &str = "conf/users.toml";
+pub const DEFAULT_PRIORITY: u8 = 4;
+/// Microsoft 365's own outbound limit is 35 MiB; stay at that.
+pub const MAX_MESSAGE_SIZE: usize = 36_700_160;
+/// RFC 5321 §4.5.3.1.8 asks for at least 100.
+pub const MAX_RECIPIENTS: usize = 1000;
+/// RFC 5321 §4.5.3.1.6: 1000 octets including CRLF.
+pub const MAX_LINE_LENGTH: usize = 1000;
+/// RFC 5321 §4.5.3.1.4: 512 octets including CRLF.
+pub const MAX_COMMAND_LINE: usize = 512;
+pub const MAX_CONNECTIONS: usize = 1000;
+pub const MAX_CONNECTIONS_PER_IP: usize = 100;
+pub const MAX_ERRORS: usize = 10;
+/// RFC 5321 §4.5.3.2.7: the server timeout is at least 5 minutes.
+pub const COMMAND_TIMEOUT: &str = "5m";
+pub const DATA_TIMEOUT: &str = "10m";
+pub const AUTH_FAILURES_PER_IP: u32 = 10;
+pub const AUTH_FAILURES_PER_USER: u32 = 5;
+pub const AUTH_FAILURE_WINDOW: &str = "15m";
+
+pub const WORKERS: usize = 64;
+pub const CONCURRENCY_PER_DESTINATION: usize = 20;
+pub const RETRY_SCHEDULE: [&str; 8] = ["1m", "5m", "15m", "30m", "1h", "2h", "4h", "8h"];
+pub const MAX_LIFETIME: &str = "5d";
+pub const CONNECT_TIMEOUT: &str = "30s";
+/// RFC 5321 §4.5.3.2: MAIL/RCPT 5 min, DATA end 10 min.
+pub const CLIENT_COMMAND_TIMEOUT: &str = "5m";
+pub const CLIENT_DATA_TIMEOUT: &str = "10m";
+pub const IDLE_CONNECTION_TIMEOUT: &str = "30s";
+pub const MX_PORT: u16 = 25;

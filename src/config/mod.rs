@@ -1,0 +1,199 @@
+//! Configuration: TOML → raw structs (serde) → validated `Config`.
+//!
+//! Parsing stops at the first syntax or type error (toml reports its line);
+//! validation then collects *every* error with its key path, e.g.
+//! `listener[1].tls: expected "none", "starttls" or "implicit", got "yes"`.
+//! Defaults live in `defaults.rs` only.
+
+mod defaults;
+mod raw;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use validate::validate;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{}", .errors.iter().map(|e| format!("{}: {e}", .path)).collect::<Vec<_>>().join("\n"))]
+    Invalid { path: String, errors: Vec<String> },
+}
+
+impl ConfigError {
+    /// Every message, one per line, each prefixed by the file.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ConfigError::Invalid { path, errors } => {
+                errors.iter().map(|e| format!("{path}: {e}")).collect()
+            }
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: PathBuf,
+    pub server: ServerConfig,
+    pub listeners: Vec<ListenerConfig>,
+    pub tls: TlsConfig,
+    pub routes: Vec<RouteConfig>,
+    pub limits: Limits,
+    pub delivery: DeliveryConfig,
+    pub audit_path: Option<PathBuf>,
+    pub policy_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub hostname: String,
+    pub spool_dir: PathBuf,
+    pub users_file: PathBuf,
+    pub control_socket: PathBuf,
+    /// Message bodies are sealed with this key (AES-256-GCM); created 0600.
+    pub spool_key: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenerTls {
+    None,
+    StartTls,
+    Implicit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    Required,
+    Optional,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListenerConfig {
+    pub name: String,
+    pub address: SocketAddr,
+    pub tls: ListenerTls,
+    pub auth: AuthMode,
+    pub allow_relay_from: Vec<ipnet::IpNet>,
+    pub default_priority: u8,
+    /// SHA-256 fingerprints (hex, colons optional) of client certificates
+    /// that may relay, e.g. a Microsoft 365 connector's certificate.
+    pub client_cert_fingerprints: Vec<[u8; 32]>,
+    /// Subject CN or DNS SAN values of client certificates that may relay;
+    /// the chain must verify against `client_ca` (or the web PKI roots).
+    pub client_cert_subjects: Vec<String>,
+    pub client_ca: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TlsConfig {
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// Where a generated self-signed pair is kept when cert/key are absent.
+    pub self_signed_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteTls {
+    None,
+    Opportunistic,
+    Required,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteConfig {
+    /// Lower-case domains; `"*"` matches every domain.
+    pub domains: Vec<String>,
+    pub host: String,
+    pub port: u16,
+    pub tls: RouteTls,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_message_size: usize,
+    pub max_recipients: usize,
+    pub max_line_length: usize,
+    pub max_command_line: usize,
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+    pub max_errors: usize,
+    pub command_timeout: Duration,
+    pub data_timeout: Duration,
+    pub auth_failures_per_ip: u32,
+    pub auth_failures_per_user: u32,
+    pub auth_failure_window: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    pub workers: usize,
+    pub concurrency_per_destination: usize,
+    pub retry_schedule: Vec<Duration>,
+    pub max_lifetime: Duration,
+    pub delay_dsn_after: Option<Duration>,
+    pub connect_timeout: Duration,
+    pub command_timeout: Duration,
+    pub data_timeout: Duration,
+    pub idle_connection_timeout: Duration,
+    pub ca_file: Option<PathBuf>,
+    pub helo_name: String,
+    /// Static (host, port) used for every destination in tests; normally
+    /// `[[route]]` covers this and MX lookup handles the rest.
+    pub mx_port: u16,
+}
+
+impl Config {
+    /// Read, parse and validate; all validation errors are returned at once.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::from_toml(&text, path)
+    }
+
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: shown.clone(),
+            message: e.message().to_string()
+                + &e.span()
+                    .map(|s| format!(" (at line {})", line_of(text, s.start)))
+                    .unwrap_or_default(),
+        })?;
+        validate(raw, path).map_err(|errors| ConfigError::Invalid {
+            path: shown,
+            errors,
+        })
+    }
+
+    pub fn route_for(&self, domain: &str) -> Option<&RouteConfig> {
+        let d = domain.to_ascii_lowercase();
+        self.routes
+            .iter()
+            .find(|r| r.domains.iter().any(|x| x == &d))
+            .or_else(|| self.routes.iter().find(|r| r.domains.iter().any(|x| x == "*")))
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,111 @@
+//! The configuration file as written: every field optional, enums as
+//! strings, so validation can name the key and the bad value.
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub server: Option<RawServer>,
+    #[serde(default)]
+    pub listener: Vec<RawListener>,
+    pub tls: Option<RawTls>,
+    #[serde(default)]
+    pub route: Vec<RawRoute>,
+    pub limits: Option<RawLimits>,
+    pub delivery: Option<RawDelivery>,
+    pub audit: Option<RawAudit>,
+    pub policy: Option<RawPolicy>,
+    /// Sections owned by later subsystems; accepted so a newer config file
+    /// does not fail on an older binary's strict parser.
+    pub metrics: Option<toml::Table>,
+    pub secure: Option<toml::Table>,
+    pub portal: Option<toml::Table>,
+    pub dkim: Option<Vec<toml::Table>>,
+    pub bounce_domain: Option<Vec<toml::Table>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    pub hostname: Option<String>,
+    pub spool_dir: Option<String>,
+    pub users_file: Option<String>,
+    pub control_socket: Option<String>,
+    pub spool_key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawListener {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub tls: Option<String>,
+    pub auth: Option<String>,
+    pub allow_relay_from: Option<Vec<String>>,
+    pub default_priority: Option<i64>,
+    pub client_cert_fingerprints: Option<Vec<String>>,
+    pub client_cert_subjects: Option<Vec<String>>,
+    pub client_ca: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub cert: Option<String>,
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoute {
+    pub domains: Option<Vec<String>>,
+    pub host: Option<String>,
+    pub tls: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    pub max_message_size: Option<i64>,
+    pub max_recipients: Option<i64>,
+    pub max_line_length: Option<i64>,
+    pub max_command_line: Option<i64>,
+    pub max_connections: Option<i64>,
+    pub max_connections_per_ip: Option<i64>,
+    pub max_errors: Option<i64>,
+    pub command_timeout: Option<String>,
+    pub data_timeout: Option<String>,
+    pub auth_failures_per_ip: Option<i64>,
+    pub auth_failures_per_user: Option<i64>,
+    pub auth_failure_window: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDelivery {
+    pub workers: Option<i64>,
+    pub concurrency_per_destination: Option<i64>,
+    pub retry_schedule: Option<Vec<String>>,
+    pub max_lifetime: Option<String>,
+    pub delay_dsn_after: Option<String>,
+    pub connect_timeout: Option<String>,
+    pub command_timeout: Option<String>,
+    pub data_timeout: Option<String>,
+    pub idle_connection_timeout: Option<String>,
+    pub ca_file: Option<String>,
+    pub helo_name: Option<String>,
+    pub mx_port: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAudit {
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub dir: Option<String>,
+}

@@ -1,0 +1,91 @@
+use super::*;
+
+fn check(text: &str) -> Result<Config, Vec<String>> {
+    Config::from_toml(text, Path::new("t.toml")).map_err(|e| e.lines())
+}
+
+const MINIMAL: &str = r#"
+[server]
+hostname = "relay.example.org"
+spool_dir = "./var/spool"
+
+[[listener]]
+name = "submission"
+address = "127.0.0.1:2587"
+tls = "starttls"
+auth = "optional"
+allow_relay_from = ["127.0.0.1/32"]
+default_priority = 4
+
+[tls]
+cert = "conf/tls/cert.pem"
+key = "conf/tls/key.pem"
+
+[[route]]
+domains = ["*"]
+host = "127.0.0.1:2600"
+tls = "opportunistic"
+"#;
+
+#[test]
+fn the_contract_example_parses() {
+    let c = check(MINIMAL).expect("valid");
+    assert_eq!(c.server.hostname, "relay.example.org");
+    assert_eq!(c.listeners[0].tls, ListenerTls::StartTls);
+    assert_eq!(c.routes[0].port, 2600);
+    assert_eq!(c.route_for("any.example").map(|r| r.host.as_str()), Some("127.0.0.1"));
+}
+
+#[test]
+fn every_error_is_reported_with_its_key_path() {
+    let text = MINIMAL
+        .replace("tls = \"starttls\"", "tls = \"yes\"")
+        .replace("default_priority = 4", "default_priority = 12")
+        .replace("tls = \"opportunistic\"", "tls = \"maybe\"");
+    let errs = check(&text).expect_err("invalid");
+    assert_eq!(
+        errs,
+        vec![
+            "t.toml: listener[0].tls: expected \"none\", \"starttls\" or \"implicit\", got \"yes\"",
+            "t.toml: listener[0].default_priority: expected a number from 0 to 9, got 12",
+            "t.toml: route[0].tls: expected \"none\", \"opportunistic\" or \"required\", got \"maybe\"",
+        ]
+    );
+}
+
+#[test]
+fn bad_network_and_duration_name_their_keys() {
+    let text = MINIMAL.replace("127.0.0.1/32", "not-a-net")
+        + "[limits]\ncommand_timeout = \"soon\"\n";
+    let errs = check(&text).expect_err("invalid");
+    assert_eq!(
+        errs,
+        vec![
+            "t.toml: listener[0].allow_relay_from[0]: expected an address or network such as \"10.0.0.0/8\", got \"not-a-net\"",
+            "t.toml: limits.command_timeout: expected a duration such as \"30s\", \"15m\" or \"5d\", got \"soon\"",
+        ]
+    );
+}
+
+#[test]
+fn unknown_key_is_a_parse_error_naming_the_key() {
+    let errs = check(&(MINIMAL.to_string() + "[server2]\nx = 1\n")).expect_err("invalid");
+    assert!(errs[0].contains("unknown field `server2`"), "{errs:?}");
+}
+
+#[test]
+fn cert_without_key_is_rejected() {
+    let errs = check(&MINIMAL.replace("key = \"conf/tls/key.pem\"", "")).expect_err("invalid");
+    assert_eq!(
+        errs,
+        vec!["t.toml: tls.key: tls.cert and tls.key must be given together (or neither, for a self-signed pair)"]
+    );
+}
+
+#[test]
+fn specific_route_wins_over_wildcard() {
+    let text = MINIMAL.to_string() + "[[route]]\ndomains = [\"Partner.example\"]\nhost = \"mx.partner.example\"\ntls = \"required\"\n";
+    let c = check(&text).expect("valid");
+    let r = c.route_for("partner.EXAMPLE").expect("route");
+    assert_eq!((r.host.as_str(), r.port, r.tls), ("mx.partner.example", 25, RouteTls::Required));
+}

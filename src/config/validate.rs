@@ -1,0 +1,366 @@
+//! Raw → typed configuration, collecting every error with its key path.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::defaults as d;
+use super::raw::*;
+use super::*;
+
+/// Accumulates errors so `config check` can print them all at once.
+struct Errors(Vec<String>);
+
+impl Errors {
+    fn push(&mut self, key: &str, msg: impl std::fmt::Display) {
+        self.0.push(format!("{key}: {msg}"));
+    }
+
+    fn duration(&mut self, key: &str, value: Option<&String>, default: &str) -> Duration {
+        let text = value.map(String::as_str).unwrap_or(default);
+        match humantime::parse_duration(text) {
+            Ok(v) => v,
+            Err(_) => {
+                self.push(
+                    key,
+                    format!("expected a duration such as \"30s\", \"15m\" or \"5d\", got \"{text}\""),
+                );
+                humantime::parse_duration(default).unwrap_or(Duration::from_secs(60))
+            }
+        }
+    }
+
+    fn count(&mut self, key: &str, value: Option<i64>, default: usize, min: i64, max: i64) -> usize {
+        match value {
+            None => default,
+            Some(v) if v >= min && v <= max => v as usize,
+            Some(v) => {
+                self.push(key, format!("expected a number from {min} to {max}, got {v}"));
+                default
+            }
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, key: &str, value: Option<&str>, default: T, options: &[(&str, T)]) -> T {
+        let Some(v) = value else { return default };
+        if let Some((_, t)) = options.iter().find(|(name, _)| *name == v) {
+            return *t;
+        }
+        let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        self.push(key, format!("expected {list}, got \"{v}\""));
+        default
+    }
+}
+
+pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
+    let mut e = Errors(Vec::new());
+    let server = server(raw.server.unwrap_or_default(), &mut e);
+    if raw.listener.is_empty() {
+        e.push("listener", "at least one [[listener]] is required");
+    }
+    let listeners = raw
+        .listener
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| listener(i, l, &mut e))
+        .collect::<Vec<_>>();
+    check_unique_listeners(&listeners, &mut e);
+    let tls = tls(raw.tls.unwrap_or_default(), &server, &mut e);
+    let routes = raw
+        .route
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| route(i, r, &mut e))
+        .collect();
+    let limits = limits(raw.limits.unwrap_or_default(), &mut e);
+    let delivery = delivery(raw.delivery.unwrap_or_default(), &server, &mut e);
+    let audit_path = raw.audit.and_then(|a| a.path).map(PathBuf::from);
+    let policy_dir = raw.policy.and_then(|p| p.dir).map(PathBuf::from);
+    if !e.0.is_empty() {
+        return Err(e.0);
+    }
+    Ok(Config {
+        source: source.to_path_buf(),
+        server,
+        listeners,
+        tls,
+        routes,
+        limits,
+        delivery,
+        audit_path,
+        policy_dir,
+    })
+}
+
+fn server(r: RawServer, e: &mut Errors) -> ServerConfig {
+    let hostname = r.hostname.unwrap_or_else(|| d::HOSTNAME.to_string());
+    if hostname.is_empty() || hostname.contains(char::is_whitespace) {
+        e.push("server.hostname", format!("expected a host name, got \"{hostname}\""));
+    }
+    let spool_dir = PathBuf::from(r.spool_dir.unwrap_or_else(|| d::SPOOL_DIR.to_string()));
+    let control_socket = r
+        .control_socket
+        .map(PathBuf::from)
+        .unwrap_or_else(|| spool_dir.join("control.sock"));
+    let spool_key = r
+        .spool_key
+        .map(PathBuf::from)
+        .unwrap_or_else(|| spool_dir.join("spool.key"));
+    ServerConfig {
+        hostname,
+        users_file: PathBuf::from(r.users_file.unwrap_or_else(|| d::USERS_FILE.to_string())),
+        spool_dir,
+        control_socket,
+        spool_key,
+    }
+}
+
+fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
+    let key = |k: &str| format!("listener[{i}].{k}");
+    let name = r.name.unwrap_or_else(|| format!("listener{i}"));
+    let address = match r.address.as_deref() {
+        None => {
+            e.push(&key("address"), "missing; expected \"IP:PORT\"");
+            SocketAddr::from(([127, 0, 0, 1], 0))
+        }
+        Some(a) => a.parse().unwrap_or_else(|_| {
+            e.push(&key("address"), format!("expected \"IP:PORT\", got \"{a}\""));
+            SocketAddr::from(([127, 0, 0, 1], 0))
+        }),
+    };
+    let tls = e.choice(
+        &key("tls"),
+        r.tls.as_deref(),
+        ListenerTls::StartTls,
+        &[
+            ("none", ListenerTls::None),
+            ("starttls", ListenerTls::StartTls),
+            ("implicit", ListenerTls::Implicit),
+        ],
+    );
+    let auth = e.choice(
+        &key("auth"),
+        r.auth.as_deref(),
+        AuthMode::Optional,
+        &[
+            ("required", AuthMode::Required),
+            ("optional", AuthMode::Optional),
+            ("none", AuthMode::None),
+        ],
+    );
+    let allow_relay_from = r
+        .allow_relay_from
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| parse_net(n, &format!("{}[{j}]", key("allow_relay_from")), e))
+        .collect();
+    let default_priority =
+        e.count(&key("default_priority"), r.default_priority, d::DEFAULT_PRIORITY as usize, 0, 9) as u8;
+    let client_cert_fingerprints = r
+        .client_cert_fingerprints
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(j, f)| parse_fingerprint(f, &format!("{}[{j}]", key("client_cert_fingerprints")), e))
+        .collect();
+    ListenerConfig {
+        name,
+        address,
+        tls,
+        auth,
+        allow_relay_from,
+        default_priority,
+        client_cert_fingerprints,
+        client_cert_subjects: r.client_cert_subjects.unwrap_or_default(),
+        client_ca: r.client_ca.map(PathBuf::from),
+    }
+}
+
+fn check_unique_listeners(listeners: &[ListenerConfig], e: &mut Errors) {
+    for (i, l) in listeners.iter().enumerate() {
+        if listeners[..i].iter().any(|o| o.name == l.name) {
+            e.push(&format!("listener[{i}].name"), format!("duplicate listener name \"{}\"", l.name));
+        }
+        if l.address.port() != 0 && listeners[..i].iter().any(|o| o.address == l.address) {
+            e.push(&format!("listener[{i}].address"), format!("address {} is already used", l.address));
+        }
+    }
+}
+
+fn parse_net(text: &str, key: &str, e: &mut Errors) -> Option<ipnet::IpNet> {
+    if let Ok(n) = text.parse::<ipnet::IpNet>() {
+        return Some(n);
+    }
+    if let Ok(ip) = text.parse::<std::net::IpAddr>() {
+        return Some(ipnet::IpNet::from(ip));
+    }
+    e.push(key, format!("expected an address or network such as \"10.0.0.0/8\", got \"{text}\""));
+    None
+}
+
+fn parse_fingerprint(text: &str, key: &str, e: &mut Errors) -> Option<[u8; 32]> {
+    let hexed: String = text
+        .trim_start_matches("sha256:")
+        .chars()
+        .filter(|c| *c != ':')
+        .collect();
+    match hex::decode(&hexed).ok().and_then(|v| <[u8; 32]>::try_from(v).ok()) {
+        Some(f) => Some(f),
+        None => {
+            e.push(key, format!("expected a SHA-256 fingerprint (64 hex digits), got \"{text}\""));
+            None
+        }
+    }
+}
+
+fn tls(r: RawTls, server: &ServerConfig, e: &mut Errors) -> TlsConfig {
+    if r.cert.is_some() != r.key.is_some() {
+        let missing = if r.cert.is_some() { "tls.key" } else { "tls.cert" };
+        e.push(missing, "tls.cert and tls.key must be given together (or neither, for a self-signed pair)");
+    }
+    TlsConfig {
+        cert: r.cert.map(PathBuf::from),
+        key: r.key.map(PathBuf::from),
+        self_signed_dir: server.spool_dir.join("tls"),
+    }
+}
+
+fn route(i: usize, r: RawRoute, e: &mut Errors) -> RouteConfig {
+    let key = |k: &str| format!("route[{i}].{k}");
+    let domains: Vec<String> = r.domains.unwrap_or_default().iter().map(|d| d.to_ascii_lowercase()).collect();
+    if domains.is_empty() {
+        e.push(&key("domains"), "expected \"*\" or a list of domains");
+    }
+    let (host, port) = match r.host.as_deref() {
+        None => {
+            e.push(&key("host"), "missing; expected \"HOST:PORT\" or \"HOST\"");
+            (String::new(), 25)
+        }
+        Some(h) => split_host_port(h).unwrap_or_else(|| {
+            e.push(&key("host"), format!("expected \"HOST:PORT\" or \"HOST\", got \"{h}\""));
+            (String::new(), 25)
+        }),
+    };
+    let tls = e.choice(
+        &key("tls"),
+        r.tls.as_deref(),
+        RouteTls::Opportunistic,
+        &[
+            ("none", RouteTls::None),
+            ("opportunistic", RouteTls::Opportunistic),
+            ("required", RouteTls::Required),
+        ],
+    );
+    RouteConfig { domains, host, port, tls }
+}
+
+/// "host", "host:port", "[v6]:port" or "v6".
+fn split_host_port(h: &str) -> Option<(String, u16)> {
+    if h.is_empty() || h.contains(char::is_whitespace) {
+        return None;
+    }
+    if let Ok(sa) = h.parse::<SocketAddr>() {
+        return Some((sa.ip().to_string(), sa.port()));
+    }
+    if h.parse::<std::net::IpAddr>().is_ok() {
+        return Some((h.to_string(), 25));
+    }
+    match h.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && !host.contains(':') => {
+            port.parse().ok().map(|p| (host.to_string(), p))
+        }
+        None => Some((h.to_string(), 25)),
+        _ => None,
+    }
+}
+
+fn limits(r: RawLimits, e: &mut Errors) -> Limits {
+    let k = |s: &str| format!("limits.{s}");
+    Limits {
+        max_message_size: e.count(&k("max_message_size"), r.max_message_size, d::MAX_MESSAGE_SIZE, 1024, 1 << 31),
+        max_recipients: e.count(&k("max_recipients"), r.max_recipients, d::MAX_RECIPIENTS, 100, 100_000),
+        max_line_length: e.count(&k("max_line_length"), r.max_line_length, d::MAX_LINE_LENGTH, 1000, 1_000_000),
+        max_command_line: e.count(&k("max_command_line"), r.max_command_line, d::MAX_COMMAND_LINE, 512, 65536),
+        max_connections: e.count(&k("max_connections"), r.max_connections, d::MAX_CONNECTIONS, 1, 1_000_000),
+        max_connections_per_ip: e.count(
+            &k("max_connections_per_ip"),
+            r.max_connections_per_ip,
+            d::MAX_CONNECTIONS_PER_IP,
+            1,
+            1_000_000,
+        ),
+        max_errors: e.count(&k("max_errors"), r.max_errors, d::MAX_ERRORS, 1, 1000),
+        command_timeout: e.duration(&k("command_timeout"), r.command_timeout.as_ref(), d::COMMAND_TIMEOUT),
+        data_timeout: e.duration(&k("data_timeout"), r.data_timeout.as_ref(), d::DATA_TIMEOUT),
+        auth_failures_per_ip: e.count(
+            &k("auth_failures_per_ip"),
+            r.auth_failures_per_ip,
+            d::AUTH_FAILURES_PER_IP as usize,
+            1,
+            1_000_000,
+        ) as u32,
+        auth_failures_per_user: e.count(
+            &k("auth_failures_per_user"),
+            r.auth_failures_per_user,
+            d::AUTH_FAILURES_PER_USER as usize,
+            1,
+            1_000_000,
+        ) as u32,
+        auth_failure_window: e.duration(
+            &k("auth_failure_window"),
+            r.auth_failure_window.as_ref(),
+            d::AUTH_FAILURE_WINDOW,
+        ),
+    }
+}
+
+fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryConfig {
+    let k = |s: &str| format!("delivery.{s}");
+    let retry_schedule = match &r.retry_schedule {
+        Some(list) if list.is_empty() => {
+            e.push(&k("retry_schedule"), "expected at least one duration");
+            vec![Duration::from_secs(60)]
+        }
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| e.duration(&format!("{}[{i}]", k("retry_schedule")), Some(s), "1m"))
+            .collect(),
+        None => d::RETRY_SCHEDULE
+            .iter()
+            .map(|s| humantime::parse_duration(s).unwrap_or(Duration::from_secs(60)))
+            .collect(),
+    };
+    DeliveryConfig {
+        workers: e.count(&k("workers"), r.workers, d::WORKERS, 1, 10_000),
+        concurrency_per_destination: e.count(
+            &k("concurrency_per_destination"),
+            r.concurrency_per_destination,
+            d::CONCURRENCY_PER_DESTINATION,
+            1,
+            10_000,
+        ),
+        retry_schedule,
+        max_lifetime: e.duration(&k("max_lifetime"), r.max_lifetime.as_ref(), d::MAX_LIFETIME),
+        delay_dsn_after: r
+            .delay_dsn_after
+            .as_ref()
+            .map(|v| e.duration(&k("delay_dsn_after"), Some(v), "4h")),
+        connect_timeout: e.duration(&k("connect_timeout"), r.connect_timeout.as_ref(), d::CONNECT_TIMEOUT),
+        command_timeout: e.duration(&k("command_timeout"), r.command_timeout.as_ref(), d::CLIENT_COMMAND_TIMEOUT),
+        data_timeout: e.duration(&k("data_timeout"), r.data_timeout.as_ref(), d::CLIENT_DATA_TIMEOUT),
+        idle_connection_timeout: e.duration(
+            &k("idle_connection_timeout"),
+            r.idle_connection_timeout.as_ref(),
+            d::IDLE_CONNECTION_TIMEOUT,
+        ),
+        ca_file: r.ca_file.map(PathBuf::from),
+        helo_name: r.helo_name.unwrap_or_else(|| server.hostname.clone()),
+        mx_port: e.count(&k("mx_port"), r.mx_port, d::MX_PORT as usize, 1, 65535) as u16,
+    }
+}

@@ -1,0 +1,262 @@
+//! DATA stream decoder (RFC 5321 §4.1.1.4, §4.5.2): recognises the end of
+//! data, removes dot-stuffing and enforces size and line limits without I/O.
+//!
+//! Invariants, against SMTP smuggling (CVE-2023-51764 family):
+//! - the only end of data is `<CRLF>.<CRLF>`; the DATA command's own CRLF
+//!   counts as the first CRLF;
+//! - any bare CR or bare LF poisons the transaction (`DataError::BareNewline`)
+//!   and the decoder stops at once, so nothing after it can be read as a
+//!   command or as a second message;
+//! - past the size limit bytes are counted and dropped, never buffered.
+
+/// Why a message was refused while its data was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataError {
+    BareNewline,
+    TooBig,
+    LineTooLong,
+}
+
+/// Result of feeding bytes to the decoder.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Every byte was consumed; more are needed.
+    NeedMore,
+    /// End of data seen; `consumed` bytes of the input belonged to DATA,
+    /// the rest are the next commands.
+    Done { consumed: usize },
+    /// A bare CR/LF was seen at input offset `consumed`: stop reading.
+    Poisoned { consumed: usize },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Just after CRLF (the start of a line).
+    LineStart,
+    /// Inside a line.
+    Text,
+    /// Saw CR, expecting LF.
+    Cr,
+    /// Saw "." at the start of a line.
+    Dot,
+    /// Saw "." then CR at the start of a line.
+    DotCr,
+}
+
+pub struct DataDecoder {
+    state: State,
+    max_size: usize,
+    max_line: usize,
+    line_len: usize,
+    size: usize,
+    body: Vec<u8>,
+    error: Option<DataError>,
+}
+
+impl DataDecoder {
+    /// `max_line` counts octets including CRLF (RFC 5321 §4.5.3.1.6: 1000).
+    pub fn new(max_size: usize, max_line: usize) -> Self {
+        DataDecoder {
+            state: State::LineStart,
+            max_size,
+            max_line,
+            line_len: 0,
+            size: 0,
+            body: Vec::with_capacity(8192),
+            error: None,
+        }
+    }
+
+    /// Octets of message content seen so far (after unstuffing).
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    pub fn error(&self) -> Option<DataError> {
+        self.error
+    }
+
+    /// Takes the decoded message; call after `Progress::Done` when `error()` is None.
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+
+    pub fn feed(&mut self, input: &[u8]) -> Progress {
+        for (i, &b) in input.iter().enumerate() {
+            match (self.state, b) {
+                (State::LineStart, b'.') => self.state = State::Dot,
+                (State::Dot, b'\r') => self.state = State::DotCr,
+                (State::DotCr, b'\n') => return Progress::Done { consumed: i + 1 },
+                (State::Cr, b'\n') => {
+                    self.push(b'\r');
+                    self.push(b'\n');
+                    self.state = State::LineStart;
+                    self.line_len = 0;
+                }
+                (State::Cr | State::DotCr, _) | (_, b'\n') => {
+                    self.error = Some(DataError::BareNewline);
+                    return Progress::Poisoned { consumed: i };
+                }
+                (_, b'\r') => self.state = State::Cr,
+                // A leading dot is transparency (§4.5.2): drop it, keep the rest.
+                (State::Dot | State::LineStart | State::Text, _) => {
+                    self.push(b);
+                    self.state = State::Text;
+                }
+            }
+        }
+        Progress::NeedMore
+    }
+
+    fn push(&mut self, b: u8) {
+        self.line_len += 1;
+        self.size += 1;
+        if self.line_len > self.max_line && self.error.is_none() {
+            self.error = Some(DataError::LineTooLong);
+        }
+        if self.size > self.max_size {
+            if self.error.is_none() {
+                self.error = Some(DataError::TooBig);
+            }
+            return;
+        }
+        if self.error.is_none() {
+            self.body.push(b);
+        }
+    }
+}
+
+/// True if `data` holds a CR not followed by LF or an LF not preceded by CR.
+/// Used for BDAT chunks, whose framing is by length (RFC 3030).
+pub fn has_bare_newline(data: &[u8]) -> bool {
+    let mut prev = 0u8;
+    for (i, &b) in data.iter().enumerate() {
+        if b == b'\n' && prev != b'\r' {
+            return true;
+        }
+        if prev == b'\r' && b != b'\n' {
+            return true;
+        }
+        prev = b;
+        if i + 1 == data.len() && b == b'\r' {
+            return true;
+        }
+    }
+    false
+}
+
+/// Dot-stuff a message for DATA (RFC 5321 §4.5.2) and append `.CRLF`.
+/// `body` must consist of CRLF-terminated lines.
+pub fn dot_stuff(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + body.len() / 64 + 5);
+    let mut line_start = true;
+    for &b in body {
+        if line_start && b == b'.' {
+            out.push(b'.');
+        }
+        out.push(b);
+        line_start = b == b'\n';
+    }
+    if !body.is_empty() && !body.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b".\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(input: &[u8]) -> (Progress, DataDecoder) {
+        let mut d = DataDecoder::new(1 << 20, 1000);
+        let p = d.feed(input);
+        (p, d)
+    }
+
+    #[test]
+    fn crlf_dot_crlf_ends_data_and_unstuffs_leading_dots() {
+        let (p, d) = decode(b"Subject: x\r\n\r\n..hidden\r\n.\r\nQUIT\r\n");
+        assert_eq!(p, Progress::Done { consumed: 27 });
+        assert_eq!(d.into_body(), b"Subject: x\r\n\r\n.hidden\r\n");
+    }
+
+    #[test]
+    fn empty_message_ends_at_first_dot_line() {
+        let (p, d) = decode(b".\r\n");
+        assert_eq!(p, Progress::Done { consumed: 3 });
+        assert!(d.into_body().is_empty());
+    }
+
+    #[test]
+    fn every_smuggling_variant_poisons_the_transaction() {
+        let variants: [&[u8]; 9] = [
+            b"a\r\n\n.\n",
+            b"a\n.\nMAIL FROM:<x@y>\r\n",
+            b"a\r.\r",
+            b"a\n.\r\n",
+            b"a\r\n.\n",
+            b"a\r\n.\r\r\n",
+            b"a\r.\r\n",
+            b"a\r\n.\rX",
+            b"a\n\r\n.\r\n",
+        ];
+        for v in variants {
+            let (p, d) = decode(v);
+            assert!(
+                matches!(p, Progress::Poisoned { .. }),
+                "{:?} gave {p:?}",
+                String::from_utf8_lossy(v)
+            );
+            assert_eq!(d.error(), Some(DataError::BareNewline));
+        }
+    }
+
+    #[test]
+    fn end_marker_split_across_reads_is_found() {
+        let mut d = DataDecoder::new(100, 1000);
+        assert_eq!(d.feed(b"hi\r"), Progress::NeedMore);
+        assert_eq!(d.feed(b"\n."), Progress::NeedMore);
+        assert_eq!(d.feed(b"\r"), Progress::NeedMore);
+        assert_eq!(d.feed(b"\nNOOP"), Progress::Done { consumed: 1 });
+        assert_eq!(d.into_body(), b"hi\r\n");
+    }
+
+    #[test]
+    fn oversize_message_is_flagged_and_not_buffered() {
+        let mut d = DataDecoder::new(10, 1000);
+        let p = d.feed(b"0123456789abcdef\r\n.\r\n");
+        assert!(matches!(p, Progress::Done { .. }));
+        assert_eq!(d.error(), Some(DataError::TooBig));
+        assert!(d.body.len() <= 10);
+    }
+
+    #[test]
+    fn line_of_1001_octets_is_too_long_but_1000_is_fine() {
+        let mut ok = vec![b'a'; 998];
+        ok.extend_from_slice(b"\r\n.\r\n");
+        let (_, d) = decode(&ok);
+        assert_eq!(d.error(), None);
+        let mut long = vec![b'a'; 999];
+        long.extend_from_slice(b"\r\n.\r\n");
+        let (_, d) = decode(&long);
+        assert_eq!(d.error(), Some(DataError::LineTooLong));
+    }
+
+    #[test]
+    fn dot_stuffing_round_trips_through_the_decoder() {
+        let body = b".a\r\n..b\r\nc.\r\n.\r\n";
+        let wire = dot_stuff(body);
+        let (p, d) = decode(&wire);
+        assert!(matches!(p, Progress::Done { .. }));
+        assert_eq!(d.into_body(), body);
+    }
+
+    #[test]
+    fn bdat_bare_newline_check_finds_lone_cr_and_lf() {
+        assert!(!has_bare_newline(b"a\r\nb\r\n"));
+        assert!(has_bare_newline(b"a\nb"));
+        assert!(has_bare_newline(b"a\rb"));
+        assert!(has_bare_newline(b"a\r"));
+    }
+}

@@ -1,0 +1,3 @@
+//! SMTP protocol code without I/O: replies and the DATA codec.
+pub mod data;
+pub mod reply;

@@ -1,0 +1,387 @@
+//! The spool: the only code that writes durable state (CONVENTIONS rule 1).
+//!
+//! Flow: a session builds a sealed record (`segment::encode_record`) and
+//! hands it to `accept`. The commit thread gathers every record that
+//! arrived while the previous sync ran (group commit), appends them to the
+//! current segment, fdatasyncs once, inserts their index entries into sled
+//! and flushes it, and only then answers each waiting session — which then
+//! says `250`. Message bytes live only in segments (sealed); sled holds the
+//! index, envelopes and per-recipient state.
+//!
+//! Recovery: if sled will not open, it is moved aside and the index is
+//! rebuilt from the segments. An index entry or record that cannot be read
+//! is quarantined (kept, reported), never a panic.
+
+mod recover;
+pub mod schedule;
+pub mod seal;
+pub mod segment;
+pub mod types;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+pub use types::*;
+
+use seal::Sealer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpoolError {
+    #[error("{what}: {source}")]
+    Io {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("index: {0}")]
+    Index(String),
+    #[error("spool key: {0}")]
+    Key(String),
+    #[error("corrupt record: {0}")]
+    Corrupt(String),
+    #[error("no such message")]
+    NotFound,
+    #[error("spool is shutting down")]
+    Closed,
+}
+
+impl SpoolError {
+    pub fn io(what: &'static str, source: std::io::Error) -> Self {
+        SpoolError::Io { what, source }
+    }
+}
+
+impl From<sled::Error> for SpoolError {
+    fn from(e: sled::Error) -> Self {
+        SpoolError::Index(e.to_string())
+    }
+}
+
+/// What start-up found, for the log and `queue` tools.
+#[derive(Debug, Default)]
+pub struct Recovery {
+    pub messages: usize,
+    pub quarantined: usize,
+    pub rebuilt_index: bool,
+}
+
+struct Pending {
+    meta: MessageMeta,
+    record: Vec<u8>,
+    done: tokio::sync::oneshot::Sender<Result<(), SpoolError>>,
+}
+
+#[derive(Default)]
+struct Segments {
+    current: u64,
+    live: HashMap<u64, usize>,
+}
+
+pub struct Spool {
+    dir: PathBuf,
+    seg_dir: PathBuf,
+    db: sled::Db,
+    index: sled::Tree,
+    quarantine: sled::Tree,
+    sealer: Arc<Sealer>,
+    segments: Arc<Mutex<Segments>>,
+    commit_tx: Mutex<Option<mpsc::Sender<Pending>>>,
+    commit_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    last_id: AtomicU64,
+}
+
+impl Spool {
+    /// Open (creating) the spool under `dir`, recovering what is there.
+    pub fn open(dir: &Path, key_path: &Path) -> Result<(Arc<Spool>, Recovery), SpoolError> {
+        let seg_dir = dir.join("segments");
+        std::fs::create_dir_all(&seg_dir).map_err(|e| SpoolError::io("creating spool", e))?;
+        let sealer = Arc::new(Sealer::load_or_create(key_path)?);
+        let (db, mut recovery) = recover::open_index(dir, &seg_dir, &sealer)?;
+        let index = db.open_tree("messages")?;
+        let quarantine = db.open_tree("quarantine")?;
+        recovery.quarantined += recover::quarantine_unreadable(&index, &quarantine)?;
+        let (segments, max_id) = recover::live_segments(&index, &seg_dir)?;
+        recovery.messages = segments.live.values().sum();
+        let writer = segment::Writer::create(&seg_dir, segments.current)?;
+        let segments = Arc::new(Mutex::new(segments));
+        let (tx, rx) = mpsc::channel();
+        let thread = {
+            let index = index.clone();
+            let db = db.clone();
+            let segments = segments.clone();
+            let seg_dir = seg_dir.clone();
+            std::thread::Builder::new()
+                .name("spool-commit".into())
+                .spawn(move || commit_loop(rx, writer, db, index, segments, seg_dir))
+                .map_err(|e| SpoolError::io("starting commit thread", e))?
+        };
+        let spool = Spool {
+            dir: dir.to_path_buf(),
+            seg_dir,
+            db,
+            index,
+            quarantine,
+            sealer,
+            segments,
+            commit_tx: Mutex::new(Some(tx)),
+            commit_thread: Mutex::new(Some(thread)),
+            last_id: AtomicU64::new(max_id),
+        };
+        Ok((Arc::new(spool), recovery))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A new time-ordered queue id, unique even if the clock steps back.
+    pub fn next_id(&self) -> QueueId {
+        let candidate = now_ms() << 12;
+        let mut last = self.last_id.load(Ordering::Relaxed);
+        loop {
+            let next = candidate.max(last + 1);
+            match self
+                .last_id
+                .compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
+    }
+
+    /// Store a message durably; returns once body and index are on disk.
+    pub async fn accept(&self, envelope: Envelope, body: &[u8]) -> Result<QueueId, SpoolError> {
+        let id = self.next_id();
+        let now = now_ms();
+        let recipients = envelope
+            .recipients
+            .iter()
+            .map(|r| RecipientState {
+                address: r.address.clone(),
+                status: RcptStatus::Queued,
+                attempts: 0,
+                next_attempt: 0,
+                last_reply: None,
+                remote_host: None,
+                delay_notified: false,
+            })
+            .collect();
+        let mut meta = MessageMeta {
+            id,
+            envelope,
+            recipients,
+            location: Location {
+                segment: 0,
+                offset: 0,
+                len: 0,
+            },
+            created: now,
+            size: body.len() as u64,
+            held: false,
+        };
+        let record = segment::encode_record(&self.sealer, &meta, body)?;
+        meta.location.len = record.len() as u32;
+        let (done, wait) = tokio::sync::oneshot::channel();
+        {
+            let tx = self.commit_tx.lock().map_err(|_| SpoolError::Closed)?;
+            let tx = tx.as_ref().ok_or(SpoolError::Closed)?;
+            tx.send(Pending { meta, record, done })
+                .map_err(|_| SpoolError::Closed)?;
+        }
+        wait.await.map_err(|_| SpoolError::Closed)??;
+        Ok(id)
+    }
+
+    pub fn get(&self, id: QueueId) -> Result<Option<MessageMeta>, SpoolError> {
+        match self.index.get(id.to_be_bytes())? {
+            None => Ok(None),
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|e| SpoolError::Corrupt(e.to_string())),
+        }
+    }
+
+    /// Every queued message, oldest first.
+    pub fn list(&self) -> Result<Vec<MessageMeta>, SpoolError> {
+        let mut out = Vec::new();
+        for item in self.index.iter() {
+            let (_, v) = item?;
+            if let Ok(m) = serde_json::from_slice(&v) {
+                out.push(m);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The message bytes as accepted.
+    pub fn load_body(&self, meta: &MessageMeta) -> Result<Vec<u8>, SpoolError> {
+        let loc = meta.location;
+        let rec = segment::read_at(&self.seg_dir, loc.segment, loc.offset, loc.len)?;
+        if segment::id_of(&rec) != Some(meta.id) {
+            return Err(SpoolError::Corrupt("record id does not match index".into()));
+        }
+        segment::decode_record(&self.sealer, &rec).map(|(_, body)| body)
+    }
+
+    /// Read-modify-write one entry. Not flushed: a lost update means a
+    /// retry or a duplicate delivery, never a lost message.
+    pub fn modify<F>(&self, id: QueueId, f: F) -> Result<Option<MessageMeta>, SpoolError>
+    where
+        F: Fn(&mut MessageMeta),
+    {
+        let key = id.to_be_bytes();
+        loop {
+            let Some(old) = self.index.get(key)? else {
+                return Ok(None);
+            };
+            let mut meta: MessageMeta =
+                serde_json::from_slice(&old).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            f(&mut meta);
+            let new = serde_json::to_vec(&meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            if self
+                .index
+                .compare_and_swap(key, Some(old), Some(new))?
+                .is_ok()
+            {
+                return Ok(Some(meta));
+            }
+        }
+    }
+
+    /// Forget a finished (or deleted) message; its segment goes when empty.
+    pub fn complete(&self, id: QueueId) -> Result<(), SpoolError> {
+        let Some(old) = self.index.remove(id.to_be_bytes())? else {
+            return Ok(());
+        };
+        let Ok(meta) = serde_json::from_slice::<MessageMeta>(&old) else {
+            return Ok(());
+        };
+        let seg = meta.location.segment;
+        let empty = {
+            let mut s = self.segments.lock().map_err(|_| SpoolError::Closed)?;
+            let n = s.live.entry(seg).or_insert(1);
+            *n = n.saturating_sub(1);
+            let empty = *n == 0 && seg != s.current;
+            if empty {
+                s.live.remove(&seg);
+            }
+            empty
+        };
+        if empty {
+            // The removals must be durable before the bodies go.
+            self.db.flush()?;
+            segment::remove(&self.seg_dir, seg);
+        }
+        Ok(())
+    }
+
+    /// Move an unreadable message out of the queue, keeping its entry.
+    pub fn quarantine(&self, id: QueueId, reason: &str) -> Result<(), SpoolError> {
+        if let Some(v) = self.index.remove(id.to_be_bytes())? {
+            self.quarantine.insert(id.to_be_bytes(), v)?;
+        }
+        tracing::error!(queue_id = %format_id(id), reason, "message quarantined");
+        Ok(())
+    }
+
+    pub fn quarantined(&self) -> usize {
+        self.quarantine.len()
+    }
+
+    /// Flush the index and stop the commit thread (waits for pending commits).
+    pub fn close(&self) {
+        if let Ok(mut tx) = self.commit_tx.lock() {
+            tx.take();
+        }
+        if let Ok(mut t) = self.commit_thread.lock()
+            && let Some(t) = t.take()
+        {
+            let _ = t.join();
+        }
+        let _ = self.db.flush();
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Batches as large as this share one sync.
+const MAX_BATCH: usize = 1024;
+
+fn commit_loop(
+    rx: mpsc::Receiver<Pending>,
+    mut writer: segment::Writer,
+    db: sled::Db,
+    index: sled::Tree,
+    segments: Arc<Mutex<Segments>>,
+    seg_dir: PathBuf,
+) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        if writer.len >= segment::ROTATE_BYTES {
+            rotate(&mut writer, &segments, &seg_dir);
+        }
+        let result = commit_batch(&mut writer, &db, &index, &mut batch);
+        if result.is_ok()
+            && let Ok(mut s) = segments.lock()
+        {
+            *s.live.entry(writer.number).or_insert(0) += batch.len();
+        }
+        for p in batch {
+            let r = match &result {
+                Ok(()) => Ok(()),
+                Err(e) => Err(SpoolError::Index(e.to_string())),
+            };
+            let _ = p.done.send(r);
+        }
+    }
+}
+
+fn rotate(writer: &mut segment::Writer, segments: &Mutex<Segments>, seg_dir: &Path) {
+    let old = writer.number;
+    match segment::Writer::create(seg_dir, old + 1) {
+        Ok(w) => *writer = w,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot rotate spool segment; continuing in the current one");
+            return;
+        }
+    }
+    if let Ok(mut s) = segments.lock() {
+        s.current = writer.number;
+        if s.live.get(&old).copied().unwrap_or(0) == 0 {
+            s.live.remove(&old);
+            segment::remove(seg_dir, old);
+        }
+    }
+}
+
+fn commit_batch(
+    writer: &mut segment::Writer,
+    db: &sled::Db,
+    index: &sled::Tree,
+    batch: &mut [Pending],
+) -> Result<(), SpoolError> {
+    let records: Vec<&[u8]> = batch.iter().map(|p| p.record.as_slice()).collect();
+    let offsets = writer.append_durable(&records)?;
+    let mut sled_batch = sled::Batch::default();
+    for (p, off) in batch.iter_mut().zip(offsets) {
+        p.meta.location.segment = writer.number;
+        p.meta.location.offset = off;
+        let v = serde_json::to_vec(&p.meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+        sled_batch.insert(&p.meta.id.to_be_bytes(), v);
+    }
+    index.apply_batch(sled_batch)?;
+    db.flush()?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Start-up: open the sled index (rebuilding it from segments if sled will
+//! not open), set aside entries that cannot be read, count live messages per
+//! segment and remove segments nothing refers to.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::seal::Sealer;
+use super::segment::{self, Scanned};
+use super::{MessageMeta, Recovery, Segments, SpoolError};
+
+const CACHE_BYTES: u64 = 64 << 20;
+
+fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE_BYTES)
+        .flush_every_ms(Some(500))
+}
+
+pub fn open_index(dir: &Path, seg_dir: &Path, sealer: &Sealer) -> Result<(sled::Db, Recovery), SpoolError> {
+    let path = dir.join("index");
+    let mut recovery = Recovery::default();
+    match sled_config(&path).open() {
+        Ok(db) => Ok((db, recovery)),
+        Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock || is_lock_error(&e) => Err(
+            SpoolError::Index(format!("{}: in use by another process ({e})", path.display())),
+        ),
+        Err(e) => {
+            let aside = dir.join(format!("index.broken-{}", super::now_ms()));
+            tracing::error!(error = %e, moved_to = %aside.display(), "spool index unreadable; rebuilding from segments");
+            std::fs::rename(&path, &aside).map_err(|e| SpoolError::io("moving broken index aside", e))?;
+            let db = sled_config(&path).open()?;
+            recovery.quarantined += rebuild(&db, dir, seg_dir, sealer)?;
+            recovery.rebuilt_index = true;
+            Ok((db, recovery))
+        }
+    }
+}
+
+fn is_lock_error(e: &std::io::Error) -> bool {
+    e.to_string().contains("lock")
+}
+
+/// Re-create every index entry from the records in the segments. Messages
+/// finished before the crash come back too: delivery is at-least-once.
+fn rebuild(db: &sled::Db, dir: &Path, seg_dir: &Path, sealer: &Sealer) -> Result<usize, SpoolError> {
+    let index = db.open_tree("messages")?;
+    let qdir = dir.join("quarantine");
+    let mut bad = 0;
+    for seg in segment::list_segments(seg_dir)? {
+        for item in segment::scan(seg_dir, seg)? {
+            match item {
+                Scanned::Record { offset, bytes } => match segment::decode_record(sealer, &bytes) {
+                    Ok((mut meta, _)) => {
+                        meta.location = super::Location {
+                            segment: seg,
+                            offset,
+                            len: bytes.len() as u32,
+                        };
+                        let v = serde_json::to_vec(&meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+                        index.insert(meta.id.to_be_bytes(), v)?;
+                    }
+                    Err(e) => {
+                        bad += 1;
+                        keep_damaged(&qdir, seg, offset, &bytes, &e.to_string());
+                    }
+                },
+                Scanned::Damaged { offset } => {
+                    bad += 1;
+                    keep_damaged(&qdir, seg, offset, &[], "no record header");
+                }
+            }
+        }
+    }
+    db.flush()?;
+    Ok(bad)
+}
+
+fn keep_damaged(qdir: &Path, seg: u64, offset: u64, bytes: &[u8], reason: &str) {
+    tracing::error!(segment = seg, offset, reason, "damaged spool record quarantined");
+    let _ = std::fs::create_dir_all(qdir);
+    let _ = std::fs::write(qdir.join(format!("{seg:08}-{offset}.rec")), bytes);
+}
+
+/// Move index entries that do not parse into the quarantine tree.
+pub fn quarantine_unreadable(index: &sled::Tree, quarantine: &sled::Tree) -> Result<usize, SpoolError> {
+    let mut bad = Vec::new();
+    for item in index.iter() {
+        let (k, v) = item?;
+        if serde_json::from_slice::<MessageMeta>(&v).is_err() {
+            bad.push((k, v));
+        }
+    }
+    for (k, v) in &bad {
+        tracing::error!(key = %hex::encode(k), "unreadable spool index entry quarantined");
+        quarantine.insert(k, v.clone())?;
+        index.remove(k)?;
+    }
+    Ok(bad.len())
+}
+
+/// Live message count per segment, a fresh current segment number, and the
+/// largest queue id seen (ids must keep increasing across restarts).
+pub fn live_segments(index: &sled::Tree, seg_dir: &Path) -> Result<(Segments, u64), SpoolError> {
+    let mut live: HashMap<u64, usize> = HashMap::new();
+    let mut max_id = 0;
+    for item in index.iter() {
+        let (_, v) = item?;
+        if let Ok(m) = serde_json::from_slice::<MessageMeta>(&v) {
+            *live.entry(m.location.segment).or_insert(0) += 1;
+            max_id = max_id.max(m.id);
+        }
+    }
+    let present = segment::list_segments(seg_dir)?;
+    for seg in &present {
+        if !live.contains_key(seg) {
+            segment::remove(seg_dir, *seg);
+        }
+    }
+    let current = present.iter().copied().max().unwrap_or(0) + 1;
+    Ok((Segments { current, live }, max_id))
+}
