@@ -81,10 +81,10 @@ start)
     fi
     ;;
 stop)
-    if [ -f "$dir/queue/pid/master.pid" ]; then
+    pid=$(tr -d ' ' < "$dir/queue/pid/master.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         postfix -c "$dir/etc" stop >/dev/null 2>&1 || postfix -c "$dir/etc" abort >/dev/null 2>&1 || true
         # postfix stop returns before the master has gone: wait (bounded).
-        pid=$(tr -d ' ' < "$dir/queue/pid/master.pid" 2>/dev/null || true)
         for _ in $(seq 1 100); do
             [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
@@ -94,7 +94,7 @@ stop)
     ;;
 pids)
     pid=$(tr -d ' ' < "$dir/queue/pid/master.pid" 2>/dev/null || true)
-    [ -n "$pid" ] || exit 0
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || exit 0
     echo "$pid"
     ps -o pid= --ppid "$pid" | tr -d ' '
     ;;

@@ -3,5 +3,8 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod server;
 pub mod smtp;
 pub mod spool;
+pub mod users;
+pub mod util;

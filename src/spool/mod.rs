@@ -154,6 +154,12 @@ impl Spool {
     /// Store a message durably; returns once body and index are on disk.
     pub async fn accept(&self, envelope: Envelope, body: &[u8]) -> Result<QueueId, SpoolError> {
         let id = self.next_id();
+        self.accept_with_id(id, envelope, body).await?;
+        Ok(id)
+    }
+
+    /// As `accept`, with an id from `next_id` (used in the trace header).
+    pub async fn accept_with_id(&self, id: QueueId, envelope: Envelope, body: &[u8]) -> Result<(), SpoolError> {
         let now = now_ms();
         let recipients = envelope
             .recipients
@@ -190,8 +196,7 @@ impl Spool {
             tx.send(Pending { meta, record, done })
                 .map_err(|_| SpoolError::Closed)?;
         }
-        wait.await.map_err(|_| SpoolError::Closed)??;
-        Ok(id)
+        wait.await.map_err(|_| SpoolError::Closed)?
     }
 
     pub fn get(&self, id: QueueId) -> Result<Option<MessageMeta>, SpoolError> {

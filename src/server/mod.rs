@@ -1,0 +1,208 @@
+//! Inbound SMTP: listeners, connection caps and the per-connection session.
+//!
+//! Each accepted connection is checked against the global and per-IP caps
+//! (over the cap: `421 4.7.0` and close), optionally wrapped in TLS
+//! (implicit-TLS listeners, RFC 8314) and handed to a `Session`. Sessions
+//! meet the rest of the system only through the spool and the schedule.
+
+pub mod session;
+pub mod tls;
+mod verbs;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, ListenerConfig, ListenerTls};
+use crate::spool::Spool;
+use crate::spool::schedule::Schedule;
+use crate::users::{AuthThrottle, UsersFile};
+
+/// Everything a session may use, passed down instead of globals.
+pub struct Services {
+    pub config: Arc<Config>,
+    pub spool: Arc<Spool>,
+    pub schedule: Arc<Schedule>,
+    pub users: RwLock<Arc<UsersFile>>,
+    pub auth_throttle: AuthThrottle,
+    pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
+    pub connections: ConnectionCounter,
+    pub shutting_down: AtomicBool,
+}
+
+impl Services {
+    pub fn users(&self) -> Arc<UsersFile> {
+        self.users
+            .read()
+            .map(|u| u.clone())
+            .unwrap_or_else(|_| Arc::new(UsersFile::default()))
+    }
+
+    pub fn tls_acceptor(&self) -> Option<tokio_rustls::TlsAcceptor> {
+        self.tls.read().ok().and_then(|t| t.clone())
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::Relaxed)
+    }
+}
+
+/// Global and per-IP connection counts; a `ConnectionSlot` releases its
+/// count when dropped.
+#[derive(Default)]
+pub struct ConnectionCounter {
+    per_ip: Mutex<HashMap<IpAddr, usize>>,
+}
+
+pub struct ConnectionSlot<'a> {
+    counter: &'a ConnectionCounter,
+    ip: IpAddr,
+}
+
+impl ConnectionCounter {
+    pub fn try_acquire(&self, ip: IpAddr, max_total: usize, max_per_ip: usize) -> Option<ConnectionSlot<'_>> {
+        let mut g = self.per_ip.lock().ok()?;
+        let total: usize = g.values().sum();
+        let mine = g.get(&ip).copied().unwrap_or(0);
+        if total >= max_total || mine >= max_per_ip {
+            return None;
+        }
+        *g.entry(ip).or_insert(0) += 1;
+        Some(ConnectionSlot { counter: self, ip })
+    }
+
+    pub fn total(&self) -> usize {
+        self.per_ip.lock().map(|g| g.values().sum()).unwrap_or(0)
+    }
+}
+
+impl Drop for ConnectionSlot<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut g) = self.counter.per_ip.lock()
+            && let Some(n) = g.get_mut(&self.ip)
+        {
+            *n -= 1;
+            if *n == 0 {
+                g.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Bind every listener; returns them with their bound addresses.
+pub async fn bind_all(config: &Config) -> std::io::Result<Vec<(Arc<ListenerConfig>, TcpListener)>> {
+    let mut out = Vec::new();
+    for l in &config.listeners {
+        let sock = TcpListener::bind(l.address).await.map_err(|e| {
+            std::io::Error::new(e.kind(), format!("listener \"{}\" on {}: {e}", l.name, l.address))
+        })?;
+        out.push((Arc::new(l.clone()), sock));
+    }
+    Ok(out)
+}
+
+/// Accept connections until shutdown is signalled.
+pub async fn serve(
+    svc: Arc<Services>,
+    listener: Arc<ListenerConfig>,
+    sock: TcpListener,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    tasks: tokio_util_tracker::Tracker,
+) {
+    loop {
+        let accepted = tokio::select! {
+            r = sock.accept() => r,
+            _ = shutdown.changed() => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = svc.clone();
+        let listener = listener.clone();
+        let shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            handle_connection(svc, listener, stream, peer, shutdown).await;
+        });
+    }
+}
+
+async fn handle_connection(
+    svc: Arc<Services>,
+    listener: Arc<ListenerConfig>,
+    mut stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let limits = &svc.config.limits;
+    let Some(_slot) = svc
+        .connections
+        .try_acquire(peer.ip(), limits.max_connections, limits.max_connections_per_ip)
+    else {
+        tracing::info!(listener = %listener.name, peer = %peer.ip(), "connection refused: too many connections");
+        let _ = stream
+            .write_all(b"421 4.7.0 Too many connections, try again later\r\n")
+            .await;
+        let _ = stream.shutdown().await;
+        return;
+    };
+    let io: Box<dyn session::Io> = Box::new(stream);
+    let mut session = session::Session::new(svc.clone(), listener.clone(), peer, io, shutdown);
+    if listener.tls == ListenerTls::Implicit && !session.start_tls_implicit().await {
+        return;
+    }
+    session.run().await;
+}
+
+/// A tiny task tracker so shutdown can wait for sessions to finish.
+pub mod tokio_util_tracker {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Clone, Default)]
+    pub struct Tracker {
+        inner: Arc<(AtomicUsize, tokio::sync::Notify)>,
+    }
+
+    impl Tracker {
+        pub fn spawn<F>(&self, fut: F)
+        where
+            F: std::future::Future<Output = ()> + Send + 'static,
+        {
+            self.inner.0.fetch_add(1, Ordering::SeqCst);
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                fut.await;
+                if inner.0.fetch_sub(1, Ordering::SeqCst) == 1 {
+                    inner.1.notify_waiters();
+                }
+            });
+        }
+
+        pub fn active(&self) -> usize {
+            self.inner.0.load(Ordering::SeqCst)
+        }
+
+        /// Wait until no tracked task is running.
+        pub async fn wait_idle(&self) {
+            loop {
+                let notified = self.inner.1.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if self.active() == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! DATA (RFC 5321 §4.1.1.4) and BDAT (RFC 3030), then acceptance: trace
+//! header, spool (durable before the reply) and schedule.
+
+use crate::server::session::{Next, ReadError, Session, Transaction};
+use crate::smtp::data::{DataDecoder, DataError, Progress, has_bare_newline};
+use crate::smtp::reply::{Reply, std_replies};
+use crate::spool::{Envelope, format_id};
+
+/// Received headers beyond this mean a mail loop (RFC 5321 §6.3).
+const MAX_HOPS: usize = 50;
+
+pub async fn data(s: &mut Session) -> Next {
+    if let Some(r) = not_ready(s.txn.as_ref()) {
+        s.reply(r);
+        return Next::Continue;
+    }
+    s.reply(Reply::plain(354, "End data with <CR><LF>.<CR><LF>"));
+    let limits = &s.svc.config.limits;
+    let mut dec = DataDecoder::new(limits.max_message_size, limits.max_line_length);
+    let timeout = limits.data_timeout;
+    let mut poisoned = false;
+    let read = s
+        .read_until(timeout, |buf| match dec.feed(buf) {
+            Progress::NeedMore => None,
+            Progress::Done { consumed } => Some(consumed),
+            Progress::Poisoned { consumed } => {
+                poisoned = true;
+                Some(consumed)
+            }
+        })
+        .await;
+    if let Err(e) = read {
+        return lost(s, e);
+    }
+    if poisoned {
+        tracing::info!(peer = %s.peer.ip(), "bare CR/LF in DATA: transaction refused");
+        s.txn = None;
+        s.reply_and_drop(std_replies::bare_newline()).await;
+        return Next::Close;
+    }
+    let result = match dec.error() {
+        Some(err) => Err(error_reply(err)),
+        None => Ok(dec.into_body()),
+    };
+    finish(s, result).await;
+    Next::Continue
+}
+
+pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
+    let refusal = match &s.txn {
+        Some(t) if t.recipients.is_empty() => Some(Reply::new(554, "5.5.1", "No valid recipients")),
+        None => Some(Reply::new(503, "5.5.1", "Need MAIL command first")),
+        Some(_) => None,
+    };
+    let max = s.svc.config.limits.max_message_size;
+    let timeout = s.svc.config.limits.data_timeout;
+    let mut chunk_buf = Vec::new();
+    let txn_size = s.txn.as_ref().map(|t| t.bdat_size).unwrap_or(0);
+    let keep = refusal.is_none() && txn_size.saturating_add(size) <= max;
+    // The chunk is consumed in every case, so the stream stays in sync.
+    let read = s
+        .read_exact_into(size, timeout, |b| {
+            if keep {
+                chunk_buf.extend_from_slice(b)
+            }
+        })
+        .await;
+    if let Err(e) = read {
+        return lost(s, e);
+    }
+    if let Some(r) = refusal {
+        s.reply(r);
+        return Next::Continue;
+    }
+    let Some(txn) = s.txn.as_mut() else {
+        return Next::Continue;
+    };
+    txn.bdat_size = txn.bdat_size.saturating_add(size);
+    let buf = txn.bdat.get_or_insert_with(Vec::new);
+    if keep {
+        buf.extend_from_slice(&chunk_buf);
+    }
+    if !last {
+        let total = txn.bdat_size;
+        s.reply(Reply::new(250, "2.0.0", format!("{size} octets received, {total} in total")));
+        return Next::Continue;
+    }
+    let body = txn.bdat.take().unwrap_or_default();
+    let result = if txn.bdat_size > max {
+        Err(std_replies::too_big())
+    } else if has_bare_newline(&body) {
+        Err(std_replies::bare_newline())
+    } else if body.split(|&b| b == b'\n').any(|l| l.len() > s.svc.config.limits.max_line_length - 1) {
+        Err(error_reply(DataError::LineTooLong))
+    } else {
+        Ok(body)
+    };
+    finish(s, result).await;
+    Next::Continue
+}
+
+fn not_ready(txn: Option<&Transaction>) -> Option<Reply> {
+    match txn {
+        None => Some(Reply::new(503, "5.5.1", "Need MAIL command first")),
+        Some(t) if t.recipients.is_empty() => Some(Reply::new(554, "5.5.1", "No valid recipients")),
+        Some(t) if t.bdat.is_some() => Some(Reply::new(503, "5.5.1", "DATA not allowed after BDAT")),
+        Some(_) => None,
+    }
+}
+
+fn error_reply(e: DataError) -> Reply {
+    match e {
+        DataError::TooBig => std_replies::too_big(),
+        DataError::BareNewline => std_replies::bare_newline(),
+        DataError::LineTooLong => Reply::new(
+            550,
+            "5.6.0",
+            "Message contains a line longer than 1000 octets (RFC 5322 §2.1.1)",
+        ),
+    }
+}
+
+fn lost(s: &mut Session, e: ReadError) -> Next {
+    s.txn = None;
+    if matches!(e, ReadError::Timeout) {
+        s.reply(std_replies::timeout());
+    }
+    Next::Close
+}
+
+/// End of data: the transaction ends here whatever the outcome.
+async fn finish(s: &mut Session, body: Result<Vec<u8>, Reply>) {
+    let Some(txn) = s.txn.take() else { return };
+    let reply = match body {
+        Err(r) => r,
+        Ok(body) => accept(s, txn, body).await,
+    };
+    s.reply(reply);
+}
+
+async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
+    if count_received(&body) > MAX_HOPS {
+        return Reply::new(554, "5.4.6", "Too many hops (mail loop?)");
+    }
+    if s.svc.is_shutting_down() {
+        return Reply::new(421, "4.3.2", "Service shutting down, try again later");
+    }
+    let id = s.svc.spool.next_id();
+    let priority = txn
+        .mt_priority
+        .filter(|_| s.may_relay())
+        .map(super::mail::mt_priority_to_level)
+        .unwrap_or(s.listener.default_priority);
+    let mut message = received_header(s, &txn, &format_id(id)).into_bytes();
+    message.extend_from_slice(&body);
+    let envelope = Envelope {
+        sender: txn.sender,
+        recipients: txn.recipients,
+        ret: txn.ret,
+        envid: txn.envid,
+        smtputf8: txn.smtputf8,
+        body_8bit: txn.body_8bit,
+        requiretls: txn.requiretls,
+        listener: s.listener.name.clone(),
+        auth_user: s.auth_user.as_ref().map(|u| u.name.clone()),
+        client_ip: s.peer.ip().to_string(),
+        client_helo: s.helo.clone().unwrap_or_default(),
+        priority,
+        mt_priority: txn.mt_priority,
+        verdict: None,
+    };
+    let rcpts = envelope.recipients.len();
+    match s.svc.spool.accept_with_id(id, envelope, &message).await {
+        Ok(()) => {
+            s.svc.schedule.ready(id, priority);
+            tracing::info!(queue_id = %format_id(id), listener = %s.listener.name, size = message.len(), rcpts, priority, "accepted");
+            Reply::new(250, "2.0.0", format!("OK queued as {}", format_id(id)))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "spool write failed; message not accepted");
+            std_replies::local_error()
+        }
+    }
+}
+
+fn received_header(s: &Session, txn: &Transaction, id: &str) -> String {
+    let proto = match (s.esmtp, s.tls.is_some(), s.auth_user.is_some()) {
+        (false, _, _) => "SMTP",
+        (true, false, false) => "ESMTP",
+        (true, true, false) => "ESMTPS",
+        (true, false, true) => "ESMTPA",
+        (true, true, true) => "ESMTPSA",
+    };
+    let proto = if txn.smtputf8 { format!("UTF8{proto}") } else { proto.to_string() };
+    let tls = s
+        .tls
+        .as_ref()
+        .map(|t| format!("\r\n\t(using {} with cipher {})", t.version, t.cipher))
+        .unwrap_or_default();
+    let helo: String = s
+        .helo
+        .as_deref()
+        .unwrap_or("unknown")
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(255)
+        .collect();
+    let date = httpdate_rfc2822();
+    format!(
+        "Received: from {helo} ([{}]){tls}\r\n\tby {} (sealpost) with {proto} id {id};\r\n\t{date}\r\n",
+        s.peer.ip(),
+        s.hostname()
+    )
+}
+
+/// RFC 5322 date in UTC, e.g. "Mon, 23 Nov 2026 10:00:00 +0000".
+pub fn httpdate_rfc2822() -> String {
+    crate::util::rfc5322_date(std::time::SystemTime::now())
+}
+
+fn count_received(body: &[u8]) -> usize {
+    let header_end = body
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(body.len());
+    let head = &body[..header_end];
+    let mut n = usize::from(head.len() >= 9 && head[..9].eq_ignore_ascii_case(b"Received:"));
+    n += head
+        .windows(11)
+        .filter(|w| w[..2] == *b"\r\n" && w[2..].eq_ignore_ascii_case(b"Received:"))
+        .count();
+    n
+}

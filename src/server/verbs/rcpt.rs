@@ -1,0 +1,66 @@
+//! RCPT TO (RFC 5321 §4.1.1.3) with DSN NOTIFY/ORCPT (RFC 3461). The relay
+//! check lives here: no open relay.
+
+use smtp_proto::{RCPT_NOTIFY_DELAY, RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo};
+
+use crate::config::AuthMode;
+use crate::server::session::Session;
+use crate::smtp::reply::Reply;
+use crate::spool::{RecipientSpec, notify};
+
+pub fn rcpt(s: &mut Session, to: RcptTo<String>) {
+    let reply = accept(s, to);
+    s.reply(reply);
+}
+
+fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
+    if s.txn.is_none() {
+        return Reply::new(503, "5.5.1", "Need MAIL command first");
+    }
+    if !s.may_relay() {
+        return if s.listener.auth != AuthMode::None {
+            Reply::new(530, "5.7.0", "Authentication required")
+        } else {
+            Reply::new(554, "5.7.1", "Relay access denied")
+        };
+    }
+    let Some((local, domain)) = to.address.rsplit_once('@') else {
+        return Reply::new(501, "5.1.3", "Recipient address must be user@domain");
+    };
+    if local.is_empty() || domain.is_empty() {
+        return Reply::new(501, "5.1.3", "Recipient address must be user@domain");
+    }
+    let max = s.svc.config.limits.max_recipients;
+    let Some(txn) = s.txn.as_mut() else {
+        return Reply::new(503, "5.5.1", "Need MAIL command first");
+    };
+    if txn.recipients.len() >= max {
+        return Reply::new(452, "4.5.3", "Too many recipients");
+    }
+    if !txn.smtputf8 && !to.address.is_ascii() {
+        return Reply::new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+    }
+    txn.recipients.push(RecipientSpec {
+        address: to.address,
+        orcpt: to.orcpt,
+        notify: notify_bits(to.flags),
+    });
+    Reply::new(250, "2.1.5", "Recipient OK")
+}
+
+fn notify_bits(flags: u64) -> u8 {
+    let mut n = 0;
+    if flags & RCPT_NOTIFY_SUCCESS != 0 {
+        n |= notify::SUCCESS;
+    }
+    if flags & RCPT_NOTIFY_FAILURE != 0 {
+        n |= notify::FAILURE;
+    }
+    if flags & RCPT_NOTIFY_DELAY != 0 {
+        n |= notify::DELAY;
+    }
+    if flags & RCPT_NOTIFY_NEVER != 0 {
+        n |= notify::NEVER;
+    }
+    n
+}

@@ -1,0 +1,234 @@
+//! Submission users: a TOML file of argon2id password hashes, and the
+//! throttle that slows password guessing per client IP and per user.
+//!
+//! ```toml
+//! [[user]]
+//! name = "ehr"
+//! password_hash = "$argon2id$v=19$..."
+//! sender_domains = ["hospital.example"]   # empty: any sender
+//! ```
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsersError {
+    #[error("{path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsersFile {
+    #[serde(default)]
+    pub user: Vec<User>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    pub name: String,
+    pub password_hash: String,
+    #[serde(default)]
+    pub sender_domains: Vec<String>,
+}
+
+impl User {
+    /// May this user send as `sender` (an address, or "" for `<>`)?
+    pub fn may_send_as(&self, sender: &str) -> bool {
+        if self.sender_domains.is_empty() {
+            return true;
+        }
+        let domain = sender.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        self.sender_domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
+    }
+}
+
+impl UsersFile {
+    /// A missing file means no users (AUTH then always fails).
+    pub fn load(path: &Path) -> Result<UsersFile, UsersError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(UsersFile::default()),
+            Err(source) => return Err(UsersError::Read { path: shown, source }),
+        };
+        let file: UsersFile = toml::from_str(&text).map_err(|e| UsersError::Parse {
+            path: shown.clone(),
+            message: e.message().to_string(),
+        })?;
+        for (i, u) in file.user.iter().enumerate() {
+            if PasswordHash::new(&u.password_hash).is_err() {
+                return Err(UsersError::Invalid(format!(
+                    "{shown}: user[{i}].password_hash: not a PHC hash string"
+                )));
+            }
+        }
+        Ok(file)
+    }
+
+    pub fn find(&self, name: &str) -> Option<&User> {
+        self.user.iter().find(|u| u.name == name)
+    }
+
+    /// Add or replace a user with an argon2id hash of `password`.
+    pub fn set_password(&mut self, name: &str, password: &str, domains: Vec<String>) -> Result<(), UsersError> {
+        let mut raw = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut raw).map_err(|_| UsersError::Invalid("no randomness".into()))?;
+        let salt = SaltString::encode_b64(&raw).map_err(|e| UsersError::Invalid(e.to_string()))?;
+        let hash = argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| UsersError::Invalid(e.to_string()))?
+            .to_string();
+        self.user.retain(|u| u.name != name);
+        self.user.push(User {
+            name: name.to_string(),
+            password_hash: hash,
+            sender_domains: domains,
+        });
+        Ok(())
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), UsersError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let text = toml::to_string(self).map_err(|e| UsersError::Invalid(e.to_string()))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| UsersError::Read {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let tmp = path.with_extension("tmp");
+        let io = |source| UsersError::Read {
+            path: tmp.display().to_string(),
+            source,
+        };
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(io)?;
+        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(|source| UsersError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+}
+
+/// Verify a password; argon2's comparison is constant-time. An unknown
+/// user costs one hash too, so timing does not reveal which names exist.
+pub fn verify(users: &UsersFile, name: &str, password: &str) -> Option<User> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| {
+        let mut f = UsersFile::default();
+        let _ = f.set_password("", "unused dummy password", Vec::new());
+        f.user.pop().map(|u| u.password_hash).unwrap_or_default()
+    });
+    let user = users.find(name);
+    let hash_text = user.map(|u| u.password_hash.as_str()).unwrap_or(dummy);
+    let ok = PasswordHash::new(hash_text)
+        .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false);
+    if ok { user.cloned() } else { None }
+}
+
+/// Counts AUTH failures in a sliding window per client IP and per user.
+pub struct AuthThrottle {
+    per_ip: u32,
+    per_user: u32,
+    window: Duration,
+    ips: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    users: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+/// Tables are pruned past this many keys so a flood cannot grow them forever.
+const MAX_TRACKED: usize = 100_000;
+
+impl AuthThrottle {
+    pub fn new(per_ip: u32, per_user: u32, window: Duration) -> Self {
+        AuthThrottle {
+            per_ip,
+            per_user,
+            window,
+            ips: Mutex::new(HashMap::new()),
+            users: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn ip_blocked(&self, ip: IpAddr) -> bool {
+        count_recent(&self.ips, &ip, self.window) >= self.per_ip as usize
+    }
+
+    pub fn user_blocked(&self, user: &str) -> bool {
+        count_recent(&self.users, &user.to_string(), self.window) >= self.per_user as usize
+    }
+
+    pub fn failed(&self, ip: IpAddr, user: &str) {
+        record(&self.ips, ip, self.window);
+        record(&self.users, user.to_string(), self.window);
+    }
+}
+
+fn count_recent<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Vec<Instant>>>, key: &K, window: Duration) -> usize {
+    let Ok(g) = map.lock() else { return 0 };
+    g.get(key)
+        .map(|v| v.iter().filter(|t| t.elapsed() < window).count())
+        .unwrap_or(0)
+}
+
+fn record<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Vec<Instant>>>, key: K, window: Duration) {
+    let Ok(mut g) = map.lock() else { return };
+    if g.len() >= MAX_TRACKED {
+        g.retain(|_, v| v.iter().any(|t| t.elapsed() < window));
+    }
+    let v = g.entry(key).or_default();
+    v.retain(|t| t.elapsed() < window);
+    if v.len() < 1000 {
+        v.push(Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip_and_wrong_password_fails() {
+        let mut f = UsersFile::default();
+        f.set_password("ehr", "s3cret!", vec!["hospital.example".into()])
+            .expect("hash");
+        assert!(verify(&f, "ehr", "s3cret!").is_some());
+        assert!(verify(&f, "ehr", "s3cret").is_none());
+        assert!(verify(&f, "nobody", "s3cret!").is_none());
+        let u = f.find("ehr").expect("user");
+        assert!(u.may_send_as("a@Hospital.example"));
+        assert!(!u.may_send_as("a@evil.example"));
+    }
+
+    #[test]
+    fn throttle_blocks_after_the_limit_per_ip_and_per_user() {
+        let t = AuthThrottle::new(3, 2, Duration::from_secs(60));
+        let ip: IpAddr = "127.0.0.9".parse().expect("ip");
+        t.failed(ip, "a");
+        assert!(!t.user_blocked("a"));
+        t.failed(ip, "a");
+        assert!(t.user_blocked("a"));
+        assert!(!t.ip_blocked(ip));
+        t.failed(ip, "b");
+        assert!(t.ip_blocked(ip));
+    }
+}
