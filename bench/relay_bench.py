@@ -37,6 +37,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SENDER = "bench@client.bench.test"
+STALL_SECONDS = 120   # a wait for the sink gives up after this long without an arrival
 RCPT = "user@dest.bench.test"
 
 
@@ -177,17 +178,21 @@ class Sink:
                                 self.watch[t] = now
                         self.cv.notify_all()
 
-    def wait_for(self, target, timeout):
+    def wait_for(self, target, timeout, stall=STALL_SECONDS):
         """Wait (bounded) until target messages arrived; return the monotonic
-        time of arrival of the target-th message, or None on timeout."""
+        time of arrival of the target-th message, or None on timeout or when
+        nothing arrived for `stall` seconds."""
         deadline = time.monotonic() + timeout
         with self.cv:
             self.watch.setdefault(target, time.monotonic() if self.count >= target else None)
+            last_count, last_change = self.count, time.monotonic()
             while self.watch[target] is None:
-                left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
+                now = time.monotonic()
+                if self.count != last_count:
+                    last_count, last_change = self.count, now
+                if now >= deadline or now - last_change > stall or self.proc.poll() is not None:
                     return None
-                self.cv.wait(min(left, 1.0))
+                self.cv.wait(min(deadline - now, 1.0))
             return self.watch[target]
 
     def stop(self):
@@ -419,8 +424,9 @@ def bench_one(relay, sink, args, size, workdir, tag):
     res["submit_s"] = round(t_sub - t0, 3)
     res["submit_rate"] = round(args.msgs / (t_sub - t0), 1)
     if t_end is None:
-        res["error"] = "sink received %d of %d messages within %ss (smtp-source exit %s)" % (
-            sink.count - base, args.msgs, args.phase_timeout, src_rc)
+        res["error"] = ("sink received %d of %d messages (gave up after %ss, or %ss without an "
+                        "arrival; smtp-source exit %s)" % (sink.count - base, args.msgs,
+                                                          args.phase_timeout, STALL_SECONDS, src_rc))
         res["delivered"] = sink.count - base
         return res
     res["e2e_s"] = round(t_end - t0, 3)

@@ -18,6 +18,7 @@
 #   KEEP_WORK=1    keep the work directory (logs, queues) even on success
 #   SKIP_INSTALL=1 do not apt-get install anything
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)

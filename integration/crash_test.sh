@@ -18,6 +18,7 @@
 #   SKIP_INSTALL=1  do not apt-get install anything
 # Exit status: 0 if no acknowledged message was lost, 1 otherwise.
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)

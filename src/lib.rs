@@ -3,8 +3,12 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod control;
+pub mod daemon;
+pub mod delivery;
 pub mod server;
 pub mod smtp;
 pub mod spool;
+pub mod queue_admin;
 pub mod users;
 pub mod util;

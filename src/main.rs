@@ -1,1 +1,189 @@
-fn main() {}
+//! The `sealpost` command line: parses arguments and calls the library.
+#![forbid(unsafe_code)]
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sealpost::config::Config;
+use sealpost::queue_admin::{self, Request};
+
+const DEFAULT_CONFIG: &str = "conf/sealpost.toml";
+
+#[derive(Parser)]
+#[command(name = "sealpost", version, about = "Secure email gateway for protected health information")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the relay.
+    Serve {
+        #[arg(long, default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+    },
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Submission users (argon2id hashes in the users file).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Inspect and manage the queue (through the running daemon, or
+    /// directly when it is stopped).
+    Queue {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: QueueCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration; prints every error with its key path.
+    Check {
+        #[arg(long, default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user or change their password; reads the password from stdin.
+    Add {
+        name: String,
+        #[arg(long, default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+        /// Restrict the user to these sender domains (repeatable).
+        #[arg(long = "sender-domain")]
+        sender_domains: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum QueueCommand {
+    List,
+    Show { id: String },
+    Retry { id: String },
+    Hold { id: String },
+    Release { id: String },
+    Delete { id: String },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SEALPOST_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sealpost: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { config } => {
+            let Some(cfg) = load_or_report(&config) else {
+                return Ok(ExitCode::from(2));
+            };
+            tokio::runtime::Runtime::new()?.block_on(sealpost::daemon::serve(cfg))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config {
+            command: ConfigCommand::Check { config },
+        } => Ok(match load_or_report(&config) {
+            Some(_) => {
+                println!("{}: OK", config.display());
+                ExitCode::SUCCESS
+            }
+            None => ExitCode::from(2),
+        }),
+        Command::User {
+            command: UserCommand::Add {
+                name,
+                config,
+                sender_domains,
+            },
+        } => user_add(&config, &name, sender_domains),
+        Command::Queue { config, command } => queue(&config, command),
+    }
+}
+
+/// Load and validate; print every error (exit code 2 is the caller's).
+fn load_or_report(path: &Path) -> Option<Config> {
+    match Config::load(path) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            for line in e.lines() {
+                eprintln!("{line}");
+            }
+            None
+        }
+    }
+}
+
+fn user_add(config: &Path, name: &str, domains: Vec<String>) -> anyhow::Result<ExitCode> {
+    let Some(cfg) = load_or_report(config) else {
+        return Ok(ExitCode::from(2));
+    };
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        anyhow::bail!("user name must be non-empty without spaces");
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.len() < 8 {
+        anyhow::bail!("password must be at least 8 characters (read from standard input)");
+    }
+    let path = &cfg.server.users_file;
+    let mut users = sealpost::users::UsersFile::load(path)?;
+    users.set_password(name, password, domains)?;
+    users.save(path)?;
+    println!("user {name} saved to {} (send SIGHUP to a running daemon to reload)", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
+    let Some(cfg) = load_or_report(config) else {
+        return Ok(ExitCode::from(2));
+    };
+    let req = match command {
+        QueueCommand::List => Request::List,
+        QueueCommand::Show { id } => Request::Show { id },
+        QueueCommand::Retry { id } => Request::Retry { id },
+        QueueCommand::Hold { id } => Request::Hold { id },
+        QueueCommand::Release { id } => Request::Release { id },
+        QueueCommand::Delete { id } => Request::Delete { id },
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let resp = match rt.block_on(sealpost::control::request(&cfg.server.control_socket, &req))? {
+        Some(r) => r,
+        None => {
+            // No daemon: open the spool ourselves (sled's lock stops us if one runs).
+            let (spool, _) = sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
+            queue_admin::handle(&spool, None, req)
+        }
+    };
+    if resp.ok {
+        println!("{}", serde_json::to_string_pretty(&resp.data.unwrap_or_default())?);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("sealpost: {}", resp.error.unwrap_or_default());
+        Ok(ExitCode::FAILURE)
+    }
+}

@@ -246,9 +246,12 @@ impl Session {
         let conn = stream.get_ref().1;
         let version = conn
             .protocol_version()
-            .and_then(|v| v.as_str())
-            .unwrap_or("TLS")
-            .to_string();
+            .map(|v| match v {
+                rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_string(),
+                rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".to_string(),
+                other => format!("{other:?}"),
+            })
+            .unwrap_or_else(|| "TLS".to_string());
         let cipher = conn
             .negotiated_cipher_suite()
             .and_then(|c| c.suite().as_str())

@@ -117,6 +117,10 @@ impl Schedule {
         }
     }
 
+    pub fn is_closed(&self) -> bool {
+        self.inner.lock().map(|g| g.closed).unwrap_or(true)
+    }
+
     pub fn close(&self) {
         if let Ok(mut g) = self.inner.lock() {
             g.closed = true;

@@ -1,0 +1,153 @@
+//! `sealpost serve`: wire the subsystems together, run until SIGTERM.
+//!
+//! Start-up order: config → spool recovery → TLS → listeners bound →
+//! recovered messages scheduled → delivery workers → READY=1 (systemd).
+//! SIGHUP reloads users and the TLS certificate; a bad file keeps the old
+//! one and says why. SIGTERM: stop accepting, let sessions finish their
+//! transaction (no 250 without a durable spool write), let running
+//! deliveries finish within a grace period, flush the spool, exit 0.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::delivery::mx::HickoryMx;
+use crate::server::tokio_util_tracker::Tracker;
+use crate::server::{self, ConnectionCounter, Services};
+use crate::spool::Spool;
+use crate::spool::schedule::Schedule;
+use crate::users::{AuthThrottle, UsersFile};
+
+/// How long SIGTERM waits for sessions and deliveries in progress.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let config = Arc::new(config);
+    let (spool, recovery) = Spool::open(&config.server.spool_dir, &config.server.spool_key)
+        .with_context(|| format!("opening spool {}", config.server.spool_dir.display()))?;
+    tracing::info!(
+        messages = recovery.messages,
+        quarantined = recovery.quarantined,
+        rebuilt_index = recovery.rebuilt_index,
+        "spool recovered"
+    );
+    let users = UsersFile::load(&config.server.users_file)?;
+    let tls = load_tls(&config)?;
+    let schedule = Arc::new(Schedule::new());
+    let limits = &config.limits;
+    let svc = Arc::new(Services {
+        config: config.clone(),
+        spool: spool.clone(),
+        schedule: schedule.clone(),
+        users: RwLock::new(Arc::new(users)),
+        auth_throttle: AuthThrottle::new(
+            limits.auth_failures_per_ip,
+            limits.auth_failures_per_user,
+            limits.auth_failure_window,
+        ),
+        tls: RwLock::new(Some(tls)),
+        connections: ConnectionCounter::default(),
+        shutting_down: Default::default(),
+    });
+    let delivery = Arc::new(build_delivery(&config, &spool, &schedule)?);
+    let bound = server::bind_all(&config).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let sessions = Tracker::default();
+    for (listener, sock) in bound {
+        tracing::info!(listener = %listener.name, address = %sock.local_addr()?, "listening");
+        tokio::spawn(server::serve(svc.clone(), listener, sock, stop_rx.clone(), sessions.clone()));
+    }
+    let recovered = delivery.schedule_recovered();
+    let workers = delivery.start();
+    let control = crate::control::bind(&config.server.control_socket)
+        .with_context(|| format!("control socket {}", config.server.control_socket.display()))?;
+    tokio::spawn(crate::control::serve(control, spool.clone(), schedule.clone()));
+    tracing::info!(scheduled = recovered, "sealpost ready");
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+    wait_for_signals(&svc).await;
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+    svc.shutting_down.store(true, Ordering::Relaxed);
+    let _ = stop_tx.send(true);
+    if tokio::time::timeout(SHUTDOWN_GRACE, sessions.wait_idle()).await.is_err() {
+        tracing::warn!(active = sessions.active(), "sessions still open at shutdown");
+    }
+    delivery.shutdown().await;
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
+    spool.close();
+    let _ = std::fs::remove_file(&config.server.control_socket);
+    tracing::info!("sealpost stopped");
+    Ok(())
+}
+
+async fn futures_join(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+fn load_tls(config: &Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
+    let server = crate::server::tls::server_config(&config.tls, &config.server.hostname)?;
+    Ok(tokio_rustls::TlsAcceptor::from(server))
+}
+
+fn build_delivery(config: &Arc<Config>, spool: &Arc<Spool>, schedule: &Arc<Schedule>) -> anyhow::Result<Delivery<HickoryMx>> {
+    let mut extra = Vec::new();
+    if let Some(ca) = &config.delivery.ca_file {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        for c in CertificateDer::pem_file_iter(ca).with_context(|| format!("delivery.ca_file {}", ca.display()))? {
+            extra.push(c.with_context(|| format!("delivery.ca_file {}", ca.display()))?);
+        }
+    }
+    let tls_config = crate::smtp::client::verifying_config(&extra)?;
+    let mx = HickoryMx::from_system_conf(Duration::from_secs(20))?;
+    Ok(Delivery::new(config.clone(), spool.clone(), schedule.clone(), mx, tls_config))
+}
+
+async fn wait_for_signals(svc: &Arc<Services>) {
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        tracing::error!("cannot install signal handlers");
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => return,
+            _ = int.recv() => return,
+            _ = hup.recv() => reload(svc),
+        }
+    }
+}
+
+/// SIGHUP: re-read users and the TLS certificate; keep the old on error.
+fn reload(svc: &Arc<Services>) {
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
+    match UsersFile::load(&svc.config.server.users_file) {
+        Ok(u) => {
+            if let Ok(mut g) = svc.users.write() {
+                *g = Arc::new(u);
+            }
+            tracing::info!("reload: users re-read");
+        }
+        Err(e) => tracing::error!(error = %e, "reload: users file invalid; keeping the previous one"),
+    }
+    match load_tls(&svc.config) {
+        Ok(t) => {
+            if let Ok(mut g) = svc.tls.write() {
+                *g = Some(t);
+            }
+            tracing::info!("reload: TLS certificate re-read");
+        }
+        Err(e) => tracing::error!(error = %e, "reload: TLS certificate invalid; keeping the previous one"),
+    }
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+}

@@ -1,0 +1,243 @@
+//! One delivery attempt for the recipients of one domain: find the next
+//! hops (a `[[route]]` or MX), respect the destination's concurrency cap,
+//! reuse or open a connection, send one transaction, and classify every
+//! recipient's result. Hosts are tried in order; a transient failure moves
+//! on to the next host, a permanent answer ends the attempt.
+
+use std::net::{IpAddr, SocketAddr};
+
+use super::Delivery;
+use super::outcome::Outcome;
+use super::pool::Key;
+use crate::config::RouteTls;
+use crate::delivery::mx::{self, MxLookup};
+use crate::smtp::client::{
+    Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome, ServerReply,
+    TlsPolicy,
+};
+use crate::spool::{MessageMeta, notify};
+
+/// One next hop: the name (for TLS and logs) and its addresses.
+struct Hop {
+    name: String,
+    addrs: Vec<SocketAddr>,
+}
+
+impl<L: MxLookup + 'static> Delivery<L> {
+    pub(super) async fn attempt_domain(
+        &self,
+        meta: &MessageMeta,
+        body: &[u8],
+        domain: &str,
+        idxs: &[usize],
+    ) -> Vec<(usize, Outcome)> {
+        let all = |o: Outcome| idxs.iter().map(|&i| (i, o.clone())).collect();
+        let (hops, mut tls, gate_name) = match self.next_hops(domain).await {
+            Ok(x) => x,
+            Err(o) => return all(o),
+        };
+        if meta.envelope.requiretls {
+            // RFC 8689 §5: the next hop must offer verified TLS.
+            tls = TlsPolicy::Required;
+        }
+        let gate = self.pool.gate(&gate_name);
+        let Ok(_permit) = gate.acquire_owned().await else {
+            return all(deferred("451 4.3.0 shutting down", None));
+        };
+        let rcpts: Vec<String> = idxs.iter().map(|&i| meta.recipients[i].address.clone()).collect();
+        let mut last = deferred("451 4.4.1 No mail exchanger could be reached", None);
+        for hop in &hops {
+            for addr in &hop.addrs {
+                match self.send_via(meta, body, &rcpts, idxs, hop, *addr, tls).await {
+                    Ok(results) => return results,
+                    Err(o @ Outcome::Failed { .. }) => return all(o),
+                    Err(o) => last = o,
+                }
+            }
+        }
+        all(last)
+    }
+
+    /// Route or MX → hops, TLS policy and the concurrency-gate name.
+    async fn next_hops(&self, domain: &str) -> Result<(Vec<Hop>, TlsPolicy, String), Outcome> {
+        if let Some(route) = self.config.route_for(domain) {
+            let tls = match route.tls {
+                RouteTls::None => TlsPolicy::None,
+                RouteTls::Opportunistic => TlsPolicy::Opportunistic,
+                RouteTls::Required => TlsPolicy::Required,
+            };
+            let addrs: Vec<IpAddr> = match route.host.parse::<IpAddr>() {
+                Ok(ip) => vec![ip],
+                Err(_) => self
+                    .mx
+                    .ips(&route.host)
+                    .await
+                    .map_err(|e| deferred(&format!("451 4.4.3 Route host lookup failed: {e}"), None))?,
+            };
+            let hop = Hop {
+                name: route.host.clone(),
+                addrs: addrs.into_iter().map(|ip| SocketAddr::new(ip, route.port)).collect(),
+            };
+            return Ok((vec![hop], tls, format!("route:{}:{}", route.host, route.port)));
+        }
+        let port = self.config.delivery.mx_port;
+        match mx::resolve(&self.mx, domain).await {
+            Ok(targets) => Ok((
+                targets
+                    .into_iter()
+                    .map(|t| Hop {
+                        addrs: t.addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+                        name: t.host,
+                    })
+                    .collect(),
+                TlsPolicy::Opportunistic,
+                domain.to_string(),
+            )),
+            Err(e) if e.is_transient() => Err(deferred(&format!("451 4.4.3 {e}"), None)),
+            Err(e) => Err(Outcome::Failed {
+                reply: format!("550 5.1.2 {e}"),
+                remote: None,
+            }),
+        }
+    }
+
+    /// One transaction over a pooled or new connection. Err(Deferred) means
+    /// "try the next address"; Err(Failed) ends the attempt for everyone.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_via(
+        &self,
+        meta: &MessageMeta,
+        body: &[u8],
+        rcpts: &[String],
+        idxs: &[usize],
+        hop: &Hop,
+        addr: SocketAddr,
+        tls: TlsPolicy,
+    ) -> Result<Vec<(usize, Outcome)>, Outcome> {
+        let key = Key {
+            addr,
+            name: hop.name.clone(),
+            tls,
+        };
+        let remote = format!("{} [{}]", hop.name, addr.ip());
+        let dsn_rcpts: Vec<RcptDsn> = idxs.iter().map(|&i| rcpt_dsn(meta, i)).collect();
+        let env = Envelope {
+            mail_from: &meta.envelope.sender,
+            recipients: rcpts,
+            size: body.len(),
+            smtputf8: meta.envelope.smtputf8,
+            body_8bit: meta.envelope.body_8bit,
+            dsn: Some(DsnParams {
+                ret: match meta.envelope.ret.as_deref() {
+                    Some("FULL") => Some(DsnRet::Full),
+                    Some("HDRS") => Some(DsnRet::Headers),
+                    _ => None,
+                },
+                envid: meta.envelope.envid.as_deref(),
+                recipients: &dsn_rcpts,
+            }),
+            mt_priority: meta.envelope.mt_priority,
+        };
+        // A pooled connection may have been closed by the peer: one retry
+        // on a fresh connection before giving up on this address.
+        if let Some(mut client) = self.pool.take(&key) {
+            if let Ok(outcomes) = client.send(&env, body).await {
+                return Ok(self.finish(key, client, outcomes, idxs, &remote));
+            }
+        }
+        let settings = self.client_settings(tls);
+        let mut client = Client::connect(addr, &hop.name, &settings)
+            .await
+            .map_err(|e| classify(&e, &remote))?;
+        match client.send(&env, body).await {
+            Ok(outcomes) => Ok(self.finish(key, client, outcomes, idxs, &remote)),
+            Err(e) => Err(classify(&e, &remote)),
+        }
+    }
+
+    fn finish(
+        &self,
+        key: Key,
+        client: Client<tokio::net::TcpStream>,
+        outcomes: Vec<RcptOutcome>,
+        idxs: &[usize],
+        remote: &str,
+    ) -> Vec<(usize, Outcome)> {
+        let relayed = !client.extensions().dsn;
+        let tls = client.tls_info().map(|t| (t.version.clone(), t.verified));
+        tracing::info!(remote, tls = ?tls, rcpts = idxs.len(), "transaction finished");
+        self.pool.put(key, client);
+        idxs.iter()
+            .zip(outcomes)
+            .map(|(&i, o)| {
+                let remote = Some(remote.to_string());
+                let out = match o {
+                    RcptOutcome::Accepted => Outcome::Delivered {
+                        remote: remote.unwrap_or_default(),
+                        dsn_relayed: relayed,
+                    },
+                    RcptOutcome::Transient(r) => Outcome::Deferred { reply: reply_text(&r), remote },
+                    RcptOutcome::Permanent(r) => Outcome::Failed { reply: reply_text(&r), remote },
+                };
+                (i, out)
+            })
+            .collect()
+    }
+
+    fn client_settings(&self, tls: TlsPolicy) -> ClientSettings {
+        let d = &self.config.delivery;
+        ClientSettings {
+            helo_name: d.helo_name.clone(),
+            tls,
+            tls_config: self.tls_config.clone(),
+            connect_timeout: d.connect_timeout,
+            command_timeout: d.command_timeout,
+            data_timeout: d.data_timeout,
+        }
+    }
+}
+
+fn rcpt_dsn(meta: &MessageMeta, i: usize) -> RcptDsn<'_> {
+    let spec = meta.envelope.recipients.get(i);
+    let bits = spec.map(|s| s.notify).unwrap_or(0);
+    let notify = (bits != 0).then(|| Notify {
+        success: bits & notify::SUCCESS != 0,
+        failure: bits & notify::FAILURE != 0,
+        delay: bits & notify::DELAY != 0,
+    });
+    RcptDsn {
+        notify,
+        orcpt: spec.and_then(|s| s.orcpt.as_deref()),
+    }
+}
+
+fn deferred(reply: &str, remote: Option<String>) -> Outcome {
+    Outcome::Deferred {
+        reply: reply.to_string(),
+        remote,
+    }
+}
+
+/// Client errors → outcome; wire text never carries internals beyond the
+/// remote's own reply.
+fn classify(e: &ClientError, remote: &str) -> Outcome {
+    let reply = match e.reply() {
+        Some(r) => reply_text(r),
+        None if e.is_transient() => format!("451 4.4.2 {e}"),
+        None => format!("554 5.3.0 {e}"),
+    };
+    let remote = Some(remote.to_string());
+    if e.is_transient() {
+        Outcome::Deferred { reply, remote }
+    } else {
+        Outcome::Failed { reply, remote }
+    }
+}
+
+pub fn reply_text(r: &ServerReply) -> String {
+    let text: String = r.text.replace(['\r', '\n'], " ");
+    match r.enhanced {
+        Some((a, b, c)) => format!("{} {a}.{b}.{c} {text}", r.code),
+        None => format!("{} {text}", r.code),
+    }
+}

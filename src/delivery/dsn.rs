@@ -1,0 +1,128 @@
+//! Delivery status notifications (RFC 3464 multipart/report, RFC 3461).
+//! Sent from the null reverse path `<>` to the original sender; the human
+//! part names recipients and reasons only, never message content. The
+//! original is returned whole only for RET=FULL, otherwise its headers.
+
+use std::fmt::Write as _;
+
+use super::outcome::{DsnAction, status_of};
+use crate::spool::{MessageMeta, format_id};
+use crate::util::rfc5322_date;
+
+/// The returned original is cut to this many bytes (RET=FULL).
+const MAX_RETURNED: usize = 256 * 1024;
+
+pub fn build(meta: &MessageMeta, items: &[(usize, DsnAction)], original: &[u8], hostname: &str) -> Vec<u8> {
+    let id = format_id(meta.id);
+    let boundary = format!("{id}.{}/{hostname}", crate::spool::now_ms());
+    let now = rfc5322_date(std::time::SystemTime::now());
+    let kind = summary(items);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "From: Mail Delivery System <MAILER-DAEMON@{hostname}>\r\n\
+         To: <{}>\r\n\
+         Subject: {kind}\r\n\
+         Date: {now}\r\n\
+         Message-ID: <{id}.{}.dsn@{hostname}>\r\n\
+         Auto-Submitted: auto-replied\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"{boundary}\"\r\n\
+         \r\n\
+         This is a MIME-encapsulated delivery status notification.\r\n\r\n\
+         --{boundary}\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\n",
+        meta.envelope.sender,
+        crate::spool::now_ms(),
+    );
+    human_part(&mut out, meta, items, hostname);
+    let _ = write!(out, "\r\n--{boundary}\r\nContent-Type: message/delivery-status\r\n\r\n");
+    status_part(&mut out, meta, items, hostname);
+    let full = meta.envelope.ret.as_deref() == Some("FULL");
+    let (ctype, part) = if full {
+        ("message/rfc822", &original[..original.len().min(MAX_RETURNED)])
+    } else {
+        ("text/rfc822-headers", headers_of(original))
+    };
+    let _ = write!(out, "\r\n--{boundary}\r\nContent-Type: {ctype}\r\n\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(part);
+    if !part.ends_with(b"\r\n") {
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    bytes
+}
+
+fn summary(items: &[(usize, DsnAction)]) -> &'static str {
+    if items.iter().any(|(_, a)| *a == DsnAction::Failed) {
+        "Undelivered Mail Returned to Sender"
+    } else if items.iter().any(|(_, a)| *a == DsnAction::Delayed) {
+        "Delayed Mail (still being retried)"
+    } else {
+        "Successful Mail Delivery Report"
+    }
+}
+
+fn human_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)], hostname: &str) {
+    let _ = write!(
+        out,
+        "This is the mail system at host {hostname}.\r\n\r\nYour message {} was handled as follows:\r\n\r\n",
+        format_id(meta.id)
+    );
+    for (i, action) in items {
+        let Some(r) = meta.recipients.get(*i) else { continue };
+        let what = match action {
+            DsnAction::Failed => "could not be delivered",
+            DsnAction::Delayed => "has not been delivered yet; delivery will be retried",
+            DsnAction::Relayed => "was relayed to a system that does not send delivery notifications",
+        };
+        let _ = write!(out, "<{}>: {what}", r.address);
+        if let Some(reply) = &r.last_reply {
+            let _ = write!(out, "\r\n    reason: {}", one_line(reply));
+        }
+        out.push_str("\r\n\r\n");
+    }
+}
+
+fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)], hostname: &str) {
+    let _ = write!(out, "Reporting-MTA: dns; {hostname}\r\n");
+    if let Some(envid) = &meta.envelope.envid {
+        let _ = write!(out, "Original-Envelope-Id: {}\r\n", one_line(envid));
+    }
+    let arrival = std::time::UNIX_EPOCH + std::time::Duration::from_millis(meta.created);
+    let _ = write!(out, "Arrival-Date: {}\r\n", rfc5322_date(arrival));
+    for (i, action) in items {
+        let Some(r) = meta.recipients.get(*i) else { continue };
+        out.push_str("\r\n");
+        if let Some(orcpt) = meta.envelope.recipients.get(*i).and_then(|s| s.orcpt.as_ref()) {
+            let _ = write!(out, "Original-Recipient: {}\r\n", one_line(orcpt));
+        }
+        let reply = r.last_reply.as_deref().unwrap_or("");
+        let (word, status) = match action {
+            DsnAction::Failed => ("failed", status_of(reply, "5.0.0")),
+            DsnAction::Delayed => ("delayed", status_of(reply, "4.0.0")),
+            DsnAction::Relayed => ("relayed", "2.0.0".to_string()),
+        };
+        let _ = write!(out, "Final-Recipient: rfc822; {}\r\nAction: {word}\r\nStatus: {status}\r\n", r.address);
+        if let Some(host) = &r.remote_host {
+            let _ = write!(out, "Remote-MTA: dns; {}\r\n", one_line(host));
+        }
+        if !reply.is_empty() {
+            let _ = write!(out, "Diagnostic-Code: smtp; {}\r\n", one_line(reply));
+        }
+        let _ = write!(out, "Last-Attempt-Date: {}\r\n", rfc5322_date(std::time::SystemTime::now()));
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).take(900).collect()
+}
+
+fn headers_of(msg: &[u8]) -> &[u8] {
+    match msg.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(p) => &msg[..p + 2],
+        None => &msg[..msg.len().min(MAX_RETURNED)],
+    }
+}

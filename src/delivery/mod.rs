@@ -1,0 +1,231 @@
+//! Outbound delivery: workers take the next message from the schedule
+//! (highest priority first), try every due recipient grouped by domain,
+//! record each result in the spool, send DSNs, and either finish the
+//! message or put it back on the schedule for its next retry.
+
+mod attempt;
+pub mod dsn;
+pub mod mx;
+pub mod outcome;
+pub mod pool;
+pub mod retry;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::spool::schedule::Schedule;
+use crate::spool::{Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms};
+use mx::MxLookup;
+use outcome::{DsnAction, Outcome, Policy};
+
+pub use attempt::reply_text;
+
+pub struct Delivery<L: MxLookup> {
+    pub config: Arc<Config>,
+    pub spool: Arc<Spool>,
+    pub schedule: Arc<Schedule>,
+    pub mx: L,
+    pub tls_config: Arc<rustls::ClientConfig>,
+    pub pool: pool::Pool,
+}
+
+impl<L: MxLookup + 'static> Delivery<L> {
+    pub fn new(
+        config: Arc<Config>,
+        spool: Arc<Spool>,
+        schedule: Arc<Schedule>,
+        mx: L,
+        tls_config: Arc<rustls::ClientConfig>,
+    ) -> Self {
+        let pool = pool::Pool::new(
+            config.delivery.idle_connection_timeout,
+            config.delivery.concurrency_per_destination,
+        );
+        Delivery {
+            config,
+            spool,
+            schedule,
+            mx,
+            tls_config,
+            pool,
+        }
+    }
+
+    /// Put every queued message from the spool on the schedule (start-up).
+    pub fn schedule_recovered(&self) -> usize {
+        let Ok(all) = self.spool.list() else { return 0 };
+        let mut n = 0;
+        for m in all.iter().filter(|m| !m.held) {
+            if let Some(due) = m.next_due() {
+                self.schedule.at(m.id, m.priority(), due);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Run `workers` delivery tasks until the schedule is closed.
+    pub fn start(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut handles = Vec::new();
+        for _ in 0..self.config.delivery.workers {
+            let me = self.clone();
+            handles.push(tokio::spawn(async move {
+                while let Some(id) = me.schedule.next().await {
+                    me.deliver(id).await;
+                    me.schedule.done(id);
+                }
+            }));
+        }
+        let me = self.clone();
+        handles.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                if me.schedule.is_closed() {
+                    break;
+                }
+                me.pool.sweep();
+            }
+        }));
+        handles
+    }
+
+    /// One delivery pass over the due recipients of one message.
+    pub async fn deliver(&self, id: QueueId) {
+        let meta = match self.spool.get(id) {
+            Ok(Some(m)) => m,
+            Ok(None) => return,
+            Err(e) => {
+                let _ = self.spool.quarantine(id, &e.to_string());
+                return;
+            }
+        };
+        if meta.held {
+            return;
+        }
+        let now = now_ms();
+        let due: Vec<usize> = (0..meta.recipients.len())
+            .filter(|&i| meta.recipients[i].status == RcptStatus::Queued && meta.recipients[i].next_attempt <= now)
+            .collect();
+        if due.is_empty() {
+            if let Some(t) = meta.next_due() {
+                self.schedule.at(id, meta.priority(), t);
+            }
+            return;
+        }
+        let body = match self.spool.load_body(&meta) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = self.spool.quarantine(id, &e.to_string());
+                return;
+            }
+        };
+        let mut results = Vec::with_capacity(due.len());
+        for (domain, idxs) in group_by_domain(&meta, &due) {
+            results.extend(self.attempt_domain(&meta, &body, &domain, &idxs).await);
+        }
+        self.record(meta, results, &body).await;
+    }
+
+    async fn record(&self, meta: MessageMeta, results: Vec<(usize, Outcome)>, body: &[u8]) {
+        let id = meta.id;
+        let d = &self.config.delivery;
+        let policy = Policy {
+            schedule: &d.retry_schedule,
+            max_lifetime: d.max_lifetime,
+            delay_dsn_after: d.delay_dsn_after,
+        };
+        let now = now_ms();
+        let mut updated = meta.clone();
+        let dsns = outcome::apply(&mut updated, results, now, &policy);
+        log_results(&meta, &updated);
+        if !dsns.is_empty() {
+            self.send_dsn(&updated, &dsns, body).await;
+        }
+        let stored = self.spool.modify(id, |m| {
+            m.recipients = updated.recipients.clone();
+        });
+        match stored {
+            Ok(Some(m)) if m.is_finished() => {
+                if let Err(e) = self.spool.complete(id) {
+                    tracing::error!(queue_id = %format_id(id), error = %e, "cannot remove finished message");
+                }
+            }
+            Ok(Some(m)) => {
+                if let Some(t) = m.next_due() {
+                    self.schedule.at(id, m.priority(), t);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(queue_id = %format_id(id), error = %e, "cannot record delivery state"),
+        }
+    }
+
+    /// Queue a DSN to the original sender from `<>`.
+    async fn send_dsn(&self, meta: &MessageMeta, items: &[(usize, DsnAction)], body: &[u8]) {
+        let hostname = &self.config.server.hostname;
+        let report = dsn::build(meta, items, body, hostname);
+        let envelope = Envelope {
+            sender: String::new(),
+            recipients: vec![RecipientSpec {
+                address: meta.envelope.sender.clone(),
+                orcpt: None,
+                notify: 0,
+            }],
+            ret: None,
+            envid: None,
+            smtputf8: meta.envelope.smtputf8,
+            body_8bit: true,
+            requiretls: false,
+            listener: "dsn".into(),
+            auth_user: None,
+            client_ip: "127.0.0.1".into(),
+            client_helo: hostname.clone(),
+            priority: meta.priority(),
+            mt_priority: None,
+            verdict: None,
+        };
+        match self.spool.accept(envelope, &report).await {
+            Ok(dsn_id) => {
+                self.schedule.ready(dsn_id, meta.priority());
+                tracing::info!(queue_id = %format_id(meta.id), dsn_id = %format_id(dsn_id), "DSN queued");
+            }
+            Err(e) => tracing::error!(queue_id = %format_id(meta.id), error = %e, "cannot queue DSN"),
+        }
+    }
+
+    pub async fn shutdown(&self) {
+        self.schedule.close();
+        self.pool.close_all().await;
+    }
+}
+
+fn group_by_domain(meta: &MessageMeta, due: &[usize]) -> BTreeMap<String, Vec<usize>> {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in due {
+        let addr = &meta.recipients[i].address;
+        let domain = addr.rsplit_once('@').map(|(_, d)| d).unwrap_or("").to_ascii_lowercase();
+        groups.entry(domain).or_default().push(i);
+    }
+    groups
+}
+
+fn log_results(before: &MessageMeta, after: &MessageMeta) {
+    for (b, a) in before.recipients.iter().zip(&after.recipients) {
+        if b.status == a.status && a.status != RcptStatus::Queued {
+            continue;
+        }
+        let domain = a.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        tracing::info!(
+            queue_id = %format_id(after.id),
+            rcpt_domain = domain,
+            status = ?a.status,
+            attempts = a.attempts,
+            remote = a.remote_host.as_deref().unwrap_or(""),
+            reply = a.last_reply.as_deref().unwrap_or(""),
+            "delivery attempt"
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! Applying delivery results to per-recipient state (pure, no I/O):
+//! delivered and failed are final; deferred recipients get their next
+//! attempt time, or fail once the queue lifetime is over. Also decides
+//! which DSNs are due (RFC 3461 NOTIFY semantics).
+
+use std::time::Duration;
+
+use crate::spool::{MessageMeta, RcptStatus, notify};
+
+/// The result of one attempt for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered { remote: String, dsn_relayed: bool },
+    Deferred { reply: String, remote: Option<String> },
+    Failed { reply: String, remote: Option<String> },
+}
+
+/// Which kind of DSN to send for one recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DsnAction {
+    Failed,
+    Delayed,
+    Relayed,
+}
+
+pub struct Policy<'a> {
+    pub schedule: &'a [Duration],
+    pub max_lifetime: Duration,
+    pub delay_dsn_after: Option<Duration>,
+}
+
+/// Update `meta` with `results` (index into `meta.recipients`, outcome)
+/// at time `now` (unix ms). Returns the DSN actions now due, per index.
+pub fn apply(meta: &mut MessageMeta, results: Vec<(usize, Outcome)>, now: u64, p: &Policy) -> Vec<(usize, DsnAction)> {
+    let mut dsns = Vec::new();
+    let age = Duration::from_millis(now.saturating_sub(meta.created));
+    for (i, outcome) in results {
+        let notify_bits = meta.envelope.recipients.get(i).map(|r| r.notify).unwrap_or(0);
+        let Some(r) = meta.recipients.get_mut(i) else { continue };
+        r.attempts += 1;
+        match outcome {
+            Outcome::Delivered { remote, dsn_relayed } => {
+                r.status = RcptStatus::Delivered;
+                r.remote_host = Some(remote);
+                r.last_reply = None;
+                if dsn_relayed && notify_bits & notify::SUCCESS != 0 {
+                    dsns.push((i, DsnAction::Relayed));
+                }
+            }
+            Outcome::Failed { reply, remote } => {
+                r.status = RcptStatus::Failed;
+                r.last_reply = Some(reply);
+                r.remote_host = remote;
+                if wants_failure(notify_bits) {
+                    dsns.push((i, DsnAction::Failed));
+                }
+            }
+            Outcome::Deferred { reply, remote } => {
+                r.remote_host = remote;
+                if age >= p.max_lifetime {
+                    r.status = RcptStatus::Failed;
+                    r.last_reply = Some(format!("4.4.7 Message expired after {} attempts; last reply: {reply}", r.attempts));
+                    if wants_failure(notify_bits) {
+                        dsns.push((i, DsnAction::Failed));
+                    }
+                    continue;
+                }
+                r.last_reply = Some(reply);
+                let wait = super::retry::backoff(r.attempts, p.schedule);
+                r.next_attempt = now + wait.as_millis() as u64;
+                let delay_due = p.delay_dsn_after.is_some_and(|d| age >= d);
+                if delay_due && !r.delay_notified && wants_delay(notify_bits) {
+                    r.delay_notified = true;
+                    dsns.push((i, DsnAction::Delayed));
+                }
+            }
+        }
+    }
+    if meta.envelope.sender.is_empty() {
+        // Never a DSN about a DSN (RFC 3461 §6.2, RFC 5321 §4.5.5).
+        dsns.clear();
+    }
+    dsns
+}
+
+/// Absent NOTIFY means FAILURE (and DELAY at our discretion).
+fn wants_failure(bits: u8) -> bool {
+    bits & notify::NEVER == 0 && (bits == 0 || bits & notify::FAILURE != 0)
+}
+
+fn wants_delay(bits: u8) -> bool {
+    bits & notify::NEVER == 0 && (bits == 0 || bits & notify::DELAY != 0)
+}
+
+/// Did this reply text come from a 5xx? (for status extraction in DSNs)
+pub fn status_of(reply: &str, fallback: &'static str) -> String {
+    reply
+        .split_whitespace()
+        .find(|w| {
+            let parts: Vec<&str> = w.split('.').collect();
+            parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spool::*;
+
+    fn meta(notify: u8, sender: &str) -> MessageMeta {
+        let rcpt = RecipientSpec {
+            address: "a@b.example".into(),
+            orcpt: None,
+            notify,
+        };
+        MessageMeta {
+            id: 1,
+            envelope: Envelope {
+                sender: sender.into(),
+                recipients: vec![rcpt],
+                ret: None,
+                envid: None,
+                smtputf8: false,
+                body_8bit: false,
+                requiretls: false,
+                listener: "l".into(),
+                auth_user: None,
+                client_ip: "127.0.0.1".into(),
+                client_helo: "h".into(),
+                priority: 4,
+                mt_priority: None,
+                verdict: None,
+            },
+            recipients: vec![RecipientState {
+                address: "a@b.example".into(),
+                status: RcptStatus::Queued,
+                attempts: 0,
+                next_attempt: 0,
+                last_reply: None,
+                remote_host: None,
+                delay_notified: false,
+            }],
+            location: Location { segment: 1, offset: 0, len: 0 },
+            created: 0,
+            size: 10,
+            held: false,
+        }
+    }
+
+    fn policy() -> Policy<'static> {
+        static S: [Duration; 1] = [Duration::from_secs(60)];
+        Policy {
+            schedule: &S,
+            max_lifetime: Duration::from_secs(3600),
+            delay_dsn_after: Some(Duration::from_secs(600)),
+        }
+    }
+
+    fn deferred() -> Outcome {
+        Outcome::Deferred { reply: "451 4.3.0 later".into(), remote: None }
+    }
+
+    #[test]
+    fn deferral_schedules_a_retry_and_stays_queued() {
+        let mut m = meta(0, "s@x.example");
+        let d = apply(&mut m, vec![(0, deferred())], 1000, &policy());
+        assert!(d.is_empty());
+        assert_eq!(m.recipients[0].status, RcptStatus::Queued);
+        assert!(m.recipients[0].next_attempt >= 1000 + 48_000);
+    }
+
+    #[test]
+    fn deferral_past_the_lifetime_fails_with_a_dsn() {
+        let mut m = meta(0, "s@x.example");
+        let d = apply(&mut m, vec![(0, deferred())], 3_600_000, &policy());
+        assert_eq!(d, vec![(0, DsnAction::Failed)]);
+        assert_eq!(m.recipients[0].status, RcptStatus::Failed);
+    }
+
+    #[test]
+    fn delay_dsn_is_sent_once() {
+        let mut m = meta(0, "s@x.example");
+        assert_eq!(apply(&mut m, vec![(0, deferred())], 700_000, &policy()), vec![(0, DsnAction::Delayed)]);
+        assert!(apply(&mut m, vec![(0, deferred())], 800_000, &policy()).is_empty());
+    }
+
+    #[test]
+    fn notify_never_and_null_sender_suppress_dsns() {
+        let fail = || Outcome::Failed { reply: "550 5.1.1 no".into(), remote: None };
+        let mut m = meta(notify::NEVER, "s@x.example");
+        assert!(apply(&mut m, vec![(0, fail())], 1, &policy()).is_empty());
+        let mut m = meta(0, "");
+        assert!(apply(&mut m, vec![(0, fail())], 1, &policy()).is_empty());
+        let mut m = meta(notify::SUCCESS, "s@x.example");
+        assert!(apply(&mut m, vec![(0, fail())], 1, &policy()).is_empty());
+    }
+
+    #[test]
+    fn success_dsn_only_when_requested_and_relayed() {
+        let ok = |relayed| Outcome::Delivered { remote: "mx".into(), dsn_relayed: relayed };
+        let mut m = meta(notify::SUCCESS, "s@x.example");
+        assert_eq!(apply(&mut m, vec![(0, ok(true))], 1, &policy()), vec![(0, DsnAction::Relayed)]);
+        let mut m = meta(notify::SUCCESS, "s@x.example");
+        assert!(apply(&mut m, vec![(0, ok(false))], 1, &policy()).is_empty());
+    }
+
+    #[test]
+    fn status_is_extracted_from_reply_text() {
+        assert_eq!(status_of("550 5.1.1 user unknown", "5.0.0"), "5.1.1");
+        assert_eq!(status_of("connection refused", "4.4.1"), "4.4.1");
+    }
+}

@@ -1,0 +1,124 @@
+//! Queue administration (list, show, retry, hold, release, delete) as
+//! plain functions over the spool, used by the daemon's control socket and,
+//! when the daemon is stopped, by the CLI directly. Output never includes
+//! message bodies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::spool::schedule::Schedule;
+use crate::spool::{MessageMeta, RcptStatus, Spool, format_id, parse_id};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "lowercase")]
+pub enum Request {
+    List,
+    Show { id: String },
+    Retry { id: String },
+    Hold { id: String },
+    Release { id: String },
+    Delete { id: String },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Response {
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Response {
+    fn ok(data: serde_json::Value) -> Self {
+        Response {
+            ok: true,
+            error: None,
+            data: Some(data),
+        }
+    }
+
+    fn err(e: impl ToString) -> Self {
+        Response {
+            ok: false,
+            error: Some(e.to_string()),
+            data: None,
+        }
+    }
+}
+
+/// One line of `queue list`.
+pub fn summary(m: &MessageMeta) -> serde_json::Value {
+    let queued = m.recipients.iter().filter(|r| r.status == RcptStatus::Queued).count();
+    serde_json::json!({
+        "id": format_id(m.id),
+        "priority": m.priority(),
+        "size": m.size,
+        "sender": m.envelope.sender,
+        "recipients": m.recipients.len(),
+        "queued": queued,
+        "held": m.held,
+        "created": m.created,
+        "next_attempt": m.next_due(),
+    })
+}
+
+pub fn handle(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
+    match req {
+        Request::List => match spool.list() {
+            Ok(all) => Response::ok(all.iter().map(summary).collect()),
+            Err(e) => Response::err(e),
+        },
+        Request::Show { id } => with_id(&id, |id| match spool.get(id) {
+            Ok(Some(m)) => Response::ok(serde_json::to_value(&m).unwrap_or_default()),
+            Ok(None) => Response::err("no such message"),
+            Err(e) => Response::err(e),
+        }),
+        Request::Retry { id } => modify(spool, schedule, &id, "retry", |m| {
+            for r in m.recipients.iter_mut().filter(|r| r.status == RcptStatus::Queued) {
+                r.next_attempt = 0;
+            }
+        }),
+        Request::Hold { id } => modify(spool, schedule, &id, "hold", |m| m.held = true),
+        Request::Release { id } => modify(spool, schedule, &id, "release", |m| m.held = false),
+        Request::Delete { id } => with_id(&id, |qid| match spool.get(qid) {
+            Ok(Some(_)) => match spool.complete(qid) {
+                Ok(()) => {
+                    tracing::info!(queue_id = %id, "admin: message deleted");
+                    Response::ok(serde_json::json!({"deleted": id}))
+                }
+                Err(e) => Response::err(e),
+            },
+            Ok(None) => Response::err("no such message"),
+            Err(e) => Response::err(e),
+        }),
+    }
+}
+
+fn with_id(id: &str, f: impl FnOnce(u64) -> Response) -> Response {
+    match parse_id(id) {
+        Some(q) => f(q),
+        None => Response::err(format!("not a queue id: \"{id}\" (16 hex digits)")),
+    }
+}
+
+fn modify(
+    spool: &Spool,
+    schedule: Option<&Schedule>,
+    id: &str,
+    what: &str,
+    f: impl Fn(&mut MessageMeta),
+) -> Response {
+    with_id(id, |qid| match spool.modify(qid, f) {
+        Ok(Some(m)) => {
+            if let (Some(s), false) = (schedule, m.held)
+                && let Some(due) = m.next_due()
+            {
+                s.at(m.id, m.priority(), due);
+            }
+            tracing::info!(queue_id = %id, action = what, "admin queue action");
+            Response::ok(summary(&m))
+        }
+        Ok(None) => Response::err("no such message"),
+        Err(e) => Response::err(e),
+    })
+}

@@ -1,0 +1,257 @@
+//! Pure encoders for the client side of the wire (no I/O).
+//!
+//! * `DotStuffer`: RFC 5321 §4.5.2 transparency — a line starting with '.'
+//!   gets one more '.'; the body is closed by `CRLF . CRLF` (§4.1.1.4). It
+//!   works chunk by chunk so a large body is never copied whole.
+//! * `xtext`: RFC 3461 §4 encoding for ENVID and ORCPT.
+//! * `mail_command` / `rcpt_command`: the MAIL and RCPT lines with only the
+//!   parameters the server announced. Addresses are checked first so that
+//!   no CR, LF, '<' or '>' from input can smuggle a command onto the wire.
+
+use super::error::ClientError;
+use super::reply::Extensions;
+use super::{DsnParams, DsnRet, Envelope, Notify};
+
+/// Streaming dot-stuffer. Feed chunks with `stuff`, then call `finish`.
+#[derive(Debug)]
+pub(crate) struct DotStuffer {
+    at_line_start: bool,
+    last: Option<u8>,
+}
+
+impl DotStuffer {
+    pub(crate) fn new() -> Self {
+        DotStuffer {
+            at_line_start: true,
+            last: None,
+        }
+    }
+
+    /// Append the stuffed form of `chunk` to `out`.
+    pub(crate) fn stuff(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        out.reserve(chunk.len() + 8);
+        for &b in chunk {
+            // RFC 5321 §4.5.2: "If the first character is a period, one
+            // additional period is inserted at the beginning of the line."
+            if self.at_line_start && b == b'.' {
+                out.push(b'.');
+            }
+            out.push(b);
+            self.at_line_start = b == b'\n';
+            self.last = Some(b);
+        }
+    }
+
+    /// Append the end-of-data marker, completing an unterminated last line.
+    pub(crate) fn finish(self, out: &mut Vec<u8>) {
+        match self.last {
+            None | Some(b'\n') => {}
+            Some(b'\r') => out.push(b'\n'),
+            Some(_) => out.extend_from_slice(b"\r\n"),
+        }
+        out.extend_from_slice(b".\r\n");
+    }
+}
+
+/// Convenience for tests and small bodies: stuff and terminate in one go.
+#[cfg(test)]
+pub(crate) fn dot_stuff(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut s = DotStuffer::new();
+    s.stuff(body, &mut out);
+    s.finish(&mut out);
+    out
+}
+
+/// RFC 3461 §4: xtext — '+', '=' and bytes outside '!'..='~' become "+HH".
+pub(crate) fn xtext(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if (b'!'..=b'~').contains(&b) && b != b'+' && b != b'=' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("+{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Reject anything that could break out of `<...>` or the command line.
+pub(crate) fn check_address(addr: &str) -> Result<(), ClientError> {
+    let bad = addr
+        .bytes()
+        .any(|b| b.is_ascii_control() || b == b' ' || b == b'<' || b == b'>');
+    // RFC 5321 §4.5.3.1.3: a path is at most 256 octets.
+    if bad || addr.len() > 256 {
+        return Err(ClientError::InvalidEnvelope(
+            "address with control characters, spaces, brackets or over 256 octets".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn needs_utf8(s: &str) -> bool {
+    !s.is_ascii()
+}
+
+/// Check the envelope against what the server offers, before any command.
+pub(crate) fn check_envelope(
+    env: &Envelope<'_>,
+    ext: &Extensions,
+    body_len: usize,
+) -> Result<(), ClientError> {
+    if env.recipients.is_empty() {
+        return Err(ClientError::InvalidEnvelope("no recipients".into()));
+    }
+    check_address(env.mail_from)?;
+    env.recipients.iter().try_for_each(|r| check_address(r))?;
+    if let Some(p) = env.mt_priority
+        && !(-9..=9).contains(&p)
+    {
+        return Err(ClientError::InvalidEnvelope(
+            "MT-PRIORITY outside -9..=9".into(),
+        ));
+    }
+    let utf8 =
+        env.smtputf8 || needs_utf8(env.mail_from) || env.recipients.iter().any(|r| needs_utf8(r));
+    // RFC 6531 §3.4: without SMTPUTF8 at the server the message must not be sent.
+    if utf8 && !ext.smtputf8 {
+        return Err(ClientError::Unsupported("SMTPUTF8"));
+    }
+    // RFC 6152 §3: 8-bit content only to servers announcing 8BITMIME.
+    if env.body_8bit && !ext.eight_bit_mime {
+        return Err(ClientError::Unsupported("8BITMIME"));
+    }
+    // RFC 1870 §4: do not send a message the server has said it will refuse.
+    let size = env.size.max(body_len);
+    if let Some(max) = ext.max_size()
+        && size > max
+    {
+        return Err(ClientError::SizeExceeded { size, max });
+    }
+    Ok(())
+}
+
+/// The MAIL FROM line (with CRLF), carrying only announced parameters.
+pub(crate) fn mail_command(env: &Envelope<'_>, ext: &Extensions, body_len: usize) -> String {
+    let mut cmd = format!("MAIL FROM:<{}>", env.mail_from);
+    if ext.size.is_some() {
+        // RFC 1870 §3: SIZE=<estimated octets>.
+        cmd.push_str(&format!(" SIZE={}", env.size.max(body_len)));
+    }
+    if env.body_8bit && ext.eight_bit_mime {
+        cmd.push_str(" BODY=8BITMIME");
+    }
+    let utf8 =
+        env.smtputf8 || needs_utf8(env.mail_from) || env.recipients.iter().any(|r| needs_utf8(r));
+    if utf8 && ext.smtputf8 {
+        cmd.push_str(" SMTPUTF8");
+    }
+    if let (Some(dsn), true) = (&env.dsn, ext.dsn) {
+        push_dsn_mail(&mut cmd, dsn);
+    }
+    if let (Some(p), true) = (env.mt_priority, ext.mt_priority) {
+        // RFC 6710 §3: MT-PRIORITY=<-9..9>.
+        cmd.push_str(&format!(" MT-PRIORITY={p}"));
+    }
+    cmd.push_str("\r\n");
+    cmd
+}
+
+fn push_dsn_mail(cmd: &mut String, dsn: &DsnParams<'_>) {
+    // RFC 3461 §4.3 (RET) and §4.4 (ENVID).
+    match dsn.ret {
+        Some(DsnRet::Full) => cmd.push_str(" RET=FULL"),
+        Some(DsnRet::Headers) => cmd.push_str(" RET=HDRS"),
+        None => {}
+    }
+    if let Some(envid) = dsn.envid {
+        cmd.push_str(&format!(" ENVID={}", xtext(envid)));
+    }
+}
+
+/// The RCPT TO line (with CRLF) for recipient `index`.
+pub(crate) fn rcpt_command(env: &Envelope<'_>, ext: &Extensions, index: usize) -> String {
+    let rcpt = env
+        .recipients
+        .get(index)
+        .map(String::as_str)
+        .unwrap_or_default();
+    let mut cmd = format!("RCPT TO:<{rcpt}>");
+    let per_rcpt = env
+        .dsn
+        .as_ref()
+        .filter(|_| ext.dsn)
+        .and_then(|d| d.recipients.get(index));
+    if let Some(r) = per_rcpt {
+        if let Some(notify) = r.notify {
+            // RFC 3461 §4.1: NOTIFY=NEVER or a list of SUCCESS,FAILURE,DELAY.
+            cmd.push_str(&format!(" NOTIFY={}", notify_value(notify)));
+        }
+        if let Some(orcpt) = r.orcpt {
+            // RFC 3461 §4.2: ORCPT=addr-type;xtext (utf-8 type needs SMTPUTF8).
+            cmd.push_str(&format!(" ORCPT=rfc822;{}", xtext(orcpt)));
+        }
+    }
+    cmd.push_str("\r\n");
+    cmd
+}
+
+fn notify_value(n: Notify) -> String {
+    let mut parts = Vec::new();
+    if n.success {
+        parts.push("SUCCESS");
+    }
+    if n.failure {
+        parts.push("FAILURE");
+    }
+    if n.delay {
+        parts.push("DELAY");
+    }
+    if parts.is_empty() {
+        "NEVER".to_string()
+    } else {
+        parts.join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_starting_with_a_dot_get_one_more_dot() {
+        assert_eq!(
+            dot_stuff(b".a\r\nb.\r\n..c\r\n"),
+            b"..a\r\nb.\r\n...c\r\n.\r\n".to_vec()
+        );
+        assert_eq!(dot_stuff(b"x\r\n.\r\n"), b"x\r\n..\r\n.\r\n".to_vec());
+        assert_eq!(dot_stuff(b""), b".\r\n".to_vec());
+        assert_eq!(dot_stuff(b"no newline"), b"no newline\r\n.\r\n".to_vec());
+    }
+
+    #[test]
+    fn dot_stuffing_survives_chunk_boundaries() {
+        let mut out = Vec::new();
+        let mut s = DotStuffer::new();
+        s.stuff(b"a\r", &mut out);
+        s.stuff(b"\n", &mut out);
+        s.stuff(b".b\r\n", &mut out);
+        s.finish(&mut out);
+        assert_eq!(out, b"a\r\n..b\r\n.\r\n".to_vec());
+    }
+
+    #[test]
+    fn xtext_encodes_plus_equals_and_controls() {
+        assert_eq!(xtext("a+b=c d"), "a+2Bb+3Dc+20d");
+        assert_eq!(xtext("q-1@x"), "q-1@x");
+    }
+
+    #[test]
+    fn addresses_with_line_breaks_are_refused() {
+        assert!(check_address("a@b\r\nRCPT TO:<x@y>").is_err());
+        assert!(check_address("a>b@c").is_err());
+        assert!(check_address("").is_ok());
+        assert!(check_address("user@example.org").is_ok());
+    }
+}
