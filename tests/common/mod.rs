@@ -1,0 +1,632 @@
+//! Test harness: the real `sealpost` binary on free 127.0.0.1 ports, a
+//! recording SMTP sink, and an SMTP dialog client with STARTTLS/implicit
+//! TLS. Nothing sleeps for a guessed time: every wait polls a condition
+//! under a deadline.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_sealpost")
+}
+
+/// Poll `f` until it returns Some or the deadline passes.
+pub async fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+// ---------------------------------------------------------------- sink
+
+#[derive(Debug, Clone)]
+pub struct SinkMessage {
+    pub from: String,
+    pub rcpts: Vec<String>,
+    pub data: Vec<u8>,
+    pub mail_line: String,
+    pub rcpt_lines: Vec<String>,
+}
+
+impl SinkMessage {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+}
+
+/// A recording SMTP server. RCPT to an address containing "reject" gets
+/// 550, containing "defer" gets 451; everything else is accepted.
+#[derive(Clone)]
+pub struct Sink {
+    pub port: u16,
+    pub messages: Arc<Mutex<Vec<SinkMessage>>>,
+    pub connections: Arc<Mutex<usize>>,
+}
+
+impl Sink {
+    pub async fn start() -> Sink {
+        Self::start_with_ext("PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 DSN").await
+    }
+
+    pub async fn start_with_ext(ext: &'static str) -> Sink {
+        let l = TcpListener::bind("127.0.0.1:0").await.expect("bind sink");
+        let port = l.local_addr().expect("addr").port();
+        let sink = Sink {
+            port,
+            messages: Arc::default(),
+            connections: Arc::default(),
+        };
+        let s = sink.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = l.accept().await {
+                *s.connections.lock().expect("lock") += 1;
+                let s = s.clone();
+                tokio::spawn(async move { s.session(stream, ext).await });
+            }
+        });
+        sink
+    }
+
+    async fn session(&self, stream: TcpStream, ext: &str) {
+        let mut c = Lines::new(Box::new(stream));
+        c.write(b"220 sink.test ESMTP\r\n").await;
+        let mut cur: Option<SinkMessage> = None;
+        while let Some(line) = c.line().await {
+            let upper = line.to_ascii_uppercase();
+            let reply: String = if upper.starts_with("EHLO") {
+                format!("250-sink.test\r\n250-{ext}\r\n")
+            } else if upper.starts_with("MAIL") {
+                let from = between(&line, '<', '>');
+                cur = Some(SinkMessage {
+                    from,
+                    rcpts: vec![],
+                    data: vec![],
+                    mail_line: line.clone(),
+                    rcpt_lines: vec![],
+                });
+                "250 2.1.0 ok\r\n".into()
+            } else if upper.starts_with("RCPT") {
+                let to = between(&line, '<', '>');
+                if to.contains("reject") {
+                    "550 5.1.1 no such user\r\n".into()
+                } else if to.contains("defer") {
+                    "451 4.2.0 try later\r\n".into()
+                } else if let Some(m) = cur.as_mut() {
+                    m.rcpts.push(to);
+                    m.rcpt_lines.push(line.clone());
+                    "250 2.1.5 ok\r\n".into()
+                } else {
+                    "503 5.5.1 no MAIL\r\n".into()
+                }
+            } else if upper.starts_with("DATA") {
+                match cur.take() {
+                    Some(mut m) if !m.rcpts.is_empty() => {
+                        c.write(b"354 go\r\n").await;
+                        m.data = c.data().await;
+                        self.messages.lock().expect("lock").push(m);
+                        "250 2.0.0 stored\r\n".into()
+                    }
+                    _ => "554 5.5.1 no valid recipients\r\n".into(),
+                }
+            } else if upper.starts_with("QUIT") {
+                c.write(b"221 2.0.0 bye\r\n").await;
+                return;
+            } else if upper.starts_with("RSET") {
+                cur = None;
+                "250 2.0.0 ok\r\n".into()
+            } else {
+                "250 2.0.0 ok\r\n".into()
+            };
+            c.write(reply.as_bytes()).await;
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.messages.lock().expect("lock").len()
+    }
+
+    pub fn all(&self) -> Vec<SinkMessage> {
+        self.messages.lock().expect("lock").clone()
+    }
+
+    pub async fn wait_count(&self, n: usize) -> Vec<SinkMessage> {
+        wait_for(&format!("{n} messages at the sink"), || (self.count() >= n).then(|| self.all())).await
+    }
+}
+
+fn between(s: &str, a: char, b: char) -> String {
+    let start = s.find(a).map(|i| i + 1).unwrap_or(0);
+    let end = s[start..].find(b).map(|i| i + start).unwrap_or(s.len());
+    s[start..end].to_string()
+}
+
+// ---------------------------------------------------------------- client
+
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// Line-oriented stream with a read buffer.
+pub struct Lines {
+    io: Box<dyn Io>,
+    buf: Vec<u8>,
+}
+
+impl Lines {
+    pub fn new(io: Box<dyn Io>) -> Self {
+        Lines { io, buf: Vec::new() }
+    }
+
+    pub async fn write(&mut self, b: &[u8]) {
+        let _ = self.io.write_all(b).await;
+        let _ = self.io.flush().await;
+    }
+
+    /// One line without CRLF; None at EOF or after 10 s of silence.
+    pub async fn line(&mut self) -> Option<String> {
+        loop {
+            if let Some(p) = self.buf.iter().position(|&b| b == b'\n') {
+                let l: Vec<u8> = self.buf.drain(..=p).collect();
+                return Some(String::from_utf8_lossy(&l).trim_end_matches(['\r', '\n']).to_string());
+            }
+            let mut chunk = [0u8; 8192];
+            match tokio::time::timeout(Duration::from_secs(10), self.io.read(&mut chunk)).await {
+                Ok(Ok(n)) if n > 0 => self.buf.extend_from_slice(&chunk[..n]),
+                _ => return None,
+            }
+        }
+    }
+
+    /// DATA content up to CRLF.CRLF, unstuffed.
+    pub async fn data(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(l) = self.line().await {
+            if l == "." {
+                break;
+            }
+            let l = l.strip_prefix('.').unwrap_or(&l);
+            out.extend_from_slice(l.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    }
+
+    /// True if the peer closed the connection (EOF) within 10 s.
+    pub async fn closed(&mut self) -> bool {
+        let mut chunk = [0u8; 1024];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), self.io.read(&mut chunk)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return true,
+                Ok(Ok(_)) => continue,
+                Err(_) => return false,
+            }
+        }
+    }
+
+    pub fn into_inner(self) -> Box<dyn Io> {
+        self.io
+    }
+
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+/// An SMTP client for dialog tests: `c.cmd("MAIL FROM:<a@b>", 250)`.
+pub struct Client {
+    pub lines: Lines,
+}
+
+impl Client {
+    pub async fn connect(port: u16) -> Client {
+        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let mut c = Client {
+            lines: Lines::new(Box::new(s)),
+        };
+        c.expect(220).await;
+        c
+    }
+
+    /// Connect without reading the greeting.
+    pub async fn raw(port: u16) -> Client {
+        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        Client {
+            lines: Lines::new(Box::new(s)),
+        }
+    }
+
+    pub async fn connect_tls(port: u16) -> Client {
+        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let tls = tls_connect(Box::new(s), None).await;
+        let mut c = Client { lines: Lines::new(tls) };
+        c.expect(220).await;
+        c
+    }
+
+    /// TLS over an existing stream (after our own STARTTLS exchange).
+    pub async fn connect_tls_over(io: Box<dyn Io>) -> Client {
+        Client {
+            lines: Lines::new(tls_connect(io, None).await),
+        }
+    }
+
+    pub async fn send(&mut self, line: &str) {
+        self.lines.write(format!("{line}\r\n").as_bytes()).await;
+    }
+
+    pub async fn send_raw(&mut self, b: &[u8]) {
+        self.lines.write(b).await;
+    }
+
+    /// Read a full (possibly multi-line) reply: (code, text of all lines).
+    pub async fn reply(&mut self) -> (u16, String) {
+        let mut text = String::new();
+        loop {
+            let Some(l) = self.lines.line().await else {
+                return (0, text);
+            };
+            let code = l.get(..3).and_then(|c| c.parse().ok()).unwrap_or(0);
+            text.push_str(l.get(4..).unwrap_or(""));
+            text.push('\n');
+            if l.as_bytes().get(3) != Some(&b'-') {
+                return (code, text);
+            }
+        }
+    }
+
+    pub async fn expect(&mut self, code: u16) -> String {
+        let (got, text) = self.reply().await;
+        assert_eq!(got, code, "expected {code}, got {got} {text}");
+        text
+    }
+
+    pub async fn cmd(&mut self, line: &str, code: u16) -> String {
+        self.send(line).await;
+        self.expect(code).await
+    }
+
+    pub async fn starttls(self, client_cert: Option<(Vec<u8>, Vec<u8>)>) -> Client {
+        let mut me = self;
+        me.cmd("STARTTLS", 220).await;
+        let io = me.lines.into_inner();
+        Client {
+            lines: Lines::new(tls_connect(io, client_cert).await),
+        }
+    }
+
+    /// EHLO, MAIL, RCPT*, DATA, body, expecting 250 at the end; returns the reply.
+    pub async fn send_message(&mut self, from: &str, rcpts: &[&str], body: &str) -> String {
+        self.cmd(&format!("MAIL FROM:<{from}>"), 250).await;
+        for r in rcpts {
+            self.cmd(&format!("RCPT TO:<{r}>"), 250).await;
+        }
+        self.cmd("DATA", 354).await;
+        self.send_raw(body.as_bytes()).await;
+        self.send_raw(b"\r\n.\r\n").await;
+        self.expect(250).await
+    }
+}
+
+/// TLS to the daemon's self-signed certificate (tests do not verify it).
+async fn tls_connect(io: Box<dyn Io>, client_cert: Option<(Vec<u8>, Vec<u8>)>) -> Box<dyn Io> {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let builder = rustls::ClientConfig::builder()
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(NoVerify));
+    let config = match client_cert {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => {
+            use rustls::pki_types::pem::PemObject;
+            let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&cert)
+                .collect::<Result<Vec<_>, _>>()
+                .expect("cert pem");
+            let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(&key).expect("key pem");
+            builder.with_client_auth_cert(certs, key).expect("client auth")
+        }
+    };
+    let conn = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let name = rustls::pki_types::ServerName::try_from("relay.test").expect("name");
+    Box::new(conn.connect(name, io).await.expect("tls handshake"))
+}
+
+#[derive(Debug)]
+struct NoVerify;
+
+impl rustls::client::danger::ServerCertVerifier for NoVerify {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &rustls::pki_types::CertificateDer<'_>,
+        d: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            m,
+            c,
+            d,
+            &rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms,
+        )
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &rustls::pki_types::CertificateDer<'_>,
+        d: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            m,
+            c,
+            d,
+            &rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms,
+        )
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        rustls::crypto::aws_lc_rs::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+// ---------------------------------------------------------------- daemon
+
+/// Ports of the test listeners.
+pub struct Ports {
+    /// tls none, auth none, 127.0.0.0/8 may relay.
+    pub plain: u16,
+    /// STARTTLS, auth optional, nobody relays without AUTH.
+    pub sub: u16,
+    /// implicit TLS, auth required.
+    pub smtps: u16,
+    /// tls none, auth none, nobody may relay.
+    pub closed: u16,
+}
+
+pub struct Daemon {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub ports: Ports,
+    child: Option<Child>,
+}
+
+pub struct Options {
+    pub route_port: u16,
+    pub extra: String,
+    pub listener_extra: String,
+}
+
+impl Daemon {
+    pub async fn start(route_port: u16) -> Daemon {
+        Self::start_with(Options {
+            route_port,
+            extra: String::new(),
+            listener_extra: String::new(),
+        })
+        .await
+    }
+
+    pub async fn start_with(o: Options) -> Daemon {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ports = Ports {
+            plain: free_port(),
+            sub: free_port(),
+            smtps: free_port(),
+            closed: free_port(),
+        };
+        let d = dir.path().display();
+        let le = &o.listener_extra;
+        let text = format!(
+            r#"
+[server]
+hostname = "relay.test"
+spool_dir = "{d}/spool"
+users_file = "{d}/users.toml"
+
+[[listener]]
+name = "plain"
+address = "127.0.0.1:{plain}"
+tls = "none"
+auth = "none"
+allow_relay_from = ["127.0.0.0/8"]
+
+[[listener]]
+name = "sub"
+address = "127.0.0.1:{sub}"
+tls = "starttls"
+auth = "optional"
+allow_relay_from = []
+{le}
+
+[[listener]]
+name = "smtps"
+address = "127.0.0.1:{smtps}"
+tls = "implicit"
+auth = "required"
+
+[[listener]]
+name = "closed"
+address = "127.0.0.1:{closed}"
+tls = "none"
+auth = "none"
+allow_relay_from = ["10.0.0.0/8"]
+
+[[route]]
+domains = ["*"]
+host = "127.0.0.1:{route}"
+tls = "none"
+
+{extra}
+"#,
+            plain = ports.plain,
+            sub = ports.sub,
+            smtps = ports.smtps,
+            closed = ports.closed,
+            route = o.route_port,
+            extra = if o.extra.contains("[delivery]") {
+                o.extra.clone()
+            } else {
+                format!("[delivery]\nretry_schedule = [\"1s\"]\nidle_connection_timeout = \"2s\"\n{}", o.extra)
+            },
+        );
+        let config = dir.path().join("sealpost.toml");
+        std::fs::write(&config, text).expect("write config");
+        let mut d = Daemon {
+            dir,
+            config,
+            ports,
+            child: None,
+        };
+        d.spawn().await;
+        d
+    }
+
+    pub async fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("daemon.log"))
+            .expect("log");
+        let child = Command::new(bin())
+            .args(["serve", "--config"])
+            .arg(&self.config)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn sealpost");
+        self.child = Some(child);
+        self.wait_ready().await;
+    }
+
+    async fn wait_ready(&mut self) {
+        let port = self.ports.plain;
+        let start = Instant::now();
+        loop {
+            if let Ok(s) = TcpStream::connect(("127.0.0.1", port)).await {
+                let mut l = Lines::new(Box::new(s));
+                if l.line().await.is_some_and(|g| g.starts_with("220")) {
+                    l.write(b"QUIT\r\n").await;
+                    return;
+                }
+            }
+            if let Some(c) = self.child.as_mut()
+                && let Ok(Some(status)) = c.try_wait()
+            {
+                panic!("sealpost exited early ({status}): {}", self.log());
+            }
+            assert!(start.elapsed() < DEADLINE, "sealpost not ready: {}", self.log());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+    }
+
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM and wait for a clean exit; returns the exit status code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let mut c = self.child.take()?;
+        let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).status();
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(s)) = c.try_wait() {
+                return s.code();
+            }
+            if start.elapsed() > DEADLINE {
+                let _ = c.kill();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        if let Some(c) = &self.child {
+            let _ = Command::new("kill").args([sig, &c.id().to_string()]).status();
+        }
+    }
+
+    /// Run the CLI with this daemon's config; (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+        cli_with(args, &self.config, stdin)
+    }
+
+    /// Add a user with the CLI, SIGHUP the daemon and wait for the reload.
+    pub async fn add_user(&self, name: &str, password: &str, domains: &[&str]) {
+        let mut args = vec!["user", "add", name];
+        for d in domains {
+            args.push("--sender-domain");
+            args.push(d);
+        }
+        let (code, _, err) = self.cli(&args, Some(&format!("{password}\n")));
+        assert_eq!(code, 0, "user add failed: {err}");
+        let before = self.log().matches("users re-read").count();
+        self.signal("-HUP");
+        wait_for("reload", || (self.log().matches("users re-read").count() > before).then_some(())).await;
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+pub fn cli_with(args: &[&str], config: &Path, stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).arg("--config").arg(config);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn cli");
+    if let Some(mut si) = child.stdin.take() {
+        let _ = si.write_all(stdin.unwrap_or("").as_bytes());
+    }
+    let out = child.wait_with_output().expect("cli output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+pub fn addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
