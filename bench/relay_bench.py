@@ -342,8 +342,7 @@ path = "{d}/audit.log"
             self.write_config()
             logf = open(os.path.join(self.dir, "sealpost.log"), "ab")
             self.proc = subprocess.Popen([self.binary, "serve", "--config", self.config],
-                                         stdout=logf, stderr=subprocess.STDOUT,
-                                         env=dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "warn")))
+                                         stdout=logf, stderr=subprocess.STDOUT)
             try:
                 wait_greeting(self.port, 120, self.proc, "sealpost")
                 return

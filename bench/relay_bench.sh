@@ -58,7 +58,7 @@ case ",$RELAYS," in
 *,sealpost,*)
     if [ -z "${SEALPOST_BIN:-}" ]; then
         echo "[bench] building sealpost (cargo build --release)" >&2
-        (cd "$repo" && cargo build --release --locked 2>&1 | tail -n 20) || {
+        (cd "$repo" && cargo build --release 2>&1 | tail -n 20) || {
             echo "relay_bench.sh: cargo build --release failed" >&2; exit 1; }
         SEALPOST_BIN=$repo/target/release/sealpost
     fi
@@ -72,6 +72,13 @@ work=$(mktemp -d "$base/sealpost-bench.XXXXXX")
 chmod 755 "$work"
 if [ "$(stat -f -c %T "$work")" = tmpfs ]; then
     echo "[bench] WARNING: $work is on tmpfs: fsync costs nothing there, figures are not durable-spool figures" >&2
+fi
+
+# Run a private copy: a rebuild of target/release during the run cannot
+# swap the binary under the benchmark.
+if [ -n "${SEALPOST_BIN:-}" ]; then
+    cp "$SEALPOST_BIN" "$work/sealpost"
+    SEALPOST_BIN=$work/sealpost
 fi
 
 runner_pid=

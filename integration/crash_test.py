@@ -200,8 +200,7 @@ path = "{d}/audit.log"
         logf.flush()
         self.proc = await asyncio.create_subprocess_exec(
             self.bin, "serve", "--config", self.config,
-            stdout=logf, stderr=subprocess.STDOUT,
-            env=dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "info")))
+            stdout=logf, stderr=subprocess.STDOUT)
         logf.close()
         self.spawned_at = time.monotonic()
 
@@ -589,7 +588,7 @@ def main():
                    help="chance that a restart is itself killed during start-up/recovery")
     r.add_argument("--startup-kill-window", type=float, default=0.3,
                    help="such a kill comes 0..this many seconds after spawning")
-    r.add_argument("--sink-delay", type=float, default=0.02,
+    r.add_argument("--sink-delay", type=float, default=0.1,
                    help="seconds before the sink's 250 (a slow next hop keeps a backlog in the spool)")
     r.add_argument("--rate", type=float, default=-1,
                    help="submission pace, msg/s; 0 = as fast as possible; default: auto, so that "

@@ -11,7 +11,7 @@
 #   SESSIONS      concurrent submitting sessions (default 8)
 #   KILLS         minimum number of kill -9 (default 10)
 #   SEED          random seed, to repeat a run's kill timing as closely as possible
-#   SINK_DELAY    seconds the sink waits before each 250 (default 0.02)
+#   SINK_DELAY    seconds the sink waits before each 250 (default 0.1)
 #   RATE          submission pace in msg/s (default: auto; 0 = unpaced)
 #   CRASH_TMPDIR  where the spool lives (a real disk), default $TMPDIR or /tmp
 #   KEEP_WORK=1   keep the work directory (spool, logs, records) even on success
@@ -36,7 +36,7 @@ fi
 
 if [ -z "${SEALPOST_BIN:-}" ]; then
     echo "[crash] building sealpost (cargo build --release)" >&2
-    (cd "$repo" && cargo build --release --locked 2>&1 | tail -n 20) || {
+    (cd "$repo" && cargo build --release 2>&1 | tail -n 20) || {
         echo "crash_test.sh: cargo build --release failed" >&2; exit 1; }
     SEALPOST_BIN=$repo/target/release/sealpost
 fi
@@ -48,6 +48,11 @@ work=$(mktemp -d "$base/sealpost-crash.XXXXXX")
 if [ "$(stat -f -c %T "$work")" = tmpfs ]; then
     echo "[crash] WARNING: $work is on tmpfs; a process kill still tests the spool, a power loss would not" >&2
 fi
+
+# Run a private copy: a rebuild of target/release during the test cannot
+# swap the binary between two restarts.
+cp "$SEALPOST_BIN" "$work/sealpost"
+SEALPOST_BIN=$work/sealpost
 
 runner_pid=
 cleanup() {
@@ -72,7 +77,7 @@ trap 'exit 143' TERM
 
 setsid python3 "$here/crash_test.py" run --bin "$SEALPOST_BIN" --workdir "$work" \
     --messages "${MESSAGES:-5000}" --sessions "${SESSIONS:-8}" --kills "${KILLS:-10}" \
-    --sink-delay "${SINK_DELAY:-0.02}" ${RATE:+--rate "$RATE"} ${SEED:+--seed "$SEED"} \
+    --sink-delay "${SINK_DELAY:-0.1}" ${RATE:+--rate "$RATE"} ${SEED:+--seed "$SEED"} \
     --json "$work/result.json" &
 runner_pid=$!
 set +e

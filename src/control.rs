@@ -24,7 +24,9 @@ pub fn bind(path: &Path) -> std::io::Result<UnixListener> {
 
 pub async fn serve(listener: UnixListener, spool: Arc<Spool>, schedule: Arc<Schedule>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let spool = spool.clone();
         let schedule = schedule.clone();
         tokio::spawn(async move { one(stream, spool, schedule).await });
@@ -64,7 +66,12 @@ async fn one(stream: UnixStream, spool: Arc<Spool>, schedule: Arc<Schedule>) {
 pub async fn request(path: &Path, req: &Request) -> std::io::Result<Option<Response>> {
     let stream = match UnixStream::connect(path).await {
         Ok(s) => s,
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+            ) =>
+        {
             return Ok(None);
         }
         Err(e) => return Err(e),

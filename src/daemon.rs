@@ -61,21 +61,37 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let sessions = Tracker::default();
     for (listener, sock) in bound {
         tracing::info!(listener = %listener.name, address = %sock.local_addr()?, "listening");
-        tokio::spawn(server::serve(svc.clone(), listener, sock, stop_rx.clone(), sessions.clone()));
+        tokio::spawn(server::serve(
+            svc.clone(),
+            listener,
+            sock,
+            stop_rx.clone(),
+            sessions.clone(),
+        ));
     }
     let recovered = delivery.schedule_recovered();
     let workers = delivery.start();
     let control = crate::control::bind(&config.server.control_socket)
         .with_context(|| format!("control socket {}", config.server.control_socket.display()))?;
-    tokio::spawn(crate::control::serve(control, spool.clone(), schedule.clone()));
+    tokio::spawn(crate::control::serve(
+        control,
+        spool.clone(),
+        schedule.clone(),
+    ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     wait_for_signals(&svc).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     svc.shutting_down.store(true, Ordering::Relaxed);
     let _ = stop_tx.send(true);
-    if tokio::time::timeout(SHUTDOWN_GRACE, sessions.wait_idle()).await.is_err() {
-        tracing::warn!(active = sessions.active(), "sessions still open at shutdown");
+    if tokio::time::timeout(SHUTDOWN_GRACE, sessions.wait_idle())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            active = sessions.active(),
+            "sessions still open at shutdown"
+        );
     }
     delivery.shutdown().await;
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
@@ -96,18 +112,30 @@ fn load_tls(config: &Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
     Ok(tokio_rustls::TlsAcceptor::from(server))
 }
 
-fn build_delivery(config: &Arc<Config>, spool: &Arc<Spool>, schedule: &Arc<Schedule>) -> anyhow::Result<Delivery<HickoryMx>> {
+fn build_delivery(
+    config: &Arc<Config>,
+    spool: &Arc<Spool>,
+    schedule: &Arc<Schedule>,
+) -> anyhow::Result<Delivery<HickoryMx>> {
     let mut extra = Vec::new();
     if let Some(ca) = &config.delivery.ca_file {
         use rustls::pki_types::CertificateDer;
         use rustls::pki_types::pem::PemObject;
-        for c in CertificateDer::pem_file_iter(ca).with_context(|| format!("delivery.ca_file {}", ca.display()))? {
+        for c in CertificateDer::pem_file_iter(ca)
+            .with_context(|| format!("delivery.ca_file {}", ca.display()))?
+        {
             extra.push(c.with_context(|| format!("delivery.ca_file {}", ca.display()))?);
         }
     }
     let tls_config = crate::smtp::client::verifying_config(&extra)?;
     let mx = HickoryMx::from_system_conf(Duration::from_secs(20))?;
-    Ok(Delivery::new(config.clone(), spool.clone(), schedule.clone(), mx, tls_config))
+    Ok(Delivery::new(
+        config.clone(),
+        spool.clone(),
+        schedule.clone(),
+        mx,
+        tls_config,
+    ))
 }
 
 async fn wait_for_signals(svc: &Arc<Services>) {
@@ -138,7 +166,9 @@ fn reload(svc: &Arc<Services>) {
             }
             tracing::info!("reload: users re-read");
         }
-        Err(e) => tracing::error!(error = %e, "reload: users file invalid; keeping the previous one"),
+        Err(e) => {
+            tracing::error!(error = %e, "reload: users file invalid; keeping the previous one")
+        }
     }
     match load_tls(&svc.config) {
         Ok(t) => {
@@ -147,7 +177,9 @@ fn reload(svc: &Arc<Services>) {
             }
             tracing::info!("reload: TLS certificate re-read");
         }
-        Err(e) => tracing::error!(error = %e, "reload: TLS certificate invalid; keeping the previous one"),
+        Err(e) => {
+            tracing::error!(error = %e, "reload: TLS certificate invalid; keeping the previous one")
+        }
     }
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
 }

@@ -12,7 +12,11 @@ use sealpost::queue_admin::{self, Request};
 const DEFAULT_CONFIG: &str = "conf/sealpost.toml";
 
 #[derive(Parser)]
-#[command(name = "sealpost", version, about = "Secure email gateway for protected health information")]
+#[command(
+    name = "sealpost",
+    version,
+    about = "Secure email gateway for protected health information"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -114,11 +118,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             None => ExitCode::from(2),
         }),
         Command::User {
-            command: UserCommand::Add {
-                name,
-                config,
-                sender_domains,
-            },
+            command:
+                UserCommand::Add {
+                    name,
+                    config,
+                    sender_domains,
+                },
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
     }
@@ -154,7 +159,10 @@ fn user_add(config: &Path, name: &str, domains: Vec<String>) -> anyhow::Result<E
     let mut users = sealpost::users::UsersFile::load(path)?;
     users.set_password(name, password, domains)?;
     users.save(path)?;
-    println!("user {name} saved to {} (send SIGHUP to a running daemon to reload)", path.display());
+    println!(
+        "user {name} saved to {} (send SIGHUP to a running daemon to reload)",
+        path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -175,12 +183,16 @@ fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
         Some(r) => r,
         None => {
             // No daemon: open the spool ourselves (sled's lock stops us if one runs).
-            let (spool, _) = sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
+            let (spool, _) =
+                sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
             queue_admin::handle(&spool, None, req)
         }
     };
     if resp.ok {
-        println!("{}", serde_json::to_string_pretty(&resp.data.unwrap_or_default())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&resp.data.unwrap_or_default())?
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("sealpost: {}", resp.error.unwrap_or_default());

@@ -48,7 +48,11 @@ impl Response {
 
 /// One line of `queue list`.
 pub fn summary(m: &MessageMeta) -> serde_json::Value {
-    let queued = m.recipients.iter().filter(|r| r.status == RcptStatus::Queued).count();
+    let queued = m
+        .recipients
+        .iter()
+        .filter(|r| r.status == RcptStatus::Queued)
+        .count();
     serde_json::json!({
         "id": format_id(m.id),
         "priority": m.priority(),
@@ -74,7 +78,11 @@ pub fn handle(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Respo
             Err(e) => Response::err(e),
         }),
         Request::Retry { id } => modify(spool, schedule, &id, "retry", |m| {
-            for r in m.recipients.iter_mut().filter(|r| r.status == RcptStatus::Queued) {
+            for r in m
+                .recipients
+                .iter_mut()
+                .filter(|r| r.status == RcptStatus::Queued)
+            {
                 r.next_attempt = 0;
             }
         }),

@@ -20,7 +20,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, thiserror::Error)]
 pub enum UsersError {
     #[error("{path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
     #[error("{0}")]
@@ -50,7 +53,9 @@ impl User {
             return true;
         }
         let domain = sender.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-        self.sender_domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
+        self.sender_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain))
     }
 }
 
@@ -61,7 +66,12 @@ impl UsersFile {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(UsersFile::default()),
-            Err(source) => return Err(UsersError::Read { path: shown, source }),
+            Err(source) => {
+                return Err(UsersError::Read {
+                    path: shown,
+                    source,
+                });
+            }
         };
         let file: UsersFile = toml::from_str(&text).map_err(|e| UsersError::Parse {
             path: shown.clone(),
@@ -82,7 +92,12 @@ impl UsersFile {
     }
 
     /// Add or replace a user with an argon2id hash of `password`.
-    pub fn set_password(&mut self, name: &str, password: &str, domains: Vec<String>) -> Result<(), UsersError> {
+    pub fn set_password(
+        &mut self,
+        name: &str,
+        password: &str,
+        domains: Vec<String>,
+    ) -> Result<(), UsersError> {
         let mut raw = [0u8; 16];
         aws_lc_rs::rand::fill(&mut raw).map_err(|_| UsersError::Invalid("no randomness".into()))?;
         let salt = SaltString::encode_b64(&raw).map_err(|e| UsersError::Invalid(e.to_string()))?;
@@ -121,7 +136,9 @@ impl UsersFile {
             .mode(0o600)
             .open(&tmp)
             .map_err(io)?;
-        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(io)?;
+        f.write_all(text.as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(io)?;
         std::fs::rename(&tmp, path).map_err(|source| UsersError::Read {
             path: path.display().to_string(),
             source,
@@ -141,7 +158,11 @@ pub fn verify(users: &UsersFile, name: &str, password: &str) -> Option<User> {
     let user = users.find(name);
     let hash_text = user.map(|u| u.password_hash.as_str()).unwrap_or(dummy);
     let ok = PasswordHash::new(hash_text)
-        .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false);
     if ok { user.cloned() } else { None }
 }
@@ -183,14 +204,22 @@ impl AuthThrottle {
     }
 }
 
-fn count_recent<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Vec<Instant>>>, key: &K, window: Duration) -> usize {
+fn count_recent<K: std::hash::Hash + Eq>(
+    map: &Mutex<HashMap<K, Vec<Instant>>>,
+    key: &K,
+    window: Duration,
+) -> usize {
     let Ok(g) = map.lock() else { return 0 };
     g.get(key)
         .map(|v| v.iter().filter(|t| t.elapsed() < window).count())
         .unwrap_or(0)
 }
 
-fn record<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Vec<Instant>>>, key: K, window: Duration) {
+fn record<K: std::hash::Hash + Eq>(
+    map: &Mutex<HashMap<K, Vec<Instant>>>,
+    key: K,
+    window: Duration,
+) {
     let Ok(mut g) = map.lock() else { return };
     if g.len() >= MAX_TRACKED {
         g.retain(|_, v| v.iter().any(|t| t.elapsed() < window));

@@ -15,7 +15,17 @@ async fn ehlo_offers_auth_only_after_starttls() {
     let d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.sub).await;
     let ext = c.cmd("EHLO client.test", 250).await;
-    for kw in ["PIPELINING", "SIZE", "8BITMIME", "ENHANCEDSTATUSCODES", "STARTTLS", "SMTPUTF8", "CHUNKING", "DSN", "MT-PRIORITY"] {
+    for kw in [
+        "PIPELINING",
+        "SIZE",
+        "8BITMIME",
+        "ENHANCEDSTATUSCODES",
+        "STARTTLS",
+        "SMTPUTF8",
+        "CHUNKING",
+        "DSN",
+        "MT-PRIORITY",
+    ] {
         assert!(ext.contains(kw), "{kw} missing in {ext}");
     }
     assert!(!ext.contains("AUTH"), "AUTH offered before TLS: {ext}");
@@ -54,7 +64,8 @@ async fn auth_plain_and_login_allow_relay_and_bad_passwords_are_throttled() {
     let good = B64.encode(b"\0ehr\0correct horse");
     c.cmd(&format!("AUTH PLAIN {good}"), 235).await;
     c.cmd("MAIL FROM:<x@other.example>", 553).await;
-    c.send_message("doctor@hosp.example", &["p@x.example"], MSG).await;
+    c.send_message("doctor@hosp.example", &["p@x.example"], MSG)
+        .await;
 
     let mut c = Client::connect(d.ports.sub).await.starttls(None).await;
     c.cmd("EHLO client.test", 250).await;
@@ -84,8 +95,13 @@ async fn implicit_tls_listener_requires_auth_before_mail() {
     c.cmd("EHLO client.test", 250).await;
     let t = c.cmd("MAIL FROM:<a@hosp.example>", 530).await;
     assert!(t.starts_with("5.7.0"));
-    c.cmd(&format!("AUTH PLAIN {}", B64.encode(b"\0m365\0connector pass")), 235).await;
-    c.send_message("a@hosp.example", &["b@x.example"], MSG).await;
+    c.cmd(
+        &format!("AUTH PLAIN {}", B64.encode(b"\0m365\0connector pass")),
+        235,
+    )
+    .await;
+    c.send_message("a@hosp.example", &["b@x.example"], MSG)
+        .await;
     let got = sink.wait_count(1).await;
     assert!(got[0].text().contains("with ESMTPSA"), "{}", got[0].text());
 }
@@ -95,13 +111,7 @@ async fn every_smuggling_variant_is_refused_and_nothing_is_delivered() {
     let sink = Sink::start().await;
     let d = Daemon::start(sink.port).await;
     let variants: [&[u8]; 7] = [
-        b"\n.\n",
-        b"\r.\r",
-        b"\n.\r\n",
-        b"\r\n.\n",
-        b"\r\n.\r",
-        b"\r.\r\n",
-        b"\n.\r",
+        b"\n.\n", b"\r.\r", b"\n.\r\n", b"\r\n.\n", b"\r\n.\r", b"\r.\r\n", b"\n.\r",
     ];
     for v in variants {
         let mut c = Client::connect(d.ports.plain).await;
@@ -114,17 +124,29 @@ async fn every_smuggling_variant_is_refused_and_nothing_is_delivered() {
         payload.extend_from_slice(b"MAIL FROM:<evil@x.example>\r\nRCPT TO:<smuggled@x.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nx\r\n.\r\n");
         c.send_raw(&payload).await;
         let (code, text) = c.reply().await;
-        assert_eq!(code, 550, "variant {:?}: {code} {text}", String::from_utf8_lossy(v));
+        assert_eq!(
+            code,
+            550,
+            "variant {:?}: {code} {text}",
+            String::from_utf8_lossy(v)
+        );
         assert!(text.starts_with("5.6.11"), "{text}");
-        assert!(c.lines.closed().await, "connection stays open after smuggling attempt");
+        assert!(
+            c.lines.closed().await,
+            "connection stays open after smuggling attempt"
+        );
     }
     // A clean message afterwards goes through, and only it arrives.
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
-    c.send_message("a@hosp.example", &["clean@x.example"], MSG).await;
+    c.send_message("a@hosp.example", &["clean@x.example"], MSG)
+        .await;
     let got = sink.wait_count(1).await;
     assert_eq!(got.len(), 1);
-    assert!(got.iter().all(|m| !m.rcpts.iter().any(|r| r.contains("smuggled"))));
+    assert!(
+        got.iter()
+            .all(|m| !m.rcpts.iter().any(|r| r.contains("smuggled")))
+    );
 }
 
 #[tokio::test]
@@ -133,7 +155,8 @@ async fn starttls_discards_pipelined_commands() {
     let d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.sub).await;
     c.cmd("EHLO client.test", 250).await;
-    c.send_raw(b"STARTTLS\r\nMAIL FROM:<injected@x.example>\r\n").await;
+    c.send_raw(b"STARTTLS\r\nMAIL FROM:<injected@x.example>\r\n")
+        .await;
     c.expect(220).await;
     let io = c.lines.into_inner();
     let mut c = Client::connect_tls_over(io).await;
@@ -169,7 +192,8 @@ async fn size_limits_give_552_both_declared_and_mid_stream() {
     c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
     c.cmd("RCPT TO:<b@x.example>", 250).await;
     let chunk = "y".repeat(3000);
-    c.send_raw(format!("BDAT {} LAST\r\n{chunk}", chunk.len()).as_bytes()).await;
+    c.send_raw(format!("BDAT {} LAST\r\n{chunk}", chunk.len()).as_bytes())
+        .await;
     c.expect(552).await;
     c.cmd("NOOP", 250).await;
     assert_eq!(sink.count(), 0);
@@ -195,14 +219,16 @@ async fn long_lines_and_too_many_recipients_get_precise_replies() {
     let t = c.cmd("RCPT TO:<r100@x.example>", 452).await;
     assert!(t.starts_with("4.5.3"), "{t}");
     c.cmd("DATA", 354).await;
-    c.send_raw(format!("Subject: x\r\n\r\n{}\r\n.\r\n", "z".repeat(1200)).as_bytes()).await;
+    c.send_raw(format!("Subject: x\r\n\r\n{}\r\n.\r\n", "z".repeat(1200)).as_bytes())
+        .await;
     let t = c.expect(550).await;
     assert!(t.starts_with("5.6.0"), "{t}");
     c.cmd("RSET", 250).await;
     c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
     c.cmd("RCPT TO:<ok@x.example>", 250).await;
     c.cmd("DATA", 354).await;
-    c.send_raw(format!("Subject: x\r\n\r\n{}\r\n.\r\n", "z".repeat(998)).as_bytes()).await;
+    c.send_raw(format!("Subject: x\r\n\r\n{}\r\n.\r\n", "z".repeat(998)).as_bytes())
+        .await;
     c.expect(250).await;
     let got = sink.wait_count(1).await;
     assert_eq!(got[0].rcpts, vec!["ok@x.example"]);
@@ -257,18 +283,25 @@ async fn bdat_chunks_are_delivered_and_bare_lf_in_bdat_is_refused() {
     c.cmd("RCPT TO:<b@x.example>", 250).await;
     let p1 = "Subject: chunked\r\n\r\n";
     let p2 = ".starts with a dot\r\nend\r\n";
-    c.send_raw(format!("BDAT {}\r\n{p1}", p1.len()).as_bytes()).await;
+    c.send_raw(format!("BDAT {}\r\n{p1}", p1.len()).as_bytes())
+        .await;
     c.expect(250).await;
-    c.send_raw(format!("BDAT {} LAST\r\n{p2}", p2.len()).as_bytes()).await;
+    c.send_raw(format!("BDAT {} LAST\r\n{p2}", p2.len()).as_bytes())
+        .await;
     c.expect(250).await;
     c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
     c.cmd("RCPT TO:<b@x.example>", 250).await;
     let bad = "Subject: x\r\n\r\nbare\nlf\r\n";
-    c.send_raw(format!("BDAT {} LAST\r\n{bad}", bad.len()).as_bytes()).await;
+    c.send_raw(format!("BDAT {} LAST\r\n{bad}", bad.len()).as_bytes())
+        .await;
     let t = c.expect(550).await;
     assert!(t.starts_with("5.6.11"));
     let got = sink.wait_count(1).await;
-    assert!(got[0].text().contains("\r\n.starts with a dot\r\nend\r\n"), "{}", got[0].text());
+    assert!(
+        got[0].text().contains("\r\n.starts with a dot\r\nend\r\n"),
+        "{}",
+        got[0].text()
+    );
 }
 
 #[tokio::test]
@@ -290,7 +323,8 @@ async fn client_certificate_fingerprint_allows_relay() {
     let pem = (cert.pem().into_bytes(), key.serialize_pem().into_bytes());
     let mut c = Client::connect(d.ports.sub).await.starttls(Some(pem)).await;
     c.cmd("EHLO connector.test", 250).await;
-    c.send_message("a@hosp.example", &["b@x.example"], MSG).await;
+    c.send_message("a@hosp.example", &["b@x.example"], MSG)
+        .await;
     // Without the certificate the same listener refuses to relay.
     let mut c = Client::connect(d.ports.sub).await.starttls(None).await;
     c.cmd("EHLO other.test", 250).await;

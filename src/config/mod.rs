@@ -183,7 +183,11 @@ impl Config {
         self.routes
             .iter()
             .find(|r| r.domains.iter().any(|x| x == &d))
-            .or_else(|| self.routes.iter().find(|r| r.domains.iter().any(|x| x == "*")))
+            .or_else(|| {
+                self.routes
+                    .iter()
+                    .find(|r| r.domains.iter().any(|x| x == "*"))
+            })
     }
 }
 

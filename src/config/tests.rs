@@ -33,7 +33,10 @@ fn the_contract_example_parses() {
     assert_eq!(c.server.hostname, "relay.example.org");
     assert_eq!(c.listeners[0].tls, ListenerTls::StartTls);
     assert_eq!(c.routes[0].port, 2600);
-    assert_eq!(c.route_for("any.example").map(|r| r.host.as_str()), Some("127.0.0.1"));
+    assert_eq!(
+        c.route_for("any.example").map(|r| r.host.as_str()),
+        Some("127.0.0.1")
+    );
 }
 
 #[test]
@@ -55,8 +58,8 @@ fn every_error_is_reported_with_its_key_path() {
 
 #[test]
 fn bad_network_and_duration_name_their_keys() {
-    let text = MINIMAL.replace("127.0.0.1/32", "not-a-net")
-        + "[limits]\ncommand_timeout = \"soon\"\n";
+    let text =
+        MINIMAL.replace("127.0.0.1/32", "not-a-net") + "[limits]\ncommand_timeout = \"soon\"\n";
     let errs = check(&text).expect_err("invalid");
     assert_eq!(
         errs,
@@ -78,14 +81,20 @@ fn cert_without_key_is_rejected() {
     let errs = check(&MINIMAL.replace("key = \"conf/tls/key.pem\"", "")).expect_err("invalid");
     assert_eq!(
         errs,
-        vec!["t.toml: tls.key: tls.cert and tls.key must be given together (or neither, for a self-signed pair)"]
+        vec![
+            "t.toml: tls.key: tls.cert and tls.key must be given together (or neither, for a self-signed pair)"
+        ]
     );
 }
 
 #[test]
 fn specific_route_wins_over_wildcard() {
-    let text = MINIMAL.to_string() + "[[route]]\ndomains = [\"Partner.example\"]\nhost = \"mx.partner.example\"\ntls = \"required\"\n";
+    let text = MINIMAL.to_string()
+        + "[[route]]\ndomains = [\"Partner.example\"]\nhost = \"mx.partner.example\"\ntls = \"required\"\n";
     let c = check(&text).expect("valid");
     let r = c.route_for("partner.EXAMPLE").expect("route");
-    assert_eq!((r.host.as_str(), r.port, r.tls), ("mx.partner.example", 25, RouteTls::Required));
+    assert_eq!(
+        (r.host.as_str(), r.port, r.tls),
+        ("mx.partner.example", 25, RouteTls::Required)
+    );
 }

@@ -23,25 +23,43 @@ impl Errors {
             Err(_) => {
                 self.push(
                     key,
-                    format!("expected a duration such as \"30s\", \"15m\" or \"5d\", got \"{text}\""),
+                    format!(
+                        "expected a duration such as \"30s\", \"15m\" or \"5d\", got \"{text}\""
+                    ),
                 );
                 humantime::parse_duration(default).unwrap_or(Duration::from_secs(60))
             }
         }
     }
 
-    fn count(&mut self, key: &str, value: Option<i64>, default: usize, min: i64, max: i64) -> usize {
+    fn count(
+        &mut self,
+        key: &str,
+        value: Option<i64>,
+        default: usize,
+        min: i64,
+        max: i64,
+    ) -> usize {
         match value {
             None => default,
             Some(v) if v >= min && v <= max => v as usize,
             Some(v) => {
-                self.push(key, format!("expected a number from {min} to {max}, got {v}"));
+                self.push(
+                    key,
+                    format!("expected a number from {min} to {max}, got {v}"),
+                );
                 default
             }
         }
     }
 
-    fn choice<T: Copy>(&mut self, key: &str, value: Option<&str>, default: T, options: &[(&str, T)]) -> T {
+    fn choice<T: Copy>(
+        &mut self,
+        key: &str,
+        value: Option<&str>,
+        default: T,
+        options: &[(&str, T)],
+    ) -> T {
         let Some(v) = value else { return default };
         if let Some((_, t)) = options.iter().find(|(name, _)| *name == v) {
             return *t;
@@ -99,7 +117,10 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
 fn server(r: RawServer, e: &mut Errors) -> ServerConfig {
     let hostname = r.hostname.unwrap_or_else(|| d::HOSTNAME.to_string());
     if hostname.is_empty() || hostname.contains(char::is_whitespace) {
-        e.push("server.hostname", format!("expected a host name, got \"{hostname}\""));
+        e.push(
+            "server.hostname",
+            format!("expected a host name, got \"{hostname}\""),
+        );
     }
     let spool_dir = PathBuf::from(r.spool_dir.unwrap_or_else(|| d::SPOOL_DIR.to_string()));
     let control_socket = r
@@ -128,7 +149,10 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
             SocketAddr::from(([127, 0, 0, 1], 0))
         }
         Some(a) => a.parse().unwrap_or_else(|_| {
-            e.push(&key("address"), format!("expected \"IP:PORT\", got \"{a}\""));
+            e.push(
+                &key("address"),
+                format!("expected \"IP:PORT\", got \"{a}\""),
+            );
             SocketAddr::from(([127, 0, 0, 1], 0))
         }),
     };
@@ -159,14 +183,21 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
         .enumerate()
         .filter_map(|(j, n)| parse_net(n, &format!("{}[{j}]", key("allow_relay_from")), e))
         .collect();
-    let default_priority =
-        e.count(&key("default_priority"), r.default_priority, d::DEFAULT_PRIORITY as usize, 0, 9) as u8;
+    let default_priority = e.count(
+        &key("default_priority"),
+        r.default_priority,
+        d::DEFAULT_PRIORITY as usize,
+        0,
+        9,
+    ) as u8;
     let client_cert_fingerprints = r
         .client_cert_fingerprints
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .filter_map(|(j, f)| parse_fingerprint(f, &format!("{}[{j}]", key("client_cert_fingerprints")), e))
+        .filter_map(|(j, f)| {
+            parse_fingerprint(f, &format!("{}[{j}]", key("client_cert_fingerprints")), e)
+        })
         .collect();
     ListenerConfig {
         name,
@@ -184,10 +215,16 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
 fn check_unique_listeners(listeners: &[ListenerConfig], e: &mut Errors) {
     for (i, l) in listeners.iter().enumerate() {
         if listeners[..i].iter().any(|o| o.name == l.name) {
-            e.push(&format!("listener[{i}].name"), format!("duplicate listener name \"{}\"", l.name));
+            e.push(
+                &format!("listener[{i}].name"),
+                format!("duplicate listener name \"{}\"", l.name),
+            );
         }
         if l.address.port() != 0 && listeners[..i].iter().any(|o| o.address == l.address) {
-            e.push(&format!("listener[{i}].address"), format!("address {} is already used", l.address));
+            e.push(
+                &format!("listener[{i}].address"),
+                format!("address {} is already used", l.address),
+            );
         }
     }
 }
@@ -199,7 +236,10 @@ fn parse_net(text: &str, key: &str, e: &mut Errors) -> Option<ipnet::IpNet> {
     if let Ok(ip) = text.parse::<std::net::IpAddr>() {
         return Some(ipnet::IpNet::from(ip));
     }
-    e.push(key, format!("expected an address or network such as \"10.0.0.0/8\", got \"{text}\""));
+    e.push(
+        key,
+        format!("expected an address or network such as \"10.0.0.0/8\", got \"{text}\""),
+    );
     None
 }
 
@@ -209,10 +249,16 @@ fn parse_fingerprint(text: &str, key: &str, e: &mut Errors) -> Option<[u8; 32]> 
         .chars()
         .filter(|c| *c != ':')
         .collect();
-    match hex::decode(&hexed).ok().and_then(|v| <[u8; 32]>::try_from(v).ok()) {
+    match hex::decode(&hexed)
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+    {
         Some(f) => Some(f),
         None => {
-            e.push(key, format!("expected a SHA-256 fingerprint (64 hex digits), got \"{text}\""));
+            e.push(
+                key,
+                format!("expected a SHA-256 fingerprint (64 hex digits), got \"{text}\""),
+            );
             None
         }
     }
@@ -220,8 +266,15 @@ fn parse_fingerprint(text: &str, key: &str, e: &mut Errors) -> Option<[u8; 32]> 
 
 fn tls(r: RawTls, server: &ServerConfig, e: &mut Errors) -> TlsConfig {
     if r.cert.is_some() != r.key.is_some() {
-        let missing = if r.cert.is_some() { "tls.key" } else { "tls.cert" };
-        e.push(missing, "tls.cert and tls.key must be given together (or neither, for a self-signed pair)");
+        let missing = if r.cert.is_some() {
+            "tls.key"
+        } else {
+            "tls.cert"
+        };
+        e.push(
+            missing,
+            "tls.cert and tls.key must be given together (or neither, for a self-signed pair)",
+        );
     }
     TlsConfig {
         cert: r.cert.map(PathBuf::from),
@@ -232,7 +285,12 @@ fn tls(r: RawTls, server: &ServerConfig, e: &mut Errors) -> TlsConfig {
 
 fn route(i: usize, r: RawRoute, e: &mut Errors) -> RouteConfig {
     let key = |k: &str| format!("route[{i}].{k}");
-    let domains: Vec<String> = r.domains.unwrap_or_default().iter().map(|d| d.to_ascii_lowercase()).collect();
+    let domains: Vec<String> = r
+        .domains
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d.to_ascii_lowercase())
+        .collect();
     if domains.is_empty() {
         e.push(&key("domains"), "expected \"*\" or a list of domains");
     }
@@ -242,7 +300,10 @@ fn route(i: usize, r: RawRoute, e: &mut Errors) -> RouteConfig {
             (String::new(), 25)
         }
         Some(h) => split_host_port(h).unwrap_or_else(|| {
-            e.push(&key("host"), format!("expected \"HOST:PORT\" or \"HOST\", got \"{h}\""));
+            e.push(
+                &key("host"),
+                format!("expected \"HOST:PORT\" or \"HOST\", got \"{h}\""),
+            );
             (String::new(), 25)
         }),
     };
@@ -256,7 +317,12 @@ fn route(i: usize, r: RawRoute, e: &mut Errors) -> RouteConfig {
             ("required", RouteTls::Required),
         ],
     );
-    RouteConfig { domains, host, port, tls }
+    RouteConfig {
+        domains,
+        host,
+        port,
+        tls,
+    }
 }
 
 /// "host", "host:port", "[v6]:port" or "v6".
@@ -282,11 +348,41 @@ fn split_host_port(h: &str) -> Option<(String, u16)> {
 fn limits(r: RawLimits, e: &mut Errors) -> Limits {
     let k = |s: &str| format!("limits.{s}");
     Limits {
-        max_message_size: e.count(&k("max_message_size"), r.max_message_size, d::MAX_MESSAGE_SIZE, 1024, 1 << 31),
-        max_recipients: e.count(&k("max_recipients"), r.max_recipients, d::MAX_RECIPIENTS, 100, 100_000),
-        max_line_length: e.count(&k("max_line_length"), r.max_line_length, d::MAX_LINE_LENGTH, 1000, 1_000_000),
-        max_command_line: e.count(&k("max_command_line"), r.max_command_line, d::MAX_COMMAND_LINE, 512, 65536),
-        max_connections: e.count(&k("max_connections"), r.max_connections, d::MAX_CONNECTIONS, 1, 1_000_000),
+        max_message_size: e.count(
+            &k("max_message_size"),
+            r.max_message_size,
+            d::MAX_MESSAGE_SIZE,
+            1024,
+            1 << 31,
+        ),
+        max_recipients: e.count(
+            &k("max_recipients"),
+            r.max_recipients,
+            d::MAX_RECIPIENTS,
+            100,
+            100_000,
+        ),
+        max_line_length: e.count(
+            &k("max_line_length"),
+            r.max_line_length,
+            d::MAX_LINE_LENGTH,
+            1000,
+            1_000_000,
+        ),
+        max_command_line: e.count(
+            &k("max_command_line"),
+            r.max_command_line,
+            d::MAX_COMMAND_LINE,
+            512,
+            65536,
+        ),
+        max_connections: e.count(
+            &k("max_connections"),
+            r.max_connections,
+            d::MAX_CONNECTIONS,
+            1,
+            1_000_000,
+        ),
         max_connections_per_ip: e.count(
             &k("max_connections_per_ip"),
             r.max_connections_per_ip,
@@ -295,7 +391,11 @@ fn limits(r: RawLimits, e: &mut Errors) -> Limits {
             1_000_000,
         ),
         max_errors: e.count(&k("max_errors"), r.max_errors, d::MAX_ERRORS, 1, 1000),
-        command_timeout: e.duration(&k("command_timeout"), r.command_timeout.as_ref(), d::COMMAND_TIMEOUT),
+        command_timeout: e.duration(
+            &k("command_timeout"),
+            r.command_timeout.as_ref(),
+            d::COMMAND_TIMEOUT,
+        ),
         data_timeout: e.duration(&k("data_timeout"), r.data_timeout.as_ref(), d::DATA_TIMEOUT),
         auth_failures_per_ip: e.count(
             &k("auth_failures_per_ip"),
@@ -351,9 +451,21 @@ fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryCo
             .delay_dsn_after
             .as_ref()
             .map(|v| e.duration(&k("delay_dsn_after"), Some(v), "4h")),
-        connect_timeout: e.duration(&k("connect_timeout"), r.connect_timeout.as_ref(), d::CONNECT_TIMEOUT),
-        command_timeout: e.duration(&k("command_timeout"), r.command_timeout.as_ref(), d::CLIENT_COMMAND_TIMEOUT),
-        data_timeout: e.duration(&k("data_timeout"), r.data_timeout.as_ref(), d::CLIENT_DATA_TIMEOUT),
+        connect_timeout: e.duration(
+            &k("connect_timeout"),
+            r.connect_timeout.as_ref(),
+            d::CONNECT_TIMEOUT,
+        ),
+        command_timeout: e.duration(
+            &k("command_timeout"),
+            r.command_timeout.as_ref(),
+            d::CLIENT_COMMAND_TIMEOUT,
+        ),
+        data_timeout: e.duration(
+            &k("data_timeout"),
+            r.data_timeout.as_ref(),
+            d::CLIENT_DATA_TIMEOUT,
+        ),
         idle_connection_timeout: e.duration(
             &k("idle_connection_timeout"),
             r.idle_connection_timeout.as_ref(),

@@ -12,8 +12,8 @@ use super::pool::Key;
 use crate::config::RouteTls;
 use crate::delivery::mx::{self, MxLookup};
 use crate::smtp::client::{
-    Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome, ServerReply,
-    TlsPolicy,
+    Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome,
+    ServerReply, TlsPolicy,
 };
 use crate::spool::{MessageMeta, notify};
 
@@ -44,11 +44,17 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let Ok(_permit) = gate.acquire_owned().await else {
             return all(deferred("451 4.3.0 shutting down", None));
         };
-        let rcpts: Vec<String> = idxs.iter().map(|&i| meta.recipients[i].address.clone()).collect();
+        let rcpts: Vec<String> = idxs
+            .iter()
+            .map(|&i| meta.recipients[i].address.clone())
+            .collect();
         let mut last = deferred("451 4.4.1 No mail exchanger could be reached", None);
         for hop in &hops {
             for addr in &hop.addrs {
-                match self.send_via(meta, body, &rcpts, idxs, hop, *addr, tls).await {
+                match self
+                    .send_via(meta, body, &rcpts, idxs, hop, *addr, tls)
+                    .await
+                {
                     Ok(results) => return results,
                     Err(o @ Outcome::Failed { .. }) => return all(o),
                     Err(o) => last = o,
@@ -68,17 +74,22 @@ impl<L: MxLookup + 'static> Delivery<L> {
             };
             let addrs: Vec<IpAddr> = match route.host.parse::<IpAddr>() {
                 Ok(ip) => vec![ip],
-                Err(_) => self
-                    .mx
-                    .ips(&route.host)
-                    .await
-                    .map_err(|e| deferred(&format!("451 4.4.3 Route host lookup failed: {e}"), None))?,
+                Err(_) => self.mx.ips(&route.host).await.map_err(|e| {
+                    deferred(&format!("451 4.4.3 Route host lookup failed: {e}"), None)
+                })?,
             };
             let hop = Hop {
                 name: route.host.clone(),
-                addrs: addrs.into_iter().map(|ip| SocketAddr::new(ip, route.port)).collect(),
+                addrs: addrs
+                    .into_iter()
+                    .map(|ip| SocketAddr::new(ip, route.port))
+                    .collect(),
             };
-            return Ok((vec![hop], tls, format!("route:{}:{}", route.host, route.port)));
+            return Ok((
+                vec![hop],
+                tls,
+                format!("route:{}:{}", route.host, route.port),
+            ));
         }
         let port = self.config.delivery.mx_port;
         match mx::resolve(&self.mx, domain).await {
@@ -86,7 +97,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 targets
                     .into_iter()
                     .map(|t| Hop {
-                        addrs: t.addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+                        addrs: t
+                            .addrs
+                            .iter()
+                            .map(|ip| SocketAddr::new(*ip, port))
+                            .collect(),
                         name: t.host,
                     })
                     .collect(),
@@ -176,8 +191,14 @@ impl<L: MxLookup + 'static> Delivery<L> {
                         remote: remote.unwrap_or_default(),
                         dsn_relayed: relayed,
                     },
-                    RcptOutcome::Transient(r) => Outcome::Deferred { reply: reply_text(&r), remote },
-                    RcptOutcome::Permanent(r) => Outcome::Failed { reply: reply_text(&r), remote },
+                    RcptOutcome::Transient(r) => Outcome::Deferred {
+                        reply: reply_text(&r),
+                        remote,
+                    },
+                    RcptOutcome::Permanent(r) => Outcome::Failed {
+                        reply: reply_text(&r),
+                        remote,
+                    },
                 };
                 (i, out)
             })

@@ -12,7 +12,12 @@ use crate::util::rfc5322_date;
 /// The returned original is cut to this many bytes (RET=FULL).
 const MAX_RETURNED: usize = 256 * 1024;
 
-pub fn build(meta: &MessageMeta, items: &[(usize, DsnAction)], original: &[u8], hostname: &str) -> Vec<u8> {
+pub fn build(
+    meta: &MessageMeta,
+    items: &[(usize, DsnAction)],
+    original: &[u8],
+    hostname: &str,
+) -> Vec<u8> {
     let id = format_id(meta.id);
     let boundary = format!("{id}.{}/{hostname}", crate::spool::now_ms());
     let now = rfc5322_date(std::time::SystemTime::now());
@@ -37,11 +42,17 @@ pub fn build(meta: &MessageMeta, items: &[(usize, DsnAction)], original: &[u8], 
         crate::spool::now_ms(),
     );
     human_part(&mut out, meta, items, hostname);
-    let _ = write!(out, "\r\n--{boundary}\r\nContent-Type: message/delivery-status\r\n\r\n");
+    let _ = write!(
+        out,
+        "\r\n--{boundary}\r\nContent-Type: message/delivery-status\r\n\r\n"
+    );
     status_part(&mut out, meta, items, hostname);
     let full = meta.envelope.ret.as_deref() == Some("FULL");
     let (ctype, part) = if full {
-        ("message/rfc822", &original[..original.len().min(MAX_RETURNED)])
+        (
+            "message/rfc822",
+            &original[..original.len().min(MAX_RETURNED)],
+        )
     } else {
         ("text/rfc822-headers", headers_of(original))
     };
@@ -72,11 +83,15 @@ fn human_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)]
         format_id(meta.id)
     );
     for (i, action) in items {
-        let Some(r) = meta.recipients.get(*i) else { continue };
+        let Some(r) = meta.recipients.get(*i) else {
+            continue;
+        };
         let what = match action {
             DsnAction::Failed => "could not be delivered",
             DsnAction::Delayed => "has not been delivered yet; delivery will be retried",
-            DsnAction::Relayed => "was relayed to a system that does not send delivery notifications",
+            DsnAction::Relayed => {
+                "was relayed to a system that does not send delivery notifications"
+            }
         };
         let _ = write!(out, "<{}>: {what}", r.address);
         if let Some(reply) = &r.last_reply {
@@ -94,9 +109,16 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
     let arrival = std::time::UNIX_EPOCH + std::time::Duration::from_millis(meta.created);
     let _ = write!(out, "Arrival-Date: {}\r\n", rfc5322_date(arrival));
     for (i, action) in items {
-        let Some(r) = meta.recipients.get(*i) else { continue };
+        let Some(r) = meta.recipients.get(*i) else {
+            continue;
+        };
         out.push_str("\r\n");
-        if let Some(orcpt) = meta.envelope.recipients.get(*i).and_then(|s| s.orcpt.as_ref()) {
+        if let Some(orcpt) = meta
+            .envelope
+            .recipients
+            .get(*i)
+            .and_then(|s| s.orcpt.as_ref())
+        {
             let _ = write!(out, "Original-Recipient: {}\r\n", one_line(orcpt));
         }
         let reply = r.last_reply.as_deref().unwrap_or("");
@@ -105,19 +127,30 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
             DsnAction::Delayed => ("delayed", status_of(reply, "4.0.0")),
             DsnAction::Relayed => ("relayed", "2.0.0".to_string()),
         };
-        let _ = write!(out, "Final-Recipient: rfc822; {}\r\nAction: {word}\r\nStatus: {status}\r\n", r.address);
+        let _ = write!(
+            out,
+            "Final-Recipient: rfc822; {}\r\nAction: {word}\r\nStatus: {status}\r\n",
+            r.address
+        );
         if let Some(host) = &r.remote_host {
             let _ = write!(out, "Remote-MTA: dns; {}\r\n", one_line(host));
         }
         if !reply.is_empty() {
             let _ = write!(out, "Diagnostic-Code: smtp; {}\r\n", one_line(reply));
         }
-        let _ = write!(out, "Last-Attempt-Date: {}\r\n", rfc5322_date(std::time::SystemTime::now()));
+        let _ = write!(
+            out,
+            "Last-Attempt-Date: {}\r\n",
+            rfc5322_date(std::time::SystemTime::now())
+        );
     }
 }
 
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).take(900).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(900)
+        .collect()
 }
 
 fn headers_of(msg: &[u8]) -> &[u8] {

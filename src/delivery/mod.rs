@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::spool::schedule::Schedule;
-use crate::spool::{Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms};
+use crate::spool::{
+    Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms,
+};
 use mx::MxLookup;
 use outcome::{DsnAction, Outcome, Policy};
 
@@ -107,7 +109,10 @@ impl<L: MxLookup + 'static> Delivery<L> {
         }
         let now = now_ms();
         let due: Vec<usize> = (0..meta.recipients.len())
-            .filter(|&i| meta.recipients[i].status == RcptStatus::Queued && meta.recipients[i].next_attempt <= now)
+            .filter(|&i| {
+                meta.recipients[i].status == RcptStatus::Queued
+                    && meta.recipients[i].next_attempt <= now
+            })
             .collect();
         if due.is_empty() {
             if let Some(t) = meta.next_due() {
@@ -159,7 +164,9 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 }
             }
             Ok(None) => {}
-            Err(e) => tracing::error!(queue_id = %format_id(id), error = %e, "cannot record delivery state"),
+            Err(e) => {
+                tracing::error!(queue_id = %format_id(id), error = %e, "cannot record delivery state")
+            }
         }
     }
 
@@ -192,7 +199,9 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 self.schedule.ready(dsn_id, meta.priority());
                 tracing::info!(queue_id = %format_id(meta.id), dsn_id = %format_id(dsn_id), "DSN queued");
             }
-            Err(e) => tracing::error!(queue_id = %format_id(meta.id), error = %e, "cannot queue DSN"),
+            Err(e) => {
+                tracing::error!(queue_id = %format_id(meta.id), error = %e, "cannot queue DSN")
+            }
         }
     }
 
@@ -206,7 +215,11 @@ fn group_by_domain(meta: &MessageMeta, due: &[usize]) -> BTreeMap<String, Vec<us
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &i in due {
         let addr = &meta.recipients[i].address;
-        let domain = addr.rsplit_once('@').map(|(_, d)| d).unwrap_or("").to_ascii_lowercase();
+        let domain = addr
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or("")
+            .to_ascii_lowercase();
         groups.entry(domain).or_default().push(i);
     }
     groups

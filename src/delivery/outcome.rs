@@ -10,9 +10,18 @@ use crate::spool::{MessageMeta, RcptStatus, notify};
 /// The result of one attempt for one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Delivered { remote: String, dsn_relayed: bool },
-    Deferred { reply: String, remote: Option<String> },
-    Failed { reply: String, remote: Option<String> },
+    Delivered {
+        remote: String,
+        dsn_relayed: bool,
+    },
+    Deferred {
+        reply: String,
+        remote: Option<String>,
+    },
+    Failed {
+        reply: String,
+        remote: Option<String>,
+    },
 }
 
 /// Which kind of DSN to send for one recipient.
@@ -31,15 +40,30 @@ pub struct Policy<'a> {
 
 /// Update `meta` with `results` (index into `meta.recipients`, outcome)
 /// at time `now` (unix ms). Returns the DSN actions now due, per index.
-pub fn apply(meta: &mut MessageMeta, results: Vec<(usize, Outcome)>, now: u64, p: &Policy) -> Vec<(usize, DsnAction)> {
+pub fn apply(
+    meta: &mut MessageMeta,
+    results: Vec<(usize, Outcome)>,
+    now: u64,
+    p: &Policy,
+) -> Vec<(usize, DsnAction)> {
     let mut dsns = Vec::new();
     let age = Duration::from_millis(now.saturating_sub(meta.created));
     for (i, outcome) in results {
-        let notify_bits = meta.envelope.recipients.get(i).map(|r| r.notify).unwrap_or(0);
-        let Some(r) = meta.recipients.get_mut(i) else { continue };
+        let notify_bits = meta
+            .envelope
+            .recipients
+            .get(i)
+            .map(|r| r.notify)
+            .unwrap_or(0);
+        let Some(r) = meta.recipients.get_mut(i) else {
+            continue;
+        };
         r.attempts += 1;
         match outcome {
-            Outcome::Delivered { remote, dsn_relayed } => {
+            Outcome::Delivered {
+                remote,
+                dsn_relayed,
+            } => {
                 r.status = RcptStatus::Delivered;
                 r.remote_host = Some(remote);
                 r.last_reply = None;
@@ -59,7 +83,10 @@ pub fn apply(meta: &mut MessageMeta, results: Vec<(usize, Outcome)>, now: u64, p
                 r.remote_host = remote;
                 if age >= p.max_lifetime {
                     r.status = RcptStatus::Failed;
-                    r.last_reply = Some(format!("4.4.7 Message expired after {} attempts; last reply: {reply}", r.attempts));
+                    r.last_reply = Some(format!(
+                        "4.4.7 Message expired after {} attempts; last reply: {reply}",
+                        r.attempts
+                    ));
                     if wants_failure(notify_bits) {
                         dsns.push((i, DsnAction::Failed));
                     }
@@ -98,7 +125,10 @@ pub fn status_of(reply: &str, fallback: &'static str) -> String {
         .split_whitespace()
         .find(|w| {
             let parts: Vec<&str> = w.split('.').collect();
-            parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            parts.len() == 3
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         })
         .map(str::to_string)
         .unwrap_or_else(|| fallback.to_string())
@@ -142,7 +172,11 @@ mod tests {
                 remote_host: None,
                 delay_notified: false,
             }],
-            location: Location { segment: 1, offset: 0, len: 0 },
+            location: Location {
+                segment: 1,
+                offset: 0,
+                len: 0,
+            },
             created: 0,
             size: 10,
             held: false,
@@ -159,7 +193,10 @@ mod tests {
     }
 
     fn deferred() -> Outcome {
-        Outcome::Deferred { reply: "451 4.3.0 later".into(), remote: None }
+        Outcome::Deferred {
+            reply: "451 4.3.0 later".into(),
+            remote: None,
+        }
     }
 
     #[test]
@@ -182,13 +219,19 @@ mod tests {
     #[test]
     fn delay_dsn_is_sent_once() {
         let mut m = meta(0, "s@x.example");
-        assert_eq!(apply(&mut m, vec![(0, deferred())], 700_000, &policy()), vec![(0, DsnAction::Delayed)]);
+        assert_eq!(
+            apply(&mut m, vec![(0, deferred())], 700_000, &policy()),
+            vec![(0, DsnAction::Delayed)]
+        );
         assert!(apply(&mut m, vec![(0, deferred())], 800_000, &policy()).is_empty());
     }
 
     #[test]
     fn notify_never_and_null_sender_suppress_dsns() {
-        let fail = || Outcome::Failed { reply: "550 5.1.1 no".into(), remote: None };
+        let fail = || Outcome::Failed {
+            reply: "550 5.1.1 no".into(),
+            remote: None,
+        };
         let mut m = meta(notify::NEVER, "s@x.example");
         assert!(apply(&mut m, vec![(0, fail())], 1, &policy()).is_empty());
         let mut m = meta(0, "");
@@ -199,9 +242,15 @@ mod tests {
 
     #[test]
     fn success_dsn_only_when_requested_and_relayed() {
-        let ok = |relayed| Outcome::Delivered { remote: "mx".into(), dsn_relayed: relayed };
+        let ok = |relayed| Outcome::Delivered {
+            remote: "mx".into(),
+            dsn_relayed: relayed,
+        };
         let mut m = meta(notify::SUCCESS, "s@x.example");
-        assert_eq!(apply(&mut m, vec![(0, ok(true))], 1, &policy()), vec![(0, DsnAction::Relayed)]);
+        assert_eq!(
+            apply(&mut m, vec![(0, ok(true))], 1, &policy()),
+            vec![(0, DsnAction::Relayed)]
+        );
         let mut m = meta(notify::SUCCESS, "s@x.example");
         assert!(apply(&mut m, vec![(0, ok(false))], 1, &policy()).is_empty());
     }

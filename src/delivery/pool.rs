@@ -67,7 +67,9 @@ impl Pool {
         let mut stale = Vec::new();
         if let Ok(mut g) = self.idle.lock() {
             for list in g.values_mut() {
-                let (keep, old): (Vec<_>, Vec<_>) = list.drain(..).partition(|(t, _)| t.elapsed() < self.max_idle);
+                let (keep, old): (Vec<_>, Vec<_>) = list
+                    .drain(..)
+                    .partition(|(t, _)| t.elapsed() < self.max_idle);
                 *list = keep;
                 stale.extend(old.into_iter().map(|(_, c)| c));
             }
@@ -81,7 +83,10 @@ impl Pool {
     /// Close every idle connection (shutdown).
     pub async fn close_all(&self) {
         let all: Vec<_> = match self.idle.lock() {
-            Ok(mut g) => g.drain().flat_map(|(_, l)| l.into_iter().map(|(_, c)| c)).collect(),
+            Ok(mut g) => g
+                .drain()
+                .flat_map(|(_, l)| l.into_iter().map(|(_, c)| c))
+                .collect(),
             Err(_) => Vec::new(),
         };
         for c in all {

@@ -64,7 +64,12 @@ pub struct ConnectionSlot<'a> {
 }
 
 impl ConnectionCounter {
-    pub fn try_acquire(&self, ip: IpAddr, max_total: usize, max_per_ip: usize) -> Option<ConnectionSlot<'_>> {
+    pub fn try_acquire(
+        &self,
+        ip: IpAddr,
+        max_total: usize,
+        max_per_ip: usize,
+    ) -> Option<ConnectionSlot<'_>> {
         let mut g = self.per_ip.lock().ok()?;
         let total: usize = g.values().sum();
         let mine = g.get(&ip).copied().unwrap_or(0);
@@ -98,7 +103,10 @@ pub async fn bind_all(config: &Config) -> std::io::Result<Vec<(Arc<ListenerConfi
     let mut out = Vec::new();
     for l in &config.listeners {
         let sock = TcpListener::bind(l.address).await.map_err(|e| {
-            std::io::Error::new(e.kind(), format!("listener \"{}\" on {}: {e}", l.name, l.address))
+            std::io::Error::new(
+                e.kind(),
+                format!("listener \"{}\" on {}: {e}", l.name, l.address),
+            )
         })?;
         out.push((Arc::new(l.clone()), sock));
     }
@@ -144,10 +152,11 @@ async fn handle_connection(
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let limits = &svc.config.limits;
-    let Some(_slot) = svc
-        .connections
-        .try_acquire(peer.ip(), limits.max_connections, limits.max_connections_per_ip)
-    else {
+    let Some(_slot) = svc.connections.try_acquire(
+        peer.ip(),
+        limits.max_connections,
+        limits.max_connections_per_ip,
+    ) else {
         tracing::info!(listener = %listener.name, peer = %peer.ip(), "connection refused: too many connections");
         let _ = stream
             .write_all(b"421 4.7.0 Too many connections, try again later\r\n")

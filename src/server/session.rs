@@ -121,7 +121,9 @@ impl Session {
         if self.wbuf.is_empty() {
             return true;
         }
-        let Some(io) = self.io.as_mut() else { return false };
+        let Some(io) = self.io.as_mut() else {
+            return false;
+        };
         let ok = tokio::time::timeout(self.svc.config.limits.command_timeout, async {
             io.write_all(&self.wbuf).await?;
             io.flush().await
@@ -233,7 +235,9 @@ impl Session {
         let Some(acceptor) = self.svc.tls_acceptor() else {
             return false;
         };
-        let Some(io) = self.io.take() else { return false };
+        let Some(io) = self.io.take() else {
+            return false;
+        };
         let handshake = tokio::time::timeout(Duration::from_secs(30), acceptor.accept(io)).await;
         let stream = match handshake {
             Ok(Ok(s)) => s,
@@ -276,7 +280,9 @@ impl Session {
     }
 
     fn client_cert_trusted(&self, chain: &[rustls::pki_types::CertificateDer<'static>]) -> bool {
-        let Some(end) = chain.first() else { return false };
+        let Some(end) = chain.first() else {
+            return false;
+        };
         let fp = super::tls::fingerprint(end);
         if self.listener.client_cert_fingerprints.contains(&fp) {
             return true;
@@ -285,7 +291,9 @@ impl Session {
             return false;
         }
         match super::tls::client_roots(self.listener.client_ca.as_deref()) {
-            Ok(roots) => super::tls::subject_allowed(chain, &roots, &self.listener.client_cert_subjects),
+            Ok(roots) => {
+                super::tls::subject_allowed(chain, &roots, &self.listener.client_cert_subjects)
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "client CA unreadable");
                 false
@@ -315,7 +323,9 @@ impl Session {
     }
 
     pub fn starttls_offered(&self) -> bool {
-        self.listener.tls == ListenerTls::StartTls && self.tls.is_none() && self.svc.tls_acceptor().is_some()
+        self.listener.tls == ListenerTls::StartTls
+            && self.tls.is_none()
+            && self.svc.tls_acceptor().is_some()
     }
 
     /// The main loop: greeting, then one command at a time.
@@ -324,11 +334,18 @@ impl Session {
         self.reply(greeting);
         loop {
             if self.errors >= self.svc.config.limits.max_errors {
-                self.reply(Reply::new(421, "4.7.0", "Too many errors, closing connection"));
+                self.reply(Reply::new(
+                    421,
+                    "4.7.0",
+                    "Too many errors, closing connection",
+                ));
                 break;
             }
             let max = self.svc.config.limits.max_command_line + MAIL_RCPT_EXTRA;
-            let line = match self.read_line(max, self.svc.config.limits.command_timeout).await {
+            let line = match self
+                .read_line(max, self.svc.config.limits.command_timeout)
+                .await
+            {
                 Ok(l) => l,
                 Err(ReadError::Timeout) => {
                     self.reply(std_replies::timeout());
@@ -336,7 +353,11 @@ impl Session {
                 }
                 Err(ReadError::Closed) => {
                     if self.svc.is_shutting_down() {
-                        self.reply(Reply::new(421, "4.3.2", "Service shutting down, try again later"));
+                        self.reply(Reply::new(
+                            421,
+                            "4.3.2",
+                            "Service shutting down, try again later",
+                        ));
                     }
                     break;
                 }

@@ -31,7 +31,10 @@ fn file_err(path: &Path, message: impl ToString) -> TlsError {
 }
 
 /// Load (or generate) the server certificate and build the rustls config.
-pub fn server_config(cfg: &TlsConfig, hostname: &str) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+pub fn server_config(
+    cfg: &TlsConfig,
+    hostname: &str,
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let (cert_path, key_path) = match (&cfg.cert, &cfg.key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
         _ => ensure_self_signed(&cfg.self_signed_dir, hostname)?,
@@ -59,7 +62,10 @@ pub fn server_config(cfg: &TlsConfig, hostname: &str) -> Result<Arc<rustls::Serv
 }
 
 /// A self-signed pair under `dir`, created once (key file 0600).
-fn ensure_self_signed(dir: &Path, hostname: &str) -> Result<(std::path::PathBuf, std::path::PathBuf), TlsError> {
+fn ensure_self_signed(
+    dir: &Path,
+    hostname: &str,
+) -> Result<(std::path::PathBuf, std::path::PathBuf), TlsError> {
     let cert = dir.join("self-signed.pem");
     let key = dir.join("self-signed.key");
     if cert.exists() && key.exists() {

@@ -83,7 +83,11 @@ pub mod std_replies {
         Reply::new(500, "5.5.1", "Command unrecognized")
     }
     pub fn too_big() -> Reply {
-        Reply::new(552, "5.3.4", "Message size exceeds fixed maximum message size")
+        Reply::new(
+            552,
+            "5.3.4",
+            "Message size exceeds fixed maximum message size",
+        )
     }
     pub fn bare_newline() -> Reply {
         Reply::new(

@@ -141,10 +141,12 @@ impl Spool {
         let mut last = self.last_id.load(Ordering::Relaxed);
         loop {
             let next = candidate.max(last + 1);
-            match self
-                .last_id
-                .compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.last_id.compare_exchange_weak(
+                last,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return next,
                 Err(seen) => last = seen,
             }
@@ -159,7 +161,12 @@ impl Spool {
     }
 
     /// As `accept`, with an id from `next_id` (used in the trace header).
-    pub async fn accept_with_id(&self, id: QueueId, envelope: Envelope, body: &[u8]) -> Result<(), SpoolError> {
+    pub async fn accept_with_id(
+        &self,
+        id: QueueId,
+        envelope: Envelope,
+        body: &[u8],
+    ) -> Result<(), SpoolError> {
         let now = now_ms();
         let recipients = envelope
             .recipients

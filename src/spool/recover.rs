@@ -18,18 +18,28 @@ fn sled_config(path: &Path) -> sled::Config {
         .flush_every_ms(Some(500))
 }
 
-pub fn open_index(dir: &Path, seg_dir: &Path, sealer: &Sealer) -> Result<(sled::Db, Recovery), SpoolError> {
+pub fn open_index(
+    dir: &Path,
+    seg_dir: &Path,
+    sealer: &Sealer,
+) -> Result<(sled::Db, Recovery), SpoolError> {
     let path = dir.join("index");
     let mut recovery = Recovery::default();
     match sled_config(&path).open() {
         Ok(db) => Ok((db, recovery)),
-        Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock || is_lock_error(&e) => Err(
-            SpoolError::Index(format!("{}: in use by another process ({e})", path.display())),
-        ),
+        Err(sled::Error::Io(e))
+            if e.kind() == std::io::ErrorKind::WouldBlock || is_lock_error(&e) =>
+        {
+            Err(SpoolError::Index(format!(
+                "{}: in use by another process ({e})",
+                path.display()
+            )))
+        }
         Err(e) => {
             let aside = dir.join(format!("index.broken-{}", super::now_ms()));
             tracing::error!(error = %e, moved_to = %aside.display(), "spool index unreadable; rebuilding from segments");
-            std::fs::rename(&path, &aside).map_err(|e| SpoolError::io("moving broken index aside", e))?;
+            std::fs::rename(&path, &aside)
+                .map_err(|e| SpoolError::io("moving broken index aside", e))?;
             let db = sled_config(&path).open()?;
             recovery.quarantined += rebuild(&db, dir, seg_dir, sealer)?;
             recovery.rebuilt_index = true;
@@ -44,7 +54,12 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 
 /// Re-create every index entry from the records in the segments. Messages
 /// finished before the crash come back too: delivery is at-least-once.
-fn rebuild(db: &sled::Db, dir: &Path, seg_dir: &Path, sealer: &Sealer) -> Result<usize, SpoolError> {
+fn rebuild(
+    db: &sled::Db,
+    dir: &Path,
+    seg_dir: &Path,
+    sealer: &Sealer,
+) -> Result<usize, SpoolError> {
     let index = db.open_tree("messages")?;
     let qdir = dir.join("quarantine");
     let mut bad = 0;
@@ -58,7 +73,8 @@ fn rebuild(db: &sled::Db, dir: &Path, seg_dir: &Path, sealer: &Sealer) -> Result
                             offset,
                             len: bytes.len() as u32,
                         };
-                        let v = serde_json::to_vec(&meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+                        let v = serde_json::to_vec(&meta)
+                            .map_err(|e| SpoolError::Corrupt(e.to_string()))?;
                         index.insert(meta.id.to_be_bytes(), v)?;
                     }
                     Err(e) => {
@@ -78,13 +94,21 @@ fn rebuild(db: &sled::Db, dir: &Path, seg_dir: &Path, sealer: &Sealer) -> Result
 }
 
 fn keep_damaged(qdir: &Path, seg: u64, offset: u64, bytes: &[u8], reason: &str) {
-    tracing::error!(segment = seg, offset, reason, "damaged spool record quarantined");
+    tracing::error!(
+        segment = seg,
+        offset,
+        reason,
+        "damaged spool record quarantined"
+    );
     let _ = std::fs::create_dir_all(qdir);
     let _ = std::fs::write(qdir.join(format!("{seg:08}-{offset}.rec")), bytes);
 }
 
 /// Move index entries that do not parse into the quarantine tree.
-pub fn quarantine_unreadable(index: &sled::Tree, quarantine: &sled::Tree) -> Result<usize, SpoolError> {
+pub fn quarantine_unreadable(
+    index: &sled::Tree,
+    quarantine: &sled::Tree,
+) -> Result<usize, SpoolError> {
     let mut bad = Vec::new();
     for item in index.iter() {
         let (k, v) = item?;

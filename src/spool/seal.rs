@@ -42,7 +42,11 @@ impl Sealer {
         out.extend_from_slice(plain);
         let mut body = out.split_off(NONCE_LEN);
         self.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut body)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad),
+                &mut body,
+            )
             .map_err(|_| SpoolError::Key("seal failed".into()))?;
         out.extend_from_slice(&body);
         Ok(out)

@@ -45,7 +45,11 @@ pub fn list_segments(dir: &Path) -> Result<Vec<u64>, SpoolError> {
 }
 
 /// Build one record (done by the accepting session, off the commit thread).
-pub fn encode_record(sealer: &Sealer, meta: &MessageMeta, body: &[u8]) -> Result<Vec<u8>, SpoolError> {
+pub fn encode_record(
+    sealer: &Sealer,
+    meta: &MessageMeta,
+    body: &[u8],
+) -> Result<Vec<u8>, SpoolError> {
     let meta_json = serde_json::to_vec(meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
     let mut plain = Vec::with_capacity(4 + meta_json.len() + body.len());
     plain.extend_from_slice(&(meta_json.len() as u32).to_be_bytes());
@@ -65,7 +69,11 @@ pub fn decode_record(sealer: &Sealer, rec: &[u8]) -> Result<(MessageMeta, Vec<u8
     if rec.len() < HEADER || &rec[..4] != MAGIC {
         return Err(SpoolError::Corrupt("bad record header".into()));
     }
-    let id = u64::from_be_bytes(rec[8..16].try_into().map_err(|_| SpoolError::Corrupt("id".into()))?);
+    let id = u64::from_be_bytes(
+        rec[8..16]
+            .try_into()
+            .map_err(|_| SpoolError::Corrupt("id".into()))?,
+    );
     let plain = sealer.open(&id.to_be_bytes(), &rec[HEADER..])?;
     if plain.len() < 4 {
         return Err(SpoolError::Corrupt("record too short".into()));
@@ -74,8 +82,8 @@ pub fn decode_record(sealer: &Sealer, rec: &[u8]) -> Result<(MessageMeta, Vec<u8
     if 4 + meta_len > plain.len() {
         return Err(SpoolError::Corrupt("record meta length".into()));
     }
-    let meta: MessageMeta =
-        serde_json::from_slice(&plain[4..4 + meta_len]).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+    let meta: MessageMeta = serde_json::from_slice(&plain[4..4 + meta_len])
+        .map_err(|e| SpoolError::Corrupt(e.to_string()))?;
     if meta.id != id {
         return Err(SpoolError::Corrupt("record id mismatch".into()));
     }
@@ -84,7 +92,8 @@ pub fn decode_record(sealer: &Sealer, rec: &[u8]) -> Result<(MessageMeta, Vec<u8
 
 /// Read one record at a known location.
 pub fn read_at(dir: &Path, segment: u64, offset: u64, len: u32) -> Result<Vec<u8>, SpoolError> {
-    let f = File::open(segment_path(dir, segment)).map_err(|e| SpoolError::io("opening segment", e))?;
+    let f =
+        File::open(segment_path(dir, segment)).map_err(|e| SpoolError::io("opening segment", e))?;
     let mut buf = vec![0u8; len as usize];
     f.read_exact_at(&mut buf, offset)
         .map_err(|e| SpoolError::io("reading segment", e))?;
@@ -93,15 +102,21 @@ pub fn read_at(dir: &Path, segment: u64, offset: u64, len: u32) -> Result<Vec<u8
 
 /// One record found while scanning a segment: (offset, bytes) or damage.
 pub enum Scanned {
-    Record { offset: u64, bytes: Vec<u8> },
+    Record {
+        offset: u64,
+        bytes: Vec<u8>,
+    },
     /// Unreadable bytes at `offset`; scanning resumed at the next magic.
-    Damaged { offset: u64 },
+    Damaged {
+        offset: u64,
+    },
 }
 
 /// Scan a whole segment (used to rebuild the index). A torn record at the
 /// end (a crash mid-append, never acknowledged) ends the scan quietly.
 pub fn scan(dir: &Path, segment: u64) -> Result<Vec<Scanned>, SpoolError> {
-    let data = std::fs::read(segment_path(dir, segment)).map_err(|e| SpoolError::io("reading segment", e))?;
+    let data = std::fs::read(segment_path(dir, segment))
+        .map_err(|e| SpoolError::io("reading segment", e))?;
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos + HEADER <= data.len() {
@@ -113,7 +128,8 @@ pub fn scan(dir: &Path, segment: u64) -> Result<Vec<Scanned>, SpoolError> {
             }
             continue;
         }
-        let len = u32::from_be_bytes([data[pos + 4], data[pos + 5], data[pos + 6], data[pos + 7]]) as usize;
+        let len = u32::from_be_bytes([data[pos + 4], data[pos + 5], data[pos + 6], data[pos + 7]])
+            as usize;
         let end = pos + 8 + len;
         if len > MAX_RECORD || end > data.len() {
             break;
@@ -171,7 +187,11 @@ impl Writer {
             offsets.push(self.len + buf.len() as u64);
             buf.extend_from_slice(r);
         }
-        if let Err(e) = self.file.write_all(&buf).and_then(|_| self.file.sync_data()) {
+        if let Err(e) = self
+            .file
+            .write_all(&buf)
+            .and_then(|_| self.file.sync_data())
+        {
             // A partial write leaves a torn tail; start a fresh segment.
             let next = self.number + 1;
             if let Ok(w) = Writer::create(&self.dir, next) {

@@ -101,7 +101,9 @@ impl MessageMeta {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.recipients.iter().all(|r| r.status != RcptStatus::Queued)
+        self.recipients
+            .iter()
+            .all(|r| r.status != RcptStatus::Queued)
     }
 
     /// Earliest retry time of a still-queued recipient.

@@ -67,11 +67,23 @@ pub struct Sink {
 
 impl Sink {
     pub async fn start() -> Sink {
-        Self::start_with_ext("PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 DSN").await
+        Self::start_with_ext(&["PIPELINING", "8BITMIME", "SMTPUTF8", "DSN"]).await
     }
 
-    pub async fn start_with_ext(ext: &'static str) -> Sink {
-        let l = TcpListener::bind("127.0.0.1:0").await.expect("bind sink");
+    pub async fn start_with_ext(ext: &'static [&'static str]) -> Sink {
+        Self::start_on(0, ext, None).await
+    }
+
+    /// Bind `port` (0: any). With a gate, each connection waits for the
+    /// gate to open before its greeting.
+    pub async fn start_on(
+        port: u16,
+        ext: &'static [&'static str],
+        gate: Option<Arc<tokio::sync::Semaphore>>,
+    ) -> Sink {
+        let l = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind sink");
         let port = l.local_addr().expect("addr").port();
         let sink = Sink {
             port,
@@ -83,20 +95,31 @@ impl Sink {
             while let Ok((stream, _)) = l.accept().await {
                 *s.connections.lock().expect("lock") += 1;
                 let s = s.clone();
-                tokio::spawn(async move { s.session(stream, ext).await });
+                let gate = gate.clone();
+                tokio::spawn(async move {
+                    if let Some(g) = gate {
+                        let _ = g.acquire().await.map(|p| p.forget());
+                    }
+                    s.session(stream, ext).await
+                });
             }
         });
         sink
     }
 
-    async fn session(&self, stream: TcpStream, ext: &str) {
+    async fn session(&self, stream: TcpStream, ext: &[&str]) {
         let mut c = Lines::new(Box::new(stream));
         c.write(b"220 sink.test ESMTP\r\n").await;
         let mut cur: Option<SinkMessage> = None;
         while let Some(line) = c.line().await {
             let upper = line.to_ascii_uppercase();
             let reply: String = if upper.starts_with("EHLO") {
-                format!("250-sink.test\r\n250-{ext}\r\n")
+                let mut r = String::from("250-sink.test\r\n");
+                for (i, e) in ext.iter().enumerate() {
+                    let sep = if i + 1 == ext.len() { ' ' } else { '-' };
+                    r.push_str(&format!("250{sep}{e}\r\n"));
+                }
+                r
             } else if upper.starts_with("MAIL") {
                 let from = between(&line, '<', '>');
                 cur = Some(SinkMessage {
@@ -152,7 +175,10 @@ impl Sink {
     }
 
     pub async fn wait_count(&self, n: usize) -> Vec<SinkMessage> {
-        wait_for(&format!("{n} messages at the sink"), || (self.count() >= n).then(|| self.all())).await
+        wait_for(&format!("{n} messages at the sink"), || {
+            (self.count() >= n).then(|| self.all())
+        })
+        .await
     }
 }
 
@@ -175,7 +201,10 @@ pub struct Lines {
 
 impl Lines {
     pub fn new(io: Box<dyn Io>) -> Self {
-        Lines { io, buf: Vec::new() }
+        Lines {
+            io,
+            buf: Vec::new(),
+        }
     }
 
     pub async fn write(&mut self, b: &[u8]) {
@@ -188,7 +217,11 @@ impl Lines {
         loop {
             if let Some(p) = self.buf.iter().position(|&b| b == b'\n') {
                 let l: Vec<u8> = self.buf.drain(..=p).collect();
-                return Some(String::from_utf8_lossy(&l).trim_end_matches(['\r', '\n']).to_string());
+                return Some(
+                    String::from_utf8_lossy(&l)
+                        .trim_end_matches(['\r', '\n'])
+                        .to_string(),
+                );
             }
             let mut chunk = [0u8; 8192];
             match tokio::time::timeout(Duration::from_secs(10), self.io.read(&mut chunk)).await {
@@ -240,7 +273,9 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(port: u16) -> Client {
-        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
         let mut c = Client {
             lines: Lines::new(Box::new(s)),
         };
@@ -250,16 +285,22 @@ impl Client {
 
     /// Connect without reading the greeting.
     pub async fn raw(port: u16) -> Client {
-        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
         Client {
             lines: Lines::new(Box::new(s)),
         }
     }
 
     pub async fn connect_tls(port: u16) -> Client {
-        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
         let tls = tls_connect(Box::new(s), None).await;
-        let mut c = Client { lines: Lines::new(tls) };
+        let mut c = Client {
+            lines: Lines::new(tls),
+        };
         c.expect(220).await;
         c
     }
@@ -322,8 +363,10 @@ impl Client {
             self.cmd(&format!("RCPT TO:<{r}>"), 250).await;
         }
         self.cmd("DATA", 354).await;
-        self.send_raw(body.as_bytes()).await;
-        self.send_raw(b"\r\n.\r\n").await;
+        self.send_raw(&sealpost::smtp::data::dot_stuff(
+            format!("{body}\r\n").as_bytes(),
+        ))
+        .await;
         self.expect(250).await
     }
 }
@@ -342,7 +385,9 @@ async fn tls_connect(io: Box<dyn Io>, client_cert: Option<(Vec<u8>, Vec<u8>)>) -
                 .collect::<Result<Vec<_>, _>>()
                 .expect("cert pem");
             let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(&key).expect("key pem");
-            builder.with_client_auth_cert(certs, key).expect("client auth")
+            builder
+                .with_client_auth_cert(certs, key)
+                .expect("client auth")
         }
     };
     let conn = tokio_rustls::TlsConnector::from(Arc::new(config));
@@ -494,7 +539,10 @@ tls = "none"
             extra = if o.extra.contains("[delivery]") {
                 o.extra.clone()
             } else {
-                format!("[delivery]\nretry_schedule = [\"1s\"]\nidle_connection_timeout = \"2s\"\n{}", o.extra)
+                format!(
+                    "[delivery]\nretry_schedule = [\"1s\"]\nidle_connection_timeout = \"2s\"\n{}",
+                    o.extra
+                )
             },
         );
         let config = dir.path().join("sealpost.toml");
@@ -542,7 +590,11 @@ tls = "none"
             {
                 panic!("sealpost exited early ({status}): {}", self.log());
             }
-            assert!(start.elapsed() < DEADLINE, "sealpost not ready: {}", self.log());
+            assert!(
+                start.elapsed() < DEADLINE,
+                "sealpost not ready: {}",
+                self.log()
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -561,7 +613,9 @@ tls = "none"
     /// SIGTERM and wait for a clean exit; returns the exit status code.
     pub fn terminate(&mut self) -> Option<i32> {
         let mut c = self.child.take()?;
-        let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
         let start = Instant::now();
         loop {
             if let Ok(Some(s)) = c.try_wait() {
@@ -577,7 +631,9 @@ tls = "none"
 
     pub fn signal(&self, sig: &str) {
         if let Some(c) = &self.child {
-            let _ = Command::new("kill").args([sig, &c.id().to_string()]).status();
+            let _ = Command::new("kill")
+                .args([sig, &c.id().to_string()])
+                .status();
         }
     }
 
@@ -597,7 +653,10 @@ tls = "none"
         assert_eq!(code, 0, "user add failed: {err}");
         let before = self.log().matches("users re-read").count();
         self.signal("-HUP");
-        wait_for("reload", || (self.log().matches("users re-read").count() > before).then_some(())).await;
+        wait_for("reload", || {
+            (self.log().matches("users re-read").count() > before).then_some(())
+        })
+        .await;
     }
 
     pub fn path(&self) -> &Path {
@@ -608,7 +667,9 @@ tls = "none"
 pub fn cli_with(args: &[&str], config: &Path, stdin: Option<&str>) -> (i32, String, String) {
     let mut cmd = Command::new(bin());
     cmd.args(args).arg("--config").arg(config);
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn cli");
     if let Some(mut si) = child.stdin.take() {
         let _ = si.write_all(stdin.unwrap_or("").as_bytes());
@@ -623,6 +684,9 @@ pub fn cli_with(args: &[&str], config: &Path, stdin: Option<&str>) -> (i32, Stri
 
 impl Drop for Daemon {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("---- sealpost log ----\n{}", self.log());
+        }
         self.kill9();
     }
 }

@@ -25,16 +25,28 @@ fn precheck(s: &Session) -> Option<Reply> {
         return Some(Reply::new(502, "5.5.1", "AUTH not available"));
     }
     if s.tls.is_none() {
-        return Some(Reply::new(538, "5.7.11", "Encryption required for requested authentication mechanism"));
+        return Some(Reply::new(
+            538,
+            "5.7.11",
+            "Encryption required for requested authentication mechanism",
+        ));
     }
     if s.auth_user.is_some() {
         return Some(Reply::new(503, "5.5.1", "Already authenticated"));
     }
     if s.txn.is_some() {
-        return Some(Reply::new(503, "5.5.1", "AUTH not allowed during a mail transaction"));
+        return Some(Reply::new(
+            503,
+            "5.5.1",
+            "AUTH not allowed during a mail transaction",
+        ));
     }
     if s.svc.auth_throttle.ip_blocked(s.peer.ip()) {
-        return Some(Reply::new(454, "4.7.0", "Too many authentication failures, try again later"));
+        return Some(Reply::new(
+            454,
+            "4.7.0",
+            "Too many authentication failures, try again later",
+        ));
     }
     None
 }
@@ -53,14 +65,19 @@ async fn exchange(s: &mut Session, mechanism: u64, initial: String) -> Reply {
     };
     if s.svc.auth_throttle.user_blocked(&user) {
         tracing::info!(peer = %s.peer.ip(), "AUTH <redacted>: user throttled");
-        return Reply::new(454, "4.7.0", "Too many authentication failures, try again later");
+        return Reply::new(
+            454,
+            "4.7.0",
+            "Too many authentication failures, try again later",
+        );
     }
     let users = s.svc.users();
     let name = user.clone();
-    let verified = tokio::task::spawn_blocking(move || crate::users::verify(&users, &name, &password))
-        .await
-        .ok()
-        .flatten();
+    let verified =
+        tokio::task::spawn_blocking(move || crate::users::verify(&users, &name, &password))
+            .await
+            .ok()
+            .flatten();
     match verified {
         Some(u) => {
             tracing::info!(peer = %s.peer.ip(), listener = %s.listener.name, "AUTH <redacted>: success");
@@ -81,8 +98,16 @@ async fn challenge(s: &mut Session, prompt: &str) -> Result<Vec<u8>, Reply> {
     let timeout = s.svc.config.limits.command_timeout;
     match s.read_line(MAX_AUTH_LINE, timeout).await {
         Ok(Line::Text(t)) => decode(&t),
-        Ok(Line::TooLong) => Err(Reply::new(500, "5.5.6", "Authentication exchange line too long")),
-        Err(_) => Err(Reply::new(421, "4.4.2", "Timeout or connection lost during AUTH")),
+        Ok(Line::TooLong) => Err(Reply::new(
+            500,
+            "5.5.6",
+            "Authentication exchange line too long",
+        )),
+        Err(_) => Err(Reply::new(
+            421,
+            "4.4.2",
+            "Timeout or connection lost during AUTH",
+        )),
     }
 }
 
@@ -102,11 +127,17 @@ async fn plain(s: &mut Session, initial: String) -> Result<(String, String), Rep
     };
     // authzid NUL authcid NUL passwd (RFC 4616 §2)
     let mut parts = blob.split(|&b| b == 0);
-    let (Some(authz), Some(authc), Some(pass), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(authz), Some(authc), Some(pass), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(Reply::new(501, "5.5.2", "Malformed PLAIN credentials"));
     };
     if !authz.is_empty() && authz != authc {
-        return Err(Reply::new(535, "5.7.8", "Authentication credentials invalid"));
+        return Err(Reply::new(
+            535,
+            "5.7.8",
+            "Authentication credentials invalid",
+        ));
     }
     utf8_pair(authc, pass)
 }

@@ -82,7 +82,11 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
     }
     if !last {
         let total = txn.bdat_size;
-        s.reply(Reply::new(250, "2.0.0", format!("{size} octets received, {total} in total")));
+        s.reply(Reply::new(
+            250,
+            "2.0.0",
+            format!("{size} octets received, {total} in total"),
+        ));
         return Next::Continue;
     }
     let body = txn.bdat.take().unwrap_or_default();
@@ -90,7 +94,10 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
         Err(std_replies::too_big())
     } else if has_bare_newline(&body) {
         Err(std_replies::bare_newline())
-    } else if body.split(|&b| b == b'\n').any(|l| l.len() > s.svc.config.limits.max_line_length - 1) {
+    } else if body
+        .split(|&b| b == b'\n')
+        .any(|l| l.len() > s.svc.config.limits.max_line_length - 1)
+    {
         Err(error_reply(DataError::LineTooLong))
     } else {
         Ok(body)
@@ -103,7 +110,9 @@ fn not_ready(txn: Option<&Transaction>) -> Option<Reply> {
     match txn {
         None => Some(Reply::new(503, "5.5.1", "Need MAIL command first")),
         Some(t) if t.recipients.is_empty() => Some(Reply::new(554, "5.5.1", "No valid recipients")),
-        Some(t) if t.bdat.is_some() => Some(Reply::new(503, "5.5.1", "DATA not allowed after BDAT")),
+        Some(t) if t.bdat.is_some() => {
+            Some(Reply::new(503, "5.5.1", "DATA not allowed after BDAT"))
+        }
         Some(_) => None,
     }
 }
@@ -191,7 +200,11 @@ fn received_header(s: &Session, txn: &Transaction, id: &str) -> String {
         (true, false, true) => "ESMTPA",
         (true, true, true) => "ESMTPSA",
     };
-    let proto = if txn.smtputf8 { format!("UTF8{proto}") } else { proto.to_string() };
+    let proto = if txn.smtputf8 {
+        format!("UTF8{proto}")
+    } else {
+        proto.to_string()
+    };
     let tls = s
         .tls
         .as_ref()

@@ -1,7 +1,10 @@
 //! MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (1870), BODY (6152), SMTPUTF8
 //! (6531), DSN RET/ENVID (3461), MT-PRIORITY (6710) and REQUIRETLS (8689).
 
-use smtp_proto::{MAIL_BODY_8BITMIME, MAIL_BODY_BINARYMIME, MAIL_REQUIRETLS, MAIL_RET_FULL, MAIL_RET_HDRS, MAIL_SMTPUTF8, MailFrom};
+use smtp_proto::{
+    MAIL_BODY_8BITMIME, MAIL_BODY_BINARYMIME, MAIL_REQUIRETLS, MAIL_RET_FULL, MAIL_RET_HDRS,
+    MAIL_SMTPUTF8, MailFrom,
+};
 
 use crate::config::AuthMode;
 use crate::server::session::{Session, Transaction};
@@ -45,7 +48,10 @@ fn refuse(s: &Session, from: &MailFrom<String>) -> Option<Reply> {
     if s.txn.is_some() {
         return Some(Reply::new(503, "5.5.1", "Nested MAIL command"));
     }
-    if s.listener.auth == AuthMode::Required && s.auth_user.is_none() && !s.tls.as_ref().is_some_and(|t| t.client_cert_trusted) {
+    if s.listener.auth == AuthMode::Required
+        && s.auth_user.is_none()
+        && !s.tls.as_ref().is_some_and(|t| t.client_cert_trusted)
+    {
         return Some(Reply::new(530, "5.7.0", "Authentication required"));
     }
     if from.size > s.svc.config.limits.max_message_size {
@@ -60,23 +66,36 @@ fn refuse(s: &Session, from: &MailFrom<String>) -> Option<Reply> {
     if let Some(u) = &s.auth_user
         && !u.may_send_as(&from.address)
     {
-        return Some(Reply::new(553, "5.7.1", "Sender address not allowed for this user"));
+        return Some(Reply::new(
+            553,
+            "5.7.1",
+            "Sender address not allowed for this user",
+        ));
     }
     if !from.address.is_empty() && !from.address.contains('@') {
-        return Some(Reply::new(553, "5.1.7", "Sender address must be fully qualified"));
+        return Some(Reply::new(
+            553,
+            "5.1.7",
+            "Sender address must be fully qualified",
+        ));
     }
     None
 }
 
 /// smtp-proto gives 0 for an absent MT-PRIORITY; look for the keyword.
 fn has_param(raw: &[u8], name: &[u8]) -> bool {
-    raw.windows(name.len()).any(|w| w.eq_ignore_ascii_case(name))
+    raw.windows(name.len())
+        .any(|w| w.eq_ignore_ascii_case(name))
 }
 
 /// RFC 6710 levels -9..=9 onto sealpost's 0..=9 (0 ↦ 4, the default).
 pub fn mt_priority_to_level(mt: i8) -> u8 {
     let mt = mt.clamp(-9, 9) as i32;
-    let level = if mt <= 0 { 4 + (mt * 4) / 9 } else { 4 + (mt * 5 + 8) / 9 };
+    let level = if mt <= 0 {
+        4 + (mt * 4) / 9
+    } else {
+        4 + (mt * 5 + 8) / 9
+    };
     level.clamp(0, 9) as u8
 }
 

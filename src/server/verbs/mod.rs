@@ -47,7 +47,10 @@ async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
         Request::Mail { from } => mail::mail(s, from, raw),
         Request::Rcpt { to } => rcpt::rcpt(s, to),
         Request::Data => return data::data(s).await,
-        Request::Bdat { chunk_size, is_last } => return data::bdat(s, chunk_size, is_last).await,
+        Request::Bdat {
+            chunk_size,
+            is_last,
+        } => return data::bdat(s, chunk_size, is_last).await,
         Request::Rset => {
             s.txn = None;
             s.reply(std_replies::ok());
@@ -89,17 +92,25 @@ fn parse_error_reply(e: ProtoError, verb: &str) -> Reply {
     match e {
         ProtoError::UnknownCommand => std_replies::unknown_command(),
         ProtoError::InvalidSenderAddress => Reply::new(501, "5.1.7", "Bad sender address syntax"),
-        ProtoError::InvalidRecipientAddress => Reply::new(501, "5.1.3", "Bad recipient address syntax"),
+        ProtoError::InvalidRecipientAddress => {
+            Reply::new(501, "5.1.3", "Bad recipient address syntax")
+        }
         ProtoError::SyntaxError { syntax } => Reply::new(501, "5.5.4", format!("Syntax: {syntax}")),
         ProtoError::InvalidParameter { param } => {
             Reply::new(501, "5.5.4", format!("Invalid {param} parameter"))
         }
         // RFC 5321 §4.1.1.11: unknown MAIL/RCPT parameters get 555.
         ProtoError::UnsupportedParameter { param } => {
-            let shown: String = param.chars().filter(|c| c.is_ascii_graphic()).take(32).collect();
+            let shown: String = param
+                .chars()
+                .filter(|c| c.is_ascii_graphic())
+                .take(32)
+                .collect();
             Reply::new(555, "5.5.4", format!("Unsupported parameter {shown}"))
         }
-        ProtoError::NeedsMoreData { .. } | ProtoError::ResponseTooLong | ProtoError::InvalidResponse { .. } => {
+        ProtoError::NeedsMoreData { .. }
+        | ProtoError::ResponseTooLong
+        | ProtoError::InvalidResponse { .. } => {
             if verb.is_empty() {
                 std_replies::unknown_command()
             } else {
