@@ -155,10 +155,10 @@ impl<L: MxLookup + 'static> Delivery<L> {
         };
         // A pooled connection may have been closed by the peer: one retry
         // on a fresh connection before giving up on this address.
-        if let Some(mut client) = self.pool.take(&key) {
-            if let Ok(outcomes) = client.send(&env, body).await {
-                return Ok(self.finish(key, client, outcomes, idxs, &remote));
-            }
+        if let Some(mut client) = self.pool.take(&key)
+            && let Ok(outcomes) = client.send(&env, body).await
+        {
+            return Ok(self.finish(key, client, outcomes, idxs, &remote));
         }
         let settings = self.client_settings(tls);
         let mut client = Client::connect(addr, &hop.name, &settings)
@@ -185,19 +185,18 @@ impl<L: MxLookup + 'static> Delivery<L> {
         idxs.iter()
             .zip(outcomes)
             .map(|(&i, o)| {
-                let remote = Some(remote.to_string());
                 let out = match o {
                     RcptOutcome::Accepted => Outcome::Delivered {
-                        remote: remote.unwrap_or_default(),
+                        remote: remote.to_string(),
                         dsn_relayed: relayed,
                     },
                     RcptOutcome::Transient(r) => Outcome::Deferred {
                         reply: reply_text(&r),
-                        remote,
+                        remote: Some(remote.to_string()),
                     },
                     RcptOutcome::Permanent(r) => Outcome::Failed {
                         reply: reply_text(&r),
-                        remote,
+                        remote: Some(remote.to_string()),
                     },
                 };
                 (i, out)
@@ -221,7 +220,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
 fn rcpt_dsn(meta: &MessageMeta, i: usize) -> RcptDsn<'_> {
     let spec = meta.envelope.recipients.get(i);
     let bits = spec.map(|s| s.notify).unwrap_or(0);
-    let notify = (bits != 0).then(|| Notify {
+    let notify = (bits != 0).then_some(Notify {
         success: bits & notify::SUCCESS != 0,
         failure: bits & notify::FAILURE != 0,
         delay: bits & notify::DELAY != 0,

@@ -19,11 +19,14 @@ pub struct Key {
     pub tls: TlsPolicy,
 }
 
+/// An idle connection and when it was last used.
+type Idle = (Instant, Client<TcpStream>);
+
 /// Idle connections kept per key.
 const MAX_IDLE_PER_KEY: usize = 16;
 
 pub struct Pool {
-    idle: Mutex<HashMap<Key, Vec<(Instant, Client<TcpStream>)>>>,
+    idle: Mutex<HashMap<Key, Vec<Idle>>>,
     max_idle: Duration,
     limits: Mutex<HashMap<String, Arc<Semaphore>>>,
     per_destination: usize,
