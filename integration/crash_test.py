@@ -265,6 +265,43 @@ class Pacer:
             await asyncio.sleep(delay)
 
 
+def duplicate_timing(record_path, kill_times):
+    """For each seq the sink got more than once: seconds between its first
+    arrival and the next kill. Large values mean the relay had been told 250
+    by the sink well before it was killed, and still delivered again (its
+    'delivered' state was not yet durable)."""
+    import bisect
+    first, copies = {}, {}
+    try:
+        with open(record_path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                try:
+                    seq, t = int(parts[0]), float(parts[2])
+                except (ValueError, IndexError):
+                    continue
+                copies[seq] = copies.get(seq, 0) + 1
+                first.setdefault(seq, t)
+    except OSError:
+        return None
+    kills = sorted(kill_times)
+    deltas, after_last = [], 0
+    for seq, c in copies.items():
+        if c > 1:
+            i = bisect.bisect_left(kills, first[seq])
+            if i < len(kills):
+                deltas.append(kills[i] - first[seq])
+            else:
+                after_last += 1
+    if not deltas:
+        return None
+    deltas.sort()
+    return {"median_s": round(deltas[len(deltas) // 2], 3),
+            "p90_s": round(deltas[int(len(deltas) * 0.9)], 3),
+            "max_s": round(deltas[-1], 3),
+            "first_copy_after_last_kill": after_last}
+
+
 class State:
     def __init__(self, args):
         self.args = args
@@ -549,6 +586,7 @@ async def drive(args):
             "submit_failures": st.fail_reasons,
             "seconds_total": round(t_end - t_start, 1),
             "seconds_drain": round(t_end - t_drain, 1),
+            "duplicate_timing": duplicate_timing(args.record, [k["time"] for k in st.kills]),
             "kill_log": st.kills,
             "missing_sample": [{"seq": s, "acked_at": st.acked[s][0], "reply": st.acked[s][1]}
                                for s in missing[:50]],
@@ -642,6 +680,10 @@ def main():
     print("  missing:           %d" % res["missing"])
     print("  duplicates:        %d messages, %d extra copies" % (res["duplicate_messages"],
                                                                res["duplicate_copies"]))
+    dt = res.get("duplicate_timing")
+    if dt:
+        print("                     first copy arrived %.2fs (median; p90 %.2fs, max %.2fs) before the "
+              "kill that caused the copy" % (dt["median_s"], dt["p90_s"], dt["max_s"]))
     print("  unacked delivered: %d (got no 250 because of a kill, delivered anyway: allowed)"
           % res["unacknowledged_but_delivered"])
     if res.get("unexpected_exits"):

@@ -46,6 +46,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         spool: spool.clone(),
         schedule: schedule.clone(),
         users: RwLock::new(Arc::new(users)),
+        policy: RwLock::new(Arc::new(load_policy(&config)?)),
         auth_throttle: AuthThrottle::new(
             limits.auth_failures_per_ip,
             limits.auth_failures_per_user,
@@ -104,6 +105,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 async fn futures_join(handles: Vec<tokio::task::JoinHandle<()>>) {
     for h in handles {
         let _ = h.await;
+    }
+}
+
+/// `[policy] dir`, or the shipped set when none is configured.
+pub fn load_policy(config: &Config) -> anyhow::Result<crate::policy::PolicySet> {
+    match &config.policy_dir {
+        None => Ok(crate::policy::PolicySet::builtin()),
+        Some(dir) => crate::policy::PolicySet::load_dir(dir).map_err(|errs| {
+            let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+            anyhow::anyhow!("policies invalid:\n{}", lines.join("\n"))
+        }),
     }
 }
 
@@ -169,6 +181,15 @@ fn reload(svc: &Arc<Services>) {
         Err(e) => {
             tracing::error!(error = %e, "reload: users file invalid; keeping the previous one")
         }
+    }
+    match load_policy(&svc.config) {
+        Ok(p) => {
+            if let Ok(mut g) = svc.policy.write() {
+                *g = Arc::new(p);
+            }
+            tracing::info!("reload: policies re-read");
+        }
+        Err(e) => tracing::error!(error = %e, "reload: policies invalid; keeping the previous set"),
     }
     match load_tls(&svc.config) {
         Ok(t) => {

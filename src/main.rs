@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use sealpost::config::Config;
+use sealpost::policy::PolicySet;
 use sealpost::queue_admin::{self, Request};
 
 const DEFAULT_CONFIG: &str = "conf/sealpost.toml";
@@ -39,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// PHI policy tools.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Inspect and manage the queue (through the running daemon, or
     /// directly when it is stopped).
     Queue {
@@ -68,6 +74,26 @@ enum UserCommand {
         /// Restrict the user to these sender domains (repeatable).
         #[arg(long = "sender-domain")]
         sender_domains: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Scan one message and print findings (masked) and the verdict.
+    Test {
+        message: PathBuf,
+        /// Policy directory (default: the shipped set).
+        #[arg(long)]
+        policies: Option<PathBuf>,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the detectors on a labelled corpus (labels.jsonl).
+    Eval {
+        corpus: PathBuf,
+        #[arg(long)]
+        policies: Option<PathBuf>,
     },
 }
 
@@ -126,18 +152,86 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
+        Command::Policy { command } => policy(command),
     }
 }
 
-/// Load and validate; print every error (exit code 2 is the caller's).
+/// Load and validate config and policies; print every error (exit code
+/// 2 is the caller's).
 fn load_or_report(path: &Path) -> Option<Config> {
     match Config::load(path) {
-        Ok(c) => Some(c),
+        Ok(c) => match &c.policy_dir {
+            Some(dir) => match PolicySet::load_dir(dir) {
+                Ok(_) => Some(c),
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{e}");
+                    }
+                    None
+                }
+            },
+            None => Some(c),
+        },
         Err(e) => {
             for line in e.lines() {
                 eprintln!("{line}");
             }
             None
+        }
+    }
+}
+
+fn policy_set(dir: Option<&Path>) -> Option<PolicySet> {
+    match dir {
+        None => Some(PolicySet::builtin()),
+        Some(d) => match PolicySet::load_dir(d) {
+            Ok(s) => Some(s),
+            Err(errs) => {
+                for e in errs {
+                    eprintln!("{e}");
+                }
+                None
+            }
+        },
+    }
+}
+
+fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        PolicyCommand::Test {
+            message,
+            policies,
+            json,
+        } => {
+            let Some(set) = policy_set(policies.as_deref()) else {
+                return Ok(ExitCode::from(2));
+            };
+            let raw = std::fs::read(&message)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", message.display()))?;
+            let ctx = sealpost::policy::MessageContext {
+                listener: "cli",
+                sender: "",
+                recipients: &[],
+                auth_user: None,
+                size: raw.len(),
+                mt_priority: None,
+                default_priority: 4,
+            };
+            let insp = sealpost::policy::inspect_detailed(&set, &raw, &ctx);
+            if json {
+                println!("{}", serde_json::to_string(&insp.verdict.to_json())?);
+            } else {
+                print!("{}", sealpost::policy::render_findings(&insp));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::Eval { corpus, policies } => {
+            let Some(set) = policy_set(policies.as_deref()) else {
+                return Ok(ExitCode::from(2));
+            };
+            let report = sealpost::policy::eval::score_corpus(&corpus, &set)?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

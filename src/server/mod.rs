@@ -28,6 +28,7 @@ pub struct Services {
     pub spool: Arc<Spool>,
     pub schedule: Arc<Schedule>,
     pub users: RwLock<Arc<UsersFile>>,
+    pub policy: RwLock<Arc<crate::policy::PolicySet>>,
     pub auth_throttle: AuthThrottle,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
     pub connections: ConnectionCounter,
@@ -40,6 +41,13 @@ impl Services {
             .read()
             .map(|u| u.clone())
             .unwrap_or_else(|_| Arc::new(UsersFile::default()))
+    }
+
+    pub fn policy(&self) -> Arc<crate::policy::PolicySet> {
+        self.policy
+            .read()
+            .map(|p| p.clone())
+            .unwrap_or_else(|_| Arc::new(crate::policy::PolicySet::builtin()))
     }
 
     pub fn tls_acceptor(&self) -> Option<tokio_rustls::TlsAcceptor> {

@@ -2,13 +2,14 @@
 //! (RFC 2034, codes from RFC 3463). Handlers return a `Reply`; only the
 //! session writes it to the wire. Texts never carry internal error details.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// One SMTP reply: a three-digit code, an enhanced status code and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub code: u16,
-    pub enhanced: Option<&'static str>,
+    pub enhanced: Option<Cow<'static, str>>,
     pub lines: Vec<String>,
 }
 
@@ -16,7 +17,16 @@ impl Reply {
     pub fn new(code: u16, enhanced: &'static str, text: impl Into<String>) -> Self {
         Reply {
             code,
-            enhanced: Some(enhanced),
+            enhanced: Some(Cow::Borrowed(enhanced)),
+            lines: vec![text.into()],
+        }
+    }
+
+    /// A reply whose enhanced code comes from configuration (policy rules).
+    pub fn owned(code: u16, enhanced: String, text: impl Into<String>) -> Self {
+        Reply {
+            code,
+            enhanced: Some(Cow::Owned(enhanced)),
             lines: vec![text.into()],
         }
     }
@@ -50,7 +60,7 @@ impl Reply {
         for (i, line) in self.lines.iter().enumerate() {
             let sep = if i == last { ' ' } else { '-' };
             let _ = write!(out, "{}{}", self.code, sep);
-            if let (true, Some(e)) = (enhanced_ok, self.enhanced) {
+            if let (true, Some(e)) = (enhanced_ok, &self.enhanced) {
                 let _ = write!(out, "{e} ");
             }
             out.push_str(line);
@@ -115,7 +125,7 @@ mod tests {
     fn multiline_reply_uses_dash_then_space_and_repeats_enhanced_code() {
         let r = Reply {
             code: 250,
-            enhanced: Some("2.0.0"),
+            enhanced: Some(Cow::Borrowed("2.0.0")),
             lines: vec!["a".into(), "b".into()],
         };
         assert_eq!(r.to_wire(true), "250-2.0.0 a\r\n250 2.0.0 b\r\n");

@@ -156,7 +156,7 @@ impl Spool {
     /// Store a message durably; returns once body and index are on disk.
     pub async fn accept(&self, envelope: Envelope, body: &[u8]) -> Result<QueueId, SpoolError> {
         let id = self.next_id();
-        self.accept_with_id(id, envelope, body).await?;
+        self.accept_with_id(id, envelope, body, false).await?;
         Ok(id)
     }
 
@@ -166,6 +166,7 @@ impl Spool {
         id: QueueId,
         envelope: Envelope,
         body: &[u8],
+        held: bool,
     ) -> Result<(), SpoolError> {
         let now = now_ms();
         let recipients = envelope
@@ -192,7 +193,7 @@ impl Spool {
             },
             created: now,
             size: body.len() as u64,
-            held: false,
+            held,
         };
         let record = segment::encode_record(&self.sealer, &meta, body)?;
         meta.location.len = record.len() as u32;

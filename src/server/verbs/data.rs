@@ -1,6 +1,7 @@
 //! DATA (RFC 5321 §4.1.1.4) and BDAT (RFC 3030), then acceptance: trace
 //! header, spool (durable before the reply) and schedule.
 
+use crate::policy::{self, Action, MessageContext, Verdict};
 use crate::server::session::{Next, ReadError, Session, Transaction};
 use crate::smtp::data::{DataDecoder, DataError, Progress, has_bare_newline};
 use crate::smtp::reply::{Reply, std_replies};
@@ -154,12 +155,23 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
     if s.svc.is_shutting_down() {
         return Reply::new(421, "4.3.2", "Service shutting down, try again later");
     }
+    let Ok((verdict, body)) = start_inspect(s, &txn, body).await else {
+        // The engine catches its own panics; if the task still died, the
+        // client keeps the message and retries.
+        return std_replies::local_error();
+    };
+    if let Action::Reject {
+        code,
+        enhanced,
+        text,
+    } = &verdict.action
+    {
+        tracing::info!(listener = %s.listener.name, rules = ?verdict.rules, "rejected by policy");
+        return Reply::owned(*code, enhanced.clone(), text.clone());
+    }
+    let held = verdict.action == Action::Hold;
+    let priority = verdict.priority.min(9);
     let id = s.svc.spool.next_id();
-    let priority = txn
-        .mt_priority
-        .filter(|_| s.may_relay())
-        .map(super::mail::mt_priority_to_level)
-        .unwrap_or(s.listener.default_priority);
     let mut message = received_header(s, &txn, &format_id(id)).into_bytes();
     message.extend_from_slice(&body);
     let envelope = Envelope {
@@ -176,13 +188,36 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
         client_helo: s.helo.clone().unwrap_or_default(),
         priority,
         mt_priority: txn.mt_priority,
-        verdict: None,
+        verdict: Some(verdict.to_json()),
     };
     let rcpts = envelope.recipients.len();
-    match s.svc.spool.accept_with_id(id, envelope, &message).await {
+    match s
+        .svc
+        .spool
+        .accept_with_id(id, envelope, &message, held)
+        .await
+    {
         Ok(()) => {
-            s.svc.schedule.ready(id, priority);
-            tracing::info!(queue_id = %format_id(id), listener = %s.listener.name, size = message.len(), rcpts, priority, "accepted");
+            if !held {
+                s.svc.schedule.ready(id, priority);
+            }
+            let findings: Vec<String> = verdict
+                .findings
+                .iter()
+                .map(|f| format!("{}x{}", f.kind, f.count))
+                .collect();
+            tracing::info!(
+                queue_id = %format_id(id),
+                listener = %s.listener.name,
+                size = message.len(),
+                rcpts,
+                priority,
+                protection = ?verdict.protection,
+                held,
+                rules = ?verdict.rules,
+                findings = ?findings,
+                "accepted"
+            );
             Reply::new(250, "2.0.0", format!("OK queued as {}", format_id(id)))
         }
         Err(e) => {
@@ -190,6 +225,46 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
             std_replies::local_error()
         }
     }
+}
+
+/// Run the policy engine (CPU-bound: on the blocking pool) and apply its
+/// header rewrites. The verdict carries no matched values.
+fn start_inspect(
+    s: &Session,
+    txn: &Transaction,
+    body: Vec<u8>,
+) -> tokio::task::JoinHandle<(Verdict, Vec<u8>)> {
+    let set = s.svc.policy();
+    let listener = s.listener.name.clone();
+    let sender = txn.sender.clone();
+    let recipients: Vec<String> = txn.recipients.iter().map(|r| r.address.clone()).collect();
+    let auth_user = s.auth_user.as_ref().map(|u| u.name.clone());
+    let mt_priority = txn
+        .mt_priority
+        .filter(|_| s.may_relay())
+        .map(super::mail::mt_priority_to_level);
+    let default_priority = s.listener.default_priority;
+    tokio::task::spawn_blocking(move || {
+        let ctx = MessageContext {
+            listener: &listener,
+            sender: &sender,
+            recipients: &recipients,
+            auth_user: auth_user.as_deref(),
+            size: body.len(),
+            mt_priority,
+            default_priority,
+        };
+        let verdict = policy::inspect(&set, &body, &ctx);
+        let rewritten = if verdict.subject_rewrite.is_some()
+            || verdict.strip_subject_tags
+            || !verdict.add_headers.is_empty()
+        {
+            policy::apply_rewrites(&body, &verdict)
+        } else {
+            body
+        };
+        (verdict, rewritten)
+    })
 }
 
 fn received_header(s: &Session, txn: &Transaction, id: &str) -> String {

@@ -1,0 +1,126 @@
+//! Date recognition for the DOB detector.
+//!
+//! Formats: `03/03/1961`, `3-3-61`, `03.03.1961` (month/day or day/month),
+//! `1961-03-03`, `March 3, 1961`, `Mar. 3rd 1961`, `3 March 1961`,
+//! `3rd of March, 1961`. Values are validated (month 1-12, day 1-31,
+//! four-digit years 1880-2039).
+
+use super::re;
+use regex::Regex;
+use std::sync::OnceLock;
+
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+struct Res {
+    numeric: Regex,
+    iso: Regex,
+    month_first: Regex,
+    day_first: Regex,
+}
+
+fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| Res {
+        numeric: re(
+            r"(?-u:\b)([0-9]{1,2})([/.\-])([0-9]{1,2})([/.\-])([0-9]{4}|[0-9]{2})(?-u:\b)",
+        ),
+        iso: re(r"(?-u:\b)([0-9]{4})([/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})(?-u:\b)"),
+        month_first: re(&format!(
+            r"(?i)(?-u:\b){MONTH}\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})(?-u:\b)"
+        )),
+        day_first: re(&format!(
+            r"(?i)(?-u:\b)([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+([0-9]{{4}})(?-u:\b)"
+        )),
+    })
+}
+
+fn num(s: Option<regex::Match<'_>>) -> u32 {
+    s.map(|m| {
+        m.as_str()
+            .bytes()
+            .fold(0u32, |a, b| a * 10 + u32::from(b.wrapping_sub(b'0')))
+    })
+    .unwrap_or(0)
+}
+
+fn year_ok(y: u32, digits: usize) -> bool {
+    digits == 2 || (1880..=2039).contains(&y)
+}
+
+fn md_ok(m: u32, d: u32) -> bool {
+    (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+/// The first valid date in `w`: its byte span.
+pub fn first_date(w: &str) -> Option<(usize, usize)> {
+    let r = res();
+    let mut best: Option<(usize, usize)> = None;
+    let mut consider = |span: (usize, usize)| {
+        if best.is_none_or(|b| span.0 < b.0) {
+            best = Some(span);
+        }
+    };
+    if let Some(c) = r.numeric.captures_iter(w).find(|c| {
+        let (a, b, y) = (num(c.get(1)), num(c.get(3)), num(c.get(5)));
+        let ylen = c.get(5).map_or(0, |m| m.len());
+        let same_sep = c.get(2).map(|m| m.as_str()) == c.get(4).map(|m| m.as_str());
+        same_sep && year_ok(y, ylen) && (md_ok(a, b) || md_ok(b, a))
+    }) && let Some(m) = c.get(0)
+    {
+        consider((m.start(), m.end()));
+    }
+    if let Some(c) = r.iso.captures_iter(w).find(|c| {
+        let same_sep = c.get(2).map(|m| m.as_str()) == c.get(4).map(|m| m.as_str());
+        same_sep && year_ok(num(c.get(1)), 4) && md_ok(num(c.get(3)), num(c.get(5)))
+    }) && let Some(m) = c.get(0)
+    {
+        consider((m.start(), m.end()));
+    }
+    for named in [&r.month_first, &r.day_first] {
+        if let Some(c) = named.captures_iter(w).find(|c| {
+            let d = num(c.get(1));
+            (1..=31).contains(&d) && year_ok(num(c.get(2)), 4)
+        }) && let Some(m) = c.get(0)
+        {
+            consider((m.start(), m.end()));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        for d in [
+            "03/03/1961",
+            "3/3/61",
+            "1961-03-03",
+            "03.03.1961",
+            "March 3, 1961",
+            "Mar. 3rd 1961",
+            "3 March 1961",
+            "3rd of March, 1961",
+            "November 10, 1964",
+            "31/12/1961",
+        ] {
+            assert!(first_date(d).is_some(), "{d}");
+        }
+    }
+
+    #[test]
+    fn invalid_values() {
+        for d in [
+            "13/13/1961",
+            "03/03-1961",
+            "1961-13-03",
+            "March 41, 1961",
+            "03/03/1700",
+            "2024",
+        ] {
+            assert!(first_date(d).is_none(), "{d}");
+        }
+    }
+}

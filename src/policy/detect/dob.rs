@@ -1,0 +1,83 @@
+//! Date of birth detector.
+//!
+//! A keyword (DOB, D.O.B., date of birth, birth date, birthdate, born on,
+//! born) followed on the same or the next line, within a short gap holding no digits,
+//! by a valid date (see `dates`). Such a pair is high confidence. Dates
+//! without birth wording are not reported: dates are everywhere.
+
+use super::{dates, re};
+use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use crate::policy::text::after;
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn keyword() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(
+            r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|fecha\s+de\s+nacimiento)(?-u:\b)",
+        )
+    })
+}
+
+/// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
+/// ` is `, ` of patient: `.
+const MAX_GAP: usize = 24;
+
+pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
+    for k in keyword().find_iter(text) {
+        let w = after(text, k.end(), MAX_GAP + 32);
+        let Some((s, e)) = dates::first_date(w) else {
+            continue;
+        };
+        let gap = &w[..s];
+        if gap.len() > MAX_GAP
+            || gap.bytes().any(|b| b.is_ascii_digit())
+            || gap.matches('\n').count() > 1
+        {
+            continue;
+        }
+        sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::detect::tests::found;
+
+    #[test]
+    fn phrasings() {
+        for t in [
+            "DOB: 08/06/1989",
+            "D.O.B. 8/6/89",
+            "Date of Birth: March 3, 1961",
+            "Wei Patel (Date of Birth 01/28/1938) requests",
+            "born on 1961-03-03",
+            "Birthdate 3 March 1961",
+            "James Kim DOB 03/04/1954 - long term",
+            "patient dob is 03/03/61",
+        ] {
+            assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn dates_without_birth_wording_are_ignored() {
+        assert_eq!(
+            found(
+                "The staff meeting is moved to 12/07/2026 at 10:00",
+                Kind::Dob
+            ),
+            None
+        );
+        assert_eq!(found("Amount due $1,204.55 by 7/1/2026.", Kind::Dob), None);
+        assert_eq!(
+            found("DOB field updated on ticket 5521 at 03/03/2020", Kind::Dob),
+            None
+        );
+        assert_eq!(found("DOB:\n\n\n03/03/1961", Kind::Dob), None);
+        // A label cell and its value on the next line (tables, forms).
+        assert_eq!(found("DOB:\n03/03/1961", Kind::Dob), Some(Confidence::High));
+    }
+}

@@ -1,0 +1,165 @@
+//! ICD-10-CM diagnosis code detector.
+//!
+//! Candidates: a capital letter, a digit, a digit or capital letter, then
+//! optionally `.` and 1-4 more characters (`E11.9`, `E119`, `O09.521`,
+//! `I10`). A candidate is a code only when it is in the shipped code list
+//! (`data/icd10cm.txt`: every CM code, grouped by 3-character category),
+//! which rejects most model and ticket numbers. It must stand alone (not
+//! `I10-817`) and its nearest context may not be a negative word (model,
+//! printer, error, room, flight...). Confidence: clinical wording before it
+//! (ICD, Dx, diagnosis, assessment, condition, history) → high; health
+//! terms elsewhere in the same text → medium; otherwise low.
+
+use super::re;
+use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use crate::policy::text::{Context, Near, after, isolated};
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+const CODES: &str = include_str!("../data/icd10cm.txt");
+
+struct Res {
+    candidate: Regex,
+    clinical: Regex,
+    negative: Regex,
+    negative_after: Regex,
+    codes: HashSet<u64>,
+}
+
+/// Pack a code (dot removed, at most 8 bytes) into a u64 key.
+fn key(code: &str) -> Option<u64> {
+    let mut k = 0u64;
+    let mut n = 0;
+    for b in code.bytes().filter(|&b| b != b'.') {
+        n += 1;
+        if n > 8 {
+            return None;
+        }
+        k = (k << 8) | u64::from(b);
+    }
+    Some(k)
+}
+
+fn load_codes() -> HashSet<u64> {
+    let mut set = HashSet::with_capacity(100_000);
+    for line in CODES.lines() {
+        let mut it = line.split_ascii_whitespace();
+        let Some(cat) = it.next() else { continue };
+        set.extend(key(cat));
+        for suffix in it {
+            set.extend(key(&format!("{cat}{suffix}")));
+        }
+    }
+    set
+}
+
+fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| Res {
+        candidate: re(r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?(?-u:\b)"),
+        clinical: re(
+            r"(?i)(?-u:\b)(?:icd(?:-?10)?(?:-?cm)?|dx|ddx|diagnos[a-z]*|assessment|impression|condition|problem\s+list|hx|history|comorbidit[a-z]*|principal|secondary|code[sd]?)(?-u:\b)",
+        ),
+        negative: re(
+            r"(?i)(?-u:\b)(?:model|printer|error|fault|part|room|suite|gate|flight|seat|sku|serial|item|ticket|unit|version|firmware|apt|apartment|building|bldg|row|section|aisle|route|exit|form|vitamin|product|order|invoice|size|style|chip|engine|highway|interstate|tax|grade|class|level|zone|lot|batch)(?-u:\b)",
+        ),
+        negative_after: re(r"(?i)^\s*(?:error|fault|printer|model|series|engine|chip|form|tax)(?-u:\b)"),
+        codes: load_codes(),
+    })
+}
+
+/// True when the code (with or without its dot) is a listed ICD-10-CM code.
+pub fn is_listed(code: &str) -> bool {
+    key(code).is_some_and(|k| res().codes.contains(&k))
+}
+
+fn shape_ok(code: &str) -> bool {
+    // A dot must follow exactly three characters.
+    match code.find('.') {
+        Some(i) => i == 3 && code.len() > 4,
+        None => true,
+    }
+}
+
+pub fn scan(text: &str, loc: Location, has_health: bool, sink: &mut Sink) {
+    let r = res();
+    let ctx = Context {
+        positive: &r.clinical,
+        negative: Some(&r.negative),
+        before: 80,
+        after: 0,
+    };
+    for m in r.candidate.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        let code = m.as_str();
+        if !shape_ok(code) || !isolated(text, s, e) || !is_listed(code) {
+            continue;
+        }
+        if r.negative_after.is_match(after(text, e, 16)) {
+            continue;
+        }
+        let conf = match ctx.check(text, s, e) {
+            Near::Negative => continue,
+            Near::Positive => Confidence::High,
+            Near::Nothing if has_health => Confidence::Medium,
+            Near::Nothing => Confidence::Low,
+        };
+        sink.push(Kind::Icd10, conf, loc, code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::detect::tests::found;
+
+    #[test]
+    fn code_list() {
+        assert!(is_listed("E11.9"));
+        assert!(is_listed("E119"));
+        assert!(is_listed("O09.521"));
+        assert!(is_listed("I10"));
+        assert!(!is_listed("I10.8"));
+        assert!(!is_listed("A1C"));
+    }
+
+    #[test]
+    fn clinical_context() {
+        for t in [
+            "Dx: I10",
+            "Diagnosis F10.20 - alcohol dependence",
+            "(ICD-10 E11.9)",
+            "ICD10 code E119",
+            "Principal diagnosis: supervision of elderly multigravida, first trimester [O09.521].",
+            "Assessment: J45.909",
+        ] {
+            assert_eq!(found(t, Kind::Icd10), Some(Confidence::High), "{t}");
+        }
+        assert_eq!(
+            found("insulin use, Z79.4", Kind::Icd10),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(found("see Z79.4", Kind::Icd10), Some(Confidence::Low));
+    }
+
+    #[test]
+    fn lookalikes() {
+        assert_eq!(
+            found(
+                "Your ticket about printer E11 error (model I10-817) is resolved.",
+                Kind::Icd10
+            ),
+            None
+        );
+        assert_eq!(
+            found("Diagnosis: the E11 error on the printer", Kind::Icd10),
+            None
+        );
+        assert_eq!(found("Flight B20 boards at gate C12", Kind::Icd10), None);
+        assert_eq!(found("Form W2 and I9 code", Kind::Icd10), None);
+        assert_eq!(found("Dx: E11.", Kind::Icd10), Some(Confidence::High));
+        assert_eq!(found("Dx E11.99999", Kind::Icd10), None);
+        assert_eq!(found("code XY9", Kind::Icd10), None);
+    }
+}

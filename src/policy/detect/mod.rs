@@ -1,0 +1,201 @@
+//! Detectors: one module per sensitive-information type.
+//!
+//! Each detector is a candidate pattern, a validity check where one exists
+//! (Luhn, SSA rules, DEA check digit, the ICD-10-CM code list...), and
+//! keywords within a window of characters that set the confidence level —
+//! the model of commercial DLP "sensitive information types".
+//!
+//! `scan_segment` runs every detector over one decoded text segment (the
+//! Subject, a header, a body part, an attachment). Every pattern is compiled
+//! once (`OnceLock`), uses ASCII word boundaries so the lazy DFA never
+//! falls back to a slower engine on non-ASCII text, and all work per
+//! candidate is bounded: scanning is linear in the segment length.
+
+pub mod anchored;
+pub mod bank;
+pub mod card;
+pub mod dates;
+pub mod dea;
+pub mod dob;
+pub mod health;
+pub mod icd10;
+pub mod mbi;
+pub mod member;
+pub mod mrn;
+pub mod npi;
+pub mod ssn;
+pub mod weak;
+
+use crate::policy::finding::{Location, Sink};
+use regex::{Regex, RegexBuilder};
+
+/// Compile a built-in pattern. Built-in patterns are constants covered by
+/// unit tests; a failure here is a programming error caught by `cargo test`.
+pub(crate) fn re(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .size_limit(32 << 20)
+        .build()
+        .expect("built-in detector pattern compiles")
+}
+
+/// Detector settings that come from the policy set (`[detectors]`).
+#[derive(Debug, Clone, Default)]
+pub struct DetectorConfig {
+    /// Site MRN formats (`[detectors.mrn] patterns`).
+    pub mrn_patterns: Vec<Regex>,
+    /// Extra MRN keywords (`[detectors.mrn] keywords`), as one regex.
+    pub mrn_keywords: Option<Regex>,
+    /// Extra member-ID keywords (`[detectors.member_id] keywords`).
+    pub member_keywords: Option<Regex>,
+}
+
+/// Build a case-insensitive whole-word regex from literal keywords.
+fn keyword_regex(words: &[String]) -> Result<Option<Regex>, regex::Error> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let alts: Vec<String> = words.iter().map(|w| regex::escape(w.trim())).collect();
+    RegexBuilder::new(&format!(r"(?i)(?-u:\b)(?:{})", alts.join("|")))
+        .size_limit(1 << 20)
+        .build()
+        .map(Some)
+}
+
+impl DetectorConfig {
+    /// Compile the configurable parts. Errors name the offending index
+    /// (`mrn.patterns[N]`) and the regex error, never message data.
+    pub fn new(
+        mrn_patterns: &[String],
+        mrn_keywords: &[String],
+        member_keywords: &[String],
+    ) -> Result<Self, (String, String)> {
+        let mut cfg = DetectorConfig::default();
+        for (i, p) in mrn_patterns.iter().enumerate() {
+            let r = RegexBuilder::new(p)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| (format!("mrn.patterns[{i}]"), format!("invalid regex: {e}")))?;
+            cfg.mrn_patterns.push(r);
+        }
+        cfg.mrn_keywords = keyword_regex(mrn_keywords)
+            .map_err(|e| ("mrn.keywords".to_string(), format!("invalid keyword: {e}")))?;
+        cfg.member_keywords = keyword_regex(member_keywords).map_err(|e| {
+            (
+                "member_id.keywords".to_string(),
+                format!("invalid keyword: {e}"),
+            )
+        })?;
+        Ok(cfg)
+    }
+}
+
+/// Large segments are scanned in chunks of at least this many bytes, cut
+/// at blank lines, so that digit-free stretches skip most detectors.
+const CHUNK: usize = 32 * 1024;
+
+/// Longest stretch searched for a cut point (keeps chunking linear).
+const CUT_WINDOW: usize = 64 * 1024;
+
+/// Split at a blank line at or after `CHUNK` bytes; failing that at a line
+/// break; failing that after `CUT_WINDOW` bytes. Searches are bounded, so
+/// chunking the whole text stays linear.
+fn next_chunk(text: &str) -> (&str, &str) {
+    use crate::policy::text::{ceil_boundary, floor_boundary};
+    if text.len() <= 2 * CHUNK {
+        return (text, "");
+    }
+    let from = ceil_boundary(text, CHUNK);
+    let to = floor_boundary(text, from.saturating_add(CUT_WINDOW));
+    let w = &text.as_bytes()[from..to];
+    let blank = w.iter().enumerate().position(|(i, &b)| {
+        b == b'\n'
+            && (w.get(i + 1) == Some(&b'\n')
+                || (w.get(i + 1) == Some(&b'\r') && w.get(i + 2) == Some(&b'\n')))
+    });
+    let cut = match blank.or_else(|| w.iter().position(|&b| b == b'\n')) {
+        Some(i) => from + i + 1,
+        None => to,
+    };
+    text.split_at(cut)
+}
+
+/// Run every detector over one segment of decoded text.
+pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (chunk, tail) = next_chunk(rest);
+        scan_chunk(chunk, loc, cfg, sink);
+        rest = tail;
+    }
+}
+
+fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+    let has_health = health::scan(text, loc, sink);
+    // Every other detector except e-mail needs a digit: prose-only
+    // segments skip them in one fast byte scan.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        weak::emails(text, loc, sink);
+        return;
+    }
+    ssn::scan(text, loc, sink);
+    card::scan(text, loc, sink);
+    npi::scan(text, loc, sink);
+    dea::scan(text, loc, sink);
+    mbi::scan(text, loc, sink);
+    dob::scan(text, loc, sink);
+    mrn::scan(text, loc, cfg, sink);
+    member::scan(text, loc, cfg, sink);
+    bank::scan(text, loc, sink);
+    icd10::scan(text, loc, has_health, sink);
+    weak::scan(text, loc, sink);
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::policy::finding::{Confidence, Kind};
+
+    /// Highest confidence of `kind` found in `text` (default config).
+    pub fn found(text: &str, kind: Kind) -> Option<Confidence> {
+        found_with(text, kind, &DetectorConfig::default())
+    }
+
+    pub fn found_with(text: &str, kind: Kind, cfg: &DetectorConfig) -> Option<Confidence> {
+        let mut sink = Sink::new();
+        scan_segment(text, Location::Body, cfg, &mut sink);
+        sink.into_findings()
+            .into_iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.confidence)
+            .max()
+    }
+
+    #[test]
+    fn bad_config_regex_names_the_key() {
+        let err = DetectorConfig::new(&["(".to_string()], &[], &[]).err();
+        assert!(matches!(err, Some((ref k, _)) if k == "mrn.patterns[0]"));
+    }
+
+    #[test]
+    fn chunks_cover_the_text_at_blank_lines() {
+        let para = "word ".repeat(300) + "\n\n";
+        let text = para.repeat(40);
+        let mut rest = text.as_str();
+        let mut total = 0;
+        while !rest.is_empty() {
+            let (c, t) = next_chunk(rest);
+            assert!(!c.is_empty());
+            total += c.len();
+            rest = t;
+        }
+        assert_eq!(total, text.len());
+    }
+
+    #[test]
+    fn non_ascii_text_is_fine() {
+        assert_eq!(
+            found("Numéro SSN: 824-66-7795 — né le", Kind::Ssn),
+            Some(Confidence::High)
+        );
+    }
+}

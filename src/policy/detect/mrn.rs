@@ -1,0 +1,116 @@
+//! Medical record number detector.
+//!
+//! Keyword-anchored: MRN, MR#, medical record (number|no|#), med rec,
+//! chart (no|#|number), patient ID, hospital number, EMR # ..., followed by
+//! an identifier of up to four letters and at least four digits → high.
+//! Site-specific formats come from the policy set
+//! (`[detectors.mrn] patterns`): a pattern match alone → medium, with a
+//! keyword before it → high. Extra keywords (`[detectors.mrn] keywords`)
+//! extend the anchor list.
+
+use super::anchored::{FILLER, digit_count, values};
+use super::{DetectorConfig, re};
+use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use crate::policy::text::{before, isolated};
+use regex::Regex;
+use std::sync::OnceLock;
+
+struct Res {
+    keyword: Regex,
+    value: Regex,
+}
+
+fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| Res {
+        keyword: re(
+            r"(?i)(?-u:\b)(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no))",
+        ),
+        value: re(&format!(r"{FILLER}([A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)")),
+    })
+}
+
+fn value_ok(v: &str) -> bool {
+    digit_count(v) >= 4 && v.len() <= 20
+}
+
+pub fn scan(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+    let r = res();
+    for (s, e) in values(text, &r.keyword, &r.value) {
+        let v = &text[s..e];
+        if value_ok(v) {
+            sink.push(Kind::Mrn, Confidence::High, loc, v);
+        }
+    }
+    if let Some(extra) = &cfg.mrn_keywords {
+        for (s, e) in values(text, extra, &r.value) {
+            let v = &text[s..e];
+            if value_ok(v) {
+                sink.push(Kind::Mrn, Confidence::High, loc, v);
+            }
+        }
+    }
+    for p in &cfg.mrn_patterns {
+        for m in p.find_iter(text) {
+            if m.is_empty() || !isolated(text, m.start(), m.end()) {
+                continue;
+            }
+            let w = before(text, m.start(), 40);
+            let keyed =
+                r.keyword.is_match(w) || cfg.mrn_keywords.as_ref().is_some_and(|k| k.is_match(w));
+            let conf = if keyed {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            sink.push(Kind::Mrn, conf, loc, m.as_str());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::detect::tests::{found, found_with};
+
+    #[test]
+    fn phrasings() {
+        for t in [
+            "MRN: MR8651653",
+            "MRN 51930854",
+            "Medical Record Number 51930854",
+            "Medical Record #: 00482913",
+            "Chart No. 55521",
+            "chart #A-99812",
+            "Patient ID: 4410023",
+            "MR# 7781234",
+        ] {
+            assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn lookalikes() {
+        assert_eq!(found("MRN pending", Kind::Mrn), None);
+        assert_eq!(found("medical records request form 12", Kind::Mrn), None);
+        assert_eq!(found("Ticket 56854 resolved", Kind::Mrn), None);
+    }
+
+    #[test]
+    fn configured_patterns() {
+        let cfg = DetectorConfig::new(&["HX[0-9]{6}".to_string()], &["case file".to_string()], &[])
+            .expect("valid config");
+        assert_eq!(
+            found_with("ref HX123456 ok", Kind::Mrn, &cfg),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            found_with("MRN HX123456 ok", Kind::Mrn, &cfg),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            found_with("case file: 77123", Kind::Mrn, &cfg),
+            Some(Confidence::High)
+        );
+    }
+}

@@ -1,0 +1,322 @@
+//! Finding types: what a detector reports.
+//!
+//! A [`Finding`] lives only inside the process: it carries a hash of the
+//! normalised value (to count distinct values, e.g. the same SSN in the text
+//! and HTML alternatives counts once) and a masked rendering for the CLI.
+//! The raw value is never stored. [`FindingSummary`] is what leaves the
+//! process (verdict, spool, audit, JSON): kind, confidence, count, location.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Detector kinds. `as_str` names are the stable wire names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Ssn,
+    Itin,
+    Mrn,
+    Dob,
+    Icd10,
+    Npi,
+    Dea,
+    Mbi,
+    MemberId,
+    CreditCard,
+    BankAccount,
+    Health,
+    Phone,
+    Email,
+    Address,
+    Ip,
+}
+
+impl Kind {
+    /// Every kind, in wire-name order of the docs.
+    pub const ALL: [Kind; 16] = [
+        Kind::Ssn,
+        Kind::Itin,
+        Kind::Mrn,
+        Kind::Dob,
+        Kind::Icd10,
+        Kind::Npi,
+        Kind::Dea,
+        Kind::Mbi,
+        Kind::MemberId,
+        Kind::CreditCard,
+        Kind::BankAccount,
+        Kind::Health,
+        Kind::Phone,
+        Kind::Email,
+        Kind::Address,
+        Kind::Ip,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ssn => "ssn",
+            Kind::Itin => "itin",
+            Kind::Mrn => "mrn",
+            Kind::Dob => "dob",
+            Kind::Icd10 => "icd10",
+            Kind::Npi => "npi",
+            Kind::Dea => "dea",
+            Kind::Mbi => "mbi",
+            Kind::MemberId => "member_id",
+            Kind::CreditCard => "credit_card",
+            Kind::BankAccount => "bank_account",
+            Kind::Health => "health",
+            Kind::Phone => "phone",
+            Kind::Email => "email",
+            Kind::Address => "address",
+            Kind::Ip => "ip",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Confidence levels, ordered: `Low < Medium < High`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+}
+
+/// Where in the message a finding was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    Subject,
+    Header,
+    Body,
+    Attachment,
+}
+
+impl Location {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Subject => "subject",
+            Location::Header => "header",
+            Location::Body => "body",
+            Location::Attachment => "attachment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Location> {
+        match s {
+            "subject" => Some(Location::Subject),
+            "header" => Some(Location::Header),
+            "body" => Some(Location::Body),
+            "attachment" => Some(Location::Attachment),
+            _ => None,
+        }
+    }
+}
+
+/// One distinct value found by a detector (in-process only).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: Kind,
+    pub confidence: Confidence,
+    pub location: Location,
+    /// Hash of the normalised value: for counting distinct values only.
+    pub value_hash: u64,
+    /// Masked rendering, e.g. `***-**-7795`: safe to print.
+    pub masked: String,
+}
+
+impl fmt::Debug for Finding {
+    // Hand-written so that no value (not even the hash) is ever printed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Finding({} {} {} {})",
+            self.kind.as_str(),
+            self.confidence.as_str(),
+            self.location.as_str(),
+            self.masked
+        )
+    }
+}
+
+/// The summary that leaves the process: never a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingSummary {
+    pub kind: Kind,
+    pub confidence: Confidence,
+    pub count: usize,
+    pub location: Location,
+}
+
+/// Mask a value: keep the last four alphanumerics, star the others,
+/// keep separators. `824-66-7795` → `***-**-7795`.
+pub fn mask(value: &str) -> String {
+    let alnum = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let keep_from = alnum.saturating_sub(4);
+    let mut seen = 0usize;
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars().take(64) {
+        if c.is_alphanumeric() {
+            out.push(if seen >= keep_from { c } else { '*' });
+            seen += 1;
+        } else if c.is_whitespace() {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Hash of the value with separators removed and ASCII case folded.
+pub fn value_hash(kind: Kind, value: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    kind.hash(&mut h);
+    for b in value
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+    {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
+}
+
+/// Maximum distinct findings kept per message (memory bound).
+pub const MAX_FINDINGS: usize = 10_000;
+
+/// Collects findings, deduplicating by (kind, location, value) and keeping
+/// the highest confidence seen for each.
+#[derive(Default)]
+pub struct Sink {
+    findings: Vec<Finding>,
+    index: HashMap<(Kind, Location, u64), usize>,
+    /// Set when the cap was hit and findings were dropped.
+    pub overflow: bool,
+}
+
+impl Sink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Record one matched value.
+    pub fn push(&mut self, kind: Kind, confidence: Confidence, location: Location, value: &str) {
+        let hash = value_hash(kind, value);
+        if let Some(&i) = self.index.get(&(kind, location, hash)) {
+            if let Some(f) = self.findings.get_mut(i)
+                && confidence > f.confidence
+            {
+                f.confidence = confidence;
+            }
+            return;
+        }
+        if self.findings.len() >= MAX_FINDINGS {
+            self.overflow = true;
+            return;
+        }
+        self.index
+            .insert((kind, location, hash), self.findings.len());
+        self.findings.push(Finding {
+            kind,
+            confidence,
+            location,
+            value_hash: hash,
+            masked: mask(value),
+        });
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+/// Summaries: one entry per (kind, location, confidence), sorted.
+pub fn summarize(findings: &[Finding]) -> Vec<FindingSummary> {
+    let mut counts: HashMap<(Kind, Location, Confidence), usize> = HashMap::new();
+    for f in findings {
+        *counts
+            .entry((f.kind, f.location, f.confidence))
+            .or_default() += 1;
+    }
+    let mut out: Vec<FindingSummary> = counts
+        .into_iter()
+        .map(|((kind, location, confidence), count)| FindingSummary {
+            kind,
+            confidence,
+            count,
+            location,
+        })
+        .collect();
+    out.sort_by_key(|s| (s.kind, s.location, std::cmp::Reverse(s.confidence)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_keeps_last_four() {
+        assert_eq!(mask("824-66-7795"), "***-**-7795");
+        assert_eq!(mask("MR8651653"), "*****1653");
+        assert_eq!(mask("abc"), "abc");
+    }
+
+    #[test]
+    fn sink_dedups_and_keeps_highest_confidence() {
+        let mut s = Sink::new();
+        s.push(Kind::Ssn, Confidence::Low, Location::Body, "824-66-7795");
+        s.push(Kind::Ssn, Confidence::High, Location::Body, "824 66 7795");
+        let f = s.into_findings();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].confidence, Confidence::High);
+    }
+
+    #[test]
+    fn debug_never_prints_value() {
+        let mut s = Sink::new();
+        s.push(Kind::Ssn, Confidence::High, Location::Body, "824-66-7795");
+        let dbg = format!("{:?}", s.into_findings());
+        assert!(!dbg.contains("824"), "{dbg}");
+        assert!(dbg.contains("7795"));
+    }
+
+    #[test]
+    fn kind_names_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+    }
+}

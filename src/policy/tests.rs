@@ -1,0 +1,259 @@
+//! Cross-module tests: the shipped set, TOML validation messages, whole
+//! messages through `inspect` (encodings, HTML-only, attachments, subject
+//! PHI), and malformed MIME that must never panic.
+
+use super::*;
+
+fn ctx<'a>(rcpts: &'a [String]) -> MessageContext<'a> {
+    MessageContext {
+        listener: "submission",
+        sender: "dr@clinic.example",
+        recipients: rcpts,
+        auth_user: Some("dr"),
+        size: 1000,
+        mt_priority: None,
+        default_priority: 4,
+    }
+}
+
+fn check(raw: &[u8]) -> Verdict {
+    let r = vec!["p@example.net".to_string()];
+    inspect(&PolicySet::builtin(), raw, &ctx(&r))
+}
+
+fn errors(src: &str) -> Vec<String> {
+    match PolicySet::from_sources(&[("policies/phi.toml".to_string(), src.to_string())]) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn builtin_set_is_valid() {
+    let files: Vec<(String, String)> = set::tests_builtin_sources();
+    let set = PolicySet::from_sources(&files);
+    assert!(set.is_ok(), "{:?}", set.err());
+    assert!(
+        PolicySet::builtin()
+            .rules
+            .iter()
+            .any(|r| r.id == "phi-identifier")
+    );
+}
+
+#[test]
+fn load_dir_reads_the_shipped_policies() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let set = PolicySet::load_dir(&dir);
+    assert!(set.is_ok(), "{:?}", set.err());
+}
+
+#[test]
+fn toml_errors_name_file_and_key_path() {
+    let src = r#"
+[[rule]]
+id = "a"
+protection = "encrypt"
+[[rule]]
+id = "b"
+[[rule]]
+id = "c"
+protection = "yes"
+priority = 12
+detectors = [{ type = "sssn" }, { type = "ssn", confidence = "max", where = ["footer"] }]
+reject = { code = 250, enhanced = "4.7.1" }
+frobnicate = 1
+[[rule]]
+protection = "tls"
+[[rule]]
+id = "a"
+add_headers = { "Bad Name" = "x" }
+"#;
+    let e = errors(src);
+    let want = [
+        r#"policies/phi.toml: rule[2].protection: expected "none", "tls" or "encrypt", got "yes""#,
+        "policies/phi.toml: rule[2].priority: expected an integer from 0 to 9, got 12",
+        r#"policies/phi.toml: rule[2].detectors[0].type: unknown detector "sssn" (known: ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip)"#,
+        r#"policies/phi.toml: rule[2].detectors[1].confidence: expected "low", "medium" or "high", got "max""#,
+        r#"policies/phi.toml: rule[2].detectors[1].where[0]: expected "subject", "header", "body" or "attachment", got "footer""#,
+        "policies/phi.toml: rule[2].reject.code: expected an integer from 400 to 599, got 250",
+        "policies/phi.toml: rule[2].frobnicate: unknown key",
+        "policies/phi.toml: rule[3].id: missing required key",
+        "policies/phi.toml: rule[4].add_headers.Bad Name: invalid header name",
+    ];
+    for w in want {
+        assert!(e.iter().any(|x| x == w), "missing {w}\n got {e:#?}");
+    }
+}
+
+#[test]
+fn duplicate_ids_and_syntax_errors() {
+    let e = errors("[[rule]]\nid = \"a\"\n[[rule]]\nid = \"a\"\n");
+    assert_eq!(
+        e,
+        vec![
+            r#"policies/phi.toml: rule[1].id: duplicate rule id "a" (first defined in policies/phi.toml)"#
+        ]
+    );
+    let e = errors("[[rule]\nid = 1");
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].starts_with("policies/phi.toml: TOML syntax error at line 1, column"),
+        "{e:?}"
+    );
+    let e = errors("[[rule]]\nid = \"x\"\nreject = { code = 550, enhanced = \"4.7.1\" }\n");
+    assert_eq!(
+        e,
+        vec![
+            r#"policies/phi.toml: rule[0].reject.enhanced: expected "5.X.Y" matching code 550, got "4.7.1""#
+        ]
+    );
+    let e = errors("[detectors.mrn]\npatterns = [\"(\"]\n");
+    assert!(
+        e[0].starts_with("policies/phi.toml: detectors.mrn.patterns[0]: invalid regex"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn phi_message_is_encrypted_and_json_has_no_values() {
+    let raw = b"From: a@clinic.example\r\nTo: p@example.net\r\nSubject: Intake\r\n\r\nName: Jane Roe\r\nSocial Security No. 824 66 7795\r\n";
+    let v = check(raw);
+    assert_eq!(v.protection, Protection::Encrypt);
+    let j = v.to_json().to_string();
+    assert!(!j.contains("7795") && !j.contains("824"), "{j}");
+    assert!(!format!("{v:?}").contains("7795"));
+}
+
+#[test]
+fn subject_phi_gets_neutral_subject() {
+    let raw = b"Subject: Jane Roe DOB 03/03/1961 - HIV disease\r\n\r\nSee subject.\r\n";
+    let v = check(raw);
+    assert_eq!(v.protection, Protection::Encrypt);
+    assert_eq!(v.subject_rewrite.as_deref(), Some("Secure message"));
+    let out = apply_rewrites(raw, &v);
+    let s = String::from_utf8_lossy(&out);
+    assert!(!s.contains("1961 - HIV"), "{s}");
+    assert!(s.contains("Subject: Secure message"));
+}
+
+#[test]
+fn encodings_html_only_and_attachments_are_scanned() {
+    // base64 text/plain
+    let raw = b"Subject: x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nRE9COiBNYXJjaCAzLCAxOTYxCk1STjogNTE5MzA4NTQ=\r\n";
+    assert_eq!(check(raw).protection, Protection::Encrypt);
+    // HTML-only, quoted-printable, table layout
+    let raw = b"Subject: x\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<table><tr><td>Member ID</td><td>H228=\r\n5560420</td></tr></table>\r\n";
+    assert_eq!(check(raw).protection, Protection::Encrypt);
+    // CSV attachment with a header row
+    let raw = b"Subject: list\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\nContent-Type: text/csv; name=p.csv\r\nContent-Disposition: attachment; filename=p.csv\r\n\r\nname,date of birth,mrn\r\nJane,1961-03-03,51930854\r\n--b--\r\n";
+    let v = check(raw);
+    assert_eq!(v.protection, Protection::Encrypt);
+    assert!(
+        v.findings
+            .iter()
+            .any(|f| f.location == Location::Attachment)
+    );
+}
+
+#[test]
+fn negatives_stay_unencrypted() {
+    for raw in [
+        &b"Subject: Order confirmation\r\n\r\nThanks for your order #376-85-5983. Call (221) 415-4068.\r\n"[..],
+        b"Subject: Ticket 56854 resolved\r\n\r\nYour ticket about printer E11 error (model I10-817) is resolved. Server 10.159.17.10 was restarted.\r\n",
+        b"Subject: Monthly wellness newsletter\r\n\r\nThis month: living well with essential (primary) hypertension. Questions? Call 415-253-8700.\r\n",
+    ] {
+        assert_ne!(check(raw).protection, Protection::Encrypt, "{}", String::from_utf8_lossy(raw));
+    }
+}
+
+#[test]
+fn priority_tags_and_forcing_tags() {
+    let raw = b"Subject: [secure] [priority:9] Hello\r\nX-Priority: 5\r\n\r\nhi\r\n";
+    let v = check(raw);
+    assert_eq!(v.priority, 9);
+    assert_eq!(v.protection, Protection::Encrypt);
+    assert!(v.rules.contains(&"forced-encrypt".to_string()));
+    let out = apply_rewrites(raw, &v);
+    assert!(String::from_utf8_lossy(&out).contains("Subject: Hello\r\n"));
+}
+
+#[test]
+fn rules_reject_hold_and_envelope_conditions() {
+    let src = r#"
+[[rule]]
+id = "big-external"
+min_size = 900
+recipient_domains = ["example.net"]
+hold = true
+raise_priority = 6
+[[rule]]
+id = "ssn-to-partner"
+detectors = [{ type = "ssn", confidence = "high" }]
+sender_domains = ["clinic.example"]
+reject = { code = 550, enhanced = "5.7.1", text = "SSN not allowed" }
+[[rule]]
+id = "never"
+priority = 0
+"#;
+    let set = PolicySet::from_sources(&[("p.toml".into(), src.into())]).unwrap_or_default();
+    let r = vec!["x@mail.example.net".to_string()];
+    let v = inspect(&set, b"Subject: a\r\n\r\nSSN 824-66-7795\r\n", &ctx(&r));
+    assert_eq!(
+        v.rules,
+        vec!["big-external".to_string(), "ssn-to-partner".to_string()]
+    );
+    assert!(matches!(v.action, Action::Reject { code: 550, .. }));
+    assert_eq!(v.priority, 6);
+}
+
+#[test]
+fn malformed_mime_never_panics() {
+    let set = PolicySet::builtin();
+    let r = vec!["p@example.net".to_string()];
+    let c = ctx(&r);
+    // Deep multipart nesting.
+    let mut deep = Vec::new();
+    for i in 0..3000 {
+        deep.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n").as_bytes(),
+        );
+    }
+    deep.extend_from_slice(b"Content-Type: text/plain\r\n\r\nSSN 824-66-7795\r\n");
+    let _ = inspect(&set, &deep, &c);
+    // Thousands of parts.
+    let mut many = b"Subject: m\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n".to_vec();
+    for _ in 0..5000 {
+        many.extend_from_slice(b"--z\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
+    }
+    let v = inspect(&set, &many, &c);
+    assert!(v.truncated);
+    // Deep message/rfc822 nesting.
+    let mut nested = Vec::new();
+    for _ in 0..200 {
+        nested.extend_from_slice(b"Content-Type: message/rfc822\r\n\r\n");
+    }
+    nested.extend_from_slice(b"Subject: in\r\n\r\nbody\r\n");
+    let _ = inspect(&set, &nested, &c);
+    // Broken base64, bad charset, binary garbage, empty input.
+    let _ = inspect(&set, b"Content-Transfer-Encoding: base64\r\nContent-Type: text/plain; charset=x-nope\r\n\r\n@@@!!!====\r\n", &c);
+    let garbage: Vec<u8> = (0..20000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let _ = inspect(&set, &garbage, &c);
+    let _ = inspect(&set, b"", &c);
+    let _ = inspect(&set, b"\r\n\r\n--\r\n", &c);
+}
+
+#[test]
+fn large_message_scans_in_linear_time() {
+    let mut raw = b"Subject: big\r\n\r\n".to_vec();
+    let line =
+        b"SSN 824-66-7795 Dx: E11.9 DOB 03/03/1961 order 123-45-6789 4111 1111 1111 1111\r\n";
+    while raw.len() < 4 << 20 {
+        raw.extend_from_slice(line);
+    }
+    raw.extend(std::iter::repeat_n(b'9', 1 << 20));
+    let v = check(&raw);
+    assert_eq!(v.protection, Protection::Encrypt);
+}

@@ -1,0 +1,196 @@
+//! Small text helpers shared by detectors: context windows on char
+//! boundaries, token isolation, checksums, and keyword proximity.
+//!
+//! Every helper works on bounded windows, so the cost per candidate match is
+//! constant and a scan stays linear in the input size.
+
+use regex::Regex;
+
+/// Largest char boundary `<= i`.
+pub fn floor_boundary(s: &str, i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    let mut i = i;
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Smallest char boundary `>= i`.
+pub fn ceil_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Up to `n` bytes before `pos` (char-aligned).
+pub fn before(s: &str, pos: usize, n: usize) -> &str {
+    let pos = floor_boundary(s, pos);
+    let start = ceil_boundary(s, pos.saturating_sub(n));
+    s.get(start..pos).unwrap_or("")
+}
+
+/// Up to `n` bytes after `pos` (char-aligned).
+pub fn after(s: &str, pos: usize, n: usize) -> &str {
+    let pos = ceil_boundary(s, pos);
+    let end = floor_boundary(s, pos.saturating_add(n));
+    s.get(pos..end).unwrap_or("")
+}
+
+/// Up to `n` bytes before `pos`, cut at the previous line break.
+pub fn line_before(s: &str, pos: usize, n: usize) -> &str {
+    let w = before(s, pos, n);
+    match w.rfind('\n') {
+        Some(i) => &w[i + 1..],
+        None => w,
+    }
+}
+
+/// Up to `n` bytes after `pos`, cut at the next line break.
+pub fn line_after(s: &str, pos: usize, n: usize) -> &str {
+    let w = after(s, pos, n);
+    match w.find('\n') {
+        Some(i) => &w[..i],
+        None => w,
+    }
+}
+
+/// True when the match `[start, end)` is not part of a longer token chain
+/// such as `12-376-85-5983`, `I10-817` or `1.2.3.4.5`: the neighbours may
+/// not be a joiner (`-`, `.`, `/`, `_`) followed/preceded by an alphanumeric,
+/// nor an alphanumeric itself.
+pub fn isolated(s: &str, start: usize, end: usize) -> bool {
+    let b = s.as_bytes();
+    if start > 0 {
+        let p = b[start - 1];
+        if p.is_ascii_alphanumeric() {
+            return false;
+        }
+        if matches!(p, b'-' | b'.' | b'/' | b'_' | b'@')
+            && start >= 2
+            && b[start - 2].is_ascii_alphanumeric()
+        {
+            return false;
+        }
+    }
+    if end < b.len() {
+        let n = b[end];
+        if n.is_ascii_alphanumeric() {
+            return false;
+        }
+        if matches!(n, b'-' | b'/' | b'_' | b'@' | b'.')
+            && end + 1 < b.len()
+            && b[end + 1].is_ascii_alphanumeric()
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// ASCII digits of `s` as values 0..=9.
+pub fn digits(s: &str) -> Vec<u8> {
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
+}
+
+/// Luhn (mod 10) check over digit values.
+pub fn luhn(d: &[u8]) -> bool {
+    if d.is_empty() {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (i, &x) in d.iter().rev().enumerate() {
+        let mut v = u32::from(x);
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum.is_multiple_of(10)
+}
+
+/// Position (end offset) of the last match of `re` in `w`, if any.
+pub fn last_match_end(re: &Regex, w: &str) -> Option<usize> {
+    re.find_iter(w).last().map(|m| m.end())
+}
+
+/// Context around a candidate: does a positive keyword occur within the
+/// window before (or shortly after) it, without a negative keyword standing
+/// between the positive one and the candidate?
+pub struct Context<'r> {
+    pub positive: &'r Regex,
+    pub negative: Option<&'r Regex>,
+    pub before: usize,
+    pub after: usize,
+}
+
+/// Outcome of a context check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Near {
+    /// A positive keyword is the nearest clue.
+    Positive,
+    /// A negative keyword (order, invoice, model...) is the nearest clue.
+    Negative,
+    /// Neither.
+    Nothing,
+}
+
+impl Context<'_> {
+    pub fn check(&self, s: &str, start: usize, end: usize) -> Near {
+        let w = before(s, start, self.before);
+        let pos = last_match_end(self.positive, w);
+        let neg = self.negative.and_then(|n| last_match_end(n, w));
+        match (pos, neg) {
+            (Some(p), Some(n)) if n > p => return Near::Negative,
+            (Some(_), _) => return Near::Positive,
+            (None, Some(_)) => return Near::Negative,
+            (None, None) => {}
+        }
+        let a = after(s, end, self.after);
+        if self.after > 0 && self.positive.is_match(a) {
+            return Near::Positive;
+        }
+        Near::Nothing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_respect_char_boundaries() {
+        let s = "ééé123";
+        assert_eq!(before(s, 6, 3), "é");
+        assert_eq!(after(s, 1, 3), "é");
+        assert_eq!(before(s, 0, 10), "");
+    }
+
+    #[test]
+    fn isolated_rejects_chains() {
+        let s = "x 12-376-85-5983 y";
+        assert!(!isolated(s, 5, 16));
+        let s = "model I10-817";
+        assert!(!isolated(s, 6, 9));
+        let s = "Dx: I10.";
+        assert!(isolated(s, 4, 7));
+    }
+
+    #[test]
+    fn luhn_known_values() {
+        assert!(luhn(&digits("4742-1809-6792-9089")) || !luhn(&digits("4742180967929088")));
+        assert!(luhn(&digits("79927398713")));
+        assert!(!luhn(&digits("79927398710")));
+        assert!(!luhn(&[]));
+    }
+}
