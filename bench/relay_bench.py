@@ -454,6 +454,14 @@ def bench_one(relay, sink, args, size, workdir, tag):
     return res
 
 
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def fmt(v, spec="%.1f"):
     return "-" if v is None else (spec % v)
 
@@ -519,6 +527,10 @@ def main():
     if "sealpost" in relays and not (args.sealpost_bin and os.access(args.sealpost_bin, os.X_OK)):
         sys.exit("sealpost binary not found: %s" % args.sealpost_bin)
 
+    load_start = loadavg()
+    if float(load_start.split()[0]) > 0.5:
+        log("WARNING: load average at start is %s: other work on this machine skews the figures"
+            % load_start)
     results = []
     for size in sizes:
         for name in relays:
@@ -558,6 +570,7 @@ def main():
     print("sealpost relay benchmark  (%s, %d cores, %d sessions, %d msgs per run)" % (
         time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), args.sessions, args.msgs))
     print_table(results)
+    print("  load average (1/5/15 min) at start: %s, at end: %s" % (load_start, loadavg()))
     failed = [r for r in results if "error" in r or "e2e_rate" not in r]
     sys.exit(1 if failed else 0)
 

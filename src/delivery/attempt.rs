@@ -36,8 +36,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
             Ok(x) => x,
             Err(o) => return all(o),
         };
-        if meta.envelope.requiretls {
-            // RFC 8689 §5: the next hop must offer verified TLS.
+        let protection = meta.envelope.required_protection();
+        if meta.envelope.requiretls || protection != "none" {
+            // RFC 8689 §5: REQUIRETLS needs verified TLS to the next hop.
+            // A policy verdict of "tls" or "encrypt" never goes out in
+            // plaintext either: until per-recipient encryption (OpenPGP,
+            // S/MIME, portal) is chosen here, verified TLS is the floor.
             tls = TlsPolicy::Required;
         }
         let gate = self.pool.gate(&gate_name);

@@ -48,6 +48,17 @@ pub struct Envelope {
     pub verdict: Option<serde_json::Value>,
 }
 
+impl Envelope {
+    /// The protection the policy verdict requires: "none", "tls" or "encrypt".
+    pub fn required_protection(&self) -> &str {
+        self.verdict
+            .as_ref()
+            .and_then(|v| v.get("protection"))
+            .and_then(|p| p.as_str())
+            .unwrap_or("none")
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RecipientSpec {
     pub address: String,

@@ -48,6 +48,7 @@ pub struct SinkMessage {
     pub data: Vec<u8>,
     pub mail_line: String,
     pub rcpt_lines: Vec<String>,
+    pub over_tls: bool,
 }
 
 impl SinkMessage {
@@ -61,8 +62,11 @@ impl SinkMessage {
 #[derive(Clone)]
 pub struct Sink {
     pub port: u16,
+    /// STARTTLS offered with this acceptor when set (see `start_tls`).
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub messages: Arc<Mutex<Vec<SinkMessage>>>,
     pub connections: Arc<Mutex<usize>>,
+    pub tls_sessions: Arc<Mutex<usize>>,
 }
 
 impl Sink {
@@ -87,10 +91,49 @@ impl Sink {
         let port = l.local_addr().expect("addr").port();
         let sink = Sink {
             port,
+            tls: None,
             messages: Arc::default(),
             connections: Arc::default(),
+            tls_sessions: Arc::default(),
         };
-        let s = sink.clone();
+        sink.run(l, ext, gate);
+        sink
+    }
+
+    /// A sink offering STARTTLS with a certificate for 127.0.0.1; returns
+    /// the sink and the path of the CA (self-signed) PEM to trust.
+    pub async fn start_tls(dir: &Path) -> (Sink, PathBuf) {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).expect("cert");
+        let ca = dir.join("sink-ca.pem");
+        std::fs::write(&ca, ck.cert.pem()).expect("write ca");
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.key_pair.serialize_der().into());
+        let config = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![ck.cert.der().clone()], key)
+            .expect("server config");
+        let l = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind sink");
+        let port = l.local_addr().expect("addr").port();
+        let sink = Sink {
+            port,
+            tls: Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+            messages: Arc::default(),
+            connections: Arc::default(),
+            tls_sessions: Arc::default(),
+        };
+        sink.run(l, &["PIPELINING", "8BITMIME", "STARTTLS"], None);
+        (sink, ca)
+    }
+
+    fn run(
+        &self,
+        l: TcpListener,
+        ext: &'static [&'static str],
+        gate: Option<Arc<tokio::sync::Semaphore>>,
+    ) {
+        let s = self.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = l.accept().await {
                 *s.connections.lock().expect("lock") += 1;
@@ -104,11 +147,11 @@ impl Sink {
                 });
             }
         });
-        sink
     }
 
     async fn session(&self, stream: TcpStream, ext: &[&str]) {
         let mut c = Lines::new(Box::new(stream));
+        let mut secure = false;
         c.write(b"220 sink.test ESMTP\r\n").await;
         let mut cur: Option<SinkMessage> = None;
         while let Some(line) = c.line().await {
@@ -128,6 +171,7 @@ impl Sink {
                     data: vec![],
                     mail_line: line.clone(),
                     rcpt_lines: vec![],
+                    over_tls: secure,
                 });
                 "250 2.1.0 ok\r\n".into()
             } else if upper.starts_with("RCPT") {
@@ -153,6 +197,22 @@ impl Sink {
                     }
                     _ => "554 5.5.1 no valid recipients\r\n".into(),
                 }
+            } else if upper.starts_with("STARTTLS") && self.tls.is_some() {
+                c.write(b"220 2.0.0 go ahead\r\n").await;
+                let Some(acceptor) = self.tls.clone() else {
+                    return;
+                };
+                match acceptor.accept(c.into_inner()).await {
+                    Ok(t) => {
+                        c = Lines::new(Box::new(t));
+                        secure = true;
+                    }
+                    Err(_) => return,
+                }
+                if let Ok(mut m) = self.tls_sessions.lock() {
+                    *m += 1;
+                }
+                continue;
             } else if upper.starts_with("QUIT") {
                 c.write(b"221 2.0.0 bye\r\n").await;
                 return;

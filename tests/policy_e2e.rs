@@ -1,0 +1,169 @@
+//! The policy verdict applied at acceptance, end to end: PHI is detected,
+//! the Subject is neutralised, the verdict decides the delivery floor
+//! (verified TLS, never plaintext), and policy rules reject or hold.
+
+mod common;
+
+use common::*;
+
+const PHI: &str = "From: frontdesk@hosp.example\r\nTo: p@x.example\r\nSubject: Jane Roe SSN 524-71-3382\r\n\r\nPatient DOB: 03/14/1961\r\nMRN: 00482913\r\nDiagnosis E11.9, metformin 500 mg.";
+const PLAIN: &str = "From: frontdesk@hosp.example\r\nTo: p@x.example\r\nSubject: Lunch on Friday\r\n\r\nSee you at noon.";
+
+#[tokio::test]
+async fn phi_message_goes_out_only_over_verified_tls_with_a_neutral_subject() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (sink, ca) = Sink::start_tls(tmp.path()).await;
+    let d = Daemon::start_with(Options {
+        route_port: sink.port,
+        extra: format!(
+            "[delivery]\nretry_schedule = [\"1s\"]\nca_file = \"{}\"\n",
+            ca.display()
+        ),
+        listener_extra: String::new(),
+    })
+    .await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.send_message("frontdesk@hosp.example", &["p@x.example"], PHI)
+        .await;
+    let got = sink.wait_count(1).await;
+    assert!(got[0].over_tls, "PHI delivered without TLS");
+    let text = got[0].text();
+    assert!(text.contains("Subject: Secure message\r\n"), "{text}");
+    assert!(
+        !text.contains("524-71-3382\r\n\r\n"),
+        "SSN left in the Subject: {text}"
+    );
+    assert!(text.contains("MRN: 00482913"), "body must be untouched");
+    assert!(
+        !d.log().contains("524-71-3382") && !d.log().contains("00482913"),
+        "PHI value in the log"
+    );
+    let spool: Vec<u8> = std::fs::read_dir(d.path().join("spool/segments"))
+        .expect("segments")
+        .flatten()
+        .flat_map(|e| std::fs::read(e.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        !spool.windows(8).any(|w| w == b"00482913"),
+        "PHI in plaintext in the spool"
+    );
+}
+
+#[tokio::test]
+async fn phi_message_is_never_sent_to_a_destination_without_tls() {
+    let sink = Sink::start().await;
+    let d = Daemon::start(sink.port).await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.send_message("frontdesk@hosp.example", &["p@x.example"], PHI)
+        .await;
+    c.send_message("frontdesk@hosp.example", &["q@x.example"], PLAIN)
+        .await;
+    let got = sink.wait_count(1).await;
+    assert_eq!(got[0].rcpts, ["q@x.example"]);
+    let shown = wait_for("the PHI message to be deferred for TLS", || {
+        let (_, out, _) = d.cli(&["queue", "list"], None);
+        let v: serde_json::Value = serde_json::from_str(&out).ok()?;
+        let id = v.as_array()?.first()?["id"].as_str()?.to_string();
+        let (_, show, _) = d.cli(&["queue", "show", &id], None);
+        show.contains("TLS required").then_some(show)
+    })
+    .await;
+    assert!(shown.contains("\"protection\": \"encrypt\""), "{shown}");
+    assert!(shown.contains("\"ssn\""), "{shown}");
+    assert!(
+        !shown.contains("524-71-3382"),
+        "queue show printed a PHI value"
+    );
+    assert_eq!(sink.count(), 1);
+}
+
+#[tokio::test]
+async fn policy_rules_reject_before_250_and_hold_in_the_queue() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pdir = tmp.path().join("policies");
+    std::fs::create_dir_all(&pdir).expect("mkdir");
+    std::fs::write(
+        pdir.join("10-local.toml"),
+        r#"
+[[rule]]
+id = "no-spreadsheets-of-ssns"
+detectors = [{ type = "ssn", confidence = "high", count = 3 }]
+reject = { code = 550, enhanced = "5.7.1", text = "Bulk identifiers are not allowed" }
+
+[[rule]]
+id = "hold-research"
+recipient_domains = ["research.example"]
+hold = true
+"#,
+    )
+    .expect("write policy");
+    let sink = Sink::start().await;
+    let d = Daemon::start_with(Options {
+        route_port: sink.port,
+        extra: format!("[policy]\ndir = \"{}\"\n", pdir.display()),
+        listener_extra: String::new(),
+    })
+    .await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
+    c.cmd("RCPT TO:<b@x.example>", 250).await;
+    c.cmd("DATA", 354).await;
+    c.send_raw(
+        b"Subject: list\r\n\r\nSSN 524-71-3382\r\nSSN 524-71-3383\r\nSSN 524-71-3384\r\n.\r\n",
+    )
+    .await;
+    let t = c.expect(550).await;
+    assert!(t.starts_with("5.7.1 Bulk identifiers"), "{t}");
+    c.send_message("a@hosp.example", &["r@research.example"], PLAIN)
+        .await;
+    let held = wait_for("a held message", || {
+        let (_, out, _) = d.cli(&["queue", "list"], None);
+        let v: serde_json::Value = serde_json::from_str(&out).ok()?;
+        let m = v.as_array()?.first()?.clone();
+        (m["held"] == true).then_some(m)
+    })
+    .await;
+    assert_eq!(sink.count(), 0, "held message was delivered");
+    let id = held["id"].as_str().expect("id").to_string();
+    assert_eq!(d.cli(&["queue", "release", &id], None).0, 0);
+    sink.wait_count(1).await;
+    // An invalid policy file is reported by config check with its key path.
+    std::fs::write(
+        pdir.join("20-bad.toml"),
+        "[[rule]]\nid = \"x\"\nprotection = \"yes\"\n",
+    )
+    .expect("write");
+    let (code, _, err) = d.cli(&["config", "check"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("20-bad.toml: rule[0].protection: expected \"none\", \"tls\" or \"encrypt\", got \"yes\""), "{err}");
+}
+
+#[tokio::test]
+async fn policy_test_cli_prints_one_json_object_without_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("m.eml");
+    std::fs::write(&f, PHI).expect("write");
+    let out = std::process::Command::new(bin())
+        .args(["policy", "test", "--json"])
+        .arg(&f)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON object");
+    assert_eq!(v["protection"], "encrypt");
+    assert_eq!(v["action"], "accept");
+    let types: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["type"].as_str())
+        .collect();
+    for t in ["ssn", "dob", "mrn"] {
+        assert!(types.contains(&t), "{t} not found in {types:?}");
+    }
+    assert!(!text.contains("524-71-3382") && !text.contains("00482913"));
+}
