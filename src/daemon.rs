@@ -40,6 +40,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let users = UsersFile::load(&config.server.users_file)?;
     let tls = load_tls(&config)?;
     let schedule = Arc::new(Schedule::new());
+    let metrics = Arc::new(crate::metrics::Metrics::new()?);
+    {
+        let m = metrics.clone();
+        spool.set_commit_observer(Arc::new(move |d, n| {
+            m.spool_flush.observe(d.as_secs_f64());
+            m.spool_batch.observe(n as f64);
+        }));
+    }
     let limits = &config.limits;
     let svc = Arc::new(Services {
         config: config.clone(),
@@ -55,8 +63,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tls: RwLock::new(Some(tls)),
         connections: ConnectionCounter::default(),
         shutting_down: Default::default(),
+        metrics: metrics.clone(),
     });
-    let delivery = Arc::new(build_delivery(&config, &spool, &schedule)?);
+    let delivery = Arc::new(build_delivery(&config, &spool, &schedule, &metrics)?);
+    if let Some(addr) = config.metrics_address {
+        let l = crate::metrics::http::bind(addr)
+            .await
+            .with_context(|| format!("metrics.address {addr}"))?;
+        tracing::info!(address = %l.local_addr()?, "metrics endpoint listening");
+        tokio::spawn(crate::metrics::http::serve(
+            l,
+            metrics.clone(),
+            spool.clone(),
+            schedule.clone(),
+        ));
+    }
     let bound = server::bind_all(&config).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let sessions = Tracker::default();
@@ -128,6 +149,7 @@ fn build_delivery(
     config: &Arc<Config>,
     spool: &Arc<Spool>,
     schedule: &Arc<Schedule>,
+    metrics: &Arc<crate::metrics::Metrics>,
 ) -> anyhow::Result<Delivery<HickoryMx>> {
     let mut extra = Vec::new();
     if let Some(ca) = &config.delivery.ca_file {
@@ -147,6 +169,7 @@ fn build_delivery(
         schedule.clone(),
         mx,
         tls_config,
+        metrics.clone(),
     ))
 }
 
@@ -168,39 +191,43 @@ async fn wait_for_signals(svc: &Arc<Services>) {
     }
 }
 
-/// SIGHUP: re-read users and the TLS certificate; keep the old on error.
+/// SIGHUP: re-read users, policies and the TLS certificate; each part
+/// that fails keeps its previous version and says why (log + metric).
 fn reload(svc: &Arc<Services>) {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
-    match UsersFile::load(&svc.config.server.users_file) {
-        Ok(u) => {
-            if let Ok(mut g) = svc.users.write() {
-                *g = Arc::new(u);
-            }
-            tracing::info!("reload: users re-read");
+    let users = UsersFile::load(&svc.config.server.users_file).map(|u| {
+        if let Ok(mut g) = svc.users.write() {
+            *g = Arc::new(u);
         }
-        Err(e) => {
-            tracing::error!(error = %e, "reload: users file invalid; keeping the previous one")
+    });
+    reloaded(svc, "users", users.map_err(|e| e.to_string()));
+    let policy = load_policy(&svc.config).map(|p| {
+        if let Ok(mut g) = svc.policy.write() {
+            *g = Arc::new(p);
         }
-    }
-    match load_policy(&svc.config) {
-        Ok(p) => {
-            if let Ok(mut g) = svc.policy.write() {
-                *g = Arc::new(p);
-            }
-            tracing::info!("reload: policies re-read");
+    });
+    reloaded(svc, "policies", policy.map_err(|e| e.to_string()));
+    let tls = load_tls(&svc.config).map(|t| {
+        if let Ok(mut g) = svc.tls.write() {
+            *g = Some(t);
         }
-        Err(e) => tracing::error!(error = %e, "reload: policies invalid; keeping the previous set"),
-    }
-    match load_tls(&svc.config) {
-        Ok(t) => {
-            if let Ok(mut g) = svc.tls.write() {
-                *g = Some(t);
-            }
-            tracing::info!("reload: TLS certificate re-read");
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "reload: TLS certificate invalid; keeping the previous one")
-        }
-    }
+    });
+    reloaded(svc, "tls", tls.map_err(|e| e.to_string()));
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+}
+
+fn reloaded(svc: &Services, part: &str, result: Result<(), String>) {
+    match result {
+        Ok(()) => {
+            svc.metrics.reloads.with_label_values(&[part, "ok"]).inc();
+            tracing::info!(part, "reload: {part} re-read");
+        }
+        Err(e) => {
+            svc.metrics
+                .reloads
+                .with_label_values(&[part, "error"])
+                .inc();
+            tracing::error!(part, error = %e, "reload: {part} invalid; keeping the previous version");
+        }
+    }
 }

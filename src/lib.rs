@@ -6,6 +6,7 @@ pub mod config;
 pub mod control;
 pub mod daemon;
 pub mod delivery;
+pub mod metrics;
 pub mod policy;
 pub mod queue_admin;
 pub mod server;

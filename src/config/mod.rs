@@ -51,6 +51,8 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     pub audit_path: Option<PathBuf>,
     pub policy_dir: Option<PathBuf>,
+    /// `/metrics` listen address; None when `[metrics] address = "off"`.
+    pub metrics_address: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone)]

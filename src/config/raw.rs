@@ -16,9 +16,9 @@ pub struct RawConfig {
     pub delivery: Option<RawDelivery>,
     pub audit: Option<RawAudit>,
     pub policy: Option<RawPolicy>,
+    pub metrics: Option<RawMetrics>,
     /// Sections owned by later subsystems; accepted so a newer config file
     /// does not fail on an older binary's strict parser.
-    pub metrics: Option<toml::Table>,
     pub secure: Option<toml::Table>,
     pub portal: Option<toml::Table>,
     pub dkim: Option<Vec<toml::Table>>,
@@ -102,6 +102,12 @@ pub struct RawDelivery {
 #[serde(deny_unknown_fields)]
 pub struct RawAudit {
     pub path: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetrics {
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

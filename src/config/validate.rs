@@ -98,6 +98,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
     let delivery = delivery(raw.delivery.unwrap_or_default(), &server, &mut e);
     let audit_path = raw.audit.and_then(|a| a.path).map(PathBuf::from);
     let policy_dir = raw.policy.and_then(|p| p.dir).map(PathBuf::from);
+    let metrics_address = metrics(raw.metrics.and_then(|m| m.address), &mut e);
     if !e.0.is_empty() {
         return Err(e.0);
     }
@@ -111,7 +112,25 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         delivery,
         audit_path,
         policy_dir,
+        metrics_address,
     })
+}
+
+fn metrics(address: Option<String>, e: &mut Errors) -> Option<SocketAddr> {
+    let text = address.unwrap_or_else(|| d::METRICS_ADDRESS.to_string());
+    if text == "off" {
+        return None;
+    }
+    match text.parse() {
+        Ok(a) => Some(a),
+        Err(_) => {
+            e.push(
+                "metrics.address",
+                format!("expected \"IP:PORT\" or \"off\", got \"{text}\""),
+            );
+            None
+        }
+    }
 }
 
 fn server(r: RawServer, e: &mut Errors) -> ServerConfig {

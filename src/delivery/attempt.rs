@@ -48,6 +48,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let Ok(_permit) = gate.acquire_owned().await else {
             return all(deferred("451 4.3.0 shutting down", None));
         };
+        self.count_protection(tls, idxs.len());
         let rcpts: Vec<String> = idxs
             .iter()
             .map(|&i| meta.recipients[i].address.clone())
@@ -55,10 +56,20 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let mut last = deferred("451 4.4.1 No mail exchanger could be reached", None);
         for hop in &hops {
             for addr in &hop.addrs {
-                match self
+                let started = std::time::Instant::now();
+                let r = self
                     .send_via(meta, body, &rcpts, idxs, hop, *addr, tls)
-                    .await
-                {
+                    .await;
+                let class = match &r {
+                    Ok(_) => "completed",
+                    Err(Outcome::Failed { .. }) => "failed",
+                    Err(_) => "deferred",
+                };
+                self.metrics
+                    .delivery_transactions
+                    .with_label_values(&[class])
+                    .observe(started.elapsed().as_secs_f64());
+                match r {
                     Ok(results) => return results,
                     Err(o @ Outcome::Failed { .. }) => return all(o),
                     Err(o) => last = o,
@@ -206,6 +217,18 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 (i, out)
             })
             .collect()
+    }
+
+    fn count_protection(&self, tls: TlsPolicy, n: usize) {
+        let method = match tls {
+            TlsPolicy::None => "plain",
+            TlsPolicy::Opportunistic => "tls_opportunistic",
+            TlsPolicy::Required => "tls_required",
+        };
+        self.metrics
+            .delivery_protection
+            .with_label_values(&[method])
+            .inc_by(n as u64);
     }
 
     fn client_settings(&self, tls: TlsPolicy) -> ClientSettings {

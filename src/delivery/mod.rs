@@ -31,6 +31,7 @@ pub struct Delivery<L: MxLookup> {
     pub mx: L,
     pub tls_config: Arc<rustls::ClientConfig>,
     pub pool: pool::Pool,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl<L: MxLookup + 'static> Delivery<L> {
@@ -40,6 +41,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         schedule: Arc<Schedule>,
         mx: L,
         tls_config: Arc<rustls::ClientConfig>,
+        metrics: Arc<crate::metrics::Metrics>,
     ) -> Self {
         let pool = pool::Pool::new(
             config.delivery.idle_connection_timeout,
@@ -52,6 +54,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             mx,
             tls_config,
             pool,
+            metrics,
         }
     }
 
@@ -146,6 +149,15 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let mut updated = meta.clone();
         let dsns = outcome::apply(&mut updated, results, now, &policy);
         log_results(&meta, &updated);
+        self.count_results(&meta, &updated, now);
+        for (_, kind) in &dsns {
+            let k = match kind {
+                DsnAction::Failed => "failed",
+                DsnAction::Delayed => "delayed",
+                DsnAction::Relayed => "relayed",
+            };
+            self.metrics.dsn.with_label_values(&[k]).inc();
+        }
         if !dsns.is_empty() {
             self.send_dsn(&updated, &dsns, body).await;
         }
@@ -202,6 +214,27 @@ impl<L: MxLookup + 'static> Delivery<L> {
             Err(e) => {
                 tracing::error!(queue_id = %format_id(meta.id), error = %e, "cannot queue DSN")
             }
+        }
+    }
+
+    fn count_results(&self, before: &MessageMeta, after: &MessageMeta, now: u64) {
+        for (b, a) in before.recipients.iter().zip(&after.recipients) {
+            if a.attempts == b.attempts {
+                continue;
+            }
+            let result = match a.status {
+                RcptStatus::Delivered => {
+                    let secs = now.saturating_sub(after.created) as f64 / 1000.0;
+                    self.metrics.delivery_latency.observe(secs);
+                    "delivered"
+                }
+                RcptStatus::Failed => "failed",
+                RcptStatus::Queued => "deferred",
+            };
+            self.metrics
+                .delivery_attempts
+                .with_label_values(&[result])
+                .inc();
         }
     }
 

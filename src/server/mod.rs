@@ -33,6 +33,7 @@ pub struct Services {
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
     pub connections: ConnectionCounter,
     pub shutting_down: AtomicBool,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Services {
@@ -160,11 +161,16 @@ async fn handle_connection(
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let limits = &svc.config.limits;
+    let name = listener.name.as_str();
     let Some(_slot) = svc.connections.try_acquire(
         peer.ip(),
         limits.max_connections,
         limits.max_connections_per_ip,
     ) else {
+        svc.metrics
+            .connections
+            .with_label_values(&[name, "refused"])
+            .inc();
         tracing::info!(listener = %listener.name, peer = %peer.ip(), "connection refused: too many connections");
         let _ = stream
             .write_all(b"421 4.7.0 Too many connections, try again later\r\n")
@@ -172,12 +178,32 @@ async fn handle_connection(
         let _ = stream.shutdown().await;
         return;
     };
+    svc.metrics
+        .connections
+        .with_label_values(&[name, "accepted"])
+        .inc();
+    let active = svc.metrics.sessions_active.with_label_values(&[name]);
+    active.inc();
+    let _active = scopeguard(move || active.dec());
     let io: Box<dyn session::Io> = Box::new(stream);
     let mut session = session::Session::new(svc.clone(), listener.clone(), peer, io, shutdown);
     if listener.tls == ListenerTls::Implicit && !session.start_tls_implicit().await {
         return;
     }
     session.run().await;
+}
+
+/// Runs `f` when dropped (a session ending by any path).
+fn scopeguard<F: FnOnce()>(f: F) -> impl Drop {
+    struct Guard<F: FnOnce()>(Option<F>);
+    impl<F: FnOnce()> Drop for Guard<F> {
+        fn drop(&mut self) {
+            if let Some(f) = self.0.take() {
+                f();
+            }
+        }
+    }
+    Guard(Some(f))
 }
 
 /// A tiny task tracker so shutdown can wait for sessions to finish.

@@ -266,6 +266,11 @@ impl Session {
             .map(|c| c.iter().map(|x| x.clone().into_owned()).collect())
             .unwrap_or_default();
         let trusted = self.client_cert_trusted(&chain);
+        self.svc
+            .metrics
+            .tls_sessions
+            .with_label_values(&[self.listener.name.as_str(), version.as_str()])
+            .inc();
         self.tls = Some(TlsState {
             version,
             cipher,
@@ -392,6 +397,15 @@ impl Session {
             let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
         }
         self.io = None;
+    }
+
+    /// Count a refused message or recipient under `reason`.
+    pub fn count_rejection(&self, reason: &str) {
+        self.svc
+            .metrics
+            .messages_rejected
+            .with_label_values(&[self.listener.name.as_str(), reason])
+            .inc();
     }
 
     pub fn is_closed(&self) -> bool {

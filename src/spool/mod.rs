@@ -89,7 +89,11 @@ pub struct Spool {
     commit_tx: Mutex<Option<mpsc::Sender<Pending>>>,
     commit_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     last_id: AtomicU64,
+    observer: Arc<Mutex<Option<CommitObserver>>>,
 }
+
+/// Receives (duration of one group commit, messages in it).
+pub type CommitObserver = Arc<dyn Fn(std::time::Duration, usize) + Send + Sync>;
 
 impl Spool {
     /// Open (creating) the spool under `dir`, recovering what is there.
@@ -106,14 +110,16 @@ impl Spool {
         let writer = segment::Writer::create(&seg_dir, segments.current)?;
         let segments = Arc::new(Mutex::new(segments));
         let (tx, rx) = mpsc::channel();
+        let observer: Arc<Mutex<Option<CommitObserver>>> = Arc::default();
         let thread = {
+            let observer = observer.clone();
             let index = index.clone();
             let db = db.clone();
             let segments = segments.clone();
             let seg_dir = seg_dir.clone();
             std::thread::Builder::new()
                 .name("spool-commit".into())
-                .spawn(move || commit_loop(rx, writer, db, index, segments, seg_dir))
+                .spawn(move || commit_loop(rx, writer, db, index, segments, seg_dir, observer))
                 .map_err(|e| SpoolError::io("starting commit thread", e))?
         };
         let spool = Spool {
@@ -127,6 +133,7 @@ impl Spool {
             commit_tx: Mutex::new(Some(tx)),
             commit_thread: Mutex::new(Some(thread)),
             last_id: AtomicU64::new(max_id),
+            observer,
         };
         Ok((Arc::new(spool), recovery))
     }
@@ -299,6 +306,22 @@ impl Spool {
         Ok(())
     }
 
+    /// Acceptance time of the oldest queued message (ids are time-ordered,
+    /// so it is the first index key).
+    pub fn oldest_created(&self) -> Option<u64> {
+        let (_, v) = self.index.first().ok()??;
+        serde_json::from_slice::<MessageMeta>(&v)
+            .ok()
+            .map(|m| m.created)
+    }
+
+    /// Called after each group commit with its duration and batch size.
+    pub fn set_commit_observer(&self, f: CommitObserver) {
+        if let Ok(mut g) = self.observer.lock() {
+            *g = Some(f);
+        }
+    }
+
     pub fn quarantined(&self) -> usize {
         self.quarantine.len()
     }
@@ -333,8 +356,10 @@ fn commit_loop(
     index: sled::Tree,
     segments: Arc<Mutex<Segments>>,
     seg_dir: PathBuf,
+    observer: Arc<Mutex<Option<CommitObserver>>>,
 ) {
     while let Ok(first) = rx.recv() {
+        let started = std::time::Instant::now();
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -346,6 +371,11 @@ fn commit_loop(
             rotate(&mut writer, &segments, &seg_dir);
         }
         let result = commit_batch(&mut writer, &db, &index, &mut batch);
+        if let Ok(g) = observer.lock()
+            && let Some(f) = g.as_ref()
+        {
+            f(started.elapsed(), batch.len());
+        }
         if result.is_ok()
             && let Ok(mut s) = segments.lock()
         {

@@ -117,6 +117,21 @@ impl Schedule {
         }
     }
 
+    /// (ready, deferred) entry counts per priority 0..=9, for metrics.
+    pub fn counts_by_priority(&self) -> ([usize; 10], [usize; 10]) {
+        let mut ready = [0usize; 10];
+        let mut delayed = [0usize; 10];
+        if let Ok(g) = self.inner.lock() {
+            for (p, _) in g.ready.iter() {
+                ready[(*p).min(9) as usize] += 1;
+            }
+            for (_, _, p) in g.delayed.iter() {
+                delayed[(*p).min(9) as usize] += 1;
+            }
+        }
+        (ready, delayed)
+    }
+
     pub fn is_closed(&self) -> bool {
         self.inner.lock().map(|g| g.closed).unwrap_or(true)
     }

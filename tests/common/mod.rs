@@ -514,6 +514,8 @@ pub struct Ports {
     pub smtps: u16,
     /// tls none, auth none, nobody may relay.
     pub closed: u16,
+    /// `/metrics` HTTP endpoint.
+    pub metrics: u16,
 }
 
 pub struct Daemon {
@@ -546,6 +548,7 @@ impl Daemon {
             sub: free_port(),
             smtps: free_port(),
             closed: free_port(),
+            metrics: free_port(),
         };
         let d = dir.path().display();
         let le = &o.listener_extra;
@@ -589,12 +592,16 @@ domains = ["*"]
 host = "127.0.0.1:{route}"
 tls = "none"
 
+[metrics]
+address = "127.0.0.1:{metrics}"
+
 {extra}
 "#,
             plain = ports.plain,
             sub = ports.sub,
             smtps = ports.smtps,
             closed = ports.closed,
+            metrics = ports.metrics,
             route = o.route_port,
             extra = if o.extra.contains("[delivery]") {
                 o.extra.clone()
@@ -711,12 +718,30 @@ tls = "none"
         }
         let (code, _, err) = self.cli(&args, Some(&format!("{password}\n")));
         assert_eq!(code, 0, "user add failed: {err}");
-        let before = self.log().matches("users re-read").count();
+        let before = self.log().matches("reload: users re-read").count();
         self.signal("-HUP");
         wait_for("reload", || {
-            (self.log().matches("users re-read").count() > before).then_some(())
+            (self.log().matches("reload: users re-read").count() > before).then_some(())
         })
         .await;
+    }
+
+    /// GET a path of the metrics endpoint: (status, body).
+    pub async fn http_get(&self, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.ports.metrics))
+            .await
+            .expect("connect metrics");
+        let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.expect("write");
+        let mut buf = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let status = text.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
     }
 
     pub fn path(&self) -> &Path {

@@ -17,6 +17,19 @@ pub async fn auth(s: &mut Session, mechanism: u64, initial: String) {
         Some(r) => r,
         None => exchange(s, mechanism, initial).await,
     };
+    let result = match reply.code {
+        235 => Some("success"),
+        535 => Some("failure"),
+        454 => Some("throttled"),
+        _ => None,
+    };
+    if let Some(result) = result {
+        s.svc
+            .metrics
+            .auth
+            .with_label_values(&[s.listener.name.as_str(), result])
+            .inc();
+    }
     s.reply(reply);
 }
 

@@ -36,6 +36,7 @@ pub async fn data(s: &mut Session) -> Next {
     if poisoned {
         tracing::info!(peer = %s.peer.ip(), "bare CR/LF in DATA: transaction refused");
         s.txn = None;
+        s.count_rejection("bare_newline");
         s.reply_and_drop(std_replies::bare_newline()).await;
         return Next::Close;
     }
@@ -107,6 +108,18 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
     Next::Continue
 }
 
+/// A closed set of metric label values for refused messages.
+fn rejection_reason(r: &Reply) -> &'static str {
+    match (r.code, r.enhanced.as_deref()) {
+        (552, _) => "size",
+        (550, Some("5.6.11")) => "bare_newline",
+        (550, Some("5.6.0")) => "line_length",
+        (554, Some("5.4.6")) => "loop",
+        (451, _) | (421, _) => "local_error",
+        _ => "policy",
+    }
+}
+
 fn not_ready(txn: Option<&Transaction>) -> Option<Reply> {
     match txn {
         None => Some(Reply::new(503, "5.5.1", "Need MAIL command first")),
@@ -141,10 +154,19 @@ fn lost(s: &mut Session, e: ReadError) -> Next {
 /// End of data: the transaction ends here whatever the outcome.
 async fn finish(s: &mut Session, body: Result<Vec<u8>, Reply>) {
     let Some(txn) = s.txn.take() else { return };
+    let started = std::time::Instant::now();
     let reply = match body {
         Err(r) => r,
         Ok(body) => accept(s, txn, body).await,
     };
+    if reply.code == 250 {
+        s.svc
+            .metrics
+            .data_to_250
+            .observe(started.elapsed().as_secs_f64());
+    } else {
+        s.count_rejection(rejection_reason(&reply));
+    }
     s.reply(reply);
 }
 
@@ -201,6 +223,7 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
             if !held {
                 s.svc.schedule.ready(id, priority);
             }
+            record_acceptance(s, &verdict, message.len());
             let findings: Vec<String> = verdict
                 .findings
                 .iter()
@@ -225,6 +248,29 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
             std_replies::local_error()
         }
     }
+}
+
+fn record_acceptance(s: &Session, verdict: &Verdict, size: usize) {
+    let m = &s.svc.metrics;
+    let name = s.listener.name.as_str();
+    m.messages_accepted.with_label_values(&[name]).inc();
+    m.received_bytes
+        .with_label_values(&[name])
+        .inc_by(size as u64);
+    for f in &verdict.findings {
+        m.policy_findings
+            .with_label_values(&[f.kind.as_str()])
+            .inc_by(f.count as u64);
+    }
+    let protection = match verdict.protection {
+        policy::Protection::None => "none",
+        policy::Protection::Tls => "tls",
+        policy::Protection::Encrypt => "encrypt",
+    };
+    let priority = verdict.priority.min(9).to_string();
+    m.policy_verdicts
+        .with_label_values(&[protection, priority.as_str()])
+        .inc();
 }
 
 /// Run the policy engine (CPU-bound: on the blocking pool) and apply its

@@ -12,6 +12,11 @@ use crate::spool::{RecipientSpec, notify};
 
 pub fn rcpt(s: &mut Session, to: RcptTo<String>) {
     let reply = accept(s, to);
+    match reply.code {
+        530 | 554 => s.count_rejection("relay_denied"),
+        452 => s.count_rejection("too_many_recipients"),
+        _ => {}
+    }
     s.reply(reply);
 }
 

@@ -1,0 +1,216 @@
+//! Prometheus metrics, all declared here with help text (CONVENTIONS 11):
+//! `sealpost_<subsystem>_<thing>_{total,seconds,bytes}`. Labels never carry
+//! an address, a subject or a PHI value; label values come from closed sets
+//! (listener names from the config, reply classes, detector types, 0–9).
+
+pub mod http;
+
+use prometheus::{
+    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts,
+    Registry, TextEncoder,
+};
+
+pub struct Metrics {
+    pub registry: Registry,
+    pub connections: IntCounterVec,
+    pub sessions_active: IntGaugeVec,
+    pub tls_sessions: IntCounterVec,
+    pub auth: IntCounterVec,
+    pub messages_accepted: IntCounterVec,
+    pub messages_rejected: IntCounterVec,
+    pub received_bytes: IntCounterVec,
+    pub data_to_250: Histogram,
+    pub policy_findings: IntCounterVec,
+    pub policy_verdicts: IntCounterVec,
+    pub queue_messages: IntGaugeVec,
+    pub queue_oldest_age: Gauge,
+    pub delivery_attempts: IntCounterVec,
+    pub delivery_protection: IntCounterVec,
+    pub delivery_latency: Histogram,
+    pub delivery_transactions: HistogramVec,
+    pub dsn: IntCounterVec,
+    pub spool_flush: Histogram,
+    pub spool_batch: Histogram,
+    pub reloads: IntCounterVec,
+}
+
+const LATENCY_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+fn counter(
+    r: &Registry,
+    name: &str,
+    help: &str,
+    labels: &[&str],
+) -> prometheus::Result<IntCounterVec> {
+    let c = IntCounterVec::new(Opts::new(name, help), labels)?;
+    r.register(Box::new(c.clone()))?;
+    Ok(c)
+}
+
+fn histogram(
+    r: &Registry,
+    name: &str,
+    help: &str,
+    buckets: Vec<f64>,
+) -> prometheus::Result<Histogram> {
+    let h = Histogram::with_opts(HistogramOpts::new(name, help).buckets(buckets))?;
+    r.register(Box::new(h.clone()))?;
+    Ok(h)
+}
+
+impl Metrics {
+    pub fn new() -> prometheus::Result<Metrics> {
+        let r = Registry::new();
+        #[cfg(target_os = "linux")]
+        r.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
+        let lat = LATENCY_BUCKETS.to_vec();
+        let sessions_active = IntGaugeVec::new(
+            Opts::new(
+                "sealpost_smtp_sessions_active",
+                "SMTP sessions currently open, by listener.",
+            ),
+            &["listener"],
+        )?;
+        r.register(Box::new(sessions_active.clone()))?;
+        let queue_messages = IntGaugeVec::new(
+            Opts::new(
+                "sealpost_queue_messages",
+                "Messages waiting for delivery, by priority and state (ready, deferred).",
+            ),
+            &["priority", "state"],
+        )?;
+        r.register(Box::new(queue_messages.clone()))?;
+        let queue_oldest_age = Gauge::new(
+            "sealpost_queue_oldest_message_age_seconds",
+            "Age of the oldest message still in the queue (0 when empty).",
+        )?;
+        r.register(Box::new(queue_oldest_age.clone()))?;
+        let delivery_transactions = HistogramVec::new(
+            HistogramOpts::new(
+                "sealpost_delivery_transaction_seconds",
+                "Time of one outbound SMTP attempt for the recipients of one domain, by result.",
+            )
+            .buckets(lat.clone()),
+            &["result"],
+        )?;
+        r.register(Box::new(delivery_transactions.clone()))?;
+        Ok(Metrics {
+            connections: counter(
+                &r,
+                "sealpost_smtp_connections_total",
+                "Inbound SMTP connections, by listener and outcome (accepted, refused).",
+                &["listener", "outcome"],
+            )?,
+            sessions_active,
+            tls_sessions: counter(
+                &r,
+                "sealpost_smtp_tls_sessions_total",
+                "Inbound TLS handshakes completed, by listener and TLS version.",
+                &["listener", "version"],
+            )?,
+            auth: counter(
+                &r,
+                "sealpost_smtp_auth_total",
+                "AUTH attempts, by listener and result (success, failure, throttled).",
+                &["listener", "result"],
+            )?,
+            messages_accepted: counter(
+                &r,
+                "sealpost_smtp_messages_accepted_total",
+                "Messages accepted (250 after a durable spool write), by listener.",
+                &["listener"],
+            )?,
+            messages_rejected: counter(
+                &r,
+                "sealpost_smtp_messages_rejected_total",
+                "Messages or recipients refused, by listener and reason.",
+                &["listener", "reason"],
+            )?,
+            received_bytes: counter(
+                &r,
+                "sealpost_smtp_received_bytes_total",
+                "Message bytes accepted, by listener.",
+                &["listener"],
+            )?,
+            data_to_250: histogram(
+                &r,
+                "sealpost_smtp_data_to_250_seconds",
+                "Time from the end of DATA/BDAT to the 250 reply (policy scan and durable spool write).",
+                lat.clone(),
+            )?,
+            policy_findings: counter(
+                &r,
+                "sealpost_policy_findings_total",
+                "PHI findings in accepted messages, by detector type (distinct values).",
+                &["type"],
+            )?,
+            policy_verdicts: counter(
+                &r,
+                "sealpost_policy_verdicts_total",
+                "Policy verdicts, by required protection and priority.",
+                &["protection", "priority"],
+            )?,
+            queue_messages,
+            queue_oldest_age,
+            delivery_attempts: counter(
+                &r,
+                "sealpost_delivery_attempts_total",
+                "Per-recipient delivery outcomes, by result (delivered, deferred, failed).",
+                &["result"],
+            )?,
+            delivery_protection: counter(
+                &r,
+                "sealpost_delivery_protection_total",
+                "Per-recipient protection used at delivery (plain, tls_opportunistic, tls_required).",
+                &["method"],
+            )?,
+            delivery_latency: histogram(
+                &r,
+                "sealpost_delivery_latency_seconds",
+                "Time from acceptance to successful delivery, per recipient.",
+                vec![
+                    0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0, 3600.0, 14400.0, 86400.0,
+                ],
+            )?,
+            delivery_transactions,
+            dsn: counter(
+                &r,
+                "sealpost_delivery_dsn_total",
+                "Delivery status notifications queued, by kind (failed, delayed, relayed).",
+                &["kind"],
+            )?,
+            spool_flush: histogram(
+                &r,
+                "sealpost_spool_flush_seconds",
+                "Duration of one group commit (segment fdatasync plus index flush).",
+                lat,
+            )?,
+            spool_batch: histogram(
+                &r,
+                "sealpost_spool_commit_batch_messages",
+                "Messages made durable by one group commit.",
+                vec![
+                    1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0,
+                ],
+            )?,
+            reloads: counter(
+                &r,
+                "sealpost_config_reloads_total",
+                "Configuration reloads (SIGHUP), by part and result (ok, error).",
+                &["part", "result"],
+            )?,
+            registry: r,
+        })
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}
