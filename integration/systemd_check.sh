@@ -83,10 +83,10 @@ echo "PASS: verify negative control (misspelt key is reported)"
 # ---------------------------------------------------------------- security
 if [ "$SD_MAJOR" -ge 250 ]; then
     # --offline reads the unit file and needs no running manager (systemd >= 250).
-    sec=$(systemd-analyze security --offline=yes --no-pager "$UNIT" 2>&1) \
+    sec=$(LC_ALL=C.UTF-8 systemd-analyze security --offline=yes --no-pager "$UNIT" 2>&1) \
         || { echo "$sec"; fail "systemd-analyze security --offline failed"; }
-elif [ -d /run/systemd/system ] && [ -f /lib/systemd/system/sealpost.service ]; then
-    sec=$(systemd-analyze security --no-pager sealpost.service 2>&1) \
+elif [ -d /run/systemd/system ] && systemctl cat sealpost.service >/dev/null 2>&1; then
+    sec=$(LC_ALL=C.UTF-8 systemd-analyze security --no-pager sealpost.service 2>&1) \
         || { echo "$sec"; fail "systemd-analyze security failed"; }
 else
     sec=""
@@ -127,13 +127,13 @@ if [ ! -d /run/systemd/system ]; then
     echo "SKIP: live start/reload/stop: systemd is not the running service manager (PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown))"
     exit 0
 fi
-if [ ! -f /lib/systemd/system/sealpost.service ] || [ ! -x /usr/bin/sealpost ] \
+if ! systemctl cat sealpost.service >/dev/null 2>&1 || [ ! -x /usr/bin/sealpost ] \
    || ! getent passwd sealpost >/dev/null || [ ! -f /etc/sealpost/sealpost.toml ]; then
     echo "SKIP: live start/reload/stop: the sealpost package is not installed (dpkg -i the .deb first)"
     exit 0
 fi
 [ "$(id -u)" = 0 ] || fail "live check needs root"
-cmp -s "$UNIT" /lib/systemd/system/sealpost.service \
+cmp -s "$UNIT" "$(systemctl show -p FragmentPath --value sealpost.service)" \
     || echo "note: installed unit differs from $UNIT; testing the installed one"
 was_active=0
 systemctl is-active --quiet sealpost.service && was_active=1

@@ -22,9 +22,16 @@ fi
 # cargo-deb calls dpkg-shlibdeps for $auto only if present; ldd is enough.
 command -v dpkg >/dev/null || { echo "dpkg not found: build on Debian/Ubuntu" >&2; exit 1; }
 
-cargo build --release --locked --bin sealpost
+# SEALPOST_DEB_NO_BUILD=1 packages the existing target/release/sealpost.
+if [ "${SEALPOST_DEB_NO_BUILD:-0}" != 1 ]; then
+    cargo build --release --locked --bin sealpost
+fi
+[ -x target/release/sealpost ] || { echo "target/release/sealpost missing" >&2; exit 1; }
 
 args=(--no-build --locked -o "$OUT")
+# The release profile keeps debug info (debug = 1); strip it from the
+# packaged binary unless SEALPOST_DEB_STRIP=0.
+if [ "${SEALPOST_DEB_STRIP:-1}" != 0 ]; then args+=(--strip); fi
 if [ -n "${SEALPOST_DEB_VERSION:-}" ]; then args+=(--deb-version "$SEALPOST_DEB_VERSION"); fi
 mkdir -p "$OUT"
 

@@ -22,31 +22,50 @@ pub fn bind(path: &Path) -> std::io::Result<UnixListener> {
     Ok(listener)
 }
 
-pub async fn serve(listener: UnixListener, spool: Arc<Spool>, schedule: Arc<Schedule>) {
+pub async fn serve(
+    listener: UnixListener,
+    spool: Arc<Spool>,
+    schedule: Arc<Schedule>,
+    audit: Option<Arc<crate::audit::AuditLog>>,
+) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
         let spool = spool.clone();
         let schedule = schedule.clone();
-        tokio::spawn(async move { one(stream, spool, schedule).await });
+        let audit = audit.clone();
+        tokio::spawn(async move { one(stream, spool, schedule, audit).await });
     }
 }
 
-async fn one(stream: UnixStream, spool: Arc<Spool>, schedule: Arc<Schedule>) {
+async fn one(
+    stream: UnixStream,
+    spool: Arc<Spool>,
+    schedule: Arc<Schedule>,
+    audit: Option<Arc<crate::audit::AuditLog>>,
+) {
     let (r, mut w) = stream.into_split();
     let mut lines = BufReader::new(r.take(MAX_REQUEST as u64)).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let resp = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
-                let (spool, schedule) = (spool.clone(), schedule.clone());
-                tokio::task::spawn_blocking(move || handle(&spool, Some(&schedule), req))
-                    .await
-                    .unwrap_or_else(|_| Response {
-                        ok: false,
-                        error: Some("internal error".into()),
-                        data: None,
-                    })
+                let (spool, schedule, audit) = (spool.clone(), schedule.clone(), audit.clone());
+                tokio::task::spawn_blocking(move || {
+                    handle(
+                        &spool,
+                        Some(&schedule),
+                        audit.as_deref(),
+                        "control-socket",
+                        req,
+                    )
+                })
+                .await
+                .unwrap_or_else(|_| Response {
+                    ok: false,
+                    error: Some("internal error".into()),
+                    data: None,
+                })
             }
             Err(e) => Response {
                 ok: false,

@@ -23,8 +23,9 @@ use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
 use crate::users::{AuthThrottle, UsersFile};
 
-/// How long SIGTERM waits for sessions and deliveries in progress.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// How long SIGTERM waits for sessions, then for deliveries, in progress;
+/// both together stay inside systemd's TimeoutStopSec (45 s).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -41,6 +42,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let tls = load_tls(&config)?;
     let schedule = Arc::new(Schedule::new());
     let metrics = Arc::new(crate::metrics::Metrics::new()?);
+    let audit = Arc::new(open_audit(&config)?);
     {
         let m = metrics.clone();
         spool.set_commit_observer(Arc::new(move |d, n| {
@@ -64,8 +66,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         connections: ConnectionCounter::default(),
         shutting_down: Default::default(),
         metrics: metrics.clone(),
+        audit: audit.clone(),
     });
-    let delivery = Arc::new(build_delivery(&config, &spool, &schedule, &metrics)?);
+    let delivery =
+        Arc::new(build_delivery(&config, &spool, &schedule, &metrics)?.with_audit(audit.clone()));
     if let Some(addr) = config.metrics_address {
         let l = crate::metrics::http::bind(addr)
             .await
@@ -99,6 +103,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         control,
         spool.clone(),
         schedule.clone(),
+        Some(audit.clone()),
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
@@ -115,9 +120,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "sessions still open at shutdown"
         );
     }
+    tracing::info!("shutdown: sessions done; stopping delivery");
     delivery.shutdown().await;
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
+    if tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers))
+        .await
+        .is_err()
+    {
+        tracing::warn!("deliveries still running at shutdown; they will be retried after restart");
+    }
     spool.close();
+    if let Err(e) = audit.close().await {
+        tracing::error!(error = %e, "audit log close failed");
+    }
     let _ = std::fs::remove_file(&config.server.control_socket);
     tracing::info!("sealpost stopped");
     Ok(())
@@ -127,6 +141,17 @@ async fn futures_join(handles: Vec<tokio::task::JoinHandle<()>>) {
     for h in handles {
         let _ = h.await;
     }
+}
+
+/// Open the audit log described by `[audit]`.
+pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
+    let a = &config.audit;
+    let mut cfg = crate::audit::AuditConfig::new(&a.path, &a.key);
+    cfg.checkpoint_every = a.checkpoint_every;
+    cfg.rotate_max_bytes = Some(a.rotate_size);
+    cfg.rotate_max_age = Some(a.rotate_age);
+    cfg.retention = a.retention;
+    crate::audit::AuditLog::open(cfg).with_context(|| format!("audit log {}", a.path.display()))
 }
 
 /// `[policy] dir`, or the shipped set when none is configured.
@@ -186,37 +211,44 @@ async fn wait_for_signals(svc: &Arc<Services>) {
         tokio::select! {
             _ = term.recv() => return,
             _ = int.recv() => return,
-            _ = hup.recv() => reload(svc),
+            _ = hup.recv() => reload(svc).await,
         }
     }
 }
 
 /// SIGHUP: re-read users, policies and the TLS certificate; each part
 /// that fails keeps its previous version and says why (log + metric).
-fn reload(svc: &Arc<Services>) {
+async fn reload(svc: &Arc<Services>) {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
     let users = UsersFile::load(&svc.config.server.users_file).map(|u| {
         if let Ok(mut g) = svc.users.write() {
             *g = Arc::new(u);
         }
     });
-    reloaded(svc, "users", users.map_err(|e| e.to_string()));
+    reloaded(svc, "users", users.map_err(|e| e.to_string())).await;
     let policy = load_policy(&svc.config).map(|p| {
         if let Ok(mut g) = svc.policy.write() {
             *g = Arc::new(p);
         }
     });
-    reloaded(svc, "policies", policy.map_err(|e| e.to_string()));
+    reloaded(svc, "policies", policy.map_err(|e| e.to_string())).await;
     let tls = load_tls(&svc.config).map(|t| {
         if let Ok(mut g) = svc.tls.write() {
             *g = Some(t);
         }
     });
-    reloaded(svc, "tls", tls.map_err(|e| e.to_string()));
+    reloaded(svc, "tls", tls.map_err(|e| e.to_string())).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
 }
 
-fn reloaded(svc: &Services, part: &str, result: Result<(), String>) {
+async fn reloaded(svc: &Services, part: &str, result: Result<(), String>) {
+    let event = crate::audit::Event::ConfigReload(crate::audit::event::ConfigReload {
+        ok: result.is_ok(),
+        error: result.as_ref().err().map(|e| format!("{part}: {e}")),
+    });
+    if let Err(e) = svc.audit.append(event).await {
+        tracing::error!(error = %e, "audit write failed");
+    }
     match result {
         Ok(()) => {
             svc.metrics.reloads.with_label_values(&[part, "ok"]).inc();

@@ -2,6 +2,7 @@
 //! See DESIGN.md for the path of a message; `main.rs` wires these modules.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod config;
 pub mod control;
 pub mod daemon;

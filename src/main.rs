@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// PHI policy tools.
     Policy {
         #[command(subcommand)]
@@ -74,6 +79,18 @@ enum UserCommand {
         /// Restrict the user to these sender domains (repeatable).
         #[arg(long = "sender-domain")]
         sender_domains: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain (and rotated predecessors) and checkpoint
+    /// signatures; exit 0 if intact, non-zero naming the first bad line.
+    Verify {
+        file: PathBuf,
+        /// The node's public key (`<audit key>.pub`), to check signatures.
+        #[arg(long)]
+        pubkey: Option<PathBuf>,
     },
 }
 
@@ -153,6 +170,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
         Command::Policy { command } => policy(command),
+        Command::Audit {
+            command: AuditCommand::Verify { file, pubkey },
+        } => {
+            let (code, message) = sealpost::audit::verify_cli(&file, pubkey.as_deref());
+            if code == 0 {
+                println!("{message}");
+            } else {
+                eprintln!("{message}");
+            }
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
     }
 }
 
@@ -279,7 +307,8 @@ fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
             // No daemon: open the spool ourselves (sled's lock stops us if one runs).
             let (spool, _) =
                 sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
-            queue_admin::handle(&spool, None, req)
+            let audit = sealpost::daemon::open_audit(&cfg)?;
+            queue_admin::handle(&spool, None, Some(&audit), "cli-offline", req)
         }
     };
     if resp.ok {

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{AuditLog, Event};
 use crate::spool::schedule::Schedule;
 use crate::spool::{MessageMeta, RcptStatus, Spool, format_id, parse_id};
 
@@ -66,7 +67,37 @@ pub fn summary(m: &MessageMeta) -> serde_json::Value {
     })
 }
 
-pub fn handle(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
+/// Serve one request; every change is recorded in the audit log (when
+/// one is given) as an `admin_action` by `actor`.
+pub fn handle(
+    spool: &Spool,
+    schedule: Option<&Schedule>,
+    audit: Option<&AuditLog>,
+    actor: &str,
+    req: Request,
+) -> Response {
+    let action = match &req {
+        Request::List | Request::Show { .. } => None,
+        Request::Retry { id } => Some(("queue_retry", id.clone())),
+        Request::Hold { id } => Some(("queue_hold", id.clone())),
+        Request::Release { id } => Some(("queue_release", id.clone())),
+        Request::Delete { id } => Some(("queue_delete", id.clone())),
+    };
+    let resp = serve(spool, schedule, req);
+    if let (Some(log), Some((action, target)), true) = (audit, action, resp.ok) {
+        let ev = Event::AdminAction(crate::audit::event::AdminAction {
+            action: action.to_string(),
+            target: Some(target),
+            actor: actor.to_string(),
+        });
+        if let Err(e) = log.append_durable_blocking(ev) {
+            tracing::error!(error = %e, "audit write failed");
+        }
+    }
+    resp
+}
+
+fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
     match req {
         Request::List => match spool.list() {
             Ok(all) => Response::ok(all.iter().map(summary).collect()),

@@ -274,7 +274,7 @@ async fn sigterm_exits_zero_and_keeps_the_queue() {
     c.send_message("a@hosp.example", &["b@x.example"], MSG)
         .await;
     drop(c);
-    assert_eq!(d.terminate(), Some(0), "{}", d.log());
+    assert_eq!(d.terminate().await, Some(0), "{}", d.log());
     // Stopped: the CLI opens the spool itself.
     assert_eq!(queue_ids(&d).len(), 1);
     let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;

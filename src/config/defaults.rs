@@ -32,4 +32,7 @@ pub const CLIENT_COMMAND_TIMEOUT: &str = "5m";
 pub const CLIENT_DATA_TIMEOUT: &str = "10m";
 pub const IDLE_CONNECTION_TIMEOUT: &str = "30s";
 pub const MX_PORT: u16 = 25;
+/// HIPAA documentation retention practice.
+pub const AUDIT_RETENTION: &str = "2191d";
+pub const AUDIT_ROTATE_AGE: &str = "1d";
 pub const METRICS_ADDRESS: &str = "127.0.0.1:9187";

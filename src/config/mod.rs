@@ -49,10 +49,23 @@ pub struct Config {
     pub routes: Vec<RouteConfig>,
     pub limits: Limits,
     pub delivery: DeliveryConfig,
-    pub audit_path: Option<PathBuf>,
+    pub audit: AuditSettings,
     pub policy_dir: Option<PathBuf>,
     /// `/metrics` listen address; None when `[metrics] address = "off"`.
     pub metrics_address: Option<SocketAddr>,
+}
+
+/// `[audit]`: the hash-chained audit log.
+#[derive(Debug, Clone)]
+pub struct AuditSettings {
+    pub path: PathBuf,
+    /// Ed25519 node key signing checkpoints (created 0600).
+    pub key: PathBuf,
+    pub checkpoint_every: u64,
+    pub rotate_size: u64,
+    pub rotate_age: Duration,
+    /// None keeps rotated files forever.
+    pub retention: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]

@@ -102,6 +102,12 @@ pub struct RawDelivery {
 #[serde(deny_unknown_fields)]
 pub struct RawAudit {
     pub path: Option<String>,
+    pub key: Option<String>,
+    pub checkpoint_every: Option<i64>,
+    pub rotate_size: Option<i64>,
+    pub rotate_age: Option<String>,
+    /// A duration, or "forever".
+    pub retention: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

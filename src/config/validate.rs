@@ -96,7 +96,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         .collect();
     let limits = limits(raw.limits.unwrap_or_default(), &mut e);
     let delivery = delivery(raw.delivery.unwrap_or_default(), &server, &mut e);
-    let audit_path = raw.audit.and_then(|a| a.path).map(PathBuf::from);
+    let audit = audit(raw.audit.unwrap_or_default(), &server, &mut e);
     let policy_dir = raw.policy.and_then(|p| p.dir).map(PathBuf::from);
     let metrics_address = metrics(raw.metrics.and_then(|m| m.address), &mut e);
     if !e.0.is_empty() {
@@ -110,10 +110,49 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         routes,
         limits,
         delivery,
-        audit_path,
+        audit,
         policy_dir,
         metrics_address,
     })
+}
+
+fn audit(r: RawAudit, server: &ServerConfig, e: &mut Errors) -> AuditSettings {
+    let k = |s: &str| format!("audit.{s}");
+    // Default: beside the spool, e.g. ./var/spool → ./var/audit/audit.log.
+    let path = r.path.map(PathBuf::from).unwrap_or_else(|| {
+        server
+            .spool_dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("audit")
+            .join("audit.log")
+    });
+    let key = r
+        .key
+        .map(PathBuf::from)
+        .unwrap_or_else(|| path.with_file_name("audit.key"));
+    let retention = match r.retention.as_deref() {
+        Some("forever") => None,
+        other => Some(e.duration(
+            &k("retention"),
+            other.map(str::to_string).as_ref(),
+            d::AUDIT_RETENTION,
+        )),
+    };
+    AuditSettings {
+        checkpoint_every: e.count(
+            &k("checkpoint_every"),
+            r.checkpoint_every,
+            1000,
+            1,
+            10_000_000,
+        ) as u64,
+        rotate_size: e.count(&k("rotate_size"), r.rotate_size, 64 << 20, 4096, 1 << 40) as u64,
+        rotate_age: e.duration(&k("rotate_age"), r.rotate_age.as_ref(), d::AUDIT_ROTATE_AGE),
+        retention,
+        path,
+        key,
+    }
 }
 
 fn metrics(address: Option<String>, e: &mut Errors) -> Option<SocketAddr> {

@@ -9,13 +9,15 @@ use std::net::{IpAddr, SocketAddr};
 use super::Delivery;
 use super::outcome::Outcome;
 use super::pool::Key;
+use crate::audit::Event;
+use crate::audit::event::ProtectionChosen;
 use crate::config::RouteTls;
 use crate::delivery::mx::{self, MxLookup};
 use crate::smtp::client::{
     Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome,
     ServerReply, TlsPolicy,
 };
-use crate::spool::{MessageMeta, notify};
+use crate::spool::{MessageMeta, format_id, notify};
 
 /// One next hop: the name (for TLS and logs) and its addresses.
 struct Hop {
@@ -44,10 +46,22 @@ impl<L: MxLookup + 'static> Delivery<L> {
             // S/MIME, portal) is chosen here, verified TLS is the floor.
             tls = TlsPolicy::Required;
         }
+        self.audit(
+            Event::ProtectionChosen(ProtectionChosen {
+                queue_id: format_id(meta.id),
+                recipient_domain: domain.to_string(),
+                method: protection_method(tls).to_string(),
+                reason: protection_reason(meta, tls).to_string(),
+            }),
+            false,
+        )
+        .await;
+        tracing::debug!(domain, "protection recorded");
         let gate = self.pool.gate(&gate_name);
         let Ok(_permit) = gate.acquire_owned().await else {
             return all(deferred("451 4.3.0 shutting down", None));
         };
+        tracing::debug!(domain, "gate acquired");
         self.count_protection(tls, idxs.len());
         let rcpts: Vec<String> = idxs
             .iter()
@@ -175,6 +189,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         {
             return Ok(self.finish(key, client, outcomes, idxs, &remote));
         }
+        tracing::debug!(%addr, "connecting");
         let settings = self.client_settings(tls);
         let mut client = Client::connect(addr, &hop.name, &settings)
             .await
@@ -204,6 +219,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     RcptOutcome::Accepted => Outcome::Delivered {
                         remote: remote.to_string(),
                         dsn_relayed: relayed,
+                        tls: tls.clone(),
                     },
                     RcptOutcome::Transient(r) => Outcome::Deferred {
                         reply: reply_text(&r),
@@ -220,11 +236,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
     }
 
     fn count_protection(&self, tls: TlsPolicy, n: usize) {
-        let method = match tls {
-            TlsPolicy::None => "plain",
-            TlsPolicy::Opportunistic => "tls_opportunistic",
-            TlsPolicy::Required => "tls_required",
-        };
+        let method = protection_method(tls);
         self.metrics
             .delivery_protection
             .with_label_values(&[method])
@@ -241,6 +253,29 @@ impl<L: MxLookup + 'static> Delivery<L> {
             command_timeout: d.command_timeout,
             data_timeout: d.data_timeout,
         }
+    }
+}
+
+fn protection_method(tls: TlsPolicy) -> &'static str {
+    match tls {
+        TlsPolicy::None => "plain",
+        TlsPolicy::Opportunistic => "tls_opportunistic",
+        TlsPolicy::Required => "tls_required",
+    }
+}
+
+fn protection_reason(meta: &MessageMeta, tls: TlsPolicy) -> &'static str {
+    match (
+        meta.envelope.required_protection(),
+        meta.envelope.requiretls,
+        tls,
+    ) {
+        ("encrypt", _, _) => "verdict requires encryption; verified TLS is the floor",
+        ("tls", _, _) => "verdict requires TLS",
+        (_, true, _) => "client asked for REQUIRETLS",
+        (_, _, TlsPolicy::Required) => "route requires TLS",
+        (_, _, TlsPolicy::None) => "route disables TLS",
+        _ => "no protection required; opportunistic TLS",
     }
 }
 

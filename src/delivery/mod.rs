@@ -32,6 +32,8 @@ pub struct Delivery<L: MxLookup> {
     pub tls_config: Arc<rustls::ClientConfig>,
     pub pool: pool::Pool,
     pub metrics: Arc<crate::metrics::Metrics>,
+    pub audit: Option<Arc<crate::audit::AuditLog>>,
+    sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl<L: MxLookup + 'static> Delivery<L> {
@@ -55,6 +57,28 @@ impl<L: MxLookup + 'static> Delivery<L> {
             tls_config,
             pool,
             metrics,
+            audit: None,
+            sweeper: Default::default(),
+        }
+    }
+
+    /// Record protection choices and delivery results in this audit log.
+    pub fn with_audit(mut self, audit: Arc<crate::audit::AuditLog>) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// Append to the audit log; durable for final results. A failed audit
+    /// write is logged loudly but does not undo a delivery that happened.
+    pub(crate) async fn audit(&self, event: crate::audit::Event, durable: bool) {
+        let Some(log) = &self.audit else { return };
+        let r = if durable {
+            log.append_durable(event).await
+        } else {
+            log.append(event).await
+        };
+        if let Err(e) = r {
+            tracing::error!(error = %e, "audit write failed");
         }
     }
 
@@ -78,22 +102,26 @@ impl<L: MxLookup + 'static> Delivery<L> {
             let me = self.clone();
             handles.push(tokio::spawn(async move {
                 while let Some(id) = me.schedule.next().await {
+                    tracing::debug!(queue_id = %format_id(id), "delivery starts");
                     me.deliver(id).await;
                     me.schedule.done(id);
+                    tracing::debug!(queue_id = %format_id(id), "delivery ends");
                 }
+                tracing::debug!("delivery worker stopped");
             }));
         }
+        // The idle-connection sweeper holds no state worth waiting for.
         let me = self.clone();
-        handles.push(tokio::spawn(async move {
+        let sweeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(5));
             loop {
                 tick.tick().await;
-                if me.schedule.is_closed() {
-                    break;
-                }
                 me.pool.sweep();
             }
-        }));
+        });
+        if let Ok(mut g) = self.sweeper.lock() {
+            *g = Some(sweeper);
+        }
         handles
     }
 
@@ -146,9 +174,16 @@ impl<L: MxLookup + 'static> Delivery<L> {
             delay_dsn_after: d.delay_dsn_after,
         };
         let now = now_ms();
+        let events: Vec<(crate::audit::Event, bool)> = results
+            .iter()
+            .filter_map(|(i, o)| delivery_event(&meta, *i, o))
+            .collect();
         let mut updated = meta.clone();
         let dsns = outcome::apply(&mut updated, results, now, &policy);
         log_results(&meta, &updated);
+        for (event, durable) in events {
+            self.audit(event, durable).await;
+        }
         self.count_results(&meta, &updated, now);
         for (_, kind) in &dsns {
             let k = match kind {
@@ -239,9 +274,50 @@ impl<L: MxLookup + 'static> Delivery<L> {
     }
 
     pub async fn shutdown(&self) {
+        if let Ok(mut g) = self.sweeper.lock()
+            && let Some(h) = g.take()
+        {
+            h.abort();
+        }
         self.schedule.close();
         self.pool.close_all().await;
     }
+}
+
+/// The audit record of one recipient's attempt; final results are
+/// written durably. Only the enhanced status code is kept, not reply text.
+fn delivery_event(
+    meta: &MessageMeta,
+    i: usize,
+    o: &Outcome,
+) -> Option<(crate::audit::Event, bool)> {
+    use crate::audit::event::{DeliveryResult, ResultClass};
+    let rcpt = meta.recipients.get(i)?;
+    let (result, remote, tls, reply) = match o {
+        Outcome::Delivered { remote, tls, .. } => (
+            ResultClass::Delivered,
+            Some(remote.clone()),
+            tls.clone(),
+            None,
+        ),
+        Outcome::Deferred { reply, remote } => {
+            (ResultClass::Deferred, remote.clone(), None, Some(reply))
+        }
+        Outcome::Failed { reply, remote } => {
+            (ResultClass::Failed, remote.clone(), None, Some(reply))
+        }
+    };
+    let durable = result != ResultClass::Deferred;
+    let event = crate::audit::Event::DeliveryResult(DeliveryResult {
+        queue_id: format_id(meta.id),
+        recipient: rcpt.address.clone(),
+        result,
+        remote_host: remote,
+        verified: tls.as_ref().is_some_and(|t| t.1),
+        tls: tls.map(|t| t.0),
+        status: reply.map(|r| outcome::status_of(r, "4.0.0")),
+    });
+    Some((event, durable))
 }
 
 fn group_by_domain(meta: &MessageMeta, due: &[usize]) -> BTreeMap<String, Vec<usize>> {

@@ -13,6 +13,8 @@ pub enum Outcome {
     Delivered {
         remote: String,
         dsn_relayed: bool,
+        /// (TLS version, certificate verified) when the session used TLS.
+        tls: Option<(String, bool)>,
     },
     Deferred {
         reply: String,
@@ -63,6 +65,7 @@ pub fn apply(
             Outcome::Delivered {
                 remote,
                 dsn_relayed,
+                ..
             } => {
                 r.status = RcptStatus::Delivered;
                 r.remote_host = Some(remote);
@@ -245,6 +248,7 @@ mod tests {
         let ok = |relayed| Outcome::Delivered {
             remote: "mx".into(),
             dsn_relayed: relayed,
+            tls: None,
         };
         let mut m = meta(notify::SUCCESS, "s@x.example");
         assert_eq!(

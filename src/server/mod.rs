@@ -34,6 +34,7 @@ pub struct Services {
     pub connections: ConnectionCounter,
     pub shutting_down: AtomicBool,
     pub metrics: Arc<crate::metrics::Metrics>,
+    pub audit: Arc<crate::audit::AuditLog>,
 }
 
 impl Services {

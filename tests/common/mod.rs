@@ -678,7 +678,7 @@ address = "127.0.0.1:{metrics}"
     }
 
     /// SIGTERM and wait for a clean exit; returns the exit status code.
-    pub fn terminate(&mut self) -> Option<i32> {
+    pub async fn terminate(&mut self) -> Option<i32> {
         let mut c = self.child.take()?;
         let _ = Command::new("kill")
             .args(["-TERM", &c.id().to_string()])
@@ -692,7 +692,8 @@ address = "127.0.0.1:{metrics}"
                 let _ = c.kill();
                 return None;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            // Async: the in-process sink must keep running meanwhile.
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 

@@ -94,14 +94,41 @@ async fn exchange(s: &mut Session, mechanism: u64, initial: String) -> Reply {
     match verified {
         Some(u) => {
             tracing::info!(peer = %s.peer.ip(), listener = %s.listener.name, "AUTH <redacted>: success");
+            audit_auth(s.svc.clone(), auth_record(s, &user), true).await;
             s.auth_user = Some(u);
             Reply::new(235, "2.7.0", "Authentication successful")
         }
         None => {
             tracing::info!(peer = %s.peer.ip(), listener = %s.listener.name, "AUTH <redacted>: failure");
+            audit_auth(s.svc.clone(), auth_record(s, &user), false).await;
             s.svc.auth_throttle.failed(s.peer.ip(), &user);
             Reply::new(535, "5.7.8", "Authentication credentials invalid")
         }
+    }
+}
+
+/// Who authenticated (or failed to) from where; never the password.
+fn auth_record(s: &Session, user: &str) -> crate::audit::event::Auth {
+    crate::audit::event::Auth {
+        user: user.chars().filter(|c| !c.is_control()).take(256).collect(),
+        ip: s.peer.ip().to_string(),
+        listener: s.listener.name.clone(),
+        tls: s.tls.as_ref().map(|t| t.version.clone()),
+    }
+}
+
+async fn audit_auth(
+    svc: std::sync::Arc<crate::server::Services>,
+    auth: crate::audit::event::Auth,
+    ok: bool,
+) {
+    let event = if ok {
+        crate::audit::Event::AuthSucceeded(auth)
+    } else {
+        crate::audit::Event::AuthFailed(auth)
+    };
+    if let Err(e) = svc.audit.append(event).await {
+        tracing::error!(error = %e, "audit write failed");
     }
 }
 

@@ -213,6 +213,7 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
         verdict: Some(verdict.to_json()),
     };
     let rcpts = envelope.recipients.len();
+    let sender = envelope.sender.clone();
     match s
         .svc
         .spool
@@ -220,6 +221,14 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
         .await
     {
         Ok(()) => {
+            // The audit record is durable before the 250; without it the
+            // message is withdrawn and the client retries later.
+            let audit = s.svc.audit.clone();
+            if let Err(e) = audit_acceptance(&audit, id, &sender, rcpts, &message, &verdict).await {
+                tracing::error!(queue_id = %format_id(id), error = %e, "audit write failed; message withdrawn");
+                let _ = s.svc.spool.complete(id);
+                return std_replies::local_error();
+            }
             if !held {
                 s.svc.schedule.ready(id, priority);
             }
@@ -248,6 +257,46 @@ async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
             std_replies::local_error()
         }
     }
+}
+
+async fn audit_acceptance(
+    audit: &crate::audit::AuditLog,
+    id: u64,
+    sender: &str,
+    rcpts: usize,
+    message: &[u8],
+    verdict: &Verdict,
+) -> Result<u64, crate::audit::AuditError> {
+    use crate::audit::event::{Finding, MessageAccepted};
+    let event = crate::audit::Event::MessageAccepted(MessageAccepted {
+        queue_id: format_id(id),
+        sender: sender.to_string(),
+        recipient_count: rcpts as u32,
+        size: message.len() as u64,
+        message_id_sha256: message_id(message).map(|m| crate::audit::event::hash_message_id(&m)),
+        rules: verdict.rules.clone(),
+        findings: verdict
+            .findings
+            .iter()
+            .map(|f| Finding {
+                kind: f.kind.to_string(),
+                count: f.count as u32,
+            })
+            .collect(),
+    });
+    audit.append_durable(event).await
+}
+
+/// The Message-ID header's value, if any (only its hash is recorded).
+fn message_id(message: &[u8]) -> Option<String> {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(message.len());
+    let head = String::from_utf8_lossy(&message[..end]);
+    head.split("\r\n")
+        .find(|l| l.len() > 11 && l[..11].eq_ignore_ascii_case("message-id:"))
+        .map(|l| l[11..].trim().to_string())
 }
 
 fn record_acceptance(s: &Session, verdict: &Verdict, size: usize) {

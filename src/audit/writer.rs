@@ -1,0 +1,448 @@
+//! The audit writer: one dedicated thread owns the file.
+//!
+//! ## Flow
+//! Callers ([`super::AuditLog`]) send requests over an unbounded channel to
+//! the `audit-writer` thread, which alone assigns `seq`, computes `prev`
+//! and writes. It blocks for the first request, then drains whatever else
+//! is queued (up to `max_batch`) and writes the whole batch into a
+//! `BufWriter`. If the batch holds any durable append (or flush), it does
+//! **one** `fdatasync` and only then answers all durable waiters of the
+//! batch: group commit — requests arriving during a sync form the next
+//! batch. Buffered appends are answered as soon as their line is written to
+//! the buffer; they become durable on the next durable append, or after
+//! `flush_interval` of inactivity, or at close.
+//!
+//! ## Invariants
+//! * A durable append returns `Ok(seq)` only after its line (and every
+//!   earlier line) has been `fdatasync`ed.
+//! * After any write or sync error the writer is *failed*: every later
+//!   request gets [`AuditError::Failed`] (after an fsync error the kernel
+//!   may have dropped dirty pages; retrying would lie).
+//! * Every `checkpoint_every` entries, before each rotation and at close,
+//!   a signed checkpoint is written (unless the last entry already is one).
+//! * On restart the chain resumes from the last complete line; a partial
+//!   trailing line (an unsynced buffered append torn by a crash) is cut.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::SystemTime;
+
+use tokio::sync::oneshot;
+
+use super::chain::{self, GENESIS_PREV, sha256_hex};
+use super::checkpoint::NodeKey;
+use super::event::{AdminAction, Event};
+use super::rotate;
+use super::time::{parse_rfc3339, rfc3339};
+use super::{AuditConfig, AuditError, Stats};
+
+pub(crate) type Reply = oneshot::Sender<Result<u64, AuditError>>;
+
+pub(crate) enum Request {
+    Append {
+        event: Event,
+        durable: bool,
+        reply: Reply,
+    },
+    Flush {
+        reply: Reply,
+    },
+    Close {
+        reply: Reply,
+    },
+}
+
+pub(crate) struct Writer {
+    cfg: AuditConfig,
+    key: NodeKey,
+    out: BufWriter<File>,
+    bytes: u64,
+    opened_at: SystemTime,
+    file_first_seq: Option<u64>,
+    next_seq: u64,
+    prev: String,
+    last_was_checkpoint: bool,
+    since_checkpoint: u64,
+    dirty: bool,
+    failed: Option<String>,
+    stats: Arc<Stats>,
+}
+
+/// Where the chain stands at the end of an existing file.
+struct Tail {
+    next_seq: u64,
+    prev: String,
+    last_was_checkpoint: bool,
+}
+
+impl Writer {
+    pub(crate) fn open(
+        cfg: AuditConfig,
+        key: NodeKey,
+        stats: Arc<Stats>,
+    ) -> Result<Self, AuditError> {
+        if let Some(dir) = cfg.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)?;
+        }
+        let (file_first_seq, opened_at, tail) = recover_current(&cfg.path)?;
+        let tail = match tail {
+            Some(t) => t,
+            None => recover_from_rotated(&cfg.path)?,
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&cfg.path)?;
+        let bytes = file.metadata()?.len();
+        rotate::sync_dir(&cfg.path)?;
+        let mut w = Writer {
+            out: BufWriter::with_capacity(64 * 1024, file),
+            bytes,
+            opened_at,
+            file_first_seq,
+            next_seq: tail.next_seq,
+            prev: tail.prev,
+            last_was_checkpoint: tail.last_was_checkpoint,
+            since_checkpoint: 0,
+            dirty: false,
+            failed: None,
+            cfg,
+            key,
+            stats,
+        };
+        w.sweep_retention();
+        w.sync()?;
+        Ok(w)
+    }
+
+    /// Thread body: batch, write, one sync per batch, answer.
+    pub(crate) fn run(mut self, rx: Receiver<Request>) {
+        loop {
+            let first = if self.dirty {
+                match rx.recv_timeout(self.cfg.flush_interval) {
+                    Ok(r) => r,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if let Err(e) = self.sync() {
+                            tracing::error!(error = %e, "audit log periodic sync failed");
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(r) => r,
+                    Err(_) => break,
+                }
+            };
+            let mut batch = vec![first];
+            while batch.len() < self.cfg.max_batch.max(1) {
+                match rx.try_recv() {
+                    Ok(r) => batch.push(r),
+                    Err(_) => break,
+                }
+            }
+            if self.process(batch) {
+                return;
+            }
+        }
+        if let Err(e) = self.close() {
+            tracing::error!(error = %e, "audit log close failed");
+        }
+    }
+
+    /// Handles one batch; returns true when the log was closed.
+    fn process(&mut self, batch: Vec<Request>) -> bool {
+        let mut waiters: Vec<(Reply, Result<u64, AuditError>)> = Vec::new();
+        let mut closing: Option<Reply> = None;
+        for req in batch {
+            match req {
+                _ if closing.is_some() => reply_closed(req),
+                Request::Append {
+                    event,
+                    durable,
+                    reply,
+                } => {
+                    let r = self.append_event(event);
+                    if durable {
+                        waiters.push((reply, r));
+                    } else {
+                        let _ = reply.send(r);
+                    }
+                }
+                Request::Flush { reply } => waiters.push((reply, Ok(self.next_seq))),
+                Request::Close { reply } => closing = Some(reply),
+            }
+        }
+        let synced = match closing {
+            Some(_) => self.close(),
+            None if !waiters.is_empty() => self.sync(),
+            None => Ok(()),
+        };
+        let sync_err = synced.as_ref().err().map(|e| e.to_string());
+        for (reply, r) in waiters {
+            let r = match (&sync_err, r) {
+                (Some(e), Ok(_)) => Err(AuditError::Failed(e.clone())),
+                (_, r) => r,
+            };
+            let _ = reply.send(r);
+        }
+        match closing {
+            Some(reply) => {
+                let _ = reply.send(synced.map(|()| self.next_seq));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn check_failed(&self) -> Result<(), AuditError> {
+        match &self.failed {
+            Some(msg) => Err(AuditError::Failed(msg.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Records an I/O failure: the writer refuses all later work.
+    fn guard<T>(&mut self, r: io::Result<T>) -> Result<T, AuditError> {
+        r.map_err(|e| {
+            tracing::error!(error = %e, path = %self.cfg.path.display(), "audit log write failed");
+            self.failed = Some(e.to_string());
+            AuditError::Io(e)
+        })
+    }
+
+    fn append_event(&mut self, event: Event) -> Result<u64, AuditError> {
+        self.check_failed()?;
+        if matches!(event, Event::Checkpoint(_)) {
+            return Err(AuditError::Reserved);
+        }
+        if self.should_rotate() {
+            self.rotate()?;
+        }
+        let seq = self.write_line(rfc3339(SystemTime::now()), event)?;
+        if self.since_checkpoint >= self.cfg.checkpoint_every.max(1) {
+            self.write_checkpoint()?;
+        }
+        Ok(seq)
+    }
+
+    fn write_line(&mut self, ts: String, event: Event) -> Result<u64, AuditError> {
+        self.check_failed()?;
+        let seq = self.next_seq;
+        let is_checkpoint = matches!(event, Event::Checkpoint(_));
+        let line = chain::encode(seq, ts, event, self.prev.clone()).map_err(AuditError::Encode)?;
+        let r = self
+            .out
+            .write_all(&line)
+            .and_then(|()| self.out.write_all(b"\n"));
+        self.guard(r)?;
+        self.prev = sha256_hex(&line);
+        self.next_seq += 1;
+        self.bytes += line.len() as u64 + 1;
+        self.dirty = true;
+        self.file_first_seq.get_or_insert(seq);
+        self.last_was_checkpoint = is_checkpoint;
+        if is_checkpoint {
+            self.since_checkpoint = 0;
+            self.stats.checkpoints.fetch_add(1, Relaxed);
+        } else {
+            self.since_checkpoint += 1;
+        }
+        self.stats.entries.fetch_add(1, Relaxed);
+        Ok(seq)
+    }
+
+    fn write_checkpoint(&mut self) -> Result<u64, AuditError> {
+        let ts = rfc3339(SystemTime::now());
+        let cp = self.key.checkpoint(self.next_seq, &ts, &self.prev);
+        self.write_line(ts, Event::Checkpoint(cp))
+    }
+
+    /// flush + fdatasync; no-op when nothing was written since the last one.
+    fn sync(&mut self) -> Result<(), AuditError> {
+        self.check_failed()?;
+        if !self.dirty {
+            return Ok(());
+        }
+        let r = self
+            .out
+            .flush()
+            .and_then(|()| self.out.get_ref().sync_data());
+        self.guard(r)?;
+        self.dirty = false;
+        self.stats.syncs.fetch_add(1, Relaxed);
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), AuditError> {
+        self.check_failed()?;
+        if self.next_seq > 0 && !self.last_was_checkpoint {
+            self.write_checkpoint()?;
+        }
+        self.sync()
+    }
+
+    fn should_rotate(&self) -> bool {
+        if self.file_first_seq.is_none() {
+            return false;
+        }
+        let by_size = self
+            .cfg
+            .rotate_max_bytes
+            .is_some_and(|max| self.bytes >= max);
+        let age = SystemTime::now()
+            .duration_since(self.opened_at)
+            .unwrap_or_default();
+        let by_age = self.cfg.rotate_max_age.is_some_and(|max| age >= max);
+        by_size || by_age
+    }
+
+    /// Closes the current file with a checkpoint, renames it to
+    /// `<path>.<first_seq>` and continues the chain in a fresh file.
+    fn rotate(&mut self) -> Result<(), AuditError> {
+        let Some(first_seq) = self.file_first_seq else {
+            return Ok(());
+        };
+        self.close()?;
+        let target = rotate::rotated_name(&self.cfg.path, first_seq);
+        let r = fs::rename(&self.cfg.path, &target)
+            .and_then(|()| {
+                OpenOptions::new()
+                    .create_new(true)
+                    .append(true)
+                    .open(&self.cfg.path)
+            })
+            .and_then(|f| rotate::sync_dir(&self.cfg.path).map(|()| f));
+        let file = self.guard(r)?;
+        self.out = BufWriter::with_capacity(64 * 1024, file);
+        self.bytes = 0;
+        self.opened_at = SystemTime::now();
+        self.file_first_seq = None;
+        self.stats.rotations.fetch_add(1, Relaxed);
+        tracing::info!(rotated = %target.display(), next_seq = self.next_seq, "audit log rotated");
+        self.sweep_retention();
+        Ok(())
+    }
+
+    /// Applies retention and records each deletion in the log itself.
+    fn sweep_retention(&mut self) {
+        let Some(retention) = self.cfg.retention else {
+            return;
+        };
+        match rotate::sweep(&self.cfg.path, retention, SystemTime::now()) {
+            Ok(deleted) => {
+                for path in deleted {
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                    let ev = Event::AdminAction(AdminAction {
+                        action: "retention_delete".into(),
+                        target: name,
+                        actor: "sealpost".into(),
+                    });
+                    if let Err(e) = self.write_line(rfc3339(SystemTime::now()), ev) {
+                        tracing::error!(error = %e, "could not record retention deletion");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "audit retention sweep failed"),
+        }
+    }
+}
+
+fn reply_closed(req: Request) {
+    let reply = match req {
+        Request::Append { reply, .. } | Request::Flush { reply } | Request::Close { reply } => {
+            reply
+        }
+    };
+    let _ = reply.send(Err(AuditError::Closed));
+}
+
+/// Reads the current file: its first entry's seq and time, and the chain
+/// tail. Cuts a partial trailing line. `None` tail if the file is empty.
+fn recover_current(path: &Path) -> Result<(Option<u64>, SystemTime, Option<Tail>), AuditError> {
+    let now = SystemTime::now();
+    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, now, None)),
+        Err(e) => return Err(e.into()),
+    };
+    let (last, valid_len) = last_line(&mut file)?;
+    if valid_len < file.metadata()?.len() {
+        tracing::warn!(path = %path.display(), valid_len, "audit log: cutting torn trailing line");
+        file.set_len(valid_len)?;
+        file.sync_all()?;
+    }
+    let Some(last) = last else {
+        return Ok((None, now, None));
+    };
+    file.seek(SeekFrom::Start(0))?;
+    let mut first = Vec::new();
+    BufReader::new(&mut file).read_until(b'\n', &mut first)?;
+    let first = chain::decode(first.trim_ascii_end()).map_err(|e| corrupt(path, 1, e))?;
+    let opened_at = parse_rfc3339(&first.ts).unwrap_or(now);
+    let tail = tail_of(path, &last)?;
+    Ok((Some(first.seq), opened_at, Some(tail)))
+}
+
+/// Chain tail from the newest rotated file (current file empty or absent).
+fn recover_from_rotated(path: &Path) -> Result<Tail, AuditError> {
+    let genesis = Tail {
+        next_seq: 0,
+        prev: GENESIS_PREV.to_owned(),
+        last_was_checkpoint: false,
+    };
+    let Some((_, newest)) = rotate::list_rotated(path)?.pop() else {
+        return Ok(genesis);
+    };
+    let mut file = File::open(&newest)?;
+    match last_line(&mut file)?.0 {
+        Some(last) => tail_of(&newest, &last),
+        None => Ok(genesis),
+    }
+}
+
+fn tail_of(path: &Path, last: &[u8]) -> Result<Tail, AuditError> {
+    let entry = chain::decode(last).map_err(|e| corrupt(path, 0, e))?;
+    Ok(Tail {
+        next_seq: entry.seq + 1,
+        prev: sha256_hex(last),
+        last_was_checkpoint: matches!(entry.event, Event::Checkpoint(_)),
+    })
+}
+
+fn corrupt(path: &Path, line: u64, e: impl std::fmt::Display) -> AuditError {
+    AuditError::Corrupt {
+        path: path.to_path_buf(),
+        reason: format!("line {line} (0 = last): {e}; run `sealpost audit verify`"),
+    }
+}
+
+/// Last complete line (without `\n`) and the length of the file up to and
+/// including its last `\n`. Reads backwards in growing chunks.
+fn last_line(file: &mut File) -> io::Result<(Option<Vec<u8>>, u64)> {
+    let len = file.metadata()?.len();
+    let mut chunk = 8 * 1024u64;
+    loop {
+        let start = len.saturating_sub(chunk);
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        file.seek(SeekFrom::Start(start))?;
+        Read::by_ref(file).take(len - start).read_to_end(&mut buf)?;
+        let newlines: Vec<usize> = buf
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        match newlines.as_slice() {
+            [.., a, b] => return Ok((Some(buf[a + 1..*b].to_vec()), start + *b as u64 + 1)),
+            [b] if start == 0 => return Ok((Some(buf[..*b].to_vec()), *b as u64 + 1)),
+            [] if start == 0 => return Ok((None, 0)),
+            _ => chunk *= 4,
+        }
+    }
+}
