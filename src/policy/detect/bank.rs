@@ -7,27 +7,28 @@
 //! Bank wording → high; a bare "account #" → medium (could be a patient
 //! account number, which HIPAA also counts as an identifier).
 
-use super::anchored::{FILLER, values};
+use super::anchored::{Anchor, FILLER, value_after};
 use super::re;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::digits;
 use regex::Regex;
 use std::sync::OnceLock;
 
-struct Res {
-    bank: Regex,
-    account: Regex,
-    routing: Regex,
-    value: Regex,
-}
+/// Bank wording giving high confidence (case-insensitive, after `\b`).
+pub const BANK: &str = r"(?:bank\s+(?:account|acct)|checking(?:\s+account)?|savings(?:\s+account)?|iban|deposit\s+account)";
 
-fn res() -> &'static Res {
-    static R: OnceLock<Res> = OnceLock::new();
-    R.get_or_init(|| Res {
-        bank: re(r"(?i)(?-u:\b)(?:bank\s+(?:account|acct)|checking(?:\s+account)?|savings(?:\s+account)?|iban|deposit\s+account)"),
-        account: re(r"(?i)(?-u:\b)(?:account|acct\.?)\s*(?:#|no|number|num|nbr)"),
-        routing: re(r"(?i)(?-u:\b)(?:routing|aba|transit)(?:\s*(?:#|no|number|num))?"),
-        value: re(&format!(r"{FILLER}([A-Z]{{2}}[0-9]{{2}}[A-Z0-9 ]{{8,34}}|[0-9][0-9\- ]{{4,20}}[0-9])")),
+/// A bare account number label: medium confidence.
+pub const ACCOUNT: &str = r"(?:account|acct\.?)\s*(?:#|no|number|num|nbr)";
+
+/// Routing number label: the value must pass the ABA checksum.
+pub const ROUTING: &str = r"(?:routing|aba|transit)(?:\s*(?:#|no|number|num))?";
+
+fn value() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(&format!(
+            r"{FILLER}([A-Z]{{2}}[0-9]{{2}}[A-Z0-9 ]{{8,34}}|[0-9][0-9\- ]{{4,20}}[0-9])"
+        ))
     })
 }
 
@@ -45,25 +46,25 @@ pub fn aba_valid(d: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
-    for (kw, conf) in [
-        (&r.bank, Confidence::High),
-        (&r.account, Confidence::Medium),
-    ] {
-        for (s, e) in values(text, kw, &r.value) {
-            let v = text[s..e].trim_end();
-            let n = digits(v).len();
-            if (6..=34).contains(&n) {
-                sink.push(Kind::BankAccount, conf, loc, v);
+/// A bank, account or routing keyword ended at `kend`: report the value.
+pub fn after_keyword(text: &str, kend: usize, anchor: Anchor, loc: Location, sink: &mut Sink) {
+    let Some((s, e)) = value_after(text, kend, value()) else {
+        return;
+    };
+    let Some(v) = text.get(s..e) else { return };
+    let conf = match anchor {
+        Anchor::Routing => {
+            if aba_valid(&digits(v)) {
+                sink.push(Kind::BankAccount, Confidence::High, loc, v);
             }
+            return;
         }
-    }
-    for (s, e) in values(text, &r.routing, &r.value) {
-        let d = digits(&text[s..e]);
-        if aba_valid(&d) {
-            sink.push(Kind::BankAccount, Confidence::High, loc, &text[s..e]);
-        }
+        Anchor::Bank => Confidence::High,
+        _ => Confidence::Medium,
+    };
+    let v = v.trim_end();
+    if (6..=34).contains(&digits(v).len()) {
+        sink.push(Kind::BankAccount, conf, loc, v);
     }
 }
 

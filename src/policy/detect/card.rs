@@ -6,13 +6,13 @@
 //! valid → medium; valid with a card keyword nearby → high.
 
 use super::re;
-use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use super::tokens::{Run, Scan, at, boundary_after, run_len};
+use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, digits, isolated, luhn};
 use regex::Regex;
 use std::sync::OnceLock;
 
 struct Res {
-    candidate: Regex,
     keyword: Regex,
     negative: Regex,
 }
@@ -20,7 +20,6 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
-        candidate: re(r"(?-u:\b)[0-9]{4}(?:[ -]?[0-9]{2,6}){2,4}(?-u:\b)"),
         keyword: re(
             r"(?i)(?-u:\b)(?:card|visa|master\s*card|mc|amex|american\s+express|discover|diners|jcb|credit|debit|cc\s*#|cc\s*(?:no|num)|pan|payment|expir\w*|exp\.?|cvv|cvc)(?-u:\b)",
         ),
@@ -73,30 +72,77 @@ fn layout_ok(m: &str) -> bool {
     )
 }
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
+/// How many 2-6 digit chunks a run of `len` digits can be cut into.
+fn chunks(len: usize) -> Option<(usize, usize)> {
+    match len {
+        0 => Some((0, 0)),
+        1 => None,
+        n => Some((n.div_ceil(6), n / 2)),
+    }
+}
+
+/// Candidate shape `\b\d{4}(?:[ -]?\d{2,6}){2,4}\b` from the word-start
+/// run `s`: digit runs joined by single spaces or dashes; the longest
+/// prefix of whole runs that the pattern accepts.
+fn shape(b: &[u8], s: usize) -> Option<usize> {
+    let r1 = run_len(b, s, 28);
+    if !(4..=28).contains(&r1) {
+        return None;
+    }
+    let (mut lo, mut hi) = chunks(r1 - 4)?;
+    let mut p = s + r1;
+    let mut best = (lo <= 4 && hi >= 2 && boundary_after(b, p)).then_some(p);
+    for _ in 0..5 {
+        if !matches!(at(b, p), b' ' | b'-') {
+            break;
+        }
+        let r = run_len(b, p + 1, 24);
+        let Some((l, h)) = chunks(r).filter(|_| r > 0) else {
+            break;
+        };
+        (lo, hi, p) = (lo + l, hi + h, p + 1 + r);
+        if lo > 4 {
+            break;
+        }
+        if hi >= 2 && boundary_after(b, p) {
+            best = Some(p);
+        }
+    }
+    best
+}
+
+/// Token-pass hook: a candidate starting at this word-start run.
+pub fn at_run(sc: &mut Scan<'_>, r: Run) {
+    let text = sc.text;
+    if r.s < sc.next.card || r.e - r.s < 4 {
+        return;
+    }
+    let Some(e) = shape(text.as_bytes(), r.s) else {
+        return;
+    };
+    sc.next.card = e;
+    let s = r.s;
+    let Some(m) = text.get(s..e) else { return };
+    if !isolated(text, s, e) || !layout_ok(m) {
+        return;
+    }
+    let d = digits(m);
+    if !(13..=19).contains(&d.len()) || !luhn(&d) || !known_issuer(&d) {
+        return;
+    }
+    let res = res();
     let ctx = Context {
-        positive: &r.keyword,
-        negative: Some(&r.negative),
+        positive: &res.keyword,
+        negative: Some(&res.negative),
         before: 48,
         after: 0,
     };
-    for m in r.candidate.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        if !isolated(text, s, e) || !layout_ok(m.as_str()) {
-            continue;
-        }
-        let d = digits(m.as_str());
-        if !(13..=19).contains(&d.len()) || !luhn(&d) || !known_issuer(&d) {
-            continue;
-        }
-        let conf = match ctx.check(text, s, e) {
-            Near::Positive => Confidence::High,
-            Near::Nothing => Confidence::Medium,
-            Near::Negative => Confidence::Low,
-        };
-        sink.push(Kind::CreditCard, conf, loc, m.as_str());
-    }
+    let conf = match ctx.check(text, s, e) {
+        Near::Positive => Confidence::High,
+        Near::Nothing => Confidence::Medium,
+        Near::Negative => Confidence::Low,
+    };
+    sc.sink.push(Kind::CreditCard, conf, sc.loc, m);
 }
 
 #[cfg(test)]

@@ -7,22 +7,26 @@
 //! valid alone → low (a random code passes one time in ten).
 
 use super::re;
-use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use super::tokens::{Run, Scan, at, boundary_after};
+use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, isolated};
 use regex::Regex;
 use std::sync::OnceLock;
 
-struct Res {
-    candidate: Regex,
-    keyword: Regex,
+fn keyword() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)(?-u:\b)(?:dea|drug\s+enforcement)"))
 }
 
-fn res() -> &'static Res {
-    static R: OnceLock<Res> = OnceLock::new();
-    R.get_or_init(|| Res {
-        candidate: re(r"(?-u:\b)[ABCDEFGHJKLMPRSTUX][A-Z9][0-9]{7}(?-u:\b)"),
-        keyword: re(r"(?i)(?-u:\b)(?:dea|drug\s+enforcement)"),
-    })
+/// Candidate shape `\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b`: the whole word
+/// starting at `ws` is these nine characters.
+fn shape(b: &[u8], ws: usize) -> Option<usize> {
+    let end = ws + 9;
+    let ok = b"ABCDEFGHJKLMPRSTUX".contains(&at(b, ws))
+        && (at(b, ws + 1).is_ascii_uppercase() || at(b, ws + 1) == b'9')
+        && (ws + 2..end).all(|i| at(b, i).is_ascii_digit())
+        && boundary_after(b, end);
+    ok.then_some(end)
 }
 
 /// Check digit validation on the 9-character code.
@@ -36,25 +40,28 @@ pub fn valid(code: &str) -> bool {
     sum % 10 == d[6]
 }
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
+/// Token-pass hook: the first digit run of a word that starts with letters.
+pub fn at_run(sc: &mut Scan<'_>, r: Run) {
+    let text = sc.text;
+    let s = r.ws;
+    let Some(e) = shape(text.as_bytes(), s) else {
+        return;
+    };
+    let Some(m) = text.get(s..e) else { return };
+    if !isolated(text, s, e) || !valid(m) {
+        return;
+    }
     let ctx = Context {
-        positive: &r.keyword,
+        positive: keyword(),
         negative: None,
         before: 30,
         after: 0,
     };
-    for m in r.candidate.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        if !isolated(text, s, e) || !valid(m.as_str()) {
-            continue;
-        }
-        let conf = match ctx.check(text, s, e) {
-            Near::Positive => Confidence::High,
-            _ => Confidence::Low,
-        };
-        sink.push(Kind::Dea, conf, loc, m.as_str());
-    }
+    let conf = match ctx.check(text, s, e) {
+        Near::Positive => Confidence::High,
+        _ => Confidence::Low,
+    };
+    sc.sink.push(Kind::Dea, conf, sc.loc, m);
 }
 
 #[cfg(test)]

@@ -5,40 +5,31 @@
 //! by a valid date (see `dates`). Such a pair is high confidence. Dates
 //! without birth wording are not reported: dates are everywhere.
 
-use super::{dates, re};
+use super::dates;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::after;
-use regex::Regex;
-use std::sync::OnceLock;
 
-fn keyword() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        re(
-            r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|fecha\s+de\s+nacimiento)(?-u:\b)",
-        )
-    })
-}
+/// Birth wording (case-insensitive, after a word boundary).
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|fecha\s+de\s+nacimiento)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.
 const MAX_GAP: usize = 24;
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    for k in keyword().find_iter(text) {
-        let w = after(text, k.end(), MAX_GAP + 32);
-        let Some((s, e)) = dates::first_date(w) else {
-            continue;
-        };
-        let gap = &w[..s];
-        if gap.len() > MAX_GAP
-            || gap.bytes().any(|b| b.is_ascii_digit())
-            || gap.matches('\n').count() > 1
-        {
-            continue;
-        }
-        sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
+/// A keyword ended at `kend`: report the date that follows it, if any.
+pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
+    let w = after(text, kend, MAX_GAP + 32);
+    let Some((s, e)) = dates::first_date(w) else {
+        return;
+    };
+    let gap = &w[..s];
+    if gap.len() > MAX_GAP
+        || gap.bytes().any(|b| b.is_ascii_digit())
+        || gap.matches('\n').count() > 1
+    {
+        return;
     }
+    sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
 }
 
 #[cfg(test)]

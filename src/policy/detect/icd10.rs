@@ -11,7 +11,8 @@
 //! terms elsewhere in the same text → medium; otherwise low.
 
 use super::re;
-use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use super::tokens::{Run, Scan, at, boundary_after};
+use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, after, isolated};
 use regex::Regex;
 use std::collections::HashSet;
@@ -20,7 +21,6 @@ use std::sync::OnceLock;
 const CODES: &str = include_str!("../data/icd10cm.txt");
 
 struct Res {
-    candidate: Regex,
     clinical: Regex,
     negative: Regex,
     negative_after: Regex,
@@ -57,7 +57,6 @@ fn load_codes() -> HashSet<u64> {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
-        candidate: re(r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?(?-u:\b)"),
         clinical: re(
             r"(?i)(?-u:\b)(?:icd(?:-?10)?(?:-?cm)?|dx|ddx|diagnos[a-z]*|assessment|impression|condition|problem\s+list|hx|history|comorbidit[a-z]*|principal|secondary|code[sd]?)(?-u:\b)",
         ),
@@ -82,31 +81,63 @@ fn shape_ok(code: &str) -> bool {
     }
 }
 
-pub fn scan(text: &str, loc: Location, has_health: bool, sink: &mut Sink) {
+/// Candidate shape `\b[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?\b` for the word
+/// starting at `ws`: the end of the match, as the regex would choose it.
+fn shape(b: &[u8], ws: usize) -> Option<usize> {
+    let up = |i: usize| {
+        let c = at(b, i);
+        c.is_ascii_digit() || c.is_ascii_uppercase()
+    };
+    if !(at(b, ws).is_ascii_uppercase() && at(b, ws + 1).is_ascii_digit() && up(ws + 2)) {
+        return None;
+    }
+    let w = (3..8).find(|&k| !up(ws + k)).unwrap_or(8);
+    if w == 3 && at(b, ws + 3) == b'.' {
+        let d = (0..5).find(|&k| !up(ws + 4 + k)).unwrap_or(5);
+        if (1..=4).contains(&d) && boundary_after(b, ws + 4 + d) {
+            return Some(ws + 4 + d);
+        }
+        return Some(ws + 3);
+    }
+    if (4..=7).contains(&w) && boundary_after(b, ws + w) {
+        return Some(ws + w);
+    }
+    (w == 3 && boundary_after(b, ws + 3)).then_some(ws + 3)
+}
+
+/// Token-pass hook: the first digit run of a word, right after its first
+/// letter.
+pub fn at_run(sc: &mut Scan<'_>, run: Run) {
+    let text = sc.text;
+    let s = run.ws;
+    if s + 1 != run.s || s < sc.next.icd {
+        return;
+    }
+    let Some(e) = shape(text.as_bytes(), s) else {
+        return;
+    };
+    sc.next.icd = e;
+    let Some(code) = text.get(s..e) else { return };
+    if !shape_ok(code) || !isolated(text, s, e) || !is_listed(code) {
+        return;
+    }
     let r = res();
+    if r.negative_after.is_match(after(text, e, 16)) {
+        return;
+    }
     let ctx = Context {
         positive: &r.clinical,
         negative: Some(&r.negative),
         before: 80,
         after: 0,
     };
-    for m in r.candidate.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        let code = m.as_str();
-        if !shape_ok(code) || !isolated(text, s, e) || !is_listed(code) {
-            continue;
-        }
-        if r.negative_after.is_match(after(text, e, 16)) {
-            continue;
-        }
-        let conf = match ctx.check(text, s, e) {
-            Near::Negative => continue,
-            Near::Positive => Confidence::High,
-            Near::Nothing if has_health => Confidence::Medium,
-            Near::Nothing => Confidence::Low,
-        };
-        sink.push(Kind::Icd10, conf, loc, code);
-    }
+    let conf = match ctx.check(text, s, e) {
+        Near::Negative => return,
+        Near::Positive => Confidence::High,
+        Near::Nothing if sc.has_health => Confidence::Medium,
+        Near::Nothing => Confidence::Low,
+    };
+    sc.sink.push(Kind::Icd10, conf, sc.loc, code);
 }
 
 #[cfg(test)]

@@ -7,27 +7,51 @@
 //! → high; format alone → low.
 
 use super::re;
-use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use super::tokens::{Run, Scan, at, boundary_after};
+use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, isolated};
 use regex::Regex;
 use std::sync::OnceLock;
 
-const A: &str = "[AC-HJKMNP-RT-Y]";
-const AN: &str = "[AC-HJKMNP-RT-Y0-9]";
-
-struct Res {
-    candidate: Regex,
-    keyword: Regex,
+fn keyword() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:mbi|medicare|beneficiary|hicn|medicare\s+(?:id|number|no|#))")
+    })
 }
 
-fn res() -> &'static Res {
-    static R: OnceLock<Res> = OnceLock::new();
-    R.get_or_init(|| Res {
-        candidate: re(&format!(
-            r"(?-u:\b)[1-9]{A}{AN}[0-9]-?{A}{AN}[0-9]-?{A}{A}[0-9]{{2}}(?-u:\b)"
-        )),
-        keyword: re(r"(?i)(?-u:\b)(?:mbi|medicare|beneficiary|hicn|medicare\s+(?:id|number|no|#))"),
-    })
+fn alpha(b: u8) -> bool {
+    b.is_ascii_uppercase() && !b"SLOIBZ".contains(&b)
+}
+
+fn alnum(b: u8) -> bool {
+    alpha(b) || b.is_ascii_digit()
+}
+
+fn digit(b: u8) -> bool {
+    b.is_ascii_digit()
+}
+
+fn lead(b: u8) -> bool {
+    (b'1'..=b'9').contains(&b)
+}
+
+/// Candidate shape `\bC A AN N -? A AN N -? A A N N\b` from `s`.
+fn shape(b: &[u8], s: usize) -> Option<usize> {
+    const SLOTS: [fn(u8) -> bool; 11] = [
+        lead, alpha, alnum, digit, alpha, alnum, digit, alpha, alpha, digit, digit,
+    ];
+    let mut p = s;
+    for (i, slot) in SLOTS.iter().enumerate() {
+        if (i == 4 || i == 7) && at(b, p) == b'-' {
+            p += 1;
+        }
+        if !slot(at(b, p)) {
+            return None;
+        }
+        p += 1;
+    }
+    boundary_after(b, p).then_some(p)
 }
 
 /// Structural check of an MBI (dashes allowed at the usual places).
@@ -52,25 +76,28 @@ pub fn valid(code: &str) -> bool {
         && digit(c[10])
 }
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
+/// Token-pass hook: a word starting with a one-digit run.
+pub fn at_run(sc: &mut Scan<'_>, r: Run) {
+    let text = sc.text;
+    let s = r.s;
+    let Some(e) = shape(text.as_bytes(), s) else {
+        return;
+    };
+    let Some(m) = text.get(s..e) else { return };
+    if !isolated(text, s, e) || !valid(m) {
+        return;
+    }
     let ctx = Context {
-        positive: &r.keyword,
+        positive: keyword(),
         negative: None,
         before: 48,
         after: 16,
     };
-    for m in r.candidate.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        if !isolated(text, s, e) || !valid(m.as_str()) {
-            continue;
-        }
-        let conf = match ctx.check(text, s, e) {
-            Near::Positive => Confidence::High,
-            _ => Confidence::Low,
-        };
-        sink.push(Kind::Mbi, conf, loc, m.as_str());
-    }
+    let conf = match ctx.check(text, s, e) {
+        Near::Positive => Confidence::High,
+        _ => Confidence::Low,
+    };
+    sc.sink.push(Kind::Mbi, conf, sc.loc, m);
 }
 
 #[cfg(test)]

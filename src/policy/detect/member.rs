@@ -6,26 +6,24 @@
 //! The value: optional letters and at least five digits, 6-24 characters.
 //! Extra keywords come from `[detectors.member_id] keywords`.
 
-use super::anchored::{FILLER, digit_count, values};
+use super::anchored::{FILLER, digit_count, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use regex::Regex;
 use std::sync::OnceLock;
 
-struct Res {
-    strong: Regex,
-    weak: Regex,
-    value: Regex,
-}
+/// Member wording giving high confidence (case-insensitive, after `\b`).
+pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id)";
 
-fn res() -> &'static Res {
-    static R: OnceLock<Res> = OnceLock::new();
-    R.get_or_init(|| Res {
-        strong: re(
-            r"(?i)(?-u:\b)(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id)",
-        ),
-        weak: re(r"(?i)(?-u:\b)(?:policy|group|plan|contract|certificate)\s*(?:id|#|number|no|num|nbr)"),
-        value: re(&format!(r"{FILLER}([A-Za-z]{{0,4}}[- ]?[0-9][A-Za-z0-9\-]{{4,22}})")),
+/// Plan wording giving medium confidence.
+pub const WEAK: &str = r"(?:policy|group|plan|contract|certificate)\s*(?:id|#|number|no|num|nbr)";
+
+fn value() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(&format!(
+            r"{FILLER}([A-Za-z]{{0,4}}[- ]?[0-9][A-Za-z0-9\-]{{4,22}})"
+        ))
     })
 }
 
@@ -33,18 +31,29 @@ fn value_ok(v: &str) -> bool {
     digit_count(v) >= 5 && (6..=24).contains(&v.len())
 }
 
-pub fn scan(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
-    let r = res();
-    let mut sets: Vec<(&Regex, Confidence)> =
-        vec![(&r.strong, Confidence::High), (&r.weak, Confidence::Medium)];
-    if let Some(extra) = &cfg.member_keywords {
-        sets.push((extra, Confidence::High));
+/// A built-in keyword ended at `kend`: report the member ID after it.
+pub fn after_keyword(text: &str, kend: usize, strong: bool, loc: Location, sink: &mut Sink) {
+    if let Some((s, e)) = value_after(text, kend, value())
+        && let Some(v) = text.get(s..e)
+        && value_ok(v)
+    {
+        let conf = if strong {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        sink.push(Kind::MemberId, conf, loc, v);
     }
-    for (kw, conf) in sets {
-        for (s, e) in values(text, kw, &r.value) {
-            let v = &text[s..e];
-            if value_ok(v) {
-                sink.push(Kind::MemberId, conf, loc, v);
+}
+
+/// Configured extra keywords (`[detectors.member_id] keywords`), if any.
+pub fn scan_configured(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+    if let Some(extra) = &cfg.member_keywords {
+        for (s, e) in values(text, extra, value()) {
+            if let Some(v) = text.get(s..e)
+                && value_ok(v)
+            {
+                sink.push(Kind::MemberId, Confidence::High, loc, v);
             }
         }
     }
@@ -67,6 +76,11 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::MemberId), Some(Confidence::High), "{t}");
         }
+        // Overlapping wording: "beneficiary id" runs into "id card #".
+        assert_eq!(
+            found("Beneficiary ID card #: 77812345", Kind::MemberId),
+            Some(Confidence::High)
+        );
         assert_eq!(
             found("Policy number: PL-2039948", Kind::MemberId),
             Some(Confidence::Medium)

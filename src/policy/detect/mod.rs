@@ -6,10 +6,22 @@
 //! the model of commercial DLP "sensitive information types".
 //!
 //! `scan_segment` runs every detector over one decoded text segment (the
-//! Subject, a header, a body part, an attachment). Every pattern is compiled
-//! once (`OnceLock`), uses ASCII word boundaries so the lazy DFA never
-//! falls back to a slower engine on non-ASCII text, and all work per
-//! candidate is bounded: scanning is linear in the segment length.
+//! Subject, a header, a body part, an attachment) in a few linear passes
+//! per chunk, whatever the number of detectors:
+//! - health terms: one Aho-Corasick DFA pass (`health`);
+//! - digit-free chunks stop there (plus e-mail addresses, found from `@`);
+//! - the token pass (`tokens`) visits each digit run once and hands it, by
+//!   shape, to the SSN, card, NPI, DEA, MBI, ICD-10, phone, IP and street
+//!   validators (hand-written, bounded parsers of the former patterns);
+//! - the keyword pass (`anchored`): one regex holding every anchor keyword
+//!   (DOB, MRN, member ID, bank) runs only over the stretches shortly
+//!   before a digit, and each hit looks for its value right after it.
+//!
+//! Keyword proximity for a validated candidate is checked on a bounded
+//! window around it. Every pattern is compiled once (`OnceLock`), uses
+//! ASCII word boundaries so the lazy DFA never falls back to a slower
+//! engine on non-ASCII text, and all work per candidate is bounded:
+//! scanning is linear in the segment length.
 
 pub mod anchored;
 pub mod bank;
@@ -24,6 +36,7 @@ pub mod member;
 pub mod mrn;
 pub mod npi;
 pub mod ssn;
+pub mod tokens;
 pub mod weak;
 
 use crate::policy::finding::{Location, Sink};
@@ -133,21 +146,13 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
     let has_health = health::scan(text, loc, sink);
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        weak::emails(text, loc, sink);
-        return;
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
+        anchored::scan(text, &hot, loc, sink);
+        mrn::scan_configured(text, loc, cfg, sink);
+        member::scan_configured(text, loc, cfg, sink);
     }
-    ssn::scan(text, loc, sink);
-    card::scan(text, loc, sink);
-    npi::scan(text, loc, sink);
-    dea::scan(text, loc, sink);
-    mbi::scan(text, loc, sink);
-    dob::scan(text, loc, sink);
-    mrn::scan(text, loc, cfg, sink);
-    member::scan(text, loc, cfg, sink);
-    bank::scan(text, loc, sink);
-    icd10::scan(text, loc, has_health, sink);
-    weak::scan(text, loc, sink);
+    weak::emails(text, loc, sink);
 }
 
 #[cfg(test)]

@@ -8,12 +8,15 @@
 //! keyword before it → high. Extra keywords (`[detectors.mrn] keywords`)
 //! extend the anchor list.
 
-use super::anchored::{FILLER, digit_count, values};
+use super::anchored::{FILLER, digit_count, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{before, isolated};
 use regex::Regex;
 use std::sync::OnceLock;
+
+/// MRN wording (case-insensitive, after a word boundary).
+pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no))";
 
 struct Res {
     keyword: Regex,
@@ -23,10 +26,10 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
-        keyword: re(
-            r"(?i)(?-u:\b)(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no))",
-        ),
-        value: re(&format!(r"{FILLER}([A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)")),
+        keyword: re(&format!(r"(?i)(?-u:\b){KEYWORD}")),
+        value: re(&format!(
+            r"{FILLER}([A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)"
+        )),
     })
 }
 
@@ -34,14 +37,19 @@ fn value_ok(v: &str) -> bool {
     digit_count(v) >= 4 && v.len() <= 20
 }
 
-pub fn scan(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
-    let r = res();
-    for (s, e) in values(text, &r.keyword, &r.value) {
-        let v = &text[s..e];
-        if value_ok(v) {
-            sink.push(Kind::Mrn, Confidence::High, loc, v);
-        }
+/// A built-in keyword ended at `kend`: report the MRN after it, if any.
+pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
+    if let Some((s, e)) = value_after(text, kend, &res().value)
+        && let Some(v) = text.get(s..e)
+        && value_ok(v)
+    {
+        sink.push(Kind::Mrn, Confidence::High, loc, v);
     }
+}
+
+/// Configured keywords and site patterns (`[detectors.mrn]`), if any.
+pub fn scan_configured(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+    let r = res();
     if let Some(extra) = &cfg.mrn_keywords {
         for (s, e) in values(text, extra, &r.value) {
             let v = &text[s..e];

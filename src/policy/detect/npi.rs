@@ -7,22 +7,15 @@
 //! valid without keyword → low (one random 10-digit number in ten passes).
 
 use super::re;
-use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use super::tokens::{Run, Scan, boundary_after};
+use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, digits, isolated, luhn};
 use regex::Regex;
 use std::sync::OnceLock;
 
-struct Res {
-    candidate: Regex,
-    keyword: Regex,
-}
-
-fn res() -> &'static Res {
-    static R: OnceLock<Res> = OnceLock::new();
-    R.get_or_init(|| Res {
-        candidate: re(r"(?-u:\b)[12][0-9]{9}(?-u:\b)"),
-        keyword: re(r"(?i)(?-u:\b)(?:npi|national\s+provider|provider\s*(?:id|#|no|number))"),
-    })
+fn keyword() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)(?-u:\b)(?:npi|national\s+provider|provider\s*(?:id|#|no|number))"))
 }
 
 /// NPI check: Luhn over `80840` followed by the ten digits.
@@ -35,25 +28,28 @@ pub fn valid(d: &[u8]) -> bool {
     luhn(&full)
 }
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
+/// Token-pass hook: a word-start run of ten digits (`\b[12]\d{9}\b`).
+pub fn at_run(sc: &mut Scan<'_>, r: Run) {
+    let text = sc.text;
+    let (s, e) = (r.s, r.e);
+    if e - s != 10 || !boundary_after(text.as_bytes(), e) {
+        return;
+    }
+    let Some(m) = text.get(s..e) else { return };
+    if !isolated(text, s, e) || !valid(&digits(m)) {
+        return;
+    }
     let ctx = Context {
-        positive: &r.keyword,
+        positive: keyword(),
         negative: None,
         before: 40,
         after: 12,
     };
-    for m in r.candidate.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        if !isolated(text, s, e) || !valid(&digits(m.as_str())) {
-            continue;
-        }
-        let conf = match ctx.check(text, s, e) {
-            Near::Positive => Confidence::High,
-            _ => Confidence::Low,
-        };
-        sink.push(Kind::Npi, conf, loc, m.as_str());
-    }
+    let conf = match ctx.check(text, s, e) {
+        Near::Positive => Confidence::High,
+        _ => Confidence::Low,
+    };
+    sc.sink.push(Kind::Npi, conf, sc.loc, m);
 }
 
 #[cfg(test)]

@@ -9,15 +9,17 @@
 //! nearest within the window before, or just after → high; a formatted,
 //! valid number without keyword → low; unformatted 9 digits need the keyword.
 //! A nearer negative keyword (order, invoice, tracking, ticket...) suppresses.
+//! Candidates come from the token pass (`tokens`), which hands over every
+//! digit run that starts a word.
 
 use super::re;
-use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use super::tokens::{Run, Scan, at, boundary_after, run_len};
+use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, isolated};
 use regex::Regex;
 use std::sync::OnceLock;
 
 struct Res {
-    candidate: Regex,
     keyword: Regex,
     negative: Regex,
 }
@@ -25,7 +27,6 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
-        candidate: re(r"(?-u:\b)[0-9]{3}[- .]?[0-9]{2}[- .]?[0-9]{4}(?-u:\b)"),
         keyword: re(
             r"(?i)(?-u:\b)(?:ssn|ss#|ss\s*(?:no|num|number)|s\.\s?s\.\s?n|social\s*(?:security|sec)|soc\.?\s*sec|ssa\s*(?:no|#|number)|itin|tin|tax(?:payer)?\s*(?:id|identification))",
         ),
@@ -33,6 +34,23 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)(?:orders?|invoice|inv|tracking|confirmation|ticket|ref|reference|po|sku|serial|model|part|item|case|claim|phone|tel|fax|call|routing|account|acct|transaction|booking|reservation|flight|room)(?-u:\b)",
         ),
     })
+}
+
+/// Candidate shape `\b\d{3}[- .]?\d{2}[- .]?\d{4}\b` starting at the
+/// word-start digit run `s`: the end of the match.
+fn shape(b: &[u8], s: usize) -> Option<usize> {
+    let sep = |i: usize| matches!(at(b, i), b'-' | b' ' | b'.');
+    let end = match run_len(b, s, 9) {
+        9 => s + 9,
+        5 if sep(s + 5) && run_len(b, s + 6, 4) == 4 => s + 10,
+        3 if sep(s + 3) => match run_len(b, s + 4, 6) {
+            6 => s + 10,
+            2 if sep(s + 6) && run_len(b, s + 7, 4) == 4 => s + 11,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    boundary_after(b, end).then_some(end)
 }
 
 /// Classification of a 9-digit number.
@@ -78,41 +96,47 @@ fn separators_ok(m: &str) -> Option<bool> {
     }
 }
 
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
+/// Token-pass hook: a candidate starting at this word-start run.
+pub fn at_run(sc: &mut Scan<'_>, r: Run) {
+    let text = sc.text;
+    if r.s < sc.next.ssn {
+        return;
+    }
+    let Some(e) = shape(text.as_bytes(), r.s) else {
+        return;
+    };
+    sc.next.ssn = e;
+    let s = r.s;
+    let Some(m) = text.get(s..e) else { return };
+    if !isolated(text, s, e) {
+        return;
+    }
+    let Some(formatted) = separators_ok(m) else {
+        return;
+    };
+    let class = classify(&crate::policy::text::digits(m));
+    if class == Class::Invalid {
+        return;
+    }
+    let res = res();
     let ctx = Context {
-        positive: &r.keyword,
-        negative: Some(&r.negative),
+        positive: &res.keyword,
+        negative: Some(&res.negative),
         before: 60,
         after: 24,
     };
-    for m in r.candidate.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        if !isolated(text, s, e) {
-            continue;
-        }
-        let Some(formatted) = separators_ok(m.as_str()) else {
-            continue;
-        };
-        let d = crate::policy::text::digits(m.as_str());
-        let class = classify(&d);
-        if class == Class::Invalid {
-            continue;
-        }
-        let near = ctx.check(text, s, e);
-        let conf = match near {
-            Near::Negative => continue,
-            Near::Positive => Confidence::High,
-            Near::Nothing if formatted => Confidence::Low,
-            Near::Nothing => continue,
-        };
-        let kind = match class {
-            Class::Itin => Kind::Itin,
-            _ => Kind::Ssn,
-        };
-        // The area decides between SSN and ITIN, not the keyword.
-        sink.push(kind, conf, loc, m.as_str());
-    }
+    let conf = match ctx.check(text, s, e) {
+        Near::Negative => return,
+        Near::Positive => Confidence::High,
+        Near::Nothing if formatted => Confidence::Low,
+        Near::Nothing => return,
+    };
+    // The area decides between SSN and ITIN, not the keyword.
+    let kind = match class {
+        Class::Itin => Kind::Itin,
+        _ => Kind::Ssn,
+    };
+    sc.sink.push(kind, conf, sc.loc, m);
 }
 
 #[cfg(test)]
