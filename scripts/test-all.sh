@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of sealpost: formatting and lints, unit + dialog +
-# end-to-end cargo tests, then the real-peer integration scripts (swaks,
-# Python smtplib, Postfix smtp-sink/smtp-source and Postfix as a client)
-# and the kill -9 crash test. Needs the packages that .ci/run installs.
+# end-to-end cargo tests (promtool checks a real /metrics scrape), then the
+# real-peer integration scripts (swaks, Python smtplib, Postfix
+# smtp-sink/smtp-source and Postfix as a client), the kill -9 crash test,
+# systemd-analyze verify/security on the unit, and the Debian package
+# (built, inspected, installed and purged). Needs what .ci/run installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,10 +17,11 @@ cargo test --all-targets
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-for t in integration/peers.sh integration/crash_test.sh; do
-  if [ -f "$t" ]; then
-    echo "== $t"
-    bash "$t"
-  fi
+for t in integration/peers.sh integration/crash_test.sh integration/systemd_check.sh; do
+  echo "== $t"
+  bash "$t"
 done
+echo "== Debian package: build and check"
+SEALPOST_DEB_NO_BUILD=1 bash packaging/build-deb.sh
+SEALPOST_DEB_PURGE=1 bash integration/deb_check.sh
 echo "== all tests passed"
