@@ -260,3 +260,55 @@ mod tests {
         assert!(has_bare_newline(b"a\r"));
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Deterministic xorshift, so failures reproduce.
+    fn rng(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    #[test]
+    fn random_input_never_panics_and_never_ends_early_on_bare_newlines() {
+        let alphabet = b"\r\n.a ";
+        let mut seed = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let len = (rng(&mut seed) % 64) as usize;
+            let input: Vec<u8> = (0..len)
+                .map(|_| alphabet[(rng(&mut seed) % alphabet.len() as u64) as usize])
+                .collect();
+            let mut d = DataDecoder::new(32, 1000);
+            // Feed in random splits to exercise state across reads.
+            let mut pos = 0;
+            let mut outcome = Progress::NeedMore;
+            while pos < input.len() {
+                let step = 1 + (rng(&mut seed) % 8) as usize;
+                let end = (pos + step).min(input.len());
+                outcome = d.feed(&input[pos..end]);
+                match outcome {
+                    Progress::NeedMore => pos = end,
+                    Progress::Done { consumed } | Progress::Poisoned { consumed } => {
+                        pos += consumed;
+                        break;
+                    }
+                }
+            }
+            if let Progress::Done { .. } = outcome {
+                // Only a real CRLF.CRLF ends data, and nothing before it
+                // was a bare CR or LF.
+                let seen = &input[..pos];
+                assert!(seen.ends_with(b"\r\n.\r\n") || seen == b".\r\n", "{seen:?}");
+                assert!(
+                    !has_bare_newline(&seen[..seen.len() - 3]) || d.error().is_some(),
+                    "{seen:?}"
+                );
+            }
+            assert!(d.size() <= input.len());
+        }
+    }
+}
