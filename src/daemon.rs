@@ -23,6 +23,9 @@ use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
 use crate::users::{AuthThrottle, UsersFile};
 
+/// Password verifications in parallel: bounds argon2's memory (~19 MiB each).
+const AUTH_SLOTS: usize = 8;
+
 /// How long SIGTERM waits for sessions, then for deliveries, in progress;
 /// both together stay inside systemd's TimeoutStopSec (45 s).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
@@ -62,6 +65,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             limits.auth_failures_per_user,
             limits.auth_failure_window,
         ),
+        auth_slots: tokio::sync::Semaphore::new(AUTH_SLOTS),
         tls: RwLock::new(Some(tls)),
         connections: ConnectionCounter::default(),
         shutting_down: Default::default(),

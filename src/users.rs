@@ -198,6 +198,22 @@ impl AuthThrottle {
         count_recent(&self.users, &user.to_string(), self.window) >= self.per_user as usize
     }
 
+    /// Take back one failure recorded up front for an attempt that then
+    /// succeeded (attempts are counted before verification, so parallel
+    /// guesses cannot slip past the limit).
+    pub fn forgive(&self, ip: IpAddr, user: &str) {
+        if let Ok(mut g) = self.ips.lock()
+            && let Some(v) = g.get_mut(&ip)
+        {
+            v.pop();
+        }
+        if let Ok(mut g) = self.users.lock()
+            && let Some(v) = g.get_mut(user)
+        {
+            v.pop();
+        }
+    }
+
     pub fn failed(&self, ip: IpAddr, user: &str) {
         record(&self.ips, ip, self.window);
         record(&self.users, user.to_string(), self.window);

@@ -314,3 +314,21 @@ async fn config_check_lists_every_error_with_its_key_path() {
     );
     assert_eq!(code, 0, "{out}");
 }
+
+#[tokio::test]
+async fn non_ascii_headers_are_accepted_and_relayed_byte_for_byte() {
+    let sink = Sink::start().await;
+    let d = Daemon::start(sink.port).await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.cmd("MAIL FROM:<a@hosp.example> BODY=8BITMIME", 250).await;
+    c.cmd("RCPT TO:<b@x.example>", 250).await;
+    c.cmd("DATA", 354).await;
+    let body = "Subject: Réunion d'équipe\r\nMessage-Ié: x\r\nMessage-ID: <ü@hosp.example>\r\n\r\nÇa va très bien.\r\n";
+    c.send_raw(body.as_bytes()).await;
+    c.send_raw(b".\r\n").await;
+    c.expect(250).await;
+    let got = sink.wait_count(1).await;
+    assert!(got[0].text().contains(body), "{}", got[0].text());
+    assert!(!d.log().contains("panicked"), "{}", d.log());
+}

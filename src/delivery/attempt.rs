@@ -76,7 +76,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     .await;
                 let class = match &r {
                     Ok(_) => "completed",
-                    Err(Outcome::Failed { .. }) => "failed",
+                    Err(HopError::Final(Outcome::Failed { .. })) => "failed",
                     Err(_) => "deferred",
                 };
                 self.metrics
@@ -85,8 +85,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     .observe(started.elapsed().as_secs_f64());
                 match r {
                     Ok(results) => return results,
-                    Err(o @ Outcome::Failed { .. }) => return all(o),
-                    Err(o) => last = o,
+                    Err(HopError::Final(o)) => return all(o),
+                    // Includes a 5xx greeting: that host is skipped, the
+                    // next one tried (Postfix's smtp_skip_5xx_greeting);
+                    // only if every host refuses does the 5xx stand.
+                    Err(HopError::Next(o)) => last = o,
                 }
             }
         }
@@ -157,7 +160,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         hop: &Hop,
         addr: SocketAddr,
         tls: TlsPolicy,
-    ) -> Result<Vec<(usize, Outcome)>, Outcome> {
+    ) -> Result<Vec<(usize, Outcome)>, HopError> {
         let key = Key {
             addr,
             name: hop.name.clone(),
@@ -184,19 +187,24 @@ impl<L: MxLookup + 'static> Delivery<L> {
         };
         // A pooled connection may have been closed by the peer: one retry
         // on a fresh connection before giving up on this address.
-        if let Some(mut client) = self.pool.take(&key)
-            && let Ok(outcomes) = client.send(&env, body).await
-        {
-            return Ok(self.finish(key, client, outcomes, idxs, &remote));
+        if let Some(mut client) = self.pool.take(&key) {
+            match client.send(&env, body).await {
+                Ok(outcomes) => return Ok(self.finish(key, client, outcomes, idxs, &remote)),
+                // Only a connection found closed before the envelope was
+                // answered is retried fresh; after DATA a retry could
+                // deliver twice.
+                Err(e) if !is_stale(&e) => return Err(hop_error(&e, &remote)),
+                Err(_) => {}
+            }
         }
         tracing::debug!(%addr, "connecting");
         let settings = self.client_settings(tls);
         let mut client = Client::connect(addr, &hop.name, &settings)
             .await
-            .map_err(|e| classify(&e, &remote))?;
+            .map_err(|e| HopError::Next(classify(&e, &remote)))?;
         match client.send(&env, body).await {
             Ok(outcomes) => Ok(self.finish(key, client, outcomes, idxs, &remote)),
-            Err(e) => Err(classify(&e, &remote)),
+            Err(e) => Err(hop_error(&e, &remote)),
         }
     }
 
@@ -290,6 +298,32 @@ fn rcpt_dsn(meta: &MessageMeta, i: usize) -> RcptDsn<'_> {
     RcptDsn {
         notify,
         orcpt: spec.and_then(|s| s.orcpt.as_deref()),
+    }
+}
+
+/// Why one address did not complete: try the next host, or stop.
+pub(super) enum HopError {
+    Next(Outcome),
+    Final(Outcome),
+}
+
+/// A transient failure moves on to the next host; a permanent answer to
+/// the transaction (e.g. message too big for the server) is final.
+fn hop_error(e: &ClientError, remote: &str) -> HopError {
+    let o = classify(e, remote);
+    if e.is_transient() {
+        HopError::Next(o)
+    } else {
+        HopError::Final(o)
+    }
+}
+
+/// A pooled connection the peer had already closed: nothing was accepted.
+fn is_stale(e: &ClientError) -> bool {
+    match e {
+        ClientError::Io { stage, .. } => matches!(*stage, "MAIL/RCPT/DATA" | "MAIL"),
+        ClientError::Unusable => true,
+        _ => false,
     }
 }
 

@@ -47,7 +47,10 @@ pub fn build(
         "\r\n--{boundary}\r\nContent-Type: message/delivery-status\r\n\r\n"
     );
     status_part(&mut out, meta, items, hostname);
-    let full = meta.envelope.ret.as_deref() == Some("FULL");
+    // The whole original only on request, and never when the policy found
+    // something to protect: then the headers suffice to identify it.
+    let full = meta.envelope.ret.as_deref() == Some("FULL")
+        && meta.envelope.required_protection() == "none";
     let (ctype, part) = if full {
         (
             "message/rfc822",

@@ -130,10 +130,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let meta = match self.spool.get(id) {
             Ok(Some(m)) => m,
             Ok(None) => return,
-            Err(e) => {
-                let _ = self.spool.quarantine(id, &e.to_string());
-                return;
-            }
+            Err(e) => return self.unreadable(id, 4, e),
         };
         if meta.held {
             return;
@@ -153,16 +150,30 @@ impl<L: MxLookup + 'static> Delivery<L> {
         }
         let body = match self.spool.load_body(&meta) {
             Ok(b) => b,
-            Err(e) => {
-                let _ = self.spool.quarantine(id, &e.to_string());
-                return;
-            }
+            Err(e) => return self.unreadable(id, meta.priority(), e),
         };
         let mut results = Vec::with_capacity(due.len());
         for (domain, idxs) in group_by_domain(&meta, &due) {
             results.extend(self.attempt_domain(&meta, &body, &domain, &idxs).await);
         }
         self.record(meta, results, &body).await;
+    }
+
+    /// A record that cannot be read: quarantined when it is damaged or its
+    /// segment is gone; retried in a minute on any other (transient) error.
+    fn unreadable(&self, id: QueueId, priority: u8, e: crate::spool::SpoolError) {
+        use crate::spool::SpoolError;
+        let permanent = match &e {
+            SpoolError::Corrupt(_) => true,
+            SpoolError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        };
+        if permanent {
+            let _ = self.spool.quarantine(id, &e.to_string());
+        } else {
+            tracing::warn!(queue_id = %format_id(id), error = %e, "spool read failed; retrying");
+            self.schedule.at(id, priority, now_ms() + 60_000);
+        }
     }
 
     async fn record(&self, meta: MessageMeta, results: Vec<(usize, Outcome)>, body: &[u8]) {
@@ -193,8 +204,22 @@ impl<L: MxLookup + 'static> Delivery<L> {
             };
             self.metrics.dsn.with_label_values(&[k]).inc();
         }
-        if !dsns.is_empty() {
-            self.send_dsn(&updated, &dsns, body).await;
+        if !dsns.is_empty() && !self.send_dsn(&updated, &dsns, body).await {
+            // The sender must hear about it: keep these recipients queued
+            // and try again shortly rather than dropping the notification.
+            for (i, action) in &dsns {
+                let Some(r) = updated.recipients.get_mut(*i) else {
+                    continue;
+                };
+                match action {
+                    DsnAction::Failed => {
+                        r.status = RcptStatus::Queued;
+                        r.next_attempt = now + 60_000;
+                    }
+                    DsnAction::Delayed => r.delay_notified = false,
+                    DsnAction::Relayed => {}
+                }
+            }
         }
         let stored = self.spool.modify(id, |m| {
             m.recipients = updated.recipients.clone();
@@ -218,7 +243,13 @@ impl<L: MxLookup + 'static> Delivery<L> {
     }
 
     /// Queue a DSN to the original sender from `<>`.
-    async fn send_dsn(&self, meta: &MessageMeta, items: &[(usize, DsnAction)], body: &[u8]) {
+    /// Queue a DSN; false if it could not be stored.
+    async fn send_dsn(
+        &self,
+        meta: &MessageMeta,
+        items: &[(usize, DsnAction)],
+        body: &[u8],
+    ) -> bool {
         let hostname = &self.config.server.hostname;
         let report = dsn::build(meta, items, body, hostname);
         let envelope = Envelope {
@@ -231,23 +262,26 @@ impl<L: MxLookup + 'static> Delivery<L> {
             ret: None,
             envid: None,
             smtputf8: meta.envelope.smtputf8,
-            body_8bit: true,
-            requiretls: false,
+            body_8bit: report.iter().any(|&b| b >= 0x80),
+            // A bounce quotes the original: it gets the original's floor.
+            requiretls: meta.envelope.requiretls,
             listener: "dsn".into(),
             auth_user: None,
             client_ip: "127.0.0.1".into(),
             client_helo: hostname.clone(),
             priority: meta.priority(),
             mt_priority: None,
-            verdict: None,
+            verdict: meta.envelope.verdict.clone(),
         };
         match self.spool.accept(envelope, &report).await {
             Ok(dsn_id) => {
                 self.schedule.ready(dsn_id, meta.priority());
                 tracing::info!(queue_id = %format_id(meta.id), dsn_id = %format_id(dsn_id), "DSN queued");
+                true
             }
             Err(e) => {
-                tracing::error!(queue_id = %format_id(meta.id), error = %e, "cannot queue DSN")
+                tracing::error!(queue_id = %format_id(meta.id), error = %e, "cannot queue DSN");
+                false
             }
         }
     }

@@ -30,6 +30,8 @@ pub struct Services {
     pub users: RwLock<Arc<UsersFile>>,
     pub policy: RwLock<Arc<crate::policy::PolicySet>>,
     pub auth_throttle: AuthThrottle,
+    /// Concurrent password verifications (argon2id takes ~19 MiB each).
+    pub auth_slots: tokio::sync::Semaphore,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
     pub connections: ConnectionCounter,
     pub shutting_down: AtomicBool,

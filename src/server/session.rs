@@ -383,7 +383,7 @@ impl Session {
         self.reply(r);
         self.flush().await;
         if let Some(io) = self.io.as_mut() {
-            let _ = io.shutdown().await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), io.shutdown()).await;
             let mut sink = [0u8; 4096];
             let drain = async {
                 let mut total = 0usize;

@@ -105,7 +105,7 @@ impl Spool {
         let index = db.open_tree("messages")?;
         let quarantine = db.open_tree("quarantine")?;
         recovery.quarantined += recover::quarantine_unreadable(&index, &quarantine)?;
-        let (segments, max_id) = recover::live_segments(&index, &seg_dir)?;
+        let (segments, max_id) = recover::live_segments(&index, &quarantine, &seg_dir)?;
         recovery.messages = segments.live.values().sum();
         let writer = segment::Writer::create(&seg_dir, segments.current)?;
         let segments = Arc::new(Mutex::new(segments));
@@ -367,7 +367,7 @@ fn commit_loop(
                 Err(_) => break,
             }
         }
-        if writer.len >= segment::ROTATE_BYTES {
+        if writer.len >= segment::ROTATE_BYTES || writer.broken {
             rotate(&mut writer, &segments, &seg_dir);
         }
         let result = commit_batch(&mut writer, &db, &index, &mut batch);

@@ -126,10 +126,15 @@ pub fn quarantine_unreadable(
 
 /// Live message count per segment, a fresh current segment number, and the
 /// largest queue id seen (ids must keep increasing across restarts).
-pub fn live_segments(index: &sled::Tree, seg_dir: &Path) -> Result<(Segments, u64), SpoolError> {
+pub fn live_segments(
+    index: &sled::Tree,
+    quarantine: &sled::Tree,
+    seg_dir: &Path,
+) -> Result<(Segments, u64), SpoolError> {
     let mut live: HashMap<u64, usize> = HashMap::new();
     let mut max_id = 0;
-    for item in index.iter() {
+    // Quarantined entries keep their bodies: their segments stay.
+    for item in index.iter().chain(quarantine.iter()) {
         let (_, v) = item?;
         if let Ok(m) = serde_json::from_slice::<MessageMeta>(&v) {
             *live.entry(m.location.segment).or_insert(0) += 1;

@@ -19,6 +19,9 @@ struct Inner {
     ready: BinaryHeap<(u8, Reverse<QueueId>)>,
     delayed: BTreeSet<(u64, QueueId, u8)>,
     in_flight: HashSet<QueueId>,
+    /// Entries that became ready while their message was in flight; they
+    /// are made ready again when the worker finishes (never dropped).
+    rearm: std::collections::HashMap<QueueId, u8>,
     closed: bool,
 }
 
@@ -93,7 +96,12 @@ impl Schedule {
             g.delayed.pop_first();
             g.ready.push((prio, Reverse(id)));
         }
-        while let Some((_, Reverse(id))) = g.ready.pop() {
+        while let Some((prio, Reverse(id))) = g.ready.pop() {
+            if g.in_flight.contains(&id) {
+                let p = g.rearm.entry(id).or_insert(prio);
+                *p = (*p).max(prio);
+                continue;
+            }
             if g.in_flight.insert(id) {
                 if !g.ready.is_empty() {
                     // Another worker may be able to start at once.
@@ -112,8 +120,16 @@ impl Schedule {
 
     /// The worker finished with `id` (it re-queued it with `at` if needed).
     pub fn done(&self, id: QueueId) {
+        let mut again = false;
         if let Ok(mut g) = self.inner.lock() {
             g.in_flight.remove(&id);
+            if let Some(prio) = g.rearm.remove(&id) {
+                g.ready.push((prio, Reverse(id)));
+                again = true;
+            }
+        }
+        if again {
+            self.wake.notify_one();
         }
     }
 
@@ -182,6 +198,19 @@ mod tests {
         s.done(7);
         s.ready(7, 4);
         assert_eq!(s.next().await, Some(7));
+    }
+
+    #[tokio::test]
+    async fn an_entry_that_becomes_ready_while_in_flight_is_rearmed_not_lost() {
+        let s = Schedule::new();
+        s.ready(9, 4);
+        assert_eq!(s.next().await, Some(9));
+        // The worker reschedules while still holding the message...
+        s.ready(9, 4);
+        assert!(s.try_next().is_err(), "handed out twice");
+        // ...and once it is done, the entry is there again.
+        s.done(9);
+        assert_eq!(s.try_next().ok(), Some(9));
     }
 
     #[tokio::test]

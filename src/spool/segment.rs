@@ -152,10 +152,12 @@ fn find_magic(data: &[u8], from: usize) -> Option<usize> {
 
 /// The segment currently appended to, owned by the commit thread.
 pub struct Writer {
-    dir: PathBuf,
     pub number: u64,
     file: File,
     pub len: u64,
+    /// A write or sync failed: nothing more is appended to this file; the
+    /// commit thread rotates to a new segment before the next batch.
+    pub broken: bool,
 }
 
 impl Writer {
@@ -170,10 +172,10 @@ impl Writer {
         // The new directory entry must be durable too, not only the data.
         sync_dir(dir)?;
         Ok(Writer {
-            dir: dir.to_path_buf(),
             number,
             file,
             len,
+            broken: false,
         })
     }
 
@@ -187,16 +189,21 @@ impl Writer {
             offsets.push(self.len + buf.len() as u64);
             buf.extend_from_slice(r);
         }
+        if self.broken {
+            return Err(SpoolError::io(
+                "writing segment",
+                std::io::Error::other("segment unusable after an earlier write error"),
+            ));
+        }
         if let Err(e) = self
             .file
             .write_all(&buf)
             .and_then(|_| self.file.sync_data())
         {
-            // A partial write leaves a torn tail; start a fresh segment.
-            let next = self.number + 1;
-            if let Ok(w) = Writer::create(&self.dir, next) {
-                *self = w;
-            }
+            // Cut a torn tail so offsets stay right; after a failed sync the
+            // file's state is unknown, so it takes no more appends.
+            let _ = self.file.set_len(self.len);
+            self.broken = true;
             return Err(SpoolError::io("writing segment", e));
         }
         self.len += total as u64;

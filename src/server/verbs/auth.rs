@@ -6,13 +6,13 @@ use base64::engine::general_purpose::STANDARD as B64;
 use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN};
 
 use crate::config::AuthMode;
-use crate::server::session::{Line, Session};
+use crate::server::session::{Line, Next, Session};
 use crate::smtp::reply::Reply;
 
 /// Longest base64 line accepted in an AUTH exchange.
 const MAX_AUTH_LINE: usize = 2048;
 
-pub async fn auth(s: &mut Session, mechanism: u64, initial: String) {
+pub async fn auth(s: &mut Session, mechanism: u64, initial: String) -> Next {
     let reply = match precheck(s) {
         Some(r) => r,
         None => exchange(s, mechanism, initial).await,
@@ -30,7 +30,9 @@ pub async fn auth(s: &mut Session, mechanism: u64, initial: String) {
             .with_label_values(&[s.listener.name.as_str(), result])
             .inc();
     }
+    let close = reply.code == 421;
     s.reply(reply);
+    if close { Next::Close } else { Next::Continue }
 }
 
 fn precheck(s: &Session) -> Option<Reply> {
@@ -84,6 +86,16 @@ async fn exchange(s: &mut Session, mechanism: u64, initial: String) -> Reply {
             "Too many authentication failures, try again later",
         );
     }
+    let svc = s.svc.clone();
+    let Ok(_slot) = svc.auth_slots.try_acquire() else {
+        return Reply::new(
+            454,
+            "4.7.0",
+            "Too many authentications in progress, try again later",
+        );
+    };
+    // Counted before verifying, so parallel guesses cannot pass the limit.
+    s.svc.auth_throttle.failed(s.peer.ip(), &user);
     let users = s.svc.users();
     let name = user.clone();
     let verified =
@@ -95,13 +107,13 @@ async fn exchange(s: &mut Session, mechanism: u64, initial: String) -> Reply {
         Some(u) => {
             tracing::info!(peer = %s.peer.ip(), listener = %s.listener.name, "AUTH <redacted>: success");
             audit_auth(s.svc.clone(), auth_record(s, &user), true).await;
+            s.svc.auth_throttle.forgive(s.peer.ip(), &user);
             s.auth_user = Some(u);
             Reply::new(235, "2.7.0", "Authentication successful")
         }
         None => {
             tracing::info!(peer = %s.peer.ip(), listener = %s.listener.name, "AUTH <redacted>: failure");
             audit_auth(s.svc.clone(), auth_record(s, &user), false).await;
-            s.svc.auth_throttle.failed(s.peer.ip(), &user);
             Reply::new(535, "5.7.8", "Authentication credentials invalid")
         }
     }

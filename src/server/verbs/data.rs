@@ -293,10 +293,12 @@ fn message_id(message: &[u8]) -> Option<String> {
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .unwrap_or(message.len());
-    let head = String::from_utf8_lossy(&message[..end]);
-    head.split("\r\n")
-        .find(|l| l.len() > 11 && l[..11].eq_ignore_ascii_case("message-id:"))
-        .map(|l| l[11..].trim().to_string())
+    // Bytes, not str: a header may hold any octets (RFC 6532) and must
+    // never be sliced inside a character.
+    message[..end]
+        .split(|&b| b == b'\n')
+        .find(|l| l.len() > 11 && l[..11].eq_ignore_ascii_case(b"message-id:"))
+        .map(|l| String::from_utf8_lossy(&l[11..]).trim().to_string())
 }
 
 fn record_acceptance(s: &Session, verdict: &Verdict, size: usize) {

@@ -43,7 +43,7 @@ async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
         Request::Auth {
             mechanism,
             initial_response,
-        } => auth::auth(s, mechanism, initial_response).await,
+        } => return auth::auth(s, mechanism, initial_response).await,
         Request::Mail { from } => mail::mail(s, from, raw),
         Request::Rcpt { to } => rcpt::rcpt(s, to),
         Request::Data => return data::data(s).await,

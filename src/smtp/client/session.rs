@@ -117,6 +117,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<S> {
         let mut texts: Vec<String> = Vec::new();
         loop {
             let line = self.read_line(stage).await?;
+            // Legacy servers answer in Latin-1: keep the reply, not the error.
+            let line = String::from_utf8_lossy(&line).into_owned().into_bytes();
             let parsed = parse_line(&line).map_err(ClientError::Protocol)?;
             if *code.get_or_insert(parsed.code) != parsed.code {
                 return Err(ClientError::Protocol(
