@@ -16,6 +16,8 @@
 #   PHASE_TIMEOUT  seconds any one phase may take, default 600
 #   BENCH_TMPDIR   where the spools live (must be a real disk), default $TMPDIR or /tmp
 #   KEEP_WORK=1    keep the work directory (logs, queues) even on success
+#   BENCH_NICE     run everything (clients, sink, both relays) at this nice
+#                  value, e.g. -10 on a machine shared with builds
 #   SKIP_INSTALL=1 do not apt-get install anything
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
@@ -108,7 +110,7 @@ trap 'exit 143' TERM
 
 # The runner gets its own process group so that cleanup can end it and all
 # its children (sinks, sealpost, smtp-source) by that one id.
-setsid python3 "$here/relay_bench.py" \
+setsid ${BENCH_NICE:+nice -n "$BENCH_NICE"} python3 "$here/relay_bench.py" \
     --workdir "$work" --relays "$RELAYS" --sizes "$SIZES" --msgs "$MSGS" \
     --lat-msgs "$LAT_MSGS" --sessions "$SESSIONS" --phase-timeout "$PHASE_TIMEOUT" \
     ${SEALPOST_BIN:+--sealpost-bin "$SEALPOST_BIN"} &

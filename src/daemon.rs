@@ -72,8 +72,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         metrics: metrics.clone(),
         audit: audit.clone(),
     });
-    let delivery =
-        Arc::new(build_delivery(&config, &spool, &schedule, &metrics)?.with_audit(audit.clone()));
+    let verp = crate::bounce::VerpKey::load_or_create(&config.server.spool_dir.join("verp.key"))
+        .context("VERP key")?;
+    let delivery = Arc::new(
+        build_delivery(&config, &spool, &schedule, &metrics)?
+            .with_audit(audit.clone())
+            .with_verp(Arc::new(verp)),
+    );
+    delivery.set_dkim(load_dkim(&config)?);
     if let Some(addr) = config.metrics_address {
         let l = crate::metrics::http::bind(addr)
             .await
@@ -111,7 +117,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
-    wait_for_signals(&svc).await;
+    wait_for_signals(&svc, &delivery).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     svc.shutting_down.store(true, Ordering::Relaxed);
     let _ = stop_tx.send(true);
@@ -158,6 +164,19 @@ pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
     crate::audit::AuditLog::open(cfg).with_context(|| format!("audit log {}", a.path.display()))
 }
 
+/// The `[[dkim]]` keys, parsed once; None when none are configured.
+pub fn load_dkim(config: &Config) -> anyhow::Result<Option<Arc<crate::dkim::DkimSigner>>> {
+    if config.dkim.is_empty() {
+        return Ok(None);
+    }
+    crate::dkim::DkimSigner::load(&config.dkim)
+        .map(|s| Some(Arc::new(s)))
+        .map_err(|errs| {
+            let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+            anyhow::anyhow!("DKIM keys invalid:\n{}", lines.join("\n"))
+        })
+}
+
 /// `[policy] dir`, or the shipped set when none is configured.
 pub fn load_policy(config: &Config) -> anyhow::Result<crate::policy::PolicySet> {
     match &config.policy_dir {
@@ -202,7 +221,7 @@ fn build_delivery(
     ))
 }
 
-async fn wait_for_signals(svc: &Arc<Services>) {
+async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -215,14 +234,14 @@ async fn wait_for_signals(svc: &Arc<Services>) {
         tokio::select! {
             _ = term.recv() => return,
             _ = int.recv() => return,
-            _ = hup.recv() => reload(svc).await,
+            _ = hup.recv() => reload(svc, delivery).await,
         }
     }
 }
 
 /// SIGHUP: re-read users, policies and the TLS certificate; each part
 /// that fails keeps its previous version and says why (log + metric).
-async fn reload(svc: &Arc<Services>) {
+async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
     let users = UsersFile::load(&svc.config.server.users_file).map(|u| {
         if let Ok(mut g) = svc.users.write() {
@@ -242,6 +261,8 @@ async fn reload(svc: &Arc<Services>) {
         }
     });
     reloaded(svc, "tls", tls.map_err(|e| e.to_string())).await;
+    let dkim = load_dkim(&svc.config).map(|d| delivery.set_dkim(d));
+    reloaded(svc, "dkim", dkim.map_err(|e| e.to_string())).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
 }
 

@@ -3,10 +3,12 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod bounce;
 pub mod config;
 pub mod control;
 pub mod daemon;
 pub mod delivery;
+pub mod dkim;
 pub mod metrics;
 pub mod policy;
 pub mod queue_admin;

@@ -40,6 +40,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// DKIM keys.
+    Dkim {
+        #[command(subcommand)]
+        command: DkimCommand,
+    },
+    /// DNS records a sending domain must publish (DKIM, SPF, DMARC, bounces).
+    Dns {
+        #[command(subcommand)]
+        command: DnsCommand,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -79,6 +89,34 @@ enum UserCommand {
         /// Restrict the user to these sender domains (repeatable).
         #[arg(long = "sender-domain")]
         sender_domains: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DkimCommand {
+    /// Generate a key (written 0600, never overwritten) and print its TXT record.
+    Keygen {
+        #[arg(long)]
+        domain: String,
+        #[arg(long)]
+        selector: String,
+        /// rsa (2048-bit) or ed25519.
+        #[arg(long, default_value = "rsa")]
+        algorithm: String,
+        /// Where to write the key (default keys/dkim/DOMAIN.SELECTOR.pem).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DnsCommand {
+    /// Print the zone-file records for DOMAIN from the configuration.
+    Records {
+        #[arg(long)]
+        domain: String,
+        #[arg(long, default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
     },
 }
 
@@ -172,6 +210,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
         Command::Policy { command } => policy(command),
+        Command::Dkim {
+            command:
+                DkimCommand::Keygen {
+                    domain,
+                    selector,
+                    algorithm,
+                    out,
+                },
+        } => {
+            let alg = match algorithm.as_str() {
+                "rsa" | "rsa-sha256" => sealpost::dkim::Algorithm::RsaSha256,
+                "ed25519" | "ed25519-sha256" => sealpost::dkim::Algorithm::Ed25519Sha256,
+                other => {
+                    anyhow::bail!("--algorithm: expected \"rsa\" or \"ed25519\", got \"{other}\"")
+                }
+            };
+            let out =
+                out.unwrap_or_else(|| PathBuf::from(format!("keys/dkim/{domain}.{selector}.pem")));
+            let record = sealpost::dkim::keygen(&domain, &selector, alg, &out)?;
+            eprintln!("key written to {} (mode 0600)", out.display());
+            println!("{record}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Dns {
+            command: DnsCommand::Records { domain, config },
+        } => {
+            let Some(cfg) = load_or_report(&config) else {
+                return Ok(ExitCode::from(2));
+            };
+            let d = domain.to_ascii_lowercase();
+            let entries: Vec<_> = cfg.dkim.iter().filter(|e| e.domain == d).cloned().collect();
+            let bounce = cfg.bounce_domain_for(&format!("x@{d}"));
+            print!(
+                "{}",
+                sealpost::dkim::dns_records(&d, &entries, bounce, &cfg.server.hostname)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit {
             command: AuditCommand::Verify { file, pubkey },
         } => {
@@ -190,6 +266,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// 2 is the caller's).
 fn load_or_report(path: &Path) -> Option<Config> {
     match Config::load(path) {
+        Ok(c) if !c.dkim.is_empty() && sealpost::dkim::DkimSigner::load(&c.dkim).is_err() => {
+            if let Err(errs) = sealpost::dkim::DkimSigner::load(&c.dkim) {
+                for e in errs {
+                    eprintln!("{}: {e}", path.display());
+                }
+            }
+            None
+        }
         Ok(c) => match &c.policy_dir {
             Some(dir) => match PolicySet::load_dir(dir) {
                 Ok(_) => Some(c),

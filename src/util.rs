@@ -27,6 +27,30 @@ pub fn rfc5322_date(t: SystemTime) -> String {
     )
 }
 
+/// "YYYY-MM-DD" (UTC midnight) as a point in time.
+pub fn parse_date(text: &str) -> Option<SystemTime> {
+    let mut parts = text.trim().split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some()
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+        || !(1970..=9999).contains(&y)
+    {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(days).ok()? * 86_400))
+}
+
 /// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -45,6 +69,14 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn parses_dates_and_rejects_nonsense() {
+        let t = parse_date("2026-11-23").expect("date");
+        assert_eq!(rfc5322_date(t), "Mon, 23 Nov 2026 00:00:00 +0000");
+        assert!(parse_date("2026-13-01").is_none());
+        assert!(parse_date("soon").is_none());
+    }
 
     #[test]
     fn formats_known_dates() {

@@ -53,6 +53,16 @@ pub struct Config {
     pub policy_dir: Option<PathBuf>,
     /// `/metrics` listen address; None when `[metrics] address = "off"`.
     pub metrics_address: Option<SocketAddr>,
+    pub dkim: Vec<crate::dkim::DkimConfig>,
+    pub bounce_domains: Vec<BounceDomain>,
+}
+
+/// `[[bounce_domain]]`: mail from `sending_domain` gets a VERP Return-Path
+/// in `domain` (a name the customer points at sealpost), so SPF aligns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BounceDomain {
+    pub sending_domain: String,
+    pub domain: String,
 }
 
 /// `[audit]`: the hash-chained audit log.
@@ -191,6 +201,15 @@ impl Config {
             path: shown,
             errors,
         })
+    }
+
+    /// The bounce domain for a sender address, if one is configured.
+    pub fn bounce_domain_for(&self, sender: &str) -> Option<&str> {
+        let domain = sender.rsplit_once('@')?.1.to_ascii_lowercase();
+        self.bounce_domains
+            .iter()
+            .find(|b| b.sending_domain == domain)
+            .map(|b| b.domain.as_str())
     }
 
     pub fn route_for(&self, domain: &str) -> Option<&RouteConfig> {

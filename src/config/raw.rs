@@ -21,8 +21,10 @@ pub struct RawConfig {
     /// does not fail on an older binary's strict parser.
     pub secure: Option<toml::Table>,
     pub portal: Option<toml::Table>,
-    pub dkim: Option<Vec<toml::Table>>,
-    pub bounce_domain: Option<Vec<toml::Table>>,
+    #[serde(default)]
+    pub dkim: Vec<RawDkim>,
+    #[serde(default)]
+    pub bounce_domain: Vec<RawBounceDomain>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +110,25 @@ pub struct RawAudit {
     pub rotate_age: Option<String>,
     /// A duration, or "forever".
     pub retention: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDkim {
+    pub domain: Option<String>,
+    pub selector: Option<String>,
+    pub key: Option<String>,
+    pub algorithm: Option<String>,
+    pub expire: Option<String>,
+    /// "YYYY-MM-DD": the selector stops signing and stays published until then.
+    pub retire_after: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBounceDomain {
+    pub sending_domain: Option<String>,
+    pub domain: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

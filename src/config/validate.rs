@@ -99,6 +99,18 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
     let audit = audit(raw.audit.unwrap_or_default(), &server, &mut e);
     let policy_dir = raw.policy.and_then(|p| p.dir).map(PathBuf::from);
     let metrics_address = metrics(raw.metrics.and_then(|m| m.address), &mut e);
+    let dkim = raw
+        .dkim
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, d)| dkim(i, d, &mut e))
+        .collect();
+    let bounce_domains = raw
+        .bounce_domain
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, b)| bounce_domain(i, b, &mut e))
+        .collect();
     if !e.0.is_empty() {
         return Err(e.0);
     }
@@ -113,6 +125,82 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         audit,
         policy_dir,
         metrics_address,
+        dkim,
+        bounce_domains,
+    })
+}
+
+fn dkim(i: usize, r: RawDkim, e: &mut Errors) -> Option<crate::dkim::DkimConfig> {
+    let k = |s: &str| format!("dkim[{i}].{s}");
+    let need = |key: &str, v: Option<String>, e: &mut Errors| {
+        if v.is_none() {
+            e.push(&k(key), "missing");
+        }
+        v
+    };
+    let domain = need("domain", r.domain.map(|d| d.to_ascii_lowercase()), e);
+    let selector = need("selector", r.selector, e);
+    let key = need("key", r.key, e);
+    let algorithm = e.choice(
+        &k("algorithm"),
+        r.algorithm.as_deref(),
+        crate::dkim::Algorithm::RsaSha256,
+        &[
+            ("rsa-sha256", crate::dkim::Algorithm::RsaSha256),
+            ("ed25519-sha256", crate::dkim::Algorithm::Ed25519Sha256),
+        ],
+    );
+    let expire = r
+        .expire
+        .as_ref()
+        .map(|x| e.duration(&k("expire"), Some(x), "7d"));
+    let retire_after = match r.retire_after.as_deref() {
+        None => None,
+        Some(d) => match crate::util::parse_date(d) {
+            Some(t) => Some(t),
+            None => {
+                e.push(
+                    &k("retire_after"),
+                    format!("expected a date \"YYYY-MM-DD\", got \"{d}\""),
+                );
+                None
+            }
+        },
+    };
+    Some(crate::dkim::DkimConfig {
+        domain: domain?,
+        selector: selector?,
+        key: PathBuf::from(key?),
+        algorithm,
+        expire,
+        retire_after,
+    })
+}
+
+fn bounce_domain(i: usize, r: RawBounceDomain, e: &mut Errors) -> Option<BounceDomain> {
+    let k = |s: &str| format!("bounce_domain[{i}].{s}");
+    let valid = |d: &str| {
+        !d.is_empty()
+            && d.contains('.')
+            && d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    };
+    let mut get = |key: &str, v: Option<String>| match v.map(|d| d.to_ascii_lowercase()) {
+        None => {
+            e.push(&k(key), "missing");
+            None
+        }
+        Some(d) if !valid(&d) => {
+            e.push(&k(key), format!("expected a domain name, got \"{d}\""));
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let sending_domain = get("sending_domain", r.sending_domain);
+    let domain = get("domain", r.domain);
+    Some(BounceDomain {
+        sending_domain: sending_domain?,
+        domain: domain?,
     })
 }
 

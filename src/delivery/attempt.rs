@@ -63,16 +63,59 @@ impl<L: MxLookup + 'static> Delivery<L> {
         };
         tracing::debug!(domain, "gate acquired");
         self.count_protection(tls, idxs.len());
+        // With a bounce domain every recipient gets its own VERP return
+        // path (so a bounce names it), hence its own transaction.
+        let verp = self.verp_for(meta);
+        let groups: Vec<Vec<usize>> = match verp {
+            Some(_) => idxs.iter().map(|&i| vec![i]).collect(),
+            None => vec![idxs.to_vec()],
+        };
+        let mut results = Vec::with_capacity(idxs.len());
+        for group in groups {
+            let mail_from = match verp {
+                Some((key, domain)) => key.encode(meta.id, group[0] as u32, domain),
+                None => meta.envelope.sender.clone(),
+            };
+            results.extend(
+                self.try_hops(meta, body, &hops, tls, &group, &mail_from)
+                    .await,
+            );
+        }
+        results
+    }
+
+    /// The VERP key and bounce domain for this message's sender, if any.
+    fn verp_for(&self, meta: &MessageMeta) -> Option<(&crate::bounce::VerpKey, &str)> {
+        let key = self.verp.as_deref()?;
+        if meta.envelope.sender.is_empty() {
+            return None;
+        }
+        self.config
+            .bounce_domain_for(&meta.envelope.sender)
+            .map(|d| (key, d))
+    }
+
+    /// One transaction for `idxs`, host after host until one answers.
+    async fn try_hops(
+        &self,
+        meta: &MessageMeta,
+        body: &[u8],
+        hops: &[Hop],
+        tls: TlsPolicy,
+        idxs: &[usize],
+        mail_from: &str,
+    ) -> Vec<(usize, Outcome)> {
+        let all = |o: Outcome| idxs.iter().map(|&i| (i, o.clone())).collect();
         let rcpts: Vec<String> = idxs
             .iter()
             .map(|&i| meta.recipients[i].address.clone())
             .collect();
         let mut last = deferred("451 4.4.1 No mail exchanger could be reached", None);
-        for hop in &hops {
+        for hop in hops {
             for addr in &hop.addrs {
                 let started = std::time::Instant::now();
                 let r = self
-                    .send_via(meta, body, &rcpts, idxs, hop, *addr, tls)
+                    .send_via(meta, body, &rcpts, idxs, hop, *addr, tls, mail_from)
                     .await;
                 let class = match &r {
                     Ok(_) => "completed",
@@ -160,6 +203,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         hop: &Hop,
         addr: SocketAddr,
         tls: TlsPolicy,
+        mail_from: &str,
     ) -> Result<Vec<(usize, Outcome)>, HopError> {
         let key = Key {
             addr,
@@ -169,7 +213,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let remote = format!("{} [{}]", hop.name, addr.ip());
         let dsn_rcpts: Vec<RcptDsn> = idxs.iter().map(|&i| rcpt_dsn(meta, i)).collect();
         let env = Envelope {
-            mail_from: &meta.envelope.sender,
+            mail_from,
             recipients: rcpts,
             size: body.len(),
             smtputf8: meta.envelope.smtputf8,

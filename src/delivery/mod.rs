@@ -33,6 +33,10 @@ pub struct Delivery<L: MxLookup> {
     pub pool: pool::Pool,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub audit: Option<Arc<crate::audit::AuditLog>>,
+    /// DKIM keys (re-read on SIGHUP); signs the bytes that leave.
+    pub dkim: std::sync::RwLock<Option<Arc<crate::dkim::DkimSigner>>>,
+    /// Encodes VERP return paths for `[[bounce_domain]]` senders.
+    pub verp: Option<Arc<crate::bounce::VerpKey>>,
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -58,7 +62,35 @@ impl<L: MxLookup + 'static> Delivery<L> {
             pool,
             metrics,
             audit: None,
+            dkim: Default::default(),
+            verp: None,
             sweeper: Default::default(),
+        }
+    }
+
+    /// Sign with these DKIM keys.
+    pub fn set_dkim(&self, signer: Option<Arc<crate::dkim::DkimSigner>>) {
+        if let Ok(mut g) = self.dkim.write() {
+            *g = signer;
+        }
+    }
+
+    pub fn with_verp(mut self, key: Arc<crate::bounce::VerpKey>) -> Self {
+        self.verp = Some(key);
+        self
+    }
+
+    /// DKIM-sign the message as it will leave (RFC 6376). Unsigned mail
+    /// still goes out when no key matches or signing fails (logged).
+    fn sign(&self, id: QueueId, body: Vec<u8>) -> Vec<u8> {
+        let signer = self.dkim.read().ok().and_then(|g| g.clone());
+        let Some(signer) = signer else { return body };
+        match signer.sign_into(&body) {
+            Ok(signed) => signed,
+            Err(e) => {
+                tracing::warn!(queue_id = %format_id(id), error = %e, "not DKIM-signed");
+                body
+            }
         }
     }
 
@@ -152,6 +184,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             Ok(b) => b,
             Err(e) => return self.unreadable(id, meta.priority(), e),
         };
+        let body = self.sign(id, body);
         let mut results = Vec::with_capacity(due.len());
         for (domain, idxs) in group_by_domain(&meta, &due) {
             results.extend(self.attempt_domain(&meta, &body, &domain, &idxs).await);
