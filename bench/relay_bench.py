@@ -506,6 +506,76 @@ def print_table(results, out=sys.stdout):
     for k in sorted(labels):
         print("  RSS (%s) = %s" % (k, labels[k]), file=out)
 
+def run_one(args, name, size, rep):
+    tag = "%s-%d" % (name, size) if args.repeat == 1 else "%s-%d-r%d" % (name, size, rep)
+    dirtag = tag.split("-", 1)[1]
+    sink = relay = None
+    res = {"relay": name, "size": size, "msgs": args.msgs, "rep": rep}
+    try:
+        sink = Sink(args.workdir, tag)
+        if name == "postfix":
+            relay = PostfixRelay(args.workdir, dirtag, sink.port)
+        else:
+            relay = SealpostRelay(args.workdir, dirtag, sink.port, args.sealpost_bin)
+        log("%s %d B (run %d): starting (sink port %d)" % (name, size, rep, sink.port))
+        relay.start()
+        log("%s %d B: ready on port %d" % (name, size, relay.port))
+        res = bench_one(relay, sink, args, size, args.workdir, tag)
+        res["rep"] = rep
+        res["queue_left"] = relay.queue_left()
+    except Exception as e:
+        res["error"] = "%s: %s" % (type(e).__name__, e)
+        log("%s %d B: ERROR %s" % (name, size, res["error"]))
+    finally:
+        if relay is not None:
+            try:
+                relay.stop()
+            except Exception as e:
+                log("stopping %s: %s" % (name, e))
+            if res.get("mem_kb") is None:
+                res["mem_kb"] = relay.mem_kb()
+            res["mem_label"] = relay.mem_label
+        if sink is not None:
+            sink.stop()
+    return res
+
+
+def median(vals):
+    vals = sorted(v for v in vals if v is not None)
+    if not vals:
+        return None
+    n = len(vals)
+    return vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2.0
+
+
+def aggregate(runs):
+    """One row per (relay, size): medians over the repetitions; peak memory is
+    the maximum. A failed repetition makes the row report its error."""
+    out = []
+    keys = []
+    for r in runs:
+        k = (r["relay"], r["size"])
+        if k not in keys:
+            keys.append(k)
+    for k in keys:
+        rs = [r for r in runs if (r["relay"], r["size"]) == k]
+        ok = [r for r in rs if "e2e_rate" in r]
+        row = {"relay": k[0], "size": k[1], "msgs": rs[0]["msgs"], "repeats": len(rs),
+               "mem_label": rs[0].get("mem_label")}
+        errs = ["run %d: %s" % (r["rep"], r["error"]) for r in rs if "error" in r]
+        if errs:
+            row["error"] = "; ".join(errs)
+        if ok:
+            for f in ("e2e_rate", "submit_rate", "p50_ms", "p99_ms"):
+                row[f] = median([r.get(f) for r in ok])
+            row["e2e_rates"] = [r["e2e_rate"] for r in ok]
+            row["p99s"] = [r.get("p99_ms") for r in ok]
+            mems = [r.get("mem_kb") for r in ok if r.get("mem_kb")]
+            row["mem_kb"] = max(mems) if mems else None
+        out.append(row)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", required=True)
@@ -516,6 +586,8 @@ def main():
     ap.add_argument("--sessions", type=int, default=32)
     ap.add_argument("--sealpost-bin")
     ap.add_argument("--phase-timeout", type=float, default=600.0)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="repeat every (size, relay) run; the table shows medians")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
@@ -531,47 +603,30 @@ def main():
     if float(load_start.split()[0]) > 0.5:
         log("WARNING: load average at start is %s: other work on this machine skews the figures"
             % load_start)
-    results = []
-    for size in sizes:
-        for name in relays:
-            tag = "%s-%d" % (name, size)
-            sink = relay = None
-            res = {"relay": name, "size": size, "msgs": args.msgs}
-            try:
-                sink = Sink(args.workdir, tag)
-                if name == "postfix":
-                    relay = PostfixRelay(args.workdir, str(size), sink.port)
-                else:
-                    relay = SealpostRelay(args.workdir, str(size), sink.port, args.sealpost_bin)
-                log("%s %d B: starting (sink port %d)" % (name, size, sink.port))
-                relay.start()
-                log("%s %d B: ready on port %d" % (name, size, relay.port))
-                res = bench_one(relay, sink, args, size, args.workdir, tag)
-                res["queue_left"] = relay.queue_left()
-            except Exception as e:
-                res["error"] = "%s: %s" % (type(e).__name__, e)
-                log("%s %d B: ERROR %s" % (name, size, res["error"]))
-            finally:
-                if relay is not None:
-                    try:
-                        relay.stop()
-                    except Exception as e:
-                        log("stopping %s: %s" % (name, e))
-                    if res.get("mem_kb") is None:
-                        res["mem_kb"] = relay.mem_kb()
-                    res["mem_label"] = relay.mem_label
-                if sink is not None:
-                    sink.stop()
-            results.append(res)
-            with open(os.path.join(args.workdir, "results.json"), "w") as f:
-                json.dump(results, f, indent=1)
+    runs = []
+    for rep in range(1, args.repeat + 1):
+        for size in sizes:
+            for name in relays:
+                runs.append(run_one(args, name, size, rep))
+                with open(os.path.join(args.workdir, "results.json"), "w") as f:
+                    json.dump({"runs": runs}, f, indent=1)
+    results = runs if args.repeat == 1 else aggregate(runs)
+    with open(os.path.join(args.workdir, "results.json"), "w") as f:
+        json.dump({"runs": runs, "summary": results}, f, indent=1)
 
     print()
     print("sealpost relay benchmark  (%s, %d cores, %d sessions, %d msgs per run)" % (
         time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), args.sessions, args.msgs))
     print_table(results)
+    if args.repeat > 1:
+        print("  medians over %d runs each; msg/s of each run: %s" % (args.repeat, "; ".join(
+            "%s %s: %s" % (r["relay"], human_size(r["size"]), ", ".join("%.0f" % v for v in r.get("e2e_rates", [])))
+            for r in results)))
+        print("  p99 ms of each run: %s" % "; ".join(
+            "%s %s: %s" % (r["relay"], human_size(r["size"]), ", ".join("%.1f" % v for v in r.get("p99s", []) if v is not None))
+            for r in results))
     print("  load average (1/5/15 min) at start: %s, at end: %s" % (load_start, loadavg()))
-    failed = [r for r in results if "error" in r or "e2e_rate" not in r]
+    failed = [r for r in runs if "error" in r or "e2e_rate" not in r]
     sys.exit(1 if failed else 0)
 
 

@@ -14,6 +14,8 @@
 #   LAT_MSGS       messages per latency run, default 5000
 #   SESSIONS       concurrent SMTP sessions, default 32
 #   PHASE_TIMEOUT  seconds any one phase may take, default 600
+#   REPEAT         run every (size, relay) pair this many times, interleaved;
+#                  the table shows medians (default 1)
 #   BENCH_TMPDIR   where the spools live (must be a real disk), default $TMPDIR or /tmp
 #   KEEP_WORK=1    keep the work directory (logs, queues) even on success
 #   BENCH_NICE     run everything (clients, sink, both relays) at this nice
@@ -31,6 +33,7 @@ MSGS=${MSGS:-5000}
 LAT_MSGS=${LAT_MSGS:-5000}
 SESSIONS=${SESSIONS:-32}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
+REPEAT=${REPEAT:-1}
 
 if [ "$(id -u)" != 0 ]; then
     echo "relay_bench.sh: must run as root (private Postfix instance, smtp-sink -u)" >&2
@@ -112,7 +115,7 @@ trap 'exit 143' TERM
 # its children (sinks, sealpost, smtp-source) by that one id.
 setsid ${BENCH_NICE:+nice -n "$BENCH_NICE"} python3 "$here/relay_bench.py" \
     --workdir "$work" --relays "$RELAYS" --sizes "$SIZES" --msgs "$MSGS" \
-    --lat-msgs "$LAT_MSGS" --sessions "$SESSIONS" --phase-timeout "$PHASE_TIMEOUT" \
+    --lat-msgs "$LAT_MSGS" --sessions "$SESSIONS" --phase-timeout "$PHASE_TIMEOUT" --repeat "$REPEAT" \
     ${SEALPOST_BIN:+--sealpost-bin "$SEALPOST_BIN"} &
 runner_pid=$!
 set +e

@@ -53,6 +53,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             m.spool_batch.observe(n as f64);
         }));
     }
+    let verp = Arc::new(
+        crate::bounce::VerpKey::load_or_create(&config.server.spool_dir.join("verp.key"))
+            .context("VERP key")?,
+    );
+    let suppression: Arc<dyn crate::bounce::SuppressionStore> = Arc::new(
+        crate::bounce::SledSuppression::from_tree(spool.tree("suppression")?),
+    );
     let limits = &config.limits;
     let svc = Arc::new(Services {
         config: config.clone(),
@@ -71,13 +78,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         shutting_down: Default::default(),
         metrics: metrics.clone(),
         audit: audit.clone(),
+        suppression: suppression.clone(),
+        verp: verp.clone(),
     });
-    let verp = crate::bounce::VerpKey::load_or_create(&config.server.spool_dir.join("verp.key"))
-        .context("VERP key")?;
     let delivery = Arc::new(
         build_delivery(&config, &spool, &schedule, &metrics)?
             .with_audit(audit.clone())
-            .with_verp(Arc::new(verp)),
+            .with_verp(verp.clone())
+            .with_suppression(suppression.clone()),
     );
     delivery.set_dkim(load_dkim(&config)?);
     if let Some(addr) = config.metrics_address {

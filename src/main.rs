@@ -40,6 +40,13 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The suppression list (hard bounces, complaints, manual entries).
+    Suppress {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: SuppressCommand,
+    },
     /// DKIM keys.
     Dkim {
         #[command(subcommand)]
@@ -89,6 +96,19 @@ enum UserCommand {
         /// Restrict the user to these sender domains (repeatable).
         #[arg(long = "sender-domain")]
         sender_domains: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SuppressCommand {
+    List,
+    Add {
+        address: String,
+        #[arg(long, default_value = "added by an administrator")]
+        note: String,
+    },
+    Remove {
+        address: String,
     },
 }
 
@@ -209,6 +229,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
+        Command::Suppress { config, command } => admin(
+            &config,
+            match command {
+                SuppressCommand::List => Request::SuppressList,
+                SuppressCommand::Add { address, note } => Request::SuppressAdd { address, note },
+                SuppressCommand::Remove { address } => Request::SuppressRemove { address },
+            },
+        ),
         Command::Policy { command } => policy(command),
         Command::Dkim {
             command:
@@ -375,9 +403,6 @@ fn user_add(config: &Path, name: &str, domains: Vec<String>) -> anyhow::Result<E
 }
 
 fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
-    let Some(cfg) = load_or_report(config) else {
-        return Ok(ExitCode::from(2));
-    };
     let req = match command {
         QueueCommand::List => Request::List,
         QueueCommand::Show { id } => Request::Show { id },
@@ -385,6 +410,14 @@ fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
         QueueCommand::Hold { id } => Request::Hold { id },
         QueueCommand::Release { id } => Request::Release { id },
         QueueCommand::Delete { id } => Request::Delete { id },
+    };
+    admin(config, req)
+}
+
+/// One admin request: through the running daemon, or offline.
+fn admin(config: &Path, req: Request) -> anyhow::Result<ExitCode> {
+    let Some(cfg) = load_or_report(config) else {
+        return Ok(ExitCode::from(2));
     };
     let rt = tokio::runtime::Runtime::new()?;
     let resp = match rt.block_on(sealpost::control::request(&cfg.server.control_socket, &req))? {

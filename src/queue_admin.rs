@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditLog, Event};
+use crate::bounce::{SledSuppression, SuppressReason, SuppressionStore};
 use crate::spool::schedule::Schedule;
 use crate::spool::{MessageMeta, RcptStatus, Spool, format_id, parse_id};
 
@@ -18,6 +19,9 @@ pub enum Request {
     Hold { id: String },
     Release { id: String },
     Delete { id: String },
+    SuppressList,
+    SuppressAdd { address: String, note: String },
+    SuppressRemove { address: String },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -82,6 +86,9 @@ pub fn handle(
         Request::Hold { id } => Some(("queue_hold", id.clone())),
         Request::Release { id } => Some(("queue_release", id.clone())),
         Request::Delete { id } => Some(("queue_delete", id.clone())),
+        Request::SuppressList => None,
+        Request::SuppressAdd { address, .. } => Some(("suppress_add", address.clone())),
+        Request::SuppressRemove { address } => Some(("suppress_remove", address.clone())),
     };
     let resp = serve(spool, schedule, req);
     if let (Some(log), Some((action, target)), true) = (audit, action, resp.ok) {
@@ -97,8 +104,44 @@ pub fn handle(
     resp
 }
 
+/// The suppression list kept in the spool's database.
+fn suppression(spool: &Spool) -> Result<SledSuppression, String> {
+    spool
+        .tree("suppression")
+        .map(SledSuppression::from_tree)
+        .map_err(|e| e.to_string())
+}
+
+fn serve_suppression(spool: &Spool, req: Request) -> Response {
+    let store = match suppression(spool) {
+        Ok(s) => s,
+        Err(e) => return Response::err(e),
+    };
+    let result = match req {
+        Request::SuppressList => store
+            .list()
+            .map(|l| serde_json::to_value(l).unwrap_or_default()),
+        Request::SuppressAdd { address, note } => store
+            .add(&address, SuppressReason::Manual, &note)
+            .map(|()| serde_json::json!({"suppressed": address})),
+        Request::SuppressRemove { address } => match store.remove(&address) {
+            Ok(true) => Ok(serde_json::json!({"removed": address})),
+            Ok(false) => return Response::err(format!("{address} is not on the suppression list")),
+            Err(e) => Err(e),
+        },
+        _ => return Response::err("not a suppression request"),
+    };
+    match result {
+        Ok(v) => Response::ok(v),
+        Err(e) => Response::err(e),
+    }
+}
+
 fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
     match req {
+        other @ (Request::SuppressList
+        | Request::SuppressAdd { .. }
+        | Request::SuppressRemove { .. }) => serve_suppression(spool, other),
         Request::List => match spool.list() {
             Ok(all) => Response::ok(all.iter().map(summary).collect()),
             Err(e) => Response::err(e),

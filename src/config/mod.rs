@@ -102,8 +102,17 @@ pub enum AuthMode {
     None,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenerMode {
+    /// Outbound submission: the smarthost.
+    Submission,
+    /// Inbound bounces for `[[bounce_domain]]`s only (port 25); never relays.
+    Bounce,
+}
+
 #[derive(Debug, Clone)]
 pub struct ListenerConfig {
+    pub mode: ListenerMode,
     pub name: String,
     pub address: SocketAddr,
     pub tls: ListenerTls,

@@ -49,6 +49,7 @@ pub struct RawListener {
     pub client_cert_fingerprints: Option<Vec<String>>,
     pub client_cert_subjects: Option<Vec<String>>,
     pub client_ca: Option<String>,
+    pub mode: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

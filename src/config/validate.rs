@@ -345,7 +345,17 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
             parse_fingerprint(f, &format!("{}[{j}]", key("client_cert_fingerprints")), e)
         })
         .collect();
+    let mode = e.choice(
+        &key("mode"),
+        r.mode.as_deref(),
+        ListenerMode::Submission,
+        &[
+            ("submission", ListenerMode::Submission),
+            ("bounce", ListenerMode::Bounce),
+        ],
+    );
     ListenerConfig {
+        mode,
         name,
         address,
         tls,

@@ -37,6 +37,8 @@ pub struct Delivery<L: MxLookup> {
     pub dkim: std::sync::RwLock<Option<Arc<crate::dkim::DkimSigner>>>,
     /// Encodes VERP return paths for `[[bounce_domain]]` senders.
     pub verp: Option<Arc<crate::bounce::VerpKey>>,
+    /// Addresses that hard-bounced or complained: failed without an attempt.
+    pub suppression: Option<Arc<dyn crate::bounce::SuppressionStore>>,
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -64,6 +66,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             audit: None,
             dkim: Default::default(),
             verp: None,
+            suppression: None,
             sweeper: Default::default(),
         }
     }
@@ -73,6 +76,37 @@ impl<L: MxLookup + 'static> Delivery<L> {
         if let Ok(mut g) = self.dkim.write() {
             *g = signer;
         }
+    }
+
+    pub fn with_suppression(mut self, store: Arc<dyn crate::bounce::SuppressionStore>) -> Self {
+        self.suppression = Some(store);
+        self
+    }
+
+    /// Due recipients on the suppression list fail at once (no attempt).
+    fn suppressed(&self, meta: &MessageMeta, due: &[usize]) -> Vec<(usize, Outcome)> {
+        let Some(store) = &self.suppression else {
+            return Vec::new();
+        };
+        due.iter()
+            .filter_map(|&i| {
+                let hit = store
+                    .is_suppressed(&meta.recipients[i].address)
+                    .ok()
+                    .flatten()?;
+                self.metrics.suppressed.with_label_values(&["hit"]).inc();
+                Some((
+                    i,
+                    Outcome::Failed {
+                        reply: format!(
+                            "550 5.1.1 Recipient is on the suppression list ({})",
+                            hit.reason
+                        ),
+                        remote: None,
+                    },
+                ))
+            })
+            .collect()
     }
 
     pub fn with_verp(mut self, key: Arc<crate::bounce::VerpKey>) -> Self {
@@ -185,7 +219,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
             Err(e) => return self.unreadable(id, meta.priority(), e),
         };
         let body = self.sign(id, body);
-        let mut results = Vec::with_capacity(due.len());
+        let mut results = self.suppressed(&meta, &due);
+        let due: Vec<usize> = due
+            .into_iter()
+            .filter(|i| !results.iter().any(|(j, _)| j == i))
+            .collect();
         for (domain, idxs) in group_by_domain(&meta, &due) {
             results.extend(self.attempt_domain(&meta, &body, &domain, &idxs).await);
         }
@@ -330,7 +368,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     self.metrics.delivery_latency.observe(secs);
                     "delivered"
                 }
-                RcptStatus::Failed => "failed",
+                RcptStatus::Failed | RcptStatus::Bounced => "failed",
                 RcptStatus::Queued => "deferred",
             };
             self.metrics

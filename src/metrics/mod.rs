@@ -32,6 +32,8 @@ pub struct Metrics {
     pub spool_flush: Histogram,
     pub spool_batch: Histogram,
     pub reloads: IntCounterVec,
+    pub bounces: IntCounterVec,
+    pub suppressed: IntCounterVec,
 }
 
 const LATENCY_BUCKETS: [f64; 14] = [
@@ -202,6 +204,18 @@ impl Metrics {
                 "sealpost_config_reloads_total",
                 "Configuration reloads (SIGHUP), by part and result (ok, error).",
                 &["part", "result"],
+            )?,
+            bounces: counter(
+                &r,
+                "sealpost_bounce_received_total",
+                "Bounces and complaints received, by class (hard, soft, policy, mailbox_full, complaint, ignored, forged).",
+                &["class"],
+            )?,
+            suppressed: counter(
+                &r,
+                "sealpost_suppression_total",
+                "Suppression list events, by action (added, hit, removed).",
+                &["action"],
             )?,
             registry: r,
         })

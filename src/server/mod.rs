@@ -37,6 +37,8 @@ pub struct Services {
     pub shutting_down: AtomicBool,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub audit: Arc<crate::audit::AuditLog>,
+    pub suppression: Arc<dyn crate::bounce::SuppressionStore>,
+    pub verp: Arc<crate::bounce::VerpKey>,
 }
 
 impl Services {

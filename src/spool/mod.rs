@@ -84,6 +84,9 @@ pub struct Spool {
     db: sled::Db,
     index: sled::Tree,
     quarantine: sled::Tree,
+    /// Recipients of finished messages, so a late bounce (which names only
+    /// a queue id and recipient index) can be matched to its address.
+    history: sled::Tree,
     sealer: Arc<Sealer>,
     segments: Arc<Mutex<Segments>>,
     commit_tx: Mutex<Option<mpsc::Sender<Pending>>>,
@@ -104,6 +107,8 @@ impl Spool {
         let (db, mut recovery) = recover::open_index(dir, &seg_dir, &sealer)?;
         let index = db.open_tree("messages")?;
         let quarantine = db.open_tree("quarantine")?;
+        let history = db.open_tree("history")?;
+        recover::prune_history(&history, HISTORY_KEEP_MS)?;
         recovery.quarantined += recover::quarantine_unreadable(&index, &quarantine)?;
         let (segments, max_id) = recover::live_segments(&index, &quarantine, &seg_dir)?;
         recovery.messages = segments.live.values().sum();
@@ -128,6 +133,7 @@ impl Spool {
             db,
             index,
             quarantine,
+            history,
             sealer,
             segments,
             commit_tx: Mutex::new(Some(tx)),
@@ -278,6 +284,13 @@ impl Spool {
         let Ok(meta) = serde_json::from_slice::<MessageMeta>(&old) else {
             return Ok(());
         };
+        let kept = History {
+            completed: now_ms(),
+            recipients: meta.recipients.clone(),
+        };
+        if let Ok(v) = serde_json::to_vec(&kept) {
+            self.history.insert(id.to_be_bytes(), v)?;
+        }
         let seg = meta.location.segment;
         let empty = {
             let mut s = self.segments.lock().map_err(|_| SpoolError::Closed)?;
@@ -295,6 +308,56 @@ impl Spool {
             segment::remove(&self.seg_dir, seg);
         }
         Ok(())
+    }
+
+    /// A bounce for recipient `idx` of message `id`: the recipient becomes
+    /// `Bounced` (in the queue, or in the history of finished messages).
+    /// Returns the recipient's address, or None if the message is unknown.
+    pub fn record_bounce(
+        &self,
+        id: QueueId,
+        idx: usize,
+        status: &str,
+    ) -> Result<Option<String>, SpoolError> {
+        let mark = |r: &mut RecipientState| {
+            r.status = RcptStatus::Bounced;
+            r.last_reply = Some(format!("bounced: {status}"));
+        };
+        let mut address = None;
+        let queued = self.modify(id, |m| {
+            if let Some(r) = m.recipients.get_mut(idx) {
+                mark(r);
+            }
+        })?;
+        if let Some(m) = queued {
+            address = m.recipients.get(idx).map(|r| r.address.clone());
+        } else if let Some(v) = self.history.get(id.to_be_bytes())? {
+            let mut h: History =
+                serde_json::from_slice(&v).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            if let Some(r) = h.recipients.get_mut(idx) {
+                mark(r);
+                address = Some(r.address.clone());
+            }
+            let v = serde_json::to_vec(&h).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            self.history.insert(id.to_be_bytes(), v)?;
+        }
+        Ok(address)
+    }
+
+    /// Per-recipient final state of a finished message, if still kept.
+    pub fn history(&self, id: QueueId) -> Result<Option<Vec<RecipientState>>, SpoolError> {
+        match self.history.get(id.to_be_bytes())? {
+            None => Ok(None),
+            Some(v) => serde_json::from_slice::<History>(&v)
+                .map(|h| Some(h.recipients))
+                .map_err(|e| SpoolError::Corrupt(e.to_string())),
+        }
+    }
+
+    /// A named tree of the spool's database, for state other subsystems
+    /// keep beside the queue (e.g. the suppression list).
+    pub fn tree(&self, name: &str) -> Result<sled::Tree, SpoolError> {
+        Ok(self.db.open_tree(name)?)
     }
 
     /// Move an unreadable message out of the queue, keeping its entry.
@@ -344,6 +407,15 @@ impl Drop for Spool {
     fn drop(&mut self) {
         self.close();
     }
+}
+
+/// Finished messages' recipients are kept this long for late bounces.
+const HISTORY_KEEP_MS: u64 = 30 * 24 * 3600 * 1000;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct History {
+    completed: u64,
+    recipients: Vec<RecipientState>,
 }
 
 /// Batches as large as this share one sync.

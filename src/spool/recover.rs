@@ -104,6 +104,22 @@ fn keep_damaged(qdir: &Path, seg: u64, offset: u64, bytes: &[u8], reason: &str) 
     let _ = std::fs::write(qdir.join(format!("{seg:08}-{offset}.rec")), bytes);
 }
 
+/// Drop history entries older than `keep_ms`.
+pub fn prune_history(history: &sled::Tree, keep_ms: u64) -> Result<(), SpoolError> {
+    let cutoff = super::now_ms().saturating_sub(keep_ms);
+    for item in history.iter() {
+        let (k, v) = item?;
+        let old = serde_json::from_slice::<serde_json::Value>(&v)
+            .ok()
+            .and_then(|h| h.get("completed").and_then(|c| c.as_u64()))
+            .is_none_or(|t| t < cutoff);
+        if old {
+            history.remove(k)?;
+        }
+    }
+    Ok(())
+}
+
 /// Move index entries that do not parse into the quarantine tree.
 pub fn quarantine_unreadable(
     index: &sled::Tree,

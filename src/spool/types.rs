@@ -72,6 +72,8 @@ pub enum RcptStatus {
     Queued,
     Delivered,
     Failed,
+    /// Delivered, then bounced back to the VERP address (or suppressed).
+    Bounced,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

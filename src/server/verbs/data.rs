@@ -171,6 +171,13 @@ async fn finish(s: &mut Session, body: Result<Vec<u8>, Reply>) {
 }
 
 async fn accept(s: &mut Session, txn: Transaction, body: Vec<u8>) -> Reply {
+    if s.listener.mode == crate::config::ListenerMode::Bounce {
+        let ctx = super::bounce::Ctx {
+            svc: s.svc.clone(),
+            peer: s.peer.ip(),
+        };
+        return super::bounce::receive(&ctx, &txn, &body).await;
+    }
     if count_received(&body) > MAX_HOPS {
         return Reply::new(554, "5.4.6", "Too many hops (mail loop?)");
     }

@@ -2,6 +2,7 @@
 //! with smtp-proto and calls the handler, which queues its typed reply.
 
 mod auth;
+mod bounce;
 mod data;
 mod ehlo;
 mod mail;

@@ -5,7 +5,7 @@ use smtp_proto::{
     RCPT_NOTIFY_DELAY, RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo,
 };
 
-use crate::config::AuthMode;
+use crate::config::{AuthMode, ListenerMode};
 use crate::server::session::Session;
 use crate::smtp::reply::Reply;
 use crate::spool::{RecipientSpec, notify};
@@ -24,7 +24,12 @@ fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
     if s.txn.is_none() {
         return Reply::new(503, "5.5.1", "Need MAIL command first");
     }
-    if !s.may_relay() {
+    if s.listener.mode == ListenerMode::Bounce {
+        // Only our bounce addresses; a bounce listener never relays.
+        if !super::bounce::is_bounce_address(s, &to.address) {
+            return Reply::new(550, "5.7.1", "Relay access denied");
+        }
+    } else if !s.may_relay() {
         return if s.listener.auth != AuthMode::None {
             Reply::new(530, "5.7.0", "Authentication required")
         } else {
