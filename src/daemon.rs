@@ -85,7 +85,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         build_delivery(&config, &spool, &schedule, &metrics)?
             .with_audit(audit.clone())
             .with_verp(verp.clone())
-            .with_suppression(suppression.clone()),
+            .with_suppression(suppression.clone())
+            .with_secure(load_secure(&config, &spool)?),
     );
     delivery.set_dkim(load_dkim(&config)?);
     if let Some(addr) = config.metrics_address {
@@ -170,6 +171,37 @@ pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
     cfg.rotate_max_age = Some(a.rotate_age);
     cfg.retention = a.retention;
     crate::audit::AuditLog::open(cfg).with_context(|| format!("audit log {}", a.path.display()))
+}
+
+/// OpenPGP keyring, S/MIME certificates and the portal store (`[secure]`).
+fn load_secure(config: &Config, spool: &Spool) -> anyhow::Result<crate::delivery::Secure> {
+    let s = &config.secure;
+    for dir in [&s.openpgp_keyring, &s.smime_certs] {
+        std::fs::create_dir_all(dir).with_context(|| format!("key directory {}", dir.display()))?;
+    }
+    let pgp = crate::secure::openpgp::OpenPgp::load(&s.openpgp_keyring, None)
+        .with_context(|| format!("secure.openpgp_keyring {}", s.openpgp_keyring.display()))?
+        .with_outer_subject(&s.outer_subject);
+    let smime = crate::secure::smime::Smime::load(&s.smime_certs, None)
+        .with_context(|| format!("secure.smime_certs {}", s.smime_certs.display()))?
+        .with_outer_subject(&s.outer_subject);
+    tracing::info!(
+        openpgp = pgp.known_addresses(),
+        smime = smime.known_addresses(),
+        "recipient keys loaded"
+    );
+    if s.wkd {
+        tracing::warn!(
+            "secure.wkd: Web Key Directory lookups are not implemented yet; using the keyring only"
+        );
+    }
+    Ok(crate::delivery::Secure {
+        pgp,
+        smime,
+        portal: Arc::new(crate::secure::portal::SledPortal::new(
+            spool.tree("portal")?,
+        )),
+    })
 }
 
 /// The `[[dkim]]` keys, parsed once; None when none are configured.
@@ -270,6 +302,14 @@ async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
     });
     reloaded(svc, "tls", tls.map_err(|e| e.to_string())).await;
     let dkim = load_dkim(&svc.config).map(|d| delivery.set_dkim(d));
+    if let Some(secure) = &delivery.secure {
+        let keys = secure
+            .pgp
+            .reload()
+            .and_then(|_| secure.smime.reload())
+            .map(|_| ());
+        reloaded(svc, "keys", keys.map_err(|e| e.to_string())).await;
+    }
     reloaded(svc, "dkim", dkim.map_err(|e| e.to_string())).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
 }

@@ -12,6 +12,7 @@ pub mod dkim;
 pub mod metrics;
 pub mod policy;
 pub mod queue_admin;
+pub mod secure;
 pub mod server;
 pub mod smtp;
 pub mod spool;

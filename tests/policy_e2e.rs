@@ -15,9 +15,10 @@ async fn phi_message_goes_out_only_over_verified_tls_with_a_neutral_subject() {
     let (sink, ca) = Sink::start_tls(tmp.path()).await;
     let d = Daemon::start_with(Options {
         route_port: sink.port,
-        extra: format!(
-            "[delivery]\nretry_schedule = [\"1s\"]\nca_file = \"{}\"\n",
-            ca.display()
+                extra: format!(
+            "[delivery]\nretry_schedule = [\"1s\"]\nca_file = \"{}\"\n\n[secure]\nopenpgp_keyring = \"{k}/pgp\"\nsmime_certs = \"{k}/smime\"\ntls_domains = [\"x.example\"]\n",
+            ca.display(),
+            k = tmp.path().display()
         ),
         listener_extra: String::new(),
     })
@@ -53,7 +54,18 @@ async fn phi_message_goes_out_only_over_verified_tls_with_a_neutral_subject() {
 #[tokio::test]
 async fn phi_message_is_never_sent_to_a_destination_without_tls() {
     let sink = Sink::start().await;
-    let d = Daemon::start(sink.port).await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    // TLS may satisfy `encrypt` for this domain, and a TLS failure defers
+    // (instead of the portal), so the message must wait in the queue.
+    let d = Daemon::start_with(Options {
+        route_port: sink.port,
+        extra: format!(
+            "[secure]\nopenpgp_keyring = \"{k}/pgp\"\nsmime_certs = \"{k}/smime\"\ntls_domains = [\"x.example\"]\ntls_fallback = \"defer\"\n",
+            k = tmp.path().display()
+        ),
+        listener_extra: String::new(),
+    })
+    .await;
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     c.send_message("frontdesk@hosp.example", &["p@x.example"], PHI)
@@ -166,4 +178,23 @@ async fn policy_test_cli_prints_one_json_object_without_values() {
         assert!(types.contains(&t), "{t} not found in {types:?}");
     }
     assert!(!text.contains("524-71-3382") && !text.contains("00482913"));
+}
+
+#[tokio::test]
+async fn without_a_key_or_verified_tls_the_recipient_gets_a_portal_notice_without_phi() {
+    let sink = Sink::start().await;
+    let d = Daemon::start(sink.port).await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.send_message("frontdesk@hosp.example", &["p@x.example"], PHI)
+        .await;
+    let got = sink.wait_count(1).await;
+    let notice = got[0].text();
+    assert_eq!(got[0].rcpts, ["p@x.example"]);
+    assert!(notice.contains("https://portal.example.org/m/"), "{notice}");
+    for phi in ["524-71-3382", "00482913", "Jane Roe", "E11.9", "metformin"] {
+        assert!(!notice.contains(phi), "{phi} in the portal notice");
+    }
+    let log = std::fs::read_to_string(d.path().join("audit/audit.log")).expect("audit");
+    assert!(log.contains("\"method\":\"portal\""), "{log}");
 }

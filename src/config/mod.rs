@@ -55,6 +55,28 @@ pub struct Config {
     pub metrics_address: Option<SocketAddr>,
     pub dkim: Vec<crate::dkim::DkimConfig>,
     pub bounce_domains: Vec<BounceDomain>,
+    pub secure: SecureConfig,
+}
+
+/// `[secure]`: how a recipient's copy is protected when the verdict asks.
+#[derive(Debug, Clone)]
+pub struct SecureConfig {
+    pub openpgp_keyring: PathBuf,
+    pub smime_certs: PathBuf,
+    /// Methods tried in order for `encrypt`: "pgp", "smime", "tls", "portal".
+    pub order: Vec<String>,
+    /// Web Key Directory lookups (not implemented yet: keyring only).
+    pub wkd: bool,
+    pub portal_url: String,
+    pub portal_expiry: Duration,
+    /// Domains known to accept verified TLS (besides `tls = "required"` routes).
+    pub tls_domains: Vec<String>,
+    /// May verified TLS satisfy an `encrypt` verdict?
+    pub tls_satisfies_encrypt: bool,
+    /// When verified TLS fails for a `tls` recipient: "portal" or "defer".
+    pub tls_fallback_portal: bool,
+    /// Outer Subject of encrypted messages (RFC 9788 header protection).
+    pub outer_subject: String,
 }
 
 /// `[[bounce_domain]]`: mail from `sending_domain` gets a VERP Return-Path

@@ -17,9 +17,9 @@ pub struct RawConfig {
     pub audit: Option<RawAudit>,
     pub policy: Option<RawPolicy>,
     pub metrics: Option<RawMetrics>,
+    pub secure: Option<RawSecure>,
     /// Sections owned by later subsystems; accepted so a newer config file
     /// does not fail on an older binary's strict parser.
-    pub secure: Option<toml::Table>,
     pub portal: Option<toml::Table>,
     #[serde(default)]
     pub dkim: Vec<RawDkim>,
@@ -130,6 +130,21 @@ pub struct RawDkim {
 pub struct RawBounceDomain {
     pub sending_domain: Option<String>,
     pub domain: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecure {
+    pub openpgp_keyring: Option<String>,
+    pub smime_certs: Option<String>,
+    pub order: Option<Vec<String>>,
+    pub wkd: Option<bool>,
+    pub portal_url: Option<String>,
+    pub portal_expiry: Option<String>,
+    pub tls_domains: Option<Vec<String>>,
+    pub tls_satisfies_encrypt: Option<bool>,
+    pub tls_fallback: Option<String>,
+    pub outer_subject: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

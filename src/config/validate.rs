@@ -105,6 +105,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         .enumerate()
         .filter_map(|(i, d)| dkim(i, d, &mut e))
         .collect();
+    let secure = secure(raw.secure.unwrap_or_default(), &mut e);
     let bounce_domains = raw
         .bounce_domain
         .into_iter()
@@ -127,7 +128,58 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         metrics_address,
         dkim,
         bounce_domains,
+        secure,
     })
+}
+
+fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
+    const METHODS: [&str; 4] = ["pgp", "smime", "tls", "portal"];
+    let order = r
+        .order
+        .unwrap_or_else(|| METHODS.iter().map(|m| m.to_string()).collect());
+    for (i, m) in order.iter().enumerate() {
+        if !METHODS.contains(&m.as_str()) {
+            e.push(
+                &format!("secure.order[{i}]"),
+                format!("expected \"pgp\", \"smime\", \"tls\" or \"portal\", got \"{m}\""),
+            );
+        }
+    }
+    let portal_url = r
+        .portal_url
+        .unwrap_or_else(|| "https://portal.example.org".into());
+    if !portal_url.starts_with("https://")
+        && !portal_url.starts_with("http://127.")
+        && !portal_url.starts_with("http://localhost")
+    {
+        e.push(
+            "secure.portal_url",
+            format!("expected an https:// URL, got \"{portal_url}\""),
+        );
+    }
+    let tls_fallback_portal = e.choice(
+        "secure.tls_fallback",
+        r.tls_fallback.as_deref(),
+        true,
+        &[("portal", true), ("defer", false)],
+    );
+    SecureConfig {
+        openpgp_keyring: PathBuf::from(r.openpgp_keyring.unwrap_or_else(|| "keys/openpgp".into())),
+        smime_certs: PathBuf::from(r.smime_certs.unwrap_or_else(|| "keys/smime".into())),
+        order,
+        wkd: r.wkd.unwrap_or(false),
+        portal_url,
+        portal_expiry: e.duration("secure.portal_expiry", r.portal_expiry.as_ref(), "30d"),
+        tls_domains: r
+            .tls_domains
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.to_ascii_lowercase())
+            .collect(),
+        tls_satisfies_encrypt: r.tls_satisfies_encrypt.unwrap_or(true),
+        tls_fallback_portal,
+        outer_subject: r.outer_subject.unwrap_or_else(|| "Secure message".into()),
+    }
 }
 
 fn dkim(i: usize, r: RawDkim, e: &mut Errors) -> Option<crate::dkim::DkimConfig> {

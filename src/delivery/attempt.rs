@@ -9,15 +9,13 @@ use std::net::{IpAddr, SocketAddr};
 use super::Delivery;
 use super::outcome::Outcome;
 use super::pool::Key;
-use crate::audit::Event;
-use crate::audit::event::ProtectionChosen;
 use crate::config::RouteTls;
 use crate::delivery::mx::{self, MxLookup};
 use crate::smtp::client::{
     Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome,
     ServerReply, TlsPolicy,
 };
-use crate::spool::{MessageMeta, format_id, notify};
+use crate::spool::{MessageMeta, notify};
 
 /// One next hop: the name (for TLS and logs) and its addresses.
 struct Hop {
@@ -32,36 +30,22 @@ impl<L: MxLookup + 'static> Delivery<L> {
         body: &[u8],
         domain: &str,
         idxs: &[usize],
+        require_tls: bool,
     ) -> Vec<(usize, Outcome)> {
         let all = |o: Outcome| idxs.iter().map(|&i| (i, o.clone())).collect();
         let (hops, mut tls, gate_name) = match self.next_hops(domain).await {
             Ok(x) => x,
             Err(o) => return all(o),
         };
-        let protection = meta.envelope.required_protection();
-        if meta.envelope.requiretls || protection != "none" {
-            // RFC 8689 §5: REQUIRETLS needs verified TLS to the next hop.
-            // A policy verdict of "tls" or "encrypt" never goes out in
-            // plaintext either: until per-recipient encryption (OpenPGP,
-            // S/MIME, portal) is chosen here, verified TLS is the floor.
+        if require_tls || meta.envelope.requiretls {
+            // The protection chosen for these recipients (or the client's
+            // REQUIRETLS, RFC 8689 §5) needs verified TLS to the next hop.
             tls = TlsPolicy::Required;
         }
-        self.audit(
-            Event::ProtectionChosen(ProtectionChosen {
-                queue_id: format_id(meta.id),
-                recipient_domain: domain.to_string(),
-                method: protection_method(tls).to_string(),
-                reason: protection_reason(meta, tls).to_string(),
-            }),
-            false,
-        )
-        .await;
-        tracing::debug!(domain, "protection recorded");
         let gate = self.pool.gate(&gate_name);
         let Ok(_permit) = gate.acquire_owned().await else {
             return all(deferred("451 4.3.0 shutting down", None));
         };
-        tracing::debug!(domain, "gate acquired");
         self.count_protection(tls, idxs.len());
         // With a bounce domain every recipient gets its own VERP return
         // path (so a bounce names it), hence its own transaction.
@@ -313,21 +297,6 @@ fn protection_method(tls: TlsPolicy) -> &'static str {
         TlsPolicy::None => "plain",
         TlsPolicy::Opportunistic => "tls_opportunistic",
         TlsPolicy::Required => "tls_required",
-    }
-}
-
-fn protection_reason(meta: &MessageMeta, tls: TlsPolicy) -> &'static str {
-    match (
-        meta.envelope.required_protection(),
-        meta.envelope.requiretls,
-        tls,
-    ) {
-        ("encrypt", _, _) => "verdict requires encryption; verified TLS is the floor",
-        ("tls", _, _) => "verdict requires TLS",
-        (_, true, _) => "client asked for REQUIRETLS",
-        (_, _, TlsPolicy::Required) => "route requires TLS",
-        (_, _, TlsPolicy::None) => "route disables TLS",
-        _ => "no protection required; opportunistic TLS",
     }
 }
 

@@ -8,9 +8,9 @@ pub mod dsn;
 pub mod mx;
 pub mod outcome;
 pub mod pool;
+mod protect;
 pub mod retry;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ use mx::MxLookup;
 use outcome::{DsnAction, Outcome, Policy};
 
 pub use attempt::reply_text;
+pub use protect::Secure;
 
 pub struct Delivery<L: MxLookup> {
     pub config: Arc<Config>,
@@ -39,6 +40,8 @@ pub struct Delivery<L: MxLookup> {
     pub verp: Option<Arc<crate::bounce::VerpKey>>,
     /// Addresses that hard-bounced or complained: failed without an attempt.
     pub suppression: Option<Arc<dyn crate::bounce::SuppressionStore>>,
+    /// Encryptors and the portal for recipients whose verdict asks for it.
+    pub secure: Option<Arc<protect::Secure>>,
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -67,6 +70,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             dkim: Default::default(),
             verp: None,
             suppression: None,
+            secure: None,
             sweeper: Default::default(),
         }
     }
@@ -109,6 +113,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
             .collect()
     }
 
+    pub fn with_secure(mut self, secure: protect::Secure) -> Self {
+        self.secure = Some(Arc::new(secure));
+        self
+    }
+
     pub fn with_verp(mut self, key: Arc<crate::bounce::VerpKey>) -> Self {
         self.verp = Some(key);
         self
@@ -116,7 +125,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
 
     /// DKIM-sign the message as it will leave (RFC 6376). Unsigned mail
     /// still goes out when no key matches or signing fails (logged).
-    fn sign(&self, id: QueueId, body: Vec<u8>) -> Vec<u8> {
+    pub(crate) fn sign(&self, id: QueueId, body: Vec<u8>) -> Vec<u8> {
         let signer = self.dkim.read().ok().and_then(|g| g.clone());
         let Some(signer) = signer else { return body };
         match signer.sign_into(&body) {
@@ -218,15 +227,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
             Ok(b) => b,
             Err(e) => return self.unreadable(id, meta.priority(), e),
         };
-        let body = self.sign(id, body);
         let mut results = self.suppressed(&meta, &due);
         let due: Vec<usize> = due
             .into_iter()
             .filter(|i| !results.iter().any(|(j, _)| j == i))
             .collect();
-        for (domain, idxs) in group_by_domain(&meta, &due) {
-            results.extend(self.attempt_domain(&meta, &body, &domain, &idxs).await);
-        }
+        results.extend(self.protect_and_send(&meta, &body, &due).await);
         self.record(meta, results, &body).await;
     }
 
@@ -423,20 +429,6 @@ fn delivery_event(
         status: reply.map(|r| outcome::status_of(r, "4.0.0")),
     });
     Some((event, durable))
-}
-
-fn group_by_domain(meta: &MessageMeta, due: &[usize]) -> BTreeMap<String, Vec<usize>> {
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &i in due {
-        let addr = &meta.recipients[i].address;
-        let domain = addr
-            .rsplit_once('@')
-            .map(|(_, d)| d)
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        groups.entry(domain).or_default().push(i);
-    }
-    groups
 }
 
 fn log_results(before: &MessageMeta, after: &MessageMeta) {

@@ -595,6 +595,8 @@ tls = "none"
 [metrics]
 address = "127.0.0.1:{metrics}"
 
+{secure}
+
 {extra}
 "#,
             plain = ports.plain,
@@ -602,6 +604,13 @@ address = "127.0.0.1:{metrics}"
             smtps = ports.smtps,
             closed = ports.closed,
             metrics = ports.metrics,
+            secure = if o.extra.contains("[secure]") {
+                String::new()
+            } else {
+                format!(
+                    "[secure]\nopenpgp_keyring = \"{d}/keys/openpgp\"\nsmime_certs = \"{d}/keys/smime\"\n"
+                )
+            },
             route = o.route_port,
             extra = if o.extra.contains("[delivery]") {
                 o.extra.clone()

@@ -1,0 +1,267 @@
+//! Adaptive protection at delivery: for each due recipient, choose how its
+//! copy leaves (`secure::decide`), then send accordingly — plain and
+//! TLS-only recipients of a domain share one transaction; OpenPGP and
+//! S/MIME recipients each get their own encrypted copy (DKIM-signed after
+//! encryption); portal recipients get a sealed store entry and a notice.
+//! A recipient whose verified TLS fails falls back to the portal (or
+//! defers, per `[secure] tls_fallback`). Plaintext is never a fallback.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::Delivery;
+use super::mx::MxLookup;
+use super::outcome::Outcome;
+use crate::audit::Event;
+use crate::audit::event::ProtectionChosen;
+use crate::config::RouteTls;
+use crate::secure::Encryptor;
+use crate::secure::decide::{self, Known, Method};
+use crate::secure::openpgp::OpenPgp;
+use crate::secure::portal::{self, PortalStore};
+use crate::secure::smime::Smime;
+use crate::spool::{Envelope, MessageMeta, RecipientSpec, format_id};
+
+/// The encryptors and the portal store.
+pub struct Secure {
+    pub pgp: OpenPgp,
+    pub smime: Smime,
+    pub portal: Arc<dyn PortalStore>,
+}
+
+impl<L: MxLookup + 'static> Delivery<L> {
+    pub(super) async fn protect_and_send(
+        &self,
+        meta: &MessageMeta,
+        body: &[u8],
+        due: &[usize],
+    ) -> Vec<(usize, Outcome)> {
+        let plan = self.plan(meta, due).await;
+        let signed_plain = self.sign(meta.id, body.to_vec());
+        let mut results = Vec::new();
+        let mut by_floor: BTreeMap<(String, bool), Vec<usize>> = BTreeMap::new();
+        for &(i, method) in &plan {
+            match method {
+                Method::Plain | Method::Tls => {
+                    let domain = domain_of(&meta.recipients[i].address);
+                    by_floor
+                        .entry((domain, method == Method::Tls))
+                        .or_default()
+                        .push(i);
+                }
+                Method::Pgp | Method::Smime => {
+                    results.push(self.send_encrypted(meta, body, i, method).await)
+                }
+                Method::Portal => results.push((i, self.to_portal(meta, body, i).await)),
+                Method::Defer => results.push((
+                    i,
+                    deferred("451 4.7.0 No allowed protection method is available yet"),
+                )),
+            }
+        }
+        for ((domain, tls_only), idxs) in by_floor {
+            let sent = self
+                .attempt_domain(meta, &signed_plain, &domain, &idxs, tls_only)
+                .await;
+            for (i, o) in sent {
+                let fallback = tls_only && self.portal_fallback() && tls_failed(&o);
+                if fallback {
+                    tracing::info!(queue_id = %format_id(meta.id), rcpt_domain = %domain, "verified TLS failed; using the portal");
+                    self.audit_choice(meta, i, Method::Portal, "verified TLS failed at delivery")
+                        .await;
+                    results.push((i, self.to_portal(meta, body, i).await));
+                } else {
+                    results.push((i, o));
+                }
+            }
+        }
+        results
+    }
+
+    fn portal_fallback(&self) -> bool {
+        self.secure.is_some() && self.config.secure.tls_fallback_portal
+    }
+
+    /// The method for each recipient, recorded in the audit log.
+    async fn plan(&self, meta: &MessageMeta, due: &[usize]) -> Vec<(usize, Method)> {
+        let cfg = &self.config.secure;
+        let required = meta.envelope.required_protection();
+        let mut plan = Vec::with_capacity(due.len());
+        for &i in due {
+            let addr = &meta.recipients[i].address;
+            let known = self.known(addr);
+            let (mut method, mut reason) = decide::choose(
+                required,
+                meta.envelope.requiretls,
+                &cfg.order,
+                cfg.tls_satisfies_encrypt,
+                known,
+            );
+            if self.secure.is_none()
+                && matches!(method, Method::Pgp | Method::Smime | Method::Portal)
+            {
+                (method, reason) = (Method::Defer, "encryption is not configured on this node");
+            }
+            if method != Method::Plain {
+                self.audit_choice(meta, i, method, reason).await;
+            }
+            plan.push((i, method));
+        }
+        plan
+    }
+
+    fn known(&self, addr: &str) -> Known {
+        let domain = domain_of(addr);
+        let route_required = self
+            .config
+            .route_for(&domain)
+            .is_some_and(|r| r.tls == RouteTls::Required);
+        Known {
+            pgp: self
+                .secure
+                .as_ref()
+                .is_some_and(|s| s.pgp.can_encrypt(addr)),
+            smime: self
+                .secure
+                .as_ref()
+                .is_some_and(|s| s.smime.can_encrypt(addr)),
+            verified_tls: route_required || self.config.secure.tls_domains.contains(&domain),
+        }
+    }
+
+    async fn audit_choice(&self, meta: &MessageMeta, i: usize, method: Method, reason: &str) {
+        self.metrics
+            .delivery_protection
+            .with_label_values(&[method.as_str()])
+            .inc();
+        let event = Event::ProtectionChosen(ProtectionChosen {
+            queue_id: format_id(meta.id),
+            recipient_domain: domain_of(&meta.recipients[i].address),
+            method: method.as_str().to_string(),
+            reason: reason.to_string(),
+        });
+        self.audit(event, false).await;
+    }
+
+    async fn send_encrypted(
+        &self,
+        meta: &MessageMeta,
+        body: &[u8],
+        i: usize,
+        method: Method,
+    ) -> (usize, Outcome) {
+        let Some(secure) = &self.secure else {
+            return (i, deferred("451 4.7.0 Encryption is not configured"));
+        };
+        let addr = meta.recipients[i].address.clone();
+        let encryptor: &dyn Encryptor = if method == Method::Pgp {
+            &secure.pgp
+        } else {
+            &secure.smime
+        };
+        let encrypted = match encryptor.encrypt(&addr, body) {
+            Ok(e) => e,
+            Err(e) => {
+                // Never plaintext: the recipient waits (the key may be fixed).
+                tracing::warn!(queue_id = %format_id(meta.id), error = %e, "encryption failed");
+                return (
+                    i,
+                    deferred("451 4.7.5 Encryption for the recipient failed; will retry"),
+                );
+            }
+        };
+        let signed = self.sign(meta.id, encrypted);
+        let mut sent = self
+            .attempt_domain(meta, &signed, &domain_of(&addr), &[i], false)
+            .await;
+        sent.pop().unwrap_or((i, deferred("451 4.3.0 No result")))
+    }
+
+    /// Seal the message for the recipient and queue the notice.
+    async fn to_portal(&self, meta: &MessageMeta, body: &[u8], i: usize) -> Outcome {
+        let Some(secure) = &self.secure else {
+            return deferred("451 4.7.0 The portal is not configured");
+        };
+        let addr = meta.recipients[i].address.clone();
+        let cfg = &self.config.secure;
+        let token = match secure.portal.put(meta.id, &addr, body, cfg.portal_expiry) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!(queue_id = %format_id(meta.id), error = %e, "portal store failed");
+                return deferred("451 4.3.0 Secure portal unavailable; will retry");
+            }
+        };
+        let link = format!("{}/m/{token}", cfg.portal_url.trim_end_matches('/'));
+        let from =
+            header_value(body, b"from:").unwrap_or_else(|| format!("<{}>", meta.envelope.sender));
+        let expires = SystemTime::now() + cfg.portal_expiry;
+        let notice = portal::notice(&from, &addr, &link, expires, &self.config.server.hostname);
+        let envelope = Envelope {
+            sender: meta.envelope.sender.clone(),
+            recipients: vec![RecipientSpec {
+                address: addr,
+                orcpt: None,
+                notify: 0,
+            }],
+            ret: None,
+            envid: None,
+            smtputf8: meta.envelope.smtputf8,
+            body_8bit: false,
+            requiretls: false,
+            listener: "portal".into(),
+            auth_user: None,
+            client_ip: "127.0.0.1".into(),
+            client_helo: self.config.server.hostname.clone(),
+            priority: meta.priority(),
+            mt_priority: None,
+            verdict: None,
+        };
+        match self.spool.accept(envelope, &notice).await {
+            Ok(nid) => {
+                self.schedule.ready(nid, meta.priority());
+                Outcome::Delivered {
+                    remote: "portal".into(),
+                    dsn_relayed: false,
+                    tls: None,
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot queue the portal notice");
+                let _ = secure.portal.recall(meta.id);
+                deferred("451 4.3.0 Could not queue the portal notice; will retry")
+            }
+        }
+    }
+}
+
+fn deferred(reply: &str) -> Outcome {
+    Outcome::Deferred {
+        reply: reply.to_string(),
+        remote: None,
+    }
+}
+
+fn tls_failed(o: &Outcome) -> bool {
+    matches!(o, Outcome::Deferred { reply, .. } if reply.contains("TLS required"))
+}
+
+fn domain_of(addr: &str) -> String {
+    addr.rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The first line of a header's value (enough for From in a notice).
+fn header_value(message: &[u8], name: &[u8]) -> Option<String> {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(message.len());
+    message[..end]
+        .split(|&b| b == b'\n')
+        .find(|l| l.len() > name.len() && l[..name.len()].eq_ignore_ascii_case(name))
+        .map(|l| String::from_utf8_lossy(&l[name.len()..]).trim().to_string())
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,252 @@
+//! OpenPGP protection: PGP/MIME (RFC 3156) with sequoia-openpgp.
+//!
+//! Flow of [`OpenPgp::encrypt`]:
+//! 1. Look the recipient up in the keyring cache (certificates from
+//!    `keyring_dir/*.asc`, indexed by the e-mail of each User ID).
+//! 2. For each candidate certificate, under sequoia's `StandardPolicy` *now*:
+//!    the certificate must be valid, alive and not revoked, and carry a
+//!    valid, non-revoked User ID with that address. Its recipients are every
+//!    supported, alive, non-revoked subkey flagged for transport *or*
+//!    storage encryption, minus weak keys (RSA/DSA/ElGamal < 2048 bits).
+//!    No recipient key left: [`SecureError::NoUsableKey`] (never plaintext).
+//! 3. Header protection ([`mime::protect`]), then the inner entity is
+//!    (optionally signed by the organisation key, inside the encryption:
+//!    RFC 3156 §6.2 combined method) encrypted and ASCII-armored.
+//! 4. [`mime::pgp_mime`] wraps it as `multipart/encrypted`.
+//!
+//! The symmetric algorithm is sequoia's default (AES-256); SEIPDv2 (AEAD)
+//! is used only when every recipient certificate advertises it, else
+//! SEIPDv1 with MDC, which every OpenPGP implementation reads.
+
+use std::io::Write;
+use std::path::Path;
+
+use sequoia_openpgp as pgp;
+
+use pgp::Cert;
+use pgp::armor;
+use pgp::cert::CertParser;
+use pgp::cert::amalgamation::ValidAmalgamation;
+use pgp::crypto::KeyPair;
+use pgp::crypto::mpi::PublicKey as Mpis;
+use pgp::packet::Key;
+use pgp::packet::key::{KeyParts, KeyRole};
+use pgp::parse::Parse;
+use pgp::policy::StandardPolicy;
+use pgp::serialize::stream::{
+    Armorer, Encryptor as PgpEncryptor, LiteralWriter, Message, Recipient, Signer,
+};
+use pgp::types::RevocationStatus;
+
+use super::keys::{KeyCache, Parsed};
+use super::mime::{self, DEFAULT_OUTER_SUBJECT};
+use super::{Encryptor, SecureError, domain_of, normalize_address};
+
+const METHOD: &str = "pgp";
+
+/// Minimum modulus size for RSA, DSA and ElGamal keys.
+pub const MIN_FINITE_FIELD_BITS: usize = 2048;
+
+/// OpenPGP encryptor over a keyring directory.
+pub struct OpenPgp {
+    keyring: KeyCache<Cert>,
+    signer: Option<KeyPair>,
+    policy: StandardPolicy<'static>,
+    outer_subject: String,
+}
+
+impl OpenPgp {
+    /// Loads `keyring_dir/*.asc` and, when given, the organisation's
+    /// signing key (an unencrypted transferable secret key, armored or
+    /// binary; protect it with file permissions).
+    pub fn load(keyring_dir: &Path, signing_key: Option<&Path>) -> Result<Self, SecureError> {
+        let policy = StandardPolicy::new();
+        let signer = match signing_key {
+            Some(p) => Some(load_signer(p, &policy)?),
+            None => None,
+        };
+        Ok(OpenPgp {
+            keyring: KeyCache::load(keyring_dir, "asc", parse_certs)?,
+            signer,
+            policy,
+            outer_subject: DEFAULT_OUTER_SUBJECT.to_string(),
+        })
+    }
+
+    /// Sets the neutral outer Subject (default `...`).
+    pub fn with_outer_subject(mut self, subject: &str) -> Self {
+        self.outer_subject = subject.to_string();
+        self
+    }
+
+    /// Re-reads the keyring directory; returns the number of addresses.
+    pub fn reload(&self) -> Result<usize, SecureError> {
+        self.keyring.reload()
+    }
+
+    /// Number of addresses in the keyring.
+    pub fn known_addresses(&self) -> usize {
+        self.keyring.len()
+    }
+
+    /// Encrypts `payload` (already a MIME entity) to `recipient`, returning
+    /// the ASCII-armored OpenPGP message.
+    fn encrypt_payload(&self, recipient: &str, payload: &[u8]) -> Result<Vec<u8>, SecureError> {
+        let certs = self.keyring.lookup(recipient);
+        let recipients: Vec<Recipient> = certs
+            .iter()
+            .flat_map(|c| usable_recipients(c, recipient, &self.policy))
+            .collect();
+        if recipients.is_empty() {
+            return Err(no_key(recipient));
+        }
+        let n = recipients.len();
+        let out = self
+            .seal(recipients, payload)
+            .map_err(|e| SecureError::Crypto {
+                method: METHOD,
+                reason: e.to_string(),
+            })?;
+        tracing::debug!(domain = %domain_of(recipient), keys = n, "openpgp encrypted");
+        Ok(out)
+    }
+
+    fn seal(&self, recipients: Vec<Recipient>, payload: &[u8]) -> pgp::Result<Vec<u8>> {
+        let mut sink = Vec::with_capacity(payload.len() * 4 / 3 + 2048);
+        let message = Message::new(&mut sink);
+        let message = Armorer::new(message).kind(armor::Kind::Message).build()?;
+        let message = PgpEncryptor::for_recipients(message, recipients).build()?;
+        let message = match &self.signer {
+            Some(kp) => Signer::new(message, kp.clone())?.build()?,
+            None => message,
+        };
+        let mut w = LiteralWriter::new(message).build()?;
+        w.write_all(payload)?;
+        w.finalize()?;
+        Ok(sink)
+    }
+}
+
+impl Encryptor for OpenPgp {
+    fn can_encrypt(&self, recipient: &str) -> bool {
+        self.keyring
+            .lookup(recipient)
+            .iter()
+            .any(|c| !usable_recipients(c, recipient, &self.policy).is_empty())
+    }
+
+    fn encrypt(&self, recipient: &str, message: &[u8]) -> Result<Vec<u8>, SecureError> {
+        let protected = mime::protect(message, &self.outer_subject)?;
+        let armored = self.encrypt_payload(recipient, &protected.inner)?;
+        mime::pgp_mime(&protected.outer_headers, &armored)
+    }
+
+    fn method(&self) -> &'static str {
+        METHOD
+    }
+}
+
+fn no_key(recipient: &str) -> SecureError {
+    SecureError::NoUsableKey {
+        method: METHOD,
+        domain: domain_of(recipient),
+    }
+}
+
+/// Keyring parser: every certificate of the file, indexed by the e-mail of
+/// each of its User IDs. Validity is checked at use, not here.
+fn parse_certs(_path: &Path, bytes: &[u8]) -> Result<Vec<Parsed<Cert>>, String> {
+    let mut out = Vec::new();
+    for cert in CertParser::from_bytes(bytes).map_err(|e| e.to_string())? {
+        let cert = cert.map_err(|e| e.to_string())?;
+        let addresses = cert
+            .userids()
+            .filter_map(|u| u.userid().email().ok().flatten().map(normalize_address))
+            .collect();
+        // Only public material is kept in memory for encryption.
+        out.push(Parsed {
+            addresses,
+            item: cert.strip_secret_key_material(),
+        });
+    }
+    if out.is_empty() {
+        return Err("no OpenPGP certificate in file".into());
+    }
+    Ok(out)
+}
+
+/// The encryption recipients of `cert` for `address` (see the module
+/// header for the rules). Empty means "cannot encrypt to this cert".
+fn usable_recipients<'a>(
+    cert: &'a Cert,
+    address: &str,
+    policy: &'a StandardPolicy<'static>,
+) -> Vec<Recipient<'a>> {
+    let Ok(vc) = cert.with_policy(policy, None) else {
+        return Vec::new();
+    };
+    if vc.alive().is_err() || matches!(vc.revocation_status(), RevocationStatus::Revoked(_)) {
+        return Vec::new();
+    }
+    let want = normalize_address(address);
+    let uid_ok = vc.userids().any(|u| {
+        !matches!(u.revocation_status(), RevocationStatus::Revoked(_))
+            && u.userid().email().ok().flatten().map(normalize_address) == Some(want.clone())
+    });
+    if !uid_ok {
+        return Vec::new();
+    }
+    vc.keys()
+        .supported()
+        .alive()
+        .revoked(false)
+        .for_transport_encryption()
+        .for_storage_encryption()
+        .filter(|ka| strong_enough(ka.key()))
+        .map(Recipient::from)
+        .collect()
+}
+
+/// Rejects finite-field keys below [`MIN_FINITE_FIELD_BITS`]; elliptic
+/// curve and post-quantum keys are left to the policy's algorithm checks.
+pub fn strong_enough<P: KeyParts, R: KeyRole>(key: &Key<P, R>) -> bool {
+    match key.mpis() {
+        Mpis::RSA { n, .. } => n.bits() >= MIN_FINITE_FIELD_BITS,
+        Mpis::DSA { p, .. } | Mpis::ElGamal { p, .. } => p.bits() >= MIN_FINITE_FIELD_BITS,
+        _ => true,
+    }
+}
+
+/// Loads the organisation's signing key pair.
+fn load_signer(path: &Path, policy: &StandardPolicy<'static>) -> Result<KeyPair, SecureError> {
+    let bad = |reason: String| SecureError::KeyFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|source| SecureError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let cert = Cert::from_bytes(&bytes).map_err(|e| bad(e.to_string()))?;
+    let vc = cert
+        .with_policy(policy, None)
+        .map_err(|e| bad(e.to_string()))?;
+    let ka = vc
+        .keys()
+        .supported()
+        .alive()
+        .revoked(false)
+        .for_signing()
+        .secret()
+        .next()
+        .ok_or_else(|| bad("no valid signing-capable secret key".into()))?;
+    if !ka.key().has_unencrypted_secret() {
+        return Err(bad(
+            "signing key is password-protected; store it unencrypted".into(),
+        ));
+    }
+    ka.key()
+        .clone()
+        .into_keypair()
+        .map_err(|e| bad(e.to_string()))
+}
