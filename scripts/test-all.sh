@@ -14,6 +14,9 @@ echo "== cargo clippy"
 cargo clippy --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --all-targets
+echo "== promtool: example alert rules and scrape config"
+promtool check rules conf/prometheus-alerts.yml
+promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
 export SEALPOST_BIN="$PWD/target/release/sealpost"

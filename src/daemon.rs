@@ -126,6 +126,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+    start_watchdog();
     wait_for_signals(&svc, &delivery).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     svc.shutting_down.store(true, Ordering::Relaxed);
@@ -160,6 +161,27 @@ async fn futures_join(handles: Vec<tokio::task::JoinHandle<()>>) {
     for h in handles {
         let _ = h.await;
     }
+}
+
+/// With `WatchdogSec=` in the unit, ping systemd at half the interval
+/// from the runtime itself, so a wedged runtime stops the pings.
+fn start_watchdog() {
+    let mut usec = 0u64;
+    if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
+        return;
+    }
+    let every = Duration::from_micros(usec / 2);
+    tracing::info!(
+        interval_ms = every.as_millis() as u64,
+        "systemd watchdog enabled"
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+        }
+    });
 }
 
 /// Open the audit log described by `[audit]`.
@@ -301,6 +323,12 @@ async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
         }
     });
     reloaded(svc, "tls", tls.map_err(|e| e.to_string())).await;
+    // The config file itself: routes are swapped in; an invalid file keeps
+    // everything as it is and says why.
+    let routes = Config::load(&svc.config.source)
+        .map(|c| delivery.set_routes(c.routes))
+        .map_err(|e| e.lines().join("; "));
+    reloaded(svc, "config", routes).await;
     let dkim = load_dkim(&svc.config).map(|d| delivery.set_dkim(d));
     if let Some(secure) = &delivery.secure {
         let keys = secure

@@ -125,7 +125,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
 
     /// Route or MX → hops, TLS policy and the concurrency-gate name.
     async fn next_hops(&self, domain: &str) -> Result<(Vec<Hop>, TlsPolicy, String), Outcome> {
-        if let Some(route) = self.config.route_for(domain) {
+        if let Some(route) = self.route_for(domain) {
             let tls = match route.tls {
                 RouteTls::None => TlsPolicy::None,
                 RouteTls::Opportunistic => TlsPolicy::Opportunistic,

@@ -42,6 +42,8 @@ pub struct Delivery<L: MxLookup> {
     pub suppression: Option<Arc<dyn crate::bounce::SuppressionStore>>,
     /// Encryptors and the portal for recipients whose verdict asks for it.
     pub secure: Option<Arc<protect::Secure>>,
+    /// `[[route]]`s, replaced when SIGHUP re-reads a valid config file.
+    routes: std::sync::RwLock<Vec<crate::config::RouteConfig>>,
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -54,6 +56,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         tls_config: Arc<rustls::ClientConfig>,
         metrics: Arc<crate::metrics::Metrics>,
     ) -> Self {
+        let routes = config.routes.clone();
         let pool = pool::Pool::new(
             config.delivery.idle_connection_timeout,
             config.delivery.concurrency_per_destination,
@@ -71,6 +74,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             verp: None,
             suppression: None,
             secure: None,
+            routes: std::sync::RwLock::new(routes),
             sweeper: Default::default(),
         }
     }
@@ -111,6 +115,23 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 ))
             })
             .collect()
+    }
+
+    /// Swap in new routes (SIGHUP); deliveries in progress keep theirs.
+    pub fn set_routes(&self, routes: Vec<crate::config::RouteConfig>) {
+        if let Ok(mut g) = self.routes.write() {
+            *g = routes;
+        }
+    }
+
+    /// The route for `domain`: the most specific match, then `"*"`.
+    pub(crate) fn route_for(&self, domain: &str) -> Option<crate::config::RouteConfig> {
+        let d = domain.to_ascii_lowercase();
+        let g = self.routes.read().ok()?;
+        g.iter()
+            .find(|r| r.domains.iter().any(|x| x == &d))
+            .or_else(|| g.iter().find(|r| r.domains.iter().any(|x| x == "*")))
+            .cloned()
     }
 
     pub fn with_secure(mut self, secure: protect::Secure) -> Self {

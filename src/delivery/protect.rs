@@ -114,7 +114,6 @@ impl<L: MxLookup + 'static> Delivery<L> {
     fn known(&self, addr: &str) -> Known {
         let domain = domain_of(addr);
         let route_required = self
-            .config
             .route_for(&domain)
             .is_some_and(|r| r.tls == RouteTls::Required);
         Known {
