@@ -108,7 +108,8 @@ impl Spool {
         let index = db.open_tree("messages")?;
         let quarantine = db.open_tree("quarantine")?;
         let history = db.open_tree("history")?;
-        recover::prune_history(&history, HISTORY_KEEP_MS)?;
+        recover::prune_history(&history, &seg_dir, HISTORY_KEEP_MS)?;
+        recover::reindex_orphans(&index, &quarantine, &history, &seg_dir, &sealer)?;
         recovery.quarantined += recover::quarantine_unreadable(&index, &quarantine)?;
         let (segments, max_id) = recover::live_segments(&index, &quarantine, &seg_dir)?;
         recovery.messages = segments.live.values().sum();
@@ -278,19 +279,28 @@ impl Spool {
 
     /// Forget a finished (or deleted) message; its segment goes when empty.
     pub fn complete(&self, id: QueueId) -> Result<(), SpoolError> {
+        let Some(old) = self.index.get(id.to_be_bytes())? else {
+            return Ok(());
+        };
+        // History first: sled persists in order, so an index removal that
+        // survives a crash always has its history entry, and start-up
+        // never mistakes a finished message for a lost one.
+        if let Ok(meta) = serde_json::from_slice::<MessageMeta>(&old) {
+            let kept = History {
+                completed: now_ms(),
+                segment: meta.location.segment,
+                recipients: meta.recipients.clone(),
+            };
+            if let Ok(v) = serde_json::to_vec(&kept) {
+                self.history.insert(id.to_be_bytes(), v)?;
+            }
+        }
         let Some(old) = self.index.remove(id.to_be_bytes())? else {
             return Ok(());
         };
         let Ok(meta) = serde_json::from_slice::<MessageMeta>(&old) else {
             return Ok(());
         };
-        let kept = History {
-            completed: now_ms(),
-            recipients: meta.recipients.clone(),
-        };
-        if let Ok(v) = serde_json::to_vec(&kept) {
-            self.history.insert(id.to_be_bytes(), v)?;
-        }
         let seg = meta.location.segment;
         let empty = {
             let mut s = self.segments.lock().map_err(|_| SpoolError::Closed)?;
@@ -415,6 +425,9 @@ const HISTORY_KEEP_MS: u64 = 30 * 24 * 3600 * 1000;
 #[derive(serde::Serialize, serde::Deserialize)]
 struct History {
     completed: u64,
+    /// While this segment exists the entry stays (see `reindex_orphans`).
+    #[serde(default)]
+    segment: u64,
     recipients: Vec<RecipientState>,
 }
 
@@ -500,3 +513,6 @@ fn commit_batch(
     db.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
