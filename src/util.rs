@@ -2,6 +2,29 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// The first line of a header's value in `message` (`name` with its colon,
+/// any case), searching only the header section. Works on bytes: headers
+/// may hold any octets (RFC 6532) and are never sliced inside a character.
+pub fn header_value(message: &[u8], name: &[u8]) -> Option<String> {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(message.len());
+    message[..end]
+        .split(|&b| b == b'\n')
+        .find(|l| l.len() > name.len() && l[..name.len()].eq_ignore_ascii_case(name))
+        .map(|l| String::from_utf8_lossy(&l[name.len()..]).trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 /// RFC 5322 §3.3 date-time in UTC: "Mon, 23 Nov 2026 10:00:00 +0000".
 pub fn rfc5322_date(t: SystemTime) -> String {
     let secs = t
@@ -69,6 +92,14 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn header_value_finds_headers_in_any_case_and_only_in_the_header_section() {
+        let m = "Subject: Réunion\r\nMESSAGE-ID: <a@b>\r\n\r\nMessage-ID: <body@x>\r\n".as_bytes();
+        assert_eq!(header_value(m, b"message-id:").as_deref(), Some("<a@b>"));
+        assert_eq!(header_value(m, b"subject:").as_deref(), Some("Réunion"));
+        assert_eq!(header_value(m, b"from:"), None);
+    }
 
     #[test]
     fn parses_dates_and_rejects_nonsense() {

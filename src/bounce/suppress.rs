@@ -109,11 +109,7 @@ pub fn normalise(addr: &str) -> Result<(String, String), BounceError> {
     Ok((display.to_lowercase(), display))
 }
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
+use crate::util::now_ms;
 
 impl SuppressionStore for SledSuppression {
     fn is_suppressed(&self, addr: &str) -> Result<Option<Suppressed>, BounceError> {

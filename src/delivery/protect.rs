@@ -16,11 +16,11 @@ use super::outcome::Outcome;
 use crate::audit::Event;
 use crate::audit::event::ProtectionChosen;
 use crate::config::RouteTls;
-use crate::secure::Encryptor;
 use crate::secure::decide::{self, Known, Method};
 use crate::secure::openpgp::OpenPgp;
 use crate::secure::portal::{self, PortalStore};
 use crate::secure::smime::Smime;
+use crate::secure::{Encryptor, domain_of};
 use crate::spool::{Envelope, MessageMeta, RecipientSpec, format_id};
 
 /// The encryptors and the portal store.
@@ -192,8 +192,8 @@ impl<L: MxLookup + 'static> Delivery<L> {
             }
         };
         let link = format!("{}/m/{token}", cfg.portal_url.trim_end_matches('/'));
-        let from =
-            header_value(body, b"from:").unwrap_or_else(|| format!("<{}>", meta.envelope.sender));
+        let from = crate::util::header_value(body, b"from:")
+            .unwrap_or_else(|| format!("<{}>", meta.envelope.sender));
         let expires = SystemTime::now() + cfg.portal_expiry;
         let notice = portal::notice(&from, &addr, &link, expires, &self.config.server.hostname);
         let envelope = Envelope {
@@ -243,24 +243,4 @@ fn deferred(reply: &str) -> Outcome {
 
 fn tls_failed(o: &Outcome) -> bool {
     matches!(o, Outcome::Deferred { reply, .. } if reply.contains("TLS required"))
-}
-
-fn domain_of(addr: &str) -> String {
-    addr.rsplit_once('@')
-        .map(|(_, d)| d)
-        .unwrap_or("")
-        .to_ascii_lowercase()
-}
-
-/// The first line of a header's value (enough for From in a notice).
-fn header_value(message: &[u8], name: &[u8]) -> Option<String> {
-    let end = message
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(message.len());
-    message[..end]
-        .split(|&b| b == b'\n')
-        .find(|l| l.len() > name.len() && l[..name.len()].eq_ignore_ascii_case(name))
-        .map(|l| String::from_utf8_lossy(&l[name.len()..]).trim().to_string())
-        .filter(|v| !v.is_empty())
 }

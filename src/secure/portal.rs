@@ -60,12 +60,7 @@ fn store_err(e: impl std::fmt::Display) -> SecureError {
     }
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
+use crate::util::now_ms;
 
 fn derive(label: &[u8], token: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();

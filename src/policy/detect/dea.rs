@@ -7,9 +7,8 @@
 //! valid alone → low (a random code passes one time in ten).
 
 use super::re;
-use super::tokens::{Run, Scan, at, boundary_after};
-use crate::policy::finding::{Confidence, Kind};
-use crate::policy::text::{Context, Near, isolated};
+use super::tokens::{Checked, Run, Scan, at, boundary_after, push_checked};
+use crate::policy::finding::Kind;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -42,32 +41,21 @@ pub fn valid(code: &str) -> bool {
 
 /// Token-pass hook: the first digit run of a word that starts with letters.
 pub fn at_run(sc: &mut Scan<'_>, r: Run) {
-    let text = sc.text;
-    let s = r.ws;
-    let Some(e) = shape(text.as_bytes(), s) else {
-        return;
+    let c = Checked {
+        kind: Kind::Dea,
+        shape,
+        valid,
+        keyword: keyword(),
+        window: (30, 0),
     };
-    let Some(m) = text.get(s..e) else { return };
-    if !isolated(text, s, e) || !valid(m) {
-        return;
-    }
-    let ctx = Context {
-        positive: keyword(),
-        negative: None,
-        before: 30,
-        after: 0,
-    };
-    let conf = match ctx.check(text, s, e) {
-        Near::Positive => Confidence::High,
-        _ => Confidence::Low,
-    };
-    sc.sink.push(Kind::Dea, conf, sc.loc, m);
+    push_checked(sc, r.ws, c);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+    use crate::policy::finding::Confidence;
 
     #[test]
     fn check_digit() {

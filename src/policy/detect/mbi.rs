@@ -7,9 +7,8 @@
 //! → high; format alone → low.
 
 use super::re;
-use super::tokens::{Run, Scan, at, boundary_after};
-use crate::policy::finding::{Confidence, Kind};
-use crate::policy::text::{Context, Near, isolated};
+use super::tokens::{Checked, Run, Scan, at, boundary_after, push_checked};
+use crate::policy::finding::Kind;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -78,32 +77,21 @@ pub fn valid(code: &str) -> bool {
 
 /// Token-pass hook: a word starting with a one-digit run.
 pub fn at_run(sc: &mut Scan<'_>, r: Run) {
-    let text = sc.text;
-    let s = r.s;
-    let Some(e) = shape(text.as_bytes(), s) else {
-        return;
+    let c = Checked {
+        kind: Kind::Mbi,
+        shape,
+        valid,
+        keyword: keyword(),
+        window: (48, 16),
     };
-    let Some(m) = text.get(s..e) else { return };
-    if !isolated(text, s, e) || !valid(m) {
-        return;
-    }
-    let ctx = Context {
-        positive: keyword(),
-        negative: None,
-        before: 48,
-        after: 16,
-    };
-    let conf = match ctx.check(text, s, e) {
-        Near::Positive => Confidence::High,
-        _ => Confidence::Low,
-    };
-    sc.sink.push(Kind::Mbi, conf, sc.loc, m);
+    push_checked(sc, r.s, c);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+    use crate::policy::finding::Confidence;
 
     #[test]
     fn format_rules() {

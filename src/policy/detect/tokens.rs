@@ -97,6 +97,41 @@ pub struct Scan<'a> {
     pub next: Next,
 }
 
+/// A self-checking code (DEA, MBI) starting at `s`: `shape` finds its end,
+/// `valid` checks it; reported High when `keyword` is within `window`
+/// (bytes before, after), Low otherwise.
+pub struct Checked {
+    pub kind: crate::policy::finding::Kind,
+    pub shape: fn(&[u8], usize) -> Option<usize>,
+    pub valid: fn(&str) -> bool,
+    pub keyword: &'static regex::Regex,
+    pub window: (usize, usize),
+}
+
+pub fn push_checked(sc: &mut Scan<'_>, s: usize, c: Checked) {
+    use crate::policy::finding::Confidence;
+    use crate::policy::text::{Context, Near, isolated};
+    let text = sc.text;
+    let Some(e) = (c.shape)(text.as_bytes(), s) else {
+        return;
+    };
+    let Some(m) = text.get(s..e) else { return };
+    if !isolated(text, s, e) || !(c.valid)(m) {
+        return;
+    }
+    let ctx = Context {
+        positive: c.keyword,
+        negative: None,
+        before: c.window.0,
+        after: c.window.1,
+    };
+    let conf = match ctx.check(text, s, e) {
+        Near::Positive => Confidence::High,
+        _ => Confidence::Low,
+    };
+    sc.sink.push(c.kind, conf, sc.loc, m);
+}
+
 /// Visit every digit run of `text` once and dispatch it by shape. Returns
 /// the stretches `[start, end)` lying within `reach` bytes before a digit
 /// (`end` just past a digit), for the keyword pass; there is at most one

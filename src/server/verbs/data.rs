@@ -280,7 +280,8 @@ async fn audit_acceptance(
         sender: sender.to_string(),
         recipient_count: rcpts as u32,
         size: message.len() as u64,
-        message_id_sha256: message_id(message).map(|m| crate::audit::event::hash_message_id(&m)),
+        message_id_sha256: crate::util::header_value(message, b"message-id:")
+            .map(|m| crate::audit::event::hash_message_id(&m)),
         rules: verdict.rules.clone(),
         findings: verdict
             .findings
@@ -292,20 +293,6 @@ async fn audit_acceptance(
             .collect(),
     });
     audit.append_durable(event).await
-}
-
-/// The Message-ID header's value, if any (only its hash is recorded).
-fn message_id(message: &[u8]) -> Option<String> {
-    let end = message
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(message.len());
-    // Bytes, not str: a header may hold any octets (RFC 6532) and must
-    // never be sliced inside a character.
-    message[..end]
-        .split(|&b| b == b'\n')
-        .find(|l| l.len() > 11 && l[..11].eq_ignore_ascii_case(b"message-id:"))
-        .map(|l| String::from_utf8_lossy(&l[11..]).trim().to_string())
 }
 
 fn record_acceptance(s: &Session, verdict: &Verdict, size: usize) {
