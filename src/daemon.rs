@@ -201,11 +201,29 @@ fn load_secure(config: &Config, spool: &Spool) -> anyhow::Result<crate::delivery
     for dir in [&s.openpgp_keyring, &s.smime_certs] {
         std::fs::create_dir_all(dir).with_context(|| format!("key directory {}", dir.display()))?;
     }
-    let pgp = crate::secure::openpgp::OpenPgp::load(&s.openpgp_keyring, None)
-        .with_context(|| format!("secure.openpgp_keyring {}", s.openpgp_keyring.display()))?
-        .with_outer_subject(&s.outer_subject);
-    let smime = crate::secure::smime::Smime::load(&s.smime_certs, None)
-        .with_context(|| format!("secure.smime_certs {}", s.smime_certs.display()))?
+    let pgp = crate::secure::openpgp::OpenPgp::load(
+        &s.openpgp_keyring,
+        s.openpgp_signing_key.as_deref(),
+    )
+    .with_context(|| {
+        format!(
+            "secure.openpgp_keyring {} / secure.openpgp_signing_key",
+            s.openpgp_keyring.display()
+        )
+    })?
+    .with_outer_subject(&s.outer_subject);
+    let signer = s
+        .smime_signer
+        .as_ref()
+        .map(|(c, k)| (c.as_path(), k.as_path()));
+    let smime = crate::secure::smime::Smime::load(&s.smime_certs, signer)
+        .with_context(|| {
+            format!(
+                "secure.smime_certs {} / secure.smime_signing_cert, smime_signing_key",
+                s.smime_certs.display()
+            )
+        })?
+        .with_gcm_domains(s.smime_gcm_domains.clone())
         .with_outer_subject(&s.outer_subject);
     tracing::info!(
         openpgp = pgp.known_addresses(),

@@ -1,17 +1,62 @@
-//! Adaptive encryption through the relay: one PHI message to three
-//! recipients — one with an OpenPGP key, one with an S/MIME certificate,
-//! one with neither — leaves as PGP/MIME (decrypted by `gpg`), as CMS
-//! enveloped-data (decrypted by `openssl cms`) and as a portal notice.
+//! Adaptive encryption through the relay: one PHI message with a binary
+//! attachment to three recipients — one with an OpenPGP key, one with an
+//! S/MIME certificate, one with neither — leaves as PGP/MIME (decrypted and
+//! its organisation signature checked by `gpg`), as CMS enveloped-data
+//! (decrypted by `openssl cms -decrypt`, signature checked by `openssl cms
+//! -verify`) and as a portal notice. The attachment comes back byte for
+//! byte from both decryptions.
 
 mod common;
 mod secure_support;
 
 use std::process::Command;
 
+use mail_parser::MimeHeaders;
+
 use common::*;
 use secure_support::*;
 
-const PHI: &str = "From: frontdesk@hosp.example\r\nTo: team@x.example\r\nSubject: Results for Jane Roe\r\n\r\nPatient DOB: 03/14/1961\r\nMRN: 00482913\r\nA1c 9.1, continue metformin.\r\n";
+/// Every byte value, twice, then a tail without a final newline: what a
+/// PDF or image looks like to the MIME layer.
+fn attachment() -> Vec<u8> {
+    let mut a: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
+    a.extend_from_slice(b"\r\n.\r\nEnd of lab report %%EOF");
+    a
+}
+
+fn phi_message() -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(attachment());
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).expect("base64 is ascii"))
+        .collect();
+    format!(
+        "From: frontdesk@hosp.example\r\nTo: team@x.example\r\nSubject: Results for Jane Roe\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Patient DOB: 03/14/1961\r\nMRN: 00482913\r\nA1c 9.1, continue metformin.\r\n\
+         --b1\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"labs.pdf\"\r\n\r\n{}\r\n--b1--\r\n",
+        lines.join("\r\n")
+    )
+}
+
+/// The decrypted entity carries the attachment unchanged.
+fn attachment_intact(entity: &[u8]) {
+    let parsed = mail_parser::MessageParser::default()
+        .parse(entity)
+        .expect("decrypted entity parses");
+    let att = parsed
+        .attachments()
+        .find(|a| a.attachment_name() == Some("labs.pdf"))
+        .unwrap_or_else(|| panic!("no labs.pdf in {}", String::from_utf8_lossy(entity)));
+    assert!(
+        att.contents() == attachment().as_slice(),
+        "attachment changed"
+    );
+}
 
 fn decrypted_ok(text: &str) {
     assert!(text.contains("MRN: 00482913"), "{text}");
@@ -39,14 +84,25 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
     let pki = Pki::new();
     let (bob_cert, bob_key) = pki.issue("bob@x.example", Profile::Recipient);
     write(&smime_dir, "bob.pem", &cert_pem(&bob_cert));
+    // The organisation's signing identities.
+    let org_pgp = pgp_cert("relay@hosp.example");
+    let org_pgp_key = write(keys.path(), "org.tsk", &secret_armor(&org_pgp));
+    let (org_cert, org_key) = pki.issue("relay@hosp.example", Profile::Signer);
+    let org_cert_file = write(keys.path(), "org.pem", &cert_pem(&org_cert));
+    let org_key_file = write(keys.path(), "org.key", &key_pem(&org_key));
 
     let sink = Sink::start().await;
     let d = Daemon::start_with(Options {
         route_port: sink.port,
         extra: format!(
-            "[secure]\nopenpgp_keyring = \"{}\"\nsmime_certs = \"{}\"\n",
+            "[secure]\nopenpgp_keyring = \"{}\"\nsmime_certs = \"{}\"\n\
+             openpgp_signing_key = \"{}\"\nsmime_signing_cert = \"{}\"\n\
+             smime_signing_key = \"{}\"\nsmime_gcm_domains = [\"x.example\"]\n",
             pgp_dir.display(),
-            smime_dir.display()
+            smime_dir.display(),
+            org_pgp_key.display(),
+            org_cert_file.display(),
+            org_key_file.display(),
         ),
         listener_extra: String::new(),
     })
@@ -56,7 +112,7 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
     c.send_message(
         "frontdesk@hosp.example",
         &["carol@x.example", "bob@x.example", "dan@x.example"],
-        PHI,
+        &phi_message(),
     )
     .await;
     let got = sink.wait_count(3).await;
@@ -91,13 +147,23 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
         c
     };
     run(gpg().arg("--import").arg(&secret));
-    let dec = run(gpg().arg("--decrypt").arg(&msg));
+    let org_pub = write(h, "org.asc", &public_armor(&org_pgp));
+    run(gpg().arg("--import").arg(&org_pub));
+    let dec = run(gpg()
+        .args(["--status-fd", "2", "--decrypt"])
+        .arg(&msg));
     let _ = Command::new("gpgconf")
         .arg("--homedir")
         .arg(h)
         .args(["--kill", "gpg-agent"])
         .output();
     decrypted_ok(&String::from_utf8_lossy(&dec.stdout));
+    attachment_intact(&dec.stdout);
+    let status = String::from_utf8_lossy(&dec.stderr);
+    assert!(
+        status.contains("[GNUPG:] GOODSIG") && status.contains("relay@hosp.example"),
+        "no good organisation signature: {status}"
+    );
 
     // S/MIME → openssl cms.
     let cms_msg = to("bob@x.example");
@@ -110,6 +176,10 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
     let eml = write(dir, "cms.eml", &cms_msg.data);
     let cert = write(dir, "bob.pem", &cert_pem(&bob_cert));
     let key = write(dir, "bob.key", &key_pem(&bob_key));
+    assert!(
+        cms_msg.text().contains("authEnveloped-data"),
+        "x.example is a GCM domain"
+    );
     let dec = run(Command::new("openssl")
         .args(["cms", "-decrypt", "-in"])
         .arg(&eml)
@@ -117,7 +187,17 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
         .arg(&cert)
         .arg("-inkey")
         .arg(&key));
-    decrypted_ok(&String::from_utf8_lossy(&dec.stdout));
+    // Sign-then-encrypt: the decrypted entity is multipart/signed.
+    let signed = write(dir, "signed.eml", &dec.stdout);
+    let ca = write(dir, "ca.pem", &cert_pem(&pki.ca));
+    let verified = run(Command::new("openssl")
+        .args(["cms", "-verify", "-in"])
+        .arg(&signed)
+        .arg("-CAfile")
+        .arg(&ca)
+        .args(["-purpose", "any"]));
+    decrypted_ok(&String::from_utf8_lossy(&verified.stdout));
+    attachment_intact(&verified.stdout);
 
     // Neither → portal notice.
     assert!(to("dan@x.example").text().contains("/m/"), "no portal link");

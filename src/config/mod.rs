@@ -77,6 +77,20 @@ pub struct SecureConfig {
     pub tls_fallback_portal: bool,
     /// Outer Subject of encrypted messages (RFC 9788 header protection).
     pub outer_subject: String,
+    /// The organisation's OpenPGP signing key (unencrypted TSK).
+    pub openpgp_signing_key: Option<PathBuf>,
+    /// The organisation's S/MIME signing certificate (+ chain) and key.
+    pub smime_signer: Option<(PathBuf, PathBuf)>,
+    /// Recipient domains known to read AES-256-GCM (AuthEnvelopedData).
+    pub smime_gcm_domains: Vec<String>,
+    /// Honour MTA-STS (RFC 8461) policies of recipient domains.
+    pub mta_sts: bool,
+    /// Honour DANE TLSA records (RFC 7672); needs a validating resolver.
+    pub dane: bool,
+    /// Port of HTTPS fetches (WKD, MTA-STS policies); 443 except in test rigs.
+    pub https_port: u16,
+    /// Timeout of one WKD or MTA-STS lookup (DNS + HTTPS).
+    pub lookup_timeout: Duration,
 }
 
 /// `[[bounce_domain]]`: mail from `sending_domain` gets a VERP Return-Path
@@ -206,6 +220,9 @@ pub struct DeliveryConfig {
     /// Static (host, port) used for every destination in tests; normally
     /// `[[route]]` covers this and MX lookup handles the rest.
     pub mx_port: u16,
+    /// Resolvers for MX/A/TXT/TLSA lookups (`ip:port`); empty: the system's
+    /// (`/etc/resolv.conf`). DANE trusts the AD bit only from loopback ones.
+    pub dns_servers: Vec<SocketAddr>,
 }
 
 impl Config {

@@ -99,6 +99,7 @@ pub struct RawDelivery {
     pub ca_file: Option<String>,
     pub helo_name: Option<String>,
     pub mx_port: Option<i64>,
+    pub dns_servers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,6 +146,14 @@ pub struct RawSecure {
     pub tls_satisfies_encrypt: Option<bool>,
     pub tls_fallback: Option<String>,
     pub outer_subject: Option<String>,
+    pub openpgp_signing_key: Option<String>,
+    pub smime_signing_cert: Option<String>,
+    pub smime_signing_key: Option<String>,
+    pub smime_gcm_domains: Option<Vec<String>>,
+    pub mta_sts: Option<bool>,
+    pub dane: Option<bool>,
+    pub https_port: Option<i64>,
+    pub lookup_timeout: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

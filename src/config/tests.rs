@@ -98,3 +98,28 @@ fn specific_route_wins_over_wildcard() {
         ("mx.partner.example", 25, RouteTls::Required)
     );
 }
+
+#[test]
+fn secure_signers_dns_servers_and_lookups_are_validated() {
+    let text = MINIMAL.to_string()
+        + "[secure]\nsmime_signing_cert = \"org.pem\"\nhttps_port = 0\nlookup_timeout = \"soon\"\n\
+           [delivery]\ndns_servers = [\"127.0.0.1:5353\", \"::1\", \"resolver.local\"]\n";
+    let errs = check(&text).expect_err("invalid");
+    for key in [
+        "secure.smime_signing_key: missing",
+        "secure.https_port:",
+        "secure.lookup_timeout:",
+        "delivery.dns_servers[2]: expected an IP address",
+    ] {
+        assert!(errs.iter().any(|e| e.starts_with(key)), "{key}: {errs:?}");
+    }
+    let text = MINIMAL.to_string()
+        + "[secure]\nsmime_signing_cert = \"o.pem\"\nsmime_signing_key = \"o.key\"\n\
+           smime_gcm_domains = [\"Partner.Example\"]\n\
+           [delivery]\ndns_servers = [\"127.0.0.1:5353\", \"::1\"]\n";
+    let c = check(&text).expect("valid");
+    assert_eq!(c.delivery.dns_servers.len(), 2);
+    assert_eq!(c.delivery.dns_servers[1].port(), 53);
+    assert_eq!(c.secure.smime_gcm_domains, ["partner.example"]);
+    assert!(c.secure.smime_signer.is_some() && c.secure.mta_sts && !c.secure.dane);
+}

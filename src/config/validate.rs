@@ -163,6 +163,18 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         true,
         &[("portal", true), ("defer", false)],
     );
+    let smime_signer = match (r.smime_signing_cert, r.smime_signing_key) {
+        (Some(c), Some(k)) => Some((PathBuf::from(c), PathBuf::from(k))),
+        (None, None) => None,
+        (Some(_), None) => {
+            e.push("secure.smime_signing_key", "missing (smime_signing_cert is set)");
+            None
+        }
+        (None, Some(_)) => {
+            e.push("secure.smime_signing_cert", "missing (smime_signing_key is set)");
+            None
+        }
+    };
     SecureConfig {
         openpgp_keyring: PathBuf::from(r.openpgp_keyring.unwrap_or_else(|| "keys/openpgp".into())),
         smime_certs: PathBuf::from(r.smime_certs.unwrap_or_else(|| "keys/smime".into())),
@@ -170,16 +182,22 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         wkd: r.wkd.unwrap_or(false),
         portal_url,
         portal_expiry: e.duration("secure.portal_expiry", r.portal_expiry.as_ref(), "30d"),
-        tls_domains: r
-            .tls_domains
-            .unwrap_or_default()
-            .iter()
-            .map(|d| d.to_ascii_lowercase())
-            .collect(),
+        tls_domains: lower(r.tls_domains.unwrap_or_default()),
         tls_satisfies_encrypt: r.tls_satisfies_encrypt.unwrap_or(true),
         tls_fallback_portal,
         outer_subject: r.outer_subject.unwrap_or_else(|| "Secure message".into()),
+        openpgp_signing_key: r.openpgp_signing_key.map(PathBuf::from),
+        smime_signer,
+        smime_gcm_domains: lower(r.smime_gcm_domains.unwrap_or_default()),
+        mta_sts: r.mta_sts.unwrap_or(true),
+        dane: r.dane.unwrap_or(false),
+        https_port: e.count("secure.https_port", r.https_port, 443, 1, 65535) as u16,
+        lookup_timeout: e.duration("secure.lookup_timeout", r.lookup_timeout.as_ref(), "10s"),
     }
+}
+
+fn lower(list: Vec<String>) -> Vec<String> {
+    list.iter().map(|d| d.to_ascii_lowercase()).collect()
 }
 
 fn dkim(i: usize, r: RawDkim, e: &mut Errors) -> Option<crate::dkim::DkimConfig> {
@@ -627,6 +645,24 @@ fn limits(r: RawLimits, e: &mut Errors) -> Limits {
     }
 }
 
+/// `ip` or `ip:port` (port 53 by default).
+fn dns_servers(list: Vec<String>, e: &mut Errors) -> Vec<SocketAddr> {
+    let mut out = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        let parsed = s
+            .parse::<SocketAddr>()
+            .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53)));
+        match parsed {
+            Ok(a) => out.push(a),
+            Err(_) => e.push(
+                &format!("delivery.dns_servers[{i}]"),
+                format!("expected an IP address or ip:port, got \"{s}\""),
+            ),
+        }
+    }
+    out
+}
+
 fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryConfig {
     let k = |s: &str| format!("delivery.{s}");
     let retry_schedule = match &r.retry_schedule {
@@ -682,5 +718,6 @@ fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryCo
         ca_file: r.ca_file.map(PathBuf::from),
         helo_name: r.helo_name.unwrap_or_else(|| server.hostname.clone()),
         mx_port: e.count(&k("mx_port"), r.mx_port, d::MX_PORT as usize, 1, 65535) as u16,
+        dns_servers: dns_servers(r.dns_servers.unwrap_or_default(), e),
     }
 }

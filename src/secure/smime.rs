@@ -80,6 +80,8 @@ pub struct Smime {
     certs: KeyCache<X509>,
     signer: Option<SmimeSigner>,
     cipher: SmimeCipher,
+    /// Recipient domains known to read AES-256-GCM; others get `cipher`.
+    gcm_domains: Vec<String>,
     outer_subject: String,
 }
 
@@ -96,6 +98,7 @@ impl Smime {
             certs: KeyCache::load(cert_dir, "pem", parse_pem)?,
             signer,
             cipher: SmimeCipher::default(),
+            gcm_domains: Vec::new(),
             outer_subject: DEFAULT_OUTER_SUBJECT.to_string(),
         })
     }
@@ -104,6 +107,20 @@ impl Smime {
     pub fn with_cipher(mut self, cipher: SmimeCipher) -> Self {
         self.cipher = cipher;
         self
+    }
+
+    /// Recipient domains that get AES-256-GCM whatever the default cipher.
+    pub fn with_gcm_domains(mut self, domains: Vec<String>) -> Self {
+        self.gcm_domains = domains;
+        self
+    }
+
+    fn cipher_for(&self, recipient: &str) -> SmimeCipher {
+        if self.gcm_domains.contains(&domain_of(recipient)) {
+            SmimeCipher::Aes256Gcm
+        } else {
+            self.cipher
+        }
     }
 
     /// Sets the neutral outer Subject (default `...`).
@@ -173,11 +190,12 @@ impl Encryptor for Smime {
             Some(s) => self.sign(s, &protected.inner)?,
             None => protected.inner,
         };
+        let cipher = self.cipher_for(recipient);
         // BINARY: the payload is already canonical CRLF MIME (RFC 8551 §3.1.1).
         let cms = CmsContentInfo::encrypt(
             &recipients,
             &payload,
-            self.cipher.cipher(),
+            cipher.cipher(),
             CMSOptions::BINARY,
         )
         .map_err(crypto_err)?;
@@ -186,7 +204,7 @@ impl Encryptor for Smime {
         Ok(mime::smime_enveloped(
             &protected.outer_headers,
             &der,
-            self.cipher.smime_type(),
+            cipher.smime_type(),
         ))
     }
 
