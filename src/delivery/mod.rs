@@ -4,6 +4,7 @@
 //! message or put it back on the schedule for its next retry.
 
 mod attempt;
+pub mod dnssec;
 pub mod dsn;
 pub mod mx;
 pub mod outcome;

@@ -24,7 +24,13 @@ use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 use std::time::Duration;
 
+use std::net::SocketAddr;
+
 use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{NameServerConfig, ResolverConfig};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+
+pub use super::dnssec::{Authenticated, Tlsa};
 use hickory_resolver::net::NetError;
 use hickory_resolver::proto::rr::RData;
 
@@ -90,6 +96,19 @@ pub trait MxLookup: Send + Sync {
     fn mx(&self, domain: &str) -> impl Future<Output = Result<Vec<MxRecord>, LookupError>> + Send;
     /// A and AAAA addresses of `host`.
     fn ips(&self, host: &str) -> impl Future<Output = Result<Vec<IpAddr>, LookupError>> + Send;
+    /// TXT records of `name`, each record's strings joined (RFC 7208 §3.3).
+    fn txt(&self, name: &str) -> impl Future<Output = Result<Vec<String>, LookupError>> + Send {
+        let _ = name;
+        async { Err(LookupError::NoRecords) }
+    }
+    /// TLSA records of `name` with the validating resolver's verdict.
+    fn tlsa(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Authenticated<Vec<Tlsa>>, LookupError>> + Send {
+        let _ = name;
+        async { Err(LookupError::NoRecords) }
+    }
 }
 
 /// Resolve `domain` to delivery targets in the order to try them.
@@ -204,6 +223,9 @@ impl Rng {
 pub struct HickoryMx {
     resolver: TokioResolver,
     timeout: Duration,
+    /// Where TLSA queries go (the first one answering): the configured or
+    /// system resolvers.
+    servers: Vec<SocketAddr>,
 }
 
 impl HickoryMx {
@@ -212,13 +234,55 @@ impl HickoryMx {
         let resolver = TokioResolver::builder_tokio()
             .and_then(|b| b.build())
             .map_err(|e| LookupError::Temporary(format!("resolver setup: {e}")))?;
-        Ok(HickoryMx { resolver, timeout })
+        let servers = hickory_resolver::system_conf::read_system_conf()
+            .map(|(conf, _)| server_addrs(&conf))
+            .unwrap_or_default();
+        Ok(HickoryMx {
+            resolver,
+            timeout,
+            servers,
+        })
     }
 
-    /// Use a resolver built by the caller (custom servers, DNSSEC, …).
-    pub fn new(resolver: TokioResolver, timeout: Duration) -> Self {
-        HickoryMx { resolver, timeout }
+    /// Use these resolvers (UDP, TCP on truncation), no search list.
+    pub fn with_servers(servers: &[SocketAddr], timeout: Duration) -> Result<Self, LookupError> {
+        let name_servers = servers
+            .iter()
+            .map(|a| {
+                let mut ns = NameServerConfig::udp_and_tcp(a.ip());
+                for c in &mut ns.connections {
+                    c.port = a.port();
+                }
+                ns
+            })
+            .collect();
+        let conf = ResolverConfig::from_parts(None, vec![], name_servers);
+        let resolver = TokioResolver::builder_with_config(conf, TokioRuntimeProvider::default())
+            .build()
+            .map_err(|e| LookupError::Temporary(format!("resolver setup: {e}")))?;
+        Ok(HickoryMx {
+            resolver,
+            timeout,
+            servers: servers.to_vec(),
+        })
     }
+
+    /// Does every TLSA query go to a loopback resolver (whose AD bit DANE
+    /// may trust)?
+    pub fn validating_resolver_is_local(&self) -> bool {
+        !self.servers.is_empty() && self.servers.iter().all(|s| s.ip().is_loopback())
+    }
+}
+
+fn server_addrs(conf: &ResolverConfig) -> Vec<SocketAddr> {
+    conf.name_servers()
+        .iter()
+        .filter_map(|ns| {
+            ns.connections
+                .first()
+                .map(|c| SocketAddr::new(ns.ip, c.port))
+        })
+        .collect()
 }
 
 /// Map a hickory error onto NXDOMAIN / NODATA / temporary.
@@ -266,6 +330,37 @@ impl MxLookup for HickoryMx {
             .map_err(|_| LookupError::Temporary("address lookup timed out".into()))?
             .map_err(|e| classify(&e))?;
         Ok(lookup.iter().collect())
+    }
+
+    async fn txt(&self, name: &str) -> Result<Vec<String>, LookupError> {
+        let lookup = tokio::time::timeout(self.timeout, self.resolver.txt_lookup(fqdn(name)))
+            .await
+            .map_err(|_| LookupError::Temporary("TXT lookup timed out".into()))?
+            .map_err(|e| classify(&e))?;
+        Ok(lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::TXT(txt) => Some(
+                    txt.txt_data
+                        .iter()
+                        .map(|s| String::from_utf8_lossy(s).into_owned())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn tlsa(&self, name: &str) -> Result<Authenticated<Vec<Tlsa>>, LookupError> {
+        let mut last = LookupError::Temporary("no resolver configured".into());
+        for server in &self.servers {
+            match super::dnssec::tlsa(*server, name, self.timeout).await {
+                Err(LookupError::Temporary(e)) => last = LookupError::Temporary(e),
+                other => return other,
+            }
+        }
+        Err(last)
     }
 }
 

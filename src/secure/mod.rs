@@ -24,12 +24,16 @@
 //! * Errors and logs name the recipient's domain only, never the local part
 //!   and never message content.
 
+pub mod dane;
 pub mod decide;
+pub mod https;
 pub mod keys;
 pub mod mime;
+pub mod mta_sts;
 pub mod openpgp;
 pub mod portal;
 pub mod smime;
+pub mod wkd;
 
 pub use openpgp::OpenPgp;
 pub use smime::{Smime, SmimeCipher};
