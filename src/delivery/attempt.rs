@@ -5,22 +5,28 @@
 //! on to the next host, a permanent answer ends the attempt.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use super::Delivery;
 use super::outcome::Outcome;
 use super::pool::Key;
 use crate::config::RouteTls;
-use crate::delivery::mx::{self, MxLookup};
+use crate::delivery::mx::{self, LookupError, MxLookup};
+use crate::secure::dane;
+use crate::secure::mta_sts::Mode;
 use crate::smtp::client::{
     Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome,
     ServerReply, TlsPolicy,
 };
 use crate::spool::{MessageMeta, notify};
 
-/// One next hop: the name (for TLS and logs) and its addresses.
+/// One next hop: the name (for TLS and logs), its addresses, and the TLS
+/// it must get (a DANE hop carries its own verifying configuration).
 struct Hop {
     name: String,
     addrs: Vec<SocketAddr>,
+    tls: TlsPolicy,
+    tls_config: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl<L: MxLookup + 'static> Delivery<L> {
@@ -33,15 +39,18 @@ impl<L: MxLookup + 'static> Delivery<L> {
         require_tls: bool,
     ) -> Vec<(usize, Outcome)> {
         let all = |o: Outcome| idxs.iter().map(|&i| (i, o.clone())).collect();
-        let (hops, mut tls, gate_name) = match self.next_hops(domain).await {
+        let (mut hops, gate_name) = match self.next_hops(domain).await {
             Ok(x) => x,
             Err(o) => return all(o),
         };
         if require_tls || meta.envelope.requiretls {
             // The protection chosen for these recipients (or the client's
             // REQUIRETLS, RFC 8689 §5) needs verified TLS to the next hop.
-            tls = TlsPolicy::Required;
+            for hop in &mut hops {
+                hop.tls = TlsPolicy::Required;
+            }
         }
+        let tls = hops.first().map(|h| h.tls).unwrap_or(TlsPolicy::Required);
         let gate = self.pool.gate(&gate_name);
         let Ok(_permit) = gate.acquire_owned().await else {
             return all(deferred("451 4.3.0 shutting down", None));
@@ -60,10 +69,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 Some((key, domain)) => key.encode(meta.id, group[0] as u32, domain),
                 None => meta.envelope.sender.clone(),
             };
-            results.extend(
-                self.try_hops(meta, body, &hops, tls, &group, &mail_from)
-                    .await,
-            );
+            results.extend(self.try_hops(meta, body, &hops, &group, &mail_from).await);
         }
         results
     }
@@ -85,7 +91,6 @@ impl<L: MxLookup + 'static> Delivery<L> {
         meta: &MessageMeta,
         body: &[u8],
         hops: &[Hop],
-        tls: TlsPolicy,
         idxs: &[usize],
         mail_from: &str,
     ) -> Vec<(usize, Outcome)> {
@@ -99,7 +104,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             for addr in &hop.addrs {
                 let started = std::time::Instant::now();
                 let r = self
-                    .send_via(meta, body, &rcpts, idxs, hop, *addr, tls, mail_from)
+                    .send_via(meta, body, &rcpts, idxs, hop, *addr, mail_from)
                     .await;
                 let class = match &r {
                     Ok(_) => "completed",
@@ -123,8 +128,9 @@ impl<L: MxLookup + 'static> Delivery<L> {
         all(last)
     }
 
-    /// Route or MX → hops, TLS policy and the concurrency-gate name.
-    async fn next_hops(&self, domain: &str) -> Result<(Vec<Hop>, TlsPolicy, String), Outcome> {
+    /// Route or MX → hops (each with its TLS policy) and the
+    /// concurrency-gate name.
+    async fn next_hops(&self, domain: &str) -> Result<(Vec<Hop>, String), Outcome> {
         if let Some(route) = self.route_for(domain) {
             let tls = match route.tls {
                 RouteTls::None => TlsPolicy::None,
@@ -143,35 +149,126 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     .into_iter()
                     .map(|ip| SocketAddr::new(ip, route.port))
                     .collect(),
-            };
-            return Ok((
-                vec![hop],
                 tls,
-                format!("route:{}:{}", route.host, route.port),
-            ));
+                tls_config: None,
+            };
+            return Ok((vec![hop], format!("route:{}:{}", route.host, route.port)));
         }
+        let targets = match mx::resolve(&self.mx, domain).await {
+            Ok(t) => t,
+            Err(e) if e.is_transient() => return Err(deferred(&format!("451 4.4.3 {e}"), None)),
+            Err(e) => {
+                return Err(Outcome::Failed {
+                    reply: format!("550 5.1.2 {e}"),
+                    remote: None,
+                });
+            }
+        };
+        let hops = self.secure_hops(domain, targets).await?;
+        Ok((hops, domain.to_string()))
+    }
+
+    /// MX targets → hops under DANE (RFC 7672) and MTA-STS (RFC 8461): a
+    /// host with secure, usable TLSA records gets TLS verified by them
+    /// (DANE wins over MTA-STS, RFC 8461 §2); under an `enforce` policy,
+    /// hosts outside its `mx` patterns are dropped and the rest need TLS
+    /// verified by the web PKI. No host left: the mail waits (4.7.5).
+    async fn secure_hops(&self, domain: &str, targets: Vec<mx::MxTarget>) -> Result<Vec<Hop>, Outcome> {
         let port = self.config.delivery.mx_port;
+        let sts = match &self.mta_sts {
+            Some(m) => m.policy(&self.mx, domain).await,
+            None => None,
+        };
+        let enforce = sts.as_ref().filter(|p| p.mode == Mode::Enforce);
+        let mut hops = Vec::with_capacity(targets.len());
+        let mut refused = None;
+        for t in targets {
+            let mut hop = Hop {
+                addrs: t.addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+                name: t.host,
+                tls: TlsPolicy::Opportunistic,
+                tls_config: None,
+            };
+            match self.dane_config(&hop.name).await {
+                Ok(Some(config)) => {
+                    hop.tls = TlsPolicy::Required;
+                    hop.tls_config = Some(config);
+                    hops.push(hop);
+                    continue;
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    tracing::warn!(%domain, host = %hop.name, %reason, "MX host skipped (DANE)");
+                    refused = Some(format!("451 4.7.5 TLSA lookup failed for {}", hop.name));
+                    continue;
+                }
+            }
+            if let Some(policy) = enforce {
+                if !policy.matches_mx(&hop.name) {
+                    tracing::warn!(%domain, host = %hop.name, "MX host not in the MTA-STS policy; skipped");
+                    refused = Some(format!(
+                        "451 4.7.5 No MX host of {domain} matches its MTA-STS policy"
+                    ));
+                    continue;
+                }
+                hop.tls = TlsPolicy::Required;
+            } else if let Some(p) = &sts
+                && p.mode == Mode::Testing
+                && !p.matches_mx(&hop.name)
+            {
+                tracing::info!(%domain, host = %hop.name, "MX host not in the MTA-STS policy (testing mode)");
+            }
+            hops.push(hop);
+        }
+        if hops.is_empty() {
+            let reply = refused.unwrap_or_else(|| "451 4.4.3 No usable MX host".into());
+            return Err(deferred(&reply, None));
+        }
+        Ok(hops)
+    }
+
+    /// A DANE client configuration for `host` when `[secure] dane` is on
+    /// and the validating resolver vouches for usable TLSA records; Err
+    /// when the lookup failed (the host must not be used: RFC 7672 §2.2).
+    async fn dane_config(&self, host: &str) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
+        if !self.config.secure.dane {
+            return Ok(None);
+        }
+        match self.mx.tlsa(&dane::tlsa_name(host)).await {
+            Ok(answer) if answer.secure => {
+                let usable = dane::usable(&answer.records);
+                if usable.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(dane::client_config(&self.tls_config, usable)))
+            }
+            Ok(_) | Err(LookupError::NxDomain | LookupError::NoRecords) => Ok(None),
+            Err(LookupError::Temporary(e)) => Err(e),
+        }
+    }
+
+    /// Can mail to `domain` be sent over verified TLS? (A `tls = "required"`
+    /// route, an MTA-STS `enforce` policy, or DANE on its first MX host.)
+    pub(super) async fn domain_has_verified_tls(&self, domain: &str) -> bool {
+        if let Some(route) = self.route_for(domain) {
+            return route.tls == RouteTls::Required;
+        }
+        if let Some(m) = &self.mta_sts
+            && m.policy(&self.mx, domain)
+                .await
+                .is_some_and(|p| p.mode == Mode::Enforce)
+        {
+            return true;
+        }
+        if !self.config.secure.dane {
+            return false;
+        }
         match mx::resolve(&self.mx, domain).await {
-            Ok(targets) => Ok((
-                targets
-                    .into_iter()
-                    .map(|t| Hop {
-                        addrs: t
-                            .addrs
-                            .iter()
-                            .map(|ip| SocketAddr::new(*ip, port))
-                            .collect(),
-                        name: t.host,
-                    })
-                    .collect(),
-                TlsPolicy::Opportunistic,
-                domain.to_string(),
-            )),
-            Err(e) if e.is_transient() => Err(deferred(&format!("451 4.4.3 {e}"), None)),
-            Err(e) => Err(Outcome::Failed {
-                reply: format!("550 5.1.2 {e}"),
-                remote: None,
-            }),
+            Ok(targets) => match targets.first() {
+                Some(t) => matches!(self.dane_config(&t.host).await, Ok(Some(_))),
+                None => false,
+            },
+            Err(_) => false,
         }
     }
 
@@ -186,13 +283,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
         idxs: &[usize],
         hop: &Hop,
         addr: SocketAddr,
-        tls: TlsPolicy,
         mail_from: &str,
     ) -> Result<Vec<(usize, Outcome)>, HopError> {
         let key = Key {
             addr,
             name: hop.name.clone(),
-            tls,
+            tls: hop.tls,
         };
         let remote = format!("{} [{}]", hop.name, addr.ip());
         let dsn_rcpts: Vec<RcptDsn> = idxs.iter().map(|&i| rcpt_dsn(meta, i)).collect();
@@ -226,7 +322,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             }
         }
         tracing::debug!(%addr, "connecting");
-        let settings = self.client_settings(tls);
+        let settings = self.client_settings(hop.tls, hop.tls_config.clone());
         let mut client = Client::connect(addr, &hop.name, &settings)
             .await
             .map_err(|e| HopError::Next(classify(&e, &remote)))?;
@@ -279,12 +375,16 @@ impl<L: MxLookup + 'static> Delivery<L> {
             .inc_by(n as u64);
     }
 
-    fn client_settings(&self, tls: TlsPolicy) -> ClientSettings {
+    fn client_settings(
+        &self,
+        tls: TlsPolicy,
+        config: Option<Arc<rustls::ClientConfig>>,
+    ) -> ClientSettings {
         let d = &self.config.delivery;
         ClientSettings {
             helo_name: d.helo_name.clone(),
             tls,
-            tls_config: self.tls_config.clone(),
+            tls_config: config.unwrap_or_else(|| self.tls_config.clone()),
             connect_timeout: d.connect_timeout,
             command_timeout: d.command_timeout,
             data_timeout: d.data_timeout,

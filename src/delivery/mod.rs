@@ -45,6 +45,12 @@ pub struct Delivery<L: MxLookup> {
     pub secure: Option<Arc<protect::Secure>>,
     /// `[[route]]`s, replaced when SIGHUP re-reads a valid config file.
     routes: std::sync::RwLock<Vec<crate::config::RouteConfig>>,
+    /// HTTPS fetches for WKD and MTA-STS.
+    pub https: crate::secure::https::HttpsClient,
+    /// MTA-STS policies of recipient domains (`[secure] mta_sts`).
+    pub mta_sts: Option<crate::secure::mta_sts::MtaSts>,
+    /// Web Key Directory lookups (`[secure] wkd`, with encryption on).
+    pub wkd: Option<crate::secure::wkd::Wkd>,
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -58,6 +64,15 @@ impl<L: MxLookup + 'static> Delivery<L> {
         metrics: Arc<crate::metrics::Metrics>,
     ) -> Self {
         let routes = config.routes.clone();
+        let https = crate::secure::https::HttpsClient::new(
+            tls_config.clone(),
+            config.secure.https_port,
+            config.secure.lookup_timeout,
+        );
+        let mta_sts = config
+            .secure
+            .mta_sts
+            .then(|| crate::secure::mta_sts::MtaSts::new(https.clone()));
         let pool = pool::Pool::new(
             config.delivery.idle_connection_timeout,
             config.delivery.concurrency_per_destination,
@@ -77,6 +92,9 @@ impl<L: MxLookup + 'static> Delivery<L> {
             secure: None,
             routes: std::sync::RwLock::new(routes),
             sweeper: Default::default(),
+            https,
+            mta_sts,
+            wkd: None,
         }
     }
 
@@ -137,6 +155,9 @@ impl<L: MxLookup + 'static> Delivery<L> {
 
     pub fn with_secure(mut self, secure: protect::Secure) -> Self {
         self.secure = Some(Arc::new(secure));
+        if self.config.secure.wkd {
+            self.wkd = Some(crate::secure::wkd::Wkd::new(self.https.clone()));
+        }
         self
     }
 

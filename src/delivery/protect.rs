@@ -90,7 +90,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let mut plan = Vec::with_capacity(due.len());
         for &i in due {
             let addr = &meta.recipients[i].address;
-            let known = self.known(addr);
+            let known = self.known(addr, required).await;
             let (mut method, mut reason) = decide::choose(
                 required,
                 meta.envelope.requiretls,
@@ -111,11 +111,19 @@ impl<L: MxLookup + 'static> Delivery<L> {
         plan
     }
 
-    fn known(&self, addr: &str) -> Known {
+    /// What is known about `addr`. Discovery (WKD, MTA-STS, DANE) runs
+    /// only for an `encrypt` verdict, where it can change the method.
+    async fn known(&self, addr: &str, required: &str) -> Known {
         let domain = domain_of(addr);
-        let route_required = self
-            .route_for(&domain)
-            .is_some_and(|r| r.tls == RouteTls::Required);
+        let encrypt = required == "encrypt";
+        if encrypt {
+            self.discover_openpgp(addr).await;
+        }
+        let verified_tls = self.config.secure.tls_domains.contains(&domain)
+            || match self.route_for(&domain) {
+                Some(r) => r.tls == RouteTls::Required,
+                None => encrypt && self.domain_has_verified_tls(&domain).await,
+            };
         Known {
             pgp: self
                 .secure
@@ -125,8 +133,21 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 .secure
                 .as_ref()
                 .is_some_and(|s| s.smime.can_encrypt(addr)),
-            verified_tls: route_required || self.config.secure.tls_domains.contains(&domain),
+            verified_tls,
         }
+    }
+
+    /// A WKD lookup (cached) for a recipient the keyring does not know,
+    /// when OpenPGP is an allowed method.
+    async fn discover_openpgp(&self, addr: &str) {
+        let (Some(wkd), Some(secure)) = (&self.wkd, &self.secure) else {
+            return;
+        };
+        if !self.config.secure.order.iter().any(|m| m == "pgp") || secure.pgp.in_keyring(addr) {
+            return;
+        }
+        let certs = wkd.discover(&self.mx, addr).await;
+        secure.pgp.learn(addr, certs);
     }
 
     async fn audit_choice(&self, meta: &MessageMeta, i: usize, method: Method, reason: &str) {
@@ -242,5 +263,8 @@ fn deferred(reply: &str) -> Outcome {
 }
 
 fn tls_failed(o: &Outcome) -> bool {
-    matches!(o, Outcome::Deferred { reply, .. } if reply.contains("TLS required"))
+    // The client's "TLS required" errors, and 4.7.5 (no MX host usable
+    // under MTA-STS / DANE).
+    matches!(o, Outcome::Deferred { reply, .. }
+        if reply.contains("TLS required") || reply.starts_with("451 4.7.5"))
 }

@@ -18,8 +18,10 @@
 //! is used only when every recipient certificate advertises it, else
 //! SEIPDv1 with MDC, which every OpenPGP implementation reads.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 use sequoia_openpgp as pgp;
 
@@ -50,6 +52,9 @@ pub const MIN_FINITE_FIELD_BITS: usize = 2048;
 /// OpenPGP encryptor over a keyring directory.
 pub struct OpenPgp {
     keyring: KeyCache<Cert>,
+    /// Certificates found by Web Key Directory lookups, by address; used
+    /// only when the keyring has none for the address.
+    discovered: RwLock<HashMap<String, Vec<Arc<Cert>>>>,
     signer: Option<KeyPair>,
     policy: StandardPolicy<'static>,
     outer_subject: String,
@@ -67,6 +72,7 @@ impl OpenPgp {
         };
         Ok(OpenPgp {
             keyring: KeyCache::load(keyring_dir, "asc", parse_certs)?,
+            discovered: RwLock::new(HashMap::new()),
             signer,
             policy,
             outer_subject: DEFAULT_OUTER_SUBJECT.to_string(),
@@ -89,10 +95,42 @@ impl OpenPgp {
         self.keyring.len()
     }
 
+    /// Records what a WKD lookup found for `address` (empty forgets it).
+    pub fn learn(&self, address: &str, certs: Vec<Cert>) {
+        let address = normalize_address(address);
+        let mut map = self.discovered.write().unwrap_or_else(|p| p.into_inner());
+        if certs.is_empty() {
+            map.remove(&address);
+        } else {
+            let public = certs
+                .into_iter()
+                .map(|c| Arc::new(c.strip_secret_key_material()))
+                .collect();
+            map.insert(address, public);
+        }
+    }
+
+    /// Does the keyring directory hold a certificate for `address`?
+    pub fn in_keyring(&self, address: &str) -> bool {
+        !self.keyring.lookup(address).is_empty()
+    }
+
+    /// Keyring certificates for `recipient`, else discovered ones.
+    fn candidates(&self, recipient: &str) -> Vec<Arc<Cert>> {
+        let certs = self.keyring.lookup(recipient);
+        if !certs.is_empty() {
+            return certs;
+        }
+        let map = self.discovered.read().unwrap_or_else(|p| p.into_inner());
+        map.get(&normalize_address(recipient))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Encrypts `payload` (already a MIME entity) to `recipient`, returning
     /// the ASCII-armored OpenPGP message.
     fn encrypt_payload(&self, recipient: &str, payload: &[u8]) -> Result<Vec<u8>, SecureError> {
-        let certs = self.keyring.lookup(recipient);
+        let certs = self.candidates(recipient);
         let recipients: Vec<Recipient> = certs
             .iter()
             .flat_map(|c| usable_recipients(c, recipient, &self.policy))
@@ -129,8 +167,7 @@ impl OpenPgp {
 
 impl Encryptor for OpenPgp {
     fn can_encrypt(&self, recipient: &str) -> bool {
-        self.keyring
-            .lookup(recipient)
+        self.candidates(recipient)
             .iter()
             .any(|c| !usable_recipients(c, recipient, &self.policy).is_empty())
     }
