@@ -201,17 +201,15 @@ fn load_secure(config: &Config, spool: &Spool) -> anyhow::Result<crate::delivery
     for dir in [&s.openpgp_keyring, &s.smime_certs] {
         std::fs::create_dir_all(dir).with_context(|| format!("key directory {}", dir.display()))?;
     }
-    let pgp = crate::secure::openpgp::OpenPgp::load(
-        &s.openpgp_keyring,
-        s.openpgp_signing_key.as_deref(),
-    )
-    .with_context(|| {
-        format!(
-            "secure.openpgp_keyring {} / secure.openpgp_signing_key",
-            s.openpgp_keyring.display()
-        )
-    })?
-    .with_outer_subject(&s.outer_subject);
+    let pgp =
+        crate::secure::openpgp::OpenPgp::load(&s.openpgp_keyring, s.openpgp_signing_key.as_deref())
+            .with_context(|| {
+                format!(
+                    "secure.openpgp_keyring {} / secure.openpgp_signing_key",
+                    s.openpgp_keyring.display()
+                )
+            })?
+            .with_outer_subject(&s.outer_subject);
     let signer = s
         .smime_signer
         .as_ref()
@@ -230,11 +228,6 @@ fn load_secure(config: &Config, spool: &Spool) -> anyhow::Result<crate::delivery
         smime = smime.known_addresses(),
         "recipient keys loaded"
     );
-    if s.wkd {
-        tracing::warn!(
-            "secure.wkd: Web Key Directory lookups are not implemented yet; using the keyring only"
-        );
-    }
     Ok(crate::delivery::Secure {
         pgp,
         smime,
@@ -290,7 +283,17 @@ fn build_delivery(
         }
     }
     let tls_config = crate::smtp::client::verifying_config(&extra)?;
-    let mx = HickoryMx::from_system_conf(Duration::from_secs(20))?;
+    let dns_timeout = Duration::from_secs(20);
+    let mx = if config.delivery.dns_servers.is_empty() {
+        HickoryMx::from_system_conf(dns_timeout)?
+    } else {
+        HickoryMx::with_servers(&config.delivery.dns_servers, dns_timeout)?
+    };
+    if config.secure.dane && !mx.validating_resolver_is_local() {
+        tracing::warn!(
+            "secure.dane: the resolver is not on the loopback interface; its AD bit is not trusted, so no TLSA record will be used (set delivery.dns_servers to a local validating resolver)"
+        );
+    }
     Ok(Delivery::new(
         config.clone(),
         spool.clone(),

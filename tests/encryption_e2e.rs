@@ -149,9 +149,7 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
     run(gpg().arg("--import").arg(&secret));
     let org_pub = write(h, "org.asc", &public_armor(&org_pgp));
     run(gpg().arg("--import").arg(&org_pub));
-    let dec = run(gpg()
-        .args(["--status-fd", "2", "--decrypt"])
-        .arg(&msg));
+    let dec = run(gpg().args(["--status-fd", "2", "--decrypt"]).arg(&msg));
     let _ = Command::new("gpgconf")
         .arg("--homedir")
         .arg(h)

@@ -167,11 +167,17 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         (Some(c), Some(k)) => Some((PathBuf::from(c), PathBuf::from(k))),
         (None, None) => None,
         (Some(_), None) => {
-            e.push("secure.smime_signing_key", "missing (smime_signing_cert is set)");
+            e.push(
+                "secure.smime_signing_key",
+                "missing (smime_signing_cert is set)",
+            );
             None
         }
         (None, Some(_)) => {
-            e.push("secure.smime_signing_cert", "missing (smime_signing_key is set)");
+            e.push(
+                "secure.smime_signing_cert",
+                "missing (smime_signing_key is set)",
+            );
             None
         }
     };
@@ -649,9 +655,10 @@ fn limits(r: RawLimits, e: &mut Errors) -> Limits {
 fn dns_servers(list: Vec<String>, e: &mut Errors) -> Vec<SocketAddr> {
     let mut out = Vec::new();
     for (i, s) in list.iter().enumerate() {
-        let parsed = s
-            .parse::<SocketAddr>()
-            .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53)));
+        let parsed = s.parse::<SocketAddr>().or_else(|_| {
+            s.parse::<std::net::IpAddr>()
+                .map(|ip| SocketAddr::new(ip, 53))
+        });
         match parsed {
             Ok(a) => out.push(a),
             Err(_) => e.push(

@@ -173,7 +173,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
     /// (DANE wins over MTA-STS, RFC 8461 §2); under an `enforce` policy,
     /// hosts outside its `mx` patterns are dropped and the rest need TLS
     /// verified by the web PKI. No host left: the mail waits (4.7.5).
-    async fn secure_hops(&self, domain: &str, targets: Vec<mx::MxTarget>) -> Result<Vec<Hop>, Outcome> {
+    async fn secure_hops(
+        &self,
+        domain: &str,
+        targets: Vec<mx::MxTarget>,
+    ) -> Result<Vec<Hop>, Outcome> {
         let port = self.config.delivery.mx_port;
         let sts = match &self.mta_sts {
             Some(m) => m.policy(&self.mx, domain).await,
@@ -184,7 +188,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let mut refused = None;
         for t in targets {
             let mut hop = Hop {
-                addrs: t.addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+                addrs: t
+                    .addrs
+                    .iter()
+                    .map(|ip| SocketAddr::new(*ip, port))
+                    .collect(),
                 name: t.host,
                 tls: TlsPolicy::Opportunistic,
                 tls_config: None,

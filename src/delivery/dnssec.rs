@@ -123,7 +123,8 @@ async fn udp(server: SocketAddr, wire: &[u8], id: u16) -> Result<Message, Lookup
 
 async fn tcp(server: SocketAddr, wire: &[u8], id: u16) -> Result<Message, LookupError> {
     let mut s = TcpStream::connect(server).await.map_err(temporary)?;
-    let len = u16::try_from(wire.len()).map_err(|_| LookupError::Temporary("query too big".into()))?;
+    let len =
+        u16::try_from(wire.len()).map_err(|_| LookupError::Temporary("query too big".into()))?;
     s.write_all(&len.to_be_bytes()).await.map_err(temporary)?;
     s.write_all(wire).await.map_err(temporary)?;
     let n = s.read_u16().await.map_err(temporary)? as usize;

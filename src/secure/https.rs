@@ -66,7 +66,10 @@ impl HttpsClient {
         let fetch = async {
             let mut last = None;
             for ip in addrs {
-                match self.get_one(SocketAddr::new(*ip, self.port), host, path, limit).await {
+                match self
+                    .get_one(SocketAddr::new(*ip, self.port), host, path, limit)
+                    .await
+                {
                     Ok(r) => return Ok(r),
                     Err(e @ FetchError::TooLarge { .. }) => return Err(e),
                     Err(e) => last = Some(e),
@@ -117,7 +120,13 @@ impl HttpsClient {
             .headers()
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
             .unwrap_or_default();
         let body = Limited::new(response.into_body(), limit)
             .collect()

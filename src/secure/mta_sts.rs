@@ -260,7 +260,10 @@ mod tests {
             txt_id(&r(&["v=STSv1; id=20260101T000000;"])).as_deref(),
             Some("20260101T000000")
         );
-        assert_eq!(txt_id(&r(&["v=spf1 -all", "v=STSv1;id=abc"])).as_deref(), Some("abc"));
+        assert_eq!(
+            txt_id(&r(&["v=spf1 -all", "v=STSv1;id=abc"])).as_deref(),
+            Some("abc")
+        );
         assert_eq!(txt_id(&r(&["v=STSv1; id=a", "v=STSv1; id=b"])), None);
         assert_eq!(txt_id(&r(&["v=STSv1;"])), None);
         assert_eq!(txt_id(&r(&["v=STSv1; id=bad-id!"])), None);
@@ -277,7 +280,10 @@ mod tests {
         assert_eq!(p.max_age, Duration::from_secs(604_800));
         assert!(p.matches_mx("mail.example.com") && p.matches_mx("MAIL.example.com."));
         assert!(p.matches_mx("mx1.example.net"));
-        assert!(!p.matches_mx("a.b.example.net"), "wildcard covers one label");
+        assert!(
+            !p.matches_mx("a.b.example.net"),
+            "wildcard covers one label"
+        );
         assert!(!p.matches_mx("example.net") && !p.matches_mx("evil.com"));
         let long = parse_policy("version: STSv1\nmode: testing\nmx: a.b\nmax_age: 99999999999\n")
             .expect("valid");

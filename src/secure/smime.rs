@@ -192,13 +192,9 @@ impl Encryptor for Smime {
         };
         let cipher = self.cipher_for(recipient);
         // BINARY: the payload is already canonical CRLF MIME (RFC 8551 §3.1.1).
-        let cms = CmsContentInfo::encrypt(
-            &recipients,
-            &payload,
-            cipher.cipher(),
-            CMSOptions::BINARY,
-        )
-        .map_err(crypto_err)?;
+        let cms =
+            CmsContentInfo::encrypt(&recipients, &payload, cipher.cipher(), CMSOptions::BINARY)
+                .map_err(crypto_err)?;
         let der = cms.to_der().map_err(crypto_err)?;
         tracing::debug!(domain = %domain_of(recipient), certs = recipients.len(), "smime encrypted");
         Ok(mime::smime_enveloped(

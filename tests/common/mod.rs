@@ -112,19 +112,24 @@ impl Sink {
             .with_no_client_auth()
             .with_single_cert(vec![ck.cert.der().clone()], key)
             .expect("server config");
+        (Self::start_tls_with(Arc::new(config)).await, ca)
+    }
+
+    /// A sink offering STARTTLS with `config`.
+    pub async fn start_tls_with(config: Arc<rustls::ServerConfig>) -> Sink {
         let l = TcpListener::bind(("127.0.0.1", 0))
             .await
             .expect("bind sink");
         let port = l.local_addr().expect("addr").port();
         let sink = Sink {
             port,
-            tls: Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+            tls: Some(tokio_rustls::TlsAcceptor::from(config)),
             messages: Arc::default(),
             connections: Arc::default(),
             tls_sessions: Arc::default(),
         };
         sink.run(l, &["PIPELINING", "8BITMIME", "STARTTLS"], None);
-        (sink, ca)
+        sink
     }
 
     fn run(
@@ -587,10 +592,7 @@ tls = "none"
 auth = "none"
 allow_relay_from = ["10.0.0.0/8"]
 
-[[route]]
-domains = ["*"]
-host = "127.0.0.1:{route}"
-tls = "none"
+{route}
 
 [metrics]
 address = "127.0.0.1:{metrics}"
@@ -611,7 +613,15 @@ address = "127.0.0.1:{metrics}"
                     "[secure]\nopenpgp_keyring = \"{d}/keys/openpgp\"\nsmime_certs = \"{d}/keys/smime\"\n"
                 )
             },
-            route = o.route_port,
+            // Port 0: no route, mail goes by MX (`[delivery] mx_port`).
+            route = if o.route_port == 0 {
+                String::new()
+            } else {
+                format!(
+                    "[[route]]\ndomains = [\"*\"]\nhost = \"127.0.0.1:{}\"\ntls = \"none\"\n",
+                    o.route_port
+                )
+            },
             extra = if o.extra.contains("[delivery]") {
                 o.extra.clone()
             } else {
