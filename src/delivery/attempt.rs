@@ -316,6 +316,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 recipients: &dsn_rcpts,
             }),
             mt_priority: meta.envelope.mt_priority,
+            requiretls: meta.envelope.requiretls,
         };
         // A pooled connection may have been closed by the peer: one retry
         // on a fresh connection before giving up on this address.
@@ -460,6 +461,10 @@ fn deferred(reply: &str, remote: Option<String>) -> Outcome {
 fn classify(e: &ClientError, remote: &str) -> Outcome {
     let reply = match e.reply() {
         Some(r) => reply_text(r),
+        // RFC 8689 §5: the status code for a next hop without REQUIRETLS.
+        None if matches!(e, ClientError::Unsupported("REQUIRETLS")) => {
+            "550 5.7.30 REQUIRETLS support required".to_string()
+        }
         None if e.is_transient() => format!("451 4.4.2 {e}"),
         None => format!("554 5.3.0 {e}"),
     };

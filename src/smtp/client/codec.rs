@@ -118,6 +118,10 @@ pub(crate) fn check_envelope(
     if utf8 && !ext.smtputf8 {
         return Err(ClientError::Unsupported("SMTPUTF8"));
     }
+    // RFC 8689 §4.2.1: a REQUIRETLS message only to servers offering it.
+    if env.requiretls && !ext.requiretls {
+        return Err(ClientError::Unsupported("REQUIRETLS"));
+    }
     // RFC 6152 §3: 8-bit content only to servers announcing 8BITMIME.
     if env.body_8bit && !ext.eight_bit_mime {
         return Err(ClientError::Unsupported("8BITMIME"));
@@ -153,6 +157,9 @@ pub(crate) fn mail_command(env: &Envelope<'_>, ext: &Extensions, body_len: usize
     if let (Some(p), true) = (env.mt_priority, ext.mt_priority) {
         // RFC 6710 §3: MT-PRIORITY=<-9..9>.
         cmd.push_str(&format!(" MT-PRIORITY={p}"));
+    }
+    if env.requiretls {
+        cmd.push_str(" REQUIRETLS");
     }
     cmd.push_str("\r\n");
     cmd

@@ -146,6 +146,9 @@ pub struct Envelope<'a> {
     pub dsn: Option<DsnParams<'a>>,
     /// -9..=9, sent only if MT-PRIORITY is offered.
     pub mt_priority: Option<i8>,
+    /// RFC 8689: the message may only go to a server announcing
+    /// REQUIRETLS (over verified TLS, the caller's policy), and says so.
+    pub requiretls: bool,
 }
 
 /// Result for one recipient, in envelope order.

@@ -142,6 +142,8 @@ pub struct Extensions {
     pub dsn: bool,
     /// RFC 6710 MT-PRIORITY.
     pub mt_priority: bool,
+    /// RFC 8689 REQUIRETLS.
+    pub requiretls: bool,
     /// RFC 2034 ENHANCEDSTATUSCODES.
     pub enhanced_status_codes: bool,
     /// RFC 3030 CHUNKING (announced; this client sends DATA).
@@ -172,6 +174,7 @@ impl Extensions {
                 "SMTPUTF8" => ext.smtputf8 = true,
                 "DSN" => ext.dsn = true,
                 "MT-PRIORITY" => ext.mt_priority = true,
+                "REQUIRETLS" => ext.requiretls = true,
                 "ENHANCEDSTATUSCODES" => ext.enhanced_status_codes = true,
                 "CHUNKING" => ext.chunking = true,
                 "AUTH" => ext.auth = words.map(str::to_ascii_uppercase).collect(),

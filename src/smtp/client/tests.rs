@@ -94,6 +94,7 @@ fn envelope<'a>(from: &'a str, to: &'a [String]) -> Envelope<'a> {
         body_8bit: false,
         dsn: None,
         mt_priority: None,
+        requiretls: false,
     }
 }
 
@@ -461,6 +462,40 @@ async fn dsn_and_mt_priority_are_passed_only_when_offered() {
     env.mt_priority = Some(5);
     client.send(&env, b"x\r\n").await.expect("send");
     server.await.expect("server");
+}
+
+#[tokio::test]
+async fn requiretls_is_sent_when_offered_and_refused_before_mail_otherwise() {
+    let script = vec![
+        GREET,
+        EHLO,
+        S("250-mx.test\r\n250 REQUIRETLS\r\n"),
+        C("MAIL FROM:<a@x.test> REQUIRETLS"),
+        S("250 ok\r\n"),
+        C("RCPT TO:<b@y.test>"),
+        S("250 ok\r\n"),
+        C("DATA"),
+        S("354 go\r\n"),
+        Body(b"x\r\n.\r\n"),
+        S("250 ok\r\n"),
+    ];
+    let (mut client, server) = plain(script).await;
+    let to = rcpts(&["b@y.test"]);
+    let mut env = envelope("a@x.test", &to);
+    env.requiretls = true;
+    client.send(&env, b"x\r\n").await.expect("send");
+    server.await.expect("server");
+
+    // Not offered: no MAIL is sent at all.
+    let script = vec![GREET, EHLO, S("250-mx.test\r\n250 8BITMIME\r\n")];
+    let (mut client, server) = plain(script).await;
+    let err = client.send(&env, b"x\r\n").await.expect_err("refused");
+    assert!(
+        matches!(err, ClientError::Unsupported("REQUIRETLS")),
+        "{err}"
+    );
+    assert!(!err.is_transient());
+    server.abort();
 }
 
 #[tokio::test]

@@ -153,6 +153,7 @@ async fn deliver(client: &mut Client<tokio::net::TcpStream>) {
         body_8bit: false,
         dsn: None,
         mt_priority: None,
+        requiretls: false,
     };
     let out = client
         .send(&env, b"Subject: t\r\n\r\nhello\r\n")
