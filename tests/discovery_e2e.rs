@@ -362,3 +362,59 @@ async fn wkd_keys_are_discovered_cached_and_used() {
     // does not exist.
     assert!(dns.asked("openpgpkey.direct.test") >= 1);
 }
+
+/// RFC 8689: a REQUIRETLS message goes only over verified TLS to a next hop
+/// that offers REQUIRETLS, and carries the parameter on; otherwise it fails
+/// with 5.7.30 and nothing is sent.
+#[tokio::test]
+async fn requiretls_is_honoured_end_to_end() {
+    use base64::Engine;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let ca = TestCa::new(tmp.path());
+    let dns = DnsServer::start(
+        vec![mx("rtls.test", 10, "mx.rtls.test"), a("mx.rtls.test")],
+        false,
+    )
+    .await;
+    let cert = ca.server_config(&["mx.rtls.test"]);
+    let with = Sink::start_tls_ext(cert.clone(), &["PIPELINING", "STARTTLS", "REQUIRETLS"]).await;
+    let without = Sink::start_tls_ext(cert, &["PIPELINING", "STARTTLS"]).await;
+    for (sink, offered) in [(&with, true), (&without, false)] {
+        let d = daemon(
+            &dns,
+            sink.port,
+            &ca.pem,
+            &secure_section(tmp.path(), "mta_sts = false\n"),
+        )
+        .await;
+        d.add_user("ehr", "correct horse", &["hosp.example"]).await;
+        let mut c = Client::connect(d.ports.sub).await.starttls(None).await;
+        c.cmd("EHLO client.test", 250).await;
+        let creds = base64::engine::general_purpose::STANDARD.encode(b"\0ehr\0correct horse");
+        c.cmd(&format!("AUTH PLAIN {creds}"), 235).await;
+        c.cmd("MAIL FROM:<doctor@hosp.example> REQUIRETLS", 250)
+            .await;
+        c.cmd("RCPT TO:<ann@rtls.test>", 250).await;
+        c.cmd("DATA", 354).await;
+        c.send_raw(b"Subject: t\r\n\r\nhello\r\n.\r\n").await;
+        c.expect(250).await;
+        if offered {
+            let got = with.wait_count(1).await;
+            assert!(
+                got[0].over_tls && got[0].mail_line.contains("REQUIRETLS"),
+                "{}",
+                got[0].mail_line
+            );
+        } else {
+            let path = d.path().join("audit/audit.log");
+            wait_for("a 5.7.30 failure", || {
+                let log = std::fs::read_to_string(&path).ok()?;
+                log.lines()
+                    .any(|l| l.contains("\"result\":\"failed\"") && l.contains("5.7.30"))
+                    .then_some(())
+            })
+            .await;
+            assert_eq!(without.count(), 0);
+        }
+    }
+}

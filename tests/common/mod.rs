@@ -117,6 +117,14 @@ impl Sink {
 
     /// A sink offering STARTTLS with `config`.
     pub async fn start_tls_with(config: Arc<rustls::ServerConfig>) -> Sink {
+        Self::start_tls_ext(config, &["PIPELINING", "8BITMIME", "STARTTLS"]).await
+    }
+
+    /// A sink offering STARTTLS with `config` and the extensions `ext`.
+    pub async fn start_tls_ext(
+        config: Arc<rustls::ServerConfig>,
+        ext: &'static [&'static str],
+    ) -> Sink {
         let l = TcpListener::bind(("127.0.0.1", 0))
             .await
             .expect("bind sink");
@@ -128,7 +136,7 @@ impl Sink {
             connections: Arc::default(),
             tls_sessions: Arc::default(),
         };
-        sink.run(l, &["PIPELINING", "8BITMIME", "STARTTLS"], None);
+        sink.run(l, ext, None);
         sink
     }
 
