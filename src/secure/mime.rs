@@ -87,14 +87,17 @@ pub struct Protected {
 /// §3.1.1 both require canonical CRLF before protection).
 pub fn to_crlf(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len() + input.len() / 32);
-    let mut prev = 0u8;
-    for &b in input {
-        if b == b'\n' && prev != b'\r' {
+    let mut start = 0;
+    // Copy whole runs between line feeds (memchr), not byte by byte.
+    for lf in memchr::memchr_iter(b'\n', input) {
+        out.extend_from_slice(&input[start..lf]);
+        if lf == 0 || input[lf - 1] != b'\r' {
             out.push(b'\r');
         }
-        out.push(b);
-        prev = b;
+        out.push(b'\n');
+        start = lf + 1;
     }
+    out.extend_from_slice(&input[start..]);
     out
 }
 
@@ -135,7 +138,7 @@ pub fn split_message(msg: &[u8]) -> Result<(Vec<Field>, &[u8]), SecureError> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// Applies RFC 9788 header protection (see the module header).
