@@ -347,7 +347,10 @@ async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
     // The config file itself: routes are swapped in; an invalid file keeps
     // everything as it is and says why.
     let routes = Config::load(&svc.config.source)
-        .map(|c| delivery.set_routes(c.routes))
+        .map(|c| {
+            delivery.set_routes(c.routes);
+            delivery.set_secure_config(c.secure);
+        })
         .map_err(|e| e.lines().join("; "));
     reloaded(svc, "config", routes).await;
     let dkim = load_dkim(&svc.config).map(|d| delivery.set_dkim(d));

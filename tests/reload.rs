@@ -76,3 +76,44 @@ async fn sighup_swaps_routes_and_an_invalid_config_keeps_the_old_one() {
         "{audit}"
     );
 }
+
+/// `[secure]` settings (here the portal URL) take effect on SIGHUP.
+#[tokio::test]
+async fn sighup_rereads_secure_settings() {
+    const PHI: &str =
+        "Subject: Results\r\n\r\nPatient DOB: 03/14/1961\r\nMRN: 00482913\r\nA1c 9.1.\r\n";
+    let sink = Sink::start().await;
+    let d = Daemon::start(sink.port).await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.send_message("x@hosp.example", &["one@x.example"], PHI)
+        .await;
+    let got = sink.wait_count(1).await;
+    assert!(
+        got[0].text().contains("https://portal.example.org/m/"),
+        "{}",
+        got[0].text()
+    );
+
+    let text = std::fs::read_to_string(&d.config).expect("config");
+    let changed = text.replacen(
+        "[secure]\n",
+        "[secure]\nportal_url = \"https://after-reload.example\"\n",
+        1,
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&d.config, &changed).expect("write");
+    hup_and_wait(&d, "reload: config re-read").await;
+    c.send_message("x@hosp.example", &["two@x.example"], PHI)
+        .await;
+    let got = sink.wait_count(2).await;
+    let two = got
+        .iter()
+        .find(|m| m.rcpts == ["two@x.example"])
+        .expect("two");
+    assert!(
+        two.text().contains("https://after-reload.example/m/"),
+        "{}",
+        two.text()
+    );
+}

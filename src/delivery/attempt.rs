@@ -239,7 +239,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
     /// and the validating resolver vouches for usable TLSA records; Err
     /// when the lookup failed (the host must not be used: RFC 7672 §2.2).
     async fn dane_config(&self, host: &str) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
-        if !self.config.secure.dane {
+        if !self.secure_config().dane {
             return Ok(None);
         }
         match self.mx.tlsa(&dane::tlsa_name(host)).await {
@@ -268,7 +268,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         {
             return true;
         }
-        if !self.config.secure.dane {
+        if !self.secure_config().dane {
             return false;
         }
         match mx::resolve(&self.mx, domain).await {

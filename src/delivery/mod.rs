@@ -51,6 +51,10 @@ pub struct Delivery<L: MxLookup> {
     pub mta_sts: Option<crate::secure::mta_sts::MtaSts>,
     /// Web Key Directory lookups (`[secure] wkd`, with encryption on).
     pub wkd: Option<crate::secure::wkd::Wkd>,
+    /// `[secure]` as last (re)loaded: order, TLS domains, fallback, portal
+    /// settings and `dane` take effect on SIGHUP; keyrings, signing keys
+    /// and `wkd`/`mta_sts` switches need a restart.
+    secure_config: std::sync::RwLock<Arc<crate::config::SecureConfig>>,
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -64,6 +68,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         metrics: Arc<crate::metrics::Metrics>,
     ) -> Self {
         let routes = config.routes.clone();
+        let secure_config = std::sync::RwLock::new(Arc::new(config.secure.clone()));
         let https = crate::secure::https::HttpsClient::new(
             tls_config.clone(),
             config.secure.https_port,
@@ -95,6 +100,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             https,
             mta_sts,
             wkd: None,
+            secure_config,
         }
     }
 
@@ -134,6 +140,21 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 ))
             })
             .collect()
+    }
+
+    /// The `[secure]` settings in force.
+    pub(crate) fn secure_config(&self) -> Arc<crate::config::SecureConfig> {
+        self.secure_config
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Swap in re-read `[secure]` settings (SIGHUP).
+    pub fn set_secure_config(&self, secure: crate::config::SecureConfig) {
+        if let Ok(mut g) = self.secure_config.write() {
+            *g = Arc::new(secure);
+        }
     }
 
     /// Swap in new routes (SIGHUP); deliveries in progress keep theirs.

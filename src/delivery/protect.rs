@@ -80,12 +80,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
     }
 
     fn portal_fallback(&self) -> bool {
-        self.secure.is_some() && self.config.secure.tls_fallback_portal
+        self.secure.is_some() && self.secure_config().tls_fallback_portal
     }
 
     /// The method for each recipient, recorded in the audit log.
     async fn plan(&self, meta: &MessageMeta, due: &[usize]) -> Vec<(usize, Method)> {
-        let cfg = &self.config.secure;
+        let cfg = self.secure_config();
         let required = meta.envelope.required_protection();
         let mut plan = Vec::with_capacity(due.len());
         for &i in due {
@@ -119,7 +119,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         if encrypt {
             self.discover_openpgp(addr).await;
         }
-        let verified_tls = self.config.secure.tls_domains.contains(&domain)
+        let verified_tls = self.secure_config().tls_domains.contains(&domain)
             || match self.route_for(&domain) {
                 Some(r) => r.tls == RouteTls::Required,
                 None => encrypt && self.domain_has_verified_tls(&domain).await,
@@ -143,7 +143,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let (Some(wkd), Some(secure)) = (&self.wkd, &self.secure) else {
             return;
         };
-        if !self.config.secure.order.iter().any(|m| m == "pgp") || secure.pgp.in_keyring(addr) {
+        if !self.secure_config().order.iter().any(|m| m == "pgp") || secure.pgp.in_keyring(addr) {
             return;
         }
         let certs = wkd.discover(&self.mx, addr).await;
@@ -204,7 +204,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             return deferred("451 4.7.0 The portal is not configured");
         };
         let addr = meta.recipients[i].address.clone();
-        let cfg = &self.config.secure;
+        let cfg = self.secure_config();
         let token = match secure.portal.put(meta.id, &addr, body, cfg.portal_expiry) {
             Ok(t) => t,
             Err(e) => {
