@@ -191,6 +191,7 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
     let ca = TestCa::new(tmp.path()); // trusted, but it issued neither MX cert
     let (good, good_spki) = self_signed("mx.dane.test");
     let (bad, _) = self_signed("mx.wrongpin.test");
+    let (unsigned, unsigned_spki) = self_signed("mx.unsigned.test");
     let good_sink = Sink::start_tls_with(good).await;
     let pin = digest::digest(&digest::SHA256, &good_spki)
         .as_ref()
@@ -236,6 +237,41 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
         bad_sink.count(),
         0,
         "sent to a certificate the TLSA record does not pin"
+    );
+
+    // Without the resolver's AD bit the TLSA record means nothing (RFC
+    // 7672 §2.2): opportunistic, unverified TLS as for any domain.
+    use aws_lc_rs::digest as d2;
+    let unsigned_sink = Sink::start_tls_with(unsigned).await;
+    let pin = d2::digest(&d2::SHA256, &unsigned_spki).as_ref().to_vec();
+    let dns = DnsServer::start(
+        vec![
+            mx("unsigned.test", 10, "mx.unsigned.test"),
+            a("mx.unsigned.test"),
+            tlsa("_25._tcp.mx.unsigned.test", 3, 1, 1, pin),
+        ],
+        false,
+    )
+    .await;
+    let d = daemon(
+        &dns,
+        unsigned_sink.port,
+        &ca.pem,
+        &secure_section(tmp.path(), "dane = true\nmta_sts = false\n"),
+    )
+    .await;
+    send(&d, &["ann@unsigned.test"], "Subject: a\r\n\r\nhello\r\n").await;
+    unsigned_sink.wait_count(1).await;
+    let path = d.path().join("audit/audit.log");
+    wait_for("the delivery record", || {
+        let log = std::fs::read_to_string(&path).ok()?;
+        log.contains("\"result\":\"delivered\"").then_some(log)
+    })
+    .await;
+    let log = std::fs::read_to_string(&path).expect("audit");
+    assert!(
+        log.contains("\"verified\":false"),
+        "insecure TLSA was trusted: {log}"
     );
 }
 
@@ -371,7 +407,13 @@ async fn requiretls_is_honoured_end_to_end() {
     use base64::Engine;
     let tmp = tempfile::tempdir().expect("tmp");
     let ca = TestCa::new(tmp.path());
+    // DNSSEC-secure MX: the next hop's name is authenticated.
     let dns = DnsServer::start(
+        vec![mx("rtls.test", 10, "mx.rtls.test"), a("mx.rtls.test")],
+        true,
+    )
+    .await;
+    let insecure = DnsServer::start(
         vec![mx("rtls.test", 10, "mx.rtls.test"), a("mx.rtls.test")],
         false,
     )
@@ -379,7 +421,11 @@ async fn requiretls_is_honoured_end_to_end() {
     let cert = ca.server_config(&["mx.rtls.test"]);
     let with = Sink::start_tls_ext(cert.clone(), &["PIPELINING", "STARTTLS", "REQUIRETLS"]).await;
     let without = Sink::start_tls_ext(cert, &["PIPELINING", "STARTTLS"]).await;
-    for (sink, offered) in [(&with, true), (&without, false)] {
+    for (sink, dns, offered) in [
+        (&with, &dns, true),
+        (&without, &dns, false),
+        (&with, &insecure, false),
+    ] {
         let d = daemon(
             &dns,
             sink.port,
@@ -414,7 +460,7 @@ async fn requiretls_is_honoured_end_to_end() {
                     .then_some(())
             })
             .await;
-            assert_eq!(without.count(), 0);
+            assert_eq!(sink.count(), usize::from(std::ptr::eq(sink, &with)));
         }
     }
 }

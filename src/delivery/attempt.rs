@@ -11,7 +11,7 @@ use super::Delivery;
 use super::outcome::Outcome;
 use super::pool::Key;
 use crate::config::RouteTls;
-use crate::delivery::mx::{self, LookupError, MxLookup};
+use crate::delivery::mx::{self, LookupError, MxLookup, Secured};
 use crate::secure::dane;
 use crate::secure::mta_sts::Mode;
 use crate::smtp::client::{
@@ -27,6 +27,9 @@ struct Hop {
     addrs: Vec<SocketAddr>,
     tls: TlsPolicy,
     tls_config: Option<Arc<rustls::ClientConfig>>,
+    /// The host name itself is vouched for (a route, DNSSEC, DANE or an
+    /// MTA-STS pattern): what REQUIRETLS demands (RFC 8689 §4.2.1).
+    authenticated: bool,
 }
 
 impl<L: MxLookup + 'static> Delivery<L> {
@@ -43,6 +46,17 @@ impl<L: MxLookup + 'static> Delivery<L> {
             Ok(x) => x,
             Err(o) => return all(o),
         };
+        if meta.envelope.requiretls {
+            hops.retain(|h| h.authenticated);
+            if hops.is_empty() {
+                return all(Outcome::Failed {
+                    reply: format!(
+                        "550 5.7.30 REQUIRETLS: no MX host of {domain} is authenticated (DNSSEC, DANE or MTA-STS)"
+                    ),
+                    remote: None,
+                });
+            }
+        }
         if require_tls || meta.envelope.requiretls {
             // The protection chosen for these recipients (or the client's
             // REQUIRETLS, RFC 8689 §5) needs verified TLS to the next hop.
@@ -151,6 +165,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     .collect(),
                 tls,
                 tls_config: None,
+                authenticated: true,
             };
             return Ok((vec![hop], format!("route:{}:{}", route.host, route.port)));
         }
@@ -173,6 +188,8 @@ impl<L: MxLookup + 'static> Delivery<L> {
     /// (DANE wins over MTA-STS, RFC 8461 §2); under an `enforce` policy,
     /// hosts outside its `mx` patterns are dropped and the rest need TLS
     /// verified by the web PKI. No host left: the mail waits (4.7.5).
+    /// `authenticated` marks hosts whose MX name itself is vouched for
+    /// (DNSSEC-secure MX, DANE, or an MTA-STS pattern), as REQUIRETLS needs.
     async fn secure_hops(
         &self,
         domain: &str,
@@ -184,6 +201,15 @@ impl<L: MxLookup + 'static> Delivery<L> {
             None => None,
         };
         let enforce = sts.as_ref().filter(|p| p.mode == Mode::Enforce);
+        // RFC 7672 §2.2: DANE only below a DNSSEC-secure MX RRset (or, for
+        // an implicit MX, secure address records of the domain).
+        let mx_secure = self.mx.dnssec_trusted() && {
+            let what = match targets.first() {
+                Some(t) if t.implicit => Secured::Address,
+                _ => Secured::Mx,
+            };
+            self.mx.is_secure(domain, what).await
+        };
         let mut hops = Vec::with_capacity(targets.len());
         let mut refused = None;
         for t in targets {
@@ -196,11 +222,13 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 name: t.host,
                 tls: TlsPolicy::Opportunistic,
                 tls_config: None,
+                authenticated: mx_secure,
             };
-            match self.dane_config(&hop.name).await {
+            match self.dane_config(mx_secure, &hop.name).await {
                 Ok(Some(config)) => {
                     hop.tls = TlsPolicy::Required;
                     hop.tls_config = Some(config);
+                    hop.authenticated = true;
                     hops.push(hop);
                     continue;
                 }
@@ -210,6 +238,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
                     refused = Some(format!("451 4.7.5 TLSA lookup failed for {}", hop.name));
                     continue;
                 }
+            }
+            if let Some(p) = &sts
+                && p.mode != Mode::None
+                && p.matches_mx(&hop.name)
+            {
+                hop.authenticated = true;
             }
             if let Some(policy) = enforce {
                 if !policy.matches_mx(&hop.name) {
@@ -235,11 +269,20 @@ impl<L: MxLookup + 'static> Delivery<L> {
         Ok(hops)
     }
 
-    /// A DANE client configuration for `host` when `[secure] dane` is on
-    /// and the validating resolver vouches for usable TLSA records; Err
-    /// when the lookup failed (the host must not be used: RFC 7672 §2.2).
-    async fn dane_config(&self, host: &str) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
-        if !self.secure_config().dane {
+    /// A DANE client configuration for `host` when `[secure] dane` is on,
+    /// the resolver's DNSSEC verdict is trusted, the MX RRset and the
+    /// host's addresses are secure, and the TLSA RRset is secure with
+    /// usable records. Err when that TLSA lookup failed: the host must not
+    /// be used (RFC 7672 §2.2).
+    async fn dane_config(
+        &self,
+        mx_secure: bool,
+        host: &str,
+    ) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
+        if !self.secure_config().dane || !mx_secure {
+            return Ok(None);
+        }
+        if !self.mx.is_secure(host, Secured::Address).await {
             return Ok(None);
         }
         match self.mx.tlsa(&dane::tlsa_name(host)).await {
@@ -255,27 +298,18 @@ impl<L: MxLookup + 'static> Delivery<L> {
         }
     }
 
-    /// Can mail to `domain` be sent over verified TLS? (A `tls = "required"`
-    /// route, an MTA-STS `enforce` policy, or DANE on its first MX host.)
+    /// Can mail to `domain` be sent over verified TLS? A `tls =
+    /// "required"` route, or MX hosts that all get verified TLS (MTA-STS
+    /// `enforce`, or DANE on every host).
     pub(super) async fn domain_has_verified_tls(&self, domain: &str) -> bool {
         if let Some(route) = self.route_for(domain) {
             return route.tls == RouteTls::Required;
         }
-        if let Some(m) = &self.mta_sts
-            && m.policy(&self.mx, domain)
-                .await
-                .is_some_and(|p| p.mode == Mode::Enforce)
-        {
-            return true;
-        }
-        if !self.secure_config().dane {
+        let Ok(targets) = mx::resolve(&self.mx, domain).await else {
             return false;
-        }
-        match mx::resolve(&self.mx, domain).await {
-            Ok(targets) => match targets.first() {
-                Some(t) => matches!(self.dane_config(&t.host).await, Ok(Some(_))),
-                None => false,
-            },
+        };
+        match self.secure_hops(domain, targets).await {
+            Ok(hops) => hops.iter().all(|h| h.tls == TlsPolicy::Required),
             Err(_) => false,
         }
     }
@@ -297,6 +331,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             addr,
             name: hop.name.clone(),
             tls: hop.tls,
+            dane: hop.tls_config.is_some(),
         };
         let remote = format!("{} [{}]", hop.name, addr.ip());
         let dsn_rcpts: Vec<RcptDsn> = idxs.iter().map(|&i| rcpt_dsn(meta, i)).collect();
@@ -433,7 +468,9 @@ pub(super) enum HopError {
 /// the transaction (e.g. message too big for the server) is final.
 fn hop_error(e: &ClientError, remote: &str) -> HopError {
     let o = classify(e, remote);
-    if e.is_transient() {
+    // RFC 8689 §4.2.1: a host without REQUIRETLS is passed over; the 5.7.30
+    // stands only if no other host takes the message.
+    if e.is_transient() || matches!(e, ClientError::Unsupported("REQUIRETLS")) {
         HopError::Next(o)
     } else {
         HopError::Final(o)

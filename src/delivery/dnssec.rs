@@ -35,21 +35,44 @@ pub struct Authenticated<T> {
 /// Largest answer read over TCP.
 const MAX_TCP_ANSWER: usize = 65_535;
 
+/// Is the answer for `name`/`rtype` non-empty and DNSSEC-secure (AD bit
+/// from a loopback resolver)? RFC 7672 §2.2: DANE applies only when the MX
+/// RRset and the MX host's address records are secure.
+pub async fn is_secure(
+    server: SocketAddr,
+    name: &str,
+    rtype: RecordType,
+    timeout: Duration,
+) -> Result<bool, LookupError> {
+    let (secure, answer) = checked(server, name, rtype, timeout).await?;
+    Ok(secure && answer.answers.iter().any(|r| r.record_type() == rtype))
+}
+
+/// The answer with its trusted AD bit; NXDOMAIN and failures as errors.
+async fn checked(
+    server: SocketAddr,
+    name: &str,
+    rtype: RecordType,
+    timeout: Duration,
+) -> Result<(bool, Message), LookupError> {
+    let answer = tokio::time::timeout(timeout, query(server, name, rtype))
+        .await
+        .map_err(|_| LookupError::Temporary(format!("{rtype} lookup timed out")))??;
+    let secure = answer.metadata.authentic_data && server.ip().is_loopback();
+    match answer.metadata.response_code {
+        ResponseCode::NoError => Ok((secure, answer)),
+        ResponseCode::NXDomain => Err(LookupError::NxDomain),
+        other => Err(LookupError::Temporary(format!("resolver answered {other}"))),
+    }
+}
+
 /// TLSA records of `name` (e.g. `_25._tcp.mx.example.org`) from `server`.
 pub async fn tlsa(
     server: SocketAddr,
     name: &str,
     timeout: Duration,
 ) -> Result<Authenticated<Vec<Tlsa>>, LookupError> {
-    let answer = tokio::time::timeout(timeout, query(server, name, RecordType::TLSA))
-        .await
-        .map_err(|_| LookupError::Temporary("TLSA lookup timed out".into()))??;
-    let secure = answer.metadata.authentic_data && server.ip().is_loopback();
-    match answer.metadata.response_code {
-        ResponseCode::NoError => {}
-        ResponseCode::NXDomain => return Err(LookupError::NxDomain),
-        other => return Err(LookupError::Temporary(format!("resolver answered {other}"))),
-    }
+    let (secure, answer) = checked(server, name, RecordType::TLSA, timeout).await?;
     let records: Vec<Tlsa> = answer
         .answers
         .iter()

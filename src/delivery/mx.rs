@@ -32,7 +32,7 @@ use hickory_resolver::net::runtime::TokioRuntimeProvider;
 
 pub use super::dnssec::{Authenticated, Tlsa};
 use hickory_resolver::net::NetError;
-use hickory_resolver::proto::rr::RData;
+use hickory_resolver::proto::rr::{RData, RecordType};
 
 /// One host to try, in order, with its addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +51,14 @@ pub struct MxRecord {
     pub preference: u16,
     /// Exchange host; "" or "." for the root (null MX).
     pub exchange: String,
+}
+
+/// RRsets whose DNSSEC status DANE needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secured {
+    Mx,
+    /// The A (else AAAA) records of a host.
+    Address,
 }
 
 /// Outcome classes of a single DNS query.
@@ -100,6 +108,15 @@ pub trait MxLookup: Send + Sync {
     fn txt(&self, name: &str) -> impl Future<Output = Result<Vec<String>, LookupError>> + Send {
         let _ = name;
         async { Err(LookupError::NoRecords) }
+    }
+    /// Can this resolver's DNSSEC verdict (AD bit) be trusted at all?
+    fn dnssec_trusted(&self) -> bool {
+        false
+    }
+    /// Is the `what` RRset of `name` present and DNSSEC-secure?
+    fn is_secure(&self, name: &str, what: Secured) -> impl Future<Output = bool> + Send {
+        let _ = (name, what);
+        async { false }
     }
     /// TLSA records of `name` with the validating resolver's verdict.
     fn tlsa(
@@ -350,6 +367,27 @@ impl MxLookup for HickoryMx {
                 _ => None,
             })
             .collect())
+    }
+
+    fn dnssec_trusted(&self) -> bool {
+        self.validating_resolver_is_local()
+    }
+
+    async fn is_secure(&self, name: &str, what: Secured) -> bool {
+        let types: &[RecordType] = match what {
+            Secured::Mx => &[RecordType::MX],
+            Secured::Address => &[RecordType::A, RecordType::AAAA],
+        };
+        for server in &self.servers {
+            for &t in types {
+                match super::dnssec::is_secure(*server, name, t, self.timeout).await {
+                    Ok(true) => return true,
+                    Ok(false) | Err(LookupError::NxDomain | LookupError::NoRecords) => {}
+                    Err(LookupError::Temporary(_)) => break,
+                }
+            }
+        }
+        false
     }
 
     async fn tlsa(&self, name: &str) -> Result<Authenticated<Vec<Tlsa>>, LookupError> {

@@ -17,6 +17,9 @@ pub struct Key {
     pub addr: SocketAddr,
     pub name: String,
     pub tls: TlsPolicy,
+    /// Verified by TLSA records (DANE) rather than the web PKI: such a
+    /// connection is reused only for hops verified the same way.
+    pub dane: bool,
 }
 
 /// An idle connection and when it was last used.

@@ -6,7 +6,7 @@
 //! A recipient whose verified TLS fails falls back to the portal (or
 //! defers, per `[secure] tls_fallback`). Plaintext is never a fallback.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -88,9 +88,11 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let cfg = self.secure_config();
         let required = meta.envelope.required_protection();
         let mut plan = Vec::with_capacity(due.len());
+        // Domain facts (MTA-STS, DANE) are looked up once per message.
+        let mut verified: HashMap<String, bool> = HashMap::new();
         for &i in due {
             let addr = &meta.recipients[i].address;
-            let known = self.known(addr, required).await;
+            let known = self.known(addr, required, &mut verified).await;
             let (mut method, mut reason) = decide::choose(
                 required,
                 meta.envelope.requiretls,
@@ -113,7 +115,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
 
     /// What is known about `addr`. Discovery (WKD, MTA-STS, DANE) runs
     /// only for an `encrypt` verdict, where it can change the method.
-    async fn known(&self, addr: &str, required: &str) -> Known {
+    async fn known(
+        &self,
+        addr: &str,
+        required: &str,
+        verified: &mut HashMap<String, bool>,
+    ) -> Known {
         let domain = domain_of(addr);
         let encrypt = required == "encrypt";
         if encrypt {
@@ -122,7 +129,15 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let verified_tls = self.secure_config().tls_domains.contains(&domain)
             || match self.route_for(&domain) {
                 Some(r) => r.tls == RouteTls::Required,
-                None => encrypt && self.domain_has_verified_tls(&domain).await,
+                None if !encrypt => false,
+                None => match verified.get(&domain) {
+                    Some(&v) => v,
+                    None => {
+                        let v = self.domain_has_verified_tls(&domain).await;
+                        verified.insert(domain.clone(), v);
+                        v
+                    }
+                },
             };
         Known {
             pgp: self

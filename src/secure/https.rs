@@ -52,6 +52,11 @@ impl HttpsClient {
         HttpsClient { tls, port, timeout }
     }
 
+    /// The overall timeout of one GET.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// GET `https://host/path` from the first of `addrs` that answers.
     pub async fn get(
         &self,

@@ -165,6 +165,15 @@ impl MtaSts {
         if cache.len() >= 100_000 {
             cache.retain(|_, c| c.expires > now);
         }
+        // A concurrent lookup may have stored a valid policy meanwhile: a
+        // failure or a missing record never replaces it (no downgrade).
+        if policy.is_none()
+            && cache
+                .get(domain)
+                .is_some_and(|c| c.policy.is_some() && c.expires > now)
+        {
+            return;
+        }
         cache.insert(
             domain.to_string(),
             Cached {
@@ -177,11 +186,32 @@ impl MtaSts {
     }
 
     /// The policy in force for `domain` (see the module flow), if any.
+    /// DNS and HTTPS together are bounded by the HTTPS client's timeout
+    /// (twice); past it the cached policy, if any, stays in force.
     pub async fn policy<L: MxLookup>(&self, dns: &L, domain: &str) -> Option<Policy> {
         let cached = self.cached(domain);
         if let Some((policy, _, true, true)) = &cached {
             return policy.clone();
         }
+        let fallback = cached.as_ref().and_then(|c| c.0.clone());
+        match tokio::time::timeout(self.https.timeout() * 2, self.refresh(dns, domain, cached))
+            .await
+        {
+            Ok(p) => p,
+            Err(_) => {
+                tracing::warn!(%domain, "MTA-STS lookup timed out");
+                self.touch(domain);
+                fallback
+            }
+        }
+    }
+
+    async fn refresh<L: MxLookup>(
+        &self,
+        dns: &L,
+        domain: &str,
+        cached: Option<(Option<Policy>, Option<String>, bool, bool)>,
+    ) -> Option<Policy> {
         let (cached_policy, cached_id) = match cached {
             Some((p, id, _, _)) => (p, id),
             None => (None, None),
@@ -191,6 +221,7 @@ impl MtaSts {
             Err(LookupError::NxDomain | LookupError::NoRecords) => None,
             Err(LookupError::Temporary(e)) => {
                 tracing::debug!(%domain, error = %e, "MTA-STS TXT lookup failed");
+                self.touch(domain);
                 return cached_policy;
             }
         };
@@ -217,6 +248,8 @@ impl MtaSts {
                 tracing::warn!(%domain, error = %e, "MTA-STS policy fetch failed");
                 if cached_policy.is_none() {
                     self.store(domain, None, None, NEGATIVE_TTL);
+                } else {
+                    self.touch(domain);
                 }
                 cached_policy
             }

@@ -102,6 +102,10 @@ impl OpenPgp {
         if certs.is_empty() {
             map.remove(&address);
         } else {
+            // Bounded like the WKD cache that feeds it.
+            if map.len() >= 100_000 {
+                map.clear();
+            }
             let public = certs
                 .into_iter()
                 .map(|c| Arc::new(c.strip_secret_key_material()))

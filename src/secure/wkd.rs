@@ -133,18 +133,24 @@ impl Wkd {
         }
     }
 
-    /// Certificates published for `address` (empty: none known now).
+    /// Certificates published for `address` (empty: none known now). DNS
+    /// and HTTPS together are bounded by twice the HTTPS timeout; a failed
+    /// refresh keeps the certificates found last time.
     pub async fn discover<L: MxLookup>(&self, dns: &L, address: &str) -> Vec<Cert> {
         let address = normalize_address(address);
         if let Some(hit) = self.cached(&address) {
             return hit;
         }
-        let (certs, ttl) = match self.lookup(dns, &address).await {
+        let limit = self.https.timeout() * 2;
+        let outcome = tokio::time::timeout(limit, self.lookup(dns, &address))
+            .await
+            .unwrap_or_else(|_| Lookup::Failed("timed out".into()));
+        let (certs, ttl) = match outcome {
             Lookup::Found(c) => (c, POSITIVE_TTL),
             Lookup::NotFound => (Vec::new(), NEGATIVE_TTL),
             Lookup::Failed(e) => {
                 tracing::info!(domain = %domain_of(&address), error = %e, "WKD lookup failed");
-                (Vec::new(), FAILURE_TTL)
+                (self.stale(&address), FAILURE_TTL)
             }
         };
         tracing::debug!(domain = %domain_of(&address), found = certs.len(), "WKD lookup");
@@ -158,6 +164,15 @@ impl Wkd {
             .get(address)
             .filter(|e| Instant::now() < e.until)
             .map(|e| e.certs.clone())
+    }
+
+    /// What the last lookup found, even if expired.
+    fn stale(&self, address: &str) -> Vec<Cert> {
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .get(address)
+            .map(|e| e.certs.clone())
+            .unwrap_or_default()
     }
 
     fn store(&self, address: &str, certs: Vec<Cert>, ttl: Duration) {
