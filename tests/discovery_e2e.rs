@@ -427,7 +427,7 @@ async fn requiretls_is_honoured_end_to_end() {
         (&with, &insecure, false),
     ] {
         let d = daemon(
-            &dns,
+            dns,
             sink.port,
             &ca.pem,
             &secure_section(tmp.path(), "mta_sts = false\n"),
