@@ -287,6 +287,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_failed_lookup_never_replaces_a_valid_policy() {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let tls = crate::smtp::client::verifying_config(&[]).expect("roots");
+        let sts = MtaSts::new(HttpsClient::new(tls, 443, Duration::from_secs(1)));
+        let policy = parse_policy("version: STSv1\nmode: enforce\nmx: mx.a.b\nmax_age: 600\n")
+            .expect("valid");
+        sts.store(
+            "a.b",
+            Some(policy.clone()),
+            Some("1".into()),
+            policy.max_age,
+        );
+        sts.store("a.b", None, None, NEGATIVE_TTL);
+        let (cached, id, fresh, _) = sts.cached("a.b").expect("entry");
+        assert_eq!(
+            (cached, id.as_deref(), fresh),
+            (Some(policy), Some("1"), true)
+        );
+        // An expired policy may be replaced by "none".
+        let old =
+            parse_policy("version: STSv1\nmode: enforce\nmx: mx.c.d\nmax_age: 0\n").expect("valid");
+        sts.store("c.d", Some(old), Some("1".into()), Duration::ZERO);
+        sts.store("c.d", None, None, NEGATIVE_TTL);
+        assert_eq!(sts.cached("c.d").expect("entry").0, None);
+    }
+
+    #[test]
     fn txt_record_needs_exactly_one_sts_record_with_an_id() {
         let r = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
