@@ -27,6 +27,8 @@ pub const MAX_POLICY_BYTES: usize = 64 * 1024;
 const MAX_AGE_LIMIT: u64 = 31_557_600;
 /// How long "this domain has no policy" is remembered.
 pub const NEGATIVE_TTL: Duration = Duration::from_secs(600);
+/// How long a failed TXT lookup (timeout, SERVFAIL) is not repeated.
+const FAILURE_TTL: Duration = Duration::from_secs(60);
 /// How often the TXT id of a cached policy is re-checked.
 const RECHECK: Duration = Duration::from_secs(300);
 
@@ -221,7 +223,12 @@ impl MtaSts {
             Err(LookupError::NxDomain | LookupError::NoRecords) => None,
             Err(LookupError::Temporary(e)) => {
                 tracing::debug!(%domain, error = %e, "MTA-STS TXT lookup failed");
-                self.touch(domain);
+                if cached_policy.is_none() {
+                    // Not a cached "no policy" for long: DNS may recover.
+                    self.store(domain, None, None, FAILURE_TTL);
+                } else {
+                    self.touch(domain);
+                }
                 return cached_policy;
             }
         };
