@@ -208,3 +208,62 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
         assert!(log.contains(m), "{m} not audited");
     }
 }
+
+/// `[[secure.domain]]`: a partner that must always get S/MIME gets it even
+/// though an OpenPGP key is known too; a partner recipient without a
+/// certificate waits instead of falling to another method.
+#[tokio::test]
+async fn a_partner_domain_order_forces_smime() {
+    let keys = tempfile::tempdir().expect("tmp");
+    let pgp_dir = keys.path().join("pgp");
+    let smime_dir = keys.path().join("smime");
+    std::fs::create_dir_all(&pgp_dir).expect("mkdir");
+    std::fs::create_dir_all(&smime_dir).expect("mkdir");
+    for who in ["eve@partner.example", "fay@partner.example"] {
+        write(
+            &pgp_dir,
+            &format!("{who}.asc"),
+            &public_armor(&pgp_cert(who)),
+        );
+    }
+    let pki = Pki::new();
+    let (cert, _) = pki.issue("eve@partner.example", Profile::Recipient);
+    write(&smime_dir, "eve.pem", &cert_pem(&cert));
+    let sink = Sink::start().await;
+    let d = Daemon::start_with(Options {
+        route_port: sink.port,
+        extra: format!(
+            "[secure]\nopenpgp_keyring = \"{}\"\nsmime_certs = \"{}\"\n\
+             [[secure.domain]]\ndomains = [\"partner.example\"]\norder = [\"smime\"]\n",
+            pgp_dir.display(),
+            smime_dir.display(),
+        ),
+        listener_extra: String::new(),
+    })
+    .await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.send_message(
+        "frontdesk@hosp.example",
+        &["eve@partner.example", "fay@partner.example"],
+        &phi_message(),
+    )
+    .await;
+    let got = sink.wait_count(1).await;
+    assert_eq!(got[0].rcpts, ["eve@partner.example"]);
+    assert!(
+        got[0].text().contains("application/pkcs7-mime"),
+        "not S/MIME"
+    );
+    let path = d.path().join("audit/audit.log");
+    wait_for("fay deferred", || {
+        let log = std::fs::read_to_string(&path).ok()?;
+        log.contains("\"method\":\"defer\"").then_some(())
+    })
+    .await;
+    assert_eq!(
+        sink.count(),
+        1,
+        "fay must wait, not get PGP or a portal notice"
+    );
+}

@@ -91,6 +91,22 @@ pub struct SecureConfig {
     pub https_port: u16,
     /// Timeout of one WKD or MTA-STS lookup (DNS + HTTPS).
     pub lookup_timeout: Duration,
+    /// `[[secure.domain]]`: (recipient domains, methods in order) — e.g. a
+    /// partner that must always get S/MIME. Wins over rule and default.
+    pub domain_orders: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl SecureConfig {
+    /// The methods, in order, for an `encrypt` recipient at `domain`: the
+    /// domain's own list, else the policy rule's, else `order`.
+    pub fn order_for<'a>(&'a self, domain: &str, rule: Option<&'a [String]>) -> &'a [String] {
+        self.domain_orders
+            .iter()
+            .find(|(ds, _)| ds.iter().any(|d| d == domain))
+            .map(|(_, o)| o.as_slice())
+            .or(rule)
+            .unwrap_or(&self.order)
+    }
 }
 
 /// `[[bounce_domain]]`: mail from `sending_domain` gets a VERP Return-Path

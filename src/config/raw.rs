@@ -154,6 +154,15 @@ pub struct RawSecure {
     pub dane: Option<bool>,
     pub https_port: Option<i64>,
     pub lookup_timeout: Option<String>,
+    pub domain: Option<Vec<RawSecureDomain>>,
+}
+
+/// `[[secure.domain]]`: the methods, in order, for some recipient domains.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecureDomain {
+    pub domains: Option<Vec<String>>,
+    pub order: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -123,3 +123,26 @@ fn secure_signers_dns_servers_and_lookups_are_validated() {
     assert_eq!(c.secure.smime_gcm_domains, ["partner.example"]);
     assert!(c.secure.smime_signer.is_some() && c.secure.mta_sts && !c.secure.dane);
 }
+
+#[test]
+fn per_domain_orders_win_over_rule_and_default() {
+    let text = MINIMAL.to_string()
+        + "[secure]\norder = [\"pgp\", \"portal\"]\n\
+           [[secure.domain]]\ndomains = [\"Partner.Example\"]\norder = [\"smime\"]\n";
+    let c = check(&text).expect("valid");
+    let rule = vec!["tls".to_string(), "portal".to_string()];
+    assert_eq!(
+        c.secure.order_for("partner.example", Some(&rule)),
+        ["smime"]
+    );
+    assert_eq!(
+        c.secure.order_for("other.example", Some(&rule)),
+        ["tls", "portal"]
+    );
+    assert_eq!(c.secure.order_for("other.example", None), ["pgp", "portal"]);
+    let bad = MINIMAL.to_string() + "[[secure.domain]]\ndomains = []\norder = [\"fax\"]\n";
+    let errs = check(&bad).expect_err("invalid");
+    for key in ["secure.domain[0].domains", "secure.domain[0].order[0]"] {
+        assert!(errs.iter().any(|e| e.contains(key)), "{key}: {errs:?}");
+    }
+}

@@ -132,19 +132,42 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
     })
 }
 
-fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
-    const METHODS: [&str; 4] = ["pgp", "smime", "tls", "portal"];
-    let order = r
-        .order
-        .unwrap_or_else(|| METHODS.iter().map(|m| m.to_string()).collect());
-    for (i, m) in order.iter().enumerate() {
+const METHODS: [&str; 4] = ["pgp", "smime", "tls", "portal"];
+
+fn methods(key: &str, list: &[String], e: &mut Errors) {
+    for (i, m) in list.iter().enumerate() {
         if !METHODS.contains(&m.as_str()) {
             e.push(
-                &format!("secure.order[{i}]"),
+                &format!("{key}[{i}]"),
                 format!("expected \"pgp\", \"smime\", \"tls\" or \"portal\", got \"{m}\""),
             );
         }
     }
+}
+
+fn secure_domains(list: Vec<RawSecureDomain>, e: &mut Errors) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut out = Vec::new();
+    for (i, d) in list.into_iter().enumerate() {
+        let k = |s: &str| format!("secure.domain[{i}].{s}");
+        let domains = lower(d.domains.unwrap_or_default());
+        if domains.is_empty() {
+            e.push(&k("domains"), "expected at least one domain");
+        }
+        let order = d.order.unwrap_or_default();
+        if order.is_empty() {
+            e.push(&k("order"), "expected at least one method");
+        }
+        methods(&k("order"), &order, e);
+        out.push((domains, order));
+    }
+    out
+}
+
+fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
+    let order = r
+        .order
+        .unwrap_or_else(|| METHODS.iter().map(|m| m.to_string()).collect());
+    methods("secure.order", &order, e);
     let portal_url = r
         .portal_url
         .unwrap_or_else(|| "https://portal.example.org".into());
@@ -199,6 +222,7 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         dane: r.dane.unwrap_or(false),
         https_port: e.count("secure.https_port", r.https_port, 443, 1, 65535) as u16,
         lookup_timeout: e.duration("secure.lookup_timeout", r.lookup_timeout.as_ref(), "10s"),
+        domain_orders: secure_domains(r.domain.unwrap_or_default(), e),
     }
 }
 

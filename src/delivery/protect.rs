@@ -88,15 +88,17 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let cfg = self.secure_config();
         let required = meta.envelope.required_protection();
         let mut plan = Vec::with_capacity(due.len());
+        let rule_methods = meta.envelope.policy_methods();
         // Domain facts (MTA-STS, DANE) are looked up once per message.
         let mut verified: HashMap<String, bool> = HashMap::new();
         for &i in due {
             let addr = &meta.recipients[i].address;
-            let known = self.known(addr, required, &mut verified).await;
+            let order = cfg.order_for(&domain_of(addr), rule_methods.as_deref());
+            let known = self.known(addr, required, order, &mut verified).await;
             let (mut method, mut reason) = decide::choose(
                 required,
                 meta.envelope.requiretls,
-                &cfg.order,
+                order,
                 cfg.tls_satisfies_encrypt,
                 known,
             );
@@ -119,11 +121,12 @@ impl<L: MxLookup + 'static> Delivery<L> {
         &self,
         addr: &str,
         required: &str,
+        order: &[String],
         verified: &mut HashMap<String, bool>,
     ) -> Known {
         let domain = domain_of(addr);
         let encrypt = required == "encrypt";
-        if encrypt {
+        if encrypt && order.iter().any(|m| m == "pgp") {
             self.discover_openpgp(addr).await;
         }
         let verified_tls = self.secure_config().tls_domains.contains(&domain)
@@ -158,7 +161,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         let (Some(wkd), Some(secure)) = (&self.wkd, &self.secure) else {
             return;
         };
-        if !self.secure_config().order.iter().any(|m| m == "pgp") || secure.pgp.in_keyring(addr) {
+        if secure.pgp.in_keyring(addr) {
             return;
         }
         let certs = wkd.discover(&self.mx, addr).await;

@@ -124,6 +124,9 @@ fn apply(r: &Rule, v: &mut Verdict) -> bool {
     if let Some(s) = &r.subject {
         v.subject_rewrite = Some(s.clone());
     }
+    if !r.methods.is_empty() {
+        v.methods = r.methods.clone();
+    }
     v.strip_subject_tags |= r.strip_tags;
     for (n, val) in &r.add_headers {
         if !v.add_headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)) {

@@ -6,7 +6,7 @@
 //! (with `recipients = "any" | "all"`), `listeners`, `auth_users`,
 //! `authenticated`, `min_size`, `max_size`, `tags` (forcing subject tags,
 //! any of), `truncated`. A rule with no condition always matches. Actions:
-//! `protection`, `priority`, `raise_priority`, `subject`, `strip_tags`,
+//! `protection`, `methods`, `priority`, `raise_priority`, `subject`, `strip_tags`,
 //! `add_headers`, `hold`, `reject`, `stop`. Evaluation order is described
 //! in `engine` and `policies/README.md`.
 
@@ -90,6 +90,8 @@ pub struct Rule {
     pub tags: Vec<String>,
     pub truncated: Option<bool>,
     pub protection: Option<Protection>,
+    /// Allowed protection methods in order for `encrypt` (empty: default).
+    pub methods: Vec<String>,
     pub priority: Option<u8>,
     pub raise_priority: Option<u8>,
     pub subject: Option<String>,
@@ -117,6 +119,7 @@ const RULE_KEYS: &[&str] = &[
     "tags",
     "truncated",
     "protection",
+    "methods",
     "priority",
     "raise_priority",
     "subject",
@@ -126,6 +129,9 @@ const RULE_KEYS: &[&str] = &[
     "reject",
     "stop",
 ];
+
+/// Protection methods a rule may list.
+const METHODS: [&str; 4] = ["pgp", "smime", "tls", "portal"];
 
 const KIND_NAMES: &str = "ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip";
 
@@ -341,6 +347,15 @@ fn actions(c: &mut Checker<'_>, t: &Table, path: &str, r: &mut Rule) {
             &["none", "tls", "encrypt"],
             Protection::parse,
         );
+    }
+    r.methods = c.strings(t, path, "methods");
+    for (i, m) in r.methods.iter().enumerate() {
+        if !METHODS.contains(&m.as_str()) {
+            c.err(
+                &format!("{}[{i}]", join(path, "methods")),
+                format!("expected \"pgp\", \"smime\", \"tls\" or \"portal\", got \"{m}\""),
+            );
+        }
     }
     r.priority = c
         .int(t, path, "priority", 0, 9)

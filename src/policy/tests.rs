@@ -257,3 +257,31 @@ fn large_message_scans_in_linear_time() {
     let v = check(&raw);
     assert_eq!(v.protection, Protection::Encrypt);
 }
+
+#[test]
+fn a_rule_can_restrict_the_protection_methods() {
+    let src = r#"
+[[rule]]
+id = "partner-smime"
+detectors = [{ type = "ssn" }]
+protection = "encrypt"
+methods = ["smime", "portal"]
+"#;
+    let set = PolicySet::from_sources(&[("p.toml".into(), src.into())]).expect("valid");
+    let r = vec!["x@partner.example".to_string()];
+    let v = inspect(&set, b"Subject: a\r\n\r\nSSN 824-66-7795\r\n", &ctx(&r));
+    assert_eq!(v.methods, ["smime", "portal"]);
+    assert_eq!(
+        v.to_json()["methods"],
+        serde_json::json!(["smime", "portal"])
+    );
+    let plain = inspect(&set, b"Subject: a\r\n\r\nhello\r\n", &ctx(&r));
+    assert!(plain.methods.is_empty() && plain.to_json().get("methods").is_none());
+
+    let errs = errors("[[rule]]\nid = \"m\"\nmethods = [\"pgp\", \"carrier-pigeon\"]\n");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("rule[0].methods[1]") && e.contains("carrier-pigeon")),
+        "{errs:?}"
+    );
+}

@@ -89,6 +89,10 @@ pub struct Verdict {
     /// Part of the message was not scanned (a size/depth/part cap was hit).
     #[serde(default)]
     pub truncated: bool,
+    /// Protection methods allowed for an `encrypt` verdict, in order
+    /// (empty: `[secure] order`); set by a rule's `methods`.
+    #[serde(default)]
+    pub methods: Vec<String>,
 }
 
 impl Verdict {
@@ -118,6 +122,11 @@ impl Verdict {
             "add_headers": self.add_headers.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
             "truncated": self.truncated,
         });
+        if !self.methods.is_empty()
+            && let Some(obj) = v.as_object_mut()
+        {
+            obj.insert("methods".into(), json!(self.methods));
+        }
         if let (
             Action::Reject {
                 code,

@@ -50,6 +50,16 @@ pub struct Envelope {
 
 impl Envelope {
     /// The protection the policy verdict requires: "none", "tls" or "encrypt".
+    /// The methods a policy rule allowed for this message, in order.
+    pub fn policy_methods(&self) -> Option<Vec<String>> {
+        let list = self.verdict.as_ref()?.get("methods")?.as_array()?;
+        let methods: Vec<String> = list
+            .iter()
+            .filter_map(|m| m.as_str().map(str::to_string))
+            .collect();
+        (!methods.is_empty()).then_some(methods)
+    }
+
     pub fn required_protection(&self) -> &str {
         self.verdict
             .as_ref()
