@@ -220,6 +220,11 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
         "DANE delivery not verified"
     );
     assert!(dns.asked("_25._tcp.mx.dane.test") >= 1);
+    let (_, metrics) = d.http_get("/metrics").await;
+    assert!(
+        metrics.contains("sealpost_delivery_protection_total{method=\"tls_dane\"} 1"),
+        "{metrics}"
+    );
 
     // Same pin, but the MX shows another certificate: nothing is sent.
     let bad_sink = Sink::start_tls_with(bad).await;

@@ -64,12 +64,16 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 hop.tls = TlsPolicy::Required;
             }
         }
-        let tls = hops.first().map(|h| h.tls).unwrap_or(TlsPolicy::Required);
+        let method = match hops.first() {
+            Some(h) if h.tls_config.is_some() => "tls_dane",
+            Some(h) => protection_method(h.tls),
+            None => "tls_required",
+        };
         let gate = self.pool.gate(&gate_name);
         let Ok(_permit) = gate.acquire_owned().await else {
             return all(deferred("451 4.3.0 shutting down", None));
         };
-        self.count_protection(tls, idxs.len());
+        self.count_protection(method, idxs.len());
         // With a bounce domain every recipient gets its own VERP return
         // path (so a bounce names it), hence its own transaction.
         let verp = self.verp_for(meta);
@@ -411,8 +415,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             .collect()
     }
 
-    fn count_protection(&self, tls: TlsPolicy, n: usize) {
-        let method = protection_method(tls);
+    fn count_protection(&self, method: &str, n: usize) {
         self.metrics
             .delivery_protection
             .with_label_values(&[method])

@@ -167,7 +167,7 @@ impl Metrics {
             delivery_protection: counter(
                 &r,
                 "sealpost_delivery_protection_total",
-                "Per-recipient protection used at delivery (plain, tls_opportunistic, tls_required).",
+                "Per-recipient protection used at delivery (plain, tls_opportunistic, tls_required, tls_dane; pgp, smime, portal, defer as chosen).",
                 &["method"],
             )?,
             delivery_latency: histogram(

@@ -68,16 +68,19 @@ impl HttpsClient {
         if addrs.is_empty() {
             return Err(FetchError::NoAddress { host: host.into() });
         }
+        // A blackholed first address (often a broken AAAA) must not use up
+        // the whole budget: each address gets its share (at least 2 s).
+        let n = u32::try_from(addrs.len()).unwrap_or(u32::MAX);
+        let share = (self.timeout / n).max(Duration::from_secs(2));
         let fetch = async {
             let mut last = None;
             for ip in addrs {
-                match self
-                    .get_one(SocketAddr::new(*ip, self.port), host, path, limit)
-                    .await
-                {
-                    Ok(r) => return Ok(r),
-                    Err(e @ FetchError::TooLarge { .. }) => return Err(e),
-                    Err(e) => last = Some(e),
+                let one = self.get_one(SocketAddr::new(*ip, self.port), host, path, limit);
+                match tokio::time::timeout(share, one).await {
+                    Ok(Ok(r)) => return Ok(r),
+                    Ok(Err(e @ FetchError::TooLarge { .. })) => return Err(e),
+                    Ok(Err(e)) => last = Some(e),
+                    Err(_) => last = Some(FetchError::Timeout { host: host.into() }),
                 }
             }
             Err(last.unwrap_or(FetchError::NoAddress { host: host.into() }))
@@ -109,7 +112,8 @@ impl HttpsClient {
         let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
             .await
             .map_err(|e| failed(format!("HTTP: {e}")))?;
-        let driver = tokio::spawn(conn);
+        // The connection task ends with this fetch, on every path.
+        let _driver = AbortOnDrop(tokio::spawn(conn));
         let request = http::Request::get(path)
             .header(http::header::HOST, host)
             .header(http::header::USER_AGENT, "sealpost")
@@ -148,11 +152,19 @@ impl HttpsClient {
             })?
             .to_bytes()
             .to_vec();
-        driver.abort();
         Ok(Response {
             status,
             content_type,
             body,
         })
+    }
+}
+
+/// Aborts the spawned task when dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

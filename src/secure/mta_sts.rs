@@ -125,6 +125,17 @@ pub fn parse_policy(text: &str) -> Result<Policy, String> {
     Ok(Policy { mode, mx, max_age })
 }
 
+/// A cache entry as seen by one lookup.
+struct Snapshot {
+    /// The policy, if still within its max_age.
+    policy: Option<Policy>,
+    id: Option<String>,
+    /// Valid and its TXT id compared recently: no DNS query needed.
+    fresh: bool,
+    /// Less than half of the policy's max_age left: refresh it.
+    aging: bool,
+}
+
 struct Cached {
     policy: Option<Policy>,
     id: Option<String>,
@@ -148,16 +159,20 @@ impl MtaSts {
         }
     }
 
-    fn cached(&self, domain: &str) -> Option<(Option<Policy>, Option<String>, bool, bool)> {
+    fn cached(&self, domain: &str) -> Option<Snapshot> {
         let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let c = cache.get(domain)?;
         let now = Instant::now();
-        Some((
-            c.policy.clone().filter(|_| now < c.expires),
-            c.id.clone(),
-            now < c.expires,
-            now.duration_since(c.checked) < RECHECK,
-        ))
+        let policy = c.policy.clone().filter(|_| now < c.expires);
+        let aging = policy
+            .as_ref()
+            .is_some_and(|p| c.expires.saturating_duration_since(now) < p.max_age / 2);
+        Some(Snapshot {
+            policy,
+            id: c.id.clone(),
+            fresh: now < c.expires && now.duration_since(c.checked) < RECHECK,
+            aging,
+        })
     }
 
     fn store(&self, domain: &str, policy: Option<Policy>, id: Option<String>, ttl: Duration) {
@@ -192,10 +207,12 @@ impl MtaSts {
     /// (twice); past it the cached policy, if any, stays in force.
     pub async fn policy<L: MxLookup>(&self, dns: &L, domain: &str) -> Option<Policy> {
         let cached = self.cached(domain);
-        if let Some((policy, _, true, true)) = &cached {
-            return policy.clone();
+        if let Some(c) = &cached
+            && c.fresh
+        {
+            return c.policy.clone();
         }
-        let fallback = cached.as_ref().and_then(|c| c.0.clone());
+        let fallback = cached.as_ref().and_then(|c| c.policy.clone());
         match tokio::time::timeout(self.https.timeout() * 2, self.refresh(dns, domain, cached))
             .await
         {
@@ -212,11 +229,11 @@ impl MtaSts {
         &self,
         dns: &L,
         domain: &str,
-        cached: Option<(Option<Policy>, Option<String>, bool, bool)>,
+        cached: Option<Snapshot>,
     ) -> Option<Policy> {
-        let (cached_policy, cached_id) = match cached {
-            Some((p, id, _, _)) => (p, id),
-            None => (None, None),
+        let (cached_policy, cached_id, aging) = match cached {
+            Some(c) => (c.policy, c.id, c.aging),
+            None => (None, None, false),
         };
         let id = match dns.txt(&format!("_mta-sts.{domain}")).await {
             Ok(records) => txt_id(&records),
@@ -240,7 +257,10 @@ impl MtaSts {
             }
             return cached_policy;
         };
-        if cached_policy.is_some() && cached_id.as_deref() == Some(id.as_str()) {
+        // Same id: the cached policy stands; past half its max_age it is
+        // fetched again so its lifetime is extended before it runs out
+        // (RFC 8461 §5.1), a failed refresh keeping it.
+        if cached_policy.is_some() && cached_id.as_deref() == Some(id.as_str()) && !aging {
             self.touch(domain);
             return cached_policy;
         }
@@ -307,17 +327,22 @@ mod tests {
             policy.max_age,
         );
         sts.store("a.b", None, None, NEGATIVE_TTL);
-        let (cached, id, fresh, _) = sts.cached("a.b").expect("entry");
+        let c = sts.cached("a.b").expect("entry");
         assert_eq!(
-            (cached, id.as_deref(), fresh),
-            (Some(policy), Some("1"), true)
+            (c.policy, c.id.as_deref(), c.fresh, c.aging),
+            (Some(policy), Some("1"), true, false)
         );
+        // Past half its max_age a policy is due for a refresh.
+        let p = parse_policy("version: STSv1\nmode: enforce\nmx: mx.e.f\nmax_age: 600\n")
+            .expect("valid");
+        sts.store("e.f", Some(p), Some("1".into()), Duration::from_secs(100));
+        assert!(sts.cached("e.f").expect("entry").aging);
         // An expired policy may be replaced by "none".
         let old =
             parse_policy("version: STSv1\nmode: enforce\nmx: mx.c.d\nmax_age: 0\n").expect("valid");
         sts.store("c.d", Some(old), Some("1".into()), Duration::ZERO);
         sts.store("c.d", None, None, NEGATIVE_TTL);
-        assert_eq!(sts.cached("c.d").expect("entry").0, None);
+        assert_eq!(sts.cached("c.d").expect("entry").policy, None);
     }
 
     #[test]
