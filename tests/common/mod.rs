@@ -647,11 +647,53 @@ address = "127.0.0.1:{metrics}"
             ports,
             child: None,
         };
-        d.spawn().await;
-        d
+        // free_port() cannot reserve: another test may bind a port between
+        // our choice and the daemon's bind. Then the daemon exits naming
+        // the address; choose new ports and start again (bounded).
+        for _ in 0..5 {
+            match d.try_spawn().await {
+                Ok(()) => return d,
+                Err(log) if log.contains("Address already in use") => d.new_ports(),
+                Err(log) => panic!("sealpost exited early: {log}"),
+            }
+        }
+        panic!("no free ports after 5 attempts: {}", d.log());
+    }
+
+    /// Move every listener (and metrics) to newly chosen free ports.
+    fn new_ports(&mut self) {
+        let mut text = std::fs::read_to_string(&self.config).expect("config");
+        for port in [
+            &mut self.ports.plain,
+            &mut self.ports.sub,
+            &mut self.ports.smtps,
+            &mut self.ports.closed,
+            &mut self.ports.metrics,
+        ] {
+            let fresh = free_port();
+            text = text.replace(
+                &format!("127.0.0.1:{port}\""),
+                &format!("127.0.0.1:{fresh}\""),
+            );
+            *port = fresh;
+        }
+        std::fs::write(&self.config, text).expect("write config");
+    }
+
+    /// Start the daemon and wait for its greeting; Err(log) if it exited.
+    async fn try_spawn(&mut self) -> Result<(), String> {
+        self.start_child();
+        self.wait_ready().await
     }
 
     pub async fn spawn(&mut self) {
+        self.start_child();
+        if let Err(log) = self.wait_ready().await {
+            panic!("sealpost exited early: {log}");
+        }
+    }
+
+    fn start_child(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -665,10 +707,9 @@ address = "127.0.0.1:{metrics}"
             .spawn()
             .expect("spawn sealpost");
         self.child = Some(child);
-        self.wait_ready().await;
     }
 
-    async fn wait_ready(&mut self) {
+    async fn wait_ready(&mut self) -> Result<(), String> {
         let port = self.ports.plain;
         let start = Instant::now();
         loop {
@@ -676,13 +717,13 @@ address = "127.0.0.1:{metrics}"
                 let mut l = Lines::new(Box::new(s));
                 if l.line().await.is_some_and(|g| g.starts_with("220")) {
                     l.write(b"QUIT\r\n").await;
-                    return;
+                    return Ok(());
                 }
             }
             if let Some(c) = self.child.as_mut()
                 && let Ok(Some(status)) = c.try_wait()
             {
-                panic!("sealpost exited early ({status}): {}", self.log());
+                return Err(format!("({status}): {}", self.log()));
             }
             assert!(
                 start.elapsed() < DEADLINE,
