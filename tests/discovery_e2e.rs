@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
+use aws_lc_rs::digest;
 use common::*;
 use discovery_support::*;
 use secure_support::{pgp_cert, run, secret_armor, tool, write};
@@ -55,17 +56,22 @@ async fn send(d: &Daemon, rcpts: &[&str], body: &str) {
     c.send_message("frontdesk@hosp.example", rcpts, body).await;
 }
 
-/// Waits until the audit log holds a deferral with `status`.
-async fn deferred_with(d: &Daemon, status: &str) {
+/// Waits until one audit line holds every one of `parts`; returns it.
+async fn audit_line(d: &Daemon, parts: &[&str]) -> String {
     let path = d.path().join("audit/audit.log");
-    let want = format!("\"status\":\"{status}\"");
-    wait_for(&format!("a deferral with {status}"), || {
+    wait_for(&format!("an audit line with {parts:?}"), || {
         let log = std::fs::read_to_string(&path).ok()?;
         log.lines()
-            .any(|l| l.contains("\"result\":\"deferred\"") && l.contains(&want))
-            .then_some(())
+            .find(|l| parts.iter().all(|p| l.contains(p)))
+            .map(str::to_string)
     })
-    .await;
+    .await
+}
+
+/// Waits until the audit log holds a deferral with `status`.
+async fn deferred_with(d: &Daemon, status: &str) {
+    let status = format!("\"status\":\"{status}\"");
+    audit_line(d, &["\"result\":\"deferred\"", &status]).await;
 }
 
 fn policy(mode: &str, mx: &str) -> Resource {
@@ -186,7 +192,6 @@ async fn mta_sts_enforce_never_falls_back_to_plaintext() {
 
 #[tokio::test]
 async fn dane_pins_a_certificate_no_ca_vouches_for() {
-    use aws_lc_rs::digest;
     let tmp = tempfile::tempdir().expect("tmp");
     let ca = TestCa::new(tmp.path()); // trusted, but it issued neither MX cert
     let (good, good_spki) = self_signed("mx.dane.test");
@@ -246,9 +251,10 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
 
     // Without the resolver's AD bit the TLSA record means nothing (RFC
     // 7672 §2.2): opportunistic, unverified TLS as for any domain.
-    use aws_lc_rs::digest as d2;
     let unsigned_sink = Sink::start_tls_with(unsigned).await;
-    let pin = d2::digest(&d2::SHA256, &unsigned_spki).as_ref().to_vec();
+    let pin = digest::digest(&digest::SHA256, &unsigned_spki)
+        .as_ref()
+        .to_vec();
     let dns = DnsServer::start(
         vec![
             mx("unsigned.test", 10, "mx.unsigned.test"),
@@ -267,16 +273,10 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
     .await;
     send(&d, &["ann@unsigned.test"], "Subject: a\r\n\r\nhello\r\n").await;
     unsigned_sink.wait_count(1).await;
-    let path = d.path().join("audit/audit.log");
-    wait_for("the delivery record", || {
-        let log = std::fs::read_to_string(&path).ok()?;
-        log.contains("\"result\":\"delivered\"").then_some(log)
-    })
-    .await;
-    let log = std::fs::read_to_string(&path).expect("audit");
+    let line = audit_line(&d, &["\"result\":\"delivered\""]).await;
     assert!(
-        log.contains("\"verified\":false"),
-        "insecure TLSA was trusted: {log}"
+        line.contains("\"verified\":false"),
+        "insecure TLSA was trusted: {line}"
     );
 }
 
@@ -457,14 +457,7 @@ async fn requiretls_is_honoured_end_to_end() {
                 got[0].mail_line
             );
         } else {
-            let path = d.path().join("audit/audit.log");
-            wait_for("a 5.7.30 failure", || {
-                let log = std::fs::read_to_string(&path).ok()?;
-                log.lines()
-                    .any(|l| l.contains("\"result\":\"failed\"") && l.contains("5.7.30"))
-                    .then_some(())
-            })
-            .await;
+            audit_line(&d, &["\"result\":\"failed\"", "5.7.30"]).await;
             assert_eq!(sink.count(), usize::from(std::ptr::eq(sink, &with)));
         }
     }

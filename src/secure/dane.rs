@@ -12,18 +12,19 @@
 //! * DANE-TA(2): a certificate the server sent in its chain matches; the
 //!   chain is then verified with that certificate as the only trust anchor
 //!   and the MX host name as the reference identifier (§3.2).
-//! * The TLS signatures are always verified.
+//! * The TLS handshake signatures are always verified.
 
 use std::sync::Arc;
 
 use aws_lc_rs::digest;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::crypto::CryptoProvider;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::delivery::dnssec::Tlsa;
+use crate::smtp::client::tls::AcceptAny;
 
 const DANE_TA: u8 = 2;
 const DANE_EE: u8 = 3;
@@ -74,7 +75,13 @@ pub fn client_config(base: &ClientConfig, records: Vec<Tlsa>) -> Arc<ClientConfi
     let provider = config.crypto_provider().clone();
     config
         .dangerous()
-        .set_certificate_verifier(Arc::new(DaneVerifier { records, provider }));
+        .set_certificate_verifier(Arc::new(DaneVerifier {
+            records,
+            signatures: AcceptAny {
+                provider: provider.clone(),
+            },
+            provider,
+        }));
     Arc::new(config)
 }
 
@@ -82,6 +89,7 @@ pub fn client_config(base: &ClientConfig, records: Vec<Tlsa>) -> Arc<ClientConfi
 struct DaneVerifier {
     records: Vec<Tlsa>,
     provider: Arc<CryptoProvider>,
+    signatures: AcceptAny,
 }
 
 impl DaneVerifier {
@@ -150,18 +158,14 @@ impl ServerCertVerifier for DaneVerifier {
             })
     }
 
+    // The handshake signatures are checked exactly as for any session.
     fn verify_tls12_signature(
         &self,
         message: &[u8],
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.signatures.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -170,18 +174,11 @@ impl ServerCertVerifier for DaneVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.signatures.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.signatures.supported_verify_schemes()
     }
 }
 

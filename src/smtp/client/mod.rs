@@ -33,7 +33,7 @@ mod states;
 mod tests;
 #[cfg(test)]
 mod tests_tcp;
-mod tls;
+pub(crate) mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
