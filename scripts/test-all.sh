@@ -4,9 +4,14 @@
 # real-peer integration scripts (swaks, Python smtplib, Postfix
 # smtp-sink/smtp-source and Postfix as a client), the kill -9 crash test,
 # systemd-analyze verify/security on the unit, and the Debian package
-# (built, inspected, installed and purged). Needs what .ci/run installs.
+# (built, inspected, installed and purged). Installs what it needs first
+# (scripts/test-deps.sh: Debian packages and PyPI modules, idempotently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== prerequisites"
+bash scripts/test-deps.sh
+command -v cargo >/dev/null || { echo "cargo not found: install Rust 1.95 (rustup)"; exit 1; }
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -20,7 +25,7 @@ promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-for t in integration/peers.sh integration/crash_test.sh integration/systemd_check.sh; do
+for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh; do
   echo "== $t"
   bash "$t"
 done

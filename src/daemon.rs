@@ -81,19 +81,24 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         suppression: suppression.clone(),
         verp: verp.clone(),
     });
+    let portal_store: Arc<dyn crate::secure::portal::PortalStore> = Arc::new(
+        crate::secure::portal::SledPortal::new(spool.tree("portal")?),
+    );
     let delivery = Arc::new(
         build_delivery(&config, &spool, &schedule, &metrics)?
             .with_audit(audit.clone())
             .with_verp(verp.clone())
             .with_suppression(suppression.clone())
-            .with_secure(load_secure(&config, &spool)?),
+            .with_secure(load_secure(&config, portal_store.clone())?),
     );
     delivery.set_dkim(load_dkim(&config)?);
+    let mut summary = Vec::new();
     if let Some(addr) = config.metrics_address {
         let l = crate::metrics::http::bind(addr)
             .await
             .with_context(|| format!("metrics.address {addr}"))?;
         tracing::info!(address = %l.local_addr()?, "metrics endpoint listening");
+        summary.push(format!("metrics     http://{}/metrics", l.local_addr()?));
         tokio::spawn(crate::metrics::http::serve(
             l,
             metrics.clone(),
@@ -103,9 +108,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let bound = server::bind_all(&config).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if let Some(line) = start_portal(&config, portal_store.clone(), stop_rx.clone()).await? {
+        summary.push(line);
+    }
     let sessions = Tracker::default();
     for (listener, sock) in bound {
         tracing::info!(listener = %listener.name, address = %sock.local_addr()?, "listening");
+        summary.push(listener_line(&listener, sock.local_addr()?));
         tokio::spawn(server::serve(
             svc.clone(),
             listener,
@@ -125,6 +134,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Some(audit.clone()),
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
+    print_summary(&config, summary);
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     start_watchdog();
     wait_for_signals(&svc, &delivery).await;
@@ -195,8 +205,94 @@ pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
     crate::audit::AuditLog::open(cfg).with_context(|| format!("audit log {}", a.path.display()))
 }
 
+/// The recipients' portal on its own listener (`[portal] listen`); the
+/// summary line for the start-up report.
+async fn start_portal(
+    config: &Config,
+    store: Arc<dyn crate::secure::portal::PortalStore>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Option<String>> {
+    let p = &config.portal;
+    let Some(addr) = p.listen else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("portal.listen {addr}"))?;
+    let tls = match p.tls {
+        crate::config::PortalTls::Implicit => Some(tokio_rustls::TlsAcceptor::from(
+            crate::server::tls::web_config(&config.tls, &config.server.hostname)?,
+        )),
+        crate::config::PortalTls::None => None,
+    };
+    let local = listener.local_addr()?;
+    tracing::info!(address = %local, public_url = %p.public_url, "portal listening");
+    let app = crate::portal::Portal {
+        config: Arc::new(p.clone()),
+        store,
+    }
+    .router();
+    tokio::spawn(crate::portal::serve(listener, tls, app, stop));
+    let scheme = if tls_is_on(p) { "https" } else { "http" };
+    Ok(Some(format!(
+        "portal      {scheme}://{local} (links: {}/m/...)",
+        p.public_url
+    )))
+}
+
+fn tls_is_on(p: &crate::config::PortalConfig) -> bool {
+    p.tls == crate::config::PortalTls::Implicit
+}
+
+fn listener_line(l: &crate::config::ListenerConfig, addr: std::net::SocketAddr) -> String {
+    use crate::config::{ListenerMode, ListenerTls};
+    let tls = match l.tls {
+        ListenerTls::None => "no TLS",
+        ListenerTls::StartTls => "STARTTLS",
+        ListenerTls::Implicit => "implicit TLS",
+    };
+    let what = match l.mode {
+        ListenerMode::Submission => "submission",
+        ListenerMode::Bounce => "bounces",
+    };
+    format!("smtp        {addr} ({}: {what}, {tls})", l.name)
+}
+
+/// Where things are, on standard output once the node is ready: what an
+/// operator trying the quick start needs to see first.
+fn print_summary(config: &Config, mut lines: Vec<String>) {
+    for r in &config.routes {
+        let target = match &r.outbox {
+            Some(dir) => format!("outbox {}", dir.display()),
+            None => format!("smtp {}:{}", r.host, r.port),
+        };
+        lines.push(format!("route       {} -> {target}", r.domains.join(", ")));
+    }
+    if config.routes.is_empty() {
+        lines.push("route       MX lookup for every domain".into());
+    }
+    lines.push(format!("spool       {}", config.server.spool_dir.display()));
+    lines.push(format!("audit log   {}", config.audit.path.display()));
+    lines.push(format!(
+        "control     {}",
+        config.server.control_socket.display()
+    ));
+    let mut out = String::from("sealpost ready\n");
+    for l in lines {
+        out.push_str("  ");
+        out.push_str(&l);
+        out.push('\n');
+    }
+    print!("{out}");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+}
+
 /// OpenPGP keyring, S/MIME certificates and the portal store (`[secure]`).
-fn load_secure(config: &Config, spool: &Spool) -> anyhow::Result<crate::delivery::Secure> {
+fn load_secure(
+    config: &Config,
+    portal: Arc<dyn crate::secure::portal::PortalStore>,
+) -> anyhow::Result<crate::delivery::Secure> {
     let s = &config.secure;
     for dir in [&s.openpgp_keyring, &s.smime_certs] {
         std::fs::create_dir_all(dir).with_context(|| format!("key directory {}", dir.display()))?;
@@ -228,13 +324,7 @@ fn load_secure(config: &Config, spool: &Spool) -> anyhow::Result<crate::delivery
         smime = smime.known_addresses(),
         "recipient keys loaded"
     );
-    Ok(crate::delivery::Secure {
-        pgp,
-        smime,
-        portal: Arc::new(crate::secure::portal::SledPortal::new(
-            spool.tree("portal")?,
-        )),
-    })
+    Ok(crate::delivery::Secure { pgp, smime, portal })
 }
 
 /// The `[[dkim]]` keys, parsed once; None when none are configured.

@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod dkim;
 pub mod metrics;
 pub mod policy;
+pub mod portal;
 pub mod queue_admin;
 pub mod secure;
 pub mod server;

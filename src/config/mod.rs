@@ -56,6 +56,7 @@ pub struct Config {
     pub dkim: Vec<crate::dkim::DkimConfig>,
     pub bounce_domains: Vec<BounceDomain>,
     pub secure: SecureConfig,
+    pub portal: PortalConfig,
 }
 
 /// `[secure]`: how a recipient's copy is protected when the verdict asks.
@@ -202,6 +203,37 @@ pub struct RouteConfig {
     pub host: String,
     pub port: u16,
     pub tls: RouteTls,
+    /// Deliver into this Maildir instead of SMTP (`host` is then empty).
+    pub outbox: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalTls {
+    /// HTTPS on the portal's own listener (the server certificate of `[tls]`).
+    Implicit,
+    /// Plain HTTP, only behind a TLS-terminating proxy.
+    None,
+}
+
+/// `[portal]`: the recipients' web app behind the notice links.
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    /// None when `listen = "off"`.
+    pub listen: Option<SocketAddr>,
+    pub tls: PortalTls,
+    /// Base of notice links: `<public_url>/m/<token>` (no trailing slash).
+    pub public_url: String,
+    /// The sending organisation's name, shown on portal pages.
+    pub organisation: String,
+    pub code_ttl: Duration,
+    pub session_idle: Duration,
+    pub max_code_attempts: u32,
+    pub lockout: Duration,
+    /// Operator-editable templates; None uses the built-in ones.
+    pub templates: Option<PathBuf>,
+    pub reply: bool,
+    /// Proxies whose X-Forwarded-For is believed (with `tls = "none"`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, Clone)]

@@ -18,9 +18,7 @@ pub struct RawConfig {
     pub policy: Option<RawPolicy>,
     pub metrics: Option<RawMetrics>,
     pub secure: Option<RawSecure>,
-    /// Sections owned by later subsystems; accepted so a newer config file
-    /// does not fail on an older binary's strict parser.
-    pub portal: Option<toml::Table>,
+    pub portal: Option<RawPortal>,
     #[serde(default)]
     pub dkim: Vec<RawDkim>,
     #[serde(default)]
@@ -65,6 +63,23 @@ pub struct RawRoute {
     pub domains: Option<Vec<String>>,
     pub host: Option<String>,
     pub tls: Option<String>,
+    pub outbox: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPortal {
+    pub listen: Option<String>,
+    pub tls: Option<String>,
+    pub public_url: Option<String>,
+    pub organisation: Option<String>,
+    pub code_ttl: Option<String>,
+    pub session_idle: Option<String>,
+    pub max_code_attempts: Option<i64>,
+    pub lockout: Option<String>,
+    pub templates: Option<String>,
+    pub reply: Option<bool>,
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -146,3 +146,83 @@ fn per_domain_orders_win_over_rule_and_default() {
         assert!(errs.iter().any(|e| e.contains(key)), "{key}: {errs:?}");
     }
 }
+
+#[test]
+fn an_outbox_route_needs_no_host_and_refuses_host_or_tls_beside_it() {
+    let ok = MINIMAL.replace(
+        "host = \"127.0.0.1:2600\"\ntls = \"opportunistic\"",
+        "outbox = \"./var/outbox\"",
+    );
+    let c = check(&ok).expect("valid");
+    assert_eq!(
+        c.routes[0].outbox.as_deref(),
+        Some(Path::new("./var/outbox"))
+    );
+    let both = MINIMAL.replace(
+        "tls = \"opportunistic\"",
+        "tls = \"opportunistic\"\noutbox = \"./o\"",
+    );
+    assert_eq!(
+        check(&both).expect_err("invalid"),
+        vec![
+            "t.toml: route[0].outbox: a route has either host or outbox, not both",
+            "t.toml: route[0].tls: not used with outbox (a local directory)",
+        ]
+    );
+    let neither = MINIMAL.replace("host = \"127.0.0.1:2600\"\n", "");
+    assert_eq!(
+        check(&neither).expect_err("invalid"),
+        vec![
+            "t.toml: route[0].host: missing; expected \"HOST:PORT\" or \"HOST\" (or outbox = \"DIR\")"
+        ]
+    );
+}
+
+#[test]
+fn portal_public_url_comes_from_portal_then_the_secure_alias_then_listen() {
+    let c = check(MINIMAL).expect("valid");
+    assert_eq!(c.portal.listen, None);
+    assert_eq!(c.portal.public_url, "https://127.0.0.1:8443");
+    let listen = format!("{MINIMAL}\n[portal]\nlisten = \"127.0.0.1:9443\"\ntls = \"none\"\n");
+    assert_eq!(
+        check(&listen).expect("valid").portal.public_url,
+        "http://127.0.0.1:9443"
+    );
+    assert_eq!(c.secure.portal_url, c.portal.public_url);
+    let alias = format!("{MINIMAL}\n[secure]\nportal_url = \"https://secure.h.example/\"\n");
+    assert_eq!(
+        check(&alias).expect("valid").secure.portal_url,
+        "https://secure.h.example"
+    );
+    let both = format!(
+        "{MINIMAL}\n[secure]\nportal_url = \"https://old.example\"\n\
+         [portal]\npublic_url = \"https://new.example\"\nlisten = \"off\"\n"
+    );
+    let c = check(&both).expect("valid");
+    assert_eq!(
+        (c.portal.public_url.as_str(), c.portal.listen),
+        ("https://new.example", None)
+    );
+}
+
+#[test]
+fn portal_errors_name_their_keys() {
+    let bad = format!(
+        "{MINIMAL}\n[portal]\nlisten = \"everywhere\"\ntls = \"starttls\"\n\
+         public_url = \"http://portal.example\"\nmax_code_attempts = 0\n\
+         trusted_proxies = [\"nonsense\"]\n"
+    );
+    assert_eq!(
+        check(&bad).expect_err("invalid"),
+        vec![
+            "t.toml: portal.listen: expected \"IP:PORT\" or \"off\", got \"everywhere\"",
+            "t.toml: portal.tls: expected \"implicit\" or \"none\", got \"starttls\"",
+            "t.toml: portal.public_url: expected an https:// URL, got \"http://portal.example\"",
+            "t.toml: portal.trusted_proxies[0]: expected an IP address or CIDR network, got \"nonsense\"",
+            "t.toml: portal.max_code_attempts: expected a number from 1 to 100, got 0",
+        ]
+    );
+    let unknown = format!("{MINIMAL}\n[portal]\nlisten_on = \"x\"\n");
+    let e = check(&unknown).expect_err("invalid").join("\n");
+    assert!(e.contains("listen_on"), "{e}");
+}

@@ -105,7 +105,14 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         .enumerate()
         .filter_map(|(i, d)| dkim(i, d, &mut e))
         .collect();
-    let secure = secure(raw.secure.unwrap_or_default(), &mut e);
+    let raw_secure = raw.secure.unwrap_or_default();
+    let portal = portal(
+        raw.portal.unwrap_or_default(),
+        raw_secure.portal_url.as_deref(),
+        &mut e,
+    );
+    let mut secure = secure(raw_secure, &mut e);
+    secure.portal_url = portal.public_url.clone();
     let bounce_domains = raw
         .bounce_domain
         .into_iter()
@@ -129,6 +136,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         dkim,
         bounce_domains,
         secure,
+        portal,
     })
 }
 
@@ -168,18 +176,6 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         .order
         .unwrap_or_else(|| METHODS.iter().map(|m| m.to_string()).collect());
     methods("secure.order", &order, e);
-    let portal_url = r
-        .portal_url
-        .unwrap_or_else(|| "https://portal.example.org".into());
-    if !portal_url.starts_with("https://")
-        && !portal_url.starts_with("http://127.")
-        && !portal_url.starts_with("http://localhost")
-    {
-        e.push(
-            "secure.portal_url",
-            format!("expected an https:// URL, got \"{portal_url}\""),
-        );
-    }
     let tls_fallback_portal = e.choice(
         "secure.tls_fallback",
         r.tls_fallback.as_deref(),
@@ -209,7 +205,8 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         smime_certs: PathBuf::from(r.smime_certs.unwrap_or_else(|| "keys/smime".into())),
         order,
         wkd: r.wkd.unwrap_or(false),
-        portal_url,
+        // Set from `[portal] public_url` (this key is its alias).
+        portal_url: String::new(),
         portal_expiry: e.duration("secure.portal_expiry", r.portal_expiry.as_ref(), "30d"),
         tls_domains: lower(r.tls_domains.unwrap_or_default()),
         tls_satisfies_encrypt: r.tls_satisfies_encrypt.unwrap_or(true),
@@ -550,9 +547,21 @@ fn route(i: usize, r: RawRoute, e: &mut Errors) -> RouteConfig {
     if domains.is_empty() {
         e.push(&key("domains"), "expected \"*\" or a list of domains");
     }
+    let outbox = r.outbox.as_deref().map(PathBuf::from);
     let (host, port) = match r.host.as_deref() {
+        None if outbox.is_some() => (String::new(), 0),
         None => {
-            e.push(&key("host"), "missing; expected \"HOST:PORT\" or \"HOST\"");
+            e.push(
+                &key("host"),
+                "missing; expected \"HOST:PORT\" or \"HOST\" (or outbox = \"DIR\")",
+            );
+            (String::new(), 25)
+        }
+        Some(_) if outbox.is_some() => {
+            e.push(
+                &key("outbox"),
+                "a route has either host or outbox, not both",
+            );
             (String::new(), 25)
         }
         Some(h) => split_host_port(h).unwrap_or_else(|| {
@@ -573,11 +582,18 @@ fn route(i: usize, r: RawRoute, e: &mut Errors) -> RouteConfig {
             ("required", RouteTls::Required),
         ],
     );
+    if outbox.is_some() && r.tls.is_some() {
+        e.push(&key("tls"), "not used with outbox (a local directory)");
+    }
+    if outbox.as_ref().is_some_and(|o| o.as_os_str().is_empty()) {
+        e.push(&key("outbox"), "expected a directory path, got \"\"");
+    }
     RouteConfig {
         domains,
         host,
         port,
         tls,
+        outbox,
     }
 }
 
@@ -750,5 +766,102 @@ fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryCo
         helo_name: r.helo_name.unwrap_or_else(|| server.hostname.clone()),
         mx_port: e.count(&k("mx_port"), r.mx_port, d::MX_PORT as usize, 1, 65535) as u16,
         dns_servers: dns_servers(r.dns_servers.unwrap_or_default(), e),
+    }
+}
+
+/// `[portal]`; `secure.portal_url` is an older name of `public_url`.
+fn portal(r: RawPortal, alias: Option<&str>, e: &mut Errors) -> PortalConfig {
+    let k = |s: &str| format!("portal.{s}");
+    let listen = match r.listen.as_deref().unwrap_or(d::PORTAL_LISTEN) {
+        "off" => None,
+        a => match a.parse::<SocketAddr>() {
+            Ok(sa) => Some(sa),
+            Err(_) => {
+                e.push(
+                    &k("listen"),
+                    format!("expected \"IP:PORT\" or \"off\", got \"{a}\""),
+                );
+                None
+            }
+        },
+    };
+    let tls = e.choice(
+        &k("tls"),
+        r.tls.as_deref(),
+        PortalTls::Implicit,
+        &[("implicit", PortalTls::Implicit), ("none", PortalTls::None)],
+    );
+    let (url_key, given) = match (&r.public_url, alias) {
+        (Some(u), _) => (k("public_url"), Some(u.clone())),
+        (None, Some(a)) => ("secure.portal_url".to_string(), Some(a.to_string())),
+        (None, None) => (k("public_url"), None),
+    };
+    let public_url = given
+        .unwrap_or_else(|| match listen {
+            Some(addr) => {
+                let scheme = if tls == PortalTls::Implicit {
+                    "https"
+                } else {
+                    "http"
+                };
+                format!("{scheme}://{addr}")
+            }
+            None => d::PORTAL_URL.to_string(),
+        })
+        .trim_end_matches('/')
+        .to_string();
+    let loopback_http = ["http://127.", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| public_url.starts_with(p));
+    if !public_url.starts_with("https://") && !loopback_http {
+        e.push(
+            &url_key,
+            format!("expected an https:// URL, got \"{public_url}\""),
+        );
+    }
+    let trusted_proxies = r
+        .trusted_proxies
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.parse::<ipnet::IpNet>() {
+            Ok(n) => Some(n),
+            Err(_) => p
+                .parse::<std::net::IpAddr>()
+                .map(ipnet::IpNet::from)
+                .ok()
+                .or_else(|| {
+                    e.push(
+                        &format!("portal.trusted_proxies[{i}]"),
+                        format!("expected an IP address or CIDR network, got \"{p}\""),
+                    );
+                    None
+                }),
+        })
+        .collect();
+    PortalConfig {
+        listen,
+        tls,
+        public_url,
+        organisation: r
+            .organisation
+            .unwrap_or_else(|| d::PORTAL_ORGANISATION.to_string()),
+        code_ttl: e.duration(&k("code_ttl"), r.code_ttl.as_ref(), d::PORTAL_CODE_TTL),
+        session_idle: e.duration(
+            &k("session_idle"),
+            r.session_idle.as_ref(),
+            d::PORTAL_SESSION_IDLE,
+        ),
+        max_code_attempts: e.count(
+            &k("max_code_attempts"),
+            r.max_code_attempts,
+            d::PORTAL_MAX_CODE_ATTEMPTS,
+            1,
+            100,
+        ) as u32,
+        lockout: e.duration(&k("lockout"), r.lockout.as_ref(), d::PORTAL_LOCKOUT),
+        templates: r.templates.map(PathBuf::from),
+        reply: r.reply.unwrap_or(true),
+        trusted_proxies,
     }
 }

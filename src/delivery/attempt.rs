@@ -42,6 +42,9 @@ impl<L: MxLookup + 'static> Delivery<L> {
         require_tls: bool,
     ) -> Vec<(usize, Outcome)> {
         let all = |o: Outcome| idxs.iter().map(|&i| (i, o.clone())).collect();
+        if let Some(dir) = self.route_for(domain).and_then(|r| r.outbox) {
+            return self.to_outbox(meta, body, &dir, idxs).await;
+        }
         let (mut hops, gate_name) = match self.next_hops(domain).await {
             Ok(x) => x,
             Err(o) => return all(o),
@@ -88,6 +91,46 @@ impl<L: MxLookup + 'static> Delivery<L> {
                 None => meta.envelope.sender.clone(),
             };
             results.extend(self.try_hops(meta, body, &hops, &group, &mail_from).await);
+        }
+        results
+    }
+
+    /// A route's local Maildir: each recipient's copy, with its own
+    /// Return-Path, is durable before it counts as delivered.
+    async fn to_outbox(
+        &self,
+        meta: &MessageMeta,
+        body: &[u8],
+        dir: &std::path::Path,
+        idxs: &[usize],
+    ) -> Vec<(usize, Outcome)> {
+        self.count_protection("outbox", idxs.len());
+        let mut results = Vec::with_capacity(idxs.len());
+        for &i in idxs {
+            let return_path = match self.verp_for(meta) {
+                Some((key, domain)) => key.encode(meta.id, i as u32, domain),
+                None => meta.envelope.sender.clone(),
+            };
+            let rcpt = meta.recipients[i].address.clone();
+            let (dir, copy) = (dir.to_path_buf(), body.to_vec());
+            let host = self.config.server.hostname.clone();
+            let written = tokio::task::spawn_blocking(move || {
+                super::outbox::deliver(&dir, &return_path, &rcpt, &copy, &host)
+            })
+            .await;
+            let outcome = match written {
+                Ok(Ok(_)) => Outcome::Delivered {
+                    remote: "outbox".into(),
+                    dsn_relayed: false,
+                    tls: None,
+                },
+                Ok(Err(e)) => {
+                    tracing::error!(queue_id = %crate::spool::format_id(meta.id), error = %e, "outbox write failed");
+                    deferred("451 4.3.0 Local outbox not writable; will retry", None)
+                }
+                Err(_) => deferred("451 4.3.0 Local outbox write interrupted", None),
+            };
+            results.push((i, outcome));
         }
         results
     }

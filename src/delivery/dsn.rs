@@ -5,6 +5,11 @@
 
 use std::fmt::Write as _;
 
+use mail_builder::MessageBuilder;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::headers::raw::Raw;
+use mail_builder::mime::MimePart;
+
 use super::outcome::{DsnAction, status_of};
 use crate::spool::{MessageMeta, format_id};
 use crate::util::rfc5322_date;
@@ -19,54 +24,54 @@ pub fn build(
     hostname: &str,
 ) -> Vec<u8> {
     let id = format_id(meta.id);
-    let boundary = format!("{id}.{}/{hostname}", crate::spool::now_ms());
-    let now = rfc5322_date(std::time::SystemTime::now());
-    let kind = summary(items);
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "From: Mail Delivery System <MAILER-DAEMON@{hostname}>\r\n\
-         To: <{}>\r\n\
-         Subject: {kind}\r\n\
-         Date: {now}\r\n\
-         Message-ID: <{id}.{}.dsn@{hostname}>\r\n\
-         Auto-Submitted: auto-replied\r\n\
-         MIME-Version: 1.0\r\n\
-         Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"{boundary}\"\r\n\
-         \r\n\
-         This is a MIME-encapsulated delivery status notification.\r\n\r\n\
-         --{boundary}\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\
-         Content-Transfer-Encoding: 8bit\r\n\r\n",
-        meta.envelope.sender,
-        crate::spool::now_ms(),
-    );
-    human_part(&mut out, meta, items, hostname);
-    let _ = write!(
-        out,
-        "\r\n--{boundary}\r\nContent-Type: message/delivery-status\r\n\r\n"
-    );
-    status_part(&mut out, meta, items, hostname);
+    let mut human = String::new();
+    human_part(&mut human, meta, items, hostname);
+    let mut status = String::new();
+    status_part(&mut status, meta, items, hostname);
     // The whole original only on request, and never when the policy found
     // something to protect: then the headers suffice to identify it.
     let full = meta.envelope.ret.as_deref() == Some("FULL")
         && meta.envelope.required_protection() == "none";
-    let (ctype, part) = if full {
+    let (ctype, mut returned) = if full {
         (
             "message/rfc822",
-            &original[..original.len().min(MAX_RETURNED)],
+            original[..original.len().min(MAX_RETURNED)].to_vec(),
         )
     } else {
-        ("text/rfc822-headers", headers_of(original))
+        ("text/rfc822-headers", headers_of(original).to_vec())
     };
-    let _ = write!(out, "\r\n--{boundary}\r\nContent-Type: {ctype}\r\n\r\n");
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(part);
-    if !part.ends_with(b"\r\n") {
-        bytes.extend_from_slice(b"\r\n");
+    if !returned.ends_with(b"\r\n") {
+        returned.extend_from_slice(b"\r\n");
     }
-    bytes.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    bytes
+    // RFC 3464 §2.1 / RFC 6522: the status and the returned original go
+    // as they are (7bit / 8bit), never base64, so every DSN reader sees them.
+    let cte = if returned.iter().any(|&b| b >= 0x80) {
+        "8bit"
+    } else {
+        "7bit"
+    };
+    let report = MimePart::new(
+        ContentType::new("multipart/report").attribute("report-type", "delivery-status"),
+        vec![
+            MimePart::new(ContentType::new("text/plain"), human),
+            MimePart::new(
+                ContentType::new("message/delivery-status"),
+                status.into_bytes(),
+            )
+            .transfer_encoding("7bit"),
+            MimePart::new(ContentType::new(ctype), returned).transfer_encoding(cte),
+        ],
+    );
+    let mailer_daemon = format!("MAILER-DAEMON@{hostname}");
+    let message = MessageBuilder::new()
+        .from(("Mail Delivery System", mailer_daemon.as_str()))
+        .to(meta.envelope.sender.as_str())
+        .subject(summary(items))
+        .date(crate::util::now_ms() as i64 / 1000)
+        .message_id(format!("{id}.{}.dsn@{hostname}", crate::util::now_ms()))
+        .header("Auto-Submitted", Raw::new("auto-replied"))
+        .body(report);
+    message.write_to_vec().unwrap_or_default()
 }
 
 fn summary(items: &[(usize, DsnAction)]) -> &'static str {

@@ -7,6 +7,7 @@ mod attempt;
 pub mod dnssec;
 pub mod dsn;
 pub mod mx;
+pub mod outbox;
 pub mod outcome;
 pub mod pool;
 mod protect;

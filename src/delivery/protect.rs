@@ -231,8 +231,17 @@ impl<L: MxLookup + 'static> Delivery<L> {
             }
         };
         let link = format!("{}/m/{token}", cfg.portal_url.trim_end_matches('/'));
-        let from = crate::util::header_value(body, b"from:")
-            .unwrap_or_else(|| format!("<{}>", meta.envelope.sender));
+        let parsed = mail_parser::MessageParser::new().parse_headers(body);
+        let original_from = parsed
+            .as_ref()
+            .and_then(|m| m.from())
+            .and_then(|a| a.first());
+        let from = portal::NoticeFrom {
+            name: original_from.and_then(|a| a.name()),
+            address: original_from
+                .and_then(|a| a.address())
+                .unwrap_or(&meta.envelope.sender),
+        };
         let expires = SystemTime::now() + cfg.portal_expiry;
         let notice = portal::notice(&from, &addr, &link, expires, &self.config.server.hostname);
         let envelope = Envelope {

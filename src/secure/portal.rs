@@ -31,6 +31,9 @@ pub trait PortalStore: Send + Sync {
     /// Open a sealed message by its token: (recipient, message), or None if
     /// unknown, expired or recalled.
     fn open(&self, token: &str) -> Result<Option<(String, Vec<u8>)>, SecureError>;
+    /// When the message behind `token` expires (unix ms), without opening
+    /// it; None if unknown, expired or recalled.
+    fn expires(&self, token: &str) -> Result<Option<u64>, SecureError>;
     /// Recall every copy of a queued message; returns how many.
     fn recall(&self, queue_id: u64) -> Result<usize, SecureError>;
     /// Remove expired records; returns how many.
@@ -175,6 +178,17 @@ impl PortalStore for SledPortal {
         Ok(Some((r.recipient, buf)))
     }
 
+    fn expires(&self, token: &str) -> Result<Option<u64>, SecureError> {
+        let Ok(raw) = B64URL.decode(token.trim()) else {
+            return Ok(None);
+        };
+        let Some(v) = self.tree.get(Self::lookup_key(&raw)).map_err(store_err)? else {
+            return Ok(None);
+        };
+        let r: Record = serde_json::from_slice(&v).map_err(store_err)?;
+        Ok((!r.recalled && r.expires_ms > now_ms()).then_some(r.expires_ms))
+    }
+
     fn recall(&self, queue_id: u64) -> Result<usize, SecureError> {
         let mut n = 0;
         for item in self.tree.iter() {
@@ -212,30 +226,54 @@ impl PortalStore for SledPortal {
     }
 }
 
+/// Who a notice comes from: the original's From (display name, address).
+pub struct NoticeFrom<'a> {
+    pub name: Option<&'a str>,
+    pub address: &'a str,
+}
+
 /// The notice a portal recipient gets: text and HTML, with the link and
-/// the expiry — no PHI, not even the original Subject.
-pub fn notice(from: &str, to: &str, link: &str, expires: SystemTime, hostname: &str) -> Vec<u8> {
-    let boundary = format!("sealpost-notice-{}", now_ms());
-    let date = crate::util::rfc5322_date(SystemTime::now());
+/// the expiry — no PHI, not even the original Subject. Built with
+/// mail-builder, which encodes names (RFC 2047) and folds headers.
+pub fn notice(
+    from: &NoticeFrom<'_>,
+    to: &str,
+    link: &str,
+    expires: SystemTime,
+    hostname: &str,
+) -> Vec<u8> {
+    use mail_builder::MessageBuilder;
+    use mail_builder::headers::address::Address;
+    use mail_builder::headers::raw::Raw;
     let until = crate::util::rfc5322_date(expires);
     let text = format!(
         "You have received a secure message.\r\n\r\nRead it here:\r\n{link}\r\n\r\nThe link is personal and works until {until}.\r\n"
     );
+    let html_link = html_escape(link);
     let html = format!(
         "<!doctype html><html><body><p>You have received a secure message.</p>\
-         <p><a href=\"{link}\">Read the secure message</a></p>\
+         <p><a href=\"{html_link}\">Read the secure message</a></p>\
          <p>The link is personal and works until {until}.</p></body></html>"
     );
-    format!(
-        "From: {from}\r\nTo: <{to}>\r\nSubject: You have received a secure message\r\nDate: {date}\r\n\
-         Message-ID: <{}.notice@{hostname}>\r\nAuto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n\
-         Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n\
-         --{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n\
-         --{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n\
-         --{boundary}--\r\n",
-        now_ms()
-    )
-    .into_bytes()
+    let sender = Address::new_address(from.name, from.address);
+    MessageBuilder::new()
+        .from(sender)
+        .to(to)
+        .subject("You have received a secure message")
+        .date(now_ms() as i64 / 1000)
+        .message_id(format!("{}.notice@{hostname}", now_ms()))
+        .header("Auto-Submitted", Raw::new("auto-generated"))
+        .text_body(text)
+        .html_body(html)
+        .write_to_vec()
+        .unwrap_or_default()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -288,8 +326,12 @@ mod tests {
 
     #[test]
     fn notice_has_the_link_and_no_subject_of_the_original() {
+        let from = NoticeFrom {
+            name: Some("Clinic Zoë"),
+            address: "c@h.example",
+        };
         let n = String::from_utf8(notice(
-            "Clinic <c@h.example>",
+            &from,
             "p@x.example",
             "https://portal/m/T",
             SystemTime::now(),
@@ -298,5 +340,8 @@ mod tests {
         .expect("utf8");
         assert!(n.contains("https://portal/m/T") && n.contains("multipart/alternative"));
         assert!(n.contains("Subject: You have received a secure message"));
+        // The non-ASCII display name is RFC 2047 encoded, never raw.
+        assert!(n.contains("From: \"=?utf-8?") || n.contains("From: =?utf-8?"));
+        assert!(n.contains("<c@h.example>"));
     }
 }

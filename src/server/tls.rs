@@ -35,18 +35,7 @@ pub fn server_config(
     cfg: &TlsConfig,
     hostname: &str,
 ) -> Result<Arc<rustls::ServerConfig>, TlsError> {
-    let (cert_path, key_path) = match (&cfg.cert, &cfg.key) {
-        (Some(c), Some(k)) => (c.clone(), k.clone()),
-        _ => ensure_self_signed(&cfg.self_signed_dir, hostname)?,
-    };
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert_path)
-        .map_err(|e| file_err(&cert_path, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| file_err(&cert_path, e))?;
-    if certs.is_empty() {
-        return Err(file_err(&cert_path, "no certificate found"));
-    }
-    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|e| file_err(&key_path, e))?;
+    let (certs, key, cert_path) = load_pair(cfg, hostname)?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = Arc::new(AnyClientCert {
         algs: provider.signature_verification_algorithms,
@@ -61,6 +50,44 @@ pub fn server_config(
     Ok(Arc::new(config))
 }
 
+/// The same certificate for HTTPS listeners (portal, API): no client
+/// certificate is asked for (a browser would prompt), ALPN http/1.1.
+pub fn web_config(cfg: &TlsConfig, hostname: &str) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    let (certs, key, cert_path) = load_pair(cfg, hostname)?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| TlsError::Setup(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| file_err(&cert_path, e))?;
+    config.ignore_client_order = true;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+type Pair = (
+    Vec<CertificateDer<'static>>,
+    PrivateKeyDer<'static>,
+    std::path::PathBuf,
+);
+
+fn load_pair(cfg: &TlsConfig, hostname: &str) -> Result<Pair, TlsError> {
+    let (cert_path, key_path) = match (&cfg.cert, &cfg.key) {
+        (Some(c), Some(k)) => (c.clone(), k.clone()),
+        _ => ensure_self_signed(&cfg.self_signed_dir, hostname)?,
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert_path)
+        .map_err(|e| file_err(&cert_path, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| file_err(&cert_path, e))?;
+    if certs.is_empty() {
+        return Err(file_err(&cert_path, "no certificate found"));
+    }
+    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|e| file_err(&key_path, e))?;
+    Ok((certs, key, cert_path))
+}
+
 /// A self-signed pair under `dir`, created once (key file 0600).
 fn ensure_self_signed(
     dir: &Path,
@@ -72,8 +99,16 @@ fn ensure_self_signed(
         return Ok((cert, key));
     }
     std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
-    let generated = rcgen::generate_simple_self_signed(vec![hostname.to_string()])
-        .map_err(|e| TlsError::Setup(e.to_string()))?;
+    // Loopback names too, so a local client (the quick start's portal link,
+    // a test) can verify against this certificate instead of skipping checks.
+    let mut names = vec![hostname.to_string()];
+    for n in ["localhost", "127.0.0.1", "::1"] {
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
+    }
+    let generated =
+        rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Setup(e.to_string()))?;
     write_private(&key, generated.key_pair.serialize_pem().as_bytes())?;
     std::fs::write(&cert, generated.cert.pem()).map_err(|e| file_err(&cert, e))?;
     tracing::warn!(cert = %cert.display(), "no [tls] certificate configured; generated a self-signed one");
