@@ -1023,7 +1023,7 @@ def c_dsn(env):
     ms = wait_for("a DSN to %s" % sender, dsn)
     expect(len(ms) == 1, "%d DSNs" % len(ms))
     t = ms[0].text()
-    for needle in ("multipart/report", "report-type=delivery-status", "message/delivery-status",
+    for needle in ("multipart/report", "report-type=\"delivery-status\"", "message/delivery-status",
                    "user-reject@x.example", "Action: failed", "Status: 5.1.1"):
         expect(needle.lower() in t.lower(), "DSN lacks %r:\n%s" % (needle, t[:2000]))
     expect("ok-%s@x.example" % token[-8:] not in t.split("message/delivery-status", 1)[-1]

@@ -16,7 +16,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::config::Config;
 use crate::delivery::Delivery;
-use crate::delivery::mx::HickoryMx;
+use crate::dns::HickoryResolver;
 use crate::server::tokio_util_tracker::Tracker;
 use crate::server::{self, ConnectionCounter, Services};
 use crate::spool::Spool;
@@ -361,7 +361,7 @@ fn build_delivery(
     spool: &Arc<Spool>,
     schedule: &Arc<Schedule>,
     metrics: &Arc<crate::metrics::Metrics>,
-) -> anyhow::Result<Delivery<HickoryMx>> {
+) -> anyhow::Result<Delivery<HickoryResolver>> {
     let mut extra = Vec::new();
     if let Some(ca) = &config.delivery.ca_file {
         use rustls::pki_types::CertificateDer;
@@ -375,9 +375,9 @@ fn build_delivery(
     let tls_config = crate::smtp::client::verifying_config(&extra)?;
     let dns_timeout = Duration::from_secs(20);
     let mx = if config.delivery.dns_servers.is_empty() {
-        HickoryMx::from_system_conf(dns_timeout)?
+        HickoryResolver::from_system_conf(dns_timeout)?
     } else {
-        HickoryMx::with_servers(&config.delivery.dns_servers, dns_timeout)?
+        HickoryResolver::with_servers(&config.delivery.dns_servers, dns_timeout)?
     };
     if config.secure.dane && !mx.validating_resolver_is_local() {
         tracing::warn!(
@@ -394,7 +394,7 @@ fn build_delivery(
     ))
 }
 
-async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
+async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<HickoryResolver>) {
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -414,7 +414,7 @@ async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
 
 /// SIGHUP: re-read users, policies and the TLS certificate; each part
 /// that fails keeps its previous version and says why (log + metric).
-async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryMx>) {
+async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryResolver>) {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
     let users = UsersFile::load(&svc.config.server.users_file).map(|u| {
         if let Ok(mut g) = svc.users.write() {

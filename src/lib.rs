@@ -9,6 +9,7 @@ pub mod control;
 pub mod daemon;
 pub mod delivery;
 pub mod dkim;
+pub mod dns;
 pub mod metrics;
 pub mod policy;
 pub mod portal;

@@ -93,7 +93,7 @@ async fn permanent_failure_sends_a_dsn_from_the_null_sender() {
     assert_eq!(dsn.rcpts, vec!["sender@hosp.example"]);
     let t = dsn.text();
     assert!(
-        t.contains("multipart/report; report-type=delivery-status"),
+        t.contains("multipart/report; report-type=\"delivery-status\""),
         "{t}"
     );
     assert!(

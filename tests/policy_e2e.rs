@@ -191,7 +191,7 @@ async fn without_a_key_or_verified_tls_the_recipient_gets_a_portal_notice_withou
     let got = sink.wait_count(1).await;
     let notice = got[0].text();
     assert_eq!(got[0].rcpts, ["p@x.example"]);
-    assert!(notice.contains("https://portal.example.org/m/"), "{notice}");
+    assert!(notice.contains("https://127.0.0.1:8443/m/"), "{notice}");
     for phi in ["524-71-3382", "00482913", "Jane Roe", "E11.9", "metformin"] {
         assert!(!notice.contains(phi), "{phi} in the portal notice");
     }

@@ -90,7 +90,7 @@ async fn sighup_rereads_secure_settings() {
         .await;
     let got = sink.wait_count(1).await;
     assert!(
-        got[0].text().contains("https://portal.example.org/m/"),
+        got[0].text().contains("https://127.0.0.1:8443/m/"),
         "{}",
         got[0].text()
     );

@@ -11,7 +11,7 @@ use super::Delivery;
 use super::outcome::Outcome;
 use super::pool::Key;
 use crate::config::RouteTls;
-use crate::delivery::mx::{self, LookupError, MxLookup, Secured};
+use crate::dns::{LookupError, Resolver, Secured};
 use crate::secure::dane;
 use crate::secure::mta_sts::Mode;
 use crate::smtp::client::{
@@ -32,7 +32,7 @@ struct Hop {
     authenticated: bool,
 }
 
-impl<L: MxLookup + 'static> Delivery<L> {
+impl<L: Resolver + 'static> Delivery<L> {
     pub(super) async fn attempt_domain(
         &self,
         meta: &MessageMeta,
@@ -216,7 +216,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
             };
             return Ok((vec![hop], format!("route:{}:{}", route.host, route.port)));
         }
-        let targets = match mx::resolve(&self.mx, domain).await {
+        let targets = match crate::dns::resolve(&self.mx, domain).await {
             Ok(t) => t,
             Err(e) if e.is_transient() => return Err(deferred(&format!("451 4.4.3 {e}"), None)),
             Err(e) => {
@@ -240,7 +240,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
     async fn secure_hops(
         &self,
         domain: &str,
-        targets: Vec<mx::MxTarget>,
+        targets: Vec<crate::dns::MxTarget>,
     ) -> Result<Vec<Hop>, Outcome> {
         let port = self.config.delivery.mx_port;
         let sts = match &self.mta_sts {
@@ -352,7 +352,7 @@ impl<L: MxLookup + 'static> Delivery<L> {
         if let Some(route) = self.route_for(domain) {
             return route.tls == RouteTls::Required;
         }
-        let Ok(targets) = mx::resolve(&self.mx, domain).await else {
+        let Ok(targets) = crate::dns::resolve(&self.mx, domain).await else {
             return false;
         };
         match self.secure_hops(domain, targets).await {

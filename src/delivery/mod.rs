@@ -4,9 +4,7 @@
 //! message or put it back on the schedule for its next retry.
 
 mod attempt;
-pub mod dnssec;
 pub mod dsn;
-pub mod mx;
 pub mod outbox;
 pub mod outcome;
 pub mod pool;
@@ -17,17 +15,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::dns::Resolver;
 use crate::spool::schedule::Schedule;
 use crate::spool::{
     Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms,
 };
-use mx::MxLookup;
 use outcome::{DsnAction, Outcome, Policy};
 
 pub use attempt::reply_text;
 pub use protect::Secure;
 
-pub struct Delivery<L: MxLookup> {
+pub struct Delivery<L: Resolver> {
     pub config: Arc<Config>,
     pub spool: Arc<Spool>,
     pub schedule: Arc<Schedule>,
@@ -59,7 +57,7 @@ pub struct Delivery<L: MxLookup> {
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
-impl<L: MxLookup + 'static> Delivery<L> {
+impl<L: Resolver + 'static> Delivery<L> {
     pub fn new(
         config: Arc<Config>,
         spool: Arc<Spool>,

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::Delivery;
-use super::mx::MxLookup;
 use super::outcome::Outcome;
 use crate::audit::Event;
 use crate::audit::event::ProtectionChosen;
 use crate::config::RouteTls;
+use crate::dns::Resolver;
 use crate::secure::decide::{self, Known, Method};
 use crate::secure::openpgp::OpenPgp;
 use crate::secure::portal::{self, PortalStore};
@@ -30,7 +30,7 @@ pub struct Secure {
     pub portal: Arc<dyn PortalStore>,
 }
 
-impl<L: MxLookup + 'static> Delivery<L> {
+impl<L: Resolver + 'static> Delivery<L> {
     pub(super) async fn protect_and_send(
         &self,
         meta: &MessageMeta,

@@ -23,7 +23,7 @@ use rustls::crypto::CryptoProvider;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
-use crate::delivery::dnssec::Tlsa;
+use crate::dns::dnssec::Tlsa;
 use crate::smtp::client::tls::AcceptAny;
 
 const DANE_TA: u8 = 2;

@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::https::HttpsClient;
-use crate::delivery::mx::{LookupError, MxLookup};
+use crate::dns::{LookupError, Resolver};
 
 /// RFC 8461 §3.2: policies larger than this are invalid.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024;
@@ -205,7 +205,7 @@ impl MtaSts {
     /// The policy in force for `domain` (see the module flow), if any.
     /// DNS and HTTPS together are bounded by the HTTPS client's timeout
     /// (twice); past it the cached policy, if any, stays in force.
-    pub async fn policy<L: MxLookup>(&self, dns: &L, domain: &str) -> Option<Policy> {
+    pub async fn policy<L: Resolver>(&self, dns: &L, domain: &str) -> Option<Policy> {
         let cached = self.cached(domain);
         if let Some(c) = &cached
             && c.fresh
@@ -225,7 +225,7 @@ impl MtaSts {
         }
     }
 
-    async fn refresh<L: MxLookup>(
+    async fn refresh<L: Resolver>(
         &self,
         dns: &L,
         domain: &str,
@@ -290,7 +290,7 @@ impl MtaSts {
         }
     }
 
-    async fn fetch<L: MxLookup>(&self, dns: &L, domain: &str) -> Result<Policy, String> {
+    async fn fetch<L: Resolver>(&self, dns: &L, domain: &str) -> Result<Policy, String> {
         let host = format!("mta-sts.{domain}");
         let addrs = dns.ips(&host).await.map_err(|e| format!("{host}: {e}"))?;
         let r = self

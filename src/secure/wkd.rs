@@ -25,7 +25,7 @@ use sequoia_openpgp::parse::Parse;
 
 use super::https::{FetchError, HttpsClient};
 use super::{domain_of, normalize_address};
-use crate::delivery::mx::{LookupError, MxLookup};
+use crate::dns::{LookupError, Resolver};
 
 /// Largest WKD answer read (a few certificates).
 pub const MAX_KEY_BYTES: usize = 256 * 1024;
@@ -136,7 +136,7 @@ impl Wkd {
     /// Certificates published for `address` (empty: none known now). DNS
     /// and HTTPS together are bounded by twice the HTTPS timeout; a failed
     /// refresh keeps the certificates found last time.
-    pub async fn discover<L: MxLookup>(&self, dns: &L, address: &str) -> Vec<Cert> {
+    pub async fn discover<L: Resolver>(&self, dns: &L, address: &str) -> Vec<Cert> {
         let address = normalize_address(address);
         if let Some(hit) = self.cached(&address) {
             return hit;
@@ -190,7 +190,7 @@ impl Wkd {
         );
     }
 
-    async fn lookup<L: MxLookup>(&self, dns: &L, address: &str) -> Lookup {
+    async fn lookup<L: Resolver>(&self, dns: &L, address: &str) -> Lookup {
         let Some([advanced, direct]) = urls(address) else {
             return Lookup::NotFound;
         };

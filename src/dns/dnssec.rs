@@ -14,7 +14,7 @@ use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 
-use super::mx::LookupError;
+use super::LookupError;
 
 /// A TLSA record (RFC 6698 §2.1) as plain numbers and bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
