@@ -560,9 +560,5 @@ fn classify(e: &ClientError, remote: &str) -> Outcome {
 }
 
 pub fn reply_text(r: &ServerReply) -> String {
-    let text: String = r.text.replace(['\r', '\n'], " ");
-    match r.enhanced {
-        Some((a, b, c)) => format!("{} {a}.{b}.{c} {text}", r.code),
-        None => format!("{} {text}", r.code),
-    }
+    r.to_string()
 }

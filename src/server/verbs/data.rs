@@ -110,11 +110,12 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
 
 /// A closed set of metric label values for refused messages.
 fn rejection_reason(r: &Reply) -> &'static str {
-    match (r.code, r.enhanced.as_deref()) {
+    let e = r.enhanced.map(|e| (e.subject, e.detail));
+    match (r.code, e) {
         (552, _) => "size",
-        (550, Some("5.6.11")) => "bare_newline",
-        (550, Some("5.6.0")) => "line_length",
-        (554, Some("5.4.6")) => "loop",
+        (550, Some((6, 11))) => "bare_newline",
+        (550, Some((6, 0))) => "line_length",
+        (554, Some((4, 6))) => "loop",
         (451, _) | (421, _) => "local_error",
         _ => "policy",
     }

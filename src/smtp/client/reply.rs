@@ -6,48 +6,9 @@
 //! Bounds (line length, line count) are enforced by the reader in
 //! `session.rs`; this module only interprets complete lines.
 
-use std::fmt;
-
-/// A complete (possibly multi-line) server reply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerReply {
-    /// Three-digit reply code, 200..=599.
-    pub code: u16,
-    /// RFC 3463 enhanced status code from the first line, if present.
-    pub enhanced: Option<(u8, u16, u16)>,
-    /// Text of all lines, without codes, joined with '\n'.
-    pub text: String,
-}
-
-impl ServerReply {
-    /// 2xx: positive completion.
-    pub fn is_positive(&self) -> bool {
-        (200..300).contains(&self.code)
-    }
-    /// 3xx: positive intermediate (354 after DATA).
-    pub fn is_intermediate(&self) -> bool {
-        (300..400).contains(&self.code)
-    }
-    /// 5xx: permanent negative completion (RFC 5321 §4.2.1).
-    pub fn is_permanent(&self) -> bool {
-        self.code >= 500
-    }
-    /// The text lines, in order (for EHLO keyword parsing).
-    pub fn lines(&self) -> impl Iterator<Item = &str> {
-        self.text.split('\n')
-    }
-}
-
-impl fmt::Display for ServerReply {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.code)?;
-        if let Some((c, s, d)) = self.enhanced {
-            write!(f, " {c}.{s}.{d}")?;
-        }
-        // One line for logs: replace the line joins.
-        write!(f, " {}", self.text.replace('\n', " / "))
-    }
-}
+/// A server's reply is the project's one reply value.
+pub use crate::smtp::reply::Reply as ServerReply;
+use crate::smtp::reply::Enhanced;
 
 /// One parsed reply line: code, whether it is the last line, text.
 #[derive(Debug, PartialEq, Eq)]
@@ -88,19 +49,13 @@ fn truncate(s: &str) -> &str {
 
 /// Parse an RFC 3463 enhanced code at the start of `text` if its class
 /// matches the reply's first digit (RFC 2034 §4). Returns code and rest.
-pub(crate) fn parse_enhanced(code: u16, text: &str) -> Option<((u8, u16, u16), &str)> {
+pub(crate) fn parse_enhanced(code: u16, text: &str) -> Option<(Enhanced, &str)> {
     let (token, rest) = match text.split_once(' ') {
         Some((t, r)) => (t, r),
         None => (text, ""),
     };
-    let mut parts = token.split('.');
-    let class = parts.next()?.parse::<u8>().ok()?;
-    let subject = parts.next()?.parse::<u16>().ok()?;
-    let detail = parts.next()?.parse::<u16>().ok()?;
-    if parts.next().is_some() || u16::from(class) != code / 100 {
-        return None;
-    }
-    Some(((class, subject, detail), rest))
+    let e = Enhanced::parse(token)?;
+    (u16::from(e.class) == code / 100).then_some((e, rest))
 }
 
 /// Assemble a reply from its lines (already checked to share one code).
@@ -109,17 +64,17 @@ pub(crate) fn assemble(code: u16, texts: &[String]) -> ServerReply {
         .first()
         .and_then(|t| parse_enhanced(code, t))
         .map(|(e, _)| e);
-    let stripped: Vec<&str> = texts
+    let lines: Vec<String> = texts
         .iter()
         .map(|t| match (enhanced, parse_enhanced(code, t)) {
-            (Some(e), Some((e2, rest))) if e == e2 => rest,
-            _ => t.as_str(),
+            (Some(e), Some((e2, rest))) if e == e2 => rest.to_string(),
+            _ => t.clone(),
         })
         .collect();
     ServerReply {
         code,
         enhanced,
-        text: stripped.join("\n"),
+        lines,
     }
 }
 
@@ -209,11 +164,11 @@ mod tests {
     #[test]
     fn enhanced_code_is_split_from_text_when_class_matches() {
         let r = assemble(550, &["5.1.1 no such user".into(), "5.1.1 really".into()]);
-        assert_eq!(r.enhanced, Some((5, 1, 1)));
-        assert_eq!(r.text, "no such user\nreally");
+        assert_eq!(r.enhanced, Some(Enhanced::new(5, 1, 1)));
+        assert_eq!(r.lines, ["no such user", "really"]);
         let r = assemble(450, &["5.1.1 mismatched class".into()]);
         assert_eq!(r.enhanced, None);
-        assert_eq!(r.text, "5.1.1 mismatched class");
+        assert_eq!(r.lines, ["5.1.1 mismatched class"]);
     }
 
     #[test]

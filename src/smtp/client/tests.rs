@@ -121,8 +121,8 @@ async fn plain(script: Vec<Step>) -> (Client<DuplexStream>, tokio::task::JoinHan
 fn reply(code: u16, enhanced: Option<(u8, u16, u16)>, text: &str) -> ServerReply {
     ServerReply {
         code,
-        enhanced,
-        text: text.into(),
+        enhanced: enhanced.map(|(c, s, d)| crate::smtp::reply::Enhanced::new(c, s, d)),
+        lines: text.split('\n').map(str::to_string).collect(),
     }
 }
 
