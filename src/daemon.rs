@@ -7,7 +7,6 @@
 //! transaction (no 250 without a durable spool write), let running
 //! deliveries finish within a grace period, flush the spool, exit 0.
 
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -66,7 +65,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         spool: spool.clone(),
         schedule: schedule.clone(),
         users: RwLock::new(Arc::new(users)),
-        policy: RwLock::new(Arc::new(load_policy(&config)?)),
+        accept: Arc::new(crate::accept::Stage::new(
+            config.clone(),
+            spool.clone(),
+            schedule.clone(),
+            audit.clone(),
+            metrics.clone(),
+            load_policy(&config)?,
+        )),
         auth_throttle: AuthThrottle::new(
             limits.auth_failures_per_ip,
             limits.auth_failures_per_user,
@@ -75,7 +81,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth_slots: tokio::sync::Semaphore::new(AUTH_SLOTS),
         tls: RwLock::new(Some(tls)),
         connections: ConnectionCounter::default(),
-        shutting_down: Default::default(),
         metrics: metrics.clone(),
         audit: audit.clone(),
         suppression: suppression.clone(),
@@ -139,7 +144,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     start_watchdog();
     wait_for_signals(&svc, &delivery).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
-    svc.shutting_down.store(true, Ordering::Relaxed);
+    svc.accept.begin_shutdown();
     let _ = stop_tx.send(true);
     if tokio::time::timeout(SHUTDOWN_GRACE, sessions.wait_idle())
         .await
@@ -422,11 +427,7 @@ async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryResolver>) {
         }
     });
     reloaded(svc, "users", users.map_err(|e| e.to_string())).await;
-    let policy = load_policy(&svc.config).map(|p| {
-        if let Ok(mut g) = svc.policy.write() {
-            *g = Arc::new(p);
-        }
-    });
+    let policy = load_policy(&svc.config).map(|p| svc.accept.set_policy(p));
     reloaded(svc, "policies", policy.map_err(|e| e.to_string())).await;
     let tls = load_tls(&svc.config).map(|t| {
         if let Ok(mut g) = svc.tls.write() {

@@ -2,6 +2,7 @@
 //! See DESIGN.md for the path of a message; `main.rs` wires these modules.
 #![forbid(unsafe_code)]
 
+pub mod accept;
 pub mod audit;
 pub mod bounce;
 pub mod config;

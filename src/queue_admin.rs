@@ -71,6 +71,29 @@ pub fn summary(m: &MessageMeta) -> serde_json::Value {
     })
 }
 
+/// `queue show`: the record, with each recipient's last reply as one
+/// readable line ("451 4.2.0 try later") and whose it was.
+pub fn detail(m: &MessageMeta) -> serde_json::Value {
+    let mut v = serde_json::to_value(m).unwrap_or_default();
+    if let Some(list) = v.get_mut("recipients").and_then(|r| r.as_array_mut()) {
+        for (slot, r) in list.iter_mut().zip(&m.recipients) {
+            let Some(obj) = slot.as_object_mut() else {
+                continue;
+            };
+            let (line, from) = match &r.last_reply {
+                Some(d) => (
+                    serde_json::json!(d.to_string()),
+                    serde_json::json!(if d.is_remote() { "remote" } else { "local" }),
+                ),
+                None => (serde_json::Value::Null, serde_json::Value::Null),
+            };
+            obj.insert("last_reply".into(), line);
+            obj.insert("last_reply_from".into(), from);
+        }
+    }
+    v
+}
+
 /// Serve one request; every change is recorded in the audit log (when
 /// one is given) as an `admin_action` by `actor`.
 pub fn handle(
@@ -147,7 +170,7 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
             Err(e) => Response::err(e),
         },
         Request::Show { id } => with_id(&id, |id| match spool.get(id) {
-            Ok(Some(m)) => Response::ok(serde_json::to_value(&m).unwrap_or_default()),
+            Ok(Some(m)) => Response::ok(detail(&m)),
             Ok(None) => Response::err("no such message"),
             Err(e) => Response::err(e),
         }),

@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use super::Delivery;
+use super::error::DeliveryError;
 use super::outcome::Outcome;
 use super::pool::Key;
 use crate::config::RouteTls;
@@ -16,7 +17,7 @@ use crate::secure::dane;
 use crate::secure::mta_sts::Mode;
 use crate::smtp::client::{
     Client, ClientError, ClientSettings, DsnParams, DsnRet, Envelope, Notify, RcptDsn, RcptOutcome,
-    ServerReply, TlsPolicy,
+    TlsPolicy,
 };
 use crate::spool::{MessageMeta, notify};
 
@@ -52,12 +53,12 @@ impl<L: Resolver + 'static> Delivery<L> {
         if meta.envelope.requiretls {
             hops.retain(|h| h.authenticated);
             if hops.is_empty() {
-                return all(Outcome::Failed {
-                    reply: format!(
-                        "550 5.7.30 REQUIRETLS: no MX host of {domain} is authenticated (DNSSEC, DANE or MTA-STS)"
-                    ),
-                    remote: None,
-                });
+                return all(Outcome::not_delivered(
+                    DeliveryError::RequireTls {
+                        authenticated_mx: false,
+                    },
+                    None,
+                ));
             }
         }
         if require_tls || meta.envelope.requiretls {
@@ -74,7 +75,7 @@ impl<L: Resolver + 'static> Delivery<L> {
         };
         let gate = self.pool.gate(&gate_name);
         let Ok(_permit) = gate.acquire_owned().await else {
-            return all(deferred("451 4.3.0 shutting down", None));
+            return all(Outcome::not_delivered(DeliveryError::ShuttingDown, None));
         };
         self.count_protection(method, idxs.len());
         // With a bounce domain every recipient gets its own VERP return
@@ -126,9 +127,9 @@ impl<L: Resolver + 'static> Delivery<L> {
                 },
                 Ok(Err(e)) => {
                     tracing::error!(queue_id = %crate::spool::format_id(meta.id), error = %e, "outbox write failed");
-                    deferred("451 4.3.0 Local outbox not writable; will retry", None)
+                    Outcome::not_delivered(DeliveryError::Outbox(e.to_string()), None)
                 }
-                Err(_) => deferred("451 4.3.0 Local outbox write interrupted", None),
+                Err(e) => Outcome::not_delivered(DeliveryError::Outbox(e.to_string()), None),
             };
             results.push((i, outcome));
         }
@@ -160,7 +161,10 @@ impl<L: Resolver + 'static> Delivery<L> {
             .iter()
             .map(|&i| meta.recipients[i].address.clone())
             .collect();
-        let mut last = deferred("451 4.4.1 No mail exchanger could be reached", None);
+        let mut last = Outcome::not_delivered(
+            DeliveryError::Unreachable("no next hop answered".into()),
+            None,
+        );
         for hop in hops {
             for addr in &hop.addrs {
                 let started = std::time::Instant::now();
@@ -201,7 +205,7 @@ impl<L: Resolver + 'static> Delivery<L> {
             let addrs: Vec<IpAddr> = match route.host.parse::<IpAddr>() {
                 Ok(ip) => vec![ip],
                 Err(_) => self.mx.ips(&route.host).await.map_err(|e| {
-                    deferred(&format!("451 4.4.3 Route host lookup failed: {e}"), None)
+                    Outcome::not_delivered(DeliveryError::RouteLookup(e.to_string()), None)
                 })?,
             };
             let hop = Hop {
@@ -216,16 +220,9 @@ impl<L: Resolver + 'static> Delivery<L> {
             };
             return Ok((vec![hop], format!("route:{}:{}", route.host, route.port)));
         }
-        let targets = match crate::dns::resolve(&self.mx, domain).await {
-            Ok(t) => t,
-            Err(e) if e.is_transient() => return Err(deferred(&format!("451 4.4.3 {e}"), None)),
-            Err(e) => {
-                return Err(Outcome::Failed {
-                    reply: format!("550 5.1.2 {e}"),
-                    remote: None,
-                });
-            }
-        };
+        let targets = crate::dns::resolve(&self.mx, domain)
+            .await
+            .map_err(|e| Outcome::not_delivered(DeliveryError::Dns(e), None))?;
         let hops = self.secure_hops(domain, targets).await?;
         Ok((hops, domain.to_string()))
     }
@@ -282,7 +279,10 @@ impl<L: Resolver + 'static> Delivery<L> {
                 Ok(None) => {}
                 Err(reason) => {
                     tracing::warn!(%domain, host = %hop.name, %reason, "MX host skipped (DANE)");
-                    refused = Some(format!("451 4.7.5 TLSA lookup failed for {}", hop.name));
+                    refused = Some(DeliveryError::TlsUnavailable(format!(
+                        "TLSA lookup failed for {}",
+                        hop.name
+                    )));
                     continue;
                 }
             }
@@ -295,9 +295,9 @@ impl<L: Resolver + 'static> Delivery<L> {
             if let Some(policy) = enforce {
                 if !policy.matches_mx(&hop.name) {
                     tracing::warn!(%domain, host = %hop.name, "MX host not in the MTA-STS policy; skipped");
-                    refused = Some(format!(
-                        "451 4.7.5 No MX host of {domain} matches its MTA-STS policy"
-                    ));
+                    refused = Some(DeliveryError::TlsUnavailable(format!(
+                        "no MX host of {domain} matches its MTA-STS policy"
+                    )));
                     continue;
                 }
                 hop.tls = TlsPolicy::Required;
@@ -310,8 +310,9 @@ impl<L: Resolver + 'static> Delivery<L> {
             hops.push(hop);
         }
         if hops.is_empty() {
-            let reply = refused.unwrap_or_else(|| "451 4.4.3 No usable MX host".into());
-            return Err(deferred(&reply, None));
+            let error =
+                refused.unwrap_or_else(|| DeliveryError::Unreachable("no usable MX host".into()));
+            return Err(Outcome::not_delivered(error, None));
         }
         Ok(hops)
     }
@@ -445,11 +446,11 @@ impl<L: Resolver + 'static> Delivery<L> {
                         tls: tls.clone(),
                     },
                     RcptOutcome::Transient(r) => Outcome::Deferred {
-                        reply: reply_text(&r),
+                        error: DeliveryError::Remote(r),
                         remote: Some(remote.to_string()),
                     },
                     RcptOutcome::Permanent(r) => Outcome::Failed {
-                        reply: reply_text(&r),
+                        error: DeliveryError::Remote(r),
                         remote: Some(remote.to_string()),
                     },
                 };
@@ -516,7 +517,7 @@ fn hop_error(e: &ClientError, remote: &str) -> HopError {
     let o = classify(e, remote);
     // RFC 8689 §4.2.1: a host without REQUIRETLS is passed over; the 5.7.30
     // stands only if no other host takes the message.
-    if e.is_transient() || matches!(e, ClientError::Unsupported("REQUIRETLS")) {
+    if e.is_transient() || matches!(e, ClientError::RequireTlsUnsupported) {
         HopError::Next(o)
     } else {
         HopError::Final(o)
@@ -525,40 +526,15 @@ fn hop_error(e: &ClientError, remote: &str) -> HopError {
 
 /// A pooled connection the peer had already closed: nothing was accepted.
 fn is_stale(e: &ClientError) -> bool {
-    match e {
-        ClientError::Io { stage, .. } => matches!(*stage, "MAIL/RCPT/DATA" | "MAIL"),
-        ClientError::Unusable => true,
-        _ => false,
-    }
+    matches!(e, ClientError::Stale(_) | ClientError::Unusable)
 }
 
-fn deferred(reply: &str, remote: Option<String>) -> Outcome {
-    Outcome::Deferred {
-        reply: reply.to_string(),
-        remote,
-    }
-}
-
-/// Client errors → outcome; wire text never carries internals beyond the
-/// remote's own reply.
+/// Client errors → outcome: the remote's reply where there is one, else a
+/// local reason with fixed text (the library's words go to the log only).
 fn classify(e: &ClientError, remote: &str) -> Outcome {
-    let reply = match e.reply() {
-        Some(r) => reply_text(r),
-        // RFC 8689 §5: the status code for a next hop without REQUIRETLS.
-        None if matches!(e, ClientError::Unsupported("REQUIRETLS")) => {
-            "550 5.7.30 REQUIRETLS support required".to_string()
-        }
-        None if e.is_transient() => format!("451 4.4.2 {e}"),
-        None => format!("554 5.3.0 {e}"),
-    };
-    let remote = Some(remote.to_string());
-    if e.is_transient() {
-        Outcome::Deferred { reply, remote }
-    } else {
-        Outcome::Failed { reply, remote }
+    let error = DeliveryError::from_client(e);
+    if !matches!(error, DeliveryError::Remote(_)) {
+        tracing::info!(remote, detail = %error.detail(), "delivery attempt failed");
     }
-}
-
-pub fn reply_text(r: &ServerReply) -> String {
-    r.to_string()
+    Outcome::not_delivered(error, Some(remote.to_string()))
 }

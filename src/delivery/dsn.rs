@@ -10,8 +10,8 @@ use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::raw::Raw;
 use mail_builder::mime::MimePart;
 
-use super::outcome::{DsnAction, status_of};
-use crate::spool::{MessageMeta, format_id};
+use super::outcome::DsnAction;
+use crate::spool::{Diagnostic, MessageMeta, Protection, format_id};
 use crate::util::rfc5322_date;
 
 /// The returned original is cut to this many bytes (RET=FULL).
@@ -31,7 +31,7 @@ pub fn build(
     // The whole original only on request, and never when the policy found
     // something to protect: then the headers suffice to identify it.
     let full = meta.envelope.ret.as_deref() == Some("FULL")
-        && meta.envelope.required_protection() == "none";
+        && meta.envelope.verdict.protection == Protection::None;
     let (ctype, mut returned) = if full {
         (
             "message/rfc822",
@@ -102,8 +102,8 @@ fn human_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)]
             }
         };
         let _ = write!(out, "<{}>: {what}", r.address);
-        if let Some(reply) = &r.last_reply {
-            let _ = write!(out, "\r\n    reason: {}", one_line(reply));
+        if let Some(d) = &r.last_reply {
+            let _ = write!(out, "\r\n    reason: {}", one_line(&d.to_string()));
         }
         out.push_str("\r\n\r\n");
     }
@@ -129,10 +129,15 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
         {
             let _ = write!(out, "Original-Recipient: {}\r\n", one_line(orcpt));
         }
-        let reply = r.last_reply.as_deref().unwrap_or("");
+        let status_or = |fallback: &str| {
+            r.last_reply
+                .as_ref()
+                .map(|d| d.reply().status().to_string())
+                .unwrap_or_else(|| fallback.to_string())
+        };
         let (word, status) = match action {
-            DsnAction::Failed => ("failed", status_of(reply, "5.0.0")),
-            DsnAction::Delayed => ("delayed", status_of(reply, "4.0.0")),
+            DsnAction::Failed => ("failed", status_or("5.0.0")),
+            DsnAction::Delayed => ("delayed", status_or("4.0.0")),
             DsnAction::Relayed => ("relayed", "2.0.0".to_string()),
         };
         let _ = write!(
@@ -143,8 +148,25 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
         if let Some(host) = &r.remote_host {
             let _ = write!(out, "Remote-MTA: dns; {}\r\n", one_line(host));
         }
-        if !reply.is_empty() {
-            let _ = write!(out, "Diagnostic-Code: smtp; {}\r\n", one_line(reply));
+        // RFC 3464 §2.3.6: "smtp" only for what an SMTP server said; our
+        // own reasons are an x- type with fixed text.
+        match &r.last_reply {
+            Some(Diagnostic::Remote(reply)) => {
+                let _ = write!(
+                    out,
+                    "Diagnostic-Code: smtp; {}\r\n",
+                    one_line(&reply.to_string())
+                );
+            }
+            Some(Diagnostic::Local(reply)) => {
+                let _ = write!(
+                    out,
+                    "Diagnostic-Code: x-sealpost; {} {}\r\n",
+                    reply.status(),
+                    one_line(&reply.text())
+                );
+            }
+            None => {}
         }
         let _ = write!(
             out,

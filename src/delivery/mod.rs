@@ -5,6 +5,7 @@
 
 mod attempt;
 pub mod dsn;
+pub mod error;
 pub mod outbox;
 pub mod outcome;
 pub mod pool;
@@ -22,7 +23,6 @@ use crate::spool::{
 };
 use outcome::{DsnAction, Outcome, Policy};
 
-pub use attempt::reply_text;
 pub use protect::Secure;
 
 pub struct Delivery<L: Resolver> {
@@ -129,13 +129,10 @@ impl<L: Resolver + 'static> Delivery<L> {
                 self.metrics.suppressed.with_label_values(&["hit"]).inc();
                 Some((
                     i,
-                    Outcome::Failed {
-                        reply: format!(
-                            "550 5.1.1 Recipient is on the suppression list ({})",
-                            hit.reason
-                        ),
-                        remote: None,
-                    },
+                    Outcome::not_delivered(
+                        error::DeliveryError::Suppressed(hit.reason.to_string()),
+                        None,
+                    ),
                 ))
             })
             .collect()
@@ -361,8 +358,19 @@ impl<L: Resolver + 'static> Delivery<L> {
                 }
             }
         }
+        // Only the recipients this pass touched are written back: a bounce
+        // or an admin action on another recipient meanwhile is kept.
+        let touched: Vec<usize> = (0..updated.recipients.len())
+            .filter(|&i| updated.recipients.get(i) != meta.recipients.get(i))
+            .collect();
         let stored = self.spool.modify(id, |m| {
-            m.recipients = updated.recipients.clone();
+            for &i in &touched {
+                if let (Some(slot), Some(new)) =
+                    (m.recipients.get_mut(i), updated.recipients.get(i))
+                {
+                    *slot = new.clone();
+                }
+            }
         });
         match stored {
             Ok(Some(m)) if m.is_finished() => {
@@ -467,18 +475,18 @@ fn delivery_event(
 ) -> Option<(crate::audit::Event, bool)> {
     use crate::audit::event::{DeliveryResult, ResultClass};
     let rcpt = meta.recipients.get(i)?;
-    let (result, remote, tls, reply) = match o {
+    let (result, remote, tls, error) = match o {
         Outcome::Delivered { remote, tls, .. } => (
             ResultClass::Delivered,
             Some(remote.clone()),
             tls.clone(),
             None,
         ),
-        Outcome::Deferred { reply, remote } => {
-            (ResultClass::Deferred, remote.clone(), None, Some(reply))
+        Outcome::Deferred { error, remote } => {
+            (ResultClass::Deferred, remote.clone(), None, Some(error))
         }
-        Outcome::Failed { reply, remote } => {
-            (ResultClass::Failed, remote.clone(), None, Some(reply))
+        Outcome::Failed { error, remote } => {
+            (ResultClass::Failed, remote.clone(), None, Some(error))
         }
     };
     let durable = result != ResultClass::Deferred;
@@ -489,7 +497,7 @@ fn delivery_event(
         remote_host: remote,
         verified: tls.as_ref().is_some_and(|t| t.1),
         tls: tls.map(|t| t.0),
-        status: reply.map(|r| outcome::status_of(r, "4.0.0")),
+        status: error.map(|e| e.reply().status().to_string()),
     });
     Some((event, durable))
 }
@@ -506,7 +514,7 @@ fn log_results(before: &MessageMeta, after: &MessageMeta) {
             status = ?a.status,
             attempts = a.attempts,
             remote = a.remote_host.as_deref().unwrap_or(""),
-            reply = a.last_reply.as_deref().unwrap_or(""),
+            reply = %a.last_reply.as_ref().map(|d| d.to_string()).unwrap_or_default(),
             "delivery attempt"
         );
     }

@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use crate::spool::{MessageMeta, RcptStatus, notify};
+use super::error::DeliveryError;
+use crate::smtp::reply::Reply;
+use crate::spool::{Diagnostic, MessageMeta, RcptStatus, notify};
 
 /// The result of one attempt for one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,13 +19,32 @@ pub enum Outcome {
         tls: Option<(String, bool)>,
     },
     Deferred {
-        reply: String,
+        error: DeliveryError,
         remote: Option<String>,
     },
     Failed {
-        reply: String,
+        error: DeliveryError,
         remote: Option<String>,
     },
+}
+
+impl Outcome {
+    /// Deferred or failed, as the error's own class says.
+    pub fn not_delivered(error: DeliveryError, remote: Option<String>) -> Outcome {
+        if error.is_transient() {
+            Outcome::Deferred { error, remote }
+        } else {
+            Outcome::Failed { error, remote }
+        }
+    }
+
+    /// The error of an attempt that did not deliver.
+    pub fn error(&self) -> Option<&DeliveryError> {
+        match self {
+            Outcome::Delivered { .. } => None,
+            Outcome::Deferred { error, .. } | Outcome::Failed { error, .. } => Some(error),
+        }
+    }
 }
 
 /// Which kind of DSN to send for one recipient.
@@ -74,28 +95,35 @@ pub fn apply(
                     dsns.push((i, DsnAction::Relayed));
                 }
             }
-            Outcome::Failed { reply, remote } => {
+            Outcome::Failed { error, remote } => {
                 r.status = RcptStatus::Failed;
-                r.last_reply = Some(reply);
+                r.last_reply = Some(error.diagnostic());
                 r.remote_host = remote;
                 if wants_failure(notify_bits) {
                     dsns.push((i, DsnAction::Failed));
                 }
             }
-            Outcome::Deferred { reply, remote } => {
+            Outcome::Deferred { error, remote } => {
                 r.remote_host = remote;
                 if age >= p.max_lifetime {
                     r.status = RcptStatus::Failed;
-                    r.last_reply = Some(format!(
-                        "4.4.7 Message expired after {} attempts; last reply: {reply}",
-                        r.attempts
-                    ));
+                    // RFC 3463 4.4.7: delivery time expired. The last
+                    // reply (a remote's, or our fixed text) is quoted.
+                    r.last_reply = Some(Diagnostic::Local(Reply::new(
+                        451,
+                        "4.4.7",
+                        format!(
+                            "Message expired after {} attempts; last reply: {}",
+                            r.attempts,
+                            error.reply()
+                        ),
+                    )));
                     if wants_failure(notify_bits) {
                         dsns.push((i, DsnAction::Failed));
                     }
                     continue;
                 }
-                r.last_reply = Some(reply);
+                r.last_reply = Some(error.diagnostic());
                 let wait = super::retry::backoff(r.attempts, p.schedule);
                 r.next_attempt = now + wait.as_millis() as u64;
                 let delay_due = p.delay_dsn_after.is_some_and(|d| age >= d);
@@ -122,21 +150,6 @@ fn wants_delay(bits: u8) -> bool {
     bits & notify::NEVER == 0 && (bits == 0 || bits & notify::DELAY != 0)
 }
 
-/// Did this reply text come from a 5xx? (for status extraction in DSNs)
-pub fn status_of(reply: &str, fallback: &'static str) -> String {
-    reply
-        .split_whitespace()
-        .find(|w| {
-            let parts: Vec<&str> = w.split('.').collect();
-            parts.len() == 3
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        })
-        .map(str::to_string)
-        .unwrap_or_else(|| fallback.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +162,7 @@ mod tests {
             notify,
         };
         MessageMeta {
+            schema: SCHEMA,
             id: 1,
             envelope: Envelope {
                 sender: sender.into(),
@@ -164,7 +178,7 @@ mod tests {
                 client_helo: "h".into(),
                 priority: 4,
                 mt_priority: None,
-                verdict: None,
+                verdict: StoredVerdict::default(),
             },
             recipients: vec![RecipientState {
                 address: "a@b.example".into(),
@@ -197,7 +211,7 @@ mod tests {
 
     fn deferred() -> Outcome {
         Outcome::Deferred {
-            reply: "451 4.3.0 later".into(),
+            error: DeliveryError::Unreachable("later".into()),
             remote: None,
         }
     }
@@ -232,7 +246,7 @@ mod tests {
     #[test]
     fn notify_never_and_null_sender_suppress_dsns() {
         let fail = || Outcome::Failed {
-            reply: "550 5.1.1 no".into(),
+            error: DeliveryError::Remote(Reply::new(550, "5.1.1", "no")),
             remote: None,
         };
         let mut m = meta(notify::NEVER, "s@x.example");
@@ -260,8 +274,15 @@ mod tests {
     }
 
     #[test]
-    fn status_is_extracted_from_reply_text() {
-        assert_eq!(status_of("550 5.1.1 user unknown", "5.0.0"), "5.1.1");
-        assert_eq!(status_of("connection refused", "4.4.1"), "4.4.1");
+    fn expiry_keeps_the_last_reply_under_status_4_4_7() {
+        let mut m = meta(0, "s@x.example");
+        apply(&mut m, vec![(0, deferred())], 3_600_000, &policy());
+        let d = m.recipients[0].last_reply.clone().expect("reply");
+        assert!(!d.is_remote());
+        assert_eq!(d.reply().status().to_string(), "4.4.7");
+        assert!(
+            d.reply().text().contains("451 4.4.1 No mail exchanger"),
+            "{d}"
+        );
     }
 }

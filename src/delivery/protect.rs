@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::Delivery;
+use super::error::DeliveryError;
 use super::outcome::Outcome;
 use crate::audit::Event;
 use crate::audit::event::ProtectionChosen;
@@ -21,7 +22,7 @@ use crate::secure::openpgp::OpenPgp;
 use crate::secure::portal::{self, PortalStore};
 use crate::secure::smime::Smime;
 use crate::secure::{Encryptor, domain_of};
-use crate::spool::{Envelope, MessageMeta, RecipientSpec, format_id};
+use crate::spool::{Envelope, MessageMeta, Protection, RecipientSpec, StoredVerdict, format_id};
 
 /// The encryptors and the portal store.
 pub struct Secure {
@@ -54,10 +55,9 @@ impl<L: Resolver + 'static> Delivery<L> {
                     results.push(self.send_encrypted(meta, body, i, method).await)
                 }
                 Method::Portal => results.push((i, self.to_portal(meta, body, i).await)),
-                Method::Defer => results.push((
-                    i,
-                    deferred("451 4.7.0 No allowed protection method is available yet"),
-                )),
+                Method::Defer => {
+                    results.push((i, Outcome::not_delivered(DeliveryError::NoMethod, None)))
+                }
             }
         }
         for ((domain, tls_only), idxs) in by_floor {
@@ -86,9 +86,9 @@ impl<L: Resolver + 'static> Delivery<L> {
     /// The method for each recipient, recorded in the audit log.
     async fn plan(&self, meta: &MessageMeta, due: &[usize]) -> Vec<(usize, Method)> {
         let cfg = self.secure_config();
-        let required = meta.envelope.required_protection();
+        let required = meta.envelope.verdict.protection;
         let mut plan = Vec::with_capacity(due.len());
-        let rule_methods = meta.envelope.policy_methods();
+        let rule_methods = meta.envelope.verdict.method_names();
         // Domain facts (MTA-STS, DANE) are looked up once per message.
         let mut verified: HashMap<String, bool> = HashMap::new();
         for &i in due {
@@ -120,12 +120,12 @@ impl<L: Resolver + 'static> Delivery<L> {
     async fn known(
         &self,
         addr: &str,
-        required: &str,
+        required: Protection,
         order: &[String],
         verified: &mut HashMap<String, bool>,
     ) -> Known {
         let domain = domain_of(addr);
-        let encrypt = required == "encrypt";
+        let encrypt = required == Protection::Encrypt;
         if encrypt && order.iter().any(|m| m == "pgp") {
             self.discover_openpgp(addr).await;
         }
@@ -190,7 +190,10 @@ impl<L: Resolver + 'static> Delivery<L> {
         method: Method,
     ) -> (usize, Outcome) {
         let Some(secure) = &self.secure else {
-            return (i, deferred("451 4.7.0 Encryption is not configured"));
+            return (
+                i,
+                Outcome::not_delivered(DeliveryError::NotConfigured("Encryption"), None),
+            );
         };
         let addr = meta.recipients[i].address.clone();
         let encryptor: &dyn Encryptor = if method == Method::Pgp {
@@ -201,25 +204,30 @@ impl<L: Resolver + 'static> Delivery<L> {
         let encrypted = match encryptor.encrypt(&addr, body) {
             Ok(e) => e,
             Err(e) => {
-                // Never plaintext: the recipient waits (the key may be fixed).
-                tracing::warn!(queue_id = %format_id(meta.id), error = %e, "encryption failed");
-                return (
-                    i,
-                    deferred("451 4.7.5 Encryption for the recipient failed; will retry"),
-                );
+                // Never plaintext: the recipient waits (a key may be fixed),
+                // or fails at once when no retry can help.
+                tracing::warn!(queue_id = %format_id(meta.id), error = %e, transient = e.is_transient(), "encryption failed");
+                let error = DeliveryError::Encryption {
+                    transient: e.is_transient(),
+                    detail: e.to_string(),
+                };
+                return (i, Outcome::not_delivered(error, None));
             }
         };
         let signed = self.sign(meta.id, encrypted);
         let mut sent = self
             .attempt_domain(meta, &signed, &domain_of(&addr), &[i], false)
             .await;
-        sent.pop().unwrap_or((i, deferred("451 4.3.0 No result")))
+        sent.pop().unwrap_or((
+            i,
+            Outcome::not_delivered(DeliveryError::Unreachable("no result".into()), None),
+        ))
     }
 
     /// Seal the message for the recipient and queue the notice.
     async fn to_portal(&self, meta: &MessageMeta, body: &[u8], i: usize) -> Outcome {
         let Some(secure) = &self.secure else {
-            return deferred("451 4.7.0 The portal is not configured");
+            return Outcome::not_delivered(DeliveryError::NotConfigured("The portal"), None);
         };
         let addr = meta.recipients[i].address.clone();
         let cfg = self.secure_config();
@@ -227,7 +235,7 @@ impl<L: Resolver + 'static> Delivery<L> {
             Ok(t) => t,
             Err(e) => {
                 tracing::error!(queue_id = %format_id(meta.id), error = %e, "portal store failed");
-                return deferred("451 4.3.0 Secure portal unavailable; will retry");
+                return Outcome::not_delivered(DeliveryError::Portal(e.to_string()), None);
             }
         };
         let link = format!("{}/m/{token}", cfg.portal_url.trim_end_matches('/'));
@@ -262,7 +270,7 @@ impl<L: Resolver + 'static> Delivery<L> {
             client_helo: self.config.server.hostname.clone(),
             priority: meta.priority(),
             mt_priority: None,
-            verdict: None,
+            verdict: StoredVerdict::default(),
         };
         match self.spool.accept(envelope, &notice).await {
             Ok(nid) => {
@@ -276,22 +284,13 @@ impl<L: Resolver + 'static> Delivery<L> {
             Err(e) => {
                 tracing::error!(error = %e, "cannot queue the portal notice");
                 let _ = secure.portal.recall(meta.id);
-                deferred("451 4.3.0 Could not queue the portal notice; will retry")
+                Outcome::not_delivered(DeliveryError::Portal(e.to_string()), None)
             }
         }
     }
 }
 
-fn deferred(reply: &str) -> Outcome {
-    Outcome::Deferred {
-        reply: reply.to_string(),
-        remote: None,
-    }
-}
-
+/// Verified TLS failed (the typed reason, never a reply's text).
 fn tls_failed(o: &Outcome) -> bool {
-    // The client's "TLS required" errors, and 4.7.5 (no MX host usable
-    // under MTA-STS / DANE).
-    matches!(o, Outcome::Deferred { reply, .. }
-        if reply.contains("TLS required") || reply.starts_with("451 4.7.5"))
+    matches!(o, Outcome::Deferred { error, .. } if error.is_tls_unavailable())
 }

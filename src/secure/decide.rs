@@ -3,6 +3,8 @@
 //! answer when the verdict asks for protection: without a usable method the
 //! recipient is deferred.
 
+use crate::spool::Protection;
+
 /// How one recipient's copy leaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -43,17 +45,17 @@ pub struct Known {
 
 /// The method and the reason, for the spool and the audit log.
 pub fn choose(
-    required: &str,
+    required: Protection,
     requiretls: bool,
     order: &[String],
     tls_satisfies_encrypt: bool,
     known: Known,
 ) -> (Method, &'static str) {
     match required {
-        "encrypt" => encrypt(order, tls_satisfies_encrypt, known),
-        "tls" => (Method::Tls, "verdict requires TLS"),
-        _ if requiretls => (Method::Tls, "client asked for REQUIRETLS"),
-        _ => (Method::Plain, "no protection required"),
+        Protection::Encrypt => encrypt(order, tls_satisfies_encrypt, known),
+        Protection::Tls => (Method::Tls, "verdict requires TLS"),
+        Protection::None if requiretls => (Method::Tls, "client asked for REQUIRETLS"),
+        Protection::None => (Method::Plain, "no protection required"),
     }
 }
 
@@ -88,20 +90,32 @@ mod tests {
             smime: true,
             verified_tls: true,
         };
-        assert_eq!(choose("encrypt", false, &o, true, all).0, Method::Pgp);
+        assert_eq!(
+            choose(Protection::Encrypt, false, &o, true, all).0,
+            Method::Pgp
+        );
         let smime = Known {
             smime: true,
             ..Known::default()
         };
-        assert_eq!(choose("encrypt", false, &o, true, smime).0, Method::Smime);
+        assert_eq!(
+            choose(Protection::Encrypt, false, &o, true, smime).0,
+            Method::Smime
+        );
         let tls = Known {
             verified_tls: true,
             ..Known::default()
         };
-        assert_eq!(choose("encrypt", false, &o, true, tls).0, Method::Tls);
-        assert_eq!(choose("encrypt", false, &o, false, tls).0, Method::Portal);
         assert_eq!(
-            choose("encrypt", false, &o, true, Known::default()).0,
+            choose(Protection::Encrypt, false, &o, true, tls).0,
+            Method::Tls
+        );
+        assert_eq!(
+            choose(Protection::Encrypt, false, &o, false, tls).0,
+            Method::Portal
+        );
+        assert_eq!(
+            choose(Protection::Encrypt, false, &o, true, Known::default()).0,
             Method::Portal
         );
     }
@@ -115,7 +129,7 @@ mod tests {
             ..Known::default()
         };
         assert_eq!(
-            choose("encrypt", false, &o, true, pgp_only).0,
+            choose(Protection::Encrypt, false, &o, true, pgp_only).0,
             Method::Defer
         );
     }
@@ -124,15 +138,15 @@ mod tests {
     fn tls_and_none_verdicts() {
         let o = order(&["pgp", "portal"]);
         assert_eq!(
-            choose("tls", false, &o, true, Known::default()).0,
+            choose(Protection::Tls, false, &o, true, Known::default()).0,
             Method::Tls
         );
         assert_eq!(
-            choose("none", true, &o, true, Known::default()).0,
+            choose(Protection::None, true, &o, true, Known::default()).0,
             Method::Tls
         );
         assert_eq!(
-            choose("none", false, &o, true, Known::default()).0,
+            choose(Protection::None, false, &o, true, Known::default()).0,
             Method::Plain
         );
     }

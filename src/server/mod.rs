@@ -11,7 +11,7 @@ mod verbs;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
+
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::io::AsyncWriteExt;
@@ -28,13 +28,14 @@ pub struct Services {
     pub spool: Arc<Spool>,
     pub schedule: Arc<Schedule>,
     pub users: RwLock<Arc<UsersFile>>,
-    pub policy: RwLock<Arc<crate::policy::PolicySet>>,
+    /// The accept stage every DATA/BDAT hands its message to (it holds
+    /// the policies and the shutdown flag).
+    pub accept: Arc<crate::accept::Stage>,
     pub auth_throttle: AuthThrottle,
     /// Concurrent password verifications (argon2id takes ~19 MiB each).
     pub auth_slots: tokio::sync::Semaphore,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
     pub connections: ConnectionCounter,
-    pub shutting_down: AtomicBool,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub audit: Arc<crate::audit::AuditLog>,
     pub suppression: Arc<dyn crate::bounce::SuppressionStore>,
@@ -50,10 +51,7 @@ impl Services {
     }
 
     pub fn policy(&self) -> Arc<crate::policy::PolicySet> {
-        self.policy
-            .read()
-            .map(|p| p.clone())
-            .unwrap_or_else(|_| Arc::new(crate::policy::PolicySet::builtin()))
+        self.accept.policy()
     }
 
     pub fn tls_acceptor(&self) -> Option<tokio_rustls::TlsAcceptor> {
@@ -61,7 +59,7 @@ impl Services {
     }
 
     pub fn is_shutting_down(&self) -> bool {
-        self.shutting_down.load(Ordering::Relaxed)
+        self.accept.is_shutting_down()
     }
 }
 

@@ -197,6 +197,7 @@ impl Spool {
             })
             .collect();
         let mut meta = MessageMeta {
+            schema: SCHEMA,
             id,
             envelope,
             recipients,
@@ -224,9 +225,9 @@ impl Spool {
     pub fn get(&self, id: QueueId) -> Result<Option<MessageMeta>, SpoolError> {
         match self.index.get(id.to_be_bytes())? {
             None => Ok(None),
-            Some(v) => serde_json::from_slice(&v)
+            Some(v) => MessageMeta::decode(&v)
                 .map(Some)
-                .map_err(|e| SpoolError::Corrupt(e.to_string())),
+                .map_err(SpoolError::Corrupt),
         }
     }
 
@@ -235,7 +236,7 @@ impl Spool {
         let mut out = Vec::new();
         for item in self.index.iter() {
             let (_, v) = item?;
-            if let Ok(m) = serde_json::from_slice(&v) {
+            if let Ok(m) = MessageMeta::decode(&v) {
                 out.push(m);
             }
         }
@@ -263,8 +264,7 @@ impl Spool {
             let Some(old) = self.index.get(key)? else {
                 return Ok(None);
             };
-            let mut meta: MessageMeta =
-                serde_json::from_slice(&old).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            let mut meta = MessageMeta::decode(&old).map_err(SpoolError::Corrupt)?;
             f(&mut meta);
             let new = serde_json::to_vec(&meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
             if self
@@ -285,7 +285,7 @@ impl Spool {
         // History first: sled persists in order, so an index removal that
         // survives a crash always has its history entry, and start-up
         // never mistakes a finished message for a lost one.
-        if let Ok(meta) = serde_json::from_slice::<MessageMeta>(&old) {
+        if let Ok(meta) = MessageMeta::decode(&old) {
             let kept = History {
                 completed: now_ms(),
                 segment: meta.location.segment,
@@ -298,7 +298,7 @@ impl Spool {
         let Some(old) = self.index.remove(id.to_be_bytes())? else {
             return Ok(());
         };
-        let Ok(meta) = serde_json::from_slice::<MessageMeta>(&old) else {
+        let Ok(meta) = MessageMeta::decode(&old) else {
             return Ok(());
         };
         let seg = meta.location.segment;
@@ -329,9 +329,16 @@ impl Spool {
         idx: usize,
         status: &str,
     ) -> Result<Option<String>, SpoolError> {
+        let status = crate::smtp::reply::Enhanced::parse(status)
+            .unwrap_or(crate::smtp::reply::Enhanced::new(5, 0, 0));
+        let code = if status.class == 4 { 450 } else { 550 };
         let mark = |r: &mut RecipientState| {
             r.status = RcptStatus::Bounced;
-            r.last_reply = Some(format!("bounced: {status}"));
+            r.last_reply = Some(Diagnostic::Local(crate::smtp::reply::Reply::with(
+                code,
+                status,
+                "Bounced after delivery (a bounce report named this recipient)",
+            )));
         };
         let mut address = None;
         let queued = self.modify(id, |m| {
@@ -383,9 +390,7 @@ impl Spool {
     /// so it is the first index key).
     pub fn oldest_created(&self) -> Option<u64> {
         let (_, v) = self.index.first().ok()??;
-        serde_json::from_slice::<MessageMeta>(&v)
-            .ok()
-            .map(|m| m.created)
+        MessageMeta::decode(&v).ok().map(|m| m.created)
     }
 
     /// Called after each group commit with its duration and batch size.

@@ -186,7 +186,7 @@ pub fn quarantine_unreadable(
     let mut bad = Vec::new();
     for item in index.iter() {
         let (k, v) = item?;
-        if serde_json::from_slice::<MessageMeta>(&v).is_err() {
+        if MessageMeta::decode(&v).is_err() {
             bad.push((k, v));
         }
     }
@@ -207,10 +207,17 @@ pub fn live_segments(
 ) -> Result<(Segments, u64), SpoolError> {
     let mut live: HashMap<u64, usize> = HashMap::new();
     let mut max_id = 0;
-    // Quarantined entries keep their bodies: their segments stay.
+    // Quarantined entries keep their bodies: their segments stay. Only id
+    // and location are read, so an entry quarantined for an undecodable
+    // verdict still keeps its segment.
+    #[derive(serde::Deserialize)]
+    struct Placed {
+        id: u64,
+        location: crate::spool::Location,
+    }
     for item in index.iter().chain(quarantine.iter()) {
         let (_, v) = item?;
-        if let Ok(m) = serde_json::from_slice::<MessageMeta>(&v) {
+        if let Ok(m) = serde_json::from_slice::<Placed>(&v) {
             *live.entry(m.location.segment).or_insert(0) += 1;
             max_id = max_id.max(m.id);
         }

@@ -82,8 +82,7 @@ pub fn decode_record(sealer: &Sealer, rec: &[u8]) -> Result<(MessageMeta, Vec<u8
     if 4 + meta_len > plain.len() {
         return Err(SpoolError::Corrupt("record meta length".into()));
     }
-    let meta: MessageMeta = serde_json::from_slice(&plain[4..4 + meta_len])
-        .map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+    let meta = MessageMeta::decode(&plain[4..4 + meta_len]).map_err(SpoolError::Corrupt)?;
     if meta.id != id {
         return Err(SpoolError::Corrupt("record id mismatch".into()));
     }

@@ -19,7 +19,7 @@ fn envelope(rcpt: &str) -> Envelope {
         client_helo: "t".into(),
         priority: 4,
         mt_priority: None,
-        verdict: None,
+        verdict: StoredVerdict::default(),
     }
 }
 

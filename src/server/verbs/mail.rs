@@ -88,20 +88,9 @@ fn has_param(raw: &[u8], name: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(name))
 }
 
-/// RFC 6710 levels -9..=9 onto sealpost's 0..=9 (0 ↦ 4, the default).
-pub fn mt_priority_to_level(mt: i8) -> u8 {
-    let mt = mt.clamp(-9, 9) as i32;
-    let level = if mt <= 0 {
-        4 + (mt * 4) / 9
-    } else {
-        4 + (mt * 5 + 8) / 9
-    };
-    level.clamp(0, 9) as u8
-}
-
 #[cfg(test)]
 mod tests {
-    use super::mt_priority_to_level;
+    use crate::accept::mt_priority_to_level;
 
     #[test]
     fn mt_priority_maps_onto_zero_to_nine() {

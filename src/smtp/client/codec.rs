@@ -120,7 +120,7 @@ pub(crate) fn check_envelope(
     }
     // RFC 8689 §4.2.1: a REQUIRETLS message only to servers offering it.
     if env.requiretls && !ext.requiretls {
-        return Err(ClientError::Unsupported("REQUIRETLS"));
+        return Err(ClientError::RequireTlsUnsupported);
     }
     // RFC 6152 §3: 8-bit content only to servers announcing 8BITMIME.
     if env.body_8bit && !ext.eight_bit_mime {

@@ -36,6 +36,16 @@ pub enum ClientError {
     /// TLS handshake or configuration failure (not under `Required`).
     #[error("TLS error: {0}")]
     Tls(String),
+    /// The connection was found closed (or reset) before the server
+    /// answered MAIL: nothing of this transaction was accepted, so it may
+    /// be retried at once on a fresh connection (a pooled connection the
+    /// peer had dropped).
+    #[error("connection closed before the transaction began: {0}")]
+    Stale(#[source] std::io::Error),
+    /// RFC 8689 §4.2.1: the message requires TLS and the server does not
+    /// offer REQUIRETLS.
+    #[error("server does not support REQUIRETLS")]
+    RequireTlsUnsupported,
     /// The server refused the session (greeting, EHLO/HELO, RSET).
     #[error("rejected by server: {0}")]
     Rejected(ServerReply),
@@ -67,6 +77,7 @@ impl ClientError {
             ClientError::Rejected(reply) => !reply.is_permanent(),
             ClientError::SizeExceeded { .. }
             | ClientError::Unsupported(_)
+            | ClientError::RequireTlsUnsupported
             | ClientError::InvalidEnvelope(_) => false,
             ClientError::Connect(_)
             | ClientError::Timeout(_)
@@ -75,7 +86,16 @@ impl ClientError {
             | ClientError::TlsRequired(_)
             | ClientError::Tls(_)
             | ClientError::Config(_)
+            | ClientError::Stale(_)
             | ClientError::Unusable => true,
+        }
+    }
+
+    /// An I/O failure before MAIL was answered becomes `Stale`.
+    pub(crate) fn before_mail(self) -> ClientError {
+        match self {
+            ClientError::Io { source, .. } => ClientError::Stale(source),
+            other => other,
         }
     }
 

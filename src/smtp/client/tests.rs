@@ -490,10 +490,7 @@ async fn requiretls_is_sent_when_offered_and_refused_before_mail_otherwise() {
     let script = vec![GREET, EHLO, S("250-mx.test\r\n250 8BITMIME\r\n")];
     let (mut client, server) = plain(script).await;
     let err = client.send(&env, b"x\r\n").await.expect_err("refused");
-    assert!(
-        matches!(err, ClientError::Unsupported("REQUIRETLS")),
-        "{err}"
-    );
+    assert!(matches!(err, ClientError::RequireTlsUnsupported), "{err}");
     assert!(!err.is_transient());
     server.abort();
 }

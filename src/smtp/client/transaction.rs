@@ -164,11 +164,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Client<S> {
             if last {
                 batch.push_str("DATA\r\n");
             }
-            self.session
+            let first = mail.is_none();
+            let written = self
+                .session
                 .write(batch.as_bytes(), t, "MAIL/RCPT/DATA")
-                .await?;
-            if mail.is_none() {
-                mail = Some(self.session.read_reply(t, "MAIL").await?);
+                .await;
+            written.map_err(|e| if first { e.before_mail() } else { e })?;
+            if first {
+                let reply = self.session.read_reply(t, "MAIL").await;
+                mail = Some(reply.map_err(ClientError::before_mail)?);
             }
             for _ in start..end {
                 rcpts.push(self.session.read_reply(t, "RCPT").await?);
@@ -194,7 +198,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Client<S> {
     ) -> Result<EnvelopeReplies, ClientError> {
         let t = self.settings.command_timeout;
         let mail_cmd = codec::mail_command(env, &self.ext, body_len);
-        let mail = self.session.command(&mail_cmd, t, "MAIL").await?;
+        let mail = self
+            .session
+            .command(&mail_cmd, t, "MAIL")
+            .await
+            .map_err(ClientError::before_mail)?;
         let mut rcpts = Vec::with_capacity(env.recipients.len());
         if mail.is_positive() {
             for i in 0..env.recipients.len() {

@@ -1,0 +1,224 @@
+//! Header repairs of the cleanup stage (RFC 6409 §8, as Postfix's cleanup
+//! does for submission), the trace header, and the hop count.
+//!
+//! `normalise` makes sure delivery can always work with what was accepted:
+//! the header section is well formed (a line that is neither a field nor a
+//! continuation starts the body, with the empty line it lacked), and Date,
+//! Message-ID and From exist (From from the envelope sender). A message
+//! that cannot be repaired is refused at DATA with a precise reply.
+
+use crate::smtp::reply::Reply;
+
+/// Received headers beyond this mean a mail loop (RFC 5321 §6.3).
+pub const MAX_HOPS: usize = 50;
+
+/// Which fields `normalise` added (names only, for the verdict and logs).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Repairs {
+    pub added: Vec<&'static str>,
+    pub body_separated: bool,
+}
+
+/// The header section, repaired; Err is the reply for what cannot be.
+pub fn normalise(
+    message: &[u8],
+    sender: &str,
+    id_domain: &str,
+    queue_id: &str,
+) -> Result<(Vec<u8>, Repairs), Reply> {
+    let mut repairs = Repairs::default();
+    let (head_end, body_start) = header_bounds(message);
+    let head = &message[..head_end];
+    let mut out = Vec::with_capacity(message.len() + 256);
+    out.extend_from_slice(head);
+    if !head.is_empty() && !head.ends_with(b"\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    if !has_field(head, b"from") {
+        if sender.is_empty() || sender.contains(['\r', '\n']) {
+            return Err(Reply::new(
+                550,
+                "5.6.0",
+                "Message has no From header field and no sender address to take it from",
+            ));
+        }
+        out.extend_from_slice(format!("From: <{sender}>\r\n").as_bytes());
+        repairs.added.push("From");
+    }
+    if !has_field(head, b"date") {
+        let date = crate::util::rfc5322_date(std::time::SystemTime::now());
+        out.extend_from_slice(format!("Date: {date}\r\n").as_bytes());
+        repairs.added.push("Date");
+    }
+    if !has_field(head, b"message-id") {
+        out.extend_from_slice(format!("Message-ID: <{queue_id}@{id_domain}>\r\n").as_bytes());
+        repairs.added.push("Message-ID");
+    }
+    match body_start {
+        // The empty line that ended the header section, then the body.
+        Some(b) if b > head_end => out.extend_from_slice(&message[head_end..]),
+        // The header section ended at a line that is not a field: insert
+        // the empty line it lacked, so that line starts the body.
+        Some(b) => {
+            repairs.body_separated = true;
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&message[b..]);
+        }
+        None => out.extend_from_slice(b"\r\n"),
+    }
+    Ok((out, repairs))
+}
+
+/// (end of the header fields, start of the body). The header section is
+/// every line up to the first empty line, as long as each is a field
+/// (`name:`) or a continuation of one; the first other line starts the
+/// body (then end == start and a blank line must be inserted).
+fn header_bounds(message: &[u8]) -> (usize, Option<usize>) {
+    let mut pos = 0;
+    let mut in_field = false;
+    while pos < message.len() {
+        let end = memchr::memchr(b'\n', &message[pos..])
+            .map(|i| pos + i + 1)
+            .unwrap_or(message.len());
+        let line = &message[pos..end];
+        let content = trim_eol(line);
+        if content.is_empty() {
+            return (pos, Some(end));
+        }
+        let continuation = content[0] == b' ' || content[0] == b'\t';
+        if (continuation && in_field) || is_field(content) {
+            in_field = true;
+            pos = end;
+            continue;
+        }
+        return (pos, Some(pos));
+    }
+    (message.len(), None)
+}
+
+fn trim_eol(line: &[u8]) -> &[u8] {
+    let l = line.strip_suffix(b"\n").unwrap_or(line);
+    l.strip_suffix(b"\r").unwrap_or(l)
+}
+
+/// `name:` with a name of printable ASCII except colon (RFC 5322 §3.6.8).
+fn is_field(line: &[u8]) -> bool {
+    match memchr::memchr(b':', line) {
+        Some(0) | None => false,
+        Some(i) => line[..i].iter().all(|&b| (33..=126).contains(&b)),
+    }
+}
+
+/// Is there a field `name` (lower case, no colon) in `head`?
+fn has_field(head: &[u8], name: &[u8]) -> bool {
+    head.split(|&b| b == b'\n').any(|l| {
+        l.len() > name.len() && l[name.len()] == b':' && l[..name.len()].eq_ignore_ascii_case(name)
+    })
+}
+
+/// Received headers in the header section.
+pub fn count_received(message: &[u8]) -> usize {
+    let (head_end, _) = header_bounds(message);
+    message[..head_end]
+        .split(|&b| b == b'\n')
+        .filter(|l| l.len() >= 9 && l[..9].eq_ignore_ascii_case(b"received:"))
+        .count()
+}
+
+/// Where a message came from, for its trace header.
+pub struct Trace<'a> {
+    pub helo: &'a str,
+    pub client_ip: std::net::IpAddr,
+    /// "using TLSv1.3 with cipher ..." when the session used TLS.
+    pub tls: Option<(&'a str, &'a str)>,
+    /// RFC 3848 protocol: "ESMTPSA", "UTF8ESMTPS", "HTTPS" (the API), ...
+    pub protocol: &'a str,
+}
+
+/// RFC 5321 §4.4 trace field for this hop.
+pub fn received(t: &Trace<'_>, hostname: &str, queue_id: &str) -> String {
+    let tls = t
+        .tls
+        .map(|(v, c)| format!("\r\n\t(using {v} with cipher {c})"))
+        .unwrap_or_default();
+    let helo: String = t
+        .helo
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(255)
+        .collect();
+    let helo = if helo.is_empty() {
+        "unknown".into()
+    } else {
+        helo
+    };
+    let date = crate::util::rfc5322_date(std::time::SystemTime::now());
+    format!(
+        "Received: from {helo} ([{}]){tls}\r\n\tby {hostname} (sealpost) with {} id {queue_id};\r\n\t{date}\r\n",
+        t.client_ip, t.protocol
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(m: &str, sender: &str) -> Result<(String, Repairs), Reply> {
+        normalise(m.as_bytes(), sender, "relay.test", "Q1")
+            .map(|(b, r)| (String::from_utf8(b).expect("utf8"), r))
+    }
+
+    #[test]
+    fn a_complete_message_is_left_alone() {
+        let m = "From: a@x\r\nDate: Mon, 1 Jan 2026 00:00:00 +0000\r\nMessage-ID: <1@x>\r\n\r\nbody\r\n";
+        let (out, r) = fix(m, "a@x").expect("ok");
+        assert_eq!(out, m);
+        assert_eq!(r, Repairs::default());
+    }
+
+    #[test]
+    fn missing_from_date_and_message_id_are_added_before_the_body() {
+        let (out, r) = fix("Subject: s\r\n\r\nbody\r\n", "ehr@h.example").expect("ok");
+        assert_eq!(r.added, ["From", "Date", "Message-ID"]);
+        assert!(
+            out.starts_with("Subject: s\r\nFrom: <ehr@h.example>\r\nDate: "),
+            "{out}"
+        );
+        assert!(
+            out.contains("\r\nMessage-ID: <Q1@relay.test>\r\n\r\nbody\r\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_body_line_inside_the_header_section_starts_the_body() {
+        let (out, r) = fix("Subject: s\r\nhello there\r\nmore\r\n", "a@x").expect("ok");
+        assert!(r.body_separated);
+        assert!(out.starts_with("Subject: s\r\nFrom: <a@x>\r\n"), "{out}");
+        assert!(out.ends_with("\r\n\r\nhello there\r\nmore\r\n"), "{out}");
+        let (out, _) = fix("just text\r\n", "a@x").expect("ok");
+        assert!(out.starts_with("From: <a@x>\r\nDate: "), "{out}");
+        assert!(out.ends_with("\r\n\r\njust text\r\n"), "{out}");
+        let (out, _) = fix(" leading continuation\r\n", "a@x").expect("ok");
+        assert!(out.ends_with("\r\n\r\n leading continuation\r\n"), "{out}");
+    }
+
+    #[test]
+    fn no_from_and_no_sender_is_refused() {
+        let e = fix("Subject: s\r\n\r\nb\r\n", "").expect_err("refused");
+        assert_eq!((e.code, e.status().to_string()), (550, "5.6.0".into()));
+        assert!(fix("From: a@x\r\n\r\nb\r\n", "").is_ok());
+    }
+
+    #[test]
+    fn headers_only_message_gets_its_empty_line() {
+        let (out, _) = fix("From: a@x\r\nDate: d\r\nMessage-ID: <m@x>", "a@x").expect("ok");
+        assert_eq!(out, "From: a@x\r\nDate: d\r\nMessage-ID: <m@x>\r\n\r\n");
+    }
+
+    #[test]
+    fn received_fields_are_counted_in_the_header_section_only() {
+        let m = b"Received: a\r\nreceived: b\r\n\tcont\r\nX: y\r\n\r\nReceived: in body\r\n";
+        assert_eq!(count_received(m), 2);
+    }
+}
