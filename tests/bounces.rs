@@ -40,16 +40,15 @@ fn suppressed(d: &Daemon) -> String {
 #[tokio::test]
 async fn a_bounce_to_the_verp_address_suppresses_and_a_forged_one_does_nothing() {
     let sink = Sink::start().await;
-    let bounce_port = free_port();
     let d = Daemon::start_with(Options {
         route_port: sink.port,
-        extra: format!(
-            "[[bounce_domain]]\nsending_domain = \"customer.example\"\ndomain = \"bounces.customer.example\"\n\n\
-             [[listener]]\nname = \"bounces\"\nmode = \"bounce\"\naddress = \"127.0.0.1:{bounce_port}\"\ntls = \"none\"\nauth = \"none\"\n"
-        ),
+        extra: "[[bounce_domain]]\nsending_domain = \"customer.example\"\ndomain = \"bounces.customer.example\"\n\n\
+             [[listener]]\nname = \"bounces\"\nmode = \"bounce\"\naddress = \"127.0.0.1:0\"\ntls = \"none\"\nauth = \"none\"\n"
+            .into(),
         listener_extra: String::new(),
     })
     .await;
+    let bounce_port = d.ports.listener("bounces");
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     let msg = "From: billing@customer.example\r\nSubject: Statement\r\n\r\nHello";

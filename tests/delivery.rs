@@ -155,8 +155,9 @@ async fn transient_failure_stays_queued_and_admin_can_hold_release_and_delete() 
 
 #[tokio::test]
 async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
-    let sink_port = free_port();
-    let mut d = Daemon::start(sink_port).await;
+    // Down during the first run, so the messages stay queued.
+    let sink = Sink::start_down().await;
+    let mut d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     for i in 0..20 {
@@ -165,7 +166,7 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
             .await;
     }
     d.kill9();
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;
+    sink.bring_up();
     d.spawn().await;
     let got = sink.wait_count(20).await;
     for i in 0..20 {
@@ -190,10 +191,9 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
 #[tokio::test]
 async fn highest_priority_is_delivered_first() {
     let gate = Arc::new(tokio::sync::Semaphore::new(0));
-    let sink_port = free_port();
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], Some(gate.clone())).await;
+    let sink = Sink::start_gated(&["PIPELINING"], Some(gate.clone())).await;
     let d = Daemon::start_with(Options {
-        route_port: sink_port,
+        route_port: sink.port,
         extra: "[delivery]\nworkers = 1\nretry_schedule = [\"1s\"]\n".into(),
         listener_extra: String::new(),
     })
@@ -267,8 +267,9 @@ async fn required_tls_route_never_sends_plaintext() {
 
 #[tokio::test]
 async fn sigterm_exits_zero_and_keeps_the_queue() {
-    let sink_port = free_port();
-    let mut d = Daemon::start(sink_port).await;
+    // Down during the first run, so the messages stay queued.
+    let sink = Sink::start_down().await;
+    let mut d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     c.send_message("a@hosp.example", &["b@x.example"], MSG)
@@ -277,7 +278,7 @@ async fn sigterm_exits_zero_and_keeps_the_queue() {
     assert_eq!(d.terminate().await, Some(0), "{}", d.log());
     // Stopped: the CLI opens the spool itself.
     assert_eq!(queue_ids(&d).len(), 1);
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;
+    sink.bring_up();
     d.spawn().await;
     sink.wait_count(1).await;
 }
