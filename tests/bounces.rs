@@ -56,7 +56,7 @@ async fn a_bounce_to_the_verp_address_suppresses_and_a_forged_one_does_nothing()
         .await;
     c.send_message("billing@customer.example", &["fine@x.example"], msg)
         .await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let verp_gone = got
         .iter()
         .find(|m| m.rcpts == ["gone@x.example"])
@@ -105,7 +105,7 @@ async fn a_bounce_to_the_verp_address_suppresses_and_a_forged_one_does_nothing()
     // The next message to it fails without a delivery attempt.
     c.send_message("billing@customer.example", &["gone@x.example"], msg)
         .await;
-    let got = sink.wait_count(3).await;
+    let got = sink.wait_exactly(3, &d).await;
     let dsn = got
         .iter()
         .find(|m| m.from.is_empty())

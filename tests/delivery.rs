@@ -43,7 +43,7 @@ async fn message_is_relayed_with_dot_lines_and_dsn_parameters_intact() {
     .await;
     let t = c.expect(250).await;
     assert!(t.contains("queued as"), "{t}");
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let to_b = got
         .iter()
         .find(|m| m.rcpts == ["b@x.example"])
@@ -85,7 +85,7 @@ async fn permanent_failure_sends_a_dsn_from_the_null_sender() {
         MSG,
     )
     .await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let dsn = got
         .iter()
         .find(|m| m.from.is_empty())
@@ -168,7 +168,7 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
     d.kill9();
     sink.bring_up();
     d.spawn().await;
-    let got = sink.wait_count(20).await;
+    let got = sink.wait_exactly(20, &d).await;
     for i in 0..20 {
         assert!(
             got.iter()
@@ -225,7 +225,7 @@ async fn highest_priority_is_delivered_first() {
     c.send_raw(b"Subject: urgent\r\n\r\nx\r\n.\r\n").await;
     c.expect(250).await;
     gate.add_permits(1000);
-    let got = sink.wait_count(32).await;
+    let got = sink.wait_exactly(32, &d).await;
     assert_eq!(got[0].rcpts, ["first@x.example"]);
     assert_eq!(
         got[1].rcpts,
@@ -280,7 +280,7 @@ async fn sigterm_exits_zero_and_keeps_the_queue() {
     assert_eq!(queue_ids(&d).len(), 1);
     sink.bring_up();
     d.spawn().await;
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
 }
 
 #[tokio::test]
@@ -329,7 +329,7 @@ async fn non_ascii_headers_are_accepted_and_relayed_byte_for_byte() {
     c.send_raw(body.as_bytes()).await;
     c.send_raw(b".\r\n").await;
     c.expect(250).await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(got[0].text().contains(body), "{}", got[0].text());
     assert!(!d.log().contains("panicked"), "{}", d.log());
 }

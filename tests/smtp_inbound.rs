@@ -83,7 +83,7 @@ async fn auth_plain_and_login_allow_relay_and_bad_passwords_are_throttled() {
     let t = c.cmd(&format!("AUTH PLAIN {good}"), 454).await;
     assert!(t.starts_with("4.7.0"), "{t}");
     assert!(!d.log().contains("correct horse"), "password in the log");
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
 }
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn implicit_tls_listener_requires_auth_before_mail() {
     .await;
     c.send_message("a@hosp.example", &["b@x.example"], MSG)
         .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(got[0].text().contains("with ESMTPSA"), "{}", got[0].text());
 }
 
@@ -141,8 +141,7 @@ async fn every_smuggling_variant_is_refused_and_nothing_is_delivered() {
     c.cmd("EHLO client.test", 250).await;
     c.send_message("a@hosp.example", &["clean@x.example"], MSG)
         .await;
-    let got = sink.wait_count(1).await;
-    assert_eq!(got.len(), 1);
+    let got = sink.wait_exactly(1, &d).await;
     assert!(
         got.iter()
             .all(|m| !m.rcpts.iter().any(|r| r.contains("smuggled")))
@@ -230,7 +229,7 @@ async fn long_lines_and_too_many_recipients_get_precise_replies() {
     c.send_raw(format!("Subject: x\r\n\r\n{}\r\n.\r\n", "z".repeat(998)).as_bytes())
         .await;
     c.expect(250).await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert_eq!(got[0].rcpts, vec!["ok@x.example"]);
 }
 
@@ -296,7 +295,7 @@ async fn bdat_chunks_are_delivered_and_bare_lf_in_bdat_is_refused() {
         .await;
     let t = c.expect(550).await;
     assert!(t.starts_with("5.6.11"));
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(
         got[0].text().contains("\r\n.starts with a dot\r\nend\r\n"),
         "{}",
@@ -330,5 +329,5 @@ async fn client_certificate_fingerprint_allows_relay() {
     c.cmd("EHLO other.test", 250).await;
     c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
     c.cmd("RCPT TO:<b@x.example>", 530).await;
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
 }
