@@ -331,3 +331,34 @@ async fn client_certificate_fingerprint_allows_relay() {
     c.cmd("RCPT TO:<b@x.example>", 530).await;
     sink.wait_exactly(1, &d).await;
 }
+
+/// Listeners configured on port 0 report the ports they bound; after a
+/// restart the new report is the one that counts, and it is this daemon
+/// (greeting with its hostname) that answers there.
+#[tokio::test]
+async fn ready_report_gives_the_bound_port_of_every_listener_again_after_restart() {
+    let sink = Sink::start().await;
+    let mut d = Daemon::start(sink.port).await;
+    for round in 0..2 {
+        let p = d.ports.clone();
+        let mut all = vec![p.plain, p.sub, p.smtps, p.closed, p.metrics];
+        assert!(all.iter().all(|&port| port != 0), "{:?}", p.report);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 5, "ports shared: {:?}", p.report);
+        for port in [p.plain, p.sub, p.closed] {
+            let mut c = Client::raw(port).await;
+            let greeting = c.expect(220).await;
+            assert!(greeting.starts_with("relay.test "), "{greeting}");
+        }
+        let mut c = Client::connect_tls(p.smtps).await;
+        c.cmd("EHLO client.test", 250).await;
+        assert_eq!(d.http_get("/healthz").await, (200, "ok\n".to_string()));
+        if round == 0 {
+            d.kill9();
+            d.spawn().await;
+        }
+    }
+    let out = std::fs::read_to_string(d.path().join("daemon.out")).expect("daemon.out");
+    assert_eq!(out.matches("sealpost ready\n").count(), 2, "{out}");
+}
