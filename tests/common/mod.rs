@@ -984,8 +984,19 @@ fn read_report(
         .ok();
     let mut tx = Some(tx);
     let mut lines: Option<Vec<String>> = None;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let Ok(line) = line else { break };
+    let mut reader = std::io::BufReader::new(stdout);
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        // Bytes, not `lines()`: a line that is not UTF-8 must not stop the
+        // draining.
+        match reader.read_until(b'\n', &mut raw) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&raw)
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
         if let Some(f) = copy.as_mut() {
             let _ = writeln!(f, "{line}");
         }
