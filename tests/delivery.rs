@@ -267,7 +267,7 @@ async fn required_tls_route_never_sends_plaintext() {
 
 #[tokio::test]
 async fn sigterm_exits_zero_and_keeps_the_queue() {
-    // Down during the first run, so the messages stay queued.
+    // Down during the first run, so the message stays queued.
     let sink = Sink::start_down().await;
     let mut d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.plain).await;
