@@ -6,8 +6,9 @@ inner, so both relays run under the same conditions in the same run):
 
   1. a fresh smtp-sink (Postfix's test server) on a free 127.0.0.1 port,
      counting arrivals with -c;
-  2. a fresh relay on another free port with an empty durable spool, routing
-     everything to the sink;
+  2. a fresh relay with an empty durable spool, routing everything to the
+     sink (Postfix on a free port; sealpost on port 0, the port read from its
+     "sealpost ready" report);
   3. warm-up: 64 messages through the relay (not measured);
   4. throughput: smtp-source, SESSIONS parallel sessions, MSGS messages of
      SIZE bytes; msg/s = MSGS / (time from the start of smtp-source until the
@@ -34,6 +35,9 @@ import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import ready_report  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SENDER = "bench@client.bench.test"
@@ -314,7 +318,7 @@ spool_dir = "{d}/spool"
 
 [[listener]]
 name = "bench"
-address = "127.0.0.1:{port}"
+address = "127.0.0.1:0"
 tls = "none"
 auth = "none"
 allow_relay_from = ["127.0.0.0/8"]
@@ -327,29 +331,27 @@ tls = "none"
 
 [audit]
 path = "{d}/audit.log"
-""".format(d=self.dir, port=self.port, sink=self.sink_port)
+""".format(d=self.dir, sink=self.sink_port)
         self.config = os.path.join(self.dir, "sealpost.toml")
         with open(self.config, "w") as f:
             f.write(cfg)
 
     def start(self):
-        last = None
-        for attempt in range(3):
-            if os.path.exists(self.dir):
-                shutil.rmtree(self.dir)
-            os.makedirs(self.dir)
-            self.port = free_port()
-            self.write_config()
-            logf = open(os.path.join(self.dir, "sealpost.log"), "ab")
-            self.proc = subprocess.Popen([self.binary, "serve", "--config", self.config],
-                                         stdout=logf, stderr=subprocess.STDOUT)
-            try:
-                wait_greeting(self.port, 120, self.proc, "sealpost")
-                return
-            except RuntimeError as e:
-                last = e
-                self.stop()
-        raise RuntimeError("sealpost did not start: %s (log: %s/sealpost.log)" % (last, self.dir))
+        """Listener on port 0; the port comes from the ready report."""
+        if os.path.exists(self.dir):
+            shutil.rmtree(self.dir)
+        os.makedirs(self.dir)
+        self.write_config()
+        log_path = os.path.join(self.dir, "sealpost.log")
+        logf = open(log_path, "ab")
+        self.proc = subprocess.Popen([self.binary, "serve", "--config", self.config],
+                                     stdout=subprocess.PIPE, stderr=logf, text=True)
+        try:
+            report = ready_report.wait_ready(self.proc, 120, open(log_path, "a"))
+        except RuntimeError as e:
+            self.stop()
+            raise RuntimeError("sealpost did not start: %s (log: %s)" % (e, log_path))
+        self.port = report.port("bench")
 
     def pids(self):
         return [self.proc.pid] if self.proc and self.proc.poll() is None else []

@@ -14,7 +14,9 @@
   it reconnects and continues with a NEW seq: a message whose 250 was never
   seen is not retried under the same seq, so a seq that arrives twice at the
   sink is a duplicate made by sealpost itself.
-* The killer waits a random time after each restart (sealpost answering 220),
+* The killer waits a random time after each restart (sealpost's "sealpost
+  ready" report: it binds 127.0.0.1:0 and the port is read from the report,
+  so no restart can lose its port to another process),
   sends SIGKILL, restarts sealpost with the same config and spool, and keeps
   doing so while messages are being submitted, until at least --kills kills
   happened, and at least --kills-after kills happened after the submission
@@ -37,6 +39,9 @@ import socket
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ready_report  # noqa: E402
 
 CRLF = b"\r\n"
 
@@ -132,14 +137,6 @@ async def sink_main(args):
 # test driver
 # --------------------------------------------------------------------------
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 class SMTPError(Exception):
     pass
 
@@ -164,7 +161,7 @@ class Sealpost:
     def __init__(self, args, workdir):
         self.bin = args.bin
         self.workdir = workdir
-        self.port = free_port()
+        self.port = None          # from the ready report of the running incarnation
         self.proc = None
         self.incarnation = 0
         self.logpath = os.path.join(workdir, "sealpost.log")
@@ -178,7 +175,7 @@ spool_dir = "{d}/spool"
 
 [[listener]]
 name = "crash"
-address = "127.0.0.1:{port}"
+address = "127.0.0.1:0"
 tls = "none"
 auth = "none"
 allow_relay_from = ["127.0.0.0/8"]
@@ -191,7 +188,7 @@ tls = "none"
 
 [audit]
 path = "{d}/audit.log"
-""".format(d=self.workdir, port=self.port, sink=sink_port))
+""".format(d=self.workdir, sink=sink_port))
 
     async def spawn(self):
         self.incarnation += 1
@@ -200,7 +197,7 @@ path = "{d}/audit.log"
         logf.flush()
         self.proc = await asyncio.create_subprocess_exec(
             self.bin, "serve", "--config", self.config,
-            stdout=logf, stderr=subprocess.STDOUT)
+            stdout=subprocess.PIPE, stderr=logf)
         logf.close()
         self.spawned_at = time.monotonic()
 
@@ -209,28 +206,15 @@ path = "{d}/audit.log"
         return await self.wait_ready(timeout)
 
     async def wait_ready(self, timeout):
-        t0 = self.spawned_at
-        deadline = t0 + timeout
-        last = None
-        while time.monotonic() < deadline:
-            if self.proc.returncode is not None:
-                raise RuntimeError("sealpost exited with status %s during start-up (incarnation %d)"
-                                   % (self.proc.returncode, self.incarnation))
+        """Seconds from spawn to the ready report; its port becomes self.port."""
+        with open(self.logpath, "ab") as copy:
             try:
-                r, w = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", self.port), 2)
-                try:
-                    code, text = await read_reply(r, 5)
-                    if code == 220:
-                        w.write(b"QUIT\r\n")
-                        return time.monotonic() - t0
-                    last = text
-                finally:
-                    w.close()
-            except (OSError, asyncio.TimeoutError, SMTPError) as e:
-                last = e
-            await asyncio.sleep(0.02)
-        raise RuntimeError("sealpost not answering 220 after %ss (incarnation %d): %s"
-                           % (timeout, self.incarnation, last))
+                report = await ready_report.wait_ready_async(
+                    self.proc, timeout, copy, "sealpost incarnation %d" % self.incarnation)
+            except RuntimeError as e:
+                raise RuntimeError("%s during start-up" % e)
+        self.port = report.port("crash")
+        return time.monotonic() - self.spawned_at
 
     async def kill9(self):
         if self.proc and self.proc.returncode is None:
@@ -477,7 +461,7 @@ async def killer(st, sp, rng, deadline):
         restart = await sp.start(args.start_timeout)
         k["restart_s"] = round(restart, 3)
         st.up.set()
-        log("         restarted, answering 220 after %.2fs" % restart)
+        log("         restarted, ready after %.2fs" % restart)
 
 
 async def drive(args):
@@ -501,10 +485,10 @@ async def drive(args):
             await asyncio.sleep(0.05)
         with open(port_file) as f:
             sink_port = int(f.read())
-        log("recording sink on 127.0.0.1:%d, sealpost on 127.0.0.1:%d, seed %d"
-            % (sink_port, sp.port, args.seed))
         sp.write_config(sink_port)
         await sp.start(args.start_timeout)
+        log("recording sink on 127.0.0.1:%d, sealpost on 127.0.0.1:%d, seed %d"
+            % (sink_port, sp.port, args.seed))
         st = State(args)
         if args.rate < 0:
             # auto: make the submission last about as long as the kills need

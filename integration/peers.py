@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Real-peer integration test for sealpost (driven by integration/peers.sh).
 
-Starts the real sealpost binary on free 127.0.0.1 ports together with
+Starts the real sealpost binary on 127.0.0.1 (every listener on port 0, the
+ports read back from its "sealpost ready" report) together with
 
   * a recording SMTP sink written here (Python, threads): every message it
     accepts is kept with its envelope, its MAIL/RCPT lines and its DATA both
@@ -15,7 +16,9 @@ and Postfix. Each check prints "PASS name" or "FAIL name: why"; the last line
 is "N passed, M failed" and the exit status is 0 only if nothing failed.
 
 Python 3 standard library only. No fixed ports, no sleeping for a guessed
-time: every wait polls a condition under a deadline.
+time: every wait polls a condition under a deadline. Postfix's smtp-sink and
+the private Postfix cannot report a port they bound, so theirs are chosen
+free just before they start.
 
 usage: peers.py --bin SEALPOST --workdir DIR [--repo DIR] [--only NAME,...]
 """
@@ -34,6 +37,9 @@ import sys
 import threading
 import time
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ready_report  # noqa: E402
 
 CRLF = b"\r\n"
 DEADLINE = 60.0          # default for every wait
@@ -307,7 +313,9 @@ class Env:
         self.repo = args.repo
         self.work = args.workdir
         self.sink = RecordingSink()
-        self.ports = {n: free_port() for n in ("plain", "sub", "smtps", "mta", "smtpsink")}
+        # sealpost's listeners (plain, sub, smtps, mta) are added from its
+        # ready report; smtp-sink's port must be known for the route.
+        self.ports = {"smtpsink": free_port()}
         self.config = os.path.join(self.work, "sealpost.toml")
         self.log_path = os.path.join(self.work, "sealpost.log")
         self.daemon = None
@@ -329,7 +337,7 @@ users_file = "{w}/users.toml"
 # No TLS, relay by IP: smtp-source, pipelining, BDAT, content checks.
 [[listener]]
 name = "plain"
-address = "127.0.0.1:{p['plain']}"
+address = "127.0.0.1:0"
 tls = "none"
 auth = "none"
 allow_relay_from = ["127.0.0.0/8"]
@@ -337,7 +345,7 @@ allow_relay_from = ["127.0.0.0/8"]
 # STARTTLS, AUTH optional, NO relay by IP: only AUTH permits relaying.
 [[listener]]
 name = "sub"
-address = "127.0.0.1:{p['sub']}"
+address = "127.0.0.1:0"
 tls = "starttls"
 auth = "optional"
 allow_relay_from = []
@@ -345,14 +353,14 @@ allow_relay_from = []
 # Implicit TLS (RFC 8314), AUTH required.
 [[listener]]
 name = "smtps"
-address = "127.0.0.1:{p['smtps']}"
+address = "127.0.0.1:0"
 tls = "implicit"
 auth = "required"
 
 # STARTTLS offered, relay by IP: the private Postfix instance relays here.
 [[listener]]
 name = "mta"
-address = "127.0.0.1:{p['mta']}"
+address = "127.0.0.1:0"
 tls = "starttls"
 auth = "none"
 allow_relay_from = ["127.0.0.0/8"]
@@ -395,16 +403,15 @@ idle_connection_timeout = "2s"
         env = dict(os.environ, SEALPOST_LOG=os.environ.get("SEALPOST_LOG", "info"))
         self.log_file = open(self.log_path, "ab")
         self.daemon = subprocess.Popen([self.bin, "serve", "--config", self.config],
-                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=self.log_file, env=env, cwd=self.work)
-
-        def ready():
-            if self.daemon.poll() is not None:
-                raise RuntimeError("sealpost exited early (%s):\n%s" % (self.daemon.returncode,
-                                                                        self.log_tail()))
-            return all(greeting_ok(self.ports[n]) for n in ("plain", "sub", "mta")) and \
-                greeting_ok(self.ports["smtps"], tls=True)
-        wait_for("sealpost to greet on all listeners", ready, 30)
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=self.log_file, env=env, cwd=self.work, text=True)
+        copy = open(os.path.join(self.work, "sealpost.out"), "a")
+        try:
+            report = ready_report.wait_ready(self.daemon, 30, copy)
+        except RuntimeError as e:
+            raise RuntimeError("%s:\n%s" % (e, self.log_tail()))
+        for n in ("plain", "sub", "smtps", "mta"):
+            self.ports[n] = report.port(n)
         log("sealpost pid %d ready, ports %s, recording sink %d"
             % (self.daemon.pid, self.ports, self.sink.port))
 

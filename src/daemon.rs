@@ -264,7 +264,10 @@ fn listener_line(l: &crate::config::ListenerConfig, addr: std::net::SocketAddr) 
 }
 
 /// Where things are, on standard output once the node is ready: what an
-/// operator trying the quick start needs to see first.
+/// operator trying the quick start needs to see first. Scripts read it
+/// too (tests/common, integration/*.py): "sealpost ready", then one line
+/// per item indented by two spaces, a listener as `smtp ADDR (NAME: mode,
+/// tls)` with its bound address, then an empty line that ends the report.
 fn print_summary(config: &Config, mut lines: Vec<String>) {
     for r in &config.routes {
         let target = match &r.outbox {
@@ -288,6 +291,7 @@ fn print_summary(config: &Config, mut lines: Vec<String>) {
         out.push_str(&l);
         out.push('\n');
     }
+    out.push('\n');
     print!("{out}");
     use std::io::Write;
     let _ = std::io::stdout().flush();

@@ -40,16 +40,15 @@ fn suppressed(d: &Daemon) -> String {
 #[tokio::test]
 async fn a_bounce_to_the_verp_address_suppresses_and_a_forged_one_does_nothing() {
     let sink = Sink::start().await;
-    let bounce_port = free_port();
     let d = Daemon::start_with(Options {
         route_port: sink.port,
-        extra: format!(
-            "[[bounce_domain]]\nsending_domain = \"customer.example\"\ndomain = \"bounces.customer.example\"\n\n\
-             [[listener]]\nname = \"bounces\"\nmode = \"bounce\"\naddress = \"127.0.0.1:{bounce_port}\"\ntls = \"none\"\nauth = \"none\"\n"
-        ),
+        extra: "[[bounce_domain]]\nsending_domain = \"customer.example\"\ndomain = \"bounces.customer.example\"\n\n\
+             [[listener]]\nname = \"bounces\"\nmode = \"bounce\"\naddress = \"127.0.0.1:0\"\ntls = \"none\"\nauth = \"none\"\n"
+            .into(),
         listener_extra: String::new(),
     })
     .await;
+    let bounce_port = d.ports.listener("bounces");
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     let msg = "From: billing@customer.example\r\nSubject: Statement\r\n\r\nHello";
@@ -57,7 +56,7 @@ async fn a_bounce_to_the_verp_address_suppresses_and_a_forged_one_does_nothing()
         .await;
     c.send_message("billing@customer.example", &["fine@x.example"], msg)
         .await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let verp_gone = got
         .iter()
         .find(|m| m.rcpts == ["gone@x.example"])
@@ -106,7 +105,7 @@ async fn a_bounce_to_the_verp_address_suppresses_and_a_forged_one_does_nothing()
     // The next message to it fails without a delivery attempt.
     c.send_message("billing@customer.example", &["gone@x.example"], msg)
         .await;
-    let got = sink.wait_count(3).await;
+    let got = sink.wait_exactly(3, &d).await;
     let dsn = got
         .iter()
         .find(|m| m.from.is_empty())

@@ -43,7 +43,7 @@ async fn message_is_relayed_with_dot_lines_and_dsn_parameters_intact() {
     .await;
     let t = c.expect(250).await;
     assert!(t.contains("queued as"), "{t}");
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let to_b = got
         .iter()
         .find(|m| m.rcpts == ["b@x.example"])
@@ -85,7 +85,7 @@ async fn permanent_failure_sends_a_dsn_from_the_null_sender() {
         MSG,
     )
     .await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let dsn = got
         .iter()
         .find(|m| m.from.is_empty())
@@ -155,8 +155,9 @@ async fn transient_failure_stays_queued_and_admin_can_hold_release_and_delete() 
 
 #[tokio::test]
 async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
-    let sink_port = free_port();
-    let mut d = Daemon::start(sink_port).await;
+    // Down during the first run, so the messages stay queued.
+    let sink = Sink::start_down().await;
+    let mut d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     for i in 0..20 {
@@ -165,9 +166,9 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
             .await;
     }
     d.kill9();
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;
+    sink.bring_up();
     d.spawn().await;
-    let got = sink.wait_count(20).await;
+    let got = sink.wait_exactly(20, &d).await;
     for i in 0..20 {
         assert!(
             got.iter()
@@ -190,10 +191,9 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
 #[tokio::test]
 async fn highest_priority_is_delivered_first() {
     let gate = Arc::new(tokio::sync::Semaphore::new(0));
-    let sink_port = free_port();
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], Some(gate.clone())).await;
+    let sink = Sink::start_gated(&["PIPELINING"], Some(gate.clone())).await;
     let d = Daemon::start_with(Options {
-        route_port: sink_port,
+        route_port: sink.port,
         extra: "[delivery]\nworkers = 1\nretry_schedule = [\"1s\"]\n".into(),
         listener_extra: String::new(),
     })
@@ -225,7 +225,7 @@ async fn highest_priority_is_delivered_first() {
     c.send_raw(b"Subject: urgent\r\n\r\nx\r\n.\r\n").await;
     c.expect(250).await;
     gate.add_permits(1000);
-    let got = sink.wait_count(32).await;
+    let got = sink.wait_exactly(32, &d).await;
     assert_eq!(got[0].rcpts, ["first@x.example"]);
     assert_eq!(
         got[1].rcpts,
@@ -267,8 +267,9 @@ async fn required_tls_route_never_sends_plaintext() {
 
 #[tokio::test]
 async fn sigterm_exits_zero_and_keeps_the_queue() {
-    let sink_port = free_port();
-    let mut d = Daemon::start(sink_port).await;
+    // Down during the first run, so the message stays queued.
+    let sink = Sink::start_down().await;
+    let mut d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
     c.send_message("a@hosp.example", &["b@x.example"], MSG)
@@ -277,9 +278,9 @@ async fn sigterm_exits_zero_and_keeps_the_queue() {
     assert_eq!(d.terminate().await, Some(0), "{}", d.log());
     // Stopped: the CLI opens the spool itself.
     assert_eq!(queue_ids(&d).len(), 1);
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;
+    sink.bring_up();
     d.spawn().await;
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
 }
 
 #[tokio::test]
@@ -328,7 +329,7 @@ async fn non_ascii_headers_are_accepted_and_relayed_byte_for_byte() {
     c.send_raw(body.as_bytes()).await;
     c.send_raw(b".\r\n").await;
     c.expect(250).await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(got[0].text().contains(body), "{}", got[0].text());
     assert!(!d.log().contains("panicked"), "{}", d.log());
 }

@@ -119,7 +119,7 @@ async fn mta_sts_enforce_means_verified_tls_or_nothing() {
     // The PHI message: the domain's enforce policy makes verified TLS a
     // method that satisfies "encrypt", ahead of the portal.
     send(&d, &["bea@sts.test"], PHI).await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     assert!(got.iter().all(|m| m.over_tls), "sent without TLS");
     let phi = got
         .iter()
@@ -217,7 +217,7 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
     )
     .await;
     send(&d, &["ann@dane.test"], "Subject: a\r\n\r\nhello\r\n").await;
-    let got = good_sink.wait_count(1).await;
+    let got = good_sink.wait_exactly(1, &d).await;
     assert!(got[0].over_tls);
     let log = std::fs::read_to_string(d.path().join("audit/audit.log")).expect("audit");
     assert!(
@@ -272,7 +272,7 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
     )
     .await;
     send(&d, &["ann@unsigned.test"], "Subject: a\r\n\r\nhello\r\n").await;
-    unsigned_sink.wait_count(1).await;
+    unsigned_sink.wait_exactly(1, &d).await;
     let line = audit_line(&d, &["\"result\":\"delivered\""]).await;
     assert!(
         line.contains("\"verified\":false"),
@@ -368,7 +368,7 @@ async fn wkd_keys_are_discovered_cached_and_used() {
     .await;
     let rcpts = ["carol@wkd.test", "dan@direct.test", "erin@wkd.test"];
     send(&d, &rcpts, PHI).await;
-    let got = sink.wait_count(3).await;
+    let got = sink.wait_exactly(3, &d).await;
     let to = |r: &str| got.iter().find(|m| m.rcpts == [r]).expect("message");
     for m in &got {
         assert!(
@@ -392,7 +392,7 @@ async fn wkd_keys_are_discovered_cached_and_used() {
     // Again: every answer (found and not found) comes from the cache.
     let before = https.requests.lock().expect("lock").len();
     send(&d, &rcpts, PHI).await;
-    sink.wait_count(6).await;
+    sink.wait_exactly(6, &d).await;
     assert_eq!(
         https.requests.lock().expect("lock").len(),
         before,
@@ -450,7 +450,7 @@ async fn requiretls_is_honoured_end_to_end() {
         c.send_raw(b"Subject: t\r\n\r\nhello\r\n.\r\n").await;
         c.expect(250).await;
         if offered {
-            let got = with.wait_count(1).await;
+            let got = with.wait_exactly(1, &d).await;
             assert!(
                 got[0].over_tls && got[0].mail_line.contains("REQUIRETLS"),
                 "{}",

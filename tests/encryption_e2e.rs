@@ -115,7 +115,7 @@ async fn each_recipient_gets_the_strongest_method_it_can_read() {
         &phi_message(),
     )
     .await;
-    let got = sink.wait_count(3).await;
+    let got = sink.wait_exactly(3, &d).await;
     let to = |r: &str| {
         got.iter()
             .find(|m| m.rcpts == [r])
@@ -249,7 +249,7 @@ async fn a_partner_domain_order_forces_smime() {
         &phi_message(),
     )
     .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert_eq!(got[0].rcpts, ["eve@partner.example"]);
     assert!(
         got[0].text().contains("application/pkcs7-mime"),

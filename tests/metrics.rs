@@ -48,7 +48,7 @@ async fn counters_move_as_messages_flow_and_promtool_accepts_the_scrape() {
     closed.cmd("EHLO client.test", 250).await;
     closed.cmd("MAIL FROM:<a@hosp.example>", 250).await;
     closed.cmd("RCPT TO:<b@x.example>", 554).await;
-    sink.wait_count(1).await;
+    sink.wait_exactly(2, &d).await;
 
     let deadline = std::time::Instant::now() + DEADLINE;
     let after = loop {

@@ -27,7 +27,7 @@ async fn phi_message_goes_out_only_over_verified_tls_with_a_neutral_subject() {
     c.cmd("EHLO client.test", 250).await;
     c.send_message("frontdesk@hosp.example", &["p@x.example"], PHI)
         .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(got[0].over_tls, "PHI delivered without TLS");
     let text = got[0].text();
     assert!(text.contains("Subject: Secure message\r\n"), "{text}");
@@ -72,7 +72,7 @@ async fn phi_message_is_never_sent_to_a_destination_without_tls() {
         .await;
     c.send_message("frontdesk@hosp.example", &["q@x.example"], PLAIN)
         .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert_eq!(got[0].rcpts, ["q@x.example"]);
     let shown = wait_for("the PHI message to be deferred for TLS", || {
         let (_, out, _) = d.cli(&["queue", "list"], None);
@@ -141,7 +141,7 @@ hold = true
     assert_eq!(sink.count(), 0, "held message was delivered");
     let id = held["id"].as_str().expect("id").to_string();
     assert_eq!(d.cli(&["queue", "release", &id], None).0, 0);
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
     // An invalid policy file is reported by config check with its key path.
     std::fs::write(
         pdir.join("20-bad.toml"),
@@ -188,7 +188,7 @@ async fn without_a_key_or_verified_tls_the_recipient_gets_a_portal_notice_withou
     c.cmd("EHLO client.test", 250).await;
     c.send_message("frontdesk@hosp.example", &["p@x.example"], PHI)
         .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     let notice = got[0].text();
     assert_eq!(got[0].rcpts, ["p@x.example"]);
     assert!(notice.contains("https://127.0.0.1:8443/m/"), "{notice}");

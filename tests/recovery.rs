@@ -18,8 +18,9 @@ async fn queue_three(d: &Daemon) {
 
 #[tokio::test]
 async fn unreadable_sled_index_is_rebuilt_from_the_segments() {
-    let sink_port = free_port();
-    let mut d = Daemon::start(sink_port).await;
+    // Down during the first run, so the messages stay queued.
+    let sink = Sink::start_down().await;
+    let mut d = Daemon::start(sink.port).await;
     queue_three(&d).await;
     d.kill9();
     let index = d.path().join("spool/index");
@@ -28,9 +29,9 @@ async fn unreadable_sled_index_is_rebuilt_from_the_segments() {
             std::fs::write(e.path(), b"\xffgarbage, not a sled file\xff").expect("corrupt");
         }
     }
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;
+    sink.bring_up();
     d.spawn().await;
-    let got = sink.wait_count(3).await;
+    let got = sink.wait_exactly(3, &d).await;
     for i in 0..3 {
         assert!(
             got.iter()
@@ -42,8 +43,9 @@ async fn unreadable_sled_index_is_rebuilt_from_the_segments() {
 
 #[tokio::test]
 async fn damaged_record_is_quarantined_and_the_rest_is_delivered() {
-    let sink_port = free_port();
-    let mut d = Daemon::start(sink_port).await;
+    // Down during the first run, so the messages stay queued.
+    let sink = Sink::start_down().await;
+    let mut d = Daemon::start(sink.port).await;
     queue_three(&d).await;
     d.kill9();
     let seg_dir = d.path().join("spool/segments");
@@ -57,10 +59,9 @@ async fn damaged_record_is_quarantined_and_the_rest_is_delivered() {
     // Flip a byte inside the first record's sealed payload.
     bytes[40] ^= 0x55;
     std::fs::write(&seg, bytes).expect("write segment");
-    let sink = Sink::start_on(sink_port, &["PIPELINING"], None).await;
+    sink.bring_up();
     d.spawn().await;
-    let got = sink.wait_count(2).await;
-    assert_eq!(got.len(), 2);
+    sink.wait_exactly(2, &d).await;
     wait_for("the quarantine to be logged", || {
         d.log().contains("quarantined").then_some(())
     })

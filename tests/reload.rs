@@ -28,7 +28,7 @@ async fn sighup_swaps_routes_and_an_invalid_config_keeps_the_old_one() {
         "Subject: 1\r\n\r\none",
     )
     .await;
-    a.wait_count(1).await;
+    a.wait_exactly(1, &d).await;
 
     let text = std::fs::read_to_string(&d.config).expect("config");
     let moved = text.replace(
@@ -44,7 +44,7 @@ async fn sighup_swaps_routes_and_an_invalid_config_keeps_the_old_one() {
         "Subject: 2\r\n\r\ntwo",
     )
     .await;
-    b.wait_count(1).await;
+    b.wait_exactly(1, &d).await;
 
     std::fs::write(
         &d.config,
@@ -63,7 +63,10 @@ async fn sighup_swaps_routes_and_an_invalid_config_keeps_the_old_one() {
         "Subject: 3\r\n\r\nthree",
     )
     .await;
-    b.wait_count(2).await;
+    // The file again says what the daemon runs, so the CLI (queue list in
+    // wait_exactly) can read it; no HUP.
+    std::fs::write(&d.config, &moved).expect("write");
+    b.wait_exactly(2, &d).await;
     assert_eq!(a.count(), 1);
     let (_, metrics) = d.http_get("/metrics").await;
     assert!(
@@ -88,7 +91,7 @@ async fn sighup_rereads_secure_settings() {
     c.cmd("EHLO client.test", 250).await;
     c.send_message("x@hosp.example", &["one@x.example"], PHI)
         .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(
         got[0].text().contains("https://127.0.0.1:8443/m/"),
         "{}",
@@ -106,7 +109,7 @@ async fn sighup_rereads_secure_settings() {
     hup_and_wait(&d, "reload: config re-read").await;
     c.send_message("x@hosp.example", &["two@x.example"], PHI)
         .await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
     let two = got
         .iter()
         .find(|m| m.rcpts == ["two@x.example"])

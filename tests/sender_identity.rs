@@ -67,7 +67,7 @@ async fn delivered_mail_is_dual_signed_verified_by_dkimpy_and_uses_verp() {
     c.send_raw(&sealpost::smtp::data::dot_stuff(body.as_bytes()))
         .await;
     c.expect(250).await;
-    let got = sink.wait_count(2).await;
+    let got = sink.wait_exactly(2, &d).await;
 
     let tokens: Vec<&str> = got.iter().map(|m| m.from.as_str()).collect();
     for t in &tokens {

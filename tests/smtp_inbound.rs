@@ -83,7 +83,7 @@ async fn auth_plain_and_login_allow_relay_and_bad_passwords_are_throttled() {
     let t = c.cmd(&format!("AUTH PLAIN {good}"), 454).await;
     assert!(t.starts_with("4.7.0"), "{t}");
     assert!(!d.log().contains("correct horse"), "password in the log");
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
 }
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn implicit_tls_listener_requires_auth_before_mail() {
     .await;
     c.send_message("a@hosp.example", &["b@x.example"], MSG)
         .await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(got[0].text().contains("with ESMTPSA"), "{}", got[0].text());
 }
 
@@ -141,8 +141,7 @@ async fn every_smuggling_variant_is_refused_and_nothing_is_delivered() {
     c.cmd("EHLO client.test", 250).await;
     c.send_message("a@hosp.example", &["clean@x.example"], MSG)
         .await;
-    let got = sink.wait_count(1).await;
-    assert_eq!(got.len(), 1);
+    let got = sink.wait_exactly(1, &d).await;
     assert!(
         got.iter()
             .all(|m| !m.rcpts.iter().any(|r| r.contains("smuggled")))
@@ -230,7 +229,7 @@ async fn long_lines_and_too_many_recipients_get_precise_replies() {
     c.send_raw(format!("Subject: x\r\n\r\n{}\r\n.\r\n", "z".repeat(998)).as_bytes())
         .await;
     c.expect(250).await;
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert_eq!(got[0].rcpts, vec!["ok@x.example"]);
 }
 
@@ -296,7 +295,7 @@ async fn bdat_chunks_are_delivered_and_bare_lf_in_bdat_is_refused() {
         .await;
     let t = c.expect(550).await;
     assert!(t.starts_with("5.6.11"));
-    let got = sink.wait_count(1).await;
+    let got = sink.wait_exactly(1, &d).await;
     assert!(
         got[0].text().contains("\r\n.starts with a dot\r\nend\r\n"),
         "{}",
@@ -330,5 +329,36 @@ async fn client_certificate_fingerprint_allows_relay() {
     c.cmd("EHLO other.test", 250).await;
     c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
     c.cmd("RCPT TO:<b@x.example>", 530).await;
-    sink.wait_count(1).await;
+    sink.wait_exactly(1, &d).await;
+}
+
+/// Listeners configured on port 0 report the ports they bound; after a
+/// restart the new report is the one that counts, and it is this daemon
+/// (greeting with its hostname) that answers there.
+#[tokio::test]
+async fn ready_report_gives_the_bound_port_of_every_listener_again_after_restart() {
+    let sink = Sink::start().await;
+    let mut d = Daemon::start(sink.port).await;
+    for round in 0..2 {
+        let p = d.ports.clone();
+        let mut all = vec![p.plain, p.sub, p.smtps, p.closed, p.metrics];
+        assert!(all.iter().all(|&port| port != 0), "{:?}", p.report);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 5, "ports shared: {:?}", p.report);
+        for port in [p.plain, p.sub, p.closed] {
+            let mut c = Client::raw(port).await;
+            let greeting = c.expect(220).await;
+            assert!(greeting.starts_with("relay.test "), "{greeting}");
+        }
+        let mut c = Client::connect_tls(p.smtps).await;
+        c.cmd("EHLO client.test", 250).await;
+        assert_eq!(d.http_get("/healthz").await, (200, "ok\n".to_string()));
+        if round == 0 {
+            d.kill9();
+            d.spawn().await;
+        }
+    }
+    let out = std::fs::read_to_string(d.path().join("daemon.out")).expect("daemon.out");
+    assert_eq!(out.matches("sealpost ready\n").count(), 2, "{out}");
 }

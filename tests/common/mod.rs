@@ -1,13 +1,16 @@
-//! Test harness: the real `sealpost` binary on free 127.0.0.1 ports, a
-//! recording SMTP sink, and an SMTP dialog client with STARTTLS/implicit
-//! TLS. Nothing sleeps for a guessed time: every wait polls a condition
-//! under a deadline.
+//! Test harness: the real `sealpost` binary with every listener on
+//! `127.0.0.1:0` (its ports read back from the start-up report it prints),
+//! a recording SMTP sink on `127.0.0.1:0`, and an SMTP dialog client with
+//! STARTTLS/implicit TLS. No port is chosen in advance, and nothing sleeps
+//! for a guessed time: every wait polls a condition under a deadline.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,13 +18,6 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const DEADLINE: Duration = Duration::from_secs(30);
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_sealpost")
@@ -67,6 +63,9 @@ pub struct Sink {
     pub messages: Arc<Mutex<Vec<SinkMessage>>>,
     pub connections: Arc<Mutex<usize>>,
     pub tls_sessions: Arc<Mutex<usize>>,
+    /// While false, connections are closed before the greeting, as if no
+    /// server were there yet (see `start_down`).
+    up: Arc<AtomicBool>,
 }
 
 impl Sink {
@@ -75,29 +74,49 @@ impl Sink {
     }
 
     pub async fn start_with_ext(ext: &'static [&'static str]) -> Sink {
-        Self::start_on(0, ext, None).await
+        Self::start_gated(ext, None).await
     }
 
-    /// Bind `port` (0: any). With a gate, each connection waits for the
-    /// gate to open before its greeting.
-    pub async fn start_on(
-        port: u16,
+    /// With a gate, each connection waits for the gate to open before its
+    /// greeting.
+    pub async fn start_gated(
         ext: &'static [&'static str],
         gate: Option<Arc<tokio::sync::Semaphore>>,
     ) -> Sink {
-        let l = TcpListener::bind(("127.0.0.1", port))
+        let (sink, l) = Self::bind(None).await;
+        sink.run(l, ext, gate);
+        sink
+    }
+
+    /// A sink that is down until `bring_up`: it holds its port (so the
+    /// daemon's route can name it) but closes every connection before the
+    /// greeting, and the daemon defers as it would for a refused one.
+    pub async fn start_down() -> Sink {
+        let (sink, l) = Self::bind(None).await;
+        sink.up.store(false, Ordering::SeqCst);
+        sink.run(l, &["PIPELINING"], None);
+        sink
+    }
+
+    /// From now on, connections get a session.
+    pub fn bring_up(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+
+    async fn bind(tls: Option<tokio_rustls::TlsAcceptor>) -> (Sink, TcpListener) {
+        let l = TcpListener::bind(("127.0.0.1", 0))
             .await
             .expect("bind sink");
         let port = l.local_addr().expect("addr").port();
         let sink = Sink {
             port,
-            tls: None,
+            tls,
             messages: Arc::default(),
             connections: Arc::default(),
             tls_sessions: Arc::default(),
+            up: Arc::new(AtomicBool::new(true)),
         };
-        sink.run(l, ext, gate);
-        sink
+        (sink, l)
     }
 
     /// A sink offering STARTTLS with a certificate for 127.0.0.1; returns
@@ -125,17 +144,7 @@ impl Sink {
         config: Arc<rustls::ServerConfig>,
         ext: &'static [&'static str],
     ) -> Sink {
-        let l = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind sink");
-        let port = l.local_addr().expect("addr").port();
-        let sink = Sink {
-            port,
-            tls: Some(tokio_rustls::TlsAcceptor::from(config)),
-            messages: Arc::default(),
-            connections: Arc::default(),
-            tls_sessions: Arc::default(),
-        };
+        let (sink, l) = Self::bind(Some(tokio_rustls::TlsAcceptor::from(config))).await;
         sink.run(l, ext, None);
         sink
     }
@@ -150,6 +159,10 @@ impl Sink {
         tokio::spawn(async move {
             while let Ok((stream, _)) = l.accept().await {
                 *s.connections.lock().expect("lock") += 1;
+                if !s.up.load(Ordering::SeqCst) {
+                    drop(stream);
+                    continue;
+                }
                 let s = s.clone();
                 let gate = gate.clone();
                 tokio::spawn(async move {
@@ -247,11 +260,30 @@ impl Sink {
         self.messages.lock().expect("lock").clone()
     }
 
+    /// Wait for at least `n` messages.
     pub async fn wait_count(&self, n: usize) -> Vec<SinkMessage> {
         wait_for(&format!("{n} messages at the sink"), || {
             (self.count() >= n).then(|| self.all())
         })
         .await
+    }
+
+    /// Wait for `n` messages, then until `d` has no delivery due or in
+    /// flight (`Daemon::wait_settled`), and check that no more than `n`
+    /// arrived: no duplicate, no stray DSN.
+    pub async fn wait_exactly(&self, n: usize, d: &Daemon) -> Vec<SinkMessage> {
+        self.wait_count(n).await;
+        d.wait_settled().await;
+        let all = self.all();
+        assert_eq!(
+            all.len(),
+            n,
+            "expected exactly {n} messages at the sink, got (sender -> recipients): {:?}",
+            all.iter()
+                .map(|m| format!("<{}> -> {:?}", m.from, m.rcpts))
+                .collect::<Vec<_>>()
+        );
+        all
     }
 }
 
@@ -517,7 +549,65 @@ impl rustls::client::danger::ServerCertVerifier for NoVerify {
 
 // ---------------------------------------------------------------- daemon
 
-/// Ports of the test listeners.
+/// What `sealpost serve` prints on standard output once it is ready: the
+/// bound address of every SMTP listener (by name), of the metrics endpoint
+/// and of the portal. Test daemons bind `127.0.0.1:0` everywhere, so this
+/// report is where their ports come from.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub listeners: HashMap<String, SocketAddr>,
+    pub metrics: Option<SocketAddr>,
+    pub portal: Option<SocketAddr>,
+    /// The indented lines as printed, for failure messages.
+    pub text: String,
+}
+
+impl Report {
+    /// Parse the lines after "sealpost ready", e.g.
+    /// `smtp        127.0.0.1:40001 (plain: submission, no TLS)`,
+    /// `metrics     http://127.0.0.1:40002/metrics`,
+    /// `portal      https://127.0.0.1:40003 (links: https://...)`.
+    pub fn parse(lines: &[String]) -> Report {
+        let mut r = Report {
+            text: lines.join("\n"),
+            ..Report::default()
+        };
+        for line in lines {
+            let mut words = line.split_whitespace();
+            let (Some(kind), Some(addr)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let addr = addr
+                .trim_start_matches("http://")
+                .trim_start_matches("https://")
+                .trim_end_matches("/metrics");
+            let Ok(addr) = addr.parse::<SocketAddr>() else {
+                continue;
+            };
+            match kind {
+                "metrics" => r.metrics = Some(addr),
+                "portal" => r.portal = Some(addr),
+                "smtp" => {
+                    // "(NAME: mode, tls)": the mode and TLS words have no
+                    // colon, so the name is everything before the last ": ".
+                    let name = line
+                        .split_once('(')
+                        .and_then(|(_, rest)| rest.rsplit_once(": "))
+                        .map(|(name, _)| name.to_string());
+                    if let Some(name) = name {
+                        r.listeners.insert(name, addr);
+                    }
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+}
+
+/// Ports of the test listeners, from the daemon's latest start-up report
+/// (a restarted daemon binds new ones).
+#[derive(Debug, Clone, Default)]
 pub struct Ports {
     /// tls none, auth none, 127.0.0.0/8 may relay.
     pub plain: u16,
@@ -529,11 +619,61 @@ pub struct Ports {
     pub closed: u16,
     /// `/metrics` HTTP endpoint.
     pub metrics: u16,
+    /// The whole report, for listeners a test adds itself.
+    pub report: Report,
+}
+
+impl Ports {
+    fn from_report(report: Report) -> Result<Ports, String> {
+        let port = |name: &str| {
+            report
+                .listeners
+                .get(name)
+                .map(SocketAddr::port)
+                .ok_or_else(|| {
+                    format!(
+                        "no listener \"{name}\" in the ready report:\n{}",
+                        report.text
+                    )
+                })
+        };
+        Ok(Ports {
+            plain: port("plain")?,
+            sub: port("sub")?,
+            smtps: port("smtps")?,
+            closed: port("closed")?,
+            metrics: report
+                .metrics
+                .map(|a| a.port())
+                .ok_or_else(|| format!("no metrics line in the ready report:\n{}", report.text))?,
+            report,
+        })
+    }
+
+    /// The port of the listener named `name` (one a test added in `extra`).
+    pub fn listener(&self, name: &str) -> u16 {
+        match self.report.listeners.get(name) {
+            Some(a) => a.port(),
+            None => panic!(
+                "no listener \"{name}\" in the ready report:\n{}",
+                self.report.text
+            ),
+        }
+    }
+
+    /// The port of the portal (`[portal] listen`).
+    pub fn portal(&self) -> u16 {
+        match self.report.portal {
+            Some(a) => a.port(),
+            None => panic!("no portal in the ready report:\n{}", self.report.text),
+        }
+    }
 }
 
 pub struct Daemon {
     pub dir: tempfile::TempDir,
     pub config: PathBuf,
+    /// From the latest start-up report: read them again after `spawn`.
     pub ports: Ports,
     child: Option<Child>,
 }
@@ -543,6 +683,8 @@ pub struct Options {
     pub extra: String,
     pub listener_extra: String,
 }
+
+type ReportResult = Result<Report, String>;
 
 impl Daemon {
     pub async fn start(route_port: u16) -> Daemon {
@@ -554,15 +696,10 @@ impl Daemon {
         .await
     }
 
+    /// Write a config whose listeners and metrics endpoint all bind
+    /// `127.0.0.1:0`, start the daemon and read its ports from its report.
     pub async fn start_with(o: Options) -> Daemon {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ports = Ports {
-            plain: free_port(),
-            sub: free_port(),
-            smtps: free_port(),
-            closed: free_port(),
-            metrics: free_port(),
-        };
         let d = dir.path().display();
         let le = &o.listener_extra;
         let text = format!(
@@ -574,14 +711,14 @@ users_file = "{d}/users.toml"
 
 [[listener]]
 name = "plain"
-address = "127.0.0.1:{plain}"
+address = "127.0.0.1:0"
 tls = "none"
 auth = "none"
 allow_relay_from = ["127.0.0.0/8"]
 
 [[listener]]
 name = "sub"
-address = "127.0.0.1:{sub}"
+address = "127.0.0.1:0"
 tls = "starttls"
 auth = "optional"
 allow_relay_from = []
@@ -589,13 +726,13 @@ allow_relay_from = []
 
 [[listener]]
 name = "smtps"
-address = "127.0.0.1:{smtps}"
+address = "127.0.0.1:0"
 tls = "implicit"
 auth = "required"
 
 [[listener]]
 name = "closed"
-address = "127.0.0.1:{closed}"
+address = "127.0.0.1:0"
 tls = "none"
 auth = "none"
 allow_relay_from = ["10.0.0.0/8"]
@@ -603,17 +740,12 @@ allow_relay_from = ["10.0.0.0/8"]
 {route}
 
 [metrics]
-address = "127.0.0.1:{metrics}"
+address = "127.0.0.1:0"
 
 {secure}
 
 {extra}
 "#,
-            plain = ports.plain,
-            sub = ports.sub,
-            smtps = ports.smtps,
-            closed = ports.closed,
-            metrics = ports.metrics,
             secure = if o.extra.contains("[secure]") {
                 String::new()
             } else {
@@ -644,94 +776,76 @@ address = "127.0.0.1:{metrics}"
         let mut d = Daemon {
             dir,
             config,
-            ports,
+            ports: Ports::default(),
             child: None,
         };
-        // free_port() cannot reserve: another test may bind a port between
-        // our choice and the daemon's bind. Then the daemon exits naming
-        // the address; choose new ports and start again (bounded).
-        for _ in 0..5 {
-            match d.try_spawn().await {
-                Ok(()) => return d,
-                Err(log) if log.contains("Address already in use") => d.new_ports(),
-                Err(log) => panic!("sealpost exited early: {log}"),
-            }
-        }
-        panic!("no free ports after 5 attempts: {}", d.log());
+        d.spawn().await;
+        d
     }
 
-    /// Move every listener (and metrics) to newly chosen free ports.
-    fn new_ports(&mut self) {
-        let mut text = std::fs::read_to_string(&self.config).expect("config");
-        for port in [
-            &mut self.ports.plain,
-            &mut self.ports.sub,
-            &mut self.ports.smtps,
-            &mut self.ports.closed,
-            &mut self.ports.metrics,
-        ] {
-            let fresh = free_port();
-            text = text.replace(
-                &format!("127.0.0.1:{port}\""),
-                &format!("127.0.0.1:{fresh}\""),
-            );
-            *port = fresh;
-        }
-        std::fs::write(&self.config, text).expect("write config");
-    }
-
-    /// Start the daemon and wait for its greeting; Err(log) if it exited.
-    async fn try_spawn(&mut self) -> Result<(), String> {
-        self.start_child();
-        self.wait_ready().await
-    }
-
+    /// Start the daemon (again, after `kill9` or `terminate`) and wait for
+    /// its start-up report; `self.ports` then holds the ports it bound.
     pub async fn spawn(&mut self) {
-        self.start_child();
-        if let Err(log) = self.wait_ready().await {
-            panic!("sealpost exited early: {log}");
+        let report = self.start_child();
+        match self.wait_report(report).await {
+            Ok(r) => match Ports::from_report(r) {
+                Ok(p) => self.ports = p,
+                Err(e) => panic!("{e}"),
+            },
+            Err(e) => panic!("sealpost exited early: {e}"),
         }
     }
 
-    fn start_child(&mut self) {
+    fn start_child(&mut self) -> tokio::sync::oneshot::Receiver<ReportResult> {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.dir.path().join("daemon.log"))
             .expect("log");
-        let child = Command::new(bin())
+        let mut child = Command::new(bin())
             .args(["serve", "--config"])
             .arg(&self.config)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
             .expect("spawn sealpost");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let copy = self.dir.path().join("daemon.out");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || read_report(stdout, &copy, tx));
         self.child = Some(child);
+        rx
     }
 
-    async fn wait_ready(&mut self) -> Result<(), String> {
-        let port = self.ports.plain;
+    /// The report of the child just started; Err(why and its log) if it
+    /// exited first.
+    async fn wait_report(
+        &mut self,
+        report: tokio::sync::oneshot::Receiver<ReportResult>,
+    ) -> Result<Report, String> {
+        let why = match tokio::time::timeout(DEADLINE, report).await {
+            Ok(Ok(Ok(r))) => return Ok(r),
+            Ok(Ok(Err(why))) => why,
+            Ok(Err(_)) => "the report reader stopped".to_string(),
+            Err(_) => panic!("sealpost not ready after {DEADLINE:?}: {}", self.log()),
+        };
+        let status = self.exit_status().await;
+        Err(format!("{why} ({status}): {}", self.log()))
+    }
+
+    /// How the child ended, once its standard output has closed.
+    async fn exit_status(&mut self) -> String {
+        let Some(c) = self.child.as_mut() else {
+            return "not running".into();
+        };
         let start = Instant::now();
-        loop {
-            if let Ok(s) = TcpStream::connect(("127.0.0.1", port)).await {
-                let mut l = Lines::new(Box::new(s));
-                if l.line().await.is_some_and(|g| g.starts_with("220")) {
-                    l.write(b"QUIT\r\n").await;
-                    return Ok(());
-                }
+        while start.elapsed() < DEADLINE {
+            if let Ok(Some(status)) = c.try_wait() {
+                return status.to_string();
             }
-            if let Some(c) = self.child.as_mut()
-                && let Ok(Some(status)) = c.try_wait()
-            {
-                return Err(format!("({status}): {}", self.log()));
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "sealpost not ready: {}",
-                self.log()
-            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        "still running".into()
     }
 
     pub fn log(&self) -> String {
@@ -778,6 +892,41 @@ address = "127.0.0.1:{metrics}"
         cli_with(args, &self.config, stdin)
     }
 
+    /// The entries of `sealpost queue list`.
+    pub fn queue(&self) -> Vec<serde_json::Value> {
+        let (code, out, err) = self.cli(&["queue", "list"], None);
+        assert_eq!(code, 0, "queue list: {err}");
+        match serde_json::from_str::<serde_json::Value>(&out) {
+            Ok(serde_json::Value::Array(v)) => v,
+            _ => panic!("queue list is not a JSON array: {out}"),
+        }
+    }
+
+    /// Wait until no delivery is due or in flight: every message left in
+    /// the queue is held or waits for a retry later than now (an empty
+    /// queue is settled). A message leaves the queue only after the peer's
+    /// 250, and a DSN is queued before the message it reports on leaves,
+    /// so once settled nothing more is on its way to a sink.
+    pub async fn wait_settled(&self) {
+        let start = Instant::now();
+        loop {
+            let queue = self.queue();
+            let now = sealpost::util::now_ms();
+            let settled = queue.iter().all(|m| {
+                m["held"].as_bool() == Some(true)
+                    || m["next_attempt"].as_u64().is_some_and(|t| t > now)
+            });
+            if settled {
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the queue never settled: {queue:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Add a user with the CLI, SIGHUP the daemon and wait for the reload.
     pub async fn add_user(&self, name: &str, password: &str, domains: &[&str]) {
         let mut args = vec!["user", "add", name];
@@ -815,6 +964,64 @@ address = "127.0.0.1:{metrics}"
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+}
+
+/// Read the start-up report from the daemon's standard output: the line
+/// "sealpost ready", its indented lines and the empty line that ends it.
+/// Everything is copied to `copy` (daemon.out), and the pipe is drained
+/// until the daemon exits, so the daemon never blocks on a full pipe.
+fn read_report(
+    stdout: std::process::ChildStdout,
+    copy: &Path,
+    tx: tokio::sync::oneshot::Sender<ReportResult>,
+) {
+    use std::io::BufRead;
+    let mut copy = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(copy)
+        .ok();
+    let mut tx = Some(tx);
+    let mut lines: Option<Vec<String>> = None;
+    let mut reader = std::io::BufReader::new(stdout);
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        // Bytes, not `lines()`: a line that is not UTF-8 must not stop the
+        // draining.
+        match reader.read_until(b'\n', &mut raw) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&raw)
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
+        if let Some(f) = copy.as_mut() {
+            let _ = writeln!(f, "{line}");
+        }
+        if tx.is_none() {
+            continue;
+        }
+        match lines.as_mut() {
+            None if line == "sealpost ready" => lines = Some(Vec::new()),
+            None => {}
+            Some(l) if line.trim().is_empty() => {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(Ok(Report::parse(l)));
+                }
+            }
+            Some(l) => l.push(line.trim().to_string()),
+        }
+    }
+    if let Some(tx) = tx {
+        let _ = tx.send(Err(match lines {
+            None => "standard output closed without a ready report".to_string(),
+            Some(l) => format!(
+                "standard output closed inside the ready report:\n{}",
+                l.join("\n")
+            ),
+        }));
     }
 }
 
