@@ -57,3 +57,76 @@ async fn lost_index_entries_come_back_from_the_segments_but_finished_messages_do
         b"Subject: b\r\n\r\nb\r\n"
     );
 }
+
+fn encrypt_envelope(rcpt: &str) -> Envelope {
+    let mut e = envelope(rcpt);
+    e.verdict = StoredVerdict {
+        protection: Protection::Encrypt,
+        methods: vec![AllowedMethod::Portal],
+        ..StoredVerdict::default()
+    };
+    e
+}
+
+#[tokio::test]
+async fn a_record_whose_verdict_does_not_decode_is_quarantined_never_read_as_no_protection() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("k");
+    let (spool, _) = Spool::open(dir.path(), &key).expect("open");
+    let id = spool
+        .accept(encrypt_envelope("p@x.example"), b"Subject: s\r\n\r\nMRN 1\r\n")
+        .await
+        .expect("accept");
+    let index = spool.tree("messages").expect("tree");
+    let v = index.get(id.to_be_bytes()).expect("get").expect("entry");
+    let text = String::from_utf8(v.to_vec()).expect("utf8");
+    assert!(text.contains("\"protection\":\"encrypt\""), "{text}");
+    for bad in [
+        text.replace("\"protection\":\"encrypt\"", "\"protection\":\"bogus\""),
+        text.replace("\"protection\":\"encrypt\",", ""),
+        text.replace("\"schema\":2", "\"schema\":3"),
+    ] {
+        index.insert(id.to_be_bytes(), bad.as_bytes()).expect("corrupt");
+        assert!(matches!(spool.get(id), Err(SpoolError::Corrupt(_))), "{bad}");
+        assert!(spool.list().expect("list").is_empty());
+    }
+    drop(index);
+    spool.close();
+    drop(spool);
+    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    assert_eq!(recovery.quarantined, 1);
+    assert!(spool.list().expect("list").is_empty());
+    assert_eq!(spool.quarantined(), 1);
+}
+
+#[test]
+fn schema_1_records_decode_into_typed_verdicts_and_replies() {
+    let v1 = r#"{"id":7,"envelope":{"sender":"a@h.example","recipients":[{"address":"p@x.example","orcpt":null,"notify":0}],
+        "ret":null,"envid":null,"smtputf8":false,"body_8bit":false,"requiretls":false,"listener":"l","auth_user":null,
+        "client_ip":"127.0.0.1","client_helo":"h","priority":4,"mt_priority":null,
+        "verdict":{"action":"accept","protection":"encrypt","priority":4,"rules":["phi"],"methods":["smime","portal"],
+        "findings":[{"type":"mrn","confidence":"high","count":2,"where":"body"}],"subject_rewritten":false,
+        "strip_subject_tags":false,"add_headers":[],"truncated":false}},
+        "recipients":[{"address":"p@x.example","status":"Queued","attempts":1,"next_attempt":0,
+        "last_reply":"451 4.4.2 connect failed: Connection refused (os error 111)","remote_host":null,"delay_notified":false}],
+        "location":{"segment":1,"offset":0,"len":10},"created":1,"size":10,"held":false}"#;
+    let m = MessageMeta::decode(v1.as_bytes()).expect("decodes");
+    assert_eq!(m.schema, 1);
+    assert_eq!(m.envelope.verdict.protection, Protection::Encrypt);
+    assert_eq!(
+        m.envelope.verdict.methods,
+        [AllowedMethod::Smime, AllowedMethod::Portal]
+    );
+    assert_eq!(m.envelope.verdict.findings[0].count, 2);
+    let d = m.recipients[0].last_reply.clone().expect("reply");
+    assert!(!d.is_remote(), "an old line is never claimed as a remote's");
+    assert_eq!(d.reply().status().to_string(), "4.4.2");
+    let null = v1.replace(
+        &v1[v1.find("\"verdict\":{").expect("v")..v1.find("}},").expect("end") + 1],
+        "\"verdict\":null",
+    );
+    let m = MessageMeta::decode(null.as_bytes()).expect("a schema-1 null verdict");
+    assert_eq!(m.envelope.verdict.protection, Protection::None);
+    let v2_null = null.replacen("{\"id\":7", "{\"schema\":2,\"id\":7", 1);
+    assert!(MessageMeta::decode(v2_null.as_bytes()).is_err());
+}
