@@ -180,7 +180,7 @@ async fn mta_sts_enforce_never_falls_back_to_plaintext() {
     )
     .await;
     send(&d, &["ann@nostarttls.test"], "Subject: a\r\n\r\nhello\r\n").await;
-    deferred_with(&d, "4.4.2").await;
+    deferred_with(&d, "4.7.5").await;
     send(&d, &["ann@othermx.test"], "Subject: b\r\n\r\nhello\r\n").await;
     deferred_with(&d, "4.7.5").await;
     assert_eq!(
@@ -242,7 +242,7 @@ async fn dane_pins_a_certificate_no_ca_vouches_for() {
     )
     .await;
     send(&d, &["ann@wrongpin.test"], "Subject: a\r\n\r\nhello\r\n").await;
-    deferred_with(&d, "4.4.2").await;
+    deferred_with(&d, "4.7.5").await;
     assert_eq!(
         bad_sink.count(),
         0,

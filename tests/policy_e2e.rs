@@ -79,7 +79,7 @@ async fn phi_message_is_never_sent_to_a_destination_without_tls() {
         let v: serde_json::Value = serde_json::from_str(&out).ok()?;
         let id = v.as_array()?.first()?["id"].as_str()?.to_string();
         let (_, show, _) = d.cli(&["queue", "show", &id], None);
-        show.contains("TLS required").then_some(show)
+        show.contains("451 4.7.5 Verified TLS").then_some(show)
     })
     .await;
     assert!(shown.contains("\"protection\": \"encrypt\""), "{shown}");

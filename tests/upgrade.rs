@@ -36,7 +36,8 @@ async fn a_schema_1_spool_keeps_delivering_with_its_protection_intact() {
             let _ = std::fs::remove_file(&p);
         }
     }
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spool-schema1");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spool-schema1");
     copy_dir(&fixture.join("index"), &spool.join("index"));
     copy_dir(&fixture.join("segments"), &spool.join("segments"));
     std::fs::copy(fixture.join("spool.key"), spool.join("spool.key")).expect("key");
@@ -58,9 +59,15 @@ async fn a_schema_1_spool_keeps_delivering_with_its_protection_intact() {
         .find(|m| m.rcpts == ["p@patient.example"])
         .expect("the PHI recipient got something");
     let text = notice.text();
-    assert!(text.contains("Subject: You have received a secure message"), "{text}");
+    assert!(
+        text.contains("Subject: You have received a secure message"),
+        "{text}"
+    );
     for phi in ["00482913", "03/14/1961", "E11.9"] {
-        assert!(!text.contains(phi), "{phi} left in plaintext after the upgrade");
+        assert!(
+            !text.contains(phi),
+            "{phi} left in plaintext after the upgrade"
+        );
     }
     let plain = got
         .iter()

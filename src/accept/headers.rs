@@ -101,11 +101,13 @@ fn trim_eol(line: &[u8]) -> &[u8] {
     l.strip_suffix(b"\r").unwrap_or(l)
 }
 
-/// `name:` with a name of printable ASCII except colon (RFC 5322 §3.6.8).
+/// `name:` (RFC 5322 §3.6.8: printable ASCII except colon). Octets above
+/// 127 in a name are tolerated as they are relayed today (and the secure
+/// MIME code reads them the same way); controls and spaces are not.
 fn is_field(line: &[u8]) -> bool {
     match memchr::memchr(b':', line) {
         Some(0) | None => false,
-        Some(i) => line[..i].iter().all(|&b| (33..=126).contains(&b)),
+        Some(i) => line[..i].iter().all(|&b| b > 32 && b != 127),
     }
 }
 

@@ -74,7 +74,10 @@ async fn a_record_whose_verdict_does_not_decode_is_quarantined_never_read_as_no_
     let key = dir.path().join("k");
     let (spool, _) = Spool::open(dir.path(), &key).expect("open");
     let id = spool
-        .accept(encrypt_envelope("p@x.example"), b"Subject: s\r\n\r\nMRN 1\r\n")
+        .accept(
+            encrypt_envelope("p@x.example"),
+            b"Subject: s\r\n\r\nMRN 1\r\n",
+        )
         .await
         .expect("accept");
     let index = spool.tree("messages").expect("tree");
@@ -86,8 +89,13 @@ async fn a_record_whose_verdict_does_not_decode_is_quarantined_never_read_as_no_
         text.replace("\"protection\":\"encrypt\",", ""),
         text.replace("\"schema\":2", "\"schema\":3"),
     ] {
-        index.insert(id.to_be_bytes(), bad.as_bytes()).expect("corrupt");
-        assert!(matches!(spool.get(id), Err(SpoolError::Corrupt(_))), "{bad}");
+        index
+            .insert(id.to_be_bytes(), bad.as_bytes())
+            .expect("corrupt");
+        assert!(
+            matches!(spool.get(id), Err(SpoolError::Corrupt(_))),
+            "{bad}"
+        );
         assert!(spool.list().expect("list").is_empty());
     }
     drop(index);
