@@ -89,12 +89,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let portal_store: Arc<dyn crate::secure::portal::PortalStore> = Arc::new(
         crate::secure::portal::SledPortal::new(spool.tree("portal")?),
     );
+    let (transport, dns, https) = build_transport(&config, &metrics, verp.clone())?;
     let delivery = Arc::new(
-        build_delivery(&config, &spool, &schedule, &metrics)?
-            .with_audit(audit.clone())
-            .with_verp(verp.clone())
-            .with_suppression(suppression.clone())
-            .with_secure(load_secure(&config, portal_store.clone())?),
+        Delivery::new(
+            config.clone(),
+            spool.clone(),
+            schedule.clone(),
+            Arc::new(transport),
+            metrics.clone(),
+        )
+        .with_audit(audit.clone())
+        .with_suppression(suppression.clone())
+        .with_secure(load_secure(&config, portal_store.clone(), dns, &https)?),
     );
     delivery.set_dkim(load_dkim(&config)?);
     let mut summary = Vec::new();
@@ -301,6 +307,8 @@ fn print_summary(config: &Config, mut lines: Vec<String>) {
 fn load_secure(
     config: &Config,
     portal: Arc<dyn crate::secure::portal::PortalStore>,
+    dns: HickoryResolver,
+    https: &crate::secure::https::HttpsClient,
 ) -> anyhow::Result<crate::delivery::Secure> {
     let s = &config.secure;
     for dir in [&s.openpgp_keyring, &s.smime_certs] {
@@ -333,7 +341,16 @@ fn load_secure(
         smime = smime.known_addresses(),
         "recipient keys loaded"
     );
-    Ok(crate::delivery::Secure { pgp, smime, portal })
+    let discovery: Option<Arc<dyn crate::delivery::KeyDiscovery>> = s.wkd.then(|| {
+        Arc::new(crate::delivery::protect_wkd(https.clone(), dns))
+            as Arc<dyn crate::delivery::KeyDiscovery>
+    });
+    Ok(crate::delivery::Secure {
+        pgp,
+        smime,
+        portal,
+        discovery,
+    })
 }
 
 /// The `[[dkim]]` keys, parsed once; None when none are configured.
@@ -365,12 +382,18 @@ fn load_tls(config: &Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
     Ok(tokio_rustls::TlsAcceptor::from(server))
 }
 
-fn build_delivery(
+/// The node's delivery: the SMTP transport (routes, MX, MTA-STS, DANE)
+/// over the configured resolvers; the resolver and the HTTPS client are
+/// returned for key discovery (WKD).
+fn build_transport(
     config: &Arc<Config>,
-    spool: &Arc<Spool>,
-    schedule: &Arc<Schedule>,
     metrics: &Arc<crate::metrics::Metrics>,
-) -> anyhow::Result<Delivery<HickoryResolver>> {
+    verp: Arc<crate::bounce::VerpKey>,
+) -> anyhow::Result<(
+    Transport,
+    HickoryResolver,
+    crate::secure::https::HttpsClient,
+)> {
     let mut extra = Vec::new();
     if let Some(ca) = &config.delivery.ca_file {
         use rustls::pki_types::CertificateDer;
@@ -393,17 +416,26 @@ fn build_delivery(
             "secure.dane: the resolver is not on the loopback interface; its AD bit is not trusted, so no TLSA record will be used (set delivery.dns_servers to a local validating resolver)"
         );
     }
-    Ok(Delivery::new(
+    let https = crate::secure::https::HttpsClient::new(
+        tls_config.clone(),
+        config.secure.https_port,
+        config.secure.lookup_timeout,
+    );
+    let transport = crate::delivery::SmtpTransport::new(
         config.clone(),
-        spool.clone(),
-        schedule.clone(),
-        mx,
+        mx.clone(),
         tls_config,
         metrics.clone(),
-    ))
+        &https,
+    )
+    .with_verp(verp);
+    Ok((transport, mx, https))
 }
 
-async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<HickoryResolver>) {
+/// The transport this daemon delivers with.
+type Transport = crate::delivery::SmtpTransport<HickoryResolver>;
+
+async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<Transport>) {
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -423,7 +455,7 @@ async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<HickoryResolv
 
 /// SIGHUP: re-read users, policies and the TLS certificate; each part
 /// that fails keeps its previous version and says why (log + metric).
-async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryResolver>) {
+async fn reload(svc: &Arc<Services>, delivery: &Delivery<Transport>) {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
     let users = UsersFile::load(&svc.config.server.users_file).map(|u| {
         if let Ok(mut g) = svc.users.write() {
@@ -443,7 +475,8 @@ async fn reload(svc: &Arc<Services>, delivery: &Delivery<HickoryResolver>) {
     // everything as it is and says why.
     let routes = Config::load(&svc.config.source)
         .map(|c| {
-            delivery.set_routes(c.routes);
+            delivery.transport.set_routes(c.routes);
+            delivery.transport.set_dane(c.secure.dane);
             delivery.set_secure_config(c.secure);
         })
         .map_err(|e| e.lines().join("; "));

@@ -309,16 +309,18 @@ impl Config {
     }
 
     pub fn route_for(&self, domain: &str) -> Option<&RouteConfig> {
-        let d = domain.to_ascii_lowercase();
-        self.routes
-            .iter()
-            .find(|r| r.domains.iter().any(|x| x == &d))
-            .or_else(|| {
-                self.routes
-                    .iter()
-                    .find(|r| r.domains.iter().any(|x| x == "*"))
-            })
+        route_for(&self.routes, domain)
     }
+}
+
+/// The route for `domain`: one naming it, else one for `"*"` (the one
+/// matching rule, used by delivery and by `config check`).
+pub fn route_for<'a>(routes: &'a [RouteConfig], domain: &str) -> Option<&'a RouteConfig> {
+    let d = domain.to_ascii_lowercase();
+    routes
+        .iter()
+        .find(|r| r.domains.iter().any(|x| x == &d))
+        .or_else(|| routes.iter().find(|r| r.domains.iter().any(|x| x == "*")))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

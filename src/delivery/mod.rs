@@ -3,7 +3,6 @@
 //! record each result in the spool, send DSNs, and either finish the
 //! message or put it back on the schedule for its next retry.
 
-mod attempt;
 pub mod dsn;
 pub mod error;
 pub mod outbox;
@@ -11,45 +10,51 @@ pub mod outcome;
 pub mod pool;
 mod protect;
 pub mod retry;
+mod smtp;
+#[cfg(test)]
+mod tests;
+pub mod transport;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::dns::Resolver;
 use crate::spool::schedule::Schedule;
 use crate::spool::{
     Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms,
 };
 use outcome::{DsnAction, Outcome, Policy};
 
-pub use protect::Secure;
+pub use protect::{KeyDiscovery, Secure};
 
-pub struct Delivery<L: Resolver> {
+/// Key discovery by Web Key Directory over `dns`.
+pub fn protect_wkd<L: crate::dns::Resolver + 'static>(
+    https: crate::secure::https::HttpsClient,
+    dns: L,
+) -> impl KeyDiscovery {
+    protect::Wkd {
+        wkd: crate::secure::wkd::Wkd::new(https),
+        dns,
+    }
+}
+pub use smtp::SmtpTransport;
+pub use transport::{Batch, Transport};
+
+pub struct Delivery<T: Transport> {
     pub config: Arc<Config>,
     pub spool: Arc<Spool>,
     pub schedule: Arc<Schedule>,
-    pub mx: L,
-    pub tls_config: Arc<rustls::ClientConfig>,
-    pub pool: pool::Pool,
+    /// Sends each batch (SMTP by route or MX, or a local outbox).
+    pub transport: Arc<T>,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub audit: Option<Arc<crate::audit::AuditLog>>,
     /// DKIM keys (re-read on SIGHUP); signs the bytes that leave.
     pub dkim: std::sync::RwLock<Option<Arc<crate::dkim::DkimSigner>>>,
-    /// Encodes VERP return paths for `[[bounce_domain]]` senders.
-    pub verp: Option<Arc<crate::bounce::VerpKey>>,
     /// Addresses that hard-bounced or complained: failed without an attempt.
     pub suppression: Option<Arc<dyn crate::bounce::SuppressionStore>>,
-    /// Encryptors and the portal for recipients whose verdict asks for it.
+    /// The protection services (encryptors, portal, key discovery), as one
+    /// value, for recipients whose verdict asks for protection.
     pub secure: Option<Arc<protect::Secure>>,
-    /// `[[route]]`s, replaced when SIGHUP re-reads a valid config file.
-    routes: std::sync::RwLock<Vec<crate::config::RouteConfig>>,
-    /// HTTPS fetches for WKD and MTA-STS.
-    pub https: crate::secure::https::HttpsClient,
-    /// MTA-STS policies of recipient domains (`[secure] mta_sts`).
-    pub mta_sts: Option<crate::secure::mta_sts::MtaSts>,
-    /// Web Key Directory lookups (`[secure] wkd`, with encryption on).
-    pub wkd: Option<crate::secure::wkd::Wkd>,
     /// `[secure]` as last (re)loaded: order, TLS domains, fallback, portal
     /// settings and `dane` take effect on SIGHUP; keyrings, signing keys
     /// and `wkd`/`mta_sts` switches need a restart.
@@ -57,48 +62,26 @@ pub struct Delivery<L: Resolver> {
     sweeper: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
-impl<L: Resolver + 'static> Delivery<L> {
+impl<T: Transport> Delivery<T> {
     pub fn new(
         config: Arc<Config>,
         spool: Arc<Spool>,
         schedule: Arc<Schedule>,
-        mx: L,
-        tls_config: Arc<rustls::ClientConfig>,
+        transport: Arc<T>,
         metrics: Arc<crate::metrics::Metrics>,
     ) -> Self {
-        let routes = config.routes.clone();
         let secure_config = std::sync::RwLock::new(Arc::new(config.secure.clone()));
-        let https = crate::secure::https::HttpsClient::new(
-            tls_config.clone(),
-            config.secure.https_port,
-            config.secure.lookup_timeout,
-        );
-        let mta_sts = config
-            .secure
-            .mta_sts
-            .then(|| crate::secure::mta_sts::MtaSts::new(https.clone()));
-        let pool = pool::Pool::new(
-            config.delivery.idle_connection_timeout,
-            config.delivery.concurrency_per_destination,
-        );
         Delivery {
             config,
             spool,
             schedule,
-            mx,
-            tls_config,
-            pool,
+            transport,
             metrics,
             audit: None,
             dkim: Default::default(),
-            verp: None,
             suppression: None,
             secure: None,
-            routes: std::sync::RwLock::new(routes),
             sweeper: Default::default(),
-            https,
-            mta_sts,
-            wkd: None,
             secure_config,
         }
     }
@@ -153,33 +136,8 @@ impl<L: Resolver + 'static> Delivery<L> {
         }
     }
 
-    /// Swap in new routes (SIGHUP); deliveries in progress keep theirs.
-    pub fn set_routes(&self, routes: Vec<crate::config::RouteConfig>) {
-        if let Ok(mut g) = self.routes.write() {
-            *g = routes;
-        }
-    }
-
-    /// The route for `domain`: the most specific match, then `"*"`.
-    pub(crate) fn route_for(&self, domain: &str) -> Option<crate::config::RouteConfig> {
-        let d = domain.to_ascii_lowercase();
-        let g = self.routes.read().ok()?;
-        g.iter()
-            .find(|r| r.domains.iter().any(|x| x == &d))
-            .or_else(|| g.iter().find(|r| r.domains.iter().any(|x| x == "*")))
-            .cloned()
-    }
-
     pub fn with_secure(mut self, secure: protect::Secure) -> Self {
         self.secure = Some(Arc::new(secure));
-        if self.config.secure.wkd {
-            self.wkd = Some(crate::secure::wkd::Wkd::new(self.https.clone()));
-        }
-        self
-    }
-
-    pub fn with_verp(mut self, key: Arc<crate::bounce::VerpKey>) -> Self {
-        self.verp = Some(key);
         self
     }
 
@@ -251,7 +209,7 @@ impl<L: Resolver + 'static> Delivery<L> {
             let mut tick = tokio::time::interval(Duration::from_secs(5));
             loop {
                 tick.tick().await;
-                me.pool.sweep();
+                me.transport.sweep();
             }
         });
         if let Ok(mut g) = self.sweeper.lock() {
@@ -462,7 +420,7 @@ impl<L: Resolver + 'static> Delivery<L> {
             h.abort();
         }
         self.schedule.close();
-        self.pool.close_all().await;
+        self.transport.close().await;
     }
 }
 

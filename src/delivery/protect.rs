@@ -13,10 +13,9 @@ use std::time::SystemTime;
 use super::Delivery;
 use super::error::DeliveryError;
 use super::outcome::Outcome;
+use super::transport::{Batch, Transport};
 use crate::audit::Event;
 use crate::audit::event::ProtectionChosen;
-use crate::config::RouteTls;
-use crate::dns::Resolver;
 use crate::secure::decide::{self, Known, Method};
 use crate::secure::openpgp::OpenPgp;
 use crate::secure::portal::{self, PortalStore};
@@ -24,14 +23,41 @@ use crate::secure::smime::Smime;
 use crate::secure::{Encryptor, domain_of};
 use crate::spool::{Envelope, MessageMeta, Protection, RecipientSpec, StoredVerdict, format_id};
 
-/// The encryptors and the portal store.
+/// The protection services, handed to delivery as one value: the
+/// encryptors, the portal store, and key discovery (WKD) when enabled.
 pub struct Secure {
     pub pgp: OpenPgp,
     pub smime: Smime,
     pub portal: Arc<dyn PortalStore>,
+    pub discovery: Option<Arc<dyn KeyDiscovery>>,
 }
 
-impl<L: Resolver + 'static> Delivery<L> {
+/// Finds OpenPGP certificates for addresses the keyring does not know
+/// (`secure::wkd` behind a resolver); cached by the implementation.
+pub trait KeyDiscovery: Send + Sync {
+    fn discover<'a>(
+        &'a self,
+        address: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<sequoia_openpgp::Cert>> + Send + 'a>>;
+}
+
+/// WKD lookups over a resolver.
+pub struct Wkd<L> {
+    pub wkd: crate::secure::wkd::Wkd,
+    pub dns: L,
+}
+
+impl<L: crate::dns::Resolver + 'static> KeyDiscovery for Wkd<L> {
+    fn discover<'a>(
+        &'a self,
+        address: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<sequoia_openpgp::Cert>> + Send + 'a>>
+    {
+        Box::pin(self.wkd.discover(&self.dns, address))
+    }
+}
+
+impl<T: Transport> Delivery<T> {
     pub(super) async fn protect_and_send(
         &self,
         meta: &MessageMeta,
@@ -62,7 +88,14 @@ impl<L: Resolver + 'static> Delivery<L> {
         }
         for ((domain, tls_only), idxs) in by_floor {
             let sent = self
-                .attempt_domain(meta, &signed_plain, &domain, &idxs, tls_only)
+                .transport
+                .deliver(Batch {
+                    meta,
+                    body: &signed_plain,
+                    domain: &domain,
+                    rcpts: &idxs,
+                    require_tls: tls_only,
+                })
                 .await;
             for (i, o) in sent {
                 let fallback = tls_only && self.portal_fallback() && tls_failed(&o);
@@ -130,17 +163,13 @@ impl<L: Resolver + 'static> Delivery<L> {
             self.discover_openpgp(addr).await;
         }
         let verified_tls = self.secure_config().tls_domains.contains(&domain)
-            || match self.route_for(&domain) {
-                Some(r) => r.tls == RouteTls::Required,
-                None if !encrypt => false,
-                None => match verified.get(&domain) {
-                    Some(&v) => v,
-                    None => {
-                        let v = self.domain_has_verified_tls(&domain).await;
-                        verified.insert(domain.clone(), v);
-                        v
-                    }
-                },
+            || match verified.get(&domain) {
+                Some(&v) => v,
+                None => {
+                    let v = self.transport.verified_tls(&domain, encrypt).await;
+                    verified.insert(domain.clone(), v);
+                    v
+                }
             };
         Known {
             pgp: self
@@ -158,13 +187,14 @@ impl<L: Resolver + 'static> Delivery<L> {
     /// A WKD lookup (cached) for a recipient the keyring does not know,
     /// when OpenPGP is an allowed method.
     async fn discover_openpgp(&self, addr: &str) {
-        let (Some(wkd), Some(secure)) = (&self.wkd, &self.secure) else {
+        let Some(secure) = &self.secure else { return };
+        let Some(discovery) = &secure.discovery else {
             return;
         };
         if secure.pgp.in_keyring(addr) {
             return;
         }
-        let certs = wkd.discover(&self.mx, addr).await;
+        let certs = discovery.discover(addr).await;
         secure.pgp.learn(addr, certs);
     }
 
@@ -215,8 +245,16 @@ impl<L: Resolver + 'static> Delivery<L> {
             }
         };
         let signed = self.sign(meta.id, encrypted);
+        let domain = domain_of(&addr);
         let mut sent = self
-            .attempt_domain(meta, &signed, &domain_of(&addr), &[i], false)
+            .transport
+            .deliver(Batch {
+                meta,
+                body: &signed,
+                domain: &domain,
+                rcpts: &[i],
+                require_tls: false,
+            })
             .await;
         sent.pop().unwrap_or((
             i,

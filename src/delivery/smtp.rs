@@ -1,17 +1,20 @@
-//! One delivery attempt for the recipients of one domain: find the next
-//! hops (a `[[route]]` or MX), respect the destination's concurrency cap,
-//! reuse or open a connection, send one transaction, and classify every
-//! recipient's result. Hosts are tried in order; a transient failure moves
-//! on to the next host, a permanent answer ends the attempt.
+//! The SMTP transport: one delivery attempt for the recipients of one
+//! domain — find the next hops (a `[[route]]` or MX, under MTA-STS and
+//! DANE), respect the destination's concurrency cap, reuse or open a
+//! connection, send one transaction, and classify every recipient's result.
+//! Hosts are tried in order; a transient failure moves on to the next
+//! host, a permanent answer ends the attempt. A route with `outbox` is
+//! written into its Maildir instead.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
-use super::Delivery;
 use super::error::DeliveryError;
 use super::outcome::Outcome;
-use super::pool::Key;
-use crate::config::RouteTls;
+use super::pool::{Key, Pool};
+use super::transport::{Batch, Transport};
+use crate::config::{Config, RouteConfig, RouteTls};
 use crate::dns::{LookupError, Resolver, Secured};
 use crate::secure::dane;
 use crate::secure::mta_sts::Mode;
@@ -33,8 +36,76 @@ struct Hop {
     authenticated: bool,
 }
 
-impl<L: Resolver + 'static> Delivery<L> {
-    pub(super) async fn attempt_domain(
+/// Routes, MX, MTA-STS, DANE and the SMTP client (see the module header).
+pub struct SmtpTransport<L: Resolver> {
+    config: Arc<Config>,
+    /// `[[route]]`s, replaced when SIGHUP re-reads a valid config file.
+    routes: RwLock<Vec<RouteConfig>>,
+    mx: L,
+    tls_config: Arc<rustls::ClientConfig>,
+    pool: Pool,
+    metrics: Arc<crate::metrics::Metrics>,
+    /// Encodes VERP return paths for `[[bounce_domain]]` senders.
+    verp: Option<Arc<crate::bounce::VerpKey>>,
+    /// MTA-STS policies of recipient domains (`[secure] mta_sts`).
+    mta_sts: Option<crate::secure::mta_sts::MtaSts>,
+    /// `[secure] dane`, re-read on SIGHUP.
+    dane: AtomicBool,
+}
+
+impl<L: Resolver + 'static> SmtpTransport<L> {
+    pub fn new(
+        config: Arc<Config>,
+        mx: L,
+        tls_config: Arc<rustls::ClientConfig>,
+        metrics: Arc<crate::metrics::Metrics>,
+        https: &crate::secure::https::HttpsClient,
+    ) -> Self {
+        let mta_sts = config
+            .secure
+            .mta_sts
+            .then(|| crate::secure::mta_sts::MtaSts::new(https.clone()));
+        let pool = Pool::new(
+            config.delivery.idle_connection_timeout,
+            config.delivery.concurrency_per_destination,
+        );
+        SmtpTransport {
+            routes: RwLock::new(config.routes.clone()),
+            dane: AtomicBool::new(config.secure.dane),
+            config,
+            mx,
+            tls_config,
+            pool,
+            metrics,
+            verp: None,
+            mta_sts,
+        }
+    }
+
+    pub fn with_verp(mut self, key: Arc<crate::bounce::VerpKey>) -> Self {
+        self.verp = Some(key);
+        self
+    }
+
+    /// Swap in new routes (SIGHUP); deliveries in progress keep theirs.
+    pub fn set_routes(&self, routes: Vec<RouteConfig>) {
+        if let Ok(mut g) = self.routes.write() {
+            *g = routes;
+        }
+    }
+
+    /// `[secure] dane` after a SIGHUP.
+    pub fn set_dane(&self, on: bool) {
+        self.dane.store(on, Ordering::Relaxed);
+    }
+
+    /// The route for `domain` (see `config::route_for`).
+    pub(super) fn route_for(&self, domain: &str) -> Option<RouteConfig> {
+        let g = self.routes.read().ok()?;
+        crate::config::route_for(&g, domain).cloned()
+    }
+
+    async fn attempt_domain(
         &self,
         meta: &MessageMeta,
         body: &[u8],
@@ -327,7 +398,7 @@ impl<L: Resolver + 'static> Delivery<L> {
         mx_secure: bool,
         host: &str,
     ) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
-        if !self.secure_config().dane || !mx_secure {
+        if !self.dane.load(Ordering::Relaxed) || !mx_secure {
             return Ok(None);
         }
         if !self.mx.is_secure(host, Secured::Address).await {
@@ -347,11 +418,14 @@ impl<L: Resolver + 'static> Delivery<L> {
     }
 
     /// Can mail to `domain` be sent over verified TLS? A `tls =
-    /// "required"` route, or MX hosts that all get verified TLS (MTA-STS
-    /// `enforce`, or DANE on every host).
-    pub(super) async fn domain_has_verified_tls(&self, domain: &str) -> bool {
+    /// "required"` route, or (with `look_up`) MX hosts that all get
+    /// verified TLS (MTA-STS `enforce`, or DANE on every host).
+    async fn domain_has_verified_tls(&self, domain: &str, look_up: bool) -> bool {
         if let Some(route) = self.route_for(domain) {
-            return route.tls == RouteTls::Required;
+            return route.outbox.is_none() && route.tls == RouteTls::Required;
+        }
+        if !look_up {
+            return false;
         }
         let Ok(targets) = crate::dns::resolve(&self.mx, domain).await else {
             return false;
@@ -480,6 +554,25 @@ impl<L: Resolver + 'static> Delivery<L> {
             command_timeout: d.command_timeout,
             data_timeout: d.data_timeout,
         }
+    }
+}
+
+impl<L: Resolver + 'static> Transport for SmtpTransport<L> {
+    async fn deliver(&self, b: Batch<'_>) -> Vec<(usize, Outcome)> {
+        self.attempt_domain(b.meta, b.body, b.domain, b.rcpts, b.require_tls)
+            .await
+    }
+
+    async fn verified_tls(&self, domain: &str, look_up: bool) -> bool {
+        self.domain_has_verified_tls(domain, look_up).await
+    }
+
+    fn sweep(&self) {
+        self.pool.sweep();
+    }
+
+    async fn close(&self) {
+        self.pool.close_all().await;
     }
 }
 
