@@ -80,6 +80,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ),
         auth_slots: tokio::sync::Semaphore::new(AUTH_SLOTS),
         tls: RwLock::new(Some(tls)),
+        client_roots: Default::default(),
         connections: ConnectionCounter::default(),
         metrics: metrics.clone(),
         audit: audit.clone(),
@@ -469,6 +470,7 @@ async fn reload(svc: &Arc<Services>, delivery: &Delivery<Transport>) {
         if let Ok(mut g) = svc.tls.write() {
             *g = Some(t);
         }
+        svc.client_roots.clear();
     });
     reloaded(svc, "tls", tls.map_err(|e| e.to_string())).await;
     // The config file itself: routes are swapped in; an invalid file keeps

@@ -2,6 +2,20 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The domain of an address, lower case, for routing, policy and logs
+/// (never the local part); "(no domain)" when there is none.
+pub fn domain_of(addr: &str) -> String {
+    let a = addr.trim();
+    let a = a
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(a);
+    match a.rsplit_once('@') {
+        Some((_, d)) => d.to_ascii_lowercase(),
+        None => String::from("(no domain)"),
+    }
+}
+
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
 pub fn now_ms() -> u64 {
     SystemTime::now()

@@ -166,6 +166,19 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
             .await;
     }
     d.kill9();
+    // The bodies are sealed at rest: read the segments while they still
+    // hold all 20 (after the restart they are removed once delivered).
+    let spool = d.path().join("spool");
+    let raw: Vec<u8> = std::fs::read_dir(spool.join("segments"))
+        .expect("segments")
+        .flatten()
+        .flat_map(|e| std::fs::read(e.path()).unwrap_or_default())
+        .collect();
+    assert!(raw.len() > 20 * 40, "the segments hold the 20 records");
+    assert!(
+        !raw.windows(6).any(|w| w == b"body 1"),
+        "plaintext body in the spool"
+    );
     sink.bring_up();
     d.spawn().await;
     let got = sink.wait_exactly(20, &d).await;
@@ -176,16 +189,6 @@ async fn accepted_messages_survive_kill_9_and_arrive_after_restart() {
             "X-Seq {i} missing"
         );
     }
-    let spool = d.path().join("spool");
-    let raw: Vec<u8> = std::fs::read_dir(spool.join("segments"))
-        .expect("segments")
-        .flatten()
-        .flat_map(|e| std::fs::read(e.path()).unwrap_or_default())
-        .collect();
-    assert!(
-        !raw.windows(6).any(|w| w == b"body 1"),
-        "plaintext body in the spool"
-    );
 }
 
 #[tokio::test]

@@ -47,3 +47,19 @@ pub const PORTAL_CODE_TTL: &str = "10m";
 pub const PORTAL_SESSION_IDLE: &str = "15m";
 pub const PORTAL_MAX_CODE_ATTEMPTS: usize = 5;
 pub const PORTAL_LOCKOUT: &str = "15m";
+
+pub const OPENPGP_KEYRING: &str = "keys/openpgp";
+pub const SMIME_CERTS: &str = "keys/smime";
+/// WKD asks the recipient's domain over HTTPS: on only when configured.
+pub const WKD: bool = false;
+pub const PORTAL_EXPIRY: &str = "30d";
+pub const TLS_SATISFIES_ENCRYPT: bool = true;
+/// RFC 9788 header protection: the Subject outside encrypted copies.
+pub const OUTER_SUBJECT: &str = "Secure message";
+pub const MTA_STS: bool = true;
+/// DANE needs a validating resolver on the loopback interface.
+pub const DANE: bool = false;
+pub const HTTPS_PORT: usize = 443;
+pub const LOOKUP_TIMEOUT: &str = "10s";
+pub const AUDIT_ROTATE_SIZE: usize = 64 << 20;
+pub const PORTAL_REPLY: bool = true;

@@ -201,24 +201,35 @@ fn secure(r: RawSecure, e: &mut Errors) -> SecureConfig {
         }
     };
     SecureConfig {
-        openpgp_keyring: PathBuf::from(r.openpgp_keyring.unwrap_or_else(|| "keys/openpgp".into())),
-        smime_certs: PathBuf::from(r.smime_certs.unwrap_or_else(|| "keys/smime".into())),
+        openpgp_keyring: PathBuf::from(
+            r.openpgp_keyring
+                .unwrap_or_else(|| d::OPENPGP_KEYRING.into()),
+        ),
+        smime_certs: PathBuf::from(r.smime_certs.unwrap_or_else(|| d::SMIME_CERTS.into())),
         order,
-        wkd: r.wkd.unwrap_or(false),
+        wkd: r.wkd.unwrap_or(d::WKD),
         // Set from `[portal] public_url` (this key is its alias).
         portal_url: String::new(),
-        portal_expiry: e.duration("secure.portal_expiry", r.portal_expiry.as_ref(), "30d"),
+        portal_expiry: e.duration(
+            "secure.portal_expiry",
+            r.portal_expiry.as_ref(),
+            d::PORTAL_EXPIRY,
+        ),
         tls_domains: lower(r.tls_domains.unwrap_or_default()),
-        tls_satisfies_encrypt: r.tls_satisfies_encrypt.unwrap_or(true),
+        tls_satisfies_encrypt: r.tls_satisfies_encrypt.unwrap_or(d::TLS_SATISFIES_ENCRYPT),
         tls_fallback_portal,
-        outer_subject: r.outer_subject.unwrap_or_else(|| "Secure message".into()),
+        outer_subject: r.outer_subject.unwrap_or_else(|| d::OUTER_SUBJECT.into()),
         openpgp_signing_key: r.openpgp_signing_key.map(PathBuf::from),
         smime_signer,
         smime_gcm_domains: lower(r.smime_gcm_domains.unwrap_or_default()),
-        mta_sts: r.mta_sts.unwrap_or(true),
-        dane: r.dane.unwrap_or(false),
-        https_port: e.count("secure.https_port", r.https_port, 443, 1, 65535) as u16,
-        lookup_timeout: e.duration("secure.lookup_timeout", r.lookup_timeout.as_ref(), "10s"),
+        mta_sts: r.mta_sts.unwrap_or(d::MTA_STS),
+        dane: r.dane.unwrap_or(d::DANE),
+        https_port: e.count("secure.https_port", r.https_port, d::HTTPS_PORT, 1, 65535) as u16,
+        lookup_timeout: e.duration(
+            "secure.lookup_timeout",
+            r.lookup_timeout.as_ref(),
+            d::LOOKUP_TIMEOUT,
+        ),
         domain_orders: secure_domains(r.domain.unwrap_or_default(), e),
     }
 }
@@ -332,7 +343,13 @@ fn audit(r: RawAudit, server: &ServerConfig, e: &mut Errors) -> AuditSettings {
             1,
             10_000_000,
         ) as u64,
-        rotate_size: e.count(&k("rotate_size"), r.rotate_size, 64 << 20, 4096, 1 << 40) as u64,
+        rotate_size: e.count(
+            &k("rotate_size"),
+            r.rotate_size,
+            d::AUDIT_ROTATE_SIZE,
+            4096,
+            1 << 40,
+        ) as u64,
         rotate_age: e.duration(&k("rotate_age"), r.rotate_age.as_ref(), d::AUDIT_ROTATE_AGE),
         retention,
         path,
@@ -861,7 +878,7 @@ fn portal(r: RawPortal, alias: Option<&str>, e: &mut Errors) -> PortalConfig {
         ) as u32,
         lockout: e.duration(&k("lockout"), r.lockout.as_ref(), d::PORTAL_LOCKOUT),
         templates: r.templates.map(PathBuf::from),
-        reply: r.reply.unwrap_or(true),
+        reply: r.reply.unwrap_or(d::PORTAL_REPLY),
         trusted_proxies,
     }
 }

@@ -143,14 +143,24 @@ impl<T: Transport> Delivery<T> {
 
     /// DKIM-sign the message as it will leave (RFC 6376). Unsigned mail
     /// still goes out when no key matches or signing fails (logged).
-    pub(crate) fn sign(&self, id: QueueId, body: Vec<u8>) -> Vec<u8> {
+    /// On the blocking pool: RSA signing and hashing a large body would
+    /// hold up the runtime's workers.
+    pub(crate) async fn sign(&self, id: QueueId, body: Vec<u8>) -> Vec<u8> {
         let signer = self.dkim.read().ok().and_then(|g| g.clone());
         let Some(signer) = signer else { return body };
-        match signer.sign_into(&body) {
-            Ok(signed) => signed,
-            Err(e) => {
+        let body = Arc::new(body);
+        let input = body.clone();
+        let signed = tokio::task::spawn_blocking(move || signer.sign_into(&input)).await;
+        let unsigned = || Arc::try_unwrap(body).unwrap_or_else(|shared| (*shared).clone());
+        match signed {
+            Ok(Ok(signed)) => signed,
+            Ok(Err(e)) => {
                 tracing::warn!(queue_id = %format_id(id), error = %e, "not DKIM-signed");
-                body
+                unsigned()
+            }
+            Err(e) => {
+                tracing::error!(queue_id = %format_id(id), error = %e, "DKIM signing task failed; sent unsigned");
+                unsigned()
             }
         }
     }
@@ -332,7 +342,10 @@ impl<T: Transport> Delivery<T> {
         });
         match stored {
             Ok(Some(m)) if m.is_finished() => {
-                if let Err(e) = self.spool.complete(id) {
+                // May flush sled and unlink a segment: off the runtime.
+                let spool = self.spool.clone();
+                let done = tokio::task::spawn_blocking(move || spool.complete(id)).await;
+                if let Ok(Err(e)) = done {
                     tracing::error!(queue_id = %format_id(id), error = %e, "cannot remove finished message");
                 }
             }
@@ -465,7 +478,7 @@ fn log_results(before: &MessageMeta, after: &MessageMeta) {
         if b.status == a.status && a.status != RcptStatus::Queued {
             continue;
         }
-        let domain = a.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        let domain = crate::util::domain_of(&a.address);
         tracing::info!(
             queue_id = %format_id(after.id),
             rcpt_domain = domain,

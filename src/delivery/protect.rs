@@ -65,7 +65,7 @@ impl<T: Transport> Delivery<T> {
         due: &[usize],
     ) -> Vec<(usize, Outcome)> {
         let plan = self.plan(meta, due).await;
-        let signed_plain = self.sign(meta.id, body.to_vec());
+        let signed_plain = self.sign(meta.id, body.to_vec()).await;
         let mut results = Vec::new();
         let mut by_floor: BTreeMap<(String, bool), Vec<usize>> = BTreeMap::new();
         for &(i, method) in &plan {
@@ -226,12 +226,24 @@ impl<T: Transport> Delivery<T> {
             );
         };
         let addr = meta.recipients[i].address.clone();
-        let encryptor: &dyn Encryptor = if method == Method::Pgp {
-            &secure.pgp
-        } else {
-            &secure.smime
+        // CPU-bound (public-key and bulk crypto): on the blocking pool.
+        let job = {
+            let (secure, addr, body) = (secure.clone(), addr.clone(), body.to_vec());
+            tokio::task::spawn_blocking(move || {
+                let encryptor: &dyn Encryptor = if method == Method::Pgp {
+                    &secure.pgp
+                } else {
+                    &secure.smime
+                };
+                encryptor.encrypt(&addr, &body)
+            })
         };
-        let encrypted = match encryptor.encrypt(&addr, body) {
+        let encrypted = match job.await.unwrap_or_else(|e| {
+            Err(crate::secure::SecureError::Crypto {
+                method: "encryption",
+                reason: format!("task failed: {e}"),
+            })
+        }) {
             Ok(e) => e,
             Err(e) => {
                 // Never plaintext: the recipient waits (a key may be fixed),
@@ -244,7 +256,7 @@ impl<T: Transport> Delivery<T> {
                 return (i, Outcome::not_delivered(error, None));
             }
         };
-        let signed = self.sign(meta.id, encrypted);
+        let signed = self.sign(meta.id, encrypted).await;
         let domain = domain_of(&addr);
         let mut sent = self
             .transport
@@ -269,7 +281,19 @@ impl<T: Transport> Delivery<T> {
         };
         let addr = meta.recipients[i].address.clone();
         let cfg = self.secure_config();
-        let token = match secure.portal.put(meta.id, &addr, body, cfg.portal_expiry) {
+        // The store flushes to disk: on the blocking pool.
+        let put = {
+            let (secure, addr, body, id) = (secure.clone(), addr.clone(), body.to_vec(), meta.id);
+            let expiry = cfg.portal_expiry;
+            tokio::task::spawn_blocking(move || secure.portal.put(id, &addr, &body, expiry))
+        };
+        let stored = put.await.unwrap_or_else(|e| {
+            Err(crate::secure::SecureError::Crypto {
+                method: "portal",
+                reason: format!("task failed: {e}"),
+            })
+        });
+        let token = match stored {
             Ok(t) => t,
             Err(e) => {
                 tracing::error!(queue_id = %format_id(meta.id), error = %e, "portal store failed");

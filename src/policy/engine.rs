@@ -22,12 +22,7 @@ pub struct Facts<'a> {
     pub ctx: &'a MessageContext<'a>,
 }
 
-fn domain_of(addr: &str) -> String {
-    addr.rsplit_once('@')
-        .map_or("", |(_, d)| d)
-        .trim_end_matches('>')
-        .to_ascii_lowercase()
-}
+use crate::util::domain_of;
 
 /// `d` equals `want` or is a subdomain of it.
 fn domain_in(d: &str, list: &[String]) -> bool {

@@ -107,14 +107,7 @@ pub fn normalize_address(addr: &str) -> String {
     a.to_ascii_lowercase()
 }
 
-/// The domain of an address, for errors and logs (never the local part).
-pub fn domain_of(addr: &str) -> String {
-    let a = normalize_address(addr);
-    match a.rsplit_once('@') {
-        Some((_, d)) => d.to_string(),
-        None => String::from("(no domain)"),
-    }
-}
+pub use crate::util::domain_of;
 
 #[cfg(test)]
 mod tests {

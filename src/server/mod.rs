@@ -35,6 +35,8 @@ pub struct Services {
     /// Concurrent password verifications (argon2id takes ~19 MiB each).
     pub auth_slots: tokio::sync::Semaphore,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
+    /// Client-certificate trust anchors per listener CA file.
+    pub client_roots: tls::ClientRoots,
     pub connections: ConnectionCounter,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub audit: Arc<crate::audit::AuditLog>,

@@ -295,7 +295,11 @@ impl Session {
         if self.listener.client_cert_subjects.is_empty() {
             return false;
         }
-        match super::tls::client_roots(self.listener.client_ca.as_deref()) {
+        match self
+            .svc
+            .client_roots
+            .get(self.listener.client_ca.as_deref())
+        {
             Ok(roots) => {
                 super::tls::subject_allowed(chain, &roots, &self.listener.client_cert_subjects)
             }

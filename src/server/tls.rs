@@ -226,6 +226,36 @@ pub fn subject_allowed(
         .any(|n| subjects.iter().any(|s| s.eq_ignore_ascii_case(n)))
 }
 
+/// Client trust anchors by CA file, read once (not on every STARTTLS) and
+/// again after a SIGHUP (`clear`).
+#[derive(Default)]
+pub struct ClientRoots {
+    cache: std::sync::RwLock<
+        std::collections::HashMap<Option<std::path::PathBuf>, Arc<rustls::RootCertStore>>,
+    >,
+}
+
+impl ClientRoots {
+    pub fn get(&self, ca: Option<&Path>) -> Result<Arc<rustls::RootCertStore>, TlsError> {
+        let key = ca.map(Path::to_path_buf);
+        if let Some(r) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(r);
+        }
+        let roots = client_roots(ca)?;
+        if let Ok(mut c) = self.cache.write() {
+            c.insert(key, roots.clone());
+        }
+        Ok(roots)
+    }
+
+    /// Forget what was read (SIGHUP re-reads TLS material).
+    pub fn clear(&self) {
+        if let Ok(mut c) = self.cache.write() {
+            c.clear();
+        }
+    }
+}
+
 /// Trust anchors for subject matching: the listener's CA file or the web PKI.
 pub fn client_roots(ca: Option<&Path>) -> Result<Arc<rustls::RootCertStore>, TlsError> {
     let mut roots = rustls::RootCertStore::empty();
