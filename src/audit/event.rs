@@ -22,6 +22,9 @@ pub enum Event {
     AuthSucceeded(Auth),
     AuthFailed(Auth),
     MessageAccepted(MessageAccepted),
+    /// An acceptance recorded while the spool write failed: the client got
+    /// no `250` and the message does not exist.
+    MessageWithdrawn(MessageWithdrawn),
     ProtectionChosen(ProtectionChosen),
     DeliveryResult(DeliveryResult),
     Bounce(Bounce),
@@ -38,6 +41,7 @@ impl Event {
             Event::AuthSucceeded(_) => "auth_succeeded",
             Event::AuthFailed(_) => "auth_failed",
             Event::MessageAccepted(_) => "message_accepted",
+            Event::MessageWithdrawn(_) => "message_withdrawn",
             Event::ProtectionChosen(_) => "protection_chosen",
             Event::DeliveryResult(_) => "delivery_result",
             Event::Bounce(_) => "bounce",
@@ -85,6 +89,14 @@ pub struct Finding {
     #[serde(rename = "type")]
     pub kind: String,
     pub count: u32,
+}
+
+/// See `Event::MessageWithdrawn`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageWithdrawn {
+    pub queue_id: String,
+    /// A fixed reason word, e.g. `"spool_write_failed"`.
+    pub reason: String,
 }
 
 /// Per-recipient protection decision.
