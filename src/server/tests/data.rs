@@ -357,3 +357,29 @@ async fn bdat_with_a_bare_lf_or_a_long_line_is_refused_and_the_session_goes_on()
     .await;
     assert!(fx.spooled().is_empty());
 }
+
+#[tokio::test]
+async fn recipients_cannot_be_added_once_chunks_have_arrived() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(OPEN).await;
+    c.run(
+        "R: BDAT 12\\r\\nSubject: a\\r\\n
+         S: 250 2.0.0 12 octets received, 12 in total
+         C: RCPT TO:<late@clinic.test>
+         S: 503 5.5.1 RCPT not allowed after BDAT
+         C: MAIL FROM:<doc@hospital.test>
+         S: 503 5.5.1 Nested MAIL command
+         R: BDAT 6 LAST\\r\\n\\r\\nhi\\r\\n
+         S~ 250 2.0.0 OK queued as",
+    )
+    .await;
+    let (meta, _) = fx.only_message();
+    let to: Vec<&str> = meta
+        .envelope
+        .recipients
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(to, ["pat@clinic.test"]);
+}
