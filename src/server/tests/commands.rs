@@ -412,3 +412,39 @@ async fn the_bounce_listener_takes_reports_for_bounce_domains_only() {
     .await;
     assert!(fx.spooled().is_empty(), "a bounce is never relayed");
 }
+
+#[tokio::test]
+async fn smtputf8_addresses_need_the_smtputf8_parameter() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: MAIL FROM:<doc@hospital.test>
+         S: 250 2.1.0 Sender OK
+         C: RCPT TO:<jörg@klinik.test>
+         S: 553 5.6.7 Non-ASCII address requires SMTPUTF8
+         C: RSET
+         S: 250 2.0.0 OK
+         C: MAIL FROM:<dóc@hospital.test>
+         S: 553 5.6.7 Non-ASCII address requires SMTPUTF8
+         C: MAIL FROM:<dóc@hospital.test> SMTPUTF8 BODY=8BITMIME
+         S: 250 2.1.0 Sender OK
+         C: RCPT TO:<jörg@klinik.test>
+         S: 250 2.1.5 Recipient OK
+         C: DATA
+         S: 354 End data with <CR><LF>.<CR><LF>
+         C: Subject: grüße
+         C:
+         C: hallo
+         C: .
+         S~ 250 2.0.0 OK queued as ",
+    )
+    .await;
+    let (meta, body) = fx.only_message();
+    assert!(meta.envelope.smtputf8 && meta.envelope.body_8bit);
+    assert_eq!(meta.envelope.sender, "dóc@hospital.test");
+    assert_eq!(meta.envelope.recipients[0].address, "jörg@klinik.test");
+    assert!(body.contains("with UTF8ESMTP "), "{body}");
+}

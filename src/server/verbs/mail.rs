@@ -79,6 +79,15 @@ fn refuse(s: &Session, from: &MailFrom<String>) -> Option<Reply> {
             "Sender address not allowed for this user",
         ));
     }
+    // RFC 6531 §3.4: a non-ASCII address only with the SMTPUTF8 parameter
+    // (the same check as for recipients).
+    if from.flags & MAIL_SMTPUTF8 == 0 && !from.address.is_ascii() {
+        return Some(Reply::new(
+            553,
+            "5.6.7",
+            "Non-ASCII address requires SMTPUTF8",
+        ));
+    }
     if !from.address.is_empty() && !from.address.contains('@') {
         return Some(Reply::new(
             553,
