@@ -144,6 +144,8 @@ pub struct Session {
     pub tls: Option<TlsState>,
     pub auth_user: Option<crate::users::User>,
     errors: usize,
+    /// A 421 was queued: the session ends after writing it (RFC 5321 §3.8).
+    closing: bool,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -168,6 +170,7 @@ impl Session {
             tls: None,
             auth_user: None,
             errors: 0,
+            closing: false,
             shutdown,
         }
     }
@@ -180,6 +183,9 @@ impl Session {
     pub fn reply(&mut self, r: Reply) {
         if r.code >= 500 {
             self.errors += 1;
+        }
+        if r.code == 421 {
+            self.closing = true;
         }
         self.wbuf.extend_from_slice(r.to_wire(true).as_bytes());
     }
@@ -436,7 +442,9 @@ impl Session {
                     break;
                 }
             };
-            if super::verbs::dispatch(self, line).await == Next::Close {
+            // Whatever queued a 421 (the accept stage shutting down, say),
+            // nothing more is read after it.
+            if super::verbs::dispatch(self, line).await == Next::Close || self.closing {
                 break;
             }
         }

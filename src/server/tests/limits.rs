@@ -163,3 +163,35 @@ async fn shutdown_between_commands_gets_421_4_3_2() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn shutdown_during_a_transaction_answers_its_end_once_and_closes() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: MAIL FROM:<doc@hospital.test>
+         C: RCPT TO:<pat@clinic.test>
+         C: DATA
+         S: 250 2.1.0 Sender OK
+         S: 250 2.1.5 Recipient OK
+         S: 354 End data with <CR><LF>.<CR><LF>",
+    )
+    .await;
+    fx.svc.accept.begin_shutdown();
+    c.shutdown.send_replace(true);
+    // The data is still read to its end (the stream stays in sync), the
+    // accept stage refuses it, and 421 closes the connection (RFC 5321 §3.8).
+    c.run(
+        "C: Subject: late
+         C:
+         C: hi
+         C: .
+         S: 421 4.3.2 Service shutting down, try again later
+         CLOSED",
+    )
+    .await;
+    assert!(fx.spooled().is_empty());
+}
