@@ -214,6 +214,14 @@ async fn rcpt_rejects_relay_without_auth() {
     )
     .await;
     assert!(fx.spooled().is_empty());
+    let rejected = |l: &str| {
+        fx.svc
+            .metrics
+            .messages_rejected
+            .with_label_values(&[l, "relay_denied"])
+            .get()
+    };
+    assert_eq!((rejected("relay"), rejected("submission")), (1, 1));
 }
 
 #[tokio::test]

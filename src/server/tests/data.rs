@@ -26,13 +26,24 @@ async fn data_unstuffs_dots_and_spools_the_message_with_its_envelope() {
          C: ...
          C: last line
          C: .
-         S~ 250 2.0.0 OK queued as
-         C: QUIT
+         S~ 250 2.0.0 OK queued as",
+    )
+    .await;
+    let queued = c.last().to_string();
+    c.run(
+        "C: QUIT
          S: 221 2.0.0 mx.test closing connection
          CLOSED",
     )
     .await;
     let (meta, body) = fx.only_message();
+    assert_eq!(
+        queued,
+        format!(
+            "250 2.0.0 OK queued as {}",
+            crate::spool::format_id(meta.id)
+        )
+    );
     let env = &meta.envelope;
     assert_eq!(env.sender, "doc@hospital.test");
     assert_eq!(env.recipients.len(), 1);

@@ -195,3 +195,57 @@ async fn shutdown_during_a_transaction_answers_its_end_once_and_closes() {
     .await;
     assert!(fx.spooled().is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_bdat_chunk_gets_421_4_4_2_after_the_data_timeout() {
+    let fx = Fixture::with(|c| c.limits.data_timeout = Duration::from_secs(10));
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: MAIL FROM:<doc@hospital.test>
+         C: RCPT TO:<pat@clinic.test>
+         R: BDAT 100 LAST\\r\\nSubject: short of 100
+         S: 250 2.1.0 Sender OK
+         S: 250 2.1.5 Recipient OK
+         S: 421 4.4.2 Timeout exceeded, closing connection
+         CLOSED",
+    )
+    .await;
+    assert!(fx.spooled().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_auth_exchange_gets_421_and_closes() {
+    let fx = Fixture::with(|c| c.limits.command_timeout = Duration::from_secs(10));
+    let mut c = fx.connect("smtps", OUTSIDE);
+    c.run(
+        "TLS
+         S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: AUTH LOGIN
+         S: 334 VXNlcm5hbWU6
+         S: 421 4.4.2 Timeout or connection lost during AUTH
+         CLOSED",
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_never_starts_the_handshake_is_dropped() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("submission", INSIDE);
+    let started = tokio::time::Instant::now();
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: STARTTLS
+         S: 220 2.0.0 Ready to start TLS
+         CLOSED",
+    )
+    .await;
+    assert!(started.elapsed() >= Duration::from_secs(30));
+}

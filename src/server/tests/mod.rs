@@ -55,7 +55,7 @@ const PASSWORD: &str = "s3cret!";
 
 /// How long a test waits for any one server line before failing (real
 /// time; tests on paused time configure shorter session timeouts).
-const WAIT: Duration = Duration::from_secs(30);
+const WAIT: Duration = Duration::from_secs(60);
 
 const CONFIG: &str = r#"
 [server]
@@ -430,6 +430,15 @@ impl Client {
             lines.push(got);
             return lines;
         }
+    }
+
+    /// The last server line read.
+    pub fn last(&self) -> &str {
+        self.transcript
+            .iter()
+            .rev()
+            .find_map(|l| l.strip_prefix("S: "))
+            .unwrap_or("")
     }
 
     /// Expect the server to close the connection (after any lines it sent

@@ -398,3 +398,14 @@ async fn a_client_certificate_on_the_allow_list_may_relay_without_auth() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_implicit_tls_listener_says_nothing_in_plaintext() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("smtps", OUTSIDE);
+    c.run(
+        "C: EHLO client.test
+         CLOSED",
+    )
+    .await;
+}
