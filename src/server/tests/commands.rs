@@ -456,3 +456,29 @@ async fn smtputf8_addresses_need_the_smtputf8_parameter() {
     assert_eq!(meta.envelope.recipients[0].address, "jörg@klinik.test");
     assert!(body.contains("with UTF8ESMTP "), "{body}");
 }
+
+#[tokio::test]
+async fn the_null_sender_is_accepted_from_a_relay_client() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: MAIL FROM:<>
+         S: 250 2.1.0 Sender OK
+         C: RCPT TO:<pat@clinic.test>
+         S: 250 2.1.5 Recipient OK
+         C: DATA
+         S: 354 End data with <CR><LF>.<CR><LF>
+         C: From: Mail Delivery System <mailer-daemon@hospital.test>
+         C: Subject: Delivery Status Notification
+         C:
+         C: report
+         C: .
+         S~ 250 2.0.0 OK queued as",
+    )
+    .await;
+    let (meta, _) = fx.only_message();
+    assert_eq!(meta.envelope.sender, "");
+}

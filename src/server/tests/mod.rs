@@ -49,7 +49,8 @@ pub const OUTSIDE: &str = "192.0.2.10";
 /// The fixture user: may send as `@hospital.test` only. In scripts, base64:
 /// `AGVocgBzM2NyZXQh` = "\0ehr\0s3cret!", `AGVocgB3cm9uZw==` = "\0ehr\0wrong",
 /// `ZWhy` = "ehr", `czNjcmV0IQ==` = "s3cret!", `d3Jvbmc=` = "wrong",
-/// `b3RoZXIAZWhyAHMzY3JldCE=` = "other\0ehr\0s3cret!", `AGVocg==` = "\0ehr".
+/// `b3RoZXIAZWhyAHMzY3JldCE=` = "other\0ehr\0s3cret!", `AGVocg==` = "\0ehr",
+/// `ZWhyAGVocgBzM2NyZXQh` = "ehr\0ehr\0s3cret!".
 pub const USER: &str = "ehr";
 const PASSWORD: &str = "s3cret!";
 
