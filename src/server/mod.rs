@@ -6,6 +6,8 @@
 //! meet the rest of the system only through the spool and the schedule.
 
 pub mod session;
+#[cfg(test)]
+mod tests;
 pub mod tls;
 mod verbs;
 

@@ -49,7 +49,7 @@ fn precheck(s: &Session) -> Option<Reply> {
     if s.auth_user.is_some() {
         return Some(Reply::new(503, "5.5.1", "Already authenticated"));
     }
-    if s.txn.is_some() {
+    if s.state.in_transaction() {
         return Some(Reply::new(
             503,
             "5.5.1",

@@ -53,7 +53,7 @@ async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
             is_last,
         } => return data::bdat(s, chunk_size, is_last).await,
         Request::Rset => {
-            s.txn = None;
+            s.state.reset();
             s.reply(std_replies::ok());
         }
         Request::Noop { .. } => s.reply(std_replies::ok()),
