@@ -127,7 +127,14 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
             .get(*i)
             .and_then(|s| s.orcpt.as_ref())
         {
-            let _ = write!(out, "Original-Recipient: {}\r\n", one_line(orcpt));
+            // RFC 3464 §2.3.1: address-type ";" address (smtp-proto keeps
+            // only the address of an ORCPT).
+            let orcpt = one_line(orcpt);
+            if orcpt.contains(';') {
+                let _ = write!(out, "Original-Recipient: {orcpt}\r\n");
+            } else {
+                let _ = write!(out, "Original-Recipient: rfc822;{orcpt}\r\n");
+            }
         }
         let status_or = |fallback: &str| {
             r.last_reply

@@ -482,3 +482,60 @@ async fn the_null_sender_is_accepted_from_a_relay_client() {
     let (meta, _) = fx.only_message();
     assert_eq!(meta.envelope.sender, "");
 }
+
+#[tokio::test]
+async fn mt_priority_out_of_range_is_a_syntax_error_not_clamped() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: MAIL FROM:<doc@hospital.test> MT-PRIORITY=12
+         S: 501 5.5.4 MT-PRIORITY must be from -9 to 9
+         C: MAIL FROM:<doc@hospital.test> MT-PRIORITY=-10
+         S: 501 5.5.4 MT-PRIORITY must be from -9 to 9
+         C: MAIL FROM:<doc@hospital.test> MT-PRIORITY=-9
+         S: 250 2.1.0 Sender OK",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_same_recipient_twice_gets_one_copy() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: EHLO client.test
+         S* 250
+         C: MAIL FROM:<doc@hospital.test>
+         S: 250 2.1.0 Sender OK
+         C: RCPT TO:<pat@clinic.test>
+         S: 250 2.1.5 Recipient OK
+         C: RCPT TO:<PAT@clinic.test>
+         S: 250 2.1.5 Recipient OK (duplicate ignored)
+         C: DATA
+         S: 354 End data with <CR><LF>.<CR><LF>
+         C: Subject: once
+         C:
+         C: hi
+         C: .
+         S~ 250 2.0.0 OK queued as ",
+    )
+    .await;
+    let (meta, _) = fx.only_message();
+    assert_eq!(meta.envelope.recipients.len(), 1);
+}
+
+#[tokio::test]
+async fn auth_before_ehlo_is_out_of_sequence() {
+    let fx = Fixture::new();
+    let mut c = fx.connect("relay", INSIDE);
+    c.run(
+        "S: 220 mx.test ESMTP sealpost
+         C: AUTH PLAIN AGVocgBzM2NyZXQh
+         S: 503 5.5.1 Send EHLO first",
+    )
+    .await;
+}

@@ -23,7 +23,12 @@ pub fn mail(s: &mut Session, from: MailFrom<String>, raw: &[u8]) {
         return;
     }
     let mt_priority = if has_param(raw, b"MT-PRIORITY=") {
-        Some(from.mt_priority.clamp(-9, 9) as i8)
+        // RFC 6710 §3: priority-value is -9..9; anything else is a syntax error.
+        if !(-9..=9).contains(&from.mt_priority) {
+            s.reply(Reply::new(501, "5.5.4", "MT-PRIORITY must be from -9 to 9"));
+            return;
+        }
+        Some(from.mt_priority as i8)
     } else {
         None
     };

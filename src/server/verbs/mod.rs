@@ -41,6 +41,10 @@ async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
         Request::Ehlo { host } => ehlo::ehlo(s, host, true),
         Request::Helo { host } => ehlo::ehlo(s, host, false),
         Request::StartTls => return ehlo::starttls(s).await,
+        // RFC 4954 §4: AUTH is an extension announced by EHLO.
+        Request::Auth { .. } if matches!(s.state, super::session::State::Greeted) => {
+            s.reply(Reply::new(503, "5.5.1", "Send EHLO first"));
+        }
         Request::Auth {
             mechanism,
             initial_response,

@@ -57,6 +57,14 @@ fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
     if !txn.smtputf8 && !to.address.is_ascii() {
         return Reply::new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
     }
+    // The same recipient twice gets one copy (as Postfix's cleanup does).
+    if txn
+        .recipients
+        .iter()
+        .any(|r| r.address.eq_ignore_ascii_case(&to.address))
+    {
+        return Reply::new(250, "2.1.5", "Recipient OK (duplicate ignored)");
+    }
     txn.recipients.push(RecipientSpec {
         address: to.address,
         orcpt: to.orcpt,
