@@ -179,6 +179,9 @@ pub struct ListenerConfig {
     /// the chain must verify against `client_ca` (or the web PKI roots).
     pub client_cert_subjects: Vec<String>,
     pub client_ca: Option<PathBuf>,
+    /// Load balancers whose connections start with a PROXY protocol
+    /// header (v1 or v2) naming the real client; others connect directly.
+    pub proxy_protocol_from: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, Clone, Default)]

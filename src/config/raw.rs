@@ -48,6 +48,7 @@ pub struct RawListener {
     pub client_cert_subjects: Option<Vec<String>>,
     pub client_ca: Option<String>,
     pub mode: Option<String>,
+    pub proxy_protocol_from: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -443,6 +443,13 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
         .enumerate()
         .filter_map(|(j, n)| parse_net(n, &format!("{}[{j}]", key("allow_relay_from")), e))
         .collect();
+    let proxy_protocol_from = r
+        .proxy_protocol_from
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| parse_net(n, &format!("{}[{j}]", key("proxy_protocol_from")), e))
+        .collect();
     let default_priority = e.count(
         &key("default_priority"),
         r.default_priority,
@@ -479,6 +486,7 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
         client_cert_fingerprints,
         client_cert_subjects: r.client_cert_subjects.unwrap_or_default(),
         client_ca: r.client_ca.map(PathBuf::from),
+        proxy_protocol_from,
     }
 }
 

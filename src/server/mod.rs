@@ -160,15 +160,36 @@ pub async fn serve(
     }
 }
 
+/// How long a load balancer may take to send its PROXY header.
+const PROXY_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn handle_connection(
     svc: Arc<Services>,
     listener: Arc<ListenerConfig>,
     mut stream: tokio::net::TcpStream,
-    peer: SocketAddr,
+    mut peer: SocketAddr,
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let limits = &svc.config.limits;
     let name = listener.name.as_str();
+    if listener
+        .proxy_protocol_from
+        .iter()
+        .any(|n| n.contains(&peer.ip()))
+    {
+        use crate::proxy_protocol::{Proxied, read_header};
+        match read_header(&mut stream, PROXY_HEADER_TIMEOUT).await {
+            Ok(Proxied::Client(client)) => peer = client,
+            Ok(Proxied::Local) => {}
+            Err(e) => {
+                // Never fall back to the balancer's own address: it may be
+                // inside allow_relay_from.
+                tracing::warn!(listener = %listener.name, balancer = %peer.ip(), error = %e, "PROXY header refused; connection closed");
+                let _ = stream.shutdown().await;
+                return;
+            }
+        }
+    }
     let Some(_slot) = svc.connections.try_acquire(
         peer.ip(),
         limits.max_connections,
