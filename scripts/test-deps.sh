@@ -5,15 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-packages.sh \
   build-essential pkg-config libssl-dev gnupg ca-certificates curl \
-  python3 python3-pip swaks libnet-ssleay-perl postfix openssl prometheus \
-  systemd adduser dpkg-dev
+  python3 python3-pip python3-dkim python3-nacl swaks libnet-ssleay-perl \
+  postfix openssl prometheus systemd adduser dpkg-dev procps
 # The tests start their own Postfix instances on free loopback ports; a
 # system instance started by the package would only be in the way.
 if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
 if pgrep -x master >/dev/null 2>&1; then
   "${SUDO[@]}" systemctl stop postfix 2>/dev/null || "${SUDO[@]}" service postfix stop 2>/dev/null || true
 fi
-# dkimpy (with PyNaCl for Ed25519) verifies our DKIM signatures.
+# dkimpy (with PyNaCl for Ed25519) verifies our DKIM signatures; Debian's
+# python3-dkim/python3-nacl above, pip only where another Python is first
+# on PATH (a pyenv interpreter does not see Debian's modules).
 if ! python3 -c "import dkim, nacl" 2>/dev/null; then
   python3 -m pip install --quiet dkimpy pynacl 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages dkimpy pynacl

@@ -90,6 +90,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let portal_store: Arc<dyn crate::secure::portal::PortalStore> = Arc::new(
         crate::secure::portal::SledPortal::new(spool.tree("portal")?),
     );
+    for (i, r) in config.routes.iter().enumerate() {
+        if let Some(dir) = &r.outbox {
+            crate::delivery::outbox::prepare(dir)
+                .with_context(|| format!("route[{i}].outbox {}: not writable", dir.display()))?;
+        }
+    }
     let (transport, dns, https) = build_transport(&config, &metrics, verp.clone())?;
     let delivery = Arc::new(
         Delivery::new(
@@ -299,9 +305,11 @@ fn print_summary(config: &Config, mut lines: Vec<String>) {
         out.push('\n');
     }
     out.push('\n');
-    print!("{out}");
+    // A closed standard output (`serve | head`) must not stop the daemon.
     use std::io::Write;
-    let _ = std::io::stdout().flush();
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
 }
 
 /// OpenPGP keyring, S/MIME certificates and the portal store (`[secure]`).

@@ -254,7 +254,7 @@ impl Stage {
                 // Without its audit record the message is withdrawn and the
                 // client retries later.
                 tracing::error!(queue_id = %qid, error = %e, "audit write failed; message withdrawn");
-                let _ = self.spool.complete(id);
+                let _ = self.spool.withdraw(id);
                 return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
             }
             (Err(e), audited) => {

@@ -40,8 +40,6 @@ pub const METRICS_ADDRESS: &str = "127.0.0.1:9187";
 /// The recipients' portal listens only where an operator says so (the
 /// quick start: 127.0.0.1:8443); links then default to that address.
 pub const PORTAL_LISTEN: &str = "off";
-/// Notice links when neither `public_url` nor `listen` is set.
-pub const PORTAL_URL: &str = "https://127.0.0.1:8443";
 pub const PORTAL_ORGANISATION: &str = "sealpost";
 pub const PORTAL_CODE_TTL: &str = "10m";
 pub const PORTAL_SESSION_IDLE: &str = "15m";

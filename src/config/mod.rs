@@ -224,7 +224,8 @@ pub struct PortalConfig {
     /// None when `listen = "off"`.
     pub listen: Option<SocketAddr>,
     pub tls: PortalTls,
-    /// Base of notice links: `<public_url>/m/<token>` (no trailing slash).
+    /// Base of notice links: `<public_url>/m/<token>` (no trailing slash);
+    /// empty when neither it nor a listener is configured (no portal).
     pub public_url: String,
     /// The sending organisation's name, shown on portal pages.
     pub organisation: String,

@@ -821,24 +821,34 @@ fn portal(r: RawPortal, alias: Option<&str>, e: &mut Errors) -> PortalConfig {
         (None, Some(a)) => ("secure.portal_url".to_string(), Some(a.to_string())),
         (None, None) => (k("public_url"), None),
     };
-    let public_url = given
-        .unwrap_or_else(|| match listen {
-            Some(addr) => {
-                let scheme = if tls == PortalTls::Implicit {
-                    "https"
-                } else {
-                    "http"
-                };
-                format!("{scheme}://{addr}")
-            }
-            None => d::PORTAL_URL.to_string(),
-        })
-        .trim_end_matches('/')
-        .to_string();
+    // Without a public URL the link's base comes from the listener; with
+    // neither (or a wildcard listener) there is none, and portal delivery
+    // waits instead of sending links that point nowhere.
+    let public_url = match (given, listen) {
+        (Some(u), _) => u,
+        (None, Some(addr)) if addr.ip().is_unspecified() => {
+            e.push(
+                &k("public_url"),
+                format!("required when portal.listen is the wildcard address {addr}"),
+            );
+            String::new()
+        }
+        (None, Some(addr)) => {
+            let scheme = if tls == PortalTls::Implicit {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{addr}")
+        }
+        (None, None) => String::new(),
+    }
+    .trim_end_matches('/')
+    .to_string();
     let loopback_http = ["http://127.", "http://localhost", "http://[::1]"]
         .iter()
         .any(|p| public_url.starts_with(p));
-    if !public_url.starts_with("https://") && !loopback_http {
+    if !public_url.is_empty() && !public_url.starts_with("https://") && !loopback_http {
         e.push(
             &url_key,
             format!("expected an https:// URL, got \"{public_url}\""),

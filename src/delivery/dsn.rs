@@ -95,6 +95,9 @@ fn human_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)]
             continue;
         };
         let what = match action {
+            DsnAction::Failed if r.expired => {
+                "could not be delivered before the queue lifetime ran out"
+            }
             DsnAction::Failed => "could not be delivered",
             DsnAction::Delayed => "has not been delivered yet; delivery will be retried",
             DsnAction::Relayed => {
@@ -143,6 +146,7 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
                 .unwrap_or_else(|| fallback.to_string())
         };
         let (word, status) = match action {
+            DsnAction::Failed if r.expired => ("failed", "4.4.7".to_string()),
             DsnAction::Failed => ("failed", status_or("5.0.0")),
             DsnAction::Delayed => ("delayed", status_or("4.0.0")),
             DsnAction::Relayed => ("relayed", "2.0.0".to_string()),

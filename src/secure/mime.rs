@@ -122,8 +122,9 @@ pub fn split_message(msg: &[u8]) -> Result<(Vec<Field>, &[u8]), SecureError> {
             .iter()
             .position(|&b| b == b':')
             .ok_or(SecureError::Malformed("header line without a colon"))?;
-        let name = &line[..colon];
-        // As the accept stage reads names: printable, octets above 127 tolerated.
+        // As the accept stage reads names: printable, octets above 127
+        // tolerated, white space before the colon allowed (obsolete syntax).
+        let name = line[..colon].trim_ascii_end();
         if name.is_empty() || !name.iter().all(|&b| b > 32 && b != 127) {
             return Err(SecureError::Malformed("invalid header field name"));
         }

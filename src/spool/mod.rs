@@ -194,6 +194,7 @@ impl Spool {
                 last_reply: None,
                 remote_host: None,
                 delay_notified: false,
+                expired: false,
             })
             .collect();
         let mut meta = MessageMeta {
@@ -243,14 +244,32 @@ impl Spool {
         Ok(out)
     }
 
-    /// The message bytes as accepted.
+    /// The message bytes as accepted. The sealed (authenticated) copy of
+    /// the record must agree with the index on the protection the message
+    /// needs: sled's copy is plain JSON, and a disagreement is damage, not a
+    /// choice to make (the caller quarantines).
     pub fn load_body(&self, meta: &MessageMeta) -> Result<Vec<u8>, SpoolError> {
         let loc = meta.location;
         let rec = segment::read_at(&self.seg_dir, loc.segment, loc.offset, loc.len)?;
         if segment::id_of(&rec) != Some(meta.id) {
             return Err(SpoolError::Corrupt("record id does not match index".into()));
         }
-        segment::decode_record(&self.sealer, &rec).map(|(_, body)| body)
+        let (sealed, body) = segment::decode_record(&self.sealer, &rec)?;
+        let (a, b) = (&sealed.envelope.verdict, &meta.envelope.verdict);
+        if a.protection != b.protection || a.methods != b.methods {
+            return Err(SpoolError::Corrupt(
+                "index and sealed record disagree on protection".into(),
+            ));
+        }
+        Ok(body)
+    }
+
+    /// Take back a message whose acceptance could not be completed (no
+    /// `250` was sent): removed durably, so start-up does not revive it.
+    pub fn withdraw(&self, id: QueueId) -> Result<(), SpoolError> {
+        self.complete(id)?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// Read-modify-write one entry. Not flushed: a lost update means a

@@ -513,8 +513,10 @@ async fn the_same_recipient_twice_gets_one_copy() {
          S: 250 2.1.0 Sender OK
          C: RCPT TO:<pat@clinic.test>
          S: 250 2.1.5 Recipient OK
-         C: RCPT TO:<PAT@clinic.test>
+         C: RCPT TO:<pat@CLINIC.test>
          S: 250 2.1.5 Recipient OK (duplicate ignored)
+         C: RCPT TO:<Pat@clinic.test>
+         S: 250 2.1.5 Recipient OK
          C: DATA
          S: 354 End data with <CR><LF>.<CR><LF>
          C: Subject: once
@@ -525,7 +527,11 @@ async fn the_same_recipient_twice_gets_one_copy() {
     )
     .await;
     let (meta, _) = fx.only_message();
-    assert_eq!(meta.envelope.recipients.len(), 1);
+    assert_eq!(
+        meta.envelope.recipients.len(),
+        2,
+        "Pat and pat are two mailboxes"
+    );
 }
 
 #[tokio::test]

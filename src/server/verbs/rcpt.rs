@@ -57,12 +57,13 @@ fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
     if !txn.smtputf8 && !to.address.is_ascii() {
         return Reply::new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
     }
-    // The same recipient twice gets one copy (as Postfix's cleanup does).
-    if txn
-        .recipients
-        .iter()
-        .any(|r| r.address.eq_ignore_ascii_case(&to.address))
-    {
+    // The same recipient twice gets one copy (as Postfix's cleanup does):
+    // the local part compared exactly (RFC 5321 §2.4), the domain not.
+    let same = |a: &str| match (a.rsplit_once('@'), to.address.rsplit_once('@')) {
+        (Some((l1, d1)), Some((l2, d2))) => l1 == l2 && d1.eq_ignore_ascii_case(d2),
+        _ => a == to.address,
+    };
+    if txn.recipients.iter().any(|r| same(&r.address)) {
         return Reply::new(250, "2.1.5", "Recipient OK (duplicate ignored)");
     }
     txn.recipients.push(RecipientSpec {
