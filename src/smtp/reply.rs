@@ -28,7 +28,8 @@ impl Enhanced {
     pub fn parse(text: &str) -> Option<Enhanced> {
         let mut parts = text.split('.');
         let (c, s, d) = (parts.next()?, parts.next()?, parts.next()?);
-        let digits = |p: &str| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
+        let digits =
+            |p: &str| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
         if parts.next().is_some() || c.len() != 1 || !digits(s) || !digits(d) {
             return None;
         }

@@ -6,9 +6,9 @@
 //! Bounds (line length, line count) are enforced by the reader in
 //! `session.rs`; this module only interprets complete lines.
 
+use crate::smtp::reply::Enhanced;
 /// A server's reply is the project's one reply value.
 pub use crate::smtp::reply::Reply as ServerReply;
-use crate::smtp::reply::Enhanced;
 
 /// One parsed reply line: code, whether it is the last line, text.
 #[derive(Debug, PartialEq, Eq)]
