@@ -34,6 +34,7 @@ pub mod mta_sts;
 pub mod openpgp;
 pub mod pgp_ecdh;
 pub mod portal;
+pub mod seipd1;
 pub mod smime;
 pub mod wkd;
 

@@ -44,6 +44,7 @@ use pgp::types::{AEADAlgorithm, Features, RevocationStatus, SymmetricAlgorithm};
 use super::keys::{KeyCache, Parsed};
 use super::mime::{self, DEFAULT_OUTER_SUBJECT};
 use super::pgp_ecdh::{self, RecipientKey};
+use super::seipd1;
 use super::{Encryptor, SecureError, domain_of, normalize_address};
 
 const METHOD: &str = "pgp";
@@ -161,37 +162,49 @@ impl OpenPgp {
     /// The OpenPGP message: one PKESK per target key, then SEIPDv2 (AEAD,
     /// OCB) when every target's certificate advertises it, else SEIPDv1
     /// with MDC; AES-256 either way. The session key is generated here and
-    /// the PKESKs written by [`pgp_ecdh`] (fast Cv25519 path); sequoia's
-    /// stream writer does the rest (`with_session_key` is its documented
-    /// way of taking PKESKs made elsewhere). No armor: [`mime::pgp_mime`]
-    /// armors into the final message in one pass.
+    /// the PKESKs written by [`pgp_ecdh`] (fast Cv25519 path). SEIPDv2:
+    /// sequoia's stream writer does the rest (`with_session_key` is its
+    /// documented way of taking PKESKs made elsewhere). SEIPDv1: sequoia
+    /// writes the literal data (and signature) packets and [`seipd1`]
+    /// encrypts them. No armor: [`mime::pgp_mime`] armors into the final
+    /// message in one pass.
     fn seal(&self, targets: &[Target], payload: &[u8]) -> pgp::Result<(Vec<u8>, bool)> {
         let seipdv2 = targets.iter().all(|t| t.seipdv2);
         let sym = SymmetricAlgorithm::AES256;
         let session_key = SessionKey::new(sym.key_size()?)?;
-        let mut sink = Vec::with_capacity(payload.len() + 512 + 256 * targets.len());
-        let mut message = Message::new(&mut sink);
-        for t in targets {
-            let pkesk: PKESK = if seipdv2 {
-                pgp_ecdh::pkesk6(&session_key, t.key)?.into()
-            } else {
-                pgp_ecdh::pkesk3(sym, &session_key, t.key)?.into()
-            };
-            Packet::from(pkesk).serialize(&mut message)?;
-        }
-        let mut encryptor = PgpEncryptor::with_session_key(message, sym, session_key)?;
+        let mut out = Vec::with_capacity(payload.len() + 512 + 256 * targets.len());
         if seipdv2 {
-            encryptor = encryptor.aead_algo(AEADAlgorithm::default());
+            let mut message = Message::new(&mut out);
+            for t in targets {
+                let pkesk = pgp_ecdh::pkesk6(&session_key, t.key)?;
+                Packet::from(pkesk).serialize(&mut message)?;
+            }
+            let message = PgpEncryptor::with_session_key(message, sym, session_key)?
+                .aead_algo(AEADAlgorithm::default())
+                .build()?;
+            self.write_literal(message, payload)?;
+        } else {
+            for t in targets {
+                let pkesk = pgp_ecdh::pkesk3(sym, &session_key, t.key)?;
+                Packet::PKESK(PKESK::from(pkesk)).serialize(&mut out)?;
+            }
+            let mut packets = Vec::with_capacity(payload.len() + 512);
+            self.write_literal(Message::new(&mut packets), payload)?;
+            seipd1::encrypt(&session_key, &packets, &mut out)?;
         }
-        let message = encryptor.build()?;
+        Ok((out, seipdv2))
+    }
+
+    /// The (optionally signed) literal data packet of `payload`, written
+    /// to `message`.
+    fn write_literal(&self, message: Message, payload: &[u8]) -> pgp::Result<()> {
         let message = match &self.signer {
             Some(kp) => Signer::new(message, kp.clone())?.build()?,
             None => message,
         };
         let mut w = LiteralWriter::new(message).build()?;
         w.write_all(payload)?;
-        w.finalize()?;
-        Ok((sink, seipdv2))
+        w.finalize()
     }
 }
 
