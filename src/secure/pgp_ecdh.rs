@@ -127,7 +127,7 @@ fn wrap(
     // Z = KDF(S, kek_len, Param) = Hash(00 00 00 01 || S || Param),
     // truncated (RFC 6637 §7).
     let param = kdf_param(key, hash, kek);
-    let z: Protected = agreement::agree_ephemeral(ephemeral, &peer, failed(), |shared| {
+    let z: Protected = agreement::agree_ephemeral(ephemeral, peer, failed(), |shared| {
         let mut h = digest::Context::new(digest);
         h.update(&[0, 0, 0, 1]);
         h.update(shared);
