@@ -5,7 +5,7 @@
 //! Run: `cargo run --release --example pgp_bench -- CASE [calls]` with CASE
 //! one of `v1` (SEIPDv1 recipient), `v2` (SEIPDv2/AEAD recipient), `signed`
 //! (v1 recipient, signed then encrypted), `smime` (AES-256-CBC, RSA-2048),
-//! `setup` (everything but the measured calls: subtract it).
+//! `setup` (set-up only), `parts` (CPU time of each step separately).
 //! `bench/pgp_callgrind.sh` runs each case under callgrind and prints
 //! instructions per call.
 
