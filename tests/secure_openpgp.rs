@@ -285,6 +285,44 @@ fn gpg_decrypts_and_verifies_what_openpgp_encrypts() {
 }
 
 #[test]
+fn gpg_decrypts_unsigned_copies_in_both_packet_length_forms() {
+    if !tool("gpg", &["--version"]) {
+        return;
+    }
+    let dan = pgp_cert("dan@partner.example");
+    let f = fixture(&[("dan", &dan)]);
+    let enc = f.encryptor(false);
+    let home = tempfile::tempdir().expect("gnupghome");
+    let h = home.path();
+    let secret = write(h, "secret.asc", &secret_armor(&dan));
+    let gpg = || {
+        let mut c = Command::new("gpg");
+        c.arg("--batch").arg("--homedir").arg(h);
+        c
+    };
+    run(gpg().arg("--import").arg(&secret));
+    // A small message has a two-octet SEIPD length, a large one a
+    // five-octet length (RFC 9580 §4.2.1.1).
+    for size in [0, 60_000] {
+        let out = enc
+            .encrypt("dan@partner.example", &message("dan@partner.example", size))
+            .expect("encrypt");
+        let msg = write(h, &format!("out-{size}.eml"), &out);
+        let dec = run(gpg().args(["--status-fd", "2", "--decrypt"]).arg(&msg));
+        let status = String::from_utf8_lossy(&dec.stderr);
+        assert!(status.contains("[GNUPG:] DECRYPTION_OKAY"), "{status}");
+        assert!(status.contains("[GNUPG:] GOODMDC"), "{status}");
+        let text = String::from_utf8_lossy(&dec.stdout);
+        assert!(text.contains(SECRET_BODY), "size {size}");
+    }
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(h)
+        .args(["--kill", "gpg-agent"])
+        .output();
+}
+
+#[test]
 fn expired_revoked_weak_and_sign_only_certs_cannot_encrypt() {
     let cases = [
         (
