@@ -73,7 +73,7 @@ add_headers = { "Bad Name" = "x" }
     let want = [
         r#"policies/phi.toml: rule[2].protection: expected "none", "tls" or "encrypt", got "yes""#,
         "policies/phi.toml: rule[2].priority: expected an integer from 0 to 9, got 12",
-        r#"policies/phi.toml: rule[2].detectors[0].type: unknown detector "sssn" (known: ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip)"#,
+        r#"policies/phi.toml: rule[2].detectors[0].type: unknown detector "sssn" (known: ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip, name, unscannable)"#,
         r#"policies/phi.toml: rule[2].detectors[1].confidence: expected "low", "medium" or "high", got "max""#,
         r#"policies/phi.toml: rule[2].detectors[1].where[0]: expected "subject", "header", "body" or "attachment", got "footer""#,
         "policies/phi.toml: rule[2].reject.code: expected an integer from 400 to 599, got 250",
