@@ -150,7 +150,11 @@ mod tests {
     fn cells_do_not_glue() {
         let t = to_text("<table><tr><td>SSN</td><td>824-66-7795</td></tr></table>");
         let words: Vec<&str> = t.split_whitespace().collect();
-        assert_eq!(words, ["SSN", "824-66-7795"], "{t:?}");
+        assert_eq!(words, ["SSN:", "824-66-7795"], "{t:?}");
+        let t = to_text(
+            "<table><tr><th>Patient</th><th>DOB</th><th>Dx</th></tr><tr><td>Maria Haddad<td>9/15/82<td>C50.911</table>",
+        );
+        assert!(t.contains("Patient Name: Maria Haddad\nDOB: 9/15/82\nDx: C50.911"), "{t:?}");
     }
 
     #[test]

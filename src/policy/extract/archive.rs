@@ -120,7 +120,12 @@ fn entries(
             Err(Stop(why @ (Unreadable::Encrypted | Unreadable::TooLarge | Unreadable::Unsupported))) => {
                 v.unreadable(&inner, why)
             }
-            Err(e) => return Err(e),
+            // A bomb, the deadline or a broken stream: nothing after it
+            // can be trusted to be read in time.
+            Err(Stop(why)) => {
+                v.unreadable(&inner, why);
+                return Ok(());
+            }
         }
     }
     Ok(())

@@ -24,6 +24,8 @@ pub mod odf;
 pub mod ooxml;
 pub mod pdf;
 pub mod rtf;
+#[doc(hidden)]
+pub mod testdocs;
 pub mod xml;
 
 use std::cell::Cell;

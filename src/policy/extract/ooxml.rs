@@ -362,7 +362,7 @@ mod tests {
 
     #[test]
     fn serial_dates() {
-        assert_eq!(serial_date("28384").as_deref(), Some("09/15/1977"));
+        assert_eq!(serial_date("28384").as_deref(), Some("09/16/1977"));
         assert_eq!(serial_date("25569").as_deref(), Some("01/01/1970"));
         assert_eq!(serial_date("x"), None);
         assert!(code_is_date("mm/dd/yyyy"));
