@@ -32,7 +32,7 @@ mod tests;
 
 pub use error::PolicyError;
 pub use finding::{Confidence, Finding, FindingSummary, Kind, Location, mask};
-pub use render::render_findings;
+pub use render::{explain_findings, render_explained, render_findings};
 pub use rewrite::apply_rewrites;
 pub use set::PolicySet;
 pub use verdict::{Action, Protection, Verdict};

@@ -466,12 +466,40 @@ fn cells_of(line: &str, sep: Option<char>) -> Vec<String> {
     }
 }
 
-/// Count of cells a line has under `sep`, cheaply.
+/// Count of cells a line has under `sep`, without allocating.
 fn width(line: &str, sep: Option<char>) -> usize {
     match sep {
-        Some(c) => line.matches(c).count() + 1,
-        None => cells_of(line, None).len(),
+        Some(c) => line.bytes().filter(|&b| u32::from(b) == u32::from(c)).count() + 1,
+        None => {
+            // Groups separated by two or more spaces.
+            let b = line.trim().as_bytes();
+            let mut n = usize::from(!b.is_empty());
+            let mut i = 0;
+            while i + 1 < b.len() {
+                if b[i] == b' ' && b[i + 1] == b' ' {
+                    while i < b.len() && b[i] == b' ' {
+                        i += 1;
+                    }
+                    n += 1;
+                } else {
+                    i += 1;
+                }
+            }
+            n
+        }
     }
+}
+
+/// Header-ish words: a line without any cannot be a PHI header row.
+fn maybe_header(line: &str) -> bool {
+    const HINTS: &[&[u8]] = &[
+        b"dob", b"d.o.b", b"birth", b"mrn", b"ssn", b"dx", b"diag", b"icd", b"patient", b"name",
+        b"member", b"record", b"chart", b"medicare", b"mbi", b"pt", b"first", b"last", b"subscriber",
+        b"insured", b"client", b"ss#", b"social", b"born", b"bday", b"surname",
+    ];
+    let l = line.as_bytes();
+    l.len() <= 400
+        && HINTS.iter().any(|h| l.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h)))
 }
 
 /// Tables pasted into plain text (a CSV export in the body, a
@@ -484,6 +512,10 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
     let mut found = false;
     while i + 1 < lines.len() {
         let line = lines[i].trim_end();
+        if line.len() > 400 || !line.bytes().any(|b| matches!(b, b'\t' | b',' | b';' | b'|' | b' ')) {
+            i += 1;
+            continue;
+        }
         let sep = if line.contains('\t') {
             Some('\t')
         } else if line.contains(',') || line.contains(';') || line.contains('|') {
@@ -495,7 +527,7 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
             continue;
         };
         let n = width(line, sep);
-        if !(2..=200).contains(&n) || width(lines[i + 1].trim_end(), sep) != n {
+        if !(2..=200).contains(&n) || width(lines[i + 1].trim_end(), sep) != n || !maybe_header(line) {
             i += 1;
             continue;
         }

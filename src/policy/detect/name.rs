@@ -235,9 +235,9 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
     let w = &b[s..e];
     let caps = all_caps(w);
     let mut buf = [0u8; 48];
-    let l = lower(w, &mut buf).to_string();
+    let l = lower(w, &mut buf);
     // Honorific + (first) + surname.
-    if matches!(l.as_str(), "mr" | "mrs" | "ms" | "miss" | "mx") {
+    if matches!(l, "mr" | "mrs" | "ms" | "miss" | "mx") {
         let p = if b.get(e) == Some(&b'.') { e + 1 } else { e };
         let (s2, e2) = next_word(b, p)?;
         let (e2b, _) = base(b, s2, e2);
@@ -261,7 +261,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
     }
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
-        && r.last.contains(l.as_str())
+        && r.last.contains(l)
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
         let w2 = &b[s2..e2];
@@ -273,10 +273,10 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
         }
     }
     // First [M.|Middle] Last.
-    if !r.first.contains(l.as_str()) {
+    if !r.first.contains(l) {
         return None;
     }
-    let known_only = r.ambiguous.contains(l.as_str()) || caps;
+    let known_only = r.ambiguous.contains(l) || caps;
     let (mut s2, mut e2) = next_word(b, e)?;
     // A middle initial (`J.`) or middle name.
     if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
