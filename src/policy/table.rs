@@ -466,72 +466,114 @@ fn cells_of(line: &str, sep: Option<char>) -> Vec<String> {
     }
 }
 
-/// Count of cells a line has under `sep`, without allocating.
-fn width(line: &str, sep: Option<char>) -> usize {
-    match sep {
-        Some(c) => line.bytes().filter(|&b| u32::from(b) == u32::from(c)).count() + 1,
-        None => {
-            // Groups separated by two or more spaces.
-            let b = line.trim().as_bytes();
-            let mut n = usize::from(!b.is_empty());
-            let mut i = 0;
-            while i + 1 < b.len() {
-                if b[i] == b' ' && b[i + 1] == b' ' {
-                    while i < b.len() && b[i] == b' ' {
-                        i += 1;
-                    }
-                    n += 1;
-                } else {
-                    i += 1;
-                }
+/// Header-ish words: a line without any cannot be a PHI header row.
+fn maybe_header(line: &str) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    const HINTS: &[&str] = &[
+        "dob", "d.o.b", "birth", "mrn", "ssn", "dx", "diag", "icd", "patient", "name", "member",
+        "record", "chart", "medicare", "mbi", "pt", "first", "last", "subscriber", "insured",
+        "client", "ss#", "social", "born", "bday", "surname",
+    ];
+    let ac = AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(HINTS)
+            .ok()
+    });
+    line.len() <= 400 && ac.as_ref().is_some_and(|a| a.is_match(line))
+}
+
+/// Separator counts of one line, from one pass over its bytes.
+#[derive(Clone, Copy, Default)]
+struct LineStats {
+    tab: usize,
+    comma: usize,
+    semi: usize,
+    pipe: usize,
+    /// Groups separated by two or more spaces.
+    aligned: usize,
+}
+
+fn stats(line: &str) -> LineStats {
+    let mut st = LineStats::default();
+    let b = line.as_bytes();
+    let mut groups = 0usize;
+    let (mut in_group, mut spaces) = (false, 0usize);
+    for &c in b {
+        match c {
+            b'\t' => st.tab += 1,
+            b',' => st.comma += 1,
+            b';' => st.semi += 1,
+            b'|' => st.pipe += 1,
+            _ => {}
+        }
+        if c == b' ' {
+            spaces += 1;
+        } else {
+            if !in_group || spaces >= 2 {
+                groups += 1;
             }
-            n
+            in_group = true;
+            spaces = 0;
+        }
+    }
+    st.aligned = groups;
+    st
+}
+
+impl LineStats {
+    /// The layout of a possible header line: its separator and width.
+    fn layout(&self) -> Option<(Option<char>, usize)> {
+        let best = [('\t', self.tab), (',', self.comma), (';', self.semi), ('|', self.pipe)]
+            .into_iter()
+            .max_by_key(|x| x.1)
+            .filter(|x| x.1 > 0);
+        match best {
+            Some(('\t', n)) => Some((Some('\t'), n + 1)),
+            Some((c, n)) if self.tab == 0 => Some((Some(c), n + 1)),
+            _ if self.aligned >= 2 => Some((None, self.aligned)),
+            _ => None,
+        }
+    }
+
+    fn width(&self, sep: Option<char>) -> usize {
+        match sep {
+            Some('\t') => self.tab + 1,
+            Some(',') => self.comma + 1,
+            Some(';') => self.semi + 1,
+            Some('|') => self.pipe + 1,
+            _ => self.aligned,
         }
     }
 }
 
-/// Header-ish words: a line without any cannot be a PHI header row.
-fn maybe_header(line: &str) -> bool {
-    const HINTS: &[&[u8]] = &[
-        b"dob", b"d.o.b", b"birth", b"mrn", b"ssn", b"dx", b"diag", b"icd", b"patient", b"name",
-        b"member", b"record", b"chart", b"medicare", b"mbi", b"pt", b"first", b"last", b"subscriber",
-        b"insured", b"client", b"ss#", b"social", b"born", b"bday", b"surname",
-    ];
-    let l = line.as_bytes();
-    l.len() <= 400
-        && HINTS.iter().any(|h| l.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h)))
-}
-
 /// Tables pasted into plain text (a CSV export in the body, a
 /// space-aligned report): the labelled rendering of every table whose
-/// header names PHI fields, or `None` when there is none.
+/// header names PHI fields, or `None` when there is none. One pass of
+/// separator counting per line; only a short line whose next line has the
+/// same shape is looked at more closely.
 pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
     let lines: Vec<&str> = text.lines().take(200_000).collect();
     let mut out = TextOut::new(cap);
-    let mut i = 0;
     let mut found = false;
+    let mut i = 0;
+    let mut next = lines.first().map(|l| stats(l));
     while i + 1 < lines.len() {
-        let line = lines[i].trim_end();
-        if line.len() > 400 || !line.bytes().any(|b| matches!(b, b'\t' | b',' | b';' | b'|' | b' ')) {
-            i += 1;
-            continue;
-        }
-        let sep = if line.contains('\t') {
-            Some('\t')
-        } else if line.contains(',') || line.contains(';') || line.contains('|') {
-            Some(delimiter(line))
-        } else if line.contains("  ") {
-            None
-        } else {
+        let cur = next.take().unwrap_or_default();
+        next = Some(stats(lines[i + 1]));
+        let line = lines[i].trim();
+        let Some((sep, n)) = cur.layout() else {
             i += 1;
             continue;
         };
-        let n = width(line, sep);
-        if !(2..=200).contains(&n) || width(lines[i + 1].trim_end(), sep) != n || !maybe_header(line) {
-            i += 1;
-            continue;
-        }
-        let Some(h) = header_of(&cells_of(line, sep)) else {
+        // Header cells are short: prose with a comma or two is no row.
+        let shaped = (2..=200).contains(&n)
+            && line.len() <= n * 28
+            && next.is_some_and(|nx| nx.width(sep) == n)
+            && maybe_header(line);
+        let Some(h) = shaped.then(|| header_of(&cells_of(line, sep))).flatten() else {
             i += 1;
             continue;
         };
@@ -539,13 +581,14 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         let mut j = i + 1;
         while j < lines.len() && !out.over {
             let l = lines[j].trim_end();
-            if l.trim().is_empty() || width(l, sep).abs_diff(n) > 1 {
+            if l.trim().is_empty() || stats(l).width(sep).abs_diff(n) > 1 {
                 break;
             }
             labeled(&h, &cells_of(l, sep), &mut out);
             j += 1;
         }
         i = j;
+        next = lines.get(i).map(|l| stats(l));
     }
     found.then_some(out.text)
 }

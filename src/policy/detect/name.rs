@@ -33,7 +33,28 @@ use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{after, before, ceil_boundary, floor_boundary};
 use regex::Regex;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FNV-1a: the lists are fixed public data, so a fast non-keyed hash is
+/// fine here (no attacker chooses the table's keys).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
 
 const FIRST: &str = include_str!("../data/first_names.txt");
 const LAST: &str = include_str!("../data/surnames.txt");
@@ -100,11 +121,11 @@ const INSTITUTION_NEXT: &[&str] = &[
 ];
 
 struct Res {
-    first: HashSet<&'static str>,
-    last: HashSet<&'static str>,
-    not_surname: HashSet<&'static str>,
-    ambiguous: HashSet<&'static str>,
-    institution: HashSet<&'static str>,
+    first: Set,
+    last: Set,
+    not_surname: Set,
+    ambiguous: Set,
+    institution: Set,
     provider_before: Regex,
     provider_after: Regex,
     label_before: Regex,
@@ -115,7 +136,7 @@ struct Res {
     event: Regex,
 }
 
-fn list(src: &'static str) -> HashSet<&'static str> {
+fn list(src: &'static str) -> Set {
     src.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
