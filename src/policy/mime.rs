@@ -267,7 +267,10 @@ impl Walker<'_> {
             PartType::Text(t) => self.text(loc, place, t, kind),
             PartType::Html(t) => self.emit(loc, place, &html::to_text(t)),
             PartType::Binary(b) | PartType::InlineBinary(b) => {
-                if kind != TextKind::NotText && !b.starts_with(b"{\\rtf") {
+                // Bytes decide over the declared type: a DOCX declared as
+                // `application/...xml` is a ZIP, not XML text.
+                let binary = extract::sniff(b, "", "") != extract::Format::Unknown;
+                if kind != TextKind::NotText && !binary {
                     let t = String::from_utf8_lossy(b);
                     self.text(loc, place, &t, kind);
                 } else {

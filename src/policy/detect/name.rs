@@ -161,7 +161,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|name|member(?:\s+name)?|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old)|mrn|a\s+[0-9]{1,3}[- ]year)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital))",
@@ -338,7 +338,8 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
         return None;
     }
     let ls = line_start(text, s);
-    if !r.label_before.is_match(&text[ls.max(s.saturating_sub(48))..s]) || !capitalised(&b[s..e]) {
+    let from = ceil_boundary(text, ls.max(s.saturating_sub(48)));
+    if !r.label_before.is_match(&text[from..s]) || !capitalised(&b[s..e]) {
         return None;
     }
     let mut end = e;
@@ -349,6 +350,37 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
         }
     }
     Some((s, end, false))
+}
+
+/// A known first name alone after a salutation (`Hello Rafael,`).
+fn greeted(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let mut buf = [0u8; 48];
+    let l = lower(&b[s..e], &mut buf);
+    if !capitalised(&b[s..e]) || !r.first.contains(l) || r.ambiguous.contains(l) {
+        return None;
+    }
+    let ls = line_start(text, s);
+    r.salutation.is_match(&text[ls..s]).then_some((s, e, true))
+}
+
+/// Any capitalised word and a listed surname, followed by a clinical
+/// cue (`Tomasz Pemberton was admitted`): first names outside the list.
+fn surname_with_cue(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if !capitalised(&b[s..e]) {
+        return None;
+    }
+    let mut buf = [0u8; 48];
+    if r.not_surname.contains(lower(&b[s..e], &mut buf)) {
+        return None;
+    }
+    let (s2, e2) = next_word(b, e)?;
+    let (e2b, _) = base(b, s2, e2);
+    if !surname_ok(r, b, s2, e2b, true, false) {
+        return None;
+    }
+    r.cue_after.is_match(after(text, e2b, 64)).then_some((s, e2b, true))
 }
 
 /// The line holding `pos`, up to it.
@@ -384,7 +416,7 @@ fn health_near(r: &Res, text: &str, s: usize, e: usize, health: &[(usize, usize)
 fn judge(r: &Res, text: &str, s: usize, e: usize, honorific: bool, health: &[(usize, usize)]) -> Option<Confidence> {
     let ls = line_start(text, s);
     let pre = before(text, s, 48);
-    let pre_line = &text[ls.max(s.saturating_sub(48))..s];
+    let pre_line = &text[ceil_boundary(text, ls.max(s.saturating_sub(48)))..s];
     let post = after(text, e, 64);
     if r.provider_before.is_match(pre_line) || r.provider_after.is_match(post) {
         return None;
@@ -428,7 +460,10 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = s + 1;
             continue;
         }
-        let found_here = candidate(r, text, s, e).or_else(|| labelled(r, text, s, e));
+        let found_here = candidate(r, text, s, e)
+            .or_else(|| labelled(r, text, s, e))
+            .or_else(|| greeted(r, text, s, e))
+            .or_else(|| surname_with_cue(r, text, s, e));
         if let Some((ns, ne, hon)) = found_here {
             if let Some(conf) = judge(r, text, ns, ne, hon, health)
                 && let Some(v) = text.get(ns..ne)

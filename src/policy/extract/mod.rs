@@ -285,7 +285,7 @@ pub fn sniff(bytes: &[u8], name: &str, subtype: &str) -> Format {
         || bytes.starts_with(b"GIF8")
         || bytes.starts_with(b"II*\0")
         || bytes.starts_with(b"MM\0*")
-        || bytes.starts_with(b"BM")
+        || (bytes.starts_with(b"BM") && bytes.get(6..10) == Some(&[0, 0, 0, 0]))
         || (bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP")
         || (bytes.len() > 12 && &bytes[4..8] == b"ftyp" && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1" | b"avif"));
     if image {
