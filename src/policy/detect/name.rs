@@ -352,16 +352,43 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
     Some((s, end, false))
 }
 
-/// A known first name alone after a salutation (`Hello Rafael,`).
+/// Whom a salutation may address without naming anyone.
+const GENERIC_ADDRESSEE: &[&str] = &[
+    "colleague", "colleagues", "patient", "patients", "friend", "friends", "member", "members",
+    "customer", "customers", "valued", "sir", "sirs", "madam", "all", "team", "everyone", "folks",
+    "there", "doctor", "dr", "provider", "providers", "partner", "partners", "parent", "parents",
+    "families", "family", "neighbor", "neighbors", "resident", "residents", "staff", "hiring",
+    "manager", "reader", "readers", "subscriber", "subscribers", "participant", "participants",
+    "attendee", "attendees", "student", "students", "client", "clients", "guest", "guests", "user",
+    "users", "applicant", "candidate", "recipient", "supporter", "supporters", "community",
+    "care", "health", "billing", "hr", "it", "admin", "support", "office", "front", "nurse",
+    "nurses", "physician", "physicians", "clinician", "clinicians", "coordinator", "sales",
+    "accounts", "payable", "receivable", "records", "medical", "good", "hello", "hi", "dear",
+];
+
+/// A name after a salutation (`Hello Wei,`, `Dear Wei Al-Sayed,`),
+/// listed or not, unless the salutation addresses a group or a role.
 fn greeted(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
+    if !capitalised(&b[s..e]) {
+        return None;
+    }
     let mut buf = [0u8; 48];
-    let l = lower(&b[s..e], &mut buf);
-    if !capitalised(&b[s..e]) || !r.first.contains(l) || r.ambiguous.contains(l) {
+    if GENERIC_ADDRESSEE.contains(&lower(&b[s..e], &mut buf)) {
         return None;
     }
     let ls = line_start(text, s);
-    r.salutation.is_match(&text[ls..s]).then_some((s, e, true))
+    if !r.salutation.is_match(&text[ls..s]) {
+        return None;
+    }
+    let mut end = e;
+    for _ in 0..2 {
+        match next_word(b, end) {
+            Some((s2, e2)) if capitalised(&b[s2..e2]) => end = e2,
+            _ => break,
+        }
+    }
+    Some((s, end, true))
 }
 
 /// Any capitalised word and a listed surname, followed by a clinical
