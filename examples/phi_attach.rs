@@ -18,9 +18,19 @@ use std::time::Instant;
 fn cpu_seconds() -> f64 {
     // CLOCK_THREAD_CPUTIME_ID through /proc: utime+stime of this thread.
     let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, r)| r).split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
-        + fields.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, r)| r)
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields
+        .get(11)
+        .and_then(|u| u.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        + fields
+            .get(12)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(0.0);
     ticks / 100.0
 }
 
@@ -80,10 +90,18 @@ fn time_message(label: &str, raw: &[u8], att: usize, set: &PolicySet, iters: usi
         let insp = inspect_detailed(set, raw, &ctx(&rcpts));
         // Thread CPU time (10 ms ticks); wall time when it is finer.
         let cpu = cpu_seconds() - c0;
-        let secs = if cpu > 0.2 { cpu } else { w0.elapsed().as_secs_f64() };
+        let secs = if cpu > 0.2 {
+            cpu
+        } else {
+            w0.elapsed().as_secs_f64()
+        };
         best = best.min(secs);
         text = insp.text_bytes;
-        verdict = format!("{} {:?}", insp.verdict.protection.as_str(), insp.verdict.rules);
+        verdict = format!(
+            "{} {:?}",
+            insp.verdict.protection.as_str(),
+            insp.verdict.rules
+        );
     }
     println!(
         "{label}: message {:.1} MB (attachment {:.1} MB), {:.2} MB text, {:.3} s CPU: {:.1} MB/s of attachment, {:.1} MB/s of text; peak RSS {:.0} MB; verdict {verdict}",
@@ -98,7 +116,11 @@ fn time_message(label: &str, raw: &[u8], att: usize, set: &PolicySet, iters: usi
 }
 
 fn main() {
-    let iters: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3).clamp(1, 20);
+    let iters: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(3)
+        .clamp(1, 20);
     let set = PolicySet::builtin();
     // Text-heavy documents (mostly text: the extraction cost itself).
     let pages: Vec<String> = (0..400).map(page_text).collect();
@@ -106,9 +128,17 @@ fn main() {
     let pdf = testdocs::pdf(&refs, None);
     let lines: Vec<&str> = refs.iter().flat_map(|p| p.lines()).collect();
     let docx = testdocs::docx(&lines, &[]);
-    let m = testdocs::message("report", "see attached", &[("r.pdf", "application/pdf", &pdf)]);
+    let m = testdocs::message(
+        "report",
+        "see attached",
+        &[("r.pdf", "application/pdf", &pdf)],
+    );
     time_message("text PDF", &m, pdf.len(), &set, iters);
-    let m = testdocs::message("report", "see attached", &[("r.docx", "application/octet-stream", &docx)]);
+    let m = testdocs::message(
+        "report",
+        "see attached",
+        &[("r.docx", "application/octet-stream", &docx)],
+    );
     time_message("text DOCX", &m, docx.len(), &set, iters);
     // 30 MB attachments: text plus incompressible embedded data.
     let pad = noise(28 << 20);
@@ -118,7 +148,11 @@ fn main() {
     big_pdf.extend_from_slice(b" /Subtype /Image /Filter /DCTDecode >>\nstream\n");
     big_pdf.extend_from_slice(&pad);
     big_pdf.extend_from_slice(b"\nendstream\nendobj\n");
-    let m = testdocs::message("scan", "see attached", &[("scan.pdf", "application/pdf", &big_pdf)]);
+    let m = testdocs::message(
+        "scan",
+        "see attached",
+        &[("scan.pdf", "application/pdf", &big_pdf)],
+    );
     time_message("30 MB PDF", &m, big_pdf.len(), &set, 1);
     let doc_xml = testdocs::docx(&lines[..5000], &[]);
     let big_docx = {
@@ -129,12 +163,19 @@ fn main() {
             let mut f = z.by_index(i).expect("entry");
             let mut v = Vec::new();
             std::io::Read::read_to_end(&mut f, &mut v).expect("read");
-            entries.push((f.name().to_string(), v));
+            entries.push((f.name().map(|n| n.into_owned()).unwrap_or_default(), v));
         }
         entries.push(("word/media/image1.jpeg".into(), pad.clone()));
-        let r: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+        let r: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
         testdocs::zip(&r)
     };
-    let m = testdocs::message("docs", "see attached", &[("big.docx", "application/octet-stream", &big_docx)]);
+    let m = testdocs::message(
+        "docs",
+        "see attached",
+        &[("big.docx", "application/octet-stream", &big_docx)],
+    );
     time_message("30 MB DOCX", &m, big_docx.len(), &set, 1);
 }

@@ -213,10 +213,20 @@ async fn phi_inside_pdf_and_docx_attachments_is_protected_end_to_end() {
     );
     let docx = testdocs::docx(
         &["Referral letter"],
-        &[&["Patient", "Birth Dt", "ICD-10"], &["Jon Park", "11 Oct 1977", "E11.9"]],
+        &[
+            &["Patient", "Birth Dt", "ICD-10"],
+            &["Jon Park", "11 Oct 1977", "E11.9"],
+        ],
     );
-    let harmless = testdocs::pdf(&["Invoice 2026-114\nExam gloves x 40\nTotal $1,204.55"], None);
-    let with_pdf = testdocs::message("Report", "Please see the attached.", &[("report.pdf", "application/pdf", &pdf)]);
+    let harmless = testdocs::pdf(
+        &["Invoice 2026-114\nExam gloves x 40\nTotal $1,204.55"],
+        None,
+    );
+    let with_pdf = testdocs::message(
+        "Report",
+        "Please see the attached.",
+        &[("report.pdf", "application/pdf", &pdf)],
+    );
     let with_docx = testdocs::message(
         "Referral",
         "Attached.",
@@ -226,12 +236,20 @@ async fn phi_inside_pdf_and_docx_attachments_is_protected_end_to_end() {
             &docx,
         )],
     );
-    let plain = testdocs::message("Invoice", "Invoice attached.", &[("invoice.pdf", "application/pdf", &harmless)]);
+    let plain = testdocs::message(
+        "Invoice",
+        "Invoice attached.",
+        &[("invoice.pdf", "application/pdf", &harmless)],
+    );
     let sink = Sink::start().await;
     let d = Daemon::start(sink.port).await;
     let mut c = Client::connect(d.ports.plain).await;
     c.cmd("EHLO client.test", 250).await;
-    for (rcpt, raw) in [("a@x.example", &with_pdf), ("b@x.example", &with_docx), ("c@x.example", &plain)] {
+    for (rcpt, raw) in [
+        ("a@x.example", &with_pdf),
+        ("b@x.example", &with_docx),
+        ("c@x.example", &plain),
+    ] {
         let text = String::from_utf8(raw.clone()).expect("ascii message");
         c.send_message("clinic@hosp.example", &[rcpt], &text).await;
     }
@@ -240,12 +258,21 @@ async fn phi_inside_pdf_and_docx_attachments_is_protected_end_to_end() {
         let text = m.text();
         match m.rcpts[0].as_str() {
             "c@x.example" => {
-                assert!(text.contains("invoice.pdf"), "harmless PDF should pass unchanged: {text}");
+                assert!(
+                    text.contains("invoice.pdf"),
+                    "harmless PDF should pass unchanged: {text}"
+                );
                 assert!(!text.contains("https://portal.example.org/m/"), "{text}");
             }
             _ => {
-                assert!(text.contains("https://portal.example.org/m/"), "PHI attachment not protected: {text}");
-                assert!(!text.contains("report.pdf") && !text.contains("referral.docx"), "{text}");
+                assert!(
+                    text.contains("https://portal.example.org/m/"),
+                    "PHI attachment not protected: {text}"
+                );
+                assert!(
+                    !text.contains("report.pdf") && !text.contains("referral.docx"),
+                    "{text}"
+                );
             }
         }
     }

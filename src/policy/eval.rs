@@ -220,8 +220,16 @@ impl EvalReport {
     pub fn errors(&self) -> String {
         let mut out = String::new();
         for m in &self.misses {
-            let what = if m.expected_phi { "FALSE NEGATIVE" } else { "FALSE POSITIVE" };
-            let rules = if m.rules.is_empty() { "(none)".to_string() } else { m.rules.join(", ") };
+            let what = if m.expected_phi {
+                "FALSE NEGATIVE"
+            } else {
+                "FALSE POSITIVE"
+            };
+            let rules = if m.rules.is_empty() {
+                "(none)".to_string()
+            } else {
+                m.rules.join(", ")
+            };
             out.push_str(&format!("{what} {}: rules applied: {rules}\n", m.file));
             if m.explain.is_empty() {
                 out.push_str("  (no findings)\n");

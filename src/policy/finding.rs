@@ -320,7 +320,11 @@ impl Sink {
         masked: String,
     ) {
         if let Some(&i) = self.index.get(&(kind, location, hash)) {
-            if self.findings.get(i).is_some_and(|f| confidence > f.confidence) {
+            if self
+                .findings
+                .get(i)
+                .is_some_and(|f| confidence > f.confidence)
+            {
                 if let Some(f) = self.findings.get_mut(i) {
                     f.confidence = confidence;
                 }

@@ -154,7 +154,10 @@ mod tests {
         let t = to_text(
             "<table><tr><th>Patient</th><th>DOB</th><th>Dx</th></tr><tr><td>Maria Haddad<td>9/15/82<td>C50.911</table>",
         );
-        assert!(t.contains("Patient Name: Maria Haddad\nDOB: 9/15/82\nDx: C50.911"), "{t:?}");
+        assert!(
+            t.contains("Patient Name: Maria Haddad\nDOB: 9/15/82\nDx: C50.911"),
+            "{t:?}"
+        );
     }
 
     #[test]

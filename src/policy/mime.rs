@@ -229,8 +229,14 @@ impl Walker<'_> {
             let is_body = msg.text_body.contains(&id) || msg.html_body.contains(&id);
             let (loc, place) = match (nested, is_body, part.attachment_name()) {
                 (false, true, _) => (Location::Body, format!("body part {idx}")),
-                (_, _, Some(n)) => (Location::Attachment, format!("attachment:{}{n}", self.prefix)),
-                (_, _, None) => (Location::Attachment, format!("attachment:{}part {idx}", self.prefix)),
+                (_, _, Some(n)) => (
+                    Location::Attachment,
+                    format!("attachment:{}{n}", self.prefix),
+                ),
+                (_, _, None) => (
+                    Location::Attachment,
+                    format!("attachment:{}part {idx}", self.prefix),
+                ),
             };
             self.part(part, loc, &place, depth);
         }
@@ -256,7 +262,13 @@ impl Walker<'_> {
         }
     }
 
-    fn part(&mut self, part: &mail_parser::MessagePart<'_>, loc: Location, place: &str, depth: usize) {
+    fn part(
+        &mut self,
+        part: &mail_parser::MessagePart<'_>,
+        loc: Location,
+        place: &str,
+        depth: usize,
+    ) {
         let kind = TextKind::of(part);
         if let Some(name) = part.attachment_name() {
             // File names carry PHI too ("Haddad_M_DOB_1977-10-11.pdf").
@@ -307,7 +319,10 @@ impl Walker<'_> {
             // Pictures referenced from the HTML body: logos, signatures.
             return;
         }
-        let name = place.strip_prefix("attachment:").unwrap_or(place).to_string();
+        let name = place
+            .strip_prefix("attachment:")
+            .unwrap_or(place)
+            .to_string();
         let budget = std::mem::replace(&mut self.budget, Budget::new(self.limits.extract));
         let mut v = ExtractVisitor { w: self, depth };
         extract::extract(b, &name, &subtype, 0, &budget, &mut v);
@@ -342,7 +357,10 @@ impl extract::Visitor for ExtractVisitor<'_, '_> {
 
     fn message(&mut self, place: &str, raw: &[u8], _depth: usize) {
         if self.depth + 1 > self.w.limits.max_depth {
-            self.w.info.unreadable.push((format!("attachment:{place}"), Unreadable::TooDeep));
+            self.w
+                .info
+                .unreadable
+                .push((format!("attachment:{place}"), Unreadable::TooDeep));
             return;
         }
         if let Some(m) = MessageParser::default().parse(raw) {
@@ -354,7 +372,10 @@ impl extract::Visitor for ExtractVisitor<'_, '_> {
 
     fn unreadable(&mut self, place: &str, why: Unreadable) {
         if self.w.info.unreadable.len() < 1000 {
-            self.w.info.unreadable.push((format!("attachment:{place}"), why));
+            self.w
+                .info
+                .unreadable
+                .push((format!("attachment:{place}"), why));
         }
     }
 }
@@ -416,7 +437,10 @@ mod tests {
 
     #[test]
     fn csv_rows_become_labeled_lines() {
-        let t = table::csv_to_labeled("name,dob,ssn\n\"Doe, Jane\",03/03/1961,824-66-7795\n", 1 << 20);
+        let t = table::csv_to_labeled(
+            "name,dob,ssn\n\"Doe, Jane\",03/03/1961,824-66-7795\n",
+            1 << 20,
+        );
         assert!(t.contains("DOB: 03/03/1961"), "{t}");
         assert!(t.contains("Patient Name: Doe, Jane"), "{t}");
     }

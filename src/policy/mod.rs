@@ -98,7 +98,9 @@ pub fn inspect_detailed(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> In
 pub fn unreadable_confidence(why: extract::Unreadable) -> Confidence {
     use extract::Unreadable as U;
     match why {
-        U::Encrypted | U::TooLarge | U::TooDeep | U::Bomb | U::Timeout | U::Corrupt => Confidence::High,
+        U::Encrypted | U::TooLarge | U::TooDeep | U::Bomb | U::Timeout | U::Corrupt => {
+            Confidence::High
+        }
         U::Unsupported => Confidence::Medium,
         U::Image => Confidence::Low,
     }

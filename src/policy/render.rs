@@ -44,7 +44,11 @@ pub fn explain_findings(insp: &Inspection, rules: &[Rule]) -> String {
 /// rules with their reason, then the verdict.
 pub fn render_explained(insp: &Inspection, rules: &[Rule]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Findings ({}): detector, confidence, place, value (masked) -> rules", insp.findings.len());
+    let _ = writeln!(
+        out,
+        "Findings ({}): detector, confidence, place, value (masked) -> rules",
+        insp.findings.len()
+    );
     if insp.findings.is_empty() {
         let _ = writeln!(out, "  none");
     }
@@ -80,10 +84,18 @@ pub fn render_explained(insp: &Inspection, rules: &[Rule]) -> String {
         if why.is_empty() {
             why.push("always".to_string());
         }
-        let prot = r.protection.map(|p| format!(" => protection {}", p.as_str())).unwrap_or_default();
+        let prot = r
+            .protection
+            .map(|p| format!(" => protection {}", p.as_str()))
+            .unwrap_or_default();
         let _ = writeln!(out, "  {id} ({}): {}{prot}", r.file, why.join(" "));
     }
-    out.push_str(&render_findings(insp).split_once("Verdict:").map(|(_, v)| format!("Verdict:{v}")).unwrap_or_default());
+    out.push_str(
+        &render_findings(insp)
+            .split_once("Verdict:")
+            .map(|(_, v)| format!("Verdict:{v}"))
+            .unwrap_or_default(),
+    );
     out
 }
 

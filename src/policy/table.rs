@@ -92,7 +92,15 @@ pub fn classify(header: &str) -> Col {
     if has("ssn") || has("ss#") || any(&["socialsec", "socsec", "ssn"]) {
         return Col::Ssn;
     }
-    if has("mbi") || any(&["medicareid", "medicare#", "medicarenumber", "medicareno", "hicn"]) {
+    if has("mbi")
+        || any(&[
+            "medicareid",
+            "medicare#",
+            "medicarenumber",
+            "medicareno",
+            "hicn",
+        ])
+    {
         return Col::Mbi;
     }
     if has("mrn")
@@ -122,7 +130,18 @@ pub fn classify(header: &str) -> Col {
     {
         return Col::Mrn;
     }
-    if has("dx") || has("icd") || any(&["diagnos", "icd10", "icd9", "dxcode", "dx1", "dx2", "primarydx"]) {
+    if has("dx")
+        || has("icd")
+        || any(&[
+            "diagnos",
+            "icd10",
+            "icd9",
+            "dxcode",
+            "dx1",
+            "dx2",
+            "primarydx",
+        ])
+    {
         return Col::Dx;
     }
     if any(&[
@@ -472,9 +491,32 @@ fn maybe_header(line: &str) -> bool {
     use std::sync::OnceLock;
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     const HINTS: &[&str] = &[
-        "dob", "d.o.b", "birth", "mrn", "ssn", "dx", "diag", "icd", "patient", "name", "member",
-        "record", "chart", "medicare", "mbi", "pt", "first", "last", "subscriber", "insured",
-        "client", "ss#", "social", "born", "bday", "surname",
+        "dob",
+        "d.o.b",
+        "birth",
+        "mrn",
+        "ssn",
+        "dx",
+        "diag",
+        "icd",
+        "patient",
+        "name",
+        "member",
+        "record",
+        "chart",
+        "medicare",
+        "mbi",
+        "pt",
+        "first",
+        "last",
+        "subscriber",
+        "insured",
+        "client",
+        "ss#",
+        "social",
+        "born",
+        "bday",
+        "surname",
     ];
     let ac = AC.get_or_init(|| {
         AhoCorasick::builder()
@@ -526,10 +568,15 @@ fn stats(line: &str) -> LineStats {
 impl LineStats {
     /// The layout of a possible header line: its separator and width.
     fn layout(&self) -> Option<(Option<char>, usize)> {
-        let best = [('\t', self.tab), (',', self.comma), (';', self.semi), ('|', self.pipe)]
-            .into_iter()
-            .max_by_key(|x| x.1)
-            .filter(|x| x.1 > 0);
+        let best = [
+            ('\t', self.tab),
+            (',', self.comma),
+            (';', self.semi),
+            ('|', self.pipe),
+        ]
+        .into_iter()
+        .max_by_key(|x| x.1)
+        .filter(|x| x.1 > 0);
         match best {
             Some(('\t', n)) => Some((Some('\t'), n + 1)),
             Some((c, n)) if self.tab == 0 => Some((Some(c), n + 1)),
@@ -639,7 +686,10 @@ mod tests {
 
     #[test]
     fn name_column_without_phi_columns_stays_a_name() {
-        let t = csv_to_labeled("Name,Registration #,Session\nAna Ruiz,4471-2290,B2\n", 1 << 20);
+        let t = csv_to_labeled(
+            "Name,Registration #,Session\nAna Ruiz,4471-2290,B2\n",
+            1 << 20,
+        );
         assert!(t.contains("Name: Ana Ruiz"), "{t}");
         assert!(!t.contains("Patient Name"), "{t}");
     }
@@ -669,7 +719,10 @@ mod tests {
 
     #[test]
     fn first_and_last_name_columns_join() {
-        let t = csv_to_labeled("First Name;Last Name;DOB\nMaria;Haddad;1977-10-11\n", 1 << 20);
+        let t = csv_to_labeled(
+            "First Name;Last Name;DOB\nMaria;Haddad;1977-10-11\n",
+            1 << 20,
+        );
         assert!(t.contains("Patient Name: Maria Haddad"), "{t}");
     }
 }

@@ -46,7 +46,11 @@ pub fn read_index(z: &mut Zip<'_>, i: usize, cap: usize, budget: &Budget) -> Res
 
 /// Names of the entries, in archive order (at most `max`).
 pub fn names(z: &Zip<'_>, max: usize) -> Vec<String> {
-    z.file_names().take(max).flatten().map(|n| n.into_owned()).collect()
+    z.file_names()
+        .take(max)
+        .flatten()
+        .map(|n| n.into_owned())
+        .collect()
 }
 
 /// What a ZIP container holds.
@@ -107,7 +111,10 @@ fn entries(
             return Err(Stop(Unreadable::Timeout));
         }
         let (name, dir) = match z.by_index_raw(i) {
-            Ok(f) => (f.name().map(|n| n.into_owned()).unwrap_or_default(), f.is_dir()),
+            Ok(f) => (
+                f.name().map(|n| n.into_owned()).unwrap_or_default(),
+                f.is_dir(),
+            ),
             Err(_) => return Err(Stop(Unreadable::Corrupt)),
         };
         if dir || name.starts_with("__MACOSX/") || name.ends_with(".DS_Store") {
@@ -117,9 +124,9 @@ fn entries(
         match read_index(z, i, budget.limits.max_input_bytes, budget) {
             Ok(data) => super::extract_named(&data, &inner, depth + 1, budget, v),
             // An encrypted or oversized entry: report it, scan the rest.
-            Err(Stop(why @ (Unreadable::Encrypted | Unreadable::TooLarge | Unreadable::Unsupported))) => {
-                v.unreadable(&inner, why)
-            }
+            Err(Stop(
+                why @ (Unreadable::Encrypted | Unreadable::TooLarge | Unreadable::Unsupported),
+            )) => v.unreadable(&inner, why),
             // A bomb, the deadline or a broken stream: nothing after it
             // can be trusted to be read in time.
             Err(Stop(why)) => {
@@ -140,12 +147,21 @@ pub fn gunzip(
     v: &mut dyn Visitor,
 ) -> Result<(), Stop> {
     let d = flate2::read::MultiGzDecoder::new(bytes);
-    let data = read_capped(d, budget.limits.max_input_bytes, Some(bytes.len() as u64), budget)?;
+    let data = read_capped(
+        d,
+        budget.limits.max_input_bytes,
+        Some(bytes.len() as u64),
+        budget,
+    )?;
     let inner = place
         .strip_suffix(".gz")
         .or_else(|| place.strip_suffix(".tgz"))
         .unwrap_or(place);
-    let inner = if inner == place { format!("{place}/data") } else { inner.to_string() };
+    let inner = if inner == place {
+        format!("{place}/data")
+    } else {
+        inner.to_string()
+    };
     // A .tar inside is not opened: its members are scanned as one text.
     super::extract_named(&data, &inner, depth + 1, budget, v);
     Ok(())
@@ -172,6 +188,11 @@ pub fn with_entry<T>(
     }
     let file = z.by_index(i).map_err(|_| Stop(Unreadable::Corrupt))?;
     let compressed = file.compressed_size();
-    let mut capped = super::Capped::new(file, budget.limits.max_input_bytes, Some(compressed), budget);
+    let mut capped = super::Capped::new(
+        file,
+        budget.limits.max_input_bytes,
+        Some(compressed),
+        budget,
+    );
     f(&mut capped).map(Some)
 }

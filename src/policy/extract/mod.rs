@@ -200,7 +200,9 @@ impl<R: Read> Read for Capped<'_, R> {
             if !self.budget.inflate(n) {
                 return Err(self.fail(Unreadable::Bomb));
             }
-            if self.read > 1 << 20 && self.read as u64 > c.max(1).saturating_mul(self.budget.limits.max_ratio) {
+            if self.read > 1 << 20
+                && self.read as u64 > c.max(1).saturating_mul(self.budget.limits.max_ratio)
+            {
                 return Err(self.fail(Unreadable::Bomb));
             }
         }
@@ -287,7 +289,9 @@ pub fn sniff(bytes: &[u8], name: &str, subtype: &str) -> Format {
         || bytes.starts_with(b"MM\0*")
         || (bytes.starts_with(b"BM") && bytes.get(6..10) == Some(&[0, 0, 0, 0]))
         || (bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP")
-        || (bytes.len() > 12 && &bytes[4..8] == b"ftyp" && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1" | b"avif"));
+        || (bytes.len() > 12
+            && &bytes[4..8] == b"ftyp"
+            && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1" | b"avif"));
     if image {
         return Format::Image;
     }
@@ -302,8 +306,24 @@ pub fn sniff(bytes: &[u8], name: &str, subtype: &str) -> Format {
     }
     let media = matches!(
         ext,
-        "mp3" | "mp4" | "m4a" | "wav" | "ogg" | "mov" | "avi" | "webm" | "ttf" | "otf" | "woff"
-            | "woff2" | "ics" | "p7s" | "asc" | "sig" | "pgp" | "p7m"
+        "mp3"
+            | "mp4"
+            | "m4a"
+            | "wav"
+            | "ogg"
+            | "mov"
+            | "avi"
+            | "webm"
+            | "ttf"
+            | "otf"
+            | "woff"
+            | "woff2"
+            | "ics"
+            | "p7s"
+            | "asc"
+            | "sig"
+            | "pgp"
+            | "p7m"
     ) || matches!(subtype, "pkcs7-signature" | "pgp-signature" | "pgp-keys")
         || bytes.starts_with(b"ID3")
         || bytes.starts_with(b"OggS");
@@ -337,7 +357,11 @@ pub fn extract(
         v.unreadable(place, Unreadable::Timeout);
         return;
     }
-    let name = place.rsplit('/').next().unwrap_or(place).to_ascii_lowercase();
+    let name = place
+        .rsplit('/')
+        .next()
+        .unwrap_or(place)
+        .to_ascii_lowercase();
     let result = match sniff(bytes, &name, subtype) {
         Format::Pdf => pdf::extract(bytes, place, budget, v),
         Format::Zip => archive::extract(bytes, place, depth, budget, v),
@@ -352,7 +376,10 @@ pub fn extract(
             // No reader for the old binary formats: scan the strings that
             // are in them (most text is stored plainly), and still report
             // the file as not fully readable.
-            v.text(place, &binary_strings(bytes, budget.limits.max_output_bytes));
+            v.text(
+                place,
+                &binary_strings(bytes, budget.limits.max_output_bytes),
+            );
             Err(Stop(Unreadable::Unsupported))
         }
         Format::Image => Err(Stop(Unreadable::Image)),
@@ -381,25 +408,43 @@ fn looks_textual(bytes: &[u8]) -> bool {
         // A multi-byte char cut at the 8 KiB mark is fine.
         Err(e) => e.error_len().is_none(),
     };
-    valid && head.iter().filter(|b| **b < 0x20 && !b"\r\n\t\x0c".contains(b)).count() * 100 <= head.len()
+    valid
+        && head
+            .iter()
+            .filter(|b| **b < 0x20 && !b"\r\n\t\x0c".contains(b))
+            .count()
+            * 100
+            <= head.len()
 }
 
 /// An archive entry or any named blob: `.eml` is a message, CSV/TSV a
 /// table, HTML and text-like names (or text-looking bytes) are text, the
 /// rest goes by format ([`extract`]).
-pub fn extract_named(bytes: &[u8], place: &str, depth: usize, budget: &Budget, v: &mut dyn Visitor) {
+pub fn extract_named(
+    bytes: &[u8],
+    place: &str,
+    depth: usize,
+    budget: &Budget,
+    v: &mut dyn Visitor,
+) {
     if depth > budget.limits.max_depth {
         v.unreadable(place, Unreadable::TooDeep);
         return;
     }
-    let name = place.rsplit('/').next().unwrap_or(place).to_ascii_lowercase();
+    let name = place
+        .rsplit('/')
+        .next()
+        .unwrap_or(place)
+        .to_ascii_lowercase();
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     let cap = budget.limits.max_output_bytes;
     let format = sniff(bytes, &name, "");
     let lossy = || String::from_utf8_lossy(&bytes[..bytes.len().min(cap)]).into_owned();
     match ext {
         "eml" => v.message(place, bytes, depth),
-        "csv" | "tsv" | "tab" => v.text(place, &crate::policy::table::csv_to_labeled(&lossy(), cap)),
+        "csv" | "tsv" | "tab" => {
+            v.text(place, &crate::policy::table::csv_to_labeled(&lossy(), cap))
+        }
         "html" | "htm" | "xhtml" => v.text(place, &crate::policy::html::to_text(&lossy())),
         e if TEXT_EXT.contains(&e) && format == Format::Unknown => v.text(place, &lossy()),
         _ if format == Format::Unknown && looks_textual(bytes) => v.text(place, &lossy()),

@@ -15,7 +15,12 @@ use std::io::BufReader;
 /// Repetitions kept for a non-empty repeated cell.
 const MAX_REPEAT: usize = 32;
 
-pub fn extract(z: &mut Zip<'_>, place: &str, budget: &Budget, v: &mut dyn Visitor) -> Result<(), Stop> {
+pub fn extract(
+    z: &mut Zip<'_>,
+    place: &str,
+    budget: &Budget,
+    v: &mut dyn Visitor,
+) -> Result<(), Stop> {
     if z.by_index_raw(0).map(|f| f.encrypted()).unwrap_or(false)
         || z.index_for_name("META-INF/manifest.xml").is_some_and(|i| {
             super::archive::read_index(z, i, 1 << 20, budget)

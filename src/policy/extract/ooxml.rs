@@ -79,13 +79,24 @@ fn emit(doc: Doc, place: &str, v: &mut dyn Visitor) -> Result<(), Stop> {
 }
 
 /// A Word document.
-pub fn docx(z: &mut Zip<'_>, place: &str, budget: &Budget, v: &mut dyn Visitor) -> Result<(), Stop> {
+pub fn docx(
+    z: &mut Zip<'_>,
+    place: &str,
+    budget: &Budget,
+    v: &mut dyn Visitor,
+) -> Result<(), Stop> {
     let mut doc = Doc::new(budget.limits.max_output_bytes);
     let mut parts = vec!["word/document.xml".to_string()];
     for n in names(z, budget.limits.max_entries) {
-        let extra = ["word/header", "word/footer", "word/footnotes", "word/endnotes", "word/comments"]
-            .iter()
-            .any(|p| n.starts_with(p));
+        let extra = [
+            "word/header",
+            "word/footer",
+            "word/footnotes",
+            "word/endnotes",
+            "word/comments",
+        ]
+        .iter()
+        .any(|p| n.starts_with(p));
         if extra && n.ends_with(".xml") {
             parts.push(n);
         }
@@ -97,7 +108,12 @@ pub fn docx(z: &mut Zip<'_>, place: &str, budget: &Budget, v: &mut dyn Visitor) 
 }
 
 /// A PowerPoint presentation.
-pub fn pptx(z: &mut Zip<'_>, place: &str, budget: &Budget, v: &mut dyn Visitor) -> Result<(), Stop> {
+pub fn pptx(
+    z: &mut Zip<'_>,
+    place: &str,
+    budget: &Budget,
+    v: &mut dyn Visitor,
+) -> Result<(), Stop> {
     let mut doc = Doc::new(budget.limits.max_output_bytes);
     let max = budget.limits.max_entries;
     let mut parts = numbered(z, "ppt/slides/slide", ".xml", max);
@@ -186,7 +202,9 @@ fn date_styles(z: &mut Zip<'_>, budget: &Budget) -> Result<HashSet<usize>, Stop>
                 Ev::Open(b"cellXfs", _) => in_xfs = true,
                 Ev::Close(b"cellXfs") => in_xfs = false,
                 Ev::Open(b"xf", e) if in_xfs => {
-                    let id: u32 = attr(e, b"numFmtId").and_then(|s| s.parse().ok()).unwrap_or(0);
+                    let id: u32 = attr(e, b"numFmtId")
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
                     if builtin_date(id) || custom.contains(&id) {
                         dates.insert(idx);
                     }
@@ -261,7 +279,12 @@ fn cell_text(c: &Cell, shared: &[String], dates: &HashSet<usize>) -> String {
             .and_then(|i| shared.get(i))
             .cloned()
             .unwrap_or_default(),
-        "b" => if c.value.trim() == "1" { "TRUE" } else { "FALSE" }.to_string(),
+        "b" => if c.value.trim() == "1" {
+            "TRUE"
+        } else {
+            "FALSE"
+        }
+        .to_string(),
         "" | "n" if c.style.is_some_and(|s| dates.contains(&s)) => {
             serial_date(&c.value).unwrap_or_else(|| c.value.clone())
         }
@@ -338,7 +361,12 @@ fn sheet(
 }
 
 /// An Excel workbook: every sheet, in order.
-pub fn xlsx(z: &mut Zip<'_>, place: &str, budget: &Budget, v: &mut dyn Visitor) -> Result<(), Stop> {
+pub fn xlsx(
+    z: &mut Zip<'_>,
+    place: &str,
+    budget: &Budget,
+    v: &mut dyn Visitor,
+) -> Result<(), Stop> {
     let shared = shared_strings(z, budget)?;
     let dates = date_styles(z, budget)?;
     let mut out = TextOut::new(budget.limits.max_output_bytes);

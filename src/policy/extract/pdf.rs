@@ -41,7 +41,9 @@ fn prescan(bytes: &[u8], budget: &Budget) -> Result<(), Stop> {
             Some(b'\n' | b'\r') => start += 1,
             _ => continue,
         }
-        let Some(data) = bytes.get(start..) else { continue };
+        let Some(data) = bytes.get(start..) else {
+            continue;
+        };
         let zlib = data.len() >= 2
             && data[0] & 0x0f == 8
             && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
@@ -213,7 +215,10 @@ impl<'d> Walk<'d> {
             let lay = &mut self.lay;
             match op.operator.as_str() {
                 "Tf" => {
-                    enc = o.first().and_then(|n| n.as_name().ok()).and_then(|n| fonts.get(n));
+                    enc = o
+                        .first()
+                        .and_then(|n| n.as_name().ok())
+                        .and_then(|n| fonts.get(n));
                     lay.size = o.get(1).map_or(lay.size, num);
                 }
                 "BT" => {
@@ -231,7 +236,11 @@ impl<'d> Walk<'d> {
                 "TL" => lay.leading = o.first().map_or(0.0, num),
                 "Tm" if o.len() == 6 => {
                     let d = num(&o[3]);
-                    lay.scale = if d == 0.0 { num(&o[0]).abs().max(0.01) } else { d.abs() };
+                    lay.scale = if d == 0.0 {
+                        num(&o[0]).abs().max(0.01)
+                    } else {
+                        d.abs()
+                    };
                     lay.moved(num(&o[4]), num(&o[5]));
                 }
                 "T*" => {
@@ -265,7 +274,12 @@ impl<'d> Walk<'d> {
     }
 
     /// A form XObject drawn with `Do`: its content with its own fonts.
-    fn form(&mut self, name: &[u8], resources: Option<&'d Dictionary>, depth: usize) -> Result<(), Stop> {
+    fn form(
+        &mut self,
+        name: &[u8],
+        resources: Option<&'d Dictionary>,
+        depth: usize,
+    ) -> Result<(), Stop> {
         let doc = self.doc;
         let Some(stream) = resources
             .and_then(|r| r.get(b"XObject").ok())
@@ -324,7 +338,12 @@ impl<'d> Walk<'d> {
 }
 
 /// Extract the text of a PDF.
-pub fn extract(bytes: &[u8], place: &str, budget: &Budget, v: &mut dyn Visitor) -> Result<(), Stop> {
+pub fn extract(
+    bytes: &[u8],
+    place: &str,
+    budget: &Budget,
+    v: &mut dyn Visitor,
+) -> Result<(), Stop> {
     prescan(bytes, budget)?;
     let opts = LoadOptions {
         max_decompressed_size: Some(STREAM_CAP),

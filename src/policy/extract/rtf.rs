@@ -98,7 +98,9 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
                     while j < rtf.len() && j - ns < 12 && rtf[j].is_ascii_digit() {
                         j += 1;
                     }
-                    let param: Option<i64> = std::str::from_utf8(&rtf[ns..j]).ok().and_then(|s| s.parse().ok());
+                    let param: Option<i64> = std::str::from_utf8(&rtf[ns..j])
+                        .ok()
+                        .and_then(|s| s.parse().ok());
                     if rtf.get(j) == Some(&b' ') {
                         j += 1;
                     }
@@ -108,15 +110,16 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
                     }
                     group_start = false;
                     match word {
-                        "par" | "line" | "row" | "sect" | "page" => {
-                            push(&mut out, &g, '\n')
-                        }
+                        "par" | "line" | "row" | "sect" | "page" => push(&mut out, &g, '\n'),
                         "tab" | "cell" => push(&mut out, &g, '\t'),
                         "uc" => g.uc = usize::try_from(param.unwrap_or(1)).unwrap_or(1).min(8),
                         "u" => {
                             let n = param.unwrap_or(0);
                             let n = if n < 0 { n + 65_536 } else { n };
-                            let c = u32::try_from(n).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
+                            let c = u32::try_from(n)
+                                .ok()
+                                .and_then(char::from_u32)
+                                .unwrap_or('\u{fffd}');
                             push(&mut out, &g, c);
                             pending_skip = g.uc;
                         }
@@ -140,7 +143,9 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
                         i += 2;
                     }
                     b'\'' => {
-                        let hex = rtf.get(i + 2..i + 4).and_then(|h| std::str::from_utf8(h).ok());
+                        let hex = rtf
+                            .get(i + 2..i + 4)
+                            .and_then(|h| std::str::from_utf8(h).ok());
                         let v = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
                         i += 4;
                         if pending_skip > 0 {

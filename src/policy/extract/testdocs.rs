@@ -11,7 +11,9 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A PDF with one page per element of `pages`; each line of a page is
@@ -42,7 +44,10 @@ pub fn pdf(pages: &[&str], password: Option<&str>) -> Vec<u8> {
                 if i > 0 {
                     ops.push(Operation::new("Td", vec![150.into(), 0.into()]));
                 }
-                let bytes: Vec<u8> = cell.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+                let bytes: Vec<u8> = cell
+                    .chars()
+                    .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                    .collect();
                 ops.push(Operation::new("Tj", vec![Object::string_literal(bytes)]));
             }
             let back = -150 * (line.split('\t').count() as i64 - 1);
@@ -129,14 +134,20 @@ const CT: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://s
 pub fn docx(paragraphs: &[&str], table: &[&[&str]]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {
-        body.push_str(&format!(r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#, esc(p)));
+        body.push_str(&format!(
+            r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+            esc(p)
+        ));
     }
     if !table.is_empty() {
         body.push_str("<w:tbl>");
         for row in table {
             body.push_str("<w:tr>");
             for c in *row {
-                body.push_str(&format!("<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>", esc(c)));
+                body.push_str(&format!(
+                    "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>",
+                    esc(c)
+                ));
             }
             body.push_str("</w:tr>");
         }
@@ -145,7 +156,10 @@ pub fn docx(paragraphs: &[&str], table: &[&[&str]]) -> Vec<u8> {
     let doc = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
     );
-    zip(&[("[Content_Types].xml", CT.as_bytes()), ("word/document.xml", doc.as_bytes())])
+    zip(&[
+        ("[Content_Types].xml", CT.as_bytes()),
+        ("word/document.xml", doc.as_bytes()),
+    ])
 }
 
 /// An XLSX with one sheet. A cell written `date:N` is the serial day
@@ -164,14 +178,22 @@ pub fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
                 sheet.push_str(&format!(r#"<c r="{at}" s="1"><v>{n}</v></c>"#));
             } else {
                 shared.push(esc(cell));
-                sheet.push_str(&format!(r#"<c r="{at}" t="s"><v>{}</v></c>"#, shared.len() - 1));
+                sheet.push_str(&format!(
+                    r#"<c r="{at}" t="s"><v>{}</v></c>"#,
+                    shared.len() - 1
+                ));
             }
         }
         sheet.push_str("</row>");
     }
     sheet.push_str("</sheetData></worksheet>");
-    let sst: String = shared.iter().map(|s| format!("<si><t>{s}</t></si>")).collect();
-    let sst = format!(r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sst}</sst>"#);
+    let sst: String = shared
+        .iter()
+        .map(|s| format!("<si><t>{s}</t></si>"))
+        .collect();
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sst}</sst>"#
+    );
     let styles = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="m/d/yyyy"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>"#;
     let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>"#;
     zip(&[
@@ -187,7 +209,10 @@ pub fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
 pub fn pptx(slides: &[&str]) -> Vec<u8> {
     let mut entries: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), CT.as_bytes().to_vec()),
-        ("ppt/presentation.xml".into(), b"<p:presentation xmlns:p=\"p\"/>".to_vec()),
+        (
+            "ppt/presentation.xml".into(),
+            b"<p:presentation xmlns:p=\"p\"/>".to_vec(),
+        ),
     ];
     for (i, s) in slides.iter().enumerate() {
         let xml = format!(
@@ -196,7 +221,10 @@ pub fn pptx(slides: &[&str]) -> Vec<u8> {
         );
         entries.push((format!("ppt/slides/slide{}.xml", i + 1), xml.into_bytes()));
     }
-    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
     zip(&refs)
 }
 
@@ -204,13 +232,22 @@ fn odf(mime: &str, body: &str) -> Vec<u8> {
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body>{body}</office:body></office:document-content>"#
     );
-    zip(&[("mimetype", mime.as_bytes()), ("content.xml", content.as_bytes())])
+    zip(&[
+        ("mimetype", mime.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
 }
 
 /// An ODT with paragraphs.
 pub fn odt(paragraphs: &[&str]) -> Vec<u8> {
-    let body: String = paragraphs.iter().map(|p| format!("<text:p>{}</text:p>", esc(p))).collect();
-    odf("application/vnd.oasis.opendocument.text", &format!("<office:text>{body}</office:text>"))
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<text:p>{}</text:p>", esc(p)))
+        .collect();
+    odf(
+        "application/vnd.oasis.opendocument.text",
+        &format!("<office:text>{body}</office:text>"),
+    )
 }
 
 /// An ODS with one sheet. `date:YYYY-MM-DD` cells are date-valued cells
@@ -221,12 +258,19 @@ pub fn ods(rows: &[&[&str]]) -> Vec<u8> {
         t.push_str("<table:table-row>");
         for c in *row {
             if let Some(d) = c.strip_prefix("date:") {
-                t.push_str(&format!(r#"<table:table-cell office:value-type="date" office:date-value="{d}"/>"#));
+                t.push_str(&format!(
+                    r#"<table:table-cell office:value-type="date" office:date-value="{d}"/>"#
+                ));
             } else {
-                t.push_str(&format!("<table:table-cell><text:p>{}</text:p></table:table-cell>", esc(c)));
+                t.push_str(&format!(
+                    "<table:table-cell><text:p>{}</text:p></table:table-cell>",
+                    esc(c)
+                ));
             }
         }
-        t.push_str(r#"<table:table-cell table:number-columns-repeated="16000"/></table:table-row>"#);
+        t.push_str(
+            r#"<table:table-cell table:number-columns-repeated="16000"/></table:table-row>"#,
+        );
     }
     t.push_str(r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#);
     t.push_str("</table:table></office:spreadsheet>");
