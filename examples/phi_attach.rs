@@ -115,7 +115,74 @@ fn time_message(label: &str, raw: &[u8], att: usize, set: &PolicySet, iters: usi
     );
 }
 
+fn current_rss_mb() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// `phi_attach mem pdf|docx`: build one 30 MB attachment message, then
+/// report how much the inspection itself added to the peak RSS.
+fn memory(kind: &str) {
+    let set = PolicySet::builtin();
+    let pages: Vec<String> = (0..100).map(page_text).collect();
+    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let pad = noise(28 << 20);
+    let (name, att) = if kind == "pdf" {
+        let mut p = testdocs::pdf(&refs, None);
+        p.extend_from_slice(b"\n9999 0 obj << /Length ");
+        p.extend_from_slice(pad.len().to_string().as_bytes());
+        p.extend_from_slice(b" /Subtype /Image /Filter /DCTDecode >>\nstream\n");
+        p.extend_from_slice(&pad);
+        p.extend_from_slice(b"\nendstream\nendobj\n");
+        ("scan.pdf", p)
+    } else {
+        let lines: Vec<&str> = refs.iter().flat_map(|p| p.lines()).collect();
+        let body = testdocs::docx(&lines, &[]);
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&body)).expect("docx");
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).expect("entry");
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut v).expect("read");
+            entries.push((f.name().map(|n| n.into_owned()).unwrap_or_default(), v));
+        }
+        entries.push(("word/media/image1.jpeg".into(), pad.clone()));
+        let r: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        ("big.docx", testdocs::zip(&r))
+    };
+    drop(pad);
+    let msg = testdocs::message(
+        "big",
+        "see attached",
+        &[(name, "application/octet-stream", &att)],
+    );
+    let size = att.len();
+    drop(att);
+    let before = current_rss_mb();
+    let rcpts = vec!["x@y.example".to_string()];
+    let insp = inspect_detailed(&set, &msg, &ctx(&rcpts));
+    let peak = peak_rss_mb();
+    println!(
+        "30 MB {kind}: attachment {:.1} MB, message {:.1} MB; RSS before inspection {before:.0} MB, peak {peak:.0} MB: inspection added at most {:.0} MB; {} bytes of text; verdict {}",
+        size as f64 / 1e6,
+        msg.len() as f64 / 1e6,
+        peak - before,
+        insp.text_bytes,
+        insp.verdict.protection.as_str()
+    );
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("mem") {
+        memory(&std::env::args().nth(2).unwrap_or_default());
+        return;
+    }
     let iters: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())

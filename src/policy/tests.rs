@@ -287,7 +287,8 @@ methods = ["smime", "portal"]
 }
 
 fn protection_of(body: &str) -> Protection {
-    let raw = format!("From: a@clinic.example\r\nTo: b@x.example\r\nSubject: note\r\n\r\n{body}\r\n");
+    let raw =
+        format!("From: a@clinic.example\r\nTo: b@x.example\r\nSubject: note\r\n\r\n{body}\r\n");
     check(raw.as_bytes()).protection
 }
 

@@ -839,11 +839,16 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, boo
     if !capitalised(&b[s..e]) {
         return None;
     }
+    // A salutation opens its line: `Dear`, `Good afternoon` (cheap test
+    // first: this runs for every capitalised word).
+    let ls = line_start(text, s);
+    if s - ls > 24 || s == ls {
+        return None;
+    }
     let mut buf = [0u8; 48];
     if GENERIC_ADDRESSEE.contains(&lower(&b[s..e], &mut buf)) {
         return None;
     }
-    let ls = line_start(text, s);
     if !r.salutation.is_match(&text[ls..s]) {
         return None;
     }
