@@ -163,12 +163,19 @@ enum PolicyCommand {
         /// Print exactly one JSON object.
         #[arg(long)]
         json: bool,
+        /// For each finding: detector, place (part, attachment, line),
+        /// masked value and the rules that turned it into the verdict.
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
     },
     /// Score the detectors on a labelled corpus (labels.jsonl).
     Eval {
         corpus: PathBuf,
         #[arg(long)]
         policies: Option<PathBuf>,
+        /// List false positives and negatives with their findings explained.
+        #[arg(long)]
+        errors: bool,
     },
 }
 
@@ -344,6 +351,7 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             message,
             policies,
             json,
+            explain,
         } => {
             let Some(set) = policy_set(policies.as_deref()) else {
                 return Ok(ExitCode::from(2));
@@ -362,17 +370,26 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             let insp = sealpost::policy::inspect_detailed(&set, &raw, &ctx);
             if json {
                 println!("{}", serde_json::to_string(&insp.verdict.to_json())?);
+            } else if explain {
+                print!("{}", sealpost::policy::render_explained(&insp, &set.rules));
             } else {
                 print!("{}", sealpost::policy::render_findings(&insp));
             }
             Ok(ExitCode::SUCCESS)
         }
-        PolicyCommand::Eval { corpus, policies } => {
+        PolicyCommand::Eval {
+            corpus,
+            policies,
+            errors,
+        } => {
             let Some(set) = policy_set(policies.as_deref()) else {
                 return Ok(ExitCode::from(2));
             };
             let report = sealpost::policy::eval::score_corpus(&corpus, &set)?;
             print!("{report}");
+            if errors {
+                print!("{}", report.errors());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
