@@ -6,6 +6,7 @@
 //! meet the rest of the system only through the spool and the schedule.
 
 pub mod session;
+pub mod throttle;
 pub mod tls;
 mod verbs;
 
@@ -20,7 +21,8 @@ use tokio::net::TcpListener;
 use crate::config::{Config, ListenerConfig, ListenerTls};
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
-use crate::users::{AuthThrottle, UsersFile};
+use crate::users::UsersFile;
+use throttle::AuthThrottle;
 
 /// Everything a session may use, passed down instead of globals.
 pub struct Services {
@@ -29,7 +31,7 @@ pub struct Services {
     pub schedule: Arc<Schedule>,
     pub users: RwLock<Arc<UsersFile>>,
     pub policy: RwLock<Arc<crate::policy::PolicySet>>,
-    pub auth_throttle: AuthThrottle,
+    pub auth_throttle: Arc<AuthThrottle>,
     /// Concurrent password verifications (argon2id takes ~19 MiB each).
     pub auth_slots: tokio::sync::Semaphore,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,

@@ -3,7 +3,7 @@
 
 use crate::policy::{self, Action, MessageContext, Verdict};
 use crate::server::session::{Next, ReadError, Session, Transaction};
-use crate::smtp::data::{DataDecoder, DataError, Progress, has_bare_newline};
+use crate::smtp::data::{DataDecoder, DataError, Progress, forbidden_octet};
 use crate::smtp::reply::{Reply, std_replies};
 use crate::spool::{Envelope, format_id};
 
@@ -34,10 +34,11 @@ pub async fn data(s: &mut Session) -> Next {
         return lost(s, e);
     }
     if poisoned {
-        tracing::info!(peer = %s.peer.ip(), "bare CR/LF in DATA: transaction refused");
+        let reply = error_reply(dec.error().unwrap_or(DataError::BareNewline));
+        tracing::info!(peer = %s.peer.ip(), "bare CR/LF or NUL in DATA: transaction refused");
         s.txn = None;
-        s.count_rejection("bare_newline");
-        s.reply_and_drop(std_replies::bare_newline()).await;
+        s.count_rejection(rejection_reason(&reply));
+        s.reply_and_drop(reply).await;
         return Next::Close;
     }
     let result = match dec.error() {
@@ -94,8 +95,8 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
     let body = txn.bdat.take().unwrap_or_default();
     let result = if txn.bdat_size > max {
         Err(std_replies::too_big())
-    } else if has_bare_newline(&body) {
-        Err(std_replies::bare_newline())
+    } else if let Some((err, _)) = forbidden_octet(&body) {
+        Err(error_reply(err))
     } else if body
         .split(|&b| b == b'\n')
         .any(|l| l.len() > s.svc.config.limits.max_line_length - 1)
@@ -111,6 +112,7 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
 /// A closed set of metric label values for refused messages.
 fn rejection_reason(r: &Reply) -> &'static str {
     match (r.code, r.enhanced.as_deref()) {
+        _ if *r == std_replies::nul_in_data() => "nul",
         (552, _) => "size",
         (550, Some("5.6.11")) => "bare_newline",
         (550, Some("5.6.0")) => "line_length",
@@ -135,6 +137,7 @@ fn error_reply(e: DataError) -> Reply {
     match e {
         DataError::TooBig => std_replies::too_big(),
         DataError::BareNewline => std_replies::bare_newline(),
+        DataError::Nul => std_replies::nul_in_data(),
         DataError::LineTooLong => Reply::new(
             550,
             "5.6.0",
