@@ -55,7 +55,9 @@ pub fn classify_reason(
         Some(c) => Some(c),
         None => from_diag,
     };
-    let basic = diagnostic.and_then(basic_reply_code);
+    // A bare 2xx number in a report is as likely a size or a count as a
+    // reply: only an enhanced 2.x.x code says "delivered".
+    let basic = diagnostic.and_then(basic_reply_code).filter(|b| *b >= 400);
     let class = code.map(|(c, _, _)| c).or(basic.map(|b| (b / 100) as u8));
     if class == Some(2) {
         return Classified {
@@ -419,12 +421,24 @@ pub fn find_enhanced_status(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The first basic RFC 5321 reply code (`550`, `452-`) standing as a word.
+/// The first basic RFC 5321 reply code (`550`, `452-`) standing as a word;
+/// a failure code (4xx, 5xx) is preferred over a success code, which may
+/// just be a number in the text ("Size: 222").
 fn basic_reply_code(text: &str) -> Option<u16> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '#' | ';' | '-' | '(' | ')' | '"'))
+    let codes = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '#' | ';' | '-' | '(' | ')' | '"' | ':'))
         .filter(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_digit()))
         .filter_map(|w| w.parse::<u16>().ok())
-        .find(|c| matches!(c / 100, 2 | 4 | 5) && (c % 100) / 10 <= 5)
+        .filter(|c| matches!(c / 100, 2 | 4 | 5) && (c % 100) / 10 <= 5)
+        .take(64);
+    let mut success = None;
+    for c in codes {
+        if c >= 400 {
+            return Some(c);
+        }
+        success.get_or_insert(c);
+    }
+    success
 }
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ fn forwarded_bounce(message: &Message<'_>, depth: u8) -> Option<ParsedBounce> {
     }
     message.parts.iter().find_map(|part| match &part.body {
         PartType::Message(inner) if is_report(inner) => {
-            parse_at(inner.raw_message.as_ref(), depth + 1)
+            parse_at(inner.raw_message(), depth + 1)
                 .ok()
                 .filter(|p| !p.recipients.is_empty())
         }
@@ -562,6 +562,7 @@ enum Evidence {
 fn looks_like_bounce(message: &Message<'_>, parts: &Parts) -> Evidence {
     const DAEMONS: &[&str] = &[
         "post_master",
+        "mdaemon",
         "mailer-daemon",
         "mailerdaemon",
         "mail-daemon",
@@ -625,12 +626,24 @@ fn looks_like_bounce(message: &Message<'_>, parts: &Parts) -> Evidence {
         .is_some_and(|r| matches!(r.trim(), "<>" | "<MAILER-DAEMON>"));
     let subject = message.subject().unwrap_or_default().to_lowercase();
     let body = String::from_utf8_lossy(bounded(parts.plain.as_bytes(), 8192)).to_lowercase();
+    // Failure wording about an address ("User unknown", "mailbox full")
+    // in the subject or the first lines.
+    let head = format!("{subject}\n{}", String::from_utf8_lossy(bounded(body.as_bytes(), 2048)));
+    let says_failure = matches!(
+        super::phrases::reason_of(&super::classify::normalise(&head), true),
+        Some(
+            BounceReason::UnknownUser
+                | BounceReason::UnknownHost
+                | BounceReason::MailboxFull
+                | BounceReason::Disabled
+        )
+    );
     if from_daemon
         || message.header_raw("X-Failed-Recipients").is_some()
         || PHRASES.iter().any(|p| subject.contains(p))
     {
         Evidence::Strong
-    } else if null_path || PHRASES.iter().any(|p| body.contains(p)) {
+    } else if null_path || says_failure || PHRASES.iter().any(|p| body.contains(p)) {
         Evidence::Weak
     } else {
         Evidence::None

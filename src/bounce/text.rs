@@ -34,7 +34,9 @@ pub(super) fn is_returned_marker(line: &str) -> bool {
         "below this line is a copy of the message",
         "this is a copy of the message",
         "copy of the original message",
-        "copy of your message",
+        "copy of your message follows",
+        "copy of your message below",
+        "copy of your message is below",
         "original message follows",
         "original message headers",
         "original message header",
@@ -61,8 +63,8 @@ pub(super) fn is_returned_marker(line: &str) -> bool {
         "-- the header and top",
         "headers of the original",
         "included is a copy",
-        "the message you sent",
-        "your original message",
+        "your original message follows",
+        "your original message is below",
     ];
     let lower = line.trim().to_ascii_lowercase();
     lower.starts_with("received:")
@@ -115,6 +117,11 @@ fn tokens(line: &str) -> Vec<Token> {
             .get(at - local_len..)
             .unwrap_or_default()
             .trim_start_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+        // X.400-style "dda:SMTP=user@host" (old Exchange): drop the key.
+        let local = ["SMTP=", "smtp=", "RFC-822=", "rfc822="]
+            .iter()
+            .find_map(|k| local.strip_prefix(k))
+            .unwrap_or(local);
         let domain = after
             .get(..domain_len)
             .unwrap_or_default()
@@ -158,6 +165,17 @@ pub(super) fn addresses(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// Cues that name the failed recipient even though they hold "from".
+const STRONG_CUES: &[&str] = &[
+    "generated from",
+    "expanded from",
+    "error-for:",
+    "failed recipient",
+    "original-recipient",
+    "final-recipient",
+    "x-failed-recipients",
+];
 
 const RECIPIENT_CUES: &[&str] = &[
     "to:",
@@ -244,11 +262,15 @@ fn score(line: &str, t: &Token, exclude: &[String]) -> i32 {
         .into_iter()
         .rev()
         .collect();
-    if RECIPIENT_CUES.iter().any(|c| near.contains(c)) {
-        s += 2;
-    }
-    if SENDER_CUES.iter().any(|c| near.contains(c)) {
-        s -= 6;
+    if STRONG_CUES.iter().any(|c| near.contains(c)) {
+        s += 3;
+    } else {
+        if RECIPIENT_CUES.iter().any(|c| near.contains(c)) {
+            s += 2;
+        }
+        if SENDER_CUES.iter().any(|c| near.contains(c)) {
+            s -= 6;
+        }
     }
     let tail = after.trim_start_matches(['>', '"', '\'', ' ', ')']);
     if tail.starts_with(':') || tail.starts_with("...") || tail.starts_with(" ...") {
