@@ -46,6 +46,18 @@ pub fn classify_reason(
     diagnostic: Option<&str>,
     context: Option<&str>,
 ) -> Classified {
+    classify_with(status, diagnostic, None, context)
+}
+
+/// [`classify_reason`] with the report's own text about this recipient
+/// (`block`) apart from the whole report: the block may tell the command
+/// even when the reply is known; the whole report only when it is not.
+pub(super) fn classify_with(
+    status: Option<&str>,
+    diagnostic: Option<&str>,
+    block: Option<&str>,
+    context: Option<&str>,
+) -> Classified {
     let from_diag = diagnostic
         .and_then(find_enhanced_status)
         .and_then(|s| parse_status(&s));
@@ -66,11 +78,25 @@ pub fn classify_reason(
         };
     }
     let diag = diagnostic.map(normalise).unwrap_or_default();
-    let ctx = context.map(normalise).unwrap_or_default();
-    let command = transcript_command(&diag)
-        .or_else(|| transcript_command(&ctx))
-        .or_else(|| smtp_command(&diag))
-        .or_else(|| smtp_command(&ctx));
+    let near = block.map(normalise).unwrap_or_default();
+    let ctx = match block {
+        Some(b) => normalise(&format!("{b}\n{}", context.unwrap_or_default())),
+        None => context.map(normalise).unwrap_or_default(),
+    };
+    // The report around the reply tells the command only when the reply
+    // itself is not there (with several recipients, the report's transcript
+    // may be another recipient's).
+    let reply_known = basic_reply_code(&diag).is_some() || from_diag.is_some();
+    // Explicit words ("in reply to RCPT TO", a transcript) beat implicit
+    // ones ("Recipient address rejected" is usually, not always, at RCPT).
+    let wider = |f: fn(&str) -> Option<Command>| {
+        f(&diag)
+            .or_else(|| f(&near))
+            .or_else(|| (!reply_known).then(|| f(&ctx)).flatten())
+    };
+    let command = wider(transcript_command)
+        .or_else(|| wider(explicit_command))
+        .or_else(|| wider(implicit_command));
     let mut reason = decide(code, basic, &diag, &ctx);
     let said_by_reply = phrases::reason_of(&diag, true).is_some();
     let by_code = code.and_then(by_status);
@@ -78,10 +104,22 @@ pub fn classify_reason(
         by_code,
         Some(BounceReason::UnknownUser | BounceReason::UnknownHost)
     );
+    // A report that says outright the account is disabled (KDDI/au: "The
+    // user(s) account is disabled.") outranks a generic "user unknown".
+    if reason == BounceReason::UnknownUser
+        && !code_says_address
+        && phrases::reason_of(&ctx, true) == Some(BounceReason::Disabled)
+    {
+        reason = BounceReason::Disabled;
+    }
     if matches!(reason, BounceReason::UnknownUser | BounceReason::UnknownHost) {
         // Directory wording counts where the reason was read: the reply,
         // or the report around it when the reply said nothing.
         let definitive = phrases::definitive(&diag) || (!said_by_reply && phrases::definitive(&ctx));
+        let command = match command {
+            None if phrases::rcpt_shaped(&diag) => Some(Command::Rcpt),
+            c => c,
+        };
         reason = confirm(reason, code, command, &diag, code_says_address, definitive);
     }
     let temporary = match class {
@@ -166,10 +204,9 @@ pub(super) enum Command {
 }
 
 /// Finds the command a report says the failure answered: Postfix's "(in
-/// reply to RCPT TO command)", Exim's "after RCPT TO:<…>", Sendmail's
-/// transcript (">>> RCPT To:" before "<<< 550"), qmail's "does not like
-/// recipient", DragonFly's "did not like our RCPT TO".
-pub(super) fn smtp_command(lower: &str) -> Option<Command> {
+/// reply to RCPT TO command)", Exim's "after RCPT TO:<…>", qmail's "does
+/// not like recipient", DragonFly's "did not like our RCPT TO".
+fn explicit_command(lower: &str) -> Option<Command> {
     const CUES: &[(&str, Command)] = &[
         ("in reply to rcpt to", Command::Rcpt),
         ("in reply to end of data", Command::Data),
@@ -204,17 +241,28 @@ pub(super) fn smtp_command(lower: &str) -> Option<Command> {
         ("rcpt command", Command::Rcpt),
         ("[rcpt_to]", Command::Rcpt),
         ("smtp:rcpt", Command::Rcpt),
-        ("rcpt:", Command::Rcpt),
         ("rcpt to response", Command::Rcpt),
+    ];
+    first_cue(lower, CUES)
+}
+
+/// Wording that usually comes with one command: Postfix's smtpd writes
+/// "Recipient address rejected" at RCPT and "Sender address rejected" at
+/// MAIL; qmail's extended report writes "RCPT: <addr>".
+fn implicit_command(lower: &str) -> Option<Command> {
+    const CUES: &[(&str, Command)] = &[
+        ("rcpt:", Command::Rcpt),
         ("recipient address rejected", Command::Rcpt),
         ("sender address rejected", Command::Mail),
     ];
-    let found = CUES
-        .iter()
+    first_cue(lower, CUES)
+}
+
+fn first_cue(lower: &str, cues: &[(&str, Command)]) -> Option<Command> {
+    cues.iter()
         .filter_map(|(cue, cmd)| lower.find(cue).map(|i| (i, *cmd)))
         .min_by_key(|(i, _)| *i)
-        .map(|(_, c)| c);
-    found.or_else(|| transcript_command(lower))
+        .map(|(_, c)| c)
 }
 
 /// Sendmail-style transcript: the last `>>> CMD` before the first

@@ -26,6 +26,7 @@ pub mod classify;
 mod dsn;
 pub mod parse;
 mod phrases;
+mod ses;
 pub mod suppress;
 mod text;
 pub mod verp;

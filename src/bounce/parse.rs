@@ -24,7 +24,7 @@
 
 use mail_parser::{Message, MessageParser, MimeHeaders as _, PartType};
 
-use super::classify::{classify_reason, find_enhanced_status};
+use super::classify::{classify_reason, classify_with, find_enhanced_status};
 use super::dsn::{self, DsnRecipient};
 use super::text::{self, Found};
 use super::{BounceError, BounceKind, BounceReason, BouncedRecipient, ParsedBounce, autoreply};
@@ -98,6 +98,11 @@ fn parse_at(raw: &[u8], depth: u8) -> Result<ParsedBounce, BounceError> {
         parse_feedback(&parts, &mut out);
         return Ok(out);
     }
+    if let Some(r) = super::ses::recipients(&report) {
+        out.recipients = r;
+        out.recipients.truncate(MAX_RECIPIENTS);
+        return Ok(out);
+    }
     let exclude = exclusions(&message, &parts.returned);
     let found = || text::recipients(&lines, &exclude);
     let dsn_text = parts
@@ -108,9 +113,11 @@ fn parse_at(raw: &[u8], depth: u8) -> Result<ParsedBounce, BounceError> {
         let (groups, envid) = dsn::recipients(&ds);
         out.original_envelope_id = envid.map(|e| truncate(&e, MAX_ADDRESS));
         let found = found();
+        // The whole report speaks for a recipient only when it is alone.
+        let ctx = if groups.len() == 1 { context.as_str() } else { "" };
         out.recipients = groups
             .iter()
-            .map(|g| dsn_recipient(g, &found, &context))
+            .map(|g| dsn_recipient(g, &found, ctx))
             .collect();
         // A status named only in the text (OpenSMTPD writes `Status:
         // 5.0.0` in the DSN and the real reply in the text).
@@ -330,13 +337,12 @@ fn dsn_recipient(g: &DsnRecipient, found: &[Found], context: &str) -> BouncedRec
         .map(|f| f.block.as_str());
     // The remote reply is the diagnostic; without one, what the text says
     // about this address; the whole report is the last resort.
-    let (diag, ctx) = match (&g.diagnostic, block) {
-        (Some(d), Some(b)) => (Some(d.clone()), format!("{b}\n{context}")),
-        (Some(d), None) => (Some(d.clone()), context.to_string()),
-        (None, Some(b)) => (Some(b.to_string()), context.to_string()),
-        (None, None) => (None, context.to_string()),
+    let (diag, near) = match (&g.diagnostic, block) {
+        (Some(d), b) => (Some(d.as_str()), b),
+        (None, Some(b)) => (Some(b), None),
+        (None, None) => (None, None),
     };
-    let c = classify_reason(status.as_deref(), diag.as_deref(), Some(&ctx));
+    let c = classify_with(status.as_deref(), diag, near, Some(context));
     let (kind, reason) = match g.action.as_deref() {
         Some(a) if a.starts_with("delayed") => (BounceKind::Delayed, BounceReason::Delayed),
         Some(a)
@@ -377,7 +383,8 @@ fn text_recipient(f: Found, context: &str, single: bool) -> Option<BouncedRecipi
     // "Could not be delivered because of 550 5.1.1 User unknown").
     let status = find_enhanced_status(&diag)
         .or_else(|| single.then(|| find_enhanced_status(context)).flatten());
-    let c = classify_reason(status.as_deref(), Some(&diag), Some(context));
+    let context = if single { Some(context) } else { None };
+    let c = classify_reason(status.as_deref(), Some(&diag), context);
     if c.kind == BounceKind::Delivered {
         return None;
     }

@@ -459,12 +459,14 @@ const DEFINITIVE: &[&str] = &[
     "recipient not found by smtp address lookup",
 ];
 
-/// Whether `lower` holds a [`DEFINITIVE`] directory answer, or names the
-/// mailbox as an RCPT-time reply does (`<user@host>: User unknown`).
+/// Whether `lower` holds a [`DEFINITIVE`] directory answer.
 pub(super) fn definitive(lower: &str) -> bool {
-    if DEFINITIVE.iter().any(|p| lower.contains(p)) {
-        return true;
-    }
+    DEFINITIVE.iter().any(|p| lower.contains(p))
+}
+
+/// Whether the reply names the mailbox the way an RCPT-time refusal does
+/// (`<user@host>: User unknown`, Postfix's and most servers' form).
+pub(super) fn rcpt_shaped(lower: &str) -> bool {
     lower.match_indices(">: ").any(|(i, _)| {
         let rest = lower.get(i + 3..).unwrap_or_default();
         let before = lower.get(..i).unwrap_or_default();

@@ -92,8 +92,10 @@ fn is_local_char(c: char) -> bool {
     c.is_alphanumeric() || "!#$%&*+/=?^_`{|}~.-".contains(c)
 }
 
+/// Domains in reports are ASCII (IDNs travel as punycode); this also keeps
+/// text glued to an address ("user@example.jp您好") out of it.
 fn is_domain_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '-' || c == '.'
+    c.is_ascii_alphanumeric() || c == '-' || c == '.'
 }
 
 /// Every plausible `local@domain` in `line`.
@@ -149,7 +151,7 @@ fn plausible(local: &str, domain: &str) -> bool {
         && domain.len() <= 253
         && !domain.starts_with(['.', '-'])
         && tld.len() >= 2
-        && tld.chars().all(char::is_alphabetic)
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
         && !domain.contains("..")
 }
 
@@ -254,6 +256,12 @@ fn score(line: &str, t: &Token, exclude: &[String]) -> i32 {
     if lead.is_empty() || matches!(lead, "to" | "rcpt to" | "recipient" | "address" | "failed") {
         s += 3;
     }
+    // The address alone on its line (a list entry: "<user@host>:",
+    // "  user@host") is the strongest sign of a failed recipient.
+    let rest = after.trim_matches(|c: char| c.is_whitespace() || matches!(c, '>' | ':' | ',' | ';'));
+    if lead.is_empty() && rest.is_empty() {
+        s += 3;
+    }
     let near: String = before
         .chars()
         .rev()
@@ -329,9 +337,16 @@ pub(super) fn recipients(lines: &[&str], exclude: &[String]) -> Vec<Found> {
     chosen
         .iter()
         .map(|(address, line)| {
-            // A block runs to the next line naming another recipient.
+            // A block runs to the next line naming another recipient, or,
+            // when its first line already holds a reply, to the next line
+            // that starts with one (Sendmail's "550 host... Host unknown").
+            let replied = lines.get(*line).is_some_and(|l| has_reply(l));
             let end = (line + 1..lines.len())
-                .find(|&j| lines.get(j).is_some_and(|l| others(address, l)))
+                .find(|&j| {
+                    lines
+                        .get(j)
+                        .is_some_and(|l| others(address, l) || (replied && starts_with_reply(l)))
+                })
                 .unwrap_or(lines.len());
             Found {
                 address: address.clone(),
@@ -339,6 +354,22 @@ pub(super) fn recipients(lines: &[&str], exclude: &[String]) -> Vec<Found> {
             }
         })
         .collect()
+}
+
+fn is_reply_code(w: &str) -> bool {
+    w.len() == 3 && (w.starts_with('4') || w.starts_with('5')) && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn has_reply(line: &str) -> bool {
+    line.split(|c: char| c.is_whitespace() || c == '-' || c == ':')
+        .any(is_reply_code)
+}
+
+fn starts_with_reply(line: &str) -> bool {
+    line.trim_start()
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .next()
+        .is_some_and(is_reply_code)
 }
 
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
