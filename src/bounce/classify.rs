@@ -584,7 +584,11 @@ mod tests {
         ] {
             assert_eq!(classify(None, Some(diag)), Hard, "{diag}");
         }
-        assert_eq!(reason(None, "550 user unknown"), BounceReason::UnknownUser);
+        assert_eq!(
+            reason(None, "550 user unknown (in reply to RCPT TO command)"),
+            BounceReason::UnknownUser
+        );
+        assert_eq!(reason(None, "550 user unknown"), BounceReason::Other);
         assert_eq!(
             reason(None, "Host or domain name not found"),
             BounceReason::UnknownHost
@@ -593,7 +597,20 @@ mod tests {
 
     #[test]
     fn generic_or_missing_status_defers_to_keywords() {
-        assert_eq!(classify(Some("5.0.0"), Some("550 user unknown")), Hard);
+        assert_eq!(
+            classify(
+                Some("5.0.0"),
+                Some("550 user unknown (in reply to RCPT TO command)")
+            ),
+            Hard
+        );
+        // Without a sign that the refusal came at RCPT, generic wording is
+        // a filter's answer as far as we can tell: never suppressed.
+        assert_eq!(classify(Some("5.0.0"), Some("550 user unknown")), Soft);
+        assert_eq!(
+            classify(None, Some("550 : User unknown (in reply to end of DATA command)")),
+            Soft
+        );
         assert_eq!(classify(None, Some("552 mailbox full")), MailboxFull);
         assert_eq!(
             classify(None, Some("Quota exceeded (mailbox for user is full)")),

@@ -457,6 +457,27 @@ const DEFINITIVE: &[&str] = &[
     "resolver.adr.recipnotfound",
     "resolver.adr.recipientnotfound",
     "recipient not found by smtp address lookup",
+    "list of allowed rcpthosts",
+];
+
+/// Block lists name our IP: checked before "spam" (Spamhaus, SpamCop).
+const BLOCK_LISTS: &[&str] = &[
+    "spamhaus",
+    "spamcop",
+    "sorbs",
+    "barracudacentral",
+    "dnsbl",
+    "rbl",
+    "blacklist",
+    "black list",
+    "blocklist",
+    "block list",
+    "denylist",
+    "deny list",
+    "cbl.abuseat",
+    "listed at",
+    "listed on",
+    "reputation",
 ];
 
 /// Whether `lower` holds a [`DEFINITIVE`] directory answer.
@@ -829,9 +850,18 @@ pub(super) const RULES: &[Rule] = &[
     rule(
         BounceReason::RateLimited,
         true,
-        &["too many", "rate limit", "throttl", "too fast"],
+        &[
+            "too many",
+            "rate limit",
+            "ratelimit",
+            "throttl",
+            "too fast",
+            "unusual rate",
+            "receiving mail at a rate",
+        ],
         &[],
     ),
+    rule(BounceReason::Blocked, true, BLOCK_LISTS, &[]),
     rule(BounceReason::SpamContent, true, SPAM_STRONG, &[]),
     rule(BounceReason::Blocked, true, BLOCKED_STRONG, &[]),
     rule(BounceReason::RateLimited, false, RATE_LIMITED, &[]),
