@@ -17,12 +17,14 @@ use super::{DsnParams, DsnRet, Envelope, Notify};
 /// It is the last gate before the wire: a NUL, a bare CR or a bare LF is
 /// refused (`ClientError::UnsafeBody`), never written, so no entry point
 /// can hand a next hop an ambiguous end of data (SMTP smuggling,
-/// CVE-2023-51764/51765/51766). `Client::send` checks the whole body before
-/// any command; this check only stands behind it.
+/// CVE-2023-51764/51765/51766). A CR is held back until its LF is seen, so
+/// not even a lone CR at a chunk boundary goes out. `Client::send` checks
+/// the whole body before any command; this check only stands behind it.
 #[derive(Debug)]
 pub(crate) struct DotStuffer {
     at_line_start: bool,
     last: Option<u8>,
+    pending_cr: bool,
     offset: usize,
 }
 
@@ -31,26 +33,36 @@ impl DotStuffer {
         DotStuffer {
             at_line_start: true,
             last: None,
+            pending_cr: false,
             offset: 0,
         }
     }
 
-    /// Append the stuffed form of `chunk` to `out`; refuses (and leaves
-    /// `out` without the offending octet) on NUL, bare CR or bare LF.
+    /// Append the stuffed form of `chunk` to `out`; refuses (writing
+    /// nothing of the offending octet) on NUL, bare CR or bare LF.
     pub(crate) fn stuff(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), ClientError> {
         out.reserve(chunk.len() + 8);
         for &b in chunk {
-            let bad = match (self.last, b) {
-                (_, 0) => Some("NUL"),
-                (Some(b'\r'), b) if b != b'\n' => Some("bare CR"),
-                (last, b'\n') if last != Some(b'\r') => Some("bare LF"),
-                _ => None,
-            };
-            if let Some(what) = bad {
-                return Err(ClientError::UnsafeBody {
-                    what,
-                    offset: self.offset,
-                });
+            let at = self.offset;
+            self.offset += 1;
+            if self.pending_cr {
+                if b != b'\n' {
+                    return Err(unsafe_body("bare CR", at - 1));
+                }
+                self.pending_cr = false;
+                out.extend_from_slice(b"\r\n");
+                self.at_line_start = true;
+                self.last = Some(b'\n');
+                continue;
+            }
+            match b {
+                0 => return Err(unsafe_body("NUL", at)),
+                b'\n' => return Err(unsafe_body("bare LF", at)),
+                b'\r' => {
+                    self.pending_cr = true;
+                    continue;
+                }
+                _ => {}
             }
             // RFC 5321 §4.5.2: "If the first character is a period, one
             // additional period is inserted at the beginning of the line."
@@ -58,9 +70,8 @@ impl DotStuffer {
                 out.push(b'.');
             }
             out.push(b);
-            self.at_line_start = b == b'\n';
+            self.at_line_start = false;
             self.last = Some(b);
-            self.offset += 1;
         }
         Ok(())
     }
@@ -68,19 +79,20 @@ impl DotStuffer {
     /// Append the end-of-data marker, completing an unterminated last line.
     /// A body ending in a lone CR is refused: it was not a line ending.
     pub(crate) fn finish(self, out: &mut Vec<u8>) -> Result<(), ClientError> {
+        if self.pending_cr {
+            return Err(unsafe_body("bare CR", self.offset.saturating_sub(1)));
+        }
         match self.last {
             None | Some(b'\n') => {}
-            Some(b'\r') => {
-                return Err(ClientError::UnsafeBody {
-                    what: "bare CR",
-                    offset: self.offset.saturating_sub(1),
-                });
-            }
             Some(_) => out.extend_from_slice(b"\r\n"),
         }
         out.extend_from_slice(b".\r\n");
         Ok(())
     }
+}
+
+fn unsafe_body(what: &'static str, offset: usize) -> ClientError {
+    ClientError::UnsafeBody { what, offset }
 }
 
 /// Refuse a body holding a NUL, a bare CR or a bare LF before anything is
