@@ -17,11 +17,11 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::delivery::mx::HickoryMx;
+use crate::server::throttle::AuthThrottle;
 use crate::server::tokio_util_tracker::Tracker;
 use crate::server::{self, ConnectionCounter, Services};
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
-use crate::server::throttle::AuthThrottle;
 use crate::users::UsersFile;
 
 /// Password verifications in parallel: bounds argon2's memory (~19 MiB each).

@@ -283,8 +283,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: BounceCommand::Parse { files },
         } => {
             for file in files {
-                let raw = std::fs::read(&file)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let raw =
+                    std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
                 let result = match sealpost::bounce::parse(&raw) {
                     Ok(p) => serde_json::json!({"file": file, "report": p}),
                     Err(e) => serde_json::json!({"file": file, "error": e.to_string()}),

@@ -14,14 +14,29 @@ use crate::spool::{MessageMeta, RcptStatus, Spool, format_id, parse_id};
 #[serde(tag = "cmd", rename_all = "lowercase")]
 pub enum Request {
     List,
-    Show { id: String },
-    Retry { id: String },
-    Hold { id: String },
-    Release { id: String },
-    Delete { id: String },
+    Show {
+        id: String,
+    },
+    Retry {
+        id: String,
+    },
+    Hold {
+        id: String,
+    },
+    Release {
+        id: String,
+    },
+    Delete {
+        id: String,
+    },
     SuppressList,
-    SuppressAdd { address: String, note: String },
-    SuppressRemove { address: String },
+    SuppressAdd {
+        address: String,
+        note: String,
+    },
+    SuppressRemove {
+        address: String,
+    },
     /// AUTH blocks in force (`sealpost auth blocked`); daemon only.
     AuthBlocked,
     /// Clear AUTH failure counts (`sealpost auth unblock`); daemon only.
@@ -158,7 +173,9 @@ pub fn handle_auth(
     req: Request,
 ) -> Response {
     match req {
-        Request::AuthBlocked => Response::ok(serde_json::to_value(throttle.blocked()).unwrap_or_default()),
+        Request::AuthBlocked => {
+            Response::ok(serde_json::to_value(throttle.blocked()).unwrap_or_default())
+        }
         Request::AuthUnblock { ip, user, all } => {
             let what = crate::server::throttle::Unblock { ip, user, all };
             if !what.all && what.ip.is_none() && what.user.is_none() {

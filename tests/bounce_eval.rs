@@ -53,7 +53,11 @@ struct Score {
 
 impl Score {
     fn pct(a: usize, b: usize) -> f64 {
-        if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 }
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
     }
     fn found_pct(&self) -> f64 {
         Self::pct(self.found, self.labels)
@@ -157,7 +161,9 @@ fn score(dir: &Path, labels: &[Label]) -> Score {
         s.labels += 1;
         let hit = parsed.recipients.iter().find(|r| {
             r.address.as_deref().is_some_and(|a| same(a, want))
-                || r.original_recipient.as_deref().is_some_and(|a| same(a, want))
+                || r.original_recipient
+                    .as_deref()
+                    .is_some_and(|a| same(a, want))
         });
         if hit.is_some() {
             s.found += 1;
@@ -186,8 +192,10 @@ fn score(dir: &Path, labels: &[Label]) -> Score {
             })
             .collect();
         let mut miss = |why: &str| {
-            s.misses
-                .push(format!("{why:<14} {} want {want} ({}) got {got:?}", l.file, l.reason));
+            s.misses.push(format!(
+                "{why:<14} {} want {want} ({}) got {got:?}",
+                l.file, l.reason
+            ));
         };
         if hit.is_none() {
             miss("not found");
@@ -217,7 +225,10 @@ fn score(dir: &Path, labels: &[Label]) -> Score {
 fn report() -> Vec<(String, Score)> {
     let mut out = vec![(
         "sisimai".to_string(),
-        score(&root().join("tests/fixtures/bounces/sisimai"), &sisimai_labels()),
+        score(
+            &root().join("tests/fixtures/bounces/sisimai"),
+            &sisimai_labels(),
+        ),
     )];
     let written = written_labels();
     if !written.is_empty() {
@@ -247,8 +258,20 @@ fn bounce_figures_meet_the_targets_on_every_labelled_fixture() {
     let (_, sisimai) = &all[0];
     assert!(sisimai.labels >= 600, "{} labels", sisimai.labels);
     for (name, s) in &all {
-        assert!(s.found_pct() >= 95.0, "{name}: recipient found {:.1}%", s.found_pct());
-        assert!(s.hard_pct() >= 95.0, "{name}: hard as hard {:.1}%", s.hard_pct());
-        assert!(s.other_pct() <= 2.0, "{name}: other as hard {:.1}%", s.other_pct());
+        assert!(
+            s.found_pct() >= 95.0,
+            "{name}: recipient found {:.1}%",
+            s.found_pct()
+        );
+        assert!(
+            s.hard_pct() >= 95.0,
+            "{name}: hard as hard {:.1}%",
+            s.hard_pct()
+        );
+        assert!(
+            s.other_pct() <= 2.0,
+            "{name}: other as hard {:.1}%",
+            s.other_pct()
+        );
     }
 }

@@ -46,9 +46,14 @@ pub(super) fn is_auto_reply(message: &Message<'_>) -> bool {
     // RFC 3834 §5: "auto-replied" (a DSN says so too, which the caller rules
     // out first); "auto-generated" is used by other robots, not replies.
     let auto_submitted = header("Auto-Submitted").is_some_and(|v| v.starts_with("auto-replied"));
-    let vendor = ["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation"]
-        .iter()
-        .any(|h| header(h).is_some())
+    let vendor = [
+        "X-Autoreply",
+        "X-Autorespond",
+        "X-Autoresponder",
+        "X-Vacation",
+    ]
+    .iter()
+    .any(|h| header(h).is_some())
         || header("Precedence").is_some_and(|v| v == "auto_reply")
         || header("X-Auto-Response-Suppress").is_some()
             && subject_says_auto_reply(message.subject().unwrap_or_default());
@@ -76,11 +81,21 @@ mod tests {
 
     #[test]
     fn vacation_headers_and_subjects_are_recognised() {
-        assert!(auto("From: a@b.example\r\nAuto-Submitted: auto-replied\r\nSubject: x\r\n\r\nhi\r\n"));
-        assert!(auto("From: a@b.example\r\nSubject: Automatic reply: Lab results\r\n\r\nhi\r\n"));
-        assert!(auto("From: a@b.example\r\nSubject: Out of Office: Re: x\r\n\r\nhi\r\n"));
-        assert!(auto("From: a@b.example\r\nX-Autoreply: yes\r\nSubject: x\r\n\r\nhi\r\n"));
-        assert!(!auto("From: a@b.example\r\nSubject: Lab results\r\n\r\nhi\r\n"));
+        assert!(auto(
+            "From: a@b.example\r\nAuto-Submitted: auto-replied\r\nSubject: x\r\n\r\nhi\r\n"
+        ));
+        assert!(auto(
+            "From: a@b.example\r\nSubject: Automatic reply: Lab results\r\n\r\nhi\r\n"
+        ));
+        assert!(auto(
+            "From: a@b.example\r\nSubject: Out of Office: Re: x\r\n\r\nhi\r\n"
+        ));
+        assert!(auto(
+            "From: a@b.example\r\nX-Autoreply: yes\r\nSubject: x\r\n\r\nhi\r\n"
+        ));
+        assert!(!auto(
+            "From: a@b.example\r\nSubject: Lab results\r\n\r\nhi\r\n"
+        ));
         assert!(!auto(
             "From: a@b.example\r\nAuto-Submitted: auto-generated\r\nSubject: report\r\n\r\nhi\r\n"
         ));

@@ -112,10 +112,14 @@ pub(super) fn classify_with(
     {
         reason = BounceReason::Disabled;
     }
-    if matches!(reason, BounceReason::UnknownUser | BounceReason::UnknownHost) {
+    if matches!(
+        reason,
+        BounceReason::UnknownUser | BounceReason::UnknownHost
+    ) {
         // Directory wording counts where the reason was read: the reply,
         // or the report around it when the reply said nothing.
-        let definitive = phrases::definitive(&diag) || (!said_by_reply && phrases::definitive(&ctx));
+        let definitive =
+            phrases::definitive(&diag) || (!said_by_reply && phrases::definitive(&ctx));
         let command = match command {
             None if phrases::rcpt_shaped(&diag) => Some(Command::Rcpt),
             c => c,
@@ -150,7 +154,10 @@ fn confirm(
     definitive: bool,
 ) -> BounceReason {
     use BounceReason::*;
-    if matches!(command, Some(Command::Connect | Command::Helo | Command::Mail)) {
+    if matches!(
+        command,
+        Some(Command::Connect | Command::Helo | Command::Mail)
+    ) {
         return Blocked;
     }
     if reason == UnknownHost {
@@ -291,12 +298,7 @@ pub(super) fn transcript_command(lower: &str) -> Option<Command> {
     .map(|(_, cmd)| *cmd)
 }
 
-fn decide(
-    code: Option<(u8, u16, u16)>,
-    basic: Option<u16>,
-    diag: &str,
-    ctx: &str,
-) -> BounceReason {
+fn decide(code: Option<(u8, u16, u16)>, basic: Option<u16>, diag: &str, ctx: &str) -> BounceReason {
     let by_code = code.and_then(by_status);
     if let Some(r) = code.and_then(decisive_status) {
         return r;
@@ -453,7 +455,10 @@ pub fn find_enhanced_status(text: &str) -> Option<String> {
     let words: Vec<&str> = text
         .split(|c: char| {
             c.is_whitespace()
-                || matches!(c, '(' | ')' | '[' | ']' | ';' | ',' | '<' | '>' | '#' | '-' | ':' | '\'')
+                || matches!(
+                    c,
+                    '(' | ')' | '[' | ']' | ';' | ',' | '<' | '>' | '#' | '-' | ':' | '\''
+                )
         })
         .map(|w| w.trim_end_matches([':', '.']))
         .filter(|w| !w.is_empty())
@@ -608,7 +613,10 @@ mod tests {
         // a filter's answer as far as we can tell: never suppressed.
         assert_eq!(classify(Some("5.0.0"), Some("550 user unknown")), Soft);
         assert_eq!(
-            classify(None, Some("550 : User unknown (in reply to end of DATA command)")),
+            classify(
+                None,
+                Some("550 : User unknown (in reply to end of DATA command)")
+            ),
             Soft
         );
         assert_eq!(classify(None, Some("552 mailbox full")), MailboxFull);
@@ -625,10 +633,7 @@ mod tests {
         assert_eq!(classify(None, Some("421 later")), Soft);
         assert_eq!(classify(None, None), Soft);
         assert_eq!(classify(Some("garbage"), Some("")), Soft);
-        assert_eq!(
-            reason(None, "Connection timed out"),
-            BounceReason::Network
-        );
+        assert_eq!(reason(None, "Connection timed out"), BounceReason::Network);
     }
 
     #[test]

@@ -66,9 +66,13 @@ pub(super) fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
 }
 
 fn is_recipient_group(group: &Fields) -> bool {
-    ["final-recipient", "original-recipient", "x-actual-recipient"]
-        .iter()
-        .any(|f| field(group, f).is_some())
+    [
+        "final-recipient",
+        "original-recipient",
+        "x-actual-recipient",
+    ]
+    .iter()
+    .any(|f| field(group, f).is_some())
         || (field(group, "action").is_some() && field(group, "status").is_some())
 }
 
@@ -107,10 +111,7 @@ pub(super) fn recipients(text: &str) -> (Vec<DsnRecipient>, Option<String>) {
 }
 
 fn split_at_recipients(group: Fields) -> Vec<Fields> {
-    let finals = group
-        .iter()
-        .filter(|(n, _)| n == "final-recipient")
-        .count();
+    let finals = group.iter().filter(|(n, _)| n == "final-recipient").count();
     if finals <= 1 {
         return vec![group];
     }

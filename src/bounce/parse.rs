@@ -114,7 +114,11 @@ fn parse_at(raw: &[u8], depth: u8) -> Result<ParsedBounce, BounceError> {
         out.original_envelope_id = envid.map(|e| truncate(&e, MAX_ADDRESS));
         let found = found();
         // The whole report speaks for a recipient only when it is alone.
-        let ctx = if groups.len() == 1 { context.as_str() } else { "" };
+        let ctx = if groups.len() == 1 {
+            context.as_str()
+        } else {
+            ""
+        };
         out.recipients = groups
             .iter()
             .map(|g| dsn_recipient(g, &found, ctx))
@@ -158,11 +162,9 @@ fn forwarded_bounce(message: &Message<'_>, depth: u8) -> Option<ParsedBounce> {
         return None;
     }
     message.parts.iter().find_map(|part| match &part.body {
-        PartType::Message(inner) if is_report(inner) => {
-            parse_at(inner.raw_message(), depth + 1)
-                .ok()
-                .filter(|p| !p.recipients.is_empty())
-        }
+        PartType::Message(inner) if is_report(inner) => parse_at(inner.raw_message(), depth + 1)
+            .ok()
+            .filter(|p| !p.recipients.is_empty()),
         _ => None,
     })
 }
@@ -174,7 +176,9 @@ fn is_report(m: &Message<'_>) -> bool {
         .unwrap_or_default();
     let report = m.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
     });
     report || from.contains("mailer-daemon") || from.contains("postmaster")
 }
@@ -271,15 +275,19 @@ fn returned_from_message(inner: &Message<'_>, returned: &mut Returned) {
         }
     }
     if returned.to.is_empty() {
-        returned.to = inner.header_raw("To").map(text::addresses).unwrap_or_default();
+        returned.to = inner
+            .header_raw("To")
+            .map(text::addresses)
+            .unwrap_or_default();
     }
 }
 
 fn returned_from_text(text: &str, returned: &mut Returned) {
-    let Some(fields) = dsn::field_groups(text)
-        .into_iter()
-        .find(|g| ["from", "to", "subject", "return-path"].iter().any(|f| dsn::field(g, f).is_some()))
-    else {
+    let Some(fields) = dsn::field_groups(text).into_iter().find(|g| {
+        ["from", "to", "subject", "return-path"]
+            .iter()
+            .any(|f| dsn::field(g, f).is_some())
+    }) else {
         return;
     };
     if returned.return_path.is_none() {
@@ -287,13 +295,17 @@ fn returned_from_text(text: &str, returned: &mut Returned) {
     }
     if returned.from.is_empty() {
         for h in ["from", "sender", "reply-to"] {
-            returned
-                .from
-                .extend(dsn::field(&fields, h).map(text::addresses).unwrap_or_default());
+            returned.from.extend(
+                dsn::field(&fields, h)
+                    .map(text::addresses)
+                    .unwrap_or_default(),
+            );
         }
     }
     if returned.to.is_empty() {
-        returned.to = dsn::field(&fields, "to").map(text::addresses).unwrap_or_default();
+        returned.to = dsn::field(&fields, "to")
+            .map(text::addresses)
+            .unwrap_or_default();
     }
 }
 
@@ -635,7 +647,10 @@ fn looks_like_bounce(message: &Message<'_>, parts: &Parts) -> Evidence {
     let body = String::from_utf8_lossy(bounded(parts.plain.as_bytes(), 8192)).to_lowercase();
     // Failure wording about an address ("User unknown", "mailbox full")
     // in the subject or the first lines.
-    let head = format!("{subject}\n{}", String::from_utf8_lossy(bounded(body.as_bytes(), 2048)));
+    let head = format!(
+        "{subject}\n{}",
+        String::from_utf8_lossy(bounded(body.as_bytes(), 2048))
+    );
     let says_failure = matches!(
         super::phrases::reason_of(&super::classify::normalise(&head), true),
         Some(

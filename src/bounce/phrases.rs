@@ -492,9 +492,14 @@ pub(super) fn rcpt_shaped(lower: &str) -> bool {
         let rest = lower.get(i + 3..).unwrap_or_default();
         let before = lower.get(..i).unwrap_or_default();
         before.rsplit('<').next().is_some_and(|a| a.contains('@'))
-            && ["user unknown", "unknown user", "recipient address rejected: user unknown", "no such user"]
-                .iter()
-                .any(|p| rest.starts_with(p))
+            && [
+                "user unknown",
+                "unknown user",
+                "recipient address rejected: user unknown",
+                "no such user",
+            ]
+            .iter()
+            .any(|p| rest.starts_with(p))
     })
 }
 
@@ -844,8 +849,18 @@ pub(super) const RULES: &[Rule] = &[
         &["recipient address rejected: access denied"],
         &[],
     ),
-    rule(BounceReason::UnknownHost, true, UNKNOWN_HOST, UNKNOWN_HOST_PAIRS),
-    rule(BounceReason::UnknownUser, true, UNKNOWN_USER, UNKNOWN_USER_PAIRS),
+    rule(
+        BounceReason::UnknownHost,
+        true,
+        UNKNOWN_HOST,
+        UNKNOWN_HOST_PAIRS,
+    ),
+    rule(
+        BounceReason::UnknownUser,
+        true,
+        UNKNOWN_USER,
+        UNKNOWN_USER_PAIRS,
+    ),
     rule(BounceReason::Network, true, NETWORK_STRONG, &[]),
     rule(
         BounceReason::RateLimited,
@@ -898,8 +913,10 @@ pub(super) fn reason_of(lower: &str, strong: bool) -> Option<BounceReason> {
 fn matches(rule: &Rule, lower: &str) -> bool {
     rule.phrases.iter().any(|p| lower.contains(p))
         || rule.pairs.iter().any(|(a, b)| {
-            lower
-                .find(a)
-                .is_some_and(|i| lower.get(i + a.len()..).is_some_and(|rest| rest.contains(b)))
+            lower.find(a).is_some_and(|i| {
+                lower
+                    .get(i + a.len()..)
+                    .is_some_and(|rest| rest.contains(b))
+            })
         })
 }

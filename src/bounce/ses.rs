@@ -42,7 +42,15 @@ pub(super) fn recipients(text: &str) -> Option<Vec<BouncedRecipient>> {
             .as_array()?
             .iter()
             .filter_map(Value::as_str)
-            .map(|a| entry(a, BounceKind::Delivered, BounceReason::Delivered, None, None))
+            .map(|a| {
+                entry(
+                    a,
+                    BounceKind::Delivered,
+                    BounceReason::Delivered,
+                    None,
+                    None,
+                )
+            })
             .collect(),
         _ => return None,
     };
@@ -127,7 +135,10 @@ mod tests {
         let r = recipients(b).expect("bounce");
         assert_eq!(r[0].kind, BounceKind::Hard);
         let c = r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"c@x.example"}]}}"#;
-        assert_eq!(recipients(c).expect("complaint")[0].kind, BounceKind::Complaint);
+        assert_eq!(
+            recipients(c).expect("complaint")[0].kind,
+            BounceKind::Complaint
+        );
         let sns = format!(
             "{{\"Type\":\"Notification\",\"Message\":{}}}",
             serde_json::to_string(b).expect("json")

@@ -250,7 +250,11 @@ fn score(line: &str, t: &Token, exclude: &[String]) -> i32 {
     let before = line.get(..t.start).unwrap_or_default().to_lowercase();
     let after = line.get(t.end..).unwrap_or_default().to_lowercase();
     let lead = before.trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '<' | '"' | '\'' | '*' | '-' | ':' | '>' | '=' | '(' | '[' | '#')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '"' | '\'' | '*' | '-' | ':' | '>' | '=' | '(' | '[' | '#'
+            )
     });
     let mut s = 0;
     if lead.is_empty() || matches!(lead, "to" | "rcpt to" | "recipient" | "address" | "failed") {
@@ -258,7 +262,8 @@ fn score(line: &str, t: &Token, exclude: &[String]) -> i32 {
     }
     // The address alone on its line (a list entry: "<user@host>:",
     // "  user@host") is the strongest sign of a failed recipient.
-    let rest = after.trim_matches(|c: char| c.is_whitespace() || matches!(c, '>' | ':' | ',' | ';'));
+    let rest =
+        after.trim_matches(|c: char| c.is_whitespace() || matches!(c, '>' | ':' | ',' | ';'));
     if lead.is_empty() && rest.is_empty() {
         s += 3;
     }
@@ -357,7 +362,9 @@ pub(super) fn recipients(lines: &[&str], exclude: &[String]) -> Vec<Found> {
 }
 
 fn is_reply_code(w: &str) -> bool {
-    w.len() == 3 && (w.starts_with('4') || w.starts_with('5')) && w.bytes().all(|b| b.is_ascii_digit())
+    w.len() == 3
+        && (w.starts_with('4') || w.starts_with('5'))
+        && w.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn has_reply(line: &str) -> bool {
@@ -407,7 +414,10 @@ mod tests {
 I'm afraid I wasn't able to deliver your message to the following addresses.\n\n\
 <kijitora@example.net>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n\
 --- Below this line is a copy of the message.\n\nFrom: shironeko@example.org\nTo: kijitora@example.net\n";
-        assert_eq!(found(qmail, &["shironeko@example.org"]), ["kijitora@example.net"]);
+        assert_eq!(
+            found(qmail, &["shironeko@example.org"]),
+            ["kijitora@example.net"]
+        );
         let dma = "There was an error delivering your mail to <a.b@google.example.com>.\n\n\
 host did not like our final DATA:\n550 5.7.26 DMARC\n\nMessage headers follow.\n\nFrom: <me@x.example>\n";
         assert_eq!(found(dma, &["me@x.example"]), ["a.b@google.example.com"]);
@@ -426,7 +436,10 @@ Please contact postmaster@mx.example for help.\nMessage-ID: <abc.123@mx.example>
     fn tokens_are_bounded_and_plausible() {
         assert!(tokens("user@localhost").is_empty());
         assert!(tokens("a@b.c1").is_empty());
-        assert_eq!(tokens("<x.y+z@mail.example.org>.")[0].address, "x.y+z@mail.example.org");
+        assert_eq!(
+            tokens("<x.y+z@mail.example.org>.")[0].address,
+            "x.y+z@mail.example.org"
+        );
         assert_eq!(tokens("'quoted@x.example'")[0].address, "quoted@x.example");
         let long = format!("{}@x.example", "a".repeat(100));
         assert!(tokens(&long).is_empty());

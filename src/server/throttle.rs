@@ -138,7 +138,9 @@ fn recent(v: Option<&VecDeque<Instant>>, window: Duration) -> usize {
         .unwrap_or(0)
 }
 
-/// Record one failure under `key`, keeping at most `cap` timestamps.
+/// Record one failure under `key`, keeping at most `cap` + 1 timestamps
+/// (one more than the limit, so that taking back the attempt of a success
+/// never lets a block lapse).
 fn push<K: std::hash::Hash + Eq + Clone>(
     map: &mut HashMap<K, VecDeque<Instant>>,
     key: &K,
@@ -161,7 +163,7 @@ fn push<K: std::hash::Hash + Eq + Clone>(
     let v = map.entry(key.clone()).or_default();
     v.retain(|t| t.elapsed() < window);
     v.push_back(Instant::now());
-    while v.len() > cap.max(1) as usize {
+    while v.len() > cap.max(1) as usize + 1 {
         v.pop_front();
     }
 }
@@ -270,15 +272,14 @@ impl AuthThrottle {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let info = |scope: &str, ip: Option<&Net>, user: Option<&str>, v: &VecDeque<Instant>| {
-            BlockInfo {
+        let info =
+            |scope: &str, ip: Option<&Net>, user: Option<&str>, v: &VecDeque<Instant>| BlockInfo {
                 scope: scope.to_string(),
                 ip: ip.map(Net::shown),
                 user: user.map(str::to_string),
                 failures: recent(Some(v), w),
                 until: unix_until(v.back(), w),
-            }
-        };
+            };
         for (net, v) in &t.ips {
             if recent(Some(v), w) >= l.per_ip as usize {
                 out.push(info("ip", Some(net), None, v));
@@ -378,6 +379,10 @@ mod tests {
         }
         assert_eq!(t.check(ip("203.0.113.200"), "ehr"), Some(Block::User));
         assert_eq!(t.check(ip("198.51.100.9"), "ehr"), None);
+        // Its next successful login keeps the block on the others.
+        t.failed(ip("198.51.100.9"), "ehr");
+        t.succeeded(ip("198.51.100.9"), "ehr");
+        assert_eq!(t.check(ip("203.0.113.201"), "ehr"), Some(Block::User));
         let blocks = t.blocked();
         assert!(
             blocks
@@ -432,10 +437,12 @@ mod tests {
         });
         assert_eq!(t.check(ip("203.0.113.77"), "ehr"), None);
         t.failed(ip("192.0.2.1"), "x");
-        assert!(t.unblock(&Unblock {
-            all: true,
-            ..Unblock::default()
-        }) > 0);
+        assert!(
+            t.unblock(&Unblock {
+                all: true,
+                ..Unblock::default()
+            }) > 0
+        );
         assert!(t.blocked().is_empty());
     }
 
@@ -447,6 +454,6 @@ mod tests {
         assert!(t.blocked().is_empty());
         let tables = t.tables.lock().expect("lock");
         assert!(tables.users.keys().all(|k| k.len() <= MAX_USER));
-        assert!(tables.ips.values().all(|v| v.len() <= 6));
+        assert!(tables.ips.values().all(|v| v.len() <= 7));
     }
 }

@@ -298,7 +298,10 @@ mod tests {
                 };
                 // Poisoned at the sequence, or at the octet right after the dot
                 // that shows a lone CR was not a line end: never later.
-                assert!(base + consumed <= seq_end, "{seq:?}: read past the sequence");
+                assert!(
+                    base + consumed <= seq_end,
+                    "{seq:?}: read past the sequence"
+                );
                 if seq.contains(&0) {
                     assert!(
                         matches!(d.error(), Some(DataError::Nul | DataError::BareNewline)),
@@ -325,7 +328,10 @@ mod tests {
         assert_eq!(forbidden_octet(b"a\r\nb\r\n"), None);
         assert_eq!(forbidden_octet(b""), None);
         assert_eq!(forbidden_octet(b"a\r\n\0"), Some((DataError::Nul, 3)));
-        assert_eq!(forbidden_octet(b"a\r\r\n"), Some((DataError::BareNewline, 1)));
+        assert_eq!(
+            forbidden_octet(b"a\r\r\n"),
+            Some((DataError::BareNewline, 1))
+        );
         assert_eq!(forbidden_octet(b"a\r"), Some((DataError::BareNewline, 1)));
         assert_eq!(forbidden_octet(b"\nx"), Some((DataError::BareNewline, 0)));
         for seq in smuggling_sequences() {

@@ -146,7 +146,15 @@ async fn act(s: &Ctx, action: Action) {
                     .with_label_values(&["complaint", "recipient"])
                     .inc();
             }
-            suppress(s, queue_id, rcpt_index as usize, reason, bounce_reason, &detail).await
+            suppress(
+                s,
+                queue_id,
+                rcpt_index as usize,
+                reason,
+                bounce_reason,
+                &detail,
+            )
+            .await
         }
     }
 }

@@ -101,7 +101,10 @@ pub(crate) fn check_body(body: &[u8]) -> Result<(), ClientError> {
     use crate::smtp::data::{DataError, forbidden_octet};
     match forbidden_octet(body) {
         None => Ok(()),
-        Some((DataError::Nul, offset)) => Err(ClientError::UnsafeBody { what: "NUL", offset }),
+        Some((DataError::Nul, offset)) => Err(ClientError::UnsafeBody {
+            what: "NUL",
+            offset,
+        }),
         Some((_, offset)) => Err(ClientError::UnsafeBody {
             what: if body.get(offset) == Some(&b'\r') {
                 "bare CR"
@@ -332,15 +335,24 @@ mod tests {
         assert!(check_body(b"a\r\n.b\r\n").is_ok());
         assert!(matches!(
             check_body(b"a\r\nb\rc"),
-            Err(ClientError::UnsafeBody { what: "bare CR", offset: 4 })
+            Err(ClientError::UnsafeBody {
+                what: "bare CR",
+                offset: 4
+            })
         ));
         assert!(matches!(
             check_body(b"a\nb"),
-            Err(ClientError::UnsafeBody { what: "bare LF", offset: 1 })
+            Err(ClientError::UnsafeBody {
+                what: "bare LF",
+                offset: 1
+            })
         ));
         assert!(matches!(
             check_body(b"a\r\n\0.\r\n"),
-            Err(ClientError::UnsafeBody { what: "NUL", offset: 3 })
+            Err(ClientError::UnsafeBody {
+                what: "NUL",
+                offset: 3
+            })
         ));
     }
 

@@ -819,7 +819,10 @@ async fn smuggling_sequences_in_a_body_are_refused_before_mail() {
             .send(&envelope("a@x.test", &to), &body)
             .await
             .expect_err("refused");
-        assert!(matches!(err, ClientError::UnsafeBody { .. }), "{seq:?}: {err}");
+        assert!(
+            matches!(err, ClientError::UnsafeBody { .. }),
+            "{seq:?}: {err}"
+        );
         assert!(!err.is_transient());
     }
     let out = client
