@@ -9,6 +9,7 @@ pub mod session;
 pub mod throttle;
 pub mod tls;
 mod verbs;
+pub use verbs::parse_command;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
