@@ -427,7 +427,6 @@ fn by_reply_code(code: u16) -> Option<BounceReason> {
         521 | 556 => UnknownHost,
         553 => UnknownUser,
         551 => UnknownUser,
-        421 => Network,
         _ => return None,
     })
 }
