@@ -111,6 +111,7 @@ for s in $SCENARIOS; do
 import json, sys
 r = json.loads(sys.argv[1])
 print(f"{r['scenario']:<10} {r['good_messages']:>8} {r['good_failures']:>6} {r['p50_ms']:>9} {r['p99_ms']:>9} {r['max_ms']:>9} {r['peak_rss_mb']:>10}  {json.dumps(r['hostile'])[:110]}")
+if r["good_failure_sample"]: print("   good client failures:", r["good_failure_sample"])
 EOF
     kill -0 "$pid" 2>/dev/null || { echo "sealpost died during $s"; tail -n 30 "$work/daemon.log"; exit 1; }
 done
