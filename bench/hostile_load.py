@@ -192,7 +192,7 @@ def zip_bomb():
 
 def malformed(size):
     bad_b64 = b"!!!@@@###$$$%%%^^^&&&***((()))" * 3 + b"\r\n"
-    bad_qp = b"=ZZ=4=\t=\r=0=G" * 6 + b"=\r\n"
+    bad_qp = b"=ZZ=4=\t= =0=G" * 6 + b"=\r\n"
     n = size // 2 // len(bad_b64)
     m = size // 2 // len(bad_qp)
     return (b"Subject: garbage\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=g\r\n\r\n"
@@ -206,10 +206,27 @@ async def repeat(port, stop, seen, body, limit=50):
         if stop.is_set():
             break
         t0 = time.monotonic()
-        code, text = await send_data(port, [body])
+        try:
+            code, text = await send_data(port, [body])
+        except OSError as e:
+            code, text = 0, f"connection: {e}"[:80]
         seen.setdefault("replies", []).append(code)
         seen["last"] = text
         seen.setdefault("server_seconds", []).append(round(time.monotonic() - t0, 3))
+
+
+# Bodies are built before the clock starts: building them must not stall
+# the good client, which shares this event loop.
+PREBUILT = {}
+
+
+def prebuild(name):
+    if name == "nested":
+        PREBUILT[name] = nested(1000)
+    elif name == "zipbomb":
+        PREBUILT[name] = zip_bomb()
+    elif name == "malformed":
+        PREBUILT[name] = malformed(20 << 20)
 
 
 async def attack(name, port, stop, seen):
@@ -221,14 +238,14 @@ async def attack(name, port, stop, seen):
         code, text = await send_data(port, header_lines(100 << 20))
         seen.update(reply=code, text=text)
     elif name == "nested":
-        await repeat(port, stop, seen, nested(1000))
+        await repeat(port, stop, seen, PREBUILT["nested"])
     elif name == "bigb64":
         code, text = await send_data(port, big_base64(1 << 30))
         seen.update(reply=code, text=text)
     elif name == "zipbomb":
-        await repeat(port, stop, seen, zip_bomb(), limit=20)
+        await repeat(port, stop, seen, PREBUILT["zipbomb"], limit=20)
     elif name == "malformed":
-        await repeat(port, stop, seen, malformed(20 << 20), limit=10)
+        await repeat(port, stop, seen, PREBUILT["malformed"], limit=10)
 
 
 async def main():
@@ -238,6 +255,7 @@ async def main():
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--seconds", type=float, default=30)
     a = ap.parse_args()
+    prebuild(a.scenario)
     reset_peak(a.pid)
     stop = asyncio.Event()
     lat, fails, seen = [], [], {}
