@@ -16,6 +16,9 @@ fn main() {
     let mut settings = ClientSettings::new("client.example", TlsPolicy::None, config);
     settings.command_timeout = Duration::from_millis(200);
     settings.data_timeout = Duration::from_millis(200);
+    // A panic aborts the process (profile panic = "abort"): no state is
+    // observed after one, so the captures need not be unwind safe.
+    let (rt, settings) = (std::panic::AssertUnwindSafe(rt), std::panic::AssertUnwindSafe(settings));
     afl::fuzz!(|data: &[u8]| {
         rt.block_on(async {
             let (c, mut s) = tokio::io::duplex(1 << 20);
@@ -29,7 +32,7 @@ fn main() {
                     }
                 }
             });
-            if let Ok(mut client) = Client::handshake(c, "mx.test", &settings, TlsMode::Plain).await {
+            if let Ok(mut client) = Client::handshake(c, "mx.test", &*settings, TlsMode::Plain).await {
                 let to = vec!["b@y.test".to_string(), "c@y.test".to_string()];
                 let env = Envelope {
                     mail_from: "a@x.test",

@@ -26,6 +26,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let (rt, answer) = (std::panic::AssertUnwindSafe(rt), std::panic::AssertUnwindSafe(answer));
     afl::fuzz!(|data: &[u8]| {
         if let Ok(mut a) = answer.lock() {
             *a = data.to_vec();
