@@ -20,3 +20,6 @@ if ! python3 -c "import dkim, nacl" 2>/dev/null; then
   python3 -m pip install --quiet dkimpy pynacl 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages dkimpy pynacl
 fi
+# cargo-afl (AFL++ for the fuzz smoke pass); installing it builds AFL++.
+command -v cargo-afl >/dev/null || cargo afl --version >/dev/null 2>&1 \
+  || cargo install --locked cargo-afl

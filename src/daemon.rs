@@ -16,11 +16,12 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::dns::HickoryResolver;
+use crate::server::throttle::AuthThrottle;
 use crate::server::tokio_util_tracker::Tracker;
 use crate::server::{self, ConnectionCounter, Services};
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
-use crate::users::{AuthThrottle, UsersFile};
+use crate::users::UsersFile;
 
 /// Password verifications in parallel: bounds argon2's memory (~19 MiB each).
 const AUTH_SLOTS: usize = 8;
@@ -73,11 +74,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             metrics.clone(),
             load_policy(&config)?,
         )),
-        auth_throttle: AuthThrottle::new(
-            limits.auth_failures_per_ip,
-            limits.auth_failures_per_user,
-            limits.auth_failure_window,
-        ),
+        auth_throttle: Arc::new(AuthThrottle::new(crate::server::throttle::Limits {
+            per_ip: limits.auth_failures_per_ip,
+            per_ip_user: limits.auth_failures_per_ip_user,
+            per_user: limits.auth_failures_per_user,
+            window: limits.auth_failure_window,
+            known_good_for: limits.auth_known_good_for,
+        })),
         auth_slots: tokio::sync::Semaphore::new(AUTH_SLOTS),
         tls: RwLock::new(Some(tls)),
         client_roots: Default::default(),
@@ -150,6 +153,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         spool.clone(),
         schedule.clone(),
         Some(audit.clone()),
+        svc.auth_throttle.clone(),
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     print_summary(&config, summary);

@@ -47,6 +47,19 @@ enum Command {
         #[command(subcommand)]
         command: SuppressCommand,
     },
+    /// AUTH failure blocks of the running daemon (per client IP, per
+    /// IP and user, per user).
+    Auth {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
+    /// Bounce tools.
+    Bounce {
+        #[command(subcommand)]
+        command: BounceCommand,
+    },
     /// DKIM keys.
     Dkim {
         #[command(subcommand)]
@@ -109,6 +122,28 @@ enum SuppressCommand {
     },
     Remove {
         address: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BounceCommand {
+    /// Parse bounce messages and print what sealpost reads in them (one
+    /// JSON object per file: recipients, kind, reason, status).
+    Parse { files: Vec<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum AuthCommand {
+    /// List the blocks in force.
+    Blocked,
+    /// Clear failure counts: of an IP, a user, one IP and user, or all.
+    Unblock {
+        #[arg(long)]
+        ip: Option<std::net::IpAddr>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -244,6 +279,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SuppressCommand::Remove { address } => Request::SuppressRemove { address },
             },
         ),
+        Command::Auth { config, command } => admin(
+            &config,
+            match command {
+                AuthCommand::Blocked => Request::AuthBlocked,
+                AuthCommand::Unblock { ip, user, all } => Request::AuthUnblock { ip, user, all },
+            },
+        ),
+        Command::Bounce {
+            command: BounceCommand::Parse { files },
+        } => {
+            for file in files {
+                let raw =
+                    std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let result = match sealpost::bounce::parse(&raw) {
+                    Ok(p) => serde_json::json!({"file": file, "report": p}),
+                    Err(e) => serde_json::json!({"file": file, "error": e.to_string()}),
+                };
+                println!("{}", serde_json::to_string(&result)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Policy { command } => policy(command),
         Command::Dkim {
             command:

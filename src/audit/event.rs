@@ -139,6 +139,14 @@ pub struct Bounce {
     /// `"hard"`, `"soft"`, `"expired"`, ...
     pub class: String,
     pub status: Option<String>,
+    /// The finer reason (`"unknown_user"`, `"blocked"`, `"authentication"` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A problem on the sending side (our IP, PTR, content, SPF/DKIM/DMARC,
+    /// rate, size, a full mailbox): the recipient is not suppressed and the
+    /// operator should look.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sender_side: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -253,7 +253,9 @@ pub struct Limits {
     pub data_timeout: Duration,
     pub auth_failures_per_ip: u32,
     pub auth_failures_per_user: u32,
+    pub auth_failures_per_ip_user: u32,
     pub auth_failure_window: Duration,
+    pub auth_known_good_for: Duration,
 }
 
 #[derive(Debug, Clone)]

@@ -97,7 +97,9 @@ pub struct RawLimits {
     pub data_timeout: Option<String>,
     pub auth_failures_per_ip: Option<i64>,
     pub auth_failures_per_user: Option<i64>,
+    pub auth_failures_per_ip_user: Option<i64>,
     pub auth_failure_window: Option<String>,
+    pub auth_known_good_for: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -708,10 +708,22 @@ fn limits(r: RawLimits, e: &mut Errors) -> Limits {
             1,
             1_000_000,
         ) as u32,
+        auth_failures_per_ip_user: e.count(
+            &k("auth_failures_per_ip_user"),
+            r.auth_failures_per_ip_user,
+            d::AUTH_FAILURES_PER_IP_USER as usize,
+            1,
+            1_000_000,
+        ) as u32,
         auth_failure_window: e.duration(
             &k("auth_failure_window"),
             r.auth_failure_window.as_ref(),
             d::AUTH_FAILURE_WINDOW,
+        ),
+        auth_known_good_for: e.duration(
+            &k("auth_known_good_for"),
+            r.auth_known_good_for.as_ref(),
+            d::AUTH_KNOWN_GOOD_FOR,
         ),
     }
 }

@@ -8,8 +8,10 @@
 pub mod session;
 #[cfg(test)]
 mod tests;
+pub mod throttle;
 pub mod tls;
 mod verbs;
+pub use verbs::parse_command;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -22,7 +24,8 @@ use tokio::net::TcpListener;
 use crate::config::{Config, ListenerConfig, ListenerTls};
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
-use crate::users::{AuthThrottle, UsersFile};
+use crate::users::UsersFile;
+use throttle::AuthThrottle;
 
 /// Everything a session may use, passed down instead of globals.
 pub struct Services {
@@ -33,7 +36,7 @@ pub struct Services {
     /// The accept stage every DATA/BDAT hands its message to (it holds
     /// the policies and the shutdown flag).
     pub accept: Arc<crate::accept::Stage>,
-    pub auth_throttle: AuthThrottle,
+    pub auth_throttle: Arc<AuthThrottle>,
     /// Concurrent password verifications (argon2id takes ~19 MiB each).
     pub auth_slots: tokio::sync::Semaphore,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,

@@ -233,9 +233,12 @@ impl Session {
 
     /// Read one line of at most `max` octets including CRLF. A longer line
     /// is consumed up to its LF and reported as `TooLong`; it is never
-    /// buffered beyond `max`.
+    /// buffered beyond `max`. `timeout` bounds the whole line, not each
+    /// read, so a client sending a byte a second cannot hold a session
+    /// (slowloris) longer than one command timeout per line.
     pub async fn read_line(&mut self, max: usize, timeout: Duration) -> Result<Line, ReadError> {
         let mut too_long = false;
+        let deadline = tokio::time::Instant::now() + timeout;
         loop {
             if let Some(pos) = self.rbuf.iter().position(|&b| b == b'\n') {
                 let mut line: Vec<u8> = self.rbuf.drain(..=pos).collect();
@@ -252,7 +255,11 @@ impl Session {
                 too_long = true;
                 self.rbuf.clear();
             }
-            self.fill(timeout).await?;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(ReadError::Timeout);
+            }
+            self.fill(left).await?;
         }
     }
 

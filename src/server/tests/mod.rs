@@ -37,8 +37,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream
 use super::session::{Io, Session};
 use super::{ConnectionCounter, Services};
 use crate::config::Config;
+use crate::server::throttle::{AuthThrottle, Limits as ThrottleLimits};
 use crate::spool::{MessageMeta, Spool};
-use crate::users::{AuthThrottle, User, UsersFile};
+use crate::users::{User, UsersFile};
 
 /// The fixture's host name, as the greeting and EHLO say it.
 pub const HOST: &str = "mx.test";
@@ -169,11 +170,13 @@ impl Fixture {
                 metrics.clone(),
                 crate::policy::PolicySet::builtin(),
             )),
-            auth_throttle: AuthThrottle::new(
-                limits.auth_failures_per_ip,
-                limits.auth_failures_per_user,
-                limits.auth_failure_window,
-            ),
+            auth_throttle: std::sync::Arc::new(AuthThrottle::new(ThrottleLimits {
+                per_ip: limits.auth_failures_per_ip,
+                per_ip_user: limits.auth_failures_per_ip_user,
+                per_user: limits.auth_failures_per_user,
+                window: limits.auth_failure_window,
+                known_good_for: limits.auth_known_good_for,
+            })),
             auth_slots: tokio::sync::Semaphore::new(2),
             tls: RwLock::new(Some(tokio_rustls::TlsAcceptor::from(tls))),
             client_roots: Default::default(),

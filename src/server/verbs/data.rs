@@ -5,7 +5,7 @@
 
 use crate::accept::{Source, Submission};
 use crate::server::session::{Chunks, Hello, Next, ReadError, Session, State, Transaction};
-use crate::smtp::data::{DataDecoder, DataError, Progress, has_bare_newline};
+use crate::smtp::data::{DataDecoder, DataError, Progress, forbidden_octet};
 use crate::smtp::reply::{Reply, std_replies};
 
 pub async fn data(s: &mut Session) -> Next {
@@ -39,10 +39,11 @@ pub async fn data(s: &mut Session) -> Next {
         return lost(s, e);
     }
     if poisoned {
-        tracing::info!(peer = %s.peer.ip(), "bare CR/LF in DATA: transaction refused");
+        let (reply, label) = error_reply(dec.error().unwrap_or(DataError::BareNewline));
+        tracing::info!(peer = %s.peer.ip(), reason = label, "bare CR/LF or NUL in DATA: transaction refused");
         s.state.reset();
-        s.count_rejection("bare_newline");
-        s.reply_and_drop(std_replies::bare_newline()).await;
+        s.count_rejection(label);
+        s.reply_and_drop(reply).await;
         return Next::Close;
     }
     let result = match dec.error() {
@@ -114,8 +115,8 @@ fn check_chunked(
     let max_line = limits.max_line_length;
     if total > limits.max_message_size {
         Err(error_reply(DataError::TooBig))
-    } else if has_bare_newline(&body) {
-        Err(error_reply(DataError::BareNewline))
+    } else if let Some((err, _)) = forbidden_octet(&body) {
+        Err(error_reply(err))
     } else if body.split(|&b| b == b'\n').any(|l| l.len() > max_line - 1) {
         Err(error_reply(DataError::LineTooLong))
     } else {
@@ -136,6 +137,7 @@ fn error_reply(e: DataError) -> (Reply, &'static str) {
     match e {
         DataError::TooBig => (std_replies::too_big(), "size"),
         DataError::BareNewline => (std_replies::bare_newline(), "bare_newline"),
+        DataError::Nul => (std_replies::nul_in_data(), "nul"),
         DataError::LineTooLong => (
             Reply::new(
                 550,
