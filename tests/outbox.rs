@@ -93,31 +93,29 @@ async fn a_phi_message_without_recipient_keys_leaves_only_a_notice_in_the_outbox
     }
 }
 
-#[tokio::test]
-async fn an_unwritable_outbox_keeps_the_message_queued() {
+#[test]
+fn an_unwritable_outbox_stops_the_start_naming_the_route() {
     let tmp = tempfile::tempdir().expect("tmp");
     let blocker = tmp.path().join("not-a-dir");
     std::fs::write(&blocker, b"x").expect("write");
-    let d = daemon_with_outbox(&blocker.display().to_string()).await;
-    let mut c = Client::connect(d.ports.plain).await;
-    c.cmd("EHLO client.test", 250).await;
-    let reply = c
-        .send_message(
-            "a@hosp.example",
-            &["x@one.example"],
-            "Subject: s\r\n\r\nb\r\n",
-        )
-        .await;
-    let id = reply
-        .rsplit(' ')
-        .next()
-        .expect("queue id")
-        .trim()
-        .to_string();
-    let shown = wait_for("a deferred attempt", || {
-        let (code, out, _) = d.cli(&["queue", "show", &id], None);
-        (code == 0 && out.contains("451 4.3.0 Local outbox not writable")).then_some(out)
-    })
-    .await;
-    assert!(shown.contains("x@one.example"), "{shown}");
+    let config = tmp.path().join("sealpost.toml");
+    let d = tmp.path().display();
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nspool_dir = \"{d}/spool\"\n[[listener]]\nname = \"l\"\naddress = \"127.0.0.1:0\"\n\
+             [metrics]\naddress = \"off\"\n[audit]\npath = \"{d}/audit.log\"\n\
+             [[route]]\ndomains = [\"*\"]\noutbox = \"{}\"\n",
+            blocker.display()
+        ),
+    )
+    .expect("config");
+    let out = std::process::Command::new(bin())
+        .args(["serve", "--config"])
+        .arg(&config)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("route[0].outbox"), "{err}");
 }

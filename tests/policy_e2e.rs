@@ -263,11 +263,11 @@ async fn phi_inside_pdf_and_docx_attachments_is_protected_end_to_end() {
                     text.contains("invoice.pdf"),
                     "harmless PDF should pass unchanged: {text}"
                 );
-                assert!(!text.contains("https://portal.example.org/m/"), "{text}");
+                assert!(!text.contains("https://127.0.0.1:8443/m/"), "{text}");
             }
             _ => {
                 assert!(
-                    text.contains("https://portal.example.org/m/"),
+                    text.contains("https://127.0.0.1:8443/m/"),
                     "PHI attachment not protected: {text}"
                 );
                 assert!(

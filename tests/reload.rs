@@ -100,8 +100,8 @@ async fn sighup_rereads_secure_settings() {
 
     let text = std::fs::read_to_string(&d.config).expect("config");
     let changed = text.replacen(
-        "[secure]\n",
-        "[secure]\nportal_url = \"https://after-reload.example\"\n",
+        "public_url = \"https://127.0.0.1:8443\"",
+        "public_url = \"https://after-reload.example\"",
         1,
     );
     assert_ne!(text, changed);

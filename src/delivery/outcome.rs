@@ -269,15 +269,18 @@ mod tests {
     }
 
     #[test]
-    fn expiry_keeps_the_last_reply_under_status_4_4_7() {
+    fn expiry_marks_the_recipient_and_keeps_the_last_reply_as_it_was() {
         let mut m = meta(0, "s@x.example");
-        apply(&mut m, vec![(0, deferred())], 3_600_000, &policy());
-        let d = m.recipients[0].last_reply.clone().expect("reply");
-        assert!(!d.is_remote());
-        assert_eq!(d.reply().status().to_string(), "4.4.7");
-        assert!(
-            d.reply().text().contains("451 4.4.1 No mail exchanger"),
-            "{d}"
+        let remote = Outcome::Deferred {
+            error: DeliveryError::Remote(Reply::new(452, "4.2.2", "mailbox full")),
+            remote: Some("mx".into()),
+        };
+        apply(&mut m, vec![(0, remote)], 3_600_000, &policy());
+        let r = &m.recipients[0];
+        assert!(r.expired && r.status == RcptStatus::Failed);
+        assert_eq!(
+            r.last_reply,
+            Some(Diagnostic::Remote(Reply::new(452, "4.2.2", "mailbox full")))
         );
     }
 }
