@@ -27,6 +27,7 @@ pub async fn serve(
     spool: Arc<Spool>,
     schedule: Arc<Schedule>,
     audit: Option<Arc<crate::audit::AuditLog>>,
+    portal: Option<Arc<crate::portal_admin::Admin>>,
 ) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -35,7 +36,8 @@ pub async fn serve(
         let spool = spool.clone();
         let schedule = schedule.clone();
         let audit = audit.clone();
-        tokio::spawn(async move { one(stream, spool, schedule, audit).await });
+        let portal = portal.clone();
+        tokio::spawn(async move { one(stream, spool, schedule, audit, portal).await });
     }
 }
 
@@ -44,11 +46,20 @@ async fn one(
     spool: Arc<Spool>,
     schedule: Arc<Schedule>,
     audit: Option<Arc<crate::audit::AuditLog>>,
+    portal: Option<Arc<crate::portal_admin::Admin>>,
 ) {
     let (r, mut w) = stream.into_split();
     let mut lines = BufReader::new(r.take(MAX_REQUEST as u64)).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let resp = match serde_json::from_str::<Request>(&line) {
+            Ok(req) if req.is_portal() => match &portal {
+                Some(admin) => admin.handle("control-socket", req).await,
+                None => Response {
+                    ok: false,
+                    error: Some("the portal is not available on this node".into()),
+                    data: None,
+                },
+            },
             Ok(req) => {
                 let (spool, schedule, audit) = (spool.clone(), schedule.clone(), audit.clone());
                 tokio::task::spawn_blocking(move || {
