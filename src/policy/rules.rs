@@ -368,10 +368,10 @@ fn actions(c: &mut Checker<'_>, t: &Table, path: &str, r: &mut Rule) {
         .and_then(|p| u8::try_from(p).ok());
     if let Some(text) = c.string(t, path, "portal_expiry") {
         match humantime::parse_duration(&text) {
-            Ok(d) if d.as_secs() >= 60 => r.portal_expiry = Some(d),
+            Ok(d) if d.as_secs() >= 1 => r.portal_expiry = Some(d),
             _ => c.err(
                 &join(path, "portal_expiry"),
-                format!("expected a duration of at least a minute such as \"7d\", got \"{text}\""),
+                format!("expected a duration of at least a second such as \"7d\", got \"{text}\""),
             ),
         }
     }
