@@ -416,7 +416,7 @@ async fn a_patient_signs_in_with_an_emailed_code_reads_downloads_and_replies_sec
     assert!(text.contains("References: <orig-1@hosp.example>"), "{text}");
     assert!(text.contains("Subject: Re: Your lab results"), "{text}");
     assert!(text.contains(&format!("Reply-To: <{PATIENT}>")) || text.contains(&format!("Reply-To: {PATIENT}")), "{text}");
-    assert!(text.contains("notes.txt") && text.contains("bXkgbm90ZXM="), "{text}");
+    assert!(text.contains("filename=\"notes.txt\"") && text.contains("\r\nmy notes\r\n"), "{text}");
     // A second browser with only the device cookie skips the code.
     let mut returning = Browser::new(b.port);
     returning
@@ -477,11 +477,18 @@ async fn wrong_codes_lock_the_message_and_bad_links_and_forms_get_clear_pages() 
     let token = rig.token(1).await;
     let landing = b.get(&format!("/m/{token}")).await;
     let csrf = csrf_of(&landing.text());
-    // A malformed form body is a 400 page; a missing cookie a 403.
+    // A garbled form body (no CSRF token in it) and a token without its
+    // cookie are both refused with a 403 page.
     let bad = b
-        .request("POST", &format!("/m/{token}/verify"), Some("application/x-www-form-urlencoded"), b"%%%=\xff")
+        .request("POST", &format!("/m/{token}/verify"), Some("application/x-www-form-urlencoded"), b"%%%=\xff&&=")
         .await;
-    assert_eq!(bad.status, 400);
+    assert_eq!(bad.status, 403);
+    assert!(bad.text().contains("This form has expired"));
+    let huge = vec![b'a'; 100_000];
+    let r = b
+        .request("POST", &format!("/m/{token}/verify"), Some("application/x-www-form-urlencoded"), &huge)
+        .await;
+    assert_eq!(r.status, 413);
     let mut stranger = rig.browser();
     let r = stranger
         .post(&format!("/m/{token}/verify"), &[("csrf", &csrf), ("code", "123456")])

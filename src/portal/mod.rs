@@ -225,6 +225,10 @@ impl Portal {
                 self.clone(),
                 post_limit,
             ))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                error_pages,
+            ))
             .layer(axum::middleware::from_fn(headers::secure_headers))
             .with_state(self)
     }
@@ -434,7 +438,8 @@ impl Portal {
             by: ip.map(|i| i.to_string()),
             detail,
         });
-        if let Err(e) = self.d.audit.append(ev).await {
+        // Read receipts are records a sender may rely on: durable.
+        if let Err(e) = self.d.audit.append_durable(ev).await {
             tracing::error!(error = %e, "audit write failed");
         }
     }
@@ -479,6 +484,51 @@ async fn post_limit(State(p): State<Portal>, req: Request, next: Next) -> Respon
         }
     }
     next.run(req).await
+}
+
+/// A rejection from an extractor (a path that does not decode, a body
+/// over a limit) is plain text: give it a page, keeping its status.
+async fn error_pages(State(p): State<Portal>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let (heading, text) = match status {
+        StatusCode::NOT_FOUND => ("Page not found", "There is no page at this address."),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "That request was too large",
+            "Go back, make it smaller and try again.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "That did not work",
+            "This page cannot be used that way. Go back and try again.",
+        ),
+        s if s.is_server_error() => (
+            "Temporarily unavailable",
+            "Secure messages cannot be shown right now. Please try again in a few minutes.",
+        ),
+        _ => (
+            "Something was wrong with that request",
+            "Check that you opened the whole link from the email, or go back and try again.",
+        ),
+    };
+    // An unknown or undecodable link is "not found" to the recipient.
+    let status = if status == StatusCode::BAD_REQUEST {
+        StatusCode::NOT_FOUND
+    } else {
+        status
+    };
+    let mut page = p.status_page(status, heading, &[text]).into_response();
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    page
 }
 
 async fn home(State(p): State<Portal>) -> Page {
