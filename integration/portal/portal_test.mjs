@@ -333,15 +333,17 @@ async function main() {
   const linkPath = (m) => m.data.match(/\/m\/[A-Za-z0-9_-]{43}/)[0];
   const codeOf = (m) => m.data.match(/Your code: (\d{6})/)[1];
 
-  const browser = await chromium.launch({
+  // A fresh profile (user data dir) for every run.
+  const context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${path.join(work, 'chromium-profile')}`],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ignoreHTTPSErrors: true,
+    acceptDownloads: true,
+    viewport: { width: 390, height: 844 },
   });
   try {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     watchHeaders(page, origin);
 
@@ -416,7 +418,7 @@ async function main() {
     check(reply.data.includes(`In-Reply-To: <${originalId}>`), 'reply has In-Reply-To the original');
     check(/^References: .*</m.test(reply.data) && reply.data.includes(originalId), 'reply has References');
     check(/^Subject: Re: Your lab results from March/m.test(reply.data), 'reply Subject');
-    check(reply.data.includes('my-notes.txt') && reply.data.includes(Buffer.from('Questions for Tuesday').toString('base64').slice(0, 16)), 'reply carries the attachment');
+    check(reply.data.includes('filename="my-notes.txt"') && reply.data.includes('Questions for Tuesday: fasting before the test?'), 'reply carries the attachment');
 
     // 7. Sign out.
     await page.click('button:has-text("Sign out")');
@@ -471,9 +473,8 @@ async function main() {
     }
     check(!audit.includes('00482913'), 'no PHI in the audit log');
     check(responsesChecked > 10, `headers checked on ${responsesChecked} responses`);
-    await context.close();
   } finally {
-    await browser.close();
+    await context.close();
     daemon.child.kill('SIGTERM');
     sink.server.close();
   }

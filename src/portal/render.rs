@@ -148,7 +148,35 @@ pub fn sanitise(html: &str, base: &str, cids: HashMap<String, u32>) -> String {
             _ => Some(Cow::Borrowed(value)),
         })
         .url_relative(ammonia::UrlRelative::Custom(Box::new(OwnImages(own))));
-    b.clean(html).to_string()
+    images_with_alt(&b.clean(html).to_string())
+}
+
+/// After sanitising: an `<img>` left without a source (a remote or broken
+/// one) is dropped, and one without `alt` gets `alt=""` (decorative), so
+/// screen readers do not read out file names. The input is ammonia's
+/// serialisation: attributes quoted, `>` escaped inside values.
+fn images_with_alt(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        out.push_str(&rest[..at]);
+        let Some(end) = rest[at..].find('>') else {
+            rest = &rest[at..];
+            break;
+        };
+        let tag = &rest[at..at + end + 1];
+        if tag.contains(" src=\"") {
+            if tag.contains(" alt=\"") {
+                out.push_str(tag);
+            } else {
+                out.push_str("<img alt=\"\"");
+                out.push_str(&tag[4..]);
+            }
+        }
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Only our own rewritten image URLs may be relative.
@@ -318,6 +346,11 @@ mod tests {
             assert!(!out.contains(bad), "{bad} survived: {out}");
         }
         assert!(out.contains(r#"src="/m/TOKEN/i/3""#), "{out}");
+        assert_eq!(out.matches("<img").count(), 1, "images without a source are dropped: {out}");
+        assert_eq!(
+            images_with_alt(r#"<p><img src="/m/T/i/1"></p>"#),
+            r#"<p><img alt="" src="/m/T/i/1"></p>"#
+        );
         assert!(out.contains(r#"rel="noopener noreferrer""#), "{out}");
         assert!(out.contains("<b>there</b>"));
     }
