@@ -247,8 +247,12 @@ pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
 
 /// The portal's store and keys: sled trees of the spool's database, and
 /// the node key file (`[portal] key_file`, 0600) apart from it.
-pub fn open_vault(config: &Config, spool: &crate::spool::Spool) -> anyhow::Result<crate::secure::portal::Vault> {
-    let store = crate::secure::portal::SledPortal::open(|n| spool.tree(n).map_err(|e| e.to_string()))?;
+pub fn open_vault(
+    config: &Config,
+    spool: &crate::spool::Spool,
+) -> anyhow::Result<crate::secure::portal::Vault> {
+    let store =
+        crate::secure::portal::SledPortal::open(|n| spool.tree(n).map_err(|e| e.to_string()))?;
     let node = crate::secure::portal::NodeKey::load_or_create(&config.portal.key_file)
         .with_context(|| format!("portal.key_file {}", config.portal.key_file.display()))?;
     Ok(crate::secure::portal::Vault::new(

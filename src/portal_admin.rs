@@ -66,10 +66,9 @@ impl Admin {
         match req {
             Request::PortalList { recipient } => {
                 let vault = self.vault.clone();
-                let listed = tokio::task::spawn_blocking(move || {
-                    vault.store().list(recipient.as_deref())
-                })
-                .await;
+                let listed =
+                    tokio::task::spawn_blocking(move || vault.store().list(recipient.as_deref()))
+                        .await;
                 match listed {
                     Ok(Ok(mut all)) => {
                         all.sort_by_key(|(_, r)| (r.created_ms, r.queue_id));
@@ -159,8 +158,7 @@ impl Admin {
                 &r.from_address
             },
         };
-        let expires =
-            std::time::UNIX_EPOCH + std::time::Duration::from_millis(r.expires_ms);
+        let expires = std::time::UNIX_EPOCH + std::time::Duration::from_millis(r.expires_ms);
         let mail = notice(&from, &r.recipient, &link, expires, &self.hostname);
         let queued = queue_mail(
             &self.spool,
@@ -185,7 +183,9 @@ impl Admin {
                     "expires": r.expires_ms,
                 }))
             }
-            Err(e) => Response::err(format!("new link issued but its notice could not be queued: {e}")),
+            Err(e) => Response::err(format!(
+                "new link issued but its notice could not be queued: {e}"
+            )),
         }
     }
 }

@@ -14,22 +14,47 @@ use crate::spool::{MessageMeta, RcptStatus, Spool, format_id, parse_id};
 #[serde(tag = "cmd", rename_all = "lowercase")]
 pub enum Request {
     List,
-    Show { id: String },
-    Retry { id: String },
-    Hold { id: String },
-    Release { id: String },
-    Delete { id: String },
+    Show {
+        id: String,
+    },
+    Retry {
+        id: String,
+    },
+    Hold {
+        id: String,
+    },
+    Release {
+        id: String,
+    },
+    Delete {
+        id: String,
+    },
     SuppressList,
-    SuppressAdd { address: String, note: String },
-    SuppressRemove { address: String },
+    SuppressAdd {
+        address: String,
+        note: String,
+    },
+    SuppressRemove {
+        address: String,
+    },
     #[serde(rename = "portal_list")]
-    PortalList { recipient: Option<String> },
+    PortalList {
+        recipient: Option<String>,
+    },
     #[serde(rename = "portal_recall")]
-    PortalRecall { id: String },
+    PortalRecall {
+        id: String,
+    },
     #[serde(rename = "portal_extend")]
-    PortalExtend { id: String, by: String },
+    PortalExtend {
+        id: String,
+        by: String,
+    },
     #[serde(rename = "portal_resend")]
-    PortalResend { id: String, address: String },
+    PortalResend {
+        id: String,
+        address: String,
+    },
 }
 
 impl Request {

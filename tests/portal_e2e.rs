@@ -25,7 +25,8 @@ fn phi_message(subject: &str) -> String {
     )
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n%\xc3\xa4\xc3\xbc\xc3\xb6\xc3\x9f\n1 0 obj\n<</Type/Catalog>>\nendobj\n";
+const PDF: &[u8] =
+    b"%PDF-1.4\n%\xc3\xa4\xc3\xbc\xc3\xb6\xc3\x9f\n1 0 obj\n<</Type/Catalog>>\nendobj\n";
 
 // ------------------------------------------------------------ http client
 
@@ -94,12 +95,19 @@ impl Browser {
         }
     }
 
-    async fn request(&mut self, method: &str, path: &str, ctype: Option<&str>, body: &[u8]) -> Resp {
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        ctype: Option<&str>,
+        body: &[u8],
+    ) -> Resp {
         let mut s = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
             .await
             .expect("connect portal");
         let cookies: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        let mut head =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
         if !cookies.is_empty() {
             head.push_str(&format!("Cookie: {}\r\n", cookies.join("; ")));
         }
@@ -107,7 +115,10 @@ impl Browser {
             head.push_str(&format!("X-Forwarded-For: {f}\r\n"));
         }
         if let Some(t) = ctype {
-            head.push_str(&format!("Content-Type: {t}\r\nContent-Length: {}\r\n", body.len()));
+            head.push_str(&format!(
+                "Content-Type: {t}\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
         }
         head.push_str("\r\n");
         s.write_all(head.as_bytes()).await.expect("write");
@@ -247,18 +258,15 @@ async fn rig(portal_extra: &str, secure_extra: &str) -> Rig {
         listener_extra: String::new(),
     })
     .await;
-    Rig {
-        sink,
-        d,
-        _tmp: tmp,
-    }
+    Rig { sink, d, _tmp: tmp }
 }
 
 impl Rig {
     async fn send(&self, subject: &str) {
         let mut c = Client::connect(self.d.ports.plain).await;
         c.cmd("EHLO client.test", 250).await;
-        c.send_message(SENDER, &[PATIENT], &phi_message(subject)).await;
+        c.send_message(SENDER, &[PATIENT], &phi_message(subject))
+            .await;
     }
 
     /// Messages at the sink to `rcpt` whose text contains `needle`.
@@ -305,7 +313,10 @@ async fn sign_in(rig: &Rig, token: &str, nth_code: usize) -> Browser {
     let landing = b.get(&format!("/m/{token}")).await;
     assert_eq!(landing.status, 200, "{}", landing.text());
     let sent = b
-        .post(&format!("/m/{token}/code"), &[("csrf", &csrf_of(&landing.text()))])
+        .post(
+            &format!("/m/{token}/code"),
+            &[("csrf", &csrf_of(&landing.text()))],
+        )
         .await;
     assert_eq!(sent.status, 303, "{}", sent.text());
     let code = rig.code(nth_code).await;
@@ -313,11 +324,18 @@ async fn sign_in(rig: &Rig, token: &str, nth_code: usize) -> Browser {
     let ok = b
         .post(
             &format!("/m/{token}/verify"),
-            &[("csrf", &csrf_of(&form.text())), ("code", &code), ("remember", "1")],
+            &[
+                ("csrf", &csrf_of(&form.text())),
+                ("code", &code),
+                ("remember", "1"),
+            ],
         )
         .await;
     assert_eq!(ok.status, 303, "{}", ok.text());
-    assert_eq!(ok.header("location"), Some(format!("/m/{token}/view").as_str()));
+    assert_eq!(
+        ok.header("location"),
+        Some(format!("/m/{token}/view").as_str())
+    );
     b
 }
 
@@ -339,11 +357,19 @@ async fn a_patient_signs_in_with_an_emailed_code_reads_downloads_and_replies_sec
     assert!(html.contains("Example Clinic") && html.contains("Email me a code"));
     assert!(!html.contains("lab results") && !html.contains("HbA1c"));
     let csrf_cookie = landing.all("set-cookie").join("\n");
-    for flag in ["__Host-sp_csrf=", "Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+    for flag in [
+        "__Host-sp_csrf=",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+    ] {
         assert!(csrf_cookie.contains(flag), "{flag} missing: {csrf_cookie}");
     }
     // Without the CSRF token, nothing is sent.
-    let refused = b.post(&format!("/m/{token}/code"), &[("csrf", "forged")]).await;
+    let refused = b
+        .post(&format!("/m/{token}/code"), &[("csrf", "forged")])
+        .await;
     assert_eq!(refused.status, 403);
     let sent = b
         .post(&format!("/m/{token}/code"), &[("csrf", &csrf_of(&html))])
@@ -361,12 +387,22 @@ async fn a_patient_signs_in_with_an_emailed_code_reads_downloads_and_replies_sec
     let ok = b
         .post(
             &format!("/m/{token}/verify"),
-            &[("csrf", &csrf_of(&form.text())), ("code", &code), ("remember", "1")],
+            &[
+                ("csrf", &csrf_of(&form.text())),
+                ("code", &code),
+                ("remember", "1"),
+            ],
         )
         .await;
     assert_eq!(ok.status, 303, "{}", ok.text());
     let set = ok.all("set-cookie").join("\n");
-    for flag in ["__Host-sp_session=", "__Host-sp_device=", "Secure", "HttpOnly", "SameSite=Strict"] {
+    for flag in [
+        "__Host-sp_session=",
+        "__Host-sp_device=",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Strict",
+    ] {
         assert!(set.contains(flag), "{flag} missing: {set}");
     }
     // The code was single use.
@@ -381,19 +417,28 @@ async fn a_patient_signs_in_with_an_emailed_code_reads_downloads_and_replies_sec
     assert_eq!(page.status, 200);
     assert_eq!(page.header("cache-control"), Some("no-store"));
     let html = page.text();
-    assert!(html.contains("Your lab results"), "the real Subject: {html}");
+    assert!(
+        html.contains("Your lab results"),
+        "the real Subject: {html}"
+    );
     assert!(html.contains("<b>HbA1c</b>") && html.contains("Front Desk"));
     for bad in ["<script", "onerror", "tracker.example", "pwned"] {
         assert!(!html.contains(bad), "{bad} in the page");
     }
     // The attachment, byte for byte, as a download.
     let at = html.find("/a/").expect("attachment link");
-    let part: String = html[at + 3..].chars().take_while(char::is_ascii_digit).collect();
+    let part: String = html[at + 3..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let dl = b.get(&format!("/m/{token}/a/{part}")).await;
     assert_eq!(dl.status, 200);
     assert_eq!(dl.body, PDF);
     assert_eq!(dl.header("content-type"), Some("application/pdf"));
-    assert!(dl.header("content-disposition").is_some_and(|v| v.starts_with("attachment;") && v.contains("results.pdf")));
+    assert!(
+        dl.header("content-disposition")
+            .is_some_and(|v| v.starts_with("attachment;") && v.contains("results.pdf"))
+    );
     assert_eq!(b.get(&format!("/m/{token}/a/0")).await.status, 404);
     // The secure reply: through the accept stage, to the sender, threaded,
     // over verified TLS.
@@ -409,14 +454,27 @@ async fn a_patient_signs_in_with_an_emailed_code_reads_downloads_and_replies_sec
         )
         .await;
     assert_eq!(sent.status, 303, "{}", sent.text());
-    let reply = rig.wait_mail(SENDER, "Thank you, see you Tuesday.", 1).await.remove(0);
+    let reply = rig
+        .wait_mail(SENDER, "Thank you, see you Tuesday.", 1)
+        .await
+        .remove(0);
     assert!(reply.over_tls, "the reply left without TLS");
     let text = reply.text();
-    assert!(text.contains("In-Reply-To: <orig-1@hosp.example>"), "{text}");
+    assert!(
+        text.contains("In-Reply-To: <orig-1@hosp.example>"),
+        "{text}"
+    );
     assert!(text.contains("References: <orig-1@hosp.example>"), "{text}");
     assert!(text.contains("Subject: Re: Your lab results"), "{text}");
-    assert!(text.contains(&format!("Reply-To: <{PATIENT}>")) || text.contains(&format!("Reply-To: {PATIENT}")), "{text}");
-    assert!(text.contains("filename=\"notes.txt\"") && text.contains("\r\nmy notes\r\n"), "{text}");
+    assert!(
+        text.contains(&format!("Reply-To: <{PATIENT}>"))
+            || text.contains(&format!("Reply-To: {PATIENT}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("filename=\"notes.txt\"") && text.contains("\r\nmy notes\r\n"),
+        "{text}"
+    );
     // A second browser with only the device cookie skips the code.
     let mut returning = Browser::new(b.port);
     returning
@@ -431,16 +489,30 @@ async fn a_patient_signs_in_with_an_emailed_code_reads_downloads_and_replies_sec
     assert_eq!(b.get(&format!("/m/{token}/view")).await.status, 303);
     assert!(!b.jar.contains_key("__Host-sp_device"));
     let audit = rig.audit();
-    for action in ["code_sent", "signed_in", "opened", "download", "reply", "signed_out"] {
+    for action in [
+        "code_sent",
+        "signed_in",
+        "opened",
+        "download",
+        "reply",
+        "signed_out",
+    ] {
         assert!(
             audit.contains(&format!("\"action\":\"{action}\"")),
             "no {action} in the audit log"
         );
     }
-    assert_eq!(audit.matches("\"action\":\"opened\"").count(), 1, "first open only");
+    assert_eq!(
+        audit.matches("\"action\":\"opened\"").count(),
+        1,
+        "first open only"
+    );
     assert!(!audit.contains("00482913") && !audit.contains("lab results"));
     let (_, metrics) = rig.d.http_get("/metrics").await;
-    assert!(metrics.contains("sealpost_portal_events_total{event=\"opened\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("sealpost_portal_events_total{event=\"opened\"} 1"),
+        "{metrics}"
+    );
     // Recall: the link says so, and the ciphertext is gone.
     let qid = wait_for("the portal list", || {
         let (code, out, _) = rig.d.cli(&["portal", "list"], None);
@@ -464,7 +536,12 @@ async fn wrong_codes_lock_the_message_and_bad_links_and_forms_get_clear_pages() 
     let rig = rig("max_code_attempts = 5\nlockout = \"15m\"\n", "").await;
     let mut b = rig.browser();
     // Unknown and malformed links: 404 pages, never a 500.
-    for path in ["/m/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/m/short", "/m/%00%ff", "/nothing"] {
+    for path in [
+        "/m/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "/m/short",
+        "/m/%00%ff",
+        "/nothing",
+    ] {
         let r = b.get(path).await;
         assert_eq!(r.status, 404, "{path}");
         assert!(r.text().contains("<h1>"), "{path}: a page");
@@ -480,38 +557,69 @@ async fn wrong_codes_lock_the_message_and_bad_links_and_forms_get_clear_pages() 
     // A garbled form body (no CSRF token in it) and a token without its
     // cookie are both refused with a 403 page.
     let bad = b
-        .request("POST", &format!("/m/{token}/verify"), Some("application/x-www-form-urlencoded"), b"%%%=\xff&&=")
+        .request(
+            "POST",
+            &format!("/m/{token}/verify"),
+            Some("application/x-www-form-urlencoded"),
+            b"%%%=\xff&&=",
+        )
         .await;
     assert_eq!(bad.status, 403);
     assert!(bad.text().contains("This form has expired"));
     let huge = vec![b'a'; 100_000];
     let r = b
-        .request("POST", &format!("/m/{token}/verify"), Some("application/x-www-form-urlencoded"), &huge)
+        .request(
+            "POST",
+            &format!("/m/{token}/verify"),
+            Some("application/x-www-form-urlencoded"),
+            &huge,
+        )
         .await;
     assert_eq!(r.status, 413);
     let mut stranger = rig.browser();
     let r = stranger
-        .post(&format!("/m/{token}/verify"), &[("csrf", &csrf), ("code", "123456")])
+        .post(
+            &format!("/m/{token}/verify"),
+            &[("csrf", &csrf), ("code", "123456")],
+        )
         .await;
     assert_eq!(r.status, 403, "CSRF token without its cookie");
-    assert_eq!(b.post(&format!("/m/{token}/code"), &[("csrf", &csrf)]).await.status, 303);
+    assert_eq!(
+        b.post(&format!("/m/{token}/code"), &[("csrf", &csrf)])
+            .await
+            .status,
+        303
+    );
     let code = rig.code(1).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for left in (1..5).rev() {
         let r = b
-            .post(&format!("/m/{token}/verify"), &[("csrf", &csrf), ("code", wrong)])
+            .post(
+                &format!("/m/{token}/verify"),
+                &[("csrf", &csrf), ("code", wrong)],
+            )
             .await;
         assert_eq!(r.status, 400);
-        assert!(r.text().contains(&format!("try {left} more")), "{}", r.text());
+        assert!(
+            r.text().contains(&format!("try {left} more")),
+            "{}",
+            r.text()
+        );
     }
     let locked = b
-        .post(&format!("/m/{token}/verify"), &[("csrf", &csrf), ("code", wrong)])
+        .post(
+            &format!("/m/{token}/verify"),
+            &[("csrf", &csrf), ("code", wrong)],
+        )
         .await;
     assert_eq!(locked.status, 429);
     assert!(locked.text().contains("locked"));
     // Even the right code does not open a locked message.
     let r = b
-        .post(&format!("/m/{token}/verify"), &[("csrf", &csrf), ("code", &code)])
+        .post(
+            &format!("/m/{token}/verify"),
+            &[("csrf", &csrf), ("code", &code)],
+        )
         .await;
     assert_eq!(r.status, 429);
     assert_eq!(b.get(&format!("/m/{token}")).await.status, 429);
@@ -522,7 +630,11 @@ async fn wrong_codes_lock_the_message_and_bad_links_and_forms_get_clear_pages() 
 
 #[tokio::test]
 async fn posts_are_limited_per_ip_and_code_requests_per_message() {
-    let rig = rig("posts_per_minute = 4\ncode_requests_per_hour = 2\ntrusted_proxies = [\"127.0.0.1\"]\n", "").await;
+    let rig = rig(
+        "posts_per_minute = 4\ncode_requests_per_hour = 2\ntrusted_proxies = [\"127.0.0.1\"]\n",
+        "",
+    )
+    .await;
     rig.send("Hello").await;
     let token = rig.token(1).await;
     let mut b = rig.browser();
@@ -558,7 +670,11 @@ async fn an_oversized_reply_is_refused_with_413_and_nothing_is_sent() {
     let r = b
         .post_multipart(
             &format!("/m/{token}/reply"),
-            &[("csrf", None, csrf.as_bytes()), ("text", None, b"hi"), ("attachment", Some("big.txt"), &big)],
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("text", None, b"hi"),
+                ("attachment", Some("big.txt"), &big),
+            ],
         )
         .await;
     assert_eq!(r.status, 413, "{}", r.text());
@@ -567,16 +683,31 @@ async fn an_oversized_reply_is_refused_with_413_and_nothing_is_sent() {
     let r = b
         .post_multipart(
             &format!("/m/{token}/reply"),
-            &[("csrf", None, csrf.as_bytes()), ("text", None, b"hi"), ("attachment", Some("b.txt"), &small)],
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("text", None, b"hi"),
+                ("attachment", Some("b.txt"), &small),
+            ],
         )
         .await;
-    assert_eq!(r.status, 413, "over max_reply_size but under the body slack");
+    assert_eq!(
+        r.status, 413,
+        "over max_reply_size but under the body slack"
+    );
     let r = b
-        .post_multipart(&format!("/m/{token}/reply"), &[("csrf", None, b"forged"), ("text", None, b"hi")])
+        .post_multipart(
+            &format!("/m/{token}/reply"),
+            &[("csrf", None, b"forged"), ("text", None, b"hi")],
+        )
         .await;
     assert_eq!(r.status, 403);
     let r = b
-        .request("POST", &format!("/m/{token}/reply"), Some("text/plain"), b"hello")
+        .request(
+            "POST",
+            &format!("/m/{token}/reply"),
+            Some("text/plain"),
+            b"hello",
+        )
         .await;
     assert_eq!(r.status, 400);
     // Notice and code only: no reply reached the sender.
@@ -620,7 +751,9 @@ async fn resend_gives_the_recipient_a_fresh_link_and_retires_the_old_one() {
     let (_, out, _) = rig.d.cli(&["portal", "list"], None);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let id = v[0]["id"].as_str().expect("id").to_string();
-    let (code, _, err) = rig.d.cli(&["portal", "resend", &id, "someone@else.example"], None);
+    let (code, _, err) = rig
+        .d
+        .cli(&["portal", "resend", &id, "someone@else.example"], None);
     assert_ne!(code, 0, "a link goes only to the original recipient");
     assert!(err.contains("no active portal copy"), "{err}");
     let (code, out, err) = rig.d.cli(&["portal", "extend", &id, "--by", "30d"], None);
@@ -640,6 +773,9 @@ async fn resend_gives_the_recipient_a_fresh_link_and_retires_the_old_one() {
     // The key file is 0600 and not inside the store's database.
     use std::os::unix::fs::PermissionsExt;
     let key = rig.d.path().join("spool/portal.key");
-    let mode = std::fs::metadata(&key).expect("portal.key").permissions().mode();
+    let mode = std::fs::metadata(&key)
+        .expect("portal.key")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
 }

@@ -348,13 +348,11 @@ impl<T: Transport> Delivery<T> {
         )
         .await;
         match queued {
-            Ok(_) => {
-                Outcome::Delivered {
-                    remote: "portal".into(),
-                    dsn_relayed: false,
-                    tls: None,
-                }
-            }
+            Ok(_) => Outcome::Delivered {
+                remote: "portal".into(),
+                dsn_relayed: false,
+                tls: None,
+            },
             Err(e) => {
                 tracing::error!(error = %e, "cannot queue the portal notice");
                 let _ = secure.portal.discard(&token);

@@ -124,7 +124,10 @@ fn apply(r: &Rule, v: &mut Verdict) -> bool {
     }
     if let Some(d) = r.portal_expiry {
         // The shortest wins: a stricter rule is never loosened by another.
-        v.portal_expiry_secs = Some(v.portal_expiry_secs.map_or(d.as_secs(), |o| o.min(d.as_secs())));
+        v.portal_expiry_secs = Some(
+            v.portal_expiry_secs
+                .map_or(d.as_secs(), |o| o.min(d.as_secs())),
+        );
     }
     v.strip_subject_tags |= r.strip_tags;
     for (n, val) in &r.add_headers {

@@ -34,7 +34,9 @@ pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// A `Set-Cookie` value; `max_age` None is a browser-session cookie.
 pub fn set(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
-    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
     let v = format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Strict{age}");
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -64,7 +66,10 @@ pub fn csrf_ok(key: &NodeKey, cookie: Option<&str>, form: Option<&str>) -> bool 
 }
 
 fn address_tag(key: &NodeKey, address: &str) -> [u8; 16] {
-    let full = key.sign("device-address", address.trim().to_ascii_lowercase().as_bytes());
+    let full = key.sign(
+        "device-address",
+        address.trim().to_ascii_lowercase().as_bytes(),
+    );
     let mut out = [0u8; 16];
     out.copy_from_slice(&full[..16]);
     out
@@ -121,7 +126,10 @@ mod tests {
         let forged = format!("{}x", d);
         assert!(!device_ok(&k, Some(&forged), "p@x.example", 1_000));
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; __Host-sp_csrf=zz"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; __Host-sp_csrf=zz"),
+        );
         assert_eq!(get(&h, CSRF), Some("zz"));
         assert_eq!(get(&h, SESSION), None);
     }

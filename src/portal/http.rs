@@ -74,15 +74,16 @@ async fn connection<S>(stream: S, app: Router, peer: Peer)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-        req.extensions_mut().insert(peer.clone());
-        let app = app.clone();
-        async move {
-            use tower_service::Service;
-            let mut app = app;
-            app.call(req.map(axum::body::Body::new)).await
-        }
-    });
+    let service =
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(peer.clone());
+            let app = app.clone();
+            async move {
+                use tower_service::Service;
+                let mut app = app;
+                app.call(req.map(axum::body::Body::new)).await
+            }
+        });
     let _ = hyper::server::conn::http1::Builder::new()
         .max_buf_size(64 * 1024)
         .header_read_timeout(Duration::from_secs(30))

@@ -45,7 +45,10 @@ impl Portal {
     }
 
     /// A form post's fields after its CSRF check.
-    pub(super) async fn form(&self, req: Request) -> Result<(HeaderMap, HashMap<String, String>), Page> {
+    pub(super) async fn form(
+        &self,
+        req: Request,
+    ) -> Result<(HeaderMap, HashMap<String, String>), Page> {
         let (parts, body) = req.into_parts();
         let bytes = axum::body::to_bytes(body, super::FORM_LIMIT)
             .await
@@ -199,11 +202,12 @@ pub async fn send_code(
     match blocking(move || vault.issue_code(&t, ttl, cap)).await {
         Ok(CodeIssue::Issued { code, record }) => {
             if !p.send_code_mail(&record, &code).await {
-                return p.unavailable(&SecureError::Crypto {
-                    method: "portal",
-                    reason: "code not queued".into(),
-                })
-                .into_response();
+                return p
+                    .unavailable(&SecureError::Crypto {
+                        method: "portal",
+                        reason: "code not queued".into(),
+                    })
+                    .into_response();
             }
             p.event("code_sent", &record, Some(client.ip), None).await;
             redirect(&format!("/m/{token}/code?sent=1"), Vec::new())
@@ -252,7 +256,14 @@ pub async fn verify(
     if code.len() != CODE_DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
         let msg = format!("Enter the {CODE_DIGITS} digits from the email we sent you.");
         return p
-            .code_form(StatusCode::BAD_REQUEST, &token, &r, &headers, false, Some(&msg))
+            .code_form(
+                StatusCode::BAD_REQUEST,
+                &token,
+                &r,
+                &headers,
+                false,
+                Some(&msg),
+            )
             .into_response();
     }
     let c = &p.d.config;
@@ -289,8 +300,15 @@ pub async fn verify(
                 "That code is not right. You can try {attempts_left} more time{} before the message is locked for a while.",
                 if attempts_left == 1 { "" } else { "s" }
             );
-            p.code_form(StatusCode::BAD_REQUEST, &token, &r, &headers, false, Some(&msg))
-                .into_response()
+            p.code_form(
+                StatusCode::BAD_REQUEST,
+                &token,
+                &r,
+                &headers,
+                false,
+                Some(&msg),
+            )
+            .into_response()
         }
         Ok(CodeCheck::NowLocked { until_ms, record }) => {
             p.event("code_failed", &record, Some(client.ip), None).await;

@@ -162,14 +162,12 @@ fn redirect(to: &str, cookies: Vec<HeaderValue>) -> Response {
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, SecureError> + Send + 'static,
 ) -> Result<T, SecureError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| {
-            Err(SecureError::Crypto {
-                method: "portal",
-                reason: format!("task failed: {e}"),
-            })
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(SecureError::Crypto {
+            method: "portal",
+            reason: format!("task failed: {e}"),
         })
+    })
 }
 
 fn logo_type(path: &std::path::Path) -> &'static str {
@@ -210,7 +208,10 @@ impl Portal {
             .route("/static/theme.css", get(theme))
             .route("/static/logo", get(logo))
             .route("/m/{token}", get(login::landing))
-            .route("/m/{token}/code", get(login::code_page).post(login::send_code))
+            .route(
+                "/m/{token}/code",
+                get(login::code_page).post(login::send_code),
+            )
             .route("/m/{token}/verify", post(login::verify))
             .route("/m/{token}/view", get(view::message))
             .route("/m/{token}/a/{part}", get(view::attachment))
@@ -425,7 +426,13 @@ impl Portal {
     }
 
     /// A read receipt or security event: metric and audit record.
-    async fn event(&self, action: &str, r: &CopyRecord, ip: Option<IpAddr>, detail: Option<String>) {
+    async fn event(
+        &self,
+        action: &str,
+        r: &CopyRecord,
+        ip: Option<IpAddr>,
+        detail: Option<String>,
+    ) {
         self.d
             .metrics
             .portal_events

@@ -121,7 +121,11 @@ fn cids(m: &Message<'_>) -> HashMap<String, u32> {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            let cid = p.content_id()?.trim().trim_start_matches('<').trim_end_matches('>');
+            let cid = p
+                .content_id()?
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>');
             (!cid.is_empty()).then(|| (cid.to_ascii_lowercase(), i as u32))
         })
         .collect()
@@ -135,18 +139,20 @@ pub fn sanitise(html: &str, base: &str, cids: HashMap<String, u32>) -> String {
     b.url_schemes(HashSet::from(["http", "https", "mailto", "tel", "cid"]))
         .link_rel(Some("noopener noreferrer"))
         .set_tag_attribute_value("a", "target", "_blank")
-        .attribute_filter(move |element, attribute, value| match (element, attribute) {
-            ("img", "src") => {
-                let cid = value.strip_prefix("cid:")?;
-                let cid = percent_decode(cid).to_ascii_lowercase();
-                cids.get(&cid)
-                    .map(|id| Cow::Owned(format!("{img_base}{id}")))
-            }
-            // No remote resource of any kind; a link may not be a cid.
-            (_, "src" | "srcset" | "background" | "poster" | "longdesc" | "cite") => None,
-            ("a", "href") if value.starts_with("cid:") => None,
-            _ => Some(Cow::Borrowed(value)),
-        })
+        .attribute_filter(
+            move |element, attribute, value| match (element, attribute) {
+                ("img", "src") => {
+                    let cid = value.strip_prefix("cid:")?;
+                    let cid = percent_decode(cid).to_ascii_lowercase();
+                    cids.get(&cid)
+                        .map(|id| Cow::Owned(format!("{img_base}{id}")))
+                }
+                // No remote resource of any kind; a link may not be a cid.
+                (_, "src" | "srcset" | "background" | "poster" | "longdesc" | "cite") => None,
+                ("a", "href") if value.starts_with("cid:") => None,
+                _ => Some(Cow::Borrowed(value)),
+            },
+        )
         .url_relative(ammonia::UrlRelative::Custom(Box::new(OwnImages(own))));
     images_with_alt(&b.clean(html).to_string())
 }
@@ -237,8 +243,8 @@ pub fn view(raw: &[u8], base: &str) -> View {
         })
         .collect();
     let cid_map = cids(&m);
-    let html = (!html_parts.is_empty())
-        .then(|| sanitise(&html_parts.join("\n"), base, cid_map.clone()));
+    let html =
+        (!html_parts.is_empty()).then(|| sanitise(&html_parts.join("\n"), base, cid_map.clone()));
     let text = m
         .text_body
         .iter()
@@ -340,13 +346,27 @@ mod tests {
             cids,
         );
         for bad in [
-            "script", "onclick", "onerror", "tracker", "form", "input", "javascript",
-            "iframe", "style", "svg", "/signout", "https://x",
+            "script",
+            "onclick",
+            "onerror",
+            "tracker",
+            "form",
+            "input",
+            "javascript",
+            "iframe",
+            "style",
+            "svg",
+            "/signout",
+            "https://x",
         ] {
             assert!(!out.contains(bad), "{bad} survived: {out}");
         }
         assert!(out.contains(r#"src="/m/TOKEN/i/3""#), "{out}");
-        assert_eq!(out.matches("<img").count(), 1, "images without a source are dropped: {out}");
+        assert_eq!(
+            out.matches("<img").count(),
+            1,
+            "images without a source are dropped: {out}"
+        );
         assert_eq!(
             images_with_alt(r#"<p><img src="/m/T/i/1"></p>"#),
             r#"<p><img alt="" src="/m/T/i/1"></p>"#

@@ -180,7 +180,11 @@ pub async fn send(
     }
     let mp = match Multipart::from_request(req, &()).await {
         Ok(m) => m,
-        Err(_) => return p.bad_request("The reply form could not be read.").into_response(),
+        Err(_) => {
+            return p
+                .bad_request("The reply form could not be read.")
+                .into_response();
+        }
     };
     let form = match p.reply_form(mp).await {
         Ok(f) => f,
@@ -272,7 +276,6 @@ pub async fn send(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn plausible_tokens_only() {

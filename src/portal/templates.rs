@@ -13,9 +13,15 @@ use serde::Serialize;
 /// (name, built-in text).
 const BUILTIN: [(&str, &str); 5] = [
     ("base.html", include_str!("../../conf/portal/base.html")),
-    ("landing.html", include_str!("../../conf/portal/landing.html")),
+    (
+        "landing.html",
+        include_str!("../../conf/portal/landing.html"),
+    ),
     ("code.html", include_str!("../../conf/portal/code.html")),
-    ("message.html", include_str!("../../conf/portal/message.html")),
+    (
+        "message.html",
+        include_str!("../../conf/portal/message.html"),
+    ),
     ("status.html", include_str!("../../conf/portal/status.html")),
 ];
 
@@ -69,8 +75,9 @@ fn load(dir: Option<&Path>) -> Result<Set, TemplateError> {
             })?;
     }
     let css = match dir.map(|d| d.join("portal.css")) {
-        Some(p) if p.exists() => std::fs::read_to_string(&p)
-            .map_err(|source| TemplateError::Read { path: p, source })?,
+        Some(p) if p.exists() => {
+            std::fs::read_to_string(&p).map_err(|source| TemplateError::Read { path: p, source })?
+        }
         _ => BUILTIN_CSS.to_string(),
     };
     Ok(Set { env, css })

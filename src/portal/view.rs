@@ -21,7 +21,10 @@ impl Portal {
         token: &str,
         headers: &HeaderMap,
     ) -> Result<(CopyRecord, LookupId), Response> {
-        let r = self.active(token).await.map_err(IntoResponse::into_response)?;
+        let r = self
+            .active(token)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let id = Vault::lookup_id(token).ok_or_else(|| self.unknown_link().into_response())?;
         if self.session(headers, &id).await.is_none() {
             return Err(redirect(&format!("/m/{token}"), Vec::new()));
@@ -131,9 +134,8 @@ pub async fn message(
     ctx["expires"] = json!(super::human_time(r.expires_ms));
     ctx["reply"] = json!(c.reply && !view.reply_to.is_empty());
     ctx["max_reply"] = json!(human_bytes(c.max_reply_size));
-    ctx["flash"] = json!(
-        (uri.query() == Some("replied=1")).then_some("Your reply was sent securely.")
-    );
+    ctx["flash"] =
+        json!((uri.query() == Some("replied=1")).then_some("Your reply was sent securely."));
     if let serde_json::Value::Object(m) = serde_json::to_value(&view).unwrap_or_default() {
         for (k, v) in m {
             ctx[k] = v;

@@ -176,9 +176,15 @@ pub enum CopyStatus {
     /// No such token.
     Unknown,
     /// Recalled or expired; `now` when this call expired it (audit it).
-    Gone { record: CopyRecord, now: bool },
+    Gone {
+        record: CopyRecord,
+        now: bool,
+    },
     /// Too many wrong codes: locked until this time (unix ms).
-    Locked { record: CopyRecord, until_ms: u64 },
+    Locked {
+        record: CopyRecord,
+        until_ms: u64,
+    },
     Active(CopyRecord),
 }
 
@@ -191,21 +197,35 @@ pub struct Opened {
 /// The answer to "email me a code".
 #[derive(Debug)]
 pub enum CodeIssue {
-    Issued { code: String, record: CopyRecord },
+    Issued {
+        code: String,
+        record: Box<CopyRecord>,
+    },
     /// The hourly cap is reached; the oldest request leaves the window then.
-    TooMany { retry_after_ms: u64 },
-    Locked { until_ms: u64 },
+    TooMany {
+        retry_after_ms: u64,
+    },
+    Locked {
+        until_ms: u64,
+    },
     Gone,
 }
 
 /// The answer to a code typed in.
 #[derive(Debug)]
 pub enum CodeCheck {
-    Valid(CopyRecord),
-    Wrong { attempts_left: u32 },
+    Valid(Box<CopyRecord>),
+    Wrong {
+        attempts_left: u32,
+    },
     /// This wrong code locked the copy.
-    NowLocked { until_ms: u64, record: CopyRecord },
-    Locked { until_ms: u64 },
+    NowLocked {
+        until_ms: u64,
+        record: Box<CopyRecord>,
+    },
+    Locked {
+        until_ms: u64,
+    },
     /// No code pending, or it expired or was used.
     NoCode,
     Gone,
@@ -453,7 +473,13 @@ impl Vault {
         let rec = self.store.update(&t.id, &mut |r| {
             r.login.code_requests_ms.retain(|&at| at + hour > now);
             if r.login.code_requests_ms.len() >= per_hour as usize {
-                let oldest = r.login.code_requests_ms.iter().min().copied().unwrap_or(now);
+                let oldest = r
+                    .login
+                    .code_requests_ms
+                    .iter()
+                    .min()
+                    .copied()
+                    .unwrap_or(now);
                 capped = Some(oldest + hour - now);
                 return true;
             }
@@ -466,7 +492,10 @@ impl Vault {
         match (rec, capped) {
             (None, _) => Ok(CodeIssue::Gone),
             (Some(_), Some(retry_after_ms)) => Ok(CodeIssue::TooMany { retry_after_ms }),
-            (Some(record), None) => Ok(CodeIssue::Issued { code, record }),
+            (Some(record), None) => Ok(CodeIssue::Issued {
+                code,
+                record: Box::new(record),
+            }),
         }
     }
 
@@ -507,7 +536,7 @@ impl Vault {
             if matches && l.code_expires_ms > now {
                 l.code_hash = None;
                 l.failures = 0;
-                outcome = CodeCheck::Valid(r.clone());
+                outcome = CodeCheck::Valid(Box::new(r.clone()));
                 return true;
             }
             if matches {
@@ -523,7 +552,7 @@ impl Vault {
                 l.locked_until_ms = now + lockout.as_millis() as u64;
                 outcome = CodeCheck::NowLocked {
                     until_ms: l.locked_until_ms,
-                    record: r.clone(),
+                    record: Box::new(r.clone()),
                 };
             } else {
                 outcome = CodeCheck::Wrong {
@@ -538,7 +567,7 @@ impl Vault {
         if let CodeCheck::Valid(r) = &mut outcome
             && let Some(now_rec) = rec
         {
-            *r = now_rec;
+            **r = now_rec;
         }
         Ok(outcome)
     }
@@ -613,11 +642,15 @@ impl Vault {
         recipient: &str,
     ) -> Result<Option<(String, CopyRecord)>, SecureError> {
         let now = now_ms();
-        let found = self.store.by_queue_id(queue_id)?.into_iter().find(|(_, r)| {
-            r.recipient.eq_ignore_ascii_case(recipient.trim())
-                && Self::state_of(r) == CopyState::Active
-                && r.expires_ms > now
-        });
+        let found = self
+            .store
+            .by_queue_id(queue_id)?
+            .into_iter()
+            .find(|(_, r)| {
+                r.recipient.eq_ignore_ascii_case(recipient.trim())
+                    && Self::state_of(r) == CopyState::Active
+                    && r.expires_ms > now
+            });
         let Some((old_id, mut record)) = found else {
             return Ok(None);
         };
@@ -737,7 +770,11 @@ mod tests {
         assert_eq!(B64URL.decode(&token).expect("b64").len(), 32);
         let o = v.open(&token).expect("open").expect("found");
         assert_eq!(o.message, b"PHI body here");
-        assert!(!raw_store(dir.path()).windows(13).any(|w| w == b"PHI body here"));
+        assert!(
+            !raw_store(dir.path())
+                .windows(13)
+                .any(|w| w == b"PHI body here")
+        );
         assert!(v.open("AAAA").expect("open").is_none());
         let mut other = B64URL.decode(&token).expect("b64");
         other[0] ^= 1;
@@ -753,7 +790,10 @@ mod tests {
         assert_eq!(record.state, CopyState::Recalled);
         assert!(record.key_by_token.is_none() && record.key_by_node.is_none());
         let id = Vault::lookup_id(&token).expect("id");
-        assert!(v.store().body(&id).expect("body").is_none(), "ciphertext kept");
+        assert!(
+            v.store().body(&id).expect("body").is_none(),
+            "ciphertext kept"
+        );
     }
 
     #[test]
@@ -844,11 +884,17 @@ mod tests {
     fn reissue_gives_a_new_link_and_retires_the_old_one() {
         let (_d, v) = vault(true);
         let old = put(&v, b"the body", Duration::from_secs(600));
-        let (new, rec) = v.reissue(7, "P@X.example").expect("reissue").expect("found");
+        let (new, rec) = v
+            .reissue(7, "P@X.example")
+            .expect("reissue")
+            .expect("found");
         assert_ne!(old, new);
         assert_eq!(rec.links_issued, 2);
         assert!(v.open(&old).expect("open").is_none());
-        assert_eq!(v.open(&new).expect("open").expect("found").message, b"the body");
+        assert_eq!(
+            v.open(&new).expect("open").expect("found").message,
+            b"the body"
+        );
         assert!(v.reissue(7, "other@x.example").expect("reissue").is_none());
     }
 
@@ -857,7 +903,14 @@ mod tests {
         let (_d, v) = vault(false);
         let t = put(&v, b"the body", Duration::from_secs(600));
         let id = Vault::lookup_id(&t).expect("id");
-        assert!(v.store().get(&id).expect("get").expect("rec").key_by_node.is_none());
+        assert!(
+            v.store()
+                .get(&id)
+                .expect("get")
+                .expect("rec")
+                .key_by_node
+                .is_none()
+        );
         assert!(v.reissue(7, "p@x.example").is_err());
         assert!(v.open(&t).expect("open").is_some());
     }
@@ -866,7 +919,10 @@ mod tests {
     fn extend_pushes_expiry_back() {
         let (_d, v) = vault(true);
         let t = put(&v, b"b", Duration::from_secs(60));
-        let before = v.store().get(&Vault::lookup_id(&t).expect("id")).expect("g");
+        let before = v
+            .store()
+            .get(&Vault::lookup_id(&t).expect("id"))
+            .expect("g");
         let ext = v.extend(7, Duration::from_secs(3600)).expect("extend");
         assert_eq!(ext.len(), 1);
         assert_eq!(
