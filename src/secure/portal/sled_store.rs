@@ -79,39 +79,25 @@ impl PortalStore for SledPortal {
         id: &LookupId,
         f: &mut dyn FnMut(&mut CopyRecord) -> bool,
     ) -> Result<Option<CopyRecord>, SecureError> {
-        let mut failed: Option<SecureError> = None;
-        let mut changed = false;
-        let out = self
-            .records
-            .update_and_fetch(id, |old| {
-                let old = old?;
-                let mut r = match Self::decode(old) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        failed = Some(e);
-                        return Some(old.to_vec());
-                    }
-                };
-                changed = f(&mut r);
-                if !changed {
-                    return Some(old.to_vec());
-                }
-                match serde_json::to_vec(&r) {
-                    Ok(v) => Some(v),
-                    Err(e) => {
-                        failed = Some(store_err(e));
-                        Some(old.to_vec())
-                    }
-                }
-            })
-            .map_err(store_err)?;
-        if let Some(e) = failed {
-            return Err(e);
+        // Read, edit, compare-and-swap; again if another writer came first.
+        loop {
+            let Some(old) = self.records.get(id).map_err(store_err)? else {
+                return Ok(None);
+            };
+            let mut r = Self::decode(&old)?;
+            if !f(&mut r) {
+                return Ok(Some(r));
+            }
+            let new = serde_json::to_vec(&r).map_err(store_err)?;
+            let swapped = self
+                .records
+                .compare_and_swap(id, Some(old), Some(new))
+                .map_err(store_err)?;
+            if swapped.is_ok() {
+                self.flush()?;
+                return Ok(Some(r));
+            }
         }
-        if changed {
-            self.flush()?;
-        }
-        out.map(|v| Self::decode(&v)).transpose()
     }
 
     fn destroy_body(&self, id: &LookupId) -> Result<(), SecureError> {

@@ -574,6 +574,10 @@ impl Vault {
 
     /// Record the first open; true when this was it.
     pub fn record_open(&self, id: &LookupId) -> Result<bool, SecureError> {
+        // Most views are not the first: a read, not a write.
+        if self.store.get(id)?.is_none_or(|r| r.opened_ms.is_some()) {
+            return Ok(false);
+        }
         let mut first = false;
         self.store.update(id, &mut |r| {
             first = r.opened_ms.is_none();
