@@ -779,3 +779,30 @@ async fn resend_gives_the_recipient_a_fresh_link_and_retires_the_old_one() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[tokio::test]
+async fn an_idle_session_ends_and_without_device_trust_the_code_is_asked_again() {
+    let rig = rig("session_idle = \"2s\"\ndevice_trust = \"off\"\n", "").await;
+    rig.send("Idle").await;
+    let token = rig.token(1).await;
+    let mut b = sign_in(&rig, &token, 1).await;
+    assert!(
+        !b.jar.contains_key("__Host-sp_device"),
+        "device_trust off: no device cookie"
+    );
+    assert_eq!(b.get(&format!("/m/{token}/view")).await.status, 200);
+    let start = std::time::Instant::now();
+    loop {
+        let r = b.get(&format!("/m/{token}/view")).await;
+        if r.status == 303 {
+            assert_eq!(r.header("location"), Some(format!("/m/{token}").as_str()));
+            break;
+        }
+        assert!(start.elapsed() < DEADLINE, "the session never went idle");
+        // Slower than the idle time: the session must lapse.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+    }
+    let landing = b.get(&format!("/m/{token}")).await;
+    assert_eq!(landing.status, 200, "back to the code, not signed in again");
+    assert!(landing.text().contains("Email me a code"));
+}

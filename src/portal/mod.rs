@@ -394,7 +394,7 @@ impl Portal {
                 store.session_remove(&sid)?;
                 return Ok(None);
             }
-            if s.last_seen_ms + TOUCH_EVERY_MS <= now {
+            if s.last_seen_ms + TOUCH_EVERY_MS.min(idle / 4) <= now {
                 s.last_seen_ms = now;
                 store.session_put(&sid, &s)?;
             }
