@@ -462,7 +462,7 @@ fn session_key(value: &str) -> LookupId {
 }
 
 pub(crate) fn human_time(ms: u64) -> String {
-    crate::util::rfc5322_date(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
+    crate::util::human_date(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
 }
 
 /// A link token must look like one before it costs a lookup.
