@@ -745,7 +745,7 @@ async fn expired_links_show_their_page_and_resend_issues_a_new_link() {
 
 #[tokio::test]
 async fn resend_gives_the_recipient_a_fresh_link_and_retires_the_old_one() {
-    let rig = rig("", "").await;
+    let rig = rig("notify_sender_on_read = true\n", "").await;
     rig.send("Follow-up").await;
     let old = rig.token(1).await;
     let (_, out, _) = rig.d.cli(&["portal", "list"], None);
@@ -766,8 +766,16 @@ async fn resend_gives_the_recipient_a_fresh_link_and_retires_the_old_one() {
     let mut b = rig.browser();
     assert_eq!(b.get(&format!("/m/{old}")).await.status, 404);
     assert_eq!(b.get(&format!("/m/{new}")).await.status, 200);
-    let b = sign_in(&rig, &new, 1).await;
-    let _ = b;
+    let mut b = sign_in(&rig, &new, 1).await;
+    assert_eq!(b.get(&format!("/m/{new}/view")).await.status, 200);
+    assert_eq!(b.get(&format!("/m/{new}/view")).await.status, 200);
+    // notify_sender_on_read: one short notice for the first open, no PHI.
+    let read = rig.wait_mail(SENDER, "was opened", 1).await;
+    let text = read[0].text();
+    assert!(text.contains(PATIENT) && text.contains(&id), "{text}");
+    for phi in ["Follow-up", "00482913", "HbA1c"] {
+        assert!(!text.contains(phi), "{phi} in the read notice");
+    }
     let audit = rig.audit();
     assert!(audit.contains("\"action\":\"resent\"") && audit.contains("\"action\":\"extended\""));
     // The key file is 0600 and not inside the store's database.
