@@ -776,6 +776,14 @@ async fn resend_gives_the_recipient_a_fresh_link_and_retires_the_old_one() {
     for phi in ["Follow-up", "00482913", "HbA1c"] {
         assert!(!text.contains(phi), "{phi} in the read notice");
     }
+    rig.d.wait_settled().await;
+    let notes = rig
+        .sink
+        .all()
+        .into_iter()
+        .filter(|m| m.text().contains("was opened"))
+        .count();
+    assert_eq!(notes, 1, "a notice for the first open only");
     let audit = rig.audit();
     assert!(audit.contains("\"action\":\"resent\"") && audit.contains("\"action\":\"extended\""));
     // The key file is 0600 and not inside the store's database.
