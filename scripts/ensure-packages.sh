@@ -15,7 +15,8 @@ if ! command -v apt-get >/dev/null; then
 fi
 if [ "$(id -u)" = 0 ]; then
   SUDO=()
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+elif command -v sudo >/dev/null && { sudo -n true 2>/dev/null || [ -t 0 ]; }; then
+  # Without a cached credential, sudo asks for the password on a terminal.
   SUDO=(sudo)
 else
   echo "sealpost: missing packages: ${missing[*]}" >&2

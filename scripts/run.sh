@@ -5,7 +5,8 @@
 # SEALPOST_CONFIG). Stop it with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-packages.sh build-essential pkg-config libssl-dev ca-certificates swaks curl
+# swaks needs Net::SSLeay for --tls (only a Recommends of the package).
+bash scripts/ensure-packages.sh build-essential pkg-config libssl-dev ca-certificates swaks libnet-ssleay-perl curl
 if ! command -v cargo >/dev/null; then
   [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 fi

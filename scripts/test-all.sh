@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of sealpost: formatting and lints, unit + dialog +
-# end-to-end cargo tests (promtool checks a real /metrics scrape), then the
+# end-to-end cargo tests (promtool checks a real /metrics scrape), a short
+# AFL++ pass over every fuzz target, then the
 # real-peer integration scripts (swaks, Python smtplib, Postfix
 # smtp-sink/smtp-source and Postfix as a client), the portal in Chromium
 # (Playwright + axe-core), the kill -9 crash test,
@@ -20,6 +21,8 @@ echo "== cargo clippy"
 cargo clippy --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --all-targets
+echo "== fuzz smoke pass (AFL++, 10 s per target)"
+bash fuzz/run.sh 10
 echo "== promtool: example alert rules and scrape config"
 promtool check rules conf/prometheus-alerts.yml
 promtool check config conf/prometheus-scrape.yml

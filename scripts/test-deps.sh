@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-packages.sh \
   build-essential pkg-config libssl-dev gnupg ca-certificates curl \
-  python3 python3-pip swaks libnet-ssleay-perl postfix openssl prometheus \
-  systemd adduser dpkg-dev chromium nodejs wrk fonts-dejavu-core
+  python3 python3-pip python3-dkim python3-nacl swaks libnet-ssleay-perl \
+  postfix openssl prometheus systemd adduser dpkg-dev procps \
+  chromium nodejs wrk fonts-dejavu-core
 # npm: Debian's package, unless a Node.js build that bundles npm is there.
 command -v npm >/dev/null || bash scripts/ensure-packages.sh npm
 # The tests start their own Postfix instances on free loopback ports; a
@@ -15,8 +16,13 @@ if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
 if pgrep -x master >/dev/null 2>&1; then
   "${SUDO[@]}" systemctl stop postfix 2>/dev/null || "${SUDO[@]}" service postfix stop 2>/dev/null || true
 fi
-# dkimpy (with PyNaCl for Ed25519) verifies our DKIM signatures.
+# dkimpy (with PyNaCl for Ed25519) verifies our DKIM signatures; Debian's
+# python3-dkim/python3-nacl above, pip only where another Python is first
+# on PATH (a pyenv interpreter does not see Debian's modules).
 if ! python3 -c "import dkim, nacl" 2>/dev/null; then
   python3 -m pip install --quiet dkimpy pynacl 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages dkimpy pynacl
 fi
+# cargo-afl (AFL++ for the fuzz smoke pass); installing it builds AFL++.
+command -v cargo-afl >/dev/null || cargo afl --version >/dev/null 2>&1 \
+  || cargo install --locked cargo-afl

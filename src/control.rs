@@ -9,6 +9,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 
 use crate::queue_admin::{Request, Response, handle};
+use crate::server::throttle::AuthThrottle;
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
 
@@ -27,6 +28,7 @@ pub async fn serve(
     spool: Arc<Spool>,
     schedule: Arc<Schedule>,
     audit: Option<Arc<crate::audit::AuditLog>>,
+    auth: Arc<AuthThrottle>,
     portal: Option<Arc<crate::portal_admin::Admin>>,
 ) {
     loop {
@@ -36,8 +38,9 @@ pub async fn serve(
         let spool = spool.clone();
         let schedule = schedule.clone();
         let audit = audit.clone();
+        let auth = auth.clone();
         let portal = portal.clone();
-        tokio::spawn(async move { one(stream, spool, schedule, audit, portal).await });
+        tokio::spawn(async move { one(stream, spool, schedule, audit, auth, portal).await });
     }
 }
 
@@ -46,12 +49,25 @@ async fn one(
     spool: Arc<Spool>,
     schedule: Arc<Schedule>,
     audit: Option<Arc<crate::audit::AuditLog>>,
+    auth: Arc<AuthThrottle>,
     portal: Option<Arc<crate::portal_admin::Admin>>,
 ) {
     let (r, mut w) = stream.into_split();
     let mut lines = BufReader::new(r.take(MAX_REQUEST as u64)).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let resp = match serde_json::from_str::<Request>(&line) {
+            Ok(req @ (Request::AuthBlocked | Request::AuthUnblock { .. })) => {
+                let (auth, audit) = (auth.clone(), audit.clone());
+                tokio::task::spawn_blocking(move || {
+                    crate::queue_admin::handle_auth(&auth, audit.as_deref(), "control-socket", req)
+                })
+                .await
+                .unwrap_or_else(|_| Response {
+                    ok: false,
+                    error: Some("internal error".into()),
+                    data: None,
+                })
+            }
             Ok(req) if req.is_portal() => match &portal {
                 Some(admin) => admin.handle("control-socket", req).await,
                 None => Response {

@@ -16,11 +16,12 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::dns::HickoryResolver;
+use crate::server::throttle::AuthThrottle;
 use crate::server::tokio_util_tracker::Tracker;
 use crate::server::{self, ConnectionCounter, Services};
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
-use crate::users::{AuthThrottle, UsersFile};
+use crate::users::UsersFile;
 
 /// Password verifications in parallel: bounds argon2's memory (~19 MiB each).
 const AUTH_SLOTS: usize = 8;
@@ -73,11 +74,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             metrics.clone(),
             load_policy(&config)?,
         )),
-        auth_throttle: AuthThrottle::new(
-            limits.auth_failures_per_ip,
-            limits.auth_failures_per_user,
-            limits.auth_failure_window,
-        ),
+        auth_throttle: Arc::new(AuthThrottle::new(crate::server::throttle::Limits {
+            per_ip: limits.auth_failures_per_ip,
+            per_ip_user: limits.auth_failures_per_ip_user,
+            per_user: limits.auth_failures_per_user,
+            window: limits.auth_failure_window,
+            known_good_for: limits.auth_known_good_for,
+        })),
         auth_slots: tokio::sync::Semaphore::new(AUTH_SLOTS),
         tls: RwLock::new(Some(tls)),
         client_roots: Default::default(),
@@ -88,6 +91,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         verp: verp.clone(),
     });
     let vault = Arc::new(open_vault(&config, &spool)?);
+    for (i, r) in config.routes.iter().enumerate() {
+        if let Some(dir) = &r.outbox {
+            crate::delivery::outbox::prepare(dir)
+                .with_context(|| format!("route[{i}].outbox {}: not writable", dir.display()))?;
+        }
+    }
     let (transport, dns, https) = build_transport(&config, &metrics, verp.clone())?;
     let delivery = Arc::new(
         Delivery::new(
@@ -163,6 +172,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         spool.clone(),
         schedule.clone(),
         Some(audit.clone()),
+        svc.auth_throttle.clone(),
         Some(Arc::new(crate::portal_admin::Admin {
             vault: vault.clone(),
             spool: spool.clone(),
@@ -381,9 +391,11 @@ fn print_summary(config: &Config, mut lines: Vec<String>) {
         out.push('\n');
     }
     out.push('\n');
-    print!("{out}");
+    // A closed standard output (`serve | head`) must not stop the daemon.
     use std::io::Write;
-    let _ = std::io::stdout().flush();
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
 }
 
 /// OpenPGP keyring, S/MIME certificates and the portal store (`[secure]`).

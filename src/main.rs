@@ -47,6 +47,19 @@ enum Command {
         #[command(subcommand)]
         command: SuppressCommand,
     },
+    /// AUTH failure blocks of the running daemon (per client IP, per
+    /// IP and user, per user).
+    Auth {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
+    /// Bounce tools.
+    Bounce {
+        #[command(subcommand)]
+        command: BounceCommand,
+    },
     /// DKIM keys.
     Dkim {
         #[command(subcommand)]
@@ -121,6 +134,28 @@ enum SuppressCommand {
 }
 
 #[derive(Subcommand)]
+enum BounceCommand {
+    /// Parse bounce messages and print what sealpost reads in them (one
+    /// JSON object per file: recipients, kind, reason, status).
+    Parse { files: Vec<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum AuthCommand {
+    /// List the blocks in force.
+    Blocked,
+    /// Clear failure counts: of an IP, a user, one IP and user, or all.
+    Unblock {
+        #[arg(long)]
+        ip: Option<std::net::IpAddr>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum DkimCommand {
     /// Generate a key (written 0600, never overwritten) and print its TXT record.
     Keygen {
@@ -171,12 +206,19 @@ enum PolicyCommand {
         /// Print exactly one JSON object.
         #[arg(long)]
         json: bool,
+        /// For each finding: detector, place (part, attachment, line),
+        /// masked value and the rules that turned it into the verdict.
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
     },
     /// Score the detectors on a labelled corpus (labels.jsonl).
     Eval {
         corpus: PathBuf,
         #[arg(long)]
         policies: Option<PathBuf>,
+        /// List false positives and negatives with their findings explained.
+        #[arg(long)]
+        errors: bool,
     },
 }
 
@@ -275,6 +317,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SuppressCommand::Remove { address } => Request::SuppressRemove { address },
             },
         ),
+        Command::Auth { config, command } => admin(
+            &config,
+            match command {
+                AuthCommand::Blocked => Request::AuthBlocked,
+                AuthCommand::Unblock { ip, user, all } => Request::AuthUnblock { ip, user, all },
+            },
+        ),
+        Command::Bounce {
+            command: BounceCommand::Parse { files },
+        } => {
+            for file in files {
+                let raw =
+                    std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let result = match sealpost::bounce::parse(&raw) {
+                    Ok(p) => serde_json::json!({"file": file, "report": p}),
+                    Err(e) => serde_json::json!({"file": file, "error": e.to_string()}),
+                };
+                println!("{}", serde_json::to_string(&result)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Policy { command } => policy(command),
         Command::Dkim {
             command:
@@ -382,6 +445,7 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             message,
             policies,
             json,
+            explain,
         } => {
             let Some(set) = policy_set(policies.as_deref()) else {
                 return Ok(ExitCode::from(2));
@@ -400,17 +464,26 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             let insp = sealpost::policy::inspect_detailed(&set, &raw, &ctx);
             if json {
                 println!("{}", serde_json::to_string(&insp.verdict.to_json())?);
+            } else if explain {
+                print!("{}", sealpost::policy::render_explained(&insp, &set.rules));
             } else {
                 print!("{}", sealpost::policy::render_findings(&insp));
             }
             Ok(ExitCode::SUCCESS)
         }
-        PolicyCommand::Eval { corpus, policies } => {
+        PolicyCommand::Eval {
+            corpus,
+            policies,
+            errors,
+        } => {
             let Some(set) = policy_set(policies.as_deref()) else {
                 return Ok(ExitCode::from(2));
             };
             let report = sealpost::policy::eval::score_corpus(&corpus, &set)?;
             print!("{report}");
+            if errors {
+                print!("{}", report.errors());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -37,6 +37,17 @@ pub enum Request {
     SuppressRemove {
         address: String,
     },
+    /// AUTH blocks in force (`sealpost auth blocked`); daemon only.
+    AuthBlocked,
+    /// Clear AUTH failure counts (`sealpost auth unblock`); daemon only.
+    AuthUnblock {
+        #[serde(default)]
+        ip: Option<std::net::IpAddr>,
+        #[serde(default)]
+        user: Option<String>,
+        #[serde(default)]
+        all: bool,
+    },
     #[serde(rename = "portal_list")]
     PortalList {
         recipient: Option<String>,
@@ -207,8 +218,53 @@ fn serve_suppression(spool: &Spool, req: Request) -> Response {
     }
 }
 
+/// AUTH throttle requests, served by the daemon that holds the counts;
+/// an unblock is recorded in the audit log as an `admin_action`.
+pub fn handle_auth(
+    throttle: &crate::server::throttle::AuthThrottle,
+    audit: Option<&AuditLog>,
+    actor: &str,
+    req: Request,
+) -> Response {
+    match req {
+        Request::AuthBlocked => {
+            Response::ok(serde_json::to_value(throttle.blocked()).unwrap_or_default())
+        }
+        Request::AuthUnblock { ip, user, all } => {
+            let what = crate::server::throttle::Unblock { ip, user, all };
+            if !what.all && what.ip.is_none() && what.user.is_none() {
+                return Response::err("auth unblock: give --ip, --user (or both) or --all");
+            }
+            let removed = throttle.unblock(&what);
+            let target = if what.all {
+                "all".to_string()
+            } else {
+                let ip = what.ip.map(|i| i.to_string()).unwrap_or_default();
+                let user = what.user.clone().unwrap_or_default();
+                format!("ip={ip} user={user}")
+            };
+            tracing::info!(target = %target, removed, "admin: AUTH failure counts cleared");
+            if let Some(log) = audit {
+                let ev = Event::AdminAction(crate::audit::event::AdminAction {
+                    action: "auth_unblock".to_string(),
+                    target: Some(target),
+                    actor: actor.to_string(),
+                });
+                if let Err(e) = log.append_durable_blocking(ev) {
+                    tracing::error!(error = %e, "audit write failed");
+                }
+            }
+            Response::ok(serde_json::json!({ "cleared": removed }))
+        }
+        _ => Response::err("not an auth request"),
+    }
+}
+
 fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
     match req {
+        Request::AuthBlocked | Request::AuthUnblock { .. } => Response::err(
+            "AUTH failure counts live in the running daemon (none are kept while it is stopped)",
+        ),
         other @ (Request::SuppressList
         | Request::SuppressAdd { .. }
         | Request::SuppressRemove { .. }) => serve_suppression(spool, other),

@@ -1,5 +1,5 @@
-//! Submission users: a TOML file of argon2id password hashes, and the
-//! throttle that slows password guessing per client IP and per user.
+//! Submission users: a TOML file of argon2id password hashes (the AUTH
+//! failure throttle is `server::throttle`).
 //!
 //! ```toml
 //! [[user]]
@@ -8,11 +8,7 @@
 //! sender_domains = ["hospital.example"]   # empty: any sender
 //! ```
 
-use std::collections::HashMap;
-use std::net::IpAddr;
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::{Deserialize, Serialize};
@@ -167,86 +163,6 @@ pub fn verify(users: &UsersFile, name: &str, password: &str) -> Option<User> {
     if ok { user.cloned() } else { None }
 }
 
-/// Counts AUTH failures in a sliding window per client IP and per user.
-pub struct AuthThrottle {
-    per_ip: u32,
-    per_user: u32,
-    window: Duration,
-    ips: Mutex<HashMap<IpAddr, Vec<Instant>>>,
-    users: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-/// Tables are pruned past this many keys so a flood cannot grow them forever.
-const MAX_TRACKED: usize = 100_000;
-
-impl AuthThrottle {
-    pub fn new(per_ip: u32, per_user: u32, window: Duration) -> Self {
-        AuthThrottle {
-            per_ip,
-            per_user,
-            window,
-            ips: Mutex::new(HashMap::new()),
-            users: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub fn ip_blocked(&self, ip: IpAddr) -> bool {
-        count_recent(&self.ips, &ip, self.window) >= self.per_ip as usize
-    }
-
-    pub fn user_blocked(&self, user: &str) -> bool {
-        count_recent(&self.users, &user.to_string(), self.window) >= self.per_user as usize
-    }
-
-    /// Take back one failure recorded up front for an attempt that then
-    /// succeeded (attempts are counted before verification, so parallel
-    /// guesses cannot slip past the limit).
-    pub fn forgive(&self, ip: IpAddr, user: &str) {
-        if let Ok(mut g) = self.ips.lock()
-            && let Some(v) = g.get_mut(&ip)
-        {
-            v.pop();
-        }
-        if let Ok(mut g) = self.users.lock()
-            && let Some(v) = g.get_mut(user)
-        {
-            v.pop();
-        }
-    }
-
-    pub fn failed(&self, ip: IpAddr, user: &str) {
-        record(&self.ips, ip, self.window);
-        record(&self.users, user.to_string(), self.window);
-    }
-}
-
-fn count_recent<K: std::hash::Hash + Eq>(
-    map: &Mutex<HashMap<K, Vec<Instant>>>,
-    key: &K,
-    window: Duration,
-) -> usize {
-    let Ok(g) = map.lock() else { return 0 };
-    g.get(key)
-        .map(|v| v.iter().filter(|t| t.elapsed() < window).count())
-        .unwrap_or(0)
-}
-
-fn record<K: std::hash::Hash + Eq>(
-    map: &Mutex<HashMap<K, Vec<Instant>>>,
-    key: K,
-    window: Duration,
-) {
-    let Ok(mut g) = map.lock() else { return };
-    if g.len() >= MAX_TRACKED {
-        g.retain(|_, v| v.iter().any(|t| t.elapsed() < window));
-    }
-    let v = g.entry(key).or_default();
-    v.retain(|t| t.elapsed() < window);
-    if v.len() < 1000 {
-        v.push(Instant::now());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,18 +178,5 @@ mod tests {
         let u = f.find("ehr").expect("user");
         assert!(u.may_send_as("a@Hospital.example"));
         assert!(!u.may_send_as("a@evil.example"));
-    }
-
-    #[test]
-    fn throttle_blocks_after_the_limit_per_ip_and_per_user() {
-        let t = AuthThrottle::new(3, 2, Duration::from_secs(60));
-        let ip: IpAddr = "127.0.0.9".parse().expect("ip");
-        t.failed(ip, "a");
-        assert!(!t.user_blocked("a"));
-        t.failed(ip, "a");
-        assert!(t.user_blocked("a"));
-        assert!(!t.ip_blocked(ip));
-        t.failed(ip, "b");
-        assert!(t.ip_blocked(ip));
     }
 }

@@ -199,3 +199,86 @@ async fn without_a_key_or_verified_tls_the_recipient_gets_a_portal_notice_withou
     let log = std::fs::read_to_string(d.path().join("audit/audit.log")).expect("audit");
     assert!(log.contains("\"method\":\"portal\""), "{log}");
 }
+
+/// A lab report as a PDF and a referral as a DOCX, with a neutral Subject
+/// and body: the PHI is only inside the attachments. Sent over SMTP, the
+/// message must leave protected (here: a portal notice, since the test
+/// recipient has no key and no verified TLS); the same message with a
+/// harmless PDF goes out as it was.
+#[tokio::test]
+async fn phi_inside_pdf_and_docx_attachments_is_protected_end_to_end() {
+    use sealpost::policy::extract::testdocs;
+    let pdf = testdocs::pdf(
+        &["LABORATORY REPORT\nPatient: Haddad, Maria\nDOB: 09/15/1982\nMRN: 00482913\nDx: C50.911"],
+        None,
+    );
+    let docx = testdocs::docx(
+        &["Referral letter"],
+        &[
+            &["Patient", "Birth Dt", "ICD-10"],
+            &["Jon Park", "11 Oct 1977", "E11.9"],
+        ],
+    );
+    let harmless = testdocs::pdf(
+        &["Invoice 2026-114\nExam gloves x 40\nTotal $1,204.55"],
+        None,
+    );
+    let with_pdf = testdocs::message(
+        "Report",
+        "Please see the attached.",
+        &[("report.pdf", "application/pdf", &pdf)],
+    );
+    let with_docx = testdocs::message(
+        "Referral",
+        "Attached.",
+        &[(
+            "referral.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &docx,
+        )],
+    );
+    let plain = testdocs::message(
+        "Invoice",
+        "Invoice attached.",
+        &[("invoice.pdf", "application/pdf", &harmless)],
+    );
+    let sink = Sink::start().await;
+    let d = Daemon::start(sink.port).await;
+    let mut c = Client::connect(d.ports.plain).await;
+    c.cmd("EHLO client.test", 250).await;
+    for (rcpt, raw) in [
+        ("a@x.example", &with_pdf),
+        ("b@x.example", &with_docx),
+        ("c@x.example", &plain),
+    ] {
+        let text = String::from_utf8(raw.clone()).expect("ascii message");
+        c.send_message("clinic@hosp.example", &[rcpt], &text).await;
+    }
+    let got = sink.wait_count(3).await;
+    for m in &got {
+        let text = m.text();
+        match m.rcpts[0].as_str() {
+            "c@x.example" => {
+                assert!(
+                    text.contains("invoice.pdf"),
+                    "harmless PDF should pass unchanged: {text}"
+                );
+                assert!(!text.contains("https://portal.example.org/m/"), "{text}");
+            }
+            _ => {
+                assert!(
+                    text.contains("https://portal.example.org/m/"),
+                    "PHI attachment not protected: {text}"
+                );
+                assert!(
+                    !text.contains("report.pdf") && !text.contains("referral.docx"),
+                    "{text}"
+                );
+            }
+        }
+    }
+    let log = d.log();
+    for phi in ["00482913", "Haddad", "Jon Park", "C50.911"] {
+        assert!(!log.contains(phi), "{phi} in the log");
+    }
+}

@@ -193,6 +193,49 @@ fn openpgp_output_is_pgp_mime_with_protected_headers_and_sequoia_decrypts_it() {
     assert_eq!(good_sigs, 1, "organisation signature not verified");
 }
 
+/// (PKESK versions, SEIPD version) of an armored message.
+fn packet_versions(armored: &[u8]) -> (Vec<u8>, u8) {
+    let mut pkesks = Vec::new();
+    let mut seipd = 0;
+    let mut ppr = PacketParser::from_bytes(armored).expect("parse");
+    while let PacketParserResult::Some(pp) = ppr {
+        match &pp.packet {
+            pgp::Packet::PKESK(p) => pkesks.push(p.version()),
+            pgp::Packet::SEIP(s) => seipd = s.version(),
+            _ => {}
+        }
+        ppr = pp.next().expect("next").1;
+    }
+    (pkesks, seipd)
+}
+
+#[test]
+fn seipd_version_follows_the_certificates_features() {
+    // sequoia's default cert advertises SEIPDv2; a GnuPG-style cert only v1.
+    let v2 = pgp_cert_default("v2@partner.example");
+    let v1 = pgp_cert("v1@partner.example");
+    let f = fixture(&[("v2", &v2), ("v1", &v1)]);
+    let enc = f.encryptor(false);
+    for (who, cert, pkesk, seipd) in [
+        ("v2@partner.example", &v2, 6, 2),
+        ("v1@partner.example", &v1, 3, 1),
+    ] {
+        let out = enc.encrypt(who, &message(who, 10_000)).expect("encrypt");
+        assert_no_plaintext(&out);
+        let armored = armored_part(&out);
+        assert_eq!(packet_versions(&armored), (vec![pkesk], seipd), "{who}");
+        // The optional armor CRC-24 only for SEIPDv1 readers.
+        let text = String::from_utf8_lossy(&armored);
+        let has_crc = text.lines().any(|l| l.starts_with('=') && l.len() == 5);
+        assert_eq!(has_crc, seipd == 1, "{who}");
+        assert!(text.lines().all(|l| l.len() <= 64));
+        let (inner, _) = sequoia_decrypt(&armored, cert, &f.org);
+        let inner = String::from_utf8_lossy(&inner);
+        assert!(inner.ends_with("padded for size tests.\r\n"), "{who}");
+        assert!(inner.contains(SECRET_BODY));
+    }
+}
+
 #[test]
 fn gpg_decrypts_and_verifies_what_openpgp_encrypts() {
     if !tool("gpg", &["--version"]) {
@@ -239,6 +282,44 @@ fn gpg_decrypts_and_verifies_what_openpgp_encrypts() {
     assert_eq!(msg.subject(), Some(SECRET_SUBJECT));
     assert!(text.ends_with("padded for size tests.\r\n"));
     assert!(text.contains(SECRET_BODY));
+}
+
+#[test]
+fn gpg_decrypts_unsigned_copies_in_both_packet_length_forms() {
+    if !tool("gpg", &["--version"]) {
+        return;
+    }
+    let dan = pgp_cert("dan@partner.example");
+    let f = fixture(&[("dan", &dan)]);
+    let enc = f.encryptor(false);
+    let home = tempfile::tempdir().expect("gnupghome");
+    let h = home.path();
+    let secret = write(h, "secret.asc", &secret_armor(&dan));
+    let gpg = || {
+        let mut c = Command::new("gpg");
+        c.arg("--batch").arg("--homedir").arg(h);
+        c
+    };
+    run(gpg().arg("--import").arg(&secret));
+    // A small message has a two-octet SEIPD length, a large one a
+    // five-octet length (RFC 9580 §4.2.1.1).
+    for size in [0, 60_000] {
+        let out = enc
+            .encrypt("dan@partner.example", &message("dan@partner.example", size))
+            .expect("encrypt");
+        let msg = write(h, &format!("out-{size}.eml"), &out);
+        let dec = run(gpg().args(["--status-fd", "2", "--decrypt"]).arg(&msg));
+        let status = String::from_utf8_lossy(&dec.stderr);
+        assert!(status.contains("[GNUPG:] DECRYPTION_OKAY"), "{status}");
+        assert!(status.contains("[GNUPG:] GOODMDC"), "{status}");
+        let text = String::from_utf8_lossy(&dec.stdout);
+        assert!(text.contains(SECRET_BODY), "size {size}");
+    }
+    let _ = Command::new("gpgconf")
+        .arg("--homedir")
+        .arg(h)
+        .args(["--kill", "gpg-agent"])
+        .output();
 }
 
 #[test]

@@ -362,3 +362,55 @@ async fn ready_report_gives_the_bound_port_of_every_listener_again_after_restart
     let out = std::fs::read_to_string(d.path().join("daemon.out")).expect("daemon.out");
     assert_eq!(out.matches("sealpost ready\n").count(), 2, "{out}");
 }
+
+/// Behind a TCP load balancer: a PROXY header from a listed balancer
+/// names the real client, which relay rules and trace headers then see;
+/// a malformed header closes the connection without a greeting.
+#[tokio::test]
+async fn proxy_protocol_from_a_listed_balancer_names_the_real_client() {
+    let sink = Sink::start().await;
+    let d = Daemon::start_with(Options {
+        route_port: sink.port,
+        extra: "[[listener]]\nname = \"balanced\"\naddress = \"127.0.0.1:0\"\ntls = \"none\"\n\
+                auth = \"none\"\nallow_relay_from = [\"192.0.2.0/24\"]\n\
+                proxy_protocol_from = [\"127.0.0.0/8\"]\n"
+            .into(),
+        listener_extra: String::new(),
+    })
+    .await;
+    let port = d.ports.listener("balanced");
+    // A client inside allow_relay_from, as the balancer reports it.
+    let mut c = Client::raw(port).await;
+    c.send_raw(b"PROXY TCP4 192.0.2.44 127.0.0.1 40000 25\r\n")
+        .await;
+    c.expect(220).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.send_message(
+        "a@hosp.example",
+        &["r@x.example"],
+        "Subject: p\r\n\r\nvia balancer\r\n",
+    )
+    .await;
+    let got = sink.wait_exactly(1, &d).await;
+    assert!(
+        got[0].text().contains("([192.0.2.44])"),
+        "{}",
+        got[0].text()
+    );
+    // Another client (outside allow_relay_from) may not relay, although the
+    // balancer itself (127.0.0.1) is a loopback address.
+    let mut c = Client::raw(port).await;
+    c.send_raw(b"PROXY TCP4 203.0.113.9 127.0.0.1 40001 25\r\n")
+        .await;
+    c.expect(220).await;
+    c.cmd("EHLO client.test", 250).await;
+    c.cmd("MAIL FROM:<a@hosp.example>", 250).await;
+    c.cmd("RCPT TO:<r@x.example>", 554).await;
+    // No header: closed, never served as the balancer's own address.
+    let mut c = Client::raw(port).await;
+    c.send_raw(b"EHLO no-header.test\r\n").await;
+    assert!(
+        c.lines.closed().await,
+        "a connection without a PROXY header was served"
+    );
+}

@@ -17,6 +17,8 @@ pub const MAX_HOPS: usize = 50;
 pub struct Repairs {
     pub added: Vec<&'static str>,
     pub body_separated: bool,
+    /// Non-field lines among the header fields, folded into the field before.
+    pub stray_lines_folded: usize,
 }
 
 /// The header section, repaired; Err is the reply for what cannot be.
@@ -28,13 +30,13 @@ pub fn normalise(
 ) -> Result<(Vec<u8>, Repairs), Reply> {
     let mut repairs = Repairs::default();
     let (head_end, body_start) = header_bounds(message);
-    let head = &message[..head_end];
+    let head = fold_stray_lines(&message[..head_end], &mut repairs)?;
     let mut out = Vec::with_capacity(message.len() + 256);
-    out.extend_from_slice(head);
+    out.extend_from_slice(&head);
     if !head.is_empty() && !head.ends_with(b"\n") {
         out.extend_from_slice(b"\r\n");
     }
-    if !has_field(head, b"from") {
+    if !has_field(&head, b"from") {
         if sender.is_empty() || sender.contains(['\r', '\n']) {
             return Err(Reply::new(
                 550,
@@ -45,12 +47,12 @@ pub fn normalise(
         out.extend_from_slice(format!("From: <{sender}>\r\n").as_bytes());
         repairs.added.push("From");
     }
-    if !has_field(head, b"date") {
+    if !has_field(&head, b"date") {
         let date = crate::util::rfc5322_date(std::time::SystemTime::now());
         out.extend_from_slice(format!("Date: {date}\r\n").as_bytes());
         repairs.added.push("Date");
     }
-    if !has_field(head, b"message-id") {
+    if !has_field(&head, b"message-id") {
         out.extend_from_slice(format!("Message-ID: <{queue_id}@{id_domain}>\r\n").as_bytes());
         repairs.added.push("Message-ID");
     }
@@ -69,6 +71,34 @@ pub fn normalise(
     Ok((out, repairs))
 }
 
+/// A line inside the header section that is neither a field nor a
+/// continuation (`header_bounds` keeps such a line in the header only
+/// when fields follow it) is folded into the field before it, so the
+/// fields after it — Content-Type above all — stay headers for the PHI
+/// scan and for the recipient. One as the very first line cannot be.
+fn fold_stray_lines(head: &[u8], repairs: &mut Repairs) -> Result<Vec<u8>, Reply> {
+    let mut out = Vec::with_capacity(head.len() + 8);
+    let mut first = true;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let content = trim_eol(line);
+        let continuation = content.first().is_some_and(|&b| b == b' ' || b == b'\t');
+        if !continuation && !is_field(content) {
+            if first {
+                return Err(Reply::new(
+                    550,
+                    "5.6.0",
+                    "Malformed header section: the first line is not a header field",
+                ));
+            }
+            out.push(b' ');
+            repairs.stray_lines_folded += 1;
+        }
+        first = false;
+        out.extend_from_slice(line);
+    }
+    Ok(out)
+}
+
 /// (end of the header fields, start of the body). The header section is
 /// every line up to the first empty line, as long as each is a field
 /// (`name:`) or a continuation of one; the first other line starts the
@@ -76,24 +106,43 @@ pub fn normalise(
 fn header_bounds(message: &[u8]) -> (usize, Option<usize>) {
     let mut pos = 0;
     let mut in_field = false;
+    // Where the first stray (non-field) line began, while fields may still
+    // follow it: then it belongs to a garbled header section, not the body.
+    let mut stray: Option<usize> = None;
     while pos < message.len() {
         let end = memchr::memchr(b'\n', &message[pos..])
             .map(|i| pos + i + 1)
             .unwrap_or(message.len());
-        let line = &message[pos..end];
-        let content = trim_eol(line);
+        let content = trim_eol(&message[pos..end]);
         if content.is_empty() {
-            return (pos, Some(end));
+            return match stray {
+                // No field after the stray line: the body started there.
+                Some(s) => (s, Some(s)),
+                None => (pos, Some(end)),
+            };
         }
         let continuation = content[0] == b' ' || content[0] == b'\t';
-        if (continuation && in_field) || is_field(content) {
+        if is_field(content) {
+            // A field after a stray line: the stray line stays in the head.
+            stray = None;
             in_field = true;
-            pos = end;
-            continue;
+        } else if !(continuation && in_field) && stray.is_none() {
+            if !in_field {
+                // Text before any field: the message has no header section.
+                return (pos, Some(pos));
+            }
+            stray = Some(pos);
         }
-        return (pos, Some(pos));
+        pos = end;
+        if stray.is_some_and(|s| pos - s > 64 * 1024) {
+            break;
+        }
     }
-    (message.len(), None)
+    match stray {
+        // Stray lines and no field after them: the body started there.
+        Some(s) => (s, Some(s)),
+        None => (message.len().min(pos), None),
+    }
 }
 
 fn trim_eol(line: &[u8]) -> &[u8] {
@@ -101,20 +150,26 @@ fn trim_eol(line: &[u8]) -> &[u8] {
     l.strip_suffix(b"\r").unwrap_or(l)
 }
 
-/// `name:` (RFC 5322 §3.6.8: printable ASCII except colon). Octets above
-/// 127 in a name are tolerated as they are relayed today (and the secure
-/// MIME code reads them the same way); controls and spaces are not.
+/// `name:` (RFC 5322 §3.6.8: printable ASCII except colon), also with
+/// white space before the colon (the obsolete syntax of §4.5.8, which
+/// mail-parser reads too). Octets above 127 in a name are tolerated as
+/// they are relayed today; controls and inner spaces are not.
 fn is_field(line: &[u8]) -> bool {
     match memchr::memchr(b':', line) {
         Some(0) | None => false,
-        Some(i) => line[..i].iter().all(|&b| b > 32 && b != 127),
+        Some(i) => {
+            let name = line[..i].trim_ascii_end();
+            !name.is_empty() && name.iter().all(|&b| b > 32 && b != 127)
+        }
     }
 }
 
 /// Is there a field `name` (lower case, no colon) in `head`?
 fn has_field(head: &[u8], name: &[u8]) -> bool {
     head.split(|&b| b == b'\n').any(|l| {
-        l.len() > name.len() && l[name.len()] == b':' && l[..name.len()].eq_ignore_ascii_case(name)
+        l.len() > name.len()
+            && l[..name.len()].eq_ignore_ascii_case(name)
+            && l[name.len()..].trim_ascii_start().first() == Some(&b':')
     })
 }
 
@@ -203,6 +258,46 @@ mod tests {
         assert!(out.ends_with("\r\n\r\njust text\r\n"), "{out}");
         let (out, _) = fix(" leading continuation\r\n", "a@x").expect("ok");
         assert!(out.ends_with("\r\n\r\n leading continuation\r\n"), "{out}");
+    }
+
+    #[test]
+    fn a_stray_line_among_fields_is_folded_so_later_fields_stay_headers() {
+        let m = "From: a@x\r\nX-Route clinic\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n";
+        let (out, r) = fix(m, "a@x").expect("ok");
+        assert_eq!(r.stray_lines_folded, 1);
+        assert!(!r.body_separated);
+        assert!(
+            out.starts_with(
+                "From: a@x\r\n X-Route clinic\r\nContent-Type: multipart/mixed; boundary=b\r\n"
+            ),
+            "{out}"
+        );
+        assert!(out.ends_with("\r\n\r\n--b\r\n"), "{out}");
+        let parsed = mail_parser::MessageParser::new()
+            .parse(out.as_bytes())
+            .expect("parses");
+        assert!(
+            mail_parser::MimeHeaders::content_type(&parsed)
+                .is_some_and(|c| c.ctype() == "multipart")
+        );
+        // Text after the fields with no field after it starts the body.
+        let (out, r) = fix(
+            "Subject: s\r\nDear patient: see below\r\n\r\nbody\r\n",
+            "a@x",
+        )
+        .expect("ok");
+        assert!(r.body_separated && r.stray_lines_folded == 0);
+        assert!(
+            out.ends_with("\r\n\r\nDear patient: see below\r\n\r\nbody\r\n"),
+            "{out}"
+        );
+        // Old-style white space before the colon is a field.
+        let (out, r) = fix("Subject : hi\r\nFrom: a@x\r\n\r\nb\r\n", "a@x").expect("ok");
+        assert_eq!((r.stray_lines_folded, r.body_separated), (0, false));
+        assert!(
+            out.starts_with("Subject : hi\r\nFrom: a@x\r\nDate: "),
+            "{out}"
+        );
     }
 
     #[test]

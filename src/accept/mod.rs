@@ -248,23 +248,29 @@ impl Stage {
         };
         let rcpts = envelope.recipients.len();
         let sender = envelope.sender.clone();
-        if let Err(e) = self
-            .spool
-            .accept_with_id(id, envelope, &message, held)
-            .await
-        {
-            tracing::error!(error = %e, "spool write failed; message not accepted");
-            return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
-        }
-        // The audit record is durable before the 250; without it the
-        // message is withdrawn and the client retries later.
-        if let Err(e) = self
-            .audit_acceptance(id, &sender, rcpts, &message, &verdict)
-            .await
-        {
-            tracing::error!(queue_id = %qid, error = %e, "audit write failed; message withdrawn");
-            let _ = self.spool.complete(id);
-            return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
+        // The spool write and the audit record must both be durable before
+        // the 250. They go to different files, so their syncs run at the
+        // same time instead of one after the other.
+        let (spooled, audited) = tokio::join!(
+            self.spool.accept_with_id(id, envelope, &message, held),
+            self.audit_acceptance(id, &sender, rcpts, &message, &verdict)
+        );
+        match (spooled, audited) {
+            (Ok(()), Ok(_)) => {}
+            (Ok(()), Err(e)) => {
+                // Without its audit record the message is withdrawn and the
+                // client retries later.
+                tracing::error!(queue_id = %qid, error = %e, "audit write failed; message withdrawn");
+                let _ = self.spool.withdraw(id);
+                return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
+            }
+            (Err(e), audited) => {
+                tracing::error!(queue_id = %qid, error = %e, "spool write failed; message not accepted");
+                if audited.is_ok() {
+                    self.withdrawn(&qid).await;
+                }
+                return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
+            }
         }
         if !held {
             self.schedule.ready(id, priority);
@@ -362,6 +368,17 @@ impl Stage {
                 .collect(),
         });
         self.audit.append_durable(event).await
+    }
+
+    /// The audit log recorded an acceptance the spool could not make good.
+    async fn withdrawn(&self, qid: &str) {
+        let event = crate::audit::Event::MessageWithdrawn(crate::audit::event::MessageWithdrawn {
+            queue_id: qid.to_string(),
+            reason: "spool_write_failed".into(),
+        });
+        if let Err(e) = self.audit.append_durable(event).await {
+            tracing::error!(queue_id = %qid, error = %e, "audit write failed");
+        }
     }
 
     fn record(&self, listener: &str, verdict: &policy::Verdict, size: usize) {

@@ -57,7 +57,7 @@ mod tests {
         };
         let r = Repairs {
             added: vec!["Date"],
-            body_separated: false,
+            ..Repairs::default()
         };
         let s = stored(&v, &r);
         assert_eq!(s.protection, Protection::Encrypt);

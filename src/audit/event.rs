@@ -22,6 +22,9 @@ pub enum Event {
     AuthSucceeded(Auth),
     AuthFailed(Auth),
     MessageAccepted(MessageAccepted),
+    /// An acceptance recorded while the spool write failed: the client got
+    /// no `250` and the message does not exist.
+    MessageWithdrawn(MessageWithdrawn),
     ProtectionChosen(ProtectionChosen),
     DeliveryResult(DeliveryResult),
     Bounce(Bounce),
@@ -39,6 +42,7 @@ impl Event {
             Event::AuthSucceeded(_) => "auth_succeeded",
             Event::AuthFailed(_) => "auth_failed",
             Event::MessageAccepted(_) => "message_accepted",
+            Event::MessageWithdrawn(_) => "message_withdrawn",
             Event::ProtectionChosen(_) => "protection_chosen",
             Event::DeliveryResult(_) => "delivery_result",
             Event::Bounce(_) => "bounce",
@@ -89,6 +93,14 @@ pub struct Finding {
     pub count: u32,
 }
 
+/// See `Event::MessageWithdrawn`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageWithdrawn {
+    pub queue_id: String,
+    /// A fixed reason word, e.g. `"spool_write_failed"`.
+    pub reason: String,
+}
+
 /// Per-recipient protection decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProtectionChosen {
@@ -129,6 +141,14 @@ pub struct Bounce {
     /// `"hard"`, `"soft"`, `"expired"`, ...
     pub class: String,
     pub status: Option<String>,
+    /// The finer reason (`"unknown_user"`, `"blocked"`, `"authentication"` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A problem on the sending side (our IP, PTR, content, SPF/DKIM/DMARC,
+    /// rate, size, a full mailbox): the recipient is not suppressed and the
+    /// operator should look.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sender_side: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

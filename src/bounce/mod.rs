@@ -8,21 +8,30 @@
 //! 2. Inbound (`mode = "bounce"` listener): the RCPT local part is decoded
 //!    with [`VerpKey::decode`]. A bad HMAC is [`BounceError::Forged`] and the
 //!    message changes nothing.
-//! 3. The message is parsed ([`parse`]): RFC 3464 DSNs, common non-standard
-//!    plain-text bounces, and RFC 5965 ARF complaints.
+//! 3. The message is parsed ([`parse`]): RFC 3464 DSNs, the plain-text
+//!    reports of MTAs without DSNs, RFC 5965 ARF complaints, and automatic
+//!    replies (RFC 3834), which are not bounces. Each failed recipient gets
+//!    a [`BounceReason`] and a [`BounceKind`] ([`classify`]).
 //! 4. [`apply`] turns the parse result plus the authenticated
 //!    `(queue id, recipient index)` into [`Action`]s: mark the recipient
 //!    bounced, suppress its address (hard bounces and complaints), or ignore.
+//!    Sender-side reasons ([`BounceReason::is_sender_side`]) never suppress;
+//!    the relay counts them by reason and audits them for the operator.
 //!
 //! Invariant: without an authenticated VERP token nothing but `Ignore` is
 //! ever produced, so a forged bounce cannot change state.
 
+mod autoreply;
 pub mod classify;
+mod dsn;
 pub mod parse;
+mod phrases;
+mod ses;
 pub mod suppress;
+mod text;
 pub mod verp;
 
-pub use classify::{classify, find_enhanced_status};
+pub use classify::{Classified, classify, classify_reason, find_enhanced_status};
 pub use parse::parse;
 pub use suppress::{SledSuppression, SuppressReason, Suppressed, SuppressionStore};
 pub use verp::VerpKey;
@@ -72,6 +81,9 @@ pub enum BounceKind {
     Delayed,
     /// `Action: delivered/relayed/expanded`: a success report; ignored.
     Delivered,
+    /// An automatic reply (RFC 3834 `Auto-Submitted`, vacation, out of
+    /// office): the message was delivered; not a bounce.
+    AutoReply,
 }
 
 impl BounceKind {
@@ -91,8 +103,104 @@ impl BounceKind {
             Self::Policy => 3,
             Self::MailboxFull => 2,
             Self::Soft => 1,
-            Self::Delayed | Self::Delivered => 0,
+            Self::Delayed | Self::Delivered | Self::AutoReply => 0,
         }
+    }
+}
+
+/// Why a delivery failed, finer than [`BounceKind`]: shown by `suppress
+/// list`, counted by `sealpost_bounce_reasons_total{reason}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BounceReason {
+    /// The mailbox does not exist (5.1.1), has moved without forwarding.
+    UnknownUser,
+    /// The domain does not exist or accepts no mail (5.1.2, null MX).
+    UnknownHost,
+    /// The mailbox exists but is disabled or suspended (5.2.1, 5.7.13).
+    Disabled,
+    MailboxFull,
+    MessageTooBig,
+    /// Our IP, host name (PTR), sender address or relay was refused.
+    Blocked,
+    /// Spam, virus, content or format filters.
+    SpamContent,
+    /// SPF, DKIM, DMARC, ARC.
+    Authentication,
+    RateLimited,
+    /// Delivery was retried until the message expired.
+    Expired,
+    /// Connection, DNS, TLS or routing problems.
+    Network,
+    Other,
+    /// A feedback report (the recipient marked the message as spam).
+    Complaint,
+    AutoReply,
+    Delayed,
+    Delivered,
+}
+
+impl BounceReason {
+    pub const ALL: [BounceReason; 16] = [
+        Self::UnknownUser,
+        Self::UnknownHost,
+        Self::Disabled,
+        Self::MailboxFull,
+        Self::MessageTooBig,
+        Self::Blocked,
+        Self::SpamContent,
+        Self::Authentication,
+        Self::RateLimited,
+        Self::Expired,
+        Self::Network,
+        Self::Other,
+        Self::Complaint,
+        Self::AutoReply,
+        Self::Delayed,
+        Self::Delivered,
+    ];
+
+    /// Metric label and display name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownUser => "unknown_user",
+            Self::UnknownHost => "unknown_host",
+            Self::Disabled => "disabled",
+            Self::MailboxFull => "mailbox_full",
+            Self::MessageTooBig => "message_too_big",
+            Self::Blocked => "blocked",
+            Self::SpamContent => "spam_content",
+            Self::Authentication => "authentication",
+            Self::RateLimited => "rate_limited",
+            Self::Expired => "expired",
+            Self::Network => "network",
+            Self::Other => "other",
+            Self::Complaint => "complaint",
+            Self::AutoReply => "auto_reply",
+            Self::Delayed => "delayed",
+            Self::Delivered => "delivered",
+        }
+    }
+
+    /// A problem on our side (our IP, PTR, content, authentication, rate,
+    /// size) or one the recipient cannot be blamed for (a full mailbox):
+    /// never a reason to suppress; the operator is told instead.
+    pub fn is_sender_side(self) -> bool {
+        matches!(
+            self,
+            Self::Blocked
+                | Self::SpamContent
+                | Self::Authentication
+                | Self::RateLimited
+                | Self::MessageTooBig
+                | Self::MailboxFull
+        )
+    }
+}
+
+impl std::fmt::Display for BounceReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -107,6 +215,8 @@ pub struct BouncedRecipient {
     /// Enhanced status code (RFC 3463), e.g. `5.1.1`.
     pub status: Option<String>,
     pub kind: BounceKind,
+    /// The finer reason behind `kind`.
+    pub reason: BounceReason,
     /// Diagnostic text, truncated; never contains the returned message body.
     pub diagnostic: Option<String>,
 }
@@ -133,6 +243,7 @@ pub enum Action {
         queue_id: u64,
         rcpt_index: u32,
         kind: BounceKind,
+        reason: BounceReason,
         status: Option<String>,
     },
     /// Add the recipient's address to the suppression list. The relay
@@ -144,6 +255,8 @@ pub enum Action {
         rcpt_index: u32,
         reported: Option<String>,
         reason: SuppressReason,
+        /// The bounce reason behind a hard-bounce suppression.
+        bounce_reason: Option<BounceReason>,
         detail: String,
     },
     /// Nothing to do.
@@ -177,6 +290,7 @@ pub fn apply(parsed: &ParsedBounce, verp: Option<(u64, u32)>) -> Vec<Action> {
         rcpt_index,
         reported: rcpt.address.clone(),
         reason,
+        bounce_reason: Some(rcpt.reason),
         detail: detail.clone(),
     };
     match rcpt.kind {
@@ -186,6 +300,7 @@ pub fn apply(parsed: &ParsedBounce, verp: Option<(u64, u32)>) -> Vec<Action> {
                 queue_id,
                 rcpt_index,
                 kind,
+                reason: rcpt.reason,
                 status: rcpt.status.clone(),
             }];
             if kind == BounceKind::Hard {
@@ -211,6 +326,12 @@ fn why_not_bounce(parsed: &ParsedBounce) -> &'static str {
         .any(|r| r.kind == BounceKind::Delayed)
     {
         "delayed delivery report: not a bounce"
+    } else if parsed
+        .recipients
+        .iter()
+        .any(|r| r.kind == BounceKind::AutoReply)
+    {
+        "automatic reply: not a bounce"
     } else {
         "success report: not a bounce"
     }

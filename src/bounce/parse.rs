@@ -1,31 +1,33 @@
 //! Bounce and complaint parsing. Never panics; every size is bounded.
 //!
 //! 1. The whole message is parsed with `mail-parser` (MIME, transfer
-//!    encodings). Inputs over [`MAX_INPUT`] bytes are refused; a panic inside
-//!    the MIME parser is caught and reported as malformed.
-//! 2. The top-level parts are sorted by content type (a returned
-//!    `message/rfc822` is never descended into, so text quoted from the
-//!    original cannot pose as a report):
-//!    - `message/delivery-status` (RFC 3464 §2): field groups, the first
-//!      per-message (`Original-Envelope-Id`), then one per recipient
-//!      (`Final-Recipient`, `Original-Recipient`, `Action`, `Status`,
-//!      `Diagnostic-Code`).
-//!    - `message/feedback-report` (RFC 5965 §3.1), or a multipart/report
-//!      with `report-type=feedback-report`: a complaint about
-//!      `Original-Rcpt-To` (or the returned message's `To`).
-//!    - otherwise, plain-text bounces (Postfix, Exim, qmail, Exchange):
-//!      lines that begin with an address start a block; the block's
-//!      enhanced status, basic reply code or keywords classify it. This
-//!      path runs only when the message looks like a bounce (daemon sender,
-//!      bounce subject or body phrase) and stops at the returned message.
-//! 3. `Action: delayed` gives [`BounceKind::Delayed`] and
-//!    delivered/relayed/expanded give [`BounceKind::Delivered`]; neither is
-//!    a bounce.
+//!    encodings, charsets). Inputs over [`MAX_INPUT`] bytes are refused; a
+//!    panic inside the MIME parser is caught and reported as malformed.
+//! 2. The parts are sorted by type (a returned `message/rfc822` is never
+//!    read as a report, so text quoted from the original cannot pose as
+//!    one; only its headers are kept, to know the original sender):
+//!    - `message/feedback-report` or `report-type=feedback-report`: an
+//!      RFC 5965 complaint about `Original-Rcpt-To` (or the original `To`);
+//!    - `message/delivery-status` (RFC 3464), or the same fields written
+//!      inline in the text: one entry per recipient group;
+//!    - otherwise the human-readable report (text, or HTML without tags)
+//!      up to the returned original, scanned for recipients
+//!      (`bounce::text`); this runs only for messages that look like
+//!      bounces (daemon sender, null Return-Path, bounce subject or wording).
+//! 3. A message that is not a bounce but an automatic reply (RFC 3834,
+//!    vacation, out of office) yields its author as one
+//!    [`BounceKind::AutoReply`] entry: not a failure.
+//! 4. A recipient the report does not name is taken from
+//!    `X-Failed-Recipients` (Exim) or the returned original's `To`.
+//! 5. Each recipient is classified (`classify::classify_reason`) from its
+//!    status, its remote reply or text block, and the whole report.
 
 use mail_parser::{Message, MessageParser, MimeHeaders as _, PartType};
 
-use super::classify::{classify, find_enhanced_status};
-use super::{BounceError, BounceKind, BouncedRecipient, ParsedBounce};
+use super::classify::{classify_reason, classify_with, find_enhanced_status};
+use super::dsn::{self, DsnRecipient};
+use super::text::{self, Found};
+use super::{BounceError, BounceKind, BounceReason, BouncedRecipient, ParsedBounce, autoreply};
 
 /// Largest message accepted (a bounce may return the whole original).
 pub const MAX_INPUT: usize = 16 * 1024 * 1024;
@@ -33,12 +35,8 @@ pub const MAX_INPUT: usize = 16 * 1024 * 1024;
 pub const MAX_RECIPIENTS: usize = 256;
 /// Diagnostics are cut to this many characters.
 pub const MAX_DIAGNOSTIC: usize = 512;
-/// Bytes of human-readable text scanned for non-standard bounces.
+/// Bytes of human-readable text scanned.
 const MAX_SCAN: usize = 128 * 1024;
-/// Lines of a delivery-status or feedback-report part read.
-const MAX_FIELD_LINES: usize = 4096;
-/// Lines of a plain-text block after the address line.
-const MAX_BLOCK_LINES: usize = 8;
 /// RFC 5321 §4.5.3.1.3: a path is at most 256 octets.
 const MAX_ADDRESS: usize = 254;
 
@@ -57,40 +55,152 @@ struct Parts {
 #[derive(Default)]
 struct Returned {
     return_path: Option<String>,
-    to: Option<String>,
+    from: Vec<String>,
+    to: Vec<String>,
 }
-
-type Fields = Vec<(String, String)>;
 
 /// Parses a bounce or complaint message.
 pub fn parse(raw: &[u8]) -> Result<ParsedBounce, BounceError> {
+    parse_at(raw, 0)
+}
+
+fn parse_at(raw: &[u8], depth: u8) -> Result<ParsedBounce, BounceError> {
     if raw.len() > MAX_INPUT {
         return Err(BounceError::TooLarge(raw.len()));
     }
     let message = parse_mime(raw)?;
-    let parts = collect_parts(&message);
-    let is_arf =
-        parts.feedback.is_some() || parts.report_type.as_deref() == Some("feedback-report");
+    let mut parts = collect_parts(&message);
+    let report = if !parts.plain.trim().is_empty() {
+        parts.plain.clone()
+    } else if !parts.html.trim().is_empty() {
+        parts.html.clone()
+    } else {
+        // A broken MIME structure (a multipart without its boundaries)
+        // leaves no parts: read the raw body as text.
+        raw_body(raw)
+    };
+    let report = unquote(&report);
+    inline_returned(&report, &mut parts.returned);
+    let is_arf = parts.feedback.is_some()
+        || parts.report_type.as_deref() == Some("feedback-report")
+        || (parts.delivery_status.is_none() && inline_feedback(&report).is_some());
     let mut out = ParsedBounce {
         is_arf,
         original_mail_from: parts.returned.return_path.clone(),
         ..ParsedBounce::default()
     };
+    let lines = text::report_lines(&report);
+    let context = lines.join("\n");
     if is_arf {
+        if parts.feedback.is_none() {
+            parts.feedback = inline_feedback(&report);
+        }
         parse_feedback(&parts, &mut out);
-    } else if let Some(status) = &parts.delivery_status {
-        parse_delivery_status(status, &mut out);
+        return Ok(out);
     }
-    if !is_arf && out.recipients.is_empty() && looks_like_bounce(&message, &parts) {
-        let text = if parts.plain.trim().is_empty() {
-            &parts.html
+    if let Some(r) = super::ses::recipients(&report) {
+        out.recipients = r;
+        out.recipients.truncate(MAX_RECIPIENTS);
+        return Ok(out);
+    }
+    let exclude = exclusions(&message, &parts.returned);
+    let found = || text::recipients(&lines, &exclude);
+    let dsn_text = parts
+        .delivery_status
+        .clone()
+        .or_else(|| dsn::has_inline_fields(&report).then(|| report.clone()));
+    if let Some(ds) = dsn_text {
+        let (groups, envid) = dsn::recipients(&ds);
+        out.original_envelope_id = envid.map(|e| truncate(&e, MAX_ADDRESS));
+        let found = found();
+        // The whole report speaks for a recipient only when it is alone.
+        let ctx = if groups.len() == 1 {
+            context.as_str()
         } else {
-            &parts.plain
+            ""
         };
-        out.recipients = scan_text(text);
+        out.recipients = groups
+            .iter()
+            .map(|g| dsn_recipient(g, &found, ctx))
+            .collect();
+        // A status named only in the text (OpenSMTPD writes `Status:
+        // 5.0.0` in the DSN and the real reply in the text).
+    }
+    let evidence = looks_like_bounce(&message, &parts);
+    let bounce = !out.recipients.is_empty() || evidence != Evidence::None;
+    if out.recipients.is_empty() {
+        if evidence != Evidence::Strong && autoreply::is_auto_reply(&message) {
+            out.recipients = auto_reply(&message);
+            return Ok(out);
+        }
+        if bounce {
+            let found = found();
+            let single = found.len() == 1;
+            out.recipients = found
+                .into_iter()
+                .filter_map(|f| text_recipient(f, &context, single))
+                .collect();
+        }
+    }
+    if out.recipients.is_empty()
+        && let Some(inner) = forwarded_bounce(&message, depth)
+    {
+        // A gateway forwarded the real bounce as an attachment.
+        return Ok(inner);
+    }
+    if bounce {
+        fill_addresses(&message, &parts, &mut out.recipients, &context);
     }
     out.recipients.truncate(MAX_RECIPIENTS);
     Ok(out)
+}
+
+/// An attached message that is itself a bounce (a report forwarded by a
+/// gateway), parsed one level deep.
+fn forwarded_bounce(message: &Message<'_>, depth: u8) -> Option<ParsedBounce> {
+    if depth > 0 {
+        return None;
+    }
+    message.parts.iter().find_map(|part| match &part.body {
+        PartType::Message(inner) if is_report(inner) => parse_at(inner.raw_message(), depth + 1)
+            .ok()
+            .filter(|p| !p.recipients.is_empty()),
+        _ => None,
+    })
+}
+
+fn is_report(m: &Message<'_>) -> bool {
+    let from = m
+        .header_raw("From")
+        .map(|f| f.to_ascii_lowercase())
+        .unwrap_or_default();
+    let report = m.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    report || from.contains("mailer-daemon") || from.contains("postmaster")
+}
+
+/// Text forwarded with `> ` quoting (a bounce forwarded by hand): unquoted
+/// when most of its lines are quoted.
+fn unquote(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().take(20_000).collect();
+    let nonblank = lines.iter().filter(|l| !l.trim().is_empty()).count();
+    let quoted = lines.iter().filter(|l| l.starts_with('>')).count();
+    if nonblank == 0 || quoted * 2 < nonblank {
+        return text.to_string();
+    }
+    lines
+        .iter()
+        .map(|l| {
+            l.strip_prefix("> ")
+                .or_else(|| l.strip_prefix('>'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// mail-parser 0.11.9 has a `debug_assert!` that fires on some malformed
@@ -144,6 +254,7 @@ fn collect_parts(message: &Message<'_>) -> Parts {
             ("text" | "message", "rfc822-headers" | "global-headers", _) => {
                 returned_from_text(&text(), &mut parts.returned)
             }
+            ("message", "rfc822" | "global", _) => returned_from_text(&text(), &mut parts.returned),
             ("text", "plain", _) => push_bounded(&mut parts.plain, &text()),
             ("text", "html", _) => push_bounded(&mut parts.html, &strip_tags(&text())),
             _ => {}
@@ -156,76 +267,226 @@ fn returned_from_message(inner: &Message<'_>, returned: &mut Returned) {
     if returned.return_path.is_none() {
         returned.return_path = inner.header_raw("Return-Path").and_then(clean_address);
     }
-    if returned.to.is_none() {
-        returned.to = inner.header_raw("To").and_then(clean_address);
+    if returned.from.is_empty() {
+        for h in ["From", "Sender", "Reply-To"] {
+            returned
+                .from
+                .extend(inner.header_raw(h).map(text::addresses).unwrap_or_default());
+        }
+    }
+    if returned.to.is_empty() {
+        returned.to = inner
+            .header_raw("To")
+            .map(text::addresses)
+            .unwrap_or_default();
     }
 }
 
 fn returned_from_text(text: &str, returned: &mut Returned) {
-    let Some(fields) = field_groups(text).into_iter().next() else {
+    let Some(fields) = dsn::field_groups(text).into_iter().find(|g| {
+        ["from", "to", "subject", "return-path"]
+            .iter()
+            .any(|f| dsn::field(g, f).is_some())
+    }) else {
         return;
     };
     if returned.return_path.is_none() {
-        returned.return_path = field(&fields, "return-path").and_then(clean_address);
+        returned.return_path = dsn::field(&fields, "return-path").and_then(clean_address);
     }
-    if returned.to.is_none() {
-        returned.to = field(&fields, "to").and_then(clean_address);
+    if returned.from.is_empty() {
+        for h in ["from", "sender", "reply-to"] {
+            returned.from.extend(
+                dsn::field(&fields, h)
+                    .map(text::addresses)
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    if returned.to.is_empty() {
+        returned.to = dsn::field(&fields, "to")
+            .map(text::addresses)
+            .unwrap_or_default();
     }
 }
 
-/// RFC 3464 §2.2–2.3: per-message fields, then per-recipient groups.
-fn parse_delivery_status(text: &str, out: &mut ParsedBounce) {
-    for group in field_groups(text) {
-        let is_recipient = field(&group, "final-recipient").is_some()
-            || field(&group, "original-recipient").is_some()
-            || field(&group, "action").is_some();
-        if !is_recipient {
-            if out.original_envelope_id.is_none() {
-                out.original_envelope_id =
-                    field(&group, "original-envelope-id").map(|v| truncate(v.trim(), MAX_ADDRESS));
-            }
-            continue;
-        }
-        if out.recipients.len() >= MAX_RECIPIENTS {
-            break;
-        }
-        out.recipients.push(dsn_recipient(&group));
+/// A returned original quoted in the report text (qmail, old Sendmail).
+fn inline_returned(report: &str, returned: &mut Returned) {
+    if !returned.from.is_empty() && !returned.to.is_empty() {
+        return;
     }
+    let mut lines = report.lines().take(4000);
+    if lines.by_ref().position(text::is_returned_marker).is_none() {
+        return;
+    }
+    let rest: Vec<&str> = lines.take(400).collect();
+    returned_from_text(&rest.join("\n"), returned);
 }
 
-fn dsn_recipient(group: &Fields) -> BouncedRecipient {
-    let status = field(group, "status").and_then(find_enhanced_status);
-    let diagnostic = field(group, "diagnostic-code")
-        .map(strip_type)
-        .filter(|d| !d.is_empty())
-        .map(|d| truncate(d, MAX_DIAGNOSTIC));
-    let action = field(group, "action").map(|a| a.trim().to_ascii_lowercase());
-    let kind = match action.as_deref() {
-        Some("delayed") => BounceKind::Delayed,
-        Some("delivered" | "relayed" | "expanded") => BounceKind::Delivered,
-        Some("failed") => match classify(status.as_deref(), diagnostic.as_deref()) {
-            kind if kind.is_failure() => kind,
-            _ => BounceKind::Soft,
+/// The bounce's own correspondents and the original sender: addresses
+/// that are not the failed recipient unless the text leaves no doubt.
+fn exclusions(message: &Message<'_>, returned: &Returned) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for h in ["From", "To", "Cc", "Sender", "Reply-To", "Return-Path"] {
+        if let Some(v) = message.header_raw(h) {
+            out.extend(text::addresses(v));
+        }
+    }
+    out.extend(returned.from.iter().cloned());
+    out.extend(returned.return_path.iter().cloned());
+    out
+}
+
+fn dsn_recipient(g: &DsnRecipient, found: &[Found], context: &str) -> BouncedRecipient {
+    let address = g.final_recipient.as_deref().and_then(clean_address);
+    let original = g.original_recipient.as_deref().and_then(clean_address);
+    let status = g.status.as_deref().and_then(find_enhanced_status);
+    // The remote reply, or else what the human-readable part says about
+    // this address.
+    let block = address
+        .as_deref()
+        .or(original.as_deref())
+        .and_then(|a| found.iter().find(|f| f.address.eq_ignore_ascii_case(a)))
+        .map(|f| f.block.as_str());
+    // The remote reply is the diagnostic; without one, what the text says
+    // about this address; the whole report is the last resort.
+    let (diag, near) = match (&g.diagnostic, block) {
+        (Some(d), b) => (Some(d.as_str()), b),
+        (None, Some(b)) => (Some(b), None),
+        (None, None) => (None, None),
+    };
+    let c = classify_with(status.as_deref(), diag, near, Some(context));
+    let (kind, reason) = match g.action.as_deref() {
+        Some(a) if a.starts_with("delayed") => (BounceKind::Delayed, BounceReason::Delayed),
+        Some(a)
+            if a.starts_with("delivered")
+                || a.starts_with("relayed")
+                || a.starts_with("expanded") =>
+        {
+            (BounceKind::Delivered, BounceReason::Delivered)
+        }
+        Some(a) if a.starts_with("failed") => match c.kind {
+            kind if kind.is_failure() => (kind, c.reason),
+            _ => (BounceKind::Soft, BounceReason::Other),
         },
         // No or unknown action: a temporary status is taken as a delay.
-        _ => match classify(status.as_deref(), diagnostic.as_deref()) {
+        _ => match c.kind {
             BounceKind::Soft if status.as_deref().is_some_and(|s| s.starts_with('4')) => {
-                BounceKind::Delayed
+                (BounceKind::Delayed, BounceReason::Delayed)
             }
-            kind => kind,
+            kind => (kind, c.reason),
         },
     };
     BouncedRecipient {
-        address: field(group, "final-recipient")
-            .map(strip_type)
-            .and_then(clean_address),
-        original_recipient: field(group, "original-recipient")
-            .map(strip_type)
-            .and_then(clean_address),
+        address,
+        original_recipient: original,
         status,
         kind,
-        diagnostic,
+        reason,
+        diagnostic: g
+            .diagnostic
+            .as_deref()
+            .map(|d| truncate(&one_line(d), MAX_DIAGNOSTIC)),
     }
+}
+
+fn text_recipient(f: Found, context: &str, single: bool) -> Option<BouncedRecipient> {
+    let diag = one_line(&f.block);
+    // A lone recipient's status may stand above its address (MailMarshal:
+    // "Could not be delivered because of 550 5.1.1 User unknown").
+    let status = find_enhanced_status(&diag)
+        .or_else(|| single.then(|| find_enhanced_status(context)).flatten());
+    let context = if single { Some(context) } else { None };
+    let c = classify_reason(status.as_deref(), Some(&diag), context);
+    if c.kind == BounceKind::Delivered {
+        return None;
+    }
+    Some(BouncedRecipient {
+        address: Some(f.address),
+        original_recipient: None,
+        status,
+        kind: c.kind,
+        reason: c.reason,
+        diagnostic: (!diag.is_empty()).then(|| truncate(&diag, MAX_DIAGNOSTIC)),
+    })
+}
+
+/// Recipients without an address get one from `X-Failed-Recipients`
+/// (Exim) or the returned original's `To`; a bounce with no recipient at
+/// all gets one entry per such address, classified from the whole report.
+fn fill_addresses(
+    message: &Message<'_>,
+    parts: &Parts,
+    recipients: &mut Vec<BouncedRecipient>,
+    context: &str,
+) {
+    let failed: Vec<String> = message
+        .header_raw("X-Failed-Recipients")
+        .map(text::addresses)
+        .unwrap_or_default();
+    let fallback: Vec<String> = if failed.is_empty() {
+        parts.returned.to.clone()
+    } else {
+        failed
+    };
+    if recipients.is_empty() {
+        if fallback.is_empty() || fallback.len() > 16 {
+            return;
+        }
+        let diag = one_line(context);
+        let status = find_enhanced_status(&diag);
+        let c = classify_reason(status.as_deref(), Some(&diag), None);
+        if c.kind == BounceKind::Delivered {
+            return;
+        }
+        for address in fallback {
+            recipients.push(BouncedRecipient {
+                address: Some(address),
+                original_recipient: None,
+                status: status.clone(),
+                kind: c.kind,
+                reason: c.reason,
+                diagnostic: (!diag.is_empty()).then(|| truncate(&diag, MAX_DIAGNOSTIC)),
+            });
+        }
+        return;
+    }
+    let named: Vec<String> = recipients
+        .iter()
+        .filter_map(|r| r.address.clone())
+        .collect();
+    let mut spare = fallback
+        .into_iter()
+        .filter(|a| !named.iter().any(|x| x.eq_ignore_ascii_case(a)));
+    for r in recipients.iter_mut().filter(|r| r.address.is_none()) {
+        r.address = r.original_recipient.clone().or_else(|| spare.next());
+    }
+}
+
+fn auto_reply(message: &Message<'_>) -> Vec<BouncedRecipient> {
+    let from = message
+        .header_raw("From")
+        .map(text::addresses)
+        .unwrap_or_default();
+    vec![BouncedRecipient {
+        address: from.into_iter().next(),
+        original_recipient: None,
+        status: None,
+        kind: BounceKind::AutoReply,
+        reason: BounceReason::AutoReply,
+        diagnostic: None,
+    }]
+}
+
+/// Feedback-report fields written inline in the text (no MIME report).
+fn inline_feedback(report: &str) -> Option<String> {
+    let has = |f: &str| {
+        report
+            .lines()
+            .take(4000)
+            .any(|l| l.trim_start().to_ascii_lowercase().starts_with(f))
+    };
+    (has("feedback-type:") && (has("user-agent:") || has("version:") || has("original-rcpt-to:")))
+        .then(|| report.to_string())
 }
 
 /// RFC 5965 §3.1 feedback report: one complaint per `Original-Rcpt-To`.
@@ -233,36 +494,36 @@ fn parse_feedback(parts: &Parts, out: &mut ParsedBounce) {
     let groups = parts
         .feedback
         .as_deref()
-        .map(field_groups)
+        .map(dsn::field_groups)
         .unwrap_or_default();
-    let fields: Fields = groups.into_iter().flatten().collect();
-    if let Some(from) = field(&fields, "original-mail-from").and_then(clean_address) {
+    let fields: dsn::Fields = groups.into_iter().flatten().collect();
+    if let Some(from) = dsn::field(&fields, "original-mail-from").and_then(clean_address) {
         out.original_mail_from = Some(from);
     }
-    let feedback_type = field(&fields, "feedback-type")
+    let feedback_type = dsn::field(&fields, "feedback-type")
         .map(|t| t.trim().to_ascii_lowercase())
         .unwrap_or_else(|| "abuse".to_string());
-    let kind = if feedback_type == "not-spam" {
-        BounceKind::Delivered
+    let (kind, reason) = if feedback_type == "not-spam" {
+        (BounceKind::Delivered, BounceReason::Delivered)
     } else {
-        BounceKind::Complaint
+        (BounceKind::Complaint, BounceReason::Complaint)
     };
     let mut diagnostic = format!("feedback-type={feedback_type}");
-    if let Some(agent) = field(&fields, "user-agent") {
+    if let Some(agent) = dsn::field(&fields, "user-agent") {
         diagnostic.push_str("; user-agent=");
         diagnostic.push_str(agent.trim());
     }
     let diagnostic = Some(truncate(&diagnostic, MAX_DIAGNOSTIC));
     let mut addresses: Vec<Option<String>> = fields
         .iter()
-        .filter(|(name, _)| name == "original-rcpt-to")
+        .filter(|(name, _)| name == "original-rcpt-to" || name == "removal-recipient")
         .filter_map(|(_, v)| clean_address(v))
         .take(MAX_RECIPIENTS)
         .map(Some)
         .collect();
     if addresses.is_empty() {
         // Providers often redact the recipient; the VERP token still names it.
-        addresses.push(parts.returned.to.clone());
+        addresses.push(parts.returned.to.first().cloned());
     }
     out.recipients = addresses
         .into_iter()
@@ -271,215 +532,153 @@ fn parse_feedback(parts: &Parts, out: &mut ParsedBounce) {
             original_recipient: None,
             status: None,
             kind,
+            reason,
             diagnostic: diagnostic.clone(),
         })
         .collect();
 }
 
-/// Splits header-style text into blank-line-separated groups of
-/// `(lower-case name, unfolded value)` (RFC 5322 §2.2.3 folding).
-fn field_groups(text: &str) -> Vec<Fields> {
-    let mut groups: Vec<Fields> = Vec::new();
-    let mut current: Fields = Vec::new();
-    for line in text.lines().take(MAX_FIELD_LINES) {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                groups.push(std::mem::take(&mut current));
-            }
-        } else if line.starts_with([' ', '\t']) {
-            if let Some((_, value)) = current.last_mut()
-                && value.len() < MAX_SCAN
-            {
-                value.push(' ');
-                value.push_str(line.trim());
-            }
-        } else if let Some((name, value)) = line.split_once(':') {
-            current.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
-        }
-    }
-    if !current.is_empty() {
-        groups.push(current);
-    }
-    groups
-}
-
-fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// `rfc822; user@example` → `user@example` (RFC 3464 §2.3.2 address-type).
-fn strip_type(value: &str) -> &str {
-    value.split_once(';').map_or(value, |(_, rest)| rest).trim()
-}
-
-/// Extracts `local@domain` from `<local@domain>`, `Name <x@y>` or a bare
-/// address; `None` if there is no plausible address.
+/// Extracts `local@domain` from `<local@domain>`, `Name <x@y>`, a bare
+/// address or `rfc822;x@y (comment)`; `None` if there is no plausible one.
 fn clean_address(value: &str) -> Option<String> {
     let inner = match (value.rfind('<'), value.rfind('>')) {
         (Some(start), Some(end)) if start < end => value.get(start + 1..end)?,
         _ => value,
     };
-    let addr = inner
-        .trim()
-        .trim_matches(|c| matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | ':'));
-    let (local, domain) = addr.rsplit_once('@')?;
-    let plausible = !local.is_empty()
-        && !domain.is_empty()
-        && addr.len() <= MAX_ADDRESS
-        && !addr.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | ',')
-        });
-    plausible.then(|| addr.to_string())
+    let trimmed = inner.trim();
+    // A quoted local part (`"a..b"@x`) keeps its quotes.
+    let addr = if trimmed.starts_with('"') && trimmed.contains("\"@") {
+        trimmed.trim_matches(|c| matches!(c, '<' | '>' | '\'' | ',' | ';' | ':'))
+    } else {
+        trimmed.trim_matches(|c| matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | ':'))
+    };
+    let simple = addr.rsplit_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.is_empty()
+            && addr.len() <= MAX_ADDRESS
+            && !addr.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | ',')
+            })
+    });
+    if simple {
+        return Some(addr.to_string());
+    }
+    // `user@example (Name)` and similar: the first plausible address.
+    text::addresses(value).into_iter().next()
 }
 
-/// Whether a message without a machine-readable report is a bounce:
-/// a daemon sender, a null Return-Path, a bounce subject or body phrase.
-fn looks_like_bounce(message: &Message<'_>, parts: &Parts) -> bool {
-    const DAEMONS: &[&str] = &["mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster"];
+/// How sure we are that a message without a machine-readable report is a
+/// bounce: a daemon sender, a bounce subject or `X-Failed-Recipients` are
+/// strong; a null Return-Path or bounce wording in the body are weak (an
+/// automatic reply has them too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    None,
+    Weak,
+    Strong,
+}
+
+fn looks_like_bounce(message: &Message<'_>, parts: &Parts) -> Evidence {
+    const DAEMONS: &[&str] = &[
+        "post_master",
+        "mdaemon",
+        "mailer-daemon",
+        "mailerdaemon",
+        "mail-daemon",
+        "postmaster",
+        "mail delivery",
+        "mail-delivery",
+    ];
     const PHRASES: &[&str] = &[
         "undeliver",
+        "undelivered",
         "delivery status notification",
+        "delivery notification",
         "delivery failure",
         "delivery has failed",
         "delivery failed",
+        "delivery problem",
         "failure notice",
+        "failed delivery",
         "returned mail",
+        "returned to sender",
         "non-delivery",
+        "nondeliver",
+        "non delivery",
         "could not be delivered",
+        "couldn't be delivered",
+        "was not delivered",
+        "wasn't delivered",
+        "not be delivered",
         "permanent error",
+        "permanent failure",
         "wasn't able to deliver",
+        "unable to deliver",
+        "could not deliver",
+        "error delivering",
         "following address",
         "following recipient",
+        "mail system error",
+        "message not delivered",
+        "mail not delivered",
+        "rejected your message",
+        "message you sent",
+        "message that you sent",
+        "did not reach",
+        "delivery to the following",
+        "transcript of session",
+        "requested action not taken",
+        "error message below",
+        "invalid user address",
+        "mail delivery",
+        "delivery report",
+        "bounce",
+        "配信",
     ];
-    let from_daemon = message
+    let from = message
         .header_raw("From")
         .map(|f| f.to_ascii_lowercase())
-        .is_some_and(|f| DAEMONS.iter().any(|d| f.contains(d)));
+        .unwrap_or_default();
+    let from_daemon = DAEMONS.iter().any(|d| from.contains(d));
     let null_path = message
         .header_raw("Return-Path")
-        .is_some_and(|r| r.trim() == "<>");
-    let subject = message.subject().unwrap_or_default().to_ascii_lowercase();
-    let body = bounded(parts.plain.as_bytes(), 4096).to_ascii_lowercase();
-    let body = String::from_utf8_lossy(&body);
-    from_daemon
-        || null_path
-        || PHRASES
-            .iter()
-            .any(|p| subject.contains(p) || body.contains(p))
-}
-
-/// Non-standard bounces: an address at the start of a line (after
-/// indentation and `<`) starts a block of up to [`MAX_BLOCK_LINES`] lines,
-/// ending at a blank line or the next address. Blocks for the same
-/// address (Exchange lists it twice) are merged.
-fn scan_text(text: &str) -> Vec<BouncedRecipient> {
-    let lines: Vec<&str> = text
-        .lines()
-        .take_while(|l| !is_returned_marker(l))
-        .collect();
-    let mut blocks: Vec<(String, String)> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() && blocks.len() < MAX_RECIPIENTS {
-        let Some((addr, rest)) = lines.get(i).and_then(|l| leading_address(l)) else {
-            i += 1;
-            continue;
-        };
-        let mut block = rest.to_string();
-        let mut j = i + 1;
-        while j < lines.len() && j <= i + MAX_BLOCK_LINES {
-            let line = lines.get(j).copied().unwrap_or_default();
-            if leading_address(line).is_some()
-                || (line.trim().is_empty() && !block.trim().is_empty())
-            {
-                break;
-            }
-            block.push(' ');
-            block.push_str(line.trim());
-            j += 1;
-        }
-        match blocks
-            .iter_mut()
-            .find(|(a, _)| a.eq_ignore_ascii_case(&addr))
-        {
-            Some((_, existing)) if existing.len() < MAX_SCAN => {
-                existing.push(' ');
-                existing.push_str(&block);
-            }
-            Some(_) => {}
-            None => blocks.push((addr, block)),
-        }
-        i = j;
+        .is_some_and(|r| matches!(r.trim(), "<>" | "<MAILER-DAEMON>"));
+    let subject = message.subject().unwrap_or_default().to_lowercase();
+    let body = String::from_utf8_lossy(bounded(parts.plain.as_bytes(), 8192)).to_lowercase();
+    // Failure wording about an address ("User unknown", "mailbox full")
+    // in the subject or the first lines.
+    let head = format!(
+        "{subject}\n{}",
+        String::from_utf8_lossy(bounded(body.as_bytes(), 2048))
+    );
+    let says_failure = matches!(
+        super::phrases::reason_of(&super::classify::normalise(&head), true),
+        Some(
+            BounceReason::UnknownUser
+                | BounceReason::UnknownHost
+                | BounceReason::MailboxFull
+                | BounceReason::Disabled
+        )
+    );
+    if from_daemon
+        || message.header_raw("X-Failed-Recipients").is_some()
+        || PHRASES.iter().any(|p| subject.contains(p))
+    {
+        Evidence::Strong
+    } else if null_path || says_failure || PHRASES.iter().any(|p| body.contains(p)) {
+        Evidence::Weak
+    } else {
+        Evidence::None
     }
-    blocks
-        .into_iter()
-        .filter_map(|(a, b)| text_recipient(a, &b))
-        .collect()
 }
 
-fn text_recipient(address: String, block: &str) -> Option<BouncedRecipient> {
-    let diag = block.split_whitespace().collect::<Vec<_>>().join(" ");
-    let status = find_enhanced_status(&diag);
-    let kind = classify(status.as_deref(), Some(&diag));
-    let recognised = status.is_some() || has_reply_code(&diag) || kind != BounceKind::Soft || {
-        let lower = diag.to_ascii_lowercase();
-        ["temporar", "try again", "deferred", "timed out", "quota"]
-            .iter()
-            .any(|w| lower.contains(w))
-    };
-    let kind = match kind {
-        BounceKind::Delivered => return None,
-        k => k,
-    };
-    recognised.then(|| BouncedRecipient {
-        address: Some(address),
-        original_recipient: None,
-        status,
-        kind,
-        diagnostic: (!diag.is_empty()).then(|| truncate(&diag, MAX_DIAGNOSTIC)),
-    })
-}
-
-fn has_reply_code(text: &str) -> bool {
-    text.split(|c: char| c.is_whitespace() || c == '#' || c == '-')
-        .any(|w| {
-            w.len() == 3
-                && (w.starts_with('4') || w.starts_with('5'))
-                && w.bytes().all(|b| b.is_ascii_digit())
-        })
-}
-
-/// An address at the start of a line, and the rest of the line.
-fn leading_address(line: &str) -> Option<(String, &str)> {
-    let trimmed = line.trim_start().trim_start_matches('<');
-    let end = trimmed
-        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';'))
-        .unwrap_or(trimmed.len());
-    let candidate = trimmed.get(..end)?.trim_end_matches(':');
-    let rest = trimmed.get(end..).unwrap_or_default();
-    let addr = clean_address(candidate)?;
-    let domain = addr.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
-    (domain.contains('.') && !addr.contains(':'))
-        .then_some((addr, rest.trim_start_matches(['>', ':', ' '])))
-}
-
-/// Where a plain-text bounce starts quoting the original message.
-fn is_returned_marker(line: &str) -> bool {
-    const MARKERS: &[&str] = &[
-        "below this line is a copy of the message",
-        "this is a copy of the message",
-        "original message follows",
-        "original message headers",
-        "----- original message",
-        "the header of the original message",
-        "the body of the message",
-    ];
-    let lower = line.to_ascii_lowercase();
-    lower.starts_with("received:")
-        || lower.starts_with("return-path:")
-        || MARKERS.iter().any(|m| lower.contains(m))
+fn raw_body(raw: &[u8]) -> String {
+    let start = memchr::memmem::find(raw, b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| memchr::memmem::find(raw, b"\n\n").map(|i| i + 2))
+        .unwrap_or(raw.len());
+    let body = raw.get(start..).unwrap_or_default();
+    String::from_utf8_lossy(bounded(body, MAX_SCAN)).into_owned()
 }
 
 fn strip_tags(html: &str) -> String {
@@ -496,7 +695,10 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
 }
 
 fn push_bounded(buf: &mut String, text: &str) {
@@ -509,6 +711,10 @@ fn push_bounded(buf: &mut String, text: &str) {
 
 fn bounded(bytes: &[u8], max: usize) -> &[u8] {
     bytes.get(..max).unwrap_or(bytes)
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Cuts to at most `max` bytes on a character boundary.
@@ -537,17 +743,13 @@ mod tests {
             clean_address("Jane Doe <jd@x.example>").as_deref(),
             Some("jd@x.example")
         );
+        assert_eq!(
+            clean_address("jd@x.example (Jane Doe)").as_deref(),
+            Some("jd@x.example")
+        );
         assert_eq!(clean_address("not an address"), None);
         assert_eq!(clean_address("<>"), None);
         assert_eq!(clean_address("@x"), None);
-    }
-
-    #[test]
-    fn folded_fields_are_unfolded_and_grouped() {
-        let groups = field_groups("A: 1\r\nB: two\r\n  lines\r\n\r\nC: 3\r\n");
-        assert_eq!(groups.len(), 2);
-        assert_eq!(field(&groups[0], "b"), Some("two lines"));
-        assert_eq!(field(&groups[1], "c"), Some("3"));
     }
 
     #[test]

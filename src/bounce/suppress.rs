@@ -47,6 +47,9 @@ pub struct Suppressed {
     /// Display form: local part as given, domain lower-cased.
     pub address: String,
     pub reason: SuppressReason,
+    /// For a hard bounce: why (`unknown_user`, `unknown_host`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounce_reason: Option<super::BounceReason>,
     /// Status and diagnostic, or the admin's note.
     pub detail: String,
     /// Milliseconds since the Unix epoch when first suppressed.
@@ -60,7 +63,17 @@ pub trait SuppressionStore: Send + Sync {
     /// The entry for `addr`, if suppressed (case-insensitive).
     fn is_suppressed(&self, addr: &str) -> Result<Option<Suppressed>, BounceError>;
     /// Adds or refreshes an entry (the first `since_ms` is kept).
-    fn add(&self, addr: &str, reason: SuppressReason, detail: &str) -> Result<(), BounceError>;
+    fn add(&self, addr: &str, reason: SuppressReason, detail: &str) -> Result<(), BounceError> {
+        self.add_with_reason(addr, reason, None, detail)
+    }
+    /// Adds or refreshes an entry with the bounce reason behind it.
+    fn add_with_reason(
+        &self,
+        addr: &str,
+        reason: SuppressReason,
+        bounce_reason: Option<super::BounceReason>,
+        detail: &str,
+    ) -> Result<(), BounceError>;
     /// Removes an entry; `true` if there was one.
     fn remove(&self, addr: &str) -> Result<bool, BounceError>;
     /// Every entry, ordered by key.
@@ -120,7 +133,13 @@ impl SuppressionStore for SledSuppression {
         }
     }
 
-    fn add(&self, addr: &str, reason: SuppressReason, detail: &str) -> Result<(), BounceError> {
+    fn add_with_reason(
+        &self,
+        addr: &str,
+        reason: SuppressReason,
+        bounce_reason: Option<super::BounceReason>,
+        detail: &str,
+    ) -> Result<(), BounceError> {
         let (key, display) = normalise(addr)?;
         let now = now_ms();
         let since_ms = match self.tree.get(key.as_bytes())? {
@@ -130,6 +149,7 @@ impl SuppressionStore for SledSuppression {
         let record = Suppressed {
             address: display,
             reason,
+            bounce_reason,
             detail: detail.chars().take(MAX_DETAIL).collect(),
             since_ms,
             updated_ms: now,
@@ -137,7 +157,7 @@ impl SuppressionStore for SledSuppression {
         self.tree
             .insert(key.as_bytes(), serde_json::to_vec(&record)?)?;
         self.tree.flush()?;
-        tracing::info!(reason = %reason, "address suppressed");
+        tracing::info!(reason = %reason, bounce_reason = ?bounce_reason.map(|r| r.as_str()), "address suppressed");
         Ok(())
     }
 

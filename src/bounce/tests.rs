@@ -168,6 +168,7 @@ fn hard_bounce_marks_and_suppresses() {
             queue_id: 42,
             rcpt_index: 3,
             kind: BounceKind::Hard,
+            reason: BounceReason::UnknownUser,
             status: Some("5.1.1".into())
         }
     );

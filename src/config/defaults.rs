@@ -19,8 +19,14 @@ pub const MAX_ERRORS: usize = 10;
 pub const COMMAND_TIMEOUT: &str = "5m";
 pub const DATA_TIMEOUT: &str = "10m";
 pub const AUTH_FAILURES_PER_IP: u32 = 10;
-pub const AUTH_FAILURES_PER_USER: u32 = 5;
+/// Per (client network, user): what stops guessing one user's password.
+pub const AUTH_FAILURES_PER_IP_USER: u32 = 5;
+/// Per user from all networks together: only a high ceiling, so that
+/// knowing a user name is not enough to lock that user out.
+pub const AUTH_FAILURES_PER_USER: u32 = 100;
 pub const AUTH_FAILURE_WINDOW: &str = "15m";
+/// Networks that logged in as a user within this time pass the per-user ceiling.
+pub const AUTH_KNOWN_GOOD_FOR: &str = "30d";
 
 pub const WORKERS: usize = 64;
 pub const CONCURRENCY_PER_DESTINATION: usize = 20;
@@ -40,8 +46,6 @@ pub const METRICS_ADDRESS: &str = "127.0.0.1:9187";
 /// The recipients' portal listens only where an operator says so (the
 /// quick start: 127.0.0.1:8443); links then default to that address.
 pub const PORTAL_LISTEN: &str = "off";
-/// Notice links when neither `public_url` nor `listen` is set.
-pub const PORTAL_URL: &str = "https://127.0.0.1:8443";
 pub const PORTAL_ORGANISATION: &str = "sealpost";
 pub const PORTAL_CODE_TTL: &str = "10m";
 pub const PORTAL_SESSION_IDLE: &str = "15m";

@@ -179,6 +179,9 @@ pub struct ListenerConfig {
     /// the chain must verify against `client_ca` (or the web PKI roots).
     pub client_cert_subjects: Vec<String>,
     pub client_ca: Option<PathBuf>,
+    /// Load balancers whose connections start with a PROXY protocol
+    /// header (v1 or v2) naming the real client; others connect directly.
+    pub proxy_protocol_from: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -221,7 +224,8 @@ pub struct PortalConfig {
     /// None when `listen = "off"`.
     pub listen: Option<SocketAddr>,
     pub tls: PortalTls,
-    /// Base of notice links: `<public_url>/m/<token>` (no trailing slash).
+    /// Base of notice links: `<public_url>/m/<token>` (no trailing slash);
+    /// empty when neither it nor a listener is configured (no portal).
     pub public_url: String,
     /// The sending organisation's name, shown on portal pages.
     pub organisation: String,
@@ -272,7 +276,9 @@ pub struct Limits {
     pub data_timeout: Duration,
     pub auth_failures_per_ip: u32,
     pub auth_failures_per_user: u32,
+    pub auth_failures_per_ip_user: u32,
     pub auth_failure_window: Duration,
+    pub auth_known_good_for: Duration,
 }
 
 #[derive(Debug, Clone)]

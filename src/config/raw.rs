@@ -48,6 +48,7 @@ pub struct RawListener {
     pub client_cert_subjects: Option<Vec<String>>,
     pub client_ca: Option<String>,
     pub mode: Option<String>,
+    pub proxy_protocol_from: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,7 +108,9 @@ pub struct RawLimits {
     pub data_timeout: Option<String>,
     pub auth_failures_per_ip: Option<i64>,
     pub auth_failures_per_user: Option<i64>,
+    pub auth_failures_per_ip_user: Option<i64>,
     pub auth_failure_window: Option<String>,
+    pub auth_known_good_for: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -182,7 +182,14 @@ fn an_outbox_route_needs_no_host_and_refuses_host_or_tls_beside_it() {
 fn portal_public_url_comes_from_portal_then_the_secure_alias_then_listen() {
     let c = check(MINIMAL).expect("valid");
     assert_eq!(c.portal.listen, None);
-    assert_eq!(c.portal.public_url, "https://127.0.0.1:8443");
+    assert_eq!(c.portal.public_url, "", "no portal: no link base");
+    let wildcard = format!("{MINIMAL}\n[portal]\nlisten = \"0.0.0.0:8443\"\n");
+    assert_eq!(
+        check(&wildcard).expect_err("invalid"),
+        [
+            "t.toml: portal.public_url: required when portal.listen is the wildcard address 0.0.0.0:8443"
+        ]
+    );
     let listen = format!("{MINIMAL}\n[portal]\nlisten = \"127.0.0.1:9443\"\ntls = \"none\"\n");
     assert_eq!(
         check(&listen).expect("valid").portal.public_url,

@@ -444,6 +444,13 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
         .enumerate()
         .filter_map(|(j, n)| parse_net(n, &format!("{}[{j}]", key("allow_relay_from")), e))
         .collect();
+    let proxy_protocol_from = r
+        .proxy_protocol_from
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| parse_net(n, &format!("{}[{j}]", key("proxy_protocol_from")), e))
+        .collect();
     let default_priority = e.count(
         &key("default_priority"),
         r.default_priority,
@@ -480,6 +487,7 @@ fn listener(i: usize, r: RawListener, e: &mut Errors) -> ListenerConfig {
         client_cert_fingerprints,
         client_cert_subjects: r.client_cert_subjects.unwrap_or_default(),
         client_ca: r.client_ca.map(PathBuf::from),
+        proxy_protocol_from,
     }
 }
 
@@ -701,10 +709,22 @@ fn limits(r: RawLimits, e: &mut Errors) -> Limits {
             1,
             1_000_000,
         ) as u32,
+        auth_failures_per_ip_user: e.count(
+            &k("auth_failures_per_ip_user"),
+            r.auth_failures_per_ip_user,
+            d::AUTH_FAILURES_PER_IP_USER as usize,
+            1,
+            1_000_000,
+        ) as u32,
         auth_failure_window: e.duration(
             &k("auth_failure_window"),
             r.auth_failure_window.as_ref(),
             d::AUTH_FAILURE_WINDOW,
+        ),
+        auth_known_good_for: e.duration(
+            &k("auth_known_good_for"),
+            r.auth_known_good_for.as_ref(),
+            d::AUTH_KNOWN_GOOD_FOR,
         ),
     }
 }
@@ -819,24 +839,34 @@ fn portal(
         (None, Some(a)) => ("secure.portal_url".to_string(), Some(a.to_string())),
         (None, None) => (k("public_url"), None),
     };
-    let public_url = given
-        .unwrap_or_else(|| match listen {
-            Some(addr) => {
-                let scheme = if tls == PortalTls::Implicit {
-                    "https"
-                } else {
-                    "http"
-                };
-                format!("{scheme}://{addr}")
-            }
-            None => d::PORTAL_URL.to_string(),
-        })
-        .trim_end_matches('/')
-        .to_string();
+    // Without a public URL the link's base comes from the listener; with
+    // neither (or a wildcard listener) there is none, and portal delivery
+    // waits instead of sending links that point nowhere.
+    let public_url = match (given, listen) {
+        (Some(u), _) => u,
+        (None, Some(addr)) if addr.ip().is_unspecified() => {
+            e.push(
+                &k("public_url"),
+                format!("required when portal.listen is the wildcard address {addr}"),
+            );
+            String::new()
+        }
+        (None, Some(addr)) => {
+            let scheme = if tls == PortalTls::Implicit {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{addr}")
+        }
+        (None, None) => String::new(),
+    }
+    .trim_end_matches('/')
+    .to_string();
     let loopback_http = ["http://127.", "http://localhost", "http://[::1]"]
         .iter()
         .any(|p| public_url.starts_with(p));
-    if !public_url.starts_with("https://") && !loopback_http {
+    if !public_url.is_empty() && !public_url.starts_with("https://") && !loopback_http {
         e.push(
             &url_key,
             format!("expected an https:// URL, got \"{public_url}\""),

@@ -95,6 +95,9 @@ fn human_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)]
             continue;
         };
         let what = match action {
+            DsnAction::Failed if r.expired => {
+                "could not be delivered before the queue lifetime ran out"
+            }
             DsnAction::Failed => "could not be delivered",
             DsnAction::Delayed => "has not been delivered yet; delivery will be retried",
             DsnAction::Relayed => {
@@ -127,7 +130,14 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
             .get(*i)
             .and_then(|s| s.orcpt.as_ref())
         {
-            let _ = write!(out, "Original-Recipient: {}\r\n", one_line(orcpt));
+            // RFC 3464 §2.3.1: address-type ";" address (smtp-proto keeps
+            // only the address of an ORCPT).
+            let orcpt = one_line(orcpt);
+            if orcpt.contains(';') {
+                let _ = write!(out, "Original-Recipient: {orcpt}\r\n");
+            } else {
+                let _ = write!(out, "Original-Recipient: rfc822;{orcpt}\r\n");
+            }
         }
         let status_or = |fallback: &str| {
             r.last_reply
@@ -136,6 +146,7 @@ fn status_part(out: &mut String, meta: &MessageMeta, items: &[(usize, DsnAction)
                 .unwrap_or_else(|| fallback.to_string())
         };
         let (word, status) = match action {
+            DsnAction::Failed if r.expired => ("failed", "4.4.7".to_string()),
             DsnAction::Failed => ("failed", status_or("5.0.0")),
             DsnAction::Delayed => ("delayed", status_or("4.0.0")),
             DsnAction::Relayed => ("relayed", "2.0.0".to_string()),

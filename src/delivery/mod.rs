@@ -390,7 +390,13 @@ impl<T: Transport> Delivery<T> {
             client_helo: hostname.clone(),
             priority: meta.priority(),
             mt_priority: None,
-            verdict: meta.envelope.verdict.clone(),
+            // A bounce quotes the original: it keeps the original's
+            // protection, but not a rule's method list (the sender may have
+            // no certificate for a method the recipient's domain required).
+            verdict: crate::spool::StoredVerdict {
+                protection: meta.envelope.verdict.protection,
+                ..crate::spool::StoredVerdict::default()
+            },
         };
         match self.spool.accept(envelope, &report).await {
             Ok(dsn_id) => {

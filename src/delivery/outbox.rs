@@ -31,15 +31,30 @@ pub fn deliver(
     let mut file = open_new(&tmp_path)?;
     let written =
         write_copy(&mut file, return_path, recipient, message).and_then(|_| file.sync_all());
+    drop(file);
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp_path);
         return Err(e);
     }
-    drop(file);
+    // A hard link never replaces an existing file (rename would): two
+    // writers that chose the same name cannot lose a copy.
     let final_path = new.join(&name);
-    fs::rename(&tmp_path, &final_path)?;
+    let linked = fs::hard_link(&tmp_path, &final_path);
+    let _ = fs::remove_file(&tmp_path);
+    linked?;
     sync_dir(&new)?;
     Ok(final_path)
+}
+
+/// Create the Maildir (at start-up, so an unwritable outbox is a start-up
+/// error rather than days of retries).
+pub fn prepare(dir: &Path) -> std::io::Result<()> {
+    ensure_maildir(dir)?;
+    let probe = dir
+        .join("tmp")
+        .join(format!(".probe.{}", std::process::id()));
+    open_new(&probe)?;
+    fs::remove_file(&probe)
 }
 
 fn write_copy(

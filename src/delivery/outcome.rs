@@ -6,8 +6,7 @@
 use std::time::Duration;
 
 use super::error::DeliveryError;
-use crate::smtp::reply::Reply;
-use crate::spool::{Diagnostic, MessageMeta, RcptStatus, notify};
+use crate::spool::{MessageMeta, RcptStatus, notify};
 
 /// The result of one attempt for one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,18 +105,12 @@ pub fn apply(
             Outcome::Deferred { error, remote } => {
                 r.remote_host = remote;
                 if age >= p.max_lifetime {
+                    // RFC 3463 4.4.7 (delivery time expired) goes into the
+                    // DSN's Status; the last reply is kept as it was, so a
+                    // remote's words are still quoted as the remote's.
                     r.status = RcptStatus::Failed;
-                    // RFC 3463 4.4.7: delivery time expired. The last
-                    // reply (a remote's, or our fixed text) is quoted.
-                    r.last_reply = Some(Diagnostic::Local(Reply::new(
-                        451,
-                        "4.4.7",
-                        format!(
-                            "Message expired after {} attempts; last reply: {}",
-                            r.attempts,
-                            error.reply()
-                        ),
-                    )));
+                    r.expired = true;
+                    r.last_reply = Some(error.diagnostic());
                     if wants_failure(notify_bits) {
                         dsns.push((i, DsnAction::Failed));
                     }
@@ -153,6 +146,7 @@ fn wants_delay(bits: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::smtp::reply::Reply;
     use crate::spool::*;
 
     fn meta(notify: u8, sender: &str) -> MessageMeta {
@@ -188,6 +182,7 @@ mod tests {
                 last_reply: None,
                 remote_host: None,
                 delay_notified: false,
+                expired: false,
             }],
             location: Location {
                 segment: 1,

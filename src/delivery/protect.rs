@@ -162,15 +162,16 @@ impl<T: Transport> Delivery<T> {
         if encrypt && order.iter().any(|m| m == "pgp") {
             self.discover_openpgp(addr).await;
         }
-        let verified_tls = self.secure_config().tls_domains.contains(&domain)
-            || match verified.get(&domain) {
-                Some(&v) => v,
-                None => {
-                    let v = self.transport.verified_tls(&domain, encrypt).await;
-                    verified.insert(domain.clone(), v);
-                    v
-                }
-            };
+        let verified_tls = !self.transport.is_local(&domain)
+            && (self.secure_config().tls_domains.contains(&domain)
+                || match verified.get(&domain) {
+                    Some(&v) => v,
+                    None => {
+                        let v = self.transport.verified_tls(&domain, encrypt).await;
+                        verified.insert(domain.clone(), v);
+                        v
+                    }
+                });
         Known {
             pgp: self
                 .secure
@@ -281,6 +282,13 @@ impl<T: Transport> Delivery<T> {
         };
         let addr = meta.recipients[i].address.clone();
         let cfg = self.secure_config();
+        if cfg.portal_url.is_empty() {
+            // A link to nowhere would count as delivered: wait instead.
+            return Outcome::not_delivered(
+                DeliveryError::NotConfigured("The portal (no [portal] public_url or listen)"),
+                None,
+            );
+        }
         let expiry = meta
             .envelope
             .verdict

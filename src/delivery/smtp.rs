@@ -115,6 +115,14 @@ impl<L: Resolver + 'static> SmtpTransport<L> {
     ) -> Vec<(usize, Outcome)> {
         let all = |o: Outcome| idxs.iter().map(|&i| (i, o.clone())).collect();
         if let Some(dir) = self.route_for(domain).and_then(|r| r.outbox) {
+            // A local file has no transport security to offer: copies that
+            // need verified TLS do not go there (the portal may take them).
+            if require_tls || meta.envelope.requiretls {
+                return all(Outcome::not_delivered(
+                    DeliveryError::TlsUnavailable("an outbox route carries no TLS".into()),
+                    None,
+                ));
+            }
             return self.to_outbox(meta, body, &dir, idxs).await;
         }
         let (mut hops, gate_name) = match self.next_hops(domain).await {
@@ -565,6 +573,10 @@ impl<L: Resolver + 'static> Transport for SmtpTransport<L> {
 
     async fn verified_tls(&self, domain: &str, look_up: bool) -> bool {
         self.domain_has_verified_tls(domain, look_up).await
+    }
+
+    fn is_local(&self, domain: &str) -> bool {
+        self.route_for(domain).is_some_and(|r| r.outbox.is_some())
     }
 
     fn sweep(&self) {

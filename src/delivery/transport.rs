@@ -30,6 +30,13 @@ pub trait Transport: Send + Sync + 'static {
     /// (a `tls = "required"` route) counts.
     fn verified_tls(&self, domain: &str, look_up: bool) -> impl Future<Output = bool> + Send;
 
+    /// Do `domain`'s copies stay on this machine (an outbox route)? Such
+    /// a destination never counts as verified TLS.
+    fn is_local(&self, domain: &str) -> bool {
+        let _ = domain;
+        false
+    }
+
     /// Periodic housekeeping (idle connections).
     fn sweep(&self) {}
 

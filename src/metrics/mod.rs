@@ -33,6 +33,7 @@ pub struct Metrics {
     pub spool_batch: Histogram,
     pub reloads: IntCounterVec,
     pub bounces: IntCounterVec,
+    pub bounce_reasons: IntCounterVec,
     pub suppressed: IntCounterVec,
     pub portal_events: IntCounterVec,
 }
@@ -211,6 +212,12 @@ impl Metrics {
                 "sealpost_bounce_received_total",
                 "Bounces and complaints received, by class (hard, soft, policy, mailbox_full, complaint, ignored, forged).",
                 &["class"],
+            )?,
+            bounce_reasons: counter(
+                &r,
+                "sealpost_bounce_reasons_total",
+                "Authenticated bounce reports by reason (unknown_user, unknown_host, disabled, mailbox_full, message_too_big, blocked, spam_content, authentication, rate_limited, expired, network, other, complaint) and side (recipient, sender: a problem of ours the operator should fix; never suppressed).",
+                &["reason", "side"],
             )?,
             suppressed: counter(
                 &r,

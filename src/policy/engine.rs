@@ -159,6 +159,23 @@ pub fn evaluate(rules: &[Rule], f: &Facts<'_>, v: &mut Verdict) {
     }
 }
 
+/// Of the rules that applied (`applied`, ids from the verdict), those
+/// with a detector condition this finding satisfies: the rules that
+/// turned it into the verdict.
+pub fn rules_using<'r>(rules: &'r [Rule], applied: &[String], f: &Finding) -> Vec<&'r str> {
+    let fits = |d: &crate::policy::rules::DetectorCond| {
+        d.kind == f.kind
+            && f.confidence >= d.min
+            && (d.locations.is_empty() || d.locations.contains(&f.location))
+    };
+    rules
+        .iter()
+        .filter(|r| applied.contains(&r.id))
+        .filter(|r| r.detectors.iter().chain(&r.and_detectors).any(fits))
+        .map(|r| r.id.as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,8 @@ pub struct Miss {
     pub expected_phi: bool,
     pub rules: Vec<String>,
     pub kinds: Vec<String>,
+    /// Findings with places, masked values and rules (`--errors`).
+    pub explain: String,
 }
 
 /// Scores and speed.
@@ -155,6 +157,7 @@ pub fn score_corpus(dir: &Path, set: &PolicySet) -> Result<EvalReport, EvalError
                 expected_phi: l.phi,
                 rules: insp.verdict.rules.clone(),
                 kinds,
+                explain: crate::policy::explain_findings(insp, &set.rules),
             });
         }
     }
@@ -209,6 +212,36 @@ fn large_message(
     let secs = start.elapsed().as_secs_f64();
     let mb = insp.text_bytes as f64 / 1e6;
     (mb, secs, mb / secs.max(1e-9))
+}
+
+impl EvalReport {
+    /// False positives and negatives, each with its findings (detector,
+    /// confidence, place, masked value, rules): `policy eval --errors`.
+    pub fn errors(&self) -> String {
+        let mut out = String::new();
+        for m in &self.misses {
+            let what = if m.expected_phi {
+                "FALSE NEGATIVE"
+            } else {
+                "FALSE POSITIVE"
+            };
+            let rules = if m.rules.is_empty() {
+                "(none)".to_string()
+            } else {
+                m.rules.join(", ")
+            };
+            out.push_str(&format!("{what} {}: rules applied: {rules}\n", m.file));
+            if m.explain.is_empty() {
+                out.push_str("  (no findings)\n");
+            } else {
+                out.push_str(&m.explain);
+            }
+        }
+        if self.misses.is_empty() {
+            out.push_str("no errors\n");
+        }
+        out
+    }
 }
 
 impl fmt::Display for EvalReport {

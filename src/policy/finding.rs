@@ -31,11 +31,15 @@ pub enum Kind {
     Email,
     Address,
     Ip,
+    /// A person's name (patient-like; providers and signatures excluded).
+    Name,
+    /// An attachment that could not be scanned (value: the reason).
+    Unscannable,
 }
 
 impl Kind {
     /// Every kind, in wire-name order of the docs.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Ssn,
         Kind::Itin,
         Kind::Mrn,
@@ -52,6 +56,8 @@ impl Kind {
         Kind::Email,
         Kind::Address,
         Kind::Ip,
+        Kind::Name,
+        Kind::Unscannable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +78,8 @@ impl Kind {
             Kind::Email => "email",
             Kind::Address => "address",
             Kind::Ip => "ip",
+            Kind::Name => "name",
+            Kind::Unscannable => "unscannable",
         }
     }
 
@@ -155,6 +163,10 @@ pub struct Finding {
     pub value_hash: u64,
     /// Masked rendering, e.g. `***-**-7795`: safe to print.
     pub masked: String,
+    /// Where it was found: `body part 0`, `attachment:report.pdf`...
+    pub place: String,
+    /// Line within that place (1-based), when known.
+    pub line: Option<usize>,
 }
 
 impl fmt::Debug for Finding {
@@ -162,11 +174,12 @@ impl fmt::Debug for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Finding({} {} {} {})",
+            "Finding({} {} {} {} {})",
             self.kind.as_str(),
             self.confidence.as_str(),
             self.location.as_str(),
-            self.masked
+            self.masked,
+            self.place
         )
     }
 }
@@ -217,13 +230,19 @@ pub fn value_hash(kind: Kind, value: &str) -> u64 {
 pub const MAX_FINDINGS: usize = 10_000;
 
 /// Collects findings, deduplicating by (kind, location, value) and keeping
-/// the highest confidence seen for each.
+/// the highest confidence seen for each, with the place of that sighting.
 #[derive(Default)]
 pub struct Sink {
     findings: Vec<Finding>,
     index: HashMap<(Kind, Location, u64), usize>,
     /// Set when the cap was hit and findings were dropped.
     pub overflow: bool,
+    place: String,
+    /// Address range of the segment being scanned (to turn a value's
+    /// address into an offset; no pointer is ever dereferenced).
+    seg: (usize, usize),
+    /// (finding, byte offset) whose line is resolved at segment end.
+    pending: Vec<(usize, usize)>,
 }
 
 impl Sink {
@@ -231,14 +250,85 @@ impl Sink {
         Self::default()
     }
 
+    /// The next findings come from `text` at `place`.
+    pub fn begin_segment(&mut self, place: &str, text: &str) {
+        place.clone_into(&mut self.place);
+        let base = text.as_ptr() as usize;
+        self.seg = (base, base + text.len());
+        self.pending.clear();
+    }
+
+    /// Resolve line numbers of this segment's findings (one pass).
+    pub fn end_segment(&mut self, text: &str) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_by_key(|p| p.1);
+        let (mut line, mut at) = (1usize, 0usize);
+        let b = text.as_bytes();
+        for (i, off) in pending {
+            let off = off.min(b.len());
+            if off >= at {
+                line += memchr::memchr_iter(b'\n', &b[at..off]).count();
+                at = off;
+            }
+            if let Some(f) = self.findings.get_mut(i) {
+                f.line = Some(line);
+            }
+        }
+        self.seg = (0, 0);
+    }
+
+    fn locate(&mut self, i: usize, value: &str) {
+        let p = value.as_ptr() as usize;
+        if let Some(f) = self.findings.get_mut(i) {
+            self.place.clone_into(&mut f.place);
+            f.line = None;
+        }
+        if p >= self.seg.0 && p < self.seg.1 && self.pending.len() < 100_000 {
+            self.pending.push((i, p - self.seg.0));
+        }
+    }
+
     /// Record one matched value.
     pub fn push(&mut self, kind: Kind, confidence: Confidence, location: Location, value: &str) {
         let hash = value_hash(kind, value);
+        self.push_hashed(kind, confidence, location, hash, value, mask(value));
+    }
+
+    /// Record that the attachment at `place` could not be scanned: the
+    /// "value" is the reason, shown unmasked (it is no PHI).
+    pub fn push_unscannable(&mut self, confidence: Confidence, place: &str, reason: &str) {
+        let hash = value_hash(Kind::Unscannable, &format!("{place}\0{reason}"));
+        self.place = place.to_string();
+        self.seg = (0, 0);
+        self.push_hashed(
+            Kind::Unscannable,
+            confidence,
+            Location::Attachment,
+            hash,
+            "",
+            reason.to_string(),
+        );
+    }
+
+    fn push_hashed(
+        &mut self,
+        kind: Kind,
+        confidence: Confidence,
+        location: Location,
+        hash: u64,
+        value: &str,
+        masked: String,
+    ) {
         if let Some(&i) = self.index.get(&(kind, location, hash)) {
-            if let Some(f) = self.findings.get_mut(i)
-                && confidence > f.confidence
+            if self
+                .findings
+                .get(i)
+                .is_some_and(|f| confidence > f.confidence)
             {
-                f.confidence = confidence;
+                if let Some(f) = self.findings.get_mut(i) {
+                    f.confidence = confidence;
+                }
+                self.locate(i, value);
             }
             return;
         }
@@ -246,15 +336,18 @@ impl Sink {
             self.overflow = true;
             return;
         }
-        self.index
-            .insert((kind, location, hash), self.findings.len());
+        let i = self.findings.len();
+        self.index.insert((kind, location, hash), i);
         self.findings.push(Finding {
             kind,
             confidence,
             location,
             value_hash: hash,
-            masked: mask(value),
+            masked,
+            place: String::new(),
+            line: None,
         });
+        self.locate(i, value);
     }
 
     pub fn into_findings(self) -> Vec<Finding> {

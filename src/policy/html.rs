@@ -5,14 +5,19 @@
 //! space so that `<td>SSN</td><td>824-66-7795</td>` does not glue label and
 //! value together (mail-parser's own converter does); inline tags (`b`, `i`,
 //! `span`, `a`...) vanish so a value split by formatting stays whole.
+//! Tables keep their rows and cells (`extract::doc`), so `table` can read
+//! a header row (`<th>DOB</th>`) and label the cells under it.
 //! `script`, `style`, `head` and comments are skipped. Common entities
 //! (named and numeric) are decoded.
 
+use crate::policy::extract::doc::Doc;
+
 /// Convert HTML to text.
 pub fn to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
+    let mut doc = Doc::new(html.len().saturating_mul(2).max(1024));
     let mut rest = html;
     let mut skip_until: Option<&'static str> = None;
+    let mut tmp = String::new();
     while !rest.is_empty() {
         if let Some(end_tag) = skip_until {
             match find_ci(rest, end_tag) {
@@ -22,10 +27,10 @@ pub fn to_text(html: &str) -> String {
             skip_until = None;
         }
         let Some(lt) = rest.find('<') else {
-            push_text(&mut out, rest);
+            text(&mut doc, &mut tmp, rest);
             break;
         };
-        push_text(&mut out, &rest[..lt]);
+        text(&mut doc, &mut tmp, &rest[..lt]);
         rest = &rest[lt..];
         if rest.starts_with("<!--") {
             rest = match rest.find("-->") {
@@ -38,8 +43,9 @@ pub fn to_text(html: &str) -> String {
         let tag = &rest[..close];
         rest = &rest[close..];
         let name = tag_name(tag);
+        let end = tag.starts_with("</");
         match name.as_str() {
-            "script" | "style" | "head" | "title" if !tag.starts_with("</") => {
+            "script" | "style" | "head" | "title" if !end => {
                 skip_until = Some(match name.as_str() {
                     "script" => "</script",
                     "style" => "</style",
@@ -47,15 +53,30 @@ pub fn to_text(html: &str) -> String {
                     _ => "</head",
                 });
             }
-            "br" | "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3"
-            | "h4" | "h5" | "h6" | "blockquote" | "pre" | "hr" | "section" | "article"
-            | "header" | "footer" | "dt" | "dd" => out.push('\n'),
+            "table" if end => doc.table_close(),
+            "table" => doc.table_open(),
+            "tr" if end => doc.row_close(),
+            "tr" => doc.row_open(),
+            "td" | "th" if end => doc.cell_close(),
+            "td" | "th" => doc.cell_open(),
+            "br" | "p" | "div" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+            | "blockquote" | "pre" | "hr" | "section" | "article" | "header" | "footer" | "dt"
+            | "dd" | "tbody" | "thead" | "tfoot" => doc.line_break(),
             "b" | "i" | "u" | "em" | "strong" | "span" | "a" | "font" | "small" | "big" | "sup"
             | "sub" | "mark" | "abbr" | "code" | "s" | "strike" | "wbr" => {}
-            _ => out.push(' '),
+            _ => doc.text(" "),
         }
     }
-    out
+    doc.finish().text
+}
+
+fn text(doc: &mut Doc, tmp: &mut String, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    tmp.clear();
+    push_text(tmp, s);
+    doc.text(tmp);
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
@@ -129,7 +150,14 @@ mod tests {
     fn cells_do_not_glue() {
         let t = to_text("<table><tr><td>SSN</td><td>824-66-7795</td></tr></table>");
         let words: Vec<&str> = t.split_whitespace().collect();
-        assert_eq!(words, ["SSN", "824-66-7795"], "{t:?}");
+        assert_eq!(words, ["SSN:", "824-66-7795"], "{t:?}");
+        let t = to_text(
+            "<table><tr><th>Patient</th><th>DOB</th><th>Dx</th></tr><tr><td>Maria Haddad<td>9/15/82<td>C50.911</table>",
+        );
+        assert!(
+            t.contains("Patient Name: Maria Haddad\nDOB: 9/15/82\nDx: C50.911"),
+            "{t:?}"
+        );
     }
 
     #[test]

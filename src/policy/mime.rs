@@ -4,17 +4,25 @@
 //!
 //! Visited, in order: the Subject (`subject`), other free-text headers
 //! (`header`), body parts (`body`: text/plain as is, text/html converted to
-//! text), attachments that are text-like by type or file name (txt, csv,
-//! tsv, html, xml, json, ics, vcf, hl7... → `attachment`; CSV rows are
-//! rewritten as `column: value` lines so header keywords sit next to
-//! values), and nested message/rfc822 parts (everything inside → `attachment`).
+//! text), attachments (`attachment`): text-like ones by type or file name
+//! (txt, csv, tsv, html, xml, json, ics, vcf, hl7...), documents and
+//! archives through `extract` (PDF, DOCX, XLSX, PPTX, ODT/ODS/ODP, RTF,
+//! ZIP, gzip), each attachment's file name, and nested message/rfc822
+//! parts (everything inside → `attachment`). Tables (CSV/TSV, HTML,
+//! spreadsheets, tables pasted into text) are rewritten by `table` so a
+//! column header labels each cell under it. Every segment carries its
+//! place (`body part 1`, `attachment:report.pdf`,
+//! `attachment:labs.zip/june.xlsx`) for `--explain`.
 //!
-//! Caps: raw input scanned, nesting depth, number of parts, and total bytes
-//! of decoded text. Hitting a cap sets `truncated`, so a policy can fail
-//! closed on a message that was not scanned completely.
+//! Caps: raw input scanned, nesting depth, number of parts, total bytes of
+//! decoded text (hitting one sets `truncated`, so a policy can fail closed
+//! on a message that was not scanned completely), and the extraction caps
+//! of `extract`; an attachment that cannot be read is listed in
+//! `unreadable` with its place and reason.
 
+use crate::policy::extract::{self, Budget, ExtractLimits, Unreadable};
 use crate::policy::finding::Location;
-use crate::policy::html;
+use crate::policy::{html, table};
 use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 
 /// Scanning limits.
@@ -30,6 +38,8 @@ pub struct Limits {
     pub max_text_bytes: usize,
     /// Bytes of one header value scanned.
     pub max_header_bytes: usize,
+    /// Attachment extraction caps.
+    pub extract: ExtractLimits,
 }
 
 impl Default for Limits {
@@ -40,6 +50,7 @@ impl Default for Limits {
             max_parts: 2_000,
             max_text_bytes: 32 << 20,
             max_header_bytes: 16 << 10,
+            extract: ExtractLimits::default(),
         }
     }
 }
@@ -57,6 +68,17 @@ pub struct MessageInfo {
     pub text_bytes: usize,
     /// MIME parts seen.
     pub parts: usize,
+    /// Attachments (or parts of them) that could not be scanned.
+    pub unreadable: Vec<(String, Unreadable)>,
+}
+
+/// One piece of decoded text and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'a> {
+    pub loc: Location,
+    /// `subject`, `header:Name`, `body part 1`, `attachment:report.pdf`...
+    pub place: &'a str,
+    pub text: &'a str,
 }
 
 /// Headers that are structural or carry addresses/ids, not free text.
@@ -95,15 +117,20 @@ const SKIP_HEADERS: &[&str] = &[
 struct Walker<'v> {
     limits: Limits,
     info: MessageInfo,
-    visit: &'v mut dyn FnMut(Location, &str),
+    visit: &'v mut dyn FnMut(Segment<'_>),
+    budget: Budget,
+    /// Place of the enclosing attachment for nested messages (`a.eml/`).
+    prefix: String,
 }
 
 /// Parse `raw` and call `visit` for every decoded text segment.
-pub fn walk(raw: &[u8], limits: Limits, visit: &mut dyn FnMut(Location, &str)) -> MessageInfo {
+pub fn walk(raw: &[u8], limits: Limits, visit: &mut dyn FnMut(Segment<'_>)) -> MessageInfo {
     let mut w = Walker {
         limits,
         info: MessageInfo::default(),
         visit,
+        budget: Budget::new(limits.extract),
+        prefix: String::new(),
     };
     let raw = if raw.len() > limits.max_raw_bytes {
         w.info.truncated = true;
@@ -119,7 +146,7 @@ pub fn walk(raw: &[u8], limits: Limits, visit: &mut dyn FnMut(Location, &str)) -
         }
         None => {
             let text = String::from_utf8_lossy(raw);
-            w.emit(Location::Body, &text);
+            w.emit(Location::Body, "body", &text);
         }
     }
     w.info
@@ -149,7 +176,7 @@ fn header_list(msg: &Message<'_>) -> Vec<(String, String)> {
 
 impl Walker<'_> {
     /// Hand text to the visitor within the text budget.
-    fn emit(&mut self, loc: Location, text: &str) {
+    fn emit(&mut self, loc: Location, place: &str, text: &str) {
         let left = self
             .limits
             .max_text_bytes
@@ -166,18 +193,30 @@ impl Walker<'_> {
         };
         let t = &text[..cut];
         self.info.text_bytes += t.len();
-        (self.visit)(loc, t);
+        (self.visit)(Segment {
+            loc,
+            place,
+            text: t,
+        });
+    }
+
+    /// Emit text, then the labelled rendering of tables pasted into it.
+    fn emit_with_tables(&mut self, loc: Location, place: &str, text: &str) {
+        self.emit(loc, place, text);
+        if let Some(t) = table::relabel_plain(text, self.limits.extract.max_output_bytes) {
+            self.emit(loc, place, &t);
+        }
     }
 
     fn message(&mut self, msg: &Message<'_>, depth: usize) {
         let nested = depth > 0;
         if let Some(s) = msg.subject() {
-            let loc = if nested {
-                Location::Attachment
+            if nested {
+                let place = format!("{}subject", self.prefix);
+                self.emit(Location::Attachment, &place, s);
             } else {
-                Location::Subject
-            };
-            self.emit(loc, s);
+                self.emit(Location::Subject, "subject", s);
+            }
         }
         self.headers(msg, nested);
         for (idx, part) in msg.parts.iter().enumerate() {
@@ -188,12 +227,18 @@ impl Walker<'_> {
             }
             let id = u32::try_from(idx).unwrap_or(u32::MAX);
             let is_body = msg.text_body.contains(&id) || msg.html_body.contains(&id);
-            let loc = if nested || !is_body {
-                Location::Attachment
-            } else {
-                Location::Body
+            let (loc, place) = match (nested, is_body, part.attachment_name()) {
+                (false, true, _) => (Location::Body, format!("body part {idx}")),
+                (_, _, Some(n)) => (
+                    Location::Attachment,
+                    format!("attachment:{}{n}", self.prefix),
+                ),
+                (_, _, None) => (
+                    Location::Attachment,
+                    format!("attachment:{}part {idx}", self.prefix),
+                ),
             };
-            self.part(part, loc, depth);
+            self.part(part, loc, &place, depth);
         }
     }
 
@@ -211,38 +256,126 @@ impl Walker<'_> {
             }
             if let Some(v) = header_text(h.value()) {
                 let cut = crate::policy::text::floor_boundary(&v, max);
-                self.emit(loc, &v[..cut]);
+                let place = format!("{}header:{}", self.prefix, h.name());
+                self.emit(loc, &place, &v[..cut]);
             }
         }
     }
 
-    fn part(&mut self, part: &mail_parser::MessagePart<'_>, loc: Location, depth: usize) {
+    fn part(
+        &mut self,
+        part: &mail_parser::MessagePart<'_>,
+        loc: Location,
+        place: &str,
+        depth: usize,
+    ) {
         let kind = TextKind::of(part);
+        if let Some(name) = part.attachment_name() {
+            // File names carry PHI too ("Haddad_M_DOB_1977-10-11.pdf").
+            let words = name.replace(['_', '+'], " ");
+            self.emit(Location::Attachment, place, &words);
+        }
         match &part.body {
-            PartType::Text(t) => self.text(loc, t, kind),
-            PartType::Html(t) => self.emit(loc, &html::to_text(t)),
+            PartType::Text(t) => self.text(loc, place, t, kind),
+            PartType::Html(t) => self.emit(loc, place, &html::to_text(t)),
             PartType::Binary(b) | PartType::InlineBinary(b) => {
-                if kind != TextKind::NotText {
+                // Bytes decide over the declared type: a DOCX declared as
+                // `application/...xml` is a ZIP, not XML text.
+                let binary = extract::sniff(b, "", "") != extract::Format::Unknown;
+                if kind != TextKind::NotText && !binary {
                     let t = String::from_utf8_lossy(b);
-                    self.text(loc, &t, kind);
+                    self.text(loc, place, &t, kind);
+                } else {
+                    self.binary(part, b, place, depth);
                 }
             }
             PartType::Message(m) => {
                 if depth + 1 > self.limits.max_depth {
                     self.info.truncated = true;
                 } else {
+                    let saved = self.prefix.clone();
+                    self.prefix = format!("{}/", place.trim_start_matches("attachment:"));
                     self.message(m, depth + 1);
+                    self.prefix = saved;
                 }
             }
             PartType::Multipart(_) => {}
         }
     }
 
-    fn text(&mut self, loc: Location, t: &str, kind: TextKind) {
+    /// A binary attachment: documents and archives through `extract`.
+    fn binary(&mut self, part: &mail_parser::MessagePart<'_>, b: &[u8], place: &str, depth: usize) {
+        let subtype = part
+            .content_type()
+            .and_then(|c| c.subtype())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let inline_image = extract::sniff(b, "", &subtype) == extract::Format::Image
+            && (part.content_id().is_some()
+                || part
+                    .content_disposition()
+                    .is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline")));
+        if inline_image || b.is_empty() {
+            // Pictures referenced from the HTML body: logos, signatures.
+            return;
+        }
+        let name = place
+            .strip_prefix("attachment:")
+            .unwrap_or(place)
+            .to_string();
+        let budget = std::mem::replace(&mut self.budget, Budget::new(self.limits.extract));
+        let mut v = ExtractVisitor { w: self, depth };
+        extract::extract(b, &name, &subtype, 0, &budget, &mut v);
+        self.budget = budget;
+    }
+
+    fn text(&mut self, loc: Location, place: &str, t: &str, kind: TextKind) {
+        let cap = self.limits.extract.max_output_bytes;
+        if t.starts_with("{\\rtf") {
+            let text = extract::rtf::to_text(t.as_bytes(), cap);
+            return self.emit_with_tables(loc, place, &text);
+        }
         match kind {
-            TextKind::Html => self.emit(loc, &html::to_text(t)),
-            TextKind::Csv => self.emit(loc, &csv_to_labeled(t)),
-            _ => self.emit(loc, t),
+            TextKind::Html => self.emit(loc, place, &html::to_text(t)),
+            TextKind::Csv => self.emit(loc, place, &table::csv_to_labeled(t, cap)),
+            _ => self.emit_with_tables(loc, place, t),
+        }
+    }
+}
+
+/// Receives what `extract` finds in one attachment.
+struct ExtractVisitor<'w, 'v> {
+    w: &'w mut Walker<'v>,
+    depth: usize,
+}
+
+impl extract::Visitor for ExtractVisitor<'_, '_> {
+    fn text(&mut self, place: &str, text: &str) {
+        let place = format!("attachment:{place}");
+        self.w.emit_with_tables(Location::Attachment, &place, text);
+    }
+
+    fn message(&mut self, place: &str, raw: &[u8], _depth: usize) {
+        if self.depth + 1 > self.w.limits.max_depth {
+            self.w
+                .info
+                .unreadable
+                .push((format!("attachment:{place}"), Unreadable::TooDeep));
+            return;
+        }
+        if let Some(m) = MessageParser::default().parse(raw) {
+            let saved = std::mem::replace(&mut self.w.prefix, format!("{place}/"));
+            self.w.message(&m, self.depth + 1);
+            self.w.prefix = saved;
+        }
+    }
+
+    fn unreadable(&mut self, place: &str, why: Unreadable) {
+        if self.w.info.unreadable.len() < 1000 {
+            self.w
+                .info
+                .unreadable
+                .push((format!("attachment:{place}"), why));
         }
     }
 }
@@ -272,7 +405,7 @@ impl TextKind {
             ("csv" | "tsv", _, _) | (_, "text", "csv" | "tab-separated-values") => TextKind::Csv,
             (
                 "txt" | "text" | "xml" | "json" | "ics" | "vcf" | "md" | "log" | "hl7" | "ccd"
-                | "ccda" | "yaml" | "yml" | "rtf" | "eml",
+                | "ccda" | "yaml" | "yml" | "eml",
                 _,
                 _,
             ) => TextKind::Plain,
@@ -281,7 +414,7 @@ impl TextKind {
                 if s.contains("json")
                     || s.contains("xml")
                     || s.contains("csv")
-                    || matches!(s, "ics" | "hl7-v2" | "edi-x12" | "x-yaml" | "yaml" | "rtf") =>
+                    || matches!(s, "ics" | "hl7-v2" | "edi-x12" | "x-yaml" | "yaml") =>
             {
                 TextKind::Plain
             }
@@ -290,67 +423,26 @@ impl TextKind {
     }
 }
 
-/// Split one CSV line on `sep`, honouring double quotes.
-fn split_csv(line: &str, sep: char) -> Vec<&str> {
-    let mut cells = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    for (i, c) in line.char_indices() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c == sep && !quoted {
-            cells.push(line[start..i].trim().trim_matches('"'));
-            start = i + c.len_utf8();
-        }
-    }
-    cells.push(line[start..].trim().trim_matches('"'));
-    cells
-}
-
-/// Rewrite CSV as `column: value` lines, one blank line between rows, so
-/// that keyword-anchored detectors see the column name next to each value.
-pub fn csv_to_labeled(t: &str) -> String {
-    let mut lines = t.lines();
-    let Some(head) = lines.next() else {
-        return String::new();
-    };
-    let sep = [',', ';', '\t', '|']
-        .into_iter()
-        .max_by_key(|&c| head.matches(c).count())
-        .unwrap_or(',');
-    let names = split_csv(head, sep);
-    let mut out = String::with_capacity(t.len() * 2);
-    out.push_str(head);
-    out.push('\n');
-    for line in lines {
-        for (i, v) in split_csv(line, sep).into_iter().enumerate() {
-            out.push_str(names.get(i).copied().unwrap_or(""));
-            out.push_str(": ");
-            out.push_str(v);
-            out.push('\n');
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn collect(raw: &[u8]) -> (Vec<(Location, String)>, MessageInfo) {
         let mut segs = Vec::new();
-        let info = walk(raw, Limits::default(), &mut |l, t| {
-            segs.push((l, t.to_string()))
+        let info = walk(raw, Limits::default(), &mut |s: Segment<'_>| {
+            segs.push((s.loc, s.text.to_string()))
         });
         (segs, info)
     }
 
     #[test]
     fn csv_rows_become_labeled_lines() {
-        let t = csv_to_labeled("name,dob,ssn\n\"Doe, Jane\",03/03/1961,824-66-7795\n");
-        assert!(t.contains("dob: 03/03/1961"), "{t}");
-        assert!(t.contains("name: Doe, Jane"), "{t}");
+        let t = table::csv_to_labeled(
+            "name,dob,ssn\n\"Doe, Jane\",03/03/1961,824-66-7795\n",
+            1 << 20,
+        );
+        assert!(t.contains("DOB: 03/03/1961"), "{t}");
+        assert!(t.contains("Patient Name: Doe, Jane"), "{t}");
     }
 
     #[test]
@@ -384,7 +476,7 @@ mod tests {
             max_text_bytes: 1000,
             ..Limits::default()
         };
-        let info = walk(&body, limits, &mut |_, _| {});
+        let info = walk(&body, limits, &mut |_| {});
         assert!(info.truncated);
         assert!(info.text_bytes <= 1000);
     }

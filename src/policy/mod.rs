@@ -13,6 +13,7 @@ pub mod detect;
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod extract;
 pub mod finding;
 pub mod html;
 pub mod mime;
@@ -21,6 +22,7 @@ pub mod render;
 pub mod rewrite;
 pub mod rules;
 pub mod set;
+pub mod table;
 pub mod text;
 pub mod tomlpath;
 pub mod verdict;
@@ -30,7 +32,7 @@ mod tests;
 
 pub use error::PolicyError;
 pub use finding::{Confidence, Finding, FindingSummary, Kind, Location, mask};
-pub use render::render_findings;
+pub use render::{explain_findings, render_explained, render_findings};
 pub use rewrite::apply_rewrites;
 pub use set::PolicySet;
 pub use verdict::{Action, Protection, Verdict};
@@ -89,11 +91,31 @@ pub fn inspect_detailed(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> In
     })
 }
 
+/// How strongly an unreadable attachment counts: a reader that gave up
+/// (encrypted, over a cap, corrupt) is high; a binary type sealpost has no
+/// reader for is medium (PHI only with health context in the shipped set);
+/// an image, which may be a scan, is low.
+pub fn unreadable_confidence(why: extract::Unreadable) -> Confidence {
+    use extract::Unreadable as U;
+    match why {
+        U::Encrypted | U::TooLarge | U::TooDeep | U::Bomb | U::Timeout | U::Corrupt => {
+            Confidence::High
+        }
+        U::Unsupported => Confidence::Medium,
+        U::Image => Confidence::Low,
+    }
+}
+
 fn run(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> Inspection {
     let mut sink = Sink::new();
-    let info = mime::walk(raw, set.limits, &mut |loc, text| {
-        detect::scan_segment(text, loc, &set.detectors, &mut sink);
+    let info = mime::walk(raw, set.limits, &mut |seg| {
+        sink.begin_segment(seg.place, seg.text);
+        detect::scan_segment(seg.text, seg.loc, &set.detectors, &mut sink);
+        sink.end_segment(seg.text);
     });
+    for (place, why) in &info.unreadable {
+        sink.push_unscannable(unreadable_confidence(*why), place, why.as_str());
+    }
     let truncated = info.truncated || sink.overflow;
     let findings = sink.into_findings();
     let (base, tags) = priority::base(

@@ -136,7 +136,7 @@ const RULE_KEYS: &[&str] = &[
 /// Protection methods a rule may list.
 const METHODS: [&str; 4] = ["pgp", "smime", "tls", "portal"];
 
-const KIND_NAMES: &str = "ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip";
+const KIND_NAMES: &str = "ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip, name, unscannable";
 
 /// Printable ASCII, no CR/LF: safe in a header or an SMTP reply.
 fn printable(s: &str) -> bool {

@@ -73,7 +73,7 @@ add_headers = { "Bad Name" = "x" }
     let want = [
         r#"policies/phi.toml: rule[2].protection: expected "none", "tls" or "encrypt", got "yes""#,
         "policies/phi.toml: rule[2].priority: expected an integer from 0 to 9, got 12",
-        r#"policies/phi.toml: rule[2].detectors[0].type: unknown detector "sssn" (known: ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip)"#,
+        r#"policies/phi.toml: rule[2].detectors[0].type: unknown detector "sssn" (known: ssn, itin, mrn, dob, icd10, npi, dea, mbi, member_id, credit_card, bank_account, health, phone, email, address, ip, name, unscannable)"#,
         r#"policies/phi.toml: rule[2].detectors[1].confidence: expected "low", "medium" or "high", got "max""#,
         r#"policies/phi.toml: rule[2].detectors[1].where[0]: expected "subject", "header", "body" or "attachment", got "footer""#,
         "policies/phi.toml: rule[2].reject.code: expected an integer from 400 to 599, got 250",
@@ -284,4 +284,42 @@ methods = ["smime", "portal"]
             .any(|e| e.contains("rule[0].methods[1]") && e.contains("carrier-pigeon")),
         "{errs:?}"
     );
+}
+
+fn protection_of(body: &str) -> Protection {
+    let raw =
+        format!("From: a@clinic.example\r\nTo: b@x.example\r\nSubject: note\r\n\r\n{body}\r\n");
+    check(raw.as_bytes()).protection
+}
+
+#[test]
+fn tables_judge_cells_under_phi_headers() {
+    for body in [
+        "pt_name,birth_date,icd10\r\nAna Ruiz,9/15/82,E11.9\r\nJon Park,11 Oct 1977,I10",
+        "Patient\tDOB\tDx\r\nAna Ruiz\t1977-10-11\tbreast cancer",
+        "Last;First;MRN\r\nRuiz;Ana;00482913\r\nPark;Jon;4410023",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    let html = "From: a@clinic.example\r\nSubject: s\r\nContent-Type: text/html\r\n\r\n<table><tr><th>Name</th><th>D.O.B.</th></tr><tr><td>Ana Ruiz</td><td>03/03/1961</td></tr></table>";
+    assert_eq!(check(html.as_bytes()).protection, Protection::Encrypt);
+}
+
+#[test]
+fn patients_named_with_health_facts_are_phi_and_others_are_not() {
+    for body in [
+        "Maria Haddad's biopsy came back positive.",
+        "Dear Maria Haddad,\r\nThis is a reminder of your appointment on Tuesday at the Riverside Oncology Clinic.",
+        "FYI Mr. Okafor started lisinopril 10 mg for hypertension.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        "Dr. Maria Haddad will present advances in breast cancer care at the summit. Register now.",
+        "Maria Haddad will cover the front desk on Monday.\r\n\r\nThanks,\r\nJon Park\r\nScheduling",
+        "Thanks for registering for the Diabetes Care Conference! Confirmation: 524-71-3382. Badge 4471-2290-1187.",
+        "Health Matters newsletter: thousands are diagnosed with asthma each year. Call 415-555-0142. Unsubscribe.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
 }

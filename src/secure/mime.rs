@@ -19,10 +19,12 @@
 //! Invariants: output lines end in CRLF; `Bcc` never leaves; nothing of the
 //! original Subject or body is ever placed outside the encrypted part.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::SecureError;
+use super::{SecureError, armor};
 
 /// Default outer Subject (RFC 9788 §4.2 suggests `[...]`; `...` is the
 /// Autocrypt/Thunderbird convention). Configurable per encryptor.
@@ -84,8 +86,13 @@ pub struct Protected {
 }
 
 /// Converts every bare LF to CRLF (RFC 5322 §2.3; RFC 3156 §3 and RFC 8551
-/// §3.1.1 both require canonical CRLF before protection).
-pub fn to_crlf(input: &[u8]) -> Vec<u8> {
+/// §3.1.1 both require canonical CRLF before protection). Input that is
+/// already canonical (the usual case: SMTP DATA is CRLF) is borrowed, not
+/// copied.
+pub fn to_crlf(input: &[u8]) -> Cow<'_, [u8]> {
+    if !has_bare_lf(input) {
+        return Cow::Borrowed(input);
+    }
     let mut out = Vec::with_capacity(input.len() + input.len() / 32);
     let mut start = 0;
     // Copy whole runs between line feeds (memchr), not byte by byte.
@@ -98,7 +105,25 @@ pub fn to_crlf(input: &[u8]) -> Vec<u8> {
         start = lf + 1;
     }
     out.extend_from_slice(&input[start..]);
-    out
+    Cow::Owned(out)
+}
+
+/// Is there a LF not preceded by CR? Scans in blocks without a branch per
+/// byte (the compiler vectorises the fold), stopping at the first block
+/// that has one.
+fn has_bare_lf(s: &[u8]) -> bool {
+    const BLOCK: usize = 4096;
+    let Some(rest) = s.get(1..) else {
+        return false;
+    };
+    if s[0] == b'\n' {
+        return true;
+    }
+    rest.chunks(BLOCK).zip(s.chunks(BLOCK)).any(|(cur, prev)| {
+        cur.iter()
+            .zip(prev)
+            .fold(false, |bare, (&c, &p)| bare | ((c == b'\n') & (p != b'\r')))
+    })
 }
 
 /// Splits a CRLF message into header fields and body.
@@ -122,8 +147,9 @@ pub fn split_message(msg: &[u8]) -> Result<(Vec<Field>, &[u8]), SecureError> {
             .iter()
             .position(|&b| b == b':')
             .ok_or(SecureError::Malformed("header line without a colon"))?;
-        let name = &line[..colon];
-        // As the accept stage reads names: printable, octets above 127 tolerated.
+        // As the accept stage reads names: printable, octets above 127
+        // tolerated, white space before the colon allowed (obsolete syntax).
+        let name = line[..colon].trim_ascii_end();
         if name.is_empty() || !name.iter().all(|&b| b > 32 && b != 127) {
             return Err(SecureError::Malformed("invalid header field name"));
         }
@@ -235,13 +261,7 @@ pub fn base64_lines(data: &[u8]) -> Vec<u8> {
 /// appear in base64 or ASCII armor (RFC 2045 §6.7 advice).
 pub fn boundary(content: &[u8]) -> Result<String, SecureError> {
     for _ in 0..4 {
-        let mut rnd = [0u8; 16];
-        openssl::rand::rand_bytes(&mut rnd).map_err(|e| SecureError::Crypto {
-            method: "mime",
-            reason: e.to_string(),
-        })?;
-        let hex: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        let b = format!("=_sealpost_{hex}");
+        let b = random_boundary()?;
         if find(content, b.as_bytes()).is_none() {
             return Ok(b);
         }
@@ -252,12 +272,35 @@ pub fn boundary(content: &[u8]) -> Result<String, SecureError> {
     })
 }
 
+/// `=_sealpost_` and 128 random bits in hex. Needs no search when the part
+/// it delimits is base64 or ASCII armor, which cannot contain `=_`.
+fn random_boundary() -> Result<String, SecureError> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut rnd = [0u8; 16];
+    openssl::rand::rand_bytes(&mut rnd).map_err(|e| SecureError::Crypto {
+        method: "mime",
+        reason: e.to_string(),
+    })?;
+    let mut b = String::with_capacity(11 + 32);
+    b.push_str("=_sealpost_");
+    for x in rnd {
+        b.push(HEX[usize::from(x >> 4)] as char);
+        b.push(HEX[usize::from(x & 15)] as char);
+    }
+    Ok(b)
+}
+
 /// RFC 3156 §4: `multipart/encrypted` with the `application/pgp-encrypted`
-/// control part (`Version: 1`) and the ASCII-armored OpenPGP message.
-pub fn pgp_mime(outer_headers: &[u8], armored: &[u8]) -> Result<Vec<u8>, SecureError> {
-    let armored = to_crlf(armored);
-    let b = boundary(&armored)?;
-    let mut out = Vec::with_capacity(outer_headers.len() + armored.len() + 600);
+/// control part (`Version: 1`) and the OpenPGP message `binary`, ASCII
+/// armored in place ([`armor::armor_message`]; `checksum`: emit the CRC-24
+/// line). The armor cannot contain the `=_` boundary, so no search.
+pub fn pgp_mime(
+    outer_headers: &[u8],
+    binary: &[u8],
+    checksum: bool,
+) -> Result<Vec<u8>, SecureError> {
+    let b = random_boundary()?;
+    let mut out = Vec::with_capacity(outer_headers.len() + binary.len() * 45 / 32 + 1024);
     out.extend_from_slice(outer_headers);
     out.extend_from_slice(
         format!(
@@ -274,10 +317,7 @@ pub fn pgp_mime(outer_headers: &[u8], armored: &[u8]) -> Result<Vec<u8>, SecureE
         )
         .as_bytes(),
     );
-    out.extend_from_slice(&armored);
-    if !armored.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
-    }
+    armor::armor_message(binary, checksum, &mut out);
     out.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
     Ok(out)
 }
@@ -348,7 +388,16 @@ HbA1c 7.2%\n";
 
     #[test]
     fn to_crlf_converts_only_bare_lf() {
-        assert_eq!(to_crlf(b"a\nb\r\nc"), b"a\r\nb\r\nc");
+        assert_eq!(&*to_crlf(b"a\nb\r\nc"), b"a\r\nb\r\nc");
+        assert_eq!(&*to_crlf(b"\na"), b"\r\na");
+        assert_eq!(&*to_crlf(b"a\n"), b"a\r\n");
+        assert!(matches!(to_crlf(b"a\r\nb\r\n"), Cow::Borrowed(_)));
+        assert!(matches!(to_crlf(b""), Cow::Borrowed(_)));
+        // A bare LF far from the start, past the first scan block.
+        let mut long = b"x\r\n".repeat(5000);
+        long.extend_from_slice(b"y\nz");
+        let fixed = to_crlf(&long);
+        assert!(fixed.ends_with(b"y\r\nz") && fixed.len() == long.len() + 1);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! replaces the copy with the encrypted message (`encrypt`). Two methods live
 //! here:
 //!
-//! * [`OpenPgp`]: PGP/MIME (RFC 3156) with sequoia-openpgp (Nettle backend),
+//! * [`OpenPgp`]: PGP/MIME (RFC 3156) with sequoia-openpgp (OpenSSL backend),
 //!   certificates from a keyring directory of `*.asc` files.
 //! * [`Smime`]: S/MIME 4.0 (RFC 8551) CMS enveloped data with openssl,
 //!   certificates from a directory of `*.pem` files.
@@ -24,6 +24,7 @@
 //! * Errors and logs name the recipient's domain only, never the local part
 //!   and never message content.
 
+pub mod armor;
 pub mod dane;
 pub mod decide;
 pub mod https;
@@ -31,7 +32,9 @@ pub mod keys;
 pub mod mime;
 pub mod mta_sts;
 pub mod openpgp;
+pub mod pgp_ecdh;
 pub mod portal;
+pub mod seipd1;
 pub mod smime;
 pub mod wkd;
 

@@ -11,12 +11,13 @@
 //!    No recipient key left: [`SecureError::NoUsableKey`] (never plaintext).
 //! 3. Header protection ([`mime::protect`]), then the inner entity is
 //!    (optionally signed by the organisation key, inside the encryption:
-//!    RFC 3156 §6.2 combined method) encrypted and ASCII-armored.
-//! 4. [`mime::pgp_mime`] wraps it as `multipart/encrypted`.
+//!    RFC 3156 §6.2 combined method) encrypted ([`OpenPgp::seal`]).
+//! 4. [`mime::pgp_mime`] ASCII-armors it into a `multipart/encrypted`.
 //!
-//! The symmetric algorithm is sequoia's default (AES-256); SEIPDv2 (AEAD)
-//! is used only when every recipient certificate advertises it, else
-//! SEIPDv1 with MDC, which every OpenPGP implementation reads.
+//! The symmetric algorithm is AES-256; SEIPDv2 (AEAD, RFC 9580) is used
+//! when every recipient certificate advertises it in its Features, else
+//! SEIPDv1 with MDC, which every OpenPGP implementation reads (GnuPG keys
+//! do not advertise SEIPDv2).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -26,22 +27,24 @@ use std::sync::{Arc, RwLock};
 use sequoia_openpgp as pgp;
 
 use pgp::Cert;
-use pgp::armor;
-use pgp::cert::CertParser;
 use pgp::cert::amalgamation::ValidAmalgamation;
+use pgp::cert::{CertParser, Preferences};
 use pgp::crypto::KeyPair;
+use pgp::crypto::SessionKey;
 use pgp::crypto::mpi::PublicKey as Mpis;
 use pgp::packet::Key;
 use pgp::packet::key::{KeyParts, KeyRole};
+use pgp::packet::{PKESK, Packet};
 use pgp::parse::Parse;
 use pgp::policy::StandardPolicy;
-use pgp::serialize::stream::{
-    Armorer, Encryptor as PgpEncryptor, LiteralWriter, Message, Recipient, Signer,
-};
-use pgp::types::RevocationStatus;
+use pgp::serialize::Serialize;
+use pgp::serialize::stream::{Encryptor as PgpEncryptor, LiteralWriter, Message, Signer};
+use pgp::types::{AEADAlgorithm, Features, RevocationStatus, SymmetricAlgorithm};
 
 use super::keys::{KeyCache, Parsed};
 use super::mime::{self, DEFAULT_OUTER_SUBJECT};
+use super::pgp_ecdh::{self, RecipientKey};
+use super::seipd1;
 use super::{Encryptor, SecureError, domain_of, normalize_address};
 
 const METHOD: &str = "pgp";
@@ -132,41 +135,83 @@ impl OpenPgp {
     }
 
     /// Encrypts `payload` (already a MIME entity) to `recipient`, returning
-    /// the ASCII-armored OpenPGP message.
-    fn encrypt_payload(&self, recipient: &str, payload: &[u8]) -> Result<Vec<u8>, SecureError> {
+    /// the binary OpenPGP message and whether it is SEIPDv2.
+    fn encrypt_payload(
+        &self,
+        recipient: &str,
+        payload: &[u8],
+    ) -> Result<(Vec<u8>, bool), SecureError> {
         let certs = self.candidates(recipient);
-        let recipients: Vec<Recipient> = certs
+        let targets: Vec<Target> = certs
             .iter()
             .flat_map(|c| usable_recipients(c, recipient, &self.policy))
             .collect();
-        if recipients.is_empty() {
+        if targets.is_empty() {
             return Err(no_key(recipient));
         }
-        let n = recipients.len();
         let out = self
-            .seal(recipients, payload)
+            .seal(&targets, payload)
             .map_err(|e| SecureError::Crypto {
                 method: METHOD,
                 reason: e.to_string(),
             })?;
-        tracing::debug!(domain = %domain_of(recipient), keys = n, "openpgp encrypted");
+        tracing::debug!(domain = %domain_of(recipient), keys = targets.len(), "openpgp encrypted");
         Ok(out)
     }
 
-    fn seal(&self, recipients: Vec<Recipient>, payload: &[u8]) -> pgp::Result<Vec<u8>> {
-        let mut sink = Vec::with_capacity(payload.len() * 4 / 3 + 2048);
-        let message = Message::new(&mut sink);
-        let message = Armorer::new(message).kind(armor::Kind::Message).build()?;
-        let message = PgpEncryptor::for_recipients(message, recipients).build()?;
+    /// The OpenPGP message: one PKESK per target key, then SEIPDv2 (AEAD,
+    /// OCB) when every target's certificate advertises it, else SEIPDv1
+    /// with MDC; AES-256 either way. The session key is generated here and
+    /// the PKESKs written by [`pgp_ecdh`] (fast Cv25519 path). SEIPDv2:
+    /// sequoia's stream writer does the rest (`with_session_key` is its
+    /// documented way of taking PKESKs made elsewhere). SEIPDv1: sequoia
+    /// writes the literal data (and signature) packets and [`seipd1`]
+    /// encrypts them. No armor: [`mime::pgp_mime`] armors into the final
+    /// message in one pass.
+    fn seal(&self, targets: &[Target], payload: &[u8]) -> pgp::Result<(Vec<u8>, bool)> {
+        let seipdv2 = targets.iter().all(|t| t.seipdv2);
+        let sym = SymmetricAlgorithm::AES256;
+        let session_key = SessionKey::new(sym.key_size()?)?;
+        let mut out = Vec::with_capacity(payload.len() + 512 + 256 * targets.len());
+        if seipdv2 {
+            let mut message = Message::new(&mut out);
+            for t in targets {
+                let pkesk = pgp_ecdh::pkesk6(&session_key, t.key)?;
+                Packet::from(pkesk).serialize(&mut message)?;
+            }
+            let message = PgpEncryptor::with_session_key(message, sym, session_key)?
+                .aead_algo(AEADAlgorithm::default())
+                .build()?;
+            self.write_literal(message, payload)?;
+        } else {
+            for t in targets {
+                let pkesk = pgp_ecdh::pkesk3(sym, &session_key, t.key)?;
+                Packet::PKESK(PKESK::from(pkesk)).serialize(&mut out)?;
+            }
+            let mut packets = Vec::with_capacity(payload.len() + 512);
+            self.write_literal(Message::new(&mut packets), payload)?;
+            seipd1::encrypt(&session_key, &packets, &mut out)?;
+        }
+        Ok((out, seipdv2))
+    }
+
+    /// The (optionally signed) literal data packet of `payload`, written
+    /// to `message`.
+    fn write_literal(&self, message: Message, payload: &[u8]) -> pgp::Result<()> {
         let message = match &self.signer {
             Some(kp) => Signer::new(message, kp.clone())?.build()?,
             None => message,
         };
         let mut w = LiteralWriter::new(message).build()?;
         w.write_all(payload)?;
-        w.finalize()?;
-        Ok(sink)
+        w.finalize()
     }
+}
+
+/// One recipient key and whether its certificate advertises SEIPDv2.
+struct Target<'a> {
+    key: &'a RecipientKey,
+    seipdv2: bool,
 }
 
 impl Encryptor for OpenPgp {
@@ -178,8 +223,9 @@ impl Encryptor for OpenPgp {
 
     fn encrypt(&self, recipient: &str, message: &[u8]) -> Result<Vec<u8>, SecureError> {
         let protected = mime::protect(message, &self.outer_subject)?;
-        let armored = self.encrypt_payload(recipient, &protected.inner)?;
-        mime::pgp_mime(&protected.outer_headers, &armored)
+        let (binary, seipdv2) = self.encrypt_payload(recipient, &protected.inner)?;
+        // The CRC-24 armor line only for SEIPDv1 readers (RFC 9580 §6.1).
+        mime::pgp_mime(&protected.outer_headers, &binary, !seipdv2)
     }
 
     fn method(&self) -> &'static str {
@@ -222,7 +268,7 @@ fn usable_recipients<'a>(
     cert: &'a Cert,
     address: &str,
     policy: &'a StandardPolicy<'static>,
-) -> Vec<Recipient<'a>> {
+) -> Vec<Target<'a>> {
     let Ok(vc) = cert.with_policy(policy, None) else {
         return Vec::new();
     };
@@ -237,6 +283,10 @@ fn usable_recipients<'a>(
     if !uid_ok {
         return Vec::new();
     }
+    // As sequoia's `Recipient::from`: the certificate's Features decide.
+    let seipdv2 = vc
+        .features()
+        .is_some_and(|f: Features| f.supports_seipdv2());
     vc.keys()
         .supported()
         .alive()
@@ -244,7 +294,10 @@ fn usable_recipients<'a>(
         .for_transport_encryption()
         .for_storage_encryption()
         .filter(|ka| strong_enough(ka.key()))
-        .map(Recipient::from)
+        .map(|ka| Target {
+            key: ka.key().parts_as_public().role_as_unspecified(),
+            seipdv2,
+        })
         .collect()
 }
 

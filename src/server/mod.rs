@@ -6,8 +6,12 @@
 //! meet the rest of the system only through the spool and the schedule.
 
 pub mod session;
+#[cfg(test)]
+mod tests;
+pub mod throttle;
 pub mod tls;
 mod verbs;
+pub use verbs::parse_command;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -20,7 +24,8 @@ use tokio::net::TcpListener;
 use crate::config::{Config, ListenerConfig, ListenerTls};
 use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
-use crate::users::{AuthThrottle, UsersFile};
+use crate::users::UsersFile;
+use throttle::AuthThrottle;
 
 /// Everything a session may use, passed down instead of globals.
 pub struct Services {
@@ -31,7 +36,7 @@ pub struct Services {
     /// The accept stage every DATA/BDAT hands its message to (it holds
     /// the policies and the shutdown flag).
     pub accept: Arc<crate::accept::Stage>,
-    pub auth_throttle: AuthThrottle,
+    pub auth_throttle: Arc<AuthThrottle>,
     /// Concurrent password verifications (argon2id takes ~19 MiB each).
     pub auth_slots: tokio::sync::Semaphore,
     pub tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
@@ -158,15 +163,36 @@ pub async fn serve(
     }
 }
 
+/// How long a load balancer may take to send its PROXY header.
+const PROXY_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn handle_connection(
     svc: Arc<Services>,
     listener: Arc<ListenerConfig>,
     mut stream: tokio::net::TcpStream,
-    peer: SocketAddr,
+    mut peer: SocketAddr,
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let limits = &svc.config.limits;
     let name = listener.name.as_str();
+    if listener
+        .proxy_protocol_from
+        .iter()
+        .any(|n| n.contains(&peer.ip()))
+    {
+        use crate::proxy_protocol::{Proxied, read_header};
+        match read_header(&mut stream, PROXY_HEADER_TIMEOUT).await {
+            Ok(Proxied::Client(client)) => peer = client,
+            Ok(Proxied::Local) => {}
+            Err(e) => {
+                // Never fall back to the balancer's own address: it may be
+                // inside allow_relay_from.
+                tracing::warn!(listener = %listener.name, balancer = %peer.ip(), error = %e, "PROXY header refused; connection closed");
+                let _ = stream.shutdown().await;
+                return;
+            }
+        }
+    }
     let Some(_slot) = svc.connections.try_acquire(
         peer.ip(),
         limits.max_connections,

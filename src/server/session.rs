@@ -1,7 +1,9 @@
-//! One inbound SMTP session (RFC 5321, 6409): an explicit state, a bounded
-//! line reader, buffered replies flushed only when the next read would
-//! block (so pipelined commands, RFC 2920, get their replies in one write),
-//! and a dispatch loop that hands each verb to its handler in `verbs/`.
+//! One inbound SMTP session (RFC 5321, 6409): an explicit [`State`] that
+//! the verb handlers in `verbs/` move along, a bounded line reader,
+//! buffered replies flushed only when the next read would block (so
+//! pipelined commands, RFC 2920, get their replies in one write), and a
+//! dispatch loop that hands each verb to its handler. The dialog tests in
+//! `server/tests/` drive it over an in-memory stream.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,9 +52,78 @@ pub struct Transaction {
     pub ret: Option<String>,
     pub envid: Option<String>,
     pub mt_priority: Option<i8>,
-    /// Bytes collected so far by BDAT chunks (RFC 3030).
-    pub bdat: Option<Vec<u8>>,
-    pub bdat_size: usize,
+}
+
+/// How the client introduced itself.
+#[derive(Debug, Clone)]
+pub struct Hello {
+    pub name: String,
+    /// EHLO (true) or HELO (false).
+    pub esmtp: bool,
+}
+
+/// BDAT chunks received so far (RFC 3030).
+#[derive(Debug, Default)]
+pub struct Chunks {
+    pub body: Vec<u8>,
+    /// Octets announced so far, including any dropped past the size limit.
+    pub size: usize,
+}
+
+/// Where the session is in the command sequence (RFC 5321 §4.1.4).
+/// TLS and the authenticated user are attributes of the session, not
+/// states: they outlive transactions, and only STARTTLS (which starts
+/// over from `Greeted`, RFC 3207 §4.2) clears them.
+///
+/// ```text
+/// Greeted ─EHLO/HELO→ Ready ─MAIL→ Mail ─RCPT→ Rcpt ─BDAT→ Chunking
+///                      ↑                        │            │
+///                      └── end of DATA / BDAT LAST, RSET ────┘
+/// ```
+/// EHLO/HELO from any state goes to `Ready`; RSET to `Ready` (or stays
+/// `Greeted`); STARTTLS to `Greeted`.
+#[derive(Debug, Default)]
+pub enum State {
+    /// Greeting sent, or TLS just started: EHLO/HELO first.
+    #[default]
+    Greeted,
+    /// Between transactions: MAIL, AUTH, STARTTLS.
+    Ready(Hello),
+    /// MAIL accepted, no recipient yet.
+    Mail(Hello, Transaction),
+    /// At least one recipient: more RCPT, DATA or BDAT.
+    Rcpt(Hello, Transaction),
+    /// BDAT chunks arriving: more BDAT until LAST (or RSET).
+    Chunking(Hello, Transaction, Chunks),
+}
+
+impl State {
+    pub fn hello(&self) -> Option<&Hello> {
+        match self {
+            State::Greeted => None,
+            State::Ready(h) | State::Mail(h, _) | State::Rcpt(h, _) | State::Chunking(h, _, _) => {
+                Some(h)
+            }
+        }
+    }
+
+    /// Between MAIL and the end of the message.
+    pub fn in_transaction(&self) -> bool {
+        matches!(
+            self,
+            State::Mail(..) | State::Rcpt(..) | State::Chunking(..)
+        )
+    }
+
+    /// RSET, or the end of a transaction whatever its outcome.
+    pub fn reset(&mut self) {
+        *self = match std::mem::take(self) {
+            State::Greeted => State::Greeted,
+            State::Ready(h) | State::Mail(h, _) | State::Rcpt(h, _) | State::Chunking(h, _, _) => {
+                State::Ready(h)
+            }
+        };
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -69,12 +140,12 @@ pub struct Session {
     io: Option<Box<dyn Io>>,
     rbuf: Vec<u8>,
     wbuf: Vec<u8>,
-    pub helo: Option<String>,
-    pub esmtp: bool,
+    pub state: State,
     pub tls: Option<TlsState>,
     pub auth_user: Option<crate::users::User>,
-    pub txn: Option<Transaction>,
     errors: usize,
+    /// A 421 was queued: the session ends after writing it (RFC 5321 §3.8).
+    closing: bool,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -95,12 +166,11 @@ impl Session {
             io: Some(io),
             rbuf: Vec::with_capacity(READ_CHUNK),
             wbuf: Vec::with_capacity(1024),
-            helo: None,
-            esmtp: false,
+            state: State::Greeted,
             tls: None,
             auth_user: None,
-            txn: None,
             errors: 0,
+            closing: false,
             shutdown,
         }
     }
@@ -113,6 +183,9 @@ impl Session {
     pub fn reply(&mut self, r: Reply) {
         if r.code >= 500 {
             self.errors += 1;
+        }
+        if r.code == 421 {
+            self.closing = true;
         }
         self.wbuf.extend_from_slice(r.to_wire(true).as_bytes());
     }
@@ -152,7 +225,7 @@ impl Session {
                 Ok(Ok(n)) => n,
             },
             // Between commands only: a transaction in progress finishes first.
-            _ = shutdown.wait_for(|v| *v), if self.txn.is_none() => return Err(ReadError::Closed),
+            _ = shutdown.wait_for(|v| *v), if !self.state.in_transaction() => return Err(ReadError::Closed),
         };
         self.rbuf.extend_from_slice(&chunk[..n]);
         Ok(())
@@ -160,9 +233,12 @@ impl Session {
 
     /// Read one line of at most `max` octets including CRLF. A longer line
     /// is consumed up to its LF and reported as `TooLong`; it is never
-    /// buffered beyond `max`.
+    /// buffered beyond `max`. `timeout` bounds the whole line, not each
+    /// read, so a client sending a byte a second cannot hold a session
+    /// (slowloris) longer than one command timeout per line.
     pub async fn read_line(&mut self, max: usize, timeout: Duration) -> Result<Line, ReadError> {
         let mut too_long = false;
+        let deadline = tokio::time::Instant::now() + timeout;
         loop {
             if let Some(pos) = self.rbuf.iter().position(|&b| b == b'\n') {
                 let mut line: Vec<u8> = self.rbuf.drain(..=pos).collect();
@@ -179,7 +255,11 @@ impl Session {
                 too_long = true;
                 self.rbuf.clear();
             }
-            self.fill(timeout).await?;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(ReadError::Timeout);
+            }
+            self.fill(left).await?;
         }
     }
 
@@ -277,9 +357,7 @@ impl Session {
             client_cert_trusted: trusted,
         });
         self.io = Some(Box::new(stream));
-        self.helo = None;
-        self.esmtp = false;
-        self.txn = None;
+        self.state = State::Greeted;
         self.auth_user = None;
         true
     }
@@ -371,7 +449,9 @@ impl Session {
                     break;
                 }
             };
-            if super::verbs::dispatch(self, line).await == Next::Close {
+            // Whatever queued a 421 (the accept stage shutting down, say),
+            // nothing more is read after it.
+            if super::verbs::dispatch(self, line).await == Next::Close || self.closing {
                 break;
             }
         }

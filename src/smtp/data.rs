@@ -7,12 +7,17 @@
 //! - any bare CR or bare LF poisons the transaction (`DataError::BareNewline`)
 //!   and the decoder stops at once, so nothing after it can be read as a
 //!   command or as a second message;
+//! - so does a NUL byte (`DataError::Nul`): sealpost offers no BINARYMIME
+//!   (RFC 3030 §3), so NUL has no place in DATA or BDAT, and a next hop that
+//!   drops NULs would read `<CRLF><NUL>.<CRLF>` as the end of data;
 //! - past the size limit bytes are counted and dropped, never buffered.
 
 /// Why a message was refused while its data was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataError {
     BareNewline,
+    /// A NUL octet (RFC 5321 §2.3.8 forbids it outside BINARYMIME).
+    Nul,
     TooBig,
     LineTooLong,
 }
@@ -25,7 +30,8 @@ pub enum Progress {
     /// End of data seen; `consumed` bytes of the input belonged to DATA,
     /// the rest are the next commands.
     Done { consumed: usize },
-    /// A bare CR/LF was seen at input offset `consumed`: stop reading.
+    /// A bare CR/LF or a NUL was seen at input offset `consumed`: stop
+    /// reading; `DataDecoder::error` says which.
     Poisoned { consumed: usize },
 }
 
@@ -93,6 +99,10 @@ impl DataDecoder {
                     self.state = State::LineStart;
                     self.line_len = 0;
                 }
+                (_, 0) => {
+                    self.error = Some(DataError::Nul);
+                    return Progress::Poisoned { consumed: i };
+                }
                 (State::Cr | State::DotCr, _) | (_, b'\n') => {
                     self.error = Some(DataError::BareNewline);
                     return Progress::Poisoned { consumed: i };
@@ -126,8 +136,26 @@ impl DataDecoder {
     }
 }
 
+/// The first octet of `data` that may not be passed on: a NUL, or a CR not
+/// followed by LF, or an LF not preceded by CR (RFC 5321 §2.3.8). Used for
+/// BDAT (framing by length, RFC 3030) and by the outbound client before it
+/// writes DATA, so that no entry point passes them to a next hop.
+pub fn forbidden_octet(data: &[u8]) -> Option<(DataError, usize)> {
+    let mut from = 0;
+    // memchr over the three octets of interest keeps this linear and fast
+    // on large bodies.
+    while let Some(rel) = memchr::memchr3(0, b'\r', b'\n', data.get(from..)?) {
+        let i = from + rel;
+        match data.get(i) {
+            Some(0) => return Some((DataError::Nul, i)),
+            Some(b'\r') if data.get(i + 1) == Some(&b'\n') => from = i + 2,
+            _ => return Some((DataError::BareNewline, i)),
+        }
+    }
+    None
+}
+
 /// True if `data` holds a CR not followed by LF or an LF not preceded by CR.
-/// Used for BDAT chunks, whose framing is by length (RFC 3030).
 pub fn has_bare_newline(data: &[u8]) -> bool {
     let mut prev = 0u8;
     for (i, &b) in data.iter().enumerate() {
@@ -143,6 +171,39 @@ pub fn has_bare_newline(data: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// The published SMTP-smuggling end-of-data variants (SEC Consult 2023,
+/// CVE-2023-51764/51765/51766, and the NUL variant): every combination of
+/// a line break before the dot (CRLF, LF, CR, CR CR LF, LF CR LF), an
+/// optional NUL before and after the dot, and a line break after it (CRLF,
+/// LF, CR, CR CR LF), except the one real end of data `<CRLF>.<CRLF>`.
+/// 79 sequences; tests, the fuzz seeds and the smuggling scanner use them.
+pub fn smuggling_sequences() -> Vec<Vec<u8>> {
+    const BEFORE: [&[u8]; 5] = [b"\r\n", b"\n", b"\r", b"\r\r\n", b"\n\r\n"];
+    const AFTER: [&[u8]; 4] = [b"\r\n", b"\n", b"\r", b"\r\r\n"];
+    let mut out = Vec::new();
+    for before in BEFORE {
+        for nul_before in [false, true] {
+            for nul_after in [false, true] {
+                for after in AFTER {
+                    let mut seq = before.to_vec();
+                    if nul_before {
+                        seq.push(0);
+                    }
+                    seq.push(b'.');
+                    if nul_after {
+                        seq.push(0);
+                    }
+                    seq.extend_from_slice(after);
+                    if seq != b"\r\n.\r\n" {
+                        out.push(seq);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Dot-stuff a message for DATA (RFC 5321 §4.5.2) and append `.CRLF`.
@@ -209,6 +270,72 @@ mod tests {
                 String::from_utf8_lossy(v)
             );
             assert_eq!(d.error(), Some(DataError::BareNewline));
+        }
+    }
+
+    /// A message, then a smuggling sequence, then a second message: the
+    /// decoder never ends data at the sequence and never reaches the
+    /// second message, however the input is cut into reads.
+    #[test]
+    fn every_published_smuggling_sequence_poisons_the_transaction_at_any_split() {
+        let seqs = smuggling_sequences();
+        assert_eq!(seqs.len(), 79);
+        for seq in seqs {
+            let mut input = b"Subject: x\r\n\r\nhello".to_vec();
+            input.extend_from_slice(&seq);
+            let seq_end = input.len();
+            input.extend_from_slice(b"MAIL FROM:<e@x.example>\r\nDATA\r\nsmuggled\r\n.\r\n");
+            for split in 0..input.len() {
+                let mut d = DataDecoder::new(1 << 20, 1000);
+                let mut outcome = d.feed(&input[..split]);
+                let mut base = 0;
+                if outcome == Progress::NeedMore {
+                    base = split;
+                    outcome = d.feed(&input[split..]);
+                }
+                let Progress::Poisoned { consumed } = outcome else {
+                    panic!("{seq:?} split {split}: {outcome:?}");
+                };
+                // Poisoned at the sequence, or at the octet right after the dot
+                // that shows a lone CR was not a line end: never later.
+                assert!(
+                    base + consumed <= seq_end,
+                    "{seq:?}: read past the sequence"
+                );
+                if seq.contains(&0) {
+                    assert!(
+                        matches!(d.error(), Some(DataError::Nul | DataError::BareNewline)),
+                        "{seq:?}"
+                    );
+                } else {
+                    assert_eq!(d.error(), Some(DataError::BareNewline), "{seq:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nul_is_refused_and_reported_as_nul() {
+        let (p, d) = decode(b"a\r\n\0.\r\nrest");
+        assert_eq!(p, Progress::Poisoned { consumed: 3 });
+        assert_eq!(d.error(), Some(DataError::Nul));
+        let (_, d) = decode(b"ab\0c\r\n.\r\n");
+        assert_eq!(d.error(), Some(DataError::Nul));
+    }
+
+    #[test]
+    fn forbidden_octet_finds_the_first_nul_or_bare_newline() {
+        assert_eq!(forbidden_octet(b"a\r\nb\r\n"), None);
+        assert_eq!(forbidden_octet(b""), None);
+        assert_eq!(forbidden_octet(b"a\r\n\0"), Some((DataError::Nul, 3)));
+        assert_eq!(
+            forbidden_octet(b"a\r\r\n"),
+            Some((DataError::BareNewline, 1))
+        );
+        assert_eq!(forbidden_octet(b"a\r"), Some((DataError::BareNewline, 1)));
+        assert_eq!(forbidden_octet(b"\nx"), Some((DataError::BareNewline, 0)));
+        for seq in smuggling_sequences() {
+            assert!(forbidden_octet(&seq).is_some(), "{seq:?}");
         }
     }
 

@@ -252,6 +252,15 @@ pub mod std_replies {
             "Bare CR or LF in message data; lines must end with CRLF",
         )
     }
+    /// RFC 5321 §2.3.8 / RFC 3030 §3: NUL needs BINARYMIME, which sealpost
+    /// does not offer.
+    pub fn nul_in_data() -> Reply {
+        Reply::new(
+            550,
+            "5.6.0",
+            "NUL octet in message data; binary content needs BINARYMIME, not offered",
+        )
+    }
     pub fn local_error() -> Reply {
         Reply::new(451, "4.3.0", "Local error in processing, try again later")
     }

@@ -4,9 +4,10 @@
 //! hands it to `accept`. The commit thread gathers every record that
 //! arrived while the previous sync ran (group commit), appends them to the
 //! current segment, fdatasyncs once, inserts their index entries into sled
-//! and flushes it, and only then answers each waiting session — which then
-//! says `250`. Message bytes live only in segments (sealed); sled holds the
-//! index, envelopes and per-recipient state.
+//! (not flushed: a lost entry is re-indexed from its segment at start-up),
+//! and only then answers each waiting session — which then says `250`.
+//! Message bytes live only in segments (sealed); sled holds the index,
+//! envelopes and per-recipient state.
 //!
 //! Recovery: if sled will not open, it is moved aside and the index is
 //! rebuilt from the segments. An index entry or record that cannot be read
@@ -120,12 +121,11 @@ impl Spool {
         let thread = {
             let observer = observer.clone();
             let index = index.clone();
-            let db = db.clone();
             let segments = segments.clone();
             let seg_dir = seg_dir.clone();
             std::thread::Builder::new()
                 .name("spool-commit".into())
-                .spawn(move || commit_loop(rx, writer, db, index, segments, seg_dir, observer))
+                .spawn(move || commit_loop(rx, writer, index, segments, seg_dir, observer))
                 .map_err(|e| SpoolError::io("starting commit thread", e))?
         };
         let spool = Spool {
@@ -194,6 +194,7 @@ impl Spool {
                 last_reply: None,
                 remote_host: None,
                 delay_notified: false,
+                expired: false,
             })
             .collect();
         let mut meta = MessageMeta {
@@ -243,14 +244,32 @@ impl Spool {
         Ok(out)
     }
 
-    /// The message bytes as accepted.
+    /// The message bytes as accepted. The sealed (authenticated) copy of
+    /// the record must agree with the index on the protection the message
+    /// needs: sled's copy is plain JSON, and a disagreement is damage, not a
+    /// choice to make (the caller quarantines).
     pub fn load_body(&self, meta: &MessageMeta) -> Result<Vec<u8>, SpoolError> {
         let loc = meta.location;
         let rec = segment::read_at(&self.seg_dir, loc.segment, loc.offset, loc.len)?;
         if segment::id_of(&rec) != Some(meta.id) {
             return Err(SpoolError::Corrupt("record id does not match index".into()));
         }
-        segment::decode_record(&self.sealer, &rec).map(|(_, body)| body)
+        let (sealed, body) = segment::decode_record(&self.sealer, &rec)?;
+        let (a, b) = (&sealed.envelope.verdict, &meta.envelope.verdict);
+        if a.protection != b.protection || a.methods != b.methods {
+            return Err(SpoolError::Corrupt(
+                "index and sealed record disagree on protection".into(),
+            ));
+        }
+        Ok(body)
+    }
+
+    /// Take back a message whose acceptance could not be completed (no
+    /// `250` was sent): removed durably, so start-up does not revive it.
+    pub fn withdraw(&self, id: QueueId) -> Result<(), SpoolError> {
+        self.complete(id)?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// Read-modify-write one entry. Not flushed: a lost update means a
@@ -442,7 +461,6 @@ const MAX_BATCH: usize = 1024;
 fn commit_loop(
     rx: mpsc::Receiver<Pending>,
     mut writer: segment::Writer,
-    db: sled::Db,
     index: sled::Tree,
     segments: Arc<Mutex<Segments>>,
     seg_dir: PathBuf,
@@ -460,7 +478,7 @@ fn commit_loop(
         if writer.len >= segment::ROTATE_BYTES || writer.broken {
             rotate(&mut writer, &segments, &seg_dir);
         }
-        let result = commit_batch(&mut writer, &db, &index, &mut batch);
+        let result = commit_batch(&mut writer, &index, &mut batch);
         if let Ok(g) = observer.lock()
             && let Some(f) = g.as_ref()
         {
@@ -501,7 +519,6 @@ fn rotate(writer: &mut segment::Writer, segments: &Mutex<Segments>, seg_dir: &Pa
 
 fn commit_batch(
     writer: &mut segment::Writer,
-    db: &sled::Db,
     index: &sled::Tree,
     batch: &mut [Pending],
 ) -> Result<(), SpoolError> {
@@ -514,8 +531,11 @@ fn commit_batch(
         let v = serde_json::to_vec(&p.meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
         sled_batch.insert(&p.meta.id.to_be_bytes(), v);
     }
+    // No sled flush here: the records are durable in the segment (just
+    // fdatasync'd), and start-up re-indexes any record sled lost
+    // (`recover::reindex_orphans`). sled's own flush is no stronger (it is
+    // sync_file_range), and it cost every 250 a second write.
     index.apply_batch(sled_batch)?;
-    db.flush()?;
     Ok(())
 }
 

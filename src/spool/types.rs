@@ -255,6 +255,10 @@ pub struct RecipientState {
     pub last_reply: Option<Diagnostic>,
     pub remote_host: Option<String>,
     pub delay_notified: bool,
+    /// Failed because the queue lifetime ran out (a DSN then says 4.4.7,
+    /// quoting the last reply as it was).
+    #[serde(default)]
+    pub expired: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

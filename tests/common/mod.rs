@@ -744,8 +744,16 @@ address = "127.0.0.1:0"
 
 {secure}
 
+{portal}
+
 {extra}
 "#,
+            portal = if o.extra.contains("[portal]") {
+                String::new()
+            } else {
+                // Notice links need a base (the portal itself is not started).
+                "[portal]\npublic_url = \"https://127.0.0.1:8443\"\n".to_string()
+            },
             secure = if o.extra.contains("[secure]") {
                 String::new()
             } else {

@@ -16,6 +16,8 @@ struct Res {
     iso: Regex,
     month_first: Regex,
     day_first: Regex,
+    /// `11-Oct-1977`, `11-Oct-77`, `Oct-11-1977` (spreadsheets, EHR exports).
+    dashed: Regex,
 }
 
 fn res() -> &'static Res {
@@ -30,6 +32,9 @@ fn res() -> &'static Res {
         )),
         day_first: re(&format!(
             r"(?i)(?-u:\b)([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+([0-9]{{4}})(?-u:\b)"
+        )),
+        dashed: re(&format!(
+            r"(?i)(?-u:\b)(?:([0-9]{{1,2}})[-/ ]{MONTH}[-/ ]([0-9]{{4}}|[0-9]{{2}})|{MONTH}[-/]([0-9]{{1,2}})[-/]([0-9]{{4}}|[0-9]{{2}}))(?-u:\b)"
         )),
     })
 }
@@ -85,6 +90,14 @@ pub fn first_date(w: &str) -> Option<(usize, usize)> {
             consider((m.start(), m.end()));
         }
     }
+    if let Some(c) = r.dashed.captures_iter(w).find(|c| {
+        let d = num(c.get(1).or(c.get(3)));
+        let y = c.get(2).or(c.get(4));
+        (1..=31).contains(&d) && y.is_some_and(|y| year_ok(num(Some(y)), y.len()))
+    }) && let Some(m) = c.get(0)
+    {
+        consider((m.start(), m.end()));
+    }
     best
 }
 
@@ -105,6 +118,10 @@ mod tests {
             "3rd of March, 1961",
             "November 10, 1964",
             "31/12/1961",
+            "11-Oct-1977",
+            "11-Oct-77",
+            "Oct-11-1977",
+            "11 Oct 77",
         ] {
             assert!(first_date(d).is_some(), "{d}");
         }

@@ -18,6 +18,7 @@ const TERMS: &str = include_str!("../data/health_terms.txt");
 struct Res {
     terms: Option<AhoCorasick>,
     care: Regex,
+    bulk: Regex,
 }
 
 fn res() -> &'static Res {
@@ -38,8 +39,14 @@ fn res() -> &'static Res {
             .ok();
         Res {
             terms,
+            // Newsletters, event and marketing mail speak of health to many
+            // readers: their care wording ("thousands are diagnosed...")
+            // concerns no one in particular.
+            bulk: re(
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition)(?-u:\b)",
+            ),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|patient\s*:|pt\s*:|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg|ml|units)|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit))(?-u:\b)",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|patient\s*:|pt\s*:|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg|ml|units)|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:upcoming\s+|scheduled\s+|recent\s+|next\s+|latest\s+)?(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs)|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion))(?-u:\b)",
             ),
         }
     })
@@ -49,11 +56,11 @@ fn word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Scan a segment; returns true when at least one health term was found.
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> bool {
+/// Scan a segment; returns the byte spans of the health terms found.
+pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> Vec<(usize, usize)> {
     let r = res();
     let Some(ac) = &r.terms else {
-        return false;
+        return Vec::new();
     };
     let b = text.as_bytes();
     let mut spans = Vec::new();
@@ -69,19 +76,19 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> bool {
         }
     }
     if spans.is_empty() {
-        return false;
+        return spans;
     }
-    let conf = if r.care.is_match(text) {
+    let conf = if r.care.is_match(text) && !r.bulk.is_match(text) {
         Confidence::High
     } else {
         Confidence::Medium
     };
-    for (s, e) in spans {
+    for &(s, e) in &spans {
         if let Some(t) = text.get(s..e) {
             sink.push(Kind::Health, conf, loc, t);
         }
     }
-    true
+    spans
 }
 
 #[cfg(test)]

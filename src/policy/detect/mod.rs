@@ -34,6 +34,7 @@ pub mod icd10;
 pub mod mbi;
 pub mod member;
 pub mod mrn;
+pub mod name;
 pub mod npi;
 pub mod ssn;
 pub mod tokens;
@@ -143,7 +144,9 @@ pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut 
 }
 
 fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
-    let has_health = health::scan(text, loc, sink);
+    let health_spans = health::scan(text, loc, sink);
+    let has_health = !health_spans.is_empty();
+    name::scan(text, loc, &health_spans, sink);
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
     if text.bytes().any(|b| b.is_ascii_digit()) {

@@ -31,7 +31,7 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)(?:ssn|ss#|ss\s*(?:no|num|number)|s\.\s?s\.\s?n|social\s*(?:security|sec)|soc\.?\s*sec|ssa\s*(?:no|#|number)|itin|tin|tax(?:payer)?\s*(?:id|identification))",
         ),
         negative: re(
-            r"(?i)(?-u:\b)(?:orders?|invoice|inv|tracking|confirmation|ticket|ref|reference|po|sku|serial|model|part|item|case|claim|phone|tel|fax|call|routing|account|acct|transaction|booking|reservation|flight|room)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:orders?|invoice|inv|tracking|confirmation|ticket|ref|reference|po|sku|serial|model|part|item|case|claim|phone|tel|fax|call|routing|account|acct|transaction|booking|reservation|flight|room|registration|registered|badge|attendee|pin|requisition|req|conference|session|seat|voucher|coupon|promo|member\s+services|customer\s+service|order\s+no)(?-u:\b)",
         ),
     })
 }

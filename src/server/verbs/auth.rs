@@ -1,5 +1,6 @@
 //! AUTH PLAIN and LOGIN (RFC 4954, 4616), offered only over TLS. Failures
-//! are throttled per client IP and per user; credentials are never logged.
+//! are throttled per client network, per (network, user) and, as a high
+//! ceiling, per user (`server::throttle`); credentials are never logged.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -49,7 +50,7 @@ fn precheck(s: &Session) -> Option<Reply> {
     if s.auth_user.is_some() {
         return Some(Reply::new(503, "5.5.1", "Already authenticated"));
     }
-    if s.txn.is_some() {
+    if s.state.in_transaction() {
         return Some(Reply::new(
             503,
             "5.5.1",
@@ -78,8 +79,8 @@ async fn exchange(s: &mut Session, mechanism: u64, initial: String) -> Reply {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if s.svc.auth_throttle.user_blocked(&user) {
-        tracing::info!(peer = %s.peer.ip(), "AUTH <redacted>: user throttled");
+    if let Some(block) = s.svc.auth_throttle.check(s.peer.ip(), &user) {
+        tracing::info!(peer = %s.peer.ip(), ?block, "AUTH <redacted>: throttled");
         return Reply::new(
             454,
             "4.7.0",
@@ -107,7 +108,7 @@ async fn exchange(s: &mut Session, mechanism: u64, initial: String) -> Reply {
         Some(u) => {
             tracing::info!(peer = %s.peer.ip(), listener = %s.listener.name, "AUTH <redacted>: success");
             audit_auth(s.svc.clone(), auth_record(s, &user), true).await;
-            s.svc.auth_throttle.forgive(s.peer.ip(), &user);
+            s.svc.auth_throttle.succeeded(s.peer.ip(), &user);
             s.auth_user = Some(u);
             Reply::new(235, "2.7.0", "Authentication successful")
         }

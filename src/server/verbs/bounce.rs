@@ -80,7 +80,7 @@ fn class_of(kind: BounceKind) -> &'static str {
         BounceKind::Policy => "policy",
         BounceKind::MailboxFull => "mailbox_full",
         BounceKind::Complaint => "complaint",
-        BounceKind::Delayed | BounceKind::Delivered => "ignored",
+        BounceKind::Delayed | BounceKind::Delivered | BounceKind::AutoReply => "ignored",
     }
 }
 
@@ -95,21 +95,38 @@ async fn act(s: &Ctx, action: Action) {
             queue_id,
             rcpt_index,
             kind,
+            reason,
             status,
         } => {
             count(s, class_of(kind));
+            let side = if reason.is_sender_side() {
+                "sender"
+            } else {
+                "recipient"
+            };
+            svc.metrics
+                .bounce_reasons
+                .with_label_values(&[reason.as_str(), side])
+                .inc();
+            if reason.is_sender_side() {
+                // An operator signal, never a suppression: our IP, PTR,
+                // content, authentication, rate or size needs attention.
+                tracing::warn!(queue_id = %format_id(queue_id), reason = %reason, status = ?status, "bounce for a sender-side reason: recipient kept, operator action needed");
+            }
             let shown = status.clone().unwrap_or_else(|| class_of(kind).to_string());
             let address = svc
                 .spool
                 .record_bounce(queue_id, rcpt_index as usize, &shown)
                 .ok()
                 .flatten();
-            tracing::info!(queue_id = %format_id(queue_id), rcpt_index, class = class_of(kind), "bounce recorded");
+            tracing::info!(queue_id = %format_id(queue_id), rcpt_index, class = class_of(kind), reason = %reason, "bounce recorded");
             let event = Event::Bounce(Bounce {
                 queue_id: format_id(queue_id),
                 recipient: address.unwrap_or_default(),
                 class: class_of(kind).to_string(),
                 status,
+                reason: Some(reason.as_str().to_string()),
+                sender_side: reason.is_sender_side(),
             });
             if let Err(e) = svc.audit.append_durable(event).await {
                 tracing::error!(error = %e, "audit write failed");
@@ -119,9 +136,26 @@ async fn act(s: &Ctx, action: Action) {
             queue_id,
             rcpt_index,
             reason,
+            bounce_reason,
             detail,
             ..
-        } => suppress(s, queue_id, rcpt_index as usize, reason, &detail).await,
+        } => {
+            if reason == bounce::SuppressReason::Complaint {
+                svc.metrics
+                    .bounce_reasons
+                    .with_label_values(&["complaint", "recipient"])
+                    .inc();
+            }
+            suppress(
+                s,
+                queue_id,
+                rcpt_index as usize,
+                reason,
+                bounce_reason,
+                &detail,
+            )
+            .await
+        }
     }
 }
 
@@ -132,6 +166,7 @@ async fn suppress(
     queue_id: u64,
     idx: usize,
     reason: bounce::SuppressReason,
+    bounce_reason: Option<bounce::BounceReason>,
     detail: &str,
 ) {
     let svc = s.svc.clone();
@@ -148,7 +183,10 @@ async fn suppress(
         tracing::info!(queue_id = %format_id(queue_id), "bounce for an unknown message; nothing suppressed");
         return;
     };
-    if let Err(e) = svc.suppression.add(&address, reason, detail) {
+    if let Err(e) = svc
+        .suppression
+        .add_with_reason(&address, reason, bounce_reason, detail)
+    {
         tracing::error!(error = %e, "cannot add to the suppression list");
         return;
     }

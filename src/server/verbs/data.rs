@@ -4,12 +4,18 @@
 //! reply ends the transaction.
 
 use crate::accept::{Source, Submission};
-use crate::server::session::{Next, ReadError, Session, Transaction};
-use crate::smtp::data::{DataDecoder, DataError, Progress, has_bare_newline};
+use crate::server::session::{Chunks, Hello, Next, ReadError, Session, State, Transaction};
+use crate::smtp::data::{DataDecoder, DataError, Progress, forbidden_octet};
 use crate::smtp::reply::{Reply, std_replies};
 
 pub async fn data(s: &mut Session) -> Next {
-    if let Some(r) = not_ready(s.txn.as_ref()) {
+    let refusal = match &s.state {
+        State::Rcpt(..) => None,
+        State::Greeted | State::Ready(_) => Some(need_mail()),
+        State::Mail(..) => Some(no_recipients()),
+        State::Chunking(..) => Some(Reply::new(503, "5.5.1", "DATA not allowed after BDAT")),
+    };
+    if let Some(r) = refusal {
         s.reply(r);
         return Next::Continue;
     }
@@ -18,6 +24,7 @@ pub async fn data(s: &mut Session) -> Next {
     let mut dec = DataDecoder::new(limits.max_message_size, limits.max_line_length);
     let timeout = limits.data_timeout;
     let mut poisoned = false;
+    // The state stays `Rcpt` while the data is read: shutdown waits for it.
     let read = s
         .read_until(timeout, |buf| match dec.feed(buf) {
             Progress::NeedMore => None,
@@ -32,31 +39,31 @@ pub async fn data(s: &mut Session) -> Next {
         return lost(s, e);
     }
     if poisoned {
-        tracing::info!(peer = %s.peer.ip(), "bare CR/LF in DATA: transaction refused");
-        s.txn = None;
-        s.count_rejection("bare_newline");
-        s.reply_and_drop(std_replies::bare_newline()).await;
+        let (reply, label) = error_reply(dec.error().unwrap_or(DataError::BareNewline));
+        tracing::info!(peer = %s.peer.ip(), reason = label, "bare CR/LF or NUL in DATA: transaction refused");
+        s.state.reset();
+        s.count_rejection(label);
+        s.reply_and_drop(reply).await;
         return Next::Close;
     }
     let result = match dec.error() {
         Some(err) => Err(error_reply(err)),
         None => Ok(dec.into_body()),
     };
-    finish(s, result).await;
-    Next::Continue
+    finish(s, result).await
 }
 
 pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
-    let refusal = match &s.txn {
-        Some(t) if t.recipients.is_empty() => Some(Reply::new(554, "5.5.1", "No valid recipients")),
-        None => Some(Reply::new(503, "5.5.1", "Need MAIL command first")),
-        Some(_) => None,
+    let (refusal, so_far) = match &s.state {
+        State::Rcpt(..) => (None, 0),
+        State::Chunking(_, _, chunks) => (None, chunks.size),
+        State::Mail(..) => (Some(no_recipients()), 0),
+        State::Greeted | State::Ready(_) => (Some(need_mail()), 0),
     };
     let max = s.svc.config.limits.max_message_size;
     let timeout = s.svc.config.limits.data_timeout;
     let mut chunk_buf = Vec::new();
-    let txn_size = s.txn.as_ref().map(|t| t.bdat_size).unwrap_or(0);
-    let keep = refusal.is_none() && txn_size.saturating_add(size) <= max;
+    let keep = refusal.is_none() && so_far.saturating_add(size) <= max;
     // The chunk is consumed in every case, so the stream stays in sync.
     let read = s
         .read_exact_into(size, timeout, |b| {
@@ -72,16 +79,20 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
         s.reply(r);
         return Next::Continue;
     }
-    let Some(txn) = s.txn.as_mut() else {
+    // Rcpt → Chunking (→ Ready after LAST, in `finish`)
+    s.state = match std::mem::take(&mut s.state) {
+        State::Rcpt(hello, txn) => State::Chunking(hello, txn, Chunks::default()),
+        other => other,
+    };
+    let State::Chunking(_, _, chunks) = &mut s.state else {
         return Next::Continue;
     };
-    txn.bdat_size = txn.bdat_size.saturating_add(size);
-    let buf = txn.bdat.get_or_insert_with(Vec::new);
+    chunks.size = chunks.size.saturating_add(size);
     if keep {
-        buf.extend_from_slice(&chunk_buf);
+        chunks.body.extend_from_slice(&chunk_buf);
     }
+    let total = chunks.size;
     if !last {
-        let total = txn.bdat_size;
         s.reply(Reply::new(
             250,
             "2.0.0",
@@ -89,32 +100,36 @@ pub async fn bdat(s: &mut Session, size: usize, last: bool) -> Next {
         ));
         return Next::Continue;
     }
-    let body = txn.bdat.take().unwrap_or_default();
-    let result = if txn.bdat_size > max {
+    let body = std::mem::take(&mut chunks.body);
+    let result = check_chunked(body, total, &s.svc.config.limits);
+    finish(s, result).await
+}
+
+/// The limits DATA's decoder enforces as it reads, applied to the joined
+/// BDAT chunks (no dot-stuffing there, so no decoder).
+fn check_chunked(
+    body: Vec<u8>,
+    total: usize,
+    limits: &crate::config::Limits,
+) -> Result<Vec<u8>, (Reply, &'static str)> {
+    let max_line = limits.max_line_length;
+    if total > limits.max_message_size {
         Err(error_reply(DataError::TooBig))
-    } else if has_bare_newline(&body) {
-        Err(error_reply(DataError::BareNewline))
-    } else if body
-        .split(|&b| b == b'\n')
-        .any(|l| l.len() > s.svc.config.limits.max_line_length - 1)
-    {
+    } else if let Some((err, _)) = forbidden_octet(&body) {
+        Err(error_reply(err))
+    } else if body.split(|&b| b == b'\n').any(|l| l.len() > max_line - 1) {
         Err(error_reply(DataError::LineTooLong))
     } else {
         Ok(body)
-    };
-    finish(s, result).await;
-    Next::Continue
+    }
 }
 
-fn not_ready(txn: Option<&Transaction>) -> Option<Reply> {
-    match txn {
-        None => Some(Reply::new(503, "5.5.1", "Need MAIL command first")),
-        Some(t) if t.recipients.is_empty() => Some(Reply::new(554, "5.5.1", "No valid recipients")),
-        Some(t) if t.bdat.is_some() => {
-            Some(Reply::new(503, "5.5.1", "DATA not allowed after BDAT"))
-        }
-        Some(_) => None,
-    }
+fn need_mail() -> Reply {
+    Reply::new(503, "5.5.1", "Need MAIL command first")
+}
+
+fn no_recipients() -> Reply {
+    Reply::new(554, "5.5.1", "No valid recipients")
 }
 
 /// A message refused before acceptance: the reply and its metric label.
@@ -122,6 +137,7 @@ fn error_reply(e: DataError) -> (Reply, &'static str) {
     match e {
         DataError::TooBig => (std_replies::too_big(), "size"),
         DataError::BareNewline => (std_replies::bare_newline(), "bare_newline"),
+        DataError::Nul => (std_replies::nul_in_data(), "nul"),
         DataError::LineTooLong => (
             Reply::new(
                 550,
@@ -134,22 +150,30 @@ fn error_reply(e: DataError) -> (Reply, &'static str) {
 }
 
 fn lost(s: &mut Session, e: ReadError) -> Next {
-    s.txn = None;
+    s.state.reset();
     if matches!(e, ReadError::Timeout) {
         s.reply(std_replies::timeout());
     }
     Next::Close
 }
 
-/// End of data: the transaction ends here whatever the outcome.
-async fn finish(s: &mut Session, body: Result<Vec<u8>, (Reply, &'static str)>) {
-    let Some(txn) = s.txn.take() else { return };
+/// End of data: the transaction ends here whatever the outcome (Rcpt or
+/// Chunking → Ready). A 421 from the accept stage closes the session.
+async fn finish(s: &mut Session, body: Result<Vec<u8>, (Reply, &'static str)>) -> Next {
+    let (hello, txn) = match std::mem::take(&mut s.state) {
+        State::Rcpt(h, t) | State::Chunking(h, t, _) => (h, t),
+        other => {
+            s.state = other;
+            return Next::Continue;
+        }
+    };
+    s.state = State::Ready(hello.clone());
     let body = match body {
         Ok(b) => b,
         Err((reply, label)) => {
             s.count_rejection(label);
             s.reply(reply);
-            return;
+            return Next::Continue;
         }
     };
     // The bounce listener takes reports for the bounce domains; it never
@@ -161,15 +185,16 @@ async fn finish(s: &mut Session, body: Result<Vec<u8>, (Reply, &'static str)>) {
         };
         let reply = super::bounce::receive(&ctx, &txn, &body).await;
         s.reply(reply);
-        return;
+        return Next::Continue;
     }
-    let submission = submission(s, txn, body);
+    let submission = submission(s, &hello, txn, body);
     let accepted = s.svc.accept.accept(submission).await;
     s.reply(accepted.reply);
+    Next::Continue
 }
 
-fn submission(s: &Session, txn: Transaction, message: Vec<u8>) -> Submission {
-    let proto = match (s.esmtp, s.tls.is_some(), s.auth_user.is_some()) {
+fn submission(s: &Session, hello: &Hello, txn: Transaction, message: Vec<u8>) -> Submission {
+    let proto = match (hello.esmtp, s.tls.is_some(), s.auth_user.is_some()) {
         (false, _, _) => "SMTP",
         (true, false, false) => "ESMTP",
         (true, true, false) => "ESMTPS",
@@ -194,7 +219,7 @@ fn submission(s: &Session, txn: Transaction, message: Vec<u8>) -> Submission {
         source: Source {
             listener: s.listener.name.clone(),
             client_ip: s.peer.ip(),
-            helo: s.helo.clone().unwrap_or_default(),
+            helo: hello.name.clone(),
             auth_user: s.auth_user.as_ref().map(|u| u.name.clone()),
             protocol,
             tls: s

@@ -1,6 +1,6 @@
 //! EHLO/HELO (RFC 5321 §4.1.1.1) and STARTTLS (RFC 3207).
 
-use crate::server::session::{Next, Session};
+use crate::server::session::{Hello, Next, Session, State};
 use crate::smtp::reply::Reply;
 
 pub fn ehlo(s: &mut Session, host: String, extended: bool) {
@@ -8,9 +8,11 @@ pub fn ehlo(s: &mut Session, host: String, extended: bool) {
         s.reply(Reply::new(501, "5.5.4", "Syntax: EHLO domain"));
         return;
     }
-    s.helo = Some(host);
-    s.esmtp = extended;
-    s.txn = None;
+    // RFC 5321 §4.1.4: EHLO/HELO anywhere ends any transaction.
+    s.state = State::Ready(Hello {
+        name: host,
+        esmtp: extended,
+    });
     let hostname = s.hostname().to_string();
     let greet = format!("{hostname} Hello [{}]", s.peer.ip());
     if !extended {

@@ -7,16 +7,28 @@ use smtp_proto::{
 };
 
 use crate::config::AuthMode;
-use crate::server::session::{Session, Transaction};
+use crate::server::session::{Session, State, Transaction};
 use crate::smtp::reply::Reply;
 
 pub fn mail(s: &mut Session, from: MailFrom<String>, raw: &[u8]) {
-    if let Some(r) = refuse(s, &from) {
+    let refusal = match &s.state {
+        State::Greeted => Some(Reply::new(503, "5.5.1", "Send EHLO or HELO first")),
+        State::Ready(_) => refuse(s, &from),
+        State::Mail(..) | State::Rcpt(..) | State::Chunking(..) => {
+            Some(Reply::new(503, "5.5.1", "Nested MAIL command"))
+        }
+    };
+    if let Some(r) = refusal {
         s.reply(r);
         return;
     }
     let mt_priority = if has_param(raw, b"MT-PRIORITY=") {
-        Some(from.mt_priority.clamp(-9, 9) as i8)
+        // RFC 6710 §3: priority-value is -9..9; anything else is a syntax error.
+        if !(-9..=9).contains(&from.mt_priority) {
+            s.reply(Reply::new(501, "5.5.4", "MT-PRIORITY must be from -9 to 9"));
+            return;
+        }
+        Some(from.mt_priority as i8)
     } else {
         None
     };
@@ -27,8 +39,9 @@ pub fn mail(s: &mut Session, from: MailFrom<String>, raw: &[u8]) {
     } else {
         None
     };
-    s.txn = Some(Transaction {
+    let txn = Transaction {
         sender: from.address,
+        recipients: Vec::new(),
         declared_size: from.size,
         body_8bit: from.flags & MAIL_BODY_8BITMIME != 0,
         smtputf8: from.flags & MAIL_SMTPUTF8 != 0,
@@ -36,18 +49,17 @@ pub fn mail(s: &mut Session, from: MailFrom<String>, raw: &[u8]) {
         ret,
         envid: from.env_id,
         mt_priority,
-        ..Transaction::default()
-    });
+    };
+    // Ready → Mail
+    s.state = match std::mem::take(&mut s.state) {
+        State::Ready(hello) => State::Mail(hello, txn),
+        other => other,
+    };
     s.reply(Reply::new(250, "2.1.0", "Sender OK"));
 }
 
+/// Why this MAIL cannot start a transaction, if it cannot.
 fn refuse(s: &Session, from: &MailFrom<String>) -> Option<Reply> {
-    if s.helo.is_none() {
-        return Some(Reply::new(503, "5.5.1", "Send EHLO or HELO first"));
-    }
-    if s.txn.is_some() {
-        return Some(Reply::new(503, "5.5.1", "Nested MAIL command"));
-    }
     if s.listener.auth == AuthMode::Required
         && s.auth_user.is_none()
         && !s.tls.as_ref().is_some_and(|t| t.client_cert_trusted)
@@ -70,6 +82,15 @@ fn refuse(s: &Session, from: &MailFrom<String>) -> Option<Reply> {
             553,
             "5.7.1",
             "Sender address not allowed for this user",
+        ));
+    }
+    // RFC 6531 §3.4: a non-ASCII address only with the SMTPUTF8 parameter
+    // (the same check as for recipients).
+    if from.flags & MAIL_SMTPUTF8 == 0 && !from.address.is_ascii() {
+        return Some(Reply::new(
+            553,
+            "5.6.7",
+            "Non-ASCII address requires SMTPUTF8",
         ));
     }
     if !from.address.is_empty() && !from.address.contains('@') {

@@ -14,26 +14,36 @@ use super::session::{Line, Next, Session};
 use crate::smtp::reply::{Reply, std_replies};
 
 pub async fn dispatch(s: &mut Session, line: Line) -> Next {
-    let Line::Text(mut bytes) = line else {
+    let Line::Text(bytes) = line else {
         s.reply(std_replies::line_too_long());
         return Next::Continue;
     };
+    match parse_command(bytes, s.svc.config.limits.max_command_line) {
+        Ok((req, raw)) => handle(s, req, &raw).await,
+        Err(reply) => {
+            s.reply(reply);
+            Next::Continue
+        }
+    }
+}
+
+/// One command line (without its line ending) → request, or the reply
+/// that refuses it. Pure, so the fuzzer can drive it; `raw` is the line
+/// with CRLF, as MAIL's handler wants it.
+pub fn parse_command(
+    mut bytes: Vec<u8>,
+    max_command_line: usize,
+) -> Result<(Request<String>, Vec<u8>), Reply> {
     let verb = verb_of(&bytes);
-    let limit = s.svc.config.limits.max_command_line;
-    if bytes.len() + 2 > limit && verb != "MAIL" && verb != "RCPT" {
-        s.reply(std_replies::line_too_long());
-        return Next::Continue;
+    if bytes.len() + 2 > max_command_line && verb != "MAIL" && verb != "RCPT" {
+        return Err(std_replies::line_too_long());
     }
     bytes.extend_from_slice(b"\r\n");
     let parsed = Request::parse(&mut bytes.iter()).map(|r| r.into_owned());
-    let req = match parsed {
-        Ok(r) => r,
-        Err(e) => {
-            s.reply(parse_error_reply(e, &verb));
-            return Next::Continue;
-        }
-    };
-    handle(s, req, &bytes).await
+    match parsed {
+        Ok(r) => Ok((r, bytes)),
+        Err(e) => Err(parse_error_reply(e, &verb)),
+    }
 }
 
 async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
@@ -41,6 +51,10 @@ async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
         Request::Ehlo { host } => ehlo::ehlo(s, host, true),
         Request::Helo { host } => ehlo::ehlo(s, host, false),
         Request::StartTls => return ehlo::starttls(s).await,
+        // RFC 4954 §4: AUTH is an extension announced by EHLO.
+        Request::Auth { .. } if matches!(s.state, super::session::State::Greeted) => {
+            s.reply(Reply::new(503, "5.5.1", "Send EHLO first"));
+        }
         Request::Auth {
             mechanism,
             initial_response,
@@ -53,7 +67,7 @@ async fn handle(s: &mut Session, req: Request<String>, raw: &[u8]) -> Next {
             is_last,
         } => return data::bdat(s, chunk_size, is_last).await,
         Request::Rset => {
-            s.txn = None;
+            s.state.reset();
             s.reply(std_replies::ok());
         }
         Request::Noop { .. } => s.reply(std_replies::ok()),

@@ -6,7 +6,7 @@ use smtp_proto::{
 };
 
 use crate::config::{AuthMode, ListenerMode};
-use crate::server::session::Session;
+use crate::server::session::{Session, State};
 use crate::smtp::reply::Reply;
 use crate::spool::{RecipientSpec, notify};
 
@@ -21,8 +21,13 @@ pub fn rcpt(s: &mut Session, to: RcptTo<String>) {
 }
 
 fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
-    if s.txn.is_none() {
-        return Reply::new(503, "5.5.1", "Need MAIL command first");
+    match &s.state {
+        State::Mail(..) | State::Rcpt(..) => {}
+        State::Greeted | State::Ready(_) => {
+            return Reply::new(503, "5.5.1", "Need MAIL command first");
+        }
+        // RFC 3030 §2: the recipients are settled before the first chunk.
+        State::Chunking(..) => return Reply::new(503, "5.5.1", "RCPT not allowed after BDAT"),
     }
     if s.listener.mode == ListenerMode::Bounce {
         // Only our bounce addresses; a bounce listener never relays.
@@ -43,7 +48,7 @@ fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
         return Reply::new(501, "5.1.3", "Recipient address must be user@domain");
     }
     let max = s.svc.config.limits.max_recipients;
-    let Some(txn) = s.txn.as_mut() else {
+    let (State::Mail(_, txn) | State::Rcpt(_, txn)) = &mut s.state else {
         return Reply::new(503, "5.5.1", "Need MAIL command first");
     };
     if txn.recipients.len() >= max {
@@ -52,11 +57,25 @@ fn accept(s: &mut Session, to: RcptTo<String>) -> Reply {
     if !txn.smtputf8 && !to.address.is_ascii() {
         return Reply::new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
     }
+    // The same recipient twice gets one copy (as Postfix's cleanup does):
+    // the local part compared exactly (RFC 5321 §2.4), the domain not.
+    let same = |a: &str| match (a.rsplit_once('@'), to.address.rsplit_once('@')) {
+        (Some((l1, d1)), Some((l2, d2))) => l1 == l2 && d1.eq_ignore_ascii_case(d2),
+        _ => a == to.address,
+    };
+    if txn.recipients.iter().any(|r| same(&r.address)) {
+        return Reply::new(250, "2.1.5", "Recipient OK (duplicate ignored)");
+    }
     txn.recipients.push(RecipientSpec {
         address: to.address,
         orcpt: to.orcpt,
         notify: notify_bits(to.flags),
     });
+    // Mail → Rcpt
+    s.state = match std::mem::take(&mut s.state) {
+        State::Mail(hello, txn) => State::Rcpt(hello, txn),
+        other => other,
+    };
     Reply::new(250, "2.1.5", "Recipient OK")
 }
 

@@ -13,10 +13,19 @@ use super::reply::Extensions;
 use super::{DsnParams, DsnRet, Envelope, Notify};
 
 /// Streaming dot-stuffer. Feed chunks with `stuff`, then call `finish`.
+///
+/// It is the last gate before the wire: a NUL, a bare CR or a bare LF is
+/// refused (`ClientError::UnsafeBody`), never written, so no entry point
+/// can hand a next hop an ambiguous end of data (SMTP smuggling,
+/// CVE-2023-51764/51765/51766). A CR is held back until its LF is seen, so
+/// not even a lone CR at a chunk boundary goes out. `Client::send` checks
+/// the whole body before any command; this check only stands behind it.
 #[derive(Debug)]
 pub(crate) struct DotStuffer {
     at_line_start: bool,
     last: Option<u8>,
+    pending_cr: bool,
+    offset: usize,
 }
 
 impl DotStuffer {
@@ -24,32 +33,86 @@ impl DotStuffer {
         DotStuffer {
             at_line_start: true,
             last: None,
+            pending_cr: false,
+            offset: 0,
         }
     }
 
-    /// Append the stuffed form of `chunk` to `out`.
-    pub(crate) fn stuff(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+    /// Append the stuffed form of `chunk` to `out`; refuses (writing
+    /// nothing of the offending octet) on NUL, bare CR or bare LF.
+    pub(crate) fn stuff(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), ClientError> {
         out.reserve(chunk.len() + 8);
         for &b in chunk {
+            let at = self.offset;
+            self.offset += 1;
+            if self.pending_cr {
+                if b != b'\n' {
+                    return Err(unsafe_body("bare CR", at - 1));
+                }
+                self.pending_cr = false;
+                out.extend_from_slice(b"\r\n");
+                self.at_line_start = true;
+                self.last = Some(b'\n');
+                continue;
+            }
+            match b {
+                0 => return Err(unsafe_body("NUL", at)),
+                b'\n' => return Err(unsafe_body("bare LF", at)),
+                b'\r' => {
+                    self.pending_cr = true;
+                    continue;
+                }
+                _ => {}
+            }
             // RFC 5321 §4.5.2: "If the first character is a period, one
             // additional period is inserted at the beginning of the line."
             if self.at_line_start && b == b'.' {
                 out.push(b'.');
             }
             out.push(b);
-            self.at_line_start = b == b'\n';
+            self.at_line_start = false;
             self.last = Some(b);
         }
+        Ok(())
     }
 
     /// Append the end-of-data marker, completing an unterminated last line.
-    pub(crate) fn finish(self, out: &mut Vec<u8>) {
+    /// A body ending in a lone CR is refused: it was not a line ending.
+    pub(crate) fn finish(self, out: &mut Vec<u8>) -> Result<(), ClientError> {
+        if self.pending_cr {
+            return Err(unsafe_body("bare CR", self.offset.saturating_sub(1)));
+        }
         match self.last {
             None | Some(b'\n') => {}
-            Some(b'\r') => out.push(b'\n'),
             Some(_) => out.extend_from_slice(b"\r\n"),
         }
         out.extend_from_slice(b".\r\n");
+        Ok(())
+    }
+}
+
+fn unsafe_body(what: &'static str, offset: usize) -> ClientError {
+    ClientError::UnsafeBody { what, offset }
+}
+
+/// Refuse a body holding a NUL, a bare CR or a bare LF before anything is
+/// sent (RFC 5321 §2.3.8: CR and LF only as CRLF; no BINARYMIME here).
+pub(crate) fn check_body(body: &[u8]) -> Result<(), ClientError> {
+    use crate::smtp::data::{DataError, forbidden_octet};
+    match forbidden_octet(body) {
+        None => Ok(()),
+        Some((DataError::Nul, offset)) => Err(ClientError::UnsafeBody {
+            what: "NUL",
+            offset,
+        }),
+        Some((_, offset)) => Err(ClientError::UnsafeBody {
+            what: if body.get(offset) == Some(&b'\r') {
+                "bare CR"
+            } else {
+                "bare LF"
+            },
+            offset,
+        }),
     }
 }
 
@@ -58,8 +121,8 @@ impl DotStuffer {
 pub(crate) fn dot_stuff(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut s = DotStuffer::new();
-    s.stuff(body, &mut out);
-    s.finish(&mut out);
+    s.stuff(body, &mut out).expect("clean body");
+    s.finish(&mut out).expect("clean body");
     out
 }
 
@@ -241,11 +304,56 @@ mod tests {
     fn dot_stuffing_survives_chunk_boundaries() {
         let mut out = Vec::new();
         let mut s = DotStuffer::new();
-        s.stuff(b"a\r", &mut out);
-        s.stuff(b"\n", &mut out);
-        s.stuff(b".b\r\n", &mut out);
-        s.finish(&mut out);
+        s.stuff(b"a\r", &mut out).expect("ok");
+        s.stuff(b"\n", &mut out).expect("ok");
+        s.stuff(b".b\r\n", &mut out).expect("ok");
+        s.finish(&mut out).expect("ok");
         assert_eq!(out, b"a\r\n..b\r\n.\r\n".to_vec());
+    }
+
+    /// Every published smuggling end-of-data variant, embedded in a body:
+    /// neither the whole-body check nor the streaming stuffer lets it pass,
+    /// however the body is cut into chunks.
+    #[test]
+    fn nul_bare_cr_and_bare_lf_never_reach_the_wire() {
+        for seq in crate::smtp::data::smuggling_sequences() {
+            let mut body = b"Subject: x\r\n\r\nhello".to_vec();
+            body.extend_from_slice(&seq);
+            body.extend_from_slice(b"MAIL FROM:<e@x.example>\r\n.\r\n");
+            assert!(check_body(&body).is_err(), "{seq:?}");
+            for split in 1..body.len() {
+                let mut out = Vec::new();
+                let mut s = DotStuffer::new();
+                let r = s
+                    .stuff(&body[..split], &mut out)
+                    .and_then(|()| s.stuff(&body[split..], &mut out))
+                    .and_then(|()| s.finish(&mut out));
+                assert!(r.is_err(), "{seq:?} split at {split}");
+                assert!(crate::smtp::data::forbidden_octet(&out).is_none());
+            }
+        }
+        assert!(check_body(b"a\r\n.b\r\n").is_ok());
+        assert!(matches!(
+            check_body(b"a\r\nb\rc"),
+            Err(ClientError::UnsafeBody {
+                what: "bare CR",
+                offset: 4
+            })
+        ));
+        assert!(matches!(
+            check_body(b"a\nb"),
+            Err(ClientError::UnsafeBody {
+                what: "bare LF",
+                offset: 1
+            })
+        ));
+        assert!(matches!(
+            check_body(b"a\r\n\0.\r\n"),
+            Err(ClientError::UnsafeBody {
+                what: "NUL",
+                offset: 3
+            })
+        ));
     }
 
     #[test]

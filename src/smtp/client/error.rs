@@ -60,6 +60,11 @@ pub enum ClientError {
     /// address, MT-PRIORITY out of range, no recipients).
     #[error("invalid envelope: {0}")]
     InvalidEnvelope(String),
+    /// The message holds an octet that must never reach a next hop (NUL,
+    /// bare CR, bare LF; RFC 5321 §2.3.8): it was not sent. Permanent: the
+    /// stored message will not change by retrying.
+    #[error("message not sent: {what} at octet {offset} (lines must end in CRLF, no NUL)")]
+    UnsafeBody { what: &'static str, offset: usize },
     /// Our own settings are unusable (e.g. a HELO name with spaces).
     #[error("client configuration: {0}")]
     Config(String),
@@ -78,7 +83,8 @@ impl ClientError {
             ClientError::SizeExceeded { .. }
             | ClientError::Unsupported(_)
             | ClientError::RequireTlsUnsupported
-            | ClientError::InvalidEnvelope(_) => false,
+            | ClientError::InvalidEnvelope(_)
+            | ClientError::UnsafeBody { .. } => false,
             ClientError::Connect(_)
             | ClientError::Timeout(_)
             | ClientError::Io { .. }

@@ -788,3 +788,51 @@ async fn many_recipients_are_pipelined_in_groups_of_one_hundred() {
     assert_eq!(out, vec![RcptOutcome::Accepted; 150]);
     server.await.expect("server");
 }
+
+/// Whatever the entry point, a body with NUL, a bare CR or a bare LF never
+/// reaches a next hop: every published smuggling sequence is refused before
+/// MAIL, permanently (the stored message will not change), and the
+/// connection stays usable for the next message.
+#[tokio::test]
+async fn smuggling_sequences_in_a_body_are_refused_before_mail() {
+    let script = vec![
+        GREET,
+        EHLO,
+        EHLO_PIPE,
+        C("MAIL FROM:<a@x.test> SIZE=10"),
+        C("RCPT TO:<b@y.test>"),
+        C("DATA"),
+        S("250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n"),
+        Body(b"clean\r\n..\r\n.\r\n"),
+        S("250 2.0.0 queued\r\n"),
+    ];
+    let (mut client, server) = plain(script).await;
+    let to = rcpts(&["b@y.test"]);
+    for seq in crate::smtp::data::smuggling_sequences() {
+        let mut body = b"Subject: x\r\n\r\nhello".to_vec();
+        body.extend_from_slice(&seq);
+        body.extend_from_slice(b"MAIL FROM:<evil@x.test>\r\n");
+        let err = client
+            .send(&envelope("a@x.test", &to), &body)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, ClientError::UnsafeBody { .. }),
+            "{seq:?}: {err}"
+        );
+        assert!(!err.is_transient());
+    }
+    let out = client
+        .send(&envelope("a@x.test", &to), b"clean\r\n.\r\n")
+        .await
+        .expect("clean body still goes");
+    assert_eq!(out, vec![RcptOutcome::Accepted]);
+    drop(client);
+    let seen = server.await.expect("server");
+    assert_eq!(
+        seen.iter().filter(|l| l.starts_with("MAIL")).count(),
+        1,
+        "{seen:?}"
+    );
+    assert!(!seen.iter().any(|l| l.contains("evil")), "{seen:?}");
+}

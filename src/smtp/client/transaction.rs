@@ -35,6 +35,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Client<S> {
             return Err(ClientError::Unusable);
         }
         codec::check_envelope(env, &self.ext, body.len())?;
+        // Before any command: a body that could smuggle a second message at
+        // the next hop is never started.
+        codec::check_body(body)?;
         let result = self.transaction(env, body).await;
         if let Err(e) = &result {
             tracing::debug!(error = %e, "transaction failed; connection unusable");
@@ -223,11 +226,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Client<S> {
         let mut stuffer = DotStuffer::new();
         let mut out = Vec::with_capacity(DATA_CHUNK + 1024);
         for chunk in body.chunks(DATA_CHUNK) {
-            stuffer.stuff(chunk, &mut out);
+            // On a refused octet nothing more is written and no end of data
+            // follows: the caller drops the connection, the peer discards.
+            stuffer.stuff(chunk, &mut out)?;
             self.session.write(&out, t, "DATA block").await?;
             out.clear();
         }
-        stuffer.finish(&mut out);
+        stuffer.finish(&mut out)?;
         self.session.write(&out, t, "end of data").await
     }
 

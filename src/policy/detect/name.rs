@@ -1,0 +1,1057 @@
+//! Person names, and whether they name a patient.
+//!
+//! Candidates: `First Last` (first name from the SSA baby-name list, last
+//! name from the Census surname list or any capitalised word that is not
+//! an institution or calendar word), `Last, First`, an honorific with a
+//! surname (`Mr. Haddad`, `Mrs. Maria Haddad`), and a capitalised name
+//! after a patient label (`Patient: Lior Ben-Ami`). Lists:
+//! `data/first_names.txt`, `data/surnames.txt` (public-domain US data).
+//!
+//! Told apart and not reported: providers and staff (`Dr.`, `Nurse`,
+//! `Provider:`, `Signed by`, credentials after the name such as `, MD`,
+//! `RN`, `NP`; speakers, authors, contacts and job titles) and signature
+//! blocks (a name opening a line within three lines after `Regards`,
+//! `Sincerely`, `Thanks`, `--`...).
+//!
+//! Confidence — a name counts as PHI only with a health fact:
+//! - high: a patient label (`Patient:`, `Patient Name:`, `Pt:`), or a
+//!   patient cue (`Mr./Ms.`, `patient`, `Re:`, `for`, a salutation such
+//!   as `Dear`/`Hi`, a possessive `Maria Haddad's`, `(DOB`, `, 54-year-old`,
+//!   `was diagnosed`...) with a health fact within 250 bytes (a health
+//!   term, condition, procedure, result, medication, specialty or care
+//!   setting from `health`, or a clinical event word);
+//! - medium: a patient cue without a health fact nearby, or a plain name
+//!   with one (the shipped policy wants care context elsewhere too);
+//! - low: any other name.
+//!
+//! Cost: one pass over capitalised words with a hash lookup each; context
+//! regexes run only on short windows around candidates.
+
+use super::re;
+use super::tokens::is_word;
+use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use crate::policy::text::{after, before, ceil_boundary, floor_boundary};
+use regex::Regex;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// FNV-1a: the lists are fixed public data, so a fast non-keyed hash is
+/// fine here (no attacker chooses the table's keys).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+const FIRST: &str = include_str!("../data/first_names.txt");
+const LAST: &str = include_str!("../data/surnames.txt");
+
+/// Capitalised words that follow a first name without being a surname
+/// (institutions, places, calendar, sentence words).
+const NOT_SURNAME: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "clinic",
+    "hospital",
+    "center",
+    "centre",
+    "health",
+    "healthcare",
+    "medical",
+    "medicine",
+    "care",
+    "university",
+    "college",
+    "school",
+    "county",
+    "city",
+    "lake",
+    "river",
+    "valley",
+    "month",
+    "day",
+    "week",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "the",
+    "and",
+    "or",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "from",
+    "by",
+    "is",
+    "was",
+    "are",
+    "please",
+    "thank",
+    "thanks",
+    "dear",
+    "hi",
+    "hello",
+    "team",
+    "group",
+    "foundation",
+    "program",
+    "project",
+    "services",
+    "service",
+    "department",
+    "dept",
+    "office",
+    "unit",
+    "ward",
+    "wing",
+    "building",
+    "room",
+    "suite",
+    "floor",
+    "newsletter",
+    "update",
+    "conference",
+    "summit",
+    "award",
+    "fund",
+    "memorial",
+    "regional",
+    "community",
+    "general",
+    "children",
+    "childrens",
+    "women",
+    "family",
+    "pharmacy",
+    "lab",
+    "labs",
+    "laboratory",
+    "inc",
+    "llc",
+    "corp",
+    "company",
+    "co",
+    "bank",
+    "insurance",
+    "plan",
+    "blue",
+    "cross",
+    "shield",
+    "institute",
+    "association",
+    "society",
+    "network",
+    "system",
+    "systems",
+    "partners",
+    "associates",
+    "practice",
+    "pediatrics",
+    "oncology",
+    "cardiology",
+    "campus",
+    "county",
+    "state",
+    "national",
+    "international",
+    "american",
+    "east",
+    "new",
+    "old",
+    "mount",
+    "mt",
+    "saint",
+    "san",
+    "santa",
+    "los",
+    "las",
+    "de",
+    "la",
+    "le",
+    "fort",
+    "port",
+    "beach",
+    "heights",
+    "springs",
+    "falls",
+    "village",
+    "square",
+    "plaza",
+    "mall",
+    "market",
+    "store",
+    "cafe",
+    "restaurant",
+    "hotel",
+    "inn",
+    "airport",
+    "station",
+    "library",
+    "museum",
+    "gallery",
+    "theatre",
+    "theater",
+    "arena",
+    "stadium",
+    "court",
+    "drive",
+    "place",
+    "boulevard",
+    "blvd",
+    "highway",
+    "hwy",
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "they",
+    "it",
+    "this",
+    "that",
+    "our",
+    "your",
+    "my",
+    "his",
+    "her",
+    "their",
+    "if",
+    "when",
+    "as",
+    "so",
+    "but",
+    "not",
+    "no",
+    "yes",
+    "ok",
+    "pm",
+    "am",
+    "am.",
+    "re",
+    "fw",
+    "fwd",
+    "cc",
+    "md",
+    "rn",
+    "np",
+    "do",
+    "pa",
+    "phd",
+    "dds",
+    "lcsw",
+    "bsn",
+    "msn",
+    "dnp",
+];
+
+/// First names that are also ordinary words: a surname from the list
+/// must follow them.
+const AMBIGUOUS_FIRST: &[&str] = &[
+    "may",
+    "will",
+    "june",
+    "april",
+    "august",
+    "grace",
+    "hope",
+    "faith",
+    "joy",
+    "mark",
+    "bill",
+    "art",
+    "page",
+    "king",
+    "major",
+    "summer",
+    "autumn",
+    "winter",
+    "rose",
+    "iris",
+    "ivy",
+    "lily",
+    "dawn",
+    "sunny",
+    "young",
+    "ray",
+    "pat",
+    "sue",
+    "don",
+    "chase",
+    "drew",
+    "lane",
+    "case",
+    "jordan",
+    "georgia",
+    "virginia",
+    "austin",
+    "dakota",
+    "florence",
+    "paris",
+    "phoenix",
+    "sydney",
+    "carolina",
+    "india",
+    "china",
+    "asia",
+    "america",
+    "london",
+    "dallas",
+    "houston",
+    "denver",
+    "aurora",
+    "tuesday",
+    "sunday",
+    "monday",
+    "friday",
+    "christmas",
+    "easter",
+    "noel",
+    "royal",
+    "prince",
+    "princess",
+    "duke",
+    "earl",
+    "baron",
+    "judge",
+    "bishop",
+    "deacon",
+    "cash",
+    "price",
+    "sterling",
+    "golden",
+    "silver",
+    "ruby",
+    "pearl",
+    "jade",
+    "crystal",
+    "amber",
+    "olive",
+    "hazel",
+    "heather",
+    "holly",
+    "ginger",
+    "honey",
+    "candy",
+    "star",
+    "sky",
+    "rain",
+    "storm",
+    "river",
+    "brook",
+    "forest",
+    "wood",
+    "stone",
+    "rock",
+    "cliff",
+    "glen",
+    "dale",
+    "lincoln",
+    "washington",
+    "jefferson",
+    "madison",
+    "kennedy",
+    "ford",
+    "carter",
+    "harrison",
+    "jackson",
+    "taylor",
+    "wilson",
+    "clay",
+    "ali",
+    "guy",
+    "gay",
+    "bud",
+    "buddy",
+    "sonny",
+    "ace",
+    "champ",
+    "van",
+    "son",
+    "wade",
+    "miles",
+    "penny",
+    "patience",
+    "mercy",
+    "charity",
+    "constance",
+    "prudence",
+    "temperance",
+    "unity",
+    "liberty",
+    "justice",
+    "trinity",
+    "genesis",
+    "nevaeh",
+    "angel",
+    "precious",
+    "destiny",
+    "harmony",
+    "melody",
+    "serenity",
+    "bliss",
+    "sage",
+    "blue",
+    "red",
+    "rusty",
+    "dusty",
+    "goldie",
+    "happy",
+    "lucky",
+    "early",
+    "patient",
+    "doctor",
+    "nurse",
+    "care",
+    "health",
+    "medical",
+    "general",
+    "best",
+    "kind",
+    "dear",
+    "regards",
+    "thanks",
+    "please",
+    "new",
+    "north",
+    "south",
+    "east",
+    "west",
+    "saint",
+];
+
+/// Words after a name that make it an institution (`Virginia Mason
+/// Medical Center`), not a person.
+const INSTITUTION_NEXT: &[&str] = &[
+    "medical",
+    "clinic",
+    "hospital",
+    "center",
+    "centre",
+    "health",
+    "healthcare",
+    "university",
+    "college",
+    "school",
+    "institute",
+    "foundation",
+    "memorial",
+    "cancer",
+    "children's",
+    "childrens",
+    "pharmacy",
+    "labs",
+    "laboratories",
+    "street",
+    "avenue",
+    "road",
+    "boulevard",
+    "drive",
+    "building",
+    "hall",
+    "park",
+    "county",
+    "award",
+    "fund",
+    "lecture",
+    "prize",
+    "fellowship",
+    "scholarship",
+    "syndrome",
+    "disease",
+    "test",
+    "scale",
+    "method",
+    "procedure",
+];
+
+struct Res {
+    first: Set,
+    last: Set,
+    not_surname: Set,
+    ambiguous: Set,
+    institution: Set,
+    provider_before: Regex,
+    provider_after: Regex,
+    label_before: Regex,
+    cue_before: Regex,
+    cue_after: Regex,
+    salutation: Regex,
+    closing: Regex,
+    event: Regex,
+}
+
+fn list(src: &'static str) -> Set {
+    src.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| Res {
+        first: list(FIRST),
+        last: list(LAST),
+        not_surname: NOT_SURNAME.iter().copied().collect(),
+        ambiguous: AMBIGUOUS_FIRST.iter().copied().collect(),
+        institution: INSTITUTION_NEXT.iter().copied().collect(),
+        provider_before: re(
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to)\s*[.:,]?\s*(?:and\s+)?)$",
+        ),
+        provider_after: re(
+            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
+        ),
+        label_before: re(
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name))\s*[:#\-]\s*$",
+        ),
+        cue_before: re(
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+        ),
+        cue_after: re(
+            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old)|mrn|a\s+[0-9]{1,3}[- ]year)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital))",
+        ),
+        salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
+        closing: re(
+            r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
+        ),
+        event: re(
+            r"(?i)(?-u:\b)(?:biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
+        ),
+    })
+}
+
+/// A word at `s`: ASCII letters with inner `'`/`-`; its end.
+fn word_end(b: &[u8], s: usize) -> usize {
+    let mut e = s;
+    while e < b.len() && e - s < 40 {
+        let c = b[e];
+        if c.is_ascii_alphabetic()
+            || ((c == b'\'' || c == b'-')
+                && e > s
+                && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
+        {
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    e
+}
+
+/// Lower-case ASCII copy of a word into `buf` (words are at most 40 bytes).
+fn lower<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a str {
+    let n = w.len().min(48);
+    for (d, s) in buf.iter_mut().zip(&w[..n]) {
+        *d = s.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or("")
+}
+
+fn capitalised(w: &[u8]) -> bool {
+    w.len() >= 2 && w[0].is_ascii_uppercase() && w[1..].iter().any(u8::is_ascii_lowercase)
+}
+
+fn all_caps(w: &[u8]) -> bool {
+    w.len() >= 2
+        && w.iter()
+            .all(|c| c.is_ascii_uppercase() || *c == b'\'' || *c == b'-')
+}
+
+/// Skip one run of spaces/tabs (no line break); the next position.
+fn skip_blank(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < b.len() && j - i < 4 && (b[j] == b' ' || b[j] == b'\t') {
+        j += 1;
+    }
+    (j > i).then_some(j)
+}
+
+/// The word after position `i` (after blanks), as (start, end).
+fn next_word(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let s = skip_blank(b, i)?;
+    let e = word_end(b, s);
+    (e > s).then_some((s, e))
+}
+
+/// Strip a possessive `'s` from a word's end.
+fn base(b: &[u8], s: usize, e: usize) -> (usize, bool) {
+    if e >= s + 3 && b[e - 2] == b'\'' && (b[e - 1] == b's' || b[e - 1] == b'S') {
+        (e - 2, true)
+    } else {
+        (e, false)
+    }
+}
+
+/// Is `b[s..e]` acceptable as a surname after a first name?
+fn surname_ok(r: &Res, b: &[u8], s: usize, e: usize, known_only: bool, caps: bool) -> bool {
+    let w = &b[s..e];
+    if !(capitalised(w) || (caps && all_caps(w))) {
+        return false;
+    }
+    let mut buf = [0u8; 48];
+    let l = lower(w, &mut buf);
+    if r.not_surname.contains(l) {
+        return false;
+    }
+    r.last.contains(l) || (!known_only && w.len() >= 3 && !r.first.contains(l))
+}
+
+/// Find name candidates starting at the capitalised word `[s, e)`:
+/// returns the span of the name and whether its form is a patient cue
+/// (an honorific, or record order `Last, First`).
+fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let w = &b[s..e];
+    let caps = all_caps(w);
+    let mut buf = [0u8; 48];
+    let l = lower(w, &mut buf);
+    // Honorific + (first) + surname.
+    if matches!(l, "mr" | "mrs" | "ms" | "miss" | "mx") {
+        let p = if b.get(e) == Some(&b'.') { e + 1 } else { e };
+        let (s2, e2) = next_word(b, p)?;
+        let (e2b, _) = base(b, s2, e2);
+        if !capitalised(&b[s2..e2b]) {
+            return None;
+        }
+        let mut b2 = [0u8; 48];
+        let l2 = lower(&b[s2..e2b], &mut b2);
+        if r.not_surname.contains(l2) {
+            return None;
+        }
+        if r.first.contains(l2)
+            && let Some((s3, e3)) = next_word(b, e2)
+        {
+            let (e3b, _) = base(b, s3, e3);
+            if surname_ok(r, b, s3, e3b, false, false) {
+                return Some((s, e3b, true));
+            }
+        }
+        return Some((s, e2b, true));
+    }
+    // Last, First (lists, tables, EHR exports).
+    if b.get(e) == Some(&b',')
+        && r.last.contains(l)
+        && let Some((s2, e2)) = next_word(b, e + 1)
+    {
+        let w2 = &b[s2..e2];
+        let mut b2 = [0u8; 48];
+        let l2 = lower(w2, &mut b2);
+        if (capitalised(w2) || (caps && all_caps(w2)))
+            && r.first.contains(l2)
+            && !r.ambiguous.contains(l2)
+        {
+            // Record order is itself a cue: lists, charts, claims.
+            return Some((s, e2, true));
+        }
+    }
+    // First [M.|Middle] Last.
+    if !r.first.contains(l) {
+        return None;
+    }
+    let known_only = r.ambiguous.contains(l) || caps;
+    let (mut s2, mut e2) = next_word(b, e)?;
+    // A middle initial (`J.`) or middle name.
+    if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
+        (s2, e2) = next_word(b, e2 + 1)?;
+    } else if capitalised(&b[s2..e2])
+        && let Some((s3, e3)) = next_word(b, e2)
+    {
+        let mut b2 = [0u8; 48];
+        let mid = lower(&b[s2..e2], &mut b2).to_string();
+        let (e3b, _) = base(b, s3, e3);
+        if r.first.contains(mid.as_str()) && surname_ok(r, b, s3, e3b, true, caps) {
+            (s2, e2) = (s3, e3);
+        }
+    }
+    let (e2b, _) = base(b, s2, e2);
+    if !surname_ok(r, b, s2, e2b, known_only, caps) {
+        return None;
+    }
+    // `Virginia Mason Medical Center` is a place.
+    if let Some((s3, e3)) = next_word(b, e2b) {
+        let mut b3 = [0u8; 48];
+        if b[s3].is_ascii_uppercase() && r.institution.contains(lower(&b[s3..e3], &mut b3)) {
+            return None;
+        }
+    }
+    Some((s, e2b, false))
+}
+
+/// Capitalised words right after a patient label (`Patient: Lior
+/// Ben-Ami`), names in the lists or not.
+fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let mut p = s;
+    while p > 0 && (b[p - 1] == b' ' || b[p - 1] == b'\t') {
+        p -= 1;
+    }
+    if p == 0 || !matches!(b[p - 1], b':' | b'#' | b'-') {
+        return None;
+    }
+    let ls = line_start(text, s);
+    let from = ceil_boundary(text, ls.max(s.saturating_sub(48)));
+    if !r.label_before.is_match(&text[from..s]) || !capitalised(&b[s..e]) {
+        return None;
+    }
+    let mut end = e;
+    for _ in 0..2 {
+        match next_word(b, end) {
+            Some((s2, e2)) if capitalised(&b[s2..e2]) || all_caps(&b[s2..e2]) => end = e2,
+            _ => break,
+        }
+    }
+    Some((s, end, false))
+}
+
+/// Whom a salutation may address without naming anyone.
+const GENERIC_ADDRESSEE: &[&str] = &[
+    "colleague",
+    "colleagues",
+    "patient",
+    "patients",
+    "friend",
+    "friends",
+    "member",
+    "members",
+    "customer",
+    "customers",
+    "valued",
+    "sir",
+    "sirs",
+    "madam",
+    "all",
+    "team",
+    "everyone",
+    "folks",
+    "there",
+    "doctor",
+    "dr",
+    "provider",
+    "providers",
+    "partner",
+    "partners",
+    "parent",
+    "parents",
+    "families",
+    "family",
+    "neighbor",
+    "neighbors",
+    "resident",
+    "residents",
+    "staff",
+    "hiring",
+    "manager",
+    "reader",
+    "readers",
+    "subscriber",
+    "subscribers",
+    "participant",
+    "participants",
+    "attendee",
+    "attendees",
+    "student",
+    "students",
+    "client",
+    "clients",
+    "guest",
+    "guests",
+    "user",
+    "users",
+    "applicant",
+    "candidate",
+    "recipient",
+    "supporter",
+    "supporters",
+    "community",
+    "care",
+    "health",
+    "billing",
+    "hr",
+    "it",
+    "admin",
+    "support",
+    "office",
+    "front",
+    "nurse",
+    "nurses",
+    "physician",
+    "physicians",
+    "clinician",
+    "clinicians",
+    "coordinator",
+    "sales",
+    "accounts",
+    "payable",
+    "receivable",
+    "records",
+    "medical",
+    "good",
+    "hello",
+    "hi",
+    "dear",
+];
+
+/// A name after a salutation (`Hello Wei,`, `Dear Wei Al-Sayed,`),
+/// listed or not, unless the salutation addresses a group or a role.
+fn greeted(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if !capitalised(&b[s..e]) {
+        return None;
+    }
+    // A salutation opens its line: `Dear`, `Good afternoon` (cheap test
+    // first: this runs for every capitalised word).
+    let ls = line_start(text, s);
+    if s - ls > 24 || s == ls {
+        return None;
+    }
+    let mut buf = [0u8; 48];
+    if GENERIC_ADDRESSEE.contains(&lower(&b[s..e], &mut buf)) {
+        return None;
+    }
+    if !r.salutation.is_match(&text[ls..s]) {
+        return None;
+    }
+    let mut end = e;
+    for _ in 0..2 {
+        match next_word(b, end) {
+            Some((s2, e2)) if capitalised(&b[s2..e2]) => end = e2,
+            _ => break,
+        }
+    }
+    Some((s, end, true))
+}
+
+/// Any capitalised word and a listed surname, followed by a clinical
+/// cue (`Tomasz Pemberton was admitted`): first names outside the list.
+fn surname_with_cue(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if !capitalised(&b[s..e]) {
+        return None;
+    }
+    let mut buf = [0u8; 48];
+    if r.not_surname.contains(lower(&b[s..e], &mut buf)) {
+        return None;
+    }
+    let (s2, e2) = next_word(b, e)?;
+    let (e2b, _) = base(b, s2, e2);
+    if !surname_ok(r, b, s2, e2b, true, false) {
+        return None;
+    }
+    r.cue_after
+        .is_match(after(text, e2b, 64))
+        .then_some((s, e2b, true))
+}
+
+/// The line holding `pos`, up to it.
+fn line_start(text: &str, pos: usize) -> usize {
+    text.as_bytes()[..pos]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// A name opening a line shortly after a closing (`Regards,`).
+fn in_signature(r: &Res, text: &str, s: usize) -> bool {
+    let ls = line_start(text, s);
+    if !text[ls..s].trim().is_empty() {
+        return false;
+    }
+    let w = before(text, ls, 160);
+    let tail: Vec<&str> = w
+        .lines()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .take(3)
+        .collect();
+    tail.iter().any(|l| r.closing.is_match(l))
+}
+
+/// Any health term, or a clinical event word, within `reach` bytes.
+fn health_near(
+    r: &Res,
+    text: &str,
+    s: usize,
+    e: usize,
+    health: &[(usize, usize)],
+    reach: usize,
+) -> bool {
+    let lo = s.saturating_sub(reach);
+    let hi = e.saturating_add(reach);
+    let i = health.partition_point(|h| h.1 < lo);
+    if health.get(i).is_some_and(|h| h.0 <= hi) {
+        return true;
+    }
+    let a = floor_boundary(text, lo);
+    let z = ceil_boundary(text, hi.min(text.len()));
+    text.get(a..z).is_some_and(|w| r.event.is_match(w))
+}
+
+/// Classify one candidate; `None` for providers and signatures.
+fn judge(
+    r: &Res,
+    text: &str,
+    s: usize,
+    e: usize,
+    honorific: bool,
+    health: &[(usize, usize)],
+) -> Option<Confidence> {
+    let ls = line_start(text, s);
+    let pre = before(text, s, 48);
+    let pre_line = &text[ceil_boundary(text, ls.max(s.saturating_sub(48)))..s];
+    let post = after(text, e, 64);
+    if r.provider_before.is_match(pre_line) || r.provider_after.is_match(post) {
+        return None;
+    }
+    if pre_line.trim().is_empty() && in_signature(r, text, s) {
+        return None;
+    }
+    if r.label_before.is_match(pre_line) {
+        return Some(Confidence::High);
+    }
+    let cue = honorific
+        || r.cue_before.is_match(pre_line)
+        || r.cue_after.is_match(post)
+        || r.salutation.is_match(&text[ls..s]);
+    let near = |reach| health_near(r, text, s, e, health, reach);
+    let _ = pre;
+    Some(match (cue, cue && near(250), near(120)) {
+        (true, true, _) => Confidence::High,
+        (true, false, _) | (false, _, true) => Confidence::Medium,
+        _ => Confidence::Low,
+    })
+}
+
+/// Scan a chunk for names. `health`: spans of health terms (sorted).
+pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sink) {
+    let r = res();
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut found = 0usize;
+    while i < b.len() {
+        let Some(off) = b[i..].iter().position(u8::is_ascii_uppercase) else {
+            break;
+        };
+        let s = i + off;
+        if s > 0 && is_word(b[s - 1]) {
+            i = s + 1;
+            continue;
+        }
+        let e = word_end(b, s);
+        if e < s + 2 {
+            i = s + 1;
+            continue;
+        }
+        let found_here = candidate(r, text, s, e)
+            .or_else(|| labelled(r, text, s, e))
+            .or_else(|| greeted(r, text, s, e))
+            .or_else(|| surname_with_cue(r, text, s, e));
+        if let Some((ns, ne, hon)) = found_here {
+            if let Some(conf) = judge(r, text, ns, ne, hon, health)
+                && let Some(v) = text.get(ns..ne)
+            {
+                sink.push(Kind::Name, conf, loc, v);
+                found += 1;
+                if found >= 2000 {
+                    return;
+                }
+            }
+            i = ne;
+        } else {
+            i = e;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::detect::tests::found;
+    use crate::policy::finding::{Confidence, Kind};
+
+    #[test]
+    fn patients_with_health_facts_are_high() {
+        for t in [
+            "Maria Haddad's biopsy came back positive.",
+            "Dear Maria Haddad,\nThis is a reminder of your appointment on March 4 at the Riverside Oncology Clinic.",
+            "Patient: Lior Ben-Ami",
+            "Re: Mr. Okafor - MRI results attached",
+            "We saw Jon Park (DOB on file) for chest pain and started metformin.",
+            "HADDAD, MARIA\nDx: breast cancer",
+            "Please schedule Priya Raghunathan for a colonoscopy next week.",
+            "Hi Tom Becker, your lab results are ready.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn providers_signatures_and_places_are_not_patients() {
+        for t in [
+            "Dr. Maria Haddad will present on oncology advances.",
+            "Results reviewed by Jon Park, MD.",
+            "Thanks,\nMaria Haddad\nScheduling, Riverside Oncology",
+            "Keynote: Maria Haddad on diabetes care",
+            "Virginia Mason Medical Center opens a new cancer wing.",
+            "Electronically signed by Susan Lee, RN",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_without_health_are_at_most_medium() {
+        assert_eq!(
+            found("Dear Maria Haddad, your order has shipped.", Kind::Name),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            found("Maria Haddad joined the finance team.", Kind::Name),
+            Some(Confidence::Low)
+        );
+        assert_eq!(found("May Day parade", Kind::Name), None);
+        assert_eq!(found("Grace Hospital", Kind::Name), None);
+    }
+}

@@ -1,0 +1,728 @@
+//! Tables: column headers that name PHI fields judge the cells under them.
+//!
+//! Tables come from CSV/TSV attachments, HTML `<table>`s, spreadsheets
+//! (XLSX, ODS), DOCX/ODT/PPTX tables and tables pasted into plain text
+//! (tab, comma, semicolon, pipe or space-aligned columns). A row is a
+//! header row when it has at least two cells, none of them looks like a
+//! value (a date or four digits or more), and at least one names a PHI
+//! field (`DOB`, `Birth Dt`, `MRN`, `Chart #`, `SSN`, `Dx`, `ICD-10`,
+//! `Member ID`, `MBI`, `Patient`, `First Name`...). Every row under it is
+//! rewritten as `Label: value` lines, with the header normalised to the
+//! wording the detectors anchor on (`Birth Dt` → `DOB`, `Pt #` → `MRN`,
+//! `Diagnosis Code` → `Dx`), one blank line between rows. So
+//! `Name,Birth Dt,Dx` / `Maria Haddad,9/15/82,C50.911` becomes
+//! `Patient Name: Maria Haddad` / `DOB: 9/15/82` / `Dx: C50.911` and the
+//! DOB, ICD-10 and name detectors judge each cell with its column's
+//! meaning. A `Name` column is called `Patient Name` only when the table
+//! also has an identifier or clinical column (a registration list with
+//! names stays a list of names). Rows before a header, and tables without
+//! one, keep their cells on one line, tab-separated; a two-cell row whose
+//! first cell is a label becomes `label: value`.
+//!
+//! Everything is streaming and bounded: rows are written as they come
+//! (spreadsheets can be long), only the first rows wait for a header.
+
+use crate::policy::extract::TextOut;
+
+/// What a column header names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Dob,
+    Mrn,
+    Ssn,
+    Dx,
+    Member,
+    Mbi,
+    PatientName,
+    FirstName,
+    LastName,
+    Name,
+    /// Procedure, medication, result, condition, date of service...
+    Clinical,
+    Other,
+}
+
+impl Col {
+    /// An identifier or clinical column: makes a `Name` column a patient's.
+    fn is_phi(self) -> bool {
+        !matches!(
+            self,
+            Col::Name | Col::FirstName | Col::LastName | Col::Other | Col::PatientName
+        )
+    }
+
+    fn label(self) -> Option<&'static str> {
+        Some(match self {
+            Col::Dob => "DOB",
+            Col::Mrn => "MRN",
+            Col::Ssn => "SSN",
+            Col::Dx => "Dx",
+            Col::Member => "Member ID",
+            Col::Mbi => "Medicare MBI",
+            Col::PatientName => "Patient Name",
+            _ => return None,
+        })
+    }
+}
+
+fn words(h: &str) -> Vec<String> {
+    h.split(|c: char| !c.is_alphanumeric() && c != '#')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Classify one header cell.
+pub fn classify(header: &str) -> Col {
+    let h = header.trim();
+    if h.is_empty() || h.len() > 60 {
+        return Col::Other;
+    }
+    let w = words(h);
+    let compact: String = h
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '#')
+        .flat_map(char::to_lowercase)
+        .collect();
+    let has = |s: &str| w.iter().any(|x| x == s);
+    let any = |l: &[&str]| l.iter().any(|s| compact.contains(s));
+    if has("dob") || compact == "dob" || any(&["birth", "bday", "dateofb"]) || has("born") {
+        return Col::Dob;
+    }
+    if has("ssn") || has("ss#") || any(&["socialsec", "socsec", "ssn"]) {
+        return Col::Ssn;
+    }
+    if has("mbi")
+        || any(&[
+            "medicareid",
+            "medicare#",
+            "medicarenumber",
+            "medicareno",
+            "hicn",
+        ])
+    {
+        return Col::Mbi;
+    }
+    if has("mrn")
+        || any(&[
+            "medicalrecord",
+            "medrec",
+            "patientid",
+            "patient#",
+            "patientnumber",
+            "patientno",
+            "ptid",
+            "pt#",
+            "ptno",
+            "chart#",
+            "chartno",
+            "chartnumber",
+            "chartid",
+            "emrid",
+            "ehrid",
+            "patientacc",
+            "ptacc",
+            "encounter",
+            "hospitalnumber",
+            "hospital#",
+            "unitnumber",
+        ])
+    {
+        return Col::Mrn;
+    }
+    if has("dx")
+        || has("icd")
+        || any(&[
+            "diagnos",
+            "icd10",
+            "icd9",
+            "dxcode",
+            "dx1",
+            "dx2",
+            "primarydx",
+        ])
+    {
+        return Col::Dx;
+    }
+    if any(&[
+        "memberid",
+        "member#",
+        "membernumber",
+        "memberno",
+        "subscriberid",
+        "subscriber#",
+        "subscribernumber",
+        "insuranceid",
+        "insurance#",
+        "policy#",
+        "policyid",
+        "policynumber",
+        "policyno",
+        "medicaid",
+        "enrolleeid",
+        "beneficiaryid",
+        "planid",
+        "groupnumber",
+        "group#",
+    ]) {
+        return Col::Member;
+    }
+    if any(&["firstname", "givenname", "fname", "forename"]) || compact == "first" {
+        return Col::FirstName;
+    }
+    if any(&["lastname", "surname", "familyname", "lname"]) || compact == "last" {
+        return Col::LastName;
+    }
+    if any(&[
+        "patientname",
+        "ptname",
+        "membername",
+        "subscribername",
+        "insuredname",
+        "beneficiaryname",
+        "clientname",
+    ]) || compact == "patient"
+        || compact == "pt"
+        || compact == "member"
+        || compact == "client"
+    {
+        return Col::PatientName;
+    }
+    if matches!(compact.as_str(), "name" | "fullname" | "person" | "names") {
+        return Col::Name;
+    }
+    if any(&[
+        "procedure",
+        "cpt",
+        "medication",
+        "meds",
+        "drug",
+        "prescription",
+        "rx",
+        "labresult",
+        "result",
+        "testname",
+        "condition",
+        "problem",
+        "allerg",
+        "dateofservice",
+        "servicedate",
+        "dos",
+        "admit",
+        "discharge",
+        "reasonfor",
+        "chiefcomplaint",
+        "treatment",
+        "therapy",
+        "vaccine",
+        "immuniz",
+        "specialty",
+        "clinic",
+        "referral",
+    ]) {
+        return Col::Clinical;
+    }
+    Col::Other
+}
+
+/// Does a cell look like a value rather than a header?
+fn value_like(cell: &str) -> bool {
+    let digits = cell.bytes().filter(u8::is_ascii_digit).count();
+    digits >= 4 || crate::policy::detect::dates::first_date(cell).is_some()
+}
+
+/// Header columns, once found.
+struct Header {
+    labels: Vec<String>,
+    first: Option<usize>,
+    last: Option<usize>,
+    name_label: &'static str,
+}
+
+fn header_of(row: &[String]) -> Option<Header> {
+    let filled = row.iter().filter(|c| !c.trim().is_empty()).count();
+    if filled < 2 || row.iter().any(|c| value_like(c)) {
+        return None;
+    }
+    let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
+    let phi = cols.iter().any(|c| {
+        matches!(
+            c,
+            Col::Dob
+                | Col::Mrn
+                | Col::Ssn
+                | Col::Dx
+                | Col::Member
+                | Col::Mbi
+                | Col::PatientName
+                | Col::FirstName
+                | Col::LastName
+                | Col::Name
+        )
+    });
+    if !phi {
+        return None;
+    }
+    Some(header_from(row, &cols))
+}
+
+fn header_from(row: &[String], cols: &[Col]) -> Header {
+    let clinical = cols.iter().any(|c| c.is_phi());
+    let name_label = if clinical { "Patient Name" } else { "Name" };
+    let labels = row
+        .iter()
+        .zip(cols)
+        .map(|(cell, col)| match (col, col.label()) {
+            (Col::Name, _) => name_label.to_string(),
+            (_, Some(l)) => l.to_string(),
+            _ => cell.trim().trim_end_matches(':').to_string(),
+        })
+        .collect();
+    Header {
+        labels,
+        first: cols.iter().position(|c| *c == Col::FirstName),
+        last: cols.iter().position(|c| *c == Col::LastName),
+        name_label,
+    }
+}
+
+/// Streams rows into text, labelling cells under a PHI header.
+pub struct TableWriter {
+    header: Option<Header>,
+    /// Rows seen before a header (at most `LOOKAHEAD`).
+    pending: Vec<Vec<String>>,
+    /// No header within the first rows: everything plain from now on.
+    plain: bool,
+    /// CSV: the first row is the header, whatever it names.
+    forced: bool,
+}
+
+/// Rows searched for a header.
+const LOOKAHEAD: usize = 8;
+
+impl TableWriter {
+    pub fn new() -> Self {
+        TableWriter {
+            header: None,
+            pending: Vec::new(),
+            plain: false,
+            forced: false,
+        }
+    }
+
+    /// The first row names the columns (CSV, TSV).
+    pub fn first_row_is_header() -> Self {
+        TableWriter {
+            forced: true,
+            ..TableWriter::new()
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>, out: &mut TextOut) {
+        if let Some(h) = &self.header {
+            labeled(h, &row, out);
+            return;
+        }
+        if self.plain {
+            plain(&row, out);
+            return;
+        }
+        if self.forced && row.iter().any(|c| !c.trim().is_empty()) {
+            let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
+            plain(&row, out);
+            self.header = Some(header_from(&row, &cols));
+            return;
+        }
+        if let Some(h) = header_of(&row) {
+            for p in self.pending.drain(..) {
+                plain(&p, out);
+            }
+            plain(&row, out);
+            self.header = Some(h);
+            return;
+        }
+        self.pending.push(row);
+        if self.pending.len() >= LOOKAHEAD {
+            self.plain = true;
+            for p in self.pending.drain(..) {
+                plain(&p, out);
+            }
+        }
+    }
+
+    pub fn finish(mut self, out: &mut TextOut) {
+        for p in self.pending.drain(..) {
+            plain(&p, out);
+        }
+        out.newline();
+    }
+}
+
+impl Default for TableWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn plain(row: &[String], out: &mut TextOut) {
+    let cells: Vec<&str> = row
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if cells.is_empty() {
+        return;
+    }
+    out.newline();
+    if let [label, value] = cells.as_slice()
+        && !value_like(label)
+        && label.len() <= 40
+    {
+        out.push(label.trim_end_matches(':'));
+        out.push(": ");
+        out.push(value);
+    } else {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push("\t");
+            }
+            out.push(c);
+        }
+    }
+    out.push_char('\n');
+}
+
+fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
+    if row.iter().all(|c| c.trim().is_empty()) {
+        return;
+    }
+    out.newline();
+    for (i, cell) in row.iter().enumerate() {
+        let v = cell.trim();
+        if v.is_empty() {
+            continue;
+        }
+        out.push(h.labels.get(i).map_or("", String::as_str));
+        out.push(": ");
+        out.push(v);
+        out.push_char('\n');
+    }
+    if let (Some(f), Some(l)) = (h.first, h.last) {
+        let first = row.get(f).map_or("", |s| s.trim());
+        let last = row.get(l).map_or("", |s| s.trim());
+        if !first.is_empty() && !last.is_empty() {
+            out.push(h.name_label);
+            out.push(": ");
+            out.push(first);
+            out.push(" ");
+            out.push(last);
+            out.push_char('\n');
+        }
+    }
+    out.push_char('\n');
+}
+
+/// Split one delimited line on `sep`, honouring double quotes.
+pub fn split_delimited(line: &str, sep: char) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == sep && !quoted => cells.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    cells.push(cur);
+    cells
+}
+
+/// The most frequent delimiter of a header line.
+fn delimiter(line: &str) -> char {
+    [',', '\t', ';', '|']
+        .into_iter()
+        .max_by_key(|&c| line.matches(c).count())
+        .unwrap_or(',')
+}
+
+/// CSV/TSV text → labelled text (the first line names the columns).
+pub fn csv_to_labeled(t: &str, cap: usize) -> String {
+    let mut out = TextOut::new(cap);
+    let mut lines = t.lines().filter(|l| !l.trim().is_empty());
+    let Some(head) = lines.next() else {
+        return String::new();
+    };
+    let sep = delimiter(head);
+    let mut w = TableWriter::first_row_is_header();
+    w.push(split_delimited(head, sep), &mut out);
+    for line in lines {
+        if out.over {
+            break;
+        }
+        w.push(split_delimited(line, sep), &mut out);
+    }
+    w.finish(&mut out);
+    out.text
+}
+
+/// Cells of a plain-text line under a given layout.
+fn cells_of(line: &str, sep: Option<char>) -> Vec<String> {
+    match sep {
+        Some(c) => split_delimited(line, c),
+        // Space-aligned columns: two or more spaces separate cells.
+        None => line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+/// Header-ish words: a line without any cannot be a PHI header row.
+fn maybe_header(line: &str) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    const HINTS: &[&str] = &[
+        "dob",
+        "d.o.b",
+        "birth",
+        "mrn",
+        "ssn",
+        "dx",
+        "diag",
+        "icd",
+        "patient",
+        "name",
+        "member",
+        "record",
+        "chart",
+        "medicare",
+        "mbi",
+        "pt",
+        "first",
+        "last",
+        "subscriber",
+        "insured",
+        "client",
+        "ss#",
+        "social",
+        "born",
+        "bday",
+        "surname",
+    ];
+    let ac = AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(HINTS)
+            .ok()
+    });
+    line.len() <= 400 && ac.as_ref().is_some_and(|a| a.is_match(line))
+}
+
+/// Separator counts of one line, from one pass over its bytes.
+#[derive(Clone, Copy, Default)]
+struct LineStats {
+    tab: usize,
+    comma: usize,
+    semi: usize,
+    pipe: usize,
+    /// Groups separated by two or more spaces.
+    aligned: usize,
+}
+
+fn stats(line: &str) -> LineStats {
+    let mut st = LineStats::default();
+    let b = line.as_bytes();
+    let mut groups = 0usize;
+    let (mut in_group, mut spaces) = (false, 0usize);
+    for &c in b {
+        match c {
+            b'\t' => st.tab += 1,
+            b',' => st.comma += 1,
+            b';' => st.semi += 1,
+            b'|' => st.pipe += 1,
+            _ => {}
+        }
+        if c == b' ' {
+            spaces += 1;
+        } else {
+            if !in_group || spaces >= 2 {
+                groups += 1;
+            }
+            in_group = true;
+            spaces = 0;
+        }
+    }
+    st.aligned = groups;
+    st
+}
+
+impl LineStats {
+    /// The layout of a possible header line: its separator and width.
+    fn layout(&self) -> Option<(Option<char>, usize)> {
+        let best = [
+            ('\t', self.tab),
+            (',', self.comma),
+            (';', self.semi),
+            ('|', self.pipe),
+        ]
+        .into_iter()
+        .max_by_key(|x| x.1)
+        .filter(|x| x.1 > 0);
+        match best {
+            Some(('\t', n)) => Some((Some('\t'), n + 1)),
+            Some((c, n)) if self.tab == 0 => Some((Some(c), n + 1)),
+            _ if self.aligned >= 2 => Some((None, self.aligned)),
+            _ => None,
+        }
+    }
+
+    fn width(&self, sep: Option<char>) -> usize {
+        match sep {
+            Some('\t') => self.tab + 1,
+            Some(',') => self.comma + 1,
+            Some(';') => self.semi + 1,
+            Some('|') => self.pipe + 1,
+            _ => self.aligned,
+        }
+    }
+}
+
+/// Tables pasted into plain text (a CSV export in the body, a
+/// space-aligned report): the labelled rendering of every table whose
+/// header names PHI fields, or `None` when there is none. One pass of
+/// separator counting per line; only a short line whose next line has the
+/// same shape is looked at more closely.
+pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(200_000).collect();
+    let mut out = TextOut::new(cap);
+    let mut found = false;
+    let mut i = 0;
+    let mut next = lines.first().map(|l| stats(l));
+    while i + 1 < lines.len() {
+        let cur = next.take().unwrap_or_default();
+        next = Some(stats(lines[i + 1]));
+        let line = lines[i].trim();
+        let Some((sep, n)) = cur.layout() else {
+            i += 1;
+            continue;
+        };
+        // Header cells are short: prose with a comma or two is no row.
+        let shaped = (2..=200).contains(&n)
+            && line.len() <= n * 28
+            && next.is_some_and(|nx| nx.width(sep) == n)
+            && maybe_header(line);
+        let Some(h) = shaped.then(|| header_of(&cells_of(line, sep))).flatten() else {
+            i += 1;
+            continue;
+        };
+        found = true;
+        let mut j = i + 1;
+        while j < lines.len() && !out.over {
+            let l = lines[j].trim_end();
+            if l.trim().is_empty() || stats(l).width(sep).abs_diff(n) > 1 {
+                break;
+            }
+            labeled(&h, &cells_of(l, sep), &mut out);
+            j += 1;
+        }
+        i = j;
+        next = lines.get(i).map(|l| stats(l));
+    }
+    found.then_some(out.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_classified() {
+        for (h, want) in [
+            ("DOB", Col::Dob),
+            ("Birth Dt", Col::Dob),
+            ("date_of_birth", Col::Dob),
+            ("D.O.B.", Col::Dob),
+            ("MRN", Col::Mrn),
+            ("Med Rec #", Col::Mrn),
+            ("Patient ID", Col::Mrn),
+            ("SSN", Col::Ssn),
+            ("dx", Col::Dx),
+            ("ICD-10 Code", Col::Dx),
+            ("Primary Diagnosis", Col::Dx),
+            ("Member ID", Col::Member),
+            ("Patient", Col::PatientName),
+            ("Pt Name", Col::PatientName),
+            ("First Name", Col::FirstName),
+            ("last_name", Col::LastName),
+            ("Name", Col::Name),
+            ("Procedure", Col::Clinical),
+            ("Amount", Col::Other),
+            ("Registration #", Col::Other),
+        ] {
+            assert_eq!(classify(h), want, "{h}");
+        }
+    }
+
+    #[test]
+    fn csv_cells_get_their_column_meaning() {
+        let t = csv_to_labeled(
+            "Name,Birth Dt,MRN,dx\n\"Haddad, Maria\",9/15/82,00482913,C50.911\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Haddad, Maria"), "{t}");
+        assert!(t.contains("DOB: 9/15/82"), "{t}");
+        assert!(t.contains("MRN: 00482913"), "{t}");
+        assert!(t.contains("Dx: C50.911"), "{t}");
+    }
+
+    #[test]
+    fn name_column_without_phi_columns_stays_a_name() {
+        let t = csv_to_labeled(
+            "Name,Registration #,Session\nAna Ruiz,4471-2290,B2\n",
+            1 << 20,
+        );
+        assert!(t.contains("Name: Ana Ruiz"), "{t}");
+        assert!(!t.contains("Patient Name"), "{t}");
+    }
+
+    #[test]
+    fn pasted_tables_in_text_are_found() {
+        let text = "Hi, the list:\n\nPatient\tDOB\tDx\nMaria Haddad\t11 Oct 1977\tE11.9\nJon Park\t1977-10-11\tI10\n\nThanks";
+        let t = relabel_plain(text, 1 << 20).expect("a table");
+        assert!(t.contains("DOB: 11 Oct 1977"), "{t}");
+        assert!(t.contains("Patient Name: Jon Park"), "{t}");
+        let aligned = "Name          DOB         MRN\nMaria Haddad  09/15/1982  4410023\n";
+        let t = relabel_plain(aligned, 1 << 20).expect("aligned table");
+        assert!(t.contains("MRN: 4410023"), "{t}");
+        assert!(relabel_plain("One, two, three.\nFour, five, six.\n", 1 << 20).is_none());
+    }
+
+    #[test]
+    fn label_value_rows_are_not_headers() {
+        let mut out = TextOut::new(1 << 20);
+        let mut w = TableWriter::new();
+        w.push(vec!["SSN".into(), "824-66-7795".into()], &mut out);
+        w.push(vec!["DOB".into(), "03/03/1961".into()], &mut out);
+        w.finish(&mut out);
+        assert!(out.text.contains("SSN: 824-66-7795"), "{}", out.text);
+        assert!(out.text.contains("DOB: 03/03/1961"), "{}", out.text);
+    }
+
+    #[test]
+    fn first_and_last_name_columns_join() {
+        let t = csv_to_labeled(
+            "First Name;Last Name;DOB\nMaria;Haddad;1977-10-11\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Maria Haddad"), "{t}");
+    }
+}
