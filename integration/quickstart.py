@@ -131,7 +131,7 @@ def main():
                 if v.encode() in data:
                     fail(f"PHI value {v!r} delivered in the clear in {n}")
         page = run("portal")
-        if "A secure message is waiting for you" not in page or "Example Clinic" not in page:
+        if "You have a secure message" not in page or "Example Clinic" not in page or "Email me a code" not in page:
             fail(f"portal block did not get the portal page: {page[:500]!r}")
         log.flush()
         text = open(log_path).read()

@@ -3,7 +3,8 @@
 # end-to-end cargo tests (promtool checks a real /metrics scrape), a short
 # AFL++ pass over every fuzz target, then the
 # real-peer integration scripts (swaks, Python smtplib, Postfix
-# smtp-sink/smtp-source and Postfix as a client), the kill -9 crash test,
+# smtp-sink/smtp-source and Postfix as a client), the portal in Chromium
+# (Playwright + axe-core), the kill -9 crash test,
 # systemd-analyze verify/security on the unit, and the Debian package
 # (built, inspected, installed and purged). Installs what it needs first
 # (scripts/test-deps.sh: Debian packages and PyPI modules, idempotently).
@@ -28,7 +29,7 @@ promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh; do
+for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh integration/portal_browser.sh; do
   echo "== $t"
   bash "$t"
 done

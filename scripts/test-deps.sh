@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-packages.sh \
   build-essential pkg-config libssl-dev gnupg ca-certificates curl \
   python3 python3-pip python3-dkim python3-nacl swaks libnet-ssleay-perl \
-  postfix openssl prometheus systemd adduser dpkg-dev procps
+  postfix openssl prometheus systemd adduser dpkg-dev procps \
+  chromium nodejs wrk fonts-dejavu-core
+# npm: Debian's package, unless a Node.js build that bundles npm is there.
+command -v npm >/dev/null || bash scripts/ensure-packages.sh npm
 # The tests start their own Postfix instances on free loopback ports; a
 # system instance started by the package would only be in the way.
 if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi

@@ -29,6 +29,7 @@ pub async fn serve(
     schedule: Arc<Schedule>,
     audit: Option<Arc<crate::audit::AuditLog>>,
     auth: Arc<AuthThrottle>,
+    portal: Option<Arc<crate::portal_admin::Admin>>,
 ) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -38,7 +39,8 @@ pub async fn serve(
         let schedule = schedule.clone();
         let audit = audit.clone();
         let auth = auth.clone();
-        tokio::spawn(async move { one(stream, spool, schedule, audit, auth).await });
+        let portal = portal.clone();
+        tokio::spawn(async move { one(stream, spool, schedule, audit, auth, portal).await });
     }
 }
 
@@ -48,6 +50,7 @@ async fn one(
     schedule: Arc<Schedule>,
     audit: Option<Arc<crate::audit::AuditLog>>,
     auth: Arc<AuthThrottle>,
+    portal: Option<Arc<crate::portal_admin::Admin>>,
 ) {
     let (r, mut w) = stream.into_split();
     let mut lines = BufReader::new(r.take(MAX_REQUEST as u64)).lines();
@@ -65,6 +68,14 @@ async fn one(
                     data: None,
                 })
             }
+            Ok(req) if req.is_portal() => match &portal {
+                Some(admin) => admin.handle("control-socket", req).await,
+                None => Response {
+                    ok: false,
+                    error: Some("the portal is not available on this node".into()),
+                    data: None,
+                },
+            },
             Ok(req) => {
                 let (spool, schedule, audit) = (spool.clone(), schedule.clone(), audit.clone());
                 tokio::task::spawn_blocking(move || {

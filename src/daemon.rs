@@ -90,9 +90,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         suppression: suppression.clone(),
         verp: verp.clone(),
     });
-    let portal_store: Arc<dyn crate::secure::portal::PortalStore> = Arc::new(
-        crate::secure::portal::SledPortal::new(spool.tree("portal")?),
-    );
+    let vault = Arc::new(open_vault(&config, &spool)?);
     for (i, r) in config.routes.iter().enumerate() {
         if let Some(dir) = &r.outbox {
             crate::delivery::outbox::prepare(dir)
@@ -110,7 +108,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )
         .with_audit(audit.clone())
         .with_suppression(suppression.clone())
-        .with_secure(load_secure(&config, portal_store.clone(), dns, &https)?),
+        .with_secure(load_secure(&config, vault.clone(), dns, &https)?),
     );
     delivery.set_dkim(load_dkim(&config)?);
     let mut summary = Vec::new();
@@ -129,9 +127,30 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let bound = server::bind_all(&config).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    if let Some(line) = start_portal(&config, portal_store.clone(), stop_rx.clone()).await? {
+    let pages = Arc::new(
+        crate::portal::Pages::load(config.portal.templates.as_deref())
+            .context("portal.templates")?,
+    );
+    let portal_deps = crate::portal::Deps {
+        config: config.portal.clone(),
+        hostname: config.server.hostname.clone(),
+        vault: vault.clone(),
+        accept: svc.accept.clone(),
+        spool: spool.clone(),
+        schedule: schedule.clone(),
+        audit: audit.clone(),
+        metrics: metrics.clone(),
+        pages: pages.clone(),
+    };
+    if let Some(line) = start_portal(&config, portal_deps, stop_rx.clone()).await? {
         summary.push(line);
     }
+    tokio::spawn(sweep_portal(
+        vault.clone(),
+        audit.clone(),
+        metrics.clone(),
+        config.portal.session_idle,
+    ));
     let sessions = Tracker::default();
     for (listener, sock) in bound {
         tracing::info!(listener = %listener.name, address = %sock.local_addr()?, "listening");
@@ -154,12 +173,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         schedule.clone(),
         Some(audit.clone()),
         svc.auth_throttle.clone(),
+        Some(Arc::new(crate::portal_admin::Admin {
+            vault: vault.clone(),
+            spool: spool.clone(),
+            schedule: schedule.clone(),
+            audit: Some(audit.clone()),
+            metrics: Some(metrics.clone()),
+            public_url: config.portal.public_url.clone(),
+            hostname: config.server.hostname.clone(),
+        })),
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     print_summary(&config, summary);
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     start_watchdog();
-    wait_for_signals(&svc, &delivery).await;
+    wait_for_signals(&svc, &delivery, &pages).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     svc.accept.begin_shutdown();
     let _ = stop_tx.send(true);
@@ -227,11 +255,67 @@ pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
     crate::audit::AuditLog::open(cfg).with_context(|| format!("audit log {}", a.path.display()))
 }
 
+/// The portal's store and keys: sled trees of the spool's database, and
+/// the node key file (`[portal] key_file`, 0600) apart from it.
+pub fn open_vault(
+    config: &Config,
+    spool: &crate::spool::Spool,
+) -> anyhow::Result<crate::secure::portal::Vault> {
+    let store =
+        crate::secure::portal::SledPortal::open(|n| spool.tree(n).map_err(|e| e.to_string()))?;
+    let node = crate::secure::portal::NodeKey::load_or_create(&config.portal.key_file)
+        .with_context(|| format!("portal.key_file {}", config.portal.key_file.display()))?;
+    Ok(crate::secure::portal::Vault::new(
+        Arc::new(store),
+        Arc::new(node),
+        config.portal.resend,
+    ))
+}
+
+/// Every minute: expire portal copies whose time is up (body and keys
+/// destroyed; audited as `expired`) and drop idle sessions.
+async fn sweep_portal(
+    vault: Arc<crate::secure::portal::Vault>,
+    audit: Arc<crate::audit::AuditLog>,
+    metrics: Arc<crate::metrics::Metrics>,
+    idle: Duration,
+) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let v = vault.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            let expired = v.sweep();
+            let cutoff = crate::util::now_ms().saturating_sub(idle.as_millis() as u64);
+            let _ = v.store().session_sweep(cutoff);
+            expired
+        })
+        .await;
+        let Ok(Ok(expired)) = swept else {
+            tracing::warn!("portal sweep failed");
+            continue;
+        };
+        for r in expired {
+            metrics.portal_events.with_label_values(&["expired"]).inc();
+            let ev = crate::audit::Event::Portal(crate::audit::event::Portal {
+                action: "expired".into(),
+                queue_id: crate::spool::format_id(r.queue_id),
+                recipient: r.recipient,
+                by: None,
+                detail: None,
+            });
+            if let Err(e) = audit.append(ev).await {
+                tracing::error!(error = %e, "audit write failed");
+            }
+        }
+    }
+}
+
 /// The recipients' portal on its own listener (`[portal] listen`); the
 /// summary line for the start-up report.
 async fn start_portal(
     config: &Config,
-    store: Arc<dyn crate::secure::portal::PortalStore>,
+    deps: crate::portal::Deps,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<Option<String>> {
     let p = &config.portal;
@@ -249,11 +333,9 @@ async fn start_portal(
     };
     let local = listener.local_addr()?;
     tracing::info!(address = %local, public_url = %p.public_url, "portal listening");
-    let app = crate::portal::Portal {
-        config: Arc::new(p.clone()),
-        store,
-    }
-    .router();
+    let app = crate::portal::Portal::new(deps)
+        .with_context(|| "portal.logo")?
+        .router();
     tokio::spawn(crate::portal::serve(listener, tls, app, stop));
     let scheme = if tls_is_on(p) { "https" } else { "http" };
     Ok(Some(format!(
@@ -319,7 +401,7 @@ fn print_summary(config: &Config, mut lines: Vec<String>) {
 /// OpenPGP keyring, S/MIME certificates and the portal store (`[secure]`).
 fn load_secure(
     config: &Config,
-    portal: Arc<dyn crate::secure::portal::PortalStore>,
+    portal: Arc<crate::secure::portal::Vault>,
     dns: HickoryResolver,
     https: &crate::secure::https::HttpsClient,
 ) -> anyhow::Result<crate::delivery::Secure> {
@@ -448,7 +530,11 @@ fn build_transport(
 /// The transport this daemon delivers with.
 type Transport = crate::delivery::SmtpTransport<HickoryResolver>;
 
-async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<Transport>) {
+async fn wait_for_signals(
+    svc: &Arc<Services>,
+    delivery: &Delivery<Transport>,
+    pages: &crate::portal::Pages,
+) {
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -461,7 +547,10 @@ async fn wait_for_signals(svc: &Arc<Services>, delivery: &Delivery<Transport>) {
         tokio::select! {
             _ = term.recv() => return,
             _ = int.recv() => return,
-            _ = hup.recv() => reload(svc, delivery).await,
+            _ = hup.recv() => {
+                reload(svc, delivery).await;
+                reloaded(svc, "portal templates", pages.reload().map_err(|e| e.to_string())).await;
+            }
         }
     }
 }

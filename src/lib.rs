@@ -14,6 +14,7 @@ pub mod dns;
 pub mod metrics;
 pub mod policy;
 pub mod portal;
+pub mod portal_admin;
 pub mod proxy_protocol;
 pub mod queue_admin;
 pub mod secure;

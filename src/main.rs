@@ -80,6 +80,14 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Portal copies: list, recall, extend, send a fresh link (through the
+    /// running daemon, or directly when it is stopped).
+    Portal {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: PortalCommand,
+    },
     /// Inspect and manage the queue (through the running daemon, or
     /// directly when it is stopped).
     Queue {
@@ -215,6 +223,27 @@ enum PolicyCommand {
 }
 
 #[derive(Subcommand)]
+enum PortalCommand {
+    /// Every copy in the portal (state, expiry, opened, downloads, replies).
+    List {
+        /// Only the copies of this recipient address.
+        #[arg(long)]
+        recipient: Option<String>,
+    },
+    /// Recall every copy of a message: its ciphertext and keys are destroyed.
+    Recall { id: String },
+    /// Keep the copies of a message longer.
+    Extend {
+        id: String,
+        /// How much longer, e.g. "30d".
+        #[arg(long)]
+        by: String,
+    },
+    /// Send the recipient ADDRESS a fresh link (the old one stops working).
+    Resend { id: String, address: String },
+}
+
+#[derive(Subcommand)]
 enum QueueCommand {
     List,
     Show { id: String },
@@ -271,6 +300,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
+        Command::Portal { config, command } => admin(
+            &config,
+            match command {
+                PortalCommand::List { recipient } => Request::PortalList { recipient },
+                PortalCommand::Recall { id } => Request::PortalRecall { id },
+                PortalCommand::Extend { id, by } => Request::PortalExtend { id, by },
+                PortalCommand::Resend { id, address } => Request::PortalResend { id, address },
+            },
+        ),
         Command::Suppress { config, command } => admin(
             &config,
             match command {
@@ -499,8 +537,25 @@ fn admin(config: &Path, req: Request) -> anyhow::Result<ExitCode> {
             // No daemon: open the spool ourselves (sled's lock stops us if one runs).
             let (spool, _) =
                 sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
-            let audit = sealpost::daemon::open_audit(&cfg)?;
-            queue_admin::handle(&spool, None, Some(&audit), "cli-offline", req)
+            let audit = std::sync::Arc::new(sealpost::daemon::open_audit(&cfg)?);
+            if req.is_portal() {
+                let vault = sealpost::daemon::open_vault(&cfg, &spool)?;
+                let admin = sealpost::portal_admin::Admin {
+                    vault: std::sync::Arc::new(vault),
+                    spool: spool.clone(),
+                    schedule: std::sync::Arc::new(sealpost::spool::schedule::Schedule::new()),
+                    audit: Some(audit.clone()),
+                    metrics: None,
+                    public_url: cfg.portal.public_url.clone(),
+                    hostname: cfg.server.hostname.clone(),
+                };
+                let resp = rt.block_on(admin.handle("cli-offline", req));
+                spool.close();
+                let _ = rt.block_on(audit.close());
+                resp
+            } else {
+                queue_admin::handle(&spool, None, Some(&audit), "cli-offline", req)
+            }
         }
     };
     if resp.ok {

@@ -48,6 +48,37 @@ pub enum Request {
         #[serde(default)]
         all: bool,
     },
+    #[serde(rename = "portal_list")]
+    PortalList {
+        recipient: Option<String>,
+    },
+    #[serde(rename = "portal_recall")]
+    PortalRecall {
+        id: String,
+    },
+    #[serde(rename = "portal_extend")]
+    PortalExtend {
+        id: String,
+        by: String,
+    },
+    #[serde(rename = "portal_resend")]
+    PortalResend {
+        id: String,
+        address: String,
+    },
+}
+
+impl Request {
+    /// Served by `portal_admin` rather than the queue functions here.
+    pub fn is_portal(&self) -> bool {
+        matches!(
+            self,
+            Request::PortalList { .. }
+                | Request::PortalRecall { .. }
+                | Request::PortalExtend { .. }
+                | Request::PortalResend { .. }
+        )
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -60,7 +91,7 @@ pub struct Response {
 }
 
 impl Response {
-    fn ok(data: serde_json::Value) -> Self {
+    pub fn ok(data: serde_json::Value) -> Self {
         Response {
             ok: true,
             error: None,
@@ -68,7 +99,7 @@ impl Response {
         }
     }
 
-    fn err(e: impl ToString) -> Self {
+    pub fn err(e: impl ToString) -> Self {
         Response {
             ok: false,
             error: Some(e.to_string()),
@@ -138,7 +169,7 @@ pub fn handle(
         Request::SuppressList => None,
         Request::SuppressAdd { address, .. } => Some(("suppress_add", address.clone())),
         Request::SuppressRemove { address } => Some(("suppress_remove", address.clone())),
-        Request::AuthBlocked | Request::AuthUnblock { .. } => None,
+        _ => None,
     };
     let resp = serve(spool, schedule, req);
     if let (Some(log), Some((action, target)), true) = (audit, action, resp.ok) {
@@ -257,6 +288,10 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
         }),
         Request::Hold { id } => modify(spool, schedule, &id, "hold", |m| m.held = true),
         Request::Release { id } => modify(spool, schedule, &id, "release", |m| m.held = false),
+        Request::PortalList { .. }
+        | Request::PortalRecall { .. }
+        | Request::PortalExtend { .. }
+        | Request::PortalResend { .. } => Response::err("portal commands go to portal_admin"),
         Request::Delete { id } => with_id(&id, |qid| match spool.get(qid) {
             Ok(Some(_)) => match spool.complete(qid) {
                 Ok(()) => {

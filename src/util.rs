@@ -64,6 +64,49 @@ pub fn rfc5322_date(t: SystemTime) -> String {
     )
 }
 
+/// A date for people: "Tuesday 29 December 2026, 23:08 UTC".
+pub fn human_date(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    const WD: [&str; 7] = [
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+    ];
+    const MON: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!(
+        "{} {} {} {}, {:02}:{:02} UTC",
+        WD[days.rem_euclid(7) as usize],
+        d,
+        MON[(m - 1) as usize],
+        y,
+        rem / 3600,
+        (rem / 60) % 60
+    )
+}
+
 /// "YYYY-MM-DD" (UTC midnight) as a point in time.
 pub fn parse_date(text: &str) -> Option<SystemTime> {
     let mut parts = text.trim().split('-');
@@ -106,6 +149,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn human_dates_read_like_a_calendar() {
+        assert_eq!(human_date(UNIX_EPOCH), "Thursday 1 January 1970, 00:00 UTC");
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_993_733);
+        assert_eq!(human_date(t), "Sunday 29 November 2026, 23:08 UTC");
+    }
 
     #[test]
     fn header_value_finds_headers_in_any_case_and_only_in_the_header_section() {

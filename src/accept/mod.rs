@@ -23,7 +23,7 @@ use crate::metrics::Metrics;
 use crate::policy::{self, Action, MessageContext, PolicySet};
 use crate::smtp::reply::{Reply, std_replies};
 use crate::spool::schedule::Schedule;
-use crate::spool::{Envelope, QueueId, RecipientSpec, Spool, format_id};
+use crate::spool::{Envelope, Protection, QueueId, RecipientSpec, Spool, format_id};
 
 /// A message whose bytes are in, with its envelope and where it came from.
 pub struct Submission {
@@ -152,9 +152,15 @@ impl Stage {
 
     /// Accept (durably) or refuse one message; see the module header.
     pub async fn accept(&self, sub: Submission) -> Acceptance {
+        self.accept_at_least(sub, Protection::None).await
+    }
+
+    /// As `accept`, with a protection floor whatever policy finds: the
+    /// portal's secure reply carries PHI by nature (at least `tls`).
+    pub async fn accept_at_least(&self, sub: Submission, floor: Protection) -> Acceptance {
         let started = Instant::now();
         let listener = sub.source.listener.clone();
-        let result = self.run(sub).await;
+        let result = self.run(sub, floor).await;
         match result.refusal {
             None => self
                 .metrics
@@ -169,7 +175,7 @@ impl Stage {
         result
     }
 
-    async fn run(&self, sub: Submission) -> Acceptance {
+    async fn run(&self, sub: Submission, floor: Protection) -> Acceptance {
         if headers::count_received(&sub.message) > headers::MAX_HOPS {
             return Acceptance::refused(
                 Refusal::Loop,
@@ -220,7 +226,8 @@ impl Stage {
         let mut message = headers::received(&trace, &hostname, &qid).into_bytes();
         message.extend_from_slice(&body);
         drop(body);
-        let stored = verdict::stored(&verdict, &repairs);
+        let mut stored = verdict::stored(&verdict, &repairs);
+        stored.protection = stored.protection.max(floor);
         let held = stored.held;
         let priority = verdict.priority.min(9);
         let envelope = Envelope {

@@ -37,6 +37,7 @@ pub fn stored(v: &policy::Verdict, repairs: &Repairs) -> StoredVerdict {
             .collect(),
         held: v.action == Action::Hold,
         rewrites,
+        portal_expiry_secs: v.portal_expiry_secs,
         absent_in_record: false,
     }
 }

@@ -32,6 +32,7 @@ pub enum Event {
     AdminAction(AdminAction),
     ConfigReload(ConfigReload),
     Checkpoint(Checkpoint),
+    Portal(Portal),
 }
 
 impl Event {
@@ -49,6 +50,7 @@ impl Event {
             Event::AdminAction(_) => "admin_action",
             Event::ConfigReload(_) => "config_reload",
             Event::Checkpoint(_) => "checkpoint",
+            Event::Portal(_) => "portal",
         }
     }
 }
@@ -170,6 +172,22 @@ pub struct AdminAction {
 pub struct ConfigReload {
     pub ok: bool,
     pub error: Option<String>,
+}
+
+/// A read receipt or security event of a portal copy: `action` is one of
+/// `opened` (first open), `download`, `reply`, `code_sent`, `code_failed`,
+/// `locked`, `signed_in`, `signed_out`, `recall`, `expired`, `extended`,
+/// `resent`. Never the message, its Subject or a file name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Portal {
+    pub action: String,
+    pub queue_id: String,
+    pub recipient: String,
+    /// The client's IP (web actions) or the admin actor (CLI actions).
+    pub by: Option<String>,
+    /// e.g. the attachment's part number, the reply's queue id, or how a
+    /// sign-in was made ("code", "device").
+    pub detail: Option<String>,
 }
 
 /// Signed chain head. `head` equals the entry's `prev` (hash of the line

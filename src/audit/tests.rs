@@ -455,3 +455,26 @@ fn message_accepted_cannot_carry_a_body_and_findings_carry_no_values() {
     let e = verify(&cfg.path, None).unwrap_err();
     assert_eq!((e.line, e.kind), (1, K::NonCanonical));
 }
+
+#[test]
+fn portal_events_carry_no_subject_body_or_file_name() {
+    // Exhaustive: a field such as `subject` or `file_name` added to the
+    // portal's read receipts breaks this test at compile time.
+    let e = crate::audit::event::Portal {
+        action: "download".into(),
+        queue_id: "00000000000000AB".into(),
+        recipient: "p@x.example".into(),
+        by: Some("192.0.2.1".into()),
+        detail: Some("part 3".into()),
+    };
+    let crate::audit::event::Portal {
+        action: _,
+        queue_id: _,
+        recipient: _,
+        by: _,
+        detail: _,
+    } = e.clone();
+    let v = serde_json::to_value(Event::Portal(e)).unwrap();
+    assert_eq!(v["event"], "portal");
+    assert_eq!(v["action"], "download");
+}

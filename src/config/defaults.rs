@@ -67,3 +67,12 @@ pub const HTTPS_PORT: usize = 443;
 pub const LOOKUP_TIMEOUT: &str = "10s";
 pub const AUDIT_ROTATE_SIZE: usize = 64 << 20;
 pub const PORTAL_REPLY: bool = true;
+/// A browser that passed a code is trusted this long for the same address.
+pub const PORTAL_DEVICE_TRUST: &str = "30d";
+/// Codes emailed per message copy per hour (a mailbox cannot be flooded).
+pub const PORTAL_CODE_REQUESTS_PER_HOUR: usize = 5;
+pub const PORTAL_MAX_REPLY_SIZE: usize = 10 << 20;
+/// Form posts per client IP per minute (429 beyond).
+pub const PORTAL_POSTS_PER_MINUTE: usize = 30;
+pub const PORTAL_RESEND: bool = true;
+pub const PORTAL_ACCENT_COLOUR: &str = "#0b5394";

@@ -238,6 +238,29 @@ pub struct PortalConfig {
     pub reply: bool,
     /// Proxies whose X-Forwarded-For is believed (with `tls = "none"`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The node's portal secret (0600, apart from the store): signs cookies
+    /// and forms, and wraps message keys for `portal resend`.
+    pub key_file: PathBuf,
+    /// Keep each message key wrapped under `key_file` so `sealpost portal
+    /// resend` can issue a new link; off: the key exists only in the link.
+    pub resend: bool,
+    /// A browser that passed a code is not asked again for this long (the
+    /// same recipient address); zero turns the device cookie off.
+    pub device_trust: Duration,
+    pub code_requests_per_hour: u32,
+    /// Largest secure reply (text and attachments), bytes.
+    pub max_reply_size: usize,
+    /// Form posts per client IP per minute.
+    pub posts_per_minute: u32,
+    /// Tell the sender (no PHI) when a recipient first opens a message.
+    pub notify_sender_on_read: bool,
+    /// From of code mails and read notices; replies are sent from it too.
+    pub from_address: String,
+    /// Branding: a logo image shown on every page, an accent colour
+    /// (`#rrggbb`) and a support line (text).
+    pub logo: Option<PathBuf>,
+    pub accent_colour: String,
+    pub support: Option<String>,
 }
 
 #[derive(Debug, Clone)]

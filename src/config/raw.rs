@@ -81,6 +81,17 @@ pub struct RawPortal {
     pub templates: Option<String>,
     pub reply: Option<bool>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub key_file: Option<String>,
+    pub resend: Option<bool>,
+    pub device_trust: Option<String>,
+    pub code_requests_per_hour: Option<i64>,
+    pub max_reply_size: Option<i64>,
+    pub posts_per_minute: Option<i64>,
+    pub notify_sender_on_read: Option<bool>,
+    pub from_address: Option<String>,
+    pub logo: Option<String>,
+    pub accent_colour: Option<String>,
+    pub support: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -109,6 +109,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
     let portal = portal(
         raw.portal.unwrap_or_default(),
         raw_secure.portal_url.as_deref(),
+        &server,
         &mut e,
     );
     let mut secure = secure(raw_secure, &mut e);
@@ -807,7 +808,12 @@ fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryCo
 }
 
 /// `[portal]`; `secure.portal_url` is an older name of `public_url`.
-fn portal(r: RawPortal, alias: Option<&str>, e: &mut Errors) -> PortalConfig {
+fn portal(
+    r: RawPortal,
+    alias: Option<&str>,
+    server: &ServerConfig,
+    e: &mut Errors,
+) -> PortalConfig {
     let k = |s: &str| format!("portal.{s}");
     let listen = match r.listen.as_deref().unwrap_or(d::PORTAL_LISTEN) {
         "off" => None,
@@ -910,5 +916,72 @@ fn portal(r: RawPortal, alias: Option<&str>, e: &mut Errors) -> PortalConfig {
         templates: r.templates.map(PathBuf::from),
         reply: r.reply.unwrap_or(d::PORTAL_REPLY),
         trusted_proxies,
+        key_file: r
+            .key_file
+            .map(PathBuf::from)
+            .unwrap_or_else(|| server.spool_dir.join("portal.key")),
+        resend: r.resend.unwrap_or(d::PORTAL_RESEND),
+        device_trust: match r.device_trust.as_deref() {
+            Some("off") => Duration::ZERO,
+            other => e.duration(
+                &k("device_trust"),
+                other.map(str::to_string).as_ref(),
+                d::PORTAL_DEVICE_TRUST,
+            ),
+        },
+        code_requests_per_hour: e.count(
+            &k("code_requests_per_hour"),
+            r.code_requests_per_hour,
+            d::PORTAL_CODE_REQUESTS_PER_HOUR,
+            1,
+            100,
+        ) as u32,
+        max_reply_size: e.count(
+            &k("max_reply_size"),
+            r.max_reply_size,
+            d::PORTAL_MAX_REPLY_SIZE,
+            1024,
+            1 << 30,
+        ),
+        posts_per_minute: e.count(
+            &k("posts_per_minute"),
+            r.posts_per_minute,
+            d::PORTAL_POSTS_PER_MINUTE,
+            1,
+            100_000,
+        ) as u32,
+        notify_sender_on_read: r.notify_sender_on_read.unwrap_or(false),
+        from_address: portal_from(r.from_address, server, e),
+        logo: r.logo.map(PathBuf::from),
+        accent_colour: accent(r.accent_colour, e),
+        support: r.support,
     }
+}
+
+fn portal_from(given: Option<String>, server: &ServerConfig, e: &mut Errors) -> String {
+    let a = given.unwrap_or_else(|| format!("portal@{}", server.hostname));
+    let ok = a
+        .split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') || d == "localhost")
+        && !a.contains(|c: char| c.is_whitespace() || c == '<' || c == '>');
+    if !ok {
+        e.push(
+            "portal.from_address",
+            format!("expected an address such as \"portal@example.org\", got \"{a}\""),
+        );
+    }
+    a
+}
+
+/// `#rrggbb` only: it goes into the stylesheet.
+fn accent(given: Option<String>, e: &mut Errors) -> String {
+    let c = given.unwrap_or_else(|| d::PORTAL_ACCENT_COLOUR.to_string());
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if !ok {
+        e.push(
+            "portal.accent_colour",
+            format!("expected a colour \"#rrggbb\", got \"{c}\""),
+        );
+    }
+    c
 }

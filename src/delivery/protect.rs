@@ -18,17 +18,17 @@ use crate::audit::Event;
 use crate::audit::event::ProtectionChosen;
 use crate::secure::decide::{self, Known, Method};
 use crate::secure::openpgp::OpenPgp;
-use crate::secure::portal::{self, PortalStore};
+use crate::secure::portal::{self, PutRequest, Vault};
 use crate::secure::smime::Smime;
 use crate::secure::{Encryptor, domain_of};
-use crate::spool::{Envelope, MessageMeta, Protection, RecipientSpec, StoredVerdict, format_id};
+use crate::spool::{MessageMeta, Protection, format_id};
 
 /// The protection services, handed to delivery as one value: the
 /// encryptors, the portal store, and key discovery (WKD) when enabled.
 pub struct Secure {
     pub pgp: OpenPgp,
     pub smime: Smime,
-    pub portal: Arc<dyn PortalStore>,
+    pub portal: Arc<Vault>,
     pub discovery: Option<Arc<dyn KeyDiscovery>>,
 }
 
@@ -289,11 +289,38 @@ impl<T: Transport> Delivery<T> {
                 None,
             );
         }
+        let expiry = meta
+            .envelope
+            .verdict
+            .portal_expiry_secs
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(cfg.portal_expiry);
+        let parsed = mail_parser::MessageParser::new().parse_headers(body);
+        let original_from = parsed
+            .as_ref()
+            .and_then(|m| m.from())
+            .and_then(|a| a.first());
+        let from_name = original_from.and_then(|a| a.name()).map(str::to_string);
+        let from_address = original_from
+            .and_then(|a| a.address())
+            .unwrap_or(&meta.envelope.sender)
+            .to_string();
         // The store flushes to disk: on the blocking pool.
         let put = {
             let (secure, addr, body, id) = (secure.clone(), addr.clone(), body.to_vec(), meta.id);
-            let expiry = cfg.portal_expiry;
-            tokio::task::spawn_blocking(move || secure.portal.put(id, &addr, &body, expiry))
+            let sender = meta.envelope.sender.clone();
+            let (from_name, from_address) = (from_name.clone(), from_address.clone());
+            tokio::task::spawn_blocking(move || {
+                secure.portal.put(&PutRequest {
+                    queue_id: id,
+                    recipient: &addr,
+                    sender: &sender,
+                    from_name: from_name.as_deref(),
+                    from_address: &from_address,
+                    message: &body,
+                    expiry,
+                })
+            })
         };
         let stored = put.await.unwrap_or_else(|e| {
             Err(crate::secure::SecureError::Crypto {
@@ -309,51 +336,34 @@ impl<T: Transport> Delivery<T> {
             }
         };
         let link = format!("{}/m/{token}", cfg.portal_url.trim_end_matches('/'));
-        let parsed = mail_parser::MessageParser::new().parse_headers(body);
-        let original_from = parsed
-            .as_ref()
-            .and_then(|m| m.from())
-            .and_then(|a| a.first());
         let from = portal::NoticeFrom {
-            name: original_from.and_then(|a| a.name()),
-            address: original_from
-                .and_then(|a| a.address())
-                .unwrap_or(&meta.envelope.sender),
+            name: from_name.as_deref(),
+            address: &from_address,
         };
-        let expires = SystemTime::now() + cfg.portal_expiry;
+        let expires = SystemTime::now() + expiry;
         let notice = portal::notice(&from, &addr, &link, expires, &self.config.server.hostname);
-        let envelope = Envelope {
-            sender: meta.envelope.sender.clone(),
-            recipients: vec![RecipientSpec {
-                address: addr,
-                orcpt: None,
-                notify: 0,
-            }],
-            ret: None,
-            envid: None,
-            smtputf8: meta.envelope.smtputf8,
-            body_8bit: false,
-            requiretls: false,
-            listener: "portal".into(),
-            auth_user: None,
-            client_ip: "127.0.0.1".into(),
-            client_helo: self.config.server.hostname.clone(),
-            priority: meta.priority(),
-            mt_priority: None,
-            verdict: StoredVerdict::default(),
-        };
-        match self.spool.accept(envelope, &notice).await {
-            Ok(nid) => {
-                self.schedule.ready(nid, meta.priority());
-                Outcome::Delivered {
-                    remote: "portal".into(),
-                    dsn_relayed: false,
-                    tls: None,
-                }
-            }
+        let queued = portal::queue_mail(
+            &self.spool,
+            &self.schedule,
+            portal::LocalMail {
+                sender: &meta.envelope.sender,
+                recipient: &addr,
+                message: &notice,
+                priority: meta.priority(),
+                smtputf8: meta.envelope.smtputf8,
+                hostname: &self.config.server.hostname,
+            },
+        )
+        .await;
+        match queued {
+            Ok(_) => Outcome::Delivered {
+                remote: "portal".into(),
+                dsn_relayed: false,
+                tls: None,
+            },
             Err(e) => {
                 tracing::error!(error = %e, "cannot queue the portal notice");
-                let _ = secure.portal.recall(meta.id);
+                let _ = secure.portal.discard(&token);
                 Outcome::not_delivered(DeliveryError::Portal(e.to_string()), None)
             }
         }

@@ -120,8 +120,15 @@ impl Rig {
             pgp: crate::secure::openpgp::OpenPgp::load(&dir.path().join("pgp"), None).expect("pgp"),
             smime: crate::secure::smime::Smime::load(&dir.path().join("smime"), None)
                 .expect("smime"),
-            portal: Arc::new(crate::secure::portal::SledPortal::new(
-                spool.tree("portal").expect("tree"),
+            portal: Arc::new(crate::secure::portal::Vault::new(
+                Arc::new(
+                    crate::secure::portal::SledPortal::open(|n| {
+                        spool.tree(n).map_err(|e| e.to_string())
+                    })
+                    .expect("portal store"),
+                ),
+                Arc::new(crate::secure::portal::NodeKey::from_secret(&[1; 32])),
+                true,
             )),
             discovery: None,
         };

@@ -35,6 +35,7 @@ pub struct Metrics {
     pub bounces: IntCounterVec,
     pub bounce_reasons: IntCounterVec,
     pub suppressed: IntCounterVec,
+    pub portal_events: IntCounterVec,
 }
 
 const LATENCY_BUCKETS: [f64; 14] = [
@@ -223,6 +224,12 @@ impl Metrics {
                 "sealpost_suppression_total",
                 "Suppression list events, by action (added, hit, removed).",
                 &["action"],
+            )?,
+            portal_events: counter(
+                &r,
+                "sealpost_portal_events_total",
+                "Portal read receipts and security events, by event (opened, download, reply, code_sent, code_failed, locked, signed_in, signed_out, recall, expired, extended, resent, rate_limited).",
+                &["event"],
             )?,
             registry: r,
         })

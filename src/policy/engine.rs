@@ -122,6 +122,13 @@ fn apply(r: &Rule, v: &mut Verdict) -> bool {
     if !r.methods.is_empty() {
         v.methods = r.methods.clone();
     }
+    if let Some(d) = r.portal_expiry {
+        // The shortest wins: a stricter rule is never loosened by another.
+        v.portal_expiry_secs = Some(
+            v.portal_expiry_secs
+                .map_or(d.as_secs(), |o| o.min(d.as_secs())),
+        );
+    }
     v.strip_subject_tags |= r.strip_tags;
     for (n, val) in &r.add_headers {
         if !v.add_headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)) {

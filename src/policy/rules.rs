@@ -92,6 +92,8 @@ pub struct Rule {
     pub protection: Option<Protection>,
     /// Allowed protection methods in order for `encrypt` (empty: default).
     pub methods: Vec<String>,
+    /// How long a portal copy is kept (instead of `[secure] portal_expiry`).
+    pub portal_expiry: Option<std::time::Duration>,
     pub priority: Option<u8>,
     pub raise_priority: Option<u8>,
     pub subject: Option<String>,
@@ -120,6 +122,7 @@ const RULE_KEYS: &[&str] = &[
     "truncated",
     "protection",
     "methods",
+    "portal_expiry",
     "priority",
     "raise_priority",
     "subject",
@@ -363,6 +366,15 @@ fn actions(c: &mut Checker<'_>, t: &Table, path: &str, r: &mut Rule) {
     r.raise_priority = c
         .int(t, path, "raise_priority", 0, 9)
         .and_then(|p| u8::try_from(p).ok());
+    if let Some(text) = c.string(t, path, "portal_expiry") {
+        match humantime::parse_duration(&text) {
+            Ok(d) if d.as_secs() >= 1 => r.portal_expiry = Some(d),
+            _ => c.err(
+                &join(path, "portal_expiry"),
+                format!("expected a duration of at least a second such as \"7d\", got \"{text}\""),
+            ),
+        }
+    }
     r.subject = c.string(t, path, "subject");
     if let Some(s) = &r.subject
         && (s.contains(['\r', '\n']) || s.len() > 200)

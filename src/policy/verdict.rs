@@ -93,6 +93,9 @@ pub struct Verdict {
     /// (empty: `[secure] order`); set by a rule's `methods`.
     #[serde(default)]
     pub methods: Vec<String>,
+    /// How long portal copies are kept (a rule's `portal_expiry`), seconds.
+    #[serde(default)]
+    pub portal_expiry_secs: Option<u64>,
 }
 
 impl Verdict {

@@ -1,17 +1,26 @@
 //! The portal's listener: HTTPS with the server certificate of `[tls]`
 //! (`tls = "implicit"`), or plain HTTP behind a TLS-terminating proxy.
-//! Each connection is bounded in time, so a slow client cannot hold one.
+//! Each connection is bounded in time, so a slow client cannot hold one;
+//! each request carries the peer's address and TLS parameters ([`Peer`]).
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
-/// A whole connection (handshake, request, response) within this time.
+/// A whole connection (handshake, requests, responses) within this time.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(120);
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The client side of a request's connection.
+#[derive(Debug, Clone)]
+pub struct Peer {
+    pub addr: SocketAddr,
+    /// (TLS version, cipher suite) when the portal terminates TLS.
+    pub tls: Option<(String, String)>,
+}
 
 pub async fn serve(
     listener: TcpListener,
@@ -24,7 +33,7 @@ pub async fn serve(
             a = listener.accept() => a,
             _ = stop.changed() => return,
         };
-        let (tcp, _peer) = match accepted {
+        let (tcp, addr) = match accepted {
             Ok(x) => x,
             Err(e) => {
                 tracing::warn!(error = %e, "portal accept failed");
@@ -43,9 +52,17 @@ pub async fn serve(
                         else {
                             return;
                         };
-                        connection(stream, app).await
+                        let conn = stream.get_ref().1;
+                        let tls = match (conn.protocol_version(), conn.negotiated_cipher_suite()) {
+                            (Some(v), Some(c)) => Some((
+                                v.as_str().unwrap_or("TLS").to_string(),
+                                c.suite().as_str().unwrap_or("unknown").to_string(),
+                            )),
+                            _ => None,
+                        };
+                        connection(stream, app, Peer { addr, tls }).await
                     }
-                    None => connection(tcp, app).await,
+                    None => connection(tcp, app, Peer { addr, tls: None }).await,
                 }
             });
             let _ = served.await;
@@ -53,13 +70,24 @@ pub async fn serve(
     }
 }
 
-async fn connection<S>(stream: S, app: Router)
+async fn connection<S>(stream: S, app: Router, peer: Peer)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = TowerToHyperService::new(app);
+    let service =
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(peer.clone());
+            let app = app.clone();
+            async move {
+                use tower_service::Service;
+                let mut app = app;
+                app.call(req.map(axum::body::Body::new)).await
+            }
+        });
     let _ = hyper::server::conn::http1::Builder::new()
         .max_buf_size(64 * 1024)
+        .header_read_timeout(Duration::from_secs(30))
+        .timer(hyper_util::rt::TokioTimer::new())
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }

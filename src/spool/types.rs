@@ -142,6 +142,9 @@ pub struct StoredVerdict {
     /// Header rewrites applied at acceptance (names only, e.g. "Subject").
     #[serde(default)]
     pub rewrites: Vec<String>,
+    /// A policy rule's `portal_expiry` (seconds); None: `[secure] portal_expiry`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_expiry_secs: Option<u64>,
     /// Schema 1 stored no verdict here (null); only such records may have none.
     #[serde(skip)]
     pub absent_in_record: bool,
