@@ -38,6 +38,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         messages = recovery.messages,
         quarantined = recovery.quarantined,
         rebuilt_index = recovery.rebuilt_index,
+        reindexed = recovery.reindexed,
+        finished_from_delivery_log = recovery.finished_from_log,
         "spool recovered"
     );
     let users = UsersFile::load(&config.server.users_file)?;

@@ -186,7 +186,7 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
         Request::Hold { id } => modify(spool, schedule, &id, "hold", |m| m.held = true),
         Request::Release { id } => modify(spool, schedule, &id, "release", |m| m.held = false),
         Request::Delete { id } => with_id(&id, |qid| match spool.get(qid) {
-            Ok(Some(_)) => match spool.complete(qid) {
+            Ok(Some(_)) => match spool.remove(qid) {
                 Ok(()) => {
                     tracing::info!(queue_id = %id, "admin: message deleted");
                     Response::ok(serde_json::json!({"deleted": id}))

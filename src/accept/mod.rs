@@ -256,7 +256,7 @@ impl Stage {
             .await
         {
             tracing::error!(queue_id = %qid, error = %e, "audit write failed; message withdrawn");
-            let _ = self.spool.complete(id);
+            let _ = self.spool.remove(id);
             return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
         }
         if !held {
