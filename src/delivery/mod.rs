@@ -377,7 +377,12 @@ impl<T: Transport> Delivery<T> {
         let marks: Vec<(u32, Final)> = (0..after.recipients.len())
             .filter(|&i| pick(i))
             .filter(|&i| before.recipients.get(i).map(|r| r.status) == Some(RcptStatus::Queued))
-            .filter_map(|i| Some((u32::try_from(i).ok()?, Final::of(after.recipients[i].status)?)))
+            .filter_map(|i| {
+                Some((
+                    u32::try_from(i).ok()?,
+                    Final::of(after.recipients[i].status)?,
+                ))
+            })
             .collect();
         if marks.is_empty() {
             return;

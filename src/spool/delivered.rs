@@ -523,7 +523,11 @@ mod tests {
         let (entries, valid) = parse(&bytes);
         assert_eq!(entries, vec![a, b]);
         assert_eq!(valid, 2 * RECORD_LEN);
-        assert_eq!(parse(&[0u8; RECORD_LEN * 2]).0, vec![], "zeros are not records");
+        assert_eq!(
+            parse(&[0u8; RECORD_LEN * 2]).0,
+            vec![],
+            "zeros are not records"
+        );
     }
 
     #[tokio::test]
@@ -562,7 +566,9 @@ mod tests {
             .append(&[entry(1, 0, 1), entry(2, 0, 2), entry(3, 0, 3)])
             .expect("append");
         log.compact().expect("compact");
-        log.wait_durable(off).await.expect("durable after compaction");
+        log.wait_durable(off)
+            .await
+            .expect("durable after compaction");
         let off = log.append(&[entry(4, 0, 2)]).expect("append after");
         log.wait_durable(off).await.expect("durable");
         drop(log);

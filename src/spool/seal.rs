@@ -29,9 +29,7 @@ impl Sealer {
         crate::util::durable::remove_stale_temps(path);
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sealed_data => {
-                create_key(path)?
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sealed_data => create_key(path)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(SpoolError::Key(format!(
                     "{} is missing but the spool holds sealed messages; restore that key \
@@ -159,13 +157,21 @@ mod tests {
         let e = Sealer::load_or_create(&path, true).err().expect("refused");
         assert!(e.to_string().contains("expected 32 bytes, found 0"), "{e}");
         assert!(e.to_string().contains("restore"), "{e}");
-        assert_eq!(std::fs::read(&path).expect("kept").len(), 0, "never replaced");
+        assert_eq!(
+            std::fs::read(&path).expect("kept").len(),
+            0,
+            "never replaced"
+        );
         Sealer::load_or_create(&path, false).expect("replaced");
         assert_eq!(std::fs::read(&path).expect("new").len(), 32);
         let kept_aside = std::fs::read_dir(dir.path())
             .expect("list")
             .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("spool.key.bad-"));
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("spool.key.bad-")
+            });
         assert!(kept_aside, "the bad file is kept for the operator");
     }
 
