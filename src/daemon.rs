@@ -315,7 +315,8 @@ fn load_secure(
 ) -> anyhow::Result<crate::delivery::Secure> {
     let s = &config.secure;
     for dir in [&s.openpgp_keyring, &s.smime_certs] {
-        std::fs::create_dir_all(dir).with_context(|| format!("key directory {}", dir.display()))?;
+        crate::util::durable::create_dir_all(dir)
+            .with_context(|| format!("key directory {}", dir.display()))?;
     }
     let pgp =
         crate::secure::openpgp::OpenPgp::load(&s.openpgp_keyring, s.openpgp_signing_key.as_deref())

@@ -196,8 +196,7 @@ fn keep_damaged(qdir: &Path, seg: u64, offset: u64, bytes: &[u8], reason: &str) 
         reason,
         "damaged spool record quarantined"
     );
-    let _ = std::fs::create_dir_all(qdir);
-    let _ = std::fs::write(qdir.join(format!("{seg:08}-{offset}.rec")), bytes);
+    let _ = crate::util::durable_write(&qdir.join(format!("{seg:08}-{offset}.rec")), bytes, 0o600);
 }
 
 /// Index every segment record that no tree knows. The segment was
