@@ -3,6 +3,8 @@
 # end-to-end cargo tests (promtool checks a real /metrics scrape), then the
 # real-peer integration scripts (swaks, Python smtplib, Postfix
 # smtp-sink/smtp-source and Postfix as a client), the kill -9 crash test,
+# the power-loss test (spool and audit log on tools/lazyfs, a FUSE file
+# system that drops what was not fsync'd; it fails if FUSE is unusable),
 # systemd-analyze verify/security on the unit, and the Debian package
 # (built, inspected, installed and purged). Installs what it needs first
 # (scripts/test-deps.sh: Debian packages and PyPI modules, idempotently).
@@ -25,7 +27,9 @@ promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh; do
+export LAZYFS_BIN="$PWD/target/release/lazyfs"
+for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh \
+    integration/powerloss_test.sh integration/systemd_check.sh; do
   echo "== $t"
   bash "$t"
 done
