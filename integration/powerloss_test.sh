@@ -16,6 +16,9 @@
 #   KILLS          power losses, at least (default 5; LONG: 20)
 #   MAX_DUP_PCT    as in crash_test.sh (default 0.5 % of acknowledged messages)
 #   LAZYFS_BIN     lazyfs binary; default: cargo build --release -p lazyfs
+#   LAZYFS_NAMES   posix (default): a created, renamed or removed name survives a
+#                  power loss only once its directory was fsync'd; journal: any
+#                  file fsync also commits earlier name changes (as ext4 does)
 #   SEALPOST_BIN   sealpost binary; default: cargo build --release
 #
 # Needs root and /dev/fuse (lazyfs mounts with mount(2); no fusermount). If

@@ -43,7 +43,18 @@ struct Args {
     /// Request threads (syncs run outside the lock, so >1 lets work go on).
     #[arg(long, default_value_t = 4)]
     threads: usize,
+    /// When name changes (create, rename, unlink) become durable: `posix`,
+    /// only with an fsync of their directory; `journal`, also with any
+    /// file's fsync (as ext4 commits its journal).
+    #[arg(long, value_enum, default_value = "posix")]
+    names: NamesArg,
     mountpoint: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NamesArg {
+    Posix,
+    Journal,
 }
 
 fn main() -> ExitCode {
@@ -56,7 +67,11 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let root = args.store.join("data");
-    let model = match model::Model::new(&root, &args.store.join("stash")) {
+    let names = match args.names {
+        NamesArg::Posix => model::Names::Posix,
+        NamesArg::Journal => model::Names::Journal,
+    };
+    let model = match model::Model::new(&root, &args.store.join("stash"), names) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("lazyfs: cannot prepare {}: {e}", args.store.display());

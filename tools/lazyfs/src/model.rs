@@ -22,7 +22,9 @@
 //!
 //! This is stricter than ext4 in its default mode (where an fsync of any
 //! file also commits earlier namespace changes), which is the point: it
-//! shows every directory fsync a program forgot.
+//! shows every directory fsync a program forgot. [`Names::Journal`] models
+//! that ext4 behaviour instead (any file sync makes every earlier name
+//! change durable), for comparing with what LazyFS itself drops.
 //!
 //! Limitation: names are kept as paths; an operation below a directory
 //! renamed later is undone at its old path, best effort.
@@ -106,7 +108,18 @@ pub struct Counters {
     pub writes: u64,
 }
 
+/// When name changes become durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// Only an fsync of their directory (POSIX; the default).
+    Posix,
+    /// Also any file's fsync/fdatasync (a journalling file system
+    /// committing its whole journal, as ext4 does).
+    Journal,
+}
+
 pub struct Model {
+    names: Names,
     root: PathBuf,
     stash_dir: PathBuf,
     next_stash: u64,
@@ -119,13 +132,14 @@ impl Model {
     /// `root`: the backing directory shown by the mount; `stash_dir`: on
     /// the same file system, outside `root` (removed names wait there).
     /// Anything left in the stash by an earlier run is durable removals.
-    pub fn new(root: &Path, stash_dir: &Path) -> io::Result<Model> {
+    pub fn new(root: &Path, stash_dir: &Path, names: Names) -> io::Result<Model> {
         fs::create_dir_all(root)?;
         if stash_dir.exists() {
             fs::remove_dir_all(stash_dir)?;
         }
         fs::create_dir_all(stash_dir)?;
         Ok(Model {
+            names,
             root: root.to_path_buf(),
             stash_dir: stash_dir.to_path_buf(),
             next_stash: 0,
@@ -205,6 +219,17 @@ impl Model {
     pub fn synced_file(&mut self, ino: u64) {
         self.counters.file_syncs += 1;
         self.dirty.remove(&ino);
+        if self.names == Names::Journal {
+            self.commit_names();
+        }
+    }
+
+    fn commit_names(&mut self) {
+        for op in std::mem::take(&mut self.ops) {
+            if let Some(stash) = op.stash() {
+                remove_any(stash);
+            }
+        }
     }
 
     /// A new name `rel` in directory `dir` (already created in the backing).
@@ -289,11 +314,7 @@ impl Model {
     /// syncfs: everything is durable.
     pub fn sync_all(&mut self) {
         self.dirty.clear();
-        for op in std::mem::take(&mut self.ops) {
-            if let Some(stash) = op.stash() {
-                remove_any(stash);
-            }
-        }
+        self.commit_names();
     }
 
     /// Bytes and names not yet durable (for the status command).
@@ -383,7 +404,7 @@ mod tests {
     fn setup() -> T {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("data");
-        let m = Model::new(&root, &dir.path().join("stash")).expect("model");
+        let m = Model::new(&root, &dir.path().join("stash"), Names::Posix).expect("model");
         T { _dir: dir, root, m }
     }
 
@@ -472,6 +493,18 @@ mod tests {
         t.m.crash();
         assert_eq!(fs::read(t.root.join("key")).expect("read"), b"new key");
         assert!(!t.root.join("gone").exists());
+    }
+
+    #[test]
+    fn in_journal_mode_a_file_sync_makes_earlier_names_durable() {
+        let mut t = setup();
+        t.m.names = Names::Journal;
+        write(&mut t, "new", 0, b"data");
+        t.m.synced_file(ino(&t.root.join("new")));
+        write(&mut t, "later", 0, b"x");
+        t.m.crash();
+        assert_eq!(fs::read(t.root.join("new")).expect("kept"), b"data");
+        assert!(!t.root.join("later").exists());
     }
 
     #[test]
