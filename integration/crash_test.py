@@ -249,6 +249,9 @@ class Sealpost:
         self.workdir = workdir
         # With lazyfs, the spool and the audit log live on it.
         self.data = os.path.join(workdir, "mnt") if args.lazyfs else workdir
+        # A certificate made beforehand (default: sealpost's self-signed one,
+        # generated on its first start inside the spool).
+        self.tls_pair = (args.tls_cert, args.tls_key) if args.tls_cert else None
         self.port = None          # from the ready report of the running incarnation
         self.proc = None
         self.incarnation = 0
@@ -279,6 +282,8 @@ tls = "none"
 [audit]
 path = "{d}/audit.log"
 """.format(d=self.data, w=self.workdir, sink=sink_port))
+            if self.tls_pair:
+                f.write('\n[tls]\ncert = "%s"\nkey = "%s"\n' % self.tls_pair)
 
     async def verify_audit(self, st, live):
         """`sealpost audit verify` on the audit log (signatures included).
@@ -680,7 +685,14 @@ async def drive(args):
             subs = [asyncio.create_task(submitter(i, st, sp, body, ack_file, deadline))
                     for i in range(args.sessions)]
             kt = asyncio.create_task(killer(st, sp, rng, deadline))
-            await asyncio.gather(*subs)
+            subs_done = asyncio.ensure_future(asyncio.gather(*subs))
+            # A restart that fails (sealpost refusing to start after a
+            # kill) ends the run at once instead of at the deadline.
+            await asyncio.wait({subs_done, kt}, return_when=asyncio.FIRST_COMPLETED)
+            if kt.done() and kt.exception() is not None:
+                subs_done.cancel()
+                raise kt.exception()
+            await subs_done
             st.submission_done = True
             t_sub = time.monotonic()
             log("submission done: %d acknowledged of %d attempts in %.1fs"
@@ -886,6 +898,9 @@ def main():
     r.add_argument("--json")
     r.add_argument("--lazyfs", help="tools/lazyfs binary: run the spool and the audit log on it, "
                    "and make every kill a power loss (unsynced writes dropped)")
+    r.add_argument("--tls-cert", help="[tls] cert for sealpost (with --tls-key); default: "
+                   "the self-signed pair sealpost makes on its first start")
+    r.add_argument("--tls-key")
     r.add_argument("--lazyfs-names", choices=["posix", "journal"], default="posix",
                    help="lazyfs: name changes durable only with a directory fsync (posix), or "
                         "with any file fsync too (journal, as ext4)")

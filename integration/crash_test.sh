@@ -23,6 +23,8 @@
 #                 power loss (see integration/powerloss_test.sh, which sets it)
 #   LAZYFS_NAMES  posix (default: a name change lasts only once its directory is
 #                 fsync'd) or journal (any file fsync commits names too, as ext4)
+#   TLS_CERT, TLS_KEY  a certificate for sealpost's [tls] (default: the self-signed
+#                 pair it makes under the spool on its first start)
 #   SKIP_INSTALL=1  do not apt-get install anything
 # Every restart is followed by `sealpost audit verify` (the chain must hold).
 # Exit status: 0 if no acknowledged message was lost, the audit log verified
@@ -97,6 +99,7 @@ dup_args=()
 setsid python3 "$here/crash_test.py" run --bin "$SEALPOST_BIN" --workdir "$work" \
     --messages "${MESSAGES:-5000}" --sessions "${SESSIONS:-8}" --kills "${KILLS:-10}" \
     --sink-delay "${SINK_DELAY:-0.1}" ${RATE:+--rate "$RATE"} ${SEED:+--seed "$SEED"} \
+    ${TLS_CERT:+--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY"} \
     "${dup_args[@]}" ${LAZYFS_BIN:+--lazyfs "$LAZYFS_BIN" --lazyfs-names "${LAZYFS_NAMES:-posix}"} \
     --json "$work/result.json" &
 runner_pid=$!
