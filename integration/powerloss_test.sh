@@ -15,7 +15,7 @@
 #   MESSAGES       acknowledged messages to reach (default 600; LONG: 2000)
 #   KILLS          power losses, at least (default 5; LONG: 20)
 #   MAX_DUP_PCT    as in crash_test.sh (default 0.5 % of acknowledged messages)
-#   LAZYFS_BIN     lazyfs binary; default: cargo build --release -p lazyfs
+#   LAZYFS_BIN     lazyfs binary; default: built from tools/lazyfs (cargo build --release)
 #   LAZYFS_NAMES   posix (default): a created, renamed or removed name survives a
 #                  power loss only once its directory was fsync'd; journal: any
 #                  file fsync also commits earlier name changes (as ext4 does)
@@ -47,10 +47,10 @@ grep -qw fuse /proc/filesystems || fail "the kernel does not list the fuse file 
 
 # --- binaries -----------------------------------------------------------------
 if [ -z "${LAZYFS_BIN:-}" ]; then
-    echo "[powerloss] building lazyfs (cargo build --release -p lazyfs)" >&2
-    (cd "$repo" && cargo build --release -p lazyfs 2>&1 | tail -n 20) \
-        || fail "cargo build --release -p lazyfs failed"
-    LAZYFS_BIN=$repo/target/release/lazyfs
+    echo "[powerloss] building lazyfs (cargo build --release, tools/lazyfs)" >&2
+    (cd "$repo/tools/lazyfs" && cargo build --release --locked 2>&1 | tail -n 20) \
+        || fail "building tools/lazyfs failed"
+    LAZYFS_BIN=$repo/tools/lazyfs/target/release/lazyfs
 fi
 [ -x "$LAZYFS_BIN" ] || fail "no executable at $LAZYFS_BIN"
 export LAZYFS_BIN=$(cd "$(dirname "$LAZYFS_BIN")" && pwd)/$(basename "$LAZYFS_BIN")

@@ -17,17 +17,22 @@ command -v cargo >/dev/null || { echo "cargo not found: install Rust 1.95 (rustu
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+(cd tools/lazyfs && cargo fmt -- --check)
 echo "== cargo clippy"
 cargo clippy --all-targets -- -D warnings
+(cd tools/lazyfs && cargo clippy --locked --all-targets -- -D warnings)
 echo "== cargo test"
 cargo test --all-targets
+echo "== tools/lazyfs (the power-loss test's file system): unit tests"
+(cd tools/lazyfs && cargo test --locked)
 echo "== promtool: example alert rules and scrape config"
 promtool check rules conf/prometheus-alerts.yml
 promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
+(cd tools/lazyfs && cargo build --release --locked)
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-export LAZYFS_BIN="$PWD/target/release/lazyfs"
+export LAZYFS_BIN="$PWD/tools/lazyfs/target/release/lazyfs"
 for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh \
     integration/powerloss_test.sh integration/systemd_check.sh; do
   echo "== $t"

@@ -466,20 +466,28 @@ fn compact(shared: &Shared, st: &mut State) -> Result<(), SpoolError> {
     }
     crate::util::durable_write(&shared.path, &kept, 0o600)
         .map_err(|e| SpoolError::io("rewriting delivery log", e))?;
-    let file = OpenOptions::new()
+    // The new file holds every record now; if it cannot be opened, the
+    // old handle writes to an unlinked file: stop rather than lose results.
+    let reopened = OpenOptions::new()
         .read(true)
         .write(true)
         .open(&shared.path)
-        .map_err(|e| SpoolError::io("reopening delivery log", e))?;
-    let mut check = Vec::new();
-    (&file)
-        .read_to_end(&mut check)
-        .map_err(|e| SpoolError::io("reading delivery log", e))?;
-    if check.len() != kept.len() {
-        return Err(SpoolError::Corrupt(
-            "delivery log rewrite has the wrong length".into(),
-        ));
-    }
+        .and_then(|f| f.metadata().map(|m| (f, m.len())));
+    let file = match reopened {
+        Ok((f, len)) if len == kept.len() as u64 => f,
+        Ok((_, len)) => {
+            let why = format!(
+                "rewritten delivery log has {len} bytes, expected {}",
+                kept.len()
+            );
+            st.failed = Some(why.clone());
+            return Err(SpoolError::Corrupt(why));
+        }
+        Err(e) => {
+            st.failed = Some(e.to_string());
+            return Err(SpoolError::io("reopening delivery log", e));
+        }
+    };
     tracing::info!(
         before = entries.len(),
         kept = n,
