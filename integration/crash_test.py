@@ -663,6 +663,19 @@ async def drive(args):
         with open(port_file) as f:
             sink_port = int(f.read())
         sp.write_config(sink_port)
+        if lfs:
+            # Power losses during the very first start (keys, certificate,
+            # spool and audit log being created): the node must still start.
+            frng = random.Random(args.seed + 1)
+            for i in range(args.first_start_losses):
+                await sp.spawn()
+                await asyncio.sleep(frng.uniform(0.0, 0.6))
+                await sp.kill9()
+                report = await lfs.crash()
+                log("first start %d: power loss %.0f ms after spawn: %s" % (
+                    i + 1, 1000 * (time.monotonic() - sp.spawned_at), report))
+                await lfs.start()
+                result.setdefault("first_start_power_losses", []).append(report)
         await sp.start(args.start_timeout)
         log("recording sink on 127.0.0.1:%d, sealpost on 127.0.0.1:%d, seed %d"
             % (sink_port, sp.port, args.seed))
@@ -898,6 +911,9 @@ def main():
     r.add_argument("--json")
     r.add_argument("--lazyfs", help="tools/lazyfs binary: run the spool and the audit log on it, "
                    "and make every kill a power loss (unsynced writes dropped)")
+    r.add_argument("--first-start-losses", type=int, default=3,
+                   help="with --lazyfs: power losses while sealpost starts on an empty spool, "
+                        "before the run (default 3)")
     r.add_argument("--tls-cert", help="[tls] cert for sealpost (with --tls-key); default: "
                    "the self-signed pair sealpost makes on its first start")
     r.add_argument("--tls-key")

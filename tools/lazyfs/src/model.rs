@@ -165,21 +165,19 @@ impl Model {
         ino: u64,
         open: impl FnOnce() -> io::Result<File>,
     ) -> io::Result<&mut DirtyFile> {
-        if !self.dirty.contains_key(&ino) {
-            let file = open()?;
-            let durable_len = file.metadata()?.len();
-            self.dirty.insert(
-                ino,
-                DirtyFile {
+        use std::collections::hash_map::Entry;
+        Ok(match self.dirty.entry(ino) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                let file = open()?;
+                let durable_len = file.metadata()?.len();
+                v.insert(DirtyFile {
                     file,
                     durable_len,
                     saved: BTreeMap::new(),
-                },
-            );
-        }
-        self.dirty
-            .get_mut(&ino)
-            .ok_or_else(|| io::Error::other("dirty file vanished"))
+                })
+            }
+        })
     }
 
     /// Save what a write of `len` bytes at `off` is about to overwrite.
