@@ -15,8 +15,20 @@
 #   RATE          submission pace in msg/s (default: auto; 0 = unpaced)
 #   CRASH_TMPDIR  where the spool lives (a real disk), default $TMPDIR or /tmp
 #   KEEP_WORK=1   keep the work directory (spool, logs, records) even on success
+#   MAX_DUP_PCT   fail if more than this % of acknowledged messages arrive again after
+#                 sealpost had seen the sink's 250 for them (default 0.5; empty: no limit).
+#                 Copies whose 250 never reached sealpost (cut by the kill, RFC 1047) are
+#                 counted and shown, but no relay can avoid them.
+#   LAZYFS_BIN    run the spool and audit log on tools/lazyfs and make every kill a
+#                 power loss (see integration/powerloss_test.sh, which sets it)
+#   LAZYFS_NAMES  posix (default: a name change lasts only once its directory is
+#                 fsync'd) or journal (any file fsync commits names too, as ext4)
+#   TLS_CERT, TLS_KEY  a certificate for sealpost's [tls] (default: the self-signed
+#                 pair it makes under the spool on its first start)
 #   SKIP_INSTALL=1  do not apt-get install anything
-# Exit status: 0 if no acknowledged message was lost, 1 otherwise.
+# Every restart is followed by `sealpost audit verify` (the chain must hold).
+# Exit status: 0 if no acknowledged message was lost, the audit log verified
+# every time and duplicates stayed within MAX_DUP_PCT; 1 otherwise.
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -59,10 +71,14 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [ -n "$runner_pid" ] && kill -0 "$runner_pid" 2>/dev/null; then
-        # the runner, the sink and sealpost share the runner's process group
+        # the runner, the sink, sealpost and lazyfs share the runner's process group
         kill -TERM -- "-$runner_pid" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "$runner_pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL -- "-$runner_pid" 2>/dev/null || true
+    fi
+    # A lazyfs killed with its runner leaves its mount behind.
+    if grep -q " $work/mnt " /proc/self/mounts 2>/dev/null; then
+        umount -l "$work/mnt" 2>/dev/null || true
     fi
     if [ "$rc" = 0 ] && [ "${KEEP_WORK:-}" != 1 ]; then
         rm -rf "$work"
@@ -75,9 +91,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# unset: 0.5 (the target); set but empty: no limit
+max_dup=${MAX_DUP_PCT-0.5}
+dup_args=()
+[ -n "$max_dup" ] && dup_args=(--max-dup-pct "$max_dup")
+
 setsid python3 "$here/crash_test.py" run --bin "$SEALPOST_BIN" --workdir "$work" \
     --messages "${MESSAGES:-5000}" --sessions "${SESSIONS:-8}" --kills "${KILLS:-10}" \
     --sink-delay "${SINK_DELAY:-0.1}" ${RATE:+--rate "$RATE"} ${SEED:+--seed "$SEED"} \
+    ${TLS_CERT:+--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY"} \
+    "${dup_args[@]}" ${LAZYFS_BIN:+--lazyfs "$LAZYFS_BIN" --lazyfs-names "${LAZYFS_NAMES:-posix}"} \
     --json "$work/result.json" &
 runner_pid=$!
 set +e

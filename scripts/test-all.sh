@@ -5,6 +5,8 @@
 # real-peer integration scripts (swaks, Python smtplib, Postfix
 # smtp-sink/smtp-source and Postfix as a client), the portal in Chromium
 # (Playwright + axe-core), the kill -9 crash test,
+# the power-loss test (spool and audit log on tools/lazyfs, a FUSE file
+# system that drops what was not fsync'd; it fails if FUSE is unusable),
 # systemd-analyze verify/security on the unit, and the Debian package
 # (built, inspected, installed and purged). Installs what it needs first
 # (scripts/test-deps.sh: Debian packages and PyPI modules, idempotently).
@@ -17,10 +19,14 @@ command -v cargo >/dev/null || { echo "cargo not found: install Rust 1.95 (rustu
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+(cd tools/lazyfs && cargo fmt -- --check)
 echo "== cargo clippy"
 cargo clippy --all-targets -- -D warnings
+(cd tools/lazyfs && cargo clippy --locked --all-targets -- -D warnings)
 echo "== cargo test"
 cargo test --all-targets
+echo "== tools/lazyfs (the power-loss test's file system): unit tests"
+(cd tools/lazyfs && cargo test --locked)
 echo "== fuzz smoke pass (AFL++, 10 s per target)"
 bash fuzz/run.sh 10
 echo "== promtool: example alert rules and scrape config"
@@ -28,8 +34,11 @@ promtool check rules conf/prometheus-alerts.yml
 promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
+(cd tools/lazyfs && cargo build --release --locked)
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh integration/portal_browser.sh; do
+export LAZYFS_BIN="$PWD/tools/lazyfs/target/release/lazyfs"
+for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh \
+    integration/powerloss_test.sh integration/systemd_check.sh integration/portal_browser.sh; do
   echo "== $t"
   bash "$t"
 done

@@ -6,10 +6,13 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-packages.sh \
   build-essential pkg-config libssl-dev gnupg ca-certificates curl \
   python3 python3-pip python3-dkim python3-nacl swaks libnet-ssleay-perl \
-  postfix openssl prometheus systemd adduser dpkg-dev procps \
+  postfix openssl prometheus systemd adduser dpkg-dev procps kmod \
   chromium nodejs wrk fonts-dejavu-core
 # npm: Debian's package, unless a Node.js build that bundles npm is there.
 command -v npm >/dev/null || bash scripts/ensure-packages.sh npm
+# kmod: the power-loss test loads the fuse module (modprobe fuse) when
+# /dev/fuse is missing; tools/lazyfs mounts with mount(2) as root, so
+# neither fuse3 (fusermount3) nor libfuse3-dev is needed.
 # The tests start their own Postfix instances on free loopback ports; a
 # system instance started by the package would only be in the way.
 if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi

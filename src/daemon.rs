@@ -39,6 +39,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         messages = recovery.messages,
         quarantined = recovery.quarantined,
         rebuilt_index = recovery.rebuilt_index,
+        reindexed = recovery.reindexed,
+        finished_from_delivery_log = recovery.finished_from_log,
         "spool recovered"
     );
     let users = UsersFile::load(&config.server.users_file)?;
@@ -407,7 +409,8 @@ fn load_secure(
 ) -> anyhow::Result<crate::delivery::Secure> {
     let s = &config.secure;
     for dir in [&s.openpgp_keyring, &s.smime_certs] {
-        std::fs::create_dir_all(dir).with_context(|| format!("key directory {}", dir.display()))?;
+        crate::util::durable::create_dir_all(dir)
+            .with_context(|| format!("key directory {}", dir.display()))?;
     }
     let pgp =
         crate::secure::openpgp::OpenPgp::load(&s.openpgp_keyring, s.openpgp_signing_key.as_deref())

@@ -293,7 +293,7 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
         | Request::PortalExtend { .. }
         | Request::PortalResend { .. } => Response::err("portal commands go to portal_admin"),
         Request::Delete { id } => with_id(&id, |qid| match spool.get(qid) {
-            Ok(Some(_)) => match spool.complete(qid) {
+            Ok(Some(_)) => match spool.remove(qid) {
                 Ok(()) => {
                     tracing::info!(queue_id = %id, "admin: message deleted");
                     Response::ok(serde_json::json!({"deleted": id}))

@@ -110,34 +110,17 @@ impl UsersFile {
         Ok(())
     }
 
+    /// Write the file crash-safely (`util::durable_write`: temporary
+    /// file, fsync, rename, directory fsync), mode 0600: after a crash it
+    /// holds the old users or the new ones, never a half file.
     pub fn save(&self, path: &Path) -> Result<(), UsersError> {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
         let text = toml::to_string(self).map_err(|e| UsersError::Invalid(e.to_string()))?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| UsersError::Read {
-                path: dir.display().to_string(),
+        crate::util::durable::remove_stale_temps(path);
+        crate::util::durable_write(path, text.as_bytes(), 0o600).map_err(|source| {
+            UsersError::Read {
+                path: path.display().to_string(),
                 source,
-            })?;
-        }
-        let tmp = path.with_extension("tmp");
-        let io = |source| UsersError::Read {
-            path: tmp.display().to_string(),
-            source,
-        };
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(io)?;
-        f.write_all(text.as_bytes())
-            .and_then(|_| f.sync_all())
-            .map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(|source| UsersError::Read {
-            path: path.display().to_string(),
-            source,
+            }
         })
     }
 }

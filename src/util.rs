@@ -1,5 +1,9 @@
 //! Small helpers shared by several subsystems.
 
+pub mod durable;
+
+pub use durable::{durable_create, durable_write};
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The domain of an address, lower case, for routing, policy and logs

@@ -78,6 +78,30 @@ pub fn decode(line: &[u8]) -> Result<Entry, serde_json::Error> {
     serde_json::from_slice(line)
 }
 
+/// Whether `line` is an intact entry (decodes, its hash matches, it is in
+/// canonical form) and, given the previous entry's (seq, line hash), chained
+/// to it. Returns its seq, or why not.
+pub fn check_line(line: &[u8], prev: Option<(u64, &str)>) -> Result<u64, String> {
+    let entry = decode(line).map_err(|e| format!("bad JSON: {e}"))?;
+    let recorded = entry.hash.clone().ok_or("no hash")?;
+    let computed = content_hash(&entry).map_err(|e| e.to_string())?;
+    if recorded != computed {
+        return Err("hash mismatch".into());
+    }
+    if serde_json::to_vec(&entry).ok().as_deref() != Some(line) {
+        return Err("not in canonical form".into());
+    }
+    if let Some((seq, hash)) = prev {
+        if entry.seq != seq + 1 {
+            return Err(format!("seq {} after {seq}", entry.seq));
+        }
+        if entry.prev != hash {
+            return Err("prev does not match the line before".into());
+        }
+    }
+    Ok(entry.seq)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,9 +11,9 @@
 //! up to that point; an attacker without the key cannot rewrite history
 //! and re-sign it.
 
-use std::fs::{self, OpenOptions};
-use std::io::{ErrorKind, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs;
+use std::io::ErrorKind;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use aws_lc_rs::rand::SystemRandom;
@@ -61,9 +61,32 @@ fn key_err(path: &Path, msg: impl std::fmt::Display) -> AuditError {
 
 impl NodeKey {
     /// Loads the PKCS#8 key at `path`, creating it (0600) if absent, and
-    /// (re)writes `<path>.pub`.
-    pub fn load_or_create(path: &Path) -> Result<Self, AuditError> {
+    /// (re)writes `<path>.pub`. Both are written crash-safely
+    /// (`util::durable`): a crash never leaves an empty or half key.
+    ///
+    /// An empty key file (cut by a crash before its first sync, under
+    /// releases before the durable write) is moved aside and replaced
+    /// only while `log_has_entries` is false: once the log holds entries,
+    /// their checkpoints may have been signed with the lost key, and
+    /// replacing it silently would make them unverifiable, so start-up
+    /// stops with an error that says so.
+    pub fn load_or_create(path: &Path, log_has_entries: bool) -> Result<Self, AuditError> {
+        crate::util::durable::remove_stale_temps(path);
         let der = match fs::read(path) {
+            Ok(der) if der.is_empty() && !log_has_entries => {
+                let mut aside = path.as_os_str().to_owned();
+                aside.push(format!(".empty-{}", crate::util::now_ms()));
+                fs::rename(path, &aside).map_err(|e| key_err(path, e))?;
+                tracing::warn!(path = %path.display(), "audit key file was empty and the log has no entries; creating a new key");
+                Self::create(path)?
+            }
+            Ok(der) if der.is_empty() => {
+                return Err(key_err(
+                    path,
+                    "the key file is empty but the audit log has entries signed with a key; \
+                     restore the key (it is not replaced while its checkpoints exist)",
+                ));
+            }
             Ok(der) => der,
             Err(e) if e.kind() == ErrorKind::NotFound => Self::create(path)?,
             Err(e) => return Err(key_err(path, e)),
@@ -76,32 +99,25 @@ impl NodeKey {
         let pair = Ed25519KeyPair::from_pkcs8(&der).map_err(|e| key_err(path, e))?;
         let key = NodeKey { pair };
         let pub_hex = format!("{}\n", hex::encode(key.public_key()));
-        fs::write(pub_path(path), pub_hex).map_err(|e| key_err(&pub_path(path), e))?;
+        let pub_file = pub_path(path);
+        if fs::read(&pub_file).ok().as_deref() != Some(pub_hex.as_bytes()) {
+            crate::util::durable_write(&pub_file, pub_hex.as_bytes(), 0o644)
+                .map_err(|e| key_err(&pub_file, e))?;
+        }
         Ok(key)
     }
 
     fn create(path: &Path) -> Result<Vec<u8>, AuditError> {
         let doc = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
             .map_err(|_| key_err(path, "key generation failed"))?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| key_err(dir, e))?;
-        }
-        let mut f = match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-        {
-            Ok(f) => f,
+        match crate::util::durable_create(path, doc.as_ref(), 0o600) {
+            Ok(()) => {}
             // Lost a creation race: use the winner's key.
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 return fs::read(path).map_err(|e| key_err(path, e));
             }
             Err(e) => return Err(key_err(path, e)),
-        };
-        f.write_all(doc.as_ref())
-            .and_then(|()| f.sync_all())
-            .map_err(|e| key_err(path, e))?;
+        }
         tracing::info!(path = %path.display(), "created audit signing key");
         Ok(doc.as_ref().to_vec())
     }
@@ -175,10 +191,10 @@ mod tests {
     fn key_is_created_0600_with_pub_file_and_reloads_identically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("node.key");
-        let k1 = NodeKey::load_or_create(&path).unwrap();
+        let k1 = NodeKey::load_or_create(&path, false).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let k2 = NodeKey::load_or_create(&path).unwrap();
+        let k2 = NodeKey::load_or_create(&path, true).unwrap();
         assert_eq!(k1.public_key(), k2.public_key());
         let pk = PublicKey::from_file(&pub_path(&path)).unwrap();
         let cp = k1.checkpoint(7, "2026-01-01T00:00:00.000000Z", "ab");

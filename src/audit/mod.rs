@@ -146,7 +146,10 @@ impl AuditLog {
     /// Loads or creates the node key, recovers the chain tail, applies
     /// retention and starts the writer thread. Blocking (file I/O).
     pub fn open(cfg: AuditConfig) -> Result<Self, AuditError> {
-        let key = NodeKey::load_or_create(&cfg.key_path)?;
+        let log_has_entries = rotate::series(&cfg.path)?
+            .iter()
+            .any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 0));
+        let key = NodeKey::load_or_create(&cfg.key_path, log_has_entries)?;
         let public_key = PublicKey::parse(&hex::encode(key.public_key()))
             .ok_or_else(|| AuditError::Key("invalid public key".into()))?;
         let stats = Arc::new(Stats::default());

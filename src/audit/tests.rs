@@ -216,7 +216,7 @@ fn tampered_checkpoint_signature_is_reported() {
     assert_eq!(broken_at(&path, &pk).0, idx as u64 + 1);
 
     // 2. Forged with another key and a recomputed hash: the signature fails.
-    let other = NodeKey::load_or_create(&dir.path().join("other.key")).unwrap();
+    let other = NodeKey::load_or_create(&dir.path().join("other.key"), false).unwrap();
     let mut e = chain::decode(original[idx].as_bytes()).unwrap();
     let Event::Checkpoint(cp) = &mut e.event else {
         panic!("not a checkpoint")
@@ -302,9 +302,109 @@ fn reopening_resumes_the_chain_and_cuts_a_torn_tail() {
     let log = AuditLog::open(config(dir.path())).unwrap();
     let seq = log.append_durable_blocking(event(7)).unwrap();
     log.close_blocking().unwrap();
-    assert_eq!(seq, 7); // 5 events + checkpoints at 4 and at close = seqs 0..=6
+    // 5 events + checkpoints at 4 and at close = seqs 0..=6; the repair
+    // is recorded at 7.
+    assert_eq!(seq, 8);
     let r = verify(&path, Some(&pk)).unwrap();
-    assert_eq!(r.last_seq, Some(8));
+    assert_eq!(r.last_seq, Some(9));
+    let repair = &lines(&path)[7];
+    assert!(repair.contains("\"action\":\"audit_repair\""), "{repair}");
+    assert!(repair.contains("cut 18 bytes"), "{repair}");
+    assert!(repair.contains("incomplete last line"), "{repair}");
+    let kept: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("audit.log.torn-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        fs::read(kept[0].path()).unwrap(),
+        b"{\"seq\":99,\"ts\":\"20"
+    );
+}
+
+#[test]
+fn a_power_loss_tail_of_zeros_and_unchained_lines_is_cut_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, pk) = write_log(dir.path(), 6);
+    let good = lines(&path);
+    // What a power loss can leave: a zeroed page, then a line that was
+    // written later (its predecessor lost), then a torn line.
+    let mut bytes = fs::read(&path).unwrap();
+    let intact = bytes.len();
+    bytes.extend_from_slice(&[0u8; 300]);
+    bytes.push(b'\n');
+    bytes.extend_from_slice(good[2].as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&good[3].as_bytes()[..40]);
+    fs::write(&path, &bytes).unwrap();
+    let log = AuditLog::open(config(dir.path())).unwrap();
+    log.append_durable_blocking(event(1)).unwrap();
+    log.close_blocking().unwrap();
+    let r = verify(&path, Some(&pk)).expect("verifies after the repair");
+    assert_eq!(r.first_seq, Some(0));
+    let l = lines(&path);
+    assert_eq!(&l[..good.len()], &good[..], "intact entries kept");
+    assert!(l[good.len()].contains("audit_repair"), "{}", l[good.len()]);
+    assert!(
+        l[good.len()].contains(&format!(
+            "cut {} bytes at offset {intact}",
+            bytes.len() - intact
+        )),
+        "{}",
+        l[good.len()]
+    );
+}
+
+#[test]
+fn damage_far_from_the_end_is_reported_not_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = write_log(dir.path(), 4);
+    let mut bytes = fs::read(&path).unwrap();
+    let second_line = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+    bytes[second_line + 10] = b'#';
+    let filler = event(3);
+    let mut tail = Vec::new();
+    let mut prev = chain::sha256_hex(b"not the real head");
+    let mut seq = 1000;
+    while (tail.len() as u64) < writer::REPAIR_WINDOW + 4096 {
+        let line = chain::encode(
+            seq,
+            "2026-01-01T00:00:00.000000Z".into(),
+            filler.clone(),
+            prev,
+        )
+        .unwrap();
+        prev = chain::sha256_hex(&line);
+        tail.extend_from_slice(&line);
+        tail.push(b'\n');
+        seq += 1;
+    }
+    tail.extend_from_slice(b"torn");
+    bytes.extend_from_slice(&tail);
+    let len = bytes.len() as u64;
+    fs::write(&path, &bytes).unwrap();
+    // The last 4 MiB chain fine, so only the torn line is cut...
+    let log = AuditLog::open(config(dir.path())).unwrap();
+    log.close_blocking().unwrap();
+    assert!(fs::metadata(&path).unwrap().len() < len + 2048);
+    // ...but a break right where the window starts is not a torn tail.
+    let mut bytes = fs::read(&path).unwrap();
+    let n = bytes.len();
+    let window_start = n - writer::REPAIR_WINDOW as usize;
+    let first_nl = bytes[window_start..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap();
+    bytes[window_start + first_nl + 5] = b'#';
+    fs::write(&path, &bytes).unwrap();
+    let e = AuditLog::open(config(dir.path())).unwrap_err();
+    assert!(e.to_string().contains("not a torn tail"), "{e}");
+    assert_eq!(fs::read(&path).unwrap().len(), n, "nothing cut");
 }
 
 #[test]

@@ -20,8 +20,15 @@
 //!   may have dropped dirty pages; retrying would lie).
 //! * Every `checkpoint_every` entries, before each rotation and at close,
 //!   a signed checkpoint is written (unless the last entry already is one).
-//! * On restart the chain resumes from the last complete line; a partial
-//!   trailing line (an unsynced buffered append torn by a crash) is cut.
+//! * On restart the chain resumes from the last intact line. A damaged
+//!   tail — a partial last line, or lines a power loss left torn, zeroed
+//!   or unchained (appends not yet synced can reach the disk partly and
+//!   in any order) — is cut, its bytes kept beside the log as
+//!   `<log>.torn-<ms>`, and the repair is itself the first entry written
+//!   (`admin_action` `audit_repair`, with the cut's size and SHA-256), so
+//!   the chain verifies after every restart and the cut stays on record.
+//!   Damage reaching further back than [`REPAIR_WINDOW`] bytes is no torn
+//!   tail: the log is not opened, and the error says why.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -86,9 +93,9 @@ impl Writer {
         stats: Arc<Stats>,
     ) -> Result<Self, AuditError> {
         if let Some(dir) = cfg.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)?;
+            crate::util::durable::create_dir_all(dir)?;
         }
-        let (file_first_seq, opened_at, tail) = recover_current(&cfg.path)?;
+        let (file_first_seq, opened_at, tail, repair) = recover_current(&cfg.path)?;
         let tail = match tail {
             Some(t) => t,
             None => recover_from_rotated(&cfg.path)?,
@@ -115,6 +122,14 @@ impl Writer {
             stats,
         };
         w.sweep_retention();
+        if let Some(repair) = repair {
+            let ev = Event::AdminAction(AdminAction {
+                action: "audit_repair".into(),
+                target: Some(repair),
+                actor: "sealpost".into(),
+            });
+            w.write_line(rfc3339(SystemTime::now()), ev)?;
+        }
         w.sync()?;
         Ok(w)
     }
@@ -362,23 +377,43 @@ fn reply_closed(req: Request) {
     let _ = reply.send(Err(AuditError::Closed));
 }
 
-/// Reads the current file: its first entry's seq and time, and the chain
-/// tail. Cuts a partial trailing line. `None` tail if the file is empty.
-fn recover_current(path: &Path) -> Result<(Option<u64>, SystemTime, Option<Tail>), AuditError> {
+/// How far back from the end of the current file a damaged tail may
+/// reach and still be repaired at open: more than a power loss can tear
+/// (everything appended since the last sync, bounded by `max_batch` lines
+/// and the 64 KiB write buffer), far less than a file.
+pub const REPAIR_WINDOW: u64 = 4 << 20;
+
+/// Reads the current file: its first entry's seq and time, the chain tail,
+/// and — when a damaged tail was cut — what to record about the repair.
+/// `None` tail if the file is empty (or was all damage).
+#[allow(clippy::type_complexity)]
+fn recover_current(
+    path: &Path,
+) -> Result<(Option<u64>, SystemTime, Option<Tail>, Option<String>), AuditError> {
     let now = SystemTime::now();
     let mut file = match OpenOptions::new().read(true).write(true).open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, now, None)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, now, None, None)),
         Err(e) => return Err(e.into()),
     };
-    let (last, valid_len) = last_line(&mut file)?;
-    if valid_len < file.metadata()?.len() {
-        tracing::warn!(path = %path.display(), valid_len, "audit log: cutting torn trailing line");
-        file.set_len(valid_len)?;
-        file.sync_all()?;
-    }
-    let Some(last) = last else {
-        return Ok((None, now, None));
+    let len = file.metadata()?.len();
+    let check = check_tail(&mut file, len)?;
+    let repair = match check.damage_at {
+        None => None,
+        Some((_, ref why)) if check.unrepairable => {
+            return Err(corrupt(
+                path,
+                0,
+                format!(
+                    "damaged ({why}) further back than the last {REPAIR_WINDOW} bytes, \
+                     which is not a torn tail; move the file aside after checking it"
+                ),
+            ));
+        }
+        Some((at, why)) => Some(cut_tail(path, &mut file, at, len, &why)?),
+    };
+    let Some(last) = check.last_valid else {
+        return Ok((None, now, None, repair));
     };
     file.seek(SeekFrom::Start(0))?;
     let mut first = Vec::new();
@@ -386,7 +421,102 @@ fn recover_current(path: &Path) -> Result<(Option<u64>, SystemTime, Option<Tail>
     let first = chain::decode(first.trim_ascii_end()).map_err(|e| corrupt(path, 1, e))?;
     let opened_at = parse_rfc3339(&first.ts).unwrap_or(now);
     let tail = tail_of(path, &last)?;
-    Ok((Some(first.seq), opened_at, Some(tail)))
+    Ok((Some(first.seq), opened_at, Some(tail), repair))
+}
+
+/// What the end of the current file looks like.
+struct TailCheck {
+    /// The last line that is intact and chained to the one before it.
+    last_valid: Option<Vec<u8>>,
+    /// Offset of the first damaged byte (the start of the first bad line)
+    /// and why it is bad.
+    damage_at: Option<(u64, String)>,
+    /// The damage starts where the checked window starts: it may reach
+    /// further back, so it is not a torn tail.
+    unrepairable: bool,
+}
+
+/// Checks the lines of the last [`REPAIR_WINDOW`] bytes: each must be an
+/// intact entry (decodes, hash matches, canonical) chained to the one
+/// before it (`prev`, `seq + 1`), and end with `\n`.
+fn check_tail(file: &mut File, len: u64) -> io::Result<TailCheck> {
+    let start = len.saturating_sub(REPAIR_WINDOW);
+    let mut buf = Vec::with_capacity((len - start) as usize);
+    file.seek(SeekFrom::Start(start))?;
+    Read::by_ref(file).take(len - start).read_to_end(&mut buf)?;
+    // A window that starts mid-line begins after the next newline.
+    let mut pos = if start == 0 {
+        0
+    } else {
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => i + 1,
+            None => buf.len(),
+        }
+    };
+    let window_start = start + pos as u64;
+    let mut out = TailCheck {
+        last_valid: None,
+        damage_at: None,
+        unrepairable: false,
+    };
+    let mut prev: Option<(u64, String)> = None;
+    while pos < buf.len() {
+        let at = start + pos as u64;
+        let Some(nl) = buf[pos..].iter().position(|b| *b == b'\n') else {
+            out.damage_at = Some((at, "incomplete last line".into()));
+            break;
+        };
+        let line = &buf[pos..pos + nl];
+        match chain::check_line(line, prev.as_ref().map(|(s, h)| (*s, h.as_str()))) {
+            Ok(seq) => {
+                prev = Some((seq, sha256_hex(line)));
+                out.last_valid = Some(line.to_vec());
+            }
+            Err(why) => {
+                out.damage_at = Some((at, why));
+                break;
+            }
+        }
+        pos += nl + 1;
+    }
+    if let Some((at, _)) = &out.damage_at {
+        out.unrepairable = start > 0 && *at == window_start;
+    }
+    Ok(out)
+}
+
+/// Cut the file at `at`, keeping the cut bytes in `<path>.torn-<ms>`;
+/// returns the description recorded in the `audit_repair` entry.
+fn cut_tail(
+    path: &Path,
+    file: &mut File,
+    at: u64,
+    len: u64,
+    why: &str,
+) -> Result<String, AuditError> {
+    let mut cut = Vec::with_capacity((len - at) as usize);
+    file.seek(SeekFrom::Start(at))?;
+    Read::by_ref(file).take(len - at).read_to_end(&mut cut)?;
+    let mut kept = path.as_os_str().to_owned();
+    kept.push(format!(".torn-{}", crate::util::now_ms()));
+    let kept = std::path::PathBuf::from(kept);
+    crate::util::durable_write(&kept, &cut, 0o600)?;
+    file.set_len(at)?;
+    file.sync_all()?;
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let what = format!(
+        "{}: cut {} bytes at offset {at} ({why}); kept as {} (sha256 {})",
+        name(path),
+        cut.len(),
+        name(&kept),
+        sha256_hex(&cut)
+    );
+    tracing::warn!(path = %path.display(), cut_bytes = cut.len(), offset = at, reason = why, kept = %kept.display(), "audit log: damaged tail cut (recorded in the log)");
+    Ok(what)
 }
 
 /// Chain tail from the newest rotated file (current file empty or absent).

@@ -12,7 +12,6 @@
 //! The key is 32 random bytes in a file created 0600; it must be the same
 //! on every node that sends or receives bounces for a queue.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use aws_lc_rs::{constant_time, hmac, rand};
@@ -49,20 +48,23 @@ impl VerpKey {
         }
     }
 
-    /// Reads the key file, or creates it with 32 random bytes (mode 0600,
-    /// fsynced) when it does not exist.
+    /// Reads the key file, or creates it with 32 random bytes (mode 0600)
+    /// when it does not exist, crash-safely (`util::durable_create`). An
+    /// empty file is one a crash cut before its first sync (releases
+    /// before the durable write): no token was ever made with it, so it is
+    /// moved aside and replaced. Any other wrong length is an error.
     pub fn load_or_create(path: &Path) -> Result<Self, BounceError> {
+        crate::util::durable::remove_stale_temps(path);
         match std::fs::read(path) {
+            Ok(bytes) if bytes.is_empty() => set_aside_empty(path)?,
             Ok(bytes) => return Self::check_len(path, &bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(key_error(path, e.to_string())),
         }
         let mut bytes = [0u8; KEY_LEN];
         rand::fill(&mut bytes).map_err(|_| key_error(path, "no randomness".into()))?;
-        match create_private(path) {
-            Ok(mut file) => {
-                file.write_all(&bytes)?;
-                file.sync_all()?;
+        match crate::util::durable_create(path, &bytes, 0o600) {
+            Ok(()) => {
                 tracing::info!(path = %path.display(), "created VERP key");
                 Ok(Self::from_bytes(&bytes))
             }
@@ -145,15 +147,14 @@ fn key_error(path: &Path, why: String) -> BounceError {
     }
 }
 
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    options.open(path)
+/// Move an empty key file aside (kept for the operator) before a new key
+/// takes its name.
+fn set_aside_empty(path: &Path) -> Result<(), BounceError> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".empty-{}", crate::util::now_ms()));
+    std::fs::rename(path, &aside).map_err(|e| key_error(path, e.to_string()))?;
+    tracing::warn!(path = %path.display(), "VERP key file was empty (cut by a crash before its first use); creating a new key");
+    Ok(())
 }
 
 /// RFC 4648 §6 base32, lower-case, no padding.
@@ -307,5 +308,10 @@ mod tests {
             VerpKey::load_or_create(&path),
             Err(BounceError::Key { .. })
         ));
+        // Empty: cut by a crash before its first use; replaced, kept aside.
+        std::fs::write(&path, b"").expect("write");
+        VerpKey::load_or_create(&path).expect("replaced");
+        assert_eq!(std::fs::read(&path).expect("read").len(), 32);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2);
     }
 }

@@ -296,6 +296,11 @@ impl<T: Transport> Delivery<T> {
             .collect();
         let mut updated = meta.clone();
         let dsns = outcome::apply(&mut updated, results, now, &policy);
+        // Final results that owe no DSN are final now: into the delivery
+        // log before anything else, so a crash from here on does not send
+        // them again. Those with a DSN follow once the DSN is queued.
+        let owes_dsn: Vec<usize> = dsns.iter().map(|(i, _)| *i).collect();
+        self.log_final(&meta, &updated, |i| !owes_dsn.contains(&i));
         log_results(&meta, &updated);
         for (event, durable) in events {
             self.audit(event, durable).await;
@@ -326,6 +331,7 @@ impl<T: Transport> Delivery<T> {
                 }
             }
         }
+        self.log_final(&meta, &updated, |i| owes_dsn.contains(&i));
         // Only the recipients this pass touched are written back: a bounce
         // or an admin action on another recipient meanwhile is kept.
         let touched: Vec<usize> = (0..updated.recipients.len())
@@ -361,8 +367,33 @@ impl<T: Transport> Delivery<T> {
         }
     }
 
-    /// Queue a DSN to the original sender from `<>`.
-    /// Queue a DSN; false if it could not be stored.
+    /// Append the recipients `pick` selects that became final in this pass
+    /// to the spool's delivery log. Not awaited: the log's group commit
+    /// makes them durable within a sync or two whether or not this worker
+    /// waits, and waiting would only slow the worker down. A failed
+    /// append is logged; sled still gets the state (at its own pace).
+    fn log_final(&self, before: &MessageMeta, after: &MessageMeta, pick: impl Fn(usize) -> bool) {
+        use crate::spool::delivered::Final;
+        let marks: Vec<(u32, Final)> = (0..after.recipients.len())
+            .filter(|&i| pick(i))
+            .filter(|&i| before.recipients.get(i).map(|r| r.status) == Some(RcptStatus::Queued))
+            .filter_map(|i| {
+                Some((
+                    u32::try_from(i).ok()?,
+                    Final::of(after.recipients[i].status)?,
+                ))
+            })
+            .collect();
+        if marks.is_empty() {
+            return;
+        }
+        if let Err(e) = self.spool.record_results(after, &marks) {
+            tracing::error!(queue_id = %format_id(after.id), error = %e, "cannot append to the delivery log");
+        }
+    }
+
+    /// Queue a DSN to the original sender from `<>`; false if it could not
+    /// be stored.
     async fn send_dsn(
         &self,
         meta: &MessageMeta,

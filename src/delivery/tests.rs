@@ -222,6 +222,36 @@ async fn delivered_recipients_finish_the_message() {
 }
 
 #[tokio::test]
+async fn final_results_reach_the_delivery_log_and_deferrals_do_not() {
+    use crate::spool::delivered::{self, Final};
+    let rig = Rig::new("", &[], |rcpt, _| match rcpt {
+        "a@x.example" => delivered(),
+        "b@y.example" => remote(550, "5.1.1", "no such user"),
+        _ => remote(451, "4.2.0", "busy"),
+    });
+    let id = rig
+        .submit(
+            Protection::None,
+            &["a@x.example", "b@y.example", "c@z.example"],
+        )
+        .await;
+    rig.delivery.deliver(id).await;
+    let log = std::fs::read(rig._dir.path().join("spool").join(delivered::FILE_NAME))
+        .expect("delivery log");
+    let (entries, _) = delivered::parse(&log);
+    let marks: Vec<(u64, u32, Final)> = entries.iter().map(|e| (e.id, e.rcpt, e.status)).collect();
+    // The delivered one at once; the failed one after its DSN was queued;
+    // the deferred one not at all (it is still queued).
+    assert_eq!(
+        marks,
+        vec![(id, 0, Final::Delivered), (id, 1, Final::Failed)]
+    );
+    assert_eq!(rig.generated("dsn").len(), 1, "the DSN was queued first");
+    let m = rig.meta(id).expect("still queued for c");
+    assert_eq!(m.recipients[2].status, RcptStatus::Queued);
+}
+
+#[tokio::test]
 async fn a_4xx_defers_with_the_remote_reply_until_the_next_retry() {
     let rig = Rig::new("", &[], |_, _| remote(451, "4.2.0", "mailbox busy"));
     let id = rig.submit(Protection::None, &["a@x.example"]).await;

@@ -3,9 +3,6 @@
 //! overwritten, so a live key cannot be lost), and the DNS TXT record to
 //! publish for it.
 
-use std::fs::OpenOptions;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
@@ -51,30 +48,20 @@ fn generate_pkcs8(algorithm: Algorithm) -> Result<Vec<u8>, DkimError> {
     }
 }
 
-/// Creates `path` with mode 0600, failing if it exists; fsyncs the data.
+/// Creates `path` with mode 0600, failing if it exists, crash-safely
+/// (`util::durable_create`: the key appears whole or not at all, and its
+/// name survives a power loss).
 fn write_new_private(path: &Path, data: &[u8]) -> Result<(), DkimError> {
     let io_err = |reason: String| DkimError::File {
         path: path.to_path_buf(),
         reason,
     };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| io_err(format!("cannot create directory: {e}")))?;
-    }
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                io_err("already exists; refusing to overwrite a key".into())
-            }
-            _ => io_err(e.to_string()),
-        })?;
-    file.write_all(data)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| io_err(e.to_string()))
+    crate::util::durable_create(path, data, 0o600).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            io_err("already exists; refusing to overwrite a key".into())
+        }
+        _ => io_err(e.to_string()),
+    })
 }
 
 /// `<selector>._domainkey.<domain>. IN TXT "..." "..."`: character-strings

@@ -80,4 +80,9 @@ fn refresh_queue(ctx: &Ctx) {
         .map(|t| crate::spool::now_ms().saturating_sub(t) as f64 / 1000.0)
         .unwrap_or(0.0);
     m.queue_oldest_age.set(age);
+    let syncs = ctx.spool.result_syncs();
+    let seen = m.spool_result_syncs.get();
+    if syncs > seen {
+        m.spool_result_syncs.inc_by(syncs - seen);
+    }
 }

@@ -6,8 +6,8 @@
 pub mod http;
 
 use prometheus::{
-    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
 
 pub struct Metrics {
@@ -31,6 +31,8 @@ pub struct Metrics {
     pub dsn: IntCounterVec,
     pub spool_flush: Histogram,
     pub spool_batch: Histogram,
+    /// fdatasyncs of the delivery log (brought up to date at each scrape).
+    pub spool_result_syncs: IntCounter,
     pub reloads: IntCounterVec,
     pub bounces: IntCounterVec,
     pub bounce_reasons: IntCounterVec,
@@ -88,6 +90,11 @@ impl Metrics {
             &["priority", "state"],
         )?;
         r.register(Box::new(queue_messages.clone()))?;
+        let spool_result_syncs = IntCounter::new(
+            "sealpost_spool_delivery_log_syncs_total",
+            "fdatasyncs of the delivery log (final delivery results, group-committed).",
+        )?;
+        r.register(Box::new(spool_result_syncs.clone()))?;
         let queue_oldest_age = Gauge::new(
             "sealpost_queue_oldest_message_age_seconds",
             "Age of the oldest message still in the queue (0 when empty).",
@@ -201,6 +208,7 @@ impl Metrics {
                     1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0,
                 ],
             )?,
+            spool_result_syncs,
             reloads: counter(
                 &r,
                 "sealpost_config_reloads_total",

@@ -88,17 +88,24 @@ fn load_pair(cfg: &TlsConfig, hostname: &str) -> Result<Pair, TlsError> {
     Ok((certs, key, cert_path))
 }
 
-/// A self-signed pair under `dir`, created once (key file 0600).
+/// A self-signed pair under `dir`, created once (key file 0600), each file
+/// written crash-safely (`util::durable_write`). A pair a crash left
+/// incomplete under an older release (one file missing or empty) is
+/// generated again: it is ours, and a node must not refuse to start over it.
 fn ensure_self_signed(
     dir: &Path,
     hostname: &str,
 ) -> Result<(std::path::PathBuf, std::path::PathBuf), TlsError> {
     let cert = dir.join("self-signed.pem");
     let key = dir.join("self-signed.key");
-    if cert.exists() && key.exists() {
+    let usable = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.len() > 0);
+    if usable(&cert) && usable(&key) {
         return Ok((cert, key));
     }
-    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    if cert.exists() || key.exists() {
+        tracing::warn!(cert = %cert.display(), "self-signed certificate or key missing or empty (a crash while they were first written); generating a new pair");
+    }
+    crate::util::durable::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
     // Loopback names too, so a local client (the quick start's portal link,
     // a test) can verify against this certificate instead of skipping checks.
     let mut names = vec![hostname.to_string()];
@@ -109,23 +116,13 @@ fn ensure_self_signed(
     }
     let generated =
         rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Setup(e.to_string()))?;
-    write_private(&key, generated.key_pair.serialize_pem().as_bytes())?;
-    std::fs::write(&cert, generated.cert.pem()).map_err(|e| file_err(&cert, e))?;
+    // Key first: a pair is complete once the certificate exists.
+    crate::util::durable_write(&key, generated.key_pair.serialize_pem().as_bytes(), 0o600)
+        .map_err(|e| file_err(&key, e))?;
+    crate::util::durable_write(&cert, generated.cert.pem().as_bytes(), 0o644)
+        .map_err(|e| file_err(&cert, e))?;
     tracing::warn!(cert = %cert.display(), "no [tls] certificate configured; generated a self-signed one");
     Ok((cert, key))
-}
-
-fn write_private(path: &Path, data: &[u8]) -> Result<(), TlsError> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| file_err(path, e))?;
-    f.write_all(data).map_err(|e| file_err(path, e))
 }
 
 /// SHA-256 of a DER certificate, the form `client_cert_fingerprints` uses.

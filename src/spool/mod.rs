@@ -9,10 +9,19 @@
 //! Message bytes live only in segments (sealed); sled holds the index,
 //! envelopes and per-recipient state.
 //!
+//! Final delivery results go to the delivery log (`delivered.rs`) as soon
+//! as they are known, made durable by a group commit of their own; sled's
+//! copy of the recipient state follows at sled's pace.
+//!
 //! Recovery: if sled will not open, it is moved aside and the index is
-//! rebuilt from the segments. An index entry or record that cannot be read
-//! is quarantined (kept, reported), never a panic.
+//! rebuilt from the segments. Records in segments that no tree knows (sled
+//! lost them) are re-indexed. Then the delivery log is applied: recipients
+//! it names are final whatever sled remembered, and messages it finishes
+//! leave the queue before anything is scheduled, so a power loss does not
+//! send them again. An index entry or record that cannot be read is
+//! quarantined (kept, reported), never a panic.
 
+pub mod delivered;
 mod recover;
 pub mod schedule;
 pub mod seal;
@@ -65,6 +74,10 @@ pub struct Recovery {
     pub messages: usize,
     pub quarantined: usize,
     pub rebuilt_index: bool,
+    /// Segment records whose index entry sled had lost.
+    pub reindexed: usize,
+    /// Messages the delivery log showed finished though sled did not.
+    pub finished_from_log: usize,
 }
 
 struct Pending {
@@ -92,6 +105,7 @@ pub struct Spool {
     segments: Arc<Mutex<Segments>>,
     commit_tx: Mutex<Option<mpsc::Sender<Pending>>>,
     commit_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    delivered: delivered::DeliveryLog,
     last_id: AtomicU64,
     observer: Arc<Mutex<Option<CommitObserver>>>,
 }
@@ -103,17 +117,28 @@ impl Spool {
     /// Open (creating) the spool under `dir`, recovering what is there.
     pub fn open(dir: &Path, key_path: &Path) -> Result<(Arc<Spool>, Recovery), SpoolError> {
         let seg_dir = dir.join("segments");
-        std::fs::create_dir_all(&seg_dir).map_err(|e| SpoolError::io("creating spool", e))?;
-        let sealer = Arc::new(Sealer::load_or_create(key_path)?);
+        crate::util::durable::create_dir_all(&seg_dir)
+            .map_err(|e| SpoolError::io("creating spool", e))?;
+        let sealed_data = recover::holds_sealed_data(dir, &seg_dir)?;
+        let sealer = Arc::new(Sealer::load_or_create(key_path, sealed_data)?);
         let (db, mut recovery) = recover::open_index(dir, &seg_dir, &sealer)?;
         let index = db.open_tree("messages")?;
         let quarantine = db.open_tree("quarantine")?;
         let history = db.open_tree("history")?;
         recover::prune_history(&history, &seg_dir, HISTORY_KEEP_MS)?;
-        recover::reindex_orphans(&index, &quarantine, &history, &seg_dir, &sealer)?;
+        recovery.reindexed =
+            recover::reindex_orphans(&index, &quarantine, &history, &seg_dir, &sealer)?;
         recovery.quarantined += recover::quarantine_unreadable(&index, &quarantine)?;
-        let (segments, max_id) = recover::live_segments(&index, &quarantine, &seg_dir)?;
+        let (delivered, finals) = delivered::DeliveryLog::open(dir, &seg_dir)?;
+        recovery.finished_from_log = recover::apply_delivery_log(&index, &history, &finals)?;
+        let (segments, max_id) =
+            recover::live_segments(&index, &quarantine, &seg_dir, delivered.max_segment())?;
         recovery.messages = segments.live.values().sum();
+        // Drop the records of segments gone while the daemon was down,
+        // and make the applied results durable in sled before anything
+        // else changes it.
+        delivered.compact()?;
+        db.flush()?;
         let writer = segment::Writer::create(&seg_dir, segments.current)?;
         let segments = Arc::new(Mutex::new(segments));
         let (tx, rx) = mpsc::channel();
@@ -139,6 +164,7 @@ impl Spool {
             segments,
             commit_tx: Mutex::new(Some(tx)),
             commit_thread: Mutex::new(Some(thread)),
+            delivered,
             last_id: AtomicU64::new(max_id),
             observer,
         };
@@ -296,6 +322,47 @@ impl Spool {
         }
     }
 
+    /// Append final results to the delivery log at once (durable within a
+    /// sync or two; see `delivered.rs`). `marks` are (recipient index,
+    /// final status). Returns the position for [`Self::wait_results_durable`].
+    pub fn record_results(
+        &self,
+        meta: &MessageMeta,
+        marks: &[(u32, delivered::Final)],
+    ) -> Result<u64, SpoolError> {
+        let entries: Vec<delivered::Entry> = marks
+            .iter()
+            .map(|&(rcpt, status)| delivered::Entry {
+                id: meta.id,
+                rcpt,
+                status,
+                segment: meta.location.segment,
+            })
+            .collect();
+        self.delivered.append(&entries)
+    }
+
+    /// Resolves once the results recorded up to `position` are durable.
+    pub async fn wait_results_durable(&self, position: u64) -> Result<(), SpoolError> {
+        self.delivered.wait_durable(position).await
+    }
+
+    /// fdatasync calls of the delivery log so far.
+    pub fn result_syncs(&self) -> u64 {
+        self.delivered.syncs()
+    }
+
+    /// Take a message out of the queue without delivering it (an operator's
+    /// delete, or a message withdrawn before its `250`): recorded in the
+    /// delivery log first, so a crash cannot bring it back.
+    pub fn remove(&self, id: QueueId) -> Result<(), SpoolError> {
+        if let Some(meta) = self.get(id)? {
+            let mark = [(delivered::WHOLE_MESSAGE, delivered::Final::Removed)];
+            self.record_results(&meta, &mark)?;
+        }
+        self.complete(id)
+    }
+
     /// Forget a finished (or deleted) message; its segment goes when empty.
     pub fn complete(&self, id: QueueId) -> Result<(), SpoolError> {
         let Some(old) = self.index.get(id.to_be_bytes())? else {
@@ -433,6 +500,7 @@ impl Spool {
         {
             let _ = t.join();
         }
+        self.delivered.close();
         let _ = self.db.flush();
     }
 }

@@ -1,13 +1,15 @@
 //! Start-up: open the sled index (rebuilding it from segments if sled will
-//! not open), set aside entries that cannot be read, count live messages per
-//! segment and remove segments nothing refers to.
+//! not open), set aside entries that cannot be read, apply the delivery
+//! log, count live messages per segment and remove segments nothing refers
+//! to.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::delivered::{self, Entry};
 use super::seal::Sealer;
 use super::segment::{self, Scanned};
-use super::{MessageMeta, Recovery, Segments, SpoolError};
+use super::{MessageMeta, RcptStatus, Recovery, Segments, SpoolError};
 
 const CACHE_BYTES: u64 = 64 << 20;
 
@@ -26,7 +28,10 @@ pub fn open_index(
     let path = dir.join("index");
     let mut recovery = Recovery::default();
     match sled_config(&path).open() {
-        Ok(db) => Ok((db, recovery)),
+        Ok(db) => {
+            make_index_durable(dir, &path)?;
+            Ok((db, recovery))
+        }
         Err(sled::Error::Io(e))
             if e.kind() == std::io::ErrorKind::WouldBlock || is_lock_error(&e) =>
         {
@@ -41,11 +46,102 @@ pub fn open_index(
             std::fs::rename(&path, &aside)
                 .map_err(|e| SpoolError::io("moving broken index aside", e))?;
             let db = sled_config(&path).open()?;
+            make_index_durable(dir, &path)?;
             recovery.quarantined += rebuild(&db, dir, seg_dir, sealer)?;
             recovery.rebuilt_index = true;
             Ok((db, recovery))
         }
     }
+}
+
+/// sled creates its directory and files without syncing the directories
+/// that hold them (nor its `conf` file): after a power loss right after
+/// the first start they could be gone or empty. Make them durable here,
+/// where sealpost controls it; sled's own flushes then cover its data.
+fn make_index_durable(dir: &Path, index: &Path) -> Result<(), SpoolError> {
+    let io = |e| SpoolError::io("syncing the index directory", e);
+    let conf = index.join("conf");
+    if conf.exists() {
+        std::fs::File::open(&conf)
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+    }
+    crate::util::durable::sync_dir(index).map_err(io)?;
+    crate::util::durable::sync_dir(dir).map_err(io)
+}
+
+/// Whether anything sealed with the spool key exists: a non-empty segment
+/// or a quarantined record. Then the key must never be replaced.
+pub fn holds_sealed_data(dir: &Path, seg_dir: &Path) -> Result<bool, SpoolError> {
+    for seg in segment::list_segments(seg_dir)? {
+        let len = std::fs::metadata(segment::segment_path(seg_dir, seg))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if len > 0 {
+            return Ok(true);
+        }
+    }
+    let quarantined = std::fs::read_dir(dir.join("quarantine"))
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
+    Ok(quarantined)
+}
+
+/// Apply the delivery log (see `delivered.rs`) to the index: each recipient
+/// it names becomes final; a message it removes, or whose recipients are
+/// now all final, leaves the queue (into `history`, as `complete` does) and
+/// is not scheduled again. Returns how many messages it finished.
+pub fn apply_delivery_log(
+    index: &sled::Tree,
+    history: &sled::Tree,
+    entries: &[Entry],
+) -> Result<usize, SpoolError> {
+    let mut by_id: BTreeMap<u64, Vec<&Entry>> = BTreeMap::new();
+    for e in entries {
+        by_id.entry(e.id).or_default().push(e);
+    }
+    let mut finished = 0;
+    for (id, marks) in by_id {
+        let key = id.to_be_bytes();
+        let Some(v) = index.get(key)? else {
+            continue;
+        };
+        let Ok(mut meta) = MessageMeta::decode(&v) else {
+            continue;
+        };
+        let removed = marks.iter().any(|e| e.rcpt == delivered::WHOLE_MESSAGE);
+        let mut changed = false;
+        for e in marks.iter().filter(|e| e.rcpt != delivered::WHOLE_MESSAGE) {
+            if let Some(r) = meta.recipients.get_mut(e.rcpt as usize)
+                && r.status == RcptStatus::Queued
+            {
+                r.status = e.status.status();
+                r.attempts = r.attempts.max(1);
+                changed = true;
+            }
+        }
+        if removed || meta.is_finished() {
+            let kept = super::History {
+                completed: super::now_ms(),
+                segment: meta.location.segment,
+                recipients: meta.recipients.clone(),
+            };
+            let v = serde_json::to_vec(&kept).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            history.insert(key, v)?;
+            index.remove(key)?;
+            finished += 1;
+        } else if changed {
+            let v = serde_json::to_vec(&meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            index.insert(key, v)?;
+        }
+    }
+    if finished > 0 {
+        tracing::info!(
+            messages = finished,
+            "finished messages taken from the delivery log (sled had not kept their state)"
+        );
+    }
+    Ok(finished)
 }
 
 fn is_lock_error(e: &std::io::Error) -> bool {
@@ -100,8 +196,7 @@ fn keep_damaged(qdir: &Path, seg: u64, offset: u64, bytes: &[u8], reason: &str) 
         reason,
         "damaged spool record quarantined"
     );
-    let _ = std::fs::create_dir_all(qdir);
-    let _ = std::fs::write(qdir.join(format!("{seg:08}-{offset}.rec")), bytes);
+    let _ = crate::util::durable_write(&qdir.join(format!("{seg:08}-{offset}.rec")), bytes, 0o600);
 }
 
 /// Index every segment record that no tree knows. The segment was
@@ -199,11 +294,14 @@ pub fn quarantine_unreadable(
 }
 
 /// Live message count per segment, a fresh current segment number, and the
-/// largest queue id seen (ids must keep increasing across restarts).
+/// largest queue id seen (ids must keep increasing across restarts). The
+/// new segment's number is above `floor` too: the delivery log may still
+/// name a removed segment, whose number must not come back.
 pub fn live_segments(
     index: &sled::Tree,
     quarantine: &sled::Tree,
     seg_dir: &Path,
+    floor: u64,
 ) -> Result<(Segments, u64), SpoolError> {
     let mut live: HashMap<u64, usize> = HashMap::new();
     let mut max_id = 0;
@@ -228,6 +326,6 @@ pub fn live_segments(
             segment::remove(seg_dir, *seg);
         }
     }
-    let current = present.iter().copied().max().unwrap_or(0) + 1;
+    let current = present.iter().copied().max().unwrap_or(0).max(floor) + 1;
     Ok((Segments { current, live }, max_id))
 }

@@ -2,7 +2,6 @@
 //! Each record gets a fresh random 96-bit nonce; the queue id is bound as
 //! associated data so a record cannot be swapped for another message's.
 
-use std::io::Write;
 use std::path::Path;
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
@@ -14,18 +13,44 @@ pub struct Sealer {
 }
 
 impl Sealer {
-    /// Load the key, creating it (mode 0600, via a temporary file and
-    /// rename, so a crash never leaves a half key) on first start.
-    pub fn load_or_create(path: &Path) -> Result<Sealer, SpoolError> {
+    /// Load the key, creating it (mode 0600) on first start. The key is
+    /// written crash-safely (`util::durable_create`: temporary file,
+    /// fsync, link into place, directory fsync), so a crash never leaves
+    /// an empty or half key.
+    ///
+    /// `sealed_data` says whether anything sealed exists (segments or
+    /// quarantined records). A missing or unreadable key is then an error
+    /// that names the file: a new key could not open those records, and
+    /// silently replacing the old one would lose every queued message.
+    /// Without sealed data a missing key is created, and an empty or
+    /// garbled one (left by an older release that did not sync the
+    /// directory) is moved aside and replaced, with a warning.
+    pub fn load_or_create(path: &Path, sealed_data: bool) -> Result<Sealer, SpoolError> {
+        crate::util::durable::remove_stale_temps(path);
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(path)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sealed_data => create_key(path)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(SpoolError::Key(format!(
+                    "{} is missing but the spool holds sealed messages; restore that key \
+                     (a new key cannot open them)",
+                    path.display()
+                )));
+            }
             Err(e) => return Err(SpoolError::io("reading spool key", e)),
         };
-        let key: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| SpoolError::Key(format!("{}: expected 32 bytes", path.display())))?;
+        let key: [u8; 32] = match bytes.as_slice().try_into() {
+            Ok(k) => k,
+            Err(_) if !sealed_data => replace_bad_key(path, bytes.len())?,
+            Err(_) => {
+                return Err(SpoolError::Key(format!(
+                    "{}: expected 32 bytes, found {}, and the spool holds messages sealed \
+                     with a key; restore that key (it is never replaced while sealed data exists)",
+                    path.display(),
+                    bytes.len()
+                )));
+            }
+        };
         let unbound = UnboundKey::new(&AES_256_GCM, &key)
             .map_err(|_| SpoolError::Key("invalid AES-256 key".into()))?;
         Ok(Sealer {
@@ -71,25 +96,34 @@ impl Sealer {
 }
 
 fn create_key(path: &Path) -> Result<Vec<u8>, SpoolError> {
-    use std::os::unix::fs::OpenOptionsExt;
     let mut key = vec![0u8; 32];
     aws_lc_rs::rand::fill(&mut key).map_err(|_| SpoolError::Key("no randomness".into()))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| SpoolError::io("creating key directory", e))?;
+    match crate::util::durable_create(path, &key, 0o600) {
+        Ok(()) => Ok(key),
+        // Created meanwhile by another process: use that one.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::read(path).map_err(|e| SpoolError::io("reading spool key", e))
+        }
+        Err(e) => Err(SpoolError::io("creating spool key", e)),
     }
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(|e| SpoolError::io("creating spool key", e))?;
-    f.write_all(&key)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| SpoolError::io("writing spool key", e))?;
-    std::fs::rename(&tmp, path).map_err(|e| SpoolError::io("installing spool key", e))?;
-    Ok(key)
+}
+
+/// An empty or garbled key file with nothing sealed under it: keep it
+/// aside for the operator and make a new key.
+fn replace_bad_key(path: &Path, len: usize) -> Result<[u8; 32], SpoolError> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".bad-{}", crate::util::now_ms()));
+    std::fs::rename(path, &aside).map_err(|e| SpoolError::io("moving bad spool key aside", e))?;
+    tracing::warn!(
+        path = %path.display(),
+        found_bytes = len,
+        moved_to = %std::path::Path::new(&aside).display(),
+        "spool key was empty or garbled and nothing was sealed with it; created a new one"
+    );
+    let key = create_key(path)?;
+    key.as_slice()
+        .try_into()
+        .map_err(|_| SpoolError::Key(format!("{}: expected 32 bytes", path.display())))
 }
 
 #[cfg(test)]
@@ -100,7 +134,7 @@ mod tests {
     fn sealed_record_opens_only_with_the_same_aad_and_intact_bytes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("k");
-        let s = Sealer::load_or_create(&path).expect("key");
+        let s = Sealer::load_or_create(&path, false).expect("key");
         let sealed = s.seal(b"id1", b"secret PHI").expect("seal");
         assert!(!sealed.windows(10).any(|w| w == b"secret PHI"));
         assert_eq!(s.open(b"id1", &sealed).expect("open"), b"secret PHI");
@@ -111,7 +145,42 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
-        let again = Sealer::load_or_create(&path).expect("reload");
+        let again = Sealer::load_or_create(&path, true).expect("reload");
         assert_eq!(again.open(b"id1", &sealed).expect("open"), b"secret PHI");
+    }
+
+    #[test]
+    fn an_empty_key_is_replaced_only_when_nothing_was_sealed_with_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("spool.key");
+        std::fs::write(&path, b"").expect("write");
+        let e = Sealer::load_or_create(&path, true).err().expect("refused");
+        assert!(e.to_string().contains("expected 32 bytes, found 0"), "{e}");
+        assert!(e.to_string().contains("restore"), "{e}");
+        assert_eq!(
+            std::fs::read(&path).expect("kept").len(),
+            0,
+            "never replaced"
+        );
+        Sealer::load_or_create(&path, false).expect("replaced");
+        assert_eq!(std::fs::read(&path).expect("new").len(), 32);
+        let kept_aside = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("spool.key.bad-")
+            });
+        assert!(kept_aside, "the bad file is kept for the operator");
+    }
+
+    #[test]
+    fn a_missing_key_with_sealed_data_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("spool.key");
+        let e = Sealer::load_or_create(&path, true).err().expect("refused");
+        assert!(e.to_string().contains("spool.key is missing"), "{e}");
+        assert!(!path.exists(), "no new key made");
     }
 }

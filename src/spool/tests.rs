@@ -138,3 +138,124 @@ fn schema_1_records_decode_into_typed_verdicts_and_replies() {
     let v2_null = null.replacen("{\"id\":7", "{\"schema\":2,\"id\":7", 1);
     assert!(MessageMeta::decode(v2_null.as_bytes()).is_err());
 }
+
+fn two_recipients() -> Envelope {
+    let mut e = envelope("a@x.example");
+    e.recipients.push(RecipientSpec {
+        address: "b@y.example".into(),
+        orcpt: None,
+        notify: 0,
+    });
+    e
+}
+
+#[tokio::test]
+async fn results_sled_lost_are_taken_from_the_delivery_log_before_scheduling() {
+    use delivered::Final;
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("k");
+    let (spool, _) = Spool::open(dir.path(), &key).expect("open");
+    let body = b"Subject: s\r\n\r\nbody\r\n";
+    let done = spool.accept(two_recipients(), body).await.expect("done");
+    let half = spool.accept(two_recipients(), body).await.expect("half");
+    let gone = spool.accept(two_recipients(), body).await.expect("gone");
+    let lost = spool.accept(two_recipients(), body).await.expect("lost");
+    let meta = |id| spool.get(id).expect("get").expect("queued");
+    // Results reach the log only; sled keeps "queued", as if its update
+    // had been lost in a crash.
+    spool
+        .record_results(&meta(done), &[(0, Final::Delivered), (1, Final::Failed)])
+        .expect("log");
+    spool
+        .record_results(&meta(half), &[(1, Final::Delivered)])
+        .expect("log");
+    let p = spool.record_results(&meta(gone), &[]).expect("nothing");
+    spool.wait_results_durable(p).await.expect("durable");
+    let gone_meta = meta(gone);
+    spool.remove(gone).expect("remove");
+    // As if sled had lost the removal and the index entry of `lost` too.
+    let index = spool.tree("messages").expect("tree");
+    let history = spool.tree("history").expect("tree");
+    index
+        .insert(
+            gone.to_be_bytes(),
+            serde_json::to_vec(&gone_meta).expect("j"),
+        )
+        .expect("put");
+    history.remove(gone.to_be_bytes()).expect("rm");
+    index.remove(lost.to_be_bytes()).expect("rm");
+    spool.close();
+    drop((spool, index, history));
+
+    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    assert_eq!(recovery.finished_from_log, 2, "{recovery:?}");
+    assert_eq!(recovery.reindexed, 1, "{recovery:?}");
+    let ids: Vec<QueueId> = spool.list().expect("list").iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![half, lost], "finished and removed ones stay gone");
+    let h = spool.get(half).expect("get").expect("half");
+    assert_eq!(h.recipients[0].status, RcptStatus::Queued);
+    assert_eq!(h.recipients[1].status, RcptStatus::Delivered);
+    let kept = spool.history(done).expect("history").expect("done");
+    let statuses: Vec<RcptStatus> = kept.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![RcptStatus::Delivered, RcptStatus::Failed]);
+}
+
+#[tokio::test]
+async fn a_rebuilt_index_still_honours_the_delivery_log() {
+    use delivered::Final;
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("k");
+    let (spool, _) = Spool::open(dir.path(), &key).expect("open");
+    let body = b"Subject: s\r\n\r\nbody\r\n";
+    let a = spool
+        .accept(envelope("a@x.example"), body)
+        .await
+        .expect("a");
+    let b = spool
+        .accept(envelope("b@x.example"), body)
+        .await
+        .expect("b");
+    let meta = spool.get(a).expect("get").expect("a");
+    spool
+        .record_results(&meta, &[(0, Final::Delivered)])
+        .expect("log");
+    spool.close();
+    drop(spool);
+    // sled's files gone bad: the index is rebuilt from the segments.
+    std::fs::write(dir.path().join("index/db"), b"garbage").expect("damage");
+    std::fs::write(dir.path().join("index/conf"), b"garbage garbage").expect("damage");
+    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    assert!(recovery.rebuilt_index, "{recovery:?}");
+    let ids: Vec<QueueId> = spool.list().expect("list").iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![b], "{recovery:?}");
+}
+
+#[tokio::test]
+async fn segment_numbers_named_by_the_delivery_log_are_not_reused() {
+    use delivered::Final;
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("k");
+    let (spool, _) = Spool::open(dir.path(), &key).expect("open");
+    let a = spool
+        .accept(envelope("a@x.example"), b"x")
+        .await
+        .expect("a");
+    let meta = spool.get(a).expect("get").expect("a");
+    let seg = meta.location.segment;
+    spool
+        .record_results(&meta, &[(0, Final::Delivered)])
+        .expect("log");
+    spool.close();
+    drop(spool);
+    // Every segment gone (finished while down), the log still names `seg`.
+    for n in segment::list_segments(&dir.path().join("segments")).expect("list") {
+        std::fs::remove_file(segment::segment_path(&dir.path().join("segments"), n)).expect("rm");
+    }
+    let (spool, _) = Spool::open(dir.path(), &key).expect("reopen");
+    let b = spool
+        .accept(envelope("b@x.example"), b"y")
+        .await
+        .expect("b");
+    let new_seg = spool.get(b).expect("get").expect("b").location.segment;
+    assert!(new_seg > seg, "segment {new_seg} must be above {seg}");
+}
