@@ -22,40 +22,39 @@ pub fn bind(path: &Path) -> std::io::Result<UnixListener> {
     Ok(listener)
 }
 
-pub async fn serve(
-    listener: UnixListener,
-    spool: Arc<Spool>,
-    schedule: Arc<Schedule>,
-    audit: Option<Arc<crate::audit::AuditLog>>,
-) {
+/// What the control socket's requests act on.
+#[derive(Clone)]
+pub struct Control {
+    pub spool: Arc<Spool>,
+    pub schedule: Arc<Schedule>,
+    pub audit: Option<Arc<crate::audit::AuditLog>>,
+    /// Hashes the secrets of API keys added here.
+    pub api_key: Option<Arc<crate::api::keys::NodeKey>>,
+}
+
+pub async fn serve(listener: UnixListener, ctl: Control) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let spool = spool.clone();
-        let schedule = schedule.clone();
-        let audit = audit.clone();
-        tokio::spawn(async move { one(stream, spool, schedule, audit).await });
+        let ctl = ctl.clone();
+        tokio::spawn(async move { one(stream, ctl).await });
     }
 }
 
-async fn one(
-    stream: UnixStream,
-    spool: Arc<Spool>,
-    schedule: Arc<Schedule>,
-    audit: Option<Arc<crate::audit::AuditLog>>,
-) {
+async fn one(stream: UnixStream, ctl: Control) {
     let (r, mut w) = stream.into_split();
     let mut lines = BufReader::new(r.take(MAX_REQUEST as u64)).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let resp = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
-                let (spool, schedule, audit) = (spool.clone(), schedule.clone(), audit.clone());
+                let ctl = ctl.clone();
                 tokio::task::spawn_blocking(move || {
                     handle(
-                        &spool,
-                        Some(&schedule),
-                        audit.as_deref(),
+                        &ctl.spool,
+                        Some(&ctl.schedule),
+                        ctl.audit.as_deref(),
+                        ctl.api_key.as_deref(),
                         "control-socket",
                         req,
                     )

@@ -22,6 +22,9 @@ pub enum Request {
     SuppressList,
     SuppressAdd { address: String, note: String },
     SuppressRemove { address: String },
+    ApikeyAdd(crate::api::admin::AddKey),
+    ApikeyList,
+    ApikeyRevoke { name: String },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -100,6 +103,7 @@ pub fn handle(
     spool: &Spool,
     schedule: Option<&Schedule>,
     audit: Option<&AuditLog>,
+    api_key: Option<&crate::api::keys::NodeKey>,
     actor: &str,
     req: Request,
 ) -> Response {
@@ -112,8 +116,16 @@ pub fn handle(
         Request::SuppressList => None,
         Request::SuppressAdd { address, .. } => Some(("suppress_add", address.clone())),
         Request::SuppressRemove { address } => Some(("suppress_remove", address.clone())),
+        Request::ApikeyAdd(a) => Some(("apikey_add", a.name.clone())),
+        Request::ApikeyList => None,
+        Request::ApikeyRevoke { name } => Some(("apikey_revoke", name.clone())),
     };
-    let resp = serve(spool, schedule, req);
+    let resp = match req {
+        Request::ApikeyAdd(_) | Request::ApikeyList | Request::ApikeyRevoke { .. } => {
+            serve_apikey(spool, api_key, req)
+        }
+        other => serve(spool, schedule, other),
+    };
     if let (Some(log), Some((action, target)), true) = (audit, action, resp.ok) {
         let ev = Event::AdminAction(crate::audit::event::AdminAction {
             action: action.to_string(),
@@ -160,6 +172,28 @@ fn serve_suppression(spool: &Spool, req: Request) -> Response {
     }
 }
 
+/// API keys, in the client store on the spool's database.
+fn serve_apikey(spool: &Spool, key: Option<&crate::api::keys::NodeKey>, req: Request) -> Response {
+    use crate::api::admin;
+    let store = match spool.tree(crate::store::embedded::CLIENTS) {
+        Ok(t) => crate::store::SledClients::new(t),
+        Err(e) => return Response::err(e),
+    };
+    let result = match req {
+        Request::ApikeyAdd(a) => match key {
+            Some(k) => admin::add(&store, k, a),
+            None => Err("the API key file is not available".into()),
+        },
+        Request::ApikeyList => admin::list(&store),
+        Request::ApikeyRevoke { name } => admin::revoke(&store, &name),
+        _ => Err("not an API key request".into()),
+    };
+    match result {
+        Ok(v) => Response::ok(v),
+        Err(e) => Response::err(e),
+    }
+}
+
 fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
     match req {
         other @ (Request::SuppressList
@@ -185,6 +219,9 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
         }),
         Request::Hold { id } => modify(spool, schedule, &id, "hold", |m| m.held = true),
         Request::Release { id } => modify(spool, schedule, &id, "release", |m| m.held = false),
+        Request::ApikeyAdd(_) | Request::ApikeyList | Request::ApikeyRevoke { .. } => {
+            Response::err("not a queue request")
+        }
         Request::Delete { id } => with_id(&id, |qid| match spool.get(qid) {
             Ok(Some(_)) => match spool.complete(qid) {
                 Ok(()) => {

@@ -188,6 +188,7 @@ mod tests {
                 last_reply: None,
                 remote_host: None,
                 delay_notified: false,
+                via: None,
             }],
             location: Location {
                 segment: 1,

@@ -194,6 +194,7 @@ impl Spool {
                 last_reply: None,
                 remote_host: None,
                 delay_notified: false,
+                via: None,
             })
             .collect();
         let mut meta = MessageMeta {
