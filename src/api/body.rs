@@ -116,7 +116,7 @@ mod tests {
     fn unknown_fields_and_wrong_types_name_their_path() {
         let e = json::<T>(&headers(), br#"{"a":1,"inner":{"b":"x","c":1}}"#).expect_err("unknown");
         assert_eq!(e.status, 400);
-        assert!(e.detail.contains("inner: unknown field `c`"), "{}", e.detail);
+        assert!(e.detail.contains("inner.c: unknown field `c`"), "{}", e.detail);
         let e = json::<T>(&headers(), br#"{"a":300}"#).expect_err("range");
         assert!(e.detail.contains("a: invalid value"), "{}", e.detail);
         let e = json::<T>(&headers(), br#"{"a":1"#).expect_err("syntax");

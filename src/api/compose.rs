@@ -460,10 +460,9 @@ pub fn build_raw(req: RawRequest, limits: &Limits) -> Result<Built, Problem> {
     if message.len() > limits.max_message_size {
         return Err(too_big(limits));
     }
-    let parsed = mail_parser::MessageParser::new().parse_headers(&message);
-    if parsed.as_ref().is_none_or(|m| m.headers().is_empty()) {
+    if !starts_with_header_field(&message) {
         return Err(Problem::invalid(
-            "message: not an RFC 5322 message (no header fields)",
+            "message: not an RFC 5322 message (it must start with a header field such as \"From: ...\")",
         ));
     }
     let priority = check_priority(req.priority)?;
@@ -478,6 +477,15 @@ pub fn build_raw(req: RawRequest, limits: &Limits) -> Result<Built, Problem> {
         floor: req.require.map(Require::floor),
         tags: req.tags,
     })
+}
+
+/// RFC 5322 §2.2: a field name (printable ASCII but ':') and a colon.
+fn starts_with_header_field(message: &[u8]) -> bool {
+    let line = message.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    match line.iter().position(|&b| b == b':') {
+        Some(0) | None => false,
+        Some(n) => line[..n].iter().all(|&b| (33..=126).contains(&b)),
+    }
 }
 
 /// The From header addresses of a message (for sender-domain checks).
