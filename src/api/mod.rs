@@ -170,9 +170,40 @@ async fn method_not_allowed(method: Method) -> Problem {
     )
 }
 
-/// No caching of API answers; no sniffing.
+/// No caching of API answers; no sniffing; and every error a problem,
+/// even one an extractor produced as plain text.
 async fn common_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let mut resp = next.run(req).await;
+    let status = resp.status();
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        let text = http_body_util::BodyExt::collect(http_body_util::Limited::new(
+            std::mem::take(resp.body_mut()),
+            4096,
+        ))
+        .await
+        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+        .unwrap_or_default();
+        let detail = if text.trim().is_empty() {
+            status.canonical_reason().unwrap_or("Error").to_string()
+        } else {
+            text.trim().to_string()
+        };
+        let title = if status.is_client_error() {
+            "Bad request"
+        } else {
+            "Internal error"
+        };
+        let slug = if status.is_client_error() {
+            "bad-request"
+        } else {
+            "internal"
+        };
+        resp = Problem::new(status, slug, title, detail).into_response();
+    }
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
