@@ -92,8 +92,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     let (transport, dns, https) = build_transport(&config, &metrics, verp.clone())?;
     let api_key = Arc::new(
-        crate::api::keys::NodeKey::load_or_create(&config.api.key_file)
-            .context("api.key_file")?,
+        crate::api::keys::NodeKey::load_or_create(&config.api.key_file).context("api.key_file")?,
     );
     // Events (webhooks, API status) only when the API is on.
     let api_parts = match config.api.listen {

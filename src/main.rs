@@ -488,8 +488,14 @@ fn apikey(config: &Path, command: ApikeyCommand) -> anyhow::Result<ExitCode> {
         });
         println!("{out}");
     } else if data.get("client_secret").is_some() {
-        println!("client_id:     {}", data["client_id"].as_str().unwrap_or(""));
-        println!("client_secret: {}", data["client_secret"].as_str().unwrap_or(""));
+        println!(
+            "client_id:     {}",
+            data["client_id"].as_str().unwrap_or("")
+        );
+        println!(
+            "client_secret: {}",
+            data["client_secret"].as_str().unwrap_or("")
+        );
         println!("API key:       {}", data["api_key"].as_str().unwrap_or(""));
         println!("(the secret is shown only now; store it safely)");
     } else {

@@ -24,7 +24,11 @@ pub struct AddKey {
 }
 
 /// Check the request, store the client, return id and secret (once).
-pub fn add(store: &dyn ClientStore, keys: &NodeKey, req: AddKey) -> Result<serde_json::Value, String> {
+pub fn add(
+    store: &dyn ClientStore,
+    keys: &NodeKey,
+    req: AddKey,
+) -> Result<serde_json::Value, String> {
     let name = req.name.trim();
     if name.is_empty()
         || name.len() > 64
@@ -70,7 +74,9 @@ pub fn add(store: &dyn ClientStore, keys: &NodeKey, req: AddKey) -> Result<serde
         None => None,
         Some(r) => Some(
             Rate::parse(r)
-                .ok_or_else(|| format!("--rate: expected a rate such as \"50/s\" or \"600/m\", got \"{r}\""))?
+                .ok_or_else(|| {
+                    format!("--rate: expected a rate such as \"50/s\" or \"600/m\", got \"{r}\"")
+                })?
                 .per_second,
         ),
     };

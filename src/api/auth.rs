@@ -77,7 +77,9 @@ fn presented(headers: &HeaderMap) -> Result<Presented, Problem> {
     if scheme.eq_ignore_ascii_case("basic") {
         return basic(rest)
             .map(|(id, secret)| Presented::Key { id, secret })
-            .ok_or_else(|| Problem::unauthorized("Basic credentials must be base64 of <client_id>:<secret>"));
+            .ok_or_else(|| {
+                Problem::unauthorized("Basic credentials must be base64 of <client_id>:<secret>")
+            });
     }
     Err(Problem::unauthorized(format!(
         "Unsupported Authorization scheme \"{}\" (use Bearer or Basic)",
@@ -123,16 +125,17 @@ impl Api {
                 let claims = self.keys.check_token(&t).ok_or_else(|| {
                     Problem::unauthorized("The access token is invalid or has expired")
                 })?;
-                let client = self
-                    .clients
-                    .by_id(&claims.sub)?
-                    .ok_or_else(|| Problem::unauthorized("The access token's client no longer exists"))?;
+                let client = self.clients.by_id(&claims.sub)?.ok_or_else(|| {
+                    Problem::unauthorized("The access token's client no longer exists")
+                })?;
                 if !client.is_live() {
                     return Err(Problem::unauthorized("This API key has been revoked"));
                 }
                 // A token issued before the client was (re)created is void.
                 if claims.iat * 1000 + 999 < client.created_ms {
-                    return Err(Problem::unauthorized("The access token is invalid or has expired"));
+                    return Err(Problem::unauthorized(
+                        "The access token is invalid or has expired",
+                    ));
                 }
                 Ok(Caller {
                     scopes: claims.scopes(),
@@ -209,14 +212,24 @@ mod tests {
         ));
         let b = base64::engine::general_purpose::STANDARD.encode("spk_ab:se:cret");
         match presented(&h("authorization", &format!("Basic {b}"))) {
-            Ok(Presented::Key { id, secret }) => assert_eq!((id.as_str(), secret.as_str()), ("spk_ab", "se:cret")),
+            Ok(Presented::Key { id, secret }) => {
+                assert_eq!((id.as_str(), secret.as_str()), ("spk_ab", "se:cret"))
+            }
             _ => panic!("basic"),
         }
-        assert_eq!(presented(&HeaderMap::new()).err().map(|p| p.status), Some(401));
         assert_eq!(
-            presented(&h("authorization", "Digest x")).err().map(|p| p.status),
+            presented(&HeaderMap::new()).err().map(|p| p.status),
             Some(401)
         );
-        assert_eq!(presented(&h("x-api-key", "nodot")).err().map(|p| p.status), Some(401));
+        assert_eq!(
+            presented(&h("authorization", "Digest x"))
+                .err()
+                .map(|p| p.status),
+            Some(401)
+        );
+        assert_eq!(
+            presented(&h("x-api-key", "nodot")).err().map(|p| p.status),
+            Some(401)
+        );
     }
 }

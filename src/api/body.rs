@@ -57,7 +57,9 @@ pub fn json<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T,
         ));
     }
     if bytes.is_empty() {
-        return Err(Problem::bad_request("The request body is empty; a JSON object is expected"));
+        return Err(Problem::bad_request(
+            "The request body is empty; a JSON object is expected",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -108,7 +110,10 @@ mod tests {
 
     fn headers() -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::CONTENT_TYPE, "application/json".parse().expect("hv"));
+        h.insert(
+            header::CONTENT_TYPE,
+            "application/json".parse().expect("hv"),
+        );
         h
     }
 
@@ -116,11 +121,20 @@ mod tests {
     fn unknown_fields_and_wrong_types_name_their_path() {
         let e = json::<T>(&headers(), br#"{"a":1,"inner":{"b":"x","c":1}}"#).expect_err("unknown");
         assert_eq!(e.status, 400);
-        assert!(e.detail.contains("inner.c: unknown field `c`"), "{}", e.detail);
+        assert!(
+            e.detail.contains("inner.c: unknown field `c`"),
+            "{}",
+            e.detail
+        );
         let e = json::<T>(&headers(), br#"{"a":300}"#).expect_err("range");
         assert!(e.detail.contains("a: invalid value"), "{}", e.detail);
         let e = json::<T>(&headers(), br#"{"a":1"#).expect_err("syntax");
         assert!(e.detail.contains("EOF"), "{}", e.detail);
-        assert_eq!(json::<T>(&HeaderMap::new(), b"{}").expect_err("media").status, 415);
+        assert_eq!(
+            json::<T>(&HeaderMap::new(), b"{}")
+                .expect_err("media")
+                .status,
+            415
+        );
     }
 }

@@ -19,7 +19,10 @@ use crate::spool::{Protection, RecipientSpec};
 
 /// An address: `"pat@example.org"` or `{"email": ..., "name": ...}`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged, expecting = "an address string or an object {\"email\", \"name\"}")]
+#[serde(
+    untagged,
+    expecting = "an address string or an object {\"email\", \"name\"}"
+)]
 pub enum Addr {
     Plain(String),
     Named(NamedAddr),
@@ -190,7 +193,9 @@ pub fn check_address(field: &str, addr: &str) -> Result<(), Problem> {
         .any(|c| c.is_control() || c.is_whitespace() || "<>()[]\\,;:\"".contains(c))
         && !(local.starts_with('"') && local.ends_with('"') && local.len() > 1)
     {
-        return Err(bad("spaces, control characters and <>()[]\\,;:\" are not allowed"));
+        return Err(bad(
+            "spaces, control characters and <>()[]\\,;:\" are not allowed",
+        ));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return Err(bad("dots may not start, end or repeat in the local part"));
@@ -225,13 +230,15 @@ fn check_priority(p: Option<i64>) -> Result<Option<u8>, Problem> {
 
 fn check_tags(tags: &[String]) -> Result<(), Problem> {
     if tags.len() > 10 {
-        return Err(Problem::invalid(format!("tags: at most 10, got {}", tags.len())));
+        return Err(Problem::invalid(format!(
+            "tags: at most 10, got {}",
+            tags.len()
+        )));
     }
     for (i, t) in tags.iter().enumerate() {
         let ok = !t.is_empty()
             && t.len() <= 64
-            && t
-                .bytes()
+            && t.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
         if !ok {
             return Err(Problem::invalid(format!(
@@ -278,7 +285,9 @@ fn check_text(field: &str, s: &str, max: usize) -> Result<(), Problem> {
         )));
     }
     if s.len() > max {
-        return Err(Problem::invalid(format!("{field}: longer than {max} octets")));
+        return Err(Problem::invalid(format!(
+            "{field}: longer than {max} octets"
+        )));
     }
     Ok(())
 }
@@ -324,7 +333,9 @@ fn recipients(lists: &[(&str, &[Addr])], limits: &Limits) -> Result<Vec<Recipien
         }
     }
     if out.is_empty() {
-        return Err(Problem::invalid("to, cc, bcc: at least one recipient is required"));
+        return Err(Problem::invalid(
+            "to, cc, bcc: at least one recipient is required",
+        ));
     }
     if out.len() > limits.max_recipients {
         return Err(Problem::invalid(format!(
@@ -408,7 +419,10 @@ pub fn build(req: MessageRequest, limits: &Limits) -> Result<Built, Problem> {
         match (a.content_id, a.filename) {
             (Some(cid), _) => {
                 check_text(&format!("{field}.content_id"), &cid, 250)?;
-                let cid = cid.trim_start_matches('<').trim_end_matches('>').to_string();
+                let cid = cid
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string();
                 b = b.inline(a.content_type, cid, bytes);
             }
             (None, name) => {
@@ -538,19 +552,29 @@ mod tests {
         }));
         let b = build(r, &limits()).expect("built");
         let text = String::from_utf8_lossy(&b.message);
-        assert!(!text.to_ascii_lowercase().contains("audit@example.org"), "{text}");
+        assert!(
+            !text.to_ascii_lowercase().contains("audit@example.org"),
+            "{text}"
+        );
         assert!(text.contains("X-Campaign: reminders"));
         assert!(text.contains("Content-ID: <logo>"), "{text}");
-        assert!(text.contains("filename=\"a.pdf\"") || text.contains("filename=a.pdf"), "{text}");
+        assert!(
+            text.contains("filename=\"a.pdf\"") || text.contains("filename=a.pdf"),
+            "{text}"
+        );
         assert_eq!(b.recipients.len(), 2);
         assert_eq!(b.priority, Some(9));
         assert_eq!(b.floor, Some(Protection::Encrypt));
-        assert!(text.contains("@relay.test>"), "message id on our host: {text}");
+        assert!(
+            text.contains("@relay.test>"),
+            "message id on our host: {text}"
+        );
     }
 
     #[test]
     fn bad_values_get_precise_messages() {
-        let base = serde_json::json!({"from": "a@example.org", "to": ["b@example.org"], "text": "x"});
+        let base =
+            serde_json::json!({"from": "a@example.org", "to": ["b@example.org"], "text": "x"});
         let with = |k: &str, v: serde_json::Value| {
             let mut j = base.clone();
             j[k] = v;
@@ -560,17 +584,33 @@ mod tests {
             with("priority", 10.into()).detail,
             "priority: expected 0 to 9 (9 highest, 4 normal), got 10"
         );
-        assert!(with("to", serde_json::json!(["not an address"])).detail.contains("to[0]"));
+        assert!(
+            with("to", serde_json::json!(["not an address"]))
+                .detail
+                .contains("to[0]")
+        );
         let e = with(
             "attachments",
             serde_json::json!([{"content": "***", "content_type": "text/plain"}]),
         );
-        assert!(e.detail.starts_with("attachments[0].content: not valid base64"), "{}", e.detail);
+        assert!(
+            e.detail
+                .starts_with("attachments[0].content: not valid base64"),
+            "{}",
+            e.detail
+        );
         let e = with("headers", serde_json::json!({"From": "x@evil.example"}));
-        assert!(e.detail.contains("From is set from the request"), "{}", e.detail);
+        assert!(
+            e.detail.contains("From is set from the request"),
+            "{}",
+            e.detail
+        );
         let e = with("headers", serde_json::json!({"X-A": "1\r\nBcc: x@y"}));
         assert!(e.detail.contains("CR, LF"), "{}", e.detail);
-        let e = with("to", serde_json::json!(["a@x.example", "b@x.example", "c@x.example", "d@x.example"]));
+        let e = with(
+            "to",
+            serde_json::json!(["a@x.example", "b@x.example", "c@x.example", "d@x.example"]),
+        );
         assert!(e.detail.contains("at most 3"), "{}", e.detail);
         let e = with("subject", "a\r\nBcc: x@y".into());
         assert!(e.detail.starts_with("subject:"), "{}", e.detail);
@@ -579,10 +619,25 @@ mod tests {
 
     #[test]
     fn addresses_are_checked() {
-        for ok in ["a@b.example", "first.last@x.example", "ünï@bücher.example", "a+tag@x-y.example"] {
+        for ok in [
+            "a@b.example",
+            "first.last@x.example",
+            "ünï@bücher.example",
+            "a+tag@x-y.example",
+        ] {
             assert!(check_address("to", ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a", "@x.example", "a@", "a b@x.example", "a@x..example", "a@-x.example", "<a@x.example>", ".a@x.example"] {
+        for bad in [
+            "",
+            "a",
+            "@x.example",
+            "a@",
+            "a b@x.example",
+            "a@x..example",
+            "a@-x.example",
+            "<a@x.example>",
+            ".a@x.example",
+        ] {
             assert!(check_address("to", bad).is_err(), "{bad}");
         }
     }

@@ -169,7 +169,13 @@ impl Dispatcher {
         let signature = sign::header(&keys, &item.webhook_id, timestamp, item.payload.as_bytes());
         let result = self
             .client
-            .post(&endpoint.url, &item.webhook_id, timestamp, &signature, &item.payload)
+            .post(
+                &endpoint.url,
+                &item.webhook_id,
+                timestamp,
+                &signature,
+                &item.payload,
+            )
             .await;
         let outcome = match result {
             Ok(s) if (200..300).contains(&s) => Attempt::Delivered,
@@ -296,7 +302,8 @@ pub fn url_problem(url: &str, allow_http: bool) -> Option<String> {
 fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl WebhookClient {
@@ -317,9 +324,12 @@ impl WebhookClient {
         signature: &str,
         body: &str,
     ) -> Result<u16, PostError> {
-        tokio::time::timeout(self.timeout, self.post_inner(url, id, timestamp, signature, body))
-            .await
-            .map_err(|_| PostError::Timeout)?
+        tokio::time::timeout(
+            self.timeout,
+            self.post_inner(url, id, timestamp, signature, body),
+        )
+        .await
+        .map_err(|_| PostError::Timeout)?
     }
 
     async fn post_inner(
@@ -337,7 +347,10 @@ impl WebhookClient {
         let https = uri.scheme_str() == Some("https");
         let host = uri.host().unwrap_or_default().to_string();
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let bare = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let bare = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let addrs: Vec<SocketAddr> = tokio::net::lookup_host((bare.as_str(), port))
             .await
             .map_err(|e| PostError::Failed(format!("resolving {host}: {e}")))?
@@ -398,7 +411,9 @@ where
             .map_err(|e| PostError::Failed(format!("HTTP: {e}")))?;
         let status = response.status().as_u16();
         // The body is not used, but is read so the exchange completes.
-        let _ = Limited::new(response.into_body(), MAX_RESPONSE).collect().await;
+        let _ = Limited::new(response.into_body(), MAX_RESPONSE)
+            .collect()
+            .await;
         Ok(status)
     }
     .await;

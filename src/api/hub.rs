@@ -113,7 +113,10 @@ impl EventSink for Hub {
         if targets.is_empty() {
             return;
         }
-        let payload = self.payload(&event, api.as_ref().map(|a| a.tags.as_slice()).unwrap_or(&[]));
+        let payload = self.payload(
+            &event,
+            api.as_ref().map(|a| a.tags.as_slice()).unwrap_or(&[]),
+        );
         let mut items = Vec::with_capacity(targets.len());
         for endpoint_id in targets {
             let Ok(seq) = self.store.next_seq() else {

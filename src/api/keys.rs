@@ -193,12 +193,21 @@ mod tests {
     fn tokens_carry_scopes_and_fail_under_another_key_or_when_expired() {
         let k = NodeKey::from_bytes(&[7u8; 32]).expect("key");
         let t = k
-            .issue_token("spk_1", &[Scope::Send, Scope::Read], Duration::from_secs(60))
+            .issue_token(
+                "spk_1",
+                &[Scope::Send, Scope::Read],
+                Duration::from_secs(60),
+            )
             .expect("token");
         let c = k.check_token(&t).expect("valid");
         assert_eq!(c.sub, "spk_1");
         assert_eq!(c.scopes(), [Scope::Send, Scope::Read]);
-        assert!(NodeKey::from_bytes(&[8u8; 32]).expect("key").check_token(&t).is_none());
+        assert!(
+            NodeKey::from_bytes(&[8u8; 32])
+                .expect("key")
+                .check_token(&t)
+                .is_none()
+        );
         let expired = k
             .issue_token("spk_1", &[Scope::Send], Duration::ZERO)
             .expect("token");

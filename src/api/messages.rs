@@ -63,7 +63,13 @@ pub fn accepted_body<'a>(
 }
 
 impl Api {
-    async fn send(&self, conn: Option<Conn>, headers: HeaderMap, body: Body, raw: bool) -> Response {
+    async fn send(
+        &self,
+        conn: Option<Conn>,
+        headers: HeaderMap,
+        body: Body,
+        raw: bool,
+    ) -> Response {
         let result = self.send_inner(conn, &headers, body, raw).await;
         let label = match &result {
             Ok(_) => "accepted",
@@ -95,7 +101,11 @@ impl Api {
         let caller = self.caller(headers, Scope::Send)?;
         let key = idempotency::key_of(headers)?;
         let bytes = super::body::read(headers, body, self.config.api.max_request).await?;
-        let path = if raw { "/v1/messages/raw" } else { "/v1/messages" };
+        let path = if raw {
+            "/v1/messages/raw"
+        } else {
+            "/v1/messages"
+        };
         let id = self.spool.next_id();
         let reserved = match self.begin(
             &caller.client.name,
@@ -107,11 +117,18 @@ impl Api {
             Begin::Unkeyed => None,
             Begin::Reserved(k) => Some(k),
         };
-        let (status, body) = match self.submit_message(conn, headers, bytes, raw, id, &caller).await {
+        let (status, body) = match self
+            .submit_message(conn, headers, bytes, raw, id, &caller)
+            .await
+        {
             Ok(v) => (StatusCode::ACCEPTED, v.to_string()),
             Err(p) => {
                 if let Some(k) = &reserved {
-                    self.finish(k, p.status_code(), &serde_json::to_string(&p).unwrap_or_default());
+                    self.finish(
+                        k,
+                        p.status_code(),
+                        &serde_json::to_string(&p).unwrap_or_default(),
+                    );
                 }
                 return Err(p);
             }
@@ -121,7 +138,10 @@ impl Api {
         }
         let mut resp = (status, body).into_response();
         let h = resp.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         if let Ok(v) = HeaderValue::from_str(&format!("/v1/messages/{}", format_id(id))) {
             h.insert(header::LOCATION, v);
         }
@@ -156,7 +176,10 @@ impl Api {
                 .map_err(|_| Problem::internal())??
         };
         self.check_sender(caller, &built)?;
-        let priority = built.priority.unwrap_or(caller.client.default_priority).min(9);
+        let priority = built
+            .priority
+            .unwrap_or(caller.client.default_priority)
+            .min(9);
         self.index.record(
             id,
             &ApiMessage {
@@ -258,7 +281,9 @@ impl Api {
         if mine || caller.is_admin() {
             Ok(qid)
         } else {
-            Err(Problem::not_found(format!("No message {id} of this client")))
+            Err(Problem::not_found(format!(
+                "No message {id} of this client"
+            )))
         }
     }
 }

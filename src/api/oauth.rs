@@ -57,7 +57,9 @@ pub async fn token(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             let (scheme, rest) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("basic").then(|| rest.to_string())
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| rest.to_string())
         });
     let (id, secret) = match (basic, &form.client_id, &form.client_secret) {
         (Some(_), Some(_), Some(_)) => {
@@ -151,7 +153,11 @@ pub async fn token(State(api): State<Arc<Api>>, headers: HeaderMap, body: Body) 
             return Problem::internal().into_response();
         }
     };
-    let scope = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+    let scope = scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     tracing::info!(client = %client.name, scope = %scope, "access token issued");
     (
         [(header::PRAGMA, "no-cache")],

@@ -19,13 +19,18 @@ pub struct Problem {
     pub retry_after: Option<u64>,
     /// The SMTP-style reply behind a refusal (policy rejects).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply: Option<super::status::ReplyView>,
+    pub reply: Option<Box<super::status::ReplyView>>,
     #[serde(skip)]
     challenge: bool,
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        slug: &str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Problem {
             kind: format!("urn:sealpost:problem:{slug}"),
             title,
@@ -39,7 +44,12 @@ impl Problem {
 
     /// 400: the request cannot be read (JSON syntax, wrong type, unknown field).
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            detail,
+        )
     }
 
     /// 422: the request reads well but a value is not acceptable.
@@ -115,7 +125,7 @@ impl Problem {
     }
 
     pub fn with_reply(mut self, reply: super::status::ReplyView) -> Self {
-        self.reply = Some(reply);
+        self.reply = Some(Box::new(reply));
         self
     }
 

@@ -158,9 +158,7 @@ impl MessageIndex {
         Ok(Some(MessageView {
             id: format_id(id),
             state,
-            created: created
-                .or(api.as_ref().map(|a| a.created_ms))
-                .map(rfc3339),
+            created: created.or(api.as_ref().map(|a| a.created_ms)).map(rfc3339),
             priority: priority.or(api.as_ref().map(|a| a.priority)),
             tags: api.map(|a| a.tags).unwrap_or_default(),
             recipients,
@@ -253,14 +251,12 @@ impl RecipientView {
         let status = match note.map(|n| n.kind) {
             Some(EventKind::Suppressed) if r.status == RcptStatus::Failed => "suppressed",
             Some(EventKind::Complained) => "complained",
-            Some(k @ (EventKind::PortalOpened
-            | EventKind::PortalReplied
-            | EventKind::Recalled
-            | EventKind::Expired))
-                if r.status == RcptStatus::Delivered =>
-            {
-                k.as_str()
-            }
+            Some(
+                k @ (EventKind::PortalOpened
+                | EventKind::PortalReplied
+                | EventKind::Recalled
+                | EventKind::Expired),
+            ) if r.status == RcptStatus::Delivered => k.as_str(),
             _ => base,
         };
         let via = r.via.as_ref();
@@ -270,10 +266,12 @@ impl RecipientView {
             attempts: r.attempts,
             method: via.map(|v| v.method.clone()),
             tls: via.and_then(|v| {
-                v.tls_version.as_ref().map(|version| crate::events::TlsUsed {
-                    version: version.clone(),
-                    verified: v.tls_verified,
-                })
+                v.tls_version
+                    .as_ref()
+                    .map(|version| crate::events::TlsUsed {
+                        version: version.clone(),
+                        verified: v.tls_verified,
+                    })
             }),
             reply: r
                 .last_reply
@@ -316,7 +314,10 @@ mod tests {
         );
         let v = RecipientView::of(&d, None);
         assert_eq!(v.status, "deferred");
-        assert_eq!(v.reply.as_ref().map(|r| (r.code, r.origin)), Some((451, "remote")));
+        assert_eq!(
+            v.reply.as_ref().map(|r| (r.code, r.origin)),
+            Some((451, "remote"))
+        );
         let b = rcpt(
             RcptStatus::Failed,
             1,
@@ -345,6 +346,9 @@ mod tests {
             at_ms: 2,
         };
         let v = RecipientView::of(&p, Some(&opened));
-        assert_eq!((v.status.as_str(), v.method.as_deref()), ("portal.opened", Some("portal")));
+        assert_eq!(
+            (v.status.as_str(), v.method.as_deref()),
+            ("portal.opened", Some("portal"))
+        );
     }
 }

@@ -50,7 +50,13 @@ fn the_openapi_document_lists_exactly_the_routes() {
         assert!(doc.contains(r), "route {r:?} is not in api/openapi.yaml");
     }
     for d in &doc {
-        assert!(routes.contains(d), "api/openapi.yaml documents {d:?}, which is no route");
+        assert!(
+            routes.contains(d),
+            "api/openapi.yaml documents {d:?}, which is no route"
+        );
     }
-    assert!(OPENAPI.starts_with("openapi: 3.1"), "an OpenAPI 3.1 document");
+    assert!(
+        OPENAPI.starts_with("openapi: 3.1"),
+        "an OpenAPI 3.1 document"
+    );
 }

@@ -114,7 +114,10 @@ impl IdempotencyStore for SledIdempotency {
     }
 
     fn get(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.tree.get(key.as_bytes())?.map(|v| decode(&v)).transpose()
+        self.tree
+            .get(key.as_bytes())?
+            .map(|v| decode(&v))
+            .transpose()
     }
 
     fn put(&self, key: &str, record: &IdempotencyRecord) -> Result<(), StoreError> {
@@ -308,8 +311,13 @@ mod tests {
             db.open_tree(ENDPOINTS).expect("t"),
             db.open_tree(OUTBOX).expect("t"),
         );
-        let (a, b, c) = (item(&s, 300, "e1"), item(&s, 100, "e1"), item(&s, 200, "e2"));
-        s.enqueue(vec![a.clone(), b.clone(), c.clone()]).expect("enqueue");
+        let (a, b, c) = (
+            item(&s, 300, "e1"),
+            item(&s, 100, "e1"),
+            item(&s, 200, "e2"),
+        );
+        s.enqueue(vec![a.clone(), b.clone(), c.clone()])
+            .expect("enqueue");
         assert_eq!(s.next_due().expect("next"), Some(100));
         let due = s.due(250, 10).expect("due");
         assert_eq!(due, vec![b.clone(), c.clone()]);

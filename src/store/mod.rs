@@ -204,7 +204,8 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn wants(&self, event_type: &str) -> bool {
-        self.disabled.is_none() && (self.events.is_empty() || self.events.iter().any(|e| e == event_type))
+        self.disabled.is_none()
+            && (self.events.is_empty() || self.events.iter().any(|e| e == event_type))
     }
 }
 

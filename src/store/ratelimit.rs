@@ -78,7 +78,10 @@ mod tests {
             assert!(l.check_at("k", 5.0, 10.0).is_ok());
         }
         let wait = l.check_at("k", 5.0, 10.0).expect_err("limited");
-        assert!(wait > Duration::ZERO && wait <= Duration::from_millis(200), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_millis(200),
+            "{wait:?}"
+        );
         assert!(l.check_at("other", 5.0, 10.0).is_ok(), "keys are separate");
         assert!(l.check_at("k", 5.0, 10.2).is_ok(), "one more after 1/rate");
     }
