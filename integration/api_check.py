@@ -315,7 +315,7 @@ def c_schemathesis(env):
                        "negative_data_rejection",
            "--phases", "examples,coverage,fuzzing",
            "--max-examples", os.environ.get("API_FUZZ_EXAMPLES", "40"),
-           "--workers", "2",
+           "--workers", "1",
            "--request-timeout", "20",
            "--report", "junit", "--report-dir", report]
     log("running: " + " ".join(c if "Bearer" not in c else "Authorization: Bearer ***" for c in cmd))

@@ -26,6 +26,17 @@ pub async fn read(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u
     }
 }
 
+/// Read and drop up to `cap` bytes of a body that will not be used (a
+/// request refused before its body was read): a connection closed with
+/// unread data is reset, and the client might never see the answer.
+pub async fn discard(body: Body, cap: usize) {
+    let _ = Limited::new(body, cap).collect().await;
+}
+
+/// Bytes of an unused body drained before answering (beyond, the
+/// connection is closed).
+pub const DISCARD_CAP: usize = 1 << 20;
+
 fn too_large(limit: usize) -> Problem {
     Problem::too_large(format!(
         "The request body is larger than this server accepts ({limit} bytes, [api] max_request)"

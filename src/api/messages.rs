@@ -98,8 +98,16 @@ impl Api {
         body: Body,
         raw: bool,
     ) -> Result<Response, Problem> {
-        let caller = self.caller(headers, Scope::Send)?;
-        let key = idempotency::key_of(headers)?;
+        let checked = self
+            .caller(headers, Scope::Send)
+            .and_then(|c| idempotency::key_of(headers).map(|k| (c, k)));
+        let (caller, key) = match checked {
+            Ok(x) => x,
+            Err(p) => {
+                super::body::discard(body, super::body::DISCARD_CAP).await;
+                return Err(p);
+            }
+        };
         let bytes = super::body::read(headers, body, self.config.api.max_request).await?;
         let path = if raw {
             "/v1/messages/raw"

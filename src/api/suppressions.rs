@@ -59,7 +59,13 @@ pub async fn put(
     Path(address): Path<String>,
     body: Body,
 ) -> Result<Response, Problem> {
-    let caller = api.caller(&headers, Scope::Admin)?;
+    let caller = match api.caller(&headers, Scope::Admin) {
+        Ok(c) => c,
+        Err(p) => {
+            super::body::discard(body, super::body::DISCARD_CAP).await;
+            return Err(p);
+        }
+    };
     let bytes = super::body::read(&headers, body, 64 * 1024).await?;
     let note = if bytes.iter().all(u8::is_ascii_whitespace) {
         None

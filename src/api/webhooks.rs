@@ -92,7 +92,13 @@ pub async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let caller = api.caller(&headers, Scope::Admin)?;
+    let caller = match api.caller(&headers, Scope::Admin) {
+        Ok(c) => c,
+        Err(p) => {
+            super::body::discard(body, super::body::DISCARD_CAP).await;
+            return Err(p);
+        }
+    };
     let bytes = super::body::read(&headers, body, 64 * 1024).await?;
     let req: CreateBody = super::body::json(&headers, &bytes)?;
     if let Some(p) = super::dispatch::url_problem(&req.url, api.config.api.webhook_allow_http) {
