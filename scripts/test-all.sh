@@ -2,7 +2,9 @@
 # Runs every test of sealpost: formatting and lints, unit + dialog +
 # end-to-end cargo tests (promtool checks a real /metrics scrape), then the
 # real-peer integration scripts (swaks, Python smtplib, Postfix
-# smtp-sink/smtp-source and Postfix as a client), the kill -9 crash test,
+# smtp-sink/smtp-source and Postfix as a client; schemathesis, the
+# standardwebhooks verifier and authlib against the REST API), the kill -9
+# crash test,
 # systemd-analyze verify/security on the unit, and the Debian package
 # (built, inspected, installed and purged). Installs what it needs first
 # (scripts/test-deps.sh: Debian packages and PyPI modules, idempotently).
@@ -25,7 +27,7 @@ promtool check config conf/prometheus-scrape.yml
 echo "== cargo build --release (for the integration scripts)"
 cargo build --release
 export SEALPOST_BIN="$PWD/target/release/sealpost"
-for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh; do
+for t in integration/peers.sh integration/api_check.sh integration/quickstart.sh integration/crash_test.sh integration/systemd_check.sh; do
   echo "== $t"
   bash "$t"
 done
