@@ -130,26 +130,21 @@ impl MessageIndex {
         let spooled = spool
             .get(id)
             .map_err(|e| StoreError::Backend(e.to_string()))?;
-        let (state, recipients, created, priority, held) = match spooled {
-            Some(m) => {
-                let held = m.held;
-                (
-                    if held { "held" } else { "queued" },
-                    m.recipients,
-                    Some(m.created),
-                    Some(m.envelope.priority),
-                    held,
-                )
-            }
+        let (state, recipients, created, priority) = match spooled {
+            Some(m) => (
+                if m.held { "held" } else { "queued" },
+                m.recipients,
+                Some(m.created),
+                Some(m.envelope.priority),
+            ),
             None => match spool
                 .history(id)
                 .map_err(|e| StoreError::Backend(e.to_string()))?
             {
-                Some(r) => ("finished", r, None, None, false),
+                Some(r) => ("finished", r, None, None),
                 None => return Ok(None),
             },
         };
-        let _ = held;
         let notes = self.notes(id);
         let recipients = recipients
             .iter()
