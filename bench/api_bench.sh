@@ -19,7 +19,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 export PATH="$PATH:/usr/sbin:/sbin"
 missing=()
-command -v wrk >/dev/null || missing+=(wrk)
 command -v smtp-sink >/dev/null || missing+=(postfix)
 if [ "${#missing[@]}" -gt 0 ]; then
     [ "$(id -u)" = 0 ] || { echo "api_bench.sh: missing ${missing[*]} (run as root to install)" >&2; exit 2; }
@@ -29,6 +28,11 @@ fi
 if [ -z "${SEALPOST_BIN:-}" ]; then
     (cd "$repo" && cargo build --release 2>&1 | tail -n 3)
     SEALPOST_BIN=$repo/target/release/sealpost
+fi
+# The HTTP load generator (examples/api_load.rs), built beside the binary.
+if [ -z "${API_LOAD_BIN:-}" ]; then
+    (cd "$repo" && cargo build --release --example api_load 2>&1 | tail -n 3)
+    export API_LOAD_BIN=$repo/target/release/examples/api_load
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/sealpost-api-bench.XXXXXX")
 cleanup() {

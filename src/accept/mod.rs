@@ -88,6 +88,8 @@ pub struct Acceptance {
     pub reply: Reply,
     pub queue_id: Option<QueueId>,
     pub refusal: Option<Refusal>,
+    /// The priority the message was queued with (after policy).
+    pub priority: Option<u8>,
 }
 
 impl Acceptance {
@@ -96,6 +98,7 @@ impl Acceptance {
             reply,
             queue_id: None,
             refusal: Some(refusal),
+            priority: None,
         }
     }
 }
@@ -317,6 +320,7 @@ impl Stage {
             reply: Reply::new(250, "2.0.0", format!("OK queued as {qid}")),
             queue_id: Some(id),
             refusal: None,
+            priority: Some(priority),
         }
     }
 

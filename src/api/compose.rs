@@ -140,6 +140,8 @@ pub struct Built {
     pub priority: Option<u8>,
     pub floor: Option<Protection>,
     pub tags: Vec<String>,
+    /// Submitted whole (its From header was not built from `sender`).
+    pub raw: bool,
 }
 
 /// Limits a request is checked against.
@@ -445,6 +447,7 @@ pub fn build(req: MessageRequest, limits: &Limits) -> Result<Built, Problem> {
         priority,
         floor: req.require.map(Require::floor),
         tags: req.tags,
+        raw: false,
     })
 }
 
@@ -490,6 +493,7 @@ pub fn build_raw(req: RawRequest, limits: &Limits) -> Result<Built, Problem> {
         priority,
         floor: req.require.map(Require::floor),
         tags: req.tags,
+        raw: true,
     })
 }
 

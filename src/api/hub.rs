@@ -108,6 +108,14 @@ impl EventSink for Hub {
         if let Some(r) = &event.recipient {
             self.index.note(event.queue_id, r, event.kind, event.at_ms);
         }
+        let none_listen = self
+            .endpoints
+            .read()
+            .map(|g| g.iter().all(|e| e.disabled.is_some()))
+            .unwrap_or(false);
+        if none_listen {
+            return;
+        }
         let api = self.index.get(event.queue_id).ok().flatten();
         let targets = self.targets(api.as_ref().map(|a| a.client.as_str()), event.kind.as_str());
         if targets.is_empty() {
