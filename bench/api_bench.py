@@ -14,6 +14,8 @@ priority    a backlog of BACKLOG priority-2 API messages to a slow sink
             (smtp-sink -w 1: one second per message; 20 connections), then one
             priority-9 API message: the time from its 202 until its status
             says delivered, and how much of the backlog is still queued then.
+memory      each phase reports sealpost's peak RSS (VmHWM from
+            /proc/PID/status, read just before it is stopped).
 
 Everything on 127.0.0.1, ports chosen at run time or read from sealpost's
 ready report; every wait is bounded. Results: a table on stdout and JSON in
@@ -135,7 +137,18 @@ default_rate = "1000000/s"
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, json.loads(r.read())
 
+    def peak_rss_mb(self):
+        try:
+            with open("/proc/%d/status" % self.proc.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return None
+
     def stop(self):
+        self.rss_mb = self.peak_rss_mb()
         self.proc.terminate()
         try:
             self.proc.wait(60)
@@ -211,6 +224,7 @@ def throughput(args, workdir):
     finally:
         sp.stop()
         sink.stop()
+    res["peak_rss_mb"] = sp.rss_mb
     res["smtp_per_s"] = sum(r["smtp_per_s"] for r in res["rounds"]) / len(res["rounds"])
     res["api_per_s"] = sum(r["api_per_s"] for r in res["rounds"]) / len(res["rounds"])
     return res
@@ -249,6 +263,7 @@ def priority(args, workdir):
     finally:
         sp.stop()
         sink.stop()
+    res["peak_rss_mb"] = sp.rss_mb
     return res
 
 
@@ -279,10 +294,14 @@ def main():
         print("| SMTP (smtp-source, %d sessions) | %d B | %.0f |" % (t["sessions"], t["size"], t["smtp_per_s"]))
         print("| API (api_load, %d connections) | %d B | %.0f |" % (t["sessions"], t["size"], t["api_per_s"]))
         print("API / SMTP = %.2fx" % (t["api_per_s"] / t["smtp_per_s"]))
+        for i, r in enumerate(t["rounds"]):
+            print("round %d: API p50 %.1f ms, p99 %.1f ms" % (i + 1, r["api_p50_ms"], r["api_p99_ms"]))
+        print("sealpost peak RSS (throughput run): %.1f MB" % (t["peak_rss_mb"] or 0))
     if "priority" in results:
         p = results["priority"]
         print("priority 9 behind %d priority-2 messages: delivered after %.2f s, %d still queued"
               % (p["queued_before"], p["p9_latency_s"], p["queued_when_p9_delivered"]))
+        print("sealpost peak RSS (priority run): %.1f MB" % (p["peak_rss_mb"] or 0))
 
 
 if __name__ == "__main__":
