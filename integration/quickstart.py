@@ -33,7 +33,7 @@ def fail(msg):
 def blocks():
     text = open(os.path.join(REPO, "README.md"), encoding="utf-8").read()
     found = dict(re.findall(r"<!-- quickstart:(\w+) -->\s*```sh\n(.*?)```", text, re.S))
-    for name in ("run", "send", "outbox", "portal"):
+    for name in ("run", "send", "outbox", "portal", "api"):
         if name not in found:
             fail(f"README.md has no quickstart:{name} block")
     return found
@@ -63,7 +63,7 @@ def main():
     work = tempfile.mkdtemp(prefix="sealpost-quickstart-")
     tree = os.path.join(work, "sealpost")
     clean_copy(tree)
-    ports = {p: str(free_port()) for p in ("2587", "2465", "8443", "9187")}
+    ports = {p: str(free_port()) for p in ("2587", "2465", "8443", "9187", "8025")}
 
     def localise(text):
         for old, new in ports.items():
@@ -133,12 +133,15 @@ def main():
         page = run("portal")
         if "You have a secure message" not in page or "Example Clinic" not in page or "Email me a code" not in page:
             fail(f"portal block did not get the portal page: {page[:500]!r}")
+        sent = run("api")
+        if '"status":"queued"' not in sent or '"priority":9' not in sent:
+            fail(f"api block did not get a 202 answer: {sent[:500]!r}")
         log.flush()
         text = open(log_path).read()
         if not re.search(r"accepted.*protection=Encrypt", text):
             fail("the log shows no 'accepted ... protection=Encrypt' verdict")
         ok = True
-        print("PASS quickstart: README commands work as written (run, send, outbox, portal)")
+        print("PASS quickstart: README commands work as written (run, send, outbox, portal, api)")
     finally:
         try:
             os.killpg(daemon.pid, signal.SIGTERM)

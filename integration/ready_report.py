@@ -31,6 +31,8 @@ class Report:
         self.listeners = {}   # listener name -> port
         self.metrics = None   # port
         self.portal = None    # port
+        self.api = None       # port
+        self.api_scheme = None
         for line in lines:
             words = line.split()
             if len(words) < 2:
@@ -49,6 +51,9 @@ class Report:
                 self.metrics = port
             elif kind == "portal":
                 self.portal = port
+            elif kind == "api":
+                self.api = port
+                self.api_scheme = "https" if words[1].startswith("https://") else "http"
             elif kind == "smtp" and "(" in line:
                 # "(NAME: mode, tls)": mode and TLS have no colon, so the
                 # name is everything before the last ": ".

@@ -3,8 +3,9 @@
 # end-to-end cargo tests (promtool checks a real /metrics scrape), a short
 # AFL++ pass over every fuzz target, then the
 # real-peer integration scripts (swaks, Python smtplib, Postfix
-# smtp-sink/smtp-source and Postfix as a client), the portal in Chromium
-# (Playwright + axe-core), the kill -9 crash test,
+# smtp-sink/smtp-source and Postfix as a client; schemathesis, the
+# standardwebhooks verifier and authlib against the REST API), the portal in
+# Chromium (Playwright + axe-core), the kill -9 crash test,
 # the power-loss test (spool and audit log on tools/lazyfs, a FUSE file
 # system that drops what was not fsync'd; it fails if FUSE is unusable),
 # systemd-analyze verify/security on the unit, and the Debian package
@@ -37,8 +38,9 @@ cargo build --release
 (cd tools/lazyfs && cargo build --release --locked)
 export SEALPOST_BIN="$PWD/target/release/sealpost"
 export LAZYFS_BIN="$PWD/tools/lazyfs/target/release/lazyfs"
-for t in integration/peers.sh integration/quickstart.sh integration/crash_test.sh \
-    integration/powerloss_test.sh integration/systemd_check.sh integration/portal_browser.sh; do
+for t in integration/peers.sh integration/api_check.sh integration/quickstart.sh \
+    integration/crash_test.sh integration/powerloss_test.sh integration/systemd_check.sh \
+    integration/portal_browser.sh; do
   echo "== $t"
   bash "$t"
 done

@@ -29,3 +29,12 @@ fi
 # cargo-afl (AFL++ for the fuzz smoke pass); installing it builds AFL++.
 command -v cargo-afl >/dev/null || cargo afl --version >/dev/null 2>&1 \
   || cargo install --locked cargo-afl
+# The REST API's real clients (integration/api_check.sh): schemathesis
+# fuzzes the live API from api/openapi.yaml, standardwebhooks verifies the
+# webhooks, authlib runs the OAuth client credentials flow, and
+# openapi-spec-validator checks the document.
+if ! python3 -c "import schemathesis, standardwebhooks, authlib, requests, openapi_spec_validator" 2>/dev/null \
+   || ! command -v st >/dev/null; then
+  python3 -m pip install --quiet schemathesis standardwebhooks authlib requests openapi-spec-validator 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages schemathesis standardwebhooks authlib requests openapi-spec-validator
+fi

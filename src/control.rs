@@ -23,41 +23,35 @@ pub fn bind(path: &Path) -> std::io::Result<UnixListener> {
     Ok(listener)
 }
 
-pub async fn serve(
-    listener: UnixListener,
-    spool: Arc<Spool>,
-    schedule: Arc<Schedule>,
-    audit: Option<Arc<crate::audit::AuditLog>>,
-    auth: Arc<AuthThrottle>,
-    portal: Option<Arc<crate::portal_admin::Admin>>,
-) {
+/// What the control socket's requests act on.
+#[derive(Clone)]
+pub struct Control {
+    pub spool: Arc<Spool>,
+    pub schedule: Arc<Schedule>,
+    pub audit: Option<Arc<crate::audit::AuditLog>>,
+    /// Hashes the secrets of API keys added here.
+    pub api_key: Option<Arc<crate::api::keys::NodeKey>>,
+    pub auth: Arc<AuthThrottle>,
+    pub portal: Option<Arc<crate::portal_admin::Admin>>,
+}
+
+pub async fn serve(listener: UnixListener, ctl: Control) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let spool = spool.clone();
-        let schedule = schedule.clone();
-        let audit = audit.clone();
-        let auth = auth.clone();
-        let portal = portal.clone();
-        tokio::spawn(async move { one(stream, spool, schedule, audit, auth, portal).await });
+        let ctl = ctl.clone();
+        tokio::spawn(async move { one(stream, ctl).await });
     }
 }
 
-async fn one(
-    stream: UnixStream,
-    spool: Arc<Spool>,
-    schedule: Arc<Schedule>,
-    audit: Option<Arc<crate::audit::AuditLog>>,
-    auth: Arc<AuthThrottle>,
-    portal: Option<Arc<crate::portal_admin::Admin>>,
-) {
+async fn one(stream: UnixStream, ctl: Control) {
     let (r, mut w) = stream.into_split();
     let mut lines = BufReader::new(r.take(MAX_REQUEST as u64)).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let resp = match serde_json::from_str::<Request>(&line) {
             Ok(req @ (Request::AuthBlocked | Request::AuthUnblock { .. })) => {
-                let (auth, audit) = (auth.clone(), audit.clone());
+                let (auth, audit) = (ctl.auth.clone(), ctl.audit.clone());
                 tokio::task::spawn_blocking(move || {
                     crate::queue_admin::handle_auth(&auth, audit.as_deref(), "control-socket", req)
                 })
@@ -68,7 +62,7 @@ async fn one(
                     data: None,
                 })
             }
-            Ok(req) if req.is_portal() => match &portal {
+            Ok(req) if req.is_portal() => match &ctl.portal {
                 Some(admin) => admin.handle("control-socket", req).await,
                 None => Response {
                     ok: false,
@@ -77,12 +71,13 @@ async fn one(
                 },
             },
             Ok(req) => {
-                let (spool, schedule, audit) = (spool.clone(), schedule.clone(), audit.clone());
+                let ctl = ctl.clone();
                 tokio::task::spawn_blocking(move || {
                     handle(
-                        &spool,
-                        Some(&schedule),
-                        audit.as_deref(),
+                        &ctl.spool,
+                        Some(&ctl.schedule),
+                        ctl.audit.as_deref(),
+                        ctl.api_key.as_deref(),
                         "control-socket",
                         req,
                     )

@@ -100,6 +100,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     let (transport, dns, https) = build_transport(&config, &metrics, verp.clone())?;
+    let api_key = Arc::new(
+        crate::api::keys::NodeKey::load_or_create(&config.api.key_file).context("api.key_file")?,
+    );
+    // Events (webhooks, API status) only when the API is on.
+    let api_parts = match config.api.listen {
+        Some(_) => Some(ApiParts::open(&config, &spool)?),
+        None => None,
+    };
+    let events: Arc<dyn crate::events::EventSink> = match &api_parts {
+        Some(p) => p.hub.clone(),
+        None => Arc::new(crate::events::NoEvents),
+    };
+    svc.accept.set_events(events.clone());
     let delivery = Arc::new(
         Delivery::new(
             config.clone(),
@@ -110,6 +123,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )
         .with_audit(audit.clone())
         .with_suppression(suppression.clone())
+        .with_events(events.clone())
         .with_secure(load_secure(&config, vault.clone(), dns, &https)?),
     );
     delivery.set_dkim(load_dkim(&config)?);
@@ -133,6 +147,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         crate::portal::Pages::load(config.portal.templates.as_deref())
             .context("portal.templates")?,
     );
+    let portal_admin = Arc::new(crate::portal_admin::Admin {
+        vault: vault.clone(),
+        spool: spool.clone(),
+        schedule: schedule.clone(),
+        audit: Some(audit.clone()),
+        metrics: Some(metrics.clone()),
+        public_url: config.portal.public_url.clone(),
+        hostname: config.server.hostname.clone(),
+        events: events.clone(),
+    });
     let portal_deps = crate::portal::Deps {
         config: config.portal.clone(),
         hostname: config.server.hostname.clone(),
@@ -143,6 +167,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         audit: audit.clone(),
         metrics: metrics.clone(),
         pages: pages.clone(),
+        events: events.clone(),
     };
     if let Some(line) = start_portal(&config, portal_deps, stop_rx.clone()).await? {
         summary.push(line);
@@ -151,8 +176,28 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         vault.clone(),
         audit.clone(),
         metrics.clone(),
+        events.clone(),
         config.portal.session_idle,
     ));
+    if let Some(parts) = api_parts {
+        let api = Arc::new(crate::api::Api {
+            config: config.clone(),
+            stage: svc.accept.clone(),
+            spool: spool.clone(),
+            keys: api_key.clone(),
+            clients: parts.stores.clients.clone(),
+            idempotency: parts.stores.idempotency.clone(),
+            webhooks: parts.stores.webhooks.clone(),
+            limiter: Arc::new(crate::store::MemoryRateLimiter::default()),
+            suppression: suppression.clone(),
+            portal: portal_admin.clone(),
+            index: parts.index.clone(),
+            hub: parts.hub.clone(),
+            audit: audit.clone(),
+            metrics: metrics.clone(),
+        });
+        summary.push(start_api(&config, api, stop_rx.clone()).await?);
+    }
     let sessions = Tracker::default();
     for (listener, sock) in bound {
         tracing::info!(listener = %listener.name, address = %sock.local_addr()?, "listening");
@@ -171,19 +216,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("control socket {}", config.server.control_socket.display()))?;
     tokio::spawn(crate::control::serve(
         control,
-        spool.clone(),
-        schedule.clone(),
-        Some(audit.clone()),
-        svc.auth_throttle.clone(),
-        Some(Arc::new(crate::portal_admin::Admin {
-            vault: vault.clone(),
+        crate::control::Control {
             spool: spool.clone(),
             schedule: schedule.clone(),
             audit: Some(audit.clone()),
-            metrics: Some(metrics.clone()),
-            public_url: config.portal.public_url.clone(),
-            hostname: config.server.hostname.clone(),
-        })),
+            api_key: Some(api_key.clone()),
+            auth: svc.auth_throttle.clone(),
+            portal: Some(portal_admin.clone()),
+        },
     ));
     tracing::info!(scheduled = recovered, "sealpost ready");
     print_summary(&config, summary);
@@ -280,6 +320,7 @@ async fn sweep_portal(
     vault: Arc<crate::secure::portal::Vault>,
     audit: Arc<crate::audit::AuditLog>,
     metrics: Arc<crate::metrics::Metrics>,
+    events: Arc<dyn crate::events::EventSink>,
     idle: Duration,
 ) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -299,6 +340,7 @@ async fn sweep_portal(
         };
         for r in expired {
             metrics.portal_events.with_label_values(&["expired"]).inc();
+            crate::events::emit_portal(events.as_ref(), "expired", r.queue_id, &r.recipient);
             let ev = crate::audit::Event::Portal(crate::audit::event::Portal {
                 action: "expired".into(),
                 queue_id: crate::spool::format_id(r.queue_id),
@@ -344,6 +386,92 @@ async fn start_portal(
         "portal      {scheme}://{local} (links: {}/m/...)",
         p.public_url
     )))
+}
+
+/// What the API and its webhooks keep in the spool's database.
+struct ApiParts {
+    stores: crate::api::Stores,
+    index: Arc<crate::api::status::MessageIndex>,
+    hub: Arc<crate::api::hub::Hub>,
+}
+
+impl ApiParts {
+    fn open(config: &Config, spool: &Spool) -> anyhow::Result<ApiParts> {
+        let stores = crate::api::Stores::embedded(spool).context("API store")?;
+        let index = Arc::new(crate::api::status::MessageIndex::open(spool).context("API index")?);
+        let hub = Arc::new(crate::api::hub::Hub::new(
+            index.clone(),
+            stores.webhooks.clone(),
+            config.api.webhook_hash_recipients,
+        ));
+        Ok(ApiParts { stores, index, hub })
+    }
+}
+
+/// The REST API on its own listener (`[api] listen`), its webhook
+/// dispatcher and the hourly sweep of idempotency keys and old status
+/// entries; the summary line for the start-up report.
+async fn start_api(
+    config: &Arc<Config>,
+    api: Arc<crate::api::Api>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<String> {
+    let a = &config.api;
+    let Some(addr) = a.listen else {
+        anyhow::bail!("api.listen is off");
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("api.listen {addr}"))?;
+    let tls = match a.tls {
+        crate::config::ApiTls::Implicit => Some(tokio_rustls::TlsAcceptor::from(
+            crate::server::tls::web_config(&config.tls, &config.server.hostname)?,
+        )),
+        crate::config::ApiTls::None => None,
+    };
+    let local = listener.local_addr()?;
+    let client = crate::api::dispatch::WebhookClient::new(
+        client_tls(config)?,
+        a.webhook_timeout,
+        a.webhook_allow_http,
+    );
+    let dispatcher = Arc::new(crate::api::dispatch::Dispatcher::new(
+        api.webhooks.clone(),
+        api.hub.clone(),
+        client,
+        a.clone(),
+        api.metrics.clone(),
+    ));
+    tokio::spawn(dispatcher.run(stop.clone()));
+    {
+        let api = api.clone();
+        let ttl = a.idempotency_ttl;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                let api = api.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    let now = crate::util::now_ms();
+                    let _ = api
+                        .idempotency
+                        .sweep(now.saturating_sub(ttl.as_millis() as u64));
+                    api.index.sweep(now);
+                })
+                .await;
+            }
+        });
+    }
+    tracing::info!(address = %local, "REST API listening");
+    tokio::spawn(crate::web::serve(listener, tls, api.router(), stop));
+    let scheme = if tls_on(a.tls) { "https" } else { "http" };
+    Ok(format!(
+        "api         {scheme}://{local} (REST /v1, OpenAPI /v1/openapi.yaml)"
+    ))
+}
+
+fn tls_on(t: crate::config::ApiTls) -> bool {
+    t == crate::config::ApiTls::Implicit
 }
 
 fn tls_is_on(p: &crate::config::PortalConfig) -> bool {
@@ -492,17 +620,7 @@ fn build_transport(
     HickoryResolver,
     crate::secure::https::HttpsClient,
 )> {
-    let mut extra = Vec::new();
-    if let Some(ca) = &config.delivery.ca_file {
-        use rustls::pki_types::CertificateDer;
-        use rustls::pki_types::pem::PemObject;
-        for c in CertificateDer::pem_file_iter(ca)
-            .with_context(|| format!("delivery.ca_file {}", ca.display()))?
-        {
-            extra.push(c.with_context(|| format!("delivery.ca_file {}", ca.display()))?);
-        }
-    }
-    let tls_config = crate::smtp::client::verifying_config(&extra)?;
+    let tls_config = client_tls(config)?;
     let dns_timeout = Duration::from_secs(20);
     let mx = if config.delivery.dns_servers.is_empty() {
         HickoryResolver::from_system_conf(dns_timeout)?
@@ -528,6 +646,22 @@ fn build_transport(
     )
     .with_verp(verp);
     Ok((transport, mx, https))
+}
+
+/// Verifying TLS for outbound connections: web PKI roots plus
+/// `[delivery] ca_file`.
+fn client_tls(config: &Config) -> anyhow::Result<Arc<rustls::ClientConfig>> {
+    let mut extra = Vec::new();
+    if let Some(ca) = &config.delivery.ca_file {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        for c in CertificateDer::pem_file_iter(ca)
+            .with_context(|| format!("delivery.ca_file {}", ca.display()))?
+        {
+            extra.push(c.with_context(|| format!("delivery.ca_file {}", ca.display()))?);
+        }
+    }
+    Ok(crate::smtp::client::verifying_config(&extra)?)
 }
 
 /// The transport this daemon delivers with.

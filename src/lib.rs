@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accept;
+pub mod api;
 pub mod audit;
 pub mod bounce;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod daemon;
 pub mod delivery;
 pub mod dkim;
 pub mod dns;
+pub mod events;
 pub mod metrics;
 pub mod policy;
 pub mod portal;
@@ -21,5 +23,7 @@ pub mod secure;
 pub mod server;
 pub mod smtp;
 pub mod spool;
+pub mod store;
 pub mod users;
 pub mod util;
+pub mod web;

@@ -88,6 +88,14 @@ enum Command {
         #[command(subcommand)]
         command: PortalCommand,
     },
+    /// REST API keys (OAuth clients): add, list, revoke (through the
+    /// running daemon, or directly when it is stopped).
+    Apikey {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: ApikeyCommand,
+    },
     /// Inspect and manage the queue (through the running daemon, or
     /// directly when it is stopped).
     Queue {
@@ -153,6 +161,33 @@ enum AuthCommand {
         #[arg(long)]
         all: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ApikeyCommand {
+    /// Add a key; prints its client id and secret once.
+    Add {
+        name: String,
+        /// Comma-separated: send, read, admin.
+        #[arg(long, required = true)]
+        scopes: String,
+        /// Envelope and From domains it may send as (repeatable; none: any).
+        #[arg(long = "sender-domain")]
+        sender_domains: Vec<String>,
+        /// Priority 0–9 of its messages unless a request says otherwise.
+        #[arg(long)]
+        default_priority: Option<i64>,
+        /// Requests per second or minute, e.g. 50/s (default: [api] default_rate).
+        #[arg(long)]
+        rate: Option<String>,
+        /// Print only {"client_id": ..., "client_secret": ...}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every key (without secrets).
+    List,
+    /// Revoke a key; it and every token issued to it stop at once.
+    Revoke { name: String },
 }
 
 #[derive(Subcommand)]
@@ -309,6 +344,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 PortalCommand::Resend { id, address } => Request::PortalResend { id, address },
             },
         ),
+        Command::Apikey { config, command } => apikey(&config, command),
         Command::Suppress { config, command } => admin(
             &config,
             match command {
@@ -525,39 +561,107 @@ fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
     admin(config, req)
 }
 
+fn apikey(config: &Path, command: ApikeyCommand) -> anyhow::Result<ExitCode> {
+    let (req, json) = match command {
+        ApikeyCommand::Add {
+            name,
+            scopes,
+            sender_domains,
+            default_priority,
+            rate,
+            json,
+        } => (
+            Request::ApikeyAdd(sealpost::api::admin::AddKey {
+                name,
+                scopes: vec![scopes],
+                sender_domains,
+                default_priority,
+                rate,
+            }),
+            json,
+        ),
+        ApikeyCommand::List => (Request::ApikeyList, false),
+        ApikeyCommand::Revoke { name } => (Request::ApikeyRevoke { name }, false),
+    };
+    let Some(cfg) = load_or_report(config) else {
+        return Ok(ExitCode::from(2));
+    };
+    let resp = admin_request(&cfg, req)?;
+    if !resp.ok {
+        eprintln!("sealpost: {}", resp.error.unwrap_or_default());
+        return Ok(ExitCode::FAILURE);
+    }
+    let data = resp.data.unwrap_or_default();
+    if json {
+        let out = serde_json::json!({
+            "client_id": data["client_id"],
+            "client_secret": data["client_secret"],
+        });
+        println!("{out}");
+    } else if data.get("client_secret").is_some() {
+        println!(
+            "client_id:     {}",
+            data["client_id"].as_str().unwrap_or("")
+        );
+        println!(
+            "client_secret: {}",
+            data["client_secret"].as_str().unwrap_or("")
+        );
+        println!("API key:       {}", data["api_key"].as_str().unwrap_or(""));
+        println!("(the secret is shown only now; store it safely)");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&data)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Send `req` to the running daemon, or serve it on the stopped node's
+/// spool and store.
+fn admin_request(cfg: &Config, req: Request) -> anyhow::Result<queue_admin::Response> {
+    let rt = tokio::runtime::Runtime::new()?;
+    if let Some(r) = rt.block_on(sealpost::control::request(&cfg.server.control_socket, &req))? {
+        return Ok(r);
+    }
+    // No daemon: open the spool ourselves (sled's lock stops us if one runs).
+    let (spool, _) = sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
+    let audit = std::sync::Arc::new(sealpost::daemon::open_audit(cfg)?);
+    if req.is_portal() {
+        let vault = sealpost::daemon::open_vault(cfg, &spool)?;
+        let admin = sealpost::portal_admin::Admin {
+            vault: std::sync::Arc::new(vault),
+            spool: spool.clone(),
+            schedule: std::sync::Arc::new(sealpost::spool::schedule::Schedule::new()),
+            audit: Some(audit.clone()),
+            metrics: None,
+            public_url: cfg.portal.public_url.clone(),
+            hostname: cfg.server.hostname.clone(),
+            // Webhooks are the running daemon's; offline changes are audited.
+            events: std::sync::Arc::new(sealpost::events::NoEvents),
+        };
+        let resp = rt.block_on(admin.handle("cli-offline", req));
+        spool.close();
+        let _ = rt.block_on(audit.close());
+        return Ok(resp);
+    }
+    let key = matches!(req, Request::ApikeyAdd(_))
+        .then(|| sealpost::api::keys::NodeKey::load_or_create(&cfg.api.key_file))
+        .transpose()?;
+    Ok(queue_admin::handle(
+        &spool,
+        None,
+        Some(audit.as_ref()),
+        key.as_ref(),
+        "cli-offline",
+        req,
+    ))
+}
+
 /// One admin request: through the running daemon, or offline.
 fn admin(config: &Path, req: Request) -> anyhow::Result<ExitCode> {
     let Some(cfg) = load_or_report(config) else {
         return Ok(ExitCode::from(2));
     };
-    let rt = tokio::runtime::Runtime::new()?;
-    let resp = match rt.block_on(sealpost::control::request(&cfg.server.control_socket, &req))? {
-        Some(r) => r,
-        None => {
-            // No daemon: open the spool ourselves (sled's lock stops us if one runs).
-            let (spool, _) =
-                sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
-            let audit = std::sync::Arc::new(sealpost::daemon::open_audit(&cfg)?);
-            if req.is_portal() {
-                let vault = sealpost::daemon::open_vault(&cfg, &spool)?;
-                let admin = sealpost::portal_admin::Admin {
-                    vault: std::sync::Arc::new(vault),
-                    spool: spool.clone(),
-                    schedule: std::sync::Arc::new(sealpost::spool::schedule::Schedule::new()),
-                    audit: Some(audit.clone()),
-                    metrics: None,
-                    public_url: cfg.portal.public_url.clone(),
-                    hostname: cfg.server.hostname.clone(),
-                };
-                let resp = rt.block_on(admin.handle("cli-offline", req));
-                spool.close();
-                let _ = rt.block_on(audit.close());
-                resp
-            } else {
-                queue_admin::handle(&spool, None, Some(&audit), "cli-offline", req)
-            }
-        }
-    };
+    let resp = admin_request(&cfg, req)?;
     if resp.ok {
         println!(
             "{}",

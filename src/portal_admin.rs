@@ -25,6 +25,8 @@ pub struct Admin {
     pub metrics: Option<Arc<Metrics>>,
     pub public_url: String,
     pub hostname: String,
+    /// API status and webhooks (recalled).
+    pub events: Arc<dyn crate::events::EventSink>,
 }
 
 fn row(r: &CopyRecord) -> serde_json::Value {
@@ -48,6 +50,7 @@ impl Admin {
         if let Some(m) = &self.metrics {
             m.portal_events.with_label_values(&[action]).inc();
         }
+        crate::events::emit_portal(self.events.as_ref(), action, r.queue_id, &r.recipient);
         let Some(log) = &self.audit else { return };
         let ev = crate::audit::Event::Portal(crate::audit::event::Portal {
             action: action.to_string(),
@@ -59,6 +62,23 @@ impl Admin {
         if let Err(e) = log.append_durable(ev).await {
             tracing::error!(error = %e, "audit write failed");
         }
+    }
+
+    /// Recall every active copy of a message (body and keys destroyed),
+    /// each audited and announced; returns the copies recalled.
+    pub async fn recall(&self, qid: u64, actor: &str) -> Result<Vec<CopyRecord>, String> {
+        let vault = self.vault.clone();
+        let copies = tokio::task::spawn_blocking(move || vault.recall(qid))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        for r in &copies {
+            self.audit("recall", r, actor, None).await;
+        }
+        if !copies.is_empty() {
+            tracing::info!(queue_id = %format_id(qid), copies = copies.len(), "portal copies recalled");
+        }
+        Ok(copies)
     }
 
     /// Serve one portal request.
@@ -82,22 +102,14 @@ impl Admin {
                 let Some(qid) = parse_id(&id) else {
                     return Response::err(format!("not a queue id: \"{id}\" (16 hex digits)"));
                 };
-                let vault = self.vault.clone();
-                match tokio::task::spawn_blocking(move || vault.recall(qid)).await {
-                    Ok(Ok(copies)) if copies.is_empty() => {
+                match self.recall(qid, actor).await {
+                    Ok(copies) if copies.is_empty() => {
                         Response::err(format!("no active portal copy of {id}"))
                     }
-                    Ok(Ok(copies)) => {
-                        for r in &copies {
-                            self.audit("recall", r, actor, None).await;
-                        }
-                        tracing::info!(queue_id = %id, copies = copies.len(), "portal copies recalled");
-                        Response::ok(serde_json::json!({
-                            "recalled": copies.len(),
-                            "copies": copies.iter().map(row).collect::<Vec<_>>(),
-                        }))
-                    }
-                    Ok(Err(e)) => Response::err(e),
+                    Ok(copies) => Response::ok(serde_json::json!({
+                        "recalled": copies.len(),
+                        "copies": copies.iter().map(row).collect::<Vec<_>>(),
+                    })),
                     Err(e) => Response::err(e),
                 }
             }

@@ -66,6 +66,11 @@ pub enum Request {
         id: String,
         address: String,
     },
+    ApikeyAdd(crate::api::admin::AddKey),
+    ApikeyList,
+    ApikeyRevoke {
+        name: String,
+    },
 }
 
 impl Request {
@@ -157,6 +162,7 @@ pub fn handle(
     spool: &Spool,
     schedule: Option<&Schedule>,
     audit: Option<&AuditLog>,
+    api_key: Option<&crate::api::keys::NodeKey>,
     actor: &str,
     req: Request,
 ) -> Response {
@@ -169,9 +175,16 @@ pub fn handle(
         Request::SuppressList => None,
         Request::SuppressAdd { address, .. } => Some(("suppress_add", address.clone())),
         Request::SuppressRemove { address } => Some(("suppress_remove", address.clone())),
+        Request::ApikeyAdd(a) => Some(("apikey_add", a.name.clone())),
+        Request::ApikeyRevoke { name } => Some(("apikey_revoke", name.clone())),
         _ => None,
     };
-    let resp = serve(spool, schedule, req);
+    let resp = match req {
+        Request::ApikeyAdd(_) | Request::ApikeyList | Request::ApikeyRevoke { .. } => {
+            serve_apikey(spool, api_key, req)
+        }
+        other => serve(spool, schedule, other),
+    };
     if let (Some(log), Some((action, target)), true) = (audit, action, resp.ok) {
         let ev = Event::AdminAction(crate::audit::event::AdminAction {
             action: action.to_string(),
@@ -260,6 +273,28 @@ pub fn handle_auth(
     }
 }
 
+/// API keys, in the client store on the spool's database.
+fn serve_apikey(spool: &Spool, key: Option<&crate::api::keys::NodeKey>, req: Request) -> Response {
+    use crate::api::admin;
+    let store = match spool.tree(crate::store::embedded::CLIENTS) {
+        Ok(t) => crate::store::SledClients::new(t),
+        Err(e) => return Response::err(e),
+    };
+    let result = match req {
+        Request::ApikeyAdd(a) => match key {
+            Some(k) => admin::add(&store, k, a),
+            None => Err("the API key file is not available".into()),
+        },
+        Request::ApikeyList => admin::list(&store),
+        Request::ApikeyRevoke { name } => admin::revoke(&store, &name),
+        _ => Err("not an API key request".into()),
+    };
+    match result {
+        Ok(v) => Response::ok(v),
+        Err(e) => Response::err(e),
+    }
+}
+
 fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
     match req {
         Request::AuthBlocked | Request::AuthUnblock { .. } => Response::err(
@@ -292,6 +327,9 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
         | Request::PortalRecall { .. }
         | Request::PortalExtend { .. }
         | Request::PortalResend { .. } => Response::err("portal commands go to portal_admin"),
+        Request::ApikeyAdd(_) | Request::ApikeyList | Request::ApikeyRevoke { .. } => {
+            Response::err("API key commands go to serve_apikey")
+        }
         Request::Delete { id } => with_id(&id, |qid| match spool.get(qid) {
             Ok(Some(_)) => match spool.remove(qid) {
                 Ok(()) => {

@@ -23,7 +23,7 @@ use crate::metrics::Metrics;
 use crate::policy::{self, Action, MessageContext, PolicySet};
 use crate::smtp::reply::{Reply, std_replies};
 use crate::spool::schedule::Schedule;
-use crate::spool::{Envelope, Protection, QueueId, RecipientSpec, Spool, format_id};
+use crate::spool::{Envelope, QueueId, RecipientSpec, Spool, format_id};
 
 /// A message whose bytes are in, with its envelope and where it came from.
 pub struct Submission {
@@ -37,6 +37,9 @@ pub struct Submission {
     pub requiretls: bool,
     /// MT-PRIORITY as the client sent it (RFC 6710).
     pub mt_priority: Option<i8>,
+    /// The least protection the submitter asks for (the API's `require`):
+    /// it can only raise what policy decides, never lower it.
+    pub protection_floor: Option<crate::spool::Protection>,
     pub message: Vec<u8>,
     pub source: Source,
 }
@@ -85,6 +88,8 @@ pub struct Acceptance {
     pub reply: Reply,
     pub queue_id: Option<QueueId>,
     pub refusal: Option<Refusal>,
+    /// The priority the message was queued with (after policy).
+    pub priority: Option<u8>,
 }
 
 impl Acceptance {
@@ -93,6 +98,7 @@ impl Acceptance {
             reply,
             queue_id: None,
             refusal: Some(refusal),
+            priority: None,
         }
     }
 }
@@ -106,6 +112,8 @@ pub struct Stage {
     pub metrics: Arc<Metrics>,
     policy: RwLock<Arc<PolicySet>>,
     shutting_down: AtomicBool,
+    /// Told of every acceptance (webhooks); none until `set_events`.
+    events: RwLock<Option<Arc<dyn crate::events::EventSink>>>,
 }
 
 impl Stage {
@@ -125,6 +133,14 @@ impl Stage {
             metrics,
             policy: RwLock::new(Arc::new(policy)),
             shutting_down: AtomicBool::new(false),
+            events: RwLock::new(None),
+        }
+    }
+
+    /// Emit an `accepted` event for every message from now on.
+    pub fn set_events(&self, sink: Arc<dyn crate::events::EventSink>) {
+        if let Ok(mut g) = self.events.write() {
+            *g = Some(sink);
         }
     }
 
@@ -142,6 +158,15 @@ impl Stage {
         }
     }
 
+    /// Report an event to the sink set with `set_events`, if any (also
+    /// used by bounce handling, which shares the stage).
+    pub fn emit(&self, event: crate::events::Event) {
+        let sink = self.events.read().ok().and_then(|g| g.clone());
+        if let Some(sink) = sink {
+            sink.emit(event);
+        }
+    }
+
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::Relaxed);
     }
@@ -152,15 +177,16 @@ impl Stage {
 
     /// Accept (durably) or refuse one message; see the module header.
     pub async fn accept(&self, sub: Submission) -> Acceptance {
-        self.accept_at_least(sub, Protection::None).await
+        let id = self.spool.next_id();
+        self.accept_as(id, sub).await
     }
 
-    /// As `accept`, with a protection floor whatever policy finds: the
-    /// portal's secure reply carries PHI by nature (at least `tls`).
-    pub async fn accept_at_least(&self, sub: Submission, floor: Protection) -> Acceptance {
+    /// As `accept`, under a queue id reserved with `Spool::next_id` (the
+    /// API records it with an idempotency key before the spool write).
+    pub async fn accept_as(&self, id: QueueId, sub: Submission) -> Acceptance {
         let started = Instant::now();
         let listener = sub.source.listener.clone();
-        let result = self.run(sub, floor).await;
+        let result = self.run(id, sub).await;
         match result.refusal {
             None => self
                 .metrics
@@ -175,7 +201,7 @@ impl Stage {
         result
     }
 
-    async fn run(&self, sub: Submission, floor: Protection) -> Acceptance {
+    async fn run(&self, id: QueueId, sub: Submission) -> Acceptance {
         if headers::count_received(&sub.message) > headers::MAX_HOPS {
             return Acceptance::refused(
                 Refusal::Loop,
@@ -188,7 +214,6 @@ impl Stage {
                 Reply::new(421, "4.3.2", "Service shutting down, try again later"),
             );
         }
-        let id = self.spool.next_id();
         let qid = format_id(id);
         let hostname = self.config.server.hostname.clone();
         let (message, repairs) =
@@ -226,8 +251,7 @@ impl Stage {
         let mut message = headers::received(&trace, &hostname, &qid).into_bytes();
         message.extend_from_slice(&body);
         drop(body);
-        let mut stored = verdict::stored(&verdict, &repairs);
-        stored.protection = stored.protection.max(floor);
+        let stored = verdict::stored(&verdict, &repairs, sub.protection_floor);
         let held = stored.held;
         let priority = verdict.priority.min(9);
         let envelope = Envelope {
@@ -275,6 +299,10 @@ impl Stage {
         if !held {
             self.schedule.ready(id, priority);
         }
+        self.emit(crate::events::Event::new(
+            crate::events::EventKind::Accepted,
+            id,
+        ));
         self.record(&sub.source.listener, &verdict, message.len());
         let findings: Vec<String> = verdict
             .findings
@@ -298,6 +326,7 @@ impl Stage {
             reply: Reply::new(250, "2.0.0", format!("OK queued as {qid}")),
             queue_id: Some(id),
             refusal: None,
+            priority: Some(priority),
         }
     }
 

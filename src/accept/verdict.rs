@@ -5,12 +5,14 @@ use super::headers::Repairs;
 use crate::policy::{self, Action};
 use crate::spool::{AllowedMethod, FindingCount, Protection, StoredVerdict};
 
-pub fn stored(v: &policy::Verdict, repairs: &Repairs) -> StoredVerdict {
-    let protection = match v.protection {
+/// `floor` (the submitter's `require`) can only raise the protection.
+pub fn stored(v: &policy::Verdict, repairs: &Repairs, floor: Option<Protection>) -> StoredVerdict {
+    let decided = match v.protection {
         policy::Protection::None => Protection::None,
         policy::Protection::Tls => Protection::Tls,
         policy::Protection::Encrypt => Protection::Encrypt,
     };
+    let protection = floor.map_or(decided, |f| decided.max(f));
     let mut rewrites: Vec<String> = Vec::new();
     if v.subject_rewrite.is_some() || v.strip_subject_tags {
         rewrites.push("Subject".into());
@@ -59,12 +61,29 @@ mod tests {
             added: vec!["Date"],
             ..Repairs::default()
         };
-        let s = stored(&v, &r);
+        let s = stored(&v, &r, None);
         assert_eq!(s.protection, Protection::Encrypt);
         assert_eq!(s.methods, [AllowedMethod::Smime, AllowedMethod::Portal]);
         assert!(s.held);
         assert_eq!(s.rewrites, ["Date"]);
         let json = serde_json::to_string(&s).expect("json");
         assert!(json.contains("\"protection\":\"encrypt\""), "{json}");
+    }
+
+    #[test]
+    fn a_floor_raises_protection_and_never_lowers_it() {
+        let r = Repairs {
+            added: vec![],
+            body_separated: false,
+            stray_lines_folded: 0,
+        };
+        let tls = policy::Verdict {
+            protection: policy::Protection::Tls,
+            ..policy::Verdict::default()
+        };
+        let raised = stored(&tls, &r, Some(Protection::Encrypt));
+        assert_eq!(raised.protection, Protection::Encrypt);
+        let kept = stored(&tls, &r, Some(Protection::None));
+        assert_eq!(kept.protection, Protection::Tls);
     }
 }

@@ -76,3 +76,20 @@ pub const PORTAL_MAX_REPLY_SIZE: usize = 10 << 20;
 pub const PORTAL_POSTS_PER_MINUTE: usize = 30;
 pub const PORTAL_RESEND: bool = true;
 pub const PORTAL_ACCENT_COLOUR: &str = "#0b5394";
+
+/// The REST API listens only where an operator says so (the quick start:
+/// 127.0.0.1:8025).
+pub const API_LISTEN: &str = "off";
+pub const API_MAX_REQUEST: &str = "50MB";
+pub const API_TOKEN_TTL: &str = "15m";
+/// Standard Webhooks and most providers keep idempotency keys a day.
+pub const API_IDEMPOTENCY_TTL: &str = "24h";
+pub const API_WEBHOOK_TIMEOUT: &str = "15s";
+pub const API_WEBHOOK_CONCURRENCY: usize = 4;
+/// Retries with backoff stop once an event is this old.
+pub const API_WEBHOOK_MAX_AGE: &str = "3d";
+/// Per-key submission rate when `apikey add` names none.
+pub const API_DEFAULT_RATE: &str = "100/s";
+/// First webhook retry after about this long, doubling up to the max.
+pub const API_WEBHOOK_RETRY_BASE: &str = "5s";
+pub const API_WEBHOOK_RETRY_MAX: &str = "1h";

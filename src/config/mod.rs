@@ -57,6 +57,97 @@ pub struct Config {
     pub bounce_domains: Vec<BounceDomain>,
     pub secure: SecureConfig,
     pub portal: PortalConfig,
+    pub api: ApiConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiTls {
+    /// HTTPS on the API's own listener (the server certificate of `[tls]`).
+    Implicit,
+    /// Plain HTTP, only behind a TLS-terminating proxy (or on loopback).
+    None,
+}
+
+/// `[api]`: the REST submission API, its credentials and webhooks.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// None when `listen = "off"`.
+    pub listen: Option<SocketAddr>,
+    pub tls: ApiTls,
+    /// Largest request body, in bytes (413 above it).
+    pub max_request: usize,
+    /// Lifetime of OAuth access tokens.
+    pub token_ttl: Duration,
+    /// Node key (32 random bytes, 0600) keying secret hashes and token
+    /// signatures; nodes sharing a store share this file.
+    pub key_file: PathBuf,
+    pub idempotency_ttl: Duration,
+    pub webhook_timeout: Duration,
+    /// Requests in flight to one endpoint at most.
+    pub webhook_concurrency: usize,
+    /// An event undelivered for this long is dropped (and logged).
+    pub webhook_max_age: Duration,
+    /// First retry delay (doubling, with jitter) and the longest delay.
+    pub webhook_retry_base: Duration,
+    pub webhook_retry_max: Duration,
+    /// Plain `http://` endpoints beyond loopback (behind a trusted network).
+    pub webhook_allow_http: bool,
+    /// Webhook payloads carry SHA-256 of the recipient instead of the address.
+    pub webhook_hash_recipients: bool,
+    /// Rate of keys added without `--rate`.
+    pub default_rate: Rate,
+}
+
+/// A request rate such as "50/s" or "3000/m".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub per_second: f64,
+}
+
+impl Rate {
+    /// Parse "N/s", "N/m" or "N/h" (N > 0).
+    pub fn parse(text: &str) -> Option<Rate> {
+        let (n, unit) = text.trim().split_once('/')?;
+        let n: f64 = n.trim().parse().ok()?;
+        let secs = match unit.trim() {
+            "s" | "sec" | "second" => 1.0,
+            "m" | "min" | "minute" => 60.0,
+            "h" | "hour" => 3600.0,
+            _ => return None,
+        };
+        (n.is_finite() && n > 0.0).then_some(Rate {
+            per_second: n / secs,
+        })
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.per_second >= 1.0 || self.per_second <= 0.0 {
+            write!(f, "{}/s", self.per_second)
+        } else {
+            write!(f, "{}/m", self.per_second * 60.0)
+        }
+    }
+}
+
+/// A size such as "50MB" (decimal units), "35MiB" (binary) or plain bytes.
+pub fn parse_size(text: &str) -> Option<usize> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: usize = n.parse().ok()?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "mb" => 1000 * 1000,
+        "gb" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(mult)
 }
 
 /// `[secure]`: how a recipient's copy is protected when the verdict asks.

@@ -19,6 +19,7 @@ pub struct RawConfig {
     pub metrics: Option<RawMetrics>,
     pub secure: Option<RawSecure>,
     pub portal: Option<RawPortal>,
+    pub api: Option<RawApi>,
     #[serde(default)]
     pub dkim: Vec<RawDkim>,
     #[serde(default)]
@@ -92,6 +93,27 @@ pub struct RawPortal {
     pub logo: Option<String>,
     pub accent_colour: Option<String>,
     pub support: Option<String>,
+}
+
+/// `[api]`: the REST submission API and its webhooks.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApi {
+    pub listen: Option<String>,
+    pub tls: Option<String>,
+    /// A size such as "50MB" or "512KiB", or a number of bytes.
+    pub max_request: Option<toml::Value>,
+    pub token_ttl: Option<String>,
+    pub key_file: Option<String>,
+    pub idempotency_ttl: Option<String>,
+    pub webhook_timeout: Option<String>,
+    pub webhook_concurrency: Option<i64>,
+    pub webhook_max_age: Option<String>,
+    pub webhook_retry_base: Option<String>,
+    pub webhook_retry_max: Option<String>,
+    pub webhook_allow_http: Option<bool>,
+    pub webhook_hash_recipients: Option<bool>,
+    pub default_rate: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -233,3 +233,43 @@ fn portal_errors_name_their_keys() {
     let e = check(&unknown).expect_err("invalid").join("\n");
     assert!(e.contains("listen_on"), "{e}");
 }
+
+#[test]
+fn api_defaults_to_off_and_bad_api_keys_are_named() {
+    let c = check(MINIMAL).expect("valid");
+    assert_eq!(c.api.listen, None);
+    assert_eq!(c.api.max_request, 50_000_000);
+    assert_eq!(c.api.token_ttl, Duration::from_secs(900));
+    let on = format!(
+        "{MINIMAL}\n[api]\nlisten = \"127.0.0.1:8025\"\ntls = \"none\"\nmax_request = \"2MiB\"\n"
+    );
+    let c = check(&on).expect("valid");
+    assert_eq!(c.api.max_request, 2 << 20);
+    assert_eq!(c.api.tls, ApiTls::None);
+    let bad = format!(
+        "{MINIMAL}\n[api]\nlisten = \"nowhere\"\ntls = \"yes\"\nmax_request = \"lots\"\ntoken_ttl = \"1s\"\ndefault_rate = \"fast\"\n"
+    );
+    let errs = check(&bad).expect_err("invalid");
+    let want = [
+        "t.toml: api.listen: expected \"IP:PORT\" or \"off\", got \"nowhere\"",
+        "t.toml: api.tls: expected \"implicit\" or \"none\", got \"yes\"",
+        "t.toml: api.max_request: expected a size from 1KiB to 4GiB such as \"50MB\" or \"35MiB\", got \"lots\"",
+        "t.toml: api.default_rate: expected a rate such as \"50/s\" or \"600/m\", got \"fast\"",
+        "t.toml: api.token_ttl: expected from 10s to 24h, got \"1s\"",
+    ];
+    for w in want {
+        assert!(errs.iter().any(|e| e == w), "missing {w:?} in {errs:?}");
+    }
+}
+
+#[test]
+fn rates_and_sizes_parse() {
+    assert_eq!(Rate::parse("50/s").map(|r| r.per_second), Some(50.0));
+    assert_eq!(Rate::parse("600/m").map(|r| r.per_second), Some(10.0));
+    assert_eq!(Rate::parse("0/s"), None);
+    assert_eq!(Rate::parse("5"), None);
+    assert_eq!(parse_size("50MB"), Some(50_000_000));
+    assert_eq!(parse_size("1KiB"), Some(1024));
+    assert_eq!(parse_size("12"), Some(12));
+    assert_eq!(parse_size("MB"), None);
+}

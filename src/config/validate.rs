@@ -112,6 +112,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         &server,
         &mut e,
     );
+    let api = api(raw.api.unwrap_or_default(), &server, &mut e);
     let mut secure = secure(raw_secure, &mut e);
     secure.portal_url = portal.public_url.clone();
     let bounce_domains = raw
@@ -138,6 +139,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         bounce_domains,
         secure,
         portal,
+        api,
     })
 }
 
@@ -984,4 +986,126 @@ fn accent(given: Option<String>, e: &mut Errors) -> String {
         );
     }
     c
+}
+
+/// `[api]`: the REST API listener, credentials and webhooks.
+fn api(r: RawApi, server: &ServerConfig, e: &mut Errors) -> ApiConfig {
+    let k = |s: &str| format!("api.{s}");
+    let listen = match r.listen.as_deref().unwrap_or(d::API_LISTEN) {
+        "off" => None,
+        a => match a.parse::<SocketAddr>() {
+            Ok(sa) => Some(sa),
+            Err(_) => {
+                e.push(
+                    &k("listen"),
+                    format!("expected \"IP:PORT\" or \"off\", got \"{a}\""),
+                );
+                None
+            }
+        },
+    };
+    let tls = e.choice(
+        &k("tls"),
+        r.tls.as_deref(),
+        ApiTls::Implicit,
+        &[("implicit", ApiTls::Implicit), ("none", ApiTls::None)],
+    );
+    let default_max = parse_size(d::API_MAX_REQUEST).unwrap_or(50_000_000);
+    let max_request = match &r.max_request {
+        None => default_max,
+        Some(v) => {
+            let parsed = match v {
+                toml::Value::String(t) => parse_size(t),
+                toml::Value::Integer(n) => usize::try_from(*n).ok(),
+                _ => None,
+            };
+            match parsed {
+                Some(n) if (1024..=1 << 32).contains(&n) => n,
+                _ => {
+                    e.push(
+                        &k("max_request"),
+                        format!(
+                            "expected a size from 1KiB to 4GiB such as \"50MB\" or \"35MiB\", got {v}"
+                        ),
+                    );
+                    default_max
+                }
+            }
+        }
+    };
+    let default_rate = match r.default_rate.as_deref() {
+        None => Rate::parse(d::API_DEFAULT_RATE).unwrap_or(Rate { per_second: 100.0 }),
+        Some(t) => Rate::parse(t).unwrap_or_else(|| {
+            e.push(
+                &k("default_rate"),
+                format!("expected a rate such as \"50/s\" or \"600/m\", got \"{t}\""),
+            );
+            Rate { per_second: 100.0 }
+        }),
+    };
+    let token_ttl = e.duration(&k("token_ttl"), r.token_ttl.as_ref(), d::API_TOKEN_TTL);
+    if token_ttl < Duration::from_secs(10) || token_ttl > Duration::from_secs(24 * 3600) {
+        e.push(
+            &k("token_ttl"),
+            format!(
+                "expected from 10s to 24h, got \"{}\"",
+                humantime::format_duration(token_ttl)
+            ),
+        );
+    }
+    let webhook_timeout = e.duration(
+        &k("webhook_timeout"),
+        r.webhook_timeout.as_ref(),
+        d::API_WEBHOOK_TIMEOUT,
+    );
+    if webhook_timeout.is_zero() || webhook_timeout > Duration::from_secs(120) {
+        e.push(
+            &k("webhook_timeout"),
+            format!(
+                "expected from 1s to 2m, got \"{}\"",
+                humantime::format_duration(webhook_timeout)
+            ),
+        );
+    }
+    ApiConfig {
+        listen,
+        tls,
+        max_request,
+        token_ttl,
+        key_file: r
+            .key_file
+            .map(PathBuf::from)
+            .unwrap_or_else(|| server.spool_dir.join("api.key")),
+        idempotency_ttl: e.duration(
+            &k("idempotency_ttl"),
+            r.idempotency_ttl.as_ref(),
+            d::API_IDEMPOTENCY_TTL,
+        ),
+        webhook_timeout,
+        webhook_concurrency: e.count(
+            &k("webhook_concurrency"),
+            r.webhook_concurrency,
+            d::API_WEBHOOK_CONCURRENCY,
+            1,
+            64,
+        ),
+        webhook_max_age: e.duration(
+            &k("webhook_max_age"),
+            r.webhook_max_age.as_ref(),
+            d::API_WEBHOOK_MAX_AGE,
+        ),
+        webhook_retry_base: e.duration(
+            &k("webhook_retry_base"),
+            r.webhook_retry_base.as_ref(),
+            d::API_WEBHOOK_RETRY_BASE,
+        ),
+        webhook_retry_max: e.duration(
+            &k("webhook_retry_max"),
+            r.webhook_retry_max.as_ref(),
+            d::API_WEBHOOK_RETRY_MAX,
+        ),
+        webhook_allow_http: r.webhook_allow_http.unwrap_or(false),
+        webhook_hash_recipients: r.webhook_hash_recipients.unwrap_or(false),
+        default_rate,
+    }
 }

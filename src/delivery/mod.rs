@@ -5,6 +5,7 @@
 
 pub mod dsn;
 pub mod error;
+mod events;
 pub mod outbox;
 pub mod outcome;
 pub mod pool;
@@ -55,6 +56,8 @@ pub struct Delivery<T: Transport> {
     /// The protection services (encryptors, portal, key discovery), as one
     /// value, for recipients whose verdict asks for protection.
     pub secure: Option<Arc<protect::Secure>>,
+    /// Told of each recipient's result (webhooks, the API's status).
+    pub events: Arc<dyn crate::events::EventSink>,
     /// `[secure]` as last (re)loaded: order, TLS domains, fallback, portal
     /// settings and `dane` take effect on SIGHUP; keyrings, signing keys
     /// and `wkd`/`mta_sts` switches need a restart.
@@ -81,6 +84,7 @@ impl<T: Transport> Delivery<T> {
             dkim: Default::default(),
             suppression: None,
             secure: None,
+            events: Arc::new(crate::events::NoEvents),
             sweeper: Default::default(),
             secure_config,
         }
@@ -91,6 +95,12 @@ impl<T: Transport> Delivery<T> {
         if let Ok(mut g) = self.dkim.write() {
             *g = signer;
         }
+    }
+
+    /// Report results to `sink`.
+    pub fn with_events(mut self, sink: Arc<dyn crate::events::EventSink>) -> Self {
+        self.events = sink;
+        self
     }
 
     pub fn with_suppression(mut self, store: Arc<dyn crate::bounce::SuppressionStore>) -> Self {
@@ -260,8 +270,9 @@ impl<T: Transport> Delivery<T> {
             .into_iter()
             .filter(|i| !results.iter().any(|(j, _)| j == i))
             .collect();
-        results.extend(self.protect_and_send(&meta, &body, &due).await);
-        self.record(meta, results, &body).await;
+        let (sent, methods) = self.protect_and_send(&meta, &body, &due).await;
+        results.extend(sent);
+        self.record(meta, results, &body, &methods).await;
     }
 
     /// A record that cannot be read: quarantined when it is damaged or its
@@ -281,7 +292,13 @@ impl<T: Transport> Delivery<T> {
         }
     }
 
-    async fn record(&self, meta: MessageMeta, results: Vec<(usize, Outcome)>, body: &[u8]) {
+    async fn record(
+        &self,
+        meta: MessageMeta,
+        results: Vec<(usize, Outcome)>,
+        body: &[u8],
+        methods: &std::collections::HashMap<usize, crate::secure::decide::Method>,
+    ) {
         let id = meta.id;
         let d = &self.config.delivery;
         let policy = Policy {
@@ -295,12 +312,15 @@ impl<T: Transport> Delivery<T> {
             .filter_map(|(i, o)| delivery_event(&meta, *i, o))
             .collect();
         let mut updated = meta.clone();
+        let vias = events::vias(&results, methods);
+        let kinds = events::kinds(&results);
         let dsns = outcome::apply(&mut updated, results, now, &policy);
         // Final results that owe no DSN are final now: into the delivery
         // log before anything else, so a crash from here on does not send
         // them again. Those with a DSN follow once the DSN is queued.
         let owes_dsn: Vec<usize> = dsns.iter().map(|(i, _)| *i).collect();
         self.log_final(&meta, &updated, |i| !owes_dsn.contains(&i));
+        events::set_vias(&mut updated, &vias);
         log_results(&meta, &updated);
         for (event, durable) in events {
             self.audit(event, durable).await;
@@ -346,6 +366,9 @@ impl<T: Transport> Delivery<T> {
                 }
             }
         });
+        if stored.is_ok() {
+            events::emit(self.events.as_ref(), &updated, &kinds);
+        }
         match stored {
             Ok(Some(m)) if m.is_finished() => {
                 // May flush sled and unlink a segment: off the runtime.

@@ -183,6 +183,7 @@ mod tests {
                 remote_host: None,
                 delay_notified: false,
                 expired: false,
+                via: None,
             }],
             location: Location {
                 segment: 1,

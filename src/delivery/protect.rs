@@ -58,13 +58,16 @@ impl<L: crate::dns::Resolver + 'static> KeyDiscovery for Wkd<L> {
 }
 
 impl<T: Transport> Delivery<T> {
+    /// Send each due recipient its way; returns the outcomes and the
+    /// method each recipient was sent with (for its status and events).
     pub(super) async fn protect_and_send(
         &self,
         meta: &MessageMeta,
         body: &[u8],
         due: &[usize],
-    ) -> Vec<(usize, Outcome)> {
+    ) -> (Vec<(usize, Outcome)>, HashMap<usize, Method>) {
         let plan = self.plan(meta, due).await;
+        let mut methods: HashMap<usize, Method> = plan.iter().copied().collect();
         let signed_plain = self.sign(meta.id, body.to_vec()).await;
         let mut results = Vec::new();
         let mut by_floor: BTreeMap<(String, bool), Vec<usize>> = BTreeMap::new();
@@ -103,13 +106,14 @@ impl<T: Transport> Delivery<T> {
                     tracing::info!(queue_id = %format_id(meta.id), rcpt_domain = %domain, "verified TLS failed; using the portal");
                     self.audit_choice(meta, i, Method::Portal, "verified TLS failed at delivery")
                         .await;
+                    methods.insert(i, Method::Portal);
                     results.push((i, self.to_portal(meta, body, i).await));
                 } else {
                     results.push((i, o));
                 }
             }
         }
-        results
+        (results, methods)
     }
 
     fn portal_fallback(&self) -> bool {

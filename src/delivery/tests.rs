@@ -494,3 +494,99 @@ async fn recipients_of_different_domains_get_their_own_batches_and_results() {
         ]
     );
 }
+
+/// Records what delivery reports through the event hook.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<crate::events::Event>>);
+
+impl crate::events::EventSink for Recorder {
+    fn emit(&self, event: crate::events::Event) {
+        self.0.lock().expect("lock").push(event);
+    }
+}
+
+impl Recorder {
+    fn of(&self, rcpt: &str) -> Vec<(crate::events::EventKind, Option<String>, Option<u16>)> {
+        self.0
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|e| e.recipient.as_deref() == Some(rcpt))
+            .map(|e| (e.kind, e.method.clone(), e.code))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn each_result_is_one_event_with_its_method_or_reply_code() {
+    use crate::events::EventKind as K;
+    let mut rig = Rig::new("", &[], |r, _| {
+        if r.starts_with("gone") {
+            remote(550, "5.1.1", "no such user")
+        } else if r.starts_with("busy") {
+            remote(451, "4.2.0", "later")
+        } else {
+            delivered()
+        }
+    });
+    let events = Arc::new(Recorder::default());
+    rig.delivery.events = events.clone();
+    rig.delivery
+        .suppression
+        .as_ref()
+        .expect("list")
+        .add(
+            "blocked@x.example",
+            crate::bounce::SuppressReason::Manual,
+            "test",
+        )
+        .expect("add");
+    let id = rig
+        .submit(
+            Protection::None,
+            &[
+                "ok@x.example",
+                "gone@x.example",
+                "busy@x.example",
+                "blocked@x.example",
+            ],
+        )
+        .await;
+    rig.delivery.deliver(id).await;
+    assert_eq!(
+        events.of("ok@x.example"),
+        [(K::Delivered, Some("plain".into()), None)]
+    );
+    assert_eq!(events.of("gone@x.example"), [(K::Bounced, None, Some(550))]);
+    assert_eq!(
+        events.of("busy@x.example"),
+        [(K::Deferred, None, Some(451))]
+    );
+    assert_eq!(events.of("blocked@x.example")[0].0, K::Suppressed);
+    let m = rig.meta(id).expect("busy is still queued");
+    let via = m.recipients[0].via.as_ref().expect("delivered via");
+    assert_eq!(via.method, "plain");
+    // The DSN about gone@ and blocked@ reports nothing of its own.
+    let dsn = rig.generated("dsn").pop().expect("dsn").0;
+    rig.delivery.deliver(dsn.id).await;
+    assert_eq!(events.of("lab@hosp.example"), []);
+}
+
+#[tokio::test]
+async fn a_portal_delivery_is_reported_with_the_portal_method() {
+    let mut rig = Rig::new("", &[], |_, _| delivered());
+    let events = Arc::new(Recorder::default());
+    rig.delivery.events = events.clone();
+    let id = rig.submit(Protection::Encrypt, &["p@x.example"]).await;
+    rig.delivery.deliver(id).await;
+    assert_eq!(
+        events.of("p@x.example"),
+        [(
+            crate::events::EventKind::Delivered,
+            Some("portal".into()),
+            None
+        )]
+    );
+    let h = rig.spool.history(id).expect("history").expect("kept");
+    assert_eq!(h[0].via.as_ref().map(|v| v.method.as_str()), Some("portal"));
+}

@@ -38,6 +38,9 @@ pub struct Metrics {
     pub bounce_reasons: IntCounterVec,
     pub suppressed: IntCounterVec,
     pub portal_events: IntCounterVec,
+    pub api_requests: IntCounterVec,
+    pub webhook_deliveries: IntCounterVec,
+    pub webhook_outbox: prometheus::IntGauge,
 }
 
 const LATENCY_BUCKETS: [f64; 14] = [
@@ -109,6 +112,11 @@ impl Metrics {
             &["result"],
         )?;
         r.register(Box::new(delivery_transactions.clone()))?;
+        let webhook_outbox = prometheus::IntGauge::new(
+            "sealpost_webhook_outbox_messages",
+            "Webhook messages waiting for a (further) attempt.",
+        )?;
+        r.register(Box::new(webhook_outbox.clone()))?;
         Ok(Metrics {
             connections: counter(
                 &r,
@@ -239,6 +247,19 @@ impl Metrics {
                 "Portal read receipts and security events, by event (opened, download, reply, code_sent, code_failed, locked, signed_in, signed_out, recall, expired, extended, resent, rate_limited).",
                 &["event"],
             )?,
+            api_requests: counter(
+                &r,
+                "sealpost_api_requests_total",
+                "REST API requests, by result (accepted, replayed, refused, client_error, unauthorized, rate_limited, unavailable, error).",
+                &["result"],
+            )?,
+            webhook_deliveries: counter(
+                &r,
+                "sealpost_webhook_deliveries_total",
+                "Webhook delivery attempts, by result (delivered, retry, gone, expired).",
+                &["result"],
+            )?,
+            webhook_outbox,
             registry: r,
         })
     }

@@ -71,6 +71,8 @@ pub struct Deps {
     pub audit: Arc<AuditLog>,
     pub metrics: Arc<Metrics>,
     pub pages: Arc<Pages>,
+    /// API status and webhooks (opened, replied, expired).
+    pub events: Arc<dyn crate::events::EventSink>,
 }
 
 /// The shared state of the handlers.
@@ -241,8 +243,8 @@ impl Portal {
             return IpAddr::from([0, 0, 0, 0]);
         };
         let trusted = &self.d.config.trusted_proxies;
-        if !trusted.iter().any(|n| n.contains(&p.addr.ip())) {
-            return p.addr.ip();
+        if !trusted.iter().any(|n| n.contains(&p.peer.ip())) {
+            return p.peer.ip();
         }
         let hops: Vec<IpAddr> = headers
             .get_all("x-forwarded-for")
@@ -255,7 +257,7 @@ impl Portal {
             .rev()
             .find(|ip| !trusted.iter().any(|n| n.contains(*ip)))
             .copied()
-            .unwrap_or(p.addr.ip())
+            .unwrap_or(p.peer.ip())
     }
 
     /// Template variables every page has.
@@ -438,6 +440,7 @@ impl Portal {
             .portal_events
             .with_label_values(&[action])
             .inc();
+        crate::events::emit_portal(self.d.events.as_ref(), action, r.queue_id, &r.recipient);
         let ev = crate::audit::Event::Portal(crate::audit::event::Portal {
             action: action.to_string(),
             queue_id: crate::spool::format_id(r.queue_id),

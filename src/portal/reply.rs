@@ -239,8 +239,11 @@ pub async fn send(
             default_priority: 4,
             trust_mt_priority: false,
         },
+        // A secure reply carries PHI by nature: at least TLS, whatever
+        // policy finds.
+        protection_floor: Some(Protection::Tls),
     };
-    let acc = p.d.accept.accept_at_least(sub, Protection::Tls).await;
+    let acc = p.d.accept.accept(sub).await;
     match acc.queue_id {
         Some(qid) => {
             let vault = p.d.vault.clone();

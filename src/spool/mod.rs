@@ -221,6 +221,7 @@ impl Spool {
                 remote_host: None,
                 delay_notified: false,
                 expired: false,
+                via: None,
             })
             .collect();
         let mut meta = MessageMeta {

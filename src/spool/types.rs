@@ -259,6 +259,24 @@ pub struct RecipientState {
     /// quoting the last reply as it was).
     #[serde(default)]
     pub expired: bool,
+    /// How the delivered copy left (absent before this field existed, and
+    /// until the recipient is delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<DeliveredVia>,
+}
+
+/// How a delivered copy left: the protection method and the hop's TLS.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeliveredVia {
+    /// "pgp", "smime", "portal", "tls" (over TLS, no encryption) or
+    /// "plain" (no TLS).
+    pub method: String,
+    /// e.g. "TLSv1.3", when the hop used TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_version: Option<String>,
+    /// The hop's certificate was verified.
+    #[serde(default)]
+    pub tls_verified: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

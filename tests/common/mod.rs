@@ -476,6 +476,101 @@ impl Client {
     }
 }
 
+// ---------------------------------------------------------------- http
+
+/// One HTTP answer.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names lower-case.
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
+            panic!(
+                "not JSON ({}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request to 127.0.0.1:`port` (over TLS when `tls`).
+pub async fn http(
+    port: u16,
+    tls: bool,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> HttpResponse {
+    use http_body_util::BodyExt;
+    let tcp = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let io: Box<dyn Io> = if tls {
+        tls_connect(Box::new(tcp), None).await
+    } else {
+        Box::new(tcp)
+    };
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
+            .await
+            .expect("http handshake");
+    let driver = tokio::spawn(conn);
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", format!("127.0.0.1:{port}"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let req = req
+        .body(http_body_util::Full::new(hyper::body::Bytes::from(
+            body.to_vec(),
+        )))
+        .expect("request");
+    let resp = tokio::time::timeout(DEADLINE, sender.send_request(req))
+        .await
+        .expect("http timeout")
+        .expect("http response");
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                v.to_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    driver.abort();
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
 /// TLS to the daemon's self-signed certificate (tests do not verify it).
 async fn tls_connect(io: Box<dyn Io>, client_cert: Option<(Vec<u8>, Vec<u8>)>) -> Box<dyn Io> {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -558,6 +653,8 @@ pub struct Report {
     pub listeners: HashMap<String, SocketAddr>,
     pub metrics: Option<SocketAddr>,
     pub portal: Option<SocketAddr>,
+    /// The REST API (`[api] listen`).
+    pub api: Option<SocketAddr>,
     /// The indented lines as printed, for failure messages.
     pub text: String,
 }
@@ -587,6 +684,7 @@ impl Report {
             match kind {
                 "metrics" => r.metrics = Some(addr),
                 "portal" => r.portal = Some(addr),
+                "api" => r.api = Some(addr),
                 "smtp" => {
                     // "(NAME: mode, tls)": the mode and TLS words have no
                     // colon, so the name is everything before the last ": ".
@@ -658,6 +756,14 @@ impl Ports {
                 "no listener \"{name}\" in the ready report:\n{}",
                 self.report.text
             ),
+        }
+    }
+
+    /// The port of the REST API (`[api] listen`).
+    pub fn api(&self) -> u16 {
+        match self.report.api {
+            Some(a) => a.port(),
+            None => panic!("no api in the ready report:\n{}", self.report.text),
         }
     }
 

@@ -120,6 +120,12 @@ async fn act(s: &Ctx, action: Action) {
                 .ok()
                 .flatten();
             tracing::info!(queue_id = %format_id(queue_id), rcpt_index, class = class_of(kind), reason = %reason, "bounce recorded");
+            if let Some(addr) = &address {
+                let mut ev = crate::events::Event::new(crate::events::EventKind::Bounced, queue_id)
+                    .recipient(addr);
+                ev.status = status.clone();
+                svc.accept.emit(ev);
+            }
             let event = Event::Bounce(Bounce {
                 queue_id: format_id(queue_id),
                 recipient: address.unwrap_or_default(),
@@ -192,6 +198,10 @@ async fn suppress(
     }
     if reason == bounce::SuppressReason::Complaint {
         count(s, "complaint");
+        svc.accept.emit(
+            crate::events::Event::new(crate::events::EventKind::Complained, queue_id)
+                .recipient(&address),
+        );
     }
     svc.metrics.suppressed.with_label_values(&["added"]).inc();
     let event = Event::Suppression(Suppression {

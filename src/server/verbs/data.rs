@@ -215,6 +215,7 @@ fn submission(s: &Session, hello: &Hello, txn: Transaction, message: Vec<u8>) ->
         body_8bit: txn.body_8bit,
         requiretls: txn.requiretls,
         mt_priority: txn.mt_priority,
+        protection_floor: None,
         message,
         source: Source {
             listener: s.listener.name.clone(),

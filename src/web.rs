@@ -1,0 +1,91 @@
+//! Serving an axum app on a listener (portal, REST API): HTTPS with the
+//! server certificate of `[tls]`, or plain HTTP behind a TLS-terminating
+//! proxy. Each connection is bounded in time, so a slow client cannot
+//! hold one, and each request carries a [`Conn`] extension saying who is
+//! on the other end (peer address, TLS version and cipher).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+
+/// A whole connection (handshake, requests, responses) within this time.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(120);
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The connection a request came in on.
+#[derive(Debug, Clone)]
+pub struct Conn {
+    pub peer: SocketAddr,
+    /// (TLS version, cipher suite) when the listener speaks TLS.
+    pub tls: Option<(String, String)>,
+}
+
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    app: Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.changed() => return,
+        };
+        let (tcp, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::warn!(error = %e, "web accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let (app, tls) = (app.clone(), tls.clone());
+        tokio::spawn(async move {
+            let _ = tcp.set_nodelay(true);
+            let served = tokio::time::timeout(CONNECTION_TIMEOUT, async move {
+                match tls {
+                    Some(acceptor) => {
+                        let Ok(Ok(stream)) =
+                            tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
+                        else {
+                            return;
+                        };
+                        let (_, session) = stream.get_ref();
+                        let version = match session.protocol_version() {
+                            Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
+                            Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
+                            Some(v) => format!("{v:?}"),
+                            None => "TLS".to_string(),
+                        };
+                        let cipher = session
+                            .negotiated_cipher_suite()
+                            .and_then(|c| c.suite().as_str())
+                            .unwrap_or("")
+                            .to_string();
+                        let tls = Some((version, cipher));
+                        connection(stream, app, Conn { peer, tls }).await
+                    }
+                    None => connection(tcp, app, Conn { peer, tls: None }).await,
+                }
+            });
+            let _ = served.await;
+        });
+    }
+}
+
+async fn connection<S>(stream: S, app: Router, conn: Conn)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = TowerToHyperService::new(app.layer(axum::Extension(conn)));
+    let _ = hyper::server::conn::http1::Builder::new()
+        .max_buf_size(64 * 1024)
+        .header_read_timeout(Duration::from_secs(30))
+        .timer(hyper_util::rt::TokioTimer::new())
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
