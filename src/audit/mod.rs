@@ -146,6 +146,10 @@ impl AuditLog {
     /// Loads or creates the node key, recovers the chain tail, applies
     /// retention and starts the writer thread. Blocking (file I/O).
     pub fn open(cfg: AuditConfig) -> Result<Self, AuditError> {
+        // A first start: the log's and the key's directories may not exist.
+        for p in [&cfg.path, &cfg.key_path] {
+            crate::util::durable::create_dir_all(&crate::util::durable::parent_of(p))?;
+        }
         let log_has_entries = rotate::series(&cfg.path)?
             .iter()
             .any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 0));

@@ -131,8 +131,13 @@ impl Spool {
         recovery.quarantined += recover::quarantine_unreadable(&index, &quarantine)?;
         let (delivered, finals) = delivered::DeliveryLog::open(dir, &seg_dir)?;
         recovery.finished_from_log = recover::apply_delivery_log(&index, &history, &finals)?;
-        let (segments, max_id) =
-            recover::live_segments(&index, &quarantine, &seg_dir, delivered.max_segment())?;
+        let (segments, max_id) = recover::live_segments(
+            &index,
+            &quarantine,
+            &history,
+            &seg_dir,
+            delivered.max_segment(),
+        )?;
         recovery.messages = segments.live.values().sum();
         // Drop the records of segments gone while the daemon was down,
         // and make the applied results durable in sled before anything

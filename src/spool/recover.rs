@@ -229,8 +229,22 @@ pub fn reindex_orphans(
             {
                 continue;
             }
-            let Ok((mut meta, _)) = segment::decode_record(sealer, &bytes) else {
-                continue;
+            let mut meta = match segment::decode_record(sealer, &bytes) {
+                Ok((meta, _)) => meta,
+                Err(e) => {
+                    // An acknowledged message that cannot be read now (a
+                    // wrong key, damage): quarantined, so its segment is
+                    // kept for an operator instead of being removed as
+                    // unused.
+                    tracing::error!(queue_id = %super::format_id(id), error = %e, "spooled record without index entry does not decode; quarantined");
+                    let placed = serde_json::json!({
+                        "id": id,
+                        "location": super::Location { segment: seg, offset, len: bytes.len() as u32 },
+                        "unreadable": e.to_string(),
+                    });
+                    quarantine.insert(key, serde_json::to_vec(&placed).unwrap_or_default())?;
+                    continue;
+                }
             };
             meta.location = super::Location {
                 segment: seg,
@@ -300,6 +314,7 @@ pub fn quarantine_unreadable(
 pub fn live_segments(
     index: &sled::Tree,
     quarantine: &sled::Tree,
+    history: &sled::Tree,
     seg_dir: &Path,
     floor: u64,
 ) -> Result<(Segments, u64), SpoolError> {
@@ -319,6 +334,13 @@ pub fn live_segments(
             *live.entry(m.location.segment).or_insert(0) += 1;
             max_id = max_id.max(m.id);
         }
+    }
+    // Finished messages keep their ids for late bounces: a new message must
+    // not take one, even after the clock stepped back.
+    if let Some((k, _)) = history.last()?
+        && let Ok(b) = <[u8; 8]>::try_from(k.as_ref())
+    {
+        max_id = max_id.max(u64::from_be_bytes(b));
     }
     let present = segment::list_segments(seg_dir)?;
     for seg in &present {

@@ -48,7 +48,7 @@ async fn lost_index_entries_come_back_from_the_segments_but_finished_messages_do
     drop(index);
     spool.close();
     drop(spool);
-    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    let (spool, recovery) = reopen(dir.path(), &key);
     let ids: Vec<QueueId> = spool.list().expect("list").iter().map(|m| m.id).collect();
     assert_eq!(ids, vec![a, b], "recovered {recovery:?}");
     let meta = spool.get(b).expect("get").expect("b");
@@ -101,7 +101,7 @@ async fn a_record_whose_verdict_does_not_decode_is_quarantined_never_read_as_no_
     drop(index);
     spool.close();
     drop(spool);
-    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    let (spool, recovery) = reopen(dir.path(), &key);
     assert_eq!(recovery.quarantined, 1);
     assert!(spool.list().expect("list").is_empty());
     assert_eq!(spool.quarantined(), 1);
@@ -187,7 +187,7 @@ async fn results_sled_lost_are_taken_from_the_delivery_log_before_scheduling() {
     spool.close();
     drop((spool, index, history));
 
-    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    let (spool, recovery) = reopen(dir.path(), &key);
     assert_eq!(recovery.finished_from_log, 2, "{recovery:?}");
     assert_eq!(recovery.reindexed, 1, "{recovery:?}");
     let ids: Vec<QueueId> = spool.list().expect("list").iter().map(|m| m.id).collect();
@@ -224,7 +224,7 @@ async fn a_rebuilt_index_still_honours_the_delivery_log() {
     // sled's files gone bad: the index is rebuilt from the segments.
     std::fs::write(dir.path().join("index/db"), b"garbage").expect("damage");
     std::fs::write(dir.path().join("index/conf"), b"garbage garbage").expect("damage");
-    let (spool, recovery) = Spool::open(dir.path(), &key).expect("reopen");
+    let (spool, recovery) = reopen(dir.path(), &key);
     assert!(recovery.rebuilt_index, "{recovery:?}");
     let ids: Vec<QueueId> = spool.list().expect("list").iter().map(|m| m.id).collect();
     assert_eq!(ids, vec![b], "{recovery:?}");
@@ -251,11 +251,61 @@ async fn segment_numbers_named_by_the_delivery_log_are_not_reused() {
     for n in segment::list_segments(&dir.path().join("segments")).expect("list") {
         std::fs::remove_file(segment::segment_path(&dir.path().join("segments"), n)).expect("rm");
     }
-    let (spool, _) = Spool::open(dir.path(), &key).expect("reopen");
+    let (spool, _) = reopen(dir.path(), &key);
     let b = spool
         .accept(envelope("b@x.example"), b"y")
         .await
         .expect("b");
     let new_seg = spool.get(b).expect("get").expect("b").location.segment;
     assert!(new_seg > seg, "segment {new_seg} must be above {seg}");
+}
+
+/// Open a spool that was just dropped: a blocking-pool task of the last
+/// operation may still hold the database (and its lock) for a moment.
+fn reopen(dir: &std::path::Path, key: &std::path::Path) -> (std::sync::Arc<Spool>, Recovery) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match Spool::open(dir, key) {
+            Ok(opened) => return opened,
+            Err(e) if std::time::Instant::now() < deadline => {
+                let _ = e;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("reopen: {e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_orphan_record_that_does_not_decode_is_quarantined_and_its_segment_kept() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let other = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("k");
+    let (spool, _) = Spool::open(dir.path(), &key).expect("open");
+    let a = spool
+        .accept(envelope("a@x.example"), b"Subject: a\r\n\r\na\r\n")
+        .await
+        .expect("a");
+    let seg = spool.get(a).expect("get").expect("a").location.segment;
+    spool
+        .tree("messages")
+        .expect("tree")
+        .remove(a.to_be_bytes())
+        .expect("rm");
+    spool.close();
+    drop(spool);
+    // Another spool's key: the record no longer decodes.
+    let (o, _) = Spool::open(other.path(), &other.path().join("k")).expect("other");
+    o.close();
+    drop(o);
+    std::fs::copy(other.path().join("k"), &key).expect("swap key");
+    let (spool, _) = reopen(dir.path(), &key);
+    assert!(spool.list().expect("list").is_empty());
+    let q = spool.tree("quarantine").expect("tree");
+    assert!(q.contains_key(a.to_be_bytes()).expect("q"), "quarantined");
+    assert!(
+        segment::segment_path(&dir.path().join("segments"), seg).exists(),
+        "segment kept"
+    );
+    assert!(spool.next_id() > a);
 }
