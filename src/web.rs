@@ -12,8 +12,13 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
-/// A whole connection (handshake, requests, responses) within this time.
-const CONNECTION_TIMEOUT: Duration = Duration::from_secs(120);
+/// A whole connection (handshake, requests, responses) within this time:
+/// long enough for a large upload on a slow line. A cut request cancels
+/// nothing that matters: the accept stage runs as a task of its own.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(600);
+/// Connections served at once per listener; further ones wait in the
+/// kernel's backlog until one ends.
+const MAX_CONNECTIONS: usize = 1024;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The connection a request came in on.
@@ -30,7 +35,13 @@ pub async fn serve(
     app: Router,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => s,
+            _ = stop.changed() => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             a = listener.accept() => a,
             _ = stop.changed() => return,
@@ -45,6 +56,7 @@ pub async fn serve(
         };
         let (app, tls) = (app.clone(), tls.clone());
         tokio::spawn(async move {
+            let _slot = slot;
             let _ = tcp.set_nodelay(true);
             let served = tokio::time::timeout(CONNECTION_TIMEOUT, async move {
                 match tls {

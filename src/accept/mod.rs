@@ -176,14 +176,29 @@ impl Stage {
     }
 
     /// Accept (durably) or refuse one message; see the module header.
-    pub async fn accept(&self, sub: Submission) -> Acceptance {
+    pub async fn accept(self: &Arc<Self>, sub: Submission) -> Acceptance {
         let id = self.spool.next_id();
         self.accept_as(id, sub).await
     }
 
     /// As `accept`, under a queue id reserved with `Spool::next_id` (the
     /// API records it with an idempotency key before the spool write).
-    pub async fn accept_as(&self, id: QueueId, sub: Submission) -> Acceptance {
+    ///
+    /// Runs as a task of its own: a caller that goes away (an HTTP client
+    /// that disconnects, a connection time limit) must not cancel it
+    /// between the durable spool write and the scheduling of the message.
+    pub async fn accept_as(self: &Arc<Self>, id: QueueId, sub: Submission) -> Acceptance {
+        let this = self.clone();
+        match tokio::spawn(async move { this.accept_now(id, sub).await }).await {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(error = %e, "accept task failed");
+                Acceptance::refused(Refusal::LocalError, std_replies::local_error())
+            }
+        }
+    }
+
+    async fn accept_now(&self, id: QueueId, sub: Submission) -> Acceptance {
         let started = Instant::now();
         let listener = sub.source.listener.clone();
         let result = self.run(id, sub).await;
@@ -285,7 +300,7 @@ impl Stage {
                 // Without its audit record the message is withdrawn and the
                 // client retries later.
                 tracing::error!(queue_id = %qid, error = %e, "audit write failed; message withdrawn");
-                let _ = self.spool.withdraw(id);
+                let _ = self.spool.withdraw(id).await;
                 return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
             }
             (Err(e), audited) => {

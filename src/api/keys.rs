@@ -48,8 +48,14 @@ impl NodeKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 aws_lc_rs::rand::fill(&mut key).map_err(|_| err("no randomness".into()))?;
-                write_private(path, &key).map_err(|e| err(e.to_string()))?;
-                key.to_vec()
+                match write_private(path, &key) {
+                    Ok(()) => key.to_vec(),
+                    // Lost a creation race: use the winner's key.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        std::fs::read(path).map_err(|e| err(e.to_string()))?
+                    }
+                    Err(e) => return Err(err(e.to_string())),
+                }
             }
             Err(e) => return Err(err(e.to_string())),
         };
@@ -157,19 +163,11 @@ pub fn random_id(prefix: &str) -> String {
     format!("{prefix}{}", hex::encode(b))
 }
 
+/// Crash-safe: a power loss leaves no key file or the whole key, never an
+/// empty one (which would invalidate every secret and token issued).
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    crate::util::durable::create_dir_all(&crate::util::durable::parent_of(path))?;
+    crate::util::durable_create(path, bytes, 0o600)
 }
 
 #[cfg(test)]

@@ -124,7 +124,21 @@ impl Api {
         )? {
             Begin::Answer(r) => return Ok(r),
             Begin::Unkeyed => None,
-            Begin::Reserved(k) => Some(k),
+            Begin::Reserved(k) => {
+                // Durable before the spool write: after a crash the key
+                // still leads to this message (see `rebuild`).
+                let store = self.idempotency.clone();
+                let durable = tokio::task::spawn_blocking(move || store.make_durable()).await;
+                if !matches!(durable, Ok(Ok(()))) {
+                    tracing::error!("idempotency store: a claim could not be made durable");
+                    let _ = self.idempotency.remove(&k);
+                    return Err(Problem::unavailable(
+                        "The idempotency store is not available; try again later",
+                        RETRY_AFTER_SECS,
+                    ));
+                }
+                Some(k)
+            }
         };
         let (status, body) = match self
             .submit_message(conn, headers, bytes, raw, id, &caller)
@@ -277,10 +291,15 @@ impl Api {
                 id.chars().take(40).collect::<String>()
             ))
         })?;
-        let mine = self
-            .index
-            .get(qid)?
-            .is_some_and(|m| m.client == caller.client.name);
+        let mine = match self.index.get(qid)? {
+            Some(m) => m.client == caller.client.name,
+            // The index entry is not made durable; the sealed envelope is
+            // (an API message names its client as the authenticated user).
+            None => self.spool.get(qid).ok().flatten().is_some_and(|m| {
+                m.envelope.listener == "api"
+                    && m.envelope.auth_user.as_deref() == Some(caller.client.name.as_str())
+            }),
+        };
         if mine || caller.is_admin() {
             Ok(qid)
         } else {
@@ -331,14 +350,15 @@ pub async fn recall(
 ) -> Result<Response, Problem> {
     let caller = api.caller(&headers, Scope::Send)?;
     let qid = api.owned(&caller, &id)?;
-    if api.index.view(&api.spool, qid)?.is_none() {
-        return Err(Problem::not_found(format!("No message {id} on this node")));
-    }
     let actor = format!("api:{}", caller.client.name);
     let copies = api.portal.recall(qid, &actor).await.map_err(|e| {
         tracing::error!(error = %e, "portal recall failed");
         Problem::internal()
     })?;
+    // Portal copies can outlive the spool's record of the message.
+    if copies.is_empty() && api.index.view(&api.spool, qid)?.is_none() {
+        return Err(Problem::not_found(format!("No message {id} on this node")));
+    }
     let recalled = copies.len();
     let recipients: Vec<String> = copies.into_iter().map(|r| r.recipient).collect();
     let event = crate::audit::Event::AdminAction(crate::audit::event::AdminAction {

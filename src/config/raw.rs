@@ -114,6 +114,8 @@ pub struct RawApi {
     pub webhook_allow_http: Option<bool>,
     pub webhook_hash_recipients: Option<bool>,
     pub default_rate: Option<String>,
+    /// `tls = "none"` on a non-loopback address: a TLS proxy in front.
+    pub behind_tls_proxy: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

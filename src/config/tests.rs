@@ -263,6 +263,20 @@ fn api_defaults_to_off_and_bad_api_keys_are_named() {
 }
 
 #[test]
+fn api_in_clear_only_on_loopback_or_behind_a_tls_proxy() {
+    let open = format!("{MINIMAL}\n[api]\nlisten = \"0.0.0.0:8025\"\ntls = \"none\"\n");
+    let errs = check(&open).expect_err("clear API on every address");
+    assert!(
+        errs.iter().any(|e| e.starts_with("t.toml: api.tls: \"none\" would send API keys")),
+        "{errs:?}"
+    );
+    let proxied = format!("{open}behind_tls_proxy = true\n");
+    assert_eq!(check(&proxied).expect("valid").api.tls, ApiTls::None);
+    let tls = format!("{MINIMAL}\n[api]\nlisten = \"0.0.0.0:8025\"\n");
+    assert_eq!(check(&tls).expect("valid").api.tls, ApiTls::Implicit);
+}
+
+#[test]
 fn rates_and_sizes_parse() {
     assert_eq!(Rate::parse("50/s").map(|r| r.per_second), Some(50.0));
     assert_eq!(Rate::parse("600/m").map(|r| r.per_second), Some(10.0));

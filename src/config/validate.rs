@@ -1010,6 +1010,21 @@ fn api(r: RawApi, server: &ServerConfig, e: &mut Errors) -> ApiConfig {
         ApiTls::Implicit,
         &[("implicit", ApiTls::Implicit), ("none", ApiTls::None)],
     );
+    // Plain HTTP carries API secrets and PHI: loopback only, unless the
+    // operator says a TLS proxy is in front.
+    if let Some(addr) = listen
+        && tls == ApiTls::None
+        && !addr.ip().is_loopback()
+        && !r.behind_tls_proxy.unwrap_or(false)
+    {
+        e.push(
+            &k("tls"),
+            format!(
+                "\"none\" would send API keys and messages in clear on {addr}: use a loopback \
+                 listen address, or set api.behind_tls_proxy = true when a TLS proxy is in front"
+            ),
+        );
+    }
     let default_max = parse_size(d::API_MAX_REQUEST).unwrap_or(50_000_000);
     let max_request = match &r.max_request {
         None => default_max,

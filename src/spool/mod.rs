@@ -298,10 +298,15 @@ impl Spool {
 
     /// Take back a message whose acceptance could not be completed (no
     /// `250` was sent): removed durably, so start-up does not revive it.
-    pub fn withdraw(&self, id: QueueId) -> Result<(), SpoolError> {
-        self.complete(id)?;
-        self.db.flush()?;
-        Ok(())
+    /// The removal goes to the delivery log and is durable there before
+    /// the index entry goes (sled's own flush is not relied on).
+    pub async fn withdraw(&self, id: QueueId) -> Result<(), SpoolError> {
+        if let Some(meta) = self.get(id)? {
+            let mark = [(delivered::WHOLE_MESSAGE, delivered::Final::Removed)];
+            let position = self.record_results(&meta, &mark)?;
+            self.wait_results_durable(position).await?;
+        }
+        self.complete(id)
     }
 
     /// Read-modify-write one entry. Not flushed: a lost update means a

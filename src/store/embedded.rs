@@ -146,6 +146,11 @@ impl IdempotencyStore for SledIdempotency {
         }
         Ok(n)
     }
+
+    fn make_durable(&self) -> Result<(), StoreError> {
+        self.tree.flush()?;
+        Ok(())
+    }
 }
 
 /// Webhook endpoints and the outbox in sled trees.

@@ -166,6 +166,12 @@ pub trait IdempotencyStore: Send + Sync {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
     /// Forget records created before `before_ms`; returns how many.
     fn sweep(&self, before_ms: u64) -> Result<usize, StoreError>;
+    /// Make the claims so far survive a crash or power loss (a client
+    /// that lost its 202 retries with the key and must find the message).
+    /// A backend whose writes are durable when they return does nothing.
+    fn make_durable(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 // ------------------------------------------------------------ webhooks

@@ -109,22 +109,23 @@ impl NodeKey {
                     reason: "expected 64 hex digits".into(),
                 })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                use std::io::Write;
-                use std::os::unix::fs::OpenOptionsExt;
+                // Crash-safe (temp, fsync, link, directory fsync): a power
+                // loss leaves no key or the whole key, never an empty file.
                 let s = random::<32>()?;
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(io)?;
+                crate::util::durable::create_dir_all(&crate::util::durable::parent_of(path))
+                    .map_err(io)?;
+                match crate::util::durable_create(
+                    path,
+                    format!("{}\n", hex::encode(s)).as_bytes(),
+                    0o600,
+                ) {
+                    Ok(()) => s,
+                    // Lost a creation race: use the winner's key.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        return Self::load_or_create(path);
+                    }
+                    Err(e) => return Err(io(e)),
                 }
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(path)
-                    .map_err(io)?;
-                f.write_all(format!("{}\n", hex::encode(s)).as_bytes())
-                    .map_err(io)?;
-                f.sync_all().map_err(io)?;
-                s
             }
             Err(e) => return Err(io(e)),
         };
@@ -364,10 +365,14 @@ impl Vault {
     /// Destroy body and keys, leaving a tombstone in `state`.
     fn destroy(&self, id: &LookupId, state: CopyState) -> Result<Option<CopyRecord>, SecureError> {
         let now = now_ms();
+        // Only the caller that ended the copy gets it back (one event each).
+        let mut ended = false;
         let rec = self.store.update(id, &mut |r| {
+            ended = false;
             if r.state != CopyState::Active && r.destroyed_ms.is_some() {
                 return false;
             }
+            ended = true;
             r.state = state;
             r.destroyed_ms = Some(now);
             r.key_by_token = None;
@@ -377,7 +382,7 @@ impl Vault {
             true
         })?;
         self.store.destroy_body(id)?;
-        Ok(rec)
+        Ok(rec.filter(|_| ended))
     }
 
     /// Normalise legacy records (a recalled flag).
@@ -403,10 +408,14 @@ impl Vault {
         };
         let now = now_ms();
         match Self::state_of(&r) {
-            CopyState::Active if r.expires_ms <= now => {
-                let record = self.destroy(id, CopyState::Expired)?.unwrap_or(r);
-                Ok(CopyStatus::Gone { record, now: true })
-            }
+            CopyState::Active if r.expires_ms <= now => match self.destroy(id, CopyState::Expired)? {
+                Some(record) => Ok(CopyStatus::Gone { record, now: true }),
+                // Ended meanwhile by someone else (sweep, recall).
+                None => Ok(CopyStatus::Gone {
+                    record: self.store.get(id)?.unwrap_or(r),
+                    now: false,
+                }),
+            },
             CopyState::Active if r.login.locked_until_ms > now => Ok(CopyStatus::Locked {
                 until_ms: r.login.locked_until_ms,
                 record: r,
@@ -814,6 +823,25 @@ mod tests {
         assert_eq!(swept.len(), 1);
         let id = Vault::lookup_id(&t2).expect("id");
         assert!(v.store().body(&id).expect("body").is_none());
+    }
+
+    #[test]
+    fn a_copy_ends_once_and_only_its_ender_reports_it() {
+        let (_d, v) = vault(true);
+        let token = put(&v, b"x", Duration::from_secs(60));
+        assert_eq!(v.recall(7).expect("recall").len(), 1);
+        assert!(v.recall(7).expect("again").is_empty(), "recalled twice");
+        let t2 = put(&v, b"y", Duration::from_millis(0));
+        assert_eq!(v.sweep().expect("sweep").len(), 1);
+        // The sweep ended it: a later look is not a second expiry.
+        let CopyStatus::Gone { record, now } = v.status(&t2).expect("status") else {
+            panic!("gone");
+        };
+        assert!(!now && record.state == CopyState::Expired);
+        let CopyStatus::Gone { record, now } = v.status(&token).expect("status") else {
+            panic!("gone");
+        };
+        assert!(!now && record.state == CopyState::Recalled);
     }
 
     #[test]
