@@ -267,7 +267,8 @@ fn api_in_clear_only_on_loopback_or_behind_a_tls_proxy() {
     let open = format!("{MINIMAL}\n[api]\nlisten = \"0.0.0.0:8025\"\ntls = \"none\"\n");
     let errs = check(&open).expect_err("clear API on every address");
     assert!(
-        errs.iter().any(|e| e.starts_with("t.toml: api.tls: \"none\" would send API keys")),
+        errs.iter()
+            .any(|e| e.starts_with("t.toml: api.tls: \"none\" would send API keys")),
         "{errs:?}"
     );
     let proxied = format!("{open}behind_tls_proxy = true\n");

@@ -408,14 +408,16 @@ impl Vault {
         };
         let now = now_ms();
         match Self::state_of(&r) {
-            CopyState::Active if r.expires_ms <= now => match self.destroy(id, CopyState::Expired)? {
-                Some(record) => Ok(CopyStatus::Gone { record, now: true }),
-                // Ended meanwhile by someone else (sweep, recall).
-                None => Ok(CopyStatus::Gone {
-                    record: self.store.get(id)?.unwrap_or(r),
-                    now: false,
-                }),
-            },
+            CopyState::Active if r.expires_ms <= now => {
+                match self.destroy(id, CopyState::Expired)? {
+                    Some(record) => Ok(CopyStatus::Gone { record, now: true }),
+                    // Ended meanwhile by someone else (sweep, recall).
+                    None => Ok(CopyStatus::Gone {
+                        record: self.store.get(id)?.unwrap_or(r),
+                        now: false,
+                    }),
+                }
+            }
             CopyState::Active if r.login.locked_until_ms > now => Ok(CopyStatus::Locked {
                 until_ms: r.login.locked_until_ms,
                 record: r,
