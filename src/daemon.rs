@@ -225,11 +225,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             portal: Some(portal_admin.clone()),
         },
     ));
+    // Handlers before "ready": a SIGTERM right after it must stop the
+    // daemon gracefully, not kill it with the default action.
+    let signals = Signals::install()?;
     tracing::info!(scheduled = recovered, "sealpost ready");
     print_summary(&config, summary);
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     start_watchdog();
-    wait_for_signals(&svc, &delivery, &pages).await;
+    wait_for_signals(signals, &svc, &delivery, &pages).await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     svc.accept.begin_shutdown();
     let _ = stop_tx.send(true);
@@ -667,19 +670,33 @@ fn client_tls(config: &Config) -> anyhow::Result<Arc<rustls::ClientConfig>> {
 /// The transport this daemon delivers with.
 type Transport = crate::delivery::SmtpTransport<HickoryResolver>;
 
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
+            int: signal(SignalKind::interrupt()).context("installing the SIGINT handler")?,
+            hup: signal(SignalKind::hangup()).context("installing the SIGHUP handler")?,
+        })
+    }
+}
+
 async fn wait_for_signals(
+    signals: Signals,
     svc: &Arc<Services>,
     delivery: &Delivery<Transport>,
     pages: &crate::portal::Pages,
 ) {
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) else {
-        tracing::error!("cannot install signal handlers");
-        return;
-    };
+    let Signals {
+        mut term,
+        mut int,
+        mut hup,
+    } = signals;
     loop {
         tokio::select! {
             _ = term.recv() => return,
