@@ -734,10 +734,11 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     // `Virginia Mason Medical Center` is a place.
-    if let Some((s3, e3)) = next_word(b, e2b) {
-        if b[s3].is_ascii_uppercase() && r.flags(&b[s3..e3]) & INSTITUTION != 0 {
-            return None;
-        }
+    if let Some((s3, e3)) = next_word(b, e2b)
+        && b[s3].is_ascii_uppercase()
+        && r.flags(&b[s3..e3]) & INSTITUTION != 0
+    {
+        return None;
     }
     Some((s, e2b, false))
 }
