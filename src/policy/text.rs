@@ -27,6 +27,38 @@ pub fn ceil_boundary(s: &str, i: usize) -> usize {
     i
 }
 
+/// Index of the first byte at or after `from` that lies in `lo..=hi` (an
+/// ASCII range: `hi < 0x7f`), testing eight bytes per step: the detectors'
+/// scans for the next digit or capital letter skip prose this way.
+pub fn find_in_range(b: &[u8], from: usize, lo: u8, hi: u8) -> Option<usize> {
+    debug_assert!(0 < lo && lo <= hi && hi < 0x7f);
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = ONES * 0x7f;
+    // Bit Twiddling Hacks `hasbetween(x, lo - 1, hi + 1)`: the high bit of
+    // a lane is set exactly when that byte is in range (no carries or
+    // borrows cross lanes for bounds up to 128).
+    let below = ONES * (127 + u64::from(hi) + 1);
+    let above = ONES * (127 - (u64::from(lo) - 1));
+    let rest = b.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut off = from;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        let t = below.wrapping_sub(x & LOW7) & !x & (x & LOW7).wrapping_add(above) & (ONES << 7);
+        if t != 0 {
+            return Some(off + (t.trailing_zeros() / 8) as usize);
+        }
+        off += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|c| (lo..=hi).contains(c))
+        .map(|p| off + p)
+}
+
 /// Up to `n` bytes before `pos` (char-aligned).
 pub fn before(s: &str, pos: usize, n: usize) -> &str {
     let pos = floor_boundary(s, pos);
@@ -174,6 +206,22 @@ mod tests {
         assert_eq!(before(s, 6, 3), "é");
         assert_eq!(after(s, 1, 3), "é");
         assert_eq!(before(s, 0, 10), "");
+    }
+
+    #[test]
+    fn find_in_range_matches_a_byte_scan() {
+        let text = "ab\u{e9}cd efg, h\u{ff}ij Kl 9 mn\tOPq r1s\x7fZ@[`{/0:";
+        let b = text.as_bytes();
+        for (lo, hi) in [(b'0', b'9'), (b'A', b'Z'), (b'a', b'z'), (1, 0x7e)] {
+            for from in 0..=b.len() + 1 {
+                let want = b
+                    .get(from..)
+                    .and_then(|r| r.iter().position(|c| (lo..=hi).contains(c)))
+                    .map(|p| from + p);
+                assert_eq!(find_in_range(b, from, lo, hi), want, "{lo} {hi} {from}");
+            }
+        }
+        assert_eq!(find_in_range(b"", 0, b'0', b'9'), None);
     }
 
     #[test]

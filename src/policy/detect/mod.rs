@@ -149,7 +149,7 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
     name::scan(text, loc, &health_spans, sink);
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
-    if text.bytes().any(|b| b.is_ascii_digit()) {
+    if crate::policy::text::find_in_range(text.as_bytes(), 0, b'0', b'9').is_some() {
         let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
         anchored::scan(text, &hot, loc, sink);
         mrn::scan_configured(text, loc, cfg, sink);

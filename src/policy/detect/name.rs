@@ -24,15 +24,16 @@
 //!   with one (the shipped policy wants care context elsewhere too);
 //! - low: any other name.
 //!
-//! Cost: one pass over capitalised words with a hash lookup each; context
-//! regexes run only on short windows around candidates.
+//! Cost: one pass over capitalised words with one hash lookup each (one
+//! table maps a lower-case word to the lists holding it, as bit flags);
+//! context regexes run only on short windows around candidates.
 
 use super::re;
 use super::tokens::is_word;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
-use crate::policy::text::{after, before, ceil_boundary, floor_boundary};
+use crate::policy::text::{after, before, ceil_boundary, find_in_range, floor_boundary};
 use regex::Regex;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -58,7 +59,21 @@ impl Hasher for Fnv {
     }
 }
 
-type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// Lower-case word → the lists holding it (`FIRST | LAST | ...`).
+type Lexicon = HashMap<&'static str, u8, BuildHasherDefault<Fnv>>;
+
+/// In the first-name list.
+const FIRST_NAME: u8 = 1;
+/// In the surname list.
+const SURNAME: u8 = 2;
+/// In [`NOT_SURNAME`].
+const NOT_A_SURNAME: u8 = 4;
+/// In [`AMBIGUOUS_FIRST`].
+const AMBIGUOUS: u8 = 8;
+/// In [`INSTITUTION_NEXT`].
+const INSTITUTION: u8 = 16;
+/// In [`GENERIC_ADDRESSEE`].
+const GENERIC: u8 = 32;
 
 const FIRST: &str = include_str!("../data/first_names.txt");
 const LAST: &str = include_str!("../data/surnames.txt");
@@ -506,11 +521,7 @@ const INSTITUTION_NEXT: &[&str] = &[
 ];
 
 struct Res {
-    first: Set,
-    last: Set,
-    not_surname: Set,
-    ambiguous: Set,
-    institution: Set,
+    lexicon: Lexicon,
     provider_before: Regex,
     provider_after: Regex,
     label_before: Regex,
@@ -521,21 +532,42 @@ struct Res {
     event: Regex,
 }
 
-fn list(src: &'static str) -> Set {
+fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
     src.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+}
+
+fn lexicon() -> Lexicon {
+    let mut m = Lexicon::default();
+    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 6] = [
+        (&mut list(FIRST), FIRST_NAME),
+        (&mut list(LAST), SURNAME),
+        (&mut NOT_SURNAME.iter().copied(), NOT_A_SURNAME),
+        (&mut AMBIGUOUS_FIRST.iter().copied(), AMBIGUOUS),
+        (&mut INSTITUTION_NEXT.iter().copied(), INSTITUTION),
+        (&mut GENERIC_ADDRESSEE.iter().copied(), GENERIC),
+    ];
+    for (words, flag) in lists {
+        for w in words {
+            *m.entry(w).or_default() |= flag;
+        }
+    }
+    m
+}
+
+impl Res {
+    /// The lists holding the word `w` (ASCII case-insensitive).
+    fn flags(&self, w: &[u8]) -> u8 {
+        let mut buf = [0u8; 48];
+        self.lexicon.get(lower(w, &mut buf)).copied().unwrap_or(0)
+    }
 }
 
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
-        first: list(FIRST),
-        last: list(LAST),
-        not_surname: NOT_SURNAME.iter().copied().collect(),
-        ambiguous: AMBIGUOUS_FIRST.iter().copied().collect(),
-        institution: INSTITUTION_NEXT.iter().copied().collect(),
+        lexicon: lexicon(),
         provider_before: re(
             r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to)\s*[.:,]?\s*(?:and\s+)?)$",
         ),
@@ -629,18 +661,17 @@ fn surname_ok(r: &Res, b: &[u8], s: usize, e: usize, known_only: bool, caps: boo
     if !(capitalised(w) || (caps && all_caps(w))) {
         return false;
     }
-    let mut buf = [0u8; 48];
-    let l = lower(w, &mut buf);
-    if r.not_surname.contains(l) {
+    let f = r.flags(w);
+    if f & NOT_A_SURNAME != 0 {
         return false;
     }
-    r.last.contains(l) || (!known_only && w.len() >= 3 && !r.first.contains(l))
+    f & SURNAME != 0 || (!known_only && w.len() >= 3 && f & FIRST_NAME == 0)
 }
 
 /// Find name candidates starting at the capitalised word `[s, e)`:
 /// returns the span of the name and whether its form is a patient cue
-/// (an honorific, or record order `Last, First`).
-fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+/// (an honorific, or record order `Last, First`). `f`: the word's flags.
+fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     let w = &b[s..e];
     let caps = all_caps(w);
@@ -654,12 +685,11 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
         if !capitalised(&b[s2..e2b]) {
             return None;
         }
-        let mut b2 = [0u8; 48];
-        let l2 = lower(&b[s2..e2b], &mut b2);
-        if r.not_surname.contains(l2) {
+        let f2 = r.flags(&b[s2..e2b]);
+        if f2 & NOT_A_SURNAME != 0 {
             return None;
         }
-        if r.first.contains(l2)
+        if f2 & FIRST_NAME != 0
             && let Some((s3, e3)) = next_word(b, e2)
         {
             let (e3b, _) = base(b, s3, e3);
@@ -671,25 +701,22 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
     }
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
-        && r.last.contains(l)
+        && f & SURNAME != 0
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
         let w2 = &b[s2..e2];
-        let mut b2 = [0u8; 48];
-        let l2 = lower(w2, &mut b2);
         if (capitalised(w2) || (caps && all_caps(w2)))
-            && r.first.contains(l2)
-            && !r.ambiguous.contains(l2)
+            && r.flags(w2) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
         }
     }
     // First [M.|Middle] Last.
-    if !r.first.contains(l) {
+    if f & FIRST_NAME == 0 {
         return None;
     }
-    let known_only = r.ambiguous.contains(l) || caps;
+    let known_only = f & AMBIGUOUS != 0 || caps;
     let (mut s2, mut e2) = next_word(b, e)?;
     // A middle initial (`J.`) or middle name.
     if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
@@ -697,10 +724,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
     } else if capitalised(&b[s2..e2])
         && let Some((s3, e3)) = next_word(b, e2)
     {
-        let mut b2 = [0u8; 48];
-        let mid = lower(&b[s2..e2], &mut b2).to_string();
         let (e3b, _) = base(b, s3, e3);
-        if r.first.contains(mid.as_str()) && surname_ok(r, b, s3, e3b, true, caps) {
+        if r.flags(&b[s2..e2]) & FIRST_NAME != 0 && surname_ok(r, b, s3, e3b, true, caps) {
             (s2, e2) = (s3, e3);
         }
     }
@@ -709,11 +734,11 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, b
         return None;
     }
     // `Virginia Mason Medical Center` is a place.
-    if let Some((s3, e3)) = next_word(b, e2b) {
-        let mut b3 = [0u8; 48];
-        if b[s3].is_ascii_uppercase() && r.institution.contains(lower(&b[s3..e3], &mut b3)) {
-            return None;
-        }
+    if let Some((s3, e3)) = next_word(b, e2b)
+        && b[s3].is_ascii_uppercase()
+        && r.flags(&b[s3..e3]) & INSTITUTION != 0
+    {
+        return None;
     }
     Some((s, e2b, false))
 }
@@ -834,19 +859,25 @@ const GENERIC_ADDRESSEE: &[&str] = &[
 
 /// A name after a salutation (`Hello Wei,`, `Dear Wei Al-Sayed,`),
 /// listed or not, unless the salutation addresses a group or a role.
-fn greeted(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+/// `f`: the word's flags.
+fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     if !capitalised(&b[s..e]) {
         return None;
     }
     // A salutation opens its line: `Dear`, `Good afternoon` (cheap test
-    // first: this runs for every capitalised word).
-    let ls = line_start(text, s);
+    // first: this runs for every capitalised word, so the line start is
+    // looked for only within the 25 bytes that can hold a salutation).
+    let from = s.saturating_sub(25);
+    let ls = match memchr::memrchr(b'\n', &b[from..s]) {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return None,
+    };
     if s - ls > 24 || s == ls {
         return None;
     }
-    let mut buf = [0u8; 48];
-    if GENERIC_ADDRESSEE.contains(&lower(&b[s..e], &mut buf)) {
+    if f & GENERIC != 0 {
         return None;
     }
     if !r.salutation.is_match(&text[ls..s]) {
@@ -864,13 +895,16 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, boo
 
 /// Any capitalised word and a listed surname, followed by a clinical
 /// cue (`Tomasz Pemberton was admitted`): first names outside the list.
-fn surname_with_cue(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+/// `f`: the word's flags.
+fn surname_with_cue(
+    r: &Res,
+    text: &str,
+    s: usize,
+    e: usize,
+    f: u8,
+) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    if !capitalised(&b[s..e]) {
-        return None;
-    }
-    let mut buf = [0u8; 48];
-    if r.not_surname.contains(lower(&b[s..e], &mut buf)) {
+    if !capitalised(&b[s..e]) || f & NOT_A_SURNAME != 0 {
         return None;
     }
     let (s2, e2) = next_word(b, e)?;
@@ -885,10 +919,7 @@ fn surname_with_cue(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, u
 
 /// The line holding `pos`, up to it.
 fn line_start(text: &str, pos: usize) -> usize {
-    text.as_bytes()[..pos]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(0, |i| i + 1)
+    memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1)
 }
 
 /// A name opening a line shortly after a closing (`Regards,`).
@@ -955,7 +986,9 @@ fn judge(
         || r.salutation.is_match(&text[ls..s]);
     let near = |reach| health_near(r, text, s, e, health, reach);
     let _ = pre;
-    Some(match (cue, cue && near(250), near(120)) {
+    // A cue: high with a health fact within 250 bytes, else medium; no
+    // cue: medium with one within 120 bytes, else low.
+    Some(match (cue, cue && near(250), !cue && near(120)) {
         (true, true, _) => Confidence::High,
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
@@ -969,10 +1002,9 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     let mut i = 0;
     let mut found = 0usize;
     while i < b.len() {
-        let Some(off) = b[i..].iter().position(u8::is_ascii_uppercase) else {
+        let Some(s) = find_in_range(b, i, b'A', b'Z') else {
             break;
         };
-        let s = i + off;
         if s > 0 && is_word(b[s - 1]) {
             i = s + 1;
             continue;
@@ -982,10 +1014,11 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = s + 1;
             continue;
         }
-        let found_here = candidate(r, text, s, e)
+        let f = r.flags(&b[s..e]);
+        let found_here = candidate(r, text, s, e, f)
             .or_else(|| labelled(r, text, s, e))
-            .or_else(|| greeted(r, text, s, e))
-            .or_else(|| surname_with_cue(r, text, s, e));
+            .or_else(|| greeted(r, text, s, e, f))
+            .or_else(|| surname_with_cue(r, text, s, e, f));
         if let Some((ns, ne, hon)) = found_here {
             if let Some(conf) = judge(r, text, ns, ne, hon, health)
                 && let Some(v) = text.get(ns..ne)

@@ -13,6 +13,7 @@
 
 use super::{card, dea, icd10, mbi, npi, ssn, weak};
 use crate::policy::finding::{Location, Sink};
+use crate::policy::text::find_in_range;
 
 /// ASCII word byte (`\w` without Unicode).
 pub fn is_word(b: u8) -> bool {
@@ -153,11 +154,7 @@ pub fn scan(
     };
     let mut hot: Vec<(usize, usize)> = Vec::new();
     let (mut i, mut prev_e, mut prev_ws) = (0usize, 0usize, 0usize);
-    while let Some(off) = b
-        .get(i..)
-        .and_then(|r| r.iter().position(u8::is_ascii_digit))
-    {
-        let s = i + off;
+    while let Some(s) = find_in_range(b, i, b'0', b'9') {
         let len = b[s..].iter().position(|c| !c.is_ascii_digit());
         let e = len.map_or(b.len(), |n| s + n);
         let mut ws = s;
