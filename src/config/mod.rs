@@ -58,6 +58,65 @@ pub struct Config {
     pub secure: SecureConfig,
     pub portal: PortalConfig,
     pub api: ApiConfig,
+    pub store: StoreConfig,
+}
+
+/// `[store]`: where API clients, idempotency keys, webhooks, rate
+/// counters, suppressions and portal messages live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreBackend {
+    /// sled trees in the spool's database: one node.
+    Embedded,
+    /// PostgreSQL, shared by every node.
+    Postgres(PostgresConfig),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostgresConfig {
+    /// `postgres://user[:password]@host:port/db[?sslmode=require]`.
+    pub url: String,
+    /// Read at connect time; overrides a password in the URL.
+    pub password_file: Option<PathBuf>,
+    pub pool_size: usize,
+    pub connect_timeout: Duration,
+}
+
+/// Never prints the URL's password.
+impl std::fmt::Debug for PostgresConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresConfig")
+            .field("url", &redact_url(&self.url))
+            .field("password_file", &self.password_file)
+            .field("pool_size", &self.pool_size)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match auth.rsplit_once('@') {
+        Some((cred, host)) => match cred.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreConfig {
+    pub backend: StoreBackend,
+    /// This node's name in audit records, metrics and webhook payloads
+    /// (default: `server.hostname`).
+    pub node_name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,6 +20,7 @@ pub struct RawConfig {
     pub secure: Option<RawSecure>,
     pub portal: Option<RawPortal>,
     pub api: Option<RawApi>,
+    pub store: Option<RawStore>,
     #[serde(default)]
     pub dkim: Vec<RawDkim>,
     #[serde(default)]
@@ -93,6 +94,18 @@ pub struct RawPortal {
     pub logo: Option<String>,
     pub accent_colour: Option<String>,
     pub support: Option<String>,
+}
+
+/// `[store]`: where the state shared by several nodes lives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStore {
+    pub backend: Option<String>,
+    pub url: Option<String>,
+    pub password_file: Option<String>,
+    pub pool_size: Option<i64>,
+    pub node_name: Option<String>,
+    pub connect_timeout: Option<String>,
 }
 
 /// `[api]`: the REST submission API and its webhooks.
