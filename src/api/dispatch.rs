@@ -83,7 +83,7 @@ impl Dispatcher {
                 tracing::error!(error = %e, "webhook outbox flush failed");
             }
             let now = now_ms();
-            if now.saturating_sub(last_refresh) > 30_000 {
+            if now.saturating_sub(last_refresh) > 5_000 {
                 // Other nodes sharing the store may have changed endpoints.
                 self.hub.refresh();
                 last_refresh = now;
