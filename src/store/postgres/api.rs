@@ -134,7 +134,11 @@ impl IdempotencyStore for PgIdempotency {
         key: &str,
         record: &IdempotencyRecord,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let (key, created, rec) = (key.to_string(), big(record.created_ms), to_json(record)?);
+        let (key, created, rec) = (
+            key.as_bytes().to_vec(),
+            big(record.created_ms),
+            to_json(record)?,
+        );
         self.db.run(|pool| async move {
             let c = pool.get().await?;
             let won = c
@@ -158,7 +162,7 @@ impl IdempotencyStore for PgIdempotency {
     }
 
     fn get(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let key = key.to_string();
+        let key = key.as_bytes().to_vec();
         self.db.run(|pool| async move {
             let c = pool.get().await?;
             c.query_opt("SELECT record FROM sp_idempotency WHERE key = $1", &[&key])
@@ -169,7 +173,11 @@ impl IdempotencyStore for PgIdempotency {
     }
 
     fn put(&self, key: &str, record: &IdempotencyRecord) -> Result<(), StoreError> {
-        let (key, created, rec) = (key.to_string(), big(record.created_ms), to_json(record)?);
+        let (key, created, rec) = (
+            key.as_bytes().to_vec(),
+            big(record.created_ms),
+            to_json(record)?,
+        );
         self.db.run(|pool| async move {
             let c = pool.get().await?;
             c.execute(
@@ -183,7 +191,7 @@ impl IdempotencyStore for PgIdempotency {
     }
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {
-        let key = key.to_string();
+        let key = key.as_bytes().to_vec();
         self.db.run(|pool| async move {
             let c = pool.get().await?;
             c.execute("DELETE FROM sp_idempotency WHERE key = $1", &[&key])

@@ -55,7 +55,7 @@ CREATE TABLE sp_api_clients (
 );
 CREATE UNIQUE INDEX sp_api_clients_live_name ON sp_api_clients (name) WHERE live;
 CREATE TABLE sp_idempotency (
-    key text PRIMARY KEY,
+    key bytea PRIMARY KEY,
     created_ms bigint NOT NULL,
     record jsonb NOT NULL
 );
@@ -120,12 +120,22 @@ impl Drop for Db {
 }
 
 /// Is this a failure to reach the database (rather than an answer)?
+/// The text carries the server's message or the cause (never the URL's
+/// password: tokio-postgres does not repeat its configuration).
 fn classify(e: &tokio_postgres::Error) -> StoreError {
-    if e.as_db_error().is_some() {
-        StoreError::Backend(e.to_string())
-    } else {
-        StoreError::Unavailable(e.to_string())
+    if let Some(db) = e.as_db_error() {
+        return StoreError::Backend(format!(
+            "{} ({}): {}",
+            db.severity(),
+            db.code().code(),
+            db.message()
+        ));
     }
+    let text = match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    };
+    StoreError::Unavailable(text)
 }
 
 impl From<tokio_postgres::Error> for StoreError {
@@ -277,6 +287,9 @@ impl Db {
             let mut c = pool.get().await?;
             let tx = c.transaction().await?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+                .await?;
+            // No NOTICE for a table that exists (it would reach the log).
+            tx.batch_execute("SET LOCAL client_min_messages = warning")
                 .await?;
             tx.batch_execute(
                 "CREATE TABLE IF NOT EXISTS sp_schema_migrations (

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use super::{Db, from_json, to_json};
-use crate::bounce::suppress::{MAX_DETAIL, normalise};
+use crate::bounce::suppress::MAX_DETAIL;
 use crate::bounce::{BounceError, BounceReason, SuppressReason, Suppressed, SuppressionStore};
 use crate::store::StoreError;
 use crate::util::now_ms;
@@ -23,6 +23,17 @@ pub struct PgSuppression {
     db: Arc<Db>,
     cache: sled::Tree,
     metrics: Option<Arc<crate::metrics::Metrics>>,
+}
+
+/// `normalise`, and no NUL (PostgreSQL text cannot hold one).
+fn normalise(addr: &str) -> Result<(String, String), BounceError> {
+    let (key, display) = crate::bounce::suppress::normalise(addr)?;
+    if key.contains('\0') {
+        return Err(BounceError::InvalidAddress(
+            key.replace('\0', "").chars().take(64).collect(),
+        ));
+    }
+    Ok((key, display))
 }
 
 fn err(e: StoreError) -> BounceError {
@@ -129,7 +140,11 @@ impl SuppressionStore for PgSuppression {
             address: display,
             reason,
             bounce_reason,
-            detail: detail.chars().take(MAX_DETAIL).collect(),
+            detail: detail
+                .chars()
+                .filter(|c| *c != '\0')
+                .take(MAX_DETAIL)
+                .collect(),
             since_ms: now,
             updated_ms: now,
         };
