@@ -40,12 +40,11 @@ fn pg_bin() -> PathBuf {
         .output()
     {
         let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        if !p.is_empty() {
-            if let Some(dir) = Path::new(&p).parent() {
-                if dir.join("initdb").exists() {
-                    return dir.to_path_buf();
-                }
-            }
+        if let Some(dir) = Path::new(&p).parent()
+            && !p.is_empty()
+            && dir.join("initdb").exists()
+        {
+            return dir.to_path_buf();
         }
     }
     let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")

@@ -177,7 +177,7 @@ impl Db {
             pg.password(text.trim_end_matches(['\r', '\n']));
         }
         pg.connect_timeout(cfg.connect_timeout);
-        pg.application_name(&format!("sealpost {node}"));
+        pg.application_name(format!("sealpost {node}"));
         let tls = tls_connector()?;
         let manager = deadpool_postgres::Manager::from_config(
             pg,

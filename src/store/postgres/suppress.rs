@@ -81,7 +81,7 @@ impl PgSuppression {
         Ok(rows.len())
     }
 
-    fn from_cache(&self, key: &str) -> Result<Option<Suppressed>, BounceError> {
+    fn cached(&self, key: &str) -> Result<Option<Suppressed>, BounceError> {
         if let Some(m) = &self.metrics {
             m.suppression_stale.inc();
         }
@@ -121,7 +121,7 @@ impl SuppressionStore for PgSuppression {
             }
             Err(StoreError::Unavailable(why)) => {
                 tracing::debug!(error = %why, "suppression check answered from this node's copy");
-                self.from_cache(&key)
+                self.cached(&key)
             }
             Err(e) => Err(err(e)),
         }
