@@ -403,7 +403,13 @@ async fn start_portal(
     let app = crate::portal::Portal::new(deps)
         .with_context(|| "portal.logo")?
         .router();
-    tokio::spawn(crate::portal::serve(listener, tls, app, stop));
+    tokio::spawn(crate::portal::serve_behind(
+        listener,
+        tls,
+        app,
+        p.proxy_protocol_from.clone(),
+        stop,
+    ));
     let scheme = if tls_is_on(p) { "https" } else { "http" };
     Ok(Some(format!(
         "portal      {scheme}://{local} (links: {}/m/...)",
@@ -495,7 +501,13 @@ async fn start_api(
         });
     }
     tracing::info!(address = %local, "REST API listening");
-    tokio::spawn(crate::web::serve(listener, tls, api.router(), stop));
+    tokio::spawn(crate::web::serve_behind(
+        listener,
+        tls,
+        api.router(),
+        a.proxy_protocol_from.clone(),
+        stop,
+    ));
     let scheme = if tls_on(a.tls) { "https" } else { "http" };
     Ok(format!(
         "api         {scheme}://{local} (REST /v1, OpenAPI /v1/openapi.yaml)"

@@ -155,6 +155,8 @@ pub struct ApiConfig {
     pub webhook_hash_recipients: bool,
     /// Rate of keys added without `--rate`.
     pub default_rate: Rate,
+    /// Balancers that open each connection with a PROXY protocol header.
+    pub proxy_protocol_from: Vec<ipnet::IpNet>,
 }
 
 /// A request rate such as "50/s" or "3000/m".
@@ -388,6 +390,9 @@ pub struct PortalConfig {
     pub reply: bool,
     /// Proxies whose X-Forwarded-For is believed (with `tls = "none"`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Balancers that open each connection with a PROXY protocol header
+    /// (v1 or v2) naming the client.
+    pub proxy_protocol_from: Vec<ipnet::IpNet>,
     /// The node's portal secret (0600, apart from the store): signs cookies
     /// and forms, and wraps message keys for `portal resend`.
     pub key_file: PathBuf,

@@ -83,6 +83,7 @@ pub struct RawPortal {
     pub templates: Option<String>,
     pub reply: Option<bool>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub proxy_protocol_from: Option<Vec<String>>,
     pub key_file: Option<String>,
     pub resend: Option<bool>,
     pub device_trust: Option<String>,
@@ -127,6 +128,7 @@ pub struct RawApi {
     pub webhook_allow_http: Option<bool>,
     pub webhook_hash_recipients: Option<bool>,
     pub default_rate: Option<String>,
+    pub proxy_protocol_from: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -512,6 +512,15 @@ fn check_unique_listeners(listeners: &[ListenerConfig], e: &mut Errors) {
     }
 }
 
+/// A list of networks at `key`, each error naming its index.
+fn nets(key: &str, list: Option<&[String]>, e: &mut Errors) -> Vec<ipnet::IpNet> {
+    list.unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| parse_net(n, &format!("{key}[{j}]"), e))
+        .collect()
+}
+
 fn parse_net(text: &str, key: &str, e: &mut Errors) -> Option<ipnet::IpNet> {
     if let Ok(n) = text.parse::<ipnet::IpNet>() {
         return Some(n);
@@ -896,7 +905,13 @@ fn portal(
                 }),
         })
         .collect();
+    let proxy_protocol_from = nets(
+        "portal.proxy_protocol_from",
+        r.proxy_protocol_from.as_deref(),
+        e,
+    );
     PortalConfig {
+        proxy_protocol_from,
         listen,
         tls,
         public_url,
@@ -1109,6 +1124,11 @@ fn api(r: RawApi, server: &ServerConfig, e: &mut Errors) -> ApiConfig {
         webhook_allow_http: r.webhook_allow_http.unwrap_or(false),
         webhook_hash_recipients: r.webhook_hash_recipients.unwrap_or(false),
         default_rate,
+        proxy_protocol_from: nets(
+            "api.proxy_protocol_from",
+            r.proxy_protocol_from.as_deref(),
+            e,
+        ),
     }
 }
 
