@@ -858,3 +858,119 @@ async fn a_node_with_another_key_file_is_refused_and_bad_store_config_names_the_
         "{err}"
     );
 }
+
+/// The stores themselves, two "nodes" (two pools) on one database.
+fn two_dbs(
+    pg: &Pg,
+) -> (
+    Arc<sealpost::store::postgres::Db>,
+    Arc<sealpost::store::postgres::Db>,
+) {
+    let cfg = sealpost::config::PostgresConfig {
+        url: pg.url(),
+        password_file: Some(pg.password_file.clone()),
+        pool_size: 4,
+        connect_timeout: Duration::from_secs(2),
+    };
+    let a = sealpost::store::postgres::Db::new(&cfg, "a", None).expect("db a");
+    let b = sealpost::store::postgres::Db::new(&cfg, "b", None).expect("db b");
+    a.migrate().expect("migrate");
+    assert!(b.migrate().expect("again").is_empty(), "applied once");
+    (a, b)
+}
+
+#[test]
+fn outbox_leases_counters_and_portal_updates_are_shared_without_double_work() {
+    use sealpost::secure::portal::PortalStore;
+    use sealpost::store::postgres::{PgPortal, PgRateLimiter, PgWebhooks};
+    use sealpost::store::{OutboxItem, RateLimiter, WebhookStore};
+    let pg = Pg::start();
+    let (da, db) = two_dbs(&pg);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let sled = sled::open(tmp.path()).expect("sled");
+    let lease = Duration::from_secs(60);
+    let wa = PgWebhooks::new(da.clone(), sled.open_tree("pa").expect("t"), lease);
+    let wb = PgWebhooks::new(db.clone(), sled.open_tree("pb").expect("t"), lease);
+    let items: Vec<OutboxItem> = (0..10)
+        .map(|i| OutboxItem {
+            seq: wa.next_seq().expect("seq"),
+            next_ms: 1000 + i,
+            endpoint_id: "ep_1".into(),
+            webhook_id: format!("msg_{i}"),
+            payload: "{}".into(),
+            created_ms: 1,
+            attempts: 0,
+        })
+        .collect();
+    wa.enqueue(items).expect("enqueue");
+    // Both nodes ask at once: every item goes to exactly one of them.
+    let (ga, gb) = std::thread::scope(|s| {
+        let ha = s.spawn(|| wa.due(5000, 6).expect("due a"));
+        let hb = s.spawn(|| wb.due(5000, 6).expect("due b"));
+        (ha.join().expect("a"), hb.join().expect("b"))
+    });
+    let mut ids: Vec<String> = ga.iter().chain(&gb).map(|i| i.webhook_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), ga.len() + gb.len(), "an item handed out twice");
+    let rest = wa.due(5000, 100).expect("rest");
+    assert_eq!(ga.len() + gb.len() + rest.len(), 10);
+    assert!(
+        wb.due(5000, 100).expect("none left").is_empty(),
+        "all leased"
+    );
+    // A retry clears the lease: due again at its new time, on any node.
+    let first = &ga.first().or(gb.first()).expect("one").clone();
+    let later = OutboxItem {
+        next_ms: 6000,
+        attempts: 1,
+        ..first.clone()
+    };
+    wa.reschedule(first, &later).expect("reschedule");
+    assert_eq!(wb.due(6000, 10).expect("due").len(), 1);
+    assert_eq!(wb.drop_endpoint_items("ep_1").expect("drop"), 10);
+    assert_eq!(wa.pending().expect("pending"), 0);
+
+    // Rate counters: one second's burst for both nodes together.
+    let (ra, rb) = (
+        PgRateLimiter::new(da.clone()),
+        PgRateLimiter::new(db.clone()),
+    );
+    let allowed = (0..6)
+        .filter(|i| {
+            let l: &dyn RateLimiter = if i % 2 == 0 { &ra } else { &rb };
+            l.check("client-1", 3.0).is_ok()
+        })
+        .count();
+    assert_eq!(allowed, 3, "3/s shared, not per node");
+    let wait = rb.check("client-1", 3.0).expect_err("limited");
+    assert!(wait <= Duration::from_secs(1), "{wait:?}");
+
+    // Portal code failures counted on two nodes at once lose nothing.
+    let (pa, pb) = (PgPortal::new(da.clone()), PgPortal::new(db.clone()));
+    let record: sealpost::secure::portal::CopyRecord = serde_json::from_value(serde_json::json!({
+        "queue_id": u64::MAX - 5, "recipient": "Pat@Example.net", "created_ms": 1, "expires_ms": 2,
+    }))
+    .expect("record");
+    let id = [7u8; 32];
+    pa.insert(&id, &record, b"sealed").expect("insert");
+    std::thread::scope(|s| {
+        for store in [&pa, &pb] {
+            s.spawn(move || {
+                for _ in 0..20 {
+                    store
+                        .update(&id, &mut |r| {
+                            r.login.failures += 1;
+                            true
+                        })
+                        .expect("update");
+                }
+            });
+        }
+    });
+    let r = pb.get(&id).expect("get").expect("some");
+    assert_eq!(r.login.failures, 40);
+    assert_eq!(pb.body(&id).expect("body").as_deref(), Some(&b"sealed"[..]));
+    assert_eq!(pb.by_queue_id(u64::MAX - 5).expect("by qid").len(), 1);
+    assert_eq!(pb.list(Some("pat@example.net")).expect("list").len(), 1);
+}
