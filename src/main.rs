@@ -694,7 +694,13 @@ fn admin_request(cfg: &Config, req: Request) -> anyhow::Result<queue_admin::Resp
         api: None,
         portal: None,
     };
-    let shared = sealpost::store::Shared::open(cfg, &spool, None, &keys)?;
+    // The shared store only for what lives there (queue commands work
+    // while the database is down).
+    let shared = if req.is_portal() || req.uses_shared_store() {
+        sealpost::store::Shared::open(cfg, &spool, None, &keys)?
+    } else {
+        sealpost::store::Shared::embedded(&spool)?
+    };
     if req.is_portal() {
         let vault = sealpost::daemon::open_vault(cfg, shared.portal.clone())?;
         let admin = sealpost::portal_admin::Admin {

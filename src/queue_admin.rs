@@ -75,6 +75,19 @@ pub enum Request {
 
 impl Request {
     /// Served by `portal_admin` rather than the queue functions here.
+    /// API keys and suppressions: in the shared store (`[store]`).
+    pub fn uses_shared_store(&self) -> bool {
+        matches!(
+            self,
+            Request::ApikeyAdd(_)
+                | Request::ApikeyList
+                | Request::ApikeyRevoke { .. }
+                | Request::SuppressList
+                | Request::SuppressAdd { .. }
+                | Request::SuppressRemove { .. }
+        )
+    }
+
     pub fn is_portal(&self) -> bool {
         matches!(
             self,

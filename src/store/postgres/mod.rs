@@ -31,7 +31,7 @@ mod suppress;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use api::PENDING_TREE;
@@ -107,8 +107,16 @@ pub struct Db {
     url: String,
     timeout: Duration,
     up: AtomicBool,
+    /// When a call last found the database unreachable (ms since epoch).
+    failed_ms: AtomicU64,
     metrics: Option<Arc<crate::metrics::Metrics>>,
 }
+
+/// While the database is down, one call per this many milliseconds tries
+/// it; the others fail at once, so callers on async threads (the API, the
+/// event hub) never queue up behind connection timeouts and SMTP stays
+/// responsive.
+const PROBE_EVERY_MS: u64 = 1000;
 
 impl Drop for Db {
     fn drop(&mut self) {
@@ -211,6 +219,7 @@ impl Db {
             url: redact_url(&cfg.url),
             timeout: cfg.connect_timeout,
             up: AtomicBool::new(true),
+            failed_ms: AtomicU64::new(0),
             metrics,
         }))
     }
@@ -234,6 +243,23 @@ impl Db {
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
         T: Send + 'static,
     {
+        if !self.up.load(Ordering::Relaxed) {
+            let now = crate::util::now_ms();
+            let last = self.failed_ms.load(Ordering::Relaxed);
+            let probe = now.saturating_sub(last) >= PROBE_EVERY_MS
+                && self
+                    .failed_ms
+                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok();
+            if !probe {
+                if let Some(m) = &self.metrics {
+                    m.store_errors.with_label_values(&["unavailable"]).inc();
+                }
+                return Err(StoreError::Unavailable(
+                    "the database was unreachable moments ago".into(),
+                ));
+            }
+        }
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let fut = f(self.pool.clone());
         let limit = self.timeout * 2;
@@ -260,6 +286,10 @@ impl Db {
     /// Track up/down transitions: one log line each, and the gauge.
     fn note<T>(&self, r: &Result<T, StoreError>) {
         let up = !matches!(r, Err(StoreError::Unavailable(_)));
+        if !up {
+            self.failed_ms
+                .store(crate::util::now_ms(), Ordering::Relaxed);
+        }
         if let Some(m) = &self.metrics {
             m.store_up.set(i64::from(up));
             if !up {
