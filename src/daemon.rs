@@ -84,6 +84,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .node_info
         .with_label_values(&[config.store.node_name.as_str()])
         .set(1);
+    if let Some(db) = &shared.db {
+        // Several nodes write the shared state: each node's log says which
+        // node it is (webhook payloads carry data.node, metrics
+        // sealpost_node_info).
+        let ev = crate::audit::Event::AdminAction(crate::audit::event::AdminAction {
+            action: "node_started".into(),
+            target: Some(format!("node={} store={}", db.node(), db.shown_url())),
+            actor: "sealpost".into(),
+        });
+        if let Err(e) = audit.append(ev).await {
+            tracing::error!(error = %e, "audit write failed");
+        }
+    }
     let suppression = shared.suppression.clone();
     let limits = &config.limits;
     let svc = Arc::new(Services {

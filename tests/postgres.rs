@@ -578,6 +578,12 @@ async fn two_nodes_share_keys_tokens_idempotency_suppressions_portal_and_webhook
         !out.contains("s3cret"),
         "the password is never shown: {out}"
     );
+    let audit = std::fs::read_to_string(a.path().join("audit/audit.log")).unwrap_or_default();
+    assert!(
+        audit.contains("node_started") && audit.contains("node=relay-a"),
+        "{audit}"
+    );
+    assert!(!audit.contains("s3cret"), "no password in the audit log");
     let (code, out, _) = a.cli(&["store", "migrate"], None);
     assert_eq!(code, 0);
     assert!(out.contains("up to date"), "{out}");
