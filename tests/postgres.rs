@@ -80,6 +80,16 @@ impl Pg {
         let bin = pg_bin();
         let password_file = dir.path().join("db-password");
         std::fs::write(&password_file, "s3cret-for-tests\n").expect("pw");
+        // TLS on, with a certificate for "localhost" (tests connect both
+        // ways: plain by default, verified TLS where they ask).
+        let key = rcgen::KeyPair::generate().expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        std::fs::write(dir.path().join("server.crt"), cert.pem()).expect("crt");
+        std::fs::write(dir.path().join("server.key"), key.serialize_pem()).expect("key");
+        chmod(&dir.path().join("server.key"), 0o600);
         if user.is_some() {
             // The server runs as nobody: it must reach and own its files.
             chmod(dir.path(), 0o755);
@@ -150,8 +160,10 @@ impl Pg {
 
     /// `pg_ctl start -w`: returns once the server accepts connections.
     fn pg_ctl_start(&self) -> bool {
+        let d = self.dir.path().display();
         let opts = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off",
+            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off \
+             -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key",
             self.port
         );
         let log = self.dir.path().join("pg.log").display().to_string();
@@ -877,6 +889,7 @@ fn two_dbs(
         password_file: Some(pg.password_file.clone()),
         pool_size: 4,
         connect_timeout: Duration::from_secs(2),
+        ca_file: None,
     };
     let a = sealpost::store::postgres::Db::new(&cfg, "a", None).expect("db a");
     let b = sealpost::store::postgres::Db::new(&cfg, "b", None).expect("db b");
@@ -892,6 +905,19 @@ fn outbox_leases_counters_and_portal_updates_are_shared_without_double_work() {
     use sealpost::store::{OutboxItem, RateLimiter, WebhookStore};
     let pg = Pg::start();
     let (da, db) = two_dbs(&pg);
+    let tls = da
+        .run(|pool| async move {
+            let c = pool.get().await?;
+            let row = c
+                .query_one(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    &[],
+                )
+                .await?;
+            Ok(row.get::<_, bool>(0))
+        })
+        .expect("query");
+    assert!(tls, "the connection is TLS");
     let tmp = tempfile::tempdir().expect("tmp");
     let sled = sled::open(tmp.path()).expect("sled");
     let lease = Duration::from_secs(60);

@@ -79,6 +79,11 @@ pub struct PostgresConfig {
     pub password_file: Option<PathBuf>,
     pub pool_size: usize,
     pub connect_timeout: Duration,
+    /// CA certificates (PEM) the server's certificate must chain to, its
+    /// name matching the URL's host. None: TLS when the server offers it
+    /// (`sslmode=prefer`, the default, or `require`) without checking
+    /// the certificate, as libpq does for those modes.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Never prints the URL's password.
@@ -89,6 +94,7 @@ impl std::fmt::Debug for PostgresConfig {
             .field("password_file", &self.password_file)
             .field("pool_size", &self.pool_size)
             .field("connect_timeout", &self.connect_timeout)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }

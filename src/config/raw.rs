@@ -107,6 +107,7 @@ pub struct RawStore {
     pub pool_size: Option<i64>,
     pub node_name: Option<String>,
     pub connect_timeout: Option<String>,
+    pub ca_file: Option<String>,
 }
 
 /// `[api]`: the REST submission API and its webhooks.

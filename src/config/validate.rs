@@ -1185,6 +1185,7 @@ fn store(r: RawStore, server: &ServerConfig, e: &mut Errors) -> StoreConfig {
             for (key, set) in [
                 ("url", r.url.is_some()),
                 ("password_file", r.password_file.is_some()),
+                ("ca_file", r.ca_file.is_some()),
             ] {
                 if set {
                     e.push(&k(key), "only used with backend = \"postgres\"");
@@ -1207,6 +1208,7 @@ fn store(r: RawStore, server: &ServerConfig, e: &mut Errors) -> StoreConfig {
                 password_file: r.password_file.map(PathBuf::from),
                 pool_size,
                 connect_timeout,
+                ca_file: r.ca_file.map(PathBuf::from),
             })
         }
     };

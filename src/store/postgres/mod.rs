@@ -186,7 +186,7 @@ impl Db {
         }
         pg.connect_timeout(cfg.connect_timeout);
         pg.application_name(format!("sealpost {node}"));
-        let tls = tls_connector()?;
+        let tls = tls_connector(cfg.ca_file.as_deref())?;
         let manager = deadpool_postgres::Manager::from_config(
             pg,
             tls,
@@ -405,12 +405,31 @@ impl Db {
     }
 }
 
-fn tls_connector() -> Result<postgres_openssl::MakeTlsConnector, StoreError> {
-    let mut b = openssl::ssl::SslConnector::builder(openssl::ssl::SslMethod::tls_client())
-        .map_err(|e| StoreError::Backend(format!("database TLS: {e}")))?;
+/// TLS to the database (openssl): verified against `ca_file` (chain and
+/// host name) when one is given; otherwise encrypted without checking the
+/// certificate, as libpq's `prefer` and `require` modes do.
+fn tls_connector(
+    ca_file: Option<&std::path::Path>,
+) -> Result<postgres_openssl::MakeTlsConnector, StoreError> {
+    let bad = |e: openssl::error::ErrorStack| StoreError::Backend(format!("database TLS: {e}"));
+    let mut b =
+        openssl::ssl::SslConnector::builder(openssl::ssl::SslMethod::tls_client()).map_err(bad)?;
     b.set_min_proto_version(Some(openssl::ssl::SslVersion::TLS1_2))
-        .map_err(|e| StoreError::Backend(format!("database TLS: {e}")))?;
-    Ok(postgres_openssl::MakeTlsConnector::new(b.build()))
+        .map_err(bad)?;
+    match ca_file {
+        Some(path) => b
+            .set_ca_file(path)
+            .map_err(|e| StoreError::Backend(format!("store.ca_file {}: {e}", path.display())))?,
+        None => b.set_verify(openssl::ssl::SslVerifyMode::NONE),
+    }
+    let mut tls = postgres_openssl::MakeTlsConnector::new(b.build());
+    if ca_file.is_none() {
+        tls.set_callback(|c, _| {
+            c.set_verify_hostname(false);
+            Ok(())
+        });
+    }
+    Ok(tls)
 }
 
 /// JSON value ↔ record helpers shared by the stores.
