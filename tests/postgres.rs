@@ -832,7 +832,8 @@ async fn two_nodes_share_keys_tokens_idempotency_suppressions_portal_and_webhook
 }
 
 #[tokio::test]
-async fn a_node_with_another_key_file_is_refused_and_bad_store_config_names_the_key() {
+async fn a_node_with_another_key_file_is_refused_bad_credentials_are_named_and_a_node_starts_without_the_database()
+ {
     let pg = Pg::start();
     let sink = Sink::start().await;
     let keys = tempfile::tempdir().expect("keys");
@@ -875,6 +876,26 @@ async fn a_node_with_another_key_file_is_refused_and_bad_store_config_names_the_
         err.contains("store.url") && err.contains("password"),
         "{err}"
     );
+
+    // A node started while the database is down starts (SMTP goes on) and
+    // is served once the database is back.
+    pg.stop();
+    let d = node(&pg, &sink, "relay-d", keys.path()).await;
+    assert!(
+        d.log().contains("shared store unreachable at start"),
+        "{}",
+        d.log()
+    );
+    let body = format!("From: {SENDER}\r\nSubject: x\r\n\r\nHello");
+    send_smtp(d.ports.plain, SENDER, "early@example.net", &body).await;
+    wait_mail(&sink, "early@example.net", "Hello", 1).await;
+    let (code, _, _) = d.cli(&["apikey", "list"], None);
+    assert_ne!(code, 0, "no API keys while the database is down");
+    pg.restart();
+    wait_for("API keys through D", || {
+        (d.cli(&["apikey", "list"], None).0 == 0).then_some(())
+    })
+    .await;
 }
 
 /// The stores themselves, two "nodes" (two pools) on one database.
