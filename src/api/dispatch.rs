@@ -107,6 +107,8 @@ impl Dispatcher {
     fn pass(self: &Arc<Self>, now: u64) {
         let due = match self.store.due(now, BATCH) {
             Ok(d) => d,
+            // Said once by the store when the database goes away.
+            Err(crate::store::StoreError::Unavailable(_)) => return,
             Err(e) => {
                 tracing::error!(error = %e, "webhook outbox unreadable");
                 return;

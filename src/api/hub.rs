@@ -62,6 +62,8 @@ impl Hub {
                     *g = list;
                 }
             }
+            // Said once by the store when the database goes away.
+            Err(crate::store::StoreError::Unavailable(_)) => {}
             Err(e) => tracing::error!(error = %e, "cannot read webhook endpoints"),
         }
     }
