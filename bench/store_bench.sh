@@ -21,12 +21,12 @@ export PATH="$PATH:/usr/sbin:/sbin"
 export PORTAL_BENCH_DURATION=${PORTAL_BENCH_DURATION:-10s}
 
 pgbin=""
-if command -v pg_ctl >/dev/null && [ -x "$(dirname "$(command -v pg_ctl)")/initdb" ]; then
-    pgbin=$(dirname "$(command -v pg_ctl)")
+if command -v pg_ctl >/dev/null && [ -x "$(dirname "$(readlink -f "$(command -v pg_ctl)")")/psql" ]; then
+    pgbin=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
 else
     pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 fi
-[ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] || { echo "store_bench.sh: PostgreSQL server binaries missing (apt-get install postgresql)" >&2; exit 2; }
+[ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] && [ -x "$pgbin/psql" ] || { echo "store_bench.sh: PostgreSQL server binaries missing (apt-get install postgresql)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "store_bench.sh: wrk missing (apt-get install wrk)" >&2; exit 2; }
 command -v smtp-source >/dev/null || { echo "store_bench.sh: smtp-source missing (apt-get install postfix)" >&2; exit 2; }
 

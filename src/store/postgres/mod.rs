@@ -71,7 +71,10 @@ CREATE TABLE sp_webhook_outbox (
 );
 CREATE INDEX sp_webhook_outbox_due ON sp_webhook_outbox (next_ms);
 CREATE INDEX sp_webhook_outbox_endpoint ON sp_webhook_outbox (endpoint_id);
-CREATE TABLE sp_rate_limits (key text PRIMARY KEY, tat double precision NOT NULL);
+-- Unlogged: no WAL, so counting a request does not wait for a disk
+-- flush; a database crash (or a failover) forgets the counters, which
+-- only allows one more burst.
+CREATE UNLOGGED TABLE sp_rate_limits (key text PRIMARY KEY, tat double precision NOT NULL);
 CREATE TABLE sp_suppression (key text PRIMARY KEY, record jsonb NOT NULL);
 CREATE TABLE sp_portal_copies (
     id bytea PRIMARY KEY,
@@ -83,7 +86,9 @@ CREATE TABLE sp_portal_copies (
 );
 CREATE INDEX sp_portal_copies_queue ON sp_portal_copies (queue_id);
 CREATE INDEX sp_portal_copies_recipient ON sp_portal_copies (recipient);
-CREATE TABLE sp_portal_sessions (
+-- Unlogged too (every page view refreshes last_seen): after a database
+-- crash or failover recipients sign in again.
+CREATE UNLOGGED TABLE sp_portal_sessions (
     id bytea PRIMARY KEY,
     last_seen_ms bigint NOT NULL,
     record jsonb NOT NULL
