@@ -111,6 +111,8 @@ listen = "127.0.0.1:0"
 tls = "none"
 default_rate = "1000000/s"
 """)
+            # bench/store_bench.sh: e.g. a [store] table (PostgreSQL).
+            f.write(os.environ.get("SEALPOST_EXTRA_CONFIG", ""))
         self.log = open(os.path.join(self.dir, "sealpost.log"), "w")
         env = dict(os.environ, SEALPOST_LOG="warn")
         self.proc = subprocess.Popen([binary, "serve", "--config", self.config],

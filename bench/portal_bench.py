@@ -202,6 +202,8 @@ tls = "implicit"
 organisation = "Example Clinic"
 session_idle = "1h"
 """.format(w=work, p=sink.port))
+        # bench/store_bench.sh: e.g. a [store] table (PostgreSQL).
+        f.write(os.environ.get("SEALPOST_EXTRA_CONFIG", ""))
     log = open(os.path.join(work, "daemon.log"), "w")
     proc = subprocess.Popen([binary, "serve", "--config", conf], stdout=subprocess.PIPE, stderr=log, text=True)
     try:

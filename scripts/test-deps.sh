@@ -7,7 +7,7 @@ bash scripts/ensure-packages.sh \
   build-essential pkg-config libssl-dev gnupg ca-certificates curl \
   python3 python3-pip python3-dkim python3-nacl swaks libnet-ssleay-perl \
   postfix openssl prometheus systemd adduser dpkg-dev procps kmod \
-  chromium nodejs wrk fonts-dejavu-core
+  chromium nodejs wrk fonts-dejavu-core postgresql
 # npm: Debian's package, unless a Node.js build that bundles npm is there.
 command -v npm >/dev/null || bash scripts/ensure-packages.sh npm
 # kmod: the power-loss test loads the fuse module (modprobe fuse) when

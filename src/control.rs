@@ -33,6 +33,8 @@ pub struct Control {
     pub api_key: Option<Arc<crate::api::keys::NodeKey>>,
     pub auth: Arc<AuthThrottle>,
     pub portal: Option<Arc<crate::portal_admin::Admin>>,
+    /// API clients and suppressions (`[store]`).
+    pub shared: Arc<crate::store::Shared>,
 }
 
 pub async fn serve(listener: UnixListener, ctl: Control) {
@@ -75,6 +77,7 @@ async fn one(stream: UnixStream, ctl: Control) {
                 tokio::task::spawn_blocking(move || {
                     handle(
                         &ctl.spool,
+                        &ctl.shared,
                         Some(&ctl.schedule),
                         ctl.audit.as_deref(),
                         ctl.api_key.as_deref(),

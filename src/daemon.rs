@@ -59,9 +59,45 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         crate::bounce::VerpKey::load_or_create(&config.server.spool_dir.join("verp.key"))
             .context("VERP key")?,
     );
-    let suppression: Arc<dyn crate::bounce::SuppressionStore> = Arc::new(
-        crate::bounce::SledSuppression::from_tree(spool.tree("suppression")?),
+    let api_key = Arc::new(
+        crate::api::keys::NodeKey::load_or_create(&config.api.key_file).context("api.key_file")?,
     );
+    let portal_key = Arc::new(
+        crate::secure::portal::NodeKey::load_or_create(&config.portal.key_file)
+            .with_context(|| format!("portal.key_file {}", config.portal.key_file.display()))?,
+    );
+    let node_keys = crate::store::shared::OwnedKeys {
+        api: Some((api_key.clone(), config.api.key_file.clone())),
+        portal: Some((portal_key.clone(), config.portal.key_file.clone())),
+    };
+    let shared = Arc::new(crate::store::Shared::open(
+        &config,
+        &spool,
+        Some(metrics.clone()),
+        &node_keys.borrow(),
+    )?);
+    {
+        let shared = shared.clone();
+        tokio::spawn(async move { shared.maintain(node_keys).await });
+    }
+    metrics
+        .node_info
+        .with_label_values(&[config.store.node_name.as_str()])
+        .set(1);
+    if let Some(db) = &shared.db {
+        // Several nodes write the shared state: each node's log says which
+        // node it is (webhook payloads carry data.node, metrics
+        // sealpost_node_info).
+        let ev = crate::audit::Event::AdminAction(crate::audit::event::AdminAction {
+            action: "node_started".into(),
+            target: Some(format!("node={} store={}", db.node(), db.shown_url())),
+            actor: "sealpost".into(),
+        });
+        if let Err(e) = audit.append(ev).await {
+            tracing::error!(error = %e, "audit write failed");
+        }
+    }
+    let suppression = shared.suppression.clone();
     let limits = &config.limits;
     let svc = Arc::new(Services {
         config: config.clone(),
@@ -92,7 +128,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         suppression: suppression.clone(),
         verp: verp.clone(),
     });
-    let vault = Arc::new(open_vault(&config, &spool)?);
+    let vault = Arc::new(crate::secure::portal::Vault::new(
+        shared.portal.clone(),
+        portal_key.clone(),
+        config.portal.resend,
+    ));
     for (i, r) in config.routes.iter().enumerate() {
         if let Some(dir) = &r.outbox {
             crate::delivery::outbox::prepare(dir)
@@ -100,12 +140,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     let (transport, dns, https) = build_transport(&config, &metrics, verp.clone())?;
-    let api_key = Arc::new(
-        crate::api::keys::NodeKey::load_or_create(&config.api.key_file).context("api.key_file")?,
-    );
     // Events (webhooks, API status) only when the API is on.
     let api_parts = match config.api.listen {
-        Some(_) => Some(ApiParts::open(&config, &spool)?),
+        Some(_) => Some(ApiParts::open(&config, &spool, &shared)?),
         None => None,
     };
     let events: Arc<dyn crate::events::EventSink> = match &api_parts {
@@ -185,10 +222,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             stage: svc.accept.clone(),
             spool: spool.clone(),
             keys: api_key.clone(),
-            clients: parts.stores.clients.clone(),
-            idempotency: parts.stores.idempotency.clone(),
-            webhooks: parts.stores.webhooks.clone(),
-            limiter: Arc::new(crate::store::MemoryRateLimiter::default()),
+            clients: shared.clients.clone(),
+            idempotency: shared.idempotency.clone(),
+            webhooks: shared.webhooks.clone(),
+            limiter: shared.limiter.clone(),
             suppression: suppression.clone(),
             portal: portal_admin.clone(),
             index: parts.index.clone(),
@@ -223,6 +260,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             api_key: Some(api_key.clone()),
             auth: svc.auth_throttle.clone(),
             portal: Some(portal_admin.clone()),
+            shared: shared.clone(),
         },
     ));
     // Handlers before "ready": a SIGTERM right after it must stop the
@@ -300,18 +338,16 @@ pub fn open_audit(config: &Config) -> anyhow::Result<crate::audit::AuditLog> {
     crate::audit::AuditLog::open(cfg).with_context(|| format!("audit log {}", a.path.display()))
 }
 
-/// The portal's store and keys: sled trees of the spool's database, and
-/// the node key file (`[portal] key_file`, 0600) apart from it.
+/// The portal's store (`[store]`: the spool's database or the shared
+/// one) and the node key file (`[portal] key_file`, 0600) apart from it.
 pub fn open_vault(
     config: &Config,
-    spool: &crate::spool::Spool,
+    store: Arc<dyn crate::secure::portal::PortalStore>,
 ) -> anyhow::Result<crate::secure::portal::Vault> {
-    let store =
-        crate::secure::portal::SledPortal::open(|n| spool.tree(n).map_err(|e| e.to_string()))?;
     let node = crate::secure::portal::NodeKey::load_or_create(&config.portal.key_file)
         .with_context(|| format!("portal.key_file {}", config.portal.key_file.display()))?;
     Ok(crate::secure::portal::Vault::new(
-        Arc::new(store),
+        store,
         Arc::new(node),
         config.portal.resend,
     ))
@@ -383,7 +419,13 @@ async fn start_portal(
     let app = crate::portal::Portal::new(deps)
         .with_context(|| "portal.logo")?
         .router();
-    tokio::spawn(crate::portal::serve(listener, tls, app, stop));
+    tokio::spawn(crate::portal::serve_behind(
+        listener,
+        tls,
+        app,
+        p.proxy_protocol_from.clone(),
+        stop,
+    ));
     let scheme = if tls_is_on(p) { "https" } else { "http" };
     Ok(Some(format!(
         "portal      {scheme}://{local} (links: {}/m/...)",
@@ -391,23 +433,32 @@ async fn start_portal(
     )))
 }
 
-/// What the API and its webhooks keep in the spool's database.
+/// The API's status index (in the spool's database: each node knows the
+/// messages it accepted) and the event hub feeding the shared webhooks.
 struct ApiParts {
-    stores: crate::api::Stores,
     index: Arc<crate::api::status::MessageIndex>,
     hub: Arc<crate::api::hub::Hub>,
 }
 
 impl ApiParts {
-    fn open(config: &Config, spool: &Spool) -> anyhow::Result<ApiParts> {
-        let stores = crate::api::Stores::embedded(spool).context("API store")?;
+    fn open(
+        config: &Config,
+        spool: &Spool,
+        shared: &crate::store::Shared,
+    ) -> anyhow::Result<ApiParts> {
         let index = Arc::new(crate::api::status::MessageIndex::open(spool).context("API index")?);
-        let hub = Arc::new(crate::api::hub::Hub::new(
+        let mut hub = crate::api::hub::Hub::new(
             index.clone(),
-            stores.webhooks.clone(),
+            shared.webhooks.clone(),
             config.api.webhook_hash_recipients,
-        ));
-        Ok(ApiParts { stores, index, hub })
+        );
+        if shared.db.is_some() {
+            hub = hub.with_node(&config.store.node_name);
+        }
+        Ok(ApiParts {
+            index,
+            hub: Arc::new(hub),
+        })
     }
 }
 
@@ -466,7 +517,13 @@ async fn start_api(
         });
     }
     tracing::info!(address = %local, "REST API listening");
-    tokio::spawn(crate::web::serve(listener, tls, api.router(), stop));
+    tokio::spawn(crate::web::serve_behind(
+        listener,
+        tls,
+        api.router(),
+        a.proxy_protocol_from.clone(),
+        stop,
+    ));
     let scheme = if tls_on(a.tls) { "https" } else { "http" };
     Ok(format!(
         "api         {scheme}://{local} (REST /v1, OpenAPI /v1/openapi.yaml)"

@@ -96,6 +96,14 @@ enum Command {
         #[command(subcommand)]
         command: ApikeyCommand,
     },
+    /// The shared store ([store] backend = "postgres"): apply the schema,
+    /// or test the connection and the schema.
+    Store {
+        #[arg(long, default_value = DEFAULT_CONFIG, global = true)]
+        config: PathBuf,
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
     /// Inspect and manage the queue (through the running daemon, or
     /// directly when it is stopped).
     Queue {
@@ -104,6 +112,14 @@ enum Command {
         #[command(subcommand)]
         command: QueueCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Apply the schema migrations the database lacks (also run at start).
+    Migrate,
+    /// Connect, and check that the schema is this version's.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -335,6 +351,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => user_add(&config, &name, sender_domains),
         Command::Queue { config, command } => queue(&config, command),
+        Command::Store { config, command } => store(&config, command),
         Command::Portal { config, command } => admin(
             &config,
             match command {
@@ -549,6 +566,54 @@ fn user_add(config: &Path, name: &str, domains: Vec<String>) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
+/// `sealpost store migrate|check`: exit 0 when the database is ready.
+fn store(config: &Path, command: StoreCommand) -> anyhow::Result<ExitCode> {
+    let Some(cfg) = load_or_report(config) else {
+        return Ok(ExitCode::from(2));
+    };
+    let sealpost::config::StoreBackend::Postgres(pg) = &cfg.store.backend else {
+        println!(
+            "{}: store.backend is \"embedded\": nothing to do (the spool's database holds the state)",
+            config.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let db = sealpost::store::postgres::Db::new(pg, &cfg.store.node_name, None)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", config.display()))?;
+    let url = db.shown_url().to_string();
+    let fail = |e: sealpost::store::StoreError| {
+        eprintln!("sealpost: {}: store.url {url}: {e}", config.display());
+        Ok(ExitCode::FAILURE)
+    };
+    let latest = sealpost::store::postgres::latest_version();
+    match command {
+        StoreCommand::Migrate => match db.migrate() {
+            Ok(v) if v.is_empty() => println!("{url}: schema is up to date (version {latest})"),
+            Ok(v) => println!("{url}: applied migrations {v:?}; schema version {latest}"),
+            Err(e) => return fail(e),
+        },
+        StoreCommand::Check => match db.check() {
+            Ok((server, v)) if v == latest => {
+                println!("{url}: OK (PostgreSQL {server}, schema version {v})")
+            }
+            Ok((server, v)) if v < latest => {
+                eprintln!(
+                    "sealpost: {url}: PostgreSQL {server} reachable, but the schema is at version {v} of {latest}: run `sealpost store migrate`"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok((server, v)) => {
+                eprintln!(
+                    "sealpost: {url}: PostgreSQL {server} reachable, but the schema (version {v}) is newer than this sealpost ({latest}): upgrade this node"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Err(e) => return fail(e),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn queue(config: &Path, command: QueueCommand) -> anyhow::Result<ExitCode> {
     let req = match command {
         QueueCommand::List => Request::List,
@@ -625,8 +690,19 @@ fn admin_request(cfg: &Config, req: Request) -> anyhow::Result<queue_admin::Resp
     // No daemon: open the spool ourselves (sled's lock stops us if one runs).
     let (spool, _) = sealpost::spool::Spool::open(&cfg.server.spool_dir, &cfg.server.spool_key)?;
     let audit = std::sync::Arc::new(sealpost::daemon::open_audit(cfg)?);
+    let keys = sealpost::store::shared::NodeKeys {
+        api: None,
+        portal: None,
+    };
+    // The shared store only for what lives there (queue commands work
+    // while the database is down).
+    let shared = if req.is_portal() || req.uses_shared_store() {
+        sealpost::store::Shared::open(cfg, &spool, None, &keys)?
+    } else {
+        sealpost::store::Shared::embedded(&spool)?
+    };
     if req.is_portal() {
-        let vault = sealpost::daemon::open_vault(cfg, &spool)?;
+        let vault = sealpost::daemon::open_vault(cfg, shared.portal.clone())?;
         let admin = sealpost::portal_admin::Admin {
             vault: std::sync::Arc::new(vault),
             spool: spool.clone(),
@@ -648,6 +724,7 @@ fn admin_request(cfg: &Config, req: Request) -> anyhow::Result<queue_admin::Resp
         .transpose()?;
     Ok(queue_admin::handle(
         &spool,
+        &shared,
         None,
         Some(audit.as_ref()),
         key.as_ref(),

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditLog, Event};
-use crate::bounce::{SledSuppression, SuppressReason, SuppressionStore};
+use crate::bounce::{SuppressReason, SuppressionStore};
 use crate::spool::schedule::Schedule;
 use crate::spool::{MessageMeta, RcptStatus, Spool, format_id, parse_id};
 
@@ -75,6 +75,19 @@ pub enum Request {
 
 impl Request {
     /// Served by `portal_admin` rather than the queue functions here.
+    /// API keys and suppressions: in the shared store (`[store]`).
+    pub fn uses_shared_store(&self) -> bool {
+        matches!(
+            self,
+            Request::ApikeyAdd(_)
+                | Request::ApikeyList
+                | Request::ApikeyRevoke { .. }
+                | Request::SuppressList
+                | Request::SuppressAdd { .. }
+                | Request::SuppressRemove { .. }
+        )
+    }
+
     pub fn is_portal(&self) -> bool {
         matches!(
             self,
@@ -160,6 +173,7 @@ pub fn detail(m: &MessageMeta) -> serde_json::Value {
 /// one is given) as an `admin_action` by `actor`.
 pub fn handle(
     spool: &Spool,
+    shared: &crate::store::Shared,
     schedule: Option<&Schedule>,
     audit: Option<&AuditLog>,
     api_key: Option<&crate::api::keys::NodeKey>,
@@ -181,8 +195,11 @@ pub fn handle(
     };
     let resp = match req {
         Request::ApikeyAdd(_) | Request::ApikeyList | Request::ApikeyRevoke { .. } => {
-            serve_apikey(spool, api_key, req)
+            serve_apikey(shared.clients.as_ref(), api_key, req)
         }
+        other @ (Request::SuppressList
+        | Request::SuppressAdd { .. }
+        | Request::SuppressRemove { .. }) => serve_suppression(shared.suppression.as_ref(), other),
         other => serve(spool, schedule, other),
     };
     if let (Some(log), Some((action, target)), true) = (audit, action, resp.ok) {
@@ -198,19 +215,7 @@ pub fn handle(
     resp
 }
 
-/// The suppression list kept in the spool's database.
-fn suppression(spool: &Spool) -> Result<SledSuppression, String> {
-    spool
-        .tree("suppression")
-        .map(SledSuppression::from_tree)
-        .map_err(|e| e.to_string())
-}
-
-fn serve_suppression(spool: &Spool, req: Request) -> Response {
-    let store = match suppression(spool) {
-        Ok(s) => s,
-        Err(e) => return Response::err(e),
-    };
+fn serve_suppression(store: &dyn SuppressionStore, req: Request) -> Response {
     let result = match req {
         Request::SuppressList => store
             .list()
@@ -273,20 +278,20 @@ pub fn handle_auth(
     }
 }
 
-/// API keys, in the client store on the spool's database.
-fn serve_apikey(spool: &Spool, key: Option<&crate::api::keys::NodeKey>, req: Request) -> Response {
+/// API keys, in the client store (`[store]`).
+fn serve_apikey(
+    store: &dyn crate::store::ClientStore,
+    key: Option<&crate::api::keys::NodeKey>,
+    req: Request,
+) -> Response {
     use crate::api::admin;
-    let store = match spool.tree(crate::store::embedded::CLIENTS) {
-        Ok(t) => crate::store::SledClients::new(t),
-        Err(e) => return Response::err(e),
-    };
     let result = match req {
         Request::ApikeyAdd(a) => match key {
-            Some(k) => admin::add(&store, k, a),
+            Some(k) => admin::add(store, k, a),
             None => Err("the API key file is not available".into()),
         },
-        Request::ApikeyList => admin::list(&store),
-        Request::ApikeyRevoke { name } => admin::revoke(&store, &name),
+        Request::ApikeyList => admin::list(store),
+        Request::ApikeyRevoke { name } => admin::revoke(store, &name),
         _ => Err("not an API key request".into()),
     };
     match result {
@@ -300,9 +305,9 @@ fn serve(spool: &Spool, schedule: Option<&Schedule>, req: Request) -> Response {
         Request::AuthBlocked | Request::AuthUnblock { .. } => Response::err(
             "AUTH failure counts live in the running daemon (none are kept while it is stopped)",
         ),
-        other @ (Request::SuppressList
-        | Request::SuppressAdd { .. }
-        | Request::SuppressRemove { .. }) => serve_suppression(spool, other),
+        Request::SuppressList | Request::SuppressAdd { .. } | Request::SuppressRemove { .. } => {
+            Response::err("suppression commands go to serve_suppression")
+        }
         Request::List => match spool.list() {
             Ok(all) => Response::ok(all.iter().map(summary).collect()),
             Err(e) => Response::err(e),

@@ -2,7 +2,11 @@
 //! server certificate of `[tls]`, or plain HTTP behind a TLS-terminating
 //! proxy. Each connection is bounded in time, so a slow client cannot
 //! hold one, and each request carries a [`Conn`] extension saying who is
-//! on the other end (peer address, TLS version and cipher).
+//! on the other end (peer address, TLS version and cipher). Behind a
+//! balancer listed in `proxy_protocol_from`, each connection must open
+//! with a PROXY protocol header (v1 or v2, `crate::proxy_protocol`) and
+//! the client it names is the peer; a connection from there without one
+//! is closed (never served as if the balancer were the client).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -20,6 +24,7 @@ const CONNECTION_TIMEOUT: Duration = Duration::from_secs(600);
 /// kernel's backlog until one ends.
 const MAX_CONNECTIONS: usize = 1024;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const PROXY_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The connection a request came in on.
 #[derive(Debug, Clone)]
@@ -33,9 +38,21 @@ pub async fn serve(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
     app: Router,
+    stop: tokio::sync::watch::Receiver<bool>,
+) {
+    serve_behind(listener, tls, app, Vec::new(), stop).await
+}
+
+/// `serve`, with PROXY protocol headers required from `proxy_from`.
+pub async fn serve_behind(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    app: Router,
+    proxy_from: Vec<ipnet::IpNet>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let proxy_from = std::sync::Arc::new(proxy_from);
     loop {
         let slot = tokio::select! {
             s = slots.clone().acquire_owned() => s,
@@ -46,7 +63,7 @@ pub async fn serve(
             a = listener.accept() => a,
             _ = stop.changed() => return,
         };
-        let (tcp, peer) = match accepted {
+        let (mut tcp, mut peer) = match accepted {
             Ok(x) => x,
             Err(e) => {
                 tracing::warn!(error = %e, "web accept failed");
@@ -54,10 +71,21 @@ pub async fn serve(
                 continue;
             }
         };
-        let (app, tls) = (app.clone(), tls.clone());
+        let (app, tls, proxy_from) = (app.clone(), tls.clone(), proxy_from.clone());
         tokio::spawn(async move {
             let _slot = slot;
             let _ = tcp.set_nodelay(true);
+            if proxy_from.iter().any(|n| n.contains(&peer.ip())) {
+                use crate::proxy_protocol::{Proxied, read_header};
+                match read_header(&mut tcp, PROXY_HEADER_TIMEOUT).await {
+                    Ok(Proxied::Client(client)) => peer = client,
+                    Ok(Proxied::Local) => {}
+                    Err(e) => {
+                        tracing::warn!(balancer = %peer.ip(), error = %e, "PROXY header refused; connection closed");
+                        return;
+                    }
+                }
+            }
             let served = tokio::time::timeout(CONNECTION_TIMEOUT, async move {
                 match tls {
                     Some(acceptor) => {

@@ -913,3 +913,31 @@ async fn apikeys_are_managed_on_the_store_while_the_daemon_is_stopped_and_tls_se
     let got = sink.wait_exactly(1, &d).await;
     assert!(got[0].text().contains("with HTTPSA"), "{}", got[0].text());
 }
+
+#[tokio::test]
+async fn behind_a_balancer_the_api_reads_the_proxy_header_and_closes_connections_without_one() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sink = Sink::start().await;
+    let d = start(&sink, "proxy_protocol_from = [\"127.0.0.1\"]").await;
+    let get = b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", d.ports.api()))
+        .await
+        .expect("connect");
+    s.write_all(b"PROXY TCP4 203.0.113.7 127.0.0.1 40000 8025\r\n")
+        .await
+        .expect("write");
+    s.write_all(get).await.expect("write");
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(DEADLINE, s.read_to_end(&mut out)).await;
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    // The balancer's address without a header: closed, nothing served.
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", d.ports.api()))
+        .await
+        .expect("connect");
+    s.write_all(get).await.expect("write");
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(DEADLINE, s.read_to_end(&mut out)).await;
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+    assert!(d.log().contains("PROXY header refused"), "{}", d.log());
+}

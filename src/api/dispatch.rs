@@ -83,7 +83,7 @@ impl Dispatcher {
                 tracing::error!(error = %e, "webhook outbox flush failed");
             }
             let now = now_ms();
-            if now.saturating_sub(last_refresh) > 30_000 {
+            if now.saturating_sub(last_refresh) > 5_000 {
                 // Other nodes sharing the store may have changed endpoints.
                 self.hub.refresh();
                 last_refresh = now;
@@ -107,6 +107,8 @@ impl Dispatcher {
     fn pass(self: &Arc<Self>, now: u64) {
         let due = match self.store.due(now, BATCH) {
             Ok(d) => d,
+            // Said once by the store when the database goes away.
+            Err(crate::store::StoreError::Unavailable(_)) => return,
             Err(e) => {
                 tracing::error!(error = %e, "webhook outbox unreadable");
                 return;

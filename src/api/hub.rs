@@ -26,6 +26,8 @@ pub struct Hub {
     endpoints: RwLock<Vec<Endpoint>>,
     pub wake: Arc<tokio::sync::Notify>,
     hash_recipients: bool,
+    /// With several nodes: which one raised the event (`data.node`).
+    node: Option<String>,
 }
 
 impl Hub {
@@ -40,9 +42,16 @@ impl Hub {
             endpoints: RwLock::default(),
             wake: Arc::default(),
             hash_recipients,
+            node: None,
         };
         hub.refresh();
         hub
+    }
+
+    /// Name the node in every payload (`[store] node_name`).
+    pub fn with_node(mut self, node: &str) -> Hub {
+        self.node = Some(node.to_string());
+        self
     }
 
     /// Re-read the endpoints from the store.
@@ -53,6 +62,8 @@ impl Hub {
                     *g = list;
                 }
             }
+            // Said once by the store when the database goes away.
+            Err(crate::store::StoreError::Unavailable(_)) => {}
             Err(e) => tracing::error!(error = %e, "cannot read webhook endpoints"),
         }
     }
@@ -93,6 +104,9 @@ impl Hub {
         }
         if !tags.is_empty() {
             data.insert("tags".into(), tags.into());
+        }
+        if let Some(n) = &self.node {
+            data.insert("node".into(), n.clone().into());
         }
         serde_json::json!({
             "type": event.kind.as_str(),

@@ -76,6 +76,12 @@ impl NodeKey {
         })
     }
 
+    /// Names this key without revealing it (an HMAC of a fixed label):
+    /// nodes sharing a store check they hold the same key.
+    pub fn fingerprint(&self) -> String {
+        self.hash_secret("sealpost node key fingerprint")
+    }
+
     /// The stored form of a secret (hex HMAC).
     pub fn hash_secret(&self, secret: &str) -> String {
         hex::encode(hmac::sign(&self.secrets, secret.as_bytes()).as_ref())

@@ -209,28 +209,5 @@ async fn common_headers(req: axum::extract::Request, next: axum::middleware::Nex
     resp
 }
 
-/// The stores of the embedded backend, on trees of the spool's database.
-pub struct Stores {
-    pub clients: Arc<dyn ClientStore>,
-    pub idempotency: Arc<dyn IdempotencyStore>,
-    pub webhooks: Arc<crate::store::SledWebhooks>,
-}
-
-impl Stores {
-    pub fn embedded(spool: &crate::spool::Spool) -> Result<Stores, crate::spool::SpoolError> {
-        use crate::store::embedded as e;
-        Ok(Stores {
-            clients: Arc::new(crate::store::SledClients::new(spool.tree(e::CLIENTS)?)),
-            idempotency: Arc::new(crate::store::SledIdempotency::new(
-                spool.tree(e::IDEMPOTENCY)?,
-            )),
-            webhooks: Arc::new(crate::store::SledWebhooks::new(
-                spool.tree(e::ENDPOINTS)?,
-                spool.tree(e::OUTBOX)?,
-            )),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -159,8 +159,18 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Seconds a client waits before trying again while the shared store is down.
+pub const STORE_RETRY_AFTER_SECS: u64 = 5;
+
 impl From<crate::store::StoreError> for Problem {
     fn from(e: crate::store::StoreError) -> Self {
+        if let crate::store::StoreError::Unavailable(why) = &e {
+            tracing::warn!(error = %why, "API store unavailable");
+            return Problem::unavailable(
+                "The service's store is temporarily unavailable; try again shortly",
+                STORE_RETRY_AFTER_SECS,
+            );
+        }
         tracing::error!(error = %e, "API store error");
         Problem::internal()
     }

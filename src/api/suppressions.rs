@@ -37,6 +37,7 @@ fn store_problem(e: BounceError) -> Problem {
         BounceError::InvalidAddress(a) => {
             Problem::invalid(format!("address: \"{a}\" is not a valid email address"))
         }
+        BounceError::Unavailable(why) => crate::store::StoreError::Unavailable(why).into(),
         other => {
             tracing::error!(error = %other, "suppression store failed");
             Problem::internal()

@@ -30,7 +30,13 @@ pub fn list_rotated(current: &Path) -> io::Result<Vec<(u64, PathBuf)>> {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    for dent in fs::read_dir(&dir)? {
+    // A log not written yet: its directory may not exist either.
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for dent in entries {
         let dent = dent?;
         let name = dent.file_name();
         let Some(suffix) = name

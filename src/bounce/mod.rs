@@ -62,6 +62,9 @@ pub enum BounceError {
     Store(#[from] sled::Error),
     #[error("suppression record: {0}")]
     Record(#[from] serde_json::Error),
+    /// The shared store (PostgreSQL) cannot be reached or refused.
+    #[error("suppression store unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// How a recipient's report is classified.

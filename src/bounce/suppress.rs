@@ -20,7 +20,7 @@ use super::BounceError;
 
 /// Name of the sled tree holding the list.
 pub const TREE: &str = "suppression";
-const MAX_DETAIL: usize = 512;
+pub(crate) const MAX_DETAIL: usize = 512;
 
 /// Why an address is suppressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

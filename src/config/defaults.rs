@@ -93,3 +93,11 @@ pub const API_DEFAULT_RATE: &str = "100/s";
 /// First webhook retry after about this long, doubling up to the max.
 pub const API_WEBHOOK_RETRY_BASE: &str = "5s";
 pub const API_WEBHOOK_RETRY_MAX: &str = "1h";
+
+/// Shared state: sled in the spool directory unless `[store] backend =
+/// "postgres"`.
+pub const STORE_BACKEND: &str = "embedded";
+/// Connections per node; PostgreSQL's default max_connections is 100.
+pub const STORE_POOL_SIZE: usize = 16;
+/// How long a node waits for the database before treating it as down.
+pub const STORE_CONNECT_TIMEOUT: &str = "5s";

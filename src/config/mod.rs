@@ -58,6 +58,71 @@ pub struct Config {
     pub secure: SecureConfig,
     pub portal: PortalConfig,
     pub api: ApiConfig,
+    pub store: StoreConfig,
+}
+
+/// `[store]`: where API clients, idempotency keys, webhooks, rate
+/// counters, suppressions and portal messages live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreBackend {
+    /// sled trees in the spool's database: one node.
+    Embedded,
+    /// PostgreSQL, shared by every node.
+    Postgres(PostgresConfig),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostgresConfig {
+    /// `postgres://user[:password]@host:port/db[?sslmode=require]`.
+    pub url: String,
+    /// Read at connect time; overrides a password in the URL.
+    pub password_file: Option<PathBuf>,
+    pub pool_size: usize,
+    pub connect_timeout: Duration,
+    /// CA certificates (PEM) the server's certificate must chain to, its
+    /// name matching the URL's host. None: TLS when the server offers it
+    /// (`sslmode=prefer`, the default, or `require`) without checking
+    /// the certificate, as libpq does for those modes.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Never prints the URL's password.
+impl std::fmt::Debug for PostgresConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresConfig")
+            .field("url", &redact_url(&self.url))
+            .field("password_file", &self.password_file)
+            .field("pool_size", &self.pool_size)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match auth.rsplit_once('@') {
+        Some((cred, host)) => match cred.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreConfig {
+    pub backend: StoreBackend,
+    /// This node's name in audit records, metrics and webhook payloads
+    /// (default: `server.hostname`).
+    pub node_name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +161,8 @@ pub struct ApiConfig {
     pub webhook_hash_recipients: bool,
     /// Rate of keys added without `--rate`.
     pub default_rate: Rate,
+    /// Balancers that open each connection with a PROXY protocol header.
+    pub proxy_protocol_from: Vec<ipnet::IpNet>,
 }
 
 /// A request rate such as "50/s" or "3000/m".
@@ -329,6 +396,9 @@ pub struct PortalConfig {
     pub reply: bool,
     /// Proxies whose X-Forwarded-For is believed (with `tls = "none"`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Balancers that open each connection with a PROXY protocol header
+    /// (v1 or v2) naming the client.
+    pub proxy_protocol_from: Vec<ipnet::IpNet>,
     /// The node's portal secret (0600, apart from the store): signs cookies
     /// and forms, and wraps message keys for `portal resend`.
     pub key_file: PathBuf,

@@ -20,6 +20,7 @@ pub struct RawConfig {
     pub secure: Option<RawSecure>,
     pub portal: Option<RawPortal>,
     pub api: Option<RawApi>,
+    pub store: Option<RawStore>,
     #[serde(default)]
     pub dkim: Vec<RawDkim>,
     #[serde(default)]
@@ -82,6 +83,7 @@ pub struct RawPortal {
     pub templates: Option<String>,
     pub reply: Option<bool>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub proxy_protocol_from: Option<Vec<String>>,
     pub key_file: Option<String>,
     pub resend: Option<bool>,
     pub device_trust: Option<String>,
@@ -93,6 +95,19 @@ pub struct RawPortal {
     pub logo: Option<String>,
     pub accent_colour: Option<String>,
     pub support: Option<String>,
+}
+
+/// `[store]`: where the state shared by several nodes lives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStore {
+    pub backend: Option<String>,
+    pub url: Option<String>,
+    pub password_file: Option<String>,
+    pub pool_size: Option<i64>,
+    pub node_name: Option<String>,
+    pub connect_timeout: Option<String>,
+    pub ca_file: Option<String>,
 }
 
 /// `[api]`: the REST submission API and its webhooks.
@@ -116,6 +131,7 @@ pub struct RawApi {
     pub default_rate: Option<String>,
     /// `tls = "none"` on a non-loopback address: a TLS proxy in front.
     pub behind_tls_proxy: Option<bool>,
+    pub proxy_protocol_from: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

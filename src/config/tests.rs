@@ -288,3 +288,78 @@ fn rates_and_sizes_parse() {
     assert_eq!(parse_size("12"), Some(12));
     assert_eq!(parse_size("MB"), None);
 }
+
+#[test]
+fn store_defaults_to_embedded_and_names_the_node_after_the_host() {
+    let c = check(MINIMAL).expect("valid");
+    assert_eq!(c.store.backend, StoreBackend::Embedded);
+    assert_eq!(c.store.node_name, "relay.example.org");
+}
+
+#[test]
+fn the_postgres_store_contract_parses() {
+    let text = format!(
+        "{MINIMAL}\n[store]\nbackend = \"postgres\"\nurl = \"postgres://sealpost@127.0.0.1:5432/sealpost\"\npassword_file = \"/etc/sealpost/db-password\"\npool_size = 16\nnode_name = \"relay-a\"\n"
+    );
+    let c = check(&text).expect("valid");
+    let StoreBackend::Postgres(pg) = &c.store.backend else {
+        panic!("not postgres: {:?}", c.store.backend);
+    };
+    assert_eq!(pg.pool_size, 16);
+    assert_eq!(
+        pg.password_file.as_deref(),
+        Some(Path::new("/etc/sealpost/db-password"))
+    );
+    assert_eq!(c.store.node_name, "relay-a");
+}
+
+#[test]
+fn bad_store_settings_name_their_keys_and_never_echo_the_url() {
+    let text = format!(
+        "{MINIMAL}\n[store]\nbackend = \"mysql\"\npool_size = 0\nnode_name = \"relay a\"\nconnect_timeout = \"soon\"\n"
+    );
+    assert_eq!(
+        check(&text).expect_err("invalid"),
+        vec![
+            "t.toml: store.backend: expected \"embedded\" or \"postgres\", got \"mysql\"",
+            "t.toml: store.node_name: expected 1 to 63 letters, digits, \"-\", \"_\" or \".\", got \"relay a\"",
+            "t.toml: store.pool_size: expected a number from 1 to 1000, got 0",
+            "t.toml: store.connect_timeout: expected a duration such as \"30s\", \"15m\" or \"5d\", got \"soon\"",
+        ]
+    );
+    let text = format!(
+        "{MINIMAL}\n[store]\nbackend = \"postgres\"\nurl = \"mysql://root:hunter2@db/x\"\n"
+    );
+    let errs = check(&text).expect_err("invalid");
+    assert_eq!(
+        errs,
+        vec!["t.toml: store.url: expected a URL starting with \"postgres://\""]
+    );
+    let text = format!("{MINIMAL}\n[store]\nbackend = \"postgres\"\n");
+    assert!(
+        check(&text).expect_err("invalid")[0]
+            .starts_with("t.toml: store.url: required with backend = \"postgres\""),
+    );
+    let text = format!("{MINIMAL}\n[store]\nurl = \"postgres://db/x\"\n");
+    assert_eq!(
+        check(&text).expect_err("invalid"),
+        vec!["t.toml: store.url: only used with backend = \"postgres\""]
+    );
+}
+
+#[test]
+fn a_postgres_url_password_is_redacted_in_debug_output() {
+    assert_eq!(
+        redact_url("postgres://sealpost:hunter2@db:5432/sealpost"),
+        "postgres://sealpost:***@db:5432/sealpost"
+    );
+    assert_eq!(
+        redact_url("postgres://sealpost@db/sealpost"),
+        "postgres://sealpost@db/sealpost"
+    );
+    let text = format!(
+        "{MINIMAL}\n[store]\nbackend = \"postgres\"\nurl = \"postgres://sealpost:hunter2@db/sealpost\"\n"
+    );
+    let c = check(&text).expect("valid");
+    assert!(!format!("{:?}", c.store).contains("hunter2"));
+}

@@ -113,6 +113,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         &mut e,
     );
     let api = api(raw.api.unwrap_or_default(), &server, &mut e);
+    let store = store(raw.store.unwrap_or_default(), &server, &mut e);
     let mut secure = secure(raw_secure, &mut e);
     secure.portal_url = portal.public_url.clone();
     let bounce_domains = raw
@@ -140,6 +141,7 @@ pub fn validate(raw: RawConfig, source: &Path) -> Result<Config, Vec<String>> {
         secure,
         portal,
         api,
+        store,
     })
 }
 
@@ -508,6 +510,15 @@ fn check_unique_listeners(listeners: &[ListenerConfig], e: &mut Errors) {
             );
         }
     }
+}
+
+/// A list of networks at `key`, each error naming its index.
+fn nets(key: &str, list: Option<&[String]>, e: &mut Errors) -> Vec<ipnet::IpNet> {
+    list.unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| parse_net(n, &format!("{key}[{j}]"), e))
+        .collect()
 }
 
 fn parse_net(text: &str, key: &str, e: &mut Errors) -> Option<ipnet::IpNet> {
@@ -894,7 +905,13 @@ fn portal(
                 }),
         })
         .collect();
+    let proxy_protocol_from = nets(
+        "portal.proxy_protocol_from",
+        r.proxy_protocol_from.as_deref(),
+        e,
+    );
     PortalConfig {
+        proxy_protocol_from,
         listen,
         tls,
         public_url,
@@ -1122,5 +1139,113 @@ fn api(r: RawApi, server: &ServerConfig, e: &mut Errors) -> ApiConfig {
         webhook_allow_http: r.webhook_allow_http.unwrap_or(false),
         webhook_hash_recipients: r.webhook_hash_recipients.unwrap_or(false),
         default_rate,
+        proxy_protocol_from: nets(
+            "api.proxy_protocol_from",
+            r.proxy_protocol_from.as_deref(),
+            e,
+        ),
     }
+}
+
+/// `[store]`: embedded (sled) or a PostgreSQL database shared by nodes.
+fn store(r: RawStore, server: &ServerConfig, e: &mut Errors) -> StoreConfig {
+    let k = |s: &str| format!("store.{s}");
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Embedded,
+        Postgres,
+    }
+    let kind = e.choice(
+        &k("backend"),
+        Some(r.backend.as_deref().unwrap_or(d::STORE_BACKEND)),
+        Kind::Embedded,
+        &[("embedded", Kind::Embedded), ("postgres", Kind::Postgres)],
+    );
+    let node_name = match r.node_name {
+        None => server.hostname.clone(),
+        Some(n) => {
+            let ok = !n.is_empty()
+                && n.len() <= 63
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !ok {
+                e.push(
+                    &k("node_name"),
+                    format!(
+                        "expected 1 to 63 letters, digits, \"-\", \"_\" or \".\", got \"{}\"",
+                        n.chars().take(80).collect::<String>()
+                    ),
+                );
+            }
+            n
+        }
+    };
+    let pool_size = e.count(&k("pool_size"), r.pool_size, d::STORE_POOL_SIZE, 1, 1000);
+    let connect_timeout = e.duration(
+        &k("connect_timeout"),
+        r.connect_timeout.as_ref(),
+        d::STORE_CONNECT_TIMEOUT,
+    );
+    if connect_timeout.is_zero() || connect_timeout > Duration::from_secs(300) {
+        e.push(
+            &k("connect_timeout"),
+            format!(
+                "expected from 1s to 5m, got \"{}\"",
+                humantime::format_duration(connect_timeout)
+            ),
+        );
+    }
+    let backend = match kind {
+        Kind::Embedded => {
+            for (key, set) in [
+                ("url", r.url.is_some()),
+                ("password_file", r.password_file.is_some()),
+                ("ca_file", r.ca_file.is_some()),
+            ] {
+                if set {
+                    e.push(&k(key), "only used with backend = \"postgres\"");
+                }
+            }
+            StoreBackend::Embedded
+        }
+        Kind::Postgres => {
+            let url = r.url.unwrap_or_default();
+            if url.is_empty() {
+                e.push(
+                    &k("url"),
+                    "required with backend = \"postgres\", e.g. \"postgres://sealpost@127.0.0.1:5432/sealpost\"",
+                );
+            } else if let Err(why) = check_postgres_url(&url) {
+                e.push(&k("url"), why);
+            }
+            StoreBackend::Postgres(PostgresConfig {
+                url,
+                password_file: r.password_file.map(PathBuf::from),
+                pool_size,
+                connect_timeout,
+                ca_file: r.ca_file.map(PathBuf::from),
+            })
+        }
+    };
+    StoreConfig { backend, node_name }
+}
+
+/// A `postgres://` or `postgresql://` URL that names a host; the error
+/// never repeats the URL (it may carry a password).
+fn check_postgres_url(url: &str) -> Result<(), String> {
+    let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    else {
+        return Err("expected a URL starting with \"postgres://\"".into());
+    };
+    let auth = rest.split(['/', '?']).next().unwrap_or("");
+    let host = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
+    if host.is_empty() {
+        return Err("the URL names no host (\"postgres://user@HOST:5432/db\")".into());
+    }
+    if url.parse::<tokio_postgres::Config>().is_err() {
+        return Err("not a valid PostgreSQL connection URL".into());
+    }
+    Ok(())
 }

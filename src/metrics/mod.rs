@@ -41,6 +41,11 @@ pub struct Metrics {
     pub api_requests: IntCounterVec,
     pub webhook_deliveries: IntCounterVec,
     pub webhook_outbox: prometheus::IntGauge,
+    /// 1 while the shared store (PostgreSQL) answers, 0 while it does not.
+    pub store_up: prometheus::IntGauge,
+    pub store_errors: IntCounterVec,
+    pub suppression_stale: IntCounter,
+    pub node_info: IntGaugeVec,
 }
 
 const LATENCY_BUCKETS: [f64; 14] = [
@@ -117,6 +122,25 @@ impl Metrics {
             "Webhook messages waiting for a (further) attempt.",
         )?;
         r.register(Box::new(webhook_outbox.clone()))?;
+        let store_up = prometheus::IntGauge::new(
+            "sealpost_store_up",
+            "1 while the shared store answers (always 1 with the embedded store), 0 while it cannot be reached.",
+        )?;
+        store_up.set(1);
+        r.register(Box::new(store_up.clone()))?;
+        let suppression_stale = IntCounter::new(
+            "sealpost_store_suppression_stale_total",
+            "Suppression checks answered from this node's local copy because the shared store could not be reached.",
+        )?;
+        r.register(Box::new(suppression_stale.clone()))?;
+        let node_info = IntGaugeVec::new(
+            Opts::new(
+                "sealpost_node_info",
+                "Always 1; the label names this node ([store] node_name).",
+            ),
+            &["node"],
+        )?;
+        r.register(Box::new(node_info.clone()))?;
         Ok(Metrics {
             connections: counter(
                 &r,
@@ -260,6 +284,15 @@ impl Metrics {
                 &["result"],
             )?,
             webhook_outbox,
+            store_errors: counter(
+                &r,
+                "sealpost_store_errors_total",
+                "Shared store calls that failed, by kind (unavailable).",
+                &["kind"],
+            )?,
+            store_up,
+            suppression_stale,
+            node_info,
             registry: r,
         })
     }

@@ -50,7 +50,7 @@ use crate::spool::Spool;
 use crate::spool::schedule::Schedule;
 use crate::util::now_ms;
 
-pub use http::{Peer, serve};
+pub use http::{Peer, serve, serve_behind};
 pub use templates::Pages;
 
 /// A session lives at most this long, however active.

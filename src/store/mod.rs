@@ -1,19 +1,24 @@
 //! State that several nodes must share (DESIGN: scale-out): API clients,
 //! idempotency keys, webhook endpoints and their outbox, rate-limit
-//! counters. Each is a trait here; `embedded` implements them on sled
-//! trees of the spool's database (the default, one node), and a later
-//! backend (PostgreSQL) implements the same traits for several nodes.
+//! counters (and, through their own traits, suppressions and portal
+//! copies). Each is a trait here; `embedded` implements them on sled
+//! trees of the spool's database (the default, one node), `postgres` on
+//! a database that several nodes share. `shared` opens the set that
+//! `[store]` names.
 //!
 //! Values are JSON; keys are chosen so a range scan answers the hot query
 //! (the outbox is ordered by due time). Nothing here knows HTTP.
 
 pub mod embedded;
+pub mod postgres;
 pub mod ratelimit;
+pub mod shared;
 
 use serde::{Deserialize, Serialize};
 
 pub use embedded::{SledClients, SledIdempotency, SledWebhooks};
 pub use ratelimit::{MemoryRateLimiter, RateLimiter};
+pub use shared::Shared;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -23,6 +28,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Conflict(String),
+    /// The shared database cannot be reached (refused, timed out,
+    /// closed): transient, answered with 503 and Retry-After.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<sled::Error> for StoreError {

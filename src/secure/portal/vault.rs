@@ -142,6 +142,12 @@ impl NodeKey {
         }
     }
 
+    /// Names this key without revealing it: nodes sharing a store check
+    /// they hold the same key.
+    pub fn fingerprint(&self) -> String {
+        hex::encode(self.sign("node key fingerprint", b""))
+    }
+
     /// HMAC-SHA256 over a label and data.
     pub fn sign(&self, label: &str, data: &[u8]) -> [u8; 32] {
         let mut ctx = hmac::Context::with_key(&self.mac);
