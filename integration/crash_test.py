@@ -281,6 +281,9 @@ tls = "none"
 
 [audit]
 path = "{d}/audit.log"
+
+[metrics]
+address = "127.0.0.1:0"
 """.format(d=self.data, w=self.workdir, sink=sink_port))
             if self.tls_pair:
                 f.write('\n[tls]\ncert = "%s"\nkey = "%s"\n' % self.tls_pair)
