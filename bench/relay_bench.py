@@ -331,6 +331,9 @@ tls = "none"
 
 [audit]
 path = "{d}/audit.log"
+
+[metrics]
+address = "127.0.0.1:0"
 """.format(d=self.dir, sink=self.sink_port)
         self.config = os.path.join(self.dir, "sealpost.toml")
         with open(self.config, "w") as f:

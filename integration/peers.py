@@ -334,6 +334,9 @@ hostname = "sealpost.peers.test"
 spool_dir = "{w}/spool"
 users_file = "{w}/users.toml"
 
+[metrics]
+address = "127.0.0.1:0"
+
 # No TLS, relay by IP: smtp-source, pipelining, BDAT, content checks.
 [[listener]]
 name = "plain"
