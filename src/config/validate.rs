@@ -820,6 +820,23 @@ fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryCo
     }
 }
 
+/// An HTTP listener's `listen`: "IP:PORT", or "off" for none.
+fn listen_or_off(key: &str, value: &str, e: &mut Errors) -> Option<SocketAddr> {
+    if value == "off" {
+        return None;
+    }
+    match value.parse::<SocketAddr>() {
+        Ok(sa) => Some(sa),
+        Err(_) => {
+            e.push(
+                key,
+                format!("expected \"IP:PORT\" or \"off\", got \"{value}\""),
+            );
+            None
+        }
+    }
+}
+
 /// `[portal]`; `secure.portal_url` is an older name of `public_url`.
 fn portal(
     r: RawPortal,
@@ -828,19 +845,11 @@ fn portal(
     e: &mut Errors,
 ) -> PortalConfig {
     let k = |s: &str| format!("portal.{s}");
-    let listen = match r.listen.as_deref().unwrap_or(d::PORTAL_LISTEN) {
-        "off" => None,
-        a => match a.parse::<SocketAddr>() {
-            Ok(sa) => Some(sa),
-            Err(_) => {
-                e.push(
-                    &k("listen"),
-                    format!("expected \"IP:PORT\" or \"off\", got \"{a}\""),
-                );
-                None
-            }
-        },
-    };
+    let listen = listen_or_off(
+        &k("listen"),
+        r.listen.as_deref().unwrap_or(d::PORTAL_LISTEN),
+        e,
+    );
     let tls = e.choice(
         &k("tls"),
         r.tls.as_deref(),
@@ -1008,19 +1017,11 @@ fn accent(given: Option<String>, e: &mut Errors) -> String {
 /// `[api]`: the REST API listener, credentials and webhooks.
 fn api(r: RawApi, server: &ServerConfig, e: &mut Errors) -> ApiConfig {
     let k = |s: &str| format!("api.{s}");
-    let listen = match r.listen.as_deref().unwrap_or(d::API_LISTEN) {
-        "off" => None,
-        a => match a.parse::<SocketAddr>() {
-            Ok(sa) => Some(sa),
-            Err(_) => {
-                e.push(
-                    &k("listen"),
-                    format!("expected \"IP:PORT\" or \"off\", got \"{a}\""),
-                );
-                None
-            }
-        },
-    };
+    let listen = listen_or_off(
+        &k("listen"),
+        r.listen.as_deref().unwrap_or(d::API_LISTEN),
+        e,
+    );
     let tls = e.choice(
         &k("tls"),
         r.tls.as_deref(),

@@ -364,8 +364,8 @@ impl Spool {
     }
 
     /// Take a message out of the queue without delivering it (an operator's
-    /// delete, or a message withdrawn before its `250`): recorded in the
-    /// delivery log first, so a crash cannot bring it back.
+    /// delete): recorded in the delivery log first, so a crash cannot bring
+    /// it back. (`withdraw` also waits for that record to be durable.)
     pub fn remove(&self, id: QueueId) -> Result<(), SpoolError> {
         if let Some(meta) = self.get(id)? {
             let mark = [(delivered::WHOLE_MESSAGE, delivered::Final::Removed)];
