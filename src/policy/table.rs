@@ -23,6 +23,7 @@
 //! (spreadsheets can be long), only the first rows wait for a header.
 
 use crate::policy::extract::TextOut;
+use std::sync::OnceLock;
 
 /// What a column header names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -539,30 +540,38 @@ struct LineStats {
 }
 
 fn stats(line: &str) -> LineStats {
-    let mut st = LineStats::default();
+    use memchr::memchr_iter;
+    static TWO_SPACES: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let b = line.as_bytes();
-    let mut groups = 0usize;
-    let (mut in_group, mut spaces) = (false, 0usize);
-    for &c in b {
-        match c {
-            b'\t' => st.tab += 1,
-            b',' => st.comma += 1,
-            b';' => st.semi += 1,
-            b'|' => st.pipe += 1,
-            _ => {}
-        }
-        if c == b' ' {
-            spaces += 1;
-        } else {
-            if !in_group || spaces >= 2 {
+    // Groups: the first non-space octet opens one, and so does every
+    // non-space octet after a run of two or more spaces. Prose seldom has
+    // two spaces in a row, so this is a fast search rather than a walk.
+    let aligned = match b.iter().position(|&c| c != b' ') {
+        None => 0,
+        Some(first) => {
+            let two = TWO_SPACES.get_or_init(|| memchr::memmem::Finder::new("  "));
+            let (mut groups, mut p) = (1, first);
+            while let Some(k) = two.find(&b[p..]) {
+                let mut q = p + k + 2;
+                while b.get(q) == Some(&b' ') {
+                    q += 1;
+                }
+                if q >= b.len() {
+                    break;
+                }
                 groups += 1;
+                p = q;
             }
-            in_group = true;
-            spaces = 0;
+            groups
         }
+    };
+    LineStats {
+        tab: memchr_iter(b'\t', b).count(),
+        comma: memchr_iter(b',', b).count(),
+        semi: memchr_iter(b';', b).count(),
+        pipe: memchr_iter(b'|', b).count(),
+        aligned,
     }
-    st.aligned = groups;
-    st
 }
 
 impl LineStats {
@@ -643,6 +652,57 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `stats` counted octet by octet, as it once did: the reference.
+    fn stats_by_octet(line: &str) -> (usize, usize, usize, usize, usize) {
+        let (mut t, mut c, mut s, mut p) = (0, 0, 0, 0);
+        let (mut groups, mut in_group, mut spaces) = (0, false, 0);
+        for &b in line.as_bytes() {
+            match b {
+                b'\t' => t += 1,
+                b',' => c += 1,
+                b';' => s += 1,
+                b'|' => p += 1,
+                _ => {}
+            }
+            if b == b' ' {
+                spaces += 1;
+            } else {
+                if !in_group || spaces >= 2 {
+                    groups += 1;
+                }
+                in_group = true;
+                spaces = 0;
+            }
+        }
+        (t, c, s, p, groups)
+    }
+
+    #[test]
+    fn line_stats_match_an_octet_walk() {
+        for l in [
+            "",
+            " ",
+            "     ",
+            "a",
+            "  a",
+            "a  ",
+            "a  b",
+            "a   b  c d",
+            "  Name    DOB       MRN  ",
+            "x,y;z|w\tv",
+            "\t\t a  ,  b",
+            "one two  three   four    ",
+            "Patient  |  DOB |MRN",
+        ] {
+            let st = stats(l);
+            assert_eq!(
+                (st.tab, st.comma, st.semi, st.pipe, st.aligned),
+                stats_by_octet(l),
+                "{l:?}"
+            );
+        }
+    }
 
     #[test]
     fn headers_are_classified() {

@@ -88,14 +88,26 @@ impl DataDecoder {
     }
 
     pub fn feed(&mut self, input: &[u8]) -> Progress {
-        for (i, &b) in input.iter().enumerate() {
+        let mut i = 0;
+        while i < input.len() {
+            // Inside a line, take everything up to the next octet of
+            // interest at once (large bodies are mostly this).
+            if self.state == State::Text {
+                let rest = &input[i..];
+                let n = memchr::memchr3(0, b'\r', b'\n', rest).unwrap_or(rest.len());
+                if n > 0 {
+                    self.push_run(&rest[..n]);
+                    i += n;
+                    continue;
+                }
+            }
+            let b = input[i];
             match (self.state, b) {
                 (State::LineStart, b'.') => self.state = State::Dot,
                 (State::Dot, b'\r') => self.state = State::DotCr,
                 (State::DotCr, b'\n') => return Progress::Done { consumed: i + 1 },
                 (State::Cr, b'\n') => {
-                    self.push(b'\r');
-                    self.push(b'\n');
+                    self.push_run(b"\r\n");
                     self.state = State::LineStart;
                     self.line_len = 0;
                 }
@@ -110,29 +122,38 @@ impl DataDecoder {
                 (_, b'\r') => self.state = State::Cr,
                 // A leading dot is transparency (§4.5.2): drop it, keep the rest.
                 (State::Dot | State::LineStart | State::Text, _) => {
-                    self.push(b);
+                    self.push_run(&input[i..=i]);
                     self.state = State::Text;
                 }
             }
+            i += 1;
         }
         Progress::NeedMore
     }
 
-    fn push(&mut self, b: u8) {
-        self.line_len += 1;
-        self.size += 1;
-        if self.line_len > self.max_line && self.error.is_none() {
-            self.error = Some(DataError::LineTooLong);
-        }
-        if self.size > self.max_size {
-            if self.error.is_none() {
-                self.error = Some(DataError::TooBig);
-            }
-            return;
-        }
+    /// Append decoded octets, enforcing the line and size limits: the first
+    /// limit crossed names the error; past `max_size` nothing is kept.
+    fn push_run(&mut self, run: &[u8]) {
+        let n = run.len();
+        let line_after = self.line_len + n;
+        let size_after = self.size + n;
         if self.error.is_none() {
-            self.body.push(b);
+            // Octets until each limit is crossed (1-based): the earlier one
+            // wins, the line limit on a tie (it is checked first per octet).
+            let line_at = (line_after > self.max_line).then(|| self.max_line + 1 - self.line_len);
+            let size_at = (size_after > self.max_size).then(|| self.max_size + 1 - self.size);
+            self.error = match (line_at, size_at) {
+                (Some(l), Some(s)) if s < l => Some(DataError::TooBig),
+                (Some(_), _) => Some(DataError::LineTooLong),
+                (None, Some(_)) => Some(DataError::TooBig),
+                (None, None) => None,
+            };
+            if self.error.is_none() {
+                self.body.extend_from_slice(run);
+            }
         }
+        self.line_len = line_after;
+        self.size = size_after;
     }
 }
 

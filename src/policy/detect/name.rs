@@ -611,6 +611,11 @@ fn word_end(b: &[u8], s: usize) -> usize {
     e
 }
 
+/// The end of the run of word octets (letters, digits, `_`) at `i`.
+fn word_run_end(b: &[u8], i: usize) -> usize {
+    b[i..].iter().position(|&c| !is_word(c)).map_or(b.len(), |n| i + n)
+}
+
 /// Lower-case ASCII copy of a word into `buf` (words are at most 40 bytes).
 fn lower<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a str {
     let n = w.len().min(48);
@@ -1005,13 +1010,20 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         let Some(s) = find_in_range(b, i, b'A', b'Z') else {
             break;
         };
+        // Inside a word (`McDonald`, `4B`): go past the rest of it at once.
         if s > 0 && is_word(b[s - 1]) {
-            i = s + 1;
+            i = word_run_end(b, s);
             continue;
         }
         let e = word_end(b, s);
         if e < s + 2 {
             i = s + 1;
+            continue;
+        }
+        // No name is longer than `word_end`'s cap: a longer run of letters
+        // (base64, banners, `XXXX...` fill) is skipped whole.
+        if b.get(e).is_some_and(u8::is_ascii_alphabetic) {
+            i = word_run_end(b, e);
             continue;
         }
         let f = r.flags(&b[s..e]);

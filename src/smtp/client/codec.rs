@@ -42,7 +42,22 @@ impl DotStuffer {
     /// nothing of the offending octet) on NUL, bare CR or bare LF.
     pub(crate) fn stuff(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), ClientError> {
         out.reserve(chunk.len() + 8);
-        for &b in chunk {
+        let mut i = 0;
+        while i < chunk.len() {
+            // Inside a line, copy up to the next octet of interest at once.
+            if !self.pending_cr && !self.at_line_start {
+                let rest = &chunk[i..];
+                let n = memchr::memchr3(0, b'\r', b'\n', rest).unwrap_or(rest.len());
+                if n > 0 {
+                    out.extend_from_slice(&rest[..n]);
+                    self.last = Some(rest[n - 1]);
+                    self.offset += n;
+                    i += n;
+                    continue;
+                }
+            }
+            let b = chunk[i];
+            i += 1;
             let at = self.offset;
             self.offset += 1;
             if self.pending_cr {
