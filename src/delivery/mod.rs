@@ -22,6 +22,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::spool::schedule::Schedule;
 use crate::spool::{
+    Settled,
     Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms,
 };
 use outcome::{DsnAction, Outcome, Policy};
@@ -357,7 +358,7 @@ impl<T: Transport> Delivery<T> {
         let touched: Vec<usize> = (0..updated.recipients.len())
             .filter(|&i| updated.recipients.get(i) != meta.recipients.get(i))
             .collect();
-        let stored = self.spool.modify(id, |m| {
+        let stored = self.spool.settle(id, |m| {
             for &i in &touched {
                 if let (Some(slot), Some(new)) =
                     (m.recipients.get_mut(i), updated.recipients.get(i))
@@ -370,20 +371,23 @@ impl<T: Transport> Delivery<T> {
             events::emit(self.events.as_ref(), &updated, &kinds);
         }
         match stored {
-            Ok(Some(m)) if m.is_finished() => {
-                // May flush sled and unlink a segment: off the runtime.
+            Ok(Settled::Finished {
+                empty_segment: Some(seg),
+                ..
+            }) => {
+                // Flushes sled and unlinks a file: off the runtime.
                 let spool = self.spool.clone();
-                let done = tokio::task::spawn_blocking(move || spool.complete(id)).await;
+                let done = tokio::task::spawn_blocking(move || spool.release_segment(seg)).await;
                 if let Ok(Err(e)) = done {
-                    tracing::error!(queue_id = %format_id(id), error = %e, "cannot remove finished message");
+                    tracing::error!(queue_id = %format_id(id), error = %e, "cannot remove a finished segment");
                 }
             }
-            Ok(Some(m)) => {
+            Ok(Settled::Finished { .. } | Settled::Gone) => {}
+            Ok(Settled::Pending(m)) => {
                 if let Some(t) = m.next_due() {
                     self.schedule.at(id, m.priority(), t);
                 }
             }
-            Ok(None) => {}
             Err(e) => {
                 tracing::error!(queue_id = %format_id(id), error = %e, "cannot record delivery state")
             }

@@ -333,6 +333,80 @@ impl Spool {
         }
     }
 
+    /// As `modify`, for a delivery pass: when every recipient is final
+    /// afterwards, the message moves to the history and leaves the index in
+    /// the same step (no second read, no rewrite of a record about to go).
+    /// The caller then owes [`Self::release_segment`] if `Settled::Finished`
+    /// names a segment that no message uses any more.
+    pub fn settle<F>(&self, id: QueueId, f: F) -> Result<Settled, SpoolError>
+    where
+        F: Fn(&mut MessageMeta),
+    {
+        let key = id.to_be_bytes();
+        loop {
+            let Some(old) = self.index.get(key)? else {
+                return Ok(Settled::Gone);
+            };
+            let mut meta = MessageMeta::decode(&old).map_err(SpoolError::Corrupt)?;
+            f(&mut meta);
+            if !meta.is_finished() {
+                let new =
+                    serde_json::to_vec(&meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+                if self
+                    .index
+                    .compare_and_swap(key, Some(old), Some(new))?
+                    .is_ok()
+                {
+                    return Ok(Settled::Pending(meta));
+                }
+                continue;
+            }
+            // History first, as in `complete`: an index removal that
+            // survives a crash always has its history entry.
+            let kept = History {
+                completed: now_ms(),
+                segment: meta.location.segment,
+                recipients: meta.recipients.clone(),
+            };
+            let v = serde_json::to_vec(&kept).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
+            self.history.insert(key, v)?;
+            if self
+                .index
+                .compare_and_swap(key, Some(old), None::<&[u8]>)?
+                .is_err()
+            {
+                continue;
+            }
+            let seg = meta.location.segment;
+            let empty = self.segment_released(seg)?;
+            return Ok(Settled::Finished {
+                meta,
+                empty_segment: empty.then_some(seg),
+            });
+        }
+    }
+
+    /// A segment no message uses any more: make the index removals durable,
+    /// then delete the segment (blocking: sled flush and unlink).
+    pub fn release_segment(&self, seg: u64) -> Result<(), SpoolError> {
+        self.db.flush()?;
+        segment::remove(&self.seg_dir, seg);
+        Ok(())
+    }
+
+    /// One message of segment `seg` left the index; true if it was the
+    /// last and the segment is no longer written to.
+    fn segment_released(&self, seg: u64) -> Result<bool, SpoolError> {
+        let mut s = self.segments.lock().map_err(|_| SpoolError::Closed)?;
+        let n = s.live.entry(seg).or_insert(1);
+        *n = n.saturating_sub(1);
+        let empty = *n == 0 && seg != s.current;
+        if empty {
+            s.live.remove(&seg);
+        }
+        Ok(empty)
+    }
+
     /// Append final results to the delivery log at once (durable within a
     /// sync or two; see `delivered.rs`). `marks` are (recipient index,
     /// final status). Returns the position for [`Self::wait_results_durable`].
@@ -399,20 +473,9 @@ impl Spool {
             return Ok(());
         };
         let seg = meta.location.segment;
-        let empty = {
-            let mut s = self.segments.lock().map_err(|_| SpoolError::Closed)?;
-            let n = s.live.entry(seg).or_insert(1);
-            *n = n.saturating_sub(1);
-            let empty = *n == 0 && seg != s.current;
-            if empty {
-                s.live.remove(&seg);
-            }
-            empty
-        };
-        if empty {
+        if self.segment_released(seg)? {
             // The removals must be durable before the bodies go.
-            self.db.flush()?;
-            segment::remove(&self.seg_dir, seg);
+            self.release_segment(seg)?;
         }
         Ok(())
     }
@@ -523,6 +586,21 @@ impl Drop for Spool {
 }
 
 /// Finished messages' recipients are kept this long for late bounces.
+/// What a delivery pass left of a message (`Spool::settle`).
+#[derive(Debug)]
+pub enum Settled {
+    /// Not in the queue (finished or withdrawn meanwhile).
+    Gone,
+    /// Recipients are still queued; the stored state after the pass.
+    Pending(MessageMeta),
+    /// Every recipient is final: moved to the history. `empty_segment`: a
+    /// segment to release with `Spool::release_segment`.
+    Finished {
+        meta: MessageMeta,
+        empty_segment: Option<u64>,
+    },
+}
+
 const HISTORY_KEEP_MS: u64 = 30 * 24 * 3600 * 1000;
 
 #[derive(serde::Serialize, serde::Deserialize)]
