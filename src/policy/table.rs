@@ -545,37 +545,62 @@ struct LineStats {
 fn stats(line: &str) -> LineStats {
     static TWO_SPACES: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let b = line.as_bytes();
+    // Most lines (prose without commas, fill, base64) have no separator at
+    // all: three vector searches tell, and they are one group or none.
+    let two = TWO_SPACES.get_or_init(|| memchr::memmem::Finder::new("  "));
+    if memchr::memchr3(b',', b';', b'|', b).is_none()
+        && memchr::memchr(b'\t', b).is_none()
+        && two.find(b).is_none()
+    {
+        return LineStats {
+            aligned: usize::from(b.iter().any(|&c| c != b' ')),
+            ..LineStats::default()
+        };
+    }
+    // Byte-wide counters over blocks of 255: the compiler turns these
+    // loops into vector compares, which matters because every line of
+    // every text part passes here.
+    let (mut tab, mut comma, mut semi, mut pipe, mut pairs) = (0, 0, 0, 0, 0usize);
+    for block in b.chunks(255) {
+        let (mut t, mut c, mut s, mut p) = (0u8, 0u8, 0u8, 0u8);
+        for &x in block {
+            t += u8::from(x == b'\t');
+            c += u8::from(x == b',');
+            s += u8::from(x == b';');
+            p += u8::from(x == b'|');
+        }
+        (tab, comma, semi, pipe) = (
+            tab + usize::from(t),
+            comma + usize::from(c),
+            semi + usize::from(s),
+            pipe + usize::from(p),
+        );
+    }
+    for (x, y) in b.chunks(255).zip(b.get(1..).unwrap_or(&[]).chunks(255)) {
+        let mut n = 0u8;
+        for (&a, &c) in x.iter().zip(y) {
+            n += u8::from((a == b' ') & (c == b' '));
+        }
+        pairs += usize::from(n);
+    }
     // Groups: the first non-space octet opens one, and so does every
-    // non-space octet after a run of two or more spaces. Prose seldom has
-    // two spaces in a row, so this is a fast search rather than a walk.
+    // non-space octet after a run of two or more spaces.
     let aligned = match b.iter().position(|&c| c != b' ') {
         None => 0,
+        Some(_) if pairs == 0 => 1,
         Some(first) => {
-            let two = TWO_SPACES.get_or_init(|| memchr::memmem::Finder::new("  "));
-            let (mut groups, mut p) = (1, first);
-            while let Some(k) = two.find(&b[p..]) {
-                let mut q = p + k + 2;
-                while b.get(q) == Some(&b' ') {
-                    q += 1;
+            let (mut groups, mut spaces) = (1, 0usize);
+            for &c in &b[first..] {
+                if c == b' ' {
+                    spaces += 1;
+                } else {
+                    groups += usize::from(spaces >= 2);
+                    spaces = 0;
                 }
-                if q >= b.len() {
-                    break;
-                }
-                groups += 1;
-                p = q;
             }
             groups
         }
     };
-    // One branch-free pass the compiler vectorises: lines are short, so
-    // this beats four searches.
-    let (mut tab, mut comma, mut semi, mut pipe) = (0usize, 0usize, 0usize, 0usize);
-    for &c in b {
-        tab += usize::from(c == b'\t');
-        comma += usize::from(c == b',');
-        semi += usize::from(c == b';');
-        pipe += usize::from(c == b'|');
-    }
     LineStats {
         tab,
         comma,
@@ -626,40 +651,40 @@ fn line_at(b: &[u8], start: usize) -> (usize, usize) {
 
 /// Tables pasted into plain text (a CSV export in the body, a
 /// space-aligned report): the labelled rendering of every table whose
-/// header names PHI fields, or `None` when there is none. One search for
-/// header-ish words over the whole text; only a line holding one, not too
-/// long, whose next line has the same shape, is looked at more closely.
+/// header names PHI fields, or `None` when there is none. One pass of
+/// separator counting per line; only a short line with header-ish words
+/// whose next line has the same shape is looked at more closely.
 pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
     let hints = header_hints()?;
     let b = text.as_bytes();
     let mut out = TextOut::new(cap);
     let mut found = false;
-    // Always a line start: lines before it are examined or table rows.
-    let mut from = 0;
-    while from < b.len() && !out.over {
-        let input = aho_corasick::Input::new(text).span(from..text.len());
-        let Some(m) = hints.find(input) else { break };
-        let ls = memchr::memrchr(b'\n', &b[from..m.start()]).map_or(from, |i| from + i + 1);
+    let mut ls = 0;
+    while ls < b.len() && !out.over {
         let (le, next) = line_at(b, ls);
-        from = next;
         // A header needs a row under it.
         if next >= b.len() {
             break;
         }
         let raw = &text[ls..le];
-        let line = raw.trim();
-        if line.len() > MAX_HEADER_LINE {
-            continue;
-        }
+        ls = next;
         let Some((sep, n)) = stats(raw).layout() else {
             continue;
         };
-        let (ne, _) = line_at(b, next);
+        let line = raw.trim();
         // Header cells are short: prose with a comma or two is no row.
-        let shaped = (2..=200).contains(&n)
-            && line.len() <= n * 28
-            && stats(&text[next..ne]).width(sep) == n;
-        let Some(h) = shaped.then(|| header_of(&cells_of(line, sep))).flatten() else {
+        if !(2..=200).contains(&n)
+            || line.len() > n * 28
+            || line.len() > MAX_HEADER_LINE
+            || !hints.is_match(line)
+        {
+            continue;
+        }
+        let (ne, _) = line_at(b, next);
+        if stats(&text[next..ne]).width(sep) != n {
+            continue;
+        }
+        let Some(h) = header_of(&cells_of(line, sep)) else {
             continue;
         };
         found = true;
@@ -673,7 +698,7 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
             labeled(&h, &cells_of(l, sep), &mut out);
             j = rnext;
         }
-        from = j;
+        ls = j;
     }
     found.then_some(out.text)
 }
