@@ -25,9 +25,29 @@ use crate::smtp::reply::{Reply, std_replies};
 use crate::spool::schedule::Schedule;
 use crate::spool::{Envelope, QueueId, RecipientSpec, Spool, format_id};
 
-/// Messages up to this size are inspected on the async worker (well under
-/// a millisecond of CPU); larger ones on the blocking pool.
+/// Single-part text messages up to this size are inspected on the async
+/// worker (about a millisecond of CPU at most); larger ones, and any with
+/// parts or attachments (whose extraction may take far longer), on the
+/// blocking pool.
 const INSPECT_IN_PLACE_MAX: usize = 64 * 1024;
+
+/// True for a message that is one text part: no Content-Type field (text
+/// by default, RFC 2045 §5.2) or one whose first line names `text/`.
+/// Anything else, a folded or unreadable field included, is not.
+fn single_text_part(message: &[u8]) -> bool {
+    let head_end = memchr::memmem::find(message, b"\r\n\r\n").unwrap_or(message.len());
+    let name = b"content-type:";
+    match message[..head_end]
+        .split(|&b| b == b'\n')
+        .find(|l| l.len() >= name.len() && l[..name.len()].eq_ignore_ascii_case(name))
+    {
+        None => true,
+        Some(l) => {
+            let v = l[name.len()..].trim_ascii_start();
+            v.len() >= 5 && v[..5].eq_ignore_ascii_case(b"text/")
+        }
+    }
+}
 
 /// A message whose bytes are in, with its envelope and where it came from.
 pub struct Submission {
@@ -240,7 +260,7 @@ impl Stage {
                 Ok(x) => x,
                 Err(reply) => return Acceptance::refused(Refusal::Unrepairable, reply),
             };
-        let Ok((verdict, body)) = self.inspect(&sub, message).await else {
+        let Some((verdict, body)) = self.inspect(&sub, message).await else {
             // The engine catches its own panics; if the task still died, the
             // client keeps the message and retries.
             return Acceptance::refused(Refusal::LocalError, std_replies::local_error());
@@ -357,7 +377,7 @@ impl Stage {
         &self,
         sub: &Submission,
         message: Vec<u8>,
-    ) -> Result<(policy::Verdict, Vec<u8>), tokio::task::JoinError> {
+    ) -> Option<(policy::Verdict, Vec<u8>)> {
         let set = self.policy();
         let listener = sub.source.listener.clone();
         let sender = sub.sender.clone();
@@ -368,7 +388,7 @@ impl Stage {
             .filter(|_| sub.source.trust_mt_priority)
             .map(mt_priority_to_level);
         let default_priority = sub.source.default_priority;
-        let in_place = message.len() <= INSPECT_IN_PLACE_MAX;
+        let in_place = message.len() <= INSPECT_IN_PLACE_MAX && single_text_part(&message);
         let work = move || {
             let ctx = MessageContext {
                 listener: &listener,
@@ -391,9 +411,11 @@ impl Stage {
             (verdict, rewritten)
         };
         if in_place {
-            Ok(work())
+            // The engine catches its own panics; this also covers the
+            // rewrites, as the blocking pool's task boundary does.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok()
         } else {
-            tokio::task::spawn_blocking(work).await
+            tokio::task::spawn_blocking(work).await.ok()
         }
     }
 
@@ -464,4 +486,29 @@ pub fn mt_priority_to_level(mt: i8) -> u8 {
         4 + (mt * 5 + 8) / 9
     };
     level.clamp(0, 9) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_text_part;
+
+    #[test]
+    fn only_single_text_parts_are_inspected_in_place() {
+        for m in [
+            &b"Subject: x\r\n\r\nbody"[..],
+            b"Content-Type: text/plain; charset=utf-8\r\n\r\nbody",
+            b"content-type:TEXT/html\r\n\r\n<p>x</p>",
+            b"Subject: no body at all",
+        ] {
+            assert!(single_text_part(m), "{}", String::from_utf8_lossy(m));
+        }
+        for m in [
+            &b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"[..],
+            b"Content-Type: application/pdf\r\n\r\n%PDF",
+            b"Content-Type:\r\n multipart/mixed; boundary=b\r\n\r\n",
+            b"Content-Type: message/rfc822\r\n\r\nSubject: y\r\n\r\nz",
+        ] {
+            assert!(!single_text_part(m), "{}", String::from_utf8_lossy(m));
+        }
+    }
 }

@@ -22,8 +22,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::spool::schedule::Schedule;
 use crate::spool::{
-    Settled,
-    Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Spool, format_id, now_ms,
+    Envelope, MessageMeta, QueueId, RcptStatus, RecipientSpec, Settled, Spool, format_id, now_ms,
 };
 use outcome::{DsnAction, Outcome, Policy};
 

@@ -642,10 +642,15 @@ impl LineStats {
 }
 
 /// The line from `start` (a line start): its end without the line break
-/// (`lines()` drops a CR before the LF) and the start of the next line.
+/// and the start of the next line.
 fn line_at(b: &[u8], start: usize) -> (usize, usize) {
     let nl = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
-    let end = if nl > start && b[nl - 1] == b'\r' { nl - 1 } else { nl };
+    // As `str::lines`: a CR is dropped only before an LF.
+    let end = if nl < b.len() && nl > start && b[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
     (end, (nl + 1).min(b.len()))
 }
 

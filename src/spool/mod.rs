@@ -369,12 +369,21 @@ impl Spool {
                 recipients: meta.recipients.clone(),
             };
             let v = serde_json::to_vec(&kept).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
-            self.history.insert(key, v)?;
-            if self
+            let before = self.history.insert(key, v)?;
+            let removed = self
                 .index
-                .compare_and_swap(key, Some(old), None::<&[u8]>)?
-                .is_err()
-            {
+                .compare_and_swap(key, Some(old), None::<&[u8]>)
+                .map_err(SpoolError::from)
+                .map(|r| r.is_ok());
+            if !matches!(removed, Ok(true)) {
+                // The message stays queued: a history entry for it would
+                // make start-up take it for finished if its index entry
+                // were ever lost. Put the history back as it was.
+                match before {
+                    Some(prev) => self.history.insert(key, prev)?,
+                    None => self.history.remove(key)?,
+                };
+                removed?;
                 continue;
             }
             let seg = meta.location.segment;
@@ -585,7 +594,6 @@ impl Drop for Spool {
     }
 }
 
-/// Finished messages' recipients are kept this long for late bounces.
 /// What a delivery pass left of a message (`Spool::settle`).
 #[derive(Debug)]
 pub enum Settled {
@@ -601,6 +609,7 @@ pub enum Settled {
     },
 }
 
+/// Finished messages' recipients are kept this long for late bounces.
 const HISTORY_KEEP_MS: u64 = 30 * 24 * 3600 * 1000;
 
 #[derive(serde::Serialize, serde::Deserialize)]

@@ -613,7 +613,10 @@ fn word_end(b: &[u8], s: usize) -> usize {
 
 /// The end of the run of word octets (letters, digits, `_`) at `i`.
 fn word_run_end(b: &[u8], i: usize) -> usize {
-    b[i..].iter().position(|&c| !is_word(c)).map_or(b.len(), |n| i + n)
+    b[i..]
+        .iter()
+        .position(|&c| !is_word(c))
+        .map_or(b.len(), |n| i + n)
 }
 
 /// Lower-case ASCII copy of a word into `buf` (words are at most 40 bytes).
@@ -1020,12 +1023,6 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = s + 1;
             continue;
         }
-        // No name is longer than `word_end`'s cap: a longer run of letters
-        // (base64, banners, `XXXX...` fill) is skipped whole.
-        if b.get(e).is_some_and(u8::is_ascii_alphabetic) {
-            i = word_run_end(b, e);
-            continue;
-        }
         let f = r.flags(&b[s..e]);
         let found_here = candidate(r, text, s, e, f)
             .or_else(|| labelled(r, text, s, e))
@@ -1042,6 +1039,10 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
                 }
             }
             i = ne;
+        } else if b.get(e).is_some_and(u8::is_ascii_alphabetic) {
+            // A run of letters longer than `word_end`'s cap (base64, fill):
+            // every capital left in it follows a letter, so go past it.
+            i = word_run_end(b, e);
         } else {
             i = e;
         }
