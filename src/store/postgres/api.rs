@@ -71,17 +71,10 @@ impl ClientStore for PgClients {
     }
 
     fn by_id(&self, client_id: &str) -> Result<Option<ApiClient>, StoreError> {
-        let id = client_id.to_string();
-        self.db.run(|pool| async move {
-            let c = pool.get().await?;
-            c.query_opt(
-                "SELECT record FROM sp_api_clients WHERE client_id = $1",
-                &[&id],
-            )
-            .await?
-            .map(|r| from_json(r.get(0)))
-            .transpose()
-        })
+        self.db.record_by_key(
+            "SELECT record FROM sp_api_clients WHERE client_id = $1",
+            client_id.to_string(),
+        )
     }
 
     fn list(&self) -> Result<Vec<ApiClient>, StoreError> {
@@ -162,14 +155,10 @@ impl IdempotencyStore for PgIdempotency {
     }
 
     fn get(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let key = key.as_bytes().to_vec();
-        self.db.run(|pool| async move {
-            let c = pool.get().await?;
-            c.query_opt("SELECT record FROM sp_idempotency WHERE key = $1", &[&key])
-                .await?
-                .map(|r| from_json(r.get(0)))
-                .transpose()
-        })
+        self.db.record_by_key(
+            "SELECT record FROM sp_idempotency WHERE key = $1",
+            key.as_bytes().to_vec(),
+        )
     }
 
     fn put(&self, key: &str, record: &IdempotencyRecord) -> Result<(), StoreError> {
@@ -311,17 +300,10 @@ impl WebhookStore for PgWebhooks {
     }
 
     fn endpoint(&self, id: &str) -> Result<Option<Endpoint>, StoreError> {
-        let id = id.to_string();
-        self.db.run(|pool| async move {
-            let c = pool.get().await?;
-            c.query_opt(
-                "SELECT record FROM sp_webhook_endpoints WHERE id = $1",
-                &[&id],
-            )
-            .await?
-            .map(|r| from_json(r.get(0)))
-            .transpose()
-        })
+        self.db.record_by_key(
+            "SELECT record FROM sp_webhook_endpoints WHERE id = $1",
+            id.to_string(),
+        )
     }
 
     fn endpoints(&self) -> Result<Vec<Endpoint>, StoreError> {

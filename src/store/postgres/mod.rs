@@ -239,6 +239,26 @@ impl Db {
         &self.url
     }
 
+    /// The JSON `record` of the one row `sql` selects by the key `$1`,
+    /// decoded; `None` when there is no such row.
+    pub(crate) fn record_by_key<K, T>(
+        &self,
+        sql: &'static str,
+        key: K,
+    ) -> Result<Option<T>, StoreError>
+    where
+        K: tokio_postgres::types::ToSql + Sync + Send + 'static,
+        T: serde::de::DeserializeOwned + Send + 'static,
+    {
+        self.run(|pool| async move {
+            let c = pool.get().await?;
+            c.query_opt(sql, &[&key])
+                .await?
+                .map(|r| from_json(r.get(0)))
+                .transpose()
+        })
+    }
+
     /// Run `f` with the pool on the database runtime and wait for it
     /// (from a blocking thread or an async task alike), at most one
     /// timeout for a connection plus one for the statements.

@@ -100,15 +100,11 @@ impl PortalStore for PgPortal {
     }
 
     fn get(&self, id: &LookupId) -> Result<Option<CopyRecord>, SecureError> {
-        let id = id.to_vec();
         self.db
-            .run(|pool| async move {
-                let c = pool.get().await?;
-                c.query_opt("SELECT record FROM sp_portal_copies WHERE id = $1", &[&id])
-                    .await?
-                    .map(|r| from_json(r.get(0)))
-                    .transpose()
-            })
+            .record_by_key(
+                "SELECT record FROM sp_portal_copies WHERE id = $1",
+                id.to_vec(),
+            )
             .map_err(serr)
     }
 

@@ -95,14 +95,10 @@ impl PgSuppression {
 impl SuppressionStore for PgSuppression {
     fn is_suppressed(&self, addr: &str) -> Result<Option<Suppressed>, BounceError> {
         let (key, _) = normalise(addr)?;
-        let k = key.clone();
-        let r = self.db.run(|pool| async move {
-            let c = pool.get().await?;
-            c.query_opt("SELECT record FROM sp_suppression WHERE key = $1", &[&k])
-                .await?
-                .map(|r| from_json::<Suppressed>(r.get(0)))
-                .transpose()
-        });
+        let r = self.db.record_by_key::<_, Suppressed>(
+            "SELECT record FROM sp_suppression WHERE key = $1",
+            key.clone(),
+        );
         match r {
             Ok(found) => {
                 // Keep the node's copy in step (best effort).
