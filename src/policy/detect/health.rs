@@ -1,15 +1,24 @@
 //! Health-term detector: conditions, medications, procedures.
 //!
 //! The shipped list (`data/health_terms.txt`) is matched case-insensitively
-//! as whole words in one Aho-Corasick pass (leftmost-longest, linear time).
+//! as whole words (leftmost-longest, linear time): every term begins with a
+//! word character, so a match can only start where a word starts. The scan
+//! walks the word starts and runs the Aho-Corasick automaton, anchored,
+//! only where the first two bytes begin some term; after a whole-word match
+//! it resumes at the match's end, as an unanchored leftmost search would.
+//! This finds what one unanchored pass over every byte finds, at a fraction
+//! of the cost on prose and on long tokens.
 //! Terms are supporting evidence, never PHI on their own. Confidence: a term
 //! in a segment that also carries clinical-care wording about an individual
 //! (diagnosed, Dx, prescribed, refill, discharged, "patient:", "history of",
 //! a dosage such as "10 mg") → high; a term alone → medium.
 
 use super::re;
+use super::tokens::is_word;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -17,8 +26,42 @@ const TERMS: &str = include_str!("../data/health_terms.txt");
 
 struct Res {
     terms: Option<AhoCorasick>,
+    /// The (first, second) byte pairs that begin a term, both cases; None
+    /// when some term does not begin with a word character followed by
+    /// another byte (then word starts cannot be used and every byte is
+    /// searched).
+    openings: Option<PairSet>,
     care: Regex,
     bulk: Regex,
+}
+
+/// A set of byte pairs as a 64 Ki-bit map (8 KiB).
+struct PairSet(Box<[u64; 1024]>);
+
+impl PairSet {
+    fn of_terms(list: &[&str]) -> Option<PairSet> {
+        let mut set = PairSet(Box::new([0; 1024]));
+        for t in list {
+            let &[a, b, ..] = t.as_bytes() else {
+                return None;
+            };
+            if !is_word(a) {
+                return None;
+            }
+            for x in [a.to_ascii_lowercase(), a.to_ascii_uppercase()] {
+                for y in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                    let k = usize::from(x) << 8 | usize::from(y);
+                    set.0[k >> 6] |= 1 << (k & 63);
+                }
+            }
+        }
+        Some(set)
+    }
+
+    fn contains(&self, a: u8, b: u8) -> bool {
+        let k = usize::from(a) << 8 | usize::from(b);
+        self.0[k >> 6] & (1 << (k & 63)) != 0
+    }
 }
 
 fn res() -> &'static Res {
@@ -35,10 +78,13 @@ fn res() -> &'static Res {
             // A full DFA: one table lookup per byte (the default NFA is
             // several times slower on prose).
             .kind(Some(AhoCorasickKind::DFA))
-            .build(list)
+            // Anchored searches at word starts; unanchored as the fallback.
+            .start_kind(StartKind::Both)
+            .build(&list)
             .ok();
         Res {
             terms,
+            openings: PairSet::of_terms(&list),
             // Newsletters, event and marketing mail speak of health to many
             // readers: their care wording ("thousands are diagnosed...")
             // concerns no one in particular.
@@ -52,8 +98,54 @@ fn res() -> &'static Res {
     })
 }
 
-fn word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// Most term spans kept per segment (evidence, not an inventory).
+const MAX_SPANS: usize = 1000;
+
+/// Whole-word term matches, trying only word starts that open a term.
+fn at_word_starts(ac: &AhoCorasick, openings: &PairSet, text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut spans = Vec::new();
+    let (mut i, mut in_word) = (0, false);
+    while i < n {
+        let w = is_word(b[i]);
+        if w && !in_word && i + 1 < n && openings.contains(b[i], b[i + 1]) {
+            let input = Input::new(text).range(i..).anchored(Anchored::Yes);
+            if let Some(m) = ac.find(input) {
+                let e = m.end();
+                if e >= n || !is_word(b[e]) {
+                    spans.push((i, e));
+                    if spans.len() >= MAX_SPANS {
+                        break;
+                    }
+                    // Non-overlapping, as the leftmost search was.
+                    (i, in_word) = (e, false);
+                    continue;
+                }
+            }
+        }
+        in_word = w;
+        i += 1;
+    }
+    spans
+}
+
+/// Whole-word term matches, every byte searched.
+fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans = Vec::new();
+    for m in ac.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        let left_ok = s == 0 || !is_word(b[s - 1]);
+        let right_ok = e >= b.len() || !is_word(b[e]);
+        if left_ok && right_ok {
+            spans.push((s, e));
+            if spans.len() >= MAX_SPANS {
+                break;
+            }
+        }
+    }
+    spans
 }
 
 /// Scan a segment; returns the byte spans of the health terms found.
@@ -62,19 +154,10 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> Vec<(usize, usize)> {
     let Some(ac) = &r.terms else {
         return Vec::new();
     };
-    let b = text.as_bytes();
-    let mut spans = Vec::new();
-    for m in ac.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        let left_ok = s == 0 || !word_byte(b[s - 1]);
-        let right_ok = e >= b.len() || !word_byte(b[e]);
-        if left_ok && right_ok {
-            spans.push((s, e));
-            if spans.len() >= 1000 {
-                break;
-            }
-        }
-    }
+    let spans = match &r.openings {
+        Some(o) => at_word_starts(ac, o, text),
+        None => everywhere(ac, text),
+    };
     if spans.is_empty() {
         return spans;
     }
@@ -118,5 +201,34 @@ mod tests {
             None
         );
         assert_eq!(found("prediabetic? no: nondiabetes", Kind::Health), None);
+    }
+
+    #[test]
+    fn word_starts_find_what_every_byte_finds() {
+        let r = res();
+        let (ac, openings) = (r.terms.as_ref().unwrap(), r.openings.as_ref().unwrap());
+        let mut texts: Vec<String> = [
+            "Dx: Type 2 Diabetes; COPD, asthma.\r\nHistory of low back pain and GERD",
+            "xdiabetes diabetesx _asthma asthma_ copd-related (hypertension) 'ptsd'",
+            "gastro-esophageal reflux disease; major depressive disorder, single episode",
+            "Ärger mit diabetes; éasthma; HIV/AIDS; covid-19 and ob/gyn visit",
+            "asthm",
+            "a",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        texts.extend(
+            TERMS
+                .lines()
+                .take(400)
+                .map(|t| format!("{t}, {}. ", t.to_uppercase())),
+        );
+        let all: String = texts.concat();
+        texts.push(all);
+        for t in &texts {
+            assert_eq!(at_word_starts(ac, openings, t), everywhere(ac, t), "{t}");
+        }
     }
 }
