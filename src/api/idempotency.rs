@@ -60,17 +60,19 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
 
 impl Api {
     /// Reserve `key` of `client` for a request with `fingerprint` that
-    /// will use `queue_id`.
+    /// will use `queue_id`. The fingerprint (a hash of the whole body) is
+    /// computed only for a request that has a key.
     pub fn begin(
         &self,
         client: &str,
         key: Option<String>,
-        fingerprint: String,
+        fingerprint: impl FnOnce() -> String,
         queue_id: u64,
     ) -> Result<Begin, Problem> {
         let Some(key) = key else {
             return Ok(Begin::Unkeyed);
         };
+        let fingerprint = fingerprint();
         let store_key = format!("{client}\0{key}");
         let now = now_ms();
         let record = IdempotencyRecord {

@@ -119,7 +119,7 @@ impl Api {
         let reserved = match self.begin(
             &caller.client.name,
             key,
-            idempotency::fingerprint("POST", path, &bytes),
+            || idempotency::fingerprint("POST", path, &bytes),
             id,
         )? {
             Begin::Answer(r) => return Ok(r),
