@@ -6,7 +6,7 @@ Postfix smtp-sink on 127.0.0.1.
 throughput  API submissions per second (examples/api_load.rs, MSGS JSON messages of SIZE
             bytes of text, 202 after the durable spool write) beside SMTP
             submissions per second (smtp-source -F, MSGS messages with
-            the same text and headers as the API builds, 250 after the same
+            the same text as the API's and similar headers, 250 after the same
             durable write: both go through the accept stage and its group
             commit), alternating SMTP, API, SMTP, API so both see the same
             machine; every 2xx is counted, a non-2xx fails the run.
@@ -182,14 +182,15 @@ def message_file(size, workdir):
                "Date: Mon, 30 Nov 2026 07:00:00 +0000\nMessage-ID: <bench@client.bench.test>\n"
                "MIME-Version: 1.0\nContent-Type: text/plain; charset=\"utf-8\"\n"
                "Content-Transfer-Encoding: 7bit\n\n")
-    with open(path, "w") as f:
+    # smtp-source -F turns each LF into CRLF and dot-stuffs.
+    with open(path, "w", newline="\n") as f:
         f.write(headers + text_of(size))
     return path
 
 
-def smtp_round(sp, msgs, size, sessions, workdir):
+def smtp_round(sp, msgs, message, sessions):
     t = time.monotonic()
-    subprocess.run(["smtp-source", "-s", str(sessions), "-m", str(msgs), "-F", message_file(size, workdir),
+    subprocess.run(["smtp-source", "-s", str(sessions), "-m", str(msgs), "-F", message,
                     "-d", "-f", "bench@client.bench.test", "-t", "user@dest.bench.test",
                     "127.0.0.1:%d" % sp.smtp], check=True, timeout=600,
                    stdout=subprocess.DEVNULL)
@@ -232,12 +233,13 @@ def throughput(args, workdir):
     sp = Sealpost(args.bin, workdir, sink.port, "throughput")
     res = {"size": args.size, "sessions": args.sessions, "rounds": []}
     try:
-        smtp_round(sp, 200, args.size, args.sessions, workdir)      # warm-up
+        message = message_file(args.size, workdir)
+        smtp_round(sp, 200, message, args.sessions)      # warm-up
         api_round(sp, 200, args.size, args.sessions, workdir)
         wait_drained(sp, 120)
         for i in range(args.rounds):
             c0 = sp.cpu_s()
-            s = smtp_round(sp, args.smtp_msgs, args.size, args.sessions, workdir)
+            s = smtp_round(sp, args.smtp_msgs, message, args.sessions)
             wait_drained(sp, 300)
             c1 = sp.cpu_s()
             a, p50, p99, n = api_round(sp, args.smtp_msgs, args.size, args.sessions, workdir)

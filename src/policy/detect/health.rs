@@ -1,13 +1,15 @@
 //! Health-term detector: conditions, medications, procedures.
 //!
 //! The shipped list (`data/health_terms.txt`) is matched case-insensitively
-//! as whole words (leftmost-longest, linear time): every term begins with a
-//! word character, so a match can only start where a word starts. The scan
-//! walks the word starts and runs the Aho-Corasick automaton, anchored,
-//! only where the first two bytes begin some term; after a whole-word match
-//! it resumes at the match's end, as an unanchored leftmost search would.
-//! This finds what one unanchored pass over every byte finds, at a fraction
-//! of the cost on prose and on long tokens.
+//! as whole words. Every term begins with a word character, so a whole-word
+//! match can only start where a word starts: the scan walks the word starts
+//! and runs the Aho-Corasick automaton, anchored, only where the first two
+//! bytes begin some term. At each such start it takes the longest term that
+//! ends where a word ends: the longest match, or else the longest shorter
+//! term that is a prefix of it ("anxiety" in "anxiety disorders", "MRI" in
+//! "MRI scans"); it then resumes after that term. A match that is no whole
+//! word does not hide the word starts inside it ("back pain" in "slow back
+//! pain"). Linear time, and every byte is looked at once, not searched.
 //! Terms are supporting evidence, never PHI on their own. Confidence: a term
 //! in a segment that also carries clinical-care wording about an individual
 //! (diagnosed, Dx, prescribed, refill, discharged, "patient:", "history of",
@@ -25,14 +27,106 @@ use std::sync::OnceLock;
 const TERMS: &str = include_str!("../data/health_terms.txt");
 
 struct Res {
-    terms: Option<AhoCorasick>,
-    /// The (first, second) byte pairs that begin a term, both cases; None
-    /// when some term does not begin with a word character followed by
-    /// another byte (then word starts cannot be used and every byte is
-    /// searched).
-    openings: Option<PairSet>,
+    terms: Option<Terms>,
     care: Regex,
     bulk: Regex,
+}
+
+struct Terms {
+    /// Leftmost-longest, ASCII case-insensitive; anchored when `openings`
+    /// is known, else unanchored.
+    ac: AhoCorasick,
+    /// The (first, second) byte pairs that begin a term, both cases; None
+    /// when some term does not begin with a word character followed by
+    /// another byte (then every byte is searched, unanchored).
+    openings: Option<PairSet>,
+    /// For each term, the lengths of the other, shorter terms that are a
+    /// prefix of it (ASCII case-insensitive), longest first.
+    shorter: Vec<Vec<usize>>,
+}
+
+impl Terms {
+    fn new(list: &[&str]) -> Option<Terms> {
+        let openings = PairSet::of_terms(list);
+        let start = if openings.is_some() {
+            StartKind::Anchored
+        } else {
+            StartKind::Unanchored
+        };
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            // A full DFA: one table lookup per byte (the default NFA is
+            // several times slower on prose).
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(start)
+            .build(list)
+            .ok()?;
+        let shorter = list
+            .iter()
+            .map(|t| {
+                let mut lens: Vec<usize> = list
+                    .iter()
+                    .filter(|p| {
+                        p.len() < t.len()
+                            && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+                    })
+                    .map(|p| p.len())
+                    .collect();
+                lens.sort_unstable_by(|a, b| b.cmp(a));
+                lens.dedup();
+                lens
+            })
+            .collect();
+        Some(Terms {
+            ac,
+            openings,
+            shorter,
+        })
+    }
+
+    /// Whole-word term spans of `text`.
+    fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+        match &self.openings {
+            Some(o) => self.at_word_starts(o, text),
+            None => everywhere(&self.ac, text),
+        }
+    }
+
+    /// The walk described in the module header.
+    fn at_word_starts(&self, openings: &PairSet, text: &str) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let n = b.len();
+        let word_end = |e: usize| e >= n || !is_word(b[e]);
+        let mut spans = Vec::new();
+        let (mut i, mut in_word) = (0, false);
+        while i < n {
+            let w = is_word(b[i]);
+            if w && !in_word && i + 1 < n && openings.contains(b[i], b[i + 1]) {
+                let input = Input::new(text).range(i..).anchored(Anchored::Yes);
+                let found = self.ac.find(input).and_then(|m| {
+                    if word_end(m.end()) {
+                        return Some(m.end());
+                    }
+                    self.shorter[m.pattern().as_usize()]
+                        .iter()
+                        .map(|&len| i + len)
+                        .find(|&e| word_end(e))
+                });
+                if let Some(e) = found {
+                    spans.push((i, e));
+                    if spans.len() >= MAX_SPANS {
+                        break;
+                    }
+                    (i, in_word) = (e, false);
+                    continue;
+                }
+            }
+            in_word = w;
+            i += 1;
+        }
+        spans
+    }
 }
 
 /// A set of byte pairs as a 64 Ki-bit map (8 KiB).
@@ -64,27 +158,21 @@ impl PairSet {
     }
 }
 
+/// The shipped terms, without comments and blank lines.
+fn term_list() -> Vec<&'static str> {
+    TERMS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
-        let list: Vec<&str> = TERMS
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        let terms = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            // A full DFA: one table lookup per byte (the default NFA is
-            // several times slower on prose).
-            .kind(Some(AhoCorasickKind::DFA))
-            // Anchored searches at word starts; unanchored as the fallback.
-            .start_kind(StartKind::Both)
-            .build(&list)
-            .ok();
+        let list = term_list();
         Res {
-            terms,
-            openings: PairSet::of_terms(&list),
+            terms: Terms::new(&list),
             // Newsletters, event and marketing mail speak of health to many
             // readers: their care wording ("thousands are diagnosed...")
             // concerns no one in particular.
@@ -101,36 +189,8 @@ fn res() -> &'static Res {
 /// Most term spans kept per segment (evidence, not an inventory).
 const MAX_SPANS: usize = 1000;
 
-/// Whole-word term matches, trying only word starts that open a term.
-fn at_word_starts(ac: &AhoCorasick, openings: &PairSet, text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut spans = Vec::new();
-    let (mut i, mut in_word) = (0, false);
-    while i < n {
-        let w = is_word(b[i]);
-        if w && !in_word && i + 1 < n && openings.contains(b[i], b[i + 1]) {
-            let input = Input::new(text).range(i..).anchored(Anchored::Yes);
-            if let Some(m) = ac.find(input) {
-                let e = m.end();
-                if e >= n || !is_word(b[e]) {
-                    spans.push((i, e));
-                    if spans.len() >= MAX_SPANS {
-                        break;
-                    }
-                    // Non-overlapping, as the leftmost search was.
-                    (i, in_word) = (e, false);
-                    continue;
-                }
-            }
-        }
-        in_word = w;
-        i += 1;
-    }
-    spans
-}
-
-/// Whole-word term matches, every byte searched.
+/// Whole-word term matches, every byte searched (a longest match that is
+/// no whole word hides what starts inside it).
 fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut spans = Vec::new();
@@ -151,13 +211,10 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 /// Scan a segment; returns the byte spans of the health terms found.
 pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> Vec<(usize, usize)> {
     let r = res();
-    let Some(ac) = &r.terms else {
+    let Some(terms) = &r.terms else {
         return Vec::new();
     };
-    let spans = match &r.openings {
-        Some(o) => at_word_starts(ac, o, text),
-        None => everywhere(ac, text),
-    };
+    let spans = terms.spans(text);
     if spans.is_empty() {
         return spans;
     }
@@ -203,15 +260,48 @@ mod tests {
         assert_eq!(found("prediabetic? no: nondiabetes", Kind::Health), None);
     }
 
+    fn spans_of(text: &str) -> Vec<&str> {
+        let terms = res().terms.as_ref().expect("terms build");
+        terms
+            .spans(text)
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect()
+    }
+
     #[test]
-    fn word_starts_find_what_every_byte_finds() {
-        let r = res();
-        let (ac, openings) = (r.terms.as_ref().unwrap(), r.openings.as_ref().unwrap());
+    fn a_match_that_is_no_whole_word_hides_nothing() {
+        assert!(res().terms.as_ref().unwrap().openings.is_some());
+        assert_eq!(spans_of("slow back pain"), ["back pain"]);
+        assert_eq!(spans_of("nonchronic kidney disease"), ["kidney disease"]);
+        assert_eq!(spans_of("anxiety disorders"), ["anxiety"]);
+        assert_eq!(spans_of("two MRI scans"), ["MRI"]);
+        assert_eq!(spans_of("hepatitis but not"), ["hepatitis"]);
+        assert_eq!(
+            spans_of("Hepatitis B, anxiety disorder"),
+            ["Hepatitis B", "anxiety disorder"]
+        );
+        assert_eq!(
+            spans_of("nondiabetes; diabetes_x; xdiabetes"),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn word_starts_find_at_least_what_every_byte_finds() {
+        let list = term_list();
+        let unanchored = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&list)
+            .unwrap();
+        let terms = res().terms.as_ref().unwrap();
         let mut texts: Vec<String> = [
             "Dx: Type 2 Diabetes; COPD, asthma.\r\nHistory of low back pain and GERD",
             "xdiabetes diabetesx _asthma asthma_ copd-related (hypertension) 'ptsd'",
             "gastro-esophageal reflux disease; major depressive disorder, single episode",
             "Ärger mit diabetes; éasthma; HIV/AIDS; covid-19 and ob/gyn visit",
+            "hepatitis bypass surgery; blood tested positive for; ob/gynecology",
             "asthm",
             "a",
             "",
@@ -220,15 +310,20 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         texts.extend(
-            TERMS
-                .lines()
-                .take(400)
-                .map(|t| format!("{t}, {}. ", t.to_uppercase())),
+            list.iter()
+                .map(|t| format!("{t}, {}s x{t} {t}. ", t.to_uppercase())),
         );
         let all: String = texts.concat();
         texts.push(all);
         for t in &texts {
-            assert_eq!(at_word_starts(ac, openings, t), everywhere(ac, t), "{t}");
+            let new = terms.spans(t);
+            for (s, e) in everywhere(&unanchored, t) {
+                assert!(
+                    new.iter().any(|&(ns, ne)| ns < e && s < ne),
+                    "{:?} lost in {t:?}",
+                    &t[s..e]
+                );
+            }
         }
     }
 }
