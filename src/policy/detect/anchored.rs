@@ -1,17 +1,28 @@
 //! Keyword-anchored values: "KEYWORD [:#] [is|no.|number] VALUE" on one line.
 //!
-//! Used by the DOB, MRN, member ID and bank account detectors. One pass of
-//! a single regex holding every built-in anchor keyword finds the keyword
-//! hits of a segment; each hit is then classified by the anchored keyword
-//! pattern of each detector (on a short window), and the detector looks
-//! for its value right after the keyword (value regex anchored with `^` on
-//! a short window). Cost per hit is bounded, so scanning stays linear.
+//! Used by the DOB, MRN, member ID and bank account detectors. One pattern
+//! holding every built-in anchor keyword finds the keyword hits of a
+//! segment; each hit is then classified by the anchored keyword pattern of
+//! each detector (on a short window), and the detector looks for its value
+//! right after the keyword (value regex anchored with `^` on a short
+//! window). Cost per hit is bounded, so scanning stays linear.
+//!
+//! The pattern begins with a word boundary, so a hit can only start at one.
+//! The health-term walk reports every word boundary; [`Opener::opens`]
+//! keeps those whose two bytes can begin a keyword (tables computed from
+//! the pattern's own lazy DFA at start-up), and only there, inside the hot
+//! stretches, the DFA runs anchored. That finds exactly the hits of one
+//! search over every byte of the stretch, which remains the fallback.
 //! Configured extra keywords (`[detectors.*] keywords`) use [`values`].
 
 use super::{bank, dob, member, mrn, re};
 use crate::policy::finding::{Location, Sink};
+use super::tokens::is_word;
 use crate::policy::text::{after, isolated};
+use super::pairs::PairSet;
 use regex::Regex;
+use regex_automata::{Anchored, Input, hybrid, util::start};
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 /// Longest window searched after a keyword.
@@ -50,6 +61,7 @@ const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
 
 struct Res {
     any: Regex,
+    opener: Option<Opener>,
     each: Vec<(Anchor, Regex, &'static [u8])>,
 }
 
@@ -57,14 +69,109 @@ fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
         let bodies: Vec<&str> = ANCHORS.iter().map(|a| a.1).collect();
+        let any = format!(r"(?i)(?-u:\b)(?:{})", bodies.join("|"));
         Res {
-            any: re(&format!(r"(?i)(?-u:\b)(?:{})", bodies.join("|"))),
+            opener: Opener::new(&any),
+            any: re(&any),
             each: ANCHORS
                 .iter()
                 .map(|&(a, body, first)| (a, re(&format!(r"(?i)^(?:{body})")), first))
                 .collect(),
         }
     })
+}
+
+/// The keyword pattern as a lazy DFA, and for each kind of word boundary
+/// the byte pairs from which it can still match.
+pub struct Opener {
+    dfa: hybrid::dfa::DFA,
+    /// After a non-word byte (or at the start): a word starts.
+    at_start: PairSet,
+    /// After a word byte: a word ends.
+    at_end: PairSet,
+}
+
+thread_local! {
+    /// The lazy DFA's state cache, kept per thread across messages.
+    static CACHE: RefCell<Option<hybrid::dfa::Cache>> = const { RefCell::new(None) };
+}
+
+/// The keyword opener, if its DFA and tables could be built (they are
+/// built from the shipped pattern, so in practice always).
+pub fn opener() -> Option<&'static Opener> {
+    res().opener.as_ref()
+}
+
+impl Opener {
+    fn new(pattern: &str) -> Option<Opener> {
+        let dfa = hybrid::dfa::DFA::new(pattern).ok()?;
+        let mut cache = dfa.create_cache();
+        let at_start = Self::pairs(&dfa, &mut cache, b' ')?;
+        let at_end = Self::pairs(&dfa, &mut cache, b'a')?;
+        Some(Opener {
+            dfa,
+            at_start,
+            at_end,
+        })
+    }
+
+    /// Every pair after which an anchored search, with `before` as the byte
+    /// before it, is not yet dead (a quit or unknown state counts as alive).
+    fn pairs(
+        dfa: &hybrid::dfa::DFA,
+        cache: &mut hybrid::dfa::Cache,
+        before: u8,
+    ) -> Option<PairSet> {
+        let config = start::Config::new()
+            .anchored(Anchored::Yes)
+            .look_behind(Some(before));
+        let sid = dfa.start_state(cache, &config).ok()?;
+        let mut set = PairSet::empty();
+        for a in 0..=255u8 {
+            let s1 = dfa.next_state(cache, sid, a).ok()?;
+            if s1.is_dead() {
+                continue;
+            }
+            for b in 0..=255u8 {
+                if !dfa.next_state(cache, s1, b).ok()?.is_dead() {
+                    set.insert(a, b);
+                }
+            }
+        }
+        Some(set)
+    }
+
+    /// Can a keyword hit start at the word boundary `i` of `b`?
+    pub fn opens(&self, b: &[u8], i: usize, word_start: bool) -> bool {
+        let table = if word_start {
+            &self.at_start
+        } else {
+            &self.at_end
+        };
+        i + 1 >= b.len() || table.contains(b[i], b[i + 1])
+    }
+
+    /// The hit starts among `candidates` (increasing) within `s..end` of
+    /// `text`, or None if the DFA gave up (then the regex searches).
+    fn hits(
+        &self,
+        cache: &mut hybrid::dfa::Cache,
+        text: &str,
+        (s, end): (usize, usize),
+        candidates: &[usize],
+    ) -> Option<Vec<usize>> {
+        let mut out = Vec::new();
+        for &c in candidates.iter().take_while(|&&c| c < end) {
+            if c < s {
+                continue;
+            }
+            let input = Input::new(text).range(c..end).anchored(Anchored::Yes);
+            if self.dfa.try_search_fwd(cache, &input).ok()?.is_some() {
+                out.push(c);
+            }
+        }
+        Some(out)
+    }
 }
 
 /// How far before a digit a keyword may start and still have a value
@@ -74,47 +181,68 @@ pub const REACH: usize = MAX_KEYWORD + WINDOW + 16;
 /// Find every built-in anchor keyword that can have a value after it and
 /// hand it to its detector. `hot`: the stretches within `REACH` bytes
 /// before a digit (from the token pass); keywords elsewhere have no digit,
-/// so no value, after them. Hits of different detectors may overlap (the
-/// search resumes one char after each hit start).
-pub fn scan(text: &str, hot: &[(usize, usize)], loc: Location, sink: &mut Sink) {
+/// so no value, after them. `boundaries`: the word boundaries where
+/// [`Opener::opens`] said yes, increasing (None: search every byte). Hits
+/// of different detectors may overlap.
+pub fn scan(
+    text: &str,
+    hot: &[(usize, usize)],
+    boundaries: Option<&[usize]>,
+    loc: Location,
+    sink: &mut Sink,
+) {
     let b = text.as_bytes();
-    for &(start, end) in hot {
-        let end = end.min(b.len());
-        // Start where `\b` means the same in the slice as in the text.
-        let mut s = start;
-        while s > 0 && s < end && (is_word(b[s - 1]) || !text.is_char_boundary(s)) {
-            s += 1;
-        }
-        if let Some(region) = text.get(s..end) {
-            scan_region(text, s, region, loc, sink);
-        }
-    }
-}
-
-fn is_word(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
-
-fn scan_region(text: &str, base: usize, region: &str, loc: Location, sink: &mut Sink) {
-    let r = res();
-    let mut pos = 0;
-    while let Some(h) = r.any.find_at(region, pos) {
-        let st = base + h.start();
-        let w = after(text, st, MAX_KEYWORD);
-        let cut = w.len() < text.len() - st;
-        // Non-ASCII first chars (case folding: K for k...) try every pattern.
-        let c = w.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
-        for (anchor, kw, first) in &r.each {
-            if c.is_ascii_alphabetic() && !first.contains(&c) {
+    let opener = opener().zip(boundaries);
+    CACHE.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let mut rest = boundaries.unwrap_or(&[]);
+        for &(start, end) in hot {
+            let end = end.min(b.len());
+            // Start where `\b` means the same in the slice as in the text.
+            let mut s = start;
+            while s > 0 && s < end && (is_word(b[s - 1]) || !text.is_char_boundary(s)) {
+                s += 1;
+            }
+            let Some(region) = text.get(s..end) else {
                 continue;
-            }
-            let Some(m) = kw.find(w) else { continue };
-            // A keyword running into the window end may be longer in text.
-            if !(cut && m.end() == w.len()) {
-                dispatch(*anchor, text, st + m.end(), loc, sink);
+            };
+            let skip = rest.partition_point(|&c| c < s);
+            rest = &rest[skip..];
+            let hits = opener.and_then(|(o, _)| {
+                let cache = slot.get_or_insert_with(|| o.dfa.create_cache());
+                o.hits(cache, text, (s, end), rest)
+            });
+            match hits {
+                Some(hits) => hits.into_iter().for_each(|h| at_hit(text, h, loc, sink)),
+                None => {
+                    let mut pos = 0;
+                    while let Some(h) = res().any.find_at(region, pos) {
+                        at_hit(text, s + h.start(), loc, sink);
+                        pos = h.start()
+                            + region[h.start()..].chars().next().map_or(1, char::len_utf8);
+                    }
+                }
             }
         }
-        pos = h.start() + region[h.start()..].chars().next().map_or(1, char::len_utf8);
+    });
+}
+
+/// Classify the keyword hit starting at `st` and look for its value.
+fn at_hit(text: &str, st: usize, loc: Location, sink: &mut Sink) {
+    let r = res();
+    let w = after(text, st, MAX_KEYWORD);
+    let cut = w.len() < text.len() - st;
+    // Non-ASCII first chars (case folding: K for k...) try every pattern.
+    let c = w.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    for (anchor, kw, first) in &r.each {
+        if c.is_ascii_alphabetic() && !first.contains(&c) {
+            continue;
+        }
+        let Some(m) = kw.find(w) else { continue };
+        // A keyword running into the window end may be longer in text.
+        if !(cut && m.end() == w.len()) {
+            dispatch(*anchor, text, st + m.end(), loc, sink);
+        }
     }
 }
 
@@ -153,4 +281,62 @@ pub fn values<'t>(
 /// Count of ASCII digits in a value.
 pub fn digit_count(v: &str) -> usize {
     v.bytes().filter(u8::is_ascii_digit).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hit starts of one regex search over every byte of `region`.
+    fn regex_hits(region: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while let Some(h) = res().any.find_at(region, pos) {
+            out.push(h.start());
+            pos = h.start() + region[h.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+        out
+    }
+
+    /// Hit starts found at the boundaries the health walk reports.
+    fn opener_hits(text: &str) -> Vec<usize> {
+        let o = opener().expect("keyword DFA and tables build");
+        let b = text.as_bytes();
+        let mut boundaries = Vec::new();
+        crate::policy::detect::health::scan(text, Location::Body, &mut Sink::new(), |i, start| {
+            if o.opens(b, i, start) {
+                boundaries.push(i);
+            }
+        })
+        .expect("health terms build");
+        let mut cache = o.dfa.create_cache();
+        o.hits(&mut cache, text, (0, text.len()), &boundaries)
+            .expect("the DFA does not give up")
+    }
+
+    #[test]
+    fn boundary_hits_are_the_regex_hits() {
+        let mut texts: Vec<String> = [
+            "DOB: 01/02/1980, MRN 12345678; Member ID W123456789 acct# 1234",
+            "d.o.b. 3/4/55 D O B 3/4/55 dob\n1/2/33 date of\r\nbirth 1/1/11",
+            "xdob 1/2/3 _mrn 123 mrn_ 12 (mrn)1234 'patient id' 9 chart#7",
+            "Routing number 021000021 ABA 021000021 transit 1 checking 2 savings 3",
+            "Geburtsdatum 1.2.1990 fecha de nacimiento 1/2/1990 born on 1990",
+            "\u{17f}ubscriber id 1 \u{212a}ey; m\u{e9}dical records 1; \u{c4}rzte mrn 2; x\u{17f}ubscriber no 3",
+            "policy#1 group no 2 plan id 3 contract num 4 certificate nbr 5",
+            "diabetes mrn 12 (hypertension) dob 1/2/3 hepatitis b patient # 4",
+            "mrn",
+            "m",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let all = texts.concat();
+        texts.push(all.to_uppercase());
+        texts.push(all.repeat(3));
+        for t in &texts {
+            assert_eq!(opener_hits(t), regex_hits(t), "{t}");
+        }
+    }
 }

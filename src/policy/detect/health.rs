@@ -16,6 +16,7 @@
 //! a dosage such as "10 mg") → high; a term alone → medium.
 
 use super::re;
+use super::pairs::PairSet;
 use super::tokens::is_word;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use aho_corasick::{
@@ -47,7 +48,7 @@ struct Terms {
 
 impl Terms {
     fn new(list: &[&str]) -> Option<Terms> {
-        let openings = PairSet::of_terms(list);
+        let openings = openings_of(list);
         let start = if openings.is_some() {
             StartKind::Anchored
         } else {
@@ -86,76 +87,82 @@ impl Terms {
     }
 
     /// Whole-word term spans of `text`.
+    #[cfg(test)]
     fn spans(&self, text: &str) -> Vec<(usize, usize)> {
-        match &self.openings {
-            Some(o) => self.at_word_starts(o, text),
-            None => everywhere(&self.ac, text),
-        }
+        self.walk(text, |_, _| {})
     }
 
-    /// The walk described in the module header.
-    fn at_word_starts(&self, openings: &PairSet, text: &str) -> Vec<(usize, usize)> {
+    /// Whole-word term spans of `text`, by the walk described in the module
+    /// header. `on_boundary(i, word_start)` is called at every ASCII word
+    /// boundary, in order (a word starts or ends at `i`), so that another
+    /// detector can pick its own openings in the same pass.
+    pub fn walk(&self, text: &str, mut on_boundary: impl FnMut(usize, bool)) -> Vec<(usize, usize)> {
+        let Some(openings) = &self.openings else {
+            let mut prev = false;
+            for (i, &c) in text.as_bytes().iter().enumerate() {
+                let w = is_word(c);
+                if w != prev {
+                    on_boundary(i, w);
+                }
+                prev = w;
+            }
+            return everywhere(&self.ac, text);
+        };
         let b = text.as_bytes();
         let n = b.len();
         let word_end = |e: usize| e >= n || !is_word(b[e]);
         let mut spans = Vec::new();
-        let (mut i, mut in_word) = (0, false);
-        while i < n {
+        // Terms may start again here (after the last term found).
+        let mut resume = 0;
+        let mut prev = false;
+        for i in 0..n {
             let w = is_word(b[i]);
-            if w && !in_word && i + 1 < n && openings.contains(b[i], b[i + 1]) {
-                let input = Input::new(text).range(i..).anchored(Anchored::Yes);
-                let found = self.ac.find(input).and_then(|m| {
-                    if word_end(m.end()) {
-                        return Some(m.end());
-                    }
-                    self.shorter[m.pattern().as_usize()]
-                        .iter()
-                        .map(|&len| i + len)
-                        .find(|&e| word_end(e))
-                });
-                if let Some(e) = found {
-                    spans.push((i, e));
-                    if spans.len() >= MAX_SPANS {
-                        break;
-                    }
-                    (i, in_word) = (e, false);
-                    continue;
-                }
+            if w == prev {
+                continue;
             }
-            in_word = w;
-            i += 1;
+            prev = w;
+            on_boundary(i, w);
+            if !w || i < resume || i + 1 >= n || !openings.contains(b[i], b[i + 1]) {
+                continue;
+            }
+            let input = Input::new(text).range(i..).anchored(Anchored::Yes);
+            let found = self.ac.find(input).and_then(|m| {
+                if word_end(m.end()) {
+                    return Some(m.end());
+                }
+                self.shorter[m.pattern().as_usize()]
+                    .iter()
+                    .map(|&len| i + len)
+                    .find(|&e| word_end(e))
+            });
+            if let Some(e) = found {
+                spans.push((i, e));
+                // Past the cap, the walk goes on for `on_boundary` only.
+                resume = if spans.len() >= MAX_SPANS { n } else { e };
+            }
         }
         spans
     }
 }
 
-/// A set of byte pairs as a 64 Ki-bit map (8 KiB).
-struct PairSet(Box<[u64; 1024]>);
-
-impl PairSet {
-    fn of_terms(list: &[&str]) -> Option<PairSet> {
-        let mut set = PairSet(Box::new([0; 1024]));
-        for t in list {
-            let &[a, b, ..] = t.as_bytes() else {
-                return None;
-            };
-            if !is_word(a) {
-                return None;
-            }
-            for x in [a.to_ascii_lowercase(), a.to_ascii_uppercase()] {
-                for y in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
-                    let k = usize::from(x) << 8 | usize::from(y);
-                    set.0[k >> 6] |= 1 << (k & 63);
-                }
+/// The pairs that open a term (both ASCII cases), or None when some term
+/// does not begin with a word byte followed by another byte.
+fn openings_of(list: &[&str]) -> Option<PairSet> {
+    let mut set = PairSet::empty();
+    for t in list {
+        let &[a, b, ..] = t.as_bytes() else {
+            return None;
+        };
+        if !is_word(a) {
+            return None;
+        }
+        for x in [a.to_ascii_lowercase(), a.to_ascii_uppercase()] {
+            for y in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                set.insert(x, y);
             }
         }
-        Some(set)
     }
-
-    fn contains(&self, a: u8, b: u8) -> bool {
-        let k = usize::from(a) << 8 | usize::from(b);
-        self.0[k >> 6] & (1 << (k & 63)) != 0
-    }
+    Some(set)
 }
 
 /// The shipped terms, without comments and blank lines.
@@ -209,14 +216,20 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Scan a segment; returns the byte spans of the health terms found.
-pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> Vec<(usize, usize)> {
+/// `on_boundary`: see [`Terms::walk`] (called only when the term list
+/// loaded, which the shipped list always does; the caller falls back to
+/// its own search otherwise).
+pub fn scan(
+    text: &str,
+    loc: Location,
+    sink: &mut Sink,
+    on_boundary: impl FnMut(usize, bool),
+) -> Option<Vec<(usize, usize)>> {
     let r = res();
-    let Some(terms) = &r.terms else {
-        return Vec::new();
-    };
-    let spans = terms.spans(text);
+    let terms = r.terms.as_ref()?;
+    let spans = terms.walk(text, on_boundary);
     if spans.is_empty() {
-        return spans;
+        return Some(spans);
     }
     let conf = if r.care.is_match(text) && !r.bulk.is_match(text) {
         Confidence::High
@@ -228,7 +241,7 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) -> Vec<(usize, usize)> {
             sink.push(Kind::Health, conf, loc, t);
         }
     }
-    spans
+    Some(spans)
 }
 
 #[cfg(test)]

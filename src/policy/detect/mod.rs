@@ -8,14 +8,17 @@
 //! `scan_segment` runs every detector over one decoded text segment (the
 //! Subject, a header, a body part, an attachment) in a few linear passes
 //! per chunk, whatever the number of detectors:
-//! - health terms: one Aho-Corasick DFA pass (`health`);
+//! - one walk over the word boundaries (`health`): at the word starts
+//!   whose two bytes open a health term, the term automaton runs anchored;
+//!   it also notes the boundaries where an anchor keyword can start;
 //! - digit-free chunks stop there (plus e-mail addresses, found from `@`);
 //! - the token pass (`tokens`) visits each digit run once and hands it, by
 //!   shape, to the SSN, card, NPI, DEA, MBI, ICD-10, phone, IP and street
 //!   validators (hand-written, bounded parsers of the former patterns);
-//! - the keyword pass (`anchored`): one regex holding every anchor keyword
-//!   (DOB, MRN, member ID, bank) runs only over the stretches shortly
-//!   before a digit, and each hit looks for its value right after it.
+//! - the keyword pass (`anchored`): one pattern holding every anchor
+//!   keyword (DOB, MRN, member ID, bank) runs, anchored, at the noted
+//!   boundaries within the stretches shortly before a digit, and each hit
+//!   looks for its value right after it.
 //!
 //! Keyword proximity for a validated candidate is checked on a bounded
 //! window around it. Every pattern is compiled once (`OnceLock`), uses
@@ -36,6 +39,7 @@ pub mod member;
 pub mod mrn;
 pub mod name;
 pub mod npi;
+pub mod pairs;
 pub mod ssn;
 pub mod tokens;
 pub mod weak;
@@ -144,14 +148,25 @@ pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut 
 }
 
 fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
-    let health_spans = health::scan(text, loc, sink);
+    // One walk over the word boundaries finds the health terms and the
+    // places where an anchor keyword can start.
+    let b = text.as_bytes();
+    let opener = anchored::opener();
+    let mut openings = Vec::new();
+    let walked = health::scan(text, loc, sink, |i, word_start| {
+        if opener.is_some_and(|o| o.opens(b, i, word_start)) {
+            openings.push(i);
+        }
+    });
+    let boundaries = (walked.is_some() && opener.is_some()).then_some(openings.as_slice());
+    let health_spans = walked.unwrap_or_default();
     let has_health = !health_spans.is_empty();
     name::scan(text, loc, &health_spans, sink);
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
     if crate::policy::text::find_in_range(text.as_bytes(), 0, b'0', b'9').is_some() {
         let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
-        anchored::scan(text, &hot, loc, sink);
+        anchored::scan(text, &hot, boundaries, loc, sink);
         mrn::scan_configured(text, loc, cfg, sink);
         member::scan_configured(text, loc, cfg, sink);
     }
