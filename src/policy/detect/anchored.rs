@@ -12,17 +12,19 @@
 //! keeps those whose two bytes can begin a keyword (tables computed from
 //! the pattern's own lazy DFA at start-up), and only there, inside the hot
 //! stretches, the DFA runs anchored. That finds exactly the hits of one
-//! search over every byte of the stretch, which remains the fallback.
+//! search over every byte of the stretch, which remains the fallback. (The
+//! DFA sees the byte after a stretch where the regex saw its end; a
+//! stretch ends just after a digit, and no keyword ends with one.)
 //! Configured extra keywords (`[detectors.*] keywords`) use [`values`].
 
+use super::pairs::PairSet;
+use super::tokens::is_word;
 use super::{bank, dob, member, mrn, re};
 use crate::policy::finding::{Location, Sink};
-use super::tokens::is_word;
 use crate::policy::text::{after, isolated};
-use super::pairs::PairSet;
 use regex::Regex;
 use regex_automata::{Anchored, Input, hybrid, util::start};
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 /// Longest window searched after a keyword.
@@ -92,8 +94,11 @@ pub struct Opener {
 }
 
 thread_local! {
-    /// The lazy DFA's state cache, kept per thread across messages.
-    static CACHE: RefCell<Option<hybrid::dfa::Cache>> = const { RefCell::new(None) };
+    /// The lazy DFA's state cache, kept per thread across messages. Taken
+    /// out for one search and put back after it, so that a panic inside a
+    /// search leaves no half-updated cache behind and no detector code
+    /// runs while it is out.
+    static CACHE: Cell<Option<hybrid::dfa::Cache>> = const { Cell::new(None) };
 }
 
 /// The keyword opener, if its DFA and tables could be built (they are
@@ -138,7 +143,9 @@ impl Opener {
                 }
             }
         }
-        Some(set)
+        // State ids held across calls are valid only while the cache is
+        // never cleared; if it was, the table may be wrong: use the regex.
+        (cache.clear_count() == 0).then_some(set)
     }
 
     /// Can a keyword hit start at the word boundary `i` of `b`?
@@ -151,26 +158,28 @@ impl Opener {
         i + 1 >= b.len() || table.contains(b[i], b[i + 1])
     }
 
-    /// The hit starts among `candidates` (increasing) within `s..end` of
-    /// `text`, or None if the DFA gave up (then the regex searches).
-    fn hits(
-        &self,
-        cache: &mut hybrid::dfa::Cache,
-        text: &str,
-        (s, end): (usize, usize),
-        candidates: &[usize],
-    ) -> Option<Vec<usize>> {
-        let mut out = Vec::new();
+    /// The hit starts among `candidates` (increasing, all within the
+    /// region `..end`) in `text`, or None if the DFA gave up (then the
+    /// regex searches the region).
+    fn hits(&self, text: &str, end: usize, candidates: &[usize]) -> Option<Vec<usize>> {
+        let mut cache = CACHE.take().unwrap_or_else(|| self.dfa.create_cache());
+        let (mut out, mut gave_up) = (Vec::new(), false);
         for &c in candidates.iter().take_while(|&&c| c < end) {
-            if c < s {
-                continue;
-            }
             let input = Input::new(text).range(c..end).anchored(Anchored::Yes);
-            if self.dfa.try_search_fwd(cache, &input).ok()?.is_some() {
-                out.push(c);
+            match self.dfa.try_search_fwd(&mut cache, &input) {
+                Ok(m) => {
+                    if m.is_some() {
+                        out.push(c);
+                    }
+                }
+                Err(_) => {
+                    gave_up = true;
+                    break;
+                }
             }
         }
-        Some(out)
+        CACHE.set(Some(cache));
+        (!gave_up).then_some(out)
     }
 }
 
@@ -192,39 +201,32 @@ pub fn scan(
     sink: &mut Sink,
 ) {
     let b = text.as_bytes();
-    let opener = opener().zip(boundaries);
-    CACHE.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        let mut rest = boundaries.unwrap_or(&[]);
-        for &(start, end) in hot {
-            let end = end.min(b.len());
-            // Start where `\b` means the same in the slice as in the text.
-            let mut s = start;
-            while s > 0 && s < end && (is_word(b[s - 1]) || !text.is_char_boundary(s)) {
-                s += 1;
-            }
-            let Some(region) = text.get(s..end) else {
-                continue;
-            };
-            let skip = rest.partition_point(|&c| c < s);
-            rest = &rest[skip..];
-            let hits = opener.and_then(|(o, _)| {
-                let cache = slot.get_or_insert_with(|| o.dfa.create_cache());
-                o.hits(cache, text, (s, end), rest)
-            });
-            match hits {
-                Some(hits) => hits.into_iter().for_each(|h| at_hit(text, h, loc, sink)),
-                None => {
-                    let mut pos = 0;
-                    while let Some(h) = res().any.find_at(region, pos) {
-                        at_hit(text, s + h.start(), loc, sink);
-                        pos = h.start()
-                            + region[h.start()..].chars().next().map_or(1, char::len_utf8);
-                    }
+    let mut rest = boundaries.unwrap_or(&[]);
+    for &(start, end) in hot {
+        let end = end.min(b.len());
+        // Start where `\b` means the same in the slice as in the text.
+        let mut s = start;
+        while s > 0 && s < end && (is_word(b[s - 1]) || !text.is_char_boundary(s)) {
+            s += 1;
+        }
+        let Some(region) = text.get(s..end) else {
+            continue;
+        };
+        rest = &rest[rest.partition_point(|&c| c < s)..];
+        let hits = opener()
+            .zip(boundaries)
+            .and_then(|(o, _)| o.hits(text, end, rest));
+        match hits {
+            Some(hits) => hits.into_iter().for_each(|h| at_hit(text, h, loc, sink)),
+            None => {
+                let mut pos = 0;
+                while let Some(h) = res().any.find_at(region, pos) {
+                    at_hit(text, s + h.start(), loc, sink);
+                    pos = h.start() + region[h.start()..].chars().next().map_or(1, char::len_utf8);
                 }
             }
         }
-    });
+    }
 }
 
 /// Classify the keyword hit starting at `st` and look for its value.
@@ -309,8 +311,7 @@ mod tests {
             }
         })
         .expect("health terms build");
-        let mut cache = o.dfa.create_cache();
-        o.hits(&mut cache, text, (0, text.len()), &boundaries)
+        o.hits(text, text.len(), &boundaries)
             .expect("the DFA does not give up")
     }
 
@@ -337,6 +338,53 @@ mod tests {
         texts.push(all.repeat(3));
         for t in &texts {
             assert_eq!(opener_hits(t), regex_hits(t), "{t}");
+        }
+    }
+
+    /// Findings of the keyword pass over `text`, at the walk's boundaries
+    /// or (None) with the regex over every byte of each hot stretch.
+    fn findings(text: &str, at_boundaries: bool) -> Vec<crate::policy::finding::Finding> {
+        let o = opener().expect("keyword opener builds");
+        let b = text.as_bytes();
+        let mut boundaries = Vec::new();
+        crate::policy::detect::health::scan(text, Location::Body, &mut Sink::new(), |i, start| {
+            if o.opens(b, i, start) {
+                boundaries.push(i);
+            }
+        })
+        .expect("health terms build");
+        let hot = super::super::tokens::scan(text, Location::Body, false, &mut Sink::new(), REACH);
+        let mut sink = Sink::new();
+        scan(
+            text,
+            &hot,
+            at_boundaries.then_some(&boundaries),
+            Location::Body,
+            &mut sink,
+        );
+        sink.into_findings()
+    }
+
+    #[test]
+    fn keyword_pass_finds_the_same_at_boundaries_as_everywhere() {
+        let capped = format!("{} MRN 12345678 and DOB 01/02/1980", "asthma ".repeat(1100));
+        let spread = format!(
+            "MRN 1234567{}Member ID W123456789{}acct# 99887766 xMRN 5555555",
+            " filler".repeat(40),
+            " more".repeat(60)
+        );
+        let texts = [
+            "mental health plan id W1234567; hepatitis b patient # 4455667",
+            "ban\u{212a} account 123456789, \u{17f}ubscriber id 99887766",
+            "DOB: 01/02/1980, MRN 12345678; Member ID W123456789 acct# 1234",
+            "d.o.b. 3/4/55 date of\r\nbirth 1/1/11 routing 021000021",
+            capped.as_str(),
+            spread.as_str(),
+        ];
+        for t in texts {
+            let (new, old) = (findings(t, true), findings(t, false));
+            assert!(!old.is_empty(), "the texts have keyword findings: {t}");
+            assert!(new == old, "{t}");
         }
     }
 }

@@ -10,13 +10,16 @@
 //! "MRI scans"); it then resumes after that term. A match that is no whole
 //! word does not hide the word starts inside it ("back pain" in "slow back
 //! pain"). Linear time, and every byte is looked at once, not searched.
+//! The walk also reports every ASCII word boundary (inside found terms and
+//! past the cap too) to its caller, which picks the anchor keywords'
+//! openings in the same pass (`anchored`).
 //! Terms are supporting evidence, never PHI on their own. Confidence: a term
 //! in a segment that also carries clinical-care wording about an individual
 //! (diagnosed, Dx, prescribed, refill, discharged, "patient:", "history of",
 //! a dosage such as "10 mg") → high; a term alone → medium.
 
-use super::re;
 use super::pairs::PairSet;
+use super::re;
 use super::tokens::is_word;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use aho_corasick::{
@@ -96,7 +99,11 @@ impl Terms {
     /// header. `on_boundary(i, word_start)` is called at every ASCII word
     /// boundary, in order (a word starts or ends at `i`), so that another
     /// detector can pick its own openings in the same pass.
-    pub fn walk(&self, text: &str, mut on_boundary: impl FnMut(usize, bool)) -> Vec<(usize, usize)> {
+    pub fn walk(
+        &self,
+        text: &str,
+        mut on_boundary: impl FnMut(usize, bool),
+    ) -> Vec<(usize, usize)> {
         let Some(openings) = &self.openings else {
             let mut prev = false;
             for (i, &c) in text.as_bytes().iter().enumerate() {

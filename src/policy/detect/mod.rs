@@ -151,7 +151,10 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
     // One walk over the word boundaries finds the health terms and the
     // places where an anchor keyword can start.
     let b = text.as_bytes();
-    let opener = anchored::opener();
+    // Every other detector except e-mail needs a digit: prose-only
+    // segments skip them in one fast byte scan.
+    let digits = crate::policy::text::find_in_range(b, 0, b'0', b'9').is_some();
+    let opener = anchored::opener().filter(|_| digits);
     let mut openings = Vec::new();
     let walked = health::scan(text, loc, sink, |i, word_start| {
         if opener.is_some_and(|o| o.opens(b, i, word_start)) {
@@ -162,9 +165,7 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
     let health_spans = walked.unwrap_or_default();
     let has_health = !health_spans.is_empty();
     name::scan(text, loc, &health_spans, sink);
-    // Every other detector except e-mail needs a digit: prose-only
-    // segments skip them in one fast byte scan.
-    if crate::policy::text::find_in_range(text.as_bytes(), 0, b'0', b'9').is_some() {
+    if digits {
         let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
         anchored::scan(text, &hot, boundaries, loc, sink);
         mrn::scan_configured(text, loc, cfg, sink);

@@ -1,8 +1,9 @@
 //! Sets of byte pairs: the two bytes that can open a match of a pattern.
 //!
-//! The word-boundary walk (`health::Terms::walk`) tests the two bytes at
-//! each word boundary against such a set before it runs an automaton
-//! there, so most boundaries cost one bit test.
+//! The health-term walk tests the two bytes at each word start against the
+//! terms' set, and the anchor keywords' sets (`anchored::Opener`) are
+//! tested at each word start and end it reports, before an automaton runs
+//! there: most boundaries cost a bit test.
 
 /// A set of byte pairs as a 64 Ki-bit map (8 KiB).
 pub struct PairSet(Box<[u64; 1024]>);
