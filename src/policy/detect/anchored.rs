@@ -300,17 +300,18 @@ mod tests {
         out
     }
 
+    /// The boundaries where the walk says a keyword can start.
+    fn walk_boundaries(text: &str) -> Vec<usize> {
+        let (walked, boundaries) =
+            crate::policy::detect::walk(text, Location::Body, &mut Sink::new(), opener());
+        walked.expect("health terms build");
+        boundaries
+    }
+
     /// Hit starts found at the boundaries the health walk reports.
     fn opener_hits(text: &str) -> Vec<usize> {
         let o = opener().expect("keyword DFA and tables build");
-        let b = text.as_bytes();
-        let mut boundaries = Vec::new();
-        crate::policy::detect::health::scan(text, Location::Body, &mut Sink::new(), |i, start| {
-            if o.opens(b, i, start) {
-                boundaries.push(i);
-            }
-        })
-        .expect("health terms build");
+        let boundaries = walk_boundaries(text);
         o.hits(text, text.len(), &boundaries)
             .expect("the DFA does not give up")
     }
@@ -344,15 +345,7 @@ mod tests {
     /// Findings of the keyword pass over `text`, at the walk's boundaries
     /// or (None) with the regex over every byte of each hot stretch.
     fn findings(text: &str, at_boundaries: bool) -> Vec<crate::policy::finding::Finding> {
-        let o = opener().expect("keyword opener builds");
-        let b = text.as_bytes();
-        let mut boundaries = Vec::new();
-        crate::policy::detect::health::scan(text, Location::Body, &mut Sink::new(), |i, start| {
-            if o.opens(b, i, start) {
-                boundaries.push(i);
-            }
-        })
-        .expect("health terms build");
+        let boundaries = walk_boundaries(text);
         let hot = super::super::tokens::scan(text, Location::Body, false, &mut Sink::new(), REACH);
         let mut sink = Sink::new();
         scan(

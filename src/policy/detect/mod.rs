@@ -148,19 +148,12 @@ pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut 
 }
 
 fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
-    // One walk over the word boundaries finds the health terms and the
-    // places where an anchor keyword can start.
     let b = text.as_bytes();
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
     let digits = crate::policy::text::find_in_range(b, 0, b'0', b'9').is_some();
     let opener = anchored::opener().filter(|_| digits);
-    let mut openings = Vec::new();
-    let walked = health::scan(text, loc, sink, |i, word_start| {
-        if opener.is_some_and(|o| o.opens(b, i, word_start)) {
-            openings.push(i);
-        }
-    });
+    let (walked, openings) = walk(text, loc, sink, opener);
     let boundaries = (walked.is_some() && opener.is_some()).then_some(openings.as_slice());
     let health_spans = walked.unwrap_or_default();
     let has_health = !health_spans.is_empty();
@@ -172,6 +165,25 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
         member::scan_configured(text, loc, cfg, sink);
     }
     weak::emails(text, loc, sink);
+}
+
+/// One walk over the word boundaries: the health terms (pushed to `sink`;
+/// None if the term list did not load) and the boundaries where `opener`
+/// says an anchor keyword can start.
+pub(crate) fn walk(
+    text: &str,
+    loc: Location,
+    sink: &mut Sink,
+    opener: Option<&anchored::Opener>,
+) -> (Option<Vec<(usize, usize)>>, Vec<usize>) {
+    let b = text.as_bytes();
+    let mut openings = Vec::new();
+    let walked = health::scan(text, loc, sink, |i, word_start| {
+        if opener.is_some_and(|o| o.opens(b, i, word_start)) {
+            openings.push(i);
+        }
+    });
+    (walked, openings)
 }
 
 #[cfg(test)]
