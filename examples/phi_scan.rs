@@ -38,6 +38,10 @@ const PROSE: &[&str] = &[
     "Les documents sont prêts. Merci de confirmer la réception avant le 15 avril; la réunion\r\naura lieu à 14h00, salle 210. Grüße aus dem Büro — and see you soon.\r\n\r\n",
 ];
 
+// The daemon's allocator (src/main.rs), so the figures are the daemon's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TARGET: usize = 10 << 20;
 
 fn ctx(rcpts: &[String]) -> MessageContext<'_> {
