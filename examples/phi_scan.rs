@@ -14,7 +14,7 @@
 //! time, the time of one 10 MB scan and the peak
 //! resident set size (`VmHWM` from /proc/self/status).
 //!
-//! With `PHI_SCAN_LARGE_ONLY=1` it stops after the large message (for
+//! With `PHI_SCAN_LARGE_ONLY` set (any value) it stops after the large message (for
 //! profiling that alone).
 //!
 //! With `PHI_SCAN_DUMP=FILE` set, it first writes every finding of the

@@ -15,4 +15,6 @@ command -v cargo >/dev/null || {
   exit 1
 }
 cargo build --release --locked
+# No transparent huge pages for the allocator's arenas (Cargo.toml, mimalloc).
+export MIMALLOC_ALLOW_THP="${MIMALLOC_ALLOW_THP:-0}"
 exec "${CARGO_TARGET_DIR:-target}/release/sealpost" serve --config "${SEALPOST_CONFIG:-conf/sealpost.toml}"

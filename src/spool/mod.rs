@@ -650,10 +650,19 @@ fn commit_loop(
         {
             f(started.elapsed(), batch.len());
         }
-        if result.is_ok()
+        // Entries a failed group could not take back still count: their
+        // segment must not be released under them.
+        let live = match &result {
+            Ok(()) => batch.len(),
+            Err(_) => batch
+                .iter()
+                .filter(|p| index.contains_key(p.meta.id.to_be_bytes()).unwrap_or(true))
+                .count(),
+        };
+        if live > 0
             && let Ok(mut s) = segments.lock()
         {
-            *s.live.entry(writer.number).or_insert(0) += batch.len();
+            *s.live.entry(writer.number).or_insert(0) += live;
         }
         for p in batch {
             let r = match &result {
@@ -709,10 +718,14 @@ fn commit_batch(
     for (n, (key, value)) in entries.iter().enumerate() {
         if let Err(e) = index.insert(key, value.as_slice()) {
             // None of this group is acknowledged: take back the entries
-            // already made, so that no message is sent that the client
-            // was told to retry.
+            // already made, so that this process does not send what the
+            // client was told to retry. (The records are durable in the
+            // segment, so a restart re-indexes them as orphans and they
+            // may still go out once more: a copy too many, never a loss.)
             for (key, _) in &entries[..n] {
-                let _ = index.remove(key);
+                if let Err(e) = index.remove(key) {
+                    tracing::error!(error = %e, "spool: cannot take back an index entry of a failed group commit");
+                }
             }
             return Err(e.into());
         }

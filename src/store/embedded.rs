@@ -210,12 +210,25 @@ impl WebhookStore for SledWebhooks {
         Ok(existed)
     }
 
+    // Plain inserts, not sled batches: sled 0.34 seals and writes its log
+    // buffer for every batch and holds its exclusive lock meanwhile, which
+    // stalls the spool's index on the same database (see spool::commit_batch).
+    // The dispatcher flushes the outbox before each pass.
     fn enqueue(&self, items: Vec<OutboxItem>) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
+        let mut encoded = Vec::with_capacity(items.len());
         for item in &items {
-            batch.insert(&Self::key(item), serde_json::to_vec(item)?);
+            encoded.push((Self::key(item), serde_json::to_vec(item)?));
         }
-        self.outbox.apply_batch(batch)?;
+        for (n, (key, value)) in encoded.iter().enumerate() {
+            if let Err(e) = self.outbox.insert(key, value.as_slice()) {
+                // All or nothing for the caller, which reports the event
+                // as not queued.
+                for (key, _) in &encoded[..n] {
+                    let _ = self.outbox.remove(key);
+                }
+                return Err(e.into());
+            }
+        }
         Ok(())
     }
 
@@ -248,10 +261,11 @@ impl WebhookStore for SledWebhooks {
     }
 
     fn reschedule(&self, old: &OutboxItem, new: &OutboxItem) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.remove(&Self::key(old));
-        batch.insert(&Self::key(new), serde_json::to_vec(new)?);
-        self.outbox.apply_batch(batch)?;
+        // The new attempt first: a crash between the two leaves one attempt
+        // too many (same webhook-id, at-least-once), never none.
+        self.outbox
+            .insert(Self::key(new), serde_json::to_vec(new)?)?;
+        self.outbox.remove(Self::key(old))?;
         Ok(())
     }
 
