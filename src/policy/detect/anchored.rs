@@ -34,6 +34,12 @@ const WINDOW: usize = 48;
 const MAX_KEYWORD: usize = 96;
 
 /// Filler allowed between keyword and value, as a regex prefix fragment.
+/// An identifier printed in groups of digits separated by single spaces
+/// (`XGH 448 201 993`, `004 829 13`), with up to four letters before it:
+/// tried first, so that the first group alone is not taken for the value.
+/// Detectors ask grouped values for more digits than whole ones.
+pub const GROUPED: &str = r"[A-Za-z]{0,4}[- ]?[0-9]{2,6}(?: [0-9]{2,6}){1,5}";
+
 pub const FILLER: &str = r"^[\s:#.=\-]*(?:(?:is|was|no\.?|nbr|number|num|id|#)[\s:#.=\-]*)*";
 
 /// Which detector an anchor keyword belongs to.

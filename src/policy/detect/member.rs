@@ -3,10 +3,13 @@
 //! Keyword-anchored: member / subscriber / enrollee / insured / medicaid /
 //! insurance / health plan + (ID | # | number), "insurance member ID",
 //! "ID card #" → high; "policy number", "group number", "plan ID" → medium.
-//! The value: optional letters and at least five digits, 6-24 characters.
+//! The value: optional letters and at least five digits, 6-24 characters,
+//! in one piece or as it is printed on many cards, in groups of digits
+//! separated by single spaces, then with at least six digits
+//! (`XGH 448 201 993`, `W 2291 8874 03`).
 //! Extra keywords come from `[detectors.member_id] keywords`.
 
-use super::anchored::{FILLER, digit_count, value_after, values};
+use super::anchored::{FILLER, GROUPED, digit_count, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use regex::Regex;
@@ -22,13 +25,15 @@ fn value() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         re(&format!(
-            r"{FILLER}([A-Za-z]{{0,4}}[- ]?[0-9][A-Za-z0-9\-]{{4,22}})"
+            r"{FILLER}({GROUPED}|[A-Za-z]{{0,4}}[- ]?[0-9][A-Za-z0-9\-]{{4,22}})"
         ))
     })
 }
 
 fn value_ok(v: &str) -> bool {
-    digit_count(v) >= 5 && (6..=24).contains(&v.len())
+    // Grouped values need more digits: short groups are often counts.
+    let least = if v.contains(' ') { 6 } else { 5 };
+    digit_count(v) >= least && (6..=24).contains(&v.len())
 }
 
 /// A built-in keyword ended at `kend`: report the member ID after it.
@@ -73,6 +78,10 @@ mod tests {
             "Member Number XJ1234567890",
             "Medicaid ID 99887766A",
             "subscriber id is W1234567890",
+            "Insurance ID: XGH 448 201 993",
+            "Member number: W 2291 8874 03",
+            "Member ID 1234 5678 90, effective 01/01/2026",
+            "Member ID 12345 678 90",
         ] {
             assert_eq!(found(t, Kind::MemberId), Some(Confidence::High), "{t}");
         }
@@ -92,5 +101,8 @@ mod tests {
         assert_eq!(found("Member since 2019", Kind::MemberId), None);
         assert_eq!(found("member ID pending", Kind::MemberId), None);
         assert_eq!(found("Offer code SPRING26", Kind::MemberId), None);
+        // Groups too short to hold five digits, or not digits at all.
+        assert_eq!(found("Group number 12 34", Kind::MemberId), None);
+        assert_eq!(found("Member ID 12 ab 34 cd", Kind::MemberId), None);
     }
 }

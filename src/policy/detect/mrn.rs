@@ -2,13 +2,15 @@
 //!
 //! Keyword-anchored: MRN, MR#, medical record (number|no|#), med rec,
 //! chart (no|#|number), patient ID, hospital number, EMR # ..., followed by
-//! an identifier of up to four letters and at least four digits → high.
+//! an identifier of up to four letters and at least four digits, in one
+//! piece or in space-separated groups of at least six digits in all
+//! (`004 829 13`) → high.
 //! Site-specific formats come from the policy set
 //! (`[detectors.mrn] patterns`): a pattern match alone → medium, with a
 //! keyword before it → high. Extra keywords (`[detectors.mrn] keywords`)
 //! extend the anchor list.
 
-use super::anchored::{FILLER, digit_count, value_after, values};
+use super::anchored::{FILLER, GROUPED, digit_count, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{before, isolated};
@@ -28,13 +30,14 @@ fn res() -> &'static Res {
     R.get_or_init(|| Res {
         keyword: re(&format!(r"(?i)(?-u:\b){KEYWORD}")),
         value: re(&format!(
-            r"{FILLER}([A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)"
+            r"{FILLER}({GROUPED}|[A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)"
         )),
     })
 }
 
 fn value_ok(v: &str) -> bool {
-    digit_count(v) >= 4 && v.len() <= 20
+    let least = if v.contains(' ') { 6 } else { 4 };
+    digit_count(v) >= least && v.len() <= 20
 }
 
 /// A built-in keyword ended at `kend`: report the MRN after it, if any.
@@ -86,6 +89,8 @@ mod tests {
         for t in [
             "MRN: MR8651653",
             "MRN 51930854",
+            "MRN: 004 829 13, admitted 11/02",
+            "Chart no. 0048 2913",
             "Medical Record Number 51930854",
             "Medical Record #: 00482913",
             "Chart No. 55521",
@@ -100,6 +105,7 @@ mod tests {
     #[test]
     fn lookalikes() {
         assert_eq!(found("MRN pending", Kind::Mrn), None);
+        assert_eq!(found("MRN 12 34", Kind::Mrn), None);
         assert_eq!(found("medical records request form 12", Kind::Mrn), None);
         assert_eq!(found("Ticket 56854 resolved", Kind::Mrn), None);
     }
