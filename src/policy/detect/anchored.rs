@@ -34,12 +34,6 @@ const WINDOW: usize = 48;
 const MAX_KEYWORD: usize = 96;
 
 /// Filler allowed between keyword and value, as a regex prefix fragment.
-/// An identifier printed in groups of digits separated by single spaces
-/// (`XGH 448 201 993`, `004 829 13`), with up to four letters before it:
-/// tried first, so that the first group alone is not taken for the value.
-/// Detectors ask grouped values for more digits than whole ones.
-pub const GROUPED: &str = r"[A-Za-z]{0,4}[- ]?[0-9]{2,6}(?: [0-9]{2,6}){1,5}";
-
 pub const FILLER: &str = r"^[\s:#.=\-]*(?:(?:is|was|no\.?|nbr|number|num|id|#)[\s:#.=\-]*)*";
 
 /// Which detector an anchor keyword belongs to.
@@ -284,6 +278,44 @@ pub fn values<'t>(
     keyword
         .find_iter(text)
         .filter_map(move |k| value_after(text, k.end(), value))
+}
+
+/// An identifier printed in groups of digits separated by single spaces,
+/// with up to four capital letters before it (`004 829 13`,
+/// `XGH 448 201 993`, `W 2291 8874 03`).
+fn grouped() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(&format!(
+            r"{FILLER}([A-Z]{{0,4}}[- ]?[0-9]{{2,6}}(?: [0-9]{{2,6}}){{1,5}})"
+        ))
+    })
+}
+
+/// A grouped identifier right after a keyword ending at `kend`, taken
+/// only where it is clearly the whole field: at least six digits, at most
+/// `max_len` bytes, followed by the end of the line or of the field (`,`
+/// `;` `)` or a full stop), and not shaped like a phone number. Anything
+/// else is left to the detector's single-piece value (so `MRN 48291
+/// 11/02/2026` stays `48291`).
+pub fn grouped_after(text: &str, kend: usize, max_len: usize) -> Option<(usize, usize)> {
+    let (s, e) = value_after(text, kend, grouped())?;
+    let v = text.get(s..e)?;
+    let b = text.as_bytes();
+    let field_ends = match b.get(e) {
+        None | Some(b'\r' | b'\n' | b',' | b';' | b')') => true,
+        Some(b'.') => matches!(b.get(e + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n')),
+        _ => false,
+    };
+    let groups: Vec<usize> = v
+        .split(' ')
+        .map(|g| g.bytes().filter(u8::is_ascii_digit).count())
+        .filter(|&n| n > 0)
+        .collect();
+    let digits: usize = groups.iter().sum();
+    // 3-3-4 (NANP) or a trunk 0 with 10-11 digits: a phone number.
+    let phone = groups == [3, 3, 4] || (v.starts_with('0') && (10..=11).contains(&digits));
+    (field_ends && !phone && digits >= 6 && v.len() <= max_len).then_some((s, e))
 }
 
 /// Count of ASCII digits in a value.

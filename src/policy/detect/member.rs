@@ -3,13 +3,12 @@
 //! Keyword-anchored: member / subscriber / enrollee / insured / medicaid /
 //! insurance / health plan + (ID | # | number), "insurance member ID",
 //! "ID card #" → high; "policy number", "group number", "plan ID" → medium.
-//! The value: optional letters and at least five digits, 6-24 characters,
-//! in one piece or as it is printed on many cards, in groups of digits
-//! separated by single spaces, then with at least six digits
-//! (`XGH 448 201 993`, `W 2291 8874 03`).
+//! The value: optional letters and at least five digits, 6-24 characters;
+//! after member wording also one printed in space-separated digit groups
+//! that fill the field (`XGH 448 201 993`; see `anchored::grouped_after`).
 //! Extra keywords come from `[detectors.member_id] keywords`.
 
-use super::anchored::{FILLER, GROUPED, digit_count, value_after, values};
+use super::anchored::{FILLER, digit_count, grouped_after, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use regex::Regex;
@@ -25,22 +24,32 @@ fn value() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         re(&format!(
-            r"{FILLER}({GROUPED}|[A-Za-z]{{0,4}}[- ]?[0-9][A-Za-z0-9\-]{{4,22}})"
+            r"{FILLER}([A-Za-z]{{0,4}}[- ]?[0-9][A-Za-z0-9\-]{{4,22}})"
         ))
     })
 }
 
+/// Longest member ID kept.
+const MAX_LEN: usize = 24;
+
 fn value_ok(v: &str) -> bool {
-    // Grouped values need more digits: short groups are often counts.
-    let least = if v.contains(' ') { 6 } else { 5 };
-    digit_count(v) >= least && (6..=24).contains(&v.len())
+    digit_count(v) >= 5 && (6..=MAX_LEN).contains(&v.len())
 }
 
 /// A built-in keyword ended at `kend`: report the member ID after it.
 pub fn after_keyword(text: &str, kend: usize, strong: bool, loc: Location, sink: &mut Sink) {
-    if let Some((s, e)) = value_after(text, kend, value())
+    // Grouped values only after member wording: after "policy" or "group"
+    // number such groups are as often order or contract numbers.
+    let grouped = if strong {
+        grouped_after(text, kend, MAX_LEN)
+    } else {
+        None
+    };
+    let found = grouped.or_else(|| {
+        value_after(text, kend, value()).filter(|&(s, e)| text.get(s..e).is_some_and(value_ok))
+    });
+    if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
-        && value_ok(v)
     {
         let conf = if strong {
             Confidence::High
@@ -79,9 +88,10 @@ mod tests {
             "Medicaid ID 99887766A",
             "subscriber id is W1234567890",
             "Insurance ID: XGH 448 201 993",
-            "Member number: W 2291 8874 03",
+            "Member number: W 2291 8874 03\r\nService date: 10/02/2026",
             "Member ID 1234 5678 90, effective 01/01/2026",
-            "Member ID 12345 678 90",
+            "Member ID: W123456 01/01/2026",
+            "Member ID: ABCD 12345",
         ] {
             assert_eq!(found(t, Kind::MemberId), Some(Confidence::High), "{t}");
         }
@@ -101,8 +111,13 @@ mod tests {
         assert_eq!(found("Member since 2019", Kind::MemberId), None);
         assert_eq!(found("member ID pending", Kind::MemberId), None);
         assert_eq!(found("Offer code SPRING26", Kind::MemberId), None);
-        // Groups too short to hold five digits, or not digits at all.
-        assert_eq!(found("Group number 12 34", Kind::MemberId), None);
-        assert_eq!(found("Member ID 12 ab 34 cd", Kind::MemberId), None);
+        // Groups: after plan wording, phone numbers, too few digits.
+        assert_eq!(found("Contract no. 2026 0413", Kind::MemberId), None);
+        assert_eq!(found("Group number 10 20 30 40", Kind::MemberId), None);
+        assert_eq!(
+            found("Subscriber number 07700 900 123", Kind::MemberId),
+            None
+        );
+        assert_eq!(found("Member ID 12 345", Kind::MemberId), None);
     }
 }

@@ -2,15 +2,15 @@
 //!
 //! Keyword-anchored: MRN, MR#, medical record (number|no|#), med rec,
 //! chart (no|#|number), patient ID, hospital number, EMR # ..., followed by
-//! an identifier of up to four letters and at least four digits, in one
-//! piece or in space-separated groups of at least six digits in all
-//! (`004 829 13`) → high.
+//! an identifier of up to four letters and at least four digits → high; or
+//! one printed in space-separated digit groups that fill the field
+//! (`MRN: 004 829 13,`; see `anchored::grouped_after`).
 //! Site-specific formats come from the policy set
 //! (`[detectors.mrn] patterns`): a pattern match alone → medium, with a
 //! keyword before it → high. Extra keywords (`[detectors.mrn] keywords`)
 //! extend the anchor list.
 
-use super::anchored::{FILLER, GROUPED, digit_count, value_after, values};
+use super::anchored::{FILLER, digit_count, grouped_after, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{before, isolated};
@@ -30,21 +30,25 @@ fn res() -> &'static Res {
     R.get_or_init(|| Res {
         keyword: re(&format!(r"(?i)(?-u:\b){KEYWORD}")),
         value: re(&format!(
-            r"{FILLER}({GROUPED}|[A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)"
+            r"{FILLER}([A-Za-z]{{0,4}}[-]?[0-9][0-9\-]{{2,15}}[0-9A-Za-z]?)"
         )),
     })
 }
 
+/// Longest MRN value kept.
+const MAX_LEN: usize = 20;
+
 fn value_ok(v: &str) -> bool {
-    let least = if v.contains(' ') { 6 } else { 4 };
-    digit_count(v) >= least && v.len() <= 20
+    digit_count(v) >= 4 && v.len() <= MAX_LEN
 }
 
 /// A built-in keyword ended at `kend`: report the MRN after it, if any.
 pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
-    if let Some((s, e)) = value_after(text, kend, &res().value)
+    let found = grouped_after(text, kend, MAX_LEN).or_else(|| {
+        value_after(text, kend, &res().value).filter(|&(s, e)| text.get(s..e).is_some_and(value_ok))
+    });
+    if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
-        && value_ok(v)
     {
         sink.push(Kind::Mrn, Confidence::High, loc, v);
     }
@@ -90,7 +94,9 @@ mod tests {
             "MRN: MR8651653",
             "MRN 51930854",
             "MRN: 004 829 13, admitted 11/02",
-            "Chart no. 0048 2913",
+            "Chart no. 004 829 13",
+            "MRN 48291 11/02/2026",
+            "MRN 482913 30 mg",
             "Medical Record Number 51930854",
             "Medical Record #: 00482913",
             "Chart No. 55521",
@@ -105,7 +111,10 @@ mod tests {
     #[test]
     fn lookalikes() {
         assert_eq!(found("MRN pending", Kind::Mrn), None);
-        assert_eq!(found("MRN 12 34", Kind::Mrn), None);
+        // Groups: too few digits, a lower-case word, a phone number.
+        assert_eq!(found("MRN 12 345", Kind::Mrn), None);
+        assert_eq!(found("Patient ID line 555 0142", Kind::Mrn), None);
+        assert_eq!(found("Patient ID: 617 555 0142", Kind::Mrn), None);
         assert_eq!(found("medical records request form 12", Kind::Mrn), None);
         assert_eq!(found("Ticket 56854 resolved", Kind::Mrn), None);
     }
