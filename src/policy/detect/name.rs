@@ -4,7 +4,9 @@
 //! name from the Census surname list or any capitalised word that is not
 //! an institution or calendar word), `Last, First`, an honorific with a
 //! surname (`Mr. Haddad`, `Mrs. Maria Haddad`), and a capitalised name
-//! after a patient label (`Patient: Lior Ben-Ami`). Lists:
+//! after a patient label (`Patient: Lior Ben-Ami`), and in clinical
+//! shorthand a lower-case listed name after `patient` or `pt`
+//! (`patient maria lopez, 34F`). Lists:
 //! `data/first_names.txt`, `data/surnames.txt` (public-domain US data).
 //!
 //! Told apart and not reported: providers and staff (`Dr.`, `Nurse`,
@@ -1047,6 +1049,50 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = e;
         }
     }
+    for (s, e) in lower_case_after_patient(r, b) {
+        if found >= 2000 {
+            return;
+        }
+        if let Some(conf) = judge(r, text, s, e, true, health)
+            && let Some(v) = text.get(s..e)
+        {
+            sink.push(Kind::Name, conf, loc, v);
+            found += 1;
+        }
+    }
+}
+
+/// Clinical shorthand in lower case (`patient maria lopez, 34F, hx of
+/// asthma`): two lower-case words right after the word `patient` or `pt`,
+/// the first a first name that is no common word (not `will`, `may`,
+/// `grace`...), the second a listed surname. The word before is the
+/// patient cue, so `judge` still wants a health fact for high.
+fn lower_case_after_patient<'a>(
+    r: &'a Res,
+    b: &'a [u8],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let lower = |w: &[u8]| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase);
+    memchr::memmem::find_iter(b, b"patient ")
+        .map(|p| (p, p + 7))
+        .chain(memchr::memmem::find_iter(b, b"pt ").map(|p| (p, p + 2)))
+        .filter_map(move |(p, label_end)| {
+            if p > 0 && is_word(b[p - 1]) {
+                return None;
+            }
+            let (s1, e1) = next_word(b, label_end)?;
+            let f1 = r.flags(&b[s1..e1]);
+            if !lower(&b[s1..e1])
+                || f1 & FIRST_NAME == 0
+                || f1 & (AMBIGUOUS | GENERIC | INSTITUTION) != 0
+            {
+                return None;
+            }
+            let (s2, e2) = next_word(b, e1)?;
+            let (e2b, _) = base(b, s2, e2);
+            let f2 = r.flags(&b[s2..e2b]);
+            (lower(&b[s2..e2b]) && f2 & SURNAME != 0 && f2 & (NOT_A_SURNAME | GENERIC) == 0)
+                .then_some((s1, e2b))
+        })
 }
 
 #[cfg(test)]
@@ -1065,8 +1111,24 @@ mod tests {
             "HADDAD, MARIA\nDx: breast cancer",
             "Please schedule Priya Raghunathan for a colonoscopy next week.",
             "Hi Tom Becker, your lab results are ready.",
+            "patient maria lopez, 34F, presenting w/ migraine, hx of asthma",
+            "pt daniel nguyen seen today for pneumonia",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn lower_case_shorthand_needs_listed_names() {
+        for t in [
+            // Common words that are also first names or surnames.
+            "the patient will see the surgeon about her knee pain",
+            "patient may call back about the biopsy",
+            "patient portal access for your lab results",
+            "apt maria lopez",
+            "patient care team meeting about diabetes",
+        ] {
+            assert_eq!(found(t, Kind::Name), None, "{t}");
         }
     }
 
