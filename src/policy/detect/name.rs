@@ -1062,11 +1062,25 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     }
 }
 
+/// Common words that the name lists also hold (`pt said back pain`,
+/// `gave the patient my card`): never part of a lower-case name.
+const SHORTHAND_STOP: &[&str] = &[
+    "said", "says", "ever", "my", "an", "a", "the", "journey", "story", "job", "minor", "aide",
+    "elder", "lady", "baby", "male", "female", "infant", "love", "long", "little", "true", "rich",
+    "frank", "grant", "ward", "back", "been", "will", "still", "just", "more", "down", "done",
+    "going", "well", "right", "husband", "wife", "mom", "dad", "son", "daughter", "card", "number",
+    "work", "call", "walk", "fine", "eye", "eyes", "hand", "hands", "head", "heart", "knee",
+    "lung", "kidney", "blood", "bone", "arms", "care", "home", "today", "now", "here", "there",
+    "also", "very", "good", "bad",
+];
+
 /// Clinical shorthand in lower case (`patient maria lopez, 34F, hx of
 /// asthma`): two lower-case words right after the word `patient` or `pt`,
 /// the first a first name that is no common word (not `will`, `may`,
-/// `grace`...), the second a listed surname. The word before is the
-/// patient cue, so `judge` still wants a health fact for high.
+/// `grace`, `said`...), the second a listed surname, and then the end of
+/// the field (`,` `(` `;` `:` a line end) or a clinical verb (`seen`,
+/// `presents`...). The word before is the patient cue, so `judge` still
+/// wants a health fact for high.
 fn lower_case_after_patient<'a>(
     r: &'a Res,
     b: &'a [u8],
@@ -1090,9 +1104,39 @@ fn lower_case_after_patient<'a>(
             let (s2, e2) = next_word(b, e1)?;
             let (e2b, _) = base(b, s2, e2);
             let f2 = r.flags(&b[s2..e2b]);
-            (lower(&b[s2..e2b]) && f2 & SURNAME != 0 && f2 & (NOT_A_SURNAME | GENERIC) == 0)
-                .then_some((s1, e2b))
+            let stop = |w: &[u8]| SHORTHAND_STOP.iter().any(|x| x.as_bytes() == w);
+            let listed = lower(&b[s2..e2b])
+                && f1 & NOT_A_SURNAME == 0
+                && f2 & SURNAME != 0
+                && f2 & (NOT_A_SURNAME | GENERIC | AMBIGUOUS) == 0
+                && !stop(&b[s1..e1])
+                && !stop(&b[s2..e2b]);
+            (listed && record_follows(b, e2)).then_some((s1, e2b))
         })
+}
+
+/// What may follow a lower-case name in shorthand: the end of the field or
+/// line, or a clinical verb.
+fn record_follows(b: &[u8], e: usize) -> bool {
+    match b.get(e) {
+        None | Some(b',' | b'(' | b';' | b':' | b'\r' | b'\n') => true,
+        Some(b' ' | b'\t') => next_word(b, e).is_some_and(|(s, e)| {
+            matches!(
+                &b[s..e],
+                b"seen"
+                    | b"presents"
+                    | b"presenting"
+                    | b"admitted"
+                    | b"discharged"
+                    | b"is"
+                    | b"was"
+                    | b"dob"
+                    | b"age"
+                    | b"aged"
+            )
+        }),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -1127,6 +1171,13 @@ mod tests {
             "patient portal access for your lab results",
             "apt maria lopez",
             "patient care team meeting about diabetes",
+            "pt said back pain worse since Monday",
+            "the patient said husband will drive her home after the colonoscopy",
+            "Has the patient ever been screened for diabetes?",
+            "I gave the patient my card in case the pain gets worse",
+            "The patient journey work group will review the diabetes clinic pathway",
+            "give the patient an eye patch after the cataract surgery",
+            "pt said mom, who had breast cancer, is well",
         ] {
             assert_eq!(found(t, Kind::Name), None, "{t}");
         }
