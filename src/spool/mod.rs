@@ -711,25 +711,14 @@ fn commit_batch(
     // (`recover::reindex_orphans`). sled's own flush is no stronger (it is
     // sync_file_range), and it cost every 250 a second write.
     //
-    // One insert per entry, not `apply_batch`: the entries are independent
-    // (one message each, any lost one is re-indexed), and sled 0.34 seals
-    // and writes its current log buffer for every batch, waking all of its
-    // I/O threads each time (about two context switches per message).
-    for (n, (key, value)) in entries.iter().enumerate() {
-        if let Err(e) = index.insert(key, value.as_slice()) {
-            // None of this group is acknowledged: take back the entries
-            // already made, so that this process does not send what the
-            // client was told to retry. (The records are durable in the
-            // segment, so a restart re-indexes them as orphans and they
-            // may still go out once more: a copy too many, never a loss.)
-            for (key, _) in &entries[..n] {
-                if let Err(e) = index.remove(key) {
-                    tracing::error!(error = %e, "spool: cannot take back an index entry of a failed group commit");
-                }
-            }
-            return Err(e.into());
-        }
-    }
+    // One insert per entry (`util::sled_insert_all`): the entries are
+    // independent (one message each, any lost one is re-indexed). On an
+    // error none of this group is acknowledged and the entries already made
+    // are taken back, so that this process does not send what the client
+    // was told to retry. (The records are durable in the segment, so a
+    // restart re-indexes them as orphans and they may still go out once
+    // more: a copy too many, never a loss.)
+    crate::util::sled_insert_all(index, &entries)?;
     Ok(())
 }
 

@@ -210,25 +210,15 @@ impl WebhookStore for SledWebhooks {
         Ok(existed)
     }
 
-    // Plain inserts, not sled batches: sled 0.34 seals and writes its log
-    // buffer for every batch and holds its exclusive lock meanwhile, which
-    // stalls the spool's index on the same database (see spool::commit_batch).
-    // The dispatcher flushes the outbox before each pass.
+    // All or nothing (the caller reports the event as not queued), without
+    // a sled batch (see `util::sled_insert_all`). The dispatcher flushes the
+    // outbox before each pass.
     fn enqueue(&self, items: Vec<OutboxItem>) -> Result<(), StoreError> {
         let mut encoded = Vec::with_capacity(items.len());
         for item in &items {
             encoded.push((Self::key(item), serde_json::to_vec(item)?));
         }
-        for (n, (key, value)) in encoded.iter().enumerate() {
-            if let Err(e) = self.outbox.insert(key, value.as_slice()) {
-                // All or nothing for the caller, which reports the event
-                // as not queued.
-                for (key, _) in &encoded[..n] {
-                    let _ = self.outbox.remove(key);
-                }
-                return Err(e.into());
-            }
-        }
+        crate::util::sled_insert_all(&self.outbox, &encoded)?;
         Ok(())
     }
 
