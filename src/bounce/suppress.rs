@@ -223,7 +223,21 @@ mod tests {
                     .is_none()
             );
         }
-        let store = SledSuppression::open(&path).expect("reopen");
+        // sled releases its file lock when its last background job ends,
+        // which can be just after the first handle is dropped: wait for
+        // the lock (bounded), not for a guessed time.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let store = loop {
+            match SledSuppression::open(&path) {
+                Ok(s) => break s,
+                Err(e)
+                    if std::time::Instant::now() < deadline && e.to_string().contains("lock") =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => panic!("reopen: {e:?}"),
+            }
+        };
         let list = store.list().expect("list");
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].address, "Jane.Doe@clinic.example");
