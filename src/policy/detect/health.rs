@@ -20,7 +20,7 @@
 
 use super::pairs::PairSet;
 use super::re;
-use super::tokens::is_word;
+use super::tokens::{is_word, word_run_end};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
@@ -122,28 +122,34 @@ impl Terms {
         // Terms may start again here (after the last term found).
         let mut resume = 0;
         let mut prev = false;
-        for i in 0..n {
+        let mut i = 0;
+        while i < n {
             let w = is_word(b[i]);
             if w == prev {
+                i += 1;
                 continue;
             }
             prev = w;
             on_boundary(i, w);
-            if !w || i < resume || i + 1 >= n || !openings.contains(b[i], b[i + 1]) {
+            let start = i;
+            // The word's own octets hold no boundary: go to its end at once.
+            i = if w { word_run_end(b, i + 1) } else { i + 1 };
+            if !w || start < resume || start + 1 >= n || !openings.contains(b[start], b[start + 1])
+            {
                 continue;
             }
-            let input = Input::new(text).range(i..).anchored(Anchored::Yes);
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
             let found = self.ac.find(input).and_then(|m| {
                 if word_end(m.end()) {
                     return Some(m.end());
                 }
                 self.shorter[m.pattern().as_usize()]
                     .iter()
-                    .map(|&len| i + len)
+                    .map(|&len| start + len)
                     .find(|&e| word_end(e))
             });
             if let Some(e) = found {
-                spans.push((i, e));
+                spans.push((start, e));
                 // Past the cap, the walk goes on for `on_boundary` only.
                 resume = if spans.len() >= MAX_SPANS { n } else { e };
             }

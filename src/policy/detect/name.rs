@@ -31,7 +31,7 @@
 //! context regexes run only on short windows around candidates.
 
 use super::re;
-use super::tokens::is_word;
+use super::tokens::{is_word, word_run_end};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{after, before, ceil_boundary, find_in_range, floor_boundary};
 use regex::Regex;
@@ -595,10 +595,13 @@ fn res() -> &'static Res {
     })
 }
 
+/// The longest word `word_end` takes; no listed name comes near it.
+const WORD_CAP: usize = 40;
+
 /// A word at `s`: ASCII letters with inner `'`/`-`; its end.
 fn word_end(b: &[u8], s: usize) -> usize {
     let mut e = s;
-    while e < b.len() && e - s < 40 {
+    while e < b.len() && e - s < WORD_CAP {
         let c = b[e];
         if c.is_ascii_alphabetic()
             || ((c == b'\'' || c == b'-')
@@ -611,14 +614,6 @@ fn word_end(b: &[u8], s: usize) -> usize {
         }
     }
     e
-}
-
-/// The end of the run of word octets (letters, digits, `_`) at `i`.
-fn word_run_end(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|&c| !is_word(c))
-        .map_or(b.len(), |n| i + n)
 }
 
 /// Lower-case ASCII copy of a word into `buf` (words are at most 40 bytes).
@@ -1023,6 +1018,12 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         let e = word_end(b, s);
         if e < s + 2 {
             i = s + 1;
+            continue;
+        }
+        // A run of letters as long as `word_end`'s cap (base64, armour,
+        // filler lines) starts no name: go past it before any lookup.
+        if e - s >= WORD_CAP && b.get(e).is_some_and(u8::is_ascii_alphabetic) {
+            i = word_run_end(b, e);
             continue;
         }
         let f = r.flags(&b[s..e]);

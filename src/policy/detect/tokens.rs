@@ -20,6 +20,41 @@ pub fn is_word(b: u8) -> bool {
     WORD[usize::from(b)]
 }
 
+/// The end of the run of word octets at `i`: the first non-word octet at
+/// or after `i`, or `b.len()`. Prose words end within a few octets and go
+/// octet by octet; a run longer than that (base64, armour, filler lines)
+/// goes on sixteen octets per step.
+#[inline]
+pub fn word_run_end(b: &[u8], mut i: usize) -> usize {
+    let n = b.len();
+    let short = i.saturating_add(16).min(n);
+    while i < short {
+        if !is_word(b[i]) {
+            return i;
+        }
+        i += 1;
+    }
+    while let Some(chunk) = b.get(i..i + 16)
+        && all_word(chunk)
+    {
+        i += 16;
+    }
+    while i < n && is_word(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Are all of `chunk`'s octets word octets? Arithmetic, not the table, so
+/// that the compiler can test the chunk in a few vector instructions.
+fn all_word(chunk: &[u8]) -> bool {
+    chunk.iter().fold(true, |ok, &c| {
+        let letter = (c | 0x20).wrapping_sub(b'a') < 26;
+        let digit = c.wrapping_sub(b'0') < 10;
+        ok & (letter | digit | (c == b'_'))
+    })
+}
+
 /// `is_word` as a table: one load per octet in the hot scanning loops.
 static WORD: [bool; 256] = {
     let mut t = [false; 256];
