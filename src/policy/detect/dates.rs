@@ -2,7 +2,8 @@
 //!
 //! Formats: `03/03/1961`, `3-3-61`, `03.03.1961` (month/day or day/month),
 //! `1961-03-03`, `March 3, 1961`, `Mar. 3rd 1961`, `3 March 1961`,
-//! `3rd of March, 1961`. Values are validated (month 1-12, day 1-31,
+//! `3rd of March, 1961`, and compact `19610303` (EHR exports, X12, HL7:
+//! year first, four-digit years only). Values are validated (month 1-12, day 1-31,
 //! four-digit years 1880-2039).
 
 use super::re;
@@ -18,11 +19,14 @@ struct Res {
     day_first: Regex,
     /// `11-Oct-1977`, `11-Oct-77`, `Oct-11-1977` (spreadsheets, EHR exports).
     dashed: Regex,
+    /// `19610303`: CCYYMMDD.
+    compact: Regex,
 }
 
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
+        compact: re(r"(?-u:\b)([0-9]{4})([0-9]{2})([0-9]{2})(?-u:\b)"),
         numeric: re(
             r"(?-u:\b)([0-9]{1,2})([/.\-])([0-9]{1,2})([/.\-])([0-9]{4}|[0-9]{2})(?-u:\b)",
         ),
@@ -81,6 +85,13 @@ pub fn first_date(w: &str) -> Option<(usize, usize)> {
     {
         consider((m.start(), m.end()));
     }
+    if let Some(c) = r.compact.captures_iter(w).find(|c| {
+        let y = num(c.get(1));
+        (1880..=2039).contains(&y) && md_ok(num(c.get(2)), num(c.get(3)))
+    }) && let Some(m) = c.get(0)
+    {
+        consider((m.start(), m.end()));
+    }
     for named in [&r.month_first, &r.day_first] {
         if let Some(c) = named.captures_iter(w).find(|c| {
             let d = num(c.get(1));
@@ -122,6 +133,7 @@ mod tests {
             "11-Oct-77",
             "Oct-11-1977",
             "11 Oct 77",
+            "19610307",
         ] {
             assert!(first_date(d).is_some(), "{d}");
         }
@@ -136,6 +148,9 @@ mod tests {
             "March 41, 1961",
             "03/03/1700",
             "2024",
+            "19611307",
+            "17000303",
+            "196103071",
         ] {
             assert!(first_date(d).is_none(), "{d}");
         }

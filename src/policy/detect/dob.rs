@@ -29,6 +29,12 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     {
         return;
     }
+    // A bare eight-digit value is a date only right after the keyword
+    // (`DOB: 19610307`), not further on (`DOB field, ticket 20200303`).
+    let compact = w[s..e].bytes().all(|b| b.is_ascii_digit());
+    if compact && gap.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        return;
+    }
     sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
 }
 
@@ -48,6 +54,8 @@ mod tests {
             "Birthdate 3 March 1961",
             "James Kim DOB 03/04/1954 - long term",
             "patient dob is 03/03/61",
+            "PT NAME: BEAUCHAMP, LOUIS   DOB: 19610307",
+            "DOB 19610307 F",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }
@@ -68,6 +76,8 @@ mod tests {
             None
         );
         assert_eq!(found("DOB:\n\n\n03/03/1961", Kind::Dob), None);
+        assert_eq!(found("DOB field fixed in build 20200303", Kind::Dob), None);
+        assert_eq!(found("DOB: 20201399", Kind::Dob), None);
         // A label cell and its value on the next line (tables, forms).
         assert_eq!(found("DOB:\n03/03/1961", Kind::Dob), Some(Confidence::High));
     }

@@ -13,7 +13,7 @@
 use super::re;
 use super::tokens::{Run, Scan, at, boundary_after};
 use crate::policy::finding::{Confidence, Kind};
-use crate::policy::text::{Context, Near, after, isolated};
+use crate::policy::text::{Context, Near, after, before, isolated};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -24,6 +24,9 @@ struct Res {
     clinical: Regex,
     negative: Regex,
     negative_after: Regex,
+    /// `error code J45`, `part no. K21.9`: the word before names another
+    /// kind of code.
+    negative_label: Regex,
     codes: HashSet<u64>,
 }
 
@@ -64,6 +67,9 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)(?:model|printer|error|fault|part|room|suite|gate|flight|seat|sku|serial|item|ticket|unit|version|firmware|apt|apartment|building|bldg|row|section|aisle|route|exit|form|vitamin|product|order|invoice|size|style|chip|engine|highway|interstate|tax|grade|class|level|zone|lot|batch)(?-u:\b)",
         ),
         negative_after: re(r"(?i)^\s*(?:error|fault|printer|model|series|engine|chip|form|tax)(?-u:\b)"),
+        negative_label: re(
+            r"(?i)(?-u:\b)(?:(?:error|fault|status|reason|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial)\s*[:#]?\s*$",
+        ),
         codes: load_codes(),
     })
 }
@@ -122,7 +128,9 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
         return;
     }
     let r = res();
-    if r.negative_after.is_match(after(text, e, 16)) {
+    if r.negative_after.is_match(after(text, e, 16))
+        || r.negative_label.is_match(before(text, s, 32))
+    {
         return;
     }
     let ctx = Context {
@@ -192,5 +200,14 @@ mod tests {
         assert_eq!(found("Dx: E11.", Kind::Icd10), Some(Confidence::High));
         assert_eq!(found("Dx E11.99999", Kind::Icd10), None);
         assert_eq!(found("code XY9", Kind::Icd10), None);
+        assert_eq!(
+            found("Diagnosis: panel shows error code J45", Kind::Icd10),
+            None
+        );
+        assert_eq!(found("Dx: reseat part K21.9", Kind::Icd10), None);
+        assert_eq!(
+            found("Dx code: J45.909", Kind::Icd10),
+            Some(Confidence::High)
+        );
     }
 }

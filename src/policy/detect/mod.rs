@@ -18,7 +18,8 @@
 //! - the keyword pass (`anchored`): one pattern holding every anchor
 //!   keyword (DOB, MRN, member ID, bank) runs, anchored, at the noted
 //!   boundaries within the stretches shortly before a digit, and each hit
-//!   looks for its value right after it.
+//!   looks for its value right after it;
+//! - X12 health-care transactions (`x12`), only where `NM1`/`DMG` occur.
 //!
 //! Keyword proximity for a validated candidate is checked on a bounded
 //! window around it. Every pattern is compiled once (`OnceLock`), uses
@@ -43,6 +44,7 @@ pub mod pairs;
 pub mod ssn;
 pub mod tokens;
 pub mod weak;
+pub mod x12;
 
 use crate::policy::finding::{Location, Sink};
 use regex::{Regex, RegexBuilder};
@@ -163,6 +165,7 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
         anchored::scan(text, &hot, boundaries, loc, sink);
         mrn::scan_configured(text, loc, cfg, sink);
         member::scan_configured(text, loc, cfg, sink);
+        x12::scan(text, loc, sink);
     }
     weak::emails(text, loc, sink);
 }

@@ -571,7 +571,7 @@ fn res() -> &'static Res {
     R.get_or_init(|| Res {
         lexicon: lexicon(),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to)\s*[.:,]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|cn|organizer|attendee)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
@@ -595,6 +595,13 @@ fn res() -> &'static Res {
     })
 }
 
+/// A Latin-1 letter (`à`..`ÿ`, `À`..`Þ`, not `×` `÷`) in UTF-8 at `i`.
+fn latin_letter(b: &[u8], i: usize) -> bool {
+    b[i] == 0xC3
+        && b.get(i + 1)
+            .is_some_and(|&c| (0x80..=0xBF).contains(&c) && c != 0x97 && c != 0xB7)
+}
+
 /// The longest word `word_end` takes; no listed name comes near it.
 const WORD_CAP: usize = 40;
 
@@ -609,6 +616,9 @@ fn word_end(b: &[u8], s: usize) -> usize {
                 && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
         {
             e += 1;
+        } else if e > s && latin_letter(b, e) {
+            // `Jesús`, `Müller`, `García`: a Latin-1 letter inside a word.
+            e += 2;
         } else {
             break;
         }
@@ -673,6 +683,15 @@ fn surname_ok(r: &Res, b: &[u8], s: usize, e: usize, known_only: bool, caps: boo
     f & SURNAME != 0 || (!known_only && w.len() >= 3 && f & FIRST_NAME == 0)
 }
 
+/// `Alvarez-Ruiz`: a hyphenated word whose parts are all listed surnames.
+fn double_barrelled(r: &Res, w: &[u8]) -> bool {
+    w.contains(&b'-')
+        && w.split(|&c| c == b'-').all(|p| {
+            let f = r.flags(p);
+            p.len() >= 2 && f & SURNAME != 0 && f & NOT_A_SURNAME == 0
+        })
+}
+
 /// Find name candidates starting at the capitalised word `[s, e)`:
 /// returns the span of the name and whether its form is a patient cue
 /// (an honorific, or record order `Last, First`). `f`: the word's flags.
@@ -683,7 +702,19 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     let mut buf = [0u8; 48];
     let l = lower(w, &mut buf);
     // Honorific + (first) + surname.
-    if matches!(l, "mr" | "mrs" | "ms" | "miss" | "mx") {
+    // `Sr.` is also `Senior` (`Sr. Director`): as the Spanish honorific
+    // only before a first name and a listed surname.
+    if l == "sr" && b.get(e) == Some(&b'.') {
+        let (s2, e2) = next_word(b, e + 1)?;
+        let (s3, e3) = next_word(b, e2)?;
+        let (e3b, _) = base(b, s3, e3);
+        let mut buf = [0u8; 48];
+        let title = r.flags(&b[s2..e2]) & (INSTITUTION | GENERIC) != 0
+            || SENIOR_TITLES.contains(&lower(&b[s2..e2], &mut buf));
+        return (capitalised(&b[s2..e2]) && !title && surname_ok(r, b, s3, e3b, true, false))
+            .then_some((s, e3b, true));
+    }
+    if matches!(l, "mr" | "mrs" | "ms" | "miss" | "mx" | "sra" | "srta") {
         let p = if b.get(e) == Some(&b'.') { e + 1 } else { e };
         let (s2, e2) = next_word(b, p)?;
         let (e2b, _) = base(b, s2, e2);
@@ -706,7 +737,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     }
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
-        && f & SURNAME != 0
+        && (f & SURNAME != 0 || double_barrelled(r, w))
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
         let w2 = &b[s2..e2];
@@ -1063,6 +1094,56 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     }
 }
 
+/// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
+const SENIOR_TITLES: &[&str] = &[
+    "director",
+    "manager",
+    "analyst",
+    "engineer",
+    "consultant",
+    "specialist",
+    "vice",
+    "vp",
+    "associate",
+    "coordinator",
+    "administrator",
+    "counsel",
+    "scientist",
+    "developer",
+    "architect",
+    "advisor",
+    "adviser",
+    "officer",
+    "account",
+    "program",
+    "project",
+    "product",
+    "clinical",
+    "medical",
+    "research",
+    "nurse",
+    "buyer",
+    "editor",
+    "lecturer",
+    "fellow",
+    "partner",
+    "executive",
+    "accountant",
+    "auditor",
+    "recruiter",
+    "designer",
+    "software",
+    "data",
+    "staff",
+    "principal",
+    "lead",
+    "technician",
+    "pharmacist",
+    "therapist",
+    "scheduler",
+    "billing",
+];
+
 /// Common words that the name lists also hold (`pt said back pain`,
 /// `gave the patient my card`): never part of a lower-case name.
 const SHORTHAND_STOP: &[&str] = &[
@@ -1114,6 +1195,47 @@ fn lower_case_after_patient<'a>(
                 && !stop(&b[s2..e2b]);
             (listed && record_follows(b, e2)).then_some((s1, e2b))
         })
+        .chain(lower_case_after_honorific(r, b))
+}
+
+/// Notes typed in lower case (`visited mr. petrosyan today`,
+/// `mrs. okafor called`): a lower-case honorific with its dot, then a
+/// lower-case word that is no common word, and a listed surname after it
+/// when the first word is a listed first name (`ms. dana whitfield`).
+/// The honorific is the patient cue; `judge` wants a health fact for high.
+fn lower_case_after_honorific<'a>(
+    r: &'a Res,
+    b: &'a [u8],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let lower = |w: &[u8]| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase);
+    let stop = |w: &[u8]| SHORTHAND_STOP.iter().any(|x| x.as_bytes() == w);
+    [&b"mr. "[..], b"mrs. ", b"ms. "]
+        .into_iter()
+        .flat_map(move |h| memchr::memmem::find_iter(b, h).map(move |p| (p, p + h.len() - 1)))
+        .filter_map(move |(p, label_end)| {
+            if p > 0 && is_word(b[p - 1]) {
+                return None;
+            }
+            let (s1, e1) = next_word(b, label_end)?;
+            let (e1b, _) = base(b, s1, e1);
+            let w1 = &b[s1..e1b];
+            let f1 = r.flags(w1);
+            if !lower(w1) || w1.len() < 3 || stop(w1) || f1 & (GENERIC | INSTITUTION) != 0 {
+                return None;
+            }
+            if f1 & FIRST_NAME != 0
+                && e1b == e1
+                && let Some((s2, e2)) = next_word(b, e1)
+            {
+                let (e2b, _) = base(b, s2, e2);
+                let w2 = &b[s2..e2b];
+                let f2 = r.flags(w2);
+                if lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !stop(w2) {
+                    return Some((s1, e2b));
+                }
+            }
+            Some((s1, e1b))
+        })
 }
 
 /// What may follow a lower-case name in shorthand: the end of the field or
@@ -1154,10 +1276,16 @@ mod tests {
             "Re: Mr. Okafor - MRI results attached",
             "We saw Jon Park (DOB on file) for chest pain and started metformin.",
             "HADDAD, MARIA\nDx: breast cancer",
+            "ALVAREZ-RUIZ, MARISOL\n  Rx# 6620183   ATORVASTATIN 40 MG TAB  Refills left: 2",
             "Please schedule Priya Raghunathan for a colonoscopy next week.",
             "Hi Tom Becker, your lab results are ready.",
             "patient maria lopez, 34F, presenting w/ migraine, hx of asthma",
             "pt daniel nguyen seen today for pneumonia",
+            "visited mr. petrosyan (armen) today, bp 182/104, he stopped the lisinopril",
+            "mrs. okafor called, her chemo is moved to friday",
+            "ms. dana whitfield: biopsy results are in",
+            "Estimado(a) Sr. Jesús Ortega Villanueva:\nLe recordamos su cita de quimioterapia en la Clínica de Oncología.",
+            "Sra. Lucía Fernández, su biopsia está lista.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
@@ -1182,6 +1310,16 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), None, "{t}");
         }
+        // A lower-case honorific without a health fact stays below high.
+        for t in [
+            "our mr. fixit will look at the printer on friday",
+            "ms. pac-man high score contest in the break room",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+                "{t}"
+            );
+        }
     }
 
     #[test]
@@ -1193,6 +1331,10 @@ mod tests {
             "Keynote: Maria Haddad on diabetes care",
             "Virginia Mason Medical Center opens a new cancer wing.",
             "Electronically signed by Susan Lee, RN",
+            "ORGANIZER;CN=Paula Greer:mailto:pgreer@clinic.example (diabetes care)",
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;CN=Maria Haddad:mailto:mh@clinic.example",
+            "Please welcome our Sr. Director Lopez to the oncology service line.",
+            "Welcome our new Sr. Clinical Analyst for the dialysis program",
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),

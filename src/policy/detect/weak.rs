@@ -8,7 +8,7 @@
 
 use super::tokens::{Run, Scan, at, boundary_after, run_len, skip_spaces};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
-use crate::policy::text::isolated;
+use crate::policy::text::{after, before, isolated};
 
 /// Street-type words closing an address (`12 Oak Street`).
 const SUFFIXES: &[&[u8]] = &[
@@ -67,9 +67,73 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
             .next()
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
         if s < at && domain.contains('.') && tld_ok {
-            sink.push(Kind::Email, Confidence::Medium, loc, &text[s..e]);
+            let conf = if correspondent_line(b, s, e) {
+                Confidence::Low
+            } else {
+                Confidence::Medium
+            };
+            sink.push(Kind::Email, conf, loc, &text[s..e]);
         }
     }
+}
+
+/// Is `text[s..e]` in the footer of bulk mail (a newsletter, a marketing
+/// or notice list): next to the unsubscribe or preferences wording, where
+/// the law wants the sender's own postal address and number?
+fn bulk_footer(text: &str, s: usize, e: usize) -> bool {
+    static FOOTER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = FOOTER.get_or_init(|| {
+        super::re(
+            r"(?i)(?-u:\b)(?:unsubscribe|(?:manage|update)\s+(?:your\s+)?(?:email\s+|subscription\s+)?preferences|you\s+(?:are\s+)?receiv(?:e|ed|ing)\s+this\s+(?:e-?mail|message|newsletter)|mailing\s+list)(?-u:\b)",
+        )
+    });
+    re.is_match(before(text, s, FOOTER_REACH)) || re.is_match(after(text, e, FOOTER_REACH))
+}
+
+/// How far from an address or number the footer wording may stand.
+const FOOTER_REACH: usize = 240;
+
+/// Header labels of forwarded and quoted mail and of calendar invitations:
+/// the addresses on such lines are the correspondents', not a patient's.
+const CORRESPONDENT_LABELS: &[&[u8]] = &[
+    b"from:",
+    b"to:",
+    b"cc:",
+    b"bcc:",
+    b"reply-to:",
+    b"sender:",
+    b"sent by:",
+    b"uid:",
+    b"message-id:",
+    b"organizer",
+    b"attendee",
+    b"de:",
+    b"para:",
+    b"von:",
+    b"an:",
+];
+
+/// Is the address `b[s..e]` on a correspondent line: a quoted or forwarded
+/// header (`> From: Name <a@b.example>`), a calendar organizer or attendee,
+/// or a quote attribution (`On Mon, ... <a@b.example> wrote:`)?
+fn correspondent_line(b: &[u8], s: usize, e: usize) -> bool {
+    let ls = b[..s]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let le = b[e..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |i| e + i);
+    let mut head = &b[ls..s];
+    while let [b'>' | b' ' | b'\t' | b'*', rest @ ..] = head {
+        head = rest;
+    }
+    let labelled = CORRESPONDENT_LABELS
+        .iter()
+        .any(|l| head.len() >= l.len() && head[..l.len()].eq_ignore_ascii_case(l));
+    let line = b[ls..le].trim_ascii_end();
+    labelled || (line.len() < 300 && line.ends_with(b"wrote:"))
 }
 
 /// `[2-9]\d{2}` as a whole run at `i` followed by a separator `[ .-]`.
@@ -170,7 +234,12 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         && let Some(m) = text.get(s..e)
     {
         sc.next.phone = e;
-        sc.sink.push(Kind::Phone, Confidence::Medium, sc.loc, m);
+        let conf = if bulk_footer(text, s, e) {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        };
+        sc.sink.push(Kind::Phone, conf, sc.loc, m);
     }
     if n <= 3
         && r.s >= sc.next.ip
@@ -190,7 +259,12 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         && let Some(m) = text.get(r.s..e)
     {
         sc.next.street = e;
-        sc.sink.push(Kind::Address, Confidence::Medium, sc.loc, m);
+        let conf = if bulk_footer(text, r.s, e) {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        };
+        sc.sink.push(Kind::Address, conf, sc.loc, m);
     }
 }
 
@@ -198,6 +272,35 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+
+    #[test]
+    fn correspondents_addresses_are_low() {
+        for t in [
+            "> From: State Alert Network <han@health.state.example>",
+            ">> Cc: billing@clinic.example",
+            "ORGANIZER;CN=Paula Greer:mailto:pgreer@clinic.example",
+            "On Mon, Mar 2, 2026 at 9:00 AM Jo Lee <jo@clinic.example> wrote:",
+        ] {
+            assert_eq!(found(t, Kind::Email), Some(Confidence::Low), "{t}");
+        }
+        for t in [
+            "Patient email: jane.roe@mail.example",
+            "Send the results to jane.roe@mail.example today",
+        ] {
+            assert_eq!(found(t, Kind::Email), Some(Confidence::Medium), "{t}");
+        }
+    }
+
+    #[test]
+    fn bulk_footers_hold_the_senders_address() {
+        let t = "<a href=\"https://x.example/unsub\">Unsubscribe</a> &middot; 1200 Commerce Way, Portland OR";
+        assert_eq!(found(t, Kind::Address), Some(Confidence::Low));
+        let t = "You are receiving this newsletter as a member. Questions? Call 415-253-8700.";
+        assert_eq!(found(t, Kind::Phone), Some(Confidence::Low));
+        let t = "Her new address is 12 Oak Street; call 415-253-8700 to confirm.";
+        assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
+        assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium));
+    }
 
     #[test]
     fn weak_identifiers() {
