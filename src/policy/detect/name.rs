@@ -524,6 +524,7 @@ const INSTITUTION_NEXT: &[&str] = &[
 
 struct Res {
     lexicon: Lexicon,
+    lower_cues: aho_corasick::AhoCorasick,
     provider_before: Regex,
     provider_after: Regex,
     label_before: Regex,
@@ -570,6 +571,10 @@ fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
         lexicon: lexicon(),
+        lower_cues: aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(LOWER_CUES)
+            .expect("built-in cue list compiles"),
         provider_before: re(
             r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|cn|organizer|attendee)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
@@ -577,7 +582,7 @@ fn res() -> &'static Res {
             r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
         ),
         label_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name))\s*[:#\-]\s*$",
+            r"(?i)(?:(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name))|^\s*(?:(?:employee|claimant|client|member|subscriber|insured|beneficiary|student|child|resident|injured\s+worker)(?:\s+name)?))\s*[:#\-]\s*$",
         ),
         cue_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
@@ -683,6 +688,49 @@ fn surname_ok(r: &Res, b: &[u8], s: usize, e: usize, known_only: bool, caps: boo
     f & SURNAME != 0 || (!known_only && w.len() >= 3 && f & FIRST_NAME == 0)
 }
 
+/// `SPRINGFIELD, Jan. 27`: a month (`Jan`, `June`...) and a day after
+/// it is a dateline, not a first name.
+fn dateline(b: &[u8], s: usize, e: usize) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    let mut buf = [0u8; 48];
+    if !MONTHS.contains(&lower(&b[s..e], &mut buf)) {
+        return false;
+    }
+    let mut p = e;
+    if b.get(p) == Some(&b'.') {
+        p += 1;
+    }
+    while b.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    b.get(p).is_some_and(u8::is_ascii_digit)
+}
+
 /// `Alvarez-Ruiz`: a hyphenated word whose parts are all listed surnames.
 fn double_barrelled(r: &Res, w: &[u8]) -> bool {
     w.contains(&b'-')
@@ -743,6 +791,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         let w2 = &b[s2..e2];
         if (capitalised(w2) || (caps && all_caps(w2)))
             && r.flags(w2) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
+            && !dateline(b, s2, e2)
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1081,7 +1130,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = e;
         }
     }
-    for (s, e) in lower_case_after_patient(r, b) {
+    for (s, e) in lower_case_names(r, b) {
         if found >= 2000 {
             return;
         }
@@ -1156,86 +1205,88 @@ const SHORTHAND_STOP: &[&str] = &[
     "also", "very", "good", "bad",
 ];
 
+/// The lower-case cues, in one automaton so that the text is searched
+/// once for all of them: `patient ` and `pt ` open shorthand, the others
+/// are honorifics.
+const LOWER_CUES: &[&str] = &["patient ", "pt ", "mr. ", "mrs. ", "ms. "];
+
+/// Names in lower case after a lower-case cue (`lower_case_after`).
+fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
+    r.lower_cues.find_iter(b).filter_map(move |m| {
+        let (p, label_end) = (m.start(), m.end() - 1);
+        if p > 0 && is_word(b[p - 1]) {
+            return None;
+        }
+        if m.pattern().as_usize() < 2 {
+            after_patient(r, b, label_end)
+        } else {
+            after_honorific(r, b, label_end)
+        }
+    })
+}
+
+fn all_lower(w: &[u8]) -> bool {
+    w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase)
+}
+
+fn shorthand_stop(w: &[u8]) -> bool {
+    SHORTHAND_STOP.iter().any(|x| x.as_bytes() == w)
+}
+
 /// Clinical shorthand in lower case (`patient maria lopez, 34F, hx of
-/// asthma`): two lower-case words right after the word `patient` or `pt`,
-/// the first a first name that is no common word (not `will`, `may`,
-/// `grace`, `said`...), the second a listed surname, and then the end of
-/// the field (`,` `(` `;` `:` a line end) or a clinical verb (`seen`,
-/// `presents`...). The word before is the patient cue, so `judge` still
-/// wants a health fact for high.
-fn lower_case_after_patient<'a>(
-    r: &'a Res,
-    b: &'a [u8],
-) -> impl Iterator<Item = (usize, usize)> + 'a {
-    let lower = |w: &[u8]| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase);
-    memchr::memmem::find_iter(b, b"patient ")
-        .map(|p| (p, p + 7))
-        .chain(memchr::memmem::find_iter(b, b"pt ").map(|p| (p, p + 2)))
-        .filter_map(move |(p, label_end)| {
-            if p > 0 && is_word(b[p - 1]) {
-                return None;
-            }
-            let (s1, e1) = next_word(b, label_end)?;
-            let f1 = r.flags(&b[s1..e1]);
-            if !lower(&b[s1..e1])
-                || f1 & FIRST_NAME == 0
-                || f1 & (AMBIGUOUS | GENERIC | INSTITUTION) != 0
-            {
-                return None;
-            }
-            let (s2, e2) = next_word(b, e1)?;
-            let (e2b, _) = base(b, s2, e2);
-            let f2 = r.flags(&b[s2..e2b]);
-            let stop = |w: &[u8]| SHORTHAND_STOP.iter().any(|x| x.as_bytes() == w);
-            let listed = lower(&b[s2..e2b])
-                && f1 & NOT_A_SURNAME == 0
-                && f2 & SURNAME != 0
-                && f2 & (NOT_A_SURNAME | GENERIC | AMBIGUOUS) == 0
-                && !stop(&b[s1..e1])
-                && !stop(&b[s2..e2b]);
-            (listed && record_follows(b, e2)).then_some((s1, e2b))
-        })
-        .chain(lower_case_after_honorific(r, b))
+/// asthma`): two lower-case words right after the word `patient` or `pt`
+/// (ending at `label_end`), the first a first name that is no common word
+/// (not `will`, `may`, `grace`, `said`...), the second a listed surname,
+/// and then the end of the field (`,` `(` `;` `:` a line end) or a
+/// clinical verb (`seen`, `presents`...). The word before is the patient
+/// cue, so `judge` still wants a health fact for high.
+fn after_patient(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
+    let (s1, e1) = next_word(b, label_end)?;
+    let f1 = r.flags(&b[s1..e1]);
+    if !all_lower(&b[s1..e1])
+        || f1 & FIRST_NAME == 0
+        || f1 & (AMBIGUOUS | GENERIC | INSTITUTION) != 0
+    {
+        return None;
+    }
+    let (s2, e2) = next_word(b, e1)?;
+    let (e2b, _) = base(b, s2, e2);
+    let f2 = r.flags(&b[s2..e2b]);
+    let listed = all_lower(&b[s2..e2b])
+        && f1 & NOT_A_SURNAME == 0
+        && f2 & SURNAME != 0
+        && f2 & (NOT_A_SURNAME | GENERIC | AMBIGUOUS) == 0
+        && !shorthand_stop(&b[s1..e1])
+        && !shorthand_stop(&b[s2..e2b]);
+    (listed && record_follows(b, e2)).then_some((s1, e2b))
 }
 
 /// Notes typed in lower case (`visited mr. petrosyan today`,
-/// `mrs. okafor called`): a lower-case honorific with its dot, then a
-/// lower-case word that is no common word, and a listed surname after it
-/// when the first word is a listed first name (`ms. dana whitfield`).
-/// The honorific is the patient cue; `judge` wants a health fact for high.
-fn lower_case_after_honorific<'a>(
-    r: &'a Res,
-    b: &'a [u8],
-) -> impl Iterator<Item = (usize, usize)> + 'a {
-    let lower = |w: &[u8]| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase);
-    let stop = |w: &[u8]| SHORTHAND_STOP.iter().any(|x| x.as_bytes() == w);
-    [&b"mr. "[..], b"mrs. ", b"ms. "]
-        .into_iter()
-        .flat_map(move |h| memchr::memmem::find_iter(b, h).map(move |p| (p, p + h.len() - 1)))
-        .filter_map(move |(p, label_end)| {
-            if p > 0 && is_word(b[p - 1]) {
-                return None;
-            }
-            let (s1, e1) = next_word(b, label_end)?;
-            let (e1b, _) = base(b, s1, e1);
-            let w1 = &b[s1..e1b];
-            let f1 = r.flags(w1);
-            if !lower(w1) || w1.len() < 3 || stop(w1) || f1 & (GENERIC | INSTITUTION) != 0 {
-                return None;
-            }
-            if f1 & FIRST_NAME != 0
-                && e1b == e1
-                && let Some((s2, e2)) = next_word(b, e1)
-            {
-                let (e2b, _) = base(b, s2, e2);
-                let w2 = &b[s2..e2b];
-                let f2 = r.flags(w2);
-                if lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !stop(w2) {
-                    return Some((s1, e2b));
-                }
-            }
-            Some((s1, e1b))
-        })
+/// `mrs. okafor called`): a lower-case honorific with its dot (ending at
+/// `label_end`), then a lower-case word that is no common word, and a
+/// listed surname after it when the first word is a listed first name
+/// (`ms. dana whitfield`). The honorific is the patient cue; `judge` wants
+/// a health fact for high.
+fn after_honorific(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
+    let (s1, e1) = next_word(b, label_end)?;
+    let (e1b, _) = base(b, s1, e1);
+    let w1 = &b[s1..e1b];
+    let f1 = r.flags(w1);
+    if !all_lower(w1) || w1.len() < 3 || shorthand_stop(w1) || f1 & (GENERIC | INSTITUTION) != 0 {
+        return None;
+    }
+    if f1 & FIRST_NAME != 0
+        && e1b == e1
+        && let Some((s2, e2)) = next_word(b, e1)
+    {
+        let (e2b, _) = base(b, s2, e2);
+        let w2 = &b[s2..e2b];
+        let f2 = r.flags(w2);
+        if all_lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !shorthand_stop(w2) {
+            return Some((s1, e2b));
+        }
+    }
+    Some((s1, e1b))
 }
 
 /// What may follow a lower-case name in shorthand: the end of the field or
@@ -1286,6 +1337,7 @@ mod tests {
             "ms. dana whitfield: biopsy results are in",
             "Estimado(a) Sr. Jesús Ortega Villanueva:\nLe recordamos su cita de quimioterapia en la Clínica de Oncología.",
             "Sra. Lucía Fernández, su biopsia está lista.",
+            "Employee:        Sunita Raghunathan\nDiagnosis: S39.012A lumbar strain, naproxen 500 mg",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
@@ -1335,6 +1387,9 @@ mod tests {
             "ATTENDEE;ROLE=REQ-PARTICIPANT;CN=Maria Haddad:mailto:mh@clinic.example",
             "Please welcome our Sr. Director Lopez to the oncology service line.",
             "Welcome our new Sr. Clinical Analyst for the dialysis program",
+            "SPRINGFIELD, Jan. 27, 2026 - St. Brendan opens its cardiac rehabilitation center",
+            "Event name: Diabetes Awareness Walk",
+            "Checklist for the diabetes clinic:\n- Use the new glucose meter\n- Record the dose",
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),

@@ -67,7 +67,7 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
             .next()
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
         if s < at && domain.contains('.') && tld_ok {
-            let conf = if correspondent_line(b, s, e) {
+            let conf = if correspondent_line(b, s, e) || role_mailbox(&b[s..at]) {
                 Confidence::Low
             } else {
                 Confidence::Medium
@@ -92,6 +92,67 @@ fn bulk_footer(text: &str, s: usize, e: usize) -> bool {
 
 /// How far from an address or number the footer wording may stand.
 const FOOTER_REACH: usize = 240;
+
+/// Mailboxes of a role or a service, not of a person (RFC 2142 and their
+/// everyday kin): `grants@`, `no-reply@`, `appointments@`.
+fn role_mailbox(local: &[u8]) -> bool {
+    const ROLES: &[&str] = &[
+        "info",
+        "contact",
+        "contactus",
+        "hello",
+        "support",
+        "help",
+        "helpdesk",
+        "service",
+        "services",
+        "admin",
+        "office",
+        "grants",
+        "news",
+        "newsletter",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "notifications",
+        "alerts",
+        "marketing",
+        "events",
+        "press",
+        "media",
+        "communications",
+        "billing",
+        "accounts",
+        "sales",
+        "hr",
+        "jobs",
+        "careers",
+        "recruiting",
+        "webmaster",
+        "postmaster",
+        "abuse",
+        "security",
+        "privacy",
+        "compliance",
+        "appointments",
+        "scheduling",
+        "frontdesk",
+        "reception",
+        "feedback",
+        "team",
+        "membership",
+        "registration",
+        "hostmaster",
+        "it",
+        "facilities",
+        "research",
+        "foundation",
+    ];
+    ROLES
+        .iter()
+        .any(|r| local.eq_ignore_ascii_case(r.as_bytes()))
+}
 
 /// Header labels of forwarded and quoted mail and of calendar invitations:
 /// the addresses on such lines are the correspondents', not a patient's.
@@ -280,6 +341,8 @@ mod tests {
             ">> Cc: billing@clinic.example",
             "ORGANIZER;CN=Paula Greer:mailto:pgreer@clinic.example",
             "On Mon, Mar 2, 2026 at 9:00 AM Jo Lee <jo@clinic.example> wrote:",
+            "Questions: grants@valleyhealthfdn.example",
+            "Reply to No-Reply@portal.example",
         ] {
             assert_eq!(found(t, Kind::Email), Some(Confidence::Low), "{t}");
         }

@@ -33,7 +33,8 @@ const MAX_SEGMENTS: usize = 5000;
 /// Run the X12 reader over `text` if it holds person segments at all.
 pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
     let b = text.as_bytes();
-    if memmem::find(b, b"NM1").is_none() && memmem::find(b, b"DMG").is_none() {
+    // Every health-care transaction names its parties in `NM1` segments.
+    if memmem::find(b, b"NM1").is_none() {
         return;
     }
     let segs = segments(text);
