@@ -16,6 +16,18 @@ pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|bi
 /// ` is `, ` of patient: `.
 const MAX_GAP: usize = 24;
 
+/// The words a gap before a compact date may hold: `is` and a format hint
+/// (`DOB is 19610307`, `DOB (YYYYMMDD): 19610307`); punctuation and blanks.
+fn compact_gap_ok(gap: &str) -> bool {
+    gap.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            ["is", "yyyymmdd", "ccyymmdd"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        })
+}
+
 /// A keyword ended at `kend`: report the date that follows it, if any.
 pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     let w = after(text, kend, MAX_GAP + 32);
@@ -32,7 +44,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     // A bare eight-digit value is a date only right after the keyword
     // (`DOB: 19610307`), not further on (`DOB field, ticket 20200303`).
     let compact = w[s..e].bytes().all(|b| b.is_ascii_digit());
-    if compact && gap.bytes().any(|b| b.is_ascii_alphanumeric()) {
+    if compact && !compact_gap_ok(gap) {
         return;
     }
     sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
@@ -56,6 +68,8 @@ mod tests {
             "patient dob is 03/03/61",
             "PT NAME: BEAUCHAMP, LOUIS   DOB: 19610307",
             "DOB 19610307 F",
+            "DOB is 19610307",
+            "DOB (YYYYMMDD): 19610307",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }

@@ -68,7 +68,7 @@ fn res() -> &'static Res {
         ),
         negative_after: re(r"(?i)^\s*(?:error|fault|printer|model|series|engine|chip|form|tax)(?-u:\b)"),
         negative_label: re(
-            r"(?i)(?-u:\b)(?:(?:error|fault|status|reason|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial)\s*[:#]?\s*$",
+            r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial)\s*[:#]?\s*$",
         ),
         codes: load_codes(),
     })
@@ -204,7 +204,11 @@ mod tests {
             found("Diagnosis: panel shows error code J45", Kind::Icd10),
             None
         );
-        assert_eq!(found("Dx: reseat part K21.9", Kind::Icd10), None);
+        assert_eq!(found("Dx: printer fault code E11.9", Kind::Icd10), None);
+        assert_eq!(
+            found("Visit reason code: R07.9", Kind::Icd10),
+            Some(Confidence::High)
+        );
         assert_eq!(
             found("Dx code: J45.909", Kind::Icd10),
             Some(Confidence::High)

@@ -67,7 +67,7 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
             .next()
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
         if s < at && domain.contains('.') && tld_ok {
-            let conf = if correspondent_line(b, s, e) || role_mailbox(&b[s..at]) {
+            let conf = if not_a_person_line(b, s) || role_mailbox(&b[s..at]) {
                 Confidence::Low
             } else {
                 Confidence::Medium
@@ -87,8 +87,14 @@ fn bulk_footer(text: &str, s: usize, e: usize) -> bool {
             r"(?i)(?-u:\b)(?:unsubscribe|(?:manage|update)\s+(?:your\s+)?(?:email\s+|subscription\s+)?preferences|you\s+(?:are\s+)?receiv(?:e|ed|ing)\s+this\s+(?:e-?mail|message|newsletter)|mailing\s+list)(?-u:\b)",
         )
     });
-    re.is_match(before(text, s, FOOTER_REACH)) || re.is_match(after(text, e, FOOTER_REACH))
+    s + FOOTER_TAIL >= text.len()
+        && (re.is_match(before(text, s, FOOTER_REACH)) || re.is_match(after(text, e, FOOTER_REACH)))
 }
+
+/// A footer is the end of the text: a number or address further from the
+/// end than this is in the message itself (`please unsubscribe her...;
+/// Jane's cell 415-253-8700, she is in hospice` near the top).
+const FOOTER_TAIL: usize = 600;
 
 /// How far from an address or number the footer wording may stand.
 const FOOTER_REACH: usize = 240;
@@ -154,47 +160,34 @@ fn role_mailbox(local: &[u8]) -> bool {
         .any(|r| local.eq_ignore_ascii_case(r.as_bytes()))
 }
 
-/// Header labels of forwarded and quoted mail and of calendar invitations:
-/// the addresses on such lines are the correspondents', not a patient's.
-const CORRESPONDENT_LABELS: &[&[u8]] = &[
-    b"from:",
-    b"to:",
-    b"cc:",
-    b"bcc:",
-    b"reply-to:",
-    b"sender:",
-    b"sent by:",
-    b"uid:",
-    b"message-id:",
-    b"organizer",
-    b"attendee",
-    b"de:",
-    b"para:",
-    b"von:",
-    b"an:",
-];
+/// Line labels whose addresses name no person: calendar organizers (the
+/// sender of an invitation) and identifiers that only look like
+/// addresses. Quoted `From:`/`To:` lines are not among them: a forwarded
+/// patient's own address must keep counting.
+const NOT_A_PERSON_LABELS: &[&[u8]] = &[b"organizer", b"uid:", b"message-id:", b"in-reply-to:"];
 
-/// Is the address `b[s..e]` on a correspondent line: a quoted or forwarded
-/// header (`> From: Name <a@b.example>`), a calendar organizer or attendee,
-/// or a quote attribution (`On Mon, ... <a@b.example> wrote:`)?
-fn correspondent_line(b: &[u8], s: usize, e: usize) -> bool {
-    let ls = b[..s]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(0, |i| i + 1);
-    let le = b[e..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |i| e + i);
-    let mut head = &b[ls..s];
-    while let [b'>' | b' ' | b'\t' | b'*', rest @ ..] = head {
+/// How far back from an address its line label may stand.
+const LABEL_REACH: usize = 160;
+
+/// Is the address at `s` on a line labelled as one that names no person
+/// (`ORGANIZER;CN=Paula Greer:mailto:pg@clinic.example`,
+/// `UID:2026-dcc@clinic.example`)? Looks back at most `LABEL_REACH` bytes,
+/// so the check stays constant-time per address.
+fn not_a_person_line(b: &[u8], s: usize) -> bool {
+    let from = s.saturating_sub(LABEL_REACH);
+    let Some(nl) = memchr::memrchr(b'\n', &b[from..s])
+        .map(|i| from + i + 1)
+        .or((from == 0).then_some(0))
+    else {
+        return false;
+    };
+    let mut head = &b[nl..s];
+    while let [b'>' | b' ' | b'\t', rest @ ..] = head {
         head = rest;
     }
-    let labelled = CORRESPONDENT_LABELS
+    NOT_A_PERSON_LABELS
         .iter()
-        .any(|l| head.len() >= l.len() && head[..l.len()].eq_ignore_ascii_case(l));
-    let line = b[ls..le].trim_ascii_end();
-    labelled || (line.len() < 300 && line.ends_with(b"wrote:"))
+        .any(|l| head.len() >= l.len() && head[..l.len()].eq_ignore_ascii_case(l))
 }
 
 /// `[2-9]\d{2}` as a whole run at `i` followed by a separator `[ .-]`.
@@ -335,12 +328,10 @@ mod tests {
     use crate::policy::detect::tests::found;
 
     #[test]
-    fn correspondents_addresses_are_low() {
+    fn addresses_of_no_person_are_low() {
         for t in [
-            "> From: State Alert Network <han@health.state.example>",
-            ">> Cc: billing@clinic.example",
             "ORGANIZER;CN=Paula Greer:mailto:pgreer@clinic.example",
-            "On Mon, Mar 2, 2026 at 9:00 AM Jo Lee <jo@clinic.example> wrote:",
+            "UID:20260318T1900Z-dcc@clinic.example",
             "Questions: grants@valleyhealthfdn.example",
             "Reply to No-Reply@portal.example",
         ] {
@@ -349,9 +340,17 @@ mod tests {
         for t in [
             "Patient email: jane.roe@mail.example",
             "Send the results to jane.roe@mail.example today",
+            // A forwarded patient's own address keeps counting.
+            "---------- Forwarded message ---------\nFrom: Jane Roe <jane.roe@mail.example>",
+            "> From: Jane Roe <jane.roe@mail.example>",
+            "On Mon, Mar 2, 2026 at 9:00 AM Jane Roe <jane.roe@mail.example> wrote:",
+            "ATTENDEE;CN=Jane Roe:mailto:jane.roe@mail.example",
         ] {
             assert_eq!(found(t, Kind::Email), Some(Confidence::Medium), "{t}");
         }
+        // Linear: many addresses on one long line.
+        let t = "a@b.cc ".repeat(20_000);
+        assert_eq!(found(&t, Kind::Email), Some(Confidence::Medium));
     }
 
     #[test]
@@ -360,6 +359,9 @@ mod tests {
         assert_eq!(found(t, Kind::Address), Some(Confidence::Low));
         let t = "You are receiving this newsletter as a member. Questions? Call 415-253-8700.";
         assert_eq!(found(t, Kind::Phone), Some(Confidence::Low));
+        let t = "Please unsubscribe her from the mailing list; her cell is 415-253-8700, she is in hospice care now.".to_string()
+            + &" More about her care plan follows.".repeat(30);
+        assert_eq!(found(&t, Kind::Phone), Some(Confidence::Medium));
         let t = "Her new address is 12 Oak Street; call 415-253-8700 to confirm.";
         assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
         assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium));

@@ -60,7 +60,10 @@ fn segments(text: &str) -> Vec<Vec<&str>> {
         if out.len() >= MAX_SEGMENTS {
             break;
         }
-        let piece = piece.trim_matches(|c: char| c == '\r' || c == ' ' || c == '\t');
+        // Quoted replies (`> NM1*IL*...`) keep their segments.
+        let piece = piece
+            .trim_start_matches(['>', ' ', '\t'])
+            .trim_end_matches(['\r', ' ', '\t']);
         let id_len = piece
             .bytes()
             .take(4)
@@ -75,7 +78,12 @@ fn segments(text: &str) -> Vec<Vec<&str>> {
         if !matches!(sep, b'*' | b'|' | b'^' | b':' | b'+') {
             continue;
         }
-        out.push(piece.split(char::from(sep)).collect());
+        // Only the segments read below are kept (and counted): lines that
+        // merely look like segments (`RE:`, `10:32`) cannot use up the cap.
+        let id = &piece[..id_len];
+        if matches!(id, "ST" | "ISA" | "GS" | "NM1" | "DMG" | "HI") {
+            out.push(piece.split(char::from(sep)).collect());
+        }
     }
     out
 }
@@ -161,12 +169,16 @@ mod tests {
         let piped = "ST|271|0001\nNM1|IL|1|ROE|RICHARD||||MI|W22918811\nDMG|D8|19511130|M\n";
         assert_eq!(found(piped, Kind::MemberId), Some(Confidence::High));
         assert_eq!(found(piped, Kind::Dob), Some(Confidence::High));
+        // Quoted in a reply, after many lines that only look like segments.
+        let quoted =
+            "RE: 10:32\n".repeat(6000) + "> ST*837*0001~\n> NM1*IL*1*DOE*JANE****MI*MEM55012877~\n";
+        assert_eq!(found(&quoted, Kind::MemberId), Some(Confidence::High));
     }
 
     #[test]
     fn segment_shapes_without_a_transaction_are_ignored() {
         // No ST/ISA/GS header: `NM1` and `DMG` mean nothing here.
-        let t = "Order NM1*IL*1*DOE*JANE***MI*MEM55012877 shipped\nDMG*D8*19630907*F\n";
+        let t = "Order NM1*IL*1*DOE*JANE****MI*MEM55012877 shipped\nDMG*D8*19630907*F\n";
         assert_eq!(found(t, Kind::MemberId), None);
         assert_eq!(found(t, Kind::Dob), None);
         // A provider or payer segment is not a person's PHI.
@@ -174,7 +186,7 @@ mod tests {
         assert_eq!(found(t, Kind::MemberId), None);
         assert_eq!(found(t, Kind::Name), None);
         // A non-health transaction set (850 purchase order).
-        let t = "ST*850*0001~NM1*IL*1*DOE*JANE***MI*MEM55012877~";
+        let t = "ST*850*0001~NM1*IL*1*DOE*JANE****MI*MEM55012877~";
         assert_eq!(found(t, Kind::MemberId), None);
     }
 }
