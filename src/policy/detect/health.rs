@@ -193,11 +193,12 @@ fn res() -> &'static Res {
         let list = term_list();
         Res {
             terms: Terms::new(&list),
-            // Newsletters, event and marketing mail speak of health to many
-            // readers: their care wording ("thousands are diagnosed...")
+            // Newsletters, event and marketing mail and manufacturers'
+            // recall notices speak of health to many readers: their care
+            // wording ("thousands are diagnosed...", "500 mg tablets")
             // concerns no one in particular.
             bulk: re(
-                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition)(?-u:\b)",
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice)(?-u:\b)",
             ),
             care: re(
                 r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|patient\s*:|pt\s*:|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg|ml|units)|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:upcoming\s+|scheduled\s+|recent\s+|next\s+|latest\s+)?(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs)|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion))(?-u:\b)",
@@ -264,6 +265,21 @@ mod tests {
 
     #[test]
     fn terms_and_context() {
+        assert_eq!(
+            found(
+                "Voluntary recall: metformin ER 500 mg tablets, lots 4411-4419.",
+                Kind::Health
+            ),
+            Some(Confidence::Medium)
+        );
+        // A dental "recall visit" is an appointment, not a product recall.
+        assert_eq!(
+            found(
+                "Your recall visit is due; last time we prescribed amoxicillin 500 mg.",
+                Kind::Health
+            ),
+            Some(Confidence::High)
+        );
         assert_eq!(
             found("Current medication: sertraline 50 mg.", Kind::Health),
             Some(Confidence::High)

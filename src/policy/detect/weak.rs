@@ -77,6 +77,15 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
     }
 }
 
+/// Toll-free area codes (800, 833...888): a business's line, never a
+/// patient's own number.
+fn toll_free(area: &[u8]) -> bool {
+    matches!(
+        area,
+        b"800" | b"833" | b"844" | b"855" | b"866" | b"877" | b"888"
+    )
+}
+
 /// Is `text[s..e]` in the footer of bulk mail (a newsletter, a marketing
 /// or notice list): next to the unsubscribe or preferences wording, where
 /// the law wants the sender's own postal address and number?
@@ -288,7 +297,7 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         && let Some(m) = text.get(s..e)
     {
         sc.next.phone = e;
-        let conf = if bulk_footer(text, s, e) {
+        let conf = if bulk_footer(text, s, e) || toll_free(&b[r.s..r.e]) {
             Confidence::Low
         } else {
             Confidence::Medium
@@ -365,6 +374,18 @@ mod tests {
         let t = "Her new address is 12 Oak Street; call 415-253-8700 to confirm.";
         assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
         assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn toll_free_numbers_are_low() {
+        assert_eq!(
+            found("Customer Service 1-800-555-0110, Mon-Fri", Kind::Phone),
+            Some(Confidence::Low)
+        );
+        assert_eq!(
+            found("Her cell: (415) 555-0110", Kind::Phone),
+            Some(Confidence::Medium)
+        );
     }
 
     #[test]
