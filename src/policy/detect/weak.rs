@@ -67,13 +67,19 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
             .next()
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
         if s < at && domain.contains('.') && tld_ok {
-            let conf = if not_a_person_line(b, s) || role_mailbox(&b[s..at]) {
-                Confidence::Low
-            } else {
-                Confidence::Medium
-            };
+            let conf = weak_unless(not_a_person_line(b, s) || role_mailbox(&b[s..at]));
             sink.push(Kind::Email, conf, loc, &text[s..e]);
         }
+    }
+}
+
+/// A weak identifier's confidence: medium, or low where its context shows
+/// it belongs to no patient (`no_patient`).
+fn weak_unless(no_patient: bool) -> Confidence {
+    if no_patient {
+        Confidence::Low
+    } else {
+        Confidence::Medium
     }
 }
 
@@ -297,11 +303,7 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         && let Some(m) = text.get(s..e)
     {
         sc.next.phone = e;
-        let conf = if bulk_footer(text, s, e) || toll_free(&b[r.s..r.e]) {
-            Confidence::Low
-        } else {
-            Confidence::Medium
-        };
+        let conf = weak_unless(bulk_footer(text, s, e) || toll_free(&b[r.s..r.e]));
         sc.sink.push(Kind::Phone, conf, sc.loc, m);
     }
     if n <= 3
@@ -322,12 +324,12 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         && let Some(m) = text.get(r.s..e)
     {
         sc.next.street = e;
-        let conf = if bulk_footer(text, r.s, e) {
-            Confidence::Low
-        } else {
-            Confidence::Medium
-        };
-        sc.sink.push(Kind::Address, conf, sc.loc, m);
+        sc.sink.push(
+            Kind::Address,
+            weak_unless(bulk_footer(text, r.s, e)),
+            sc.loc,
+            m,
+        );
     }
 }
 
