@@ -36,10 +36,10 @@ pass "control fields"
 contents=$(dpkg-deb --contents "$DEB" | awk '{print $1, $NF}')
 echo "$contents"
 has() { # mode-prefix path
-    printf '%s\n' "$contents" | grep -qE "^$1 \./?${2#/}\$" || fail "missing in package: $2 ($1)"
+    grep -qE "^$1 \./?${2#/}\$" <<<"$contents" || fail "missing in package: $2 ($1)"
 }
 has '-rwxr-xr-x' /usr/bin/sealpost
-if printf '%s\n' "$contents" | grep -qE ' \./usr/lib/systemd/system/sealpost\.service$'; then
+if grep -qE ' \./usr/lib/systemd/system/sealpost\.service$' <<<"$contents"; then
     UNIT_PATH=/usr/lib/systemd/system/sealpost.service
 else
     has '-rw-r--r--' /lib/systemd/system/sealpost.service
@@ -91,7 +91,7 @@ pass "dpkg -x into $ROOT: binary runs, packaged config + policies pass config ch
 if command -v systemd-analyze >/dev/null 2>&1; then
     sed "s#/usr/bin/sealpost#$ROOT/usr/bin/sealpost#g" "$ROOT$UNIT_PATH" > "$TMP/sealpost.service"
     out=$(systemd-analyze verify --man=no "$TMP/sealpost.service" 2>&1 || true)
-    ! printf '%s\n' "$out" | grep -q 'sealpost' || { echo "$out"; fail "packaged unit: systemd-analyze verify"; }
+    ! grep -q 'sealpost' <<<"$out" || { echo "$out"; fail "packaged unit: systemd-analyze verify"; }
     pass "packaged unit passes systemd-analyze verify"
 fi
 
