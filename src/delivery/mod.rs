@@ -549,6 +549,9 @@ fn log_results(before: &MessageMeta, after: &MessageMeta) {
             attempts = a.attempts,
             remote = a.remote_host.as_deref().unwrap_or(""),
             reply = %a.last_reply.as_ref().map(|d| d.to_string()).unwrap_or_default(),
+            via = a.via.as_ref().map(|v| v.method.as_str()).unwrap_or(""),
+            tls = a.via.as_ref().and_then(|v| v.tls_version.as_deref()).unwrap_or(""),
+            tls_verified = a.via.as_ref().is_some_and(|v| v.tls_verified),
             "delivery attempt"
         );
     }

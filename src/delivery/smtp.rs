@@ -516,7 +516,7 @@ impl<L: Resolver + 'static> SmtpTransport<L> {
     ) -> Vec<(usize, Outcome)> {
         let relayed = !client.extensions().dsn;
         let tls = client.tls_info().map(|t| (t.version.clone(), t.verified));
-        tracing::info!(remote, tls = ?tls, rcpts = idxs.len(), "transaction finished");
+        tracing::debug!(remote, tls = ?tls, rcpts = idxs.len(), "transaction finished");
         self.pool.put(key, client);
         idxs.iter()
             .zip(outcomes)

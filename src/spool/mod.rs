@@ -22,6 +22,7 @@
 //! quarantined (kept, reported), never a panic.
 
 pub mod delivered;
+mod hot;
 mod recover;
 pub mod schedule;
 pub mod seal;
@@ -108,6 +109,7 @@ pub struct Spool {
     delivered: delivered::DeliveryLog,
     last_id: AtomicU64,
     observer: Arc<Mutex<Option<CommitObserver>>>,
+    hot: hot::HotBodies,
 }
 
 /// Receives (duration of one group commit, messages in it).
@@ -172,6 +174,7 @@ impl Spool {
             delivered,
             last_id: AtomicU64::new(max_id),
             observer,
+            hot: hot::HotBodies::default(),
         };
         Ok((Arc::new(spool), recovery))
     }
@@ -229,6 +232,10 @@ impl Spool {
                 via: None,
             })
             .collect();
+        let hot_verdict = (
+            envelope.verdict.protection,
+            envelope.verdict.methods.clone(),
+        );
         let mut meta = MessageMeta {
             schema: SCHEMA,
             id,
@@ -252,7 +259,11 @@ impl Spool {
             tx.send(Pending { meta, record, done })
                 .map_err(|_| SpoolError::Closed)?;
         }
-        wait.await.map_err(|_| SpoolError::Closed)?
+        wait.await.map_err(|_| SpoolError::Closed)??;
+        if !held {
+            self.hot.put(id, body, hot_verdict.0, &hot_verdict.1);
+        }
+        Ok(())
     }
 
     pub fn get(&self, id: QueueId) -> Result<Option<MessageMeta>, SpoolError> {
@@ -281,14 +292,22 @@ impl Spool {
     /// needs: sled's copy is plain JSON, and a disagreement is damage, not a
     /// choice to make (the caller quarantines).
     pub fn load_body(&self, meta: &MessageMeta) -> Result<Vec<u8>, SpoolError> {
-        let loc = meta.location;
-        let rec = segment::read_at(&self.seg_dir, loc.segment, loc.offset, loc.len)?;
-        if segment::id_of(&rec) != Some(meta.id) {
-            return Err(SpoolError::Corrupt("record id does not match index".into()));
-        }
-        let (sealed, body) = segment::decode_record(&self.sealer, &rec)?;
-        let (a, b) = (&sealed.envelope.verdict, &meta.envelope.verdict);
-        if a.protection != b.protection || a.methods != b.methods {
+        // Accepted moments ago by this process: the bytes now on disk.
+        let (protection, methods, body) = match self.hot.take(meta.id) {
+            Some(h) => (h.protection, h.methods, h.body),
+            None => {
+                let loc = meta.location;
+                let rec = segment::read_at(&self.seg_dir, loc.segment, loc.offset, loc.len)?;
+                if segment::id_of(&rec) != Some(meta.id) {
+                    return Err(SpoolError::Corrupt("record id does not match index".into()));
+                }
+                let (sealed, body) = segment::decode_record(&self.sealer, &rec)?;
+                let v = sealed.envelope.verdict;
+                (v.protection, v.methods, body)
+            }
+        };
+        let b = &meta.envelope.verdict;
+        if protection != b.protection || methods != b.methods {
             return Err(SpoolError::Corrupt(
                 "index and sealed record disagree on protection".into(),
             ));
@@ -386,6 +405,7 @@ impl Spool {
                 removed?;
                 continue;
             }
+            self.hot.drop_id(id);
             let seg = meta.location.segment;
             let empty = self.segment_released(seg)?;
             return Ok(Settled::Finished {
@@ -459,6 +479,7 @@ impl Spool {
 
     /// Forget a finished (or deleted) message; its segment goes when empty.
     pub fn complete(&self, id: QueueId) -> Result<(), SpoolError> {
+        self.hot.drop_id(id);
         let Some(old) = self.index.get(id.to_be_bytes())? else {
             return Ok(());
         };
@@ -548,6 +569,7 @@ impl Spool {
 
     /// Move an unreadable message out of the queue, keeping its entry.
     pub fn quarantine(&self, id: QueueId, reason: &str) -> Result<(), SpoolError> {
+        self.hot.drop_id(id);
         if let Some(v) = self.index.remove(id.to_be_bytes())? {
             self.quarantine.insert(id.to_be_bytes(), v)?;
         }

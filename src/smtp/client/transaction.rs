@@ -130,7 +130,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Client<S> {
             let _ = self.reset().await;
             data
         };
-        tracing::info!(accepted, code = final_reply.code, "transaction finished");
+        // Debug only: the delivery layer logs one line per recipient with the
+        // outcome, the way and the TLS of the hop.
+        tracing::debug!(accepted, code = final_reply.code, "transaction finished");
         if !final_reply.is_positive() {
             let outcome = RcptOutcome::from_reply(&final_reply);
             for o in outcomes.iter_mut().filter(|o| **o == RcptOutcome::Accepted) {
