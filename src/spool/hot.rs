@@ -83,7 +83,8 @@ mod tests {
     #[test]
     fn taken_once_and_budget_bounded() {
         let hot = HotBodies::default();
-        let put = |id, body: &[u8]| hot.put(id, body, Protection::Encrypt, &[AllowedMethod::Portal]);
+        let put =
+            |id, body: &[u8]| hot.put(id, body, Protection::Encrypt, &[AllowedMethod::Portal]);
         put(1, b"hello");
         assert_eq!(hot.bytes(), 5);
         let got = hot.take(1).expect("kept");

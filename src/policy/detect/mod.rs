@@ -20,6 +20,7 @@
 //!   boundaries within the stretches shortly before a digit, and each hit
 //!   looks for its value right after it;
 //! - X12 health-care transactions (`x12`), only where `NM1`/`DMG` occur.
+//! - HL7 v2 patient and diagnosis segments (`hl7`), only where `PID` occurs.
 //!
 //! Keyword proximity for a validated candidate is checked on a bounded
 //! window around it. Every pattern is compiled once (`OnceLock`), uses
@@ -34,6 +35,7 @@ pub mod dates;
 pub mod dea;
 pub mod dob;
 pub mod health;
+pub mod hl7;
 pub mod icd10;
 pub mod mbi;
 pub mod member;
@@ -166,6 +168,7 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) 
         mrn::scan_configured(text, loc, cfg, sink);
         member::scan_configured(text, loc, cfg, sink);
         x12::scan(text, loc, sink);
+        hl7::scan(text, loc, sink);
     }
     weak::emails(text, loc, sink);
 }

@@ -1,0 +1,174 @@
+//! HL7 version 2 messages pasted into mail or attached as text: interface
+//! analysts forward rejected ADT, ORU and SIU messages to vendors and help
+//! desks. The patient segment is PHI whatever words surround it.
+//!
+//! Only segments in HL7 form count: at the start of a line (HL7 ends its
+//! segments with a carriage return), a three-letter id, then fields split
+//! by the field separator that `MSH` declares (`|` when there is no `MSH`).
+//! Read from them:
+//! - `PID`: PID-3, the patient identifier list → `mrn`, high; PID-5, the
+//!   patient's name (`FAMILY^GIVEN`) → `name`, high; PID-7, the birth date
+//!   (`YYYYMMDD`) → `dob`, high;
+//! - `DG1`: DG1-3 coded in ICD-10 (`I10`, `ICD10`...) with a listed code →
+//!   `icd10`, high.
+//!
+//! A `PID` without any `MSH` counts only in its full shape: a name with a
+//! component separator and a valid birth date or an identifier with its
+//! assigning-authority components. Messages whose `MSH-11` processing id
+//! says training or debugging (`T`, `D`) carry test patients: their
+//! segments are skipped up to the next `MSH`.
+
+use super::{dates, icd10};
+use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use memchr::memmem;
+
+/// Most segments read from one text: the scan stays bounded.
+const MAX_SEGMENTS: usize = 5000;
+
+/// Run the HL7 reader over `text` if it holds a patient segment at all.
+pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
+    let b = text.as_bytes();
+    if memmem::find(b, b"PID").is_none() {
+        return;
+    }
+    let mut sep = '|';
+    let mut comp = '^';
+    let mut in_message = false;
+    let mut test = false;
+    let mut read = 0;
+    for line in text.split(['\r', '\n']) {
+        let line = line.trim_start_matches(['>', ' ', '\t']).trim_end();
+        if !line.is_char_boundary(3.min(line.len())) {
+            continue;
+        }
+        let Some(id) = line.get(..3) else {
+            continue;
+        };
+        if !matches!(id, "MSH" | "PID" | "DG1") {
+            continue;
+        }
+        read += 1;
+        if read > MAX_SEGMENTS {
+            break;
+        }
+        if id == "MSH" {
+            let Some(s) = line[3..].chars().next().filter(|c| !c.is_alphanumeric()) else {
+                continue;
+            };
+            sep = s;
+            let fields: Vec<&str> = line.split(sep).collect();
+            comp = fields
+                .get(1)
+                .and_then(|enc| enc.chars().next())
+                .unwrap_or('^');
+            in_message = true;
+            // MSH-11: P production, T training, D debugging.
+            let processing = fields.get(10).and_then(|f| f.split(comp).next());
+            test = matches!(processing, Some("T" | "D"));
+            continue;
+        }
+        if test || !line[3..].starts_with(sep) {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(sep).collect();
+        match id {
+            "PID" => patient(&fields, comp, in_message, loc, sink),
+            _ => diagnosis(&fields, comp, loc, sink),
+        }
+    }
+}
+
+/// `PID|1||MRN^^^AUTH^MR||FAMILY^GIVEN^MIDDLE||YYYYMMDD|SEX...`
+fn patient(f: &[&str], comp: char, in_message: bool, loc: Location, sink: &mut Sink) {
+    let field = |n: usize| f.get(n).copied().unwrap_or("").trim();
+    let ids = field(3);
+    let name = field(5);
+    let born = field(7)
+        .get(..8)
+        .filter(|d| dates::first_date(d) == Some((0, 8)));
+    let full_id = ids.matches(comp).count() >= 3;
+    if !in_message && !(name.contains(comp) && (born.is_some() || full_id)) {
+        return;
+    }
+    let mut parts = name.split(comp);
+    let family = parts.next().unwrap_or("").trim();
+    let given = parts.next().unwrap_or("").trim();
+    if family.bytes().any(|c| c.is_ascii_alphabetic()) {
+        let shown = if given.is_empty() {
+            family.to_string()
+        } else {
+            format!("{given} {family}")
+        };
+        sink.push(Kind::Name, Confidence::High, loc, &shown);
+    }
+    // PID-3 repeats with `~`; the first component of each is the id.
+    for rep in ids.split('~') {
+        let id = rep.split(comp).next().unwrap_or("").trim();
+        if id.len() >= 4 && id.bytes().any(|c| c.is_ascii_digit()) {
+            sink.push(Kind::Mrn, Confidence::High, loc, id);
+        }
+    }
+    if let Some(d) = born {
+        sink.push(Kind::Dob, Confidence::High, loc, d);
+    }
+}
+
+/// `DG1|1||CODE^TEXT^I10|...`: a coded diagnosis.
+fn diagnosis(f: &[&str], comp: char, loc: Location, sink: &mut Sink) {
+    let Some(coded) = f.get(3) else {
+        return;
+    };
+    let mut parts = coded.split(comp);
+    let code = parts.next().unwrap_or("").trim();
+    let system = parts.nth(1).unwrap_or("").trim().to_ascii_uppercase();
+    let icd10_system =
+        system.is_empty() || system.starts_with("I10") || system.starts_with("ICD10");
+    if icd10_system && icd10::is_listed(code) {
+        sink.push(Kind::Icd10, Confidence::High, loc, code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::detect::tests::found;
+    use crate::policy::finding::{Confidence, Kind};
+
+    const ADT: &str = "The A01 below was rejected:\r\n\
+        MSH|^~\\&|EPIC|NRHMC|CERNLAB|NRHMC|20250911142233||ADT^A01^ADT_A01|NRH0911142233|P|2.5.1\r\n\
+        EVN|A01|20250911142200\r\n\
+        PID|1||93113615^^^NRH^MR||BELLWEATHER^WINIFRED^M||19620923|F\r\n\
+        DG1|1||I50.9^Heart failure, unspecified^I10||20250911|A\r\n";
+
+    #[test]
+    fn patient_segments_carry_phi() {
+        assert_eq!(found(ADT, Kind::Mrn), Some(Confidence::High));
+        assert_eq!(found(ADT, Kind::Dob), Some(Confidence::High));
+        assert_eq!(found(ADT, Kind::Name), Some(Confidence::High));
+        assert_eq!(found(ADT, Kind::Icd10), Some(Confidence::High));
+        // Segments ended by carriage returns only, another field separator.
+        let cr = "MSH#^~\\&#LAB#H#EPIC#H#20250910##ORU^R01#1#P#2.3\rPID#1##15182233^^^NRH^MR##LINDQVIST^DELPHINE##19920916#F\r";
+        assert_eq!(found(cr, Kind::Mrn), Some(Confidence::High));
+        assert_eq!(found(cr, Kind::Name), Some(Confidence::High));
+        // A PID pasted alone, in its full shape.
+        let alone = "can you see why this fails?\n> PID|1||8700177^^^CVH^MR||ACHTERBERG^LORCAN||19590412|M\n";
+        assert_eq!(found(alone, Kind::Dob), Some(Confidence::High));
+        assert_eq!(found(alone, Kind::Mrn), Some(Confidence::High));
+    }
+
+    #[test]
+    fn test_messages_and_lookalikes_are_ignored() {
+        // MSH-11 = T: a test patient from the test pool.
+        let t = ADT.replace("|P|2.5.1", "|T|2.5.1");
+        assert_eq!(found(&t, Kind::Mrn), None);
+        assert_eq!(found(&t, Kind::Name), None);
+        // Words that start like segments, no HL7 shape.
+        let t = "PID controller tuning: PID|gain 12345678 set on 20250101\nDG1 is fine\n";
+        // (The generic detectors still see a bare number and date: weak
+        // evidence only.)
+        assert!(found(t, Kind::Mrn) < Some(Confidence::Medium));
+        assert!(found(t, Kind::Dob) < Some(Confidence::Medium));
+        // A diagnosis coded in another system is not an ICD-10 finding.
+        let t = "MSH|^~\\&|A|B|C|D|20250101||ADT^A01|1|P|2.3\nDG1|1||410.9^AMI^I9||\n";
+        assert!(found(t, Kind::Icd10) < Some(Confidence::Medium));
+    }
+}
