@@ -66,11 +66,45 @@ impl Col {
     }
 }
 
+/// The words of a header cell, lower-case; a joined name also gives its
+/// parts (`PatientDOB` → `patientdob`, `patient`, `dob`; `Dx1` → `dx1`,
+/// `dx`, `1`).
 fn words(h: &str) -> Vec<String> {
-    h.split(|c: char| !c.is_alphanumeric() && c != '#')
+    let mut out = Vec::new();
+    for w in h
+        .split(|c: char| !c.is_alphanumeric() && c != '#')
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    {
+        out.push(w.to_lowercase());
+        let parts = camel_parts(w);
+        if parts.len() > 1 {
+            out.extend(parts.into_iter().map(|p| p.to_lowercase()));
+        }
+    }
+    out
+}
+
+/// `PatientDOB` → `Patient`, `DOB`; `DOBDate` → `DOB`, `Date`; `Dx1` →
+/// `Dx`, `1`: a new part at a lower-to-upper or letter-digit change, and
+/// before the last capital of a run that a lower-case letter follows.
+fn camel_parts(w: &str) -> Vec<&str> {
+    let c: Vec<(usize, char)> = w.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for k in 1..c.len() {
+        let (i, x) = c[k];
+        let p = c[k - 1].1;
+        let next_lower = c.get(k + 1).is_some_and(|n| n.1.is_lowercase());
+        let cut = (p.is_lowercase() && x.is_uppercase())
+            || (p.is_alphabetic() != x.is_alphabetic())
+            || (p.is_uppercase() && x.is_uppercase() && next_lower);
+        if cut {
+            parts.push(&w[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&w[start..]);
+    parts
 }
 
 /// Classify one header cell.
@@ -473,6 +507,15 @@ pub fn csv_to_labeled(t: &str, cap: usize) -> String {
 }
 
 /// Cells of a plain-text line under a given layout.
+/// Cells in a row: separators inside a quoted CSV field (`"DOE, JANE"`)
+/// do not count.
+fn row_width(line: &str, sep: Option<char>) -> usize {
+    match sep {
+        Some(c) if line.contains('"') => split_delimited(line, c).len(),
+        _ => stats(line).width(sep),
+    }
+}
+
 fn cells_of(line: &str, sep: Option<char>) -> Vec<String> {
     match sep {
         Some(c) => split_delimited(line, c),
@@ -686,7 +729,7 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
             continue;
         }
         let (ne, _) = line_at(b, next);
-        if stats(&text[next..ne]).width(sep) != n {
+        if row_width(&text[next..ne], sep) != n {
             continue;
         }
         let Some(h) = header_of(&cells_of(line, sep)) else {
@@ -697,7 +740,7 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         while j < b.len() && !out.over {
             let (re, rnext) = line_at(b, j);
             let l = text[j..re].trim_end();
-            if l.trim().is_empty() || stats(l).width(sep).abs_diff(n) > 1 {
+            if l.trim().is_empty() || row_width(l, sep).abs_diff(n) > 1 {
                 break;
             }
             labeled(&h, &cells_of(l, sep), &mut out);

@@ -52,8 +52,8 @@ pub enum Anchor {
 /// keywords can start with: a hit is only tried on the patterns whose
 /// first letters fit.
 const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
-    (Anchor::Dob, dob::KEYWORD, b"dbgf"),
-    (Anchor::Mrn, mrn::KEYWORD, b"mcphue"),
+    (Anchor::Dob, dob::KEYWORD, b"dbgfn"),
+    (Anchor::Mrn, mrn::KEYWORD, b"mcphuend"),
     (Anchor::MemberStrong, member::STRONG, b"mseihb"),
     (Anchor::MemberWeak, member::WEAK, b"pgc"),
     (Anchor::Bank, bank::BANK, b"bcsid"),

@@ -18,7 +18,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// MRN wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no))";
+pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical)";
 
 struct Res {
     keyword: Regex,

@@ -533,6 +533,8 @@ struct Res {
     salutation: Regex,
     closing: Regex,
     event: Regex,
+    vet_clinic: Regex,
+    animal: Regex,
 }
 
 fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
@@ -593,6 +595,12 @@ fn res() -> &'static Res {
         salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
         closing: re(
             r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
+        ),
+        vet_clinic: re(
+            r"(?i)(?-u:\b)(?:veterinar[a-z]*|animal\s+(?:hospital|clinic)|pet\s+clinic|vet\s+clinic|dvm)(?-u:\b)",
+        ),
+        animal: re(
+            r"(?i)(?-u:\b)(?:canine|feline|equine|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|heartworm|rabies|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)(?-u:\b)",
         ),
         event: re(
             r"(?i)(?-u:\b)(?:biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
@@ -807,11 +815,13 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return (capitalised(&b[s2..e2]) && !title && surname_ok(r, b, s3, e3b, true, false))
             .then_some((s, e3b, true));
     }
-    if matches!(l, "mr" | "mrs" | "ms" | "miss" | "mx" | "sra" | "srta") {
+    if HONORIFICS.contains(&l) {
         let p = if b.get(e) == Some(&b'.') { e + 1 } else { e };
         let (s2, e2) = next_word(b, p)?;
         let (e2b, _) = base(b, s2, e2);
-        if !capitalised(&b[s2..e2b]) {
+        let mut buf2 = [0u8; 48];
+        // `Madame, Monsieur,`: a letter's opening, not a name.
+        if !capitalised(&b[s2..e2b]) || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2)) {
             return None;
         }
         let f2 = r.flags(&b[s2..e2b]);
@@ -1131,6 +1141,15 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     let b = text.as_bytes();
     let mut i = 0;
     let mut found = 0usize;
+    // Asked once, at the first name that would count.
+    let mut animal_patients: Option<bool> = None;
+    let mut graded = |conf: Confidence| {
+        if conf == Confidence::Low {
+            return conf;
+        }
+        let vet = *animal_patients.get_or_insert_with(|| veterinary(r, text));
+        if vet { Confidence::Low } else { conf }
+    };
     while i < b.len() {
         let Some(s) = find_in_range(b, i, b'A', b'Z') else {
             break;
@@ -1160,7 +1179,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             if let Some(conf) = judge(r, text, ns, ne, hon, health)
                 && let Some(v) = text.get(ns..ne)
             {
-                sink.push(Kind::Name, conf, loc, v);
+                sink.push(Kind::Name, graded(conf), loc, v);
                 found += 1;
                 if found >= 2000 {
                     return;
@@ -1182,11 +1201,25 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if let Some(conf) = judge(r, text, s, e, true, health)
             && let Some(v) = text.get(s..e)
         {
-            sink.push(Kind::Name, conf, loc, v);
+            sink.push(Kind::Name, graded(conf), loc, v);
             found += 1;
         }
     }
 }
+
+/// Mail from a veterinary practice: its patients are animals, and the
+/// people it names are their owners. Both a practice word and an animal
+/// word must occur, so a clinic note that mentions a pet stays as it is.
+fn veterinary(r: &Res, text: &str) -> bool {
+    r.vet_clinic.is_match(text) && r.animal.is_match(text)
+}
+
+/// Capitalised honorifics before a (first name and a) surname, lower-case
+/// and folded to ASCII: English, Spanish, Portuguese, French and German.
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
+    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr",
+];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
 const SENIOR_TITLES: &[&str] = &[
@@ -1334,7 +1367,7 @@ const SHORTHAND_STOP: &[&str] = &[
 /// The lower-case cues, in one automaton so that the text is searched
 /// once for all of them: `patient ` and `pt ` open shorthand, the others
 /// are honorifics.
-const LOWER_CUES: &[&str] = &["patient ", "pt ", "mr. ", "mrs. ", "ms. "];
+const LOWER_CUES: &[&str] = &["patient ", "pt ", "mr. ", "mrs. ", "ms. ", "mr ", "mrs "];
 
 /// Names in lower case after a lower-case cue (`lower_case_after`).
 fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -1348,10 +1381,12 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
         if before_cue.last().is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        if m.pattern().as_usize() < 2 {
-            after_patient(r, b, label_end)
-        } else {
-            after_honorific(r, b, label_end)
+        match m.pattern().as_usize() {
+            0 | 1 => after_patient(r, b, label_end),
+            // Without its dot the honorific wants a listed name after it
+            // (`mr abdi`, not `mr imaging`).
+            2..=4 => after_honorific(r, b, label_end, false),
+            _ => after_honorific(r, b, label_end, true),
         }
     })
 }
@@ -1372,7 +1407,14 @@ fn shorthand_stop(w: &[u8]) -> bool {
 /// clinical verb (`seen`, `presents`...). The word before is the patient
 /// cue, so `judge` still wants a health fact for high.
 fn after_patient(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
-    let (s1, e1) = next_word(b, label_end)?;
+    // `pt (deshawn whitaker) called`: the name may open a parenthesis.
+    let (s1, e1) = if b.get(label_end + 1) == Some(&b'(') {
+        let s = label_end + 2;
+        let e = word_end(b, s);
+        (e > s).then_some((s, e))?
+    } else {
+        next_word(b, label_end)?
+    };
     let f1 = r.flags(&b[s1..e1]);
     if !all_lower(&b[s1..e1])
         || f1 & FIRST_NAME == 0
@@ -1398,12 +1440,20 @@ fn after_patient(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> 
 /// listed surname after it when the first word is a listed first name
 /// (`ms. dana whitfield`). The honorific is the patient cue; `judge` wants
 /// a health fact for high.
-fn after_honorific(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
+fn after_honorific(
+    r: &Res,
+    b: &[u8],
+    label_end: usize,
+    listed_only: bool,
+) -> Option<(usize, usize)> {
     let (s1, e1) = next_word(b, label_end)?;
     let (e1b, _) = base(b, s1, e1);
     let w1 = &b[s1..e1b];
     let f1 = r.flags(w1);
     if !all_lower(w1) || w1.len() < 3 || shorthand_stop(w1) || f1 & (GENERIC | INSTITUTION) != 0 {
+        return None;
+    }
+    if listed_only && (f1 & (FIRST_NAME | SURNAME) == 0 || f1 & NOT_A_SURNAME != 0) {
         return None;
     }
     if f1 & FIRST_NAME != 0
@@ -1424,7 +1474,7 @@ fn after_honorific(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)
 /// line, or a clinical verb.
 fn record_follows(b: &[u8], e: usize) -> bool {
     match b.get(e) {
-        None | Some(b',' | b'(' | b';' | b':' | b'\r' | b'\n') => true,
+        None | Some(b',' | b'(' | b')' | b';' | b':' | b'\r' | b'\n') => true,
         Some(b' ' | b'\t') => next_word(b, e).is_some_and(|(s, e)| {
             matches!(
                 &b[s..e],
