@@ -829,9 +829,29 @@ mod tests {
             ("Procedure", Col::Clinical),
             ("Amount", Col::Other),
             ("Registration #", Col::Other),
+            // Joined names from exports.
+            ("PatientDOB", Col::Dob),
+            ("Dx1", Col::Dx),
+            ("PatientName", Col::PatientName),
         ] {
             assert_eq!(classify(h), want, "{h}");
         }
+        assert_eq!(camel_parts("DOBDate"), ["DOB", "Date"]);
+        assert_eq!(camel_parts("SubscriberID"), ["Subscriber", "ID"]);
+        assert_eq!(camel_parts("Dx12"), ["Dx", "12"]);
+        assert_eq!(camel_parts("dob"), ["dob"]);
+    }
+
+    #[test]
+    fn quoted_cells_do_not_break_a_rows_width() {
+        let t = relabel_plain(
+            "ClaimID,PatientName,PatientDOB,Dx1,Notes\n\
+             C1,\"ACHTERBERG, WINIFRED\",08/22/1976,I10,\"resubmit, see note, then appeal\"\n",
+            1 << 20,
+        )
+        .expect("a table");
+        assert!(t.contains("DOB: 08/22/1976"), "{t}");
+        assert!(t.contains("Dx: I10"), "{t}");
     }
 
     #[test]

@@ -70,6 +70,10 @@ mod tests {
             "DOB 19610307 F",
             "DOB is 19610307",
             "DOB (YYYYMMDD): 19610307",
+            "Madame Ngozi Eze,\nnée le 12/07/1961",
+            "date de naissance : 12/07/1961",
+            "data de nascimento: 12/07/1961",
+            "nacido el 12/07/1961",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }

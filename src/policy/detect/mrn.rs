@@ -103,6 +103,8 @@ mod tests {
             "chart #A-99812",
             "Patient ID: 4410023",
             "MR# 7781234",
+            "Nº do prontuário: 2024-118830",
+            "Expediente clínico: 4410023",
         ] {
             assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
         }

@@ -1522,9 +1522,33 @@ mod tests {
             "GARCÍA, JOSÉ\nDx: breast cancer",
             "NOVAK, JAN 03/14/1961  Dx: type 2 diabetes",
             "Employee:        Priya Raghunathan\nDiagnosis: S39.012A lumbar strain, naproxen 500 mg",
+            "Madame Maria Haddad,\nvotre rendez-vous en cardiologie est confirmé.",
+            "Senhora Maria Haddad, sua consulta de pré-natal é segunda-feira.",
+            "can you call back mrs okafor re her INR? she's on warfarin 5mg daily",
+            "10/15 - pt (deshawn whitaker) called re lymph node bx results, path pending",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn new_honorific_shapes_have_their_limits() {
+        // A French letter's opening is no name.
+        let t = "Madame, Monsieur,\nvotre ordonnance de bisoprolol est prête.";
+        assert!(found(t, Kind::Name) < Some(Confidence::Medium));
+        // Without its dot, `mr` wants a listed name: `mr imaging` is a scan.
+        let t = "mr imaging of the knee, then mr angiography; biopsy pending";
+        assert!(found(t, Kind::Name) < Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn veterinary_mail_names_owners_not_patients() {
+        let vet = "Hi Carla Mendes,\nBiscuit (canine, 6 yr) is due for a rabies booster and a heartworm test.\n\
+                   Paws & Claws Animal Hospital";
+        assert!(found(vet, Kind::Name) < Some(Confidence::Medium));
+        // A clinic note that mentions a pet is still about its patient.
+        let t = "Dear Maria Haddad, your biopsy came back positive. Please do not bring your dog to the infusion center.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
     }
 
     #[test]
