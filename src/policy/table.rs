@@ -301,9 +301,45 @@ fn header_of(row: &[String]) -> Option<Header> {
     Some(header_from(row, &cols))
 }
 
+/// Header words that make the people in a table its providers (a
+/// directory, a roster of prescribers).
+const PROVIDER_COLUMNS: &[&str] = &[
+    "npi",
+    "provider",
+    "physician",
+    "doctor",
+    "prescriber",
+    "rendering",
+    "attending",
+    "taxonomy",
+    "specialty",
+    "credentials",
+];
+
 fn header_from(row: &[String], cols: &[Col]) -> Header {
     let clinical = cols.iter().any(|c| c.is_phi());
-    let name_label = if clinical { "Patient Name" } else { "Name" };
+    // No column that only a patient has, and one that names a provider:
+    // the names are the providers' own (`Provider:` tells the name
+    // detector so).
+    let patient_column = cols.iter().any(|c| {
+        matches!(
+            c,
+            Col::Dob | Col::Mrn | Col::Ssn | Col::Member | Col::Mbi | Col::PatientName | Col::Dx
+        )
+    });
+    let provider_table = !patient_column
+        && row.iter().any(|c| {
+            words(c)
+                .iter()
+                .any(|w| PROVIDER_COLUMNS.contains(&w.as_str()))
+        });
+    let name_label = if provider_table {
+        "Provider"
+    } else if clinical {
+        "Patient Name"
+    } else {
+        "Name"
+    };
     let labels = row
         .iter()
         .zip(cols)
@@ -840,6 +876,23 @@ mod tests {
         assert_eq!(camel_parts("SubscriberID"), ["Subscriber", "ID"]);
         assert_eq!(camel_parts("Dx12"), ["Dx", "12"]);
         assert_eq!(camel_parts("dob"), ["dob"]);
+    }
+
+    #[test]
+    fn a_provider_directory_names_providers() {
+        let t = relabel_plain(
+            "action,npi,last_name,first_name,specialty\nADD,1348702667,Nakamura,Hiro,Cardiology\n",
+            1 << 20,
+        )
+        .expect("a table");
+        assert!(t.contains("Provider: Hiro Nakamura"), "{t}");
+        // With a patient column, the same names are patients.
+        let t = relabel_plain(
+            "npi,last_name,first_name,dob\n1348702667,Nakamura,Hiro,01/02/1960\n",
+            1 << 20,
+        )
+        .expect("a table");
+        assert!(t.contains("Patient Name: Hiro Nakamura"), "{t}");
     }
 
     #[test]

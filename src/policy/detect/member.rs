@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id)";
 
 /// Plan wording giving medium confidence.
-pub const WEAK: &str = r"(?:policy|group|plan|contract|certificate)\s*(?:id|#|number|no|num|nbr)";
+pub const WEAK: &str = r"(?:policy|group|plan)\s*(?:id|#|number|no|num|nbr)";
 
 fn value() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -111,6 +111,15 @@ mod tests {
         assert_eq!(found("Member since 2019", Kind::MemberId), None);
         assert_eq!(found("member ID pending", Kind::MemberId), None);
         assert_eq!(found("Offer code SPRING26", Kind::MemberId), None);
+        // A CME certificate and a vendor contract are no plan membership.
+        assert_eq!(
+            found("Certificate ID: CME-2025-884102", Kind::MemberId),
+            None
+        );
+        assert_eq!(
+            found("Contract No. ....... CT-2025-6476", Kind::MemberId),
+            None
+        );
         // Groups: after plan wording, phone numbers, too few digits.
         assert_eq!(found("Contract no. 2026 0413", Kind::MemberId), None);
         assert_eq!(found("Group number 10 20 30 40", Kind::MemberId), None);

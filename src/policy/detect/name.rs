@@ -534,6 +534,7 @@ struct Res {
     closing: Regex,
     event: Regex,
     vet_clinic: Regex,
+    your_care: Regex,
     animal: Regex,
 }
 
@@ -595,6 +596,9 @@ fn res() -> &'static Res {
         salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
         closing: re(
             r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
+        ),
+        your_care: re(
+            r"(?i)(?-u:\b)your\s+(?:upcoming\s+|scheduled\s+|recent\s+|next\s+|latest\s+|lab\s+|test\s+)?(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|labs?|visit|refill|therapy|dialysis|consultation|follow[- ]up)(?-u:\b)",
         ),
         vet_clinic: re(
             r"(?i)(?-u:\b)(?:veterinar[a-z]*|animal\s+(?:hospital|clinic)|pet\s+clinic|vet\s+clinic|dvm)(?-u:\b)",
@@ -1030,7 +1034,9 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
             _ => break,
         }
     }
-    Some((s, end, true))
+    // `Hi Marisol,` greets a colleague as often as a patient: a first name
+    // alone is no patient cue (a full name is: `Dear Maria Haddad`).
+    Some((s, end, end != e))
 }
 
 /// Any capitalised word and a listed surname, followed by a clinical
@@ -1123,7 +1129,7 @@ fn judge(
     let cue = honorific
         || r.cue_before.is_match(pre_line)
         || r.cue_after.is_match(post)
-        || r.salutation.is_match(&text[ls..s]);
+        || (r.salutation.is_match(&text[ls..s]) && greets_a_patient(r, text, s, e));
     let near = |reach| health_near(r, text, s, e, health, reach);
     let _ = pre;
     // A cue: high with a health fact within 250 bytes, else medium; no
@@ -1205,6 +1211,14 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             found += 1;
         }
     }
+}
+
+/// A salutation's name is a patient cue when it is a full name, or when a
+/// first name alone is followed by the reader's own care (`Hello Rafael,
+/// your infusion is...`): `Hi Marisol, please register me` greets a
+/// colleague.
+fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize) -> bool {
+    text[s..e].contains([' ', '\t']) || r.your_care.is_match(after(text, e, 400))
 }
 
 /// Mail from a veterinary practice: its patients are animals, and the
@@ -1539,6 +1553,14 @@ mod tests {
         // Without its dot, `mr` wants a listed name: `mr imaging` is a scan.
         let t = "mr imaging of the knee, then mr angiography; biopsy pending";
         assert!(found(t, Kind::Name) < Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn a_first_name_greeted_is_a_patient_only_with_their_own_care() {
+        let t = "Hello Rafael,\n\nYour infusion at the Summit Dialysis Center is scheduled for Friday at 9:00.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        let t = "Hi Marisol,\n\nPlease register me for the Critical Care Nursing Conference, pre-con on sepsis.";
+        assert!(found(t, Kind::Name) < Some(Confidence::High));
     }
 
     #[test]
