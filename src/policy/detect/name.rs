@@ -601,7 +601,7 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)your\s+(?:upcoming\s+|scheduled\s+|recent\s+|next\s+|latest\s+|lab\s+|test\s+)?(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|labs?|visit|refill|therapy|dialysis|consultation|follow[- ]up)(?-u:\b)",
         ),
         vet_clinic: re(
-            r"(?i)(?-u:\b)(?:veterinar[a-z]*|animal\s+(?:hospital|clinic)|pet\s+clinic|vet\s+clinic|dvm)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:veterinar[a-z]*|(?:animal|pet|cat|dog|feline|equine)\s+(?:hospital|clinic|care\s+center)|vet\s+clinic|dvm)(?-u:\b)",
         ),
         animal: re(
             r"(?i)(?-u:\b)(?:canine|feline|equine|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|heartworm|rabies|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)(?-u:\b)",
@@ -1567,6 +1567,9 @@ mod tests {
     fn veterinary_mail_names_owners_not_patients() {
         let vet = "Hi Carla Mendes,\nBiscuit (canine, 6 yr) is due for a rabies booster and a heartworm test.\n\
                    Paws & Claws Animal Hospital";
+        assert!(found(vet, Kind::Name) < Some(Confidence::Medium));
+        let vet = "Hi Jordan Lee,\nMochi (feline, 14 yrs) is due for her thyroid recheck on methimazole 2.5 mg.\n\
+                   Paws & Whiskers Cat Clinic";
         assert!(found(vet, Kind::Name) < Some(Confidence::Medium));
         // A clinic note that mentions a pet is still about its patient.
         let t = "Dear Maria Haddad, your biopsy came back positive. Please do not bring your dog to the infusion center.";
