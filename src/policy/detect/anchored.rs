@@ -34,7 +34,7 @@ const WINDOW: usize = 48;
 const MAX_KEYWORD: usize = 96;
 
 /// Filler allowed between keyword and value, as a regex prefix fragment.
-pub const FILLER: &str = r"^[\s:#.=\-]*(?:(?:is|was|no\.?|nbr|number|num|id|#)[\s:#.=\-]*)*";
+pub const FILLER: &str = r"^[\s:#.=\-)]*(?:(?:is|was|no\.?|nbr|number|num|id|#)[\s:#.=\-)]*)*";
 
 /// Which detector an anchor keyword belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub enum Anchor {
 /// keywords can start with: a hit is only tried on the patterns whose
 /// first letters fit.
 const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
-    (Anchor::Dob, dob::KEYWORD, b"dbgfn"),
+    (Anchor::Dob, dob::KEYWORD, b"dbgfnpk"),
     (Anchor::Mrn, mrn::KEYWORD, b"mcphuend"),
     (Anchor::MemberStrong, member::STRONG, b"mseihb"),
     (Anchor::MemberWeak, member::WEAK, b"pg"),

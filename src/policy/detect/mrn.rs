@@ -18,7 +18,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// MRN wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical)";
+pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|nimewo\s+dosye|numero\s+ng\s+pasyente)";
 
 struct Res {
     keyword: Regex,
@@ -105,6 +105,8 @@ mod tests {
             "MR# 7781234",
             "Nº do prontuário: 2024-118830",
             "Expediente clínico: 4410023",
+            "Numero ng pasyente (MRN): 6610274",
+            "Mã bệnh nhân:  BN-5521089",
         ] {
             assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
         }

@@ -598,7 +598,7 @@ fn res() -> &'static Res {
             r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
         ),
         your_care: re(
-            r"(?i)(?-u:\b)your\s+(?:upcoming\s+|scheduled\s+|recent\s+|next\s+|latest\s+|lab\s+|test\s+)?(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|labs?|visit|refill|therapy|dialysis|consultation|follow[- ]up)(?-u:\b)",
+            r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
         vet_clinic: re(
             r"(?i)(?-u:\b)(?:veterinar[a-z]*|(?:animal|pet|cat|dog|feline|equine)\s+(?:hospital|clinic|care\s+center)|vet\s+clinic|dvm)(?-u:\b)",
@@ -1232,7 +1232,7 @@ fn veterinary(r: &Res, text: &str) -> bool {
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
-    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr",
+    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "msye", "gng",
 ];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
