@@ -301,20 +301,10 @@ fn header_of(row: &[String]) -> Option<Header> {
     Some(header_from(row, &cols))
 }
 
-/// Header words that make the people in a table its providers (a
-/// directory, a roster of prescribers).
-const PROVIDER_COLUMNS: &[&str] = &[
-    "npi",
-    "provider",
-    "physician",
-    "doctor",
-    "prescriber",
-    "rendering",
-    "attending",
-    "taxonomy",
-    "specialty",
-    "credentials",
-];
+/// Header words that only a table of providers has (a directory, a
+/// credentialing roster): a patient list names its providers in columns
+/// such as `Attending` or `Prescriber` next to clinical ones instead.
+const PROVIDER_COLUMNS: &[&str] = &["npi", "taxonomy", "credentials", "specialty"];
 
 fn header_from(row: &[String], cols: &[Col]) -> Header {
     let clinical = cols.iter().any(|c| c.is_phi());
@@ -327,12 +317,19 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
             Col::Dob | Col::Mrn | Col::Ssn | Col::Member | Col::Mbi | Col::PatientName | Col::Dx
         )
     });
-    let provider_table = !patient_column
-        && row.iter().any(|c| {
-            words(c)
-                .iter()
-                .any(|w| PROVIDER_COLUMNS.contains(&w.as_str()))
-        });
+    let provider_word = |c: &String| {
+        words(c)
+            .iter()
+            .any(|w| PROVIDER_COLUMNS.contains(&w.as_str()))
+    };
+    // Any clinical column other than the provider's own (procedure,
+    // medication, visit reason...) makes the rows patients again.
+    let other_clinical = row
+        .iter()
+        .zip(cols)
+        .any(|(c, col)| col.is_phi() && !provider_word(c));
+    let npi_column = row.iter().any(|c| words(c).iter().any(|w| w == "npi"));
+    let provider_table = !patient_column && !other_clinical && npi_column;
     let name_label = if provider_table {
         "Provider"
     } else if clinical {
@@ -543,12 +540,21 @@ pub fn csv_to_labeled(t: &str, cap: usize) -> String {
 }
 
 /// Cells of a plain-text line under a given layout.
-/// Cells in a row: separators inside a quoted CSV field (`"DOE, JANE"`)
-/// do not count.
-fn row_width(line: &str, sep: Option<char>) -> usize {
+/// Cells in a row of a table `n` wide: separators inside a quoted CSV
+/// field (`"DOE, JANE"`) do not count, unless reading quotes that way
+/// fits worse than not (a stray `"` in `5'10"`).
+fn row_width(line: &str, sep: Option<char>, n: usize) -> usize {
+    let raw = stats(line).width(sep);
     match sep {
-        Some(c) if line.contains('"') => split_delimited(line, c).len(),
-        _ => stats(line).width(sep),
+        Some(c) if line.contains('"') => {
+            let quoted = split_delimited(line, c).len();
+            if quoted.abs_diff(n) <= raw.abs_diff(n) {
+                quoted
+            } else {
+                raw
+            }
+        }
+        _ => raw,
     }
 }
 
@@ -765,7 +771,7 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
             continue;
         }
         let (ne, _) = line_at(b, next);
-        if row_width(&text[next..ne], sep) != n {
+        if row_width(&text[next..ne], sep, n) != n {
             continue;
         }
         let Some(h) = header_of(&cells_of(line, sep)) else {
@@ -776,7 +782,7 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         while j < b.len() && !out.over {
             let (re, rnext) = line_at(b, j);
             let l = text[j..re].trim_end();
-            if l.trim().is_empty() || row_width(l, sep).abs_diff(n) > 1 {
+            if l.trim().is_empty() || row_width(l, sep, n).abs_diff(n) > 1 {
                 break;
             }
             labeled(&h, &cells_of(l, sep), &mut out);
@@ -893,6 +899,22 @@ mod tests {
         )
         .expect("a table");
         assert!(t.contains("Patient Name: Hiro Nakamura"), "{t}");
+        // Patients with their providers named in clinical columns.
+        for h in [
+            "first_name,last_name,DOS,CPT,Rendering NPI",
+            "Name,Medication,Prescriber",
+            "first_name,last_name,specialty,procedure",
+        ] {
+            let t = relabel_plain(&format!("{h}\nHiro,Nakamura,Lisinopril,Dr Wu,x\n"), 1 << 20);
+            assert!(!t.is_some_and(|t| t.contains("Provider:")), "{h}");
+        }
+        // A stray quote (`5'10"`) does not end the table.
+        let t = relabel_plain(
+            "Name,DOB,Height\nMaria Haddad,01/02/1960,5'10\"\nJon Park,03/04/1970,6'0\n",
+            1 << 20,
+        )
+        .expect("a table");
+        assert!(t.contains("DOB: 03/04/1970"), "{t}");
     }
 
     #[test]

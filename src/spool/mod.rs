@@ -320,6 +320,8 @@ impl Spool {
     /// The removal goes to the delivery log and is durable there before
     /// the index entry goes (sled's own flush is not relied on).
     pub async fn withdraw(&self, id: QueueId) -> Result<(), SpoolError> {
+        // Whatever happens below, no delivery pass may take this body.
+        self.hot.drop_id(id);
         if let Some(meta) = self.get(id)? {
             let mark = [(delivered::WHOLE_MESSAGE, delivered::Final::Removed)];
             let position = self.record_results(&meta, &mark)?;

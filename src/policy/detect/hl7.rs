@@ -14,9 +14,11 @@
 //!
 //! A `PID` without any `MSH` counts only in its full shape: a name with a
 //! component separator and a valid birth date or an identifier with its
-//! assigning-authority components. Messages whose `MSH-11` processing id
-//! says training or debugging (`T`, `D`) carry test patients: their
-//! segments are skipped up to the next `MSH`.
+//! assigning-authority components. A patient of a message whose `MSH-11`
+//! processing id says training (`T`) is skipped only when the name is a
+//! test name too (`TEST^PATIENT`, `ZZTEST`): test systems are often seeded
+//! with copies of real patients. A line of prose ends the message: a
+//! production `PID` pasted after a test message counts again.
 
 use super::{dates, icd10};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
@@ -35,16 +37,19 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
     let mut comp = '^';
     let mut in_message = false;
     let mut test = false;
+    // The last PID was a test patient: its diagnoses are test data too.
+    let mut dummy = false;
     let mut read = 0;
     for line in text.split(['\r', '\n']) {
         let line = line.trim_start_matches(['>', ' ', '\t']).trim_end();
-        if !line.is_char_boundary(3.min(line.len())) {
-            continue;
-        }
-        let Some(id) = line.get(..3) else {
-            continue;
-        };
+        let id = line.get(..3).unwrap_or("");
         if !matches!(id, "MSH" | "PID" | "DG1") {
+            // Other segments (`EVN|`, `OBX|`) stay inside the message;
+            // prose ends it.
+            if !line.is_empty() && !segment_like(line) {
+                test = false;
+                dummy = false;
+            }
             continue;
         }
         read += 1;
@@ -52,30 +57,65 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
             break;
         }
         if id == "MSH" {
-            let Some(s) = line[3..].chars().next().filter(|c| !c.is_alphanumeric()) else {
+            // `MSH|^~\&|...`: a punctuation field separator, then 1-5
+            // encoding characters; `MSH-4 is wrong` is prose.
+            let Some(s) = line[3..]
+                .chars()
+                .next()
+                .filter(|c| c.is_ascii_punctuation() && *c != '-')
+            else {
                 continue;
             };
+            let fields: Vec<&str> = line.split(s).collect();
+            let enc = fields.get(1).copied().unwrap_or("");
+            if !(1..=5).contains(&enc.len()) || enc.chars().any(char::is_alphanumeric) {
+                continue;
+            }
             sep = s;
-            let fields: Vec<&str> = line.split(sep).collect();
-            comp = fields
-                .get(1)
-                .and_then(|enc| enc.chars().next())
-                .unwrap_or('^');
+            comp = enc.chars().next().unwrap_or('^');
             in_message = true;
             // MSH-11: P production, T training, D debugging.
             let processing = fields.get(10).and_then(|f| f.split(comp).next());
-            test = matches!(processing, Some("T" | "D"));
+            test = processing == Some("T");
+            dummy = false;
             continue;
         }
-        if test || !line[3..].starts_with(sep) {
+        // A segment in another separator than the message's: try `|`.
+        let s = if line[3..].starts_with(sep) { sep } else { '|' };
+        if !line[3..].starts_with(s) {
             continue;
         }
-        let fields: Vec<&str> = line.split(sep).collect();
+        let fields: Vec<&str> = line.split(s).collect();
         match id {
-            "PID" => patient(&fields, comp, in_message, loc, sink),
-            _ => diagnosis(&fields, comp, loc, sink),
+            "PID" => {
+                dummy = test && test_name(fields.get(5).copied().unwrap_or(""));
+                if !dummy {
+                    patient(&fields, comp, in_message, loc, sink);
+                }
+            }
+            _ if !dummy => diagnosis(&fields, comp, loc, sink),
+            _ => {}
         }
     }
+}
+
+/// A segment line: three capitals or digits, then a punctuation separator.
+fn segment_like(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() > 3
+        && b[..3]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b[3].is_ascii_punctuation()
+}
+
+/// A name a test system gives its dummy patients.
+fn test_name(name: &str) -> bool {
+    let up = name.to_ascii_uppercase();
+    ["TEST", "ZZ", "DUMMY", "FAKE", "SAMPLE"].iter().any(|w| {
+        up.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|p| p.starts_with(w))
+    })
 }
 
 /// `PID|1||MRN^^^AUTH^MR||FAMILY^GIVEN^MIDDLE||YYYYMMDD|SEX...`
@@ -157,10 +197,24 @@ mod tests {
 
     #[test]
     fn test_messages_and_lookalikes_are_ignored() {
-        // MSH-11 = T: a test patient from the test pool.
-        let t = ADT.replace("|P|2.5.1", "|T|2.5.1");
-        assert_eq!(found(&t, Kind::Mrn), None);
+        // MSH-11 = T with a test patient from the test pool.
+        let t = ADT
+            .replace("|P|2.5.1", "|T|2.5.1")
+            .replace("BELLWEATHER^WINIFRED", "TEST^PATIENT");
+        assert!(found(&t, Kind::Mrn) < Some(Confidence::Medium));
         assert_eq!(found(&t, Kind::Name), None);
+        // A real-looking patient in a training message still counts, and so
+        // does a production PID pasted after a test message.
+        let t = ADT.replace("|P|2.5.1", "|T|2.5.1");
+        assert_eq!(found(&t, Kind::Mrn), Some(Confidence::High));
+        let t = "MSH|^~\\&|A|B|C|D|20250101||ADT^A04|1|T|2.5\nPID|1||99999901^^^NRH^MR||TEST^PATIENT||19000101|U\n\
+                 and here is the production one that failed:\n\
+                 PID|1||8700177^^^CVH^MR||ACHTERBERG^LORCAN||19590412|M\n";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High));
+        // Prose that starts like MSH does not change the separator.
+        let t =
+            "MSH-4 is wrong, PID below:\nPID|1||8700177^^^CVH^MR||ACHTERBERG^LORCAN||19590412|M\n";
+        assert_eq!(found(t, Kind::Mrn), Some(Confidence::High));
         // Words that start like segments, no HL7 shape.
         let t = "PID controller tuning: PID|gain 12345678 set on 20250101\nDG1 is fine\n";
         // (The generic detectors still see a bare number and date: weak

@@ -601,10 +601,10 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
         vet_clinic: re(
-            r"(?i)(?-u:\b)(?:veterinar[a-z]*|(?:animal|pet|cat|dog|feline|equine)\s+(?:hospital|clinic|care\s+center)|vet\s+clinic|dvm)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:veterinary\s+(?:clinic|hospital|practice|center|centre|services)|(?:animal|pet|cat|dog|feline|equine)\s+(?:hospital|clinic|care\s+center)|vet\s+clinic|dvm)(?-u:\b)",
         ),
         animal: re(
-            r"(?i)(?-u:\b)(?:canine|feline|equine|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|heartworm|rabies|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)(?-u:\b)",
+            r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?)(?-u:\b)",
         ),
         event: re(
             r"(?i)(?-u:\b)(?:biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
@@ -1571,6 +1571,11 @@ mod tests {
         let vet = "Hi Jordan Lee,\nMochi (feline, 14 yrs) is due for her thyroid recheck on methimazole 2.5 mg.\n\
                    Paws & Whiskers Cat Clinic";
         assert!(found(vet, Kind::Name) < Some(Confidence::Medium));
+        // A person bitten by an animal, or a PET/CAT scan, is still a patient.
+        let t = "Patient Maria Haddad, a veterinary technician, was bitten by a stray cat and seen at urgent care; rabies PEP started.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        let t = "Dear Maria Haddad, your PET scan at the Animal Hospital Road imaging center showed a lesion.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
         // A clinic note that mentions a pet is still about its patient.
         let t = "Dear Maria Haddad, your biopsy came back positive. Please do not bring your dog to the infusion center.";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High));
