@@ -365,6 +365,11 @@ fn modify(
 ) -> Response {
     with_id(id, |qid| match spool.modify(qid, f) {
         Ok(Some(m)) => {
+            if m.held {
+                // A held message may wait for days: its body is read back
+                // from the spool when it is released, not kept in memory.
+                spool.drop_cached(m.id);
+            }
             if let (Some(s), false) = (schedule, m.held)
                 && let Some(due) = m.next_due()
             {

@@ -479,6 +479,12 @@ impl Spool {
         self.complete(id)
     }
 
+    /// Drop the in-memory copy of a message's body, if any (the next
+    /// delivery pass reads it from its segment).
+    pub fn drop_cached(&self, id: QueueId) {
+        self.hot.drop_id(id);
+    }
+
     /// Forget a finished (or deleted) message; its segment goes when empty.
     pub fn complete(&self, id: QueueId) -> Result<(), SpoolError> {
         self.hot.drop_id(id);

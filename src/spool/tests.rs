@@ -309,3 +309,36 @@ async fn an_orphan_record_that_does_not_decode_is_quarantined_and_its_segment_ke
     );
     assert!(spool.next_id() > a);
 }
+
+#[tokio::test]
+async fn a_cached_body_is_taken_once_then_read_from_its_segment() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("k");
+    let (spool, _) = Spool::open(dir.path(), &key).expect("open");
+    let body = b"Subject: s\r\n\r\nMRN 1\r\n";
+    let id = spool
+        .accept(encrypt_envelope("p@x.example"), body)
+        .await
+        .expect("accept");
+    let meta = spool.get(id).expect("get").expect("entry");
+    // First pass: the in-memory copy; later passes: the sealed record.
+    assert_eq!(spool.load_body(&meta).expect("cached"), body);
+    assert_eq!(spool.load_body(&meta).expect("from disk"), body);
+    // The protection check holds for both: an index that lost its
+    // protection is refused whichever copy is read.
+    let id2 = spool
+        .accept(encrypt_envelope("q@x.example"), body)
+        .await
+        .expect("accept");
+    let mut weakened = spool.get(id2).expect("get").expect("entry");
+    weakened.envelope.verdict.protection = Protection::None;
+    assert!(matches!(
+        spool.load_body(&weakened),
+        Err(SpoolError::Corrupt(_))
+    ));
+    spool.drop_cached(id2);
+    assert!(matches!(
+        spool.load_body(&weakened),
+        Err(SpoolError::Corrupt(_))
+    ));
+}

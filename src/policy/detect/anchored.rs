@@ -55,7 +55,7 @@ const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
     (Anchor::Dob, dob::KEYWORD, b"dbgfnpk"),
     (Anchor::Mrn, mrn::KEYWORD, b"mcphuend"),
     (Anchor::MemberStrong, member::STRONG, b"mseihb"),
-    (Anchor::MemberWeak, member::WEAK, b"pg"),
+    (Anchor::MemberWeak, member::WEAK, b"pgc"),
     (Anchor::Bank, bank::BANK, b"bcsid"),
     (Anchor::Account, bank::ACCOUNT, b"a"),
     (Anchor::Routing, bank::ROUTING, b"rat"),

@@ -11,14 +11,34 @@
 use super::anchored::{FILLER, digit_count, grouped_after, value_after, values};
 use super::{DetectorConfig, re};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use crate::policy::text::{after, before};
 use regex::Regex;
 use std::sync::OnceLock;
 
 /// Member wording giving high confidence (case-insensitive, after `\b`).
 pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id)";
 
-/// Plan wording giving medium confidence.
-pub const WEAK: &str = r"(?:policy|group|plan)\s*(?:id|#|number|no|num|nbr)";
+/// Plan wording giving medium confidence. `contract` and `certificate`
+/// numbers (some Blue Cross cards, group plans) count only with coverage
+/// wording nearby: alone they are vendor contracts and CME certificates.
+pub const WEAK: &str = r"(?:policy|group|plan|contract|certificate)\s*(?:id|#|number|no|num|nbr)";
+
+/// Coverage wording that makes a contract or certificate number a member's.
+fn coverage() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:insurance|insured|insurer|subscriber|member|coverage|benefits?|health\s+plan|blue\s+(?:cross|shield)|bcbs|policyholder|dependents?|eligibility|copay|deductible)(?-u:\b)")
+    })
+}
+
+/// A weak keyword ending at `kend` that names a contract or certificate,
+/// with no coverage wording within a few lines around it.
+fn contract_without_coverage(text: &str, kend: usize) -> bool {
+    let kw = before(text, kend, 16).to_ascii_lowercase();
+    (kw.contains("contract") || kw.contains("certificate"))
+        && !coverage().is_match(before(text, kend, 300))
+        && !coverage().is_match(after(text, kend, 120))
+}
 
 fn value() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -38,6 +58,9 @@ fn value_ok(v: &str) -> bool {
 
 /// A built-in keyword ended at `kend`: report the member ID after it.
 pub fn after_keyword(text: &str, kend: usize, strong: bool, loc: Location, sink: &mut Sink) {
+    if !strong && contract_without_coverage(text, kend) {
+        return;
+    }
     // Grouped values only after member wording: after "policy" or "group"
     // number such groups are as often order or contract numbers.
     let grouped = if strong {
@@ -119,6 +142,21 @@ mod tests {
         assert_eq!(
             found("Contract No. ....... CT-2025-6476", Kind::MemberId),
             None
+        );
+        // With coverage wording, the same numbers are a member's.
+        assert_eq!(
+            found(
+                "BCBS subscriber card: Contract # XYP882019334",
+                Kind::MemberId
+            ),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            found(
+                "Group health insurance, Certificate No. 55120934",
+                Kind::MemberId
+            ),
+            Some(Confidence::Medium)
         );
         // Groups: after plan wording, phone numbers, too few digits.
         assert_eq!(found("Contract no. 2026 0413", Kind::MemberId), None);
