@@ -1034,9 +1034,10 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
             _ => break,
         }
     }
-    // `Hi Marisol,` greets a colleague as often as a patient: a first name
-    // alone is no patient cue (a full name is: `Dear Maria Haddad`).
-    Some((s, end, end != e))
+    // Whether the salutation makes this a patient (`Dear Maria Haddad`,
+    // not `Hi Marisol, please register me`) is `judge`'s call
+    // (`greets_a_patient`).
+    Some((s, end, false))
 }
 
 /// Any capitalised word and a listed surname, followed by a clinical
@@ -1395,12 +1396,13 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
         if before_cue.last().is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        match m.pattern().as_usize() {
-            0 | 1 => after_patient(r, b, label_end),
+        let cue = LOWER_CUES[m.pattern().as_usize()];
+        if cue.starts_with('p') {
+            after_patient(r, b, label_end)
+        } else {
             // Without its dot the honorific wants a listed name after it
             // (`mr abdi`, not `mr imaging`).
-            2..=4 => after_honorific(r, b, label_end, false),
-            _ => after_honorific(r, b, label_end, true),
+            after_honorific(r, b, label_end, !cue.ends_with(". "))
         }
     })
 }
