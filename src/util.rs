@@ -1,6 +1,7 @@
 //! Small helpers shared by several subsystems.
 
 pub mod durable;
+pub mod fnv;
 
 pub use durable::{durable_create, durable_write};
 

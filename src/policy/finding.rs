@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hash;
 
 /// Detector kinds. `as_str` names are the stable wire names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -214,16 +214,18 @@ pub fn mask(value: &str) -> String {
 }
 
 /// Hash of the value with separators removed and ASCII case folded.
+/// (FNV-1a: values are short and found often; only this process's
+/// deduplication uses the hash.)
 pub fn value_hash(kind: Kind, value: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    kind.hash(&mut h);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (kind as u64);
+    h = h.wrapping_mul(0x0100_0000_01b3);
     for b in value
         .bytes()
         .filter(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
     {
-        h.write_u8(b.to_ascii_lowercase());
+        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
     }
-    h.finish()
+    h
 }
 
 /// Maximum distinct findings kept per message (memory bound).
@@ -291,7 +293,7 @@ impl Sink {
     /// Record one matched value.
     pub fn push(&mut self, kind: Kind, confidence: Confidence, location: Location, value: &str) {
         let hash = value_hash(kind, value);
-        self.push_hashed(kind, confidence, location, hash, value, mask(value));
+        self.push_hashed(kind, confidence, location, hash, value, || mask(value));
     }
 
     /// Record that the attachment at `place` could not be scanned: the
@@ -306,7 +308,7 @@ impl Sink {
             Location::Attachment,
             hash,
             "",
-            reason.to_string(),
+            || reason.to_string(),
         );
     }
 
@@ -317,7 +319,7 @@ impl Sink {
         location: Location,
         hash: u64,
         value: &str,
-        masked: String,
+        masked: impl FnOnce() -> String,
     ) {
         if let Some(&i) = self.index.get(&(kind, location, hash)) {
             if self
@@ -343,7 +345,7 @@ impl Sink {
             confidence,
             location,
             value_hash: hash,
-            masked,
+            masked: masked(),
             place: String::new(),
             line: None,
         });

@@ -44,6 +44,10 @@ struct Terms {
     /// when some term does not begin with a word character followed by
     /// another byte (then every byte is searched, unanchored).
     openings: Option<PairSet>,
+    /// The terms' first words (as `first_word_key` folds them): a term can
+    /// only be whole-word at a word start whose word is one of these, so
+    /// the automaton runs nowhere else.
+    first_words: WordFilter,
     /// For each term, the lengths of the other, shorter terms that are a
     /// prefix of it (ASCII case-insensitive), longest first.
     shorter: Vec<Vec<usize>>,
@@ -82,9 +86,15 @@ impl Terms {
                 lens
             })
             .collect();
+        let mut first_words = WordFilter::empty();
+        for t in list {
+            let b = t.as_bytes();
+            first_words.insert(&b[..word_run_end(b, 0)]);
+        }
         Some(Terms {
             ac,
             openings,
+            first_words,
             shorter,
         })
     }
@@ -134,7 +144,11 @@ impl Terms {
             let start = i;
             // The word's own octets hold no boundary: go to its end at once.
             i = if w { word_run_end(b, i + 1) } else { i + 1 };
-            if !w || start < resume || start + 1 >= n || !openings.contains(b[start], b[start + 1])
+            if !w
+                || start < resume
+                || start + 1 >= n
+                || !openings.contains(b[start], b[start + 1])
+                || !self.first_words.may_contain(&b[start..i])
             {
                 continue;
             }
@@ -155,6 +169,48 @@ impl Terms {
             }
         }
         spans
+    }
+}
+
+/// A Bloom filter (one hash) of words, ASCII case folded: a word not in
+/// it is in no term's first word; a word in it may be (a false positive
+/// only costs one anchored automaton run).
+struct WordFilter {
+    bits: Box<[u64; 1024]>,
+    /// The longest word inserted: a longer one is in no term.
+    longest: usize,
+}
+
+impl WordFilter {
+    fn empty() -> WordFilter {
+        WordFilter {
+            bits: Box::new([0; 1024]),
+            longest: 0,
+        }
+    }
+
+    /// FNV-1a over the word's bytes with the ASCII case bit set (word
+    /// bytes are `[0-9A-Za-z_]`, on which that folding is one-to-one).
+    fn key(w: &[u8]) -> usize {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &c in w {
+            h = (h ^ u64::from(c | 0x20)).wrapping_mul(0x0100_0000_01b3);
+        }
+        (h ^ (h >> 32)) as usize & 0xFFFF
+    }
+
+    fn insert(&mut self, w: &[u8]) {
+        let k = Self::key(w);
+        self.bits[k >> 6] |= 1 << (k & 63);
+        self.longest = self.longest.max(w.len());
+    }
+
+    fn may_contain(&self, w: &[u8]) -> bool {
+        if w.len() > self.longest {
+            return false;
+        }
+        let k = Self::key(w);
+        self.bits[k >> 6] & (1 << (k & 63)) != 0
     }
 }
 

@@ -14,6 +14,7 @@ use super::re;
 use super::tokens::{Run, Scan, at, boundary_after};
 use crate::policy::finding::{Confidence, Kind};
 use crate::policy::text::{Context, Near, after, before, isolated};
+use crate::util::fnv::FnvBuild;
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -27,7 +28,7 @@ struct Res {
     /// `error code J45`, `part no. K21.9`: the word before names another
     /// kind of code.
     negative_label: Regex,
-    codes: HashSet<u64>,
+    codes: HashSet<u64, FnvBuild>,
 }
 
 /// Pack a code (dot removed, at most 8 bytes) into a u64 key.
@@ -44,8 +45,8 @@ fn key(code: &str) -> Option<u64> {
     Some(k)
 }
 
-fn load_codes() -> HashSet<u64> {
-    let mut set = HashSet::with_capacity(100_000);
+fn load_codes() -> HashSet<u64, FnvBuild> {
+    let mut set = HashSet::with_capacity_and_hasher(100_000, FnvBuild::default());
     for line in CODES.lines() {
         let mut it = line.split_ascii_whitespace();
         let Some(cat) = it.next() else { continue };

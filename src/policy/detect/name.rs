@@ -34,35 +34,13 @@ use super::re;
 use super::tokens::{is_word, word_run_end};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{after, before, ceil_boundary, find_in_range, floor_boundary};
+use crate::util::fnv::FnvBuild;
 use regex::Regex;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-/// FNV-1a: the lists are fixed public data, so a fast non-keyed hash is
-/// fine here (no attacker chooses the table's keys).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// Lower-case word → the lists holding it (`FIRST | LAST | ...`).
-type Lexicon = HashMap<&'static str, u8, BuildHasherDefault<Fnv>>;
+type Lexicon = HashMap<&'static [u8], u8, FnvBuild>;
 
 /// In the first-name list.
 const FIRST_NAME: u8 = 1;
@@ -533,7 +511,8 @@ struct Res {
     salutation: Regex,
     closing: Regex,
     event: Regex,
-    vet_clinic: Regex,
+    vet_place: Regex,
+    vet_kind: Regex,
     your_care: Regex,
     animal: Regex,
 }
@@ -556,7 +535,7 @@ fn lexicon() -> Lexicon {
     ];
     for (words, flag) in lists {
         for w in words {
-            *m.entry(w).or_default() |= flag;
+            *m.entry(w.as_bytes()).or_default() |= flag;
         }
     }
     m
@@ -566,7 +545,7 @@ impl Res {
     /// The lists holding the word `w` (ASCII case-insensitive).
     fn flags(&self, w: &[u8]) -> u8 {
         let mut buf = [0u8; 48];
-        self.lexicon.get(lower(w, &mut buf)).copied().unwrap_or(0)
+        self.lexicon.get(fold(w, &mut buf)).copied().unwrap_or(0)
     }
 }
 
@@ -600,8 +579,11 @@ fn res() -> &'static Res {
         your_care: re(
             r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
-        vet_clinic: re(
-            r"(?i)(?-u:\b)(?:veterinary\s+(?:clinic|hospital|practice|center|centre|services)|(?:animal|pet|cat|dog|feline|equine)\s+(?:hospital|clinic|care\s+center)|vet\s+clinic|dvm)(?-u:\b)",
+        // The place word is searched first: the animal words (`cat`,
+        // `pet`) hide in every other word of prose (`medication`).
+        vet_place: re(r"(?i)(?-u:\b)(?:hospital|clinic|practice|cent(?:er|re)|services|dvm)(?-u:\b)"),
+        vet_kind: re(
+            r"(?i)(?-u:\b)(?:veterinary|animal|pet|cat|dog|feline|equine|vet)\s+(?:care\s+)?$",
         ),
         animal: re(
             r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?)(?-u:\b)",
@@ -645,8 +627,12 @@ fn word_end(b: &[u8], s: usize) -> usize {
 
 /// Lower-case ASCII copy of a word into `buf` (words are at most 40 bytes).
 fn lower<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a str {
-    // Latin-1 letters fold to their ASCII base (`García` → `garcia`): the
-    // lists are ASCII.
+    std::str::from_utf8(fold(w, buf)).unwrap_or("")
+}
+
+/// `w` lower-cased, Latin-1 letters folded to their ASCII base
+/// (`García` → `garcia`): the lists are ASCII.
+fn fold<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a [u8] {
     let mut n = 0;
     let mut i = 0;
     while i < w.len() && n < buf.len() {
@@ -659,7 +645,7 @@ fn lower<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a str {
         }
         n += 1;
     }
-    std::str::from_utf8(&buf[..n]).unwrap_or("")
+    &buf[..n]
 }
 
 /// The ASCII base letter of the Latin-1 letter whose UTF-8 second octet
@@ -1226,7 +1212,10 @@ fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize) -> bool {
 /// people it names are their owners. Both a practice word and an animal
 /// word must occur, so a clinic note that mentions a pet stays as it is.
 fn veterinary(r: &Res, text: &str) -> bool {
-    r.vet_clinic.is_match(text) && r.animal.is_match(text)
+    let clinic = r.vet_place.find_iter(text).any(|m| {
+        m.as_str().eq_ignore_ascii_case("dvm") || r.vet_kind.is_match(before(text, m.start(), 32))
+    });
+    clinic && r.animal.is_match(text)
 }
 
 /// Capitalised honorifics before a (first name and a) surname, lower-case
