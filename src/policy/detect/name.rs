@@ -39,8 +39,60 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Lower-case word → the lists holding it (`FIRST | LAST | ...`).
-type Lexicon = HashMap<&'static [u8], u8, FnvBuild>;
+/// Lower-case word → the lists holding it (`FIRST | LAST | ...`): words of
+/// up to 15 octets (nearly all) by a packed integer key, which costs far
+/// less to build and hash than the bytes; longer ones by their bytes.
+#[derive(Default)]
+struct Lexicon {
+    short: HashMap<u128, u8, FnvBuild>,
+    long: HashMap<Vec<u8>, u8, FnvBuild>,
+}
+
+impl Lexicon {
+    fn add(&mut self, w: &[u8], flag: u8) {
+        let entry = match packed(w) {
+            Some(k) => self.short.entry(k).or_default(),
+            None => {
+                let mut buf = [0u8; 48];
+                self.long.entry(fold(w, &mut buf).to_vec()).or_default()
+            }
+        };
+        *entry |= flag;
+    }
+
+    fn get(&self, w: &[u8]) -> u8 {
+        match packed(w) {
+            Some(k) => self.short.get(&k).copied().unwrap_or(0),
+            None => {
+                let mut buf = [0u8; 48];
+                self.long.get(fold(w, &mut buf)).copied().unwrap_or(0)
+            }
+        }
+    }
+}
+
+/// `w` folded as `fold` does, packed with its length into one integer, or
+/// None past 15 folded octets.
+fn packed(w: &[u8]) -> Option<u128> {
+    let mut k = 0u128;
+    let mut n = 0u32;
+    let mut i = 0;
+    while i < w.len() {
+        let c = if w[i] == 0xC3 && i + 1 < w.len() {
+            i += 2;
+            fold_latin1(w[i - 1])
+        } else {
+            i += 1;
+            w[i - 1].to_ascii_lowercase()
+        };
+        n += 1;
+        if n > 15 {
+            return None;
+        }
+        k = k << 8 | u128::from(c);
+    }
+    Some(k | u128::from(n) << 120)
+}
 
 /// In the first-name list.
 const FIRST_NAME: u8 = 1;
@@ -511,7 +563,7 @@ struct Res {
     salutation: Regex,
     closing: Regex,
     event: Regex,
-    vet_place: Regex,
+    vet_place: aho_corasick::AhoCorasick,
     vet_kind: Regex,
     your_care: Regex,
     animal: Regex,
@@ -535,7 +587,7 @@ fn lexicon() -> Lexicon {
     ];
     for (words, flag) in lists {
         for w in words {
-            *m.entry(w.as_bytes()).or_default() |= flag;
+            m.add(w.as_bytes(), flag);
         }
     }
     m
@@ -544,8 +596,7 @@ fn lexicon() -> Lexicon {
 impl Res {
     /// The lists holding the word `w` (ASCII case-insensitive).
     fn flags(&self, w: &[u8]) -> u8 {
-        let mut buf = [0u8; 48];
-        self.lexicon.get(fold(w, &mut buf)).copied().unwrap_or(0)
+        self.lexicon.get(w)
     }
 }
 
@@ -579,9 +630,18 @@ fn res() -> &'static Res {
         your_care: re(
             r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
-        // The place word is searched first: the animal words (`cat`,
-        // `pet`) hide in every other word of prose (`medication`).
-        vet_place: re(r"(?i)(?-u:\b)(?:hospital|clinic|practice|cent(?:er|re)|services|dvm)(?-u:\b)"),
+        // The place word is searched first, by a vector search for a few
+        // literals: the animal words (`cat`, `pet`) hide in every other word
+        // of prose (`medication`). Three spellings of each (lower, Title,
+        // UPPER) keep the vector search, which case folding would lose.
+        vet_place: aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(
+                ["hospital", "clinic", "practice", "center", "centre", "services", "dvm"]
+                    .iter()
+                    .flat_map(|w| [w.to_string(), title_case(w), w.to_ascii_uppercase()]),
+            )
+            .expect("built-in place list compiles"),
         vet_kind: re(
             r"(?i)(?-u:\b)(?:veterinary|animal|pet|cat|dog|feline|equine|vet)\s+(?:care\s+)?$",
         ),
@@ -1208,12 +1268,23 @@ fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize) -> bool {
     text[s..e].contains([' ', '\t']) || r.your_care.is_match(after(text, e, 400))
 }
 
+fn title_case(w: &str) -> String {
+    let mut out = w.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
+}
+
 /// Mail from a veterinary practice: its patients are animals, and the
 /// people it names are their owners. Both a practice word and an animal
 /// word must occur, so a clinic note that mentions a pet stays as it is.
 fn veterinary(r: &Res, text: &str) -> bool {
-    let clinic = r.vet_place.find_iter(text).any(|m| {
-        m.as_str().eq_ignore_ascii_case("dvm") || r.vet_kind.is_match(before(text, m.start(), 32))
+    let b = text.as_bytes();
+    let clinic = r.vet_place.find_iter(b).any(|m| {
+        let whole = (m.start() == 0 || !is_word(b[m.start() - 1]))
+            && b.get(m.end()).is_none_or(|&c| !is_word(c));
+        whole && (m.end() - m.start() == 3 || r.vet_kind.is_match(before(text, m.start(), 32)))
     });
     clinic && r.animal.is_match(text)
 }
