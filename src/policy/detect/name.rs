@@ -566,6 +566,8 @@ struct Res {
     vet_place: aho_corasick::AhoCorasick,
     vet_kind: Regex,
     your_care: Regex,
+    own_care: Regex,
+    own_term: Regex,
     animal: Regex,
 }
 
@@ -615,17 +617,17 @@ fn res() -> &'static Res {
             r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
         ),
         label_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name))\s*[:#\-]\s*$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|m[èe]re|fils|fille|mutter|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old)|mrn|a\s+[0-9]{1,3}[- ]year)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital))",
+            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|anos|años|ans|jahre)|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n[ée]e?\s+le|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
         closing: re(
-            r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
+            r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
         ),
         your_care: re(
             r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
@@ -642,6 +644,14 @@ fn res() -> &'static Res {
                     .flat_map(|w| [w.to_string(), title_case(w), w.to_ascii_uppercase()]),
             )
             .expect("built-in place list compiles"),
+        own_care: re(
+            r"(?i)(?-u:\b)(?:i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for|referred)|i(?:'ve|\s+have)\s+been\s+(?:on|taking|having|getting)|i\s+(?:take|started|stopped|missed)\s+my|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|results|dose|symptoms|condition|oncologist|cardiologist|psychiatrist|therapist|doctor|surgeon|next\s+dose|appointment|procedure|insulin|inhaler|pregnancy|scan|mri|colonoscopy|mammogram))(?-u:\b)",
+        ),
+        // Right before a health term: the writer's own (`my migraines`,
+        // `my new migraine medicine`, `I have diabetes`).
+        own_term: re(
+            r"(?i)(?-u:\b)(?:my|i\s+(?:have|had|got)|i'm\s+on|i\s+am\s+on)\s+(?:[a-z'-]+\s+){0,2}$",
+        ),
         vet_kind: re(
             r"(?i)(?-u:\b)(?:veterinary|animal|pet|cat|dog|feline|equine|vet)\s+(?:care\s+)?$",
         ),
@@ -1111,8 +1121,25 @@ fn surname_with_cue(
 }
 
 /// The line holding `pos`, up to it.
+/// The start of the line holding `pos`, past any reply quoting (`> `,
+/// `>> `): a quoted `> Dear Roberta Kline,` opens its line as the
+/// original did.
 fn line_start(text: &str, pos: usize) -> usize {
-    memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1)
+    let b = text.as_bytes();
+    let mut ls = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
+    if b.get(ls) == Some(&b'>') {
+        while ls < pos && matches!(b[ls], b'>' | b' ' | b'\t') {
+            ls += 1;
+        }
+    }
+    ls
+}
+
+/// Nothing but blanks from `e` to the end of its line.
+fn line_rest_blank(text: &str, e: usize) -> bool {
+    let rest = &text.as_bytes()[e..];
+    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    rest[..end].iter().all(u8::is_ascii_whitespace)
 }
 
 /// A name opening a line shortly after a closing (`Regards,`).
@@ -1128,7 +1155,8 @@ fn in_signature(r: &Res, text: &str, s: usize) -> bool {
         .filter(|l| !l.trim().is_empty())
         .take(3)
         .collect();
-    tail.iter().any(|l| r.closing.is_match(l))
+    tail.iter()
+        .any(|l| r.closing.is_match(l.trim_start_matches(['>', ' ', '\t'])))
 }
 
 /// Any health term, or a clinical event word, within `reach` bytes.
@@ -1167,8 +1195,20 @@ fn judge(
     if r.provider_before.is_match(pre_line) || r.provider_after.is_match(post) {
         return None;
     }
+    // A patient writing about their own care signs with their name: in a
+    // signature, or on a line of its own.
+    let own_care = || {
+        !health.is_empty()
+            && (r.own_care.is_match(text)
+                || health
+                    .iter()
+                    .any(|&(hs, _)| r.own_term.is_match(before(text, hs, 32))))
+    };
     if pre_line.trim().is_empty() && in_signature(r, text, s) {
-        return None;
+        return own_care().then_some(Confidence::High);
+    }
+    if pre_line.trim().is_empty() && line_rest_blank(text, e) && own_care() {
+        return Some(Confidence::High);
     }
     if r.label_before.is_match(pre_line) {
         return Some(Confidence::High);
@@ -1623,6 +1663,28 @@ mod tests {
         assert_eq!(found(t, Kind::Name), Some(Confidence::High));
         let t = "Hi Marisol,\n\nPlease register me for the Critical Care Nursing Conference, pre-con on sepsis.";
         assert!(found(t, Kind::Name) < Some(Confidence::High));
+    }
+
+    #[test]
+    fn quoted_labelled_and_self_written_names() {
+        // A reply quotes the original salutation.
+        let t = "Yes, Thursday works.\n\nOn Mon, Feb 5 the clinic wrote:\n> Dear Roberta Kline,\n>\n> Dr. Fenwick has reviewed your Pap results and recommends a colposcopy with biopsy.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        // Patient labels in other languages.
+        for t in [
+            "  Paciente:             Wilfredo Santiago Colón\n  Servicios: radiografía de tobillo",
+            "  Patientin:    Hannelore Schneider, geb. 22.05.1957\n  Untersuchung: Herzschrittmacher-Kontrolle",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // A patient signs a note about their own care; staff sign theirs.
+        let own = "I was diagnosed with Crohn's disease last spring and have been on Stelara since September.\n\nThanks so much,\nPriya Venkataraman";
+        assert_eq!(found(own, Kind::Name), Some(Confidence::High));
+        let own =
+            "Quick question: my migraines are down since the topiramate 25 mg.\n\nDana Whitfield\n";
+        assert_eq!(found(own, Kind::Name), Some(Confidence::High));
+        let staff = "The clinic will close early on Friday for the diabetes education fair.\n\nThanks so much,\nPriya Venkataraman";
+        assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
     }
 
     #[test]

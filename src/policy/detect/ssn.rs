@@ -83,6 +83,11 @@ pub fn classify(d: &[u8]) -> Class {
     if (area, group, serial) == (78, 5, 1120) || (area, group, serial) == (219, 9, 9999) {
         return Class::Invalid;
     }
+    // The textbook example and one digit nine times (`111-11-1111`): the
+    // numbers forms, training and test data print, which SSA never issues.
+    if d == b"\x01\x02\x03\x04\x05\x06\x07\x08\x09" || d.iter().all(|&x| x == d[0]) {
+        return Class::Invalid;
+    }
     Class::Ssn
 }
 
@@ -153,6 +158,9 @@ mod tests {
         assert_eq!(classify(&d("123-00-3456")), Class::Invalid);
         assert_eq!(classify(&d("123-45-0000")), Class::Invalid);
         assert_eq!(classify(&d("078-05-1120")), Class::Invalid);
+        assert_eq!(classify(&d("123-45-6789")), Class::Invalid);
+        assert_eq!(classify(&d("555-55-5555")), Class::Invalid);
+        assert_eq!(classify(&d("123-45-6788")), Class::Ssn);
         assert_eq!(classify(&d("824-66-7795")), Class::Ssn);
         assert_eq!(classify(&d("912-70-3456")), Class::Itin);
         assert_eq!(classify(&d("912-93-3456")), Class::Invalid);
