@@ -391,9 +391,11 @@ address = "127.0.0.1:0"
             return None
         url = "http://127.0.0.1:%d/metrics" % self.metrics_port
         try:
-            with urllib.request.urlopen(url, timeout=10) as r:
+            # No proxy for the local scrape, whatever http_proxy says.
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(url, timeout=10) as r:
                 text = r.read().decode()
-        except OSError as e:
+        except Exception as e:  # noqa: BLE001 - any failure only drops the figure
             log("metrics scrape failed: %s" % e)
             return None
         out = {}
@@ -412,19 +414,23 @@ def server_latency(before, after):
     bounds = sorted(after)
     delta = [after[b] - before.get(b, 0.0) for b in bounds]
     total = delta[-1]
-    if total <= 0:
+    if total <= 0 or min(delta) < 0:   # nothing measured, or a restart between scrapes
         return None
-    within = dict(zip(bounds, delta)).get(0.01, 0.0) / total
+    within = dict(zip(bounds, delta)).get(0.01)
+    within = None if within is None else within / total
     want = 0.99 * total
     lo, lo_n = 0.0, 0.0
     p99 = None
     for b, n in zip(bounds, delta):
         if n >= want:
-            hi = b if b != float("inf") else lo
-            p99 = (lo + (hi - lo) * (want - lo_n) / max(n - lo_n, 1e-9)) * 1000.0
+            if b == float("inf"):
+                p99 = float("inf")   # beyond the last bucket: shown as inf
+            else:
+                p99 = (lo + (b - lo) * (want - lo_n) / max(n - lo_n, 1e-9)) * 1000.0
             break
         lo, lo_n = b, n
-    return {"within_10ms": round(within, 4), "p99_ms": None if p99 is None else round(p99, 2)}
+    return {"within_10ms": None if within is None else round(within, 4),
+            "p99_ms": None if p99 is None else round(p99, 2)}
 
 
 def run_smtp_load(port, count, sessions, size, tag, out_json, timeout):
@@ -494,7 +500,8 @@ def bench_one(relay, sink, args, size, workdir, tag):
         res["server_latency"] = server_latency(hist0, relay.latency_buckets())
         if res["server_latency"]:
             res["srv_p99_ms"] = res["server_latency"]["p99_ms"]
-            res["srv_10ms_pct"] = 100.0 * res["server_latency"]["within_10ms"]
+            w = res["server_latency"]["within_10ms"]
+            res["srv_10ms_pct"] = None if w is None else 100.0 * w
     res["p50_ms"] = lat["p50_ms"]
     res["p99_ms"] = lat["p99_ms"]
     if lat["ok"] != args.lat_msgs:
@@ -505,9 +512,8 @@ def bench_one(relay, sink, args, size, workdir, tag):
     log("%s %d B: p50 %s ms, p99 %s ms (%s msg/s accepted by the latency client)" % (
         relay.name, size, lat["p50_ms"], lat["p99_ms"], lat["accept_rate"]))
     if res.get("server_latency"):
-        log("%s %d B: server side (its own histogram): %.1f%% within 10 ms, p99 ~%s ms" % (
-            relay.name, size, 100 * res["server_latency"]["within_10ms"],
-            res["server_latency"]["p99_ms"]))
+        log("%s %d B: server side (its own histogram): %s%% within 10 ms, p99 ~%s ms" % (
+            relay.name, size, fmt(res.get("srv_10ms_pct")), res["server_latency"]["p99_ms"]))
     res["mem_kb"] = relay.mem_kb()
     res["sink_total"] = sink.count
     return res

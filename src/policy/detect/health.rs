@@ -44,7 +44,7 @@ struct Terms {
     /// when some term does not begin with a word character followed by
     /// another byte (then every byte is searched, unanchored).
     openings: Option<PairSet>,
-    /// The terms' first words (as `first_word_key` folds them): a term can
+    /// The terms' first words (as `WordFilter::key` folds them): a term can
     /// only be whole-word at a word start whose word is one of these, so
     /// the automaton runs nowhere else.
     first_words: WordFilter,
@@ -254,10 +254,10 @@ fn res() -> &'static Res {
             // wording ("thousands are diagnosed...", "500 mg tablets")
             // concerns no one in particular.
             bulk: re(
-                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|recall(?:ed)?\s*:|(?:pull|remove)\s+from\s+(?:the\s+)?shelves)(?-u:\b)",
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:",
             ),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z'-]+\s+){0,2}(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|teve\s+alta|prescreveram|recetaron|diagnosticad[oa]|diagnostiqu|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termin|befund)|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z'-]+\s+){0,2}(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termin|befund)|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
         }
     })
@@ -359,6 +359,8 @@ mod tests {
         // Notices, catalogues and spec sheets: volumes are no doses.
         for t in [
             "RECALL: metformin ER 500 mg - lots listed, pull from shelves today",
+            "URGENT RECALL: Lot 4411, metformin ER 500 mg tablets",
+            "Payment is due for your March statement; metformin is on the formulary.",
             "Hemoglobin A1c, 83036, Lavender 2 mL, 8.40",
             "Infusion pump LVP-300: flow 0.1 to 999 mL/hr",
         ] {

@@ -36,6 +36,7 @@ use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{after, before, ceil_boundary, find_in_range, floor_boundary};
 use crate::util::fnv::FnvBuild;
 use regex::Regex;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -562,9 +563,13 @@ struct Res {
     cue_after: Regex,
     salutation: Regex,
     closing: Regex,
+    sign_off: Regex,
     event: Regex,
     vet_place: aho_corasick::AhoCorasick,
-    vet_kind: Regex,
+    vet_word: Regex,
+    animal_word: Regex,
+    animal_care: Regex,
+    vet_short: Regex,
     your_care: Regex,
     own_care: Regex,
     own_term: Regex,
@@ -620,15 +625,17 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|m[èe]re|fils|fille|mutter|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|anos|años|ans|jahre)|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n[ée]e?\s+le|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
-        closing: re(
-            r"(?im)^\s*(?:regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+)\s*[,!.]?\s*$",
-        ),
+        closing: re(&format!(r"(?im)^\s*(?:{CLOSINGS})\s*[,!.]?\s*$")),
+        // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
+        sign_off: re(&format!(
+            r"(?i)(?:^|[.!?]\s+)\s*(?:{CLOSINGS})\s*[,!.]?\s*[-–—,]?\s*$"
+        )),
         your_care: re(
             r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
@@ -645,16 +652,17 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for|referred)|i(?:'ve|\s+have)\s+been\s+(?:on|taking|having|getting)|i\s+(?:take|started|stopped|missed)\s+my|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|results|dose|symptoms|condition|oncologist|cardiologist|psychiatrist|therapist|doctor|surgeon|next\s+dose|appointment|procedure|insulin|inhaler|pregnancy|scan|mri|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my|i\s+(?:have|had|got)|i'm\s+on|i\s+am\s+on)\s+(?:[a-z'-]+\s+){0,2}$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+)$",
         ),
-        vet_kind: re(
-            r"(?i)(?-u:\b)(?:veterinary|animal|pet|cat|dog|feline|equine|vet)\s+(?:care\s+)?$",
-        ),
+        vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
+        animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
+        animal_care: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+care\s+$"),
+        vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
             r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?)(?-u:\b)",
         ),
@@ -1069,11 +1077,17 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
     // first: this runs for every capitalised word, so the line start is
     // looked for only within the 25 bytes that can hold a salutation).
     let from = s.saturating_sub(25);
-    let ls = match memchr::memrchr(b'\n', &b[from..s]) {
+    let mut ls = match memchr::memrchr(b'\n', &b[from..s]) {
         Some(i) => from + i + 1,
         None if from == 0 => 0,
         None => return None,
     };
+    // A reply's quoting (`> Dear Xochitl,`) is no part of the salutation.
+    if b[ls] == b'>' {
+        while ls < s && matches!(b[ls], b'>' | b' ' | b'\t') {
+            ls += 1;
+        }
+    }
     if s - ls > 24 || s == ls {
         return None;
     }
@@ -1135,6 +1149,16 @@ fn line_start(text: &str, pos: usize) -> usize {
     ls
 }
 
+/// First-person wording about the writer's own care (`I was diagnosed`,
+/// `my biopsy`, `my migraines`) in a chunk that holds a health term.
+fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
+    !health.is_empty()
+        && (r.own_care.is_match(text)
+            || health
+                .iter()
+                .any(|&(hs, _)| r.own_term.is_match(before(text, hs, 32))))
+}
+
 /// Nothing but blanks from `e` to the end of its line.
 fn line_rest_blank(text: &str, e: usize) -> bool {
     let rest = &text.as_bytes()[e..];
@@ -1187,6 +1211,7 @@ fn judge(
     e: usize,
     honorific: bool,
     health: &[(usize, usize)],
+    own: &OnceCell<bool>,
 ) -> Option<Confidence> {
     let ls = line_start(text, s);
     let pre = before(text, s, 48);
@@ -1197,18 +1222,15 @@ fn judge(
     }
     // A patient writing about their own care signs with their name: in a
     // signature, or on a line of its own.
-    let own_care = || {
-        !health.is_empty()
-            && (r.own_care.is_match(text)
-                || health
-                    .iter()
-                    .any(|&(hs, _)| r.own_term.is_match(before(text, hs, 32))))
-    };
+    let own_care = || *own.get_or_init(|| writes_of_own_care(r, text, health));
     if pre_line.trim().is_empty() && in_signature(r, text, s) {
         return own_care().then_some(Confidence::High);
     }
     if pre_line.trim().is_empty() && line_rest_blank(text, e) && own_care() {
         return Some(Confidence::High);
+    }
+    if line_rest_blank(text, e) && r.sign_off.is_match(pre_line) {
+        return own_care().then_some(Confidence::High);
     }
     if r.label_before.is_match(pre_line) {
         return Some(Confidence::High);
@@ -1236,6 +1258,8 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     let mut found = 0usize;
     // Asked once, at the first name that would count.
     let mut animal_patients: Option<bool> = None;
+    // Asked once, at the first name in a signature or on a line of its own.
+    let own = OnceCell::new();
     let mut graded = |conf: Confidence| {
         if conf == Confidence::Low {
             return conf;
@@ -1269,7 +1293,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f));
         if let Some((ns, ne, hon)) = found_here {
-            if let Some(conf) = judge(r, text, ns, ne, hon, health)
+            if let Some(conf) = judge(r, text, ns, ne, hon, health, &own)
                 && let Some(v) = text.get(ns..ne)
             {
                 sink.push(Kind::Name, graded(conf), loc, v);
@@ -1291,7 +1315,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if found >= 2000 {
             return;
         }
-        if let Some(conf) = judge(r, text, s, e, true, health)
+        if let Some(conf) = judge(r, text, s, e, true, health, &own)
             && let Some(v) = text.get(s..e)
         {
             sink.push(Kind::Name, graded(conf), loc, v);
@@ -1321,13 +1345,31 @@ fn title_case(w: &str) -> String {
 /// word must occur, so a clinic note that mentions a pet stays as it is.
 fn veterinary(r: &Res, text: &str) -> bool {
     let b = text.as_bytes();
+    // The pairs: `veterinary` + any place word; `animal`, `pet`... +
+    // `hospital` or `clinic`, or + `care center`; `vet clinic`; `DVM`.
     let clinic = r.vet_place.find_iter(b).any(|m| {
         let whole = (m.start() == 0 || !is_word(b[m.start() - 1]))
             && b.get(m.end()).is_none_or(|&c| !is_word(c));
-        whole && (m.end() - m.start() == 3 || r.vet_kind.is_match(before(text, m.start(), 32)))
+        let lower = |i: usize| b.get(i).map(u8::to_ascii_lowercase);
+        let pre = before(text, m.start(), 32);
+        whole
+            && match (lower(m.start()), lower(m.start() + 1)) {
+                (Some(b'd'), _) => true,
+                _ if r.vet_word.is_match(pre) => true,
+                (Some(b'c'), Some(b'l')) => {
+                    r.vet_short.is_match(pre) || r.animal_word.is_match(pre)
+                }
+                (Some(b'h'), _) => r.animal_word.is_match(pre),
+                (Some(b'c'), _) => r.animal_care.is_match(pre),
+                _ => false,
+            }
     });
     clinic && r.animal.is_match(text)
 }
+
+/// Closing words (`Regards`, `Thanks so much`, `Atentamente`) and rule
+/// lines that end a message's text and open its signature.
+const CLOSINGS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+";
 
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
@@ -1685,6 +1727,13 @@ mod tests {
         assert_eq!(found(own, Kind::Name), Some(Confidence::High));
         let staff = "The clinic will close early on Friday for the diabetes education fair.\n\nThanks so much,\nPriya Venkataraman";
         assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
+        // Signed on the last line itself.
+        let own = "can you resend my colonoscopy prep instructions? procedure is 4/2. thanks - Gary Kowalski";
+        assert_eq!(found(own, Kind::Name), Some(Confidence::High));
+        let staff = "Hi all, I have attached the diabetes education schedule.\n\nThanks so much,\nPriya Venkataraman";
+        assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
+        let staff = "The diabetes education fair moved to room 4B.\nThanks — Renata Silva";
+        assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
     }
 
     #[test]
@@ -1699,6 +1748,12 @@ mod tests {
         let t = "Patient Maria Haddad, a veterinary technician, was bitten by a stray cat and seen at urgent care; rabies PEP started.";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High));
         let t = "Dear Maria Haddad, your PET scan at the Animal Hospital Road imaging center showed a lesion.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        // The VA's Vet Centers are no animal clinics; an animal-services
+        // report about a person bitten keeps its patient.
+        let t = "Dear Maria Haddad, your PTSD group at the Vet Center moved to Tuesday; your service dog is welcome.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        let t = "County Animal Services report. Patient: John Doe, bitten by a dog; rabies PEP started.";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High));
         // A clinic note that mentions a pet is still about its patient.
         let t = "Dear Maria Haddad, your biopsy came back positive. Please do not bring your dog to the infusion center.";

@@ -68,6 +68,12 @@ pub fn classify(d: &[u8]) -> Class {
     }
     let n = |a: &[u8]| a.iter().fold(0u32, |acc, &x| acc * 10 + u32::from(x));
     let (area, group, serial) = (n(&d[0..3]), n(&d[3..5]), n(&d[5..9]));
+    // The textbook example and one digit nine times (`111-11-1111`,
+    // `999-99-9999`): the numbers forms, training and test data print,
+    // which are never issued.
+    if d == b"\x01\x02\x03\x04\x05\x06\x07\x08\x09" || d.iter().all(|&x| x == d[0]) {
+        return Class::Invalid;
+    }
     if area >= 900 {
         let itin_group = matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
         return if itin_group && serial != 0 {
@@ -81,11 +87,6 @@ pub fn classify(d: &[u8]) -> Class {
     }
     // Numbers voided after publication in advertising.
     if (area, group, serial) == (78, 5, 1120) || (area, group, serial) == (219, 9, 9999) {
-        return Class::Invalid;
-    }
-    // The textbook example and one digit nine times (`111-11-1111`): the
-    // numbers forms, training and test data print, which SSA never issues.
-    if d == b"\x01\x02\x03\x04\x05\x06\x07\x08\x09" || d.iter().all(|&x| x == d[0]) {
         return Class::Invalid;
     }
     Class::Ssn
@@ -160,6 +161,7 @@ mod tests {
         assert_eq!(classify(&d("078-05-1120")), Class::Invalid);
         assert_eq!(classify(&d("123-45-6789")), Class::Invalid);
         assert_eq!(classify(&d("555-55-5555")), Class::Invalid);
+        assert_eq!(classify(&d("999-99-9999")), Class::Invalid);
         assert_eq!(classify(&d("123-45-6788")), Class::Ssn);
         assert_eq!(classify(&d("824-66-7795")), Class::Ssn);
         assert_eq!(classify(&d("912-70-3456")), Class::Itin);
