@@ -10,7 +10,7 @@ use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::after;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|petsa\s+ng\s+kapanganakan|kaarawan)(?-u:\b)";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|f[èe]t|petsa\s+ng\s+kapanganakan|kaarawan)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.
@@ -79,6 +79,7 @@ mod tests {
             "Petsa ng kapanganakan: 03/06/1958",
             "Patientin:    Hannelore Schneider, geb. 22.05.1957",
             "geboren am 22.05.1957",
+            "Jean-Wesley Pierre-Louis (fèt 22/01/2025)",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }

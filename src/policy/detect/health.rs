@@ -254,13 +254,31 @@ fn res() -> &'static Res {
             // wording ("thousands are diagnosed...", "500 mg tablets")
             // concerns no one in particular.
             bulk: re(
-                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:",
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|surveillance|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:",
             ),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z'-]+\s+){0,2}(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termin|befund)|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose|a1c)\s*(?:of|was|is|:)?\s*[0-9]{2,3}(?:\.[0-9])?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z'-]+\s+){0,2}(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termin|befund)|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
         }
     })
+}
+
+/// A form not filled in: three or more blank fields (`Name: ________`).
+/// Its check boxes (`[ ] Diabetes  [ ] Asthma`) concern no one yet.
+fn blank_form(text: &str) -> bool {
+    let mut runs = 0;
+    let mut end = None;
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"____") {
+        // A longer run is found in steps of four: count it once.
+        if end != Some(at) {
+            runs += 1;
+            if runs >= 3 {
+                return true;
+            }
+        }
+        end = Some(at + 4);
+    }
+    false
 }
 
 /// Most term spans kept per segment (evidence, not an inventory).
@@ -301,7 +319,7 @@ pub fn scan(
     if spans.is_empty() {
         return Some(spans);
     }
-    let conf = if r.care.is_match(text) && !r.bulk.is_match(text) {
+    let conf = if r.care.is_match(text) && !r.bulk.is_match(text) && !blank_form(text) {
         Confidence::High
     } else {
         Confidence::Medium
@@ -361,6 +379,8 @@ mod tests {
             "RECALL: metformin ER 500 mg - lots listed, pull from shelves today",
             "URGENT RECALL: Lot 4411, metformin ER 500 mg tablets",
             "Payment is due for your March statement; metformin is on the formulary.",
+            "Patient name: ________  DOB: ___/___/____  Phone: ________\nHistory of: [ ] Diabetes [ ] Asthma [ ] COPD",
+            "Weekly influenza surveillance: 41 patients tested positive, 12.3 per 100,000.",
             "Hemoglobin A1c, 83036, Lavender 2 mL, 8.40",
             "Infusion pump LVP-300: flow 0.1 to 999 mL/hr",
         ] {
@@ -384,6 +404,14 @@ mod tests {
             .iter()
             .map(|&(s, e)| &text[s..e])
             .collect()
+    }
+
+    #[test]
+    fn blank_fields_are_counted_by_run() {
+        assert!(!blank_form("Signature: ________________________"));
+        assert!(!blank_form("Name: ________ Date: ________"));
+        assert!(blank_form("Name: ________ Date: ________ Phone: ____"));
+        assert!(!blank_form("no blanks here"));
     }
 
     #[test]

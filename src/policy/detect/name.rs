@@ -625,10 +625,10 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[0-9]{1,3}\s?[mf](?-u:\b)|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
         closing: re(&format!(r"(?im)^\s*(?:{CLOSINGS})\s*[,!.]?\s*$")),
@@ -1088,6 +1088,10 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
             ls += 1;
         }
     }
+    // Only a listed first name: `Thanks,` and `Team,` open lines too.
+    if lone_greeting(text, s, e) && f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
+        return Some((s, e, false));
+    }
     if s - ls > 24 || s == ls {
         return None;
     }
@@ -1238,7 +1242,8 @@ fn judge(
     let cue = honorific
         || r.cue_before.is_match(pre_line)
         || r.cue_after.is_match(post)
-        || (r.salutation.is_match(&text[ls..s]) && greets_a_patient(r, text, s, e));
+        || ((r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e))
+            && greets_a_patient(r, text, s, e));
     let near = |reach| health_near(r, text, s, e, health, reach);
     let _ = pre;
     // A cue: high with a health fact within 250 bytes, else medium; no
@@ -1324,6 +1329,12 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     }
 }
 
+/// `Thandiwe,` alone on the first line of a text greets its reader.
+fn lone_greeting(text: &str, s: usize, e: usize) -> bool {
+    let rest = after(text, e, 8).trim_end_matches([' ', '\t']);
+    s == 0 && (rest.starts_with(",\n") || rest.starts_with(",\r\n") || rest == ",")
+}
+
 /// A salutation's name is a patient cue when it is a full name, or when a
 /// first name alone is followed by the reader's own care (`Hello Rafael,
 /// your infusion is...`): `Hi Marisol, please register me` greets a
@@ -1375,7 +1386,7 @@ const CLOSINGS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|wa
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
-    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "msye", "gng",
+    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
 ];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
@@ -1727,6 +1738,9 @@ mod tests {
         assert_eq!(found(own, Kind::Name), Some(Confidence::High));
         let staff = "The clinic will close early on Friday for the diabetes education fair.\n\nThanks so much,\nPriya Venkataraman";
         assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
+        // A first name alone on the first line greets the reader.
+        let t = "Rafael,\nYour biopsy results came back; the melanoma was removed completely.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
         // Signed on the last line itself.
         let own = "can you resend my colonoscopy prep instructions? procedure is 4/2. thanks - Gary Kowalski";
         assert_eq!(found(own, Kind::Name), Some(Confidence::High));
