@@ -10,7 +10,7 @@ use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::after;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|f[èe]t|petsa\s+ng\s+kapanganakan|kaarawan)(?-u:\b)";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.

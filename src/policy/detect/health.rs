@@ -254,31 +254,55 @@ fn res() -> &'static Res {
             // wording ("thousands are diagnosed...", "500 mg tablets")
             // concerns no one in particular.
             bulk: re(
-                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|surveillance|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:",
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{0,120}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)",
             ),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose|a1c)\s*(?:of|was|is|:)?\s*[0-9]{2,3}(?:\.[0-9])?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z'-]+\s+){0,2}(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termin|befund)|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c\s*(?:of|was|is|:)?\s*[0-9]{1,2}(?:\.[0-9])?\s?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z'-]+\s+){0,2}(?:appointment|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termin|befund)|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
         }
     })
 }
 
-/// A form not filled in: three or more blank fields (`Name: ________`).
-/// Its check boxes (`[ ] Diabetes  [ ] Asthma`) concern no one yet.
+/// A form not filled in: three or more blank fields (`Name: ________`),
+/// and more blank labelled fields than filled ones (`Name: Jane Roe`).
+/// Its check boxes (`[ ] Diabetes  [ ] Asthma`) concern no one yet. Rules
+/// that stand alone on their line (a quoted thread's `____` separator, a
+/// boxed disclaimer) are no fields.
 fn blank_form(text: &str) -> bool {
-    let mut runs = 0;
+    let b = text.as_bytes();
+    let mut blank = 0usize;
     let mut end = None;
-    for at in memchr::memmem::find_iter(text.as_bytes(), b"____") {
+    for at in memchr::memmem::find_iter(b, b"____") {
         // A longer run is found in steps of four: count it once.
-        if end != Some(at) {
-            runs += 1;
-            if runs >= 3 {
-                return true;
-            }
-        }
+        let new_run = end != Some(at);
         end = Some(at + 4);
+        if !new_run {
+            continue;
+        }
+        let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+        let label = b[ls..at].trim_ascii_end();
+        // `Name: ____`, or the last part of a date field `___/___/____`.
+        if (label.ends_with(b":") || label.ends_with(b"/"))
+            && label.iter().any(u8::is_ascii_alphabetic)
+        {
+            blank += 1;
+        }
     }
-    false
+    blank >= 3 && blank > filled_fields(text)
+}
+
+/// Lines of the shape `Label: value` whose value holds no underscore.
+fn filled_fields(text: &str) -> usize {
+    text.lines()
+        .filter(|l| {
+            l.split_once(':').is_some_and(|(label, value)| {
+                label.len() <= 32
+                    && label.bytes().any(|c| c.is_ascii_alphabetic())
+                    && !value.trim().is_empty()
+                    && !value.contains('_')
+            })
+        })
+        .count()
 }
 
 /// Most term spans kept per segment (evidence, not an inventory).
@@ -377,10 +401,10 @@ mod tests {
         // Notices, catalogues and spec sheets: volumes are no doses.
         for t in [
             "RECALL: metformin ER 500 mg - lots listed, pull from shelves today",
-            "URGENT RECALL: Lot 4411, metformin ER 500 mg tablets",
             "Payment is due for your March statement; metformin is on the formulary.",
             "Patient name: ________  DOB: ___/___/____  Phone: ________\nHistory of: [ ] Diabetes [ ] Asthma [ ] COPD",
             "Weekly influenza surveillance: 41 patients tested positive, 12.3 per 100,000.",
+            "URGENT RECALL: Lot 4411, metformin ER 500 mg tablets",
             "Hemoglobin A1c, 83036, Lavender 2 mL, 8.40",
             "Infusion pump LVP-300: flow 0.1 to 999 mL/hr",
         ] {
@@ -392,6 +416,9 @@ mod tests {
             "Sus resultados ya están disponibles: sugieren hipotiroidismo.",
             "QBL 900 mL - PPH protocol started, oxytocin running.",
             "Lantus 20 units at bedtime for type 2 diabetes.",
+            "Your biopsy showed prostate cancer; we recommend active surveillance.",
+            "Type 2 diabetes, A1c 8.4% last month.",
+            "ORIENTATION: x3  RECALL: 2/3 words; history of dementia.",
         ] {
             assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
         }
@@ -409,9 +436,17 @@ mod tests {
     #[test]
     fn blank_fields_are_counted_by_run() {
         assert!(!blank_form("Signature: ________________________"));
-        assert!(!blank_form("Name: ________ Date: ________"));
-        assert!(blank_form("Name: ________ Date: ________ Phone: ____"));
+        assert!(!blank_form("Name: ________\nDate: ________"));
+        assert!(blank_form("Name: ________\nDate: ________\nPhone: ____"));
         assert!(!blank_form("no blanks here"));
+        // Thread separators and rules are no fields.
+        assert!(!blank_form(
+            "________________________________\nFrom: a\n________________________________\nFrom: b\n____\n"
+        ));
+        // A filled form that keeps its signature lines is filled.
+        assert!(!blank_form(
+            "Patient: Jane Roe\nDOB: 03/03/1961\nDx: asthma\nPlan: inhaler\nSignature: ____\nDate: ____\nWitness: ____"
+        ));
     }
 
     #[test]

@@ -114,6 +114,12 @@ const LAST: &str = include_str!("../data/surnames.txt");
 /// Capitalised words that follow a first name without being a surname
 /// (institutions, places, calendar, sentence words).
 const NOT_SURNAME: &[&str] = &[
+    // Offices after `Madam` (`Madam Chair`).
+    "chair",
+    "president",
+    "speaker",
+    "secretary",
+    "treasurer",
     "street",
     "st",
     "avenue",
@@ -573,6 +579,7 @@ struct Res {
     your_care: Regex,
     own_care: Regex,
     own_term: Regex,
+    not_own: Regex,
     animal: Regex,
 }
 
@@ -628,13 +635,13 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[0-9]{1,3}\s?[mf](?-u:\b)|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
-        closing: re(&format!(r"(?im)^\s*(?:{CLOSINGS})\s*[,!.]?\s*$")),
+        closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         sign_off: re(&format!(
-            r"(?i)(?:^|[.!?]\s+)\s*(?:{CLOSINGS})\s*[,!.]?\s*[-–—,]?\s*$"
+            r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
             r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
@@ -658,6 +665,11 @@ fn res() -> &'static Res {
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
             r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+)$",
+        ),
+        // `my diabetes education class`, `I have COVID-19 test kits`: the
+        // term names a program or a thing, not the writer's condition.
+        not_own: re(
+            r"(?i)^[\s-]*(?:education|class(?:es)?|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel)(?-u:\b)",
         ),
         vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
@@ -1158,9 +1170,10 @@ fn line_start(text: &str, pos: usize) -> usize {
 fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
     !health.is_empty()
         && (r.own_care.is_match(text)
-            || health
-                .iter()
-                .any(|&(hs, _)| r.own_term.is_match(before(text, hs, 32))))
+            || health.iter().any(|&(hs, he)| {
+                r.own_term.is_match(before(text, hs, 32))
+                    && !r.not_own.is_match(after(text, he, 24))
+            }))
 }
 
 /// Nothing but blanks from `e` to the end of its line.
@@ -1233,7 +1246,7 @@ fn judge(
     if pre_line.trim().is_empty() && line_rest_blank(text, e) && own_care() {
         return Some(Confidence::High);
     }
-    if line_rest_blank(text, e) && r.sign_off.is_match(pre_line) {
+    if line_rest_blank(text, e) && r.sign_off.is_match(&text[ls..s]) {
         return own_care().then_some(Confidence::High);
     }
     if r.label_before.is_match(pre_line) {
@@ -1378,10 +1391,11 @@ fn veterinary(r: &Res, text: &str) -> bool {
     clinic && r.animal.is_match(text)
 }
 
-/// Closing words (`Regards`, `Thanks so much`, `Atentamente`) and rule
-/// lines that end a message's text and open its signature.
-const CLOSINGS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care|--+|—|__+";
-
+/// Closing words (`Regards`, `Thanks so much`, `Atentamente`) that end a
+/// message's text: before a name on its own line (`thanks - Gary
+/// Kowalski`) too. A signature may also open with a rule line (`--`),
+/// which before a name also opens a list item (`-- Maria Lopez`).
+const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
@@ -1744,6 +1758,13 @@ mod tests {
         // Signed on the last line itself.
         let own = "can you resend my colonoscopy prep instructions? procedure is 4/2. thanks - Gary Kowalski";
         assert_eq!(found(own, Kind::Name), Some(Confidence::High));
+        let staff = "Reminder: my diabetes education class moved to 4B.\nThanks — Renata Silva";
+        assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
+        let staff = "I have COVID-19 test kits at the front desk. Thanks - Renata Silva";
+        assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
+        // A rule before a name opens a list item, not a signature.
+        let list = "Tomorrow's diabetes clinic, patients with a history of foot ulcers:\n-- Maria Lopez\n-- John Smith";
+        assert!(found(list, Kind::Name) >= Some(Confidence::Medium));
         let staff = "Hi all, I have attached the diabetes education schedule.\n\nThanks so much,\nPriya Venkataraman";
         assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
         let staff = "The diabetes education fair moved to room 4B.\nThanks — Renata Silva";
