@@ -217,15 +217,11 @@ pub fn mask(value: &str) -> String {
 /// (FNV-1a: values are short and found often; only this process's
 /// deduplication uses the hash.)
 pub fn value_hash(kind: Kind, value: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (kind as u64);
-    h = h.wrapping_mul(0x0100_0000_01b3);
-    for b in value
+    let folded = value
         .bytes()
         .filter(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
-    {
-        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+        .map(|b| b.to_ascii_lowercase());
+    crate::util::fnv::fnv1a(std::iter::once(kind as u8).chain(folded))
 }
 
 /// Maximum distinct findings kept per message (memory bound).

@@ -192,10 +192,7 @@ impl WordFilter {
     /// FNV-1a over the word's bytes with the ASCII case bit set (word
     /// bytes are `[0-9A-Za-z_]`, on which that folding is one-to-one).
     fn key(w: &[u8]) -> usize {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &c in w {
-            h = (h ^ u64::from(c | 0x20)).wrapping_mul(0x0100_0000_01b3);
-        }
+        let h = crate::util::fnv::fnv1a(w.iter().map(|&c| c | 0x20));
         (h ^ (h >> 32)) as usize & 0xFFFF
     }
 

@@ -1089,17 +1089,13 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
     // first: this runs for every capitalised word, so the line start is
     // looked for only within the 25 bytes that can hold a salutation).
     let from = s.saturating_sub(25);
-    let mut ls = match memchr::memrchr(b'\n', &b[from..s]) {
+    let ls = match memchr::memrchr(b'\n', &b[from..s]) {
         Some(i) => from + i + 1,
         None if from == 0 => 0,
         None => return None,
     };
     // A reply's quoting (`> Dear Xochitl,`) is no part of the salutation.
-    if b[ls] == b'>' {
-        while ls < s && matches!(b[ls], b'>' | b' ' | b'\t') {
-            ls += 1;
-        }
-    }
+    let ls = past_quoting(b, ls, s);
     // Only a listed first name: `Thanks,` and `Team,` open lines too.
     if lone_greeting(text, s, e) && f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
         return Some((s, e, false));
@@ -1156,9 +1152,18 @@ fn surname_with_cue(
 /// original did.
 fn line_start(text: &str, pos: usize) -> usize {
     let b = text.as_bytes();
-    let mut ls = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
+    past_quoting(
+        b,
+        memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1),
+        pos,
+    )
+}
+
+/// From a line start `ls`, past a reply's quote marks and the blanks
+/// among them (`> > `), stopping at `end`; `ls` itself on an unquoted line.
+fn past_quoting(b: &[u8], mut ls: usize, end: usize) -> usize {
     if b.get(ls) == Some(&b'>') {
-        while ls < pos && matches!(b[ls], b'>' | b' ' | b'\t') {
+        while ls < end && matches!(b[ls], b'>' | b' ' | b'\t') {
             ls += 1;
         }
     }
