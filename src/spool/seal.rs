@@ -60,21 +60,40 @@ impl Sealer {
 
     /// nonce ‖ ciphertext ‖ tag
     pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, SpoolError> {
+        let mut out = Vec::with_capacity(NONCE_LEN + plain.len() + 16);
+        self.seal_append(aad, &[plain], &mut out)?;
+        Ok(out)
+    }
+
+    /// Append nonce ‖ ciphertext ‖ tag of the concatenated `parts` to `out`.
+    /// The plaintext is copied once, into `out`, and encrypted there: a
+    /// 50 KB message is otherwise copied four times on the way to the
+    /// segment (that was ~6 % of the relay's CPU).
+    pub fn seal_append(
+        &self,
+        aad: &[u8],
+        parts: &[&[u8]],
+        out: &mut Vec<u8>,
+    ) -> Result<(), SpoolError> {
         let mut nonce = [0u8; NONCE_LEN];
         aws_lc_rs::rand::fill(&mut nonce).map_err(|_| SpoolError::Key("no randomness".into()))?;
-        let mut out = Vec::with_capacity(NONCE_LEN + plain.len() + 16);
+        let plain_len: usize = parts.iter().map(|p| p.len()).sum();
+        out.reserve(NONCE_LEN + plain_len + AES_256_GCM.tag_len());
         out.extend_from_slice(&nonce);
-        out.extend_from_slice(plain);
-        let mut body = out.split_off(NONCE_LEN);
-        self.key
-            .seal_in_place_append_tag(
+        let start = out.len();
+        for p in parts {
+            out.extend_from_slice(p);
+        }
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(aad),
-                &mut body,
+                &mut out[start..],
             )
             .map_err(|_| SpoolError::Key("seal failed".into()))?;
-        out.extend_from_slice(&body);
-        Ok(out)
+        out.extend_from_slice(tag.as_ref());
+        Ok(())
     }
 
     pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SpoolError> {
@@ -147,6 +166,19 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let again = Sealer::load_or_create(&path, true).expect("reload");
         assert_eq!(again.open(b"id1", &sealed).expect("open"), b"secret PHI");
+    }
+
+    #[test]
+    fn parts_sealed_after_a_prefix_open_as_their_concatenation() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Sealer::load_or_create(&dir.path().join("k"), false).expect("key");
+        let mut out = b"HDR".to_vec();
+        s.seal_append(b"id", &[b"ab", b"", b"cdef"], &mut out)
+            .expect("seal");
+        assert_eq!(&out[..3], b"HDR", "the prefix is kept");
+        assert_eq!(out.len(), 3 + NONCE_LEN + 6 + 16);
+        assert_eq!(s.open(b"id", &out[3..]).expect("open"), b"abcdef");
+        assert!(s.open(b"other", &out[3..]).is_err());
     }
 
     #[test]

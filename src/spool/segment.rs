@@ -51,16 +51,19 @@ pub fn encode_record(
     body: &[u8],
 ) -> Result<Vec<u8>, SpoolError> {
     let meta_json = serde_json::to_vec(meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
-    let mut plain = Vec::with_capacity(4 + meta_json.len() + body.len());
-    plain.extend_from_slice(&(meta_json.len() as u32).to_be_bytes());
-    plain.extend_from_slice(&meta_json);
-    plain.extend_from_slice(body);
-    let sealed = sealer.seal(&meta.id.to_be_bytes(), &plain)?;
-    let mut rec = Vec::with_capacity(HEADER + sealed.len());
+    let meta_len = (meta_json.len() as u32).to_be_bytes();
+    let mut rec = Vec::with_capacity(HEADER + 12 + 4 + meta_json.len() + body.len() + 16);
     rec.extend_from_slice(MAGIC);
-    rec.extend_from_slice(&((8 + sealed.len()) as u32).to_be_bytes());
+    rec.extend_from_slice(&[0; 4]); // payload length, known once sealed
     rec.extend_from_slice(&meta.id.to_be_bytes());
-    rec.extend_from_slice(&sealed);
+    sealer.seal_append(
+        &meta.id.to_be_bytes(),
+        &[&meta_len, &meta_json, body],
+        &mut rec,
+    )?;
+    let payload =
+        u32::try_from(rec.len() - 8).map_err(|_| SpoolError::Corrupt("record too large".into()))?;
+    rec[4..8].copy_from_slice(&payload.to_be_bytes());
     Ok(rec)
 }
 
