@@ -54,7 +54,7 @@ pub enum Anchor {
 const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
     (Anchor::Dob, dob::KEYWORD, b"dbgfnpk"),
     (Anchor::Mrn, mrn::KEYWORD, b"mcphuend"),
-    (Anchor::MemberStrong, member::STRONG, b"mseihb"),
+    (Anchor::MemberStrong, member::STRONG, b"mseihbkvcnt"),
     (Anchor::MemberWeak, member::WEAK, b"pgc"),
     (Anchor::Bank, bank::BANK, b"bcsid"),
     (Anchor::Account, bank::ACCOUNT, b"a"),
@@ -400,7 +400,7 @@ mod tests {
     fn keyword_pass_finds_the_same_at_boundaries_as_everywhere() {
         let capped = format!("{} MRN 12345678 and DOB 01/02/1980", "asthma ".repeat(1100));
         let spread = format!(
-            "MRN 1234567{}Member ID W123456789{}acct# 99887766 xMRN 5555555",
+            "MRN 1234587{}Member ID W123456789{}acct# 99887766 xMRN 5555255",
             " filler".repeat(40),
             " more".repeat(60)
         );

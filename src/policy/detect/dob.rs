@@ -47,7 +47,24 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if compact && !compact_gap_ok(gap) {
         return;
     }
+    if sentinel_year(&w[s..e]) {
+        return;
+    }
     sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
+}
+
+/// `01/01/1900` and older: the default a record system shows for an
+/// unknown or test birth date, nobody's birthday.
+fn sentinel_year(date: &str) -> bool {
+    date.as_bytes()
+        .split(|b| !b.is_ascii_digit())
+        .filter(|run| run.len() == 4)
+        .any(|run| {
+            std::str::from_utf8(run)
+                .ok()
+                .and_then(|y| y.parse::<u32>().ok())
+                .is_some_and(|y| y <= 1900)
+        })
 }
 
 #[cfg(test)]
@@ -83,6 +100,13 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn the_unknown_birth_date_default_is_no_birthday() {
+        assert_eq!(found("DOB:  01/01/1900", Kind::Dob), None);
+        assert_eq!(found("Date of birth 1899-12-31", Kind::Dob), None);
+        assert_eq!(found("DOB: 01/01/1901", Kind::Dob), Some(Confidence::High));
     }
 
     #[test]

@@ -39,7 +39,15 @@ fn res() -> &'static Res {
 const MAX_LEN: usize = 20;
 
 fn value_ok(v: &str) -> bool {
-    digit_count(v) >= 4 && v.len() <= MAX_LEN
+    digit_count(v) >= 4 && v.len() <= MAX_LEN && !placeholder(v)
+}
+
+/// Training and test records' numbers (`000000001`, `999999999`,
+/// `123456789`): one digit repeated before the last, or counting up.
+fn placeholder(v: &str) -> bool {
+    let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
+    d.len() >= 6
+        && (d[..d.len() - 1].windows(2).all(|w| w[0] == w[1]) || b"1234567890".starts_with(&d))
 }
 
 /// A built-in keyword ended at `kend`: report the MRN after it, if any.
@@ -121,6 +129,20 @@ mod tests {
         assert_eq!(found("Patient ID: 617 555 0142", Kind::Mrn), None);
         assert_eq!(found("medical records request form 12", Kind::Mrn), None);
         assert_eq!(found("Ticket 56854 resolved", Kind::Mrn), None);
+    }
+
+    #[test]
+    fn training_placeholders_are_no_record_numbers() {
+        for t in [
+            "MRN: 000000001",
+            "MRN 999999999",
+            "MRN: 123456789",
+            "MRN 1234567",
+        ] {
+            assert_eq!(found(t, Kind::Mrn), None, "{t}");
+        }
+        assert_eq!(found("MRN: 000482913", Kind::Mrn), Some(Confidence::High));
+        assert_eq!(found("MRN: 1234568", Kind::Mrn), Some(Confidence::High));
     }
 
     #[test]

@@ -581,6 +581,8 @@ struct Res {
     own_term: Regex,
     not_own: Regex,
     animal: Regex,
+    vehicle: Regex,
+    told_story: Regex,
 }
 
 fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
@@ -623,7 +625,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
@@ -637,7 +639,11 @@ fn res() -> &'static Res {
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
-        salutation: re(r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))\s*[,:]?\s*$"),
+        // Greetings in the languages the other word lists cover, with a
+        // continental honorific between greeting and name (`Bonjour M.`).
+        salutation: re(
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa]|querid[oa]|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|xin\s+ch[àa]o|chào)\s*[,:]?\s*(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng)\.?\s+)?$",
+        ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         sign_off: re(&format!(
@@ -677,6 +683,17 @@ fn res() -> &'static Res {
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
             r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?)(?-u:\b)",
+        ),
+        // Car service mail: its "appointment" and "diagnosis" concern a
+        // vehicle. Two of these words, so a crash report (`motor vehicle
+        // accident`) stays as it is.
+        vehicle: re(
+            r"(?i)(?-u:\b)(?:vin|mileage|odometer|oil\s+(?:&\s+filter\s+)?change|tire\s+rotation|check\s+engine|service\s+advisor|service\s+department|loaner\s+(?:car|vehicle))(?-u:\b)",
+        ),
+        // Someone told about in the third person, right after their name:
+        // `Linda asked me to tell you... She was diagnosed with...`.
+        told_story: re(
+            r"(?i)(?-u:\b)(?:she|he)\s+(?:was|has\s+been|is|had|has|just|recently)\s+(?:just\s+|recently\s+|finally\s+|been\s+)?(?:diagnosed|admitted|hospitali[sz]ed|discharged|started\s+(?:chemo|dialysis|radiation|treatment)|in\s+the\s+(?:hospital|icu|er)|had\s+(?:surgery|a\s+stroke|a\s+heart\s+attack|a\s+miscarriage)|tested\s+positive)(?-u:\b)",
         ),
         event: re(
             r"(?i)(?-u:\b)(?:biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
@@ -1133,7 +1150,7 @@ fn surname_with_cue(
     f: u8,
 ) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    if !capitalised(&b[s..e]) || f & NOT_A_SURNAME != 0 {
+    if !capitalised(&b[s..e]) || f & NOT_A_SURNAME != 0 || title_word(&b[s..e]) {
         return None;
     }
     let (s2, e2) = next_word(b, e)?;
@@ -1144,6 +1161,71 @@ fn surname_with_cue(
     r.cue_after
         .is_match(after(text, e2b, 64))
         .then_some((s, e2b, true))
+}
+
+/// Titles of office before a surname (`Professor Hartley's lectures`):
+/// the person holds the office; a patient is not named by it.
+const TITLE_WORDS: &[&str] = &[
+    "professor",
+    "prof",
+    "doctor",
+    "dean",
+    "coach",
+    "captain",
+    "judge",
+    "senator",
+    "governor",
+    "mayor",
+    "reverend",
+    "rev",
+    "pastor",
+    "rabbi",
+    "imam",
+    "officer",
+    "sergeant",
+    "detective",
+    "principal",
+    "president",
+    "chancellor",
+    "provost",
+    "chef",
+    "director",
+    "councilman",
+    "councilwoman",
+    "commissioner",
+    "superintendent",
+    "representative",
+    "ambassador",
+    "general",
+    "colonel",
+    "major",
+    "lieutenant",
+    "admiral",
+    "sheriff",
+    "chief",
+];
+
+fn title_word(w: &[u8]) -> bool {
+    let mut buf = [0u8; 48];
+    w.len() < 48 && TITLE_WORDS.contains(&lower(w, &mut buf))
+}
+
+/// A listed first name alone, told about in the third person right after
+/// (`Linda asked me to let you know... She was diagnosed with...`): a
+/// friend or relative written about by first name.
+fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if f & FIRST_NAME == 0 || f & (GENERIC | INSTITUTION | AMBIGUOUS) != 0 || !capitalised(&b[s..e])
+    {
+        return None;
+    }
+    // `Linda Park`: a full name is `candidate`'s.
+    if next_word(b, e).is_some_and(|(s2, e2)| capitalised(&b[s2..e2])) {
+        return None;
+    }
+    r.told_story
+        .is_match(after(text, e, 240))
+        .then_some((s, e, false))
 }
 
 /// The line holding `pos`, up to it.
@@ -1287,8 +1369,9 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if conf == Confidence::Low {
             return conf;
         }
-        let vet = *animal_patients.get_or_insert_with(|| veterinary(r, text));
-        if vet { Confidence::Low } else { conf }
+        let not_people =
+            *animal_patients.get_or_insert_with(|| veterinary(r, text) || car_service(r, text));
+        if not_people { Confidence::Low } else { conf }
     };
     while i < b.len() {
         let Some(s) = find_in_range(b, i, b'A', b'Z') else {
@@ -1315,8 +1398,16 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             .or_else(|| labelled(r, text, s, e))
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f));
+        let (found_here, told) = match found_here {
+            Some(hit) => (Some(hit), false),
+            None => (told_about(r, text, s, e, f), true),
+        };
         if let Some((ns, ne, hon)) = found_here {
-            if let Some(conf) = judge(r, text, ns, ne, hon, health, &own)
+            // A story told about someone is at least a name near a
+            // health fact, however far on the story goes.
+            let judged = judge(r, text, ns, ne, hon, health, &own)
+                .map(|c| if told { c.max(Confidence::Medium) } else { c });
+            if let Some(conf) = judged
                 && let Some(v) = text.get(ns..ne)
             {
                 sink.push(Kind::Name, graded(conf), loc, v);
@@ -1394,6 +1485,12 @@ fn veterinary(r: &Res, text: &str) -> bool {
             }
     });
     clinic && r.animal.is_match(text)
+}
+
+/// Mail from a car dealer's service department: its customers'
+/// "appointments" and "diagnoses" concern vehicles.
+fn car_service(r: &Res, text: &str) -> bool {
+    r.vehicle.find_iter(text).take(2).count() == 2
 }
 
 /// Closing words (`Regards`, `Thanks so much`, `Atentamente`) that end a
@@ -1774,6 +1871,31 @@ mod tests {
         assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
         let staff = "The diabetes education fair moved to room 4B.\nThanks — Renata Silva";
         assert!(found(staff, Kind::Name).is_none_or(|c| c < Confidence::Medium));
+    }
+
+    #[test]
+    fn friends_told_about_titles_and_car_service() {
+        // A first name alone, then the story in the third person.
+        let t = "Hi all,\nLinda asked me to let you know she is sitting out book club.\n\
+                 She was diagnosed with colon cancer in April and started chemo last week.";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium));
+        // No story about her: no name.
+        let t = "Linda asked me to book the room; she will bring the slides on diabetes care.";
+        assert!(found(t, Kind::Name) <= Some(Confidence::Low) || found(t, Kind::Name).is_none());
+        // A professor named by office is no patient.
+        let t = "25 years since we survived Professor Hartley's pharmacology exams!";
+        assert!(found(t, Kind::Name) < Some(Confidence::High));
+        // A car's service appointment and its diagnosis.
+        let t = "Hi Maria Gonzalez,\nYour service appointment: Tuesday 8:00.\nVehicle: 2019 Honda CR-V, \
+                 VIN 2HKRW2H58KH612345\nMileage: 48,000\nServices: oil change, check engine light diagnosis";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::Low));
+        // Greetings in other languages open a patient's salutation.
+        for t in [
+            "Hola José,\nGreat job at yesterday's visit! Here is your new insulin plan: Lantus 22 units at bedtime.",
+            "Bonjour M. François Lefèvre,\nvotre ordonnance est prête : Metformine 850 mg.",
+        ] {
+            assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        }
     }
 
     #[test]
