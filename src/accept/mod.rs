@@ -287,9 +287,11 @@ impl Stage {
                 .map(|(v, c)| (v.as_str(), c.as_str())),
             protocol: &sub.source.protocol,
         };
-        let mut message = headers::received(&trace, &hostname, &qid).into_bytes();
-        message.extend_from_slice(&body);
-        drop(body);
+        // The trace header and the message are stored as two parts of one
+        // record: joining them would copy the whole message once more.
+        let received = headers::received(&trace, &hostname, &qid);
+        let size = received.len() + body.len();
+        let parts = [received.as_bytes(), &body[..]];
         let stored = verdict::stored(&verdict, &repairs, sub.protection_floor);
         let held = stored.held;
         let priority = verdict.priority.min(9);
@@ -315,8 +317,8 @@ impl Stage {
         // the 250. They go to different files, so their syncs run at the
         // same time instead of one after the other.
         let (spooled, audited) = tokio::join!(
-            self.spool.accept_with_id(id, envelope, &message, held),
-            self.audit_acceptance(id, &sender, rcpts, &message, &verdict)
+            self.spool.accept_with_id(id, envelope, &parts, held),
+            self.audit_acceptance(id, &sender, rcpts, size, &body, &verdict)
         );
         match (spooled, audited) {
             (Ok(()), Ok(_)) => {}
@@ -342,7 +344,7 @@ impl Stage {
             crate::events::EventKind::Accepted,
             id,
         ));
-        self.record(&sub.source.listener, &verdict, message.len());
+        self.record(&sub.source.listener, &verdict, size);
         let findings: Vec<String> = verdict
             .findings
             .iter()
@@ -351,7 +353,7 @@ impl Stage {
         tracing::info!(
             queue_id = %qid,
             listener = %sub.source.listener,
-            size = message.len(),
+            size,
             rcpts,
             priority,
             protection = ?verdict.protection,
@@ -424,6 +426,7 @@ impl Stage {
         id: u64,
         sender: &str,
         rcpts: usize,
+        size: usize,
         message: &[u8],
         verdict: &policy::Verdict,
     ) -> Result<u64, crate::audit::AuditError> {
@@ -432,7 +435,7 @@ impl Stage {
             queue_id: format_id(id),
             sender: sender.to_string(),
             recipient_count: rcpts as u32,
-            size: message.len() as u64,
+            size: size as u64,
             message_id_sha256: crate::util::header_value(message, b"message-id:")
                 .map(|m| crate::audit::event::hash_message_id(&m)),
             rules: verdict.rules.clone(),

@@ -68,7 +68,12 @@ impl<T: Transport> Delivery<T> {
     ) -> (Vec<(usize, Outcome)>, HashMap<usize, Method>) {
         let plan = self.plan(meta, due).await;
         let mut methods: HashMap<usize, Method> = plan.iter().copied().collect();
-        let signed_plain = self.sign(meta.id, body.to_vec()).await;
+        // Without a DKIM key the body goes out as it is, uncopied.
+        let signed_plain: std::borrow::Cow<'_, [u8]> = if self.signs() {
+            self.sign(meta.id, body.to_vec()).await.into()
+        } else {
+            body.into()
+        };
         let mut results = Vec::new();
         let mut by_floor: BTreeMap<(String, bool), Vec<usize>> = BTreeMap::new();
         for &(i, method) in &plan {

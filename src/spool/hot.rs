@@ -38,19 +38,27 @@ pub struct Hot {
 
 impl HotBodies {
     /// Keep a copy of `body` for `id`, if the budget allows.
-    pub fn put(&self, id: QueueId, body: &[u8], protection: Protection, methods: &[AllowedMethod]) {
-        if body.len() > MAX_BODY {
+    /// Keep the concatenation of `parts` as `id`'s body.
+    pub fn put(
+        &self,
+        id: QueueId,
+        parts: &[&[u8]],
+        protection: Protection,
+        methods: &[AllowedMethod],
+    ) {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len > MAX_BODY {
             return;
         }
         let Ok(mut g) = self.inner.lock() else {
             return;
         };
-        if g.bytes + body.len() > BUDGET || g.bodies.contains_key(&id) {
+        if g.bytes + len > BUDGET || g.bodies.contains_key(&id) {
             return;
         }
-        g.bytes += body.len();
+        g.bytes += len;
         let hot = Hot {
-            body: body.to_vec(),
+            body: parts.concat(),
             protection,
             methods: methods.to_vec(),
         };
@@ -84,7 +92,7 @@ mod tests {
     fn taken_once_and_budget_bounded() {
         let hot = HotBodies::default();
         let put =
-            |id, body: &[u8]| hot.put(id, body, Protection::Encrypt, &[AllowedMethod::Portal]);
+            |id, body: &[u8]| hot.put(id, &[body], Protection::Encrypt, &[AllowedMethod::Portal]);
         put(1, b"hello");
         assert_eq!(hot.bytes(), 5);
         let got = hot.take(1).expect("kept");

@@ -204,16 +204,18 @@ impl Spool {
     /// Store a message durably; returns once body and index are on disk.
     pub async fn accept(&self, envelope: Envelope, body: &[u8]) -> Result<QueueId, SpoolError> {
         let id = self.next_id();
-        self.accept_with_id(id, envelope, body, false).await?;
+        self.accept_with_id(id, envelope, &[body], false).await?;
         Ok(id)
     }
 
     /// As `accept`, with an id from `next_id` (used in the trace header).
+    /// The message is the concatenation of `parts` (the trace header and
+    /// the rest), so no caller has to join them in one more copy.
     pub async fn accept_with_id(
         &self,
         id: QueueId,
         envelope: Envelope,
-        body: &[u8],
+        parts: &[&[u8]],
         held: bool,
     ) -> Result<(), SpoolError> {
         let now = now_ms();
@@ -247,10 +249,10 @@ impl Spool {
                 len: 0,
             },
             created: now,
-            size: body.len() as u64,
+            size: parts.iter().map(|p| p.len() as u64).sum(),
             held,
         };
-        let record = segment::encode_record(&self.sealer, &meta, body)?;
+        let record = segment::encode_record(&self.sealer, &meta, parts)?;
         meta.location.len = record.len() as u32;
         let (done, wait) = tokio::sync::oneshot::channel();
         {
@@ -261,7 +263,7 @@ impl Spool {
         }
         wait.await.map_err(|_| SpoolError::Closed)??;
         if !held {
-            self.hot.put(id, body, hot_verdict.0, &hot_verdict.1);
+            self.hot.put(id, parts, hot_verdict.0, &hot_verdict.1);
         }
         Ok(())
     }

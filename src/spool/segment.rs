@@ -48,17 +48,18 @@ pub fn list_segments(dir: &Path) -> Result<Vec<u64>, SpoolError> {
 pub fn encode_record(
     sealer: &Sealer,
     meta: &MessageMeta,
-    body: &[u8],
+    body: &[&[u8]],
 ) -> Result<Vec<u8>, SpoolError> {
     let meta_json = serde_json::to_vec(meta).map_err(|e| SpoolError::Corrupt(e.to_string()))?;
     let meta_len = (meta_json.len() as u32).to_be_bytes();
-    let mut rec = Vec::with_capacity(HEADER + 12 + 4 + meta_json.len() + body.len() + 16);
+    let body_len: usize = body.iter().map(|p| p.len()).sum();
+    let mut rec = Vec::with_capacity(HEADER + 12 + 4 + meta_json.len() + body_len + 16);
     rec.extend_from_slice(MAGIC);
     rec.extend_from_slice(&[0; 4]); // payload length, known once sealed
     rec.extend_from_slice(&meta.id.to_be_bytes());
     sealer.seal_append(
         &meta.id.to_be_bytes(),
-        &[&meta_len, &meta_json, body],
+        &[&[&meta_len[..], &meta_json[..]][..], body].concat(),
         &mut rec,
     )?;
     let payload =
