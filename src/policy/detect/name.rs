@@ -581,8 +581,9 @@ struct Res {
     own_term: Regex,
     not_own: Regex,
     animal: Regex,
-    vehicle: Regex,
+    vehicle: aho_corasick::AhoCorasick,
     told_story: Regex,
+    story_event: aho_corasick::AhoCorasick,
 }
 
 fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
@@ -687,14 +688,43 @@ fn res() -> &'static Res {
         // Car service mail: its "appointment" and "diagnosis" concern a
         // vehicle. Two of these words, so a crash report (`motor vehicle
         // accident`) stays as it is.
-        vehicle: re(
-            r"(?i)(?-u:\b)(?:vin|mileage|odometer|oil\s+(?:&\s+filter\s+)?change|tire\s+rotation|check\s+engine|service\s+advisor|service\s+department|loaner\s+(?:car|vehicle))(?-u:\b)",
-        ),
+        vehicle: spellings(&[
+            "VIN",
+            "mileage",
+            "odometer",
+            "oil change",
+            "oil & filter change",
+            "tire rotation",
+            "check engine",
+            "service advisor",
+            "service department",
+            "loaner car",
+            "loaner vehicle",
+        ]),
         // Someone told about in the third person, right after their name:
         // `Linda asked me to tell you... She was diagnosed with...`.
         told_story: re(
-            r"(?i)(?-u:\b)(?:she|he)\s+(?:was|has\s+been|is|had|has|just|recently)\s+(?:just\s+|recently\s+|finally\s+|been\s+)?(?:diagnosed|admitted|hospitali[sz]ed|discharged|started\s+(?:chemo|dialysis|radiation|treatment)|in\s+the\s+(?:hospital|icu|er)|had\s+(?:surgery|a\s+stroke|a\s+heart\s+attack|a\s+miscarriage)|tested\s+positive)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:she|he)\s+(?:(?:was|has\s+been|is|had|has|just|recently)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+)?$",
         ),
+        story_event: spellings(&[
+            "diagnosed",
+            "admitted",
+            "hospitalized",
+            "hospitalised",
+            "discharged",
+            "started chemo",
+            "started dialysis",
+            "started radiation",
+            "started treatment",
+            "in the hospital",
+            "in the ICU",
+            "in the ER",
+            "had surgery",
+            "had a stroke",
+            "had a heart attack",
+            "had a miscarriage",
+            "tested positive",
+        ]),
         event: re(
             r"(?i)(?-u:\b)(?:biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
         ),
@@ -1150,7 +1180,7 @@ fn surname_with_cue(
     f: u8,
 ) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    if !capitalised(&b[s..e]) || f & NOT_A_SURNAME != 0 || title_word(&b[s..e]) {
+    if !capitalised(&b[s..e]) || f & NOT_A_SURNAME != 0 {
         return None;
     }
     let (s2, e2) = next_word(b, e)?;
@@ -1158,9 +1188,8 @@ fn surname_with_cue(
     if !surname_ok(r, b, s2, e2b, true, false) {
         return None;
     }
-    r.cue_after
-        .is_match(after(text, e2b, 64))
-        .then_some((s, e2b, true))
+    // The title test last: this runs at every capitalised word.
+    (r.cue_after.is_match(after(text, e2b, 64)) && !title_word(&b[s..e])).then_some((s, e2b, true))
 }
 
 /// Titles of office before a surname (`Professor Hartley's lectures`):
@@ -1223,9 +1252,20 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
     if next_word(b, e).is_some_and(|(s2, e2)| capitalised(&b[s2..e2])) {
         return None;
     }
-    r.told_story
-        .is_match(after(text, e, 240))
-        .then_some((s, e, false))
+    story_follows(r, text, e).then_some((s, e, false))
+}
+
+/// A third-person clinical story (`she was diagnosed`) starts within 240
+/// bytes after `e`. The rare event word is searched first (a vector
+/// search for its literals); the pronoun before it is checked only there.
+fn story_follows(r: &Res, text: &str, e: usize) -> bool {
+    let window = &text[e..ceil_boundary(text, (e + 280).min(text.len()))];
+    whole_words(&r.story_event, window).any(|m| {
+        let from = floor_boundary(window, m.start().saturating_sub(40));
+        r.told_story
+            .find(&window[from..m.start()])
+            .is_some_and(|p| from + p.start() <= 240)
+    })
 }
 
 /// The line holding `pos`, up to it.
@@ -1490,7 +1530,33 @@ fn veterinary(r: &Res, text: &str) -> bool {
 /// Mail from a car dealer's service department: its customers'
 /// "appointments" and "diagnoses" concern vehicles.
 fn car_service(r: &Res, text: &str) -> bool {
-    r.vehicle.find_iter(text).take(2).count() == 2
+    whole_words(&r.vehicle, text).take(2).count() == 2
+}
+
+/// A literal finder for `words` as written, Title-cased and UPPER-cased:
+/// three spellings keep the vector search that case folding would lose
+/// (these run over every text that names someone).
+fn spellings(words: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(
+            words
+                .iter()
+                .flat_map(|w| [w.to_string(), title_case(w), w.to_ascii_uppercase()]),
+        )
+        .expect("built-in word list compiles")
+}
+
+/// The matches of `ac` in `text` that are whole words.
+fn whole_words<'a>(
+    ac: &'a aho_corasick::AhoCorasick,
+    text: &'a str,
+) -> impl Iterator<Item = aho_corasick::Match> + 'a {
+    let b = text.as_bytes();
+    ac.find_iter(text).filter(move |m| {
+        (m.start() == 0 || !is_word(b[m.start() - 1]))
+            && b.get(m.end()).is_none_or(|&c| !is_word(c))
+    })
 }
 
 /// Closing words (`Regards`, `Thanks so much`, `Atentamente`) that end a
