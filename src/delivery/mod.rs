@@ -151,15 +151,15 @@ impl<T: Transport> Delivery<T> {
         self
     }
 
-    /// DKIM-sign the message as it will leave (RFC 6376). Unsigned mail
-    /// still goes out when no key matches or signing fails (logged).
-    /// On the blocking pool: RSA signing and hashing a large body would
-    /// hold up the runtime's workers.
     /// Whether a DKIM key is configured (`sign` would change the body).
     pub(crate) fn signs(&self) -> bool {
         self.dkim.read().ok().is_some_and(|g| g.is_some())
     }
 
+    /// DKIM-sign the message as it will leave (RFC 6376). Unsigned mail
+    /// still goes out when no key matches or signing fails (logged).
+    /// On the blocking pool: RSA signing and hashing a large body would
+    /// hold up the runtime's workers.
     pub(crate) async fn sign(&self, id: QueueId, body: Vec<u8>) -> Vec<u8> {
         let signer = self.dkim.read().ok().and_then(|g| g.clone());
         let Some(signer) = signer else { return body };

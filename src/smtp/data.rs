@@ -70,7 +70,7 @@ impl DataDecoder {
             size: 0,
             // Most mail fits: growing from 8 KiB copied a 50 KB
             // message once more on the way in.
-            body: Vec::with_capacity(64 << 10),
+            body: Vec::with_capacity(max_size.min(64 << 10)),
             error: None,
         }
     }

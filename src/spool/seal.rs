@@ -84,14 +84,15 @@ impl Sealer {
         for p in parts {
             out.extend_from_slice(p);
         }
-        let tag = self
-            .key
-            .seal_in_place_separate_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(aad),
-                &mut out[start..],
-            )
-            .map_err(|_| SpoolError::Key("seal failed".into()))?;
+        let Ok(tag) = self.key.seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(aad),
+            &mut out[start..],
+        ) else {
+            // No plaintext left behind in the caller's buffer.
+            out.truncate(start - NONCE_LEN);
+            return Err(SpoolError::Key("seal failed".into()));
+        };
         out.extend_from_slice(tag.as_ref());
         Ok(())
     }

@@ -47,7 +47,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if compact && !compact_gap_ok(gap) {
         return;
     }
-    if sentinel_year(&w[s..e]) {
+    if sentinel_year(&w[s..e], compact) {
         return;
     }
     sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
@@ -55,7 +55,11 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
 
 /// `01/01/1900` and older: the default a record system shows for an
 /// unknown or test birth date, nobody's birthday.
-fn sentinel_year(date: &str) -> bool {
+fn sentinel_year(date: &str, compact: bool) -> bool {
+    if compact && date.len() == 8 {
+        // YYYYMMDD (`dates` reads no other compact order).
+        return date[..4].parse::<u32>().is_ok_and(|y| y <= 1900);
+    }
     date.as_bytes()
         .split(|b| !b.is_ascii_digit())
         .filter(|run| run.len() == 4)
@@ -106,7 +110,9 @@ mod tests {
     fn the_unknown_birth_date_default_is_no_birthday() {
         assert_eq!(found("DOB:  01/01/1900", Kind::Dob), None);
         assert_eq!(found("Date of birth 1899-12-31", Kind::Dob), None);
+        assert_eq!(found("DOB: 19000101", Kind::Dob), None);
         assert_eq!(found("DOB: 01/01/1901", Kind::Dob), Some(Confidence::High));
+        assert_eq!(found("DOB: 19610307", Kind::Dob), Some(Confidence::High));
     }
 
     #[test]

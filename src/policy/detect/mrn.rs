@@ -43,23 +43,53 @@ fn value_ok(v: &str) -> bool {
 }
 
 /// Training and test records' numbers (`000000001`, `999999999`,
-/// `123456789`): one digit repeated before the last, or counting up.
+/// `123456789`): all digits (blanks and dashes aside), at least eight,
+/// one digit repeated before the last, or counting up. A prefixed or
+/// short zero-padded number (`MR0000001`, `0000007`) is a real one.
 fn placeholder(v: &str) -> bool {
+    if v.bytes().any(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
     let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
-    d.len() >= 6
+    d.len() >= 8
         && (d[..d.len() - 1].windows(2).all(|w| w[0] == w[1]) || b"1234567890".starts_with(&d))
 }
 
 /// A built-in keyword ended at `kend`: report the MRN after it, if any.
 pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
-    let found = grouped_after(text, kend, MAX_LEN).or_else(|| {
-        value_after(text, kend, &res().value).filter(|&(s, e)| text.get(s..e).is_some_and(value_ok))
-    });
+    let found = grouped_after(text, kend, MAX_LEN)
+        .filter(|&(s, e)| text.get(s..e).is_some_and(|v| !placeholder(v)))
+        .or_else(|| {
+            value_after(text, kend, &res().value)
+                .filter(|&(s, e)| text.get(s..e).is_some_and(value_ok))
+        });
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
+        && !test_patient_line(text, kend)
     {
         sink.push(Kind::Mrn, Confidence::High, loc, v);
     }
+}
+
+/// The line names an EHR test or training patient: by the `ZZ` surname
+/// convention (`ZZTEST, PORTALONE`, `ZZTRAIN`) or in words.
+fn test_patient_line(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+    let line = &b[ls..le];
+    let zz = line.windows(3).enumerate().any(|(i, w)| {
+        w[0] == b'Z'
+            && w[1] == b'Z'
+            && w[2].is_ascii_uppercase()
+            && (i == 0 || !line[i - 1].is_ascii_alphanumeric())
+    });
+    zz || ["training patient", "test patient", "trn mrn", "test mrn"]
+        .iter()
+        .any(|k| {
+            line.windows(k.len())
+                .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+        })
 }
 
 /// Configured keywords and site patterns (`[detectors.mrn]`), if any.
@@ -137,12 +167,28 @@ mod tests {
             "MRN: 000000001",
             "MRN 999999999",
             "MRN: 123456789",
-            "MRN 1234567",
+            "MRN 12345678",
+            "MRN: 000 000 001",
         ] {
             assert_eq!(found(t, Kind::Mrn), None, "{t}");
         }
         assert_eq!(found("MRN: 000482913", Kind::Mrn), Some(Confidence::High));
         assert_eq!(found("MRN: 1234568", Kind::Mrn), Some(Confidence::High));
+        assert_eq!(found("MRN: MR0000001", Kind::Mrn), Some(Confidence::High));
+        assert_eq!(found("MRN: 0000007", Kind::Mrn), Some(Confidence::High));
+    }
+
+    #[test]
+    fn test_and_training_patients_have_no_record_numbers() {
+        assert_eq!(found("ZZTEST, PORTALONE     MRN 99000001", Kind::Mrn), None);
+        assert_eq!(
+            found("Training patient JUNIPER (TRN MRN T-000314)", Kind::Mrn),
+            None
+        );
+        assert_eq!(
+            found("ZZ Top fan club\nMRN 99000001", Kind::Mrn),
+            Some(Confidence::High)
+        );
     }
 
     #[test]

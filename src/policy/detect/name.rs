@@ -632,10 +632,10 @@ fn res() -> &'static Res {
             r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
         ),
         label_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten))\s*[:#\-]\s*$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -651,7 +651,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)your\s+(?:[a-z'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
+            r"(?i)(?-u:\b)your\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -666,7 +666,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -708,10 +708,16 @@ fn res() -> &'static Res {
         ),
         story_event: spellings(&[
             "diagnosed",
-            "admitted",
+            // Bare `admitted` / `discharged` are also the bar, a school,
+            // the army.
+            "admitted to the hospital",
+            "admitted to hospital",
+            "admitted to the ICU",
+            "discharged from the hospital",
+            "discharged from hospital",
+            "discharged home",
             "hospitalized",
             "hospitalised",
-            "discharged",
             "started chemo",
             "started dialysis",
             "started radiation",
@@ -907,7 +913,7 @@ fn dateline(b: &[u8], s: usize, e: usize) -> bool {
     (1..=2).contains(&digits)
         && matches!(
             b.get(p + digits),
-            None | Some(b',' | b' ' | b')' | b'\r' | b'\n')
+            None | Some(b',' | b' ' | b')' | b'\r' | b'\n' | b'.' | b';' | b':')
         )
 }
 
@@ -967,6 +973,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     }
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
+        && f & NOT_A_SURNAME == 0
         && (f & SURNAME != 0 || double_barrelled(r, w))
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
@@ -1040,6 +1047,27 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
 const GENERIC_ADDRESSEE: &[&str] = &[
     "colleague",
     "colleagues",
+    "damen",
+    "herren",
+    "zusammen",
+    "kollegen",
+    "kolleginnen",
+    "madame",
+    "monsieur",
+    "messieurs",
+    "mesdames",
+    "senor",
+    "senora",
+    "senores",
+    "cliente",
+    "clientes",
+    "senhor",
+    "senhora",
+    "equipo",
+    "equipe",
+    "todos",
+    "tous",
+    "po",
     "patient",
     "patients",
     "friend",
@@ -1530,8 +1558,20 @@ fn veterinary(r: &Res, text: &str) -> bool {
 /// Mail from a car dealer's service department: its customers'
 /// "appointments" and "diagnoses" concern vehicles.
 fn car_service(r: &Res, text: &str) -> bool {
-    whole_words(&r.vehicle, text).take(2).count() == 2
+    // Two different words, one of them the service shop's own (a claim
+    // for a crash or for travel mileage names a VIN or mileage too).
+    let mut seen = 0u16;
+    for m in whole_words(&r.vehicle, text) {
+        seen |= 1 << (m.pattern().as_usize() / 3);
+        if seen.count_ones() >= 2 && seen & SHOP_WORDS != 0 {
+            return true;
+        }
+    }
+    false
 }
+
+/// The `vehicle` words (by index) that only a service shop writes.
+const SHOP_WORDS: u16 = !0b111;
 
 /// A literal finder for `words` as written, Title-cased and UPPER-cased:
 /// three spellings keep the vector search that case folding would lose
@@ -1962,6 +2002,35 @@ mod tests {
         ] {
             assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
         }
+    }
+
+    #[test]
+    fn weekdays_test_patients_and_other_voices() {
+        // A date is no `Last, First`.
+        let t = "Our fitness schedule starts Monday, January 6. Yoga therapy for back care.";
+        assert!(found(t, Kind::Name) < Some(Confidence::High));
+        for t in [
+            "Mrs. Okafor's potassium is 6.1, pls call. Rm 512",
+            "Pacjent: Tomasz Wiśniewski\nGlukoza na czczo: 131 mg/dl",
+            "Hi Keisha,\nThis is a reminder of your 28-week prenatal visit on Thursday.",
+        ] {
+            assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_bar_the_army_and_generic_greetings_are_no_stories() {
+        for t in [
+            "Sarah joins our litigation team. She was admitted to the New York bar in 2015.",
+            "Marcus is our new driver. He was discharged from the Army in 2010.",
+            "Sehr geehrte Damen und Herren,\nanbei die Unterlagen zur Physiotherapie-Abrechnung.",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+        }
+        // Mileage twice (a travel claim) is no car dealer.
+        let t = "Hi Maria Gonzalez,\nyour chemo appointment is confirmed. Mileage to the clinic: 42 miles; \
+                 mileage is reimbursed.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
     }
 
     #[test]
