@@ -89,7 +89,9 @@ impl Sealer {
             Aad::from(aad),
             &mut out[start..],
         ) else {
-            // No plaintext left behind in the caller's buffer.
+            // No plaintext left behind in the caller's buffer (nor in
+            // its spare capacity).
+            out[start..].fill(0);
             out.truncate(start - NONCE_LEN);
             return Err(SpoolError::Key("seal failed".into()));
         };

@@ -57,12 +57,15 @@ fn placeholder(v: &str) -> bool {
 
 /// A built-in keyword ended at `kend`: report the MRN after it, if any.
 pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
-    let found = grouped_after(text, kend, MAX_LEN)
-        .filter(|&(s, e)| text.get(s..e).is_some_and(|v| !placeholder(v)))
-        .or_else(|| {
-            value_after(text, kend, &res().value)
-                .filter(|&(s, e)| text.get(s..e).is_some_and(value_ok))
-        });
+    let grouped = grouped_after(text, kend, MAX_LEN);
+    // A placeholder in groups (`000 000 001`) is no record number, and
+    // its first group is none either.
+    if grouped.is_some_and(|(s, e)| text.get(s..e).is_some_and(placeholder)) {
+        return;
+    }
+    let found = grouped.or_else(|| {
+        value_after(text, kend, &res().value).filter(|&(s, e)| text.get(s..e).is_some_and(value_ok))
+    });
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
         && !test_patient_line(text, kend)
@@ -72,7 +75,9 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
 }
 
 /// The line names an EHR test or training patient: by the `ZZ` surname
-/// convention (`ZZTEST, PORTALONE`, `ZZTRAIN`) or in words.
+/// convention (`ZZTEST, PORTALONE`, `ZZTRAIN`) or a training record's
+/// label (`TRN MRN`). Words such as "test patient" are not enough: they
+/// are also a verb (`please test patient for strep`) and a denial.
 fn test_patient_line(text: &str, at: usize) -> bool {
     let b = text.as_bytes();
     let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
@@ -84,12 +89,11 @@ fn test_patient_line(text: &str, at: usize) -> bool {
             && w[2].is_ascii_uppercase()
             && (i == 0 || !line[i - 1].is_ascii_alphanumeric())
     });
-    zz || ["training patient", "test patient", "trn mrn", "test mrn"]
-        .iter()
-        .any(|k| {
-            line.windows(k.len())
-                .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
-        })
+    let trn = line
+        .windows(7)
+        .enumerate()
+        .any(|(i, w)| w == b"TRN MRN" && (i == 0 || !line[i - 1].is_ascii_alphanumeric()));
+    zz || trn
 }
 
 /// Configured keywords and site patterns (`[detectors.mrn]`), if any.
@@ -185,6 +189,14 @@ mod tests {
             found("Training patient JUNIPER (TRN MRN T-000314)", Kind::Mrn),
             None
         );
+        for t in [
+            "Please test patient for strep, MRN 4829134",
+            "this is not a test patient - MRN 4829134",
+            "latest MRN: 48213377",
+        ] {
+            assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
+        }
+        assert_eq!(found("MRN: 1234 5678", Kind::Mrn), None);
         assert_eq!(
             found("ZZ Top fan club\nMRN 99000001", Kind::Mrn),
             Some(Confidence::High)

@@ -584,6 +584,7 @@ struct Res {
     vehicle: aho_corasick::AhoCorasick,
     told_story: Regex,
     story_event: aho_corasick::AhoCorasick,
+    story_elsewhere: Regex,
 }
 
 fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
@@ -697,7 +698,6 @@ fn res() -> &'static Res {
             "tire rotation",
             "check engine",
             "service advisor",
-            "service department",
             "loaner car",
             "loaner vehicle",
         ]),
@@ -708,14 +708,9 @@ fn res() -> &'static Res {
         ),
         story_event: spellings(&[
             "diagnosed",
-            // Bare `admitted` / `discharged` are also the bar, a school,
-            // the army.
-            "admitted to the hospital",
-            "admitted to hospital",
-            "admitted to the ICU",
-            "discharged from the hospital",
-            "discharged from hospital",
-            "discharged home",
+            // Also the bar, a school, the army: `story_elsewhere` tells.
+            "admitted",
+            "discharged",
             "hospitalized",
             "hospitalised",
             "started chemo",
@@ -731,8 +726,12 @@ fn res() -> &'static Res {
             "had a miscarriage",
             "tested positive",
         ]),
+        // `admitted to the New York bar`, `discharged from the Army`.
+        story_elsewhere: re(
+            r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
+        ),
         event: re(
-            r"(?i)(?-u:\b)(?:biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
         ),
     })
 }
@@ -917,6 +916,32 @@ fn dateline(b: &[u8], s: usize, e: usize) -> bool {
         )
 }
 
+/// `Monday, January 6`: a weekday before a date is no `Last, First`
+/// (other listed non-surnames, `Ward`, `Day`, are surnames in records).
+fn weekday(w: &[u8]) -> bool {
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ];
+    let mut buf = [0u8; 48];
+    w.len() < 48 && DAYS.contains(&lower(w, &mut buf))
+}
+
 /// `Alvarez-Ruiz`: a hyphenated word whose parts are all listed surnames.
 fn double_barrelled(r: &Res, w: &[u8]) -> bool {
     w.contains(&b'-')
@@ -973,7 +998,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     }
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
-        && f & NOT_A_SURNAME == 0
+        && !weekday(w)
         && (f & SURNAME != 0 || double_barrelled(r, w))
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
@@ -1047,8 +1072,6 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
 const GENERIC_ADDRESSEE: &[&str] = &[
     "colleague",
     "colleagues",
-    "damen",
-    "herren",
     "zusammen",
     "kollegen",
     "kolleginnen",
@@ -1067,7 +1090,6 @@ const GENERIC_ADDRESSEE: &[&str] = &[
     "equipe",
     "todos",
     "tous",
-    "po",
     "patient",
     "patients",
     "friend",
@@ -1157,7 +1179,9 @@ const GENERIC_ADDRESSEE: &[&str] = &[
 /// `f`: the word's flags.
 fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    if !capitalised(&b[s..e]) {
+    // `Sehr geehrte Damen und Herren`: `Damen` and `Herren` are also a
+    // listed first name and surname.
+    if !capitalised(&b[s..e]) || b[s..].starts_with(b"Damen und Herren") {
         return None;
     }
     // A salutation opens its line: `Dear`, `Good afternoon` (cheap test
@@ -1289,6 +1313,9 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 fn story_follows(r: &Res, text: &str, e: usize) -> bool {
     let window = &text[e..ceil_boundary(text, (e + 280).min(text.len()))];
     whole_words(&r.story_event, window).any(|m| {
+        if r.story_elsewhere.is_match(after(window, m.end(), 48)) {
+            return false;
+        }
         let from = floor_boundary(window, m.start().saturating_sub(40));
         r.told_story
             .find(&window[from..m.start()])
@@ -2026,6 +2053,16 @@ mod tests {
             "Sehr geehrte Damen und Herren,\nanbei die Unterlagen zur Physiotherapie-Abrechnung.",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+        }
+        let t = "Hi Damen,\nyour biopsy results are in; Dr. Lee will call you today.";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        let t = "Mr. Sharma, please remit INR 45,000 for the sodium chloride order.";
+        assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+        for t in [
+            "Nancy asked me to tell you: she was admitted last night with chest pain.",
+            "WARD, NANCY  DOB 03/04/1950  dx pneumonia",
+        ] {
+            assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
         }
         // Mileage twice (a travel claim) is no car dealer.
         let t = "Hi Maria Gonzalez,\nyour chemo appointment is confirmed. Mileage to the clinic: 42 miles; \
