@@ -18,10 +18,17 @@ fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_sealpost")
 }
 
+/// The shipped policies' score on one set under `tests/fixtures`.
+fn fixture_score(name: &str) -> sealpost::policy::eval::EvalReport {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    score_corpus(&dir, &PolicySet::builtin()).expect("corpus")
+}
+
 #[test]
 fn held_out_fixtures_meet_the_targets() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/phi-heldout");
-    let r = score_corpus(&dir, &PolicySet::builtin()).expect("corpus");
+    let r = fixture_score("phi-heldout");
     assert!(r.messages > 200, "{r}");
     assert!(
         r.precision >= 0.97 && r.recall >= 0.995,
@@ -32,8 +39,7 @@ fn held_out_fixtures_meet_the_targets() {
 
 #[test]
 fn voices_fixtures_meet_the_targets() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/phi-voices");
-    let r = score_corpus(&dir, &PolicySet::builtin()).expect("corpus");
+    let r = fixture_score("phi-voices");
     assert_eq!(r.messages, 100, "{r}");
     assert!(
         r.precision >= 0.97 && r.recall >= 0.995,
@@ -44,8 +50,7 @@ fn voices_fixtures_meet_the_targets() {
 
 #[test]
 fn second_voices_fixtures_have_only_the_known_misses() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/phi-voices2");
-    let r = score_corpus(&dir, &PolicySet::builtin()).expect("corpus");
+    let r = fixture_score("phi-voices2");
     assert_eq!(r.messages, 100, "{r}");
     // Two known misses (see its README); no false alarm.
     assert!(r.fp == 0 && r.fn_ <= 2, "{r}\n{}", r.errors());

@@ -113,6 +113,18 @@ const LAST: &str = include_str!("../data/surnames.txt");
 
 /// Capitalised words that follow a first name without being a surname
 /// (institutions, places, calendar, sentence words).
+/// Weekdays: no surnames (in [`NOT_SURNAME`]'s flag) and no `Last` of a
+/// `Last, First` (`weekday`).
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 const NOT_SURNAME: &[&str] = &[
     // Offices after `Madam` (`Madam Chair`).
     "chair",
@@ -146,13 +158,6 @@ const NOT_SURNAME: &[&str] = &[
     "month",
     "day",
     "week",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "january",
     "february",
     "march",
@@ -595,10 +600,11 @@ fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
 
 fn lexicon() -> Lexicon {
     let mut m = Lexicon::default();
-    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 6] = [
+    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 7] = [
         (&mut list(FIRST), FIRST_NAME),
         (&mut list(LAST), SURNAME),
         (&mut NOT_SURNAME.iter().copied(), NOT_A_SURNAME),
+        (&mut WEEKDAYS.iter().copied(), NOT_A_SURNAME),
         (&mut AMBIGUOUS_FIRST.iter().copied(), AMBIGUOUS),
         (&mut INSTITUTION_NEXT.iter().copied(), INSTITUTION),
         (&mut GENERIC_ADDRESSEE.iter().copied(), GENERIC),
@@ -919,27 +925,15 @@ fn dateline(b: &[u8], s: usize, e: usize) -> bool {
 /// `Monday, January 6`: a weekday before a date is no `Last, First`
 /// (other listed non-surnames, `Ward`, `Day`, are surnames in records).
 fn weekday(w: &[u8]) -> bool {
-    const DAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
+    const SHORT: &[&str] = &[
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     ];
     let mut buf = [0u8; 48];
-    w.len() < 48 && DAYS.contains(&lower(w, &mut buf))
+    if w.len() >= 48 {
+        return false;
+    }
+    let w = lower(w, &mut buf);
+    WEEKDAYS.contains(&w) || SHORT.contains(&w)
 }
 
 /// `Alvarez-Ruiz`: a hyphenated word whose parts are all listed surnames.
