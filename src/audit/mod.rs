@@ -10,9 +10,11 @@
 //! * Only the `audit-writer` thread writes the log; `seq` is assigned there,
 //!   strictly increasing by one across rotated files.
 //! * `append_durable` returns only after the entry is `fdatasync`ed: call it
-//!   *before* acknowledging what it records (the 250 after DATA, a
-//!   delivery outcome). `append` is buffered and made durable within
-//!   `flush_interval` or by the next durable append.
+//!   *before* acknowledging what it records (the 250 after DATA).
+//!   `append_durable_gathered` too, but its sync may wait up to `gather`
+//!   for more entries (delivery outcomes: many share one sync). `append`
+//!   is buffered and made durable within `flush_interval` or by the next
+//!   durable append.
 //! * Events are typed; nothing in this module can log a body, a subject or
 //!   a matched PHI value.
 //!
@@ -47,7 +49,7 @@ pub use checkpoint::{NodeKey, PublicKey};
 pub use event::Event;
 pub use verify::{VerifyError, VerifyErrorKind, VerifyReport, verify, verify_cli, verify_series};
 
-use writer::{Request, Writer};
+use writer::{Durability, Request, Writer};
 
 /// Errors of the audit writer.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +87,9 @@ pub struct AuditConfig {
     pub retention: Option<Duration>,
     /// Buffered appends become durable within this delay (default 100 ms).
     pub flush_interval: Duration,
+    /// Gathered durable appends (delivery results) wait at most this long
+    /// for others to share their sync (default 10 ms).
+    pub gather: Duration,
     /// Upper bound of requests per group commit (default 4096).
     pub max_batch: usize,
 }
@@ -102,6 +107,7 @@ impl AuditConfig {
             rotate_max_age: Some(Duration::from_secs(24 * 3600)),
             retention: Some(DEFAULT_RETENTION),
             flush_interval: Duration::from_millis(100),
+            gather: Duration::from_millis(10),
             max_batch: 4096,
         }
     }
@@ -182,39 +188,48 @@ impl AuditLog {
     fn request(
         &self,
         event: Event,
-        durable: bool,
+        durability: Durability,
     ) -> Result<oneshot::Receiver<Result<u64, AuditError>>, AuditError> {
         self.send(|reply| Request::Append {
             event,
-            durable,
+            durability,
             reply,
         })
     }
 
     /// Appends `event` and waits until it is on disk; returns its `seq`.
     pub async fn append_durable(&self, event: Event) -> Result<u64, AuditError> {
-        self.request(event, true)?
+        self.request(event, Durability::Now)?
+            .await
+            .map_err(|_| AuditError::Closed)?
+    }
+
+    /// Like [`Self::append_durable`], for facts no client is waiting on
+    /// (delivery results): the sync may wait up to `gather` so that many
+    /// results share one.
+    pub async fn append_durable_gathered(&self, event: Event) -> Result<u64, AuditError> {
+        self.request(event, Durability::Gathered)?
             .await
             .map_err(|_| AuditError::Closed)?
     }
 
     /// Appends `event` to the buffer; durable within `flush_interval`.
     pub async fn append(&self, event: Event) -> Result<u64, AuditError> {
-        self.request(event, false)?
+        self.request(event, Durability::Buffered)?
             .await
             .map_err(|_| AuditError::Closed)?
     }
 
     /// Blocking [`Self::append_durable`] for the CLI; never call it on a tokio worker.
     pub fn append_durable_blocking(&self, event: Event) -> Result<u64, AuditError> {
-        self.request(event, true)?
+        self.request(event, Durability::Now)?
             .blocking_recv()
             .map_err(|_| AuditError::Closed)?
     }
 
     /// Blocking [`Self::append`].
     pub fn append_blocking(&self, event: Event) -> Result<u64, AuditError> {
-        self.request(event, false)?
+        self.request(event, Durability::Buffered)?
             .blocking_recv()
             .map_err(|_| AuditError::Closed)?
     }

@@ -507,6 +507,87 @@ async fn buffered_appends_become_durable_on_interval() {
     log.close().await.unwrap();
 }
 
+#[tokio::test]
+async fn gathered_appends_are_on_disk_when_answered_and_share_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.gather = Duration::from_millis(50);
+    let log = Arc::new(AuditLog::open(cfg.clone()).unwrap());
+    let before = log.stats().syncs;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let log = log.clone();
+        tasks.push(tokio::spawn(async move {
+            log.append_durable_gathered(event(i)).await.unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let stats = log.stats();
+    // Answered means synced: nothing is left dirty behind the answers.
+    assert!(stats.syncs > before, "{stats:?}");
+    assert!(
+        stats.syncs - before < 40,
+        "gathered appends share syncs: {stats:?}"
+    );
+    log.close().await.unwrap();
+    verify(&cfg.path, Some(log.public_key())).unwrap();
+}
+
+#[tokio::test]
+async fn an_immediate_append_carries_the_gathered_ones_with_its_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    // Far longer than the test's guard: only the immediate append's sync
+    // can answer the gathered one in time.
+    cfg.gather = Duration::from_secs(3600);
+    cfg.flush_interval = Duration::from_secs(3600);
+    let log = Arc::new(AuditLog::open(cfg.clone()).unwrap());
+    let gathered = {
+        let log = log.clone();
+        tokio::spawn(async move { log.append_durable_gathered(event(3)).await })
+    };
+    // Let the gathered append reach the writer first.
+    while log.stats().entries == 0 {
+        tokio::task::yield_now().await;
+    }
+    log.append_durable(event(1)).await.unwrap();
+    let seq = tokio::time::timeout(Duration::from_secs(60), gathered)
+        .await
+        .expect("the immediate sync answers the gathered append")
+        .unwrap()
+        .unwrap();
+    assert_eq!(seq, 0);
+    log.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn close_answers_gathered_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.gather = Duration::from_secs(3600);
+    cfg.flush_interval = Duration::from_secs(3600);
+    let log = Arc::new(AuditLog::open(cfg.clone()).unwrap());
+    let gathered = {
+        let log = log.clone();
+        tokio::spawn(async move { log.append_durable_gathered(event(3)).await })
+    };
+    while log.stats().entries == 0 {
+        tokio::task::yield_now().await;
+    }
+    log.close().await.unwrap();
+    let r = tokio::time::timeout(Duration::from_secs(60), gathered)
+        .await
+        .expect("close answers the gathered append")
+        .unwrap();
+    assert_eq!(r.unwrap(), 0);
+    assert_eq!(
+        verify(&cfg.path, Some(log.public_key())).unwrap().entries,
+        2
+    );
+}
+
 #[test]
 fn message_accepted_cannot_carry_a_body_and_findings_carry_no_values() {
     // Exhaustive destructuring: adding any field (say `body`) to

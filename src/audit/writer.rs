@@ -36,7 +36,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::oneshot;
 
@@ -49,10 +49,22 @@ use super::{AuditConfig, AuditError, Stats};
 
 pub(crate) type Reply = oneshot::Sender<Result<u64, AuditError>>;
 
+/// When an append is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Once the line is in the buffer; on disk within `flush_interval`.
+    Buffered,
+    /// Once the line is on disk; the sync may wait up to `gather` for
+    /// more lines (results nobody is waiting on the wire for).
+    Gathered,
+    /// Once the line is on disk, with the batch's sync (a 250 waits).
+    Now,
+}
+
 pub(crate) enum Request {
     Append {
         event: Event,
-        durable: bool,
+        durability: Durability,
         reply: Reply,
     },
     Flush {
@@ -77,6 +89,8 @@ pub(crate) struct Writer {
     dirty: bool,
     failed: Option<String>,
     stats: Arc<Stats>,
+    /// Written `Gathered` appends waiting for the sync due at `.0`.
+    gathered: Option<(Instant, Vec<(Reply, Result<u64, AuditError>)>)>,
 }
 
 /// Where the chain stands at the end of an existing file.
@@ -120,6 +134,7 @@ impl Writer {
             cfg,
             key,
             stats,
+            gathered: None,
         };
         w.sweep_retention();
         if let Some(repair) = repair {
@@ -137,13 +152,20 @@ impl Writer {
     /// Thread body: batch, write, one sync per batch, answer.
     pub(crate) fn run(mut self, rx: Receiver<Request>) {
         loop {
-            let first = if self.dirty {
-                match rx.recv_timeout(self.cfg.flush_interval) {
+            let wait = match &self.gathered {
+                Some((due, _)) => Some(due.saturating_duration_since(Instant::now())),
+                None if self.dirty => Some(self.cfg.flush_interval),
+                None => None,
+            };
+            let first = if let Some(wait) = wait {
+                match rx.recv_timeout(wait) {
                     Ok(r) => r,
                     Err(RecvTimeoutError::Timeout) => {
-                        if let Err(e) = self.sync() {
+                        let r = self.sync();
+                        if let Err(e) = &r {
                             tracing::error!(error = %e, "audit log periodic sync failed");
                         }
+                        self.answer_gathered(&r);
                         continue;
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
@@ -165,8 +187,25 @@ impl Writer {
                 return;
             }
         }
-        if let Err(e) = self.close() {
+        let r = self.close();
+        if let Err(e) = &r {
             tracing::error!(error = %e, "audit log close failed");
+        }
+        self.answer_gathered(&r.map(|_| ()));
+    }
+
+    /// Answer the gathered appends after a sync (or its failure).
+    fn answer_gathered(&mut self, synced: &Result<(), AuditError>) {
+        let Some((_, waiters)) = self.gathered.take() else {
+            return;
+        };
+        let sync_err = synced.as_ref().err().map(|e| e.to_string());
+        for (reply, r) in waiters {
+            let r = match (&sync_err, r) {
+                (Some(e), Ok(_)) => Err(AuditError::Failed(e.clone())),
+                (_, r) => r,
+            };
+            let _ = reply.send(r);
         }
     }
 
@@ -179,25 +218,41 @@ impl Writer {
                 _ if closing.is_some() => reply_closed(req),
                 Request::Append {
                     event,
-                    durable,
+                    durability,
                     reply,
                 } => {
                     let r = self.append_event(event);
-                    if durable {
-                        waiters.push((reply, r));
-                    } else {
-                        let _ = reply.send(r);
+                    match durability {
+                        Durability::Now => waiters.push((reply, r)),
+                        Durability::Buffered => {
+                            let _ = reply.send(r);
+                        }
+                        Durability::Gathered => {
+                            let due = Instant::now() + self.cfg.gather;
+                            self.gathered
+                                .get_or_insert_with(|| (due, Vec::new()))
+                                .1
+                                .push((reply, r));
+                        }
                     }
                 }
                 Request::Flush { reply } => waiters.push((reply, Ok(self.next_seq))),
                 Request::Close { reply } => closing = Some(reply),
             }
         }
+        let gather_due = self
+            .gathered
+            .as_ref()
+            .is_some_and(|(due, _)| *due <= Instant::now());
         let synced = match closing {
             Some(_) => self.close(),
-            None if !waiters.is_empty() => self.sync(),
+            None if !waiters.is_empty() || gather_due => self.sync(),
             None => Ok(()),
         };
+        // A sync made the gathered lines durable too.
+        if closing.is_some() || !waiters.is_empty() || gather_due {
+            self.answer_gathered(&synced);
+        }
         let sync_err = synced.as_ref().err().map(|e| e.to_string());
         for (reply, r) in waiters {
             let r = match (&sync_err, r) {

@@ -186,12 +186,13 @@ impl<T: Transport> Delivery<T> {
         self
     }
 
-    /// Append to the audit log; durable for final results. A failed audit
+    /// Append to the audit log; durable for final results (their syncs
+    /// gathered: nothing on the wire waits for them). A failed audit
     /// write is logged loudly but does not undo a delivery that happened.
     pub(crate) async fn audit(&self, event: crate::audit::Event, durable: bool) {
         let Some(log) = &self.audit else { return };
         let r = if durable {
-            log.append_durable(event).await
+            log.append_durable_gathered(event).await
         } else {
             log.append(event).await
         };
