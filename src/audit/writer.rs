@@ -48,6 +48,8 @@ use super::time::{parse_rfc3339, rfc3339};
 use super::{AuditConfig, AuditError, Stats};
 
 pub(crate) type Reply = oneshot::Sender<Result<u64, AuditError>>;
+/// A written append and the reply it gets once its sync is known.
+type Answer = (Reply, Result<u64, AuditError>);
 
 /// When an append is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +92,7 @@ pub(crate) struct Writer {
     failed: Option<String>,
     stats: Arc<Stats>,
     /// Written `Gathered` appends waiting for the sync due at `.0`.
-    gathered: Option<(Instant, Vec<(Reply, Result<u64, AuditError>)>)>,
+    gathered: Option<(Instant, Vec<Answer>)>,
 }
 
 /// Where the chain stands at the end of an existing file.
@@ -211,7 +213,7 @@ impl Writer {
 
     /// Handles one batch; returns true when the log was closed.
     fn process(&mut self, batch: Vec<Request>) -> bool {
-        let mut waiters: Vec<(Reply, Result<u64, AuditError>)> = Vec::new();
+        let mut waiters: Vec<Answer> = Vec::new();
         let mut closing: Option<Reply> = None;
         for req in batch {
             match req {
