@@ -254,6 +254,7 @@ pub fn classify(header: &str) -> Col {
         "specialty",
         "clinic",
         "referral",
+        "injur",
     ]) {
         return Col::Clinical;
     }
@@ -306,6 +307,12 @@ fn header_of(row: &[String]) -> Option<Header> {
 /// such as `Attending` or `Prescriber` next to clinical ones instead.
 const PROVIDER_COLUMNS: &[&str] = &["npi", "taxonomy", "credentials", "specialty"];
 
+/// Header words of an employer's list of its staff (a training or
+/// certification roster, a schedule).
+const STAFF_COLUMNS: &[&str] = &[
+    "employee", "emp", "empid", "staff", "hire", "hired", "badge", "position", "job", "shift",
+];
+
 fn header_from(row: &[String], cols: &[Col]) -> Header {
     let clinical = cols.iter().any(|c| c.is_phi());
     // No column that only a patient has, and one that names a provider:
@@ -330,8 +337,16 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         .any(|(c, col)| col.is_phi() && !provider_word(c));
     let npi_column = row.iter().any(|c| words(c).iter().any(|w| w == "npi"));
     let provider_table = !patient_column && !other_clinical && npi_column;
+    // A staff roster (`employee_id,name,unit,hire_date`): its names are
+    // the staff's, told apart by a column only an employer keeps.
+    let staff_column = row
+        .iter()
+        .any(|c| words(c).iter().any(|w| STAFF_COLUMNS.contains(&w.as_str())));
+    let staff_table = !patient_column && !other_clinical && staff_column;
     let name_label = if provider_table {
         "Provider"
+    } else if staff_table {
+        "Staff"
     } else if clinical {
         "Patient Name"
     } else {
@@ -944,6 +959,24 @@ mod tests {
         assert!(t.contains("DOB: 9/15/82"), "{t}");
         assert!(t.contains("MRN: 00482913"), "{t}");
         assert!(t.contains("Dx: C50.911"), "{t}");
+    }
+
+    #[test]
+    fn staff_rosters_name_staff_and_injury_lists_patients() {
+        let t = csv_to_labeled(
+            "employee_id,name,unit,hire_date,bls_exp,acls_exp
+             101002,\"Dang, Minh Chau\",OR,2022-02-14,2025-04-18,N/A
+",
+            1 << 20,
+        );
+        assert!(t.contains("Staff: Dang, Minh Chau"), "{t}");
+        let t = csv_to_labeled(
+            "employee_id,name,date_of_injury,body_part
+             101002,\"Dang, Minh Chau\",2025-02-14,left wrist
+",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Dang, Minh Chau"), "{t}");
     }
 
     #[test]

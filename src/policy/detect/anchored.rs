@@ -103,6 +103,47 @@ thread_local! {
 
 /// The keyword opener, if its DFA and tables could be built (they are
 /// built from the shipped pattern, so in practice always).
+/// The line of `at` belongs to an EHR test, training or simulation
+/// record: the `ZZ` surname convention (`ZZTEST, PORTALONE`), the test
+/// patient's own name in record order (`TEST, PATIENT`, `Patient, Test`),
+/// or a record label marked as training (`TRN MRN`, `Sim DOB`). Words
+/// such as "test patient" alone are not enough: they are also a verb
+/// (`please test patient for strep`) and a denial.
+pub fn training_record_line(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    let at = at.min(b.len());
+    let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+    let line = &b[ls..le];
+    let word_start = |i: usize| i == 0 || !line[i - 1].is_ascii_alphanumeric();
+    let zz = line
+        .windows(3)
+        .enumerate()
+        .any(|(i, w)| w[0] == b'Z' && w[1] == b'Z' && w[2].is_ascii_uppercase() && word_start(i));
+    const MARKS: &[&[u8]] = &[
+        b"TEST, PATIENT",
+        b"Test, Patient",
+        b"PATIENT, TEST",
+        b"Patient, Test",
+        b"TRN MRN",
+        b"TRN DOB",
+        b"SIM MRN",
+        b"Sim MRN",
+        b"SIM DOB",
+        b"Sim DOB",
+        b"Training MRN",
+        b"Training DOB",
+    ];
+    zz || MARKS.iter().any(|m| {
+        memchr::memmem::find_iter(line, m).any(|i| {
+            word_start(i)
+                && line
+                    .get(i + m.len())
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    })
+}
+
 pub fn opener() -> Option<&'static Opener> {
     res().opener.as_ref()
 }

@@ -47,7 +47,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if compact && !compact_gap_ok(gap) {
         return;
     }
-    if sentinel_year(&w[s..e], compact) {
+    if sentinel_year(&w[s..e], compact) || super::anchored::training_record_line(text, kend) {
         return;
     }
     sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);

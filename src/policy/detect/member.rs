@@ -2,7 +2,8 @@
 //!
 //! Keyword-anchored: member / subscriber / enrollee / insured / medicaid /
 //! insurance / health plan + (ID | # | number), "insurance member ID",
-//! "ID card #" → high; "policy number", "group number", "plan ID" → medium.
+//! "ID card #" → high; "policy number", "plan ID" → medium; "group
+//! number" → low (an employer's plan, shared by everyone it covers).
 //! The value: optional letters and at least five digits, 6-24 characters;
 //! after member wording also one printed in space-separated digit groups
 //! that fill the field (`XGH 448 201 993`; see `anchored::grouped_after`).
@@ -38,6 +39,14 @@ fn contract_without_coverage(text: &str, kend: usize) -> bool {
     (kw.contains("contract") || kw.contains("certificate"))
         && !coverage().is_match(before(text, kend, 300))
         && !coverage().is_match(after(text, kend, 120))
+}
+
+/// A group number names an employer's plan, shared by everyone it
+/// covers: alone it identifies no one (a broker's renewal quote).
+fn group_number(text: &str, kend: usize) -> bool {
+    before(text, kend, 16)
+        .to_ascii_lowercase()
+        .contains("group")
 }
 
 fn value() -> &'static Regex {
@@ -76,6 +85,8 @@ pub fn after_keyword(text: &str, kend: usize, strong: bool, loc: Location, sink:
     {
         let conf = if strong {
             Confidence::High
+        } else if group_number(text, kend) {
+            Confidence::Low
         } else {
             Confidence::Medium
         };
@@ -157,6 +168,11 @@ mod tests {
                 Kind::MemberId
             ),
             Some(Confidence::Medium)
+        );
+        // An employer's group number alone identifies no one.
+        assert_eq!(
+            found("Current group #: 0093817-A   Enrolled: 42", Kind::MemberId),
+            Some(Confidence::Low)
         );
         // Groups: after plan wording, phone numbers, too few digits.
         assert_eq!(found("Contract no. 2026 0413", Kind::MemberId), None);

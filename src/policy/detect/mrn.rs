@@ -68,32 +68,10 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     });
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
-        && !test_patient_line(text, kend)
+        && !super::anchored::training_record_line(text, kend)
     {
         sink.push(Kind::Mrn, Confidence::High, loc, v);
     }
-}
-
-/// The line names an EHR test or training patient: by the `ZZ` surname
-/// convention (`ZZTEST, PORTALONE`, `ZZTRAIN`) or a training record's
-/// label (`TRN MRN`). Words such as "test patient" are not enough: they
-/// are also a verb (`please test patient for strep`) and a denial.
-fn test_patient_line(text: &str, at: usize) -> bool {
-    let b = text.as_bytes();
-    let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
-    let le = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
-    let line = &b[ls..le];
-    let zz = line.windows(3).enumerate().any(|(i, w)| {
-        w[0] == b'Z'
-            && w[1] == b'Z'
-            && w[2].is_ascii_uppercase()
-            && (i == 0 || !line[i - 1].is_ascii_alphanumeric())
-    });
-    let trn = line
-        .windows(7)
-        .enumerate()
-        .any(|(i, w)| w == b"TRN MRN" && (i == 0 || !line[i - 1].is_ascii_alphanumeric()));
-    zz || trn
 }
 
 /// Configured keywords and site patterns (`[detectors.mrn]`), if any.
@@ -185,6 +163,16 @@ mod tests {
     #[test]
     fn test_and_training_patients_have_no_record_numbers() {
         assert_eq!(found("ZZTEST, PORTALONE     MRN 99000001", Kind::Mrn), None);
+        let t = "2. Open TEST, PATIENT (MRN 99999001, DOB 01/01/1960) - ED encounter.";
+        assert_eq!(found(t, Kind::Mrn), None);
+        assert_eq!(found(t, Kind::Dob), None);
+        let t = "Sim MRN: SIM-000412   Sim DOB: 01/01/1957 (training EHR only)";
+        assert_eq!(found(t, Kind::Mrn), None);
+        assert_eq!(found(t, Kind::Dob), None);
+        // A real patient whose name starts the same way keeps her record.
+        let t = "Patient, Testa M.  MRN 40021877  DOB 02/03/1961";
+        assert_eq!(found(t, Kind::Mrn), Some(Confidence::High));
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High));
         assert_eq!(
             found("Training patient JUNIPER (TRN MRN T-000314)", Kind::Mrn),
             None

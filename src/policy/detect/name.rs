@@ -1393,7 +1393,41 @@ fn health_near(
     }
     let a = floor_boundary(text, lo);
     let z = ceil_boundary(text, hi.min(text.len()));
-    text.get(a..z).is_some_and(|w| r.event.is_match(w))
+    text.get(a..z).is_some_and(|w| {
+        r.event
+            .find_iter(w)
+            .any(|m| !named_place(w, m.start(), m.end()))
+    })
+}
+
+/// A care place named as an organisation (`Hospital São Vicente`,
+/// `Mercy Clinic`): a customer, an employer or an address, not a stay.
+/// In lower case (`in the hospital`), as an acronym (`ICU`) or with a
+/// number (`Unit 4B`) it still counts.
+fn named_place(w: &str, s: usize, e: usize) -> bool {
+    let word = &w[s..e];
+    let b = word.as_bytes();
+    let place = b.first().is_some_and(u8::is_ascii_uppercase)
+        && b[1..].iter().all(u8::is_ascii_lowercase)
+        && ["hospital", "clinic", "unit", "ward", "rehab", "hospice"]
+            .iter()
+            .any(|p| word.eq_ignore_ascii_case(p));
+    if !place {
+        return false;
+    }
+    let title = |t: &str| {
+        let mut c = t.chars();
+        c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase() || c == '\'')
+    };
+    let next = w[e..]
+        .trim_start_matches([' ', '\t'])
+        .split([' ', '\t', '\n', '\r', ',', '.'])
+        .next();
+    let prev = w[..s]
+        .trim_end_matches([' ', '\t'])
+        .rsplit([' ', '\t', '\n', '\r', ',', '.'])
+        .next();
+    next.is_some_and(title) || prev.is_some_and(|p| title(p.trim_end_matches("'s")))
 }
 
 /// Classify one candidate; `None` for providers and signatures.
@@ -2146,6 +2180,26 @@ mod tests {
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn a_care_place_named_as_an_organisation_is_no_health_fact() {
+        for t in [
+            "Prezada Sra. Luciana Pereira Dantas,\n\nsegue o orçamento.\nCliente: Hospital São Vicente de Paulo",
+            "Dear Ms. Maria Haddad,\nThank you for choosing us. Invoice for Mercy Clinic attached.",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+                "{t}"
+            );
+        }
+        for t in [
+            "Dear Ms. Maria Haddad,\nYou were in the hospital last week.",
+            "Dear Ms. Maria Haddad,\nYou were moved to Unit 4B.",
+            "Dear Ms. Maria Haddad,\nYou were admitted to Mercy Hospital on Monday.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
     }
 

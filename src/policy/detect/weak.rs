@@ -8,7 +8,7 @@
 
 use super::tokens::{Run, Scan, at, boundary_after, run_len, skip_spaces};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
-use crate::policy::text::{after, before, isolated};
+use crate::policy::text::{after, before, floor_boundary, isolated};
 
 /// Street-type words closing an address (`12 Oak Street`).
 const SUFFIXES: &[&[u8]] = &[
@@ -90,6 +90,26 @@ fn toll_free(area: &[u8]) -> bool {
         area,
         b"800" | b"833" | b"844" | b"855" | b"866" | b"877" | b"888"
     )
+}
+
+/// Is the number at `text[s..e]` an organisation's line: named as a
+/// service, desk or office just before it on its line (`Client Services
+/// 24/7, (480) 555-0109`, `Fax:`), or answered by a menu (`option 3`)?
+/// A person's number is labelled as theirs (`cell`, `home`, `call her
+/// at`) and stays medium.
+fn service_line(text: &str, s: usize, e: usize) -> bool {
+    static LINE: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
+    let (pre, post) = LINE.get_or_init(|| {
+        (
+            super::re(
+                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$",
+            ),
+            super::re(r"(?i)^\s*[,;]?\s*(?:option|opt\.?|press)\s*[0-9]"),
+        )
+    });
+    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+    let head = &text[floor_boundary(text, line_start.max(s.saturating_sub(64)))..s];
+    pre.is_match(head) || post.is_match(after(text, e, 16))
 }
 
 /// Is `text[s..e]` in the footer of bulk mail (a newsletter, a marketing
@@ -303,7 +323,9 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         && let Some(m) = text.get(s..e)
     {
         sc.next.phone = e;
-        let conf = weak_unless(bulk_footer(text, s, e) || toll_free(&b[r.s..r.e]));
+        let conf = weak_unless(
+            bulk_footer(text, s, e) || toll_free(&b[r.s..r.e]) || service_line(text, s, e),
+        );
         sc.sink.push(Kind::Phone, conf, sc.loc, m);
     }
     if n <= 3
@@ -376,6 +398,28 @@ mod tests {
         let t = "Her new address is 12 Oak Street; call 415-253-8700 to confirm.";
         assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
         assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn service_lines_are_low_a_persons_number_is_not() {
+        for t in [
+            "Questions: Client Services 24/7, (480) 555-0109 option 3.",
+            "Fax: 415-253-8700",
+            "Call the nurse advice line at 415-253-8700",
+            "Scheduling line 415-253-8700",
+            "Front desk (415) 253-8700",
+            "reach us at 415-253-8700, press 2 for billing",
+        ] {
+            assert_eq!(found(t, Kind::Phone), Some(Confidence::Low), "{t}");
+        }
+        for t in [
+            "Her cell: (415) 555-0110",
+            "His phone is 559-555-0181 (landline, can't text).",
+            "Left VM at 317-555-0179 about her results",
+            "Questions about her meds? Her daughter's number is 415-253-8700",
+        ] {
+            assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium), "{t}");
+        }
     }
 
     #[test]
