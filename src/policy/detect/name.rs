@@ -576,6 +576,7 @@ struct Res {
     closing: Regex,
     sign_off: Regex,
     event: Regex,
+    record_after: Regex,
     vet_place: aho_corasick::AhoCorasick,
     vet_word: Regex,
     animal_word: Regex,
@@ -735,6 +736,10 @@ fn res() -> &'static Res {
         // `admitted to the New York bar`, `discharged from the Army`.
         story_elsewhere: re(
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
+        ),
+        // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
+        record_after: re(
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?-u:\b)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b))",
         ),
         event: re(
             r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
@@ -1034,6 +1039,59 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// Two capitalised words, listed or not (`Warsame, Abdirahman, 71M`,
+/// `Ines Okafor (DOB 3/4/61)`), right before what only a patient record
+/// puts after a name: age with sex, a birth date or a record number.
+/// Names from everywhere reach the charts that no name list holds.
+fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let w = &b[s..e];
+    if f & (GENERIC | INSTITUTION) != 0 || !capitalised(w) || weekday(w) {
+        return None;
+    }
+    let gap = if b.get(e) == Some(&b',') { e + 1 } else { e };
+    let (s2, e2) = next_word(b, gap)?;
+    let w2 = &b[s2..e2];
+    if !capitalised(w2) || r.flags(w2) & (GENERIC | INSTITUTION) != 0 || weekday(w2) {
+        return None;
+    }
+    r.record_after
+        .is_match(after(text, e2, 32))
+        .then_some((s, e2, true))
+}
+
+/// A full name, listed or not, alone on the line after a closing
+/// (`Thank you,` / `Oluwaseun Adebayo-Rhys`): the writer's signature.
+/// `judge` counts it only when the text tells of the writer's own care.
+fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if f & (GENERIC | INSTITUTION) != 0 || !capitalised(&b[s..e]) {
+        return None;
+    }
+    let ls = line_start(text, s);
+    if !text[ls..s].trim().is_empty() {
+        return None;
+    }
+    // Two or three capitalised words and nothing else on the line.
+    let mut end = e;
+    let mut words = 1;
+    while let Some((s2, e2)) = next_word(b, end) {
+        if !capitalised(&b[s2..e2]) || words == 3 {
+            return None;
+        }
+        end = e2;
+        words += 1;
+    }
+    if words < 2 || !line_rest_blank(text, end) {
+        return None;
+    }
+    let prev = before(text, ls, 80)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())?;
+    r.closing.is_match(prev).then_some((s, end, false))
 }
 
 /// Capitalised words right after a patient label (`Patient: Lior
@@ -1520,7 +1578,9 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         let found_here = candidate(r, text, s, e, f)
             .or_else(|| labelled(r, text, s, e))
             .or_else(|| greeted(r, text, s, e, f))
-            .or_else(|| surname_with_cue(r, text, s, e, f));
+            .or_else(|| surname_with_cue(r, text, s, e, f))
+            .or_else(|| record_shape(r, text, s, e, f))
+            .or_else(|| signed(r, text, s, e, f));
         let (found_here, told) = match found_here {
             Some(hit) => (Some(hit), false),
             None => (told_about(r, text, s, e, f), true),
@@ -2178,6 +2238,28 @@ mod tests {
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_no_list_holds_in_record_shape_and_signatures() {
+        for t in [
+            "614 - Warsame, Abdirahman, 71M, POD1 R TKA\nS: c/o nausea, emesis x1, zofran 4 IV",
+            "Tovah Quispe-Marangoni (DOB 4/5/1961) - biopsy came back positive.",
+            "I need to move my infusion on the 19th; the neuropathy is worse.\n\nThank you,\nOluwaseun Adebayo-Rhys\n",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // A signature without the writer's own care is no patient.
+            "Attached is the diabetes clinic schedule.\n\nThank you,\nOluwaseun Adebayo-Rhys\n",
+            // A place in record shape has no age or birth date after it.
+            "Meeting moved: Conference Room, Tuesday 10 AM, cardiology lunch.",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
                 "{t}"
             );
         }
