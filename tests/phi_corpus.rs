@@ -52,8 +52,16 @@ fn voices_fixtures_meet_the_targets() {
 fn second_voices_fixtures_have_only_the_known_misses() {
     let r = fixture_score("phi-voices2");
     assert_eq!(r.messages, 100, "{r}");
-    // Two known misses (see its README); no false alarm.
-    assert!(r.fp == 0 && r.fn_ <= 2, "{r}\n{}", r.errors());
+    // One known miss (see its README); no false alarm.
+    assert!(r.fp == 0 && r.fn_ <= 1, "{r}\n{}", r.errors());
+}
+
+#[test]
+fn voices3_fixtures_hold_their_scores() {
+    let r = fixture_score("phi-voices3");
+    assert_eq!(r.messages, 100, "{r}");
+    // Three known misses (see its README); no false alarm.
+    assert!(r.fp == 0 && r.fn_ <= 3, "{r}\n{}", r.errors());
 }
 
 #[test]

@@ -15,9 +15,12 @@
 //! DOB, ICD-10 and name detectors judge each cell with its column's
 //! meaning. A `Name` column is called `Patient Name` only when the table
 //! also has an identifier or clinical column (a registration list with
-//! names stays a list of names). Rows before a header, and tables without
-//! one, keep their cells on one line, tab-separated; a two-cell row whose
-//! first cell is a label becomes `label: value`.
+//! names stays a list of names). A CSV or spreadsheet whose header row is
+//! missing is read from its cells when they are plainly patient records
+//! (a column of names and one of conditions: `inferred_header`). Rows
+//! before a header, and other tables without one, keep their cells on one
+//! line, tab-separated; a two-cell row whose first cell is a label becomes
+//! `label: value`.
 //!
 //! Everything is streaming and bounded: rows are written as they come
 //! (spreadsheets can be long), only the first rows wait for a header.
@@ -369,6 +372,105 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
     }
 }
 
+/// The header of a table whose header row is missing (`Oyelaran,Temitope,
+/// 3/4/61,Type 2 diabetes`), read from its cells: at least two rows of
+/// the same width, a column of names (capitalised words, no digits, no
+/// `Dr.`), a column of dates and a column whose cells name conditions,
+/// medications or procedures, or hold ICD-10 codes, in most rows. Dates
+/// become `Date`, the clinical cells `Dx`, one name column `Patient
+/// Name`, two adjacent ones a last and a first name. Anything less (names
+/// and dates alone: a roster; names and specialties: an on-call list)
+/// stays plain.
+fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
+    let width = rows.first()?.len();
+    if rows.len() < 2 || width < 3 || rows.iter().any(|r| r.len() != width) {
+        return None;
+    }
+    let column = |j: usize| rows.iter().map(move |r| r[j].trim());
+    let is_name = |j: usize| {
+        column(j).all(|c| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            (1..=4).contains(&words.len())
+                && c.len() <= 40
+                && !c.bytes().any(|b| b.is_ascii_digit())
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && !words.iter().any(|w| {
+                    let w = w
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_ascii_lowercase();
+                    TITLE_WORDS.contains(&w.as_str())
+                })
+        })
+    };
+    let is_date = |j: usize| {
+        column(j).all(|c| {
+            crate::policy::detect::dates::first_date(c).is_some_and(|(s, e)| s == 0 && e == c.len())
+        })
+    };
+    let is_clinical = |j: usize| {
+        let hits = column(j)
+            .filter(|c| {
+                crate::policy::detect::health::has_term(c)
+                    || crate::policy::detect::icd10::is_listed(c)
+            })
+            .count();
+        2 * hits >= rows.len()
+    };
+    let mut labels = vec![String::new(); width];
+    let (mut names, mut clinical, mut dated) = (Vec::new(), false, false);
+    for (j, label) in labels.iter_mut().enumerate() {
+        *label = if is_date(j) {
+            dated = true;
+            "Date".into()
+        } else if is_name(j) && !is_clinical(j) {
+            names.push(j);
+            "Name".into()
+        } else if is_clinical(j) {
+            clinical = true;
+            "Dx".into()
+        } else {
+            format!("Column {}", j + 1)
+        };
+    }
+    if names.is_empty() || !clinical || !dated {
+        return None;
+    }
+    let (mut first, mut last) = (None, None);
+    if let [a, b, ..] = names[..]
+        && b == a + 1
+    {
+        labels[a] = "Last Name".into();
+        labels[b] = "First Name".into();
+        (last, first) = (Some(a), Some(b));
+    } else {
+        labels[names[0]] = "Patient Name".into();
+    }
+    Some(Header {
+        labels,
+        first,
+        last,
+        name_label: "Patient Name",
+    })
+}
+
+/// Words of a provider's or staff member's cell, not a patient's name.
+const TITLE_WORDS: &[&str] = &[
+    "dr",
+    "doctor",
+    "prof",
+    "professor",
+    "nurse",
+    "md",
+    "do",
+    "rn",
+    "np",
+    "pa",
+    "dds",
+    "phd",
+];
+
 /// Streams rows into text, labelling cells under a PHI header.
 pub struct TableWriter {
     header: Option<Header>,
@@ -410,6 +512,10 @@ impl TableWriter {
             plain(&row, out);
             return;
         }
+        // A CSV whose export dropped its header starts with a record.
+        if self.forced && row.iter().any(|c| value_like(c)) {
+            self.forced = false;
+        }
         if self.forced && row.iter().any(|c| !c.trim().is_empty()) {
             let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
             plain(&row, out);
@@ -426,16 +532,32 @@ impl TableWriter {
         }
         self.pending.push(row);
         if self.pending.len() >= LOOKAHEAD {
-            self.plain = true;
-            for p in self.pending.drain(..) {
-                plain(&p, out);
+            self.no_header(out);
+        }
+    }
+
+    /// No header row within the first rows: label them by what the cells
+    /// hold if they are plainly patient records, else write them plain.
+    fn no_header(&mut self, out: &mut TextOut) {
+        match inferred_header(&self.pending) {
+            Some(h) => {
+                for p in self.pending.drain(..) {
+                    labeled(&h, &p, out);
+                }
+                self.header = Some(h);
+            }
+            None => {
+                self.plain = true;
+                for p in self.pending.drain(..) {
+                    plain(&p, out);
+                }
             }
         }
     }
 
     pub fn finish(mut self, out: &mut TextOut) {
-        for p in self.pending.drain(..) {
-            plain(&p, out);
+        if !self.pending.is_empty() {
+            self.no_header(out);
         }
         out.newline();
     }
@@ -959,6 +1081,36 @@ mod tests {
         assert!(t.contains("DOB: 9/15/82"), "{t}");
         assert!(t.contains("MRN: 00482913"), "{t}");
         assert!(t.contains("Dx: C50.911"), "{t}");
+    }
+
+    #[test]
+    fn a_table_without_its_header_row_is_read_from_its_cells() {
+        let t = csv_to_labeled(
+            "Oyelaran,Temitope,3/4/61,Type 2 diabetes with neuropathy\n\
+             Castellano,Bruno,11/22/58,Type 2 diabetes w/ CKD stage 3a\n\
+             Lund,Eira,1/30/66,Prediabetes + obesity BMI 41\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Temitope Oyelaran"), "{t}");
+        assert!(t.contains("Dx: Type 2 diabetes with neuropathy"), "{t}");
+        assert!(t.contains("Date: 1/30/66"), "{t}");
+        let t = csv_to_labeled(
+            "\"Hoang, Linh\",1962-04-18,0038821,E11.9,9.4\n\"Farah, Amina\",1981-06-14,0060043,O24.13,9.9\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Hoang, Linh"), "{t}");
+        // An on-call list: doctors by specialty, no dates.
+        let t = csv_to_labeled(
+            "Cardiology,Dr. Chinedu Okoye,Dr. Hannah Weiss,4401\nNeurology,Dr. Fatemeh Rahimi,Dr. Ana Beltrán,4420\n",
+            1 << 20,
+        );
+        assert!(!t.contains("Patient Name"), "{t}");
+        // Names and dates alone: a roster or a schedule, left plain.
+        let t = csv_to_labeled(
+            "Oyelaran,Temitope,3/4/2026,Room 4\nCastellano,Bruno,3/5/2026,Room 2\n",
+            1 << 20,
+        );
+        assert!(!t.contains("Patient Name"), "{t}");
     }
 
     #[test]

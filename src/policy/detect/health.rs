@@ -324,6 +324,15 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// Does `text` hold a listed health term (a condition, medication,
+/// procedure...)? For callers that judge a cell, not a message.
+pub fn has_term(text: &str) -> bool {
+    res()
+        .terms
+        .as_ref()
+        .is_some_and(|t| !t.walk(text, |_, _| {}).is_empty())
+}
+
 /// Scan a segment; returns the byte spans of the health terms found.
 /// `on_boundary`: see [`Terms::walk`] (called only when the term list
 /// loaded, which the shipped list always does; the caller falls back to
