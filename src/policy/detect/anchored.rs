@@ -120,27 +120,26 @@ pub fn training_record_line(text: &str, at: usize) -> bool {
         .windows(3)
         .enumerate()
         .any(|(i, w)| w[0] == b'Z' && w[1] == b'Z' && w[2].is_ascii_uppercase() && word_start(i));
-    const MARKS: &[&[u8]] = &[
-        b"TEST, PATIENT",
-        b"Test, Patient",
-        b"PATIENT, TEST",
-        b"Patient, Test",
-        b"TRN MRN",
-        b"TRN DOB",
-        b"SIM MRN",
-        b"Sim MRN",
-        b"SIM DOB",
-        b"Sim DOB",
-        b"Training MRN",
-        b"Training DOB",
-    ];
-    zz || MARKS.iter().any(|m| {
-        memchr::memmem::find_iter(line, m).any(|i| {
-            word_start(i)
-                && line
-                    .get(i + m.len())
-                    .is_none_or(|c| !c.is_ascii_alphanumeric())
-        })
+    static MARKS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let marks = MARKS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "TEST, PATIENT",
+            "Test, Patient",
+            "PATIENT, TEST",
+            "Patient, Test",
+            "TRN MRN",
+            "TRN DOB",
+            "SIM MRN",
+            "Sim MRN",
+            "SIM DOB",
+            "Sim DOB",
+            "Training MRN",
+            "Training DOB",
+        ])
+        .expect("built-in marks compile")
+    });
+    zz || marks.find_overlapping_iter(line).any(|m| {
+        word_start(m.start()) && line.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric())
     })
 }
 

@@ -576,6 +576,10 @@ struct Res {
     closing: Regex,
     sign_off: Regex,
     event: Regex,
+    /// Quotes, invoices, purchase orders and awards (see `judge`).
+    commerce: Regex,
+    /// `Hospital`, `Clinic`...: the places `named_place` looks at.
+    place_title: aho_corasick::AhoCorasick,
     record_after: Regex,
     vet_place: aho_corasick::AhoCorasick,
     vet_word: Regex,
@@ -659,7 +663,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)your\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|results?|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
+            r"(?i)(?-u:\b)your\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|your\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -737,6 +741,11 @@ fn res() -> &'static Res {
         story_elsewhere: re(
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
         ),
+        commerce: re(
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung)(?-u:\b)",
+        ),
+        place_title: aho_corasick::AhoCorasick::new(PLACES.iter().map(|p| title_case(p)))
+            .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
             r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?-u:\b)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b))",
@@ -1452,11 +1461,22 @@ fn health_near(
     let a = floor_boundary(text, lo);
     let z = ceil_boundary(text, hi.min(text.len()));
     text.get(a..z).is_some_and(|w| {
+        // Only a window with a capitalised place word needs each match
+        // looked at (the cheap test answers for all others).
+        if !r.event.is_match(w) {
+            return false;
+        }
+        if r.place_title.find(w).is_none() {
+            return true;
+        }
         r.event
             .find_iter(w)
             .any(|m| !named_place(w, m.start(), m.end()))
     })
 }
+
+/// Care places that also name organisations (`Mercy Clinic`).
+const PLACES: &[&str] = &["hospital", "clinic", "unit", "ward", "rehab", "hospice"];
 
 /// A care place named as an organisation (`Hospital São Vicente`,
 /// `Mercy Clinic`): a customer, an employer or an address, not a stay.
@@ -1467,9 +1487,7 @@ fn named_place(w: &str, s: usize, e: usize) -> bool {
     let b = word.as_bytes();
     let place = b.first().is_some_and(u8::is_ascii_uppercase)
         && b[1..].iter().all(u8::is_ascii_lowercase)
-        && ["hospital", "clinic", "unit", "ward", "rehab", "hospice"]
-            .iter()
-            .any(|p| word.eq_ignore_ascii_case(p));
+        && PLACES.iter().any(|p| word.eq_ignore_ascii_case(p));
     if !place {
         return false;
     }
@@ -1497,6 +1515,7 @@ fn judge(
     honorific: bool,
     health: &[(usize, usize)],
     own: &OnceCell<bool>,
+    own_commerce: &OnceCell<bool>,
 ) -> Option<Confidence> {
     let ls = line_start(text, s);
     let pre = before(text, s, 48);
@@ -1520,11 +1539,16 @@ fn judge(
     if r.label_before.is_match(pre_line) {
         return Some(Confidence::High);
     }
-    let cue = honorific
+    let greeting = r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
+    // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
+    // well as patient letters: there the honorific is a cue only with the
+    // reader's own care after it.
+    let commerce = || *own_commerce.get_or_init(|| r.commerce.is_match(text));
+    let cue = (honorific
+        && (!greeting || !commerce() || r.your_care.is_match(after(text, e, 400))))
         || r.cue_before.is_match(pre_line)
         || r.cue_after.is_match(post)
-        || ((r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e))
-            && greets_a_patient(r, text, s, e));
+        || (greeting && !honorific && greets_a_patient(r, text, s, e));
     let near = |reach| health_near(r, text, s, e, health, reach);
     let _ = pre;
     // A cue: high with a health fact within 250 bytes, else medium; no
@@ -1546,6 +1570,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     let mut animal_patients: Option<bool> = None;
     // Asked once, at the first name in a signature or on a line of its own.
     let own = OnceCell::new();
+    let commerce = OnceCell::new();
     let mut graded = |conf: Confidence| {
         if conf == Confidence::Low {
             return conf;
@@ -1588,7 +1613,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if let Some((ns, ne, hon)) = found_here {
             // A story told about someone is at least a name near a
             // health fact, however far on the story goes.
-            let judged = judge(r, text, ns, ne, hon, health, &own)
+            let judged = judge(r, text, ns, ne, hon, health, &own, &commerce)
                 .map(|c| if told { c.max(Confidence::Medium) } else { c });
             if let Some(conf) = judged
                 && let Some(v) = text.get(ns..ne)
@@ -1612,7 +1637,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if found >= 2000 {
             return;
         }
-        if let Some(conf) = judge(r, text, s, e, true, health, &own)
+        if let Some(conf) = judge(r, text, s, e, true, health, &own, &commerce)
             && let Some(v) = text.get(s..e)
         {
             sink.push(Kind::Name, graded(conf), loc, v);
@@ -2262,6 +2287,21 @@ mod tests {
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn greeted_buyers_are_no_patients_greeted_patients_are() {
+        let t = "Dear Mr. Kowalczyk,\nThank you for the walk-through of the ICU. Our quote for the infusion pumps follows.";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{t}"
+        );
+        for t in [
+            "Dear Mr. Pillai,\nDr. Whitlock would like to schedule your next injection for diabetic macular edema.",
+            "Dear Mr. Pillai,\nYour invoice for your colonoscopy on May 8 is attached.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
     }
 
