@@ -1506,6 +1506,16 @@ fn named_place(w: &str, s: usize, e: usize) -> bool {
     next.is_some_and(title) || prev.is_some_and(|p| title(p.trim_end_matches("'s")))
 }
 
+/// Questions about the whole text, asked once, at the first name that
+/// needs the answer.
+#[derive(Default)]
+struct Asked {
+    /// Does the writer tell of their own care?
+    own_care: OnceCell<bool>,
+    /// Is it a quote, an invoice, an order or an award?
+    commerce: OnceCell<bool>,
+}
+
 /// Classify one candidate; `None` for providers and signatures.
 fn judge(
     r: &Res,
@@ -1514,9 +1524,9 @@ fn judge(
     e: usize,
     honorific: bool,
     health: &[(usize, usize)],
-    own: &OnceCell<bool>,
-    own_commerce: &OnceCell<bool>,
+    asked: &Asked,
 ) -> Option<Confidence> {
+    let own = &asked.own_care;
     let ls = line_start(text, s);
     let pre = before(text, s, 48);
     let pre_line = &text[ceil_boundary(text, ls.max(s.saturating_sub(48)))..s];
@@ -1543,7 +1553,7 @@ fn judge(
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
     // well as patient letters: there the honorific is a cue only with the
     // reader's own care after it.
-    let commerce = || *own_commerce.get_or_init(|| r.commerce.is_match(text));
+    let commerce = || *asked.commerce.get_or_init(|| r.commerce.is_match(text));
     let cue = (honorific
         && (!greeting || !commerce() || r.your_care.is_match(after(text, e, 400))))
         || r.cue_before.is_match(pre_line)
@@ -1569,8 +1579,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     // Asked once, at the first name that would count.
     let mut animal_patients: Option<bool> = None;
     // Asked once, at the first name in a signature or on a line of its own.
-    let own = OnceCell::new();
-    let commerce = OnceCell::new();
+    let asked = Asked::default();
     let mut graded = |conf: Confidence| {
         if conf == Confidence::Low {
             return conf;
@@ -1613,7 +1622,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if let Some((ns, ne, hon)) = found_here {
             // A story told about someone is at least a name near a
             // health fact, however far on the story goes.
-            let judged = judge(r, text, ns, ne, hon, health, &own, &commerce)
+            let judged = judge(r, text, ns, ne, hon, health, &asked)
                 .map(|c| if told { c.max(Confidence::Medium) } else { c });
             if let Some(conf) = judged
                 && let Some(v) = text.get(ns..ne)
@@ -1637,7 +1646,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if found >= 2000 {
             return;
         }
-        if let Some(conf) = judge(r, text, s, e, true, health, &own, &commerce)
+        if let Some(conf) = judge(r, text, s, e, true, health, &asked)
             && let Some(v) = text.get(s..e)
         {
             sink.push(Kind::Name, graded(conf), loc, v);
