@@ -43,6 +43,8 @@ pub enum Col {
     Name,
     /// Procedure, medication, result, condition, date of service...
     Clinical,
+    /// The physician on call, the attending, the backup: a clinician.
+    Provider,
     Other,
 }
 
@@ -51,7 +53,12 @@ impl Col {
     fn is_phi(self) -> bool {
         !matches!(
             self,
-            Col::Name | Col::FirstName | Col::LastName | Col::Other | Col::PatientName
+            Col::Name
+                | Col::FirstName
+                | Col::LastName
+                | Col::Other
+                | Col::PatientName
+                | Col::Provider
         )
     }
 
@@ -64,6 +71,7 @@ impl Col {
             Col::Member => "Member ID",
             Col::Mbi => "Medicare MBI",
             Col::PatientName => "Patient Name",
+            Col::Provider => "Provider",
             _ => return None,
         })
     }
@@ -229,6 +237,21 @@ pub fn classify(header: &str) -> Col {
     if matches!(compact.as_str(), "name" | "fullname" | "person" | "names") {
         return Col::Name;
     }
+    if matches!(
+        compact.as_str(),
+        "physician"
+            | "provider"
+            | "attending"
+            | "surgeon"
+            | "doctor"
+            | "backup"
+            | "oncall"
+            | "oncallphysician"
+            | "backupphysician"
+            | "consultant"
+    ) {
+        return Col::Provider;
+    }
     if any(&[
         "procedure",
         "cpt",
@@ -297,6 +320,7 @@ fn header_of(row: &[String]) -> Option<Header> {
                 | Col::FirstName
                 | Col::LastName
                 | Col::Name
+                | Col::Provider
         )
     });
     if !phi {
@@ -743,6 +767,11 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "born",
         "bday",
         "surname",
+        "physician",
+        "provider",
+        "attending",
+        "backup",
+        "on-call",
     ];
     AC.get_or_init(|| {
         AhoCorasick::builder()
@@ -1129,6 +1158,17 @@ mod tests {
             1 << 20,
         );
         assert!(t.contains("Patient Name: Dang, Minh Chau"), "{t}");
+    }
+
+    #[test]
+    fn an_on_call_table_names_providers() {
+        let t = relabel_plain(
+            "Corrected schedule:\n\nDATE|SERVICE|PHYSICIAN|PAGER|BACKUP\n7/7-7/8|Cardiology|Menon, Arvind|4410|Kaplan, Leah\n7/9-7/10|Cardiology|Kaplan, Leah|4412|Menon, Arvind\n",
+            1 << 20,
+        )
+        .expect("a table");
+        assert!(t.contains("Provider: Menon, Arvind"), "{t}");
+        assert!(!t.contains("Patient Name"), "{t}");
     }
 
     #[test]

@@ -250,9 +250,9 @@ fn res() -> &'static Res {
             // recall notices speak of health to many readers: their care
             // wording ("thousands are diagnosed...", "500 mg tablets")
             // concerns no one in particular.
-            bulk: re(
-                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{1,3})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|fictional\s+(?:simulation\s+)?(?:case|patient|scenario|patients)|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+environment|(?:simulation|sim)\s+scenario|manikin)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{0,120}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)",
-            ),
+            bulk: re(&format!(
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|{FICTION})(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
+            )),
             care: re(
                 r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c\s*(?:of|was|is|:)?\s*[0-9]{1,2}(?:\.[0-9])?\s?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|your\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear|(?:at\s+)?[0-9])|g[1-9][0-9]?\s?p[0-9]{1,4}|edd\s*:?\s*[0-9]|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|patient\s+name|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
@@ -322,6 +322,17 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
         }
     }
     spans
+}
+
+/// Marks of training material: a fictional case, a simulation scenario.
+const FICTION: &str = r"fictional\s+(?:simulation\s+)?(?:case|patient|scenario|patients)|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+environment|(?:simulation|sim)\s+scenario|manikin";
+
+/// Is `text` training material (a fictional case, a simulation
+/// scenario)? Its patients are nobody.
+pub fn training_material(text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(&format!(r"(?i)(?-u:\b)(?:{FICTION})(?-u:\b)")))
+        .is_match(text)
 }
 
 /// Does `text` hold a listed health term (a condition, medication,

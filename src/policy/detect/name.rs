@@ -578,6 +578,11 @@ struct Res {
     event: Regex,
     /// Quotes, invoices, purchase orders and awards (see `judge`).
     commerce: Regex,
+    /// A line opening with `Last, First` (see [`roster`]).
+    list_entry: Regex,
+    /// What makes such a line a record: a date with its year, an age, a
+    /// record number, a DOB or MRN label.
+    list_record: Regex,
     /// `Hospital`, `Clinic`...: the places `named_place` looks at.
     place_title: aho_corasick::AhoCorasick,
     record_after: Regex,
@@ -743,6 +748,12 @@ fn res() -> &'static Res {
         ),
         commerce: re(
             r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung)(?-u:\b)",
+        ),
+        list_entry: re(
+            r"^(?:[0-9/.\-]+\s*\|?\s*)?(?:[A-Za-z &/()-]+\|\s*)?[A-Z][A-Za-z'’\-]+(?:\s[A-Z][A-Za-z'’\-]+)?,\s*[A-Z][A-Za-z'’\-]+",
+        ),
+        list_record: re(
+            r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
         ),
         place_title: aho_corasick::AhoCorasick::new(PLACES.iter().map(|p| title_case(p)))
             .expect("built-in place list compiles"),
@@ -1514,6 +1525,27 @@ struct Asked {
     own_care: OnceCell<bool>,
     /// Is it a quote, an invoice, an order or an award?
     commerce: OnceCell<bool>,
+    /// Is it a roster (see [`roster`])?
+    roster: OnceCell<bool>,
+}
+
+/// A list of people in record order that holds no records: four or more
+/// lines opening with `Last, First` (a clerkship's teams, a schedule, a
+/// staff list) and none of them with a dated birth year, an age or a
+/// record number. Record order is then no patient cue.
+fn roster(r: &Res, text: &str) -> bool {
+    let mut listed = 0;
+    for line in text.lines() {
+        let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '|');
+        if !r.list_entry.is_match(line) {
+            continue;
+        }
+        if r.list_record.is_match(line) {
+            return false;
+        }
+        listed += 1;
+    }
+    listed >= 4
 }
 
 /// Classify one candidate; `None` for providers and signatures.
@@ -1550,6 +1582,8 @@ fn judge(
         return Some(Confidence::High);
     }
     let greeting = r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
+    let honorific =
+        honorific && !(text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)));
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
     // well as patient letters: there the honorific is a cue only with the
     // reader's own care after it.
@@ -1584,8 +1618,9 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if conf == Confidence::Low {
             return conf;
         }
-        let not_people =
-            *animal_patients.get_or_insert_with(|| veterinary(r, text) || car_service(r, text));
+        let not_people = *animal_patients.get_or_insert_with(|| {
+            veterinary(r, text) || car_service(r, text) || super::health::training_material(text)
+        });
         if not_people { Confidence::Low } else { conf }
     };
     while i < b.len() {
@@ -1752,7 +1787,7 @@ fn whole_words<'a>(
 /// message's text: before a name on its own line (`thanks - Gary
 /// Kowalski`) too. A signature may also open with a rule line (`--`),
 /// which before a name also opens a list item (`-- Maria Lopez`).
-const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
+pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
@@ -2312,6 +2347,21 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn rosters_in_record_order_are_no_patient_lists() {
+        let roster = "Surgery clerkship team assignments:\n  Adebayo, Tolu   Gold / Trauma\n  Brzezinski, Anna   Vascular\n  Castillo, Mateo   Trauma / Colorectal\n  Devereaux, Claire   Colorectal\n";
+        assert!(
+            found(roster, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{roster}"
+        );
+        let census = "Census 4 West:\n  Adebayo, Tolu   3/4/1961   CHF exacerbation\n  Brzezinski, Anna   5/6/1950   pneumonia\n  Castillo, Mateo   7/8/1944   sepsis\n  Devereaux, Claire   1/2/1970   COPD\n";
+        assert_eq!(
+            found(census, Kind::Name),
+            Some(Confidence::High),
+            "{census}"
+        );
     }
 
     #[test]

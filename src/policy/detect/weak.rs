@@ -112,6 +112,30 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     pre.is_match(head) || post.is_match(after(text, e, 16))
 }
 
+/// Is the number at `s` in the writer's signature block: near the end
+/// of the text, a few lines after a closing (`Best,`)? The sender's own
+/// work or cell number; a patient who signs with theirs tells of their
+/// own care, which the name detector judges.
+fn in_signature_block(text: &str, s: usize) -> bool {
+    static CLOSING: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = CLOSING.get_or_init(|| {
+        super::re(&format!(
+            r"(?im)^[ \t]*(?:{}|--)[ \t]*[,!.]?[ \t]*$",
+            super::name::SIGN_OFFS
+        ))
+    });
+    if s + SIGNATURE_TAIL < text.len() {
+        return false;
+    }
+    let from = floor_boundary(text, s.saturating_sub(SIGNATURE_REACH));
+    re.is_match(&text[from..s])
+}
+
+/// A signature block is the end of the text…
+const SIGNATURE_TAIL: usize = 600;
+/// …and its number stands at most this far after the closing.
+const SIGNATURE_REACH: usize = 240;
+
 /// Is `text[s..e]` in the footer of bulk mail (a newsletter, a marketing
 /// or notice list): next to the unsubscribe or preferences wording, where
 /// the law wants the sender's own postal address and number?
@@ -324,7 +348,10 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
     {
         sc.next.phone = e;
         let conf = weak_unless(
-            bulk_footer(text, s, e) || toll_free(&b[r.s..r.e]) || service_line(text, s, e),
+            bulk_footer(text, s, e)
+                || toll_free(&b[r.s..r.e])
+                || service_line(text, s, e)
+                || in_signature_block(text, s),
         );
         sc.sink.push(Kind::Phone, conf, sc.loc, m);
     }
@@ -420,6 +447,15 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium), "{t}");
         }
+    }
+
+    #[test]
+    fn the_writers_signature_number_is_low() {
+        let t = "Samples arrive next week.\n\nBest,\nJordan Blake\nTerritory Manager, Acme Pharma\nCell: (415) 253-8700\n";
+        assert_eq!(found(t, Kind::Phone), Some(Confidence::Low));
+        let t = "Best,\nJordan\n\nPS: her cell is 415-253-8700".to_string()
+            + &" and her results follow.".repeat(40);
+        assert_eq!(found(&t, Kind::Phone), Some(Confidence::Medium));
     }
 
     #[test]
