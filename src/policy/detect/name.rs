@@ -660,7 +660,7 @@ fn res() -> &'static Res {
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
         salutation: re(
-            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa]|querid[oa]|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|xin\s+ch[àa]o|chào)\s*[,:]?\s*(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng)\.?\s+)?$",
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa]|querid[oa]|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào)\s*[,:]?\s*(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
@@ -688,7 +688,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+)$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?)$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
@@ -1083,7 +1083,8 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
 }
 
 /// A full name, listed or not, alone on the line after a closing
-/// (`Thank you,` / `Oluwaseun Adebayo-Rhys`): the writer's signature.
+/// (`Thank you,` / `Oluwaseun Adebayo-Rhys`), or one word alone on the
+/// text's last line: the writer's signature.
 /// `judge` counts it only when the text tells of the writer's own care.
 fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
@@ -1104,8 +1105,19 @@ fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usiz
         end = e2;
         words += 1;
     }
-    if words < 2 || !line_rest_blank(text, end) {
+    if !line_rest_blank(text, end) {
         return None;
+    }
+    // One word signs only as the text's last line, after a blank line
+    // (`…wake up at 4 sometimes.` / `` / `Mahlet`).
+    if words == 1 {
+        let last = text[end..].trim().is_empty();
+        let blank_before = text[..ls].trim_end_matches([' ', '\t']).ends_with("\n\n")
+            || text[..ls]
+                .trim_end_matches([' ', '\t'])
+                .ends_with("\r\n\r\n");
+        let closing_word = r.closing.is_match(&text[s..end]);
+        return (last && blank_before && !closing_word).then_some((s, end, false));
     }
     let prev = before(text, ls, 80)
         .lines()
@@ -1517,6 +1529,17 @@ fn named_place(w: &str, s: usize, e: usize) -> bool {
     next.is_some_and(title) || prev.is_some_and(|p| title(p.trim_end_matches("'s")))
 }
 
+/// How a name was found.
+#[derive(Clone, Copy)]
+enum Found {
+    /// By its shape and cues (`candidate`, `labelled`, `greeted`...).
+    Cued,
+    /// Followed by a story about its bearer (`told_about`).
+    Told,
+    /// As a signature (`signed`).
+    Signed,
+}
+
 /// Questions about the whole text, asked once, at the first name that
 /// needs the answer.
 #[derive(Default)]
@@ -1648,17 +1671,23 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             .or_else(|| labelled(r, text, s, e))
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f))
-            .or_else(|| record_shape(r, text, s, e, f))
-            .or_else(|| signed(r, text, s, e, f));
-        let (found_here, told) = match found_here {
-            Some(hit) => (Some(hit), false),
-            None => (told_about(r, text, s, e, f), true),
+            .or_else(|| record_shape(r, text, s, e, f));
+        let (found_here, how) = match found_here {
+            Some(hit) => (Some(hit), Found::Cued),
+            None => match told_about(r, text, s, e, f) {
+                Some(hit) => (Some(hit), Found::Told),
+                None => (signed(r, text, s, e, f), Found::Signed),
+            },
         };
         if let Some((ns, ne, hon)) = found_here {
             // A story told about someone is at least a name near a
-            // health fact, however far on the story goes.
-            let judged = judge(r, text, ns, ne, hon, health, &asked)
-                .map(|c| if told { c.max(Confidence::Medium) } else { c });
+            // health fact, however far on the story goes; a signature no
+            // list holds counts only as the writer's own care (high).
+            let judged = judge(r, text, ns, ne, hon, health, &asked).and_then(|c| match how {
+                Found::Told => Some(c.max(Confidence::Medium)),
+                Found::Signed => (c == Confidence::High).then_some(c),
+                Found::Cued => Some(c),
+            });
             if let Some(conf) = judged
                 && let Some(v) = text.get(ns..ne)
             {
@@ -2347,6 +2376,17 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn a_one_word_signature_counts_only_with_the_writers_own_care() {
+        let t = "Dr. Haddadi,\n\nThe lamotrigine is at 100 now. I've had this itchy rash on my arms for two days. Should I stop it?\n\nMahlet\n";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        let t = "Hi Jo,\n\nThe diabetes clinic moves to room 4 on Monday.\n\nMahlet\n";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+            "{t}"
+        );
     }
 
     #[test]
