@@ -213,6 +213,36 @@ impl AuditLog {
             .map_err(|_| AuditError::Closed)?
     }
 
+    /// Several events at once, in order: each `(event, true)` as
+    /// [`Self::append_durable_gathered`], each `(event, false)` as
+    /// [`Self::append`]. All are sent before any answer is awaited, so the
+    /// durable ones share one sync instead of one gather each. Results in
+    /// order.
+    pub async fn append_all_gathered(
+        &self,
+        events: Vec<(Event, bool)>,
+    ) -> Vec<Result<u64, AuditError>> {
+        let pending: Vec<_> = events
+            .into_iter()
+            .map(|(e, durable)| {
+                let d = if durable {
+                    Durability::Gathered
+                } else {
+                    Durability::Buffered
+                };
+                self.request(e, d)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(pending.len());
+        for p in pending {
+            out.push(match p {
+                Ok(rx) => rx.await.unwrap_or(Err(AuditError::Closed)),
+                Err(e) => Err(e),
+            });
+        }
+        out
+    }
+
     /// Appends `event` to the buffer; durable within `flush_interval`.
     pub async fn append(&self, event: Event) -> Result<u64, AuditError> {
         self.request(event, Durability::Buffered)?

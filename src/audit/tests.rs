@@ -536,6 +536,27 @@ async fn gathered_appends_are_on_disk_when_answered_and_share_syncs() {
 }
 
 #[tokio::test]
+async fn several_gathered_appends_sent_together_share_one_gather() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.gather = Duration::from_millis(20);
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    let before = log.stats().syncs;
+    let events: Vec<(Event, bool)> = (0..50).map(|i| (event(i), i % 2 == 0)).collect();
+    let results = log.append_all_gathered(events).await;
+    assert_eq!(results.len(), 50);
+    let seqs: Vec<u64> = results.into_iter().map(|r| r.unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
+    let syncs = log.stats().syncs - before;
+    assert!(
+        (1..50).contains(&syncs),
+        "{syncs} syncs for 25 durable appends"
+    );
+    log.close().await.unwrap();
+    verify(&cfg.path, Some(log.public_key())).unwrap();
+}
+
+#[tokio::test]
 async fn an_immediate_append_carries_the_gathered_ones_with_its_sync() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path());

@@ -154,10 +154,16 @@ impl Writer {
     /// Thread body: batch, write, one sync per batch, answer.
     pub(crate) fn run(mut self, rx: Receiver<Request>) {
         loop {
-            let wait = match &self.gathered {
-                Some((due, _)) => Some(due.saturating_duration_since(Instant::now())),
-                None if self.dirty => Some(self.cfg.flush_interval),
-                None => None,
+            // Gathered appends wait for their due time; buffered ones for
+            // `flush_interval`: whichever comes first.
+            let gather = self
+                .gathered
+                .as_ref()
+                .map(|(due, _)| due.saturating_duration_since(Instant::now()));
+            let flush = self.dirty.then_some(self.cfg.flush_interval);
+            let wait = match (gather, flush) {
+                (Some(g), Some(f)) => Some(g.min(f)),
+                (g, f) => g.or(f),
             };
             let first = if let Some(wait) = wait {
                 match rx.recv_timeout(wait) {

@@ -328,8 +328,12 @@ impl<T: Transport> Delivery<T> {
         self.log_final(&meta, &updated, |i| !owes_dsn.contains(&i));
         events::set_vias(&mut updated, &vias);
         log_results(&meta, &updated);
-        for (event, durable) in events {
-            self.audit(event, durable).await;
+        if let Some(log) = &self.audit {
+            for r in log.append_all_gathered(events).await {
+                if let Err(e) = r {
+                    tracing::error!(error = %e, "audit write failed");
+                }
+            }
         }
         self.count_results(&meta, &updated, now);
         for (_, kind) in &dsns {

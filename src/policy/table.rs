@@ -436,8 +436,9 @@ fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
     let is_clinical = |j: usize| {
         let hits = column(j)
             .filter(|c| {
-                crate::policy::detect::health::has_term(c)
-                    || crate::policy::detect::icd10::is_listed(c)
+                (crate::policy::detect::health::has_term(c)
+                    || crate::policy::detect::icd10::is_listed(c))
+                    && !teaching(c)
             })
             .count();
         2 * hits >= rows.len()
@@ -476,6 +477,28 @@ fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
         first,
         last,
         name_label: "Patient Name",
+    })
+}
+
+/// A course, not a condition: `Diabetes education module`.
+fn teaching(cell: &str) -> bool {
+    words(cell).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "education"
+                | "module"
+                | "training"
+                | "course"
+                | "refresher"
+                | "class"
+                | "webinar"
+                | "lecture"
+                | "talk"
+                | "session"
+                | "workshop"
+                | "certification"
+                | "cme"
+        )
     })
 }
 
@@ -536,8 +559,12 @@ impl TableWriter {
             plain(&row, out);
             return;
         }
-        // A CSV whose export dropped its header starts with a record.
-        if self.forced && row.iter().any(|c| value_like(c)) {
+        // A CSV whose export dropped its header starts with a record:
+        // values, and no cell that names a known column.
+        if self.forced
+            && row.iter().any(|c| value_like(c))
+            && row.iter().all(|c| classify(c) == Col::Other)
+        {
             self.forced = false;
         }
         if self.forced && row.iter().any(|c| !c.trim().is_empty()) {
@@ -772,6 +799,7 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "attending",
         "backup",
         "on-call",
+        "surgeon",
     ];
     AC.get_or_init(|| {
         AhoCorasick::builder()
@@ -1140,6 +1168,19 @@ mod tests {
             1 << 20,
         );
         assert!(!t.contains("Patient Name"), "{t}");
+        // A training log: courses, not conditions.
+        let t = csv_to_labeled(
+            "Jane Smith,2024-05-01,Diabetes education module\nTom Lee,2024-05-02,Asthma care refresher\n",
+            1 << 20,
+        );
+        assert!(!t.contains("Patient Name"), "{t}");
+        // A header row holding digits is still the header.
+        let t = csv_to_labeled(
+            "MRN,Patient Name,DOB,PHQ-9 Score (0-27) FY2025\n40021877,Maria Lopez,03/04/1961,14\n",
+            1 << 20,
+        );
+        assert!(t.contains("MRN: 40021877"), "{t}");
+        assert!(t.contains("DOB: 03/04/1961"), "{t}");
     }
 
     #[test]

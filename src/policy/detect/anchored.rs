@@ -112,14 +112,26 @@ thread_local! {
 pub fn training_record_line(text: &str, at: usize) -> bool {
     let b = text.as_bytes();
     let at = at.min(b.len());
-    let ls = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
-    let le = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+    // The line, but no further than a record's width either way: flowed
+    // text makes a whole paragraph one line.
+    const RECORD_REACH: usize = 160;
+    let lo = at.saturating_sub(RECORD_REACH);
+    let hi = (at + RECORD_REACH).min(b.len());
+    let ls = memchr::memrchr(b'\n', &b[lo..at]).map_or(lo, |i| lo + i + 1);
+    let le = memchr::memchr(b'\n', &b[at..hi]).map_or(hi, |i| at + i);
     let line = &b[ls..le];
     let word_start = |i: usize| i == 0 || !line[i - 1].is_ascii_alphanumeric();
-    let zz = line
-        .windows(3)
-        .enumerate()
-        .any(|(i, w)| w[0] == b'Z' && w[1] == b'Z' && w[2].is_ascii_uppercase() && word_start(i));
+    // `ZZTEST`, `ZZTRAIN`: capitals to the word's end (not `ZZZQuil`).
+    let zz = line.windows(3).enumerate().any(|(i, w)| {
+        w[0] == b'Z'
+            && w[1] == b'Z'
+            && w[2].is_ascii_uppercase()
+            && word_start(i)
+            && !line[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .any(u8::is_ascii_lowercase)
+    });
     static MARKS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     let marks = MARKS.get_or_init(|| {
         aho_corasick::AhoCorasick::new([

@@ -169,6 +169,11 @@ mod tests {
         let t = "Sim MRN: SIM-000412   Sim DOB: 01/01/1957 (training EHR only)";
         assert_eq!(found(t, Kind::Mrn), None);
         assert_eq!(found(t, Kind::Dob), None);
+        // A sleep aid is no test surname.
+        assert_eq!(
+            found("Meds: ZZZQuil PRN, MRN 40021877", Kind::Mrn),
+            Some(Confidence::High)
+        );
         // A real patient whose name starts the same way keeps her record.
         let t = "Patient, Testa M.  MRN 40021877  DOB 02/03/1961";
         assert_eq!(found(t, Kind::Mrn), Some(Confidence::High));

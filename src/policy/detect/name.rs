@@ -578,8 +578,8 @@ struct Res {
     event: Regex,
     /// Quotes, invoices, purchase orders and awards (see `judge`).
     commerce: Regex,
-    /// A line opening with `Last, First` (see [`roster`]).
-    list_entry: Regex,
+    /// A patient's bill: not commerce between businesses.
+    patient_billing: Regex,
     /// What makes such a line a record: a date with its year, an age, a
     /// record number, a DOB or MRN label.
     list_record: Regex,
@@ -749,17 +749,17 @@ fn res() -> &'static Res {
         commerce: re(
             r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung)(?-u:\b)",
         ),
-        list_entry: re(
-            r"^(?:[0-9/.\-]+\s*\|?\s*)?(?:[A-Za-z &/()-]+\|\s*)?[A-Z][A-Za-z'’\-]+(?:\s[A-Z][A-Za-z'’\-]+)?,\s*[A-Z][A-Za-z'’\-]+",
-        ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
+        ),
+        patient_billing: re(
+            r"(?i)(?-u:\b)(?:balance\s+due|date\s+of\s+service|patient\s+responsibility|your\s+balance|amount\s+you\s+owe|co-?pay|deductible|explanation\s+of\s+benefits|eob)(?-u:\b)",
         ),
         place_title: aho_corasick::AhoCorasick::new(PLACES.iter().map(|p| title_case(p)))
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?-u:\b)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b))",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b))",
         ),
         event: re(
             r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
@@ -1474,6 +1474,7 @@ fn health_near(
     e: usize,
     health: &[(usize, usize)],
     reach: usize,
+    commerce: bool,
 ) -> bool {
     let lo = s.saturating_sub(reach);
     let hi = e.saturating_add(reach);
@@ -1489,7 +1490,8 @@ fn health_near(
         if !r.event.is_match(w) {
             return false;
         }
-        if r.place_title.find(w).is_none() {
+        // In quotes and invoices a named place is the customer.
+        if !commerce || r.place_title.find(w).is_none() {
             return true;
         }
         r.event
@@ -1529,6 +1531,10 @@ fn named_place(w: &str, s: usize, e: usize) -> bool {
     next.is_some_and(title) || prev.is_some_and(|p| title(p.trim_end_matches("'s")))
 }
 
+/// Training material says so at its top (a banner, the first lines):
+/// a mention further on (a quoted reply, a drill) marks nothing.
+const FICTION_HEAD: usize = 600;
+
 /// How a name was found.
 #[derive(Clone, Copy)]
 enum Found {
@@ -1552,18 +1558,82 @@ struct Asked {
     roster: OnceCell<bool>,
 }
 
+/// Does the line open with `Last, First`, alone or as a `|` cell
+/// (`7/7-7/8|Cardiology|Menon, Arvind|4410`)?
+fn list_entry(b: &[u8]) -> bool {
+    let Some(c) = memchr::memchr(b',', &b[..b.len().min(96)]) else {
+        return false;
+    };
+    let ws = b[..c]
+        .iter()
+        .rposition(|&x| x == b' ' || x == b'|' || x == b'\t')
+        .map_or(0, |i| i + 1);
+    let last = &b[ws..c];
+    let opens = ws == 0 || b[ws - 1] == b'|';
+    let rest = b[c + 1..].trim_ascii_start();
+    let first_end = rest
+        .iter()
+        .position(|x| !x.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    opens && capitalised(last) && capitalised(&rest[..first_end])
+}
+
+/// Services a clinician is listed under (a team, an on-call line), not
+/// a patient's condition.
+const SERVICES: &[&str] = &[
+    "cardiology",
+    "neurology",
+    "orthopedics",
+    "ortho",
+    "urology",
+    "gi",
+    "surgery",
+    "general surgery",
+    "trauma",
+    "vascular",
+    "transplant",
+    "psychiatry",
+    "oncology",
+    "radiology",
+    "pediatrics",
+    "pediatric surgery",
+    "anesthesia",
+    "colorectal",
+    "icu",
+    "emergency medicine",
+    "internal medicine",
+    "family medicine",
+    "nephrology",
+    "pulmonology",
+    "hospitalist",
+    "obstetrics",
+    "gynecology",
+    "endocrinology",
+    "dermatology",
+    "ent",
+];
+
+/// Does the line name a condition, a medication or a procedure (a health
+/// term other than a service's name)?
+fn clinical_term(line: &str) -> bool {
+    super::health::terms_in(line).iter().any(|&(s, e)| {
+        let t = line[s..e].to_ascii_lowercase();
+        !SERVICES.contains(&t.as_str())
+    })
+}
+
 /// A list of people in record order that holds no records: four or more
 /// lines opening with `Last, First` (a clerkship's teams, a schedule, a
-/// staff list) and none of them with a dated birth year, an age or a
-/// record number. Record order is then no patient cue.
+/// staff list) and none of them with a dated birth year, an age, a
+/// record number or a health term. Record order is then no patient cue.
 fn roster(r: &Res, text: &str) -> bool {
     let mut listed = 0;
     for line in text.lines() {
         let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '|');
-        if !r.list_entry.is_match(line) {
+        if !list_entry(line.as_bytes()) {
             continue;
         }
-        if r.list_record.is_match(line) {
+        if r.list_record.is_match(line) || clinical_term(line) {
             return false;
         }
         listed += 1;
@@ -1610,13 +1680,17 @@ fn judge(
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
     // well as patient letters: there the honorific is a cue only with the
     // reader's own care after it.
-    let commerce = || *asked.commerce.get_or_init(|| r.commerce.is_match(text));
+    let commerce = || {
+        *asked
+            .commerce
+            .get_or_init(|| r.commerce.is_match(text) && !r.patient_billing.is_match(text))
+    };
     let cue = (honorific
         && (!greeting || !commerce() || r.your_care.is_match(after(text, e, 400))))
         || r.cue_before.is_match(pre_line)
         || r.cue_after.is_match(post)
         || (greeting && !honorific && greets_a_patient(r, text, s, e));
-    let near = |reach| health_near(r, text, s, e, health, reach);
+    let near = |reach| health_near(r, text, s, e, health, reach, commerce());
     let _ = pre;
     // A cue: high with a health fact within 250 bytes, else medium; no
     // cue: medium with one within 120 bytes, else low.
@@ -1642,7 +1716,9 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             return conf;
         }
         let not_people = *animal_patients.get_or_insert_with(|| {
-            veterinary(r, text) || car_service(r, text) || super::health::training_material(text)
+            veterinary(r, text)
+                || car_service(r, text)
+                || super::health::training_material(&text[..floor_boundary(text, FICTION_HEAD)])
         });
         if not_people { Confidence::Low } else { conf }
     };
@@ -2353,6 +2429,9 @@ mod tests {
         for t in [
             // A signature without the writer's own care is no patient.
             "Attached is the diabetes clinic schedule.\n\nThank you,\nOluwaseun Adebayo-Rhys\n",
+            // Money and weather are no age and sex.
+            "Nordvale Biologics, 45M in insulin pump sales this quarter.",
+            "Fort Myers, 85 F and sunny; the diabetes clinic is closed.",
             // A place in record shape has no age or birth date after it.
             "Meeting moved: Conference Room, Tuesday 10 AM, cardiology lunch.",
         ] {
@@ -2416,6 +2495,11 @@ mod tests {
             );
         }
         for t in [
+            // Review findings: real PHI that the exceptions must not hide.
+            "Dear Mr. Kowalczyk,\nThank you for choosing Mercy Hospital for your stay May 3-9.",
+            "Dear Mrs. Alvarez,\nAttached is the invoice for the Mohs surgery on May 3. Balance due: $412.",
+            "Sign-out 4W:\nAdebayo, Tolu - CHF, diuresing\nBrzezinski, Anna - pneumonia\nCastillo, Mateo - sepsis\nDevereaux, Claire - COPD flare\n",
+            "The manikin for Friday's code drill is fixed.\nFYI Mr. Kowalczyk in 4B was readmitted with sepsis.",
             "Dear Ms. Maria Haddad,\nYou were in the hospital last week.",
             "Dear Ms. Maria Haddad,\nYou were moved to Unit 4B.",
             "Dear Ms. Maria Haddad,\nYou were admitted to Mercy Hospital on Monday.",

@@ -112,6 +112,20 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     pre.is_match(head) || post.is_match(after(text, e, 16))
 }
 
+/// Is the number at `s` labelled as a person's on its line (`Pt cell:`,
+/// `call her daughter at`)? Then no service line or signature makes it
+/// the organisation's.
+fn a_persons_number(text: &str, s: usize) -> bool {
+    static PERSON: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = PERSON.get_or_init(|| {
+        super::re(
+            r"(?i)(?-u:\b)(?:pt|patient|her|his|their|member|mother|father|mom|dad|daughter|son|wife|husband|caregiver|guardian|parent|resident)(?-u:\b)",
+        )
+    });
+    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+    re.is_match(&text[floor_boundary(text, line_start.max(s.saturating_sub(64)))..s])
+}
+
 /// Is the number at `s` in the writer's signature block: near the end
 /// of the text, a few lines after a closing (`Best,`)? The sender's own
 /// work or cell number; a patient who signs with theirs tells of their
@@ -350,8 +364,8 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         let conf = weak_unless(
             bulk_footer(text, s, e)
                 || toll_free(&b[r.s..r.e])
-                || service_line(text, s, e)
-                || in_signature_block(text, s),
+                || ((service_line(text, s, e) || in_signature_block(text, s))
+                    && !a_persons_number(text, s)),
         );
         sc.sink.push(Kind::Phone, conf, sc.loc, m);
     }
@@ -444,6 +458,8 @@ mod tests {
             "His phone is 559-555-0181 (landline, can't text).",
             "Left VM at 317-555-0179 about her results",
             "Questions about her meds? Her daughter's number is 415-253-8700",
+            "Questions? Call her daughter at 415-555-0110",
+            "Pt needs refill of lisinopril.\n\nThanks,\nKim\nPt cell: 415-555-0110",
         ] {
             assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium), "{t}");
         }
