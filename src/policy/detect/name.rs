@@ -1474,7 +1474,7 @@ fn health_near(
     e: usize,
     health: &[(usize, usize)],
     reach: usize,
-    commerce: bool,
+    commerce: &dyn Fn() -> bool,
 ) -> bool {
     let lo = s.saturating_sub(reach);
     let hi = e.saturating_add(reach);
@@ -1491,7 +1491,7 @@ fn health_near(
             return false;
         }
         // In quotes and invoices a named place is the customer.
-        if !commerce || r.place_title.find(w).is_none() {
+        if r.place_title.find(w).is_none() || !commerce() {
             return true;
         }
         r.event
@@ -1674,7 +1674,7 @@ fn judge(
     if r.label_before.is_match(pre_line) {
         return Some(Confidence::High);
     }
-    let greeting = r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
+    let greeting = || r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
     let honorific =
         honorific && !(text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)));
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
@@ -1685,12 +1685,14 @@ fn judge(
             .commerce
             .get_or_init(|| r.commerce.is_match(text) && !r.patient_billing.is_match(text))
     };
-    let cue = (honorific
-        && (!greeting || !commerce() || r.your_care.is_match(after(text, e, 400))))
-        || r.cue_before.is_match(pre_line)
-        || r.cue_after.is_match(post)
-        || (greeting && !honorific && greets_a_patient(r, text, s, e));
-    let near = |reach| health_near(r, text, s, e, health, reach, commerce());
+    let cue = if honorific {
+        !greeting() || !commerce() || r.your_care.is_match(after(text, e, 400))
+    } else {
+        r.cue_before.is_match(pre_line)
+            || r.cue_after.is_match(post)
+            || (greeting() && greets_a_patient(r, text, s, e))
+    };
+    let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
     let _ = pre;
     // A cue: high with a health fact within 250 bytes, else medium; no
     // cue: medium with one within 120 bytes, else low.
