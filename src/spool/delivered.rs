@@ -13,10 +13,9 @@
 //! Flow: `append` writes the records at once (so a `kill -9` right after
 //! loses nothing: the bytes are in the page cache) and wakes the
 //! `spool-delivered` thread, which fdatasyncs once for everything written
-//! since its last sync — group commit: records written while a sync runs
-//! share the next one, and records nobody waits for gather for up to
-//! [`LAZY_SYNC`] first. `wait_durable` resolves when a given offset is on
-//! disk and ends the gathering at once (callers may await it or not).
+//! since its last sync — group commit with no added delay: records
+//! written while a sync runs share the next one. `wait_durable` resolves
+//! when a given offset is on disk (callers may await it or not).
 //!
 //! Record (28 bytes, big-endian): tag `0xD1` ‖ status u8 ‖ 2 zero bytes ‖
 //! recipient index u32 (`u32::MAX`: the whole message) ‖ queue id u64 ‖
@@ -48,12 +47,6 @@ const TAG: u8 = 0xD1;
 pub const RECORD_LEN: usize = 28;
 /// Recipient index meaning "the whole message" (removed without delivery).
 pub const WHOLE_MESSAGE: u32 = u32::MAX;
-/// Records nobody waits for are synced at most this long after they are
-/// written: a power loss can repeat the deliveries of this last moment
-/// (never lose one), and the log needs one sync per this interval under
-/// load instead of one per delivery. A waiter (`wait_durable`) ends the
-/// wait at once.
-const LAZY_SYNC: std::time::Duration = std::time::Duration::from_millis(10);
 /// Compact once the log is this large (about 150,000 records)…
 const COMPACT_MIN_BYTES: u64 = 4 << 20;
 
@@ -385,19 +378,6 @@ fn sync_loop(shared: &Shared) {
                 Err(_) => return,
             };
         }
-        // Nobody waits for these records (delivery workers do not): let
-        // more gather for one sync instead of one sync per delivery.
-        let gather_until = std::time::Instant::now() + LAZY_SYNC;
-        while st.waiters.is_empty() && !st.closed {
-            let left = gather_until.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            st = match shared.work.wait_timeout(st, left) {
-                Ok((g, _)) => g,
-                Err(_) => return,
-            };
-        }
         if st.appended == st.synced && st.closed {
             answer(&mut st, Err(()));
             return;
@@ -581,24 +561,6 @@ mod tests {
         assert_eq!(log.max_segment(), 3);
         let len = std::fs::metadata(&path).expect("meta").len();
         assert_eq!(len, 3 * RECORD_LEN as u64, "torn tail cut");
-    }
-
-    #[tokio::test]
-    async fn records_nobody_waits_for_gather_and_become_durable_without_a_waiter() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let seg = dir.path().join("segments");
-        std::fs::create_dir_all(&seg).expect("mkdir");
-        let (log, _) = DeliveryLog::open(dir.path(), &seg).expect("open");
-        let mut last = 0;
-        for i in 0..50 {
-            last = log.append(&[entry(i, 0, 1)]).expect("append");
-        }
-        // Nobody waits: the thread still syncs them, once for many.
-        while log.shared.lock().expect("state").synced < last {
-            tokio::time::sleep(LAZY_SYNC).await;
-        }
-        assert!(log.syncs() >= 1);
-        assert!(log.syncs() < 50, "records share syncs: {}", log.syncs());
     }
 
     #[tokio::test]
