@@ -556,12 +556,11 @@ async fn several_gathered_appends_sent_together_share_one_gather() {
     verify(&cfg.path, Some(log.public_key())).unwrap();
 }
 
-#[tokio::test]
-async fn an_immediate_append_carries_the_gathered_ones_with_its_sync() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path());
-    // Far longer than the test's guard: only the immediate append's sync
-    // can answer the gathered one in time.
+type Gathered = tokio::task::JoinHandle<Result<u64, AuditError>>;
+
+/// A log whose gather and flush wait far longer than any test's guard,
+/// with one gathered append already written and waiting for its sync.
+async fn log_with_a_waiting_gathered_append(cfg: &mut AuditConfig) -> (Arc<AuditLog>, Gathered) {
     cfg.gather = Duration::from_secs(3600);
     cfg.flush_interval = Duration::from_secs(3600);
     let log = Arc::new(AuditLog::open(cfg.clone()).unwrap());
@@ -573,6 +572,15 @@ async fn an_immediate_append_carries_the_gathered_ones_with_its_sync() {
     while log.stats().entries == 0 {
         tokio::task::yield_now().await;
     }
+    (log, gathered)
+}
+
+#[tokio::test]
+async fn an_immediate_append_carries_the_gathered_ones_with_its_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    let (log, gathered) = log_with_a_waiting_gathered_append(&mut cfg).await;
+    // Only the immediate append's sync can answer the gathered one in time.
     log.append_durable(event(1)).await.unwrap();
     let seq = tokio::time::timeout(Duration::from_secs(60), gathered)
         .await
@@ -587,16 +595,7 @@ async fn an_immediate_append_carries_the_gathered_ones_with_its_sync() {
 async fn close_answers_gathered_appends() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path());
-    cfg.gather = Duration::from_secs(3600);
-    cfg.flush_interval = Duration::from_secs(3600);
-    let log = Arc::new(AuditLog::open(cfg.clone()).unwrap());
-    let gathered = {
-        let log = log.clone();
-        tokio::spawn(async move { log.append_durable_gathered(event(3)).await })
-    };
-    while log.stats().entries == 0 {
-        tokio::task::yield_now().await;
-    }
+    let (log, gathered) = log_with_a_waiting_gathered_append(&mut cfg).await;
     log.close().await.unwrap();
     let r = tokio::time::timeout(Duration::from_secs(60), gathered)
         .await

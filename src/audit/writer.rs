@@ -204,16 +204,8 @@ impl Writer {
 
     /// Answer the gathered appends after a sync (or its failure).
     fn answer_gathered(&mut self, synced: &Result<(), AuditError>) {
-        let Some((_, waiters)) = self.gathered.take() else {
-            return;
-        };
-        let sync_err = synced.as_ref().err().map(|e| e.to_string());
-        for (reply, r) in waiters {
-            let r = match (&sync_err, r) {
-                (Some(e), Ok(_)) => Err(AuditError::Failed(e.clone())),
-                (_, r) => r,
-            };
-            let _ = reply.send(r);
+        if let Some((_, waiters)) = self.gathered.take() {
+            answer(waiters, synced);
         }
     }
 
@@ -261,14 +253,7 @@ impl Writer {
         if closing.is_some() || !waiters.is_empty() || gather_due {
             self.answer_gathered(&synced);
         }
-        let sync_err = synced.as_ref().err().map(|e| e.to_string());
-        for (reply, r) in waiters {
-            let r = match (&sync_err, r) {
-                (Some(e), Ok(_)) => Err(AuditError::Failed(e.clone())),
-                (_, r) => r,
-            };
-            let _ = reply.send(r);
-        }
+        answer(waiters, &synced);
         match closing {
             Some(reply) => {
                 let _ = reply.send(synced.map(|()| self.next_seq));
@@ -428,6 +413,19 @@ impl Writer {
             }
             Err(e) => tracing::warn!(error = %e, "audit retention sweep failed"),
         }
+    }
+}
+
+/// Answer written appends once their sync is known: a failed sync fails
+/// every append it was to make durable.
+fn answer(waiters: Vec<Answer>, synced: &Result<(), AuditError>) {
+    let sync_err = synced.as_ref().err().map(|e| e.to_string());
+    for (reply, r) in waiters {
+        let r = match (&sync_err, r) {
+            (Some(e), Ok(_)) => Err(AuditError::Failed(e.clone())),
+            (_, r) => r,
+        };
+        let _ = reply.send(r);
     }
 }
 

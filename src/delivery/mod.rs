@@ -186,17 +186,12 @@ impl<T: Transport> Delivery<T> {
         self
     }
 
-    /// Append to the audit log; durable for final results (their syncs
-    /// gathered: nothing on the wire waits for them). A failed audit
-    /// write is logged loudly but does not undo a delivery that happened.
-    pub(crate) async fn audit(&self, event: crate::audit::Event, durable: bool) {
+    /// Append to the audit log, buffered (a protection choice; the final
+    /// results of a pass go together through `append_all_gathered`). A
+    /// failed audit write is logged loudly but does not undo a delivery.
+    pub(crate) async fn audit(&self, event: crate::audit::Event) {
         let Some(log) = &self.audit else { return };
-        let r = if durable {
-            log.append_durable_gathered(event).await
-        } else {
-            log.append(event).await
-        };
-        if let Err(e) = r {
+        if let Err(e) = log.append(event).await {
             tracing::error!(error = %e, "audit write failed");
         }
     }

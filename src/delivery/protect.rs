@@ -219,7 +219,7 @@ impl<T: Transport> Delivery<T> {
             method: method.as_str().to_string(),
             reason: reason.to_string(),
         });
-        self.audit(event, false).await;
+        self.audit(event).await;
     }
 
     async fn send_encrypted(
