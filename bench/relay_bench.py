@@ -336,6 +336,8 @@ path = "{d}/audit.log"
 [metrics]
 address = "127.0.0.1:0"
 """.format(d=self.dir, sink=self.sink_port)
+        # Extra tables for an A/B run, e.g. "[delivery]\nnice = 0\n".
+        cfg += os.environ.get("SEALPOST_BENCH_TOML", "").replace("\\n", "\n")
         self.config = os.path.join(self.dir, "sealpost.toml")
         with open(self.config, "w") as f:
             f.write(cfg)
@@ -398,6 +400,7 @@ address = "127.0.0.1:0"
         except Exception as e:  # noqa: BLE001 - any failure only drops the figure
             log("metrics scrape failed: %s" % e)
             return None
+        self.last_metrics = text
         out = {}
         for m in re.finditer(r'^sealpost_smtp_data_to_250_seconds_bucket\{le="([^"]+)"\} (\S+)$',
                              text, re.M):
@@ -498,6 +501,11 @@ def bench_one(relay, sink, args, size, workdir, tag):
     res["latency"] = lat
     if hist0 is not None:
         res["server_latency"] = server_latency(hist0, relay.latency_buckets())
+        # The whole scrape after the latency run (spool flush times, batch
+        # sizes, syncs) for a look at where the time went.
+        if getattr(relay, "last_metrics", None):
+            with open(os.path.join(workdir, tag + ".metrics.txt"), "w") as f:
+                f.write(relay.last_metrics)
         if res["server_latency"]:
             res["srv_p99_ms"] = res["server_latency"]["p99_ms"]
             w = res["server_latency"]["within_10ms"]

@@ -21,6 +21,8 @@
 #   BENCH_NICE     run everything (clients, sink, both relays) at this nice
 #                  value, e.g. -10 on a machine shared with builds
 #   SKIP_INSTALL=1 do not apt-get install anything
+#   SEALPOST_BENCH_TOML  extra TOML appended to sealpost's config (A/B runs),
+#                  e.g. "[delivery]\nnice = 0"
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 

@@ -248,7 +248,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ));
     }
     let recovered = delivery.schedule_recovered();
-    let workers = delivery.start();
+    let delivery_rt = delivery_runtime(config.delivery.nice)?;
+    let workers = delivery.start(delivery_rt.handle());
     let control = crate::control::bind(&config.server.control_socket)
         .with_context(|| format!("control socket {}", config.server.control_socket.display()))?;
     tokio::spawn(crate::control::serve(
@@ -291,6 +292,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     {
         tracing::warn!("deliveries still running at shutdown; they will be retried after restart");
     }
+    // Whatever still runs there was given up above and is retried after
+    // a restart.
+    delivery_rt.shutdown_background();
     spool.close();
     if let Err(e) = audit.close().await {
         tracing::error!(error = %e, "audit log close failed");
@@ -666,6 +670,24 @@ pub fn load_policy(config: &Config) -> anyhow::Result<crate::policy::PolicySet> 
 fn load_tls(config: &Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
     let server = crate::server::tls::server_config(&config.tls, &config.server.hostname)?;
     Ok(tokio_rustls::TlsAcceptor::from(server))
+}
+
+/// Delivery runs on its own runtime, its threads `nice` steps below the
+/// SMTP sessions'. A client waiting for its 250 is a latency the sender
+/// sees; the next hop of a message already durable in the spool is not.
+/// On a saturated node the scheduler then runs acceptance first, and
+/// delivery takes the rest of the CPU (all of it when nobody is sending).
+fn delivery_runtime(nice: i32) -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name("delivery")
+        .enable_all()
+        .on_thread_start(move || {
+            if !crate::util::lower_thread_priority(nice) {
+                tracing::warn!(nice, "could not lower a delivery thread's priority");
+            }
+        })
+        .build()
+        .context("delivery runtime")
 }
 
 /// The node's delivery: the SMTP transport (routes, MX, MTA-STS, DANE)

@@ -173,8 +173,37 @@ pub fn sled_insert_all<K: AsRef<[u8]>>(
     Ok(())
 }
 
+/// Lower the calling thread's scheduling priority by `by` nice steps (on
+/// Linux the nice value is per thread). Lowering needs no privilege; a
+/// failure only leaves the thread at the daemon's priority.
+pub fn lower_thread_priority(by: i32) -> bool {
+    if by <= 0 {
+        return true;
+    }
+    let now = thread_nice();
+    rustix::process::setpriority_process(None, (now + by).min(19)).is_ok()
+}
+
+/// The calling thread's nice value.
+pub fn thread_nice() -> i32 {
+    rustix::process::getpriority_process(None).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_lowered_thread_is_nicer_and_its_neighbours_are_not() {
+        let before = super::thread_nice();
+        let inner = std::thread::spawn(|| {
+            assert!(super::lower_thread_priority(3));
+            super::thread_nice()
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(inner, (before + 3).min(19));
+        assert_eq!(super::thread_nice(), before, "only the calling thread");
+    }
+
     #[test]
     fn sled_insert_all_inserts_every_entry() {
         let db = sled::Config::new().temporary(true).open().expect("sled");

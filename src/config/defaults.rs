@@ -29,6 +29,11 @@ pub const AUTH_FAILURE_WINDOW: &str = "15m";
 pub const AUTH_KNOWN_GOOD_FOR: &str = "30d";
 
 pub const WORKERS: usize = 64;
+/// Delivery threads run this much nicer than the SMTP sessions. 0: the
+/// same priority. Measured on 2 cores at 32 sessions, 5 lowered the 50 KB
+/// acknowledgement latency a little (p50 7.5 -> 7.1 ms) but cost ~10 % of
+/// end-to-end throughput at 5 KB, as acceptance outran delivery.
+pub const DELIVERY_NICE: usize = 0;
 pub const CONCURRENCY_PER_DESTINATION: usize = 20;
 pub const RETRY_SCHEDULE: [&str; 8] = ["1m", "5m", "15m", "30m", "1h", "2h", "4h", "8h"];
 pub const MAX_LIFETIME: &str = "5d";

@@ -445,6 +445,9 @@ pub struct Limits {
 #[derive(Debug, Clone)]
 pub struct DeliveryConfig {
     pub workers: usize,
+    /// How much lower than the SMTP sessions the delivery threads run
+    /// (added to the daemon's nice value; 0 = the same).
+    pub nice: i32,
     pub concurrency_per_destination: usize,
     pub retry_schedule: Vec<Duration>,
     pub max_lifetime: Duration,

@@ -157,6 +157,7 @@ pub struct RawLimits {
 #[serde(deny_unknown_fields)]
 pub struct RawDelivery {
     pub workers: Option<i64>,
+    pub nice: Option<i64>,
     pub concurrency_per_destination: Option<i64>,
     pub retry_schedule: Option<Vec<String>>,
     pub max_lifetime: Option<String>,

@@ -780,6 +780,7 @@ fn delivery(r: RawDelivery, server: &ServerConfig, e: &mut Errors) -> DeliveryCo
     };
     DeliveryConfig {
         workers: e.count(&k("workers"), r.workers, d::WORKERS, 1, 10_000),
+        nice: e.count(&k("nice"), r.nice, d::DELIVERY_NICE, 0, 19) as i32,
         concurrency_per_destination: e.count(
             &k("concurrency_per_destination"),
             r.concurrency_per_destination,

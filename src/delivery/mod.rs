@@ -209,12 +209,15 @@ impl<T: Transport> Delivery<T> {
         n
     }
 
-    /// Run `workers` delivery tasks until the schedule is closed.
-    pub fn start(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+    /// Run `workers` delivery tasks on `rt` until the schedule is closed.
+    pub fn start(
+        self: &Arc<Self>,
+        rt: &tokio::runtime::Handle,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
         let mut handles = Vec::new();
         for _ in 0..self.config.delivery.workers {
             let me = self.clone();
-            handles.push(tokio::spawn(async move {
+            handles.push(rt.spawn(async move {
                 while let Some(id) = me.schedule.next().await {
                     tracing::debug!(queue_id = %format_id(id), "delivery starts");
                     me.deliver(id).await;
@@ -226,7 +229,7 @@ impl<T: Transport> Delivery<T> {
         }
         // The idle-connection sweeper holds no state worth waiting for.
         let me = self.clone();
-        let sweeper = tokio::spawn(async move {
+        let sweeper = rt.spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(5));
             loop {
                 tick.tick().await;

@@ -719,7 +719,15 @@ fn rotate(writer: &mut segment::Writer, segments: &Mutex<Segments>, seg_dir: &Pa
         s.current = writer.number;
         if s.live.get(&old).copied().unwrap_or(0) == 0 {
             s.live.remove(&old);
-            segment::remove(seg_dir, old);
+            // Removing takes a while (see `segment::remove`); the commit
+            // thread has acknowledgements to make meanwhile.
+            let dir = seg_dir.to_path_buf();
+            let spawned = std::thread::Builder::new()
+                .name("spool-remove".into())
+                .spawn(move || segment::remove(&dir, old));
+            if spawned.is_err() {
+                segment::remove(seg_dir, old);
+            }
         }
     }
 }

@@ -242,9 +242,29 @@ pub fn sync_dir(dir: &Path) -> Result<(), SpoolError> {
         .map_err(|e| SpoolError::io("syncing spool directory", e))
 }
 
-/// Remove a finished segment; a missing file is fine.
+/// A finished segment is cut down by this much at a time before it goes.
+const REMOVE_STEP: u64 = 4 << 20;
+
+/// Remove a finished segment; a missing file is fine. ext4 frees a file's
+/// blocks inside one journal handle, and every fdatasync on the disk (the
+/// spool's, the audit log's, the delivery log's) waits for it: unlinking a
+/// whole 64 MB segment held them ~25 ms, and with them the 250 of every
+/// message in flight. Cut from the end a step at a time, each step is a
+/// short handle that the syncs can pass between. A crash part way leaves
+/// a shorter segment of finished records, which start-up removes.
 pub fn remove(dir: &Path, number: u64) {
-    let _ = std::fs::remove_file(segment_path(dir, number));
+    let path = segment_path(dir, number);
+    if let Ok(file) = OpenOptions::new().write(true).open(&path)
+        && let Ok(mut left) = file.metadata().map(|m| m.len())
+    {
+        while left > REMOVE_STEP {
+            left -= REMOVE_STEP;
+            if file.set_len(left).is_err() {
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&path);
 }
 
 pub fn id_of(rec: &[u8]) -> Option<QueueId> {

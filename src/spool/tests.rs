@@ -342,3 +342,20 @@ async fn a_cached_body_is_taken_once_then_read_from_its_segment() {
         Err(SpoolError::Corrupt(_))
     ));
 }
+
+#[test]
+fn a_large_finished_segment_is_removed_in_steps_and_a_missing_one_is_no_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = segment::segment_path(dir.path(), 7);
+    let f = std::fs::File::create(&path).expect("create");
+    // Past two removal steps, so the loop cuts more than once.
+    f.set_len(9 << 20).expect("grow");
+    std::fs::write(segment::segment_path(dir.path(), 8), b"keep").expect("neighbour");
+    segment::remove(dir.path(), 7);
+    assert!(!path.exists(), "segment left behind");
+    assert!(
+        segment::segment_path(dir.path(), 8).exists(),
+        "neighbour removed"
+    );
+    segment::remove(dir.path(), 7);
+}
