@@ -286,6 +286,33 @@ impl Sink {
         }
     }
 
+    /// A mark for [`Self::lower_since`]: how many findings there are now.
+    pub fn mark(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Lower the findings of `kinds` recorded since `mark` to low: their
+    /// text turned out to concern no patient (a veterinary practice's
+    /// mail, training material). True if any was above low.
+    pub fn lower_since(&mut self, mark: usize, kinds: &[Kind]) -> bool {
+        let mut lowered = false;
+        for f in self.findings.iter_mut().skip(mark) {
+            if kinds.contains(&f.kind) && f.confidence > Confidence::Low {
+                f.confidence = Confidence::Low;
+                lowered = true;
+            }
+        }
+        lowered
+    }
+
+    /// Any finding of `kinds` above low recorded since `mark`?
+    pub fn raised_since(&self, mark: usize, kinds: &[Kind]) -> bool {
+        self.findings
+            .iter()
+            .skip(mark)
+            .any(|f| kinds.contains(&f.kind) && f.confidence > Confidence::Low)
+    }
+
     /// Record one matched value.
     pub fn push(&mut self, kind: Kind, confidence: Confidence, location: Location, value: &str) {
         let hash = value_hash(kind, value);

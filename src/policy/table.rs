@@ -337,8 +337,33 @@ const PROVIDER_COLUMNS: &[&str] = &["npi", "taxonomy", "credentials", "specialty
 /// Header words of an employer's list of its staff (a training or
 /// certification roster, a schedule).
 const STAFF_COLUMNS: &[&str] = &[
-    "employee", "emp", "empid", "staff", "hire", "hired", "badge", "position", "job", "shift",
+    "employee",
+    "emp",
+    "empid",
+    "staff",
+    "hire",
+    "hired",
+    "badge",
+    "position",
+    "job",
+    "shift",
+    "credential",
+    "credentials",
+    "license",
+    "licence",
+    "licensure",
+    "certification",
+    "cert",
 ];
+
+/// Is `line` the header row of a staff list (`Name  Unit  Credential
+/// Expires`): a name column, a staff column, and no patient column?
+pub fn staff_header(line: &str) -> bool {
+    let Some((sep, _)) = stats(line).layout() else {
+        return false;
+    };
+    header_of(&cells_of(line.trim(), sep)).is_some_and(|h| h.name_label == "Staff")
+}
 
 fn header_from(row: &[String], cols: &[Col]) -> Header {
     let clinical = cols.iter().any(|c| c.is_phi());

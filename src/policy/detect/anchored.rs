@@ -121,11 +121,12 @@ pub fn training_record_line(text: &str, at: usize) -> bool {
     let le = memchr::memchr(b'\n', &b[at..hi]).map_or(hi, |i| at + i);
     let line = &b[ls..le];
     let word_start = |i: usize| i == 0 || !line[i - 1].is_ascii_alphanumeric();
-    // `ZZTEST`, `ZZTRAIN`: capitals to the word's end (not `ZZZQuil`).
+    // `ZZTEST`, `ZZTRAIN`, `ZZ9990001`: capitals or digits to the word's
+    // end (not `ZZZQuil`).
     let zz = line.windows(3).enumerate().any(|(i, w)| {
         w[0] == b'Z'
             && w[1] == b'Z'
-            && w[2].is_ascii_uppercase()
+            && (w[2].is_ascii_uppercase() || w[2].is_ascii_digit())
             && word_start(i)
             && !line[i..]
                 .iter()
@@ -134,21 +135,39 @@ pub fn training_record_line(text: &str, at: usize) -> bool {
     });
     static MARKS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     let marks = MARKS.get_or_init(|| {
-        aho_corasick::AhoCorasick::new([
-            "TEST, PATIENT",
-            "Test, Patient",
-            "PATIENT, TEST",
-            "Patient, Test",
-            "TRN MRN",
-            "TRN DOB",
-            "SIM MRN",
-            "Sim MRN",
-            "SIM DOB",
-            "Sim DOB",
-            "Training MRN",
-            "Training DOB",
-        ])
-        .expect("built-in marks compile")
+        // A test surname with `Patient` in record order, either way round
+        // (`SAMPLE, PATIENT`, `Patient, Demo`), and a record label marked
+        // as not real (`Sim MRN`, `Simulated DOB`, `Demo MRN`).
+        const TEST_WORDS: &[&str] = &["Test", "Sample", "Demo", "Dummy", "Fake"];
+        const MARKED: &[&str] = &[
+            "TRN",
+            "Sim",
+            "Simulated",
+            "Simulation",
+            "Training",
+            "Fictional",
+            "Fictitious",
+            "Test",
+            "Sample",
+            "Demo",
+            "Dummy",
+            "Fake",
+        ];
+        let mut marks = Vec::new();
+        for w in TEST_WORDS {
+            let up = w.to_ascii_uppercase();
+            marks.push(format!("{up}, PATIENT"));
+            marks.push(format!("PATIENT, {up}"));
+            marks.push(format!("{w}, Patient"));
+            marks.push(format!("Patient, {w}"));
+        }
+        for w in MARKED {
+            for label in ["MRN", "DOB"] {
+                marks.push(format!("{w} {label}"));
+                marks.push(format!("{} {label}", w.to_ascii_uppercase()));
+            }
+        }
+        aho_corasick::AhoCorasick::new(marks).expect("built-in marks compile")
     });
     zz || marks.find_overlapping_iter(line).any(|m| {
         word_start(m.start()) && line.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric())

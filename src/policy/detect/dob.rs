@@ -50,7 +50,46 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if sentinel_year(&w[s..e], compact) || super::anchored::training_record_line(text, kend) {
         return;
     }
-    sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
+    // `Born in Ashby on June 2, 1938, Eleanor taught…`: a death notice
+    // tells a life in public; its birth date is no record's.
+    let told = kend >= 4
+        && text.as_bytes()[kend - 4..kend].eq_ignore_ascii_case(b"born")
+        && death_notice(text);
+    let confidence = if told {
+        Confidence::Medium
+    } else {
+        Confidence::High
+    };
+    sink.push(Kind::Dob, confidence, loc, &w[s..e]);
+}
+
+/// An obituary or funeral notice: two of its set phrases.
+fn death_notice(text: &str) -> bool {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "obituary",
+                "passed away",
+                "survived by",
+                "preceded in death",
+                "funeral home",
+                "in lieu of flowers",
+                "celebration of life",
+                "memorial service",
+                "funeral service",
+            ])
+            .expect("built-in phrases compile")
+    });
+    let mut seen = 0u16;
+    for m in ac.find_iter(text) {
+        seen |= 1 << m.pattern().as_usize();
+        if seen.count_ones() >= 2 {
+            return true;
+        }
+    }
+    false
 }
 
 /// `01/01/1900` and older: the default a record system shows for an

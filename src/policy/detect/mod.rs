@@ -48,7 +48,7 @@ pub mod tokens;
 pub mod weak;
 pub mod x12;
 
-use crate::policy::finding::{Location, Sink};
+use crate::policy::finding::{Kind, Location, Sink};
 use regex::{Regex, RegexBuilder};
 
 /// Compile a built-in pattern. Built-in patterns are constants covered by
@@ -151,7 +151,42 @@ pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut 
     }
 }
 
+/// What a veterinary practice's mail names belongs to an animal or to
+/// the practice: the pet's chart number, its conditions, the practice's
+/// address and phone.
+const ANIMAL_KINDS: &[Kind] = &[
+    Kind::Mrn,
+    Kind::Dob,
+    Kind::Health,
+    Kind::Address,
+    Kind::Phone,
+];
+/// Training material's records (a simulation case, a demo database).
+const TRAINING_KINDS: &[Kind] = &[
+    Kind::Mrn,
+    Kind::Dob,
+    Kind::MemberId,
+    Kind::Address,
+    Kind::Phone,
+];
+
 fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+    let mark = sink.mark();
+    scan_detectors(text, loc, cfg, sink);
+    // Asked only when this chunk raised something they would lower.
+    if sink.raised_since(mark, ANIMAL_KINDS) && name::veterinary_mail(text) {
+        sink.lower_since(mark, ANIMAL_KINDS);
+    }
+    if sink.raised_since(mark, TRAINING_KINDS)
+        && health::training_material(
+            &text[..crate::policy::text::floor_boundary(text, name::FICTION_HEAD)],
+        )
+    {
+        sink.lower_since(mark, TRAINING_KINDS);
+    }
+}
+
+fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
     let b = text.as_bytes();
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
@@ -239,5 +274,42 @@ pub(crate) mod tests {
             found("Numéro SSN: 824-66-7795 — né le", Kind::Ssn),
             Some(Confidence::High)
         );
+    }
+
+    #[test]
+    fn a_veterinary_practices_mail_and_training_material_name_no_patient() {
+        let vet = "Hi Doug,\nBiscuit (Golden Retriever, 11 yrs) has an appointment: recheck hypothyroidism + T4.\nKeep giving his levothyroxine 0.5 mg twice daily.\n\nClient #: 20981   Patient #: 20981-02\n\nWillow Creek Animal Hospital - 2400 Creekside Rd\n";
+        for kind in [Kind::Mrn, Kind::Health, Kind::Address] {
+            assert!(
+                found(vet, kind).is_none_or(|c| c < Confidence::Medium),
+                "{kind:?}"
+            );
+        }
+        // A person's chart that mentions a cat bite stays a chart.
+        let person = "Patient #: 20981-02\nMaria was bitten by a stray cat at the animal shelter; rabies PEP started, tetanus given.\n";
+        assert_eq!(found(person, Kind::Mrn), Some(Confidence::High));
+
+        let sim = "*** SIMULATION - FICTIONAL PATIENT - NOT A REAL PERSON ***\nSimulated MRN: SIM-000004   Simulated DOB: 01/02/1950\nHandoff: 74-year-old admitted for pneumonia.";
+        assert!(found(sim, Kind::Mrn).is_none_or(|c| c < Confidence::Medium));
+        assert!(found(sim, Kind::Dob).is_none_or(|c| c < Confidence::Medium));
+        let demo = "All patient data below is SAMPLE DATA generated for training.\nPatient: SAMPLE, PATIENT ONE\nDOB: 02/03/1970\nMRN: 4471920";
+        assert!(found(demo, Kind::Dob).is_none_or(|c| c < Confidence::Medium));
+        assert!(found(demo, Kind::Mrn).is_none_or(|c| c < Confidence::Medium));
+        // The same record without the banner is a record.
+        let real = "Patient: Maria Haddad\nDOB: 02/03/1970\nMRN: 4471920";
+        assert_eq!(found(real, Kind::Dob), Some(Confidence::High));
+        // `ZZ` test MRNs with digits.
+        assert!(
+            found("MRN: ZZ9990001   DOB: 01/02/1950", Kind::Mrn)
+                .is_none_or(|c| c < Confidence::Medium)
+        );
+    }
+
+    #[test]
+    fn a_death_notice_tells_a_birth_date_in_public() {
+        let obit = "Eleanor Thistlewood, 85, of Millbrook, passed away peacefully.\nBorn in Ashby on June 2, 1938, Eleanor taught third grade.\nVisitation Friday at Cedar Hills Funeral Home.";
+        assert_eq!(found(obit, Kind::Dob), Some(Confidence::Medium));
+        let chart = "Patient born on June 2, 1938; admitted for pneumonia.";
+        assert_eq!(found(chart, Kind::Dob), Some(Confidence::High));
     }
 }

@@ -586,6 +586,7 @@ struct Res {
     /// `Hospital`, `Clinic`...: the places `named_place` looks at.
     place_title: aho_corasick::AhoCorasick,
     record_after: Regex,
+    record_bare_age: Regex,
     vet_place: aho_corasick::AhoCorasick,
     vet_word: Regex,
     animal_word: Regex,
@@ -646,7 +647,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
-            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq)(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
+            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA)(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
         ),
         label_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
@@ -655,7 +656,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*,\s*[1-9][0-9]\s*,\s*\pL|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -668,7 +669,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)your\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|your\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler)(?-u:\b)",
+            r"(?i)(?-u:\b)your\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|your\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -683,7 +684,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -759,8 +760,12 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b))",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b))",
         ),
+        // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
+        // words. Only after a name in reading order: `Last, First, 12,`
+        // is as often a roster's unit or shift.
+        record_bare_age: re(r"^\s*,\s*[1-9][0-9]\s*,\s*\pL"),
         event: re(
             r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
         ),
@@ -870,6 +875,27 @@ fn next_word(b: &[u8], i: usize) -> Option<(usize, usize)> {
     let s = skip_blank(b, i)?;
     let e = word_end(b, s);
     (e > s).then_some((s, e))
+}
+
+/// The end of a nickname in quotes or brackets right after a first name
+/// (`Priya "Pree" Raghunathan`, `Robert (Bob) Lee`).
+fn nickname_end(b: &[u8], e: usize) -> Option<usize> {
+    let s = skip_blank(b, e)?;
+    let (open_len, close): (usize, &[u8]) = match b.get(s..)? {
+        [b'"', ..] => (1, b"\""),
+        [b'(', ..] => (1, b")"),
+        [b'\'', ..] => (1, b"'"),
+        [0xE2, 0x80, 0x9C, ..] => (3, "\u{201D}".as_bytes()),
+        _ => return None,
+    };
+    let inner = s + open_len;
+    let we = word_end(b, inner);
+    if we == inner || we - inner > 16 || !b[inner].is_ascii_uppercase() {
+        return None;
+    }
+    b.get(we..we + close.len())
+        .is_some_and(|c| c == close)
+        .then_some(we + close.len())
 }
 
 /// Strip a possessive `'s` from a word's end.
@@ -1035,7 +1061,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     let known_only = f & AMBIGUOUS != 0 || caps;
-    let (mut s2, mut e2) = next_word(b, e)?;
+    let (mut s2, mut e2) = next_word(b, nickname_end(b, e).unwrap_or(e))?;
     // A middle initial (`J.`) or middle name.
     if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
         (s2, e2) = next_word(b, e2 + 1)?;
@@ -1071,15 +1097,24 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
     if f & (GENERIC | INSTITUTION) != 0 || !capitalised(w) || weekday(w) {
         return None;
     }
-    let gap = if b.get(e) == Some(&b',') { e + 1 } else { e };
+    let reading_order = b.get(e) != Some(&b',');
+    let gap = if reading_order { e } else { e + 1 };
+    let name_word =
+        |w: &[u8]| capitalised(w) && r.flags(w) & (GENERIC | INSTITUTION) == 0 && !weekday(w);
     let (s2, e2) = next_word(b, gap)?;
-    let w2 = &b[s2..e2];
-    if !capitalised(w2) || r.flags(w2) & (GENERIC | INSTITUTION) != 0 || weekday(w2) {
+    if !name_word(&b[s2..e2]) {
         return None;
     }
-    r.record_after
-        .is_match(after(text, e2, 32))
-        .then_some((s, e2, true))
+    let record_after = |end: usize| {
+        let rest = after(text, end, 32);
+        r.record_after.is_match(rest) || (reading_order && r.record_bare_age.is_match(rest))
+    };
+    if record_after(e2) {
+        return Some((s, e2, true));
+    }
+    // A middle name (`Krishan Lal Malhotra, age 69`).
+    let (s3, e3) = next_word(b, e2)?;
+    (reading_order && name_word(&b[s3..e3]) && record_after(e3)).then_some((s, e3, true))
 }
 
 /// A full name, listed or not, alone on the line after a closing
@@ -1108,22 +1143,44 @@ fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usiz
     if !line_rest_blank(text, end) {
         return None;
     }
-    // One word signs only as the text's last line, after a blank line
-    // (`…wake up at 4 sometimes.` / `` / `Mahlet`).
+    // The name ends the text, or only the writer's phone or address
+    // follows it (`Keiko Yamamoto-Hall` / `555-0159`).
+    let last = contact_lines_only(&text[end..]);
+    let blank_before = text[..ls].trim_end_matches([' ', '\t']).ends_with("\n\n")
+        || text[..ls]
+            .trim_end_matches([' ', '\t'])
+            .ends_with("\r\n\r\n");
+    let after_closing = || {
+        before(text, ls, 80)
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|prev| r.closing.is_match(prev))
+    };
+    // One word signs only at the text's end, after a blank line or a
+    // closing (`…wake up at 4 sometimes.` / `` / `Mahlet`).
     if words == 1 {
-        let last = text[end..].trim().is_empty();
-        let blank_before = text[..ls].trim_end_matches([' ', '\t']).ends_with("\n\n")
-            || text[..ls]
-                .trim_end_matches([' ', '\t'])
-                .ends_with("\r\n\r\n");
         let closing_word = r.closing.is_match(&text[s..end]);
-        return (last && blank_before && !closing_word).then_some((s, end, false));
+        return (last && (blank_before || after_closing()) && !closing_word)
+            .then_some((s, end, false));
     }
-    let prev = before(text, ls, 80)
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())?;
-    r.closing.is_match(prev).then_some((s, end, false))
+    (after_closing() || (last && blank_before)).then_some((s, end, false))
+}
+
+/// Nothing but up to three contact lines (a phone number, an e-mail
+/// address, a web address) to the text's end.
+fn contact_lines_only(rest: &str) -> bool {
+    let mut lines = 0;
+    for l in rest.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        lines += 1;
+        let digits = l.bytes().filter(u8::is_ascii_digit).count();
+        let contact = l.len() <= 60
+            && (digits >= 7 || l.contains('@') || l.starts_with("www.") || l.starts_with("http"));
+        if lines > 3 || !contact {
+            return false;
+        }
+    }
+    true
 }
 
 /// Capitalised words right after a patient label (`Patient: Lior
@@ -1533,7 +1590,7 @@ fn named_place(w: &str, s: usize, e: usize) -> bool {
 
 /// Training material says so at its top (a banner, the first lines):
 /// a mention further on (a quoted reply, a drill) marks nothing.
-const FICTION_HEAD: usize = 600;
+pub(crate) const FICTION_HEAD: usize = 600;
 
 /// How a name was found.
 #[derive(Clone, Copy)]
@@ -1626,14 +1683,25 @@ fn clinical_term(line: &str) -> bool {
 /// lines opening with `Last, First` (a clerkship's teams, a schedule, a
 /// staff list) and none of them with a dated birth year, an age, a
 /// record number or a health term. Record order is then no patient cue.
+/// Under a staff list's header row (`Name  Unit  Credential  Expires`)
+/// dates and units are the staff's own: its lines are a roster whatever
+/// they hold.
 fn roster(r: &Res, text: &str) -> bool {
     let mut listed = 0;
+    let mut staff = false;
+    let mut above = "";
     for line in text.lines() {
         let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '|');
         if !list_entry(line.as_bytes()) {
+            if listed == 0 && !line.is_empty() {
+                above = line;
+            }
             continue;
         }
-        if r.list_record.is_match(line) || clinical_term(line) {
+        if listed == 0 {
+            staff = crate::policy::table::staff_header(above);
+        }
+        if !staff && (r.list_record.is_match(line) || clinical_term(line)) {
             return false;
         }
         listed += 1;
@@ -1675,8 +1743,10 @@ fn judge(
         return Some(Confidence::High);
     }
     let greeting = || r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
-    let honorific =
-        honorific && !(text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)));
+    // A roster's `Last, First` lines name staff or students, not patients.
+    if text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)) {
+        return Some(Confidence::Low);
+    }
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
     // well as patient letters: there the honorific is a cue only with the
     // reader's own care after it.
@@ -1819,14 +1889,22 @@ fn title_case(w: &str) -> String {
     out
 }
 
+/// Is `text` mail from a veterinary practice? (See `veterinary`.)
+pub fn veterinary_mail(text: &str) -> bool {
+    veterinary(res(), text)
+}
+
 /// Mail from a veterinary practice: its patients are animals, and the
-/// people it names are their owners. Both a practice word and an animal
-/// word must occur, so a clinic note that mentions a pet stays as it is.
+/// people it names are their owners. A practice word and an animal word
+/// must both occur, so a clinic note that mentions a pet stays as it is;
+/// or the practice signs the text (`Harbor Cat Clinic | 555-0182` in its
+/// last lines).
 fn veterinary(r: &Res, text: &str) -> bool {
     let b = text.as_bytes();
     // The pairs: `veterinary` + any place word; `animal`, `pet`... +
     // `hospital` or `clinic`, or + `care center`; `vet clinic`; `DVM`.
-    let clinic = r.vet_place.find_iter(b).any(|m| {
+    let mut last = None;
+    for m in r.vet_place.find_iter(b).filter(|m| {
         let whole = (m.start() == 0 || !is_word(b[m.start() - 1]))
             && b.get(m.end()).is_none_or(|&c| !is_word(c));
         let lower = |i: usize| b.get(i).map(u8::to_ascii_lowercase);
@@ -1842,8 +1920,30 @@ fn veterinary(r: &Res, text: &str) -> bool {
                 (Some(b'c'), _) => r.animal_care.is_match(pre),
                 _ => false,
             }
-    });
-    clinic && r.animal.is_match(text)
+    }) {
+        last = Some((m.start(), m.end()));
+    }
+    let Some((start, end)) = last else {
+        return false;
+    };
+    r.animal.is_match(text) || signs_off(text, start, end)
+}
+
+/// Does the name at `start..end` sign the text: one of its last lines, not
+/// its first, the name last on the line or before contact details
+/// (`Harbor Cat Clinic | 555-0182`), not inside a sentence (`the Animal
+/// Hospital Road imaging center`)?
+fn signs_off(text: &str, start: usize, end: usize) -> bool {
+    const SIGNATURE_REACH: usize = 240;
+    let b = text.as_bytes();
+    let ls = memchr::memrchr(b'\n', &b[..start]);
+    let rest = after(text, end, 8).trim_start_matches([' ', '\t']);
+    end + SIGNATURE_REACH >= b.len()
+        && ls.is_some()
+        && (rest.is_empty()
+            || rest.starts_with(['\r', '\n', '|', '-', ',', '·'])
+            || rest.starts_with('\u{2014}')
+            || rest.starts_with('\u{2013}'))
 }
 
 /// Mail from a car dealer's service department: its customers'
@@ -1894,7 +1994,7 @@ fn whole_words<'a>(
 /// message's text: before a name on its own line (`thanks - Gary
 /// Kowalski`) too. A signature may also open with a rule line (`--`),
 /// which before a name also opens a list item (`-- Maria Lopez`).
-pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
+pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thanks\s+a\s+lot|thanks\s+a\s+ton|thank\s+you\s+very\s+much|thanks\s+in\s+advance|dhanyavaad|shukriya|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
@@ -2442,6 +2542,49 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn signatures_with_contact_lines_nicknames_middle_names_and_bare_ages() {
+        for t in [
+            // The writer's own care, signed with a name and a phone only.
+            "Since yesterday the right breast is red and painful. Is this mastitis? I'm taking ibuprofen 600.\n\nKeiko Yamamoto-Hall\n555-0159\n",
+            // A one-word signature after a closing, then a phone.
+            "My HbA1c is 8.9 and I'm taking metformin twice a day.\n\nThanks a lot,\nRohit\n+91 55501 23456\n",
+            "Client: Priya \"Pree\" Raghunathan, 15 y/o\nPresenting: generalized anxiety, panic attacks.",
+            "Papa (Shri Krishan Lal Malhotra, age 69) ki reports: HbA1c 8.9, creatinine 1.6.",
+            "Ramon Etxeberria, 67, COPD GOLD 3 on home O2 2L; prednisone burst last week.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // A contact block under a name, but no care of the writer's own.
+            "The diabetes clinic schedule is attached.\n\nKeiko Yamamoto-Hall\n555-0159\n",
+            // More than contact lines follow: no signature at the end.
+            "I'm taking ibuprofen for the pain.\n\nKeiko Yamamoto-Hall\nWe also discussed the budget for next quarter at length.\n",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_staff_list_under_its_header_is_a_roster_whatever_its_lines_hold() {
+        let list = "  Adebayo, Funmilayo    ICU         RN license         RN-1184402    07/31/2024\n  Cartwright, Lee       5 East      BLS                BLS-99421-77  08/02/2024\n  Dominguez, Ivette     L&D         NRP                NRP-2021-5530 08/15/2024\n  Halvorsen, Kari       ED          ACLS               AC-7781204    08/19/2024\n";
+        let staff = format!(
+            "The following staff have credentials expiring:\n\n  Name                  Unit        Credential         Number        Expires\n{list}"
+        );
+        assert!(
+            found(&staff, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+            "{staff}"
+        );
+        // Under a patient list's header the same lines are patients.
+        let patients = format!(
+            "Census:\n\n  Name                  Unit        Diagnosis          MRN           DOB\n{list}"
+        );
+        assert_eq!(found(&patients, Kind::Name), Some(Confidence::High));
     }
 
     #[test]
