@@ -249,7 +249,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let recovered = delivery.schedule_recovered();
     let delivery_rt = delivery_runtime(config.delivery.nice)?;
-    let workers = delivery.start(delivery_rt.handle());
+    let workers = delivery.start(&delivery_rt.handle());
     let control = crate::control::bind(&config.server.control_socket)
         .with_context(|| format!("control socket {}", config.server.control_socket.display()))?;
     tokio::spawn(crate::control::serve(
@@ -285,7 +285,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     tracing::info!("shutdown: sessions done; stopping delivery");
-    delivery.shutdown().await;
+    // On the delivery runtime: the pooled connections' QUITs go out on the
+    // reactor their sockets belong to.
+    let stopping = delivery.clone();
+    let _ = delivery_rt
+        .handle()
+        .spawn(async move { stopping.shutdown().await })
+        .await;
     if tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers))
         .await
         .is_err()
@@ -294,7 +300,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     // Whatever still runs there was given up above and is retried after
     // a restart.
-    delivery_rt.shutdown_background();
+    drop(delivery_rt);
     spool.close();
     if let Err(e) = audit.close().await {
         tracing::error!(error = %e, "audit log close failed");
@@ -677,17 +683,43 @@ fn load_tls(config: &Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
 /// sees; the next hop of a message already durable in the spool is not.
 /// On a saturated node the scheduler then runs acceptance first, and
 /// delivery takes the rest of the CPU (all of it when nobody is sending).
-fn delivery_runtime(nice: i32) -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+fn delivery_runtime(nice: i32) -> anyhow::Result<DeliveryRuntime> {
+    // An absolute target: blocking threads started from a delivery thread
+    // inherit its value, and must not be lowered once more.
+    let target = crate::util::thread_nice() + nice;
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .thread_name("delivery")
         .enable_all()
         .on_thread_start(move || {
-            if !crate::util::lower_thread_priority(nice) {
+            if nice > 0 && !crate::util::set_thread_nice(target) {
                 tracing::warn!(nice, "could not lower a delivery thread's priority");
             }
         })
         .build()
-        .context("delivery runtime")
+        .context("delivery runtime")?;
+    Ok(DeliveryRuntime(Some(rt)))
+}
+
+/// The delivery runtime, shut down without waiting when dropped: a plain
+/// `Runtime` dropped inside the main runtime (an early `?` in `serve`)
+/// would panic.
+struct DeliveryRuntime(Option<tokio::runtime::Runtime>);
+
+impl DeliveryRuntime {
+    fn handle(&self) -> tokio::runtime::Handle {
+        match &self.0 {
+            Some(rt) => rt.handle().clone(),
+            None => tokio::runtime::Handle::current(),
+        }
+    }
+}
+
+impl Drop for DeliveryRuntime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// The node's delivery: the SMTP transport (routes, MX, MTA-STS, DANE)

@@ -173,15 +173,20 @@ pub fn sled_insert_all<K: AsRef<[u8]>>(
     Ok(())
 }
 
-/// Lower the calling thread's scheduling priority by `by` nice steps (on
-/// Linux the nice value is per thread). Lowering needs no privilege; a
-/// failure only leaves the thread at the daemon's priority.
-pub fn lower_thread_priority(by: i32) -> bool {
-    if by <= 0 {
-        return true;
+/// Set the calling thread's nice value (on Linux it is per thread, and a
+/// new thread starts with its creator's). Raising it needs no privilege;
+/// a failure leaves the thread where it was. Elsewhere the call would
+/// renice the whole process, so it does nothing there.
+pub fn set_thread_nice(nice: i32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        thread_nice() == nice || rustix::process::setpriority_process(None, nice.min(19)).is_ok()
     }
-    let now = thread_nice();
-    rustix::process::setpriority_process(None, (now + by).min(19)).is_ok()
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = nice;
+        false
+    }
 }
 
 /// The calling thread's nice value.
@@ -192,15 +197,25 @@ pub fn thread_nice() -> i32 {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_lowered_thread_is_nicer_and_its_neighbours_are_not() {
+    fn a_reniced_thread_is_nicer_its_neighbours_are_not_and_it_does_not_stack() {
         let before = super::thread_nice();
-        let inner = std::thread::spawn(|| {
-            assert!(super::lower_thread_priority(3));
-            super::thread_nice()
+        let target = (before + 3).min(19);
+        let (inner, child) = std::thread::spawn(move || {
+            assert!(super::set_thread_nice(target));
+            // A thread it starts inherits the value; setting the same
+            // target there again must not lower it further.
+            let child = std::thread::spawn(move || {
+                assert!(super::set_thread_nice(target));
+                super::thread_nice()
+            })
+            .join()
+            .expect("child");
+            (super::thread_nice(), child)
         })
         .join()
         .expect("thread");
-        assert_eq!(inner, (before + 3).min(19));
+        assert_eq!(inner, target);
+        assert_eq!(child, target);
         assert_eq!(super::thread_nice(), before, "only the calling thread");
     }
 

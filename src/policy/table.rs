@@ -362,7 +362,14 @@ pub fn staff_header(line: &str) -> bool {
     let Some((sep, _)) = stats(line).layout() else {
         return false;
     };
-    header_of(&cells_of(line.trim(), sep)).is_some_and(|h| h.name_label == "Staff")
+    let cells = cells_of(line.trim(), sep);
+    // A room or bed column is a ward's list, whatever else it holds.
+    let ward = cells.iter().any(|c| {
+        words(c)
+            .iter()
+            .any(|w| matches!(w.as_str(), "room" | "rm" | "bed"))
+    });
+    !ward && header_of(&cells).is_some_and(|h| h.name_label == "Staff")
 }
 
 fn header_from(row: &[String], cols: &[Col]) -> Header {

@@ -91,6 +91,9 @@ struct Pending {
 struct Segments {
     current: u64,
     live: HashMap<u64, usize>,
+    /// Segments being removed in the background (see `rotate`); `close`
+    /// waits for them.
+    removing: Vec<std::thread::JoinHandle<()>>,
 }
 
 pub struct Spool {
@@ -615,6 +618,14 @@ impl Spool {
         {
             let _ = t.join();
         }
+        let removing = self
+            .segments
+            .lock()
+            .map(|mut s| std::mem::take(&mut s.removing))
+            .unwrap_or_default();
+        for h in removing {
+            let _ = h.join();
+        }
         self.delivered.close();
         let _ = self.db.flush();
     }
@@ -674,7 +685,7 @@ fn commit_loop(
             }
         }
         if writer.len >= segment::ROTATE_BYTES || writer.broken {
-            rotate(&mut writer, &segments, &seg_dir);
+            rotate(&mut writer, &segments, &seg_dir, &index);
         }
         let result = commit_batch(&mut writer, &index, &mut batch);
         if let Ok(g) = observer.lock()
@@ -706,7 +717,12 @@ fn commit_loop(
     }
 }
 
-fn rotate(writer: &mut segment::Writer, segments: &Mutex<Segments>, seg_dir: &Path) {
+fn rotate(
+    writer: &mut segment::Writer,
+    segments: &Mutex<Segments>,
+    seg_dir: &Path,
+    index: &sled::Tree,
+) {
     let old = writer.number;
     match segment::Writer::create(seg_dir, old + 1) {
         Ok(w) => *writer = w,
@@ -720,13 +736,26 @@ fn rotate(writer: &mut segment::Writer, segments: &Mutex<Segments>, seg_dir: &Pa
         if s.live.get(&old).copied().unwrap_or(0) == 0 {
             s.live.remove(&old);
             // Removing takes a while (see `segment::remove`); the commit
-            // thread has acknowledgements to make meanwhile.
+            // thread has acknowledgements to make meanwhile. The index
+            // removals of its messages are made durable first, as in
+            // `release_segment`: no entry may outlive its record.
             let dir = seg_dir.to_path_buf();
+            let tree = index.clone();
             let spawned = std::thread::Builder::new()
                 .name("spool-remove".into())
-                .spawn(move || segment::remove(&dir, old));
-            if spawned.is_err() {
-                segment::remove(seg_dir, old);
+                .spawn(move || {
+                    if tree.flush().is_ok() {
+                        segment::remove(&dir, old);
+                    }
+                });
+            s.removing.retain(|h| !h.is_finished());
+            match spawned {
+                Ok(h) => s.removing.push(h),
+                Err(_) => {
+                    if index.flush().is_ok() {
+                        segment::remove(seg_dir, old);
+                    }
+                }
             }
         }
     }

@@ -349,5 +349,12 @@ pub fn live_segments(
         }
     }
     let current = present.iter().copied().max().unwrap_or(0).max(floor) + 1;
-    Ok((Segments { current, live }, max_id))
+    Ok((
+        Segments {
+            current,
+            live,
+            removing: Vec::new(),
+        },
+        max_id,
+    ))
 }

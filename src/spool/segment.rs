@@ -98,8 +98,15 @@ pub fn read_at(dir: &Path, segment: u64, offset: u64, len: u32) -> Result<Vec<u8
     let f =
         File::open(segment_path(dir, segment)).map_err(|e| SpoolError::io("opening segment", e))?;
     let mut buf = vec![0u8; len as usize];
-    f.read_exact_at(&mut buf, offset)
-        .map_err(|e| SpoolError::io("reading segment", e))?;
+    f.read_exact_at(&mut buf, offset).map_err(|e| {
+        // The record lies past the segment's end: a segment being removed
+        // (its messages finished) or cut short. Retrying cannot help.
+        if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            SpoolError::Corrupt(format!("segment {segment}: record past its end"))
+        } else {
+            SpoolError::io("reading segment", e)
+        }
+    })?;
     Ok(buf)
 }
 
@@ -255,16 +262,22 @@ const REMOVE_STEP: u64 = 4 << 20;
 pub fn remove(dir: &Path, number: u64) {
     let path = segment_path(dir, number);
     if let Ok(file) = OpenOptions::new().write(true).open(&path)
-        && let Ok(mut left) = file.metadata().map(|m| m.len())
+        && let Ok(len) = file.metadata().map(|m| m.len())
     {
-        while left > REMOVE_STEP {
-            left -= REMOVE_STEP;
-            if file.set_len(left).is_err() {
+        for cut in cut_points(len) {
+            if file.set_len(cut).is_err() {
                 break;
             }
         }
     }
     let _ = std::fs::remove_file(&path);
+}
+
+/// The lengths a segment of `len` bytes is cut to, one step at a time,
+/// before it is unlinked: 9 MB → 5 MB → 1 MB.
+pub fn cut_points(len: u64) -> impl Iterator<Item = u64> {
+    std::iter::successors(len.checked_sub(REMOVE_STEP), |l| l.checked_sub(REMOVE_STEP))
+        .filter(|l| *l > 0)
 }
 
 pub fn id_of(rec: &[u8]) -> Option<QueueId> {

@@ -344,12 +344,18 @@ async fn a_cached_body_is_taken_once_then_read_from_its_segment() {
 }
 
 #[test]
-fn a_large_finished_segment_is_removed_in_steps_and_a_missing_one_is_no_error() {
+fn a_finished_segment_is_cut_in_steps_then_removed_and_a_missing_one_is_no_error() {
+    const MB: u64 = 1 << 20;
+    assert_eq!(
+        segment::cut_points(9 * MB).collect::<Vec<_>>(),
+        [5 * MB, MB]
+    );
+    assert_eq!(segment::cut_points(8 * MB).collect::<Vec<_>>(), [4 * MB]);
+    assert_eq!(segment::cut_points(3 * MB).count(), 0);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = segment::segment_path(dir.path(), 7);
     let f = std::fs::File::create(&path).expect("create");
-    // Past two removal steps, so the loop cuts more than once.
-    f.set_len(9 << 20).expect("grow");
+    f.set_len(9 * MB).expect("grow");
     std::fs::write(segment::segment_path(dir.path(), 8), b"keep").expect("neighbour");
     segment::remove(dir.path(), 7);
     assert!(!path.exists(), "segment left behind");
@@ -358,4 +364,14 @@ fn a_large_finished_segment_is_removed_in_steps_and_a_missing_one_is_no_error() 
         "neighbour removed"
     );
     segment::remove(dir.path(), 7);
+}
+
+#[test]
+fn a_record_past_a_cut_segments_end_is_damage_not_a_retry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(segment::segment_path(dir.path(), 3), vec![0u8; 100]).expect("write");
+    match segment::read_at(dir.path(), 3, 50, 200) {
+        Err(SpoolError::Corrupt(_)) => {}
+        other => panic!("expected Corrupt, got {:?}", other.map(|b| b.len())),
+    }
 }

@@ -147,8 +147,7 @@ pub fn training_record_line(text: &str, at: usize) -> bool {
             "Training",
             "Fictional",
             "Fictitious",
-            "Test",
-            "Sample",
+            // Not `Test` or `Sample`: a lab's `Sample MRN` is a specimen's.
             "Demo",
             "Dummy",
             "Fake",

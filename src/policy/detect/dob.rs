@@ -52,9 +52,15 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     }
     // `Born in Ashby on June 2, 1938, Eleanor taught…`: a death notice
     // tells a life in public; its birth date is no record's.
+    // Within a window: a text of many births must not be read whole
+    // once per birth.
+    const NOTICE_REACH: usize = 600;
     let told = kend >= 4
         && text.as_bytes()[kend - 4..kend].eq_ignore_ascii_case(b"born")
-        && death_notice(text);
+        && death_notice(
+            &text[crate::policy::text::floor_boundary(text, kend.saturating_sub(NOTICE_REACH))
+                ..crate::policy::text::floor_boundary(text, kend + NOTICE_REACH)],
+        );
     let confidence = if told {
         Confidence::Medium
     } else {

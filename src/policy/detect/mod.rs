@@ -144,23 +144,19 @@ fn next_chunk(text: &str) -> (&str, &str) {
 /// Run every detector over one segment of decoded text.
 pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
     let mut rest = text;
+    let mut first = true;
     while !rest.is_empty() {
         let (chunk, tail) = next_chunk(rest);
-        scan_chunk(chunk, loc, cfg, sink);
+        scan_chunk(chunk, loc, cfg, sink, first);
+        first = false;
         rest = tail;
     }
 }
 
 /// What a veterinary practice's mail names belongs to an animal or to
-/// the practice: the pet's chart number, its conditions, the practice's
-/// address and phone.
-const ANIMAL_KINDS: &[Kind] = &[
-    Kind::Mrn,
-    Kind::Dob,
-    Kind::Health,
-    Kind::Address,
-    Kind::Phone,
-];
+/// the practice: the pet's conditions, the practice's address and phone.
+/// (A pet's chart number is told apart on its own line: `mrn::pet_record`.)
+const ANIMAL_KINDS: &[Kind] = &[Kind::Health, Kind::Address, Kind::Phone];
 /// Training material's records (a simulation case, a demo database).
 const TRAINING_KINDS: &[Kind] = &[
     Kind::Mrn,
@@ -170,14 +166,16 @@ const TRAINING_KINDS: &[Kind] = &[
     Kind::Phone,
 ];
 
-fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+/// `first`: the chunk opens its segment (where a training banner stands).
+fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, first: bool) {
     let mark = sink.mark();
     scan_detectors(text, loc, cfg, sink);
     // Asked only when this chunk raised something they would lower.
     if sink.raised_since(mark, ANIMAL_KINDS) && name::veterinary_mail(text) {
         sink.lower_since(mark, ANIMAL_KINDS);
     }
-    if sink.raised_since(mark, TRAINING_KINDS)
+    if first
+        && sink.raised_since(mark, TRAINING_KINDS)
         && health::training_material(
             &text[..crate::policy::text::floor_boundary(text, name::FICTION_HEAD)],
         )
@@ -278,7 +276,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_veterinary_practices_mail_and_training_material_name_no_patient() {
-        let vet = "Hi Doug,\nBiscuit (Golden Retriever, 11 yrs) has an appointment: recheck hypothyroidism + T4.\nKeep giving his levothyroxine 0.5 mg twice daily.\n\nClient #: 20981   Patient #: 20981-02\n\nWillow Creek Animal Hospital - 2400 Creekside Rd\n";
+        let vet = "Hi Doug,\nBiscuit (Golden Retriever, 11 yrs) has an appointment: recheck hypothyroidism + T4.\nKeep giving his levothyroxine 0.5 mg twice daily. Also due: heartworm test.\n\nClient #: 20981   Patient #: 20981-02\n\nWillow Creek Animal Hospital - 2400 Creekside Rd\n";
         for kind in [Kind::Mrn, Kind::Health, Kind::Address] {
             assert!(
                 found(vet, kind).is_none_or(|c| c < Confidence::Medium),
@@ -288,6 +286,26 @@ pub(crate) mod tests {
         // A person's chart that mentions a cat bite stays a chart.
         let person = "Patient #: 20981-02\nMaria was bitten by a stray cat at the animal shelter; rabies PEP started, tetanus given.\n";
         assert_eq!(found(person, Kind::Mrn), Some(Confidence::High));
+        // A vet's or a practice manager's own care: their record numbers
+        // and dates of birth stay (only a pet's line, with its owner's
+        // label, is the pet's).
+        for own in [
+            "MRN: 4471920  DOB: 02/03/1970\nBiopsy showed invasive ductal carcinoma, starting chemo.\n\nMaria Haddad, DVM\n",
+            "My A1c was 9.2 at the last visit, MRN 4471920, DOB 02/03/1970; my cat is fine.\n\nMaria Haddad | Practice Manager\nWillow Creek Animal Hospital | 555-0182\n",
+        ] {
+            assert_eq!(found(own, Kind::Mrn), Some(Confidence::High), "{own}");
+            assert_eq!(found(own, Kind::Dob), Some(Confidence::High), "{own}");
+        }
+        // Ordinary words are no training banner; a lab's `Sample MRN` is
+        // a specimen's.
+        for real in [
+            "Attached is the sample data from last month's chart audit:\nHaddad, Maria  MRN 4471920  DOB 02/03/1970",
+            "These are real patient records, not synthetic data.\nHaddad, Maria  MRN 4471920  DOB 02/03/1970",
+            "Sample MRN: 4471920 does not match requisition MRN 4471902 (DOB 02/03/1970)",
+        ] {
+            assert_eq!(found(real, Kind::Mrn), Some(Confidence::High), "{real}");
+            assert_eq!(found(real, Kind::Dob), Some(Confidence::High), "{real}");
+        }
 
         let sim = "*** SIMULATION - FICTIONAL PATIENT - NOT A REAL PERSON ***\nSimulated MRN: SIM-000004   Simulated DOB: 01/02/1950\nHandoff: 74-year-old admitted for pneumonia.";
         assert!(found(sim, Kind::Mrn).is_none_or(|c| c < Confidence::Medium));

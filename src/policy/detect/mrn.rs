@@ -70,8 +70,36 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
         && let Some(v) = text.get(s..e)
         && !super::anchored::training_record_line(text, kend)
     {
-        sink.push(Kind::Mrn, Confidence::High, loc, v);
+        let confidence = if pet_record(text, kend) {
+            Confidence::Low
+        } else {
+            Confidence::High
+        };
+        sink.push(Kind::Mrn, confidence, loc, v);
     }
+}
+
+/// `Client #: 20981   Patient #: 20981-02` in a veterinary practice's
+/// mail: the client is the owner and the patient their animal. Both the
+/// line's owner label and the practice (with an animal word) must be there.
+fn pet_record(text: &str, kend: usize) -> bool {
+    const REACH: usize = 120;
+    let b = text.as_bytes();
+    let lo = kend.saturating_sub(REACH);
+    let hi = (kend + REACH).min(b.len());
+    let ls = memchr::memrchr(b'\n', &b[lo..kend]).map_or(lo, |i| lo + i + 1);
+    let le = memchr::memchr(b'\n', &b[kend..hi]).map_or(hi, |i| kend + i);
+    let line = b[ls..le].to_ascii_lowercase();
+    let owner = [
+        &b"client #"[..],
+        b"client id",
+        b"client no",
+        b"owner:",
+        b"owner name",
+    ]
+    .iter()
+    .any(|l| memchr::memmem::find(&line, l).is_some());
+    owner && super::name::veterinary_mail(text)
 }
 
 /// Configured keywords and site patterns (`[detectors.mrn]`), if any.

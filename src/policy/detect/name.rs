@@ -656,7 +656,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*,\s*[1-9][0-9]\s*,\s*\pL|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -1684,24 +1684,25 @@ fn clinical_term(line: &str) -> bool {
 /// staff list) and none of them with a dated birth year, an age, a
 /// record number or a health term. Record order is then no patient cue.
 /// Under a staff list's header row (`Name  Unit  Credential  Expires`)
-/// dates and units are the staff's own: its lines are a roster whatever
-/// they hold.
+/// the dates are the staff's own (a licence's expiry): they make no record
+/// of those lines. A condition still does.
 fn roster(r: &Res, text: &str) -> bool {
     let mut listed = 0;
-    let mut staff = false;
+    // The line above the current block of entries, and whether it is a
+    // staff header: it speaks for its own block only.
     let mut above = "";
+    let mut block: Option<bool> = None;
     for line in text.lines() {
         let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '|');
         if !list_entry(line.as_bytes()) {
-            if listed == 0 && !line.is_empty() {
+            if !line.is_empty() {
                 above = line;
+                block = None;
             }
             continue;
         }
-        if listed == 0 {
-            staff = crate::policy::table::staff_header(above);
-        }
-        if !staff && (r.list_record.is_match(line) || clinical_term(line)) {
+        let staff = *block.get_or_insert_with(|| crate::policy::table::staff_header(above));
+        if clinical_term(line) || (!staff && r.list_record.is_match(line)) {
             return false;
         }
         listed += 1;
@@ -1743,10 +1744,9 @@ fn judge(
         return Some(Confidence::High);
     }
     let greeting = || r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
-    // A roster's `Last, First` lines name staff or students, not patients.
-    if text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)) {
-        return Some(Confidence::Low);
-    }
+    // In a roster, record order is no patient cue.
+    let honorific =
+        honorific && !(text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)));
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
     // well as patient letters: there the honorific is a cue only with the
     // reader's own care after it.
@@ -1760,6 +1760,8 @@ fn judge(
     } else {
         r.cue_before.is_match(pre_line)
             || r.cue_after.is_match(post)
+            // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
+            || (!text[s..e].contains(',') && r.record_bare_age.is_match(post))
             || (greeting() && greets_a_patient(r, text, s, e))
     };
     let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
@@ -1788,7 +1790,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             return conf;
         }
         let not_people = *animal_patients.get_or_insert_with(|| {
-            veterinary(r, text)
+            veterinary(r, text, true)
                 || car_service(r, text)
                 || super::health::training_material(&text[..floor_boundary(text, FICTION_HEAD)])
         });
@@ -1889,17 +1891,20 @@ fn title_case(w: &str) -> String {
     out
 }
 
-/// Is `text` mail from a veterinary practice? (See `veterinary`.)
+/// Is `text` mail from a veterinary practice, by a practice word and an
+/// animal word? (See `veterinary`; a practice's signature alone does not
+/// count here.)
 pub fn veterinary_mail(text: &str) -> bool {
-    veterinary(res(), text)
+    veterinary(res(), text, false)
 }
 
 /// Mail from a veterinary practice: its patients are animals, and the
 /// people it names are their owners. A practice word and an animal word
 /// must both occur, so a clinic note that mentions a pet stays as it is;
-/// or the practice signs the text (`Harbor Cat Clinic | 555-0182` in its
-/// last lines).
-fn veterinary(r: &Res, text: &str) -> bool {
+/// or, when `signed` allows, a practice named for animals signs the text
+/// (`Harbor Cat Clinic | 555-0182` in its last lines; `DVM` alone is a
+/// person's degree).
+fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
     let b = text.as_bytes();
     // The pairs: `veterinary` + any place word; `animal`, `pet`... +
     // `hospital` or `clinic`, or + `care center`; `vet clinic`; `DVM`.
@@ -1926,7 +1931,8 @@ fn veterinary(r: &Res, text: &str) -> bool {
     let Some((start, end)) = last else {
         return false;
     };
-    r.animal.is_match(text) || signs_off(text, start, end)
+    let degree = b[start].eq_ignore_ascii_case(&b'd');
+    r.animal.is_match(text) || (signed && !degree && signs_off(text, start, end))
 }
 
 /// Does the name at `start..end` sign the text: one of its last lines, not
@@ -2571,14 +2577,27 @@ mod tests {
     }
 
     #[test]
-    fn a_staff_list_under_its_header_is_a_roster_whatever_its_lines_hold() {
+    fn a_staff_list_under_its_header_is_a_roster_and_a_ward_list_is_not() {
         let list = "  Adebayo, Funmilayo    ICU         RN license         RN-1184402    07/31/2024\n  Cartwright, Lee       5 East      BLS                BLS-99421-77  08/02/2024\n  Dominguez, Ivette     L&D         NRP                NRP-2021-5530 08/15/2024\n  Halvorsen, Kari       ED          ACLS               AC-7781204    08/19/2024\n";
         let staff = format!(
             "The following staff have credentials expiring:\n\n  Name                  Unit        Credential         Number        Expires\n{list}"
         );
+        // Record order is no cue there: a unit word nearby leaves them medium.
         assert!(
-            found(&staff, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+            found(&staff, Kind::Name).is_none_or(|c| c < Confidence::High),
             "{staff}"
+        );
+        // A ward's handoff (a room column) and a list of patients to call
+        // keep their patients.
+        let handoff = "  Name           Room   Shift   Notes\n  Okafor, Chidi   412   Night   CHF, lasix gtt, DNR\n  Brennan, Maeve  414   Night   COPD exacerbation\n  Ruiz, Alma      415   Night   sepsis, on vanc\n  Novak, Petra    417   Night   NSTEMI, heparin gtt\n";
+        assert!(
+            found(handoff, Kind::Name) >= Some(Confidence::Medium),
+            "{handoff}"
+        );
+        let calls = "Call these patients re: positive HIV results:\nOkafor, Chidi\nBrennan, Maeve\nRuiz, Alma\nNovak, Petra\n";
+        assert!(
+            found(calls, Kind::Name) >= Some(Confidence::Medium),
+            "{calls}"
         );
         // Under a patient list's header the same lines are patients.
         let patients = format!(
