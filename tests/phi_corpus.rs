@@ -57,6 +57,14 @@ fn second_voices_fixtures_have_only_the_known_misses() {
 }
 
 #[test]
+fn voices6_fixtures_hold_their_scores() {
+    let r = fixture_score("phi-voices6");
+    assert_eq!(r.messages, 100, "{r}");
+    // One known false alarm and four misses (see its README).
+    assert!(r.fp <= 1 && r.fn_ <= 4, "{r}\n{}", r.errors());
+}
+
+#[test]
 fn voices5_fixtures_hold_their_scores() {
     let r = fixture_score("phi-voices5");
     assert_eq!(r.messages, 100, "{r}");
@@ -76,8 +84,8 @@ fn voices4_fixtures_hold_their_scores() {
 fn voices3_fixtures_hold_their_scores() {
     let r = fixture_score("phi-voices3");
     assert_eq!(r.messages, 100, "{r}");
-    // Two known misses (see its README); no false alarm.
-    assert!(r.fp == 0 && r.fn_ <= 2, "{r}\n{}", r.errors());
+    // One known miss (see its README); no false alarm.
+    assert!(r.fp == 0 && r.fn_ <= 1, "{r}\n{}", r.errors());
 }
 
 #[test]

@@ -234,7 +234,23 @@ pub fn classify(header: &str) -> Col {
     {
         return Col::PatientName;
     }
-    if matches!(compact.as_str(), "name" | "fullname" | "person" | "names") {
+    if matches!(
+        compact.as_str(),
+        "name"
+            | "fullname"
+            | "person"
+            | "names"
+            | "employee"
+            | "employeename"
+            | "staff"
+            | "staffname"
+            | "staffmember"
+            | "worker"
+            | "workername"
+            | "student"
+            | "studentname"
+            | "trainee"
+    ) {
         return Col::Name;
     }
     if matches!(
@@ -354,6 +370,11 @@ const STAFF_COLUMNS: &[&str] = &[
     "licensure",
     "certification",
     "cert",
+    "student",
+    "trainee",
+    "preceptor",
+    "clerkship",
+    "rotation",
 ];
 
 /// Is `line` the header row of a staff list (`Name  Unit  Credential

@@ -67,7 +67,10 @@ fn res() -> &'static Res {
         negative: re(
             r"(?i)(?-u:\b)(?:model|printer|error|fault|part|room|suite|gate|flight|seat|sku|serial|item|ticket|unit|version|firmware|apt|apartment|building|bldg|row|section|aisle|route|exit|form|vitamin|product|order|invoice|size|style|chip|engine|highway|interstate|tax|grade|class|level|zone|lot|batch)(?-u:\b)",
         ),
-        negative_after: re(r"(?i)^\s*(?:error|fault|printer|model|series|engine|chip|form|tax)(?-u:\b)"),
+        // `N95 fit test`, `N95 respirator`: a mask, not menopause (N95).
+        negative_after: re(
+            r"(?i)^\s*(?:error|fault|printer|model|series|engine|chip|form|tax|fit|masks?|respirators?)(?-u:\b)",
+        ),
         negative_label: re(
             r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial)\s*[:#]?\s*$",
         ),
@@ -198,6 +201,13 @@ mod tests {
         );
         assert_eq!(found("Flight B20 boards at gate C12", Kind::Icd10), None);
         assert_eq!(found("Form W2 and I9 code", Kind::Icd10), None);
+        assert_eq!(
+            found(
+                "Bring your completed N95 fit test; N95 masks in the ED.",
+                Kind::Icd10
+            ),
+            None
+        );
         assert_eq!(found("Dx: E11.", Kind::Icd10), Some(Confidence::High));
         assert_eq!(found("Dx E11.99999", Kind::Icd10), None);
         assert_eq!(found("code XY9", Kind::Icd10), None);

@@ -588,6 +588,7 @@ struct Res {
     record_after: Regex,
     record_bare_age: Regex,
     vet_place: aho_corasick::AhoCorasick,
+    public_story: Regex,
     vet_word: Regex,
     animal_word: Regex,
     animal_care: Regex,
@@ -644,10 +645,10 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|caller|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|owner)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
-            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA)(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
+            r"^(?:\s*,?\s*\(?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA)(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
         ),
         label_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
@@ -656,7 +657,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+patient(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -675,10 +676,24 @@ fn res() -> &'static Res {
         // literals: the animal words (`cat`, `pet`) hide in every other word
         // of prose (`medication`). Three spellings of each (lower, Title,
         // UPPER) keep the vector search, which case folding would lose.
+        // A charity's or a hospital's published story, told with its
+        // subject's consent: `Stories are shared with permission`.
+        public_story: re(
+            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent)|shared\s+with\s+(?:their|her|his)\s+(?:written\s+)?(?:permission|consent))(?-u:\b)",
+        ),
         vet_place: aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(
-                ["hospital", "clinic", "practice", "center", "centre", "services", "dvm"]
+                [
+                    "hospital",
+                    "clinic",
+                    "practice",
+                    "center",
+                    "centre",
+                    "services",
+                    "specialists",
+                    "dvm",
+                ]
                     .iter()
                     .flat_map(|w| [w.to_string(), title_case(w), w.to_ascii_uppercase()]),
             )
@@ -689,7 +704,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?)$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?)$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
@@ -748,7 +763,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|the|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer|description)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts))(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -1117,6 +1132,140 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
     (reading_order && name_word(&b[s3..e3]) && record_after(e3)).then_some((s, e3, true))
 }
 
+/// Relation words a relative writes right before the patient's name, in
+/// English after a possessive (`my mom Li Meiling`).
+const RELATIVES: &[&str] = &[
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "son",
+    "daughter",
+    "child",
+    "kid",
+    "baby",
+    "wife",
+    "husband",
+    "partner",
+    "brother",
+    "sister",
+    "grandmother",
+    "grandfather",
+    "grandma",
+    "grandpa",
+    "grandson",
+    "granddaughter",
+    "aunt",
+    "uncle",
+    "niece",
+    "nephew",
+];
+/// The same in the other languages the word lists cover, which need no
+/// possessive (`manman Woodley Joseph`, `bé Nguyễn Minh Khang`).
+const RELATIVES_ELSEWHERE: &[&str] = &[
+    "manman", "papa", "mama", "bé", "mẹ", "bố", "mamá", "papá", "madre", "padre", "hijo", "hija",
+    "mãe", "pai", "filho", "filha", "mère", "père", "fils", "fille", "mutter", "vater", "sohn",
+    "tochter", "anak", "nanay", "tatay",
+];
+
+/// A full name, listed or not, right after a relation word: a relative
+/// writing about the patient names them so, from everywhere.
+fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if f & (GENERIC | INSTITUTION) != 0 || !capitalised(&b[s..e]) {
+        return None;
+    }
+    // The word before, found on the bytes (this runs for most capitalised
+    // words): past blanks and `,:(`, a run of letters.
+    let mut we = s;
+    while we > 0 && matches!(b[we - 1], b' ' | b'\t' | b',' | b':' | b'(') {
+        we -= 1;
+    }
+    let mut ws = we;
+    while ws > 0 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
+        ws -= 1;
+    }
+    let word = &b[ws..we];
+    if word.len() < 2 || word.len() > 14 {
+        return None;
+    }
+    let is = |list: &[&str]| list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word));
+    // `Father O'Brien` is a priest: the English words only in lower case,
+    // and after a possessive (`my mom Li Meiling`).
+    let english = word.iter().all(u8::is_ascii_lowercase) && is(RELATIVES) && {
+        let mut pe = ws;
+        while pe > 0 && matches!(b[pe - 1], b' ' | b'\t') {
+            pe -= 1;
+        }
+        let mut ps = pe;
+        while ps > 0 && b[ps - 1].is_ascii_alphabetic() {
+            ps -= 1;
+        }
+        ["my", "our", "his", "her", "their", "your"]
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(&b[ps..pe]))
+    };
+    if !english && !is(RELATIVES_ELSEWHERE) {
+        return None;
+    }
+    // Names from everywhere: the words are read as Unicode letters
+    // (`Nguyễn`), not as the ASCII runs the lists are keyed on.
+    let possessive = |end: usize| {
+        if text[..end].ends_with("'s") {
+            Some(end - 2)
+        } else if text[..end].ends_with("’s") {
+            Some(end - "’s".len())
+        } else {
+            None
+        }
+    };
+    let e1 = name_word_end(text, s).unwrap_or(e);
+    let mut end = e1;
+    for _ in 0..2 {
+        if possessive(end).is_some() {
+            break;
+        }
+        let next = end + (text[end..].len() - text[end..].trim_start_matches(' ').len());
+        if next == end {
+            break;
+        }
+        match name_word_end(text, next) {
+            Some(w) if !r_flags_generic(&b[next..w]) => end = w,
+            _ => break,
+        }
+    }
+    if end == e1 {
+        return None;
+    }
+    Some((s, possessive(end).unwrap_or(end), true))
+}
+
+/// The end of a capitalised word of Unicode letters (and `-`, `'`)
+/// starting at `s`, if it has a lower-case letter after its capital.
+fn name_word_end(text: &str, s: usize) -> Option<usize> {
+    let mut chars = text.get(s..)?.char_indices();
+    let (_, first) = chars.next()?;
+    if !first.is_uppercase() {
+        return None;
+    }
+    let mut end = s + first.len_utf8();
+    let mut lower = false;
+    for (i, c) in chars {
+        if !(c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
+            break;
+        }
+        lower |= c.is_lowercase();
+        end = s + i + c.len_utf8();
+    }
+    lower.then_some(end)
+}
+
+/// A word the lists mark as generic or an institution's.
+fn r_flags_generic(w: &[u8]) -> bool {
+    res().flags(w) & (GENERIC | INSTITUTION) != 0 || weekday(w)
+}
+
 /// A full name, listed or not, alone on the line after a closing
 /// (`Thank you,` / `Oluwaseun Adebayo-Rhys`), or one word alone on the
 /// text's last line: the writer's signature.
@@ -1350,11 +1499,21 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
         return None;
     }
     let mut end = e;
+    let mut buf = [0u8; 48];
+    let mut role = ROLE_WORDS.contains(&lower(&b[s..e], &mut buf));
     for _ in 0..2 {
         match next_word(b, end) {
-            Some((s2, e2)) if capitalised(&b[s2..e2]) => end = e2,
+            Some((s2, e2)) if capitalised(&b[s2..e2]) => {
+                end = e2;
+                role |= ROLE_WORDS.contains(&lower(&b[s2..e2], &mut buf));
+            }
             _ => break,
         }
+    }
+    // `Dear Materials Management Director`, `Dear Hiring Manager`: a
+    // role greeted, nobody named.
+    if role {
+        return None;
     }
     // Whether the salutation makes this a patient (`Dear Maria Haddad`,
     // not `Hi Marisol, please register me`) is `judge`'s call
@@ -1387,6 +1546,56 @@ fn surname_with_cue(
 
 /// Titles of office before a surname (`Professor Hartley's lectures`):
 /// the person holds the office; a patient is not named by it.
+/// Words that make a greeting address a role, not a person.
+const ROLE_WORDS: &[&str] = &[
+    "director",
+    "manager",
+    "coordinator",
+    "officer",
+    "administrator",
+    "supervisor",
+    "committee",
+    "team",
+    "department",
+    "staff",
+    "colleague",
+    "colleagues",
+    "partner",
+    "partners",
+    "member",
+    "members",
+    "customer",
+    "customers",
+    "vendor",
+    "buyer",
+    "purchasing",
+    "chair",
+    "leadership",
+    "board",
+    "editor",
+    "editors",
+    "reviewer",
+    "reviewers",
+    "author",
+    "authors",
+    "applicant",
+    "candidate",
+    "recruiter",
+    "representative",
+    "agent",
+    "friends",
+    "neighbor",
+    "neighbour",
+    "parents",
+    "families",
+    "residents",
+    "employees",
+    "volunteers",
+    "donor",
+    "donors",
+    "sponsor",
+];
+
 const TITLE_WORDS: &[&str] = &[
     "professor",
     "prof",
@@ -1695,7 +1904,11 @@ fn roster(r: &Res, text: &str) -> bool {
     for line in text.lines() {
         let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '|');
         if !list_entry(line.as_bytes()) {
-            if !line.is_empty() {
+            // A rule under the header (`-----   -----`) is no line of text.
+            let rule = line
+                .bytes()
+                .all(|c| matches!(c, b'-' | b'=' | b'+' | b'|' | b' ' | b'\t'));
+            if !rule {
                 above = line;
                 block = None;
             }
@@ -1792,6 +2005,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         let not_people = *animal_patients.get_or_insert_with(|| {
             veterinary(r, text, true)
                 || car_service(r, text)
+                || r.public_story.is_match(text)
                 || super::health::training_material(&text[..floor_boundary(text, FICTION_HEAD)])
         });
         if not_people { Confidence::Low } else { conf }
@@ -1821,7 +2035,8 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             .or_else(|| labelled(r, text, s, e))
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f))
-            .or_else(|| record_shape(r, text, s, e, f));
+            .or_else(|| record_shape(r, text, s, e, f))
+            .or_else(|| relative_named(text, s, e, f));
         let (found_here, how) = match found_here {
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
@@ -2568,6 +2783,33 @@ mod tests {
             "The diabetes clinic schedule is attached.\n\nKeiko Yamamoto-Hall\n555-0159\n",
             // More than contact lines follow: no signature at the end.
             "I'm taking ibuprofen for the pain.\n\nKeiko Yamamoto-Hall\nWe also discussed the budget for next quarter at length.\n",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn relatives_name_patients_no_list_holds_and_patients_sign_their_own_notes() {
+        for t in [
+            "(Dr. Wang - my mom Li Meiling's BP was 172/104 last night, headache + dizzy; she takes amlodipine 5.)",
+            "Mwen se manman Woodley Joseph (7 lane). Woodley gen opresyon (asthma), albuterol fini.",
+            "Tôi là mẹ của bé Nguyễn Minh Khang (3 tuổi). Bé bị sốt 39,5 độ, uống Tylenol.",
+            "Ana Yousef Haddad, your patient, I see you in January for the diabetes.",
+            "My sugar is still high, 240 in the morning. I take the metformin 1000 two times every day.\n\nShukran ktir,\nYousef Haddad\nphone 555 012 3388\n",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // A priest, not a father.
+            "Father Brendan Kelly will lead the prayer service for cancer survivors.",
+            // A role greeted, nobody named.
+            "Dear Materials Management Director,\nWe are recalling infusion sets; no injuries were reported.",
+            // A job application and a published story are no patient's.
+            "Dear Ms. Abernethy,\nThank you for reaching out about the Medical Director, Cardiology position. I've attached my current CV.",
+            "When Deborah Quaye was diagnosed with stage II breast cancer she had never run a mile. Stories are shared with permission.",
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
