@@ -154,10 +154,9 @@ pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut 
 }
 
 /// What a veterinary practice's mail names belongs to an animal or to
-/// the practice: the pet's conditions and insurance policy, the practice's
-/// address and phone.
+/// the practice: the pet's conditions, the practice's address and phone.
 /// (A pet's chart number is told apart on its own line: `mrn::pet_record`.)
-const ANIMAL_KINDS: &[Kind] = &[Kind::Health, Kind::Address, Kind::Phone, Kind::MemberId];
+const ANIMAL_KINDS: &[Kind] = &[Kind::Health, Kind::Address, Kind::Phone];
 /// Training material's records (a simulation case, a demo database).
 const TRAINING_KINDS: &[Kind] = &[
     Kind::Mrn,
