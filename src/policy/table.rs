@@ -1252,6 +1252,13 @@ mod tests {
             1 << 20,
         );
         assert!(t.contains("Patient Name: Dang, Minh Chau"), "{t}");
+        // A school nurse's list names students next to a clinical column:
+        // patients, not a roster.
+        let t = csv_to_labeled(
+            "Student,Grade,Allergy,Medication\n\"Okafor, Chidi\",4,peanut,EpiPen\n",
+            1 << 20,
+        );
+        assert!(!t.contains("Staff:"), "{t}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ struct Res {
     clinical: Regex,
     negative: Regex,
     negative_after: Regex,
+    mask_after: Regex,
     /// `error code J45`, `part no. K21.9`: the word before names another
     /// kind of code.
     negative_label: Regex,
@@ -67,10 +68,11 @@ fn res() -> &'static Res {
         negative: re(
             r"(?i)(?-u:\b)(?:model|printer|error|fault|part|room|suite|gate|flight|seat|sku|serial|item|ticket|unit|version|firmware|apt|apartment|building|bldg|row|section|aisle|route|exit|form|vitamin|product|order|invoice|size|style|chip|engine|highway|interstate|tax|grade|class|level|zone|lot|batch)(?-u:\b)",
         ),
-        // `N95 fit test`, `N95 respirator`: a mask, not menopause (N95).
         negative_after: re(
-            r"(?i)^\s*(?:error|fault|printer|model|series|engine|chip|form|tax|fit|masks?|respirators?)(?-u:\b)",
+            r"(?i)^[ \t]*(?:error|fault|printer|model|series|engine|chip|form|tax)(?-u:\b)",
         ),
+        // `N95 fit test`, `N95 respirator`: a mask, not menopause (N95).
+        mask_after: re(r"(?i)^[ \t]*(?:fit|masks?|respirators?)(?-u:\b)"),
         negative_label: re(
             r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial)\s*[:#]?\s*$",
         ),
@@ -133,6 +135,7 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
     }
     let r = res();
     if r.negative_after.is_match(after(text, e, 16))
+        || (code.eq_ignore_ascii_case("N95") && r.mask_after.is_match(after(text, e, 16)))
         || r.negative_label.is_match(before(text, s, 32))
     {
         return;
@@ -207,6 +210,15 @@ mod tests {
                 Kind::Icd10
             ),
             None
+        );
+        // Only N95 is a mask, and only on its own line.
+        assert_eq!(
+            found("Diagnosis: Z99.11 Respirator dependence", Kind::Icd10),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            found("Diagnosis: J45.909\nForm attached", Kind::Icd10),
+            Some(Confidence::High)
         );
         assert_eq!(found("Dx: E11.", Kind::Icd10), Some(Confidence::High));
         assert_eq!(found("Dx E11.99999", Kind::Icd10), None);

@@ -1182,8 +1182,10 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
     while we > 0 && matches!(b[we - 1], b' ' | b'\t' | b',' | b':' | b'(') {
         we -= 1;
     }
+    // Bounded: in text without spaces (CJK) every capital would otherwise
+    // scan back over the whole run.
     let mut ws = we;
-    while ws > 0 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
+    while ws > 0 && we - ws <= 14 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
         ws -= 1;
     }
     let word = &b[ws..we];
@@ -1254,6 +1256,10 @@ fn name_word_end(text: &str, s: usize) -> Option<usize> {
     for (i, c) in chars {
         if !(c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
             break;
+        }
+        // No name is longer; a run of letters without spaces is no name.
+        if i > 40 {
+            return None;
         }
         lower |= c.is_lowercase();
         end = s + i + c.len_utf8();
@@ -1499,20 +1505,21 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
         return None;
     }
     let mut end = e;
-    let mut buf = [0u8; 48];
-    let mut role = ROLE_WORDS.contains(&lower(&b[s..e], &mut buf));
+    let mut last = s;
     for _ in 0..2 {
         match next_word(b, end) {
             Some((s2, e2)) if capitalised(&b[s2..e2]) => {
+                last = s2;
                 end = e2;
-                role |= ROLE_WORDS.contains(&lower(&b[s2..e2], &mut buf));
             }
             _ => break,
         }
     }
     // `Dear Materials Management Director`, `Dear Hiring Manager`: a
-    // role greeted, nobody named.
-    if role {
+    // role greeted, nobody named. The role is the greeting's last word:
+    // `Dear Donor Tavita Faleolo` names a person.
+    let mut buf = [0u8; 48];
+    if ROLE_WORDS.contains(&lower(&b[last..end], &mut buf)) {
         return None;
     }
     // Whether the salutation makes this a patient (`Dear Maria Haddad`,
@@ -2799,6 +2806,8 @@ mod tests {
             "Tôi là mẹ của bé Nguyễn Minh Khang (3 tuổi). Bé bị sốt 39,5 độ, uống Tylenol.",
             "Ana Yousef Haddad, your patient, I see you in January for the diabetes.",
             "My sugar is still high, 240 in the morning. I take the metformin 1000 two times every day.\n\nShukran ktir,\nYousef Haddad\nphone 555 012 3388\n",
+            // A role word inside the greeting, a person at its end.
+            "Dear Donor Tavita Faleolo,\nYour hemoglobin was 11.2 at your visit, so you were deferred from donating today.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
