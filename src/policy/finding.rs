@@ -305,6 +305,26 @@ impl Sink {
         lowered
     }
 
+    /// Lower the subject's findings of `kinds` to low: the body under it
+    /// turned out to be training material, and the subject names its
+    /// case (`Sim prep: "Mr. Harold Testwell" - DKA scenario`).
+    pub fn lower_subject(&mut self, kinds: &[Kind]) {
+        for f in &mut self.findings {
+            if f.location == Location::Subject && kinds.contains(&f.kind) {
+                f.confidence = f.confidence.min(Confidence::Low);
+            }
+        }
+    }
+
+    /// Any finding of `kinds` above low in the subject?
+    pub fn subject_raised(&self, kinds: &[Kind]) -> bool {
+        self.findings.iter().any(|f| {
+            f.location == Location::Subject
+                && kinds.contains(&f.kind)
+                && f.confidence > Confidence::Low
+        })
+    }
+
     /// Any finding of `kinds` above low recorded since `mark`?
     pub fn raised_since(&self, mark: usize, kinds: &[Kind]) -> bool {
         self.findings

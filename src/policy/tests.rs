@@ -168,6 +168,19 @@ fn negatives_stay_unencrypted() {
 }
 
 #[test]
+fn a_training_case_or_news_body_speaks_for_its_subject() {
+    for raw in [
+        &b"Subject: Sim prep: \"Mr. Harold Testwell\" - DKA scenario\r\n\r\n*** FICTIONAL PATIENT - FOR SIMULATION TRAINING ONLY ***\r\nThursday's sim is a DKA case: type 1 diabetes, missed insulin doses.\r\n"[..],
+        b"Subject: Fwd: BREAKING: Marcus Vellaine reveals cancer battle\r\n\r\nBREAKING: Pop star Marcus Vellaine revealed on his podcast that he had chemotherapy for lymphoma.\r\nRead more >> starwire.example\r\n",
+    ] {
+        assert_ne!(check(raw).protection, Protection::Encrypt, "{}", String::from_utf8_lossy(raw));
+    }
+    // The same subject over a real patient's note stays PHI.
+    let raw = b"Subject: Mr. Harold Testwell - DKA\r\n\r\nHarold Testwell was admitted overnight in DKA, glucose 612, insulin drip started.\r\n";
+    assert_eq!(check(raw).protection, Protection::Encrypt);
+}
+
+#[test]
 fn priority_tags_and_forcing_tags() {
     let raw = b"Subject: [secure] [priority:9] Hello\r\nX-Priority: 5\r\n\r\nhi\r\n";
     let v = check(raw);

@@ -8,9 +8,11 @@
 use super::dates;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::after;
+use regex::Regex;
+use std::sync::OnceLock;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan)(?-u:\b)";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.
@@ -69,6 +71,71 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     sink.push(Kind::Dob, confidence, loc, &w[s..e]);
 }
 
+/// Birth wording in scripts without ASCII word boundaries, which the
+/// anchored keyword search cannot open on: Chinese (`出生日期`,
+/// `出生年月日`) and Japanese (`生年月日`) both hold `生`; Korean
+/// (`생년월일`), Russian (`дата рождения`), Arabic (`تاريخ الميلاد`).
+const OTHER_SCRIPT_KEYWORDS: &[&str] = &["生", "생년월일", "рождения", "الميلاد"];
+
+/// `1949年3月17日`, `1985년 3월 2일`: the year-month-day order of
+/// Chinese, Japanese and Korean dates.
+fn cjk_date(w: &str) -> Option<(usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        super::re(r"(?:19|20)[0-9]{2}\s*[年년]\s*([0-9]{1,2})\s*[月월]\s*([0-9]{1,2})\s*[日일]?")
+    });
+    let c = r.captures(w)?;
+    let m = c.get(0)?;
+    let month: u32 = c.get(1)?.as_str().parse().ok()?;
+    let day: u32 = c.get(2)?.as_str().parse().ok()?;
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((m.start(), m.end()))
+}
+
+/// Dates of birth labelled in other scripts (see
+/// `OTHER_SCRIPT_KEYWORDS`): a Korean or Chinese patient's own letter.
+pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
+    // One SIMD substring search per keyword: their first bytes never
+    // occur in ASCII text, so each pass skips through it at memory speed
+    // (an automaton over all four read prose byte by byte).
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        OTHER_SCRIPT_KEYWORDS
+            .iter()
+            .map(|k| memchr::memmem::Finder::new(k.as_bytes()))
+            .collect()
+    });
+    for finder in finders {
+        for at in finder.find_iter(text.as_bytes()).take(64) {
+            let end = at + finder.needle().len();
+            // `生` is in more words than the birth labels (`医生`, a
+            // doctor; `学生`, a student): only `出生`, `生年月日`, `生日`.
+            if finder.needle() == "生".as_bytes()
+                && !(text[..at].ends_with('出')
+                    || text[at..].starts_with("生年月日")
+                    || text[at..].starts_with("生日"))
+            {
+                continue;
+            }
+            // `出生地` (place of birth): the date must follow within a few
+            // characters of label text and punctuation.
+            let w = after(text, end, 48);
+            let found = cjk_date(w).or_else(|| dates::first_date(w));
+            let Some((s, e)) = found else { continue };
+            let gap = &w[..s];
+            if gap.chars().count() > 8
+                || gap.bytes().any(|b| b.is_ascii_digit())
+                || gap.contains('\n')
+            {
+                continue;
+            }
+            if sentinel_year(&w[s..e], false) {
+                continue;
+            }
+            sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
+        }
+    }
+}
+
 /// An obituary or funeral notice: two of its set phrases.
 fn death_notice(text: &str) -> bool {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
@@ -88,14 +155,7 @@ fn death_notice(text: &str) -> bool {
             ])
             .expect("built-in phrases compile")
     });
-    let mut seen = 0u16;
-    for m in ac.find_iter(text) {
-        seen |= 1 << m.pattern().as_usize();
-        if seen.count_ones() >= 2 {
-            return true;
-        }
-    }
-    false
+    super::two_distinct(ac, text)
 }
 
 /// `01/01/1900` and older: the default a record system shows for an
@@ -122,6 +182,25 @@ mod tests {
     use crate::policy::detect::tests::found;
 
     #[test]
+    fn other_scripts() {
+        for t in [
+            "我是病人王秀英（出生日期 1949年3月17日）的女儿",
+            "저는 박지훈입니다. (생년월일 1985년 3월 2일)",
+            "生年月日：1972年11月3日",
+            "Дата рождения: 17.03.1949",
+        ] {
+            assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            "出生地：上海，2019年3月到美国",
+            "出生 1949",
+            "生年月日：____年__月__日",
+        ] {
+            assert_eq!(found(t, Kind::Dob), None, "{t}");
+        }
+    }
+
+    #[test]
     fn phrasings() {
         for t in [
             "DOB: 08/06/1989",
@@ -138,6 +217,7 @@ mod tests {
             "DOB (YYYYMMDD): 19610307",
             "Madame Ngozi Eze,\nnée le 12/07/1961",
             "date de naissance : 12/07/1961",
+            "Data urodzenia: 14.02.1958",
             "data de nascimento: 12/07/1961",
             "nacido el 12/07/1961",
             "Ngày sinh:     14/08/1950",

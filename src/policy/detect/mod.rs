@@ -141,6 +141,21 @@ fn next_chunk(text: &str) -> (&str, &str) {
     text.split_at(cut)
 }
 
+/// Do two different phrases of `ac` (at most 32 patterns) occur in
+/// `text`? One set phrase is a coincidence; two tell the kind of text
+/// (an obituary).
+pub(crate) fn two_distinct(ac: &aho_corasick::AhoCorasick, text: &str) -> bool {
+    debug_assert!(ac.patterns_len() <= 32);
+    let mut seen = 0u32;
+    for m in ac.find_iter(text) {
+        seen |= 1 << (m.pattern().as_usize() & 31);
+        if seen.count_ones() >= 2 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Run every detector over one segment of decoded text.
 pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
     let mut rest = text;
@@ -174,13 +189,22 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
     if sink.raised_since(mark, ANIMAL_KINDS) && name::veterinary_mail(text) {
         sink.lower_since(mark, ANIMAL_KINDS);
     }
+    // A body opening as training material also speaks for the subject
+    // above it, which names its case.
+    let body = loc == Location::Body;
     if first
-        && sink.raised_since(mark, TRAINING_KINDS)
+        && (body || sink.raised_since(mark, TRAINING_KINDS))
         && health::training_material(
             &text[..crate::policy::text::floor_boundary(text, name::FICTION_HEAD)],
         )
     {
         sink.lower_since(mark, TRAINING_KINDS);
+        if body {
+            sink.lower_subject(&[TRAINING_KINDS, &[Kind::Name]].concat());
+        }
+    } else if first && body && sink.subject_raised(&[Kind::Name]) && name::names_no_patient(text) {
+        // The subject of a forwarded news alert names its public figure.
+        sink.lower_subject(&[Kind::Name]);
     }
 }
 
@@ -198,6 +222,7 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
     if digits {
         let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
         anchored::scan(text, &hot, boundaries, loc, sink);
+        dob::scan_other_scripts(text, loc, sink);
         mrn::scan_configured(text, loc, cfg, sink);
         member::scan_configured(text, loc, cfg, sink);
         x12::scan(text, loc, sink);

@@ -657,7 +657,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+patient(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+patient(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|\s+no[- ]?show(?:ed|s)?(?-u:\b)|\s+missed\s+(?:his|her|their)\s+(?:[0-9:apm ]+\s+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|\s+(?:is\s+|was\s+)?in\s+(?:room|rm|bed|bay)\s*#?[0-9]|\s+in\s+[0-9]{1,3}[a-z]?\s*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -2009,12 +2009,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if conf == Confidence::Low {
             return conf;
         }
-        let not_people = *animal_patients.get_or_insert_with(|| {
-            veterinary(r, text, true)
-                || car_service(r, text)
-                || r.public_story.is_match(text)
-                || super::health::training_material(&text[..floor_boundary(text, FICTION_HEAD)])
-        });
+        let not_people = *animal_patients.get_or_insert_with(|| names_no_patient(text));
         if not_people { Confidence::Low } else { conf }
     };
     while i < b.len() {
@@ -2089,6 +2084,96 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             found += 1;
         }
     }
+}
+
+/// Set phrases of texts whose people are no patients, two of one kind
+/// needed: a report of counts about many patients (a grant's progress
+/// report, a quality dashboard: its names are its writers and readers,
+/// `Dear Ms. Fairbanks`), and a news story (a forwarded alert, an
+/// entertainment item: a public figure's health in the news is no record
+/// of a patient).
+const REPORT_PHRASES: &[&str] = &[
+    "unique patients",
+    "patients enrolled",
+    "patients served",
+    "de-identified",
+    "deidentified",
+    "aggregate data",
+    "aggregate report",
+    "in aggregate",
+    "were suppressed",
+    "cell suppression",
+    "small cells",
+    "fewer than 11",
+    "data-sharing agreement",
+    "data sharing agreement",
+    "progress report",
+    "mid-year report",
+    "quarterly report",
+];
+const NEWS_PHRASES: &[&str] = &[
+    "news alert",
+    "breaking:",
+    "breaking news",
+    "read more",
+    "told reporters",
+    "told listeners",
+    "told viewers",
+    "in a statement",
+    "statement released",
+    "press secretary",
+    "press release",
+    "on his podcast",
+    "on her podcast",
+    "said in an interview",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+];
+
+/// Is `text` a report of counts or a news story (`REPORT_PHRASES`,
+/// `NEWS_PHRASES`)? One pass for both.
+fn report_or_news(text: &str) -> bool {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(REPORT_PHRASES.iter().chain(NEWS_PHRASES))
+            .expect("built-in phrases compile")
+    });
+    let mut seen = [0u32; 2];
+    for m in ac.find_iter(text) {
+        let i = m.pattern().as_usize();
+        let (kind, bit) = if i < REPORT_PHRASES.len() {
+            (0, i)
+        } else {
+            (1, i - REPORT_PHRASES.len())
+        };
+        seen[kind] |= 1 << (bit & 31);
+        if seen[kind].count_ones() >= 2 {
+            return true;
+        }
+    }
+    false
+}
+
+/// How far into a text its set phrases tell its kind (a report, a news
+/// story): an ordinary mail's whole text. Each 32–96 KB chunk of a large
+/// text is judged on its own, and reading every chunk whole again would
+/// cost a tenth of the scan.
+const KIND_REACH: usize = 6 * 1024;
+
+/// Does `text` name people who are no patients whatever it says of
+/// health: an animal's owners, a car's, a published story's or a news
+/// item's people, a report's readers, a training case?
+pub fn names_no_patient(text: &str) -> bool {
+    let r = res();
+    veterinary(r, text, true)
+        || car_service(r, text)
+        || r.public_story.is_match(text)
+        || report_or_news(&text[..floor_boundary(text, KIND_REACH)])
+        || super::health::training_material(&text[..floor_boundary(text, FICTION_HEAD)])
 }
 
 /// `Thandiwe,` alone on the first line of a text greets its reader.
@@ -2376,7 +2461,49 @@ const SHORTHAND_STOP: &[&str] = &[
 /// The lower-case cues, in one automaton so that the text is searched
 /// once for all of them: `patient ` and `pt ` open shorthand, the others
 /// are honorifics.
-const LOWER_CUES: &[&str] = &["patient ", "pt ", "mr. ", "mrs. ", "ms. ", "mr ", "mrs "];
+const LOWER_CUES: &[&str] = &[
+    "patient ",
+    "pt ",
+    "mr. ",
+    "mrs. ",
+    "ms. ",
+    "mr ",
+    "mrs ",
+    // A relative typing in lower case (`my brother jerome lattimore got
+    // admitted`): `after_patient` without a record after the name.
+    "my brother ",
+    "my sister ",
+    "my mom ",
+    "my mother ",
+    "my dad ",
+    "my father ",
+    "my son ",
+    "my daughter ",
+    "my husband ",
+    "my wife ",
+    "my grandma ",
+    "my grandmother ",
+    "my grandpa ",
+    "my grandfather ",
+    "my aunt ",
+    "my uncle ",
+    "My brother ",
+    "My sister ",
+    "My mom ",
+    "My mother ",
+    "My dad ",
+    "My father ",
+    "My son ",
+    "My daughter ",
+    "My husband ",
+    "My wife ",
+    "My grandma ",
+    "My grandmother ",
+    "My grandpa ",
+    "My grandfather ",
+    "My aunt ",
+    "My uncle ",
+];
 
 /// Names in lower case after a lower-case cue (`lower_case_after`).
 fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -2392,7 +2519,9 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
         }
         let cue = LOWER_CUES[m.pattern().as_usize()];
         if cue.starts_with('p') {
-            after_patient(r, b, label_end)
+            after_patient(r, b, label_end, true)
+        } else if cue.starts_with("my ") || cue.starts_with("My ") {
+            after_patient(r, b, label_end, false)
         } else {
             // Without its dot the honorific wants a listed name after it
             // (`mr abdi`, not `mr imaging`).
@@ -2416,7 +2545,9 @@ fn shorthand_stop(w: &[u8]) -> bool {
 /// and then the end of the field (`,` `(` `;` `:` a line end) or a
 /// clinical verb (`seen`, `presents`...). The word before is the patient
 /// cue, so `judge` still wants a health fact for high.
-fn after_patient(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
+/// After a relation word (`record`: false) the name may run on into any
+/// sentence: the relation is the cue.
+fn after_patient(r: &Res, b: &[u8], label_end: usize, record: bool) -> Option<(usize, usize)> {
     // `pt (deshawn whitaker) called`: the name may open a parenthesis.
     let (s1, e1) = if b.get(label_end + 1) == Some(&b'(') {
         let s = label_end + 2;
@@ -2441,7 +2572,7 @@ fn after_patient(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> 
         && f2 & (NOT_A_SURNAME | GENERIC | AMBIGUOUS) == 0
         && !shorthand_stop(&b[s1..e1])
         && !shorthand_stop(&b[s2..e2b]);
-    (listed && record_follows(b, e2)).then_some((s1, e2b))
+    (listed && (!record || record_follows(b, e2))).then_some((s1, e2b))
 }
 
 /// Notes typed in lower case (`visited mr. petrosyan today`,
@@ -2806,6 +2937,10 @@ mod tests {
             "Tôi là mẹ của bé Nguyễn Minh Khang (3 tuổi). Bé bị sốt 39,5 độ, uống Tylenol.",
             "Ana Yousef Haddad, your patient, I see you in January for the diabetes.",
             "My sugar is still high, 240 in the morning. I take the metformin 1000 two times every day.\n\nShukran ktir,\nYousef Haddad\nphone 555 012 3388\n",
+            // Lower case after a relation word; terse handoffs.
+            "hello\n\nmy brother jerome lattimore got admited last nite for his sugar, they said it was 600. he needs his seizure meds",
+            "FYI Kyle Brennan no-showed his 2pm intake again. He's on the SUD IOP waitlist.",
+            "Evelyn Marsh in 12, new open area on sacrum this am, ~3 cm. Can wound team see today?",
             // A role word inside the greeting, a person at its end.
             "Dear Donor Tavita Faleolo,\nYour hemoglobin was 11.2 at your visit, so you were deferred from donating today.",
         ] {
@@ -2819,6 +2954,10 @@ mod tests {
             // A job application and a published story are no patient's.
             "Dear Ms. Abernethy,\nThank you for reaching out about the Medical Director, Cardiology position. I've attached my current CV.",
             "When Deborah Quaye was diagnosed with stage II breast cancer she had never run a mile. Stories are shared with permission.",
+            // A forwarded news item about a public figure.
+            "lol did you see this??\n\nBREAKING: Pop star Marcus Vellaine, 34, revealed on his podcast that he was treated for Hodgkin lymphoma with chemotherapy.\nRead more >> starwire.example/vellaine",
+            // A grant's report of counts greets its program officer.
+            "Dear Ms. Fairbanks,\nOur mid-year report for the hypertension outreach grant: 1,284 unique patients, 63% with blood pressure controlled. Cells with fewer than 11 patients were suppressed.",
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
