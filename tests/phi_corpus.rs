@@ -68,8 +68,7 @@ fn voices8_fixtures_hold_their_scores() {
 fn voices7_fixtures_hold_their_scores() {
     let r = fixture_score("phi-voices7");
     assert_eq!(r.messages, 60, "{r}");
-    // Two known misses (see its README); no false alarm.
-    assert!(r.fp == 0 && r.fn_ <= 2, "{r}\n{}", r.errors());
+    assert!(r.fp == 0 && r.fn_ == 0, "{r}\n{}", r.errors());
 }
 
 #[test]

@@ -763,7 +763,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|no\.?|number|#)|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -2956,6 +2956,8 @@ mod tests {
             "When Deborah Quaye was diagnosed with stage II breast cancer she had never run a mile. Stories are shared with permission.",
             // A forwarded news item about a public figure.
             "lol did you see this??\n\nBREAKING: Pop star Marcus Vellaine, 34, revealed on his podcast that he was treated for Hodgkin lymphoma with chemotherapy.\nRead more >> starwire.example/vellaine",
+            // An event registration greets its attendee.
+            "Dear Ms. Girard,\nWe confirm your registration for the Rehabilitation Congress 2025.\nRegistration no: JFR25-04418\nWorkshop: rehabilitation after arthroplasty",
             // A grant's report of counts greets its program officer.
             "Dear Ms. Fairbanks,\nOur mid-year report for the hypertension outreach grant: 1,284 unique patients, 63% with blood pressure controlled. Cells with fewer than 11 patients were suppressed.",
         ] {
