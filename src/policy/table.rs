@@ -996,6 +996,16 @@ fn line_at(b: &[u8], start: usize) -> (usize, usize) {
 /// header names PHI fields, or `None` when there is none. One pass of
 /// separator counting per line; only a short line with header-ish words
 /// whose next line has the same shape is looked at more closely.
+/// A table's rule line: dashes or equals signs, with `+`, `|`, `:` and
+/// blanks between columns.
+fn rule_line(l: &str) -> bool {
+    let l = l.trim();
+    l.len() >= 3
+        && l.bytes().any(|c| matches!(c, b'-' | b'='))
+        && l.bytes()
+            .all(|c| matches!(c, b'-' | b'=' | b'+' | b'|' | b':' | b' ' | b'\t'))
+}
+
 pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
     let hints = header_hints()?;
     let b = text.as_bytes();
@@ -1022,18 +1032,31 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         {
             continue;
         }
-        let (ne, _) = line_at(b, next);
-        if row_width(&text[next..ne], sep, n) != n {
+        // A rule under the header (`-----+-----`, `|---|---|`) is no row.
+        let mut first_row = next;
+        while first_row < b.len() {
+            let (re, rnext) = line_at(b, first_row);
+            if !rule_line(&text[first_row..re]) {
+                break;
+            }
+            first_row = rnext;
+        }
+        let (ne, _) = line_at(b, first_row);
+        if row_width(&text[first_row..ne], sep, n) != n {
             continue;
         }
         let Some(h) = header_of(&cells_of(line, sep)) else {
             continue;
         };
         found = true;
-        let mut j = next;
+        let mut j = first_row;
         while j < b.len() && !out.over {
             let (re, rnext) = line_at(b, j);
             let l = text[j..re].trim_end();
+            if rule_line(l) {
+                j = rnext;
+                continue;
+            }
             if l.trim().is_empty() || row_width(l, sep, n).abs_diff(n) > 1 {
                 break;
             }
@@ -1259,6 +1282,23 @@ mod tests {
             1 << 20,
         );
         assert!(!t.contains("Staff:"), "{t}");
+    }
+
+    #[test]
+    fn a_rule_under_the_header_is_no_row() {
+        let t = relabel_plain(
+            "Status:\n\nPt Name             | DOB        | Dx Code\n--------------------+------------+---------\nFairweather, Opal   | 1958-01-22 | G43.909\nMoorcroft, Silas    | 1971-07-09 | M23.211\n",
+            1 << 20,
+        )
+        .expect("a table");
+        assert!(t.contains("DOB: 1958-01-22"), "{t}");
+        assert!(t.contains("DOB: 1971-07-09"), "{t}");
+        let t = relabel_plain(
+            "| Patient | DOB |\n|---|---|\n| Opal Fairweather | 01/22/1958 |\n",
+            1 << 20,
+        )
+        .expect("a markdown table");
+        assert!(t.contains("DOB: 01/22/1958"), "{t}");
     }
 
     #[test]
