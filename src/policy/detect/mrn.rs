@@ -18,7 +18,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// MRN wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|nimewo\s+dosye|numero\s+ng\s+pasyente)";
+pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|nimewo\s+dosye|numero\s+ng\s+pasyente|rx\s*#|rx\s+(?:number|no)|prescription\s*(?:#|number|no))";
 
 struct Res {
     keyword: Regex,
@@ -148,6 +148,8 @@ mod tests {
             "Medical Record Number 51930854",
             "Medical Record #: 00482913",
             "Chart No. 55521",
+            "Rx# 6620193   LISINOPRIL 20 MG TABLET",
+            "Prescription number: 6620194",
             "chart #A-99812",
             "Patient ID: 4410023",
             "MR# 7781234",

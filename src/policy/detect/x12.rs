@@ -38,7 +38,7 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
         return;
     }
     let segs = segments(text);
-    if !segs.iter().any(|s| is_header(s)) {
+    if !segs.iter().any(|s| is_header(s)) && !claim_loop(&segs) {
         return;
     }
     for s in &segs {
@@ -81,11 +81,32 @@ fn segments(text: &str) -> Vec<Vec<&str>> {
         // Only the segments read below are kept (and counted): lines that
         // merely look like segments (`RE:`, `10:32`) cannot use up the cap.
         let id = &piece[..id_len];
-        if matches!(id, "ST" | "ISA" | "GS" | "NM1" | "DMG" | "HI") {
+        if matches!(id, "ST" | "ISA" | "GS" | "NM1" | "DMG" | "HI") || CLAIM_SEGMENTS.contains(&id)
+        {
             out.push(piece.split(char::from(sep)).collect());
         }
     }
     out
+}
+
+/// Segments only claims, remittances and eligibility replies carry
+/// (837 `CLM`, `SBR`; 835 `CLP`, `CAS`, `SVC`; 271 `EB`).
+const CLAIM_SEGMENTS: &[&str] = &["CLM", "SBR", "CLP", "CAS", "SVC", "EB"];
+
+/// A claim loop pasted without its envelope (`CLP*...~NM1*QC*...~SVC*...`):
+/// two different claim segments, each with elements, stand for the header.
+fn claim_loop(segs: &[Vec<&str>]) -> bool {
+    let mut seen = 0u8;
+    for s in segs {
+        if let Some(i) = s
+            .first()
+            .and_then(|id| CLAIM_SEGMENTS.iter().position(|c| c == id))
+            && s.len() >= 3
+        {
+            seen |= 1 << i;
+        }
+    }
+    seen.count_ones() >= 2
 }
 
 fn is_header(s: &[&str]) -> bool {
@@ -104,7 +125,21 @@ fn person(s: &[&str], loc: Location, sink: &mut Sink) {
     }
     let last = s.get(3).copied().unwrap_or("").trim();
     let first = s.get(4).copied().unwrap_or("").trim();
-    if s.get(2).copied() == Some("1") && !last.is_empty() && !first.is_empty() {
+    // A companion guide's example (`NM1*QC*1*LASTNAME*FIRSTNAME`,
+    // `<LAST>`, `XXXXX`) names nobody.
+    let placeholder = |w: &str| {
+        let u = w.to_ascii_uppercase();
+        u.contains("NAME")
+            || u.starts_with('<')
+            || matches!(u.as_str(), "LAST" | "FIRST" | "SURNAME" | "GIVEN")
+            || u.bytes().all(|c| c == b'X')
+    };
+    if s.get(2).copied() == Some("1")
+        && !last.is_empty()
+        && !first.is_empty()
+        && !placeholder(last)
+        && !placeholder(first)
+    {
         sink.push(
             Kind::Name,
             Confidence::High,
@@ -177,6 +212,13 @@ mod tests {
 
     #[test]
     fn segment_shapes_without_a_transaction_are_ignored() {
+        // A remittance's claim loop pasted without its envelope.
+        let t = "Here's the loop:\nCLP*PCN20240517003*1*245*96.14*38.5*12*9412207781203*11*1~\nNM1*QC*1*VANTERPOOL*OSWALDINE****MI*WHP310552087~\nSVC*HC:99214*245*96.14**1~\nCAS*PR*2*38.5~\n";
+        assert_eq!(found(t, Kind::MemberId), Some(Confidence::High));
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        // A companion guide's placeholders name nobody.
+        let t = "CLP*<PCN>*1*<BILLED>*<PAID>~\nNM1*QC*1*LASTNAME*FIRSTNAME****MI*MEMBERID~\nSVC*HC:<CPT>*<BILLED>~\n";
+        assert_eq!(found(t, Kind::Name), None);
         // No ST/ISA/GS header: `NM1` and `DMG` mean nothing here.
         let t = "Order NM1*IL*1*DOE*JANE****MI*MEM55012877 shipped\nDMG*D8*19630907*F\n";
         assert_eq!(found(t, Kind::MemberId), None);

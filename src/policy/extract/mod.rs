@@ -383,6 +383,14 @@ pub fn extract(
             Err(Stop(Unreadable::Unsupported))
         }
         Format::Image => Err(Stop(Unreadable::Image)),
+        // Text sent as `application/octet-stream` (`elig_fail.dat`, an
+        // export with no telling name): read as text when it is text
+        // throughout; anything else stays unreadable.
+        Format::Unknown if looks_textual(bytes) && memchr::memchr(0, bytes).is_none() => {
+            let text = &bytes[..bytes.len().min(budget.limits.max_output_bytes)];
+            v.text(place, &String::from_utf8_lossy(text));
+            Ok(())
+        }
         Format::OtherArchive | Format::Unknown => Err(Stop(Unreadable::Unsupported)),
         Format::Media => Ok(()),
     };

@@ -196,6 +196,16 @@ fn archives_recurse_and_report_what_they_cannot_read() {
         run(b"7z\xBC\xAF\x27\x1Cxxxx", "a.7z").bad[0].1,
         Unreadable::Unsupported
     );
+    // Text under a name that tells nothing is read; binary is not.
+    let c = run(
+        b"QUIST,BARTHOLOMEW,19580122,M,KHP440918231,G43.909\r\n",
+        "elig.dat",
+    );
+    assert!(c.bad.is_empty(), "{:?}", c.bad);
+    assert_eq!(
+        run(b"\x01\x02\x00\x00binary\x00blob", "blob.bin").bad[0].1,
+        Unreadable::Unsupported
+    );
 }
 
 #[test]
