@@ -73,9 +73,19 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
 
 /// Birth wording in scripts without ASCII word boundaries, which the
 /// anchored keyword search cannot open on: Chinese (`出生日期`,
-/// `出生年月日`) and Japanese (`生年月日`) both hold `生`; Korean
-/// (`생년월일`), Russian (`дата рождения`), Arabic (`تاريخ الميلاد`).
-const OTHER_SCRIPT_KEYWORDS: &[&str] = &["生", "생년월일", "рождения", "الميلاد"];
+/// `出生年月日`), Japanese (`生年月日`), Korean (`생년월일`), Russian
+/// (`дата рождения`, any case of its first letter), Arabic (`تاريخ
+/// الميلاد`). Whole labels: `生日快乐` (happy birthday), `С днём
+/// рождения` and `عيد الميلاد` (Christmas) are greetings, not records.
+const OTHER_SCRIPT_KEYWORDS: &[&str] = &[
+    "出生日期",
+    "出生年月",
+    "生年月日",
+    "생년월일",
+    "ата рождения",
+    "АТА РОЖДЕНИЯ",
+    "تاريخ الميلاد",
+];
 
 /// `1949年3月17日`, `1985년 3월 2일`: the year-month-day order of
 /// Chinese, Japanese and Korean dates.
@@ -105,19 +115,10 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
             .collect()
     });
     for finder in finders {
-        for at in finder.find_iter(text.as_bytes()).take(64) {
+        for at in finder.find_iter(text.as_bytes()).take(256) {
             let end = at + finder.needle().len();
-            // `生` is in more words than the birth labels (`医生`, a
-            // doctor; `学生`, a student): only `出生`, `生年月日`, `生日`.
-            if finder.needle() == "生".as_bytes()
-                && !(text[..at].ends_with('出')
-                    || text[at..].starts_with("生年月日")
-                    || text[at..].starts_with("生日"))
-            {
-                continue;
-            }
-            // `出生地` (place of birth): the date must follow within a few
-            // characters of label text and punctuation.
+            // The date must follow within a few characters of label text
+            // (`出生年月日`) and punctuation.
             let w = after(text, end, 48);
             let found = cjk_date(w).or_else(|| dates::first_date(w));
             let Some((s, e)) = found else { continue };
@@ -187,6 +188,7 @@ mod tests {
             "我是病人王秀英（出生日期 1949年3月17日）的女儿",
             "저는 박지훈입니다. (생년월일 1985년 3월 2일)",
             "生年月日：1972年11月3日",
+            "ДАТА РОЖДЕНИЯ 17.03.1949",
             "Дата рождения: 17.03.1949",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
@@ -195,6 +197,11 @@ mod tests {
             "出生地：上海，2019年3月到美国",
             "出生 1949",
             "生年月日：____年__月__日",
+            "李医生，我2024年3月5日做了胃镜",
+            "学生 2019年9月1日入学",
+            "生日快乐 2025年3月5日",
+            "С днём рождения 05.03.2025",
+            "عيد الميلاد 25/12/2025",
         ] {
             assert_eq!(found(t, Kind::Dob), None, "{t}");
         }

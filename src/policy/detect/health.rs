@@ -325,7 +325,7 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:simulation\s+)?(?:case|patient|scenario|patients)|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|(?:simulation|sim)\s+(?:scenario|day)|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)";
+const FICTION: &str = r"fictional\s+(?:simulation\s+)?(?:case|patient|scenario|patients)|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+environment|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.

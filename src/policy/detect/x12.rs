@@ -129,9 +129,21 @@ fn person(s: &[&str], loc: Location, sink: &mut Sink) {
     // `<LAST>`, `XXXXX`) names nobody.
     let placeholder = |w: &str| {
         let u = w.to_ascii_uppercase();
-        u.contains("NAME")
-            || u.starts_with('<')
-            || matches!(u.as_str(), "LAST" | "FIRST" | "SURNAME" | "GIVEN")
+        u.starts_with('<')
+            || matches!(
+                u.as_str(),
+                "LAST"
+                    | "FIRST"
+                    | "NAME"
+                    | "LASTNAME"
+                    | "FIRSTNAME"
+                    | "MIDDLENAME"
+                    | "SURNAME"
+                    | "GIVEN"
+                    | "GIVENNAME"
+                    | "LNAME"
+                    | "FNAME"
+            )
             || u.bytes().all(|c| c == b'X')
     };
     if s.get(2).copied() == Some("1")

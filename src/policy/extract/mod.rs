@@ -387,9 +387,14 @@ pub fn extract(
         // export with no telling name): read as text when it is text
         // throughout; anything else stays unreadable.
         Format::Unknown if looks_textual(bytes) && memchr::memchr(0, bytes).is_none() => {
-            let text = &bytes[..bytes.len().min(budget.limits.max_output_bytes)];
-            v.text(place, &String::from_utf8_lossy(text));
-            Ok(())
+            let cap = budget.limits.max_output_bytes;
+            v.text(place, &String::from_utf8_lossy(&bytes[..bytes.len().min(cap)]));
+            // What is cut off was not read.
+            if bytes.len() > cap {
+                Err(Stop(Unreadable::TooLarge))
+            } else {
+                Ok(())
+            }
         }
         Format::OtherArchive | Format::Unknown => Err(Stop(Unreadable::Unsupported)),
         Format::Media => Ok(()),
