@@ -388,7 +388,10 @@ pub fn extract(
         // throughout; anything else stays unreadable.
         Format::Unknown if looks_textual(bytes) && memchr::memchr(0, bytes).is_none() => {
             let cap = budget.limits.max_output_bytes;
-            v.text(place, &String::from_utf8_lossy(&bytes[..bytes.len().min(cap)]));
+            v.text(
+                place,
+                &String::from_utf8_lossy(&bytes[..bytes.len().min(cap)]),
+            );
             // What is cut off was not read.
             if bytes.len() > cap {
                 Err(Stop(Unreadable::TooLarge))
