@@ -156,7 +156,7 @@ fn death_notice(text: &str) -> bool {
             ])
             .expect("built-in phrases compile")
     });
-    super::two_distinct(ac, text)
+    super::two_of_a_set(ac, text, ac.patterns_len())
 }
 
 /// `01/01/1900` and older: the default a record system shows for an

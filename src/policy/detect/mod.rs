@@ -141,15 +141,17 @@ fn next_chunk(text: &str) -> (&str, &str) {
     text.split_at(cut)
 }
 
-/// Do two different phrases of `ac` (at most 32 patterns) occur in
-/// `text`? One set phrase is a coincidence; two tell the kind of text
-/// (an obituary).
-pub(crate) fn two_distinct(ac: &aho_corasick::AhoCorasick, text: &str) -> bool {
-    debug_assert!(ac.patterns_len() <= 32);
-    let mut seen = 0u32;
+/// Do two different phrases of one set occur in `text`? `ac` holds the
+/// first set's phrases (pattern ids below `split`), then the second's (at
+/// most 32 each). One set phrase is a coincidence; two tell the kind of
+/// text (an obituary, a news item).
+pub(crate) fn two_of_a_set(ac: &aho_corasick::AhoCorasick, text: &str, split: usize) -> bool {
+    let mut seen = [0u32; 2];
     for m in ac.find_iter(text) {
-        seen |= 1 << (m.pattern().as_usize() & 31);
-        if seen.count_ones() >= 2 {
+        let i = m.pattern().as_usize();
+        let (set, bit) = if i < split { (0, i) } else { (1, i - split) };
+        seen[set] |= 1 << (bit & 31);
+        if seen[set].count_ones() >= 2 {
             return true;
         }
     }

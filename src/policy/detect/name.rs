@@ -2125,20 +2125,7 @@ fn report_or_news(text: &str) -> bool {
             .build(REPORT_PHRASES.iter().chain(NEWS_PHRASES))
             .expect("built-in phrases compile")
     });
-    let mut seen = [0u32; 2];
-    for m in ac.find_iter(text) {
-        let i = m.pattern().as_usize();
-        let (kind, bit) = if i < REPORT_PHRASES.len() {
-            (0, i)
-        } else {
-            (1, i - REPORT_PHRASES.len())
-        };
-        seen[kind] |= 1 << (bit & 31);
-        if seen[kind].count_ones() >= 2 {
-            return true;
-        }
-    }
-    false
+    super::two_of_a_set(ac, text, REPORT_PHRASES.len())
 }
 
 /// How far into a text its set phrases tell its kind (a report, a news
