@@ -384,13 +384,7 @@ pub fn staff_header(line: &str) -> bool {
         return false;
     };
     let cells = cells_of(line.trim(), sep);
-    // A room or bed column is a ward's list, whatever else it holds.
-    let ward = cells.iter().any(|c| {
-        words(c)
-            .iter()
-            .any(|w| matches!(w.as_str(), "room" | "rm" | "bed"))
-    });
-    !ward && header_of(&cells).is_some_and(|h| h.name_label == "Staff")
+    header_of(&cells).is_some_and(|h| h.name_label == "Staff")
 }
 
 fn header_from(row: &[String], cols: &[Col]) -> Header {
@@ -422,7 +416,13 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
     let staff_column = row
         .iter()
         .any(|c| words(c).iter().any(|w| STAFF_COLUMNS.contains(&w.as_str())));
-    let staff_table = !patient_column && !other_clinical && staff_column;
+    // A room or bed column is a ward's list, whatever else it holds.
+    let ward = row.iter().any(|c| {
+        words(c)
+            .iter()
+            .any(|w| matches!(w.as_str(), "room" | "rm" | "bed"))
+    });
+    let staff_table = !patient_column && !other_clinical && staff_column && !ward;
     let name_label = if provider_table {
         "Provider"
     } else if staff_table {
@@ -1282,6 +1282,15 @@ mod tests {
             1 << 20,
         );
         assert!(!t.contains("Staff:"), "{t}");
+        // A ward's list keeps its staff column too (the nurse assigned):
+        // its names are patients.
+        let t = csv_to_labeled(
+            "Room,Name,Employee ID,Shift\n412B,\"Tran, Bao\",88120,Night\n",
+            1 << 20,
+        );
+        assert!(!t.contains("Staff:"), "{t}");
+        assert!(!staff_header("Room | Name | Employee ID | Shift"));
+        assert!(staff_header("Name | Employee ID | Unit | Shift"));
     }
 
     #[test]

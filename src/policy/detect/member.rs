@@ -41,6 +41,16 @@ fn contract_without_coverage(text: &str, kend: usize) -> bool {
         && !coverage().is_match(after(text, kend, 120))
 }
 
+/// A subscriber number in the footer of bulk mail (`You are receiving
+/// this alert because you subscribed… Subscriber no. 55018832`): a
+/// journal's or a newsletter's reader, no health plan's member.
+fn subscriber_in_bulk_footer(text: &str, kend: usize, s: usize, e: usize) -> bool {
+    before(text, kend, 16)
+        .to_ascii_lowercase()
+        .contains("subscriber")
+        && super::weak::bulk_footer(text, s, e)
+}
+
 /// A group number names an employer's plan, shared by everyone it
 /// covers: alone it identifies no one (a broker's renewal quote).
 fn group_number(text: &str, kend: usize) -> bool {
@@ -83,7 +93,9 @@ pub fn after_keyword(text: &str, kend: usize, strong: bool, loc: Location, sink:
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
     {
-        let conf = if strong {
+        let conf = if subscriber_in_bulk_footer(text, kend, s, e) {
+            Confidence::Low
+        } else if strong {
             Confidence::High
         } else if group_number(text, kend) {
             Confidence::Low
@@ -142,6 +154,12 @@ mod tests {
 
     #[test]
     fn lookalikes() {
+        // A journal alert's reader, in the bulk footer; a plan's
+        // subscriber anywhere else.
+        let alert = "Four new articles on kidney disease.\n\nYou are receiving this alert because you subscribed. Manage alerts. Subscriber no. 55018832.";
+        assert_eq!(found(alert, Kind::MemberId), Some(Confidence::Low));
+        let claim = "Your claim for the MRI was denied. Subscriber no. 55018832.";
+        assert_eq!(found(claim, Kind::MemberId), Some(Confidence::High));
         assert_eq!(found("Member since 2019", Kind::MemberId), None);
         assert_eq!(found("member ID pending", Kind::MemberId), None);
         assert_eq!(found("Offer code SPRING26", Kind::MemberId), None);

@@ -648,7 +648,9 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
-            r"^(?:\s*,?\s*(?:M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA)(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))",
+            &format!(
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+        ),
         ),
         label_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
@@ -1040,6 +1042,11 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         let mut buf2 = [0u8; 48];
         // `Madame, Monsieur,`: a letter's opening, not a name.
         if !capitalised(&b[s2..e2b]) || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2)) {
+            return None;
+        }
+        // `Frau Dr. Müller`, `Mrs. Professor Hale`: a clinician or an
+        // academic addressed by title, as `Dr.` alone would be.
+        if clinician_title(&b[s2..e2b]) {
             return None;
         }
         let f2 = r.flags(&b[s2..e2b]);
@@ -1509,6 +1516,10 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
     for _ in 0..2 {
         match next_word(b, end) {
             Some((s2, e2)) if capitalised(&b[s2..e2]) => {
+                // `Sehr geehrte Frau Dr. Müller`: a clinician greeted.
+                if clinician_title(&b[s2..e2]) {
+                    return None;
+                }
                 last = s2;
                 end = e2;
             }
@@ -1642,6 +1653,27 @@ const TITLE_WORDS: &[&str] = &[
     "sheriff",
     "chief",
 ];
+
+/// `Dr`, `Dra`, `Prof`, `Doctor`...: a title after an honorific or a
+/// greeting (`Frau Dr.`, `Mrs. Professor`) addresses its bearer by it.
+/// Not `Dean` or `General`: also first names (`Mr. Dean Whitfield`).
+fn clinician_title(w: &[u8]) -> bool {
+    let mut buf = [0u8; 48];
+    w.len() < 48
+        && matches!(
+            lower(w, &mut buf),
+            "dr" | "dra"
+                | "drs"
+                | "prof"
+                | "professor"
+                | "doctor"
+                | "doctora"
+                | "docteur"
+                | "doktor"
+                | "doutor"
+                | "doutora"
+        )
+}
 
 fn title_word(w: &[u8]) -> bool {
     let mut buf = [0u8; 48];
@@ -1912,9 +1944,12 @@ fn roster(r: &Res, text: &str) -> bool {
         let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '|');
         if !list_entry(line.as_bytes()) {
             // A rule under the header (`-----   -----`) is no line of text.
-            let rule = line
-                .bytes()
-                .all(|c| matches!(c, b'-' | b'=' | b'+' | b'|' | b' ' | b'\t'));
+            // A blank line ends the block: the header above it speaks
+            // for the next block no more.
+            let rule = !line.trim().is_empty()
+                && line
+                    .bytes()
+                    .all(|c| matches!(c, b'-' | b'=' | b'+' | b'|' | b' ' | b'\t'));
             if !rule {
                 above = line;
                 block = None;
@@ -2112,6 +2147,14 @@ const NEWS_PHRASES: &[&str] = &[
     "told viewers",
     "on his podcast",
     "on her podcast",
+    "her office said",
+    "his office said",
+    "in a statement",
+    "a spokesperson",
+    "a spokeswoman",
+    "a spokesman",
+    "press conference",
+    "because you subscribed",
 ];
 
 /// Is `text` a report of counts or a news story (`REPORT_PHRASES`,
@@ -2277,6 +2320,9 @@ fn whole_words<'a>(
 /// message's text: before a name on its own line (`thanks - Gary
 /// Kowalski`) too. A signature may also open with a rule line (`--`),
 /// which before a name also opens a list item (`-- Maria Lopez`).
+/// Credentials written after a clinician's name (`Kim Delgado, RN`),
+/// case as written: `DO NOT` on the next line is none.
+pub(crate) const CREDENTIALS: &str = r"M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA";
 pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thanks\s+a\s+lot|thanks\s+a\s+ton|thank\s+you\s+very\s+much|thanks\s+in\s+advance|dhanyavaad|shukriya|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
@@ -3008,6 +3054,13 @@ mod tests {
             found(roster, Kind::Name).is_none_or(|c| c < Confidence::High),
             "{roster}"
         );
+        // A staff header speaks for its own block: after a blank line the
+        // dated entries are records again.
+        let staff_then_census = "Name  Unit  Credential  Expires\n  Adebayo, Tolu   4W   RN   3/4/2027\n\n  Adebayo, Tolu   3/4/1961\n  Brzezinski, Anna   5/6/1950\n  Castillo, Mateo   7/8/1944\n  Devereaux, Claire   1/2/1970\n";
+        assert!(
+            !super::roster(super::res(), staff_then_census),
+            "{staff_then_census}"
+        );
         let census = "Census 4 West:\n  Adebayo, Tolu   3/4/1961   CHF exacerbation\n  Brzezinski, Anna   5/6/1950   pneumonia\n  Castillo, Mateo   7/8/1944   sepsis\n  Devereaux, Claire   1/2/1970   COPD\n";
         assert_eq!(
             found(census, Kind::Name),
@@ -3039,6 +3092,35 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn an_honorific_before_a_title_is_a_clinicians_address() {
+        let t = "Sehr geehrte Frau Dr. Müller-Lüdenscheidt,\nzu Ihrer Bestellung: HbA1c-Reagenz, Troponin I hs, Kreatinin.";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{t}"
+        );
+        let t = "Dear Mrs. Okafor,\nyour biopsy results are ready.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+    }
+
+    #[test]
+    fn a_public_figure_in_a_news_digest_is_no_patient() {
+        let t = "HEALTH BRIEF\nState Senator Margaret Ellison, 71, said Tuesday she is recovering well after a total hip replacement. Her office said she expects to return within two weeks.\n\nYou're receiving this because you subscribed to Health Brief.";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn a_credential_on_the_next_line_makes_no_provider() {
+        // `DO NOT` opening the next line is no Doctor of Osteopathy.
+        let t = "Please call Maria Lopez\nDO NOT start the metformin until her creatinine is back.";
+        assert!(found(t, Kind::Name).is_some(), "{t}");
+        let t = "Please call Maria Lopez, DO about the metformin.";
+        assert!(found(t, Kind::Name).is_none(), "{t}");
     }
 
     #[test]

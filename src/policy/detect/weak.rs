@@ -134,15 +134,22 @@ fn in_signature_block(text: &str, s: usize) -> bool {
     static CLOSING: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = CLOSING.get_or_init(|| {
         super::re(&format!(
-            r"(?im)^[ \t]*(?:{}|--)[ \t]*[,!.]?[ \t]*$",
-            super::name::SIGN_OFFS
+            // CRLF mode: decoded parts keep their line breaks. A line
+            // that opens with a clinician's name and credential (`Kim
+            // Delgado, RN`, `Pharmacist on duty: Ann Lee, PharmD, 612-…`)
+            // opens a signature as a closing does.
+            r"(?mR)^[ \t]*(?:(?i:{}|--)[ \t]*[,!.]?[ \t]*$|(?:[A-Za-z][A-Za-z ]{{0,30}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b))",
+            super::name::SIGN_OFFS,
+            super::name::CREDENTIALS
         ))
     });
     if s + SIGNATURE_TAIL < text.len() {
         return false;
     }
     let from = floor_boundary(text, s.saturating_sub(SIGNATURE_REACH));
-    re.is_match(&text[from..s])
+    // Up to the end of the number's line: the credential may stand on it.
+    let to = memchr::memchr(b'\n', &text.as_bytes()[s..]).map_or(text.len(), |i| s + i);
+    re.is_match(&text[from..to])
 }
 
 /// A signature block is the end of the text…
@@ -153,11 +160,11 @@ const SIGNATURE_REACH: usize = 240;
 /// Is `text[s..e]` in the footer of bulk mail (a newsletter, a marketing
 /// or notice list): next to the unsubscribe or preferences wording, where
 /// the law wants the sender's own postal address and number?
-fn bulk_footer(text: &str, s: usize, e: usize) -> bool {
+pub(super) fn bulk_footer(text: &str, s: usize, e: usize) -> bool {
     static FOOTER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = FOOTER.get_or_init(|| {
         super::re(
-            r"(?i)(?-u:\b)(?:unsubscribe|(?:manage|update)\s+(?:your\s+)?(?:email\s+|subscription\s+)?preferences|you\s+(?:are\s+)?receiv(?:e|ed|ing)\s+this\s+(?:e-?mail|message|newsletter)|mailing\s+list)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:unsubscribe|(?:manage|update)\s+(?:your\s+)?(?:email\s+|subscription\s+)?preferences|you(?:\s+are|'re|’re)?\s+receiv(?:e|ed|ing)\s+this\s+(?:e-?mail|message|newsletter|alert|digest)|manage\s+(?:your\s+)?(?:alerts|subscriptions?)|mailing\s+list)(?-u:\b)",
         )
     });
     s + FOOTER_TAIL >= text.len()
@@ -439,6 +446,26 @@ mod tests {
         let t = "Her new address is 12 Oak Street; call 415-253-8700 to confirm.";
         assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
         assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn a_signatures_number_is_low() {
+        for t in [
+            // Decoded parts keep CRLF line breaks.
+            "Lunch is on 3/18.\r\n\r\nBest,\r\nBrandon Tillman\r\nSenior Territory Manager\r\nCorvane Pharmaceuticals | 503-555-0193\r\n",
+            "Keep them home if they have a fever.\n\nKim Delgado, RN\nSchool Nurse, Maplewood Elementary\n503-555-0121\n",
+            "Amoxicillin 500 mg capsules are not affected.\r\n\r\nPharmacist on duty: Babajide Ogunleye, PharmD, 612-555-0177\r\nNorthgate Pharmacy\r\n",
+        ] {
+            assert_eq!(found(t, Kind::Phone), Some(Confidence::Low), "{t}");
+        }
+        for t in [
+            // A patient's number stays one in a signature's reach.
+            "Best,\nKim Delgado, RN\nPatient's cell: 503-555-0121\n",
+            // `DO NOT` is no credential; far from the end is no signature.
+            "Maria Lopez\nDO NOT call 503-555-0121 after 8pm, she is on hospice.\n",
+        ] {
+            assert_eq!(found(t, Kind::Phone), Some(Confidence::Medium), "{t}");
+        }
     }
 
     #[test]
