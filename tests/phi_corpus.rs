@@ -57,6 +57,13 @@ fn second_voices_fixtures_have_only_the_known_misses() {
 }
 
 #[test]
+fn voices10_fixtures_hold_their_scores() {
+    let r = fixture_score("phi-voices10");
+    assert_eq!(r.messages, 80, "{r}");
+    assert!(r.fp == 0 && r.fn_ == 0, "{r}\n{}", r.errors());
+}
+
+#[test]
 fn voices9_fixtures_hold_their_scores() {
     let r = fixture_score("phi-voices9");
     assert_eq!(r.messages, 80, "{r}");

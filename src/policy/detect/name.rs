@@ -738,7 +738,7 @@ fn res() -> &'static Res {
         // Someone told about in the third person, right after their name:
         // `Linda asked me to tell you... She was diagnosed with...`.
         told_story: re(
-            r"(?i)(?-u:\b)(?:she|he)\s+(?:(?:was|has\s+been|is|had|has|just|recently)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+)?$",
+            r"(?i)(?-u:\b)(?:she|he)\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$",
         ),
         story_event: spellings(&[
             "diagnosed",
@@ -759,10 +759,25 @@ fn res() -> &'static Res {
             "had a heart attack",
             "had a miscarriage",
             "tested positive",
+            // After `he had` / `she needs` and at most three words
+            // (`he had knee surgery`, `she is having a biopsy`).
+            "surgery",
+            "operation",
+            "biopsy",
+            "transplant",
+            "stroke",
+            "seizure",
+            "colonoscopy",
+            "chemo",
+            "chemotherapy",
+            "dialysis",
+            "pneumonia",
+            "fracture",
+            "cancer",
         ]),
         // `admitted to the New York bar`, `discharged from the Army`.
         story_elsewhere: re(
-            r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court))(?-u:\b)",
+            r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite))(?-u:\b)",
         ),
         commerce: re(
             r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out)(?-u:\b)",
@@ -1308,10 +1323,23 @@ fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usiz
     // The name ends the text, or only the writer's phone or address
     // follows it (`Keiko Yamamoto-Hall` / `555-0159`).
     let last = contact_lines_only(&text[end..]);
-    let blank_before = text[..ls].trim_end_matches([' ', '\t']).ends_with("\n\n")
-        || text[..ls]
-            .trim_end_matches([' ', '\t'])
-            .ends_with("\r\n\r\n");
+    // The line above, past a reply's quote marks (`> ` / `> Teresa`).
+    let above = text[..ls]
+        .trim_end_matches(['>', ' ', '\t'])
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .map(|t| {
+            let from = t.rfind('\n').map_or(0, |i| i + 1);
+            t[from..].trim_start_matches(['>', ' ', '\t']).trim_end()
+        });
+    let blank_before = above.is_some_and(str::is_empty);
+    // A listed first name alone under a finished sentence, at the end: a
+    // phone's or a quick reply's signature (`…come in 3/13?` / `Teresa`).
+    let under_sentence = || {
+        f & FIRST_NAME != 0
+            && f & AMBIGUOUS == 0
+            && above.is_some_and(|l| l.ends_with(['.', '?', '!']))
+    };
     let after_closing = || {
         before(text, ls, 80)
             .lines()
@@ -1323,7 +1351,7 @@ fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usiz
     // closing (`…wake up at 4 sometimes.` / `` / `Mahlet`).
     if words == 1 {
         let closing_word = r.closing.is_match(&text[s..end]);
-        return (last && (blank_before || after_closing()) && !closing_word)
+        return (last && (blank_before || after_closing() || under_sentence()) && !closing_word)
             .then_some((s, end, false));
     }
     (after_closing() || (last && blank_before)).then_some((s, end, false))
@@ -2017,6 +2045,8 @@ fn judge(
             || r.cue_after.is_match(post)
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             || (!text[s..e].contains(',') && r.record_bare_age.is_match(post))
+            // `Kevin MacAllister (EVS) will be out - he had knee surgery`.
+            || (text[s..e].contains([' ', '\t']) && story_follows(r, text, e))
             // A quote, a registration or a library notice greets its
             // reader by full name as well: with the reader's own care only.
             || (greeting()
@@ -2754,6 +2784,28 @@ mod tests {
         // No story about her: no name.
         let t = "Linda asked me to book the room; she will bring the slides on diabetes care.";
         assert!(found(t, Kind::Name) <= Some(Confidence::Low) || found(t, Kind::Name).is_none());
+        // A full name, then the story after a parenthesis and a clause.
+        let t = "Kevin MacAllister (EVS, emp 118204) will be out through 3/20 - he had knee surgery Monday.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        // A patient's quick reply, quoted, signed under its last sentence.
+        let t = "Hi Teresa,\nYou're all set.\n\nOn Mon, Mar 3 <t@mail.example> wrote:\n> I need to move my chemo infusion because my counts were low. Can I come in 3/13?\n> Teresa\n";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        let t = "Please call Linda:\nI need to move my Thursday slot.\nLinda";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{t}"
+        );
+        // A story of someone's work is none of their care.
+        for t in [
+            "Please welcome Maria Lopez to 5 West. She is a surgery resident from Ohio.",
+            "Our speaker Dana Whitfield is a cancer survivor and advocate.",
+            "Tom Okafor joins us next week; he has a transplant fellowship behind him.",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+                "{t}"
+            );
+        }
         // A professor named by office is no patient.
         let t = "25 years since we survived Professor Hartley's pharmacology exams!";
         assert!(found(t, Kind::Name) < Some(Confidence::High));
