@@ -2142,6 +2142,20 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = e;
         }
     }
+    // A room and a patient's initials (`412B (J.T.): CHF exacerbation`):
+    // a ward's handoff names its patients so.
+    for (s, e) in room_initials(b) {
+        if found >= 2000 {
+            return;
+        }
+        let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
+        let fact = health.iter().any(|&(hs, _)| hs >= e && hs < line_end);
+        if let Some(v) = text.get(s..e) {
+            let conf = if fact { Confidence::High } else { Confidence::Low };
+            sink.push(Kind::Name, graded(conf), loc, v);
+            found += 1;
+        }
+    }
     for (s, e) in lower_case_names(r, b) {
         if found >= 2000 {
             return;
@@ -2550,6 +2564,63 @@ const LOWER_CUES: &[&str] = &[
     "My aunt ",
     "My uncle ",
 ];
+
+/// `412B (J.T.)`, `Rm 7 (MK):`: a room or bed number (2–4 digits and a
+/// letter, or 1–4 digits after `rm`/`room`/`bed`/`bay`) and two or three
+/// initials in parentheses — dotted, or bare before a colon or dash.
+/// Found from each `(` by a byte test.
+fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    memchr::memchr_iter(b'(', b).filter_map(move |open| {
+        // The initials: `J.T.`, `J. T.`, `JT`, `JTM`.
+        let mut p = open + 1;
+        let (mut letters, mut dots) = (0, 0);
+        while p < b.len() && p < open + 10 {
+            match b[p] {
+                b'A'..=b'Z' if letters < 3 => letters += 1,
+                b'.' => dots += 1,
+                b' ' if dots > 0 => {}
+                _ => break,
+            }
+            p += 1;
+        }
+        if !(2..=3).contains(&letters) || b.get(p) != Some(&b')') {
+            return None;
+        }
+        let close = p + 1;
+        let after = b[close..].trim_ascii_start();
+        if dots < letters && !after.starts_with(b":") && !after.starts_with(b"-") {
+            return None;
+        }
+        // The room before it.
+        let head = b[..open].trim_ascii_end();
+        let letter = head.last().is_some_and(u8::is_ascii_uppercase);
+        let digits_end = head.len() - usize::from(letter);
+        let digits = head[..digits_end]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let start = digits_end - digits;
+        if digits == 0 || digits > 4 || head[..start].last().is_some_and(|&c| is_word(c)) {
+            return None;
+        }
+        let word = head[..start].trim_ascii_end();
+        let w_start = word
+            .iter()
+            .rposition(|c| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        let room_word = matches!(
+            word[w_start..].to_ascii_lowercase().as_slice(),
+            b"rm" | b"room" | b"bed" | b"bay"
+        );
+        // `In 2024 (Q.A.)`: a year.
+        let year = digits == 4 && !letter && matches!(&head[start..start + 2], b"19" | b"20");
+        (room_word || (digits >= 2 && letter) || (digits >= 3 && !year)).then_some((
+            if room_word { w_start } else { start },
+            close,
+        ))
+    })
+}
 
 /// Names in lower case after a lower-case cue (`lower_case_after`).
 fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -3143,6 +3214,26 @@ mod tests {
             "Dear Ms. Maria Haddad,\nYou were admitted to Mercy Hospital on Monday.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_room_and_initials_name_a_patient() {
+        for t in [
+            "Dispo update:\n - 412B (J.T.): CHF exacerbation, diuresed ~6L.\n",
+            "Rm 7 (MK): new trach, LTACH referral sent.",
+            "bed 12 (A. R.) - hip fx, NPO after midnight",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // No health fact on its line; no room; an abbreviation.
+            "Suite 410 (J.T.): conference room booked.",
+            "See section 4.2 (MRI): scanner maintenance windows.",
+            "Call ext 4471 (HR) about the CHF fundraiser.",
+            "In 2024 (Q.A.): sepsis bundle compliance 87%.",
+        ] {
+            assert!(found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium), "{t}");
         }
     }
 
