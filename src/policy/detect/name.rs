@@ -79,9 +79,9 @@ fn packed(w: &[u8]) -> Option<u128> {
     let mut n = 0u32;
     let mut i = 0;
     while i < w.len() {
-        let c = if w[i] == 0xC3 && i + 1 < w.len() {
-            i += 2;
-            fold_latin1(w[i - 1])
+        let c = if let Some((c, n)) = super::latin::fold(w, i) {
+            i += n;
+            c
         } else {
             i += 1;
             w[i - 1].to_ascii_lowercase()
@@ -109,6 +109,7 @@ const INSTITUTION: u8 = 16;
 const GENERIC: u8 = 32;
 
 const FIRST: &str = include_str!("../data/first_names.txt");
+const FIRST_WORLD: &str = include_str!("../data/first_names_world.txt");
 const LAST: &str = include_str!("../data/surnames.txt");
 
 /// Capitalised words that follow a first name without being a surname
@@ -612,8 +613,9 @@ fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
 
 fn lexicon() -> Lexicon {
     let mut m = Lexicon::default();
-    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 7] = [
+    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 8] = [
         (&mut list(FIRST), FIRST_NAME),
+        (&mut list(FIRST_WORLD), FIRST_NAME),
         (&mut list(LAST), SURNAME),
         (&mut NOT_SURNAME.iter().copied(), NOT_A_SURNAME),
         (&mut WEEKDAYS.iter().copied(), NOT_A_SURNAME),
@@ -659,7 +661,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+patient(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+patient(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -804,13 +806,6 @@ fn res() -> &'static Res {
     })
 }
 
-/// A Latin-1 letter (`à`..`ÿ`, `À`..`Þ`, not `×` `÷`) in UTF-8 at `i`.
-fn latin_letter(b: &[u8], i: usize) -> bool {
-    b[i] == 0xC3
-        && b.get(i + 1)
-            .is_some_and(|&c| (0x80..=0xBF).contains(&c) && c != 0x97 && c != 0xB7)
-}
-
 /// The longest word `word_end` takes; no listed name comes near it.
 const WORD_CAP: usize = 40;
 
@@ -825,9 +820,12 @@ fn word_end(b: &[u8], s: usize) -> usize {
                 && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
         {
             e += 1;
-        } else if e > s && latin_letter(b, e) {
-            // `Jesús`, `Müller`, `García`: a Latin-1 letter inside a word.
-            e += 2;
+        } else if let Some(n) =
+            super::latin::len(b, e).filter(|_| e > s || super::latin::capital(b, e))
+        {
+            // `Jesús`, `Bogdanović`, `Trần`: a Latin letter inside a word;
+            // `Ángel`, `Łukasz`: a Latin capital opening one.
+            e += n;
         } else {
             break;
         }
@@ -846,9 +844,9 @@ fn fold<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a [u8] {
     let mut n = 0;
     let mut i = 0;
     while i < w.len() && n < buf.len() {
-        if w[i] == 0xC3 && i + 1 < w.len() {
-            buf[n] = fold_latin1(w[i + 1]);
-            i += 2;
+        if let Some((c, len)) = super::latin::fold(w, i) {
+            buf[n] = c;
+            i += len;
         } else {
             buf[n] = w[i].to_ascii_lowercase();
             i += 1;
@@ -858,24 +856,10 @@ fn fold<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a [u8] {
     &buf[..n]
 }
 
-/// The ASCII base letter of the Latin-1 letter whose UTF-8 second octet
-/// (after `0xC3`) is `c`; `?` (matching no listed word) for the rest.
-fn fold_latin1(c: u8) -> u8 {
-    match c | 0x20 {
-        0xA0..=0xA5 => b'a',
-        0xA7 => b'c',
-        0xA8..=0xAB => b'e',
-        0xAC..=0xAF => b'i',
-        0xB1 => b'n',
-        0xB2..=0xB6 | 0xB8 => b'o',
-        0xB9..=0xBC => b'u',
-        0xBD | 0xBF => b'y',
-        _ => b'?',
-    }
-}
-
 fn capitalised(w: &[u8]) -> bool {
-    w.len() >= 2 && w[0].is_ascii_uppercase() && w[1..].iter().any(u8::is_ascii_lowercase)
+    w.len() >= 2
+        && (w[0].is_ascii_uppercase() || super::latin::capital(w, 0))
+        && w[1..].iter().any(u8::is_ascii_lowercase)
 }
 
 fn all_caps(w: &[u8]) -> bool {
@@ -949,7 +933,10 @@ fn surname_ok(r: &Res, b: &[u8], s: usize, e: usize, known_only: bool, caps: boo
     if f & NOT_A_SURNAME != 0 {
         return false;
     }
-    f & SURNAME != 0 || (!known_only && w.len() >= 3 && f & FIRST_NAME == 0)
+    // `Ángel Fuentes-Ibarra`: both halves listed make a listed surname.
+    f & SURNAME != 0
+        || double_barrelled(r, w)
+        || (!known_only && w.len() >= 3 && f & FIRST_NAME == 0)
 }
 
 /// `SPRINGFIELD, Jan. 27`: a month (`Jan`, `June`...) and a day after
@@ -1028,6 +1015,54 @@ fn double_barrelled(r: &Res, w: &[u8]) -> bool {
         })
 }
 
+/// `Bogdanović, Milena` alone on its line (an EHR's header, a list): a
+/// surname no list holds, in record order before a listed first name.
+/// Not a closing or a greeting (`Cheers, Anna`, `Congrats, Anna`).
+fn alone_as_last_first(r: &Res, text: &str, s: usize, e: usize, f: u8) -> bool {
+    let b = text.as_bytes();
+    if e - s < 4
+        || f & (FIRST_NAME | NOT_A_SURNAME | GENERIC | INSTITUTION) != 0
+        || !text[line_start(text, s)..s].trim().is_empty()
+        || r.closing.is_match(&text[s..e])
+        || r.salutation.is_match(&text[s..e])
+        || NOT_LAST_NAMES.contains(&lower(&b[s..e], &mut [0u8; 48]))
+    {
+        return false;
+    }
+    next_word(b, e + 1).is_some_and(|(s2, e2)| {
+        let rest = text[e2..].split('\n').next().unwrap_or("");
+        r.flags(&b[s2..e2]) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
+            && rest
+                .trim_end()
+                .trim_start_matches(|c: char| c == ' ' || c.is_ascii_uppercase() || c == '.')
+                .is_empty()
+    })
+}
+
+/// Words that open a line before a first name and a comma without
+/// being a surname.
+const NOT_LAST_NAMES: &[&str] = &[
+    "congrats",
+    "congratulations",
+    "welcome",
+    "attention",
+    "attn",
+    "note",
+    "reminder",
+    "update",
+    "sorry",
+    "okay",
+    "yes",
+    "thanx",
+    "thx",
+    "hiya",
+    "morning",
+    "evening",
+    "afternoon",
+    "goodbye",
+    "bye",
+];
+
 /// Find name candidates starting at the capitalised word `[s, e)`:
 /// returns the span of the name and whether its form is a patient cue
 /// (an honorific, or record order `Last, First`). `f`: the word's flags.
@@ -1081,7 +1116,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
         && !weekday(w)
-        && (f & SURNAME != 0 || double_barrelled(r, w))
+        && (f & SURNAME != 0 || double_barrelled(r, w) || alone_as_last_first(r, text, s, e, f))
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
         let w2 = &b[s2..e2];
@@ -2074,6 +2109,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     let mut animal_patients: Option<bool> = None;
     // Asked once, at the first name in a signature or on a line of its own.
     let asked = Asked::default();
+    let mut latin_next = super::latin::next_capital(b, 0);
     let mut graded = |conf: Confidence| {
         if conf == Confidence::Low {
             return conf;
@@ -2082,7 +2118,15 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if not_people { Confidence::Low } else { conf }
     };
     while i < b.len() {
-        let Some(s) = find_in_range(b, i, b'A', b'Z') else {
+        // The next capital: ASCII, or a Latin one (`Ángel`), whose next
+        // place is kept until the scan passes it.
+        if latin_next.is_some_and(|p| p < i) {
+            latin_next = super::latin::next_capital(b, i);
+        }
+        let Some(s) = (match (find_in_range(b, i, b'A', b'Z'), latin_next) {
+            (Some(a), Some(l)) => Some(a.min(l)),
+            (a, l) => a.or(l),
+        }) else {
             break;
         };
         // Inside a word (`McDonald`, `4B`): go past the rest of it at once.
@@ -2151,7 +2195,11 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
         let fact = health.iter().any(|&(hs, _)| hs >= e && hs < line_end);
         if let Some(v) = text.get(s..e) {
-            let conf = if fact { Confidence::High } else { Confidence::Low };
+            let conf = if fact {
+                Confidence::High
+            } else {
+                Confidence::Low
+            };
             sink.push(Kind::Name, graded(conf), loc, v);
             found += 1;
         }
@@ -2615,10 +2663,8 @@ fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
         );
         // `In 2024 (Q.A.)`: a year.
         let year = digits == 4 && !letter && matches!(&head[start..start + 2], b"19" | b"20");
-        (room_word || (digits >= 2 && letter) || (digits >= 3 && !year)).then_some((
-            if room_word { w_start } else { start },
-            close,
-        ))
+        (room_word || (digits >= 2 && letter) || (digits >= 3 && !year))
+            .then_some((if room_word { w_start } else { start }, close))
     })
 }
 
@@ -3058,8 +3104,9 @@ mod tests {
         for t in [
             // A contact block under a name, but no care of the writer's own.
             "The diabetes clinic schedule is attached.\n\nKeiko Yamamoto-Hall\n555-0159\n",
-            // More than contact lines follow: no signature at the end.
-            "I'm taking ibuprofen for the pain.\n\nKeiko Yamamoto-Hall\nWe also discussed the budget for next quarter at length.\n",
+            // More than contact lines follow: no signature at the end (a
+            // given name no list holds: `signed` alone finds it).
+            "I'm taking ibuprofen for the pain.\n\nNgaire Yamamoto-Hall\nWe also discussed the budget for next quarter at length.\n",
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
@@ -3218,6 +3265,20 @@ mod tests {
     }
 
     #[test]
+    fn names_with_latin_letters_beyond_latin_1() {
+        for t in [
+            "FIN 4400918273\nBogdanović, Milena\nPayer denied the colonoscopy. Dx K57.30.",
+            "Tomasz Wiśniewski was admitted with chest pain; stent placed.",
+            "Heads up - Zofia Szczepańska is in triage. She was admitted at 32w, BP 148/96.",
+            "Ángel Fuentes-Ibarra - his swab came back positive for chlamydia. Doxycycline 100 mg BID.",
+            "FYI re Anh Trần (bed 7): trop 0.4, cath lab took her, 1 DES.",
+            "Łukasz Nowak was admitted overnight with pneumonia.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
     fn a_room_and_initials_name_a_patient() {
         for t in [
             "Dispo update:\n - 412B (J.T.): CHF exacerbation, diuresed ~6L.\n",
@@ -3233,7 +3294,10 @@ mod tests {
             "Call ext 4471 (HR) about the CHF fundraiser.",
             "In 2024 (Q.A.): sepsis bundle compliance 87%.",
         ] {
-            assert!(found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium), "{t}");
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+                "{t}"
+            );
         }
     }
 
