@@ -364,11 +364,18 @@ pub fn scan(
 ) -> Option<Vec<(usize, usize)>> {
     let r = res();
     let terms = r.terms.as_ref()?;
-    let spans = terms.walk(text, on_boundary);
-    if spans.is_empty() {
+    let mut spans = terms.walk(text, on_boundary);
+    let readings = super::readings::find(text);
+    if spans.is_empty() && readings.is_empty() {
         return Some(spans);
     }
-    let conf = if r.care.is_match(text) && !r.bulk.is_match(text) && !blank_form(text) {
+    // A lab value or a vital sign (`K 6.1`, `BP 182/110`) is care itself.
+    let care = !readings.is_empty() || r.care.is_match(text);
+    if !readings.is_empty() {
+        spans.extend(readings);
+        spans.sort_unstable();
+    }
+    let conf = if care && !r.bulk.is_match(text) && !blank_form(text) {
         Confidence::High
     } else {
         Confidence::Medium

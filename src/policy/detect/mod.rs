@@ -44,6 +44,7 @@ pub mod mrn;
 pub mod name;
 pub mod npi;
 pub mod pairs;
+mod readings;
 pub mod ssn;
 pub mod tokens;
 pub mod weak;

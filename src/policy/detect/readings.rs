@@ -1,0 +1,170 @@
+//! Lab values and vital signs written the way clinicians write them:
+//! `K 6.1`, `trop 0.4`, `A1c 9.2`, `eGFR 28`, `BP 182/110`, `sats 86%`,
+//! `CIWA 18`. An analyte's short name right before a reading of its own
+//! shape is a health fact (and a sign of care) even where no listed term
+//! stands. Reference ranges (`K 3.5-5.1`) and thresholds (`eGFR <30`)
+//! are no one's reading.
+
+use super::tokens::is_word;
+use crate::policy::text::find_in_range;
+
+/// The shape a reading must have after its analyte.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// `182/110`.
+    Pressure,
+    /// A percentage: `86%`, `86 %`.
+    Percent,
+    /// A decimal: `0.4`, `6.1`.
+    Decimal,
+    /// A decimal between 1.5 and 9.9 (`K 6.1`: potassium).
+    Potassium,
+    /// 110–170 (`Na 128`: sodium).
+    Sodium,
+    /// Any number of up to four digits, with or without decimals.
+    Number,
+}
+
+/// Analytes, by how they are written. Case matters only for the short
+/// ones that are also ordinary letters or words (`K`, `Na`, `ALT`).
+fn shape_of(word: &[u8]) -> Option<Shape> {
+    match word {
+        b"K" | b"K+" => return Some(Shape::Potassium),
+        b"Na" | b"NA" | b"Na+" => return Some(Shape::Sodium),
+        b"ALT" | b"AST" | b"BNP" | b"PSA" | b"TSH" | b"LDL" | b"WBC" | b"BUN" => {
+            return Some(Shape::Number);
+        }
+        _ => {}
+    }
+    let mut buf = [0u8; 12];
+    let lower = buf.get_mut(..word.len())?;
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    Some(match &*lower {
+        b"bp" | b"b/p" => Shape::Pressure,
+        b"spo2" | b"sao2" | b"sats" | b"sat" | b"o2" => Shape::Percent,
+        b"temp" | b"tmax" | b"cr" | b"creat" | b"hb" | b"inr" | b"trop" | b"troponin" | b"hgb"
+        | b"lactate" | b"mag" | b"tsh" => Shape::Decimal,
+        b"a1c" | b"hba1c" | b"egfr" | b"gfr" | b"glucose" | b"bg" | b"fsbg" | b"cbg" | b"plt"
+        | b"platelets" | b"ciwa" | b"cows" | b"gcs" | b"creatinine" | b"potassium" | b"sodium"
+        | b"hemoglobin" | b"haemoglobin" | b"hematocrit" | b"hct" | b"ferritin" | b"lipase"
+        | b"ammonia" | b"cd4" => Shape::Number,
+        _ => return None,
+    })
+}
+
+/// Byte spans (analyte through reading) of the readings in `text`.
+pub fn find(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(d) = find_in_range(b, i, b'0', b'9') {
+        // The reading: digits with `.` and `/` inside, and a `%` after.
+        let mut de = d;
+        while de < b.len()
+            && de - d < 12
+            && (b[de].is_ascii_digit() || b[de] == b'.' || b[de] == b'/')
+        {
+            de += 1;
+        }
+        i = de.max(d + 1);
+        if d > 0 && is_word(b[d - 1]) {
+            continue;
+        }
+        // Between analyte and reading: up to three of ` `, `:`, `=`.
+        let mut p = d;
+        while p > 0 && d - p < 3 && matches!(b[p - 1], b' ' | b'\t' | b':' | b'=') {
+            p -= 1;
+        }
+        let ws = p - b[..p]
+            .iter()
+            .rev()
+            .take(11)
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'+' || **c == b'/')
+            .count();
+        if ws == p || (ws > 0 && is_word(b[ws - 1])) {
+            continue;
+        }
+        let Some(shape) = shape_of(&b[ws..p]) else {
+            continue;
+        };
+        let value = text[d..de].trim_end_matches(['.', '/']);
+        let end = d + value.len();
+        if reads_as(shape, value, &b[end..]) && !range_follows(&b[end..]) {
+            out.push((ws, end));
+        }
+    }
+    out
+}
+
+/// Does `value` (followed by `rest`) have the analyte's shape?
+fn reads_as(shape: Shape, value: &str, rest: &[u8]) -> bool {
+    let plain = !value.contains('/') && value.matches('.').count() <= 1;
+    let number = || value.parse::<f64>().ok();
+    match shape {
+        // Systolic over a lower diastolic, both in a living range.
+        Shape::Pressure => {
+            value
+                .split_once('/')
+                .is_some_and(|(s, d)| match (s.parse::<u16>(), d.parse::<u16>()) {
+                    (Ok(s), Ok(d)) => (60..=260).contains(&s) && (30..=160).contains(&d) && s > d,
+                    _ => false,
+                })
+        }
+        Shape::Percent => plain && rest.trim_ascii_start().starts_with(b"%"),
+        Shape::Decimal => plain && value.contains('.'),
+        Shape::Potassium => {
+            plain && value.contains('.') && number().is_some_and(|v| (1.5..=9.9).contains(&v))
+        }
+        Shape::Sodium => plain && number().is_some_and(|v| (110.0..=170.0).contains(&v)),
+        Shape::Number => plain && value.split('.').next().is_some_and(|w| w.len() <= 4),
+    }
+}
+
+/// A range (`3.5-5.1`, `3.5 – 5.1`, `3.5 to 5.1`) follows: a reference
+/// table, no reading.
+fn range_follows(rest: &[u8]) -> bool {
+    let r = rest.trim_ascii_start();
+    let r = r
+        .strip_prefix(b"-")
+        .or_else(|| r.strip_prefix("–".as_bytes()))
+        .or_else(|| r.strip_prefix(b"to "))
+        .map(<[u8]>::trim_ascii_start);
+    r.is_some_and(|r| r.first().is_some_and(u8::is_ascii_digit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(t: &str) -> Vec<&str> {
+        find(t).into_iter().map(|(s, e)| &t[s..e]).collect()
+    }
+
+    #[test]
+    fn readings_in_clinicians_shorthand() {
+        assert_eq!(read("call back re her K 6.1 this am"), ["K 6.1"]);
+        assert_eq!(
+            read("trop 0.4 at 1900, BP 182/110, sats 86% RA"),
+            ["trop 0.4", "BP 182/110", "sats 86"]
+        );
+        assert_eq!(
+            read("A1c: 9.2, eGFR 28, CIWA 18, Na 128"),
+            ["A1c: 9.2", "eGFR 28", "CIWA 18", "Na 128"]
+        );
+    }
+
+    #[test]
+    fn ranges_thresholds_and_other_words_are_no_readings() {
+        for t in [
+            "Reference range: K 3.5-5.1 mmol/L, Na 135 – 145",
+            "Hold if eGFR <30; A1c target below 7",
+            "Vitamin K 10 mg; K 12 classrooms; Suite K 4",
+            "HR 2024 benefits; Temp 3 staffing; sat 10 questions",
+            "CDK4 2 inhibitors; Cr 1 (no decimal); NA 2025 conference",
+            "order BP 200/400 cuffs",
+        ] {
+            assert!(read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+    }
+}
