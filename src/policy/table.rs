@@ -227,6 +227,12 @@ pub fn classify(header: &str) -> Col {
         "insuredname",
         "beneficiaryname",
         "clientname",
+        // Warehouse abbreviations: `pt_nm`, `pat_nm`, `mbr_nm`.
+        "ptnm",
+        "patnm",
+        "patientnm",
+        "mbrnm",
+        "membernm",
     ]) || compact == "patient"
         || compact == "pt"
         || compact == "member"
@@ -244,6 +250,10 @@ pub fn classify(header: &str) -> Col {
             | "employeename"
             | "staff"
             | "staffname"
+            | "staffnm"
+            | "empnm"
+            | "employeenm"
+            | "nm"
             | "staffmember"
             | "worker"
             | "workername"
@@ -370,6 +380,7 @@ const STAFF_COLUMNS: &[&str] = &[
     "licensure",
     "certification",
     "cert",
+    "cred",
     "student",
     "trainee",
     "preceptor",
@@ -1268,6 +1279,17 @@ mod tests {
             1 << 20,
         );
         assert!(t.contains("Staff: Dang, Minh Chau"), "{t}");
+        let t = csv_to_labeled(
+            "emp_no,staff_nm,cred,fte,shift,ext,bls_exp\n40419,\"Trần, Anh\",\"RN, MSN\",1.0,D,4476,2025-03-20\n",
+            1 << 20,
+        );
+        assert!(t.contains("Staff: Trần, Anh"), "{t}");
+        let t = csv_to_labeled(
+            "pt_nm,birth_dt,dx_cd\n\"Trần, Anh\",1958-05-03,I21.4\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Trần, Anh"), "{t}");
+        assert!(t.contains("DOB: 1958-05-03"), "{t}");
         let t = csv_to_labeled(
             "employee_id,name,date_of_injury,body_part
              101002,\"Dang, Minh Chau\",2025-02-14,left wrist

@@ -88,7 +88,8 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
         let fields: Vec<&str> = line.split(s).collect();
         match id {
             "PID" => {
-                dummy = test && test_name(fields.get(5).copied().unwrap_or(""));
+                let name = fields.get(5).copied().unwrap_or("");
+                dummy = (test && test_name(name)) || sample_patient(&fields, name);
                 if !dummy {
                     patient(&fields, comp, in_message, loc, sink);
                 }
@@ -107,6 +108,21 @@ fn segment_like(line: &str) -> bool {
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && b[3].is_ascii_punctuation()
+}
+
+/// A specification's sample patient, with or without a test message
+/// around it: a dummy name (`DOE^JOHN`, `TEST^PATIENT`) with a test
+/// record number (`TEST000001`) or the null birth date `19000101`.
+fn sample_patient(fields: &[&str], name: &str) -> bool {
+    let up = name.to_ascii_uppercase();
+    let family = up
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let dummy_name = test_name(name) || family == "DOE";
+    let ids = fields.get(3).copied().unwrap_or("").to_ascii_uppercase();
+    let born = fields.get(7).copied().unwrap_or("");
+    dummy_name && (ids.contains("TEST") || born.starts_with("19000101"))
 }
 
 /// A name a test system gives its dummy patients.
@@ -193,6 +209,19 @@ mod tests {
         let alone = "can you see why this fails?\n> PID|1||8700177^^^CVH^MR||ACHTERBERG^LORCAN||19590412|M\n";
         assert_eq!(found(alone, Kind::Dob), Some(Confidence::High));
         assert_eq!(found(alone, Kind::Mrn), Some(Confidence::High));
+    }
+
+    #[test]
+    fn a_specifications_sample_patient_is_ignored() {
+        let t = "Sample:\n  PID|1||TEST000001^^^SBMC^MR||DOE^JOHN^Q||19000101|M|||123 TEST ST^^ANYTOWN^ZZ^00000||555-555-0100\n";
+        assert_eq!(found(t, Kind::Mrn), None, "{t}");
+        assert_eq!(found(t, Kind::Dob), None, "{t}");
+        // A real-looking patient named Doe is still one.
+        let t = "PID|1||40021877^^^SBMC^MR||DOE^JOHN^Q||19610304|M\n";
+        assert!(
+            found(t, Kind::Mrn).is_some() || found(t, Kind::Dob).is_some(),
+            "{t}"
+        );
     }
 
     #[test]

@@ -133,6 +133,11 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
     if !shape_ok(code) || !isolated(text, s, e) || !is_listed(code) {
         return;
     }
+    // An HL7 message type's trigger event (`ORU^R01`, `ADT^A04`).
+    let b = text.as_bytes();
+    if s >= 4 && b[s - 1] == b'^' && b[s - 4..s - 1].iter().all(u8::is_ascii_uppercase) {
+        return;
+    }
     let r = res();
     if r.negative_after.is_match(after(text, e, 16))
         || (code.eq_ignore_ascii_case("N95") && r.mask_after.is_match(after(text, e, 16)))
@@ -191,6 +196,14 @@ mod tests {
 
     #[test]
     fn lookalikes() {
+        // HL7 trigger events.
+        assert_eq!(
+            found(
+                "MSH|^~\\&|LAB|SBMC|||20250101||ORU^R01|1|T|2.5",
+                Kind::Icd10
+            ),
+            None
+        );
         assert_eq!(
             found(
                 "Your ticket about printer E11 error (model I10-817) is resolved.",

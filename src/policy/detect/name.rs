@@ -1424,6 +1424,11 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
     if !r.label_before.is_match(&text[from..s]) || !capitalised(&b[s..e]) {
         return None;
     }
+    // A blank form's next field (`Patient name: Date of birth:`), or a
+    // placeholder, is no name.
+    if FIELD_WORDS.contains(&lower(&b[s..e], &mut [0u8; 48])) {
+        return None;
+    }
     let mut end = e;
     for _ in 0..2 {
         match next_word(b, end) {
@@ -1433,6 +1438,48 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
     }
     Some((s, end, false))
 }
+
+/// Words that follow a name label when the name itself is missing: the
+/// form's next field, or a placeholder.
+const FIELD_WORDS: &[&str] = &[
+    "date",
+    "dob",
+    "birth",
+    "mrn",
+    "chart",
+    "phone",
+    "tel",
+    "telephone",
+    "address",
+    "sex",
+    "gender",
+    "age",
+    "signature",
+    "insurance",
+    "member",
+    "allergies",
+    "reason",
+    "unknown",
+    "none",
+    "pending",
+    "tbd",
+    "blank",
+    "current",
+    "medications",
+    "history",
+    "emergency",
+    "contact",
+    "relationship",
+    "preferred",
+    "primary",
+    "occupation",
+    "employer",
+    "marital",
+    "race",
+    "ethnicity",
+    "language",
+    "email",
+];
 
 /// Whom a salutation may address without naming anyone.
 const GENERIC_ADDRESSEE: &[&str] = &[
@@ -3276,6 +3323,17 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn a_blank_forms_next_field_is_no_name() {
+        let t = "New Patient Intake\nPatient name: Date of birth: __/__/____\nHave you ever had: [ ] stroke [ ] diabetes";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+            "{t}"
+        );
+        let t = "Patient name: Dana Whitfield\nHistory of stroke, diabetes.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
     }
 
     #[test]

@@ -83,6 +83,13 @@ fn weak_unless(no_patient: bool) -> Confidence {
     }
 }
 
+/// A number no one has: area code 555 (never assigned: samples and
+/// specifications, `555-555-0100`) or a run like `123-456-7890`.
+fn placeholder_phone(m: &[u8]) -> bool {
+    let digits: Vec<u8> = m.iter().copied().filter(u8::is_ascii_digit).collect();
+    digits.starts_with(b"555") || digits == b"1234567890" || digits.windows(2).all(|w| w[0] == w[1])
+}
+
 /// Toll-free area codes (800, 833...888): a business's line, never a
 /// patient's own number.
 fn toll_free(area: &[u8]) -> bool {
@@ -102,7 +109,7 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     let (pre, post) = LINE.get_or_init(|| {
         (
             super::re(
-                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$",
+                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|\.{2,}[ \t]*$",
             ),
             super::re(r"(?i)^\s*[,;]?\s*(?:option|opt\.?|press)\s*[0-9]"),
         )
@@ -369,7 +376,8 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
     {
         sc.next.phone = e;
         let conf = weak_unless(
-            bulk_footer(text, s, e)
+            placeholder_phone(&b[s..e])
+                || bulk_footer(text, s, e)
                 || toll_free(&b[r.s..r.e])
                 || ((service_line(text, s, e) || in_signature_block(text, s))
                     && !a_persons_number(text, s)),
@@ -476,6 +484,10 @@ mod tests {
             "Call the nurse advice line at 415-253-8700",
             "Scheduling line 415-253-8700",
             "Front desk (415) 253-8700",
+            "Sample: PID|1||TEST01^^^SBMC^MR||DOE^JOHN||19000101|M|||||555-555-0100",
+            "Sexual health clinic (text line 617-555-0116)",
+            // A directory's dot leaders.
+            "Renal / dialysis .......... 617-555-0112",
             "reach us at 415-253-8700, press 2 for billing",
         ] {
             assert_eq!(found(t, Kind::Phone), Some(Confidence::Low), "{t}");
