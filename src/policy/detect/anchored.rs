@@ -53,7 +53,7 @@ pub enum Anchor {
 /// first letters fit.
 const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
     (Anchor::Dob, dob::KEYWORD, b"dbgfnpk"),
-    (Anchor::Mrn, mrn::KEYWORD, b"mcphuendr"),
+    (Anchor::Mrn, mrn::KEYWORD, b"mcphuendrfv"),
     (Anchor::MemberStrong, member::STRONG, b"mseihbkvcnp"),
     (Anchor::MemberWeak, member::WEAK, b"pgc"),
     (Anchor::Bank, bank::BANK, b"bcsid"),

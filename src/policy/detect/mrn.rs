@@ -18,7 +18,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// MRN wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|nimewo\s+dosye|numero\s+ng\s+pasyente|rx\s*#|rx\s+(?:number|no)|prescription\s*(?:#|number|no))";
+pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|nimewo\s+dosye|numero\s+ng\s+pasyente|rx\s*#|rx\s+(?:number|no)|prescription\s*(?:#|number|no)|encounter\s*(?:#|no\.?|number|nbr|id)|enc\.?\s*#?|(?-i:CSN|FIN)\s*#?|visit\s*(?:#|no\.?|number))";
 
 struct Res {
     keyword: Regex,
@@ -135,6 +135,25 @@ pub fn scan_configured(text: &str, loc: Location, cfg: &DetectorConfig, sink: &m
 mod tests {
     use super::*;
     use crate::policy::detect::tests::{found, found_with};
+
+    #[test]
+    fn encounter_and_account_numbers_of_a_visit() {
+        for t in [
+            "K. Ramaswamy (enc 60219934), 72yo F, hx CVA",
+            "FIN 4400918273 / CSN 800211774",
+            "Encounter #: 7781203",
+            "Visit no. 55120981",
+        ] {
+            assert!(found(t, Kind::Mrn).is_some(), "{t}");
+        }
+        for t in [
+            "Enc: 2 pages",
+            "see you at the fin 2025 gala",
+            "The encounter 3 times a week",
+        ] {
+            assert_eq!(found(t, Kind::Mrn), None, "{t}");
+        }
+    }
 
     #[test]
     fn phrasings() {
