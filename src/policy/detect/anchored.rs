@@ -357,7 +357,8 @@ fn grouped() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         re(&format!(
-            r"{FILLER}([A-Z]{{0,4}}[- ]?[0-9]{{2,6}}(?: [0-9]{{2,6}}){{1,5}})"
+            // A trailing check digit may stand alone (`QHX 8842 0173 6`).
+            r"{FILLER}([A-Z]{{0,4}}[- ]?[0-9]{{2,6}}(?: [0-9]{{2,6}}){{1,5}}(?: [0-9])?)"
         ))
     })
 }
@@ -365,7 +366,8 @@ fn grouped() -> &'static Regex {
 /// A grouped identifier right after a keyword ending at `kend`, taken
 /// only where it is clearly the whole field: at least six digits, at most
 /// `max_len` bytes, followed by the end of the line or of the field (`,`
-/// `;` `)` or a full stop), and not shaped like a phone number. Anything
+/// `;` `)`, a full stop, a tab or two spaces), and not shaped like a phone
+/// number. Anything
 /// else is left to the detector's single-piece value (so `MRN 48291
 /// 11/02/2026` stays `48291`).
 pub fn grouped_after(text: &str, kend: usize, max_len: usize) -> Option<(usize, usize)> {
@@ -373,8 +375,10 @@ pub fn grouped_after(text: &str, kend: usize, max_len: usize) -> Option<(usize, 
     let v = text.get(s..e)?;
     let b = text.as_bytes();
     let field_ends = match b.get(e) {
-        None | Some(b'\r' | b'\n' | b',' | b';' | b')') => true,
+        None | Some(b'\r' | b'\n' | b',' | b';' | b')' | b'\t') => true,
         Some(b'.') => matches!(b.get(e + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n')),
+        // A column gap before the next field (`QHX 8842 0173 6   Grp 55102`).
+        Some(b' ') => b.get(e + 1) == Some(&b' '),
         _ => false,
     };
     let groups: Vec<usize> = v

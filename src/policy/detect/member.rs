@@ -154,6 +154,9 @@ mod tests {
 
     #[test]
     fn lookalikes() {
+        // A card's fields in one line, column gaps between them.
+        let card = "Member ID: QHX 8842 0173 6   Grp 55102   RxBIN 610999";
+        assert_eq!(found(card, Kind::MemberId), Some(Confidence::High));
         // A journal alert's reader, in the bulk footer; a plan's
         // subscriber anywhere else.
         let alert = "Four new articles on kidney disease.\n\nYou are receiving this alert because you subscribed. Manage alerts. Subscriber no. 55018832.";

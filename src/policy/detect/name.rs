@@ -2740,9 +2740,15 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
         } else {
             // Without its dot the honorific wants a listed name after it
             // (`mr abdi`, not `mr imaging`).
-            after_honorific(r, b, label_end, !cue.ends_with(". "))
+            after_honorific(r, b, label_end, !cue.ends_with(". "), cue == "mrs ")
         }
     })
+}
+
+/// A word of the text as `&str` (words are ASCII letters or whole UTF-8
+/// letters, so this only fails on a cut inside one).
+fn word_str(w: &[u8]) -> &str {
+    std::str::from_utf8(w).unwrap_or("")
 }
 
 fn all_lower(w: &[u8]) -> bool {
@@ -2801,6 +2807,7 @@ fn after_honorific(
     b: &[u8],
     label_end: usize,
     listed_only: bool,
+    unlisted_in_record: bool,
 ) -> Option<(usize, usize)> {
     let (s1, e1) = next_word(b, label_end)?;
     let (e1b, _) = base(b, s1, e1);
@@ -2809,7 +2816,18 @@ fn after_honorific(
     if !all_lower(w1) || w1.len() < 3 || shorthand_stop(w1) || f1 & (GENERIC | INSTITUTION) != 0 {
         return None;
     }
-    if listed_only && (f1 & (FIRST_NAME | SURNAME) == 0 || f1 & NOT_A_SURNAME != 0) {
+    // An unlisted surname after `mrs` without a dot only where a record's
+    // field ends right after it (`mrs quennell (rm 4) re her K`); after
+    // `mr` never: `mr imaging`, `mr angiography` name no one.
+    let unlisted_ok = || {
+        unlisted_in_record
+            && (matches!(b.get(e1b), Some(b' ' | b'\t')) && matches!(b.get(e1b + 1), Some(b'('))
+                || matches!(b.get(e1b), Some(b',')))
+    };
+    if listed_only
+        && (f1 & (FIRST_NAME | SURNAME) == 0 || f1 & NOT_A_SURNAME != 0)
+        && (f1 & NOT_A_SURNAME != 0 || !unlisted_ok() || super::health::has_term(word_str(w1)))
+    {
         return None;
     }
     if f1 & FIRST_NAME != 0
@@ -3337,6 +3355,22 @@ mod tests {
             "Tomasz Wiśniewski (emp #40321) - his cardiologist's note came in; he can return after the stent.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_unlisted_surname_after_mrs_in_shorthand() {
+        let t =
+            "hey - can u call back mrs quennell (rm 4) re her K 6.1 this am, dr wants kayexalate";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        for t in [
+            "order mr angiography (with contrast) for the aneurysm",
+            "mr imaging, mri safety course for techs",
+        ] {
+            assert!(
+                found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
+                "{t}"
+            );
         }
     }
 
