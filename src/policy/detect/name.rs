@@ -79,12 +79,15 @@ fn packed(w: &[u8]) -> Option<u128> {
     let mut n = 0u32;
     let mut i = 0;
     while i < w.len() {
-        let c = if let Some((c, n)) = super::latin::fold(w, i) {
+        let c = if w[i] < 0x80 {
+            i += 1;
+            w[i - 1].to_ascii_lowercase()
+        } else if let Some((c, n)) = super::latin::fold(w, i) {
             i += n;
             c
         } else {
             i += 1;
-            w[i - 1].to_ascii_lowercase()
+            w[i - 1]
         };
         n += 1;
         if n > 15 {
@@ -844,7 +847,9 @@ fn fold<'a>(w: &[u8], buf: &'a mut [u8; 48]) -> &'a [u8] {
     let mut n = 0;
     let mut i = 0;
     while i < w.len() && n < buf.len() {
-        if let Some((c, len)) = super::latin::fold(w, i) {
+        if w[i] >= 0x80
+            && let Some((c, len)) = super::latin::fold(w, i)
+        {
             buf[n] = c;
             i += len;
         } else {
@@ -1020,23 +1025,23 @@ fn double_barrelled(r: &Res, w: &[u8]) -> bool {
 /// Not a closing or a greeting (`Cheers, Anna`, `Congrats, Anna`).
 fn alone_as_last_first(r: &Res, text: &str, s: usize, e: usize, f: u8) -> bool {
     let b = text.as_bytes();
-    if e - s < 4
-        || f & (FIRST_NAME | NOT_A_SURNAME | GENERIC | INSTITUTION) != 0
-        || !text[line_start(text, s)..s].trim().is_empty()
-        || r.closing.is_match(&text[s..e])
-        || r.salutation.is_match(&text[s..e])
-        || NOT_LAST_NAMES.contains(&lower(&b[s..e], &mut [0u8; 48]))
-    {
+    if e - s < 4 || f & (FIRST_NAME | NOT_A_SURNAME | GENERIC | INSTITUTION) != 0 {
         return false;
     }
-    next_word(b, e + 1).is_some_and(|(s2, e2)| {
+    // The cheap tests first: a listed first name, then the line's end.
+    let first_then_end = next_word(b, e + 1).is_some_and(|(s2, e2)| {
         let rest = text[e2..].split('\n').next().unwrap_or("");
         r.flags(&b[s2..e2]) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
             && rest
                 .trim_end()
                 .trim_start_matches(|c: char| c == ' ' || c.is_ascii_uppercase() || c == '.')
                 .is_empty()
-    })
+    });
+    first_then_end
+        && text[line_start(text, s)..s].trim().is_empty()
+        && !NOT_LAST_NAMES.contains(&lower(&b[s..e], &mut [0u8; 48]))
+        && !r.closing.is_match(&text[s..e])
+        && !r.salutation.is_match(&text[s..e])
 }
 
 /// Words that open a line before a first name and a comma without
@@ -2156,7 +2161,10 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     let mut animal_patients: Option<bool> = None;
     // Asked once, at the first name in a signature or on a line of its own.
     let asked = Asked::default();
+    // The next capitals, ASCII and Latin, each sought again only once
+    // the scan has passed it (one pass over the text for each).
     let mut latin_next = super::latin::next_capital(b, 0);
+    let mut ascii_next = find_in_range(b, 0, b'A', b'Z');
     let mut graded = |conf: Confidence| {
         if conf == Confidence::Low {
             return conf;
@@ -2170,15 +2178,20 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         if latin_next.is_some_and(|p| p < i) {
             latin_next = super::latin::next_capital(b, i);
         }
-        let Some(s) = (match (find_in_range(b, i, b'A', b'Z'), latin_next) {
+        if ascii_next.is_some_and(|p| p < i) {
+            ascii_next = find_in_range(b, i, b'A', b'Z');
+        }
+        let Some(s) = (match (ascii_next, latin_next) {
             (Some(a), Some(l)) => Some(a.min(l)),
             (a, l) => a.or(l),
         }) else {
             break;
         };
         // Inside a word (`McDonald`, `4B`): go past the rest of it at once.
+        // (A Latin capital after a word byte, `cafÃ©`: past it, or the
+        // scan would stand still: its octets are no word bytes.)
         if s > 0 && is_word(b[s - 1]) {
-            i = word_run_end(b, s);
+            i = word_run_end(b, s).max(s + 1);
             continue;
         }
         let e = word_end(b, s);
@@ -2240,7 +2253,8 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             return;
         }
         let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
-        let fact = health.iter().any(|&(hs, _)| hs >= e && hs < line_end);
+        let first = health.partition_point(|&(hs, _)| hs < e);
+        let fact = health.get(first).is_some_and(|&(hs, _)| hs < line_end);
         if let Some(v) = text.get(s..e) {
             let conf = if fact {
                 Confidence::High
@@ -3371,6 +3385,18 @@ mod tests {
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn mis_encoded_latin_letters_end() {
+        // Mojibake (`Ã©`), a capital after a word byte, a long run before one.
+        for t in [
+            "rÃ©sumÃ© attached, cafÃ© menu",
+            "xÉ 2Ñ",
+            &("a".repeat(41) + "É and ö Ála ".repeat(2000).as_str()),
+        ] {
+            let _ = found(t, Kind::Name);
         }
     }
 
