@@ -372,7 +372,14 @@ pub fn scan(
     // A lab value or a vital sign (`K 6.1`, `BP 182/110`) is care itself.
     let care = !readings.is_empty() || r.care.is_match(text);
     if !readings.is_empty() {
-        spans.extend(readings);
+        // Sorted by start and by end alike (`health_near` relies on it):
+        // a reading that overlaps a listed term adds nothing.
+        let terms = spans.clone();
+        spans.extend(
+            readings
+                .into_iter()
+                .filter(|&(s, e)| !terms.iter().any(|&(ts, te)| s < te && ts < e)),
+        );
         spans.sort_unstable();
     }
     let conf = if care && !r.bulk.is_match(text) && !blank_form(text) {

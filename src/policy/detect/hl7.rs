@@ -89,7 +89,10 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
         match id {
             "PID" => {
                 let name = fields.get(5).copied().unwrap_or("");
-                dummy = (test && test_name(name)) || sample_patient(&fields, name);
+                // A production message's PID is a patient whatever its
+                // name (an unidentified patient is registered `DOE^JOHN`).
+                dummy = test_name(name) && test
+                    || (!in_message || test) && sample_patient(&fields, name, comp);
                 if !dummy {
                     patient(&fields, comp, in_message, loc, sink);
                 }
@@ -110,19 +113,19 @@ fn segment_like(line: &str) -> bool {
         && b[3].is_ascii_punctuation()
 }
 
-/// A specification's sample patient, with or without a test message
-/// around it: a dummy name (`DOE^JOHN`, `TEST^PATIENT`) with a test
-/// record number (`TEST000001`) or the null birth date `19000101`.
-fn sample_patient(fields: &[&str], name: &str) -> bool {
+/// A specification's sample patient outside a production message: a
+/// dummy name (`DOE^JOHN`, `TEST^PATIENT`) with a test record number
+/// (`TEST000001^^^SBMC^MR`).
+fn sample_patient(fields: &[&str], name: &str, comp: char) -> bool {
     let up = name.to_ascii_uppercase();
     let family = up
         .split(|c: char| !c.is_ascii_alphanumeric())
         .next()
         .unwrap_or("");
     let dummy_name = test_name(name) || family == "DOE";
-    let ids = fields.get(3).copied().unwrap_or("").to_ascii_uppercase();
-    let born = fields.get(7).copied().unwrap_or("");
-    dummy_name && (ids.contains("TEST") || born.starts_with("19000101"))
+    let id = fields.get(3).copied().unwrap_or("").trim();
+    let first_id = id.split(comp).next().unwrap_or("").to_ascii_uppercase();
+    dummy_name && first_id.starts_with("TEST")
 }
 
 /// A name a test system gives its dummy patients.
@@ -222,6 +225,9 @@ mod tests {
             found(t, Kind::Mrn).is_some() || found(t, Kind::Dob).is_some(),
             "{t}"
         );
+        // So is an unidentified patient in a production message.
+        let t = "MSH|^~\\&|EPIC|SBMC|||20250301||ADT^A04|1|P|2.5\nPID|1||TEST40021877^^^SBMC^MR||DOE^JOHN^^^^^U||19000101|M\nDG1|1||S06.0X1A^Concussion^I10\n";
+        assert!(found(t, Kind::Mrn).is_some(), "{t}");
     }
 
     #[test]

@@ -44,11 +44,25 @@ fn contract_without_coverage(text: &str, kend: usize) -> bool {
 /// A subscriber number in the footer of bulk mail (`You are receiving
 /// this alert because you subscribed… Subscriber no. 55018832`): a
 /// journal's or a newsletter's reader, no health plan's member.
+/// Only with a subscription's own wording near it, and no plan, claim or
+/// care wording in the text: a plan's notice to its member has a
+/// preferences footer too.
 fn subscriber_in_bulk_footer(text: &str, kend: usize, s: usize, e: usize) -> bool {
+    static SUBSCRIPTION: OnceLock<Regex> = OnceLock::new();
+    static PLAN: OnceLock<Regex> = OnceLock::new();
+    let subscription = SUBSCRIPTION.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:subscribed|alerts?|digest|newsletter|table\s+of\s+contents|new\s+articles)(?-u:\b)")
+    });
+    let plan = PLAN.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:claims?|authori[sz]ation|coverage|covered|benefits?|copay|deductible|eligib[a-z]*|premium|plan\s+(?:id|member)|your\s+(?:visit|appointment|prescription|results?))(?-u:\b)")
+    });
     before(text, kend, 16)
         .to_ascii_lowercase()
         .contains("subscriber")
         && super::weak::bulk_footer(text, s, e)
+        && (subscription.is_match(before(text, s, 300))
+            || subscription.is_match(after(text, e, 300)))
+        && !plan.is_match(text)
 }
 
 /// A group number names an employer's plan, shared by everyone it
@@ -163,6 +177,8 @@ mod tests {
         assert_eq!(found(alert, Kind::MemberId), Some(Confidence::Low));
         let claim = "Your claim for the MRI was denied. Subscriber no. 55018832.";
         assert_eq!(found(claim, Kind::MemberId), Some(Confidence::High));
+        let notice = "Your prior authorization for the lumbar MRI was approved.\nSubscriber ID: XJH448201993\nTo update your email preferences, sign in.";
+        assert_eq!(found(notice, Kind::MemberId), Some(Confidence::High));
         assert_eq!(found("Member since 2019", Kind::MemberId), None);
         assert_eq!(found("member ID pending", Kind::MemberId), None);
         assert_eq!(found("Offer code SPRING26", Kind::MemberId), None);

@@ -69,6 +69,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
         && !super::anchored::training_record_line(text, kend)
+        && !(visit_keyword(text, kend) && !visit_number(text, kend, v))
     {
         let confidence = if pet_record(text, kend) {
             Confidence::Low
@@ -77,6 +78,25 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
         };
         sink.push(Kind::Mrn, confidence, loc, v);
     }
+}
+
+/// Did the keyword ending at `kend` name a visit (`enc`, `FIN`, `CSN`,
+/// `visit no.`)? Those words have other lives (`Enc: 2 pages`, `FIN 3320`
+/// as a course, `FIN-1234` as a ticket).
+fn visit_keyword(text: &str, kend: usize) -> bool {
+    let w = before(text, kend, 16).to_ascii_lowercase();
+    let w = w.trim_end_matches([' ', '\t', '#', ':', '.']);
+    ["enc", "fin", "csn", "visit no", "visit number", "visit"]
+        .iter()
+        .any(|k| w.ends_with(k))
+        || w.ends_with("visit #")
+}
+
+/// A visit number: seven digits or more, no `-` right after the keyword,
+/// no year.
+fn visit_number(text: &str, kend: usize, v: &str) -> bool {
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    digits >= 7 && !text[kend..].trim_start().starts_with('-') && !v.contains('-')
 }
 
 /// `Client #: 20981   Patient #: 20981-02` in a veterinary practice's
@@ -147,6 +167,11 @@ mod tests {
             assert!(found(t, Kind::Mrn).is_some(), "{t}");
         }
         for t in [
+            "FIN-1234 is blocked on review",
+            "FIN 3320 meets on Tuesdays",
+            "Enc. 2024 Annual Report",
+            "Enc: 1099",
+            "site visit no. 2025-117",
             "Enc: 2 pages",
             "see you at the fin 2025 gala",
             "The encounter 3 times a week",

@@ -1061,6 +1061,15 @@ const NOT_LAST_NAMES: &[&str] = &[
     "thanx",
     "thx",
     "hiya",
+    "merci",
+    "gracias",
+    "danke",
+    "grazie",
+    "obrigado",
+    "obrigada",
+    "hugs",
+    "love",
+    "xoxo",
     "morning",
     "evening",
     "afternoon",
@@ -1099,10 +1108,28 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         if !capitalised(&b[s2..e2b]) || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2)) {
             return None;
         }
-        // `Frau Dr. Müller`, `Mrs. Professor Hale`: a clinician or an
-        // academic addressed by title, as `Dr.` alone would be.
-        if clinician_title(&b[s2..e2b]) {
-            return None;
+        // `Sehr geehrte Frau Dr. Müller`, `Dear Mrs. Professor Hale`: a
+        // clinician or an academic greeted by title, as `Dr.` alone would
+        // be. In the body (`Frau Prof. Dr. Anna Weber wurde aufgenommen`)
+        // the titles are passed over to the name.
+        let (mut s2, mut e2, mut e2b) = (s2, e2, e2b);
+        let mut titles = 0;
+        while clinician_title(&b[s2..e2b]) {
+            let ls = line_start(text, s);
+            if r.salutation.is_match(&text[ls..s]) || titles == 2 {
+                return None;
+            }
+            titles += 1;
+            let p = if b.get(e2b) == Some(&b'.') {
+                e2b + 1
+            } else {
+                e2b
+            };
+            let (s3, e3) = next_word(b, p)?;
+            (s2, e2, e2b) = (s3, e3, base(b, s3, e3).0);
+            if !capitalised(&b[s2..e2b]) {
+                return None;
+            }
         }
         let f2 = r.flags(&b[s2..e2b]);
         if f2 & NOT_A_SURNAME != 0 {
@@ -2303,10 +2330,6 @@ const NEWS_PHRASES: &[&str] = &[
     "her office said",
     "his office said",
     "in a statement",
-    "a spokesperson",
-    "a spokeswoman",
-    "a spokesman",
-    "press conference",
     "because you subscribed",
 ];
 
@@ -2702,7 +2725,17 @@ fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
         }
         let close = p + 1;
         let after = b[close..].trim_ascii_start();
-        if dots < letters && !after.starts_with(b":") && !after.starts_with(b"-") {
+        let dotted = dots >= letters;
+        if !dotted && !after.starts_with(b":") && !after.starts_with(b"-") {
+            return None;
+        }
+        // Units and offices written in capitals (`Ext 4471 (HR) -`).
+        let initials: Vec<u8> = b[open + 1..p]
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_uppercase)
+            .collect();
+        if !dotted && ACRONYMS.contains(&initials.as_slice()) {
             return None;
         }
         // The room before it.
@@ -2723,16 +2756,44 @@ fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
             .iter()
             .rposition(|c| !c.is_ascii_alphabetic())
             .map_or(0, |i| i + 1);
-        let room_word = matches!(
-            word[w_start..].to_ascii_lowercase().as_slice(),
-            b"rm" | b"room" | b"bed" | b"bay"
-        );
+        let before_word = word[w_start..].to_ascii_lowercase();
+        let room_word = matches!(before_word.as_slice(), b"rm" | b"room" | b"bed" | b"bay");
+        if NOT_ROOMS.contains(&before_word.as_slice()) {
+            return None;
+        }
         // `In 2024 (Q.A.)`: a year.
         let year = digits == 4 && !letter && matches!(&head[start..start + 2], b"19" | b"20");
-        (room_word || (digits >= 2 && letter) || (digits >= 3 && !year))
-            .then_some((if room_word { w_start } else { start }, close))
+        // Bare initials only after a room word or a room's letter.
+        let room = room_word || (digits >= 2 && letter) || (dotted && digits >= 3 && !year);
+        room.then_some((if room_word { w_start } else { start }, close))
     })
 }
+
+/// Capitals in parentheses that name a unit or an office, not a patient.
+const ACRONYMS: &[&[u8]] = &[
+    b"HR", b"IT", b"HQ", b"ED", b"ER", b"OR", b"ICU", b"QI", b"US", b"PT", b"OT", b"IR", b"GI",
+    b"CT", b"MR", b"PR", b"EHS", b"CEO", b"CFO", b"CMO", b"CNO", b"RN", b"MD", b"NP", b"PA",
+];
+
+/// Numbers that are no room: `Ext 4471`, `Suite 410`, `Policy 1024`.
+const NOT_ROOMS: &[&[u8]] = &[
+    b"ext",
+    b"suite",
+    b"ste",
+    b"bldg",
+    b"building",
+    b"policy",
+    b"form",
+    b"section",
+    b"page",
+    b"version",
+    b"model",
+    b"order",
+    b"ticket",
+    b"po",
+    b"invoice",
+    b"line",
+];
 
 /// Names in lower case after a lower-case cue (`lower_case_after`).
 fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
@@ -3363,6 +3424,13 @@ mod tests {
     }
 
     #[test]
+    fn titles_in_the_body_are_passed_over() {
+        // A professor can be a patient; only a greeting addresses the title.
+        let t = "Frau Prof. Dr. Anna Weber wurde mit NSTEMI aufgenommen, Herzkatheter morgen.";
+        assert!(found(t, Kind::Name).is_some(), "{t}");
+    }
+
+    #[test]
     fn texts_and_handoffs_with_a_parenthesis() {
         for t in [
             "Kaito Ōta: ur dialysis chair moves to 6:15a M/W/F at Riverside Kidney Ctr.",
@@ -3426,6 +3494,10 @@ mod tests {
             "See section 4.2 (MRI): scanner maintenance windows.",
             "Call ext 4471 (HR) about the CHF fundraiser.",
             "In 2024 (Q.A.): sepsis bundle compliance 87%.",
+            "Ext 4471 (HR) - flu shot clinic Tuesday",
+            "Bldg 300 (HQ): CPR class",
+            "Policy 1024 (QI): sepsis bundle",
+            "Call 555 (JT): sepsis huddle",
         ] {
             assert!(
                 found(t, Kind::Name).is_none_or(|c| c < Confidence::Medium),

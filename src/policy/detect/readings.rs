@@ -90,7 +90,11 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         };
         let value = text[d..de].trim_end_matches(['.', '/']);
         let end = d + value.len();
-        if reads_as(shape, value, &b[end..]) && !range_follows(&b[end..]) {
+        if reads_as(shape, value, &b[end..])
+            && plausible(&b[ws..p], value)
+            && !range_follows(&b[end..])
+            && !food_or_sale(&b[end..])
+        {
             out.push((ws, end));
         }
     }
@@ -119,6 +123,57 @@ fn reads_as(shape: Shape, value: &str, rest: &[u8]) -> bool {
         Shape::Sodium => plain && number().is_some_and(|v| (110.0..=170.0).contains(&v)),
         Shape::Number => plain && value.split('.').next().is_some_and(|w| w.len() <= 4),
     }
+}
+
+/// Is `value` a living reading of the analyte `word` (`INR 12500.00` is
+/// rupees, `PSA 2025` a campaign, `Mag 6.4` a quake)? Years are no
+/// readings of anything.
+fn plausible(word: &[u8], value: &str) -> bool {
+    let Ok(v) = value.split('/').next().unwrap_or("").parse::<f64>() else {
+        return true;
+    };
+    if !value.contains('.') && (1900.0..=2099.0).contains(&v) {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    let Some(w) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    w.copy_from_slice(word);
+    w.make_ascii_lowercase();
+    let (lo, hi) = match &*w {
+        b"inr" => (0.5, 15.0),
+        b"temp" | b"tmax" => {
+            return (34.0..=42.5).contains(&v) || (93.0..=108.0).contains(&v);
+        }
+        b"mag" => (0.5, 5.0),
+        b"cr" | b"creat" | b"creatinine" => (0.1, 25.0),
+        b"hb" | b"hgb" | b"hemoglobin" | b"haemoglobin" => (2.0, 25.0),
+        b"trop" | b"troponin" => (0.0, 100.0),
+        b"lactate" => (0.1, 30.0),
+        b"a1c" | b"hba1c" => (3.0, 20.0),
+        b"egfr" | b"gfr" => (1.0, 200.0),
+        b"glucose" | b"bg" | b"fsbg" | b"cbg" => (10.0, 1500.0),
+        b"ciwa" => (0.0, 67.0),
+        b"cows" => (0.0, 48.0),
+        b"gcs" => (3.0, 15.0),
+        b"wbc" => (0.1, 300.0),
+        b"psa" => (0.0, 1000.0),
+        _ => return true,
+    };
+    (lo..=hi).contains(&v)
+}
+
+/// `% off` after a percentage (a sale), or a nutrition label's unit after
+/// a number (`Sodium 140 mg`).
+fn food_or_sale(rest: &[u8]) -> bool {
+    let r = rest.trim_ascii_start();
+    let r = r.strip_prefix(b"%").map_or(r, <[u8]>::trim_ascii_start);
+    let word = r.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    matches!(
+        r[..word].to_ascii_lowercase().as_slice(),
+        b"off" | b"mg" | b"g" | b"kcal" | b"cal" | b"calories"
+    )
 }
 
 /// A range (`3.5-5.1`, `3.5 – 5.1`, `3.5 to 5.1`) follows: a reference
@@ -163,6 +218,9 @@ mod tests {
             "HR 2024 benefits; Temp 3 staffing; sat 10 questions",
             "CDK4 2 inhibitors; Cr 1 (no decimal); NA 2025 conference",
             "order BP 200/400 cuffs",
+            "INR 12500.00 paid; Fri & Sat 20% off; O2 40% off",
+            "PSA 2025 campaign; WBC 2026; Sodium 140 mg per serving",
+            "server room temp 78.4; Mag 6.4 quake",
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }

@@ -109,7 +109,7 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     let (pre, post) = LINE.get_or_init(|| {
         (
             super::re(
-                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|\.{2,}[ \t]*$",
+                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|[ \t]\.{2,}[ \t]*$",
             ),
             super::re(r"(?i)^\s*[,;]?\s*(?:option|opt\.?|press)\s*[0-9]"),
         )
@@ -142,10 +142,12 @@ fn in_signature_block(text: &str, s: usize) -> bool {
     let re = CLOSING.get_or_init(|| {
         super::re(&format!(
             // CRLF mode: decoded parts keep their line breaks. A line
-            // that opens with a clinician's name and credential (`Kim
-            // Delgado, RN`, `Pharmacist on duty: Ann Lee, PharmD, 612-…`)
-            // opens a signature as a closing does.
-            r"(?mR)^[ \t]*(?:(?i:{}|--)[ \t]*[,!.]?[ \t]*$|(?:[A-Za-z][A-Za-z ]{{0,30}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b))",
+            // after a blank one that opens with a clinician's name and
+            // credential (`Kim Delgado, RN`, `Pharmacist on duty: Ann Lee,
+            // PharmD, 612-…`) opens a signature as a closing does; not
+            // `Ordering: Kim Delgado, NP` inside a note, nor `Silver
+            // Spring, MD 20901`.
+            r"(?mR)^[ \t]*(?i:{}|--)[ \t]*[,!.]?[ \t]*$|\n[ \t]*\r?\n[ \t]*(?:(?i:pharmacist|nurse|provider|clinician|physician)[A-Za-z ]{{0,20}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b)[ \t]*(?:,|$)",
             super::name::SIGN_OFFS,
             super::name::CREDENTIALS
         ))
@@ -467,6 +469,9 @@ mod tests {
             assert_eq!(found(t, Kind::Phone), Some(Confidence::Low), "{t}");
         }
         for t in [
+            "Repeat BMP Thu, K 6.1 today.\nOrdering: Kim Delgado, NP\nBest number 503-291-4470 after 10am\n",
+            "Send it to her at 12 Elm Rd\n\nSilver Spring, MD 20901\n503-291-4470, she is on hospice.\n",
+            "Please call Rosa Lopez's cell... 503-291-4470, she has the hospice paperwork.",
             // A patient's number stays one in a signature's reach.
             "Best,\nKim Delgado, RN\nPatient's cell: 503-555-0121\n",
             // `DO NOT` is no credential; far from the end is no signature.
