@@ -69,7 +69,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
         && !super::anchored::training_record_line(text, kend)
-        && !(visit_keyword(text, kend) && !visit_number(text, kend, v))
+        && (!visit_keyword(text, kend) || visit_number(text, kend, v))
     {
         let confidence = if pet_record(text, kend) {
             Confidence::Low
