@@ -374,12 +374,11 @@ pub fn scan(
     if !readings.is_empty() {
         // Sorted by start and by end alike (`health_near` relies on it):
         // a reading that overlaps a listed term adds nothing.
-        let terms = spans.clone();
-        spans.extend(
-            readings
-                .into_iter()
-                .filter(|&(s, e)| !terms.iter().any(|&(ts, te)| s < te && ts < e)),
-        );
+        let apart: Vec<_> = readings
+            .into_iter()
+            .filter(|&(s, e)| !spans.iter().any(|&(ts, te)| s < te && ts < e))
+            .collect();
+        spans.extend(apart);
         spans.sort_unstable();
     }
     let conf = if care && !r.bulk.is_match(text) && !blank_form(text) {

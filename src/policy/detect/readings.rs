@@ -37,10 +37,7 @@ fn shape_of(word: &[u8]) -> Option<Shape> {
         _ => {}
     }
     let mut buf = [0u8; 12];
-    let lower = buf.get_mut(..word.len())?;
-    lower.copy_from_slice(word);
-    lower.make_ascii_lowercase();
-    Some(match &*lower {
+    Some(match lowered(word, &mut buf)? {
         b"bp" | b"b/p" => Shape::Pressure,
         b"spo2" | b"sao2" | b"sats" | b"sat" | b"o2" => Shape::Percent,
         b"temp" | b"tmax" | b"cr" | b"creat" | b"hb" | b"inr" | b"trop" | b"troponin" | b"hgb"
@@ -51,6 +48,15 @@ fn shape_of(word: &[u8]) -> Option<Shape> {
         | b"ammonia" | b"cd4" => Shape::Number,
         _ => return None,
     })
+}
+
+/// An analyte's name in lower case, in `buf` (names are short: a longer
+/// word is none).
+fn lowered<'a>(word: &[u8], buf: &'a mut [u8; 12]) -> Option<&'a [u8]> {
+    let lower = buf.get_mut(..word.len())?;
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    Some(lower)
 }
 
 /// Byte spans (analyte through reading) of the readings in `text`.
@@ -136,12 +142,10 @@ fn plausible(word: &[u8], value: &str) -> bool {
         return false;
     }
     let mut buf = [0u8; 12];
-    let Some(w) = buf.get_mut(..word.len()) else {
+    let Some(w) = lowered(word, &mut buf) else {
         return false;
     };
-    w.copy_from_slice(word);
-    w.make_ascii_lowercase();
-    let (lo, hi) = match &*w {
+    let (lo, hi) = match w {
         b"inr" => (0.5, 15.0),
         b"temp" | b"tmax" => {
             return (34.0..=42.5).contains(&v) || (93.0..=108.0).contains(&v);
