@@ -241,6 +241,20 @@ pub struct Sink {
     seg: (usize, usize),
     /// (finding, byte offset) whose line is resolved at segment end.
     pending: Vec<(usize, usize)>,
+    /// A body part opened as training or sample material: it speaks for
+    /// the attachments after it (a synthetic bundle, a spec's sample).
+    training_body: bool,
+    /// Earlier findings raised by a later match of the same value
+    /// (finding, confidence before): a segment that lowers what it found
+    /// must lower these too, back to where they were.
+    raised: Vec<(usize, Confidence)>,
+}
+
+/// Where a segment's findings begin (see [`Sink::mark`]).
+#[derive(Clone, Copy)]
+pub struct Mark {
+    findings: usize,
+    raised: usize,
 }
 
 impl Sink {
@@ -287,18 +301,33 @@ impl Sink {
     }
 
     /// A mark for [`Self::lower_since`]: how many findings there are now.
-    pub fn mark(&self) -> usize {
-        self.findings.len()
+    pub fn mark(&self) -> Mark {
+        Mark {
+            findings: self.findings.len(),
+            raised: self.raised.len(),
+        }
     }
 
     /// Lower the findings of `kinds` recorded since `mark` to low: their
     /// text turned out to concern no patient (a veterinary practice's
     /// mail, training material). True if any was above low.
-    pub fn lower_since(&mut self, mark: usize, kinds: &[Kind]) -> bool {
+    pub fn lower_since(&mut self, mark: Mark, kinds: &[Kind]) -> bool {
         let mut lowered = false;
-        for f in self.findings.iter_mut().skip(mark) {
+        for f in self.findings.iter_mut().skip(mark.findings) {
             if kinds.contains(&f.kind) && f.confidence > Confidence::Low {
                 f.confidence = Confidence::Low;
+                lowered = true;
+            }
+        }
+        // Raised since the mark: back to what the earlier text found
+        // (latest raise first, so the oldest confidence is what stays).
+        for &(i, before) in self.raised[mark.raised..].iter().rev() {
+            if let Some(f) = self.findings.get_mut(i)
+                && i < mark.findings
+                && kinds.contains(&f.kind)
+                && f.confidence > before
+            {
+                f.confidence = before;
                 lowered = true;
             }
         }
@@ -316,6 +345,17 @@ impl Sink {
         }
     }
 
+    /// A body part read as training or sample material (see
+    /// `training_body`).
+    pub fn mark_training_body(&mut self) {
+        self.training_body = true;
+    }
+
+    /// Did a body part read as training or sample material?
+    pub fn training_body(&self) -> bool {
+        self.training_body
+    }
+
     /// Any finding of `kinds` above low in the subject?
     pub fn subject_raised(&self, kinds: &[Kind]) -> bool {
         self.findings.iter().any(|f| {
@@ -326,11 +366,12 @@ impl Sink {
     }
 
     /// Any finding of `kinds` above low recorded since `mark`?
-    pub fn raised_since(&self, mark: usize, kinds: &[Kind]) -> bool {
-        self.findings
-            .iter()
-            .skip(mark)
-            .any(|f| kinds.contains(&f.kind) && f.confidence > Confidence::Low)
+    pub fn raised_since(&self, mark: Mark, kinds: &[Kind]) -> bool {
+        let raised = |f: &Finding| kinds.contains(&f.kind) && f.confidence > Confidence::Low;
+        self.findings.iter().skip(mark.findings).any(raised)
+            || self.raised[mark.raised..]
+                .iter()
+                .any(|&(i, _)| self.findings.get(i).is_some_and(raised))
     }
 
     /// Record one matched value.
@@ -371,6 +412,7 @@ impl Sink {
                 .is_some_and(|f| confidence > f.confidence)
             {
                 if let Some(f) = self.findings.get_mut(i) {
+                    self.raised.push((i, f.confidence));
                     f.confidence = confidence;
                 }
                 self.locate(i, value);
@@ -440,6 +482,19 @@ mod tests {
         let f = s.into_findings();
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].confidence, Confidence::High);
+    }
+
+    #[test]
+    fn lowering_a_segment_also_undoes_what_it_raised() {
+        let mut s = Sink::new();
+        s.push(Kind::Dob, Confidence::Medium, Location::Body, "1990-01-01");
+        let mark = s.mark();
+        // A later (sample) part finds the same value and raises it...
+        s.push(Kind::Dob, Confidence::High, Location::Body, "1990-01-01");
+        assert!(s.raised_since(mark, &[Kind::Dob]));
+        // ...then reads as sample material: back to what the first found.
+        assert!(s.lower_since(mark, &[Kind::Dob]));
+        assert_eq!(s.into_findings()[0].confidence, Confidence::Medium);
     }
 
     #[test]

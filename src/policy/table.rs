@@ -1056,7 +1056,20 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         if row_width(&text[first_row..ne], sep, n) != n {
             continue;
         }
-        let Some(h) = header_of(&cells_of(line, sep)) else {
+        let cells = cells_of(line, sep);
+        // `Client:  Acme` over `Terms:   Net 30`: labels with their values
+        // (an invoice's head, a form), not a header over its rows. A
+        // header of labels (`Patient:  DOB:  MRN:`) over rows of values
+        // stays one.
+        let label = |c: &String| c.trim_end().ends_with(':');
+        let row = cells_of(&text[first_row..ne], sep);
+        if cells.first().is_some_and(label)
+            && !cells.iter().skip(1).all(label)
+            && row.first().is_some_and(label)
+        {
+            continue;
+        }
+        let Some(h) = header_of(&cells) else {
             continue;
         };
         found = true;
@@ -1363,6 +1376,13 @@ mod tests {
         let t = relabel_plain(aligned, 1 << 20).expect("aligned table");
         assert!(t.contains("MRN: 4410023"), "{t}");
         assert!(relabel_plain("One, two, three.\nFour, five, six.\n", 1 << 20).is_none());
+        // An invoice's labelled head is no table: `Terms` is no client.
+        let head = "Client:  Ohio Valley Medical Center\nTerms:   Net 30\n";
+        assert!(relabel_plain(head, 1 << 20).is_none());
+        // A header of labels over rows of values is one.
+        let typed = "Patient:            DOB:          MRN:\nHarold Best         03/04/1961    4410023\nAnna Lee            05/06/1970    4410024\n";
+        let t = relabel_plain(typed, 1 << 20).expect("a table");
+        assert!(t.contains("MRN: 4410023"), "{t}");
     }
 
     #[test]

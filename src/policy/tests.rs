@@ -181,6 +181,30 @@ fn a_training_case_or_news_body_speaks_for_its_subject() {
 }
 
 #[test]
+fn a_synthetic_data_body_speaks_for_its_attachment() {
+    let bundle = "{\"resourceType\": \"Patient\", \"name\": [{\"family\": \"Kub432\", \"given\": [\"Ana12\"]}],\r\n \"birthDate\": \"1961-03-07\", \"ssn\": \"999-71-2744\", \"condition\": \"Diabetes mellitus type 2\"}\r\n";
+    let msg = |body: &str| {
+        format!(
+            "Subject: bundle\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n{body}\r\n--b\r\nContent-Type: application/json; name=bundle.json\r\nContent-Disposition: attachment; filename=bundle.json\r\n\r\n{bundle}--b--\r\n"
+        )
+    };
+    let synthetic = msg(
+        "We generated 5,000 synthetic patients with Synthea; one bundle attached. None of this is real data.",
+    );
+    assert_ne!(check(synthetic.as_bytes()).protection, Protection::Encrypt);
+    // The same attachment under an ordinary body is a patient's record.
+    let real = msg("Bundle for the transfer attached.");
+    assert_eq!(check(real.as_bytes()).protection, Protection::Encrypt);
+    // A real chart under a body that speaks of a training system keeps
+    // its findings: it shows no generator's marks.
+    let chart = "Content-Type: text/plain; name=chart.txt\r\nContent-Disposition: attachment; filename=chart.txt\r\n\r\nPatient: Maria Alvarez\r\nDOB: 03/07/1961\r\nMRN: 4410023\r\nAllergies: penicillin\r\n";
+    let raw = format!(
+        "Subject: chart\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYou entered this in the training EHR by mistake; synthetic patients only there. The real chart is attached.\r\n--b\r\n{chart}--b--\r\n"
+    );
+    assert_eq!(check(raw.as_bytes()).protection, Protection::Encrypt);
+}
+
+#[test]
 fn priority_tags_and_forcing_tags() {
     let raw = b"Subject: [secure] [priority:9] Hello\r\nX-Priority: 5\r\n\r\nhi\r\n";
     let v = check(raw);

@@ -24,7 +24,7 @@ use crate::policy::finding::{Location, Sink};
 use crate::policy::text::{after, isolated};
 use regex::Regex;
 use regex_automata::{Anchored, Input, hybrid, util::start};
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::sync::OnceLock;
 
 /// Longest window searched after a keyword.
@@ -272,6 +272,9 @@ pub fn scan(
 ) {
     let b = text.as_bytes();
     let mut rest = boundaries.unwrap_or(&[]);
+    // Whether the text reads as a credentialing packet anywhere: asked
+    // once, at its first birth date (see `dob::after_keyword`).
+    let packet = OnceCell::new();
     for &(start, end) in hot {
         let end = end.min(b.len());
         // Start where `\b` means the same in the slice as in the text.
@@ -287,11 +290,13 @@ pub fn scan(
             .zip(boundaries)
             .and_then(|(o, _)| o.hits(text, end, rest));
         match hits {
-            Some(hits) => hits.into_iter().for_each(|h| at_hit(text, h, loc, sink)),
+            Some(hits) => hits
+                .into_iter()
+                .for_each(|h| at_hit(text, h, &packet, loc, sink)),
             None => {
                 let mut pos = 0;
                 while let Some(h) = res().any.find_at(region, pos) {
-                    at_hit(text, s + h.start(), loc, sink);
+                    at_hit(text, s + h.start(), &packet, loc, sink);
                     pos = h.start() + region[h.start()..].chars().next().map_or(1, char::len_utf8);
                 }
             }
@@ -300,7 +305,7 @@ pub fn scan(
 }
 
 /// Classify the keyword hit starting at `st` and look for its value.
-fn at_hit(text: &str, st: usize, loc: Location, sink: &mut Sink) {
+fn at_hit(text: &str, st: usize, packet: &OnceCell<bool>, loc: Location, sink: &mut Sink) {
     let r = res();
     let w = after(text, st, MAX_KEYWORD);
     let cut = w.len() < text.len() - st;
@@ -313,14 +318,21 @@ fn at_hit(text: &str, st: usize, loc: Location, sink: &mut Sink) {
         let Some(m) = kw.find(w) else { continue };
         // A keyword running into the window end may be longer in text.
         if !(cut && m.end() == w.len()) {
-            dispatch(*anchor, text, st + m.end(), loc, sink);
+            dispatch(*anchor, text, st + m.end(), packet, loc, sink);
         }
     }
 }
 
-fn dispatch(anchor: Anchor, text: &str, kend: usize, loc: Location, sink: &mut Sink) {
+fn dispatch(
+    anchor: Anchor,
+    text: &str,
+    kend: usize,
+    packet: &OnceCell<bool>,
+    loc: Location,
+    sink: &mut Sink,
+) {
     match anchor {
-        Anchor::Dob => dob::after_keyword(text, kend, loc, sink),
+        Anchor::Dob => dob::after_keyword(text, kend, packet, loc, sink),
         Anchor::Mrn => mrn::after_keyword(text, kend, loc, sink),
         Anchor::MemberStrong => member::after_keyword(text, kend, true, loc, sink),
         Anchor::MemberWeak => member::after_keyword(text, kend, false, loc, sink),

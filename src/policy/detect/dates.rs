@@ -2,7 +2,7 @@
 //!
 //! Formats: `03/03/1961`, `3-3-61`, `03.03.1961` (month/day or day/month),
 //! `1961-03-03`, `March 3, 1961`, `Mar. 3rd 1961`, `3 March 1961`,
-//! `3rd of March, 1961`, and compact `19610303` (EHR exports, X12, HL7:
+//! `3rd of March, 1961`, `3rd of May '58`, and compact `19610303` (EHR exports, X12, HL7:
 //! year first, four-digit years only). Values are validated (month 1-12, day 1-31,
 //! four-digit years 1880-2039).
 
@@ -32,10 +32,10 @@ fn res() -> &'static Res {
         ),
         iso: re(r"(?-u:\b)([0-9]{4})([/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})(?-u:\b)"),
         month_first: re(&format!(
-            r"(?i)(?-u:\b){MONTH}\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})(?-u:\b)"
+            r"(?i)(?-u:\b){MONTH}\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?:([0-9]{{4}})|['’]([0-9]{{2}}))(?-u:\b)"
         )),
         day_first: re(&format!(
-            r"(?i)(?-u:\b)([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+([0-9]{{4}})(?-u:\b)"
+            r"(?i)(?-u:\b)([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+(?:([0-9]{{4}})|['’]([0-9]{{2}}))(?-u:\b)"
         )),
         dashed: re(&format!(
             r"(?i)(?-u:\b)(?:([0-9]{{1,2}})[-/ ]{MONTH}[-/ ]([0-9]{{4}}|[0-9]{{2}})|{MONTH}[-/]([0-9]{{1,2}})[-/]([0-9]{{4}}|[0-9]{{2}}))(?-u:\b)"
@@ -95,7 +95,8 @@ pub fn first_date(w: &str) -> Option<(usize, usize)> {
     for named in [&r.month_first, &r.day_first] {
         if let Some(c) = named.captures_iter(w).find(|c| {
             let d = num(c.get(1));
-            (1..=31).contains(&d) && year_ok(num(c.get(2)), 4)
+            // A four-digit year, or two after an apostrophe (`May '58`).
+            (1..=31).contains(&d) && (c.get(3).is_some() || year_ok(num(c.get(2)), 4))
         }) && let Some(m) = c.get(0)
         {
             consider((m.start(), m.end()));
@@ -127,6 +128,8 @@ mod tests {
             "Mar. 3rd 1961",
             "3 March 1961",
             "3rd of March, 1961",
+            "3rd of May '58",
+            "May 3, \u{2019}58",
             "November 10, 1964",
             "31/12/1961",
             "11-Oct-1977",

@@ -9,10 +9,11 @@ use super::dates;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::after;
 use regex::Regex;
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia)(?-u:\b)";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.
@@ -31,7 +32,15 @@ fn compact_gap_ok(gap: &str) -> bool {
 }
 
 /// A keyword ended at `kend`: report the date that follows it, if any.
-pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
+/// `packet`: whether `text` holds credentialing wording anywhere, asked
+/// once per text.
+pub fn after_keyword(
+    text: &str,
+    kend: usize,
+    packet: &OnceCell<bool>,
+    loc: Location,
+    sink: &mut Sink,
+) {
     let w = after(text, kend, MAX_GAP + 32);
     let Some((s, e)) = dates::first_date(w) else {
         return;
@@ -63,7 +72,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
             &text[crate::policy::text::floor_boundary(text, kend.saturating_sub(NOTICE_REACH))
                 ..crate::policy::text::floor_boundary(text, kend + NOTICE_REACH)],
         );
-    let confidence = if told {
+    let confidence = if told || credentialing(text, kend, packet) {
         Confidence::Medium
     } else {
         Confidence::High
@@ -137,6 +146,48 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
     }
 }
 
+/// A clinician's own record in a credentialing or enrollment packet
+/// (`Date of birth: 11/04/1979` among `DEA:`, `GA license:`, `CAQH ID:`):
+/// credentialing wording and a licence or DEA label near the birth
+/// wording ending at `kend`, and no word of a patient.
+fn credentialing(text: &str, kend: usize, packet: &OnceCell<bool>) -> bool {
+    use crate::policy::text::floor_boundary;
+    const REACH: usize = 600;
+    const LICENCE_REACH: usize = 200;
+    static R: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [words, licence, patient] = R.get_or_init(|| {
+        [
+            r"(?i)(?-u:\b)(?:re-?credentialing|credentialing|reappointment|re-?appointment\s+packet|caqh|primary\s+source\s+verification|cvo|medical\s+staff\s+(?:office|services)|provider\s+enrollment|clinical\s+privileges)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:dea|license|licence|board\s+cert(?:ified|ification)?)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:patients?|pt|member|mrn|diagnos[ie]s|dx|claim|child(?:ren)?|son|daughter|foster|placed|placement|resident|client|recipient|consumer|admitted|enrollee|participant|beneficiary|infant|student|individual|driver'?s\s+licen[cs]e)(?-u:\b)",
+        ]
+        .map(|p| Regex::new(p).expect("built-in pattern compiles"))
+    });
+    let w =
+        &text[floor_boundary(text, kend.saturating_sub(REACH))..floor_boundary(text, kend + REACH)];
+    // The licence or DEA label among the packet's lines next to the birth
+    // date, not anywhere in the text.
+    let near = &text[floor_boundary(text, kend.saturating_sub(LICENCE_REACH))
+        ..floor_boundary(text, kend + LICENCE_REACH)];
+    // Byte searches first: most birth dates have no licence near them.
+    let licence_near = [
+        "icens",
+        "ICENS",
+        "icenc",
+        "ICENC",
+        "DEA",
+        "oard cert",
+        "OARD CERT",
+    ]
+    .iter()
+    .any(|l| memchr::memmem::find(near.as_bytes(), l.as_bytes()).is_some());
+    licence_near
+        && *packet.get_or_init(|| words.is_match(text))
+        && words.is_match(w)
+        && licence.is_match(near)
+        && !patient.is_match(w)
+}
+
 /// An obituary or funeral notice: two of its set phrases.
 fn death_notice(text: &str) -> bool {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
@@ -208,9 +259,22 @@ mod tests {
     }
 
     #[test]
+    fn a_clinicians_credentialing_packet_is_no_patient_record() {
+        let t = "Reappointment packet for the CVO:\n  Date of birth: 11/04/1979\n  DEA: BM4827731\n  GA license: MD072211";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::Medium));
+        // A patient's birth date stays high beside the same words.
+        let t = "Credentialing asked about the DEA license on the order.\nPatient DOB: 11/04/1979";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High));
+        let t = "Provider enrollment update for the Garcia foster home (license #FP-2231 renewed).\nChild placed 3/2: Jayden Ruiz, date of birth 07/19/2016.";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High));
+    }
+
+    #[test]
     fn phrasings() {
         for t in [
             "DOB: 08/06/1989",
+            "BDAY:1949-12-01",
+            "BDAY;VALUE=date:1949-12-01",
             "D.O.B. 8/6/89",
             "Date of Birth: March 3, 1961",
             "Wei Patel (Date of Birth 01/28/1938) requests",

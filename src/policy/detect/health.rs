@@ -251,10 +251,10 @@ fn res() -> &'static Res {
             // wording ("thousands are diagnosed...", "500 mg tablets")
             // concerns no one in particular.
             bulk: re(&format!(
-                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|{FICTION})(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
+                r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|p&t\s+committee|pharmacy\s+(?:and|&)\s+therapeutics\s+committee|no\s+prescription\s+(?:needed|required)|discreet\s+(?:worldwide\s+)?shipping|to\s+be\s+removed(?:,\s+click|\s+from\s+(?:this|our|the|all)\s+(?:mailing|email|distribution)\s+list)|{FICTION})(?-u:\b)|(?-u:\b)up\s+to\s+[0-9]{{1,2}}%\s+off(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
             )),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c\s*(?:of|was|is|:)?\s*[0-9]{1,2}(?:\.[0-9])?\s?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
         }
     })
@@ -325,7 +325,7 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:simulation\s+)?(?:case|patient|scenario|patients)|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+environment|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.
@@ -381,7 +381,11 @@ pub fn scan(
         spans.extend(apart);
         spans.sort_unstable();
     }
-    let conf = if care && !r.bulk.is_match(text) && !blank_form(text) {
+    let conf = if care
+        && !r.bulk.is_match(text)
+        && !blank_form(text)
+        && !super::name::merge_template(text)
+    {
         Confidence::High
     } else {
         Confidence::Medium
@@ -398,6 +402,38 @@ pub fn scan(
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+
+    #[test]
+    fn a_patients_own_words_or_a_nurses_are_no_training_banner() {
+        for t in [
+            "Seen in ED for acute psychosis; she states \"none of this is real\". Started olanzapine 10 mg nightly.",
+            "Sutures to be removed Friday; continue cephalexin 500 mg qid for cellulitis.",
+            "Therapeutic interchange: home pantoprazole 40 mg changed to omeprazole 20 mg; diagnosed with GERD.",
+            "Pt asked to be removed from the list; choosing comfort care, diagnosed with cirrhosis.",
+            "Maria came by; her A1c was\n11.2 so I upped the metformin.",
+        ] {
+            assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn possessive_care_in_the_first_and_third_person() {
+        for t in [
+            "I have my colonoscopy Friday morning and threw up the prep.",
+            "The move is for her ESRD labs needing a longer run time; dialysis chair 9.",
+            "Our applicant listed your practice as his primary care provider; hypertension.",
+            "Same number as in my chart; the letter says BI-RADS 4 and a biopsy.",
+        ] {
+            assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        }
+        // A surgeon's own schedule, families helped: no one's care.
+        for t in [
+            "My surgery block moved to Tuesday; the hernia cases go first.",
+            "Families travel far while their children receive chemotherapy.",
+        ] {
+            assert_eq!(found(t, Kind::Health), Some(Confidence::Medium), "{t}");
+        }
+    }
 
     #[test]
     fn terms_and_context() {

@@ -91,7 +91,9 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
                 let name = fields.get(5).copied().unwrap_or("");
                 // A production message's PID is a patient whatever its
                 // name (an unidentified patient is registered `DOE^JOHN`).
-                dummy = test_name(name) && test
+                // In a test message (MSH-11 `T`) `DOE^JANE` is a
+                // placeholder too (`DOE^MARGARET` may be a copied record).
+                dummy = (test_name(name) || placeholder_doe(name)) && test
                     || (!in_message || test) && sample_patient(&fields, name, comp);
                 if !dummy {
                     patient(&fields, comp, in_message, loc, sink);
@@ -117,15 +119,28 @@ fn segment_like(line: &str) -> bool {
 /// dummy name (`DOE^JOHN`, `TEST^PATIENT`) with a test record number
 /// (`TEST000001^^^SBMC^MR`).
 fn sample_patient(fields: &[&str], name: &str, comp: char) -> bool {
-    let up = name.to_ascii_uppercase();
-    let family = up
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or("");
-    let dummy_name = test_name(name) || family == "DOE";
+    let dummy_name = test_name(name) || family_is_doe(name);
     let id = fields.get(3).copied().unwrap_or("").trim();
     let first_id = id.split(comp).next().unwrap_or("").to_ascii_uppercase();
     dummy_name && first_id.starts_with("TEST")
+}
+
+/// `DOE^JANE`: the placeholder family name of specifications (and of
+/// unidentified patients in production).
+fn family_is_doe(name: &str) -> bool {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .is_some_and(|f| f.eq_ignore_ascii_case("DOE"))
+}
+
+/// `DOE^JOHN`, `DOE^JANE`: the placeholder family with a placeholder
+/// given name.
+fn placeholder_doe(name: &str) -> bool {
+    let mut parts = name.split(|c: char| !c.is_ascii_alphanumeric());
+    parts.next().is_some_and(|f| f.eq_ignore_ascii_case("DOE"))
+        && parts
+            .next()
+            .is_some_and(|g| g.eq_ignore_ascii_case("JOHN") || g.eq_ignore_ascii_case("JANE"))
 }
 
 /// A name a test system gives its dummy patients.
@@ -238,6 +253,13 @@ mod tests {
             .replace("BELLWEATHER^WINIFRED", "TEST^PATIENT");
         assert!(found(&t, Kind::Mrn) < Some(Confidence::Medium));
         assert_eq!(found(&t, Kind::Name), None);
+        // A specification's test message with the placeholder family.
+        let t = "MSH|^~\\&|APP|FAC|BP|BP|20240101120000||ADT^A04^ADT_A01|MSG00001|T|2.5.1\nPID|1||123456^^^HOSP^MR||DOE^JANE^Q||19800101|F|||123 MAIN ST^^ANYTOWN^NY^12345^USA\n";
+        assert_eq!(found(t, Kind::Dob), None, "{t}");
+        assert_eq!(found(t, Kind::Mrn), None, "{t}");
+        // A real family named Doe in a test message still counts.
+        let t = t.replace("DOE^JANE^Q", "DOE^MARGARET^A");
+        assert_eq!(found(&t, Kind::Dob), Some(Confidence::High), "{t}");
         // A real-looking patient in a training message still counts, and so
         // does a production PID pasted after a test message.
         let t = ADT.replace("|P|2.5.1", "|T|2.5.1");

@@ -75,8 +75,37 @@ pub fn valid(code: &str) -> bool {
         && digit(c[10])
 }
 
+/// CMS's published example (`1EG4-TE5-MK73`), shown on its sample card:
+/// no one's number where the text calls it a specimen or a sample.
+/// (Elsewhere it counts: writers copy it into real-looking records.)
+fn specimen_shown(text: &str, s: usize) -> bool {
+    let b = text.as_bytes();
+    let Some(e) = shape(b, s) else {
+        return false;
+    };
+    let code: Vec<u8> = b[s..e].iter().copied().filter(|&c| c != b'-').collect();
+    let before = crate::policy::text::before(text, s, 120).to_ascii_lowercase();
+    code == b"1EG4TE5MK73"
+        && ["specimen", "sample", "example"]
+            .iter()
+            .any(|w| before.contains(w))
+}
+
 /// Token-pass hook: a word starting with a one-digit run.
 pub fn at_run(sc: &mut Scan<'_>, r: Run) {
+    if specimen_shown(sc.text, r.s) {
+        if let Some(e) = shape(sc.text.as_bytes(), r.s)
+            && let Some(m) = sc.text.get(r.s..e)
+        {
+            sc.sink.push(
+                Kind::Mbi,
+                crate::policy::finding::Confidence::Low,
+                sc.loc,
+                m,
+            );
+        }
+        return;
+    }
     let c = Checked {
         kind: Kind::Mbi,
         shape,
@@ -114,6 +143,9 @@ mod tests {
             Some(Confidence::High)
         );
         assert_eq!(found("sku 1EG4TE5MK73", Kind::Mbi), Some(Confidence::Low));
+        // CMS's specimen, called one: no one's.
+        let t = "Specimen MBI shown on the sample card: 1EG4-TE5-MK73";
+        assert_eq!(found(t, Kind::Mbi), Some(Confidence::Low));
         assert_eq!(found("MBI 1EG4TE5MK73X", Kind::Mbi), None);
     }
 }

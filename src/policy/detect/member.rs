@@ -86,7 +86,10 @@ fn value() -> &'static Regex {
 const MAX_LEN: usize = 24;
 
 fn value_ok(v: &str) -> bool {
-    digit_count(v) >= 5 && (6..=MAX_LEN).contains(&v.len())
+    // No one's number is all zeros (`XXX000000000` on a sample card).
+    digit_count(v) >= 5
+        && (6..=MAX_LEN).contains(&v.len())
+        && !v.bytes().filter(u8::is_ascii_digit).all(|c| c == b'0')
 }
 
 /// A built-in keyword ended at `kend`: report the member ID after it.

@@ -183,6 +183,8 @@ const TRAINING_KINDS: &[Kind] = &[
     Kind::MemberId,
     Kind::Address,
     Kind::Phone,
+    Kind::Ssn,
+    Kind::Itin,
 ];
 
 /// `first`: the chunk opens its segment (where a training banner stands).
@@ -205,11 +207,31 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
         sink.lower_since(mark, TRAINING_KINDS);
         if body {
             sink.lower_subject(&[TRAINING_KINDS, &[Kind::Name]].concat());
+            sink.mark_training_body();
         }
+    } else if loc == Location::Attachment && sink.training_body() && synthetic_records(text) {
+        // `One bundle attached so you can see the shape... synthetic
+        // patients`: the body speaks for an attachment that shows a
+        // generator's marks itself (a real chart attached under such a
+        // body keeps its findings).
+        sink.lower_since(mark, TRAINING_KINDS);
     } else if first && body && sink.subject_raised(&[Kind::Name]) && name::names_no_patient(text) {
         // The subject of a forwarded news alert names its public figure.
         sink.lower_subject(&[Kind::Name]);
     }
+}
+
+/// Records that show a generator's or a specification's marks, twice:
+/// Synthea's numbered names (`"family": "Kub432"`, `"given": ["Ana12"]`),
+/// its name, FHIR's `Patient/example`.
+fn synthetic_records(text: &str) -> bool {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        re(r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example)|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#)
+    })
+    .find_iter(text)
+    .nth(1)
+    .is_some()
 }
 
 fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {

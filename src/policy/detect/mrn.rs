@@ -46,11 +46,19 @@ fn value_ok(v: &str) -> bool {
 /// `123456789`): all digits (blanks and dashes aside), at least eight,
 /// one digit repeated before the last, or counting up. A prefixed or
 /// short zero-padded number (`MR0000001`, `0000007`) is a real one.
+/// Nothing is record number zero (`TEST-000000`, `MR000000`), and a
+/// number marked as a test's (`TEST-004417`, `DEMO 1182`) is no one's.
 fn placeholder(v: &str) -> bool {
+    let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
+    let marked = ["test", "demo"]
+        .iter()
+        .any(|m| v.len() > m.len() && v.as_bytes()[..m.len()].eq_ignore_ascii_case(m.as_bytes()));
+    if marked || (!d.is_empty() && d.iter().all(|&c| c == b'0')) {
+        return true;
+    }
     if v.bytes().any(|c| c.is_ascii_alphabetic()) {
         return false;
     }
-    let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
     d.len() >= 8
         && (d[..d.len() - 1].windows(2).all(|w| w[0] == w[1]) || b"1234567890".starts_with(&d))
 }
@@ -225,6 +233,9 @@ mod tests {
             "MRN: 123456789",
             "MRN 12345678",
             "MRN: 000 000 001",
+            "MRN TEST-000000",
+            "MRN: TEST-004417",
+            "MRN: MR000000",
         ] {
             assert_eq!(found(t, Kind::Mrn), None, "{t}");
         }

@@ -661,10 +661,10 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+patient(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -1044,6 +1044,26 @@ fn alone_as_last_first(r: &Res, text: &str, s: usize, e: usize, f: u8) -> bool {
         && !r.salutation.is_match(&text[s..e])
 }
 
+/// `Cheers, Sam` or `Best, Sam` after a sentence, ending its line
+/// (`...near the kitchen. Cheers, Sam`): a closing and its writer, not
+/// `Last, First` (alone on a line, `Best, Sam` may head a record). `[s, e)`: the closing
+/// word; `e2`: the end of the first name.
+fn closing_and_writer(r: &Res, text: &str, s: usize, e: usize, e2: usize) -> bool {
+    let pre = text[line_start(text, s)..s].trim_end();
+    // A sentence: two words or more before its stop (not a list's `1.`
+    // or a cue's `Pt.`).
+    let sentence = pre
+        .trim_end_matches(['.', '!', '?'])
+        .split_whitespace()
+        .filter(|w| w.bytes().filter(u8::is_ascii_alphabetic).count() >= 2)
+        .count()
+        >= 2;
+    pre.ends_with(['.', '!', '?'])
+        && sentence
+        && line_rest_blank(text, e2)
+        && r.closing.is_match(&text[s..e])
+}
+
 /// Words that open a line before a first name and a comma without
 /// being a surname.
 const NOT_LAST_NAMES: &[&str] = &[
@@ -1155,6 +1175,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         if (capitalised(w2) || (caps && all_caps(w2)))
             && r.flags(w2) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
             && !dateline(b, s2, e2)
+            && !closing_and_writer(r, text, s, e, e2)
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -2273,15 +2294,22 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             i = e;
         }
     }
-    // A room and a patient's initials (`412B (J.T.): CHF exacerbation`):
-    // a ward's handoff names its patients so.
-    for (s, e) in room_initials(b) {
+    // A room and a patient's initials (`412B (J.T.): CHF exacerbation`),
+    // or initials with an age (`J.M., the 44yo admitted w/ DKA`): a
+    // ward's handoff names its patients so.
+    for (s, e) in room_initials(b).chain(initials_with_age(b)) {
         if found >= 2000 {
             return;
         }
+        // A health fact on its line or the next (`Bed 4: J.M. 44F` over
+        // `- DKA, insulin gtt`).
         let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
+        let next_end = b
+            .get(line_end + 1..)
+            .and_then(|r| memchr::memchr(b'\n', r))
+            .map_or(b.len(), |i| line_end + 1 + i);
         let first = health.partition_point(|&(hs, _)| hs < e);
-        let fact = health.get(first).is_some_and(|&(hs, _)| hs < line_end);
+        let fact = health.get(first).is_some_and(|&(hs, _)| hs < next_end);
         if let Some(v) = text.get(s..e) {
             let conf = if fact {
                 Confidence::High
@@ -2292,7 +2320,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             found += 1;
         }
     }
-    for (s, e) in lower_case_names(r, b) {
+    for (s, e) in lower_case_names(r, b).chain(lower_case_near_health(r, text, health)) {
         if found >= 2000 {
             return;
         }
@@ -2365,6 +2393,38 @@ pub fn names_no_patient(text: &str) -> bool {
         || super::health::training_material(&text[..floor_boundary(text, FICTION_HEAD)])
 }
 
+/// A mail-merge template under review (`Hi {patient_first_name}, your
+/// prescription {rx_number}...`): three different merge fields or more.
+/// The care it speaks of (`your prescription`) is nobody's yet: no care
+/// (see `health::scan`), and a colleague greeted above it is no patient.
+/// A name the text gives otherwise is judged as ever.
+pub(crate) fn merge_template(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut fields: Vec<&[u8]> = Vec::new();
+    for o in memchr::memchr_iter(b'{', b) {
+        // `{{field}}` once, at its inner brace.
+        if b.get(o + 1) == Some(&b'{') {
+            continue;
+        }
+        let inner = &b[o + 1..];
+        let n = inner
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase() || **c == b'_')
+            .count();
+        if n >= 3
+            && inner[..n].contains(&b'_')
+            && inner.get(n) == Some(&b'}')
+            && !fields.contains(&&inner[..n])
+        {
+            fields.push(&inner[..n]);
+            if fields.len() >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// `Thandiwe,` alone on the first line of a text greets its reader.
 fn lone_greeting(text: &str, s: usize, e: usize) -> bool {
     let rest = after(text, e, 8).trim_end_matches([' ', '\t']);
@@ -2381,7 +2441,8 @@ fn lone_greeting(text: &str, s: usize, e: usize) -> bool {
 /// your infusion is...`): `Hi Marisol, please register me` greets a
 /// colleague.
 fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize) -> bool {
-    text[s..e].contains([' ', '\t']) || r.your_care.is_match(after(text, e, 400))
+    text[s..e].contains([' ', '\t'])
+        || (r.your_care.is_match(after(text, e, 400)) && !merge_template(text))
 }
 
 fn title_case(w: &str) -> String {
@@ -2510,6 +2571,7 @@ pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
     "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
+    "pani", "signora", "signor", "mevrouw", "meneer",
 ];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
@@ -2700,6 +2762,14 @@ const LOWER_CUES: &[&str] = &[
     "My grandfather ",
     "My aunt ",
     "My uncle ",
+    // A request to reach someone typed in lower case (`can u call rosa
+    // gutierrez back re her pap`): a name only with its errand after it.
+    "call ",
+    "called ",
+    "calling ",
+    "schedule ",
+    "remind ",
+    "notify ",
 ];
 
 /// `412B (J.T.)`, `Rm 7 (MK):`: a room or bed number (2–4 digits and a
@@ -2769,6 +2839,91 @@ fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// `J.M., the 44yo`, `K.L. 71F`, `R. T., a 9-year-old`: two or three
+/// dotted initials, then an age written as a chart writes it. Found from
+/// each dot by byte tests.
+fn initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    memchr::memchr_iter(b'.', b).filter_map(move |dot| {
+        let s = dot.checked_sub(1)?;
+        if !b[s].is_ascii_uppercase() || (s > 0 && (is_word(b[s - 1]) || b[s - 1] == b'.')) {
+            return None;
+        }
+        // The other initials: ` ?X.` once or twice more.
+        let mut p = dot + 1;
+        let mut letters = 1;
+        while letters < 3 {
+            let q = if b.get(p) == Some(&b' ') { p + 1 } else { p };
+            if b.get(q).is_some_and(u8::is_ascii_uppercase) && b.get(q + 1) == Some(&b'.') {
+                p = q + 2;
+                letters += 1;
+            } else {
+                break;
+            }
+        }
+        if letters < 2 || b.get(p).is_some_and(|&c| is_word(c)) {
+            return None;
+        }
+        // Dotted abbreviations that are no one's initials.
+        let letters_only: Vec<u8> = b[s..p]
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_uppercase)
+            .collect();
+        if NOT_INITIALS.contains(&letters_only.as_slice()) {
+            return None;
+        }
+        let end = p;
+        // `, the ` / ` a ` / ` (`, then the age.
+        let mut q = p;
+        while q < b.len() && q - p < 3 && matches!(b[q], b',' | b' ' | b'(') {
+            q += 1;
+        }
+        for article in [&b"the "[..], b"The ", b"a ", b"an ", b"is a ", b"is an "] {
+            if b[q.min(b.len())..].starts_with(article) {
+                q += article.len();
+                break;
+            }
+        }
+        let digits = b[q.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if !(1..=3).contains(&digits) {
+            return None;
+        }
+        let mut r = q + digits;
+        if b.get(r) == Some(&b' ') {
+            r += 1;
+        }
+        let rest = &b[r.min(b.len())..];
+        let marker = [
+            "year-old",
+            "year old",
+            "years old",
+            "-year-old",
+            "-yo",
+            "-y/o",
+            "y/o",
+            "y.o.",
+            "yrs",
+            "yo",
+        ]
+        .iter()
+        .find(|m| rest.len() >= m.len() && rest[..m.len()].eq_ignore_ascii_case(m.as_bytes()))
+        .map(|m| m.len())
+        .or_else(|| matches!(rest.first(), Some(b'F' | b'M' | b'f' | b'm')).then_some(1))?;
+        let after = rest.get(marker).copied();
+        (after.is_none_or(|c| !is_word(c))).then_some((s, end))
+    })
+}
+
+/// Dotted capitals that abbreviate, not initial: `U.S. 3M masks`, `10
+/// A.M. 5F room`.
+const NOT_INITIALS: &[&[u8]] = &[
+    b"US", b"UK", b"AM", b"PM", b"PO", b"DC", b"EU", b"UN", b"NY", b"LA", b"MD", b"RN", b"DO",
+    b"PA", b"NP", b"ED", b"ER", b"OR", b"BS", b"BA", b"MS", b"MA", b"JD", b"MBA", b"PHD",
+];
+
 /// Capitals in parentheses that name a unit or an office, not a patient.
 const ACRONYMS: &[&[u8]] = &[
     b"HR", b"IT", b"HQ", b"ED", b"ER", b"OR", b"ICU", b"QI", b"US", b"PT", b"OT", b"IR", b"GI",
@@ -2812,12 +2967,133 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
             after_patient(r, b, label_end, true)
         } else if cue.starts_with("my ") || cue.starts_with("My ") {
             after_patient(r, b, label_end, false)
+        } else if !cue.starts_with('m') {
+            after_patient(r, b, label_end, false).filter(|&(_, e)| errand_follows(b, e))
         } else {
             // Without its dot the honorific wants a listed name after it
             // (`mr abdi`, not `mr imaging`).
             after_honorific(r, b, label_end, !cue.ends_with(". "), cue == "mrs ")
         }
     })
+}
+
+/// How far from a health term a lower-case name with no cue is sought.
+const LOWER_NAME_REACH: usize = 120;
+
+/// Texts typed in lower case name people with no cue at all (`fyi kofi
+/// mensah-badu back in the ED again, etoh w/d... he says he wants
+/// detox`): a listed first name and a listed surname, both in lower case,
+/// on a line that itself starts in lower case, within reach of a health
+/// term and with a third person (`he`, `her`...) after them. Sought
+/// only near health terms and only on such lines, so ordinary prose costs
+/// one byte test per line near a term.
+fn lower_case_near_health(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    // Lines before `done` have been read whole: each line is read once,
+    // however many terms stand on it.
+    let mut done = 0;
+    for &(hs, he) in health {
+        let lo = hs.saturating_sub(LOWER_NAME_REACH);
+        let to = (he + LOWER_NAME_REACH).min(b.len());
+        if to <= done {
+            continue;
+        }
+        // The start of the first line not read yet (searched back no
+        // further than what was read).
+        let mut ls = if lo <= done {
+            done
+        } else {
+            memchr::memrchr(b'\n', &b[done..lo]).map_or(done, |i| done + i + 1)
+        };
+        while ls < to {
+            let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |i| ls + i);
+            let line = &b[ls..le];
+            // Past reply quoting (`> `) to the line's first letter.
+            let first = line.iter().position(u8::is_ascii_alphabetic);
+            if first.is_some_and(|i| line[i].is_ascii_lowercase()) {
+                out.extend(lower_case_pairs(r, b, ls, le));
+            }
+            ls = le + 1;
+        }
+        done = ls.min(b.len());
+    }
+    out
+}
+
+/// The lower-case `first last` pairs on the line `[ls, le)` that have a
+/// third person after them (see `lower_case_near_health`).
+fn lower_case_pairs(r: &Res, b: &[u8], ls: usize, le: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = ls;
+    while i < le {
+        if !b[i].is_ascii_lowercase()
+            || (i > 0 && (is_word(b[i - 1]) || matches!(b[i - 1], b'@' | b'.' | b'/')))
+        {
+            i += 1;
+            continue;
+        }
+        let e1 = word_end(b, i);
+        if e1 - i >= 3
+            && lower_first_name(r, &b[i..e1])
+            && b.get(e1) == Some(&b' ')
+            && let Some(&c) = b.get(e1 + 1)
+            && c.is_ascii_lowercase()
+        {
+            let s2 = e1 + 1;
+            let (e2, _) = base(b, s2, word_end(b, s2));
+            let w2 = &b[s2..e2];
+            let hyphenated = w2.iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+                && (double_barrelled(r, w2) || hyphenated_surname(r, w2));
+            let surname = (lower_listed_surname(r, w2) || hyphenated)
+                && !matches!(b.get(e2), Some(b'@' | b'.') if b.get(e2 + 1).is_some_and(u8::is_ascii_alphanumeric));
+            if surname && third_person_after(b, e2) {
+                out.push((i, e2));
+            }
+        }
+        i = e1.max(i + 1);
+    }
+    out
+}
+
+/// `mensah-badu`: two halves of four letters or more that no list holds
+/// as words of care or of the hyphenated phrases of ordinary text
+/// (`follow-up`, `self-pay`, `long-term`).
+fn hyphenated_surname(r: &Res, w: &[u8]) -> bool {
+    const PHRASE_HALVES: &[&[u8]] = &[
+        b"follow", b"check", b"self", b"post", b"well", b"long", b"short", b"term", b"week",
+        b"year", b"time", b"care", b"home", b"walk", b"drop", b"call", b"back", b"over", b"full",
+        b"half", b"part", b"next", b"last", b"same", b"high", b"risk", b"side", b"free", b"based",
+        b"related", b"like", b"type", b"wide", b"level", b"step",
+    ];
+    let mut halves = w.split(|&c| c == b'-');
+    let two = halves.clone().count() == 2;
+    two && halves.all(|h| {
+        h.len() >= 4
+            && !PHRASE_HALVES.contains(&h)
+            && r.flags(h) & (NOT_A_SURNAME | GENERIC | INSTITUTION) == 0
+            && !super::health::has_term(word_str(h))
+    })
+}
+
+/// `he`, `she`, `his`, `her`, `him` within a short reach after `e`.
+fn third_person_after(b: &[u8], e: usize) -> bool {
+    let w = &b[e..(e + 160).min(b.len())];
+    let mut i = 0;
+    while i < w.len() {
+        let we = i + w[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if we > i
+            && (i == 0 || !w[i - 1].is_ascii_alphanumeric())
+            && matches!(&w[i..we], b"he" | b"she" | b"his" | b"her" | b"him")
+        {
+            return true;
+        }
+        i = we + 1;
+    }
+    false
 }
 
 /// A word of the text as `&str` (words are ASCII letters or whole UTF-8
@@ -2852,23 +3128,32 @@ fn after_patient(r: &Res, b: &[u8], label_end: usize, record: bool) -> Option<(u
     } else {
         next_word(b, label_end)?
     };
-    let f1 = r.flags(&b[s1..e1]);
-    if !all_lower(&b[s1..e1])
-        || f1 & FIRST_NAME == 0
-        || f1 & (AMBIGUOUS | GENERIC | INSTITUTION) != 0
-    {
+    if !lower_first_name(r, &b[s1..e1]) {
         return None;
     }
     let (s2, e2) = next_word(b, e1)?;
     let (e2b, _) = base(b, s2, e2);
-    let f2 = r.flags(&b[s2..e2b]);
-    let listed = all_lower(&b[s2..e2b])
-        && f1 & NOT_A_SURNAME == 0
-        && f2 & SURNAME != 0
-        && f2 & (NOT_A_SURNAME | GENERIC | AMBIGUOUS) == 0
-        && !shorthand_stop(&b[s1..e1])
-        && !shorthand_stop(&b[s2..e2b]);
-    (listed && (!record || record_follows(b, e2))).then_some((s1, e2b))
+    (lower_listed_surname(r, &b[s2..e2b]) && (!record || record_follows(b, e2)))
+        .then_some((s1, e2b))
+}
+
+/// A listed first name in lower case that is no common word (not `will`,
+/// `may`, `grace`) and no surname-only word.
+fn lower_first_name(r: &Res, w: &[u8]) -> bool {
+    let f = r.flags(w);
+    all_lower(w)
+        && f & FIRST_NAME != 0
+        && f & (AMBIGUOUS | GENERIC | INSTITUTION | NOT_A_SURNAME) == 0
+        && !shorthand_stop(w)
+}
+
+/// A listed surname in lower case that is no common word.
+fn lower_listed_surname(r: &Res, w: &[u8]) -> bool {
+    let f = r.flags(w);
+    all_lower(w)
+        && f & SURNAME != 0
+        && f & (NOT_A_SURNAME | GENERIC | AMBIGUOUS) == 0
+        && !shorthand_stop(w)
 }
 
 /// Notes typed in lower case (`visited mr. petrosyan today`,
@@ -2917,6 +3202,21 @@ fn after_honorific(
         }
     }
     Some((s1, e1b))
+}
+
+/// After a lower-case name to be called or booked: `back`, what it is
+/// about (`re`, `about`, `regarding`) or a possessive.
+fn errand_follows(b: &[u8], e: usize) -> bool {
+    if b[e..].starts_with(b"'s") || b[e..].starts_with("\u{2019}s".as_bytes()) {
+        return true;
+    }
+    matches!(b.get(e), Some(b' ' | b'\t'))
+        && next_word(b, e).is_some_and(|(s, e)| {
+            matches!(
+                &b[s..e],
+                b"back" | b"re" | b"about" | b"regarding" | b"asap" | b"today" | b"tomorrow"
+            )
+        })
 }
 
 /// What may follow a lower-case name in shorthand: the end of the field or
@@ -2988,6 +3288,102 @@ mod tests {
         // Without its dot, `mr` wants a listed name: `mr imaging` is a scan.
         let t = "mr imaging of the knee, then mr angiography; biopsy pending";
         assert!(found(t, Kind::Name) < Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn errands_co_treatment_and_more_honorifics() {
+        for t in [
+            "can u call rosa gutierrez back re her pap? results were ascus w/ +hr hpv",
+            "Brief update on Amira Mahmoud, whom we co-treat. Her sessions have moved to every other week; she wants to come down on her medication.",
+            "Quick update on Pani Stanis\u{0142}awa Wi\u{015b}niewska (91): sacral stage 2 ulcer, lorazepam 0.5 mg prn.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // A lower-case name to call with no errand after it, or a
+        // colleague to call about a meeting, stays below high.
+        for t in [
+            "pls call rosa gutierrez in the lab about the new analyzer",
+            "call rosa gutierrez and ask about the conference room",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_merge_templates_reader_is_no_patient() {
+        let t = "Hi Jen,\nHere is the refill template:\nHi {patient_first_name}, your prescription {rx_number} for {drug_name} is due; metformin 500 mg.";
+        assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+        assert_eq!(found(t, Kind::Health), Some(Confidence::Medium), "{t}");
+        let t = "Hi Jen,\nyour prescription for metformin 500 mg is due; refill code {rx_number}.";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        // A patient named beside the template's fields is judged as ever.
+        let t = "Reminder for Maria Alvarez failed to render: Hi {first_name}, your colonoscopy on {appt_date} at {clinic_name}";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        let t = "Dear Maria Alvarez,\nYour biopsy showed invasive ductal carcinoma. Please call {{clinic_phone}}.\n{{provider_name}}";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+    }
+
+    #[test]
+    fn initials_with_an_age_in_a_handoff() {
+        for t in [
+            "heads up for 3E-04 (J.M., the 44yo admitted Sun w/ DKA) - insulin gtt off at 0300",
+            "K.L. 71F s/p hip fracture, on heparin",
+            "Bed 4: J.M. 44f\n- DKA, insulin gtt",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // Initials without an age, or with a count, name no one.
+        for t in [
+            "Signed J.M., 44 units of insulin were wasted per the DKA protocol",
+            "U.S. 44 states report DKA cases",
+            "Dr. A.B. said the DKA protocol changed",
+            "U.S. 3M N95 respirator shortage; insulin pens too",
+            "10 A.M. 5F room, insulin pump class",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+        }
+    }
+
+    #[test]
+    fn lower_case_names_near_health_with_a_third_person() {
+        let t = "fyi kofi mensah-badu back in the ED again, etoh w/d, CIWA 18,\ngave ativan 2mg iv. he says he wants detox this time";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        // The term may stand further along the line than the reach.
+        let t = "fyi kofi mensah-badu came back in again tonight, his sister dropped him off and says he has not eaten or slept in days and is shaky, now etoh w/d";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        // One long line of terms is read once (minified JSON, CR-only
+        // line ends): the name is found once.
+        let line = format!(
+            "fyi kofi mensah-badu has etoh w/d, he says; {}",
+            "ativan ".repeat(20_000)
+        );
+        assert!(found(&line, Kind::Name) >= Some(Confidence::Medium));
+        // No third person, a capitalised line, or an address: no name.
+        for t in [
+            "fyi kofi mensah-badu back in the ED again, etoh w/d, CIWA 18, ativan 2mg iv",
+            "Fyi the rosa gutierrez fund pays for detox; he says so",
+            "write to rosa.gutierrez@mail.example about detox, he says",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_closing_after_a_sentence_is_no_record_order() {
+        // `Best` and `Cheers` are surnames too; after a sentence and
+        // ending the line they close a note.
+        for t in [
+            "Ticket 56854 is open; use the printer near the kitchen. Cheers, Sam",
+            "The biopsy slides went to pathology today. Best, Sam\nSee you Monday.",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+        }
+        // Heading a record or a numbered list, the same words are a
+        // patient's name.
+        let t = "BEST, SAMUEL\nDx: type 2 diabetes, metformin 500 mg";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        let t = "Cath lab add-on for tomorrow:\n1. Best, Harold\nLHC for NSTEMI, heparin drip.";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
     }
 
     #[test]

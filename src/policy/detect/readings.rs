@@ -100,11 +100,39 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
             && plausible(&b[ws..p], value)
             && !range_follows(&b[end..])
             && !food_or_sale(&b[end..])
+            && !catalog_line(b, ws)
         {
             out.push((ws, end));
         }
     }
     out
+}
+
+/// A test catalog's or price list's row opens with the test's CPT code
+/// (`83036\tHemoglobin A1c\t7.25`): its numbers are prices and
+/// turnaround times, no one's reading. `ws`: where the analyte starts.
+fn catalog_line(b: &[u8], ws: usize) -> bool {
+    // A catalog's row is short before its analyte: look back no further.
+    const ROW_HEAD: usize = 160;
+    let from = ws.saturating_sub(ROW_HEAD);
+    let Some(ls) = memchr::memrchr(b'\n', &b[from..ws])
+        .map(|i| from + i + 1)
+        .or((from == 0).then_some(0))
+    else {
+        return false;
+    };
+    let line = b[ls..ws].trim_ascii_start();
+    let code = line.len() >= 6
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && (line[4].is_ascii_digit() || line[4].is_ascii_uppercase())
+        && (matches!(line[5], b'\t' | b',' | b';' | b'|')
+            || (line[5] == b' ' && line.get(6) == Some(&b' ')));
+    // The analyte's cell right after the code's (`83036\tHemoglobin
+    // A1c`), not a row that goes on to a name (`4412B\tALVAREZ, MARIA\tA1c`).
+    code && !line[6..]
+        .trim_ascii_start()
+        .iter()
+        .any(|c| matches!(c, b'\t' | b',' | b';' | b'|'))
 }
 
 /// Does `value` (followed by `rest`) have the analyte's shape?
@@ -211,6 +239,10 @@ mod tests {
             read("A1c: 9.2, eGFR 28, CIWA 18, Na 128"),
             ["A1c: 9.2", "eGFR 28", "CIWA 18", "Na 128"]
         );
+        // A results table's row (no CPT code opening it) keeps its reading.
+        assert_eq!(read("2026-03-01\tA1c\t9.2\t%"), ["A1c\t9.2"]);
+        assert_eq!(read("4412B\tALVAREZ, MARIA\tA1c\t11.2"), ["A1c\t11.2"]);
+        assert_eq!(read("48213,Alvarez,Maria,A1c 11.2"), ["A1c 11.2"]);
     }
 
     #[test]
@@ -225,6 +257,7 @@ mod tests {
             "INR 12500.00 paid; Fri & Sat 20% off; O2 40% off",
             "PSA 2025 campaign; WBC 2026; Sodium 140 mg per serving",
             "server room temp 78.4; Mag 6.4 quake",
+            "83036\tHemoglobin A1c\t7.25\tsame day\n84443\tTSH\t10.1\tsame day",
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }

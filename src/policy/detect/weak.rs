@@ -243,10 +243,58 @@ fn role_mailbox(local: &[u8]) -> bool {
         "facilities",
         "research",
         "foundation",
+        // Departments: `pharmacy.refills@`, `lab-results@`.
+        "pharmacy",
+        "rx",
+        "lab",
+        "labs",
+        "radiology",
+        "nursing",
+        "credentialing",
+        "benefits",
+        "payroll",
+        "quality",
+        "referrals",
+        "records",
+        "claims",
+        "intake",
+        "triage",
+        "finance",
+        "dept",
+        "department",
+        "clinic",
+        "refills",
+        // Groups: `surg-faculty@`, `all-staff@`.
+        "faculty",
+        "staff",
+        "residents",
+        "fellows",
+        "physicians",
+        "nurses",
+        "providers",
+        "attendings",
+        "everyone",
+        "all",
     ];
-    ROLES
-        .iter()
-        .any(|r| local.eq_ignore_ascii_case(r.as_bytes()))
+    // A service's name run together with its role (`druginfo@`,
+    // `rxhelp@`): no one's given or family name ends so (`line` does:
+    // `caroline@`).
+    const ROLE_ENDS: &[&str] = &["info", "help", "desk", "support", "team", "office"];
+    let is_role = |seg: &[u8]| ROLES.iter().any(|r| seg.eq_ignore_ascii_case(r.as_bytes()));
+    let run_together = |seg: &[u8]| {
+        ROLE_ENDS.iter().any(|r| {
+            seg.len() >= r.len() + 2
+                && seg[seg.len() - r.len()..].eq_ignore_ascii_case(r.as_bytes())
+                && seg.iter().all(u8::is_ascii_alphabetic)
+        })
+    };
+    // A sub-address tag is the owner's own filing (`maria.lopez+clinic@`):
+    // only the mailbox before it says whose it is.
+    let mailbox = local.split(|&c| c == b'+').next().unwrap_or(local);
+    is_role(mailbox)
+        || mailbox
+            .split(|c| matches!(c, b'.' | b'-' | b'_'))
+            .any(|seg| is_role(seg) || run_together(seg))
 }
 
 /// Line labels whose addresses name no person: calendar organizers (the
@@ -425,6 +473,10 @@ mod tests {
             "UID:20260318T1900Z-dcc@clinic.example",
             "Questions: grants@valleyhealthfdn.example",
             "Reply to No-Reply@portal.example",
+            "Questions: Drug Information Service, ext. 2-7740 or druginfo@cascadesmc.example",
+            "Refill requests: pharmacy.refills@clinic.example",
+            "Write to the rxhelp@health.example team",
+            "ATTENDEE;CN=Surgery Faculty;ROLE=REQ-PARTICIPANT:mailto:surg-faculty@med.example",
         ] {
             assert_eq!(found(t, Kind::Email), Some(Confidence::Low), "{t}");
         }
@@ -436,6 +488,8 @@ mod tests {
             "> From: Jane Roe <jane.roe@mail.example>",
             "On Mon, Mar 2, 2026 at 9:00 AM Jane Roe <jane.roe@mail.example> wrote:",
             "ATTENDEE;CN=Jane Roe:mailto:jane.roe@mail.example",
+            "Patient email: caroline.labrecque@mail.example",
+            "Patient email: maria.lopez+clinic@mail.example",
         ] {
             assert_eq!(found(t, Kind::Email), Some(Confidence::Medium), "{t}");
         }
