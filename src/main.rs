@@ -268,6 +268,12 @@ enum PolicyCommand {
         /// masked value and the rules that turned it into the verdict.
         #[arg(long, conflicts_with = "json")]
         explain: bool,
+        /// Print the decoded text each part gave the detectors (subject,
+        /// headers, bodies, attachments as extracted, tables relabelled),
+        /// to see why a finding was or was not made. Shows the message's
+        /// content: for the operator's own terminal, never for logs.
+        #[arg(long, conflicts_with_all = ["json", "explain"])]
+        show_text: bool,
     },
     /// Score the detectors on a labelled corpus (labels.jsonl).
     Eval {
@@ -506,12 +512,20 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             policies,
             json,
             explain,
+            show_text,
         } => {
             let Some(set) = policy_set(policies.as_deref()) else {
                 return Ok(ExitCode::from(2));
             };
             let raw = std::fs::read(&message)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", message.display()))?;
+            if show_text {
+                sealpost::policy::mime::walk(&raw, set.limits, &mut |seg| {
+                    println!("==== {} ({})", seg.place, seg.loc.as_str());
+                    println!("{}", seg.text);
+                });
+                return Ok(ExitCode::SUCCESS);
+            }
             let ctx = sealpost::policy::MessageContext {
                 listener: "cli",
                 sender: "",

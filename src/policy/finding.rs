@@ -248,6 +248,9 @@ pub struct Sink {
     /// (finding, confidence before): a segment that lowers what it found
     /// must lower these too, back to where they were.
     raised: Vec<(usize, Confidence)>,
+    /// Listed first names standing alone in the subject (`Weekly update -
+    /// Rosa`): the person a body's story may be about (at most a few).
+    subject_names: Vec<Box<str>>,
 }
 
 /// Where a segment's findings begin (see [`Sink::mark`]).
@@ -354,6 +357,16 @@ impl Sink {
     /// Did a body part read as training or sample material?
     pub fn training_body(&self) -> bool {
         self.training_body
+    }
+
+    /// Keep the subject's lone first names (see `subject_names`).
+    pub fn note_subject_names(&mut self, names: Vec<Box<str>>) {
+        self.subject_names = names;
+    }
+
+    /// The subject's lone first names, if any.
+    pub fn subject_names(&self) -> &[Box<str>] {
+        &self.subject_names
     }
 
     /// Any finding of `kinds` above low in the subject?

@@ -329,7 +329,7 @@ struct Header {
 
 fn header_of(row: &[String]) -> Option<Header> {
     let filled = row.iter().filter(|c| !c.trim().is_empty()).count();
-    if filled < 2 || row.iter().any(|c| value_like(c)) {
+    if filled < 2 || row.iter().any(|c| value_like(c) || placeholder(c)) {
         return None;
     }
     let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
@@ -353,6 +353,18 @@ fn header_of(row: &[String]) -> Option<Header> {
         return None;
     }
     Some(header_from(row, &cols))
+}
+
+/// A template's field to be filled in (`[Patient Name]`, `{patient_name}`,
+/// `<DOB>`, `{{dob}}`): a row holding one is an example row, not the
+/// header (`Patient Name | [Patient Name]` in a policy's sample table).
+fn placeholder(cell: &str) -> bool {
+    let c = cell.trim();
+    c.len() >= 3
+        && matches!(
+            (c.as_bytes()[0], c.as_bytes()[c.len() - 1]),
+            (b'[', b']') | (b'{', b'}') | (b'<', b'>')
+        )
 }
 
 /// Header words that only a table of providers has (a directory, a
@@ -1394,6 +1406,27 @@ mod tests {
         w.finish(&mut out);
         assert!(out.text.contains("SSN: 824-66-7795"), "{}", out.text);
         assert!(out.text.contains("DOB: 03/03/1961"), "{}", out.text);
+    }
+
+    #[test]
+    fn a_templates_sample_row_is_no_header() {
+        let mut out = TextOut::new(1 << 20);
+        let mut w = TableWriter::new();
+        for (a, b) in [
+            ("Field", "Example"),
+            ("Patient Name", "[Patient Name]"),
+            ("Date of Birth", "[MM/DD/YYYY]"),
+            ("Therapist", "[Therapist Name, PT, DPT]"),
+        ] {
+            w.push(vec![a.into(), b.into()], &mut out);
+        }
+        w.finish(&mut out);
+        assert!(
+            !out.text.contains("Patient Name: Therapist"),
+            "{}",
+            out.text
+        );
+        assert!(!out.text.contains("Patient Name: Date"), "{}", out.text);
     }
 
     #[test]

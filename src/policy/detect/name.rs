@@ -650,18 +650,18 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|(?:leave|drop\s+off|drop|give|hand)\s+(?:it|them|these|those|the\s+[a-z]+)\s+(?:with|to)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|donor(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -1347,7 +1347,13 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
             _ => break,
         }
     }
-    if end == e1 {
+    // One word only: a listed first name set off by a comma or owning
+    // something (`your mother, Eleanor, was found`, `my dad Walt's labs`).
+    if end == e1
+        && !(f & FIRST_NAME != 0
+            && f & AMBIGUOUS == 0
+            && (b.get(e1) == Some(&b',') || possessive(e1).is_some()))
+    {
         return None;
     }
     Some((s, possessive(end).unwrap_or(end), true))
@@ -1843,6 +1849,73 @@ fn title_word(w: &[u8]) -> bool {
     w.len() < 48 && TITLE_WORDS.contains(&lower(w, &mut buf))
 }
 
+/// Listed first names standing alone in a subject (`Weekly update -
+/// Rosa`, `Theo - today's session`, `Re: Liam - inhaler`, `jayden`): not after a
+/// title (`Dr. Walter Lindqvist`, `Senator`), not a word that is also a
+/// common word (`Grace`, `May`). At most four.
+fn subject_first_names(r: &Res, text: &str) -> Vec<Box<str>> {
+    let b = text.as_bytes();
+    let mut names: Vec<Box<str>> = Vec::new();
+    let mut prev: (usize, usize) = (0, 0);
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() || (i > 0 && is_word(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let (s, e) = (i, word_end(b, i).max(i + 1));
+        let w = &b[s..e];
+        let f = r.flags(w);
+        // Lower case too (`Subject: jayden`), where no common word is one.
+        if (capitalised(w) || lower_first_name(r, w))
+            && f & FIRST_NAME != 0
+            && f & (GENERIC | INSTITUTION | AMBIGUOUS) == 0
+            && !(clinician_title(&b[prev.0..prev.1]) || title_word(&b[prev.0..prev.1]))
+            && let Some(v) = text.get(s..e)
+            && !names.iter().any(|n| &**n == v)
+        {
+            names.push(v.into());
+            if names.len() == 4 {
+                break;
+            }
+        }
+        prev = (s, e);
+        i = e;
+    }
+    names
+}
+
+/// A body's story about the person the subject names by first name
+/// (`Subject: Weekly update - Rosa` over `Rosa has had a quieter week.
+/// She's been... her dementia`): the name as a sentence's subject or a
+/// possessive, a third-person pronoun after it and a health fact near.
+/// Not the reader greeted (`Hi Rosa,`) nor a writer signing.
+fn about_subject_person(
+    r: &Res,
+    text: &str,
+    s: usize,
+    e: usize,
+    f: u8,
+    names: &[Box<str>],
+    health: &[(usize, usize)],
+) -> bool {
+    let b = text.as_bytes();
+    if names.is_empty() || f & FIRST_NAME == 0 || !names.iter().any(|n| n.as_bytes() == &b[s..e]) {
+        return false;
+    }
+    let ls = line_start(text, s);
+    if r.salutation.is_match(&text[ls..s]) || line_rest_blank(text, e) || in_signature(r, text, s) {
+        return false;
+    }
+    let post = &b[e..(e + 4).min(b.len())];
+    let subject_or_owner = post.starts_with(b"'s")
+        || post.starts_with("’s".as_bytes())
+        || (post.first() == Some(&b' ') && post.get(1).is_some_and(u8::is_ascii_lowercase));
+    subject_or_owner
+        && third_person_after(b, e, 250)
+        && health_near(r, text, s, e, health, 250, &|| false)
+}
+
 /// A listed first name alone, told about in the third person right after
 /// (`Linda asked me to let you know... She was diagnosed with...`): a
 /// friend or relative written about by first name.
@@ -2012,6 +2085,8 @@ enum Found {
     Told,
     /// As a signature (`signed`).
     Signed,
+    /// As the person the subject names (`about_subject_person`).
+    Subject,
 }
 
 /// Questions about the whole text, asked once, at the first name that
@@ -2213,6 +2288,16 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     // the scan has passed it (one pass over the text for each).
     let mut latin_next = super::latin::next_capital(b, 0);
     let mut ascii_next = find_in_range(b, 0, b'A', b'Z');
+    // The person a subject names by first name alone, for the body's
+    // story about them (see `about_subject_person`).
+    let subject_names: Vec<Box<str>> = match loc {
+        Location::Subject => {
+            sink.note_subject_names(subject_first_names(r, text));
+            Vec::new()
+        }
+        Location::Body => sink.subject_names().to_vec(),
+        _ => Vec::new(),
+    };
     let mut graded = |conf: Confidence| {
         if conf == Confidence::Low {
             return conf;
@@ -2264,7 +2349,14 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
                 Some(hit) => (Some(hit), Found::Told),
-                None => (signed(r, text, s, e, f), Found::Signed),
+                None => match signed(r, text, s, e, f) {
+                    Some(hit) => (Some(hit), Found::Signed),
+                    None => (
+                        about_subject_person(r, text, s, e, f, &subject_names, health)
+                            .then_some((s, e, false)),
+                        Found::Subject,
+                    ),
+                },
             },
         };
         if let Some((ns, ne, hon)) = found_here {
@@ -2274,6 +2366,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             let judged = judge(r, text, ns, ne, hon, health, &asked).and_then(|c| match how {
                 Found::Told => Some(c.max(Confidence::Medium)),
                 Found::Signed => (c == Confidence::High).then_some(c),
+                Found::Subject => Some(Confidence::High),
                 Found::Cued => Some(c),
             });
             if let Some(conf) = judged
@@ -2329,6 +2422,25 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         {
             sink.push(Kind::Name, graded(conf), loc, v);
             found += 1;
+        }
+    }
+    // A subject's lower-case first name (`Subject: jayden`) told about in
+    // the body (`jayden had a seizure`): the capitals pass never sees it.
+    if health.is_empty() {
+        return;
+    }
+    for name in subject_names.iter().filter(|n| all_lower(n.as_bytes())) {
+        let at = memchr::memmem::find_iter(b, name.as_bytes()).take(32);
+        for s in at {
+            let e = s + name.len();
+            let whole = (s == 0 || !is_word(b[s - 1])) && !b.get(e).is_some_and(|&c| is_word(c));
+            if whole
+                && about_subject_person(r, text, s, e, r.flags(&b[s..e]), &subject_names, health)
+                && judge(r, text, s, e, false, health, &asked).is_some()
+            {
+                sink.push(Kind::Name, graded(Confidence::High), loc, name);
+                return;
+            }
         }
     }
 }
@@ -3047,7 +3159,7 @@ fn lower_case_pairs(r: &Res, b: &[u8], ls: usize, le: usize) -> Vec<(usize, usiz
                 && (double_barrelled(r, w2) || hyphenated_surname(r, w2));
             let surname = (lower_listed_surname(r, w2) || hyphenated)
                 && !matches!(b.get(e2), Some(b'@' | b'.') if b.get(e2 + 1).is_some_and(u8::is_ascii_alphanumeric));
-            if surname && third_person_after(b, e2) {
+            if surname && third_person_after(b, e2, 160) {
                 out.push((i, e2));
             }
         }
@@ -3077,8 +3189,8 @@ fn hyphenated_surname(r: &Res, w: &[u8]) -> bool {
 }
 
 /// `he`, `she`, `his`, `her`, `him` within a short reach after `e`.
-fn third_person_after(b: &[u8], e: usize) -> bool {
-    let w = &b[e..(e + 160).min(b.len())];
+fn third_person_after(b: &[u8], e: usize, reach: usize) -> bool {
+    let w = &b[e..(e + reach).min(b.len())];
     let mut i = 0;
     while i < w.len() {
         let we = i + w[i..]
@@ -3087,7 +3199,10 @@ fn third_person_after(b: &[u8], e: usize) -> bool {
             .count();
         if we > i
             && (i == 0 || !w[i - 1].is_ascii_alphanumeric())
-            && matches!(&w[i..we], b"he" | b"she" | b"his" | b"her" | b"him")
+            && matches!(
+                w[i..we].to_ascii_lowercase().as_slice(),
+                b"he" | b"she" | b"his" | b"her" | b"him"
+            )
         {
             return true;
         }
@@ -3943,5 +4058,73 @@ mod tests {
         );
         assert_eq!(found("May Day parade", Kind::Name), None);
         assert_eq!(found("Grace Hospital", Kind::Name), None);
+    }
+
+    /// Highest name confidence in the body under `subject`.
+    fn body_name_under(subject: &str, body: &str) -> Option<Confidence> {
+        use crate::policy::detect::{DetectorConfig, scan_segment};
+        use crate::policy::finding::{Location, Sink};
+        let cfg = DetectorConfig::default();
+        let mut sink = Sink::new();
+        scan_segment(subject, Location::Subject, &cfg, &mut sink);
+        scan_segment(body, Location::Body, &cfg, &mut sink);
+        sink.into_findings()
+            .into_iter()
+            .filter(|f| f.kind == Kind::Name && f.location == Location::Body)
+            .map(|f| f.confidence)
+            .max()
+    }
+
+    #[test]
+    fn a_story_about_the_person_the_subject_names() {
+        let rosa = "Dear Ms. Pellegrino,\n\nRosa has had a quieter week. She's been eating \
+                    most meals. The confusion is back to her baseline for her dementia.\n";
+        assert_eq!(
+            body_name_under("Weekly update - Rosa", rosa),
+            Some(Confidence::High)
+        );
+        let theo = "Hi Jen!\n\nTheo had a GREAT session. He is still fronting, as expected \
+                    with his phonological disorder goals.\n\nTalk soon,\nMaddie\n";
+        assert_eq!(
+            body_name_under("Theo - today's session + stuttering q", theo),
+            Some(Confidence::High)
+        );
+    }
+
+    #[test]
+    fn staff_to_leave_things_with_and_greeted_groups_are_no_patients() {
+        for t in [
+            "For medication refills or forms, please leave them with Ms. Finch in the office.",
+            "Dear Camp Pinecrest families,\nhealth forms and the physical exam copy are due.",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_subject_name_that_is_no_story_about_a_patient() {
+        // The reader greeted, a clinician's title, a name with no health
+        // fact, a name the subject does not hold.
+        let greeted =
+            "Hi Rosa,\nthe dementia training is on Friday; she said her slides are ready.\n";
+        assert_ne!(
+            body_name_under("Rosa - training", greeted),
+            Some(Confidence::High)
+        );
+        let doctor = "Walter served our pediatrics unit for 30 years. He was loved.\n";
+        assert_ne!(
+            body_name_under("In memoriam: Dr. Walter Lindqvist", doctor),
+            Some(Confidence::High)
+        );
+        let no_fact = "Rosa has booked the room. She will bring her laptop.\n";
+        assert_ne!(
+            body_name_under("Weekly update - Rosa", no_fact),
+            Some(Confidence::High)
+        );
+        let other = "Rosa has had a quieter week. She's eating; her dementia is stable.\n";
+        assert_ne!(
+            body_name_under("Weekly update - Linda", other),
+            Some(Confidence::High)
+        );
     }
 }

@@ -67,7 +67,9 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
             .next()
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
         if s < at && domain.contains('.') && tld_ok {
-            let conf = weak_unless(not_a_person_line(b, s) || role_mailbox(&b[s..at]));
+            let conf = weak_unless(
+                not_a_person_line(b, s) || group_attendee(b, s) || role_mailbox(&b[s..at]),
+            );
             sink.push(Kind::Email, conf, loc, &text[s..e]);
         }
     }
@@ -311,20 +313,53 @@ const LABEL_REACH: usize = 160;
 /// `UID:2026-dcc@clinic.example`)? Looks back at most `LABEL_REACH` bytes,
 /// so the check stays constant-time per address.
 fn not_a_person_line(b: &[u8], s: usize) -> bool {
+    line_head(b, s).is_some_and(|head| {
+        NOT_A_PERSON_LABELS
+            .iter()
+            .any(|l| head.len() >= l.len() && head[..l.len()].eq_ignore_ascii_case(l))
+    })
+}
+
+/// The line holding `s`, up to it, past reply quoting (at most
+/// `LABEL_REACH` bytes back; None when the line starts further back).
+fn line_head(b: &[u8], s: usize) -> Option<&[u8]> {
     let from = s.saturating_sub(LABEL_REACH);
-    let Some(nl) = memchr::memrchr(b'\n', &b[from..s])
+    let nl = memchr::memrchr(b'\n', &b[from..s])
         .map(|i| from + i + 1)
-        .or((from == 0).then_some(0))
-    else {
-        return false;
-    };
+        .or((from == 0).then_some(0))?;
     let mut head = &b[nl..s];
     while let [b'>' | b' ' | b'\t', rest @ ..] = head {
         head = rest;
     }
-    NOT_A_PERSON_LABELS
-        .iter()
-        .any(|l| head.len() >= l.len() && head[..l.len()].eq_ignore_ascii_case(l))
+    Some(head)
+}
+
+/// An iCalendar attendee that is a group, a room or a resource
+/// (`ATTENDEE;CN=New Volunteers;CUTYPE=GROUP:mailto:...`): no person.
+fn group_attendee(b: &[u8], s: usize) -> bool {
+    line_head(b, s).is_some_and(|h| {
+        let h = h.to_ascii_lowercase();
+        h.starts_with(b"attendee")
+            && [&b"cutype=group"[..], b"cutype=resource", b"cutype=room"]
+                .iter()
+                .any(|t| memchr::memmem::find(&h, t).is_some())
+    })
+}
+
+/// An iCalendar LOCATION naming a building before its street address
+/// (`LOCATION:Lakeshore Hospice Education Center\, 600 Shoreline Dr`): a
+/// venue, not a home visit's address (`LOCATION:Patient home - 12 Oak St`
+/// stays).
+fn event_venue(text: &str, s: usize) -> bool {
+    static VENUE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = VENUE.get_or_init(|| {
+        super::re(
+            r"(?i)^location[;:].*(?-u:\b)(?:center|centre|clinic|hospital|hall|building|campus|office|library|school|church|hotel|auditorium|conference|room|suite|institute|university|college)(?-u:\b)",
+        )
+    });
+    line_head(text.as_bytes(), s)
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .is_some_and(|h| re.is_match(h))
 }
 
 /// `[2-9]\d{2}` as a whole run at `i` followed by a separator `[ .-]`.
@@ -454,7 +489,7 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         sc.next.street = e;
         sc.sink.push(
             Kind::Address,
-            weak_unless(bulk_footer(text, r.s, e)),
+            weak_unless(bulk_footer(text, r.s, e) || event_venue(text, r.s)),
             sc.loc,
             m,
         );
@@ -496,6 +531,18 @@ mod tests {
         // Linear: many addresses on one long line.
         let t = "a@b.cc ".repeat(20_000);
         assert_eq!(found(&t, Kind::Email), Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn calendar_venues_and_group_attendees_are_no_person() {
+        let t = "LOCATION:Lakeshore Hospice Education Center\\, 600 Shoreline Dr\n";
+        assert_eq!(found(t, Kind::Address), Some(Confidence::Low));
+        let t = "LOCATION:Patient home - 600 Shoreline Dr\n";
+        assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
+        let t = "ATTENDEE;CN=New Volunteers;CUTYPE=GROUP:mailto:newvol@hospice.example\n";
+        assert_eq!(found(t, Kind::Email), Some(Confidence::Low));
+        let t = "ATTENDEE;CN=Rosa Diaz;CUTYPE=INDIVIDUAL:mailto:rosa.diaz@mail.example\n";
+        assert_eq!(found(t, Kind::Email), Some(Confidence::Medium));
     }
 
     #[test]
