@@ -520,9 +520,20 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             let raw = std::fs::read(&message)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", message.display()))?;
             if show_text {
+                use std::io::Write;
+                // A closed pipe (`| head`) ends the listing, no panic.
+                let mut out = std::io::stdout().lock();
+                let mut open = true;
                 sealpost::policy::mime::walk(&raw, set.limits, &mut |seg| {
-                    println!("==== {} ({})", seg.place, seg.loc.as_str());
-                    println!("{}", seg.text);
+                    open = open
+                        && writeln!(
+                            out,
+                            "==== {} ({})\n{}",
+                            seg.place,
+                            seg.loc.as_str(),
+                            seg.text
+                        )
+                        .is_ok();
                 });
                 return Ok(ExitCode::SUCCESS);
             }

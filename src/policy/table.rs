@@ -210,13 +210,29 @@ pub fn classify(header: &str) -> Col {
         "planid",
         "groupnumber",
         "group#",
-    ]) {
+        // Warehouse abbreviations: `mbr#`, `mbr_id`.
+        "mbr#",
+        "mbrid",
+        "mbrno",
+        "mbrnum",
+    ]) || compact == "mbr"
+    {
         return Col::Member;
     }
-    if any(&["firstname", "givenname", "fname", "forename"]) || compact == "first" {
+    // `pt_first`, `mbr_last`: a person's name split in an export.
+    let of_person = ["pt", "pat", "patient", "mbr", "member"]
+        .iter()
+        .any(|p| compact.starts_with(p));
+    if any(&["firstname", "givenname", "fname", "forename"])
+        || compact == "first"
+        || (of_person && compact.ends_with("first"))
+    {
         return Col::FirstName;
     }
-    if any(&["lastname", "surname", "familyname", "lname"]) || compact == "last" {
+    if any(&["lastname", "surname", "familyname", "lname"])
+        || compact == "last"
+        || (of_person && compact.ends_with("last"))
+    {
         return Col::LastName;
     }
     if any(&[
@@ -1406,6 +1422,17 @@ mod tests {
         w.finish(&mut out);
         assert!(out.text.contains("SSN: 824-66-7795"), "{}", out.text);
         assert!(out.text.contains("DOB: 03/03/1961"), "{}", out.text);
+    }
+
+    #[test]
+    fn export_abbreviations_name_their_columns() {
+        let t = csv_to_labeled(
+            "claim#\tmbr#\tpt_last\tpt_first\tDOS\tDx1\n2503118840021\tSVH551922080\tASANTE-BOATENG\tKWAME\t20250211\tM23.221\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: KWAME ASANTE-BOATENG"), "{t}");
+        assert_eq!(classify("mbr#"), Col::Member);
+        assert_eq!(classify("mbr_first"), Col::FirstName);
     }
 
     #[test]

@@ -94,6 +94,7 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
                 // In a test message (MSH-11 `T`) `DOE^JANE` is a
                 // placeholder too (`DOE^MARGARET` may be a copied record).
                 dummy = (test_name(name) || placeholder_doe(name)) && test
+                    || spec_sample_family(name)
                     || (!in_message || test) && sample_patient(&fields, name, comp);
                 if !dummy {
                     patient(&fields, comp, in_message, loc, sink);
@@ -123,6 +124,20 @@ fn sample_patient(fields: &[&str], name: &str, comp: char) -> bool {
     let id = fields.get(3).copied().unwrap_or("").trim();
     let first_id = id.split(comp).next().unwrap_or("").to_ascii_uppercase();
     dummy_name && first_id.starts_with("TEST")
+}
+
+/// HL7's own published sample patients (`EVERYWOMAN^EVE`,
+/// `EVERYMAN^ADAM` in the v2 chapters and their appendices): quoted in
+/// interface mail to ask about a field, no one's record whatever MSH-11
+/// says.
+pub(crate) fn spec_sample_family(name: &str) -> bool {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .is_some_and(|f| {
+            ["EVERYWOMAN", "EVERYMAN"]
+                .iter()
+                .any(|w| f.eq_ignore_ascii_case(w))
+        })
 }
 
 /// `DOE^JANE`: the placeholder family name of specifications (and of
@@ -243,6 +258,14 @@ mod tests {
         // So is an unidentified patient in a production message.
         let t = "MSH|^~\\&|EPIC|SBMC|||20250301||ADT^A04|1|P|2.5\nPID|1||TEST40021877^^^SBMC^MR||DOE^JOHN^^^^^U||19000101|M\nDG1|1||S06.0X1A^Concussion^I10\n";
         assert!(found(t, Kind::Mrn).is_some(), "{t}");
+    }
+
+    #[test]
+    fn hl7s_own_sample_patients_are_ignored() {
+        let t = "the spec's sample (\"Eve Everywoman\"):\nMSH|^~\\&|GHH LAB|ELAB-3|GHH OE|BLDG4|200202150930||ORU^R01|CNTRL-3456|P|2.5.1\nPID|||555-44-4444||EVERYWOMAN^EVE^E^^^^L|JONES|19620320|F\n";
+        assert_eq!(found(t, Kind::Dob), None, "{t}");
+        assert_eq!(found(t, Kind::Mrn), None, "{t}");
+        assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
     }
 
     #[test]

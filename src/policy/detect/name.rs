@@ -1781,6 +1781,20 @@ const ROLE_WORDS: &[&str] = &[
     "donor",
     "donors",
     "sponsor",
+    "student",
+    "students",
+    "grads",
+    "graduates",
+    "nurses",
+    "interns",
+    "fellows",
+    "trainees",
+    "learners",
+    "attendees",
+    "participants",
+    "caregivers",
+    "campers",
+    "guests",
 ];
 
 const TITLE_WORDS: &[&str] = &[
@@ -2214,6 +2228,13 @@ fn judge(
     asked: &Asked,
 ) -> Option<Confidence> {
     let own = &asked.own_care;
+    // HL7's sample patients (`Eve Everywoman`) named in prose.
+    if text[s..e]
+        .rsplit([' ', ','])
+        .any(super::hl7::spec_sample_family)
+    {
+        return None;
+    }
     let ls = line_start(text, s);
     let pre = before(text, s, 48);
     let pre_line = &text[ceil_boundary(text, ls.max(s.saturating_sub(48)))..s];
@@ -4096,6 +4117,7 @@ mod tests {
         for t in [
             "For medication refills or forms, please leave them with Ms. Finch in the office.",
             "Dear Camp Pinecrest families,\nhealth forms and the physical exam copy are due.",
+            "Hi Nursing Students & New Grads,\nNow hiring: RN - Oncology Infusion Center.",
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
