@@ -13,7 +13,7 @@ use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia)(?-u:\b)";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia|nasci\s+(?:em|no\s+dia)|naci\s+(?:el|en)|f[öo]dd(?:\s+den)?)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.
@@ -88,6 +88,13 @@ pub fn after_keyword(
 /// рождения` and `عيد الميلاد` (Christmas) are greetings, not records.
 const OTHER_SCRIPT_KEYWORDS: &[&str] = &[
     "出生日期",
+    "تاريخ ميلاد",
+    "تاریخ پیدائش",
+    "تاریخ تولد",
+    "дата народження",
+    "የተወለድኩት",
+    "जन्म तिथि",
+    "जन्मतिथि",
     "出生年月",
     "生年月日",
     "생년월일",
@@ -110,9 +117,25 @@ fn cjk_date(w: &str) -> Option<(usize, usize)> {
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((m.start(), m.end()))
 }
 
+/// `15 سبتمبر 2016`: day, an Arabic month name, year.
+fn arabic_date(w: &str) -> Option<(usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        super::re(
+            r"[0-9]{1,2}\s+(?:يناير|فبراير|مارس|أبريل|إبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر)\s+(?:19|20)[0-9]{2}",
+        )
+    });
+    r.find(w).map(|m| (m.start(), m.end()))
+}
+
 /// Dates of birth labelled in other scripts (see
 /// `OTHER_SCRIPT_KEYWORDS`): a Korean or Chinese patient's own letter.
 pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
+    // Every keyword opens with a lead byte of another script: text with
+    // none of them holds no keyword.
+    if !super::scripts::has_other_script(text.as_bytes()) {
+        return;
+    }
     // One SIMD substring search per keyword: their first bytes never
     // occur in ASCII text, so each pass skips through it at memory speed
     // (an automaton over all four read prose byte by byte).
@@ -129,7 +152,9 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
             // The date must follow within a few characters of label text
             // (`出生年月日`) and punctuation.
             let w = after(text, end, 48);
-            let found = cjk_date(w).or_else(|| dates::first_date(w));
+            let found = cjk_date(w)
+                .or_else(|| arabic_date(w))
+                .or_else(|| dates::first_date(w));
             let Some((s, e)) = found else { continue };
             let gap = &w[..s];
             if gap.chars().count() > 8

@@ -45,6 +45,7 @@ pub mod name;
 pub mod npi;
 pub mod pairs;
 mod readings;
+mod scripts;
 pub mod ssn;
 pub mod tokens;
 pub mod weak;
@@ -245,6 +246,7 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
     let health_spans = walked.unwrap_or_default();
     let has_health = !health_spans.is_empty();
     name::scan(text, loc, &health_spans, sink);
+    scripts::scan(text, loc, &health_spans, sink);
     if digits {
         let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
         anchored::scan(text, &hot, boundaries, loc, sink);

@@ -661,7 +661,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|donor(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père)\s+d[eu]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|donor(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[eueo]|my\s+name\s+is|mi\s+nombre\s+es|me\s+llamo|meu\s+nome\s+[ée]|je\s+m'appelle|je\s+suis|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|nazywam\s+się|habla|le\s+habla|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -669,7 +669,7 @@ fn res() -> &'static Res {
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
         salutation: re(
-            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa]|querid[oa]|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào)\s*[,:]?\s*(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng)\.?\s+)?$",
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào)\s*[,:]?\s*(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
@@ -1176,6 +1176,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             && r.flags(w2) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
             && !dateline(b, s2, e2)
             && !closing_and_writer(r, text, s, e, e2)
+            && !(f & FIRST_NAME != 0 && names_listed_after(b, e2))
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1210,6 +1211,31 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// After `Rosa, Maricela` comes `and Guadalupe` or `, Ana`: given names
+/// listed one after another, not `Last, First`.
+fn names_listed_after(b: &[u8], e2: usize) -> bool {
+    let mut p = e2;
+    while matches!(b.get(p), Some(b' ' | b'\t')) {
+        p += 1;
+    }
+    if b.get(p) == Some(&b',') {
+        p += 1;
+    } else if let Some((ws, we)) = next_word(b, p)
+        && ws == p
+        && matches!(
+            &b[ws..we],
+            b"and" | b"y" | b"e" | b"et" | b"und" | b"or" | b"&"
+        )
+    {
+        p = we;
+    } else if b.get(p) == Some(&b'&') {
+        p += 1;
+    } else {
+        return false;
+    }
+    next_word(b, p).is_some_and(|(ws, we)| capitalised(&b[ws..we]))
 }
 
 /// Two capitalised words, listed or not (`Warsame, Abdirahman, 71M`,
@@ -4118,6 +4144,7 @@ mod tests {
             "For medication refills or forms, please leave them with Ms. Finch in the office.",
             "Dear Camp Pinecrest families,\nhealth forms and the physical exam copy are due.",
             "Hi Nursing Students & New Grads,\nNow hiring: RN - Oncology Infusion Center.",
+            "Rosa, Maricela and Guadalupe still need to turn in their CPR cards to HR.",
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
