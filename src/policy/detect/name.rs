@@ -2460,7 +2460,11 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             found += 1;
         }
     }
-    for (s, e) in lower_case_names(r, b).chain(lower_case_near_health(r, text, health)) {
+    let rows = lower_record_rows(text);
+    for (s, e) in lower_case_names(r, b)
+        .chain(lower_case_near_health(r, text, health))
+        .chain(rows)
+    {
         if found >= 2000 {
             return;
         }
@@ -3206,7 +3210,7 @@ fn lower_case_pairs(r: &Res, b: &[u8], ls: usize, le: usize) -> Vec<(usize, usiz
                 && (double_barrelled(r, w2) || hyphenated_surname(r, w2));
             let surname = (lower_listed_surname(r, w2) || hyphenated)
                 && !matches!(b.get(e2), Some(b'@' | b'.') if b.get(e2 + 1).is_some_and(u8::is_ascii_alphanumeric));
-            if surname && third_person_after(b, e2, 160) {
+            if surname && (third_person_after(b, e2, 160) || relative_after(b, e2)) {
                 out.push((i, e2));
             }
         }
@@ -3236,6 +3240,38 @@ fn hyphenated_surname(r: &Res, w: &[u8]) -> bool {
 }
 
 /// `he`, `she`, `his`, `her`, `him` within a short reach after `e`.
+/// `hiroshi tanaka's daughter`: a relative of the name writes.
+fn relative_after(b: &[u8], e: usize) -> bool {
+    let rest = &b[e..];
+    let Some(rest) = rest
+        .strip_prefix(b"'s ")
+        .or_else(|| rest.strip_prefix("\u{2019}s ".as_bytes()))
+    else {
+        return false;
+    };
+    let we = rest
+        .iter()
+        .position(|c| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    RELATIVES
+        .iter()
+        .any(|r| r.as_bytes().eq_ignore_ascii_case(&rest[..we]))
+}
+
+/// Rows of a ward's sign-out typed in lower case: an optional room, then
+/// `last, first` and an age with a sex (`612  okonkwo, grace  78F  chf`,
+/// `yılmaz, elif 41F`). The shape is a record's; `judge` asks for the
+/// health fact near it.
+fn lower_record_rows(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        re(r"(?m)^[ \t>]*(?:[0-9]{1,4}[a-z]?[ \t]+)?(\p{Ll}[\p{Ll}'’-]+,[ \t]+\p{Ll}{2,})[ \t]+[0-9]{1,3}[ \t]?[mfMF](?-u:\b)")
+    });
+    r.captures_iter(text)
+        .take(2000)
+        .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
+}
+
 fn third_person_after(b: &[u8], e: usize, reach: usize) -> bool {
     let w = &b[e..(e + reach).min(b.len())];
     let mut i = 0;
@@ -4148,6 +4184,17 @@ mod tests {
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn lower_case_sign_out_rows_and_relatives() {
+        let t = "blue team signout - 4 pts\n612  okonkwo, grace  78F  chf exac\n     - lasix 40 iv bid\n";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        let t = "hi dr mensah, this is emiko, hiroshi tanaka's daughter. dad had the PET scan last thursday";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        // A list of things in lower case with a number is no row.
+        let t = "supplies: gauze, tape 12m rolls; order more insulin syringes\n";
+        assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
     }
 
     #[test]

@@ -147,6 +147,16 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
         };
+        // A role or a group before an honorific (`患者さん`, `皆様`,
+        // `医師各位`) names no one.
+        if [
+            "患者", "病人", "医", "様", "皆", "各位", "家族", "看護", "先生",
+        ]
+        .iter()
+        .any(|w| m.as_str().contains(w))
+        {
+            continue;
+        }
         // In Japanese `先生` follows a doctor's or a teacher's name
         // (`山本先生`): the schedule of a clinic's doctors.
         if text[m.end()..]
@@ -241,6 +251,8 @@ mod tests {
         );
         // A Japanese clinic's doctors (`先生`) are no patients.
         let t = "11月の日本語診察の担当医師です。\n山本先生 月曜日\n中村先生 火曜日\n";
+        assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        let t = "練習問題（実際の患者さんの心電図は使いません）。急性冠症候群の心電図変化。";
         assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         // A notice to all patients and a seminar: settings and topics.
         for t in [
