@@ -1220,22 +1220,15 @@ fn names_listed_after(b: &[u8], e2: usize) -> bool {
     while matches!(b.get(p), Some(b' ' | b'\t')) {
         p += 1;
     }
-    if b.get(p) == Some(&b',') {
-        p += 1;
-    } else if let Some((ws, we)) = next_word(b, p)
-        && ws == p
-        && matches!(
-            &b[ws..we],
-            b"and" | b"y" | b"e" | b"et" | b"und" | b"or" | b"&"
-        )
-    {
-        p = we;
-    } else if b.get(p) == Some(&b'&') {
-        p += 1;
-    } else {
-        return false;
-    }
-    next_word(b, p).is_some_and(|(ws, we)| capitalised(&b[ws..we]))
+    // `next_word` wants blanks before the word it reads.
+    let joint_end = match b.get(p) {
+        Some(b',' | b'&') => p + 1,
+        _ => match next_word(b, e2) {
+            Some((ws, we)) if matches!(&b[ws..we], b"and" | b"y" | b"e" | b"et" | b"und" | b"or") => we,
+            _ => return false,
+        },
+    };
+    next_word(b, joint_end).is_some_and(|(ws, we)| capitalised(&b[ws..we]))
 }
 
 /// Two capitalised words, listed or not (`Warsame, Abdirahman, 71M`,
