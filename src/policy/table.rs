@@ -215,23 +215,22 @@ pub fn classify(header: &str) -> Col {
         "mbrid",
         "mbrno",
         "mbrnum",
-    ]) || compact == "mbr"
-    {
+    ]) {
         return Col::Member;
     }
     // `pt_first`, `mbr_last`: a person's name split in an export.
     let of_person = ["pt", "pat", "patient", "mbr", "member"]
         .iter()
-        .any(|p| compact.starts_with(p));
+        .any(|p| has(p));
     if any(&["firstname", "givenname", "fname", "forename"])
         || compact == "first"
-        || (of_person && compact.ends_with("first"))
+        || (of_person && has("first"))
     {
         return Col::FirstName;
     }
     if any(&["lastname", "surname", "familyname", "lname"])
         || compact == "last"
-        || (of_person && compact.ends_with("last"))
+        || (of_person && has("last"))
     {
         return Col::LastName;
     }
@@ -345,7 +344,12 @@ struct Header {
 
 fn header_of(row: &[String]) -> Option<Header> {
     let filled = row.iter().filter(|c| !c.trim().is_empty()).count();
-    if filled < 2 || row.iter().any(|c| value_like(c) || placeholder(c)) {
+    // A row mixing labels and placeholders is a template's sample row
+    // (`Patient Name | [Patient Name]`); all bracketed is an export's
+    // header (`[MRN],[LastName]`).
+    let placeholders = row.iter().filter(|c| placeholder(c)).count();
+    let sample = placeholders > 0 && placeholders < filled;
+    if filled < 2 || sample || row.iter().any(|c| value_like(c)) {
         return None;
     }
     let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();

@@ -592,6 +592,10 @@ struct Res {
     record_after: Regex,
     record_bare_age: Regex,
     vet_place: aho_corasick::AhoCorasick,
+    /// A colleague welcomed, promoted or retiring: staff news.
+    staff_news: Regex,
+    /// `Donor:` on a drug-test result: a cue, not a label.
+    donor_label: Regex,
     public_story: Regex,
     vet_word: Regex,
     animal_word: Regex,
@@ -650,18 +654,18 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|(?:leave|drop\s+off|drop|give|hand)\s+(?:it|them|these|those|the\s+[a-z]+)\s+(?:with|to)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk)(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|donor(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[eueo]|my\s+name\s+is|mi\s+nombre\s+es|me\s+llamo|meu\s+nome\s+[ée]|je\s+m'appelle|je\s+suis|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|nazywam\s+się|habla|le\s+habla|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -688,6 +692,10 @@ fn res() -> &'static Res {
         public_story: re(
             r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent))(?-u:\b)",
         ),
+        staff_news: re(
+            r"(?i)(?-u:\b)(?:please\s+welcome|welcome\s+(?:to\s+the\s+team|aboard)|joins\s+(?:us|our)|joined\s+(?:us|our)|new\s+hires?|our\s+newest|farewell|retir(?:es|ing|ement)|congratulations\s+to|promoted\s+to)(?-u:\b)",
+        ),
+        donor_label: re(r"(?i)(?-u:\b)donor(?:\s+name)?\s*:\s*$"),
         vet_place: aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(
@@ -1176,7 +1184,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             && r.flags(w2) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
             && !dateline(b, s2, e2)
             && !closing_and_writer(r, text, s, e, e2)
-            && !(f & FIRST_NAME != 0 && names_listed_after(b, e2))
+            && !(f & FIRST_NAME != 0 && names_listed_after(r, b, e2))
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1215,7 +1223,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
 
 /// After `Rosa, Maricela` comes `and Guadalupe` or `, Ana`: given names
 /// listed one after another, not `Last, First`.
-fn names_listed_after(b: &[u8], e2: usize) -> bool {
+fn names_listed_after(r: &Res, b: &[u8], e2: usize) -> bool {
     let mut p = e2;
     while matches!(b.get(p), Some(b' ' | b'\t')) {
         p += 1;
@@ -1224,11 +1232,16 @@ fn names_listed_after(b: &[u8], e2: usize) -> bool {
     let joint_end = match b.get(p) {
         Some(b',' | b'&') => p + 1,
         _ => match next_word(b, e2) {
-            Some((ws, we)) if matches!(&b[ws..we], b"and" | b"y" | b"e" | b"et" | b"und" | b"or") => we,
+            Some((ws, we)) if matches!(&b[ws..we], b"and" | b"y" | b"et" | b"und" | b"or") => we,
             _ => return false,
         },
     };
-    next_word(b, joint_end).is_some_and(|(ws, we)| capitalised(&b[ws..we]))
+    // The next item is a given name too (`Guadalupe`), not a field
+    // (`Smith, John, Bed 4`, `Johnson, Mary, Female`), and no record's
+    // second name (`Lee, Ann`) follows it.
+    next_word(b, joint_end).is_some_and(|(ws, we)| {
+        capitalised(&b[ws..we]) && r.flags(&b[ws..we]) & FIRST_NAME != 0 && b.get(we) != Some(&b',')
+    })
 }
 
 /// Two capitalised words, listed or not (`Warsame, Abdirahman, 71M`,
@@ -1366,13 +1379,9 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
             _ => break,
         }
     }
-    // One word only: a listed first name set off by a comma or owning
-    // something (`your mother, Eleanor, was found`, `my dad Walt's labs`).
-    if end == e1
-        && !(f & FIRST_NAME != 0
-            && f & AMBIGUOUS == 0
-            && (b.get(e1) == Some(&b',') || possessive(e1).is_some()))
-    {
+    // One word only: a listed first name set off by a comma (`your
+    // mother, Eleanor, was found`); `judge` asks for the health fact.
+    if end == e1 && !(f & FIRST_NAME != 0 && f & AMBIGUOUS == 0 && b.get(e1) == Some(&b',')) {
         return None;
     }
     Some((s, possessive(end).unwrap_or(end), true))
@@ -1899,10 +1908,13 @@ fn subject_first_names(r: &Res, text: &str) -> Vec<Box<str>> {
         let (s, e) = (i, word_end(b, i).max(i + 1));
         let w = &b[s..e];
         let f = r.flags(w);
-        // Lower case too (`Subject: jayden`), where no common word is one.
-        if (capitalised(w) || lower_first_name(r, w))
+        // Lower case too (`Subject: jayden`), where no common word is one,
+        // in a subject of a few words.
+        let lower_ok = || lower_first_name(r, w) && text.split_whitespace().count() <= 3;
+        if (capitalised(w) && !shorthand_stop(&w.to_ascii_lowercase()) || lower_ok())
             && f & FIRST_NAME != 0
-            && f & (GENERIC | INSTITUTION | AMBIGUOUS) == 0
+            && f & (GENERIC | INSTITUTION | AMBIGUOUS | NOT_A_SURNAME) == 0
+            && stands_alone(b, s, e)
             && !(clinician_title(&b[prev.0..prev.1]) || title_word(&b[prev.0..prev.1]))
             && let Some(v) = text.get(s..e)
             && !names.iter().any(|n| &**n == v)
@@ -1916,6 +1928,28 @@ fn subject_first_names(r: &Res, text: &str) -> Vec<Box<str>> {
         i = e;
     }
     names
+}
+
+/// A subject's word set off as a topic: at the subject's start or end, or
+/// next to a dash, colon, bar or comma (`Weekly update - Rosa`, `Theo -
+/// today's session`, `Re: Liam - inhaler`), or owning something
+/// (`Amara's seizure plan`); not inside a phrase (`My Shift Swap`).
+fn stands_alone(b: &[u8], s: usize, e: usize) -> bool {
+    let before = b[..s]
+        .iter()
+        .rev()
+        .find(|c| !matches!(c, b' ' | b'\t'))
+        .copied();
+    let after = b[e..].iter().find(|c| !matches!(c, b' ' | b'\t')).copied();
+    let set_off = |c: Option<u8>| {
+        c.is_none_or(|c| {
+            matches!(c, b'-' | b':' | b'|' | b',' | b'(' | b')' | b'/' | b'+') || c >= 0x80
+        })
+    };
+    set_off(before)
+        || set_off(after)
+        || b[e..].starts_with(b"'s")
+        || b[e..].starts_with("’s".as_bytes())
 }
 
 /// A body's story about the person the subject names by first name
@@ -1933,20 +1967,32 @@ fn about_subject_person(
     health: &[(usize, usize)],
 ) -> bool {
     let b = text.as_bytes();
-    if names.is_empty() || f & FIRST_NAME == 0 || !names.iter().any(|n| n.as_bytes() == &b[s..e]) {
+    if names.is_empty()
+        || f & FIRST_NAME == 0
+        || !names
+            .iter()
+            .any(|n| n.as_bytes().eq_ignore_ascii_case(&b[s..e]))
+    {
         return false;
     }
-    let ls = line_start(text, s);
-    if r.salutation.is_match(&text[ls..s]) || line_rest_blank(text, e) || in_signature(r, text, s) {
-        return false;
-    }
+    // The cheap tests first: this runs at every body occurrence.
     let post = &b[e..(e + 4).min(b.len())];
     let subject_or_owner = post.starts_with(b"'s")
         || post.starts_with("’s".as_bytes())
         || (post.first() == Some(&b' ') && post.get(1).is_some_and(u8::is_ascii_lowercase));
-    subject_or_owner
-        && third_person_after(b, e, 250)
-        && health_near(r, text, s, e, health, 250, &|| false)
+    // A health term itself (not a place or a visit: `joins us from the
+    // ICU` welcomes a colleague).
+    let lo = s.saturating_sub(250);
+    let i = health.partition_point(|h| h.1 < lo);
+    let term_near = health.get(i).is_some_and(|h| h.0 <= e + 250);
+    if !(subject_or_owner && term_near && third_person_after(b, e, 250)) {
+        return false;
+    }
+    let ls = line_start(text, s);
+    !(r.salutation.is_match(&text[ls..s])
+        || line_rest_blank(text, e)
+        || in_signature(r, text, s)
+        || r.staff_news.is_match(text))
 }
 
 /// A listed first name alone, told about in the third person right after
@@ -2292,6 +2338,7 @@ fn judge(
         !greeting() || !commerce() || r.your_care.is_match(after(text, e, 400))
     } else {
         r.cue_before.is_match(pre_line)
+            || r.donor_label.is_match(pre_line)
             || r.cue_after.is_match(post)
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             || (!text[s..e].contains(',') && r.record_bare_age.is_match(post))
@@ -3275,10 +3322,9 @@ fn third_person_after(b: &[u8], e: usize, reach: usize) -> bool {
             .count();
         if we > i
             && (i == 0 || !w[i - 1].is_ascii_alphanumeric())
-            && matches!(
-                w[i..we].to_ascii_lowercase().as_slice(),
-                b"he" | b"she" | b"his" | b"her" | b"him"
-            )
+            && [&b"he"[..], b"she", b"his", b"her", b"him"]
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(&w[i..we]))
         {
             return true;
         }
@@ -4188,6 +4234,48 @@ mod tests {
         // A list of things in lower case with a number is no row.
         let t = "supplies: gauze, tape 12m rolls; order more insulin syringes\n";
         assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+    }
+
+    #[test]
+    fn review_fail_opens_stay_closed() {
+        for t in [
+            "Smith, John, Bed 4 - CHF exacerbation, on Lasix drip",
+            "Johnson, Mary, Female, 03/04/1951, Dx: type 2 diabetes",
+            "the sevelamer refill is ready - please leave it with Mr. Okafor at the front door; he started dialysis Monday.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn staff_and_news_in_review_are_no_patients() {
+        for t in [
+            "Hi all, my name is Jennifer Walsh and I'm the new nurse manager on the oncology unit.",
+            "Thanking our donor, Margaret Chen, whose gift funds the new infusion center for cancer patients.",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        assert_ne!(
+            body_name_under(
+                "Please welcome Maria to 4 West",
+                "Maria joins us from St. Luke's, where she spent ten years in the ICU caring for stroke patients.\n"
+            ),
+            Some(Confidence::High)
+        );
+        assert_ne!(
+            body_name_under(
+                "My Shift Swap Request",
+                "My shift on 4 West (oncology unit) needs coverage; Dana said she can take it.\n"
+            ),
+            Some(Confidence::High)
+        );
+        assert_ne!(
+            body_name_under(
+                "gene therapy grand rounds",
+                "advances in gene therapy for sickle cell disease; Dr. Lee will show her data\n"
+            ),
+            Some(Confidence::High)
+        );
     }
 
     #[test]

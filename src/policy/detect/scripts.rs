@@ -24,6 +24,62 @@ use std::sync::OnceLock;
 
 const TERMS: &str = include_str!("../data/health_terms_scripts.txt");
 
+/// Words that stand where a name would but name no one.
+const NOT_NAMES: &[&str] = &[
+    "患者",
+    "病人",
+    "医",
+    "様",
+    "皆",
+    "各位",
+    "家族",
+    "看護",
+    "先生",
+    "尊敬",
+    "亲爱",
+    "親愛",
+    "您",
+    "大家",
+    "고객",
+    "선생",
+    "원장",
+    "환자",
+    "회원",
+    "보호자",
+    "고혈",
+    "간호",
+    "의사",
+    "부모",
+    "학생",
+    "직원",
+    "여러분",
+];
+
+/// First words after a patient or honorific word that begin no name: a
+/// preposition or a plea (`في`, `من`, `कृपया`).
+const NOT_FIRST_WORDS: &[&str] = &[
+    "في",
+    "من",
+    "إلى",
+    "الى",
+    "على",
+    "عن",
+    "مع",
+    "كل",
+    "جميع",
+    "در",
+    "از",
+    "به",
+    "با",
+    "کے",
+    "کی",
+    "کو",
+    "कृपया",
+    "को",
+    "के",
+    "की",
+];
+
 /// How far from a name a health word may stand.
 const REACH: usize = 300;
 
@@ -35,7 +91,13 @@ struct Res {
     /// Per pattern: a care setting or role (`@` in the list).
     setting: Vec<bool>,
     names: Regex,
+    /// A chart number after its label (`患者番号 KR-5530218`).
+    chart: Regex,
+    /// A birth date marked as one after it (`1982年9月15日生`, `15.09.1942
+    /// г.р.`).
+    born: Regex,
     kana: Regex,
+    dose: Regex,
 }
 
 fn res() -> &'static Res {
@@ -54,6 +116,15 @@ fn res() -> &'static Res {
             setting: lines.iter().map(|l| l.starts_with('@')).collect(),
             names: super::re(NAMES),
             kana: super::re(r"[\p{Hiragana}\p{Katakana}]"),
+            chart: super::re(
+                r"(?:患者番号|診察券番号|病歴番号|病歷號碼|病历号码|病历号|환자번호|등록번호)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
+            ),
+            born: super::re(
+                r"((?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日)(?:生|生まれ|出生)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
+            ),
+            dose: super::re(
+                r"^[^0-9\n]{0,16}[0-9][0-9.,]*[ \t]*(?:毫克|毫升|ミリグラム|밀리그램|мг|мл|ммоль|ед\.|единиц|ملغ|ملجم|mg|ml|mmol)",
+            ),
         }
     })
 }
@@ -64,23 +135,24 @@ fn res() -> &'static Res {
 const NAMES: &str = concat!(
     // Cyrillic: a patronymic ends the name (`Нина Петровна`, `Васильевой
     // Нины Петровны`, `Иван Иванович`), or a surname with initials.
-    r"(\p{Lu}\p{Ll}+(?:[ \t]+\p{Lu}\p{Ll}+)?[ \t]+\p{Lu}\p{Ll}*(?:ович|евич|овн|евн|ичн|івн|ївн)\p{Ll}{0,3})",
-    r"|(\p{Lu}\p{Ll}{2,}(?:ов|ев|ин|ын|ко|ук|юк|ий|ая|ова|ева|ина)\p{Ll}{0,2}[ \t]+\p{Lu}\.[ \t]?\p{Lu}\.)",
+    r"([А-ЯЁІЇЄҐ][а-яёіїєґ']+(?:[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ']+)?[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ]{2,}(?:ович|евич|овн|евн|ичн|івн|ївн)[а-яёіїєґ]{0,3})",
+    r"|([А-ЯЁІЇЄҐ][а-яёіїєґ]{2,}(?:ов|ев|ин|ын|ко|ук|юк|ий|ая|ова|ева|ина)[а-яёіїєґ]{0,2}[ \t]+[А-ЯЁІЇЄҐ]\.[ \t]?[А-ЯЁІЇЄҐ]\.)",
     // Han: after a relation word, after a patient label and its colon
     // (`患者：王小明`; `患者和朋友们` is "patients and friends"), before an
     // honorific.
     r"|(?:我的?|我们的?|我們的?)(?:父亲|父親|母亲|母親|爸爸|妈妈|媽媽|丈夫|妻子|太太|先生|儿子|兒子|女儿|女兒|爷爷|爺爺|奶奶|外婆|外公|孩子)[ \t:：，,]*(\p{Han}{2,3})",
+    r"|(?:妻|夫|母|父|息子|娘|主人|家内)の[ \t]*(\p{Han}{2,5})",
     r"|(?:患者|病人|病患|姓名|患者名|氏名|患者氏名)[ \t]*[:：][ \t]*(\p{Han}{2,4})",
     r"|(\p{Han}{2,4})[ \t]?(?:先生|女士|小姐|老先生|老太太|様|さま|さん|君|ちゃん)",
     // Korean: a common surname and one or two syllables, with an
     // honorific or a patient word.
-    r"|([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]{1,2})[ \t]?(?:님|씨|환자)",
+    r"|(?:^|[^가-힣])([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]{1,2})[ \t]?(?:님|씨|환자)",
     r"|(?:환자|성명|환자명)[ \t]*[:：][ \t]*([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]{1,2})",
     // Arabic, Persian, Urdu: after an honorific, a patient or a relation
     // word, two or three words.
     r"|(?:السيد|السيدة|المريض|المريضة|اسم المريض|والدي|والدتي|ابني|ابنتي|زوجي|زوجتي|الطالب|الطالبة|الطفل|الطفلة|اسمي|آقای|خانم|بیمار|جناب|محترمہ|میرا نام|اسم من)[ \t]+(\p{Arabic}{2,}(?:[ \t]+\p{Arabic}{2,}){0,2})",
     // Self-introductions: `Меня зовут`, `我叫`, `제 이름은`, `ስሜ`.
-    r"|(?:Меня зовут|Мене звати|我叫|我是|제 이름은)[ \t]*(\p{Cyrillic}{2,}(?:[ \t]+\p{Cyrillic}{2,}){0,2}|\p{Han}{2,4}|\p{Hangul}{2,4})",
+    r"|(?:[Мм]еня зовут|[Мм]ене звати|我叫|제 이름은)[ \t]*(\p{Cyrillic}{2,}(?:[ \t]+\p{Cyrillic}{2,}){0,2}|\p{Han}{2,4}|\p{Hangul}{2,4})",
     r"|ስሜ[ \t]+(\p{Ethiopic}{2,}(?:[ \t]+\p{Ethiopic}{2,})?)",
     // Devanagari: after Mr, Mrs or patient.
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
@@ -124,47 +196,60 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         return;
     }
     let r = res();
-    let spans: Vec<(usize, usize)> = r
+    // (start, end, a setting word), one pass.
+    let found: Vec<(usize, usize, bool)> = r
         .terms
         .find_iter(text)
         .take(4096)
-        .map(|m| (m.start(), m.end()))
+        .map(|m| (m.start(), m.end(), r.setting[m.pattern().as_usize()]))
+        .collect();
+    // Facts only: a hospital or a patient word is in every notice.
+    let facts: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|t| !t.2)
+        .map(|&(s, e, _)| (s, e))
         .collect();
     let near = |s: usize, e: usize| {
         let lo = s.saturating_sub(REACH);
         let hi = e + REACH;
-        spans
+        facts
             .iter()
             .chain(latin)
             .any(|&(hs, he)| he >= lo && hs <= hi)
     };
-    // A name with a health word near is a person in care. Without one, a
-    // word is a topic (a seminar on diabetes, a notice to all patients,
-    // a flyer's advice on doses).
+    // A name with a health fact near is a person in care. Without one, a
+    // word is a topic (a seminar on diabetes, a notice to all patients).
     let mut named = false;
-    let mut japanese: Option<bool> = None;
     for c in r.names.captures_iter(text).take(MAX_NAMES) {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
         };
-        // A role or a group before an honorific (`患者さん`, `皆様`,
-        // `医師各位`) names no one.
-        if [
-            "患者", "病人", "医", "様", "皆", "各位", "家族", "看護", "先生",
-        ]
-        .iter()
-        .any(|w| m.as_str().contains(w))
+        // A role, a group or a greeting before an honorific (`患者さん`,
+        // `皆様`, `尊敬的女士`, `고객님`), or a preposition after a patient
+        // word (`حقوق المريض في المستشفى`): no one is named.
+        if NOT_NAMES.iter().any(|w| m.as_str().contains(w))
+            || m.as_str()
+                .split([' ', '\t'])
+                .next()
+                .is_some_and(|w| NOT_FIRST_WORDS.contains(&w))
         {
             continue;
         }
         // In Japanese `先生` follows a doctor's or a teacher's name
-        // (`山本先生`): the schedule of a clinic's doctors.
+        // (`山本先生`): the schedule of a clinic's doctors. Kana on the
+        // same line tells Japanese (a kaomoji elsewhere in a Chinese
+        // letter does not).
         if text[m.end()..]
             .trim_start_matches([' ', '\t'])
             .starts_with("先生")
-            && *japanese.get_or_insert_with(|| r.kana.is_match(text))
         {
-            continue;
+            let ls = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            let le = text[m.end()..]
+                .find('\n')
+                .map_or(text.len(), |i| m.end() + i);
+            if r.kana.is_match(&text[ls..le]) {
+                continue;
+            }
         }
         let conf = if near(m.start(), m.end()) {
             named = true;
@@ -174,21 +259,28 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         };
         sink.push(Kind::Name, conf, loc, m.as_str());
     }
-    let care = named;
-    let terms = r.terms.find_iter(text).take(64);
-    for m in terms {
-        let conf = if r.setting[m.pattern().as_usize()] {
-            Confidence::Medium.min(if care {
-                Confidence::Medium
-            } else {
-                Confidence::Low
-            })
-        } else if care {
-            Confidence::High
-        } else {
-            Confidence::Medium
+    for c in r.chart.captures_iter(text).take(64) {
+        if let Some(m) = c.get(1) {
+            sink.push(Kind::Mrn, Confidence::High, loc, m.as_str());
+        }
+    }
+    for c in r.born.captures_iter(text).take(64) {
+        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+            sink.push(Kind::Dob, Confidence::High, loc, m.as_str());
+        }
+    }
+    // A dose or a reading right after a fact word (`инсулин 10 ед`,
+    // `сахар 19 ммоль/л`) is one person's care too.
+    let dosed = |e: usize| r.dose.is_match(crate::policy::text::after(text, e, 40));
+    let care = named || facts.iter().any(|&(_, e)| dosed(e));
+    for &(s, e, setting) in found.iter().take(64) {
+        let conf = match (setting, care) {
+            (true, true) => Confidence::Medium,
+            (true, false) => Confidence::Low,
+            (false, true) => Confidence::High,
+            (false, false) => Confidence::Medium,
         };
-        sink.push(Kind::Health, conf, loc, &text[m.start()..m.end()]);
+        sink.push(Kind::Health, conf, loc, &text[s..e]);
     }
 }
 
@@ -221,6 +313,17 @@ mod tests {
             "王小明先生，您的包裹已经发货。",
             "김민수 님, 주문하신 상품이 발송되었습니다.",
             "السيد أحمد علي، نشكرك على طلبك.",
+            // Nouns where a name would stand, and words with other senses.
+            "고혈압 환자를 위한 저염식 요리 교실",
+            "고객님, 병원 건강검진 예약 안내",
+            "入院患者様へのお願い。糖尿病患者さんの料理教室",
+            "尊敬的女士，本医院的糖尿病讲座",
+            "大家好，我是新来的护士长，在医院上班，糖尿病",
+            "حقوق المريض في المستشفى والسكري",
+            "सभी मरीज कृपया ध्यान दें: अस्पताल में मधुमेह शिविर",
+            "Ваш Личный кабинет: результаты по диабету",
+            "陈国梁先生，您的中风险理财产品已到期。",
+            "الطالب أحمد علي في المؤسسة التربوية",
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
@@ -230,6 +333,18 @@ mod tests {
         ));
         assert!(super::has_other_script("диабет".as_bytes()));
         assert!(super::has_other_script("ሆስፒታል".as_bytes()));
+    }
+
+    #[test]
+    fn chart_numbers_and_birth_dates_marked_in_other_scripts() {
+        let t = "妻の田中由美子（1982年9月15日生、患者番号 KR-5530218）の件で。甲状腺の検査結果。";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
+        assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        let t = "Пишу по поводу отца, 15.09.1942 г.р.";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
+        // A date with no birth mark is no birth date.
+        assert_eq!(found("会議は2025年3月5日です。", Kind::Dob), None);
     }
 
     #[test]
@@ -243,7 +358,7 @@ mod tests {
                 "Мама пропустила укол инсулина, 10 ед., эндокринолог сказал ждать.",
                 Kind::Health
             ),
-            Some(Confidence::Medium)
+            Some(Confidence::High)
         );
         assert_eq!(
             found("Сахар был 19 ммоль/л после укола инсулина.", Kind::Health),

@@ -354,12 +354,21 @@ fn event_venue(text: &str, s: usize) -> bool {
     static VENUE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = VENUE.get_or_init(|| {
         super::re(
-            r"(?i)^location[;:].*(?-u:\b)(?:center|centre|clinic|hospital|hall|building|campus|office|library|school|church|hotel|auditorium|conference|room|suite|institute|university|college)(?-u:\b)",
+            r"(?i)^location[;:].*(?-u:\b)(?:(?:education|training|conference|community|convention|events?)\s+(?:center|centre)|auditorium|conference|hotel|church|library|university|college|institute|lecture\s+hall)(?-u:\b)",
         )
     });
-    line_head(text.as_bytes(), s)
-        .and_then(|h| std::str::from_utf8(h).ok())
-        .is_some_and(|h| re.is_match(h))
+    // A home's unit after the street (`220 Elm St Apt 12`) is a home.
+    let rest = crate::policy::text::after(text, s, 80);
+    let line = rest.split('\n').next().unwrap_or("");
+    let home = line
+        .split(|c: char| !c.is_alphanumeric() && c != '#')
+        .any(|w| {
+            w.eq_ignore_ascii_case("apt") || w.eq_ignore_ascii_case("unit") || w.starts_with('#')
+        });
+    !home
+        && line_head(text.as_bytes(), s)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .is_some_and(|h| re.is_match(h))
 }
 
 /// `[2-9]\d{2}` as a whole run at `i` followed by a separator `[ .-]`.
@@ -538,6 +547,8 @@ mod tests {
         let t = "LOCATION:Lakeshore Hospice Education Center\\, 600 Shoreline Dr\n";
         assert_eq!(found(t, Kind::Address), Some(Confidence::Low));
         let t = "LOCATION:Patient home - 600 Shoreline Dr\n";
+        assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
+        let t = "LOCATION:Maple Court Building B\\, 220 Elm St Apt 12\n";
         assert_eq!(found(t, Kind::Address), Some(Confidence::Medium));
         let t = "ATTENDEE;CN=New Volunteers;CUTYPE=GROUP:mailto:newvol@hospice.example\n";
         assert_eq!(found(t, Kind::Email), Some(Confidence::Low));
