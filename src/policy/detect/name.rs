@@ -3302,14 +3302,60 @@ fn relative_after(b: &[u8], e: usize) -> bool {
 /// `last, first` and an age with a sex (`612  okonkwo, grace  78F  chf`,
 /// `yılmaz, elif 41F`). The shape is a record's; `judge` asks for the
 /// health fact near it.
-fn lower_record_rows(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+fn lower_record_rows(text: &str) -> Vec<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        re(r"(?m)^[ \t>]*(?:[0-9]{1,4}[a-z]?[ \t]+)?(\p{Ll}[\p{Ll}'’-]+,[ \t]+\p{Ll}{2,})[ \t]+[0-9]{1,3}[ \t]?[mfMF](?-u:\b)")
+        re(r"^[ \t>]*(?:[0-9]{1,4}[a-z]?[ \t]+)?(\p{Ll}[\p{Ll}'’-]+,[ \t]+\p{Ll}{2,})[ \t]+[0-9]{1,3}[ \t]?[mfMF](?-u:\b)")
     });
-    r.captures_iter(text)
-        .take(2000)
-        .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
+    // The age with a sex (`78F`) first, found from the digits (few in
+    // prose); the row's shape is asked only of the lines that hold one.
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut line_asked = usize::MAX;
+    while let Some(d) = find_in_range(b, i, b'0', b'9') {
+        let mut e = d;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        i = e;
+        let p = if matches!(b.get(e), Some(b' ' | b'\t')) {
+            e + 1
+        } else {
+            e
+        };
+        let sex = matches!(b.get(p), Some(b'm' | b'f' | b'M' | b'F'))
+            && !b.get(p + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if !sex || e - d > 3 {
+            continue;
+        }
+        // A row is short: its line starts and ends within 200 bytes (and
+        // each look stays bounded on a long line).
+        let from = d.saturating_sub(200);
+        let Some(ls) = memchr::memrchr(b'\n', &b[from..d])
+            .map(|k| from + k + 1)
+            .or((from == 0).then_some(0))
+        else {
+            continue;
+        };
+        if ls == line_asked {
+            continue;
+        }
+        line_asked = ls;
+        let to = (e + 200).min(b.len());
+        let le = memchr::memchr(b'\n', &b[e..to]).map_or(to, |k| e + k);
+        if let Some(m) = text
+            .get(ls..le)
+            .and_then(|l| r.captures(l))
+            .and_then(|c| c.get(1))
+        {
+            out.push((ls + m.start(), ls + m.end()));
+            if out.len() >= 2000 {
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn third_person_after(b: &[u8], e: usize, reach: usize) -> bool {

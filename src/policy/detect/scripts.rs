@@ -169,24 +169,17 @@ pub(crate) fn has_other_script(b: &[u8]) -> bool {
         0xE1 => b.get(i + 1).is_some_and(|c| (0x88..=0x8D).contains(c)),
         _ => false,
     };
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let v = u64::from_le_bytes([
-            b[i],
-            b[i + 1],
-            b[i + 2],
-            b[i + 3],
-            b[i + 4],
-            b[i + 5],
-            b[i + 6],
-            b[i + 7],
-        ]);
-        if v & 0x8080_8080_8080_8080 != 0 && (i..i + 8).any(lead) {
+    // Sixteen bytes at a time with one load and one test: ASCII prose
+    // (nearly all of it) never looks at a byte.
+    let mut at = 0;
+    for w in b.chunks_exact(16) {
+        let v = u128::from_le_bytes(w.try_into().unwrap_or([0; 16]));
+        if v & 0x8080_8080_8080_8080_8080_8080_8080_8080 != 0 && (at..at + 16).any(lead) {
             return true;
         }
-        i += 8;
+        at += 16;
     }
-    (i..b.len()).any(lead)
+    (at..b.len()).any(lead)
 }
 
 /// Scan `text` for health words and names in other scripts. `latin`:
