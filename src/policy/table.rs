@@ -219,18 +219,21 @@ pub fn classify(header: &str) -> Col {
         return Col::Member;
     }
     // `pt_first`, `mbr_last`: a person's name split in an export.
+    // Joined or split (`ptfirst`, `pt_first`); not a visit's or a
+    // contact's date (`Patient First Visit`).
     let of_person = ["pt", "pat", "patient", "mbr", "member"]
         .iter()
-        .any(|p| has(p));
+        .any(|p| has(p) || compact.starts_with(p))
+        && !["visit", "date", "contact", "seen"].iter().any(|w| has(w));
     if any(&["firstname", "givenname", "fname", "forename"])
         || compact == "first"
-        || (of_person && has("first"))
+        || (of_person && (has("first") || compact.ends_with("first")))
     {
         return Col::FirstName;
     }
     if any(&["lastname", "surname", "familyname", "lname"])
         || compact == "last"
-        || (of_person && has("last"))
+        || (of_person && (has("last") || compact.ends_with("last")))
     {
         return Col::LastName;
     }

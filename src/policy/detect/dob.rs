@@ -149,14 +149,10 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
     for finder in finders {
         for at in finder.find_iter(text.as_bytes()).take(256) {
             let end = at + finder.needle().len();
-            // `التاريخ الميلادي` (the Gregorian date) opens like the
-            // birth label: a letter right after is another word.
-            if finder
-                .needle()
-                .first()
-                .is_some_and(|&c| (0xD8..=0xDB).contains(&c))
-                && text[end..].chars().next().is_some_and(char::is_alphabetic)
-            {
+            // `التاريخ الميلادي` (the Gregorian date) holds the birth
+            // label after its article (`تاريخ ميلادها`, her birth date,
+            // stays one).
+            if text[..at].ends_with("ال") {
                 continue;
             }
             // The date must follow within a few characters of label text

@@ -693,7 +693,7 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent))(?-u:\b)",
         ),
         staff_news: re(
-            r"(?i)(?-u:\b)(?:please\s+welcome|welcome\s+(?:to\s+the\s+team|aboard)|joins\s+(?:us|our)|joined\s+(?:us|our)|new\s+hires?|our\s+newest|farewell|retir(?:es|ing|ement)|congratulations\s+to|promoted\s+to)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:please\s+welcome|welcome\s+(?:to\s+the\s+team|aboard)|joins\s+us\s+from|joined\s+us\s+from|joins\s+our\s+(?:team|staff|practice)|new\s+hires?|our\s+newest|farewell\s+(?:to|party|lunch)|retirement\s+party|retires\s+after|congratulations\s+to|promoted\s+to)(?-u:\b)",
         ),
         donor_label: re(r"(?i)(?-u:\b)donor(?:\s+name)?\s*:\s*$"),
         vet_place: aho_corasick::AhoCorasick::builder()
@@ -1184,7 +1184,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             && r.flags(w2) & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
             && !dateline(b, s2, e2)
             && !closing_and_writer(r, text, s, e, e2)
-            && !(f & FIRST_NAME != 0 && names_listed_after(r, b, e2))
+            && !(f & FIRST_NAME != 0
+                && (names_listed_after(r, b, e2) || given_name_listed_before(r, b, s)))
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1230,18 +1231,53 @@ fn names_listed_after(r: &Res, b: &[u8], e2: usize) -> bool {
     }
     // `next_word` wants blanks before the word it reads.
     let joint_end = match b.get(p) {
-        Some(b',' | b'&') => p + 1,
+        // `, and Lupe` too.
+        Some(b',') => match next_word(b, p + 1) {
+            Some((ws, we)) if matches!(&b[ws..we], b"and" | b"&") => we,
+            _ => p + 1,
+        },
+        Some(b'&') => p + 1,
         _ => match next_word(b, e2) {
-            Some((ws, we)) if matches!(&b[ws..we], b"and" | b"y" | b"et" | b"und" | b"or") => we,
+            Some((ws, we))
+                if matches!(&b[ws..we], b"and" | b"y" | b"e" | b"et" | b"und" | b"or") =>
+            {
+                we
+            }
             _ => return false,
         },
     };
     // The next item is a given name too (`Guadalupe`), not a field
     // (`Smith, John, Bed 4`, `Johnson, Mary, Female`), and no record's
     // second name (`Lee, Ann`) follows it.
+    let given =
+        |ws: usize, we: usize| capitalised(&b[ws..we]) && r.flags(&b[ws..we]) & FIRST_NAME != 0;
     next_word(b, joint_end).is_some_and(|(ws, we)| {
-        capitalised(&b[ws..we]) && r.flags(&b[ws..we]) & FIRST_NAME != 0 && b.get(we) != Some(&b',')
+        given(ws, we)
+            && (b.get(we) != Some(&b',')
+                || next_word(b, we + 1).is_some_and(|(s3, e3)| {
+                    matches!(&b[s3..e3], b"and" | b"&") || given(s3, e3) && b.get(e3) != Some(&b',')
+                }))
     })
+}
+
+/// `Maria, ` right before `s`: a list of given names goes on
+/// (`Maria, Rosa, Ana`), so `Rosa, Ana` is no `Last, First`.
+fn given_name_listed_before(r: &Res, b: &[u8], s: usize) -> bool {
+    let head = &b[s.saturating_sub(2)..s];
+    if head != b", " {
+        return false;
+    }
+    let we = s - 2;
+    let from = we.saturating_sub(20);
+    let ws = b[from..we]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(from, |i| from + i + 1);
+    we > ws
+        && we - ws < 20
+        && capitalised(&b[ws..we])
+        && r.flags(&b[ws..we]) & FIRST_NAME != 0
+        && r.flags(&b[ws..we]) & SURNAME == 0
 }
 
 /// Two capitalised words, listed or not (`Warsame, Abdirahman, 71M`,
@@ -1992,7 +2028,10 @@ fn about_subject_person(
     !(r.salutation.is_match(&text[ls..s])
         || line_rest_blank(text, e)
         || in_signature(r, text, s)
-        || r.staff_news.is_match(text))
+        || r.staff_news.is_match(
+            &text[floor_boundary(text, s.saturating_sub(200))
+                ..ceil_boundary(text, (e + 300).min(text.len()))],
+        ))
 }
 
 /// A listed first name alone, told about in the third person right after
@@ -3342,7 +3381,7 @@ fn lower_record_rows(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         line_asked = ls;
-        let to = (e + 200).min(b.len());
+        let to = floor_boundary(text, (e + 200).min(b.len()));
         let le = memchr::memchr(b'\n', &b[e..to]).map_or(to, |k| e + k);
         if let Some(m) = text
             .get(ls..le)
@@ -4291,6 +4330,19 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn second_review_cases_in_latin_letters() {
+        assert_eq!(
+            body_name_under(
+                "Weekly update - Rosa",
+                "Rosa joined us for music hour on Tuesday and she enjoyed it. Her dementia is worse in the evenings.\n\nMaple Grove Retirement Community\n"
+            ),
+            Some(Confidence::High)
+        );
+        let t = "Maria, Rosa, Ana, and Lupe staffed the diabetes screening booth.";
+        assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
     }
 
     #[test]

@@ -62,7 +62,6 @@ const NOT_FIRST_WORDS: &[&str] = &[
     "من",
     "إلى",
     "الى",
-    "على",
     "عن",
     "مع",
     "كل",
@@ -117,7 +116,7 @@ fn res() -> &'static Res {
             names: super::re(NAMES),
             kana: super::re(r"[\p{Hiragana}\p{Katakana}]"),
             chart: super::re(
-                r"(?:患者番号|診察券番号|病歴番号|病歷號碼|病历号码|病历号|환자번호|등록번호)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
+                r"(?:患者番号|診察券番号|病歴番号|病歷號碼|病历号码|病历号|환자번호)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
             ),
             born: super::re(
                 r"((?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日)(?:生|生まれ|出生)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
@@ -194,6 +193,7 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         .terms
         .find_iter(text)
         .take(4096)
+        .filter(|m| !(text[m.end()..].starts_with('险') || text[m.end()..].starts_with('險')))
         .map(|m| (m.start(), m.end(), r.setting[m.pattern().as_usize()]))
         .collect();
     // Facts only: a hospital or a patient word is in every notice.
@@ -213,6 +213,8 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
     // A name with a health fact near is a person in care. Without one, a
     // word is a topic (a seminar on diabetes, a notice to all patients).
     let mut named = false;
+    // Japanese (three kana or more: a kaomoji's one is not), asked once.
+    let mut japanese: Option<bool> = None;
     for c in r.names.captures_iter(text).take(MAX_NAMES) {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
@@ -220,37 +222,45 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         // A role, a group or a greeting before an honorific (`患者さん`,
         // `皆様`, `尊敬的女士`, `고객님`), or a preposition after a patient
         // word (`حقوق المريض في المستشفى`): no one is named.
-        if NOT_NAMES.iter().any(|w| m.as_str().contains(w))
-            || m.as_str()
+        // The name is what follows the last such word (`尊敬的王先生` is
+        // Mr. Wang; `患者さん` names no one).
+        let cut = NOT_NAMES
+            .iter()
+            .chain(&["的"])
+            .filter_map(|w| m.as_str().rfind(w).map(|i| i + w.len()))
+            .max()
+            .unwrap_or(0);
+        let name = &m.as_str()[cut..];
+        // Only a Han lead-in is cut away: `고혈압` is a word, not a name.
+        let han = |c: char| {
+            ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+        };
+        if name.is_empty()
+            || (cut > 0 && !name.chars().all(han))
+            || name
                 .split([' ', '\t'])
                 .next()
                 .is_some_and(|w| NOT_FIRST_WORDS.contains(&w))
         {
             continue;
         }
+        let (ns, ne) = (m.start() + cut, m.end());
         // In Japanese `先生` follows a doctor's or a teacher's name
-        // (`山本先生`): the schedule of a clinic's doctors. Kana on the
-        // same line tells Japanese (a kaomoji elsewhere in a Chinese
-        // letter does not).
+        // (`山本先生`): the schedule of a clinic's doctors.
         if text[m.end()..]
             .trim_start_matches([' ', '\t'])
             .starts_with("先生")
+            && *japanese.get_or_insert_with(|| r.kana.find_iter(text).nth(2).is_some())
         {
-            let ls = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-            let le = text[m.end()..]
-                .find('\n')
-                .map_or(text.len(), |i| m.end() + i);
-            if r.kana.is_match(&text[ls..le]) {
-                continue;
-            }
+            continue;
         }
-        let conf = if near(m.start(), m.end()) {
+        let conf = if near(ns, ne) {
             named = true;
             Confidence::High
         } else {
             Confidence::Low
         };
-        sink.push(Kind::Name, conf, loc, m.as_str());
+        sink.push(Kind::Name, conf, loc, name);
     }
     for c in r.chart.captures_iter(text).take(64) {
         if let Some(m) = c.get(1) {
@@ -258,6 +268,11 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         }
     }
     for c in r.born.captures_iter(text).take(64) {
+        // `2025年3月1日生效`: takes effect.
+        let whole = c.get(0).map_or(0, |w| w.end());
+        if text[whole..].starts_with('效') {
+            continue;
+        }
         if let Some(m) = c.get(1).or_else(|| c.get(2)) {
             sink.push(Kind::Dob, Confidence::High, loc, m.as_str());
         }
@@ -338,6 +353,22 @@ mod tests {
         assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         // A date with no birth mark is no birth date.
         assert_eq!(found("会議は2025年3月5日です。", Kind::Dob), None);
+    }
+
+    #[test]
+    fn second_review_cases() {
+        for t in [
+            "尊敬的王先生：您的糖尿病检查结果已出来。",
+            "我母亲王秀英上个月中风了，现在住院。",
+            "我父亲陈国梁每周透析三次。",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        assert_eq!(found("本规定自2025年3月1日生效。", Kind::Dob), None);
+        assert_eq!(found("사업자등록번호: 220-81-62517", Kind::Mrn), None);
+        // A kaomoji is no Japanese: Mr. Chen stays a patient.
+        let t = "陈国梁先生昨天住院了，医生说是糖尿病 ¯\\_(ツ)_/¯";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
     }
 
     #[test]

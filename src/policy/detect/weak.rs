@@ -354,7 +354,7 @@ fn event_venue(text: &str, s: usize) -> bool {
     static VENUE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = VENUE.get_or_init(|| {
         super::re(
-            r"(?i)^location[;:].*(?-u:\b)(?:(?:education|training|conference|community|convention|events?)\s+(?:center|centre)|auditorium|conference|hotel|church|library|university|college|institute|lecture\s+hall)(?-u:\b)",
+            r"(?i)^location[;:].*(?-u:\b)(?:(?:education|training|conference|community|convention|events?)\s+(?:center|centre)|auditorium|hotel|church|library|university|college|institute|lecture\s+hall)(?-u:\b)",
         )
     });
     // A home's unit after the street (`220 Elm St Apt 12`) is a home.
