@@ -72,12 +72,30 @@ pub fn after_keyword(
             &text[crate::policy::text::floor_boundary(text, kend.saturating_sub(NOTICE_REACH))
                 ..crate::policy::text::floor_boundary(text, kend + NOTICE_REACH)],
         );
-    let confidence = if told || credentialing(text, kend, packet) {
+    // `happy birthday Keanu!!! cake at 3 (born 4/2/95 lol)`: a party's
+    // date, no record's.
+    let party = celebration(
+        &text[crate::policy::text::floor_boundary(text, kend.saturating_sub(300))
+            ..crate::policy::text::floor_boundary(text, kend + 300)],
+    );
+    let confidence = if told || party || credentialing(text, kend, packet) {
         Confidence::Medium
     } else {
         Confidence::High
     };
     sink.push(Kind::Dob, confidence, loc, &w[s..e]);
+}
+
+/// A birthday greeting or party among colleagues: `happy birthday`,
+/// `birthday cake`, `bday party`, `card is going around`.
+fn celebration(w: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::re(
+            r"(?i)(?-u:\b)(?:happy\s+(?:belated\s+)?(?:birthday|bday|b-day)|(?:birthday|bday|b-day)\s+(?:cake|party|lunch|card|celebration|wishes|girl|boy)|feliz\s+(?:cumpleaños|aniversário)|joyeux\s+anniversaire|alles\s+gute\s+zum\s+geburtstag)",
+        )
+    })
+    .is_match(w)
 }
 
 /// Birth wording in scripts without ASCII word boundaries, which the
@@ -331,6 +349,14 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn a_birthday_party_is_no_record() {
+        let t = "happy birthday Keanu!!! cake in the break room at 3, he's turning 30 (born 4/2/95 lol)";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::Medium));
+        let t = "Patient Keanu Reyes, born 4/2/95, seen for asthma.";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High));
     }
 
     #[test]

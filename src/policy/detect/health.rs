@@ -365,7 +365,12 @@ pub fn scan(
     let r = res();
     let terms = r.terms.as_ref()?;
     let mut spans = terms.walk(text, on_boundary);
-    let readings = super::readings::find(text);
+    let mut readings = super::readings::find(text);
+    let billed = super::readings::billing(text);
+    if !billed.is_empty() {
+        readings.extend(billed);
+        readings.sort_unstable();
+    }
     if spans.is_empty() && readings.is_empty() {
         return Some(spans);
     }

@@ -114,6 +114,7 @@ const GENERIC: u8 = 32;
 const FIRST: &str = include_str!("../data/first_names.txt");
 const FIRST_WORLD: &str = include_str!("../data/first_names_world.txt");
 const LAST: &str = include_str!("../data/surnames.txt");
+const LAST_WORLD: &str = include_str!("../data/surnames_world.txt");
 
 /// Capitalised words that follow a first name without being a surname
 /// (institutions, places, calendar, sentence words).
@@ -620,10 +621,11 @@ fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
 
 fn lexicon() -> Lexicon {
     let mut m = Lexicon::default();
-    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 8] = [
+    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 9] = [
         (&mut list(FIRST), FIRST_NAME),
         (&mut list(FIRST_WORLD), FIRST_NAME),
         (&mut list(LAST), SURNAME),
+        (&mut list(LAST_WORLD), SURNAME),
         (&mut NOT_SURNAME.iter().copied(), NOT_A_SURNAME),
         (&mut WEEKDAYS.iter().copied(), NOT_A_SURNAME),
         (&mut AMBIGUOUS_FIRST.iter().copied(), AMBIGUOUS),
@@ -654,7 +656,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -665,10 +667,10 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|wants|asked|asking|keeps|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -681,7 +683,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)",
+            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:for|with|on)\s+(?:[a-z0-9/:,]+\s+){0,6}with\s+(?:dr|doctor|nurse|np|pa|therapist|counselor)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -714,7 +716,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?|refills?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -1186,6 +1188,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             && !closing_and_writer(r, text, s, e, e2)
             && !(f & FIRST_NAME != 0
                 && (names_listed_after(r, b, e2) || given_name_listed_before(r, b, s)))
+            && !full_names_listed(r, b, s, e2)
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1278,6 +1281,34 @@ fn given_name_listed_before(r: &Res, b: &[u8], s: usize) -> bool {
         && capitalised(&b[ws..we])
         && r.flags(&b[ws..we]) & FIRST_NAME != 0
         && r.flags(&b[ws..we]) & SURNAME == 0
+}
+
+/// `Kwesi Boateng, Linh Tran, Sarah O'Neill`: the would-be `Last` (at
+/// `s`) has a given name right before it, or a capitalised word before it
+/// and one after the would-be `First` (ending at `e2`): a list of full
+/// names, not `Last, First`.
+fn full_names_listed(r: &Res, b: &[u8], s: usize, e2: usize) -> bool {
+    if s < 2 || b[s - 1] != b' ' {
+        return false;
+    }
+    let we = s - 1;
+    let from = we.saturating_sub(20);
+    let ws = b[from..we]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(from, |i| from + i + 1);
+    if we <= ws || !capitalised(&b[ws..we]) || title_word(&b[ws..we]) {
+        return false;
+    }
+    let prev = r.flags(&b[ws..we]);
+    if prev & (GENERIC | INSTITUTION) != 0 {
+        return false;
+    }
+    prev & (FIRST_NAME | AMBIGUOUS) == FIRST_NAME
+        || (b.get(e2) == Some(&b' ')
+            && next_word(b, e2).is_some_and(|(s3, e3)| {
+                capitalised(&b[s3..e3]) && matches!(b.get(e3), Some(b',' | b'.' | b';') | None)
+            }))
 }
 
 /// Two capitalised words, listed or not (`Warsame, Abdirahman, 71M`,
@@ -2389,6 +2420,10 @@ fn judge(
                 && greets_a_patient(r, text, s, e)
                 && (!commerce() || r.your_care.is_match(after(text, e, 400))))
     };
+    // `Sending over Rahul Bhatt for his DOT physical`, `Therapy session –
+    // Hannah Goldberg`: the care itself right after or right before the
+    // name is its cue.
+    let cue = cue || care_for_them(text, e, health) || care_heads_line(text, ls, s, health);
     let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
     let _ = pre;
     // A cue: high with a health fact within 250 bytes, else medium; no
@@ -2398,6 +2433,81 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// `for his DOT physical`, `to get her flu shot`: right after the name,
+/// a possessive whose care (a listed term) follows within a few words.
+fn care_for_them(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    let post = after(text, e, 24).as_bytes();
+    const LEADS: &[&[u8]] = &[
+        b" for his ",
+        b" for her ",
+        b" for their ",
+        b" to get his ",
+        b" to get her ",
+        b" about his ",
+        b" about her ",
+    ];
+    let lead = LEADS
+        .iter()
+        .find(|l| post.len() >= l.len() && post[..l.len()].eq_ignore_ascii_case(l));
+    let Some(lead) = lead else {
+        return false;
+    };
+    // The term starts within three words after the possessive.
+    let from = e + lead.len();
+    let i = health.partition_point(|&(hs, _)| hs < from);
+    health.get(i).is_some_and(|&(hs, _)| {
+        hs - from <= 48
+            && text
+                .get(from..hs)
+                .is_some_and(|gap| gap.split_whitespace().count() <= 6 && !gap.contains(['.', '\n']))
+    })
+}
+
+/// `SUMMARY:Therapy session – Hannah Goldberg`, `Colonoscopy: Ana Ruiz`:
+/// the name right after a listed health term (or a visit of care) and a
+/// dash or colon on its line (`ls`: the line's start).
+fn care_heads_line(text: &str, ls: usize, s: usize, health: &[(usize, usize)]) -> bool {
+    static VISIT: OnceLock<Regex> = OnceLock::new();
+    let visit = VISIT.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check)\s+(?:session|appointment|appt|visit)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt))\s*[-–—:]\s*$")
+    });
+    if text
+        .get(ls.max(s.saturating_sub(48))..s)
+        .is_some_and(|w| visit.is_match(w))
+    {
+        return true;
+    }
+    let i = health.partition_point(|&(_, he)| he < ls.max(s.saturating_sub(40)));
+    health[i..]
+        .iter()
+        .take_while(|&&(_, he)| he <= s)
+        .any(|&(hs, he)| {
+            // The term opens the line (`Colonoscopy: `, `SUMMARY:Pap –`):
+            // after a title in an agenda (`09:15 Insulin pumps in type 1
+            // diabetes - Tomás Ruiz`) comes its speaker.
+            hs >= ls
+                && text[ls..hs]
+                    .trim_end()
+                    .rsplit_once([':', ' '])
+                    .map_or(text[ls..hs].trim().len() <= 12, |(head, _)| {
+                        !head.trim().contains(' ') && head.len() <= 12
+                    })
+                && text.get(he..s).is_some_and(|gap| {
+                    let g = gap.trim_matches([' ', '\t']);
+                    // `Therapy session – `: one word of the event may follow.
+                    let g = g
+                        .split_once(' ')
+                        .filter(|(w, _)| {
+                            ["session", "appointment", "appt", "visit", "consult", "follow-up"]
+                                .iter()
+                                .any(|x| x.eq_ignore_ascii_case(w))
+                        })
+                        .map_or(g, |(_, rest)| rest.trim_start());
+                    matches!(g, "-" | "–" | "—" | ":")
+                })
+        })
 }
 
 /// Scan a chunk for names. `health`: spans of health terms (sorted).
@@ -2516,7 +2626,10 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     // A room and a patient's initials (`412B (J.T.): CHF exacerbation`),
     // or initials with an age (`J.M., the 44yo admitted w/ DKA`): a
     // ward's handoff names its patients so.
-    for (s, e) in room_initials(b).chain(initials_with_age(b)) {
+    for (s, e) in room_initials(b)
+        .chain(initials_with_age(b))
+        .chain(bare_initials_with_age(b))
+    {
         if found >= 2000 {
             return;
         }
@@ -2554,11 +2667,24 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             found += 1;
         }
     }
-    // A subject's lower-case first name (`Subject: jayden`) told about in
-    // the body (`jayden had a seizure`): the capitals pass never sees it.
     if health.is_empty() {
         return;
     }
+    // Mail typed in lower case greets its reader and signs its writer in
+    // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
+    // `...is this redness normal? gareth llewellyn`.
+    if let Some((s, e)) = lower_greeting(r, text)
+        && let Some(conf) = judge(r, text, s, e, false, health, &asked)
+    {
+        sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+    }
+    if let Some((s, e)) = lower_signature(r, text)
+        && *asked.own_care.get_or_init(|| writes_of_own_care(r, text, health))
+    {
+        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+    }
+    // A subject's lower-case first name (`Subject: jayden`) told about in
+    // the body (`jayden had a seizure`): the capitals pass never sees it.
     for name in subject_names.iter().filter(|n| all_lower(n.as_bytes())) {
         let at = memchr::memmem::find_iter(b, name.as_bytes()).take(32);
         for s in at {
@@ -2573,6 +2699,74 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             }
         }
     }
+}
+
+/// The lines of `text` from the end, without line ends, past blank lines,
+/// a phone's or a mail program's tag (`Sent from my iPhone`) and contact
+/// lines: at most eight looked at.
+pub(super) fn last_written_line(text: &str) -> Option<(usize, &str)> {
+    let mut end = text.len();
+    for _ in 0..8 {
+        let body = &text[..end];
+        let ls = body.trim_end().rfind('\n').map_or(0, |k| k + 1);
+        let line = body[ls..].trim();
+        let lower = line.to_ascii_lowercase();
+        let tag = lower.starts_with("sent from")
+            || lower.starts_with("get outlook")
+            || lower.starts_with("enviado")
+            || lower.starts_with("envoyé")
+            || line.starts_with("发自")
+            || line.starts_with("發自")
+            || line.starts_with("来自我的")
+            || lower.starts_with("--")
+            || line.starts_with('—');
+        let contact = line.bytes().filter(u8::is_ascii_digit).count() >= 7 || line.contains('@');
+        if !line.is_empty() && !tag && !contact {
+            let at = ls + body[ls..].find(line)?;
+            return Some((at, line));
+        }
+        if ls == 0 {
+            return None;
+        }
+        end = ls - 1;
+    }
+    None
+}
+
+/// `…its a bit warm too. gareth llewellyn` at the end of a text typed in
+/// lower case: a listed first name and a listed surname in lower case,
+/// alone on the last written line or after its last sentence.
+fn lower_signature(r: &Res, text: &str) -> Option<(usize, usize)> {
+    let (at, line) = last_written_line(text)?;
+    let b = line.as_bytes();
+    if b.len() > 400 || !b.last().is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let ls = b.iter().rposition(|&c| c == b' ')?;
+    let last = &b[ls + 1..];
+    let fe = ls;
+    let fs = b[..fe].iter().rposition(|&c| c == b' ').map_or(0, |k| k + 1);
+    let first = &b[fs..fe];
+    let opens = fs == 0 || (fs >= 2 && matches!(b[fs - 2], b'.' | b'!' | b'?' | b')'));
+    (opens
+        && lower_first_name(r, first)
+        && (lower_listed_surname(r, last) || hyphenated_surname(r, last)))
+    .then_some((at + fs, at + b.len()))
+}
+
+/// `hi yusuf, just a reminder…`: a greeting in lower case and a listed
+/// first name in lower case opening the text's first written line.
+fn lower_greeting(r: &Res, text: &str) -> Option<(usize, usize)> {
+    let start = text.len() - text.trim_start().len();
+    let b = &text.as_bytes()[start..text.len().min(start + 64)];
+    let rest = [&b"hi "[..], b"hello ", b"hey ", b"dear ", b"good morning ", b"good afternoon "]
+        .iter()
+        .find_map(|g| b.strip_prefix(*g))?;
+    let ns = start + (b.len() - rest.len());
+    let ne = ns + rest.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    let full = text.as_bytes();
+    (matches!(full.get(ne), Some(b',' | b'!')) && lower_first_name(r, &full[ns..ne]))
+        .then_some((ns, ne))
 }
 
 /// Set phrases of texts whose people are no patients, two of one kind
@@ -3159,6 +3353,89 @@ fn initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// `JT bed 7, 54M`, `KL 71F`, `- TK, 88F, rm 12`: two or three bare
+/// capitals as a word, then (past an optional bed or room) an age with a
+/// sex, all within a few bytes on one line. Found from each age with a
+/// sex (few in prose) by looking back.
+fn bare_initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(d) = find_in_range(b, i, b'0', b'9') {
+            let mut e = d;
+            while e < b.len() && b[e].is_ascii_digit() {
+                e += 1;
+            }
+            i = e;
+            let p = if b.get(e) == Some(&b' ') { e + 1 } else { e };
+            let sex = matches!(b.get(p), Some(b'M' | b'F'))
+                && !b.get(p + 1).is_some_and(u8::is_ascii_alphanumeric);
+            if !sex || e - d > 3 || (d > 0 && is_word(b[d - 1])) {
+                continue;
+            }
+            if let Some(hit) = initials_before(b, d) {
+                return Some(hit);
+            }
+        }
+        None
+    })
+}
+
+/// The bare initials before an age at `d` (see `bare_initials_with_age`):
+/// between them only separators and a bed or room number.
+fn initials_before(b: &[u8], d: usize) -> Option<(usize, usize)> {
+    let from = d.saturating_sub(24);
+    let ls = memchr::memrchr(b'\n', &b[from..d]).map_or(from, |k| from + k + 1);
+    let head = &b[ls..d];
+    // Walk back over separators, an optional `bed 7` / `rm 12B`, and
+    // separators again.
+    let mut q = head.len();
+    let skip_sep = |q: &mut usize| {
+        while *q > 0 && matches!(head[*q - 1], b' ' | b',' | b'-' | b':' | b';' | b'/') {
+            *q -= 1;
+        }
+    };
+    skip_sep(&mut q);
+    let word_end = q;
+    while q > 0 && head[q - 1].is_ascii_alphanumeric() {
+        q -= 1;
+    }
+    let word = &head[q..word_end];
+    let room = word.first().is_some_and(u8::is_ascii_digit) && {
+        let mut r = q;
+        while r > 0 && head[r - 1] == b' ' {
+            r -= 1;
+        }
+        let ws = head[..r]
+            .iter()
+            .rposition(|c| !c.is_ascii_alphabetic())
+            .map_or(0, |k| k + 1);
+        let bed_word = head[ws..r].to_ascii_lowercase();
+        matches!(bed_word.as_slice(), b"bed" | b"rm" | b"room" | b"bay") && {
+            q = ws;
+            true
+        }
+    };
+    let (ie, is) = if room {
+        skip_sep(&mut q);
+        let ie = q;
+        while q > 0 && head[q - 1].is_ascii_alphanumeric() {
+            q -= 1;
+        }
+        (ie, q)
+    } else {
+        (word_end, q)
+    };
+    let initials = &head[is..ie];
+    let ok = (2..=3).contains(&initials.len())
+        && initials.iter().all(u8::is_ascii_uppercase)
+        && (is == 0 || !is_word(head[is - 1]))
+        && !NOT_INITIALS.contains(&initials)
+        && !ACRONYMS.contains(&initials)
+        // Nothing but the opening of a line or a list before them.
+        && head[..is].iter().all(|c| matches!(c, b' ' | b'\t' | b'>' | b'-' | b'*' | b'.' | b')' | b'0'..=b'9' | b'#'));
+    ok.then_some((ls + is, ls + ie))
+}
+
 /// Dotted capitals that abbreviate, not initial: `U.S. 3M masks`, `10
 /// A.M. 5F room`.
 const NOT_INITIALS: &[&[u8]] = &[
@@ -3206,7 +3483,7 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
         }
         let cue = LOWER_CUES[m.pattern().as_usize()];
         if cue.starts_with('p') {
-            after_patient(r, b, label_end, true)
+            after_patient(r, b, label_end, true).or_else(|| patient_surname(r, b, label_end))
         } else if cue.starts_with("my ") || cue.starts_with("My ") {
             after_patient(r, b, label_end, false)
         } else if !cue.starts_with('m') {
@@ -3276,7 +3553,9 @@ fn lower_case_pairs(r: &Res, b: &[u8], ls: usize, le: usize) -> Vec<(usize, usiz
             continue;
         }
         let e1 = word_end(b, i);
-        if e1 - i >= 3
+        if let Some(hit) = lower_last_first(r, b, i, e1) {
+            out.push(hit);
+        } else if e1 - i >= 3
             && lower_first_name(r, &b[i..e1])
             && b.get(e1) == Some(&b' ')
             && let Some(&c) = b.get(e1 + 1)
@@ -3296,6 +3575,26 @@ fn lower_case_pairs(r: &Res, b: &[u8], ls: usize, le: usize) -> Vec<(usize, usiz
         i = e1.max(i + 1);
     }
     out
+}
+
+/// `rebill the claim for okonkwo, emeka`, `re: diaz, rosa`: after `for`,
+/// `re` or `pt`, a listed surname in lower case, a comma, and a listed
+/// first name in lower case (the word at `[i, e1)` is the surname).
+fn lower_last_first(r: &Res, b: &[u8], i: usize, e1: usize) -> Option<(usize, usize)> {
+    if e1 - i < 3 || b.get(e1) != Some(&b',') || b.get(e1 + 1) != Some(&b' ') {
+        return None;
+    }
+    let cue = b[..i].trim_ascii_end();
+    let cue = cue.strip_suffix(b":").unwrap_or(cue);
+    let cs = cue
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |k| k + 1);
+    if !matches!(&cue[cs..], b"for" | b"re" | b"pt" | b"patient") {
+        return None;
+    }
+    let (s2, e2) = next_word(b, e1 + 1)?;
+    (lower_listed_surname(r, &b[i..e1]) && lower_first_name(r, &b[s2..e2])).then_some((i, e2))
 }
 
 /// `mensah-badu`: two halves of four letters or more that no list holds
@@ -3502,9 +3801,10 @@ fn after_honorific(
     // field ends right after it (`mrs quennell (rm 4) re her K`); after
     // `mr` never: `mr imaging`, `mr angiography` name no one.
     let unlisted_ok = || {
-        unlisted_in_record
+        (unlisted_in_record
             && (matches!(b.get(e1b), Some(b' ' | b'\t')) && matches!(b.get(e1b + 1), Some(b'('))
-                || matches!(b.get(e1b), Some(b',')))
+                || matches!(b.get(e1b), Some(b','))))
+            || person_acts(b, e1b)
     };
     if listed_only
         && (f1 & (FIRST_NAME | SURNAME) == 0 || f1 & NOT_A_SURNAME != 0)
@@ -3524,6 +3824,76 @@ fn after_honorific(
         }
     }
     Some((s1, e1b))
+}
+
+/// `mr oyelaran called`, `mrs quennell says`: a verb only a person does,
+/// right after the word at `e` (a scan or a sequence, `mr imaging`, does
+/// none of these).
+fn person_acts(b: &[u8], e: usize) -> bool {
+    matches!(b.get(e), Some(b' ' | b'\t'))
+        && next_word(b, e).is_some_and(|(s, e)| {
+            matches!(
+                &b[s..e],
+                b"called"
+                    | b"calls"
+                    | b"calling"
+                    | b"phoned"
+                    | b"rang"
+                    | b"says"
+                    | b"said"
+                    | b"asked"
+                    | b"asks"
+                    | b"wants"
+                    | b"needs"
+                    | b"came"
+                    | b"stopped"
+                    | b"refused"
+                    | b"refuses"
+                    | b"declined"
+                    | b"missed"
+                    | b"fell"
+                    | b"complains"
+                    | b"complained"
+                    | b"reports"
+                    | b"reported"
+                    | b"states"
+                    | b"stated"
+            )
+        })
+}
+
+/// `pt in 4 kowalczyk bp 182/104`, `patient okafor: K 3.1`: after `pt`
+/// or `patient` (ending at `label_end`) and an optional room, one listed
+/// surname in lower case, no common word and no first name, then the end
+/// of the field or a reading (a short word and a number).
+fn patient_surname(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
+    let (mut s1, mut e1) = next_word(b, label_end)?;
+    let room = matches!(&b[s1..e1], b"in" | b"rm" | b"room" | b"bed");
+    if room {
+        let d = skip_blank(b, e1)?;
+        let digits = b[d..].iter().take(5).take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=4).contains(&digits) {
+            return None;
+        }
+        let mut p = d + digits;
+        if b.get(p).is_some_and(u8::is_ascii_alphabetic) && !b.get(p + 1).is_some_and(u8::is_ascii_alphabetic) {
+            p += 1;
+        }
+        (s1, e1) = next_word(b, p)?;
+    }
+    let w = &b[s1..e1];
+    if w.len() < 4 || !lower_listed_surname(r, w) || r.flags(w) & FIRST_NAME != 0 {
+        return None;
+    }
+    let reading = next_word(b, e1).is_some_and(|(s2, e2)| {
+        e2 - s2 <= 6
+            && b.get(e2) == Some(&b' ')
+            && b.get(e2 + 1).is_some_and(u8::is_ascii_digit)
+    });
+    // `patient days, rolling`, `patient level`: a common noun after
+    // `patient` ends a field too; a room before or a reading after is
+    // what makes the one word a patient's.
+    (reading || (room && record_follows(b, e1))).then_some((s1, e1))
 }
 
 /// After a lower-case name to be called or booked: `back`, what it is
@@ -3599,6 +3969,37 @@ mod tests {
             "10/15 - pt (deshawn whitaker) called re lymph node bx results, path pending",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn mail_typed_fast_names_its_patients() {
+        for t in [
+            "pt in 4 kowalczyk bp 182/104 HA x2 days, pls come look",
+            "hey its dani mr oyelaran called agian says his sugar is 400 and hes real thirsty",
+            "hi yusuf, just a reminder you're on for tues 3/18 at 9 with dr castellanos. see you then!\n- front desk, lakeshore behavioral health",
+            "hiya, pic of my incision from tues (hernia op) attached, is this redness normal? gareth llewellyn\n\nSent from my iPhone",
+            "JT bed 7, 54M, s/p CABG POD2, K 3.1 this am, replete 40 PO",
+            "hey can u rebill claim 88213-4471 for smith, john -- denied CO-16, missing modifier 25",
+            "Sending over Rahul Bhatt for his DOT physical and pre-employment drug screen. He uses a CPAP for sleep apnea.",
+            "SUMMARY:Therapy session – Hannah Goldberg (telehealth)\nDESCRIPTION:50-min individual psychotherapy",
+            "FYI – Bobby (Robert Fairweather) in 12 refused his Lasix again this am, family coming to talk about hospice",
+            "Tôi là con gái của bà Nguyễn Thị Hoa (sinh năm 1949). Mẹ tôi đang uống thuốc huyết áp.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // Common nouns after `patient`, agenda speakers, staff.
+            "0.41 per 10,000 adjusted patient days, rolling 12 mo. Sepsis bundle compliance 71%.",
+            "Level:    Retail / patient level\n\nNDC 70710-1203-1 metformin 500 mg",
+            "09:15  Insulin pumps in type 1 diabetes - Tomás Echeverría Ruiz, MD",
+            "Liên hệ: chị Võ Thị Hạnh, 206-555-0136. Khám sàng lọc tiểu đường và huyết áp.",
+            "Nguyễn Hữu Phước, MD   Internal Medicine   tiểu đường",
+            "mr imaging of the knee was normal; mr angiography pending",
+            "hi maria, the lab meeting moved to 3. thanks\nmaria lopez",
+            "ED bed 7, 54M chest pain",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }
     }
 

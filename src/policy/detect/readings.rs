@@ -91,8 +91,12 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         if ws == p || (ws > 0 && is_word(b[ws - 1])) {
             continue;
         }
-        let Some(shape) = shape_of(&b[ws..p]) else {
-            continue;
+        let (ws, shape) = match shape_of(&b[ws..p]) {
+            Some(shape) => (ws, shape),
+            None => match spoken_glucose(b, ws, p) {
+                Some(sw) => (sw, Shape::Number),
+                None => continue,
+            },
         };
         let value = text[d..de].trim_end_matches(['.', '/']);
         let end = d + value.len();
@@ -106,6 +110,44 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// `his sugar is 400`, `glucose was 52`: a glucose word, then `is`,
+/// `was`, `of` or `at` (the word at `[ws, p)`), then the reading. Returns
+/// where the glucose word starts.
+fn spoken_glucose(b: &[u8], ws: usize, p: usize) -> Option<usize> {
+    if !matches!(&b[ws..p], b"is" | b"was" | b"of" | b"at") || ws < 2 || b[ws - 1] != b' ' {
+        return None;
+    }
+    let we = ws - 1;
+    let sw = we - b[..we]
+        .iter()
+        .rev()
+        .take(8)
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    if sw > 0 && is_word(b[sw - 1]) {
+        return None;
+    }
+    let mut buf = [0u8; 12];
+    matches!(
+        lowered(&b[sw..we], &mut buf)?,
+        b"sugar" | b"sugars" | b"glucose" | b"bs" | b"bg"
+    )
+    .then_some(sw)
+}
+
+/// Claims wording of one service billed: a claim denied with its
+/// adjustment reason code (`denied CO-16`, `rejected for PR-204`). A
+/// dashboard's `denial reasons: CO-16` counts many. Byte spans.
+pub fn billing(text: &str) -> Vec<(usize, usize)> {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let r = R.get_or_init(|| {
+        super::re(
+            r"(?i)(?-u:\b)(?:denied|rejected)(?:[ \t:,(-]+[a-z]+){0,3}[ \t:,(-]+(?:co|pr|oa|pi)-?[0-9]{1,3}(?-u:\b)",
+        )
+    });
+    r.find_iter(text).take(64).map(|m| (m.start(), m.end())).collect()
 }
 
 /// A test catalog's or price list's row opens with the test's CPT code

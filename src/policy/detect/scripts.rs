@@ -184,6 +184,7 @@ pub(crate) fn has_other_script(b: &[u8]) -> bool {
 /// Scan `text` for health words and names in other scripts. `latin`:
 /// the spans of the Latin health terms found in the same text (sorted).
 pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink) {
+    vietnamese_names(text, loc, latin, sink);
     if !has_other_script(text.as_bytes()) {
         return;
     }
@@ -262,6 +263,16 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
         };
         sink.push(Kind::Name, conf, loc, name);
     }
+    // A patient's own letter signed with their name (`…二甲双胍我每天按时吃。`
+    // / `王建国`): a first person and a fact word, and a Han name alone
+    // on the last written line.
+    if !facts.is_empty()
+        && first_person_han(text)
+        && let Some(name) = han_signature(text)
+    {
+        named = true;
+        sink.push(Kind::Name, Confidence::High, loc, name);
+    }
     for c in r.chart.captures_iter(text).take(64) {
         if let Some(m) = c.get(1) {
             sink.push(Kind::Mrn, Confidence::High, loc, m.as_str());
@@ -289,6 +300,88 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
             (false, false) => Confidence::Medium,
         };
         sink.push(Kind::Health, conf, loc, &text[s..e]);
+    }
+}
+
+/// Common one-character Chinese family names (simplified and
+/// traditional forms).
+const HAN_SURNAMES: &str = "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閻段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯";
+
+/// `我` (I) in the text, not as `我们` / `我們` (we: a clinic's notice).
+fn first_person_han(text: &str) -> bool {
+    text.match_indices('我')
+        .take(64)
+        .any(|(i, w)| !text[i + w.len()..].starts_with(['们', '們']))
+}
+
+/// A Han name alone on the last written line: two to four Han
+/// characters, the first a common family name.
+fn han_signature(text: &str) -> Option<&str> {
+    let (_, line) = super::name::last_written_line(text)?;
+    let n = line.chars().count();
+    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let first = line.chars().next()?;
+    ((2..=4).contains(&n) && line.chars().all(han) && HAN_SURNAMES.contains(first)).then_some(line)
+}
+
+/// Vietnamese names, surname first (`bà Nguyễn Thị Hoa`, `anh Trần
+/// Minh`): a family name written with its marks, then one to three
+/// capitalised syllables — two or more, or one after a kinship
+/// honorific (`bà`, `ông`, `chị`...). Not after `bác sĩ` (a doctor).
+/// High with a health term within `REACH`, else low. Latin script, so
+/// no lead-byte gate: the regex's literal prefilter (every family name
+/// holds a non-ASCII letter) skips text without them.
+fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sink) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        super::re(
+            r"(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Đoàn|Lâm|Trương|Lương|Châu|Quách|Vương|Lưu|Triệu|Đào)((?:[ \t]+\p{Lu}\p{Ll}{0,6}){1,3})\b",
+        )
+    });
+    const KIN: &[&str] = &[
+        "bà", "ông", "cụ", "anh", "chị", "cô", "chú", "bác", "cháu", "em", "bé", "Bà", "Ông", "Cụ",
+        "Anh", "Chị", "Cô", "Chú", "Bác", "Cháu", "Em", "Bé",
+    ];
+    for c in r.captures_iter(text).take(MAX_NAMES) {
+        let (Some(m), Some(rest)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        if m.start() > 0 && text[..m.start()].chars().next_back().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let head = text[..m.start()].trim_end_matches([' ', '\t']);
+        let prev = head
+            .rsplit([' ', '\t', '\n', '(', ','])
+            .next()
+            .unwrap_or("");
+        let doctor = ["bác sĩ", "Bác sĩ", "BS.", "BS", "Dr.", "y tá", "điều dưỡng"]
+            .iter()
+            .any(|d| head.ends_with(d));
+        // `Liên hệ: chị Võ Thị Hạnh, 206-555-0136`: a contact person.
+        let contact = {
+            let w = crate::policy::text::before(text, m.start(), 32);
+            w.contains("iên hệ") || w.contains("LIÊN HỆ") || w.contains("iện thoại")
+        };
+        let syllables = rest.as_str().split_whitespace().count();
+        // `Nguyễn Hữu Phước, MD`: a clinician in a roster.
+        let credential = {
+            let a = crate::policy::text::after(text, m.end(), 12).trim_start_matches([',', ' ']);
+            ["MD", "DO", "RN", "NP", "PA", "DDS", "PhD", "PsyD", "DPT", "PharmD", "LCSW"]
+                .iter()
+                .any(|c| a.starts_with(c))
+        };
+        if doctor || contact || credential || (syllables < 2 && !KIN.contains(&prev)) {
+            continue;
+        }
+        let near = health
+            .iter()
+            .any(|&(hs, he)| he + REACH >= m.start() && hs <= m.end() + REACH);
+        let conf = if near {
+            Confidence::High
+        } else {
+            Confidence::Low
+        };
+        sink.push(Kind::Name, conf, loc, m.as_str());
     }
 }
 
@@ -369,6 +462,15 @@ mod tests {
         // A kaomoji is no Japanese: Mr. Chen stays a patient.
         let t = "陈国梁先生昨天住院了，医生说是糖尿病 ¯\\_(ツ)_/¯";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+    }
+
+    #[test]
+    fn a_patients_own_chinese_letter_is_signed() {
+        let t = "林老师您好：\n\n附件是我最近两周的血糖记录。二甲双胍我每天按时吃。\n\n谢谢！\n王建国\n\n发自我的手机\n";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        // A clinic's notice (`我们`) signed by its nurse names no patient.
+        let t = "各位患者：\n我们的糖尿病讲座在周六。血糖检测免费。\n\n王芳\n";
+        assert!(found(t, Kind::Name) < Some(Confidence::High));
     }
 
     #[test]
