@@ -656,7 +656,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -1633,6 +1633,18 @@ const FIELD_WORDS: &[&str] = &[
     "ethnicity",
     "language",
     "email",
+    "diagnoses",
+    "diagnosis",
+    "referring",
+    "weight",
+    "height",
+    "provider",
+    "physician",
+    "guardian",
+    "parent",
+    "notes",
+    "comments",
+    "level",
 ];
 
 /// Whom a salutation may address without naming anyone.
@@ -1795,6 +1807,27 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
     // `Dear Donor Tavita Faleolo` names a person.
     let mut buf = [0u8; 48];
     if ROLE_WORDS.contains(&lower(&b[last..end], &mut buf)) {
+        return None;
+    }
+    // `Hello Riverbend Behavioral Health,`: an organisation greeted.
+    const ORGANISATIONS: &[&str] = &[
+        "health",
+        "healthcare",
+        "clinic",
+        "hospital",
+        "center",
+        "centre",
+        "pharmacy",
+        "medical",
+        "labs",
+        "laboratories",
+        "institute",
+        "foundation",
+        "university",
+        "college",
+        "school",
+    ];
+    if end > e && ORGANISATIONS.contains(&lower(&b[last..end], &mut buf)) {
         return None;
     }
     // Whether the salutation makes this a patient (`Dear Maria Haddad`,
@@ -2374,7 +2407,13 @@ fn judge(
     let pre = before(text, s, 48);
     let pre_line = &text[ceil_boundary(text, ls.max(s.saturating_sub(48)))..s];
     let post = after(text, e, 64);
-    if r.provider_before.is_match(pre_line) || r.provider_after.is_match(post) {
+    // `get the naloxone kit to Mrs. Okafor`: after `to`, an honorific
+    // names the one care is brought to (`forward to Dr. Lee` stays a
+    // clinician by its title).
+    let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
+        !(honorific && m.as_str().trim_end().eq_ignore_ascii_case("to"))
+    });
+    if provider_before || r.provider_after.is_match(post) {
         return None;
     }
     // A patient writing about their own care signs with their name: in a
@@ -2626,20 +2665,20 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     // A room and a patient's initials (`412B (J.T.): CHF exacerbation`),
     // or initials with an age (`J.M., the 44yo admitted w/ DKA`): a
     // ward's handoff names its patients so.
-    for (s, e) in room_initials(b)
-        .chain(initials_with_age(b))
+    // Lines a health fact is sought on: a handoff row's own and the next;
+    // a case's heading (`Case review: G.K., 34 M`) and its first bullets.
+    let rows = room_initials(b)
         .chain(bare_initials_with_age(b))
-    {
+        .map(|(s, e)| (s, e, 2));
+    for (s, e, lines) in initials_with_age(b).map(|(s, e)| (s, e, 5)).chain(rows) {
         if found >= 2000 {
             return;
         }
         // A health fact on its line or the next (`Bed 4: J.M. 44F` over
         // `- DKA, insulin gtt`).
-        let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
-        let next_end = b
-            .get(line_end + 1..)
-            .and_then(|r| memchr::memchr(b'\n', r))
-            .map_or(b.len(), |i| line_end + 1 + i);
+        let next_end = memchr::memchr_iter(b'\n', &b[e..])
+            .nth(lines - 1)
+            .map_or(b.len(), |i| e + i);
         let first = health.partition_point(|&(hs, _)| hs < e);
         let fact = health.get(first).is_some_and(|&(hs, _)| hs < next_end);
         if let Some(v) = text.get(s..e) {
@@ -3006,7 +3045,7 @@ pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
-    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
+    "senhor", "dona", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
     "pani", "signora", "signor", "mevrouw", "meneer",
 ];
 
@@ -3998,6 +4037,24 @@ mod tests {
             "mr imaging of the knee was normal; mr angiography pending",
             "hi maria, the lab meeting moved to 3. thanks\nmaria lopez",
             "ED bed 7, 54M chest pain",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn sensitive_care_names_its_clients() {
+        for t in [
+            "> Did we ever get the naloxone kit to Mrs. Okafor? Her son says she's overdosed twice and she's still taking the oxycodone.",
+            "Case review: G.K., 34 M\n- Admitted to 4 West 05/21\n- Night-shift baker\n- Major depressive disorder since age 19",
+            "Hoy visité a Doña Remedios Villalobos en su casa. Le hice el PHQ-9 y salió en 19; dejó de tomar la metformina.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            "Hello Riverbend Behavioral Health,\nBuild 24.3.2 of the behavioral health module ships Saturday; depression screening fixes.",
+            "Hon. Patrice Oduya's chambers\nMental Health & Recovery Court: substance use disorder referrals",
+            "Patient name: ____\nPatient Name: Diagnoses\n____: ____\nPatient Name: Referring provider\nAttach labs, EKG.",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }
