@@ -90,8 +90,8 @@ fn segments(text: &str) -> Vec<Vec<&str>> {
 }
 
 /// Segments only claims, remittances and eligibility replies carry
-/// (837 `CLM`, `SBR`; 835 `CLP`, `CAS`, `SVC`; 271 `EB`).
-const CLAIM_SEGMENTS: &[&str] = &["CLM", "SBR", "CLP", "CAS", "SVC", "EB"];
+/// (837 `CLM`, `SBR`, `HI` diagnoses; 835 `CLP`, `CAS`, `SVC`; 271 `EB`).
+const CLAIM_SEGMENTS: &[&str] = &["CLM", "SBR", "CLP", "CAS", "SVC", "EB", "HI"];
 
 /// A claim loop pasted without its envelope (`CLP*...~NM1*QC*...~SVC*...`):
 /// two different claim segments, each with elements, stand for the header.
@@ -228,7 +228,10 @@ mod tests {
         let t = "Here's the loop:\nCLP*PCN20240517003*1*245*96.14*38.5*12*9412207781203*11*1~\nNM1*QC*1*VANTERPOOL*OSWALDINE****MI*WHP310552087~\nSVC*HC:99214*245*96.14**1~\nCAS*PR*2*38.5~\n";
         assert_eq!(found(t, Kind::MemberId), Some(Confidence::High));
         assert_eq!(found(t, Kind::Name), Some(Confidence::High));
-        // A companion guide's placeholders name nobody.
+        // A rejected 837 claim's segments quoted in a clearinghouse notice.
+        let t = "Rejected segment detail:\nNM1*IL*1*BERISHA*ARTAN****MI*MM00417732Q~\nDMG*D8*19610422*M~\nCLM*CH-20250108-0442*185***11:B:1*Y*A*Y*Y~\nHI*ABK:E1165*ABF:I10~\n";
+        assert_eq!(found(t, Kind::MemberId), Some(Confidence::High));
+                // A companion guide's placeholders name nobody.
         let t = "CLP*<PCN>*1*<BILLED>*<PAID>~\nNM1*QC*1*LASTNAME*FIRSTNAME****MI*MEMBERID~\nSVC*HC:<CPT>*<BILLED>~\n";
         assert_eq!(found(t, Kind::Name), None);
         // No ST/ISA/GS header: `NM1` and `DMG` mean nothing here.
