@@ -2410,9 +2410,10 @@ fn judge(
     // `get the naloxone kit to Mrs. Okafor`: after `to`, an honorific
     // names the one care is brought to (`forward to Dr. Lee` stays a
     // clinician by its title).
-    let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
-        !(honorific && m.as_str().trim_end().eq_ignore_ascii_case("to"))
-    });
+    let provider_before = r
+        .provider_before
+        .find(pre_line)
+        .is_some_and(|m| !(honorific && m.as_str().trim_end().eq_ignore_ascii_case("to")));
     if provider_before || r.provider_after.is_match(post) {
         return None;
     }
@@ -2498,9 +2499,9 @@ fn care_for_them(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     let i = health.partition_point(|&(hs, _)| hs < from);
     health.get(i).is_some_and(|&(hs, _)| {
         hs - from <= 48
-            && text
-                .get(from..hs)
-                .is_some_and(|gap| gap.split_whitespace().count() <= 6 && !gap.contains(['.', '\n']))
+            && text.get(from..hs).is_some_and(|gap| {
+                gap.split_whitespace().count() <= 6 && !gap.contains(['.', '\n'])
+            })
     })
 }
 
@@ -2539,9 +2540,16 @@ fn care_heads_line(text: &str, ls: usize, s: usize, health: &[(usize, usize)]) -
                     let g = g
                         .split_once(' ')
                         .filter(|(w, _)| {
-                            ["session", "appointment", "appt", "visit", "consult", "follow-up"]
-                                .iter()
-                                .any(|x| x.eq_ignore_ascii_case(w))
+                            [
+                                "session",
+                                "appointment",
+                                "appt",
+                                "visit",
+                                "consult",
+                                "follow-up",
+                            ]
+                            .iter()
+                            .any(|x| x.eq_ignore_ascii_case(w))
                         })
                         .map_or(g, |(_, rest)| rest.trim_start());
                     matches!(g, "-" | "–" | "—" | ":")
@@ -2718,7 +2726,9 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
         sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
     }
     if let Some((s, e)) = lower_signature(r, text)
-        && *asked.own_care.get_or_init(|| writes_of_own_care(r, text, health))
+        && *asked
+            .own_care
+            .get_or_init(|| writes_of_own_care(r, text, health))
     {
         sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
@@ -2784,7 +2794,10 @@ fn lower_signature(r: &Res, text: &str) -> Option<(usize, usize)> {
     let ls = b.iter().rposition(|&c| c == b' ')?;
     let last = &b[ls + 1..];
     let fe = ls;
-    let fs = b[..fe].iter().rposition(|&c| c == b' ').map_or(0, |k| k + 1);
+    let fs = b[..fe]
+        .iter()
+        .rposition(|&c| c == b' ')
+        .map_or(0, |k| k + 1);
     let first = &b[fs..fe];
     let opens = fs == 0 || (fs >= 2 && matches!(b[fs - 2], b'.' | b'!' | b'?' | b')'));
     (opens
@@ -2798,9 +2811,16 @@ fn lower_signature(r: &Res, text: &str) -> Option<(usize, usize)> {
 fn lower_greeting(r: &Res, text: &str) -> Option<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
     let b = &text.as_bytes()[start..text.len().min(start + 64)];
-    let rest = [&b"hi "[..], b"hello ", b"hey ", b"dear ", b"good morning ", b"good afternoon "]
-        .iter()
-        .find_map(|g| b.strip_prefix(*g))?;
+    let rest = [
+        &b"hi "[..],
+        b"hello ",
+        b"hey ",
+        b"dear ",
+        b"good morning ",
+        b"good afternoon ",
+    ]
+    .iter()
+    .find_map(|g| b.strip_prefix(*g))?;
     let ns = start + (b.len() - rest.len());
     let ne = ns + rest.iter().take_while(|c| c.is_ascii_lowercase()).count();
     let full = text.as_bytes();
@@ -3045,8 +3065,8 @@ pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
-    "senhor", "dona", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
-    "pani", "signora", "signor", "mevrouw", "meneer",
+    "senhor", "dona", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam",
+    "msye", "gng", "pani", "signora", "signor", "mevrouw", "meneer",
 ];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
@@ -3910,12 +3930,18 @@ fn patient_surname(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)
     let room = matches!(&b[s1..e1], b"in" | b"rm" | b"room" | b"bed");
     if room {
         let d = skip_blank(b, e1)?;
-        let digits = b[d..].iter().take(5).take_while(|c| c.is_ascii_digit()).count();
+        let digits = b[d..]
+            .iter()
+            .take(5)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if !(1..=4).contains(&digits) {
             return None;
         }
         let mut p = d + digits;
-        if b.get(p).is_some_and(u8::is_ascii_alphabetic) && !b.get(p + 1).is_some_and(u8::is_ascii_alphabetic) {
+        if b.get(p).is_some_and(u8::is_ascii_alphabetic)
+            && !b.get(p + 1).is_some_and(u8::is_ascii_alphabetic)
+        {
             p += 1;
         }
         (s1, e1) = next_word(b, p)?;
@@ -3925,9 +3951,7 @@ fn patient_surname(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)
         return None;
     }
     let reading = next_word(b, e1).is_some_and(|(s2, e2)| {
-        e2 - s2 <= 6
-            && b.get(e2) == Some(&b' ')
-            && b.get(e2 + 1).is_some_and(u8::is_ascii_digit)
+        e2 - s2 <= 6 && b.get(e2) == Some(&b' ') && b.get(e2 + 1).is_some_and(u8::is_ascii_digit)
     });
     // `patient days, rolling`, `patient level`: a common noun after
     // `patient` ends a field too; a room before or a reading after is

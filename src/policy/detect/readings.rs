@@ -120,12 +120,13 @@ fn spoken_glucose(b: &[u8], ws: usize, p: usize) -> Option<usize> {
         return None;
     }
     let we = ws - 1;
-    let sw = we - b[..we]
-        .iter()
-        .rev()
-        .take(8)
-        .take_while(|c| c.is_ascii_alphabetic())
-        .count();
+    let sw = we
+        - b[..we]
+            .iter()
+            .rev()
+            .take(8)
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
     if sw > 0 && is_word(b[sw - 1]) {
         return None;
     }
@@ -147,7 +148,10 @@ pub fn billing(text: &str) -> Vec<(usize, usize)> {
             r"(?i)(?-u:\b)(?:denied|rejected)(?:[ \t:,(-]+[a-z]+){0,3}[ \t:,(-]+(?:co|pr|oa|pi)-?[0-9]{1,3}(?-u:\b)",
         )
     });
-    r.find_iter(text).take(64).map(|m| (m.start(), m.end())).collect()
+    r.find_iter(text)
+        .take(64)
+        .map(|m| (m.start(), m.end()))
+        .collect()
 }
 
 /// A test catalog's or price list's row opens with the test's CPT code

@@ -346,7 +346,12 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
         let (Some(m), Some(rest)) = (c.get(0), c.get(1)) else {
             continue;
         };
-        if m.start() > 0 && text[..m.start()].chars().next_back().is_some_and(char::is_alphanumeric) {
+        if m.start() > 0
+            && text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
             continue;
         }
         let head = text[..m.start()].trim_end_matches([' ', '\t']);
@@ -366,9 +371,11 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
         // `Nguyễn Hữu Phước, MD`: a clinician in a roster.
         let credential = {
             let a = crate::policy::text::after(text, m.end(), 12).trim_start_matches([',', ' ']);
-            ["MD", "DO", "RN", "NP", "PA", "DDS", "PhD", "PsyD", "DPT", "PharmD", "LCSW"]
-                .iter()
-                .any(|c| a.starts_with(c))
+            [
+                "MD", "DO", "RN", "NP", "PA", "DDS", "PhD", "PsyD", "DPT", "PharmD", "LCSW",
+            ]
+            .iter()
+            .any(|c| a.starts_with(c))
         };
         if doctor || contact || credential || (syllables < 2 && !KIN.contains(&prev)) {
             continue;

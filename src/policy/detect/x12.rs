@@ -231,7 +231,7 @@ mod tests {
         // A rejected 837 claim's segments quoted in a clearinghouse notice.
         let t = "Rejected segment detail:\nNM1*IL*1*BERISHA*ARTAN****MI*MM00417732Q~\nDMG*D8*19610422*M~\nCLM*CH-20250108-0442*185***11:B:1*Y*A*Y*Y~\nHI*ABK:E1165*ABF:I10~\n";
         assert_eq!(found(t, Kind::MemberId), Some(Confidence::High));
-                // A companion guide's placeholders name nobody.
+        // A companion guide's placeholders name nobody.
         let t = "CLP*<PCN>*1*<BILLED>*<PAID>~\nNM1*QC*1*LASTNAME*FIRSTNAME****MI*MEMBERID~\nSVC*HC:<CPT>*<BILLED>~\n";
         assert_eq!(found(t, Kind::Name), None);
         // No ST/ISA/GS header: `NM1` and `DMG` mean nothing here.
