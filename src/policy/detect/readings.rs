@@ -91,17 +91,17 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         if ws == p || (ws > 0 && is_word(b[ws - 1])) {
             continue;
         }
-        let (ws, shape) = match shape_of(&b[ws..p]) {
-            Some(shape) => (ws, shape),
+        let (ws, shape, analyte) = match shape_of(&b[ws..p]) {
+            Some(shape) => (ws, shape, &b[ws..p]),
             None => match spoken_glucose(b, ws, p) {
-                Some(sw) => (sw, Shape::Number),
+                Some(sw) => (sw, Shape::Number, &b"glucose"[..]),
                 None => continue,
             },
         };
         let value = text[d..de].trim_end_matches(['.', '/']);
         let end = d + value.len();
         if reads_as(shape, value, &b[end..])
-            && plausible(&b[ws..p], value)
+            && plausible(analyte, value)
             && !range_follows(&b[end..])
             && !food_or_sale(&b[end..])
             && !catalog_line(b, ws)
@@ -116,7 +116,7 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
 /// `was`, `of` or `at` (the word at `[ws, p)`), then the reading. Returns
 /// where the glucose word starts.
 fn spoken_glucose(b: &[u8], ws: usize, p: usize) -> Option<usize> {
-    if !matches!(&b[ws..p], b"is" | b"was" | b"of" | b"at") || ws < 2 || b[ws - 1] != b' ' {
+    if !matches!(&b[ws..p], b"is" | b"was" | b"of") || ws < 2 || b[ws - 1] != b' ' {
         return None;
     }
     let we = ws - 1;
@@ -133,7 +133,7 @@ fn spoken_glucose(b: &[u8], ws: usize, p: usize) -> Option<usize> {
     let mut buf = [0u8; 12];
     matches!(
         lowered(&b[sw..we], &mut buf)?,
-        b"sugar" | b"sugars" | b"glucose" | b"bs" | b"bg"
+        b"sugar" | b"sugars" | b"glucose" | b"bg"
     )
     .then_some(sw)
 }
@@ -148,8 +148,16 @@ pub fn billing(text: &str) -> Vec<(usize, usize)> {
             r"(?i)(?-u:\b)(?:denied|rejected)(?:[ \t:,(-]+[a-z]+){0,3}[ \t:,(-]+(?:co|pr|oa|pi)-?[0-9]{1,3}(?-u:\b)",
         )
     });
+    // A claim named just before (`rebill claim 88213 … denied CO-16`):
+    // `rejected in PR-204` is a code review's.
     r.find_iter(text)
         .take(64)
+        .filter(|m| {
+            let w = crate::policy::text::before(text, m.start(), 120).to_ascii_lowercase();
+            ["claim", "rebill", "eob", "remit", "835", "era "]
+                .iter()
+                .any(|k| w.contains(k))
+        })
         .map(|m| (m.start(), m.end()))
         .collect()
 }

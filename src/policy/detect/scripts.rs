@@ -321,7 +321,17 @@ fn han_signature(text: &str) -> Option<&str> {
     let n = line.chars().count();
     let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
     let first = line.chars().next()?;
-    ((2..=4).contains(&n) && line.chars().all(han) && HAN_SURNAMES.contains(first)).then_some(line)
+    // Titles and set phrases that open with a family name's character
+    // (`谢谢` thanks, `周末愉快` have a good weekend, `王医生` Dr. Wang).
+    const NOT_NAMES: &[&str] = &[
+        "谢", "謝", "医生", "醫生", "老师", "老師", "护士", "護士", "主任", "愉快", "快乐", "快樂",
+        "周末", "週末", "你好", "您好", "大家", "同事", "院长", "院長", "经理", "經理",
+    ];
+    ((2..=3).contains(&n)
+        && line.chars().all(han)
+        && HAN_SURNAMES.contains(first)
+        && !NOT_NAMES.iter().any(|w| line.contains(w)))
+    .then_some(line)
 }
 
 /// Vietnamese names, surname first (`bà Nguyễn Thị Hoa`, `anh Trần
@@ -359,15 +369,25 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
             .rsplit([' ', '\t', '\n', '(', ','])
             .next()
             .unwrap_or("");
-        let doctor = ["bác sĩ", "Bác sĩ", "BS.", "BS", "Dr.", "y tá", "điều dưỡng"]
-            .iter()
-            .any(|d| head.ends_with(d));
+        let doctor = [
+            "bác sĩ",
+            "Bác sĩ",
+            "BS.",
+            "BS",
+            "Dr.",
+            "y tá",
+            "điều dưỡng",
+            "ược sĩ",
+            "ThS.",
+            "TS.",
+        ]
+        .iter()
+        .any(|d| head.ends_with(d));
         // `Liên hệ: chị Võ Thị Hạnh, 206-555-0136`: a contact person.
         let contact = {
             let w = crate::policy::text::before(text, m.start(), 32);
             w.contains("iên hệ") || w.contains("LIÊN HỆ") || w.contains("iện thoại")
         };
-        let syllables = rest.as_str().split_whitespace().count();
         // `Nguyễn Hữu Phước, MD`: a clinician in a roster.
         let credential = {
             let a = crate::policy::text::after(text, m.end(), 12).trim_start_matches([',', ' ']);
@@ -377,7 +397,10 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
             .iter()
             .any(|c| a.starts_with(c))
         };
-        if doctor || contact || credential || (syllables < 2 && !KIN.contains(&prev)) {
+        // Streets, cities and schools bear such names too (`đường Trần
+        // Hưng Đạo`, `Hồ Chí Minh`): only a kinship word makes a person.
+        let _ = rest;
+        if doctor || contact || credential || !KIN.contains(&prev) {
             continue;
         }
         let near = health
@@ -475,6 +498,11 @@ mod tests {
     fn a_patients_own_chinese_letter_is_signed() {
         let t = "林老师您好：\n\n附件是我最近两周的血糖记录。二甲双胍我每天按时吃。\n\n谢谢！\n王建国\n\n发自我的手机\n";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High));
+        // Thanks and set phrases are no signature.
+        let t = "医生您好，我最近血糖有点高。\n\n谢谢\n";
+        assert!(found(t, Kind::Name) < Some(Confidence::High));
+        let t = "各位同事：\n我下周休假，血糖仪的培训改到周三。\n\n周末愉快\n";
+        assert!(found(t, Kind::Name) < Some(Confidence::High));
         // A clinic's notice (`我们`) signed by its nurse names no patient.
         let t = "各位患者：\n我们的糖尿病讲座在周六。血糖检测免费。\n\n王芳\n";
         assert!(found(t, Kind::Name) < Some(Confidence::High));
