@@ -1272,11 +1272,7 @@ fn given_name_listed_before(r: &Res, b: &[u8], s: usize) -> bool {
         return false;
     }
     let we = s - 2;
-    let from = we.saturating_sub(20);
-    let ws = b[from..we]
-        .iter()
-        .rposition(|c| !c.is_ascii_alphabetic())
-        .map_or(from, |i| from + i + 1);
+    let ws = word_start_before(b, we, 20);
     we > ws
         && we - ws < 20
         && capitalised(&b[ws..we])
@@ -1293,11 +1289,7 @@ fn full_names_listed(r: &Res, b: &[u8], s: usize, e2: usize) -> bool {
         return false;
     }
     let we = s - 1;
-    let from = we.saturating_sub(20);
-    let ws = b[from..we]
-        .iter()
-        .rposition(|c| !c.is_ascii_alphabetic())
-        .map_or(from, |i| from + i + 1);
+    let ws = word_start_before(b, we, 20);
     if we <= ws || !capitalised(&b[ws..we]) || title_word(&b[ws..we]) {
         return false;
     }
@@ -3378,11 +3370,11 @@ fn initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// `JT bed 7, 54M`, `KL 71F`, `- TK, 88F, rm 12`: two or three bare
-/// capitals as a word, then (past an optional bed or room) an age with a
-/// sex, all within a few bytes on one line. Found from each age with a
-/// sex (few in prose) by looking back.
-fn bare_initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// Ages written with a sex (`78F`, `54 m`): one to three digits, an
+/// optional blank, `m` or `f` in either case, then no letter or digit.
+/// Found from the digits (few in prose). Yields (digits' start, digits'
+/// end, the sex letter).
+fn ages_with_sex(b: &[u8]) -> impl Iterator<Item = (usize, usize, u8)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         while let Some(d) = find_in_range(b, i, b'0', b'9') {
@@ -3391,18 +3383,43 @@ fn bare_initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_
                 e += 1;
             }
             i = e;
-            let p = if b.get(e) == Some(&b' ') { e + 1 } else { e };
-            let sex = matches!(b.get(p), Some(b'M' | b'F'))
-                && !b.get(p + 1).is_some_and(u8::is_ascii_alphanumeric);
-            if !sex || e - d > 3 || (d > 0 && is_word(b[d - 1])) {
-                continue;
-            }
-            if let Some(hit) = initials_before(b, d) {
-                return Some(hit);
+            let p = if matches!(b.get(e), Some(b' ' | b'\t')) {
+                e + 1
+            } else {
+                e
+            };
+            let sex = b
+                .get(p)
+                .copied()
+                .filter(|c| matches!(c, b'm' | b'f' | b'M' | b'F'));
+            if let Some(sex) = sex
+                && e - d <= 3
+                && !b.get(p + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                return Some((d, e, sex));
             }
         }
         None
     })
+}
+
+/// `JT bed 7, 54M`, `- TK, rm 12, 88F`: two or three bare capitals as a
+/// word, then a bed or room and an age with a sex, all within a few bytes
+/// on one line. Found from each age with a sex by looking back.
+fn bare_initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    ages_with_sex(b)
+        .filter(move |&(d, _, sex)| sex.is_ascii_uppercase() && (d == 0 || !is_word(b[d - 1])))
+        .filter_map(move |(d, _, _)| initials_before(b, d))
+}
+
+/// Where the ASCII word ending at `we` starts, looking back at most
+/// `max` bytes (`we` itself when no letter precedes it).
+fn word_start_before(b: &[u8], we: usize, max: usize) -> usize {
+    let from = we.saturating_sub(max);
+    b[from..we]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(from, |i| from + i + 1)
 }
 
 /// The bare initials before an age at `d` (see `bare_initials_with_age`):
@@ -3419,42 +3436,36 @@ fn initials_before(b: &[u8], d: usize) -> Option<(usize, usize)> {
             *q -= 1;
         }
     };
-    skip_sep(&mut q);
-    let word_end = q;
-    while q > 0 && head[q - 1].is_ascii_alphanumeric() {
-        q -= 1;
-    }
-    let word = &head[q..word_end];
-    let room = word.first().is_some_and(u8::is_ascii_digit) && {
-        let mut r = q;
-        while r > 0 && head[r - 1] == b' ' {
-            r -= 1;
-        }
-        let ws = head[..r]
-            .iter()
-            .rposition(|c| !c.is_ascii_alphabetic())
-            .map_or(0, |k| k + 1);
-        let bed_word = head[ws..r].to_ascii_lowercase();
-        matches!(bed_word.as_slice(), b"bed" | b"rm" | b"room" | b"bay") && {
-            q = ws;
-            true
+    let skip_word = |q: &mut usize| {
+        while *q > 0 && head[*q - 1].is_ascii_alphanumeric() {
+            *q -= 1;
         }
     };
-    // `JT 38F` in a fridge log, `SF 61F` in a forecast: without a bed or
-    // a room the age with a sex may be a temperature.
-    if !room {
+    // The room number, then its word. `JT 38F` in a fridge log, `SF 61F`
+    // in a forecast: without a bed or a room the age with a sex may be a
+    // temperature.
+    skip_sep(&mut q);
+    let number_end = q;
+    skip_word(&mut q);
+    if !head[q..number_end].first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    let (ie, is) = if room {
-        skip_sep(&mut q);
-        let ie = q;
-        while q > 0 && head[q - 1].is_ascii_alphanumeric() {
-            q -= 1;
-        }
-        (ie, q)
-    } else {
-        (word_end, q)
-    };
+    let mut r = q;
+    while r > 0 && head[r - 1] == b' ' {
+        r -= 1;
+    }
+    let ws = word_start_before(head, r, r);
+    if !matches!(
+        head[ws..r].to_ascii_lowercase().as_slice(),
+        b"bed" | b"rm" | b"room" | b"bay"
+    ) {
+        return None;
+    }
+    q = ws;
+    skip_sep(&mut q);
+    let ie = q;
+    skip_word(&mut q);
+    let is = q;
     let initials = &head[is..ie];
     let ok = (2..=3).contains(&initials.len())
         && initials.iter().all(u8::is_ascii_uppercase)
@@ -3616,10 +3627,7 @@ fn lower_last_first(r: &Res, b: &[u8], i: usize, e1: usize) -> Option<(usize, us
     }
     let cue = b[..i].trim_ascii_end();
     let cue = cue.strip_suffix(b":").unwrap_or(cue);
-    let cs = cue
-        .iter()
-        .rposition(|c| !c.is_ascii_alphabetic())
-        .map_or(0, |k| k + 1);
+    let cs = word_start_before(cue, cue.len(), cue.len());
     if !matches!(&cue[cs..], b"for" | b"re" | b"pt" | b"patient") {
         return None;
     }
@@ -3679,24 +3687,8 @@ fn lower_record_rows(text: &str) -> Vec<(usize, usize)> {
     // prose); the row's shape is asked only of the lines that hold one.
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
     let mut line_asked = usize::MAX;
-    while let Some(d) = find_in_range(b, i, b'0', b'9') {
-        let mut e = d;
-        while e < b.len() && b[e].is_ascii_digit() {
-            e += 1;
-        }
-        i = e;
-        let p = if matches!(b.get(e), Some(b' ' | b'\t')) {
-            e + 1
-        } else {
-            e
-        };
-        let sex = matches!(b.get(p), Some(b'm' | b'f' | b'M' | b'F'))
-            && !b.get(p + 1).is_some_and(u8::is_ascii_alphanumeric);
-        if !sex || e - d > 3 {
-            continue;
-        }
+    for (d, e, _) in ages_with_sex(b) {
         // A row is short: its line starts and ends within 200 bytes (and
         // each look stays bounded on a long line).
         let from = d.saturating_sub(200);

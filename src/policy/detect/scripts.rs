@@ -345,17 +345,14 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
         super::re(
-            r"(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Đoàn|Lâm|Trương|Lương|Châu|Quách|Vương|Lưu|Triệu|Đào)((?:[ \t]+\p{Lu}\p{Ll}{0,6}){1,3})\b",
+            r"(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Đoàn|Lâm|Trương|Lương|Châu|Quách|Vương|Lưu|Triệu|Đào)(?:[ \t]+\p{Lu}\p{Ll}{0,6}){1,3}\b",
         )
     });
     const KIN: &[&str] = &[
         "bà", "ông", "cụ", "anh", "chị", "cô", "chú", "bác", "cháu", "em", "bé", "Bà", "Ông", "Cụ",
         "Anh", "Chị", "Cô", "Chú", "Bác", "Cháu", "Em", "Bé",
     ];
-    for c in r.captures_iter(text).take(MAX_NAMES) {
-        let (Some(m), Some(rest)) = (c.get(0), c.get(1)) else {
-            continue;
-        };
+    for m in r.find_iter(text).take(MAX_NAMES) {
         if m.start() > 0
             && text[..m.start()]
                 .chars()
@@ -399,7 +396,6 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
         };
         // Streets, cities and schools bear such names too (`đường Trần
         // Hưng Đạo`, `Hồ Chí Minh`): only a kinship word makes a person.
-        let _ = rest;
         if doctor || contact || credential || !KIN.contains(&prev) {
             continue;
         }
