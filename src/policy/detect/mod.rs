@@ -167,10 +167,23 @@ pub fn scan_segment(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut 
     let mut first = true;
     while !rest.is_empty() {
         let (chunk, tail) = next_chunk(rest);
-        scan_chunk(chunk, loc, cfg, sink, first);
+        let ends = Ends {
+            opens: first,
+            closes: tail.is_empty(),
+        };
+        scan_chunk(chunk, loc, cfg, sink, ends);
         first = false;
         rest = tail;
     }
+}
+
+/// Where a chunk stands in its segment. A greeting is read only at the
+/// segment's opening and a signature only at its end: a long message's
+/// chunk cut at a blank line starts and ends with ordinary lines.
+#[derive(Clone, Copy)]
+pub struct Ends {
+    pub opens: bool,
+    pub closes: bool,
 }
 
 /// What a veterinary practice's mail names belongs to an animal or to
@@ -188,10 +201,12 @@ const TRAINING_KINDS: &[Kind] = &[
     Kind::Itin,
 ];
 
-/// `first`: the chunk opens its segment (where a training banner stands).
-fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, first: bool) {
+/// `ends.opens`: the chunk opens its segment (where a training banner
+/// stands).
+fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, ends: Ends) {
+    let first = ends.opens;
     let mark = sink.mark();
-    scan_detectors(text, loc, cfg, sink);
+    scan_detectors(text, loc, cfg, sink, ends);
     // Asked only when this chunk raised something they would lower.
     if sink.raised_since(mark, ANIMAL_KINDS) && name::veterinary_mail(text) {
         sink.lower_since(mark, ANIMAL_KINDS);
@@ -235,7 +250,7 @@ fn synthetic_records(text: &str) -> bool {
     .is_some()
 }
 
-fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink) {
+fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, ends: Ends) {
     let b = text.as_bytes();
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
@@ -245,8 +260,8 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
     let boundaries = (walked.is_some() && opener.is_some()).then_some(openings.as_slice());
     let health_spans = walked.unwrap_or_default();
     let has_health = !health_spans.is_empty();
-    name::scan(text, loc, &health_spans, sink);
-    scripts::scan(text, loc, &health_spans, sink);
+    name::scan(text, loc, &health_spans, ends, sink);
+    scripts::scan(text, loc, &health_spans, ends, sink);
     if digits {
         let hot = tokens::scan(text, loc, has_health, sink, anchored::REACH);
         anchored::scan(text, &hot, boundaries, loc, sink);

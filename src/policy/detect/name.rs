@@ -1480,7 +1480,15 @@ fn r_flags_generic(w: &[u8]) -> bool {
 /// (`Thank you,` / `Oluwaseun Adebayo-Rhys`), or one word alone on the
 /// text's last line: the writer's signature.
 /// `judge` counts it only when the text tells of the writer's own care.
-fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+/// `closes`: the text ends the segment (a long message's chunk ends at
+/// an ordinary blank line, not at a signature).
+fn signed(
+    r: &Res,
+    text: &str,
+    (s, e): (usize, usize),
+    f: u8,
+    closes: bool,
+) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     if f & (GENERIC | INSTITUTION) != 0 || !capitalised(&b[s..e]) {
         return None;
@@ -1504,7 +1512,7 @@ fn signed(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usiz
     }
     // The name ends the text, or only the writer's phone or address
     // follows it (`Keiko Yamamoto-Hall` / `555-0159`).
-    let last = contact_lines_only(&text[end..]);
+    let last = closes && contact_lines_only(&text[end..]);
     // The line above, past a reply's quote marks (`> ` / `> Teresa`).
     let above = text[..ls]
         .trim_end_matches(['>', ' ', '\t'])
@@ -2516,7 +2524,13 @@ fn care_heads_line(text: &str, ls: usize, s: usize) -> bool {
 }
 
 /// Scan a chunk for names. `health`: spans of health terms (sorted).
-pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sink) {
+pub fn scan(
+    text: &str,
+    loc: Location,
+    health: &[(usize, usize)],
+    ends: super::Ends,
+    sink: &mut Sink,
+) {
     let r = res();
     let b = text.as_bytes();
     let mut i = 0;
@@ -2590,7 +2604,7 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
                 Some(hit) => (Some(hit), Found::Told),
-                None => match signed(r, text, s, e, f) {
+                None => match signed(r, text, (s, e), f, ends.closes) {
                     Some(hit) => (Some(hit), Found::Signed),
                     None => (
                         about_subject_person(r, text, s, e, f, &subject_names, health)
@@ -2678,12 +2692,14 @@ pub fn scan(text: &str, loc: Location, health: &[(usize, usize)], sink: &mut Sin
     // Mail typed in lower case greets its reader and signs its writer in
     // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
     // `...is this redness normal? gareth llewellyn`.
-    if let Some((s, e)) = lower_greeting(r, text)
+    if ends.opens
+        && let Some((s, e)) = lower_greeting(r, text)
         && let Some(conf) = judge(r, text, s, e, false, health, &asked)
     {
         sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
     }
-    if let Some((s, e)) = lower_signature(r, text)
+    if ends.closes
+        && let Some((s, e)) = lower_signature(r, text)
         && *asked
             .own_care
             .get_or_init(|| writes_of_own_care(r, text, health))
@@ -4027,6 +4043,30 @@ mod tests {
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn a_long_message_greets_and_signs_only_at_its_ends() {
+        // Paragraphs around the place where a long text is cut into
+        // chunks: a line before the cut is no signature, one after it no
+        // greeting.
+        let filler = "The ward's diabetes audit runs on Tuesday; bring the insulin charts.\n\n";
+        let signs = "pic of my incision from tues, is this redness normal? gareth llewellyn\n\n";
+        let greets = "hi yusuf, you're on for tues with dr castellanos for the insulin review\n\n";
+        let mut text = String::new();
+        while text.len() + signs.len() < 32 * 1024 + 2 {
+            text.push_str(filler);
+        }
+        text.push_str(signs);
+        text.push_str(greets);
+        while text.len() < 80 * 1024 {
+            text.push_str(filler);
+        }
+        assert_eq!(found(&text, Kind::Name), None);
+        // The same lines at the text's own ends are its greeting and its
+        // signature.
+        assert_eq!(found(&format!("{greets}{filler}"), Kind::Name), Some(Confidence::High));
+        assert_eq!(found(&format!("{filler}{signs}"), Kind::Name), Some(Confidence::High));
     }
 
     #[test]

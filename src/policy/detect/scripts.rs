@@ -183,7 +183,13 @@ pub(crate) fn has_other_script(b: &[u8]) -> bool {
 
 /// Scan `text` for health words and names in other scripts. `latin`:
 /// the spans of the Latin health terms found in the same text (sorted).
-pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink) {
+pub fn scan(
+    text: &str,
+    loc: Location,
+    latin: &[(usize, usize)],
+    ends: super::Ends,
+    sink: &mut Sink,
+) {
     vietnamese_names(text, loc, latin, sink);
     if !has_other_script(text.as_bytes()) {
         return;
@@ -266,7 +272,8 @@ pub fn scan(text: &str, loc: Location, latin: &[(usize, usize)], sink: &mut Sink
     // A patient's own letter signed with their name (`…二甲双胍我每天按时吃。`
     // / `王建国`): a first person and a fact word, and a Han name alone
     // on the last written line.
-    if !facts.is_empty()
+    if ends.closes
+        && !facts.is_empty()
         && first_person_han(text)
         && let Some(name) = han_signature(text)
     {
