@@ -423,6 +423,21 @@ const STAFF_COLUMNS: &[&str] = &[
     "rotation",
 ];
 
+/// Columns of an employer's record of its staff's health.
+const LEAVE_COLUMNS: &[&str] = &[
+    "leave",
+    "fmla",
+    "accommodation",
+    "accommodations",
+    "restriction",
+    "restrictions",
+    "injury",
+    "illness",
+    "absence",
+    "disability",
+    "rtw",
+];
+
 /// Is `line` the header row of a staff list (`Name  Unit  Credential
 /// Expires`): a name column, a staff column, and no patient column?
 pub fn staff_header(line: &str) -> bool {
@@ -469,8 +484,15 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
             .any(|w| matches!(w.as_str(), "room" | "rm" | "bed"))
     });
     let staff_table = !patient_column && !other_clinical && staff_column && !ward;
+    // A leave tracker or an injury log keeps the staff's own health:
+    // its names are employees told about (`Employee:`), not colleagues.
+    let staff_health = row
+        .iter()
+        .any(|c| words(c).iter().any(|w| LEAVE_COLUMNS.contains(&w.as_str())));
     let name_label = if provider_table {
         "Provider"
+    } else if staff_table && staff_health {
+        "Employee"
     } else if staff_table {
         "Staff"
     } else if clinical {
@@ -1359,6 +1381,12 @@ mod tests {
             1 << 20,
         );
         assert!(!t.contains("Staff:"), "{t}");
+        // A leave tracker: the staff's own health, employees told about.
+        let t = csv_to_labeled(
+            "EmpID\tName\tDept\tLeave Type\tNotes\n100482\tKowalski, Irena\tFinance\tFMLA\tKnee replacement\n",
+            1 << 20,
+        );
+        assert!(t.contains("Employee: Kowalski, Irena"), "{t}");
         assert!(!staff_header("Room | Name | Employee ID | Shift"));
         assert!(staff_header("Name | Employee ID | Unit | Shift"));
     }

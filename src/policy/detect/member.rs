@@ -49,12 +49,8 @@ fn contract_without_coverage(text: &str, kend: usize) -> bool {
 /// preferences footer too.
 fn subscriber_in_bulk_footer(text: &str, kend: usize, s: usize, e: usize) -> bool {
     static SUBSCRIPTION: OnceLock<Regex> = OnceLock::new();
-    static PLAN: OnceLock<Regex> = OnceLock::new();
     let subscription = SUBSCRIPTION.get_or_init(|| {
         re(r"(?i)(?-u:\b)(?:subscribed|alerts?|digest|newsletter|table\s+of\s+contents|new\s+articles)(?-u:\b)")
-    });
-    let plan = PLAN.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:claims?|authori[sz]ation|coverage|covered|benefits?|copay|deductible|eligib[a-z]*|premium|plan\s+(?:id|member)|your\s+(?:visit|appointment|prescription|results?))(?-u:\b)")
     });
     before(text, kend, 16)
         .to_ascii_lowercase()
@@ -62,7 +58,42 @@ fn subscriber_in_bulk_footer(text: &str, kend: usize, s: usize, e: usize) -> boo
         && super::weak::bulk_footer(text, s, e)
         && (subscription.is_match(before(text, s, 300))
             || subscription.is_match(after(text, e, 300)))
-        && !plan.is_match(text)
+        && !plan_wording().is_match(text)
+}
+
+/// Plan and claim wording: a health plan's notice to its member.
+fn plan_wording() -> &'static Regex {
+    static PLAN: OnceLock<Regex> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:claims?|authori[sz]ation|coverage|covered|benefits?|copay|deductible|eligib[a-z]*|premium|plan\s+(?:id|member)|your\s+(?:visit|appointment|prescription|results?))(?-u:\b)")
+    })
+}
+
+/// A membership that is no health plan's: a gym's, a club's, a loyalty
+/// programme's or a library's member number (`IronLeaf Fitness … Member
+/// #: 0041-882715`), with such a place named near it and no plan wording
+/// anywhere in the text.
+fn club_membership(text: &str, kend: usize, s: usize, e: usize) -> bool {
+    static CLUB: OnceLock<Regex> = OnceLock::new();
+    let club = CLUB.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:fitness|gym|club|loyalty|rewards?|points|frequent\s+fl[iy]er|mileage|miles|library|museum|zoo|alumni|association|warehouse|wholesale|streaming|subscription\s+box)(?-u:\b)")
+    });
+    let kw = before(text, kend, 16).to_ascii_lowercase();
+    kw.contains("member")
+        && (club.is_match(before(text, s, 300)) || club.is_match(after(text, e, 300)))
+        && !plan_wording().is_match(text)
+}
+
+/// A certificate, contract or policy number of insurance that is no
+/// health cover (`Plan: TripGuard Basic (trip cancellation & baggage
+/// only)` / `Certificate no.: TG-2025-7719302`): such cover named in the
+/// lines before it.
+fn other_insurance(text: &str, kend: usize) -> bool {
+    static OTHER: OnceLock<Regex> = OnceLock::new();
+    let other = OTHER.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:trip|travel|baggage|luggage|cancellation|flight|auto|car|vehicle|motor|homeowners?|renters?|tenants?|pet|property|liability|flood|boat)(?-u:\b)")
+    });
+    other.is_match(before(text, kend, 300))
 }
 
 /// A group number names an employer's plan, shared by everyone it
@@ -110,7 +141,10 @@ pub fn after_keyword(text: &str, kend: usize, strong: bool, loc: Location, sink:
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
     {
-        let conf = if subscriber_in_bulk_footer(text, kend, s, e) {
+        let conf = if subscriber_in_bulk_footer(text, kend, s, e)
+            || club_membership(text, kend, s, e)
+            || (!strong && other_insurance(text, kend))
+        {
             Confidence::Low
         } else if strong {
             Confidence::High
@@ -183,6 +217,13 @@ mod tests {
         let notice = "Your prior authorization for the lumbar MRI was approved.\nSubscriber ID: XJH448201993\nTo update your email preferences, sign in.";
         assert_eq!(found(notice, Kind::MemberId), Some(Confidence::High));
         assert_eq!(found("Member since 2019", Kind::MemberId), None);
+        // A gym's member number and a travel policy's certificate.
+        let gym = "IronLeaf Fitness - Payment receipt\nMember: Darius Farahani\nMember #: 0041-882715\nHome club: Eastgate\nAmount charged: $588.00";
+        assert_eq!(found(gym, Kind::MemberId), Some(Confidence::Low));
+        let trip = "Plan: TripGuard Basic (trip cancellation & baggage only)\nCertificate no.: TG-2025-7719302\nInsured: Teresa Oyelaran";
+        assert_eq!(found(trip, Kind::MemberId), Some(Confidence::Low));
+        let plan = "Blue Ridge Health Plan\nMember #: 0041-882715\nYour deductible resets in January; fitness club discount inside.";
+        assert_eq!(found(plan, Kind::MemberId), Some(Confidence::High));
         assert_eq!(found("member ID pending", Kind::MemberId), None);
         assert_eq!(found("Offer code SPRING26", Kind::MemberId), None);
         // A CME certificate and a vendor contract are no plan membership.

@@ -192,6 +192,7 @@ pub struct Ends {
 const ANIMAL_KINDS: &[Kind] = &[Kind::Health, Kind::Address, Kind::Phone];
 /// Training material's records (a simulation case, a demo database).
 const TRAINING_KINDS: &[Kind] = &[
+    Kind::Name,
     Kind::Mrn,
     Kind::Dob,
     Kind::MemberId,
@@ -222,7 +223,7 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
     {
         sink.lower_since(mark, TRAINING_KINDS);
         if body {
-            sink.lower_subject(&[TRAINING_KINDS, &[Kind::Name]].concat());
+            sink.lower_subject(TRAINING_KINDS);
             sink.mark_training_body();
         }
     } else if loc == Location::Attachment && sink.training_body() && synthetic_records(text) {
