@@ -597,6 +597,9 @@ struct Res {
     staff_news: Regex,
     /// `Donor:` on a drug-test result: a cue, not a label.
     donor_label: Regex,
+    /// A report's initials field (`Initials: R.T.`, `Initialen H.-J. K.`):
+    /// safety reports name their patients so.
+    initials_label: Regex,
     /// A record's field naming whom it is about (`Student:`).
     subject_field: Regex,
     public_story: Regex,
@@ -672,7 +675,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -821,7 +824,12 @@ fn res() -> &'static Res {
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
         // is as often a roster's unit or shift.
-        record_bare_age: re(r"^\s*,\s*[1-9][0-9]\s*,\s*\pL"),
+        record_bare_age: re(
+            r"^\s*,\s*(?:(?i:approx\.?|approximately|about|around|ca\.?|~)\s*)?[1-9][0-9]\s*,\s*\pL",
+        ),
+        initials_label: re(
+            r"(?i:(?-u:\b)(?:patient\s+|subject\s+|pt\.?\s+)?(?:initials|initialen|iniciales|initiales|iniciais))\s*[:=]?[ \t]*([A-Z]\.?(?:-[A-Z]\.?)?[ \t]?[A-Z]\.?(?:-[A-Z]\.?)?(?:[ \t]?[A-Z]\.)?)(?:[\s,;)/]|$)",
+        ),
         event: re(
             r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
         ),
@@ -2791,7 +2799,17 @@ pub fn scan(
     let rows = room_initials(b)
         .chain(bare_initials_with_age(b))
         .map(|(s, e)| (s, e, 2));
-    for (s, e, lines) in initials_with_age(b).map(|(s, e)| (s, e, 5)).chain(rows) {
+    let labelled = r
+        .initials_label
+        .captures_iter(text)
+        .take(64)
+        .filter_map(|c| c.get(1))
+        .map(|m| (m.start(), m.end()));
+    for (s, e, lines) in initials_with_age(b)
+        .chain(labelled)
+        .map(|(s, e)| (s, e, 5))
+        .chain(rows)
+    {
         if found >= 2000 {
             return;
         }
@@ -2830,6 +2848,9 @@ pub fn scan(
     if health.is_empty() {
         return;
     }
+    for (s, e) in vcard_patients(text, health) {
+        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+    }
     // Mail typed in lower case greets its reader and signs its writer in
     // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
     // `...is this redness normal? gareth llewellyn`.
@@ -2863,6 +2884,57 @@ pub fn scan(
             }
         }
     }
+}
+
+/// Contact cards (vCard) of people, not businesses (no `ORG:` or `TITLE:`
+/// line), whose `NOTE` tells of their health (`NOTE:Close contact of
+/// case 24-0918… Fever + cough… PCR ordered`): the card's `FN` value.
+fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for start in memchr::memmem::find_iter(b, b"BEGIN:VCARD").take(32) {
+        let end = memchr::memmem::find(&b[start..], b"END:VCARD").map_or(b.len(), |i| start + i);
+        let card = &text[start..end];
+        // Property lines: the name before `:` or `;` at a line's start.
+        let field = |name: &str| {
+            card.match_indices('\n')
+                .map(|(i, _)| i + 1)
+                .find(|&i| {
+                    card[i..].len() > name.len()
+                        && card[i..i + name.len()].eq_ignore_ascii_case(name)
+                        && matches!(card.as_bytes()[i + name.len()], b':' | b';')
+                })
+        };
+        if field("ORG").is_some() || field("TITLE").is_some() {
+            continue;
+        }
+        let (Some(fname), Some(note)) = (field("FN"), field("NOTE")) else {
+            continue;
+        };
+        // The note's value and its folded lines (starting with a blank).
+        let mut note_end = note;
+        for line in card[note..].split_inclusive('\n') {
+            if note_end > note && !line.starts_with([' ', '\t']) {
+                break;
+            }
+            note_end += line.len();
+        }
+        let (ns, ne) = (start + note, start + note_end);
+        let i = health.partition_point(|&(_, he)| he <= ns);
+        if !health.get(i).is_some_and(|&(hs, _)| hs < ne) {
+            continue;
+        }
+        let value = card[fname..].split(['\r', '\n']).next().unwrap_or("");
+        let Some(colon) = value.find(':') else {
+            continue;
+        };
+        let name = value[colon + 1..].split(['(', ',']).next().unwrap_or("").trim();
+        if name.len() >= 3 {
+            let s = start + fname + colon + 1 + (value[colon + 1..].len() - value[colon + 1..].trim_start().len());
+            out.push((s, s + name.len()));
+        }
+    }
+    out
 }
 
 /// The lines of `text` from the end, without line ends, past blank lines,
@@ -4249,6 +4321,11 @@ mod tests {
         for t in [
             "> Did we ever get the naloxone kit to Mrs. Okafor? Her son says she's overdosed twice and she's still taking the oxycodone.",
             "Case review: G.K., 34 M\n- Admitted to 4 West 05/21\n- Night-shift baker\n- Major depressive disorder since age 19",
+            "Subject: 104-017   Initials: R.T.   Sex: M   Age: 67\n\nEvent term: Febrile neutropenia\nTreatment: cefepime IV, filgrastim started 15-Mar",
+            "Patient Nr. 07-0032, Initialen H.-J. K., Geburtsjahr 1955, männlich\nBehandlung: Heparin i.v., Umstellung auf Apixaban geplant",
+            "Partner named in interview (primary syphilis, treated today):\n\n  Tavita Faleolo, approx 30, M\n  cell (608) 555-0143",
+            "Abena Owusu-Mensah (CARDIA-HF, subj 05-014) called the study line at 3:30. She says she has had chest tightness and palpitations since her dose was increased.",
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Darnelle Okoro-James\nTEL;TYPE=CELL:(608) 555-0158\nNOTE:Close contact of case 24-0918 (household). Fever \n + cough since 02/06. PCR ordered.\nEND:VCARD",
             "Hoy visité a Doña Remedios Villalobos en su casa. Le hice el PHQ-9 y salió en 19; dejó de tomar la metformina.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
@@ -4257,6 +4334,9 @@ mod tests {
             "Hello Riverbend Behavioral Health,\nBuild 24.3.2 of the behavioral health module ships Saturday; depression screening fixes.",
             "Hon. Patrice Oduya's chambers\nMental Health & Recovery Court: substance use disorder referrals",
             "Patient name: ____\nPatient Name: Diagnoses\n____: ____\nPatient Name: Referring provider\nAttach labs, EKG.",
+            "Initials: please use your own initials when you sign the training log.\nTopic: sepsis bundle",
+            "Client:  Ohio Valley Medical Center - HIM Department\nRadiology 4,112 jobs; Surgery (op notes) 911",
+            "BEGIN:VCARD\nFN:Celeste Brandt\nORG:Meridian Wound Care Solutions\nTITLE:Territory Manager\nNOTE:Diabetic foot ulcer dressings; PCR test kits\nEND:VCARD",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }
