@@ -1904,6 +1904,22 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
         "university",
         "college",
         "school",
+        // A department greeted (`Hello Research Finance,`).
+        "finance",
+        "accounting",
+        "payroll",
+        "billing",
+        "operations",
+        "services",
+        "support",
+        "office",
+        "desk",
+        "admissions",
+        "registration",
+        "compliance",
+        "legal",
+        "procurement",
+        "hr",
     ];
     if end > e && ORGANISATIONS.contains(&lower(&b[last..end], &mut buf)) {
         return None;
@@ -3254,7 +3270,7 @@ fn whole_words<'a>(
 /// which before a name also opens a list item (`-- Maria Lopez`).
 /// Credentials written after a clinician's name (`Kim Delgado, RN`),
 /// case as written: `DO NOT` on the next line is none.
-pub(crate) const CREDENTIALS: &str = r"M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA";
+pub(crate) const CREDENTIALS: &str = r"M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA|MS|MA|MHA|MSc|CTR|CCRP|CCRC|CCRA|CPH|CIC|CHES|CHC";
 pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thanks\s+a\s+lot|thanks\s+a\s+ton|thank\s+you\s+very\s+much|thanks\s+in\s+advance|dhanyavaad|shukriya|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
@@ -4336,6 +4352,7 @@ mod tests {
             "Patient name: ____\nPatient Name: Diagnoses\n____: ____\nPatient Name: Referring provider\nAttach labs, EKG.",
             "Initials: please use your own initials when you sign the training log.\nTopic: sepsis bundle",
             "Client:  Ohio Valley Medical Center - HIM Department\nRadiology 4,112 jobs; Surgery (op notes) 911",
+            "Hello Research Finance,\nPlease load the stipend cards for visit 3 (vaccine schedule in healthy adult volunteers).",
             "BEGIN:VCARD\nFN:Celeste Brandt\nORG:Meridian Wound Care Solutions\nTITLE:Territory Manager\nNOTE:Diabetic foot ulcer dressings; PCR test kits\nEND:VCARD",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");

@@ -132,7 +132,13 @@ fn a_persons_number(text: &str, s: usize) -> bool {
         )
     });
     let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
-    re.is_match(&text[floor_boundary(text, line_start.max(s.saturating_sub(64)))..s])
+    let head = &text[floor_boundary(text, line_start.max(s.saturating_sub(64)))..s];
+    // The number's own sentence only (`…non-member $25. Questions:`).
+    let clause = head
+        .rfind([';', '.'])
+        .filter(|&i| head[i + 1..].starts_with(' '))
+        .map_or(head, |i| &head[i + 1..]);
+    re.is_match(clause)
 }
 
 /// Is the number at `s` in the writer's signature block: near the end
@@ -606,6 +612,7 @@ mod tests {
             // A directory's dot leaders.
             "Renal / dialysis .......... 617-555-0112",
             "reach us at 415-253-8700, press 2 for billing",
+            "Member price $0 / non-member $25. Questions: (608) 555-0195.",
         ] {
             assert_eq!(found(t, Kind::Phone), Some(Confidence::Low), "{t}");
         }
