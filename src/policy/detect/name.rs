@@ -2491,10 +2491,12 @@ fn judge(
 ) -> Option<Confidence> {
     let own = &asked.own_care;
     // HL7's sample patients (`Eve Everywoman`) named in prose.
-    if text[s..e]
-        .rsplit([' ', ','])
-        .any(super::hl7::spec_sample_family)
-    {
+    // …and the placeholders of forms and exercises (`Pat Example`,
+    // `Jane Sample`).
+    if text[s..e].rsplit([' ', ',']).any(|w| {
+        super::hl7::spec_sample_family(w)
+            || PLACEHOLDER_NAMES.iter().any(|p| w.eq_ignore_ascii_case(p))
+    }) {
         return None;
     }
     let ls = line_start(text, s);
@@ -2631,6 +2633,19 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
                 .any(|w| b[he..].starts_with(w.as_bytes())))
     })
 }
+
+/// Words that stand for a name on sample forms and in exercises.
+const PLACEHOLDER_NAMES: &[&str] = &[
+    "example",
+    "sample",
+    "placeholder",
+    "specimen",
+    "dummy",
+    "testpatient",
+    "fictitious",
+    "lastname",
+    "firstname",
+];
 
 /// `for his DOT physical`, `to get her flu shot`, `had her
 /// mastectomy`: right after the name,
@@ -2913,13 +2928,11 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> 
         let card = &text[start..end];
         // Property lines: the name before `:` or `;` at a line's start.
         let field = |name: &str| {
-            card.match_indices('\n')
-                .map(|(i, _)| i + 1)
-                .find(|&i| {
-                    card[i..].len() > name.len()
-                        && card[i..i + name.len()].eq_ignore_ascii_case(name)
-                        && matches!(card.as_bytes()[i + name.len()], b':' | b';')
-                })
+            card.match_indices('\n').map(|(i, _)| i + 1).find(|&i| {
+                card[i..].len() > name.len()
+                    && card[i..i + name.len()].eq_ignore_ascii_case(name)
+                    && matches!(card.as_bytes()[i + name.len()], b':' | b';')
+            })
         };
         if field("ORG").is_some() || field("TITLE").is_some() {
             continue;
@@ -2944,9 +2957,17 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> 
         let Some(colon) = value.find(':') else {
             continue;
         };
-        let name = value[colon + 1..].split(['(', ',']).next().unwrap_or("").trim();
+        let name = value[colon + 1..]
+            .split(['(', ','])
+            .next()
+            .unwrap_or("")
+            .trim();
         if name.len() >= 3 {
-            let s = start + fname + colon + 1 + (value[colon + 1..].len() - value[colon + 1..].trim_start().len());
+            let s = start
+                + fname
+                + colon
+                + 1
+                + (value[colon + 1..].len() - value[colon + 1..].trim_start().len());
             out.push((s, s + name.len()));
         }
     }
@@ -4352,6 +4373,7 @@ mod tests {
             "Patient name: ____\nPatient Name: Diagnoses\n____: ____\nPatient Name: Referring provider\nAttach labs, EKG.",
             "Initials: please use your own initials when you sign the training log.\nTopic: sepsis bundle",
             "Client:  Ohio Valley Medical Center - HIM Department\nRadiology 4,112 jobs; Surgery (op notes) 911",
+            "The ED calls to report a suspected case: 'Patient EX-01, Pat Example, 19-year-old college student, fever and rash, seen in urgent care yesterday.'",
             "Hello Research Finance,\nPlease load the stipend cards for visit 3 (vaccine schedule in healthy adult volunteers).",
             "BEGIN:VCARD\nFN:Celeste Brandt\nORG:Meridian Wound Care Solutions\nTITLE:Territory Manager\nNOTE:Diabetic foot ulcer dressings; PCR test kits\nEND:VCARD",
         ] {

@@ -251,6 +251,12 @@ fn role_mailbox(local: &[u8]) -> bool {
         "facilities",
         "research",
         "foundation",
+        "registry",
+        "data",
+        "studies",
+        "irb",
+        "surveillance",
+        "epi",
         // Departments: `pharmacy.refills@`, `lab-results@`.
         "pharmacy",
         "rx",
