@@ -824,8 +824,10 @@ fn res() -> &'static Res {
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
         // is as often a roster's unit or shift.
+        // …or an age with a sex right after the name, as a page or a
+        // board writes it (`pt IVANOVA SVETLANA 67F ant STE`).
         record_bare_age: re(
-            r"^\s*,\s*(?:(?i:approx\.?|approximately|about|around|ca\.?|~)\s*)?[1-9][0-9]\s*,\s*\pL",
+            r"^\s*,\s*(?:(?i:approx\.?|approximately|about|around|ca\.?|~)\s*)?[1-9][0-9]\s*,\s*\pL|^[ \t]+[1-9][0-9]?[ \t]?[MF](?:[ \t,;)/]|$)",
         ),
         initials_label: re(
             r"(?i:(?-u:\b)(?:patient\s+|subject\s+|pt\.?\s+)?(?:initials|initialen|iniciales|initiales|iniciais))\s*[:=]?[ \t]*([A-Z]\.?(?:-[A-Z]\.?)?[ \t]?[A-Z]\.?(?:-[A-Z]\.?)?(?:[ \t]?[A-Z]\.)?)(?:[\s,;)/]|$)",
@@ -1372,13 +1374,24 @@ fn one_word_list(b: &[u8], s: usize, e2: usize) -> bool {
 fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     let w = &b[s..e];
-    if f & (GENERIC | INSTITUTION) != 0 || !capitalised(w) || weekday(w) {
+    // In capitals only right after a patient word (`pt IVANOVA
+    // SVETLANA 67F`): a page's or a board's shorthand.
+    let caps = all_caps(w) && {
+        let head = b[..s].trim_ascii_end();
+        let ws = word_start_before(head, head.len(), 12);
+        matches!(
+            &head[ws..],
+            b"pt" | b"Pt" | b"PT" | b"patient" | b"Patient" | b"PATIENT"
+        )
+    };
+    let shaped = |w: &[u8]| capitalised(w) || (caps && all_caps(w));
+    if f & (GENERIC | INSTITUTION) != 0 || !shaped(w) || weekday(w) {
         return None;
     }
     let reading_order = b.get(e) != Some(&b',');
     let gap = if reading_order { e } else { e + 1 };
     let name_word =
-        |w: &[u8]| capitalised(w) && r.flags(w) & (GENERIC | INSTITUTION) == 0 && !weekday(w);
+        |w: &[u8]| shaped(w) && r.flags(w) & (GENERIC | INSTITUTION) == 0 && !weekday(w);
     let (s2, e2) = next_word(b, gap)?;
     if !name_word(&b[s2..e2]) {
         return None;
@@ -2490,13 +2503,9 @@ fn judge(
     asked: &Asked,
 ) -> Option<Confidence> {
     let own = &asked.own_care;
-    // HL7's sample patients (`Eve Everywoman`) named in prose.
-    // …and the placeholders of forms and exercises (`Pat Example`,
-    // `Jane Sample`).
-    if text[s..e].rsplit([' ', ',']).any(|w| {
-        super::hl7::spec_sample_family(w)
-            || PLACEHOLDER_NAMES.iter().any(|p| w.eq_ignore_ascii_case(p))
-    }) {
+    // HL7's sample patients (`Eve Everywoman`), the placeholders of
+    // forms and exercises (`Pat Example`) and test patients named in prose.
+    if text[s..e].rsplit([' ', ',']).any(placeholder_name) {
         return None;
     }
     let ls = line_start(text, s);
@@ -2632,6 +2641,15 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
                 .iter()
                 .any(|w| b[he..].starts_with(w.as_bytes())))
     })
+}
+
+/// A word that stands for a name: HL7's sample families, sample forms'
+/// and exercises' placeholders, and test patients' `ZZ` names
+/// (`ZZZTEST, LABONE`).
+fn placeholder_name(w: &str) -> bool {
+    super::hl7::spec_sample_family(w)
+        || PLACEHOLDER_NAMES.iter().any(|p| w.eq_ignore_ascii_case(p))
+        || (w.len() >= 4 && w.as_bytes()[..2].eq_ignore_ascii_case(b"zz"))
 }
 
 /// Words that stand for a name on sample forms and in exercises.
@@ -4361,6 +4379,7 @@ mod tests {
             "Subject: 104-017   Initials: R.T.   Sex: M   Age: 67\n\nEvent term: Febrile neutropenia\nTreatment: cefepime IV, filgrastim started 15-Mar",
             "Patient Nr. 07-0032, Initialen H.-J. K., Geburtsjahr 1955, männlich\nBehandlung: Heparin i.v., Umstellung auf Apixaban geplant",
             "Partner named in interview (primary syphilis, treated today):\n\n  Tavita Faleolo, approx 30, M\n  cell (608) 555-0143",
+            "18:26 to CATHLAB GROUP          \"STEMI ALERT pt IVANOVA SVETLANA 67F ant STE, ETA 8 min via Medic 14, ASA given\"",
             "Abena Owusu-Mensah (CARDIA-HF, subj 05-014) called the study line at 3:30. She says she has had chest tightness and palpitations since her dose was increased.",
             "BEGIN:VCARD\nVERSION:3.0\nFN:Darnelle Okoro-James\nTEL;TYPE=CELL:(608) 555-0158\nNOTE:Close contact of case 24-0918 (household). Fever \n + cough since 02/06. PCR ordered.\nEND:VCARD",
             "Hoy visité a Doña Remedios Villalobos en su casa. Le hice el PHQ-9 y salió en 19; dejó de tomar la metformina.",
@@ -4374,6 +4393,8 @@ mod tests {
             "Initials: please use your own initials when you sign the training log.\nTopic: sepsis bundle",
             "Client:  Ohio Valley Medical Center - HIM Department\nRadiology 4,112 jobs; Surgery (op notes) 911",
             "The ED calls to report a suspected case: 'Patient EX-01, Pat Example, 19-year-old college student, fever and rash, seen in urgent care yesterday.'",
+            "Suite 200, Tower Building 4F, cardiology offices",
+            "Reproduced in TST with test patient ZZZTEST, LABONE (MRN 9990000412, DOB 01/01/1900). ORU^R01 lab results rejected.",
             "Hello Research Finance,\nPlease load the stipend cards for visit 3 (vaccine schedule in healthy adult volunteers).",
             "BEGIN:VCARD\nFN:Celeste Brandt\nORG:Meridian Wound Care Solutions\nTITLE:Territory Manager\nNOTE:Diabetic foot ulcer dressings; PCR test kits\nEND:VCARD",
         ] {
