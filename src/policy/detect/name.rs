@@ -1641,16 +1641,29 @@ fn contact_lines_only(rest: &str) -> bool {
 /// Ben-Ami`), names in the lists or not.
 fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    let mut p = s;
-    while p > 0 && (b[p - 1] == b' ' || b[p - 1] == b'\t') {
-        p -= 1;
+    let blanks_before = |mut p: usize| {
+        while p > 0 && (b[p - 1] == b' ' || b[p - 1] == b'\t') {
+            p -= 1;
+        }
+        p
+    };
+    let mut p = blanks_before(s);
+    // A given name's initial before the surname (`Patient: R. Adeyemi`).
+    let mut name_start = s;
+    if p >= 3
+        && b[p - 1] == b'.'
+        && b[p - 2].is_ascii_uppercase()
+        && matches!(b[p - 3], b' ' | b'\t')
+    {
+        name_start = p - 2;
+        p = blanks_before(p - 2);
     }
     if p == 0 || !matches!(b[p - 1], b':' | b'#' | b'-') {
         return None;
     }
     let ls = line_start(text, s);
-    let from = ceil_boundary(text, ls.max(s.saturating_sub(48)));
-    let label = &text[from..s];
+    let from = ceil_boundary(text, ls.max(name_start.saturating_sub(48)));
+    let label = &text[from..name_start];
     if !(r.label_before.is_match(label) || r.subject_field.is_match(label))
         || !capitalised(&b[s..e])
     {
@@ -1681,7 +1694,7 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
     if flags & INSTITUTION != 0 {
         return None;
     }
-    Some((s, end, false))
+    Some((name_start, end, false))
 }
 
 /// Words that follow a name label when the name itself is missing: the
@@ -4376,6 +4389,7 @@ mod tests {
         for t in [
             "> Did we ever get the naloxone kit to Mrs. Okafor? Her son says she's overdosed twice and she's still taking the oxycodone.",
             "Case review: G.K., 34 M\n- Admitted to 4 West 05/21\n- Night-shift baker\n- Major depressive disorder since age 19",
+            "Reading:     Glucose 48 mg/dL  (threshold < 54)\nPatient:     R. Adeyemi, 67 y/o M\nProgram:     Diabetes RPM",
             "Subject: 104-017   Initials: R.T.   Sex: M   Age: 67\n\nEvent term: Febrile neutropenia\nTreatment: cefepime IV, filgrastim started 15-Mar",
             "Patient Nr. 07-0032, Initialen H.-J. K., Geburtsjahr 1955, männlich\nBehandlung: Heparin i.v., Umstellung auf Apixaban geplant",
             "Partner named in interview (primary syphilis, treated today):\n\n  Tavita Faleolo, approx 30, M\n  cell (608) 555-0143",
