@@ -205,6 +205,50 @@ fn a_synthetic_data_body_speaks_for_its_attachment() {
 }
 
 #[test]
+fn exercises_specimens_test_logs_and_spec_examples_are_nobody() {
+    let attached = |body: &str, name: &str, att: &str| {
+        format!(
+            "Subject: files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n{body}\r\n--b\r\nContent-Type: text/plain; name={name}\r\nContent-Disposition: attachment; filename={name}\r\n\r\n{att}\r\n--b--\r\n"
+        )
+    };
+    for raw in [
+        attached(
+            "Module 2 attached; every page is marked EXERCISE.",
+            "sitman.txt",
+            "*** EXERCISE EXERCISE EXERCISE ***\r\nAll names, dates and details in this document are fictitious.\r\nThe ED reports a suspected measles case: Patient EX-01, Maria Lopez, 19-year-old, fever and rash, DOB 03/04/2005.",
+        ),
+        attached(
+            "Here is the sample action plan for Thursday's training.",
+            "plan.txt",
+            "SPECIMEN - FOR TRAINING ONLY - NOT A REAL STUDENT\r\nName: Maria Lopez   D.O.B.: 01/01/2000\r\nAllergy to: peanut; asthma; epinephrine 0.3 mg IM",
+        ),
+        attached(
+            "The job log is attached.",
+            "job.log",
+            "PatientMatcherTest > fuzzyMatchOnBirthDate() FAILED\r\n    org.opentest4j.AssertionFailedError: expected: <1985-02-14>\r\n    fixture: Patient{family='Lopez', given='Maria', birthDate='1985-02-14', mrn='4410023'}",
+        ),
+        attached(
+            "Nightly run against the published FHIR example resources (Patient/example).",
+            "patient.json",
+            "{\"resourceType\": \"Patient\", \"id\": \"example\", \"name\": [{\"family\": \"Chalmers\", \"given\": [\"Peter\"]}], \"birthDate\": \"1974-12-25\"}",
+        ),
+    ] {
+        assert_ne!(
+            check(raw.as_bytes()).protection,
+            Protection::Encrypt,
+            "{raw}"
+        );
+    }
+    // A real chart under an ordinary body stays PHI.
+    let raw = attached(
+        "Chart attached.",
+        "chart.txt",
+        "Name: Maria Lopez   D.O.B.: 01/01/2000\r\nAllergy to: peanut; asthma; epinephrine 0.3 mg IM",
+    );
+    assert_eq!(check(raw.as_bytes()).protection, Protection::Encrypt);
+}
+
+#[test]
 fn priority_tags_and_forcing_tags() {
     let raw = b"Subject: [secure] [priority:9] Hello\r\nX-Priority: 5\r\n\r\nhi\r\n";
     let v = check(raw);

@@ -240,15 +240,17 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
 
 /// Records that show a generator's or a specification's marks, twice:
 /// Synthea's numbered names (`"family": "Kub432"`, `"given": ["Ana12"]`),
-/// its name, FHIR's `Patient/example`.
+/// its name, FHIR's `Patient/example`; or once the specification's own
+/// example resource (`"resourceType": "Patient", "id": "example"`).
 fn synthetic_records(text: &str) -> bool {
-    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    R.get_or_init(|| {
-        re(r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example)|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#)
-    })
-    .find_iter(text)
-    .nth(1)
-    .is_some()
+    static R: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
+    let (marks, spec) = R.get_or_init(|| {
+        (
+            re(r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example)|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#),
+            re(r#""resourceType"\s*:\s*"Patient"\s*,\s*"id"\s*:\s*"example""#),
+        )
+    });
+    marks.find_iter(text).nth(1).is_some() || spec.is_match(text)
 }
 
 fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, ends: Ends) {

@@ -2673,6 +2673,7 @@ const PLACEHOLDER_NAMES: &[&str] = &[
     "specimen",
     "dummy",
     "testpatient",
+    "testperson",
     "fictitious",
     "lastname",
     "firstname",
