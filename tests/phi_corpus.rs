@@ -63,6 +63,9 @@ fn voices21_to_23_fixtures_hold_their_scores() {
         ("phi-voices21", 1, 6),
         ("phi-voices22", 3, 1),
         ("phi-voices23", 0, 0),
+        ("phi-voices24", 0, 1),
+        ("phi-voices25", 0, 0),
+        ("phi-voices26", 1, 1),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");
