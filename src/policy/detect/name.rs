@@ -2982,7 +2982,7 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> 
         }
         let (ns, ne) = (start + note, start + note_end);
         let i = health.partition_point(|&(_, he)| he <= ns);
-        if !health.get(i).is_some_and(|&(hs, _)| hs < ne) {
+        if health.get(i).is_none_or(|&(hs, _)| hs >= ne) {
             continue;
         }
         let value = card[fname..].split(['\r', '\n']).next().unwrap_or("");
