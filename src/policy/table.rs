@@ -343,6 +343,8 @@ struct Header {
     first: Option<usize>,
     last: Option<usize>,
     name_label: &'static str,
+    /// The one column of whole names (`name`, `patient`).
+    whole_name: Option<usize>,
 }
 
 fn header_of(row: &[String]) -> Option<Header> {
@@ -514,6 +516,9 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         first: cols.iter().position(|c| *c == Col::FirstName),
         last: cols.iter().position(|c| *c == Col::LastName),
         name_label,
+        whole_name: cols
+            .iter()
+            .position(|c| matches!(c, Col::Name | Col::PatientName)),
     }
 }
 
@@ -598,6 +603,7 @@ fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
         first,
         last,
         name_label: "Patient Name",
+        whole_name: None,
     })
 }
 
@@ -773,6 +779,14 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     if row.iter().all(|c| c.trim().is_empty()) {
         return;
     }
+    let joined;
+    let row = match unquoted_last_first(h, row) {
+        Some(r) => {
+            joined = r;
+            &joined[..]
+        }
+        None => row,
+    };
     out.newline();
     for (i, cell) in row.iter().enumerate() {
         let v = cell.trim();
@@ -797,6 +811,29 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
         }
     }
     out.push_char('\n');
+}
+
+/// A hand-made export that left `Last, First` unquoted
+/// (`RRMC 5518820,MBATHA, LINDIWE,10/27/1968`): one cell more than the
+/// header, and after the name column's cell a cell of one or two words
+/// of letters that opens with a blank. The two are one name again.
+fn unquoted_last_first(h: &Header, row: &[String]) -> Option<Vec<String>> {
+    let k = h.whole_name?;
+    if row.len() != h.labels.len() + 1 {
+        return None;
+    }
+    let (last, first) = (row.get(k)?, row.get(k + 1)?);
+    let words = first.split_whitespace().count();
+    let lettered = first
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.'));
+    if !first.starts_with(' ') || !(1..=2).contains(&words) || !lettered || last.trim().is_empty() {
+        return None;
+    }
+    let mut out = row.to_vec();
+    out[k] = format!("{},{}", last.trim_end(), first);
+    out.remove(k + 1);
+    Some(out)
 }
 
 /// Split one delimited line on `sep`, honouring double quotes.
@@ -1110,7 +1147,11 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
             first_row = rnext;
         }
         let (ne, _) = line_at(b, first_row);
-        if row_width(&text[first_row..ne], sep, n) != n {
+        // One cell more under a comma header may be an unquoted `Last,
+        // First` (see `unquoted_last_first`): only with a name column.
+        let width = row_width(&text[first_row..ne], sep, n);
+        let split_name = width == n + 1 && sep == Some(',');
+        if width != n && !split_name {
             continue;
         }
         let cells = cells_of(line, sep);
@@ -1129,6 +1170,9 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         let Some(h) = header_of(&cells) else {
             continue;
         };
+        if split_name && h.whole_name.is_none() {
+            continue;
+        }
         found = true;
         let mut j = first_row;
         while j < b.len() && !out.over {
@@ -1295,6 +1339,23 @@ mod tests {
         assert!(t.contains("DOB: 9/15/82"), "{t}");
         assert!(t.contains("MRN: 00482913"), "{t}");
         assert!(t.contains("Dx: C50.911"), "{t}");
+    }
+
+    #[test]
+    fn an_unquoted_last_first_is_one_name_again() {
+        let csv = "mrn,name,dob,phone,last_mammo,birads\nRRMC 5518820,MBATHA, LINDIWE,10/27/1968,541-555-0122,11/02/2022,2\nRRMC 6627105,ALVAREZ, CARMEN,07/07/1975,541-555-0139,08/30/2022,1\n";
+        for t in [
+            csv_to_labeled(csv, 1 << 20),
+            relabel_plain(csv, 1 << 20).unwrap_or_default(),
+        ] {
+            assert!(t.contains("Patient Name: MBATHA, LINDIWE\n"), "{t}");
+            assert!(t.contains("DOB: 10/27/1968\n"), "{t}");
+            assert!(t.contains("DOB: 07/07/1975\n"), "{t}");
+        }
+        // A cell more that is no first name stays where it was.
+        let t = csv_to_labeled("name,dob\nAna Ruiz,3/4/61,extra 7\n", 1 << 20);
+        assert!(t.contains("Patient Name: Ana Ruiz\n"), "{t}");
+        assert!(t.contains("DOB: 3/4/61\n"), "{t}");
     }
 
     #[test]

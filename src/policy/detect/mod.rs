@@ -215,8 +215,11 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
     // A body opening as training material also speaks for the subject
     // above it, which names its case.
     let body = loc == Location::Body;
+    // An archive's README (`ALL RECORDS IN THIS ARCHIVE ARE SYNTHETIC`)
+    // speaks for the records beside it as a body does.
+    let attachment = loc == Location::Attachment;
     if first
-        && (body || sink.raised_since(mark, TRAINING_KINDS))
+        && (body || attachment || sink.raised_since(mark, TRAINING_KINDS))
         && health::training_material(
             &text[..crate::policy::text::floor_boundary(text, name::FICTION_HEAD)],
         )
@@ -224,6 +227,8 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
         sink.lower_since(mark, TRAINING_KINDS);
         if body {
             sink.lower_subject(TRAINING_KINDS);
+        }
+        if body || attachment {
             sink.mark_training_body();
         }
     } else if loc == Location::Attachment && sink.training_body() && synthetic_records(text) {
@@ -240,13 +245,16 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
 
 /// Records that show a generator's or a specification's marks, twice:
 /// Synthea's numbered names (`"family": "Kub432"`, `"given": ["Ana12"]`),
-/// its name, FHIR's `Patient/example`; or once the specification's own
+/// its name, FHIR's `Patient/example`, a table's own synthetic flag
+/// (`synthetic_flag: Y`), test surnames (`Zzztest`); or once the specification's own
 /// example resource (`"resourceType": "Patient", "id": "example"`).
 fn synthetic_records(text: &str) -> bool {
     static R: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
     let (marks, spec) = R.get_or_init(|| {
         (
-            re(r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example)|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#),
+            re(
+                r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example|(?-u:\b)(?:synthetic|synthetic_flag|is_synthetic|test_patient)\s*[:=]\s*(?:y|yes|true|1)(?-u:\b))|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}"|(?-u:\b)Zz+test(?-u:\b)|(?-u:\b)ZZZ+TEST(?-u:\b)"#,
+            ),
             re(r#""resourceType"\s*:\s*"Patient"\s*,\s*"id"\s*:\s*"example""#),
         )
     });

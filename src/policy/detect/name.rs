@@ -546,6 +546,26 @@ const INSTITUTION_NEXT: &[&str] = &[
     "pharmacy",
     "labs",
     "laboratories",
+    // A practice's trade after its name (`Cedar Point Orthodontics`,
+    // `Summit Physical Therapy`).
+    "orthodontics",
+    "dental",
+    "dentistry",
+    "optometry",
+    "audiology",
+    "podiatry",
+    "chiropractic",
+    "dermatology",
+    "aesthetics",
+    "hospice",
+    "dialysis",
+    "imaging",
+    "radiology",
+    "diagnostics",
+    "infusion",
+    "therapy",
+    "rehabilitation",
+    "wellness",
     "street",
     "avenue",
     "road",
@@ -612,6 +632,9 @@ struct Res {
     own_term: Regex,
     not_own: Regex,
     animal: Regex,
+    /// A vet writing of the owner's own health (`you're 20 weeks
+    /// pregnant`, `the methotrexate for your rheumatoid arthritis`).
+    owner_care: Regex,
     vehicle: aho_corasick::AhoCorasick,
     told_story: Regex,
     story_event: aho_corasick::AhoCorasick,
@@ -741,7 +764,10 @@ fn res() -> &'static Res {
         animal_care: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+care\s+$"),
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
-            r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?)(?-u:\b)",
+            r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
+        ),
+        owner_care: re(
+            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
         ),
         // Car service mail: its "appointment" and "diagnosis" concern a
         // vehicle. Two of these words, so a crash report (`motor vehicle
@@ -807,7 +833,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -830,7 +856,7 @@ fn res() -> &'static Res {
             r"^\s*,\s*(?:(?i:approx\.?|approximately|about|around|ca\.?|~)\s*)?[1-9][0-9]\s*,\s*\pL|^[ \t]+[1-9][0-9]?[ \t]?[MF](?:[ \t,;)/]|$)",
         ),
         initials_label: re(
-            r"(?i:(?-u:\b)(?:patient\s+|subject\s+|pt\.?\s+)?(?:initials|initialen|iniciales|initiales|iniciais))\s*[:=]?[ \t]*([A-Z]\.?(?:-[A-Z]\.?)?[ \t]?[A-Z]\.?(?:-[A-Z]\.?)?(?:[ \t]?[A-Z]\.)?)(?:[\s,;)/]|$)",
+            r"(?i:(?-u:\b)(?:initials|initialen|iniciales|initiales|iniciais))\s*[:=]?[ \t]*([A-Z]\.?(?:-[A-Z]\.?)?[ \t]?[A-Z]\.?(?:-[A-Z]\.?)?(?:[ \t]?[A-Z]\.)?)(?:[\s,;)/]|$)",
         ),
         event: re(
             r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|unit)(?-u:\b)",
@@ -1035,10 +1061,12 @@ fn weekday(w: &[u8]) -> bool {
     const SHORT: &[&str] = &[
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     ];
-    let mut buf = [0u8; 48];
-    if w.len() >= 48 {
+    // Every weekday and its short forms: 3 to 9 ASCII letters opening
+    // with one of five; most words stop here, before any copy.
+    if !(3..=9).contains(&w.len()) || !matches!(w[0] | 0x20, b'm' | b't' | b'w' | b'f' | b's') {
         return false;
     }
+    let mut buf = [0u8; 48];
     let w = lower(w, &mut buf);
     WEEKDAYS.contains(&w) || SHORT.contains(&w)
 }
@@ -1930,6 +1958,47 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
         "university",
         "college",
         "school",
+        // A practice greeted by its trade (`Dear CareFlow Home Infusion,`,
+        // `Hi Whisker Inn,`).
+        "infusion",
+        "therapy",
+        "therapies",
+        "rehab",
+        "rehabilitation",
+        "orthodontics",
+        "dental",
+        "dentistry",
+        "optometry",
+        "optical",
+        "eyecare",
+        "audiology",
+        "hearing",
+        "podiatry",
+        "chiropractic",
+        "dermatology",
+        "aesthetics",
+        "hospice",
+        "dialysis",
+        "imaging",
+        "radiology",
+        "diagnostics",
+        "pediatrics",
+        "orthopedics",
+        "cardiology",
+        "oncology",
+        "wellness",
+        "homecare",
+        "nursing",
+        "associates",
+        "partners",
+        "group",
+        "practice",
+        "inn",
+        "hotel",
+        "kennels",
+        "transport",
+        "supply",
+        "supplies",
         // A department greeted (`Hello Research Finance,`).
         "finance",
         "accounting",
@@ -3145,7 +3214,7 @@ const KIND_REACH: usize = 6 * 1024;
 /// item's people, a report's readers, a training case?
 pub fn names_no_patient(text: &str) -> bool {
     let r = res();
-    veterinary(r, text, true)
+    (veterinary(r, text, true) && !owner_care(r, text))
         || car_service(r, text)
         || r.public_story.is_match(text)
         || report_or_news(&text[..floor_boundary(text, KIND_REACH)])
@@ -3254,6 +3323,16 @@ fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
     };
     let degree = b[start].eq_ignore_ascii_case(&b'd');
     r.animal.is_match(text) || (signed && !degree && signs_off(text, start, end))
+}
+
+/// A vet's mail that speaks of the owner's own health, not in a leaflet's
+/// general advice (`if you are pregnant, ...`): the owner is a patient of
+/// whatever care the mail names.
+fn owner_care(r: &Res, text: &str) -> bool {
+    r.owner_care.find_iter(text).any(|m| {
+        let pre = before(text, m.start(), 12).to_ascii_lowercase();
+        !(pre.ends_with("if ") || pre.ends_with("whether ") || pre.ends_with("when "))
+    })
 }
 
 /// Does the name at `start..end` sign the text: one of its last lines, not

@@ -337,6 +337,105 @@ impl<'d> Walk<'d> {
     }
 }
 
+/// Form fields read, and their nesting (`/Kids`), at most.
+const MAX_FIELDS: usize = 2000;
+const MAX_FIELD_DEPTH: usize = 8;
+
+/// The filled fields of an AcroForm, one `name: value` line each.
+fn form_fields(doc: &Document, out: &mut TextOut) {
+    let Some(fields) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok())
+        .and_then(|f| f.get(b"Fields").ok())
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_array().ok())
+    else {
+        return;
+    };
+    let mut seen = 0usize;
+    let mut first = true;
+    for f in fields {
+        field(doc, f, 0, &mut seen, &mut first, out);
+        if seen >= MAX_FIELDS || out.over {
+            break;
+        }
+    }
+}
+
+fn field(
+    doc: &Document,
+    obj: &Object,
+    depth: usize,
+    seen: &mut usize,
+    first: &mut bool,
+    out: &mut TextOut,
+) {
+    *seen += 1;
+    if depth > MAX_FIELD_DEPTH || *seen > MAX_FIELDS {
+        return;
+    }
+    let Some(d) = doc
+        .dereference(obj)
+        .ok()
+        .and_then(|(_, o)| o.as_dict().ok())
+    else {
+        return;
+    };
+    let value = d
+        .get(b"V")
+        .ok()
+        .and_then(|o| doc.dereference(o).ok())
+        .map(|(_, o)| field_text(o))
+        .unwrap_or_default();
+    // A checkbox's `/Off` says nothing.
+    if !value.trim().is_empty() && value != "Off" {
+        let name = d.get(b"T").ok().map(field_text).unwrap_or_default();
+        if *first {
+            out.newline();
+            *first = false;
+        }
+        out.push(name.trim());
+        out.push(": ");
+        out.push(value.trim());
+        out.newline();
+    }
+    if let Ok(kids) = d
+        .get(b"Kids")
+        .and_then(|o| doc.dereference(o).map(|(_, o)| o))
+        .and_then(Object::as_array)
+    {
+        for k in kids {
+            field(doc, k, depth + 1, seen, first, out);
+        }
+    }
+}
+
+/// A PDF text string (UTF-16BE with its mark, UTF-8 with its mark, or
+/// PDFDocEncoding, read as Latin-1) or a name (`/Yes`).
+fn field_text(o: &Object) -> String {
+    match o {
+        Object::String(b, _) => {
+            if let Some(u) = b.strip_prefix(&[0xFE, 0xFF]) {
+                let units: Vec<u16> = u
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            } else if let Some(u) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+                String::from_utf8_lossy(u).into_owned()
+            } else {
+                b.iter().map(|&c| char::from(c)).collect()
+            }
+        }
+        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        _ => String::new(),
+    }
+    .replace(['\r', '\n'], " ")
+}
+
 /// Extract the text of a PDF.
 pub fn extract(
     bytes: &[u8],
@@ -379,7 +478,10 @@ pub fn extract(
             break;
         }
     }
-    let out = w.lay.out;
+    let mut out = w.lay.out;
+    // A filled form keeps its answers in the fields, not on the pages
+    // (`Student name:` drawn, `Sofia Reyes` only in the field's `/V`).
+    form_fields(&doc, &mut out);
     let has_text = out.text.chars().any(char::is_alphanumeric);
     v.text(place, &out.text);
     if let Some(e) = failed {

@@ -103,6 +103,49 @@ pub fn pdf(pages: &[&str], password: Option<&str>) -> Vec<u8> {
     out
 }
 
+/// A one-page PDF whose AcroForm holds `fields` (`(name, value)`): the
+/// first two as a parent field's `/Kids`, values as UTF-16BE text strings
+/// but the last, a checkbox's `/Off` name.
+pub fn pdf_form(page: &str, fields: &[(&str, &str)]) -> Vec<u8> {
+    let Ok(mut doc) = Document::load_mem(&pdf(&[page], None)) else {
+        return Vec::new();
+    };
+    let utf16 = |s: &str| {
+        let mut b = vec![0xFE, 0xFF];
+        b.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
+        Object::String(b, lopdf::StringFormat::Hexadecimal)
+    };
+    let mut ids: Vec<Object> = fields
+        .iter()
+        .map(|(name, value)| {
+            doc.add_object(dictionary! {
+                "FT" => "Tx",
+                "T" => Object::string_literal(name.as_bytes().to_vec()),
+                "V" => utf16(value),
+            })
+            .into()
+        })
+        .collect();
+    let checkbox = doc.add_object(dictionary! {
+        "FT" => "Btn",
+        "T" => Object::string_literal(b"self_carry".to_vec()),
+        "V" => Object::Name(b"Off".to_vec()),
+    });
+    let nested: Vec<Object> = ids.drain(..ids.len().min(2)).collect();
+    let parent = doc.add_object(dictionary! { "T" => "student", "Kids" => nested });
+    ids.insert(0, parent.into());
+    ids.push(checkbox.into());
+    let form = doc.add_object(dictionary! { "Fields" => ids });
+    if let Ok(root) = doc.trailer.get(b"Root").and_then(Object::as_reference)
+        && let Ok(catalog) = doc.get_dictionary_mut(root)
+    {
+        catalog.set("AcroForm", form);
+    }
+    let mut out = Vec::new();
+    let _ = doc.save_to(&mut out);
+    out
+}
+
 /// A ZIP archive of `(name, bytes)` entries, deflated.
 pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));

@@ -64,6 +64,32 @@ fn pdf_text_lines_and_table_columns() {
 }
 
 #[test]
+fn a_filled_pdf_forms_answers_are_read_from_its_fields() {
+    let pdf = pdf_form(
+        "Medication Authorization\nStudent name:\nDiagnosis:",
+        &[
+            ("student_name", "Sofía Reyes"),
+            ("dob", "03/14/2016"),
+            ("diagnosis", "Asthma, moderate persistent"),
+            ("comments", ""),
+        ],
+    );
+    let c = run(&pdf, "HS-12.pdf");
+    assert!(c.bad.is_empty(), "{:?}", c.bad);
+    let t = all_text(&c);
+    assert!(t.contains("Student name:"), "{t:?}");
+    assert!(t.contains("student_name: Sofía Reyes\n"), "{t:?}");
+    assert!(t.contains("dob: 03/14/2016\n"), "{t:?}");
+    assert!(
+        t.contains("diagnosis: Asthma, moderate persistent\n"),
+        "{t:?}"
+    );
+    // Empty fields and an unticked box add nothing.
+    assert!(!t.contains("comments"), "{t:?}");
+    assert!(!t.contains("self_carry"), "{t:?}");
+}
+
+#[test]
 fn pdf_with_a_user_password_is_encrypted() {
     let c = run(&pdf(&["SSN 524-71-3382"], Some("secret")), "locked.pdf");
     assert_eq!(
