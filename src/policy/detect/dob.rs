@@ -13,7 +13,7 @@ use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia|nasci\s+(?:em|no\s+dia)|naci\s+(?:el|en)|f[öo]dd(?:\s+den)?)(?-u:\b)";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia|geboortedatum|geb\.\s*datum|geboren\s+op|data\s+di\s+nascita|nat[oa]\s+il|do[ğg]um\s+tarihi|taariikhda\s+dhalashada|nasci\s+(?:em|no\s+dia)|naci\s+(?:el|en)|f[öo]dd(?:\s+den)?)(?-u:\b)";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.
@@ -119,6 +119,10 @@ const OTHER_SCRIPT_KEYWORDS: &[&str] = &[
     "ата рождения",
     "АТА РОЖДЕНИЯ",
     "تاريخ الميلاد",
+    "תאריך לידה",
+    "μερομηνία γέννησης",
+    "ΜΕΡΟΜΗΝΙΑ ΓΕΝΝΗΣΗΣ",
+    "วันเกิด",
 ];
 
 /// `1949年3月17日`, `1985년 3월 2일`: the year-month-day order of
@@ -181,9 +185,13 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
                 .or_else(|| dates::first_date(w));
             let Some((s, e)) = found else { continue };
             let gap = &w[..s];
+            // A label that ends its line, the date opening the next
+            // (`(дата народження` / `03.09.2015, 4-Б клас)`), is one.
+            let wrapped = gap.matches('\n').count() == 1
+                && gap.rsplit('\n').next().is_some_and(|t| t.trim().is_empty());
             if gap.chars().count() > 8
                 || gap.bytes().any(|b| b.is_ascii_digit())
-                || gap.contains('\n')
+                || (gap.contains('\n') && !wrapped)
             {
                 continue;
             }
@@ -290,6 +298,9 @@ mod tests {
             "生年月日：1972年11月3日",
             "ДАТА РОЖДЕНИЯ 17.03.1949",
             "Дата рождения: 17.03.1949",
+            "моєї доньки Софії (дата народження\n03.09.2015, 4-Б клас)",
+            "תאריך לידה: 22/09/1990",
+            "Ημερομηνία γέννησης: 04/11/1952",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }
@@ -301,6 +312,7 @@ mod tests {
             "学生 2019年9月1日入学",
             "生日快乐 2025年3月5日",
             "С днём рождения 05.03.2025",
+            "дата народження:\nдата візиту 01.02.2024",
             "عيد الميلاد 25/12/2025",
         ] {
             assert_eq!(found(t, Kind::Dob), None, "{t}");
@@ -346,6 +358,10 @@ mod tests {
             "Patientin:    Hannelore Schneider, geb. 22.05.1957",
             "geboren am 22.05.1957",
             "Jean-Wesley Pierre-Louis (fèt 22/01/2025)",
+            "Geboortedatum: 09-08-1964",
+            "Paziente:   Giuseppina Russo, nata il 12/09/1955",
+            "Data di nascita: 03/02/1948",
+            "Doğum tarihi: 14.06.1971",
         ] {
             assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         }

@@ -151,10 +151,14 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
         before: 80,
         after: 0,
     };
+    // `L022` with no word of diagnosis near is as often a location's,
+    // a lot's or a form's code: a dotless code needs its context (a
+    // table's `Dx` column is relabelled next to each cell).
+    let dotless = code.len() >= 4 && !code.contains('.');
     let conf = match ctx.check(text, s, e) {
         Near::Negative => return,
         Near::Positive => Confidence::High,
-        Near::Nothing if sc.has_health => Confidence::Medium,
+        Near::Nothing if sc.has_health && !dotless => Confidence::Medium,
         Near::Nothing => Confidence::Low,
     };
     sc.sink.push(Kind::Icd10, conf, sc.loc, code);
@@ -223,6 +227,24 @@ mod tests {
                 Kind::Icd10
             ),
             None
+        );
+        // A dotless code with no word of diagnosis near: a location's
+        // (`L022,Westside Primary Care`), low; with its column, high.
+        assert_eq!(
+            found(
+                "L022,Westside Primary Care,77 Cascade Blvd,541-555-0135",
+                Kind::Icd10
+            ),
+            Some(Confidence::Low)
+        );
+        assert_eq!(found("Dx: E119", Kind::Icd10), Some(Confidence::High));
+        assert_eq!(
+            found("Seen in urgent care for asthma, J45.909", Kind::Icd10),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            found("Seen in urgent care for asthma, J45909", Kind::Icd10),
+            Some(Confidence::Low)
         );
         // Only N95 is a mask, and only on its own line.
         assert_eq!(

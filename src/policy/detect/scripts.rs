@@ -153,18 +153,21 @@ const NAMES: &str = concat!(
     // Self-introductions: `Меня зовут`, `我叫`, `제 이름은`, `ስሜ`.
     r"|(?:[Мм]еня зовут|[Мм]ене звати|我叫|제 이름은)[ \t]*(\p{Cyrillic}{2,}(?:[ \t]+\p{Cyrillic}{2,}){0,2}|\p{Han}{2,4}|\p{Hangul}{2,4})",
     r"|ስሜ[ \t]+(\p{Ethiopic}{2,}(?:[ \t]+\p{Ethiopic}{2,})?)",
+    // Hebrew and Greek: after a patient's name label.
+    r"|(?:שם המטופלת|שם המטופל|שם החולה)[ \t]*:[ \t]*(\p{Hebrew}{2,}(?:[ \t]+\p{Hebrew}{2,}){0,2})",
+    r"|(?:Ασθενής|Ονοματεπώνυμο ασθενούς|ΑΣΘΕΝΗΣ)[ \t]*:[ \t]*(\p{Greek}{2,}(?:[ \t]+\p{Greek}{2,}){0,2})",
     // Devanagari: after Mr, Mrs or patient.
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
 );
 
-/// Any lead byte of the scripts this module reads (Cyrillic, Arabic,
-/// Devanagari, Ethiopic, CJK, Hangul)? Eight bytes at a time: ASCII words
+/// Any lead byte of the scripts this module reads (Greek, Cyrillic,
+/// Hebrew, Arabic, Devanagari, Thai, Ethiopic, CJK, Hangul)? Eight bytes at a time: ASCII words
 /// are passed over with one test.
 pub(crate) fn has_other_script(b: &[u8]) -> bool {
     // Ethiopic shares its lead byte 0xE1 with Vietnamese letters (`ầ`):
     // its second byte tells them apart.
     let lead = |i: usize| match b[i] {
-        0xD0..=0xD4 | 0xD8..=0xDB | 0xE0 | 0xE3..=0xED => true,
+        0xCE | 0xCF | 0xD0..=0xD4 | 0xD6..=0xDB | 0xE0 | 0xE3..=0xED => true,
         0xE1 => b.get(i + 1).is_some_and(|c| (0x88..=0x8D).contains(c)),
         _ => false,
     };
@@ -431,6 +434,7 @@ mod tests {
             "我父亲陈国梁这周一开始服用新的降压药，每天早上5毫克。",
             "患者：王小明，诊断：2型糖尿病。",
             "受试者：张伟（筛选号 S031），男，1958年出生\n事件名称：急性心肌梗死，当日急诊入院",
+            "שם המטופלת: מיכל אברמוביץ\nאבחנה: דלקת בדרכי השתן (ציסטיטיס) לא מסובכת.",
             "山田太郎様の検査結果をお送りします。血圧が高めです。",
             "김민수 님의 검사 결과가 나왔습니다. 혈압이 높습니다.",
             "المريض أحمد علي حسن يحتاج إلى غسيل الكلى يوم الاثنين في المستشفى.",
