@@ -546,6 +546,23 @@ const INSTITUTION_NEXT: &[&str] = &[
     "pharmacy",
     "labs",
     "laboratories",
+    // Health, clinic, hospital and pharmacy in other languages (`Vida
+    // Plena Saúde`, `Clínica San Rafael`), folded.
+    "saude",
+    "salud",
+    "sante",
+    "gesundheit",
+    "clinica",
+    "clinique",
+    "klinik",
+    "kliniek",
+    "ospedale",
+    "hopital",
+    "krankenhaus",
+    "ziekenhuis",
+    "farmacia",
+    "pharmacie",
+    "apotheke",
     // A practice's trade after its name (`Cedar Point Orthodontics`,
     // `Summit Physical Therapy`).
     "orthodontics",
@@ -688,7 +705,7 @@ fn res() -> &'static Res {
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
@@ -833,7 +850,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",

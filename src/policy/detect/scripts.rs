@@ -264,7 +264,24 @@ pub fn scan(
         {
             continue;
         }
-        let conf = if near(ns, ne) {
+        // A business letter's addressee after a company's department
+        // (`総務部　中島様`, `人事课 王先生`): a contact, not a patient.
+        let line_head = text[..ns].rsplit('\n').next().unwrap_or("");
+        let line_head = line_head.trim_end_matches([' ', '\t', '\u{3000}']);
+        let department = [
+            "部",
+            "課",
+            "係",
+            "课",
+            "部门",
+            "部門",
+            "株式会社",
+            "有限会社",
+            "公司",
+        ]
+        .iter()
+        .any(|w| line_head.ends_with(w));
+        let conf = if near(ns, ne) && !department {
             named = true;
             Confidence::High
         } else {
@@ -450,6 +467,9 @@ mod tests {
             // An honorific in a letter about no care.
             "Уважаемый Иван Иванович, приглашаем вас на собрание жильцов.",
             "王小明先生，您的包裹已经发货。",
+            // A company's department before its contact, with a fee list
+            // of vaccines.
+            "株式会社ミナト商事\n総務部　中島様\n\n海外赴任予定の社員の皆様向けの予防接種の料金：Ａ型肝炎 8,800円、狂犬病 15,400円",
             "김민수 님, 주문하신 상품이 발송되었습니다.",
             "السيد أحمد علي، نشكرك على طلبك.",
             // Nouns where a name would stand, and words with other senses.
