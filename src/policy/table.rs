@@ -118,6 +118,196 @@ fn camel_parts(w: &str) -> Vec<&str> {
     parts
 }
 
+// Column names in other languages, as `classify` compacts them (lower
+// case, letters and digits only): a Polish vaccination list, a Japanese
+// check-up sheet, a Dutch or German export.
+/// Birth (`Data urodzenia`, `Geburtsdatum`, `生年月日`), contained.
+const BIRTH_ELSEWHERE: &[&str] = &[
+    "nascimento",
+    "nacimiento",
+    "naissance",
+    "geburt",
+    "geboorte",
+    "nascita",
+    "urodzenia",
+    "doğum",
+    "dogumtarihi",
+    "рождения",
+    "народження",
+    "出生",
+    "生年月日",
+    "생년월일",
+    "ميلاد",
+    "לידה",
+    "γέννησης",
+    "ngàysinh",
+    "kapanganakan",
+];
+/// National identity numbers (`PESEL`, `BSN`, `CPF`, `DNI`), whole words.
+const NATIONAL_IDS: &[&str] = &[
+    "pesel",
+    "bsn",
+    "cpf",
+    "dni",
+    "curp",
+    "nss",
+    "tckn",
+    "snils",
+    "снилс",
+];
+/// The same, contained.
+const NATIONAL_IDS_JOINED: &[&str] = &[
+    "tckimlik",
+    "kimlikno",
+    "burgerservicenummer",
+    "sozialversicherungsnummer",
+    "身份证",
+    "身分證",
+    "マイナンバー",
+    "住民登録",
+    "주민등록번호",
+    "numéroinsee",
+    "numerodesecu",
+];
+/// Chart numbers (`Historia clínica`, `Prontuário`, `カルテ番号`), contained.
+const CHART_ELSEWHERE: &[&str] = &[
+    "historiaclínica",
+    "historiaclinica",
+    "prontuário",
+    "prontuario",
+    "cartellaclinica",
+    "patientennummer",
+    "patiëntnummer",
+    "patientnummer",
+    "fallnummer",
+    "dossiernummer",
+    "numérodedossier",
+    "ndossier",
+    "病历号",
+    "病歷號",
+    "患者番号",
+    "カルテ番号",
+    "診察券番号",
+    "환자번호",
+    "등록번호",
+    "номеркарты",
+];
+/// Diagnoses (`Diagnóstico`, `Rozpoznanie`, `診断`, `상병코드`), contained.
+const DIAGNOSIS_ELSEWHERE: &[&str] = &[
+    "diagnó",
+    "diagnoz",
+    "rozpoznanie",
+    "診断",
+    "诊断",
+    "診斷",
+    "病名",
+    "상병",
+    "진단",
+    "диагноз",
+    "אבחנה",
+];
+/// First names (`Imię`, `Prénom`, `Vorname`), the whole cell.
+const FIRST_ELSEWHERE: &[&str] = &[
+    "imię",
+    "imie",
+    "prénom",
+    "prenom",
+    "vorname",
+    "voornaam",
+    "primeironome",
+    "adı",
+    "имя",
+    "імя",
+    "名",
+];
+/// Last names (`Nazwisko`, `Nachname`, `Cognome`), the whole cell.
+const LAST_ELSEWHERE: &[&str] = &[
+    "nazwisko",
+    "nomdefamille",
+    "nachname",
+    "familienname",
+    "achternaam",
+    "apellido",
+    "apellidos",
+    "sobrenome",
+    "cognome",
+    "soyad",
+    "soyadı",
+    "фамилия",
+    "прізвище",
+    "姓",
+];
+/// A patient's name (`Nombre del paciente`, `患者氏名`), the whole cell.
+const PATIENT_NAME_ELSEWHERE: &[&str] = &[
+    "nombredelpaciente",
+    "nomedopaciente",
+    "nomdupatient",
+    "patientenname",
+    "naampatiënt",
+    "naampatient",
+    "paziente",
+    "paciente",
+    "pacjent",
+    "患者氏名",
+    "患者姓名",
+    "患者名",
+    "病人姓名",
+    "환자성명",
+    "환자명",
+    "фиопациента",
+];
+/// A name (`Nombre`, `Naam`, `氏名`, `ФИО`), the whole cell.
+const NAME_ELSEWHERE: &[&str] = &[
+    "nom",
+    "nombre",
+    "nome",
+    "naam",
+    "imięinazwisko",
+    "nazwiskoiimię",
+    "nombreyapellidos",
+    "nomecompleto",
+    "nomeecognome",
+    "cognomeenome",
+    "adsoyad",
+    "adısoyadı",
+    "氏名",
+    "姓名",
+    "성명",
+    "이름",
+    "фио",
+];
+/// Clinical columns (`Szczepionka`, `Impfstoff`, `判定`, `検査値`), contained.
+const CLINICAL_ELSEWHERE: &[&str] = &[
+    "szczepi",
+    "impf",
+    "vacuna",
+    "vacina",
+    "vaccin",
+    "medicament",
+    "medikament",
+    "farmaco",
+    "fármaco",
+    "tratamiento",
+    "tratamento",
+    "traitement",
+    "behandlung",
+    "behandeling",
+    "resultado",
+    "résultat",
+    "ergebnis",
+    "検査",
+    "判定",
+    "処方",
+    "检查",
+    "化验",
+    "药",
+    "검사",
+    "처방",
+    "прививк",
+    "щеплен",
+    "препарат",
+];
+
 /// Classify one header cell.
 pub fn classify(header: &str) -> Col {
     let h = header.trim();
@@ -132,10 +322,20 @@ pub fn classify(header: &str) -> Col {
         .collect();
     let has = |s: &str| w.iter().any(|x| x == s);
     let any = |l: &[&str]| l.iter().any(|s| compact.contains(s));
-    if has("dob") || compact == "dob" || any(&["birth", "bday", "dateofb"]) || has("born") {
+    if has("dob")
+        || compact == "dob"
+        || any(&["birth", "bday", "dateofb"])
+        || has("born")
+        || any(BIRTH_ELSEWHERE)
+    {
         return Col::Dob;
     }
-    if has("ssn") || has("ss#") || any(&["socialsec", "socsec", "ssn"]) {
+    if has("ssn")
+        || has("ss#")
+        || any(&["socialsec", "socsec", "ssn"])
+        || NATIONAL_IDS.iter().any(|n| has(n))
+        || any(NATIONAL_IDS_JOINED)
+    {
         return Col::Ssn;
     }
     if has("mbi")
@@ -173,6 +373,7 @@ pub fn classify(header: &str) -> Col {
             "hospital#",
             "unitnumber",
         ])
+        || any(CHART_ELSEWHERE)
     {
         return Col::Mrn;
     }
@@ -187,6 +388,7 @@ pub fn classify(header: &str) -> Col {
             "dx2",
             "primarydx",
         ])
+        || any(DIAGNOSIS_ELSEWHERE)
     {
         return Col::Dx;
     }
@@ -226,12 +428,14 @@ pub fn classify(header: &str) -> Col {
         .any(|p| has(p) || compact.starts_with(p))
         && !["visit", "date", "contact", "seen"].iter().any(|w| has(w));
     if any(&["firstname", "givenname", "fname", "forename"])
+        || FIRST_ELSEWHERE.contains(&compact.as_str())
         || compact == "first"
         || (of_person && (has("first") || compact.ends_with("first")))
     {
         return Col::FirstName;
     }
     if any(&["lastname", "surname", "familyname", "lname"])
+        || LAST_ELSEWHERE.contains(&compact.as_str())
         || compact == "last"
         || (of_person && (has("last") || compact.ends_with("last")))
     {
@@ -251,7 +455,8 @@ pub fn classify(header: &str) -> Col {
         "patientnm",
         "mbrnm",
         "membernm",
-    ]) || compact == "patient"
+    ]) || PATIENT_NAME_ELSEWHERE.contains(&compact.as_str())
+        || compact == "patient"
         || compact == "pt"
         || compact == "member"
         || compact == "client"
@@ -278,7 +483,8 @@ pub fn classify(header: &str) -> Col {
             | "student"
             | "studentname"
             | "trainee"
-    ) {
+    ) || NAME_ELSEWHERE.contains(&compact.as_str())
+    {
         return Col::Name;
     }
     if matches!(
@@ -325,7 +531,8 @@ pub fn classify(header: &str) -> Col {
         "clinic",
         "referral",
         "injur",
-    ]) {
+    ]) || any(CLINICAL_ELSEWHERE)
+    {
         return Col::Clinical;
     }
     Col::Other
@@ -958,6 +1165,42 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "backup",
         "on-call",
         "surgeon",
+        // Other languages' birth, identity and name columns (see
+        // `BIRTH_ELSEWHERE` and the lists after it).
+        "nascimento",
+        "nacimiento",
+        "naissance",
+        "geburt",
+        "geboorte",
+        "nascita",
+        "urodzenia",
+        "doğum",
+        "dogum",
+        "рождения",
+        "народження",
+        "出生",
+        "生年月日",
+        "생년월일",
+        "ميلاد",
+        "לידה",
+        "γέννησης",
+        "ngày sinh",
+        "kapanganakan",
+        "pesel",
+        "bsn",
+        "cpf",
+        "dni",
+        "nombre",
+        "nome",
+        "naam",
+        "nazwisko",
+        "nachname",
+        "apellido",
+        "cognome",
+        "氏名",
+        "姓名",
+        "성명",
+        "환자",
     ];
     AC.get_or_init(|| {
         AhoCorasick::builder()
@@ -1339,6 +1582,41 @@ mod tests {
         assert!(t.contains("DOB: 9/15/82"), "{t}");
         assert!(t.contains("MRN: 00482913"), "{t}");
         assert!(t.contains("Dx: C50.911"), "{t}");
+    }
+
+    #[test]
+    fn column_names_in_other_languages() {
+        for (h, col) in [
+            ("Data urodzenia", Col::Dob),
+            ("Geburtsdatum", Col::Dob),
+            ("生年月日", Col::Dob),
+            ("Fecha de nacimiento", Col::Dob),
+            ("PESEL", Col::Ssn),
+            ("BSN", Col::Ssn),
+            ("Nazwisko", Col::LastName),
+            ("Imię", Col::FirstName),
+            ("Vorname", Col::FirstName),
+            ("氏名", Col::Name),
+            ("Nombre", Col::Name),
+            ("환자성명", Col::PatientName),
+            ("Historia clínica", Col::Mrn),
+            ("Diagnóstico", Col::Dx),
+            ("상병코드", Col::Dx),
+            ("Szczepionka", Col::Clinical),
+            ("判定", Col::Clinical),
+            // Not a person's column.
+            ("Ad", Col::Other),
+            ("Nieobecny", Col::Other),
+        ] {
+            assert_eq!(classify(h), col, "{h}");
+        }
+        let t = relabel_plain(
+            "Lp.\tNazwisko\tImię\tPESEL\tData urodzenia\tSzczepionka\n1\tKowalczyk\tHalina\t45031701379\t1945-03-17\tGrypa\n",
+            1 << 20,
+        )
+        .unwrap_or_default();
+        assert!(t.contains("DOB: 1945-03-17\n"), "{t}");
+        assert!(t.contains("Patient Name: Halina Kowalczyk\n"), "{t}");
     }
 
     #[test]
