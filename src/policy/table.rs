@@ -564,7 +564,27 @@ fn header_of(row: &[String]) -> Option<Header> {
     if filled < 2 || sample || row.iter().any(|c| value_like(c)) {
         return None;
     }
+    // A form laid out as a table: a label with its colon, its value in
+    // the next cell (`Naam: | dhr. Koen van den Berg`). A header of
+    // labels (`Patient: | DOB: | MRN:`) stays one.
+    let label = |c: &String| c.trim_end().ends_with(':');
+    if row
+        .windows(2)
+        .any(|p| label(&p[0]) && !p[1].trim().is_empty() && !label(&p[1]))
+    {
+        return None;
+    }
     let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
+    // Two cells, one of them no column's name: a form's label and its
+    // value, set out as a table (`Naam | dhr. Koen van den Berg`).
+    if filled == 2
+        && row
+            .iter()
+            .zip(&cols)
+            .any(|(c, col)| !c.trim().is_empty() && *col == Col::Other)
+    {
+        return None;
+    }
     let phi = cols.iter().any(|c| {
         matches!(
             c,
@@ -1796,6 +1816,25 @@ mod tests {
         w.finish(&mut out);
         assert!(out.text.contains("SSN: 824-66-7795"), "{}", out.text);
         assert!(out.text.contains("DOB: 03/03/1961"), "{}", out.text);
+        // A referral's form in an HTML table: the name is a value.
+        let mut out = TextOut::new(1 << 20);
+        let mut w = TableWriter::new();
+        w.push(
+            vec!["Naam".into(), "dhr. Koen van den Berg".into()],
+            &mut out,
+        );
+        w.push(vec!["Geboortedatum:".into(), "09-08-1964".into()], &mut out);
+        w.finish(&mut out);
+        assert!(
+            out.text.contains("Naam: dhr. Koen van den Berg"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("Geboortedatum: 09-08-1964"),
+            "{}",
+            out.text
+        );
     }
 
     #[test]
