@@ -189,7 +189,7 @@ const CHART_ELSEWHERE: &[&str] = &[
     "カルテ番号",
     "診察券番号",
     "환자번호",
-    "등록번호",
+    "환자등록번호",
     "номеркарты",
 ];
 /// Diagnoses (`Diagnóstico`, `Rozpoznanie`, `診断`, `상병코드`), contained.

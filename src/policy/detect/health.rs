@@ -325,14 +325,20 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|\((?:fictional|fictitious)\)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records|data|patients|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|all\s+synthetic\s*[(.;,)-]|sentet[iİı]k\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:fittizi|sintetici)|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:scenarios?|cases?|vignettes?|examples?|exercises?|patients?|stor(?:y|ies))\s*[0-9a-z]?\s*[:-]?\s*\((?:fictional|fictitious)\)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records|data|patients|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|all\s+synthetic\s*[(.;,)-]|sentet[iİı]k\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:fittizi|sintetici)|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.
 pub fn training_material(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| re(&format!(r"(?i)(?-u:\b)(?:{FICTION})(?-u:\b)")))
-        .is_match(text)
+    // The end: a word's boundary, or whatever follows a mark that ends
+    // in punctuation (`(FICTIONAL)` before a line end has no boundary).
+    R.get_or_init(|| {
+        re(&format!(
+            r"(?i)(?-u:\b)(?:{FICTION})(?:(?-u:\b)|[^A-Za-z0-9_]|$)"
+        ))
+    })
+    .is_match(text)
 }
 
 /// The listed health terms of `text`, as byte spans.
@@ -407,6 +413,30 @@ pub fn scan(
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+
+    #[test]
+    fn training_marks_that_end_in_punctuation_or_another_language() {
+        for t in [
+            "SCENARIO 3 (FICTIONAL)\nDeShawn Test, forklift operator, epilepsy.",
+            "The names in this case are made up.",
+            "Training dataset for the class - all synthetic (see README).",
+            "ALL RECORDS IN THIS ARCHIVE ARE SYNTHETIC.",
+            "*** SENTETİK EĞİTİM VERİSİ - GERÇEK HASTA DEĞİLDİR ***",
+            "Usem apenas dados fictícios no ambiente de homologação.",
+            "Fiktive Patientin für die Schulung.",
+        ] {
+            assert!(training_material(t), "{t}");
+        }
+        for t in [
+            "Fictionalized memoir reading group",
+            "Synthetic mesh repair of the hernia went well.",
+            // A test set's note on an address is no training banner.
+            "Utilization Management | PO Box 4410, Portland OR 97208 (fictional)",
+            "She was made upset by the news.",
+        ] {
+            assert!(!training_material(t), "{t}");
+        }
+    }
 
     #[test]
     fn a_patients_own_words_or_a_nurses_are_no_training_banner() {
