@@ -575,16 +575,6 @@ fn header_of(row: &[String]) -> Option<Header> {
         return None;
     }
     let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
-    // Two cells, one of them no column's name: a form's label and its
-    // value, set out as a table (`Naam | dhr. Koen van den Berg`).
-    if filled == 2
-        && row
-            .iter()
-            .zip(&cols)
-            .any(|(c, col)| !c.trim().is_empty() && *col == Col::Other)
-    {
-        return None;
-    }
     let phi = cols.iter().any(|c| {
         matches!(
             c,
@@ -881,6 +871,11 @@ pub struct TableWriter {
     plain: bool,
     /// CSV: the first row is the header, whatever it names.
     forced: bool,
+    /// A two-cell header row with one cell no column's name (`Naam |
+    /// dhr. Koen van den Berg`), held until the next row tells a header
+    /// (`Maria Lopez | started chemo` under it) from a form set out as a
+    /// table (`Geboortedatum | 09-08-1964`: a label again under it).
+    held: Option<(Vec<String>, Header)>,
 }
 
 /// Rows searched for a header.
@@ -893,6 +888,7 @@ impl TableWriter {
             pending: Vec::new(),
             plain: false,
             forced: false,
+            held: None,
         }
     }
 
@@ -905,6 +901,21 @@ impl TableWriter {
     }
 
     pub fn push(&mut self, row: Vec<String>, out: &mut TextOut) {
+        if let Some((first, h)) = self.held.take() {
+            let label_under = row
+                .iter()
+                .find(|c| !c.trim().is_empty())
+                .is_some_and(|c| classify(c) != Col::Other);
+            plain(&first, out);
+            if label_under {
+                self.plain = true;
+                plain(&row, out);
+            } else {
+                labeled(&h, &row, out);
+                self.header = Some(h);
+            }
+            return;
+        }
         if let Some(h) = &self.header {
             labeled(h, &row, out);
             return;
@@ -930,6 +941,11 @@ impl TableWriter {
         if let Some(h) = header_of(&row) {
             for p in self.pending.drain(..) {
                 plain(&p, out);
+            }
+            let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
+            if filled.len() == 2 && filled.iter().any(|c| classify(c) == Col::Other) {
+                self.held = Some((row, h));
+                return;
             }
             plain(&row, out);
             self.header = Some(h);
@@ -961,6 +977,9 @@ impl TableWriter {
     }
 
     pub fn finish(mut self, out: &mut TextOut) {
+        if let Some((first, _)) = self.held.take() {
+            plain(&first, out);
+        }
         if !self.pending.is_empty() {
             self.no_header(out);
         }
@@ -1832,6 +1851,20 @@ mod tests {
         );
         assert!(
             out.text.contains("Geboortedatum: 09-08-1964"),
+            "{}",
+            out.text
+        );
+        // A two-column table under its header stays one.
+        let mut out = TextOut::new(1 << 20);
+        let mut w = TableWriter::new();
+        w.push(vec!["Patient".into(), "Notes".into()], &mut out);
+        w.push(
+            vec!["Maria Lopez".into(), "started chemo, neutropenic".into()],
+            &mut out,
+        );
+        w.finish(&mut out);
+        assert!(
+            out.text.contains("Patient Name: Maria Lopez"),
             "{}",
             out.text
         );

@@ -325,20 +325,22 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:scenarios?|cases?|vignettes?|examples?|exercises?|patients?|stor(?:y|ies))\s*[0-9a-z]?\s*[:-]?\s*\((?:fictional|fictitious)\)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records|data|patients|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|all\s+synthetic\s*[(.;,)-]|sentet[iİı]k\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:fittizi|sintetici)|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+patients?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records|data|patients|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:fittizi|sintetici)|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.
 pub fn training_material(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    // The end: a word's boundary, or whatever follows a mark that ends
-    // in punctuation (`(FICTIONAL)` before a line end has no boundary).
-    R.get_or_init(|| {
-        re(&format!(
-            r"(?i)(?-u:\b)(?:{FICTION})(?:(?-u:\b)|[^A-Za-z0-9_]|$)"
-        ))
-    })
-    .is_match(text)
+    // A heading's mark in brackets (`SCENARIO 3 (FICTIONAL)`) ends in
+    // punctuation, where no word boundary follows: its own pattern.
+    static HEADING: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(&format!(r"(?i)(?-u:\b)(?:{FICTION})(?-u:\b)")))
+        .is_match(text)
+        || HEADING
+            .get_or_init(|| {
+                re(r"(?i)(?-u:\b)(?:scenarios?|cases?|vignettes?|examples?|exercises?|patients?|stor(?:y|ies))[ \t]*[0-9a-z]?[ \t]*[:-]?[ \t]*\((?:fictional|fictitious)\)")
+            })
+            .is_match(text)
 }
 
 /// The listed health terms of `text`, as byte spans.
@@ -418,8 +420,7 @@ mod tests {
     fn training_marks_that_end_in_punctuation_or_another_language() {
         for t in [
             "SCENARIO 3 (FICTIONAL)\nDeShawn Test, forklift operator, epilepsy.",
-            "The names in this case are made up.",
-            "Training dataset for the class - all synthetic (see README).",
+            "The names and details below are all invented.",
             "ALL RECORDS IN THIS ARCHIVE ARE SYNTHETIC.",
             "*** SENTETİK EĞİTİM VERİSİ - GERÇEK HASTA DEĞİLDİR ***",
             "Usem apenas dados fictícios no ambiente de homologação.",
@@ -432,6 +433,10 @@ mod tests {
             "Synthetic mesh repair of the hernia went well.",
             // A test set's note on an address is no training banner.
             "Utilization Management | PO Box 4410, Portland OR 97208 (fictional)",
+            // Everyday words of care that share a training mark's words.
+            "Spoke with Maria Lopez today; her mind is made up, she is stopping dialysis.",
+            "Hasta: Ayşe Yılmaz, sentetik tiroid hormonu başlandı.",
+            "my hormones are all synthetic, estradiol patch and progesterone",
             "She was made upset by the news.",
         ] {
             assert!(!training_material(t), "{t}");

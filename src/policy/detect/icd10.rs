@@ -74,7 +74,7 @@ fn res() -> &'static Res {
         // `N95 fit test`, `N95 respirator`: a mask, not menopause (N95).
         mask_after: re(r"(?i)^[ \t]*(?:fit|masks?|respirators?)(?-u:\b)"),
         negative_label: re(
-            r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial)\s*[:#]?\s*$",
+            r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial|(?:location|loc|site|store|branch|office|facility|dept|department|vendor|customer|account|lot)[ _-]?(?:id|code|no|number|#))\s*[:#]?\s*$",
         ),
         codes: load_codes(),
     })
@@ -151,14 +151,17 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
         before: 80,
         after: 0,
     };
-    // `L022` with no word of diagnosis near is as often a location's,
-    // a lot's or a form's code: a dotless code needs its context (a
-    // table's `Dx` column is relabelled next to each cell).
-    let dotless = code.len() >= 4 && !code.contains('.');
+    // `L022,Westside Primary Care,…`: a dotless code opening a row is
+    // the row's key (a location's, a site's), not its diagnosis; a
+    // table's `Dx` column is relabelled next to each cell anyway.
+    let row_key = code.len() >= 4
+        && !code.contains('.')
+        && (s == 0 || b[s - 1] == b'\n')
+        && matches!(b.get(e), Some(b',' | b'\t' | b';' | b'|'));
     let conf = match ctx.check(text, s, e) {
         Near::Negative => return,
         Near::Positive => Confidence::High,
-        Near::Nothing if sc.has_health && !dotless => Confidence::Medium,
+        Near::Nothing if sc.has_health && !row_key => Confidence::Medium,
         Near::Nothing => Confidence::Low,
     };
     sc.sink.push(Kind::Icd10, conf, sc.loc, code);
@@ -228,8 +231,9 @@ mod tests {
             ),
             None
         );
-        // A dotless code with no word of diagnosis near: a location's
-        // (`L022,Westside Primary Care`), low; with its column, high.
+        // A dotless code opening a row with no word of diagnosis near: a
+        // location's (`L022,Westside Primary Care`), low; with its
+        // column, high.
         assert_eq!(
             found(
                 "L022,Westside Primary Care,77 Cascade Blvd,541-555-0135",
@@ -244,7 +248,14 @@ mod tests {
         );
         assert_eq!(
             found("Seen in urgent care for asthma, J45909", Kind::Icd10),
-            Some(Confidence::Low)
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            found(
+                "location_id: L022\nName: Westside Primary Care",
+                Kind::Icd10
+            ),
+            None
         );
         // Only N95 is a mask, and only on its own line.
         assert_eq!(

@@ -563,25 +563,17 @@ const INSTITUTION_NEXT: &[&str] = &[
     "farmacia",
     "pharmacie",
     "apotheke",
-    // A practice's trade after its name (`Cedar Point Orthodontics`,
-    // `Summit Physical Therapy`).
+    // A practice's trade after its name (`Cedar Point Orthodontics`):
+    // trades only, not care a patient gets (`Jamal Brooks Dialysis
+    // Orders` names a patient).
     "orthodontics",
-    "dental",
     "dentistry",
     "optometry",
     "audiology",
     "podiatry",
     "chiropractic",
-    "dermatology",
     "aesthetics",
-    "hospice",
-    "dialysis",
-    "imaging",
-    "radiology",
     "diagnostics",
-    "infusion",
-    "therapy",
-    "rehabilitation",
     "wellness",
     "street",
     "avenue",
@@ -705,7 +697,7 @@ fn res() -> &'static Res {
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
@@ -876,7 +868,7 @@ fn res() -> &'static Res {
             r"(?i:(?-u:\b)(?:initials|initialen|iniciales|initiales|iniciais))\s*[:=]?[ \t]*([A-Z]\.?(?:-[A-Z]\.?)?[ \t]?[A-Z]\.?(?:-[A-Z]\.?)?(?:[ \t]?[A-Z]\.)?)(?:[\s,;)/]|$)",
         ),
         event: re(
-            r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|(?:on|to|from|in|off)\s+(?:the\s+)?unit|unit\s+[0-9]+[a-z]?|(?:icu|ccu|nicu|picu|burn|stroke|step-?down|telemetry|tele|cardiac|surgical|medical|psych|psychiatric|maternity|oncology|dialysis|rehab|inpatient|care)\s+unit)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(?:potassium|sodium|glucose|inr|h(?:a)?emoglobin|hgb|platelets?)\s+(?:level\s+)?(?:is|was|of|at)\s+[0-9]|biops(?:y|ies)|results?|came\s+back|positive|negative|abnormal|diagnos[a-z]*|prognosis|admitted|discharged|hospitali[sz]ed|surgery|surgical|operation|procedure|chemo[a-z]*|radiation|infusion|dialysis|prescri[a-z]*|refill|medication|dosage|mg|appointment|follow[- ]up|consult[a-z]*|referr[a-z]*|scan|mri|ct|x-ray|labs?|lab\s+work|bloodwork|pathology|treatment|therapy|symptoms|condition|tumou?r|mass|lesion|stage\s+[0-4iv]+|pregnan[a-z]*|miscarriage|overdose|injur[a-z]*|fracture|wound|stitches|vaccine|vaccinated|screening|exam|visit|clinic|hospital|er|icu|ward|rehab|hospice|(?:on|to|from|in|off)\s+(?:the\s+)?unit|unit\s+[0-9]+[a-z]?|(?:icu|ccu|nicu|picu|burn|stroke|step-?down|telemetry|tele|cardiac|surgical|medical|psych|psychiatric|maternity|oncology|dialysis|rehab|inpatient|care|trauma|neuro|med-?surg|transplant|ortho|orthopedic|pediatric|labor|observation|obs|respiratory|renal)\s+unit)(?-u:\b)",
         ),
     })
 }
@@ -3462,7 +3454,7 @@ pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
     "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
-    "pani", "signora", "signor", "mevrouw", "meneer", "dhr", "mevr", "sig",
+    "pani", "signora", "signor", "mevrouw", "meneer", "dhr", "mevr",
 ];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).

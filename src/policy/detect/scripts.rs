@@ -116,7 +116,7 @@ fn res() -> &'static Res {
             names: super::re(NAMES),
             kana: super::re(r"[\p{Hiragana}\p{Katakana}]"),
             chart: super::re(
-                r"(?:患者番号|診察券番号|病歴番号|カルテ番号|病歷號碼|病历号码|病历号|住院号|门诊号|환자번호|환자등록번호|병록번호|номер\s+(?:медицинской\s+)?карты|номер\s+історії\s+хвороби|מספר\s+תיק)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
+                r"(?:患者番号|診察券番号|病歴番号|カルテ番号|病歷號碼|病历号码|病历号|住院号|门诊号|환자번호|환자등록번호|병록번호|(?i:номер\s+медицинской\s+карты|номер\s+історії\s+хвороби|номер\s+медичної\s+карти))[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
             ),
             born: super::re(
                 r"((?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日)(?:生|生まれ|出生)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
@@ -184,6 +184,35 @@ pub(crate) fn has_other_script(b: &[u8]) -> bool {
     (at..b.len()).any(lead)
 }
 
+/// A company's departments and forms, before an addressee's name.
+const DEPARTMENTS: &[&str] = &[
+    "総務部",
+    "人事部",
+    "営業部",
+    "経理部",
+    "総務課",
+    "人事課",
+    "人事课",
+    "人事部门",
+    "行政部",
+    "财务部",
+    "株式会社",
+    "有限会社",
+    "公司",
+];
+/// Fees, prices, quotes and invoices (Japanese and Chinese).
+const PRICES: &[&str] = &[
+    "料金",
+    "価格",
+    "見積",
+    "請求書",
+    "报价",
+    "价格",
+    "收费",
+    "費用",
+    "费用",
+];
+
 /// Scan `text` for health words and names in other scripts. `latin`:
 /// the spans of the Latin health terms found in the same text (sorted).
 pub fn scan(
@@ -225,6 +254,8 @@ pub fn scan(
     let mut named = false;
     // Japanese (three kana or more: a kaomoji's one is not), asked once.
     let mut japanese: Option<bool> = None;
+    // Prices or a quote, asked once.
+    let mut quote: Option<bool> = None;
     for c in r.names.captures_iter(text).take(MAX_NAMES) {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
@@ -265,22 +296,12 @@ pub fn scan(
             continue;
         }
         // A business letter's addressee after a company's department
-        // (`総務部　中島様`, `人事课 王先生`): a contact, not a patient.
+        // (`総務部　中島様`) over prices or a quote: a contact, not a
+        // patient (an employee's own check-up result stays one).
         let line_head = text[..ns].rsplit('\n').next().unwrap_or("");
         let line_head = line_head.trim_end_matches([' ', '\t', '\u{3000}']);
-        let department = [
-            "部",
-            "課",
-            "係",
-            "课",
-            "部门",
-            "部門",
-            "株式会社",
-            "有限会社",
-            "公司",
-        ]
-        .iter()
-        .any(|w| line_head.ends_with(w));
+        let department = DEPARTMENTS.iter().any(|w| line_head.ends_with(w))
+            && *quote.get_or_insert_with(|| PRICES.iter().any(|p| text.contains(p)));
         let conf = if near(ns, ne) && !department {
             named = true;
             Confidence::High
@@ -452,6 +473,8 @@ mod tests {
             "患者：王小明，诊断：2型糖尿病。",
             "受试者：张伟（筛选号 S031），男，1958年出生\n事件名称：急性心肌梗死，当日急诊入院",
             "שם המטופלת: מיכל אברמוביץ\nאבחנה: דלקת בדרכי השתן (ציסטיטיס) לא מסובכת.",
+            // An employee's own check-up result, addressed by department.
+            "営業部　田中様\n健康診断の結果、血糖値が高く糖尿病の疑いがあります。",
             "山田太郎様の検査結果をお送りします。血圧が高めです。",
             "김민수 님의 검사 결과가 나왔습니다. 혈압이 높습니다.",
             "المريض أحمد علي حسن يحتاج إلى غسيل الكلى يوم الاثنين في المستشفى.",

@@ -337,12 +337,14 @@ impl<'d> Walk<'d> {
     }
 }
 
-/// Form fields read, and their nesting (`/Kids`), at most.
+/// Form fields read, their nesting (`/Kids`) and one value's bytes, at
+/// most.
 const MAX_FIELDS: usize = 2000;
 const MAX_FIELD_DEPTH: usize = 8;
+const MAX_FIELD_BYTES: usize = 1024;
 
 /// The filled fields of an AcroForm, one `name: value` line each.
-fn form_fields(doc: &Document, out: &mut TextOut) {
+fn form_fields(doc: &Document, budget: &Budget, out: &mut TextOut) {
     let Some(fields) = doc
         .catalog()
         .ok()
@@ -355,61 +357,86 @@ fn form_fields(doc: &Document, out: &mut TextOut) {
     else {
         return;
     };
-    let mut seen = 0usize;
-    let mut first = true;
+    let mut walk = Fields {
+        doc,
+        budget,
+        seen: std::collections::HashSet::new(),
+        count: 0,
+        first: true,
+    };
     for f in fields {
-        field(doc, f, 0, &mut seen, &mut first, out);
-        if seen >= MAX_FIELDS || out.over {
+        walk.field(f, 0, out);
+        if walk.count >= MAX_FIELDS || out.over || budget.expired() {
             break;
         }
     }
 }
 
-fn field(
-    doc: &Document,
-    obj: &Object,
-    depth: usize,
-    seen: &mut usize,
-    first: &mut bool,
-    out: &mut TextOut,
-) {
-    *seen += 1;
-    if depth > MAX_FIELD_DEPTH || *seen > MAX_FIELDS {
-        return;
+/// The walk over a form's field tree: each object read once, the count
+/// and the deadline checked at every field.
+struct Fields<'a> {
+    doc: &'a Document,
+    budget: &'a Budget,
+    seen: std::collections::HashSet<ObjectId>,
+    count: usize,
+    first: bool,
+}
+
+impl Fields<'_> {
+    fn field(&mut self, obj: &Object, depth: usize, out: &mut TextOut) {
+        self.count += 1;
+        if depth > MAX_FIELD_DEPTH || self.count > MAX_FIELDS || out.over || self.budget.expired() {
+            return;
+        }
+        let doc = self.doc;
+        let Ok((id, o)) = doc.dereference(obj) else {
+            return;
+        };
+        if let Some(id) = id
+            && !self.seen.insert(id)
+        {
+            return;
+        }
+        let Ok(d) = o.as_dict() else {
+            return;
+        };
+        self.entry(d, out);
+        if let Ok(kids) = d
+            .get(b"Kids")
+            .and_then(|o| doc.dereference(o).map(|(_, o)| o))
+            .and_then(Object::as_array)
+        {
+            for k in kids {
+                self.field(k, depth + 1, out);
+                if out.over || self.count > MAX_FIELDS {
+                    break;
+                }
+            }
+        }
     }
-    let Some(d) = doc
-        .dereference(obj)
-        .ok()
-        .and_then(|(_, o)| o.as_dict().ok())
-    else {
-        return;
-    };
-    let value = d
-        .get(b"V")
-        .ok()
-        .and_then(|o| doc.dereference(o).ok())
-        .map(|(_, o)| field_text(o))
-        .unwrap_or_default();
-    // A checkbox's `/Off` says nothing.
-    if !value.trim().is_empty() && value != "Off" {
+
+    /// One field's `name: value` line, when it holds a value.
+    fn entry(&mut self, d: &Dictionary, out: &mut TextOut) {
+        let doc = self.doc;
+        let value = d
+            .get(b"V")
+            .ok()
+            .and_then(|o| doc.dereference(o).ok())
+            .map(|(_, o)| field_text(o))
+            .unwrap_or_default();
+        // A checkbox's `/Off` says nothing.
+        if value.trim().is_empty() || value == "Off" {
+            return;
+        }
         let name = d.get(b"T").ok().map(field_text).unwrap_or_default();
-        if *first {
+        if self.first {
             out.newline();
-            *first = false;
+            self.first = false;
         }
         out.push(name.trim());
         out.push(": ");
         out.push(value.trim());
         out.newline();
-    }
-    if let Ok(kids) = d
-        .get(b"Kids")
-        .and_then(|o| doc.dereference(o).map(|(_, o)| o))
-        .and_then(Object::as_array)
-    {
-        for k in kids {
-            field(doc, k, depth + 1, seen, first, out);
-        }
     }
 }
 
@@ -418,6 +445,8 @@ fn field(
 fn field_text(o: &Object) -> String {
     match o {
         Object::String(b, _) => {
+            // A field's answer is short; a huge string is cut, not copied.
+            let b = &b[..b.len().min(MAX_FIELD_BYTES)];
             if let Some(u) = b.strip_prefix(&[0xFE, 0xFF]) {
                 let units: Vec<u16> = u
                     .chunks_exact(2)
@@ -430,7 +459,7 @@ fn field_text(o: &Object) -> String {
                 b.iter().map(|&c| char::from(c)).collect()
             }
         }
-        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        Object::Name(n) => String::from_utf8_lossy(&n[..n.len().min(MAX_FIELD_BYTES)]).into_owned(),
         _ => String::new(),
     }
     .replace(['\r', '\n'], " ")
@@ -479,10 +508,11 @@ pub fn extract(
         }
     }
     let mut out = w.lay.out;
+    // A scan is told by its pages: a field's answer is no text layer.
+    let has_text = out.text.chars().any(char::is_alphanumeric);
     // A filled form keeps its answers in the fields, not on the pages
     // (`Student name:` drawn, `Sofia Reyes` only in the field's `/V`).
-    form_fields(&doc, &mut out);
-    let has_text = out.text.chars().any(char::is_alphanumeric);
+    form_fields(&doc, budget, &mut out);
     v.text(place, &out.text);
     if let Some(e) = failed {
         return Err(e);
