@@ -442,9 +442,25 @@ fn vietnamese_names(text: &str, loc: Location, health: &[(usize, usize)], sink: 
             .iter()
             .any(|c| a.starts_with(c))
         };
+        // A record's patient label, the name on its line or the next
+        // (`Họ tên người bệnh:` / `Trần Thị Bảo`).
+        let labelled = {
+            let w = crate::policy::text::before(text, m.start(), 48).trim_end();
+            [
+                "người bệnh:",
+                "bệnh nhân:",
+                "Họ và tên:",
+                "Họ tên:",
+                "HỌ TÊN:",
+                "HỌ VÀ TÊN:",
+            ]
+            .iter()
+            .any(|l| w.ends_with(l))
+        };
         // Streets, cities and schools bear such names too (`đường Trần
-        // Hưng Đạo`, `Hồ Chí Minh`): only a kinship word makes a person.
-        if doctor || contact || credential || !KIN.contains(&prev) {
+        // Hưng Đạo`, `Hồ Chí Minh`): only a kinship word or a patient
+        // label makes a person.
+        if doctor || contact || credential || !(KIN.contains(&prev) || labelled) {
             continue;
         }
         let near = health
@@ -473,6 +489,7 @@ mod tests {
             "患者：王小明，诊断：2型糖尿病。",
             "受试者：张伟（筛选号 S031），男，1958年出生\n事件名称：急性心肌梗死，当日急诊入院",
             "שם המטופלת: מיכל אברמוביץ\nאבחנה: דלקת בדרכי השתן (ציסטיטיס) לא מסובכת.",
+            "Họ tên người bệnh:\nTrần Thị Bảo\nChẩn đoán: Tăng huyết áp, đái tháo đường; insulin",
             // An employee's own check-up result, addressed by department.
             "営業部　田中様\n健康診断の結果、血糖値が高く糖尿病の疑いがあります。",
             "山田太郎様の検査結果をお送りします。血圧が高めです。",
