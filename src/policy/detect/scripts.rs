@@ -161,8 +161,8 @@ const NAMES: &str = concat!(
 );
 
 /// Any lead byte of the scripts this module reads (Greek, Cyrillic,
-/// Hebrew, Arabic, Devanagari, Thai, Ethiopic, CJK, Hangul)? Eight bytes at a time: ASCII words
-/// are passed over with one test.
+/// Hebrew, Arabic, Devanagari, Thai, Ethiopic, CJK, Hangul)? Sixteen
+/// bytes at a time: ASCII words are passed over with one test.
 pub(crate) fn has_other_script(b: &[u8]) -> bool {
     // Ethiopic shares its lead byte 0xE1 with Vietnamese letters (`ầ`):
     // its second byte tells them apart.
@@ -298,11 +298,13 @@ pub fn scan(
         // A business letter's addressee after a company's department
         // (`総務部　中島様`) over prices or a quote: a contact, not a
         // patient (an employee's own check-up result stays one).
-        let line_head = text[..ns].rsplit('\n').next().unwrap_or("");
-        let line_head = line_head.trim_end_matches([' ', '\t', '\u{3000}']);
-        let department = DEPARTMENTS.iter().any(|w| line_head.ends_with(w))
-            && *quote.get_or_insert_with(|| PRICES.iter().any(|p| text.contains(p)));
-        let conf = if near(ns, ne) && !department {
+        let mut department = || {
+            let line_head = text[..ns].rsplit('\n').next().unwrap_or("");
+            let line_head = line_head.trim_end_matches([' ', '\t', '\u{3000}']);
+            DEPARTMENTS.iter().any(|w| line_head.ends_with(w))
+                && *quote.get_or_insert_with(|| PRICES.iter().any(|p| text.contains(p)))
+        };
+        let conf = if near(ns, ne) && !department() {
             named = true;
             Confidence::High
         } else {
