@@ -185,6 +185,11 @@ const CHART_ELSEWHERE: &[&str] = &[
     "ndossier",
     "病历号",
     "病歷號",
+    "住院号",
+    "住院號",
+    "门诊号",
+    "門診號",
+    "病案号",
     "患者番号",
     "カルテ番号",
     "診察券番号",
@@ -538,10 +543,31 @@ pub fn classify(header: &str) -> Col {
     Col::Other
 }
 
-/// Does a cell look like a value rather than a header?
+/// Does a cell look like a value rather than a header? A header may name
+/// a year (`Injuries (AIS 2005)`, `Visits 2024`): a word with years as
+/// its only long numbers is still a label.
 fn value_like(cell: &str) -> bool {
     let digits = cell.bytes().filter(u8::is_ascii_digit).count();
-    digits >= 4 || crate::policy::detect::dates::first_date(cell).is_some()
+    (digits >= 4 && !labelled_year(cell))
+        || crate::policy::detect::dates::first_date(cell).is_some()
+}
+
+/// A label that names a year: a word of three letters or more, and every
+/// run of four digits or more is a year (`19xx`, `20xx`) of four.
+fn labelled_year(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    let word = b.split(|c| !c.is_ascii_alphabetic()).any(|w| w.len() >= 3);
+    let runs_are_years = b
+        .split(|c| !c.is_ascii_digit())
+        .filter(|r| r.len() >= 4)
+        .all(|r| r.len() == 4 && (r.starts_with(b"19") || r.starts_with(b"20")));
+    let long_digits = b
+        .split(|c| !c.is_ascii_digit())
+        .filter(|r| r.len() >= 4)
+        .count();
+    word && runs_are_years
+        && long_digits <= 2
+        && b.iter().filter(|c| c.is_ascii_digit()).count() <= 9
 }
 
 /// Header columns, once found.
@@ -902,12 +928,21 @@ impl TableWriter {
 
     pub fn push(&mut self, row: Vec<String>, out: &mut TextOut) {
         if let Some((first, h)) = self.held.take() {
+            // A label where a value would stand (`年龄 | 63岁 | 住院号 |
+            // ZY2024…` under `姓名 | 陈建国 | 性别 | 男`): a form of
+            // label and value pairs, not a header over records.
             let label_under = row
                 .iter()
-                .find(|c| !c.trim().is_empty())
-                .is_some_and(|c| classify(c) != Col::Other);
+                .filter(|c| !c.trim().is_empty())
+                .step_by(2)
+                .any(|c| classify(c) != Col::Other);
             plain(&first, out);
-            if label_under {
+            if label_under && first.iter().filter(|c| !c.trim().is_empty()).count() > 2 {
+                // A wide first row over labels: a title row over the real
+                // header (`Patient | Claim` over `Last | First | DOB`) or
+                // a form's pairs; the row under is read afresh.
+                self.push(row, out);
+            } else if label_under {
                 self.plain = true;
                 plain(&row, out);
             } else {
@@ -943,7 +978,12 @@ impl TableWriter {
                 plain(&p, out);
             }
             let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
-            if filled.len() == 2 && filled.iter().any(|c| classify(c) == Col::Other) {
+            // A label and its value, once or as pairs across the row.
+            let pairs = filled.len() >= 4
+                && filled.len() % 2 == 0
+                && classify(filled[0]) != Col::Other
+                && classify(filled[1]) == Col::Other;
+            if (filled.len() == 2 && filled.iter().any(|c| classify(c) == Col::Other)) || pairs {
                 self.held = Some((row, h));
                 return;
             }

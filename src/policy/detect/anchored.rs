@@ -52,7 +52,7 @@ pub enum Anchor {
 /// keywords can start with: a hit is only tried on the patterns whose
 /// first letters fit.
 const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
-    (Anchor::Dob, dob::KEYWORD, b"dbgfnpk"),
+    (Anchor::Dob, dob::KEYWORD, b"dbgfnpktu"),
     (Anchor::Mrn, mrn::KEYWORD, b"mcphuendrfv"),
     (Anchor::MemberStrong, member::STRONG, b"mseihbkvcnp"),
     (Anchor::MemberWeak, member::WEAK, b"pgc"),

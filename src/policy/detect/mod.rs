@@ -246,14 +246,15 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
 /// Records that show a generator's or a specification's marks, twice:
 /// Synthea's numbered names (`"family": "Kub432"`, `"given": ["Ana12"]`),
 /// its name, FHIR's `Patient/example`, a table's own synthetic flag
-/// (`synthetic_flag: Y`); or once the specification's own
+/// (`synthetic_flag: Y`), an exercise's columns and numbers
+/// (`name_SIMULATED`, `drill_mrn`, `DRILL-000101`); or once the specification's own
 /// example resource (`"resourceType": "Patient", "id": "example"`).
 fn synthetic_records(text: &str) -> bool {
     static R: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
     let (marks, spec) = R.get_or_init(|| {
         (
             re(
-                r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example|(?-u:\b)(?:synthetic|synthetic_flag|is_synthetic|test_patient)\s*[:=]\s*(?:y|yes|true|1)(?-u:\b))|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#,
+                r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example|(?-u:\b)(?:synthetic|synthetic_flag|is_synthetic|test_patient)\s*[:=]\s*(?:y|yes|true|1)(?-u:\b)|[a-z]_(?:simulated|fictitious|fictional|synthetic|fake|dummy)(?-u:\b)|(?-u:\b)(?:simulated|fictitious|fictional|synthetic|fake|dummy|drill|exercise)_[a-z])|(?-u:\b)(?:DRILL|EXERCISE|EXER|ZZTEST)-[0-9]{3,}(?-u:\b)|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#,
             ),
             re(r#""resourceType"\s*:\s*"Patient"\s*,\s*"id"\s*:\s*"example""#),
         )

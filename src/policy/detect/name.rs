@@ -641,6 +641,7 @@ struct Res {
     own_term: Regex,
     not_own: Regex,
     animal: Regex,
+    pet_patient: Regex,
     /// A vet writing of the owner's own health (`you're 20 weeks
     /// pregnant`, `the methotrexate for your rheumatoid arthritis`).
     owner_care: Regex,
@@ -761,7 +762,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?)$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?)$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
@@ -774,6 +775,11 @@ fn res() -> &'static Res {
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
             r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
+        ),
+        // An owner writing of the animal itself, with no practice named
+        // (`the pet poison helpline`, `our 22-lb beagle`).
+        pet_patient: re(
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|lab|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -842,7 +848,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -2239,7 +2245,9 @@ fn subject_first_names(r: &Res, text: &str) -> Vec<Box<str>> {
             i += 1;
             continue;
         }
-        let (s, e) = (i, word_end(b, i).max(i + 1));
+        let (s, whole_end) = (i, word_end(b, i).max(i + 1));
+        // `Kezia's video visit`: the name without its possessive.
+        let (e, _) = base(b, s, whole_end);
         let w = &b[s..e];
         let f = r.flags(w);
         // Lower case too (`Subject: jayden`), where no common word is one,
@@ -2259,7 +2267,7 @@ fn subject_first_names(r: &Res, text: &str) -> Vec<Box<str>> {
             }
         }
         prev = (s, e);
-        i = e;
+        i = whole_end;
     }
     names
 }
@@ -2698,7 +2706,8 @@ fn judge(
     let cue = cue
         || care_for_them(r, text, e, health)
         || care_heads_line(text, ls, s)
-        || care_row(text, ls, s, e, health);
+        || care_row(text, ls, s, e, health)
+        || (addressee_over_address(text, ls, s, e) && !commerce());
     let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
     let _ = pre;
     // A record's own field (`Student:     Bongani Ndlovu`) names whom the
@@ -2715,6 +2724,24 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// A letter's or a statement's addressee: the name alone on its line and
+/// a street address on the next (`ROSALIND BEAUMONT` over `2219 SYCAMORE
+/// CT`, `PO Box 118`).
+fn addressee_over_address(text: &str, ls: usize, s: usize, e: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let street = R.get_or_init(|| {
+        re(r"^[ \t]*(?:[0-9]{1,6}[A-Za-z]?[ \t]+\p{L}{2,}|(?i:p\.?[ \t]?o\.?[ \t]+box)[ \t]+[0-9])")
+    });
+    if !text[ls..s].trim().is_empty() || !line_rest_blank(text, e) {
+        return false;
+    }
+    let b = text.as_bytes();
+    let Some(nl) = memchr::memchr(b'\n', &b[e..]) else {
+        return false;
+    };
+    street.is_match(after(text, e + nl + 1, 48))
 }
 
 /// `Marisol Etsitty (Warehouse, 2nd shift) - Crohn's disease; requests…`:
@@ -3025,6 +3052,15 @@ pub fn scan(
     if health.is_empty() {
         return;
     }
+    for (s, e) in callers(r, text, health) {
+        if found >= 2000 {
+            return;
+        }
+        if judge(r, text, s, e, false, health, &asked).is_some() {
+            sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+            found += 1;
+        }
+    }
     for (s, e) in vcard_patients(text, health) {
         sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
@@ -3061,6 +3097,59 @@ pub fn scan(
             }
         }
     }
+}
+
+/// What a caller did, after their first name opening a line.
+const CALLER_VERBS: &[&str] = &[
+    "called", "phoned", "rang", "emailed", "texted", "messaged", "stopped", "came", "asked",
+    "says", "said", "wants", "left",
+];
+
+/// A first name opening a line as the one who called or wrote, told
+/// about in the third person near a health fact (`hope called again
+/// about her enbrel, her ra is flaring`): a patient, even where the name
+/// is also a word (`hope`, `Will`), for the verb makes it a person. Only
+/// lines within reach of a health fact are read.
+fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut done = 0;
+    for &(hs, he) in health {
+        let lo = hs.saturating_sub(LOWER_NAME_REACH);
+        let to = (he + LOWER_NAME_REACH).min(b.len());
+        if to <= done {
+            continue;
+        }
+        let mut ls = if lo <= done {
+            done
+        } else {
+            memchr::memrchr(b'\n', &b[done..lo]).map_or(done, |i| done + i + 1)
+        };
+        while ls < to {
+            let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |i| ls + i);
+            let s = past_quoting(b, ls, le);
+            let s = (s..le)
+                .find(|&i| !matches!(b[i], b' ' | b'\t'))
+                .unwrap_or(le);
+            let e = word_end(b, s);
+            if e > s + 1
+                && let Some((vs, ve)) = next_word(b, e)
+                && CALLER_VERBS.iter().any(|v| v.as_bytes() == &b[vs..ve])
+                && third_person_after(b, ve, 80)
+            {
+                let f = r.flags(&b[s..e]);
+                if f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
+                    out.push((s, e));
+                }
+            }
+            ls = le + 1;
+        }
+        done = ls.min(b.len());
+        if out.len() >= 64 {
+            break;
+        }
+    }
+    out
 }
 
 /// Contact cards (vCard) of people, not businesses (no `ORG:` or `TITLE:`
@@ -3364,7 +3453,7 @@ fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
         last = Some((m.start(), m.end()));
     }
     let Some((start, end)) = last else {
-        return false;
+        return r.pet_patient.is_match(text);
     };
     let degree = b[start].eq_ignore_ascii_case(&b'd');
     r.animal.is_match(text) || (signed && !degree && signs_off(text, start, end))
@@ -3975,7 +4064,9 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
                 (e1 - s1 >= 3 && lower_first_name(r, &b[s1..e1])).then_some((s1, e1))
             })
         } else if !cue.starts_with('m') {
-            after_patient(r, b, label_end, false).filter(|&(_, e)| errand_follows(b, e))
+            after_patient(r, b, label_end, false)
+                .filter(|&(_, e)| errand_follows(b, e))
+                .or_else(|| kin_in_brackets(r, b, label_end))
         } else {
             // Without its dot the honorific wants a listed name after it
             // (`mr abdi`, not `mr imaging`).
@@ -4225,6 +4316,26 @@ fn after_patient(r: &Res, b: &[u8], label_end: usize, record: bool) -> Option<(u
     let (e2b, _) = base(b, s2, e2);
     (lower_listed_surname(r, &b[s2..e2b]) && (!record || record_follows(b, e2)))
         .then_some((s1, e2b))
+}
+
+/// A first name alone with whose kin it is in brackets, after a request
+/// to reach them (`call back rosa (mom) at 555-0134`): the caller a
+/// patient's relative is.
+fn kin_in_brackets(r: &Res, b: &[u8], label_end: usize) -> Option<(usize, usize)> {
+    let (mut s1, mut e1) = next_word(b, label_end)?;
+    if &b[s1..e1] == b"back" {
+        (s1, e1) = next_word(b, e1)?;
+    }
+    if !lower_first_name(r, &b[s1..e1]) {
+        return None;
+    }
+    let rest = b[e1..].strip_prefix(b" (")?;
+    let close = rest.iter().take(16).position(|&c| c == b')')?;
+    let kin = &rest[..close];
+    RELATIVES
+        .iter()
+        .any(|k| k.as_bytes().eq_ignore_ascii_case(kin))
+        .then_some((s1, e1))
 }
 
 /// A listed first name in lower case that is no common word (not `will`,

@@ -150,8 +150,10 @@ const NAMES: &str = concat!(
     // Arabic, Persian, Urdu: after an honorific, a patient or a relation
     // word, two or three words.
     r"|(?:السيد|السيدة|المريض|المريضة|اسم المريض|والدي|والدتي|ابني|ابنتي|زوجي|زوجتي|الطالب|الطالبة|الطفل|الطفلة|اسمي|آقای|خانم|بیمار|جناب|محترمہ|میرا نام|اسم من)[ \t]+(\p{Arabic}{2,}(?:[ \t]+\p{Arabic}{2,}){0,2})",
-    // Self-introductions: `Меня зовут`, `我叫`, `제 이름은`, `ስሜ`.
+    // Self-introductions: `Меня зовут`, `我叫`, `제 이름은`, `ስሜ`; `Это
+    // Ольга Воронцова` (this is), a given name and a surname.
     r"|(?:[Мм]еня зовут|[Мм]ене звати|我叫|제 이름은)[ \t]*(\p{Cyrillic}{2,}(?:[ \t]+\p{Cyrillic}{2,}){0,2}|\p{Han}{2,4}|\p{Hangul}{2,4})",
+    r"|(?:Это|Це)[ \t]+([А-ЯЁІЇЄҐ][а-яёіїєґ']+[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ']+)",
     r"|ስሜ[ \t]+(\p{Ethiopic}{2,}(?:[ \t]+\p{Ethiopic}{2,})?)",
     // Hebrew and Greek: after a patient's name label.
     r"|(?:שם המטופלת|שם המטופל|שם החולה)[ \t]*:[ \t]*(\p{Hebrew}{2,}(?:[ \t]+\p{Hebrew}{2,}){0,2})",
@@ -304,7 +306,14 @@ pub fn scan(
             DEPARTMENTS.iter().any(|w| line_head.ends_with(w))
                 && *quote.get_or_insert_with(|| PRICES.iter().any(|p| text.contains(p)))
         };
-        let conf = if near(ns, ne) && !department() {
+        // A letter's addressee on its opening line (`山田 花子 様`): the
+        // whole letter is about them, its facts however far down.
+        let addressee = text[..m.start()].trim().is_empty()
+            && text[m.end()..]
+                .split('\n')
+                .next()
+                .is_some_and(|rest| rest.trim().is_empty());
+        let conf = if (near(ns, ne) || (addressee && !facts.is_empty())) && !department() {
             named = true;
             Confidence::High
         } else {
