@@ -359,6 +359,7 @@ impl Walker<'_> {
             self.emit(Location::Attachment, place, &words);
         }
         match &part.body {
+            PartType::Text(t) if returned_headers(part) => self.returned_headers(t, place, depth),
             PartType::Text(t) => self.text(loc, place, t, kind),
             PartType::Html(t) => self.emit(loc, place, &html::to_text(t)),
             PartType::Binary(b) | PartType::InlineBinary(b) => {
@@ -384,6 +385,24 @@ impl Walker<'_> {
             }
             PartType::Multipart(_) => {}
         }
+    }
+
+    /// A bounce's returned headers (`text/rfc822-headers`): read as text,
+    /// and as the header of a message too, so its Subject is also read as
+    /// a subject is (unfolded).
+    fn returned_headers(&mut self, t: &str, place: &str, depth: usize) {
+        self.emit_with_tables(Location::Attachment, place, t);
+        let Some(m) = MessageParser::default().parse_headers(t.as_bytes()) else {
+            return;
+        };
+        if depth + 1 > self.limits.max_depth {
+            self.info.truncated = true;
+            return;
+        }
+        let saved = self.prefix.clone();
+        self.prefix = format!("{}/", place.trim_start_matches("attachment:"));
+        self.message(&m, depth + 1);
+        self.prefix = saved;
     }
 
     /// A binary attachment: documents and archives through `extract`.
@@ -424,6 +443,15 @@ impl Walker<'_> {
             _ => self.emit_with_tables(loc, place, t),
         }
     }
+}
+
+/// Is `part` the headers a bounce returns of the message it could not
+/// deliver (`text/rfc822-headers`, RFC 6522)?
+fn returned_headers(part: &mail_parser::MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|c| {
+        c.subtype()
+            .is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
+    })
 }
 
 /// Receives what `extract` finds in one attachment.

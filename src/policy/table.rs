@@ -543,6 +543,33 @@ pub fn classify(header: &str) -> Col {
     Col::Other
 }
 
+/// Each header cell's column. Beside MedDRA's other levels (`soc`,
+/// `llt`) a `pt` column is the preferred term of an adverse event, not
+/// a patient.
+fn columns(row: &[String]) -> Vec<Col> {
+    let compact = |c: &str| -> String {
+        c.chars()
+            .filter(|ch| ch.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let meddra = row.iter().any(|c| {
+        matches!(
+            compact(c).as_str(),
+            "soc" | "llt" | "hlt" | "hlgt" | "meddra" | "meddrapt"
+        )
+    });
+    row.iter()
+        .map(|c| {
+            if meddra && compact(c) == "pt" {
+                Col::Other
+            } else {
+                classify(c)
+            }
+        })
+        .collect()
+}
+
 /// Does a cell look like a value rather than a header? A header may name
 /// a year (`Injuries (AIS 2005)`, `Visits 2024`): a word with years as
 /// its only long numbers is still a label.
@@ -600,7 +627,7 @@ fn header_of(row: &[String]) -> Option<Header> {
     {
         return None;
     }
-    let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
+    let cols = columns(row);
     let phi = cols.iter().any(|c| {
         matches!(
             c,
@@ -751,6 +778,10 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         .map(|(cell, col)| match (col, col.label()) {
             (Col::Name, _) => name_label.to_string(),
             (_, Some(l)) => l.to_string(),
+            // MedDRA's `pt` (see `columns`): a patient label no longer.
+            (Col::Other, _) if cell.trim().eq_ignore_ascii_case("pt") => {
+                "preferred term".to_string()
+            }
             _ => cell.trim().trim_end_matches(':').to_string(),
         })
         .collect();
@@ -968,7 +999,7 @@ impl TableWriter {
             self.forced = false;
         }
         if self.forced && row.iter().any(|c| !c.trim().is_empty()) {
-            let cols: Vec<Col> = row.iter().map(|c| classify(c)).collect();
+            let cols = columns(&row);
             plain(&row, out);
             self.header = Some(header_from(&row, &cols));
             return;

@@ -308,8 +308,11 @@ pub fn scan(
         };
         // A letter's addressee on its opening line (`山田 花子 様`): the
         // whole letter is about them, its facts however far down.
-        let addressee = text[..m.start()].trim().is_empty()
-            && text[m.end()..]
+        // (A family name written apart may stand before the name found.)
+        let head = text[..m.start()].trim();
+        let addressee = head.chars().count() <= 4
+            && head.chars().all(han)
+            && text[c.get(0).map_or(m.end(), |w| w.end())..]
                 .split('\n')
                 .next()
                 .is_some_and(|rest| rest.trim().is_empty());

@@ -383,6 +383,20 @@ fn event_venue(text: &str, s: usize) -> bool {
             .is_some_and(|h| re.is_match(h))
 }
 
+/// A company's own address, its name right before the number on the line
+/// (`Halvorsen Pharma US, 400 Commerce Way`): no person's home.
+fn business_address(text: &str, s: usize) -> bool {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = R.get_or_init(|| {
+        super::re(
+            r"(?i)(?-u:\b)(?:inc|llc|ltd|corp|corporation|pharma|pharmaceuticals?|laborator(?:y|ies)|labs|gmbh|company|hospital|medical\s+cent(?:er|re)|health\s+system|foundation|pharmacy|university)\.?(?:\s+(?:us|usa|uk))?\s*[,\-–]\s*$",
+        )
+    });
+    line_head(text.as_bytes(), s)
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .is_some_and(|h| re.is_match(h))
+}
+
 /// `[2-9]\d{2}` as a whole run at `i` followed by a separator `[ .-]`.
 fn triple(b: &[u8], i: usize) -> bool {
     matches!(at(b, i), b'2'..=b'9')
@@ -510,7 +524,9 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
         sc.next.street = e;
         sc.sink.push(
             Kind::Address,
-            weak_unless(bulk_footer(text, r.s, e) || event_venue(text, r.s)),
+            weak_unless(
+                bulk_footer(text, r.s, e) || event_venue(text, r.s) || business_address(text, r.s),
+            ),
             sc.loc,
             m,
         );
