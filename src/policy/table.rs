@@ -570,6 +570,31 @@ fn columns(row: &[String]) -> Vec<Col> {
         .collect()
 }
 
+/// A row of label and value pairs (`姓名 | 陈建国 | 性别 | 男`): four
+/// cells or more, the first a known label, the second none.
+fn label_value_pairs(row: &[String]) -> bool {
+    let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
+    filled.len() >= 4
+        && filled.len() % 2 == 0
+        && classify(filled[0]) != Col::Other
+        && classify(filled[1]) == Col::Other
+}
+
+/// A label where a value would stand (`年龄 | 63岁 | 住院号 | ZY2024…`):
+/// a known column's name at a pair's start.
+fn labels_at_pair_starts(row: &[String]) -> bool {
+    row.iter()
+        .filter(|c| !c.trim().is_empty())
+        .step_by(2)
+        .any(|c| classify(c) != Col::Other)
+}
+
+/// A form laid out as label and value pairs over more of them, not a
+/// header over records.
+fn form_pairs(first: &[String], under: &[String]) -> bool {
+    label_value_pairs(first) && labels_at_pair_starts(under)
+}
+
 /// Does a cell look like a value rather than a header? A header may name
 /// a year (`Injuries (AIS 2005)`, `Visits 2024`): a word with years as
 /// its only long numbers is still a label.
@@ -959,14 +984,7 @@ impl TableWriter {
 
     pub fn push(&mut self, row: Vec<String>, out: &mut TextOut) {
         if let Some((first, h)) = self.held.take() {
-            // A label where a value would stand (`年龄 | 63岁 | 住院号 |
-            // ZY2024…` under `姓名 | 陈建国 | 性别 | 男`): a form of
-            // label and value pairs, not a header over records.
-            let label_under = row
-                .iter()
-                .filter(|c| !c.trim().is_empty())
-                .step_by(2)
-                .any(|c| classify(c) != Col::Other);
+            let label_under = labels_at_pair_starts(&row);
             plain(&first, out);
             if label_under && first.iter().filter(|c| !c.trim().is_empty()).count() > 2 {
                 // A wide first row over labels: a title row over the real
@@ -1010,11 +1028,9 @@ impl TableWriter {
             }
             let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
             // A label and its value, once or as pairs across the row.
-            let pairs = filled.len() >= 4
-                && filled.len() % 2 == 0
-                && classify(filled[0]) != Col::Other
-                && classify(filled[1]) == Col::Other;
-            if (filled.len() == 2 && filled.iter().any(|c| classify(c) == Col::Other)) || pairs {
+            if (filled.len() == 2 && filled.iter().any(|c| classify(c) == Col::Other))
+                || label_value_pairs(&row)
+            {
                 self.held = Some((row, h));
                 return;
             }
@@ -1523,6 +1539,9 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
         let Some(h) = header_of(&cells) else {
             continue;
         };
+        if form_pairs(&cells, &row) {
+            continue;
+        }
         if split_name && h.whole_name.is_none() {
             continue;
         }

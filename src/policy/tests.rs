@@ -404,3 +404,41 @@ fn patients_named_with_health_facts_are_phi_and_others_are_not() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_eighteen_shapes_are_judged() {
+    for body in [
+        // A header cell that names a year is still a header.
+        "MRN\tLast\tFirst\tDOB\tInjuries (AIS 2005)\r\n00588102\tSzabo\tDorottya\t1988-04-30\tL femur shaft fx (3)",
+        // A form of label and value pairs over a chart number.
+        "Patient\tAna Ruiz\tSex\tF\r\nAge\t63\t住院号\tZY20240311087\r\nDiagnosis\tNSTEMI\tBed\t12",
+        // A caller, kin, a room: first names near a health fact.
+        "hope called again about her enbrel, her ra is flaring pretty bad since tues",
+        "hi - this is ivy moon, ezekiel's daughter. the wound center said his heel ulcer is infected",
+        "can someone peek at june in 14b? she's been nauseous since the cisplatin this am",
+        // A returned subject's name after a house-number check that fails.
+        "1 stat: PHAM, LINH acc# 24-GH-33019 CBC/CMP + lactate, on ice",
+        // Birth in Polish and Spanish.
+        "piszę w imieniu ojca, Zbigniewa Kowalczyka (ur. 12.01.1944), ma cukrzycę typu 2",
+        "Soy Guadalupe Ríos Ochoa, nací el 12/09/1975, mi hemoglobina glicosilada salió 7,9 %",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // MedDRA's preferred term is no patient.
+        "dsmb_id\tage_band\tsoc\tpt\tserious\r\nDSMB-0007\t60-69\tGastrointestinal disorders\tPancreatitis acute\tY",
+        // A pet with no practice named.
+        "Biscuit (our 9-yr-old beagle) needs his phenobarbital 64.8 mg refill, he's been seizure-free since March.\r\n\r\nThanks,\r\nMarta Lindqvist",
+        // A company's address on a recall form.
+        "Metformin HCl ER 500 mg recall. Halvorsen Pharma US, 400 Commerce Way, Princeton NJ. Not directed to consumers.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
+fn a_bounces_returned_headers_are_read_as_a_message() {
+    let raw = "From: MAILER-DAEMON@mx.example\r\nTo: a@clinic.example\r\nSubject: Mail delivery failed\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe message could not be delivered.\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: a@clinic.example\r\nTo: dr.amadi@path.example\r\nSubject: Path report: Okonkwo, Chidi 03/14/1961 - prostate bx 12 cores,\r\n please call re Gleason\r\n--b--\r\n";
+    let v = check(raw.as_bytes());
+    assert_eq!(v.protection, Protection::Encrypt);
+}

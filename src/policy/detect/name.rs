@@ -1552,6 +1552,24 @@ const RELATIVES_ELSEWHERE: &[&str] = &[
     "marito",
     "figlio",
     "figlia",
+    "taty",
+    "tata",
+    "ojca",
+    "ojciec",
+    "mamy",
+    "matki",
+    "matka",
+    "męża",
+    "mąż",
+    "żony",
+    "żona",
+    "syna",
+    "córki",
+    "córka",
+    "babci",
+    "babcia",
+    "dziadka",
+    "dziadek",
 ];
 
 /// A full name, listed or not, right after a relation word: a relative
@@ -2737,7 +2755,7 @@ fn judge(
         || care_for_them(r, text, e, health)
         || care_heads_line(text, ls, s)
         || care_row(text, ls, s, e, health)
-        || (addressee_over_address(text, ls, s, e) && !commerce());
+        || ((addressee_over_address(text, ls, s, e) || home_after(text, s, e)) && !commerce());
     let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
     let _ = pre;
     // A record's own field (`Student:     Bongani Ndlovu`) names whom the
@@ -2754,6 +2772,24 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// A home's street address right after a person's name (`Ezra
+/// Lindqvist, 44 Birch Ln (side door)`); not a venue's (`First Lutheran
+/// Church, 410 Harbor St`).
+fn home_after(text: &str, s: usize, e: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let street = R.get_or_init(|| {
+        re(r"(?i)^[ \t]*,[ \t]*[0-9]{1,6}[ \t]+[a-z]+[ \t]+(?:st|street|ave|avenue|rd|road|ln|lane|dr|drive|ct|court|blvd|way|pl|place|ter|terrace|cir|circle)(?-u:\b)")
+    });
+    let last = text[s..e].rsplit([' ', '\t']).next().unwrap_or("");
+    let venue = [
+        "church", "hall", "center", "centre", "school", "library", "hotel", "park", "hospice",
+        "clinic", "hospital",
+    ]
+    .iter()
+    .any(|v| last.eq_ignore_ascii_case(v));
+    !venue && street.is_match(after(text, e, 48))
 }
 
 /// A letter's or a statement's addressee: the name alone on its line and
@@ -3135,9 +3171,9 @@ const CALLER_VERBS: &[&str] = &[
     "says", "said", "wants", "left",
 ];
 
-/// A first name opening a line as the one who called or wrote, told
-/// about in the third person near a health fact (`hope called again
-/// about her enbrel, her ra is flaring`): a patient, even where the name
+/// A first name opening a line as the one who called or wrote, a health
+/// fact of their own right after (`hope called again about her enbrel,
+/// her ra is flaring`): a patient, even where the name
 /// is also a word (`hope`, `Will`), for the verb makes it a person. Only
 /// lines within reach of a health fact are read.
 fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
@@ -3165,7 +3201,7 @@ fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)
             if e > s + 1
                 && let Some((vs, ve)) = next_word(b, e)
                 && CALLER_VERBS.iter().any(|v| v.as_bytes() == &b[vs..ve])
-                && third_person_after(b, ve, 80)
+                && their_own_fact(b, ve, health)
             {
                 let f = r.flags(&b[s..e]);
                 if f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
@@ -3174,6 +3210,7 @@ fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)
             }
             out.extend(in_rooms(r, b, ls, le));
             out.extend(kin_of(r, b, ls, le));
+            out.extend(kin_then_name(r, b, ls, le));
             ls = le + 1;
         }
         done = ls.min(b.len());
@@ -3182,6 +3219,48 @@ fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)
         }
     }
     out
+}
+
+/// A health fact that is someone's own (`her enbrel`, `his inhaler`)
+/// within 120 bytes after `e`.
+fn their_own_fact(b: &[u8], e: usize, health: &[(usize, usize)]) -> bool {
+    let i = health.partition_point(|h| h.0 < e);
+    health[i..]
+        .iter()
+        .take_while(|h| h.0 <= e + 120)
+        .any(|&(hs, _)| {
+            let pre = &b[hs.saturating_sub(4)..hs];
+            pre.eq_ignore_ascii_case(b"her ") || pre.eq_ignore_ascii_case(b"his ")
+        })
+}
+
+/// A relative and their first name in brackets (`mom (rosa) has another
+/// uti`): the relative in care.
+fn kin_then_name<'a>(
+    r: &'a Res,
+    b: &'a [u8],
+    ls: usize,
+    le: usize,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    memchr::memmem::find_iter(&b[ls..le], b" (").filter_map(move |at| {
+        let we = ls + at;
+        let ws = word_start_before(b, we, 16);
+        let kin = &b[ws..we];
+        if !RELATIVES
+            .iter()
+            .any(|k| k.as_bytes().eq_ignore_ascii_case(kin))
+        {
+            return None;
+        }
+        let s = we + 2;
+        let e = word_end(b, s);
+        let f = r.flags(&b[s..e]);
+        (e >= s + 3
+            && b.get(e) == Some(&b')')
+            && f & FIRST_NAME != 0
+            && f & (GENERIC | INSTITUTION) == 0)
+            .then_some((s, e))
+    })
 }
 
 /// First names whose kin writes (`this is ivy moon, ezekiel's daughter`):
@@ -3980,7 +4059,15 @@ fn initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
         .iter()
         .find(|m| rest.len() >= m.len() && rest[..m.len()].eq_ignore_ascii_case(m.as_bytes()))
         .map(|m| m.len())
-        .or_else(|| matches!(rest.first(), Some(b'F' | b'M' | b'f' | b'm')).then_some(1))?;
+        .or_else(|| matches!(rest.first(), Some(b'F' | b'M' | b'f' | b'm')).then_some(1))
+        .or_else(|| {
+            // `R.M., 91, Rm 312B`: an age, then the resident's room.
+            let room = rest.strip_prefix(b", ").unwrap_or(&[]);
+            [&b"rm "[..], b"room ", b"bed "]
+                .iter()
+                .any(|w| room.len() > w.len() && room[..w.len()].eq_ignore_ascii_case(w))
+                .then_some(0)
+        })?;
         let after = rest.get(marker).copied();
         (after.is_none_or(|c| !is_word(c))).then_some((s, end))
     })
@@ -4147,7 +4234,21 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
             // writer's kin is identified by the writer.
             after_patient(r, b, label_end, false).or_else(|| {
                 let (s1, e1) = next_word(b, label_end)?;
-                (e1 - s1 >= 3 && lower_first_name(r, &b[s1..e1])).then_some((s1, e1))
+                // A name that is also a word (`my husband dale was
+                // diagnosed`) with a verb of being right after it.
+                let f = r.flags(&b[s1..e1]);
+                let verb_after = next_word(b, e1).is_some_and(|(s2, e2)| {
+                    matches!(
+                        &b[s2..e2],
+                        b"was" | b"is" | b"has" | b"had" | b"got" | b"needs"
+                    )
+                });
+                let listed_word = all_lower(&b[s1..e1])
+                    && f & FIRST_NAME != 0
+                    && f & (GENERIC | INSTITUTION) == 0
+                    && verb_after;
+                (e1 - s1 >= 3 && (lower_first_name(r, &b[s1..e1]) || listed_word))
+                    .then_some((s1, e1))
             })
         } else if !cue.starts_with('m') {
             after_patient(r, b, label_end, false)
