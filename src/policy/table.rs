@@ -575,7 +575,7 @@ fn columns(row: &[String]) -> Vec<Col> {
 fn label_value_pairs(row: &[String]) -> bool {
     let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
     filled.len() >= 4
-        && filled.len() % 2 == 0
+        && filled.len().is_multiple_of(2)
         && classify(filled[0]) != Col::Other
         && classify(filled[1]) == Col::Other
 }
