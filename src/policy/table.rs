@@ -586,7 +586,24 @@ fn labels_at_pair_starts(row: &[String]) -> bool {
     row.iter()
         .filter(|c| !c.trim().is_empty())
         .step_by(2)
-        .any(|c| classify(c) != Col::Other)
+        .any(|c| pair_label(c))
+}
+
+/// A form's label: a known column's name, written in another script
+/// (`住院号`), or short and naming who or which record (`Geboortedatum`,
+/// `MRN`) — not a cell's text that only contains a clinical word
+/// (`CHF, on meds`, `Cardoso`).
+fn pair_label(cell: &str) -> bool {
+    let c = cell.trim().trim_end_matches(':');
+    let col = classify(c);
+    if col == Col::Other || value_like(c) {
+        return false;
+    }
+    !c.is_ascii()
+        || (!matches!(col, Col::Clinical | Col::Provider)
+            && !c.contains(',')
+            && c.len() <= 30
+            && c.split_whitespace().count() <= 3)
 }
 
 /// A form laid out as label and value pairs over more of them, not a
@@ -804,7 +821,13 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
             (Col::Name, _) => name_label.to_string(),
             (_, Some(l)) => l.to_string(),
             // MedDRA's `pt` (see `columns`): a patient label no longer.
-            (Col::Other, _) if cell.trim().eq_ignore_ascii_case("pt") => {
+            (Col::Other, _)
+                if cell
+                    .chars()
+                    .filter(|ch| ch.is_alphanumeric())
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("pt") =>
+            {
                 "preferred term".to_string()
             }
             _ => cell.trim().trim_end_matches(':').to_string(),

@@ -437,6 +437,28 @@ fn session_eighteen_shapes_are_judged() {
 }
 
 #[test]
+fn session_eighteen_misfires_stay_fixed() {
+    for body in [
+        // A lab test is no labrador: a person's own mail stays a person's.
+        "Hi Dr. Patel, this is Rosa Martinez. my 3 month lab came back, A1c 8.2, should I raise the metformin?",
+        // A data row whose cells only contain a label's word keeps its header.
+        "Patient\tWard\tDOB\tDx\r\nCardoso\t4B\t03/02/1950\tCHF, on meds",
+        // A ward before a surname is no street.
+        "Bed board: 4 West MARTINEZ, ROSA - new CHF exacerbation, on lasix drip",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // `мать` inside `принимать` is no mother.
+        "Как правильно принимать Метформин Тева: советы читателям журнала о диабете.",
+        // A school's policy is nobody's care.
+        "Reminder from Principal Dana Whitfield: the school's nut allergy policy applies to all classroom parties.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn a_bounces_returned_headers_are_read_as_a_message() {
     let raw = "From: MAILER-DAEMON@mx.example\r\nTo: a@clinic.example\r\nSubject: Mail delivery failed\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe message could not be delivered.\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: a@clinic.example\r\nTo: dr.amadi@path.example\r\nSubject: Path report: Okonkwo, Chidi 03/14/1961 - prostate bx 12 cores,\r\n please call re Gleason\r\n--b--\r\n";
     let v = check(raw.as_bytes());

@@ -779,7 +779,7 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|lab|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -1256,7 +1256,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
                 && (names_listed_after(r, b, e2) || given_name_listed_before(r, b, s)))
             && !full_names_listed(r, b, s, e2)
             && !one_word_list(b, s, e2)
-            && !after_house_number(b, s)
+            && !(street_suffix(w) && after_house_number(b, s))
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1308,6 +1308,41 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// A street's kind (`Way`, `St`, `Ave`): the word a street address ends
+/// with before its city.
+fn street_suffix(w: &[u8]) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "way",
+        "st",
+        "street",
+        "ave",
+        "avenue",
+        "rd",
+        "road",
+        "ln",
+        "lane",
+        "dr",
+        "drive",
+        "ct",
+        "court",
+        "blvd",
+        "boulevard",
+        "pl",
+        "place",
+        "ter",
+        "terrace",
+        "cir",
+        "circle",
+        "pkwy",
+        "parkway",
+        "hwy",
+        "highway",
+    ];
+    SUFFIXES
+        .iter()
+        .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
 }
 
 /// A street's last word before a city (`400 Commerce Way, Princeton`):
@@ -3179,41 +3214,25 @@ const CALLER_VERBS: &[&str] = &[
 fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut done = 0;
-    for &(hs, he) in health {
-        let lo = hs.saturating_sub(LOWER_NAME_REACH);
-        let to = (he + LOWER_NAME_REACH).min(b.len());
-        if to <= done {
-            continue;
-        }
-        let mut ls = if lo <= done {
-            done
-        } else {
-            memchr::memrchr(b'\n', &b[done..lo]).map_or(done, |i| done + i + 1)
-        };
-        while ls < to {
-            let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |i| ls + i);
-            let s = past_quoting(b, ls, le);
-            let s = (s..le)
-                .find(|&i| !matches!(b[i], b' ' | b'\t'))
-                .unwrap_or(le);
-            let e = word_end(b, s);
-            if e > s + 1
-                && let Some((vs, ve)) = next_word(b, e)
-                && CALLER_VERBS.iter().any(|v| v.as_bytes() == &b[vs..ve])
-                && their_own_fact(b, ve, health)
-            {
-                let f = r.flags(&b[s..e]);
-                if f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
-                    out.push((s, e));
-                }
+    for (ls, le) in lines_near_health(b, health) {
+        let s = past_quoting(b, ls, le);
+        let s = (s..le)
+            .find(|&i| !matches!(b[i], b' ' | b'\t'))
+            .unwrap_or(le);
+        let e = word_end(b, s);
+        if e > s + 1
+            && let Some((vs, ve)) = next_word(b, e)
+            && CALLER_VERBS.iter().any(|v| v.as_bytes() == &b[vs..ve])
+            && their_own_fact(b, ve, health)
+        {
+            let f = r.flags(&b[s..e]);
+            if f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
+                out.push((s, e));
             }
-            out.extend(in_rooms(r, b, ls, le));
-            out.extend(kin_of(r, b, ls, le));
-            out.extend(kin_then_name(r, b, ls, le));
-            ls = le + 1;
         }
-        done = ls.min(b.len());
+        out.extend(in_rooms(r, b, ls, le));
+        out.extend(kin_of(r, b, ls, le));
+        out.extend(kin_then_name(r, b, ls, le));
         if out.len() >= 64 {
             break;
         }
@@ -3304,7 +3323,18 @@ fn in_rooms<'a>(
         if b.get(end).is_some_and(u8::is_ascii_alphabetic) {
             end += 1;
         }
+        // `in 10 minutes` is a time, not a room.
+        let duration = next_word(b, end).is_some_and(|(ts, te)| {
+            let w = &b[ts..te];
+            [
+                "min", "mins", "minutes", "hour", "hours", "hrs", "days", "weeks", "months",
+                "years", "secs", "seconds",
+            ]
+            .iter()
+            .any(|t| t.as_bytes().eq_ignore_ascii_case(w))
+        });
         let room = (1..=3).contains(&digits)
+            && !duration
             && !b.get(end).is_some_and(u8::is_ascii_alphanumeric)
             && (ws == 0 || !is_word(b[ws - 1]));
         let f = r.flags(&b[ws..we]);
@@ -3589,7 +3619,9 @@ pub fn veterinary_mail(text: &str) -> bool {
 
 /// Mail from a veterinary practice: its patients are animals, and the
 /// people it names are their owners. A practice word and an animal word
-/// must both occur, so a clinic note that mentions a pet stays as it is;
+/// must both occur, so a clinic note that mentions a pet stays as it is
+/// (or, with no practice named, an owner writing of the animal itself:
+/// `our 9-yr-old beagle`, the pet poison line);
 /// or, when `signed` allows, a practice named for animals signs the text
 /// (`Harbor Cat Clinic | 555-0182` in its last lines; `DVM` alone is a
 /// person's degree).
@@ -4275,35 +4307,45 @@ const LOWER_NAME_REACH: usize = 120;
 fn lower_case_near_health(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    // Lines before `done` have been read whole: each line is read once,
-    // however many terms stand on it.
+    for (ls, le) in lines_near_health(b, health) {
+        let line = &b[ls..le];
+        // Past reply quoting (`> `) to the line's first letter.
+        let first = line.iter().position(u8::is_ascii_alphabetic);
+        if first.is_some_and(|i| line[i].is_ascii_lowercase()) {
+            out.extend(lower_case_pairs(r, b, ls, le));
+        }
+    }
+    out
+}
+
+/// The lines `[start, end)` within `LOWER_NAME_REACH` bytes of a health
+/// fact, in order, each once however many facts stand on or near it.
+fn lines_near_health<'a>(
+    b: &'a [u8],
+    health: &'a [(usize, usize)],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    // Lines before `done` have been read whole; a fact's window starts at
+    // the first line not read yet (searched back no further than `done`).
     let mut done = 0;
-    for &(hs, he) in health {
+    health.iter().flat_map(move |&(hs, he)| {
         let lo = hs.saturating_sub(LOWER_NAME_REACH);
         let to = (he + LOWER_NAME_REACH).min(b.len());
-        if to <= done {
-            continue;
-        }
-        // The start of the first line not read yet (searched back no
-        // further than what was read).
-        let mut ls = if lo <= done {
+        let mut ls = if to <= done {
+            to
+        } else if lo <= done {
             done
         } else {
             memchr::memrchr(b'\n', &b[done..lo]).map_or(done, |i| done + i + 1)
         };
+        let mut lines = Vec::new();
         while ls < to {
             let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |i| ls + i);
-            let line = &b[ls..le];
-            // Past reply quoting (`> `) to the line's first letter.
-            let first = line.iter().position(u8::is_ascii_alphabetic);
-            if first.is_some_and(|i| line[i].is_ascii_lowercase()) {
-                out.extend(lower_case_pairs(r, b, ls, le));
-            }
+            lines.push((ls, le));
             ls = le + 1;
         }
-        done = ls.min(b.len());
-    }
-    out
+        done = done.max(ls.min(b.len()));
+        lines
+    })
 }
 
 /// The lower-case `first last` pairs on the line `[ls, le)` that have a

@@ -155,7 +155,7 @@ const NAMES: &str = concat!(
     r"|(?:[Мм]еня зовут|[Мм]ене звати|我叫|제 이름은)[ \t]*(\p{Cyrillic}{2,}(?:[ \t]+\p{Cyrillic}{2,}){0,2}|\p{Han}{2,4}|\p{Hangul}{2,4})",
     r"|(?:Это|Це)[ \t]+([А-ЯЁІЇЄҐ][а-яёіїєґ']+[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ']+)",
     // Russian kin before a name (`бабушка Миши Громова`): the relative's.
-    r"|(?:бабушка|дедушка|мама|папа|мать|отец|сын|сына|дочь|дочери|внук|внука|внучка|внучки|муж|мужа|жена|жены)[ \t]+([А-ЯЁ][а-яё]+(?:[ \t]+[А-ЯЁ][а-яё]+)?)",
+    r"|(?:^|[^а-яёА-ЯЁ])(?:бабушка|дедушка|мама|папа|мать|отец|сын|сына|дочь|дочери|внук|внука|внучка|внучки|муж|мужа|жена|жены)[ \t]+([А-ЯЁ][а-яё]+(?:[ \t]+[А-ЯЁ][а-яё]+)?)",
     r"|ስሜ[ \t]+(\p{Ethiopic}{2,}(?:[ \t]+\p{Ethiopic}{2,})?)",
     // Hebrew and Greek: after a patient's name label.
     r"|(?:שם המטופלת|שם המטופל|שם החולה)[ \t]*:[ \t]*(\p{Hebrew}{2,}(?:[ \t]+\p{Hebrew}{2,}){0,2})",
@@ -312,8 +312,10 @@ pub fn scan(
         // whole letter is about them, its facts however far down.
         // (A family name written apart may stand before the name found.)
         let head = text[..m.start()].trim();
-        let addressee = head.chars().count() <= 4
+        let whole = c.get(0).map_or("", |w| w.as_str());
+        let addressee = head.len() <= 12
             && head.chars().all(han)
+            && (whole.ends_with('様') || whole.ends_with("さま"))
             && text[c.get(0).map_or(m.end(), |w| w.end())..]
                 .split('\n')
                 .next()
