@@ -559,10 +559,52 @@ fn columns(row: &[String]) -> Vec<Col> {
             "soc" | "llt" | "hlt" | "hlgt" | "meddra" | "meddrapt"
         )
     });
+    // A residency's roster (`Resident | PGY | Rotation`) lists physicians
+    // in training, a placement schedule its students; elsewhere (a falls
+    // log, a care home's list) a resident is the one cared for.
+    let placement = row.iter().any(|c| {
+        matches!(
+            compact(c).as_str(),
+            "rotation"
+                | "program"
+                | "preceptor"
+                | "supervisor"
+                | "faculty"
+                | "clinicalinstructor"
+                | "instructor"
+                | "placement"
+                | "cohort"
+        )
+    });
+    let training = placement
+        || row.iter().any(|c| {
+            matches!(
+                compact(c).as_str(),
+                "pgy"
+                    | "pgylevel"
+                    | "attending"
+                    | "residency"
+                    | "block"
+                    | "year"
+                    | "level"
+                    | "service"
+            )
+        });
     row.iter()
         .map(|c| {
-            if meddra && compact(c) == "pt" {
+            let k = compact(c);
+            if meddra && k == "pt" {
                 Col::Other
+            } else if placement && matches!(k.as_str(), "student" | "studentname" | "trainee") {
+                // A placement roster's students are trainees, not a
+                // school nurse's charges.
+                Col::Other
+            } else if matches!(k.as_str(), "resident" | "residentname") {
+                if training {
+                    Col::Provider
+                } else {
+                    Col::PatientName
+                }
             } else {
                 classify(c)
             }

@@ -74,7 +74,7 @@ fn res() -> &'static Res {
         // `N95 fit test`, `N95 respirator`: a mask, not menopause (N95).
         mask_after: re(r"(?i)^[ \t]*(?:fit|masks?|respirators?)(?-u:\b)"),
         negative_label: re(
-            r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial|(?:location|loc|site|store|branch|office|facility|dept|department|vendor|customer|account|lot)[ _-]?(?:id|code|no|number|#))\s*[:#]?\s*$",
+            r"(?i)(?-u:\b)(?:(?:error|fault|promo|discount|product|part|item|access|zip|postal|area|country|airport|station|course|class|room|model|serial|style|color|colour)\s+(?:codes?|no\.?|number|#)|part|model|sku|serial|(?:location|loc|site|store|branch|office|facility|dept|department|vendor|customer|account|lot|study|subject|participant|sample|specimen|case|record|claim|ticket|order|request|visit)[ _-]?(?:id|code|no|number|#))\s*[:#]?\s*$",
         ),
         codes: load_codes(),
     })

@@ -694,7 +694,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -702,10 +702,10 @@ fn res() -> &'static Res {
         ),
         ),
         label_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -1311,7 +1311,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
 }
 
 /// A street's kind (`Way`, `St`, `Ave`): the word a street address ends
-/// with before its city.
+/// with before its city; or a compass point, which after a number names a
+/// wing (`4 North, Dock 2`).
 fn street_suffix(w: &[u8]) -> bool {
     const SUFFIXES: &[&str] = &[
         "way",
@@ -1339,6 +1340,10 @@ fn street_suffix(w: &[u8]) -> bool {
         "parkway",
         "hwy",
         "highway",
+        "north",
+        "south",
+        "east",
+        "west",
     ];
     SUFFIXES
         .iter()
@@ -3162,8 +3167,11 @@ pub fn scan(
             found += 1;
         }
     }
-    for (s, e) in vcard_patients(text, health) {
-        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+    for (s, e) in possessive_care(r, text, health) {
+        sink.push(Kind::Name, graded(Confidence::Medium), loc, &text[s..e]);
+    }
+    for (s, e, conf) in vcard_patients(text, health) {
+        sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
     }
     // Mail typed in lower case greets its reader and signs its writer in
     // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
@@ -3173,6 +3181,14 @@ pub fn scan(
         && let Some(conf) = judge(r, text, s, e, false, health, &asked)
     {
         sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+    }
+    if ends.opens
+        && let Some((s, e)) = lower_self_intro(r, text)
+        && *asked
+            .own_care
+            .get_or_init(|| writes_of_own_care(r, text, health))
+    {
+        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
     if ends.closes
         && let Some((s, e)) = lower_signature(r, text)
@@ -3238,6 +3254,154 @@ fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)
         }
     }
     out
+}
+
+/// Words that make an eponym of a possessive (`Addison's disease`,
+/// `Bell's palsy`): the disease's name, not the person's.
+const EPONYM_HEADS: &[&str] = &[
+    "disease",
+    "syndrome",
+    "palsy",
+    "sign",
+    "law",
+    "phenomenon",
+    "sarcoma",
+    "lymphoma",
+    "ulcer",
+    "thyroiditis",
+    "disorder",
+    "criteria",
+    "test",
+    "contracture",
+    "neuroma",
+];
+
+/// Months and days that are also listed first names (`May's flu clinic`).
+const CALENDAR_NAMES: &[&str] = &["april", "may", "june", "july", "august", "january"];
+
+/// A first name's possessive before a health fact: right before it
+/// (`river's asthma has been acting up`, `Sky's eczema patches`), where
+/// even a first name that is also a word counts, for the possessive makes
+/// it someone's; or further on in the same sentence for a first name that
+/// is no word (`rosa's at 38+2 now and her bp was 148/96`). Not after a
+/// title or a saint (`St. Mary's`), not before an eponym's head
+/// (`Addison's disease`) or a business's capitalised name (`Rosa's
+/// Bakery`), and not where the term names a programme or a place (`Hope's
+/// asthma clinic`).
+fn possessive_care(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    const REACH: usize = 120;
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for &(hs, he) in health {
+        if out.len() >= 16 {
+            break;
+        }
+        if r.not_own.is_match(after(text, he, 24)) {
+            continue;
+        }
+        // Back along the line and the sentence to each `'s`, nearest first.
+        let lo = hs.saturating_sub(REACH);
+        let mut p = hs;
+        let mut words = 0;
+        while p > lo {
+            if b[p - 1] != b' ' {
+                break;
+            }
+            let we = p - 1;
+            let ws = (lo..we)
+                .rev()
+                .find(|&i| {
+                    !(b[i].is_ascii_alphanumeric() || matches!(b[i], b'\'' | b'-' | b'/' | b'+'))
+                })
+                .map_or(lo, |i| i + 1);
+            if ws >= we || ws == lo {
+                break;
+            }
+            if words > 0 && matches!(b[we - 1], b'.' | b'!' | b'?' | b';') {
+                break;
+            }
+            let w = &b[ws..we];
+            if w.len() > 4
+                && w.ends_with(b"'s")
+                && w[..w.len() - 2].iter().all(u8::is_ascii_alphabetic)
+            {
+                let (ns, ne) = (ws, we - 2);
+                if possessive_owner(r, b, ns, ne, p, words <= 2) && !out.contains(&(ns, ne)) {
+                    out.push((ns, ne));
+                }
+                break;
+            }
+            words += 1;
+            p = ws;
+            // A word's own punctuation (`38+2,`) stays within the sentence.
+            while p > lo && matches!(b[p - 1], b',' | b'(' | b')' | b'"') {
+                p -= 1;
+            }
+        }
+    }
+    out
+}
+
+/// Is the possessive `b[ns..ne]` (`'s` after it, the next word at
+/// `after_poss`) a person's first name (see `possessive_care`)? `close`:
+/// the health fact follows within two words, where a first name that is
+/// also a word is taken too.
+fn possessive_owner(
+    r: &Res,
+    b: &[u8],
+    ns: usize,
+    ne: usize,
+    after_poss: usize,
+    close: bool,
+) -> bool {
+    let w = &b[ns..ne];
+    let f = r.flags(w);
+    let head = next_word(b, after_poss).map_or(&b""[..], |(s, e)| &b[s..e]);
+    let business = capitalised(head) && !head.iter().all(u8::is_ascii_uppercase);
+    let name = if close {
+        f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 && (all_lower(w) || capitalised(w))
+    } else {
+        lower_first_name(r, w)
+            || (capitalised(w)
+                && f & FIRST_NAME != 0
+                && f & (AMBIGUOUS | GENERIC | INSTITUTION | NOT_A_SURNAME) == 0)
+    };
+    name && w.len() >= 3
+        && !business
+        && !CALENDAR_NAMES
+            .iter()
+            .any(|c| c.as_bytes().eq_ignore_ascii_case(w))
+        && !EPONYM_HEADS
+            .iter()
+            .any(|h| h.as_bytes().eq_ignore_ascii_case(head))
+        && !prev_word(b, ns).is_some_and(|(s, e)| {
+            let pw = &b[s..e];
+            clinician_title(pw)
+                || title_word(pw)
+                || pw.eq_ignore_ascii_case(b"st")
+                || pw.eq_ignore_ascii_case(b"saint")
+                || (capitalised(pw) && capitalised(w))
+        })
+}
+
+/// The word ending right before `s` (past one blank, or a dot and a
+/// blank: `St. Mary's`).
+fn prev_word(b: &[u8], s: usize) -> Option<(usize, usize)> {
+    let mut e = s;
+    while e > 0 && b[e - 1] == b' ' {
+        e -= 1;
+    }
+    if e == s {
+        return None;
+    }
+    if e > 0 && b[e - 1] == b'.' {
+        e -= 1;
+    }
+    let st = (0..e)
+        .rev()
+        .find(|&i| !b[i].is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    (st < e).then_some((st, e))
 }
 
 /// A health fact that is someone's own (`her enbrel`, `his inhaler`)
@@ -3349,8 +3513,11 @@ fn in_rooms<'a>(
 
 /// Contact cards (vCard) of people, not businesses (no `ORG:` or `TITLE:`
 /// line), whose `NOTE` tells of their health (`NOTE:Close contact of
-/// case 24-0918… Fever + cough… PCR ordered`): the card's `FN` value.
-fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
+/// case 24-0918… Fever + cough… PCR ordered`): the card's `FN` value,
+/// high. A card whose note names the person one cared for (`NOTE:Client -
+/// daughter is contact`) gives it medium: the mail it rides in tells the
+/// care.
+fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, Confidence)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for start in memchr::memmem::find_iter(b, b"BEGIN:VCARD").take(32) {
@@ -3380,9 +3547,13 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> 
         }
         let (ns, ne) = (start + note, start + note_end);
         let i = health.partition_point(|&(_, he)| he <= ns);
-        if health.get(i).is_none_or(|&(hs, _)| hs >= ne) {
+        let conf = if health.get(i).is_some_and(|&(hs, _)| hs < ne) {
+            Confidence::High
+        } else if cared_for_note(&card[note..note_end]) {
+            Confidence::Medium
+        } else {
             continue;
-        }
+        };
         let value = card[fname..].split(['\r', '\n']).next().unwrap_or("");
         let Some(colon) = value.find(':') else {
             continue;
@@ -3398,10 +3569,26 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> 
                 + colon
                 + 1
                 + (value[colon + 1..].len() - value[colon + 1..].trim_start().len());
-            out.push((s, s + name.len()));
+            out.push((s, s + name.len(), conf));
         }
     }
     out
+}
+
+/// A vCard note whose first word names the card's person as one cared for
+/// (`NOTE:Client - daughter is contact`, `NOTE:Patient; prefers text`),
+/// or who has a caregiver (`NOTE:Primary caregiver: Joy (wife)`).
+fn cared_for_note(note: &str) -> bool {
+    let value = note.split_once(':').map_or("", |(_, v)| v).trim_start();
+    let first: String = value
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        first.as_str(),
+        "client" | "patient" | "resident" | "participant" | "member" | "hospice"
+    ) || value.to_ascii_lowercase().contains("caregiver")
 }
 
 /// The lines of `text` from the end, without line ends, past blank lines,
@@ -3488,6 +3675,74 @@ fn lower_greeting(r: &Res, text: &str) -> Option<(usize, usize)> {
     let full = text.as_bytes();
     (matches!(full.get(ne), Some(b',' | b'!')) && lower_first_name(r, &full[ns..ne]))
         .then_some((ns, ne))
+}
+
+/// A writer introducing themself in lower case at a text's start (`hi its
+/// jade pham, i have the 3 month check for the depo shot`): a listed first
+/// name that is no common word, and a listed surname after it if there is
+/// one. The caller wants the writer's own care too.
+fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
+    let start = text.len() - text.trim_start().len();
+    let b = &text.as_bytes()[start..text.len().min(start + 96)];
+    let mut rest = b;
+    for g in [
+        &b"hi"[..],
+        b"hello",
+        b"hey",
+        b"good morning",
+        b"good afternoon",
+    ] {
+        if let Some(r) = rest.strip_prefix(g)
+            && matches!(r.first(), Some(b' ' | b',' | b'!' | b'-'))
+        {
+            rest = r.trim_ascii_start();
+            rest = rest.strip_prefix(b",").unwrap_or(rest);
+            rest = rest.strip_prefix(b"!").unwrap_or(rest);
+            rest = rest.strip_prefix(b"-").unwrap_or(rest).trim_ascii_start();
+            break;
+        }
+    }
+    let rest = [
+        &b"this is "[..],
+        b"it's ",
+        b"its ",
+        b"it is ",
+        b"i'm ",
+        b"im ",
+        b"i am ",
+        b"my name is ",
+    ]
+    .iter()
+    .find_map(|p| rest.strip_prefix(*p))?;
+    let full = text.as_bytes();
+    let ns = start + (b.len() - rest.len());
+    let e1 = ns + rest.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    let mut ne = e1;
+    if full.get(e1) == Some(&b' ') {
+        let e2 = word_end(full, e1 + 1);
+        if lower_listed_surname(r, &full[e1 + 1..e2]) {
+            ne = e2;
+        }
+    }
+    // A first name that is also a word (`jade`) only with a surname after.
+    let f = r.flags(&full[ns..e1]);
+    let first = lower_first_name(r, &full[ns..e1])
+        || (ne > e1
+            && e1 - ns >= 3
+            && f & FIRST_NAME != 0
+            && f & (GENERIC | INSTITUTION) == 0
+            && !shorthand_stop(&full[ns..e1]));
+    if !first {
+        return None;
+    }
+    // The name ends its clause: `, `, ` from`, ` (`, ` - ` or the line.
+    let tail = &full[ne..full.len().min(ne + 6)];
+    (tail.is_empty()
+        || matches!(tail[0], b',' | b'.' | b'\n' | b'\r' | b'(' | b'!')
+        || tail.starts_with(b" from")
+        || tail.starts_with(b" (")
+        || tail.starts_with(b" - "))
+    .then_some((ns, ne))
 }
 
 /// Set phrases of texts whose people are no patients, two of one kind
@@ -4008,6 +4263,31 @@ fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// A full date written with slashes at the start of `b` (`11/02/24`,
+/// `3/9/2019`), not a longer run of digits.
+fn slashed_date_at(b: &[u8]) -> bool {
+    let run = |i: usize| {
+        b[i.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let d1 = run(0);
+    if !(1..=2).contains(&d1) || b.get(d1) != Some(&b'/') {
+        return false;
+    }
+    let d2 = run(d1 + 1);
+    let p = d1 + 1 + d2;
+    if !(1..=2).contains(&d2) || b.get(p) != Some(&b'/') {
+        return false;
+    }
+    let d3 = run(p + 1);
+    (d3 == 2 || d3 == 4)
+        && !b
+            .get(p + 1 + d3)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'/')
+}
+
 /// `J.M., the 44yo`, `K.L. 71F`, `R. T., a 9-year-old`: two or three
 /// dotted initials, then an age written as a chart writes it. Found from
 /// each dot by byte tests.
@@ -4052,6 +4332,11 @@ fn initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
                 q += article.len();
                 break;
             }
+        }
+        // A newborn's or a chart's date right after (`K.T. 11/02/24 -
+        // hearing screen refer`): the initials' birth date.
+        if slashed_date_at(&b[q.min(b.len())..]) {
+            return Some((s, end));
         }
         let digits = b[q.min(b.len())..]
             .iter()

@@ -278,6 +278,13 @@ fn role_mailbox(local: &[u8]) -> bool {
         "department",
         "clinic",
         "refills",
+        "results",
+        "portal",
+        "education",
+        "training",
+        "learning",
+        "coding",
+        "servicedesk",
         // Groups: `surg-faculty@`, `all-staff@`.
         "faculty",
         "staff",
@@ -293,7 +300,17 @@ fn role_mailbox(local: &[u8]) -> bool {
     // A service's name run together with its role (`druginfo@`,
     // `rxhelp@`): no one's given or family name ends so (`line` does:
     // `caroline@`).
-    const ROLE_ENDS: &[&str] = &["info", "help", "desk", "support", "team", "office"];
+    const ROLE_ENDS: &[&str] = &[
+        "info",
+        "help",
+        "desk",
+        "support",
+        "team",
+        "office",
+        "education",
+        "training",
+        "results",
+    ];
     let is_role = |seg: &[u8]| ROLES.iter().any(|r| seg.eq_ignore_ascii_case(r.as_bytes()));
     let run_together = |seg: &[u8]| {
         ROLE_ENDS.iter().any(|r| {
