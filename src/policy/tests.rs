@@ -459,6 +459,40 @@ fn session_eighteen_misfires_stay_fixed() {
 }
 
 #[test]
+fn session_nineteen_shapes_are_judged() {
+    for body in [
+        // A first name's possessive before its condition, even a word.
+        "hi coach - river's asthma has been acting up since the weekend, he's on the steroid inhaler now",
+        "pic of Sky's eczema patches attached, worse even with the triamcinolone",
+        // A lower-case self-introduction with the writer's own care.
+        "hi its jade pham, i have the 3 month check for the depo shot on thursday but i have a game",
+        // Initials before a birth date.
+        "RE: K.T. 11/02/24 - newborn hearing screen refer R ear, diagnostic ABR next week",
+        // A care home's falls log names its residents.
+        "Date\tResident\tUnit\tInjury\r\n07/19/2025\tBill Jankowski\tMC-1\tnasal bone fracture",
+        // Québec's user and file number.
+        "Usager : LEFEBVRE, Hélène          No de dossier : 0441278\nLa note de départ mentionne une insuffisance rénale aiguë.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A placement schedule's students are trainees.
+        "Student\tStudent ID\tProgram\tSite\tClinical instructor\r\nAaliyah Brooks\tS2291044\tDPT-2\tRiverbend PT, outpatient ortho\tLena Marsh",
+        // An eponym and a thing's possessive are nobody's.
+        "Addison's disease and Graves' disease are covered in Thursday's endocrine lecture.",
+        "The ward's diabetes audit runs on Tuesday; bring the insulin charts.",
+        // A hypothetical case for coders, a role mailbox.
+        "Scenario (hypothetical): a 67-year-old man presents with cough, fever 39.1 and a lactate of 2.8. Can we code A41.9? Questions: codingeducation@tamarackhealth.example",
+        // A wing after a number is no surname.
+        "Ship to: Tallowmere General Hospital - Labor & Delivery, 4 North, Dock 2. Fetal monitor, dual US + toco.",
+        // The pregnant (妊婦さん) are no one named.
+        "両親学級のご案内\n対象：妊娠20週以降の妊婦さんとパートナー\n6月7日（土） 妊娠中の過ごし方",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn a_bounces_returned_headers_are_read_as_a_message() {
     let raw = "From: MAILER-DAEMON@mx.example\r\nTo: a@clinic.example\r\nSubject: Mail delivery failed\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe message could not be delivered.\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: a@clinic.example\r\nTo: dr.amadi@path.example\r\nSubject: Path report: Okonkwo, Chidi 03/14/1961 - prostate bx 12 cores,\r\n please call re Gleason\r\n--b--\r\n";
     let v = check(raw.as_bytes());

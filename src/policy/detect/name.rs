@@ -762,7 +762,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?)$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3})$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
@@ -1256,7 +1256,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
                 && (names_listed_after(r, b, e2) || given_name_listed_before(r, b, s)))
             && !full_names_listed(r, b, s, e2)
             && !one_word_list(b, s, e2)
-            && !(street_suffix(w) && after_house_number(b, s))
+            && !(street_suffix(w) && (after_house_number(b, s) || right_after_number(b, s)))
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1352,6 +1352,21 @@ fn street_suffix(w: &[u8]) -> bool {
 
 /// A street's last word before a city (`400 Commerce Way, Princeton`):
 /// a house number one to three words before `s` on its line.
+/// A number right before `s` (`4 North`, `12 West`): a wing's or a
+/// street's.
+fn right_after_number(b: &[u8], s: usize) -> bool {
+    let head = &b[s.saturating_sub(8)..s];
+    let Some(rest) = head.strip_suffix(b" ") else {
+        return false;
+    };
+    let digits = rest.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    (1..=6).contains(&digits)
+        && rest
+            .len()
+            .checked_sub(digits + 1)
+            .is_none_or(|i| !rest[i].is_ascii_alphanumeric())
+}
+
 fn after_house_number(b: &[u8], s: usize) -> bool {
     let from = s.saturating_sub(48);
     let head = &b[from..s];
@@ -2715,6 +2730,21 @@ fn roster(r: &Res, text: &str) -> bool {
     listed >= 4
 }
 
+/// An age right after a name: `(15)`, `, 15,`, `, a 15-year-old`.
+fn age_after(post: &str) -> bool {
+    let p = post.trim_start_matches([' ', '\t']);
+    let p = p
+        .strip_prefix('(')
+        .or_else(|| {
+            p.strip_prefix(',')
+                .map(|q| q.trim_start_matches([' ', 'a']))
+        })
+        .unwrap_or("")
+        .trim_start_matches(' ');
+    let digits = p.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && matches!(p.as_bytes().get(digits), Some(b')' | b',' | b'-' | b' '))
+}
+
 /// Classify one candidate; `None` for providers and signatures.
 fn judge(
     r: &Res,
@@ -2738,10 +2768,15 @@ fn judge(
     // `get the naloxone kit to Mrs. Okafor`: after `to`, an honorific
     // names the one care is brought to (`forward to Dr. Lee` stays a
     // clinician by its title).
-    let provider_before = r
-        .provider_before
-        .find(pre_line)
-        .is_some_and(|m| !(honorific && m.as_str().trim_end().eq_ignore_ascii_case("to")));
+    // `Referring Lance Whitfield (15) for surgical exposure`: the one
+    // referred, an age after the name (`referring Dr. Lee` stays one).
+    let referred = |m: &str| {
+        let w = m.trim_end().to_ascii_lowercase();
+        (w == "referring" || w == "refer") && age_after(post)
+    };
+    let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
+        !(honorific && m.as_str().trim_end().eq_ignore_ascii_case("to")) && !referred(m.as_str())
+    });
     if provider_before || r.provider_after.is_match(post) {
         return None;
     }
@@ -2976,7 +3011,7 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
 fn care_heads_line(text: &str, ls: usize, s: usize) -> bool {
     static VISIT: OnceLock<Regex> = OnceLock::new();
     let visit = VISIT.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check)\s+(?:session|appointment|appt|visit)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt))\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt))(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
     });
     text.get(ceil_boundary(text, ls.max(s.saturating_sub(48)))..s)
         .is_some_and(|w| visit.is_match(w))
@@ -3155,6 +3190,11 @@ pub fn scan(
             found += 1;
         }
     }
+    // A client's card carries no health of its own: the mail it rides in
+    // tells the care.
+    for (s, e, conf) in vcard_patients(text, health) {
+        sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+    }
     if health.is_empty() {
         return;
     }
@@ -3167,11 +3207,10 @@ pub fn scan(
             found += 1;
         }
     }
+    // The possessive ties the name to the fact itself: a name with a
+    // health fact.
     for (s, e) in possessive_care(r, text, health) {
-        sink.push(Kind::Name, graded(Confidence::Medium), loc, &text[s..e]);
-    }
-    for (s, e, conf) in vcard_patients(text, health) {
-        sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
     // Mail typed in lower case greets its reader and signs its writer in
     // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
@@ -3184,9 +3223,10 @@ pub fn scan(
     }
     if ends.opens
         && let Some((s, e)) = lower_self_intro(r, text)
-        && *asked
+        && (*asked
             .own_care
             .get_or_init(|| writes_of_own_care(r, text, health))
+            || first_person_short_note(text, e, health))
     {
         sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
@@ -3274,6 +3314,12 @@ const EPONYM_HEADS: &[&str] = &[
     "test",
     "contracture",
     "neuroma",
+];
+
+/// Words before a noun that make a possessive a thing's (`the ward's`).
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "our", "your", "their", "his", "her", "my", "each", "every",
+    "its",
 ];
 
 /// Months and days that are also listed first names (`May's flu clinic`).
@@ -3381,6 +3427,8 @@ fn possessive_owner(
                 || pw.eq_ignore_ascii_case(b"st")
                 || pw.eq_ignore_ascii_case(b"saint")
                 || (capitalised(pw) && capitalised(w))
+                // `the ward's diabetes audit`: a thing's, not a person's.
+                || DETERMINERS.iter().any(|d| d.as_bytes().eq_ignore_ascii_case(pw))
         })
 }
 
@@ -3549,8 +3597,8 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, C
         let i = health.partition_point(|&(_, he)| he <= ns);
         let conf = if health.get(i).is_some_and(|&(hs, _)| hs < ne) {
             Confidence::High
-        } else if cared_for_note(&card[note..note_end]) {
-            Confidence::Medium
+        } else if let Some(conf) = cared_for_note(&card[note..note_end]) {
+            conf
         } else {
             continue;
         };
@@ -3576,19 +3624,29 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, C
 }
 
 /// A vCard note whose first word names the card's person as one cared for
-/// (`NOTE:Client - daughter is contact`, `NOTE:Patient; prefers text`),
-/// or who has a caregiver (`NOTE:Primary caregiver: Joy (wife)`).
-fn cared_for_note(note: &str) -> bool {
+/// (`NOTE:Patient; prefers text`: high, a care word; `NOTE:Client -
+/// daughter is contact`: medium, for a lawyer's clients are cards too), or
+/// who has a caregiver (`NOTE:Primary caregiver: Joy (wife)`: high).
+fn cared_for_note(note: &str) -> Option<Confidence> {
     let value = note.split_once(':').map_or("", |(_, v)| v).trim_start();
     let first: String = value
         .chars()
         .take_while(char::is_ascii_alphabetic)
         .collect::<String>()
         .to_ascii_lowercase();
-    matches!(
-        first.as_str(),
-        "client" | "patient" | "resident" | "participant" | "member" | "hospice"
-    ) || value.to_ascii_lowercase().contains("caregiver")
+    match first.as_str() {
+        "patient" | "resident" | "hospice" => Some(Confidence::High),
+        "client" | "participant" | "member" => Some(Confidence::Medium),
+        // `Primary caregiver: Joy`, not `caregiver for her mother`: the
+        // card's person has one.
+        _ if ["caregiver:", "caregiver is", "caregiver -"]
+            .iter()
+            .any(|c| value.to_ascii_lowercase().contains(c)) =>
+        {
+            Some(Confidence::High)
+        }
+        _ => None,
+    }
 }
 
 /// The lines of `text` from the end, without line ends, past blank lines,
@@ -3743,6 +3801,22 @@ fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
         || tail.starts_with(b" (")
         || tail.starts_with(b" - "))
     .then_some((ns, ne))
+}
+
+/// A short note whose writer, introduced by name at `e` and not as one
+/// from somewhere (`its dana from billing`), speaks in the first person
+/// (`i have the 3 month check for the depo shot`) with a health fact.
+fn first_person_short_note(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    const SHORT: usize = 800;
+    let lower = after(text, e, SHORT).to_ascii_lowercase();
+    text.len() <= SHORT + e
+        && !health.is_empty()
+        && !lower.starts_with(" from ")
+        && [
+            "i have ", "i had ", "i was ", "i'm ", "im ", "i am ", " my ",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 /// Set phrases of texts whose people are no patients, two of one kind
