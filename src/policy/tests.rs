@@ -468,8 +468,6 @@ fn session_nineteen_shapes_are_judged() {
         "hi its jade pham, i have the 3 month check for the depo shot on thursday but i have a game",
         // Initials before a birth date.
         "RE: K.T. 11/02/24 - newborn hearing screen refer R ear, diagnostic ABR next week",
-        // A care home's falls log names its residents.
-        "Date\tResident\tUnit\tInjury\r\n07/19/2025\tBill Jankowski\tMC-1\tnasal bone fracture",
         // Québec's user and file number.
         "Usager : LEFEBVRE, Hélène          No de dossier : 0441278\nLa note de départ mentionne une insuffisance rénale aiguë.",
     ] {
@@ -490,6 +488,20 @@ fn session_nineteen_shapes_are_judged() {
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
+}
+
+#[test]
+fn a_care_homes_falls_log_names_its_residents() {
+    let raw = "From: qapi@home.example\r\nTo: don@home.example\r\nSubject: Q3 falls log\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nQ3 falls log attached.\r\n--b\r\nContent-Type: text/csv; name=falls.csv\r\nContent-Disposition: attachment; filename=falls.csv\r\n\r\nDate,Resident,Unit,Witnessed,Injury,Follow-up\r\n07/04/2025,Summer Okonkwo,AL-2,N,none,toileting schedule\r\n07/19/2025,Bill Jankowski,MC-1,Y,nasal bone fracture,ED visit\r\n--b--\r\n";
+    assert_eq!(check(raw.as_bytes()).protection, Protection::Encrypt);
+    // A residency's roster names physicians.
+    let roster = raw
+        .replace(
+            "Date,Resident,Unit,Witnessed,Injury,Follow-up",
+            "Date,Resident,PGY,Rotation,Procedure,Attending",
+        )
+        .replace("Q3 falls log", "Case log");
+    assert_ne!(check(roster.as_bytes()).protection, Protection::Encrypt);
 }
 
 #[test]

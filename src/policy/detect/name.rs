@@ -3738,7 +3738,8 @@ fn lower_greeting(r: &Res, text: &str) -> Option<(usize, usize)> {
 /// A writer introducing themself in lower case at a text's start (`hi its
 /// jade pham, i have the 3 month check for the depo shot`): a listed first
 /// name that is no common word, and a listed surname after it if there is
-/// one. The caller wants the writer's own care too.
+/// one. The caller wants the writer's own care too, or a short note in
+/// the first person (`first_person_short_note`).
 fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
     let b = &text.as_bytes()[start..text.len().min(start + 96)];
