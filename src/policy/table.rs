@@ -565,29 +565,14 @@ fn columns(row: &[String]) -> Vec<Col> {
     let placement = row.iter().any(|c| {
         matches!(
             compact(c).as_str(),
-            "rotation"
-                | "program"
-                | "preceptor"
-                | "supervisor"
-                | "faculty"
-                | "clinicalinstructor"
-                | "instructor"
-                | "placement"
-                | "cohort"
+            "rotation" | "preceptor" | "faculty" | "clinicalinstructor" | "placement"
         )
     });
     let training = placement
         || row.iter().any(|c| {
             matches!(
                 compact(c).as_str(),
-                "pgy"
-                    | "pgylevel"
-                    | "attending"
-                    | "residency"
-                    | "block"
-                    | "year"
-                    | "level"
-                    | "service"
+                "pgy" | "pgylevel" | "residency" | "program" | "year"
             )
         });
     row.iter()

@@ -468,6 +468,11 @@ fn session_nineteen_shapes_are_judged() {
         "hi its jade pham, i have the 3 month check for the depo shot on thursday but i have a game",
         // Initials before a birth date.
         "RE: K.T. 11/02/24 - newborn hearing screen refer R ear, diagnostic ABR next week",
+        // A possessive at the text's start or after `that`.
+        "Mia's asthma has been acting up since Sunday, she's on albuterol every 4 hours now.",
+        "I wanted to let you know that Mia's asthma has been acting up; she's on albuterol every 4 hours.",
+        // A real case that says it is no hypothetical one.
+        "This is not a hypothetical case: Maria Lopez was diagnosed with breast cancer last week and started chemo.",
         // Québec's user and file number.
         "Usager : LEFEBVRE, Hélène          No de dossier : 0441278\nLa note de départ mentionne une insuffisance rénale aiguë.",
     ] {
@@ -481,6 +486,14 @@ fn session_nineteen_shapes_are_judged() {
         "The ward's diabetes audit runs on Tuesday; bring the insulin charts.",
         // A hypothetical case for coders, a role mailbox.
         "Scenario (hypothetical): a 67-year-old man presents with cough, fever 39.1 and a lactate of 2.8. Can we code A41.9? Questions: codingeducation@tamarackhealth.example",
+        // An eponym, a city's rates, a checker's initials, a claim (no
+        // `im`), a referring clinician's phone, a loan's file number.
+        "We reviewed Morton's neuroma and plantar fasciitis at grand rounds today.",
+        "FYI Charlotte's diabetes prevalence rose again this year.",
+        "Checked by R.T. 03/14/2024 - insulin glargine lot verified",
+        "hi this is jade pham, the claim for the insulin pump was approved today.",
+        "Referral for knee MRI. Referring Amy Chen (555) 201-3344, fax attached.",
+        "Bonjour, votre numéro de dossier : 0441278. Votre demande de prêt hypothécaire est en cours.",
         // A wing after a number is no surname.
         "Ship to: Tallowmere General Hospital - Labor & Delivery, 4 North, Dock 2. Fetal monitor, dual US + toco.",
         // The pregnant (妊婦さん) are no one named.
@@ -488,6 +501,12 @@ fn session_nineteen_shapes_are_judged() {
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
+}
+
+#[test]
+fn a_vcard_with_other_scripts_is_read_without_a_panic() {
+    let body = "BEGIN:VCARD\r\nFN:Test Person\r\n中中中\r\nEND:VCARD";
+    assert_ne!(protection_of(body), Protection::Encrypt);
 }
 
 #[test]

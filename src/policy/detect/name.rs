@@ -767,7 +767,7 @@ fn res() -> &'static Res {
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
         not_own: re(
-            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel)(?-u:\b)",
+            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day)(?-u:\b)",
         ),
         vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
@@ -1350,8 +1350,6 @@ fn street_suffix(w: &[u8]) -> bool {
         .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
 }
 
-/// A street's last word before a city (`400 Commerce Way, Princeton`):
-/// a house number one to three words before `s` on its line.
 /// A number right before `s` (`4 North`, `12 West`): a wing's or a
 /// street's.
 fn right_after_number(b: &[u8], s: usize) -> bool {
@@ -1367,6 +1365,8 @@ fn right_after_number(b: &[u8], s: usize) -> bool {
             .is_none_or(|i| !rest[i].is_ascii_alphanumeric())
 }
 
+/// A street's last word before a city (`400 Commerce Way, Princeton`):
+/// a house number one to three words before `s` on its line.
 fn after_house_number(b: &[u8], s: usize) -> bool {
     let from = s.saturating_sub(48);
     let head = &b[from..s];
@@ -2733,16 +2733,29 @@ fn roster(r: &Res, text: &str) -> bool {
 /// An age right after a name: `(15)`, `, 15,`, `, a 15-year-old`.
 fn age_after(post: &str) -> bool {
     let p = post.trim_start_matches([' ', '\t']);
-    let p = p
-        .strip_prefix('(')
-        .or_else(|| {
-            p.strip_prefix(',')
-                .map(|q| q.trim_start_matches([' ', 'a']))
-        })
-        .unwrap_or("")
-        .trim_start_matches(' ');
-    let digits = p.bytes().take_while(u8::is_ascii_digit).count();
-    (1..=3).contains(&digits) && matches!(p.as_bytes().get(digits), Some(b')' | b',' | b'-' | b' '))
+    // `(15)`, not a phone's area code `(555) 201-3344`.
+    if let Some(q) = p.strip_prefix('(') {
+        let digits = q.bytes().take_while(u8::is_ascii_digit).count();
+        return (1..=2).contains(&digits)
+            && q.as_bytes().get(digits) == Some(&b')')
+            && !q[digits + 1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit());
+    }
+    // `, 15-year-old`, `, a 15 y/o`, `, 15yo`: a marker after the number.
+    let Some(q) = p.strip_prefix(',') else {
+        return false;
+    };
+    let q = q.trim_start();
+    let q = q.strip_prefix("a ").unwrap_or(q);
+    let digits = q.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = q[digits..]
+        .trim_start_matches(['-', ' '])
+        .to_ascii_lowercase();
+    (1..=3).contains(&digits)
+        && ["year", "yo", "y/o", "y.o", "yrs", "mo"]
+            .iter()
+            .any(|m| rest.starts_with(m))
 }
 
 /// Classify one candidate; `None` for providers and signatures.
@@ -2772,10 +2785,11 @@ fn judge(
     // referred, an age after the name (`referring Dr. Lee` stays one).
     let referred = |m: &str| {
         let w = m.trim_end().to_ascii_lowercase();
-        (w == "referring" || w == "refer") && age_after(post)
+        w == "referring" && age_after(post)
     };
     let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
-        !(honorific && m.as_str().trim_end().eq_ignore_ascii_case("to")) && !referred(m.as_str())
+        let to = m.as_str().trim_end().eq_ignore_ascii_case("to");
+        !(referred(m.as_str()) || (honorific && to))
     });
     if provider_before || r.provider_after.is_match(post) {
         return None;
@@ -3318,11 +3332,10 @@ const EPONYM_HEADS: &[&str] = &[
 
 /// Words before a noun that make a possessive a thing's (`the ward's`).
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "this", "that", "our", "your", "their", "his", "her", "my", "each", "every",
-    "its",
+    "the", "a", "an", "our", "your", "their", "his", "her", "my", "each", "every", "its",
 ];
 
-/// Months and days that are also listed first names (`May's flu clinic`).
+/// Months that are also listed first names (`May's flu clinic`).
 const CALENDAR_NAMES: &[&str] = &["april", "may", "june", "july", "august", "january"];
 
 /// A first name's possessive before a health fact: right before it
@@ -3360,10 +3373,10 @@ fn possessive_care(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
                     !(b[i].is_ascii_alphanumeric() || matches!(b[i], b'\'' | b'-' | b'/' | b'+'))
                 })
                 .map_or(lo, |i| i + 1);
-            if ws >= we || ws == lo {
-                break;
-            }
-            if words > 0 && matches!(b[we - 1], b'.' | b'!' | b'?' | b';') {
+            // A word cut by the reach is no whole word; a word ending in
+            // punctuation (`now.`, `days,`) leaves `ws == we` and ends the
+            // walk at the sentence's or the clause's end.
+            if ws >= we || (ws == lo && lo > 0) {
                 break;
             }
             let w = &b[ws..we];
@@ -3372,14 +3385,14 @@ fn possessive_care(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
                 && w[..w.len() - 2].iter().all(u8::is_ascii_alphabetic)
             {
                 let (ns, ne) = (ws, we - 2);
-                if possessive_owner(r, b, ns, ne, p, words <= 2) && !out.contains(&(ns, ne)) {
+                if possessive_owner(r, b, ns, ne, we, words <= 2) && !out.contains(&(ns, ne)) {
                     out.push((ns, ne));
                 }
                 break;
             }
             words += 1;
             p = ws;
-            // A word's own punctuation (`38+2,`) stays within the sentence.
+            // An opening bracket or quote before a word (`(sprintec)`).
             while p > lo && matches!(b[p - 1], b',' | b'(' | b')' | b'"') {
                 p -= 1;
             }
@@ -3420,21 +3433,23 @@ fn possessive_owner(
         && !EPONYM_HEADS
             .iter()
             .any(|h| h.as_bytes().eq_ignore_ascii_case(head))
-        && !prev_word(b, ns).is_some_and(|(s, e)| {
+        && !prev_word(b, ns).is_some_and(|(s, e, dotted)| {
             let pw = &b[s..e];
             clinician_title(pw)
                 || title_word(pw)
                 || pw.eq_ignore_ascii_case(b"st")
                 || pw.eq_ignore_ascii_case(b"saint")
-                || (capitalised(pw) && capitalised(w))
+                // `Maria Haddad's` is the full name's (judged elsewhere);
+                // after a sentence's end (`Dr. Patel. Mia's`) it is not.
+                || (!dotted && capitalised(pw) && capitalised(w))
                 // `the ward's diabetes audit`: a thing's, not a person's.
                 || DETERMINERS.iter().any(|d| d.as_bytes().eq_ignore_ascii_case(pw))
         })
 }
 
 /// The word ending right before `s` (past one blank, or a dot and a
-/// blank: `St. Mary's`).
-fn prev_word(b: &[u8], s: usize) -> Option<(usize, usize)> {
+/// blank: `St. Mary's`), and whether a dot was passed.
+fn prev_word(b: &[u8], s: usize) -> Option<(usize, usize, bool)> {
     let mut e = s;
     while e > 0 && b[e - 1] == b' ' {
         e -= 1;
@@ -3442,14 +3457,15 @@ fn prev_word(b: &[u8], s: usize) -> Option<(usize, usize)> {
     if e == s {
         return None;
     }
-    if e > 0 && b[e - 1] == b'.' {
+    let dotted = e > 0 && b[e - 1] == b'.';
+    if dotted {
         e -= 1;
     }
     let st = (0..e)
         .rev()
         .find(|&i| !b[i].is_ascii_alphabetic())
         .map_or(0, |i| i + 1);
-    (st < e).then_some((st, e))
+    (st < e).then_some((st, e, dotted))
 }
 
 /// A health fact that is someone's own (`her enbrel`, `his inhaler`)
@@ -3574,9 +3590,10 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, C
         // Property lines: the name before `:` or `;` at a line's start.
         let field = |name: &str| {
             card.match_indices('\n').map(|(i, _)| i + 1).find(|&i| {
-                card[i..].len() > name.len()
-                    && card[i..i + name.len()].eq_ignore_ascii_case(name)
-                    && matches!(card.as_bytes()[i + name.len()], b':' | b';')
+                let b = card.as_bytes();
+                b.get(i..i + name.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(name.as_bytes()))
+                    && matches!(b.get(i + name.len()), Some(b':' | b';'))
             })
         };
         if field("ORG").is_some() || field("TITLE").is_some() {
@@ -3810,14 +3827,15 @@ fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
 fn first_person_short_note(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     const SHORT: usize = 800;
     let lower = after(text, e, SHORT).to_ascii_lowercase();
-    text.len() <= SHORT + e
-        && !health.is_empty()
-        && !lower.starts_with(" from ")
-        && [
-            "i have ", "i had ", "i was ", "i'm ", "im ", "i am ", " my ",
-        ]
-        .iter()
-        .any(|p| lower.contains(p))
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first_person = words
+        .windows(2)
+        .any(|p| p[0] == "i" && matches!(p[1], "have" | "had" | "was" | "am"))
+        || words.iter().any(|w| matches!(*w, "i'm" | "im" | "my"));
+    text.len() <= SHORT + e && !health.is_empty() && !lower.starts_with(" from ") && first_person
 }
 
 /// Set phrases of texts whose people are no patients, two of one kind
@@ -4338,6 +4356,28 @@ fn room_initials(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// `Checked by R.T. 03/14/2024`: initials after a sign-off word are a
+/// checker's, the date the check's.
+fn signed_off_before(b: &[u8], s: usize) -> bool {
+    let head = b[s.saturating_sub(16)..s].to_ascii_lowercase();
+    let head = head.trim_ascii_end();
+    [
+        &b"by"[..],
+        b"checked",
+        b"verified",
+        b"signed",
+        b"initials",
+        b"initialed",
+        b"reviewed",
+        b"witnessed",
+    ]
+    .iter()
+    .any(|w| {
+        head.ends_with(w)
+            && (head.len() == w.len() || !head[head.len() - w.len() - 1].is_ascii_alphabetic())
+    })
+}
+
 /// A full date written with slashes at the start of `b` (`11/02/24`,
 /// `3/9/2019`), not a longer run of digits.
 fn slashed_date_at(b: &[u8]) -> bool {
@@ -4410,7 +4450,7 @@ fn initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
         }
         // A newborn's or a chart's date right after (`K.T. 11/02/24 -
         // hearing screen refer`): the initials' birth date.
-        if slashed_date_at(&b[q.min(b.len())..]) {
+        if slashed_date_at(&b[q.min(b.len())..]) && !signed_off_before(b, s) {
             return Some((s, end));
         }
         let digits = b[q.min(b.len())..]

@@ -335,7 +335,9 @@ pub fn scan(
         let whole = c.get(0).map_or("", |w| w.as_str());
         let addressee = head.len() <= 12
             && head.chars().all(han)
-            && (whole.ends_with('様') || whole.ends_with("さま"))
+            // A colleague greeted informally (`田中さん`) opens a note, not a
+            // letter about them.
+            && !(whole.ends_with("さん") || whole.ends_with("ちゃん") || whole.ends_with('君'))
             && text[c.get(0).map_or(m.end(), |w| w.end())..]
                 .split('\n')
                 .next()
