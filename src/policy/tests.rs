@@ -494,6 +494,9 @@ fn session_nineteen_shapes_are_judged() {
         "hi this is jade pham, the claim for the insulin pump was approved today.",
         "Referral for knee MRI. Referring Amy Chen (555) 201-3344, fax attached.",
         "Bonjour, votre numéro de dossier : 0441278. Votre demande de prêt hypothécaire est en cours.",
+        // A staff schedule's teaching block, a vendor's contact person.
+        "Reminders:\n- Lucia's diabetes-ed block moves from Tuesday to Wednesday starting 4/2.\n- Dr. Ames is at CME on 4/7.",
+        "ご担当者様\n血圧計のお見積りをお送りします。上腕式血圧計 HBP-200 単価 12,000円",
         // A wing after a number is no surname.
         "Ship to: Tallowmere General Hospital - Labor & Delivery, 4 North, Dock 2. Fetal monitor, dual US + toco.",
         // The pregnant (妊婦さん) are no one named.

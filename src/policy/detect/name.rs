@@ -767,7 +767,7 @@ fn res() -> &'static Res {
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
         not_own: re(
-            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day)(?-u:\b)",
+            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule)(?-u:\b)",
         ),
         vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),

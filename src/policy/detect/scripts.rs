@@ -95,6 +95,8 @@ const NOT_FIRST_WORDS: &[&str] = &[
     "看護師",
     "医師",
     "本人",
+    "担当者",
+    "ご担当者",
 ];
 
 /// How far from a name a health word may stand.
