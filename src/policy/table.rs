@@ -313,6 +313,16 @@ const CLINICAL_ELSEWHERE: &[&str] = &[
     "препарат",
 ];
 
+/// A header cell as classification compares it: letters and digits in
+/// lower case, and `#` (`MRN #`, `#pt`).
+fn compact(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '#')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Classify one header cell.
 pub fn classify(header: &str) -> Col {
     let h = header.trim();
@@ -320,11 +330,7 @@ pub fn classify(header: &str) -> Col {
         return Col::Other;
     }
     let w = words(h);
-    let compact: String = h
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '#')
-        .flat_map(char::to_lowercase)
-        .collect();
+    let compact = compact(h);
     let has = |s: &str| w.iter().any(|x| x == s);
     let any = |l: &[&str]| l.iter().any(|s| compact.contains(s));
     if has("dob")
@@ -547,52 +553,33 @@ pub fn classify(header: &str) -> Col {
 /// `llt`) a `pt` column is the preferred term of an adverse event, not
 /// a patient.
 fn columns(row: &[String]) -> Vec<Col> {
-    let compact = |c: &str| -> String {
-        c.chars()
-            .filter(|ch| ch.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let meddra = row.iter().any(|c| {
-        matches!(
-            compact(c).as_str(),
-            "soc" | "llt" | "hlt" | "hlgt" | "meddra" | "meddrapt"
-        )
-    });
+    let keys: Vec<String> = row
+        .iter()
+        .map(|c| compact(c).trim_matches('#').to_owned())
+        .collect();
+    let any = |l: &[&str]| keys.iter().any(|k| l.contains(&k.as_str()));
+    let meddra = any(&["soc", "llt", "hlt", "hlgt", "meddra", "meddrapt"]);
     // A residency's roster (`Resident | PGY | Rotation`) lists physicians
     // in training, a placement schedule its students; elsewhere (a falls
     // log, a care home's list) a resident is the one cared for.
-    let placement = row.iter().any(|c| {
-        matches!(
-            compact(c).as_str(),
-            "rotation" | "preceptor" | "faculty" | "clinicalinstructor" | "placement"
-        )
-    });
-    let training = placement
-        || row.iter().any(|c| {
-            matches!(
-                compact(c).as_str(),
-                "pgy" | "pgylevel" | "residency" | "program" | "year"
-            )
-        });
+    let placement = any(&[
+        "rotation",
+        "preceptor",
+        "faculty",
+        "clinicalinstructor",
+        "placement",
+    ]);
+    let training = placement || any(&["pgy", "pgylevel", "residency", "program", "year"]);
     row.iter()
-        .map(|c| {
-            let k = compact(c);
-            if meddra && k == "pt" {
-                Col::Other
-            } else if placement && matches!(k.as_str(), "student" | "studentname" | "trainee") {
-                // A placement roster's students are trainees, not a
-                // school nurse's charges.
-                Col::Other
-            } else if matches!(k.as_str(), "resident" | "residentname") {
-                if training {
-                    Col::Provider
-                } else {
-                    Col::PatientName
-                }
-            } else {
-                classify(c)
-            }
+        .zip(&keys)
+        .map(|(c, k)| match k.as_str() {
+            "pt" if meddra => Col::Other,
+            // A placement roster's students are trainees, not a school
+            // nurse's charges.
+            "student" | "studentname" | "trainee" if placement => Col::Other,
+            "resident" | "residentname" if training => Col::Provider,
+            "resident" | "residentname" => Col::PatientName,
+            _ => classify(c),
         })
         .collect()
 }

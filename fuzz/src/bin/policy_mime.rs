@@ -4,7 +4,8 @@ use sealpost::policy::{MessageContext, PolicySet, inspect};
 
 fn main() {
     let set = PolicySet::builtin();
-    afl::fuzz!(|data: &[u8]| {
+    sealpost_fuzz::crash_on_panics_outside_mail_parser();
+    afl::fuzz_nohook!(|data: &[u8]| {
         let ctx = MessageContext {
             listener: "fuzz",
             sender: "a@x.example",

@@ -1017,37 +1017,33 @@ fn surname_ok(r: &Res, b: &[u8], s: usize, e: usize, known_only: bool, caps: boo
         || (!known_only && w.len() >= 3 && (f & FIRST_NAME == 0 || possessive))
 }
 
+/// Months, some of them listed first names too (`May's flu clinic`).
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Short forms of months (`Jan. 27`); `Jan` alone is a first name too.
+const MONTH_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
 /// `SPRINGFIELD, Jan. 27`: a month (`Jan`, `June`...) and a day after
 /// it is a dateline, not a first name.
 fn dateline(b: &[u8], s: usize, e: usize) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
-    ];
     let mut buf = [0u8; 48];
-    if !MONTHS.contains(&lower(&b[s..e], &mut buf)) {
+    let w = lower(&b[s..e], &mut buf);
+    if !MONTH_NAMES.contains(&w) && !MONTH_ABBREVIATIONS.contains(&w) {
         return false;
     }
     let mut p = e;
@@ -3335,9 +3331,6 @@ const DETERMINERS: &[&str] = &[
     "the", "a", "an", "our", "your", "their", "his", "her", "my", "each", "every", "its",
 ];
 
-/// Months that are also listed first names (`May's flu clinic`).
-const CALENDAR_NAMES: &[&str] = &["april", "may", "june", "july", "august", "january"];
-
 /// A first name's possessive before a health fact: right before it
 /// (`river's asthma has been acting up`, `Sky's eczema patches`), where
 /// even a first name that is also a word counts, for the possessive makes
@@ -3427,7 +3420,7 @@ fn possessive_owner(
     };
     name && w.len() >= 3
         && !business
-        && !CALENDAR_NAMES
+        && !MONTH_NAMES
             .iter()
             .any(|c| c.as_bytes().eq_ignore_ascii_case(w))
         && !EPONYM_HEADS
@@ -3730,21 +3723,24 @@ fn lower_signature(r: &Res, text: &str) -> Option<(usize, usize)> {
     .then_some((at + fs, at + b.len()))
 }
 
+/// Greetings that open a note written in lower case.
+const LOWER_GREETINGS: &[&[u8]] = &[
+    b"hi",
+    b"hello",
+    b"hey",
+    b"dear",
+    b"good morning",
+    b"good afternoon",
+];
+
 /// `hi yusuf, just a reminder…`: a greeting in lower case and a listed
 /// first name in lower case opening the text's first written line.
 fn lower_greeting(r: &Res, text: &str) -> Option<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
     let b = &text.as_bytes()[start..text.len().min(start + 64)];
-    let rest = [
-        &b"hi "[..],
-        b"hello ",
-        b"hey ",
-        b"dear ",
-        b"good morning ",
-        b"good afternoon ",
-    ]
-    .iter()
-    .find_map(|g| b.strip_prefix(*g))?;
+    let rest = LOWER_GREETINGS
+        .iter()
+        .find_map(|g| b.strip_prefix(*g)?.strip_prefix(b" "))?;
     let ns = start + (b.len() - rest.len());
     let ne = ns + rest.iter().take_while(|c| c.is_ascii_lowercase()).count();
     let full = text.as_bytes();
@@ -3761,13 +3757,7 @@ fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
     let b = &text.as_bytes()[start..text.len().min(start + 96)];
     let mut rest = b;
-    for g in [
-        &b"hi"[..],
-        b"hello",
-        b"hey",
-        b"good morning",
-        b"good afternoon",
-    ] {
+    for &g in LOWER_GREETINGS {
         if let Some(r) = rest.strip_prefix(g)
             && matches!(r.first(), Some(b' ' | b',' | b'!' | b'-'))
         {
