@@ -507,6 +507,40 @@ fn session_nineteen_shapes_are_judged() {
 }
 
 #[test]
+fn session_twenty_shapes_are_judged() {
+    for body in [
+        // A patient word and a name in Greek, Ukrainian and Hebrew.
+        "Η ασθενής σας Ευδοκία Παπαδοπούλου είχε σήμερα αιμοσφαιρίνη 7,2 g/dL.",
+        "Пацієнт Богдан Кравчук здав аналіз крові, гемоглобін 91 г/л.",
+        "המטופלת רותם לוי-אברהם: המוגלובין 8.1, מומלץ לחזור לבדיקה.",
+        // Czech and Italian patient words, a Czech birth date.
+        "Posíláme výsledek: pacientka Jana Novotná, nar. 12.08.1961, karcinom prsu potvrzen.",
+        "Referto per la sig.ra Chiara Fontana: steatosi epatica lieve, colelitiasi.",
+        // Turkish initials with a birth date.
+        "hasta M.K., d.t. 02.11.1969; beyin MR: multipl skleroz ile uyumlu lezyonlar.",
+        // A case list's age and sex at the line's end.
+        "Case 2 - Tobias Whitcombe, 63M\nRight lower lobe mass, core biopsy: adenocarcinoma",
+        // A Swedish result for a named patient.
+        "Provsvar för Astrid Lindqvist: borrelia IgG positiv, IgM negativ.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A veterinary laboratory's patient is an animal.
+        "Patient: Pepper   Species: feline\nOwner: Castellanos\nT4 6.1 ug/dL, consistent with hyperthyroidism; start methimazole 2.5 mg.\nHarborview Veterinary Diagnostics",
+        // A method's letters are no honorific.
+        "Client Update\n25-OH vitamin D moves to LC-MS/MS  Starting April 8. Expect results roughly 4% lower on average; reference ranges unchanged.\nFaster thrombophilia panel  Turnaround drops from 7 to 4 business days.",
+        // A role noun before an honorific names no one.
+        "検査室 品質管理担当者 様\n\n外部精度管理の結果をお送りします。\n試料 B-04　HbA1c　貴施設 7.9 %　目標値 8.1　評価 B\n本試料は患者検体ではありません。",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    // Synthetic test patients, said so in the body and marked in the file.
+    let raw = "From: lis@lab.example\r\nTo: it@lab.example\r\nSubject: validation patients\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSynthetic validation patients for the interface run; none exist in production.\r\n--b\r\nContent-Type: text/csv; name=zz.csv\r\nContent-Disposition: attachment; filename=zz.csv\r\n\r\nlast,first,dob,mrn,test\r\nZZTEST,ECHO,01/01/1900,TST000105,Potassium 6.8\r\nZZTEST,FOXTROT,01/01/1900,TST000106,Glucose 38\r\n--b--\r\n";
+    assert_ne!(check(raw.as_bytes()).protection, Protection::Encrypt);
+}
+
+#[test]
 fn a_vcard_with_other_scripts_is_read_without_a_panic() {
     let body = "BEGIN:VCARD\r\nFN:Test Person\r\n中中中\r\nEND:VCARD";
     assert_ne!(protection_of(body), Protection::Encrypt);
