@@ -78,6 +78,8 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices36", 3, 4),
         ("phi-voices37", 1, 3),
         ("phi-voices38", 3, 2),
+        ("phi-voices39", 0, 2),
+        ("phi-voices40", 0, 2),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

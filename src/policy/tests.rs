@@ -520,8 +520,13 @@ fn session_twenty_shapes_are_judged() {
         "hasta M.K., d.t. 02.11.1969; beyin MR: multipl skleroz ile uyumlu lezyonlar.",
         // A case list's age and sex at the line's end.
         "Case 2 - Tobias Whitcombe, 63M\nRight lower lobe mass, core biopsy: adenocarcinoma",
-        // A Swedish result for a named patient.
-        "Provsvar för Astrid Lindqvist: borrelia IgG positiv, IgM negativ.",
+        // Review: an honorific after a slash, a person's zoonosis in a
+        // veterinary laboratory's mail.
+        "Dr. Lee/Mrs. Okafor biopsy results attached; breast cancer confirmed.",
+        "Samples from the state veterinary laboratory: the dog tested positive for rabies; patient Jane Doe started PEP.",
+        // A ward's handover, a transfer's lab value.
+        "交班\n5床 李秀英，女，81岁，社区获得性肺炎，头孢曲松静滴中。",
+        "Ingrid Halvorsen kan flyttas till avd 14 i eftermiddag, troponin 95 ng/L och sjunkande.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -530,6 +535,12 @@ fn session_twenty_shapes_are_judged() {
         "Patient: Pepper   Species: feline\nOwner: Castellanos\nT4 6.1 ug/dL, consistent with hyperthyroidism; start methimazole 2.5 mg.\nHarborview Veterinary Diagnostics",
         // A method's letters are no honorific.
         "Client Update\n25-OH vitamin D moves to LC-MS/MS  Starting April 8. Expect results roughly 4% lower on average; reference ranges unchanged.\nFaster thrombophilia panel  Turnaround drops from 7 to 4 business days.",
+        // Review: a card, an interest group, a leaflet's patient, an
+        // agenda's minutes.
+        "Please link your PAN Card to the claim for your diabetes medication reimbursement.",
+        "Nursing Informatics SIG Meeting next Tuesday: diabetes order sets and insulin drips.",
+        "המטופל מתבקש להגיע בצום, לבדיקת דם ולבדיקת המוגלובין.",
+        "Grand rounds agenda:\nSepsis bundle review - Maria Lopez 20m\nDiabetes pump update - Tom Becker 15m\nQ&A 10m",
         // A role noun before an honorific names no one.
         "検査室 品質管理担当者 様\n\n外部精度管理の結果をお送りします。\n試料 B-04　HbA1c　貴施設 7.9 %　目標値 8.1　評価 B\n本試料は患者検体ではありません。",
     ] {

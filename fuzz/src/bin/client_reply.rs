@@ -16,7 +16,7 @@ fn main() {
     let mut settings = ClientSettings::new("client.example", TlsPolicy::None, config);
     settings.command_timeout = Duration::from_millis(200);
     settings.data_timeout = Duration::from_millis(200);
-    // A panic aborts the process (profile panic = "abort"): no state is
+    // A panic aborts the process (`afl::fuzz!`'s hook): no state is
     // observed after one, so the captures need not be unwind safe.
     let (rt, settings) = (std::panic::AssertUnwindSafe(rt), std::panic::AssertUnwindSafe(settings));
     afl::fuzz!(|data: &[u8]| {
