@@ -80,6 +80,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices38", 3, 2),
         ("phi-voices39", 0, 2),
         ("phi-voices40", 0, 2),
+        ("phi-voices41", 0, 2),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

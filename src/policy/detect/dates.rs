@@ -21,12 +21,15 @@ struct Res {
     dashed: Regex,
     /// `19610303`: CCYYMMDD.
     compact: Regex,
+    /// Central European dates with a blank after each dot (`17. 11. 1972`).
+    spaced: Regex,
 }
 
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
         compact: re(r"(?-u:\b)([0-9]{4})([0-9]{2})([0-9]{2})(?-u:\b)"),
+        spaced: re(r"(?-u:\b)([0-9]{1,2})\.[ \t]([0-9]{1,2})\.[ \t]([0-9]{4})(?-u:\b)"),
         numeric: re(
             r"(?-u:\b)([0-9]{1,2})([/.\-])([0-9]{1,2})([/.\-])([0-9]{4}|[0-9]{2})(?-u:\b)",
         ),
@@ -92,6 +95,12 @@ pub fn first_date(w: &str) -> Option<(usize, usize)> {
     {
         consider((m.start(), m.end()));
     }
+    if let Some(c) = r.spaced.captures_iter(w).find(|c| {
+        year_ok(num(c.get(3)), 4) && md_ok(num(c.get(2)), num(c.get(1)))
+    }) && let Some(m) = c.get(0)
+    {
+        consider((m.start(), m.end()));
+    }
     for named in [&r.month_first, &r.day_first] {
         if let Some(c) = named.captures_iter(w).find(|c| {
             let d = num(c.get(1));
@@ -137,6 +146,7 @@ mod tests {
             "Oct-11-1977",
             "11 Oct 77",
             "19610307",
+            "17. 11. 1972",
         ] {
             assert!(first_date(d).is_some(), "{d}");
         }
@@ -154,6 +164,8 @@ mod tests {
             "19611307",
             "17000303",
             "196103071",
+            "11. 17. 1972",
+            "1. 2. 25",
         ] {
             assert!(first_date(d).is_none(), "{d}");
         }

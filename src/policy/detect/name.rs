@@ -163,18 +163,6 @@ const NOT_SURNAME: &[&str] = &[
     "month",
     "day",
     "week",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "the",
     "and",
     "or",
@@ -659,13 +647,14 @@ fn list(src: &'static str) -> impl Iterator<Item = &'static str> {
 
 fn lexicon() -> Lexicon {
     let mut m = Lexicon::default();
-    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 9] = [
+    let lists: [(&mut dyn Iterator<Item = &'static str>, u8); 10] = [
         (&mut list(FIRST), FIRST_NAME),
         (&mut list(FIRST_WORLD), FIRST_NAME),
         (&mut list(LAST), SURNAME),
         (&mut list(LAST_WORLD), SURNAME),
         (&mut NOT_SURNAME.iter().copied(), NOT_A_SURNAME),
         (&mut WEEKDAYS.iter().copied(), NOT_A_SURNAME),
+        (&mut MONTH_NAMES.iter().copied(), NOT_A_SURNAME),
         (&mut AMBIGUOUS_FIRST.iter().copied(), AMBIGUOUS),
         (&mut INSTITUTION_NEXT.iter().copied(), INSTITUTION),
         (&mut GENERIC_ADDRESSEE.iter().copied(), GENERIC),
@@ -705,7 +694,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -766,7 +755,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3})$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|ma|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
@@ -806,7 +795,7 @@ fn res() -> &'static Res {
         // Someone told about in the third person, right after their name:
         // `Linda asked me to tell you... She was diagnosed with...`.
         told_story: re(
-            r"(?i)(?-u:\b)(?:she|he)\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$|(?-u:\b)(?:took|rushed|brought|drove|sent)\s+(?:him|her)\s+(?:straight\s+|right\s+)?to\s+(?:the\s+|an\s+)?$",
+            r"(?i)(?-u:\b)(?:she|he)(?:['’]s)?\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+|(?:halfway|half\s+way|midway|part\s*way)\s+through\s+|going\s+through\s+|in\s+the\s+middle\s+of\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$|(?-u:\b)(?:took|rushed|brought|drove|sent)\s+(?:him|her)\s+(?:straight\s+|right\s+)?to\s+(?:the\s+|an\s+)?$",
         ),
         story_event: spellings(&[
             "diagnosed",
@@ -1186,11 +1175,22 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     // only before a first name and a listed surname.
     if l == "sr" && b.get(e) == Some(&b'.') {
         let (s2, e2) = next_word(b, e + 1)?;
-        let (s3, e3) = next_word(b, e2)?;
-        let (e3b, _) = base(b, s3, e3);
         let mut buf = [0u8; 48];
         let title = r.flags(&b[s2..e2]) & (INSTITUTION | GENERIC) != 0
             || SENIOR_TITLES.contains(&lower(&b[s2..e2], &mut buf));
+        // A letter opening on `Sr. Benedito,` (or `Prezado Sr. Aragão:`):
+        // one name, as Spanish and Portuguese greet.
+        let (e2b, _) = base(b, s2, e2);
+        let ls = line_start(text, s);
+        if capitalised(&b[s2..e2b])
+            && !title
+            && matches!(b.get(e2b), Some(b',' | b':'))
+            && (ls == s || r.salutation.is_match(&text[ls..s]))
+        {
+            return Some((s, e2b, true));
+        }
+        let (s3, e3) = next_word(b, e2)?;
+        let (e3b, _) = base(b, s3, e3);
         return (capitalised(&b[s2..e2]) && !title && surname_ok(r, b, s3, e3b, true, false))
             .then_some((s, e3b, true));
     }
@@ -2030,6 +2030,12 @@ const GENERIC_ADDRESSEE: &[&str] = &[
     "clinician",
     "clinicians",
     "coordinator",
+    "professional",
+    "professionals",
+    "practitioner",
+    "practitioners",
+    "pharmacist",
+    "pharmacists",
     "sales",
     "accounts",
     "payable",
@@ -2210,6 +2216,18 @@ fn surname_with_cue(
 /// Words that make a greeting address a role, not a person.
 const ROLE_WORDS: &[&str] = &[
     "director",
+    "professional",
+    "professionals",
+    "provider",
+    "providers",
+    "practitioner",
+    "practitioners",
+    "pharmacist",
+    "pharmacists",
+    "physician",
+    "physicians",
+    "clinician",
+    "clinicians",
     "manager",
     "coordinator",
     "officer",
