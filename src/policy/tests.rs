@@ -552,6 +552,42 @@ fn session_twenty_shapes_are_judged() {
 }
 
 #[test]
+fn session_twenty_one_shapes_are_judged() {
+    for body in [
+        // A relative's name in brackets after the relation word, in
+        // several scripts.
+        "Abuela (Remedios) salió del hospital: neumonía, sigue con amoxicilina.",
+        "Opa (Heinrich) hatte einen Schlaganfall und liegt auf der Stroke Unit.",
+        "爸爸（李建国）今天住院了，医生说是肺炎。",
+        "할머니(박순자) 병원에서 치매 진단 받으셨어.",
+        "Ο παππούς (Γιώργος Νικολάου) έχει διαβήτη και παίρνει ινσουλίνη.",
+        // A listed first name after a relation word in lower case.
+        "nonna Lucia ha l'INR a 3,8, il Coumadin va ridotto.",
+        // Turkish kin, a Greek honorific, a Spanish greeting by one name.
+        "Annem Hatice Demir'e geçen hafta koroner stent takıldı.",
+        "Αγαπητή κα Σταματοπούλου, το ραντεβού σας για έλεγχο της αντλίας ινσουλίνης είναι την Τρίτη.",
+        "Sr. Anselmo, bom dia.\n\nO nódulo diminuiu depois da carboplatina.",
+        // A Czech birth date written with blanks.
+        "Pacient Jan Horák, datum narození 3. 4. 1958, bazaliom na zádech.",
+        // A story told after the name.
+        "Bumped into Philippa Greenhalgh at the pharmacy. She's halfway through chemo for lymphoma.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A role greeted names no one.
+        "Dear Healthcare Professional,\n\nA battery cap of the insulin pump may crack; please inform users.",
+        "Dear Pharmacy Provider,\n\nMetformin 500 mg is back in stock.",
+        // The Pope is no one's grandfather.
+        "papa Francesco ha incontrato i malati di diabete all'ospedale.",
+        // `Sr.` is Senior before a role.
+        "Sr. Director,\n\nThe diabetes program budget is attached.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn a_vcard_with_other_scripts_is_read_without_a_panic() {
     let body = "BEGIN:VCARD\r\nFN:Test Person\r\n中中中\r\nEND:VCARD";
     assert_ne!(protection_of(body), Protection::Encrypt);

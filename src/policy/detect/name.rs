@@ -1572,6 +1572,50 @@ const RELATIVES: &[&str] = &[
 /// possessive (`manman Woodley Joseph`, `bé Nguyễn Minh Khang`).
 const RELATIVES_ELSEWHERE: &[&str] = &[
     "manman",
+    "nonna",
+    "nonno",
+    "mamma",
+    "papà",
+    "oma",
+    "opa",
+    "mutti",
+    "vati",
+    "pappa",
+    "mormor",
+    "farmor",
+    "morfar",
+    "farfar",
+    "maman",
+    "mamie",
+    "papi",
+    "papy",
+    "abuela",
+    "abuelo",
+    "abuelita",
+    "abuelito",
+    "tía",
+    "tío",
+    "avó",
+    "avô",
+    "vovó",
+    "vovô",
+    "babcia",
+    "dziadek",
+    "babička",
+    "děda",
+    "dědeček",
+    "maminka",
+    "máma",
+    "táta",
+    "tatínek",
+    "moeder",
+    "vader",
+    "annem",
+    "babam",
+    "oğlum",
+    "kızım",
+    "dedem",
+    "ninem",
     "papa",
     "mama",
     "bé",
@@ -1625,9 +1669,7 @@ const RELATIVES_ELSEWHERE: &[&str] = &[
     "córki",
     "córka",
     "babci",
-    "babcia",
     "dziadka",
-    "dziadek",
 ];
 
 /// A full name, listed or not, right after a relation word: a relative
@@ -1698,9 +1740,14 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
             _ => break,
         }
     }
-    // One word only: a listed first name set off by a comma (`your
-    // mother, Eleanor, was found`); `judge` asks for the health fact.
-    if end == e1 && !(f & FIRST_NAME != 0 && f & AMBIGUOUS == 0 && b.get(e1) == Some(&b',')) {
+    // One word only: in brackets (`mamá (Dolores)`, `Papa (Günther)`), or
+    // a listed first name set off by a comma (`your mother, Eleanor, was
+    // found`) or after a relation word in lower case (`nonna Carmela`;
+    // not `papa Francesco`, the Pope); `judge` asks for the health fact.
+    let bracketed = s > 0 && b[s - 1] == b'(' && b.get(e1) == Some(&b')');
+    let listed = f & FIRST_NAME != 0 && f & AMBIGUOUS == 0;
+    let lower_kin = word[0].is_ascii_lowercase() && !word.eq_ignore_ascii_case(b"papa");
+    if end == e1 && !(bracketed || (listed && (b.get(e1) == Some(&b',') || lower_kin))) {
         return None;
     }
     Some((s, possessive(end).unwrap_or(end), true))
