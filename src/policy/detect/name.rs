@@ -1287,6 +1287,10 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     let known_only = f & AMBIGUOUS != 0 || caps;
+    // `Femke de Vries`, `Pieter van der Berg`, `Maria dos Santos`.
+    if let Some(end) = particle_surname(r, b, nickname_end(b, e).unwrap_or(e), known_only) {
+        return Some((s, end, false));
+    }
     let (mut s2, mut e2) = next_word(b, nickname_end(b, e).unwrap_or(e))?;
     // A middle initial (`J.`) or middle name.
     if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
@@ -1311,6 +1315,33 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// After a first name, one or two lower-case surname particles and a
+/// surname (`de Vries`, `van der Berg`, `dos Santos`): the surname's end.
+/// Not before an institution's word (`Maria de Lourdes Hospital`).
+fn particle_surname(r: &Res, b: &[u8], from: usize, known_only: bool) -> Option<usize> {
+    const PARTICLES: &[&[u8]] = &[
+        b"van", b"de", b"der", b"den", b"ten", b"ter", b"von", b"vom", b"zu", b"da", b"di",
+        b"del", b"della", b"dos", b"das", b"do", b"du",
+    ];
+    let mut at = from;
+    let mut particles = 0;
+    loop {
+        let (ws, we) = next_word(b, at)?;
+        // `la`, `los` only after `de` (`de la Cruz`, `de los Santos`).
+        let second = particles == 1 && matches!(&b[ws..we], b"la" | b"las" | b"los");
+        if (PARTICLES.contains(&&b[ws..we]) || second) && particles < 2 {
+            particles += 1;
+            at = we;
+            continue;
+        }
+        let (eb, _) = base(b, ws, we);
+        let institution = next_word(b, eb)
+            .is_some_and(|(s3, e3)| b[s3].is_ascii_uppercase() && r.flags(&b[s3..e3]) & INSTITUTION != 0);
+        return (particles > 0 && surname_ok(r, b, ws, eb, known_only, false) && !institution)
+            .then_some(eb);
+    }
 }
 
 /// A street's kind (`Way`, `St`, `Ave`): the word a street address ends
@@ -3064,6 +3095,33 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
         b" underwent ",
         b" is having ",
         b" was having ",
+        // `Ondra Dvořák má od zimy astma`, `Lucas Roussel a la varicelle`:
+        // has or had, in the other languages the lists cover.
+        " má ".as_bytes(),
+        " měl ".as_bytes(),
+        " měla ".as_bytes(),
+        b" ma ",
+        " miał ".as_bytes(),
+        " miała ".as_bytes(),
+        b" jest po ",
+        b" tiene ",
+        b" tuvo ",
+        " está con ".as_bytes(),
+        b" tem ",
+        b" teve ",
+        " está com ".as_bytes(),
+        b" a un ",
+        b" a une ",
+        b" a la ",
+        b" a eu ",
+        b" hat ",
+        b" hatte ",
+        b" heeft ",
+        b" ha ",
+        b" aveva ",
+        b" har ",
+        b" hade ",
+        b" havde ",
     ];
     let lead = LEADS
         .iter()
