@@ -83,6 +83,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices41", 0, 2),
         ("phi-voices42", 0, 4),
         ("phi-voices43", 0, 5),
+        ("phi-voices44", 0, 13),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

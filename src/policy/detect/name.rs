@@ -795,7 +795,7 @@ fn res() -> &'static Res {
         // Someone told about in the third person, right after their name:
         // `Linda asked me to tell you... She was diagnosed with...`.
         told_story: re(
-            r"(?i)(?-u:\b)(?:she|he)(?:['’]s)?\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+|(?:halfway|half\s+way|midway|part\s*way)\s+through\s+|going\s+through\s+|in\s+the\s+middle\s+of\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$|(?-u:\b)(?:took|rushed|brought|drove|sent)\s+(?:him|her)\s+(?:straight\s+|right\s+)?to\s+(?:the\s+|an\s+)?$",
+            r"(?i)(?-u:\b)(?:she|he)(?:['’]s)?\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got|suffered|sustained|developed)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+|(?:halfway|half\s+way|midway|part\s*way)\s+through\s+|going\s+through\s+|in\s+the\s+middle\s+of\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$|(?-u:\b)(?:took|rushed|brought|drove|sent)\s+(?:him|her)\s+(?:straight\s+|right\s+)?to\s+(?:the\s+|an\s+)?$",
         ),
         story_event: spellings(&[
             "diagnosed",
