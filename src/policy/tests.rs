@@ -582,6 +582,14 @@ fn session_twenty_one_shapes_are_judged() {
         "papa Francesco ha incontrato i malati di diabete all'ospedale.",
         // `Sr.` is Senior before a role.
         "Sr. Director,\n\nThe diabetes program budget is attached.",
+        // Review: has/had before a topic or a participle, a saint's
+        // name, a recipe's grandmother, a role greeted, a train taken.
+        "Marco Rossi ha presentato il libro sul diabete in biblioteca.",
+        "Invitamos a Pedro Sánchez a la charla sobre diabetes del jueves en el centro cívico.",
+        "L'ospedale San Giovanni di Dio ha aperto il nuovo reparto di oncologia.",
+        "La nonna Carmela ha la ricetta del tiramisù senza zucchero, perfetta per chi ha il diabete.",
+        "Sr. Gerente:\n\nLe enviamos el catálogo de glucómetros y tiras de insulina.",
+        "domani prendo il treno delle 8 per il convegno sul diabete a Milano.\n\nSaluti,\nGiulia Bianchi",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -95,9 +95,11 @@ pub fn first_date(w: &str) -> Option<(usize, usize)> {
     {
         consider((m.start(), m.end()));
     }
-    if let Some(c) = r.spaced.captures_iter(w).find(|c| {
-        year_ok(num(c.get(3)), 4) && md_ok(num(c.get(2)), num(c.get(1)))
-    }) && let Some(m) = c.get(0)
+    if let Some(c) = r
+        .spaced
+        .captures_iter(w)
+        .find(|c| year_ok(num(c.get(3)), 4) && md_ok(num(c.get(2)), num(c.get(1))))
+        && let Some(m) = c.get(0)
     {
         consider((m.start(), m.end()));
     }

@@ -17,7 +17,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Member wording giving high confidence (case-insensitive, after `\b`).
-pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id|(?:kranken)?versicherten(?:nummer|-?nr\.?)|n(?:°|º|o\.?|um[ée]ro)\s*(?:de\s+)?s[ée]curit[ée]\s+sociale|cart[ãa]o\s+(?:do\s+)?sus|n[úu]mero\s+de\s+afiliaci[óo]n|pesel|tarjeta\s+sanitaria(?:\s+individual)?|carte\s+vitale|tessera\s+sanitaria|n[úu]mero\s+de\s+utente|cart[ãa]o\s+de\s+utente|nhs\s+(?:number|no)|rodn[ée]\s+[čc][íi]slo|personnummer|bsn)";
+pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id|(?:kranken)?versicherten(?:nummer|-?nr\.?)|n(?:°|º|o\.?|um[ée]ro)\s*(?:de\s+)?s[ée]curit[ée]\s+sociale|cart[ãa]o\s+(?:do\s+)?sus|n[úu]mero\s+de\s+afiliaci[óo]n|pesel|tarjeta\s+sanitaria(?:\s+individual)?|carte\s+vitale|tessera\s+sanitaria|n[úu]mero\s+de\s+utente|cart[ãa]o\s+de\s+utente|nhs\s+(?:number|no))";
 
 /// Plan wording giving medium confidence. `contract` and `certificate`
 /// numbers (some Blue Cross cards, group plans) count only with coverage

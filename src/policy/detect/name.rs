@@ -163,6 +163,12 @@ const NOT_SURNAME: &[&str] = &[
     "month",
     "day",
     "week",
+    "dio",
+    "norte",
+    "sul",
+    "vinci",
+    "gogh",
+    "beethoven",
     "the",
     "and",
     "or",
@@ -750,12 +756,12 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|(?:ich\s+nehme|nehme\s+ich|je\s+prends|eu\s+tomo|prendo|beru|kullan[ıi]yorum|ila[çc]lar[ıi]m)|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|ma|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
@@ -1184,6 +1190,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         let ls = line_start(text, s);
         if capitalised(&b[s2..e2b])
             && !title
+            && r.flags(&b[s2..e2b]) & (FIRST_NAME | SURNAME) != 0
             && matches!(b.get(e2b), Some(b',' | b':'))
             && (ls == s || r.salutation.is_match(&text[ls..s]))
         {
@@ -1293,8 +1300,17 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     let known_only = f & AMBIGUOUS != 0 || caps;
-    // `Femke de Vries`, `Pieter van der Berg`, `Maria dos Santos`.
-    if let Some(end) = particle_surname(r, b, nickname_end(b, e).unwrap_or(e), known_only) {
+    // `Femke de Vries`, `Pieter van der Berg`, `Maria dos Santos`; not a
+    // saint's or a place's name (`San Giovanni di Dio`, `Museo Leonardo
+    // da Vinci`).
+    let head = text[..s].trim_end_matches([' ', '\t']);
+    let place = [
+        "San", "Santa", "São", "Sankt", "Saint", "St.", "Museo", "Ospedale", "Hospital",
+    ]
+    .iter()
+    .any(|w| head.ends_with(w));
+    if !place && let Some(end) = particle_surname(r, b, nickname_end(b, e).unwrap_or(e), known_only)
+    {
         return Some((s, end, false));
     }
     let (mut s2, mut e2) = next_word(b, nickname_end(b, e).unwrap_or(e))?;
@@ -1328,8 +1344,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
 /// Not before an institution's word (`Maria de Lourdes Hospital`).
 fn particle_surname(r: &Res, b: &[u8], from: usize, known_only: bool) -> Option<usize> {
     const PARTICLES: &[&[u8]] = &[
-        b"van", b"de", b"der", b"den", b"ten", b"ter", b"von", b"vom", b"zu", b"da", b"di",
-        b"del", b"della", b"dos", b"das", b"do", b"du",
+        b"van", b"de", b"der", b"den", b"ten", b"ter", b"von", b"vom", b"da", b"di", b"del",
+        b"della", b"dos", b"das", b"do", b"du",
     ];
     let mut at = from;
     let mut particles = 0;
@@ -1343,8 +1359,9 @@ fn particle_surname(r: &Res, b: &[u8], from: usize, known_only: bool) -> Option<
             continue;
         }
         let (eb, _) = base(b, ws, we);
-        let institution = next_word(b, eb)
-            .is_some_and(|(s3, e3)| b[s3].is_ascii_uppercase() && r.flags(&b[s3..e3]) & INSTITUTION != 0);
+        let institution = next_word(b, eb).is_some_and(|(s3, e3)| {
+            b[s3].is_ascii_uppercase() && r.flags(&b[s3..e3]) & INSTITUTION != 0
+        });
         return (particles > 0 && surname_ok(r, b, ws, eb, known_only, false) && !institution)
             .then_some(eb);
     }
@@ -1783,7 +1800,25 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
     // not `papa Francesco`, the Pope); `judge` asks for the health fact.
     let bracketed = s > 0 && b[s - 1] == b'(' && b.get(e1) == Some(&b')');
     let listed = f & FIRST_NAME != 0 && f & AMBIGUOUS == 0;
-    let lower_kin = word[0].is_ascii_lowercase() && !word.eq_ignore_ascii_case(b"papa");
+    // Not after an article (`La nonna Carmela ha la ricetta`) or in a
+    // title (`mamma Mia!`).
+    let article = {
+        let head = text[..ws].trim_end_matches([' ', '\t']);
+        let prev = head
+            .rsplit([' ', '\t', '\n', '"', '“'])
+            .next()
+            .unwrap_or("");
+        [
+            "la", "il", "el", "the", "het", "der", "die", "das", "le", "lo",
+        ]
+        .iter()
+        .any(|a| prev.eq_ignore_ascii_case(a))
+            || head.ends_with(['"', '“'])
+    };
+    let lower_kin = word[0].is_ascii_lowercase()
+        && !word.eq_ignore_ascii_case(b"papa")
+        && !article
+        && !text[s..e1].eq_ignore_ascii_case("mia");
     if end == e1 && !(bracketed || (listed && (b.get(e1) == Some(&b',') || lower_kin))) {
         return None;
     }
@@ -3106,7 +3141,6 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
         " má ".as_bytes(),
         " měl ".as_bytes(),
         " měla ".as_bytes(),
-        b" ma ",
         " miał ".as_bytes(),
         " miała ".as_bytes(),
         b" jest po ",
@@ -3116,10 +3150,6 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
         b" tem ",
         b" teve ",
         " está com ".as_bytes(),
-        b" a un ",
-        b" a une ",
-        b" a la ",
-        b" a eu ",
         b" hat ",
         b" hatte ",
         b" heeft ",
@@ -3135,6 +3165,16 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
     let Some(lead) = lead else {
         return false;
     };
+    // The other languages' has/had: the term within two words, none of
+    // them a topic word or a past participle (`hat den Vortrag über
+    // Diabetes gehalten`, `ha presentato il libro sul diabete`).
+    let english = lead.starts_with(b" had ")
+        || lead.starts_with(b" underwent")
+        || lead.starts_with(b" is ")
+        || lead.starts_with(b" was ")
+        || lead.starts_with(b" for ")
+        || lead.starts_with(b" to ")
+        || lead.starts_with(b" about ");
     // The term starts within three words after the possessive.
     let from = e + lead.len();
     let i = health.partition_point(|&(hs, _)| hs < from);
@@ -3144,9 +3184,29 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
         !r.not_own.is_match(after(text, he, 24))
             && hs - from <= 48
             && text.get(from..hs).is_some_and(|gap| {
-                gap.split_whitespace().count() <= 6 && !gap.contains(['.', '\n'])
+                gap.split_whitespace().count() <= if english { 6 } else { 2 }
+                    && !gap.contains(['.', '\n'])
+                    && (english || !gap.split_whitespace().any(topic_or_participle))
             })
     })
+}
+
+/// A word that makes a following health term a topic (`über`, `sobre`)
+/// or a perfect tense's participle (`presentato`, `geschrieben`).
+fn topic_or_participle(w: &str) -> bool {
+    const TOPIC: &[&str] = &[
+        "about", "sobre", "sul", "sulla", "sui", "di", "del", "della", "über", "om", "o", "contra",
+        "contro", "gegen", "para", "per", "für", "för", "voor", "pour", "de", "ein", "einen",
+        "eine", "un", "una", "uno", "en", "ett", "een", "libro", "buch", "bok", "boek", "livro",
+        "premio", "preis", "pris", "prijs", "prêmio",
+    ];
+    let l = w.to_lowercase();
+    TOPIC.contains(&l.as_str())
+        || (l.len() > 4
+            && ["ato", "ito", "uto", "ado", "ido"]
+                .iter()
+                .any(|x| l.ends_with(x)))
+        || (l.len() > 5 && l.starts_with("ge") && (l.ends_with('t') || l.ends_with("en")))
 }
 
 /// `SUMMARY:Therapy session – Hannah Goldberg`, `Intake appt: Ana Ruiz`:

@@ -202,7 +202,7 @@ const NAMES: &str = concat!(
     r"|(?:Ασθενής|Ονοματεπώνυμο ασθενούς|ΑΣΘΕΝΗΣ)[ \t]*:[ \t]*(\p{Greek}{2,}(?:[ \t]+\p{Greek}{2,}){0,2})",
     // Greek: after an honorific (`κα Παπαδημητρίου`, `κ. Λαμπράκη`,
     // `κύριε Νικολάου`), a surname and perhaps a given name.
-    r"|(?:^|[ \t(,])(?:κα|κ\.|κος|κυρία|κυρίας|κύριε|κύριος|κυρίου)[ \t]+([Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,}(?:[ \t]+[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,})?)",
+    r"|(?:^|[ \t(,\n])(?:[Κκ]α|[Κκ]\.|[Κκ]ος|[Κκ]υρία|[Κκ]υρίας|[Κκ]ύριε|[Κκ]ύριος|[Κκ]υρίου)[ \t]+([Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,}(?:[ \t]+[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,})?)",
     // Devanagari: after Mr, Mrs or patient.
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
 );
@@ -323,6 +323,21 @@ pub fn scan(
         let han = |c: char| {
             ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
         };
+        // A title after a Greek honorific (`κ. Πρόεδρε`, `κα Διευθύντρια`),
+        // an Arabic adjective after `my mother` (`أمي الحبيبة`).
+        const TITLE_STEMS: &[&str] = &[
+            "Πρόεδρ",
+            "Υπουργ",
+            "Διευθ",
+            "Δήμαρχ",
+            "Καθηγητ",
+            "Βουλευτ",
+            "Γιατρ",
+            "Ινσουλ",
+        ];
+        if TITLE_STEMS.iter().any(|t| name.starts_with(t)) || name.starts_with("ال") {
+            continue;
+        }
         // A role noun (`精度管理担当者 様`, the person in charge of
         // quality control; `保護者`, a guardian) names no one.
         if name.is_empty()
