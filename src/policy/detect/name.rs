@@ -1303,13 +1303,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     // `Femke de Vries`, `Pieter van der Berg`, `Maria dos Santos`; not a
     // saint's or a place's name (`San Giovanni di Dio`, `Museo Leonardo
     // da Vinci`).
-    let head = text[..s].trim_end_matches([' ', '\t']);
-    let place = [
-        "San", "Santa", "São", "Sankt", "Saint", "St.", "Museo", "Ospedale", "Hospital",
-    ]
-    .iter()
-    .any(|w| head.ends_with(w));
-    if !place && let Some(end) = particle_surname(r, b, nickname_end(b, e).unwrap_or(e), known_only)
+    if let Some(end) = particle_surname(r, b, nickname_end(b, e).unwrap_or(e), known_only)
+        && !after_saint_or_place(&text[..s])
     {
         return Some((s, end, false));
     }
@@ -1337,6 +1332,17 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// `San Giovanni di Dio`, `Museo Leonardo da Vinci`: a saint's or a
+/// place's word right before the first name.
+fn after_saint_or_place(head: &str) -> bool {
+    let head = head.trim_end_matches([' ', '\t']);
+    [
+        "San", "Santa", "São", "Sankt", "Saint", "St.", "Museo", "Ospedale", "Hospital",
+    ]
+    .iter()
+    .any(|w| head.ends_with(w))
 }
 
 /// After a first name, one or two lower-case surname particles and a
@@ -3120,61 +3126,18 @@ const PLACEHOLDER_NAMES: &[&str] = &[
 /// a possessive whose care (a listed term) follows within a few words.
 fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     let post = after(text, e, 24).as_bytes();
-    const LEADS: &[&[u8]] = &[
-        b" for his ",
-        b" for her ",
-        b" for their ",
-        b" to get his ",
-        b" to get her ",
-        b" about his ",
-        b" about her ",
-        // `Rosa Villanueva had her mastectomy on Tuesday`.
-        b" had his ",
-        b" had her ",
-        b" had a ",
-        b" had an ",
-        b" underwent ",
-        b" is having ",
-        b" was having ",
-        // `Ondra Dvořák má od zimy astma`, `Lucas Roussel a la varicelle`:
-        // has or had, in the other languages the lists cover.
-        " má ".as_bytes(),
-        " měl ".as_bytes(),
-        " měla ".as_bytes(),
-        " miał ".as_bytes(),
-        " miała ".as_bytes(),
-        b" jest po ",
-        b" tiene ",
-        b" tuvo ",
-        " está con ".as_bytes(),
-        b" tem ",
-        b" teve ",
-        " está com ".as_bytes(),
-        b" hat ",
-        b" hatte ",
-        b" heeft ",
-        b" ha ",
-        b" aveva ",
-        b" har ",
-        b" hade ",
-        b" havde ",
-    ];
-    let lead = LEADS
-        .iter()
-        .find(|l| post.len() >= l.len() && post[..l.len()].eq_ignore_ascii_case(l));
-    let Some(lead) = lead else {
-        return false;
-    };
-    // The other languages' has/had: the term within two words, none of
+    let starts = |l: &&&[u8]| post.len() >= l.len() && post[..l.len()].eq_ignore_ascii_case(l);
+    // English leads allow a few words before the term (`had her left
+    // knee replaced`); the other languages' has/had allow two, none of
     // them a topic word or a past participle (`hat den Vortrag über
     // Diabetes gehalten`, `ha presentato il libro sul diabete`).
-    let english = lead.starts_with(b" had ")
-        || lead.starts_with(b" underwent")
-        || lead.starts_with(b" is ")
-        || lead.starts_with(b" was ")
-        || lead.starts_with(b" for ")
-        || lead.starts_with(b" to ")
-        || lead.starts_with(b" about ");
+    let (lead, english) = match ENGLISH_CARE_LEADS.iter().find(starts) {
+        Some(l) => (l, true),
+        None => match OTHER_CARE_LEADS.iter().find(starts) {
+            Some(l) => (l, false),
+            None => return false,
+        },
+    };
     // The term starts within three words after the possessive.
     let from = e + lead.len();
     let i = health.partition_point(|&(hs, _)| hs < from);
@@ -3190,6 +3153,50 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
             })
     })
 }
+
+/// The English possessives and verbs after a name whose care follows.
+const ENGLISH_CARE_LEADS: &[&[u8]] = &[
+    b" for his ",
+    b" for her ",
+    b" for their ",
+    b" to get his ",
+    b" to get her ",
+    b" about his ",
+    b" about her ",
+    // `Rosa Villanueva had her mastectomy on Tuesday`.
+    b" had his ",
+    b" had her ",
+    b" had a ",
+    b" had an ",
+    b" underwent ",
+    b" is having ",
+    b" was having ",
+];
+
+/// `Ondra Dvořák má od zimy astma`, `Lucas Roussel a la varicelle`: has
+/// or had, in the other languages the lists cover.
+const OTHER_CARE_LEADS: &[&[u8]] = &[
+    " má ".as_bytes(),
+    " měl ".as_bytes(),
+    " měla ".as_bytes(),
+    " miał ".as_bytes(),
+    " miała ".as_bytes(),
+    b" jest po ",
+    b" tiene ",
+    b" tuvo ",
+    " está con ".as_bytes(),
+    b" tem ",
+    b" teve ",
+    " está com ".as_bytes(),
+    b" hat ",
+    b" hatte ",
+    b" heeft ",
+    b" ha ",
+    b" aveva ",
+    b" har ",
+    b" hade ",
+    b" havde ",
+];
 
 /// A word that makes a following health term a topic (`über`, `sobre`)
 /// or a perfect tense's participle (`presentato`, `geschrieben`).
