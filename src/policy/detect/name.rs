@@ -1732,6 +1732,25 @@ const RELATIVES_ELSEWHERE: &[&str] = &[
     "dziadka",
 ];
 
+/// Is `word` (at most 14 bytes) one of [`RELATIVES_ELSEWHERE`], ASCII
+/// case aside? A set: this is asked at most capitalised words.
+fn relative_elsewhere(word: &[u8]) -> bool {
+    static SET: OnceLock<std::collections::HashSet<Vec<u8>>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        RELATIVES_ELSEWHERE
+            .iter()
+            .map(|w| w.as_bytes().to_ascii_lowercase())
+            .collect()
+    });
+    let mut buf = [0u8; 14];
+    let Some(key) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    key.copy_from_slice(word);
+    key.make_ascii_lowercase();
+    set.contains(&key[..])
+}
+
 /// A full name, listed or not, right after a relation word: a relative
 /// writing about the patient names them so, from everywhere.
 fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
@@ -1771,7 +1790,7 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(&b[ps..pe]))
     };
-    if !english && !is(RELATIVES_ELSEWHERE) {
+    if !english && !relative_elsewhere(word) {
         return None;
     }
     // Names from everywhere: the words are read as Unicode letters
@@ -5356,6 +5375,19 @@ fn record_follows(b: &[u8], e: usize) -> bool {
 mod tests {
     use crate::policy::detect::tests::found;
     use crate::policy::finding::{Confidence, Kind};
+
+    #[test]
+    fn every_relation_word_elsewhere_is_in_the_set() {
+        for w in super::RELATIVES_ELSEWHERE {
+            assert!(super::relative_elsewhere(w.as_bytes()), "{w}");
+            let mut upper = w.as_bytes().to_vec();
+            upper[0].make_ascii_uppercase();
+            assert!(super::relative_elsewhere(&upper), "{w}");
+        }
+        for w in ["Mamas", "Dear", "nonnas", "", "abcdefghijklmnopq"] {
+            assert!(!super::relative_elsewhere(w.as_bytes()), "{w}");
+        }
+    }
 
     #[test]
     fn patients_with_health_facts_are_high() {
