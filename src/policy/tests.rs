@@ -596,6 +596,32 @@ fn session_twenty_one_shapes_are_judged() {
 }
 
 #[test]
+fn session_twenty_two_shapes_are_judged() {
+    for body in [
+        // The writer names themself, then tells of their own care.
+        "Hello, my name is Jana Dvorak and I have had tinnitus in my right ear for six months.",
+        "Hola, me llamo Lucía Benítez y tengo diabetes desde 2019.",
+        "Bonjour, je m'appelle Hugo Lefebvre et je suis diabétique depuis 2019.",
+        "Dobrý den, jmenuji se Jana Dvořáková a mám sluchadlo od zimy.",
+        // Eye care in Italian.
+        "Gentile Giulia Bernardi, le ricordiamo il controllo dopo l'intervento LASIK di oggi.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A self-introduction with no care of one's own.
+        "Hi, my name is Jennifer Walsh and I'm the new nurse manager. I have a diabetes education class on Friday.",
+        "Hola, me llamo Lucía Benítez y tengo clase de diabetes el lunes en la universidad.",
+        "Ich heiße Anna Weber und arbeite als Hörgeräteakustikerin; wir haben neue Hörgeräte im Angebot.",
+        // Supplies and courses for the trade.
+        "Dear Dr. Mbeki, our new molar bands and crown preparation burs are in stock.",
+        "The CE course on hearing aids and tinnitus management runs on 12 May; Elin Sjöberg will present.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn a_vcard_with_other_scripts_is_read_without_a_panic() {
     let body = "BEGIN:VCARD\r\nFN:Test Person\r\n中中中\r\nEND:VCARD";
     assert_ne!(protection_of(body), Protection::Encrypt);
