@@ -605,6 +605,9 @@ fn session_twenty_two_shapes_are_judged() {
         "Dobrý den, jmenuji se Jana Dvořáková a mám sluchadlo od zimy.",
         // Eye care in Italian.
         "Gentile Giulia Bernardi, le ricordiamo il controllo dopo l'intervento LASIK di oggi.",
+        // A relative named after the writer's kin word.
+        "about my mum Pearl Whitacre. her hearing aid is whistling again",
+        "My sister Dana Whitfield was diagnosed with lupus last year.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -616,6 +619,10 @@ fn session_twenty_two_shapes_are_judged() {
         // Supplies and courses for the trade.
         "Dear Dr. Mbeki, our new molar bands and crown preparation burs are in stock.",
         "The CE course on hearing aids and tinnitus management runs on 12 May; Elin Sjöberg will present.",
+        // A term that names a cause or an event.
+        "My sister Dana Whitfield runs the diabetes charity walk this year.",
+        "My mother Dana Whitfield runs the diabetes charity walk this year.",
+        "My dad Bob Marley sang at the cancer benefit concert.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
