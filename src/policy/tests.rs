@@ -608,6 +608,8 @@ fn session_twenty_two_shapes_are_judged() {
         // A relative named after the writer's kin word.
         "about my mum Pearl Whitacre. her hearing aid is whistling again",
         "My sister Dana Whitfield was diagnosed with lupus last year.",
+        // A Chinese letter opening on the patient's name and a greeting.
+        "周美玲您好：您的牙齿矫正复诊时间为7月6日。",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -623,6 +625,9 @@ fn session_twenty_two_shapes_are_judged() {
         "My sister Dana Whitfield runs the diabetes charity walk this year.",
         "My mother Dana Whitfield runs the diabetes charity walk this year.",
         "My dad Bob Marley sang at the cancer benefit concert.",
+        // A manager or a teacher greeted by their work.
+        "王经理您好，附件是牙齿矫正器的报价单。",
+        "林老师您好：下周的糖尿病讲座改到周三。",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

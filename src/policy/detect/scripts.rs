@@ -110,6 +110,9 @@ struct Res {
     /// Per pattern: a care setting or role (`@` in the list).
     setting: Vec<bool>,
     names: Regex,
+    /// A letter opening on a Chinese name and a greeting (`周美玲您好：`):
+    /// a listed family name, so `医生您好` (hello, doctor) is no one.
+    han_greeting: Regex,
     /// A chart number after its label (`患者番号 KR-5530218`).
     chart: Regex,
     /// A birth date marked as one after it (`1982年9月15日生`, `15.09.1942
@@ -134,6 +137,9 @@ fn res() -> &'static Res {
                 .expect("shipped script term list compiles"),
             setting: lines.iter().map(|l| l.starts_with('@')).collect(),
             names: super::re(NAMES),
+            han_greeting: super::re(&format!(
+                r"(?m)^[ \t]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})[ \t]*(?:您好|你好)"
+            )),
             kana: super::re(r"[\p{Hiragana}\p{Katakana}]"),
             chart: super::re(
                 r"(?:患者番号|診察券番号|病歴番号|カルテ番号|病歷號碼|病历号码|病历号|住院号|门诊号|환자번호|환자등록번호|병록번호|(?i:номер\s+медицинской\s+карты|номер\s+історії\s+хвороби|номер\s+медичної\s+карти))[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
@@ -303,7 +309,8 @@ pub fn scan(
     let mut japanese: Option<bool> = None;
     // Prices or a quote, asked once.
     let mut quote: Option<bool> = None;
-    for c in r.names.captures_iter(text).take(MAX_NAMES) {
+    let greeted = r.han_greeting.captures_iter(text).take(4);
+    for c in r.names.captures_iter(text).take(MAX_NAMES).chain(greeted) {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
         };
@@ -342,6 +349,7 @@ pub fn scan(
         // quality control; `保護者`, a guardian) names no one.
         if name.is_empty()
             || name.ends_with('者')
+            || HAN_ROLES.iter().any(|w| name.ends_with(w))
             || name.ends_with("担当")
             || (cut > 0 && !name.chars().all(han))
             || name
@@ -432,6 +440,13 @@ pub fn scan(
         sink.push(Kind::Health, conf, loc, &text[s..e]);
     }
 }
+
+/// A role after a family name (`王经理`, manager Wang; `林老师`, teacher
+/// Lin): the person is greeted by their work, not named as a patient.
+const HAN_ROLES: &[&str] = &[
+    "经理", "經理", "老师", "老師", "医生", "醫生", "大夫", "护士", "護士", "主任", "院长", "院長",
+    "同学", "同學", "同事", "总", "總", "姐", "哥", "工", "们", "們",
+];
 
 /// Common one-character Chinese family names (simplified and
 /// traditional forms).
