@@ -628,6 +628,10 @@ fn session_twenty_two_shapes_are_judged() {
         // A manager or a teacher greeted by their work.
         "王经理您好，附件是牙齿矫正器的报价单。",
         "林老师您好：下周的糖尿病讲座改到周三。",
+        // A newsletter welcoming a colleague: no `Last, First`.
+        "WINTER NEWS FROM LAKESIDE FAMILY DENTAL\nWelcome, Priya! Our new hygienist Priya Raman comes to us from the county hospital.\nRemember to replace your toothbrush after a cold or the flu.",
+        // A veterinary practice named without a place word.
+        "Hello Maple Street team,\nThanks for bringing Pepper in today.\nPatient: Pepper (beagle, 4 y, spayed female)\nGiven: DHPP booster. Mild arthritis, started carprofen 75 mg daily.\nHappy Tails Veterinary - 555-0144",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -1267,6 +1267,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     if b.get(e) == Some(&b',')
         && !weekday(w)
         && (f & SURNAME != 0 || double_barrelled(r, w) || alone_as_last_first(r, text, s, e, f))
+        // `Welcome, Daisy!`, `Congrats, Anna`: a greeting opening its line.
+        && !(NOT_LAST_NAMES.contains(&l) && text[line_start(text, s)..s].trim().is_empty())
         && let Some((s2, e2)) = next_word(b, e + 1)
     {
         let w2 = &b[s2..e2];
@@ -4237,7 +4239,12 @@ fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
         last = Some((m.start(), m.end()));
     }
     let Some((start, end)) = last else {
-        return r.pet_patient.is_match(text);
+        // `Paws & Co. Veterinary` signing a visit summary for `Biscuit
+        // (golden retriever, neutered male)`: the practice named with no
+        // place word, and the animal's own care words.
+        return r.pet_patient.is_match(text)
+            || (memchr::memmem::find(&b.to_ascii_lowercase(), b"veterinar").is_some()
+                && r.animal.is_match(text));
     };
     let degree = b[start..end].eq_ignore_ascii_case(b"dvm");
     // A veterinary laboratory also tests for zoonoses in people: its
