@@ -600,38 +600,47 @@ fn session_twenty_two_shapes_are_judged() {
     for body in [
         // The writer names themself, then tells of their own care.
         "Hello, my name is Jana Dvorak and I have had tinnitus in my right ear for six months.",
-        "Hola, me llamo Lucía Benítez y tengo diabetes desde 2019.",
-        "Bonjour, je m'appelle Hugo Lefebvre et je suis diabétique depuis 2019.",
-        "Dobrý den, jmenuji se Jana Dvořáková a mám sluchadlo od zimy.",
+        "my name's Jana Dvorak and I have glaucoma in my left eye.",
+        "Hola, me llamo Lucía Benítez y soy diabética desde 2019.",
+        "Je m’appelle Hugo Lefebvre et je suis diabétique depuis 2019.",
+        "Guten Tag, mein Name ist Anna Weber und meine Angststörung ist schlimmer geworden.",
         // Eye care in Italian.
         "Gentile Giulia Bernardi, le ricordiamo il controllo dopo l'intervento LASIK di oggi.",
-        // A relative named after the writer's kin word.
-        "about my mum Pearl Whitacre. her hearing aid is whistling again",
-        "My sister Dana Whitfield was diagnosed with lupus last year.",
         // A Chinese letter opening on the patient's name and a greeting.
         "周美玲您好：您的牙齿矫正复诊时间为7月6日。",
+        // Review: `runs out` is no charity run; a veterinary nurse is a patient too.
+        "Tom Hill's insulin runs out on Friday.",
+        "Dear Dr. Lee, I work as a veterinary technician and was diagnosed with asthma last month, probably from cat dander at work. My inhaler isn't helping. Thanks, Maria Lopez",
+        // A date of birth under a machine's key.
+        "{\"name\": \"Siddharth Venkataraman\", \"dateOfBirth\": \"1970-08-02\", \"conditions\": [\"hyperlipidaemia\"]}",
+        "name: Anna Kovacs\nbirth_date: 1981-03-04\ncondition: asthma",
+        // A husband writing of his wife in Portuguese (`marido da`).
+        "sou marido da Thaís Albuquerque Moura. Ela está com enxaqueca forte há 3 dias.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
     for body in [
-        // A self-introduction with no care of one's own.
+        // A self-introduction with no care of one's own, or a trade's.
         "Hi, my name is Jennifer Walsh and I'm the new nurse manager. I have a diabetes education class on Friday.",
         "Hola, me llamo Lucía Benítez y tengo clase de diabetes el lunes en la universidad.",
         "Ich heiße Anna Weber und arbeite als Hörgeräteakustikerin; wir haben neue Hörgeräte im Angebot.",
+        "Quick intro: my name is Laura Chen and my hearing aid store opened last month.",
+        "Me llamo Carlos Méndez y tengo audífonos recargables nuevos en catálogo para su centro.",
         // Supplies and courses for the trade.
         "Dear Dr. Mbeki, our new molar bands and crown preparation burs are in stock.",
         "The CE course on hearing aids and tinnitus management runs on 12 May; Elin Sjöberg will present.",
+        "Dear Mr. Jonas Berg, Your order of 20 hearing aid batteries (size 312) has shipped.",
+        "Jessica Lin had a molar concentration of 0.5 in the buffer.",
         // A term that names a cause or an event.
-        "My sister Dana Whitfield runs the diabetes charity walk this year.",
         "My mother Dana Whitfield runs the diabetes charity walk this year.",
         "My dad Bob Marley sang at the cancer benefit concert.",
-        // A manager or a teacher greeted by their work.
+        // Chinese greetings of a role, or about a lecture.
         "王经理您好，附件是牙齿矫正器的报价单。",
         "林老师您好：下周的糖尿病讲座改到周三。",
+        "林总监您好，附件是牙齿矫正托槽的季度销售报表",
+        "陈志强您好：感谢您报名参加本周六的焦虑症科普讲座",
         // A newsletter welcoming a colleague: no `Last, First`.
         "WINTER NEWS FROM LAKESIDE FAMILY DENTAL\nWelcome, Priya! Our new hygienist Priya Raman comes to us from the county hospital.\nRemember to replace your toothbrush after a cold or the flu.",
-        // A veterinary practice named without a place word.
-        "Hello Maple Street team,\nThanks for bringing Pepper in today.\nPatient: Pepper (beagle, 4 y, spayed female)\nGiven: DHPP booster. Mild arthritis, started carprofen 75 mg daily.\nHappy Tails Veterinary - 555-0144",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -13,7 +13,7 @@ use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 /// Birth wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia|geboortedatum|geb\.\s*datum|geboren\s+op|data\s+di\s+nascita|nat[oa]\s+il|do[ğg]um\s+tarihi|taariikhda\s+dhalashada|nasci\s+(?:em|no\s+dia)|nac[ií]\s+(?:el|en)|f[öo]dd(?:\s+den)?|urodzon[ya](?:\s+dnia)?|narozen[ay]?|do[ğg]\.\s?t(?:ar)?)(?-u:\b)|(?-i:ur|nar)\.|(?-i:[dD]\.\s?[tT])\.|datum\s+narozen[íi]";
+pub const KEYWORD: &str = r"(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|date_?of_?birth|birth[\s_]*date|birthdate|birthday|bday|born(?:\s+on)?|geburtsdatum|geb(?:oren(?:\s+am)?)?|fecha\s+de\s+nacimiento|date\s+de\s+naissance|n[ée]e?\s+le|nacid[oa]\s+(?:el|en)|data\s+de\s+nascimento|nascid[oa]\s+em|ng[àa]y\s+sinh|dat\s+nesans|fèt|petsa\s+ng\s+kapanganakan|kaarawan|data\s+urodzenia|geboortedatum|geb\.\s*datum|geboren\s+op|data\s+di\s+nascita|nat[oa]\s+il|do[ğg]um\s+tarihi|taariikhda\s+dhalashada|nasci\s+(?:em|no\s+dia)|nac[ií]\s+(?:el|en)|f[öo]dd(?:\s+den)?|urodzon[ya](?:\s+dnia)?|narozen[ay]?|do[ğg]\.\s?t(?:ar)?)(?-u:\b)|(?-i:ur|nar)\.|(?-i:[dD]\.\s?[tT])\.|datum\s+narozen[íi]";
 
 /// Longest filler allowed between keyword and date, e.g. `: `, ` (`,
 /// ` is `, ` of patient: `.

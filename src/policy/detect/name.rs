@@ -703,7 +703,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[euo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|(?:my|our|his|her|their|your)\s+(?:(?:step|great-?)?(?:mum|mam|mom|dad|brother|sister|grandma|grandpa|grandmother|grandfather|grandad|granddad|grandson|granddaughter)|aunt|auntie|uncle|niece|nephew|cousin|nan|nana|nanna|gran|granny|fianc[ée]e?))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -716,7 +716,7 @@ fn res() -> &'static Res {
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         self_intro: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım)\s+$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+name(?:\s+is|['’]s)|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım)\s+$",
         ),
         sign_off: re(&format!(
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
@@ -767,12 +767,12 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tengo|tenho|j'ai|ich\s+habe|ik\s+heb|mám|mam\s+od|jag\s+har)\s+(?:\p{L}+\s+)?|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
         not_own: re(
-            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule)(?-u:\b)",
+            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule|stores?|shops?|business|practice|division|stock|catalog(?:ue)?s?|brochures?|batter(?:y|ies))(?-u:\b)",
         ),
         vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
@@ -2747,12 +2747,13 @@ fn health_near(
     })
 }
 
-/// Right after a health term, a word that makes it a cause or an event's
-/// name (`diabetes charity walk`, `cancer benefit concert`).
+/// Right after a health term, a word that makes it a cause, an event's
+/// name or a trade (`diabetes charity walk`, `cancer benefit concert`,
+/// `hearing aid batteries`); not `runs out` or a `walk-in` clinic.
 fn cause_or_event_after(text: &str, he: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)^[ \t-]*(?:charit(?:y|ies)|benefit|concert|gala|auction|foundation|society|association|fundrais(?:er|ers|ing)|walk|walks|run|runs|ride|awareness|research|conference|webinars?|documentary|film|podcast|campaign|golf|marathon)(?-u:\b)")
+        re(r"(?i)^[ \t-]*(?:charit(?:y|ies)|benefit|concert|gala|auction|foundation|society|association|fundrais(?:er|ers|ing)|walk|walks|awareness|research|conference|webinars?|documentary|film|podcast|campaign|golf|marathon|batter(?:y|ies)|stores?|shops?|showroom|catalog(?:ue)?s?|brochures?|division|business)(?:[ \t.,;:!?)]|$)")
     })
     .is_match(after(text, he, 24))
 }
@@ -4239,12 +4240,7 @@ fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
         last = Some((m.start(), m.end()));
     }
     let Some((start, end)) = last else {
-        // `Paws & Co. Veterinary` signing a visit summary for `Biscuit
-        // (golden retriever, neutered male)`: the practice named with no
-        // place word, and the animal's own care words.
-        return r.pet_patient.is_match(text)
-            || (memchr::memmem::find(&b.to_ascii_lowercase(), b"veterinar").is_some()
-                && r.animal.is_match(text));
+        return r.pet_patient.is_match(text);
     };
     let degree = b[start..end].eq_ignore_ascii_case(b"dvm");
     // A veterinary laboratory also tests for zoonoses in people: its

@@ -309,7 +309,12 @@ pub fn scan(
     let mut japanese: Option<bool> = None;
     // Prices or a quote, asked once.
     let mut quote: Option<bool> = None;
-    let greeted = r.han_greeting.captures_iter(text).take(4);
+    let event = || HAN_EVENT_WORDS.iter().any(|w| text.contains(w));
+    let greeted = r
+        .han_greeting
+        .captures_iter(text)
+        .take(4)
+        .filter(|_| !event());
     for c in r.names.captures_iter(text).take(MAX_NAMES).chain(greeted) {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
@@ -444,8 +449,68 @@ pub fn scan(
 /// A role after a family name (`王经理`, manager Wang; `林老师`, teacher
 /// Lin): the person is greeted by their work, not named as a patient.
 const HAN_ROLES: &[&str] = &[
-    "经理", "經理", "老师", "老師", "医生", "醫生", "大夫", "护士", "護士", "主任", "院长", "院長",
-    "同学", "同學", "同事", "总", "總", "姐", "哥", "工", "们", "們",
+    "经理",
+    "經理",
+    "老师",
+    "老師",
+    "医生",
+    "醫生",
+    "大夫",
+    "护士",
+    "護士",
+    "主任",
+    "院长",
+    "院長",
+    "同学",
+    "同學",
+    "同事",
+    "总",
+    "總",
+    "姐",
+    "哥",
+    "工",
+    "们",
+    "們",
+    "总监",
+    "總監",
+    "主管",
+    "教授",
+    "律师",
+    "律師",
+    "科长",
+    "科長",
+    "校长",
+    "校長",
+    "处长",
+    "處長",
+    "局长",
+    "局長",
+    "老板",
+    "老闆",
+    "师傅",
+    "師傅",
+    "阿姨",
+    "医师",
+    "醫師",
+    "董事长",
+    "董事長",
+    "部长",
+    "部長",
+    "秘书",
+    "秘書",
+    "会计",
+    "會計",
+    "书记",
+    "書記",
+    "所长",
+    "所長",
+];
+
+/// A lecture, a campaign, a product or an order: a Chinese letter greeting
+/// its reader about one of these tells of no care of theirs.
+const HAN_EVENT_WORDS: &[&str] = &[
+    "讲座", "講座", "公益", "宣传", "宣傳", "产品", "產品", "订购", "訂購", "展会", "展會", "研究",
+    "会议", "會議", "科普", "报名", "報名", "活动", "活動", "招聘", "报价", "報價",
 ];
 
 /// Common one-character Chinese family names (simplified and
