@@ -608,8 +608,10 @@ fn session_twenty_two_shapes_are_judged() {
         "Gentile Giulia Bernardi, le ricordiamo il controllo dopo l'intervento LASIK di oggi.",
         // A Chinese letter opening on the patient's name and a greeting.
         "周美玲您好：您的牙齿矫正复诊时间为7月6日。",
-        // Review: `runs out` is no charity run; a veterinary nurse is a patient too.
+        // Review: `runs out` is no charity run, an insurer's cancer benefit
+        // is a member's; a veterinary nurse is a patient too.
         "Tom Hill's insulin runs out on Friday.",
+        "Dear Maria Haddad,\n\nYour cancer benefit has been approved.",
         "Dear Dr. Lee, I work as a veterinary technician and was diagnosed with asthma last month, probably from cat dander at work. My inhaler isn't helping. Thanks, Maria Lopez",
         // A date of birth under a machine's key.
         "{\"name\": \"Siddharth Venkataraman\", \"dateOfBirth\": \"1970-08-02\", \"conditions\": [\"hyperlipidaemia\"]}",

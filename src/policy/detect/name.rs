@@ -714,10 +714,10 @@ fn res() -> &'static Res {
             r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
-        // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         self_intro: re(
             r"(?i)(?:^|[^\p{L}])(?:my\s+name(?:\s+is|['’]s)|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım)\s+$",
         ),
+        // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         sign_off: re(&format!(
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
@@ -2749,11 +2749,12 @@ fn health_near(
 
 /// Right after a health term, a word that makes it a cause, an event's
 /// name or a trade (`diabetes charity walk`, `cancer benefit concert`,
-/// `hearing aid batteries`); not `runs out` or a `walk-in` clinic.
+/// `hearing aid batteries`); not `runs out`, a `walk-in` clinic or an
+/// insurer's `cancer benefit` paid to a member.
 fn cause_or_event_after(text: &str, he: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)^[ \t-]*(?:charit(?:y|ies)|benefit|concert|gala|auction|foundation|society|association|fundrais(?:er|ers|ing)|walk|walks|awareness|research|conference|webinars?|documentary|film|podcast|campaign|golf|marathon|batter(?:y|ies)|stores?|shops?|showroom|catalog(?:ue)?s?|brochures?|division|business)(?:[ \t.,;:!?)]|$)")
+        re(r"(?i)^[ \t-]*(?:charit(?:y|ies)|benefit\s+(?:concert|gala|dinner|run|walk|auction|night)|concert|gala|auction|foundation|society|association|fundrais(?:er|ers|ing)|walk|walks|awareness|research|conference|webinars?|documentary|film|podcast|campaign|golf|marathon|batter(?:y|ies)|stores?|shops?|showroom|catalog(?:ue)?s?|brochures?|division|business)(?:[ \t.,;:!?)]|$)")
     })
     .is_match(after(text, he, 24))
 }
