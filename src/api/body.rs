@@ -72,6 +72,13 @@ pub fn json<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T,
             "The request body is empty; a JSON object is expected",
         ));
     }
+    // serde reads a struct from an array as well (`[]` for `{}`): every
+    // body here is an object, and anything else is refused as one.
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return Err(Problem::bad_request(
+            "Invalid JSON body: a JSON object is expected",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -141,6 +148,10 @@ mod tests {
         assert!(e.detail.contains("a: invalid value"), "{}", e.detail);
         let e = json::<T>(&headers(), br#"{"a":1"#).expect_err("syntax");
         assert!(e.detail.contains("EOF"), "{}", e.detail);
+        // serde would read `[]` as a struct: an array is no object.
+        let e = json::<T>(&headers(), b" [1, {}]").expect_err("array");
+        assert_eq!(e.status, 400);
+        assert!(e.detail.contains("JSON object"), "{}", e.detail);
         assert_eq!(
             json::<T>(&HeaderMap::new(), b"{}")
                 .expect_err("media")
