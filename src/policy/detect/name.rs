@@ -711,7 +711,7 @@ fn res() -> &'static Res {
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
         salutation: re(
-            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         self_intro: re(
@@ -2637,14 +2637,44 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 /// search for its literals); the pronoun before it is checked only there.
 fn story_follows(r: &Res, text: &str, e: usize) -> bool {
     let window = &text[e..ceil_boundary(text, (e + 280).min(text.len()))];
-    whole_words(&r.story_event, window).any(|m| {
-        if r.story_elsewhere.is_match(after(window, m.end(), 48)) {
+    // Every story `told_story` reads opens on a pronoun (`she`, `he`,
+    // `him`, `her`) at most 240 bytes in: most windows have none, and the
+    // event search (the costly part) starts at the first.
+    let Some(p) = first_pronoun(window.as_bytes(), 240) else {
+        return false;
+    };
+    whole_words(&r.story_event, &window[p..]).any(|m| {
+        let (ms, me) = (p + m.start(), p + m.end());
+        if r.story_elsewhere.is_match(after(window, me, 48)) {
             return false;
         }
-        let from = floor_boundary(window, m.start().saturating_sub(40));
+        let from = floor_boundary(window, ms.saturating_sub(40));
         r.told_story
-            .find(&window[from..m.start()])
-            .is_some_and(|p| from + p.start() <= 240)
+            .find(&window[from..ms])
+            .is_some_and(|t| from + t.start() <= 240)
+    })
+}
+
+/// The start of the first whole word `he`, `she`, `him` or `her` (any
+/// case; `he's` and `he’s` too) that starts at or before `limit` in `b`.
+fn first_pronoun(b: &[u8], limit: usize) -> Option<usize> {
+    // One byte past `limit`: the `h` of a `she` that starts there.
+    let end = b.len().min(limit + 2);
+    memchr::memchr2_iter(b'h', b'H', &b[..end]).find_map(|h| {
+        // `she`: the `s` before the `h` starts the word.
+        let start = if h > 0 && matches!(b[h - 1], b's' | b'S') {
+            h - 1
+        } else {
+            h
+        };
+        if start > limit || (start > 0 && is_word(b[start - 1])) {
+            return None;
+        }
+        let w = &b[start..word_run_end(b, start).min(start + 4)];
+        ["he", "she", "him", "her"]
+            .iter()
+            .any(|p| w.eq_ignore_ascii_case(p.as_bytes()))
+            .then_some(start)
     })
 }
 
@@ -5406,6 +5436,30 @@ fn record_follows(b: &[u8], e: usize) -> bool {
 mod tests {
     use crate::policy::detect::tests::found;
     use crate::policy::finding::{Confidence, Kind};
+
+    #[test]
+    fn a_story_window_opens_at_its_first_pronoun() {
+        for (w, at) in [
+            (" asked me to write. She was diagnosed", Some(20)),
+            (" - he's had surgery", Some(3)),
+            (" - he’s had surgery", Some(3)),
+            (" said they took him to the ER", Some(16)),
+            (" and HER biopsy", Some(5)),
+        ] {
+            assert_eq!(super::first_pronoun(w.as_bytes(), 240), at, "{w}");
+        }
+        // Inside other words (`the`, `shell`, `heart`, `hers`), or past
+        // the limit, none.
+        for w in [
+            " the shell of the heart is hers",
+            " whether the chemo helped",
+        ] {
+            assert_eq!(super::first_pronoun(w.as_bytes(), 240), None, "{w}");
+        }
+        assert_eq!(super::first_pronoun(b"abcdefgh she", 8), None);
+        assert_eq!(super::first_pronoun(b"abcdefgh she", 9), Some(9));
+        assert_eq!(super::first_pronoun(b"abcdefgh. he", 9), None);
+    }
 
     #[test]
     fn every_relation_word_elsewhere_is_in_the_set() {
