@@ -382,6 +382,11 @@ pub fn classify(header: &str) -> Col {
             "encounter",
             "hospitalnumber",
             "hospital#",
+            "hospitalno",
+            "hospno",
+            "hosp#",
+            "hospnumber",
+            "hospid",
             "unitnumber",
         ])
         || any(CHART_ELSEWHERE)
@@ -1300,6 +1305,7 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "d.o.b",
         "birth",
         "mrn",
+        "hosp",
         "ssn",
         "dx",
         "diag",

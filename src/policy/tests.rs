@@ -649,6 +649,30 @@ fn session_twenty_two_shapes_are_judged() {
 }
 
 #[test]
+fn session_twenty_three_shapes_are_judged() {
+    for body in [
+        // Children's illnesses and care words in other languages.
+        "Hola Irene:\n\nHugo sigue ingresado por una bronquiolitis; le ponen oxígeno.\n\nUn saludo,\nCarmen",
+        "Boa tarde Tiago,\n\no Rafael tem febre e uma otite média; segue a receita de amoxicilina 250 mg.",
+        "Hej Emil!\nTilde är diagnostiserad med lunginflammation och har feber.",
+        "Cara Giulia,\nSofia è stata ricoverata ieri sera per una polmonite.",
+        // A hospital-number column.
+        "Child,Hosp no,Ward\r\nTomas Berger,KH7712040,4B\r\nIda Novak,KH7712041,4C",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        "Grippe-Impfung: Am Montag bietet der Betriebsarzt Termine an. Fieber? Bitte zu Hause bleiben.",
+        "Ciao a tutti, il corso sulla gravidanza e il taglio cesareo si terrà martedì. Relatrice: Dott.ssa Bianchi.",
+        "Hola equipo: el importe ha sido ingresado en su cuenta.\nSaludos,\nCarmen Ruiz",
+        "Liebe Kolleginnen, das Buch \"Fieber\" von Anna Weber ist erschienen.",
+        "Team,Hosp no,Shift\r\nBlue,3,Night\r\nRed,4,Day",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn a_vcard_with_other_scripts_is_read_without_a_panic() {
     let body = "BEGIN:VCARD\r\nFN:Test Person\r\n中中中\r\nEND:VCARD";
     assert_ne!(protection_of(body), Protection::Encrypt);
