@@ -658,6 +658,7 @@ fn session_twenty_three_shapes_are_judged() {
         "Cara Giulia,\nSofia è stata ricoverata ieri sera per una polmonite.",
         // A hospital-number column.
         "Child,Hosp no,Ward\r\nTomas Berger,KH7712040,4B\r\nIda Novak,KH7712041,4C",
+        "Dear Mrs. Wolters,\n\nyour CT scan is booked for Monday.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -667,6 +668,10 @@ fn session_twenty_three_shapes_are_judged() {
         "Hola equipo: el importe ha sido ingresado en su cuenta.\nSaludos,\nCarmen Ruiz",
         "Liebe Kolleginnen, das Buch \"Fieber\" von Anna Weber ist erschienen.",
         "Team,Hosp no,Shift\r\nBlue,3,Night\r\nRed,4,Day",
+        // `er` inside `weißer` is no emergency room; a passport scan is a copy.
+        "Guten Tag Frau Wolters,\n\nbitte ein Foto mit weißer Hintergrund mitbringen.",
+        "Guten Tag Frau Wolters,\n\n[ ] Reisepass-Scan (noch mind. 6 Monate gültig)",
+        "Dear Mrs. Wolters,\n\nplease send a passport scan and two photos.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -2762,19 +2762,63 @@ fn health_near(
     let a = floor_boundary(text, lo);
     let z = ceil_boundary(text, hi.min(text.len()));
     text.get(a..z).is_some_and(|w| {
+        // The boundaries are ASCII: an event word must not continue a
+        // word of other letters (`er` in `weißer`, `mass` in `Maß…`).
+        let wb = w.as_bytes();
+        let mut events = r.event.find_iter(w).filter(|m| {
+            m.start().checked_sub(1).is_none_or(|p| wb[p] < 0x80)
+                && wb.get(m.end()).is_none_or(|&c| c < 0x80)
+                && !document_scan(w, m.start(), m.end())
+        });
+        let Some(first) = events.next() else {
+            return false;
+        };
         // Only a window with a capitalised place word needs each match
         // looked at (the cheap test answers for all others).
-        if !r.event.is_match(w) {
-            return false;
-        }
         // In quotes and invoices a named place is the customer.
         if r.place_title.find(w).is_none() || !commerce() {
             return true;
         }
-        r.event
-            .find_iter(w)
+        std::iter::once(first)
+            .chain(events)
             .any(|m| !named_place(w, m.start(), m.end()))
     })
+}
+
+/// `passport scan`, `Reisepass-Scan`: a copy of a document, no imaging.
+/// `[s, e)`: an event word in `w`.
+fn document_scan(w: &str, s: usize, e: usize) -> bool {
+    const DOCUMENTS: &[&str] = &[
+        "passport",
+        "reisepass",
+        "pass",
+        "ausweis",
+        "document",
+        "documents",
+        "id",
+        "visa",
+        "receipt",
+        "invoice",
+        "barcode",
+        "qr",
+        "pasaporte",
+        "passeport",
+        "passaporto",
+        "passaporte",
+        "paszport",
+        "card",
+        "licence",
+        "license",
+    ];
+    if !w[s..e].eq_ignore_ascii_case("scan") {
+        return false;
+    }
+    let head = w[..s].trim_end_matches([' ', '-']);
+    let word = head
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    DOCUMENTS.iter().any(|d| word.eq_ignore_ascii_case(d))
 }
 
 /// Right after a health term, a word that makes it a cause, an event's
