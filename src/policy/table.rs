@@ -360,7 +360,13 @@ pub fn classify(header: &str) -> Col {
     {
         return Col::Mbi;
     }
+    // `Hosp no`, `Hospital Nr`: the whole header (not `Hosp notes`).
+    let hospital_number = matches!(
+        compact.as_str(),
+        "hospno" | "hosp#" | "hospnumber" | "hospid" | "hospnr" | "hospitalno" | "hospitalnr"
+    );
     if has("mrn")
+        || hospital_number
         || any(&[
             "medicalrecord",
             "medrec",
@@ -382,11 +388,6 @@ pub fn classify(header: &str) -> Col {
             "encounter",
             "hospitalnumber",
             "hospital#",
-            "hospitalno",
-            "hospno",
-            "hosp#",
-            "hospnumber",
-            "hospid",
             "unitnumber",
         ])
         || any(CHART_ELSEWHERE)

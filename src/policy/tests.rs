@@ -659,6 +659,7 @@ fn session_twenty_three_shapes_are_judged() {
         // A hospital-number column.
         "Child,Hosp no,Ward\r\nTomas Berger,KH7712040,4B\r\nIda Novak,KH7712041,4C",
         "Dear Mrs. Wolters,\n\nyour CT scan is booked for Monday.",
+        "Dear Mrs. Wolters,\n\nthe “surgery” you asked about is booked for Monday.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -672,6 +673,15 @@ fn session_twenty_three_shapes_are_judged() {
         "Guten Tag Frau Wolters,\n\nbitte ein Foto mit weißer Hintergrund mitbringen.",
         "Guten Tag Frau Wolters,\n\n[ ] Reisepass-Scan (noch mind. 6 Monate gültig)",
         "Dear Mrs. Wolters,\n\nplease send a passport scan and two photos.",
+        // Review: a greeting that is also a given name (`Ola`), other
+        // senses of the care words, a header that only opens like one.
+        "Olá Rita,\n\nAnexo o folheto sobre a febre amarela para a viagem.",
+        "Olá Rita,\n\nO Pedro esteve internado na escola militar. Anexo o folheto sobre a febre amarela.",
+        "Hola Lucía:\n\nla nómina ya ha sido ingresada. Recuerda que el seguro cubre la baja por embarazo.\n\nUn saludo,\nCarmen Ruiz",
+        "Hola Lucía:\n\nJavier ya está dado de alta en la Seguridad Social. Empieza el lunes en el proyecto de la vacuna contra la varicela.\n\nUn saludo,\nCarmen Ruiz",
+        "Liebe Petra,\n\nich habe mich verschrieben: der Vortrag über Schwangerschaft und Arbeit ist am Dienstag.\n\nLiebe Grüße\nKatrin Maier",
+        "Liebe Eltern,\n\nin der Igelgruppe wurden Windpocken diagnostiziert. Bitte achten Sie auf Fieber.\n\nViele Grüße\nFrau Becker",
+        "Hi all,\n\nName,Table,Hospital notified\nAnna Berg,3,yes\nJonas Weber,4,no\n\nThanks,\nKim",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -1307,6 +1307,16 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     if f & FIRST_NAME == 0 {
         return None;
     }
+    // `Olá Rita,`: a greeting opening its line that is also a given name
+    // (`Ola`) is the greeting (`greeted` reads the name after it).
+    let pre = &b[s.saturating_sub(8)..s];
+    let opens_line = pre
+        .iter()
+        .rposition(|&c| !matches!(c, b' ' | b'\t' | b'>'))
+        .map_or(s <= 8, |k| pre[k] == b'\n');
+    if opens_line && r.salutation.is_match(&text[s..e]) {
+        return None;
+    }
     let known_only = f & AMBIGUOUS != 0 || caps;
     // `Femke de Vries`, `Pieter van der Berg`, `Maria dos Santos`; not a
     // saint's or a place's name (`San Giovanni di Dio`, `Museo Leonardo
@@ -2135,6 +2145,8 @@ const GENERIC_ADDRESSEE: &[&str] = &[
     "partners",
     "parent",
     "parents",
+    "eltern",
+    "ouders",
     "families",
     "family",
     "neighbor",
@@ -2637,10 +2649,11 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 /// search for its literals); the pronoun before it is checked only there.
 fn story_follows(r: &Res, text: &str, e: usize) -> bool {
     let window = &text[e..ceil_boundary(text, (e + 280).min(text.len()))];
-    // Every story `told_story` reads opens on a pronoun (`she`, `he`,
-    // `him`, `her`) at most 240 bytes in: most windows have none, and the
-    // event search (the costly part) starts at the first.
-    let Some(p) = first_pronoun(window.as_bytes(), 240) else {
+    // Every story `told_story` reads holds a pronoun (`she`, `he`, `him`,
+    // `her`; after `rushed`, past byte 240 too) before its event: most
+    // windows have none, and the event search (the costly part) starts
+    // at the first.
+    let Some(p) = first_pronoun(window.as_bytes(), window.len()) else {
         return false;
     };
     whole_words(&r.story_event, &window[p..]).any(|m| {
@@ -2764,10 +2777,11 @@ fn health_near(
     text.get(a..z).is_some_and(|w| {
         // The boundaries are ASCII: an event word must not continue a
         // word of other letters (`er` in `weißer`, `mass` in `Maß…`).
-        let wb = w.as_bytes();
+        // (A quote mark or a dash may stand there: `“surgery”`.)
+        let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
         let mut events = r.event.find_iter(w).filter(|m| {
-            m.start().checked_sub(1).is_none_or(|p| wb[p] < 0x80)
-                && wb.get(m.end()).is_none_or(|&c| c < 0x80)
+            !letter(w[..m.start()].chars().next_back())
+                && !letter(w[m.end()..].chars().next())
                 && !document_scan(w, m.start(), m.end())
         });
         let Some(first) = events.next() else {
@@ -2806,7 +2820,6 @@ fn document_scan(w: &str, s: usize, e: usize) -> bool {
         "passaporto",
         "passaporte",
         "paszport",
-        "card",
         "licence",
         "license",
     ];
@@ -5503,6 +5516,13 @@ mod tests {
         assert_eq!(super::first_pronoun(b"abcdefgh she", 8), None);
         assert_eq!(super::first_pronoun(b"abcdefgh she", 9), Some(9));
         assert_eq!(super::first_pronoun(b"abcdefgh. he", 9), None);
+        // `rushed her to the ER`: the verb within 240 bytes, the pronoun
+        // after it.
+        let t = format!(
+            "Linda asked me to pass this on. {}Anyway, my brother and I rushed her to the emergency room.",
+            "x ".repeat(94)
+        );
+        assert!(found(&t, Kind::Name) >= Some(Confidence::Medium), "{t}");
     }
 
     #[test]
