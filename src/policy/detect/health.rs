@@ -51,6 +51,10 @@ struct Terms {
     /// For each term, the lengths of the other, shorter terms that are a
     /// prefix of it (ASCII case-insensitive), longest first.
     shorter: Vec<Vec<usize>>,
+    /// The first words of the terms of several words, and the longest
+    /// such term: where one may run over a line break (see `wrapped`).
+    multi_first: WordFilter,
+    longest_multi: usize,
 }
 
 impl Terms {
@@ -87,15 +91,23 @@ impl Terms {
             })
             .collect();
         let mut first_words = WordFilter::empty();
+        let mut multi_first = WordFilter::empty();
+        let mut longest_multi = 0;
         for t in list {
             let b = t.as_bytes();
             first_words.insert(&b[..word_run_end(b, 0)]);
+            if b.contains(&b' ') {
+                multi_first.insert(&b[..word_run_end(b, 0)]);
+                longest_multi = longest_multi.max(b.len());
+            }
         }
         Some(Terms {
             ac,
             openings,
             first_words,
             shorter,
+            multi_first,
+            longest_multi,
         })
     }
 
@@ -162,6 +174,12 @@ impl Terms {
                     .map(|&len| start + len)
                     .find(|&e| word_end(e))
             });
+            // `multiple\nsclerosis`: a term of several words that a hard
+            // wrap (or a quoted reply's `> `) broke over two lines.
+            let found = match self.wrapped(b, start, i) {
+                Some(w) if found.is_none_or(|e| w > e) => Some(w),
+                _ => found,
+            };
             if let Some(e) = found {
                 spans.push((start, e));
                 // Past the cap, the walk goes on for `on_boundary` only.
@@ -169,6 +187,61 @@ impl Terms {
             }
         }
         spans
+    }
+}
+
+impl Terms {
+    /// The end of a term of several words that starts at `start` (its
+    /// first word ends at `first_end`) and runs over one line break, read
+    /// as if the break (with a quoted reply's `>` marks and the spaces
+    /// around it) were one space. None when no such term starts there.
+    fn wrapped(&self, b: &[u8], start: usize, first_end: usize) -> Option<usize> {
+        const CAP: usize = 160;
+        let reach = b.len().min(start + (self.longest_multi + 8).min(CAP));
+        if memchr::memchr(b'\n', &b[first_end..reach]).is_none()
+            || !self.multi_first.may_contain(&b[start..first_end])
+        {
+            return None;
+        }
+        // The folded bytes, and where each came from.
+        let mut buf = [0u8; CAP];
+        let mut from = [0usize; CAP];
+        let mut n = 0;
+        let mut j = start;
+        while j < b.len() && n < CAP && n <= self.longest_multi {
+            if !matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
+                (buf[n], from[n]) = (b[j], j);
+                n += 1;
+                j += 1;
+                continue;
+            }
+            let mut breaks = 0;
+            while j < b.len() {
+                match b[j] {
+                    b'\n' => breaks += 1,
+                    b' ' | b'\t' | b'\r' => {}
+                    b'>' if breaks > 0 => {}
+                    _ => break,
+                }
+                j += 1;
+            }
+            // A blank line ends a paragraph: no term runs across it.
+            if breaks > 1 {
+                break;
+            }
+            (buf[n], from[n]) = (b' ', j);
+            n += 1;
+        }
+        let end_of = |len: usize| from[len - 1] + 1;
+        let whole = |e: usize| e >= b.len() || !is_word(b[e]);
+        let m = self
+            .ac
+            .find(Input::new(&buf[..n]).anchored(Anchored::Yes))?;
+        let lens =
+            std::iter::once(m.end()).chain(self.shorter[m.pattern().as_usize()].iter().copied());
+        lens.map(end_of)
+            .find(|&e| whole(e))
+            .filter(|&e| memchr::memchr(b'\n', &b[first_end..e]).is_some())
     }
 }
 
@@ -579,6 +652,26 @@ mod tests {
             spans_of("nondiabetes; diabetes_x; xdiabetes"),
             Vec::<&str>::new()
         );
+    }
+
+    #[test]
+    fn a_term_wrapped_over_a_line_break_is_whole() {
+        assert_eq!(
+            spans_of("reason: multiple\nsclerosis, progressive"),
+            ["multiple\nsclerosis"]
+        );
+        assert_eq!(
+            spans_of("her chronic obstructive\r\n> > pulmonary disease"),
+            ["chronic obstructive\r\n> > pulmonary disease"]
+        );
+        // A shorter term stands when the wrapped words make no longer one.
+        assert_eq!(spans_of("two MRI\nscans"), ["MRI"]);
+        assert_eq!(spans_of("kidney\n  disease"), ["kidney\n  disease"]);
+        // A blank line ends a paragraph: no term runs across it.
+        assert_eq!(spans_of("multiple\n\nsclerosis"), Vec::<&str>::new());
+        assert_eq!(spans_of("multiple\r\n\r\nsclerosis"), Vec::<&str>::new());
+        // The wrapped term is a whole word too.
+        assert_eq!(spans_of("multiple\nsclerosisx"), Vec::<&str>::new());
     }
 
     #[test]
