@@ -703,10 +703,10 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -1694,6 +1694,16 @@ const RELATIVES_ELSEWHERE: &[&str] = &[
     "kızım",
     "dedem",
     "ninem",
+    // Ours and yours (`Annemiz Fatma Yıldız`, `babanız`).
+    "annemiz",
+    "anneniz",
+    "babamız",
+    "babanız",
+    "oğlumuz",
+    "oğlunuz",
+    "kızımız",
+    "kızınız",
+    "eşiniz",
     "papa",
     "mama",
     "bé",
@@ -1868,6 +1878,65 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
     Some((s, possessive(end).unwrap_or(end), true))
 }
 
+/// Honorifics written in lower case before a name in the middle of a
+/// sentence, as Italian, Spanish, Portuguese, French, Polish, Czech and
+/// Dutch and Turkish write them (`la signora Giuseppina`, `la sra. Gómez`,
+/// `pani Kowalska`, `meneer Achterberg`), with and without their abbreviating dot.
+const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
+    "signora", "signor", "signore", "sig", "sig.ra", "señora", "senora", "señor", "senor", "sra",
+    "sr", "srta", "senhora", "senhor", "sr.ª", "madame", "monsieur", "mme", "mlle", "pani", "pan",
+    "panią", "pana", "paní", "pane", "panu", "bayan", "meneer", "mevrouw", "dhr", "mevr", "mw",
+    "mr", "mrs", "ms",
+];
+
+/// `la signora Giuseppina oggi ha la febbre`, `pani Kowalska`: a given
+/// name or surname (and a second name word after it) right after an
+/// honorific in lower case. After the short, ambiguous ones (`pan`, `mr`,
+/// `sr`) the name must be listed. The honorific is the cue; `judge` wants
+/// a health fact near for high.
+fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS) != 0 || !capitalised(&b[s..e]) {
+        return None;
+    }
+    // The word before, on this line: blanks, then letters and dots.
+    let mut we = s;
+    while we > 0 && matches!(b[we - 1], b' ' | b'\t') {
+        we -= 1;
+    }
+    if we == s {
+        return None;
+    }
+    let mut ws = we;
+    while ws > 0
+        && we - ws <= 8
+        && (b[ws - 1].is_ascii_lowercase() || b[ws - 1] >= 0x80 || b[ws - 1] == b'.')
+    {
+        ws -= 1;
+    }
+    if ws > 0 && is_word(b[ws - 1]) {
+        return None;
+    }
+    let word = text.get(ws..we)?.trim_end_matches('.');
+    if !HONORIFICS_IN_LOWER_CASE.contains(&word)
+        || (f & (FIRST_NAME | SURNAME) == 0 && word.chars().count() < 5)
+    {
+        return None;
+    }
+    let e1 = name_word_end(text, s).unwrap_or(e);
+    let next = e1 + (text[e1..].len() - text[e1..].trim_start_matches(' ').len());
+    let end = match name_word_end(text, next) {
+        Some(w) if next > e1 && !r_flags_generic(&b[next..w]) => w,
+        _ => e1,
+    };
+    let end = if text[..end].ends_with("'s") {
+        end - 2
+    } else {
+        end
+    };
+    Some((s, end, true))
+}
+
 /// The end of a capitalised word of Unicode letters (and `-`, `'`)
 /// starting at `s`, if it has a lower-case letter after its capital.
 fn name_word_end(text: &str, s: usize) -> Option<usize> {
@@ -2011,9 +2080,7 @@ fn labelled(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize, bo
     let ls = line_start(text, s);
     let from = ceil_boundary(text, ls.max(name_start.saturating_sub(48)));
     let label = &text[from..name_start];
-    if !(r.label_before.is_match(label) || r.subject_field.is_match(label))
-        || !capitalised(&b[s..e])
-    {
+    if !(patient_label(r, label) || r.subject_field.is_match(label)) || !capitalised(&b[s..e]) {
         return None;
     }
     // A blank form's next field (`Patient name: Date of birth:`), or a
@@ -3036,6 +3103,14 @@ fn age_after(post: &str) -> bool {
             .any(|m| rest.starts_with(m))
 }
 
+/// Does `pre` end in a patient label (`Patient:`, `Pt -`)? Not a day's
+/// abbreviation in a list of days (`pon/śr/pt - Agata`: Polish Friday).
+fn patient_label(r: &Res, pre: &str) -> bool {
+    r.label_before
+        .find(pre)
+        .is_some_and(|m| !pre[..m.start()].ends_with('/'))
+}
+
 /// Classify one candidate; `None` for providers and signatures.
 fn judge(
     r: &Res,
@@ -3089,7 +3164,7 @@ fn judge(
     if line_rest_blank(text, e) && r.sign_off.is_match(&text[ls..s]) {
         return own_care().then_some(Confidence::High);
     }
-    if r.label_before.is_match(pre_line) {
+    if patient_label(r, pre_line) {
         return Some(Confidence::High);
     }
     let greeting = || r.salutation.is_match(&text[ls..s]) || lone_greeting(text, s, e);
@@ -3443,7 +3518,8 @@ pub fn scan(
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f))
             .or_else(|| record_shape(r, text, s, e, f))
-            .or_else(|| relative_named(text, s, e, f));
+            .or_else(|| relative_named(text, s, e, f))
+            .or_else(|| honorific_in_lower_case(text, s, e, f));
         let (found_here, how) = match found_here {
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
@@ -5356,22 +5432,28 @@ fn after_honorific(
                 || matches!(b.get(e1b), Some(b','))))
             || person_acts(b, e1b)
     };
+    // A listed surname after the first word (`mr femi bello`): a given
+    // name no list holds before it.
+    let surname_after = (e1b == e1)
+        .then(|| next_word(b, e1))
+        .flatten()
+        .map(|(s2, e2)| (s2, base(b, s2, e2).0))
+        .filter(|&(s2, e2b)| {
+            let w2 = &b[s2..e2b];
+            let f2 = r.flags(w2);
+            all_lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !shorthand_stop(w2)
+        });
+    if let Some((_, e2b)) = surname_after
+        && (f1 & FIRST_NAME != 0
+            || (f1 & (SURNAME | NOT_A_SURNAME) == 0 && !super::health::has_term(word_str(w1))))
+    {
+        return Some((s1, e2b));
+    }
     if listed_only
         && (f1 & (FIRST_NAME | SURNAME) == 0 || f1 & NOT_A_SURNAME != 0)
         && (f1 & NOT_A_SURNAME != 0 || !unlisted_ok() || super::health::has_term(word_str(w1)))
     {
         return None;
-    }
-    if f1 & FIRST_NAME != 0
-        && e1b == e1
-        && let Some((s2, e2)) = next_word(b, e1)
-    {
-        let (e2b, _) = base(b, s2, e2);
-        let w2 = &b[s2..e2b];
-        let f2 = r.flags(w2);
-        if all_lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !shorthand_stop(w2) {
-            return Some((s1, e2b));
-        }
     }
     Some((s1, e1b))
 }
