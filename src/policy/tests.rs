@@ -649,6 +649,48 @@ fn session_twenty_two_shapes_are_judged() {
 }
 
 #[test]
+fn session_twenty_four_shapes_are_judged() {
+    for body in [
+        // A term of several words wrapped over a line break.
+        "Dear Dana,\n\nMrs Edith Larkin has congestive heart\nfailure and needs the district nurse on Monday.",
+        // Honorifics in lower case, an unlisted given name after `mrs`,
+        // Turkish `Bey` after a name, Dutch `mevrouw`.
+        "Buongiorno,\nla signora Benedetta oggi ha la febbre alta e una polmonite.",
+        "Hola,\nla sra. Quintana tiene neumonía desde el lunes.",
+        "notes\n(mrs yewande hughes) missed dialysis again, looked yellow round the eyes",
+        "Sayın Ayşe Hanım,\n\nKemal Demir Bey'in ameliyatı yarın saat 9'da.",
+        "Dag Sanne,\n\nmevrouw Hendrika Bos (kamer 12) heeft een decubitus aan de hiel.",
+        // The French `M.`, German my-kin words, a fracture of a bone.
+        "Bonjour,\n\nM. Gérard Lambert est hospitalisé pour une pneumonie depuis lundi.",
+        "Guten Tag,\n\nmein Mann Jürgen Vogel hatte letzte Woche einen Schlaganfall.",
+        "Buongiorno,\n\nSua madre, sig.ra Carla Benedetti, ha una frattura del femore.",
+        // Other scripts: a patronymic and a heart medicine, a katakana
+        // given name, a Korean elder, a Chinese your-mother.
+        "Ирина, добрый вечер.\nНина Сергеевна утром приняла эналаприл, давление 170/95.",
+        "田中様\n\n山本キヨ様の褥瘡について報告します。",
+        "박영자 어르신께서 치매 진단을 받으셨습니다.",
+        "您母亲李秀英昨天发烧，已经住院。",
+        // A DOB label in Romanian.
+        "Stimate domn,\n\nData nașterii: 04.11.1979\nVă mulțumesc.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // `pt` in a list of days is Polish Friday; `M.` in a list of
+        // initials and a middle initial; an honorific before no name; a
+        // welcome to the elderly; a blank line between two words.
+        "Grafik:\npon/śr/pt - Agata\nDiety specjalne dla osób z cukrzycą są oznaczone.",
+        "Minutes\nPresent: M. Feld (chair), A. Tehrani\nICU staffing and sepsis bundles were discussed.",
+        "John M. Smith reviewed the sepsis bundle policy.",
+        "Ciao,\nla signora delle pulizie arriva alle 9. Il corso sulla polmonite è domani.",
+        "欢迎老人和家属参加健康讲座，主题是高血压。",
+        "Dear all,\nthe multiple\n\nsclerosis society meets on Friday.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn session_twenty_three_shapes_are_judged() {
     for body in [
         // Children's illnesses and care words in other languages.

@@ -51,8 +51,10 @@ struct Terms {
     /// For each term, the lengths of the other, shorter terms that are a
     /// prefix of it (ASCII case-insensitive), longest first.
     shorter: Vec<Vec<usize>>,
-    /// The first words of the terms of several words, and the longest
-    /// such term: where one may run over a line break (see `wrapped`).
+    /// The terms of several words (anchored, walked a byte at a time), the
+    /// first words of such terms and the longest: where one may run over a
+    /// line break (see `wrapped`).
+    multi: aho_corasick::dfa::DFA,
     multi_first: WordFilter,
     longest_multi: usize,
 }
@@ -101,11 +103,18 @@ impl Terms {
                 longest_multi = longest_multi.max(b.len());
             }
         }
+        let multi = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Anchored)
+            .build(list.iter().filter(|t| t.contains(' ')))
+            .ok()?;
         Some(Terms {
             ac,
             openings,
             first_words,
             shorter,
+            multi,
             multi_first,
             longest_multi,
         })
@@ -196,52 +205,48 @@ impl Terms {
     /// as if the break (with a quoted reply's `>` marks and the spaces
     /// around it) were one space. None when no such term starts there.
     fn wrapped(&self, b: &[u8], start: usize, first_end: usize) -> Option<usize> {
-        const CAP: usize = 160;
-        let reach = b.len().min(start + (self.longest_multi + 8).min(CAP));
-        if memchr::memchr(b'\n', &b[first_end..reach]).is_none()
-            || !self.multi_first.may_contain(&b[start..first_end])
-        {
+        use aho_corasick::automaton::Automaton;
+        let reach = b.len().min(start + self.longest_multi + 8);
+        let nl = first_end + memchr::memchr(b'\n', &b[first_end..reach])?;
+        if !self.multi_first.may_contain(&b[start..first_end]) {
             return None;
         }
-        // The folded bytes, and where each came from.
-        let mut buf = [0u8; CAP];
-        let mut from = [0usize; CAP];
-        let mut n = 0;
-        let mut j = start;
-        while j < b.len() && n < CAP && n <= self.longest_multi {
-            if !matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
-                (buf[n], from[n]) = (b[j], j);
-                n += 1;
-                j += 1;
-                continue;
-            }
-            let mut breaks = 0;
-            while j < b.len() {
-                match b[j] {
-                    b'\n' => breaks += 1,
-                    b' ' | b'\t' | b'\r' => {}
-                    b'>' if breaks > 0 => {}
-                    _ => break,
+        // The automaton walks the text with each run of blanks fed as one
+        // space; most walks die within a few bytes.
+        let dfa = &self.multi;
+        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let mut longest = None;
+        let (mut j, mut fed) = (start, 0);
+        while j < b.len() && fed <= self.longest_multi {
+            if matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
+                let mut breaks = 0;
+                while j < b.len() {
+                    match b[j] {
+                        b'\n' => breaks += 1,
+                        b' ' | b'\t' | b'\r' => {}
+                        b'>' if breaks > 0 => {}
+                        _ => break,
+                    }
+                    j += 1;
                 }
+                // A blank line ends a paragraph: no term runs across it.
+                if breaks > 1 {
+                    break;
+                }
+                sid = dfa.next_state(Anchored::Yes, sid, b' ');
+            } else {
+                sid = dfa.next_state(Anchored::Yes, sid, b[j]);
                 j += 1;
+                if dfa.is_match(sid) && j > nl && (j >= b.len() || !is_word(b[j])) {
+                    longest = Some(j);
+                }
             }
-            // A blank line ends a paragraph: no term runs across it.
-            if breaks > 1 {
+            fed += 1;
+            if dfa.is_dead(sid) {
                 break;
             }
-            (buf[n], from[n]) = (b' ', j);
-            n += 1;
         }
-        let end_of = |len: usize| from[len - 1] + 1;
-        let whole = |e: usize| e >= b.len() || !is_word(b[e]);
-        let m = self
-            .ac
-            .find(Input::new(&buf[..n]).anchored(Anchored::Yes))?;
-        let lens =
-            std::iter::once(m.end()).chain(self.shorter[m.pattern().as_usize()].iter().copied());
-        lens.map(end_of)
-            .find(|&e| whole(e))
-            .filter(|&e| memchr::memchr(b'\n', &b[first_end..e]).is_some())
+        longest
     }
 }
 

@@ -1965,7 +1965,11 @@ const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
 /// a health fact near for high.
 fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    if f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS) != 0 || !capitalised(&b[s..e]) {
+    // Asked at every capitalised word: the blank before it first.
+    if s == 0
+        || !matches!(b[s - 1], b' ' | b'\t')
+        || f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS) != 0
+    {
         return None;
     }
     // The word before, on this line: blanks, then letters and dots.
@@ -1983,7 +1987,10 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
     {
         ws -= 1;
     }
-    if ws > 0 && is_word(b[ws - 1]) {
+    if (ws > 0 && is_word(b[ws - 1])) || !matches!(b[ws], b's' | b'p' | b'm' | b'b' | b'd') {
+        return None;
+    }
+    if !capitalised(&b[s..e]) {
         return None;
     }
     let word = text.get(ws..we)?.trim_end_matches('.');
@@ -3584,14 +3591,16 @@ pub fn scan(
             continue;
         }
         let f = r.flags(&b[s..e]);
+        // The honorific before a listed name is its cue, so it is asked
+        // before `candidate`, which would read the name without it.
         let found_here = monsieur
+            .or_else(|| honorific_in_lower_case(text, s, e, f))
             .or_else(|| candidate(r, text, s, e, f))
             .or_else(|| labelled(r, text, s, e))
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f))
             .or_else(|| record_shape(r, text, s, e, f))
-            .or_else(|| relative_named(text, s, e, f))
-            .or_else(|| honorific_in_lower_case(text, s, e, f));
+            .or_else(|| relative_named(text, s, e, f));
         let (found_here, how) = match found_here {
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
