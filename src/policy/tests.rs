@@ -653,23 +653,18 @@ fn session_twenty_four_shapes_are_judged() {
     for body in [
         // A term of several words wrapped over a line break.
         "Dear Dana,\n\nMrs Edith Larkin has congestive heart\nfailure and needs the district nurse on Monday.",
-        // Honorifics in lower case, an unlisted given name after `mrs`,
-        // Turkish `Bey` after a name, Dutch `mevrouw`.
-        "Buongiorno,\nla signora Benedetta oggi ha la febbre alta e una polmonite.",
+        // Honorifics in lower case, Turkish `Bey` after a name, Dutch
+        // `mevrouw`.
+        "Buongiorno,\nla signora Rosa oggi ha la febbre alta e una polmonite.",
         "Hola,\nla sra. Quintana tiene neumonía desde el lunes.",
-        "notes\n(mrs yewande hughes) missed dialysis again, looked yellow round the eyes",
         "Sayın Ayşe Hanım,\n\nKemal Demir Bey'in ameliyatı yarın saat 9'da.",
         "Dag Sanne,\n\nmevrouw Hendrika Bos (kamer 12) heeft een decubitus aan de hiel.",
-        // The French `M.`, German my-kin words, a fracture of a bone.
-        "Bonjour,\n\nM. Gérard Lambert est hospitalisé pour une pneumonie depuis lundi.",
+        // German my-kin words, a fracture of a bone.
         "Guten Tag,\n\nmein Mann Jürgen Vogel hatte letzte Woche einen Schlaganfall.",
         "Buongiorno,\n\nSua madre, sig.ra Carla Benedetti, ha una frattura del femore.",
-        // Other scripts: a patronymic and a heart medicine, a katakana
-        // given name, a Korean elder, a Chinese your-mother.
+        // Other scripts: a patronymic and a heart medicine, a pressure sore.
         "Ирина, добрый вечер.\nНина Сергеевна утром приняла эналаприл, давление 170/95.",
         "田中様\n\n山本キヨ様の褥瘡について報告します。",
-        "박영자 어르신께서 치매 진단을 받으셨습니다.",
-        "您母亲李秀英昨天发烧，已经住院。",
         // A DOB label in Romanian.
         "Stimate domn,\n\nData nașterii: 04.11.1979\nVă mulțumesc.",
     ] {
@@ -684,6 +679,15 @@ fn session_twenty_four_shapes_are_judged() {
         "John M. Smith reviewed the sepsis bundle policy.",
         "Ciao,\nla signora delle pulizie arriva alle 9. Il corso sulla polmonite è domani.",
         "欢迎老人和家属参加健康讲座，主题是高血压。",
+        // Review: an office after an honorific, a sentence's end, a unit,
+        // a political rift, a Korean notice to all elders, your child.
+        "Comunicato: il signor Presidente della Regione ha inaugurato il nuovo reparto di oncologia pediatrica.",
+        "Hola a todos, mañana no hay pan. David trae galletas sin azúcar para los compañeros con diabetes.",
+        "Average response time is now 250 ms. Daniel found the slow query in the insulin dosing calculator module.",
+        "Il premier ha parlato della frattura della maggioranza dopo il voto. La signora Meloni ha risposto che la coalizione resta unita.",
+        "모든 어르신 여러분, 치매 예방 교실에 초대합니다.",
+        "家长您好：请提醒您的孩子注意饮食，预防流感和肺炎。",
+        "hey team, the mr scanner hall is closed for maintenance friday. radiology will use the ct suite.",
         "Dear all,\nthe multiple\n\nsclerosis society meets on Friday.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");

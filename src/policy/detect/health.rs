@@ -152,6 +152,7 @@ impl Terms {
         let mut spans = Vec::new();
         // Terms may start again here (after the last term found).
         let mut resume = 0;
+        let mut next_nl = 0;
         let mut prev = false;
         let mut i = 0;
         while i < n {
@@ -185,7 +186,14 @@ impl Terms {
             });
             // `multiple\nsclerosis`: a term of several words that a hard
             // wrap (or a quoted reply's `> `) broke over two lines.
-            let found = match self.wrapped(b, start, i) {
+            // The next line break, sought again only once passed.
+            if next_nl < i {
+                next_nl = memchr::memchr(b'\n', &b[i..]).map_or(n, |k| i + k);
+            }
+            let wrap = next_nl < n
+                && next_nl < start + self.longest_multi + 8
+                && self.multi_first.may_contain(&b[start..i]);
+            let found = match wrap.then(|| self.wrapped(b, start, next_nl)).flatten() {
                 Some(w) if found.is_none_or(|e| w > e) => Some(w),
                 _ => found,
             };
@@ -200,17 +208,12 @@ impl Terms {
 }
 
 impl Terms {
-    /// The end of a term of several words that starts at `start` (its
-    /// first word ends at `first_end`) and runs over one line break, read
-    /// as if the break (with a quoted reply's `>` marks and the spaces
-    /// around it) were one space. None when no such term starts there.
-    fn wrapped(&self, b: &[u8], start: usize, first_end: usize) -> Option<usize> {
+    /// The end of a term of several words that starts at `start` and runs
+    /// over the line break at `nl` (after its first word), read as if the
+    /// break (with a quoted reply's `>` marks and the spaces around it)
+    /// were one space. None when no such term starts there.
+    fn wrapped(&self, b: &[u8], start: usize, nl: usize) -> Option<usize> {
         use aho_corasick::automaton::Automaton;
-        let reach = b.len().min(start + self.longest_multi + 8);
-        let nl = first_end + memchr::memchr(b'\n', &b[first_end..reach])?;
-        if !self.multi_first.may_contain(&b[start..first_end]) {
-            return None;
-        }
         // The automaton walks the text with each run of blanks fed as one
         // space; most walks die within a few bytes.
         let dfa = &self.multi;

@@ -703,7 +703,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|partner|partnerin|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -992,75 +992,6 @@ fn nickname_end(b: &[u8], e: usize) -> Option<usize> {
     b.get(we..we + close.len())
         .is_some_and(|c| c == close)
         .then_some(we + close.len())
-}
-
-/// `M. Hugo Lefebvre`, `avec M. Dupont`: the French `Monsieur` (`b[s..e]`
-/// is `M`, a dot after it) before a listed given name or surname, in
-/// French text, where no given name or initial stands before it (`John M.
-/// Smith`, `J. M. Smith` hold a middle initial; `Present: M. Feld, A.
-/// Tehrani` lists initials).
-fn monsieur(r: &Res, b: &[u8], s: usize, e: usize) -> Option<(usize, usize, bool)> {
-    if &b[s..e] != b"M" || b.get(e) != Some(&b'.') || after_name_word(b, s) || !french_near(b, s) {
-        return None;
-    }
-    let (s2, e2) = next_word(b, e + 1)?;
-    let (e2b, _) = base(b, s2, e2);
-    let f2 = r.flags(&b[s2..e2b]);
-    if !capitalised(&b[s2..e2b])
-        || f2 & (FIRST_NAME | SURNAME) == 0
-        || f2 & (GENERIC | INSTITUTION | NOT_A_SURNAME) != 0
-    {
-        return None;
-    }
-    if f2 & FIRST_NAME != 0
-        && e2b == e2
-        && let Some((s3, e3)) = next_word(b, e2)
-    {
-        let (e3b, _) = base(b, s3, e3);
-        if surname_ok(r, b, s3, e3b, false, false) {
-            return Some((s, e3b, true));
-        }
-    }
-    Some((s, e2b, true))
-}
-
-/// Two different French function words (`est`, `pour`, `avec`...)
-/// within 200 bytes of `s`: the text around is French.
-fn french_near(b: &[u8], s: usize) -> bool {
-    const WORDS: &[&[u8]] = &[
-        b"est", b"pour", b"avec", b"dans", b"une", b"il", b"elle", b"les", b"des", b"du", b"au",
-        b"sur", b"qui", b"que", b"le", b"la", b"et", b"de", b"nous", b"vous", b"son", b"sa",
-    ];
-    let lo = s.saturating_sub(200);
-    let hi = b.len().min(s + 200);
-    let mut seen = 0u32;
-    for w in b[lo..hi].split(|c| !c.is_ascii_alphabetic()) {
-        if let Some(k) = WORDS.iter().position(|x| *x == w) {
-            seen |= 1 << k;
-            if seen.count_ones() >= 2 {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Does a capitalised word or an initial (`John`, `J.`) stand right
-/// before `s` on its line?
-fn after_name_word(b: &[u8], s: usize) -> bool {
-    let mut p = s;
-    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
-        p -= 1;
-    }
-    if p == s && p > 0 && b[p - 1] != b'\n' {
-        return true;
-    }
-    let end = if p > 0 && b[p - 1] == b'.' { p - 1 } else { p };
-    let mut ws = end;
-    while ws > 0 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
-        ws -= 1;
-    }
-    ws < end && b[ws].is_ascii_uppercase()
 }
 
 /// Strip a possessive `'s` from a word's end.
@@ -1953,16 +1884,16 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
 /// `pani Kowalska`, `meneer Achterberg`), with and without their abbreviating dot.
 const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
     "signora", "signor", "signore", "sig", "sig.ra", "señora", "senora", "señor", "senor", "sra",
-    "sr", "srta", "senhora", "senhor", "sr.ª", "madame", "monsieur", "mme", "mlle", "pani", "pan",
+    "sr", "srta", "senhora", "senhor", "sr.ª", "madame", "monsieur", "mme", "mlle", "pani",
     "panią", "pana", "paní", "pane", "panu", "bayan", "meneer", "mevrouw", "dhr", "mevr", "mw",
     "mr", "mrs", "ms",
 ];
 
-/// `la signora Giuseppina oggi ha la febbre`, `pani Kowalska`: a given
-/// name or surname (and a second name word after it) right after an
-/// honorific in lower case. After the short, ambiguous ones (`pan`, `mr`,
-/// `sr`) the name must be listed. The honorific is the cue; `judge` wants
-/// a health fact near for high.
+/// `la signora Giuseppina oggi ha la febbre`, `pani Kowalska`: a listed
+/// given name or surname (and a second name word after it) right after
+/// an honorific in lower case (an office, `il signor Presidente`, is no
+/// name). The honorific is the cue; `judge` wants a health fact near for
+/// high.
 fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     // Asked at every capitalised word: the blank before it first.
@@ -1993,9 +1924,19 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
     if !capitalised(&b[s..e]) {
         return None;
     }
-    let word = text.get(ws..we)?.trim_end_matches('.');
+    // A dot ends an abbreviation (`sra.`), not a word ending a sentence
+    // (`no hay pan. David`); no unit after a number (`250 ms. Daniel`).
+    let raw = text.get(ws..we)?;
+    let word = raw.trim_end_matches('.');
+    let abbreviation = word.len() <= 4 || word.contains('.');
+    let after_number = b[..ws]
+        .trim_ascii_end()
+        .last()
+        .is_some_and(u8::is_ascii_digit);
     if !HONORIFICS_IN_LOWER_CASE.contains(&word)
-        || (f & (FIRST_NAME | SURNAME) == 0 && word.chars().count() < 5)
+        || f & (FIRST_NAME | SURNAME) == 0
+        || (raw.ends_with('.') && !abbreviation)
+        || after_number
     {
         return None;
     }
@@ -3578,9 +3519,7 @@ pub fn scan(
             continue;
         }
         let e = word_end(b, s);
-        // One capital alone opens no name, but for `M. Dupont`.
-        let monsieur = (e == s + 1).then(|| monsieur(r, b, s, e)).flatten();
-        if e < s + 2 && monsieur.is_none() {
+        if e < s + 2 {
             i = s + 1;
             continue;
         }
@@ -3593,8 +3532,7 @@ pub fn scan(
         let f = r.flags(&b[s..e]);
         // The honorific before a listed name is its cue, so it is asked
         // before `candidate`, which would read the name without it.
-        let found_here = monsieur
-            .or_else(|| honorific_in_lower_case(text, s, e, f))
+        let found_here = honorific_in_lower_case(text, s, e, f)
             .or_else(|| candidate(r, text, s, e, f))
             .or_else(|| labelled(r, text, s, e))
             .or_else(|| greeted(r, text, s, e, f))
@@ -5513,28 +5451,22 @@ fn after_honorific(
                 || matches!(b.get(e1b), Some(b','))))
             || person_acts(b, e1b)
     };
-    // A listed surname after the first word (`mr femi bello`): a given
-    // name no list holds before it.
-    let surname_after = (e1b == e1)
-        .then(|| next_word(b, e1))
-        .flatten()
-        .map(|(s2, e2)| (s2, base(b, s2, e2).0))
-        .filter(|&(s2, e2b)| {
-            let w2 = &b[s2..e2b];
-            let f2 = r.flags(w2);
-            all_lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !shorthand_stop(w2)
-        });
-    if let Some((_, e2b)) = surname_after
-        && (f1 & FIRST_NAME != 0
-            || (f1 & (SURNAME | NOT_A_SURNAME) == 0 && !super::health::has_term(word_str(w1))))
-    {
-        return Some((s1, e2b));
-    }
     if listed_only
         && (f1 & (FIRST_NAME | SURNAME) == 0 || f1 & NOT_A_SURNAME != 0)
         && (f1 & NOT_A_SURNAME != 0 || !unlisted_ok() || super::health::has_term(word_str(w1)))
     {
         return None;
+    }
+    if f1 & FIRST_NAME != 0
+        && e1b == e1
+        && let Some((s2, e2)) = next_word(b, e1)
+    {
+        let (e2b, _) = base(b, s2, e2);
+        let w2 = &b[s2..e2b];
+        let f2 = r.flags(w2);
+        if all_lower(w2) && f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0 && !shorthand_stop(w2) {
+            return Some((s1, e2b));
+        }
     }
     Some((s1, e1b))
 }
