@@ -679,7 +679,20 @@ fn lexicon() -> Lexicon {
 impl Res {
     /// The lists holding the word `w` (ASCII case-insensitive).
     fn flags(&self, w: &[u8]) -> u8 {
-        self.lexicon.get(w)
+        let f = self.lexicon.get(w);
+        if f != 0 || w.len() < 5 || !w.contains(&b'-') {
+            return f;
+        }
+        // `Lars-Erik`, `Anna-Lena`, `Jean-Pierre`: a name of two listed
+        // given names, neither a common word; a surname too (`Ben-Ami`).
+        let given = |p: &[u8]| {
+            let g = self.lexicon.get(p);
+            g & FIRST_NAME != 0 && g & (AMBIGUOUS | GENERIC | INSTITUTION) == 0
+        };
+        match w.iter().position(|&c| c == b'-') {
+            Some(k) if given(&w[..k]) && given(&w[k + 1..]) => FIRST_NAME | SURNAME,
+            _ => 0,
+        }
     }
 }
 
@@ -756,13 +769,16 @@ fn res() -> &'static Res {
                     "laboratories",
                     "lab",
                     "dvm",
+                    // A British practice is a surgery (`Riverside
+                    // Veterinary Surgery`); only after `veterinary`.
+                    "surgery",
                 ]
                     .iter()
                     .flat_map(|w| [w.to_string(), title_case(w), w.to_ascii_uppercase()]),
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+taking|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -807,7 +823,7 @@ fn res() -> &'static Res {
         // Someone told about in the third person, right after their name:
         // `Linda asked me to tell you... She was diagnosed with...`.
         told_story: re(
-            r"(?i)(?-u:\b)(?:she|he)(?:['’]s)?\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got|suffered|sustained|developed)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+|(?:halfway|half\s+way|midway|part\s*way)\s+through\s+|going\s+through\s+|in\s+the\s+middle\s+of\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$|(?-u:\b)(?:took|rushed|brought|drove|sent)\s+(?:him|her)\s+(?:straight\s+|right\s+)?to\s+(?:the\s+|an\s+)?$",
+            r"(?i)(?-u:\b)(?:she|he)(?:['’]s)?\s+(?:(?:was|has\s+been|is|had|has|just|recently|underwent|needs|needed|will\s+need|is\s+having|was\s+having|got|suffered|sustained|developed|starting|started|starts|begins|began|beginning|undergoing|recovering\s+from|is\s+recovering\s+from|is\s+starting|is\s+beginning|is\s+undergoing)\s+)?(?:just\s+|recently\s+|finally\s+|been\s+|(?:halfway|half\s+way|midway|part\s*way)\s+through\s+|going\s+through\s+|in\s+the\s+middle\s+of\s+)?(?:(?:a|an|her|his|emergency|minor|major|outpatient|left|right|knee|hip|back|heart|eye|shoulder|foot|ankle|wrist|hand|cataract|gallbladder|spine|spinal|neck|brain|bypass|bariatric|cardiac|dental|sinus|hernia|mild|small|bad)\s+){0,3}$|(?-u:\b)(?:took|rushed|brought|drove|sent)\s+(?:him|her)\s+(?:straight\s+|right\s+)?to\s+(?:the\s+|an\s+)?$",
         ),
         story_event: spellings(&[
             "diagnosed",
@@ -865,7 +881,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b))",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -1879,9 +1895,9 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
 }
 
 /// Honorifics written in lower case before a name in the middle of a
-/// sentence, as Italian, Spanish, Portuguese, French, Polish, Czech and
-/// Dutch and Turkish write them (`la signora Giuseppina`, `la sra. Gómez`,
-/// `pani Kowalska`, `meneer Achterberg`), with and without their abbreviating dot.
+/// sentence, as Italian, Spanish, Portuguese, French, Polish, Czech, Dutch
+/// and Turkish write them (`la signora Giuseppina`, `la sra. Gómez`,
+/// `pani Kowalska`, `meneer Achterberg`), with or without a dot.
 const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
     "signora", "signor", "signore", "sig", "sig.ra", "señora", "senora", "señor", "senor", "sra",
     "sr", "srta", "senhora", "senhor", "sr.ª", "madame", "monsieur", "mme", "mlle", "pani",
@@ -1896,10 +1912,12 @@ const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
 /// high.
 fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    // Asked at every capitalised word: the blank before it first.
-    if s == 0
-        || !matches!(b[s - 1], b' ' | b'\t')
+    // Asked at every capitalised word: only listed names, then the blank
+    // before it, before any look-back.
+    if f & (FIRST_NAME | SURNAME) == 0
         || f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS) != 0
+        || s == 0
+        || !matches!(b[s - 1], b' ' | b'\t')
     {
         return None;
     }
@@ -1934,7 +1952,6 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
         .last()
         .is_some_and(u8::is_ascii_digit);
     if !HONORIFICS_IN_LOWER_CASE.contains(&word)
-        || f & (FIRST_NAME | SURNAME) == 0
         || (raw.ends_with('.') && !abbreviation)
         || after_number
     {
@@ -2817,6 +2834,35 @@ fn line_rest_blank(text: &str, e: usize) -> bool {
     rest[..end].iter().all(u8::is_ascii_whitespace)
 }
 
+/// The name on the line from `ls` to past `e` ends the text as its
+/// writer's block: a blank line (or nothing) before it, and after it at
+/// most three short lines that are no sentences (a role, an organisation,
+/// a phone) and hold no health term, up to the end or to a quoted reply.
+fn closing_block(text: &str, ls: usize, e: usize, health: &[(usize, usize)]) -> bool {
+    let head = text[..ls].trim_end_matches([' ', '\t', '\r']);
+    let before_blank = head.is_empty()
+        || head.ends_with('\n')
+            && head[..head.len() - 1]
+                .trim_end_matches([' ', '\t', '\r'])
+                .rsplit('\n')
+                .next()
+                .is_none_or(|l| l.trim().is_empty());
+    if !before_blank || health.last().is_some_and(|&(hs, _)| hs >= e) {
+        return false;
+    }
+    let mut lines = 0;
+    for l in text[e..].lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if l.starts_with('>') || l.starts_with("-----") || l.starts_with("From:") || l.ends_with("wrote:") {
+            break;
+        }
+        lines += 1;
+        if lines > 3 || l.len() > 80 || l.ends_with(['.', '?', '!', ':', ';']) {
+            return false;
+        }
+    }
+    true
+}
+
 /// A name opening a line shortly after a closing (`Regards,`).
 fn in_signature(r: &Res, text: &str, s: usize) -> bool {
     let ls = line_start(text, s);
@@ -3178,6 +3224,11 @@ fn judge(
     if pre_line.trim().is_empty() && line_rest_blank(text, e) && own_care() {
         return Some(Confidence::High);
     }
+    // `Derek Yau` over `Purchasing & Contracts, Larkspur Pharmacy` at the
+    // end: the writer, signing without a closing word.
+    if pre_line.trim().is_empty() && line_rest_blank(text, e) && closing_block(text, ls, e, health) {
+        return None;
+    }
     if line_rest_blank(text, e) && r.sign_off.is_match(&text[ls..s]) {
         return own_care().then_some(Confidence::High);
     }
@@ -3445,15 +3496,16 @@ fn topic_or_participle(w: &str) -> bool {
         || (l.len() > 5 && l.starts_with("ge") && (l.ends_with('t') || l.ends_with("en")))
 }
 
-/// `SUMMARY:Therapy session – Hannah Goldberg`, `Intake appt: Ana Ruiz`:
-/// the name right after a visit of care and a dash or colon on its line
+/// `SUMMARY:Therapy session – Hannah Goldberg`, `Intake appt: Ana Ruiz`,
+/// `Dressing change - Agnes Moll`: the name right after a visit or an act
+/// of care and a dash or colon on its line
 /// (`ls`: the line's start). A specialty or a condition before a dash
 /// heads an on-call roster's or an agenda's line (`Cardiology - Sam
 /// Patel`, `Diabetes: Ana Ruiz`): its names are staff and speakers.
 fn care_heads_line(text: &str, ls: usize, s: usize) -> bool {
     static VISIT: OnceLock<Regex> = OnceLock::new();
     let visit = VISIT.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt))(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|wound\s+(?:care|dressing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|blood\s+draw)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
     });
     text.get(ceil_boundary(text, ls.max(s.saturating_sub(48)))..s)
         .is_some_and(|w| visit.is_match(w))
