@@ -1197,7 +1197,16 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     let w = &b[s..e];
     let caps = all_caps(w);
     let mut buf = [0u8; 48];
-    let l = lower(w, &mut buf);
+    // Lower-cased only where a list below could hold it: an honorific
+    // opens with one of these letters; `NOT_LAST_NAMES` before a comma.
+    // (Asked at every capitalised word.)
+    let l = if matches!(w[0] | 0x20, b'm' | b's' | b'f' | b'h' | b'p' | b'd' | b'g')
+        || b.get(e) == Some(&b',')
+    {
+        lower(w, &mut buf)
+    } else {
+        ""
+    };
     // Honorific + (first) + surname.
     // `Sr.` is also `Senior` (`Sr. Director`): as the Spanish honorific
     // only before a first name and a listed surname.
@@ -1610,7 +1619,7 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
         )
     };
     let shaped = |w: &[u8]| capitalised(w) || (caps && all_caps(w));
-    if f & (GENERIC | INSTITUTION) != 0 || !shaped(w) || weekday(w) {
+    if f & (GENERIC | INSTITUTION) != 0 || !shaped(w) {
         return None;
     }
     let reading_order = b.get(e) != Some(&b',');
@@ -1618,7 +1627,14 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
     let name_word =
         |w: &[u8]| shaped(w) && r.flags(w) & (GENERIC | INSTITUTION) == 0 && !weekday(w);
     let (s2, e2) = next_word(b, gap)?;
-    if !name_word(&b[s2..e2]) {
+    // Asked at every capitalised word: the byte a record's field opens
+    // with, after the second name word or a third, before any lookup.
+    if !field_may_follow(b, e2)
+        && !(reading_order && next_word(b, e2).is_some_and(|(_, e3)| field_may_follow(b, e3)))
+    {
+        return None;
+    }
+    if weekday(w) || !name_word(&b[s2..e2]) {
         return None;
     }
     let record_after = |end: usize| {
@@ -1631,6 +1647,17 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
     // A middle name (`Krishan Lal Malhotra, age 69`).
     let (s3, e3) = next_word(b, e2)?;
     (reading_order && name_word(&b[s3..e3]) && record_after(e3)).then_some((s, e3, true))
+}
+
+/// Could `record_after` or `record_bare_age` match at `end`? Their
+/// first byte past blanks (within their 32-byte look) is a comma, a
+/// bracket or a digit; a byte past ASCII may be a Unicode blank.
+fn field_may_follow(b: &[u8], end: usize) -> bool {
+    b[end..]
+        .iter()
+        .take(32)
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| matches!(c, b',' | b'(') || c.is_ascii_digit() || c >= 0x80)
 }
 
 /// Relation words a relative writes right before the patient's name, in
@@ -1795,6 +1822,28 @@ fn relative_elsewhere(word: &[u8]) -> bool {
     set.contains(&key[..])
 }
 
+/// Do the first and last bytes of `word` (ASCII case aside) open and end
+/// some relation word? One bit test before the lists, at most
+/// capitalised words.
+fn relation_ends(word: &[u8]) -> bool {
+    static SET: OnceLock<super::pairs::PairSet> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        let mut set = super::pairs::PairSet::empty();
+        for w in RELATIVES.iter().chain(RELATIVES_ELSEWHERE) {
+            let w = w.as_bytes();
+            set.insert(
+                w[0].to_ascii_lowercase(),
+                w[w.len() - 1].to_ascii_lowercase(),
+            );
+        }
+        set
+    });
+    match word {
+        [first, .., last] => set.contains(first.to_ascii_lowercase(), last.to_ascii_lowercase()),
+        _ => false,
+    }
+}
+
 /// A full name, listed or not, right after a relation word: a relative
 /// writing about the patient names them so, from everywhere.
 fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
@@ -1815,7 +1864,7 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
         ws -= 1;
     }
     let word = &b[ws..we];
-    if word.len() < 2 || word.len() > 14 {
+    if word.len() < 2 || word.len() > 14 || !relation_ends(word) {
         return None;
     }
     let is = |list: &[&str]| list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word));
@@ -2015,6 +2064,16 @@ fn signed(
 ) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     if f & (GENERIC | INSTITUTION) != 0 || !capitalised(&b[s..e]) {
+        return None;
+    }
+    // Asked at every capitalised word: a letter or a mark before it on
+    // its line (`>` and blanks may be quoting) ends it before the look
+    // back to the line's start.
+    let mut p = s;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'>') {
+        p -= 1;
+    }
+    if p > 0 && b[p - 1] != b'\n' && b[p - 1] < 0x80 {
         return None;
     }
     let ls = line_start(text, s);
@@ -2852,7 +2911,11 @@ fn closing_block(text: &str, ls: usize, e: usize, health: &[(usize, usize)]) -> 
     }
     let mut lines = 0;
     for l in text[e..].lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if l.starts_with('>') || l.starts_with("-----") || l.starts_with("From:") || l.ends_with("wrote:") {
+        if l.starts_with('>')
+            || l.starts_with("-----")
+            || l.starts_with("From:")
+            || l.ends_with("wrote:")
+        {
             break;
         }
         lines += 1;
@@ -3226,7 +3289,8 @@ fn judge(
     }
     // `Derek Yau` over `Purchasing & Contracts, Larkspur Pharmacy` at the
     // end: the writer, signing without a closing word.
-    if pre_line.trim().is_empty() && line_rest_blank(text, e) && closing_block(text, ls, e, health) {
+    if pre_line.trim().is_empty() && line_rest_blank(text, e) && closing_block(text, ls, e, health)
+    {
         return None;
     }
     if line_rest_blank(text, e) && r.sign_off.is_match(&text[ls..s]) {
