@@ -335,7 +335,7 @@ fn res() -> &'static Res {
                 r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|(?:drug|product|supply)\s+shortages?|shortage\s+(?:notice|update|alert)|on\s+allocation|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|p&t\s+committee|pharmacy\s+(?:and|&)\s+therapeutics\s+committee|no\s+prescription\s+(?:needed|required)|discreet\s+(?:worldwide\s+)?shipping|to\s+be\s+removed(?:,\s+click|\s+from\s+(?:this|our|the|all)\s+(?:mailing|email|distribution)\s+list)|{FICTION})(?-u:\b)|(?-u:\b)up\s+to\s+[0-9]{{1,2}}%\s+off(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
             )),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+(?:day|calls?|checks?)|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|day[- ](?:[0-9]+|one|two|three)\s+post-?op|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
         }
     })
@@ -353,27 +353,51 @@ const THIRD_PERSON_POSSESSIVES: &[&str] = &[
     "jeho", "její", "jejího",
 ];
 
-/// Is some term (of the first 64) right after a third-person possessive?
+/// Acts of care that a term after `for` is the reason of (`Admission
+/// for TURP`, `listed for hernia repair`).
+/// (Not `treatment for`, `screened for`, `referred for`: a leaflet's and
+/// a report's words for many.)
+const CARE_ACTS_FOR: &[&str] = &[
+    "admission",
+    "admitted",
+    "admit",
+    "listed",
+    "booked",
+    "operated",
+];
+
+/// Is some term (of the first 64) someone's: right after a third-person
+/// possessive, or the reason an act of care names (`admission for`)?
 fn someones_term(text: &str, spans: &[(usize, usize)]) -> bool {
     let b = text.as_bytes();
+    let is = |list: &[&str], w: &[u8]| list.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(w));
     spans.iter().take(64).any(|&(s, _)| {
-        let we = b[..s].trim_ascii_end().len();
-        if we == s {
+        let Some((ws, word)) = word_before(b, s) else {
             return false;
-        }
-        let mut ws = we;
-        while ws > 0 && we - ws < 8 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
-            ws -= 1;
-        }
-        let word = &b[ws..we];
-        if (ws > 0 && is_word(b[ws - 1])) || word.len() < 2 {
-            return false;
-        }
+        };
         word == b"hans"
-            || THIRD_PERSON_POSSESSIVES
-                .iter()
-                .any(|p| p.as_bytes().eq_ignore_ascii_case(word))
+            || is(THIRD_PERSON_POSSESSIVES, word)
+            || (word.eq_ignore_ascii_case(b"for")
+                && word_before(b, ws).is_some_and(|(_, act)| is(CARE_ACTS_FOR, act)))
     })
+}
+
+/// The word of letters (at most 12 bytes) before `s`, past blanks and
+/// line breaks (`för sin` / `psoriasisartrit`), and where it starts.
+fn word_before(b: &[u8], s: usize) -> Option<(usize, &[u8])> {
+    let mut we = s;
+    while we > 0 && b[we - 1].is_ascii_whitespace() {
+        we -= 1;
+    }
+    if we == s {
+        return None;
+    }
+    let mut ws = we;
+    while ws > 0 && we - ws < 12 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
+        ws -= 1;
+    }
+    let word = &b[ws..we];
+    (!(ws > 0 && is_word(b[ws - 1])) && word.len() >= 2).then_some((ws, word))
 }
 
 /// A form not filled in: three or more blank fields (`Name: ________`),

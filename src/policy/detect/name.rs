@@ -705,11 +705,11 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|under)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]*\((?i:(?:consultant|senior|junior|lead|plastic|general|orthopaedic|orthopedic|vascular|colorectal|breast|cardiac|cardiothoracic|thoracic|upper|gi|hpb|bariatric|ent|paediatric|pediatric|neuro|spinal|hand|trauma|oral|maxillofacial|specialist|staff|charge|theatre|scrub|ward|clinical|head|chief|attending|resident|visiting|associate|assistant|course|programme|program)[ \t]+){{0,3}}(?:surgeon|consultant|anaesthetist|anesthetist|registrar|physician|radiologist|oncologist|cardiologist|urologist|nurse|sister|matron|midwife|physiotherapist|pharmacist|doctor|gp|fellow|trainee|lead|chair|director|faculty|tutor|speaker)s?[ \t]*[),;]|[ \t]*,[ \t]*(?i:consultant|registrar|specialist\s+nurse|clinical\s+lead)(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
@@ -881,7 +881,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{0,3}[0-9]{6,10}[ \t]*[,;]",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -2256,6 +2256,21 @@ const FIELD_WORDS: &[&str] = &[
     "notes",
     "comments",
     "level",
+    // A form's instruction after its label (`Statement of patient: Please
+    // read this form`).
+    "please",
+    "see",
+    "refer",
+    "enter",
+    "print",
+    "write",
+    "sign",
+    "complete",
+    "read",
+    "tick",
+    "insert",
+    "attach",
+    "n/a",
 ];
 
 /// Whom a salutation may address without naming anyone.
@@ -4633,7 +4648,7 @@ fn whole_words<'a>(
 /// which before a name also opens a list item (`-- Maria Lopez`).
 /// Credentials written after a clinician's name (`Kim Delgado, RN`),
 /// case as written: `DO NOT` on the next line is none.
-pub(crate) const CREDENTIALS: &str = r"M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA|MS|MA|MHA|MSc|CTR|CCRP|CCRC|CCRA|CPH|CIC|CHES|CHC";
+pub(crate) const CREDENTIALS: &str = r"M\.?D\.?|D\.?O\.?|R\.?N\.?|N\.?P\.?|P\.?A\.?(?:-C)?|Ph\.?D\.?|LCSW|LPC|LMFT|DDS|DMD|PharmD|FNP(?:-BC|-C)?|CNM|MSW|MPH|MBA|FACS|FACP|DNP|APRN|CRNA|PsyD|BSN|MSN|OTR|DPT|CPA|Esq|MLS|MT|CLS|RHIA|RHIT|CPC|CCS|LPN|LVN|CNA|RRT|RDN|RD|CDCES|CDE|IBCLC|SLP|CCC-SLP|ATC|EMT|PMHNP|AGNP|ACNP|CMA|RPh|DPM|LICSW|LCPC|LMHC|CADC|BCBA|MS|MA|MHA|MSc|CTR|CCRP|CCRC|CCRA|CPH|CIC|CHES|CHC|FRCS(?:Ed|\s?\((?:Eng|Ed|Glas|Tr\s?&\s?Orth|Orth|Plast|Gen\s?Surg)\))?|FRCP(?:Ed|C|I)?|FRCA|FRCR|FRCOG|FRCOphth|FRCPath|FRCPsych|FRCPCH|FRACS|FRACP|FRCSC|MRCS|MRCP|MRCGP|MBBS|MBChB|MB\s?ChB|BMBS|FDS|MFDS";
 pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|sincerely|sincerely\s+yours|yours\s+sincerely|yours\s+truly|thanks|thank\s+you|many\s+thanks|thanks\s+again|thanks\s+so\s+much|thanks\s+a\s+lot|thanks\s+a\s+ton|thank\s+you\s+very\s+much|thanks\s+in\s+advance|dhanyavaad|shukriya|thank\s+you\s+so\s+much|with\s+thanks|gratefully|saludos|atentamente|cordialmente|atenciosamente|cordialement|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|obrigad[oa]|saludos\s+cordiales|un\s+saludo|best|all\s+the\s+best|best\s+wishes|cheers|respectfully|warmly|take\s+care";
 /// Capitalised honorifics before a (first name and a) surname, lower-case
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.

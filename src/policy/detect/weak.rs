@@ -443,6 +443,32 @@ fn phone(b: &[u8], s: usize) -> Option<(usize, usize)> {
     Some((s, e))
 }
 
+/// A local number without its area code, `[2-9]\d{2}-\d{4}`, from `s`
+/// (no part of a longer number: nothing numeric just before it).
+fn local_phone(b: &[u8], s: usize) -> Option<usize> {
+    let alone = s == 0 || !matches!(b[s - 1], b'0'..=b'9' | b'-' | b'.' | b'/' | b'(' | b'+');
+    (alone
+        && triple(b, s)
+        && at(b, s + 3) == b'-'
+        && run_len(b, s + 4, 4) == 4
+        && boundary_after(b, s + 8))
+    .then_some(s + 8)
+}
+
+/// Is the local number at `s` said to be a person's: a personal phone
+/// word or a call to someone just before it (`mobile 555-0162`, `call her
+/// on`)? Without, seven digits and a dash are as often a reference or an
+/// office's line (`Questions: Lab Director, 555-0142`, `or call 555-0107`).
+fn local_phone_said(text: &str, s: usize) -> bool {
+    static SAID: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SAID.get_or_init(|| {
+        super::re(
+            r"(?i)(?-u:\b)(?:mobile|mob|cell|cellphone|home(?:\s+phone)?|(?:call|text|txt|ring|reach)\s+(?:him|her|them|me|mum|mom|dad)(?:\s+(?:on|at))?)[ \t:.]*$",
+        )
+    });
+    re.is_match(before(text, s, 24))
+}
+
 /// IPv4 shape `\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b` from `s`.
 fn ip(b: &[u8], s: usize) -> Option<usize> {
     let mut p = s;
@@ -518,6 +544,21 @@ pub fn at_run(sc: &mut Scan<'_>, r: Run) {
                 || toll_free(&b[r.s..r.e])
                 || ((service_line(text, s, e) || in_signature_block(text, s))
                     && !a_persons_number(text, s)),
+        );
+        sc.sink.push(Kind::Phone, conf, sc.loc, m);
+    } else if n == 3
+        && r.s >= sc.next.phone
+        && let Some(e) = local_phone(b, r.s)
+        && let Some(m) = text.get(r.s..e)
+        && local_phone_said(text, r.s)
+    {
+        // The exchange of a 7-digit number is no area code: `555-0142`
+        // is a number as any other here.
+        sc.next.phone = e;
+        let conf = weak_unless(
+            bulk_footer(text, r.s, e)
+                || ((service_line(text, r.s, e) || in_signature_block(text, r.s))
+                    && !a_persons_number(text, r.s)),
         );
         sc.sink.push(Kind::Phone, conf, sc.loc, m);
     }
