@@ -649,6 +649,48 @@ fn session_twenty_two_shapes_are_judged() {
 }
 
 #[test]
+fn session_twenty_five_shapes_are_judged() {
+    for body in [
+        // A story that starts treatment; a term after a third-person
+        // possessive (across a line break), a hyphenated given name.
+        "Hi everyone,\n\nQuick heads-up: Maureen Delacroix asked me to let you know that she's starting chemotherapy next week.",
+        "Hej Karin!\n\nLars-Erik Nyström, som vi startade på Enbrel för hans\npsoriasisartrit i april, har svårt att ta sprutorna själv.",
+        "Bonjour Docteur,\n\nJe vous écris au sujet de Mme Josette Ribaut, que je vois à domicile pour son ulcère veineux de la jambe gauche.",
+        // The reason of an admission; a pain score and a person's local
+        // number; a hospital number after a name.
+        "Hello,\n\nPlease book transport:\n\nName:       Albert Fenwick\nReason:     Admission for TURP - 2 night stay expected",
+        "Day 1 calls done. Only one to flag:\n\nGareth Llewellyn, mobile 555-0142, lap R inguinal hernia repair yesterday. Pain 6/10 despite co-codamol.",
+        "Case 1 - Eileen Crossley, NV2290145, 81F\nLaparoscopic converted to open, incarcerated hernia.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A writer's closing block; staff with their roles and
+        // credentials; a form's instruction after its label.
+        "Colleagues,\n\nThe Q3 specialty price bulletin is attached: insulin aspart pens drop by half; etanercept 50 mg rises 3%.\n\nDerek Yau\nPurchasing & Contracts, Larkspur Specialty Pharmacy",
+        "Dear colleagues,\n\nThe basic surgical skills course runs in May. Faculty: Ms Harriet Lowe (consultant plastic surgeon) and Mr Ben Adair (consultant colorectal surgeon) will teach laparoscopic suturing.",
+        "Programme:\n\nMr Olumide Adeyemi FRCS will talk on revisional bariatric surgery.",
+        "Patients admitted under Mr Patel for hernia repair go to ward 4.",
+        "Statement of patient: Please read this form carefully before your surgery.\nSignature: ________  Date: ________",
+        // Counts screened for a condition; a board's number in brackets;
+        // offices' local numbers; a veterinary surgery.
+        "Program officer: Daniel Ferreira, (505) 555-0124\nQuarterly reports: number of adults screened for depression, number referred.",
+        "Institutional Review Board (IRB00008821)\nTitle: Nurse-led telephone follow-up after discharge for COPD: a pragmatic pilot",
+        "Thanks for lunch. Section 4 (post-op visit split) for cataract care: day 1 at your office.\nQuestions: Core Lab Medical Director, 555-0142. Or call 555-0107 to book a flu shot.",
+        "Hi Mrs Fairbanks,\n\nBella's insulin refill is ready for collection.\n\nRiverside Veterinary Surgery",
+        // Review: possessives of anyone and of `you`, a room booked for a
+        // procedure, a count operated, a staff number, a PhD.
+        "Cada paciente y su diabetes son distintos. Controle seu diabetes com a nossa app.",
+        "Chaque adhérent peut suivre son diabète en ligne. Pacientes con y sin diabetes.",
+        "Theatre 4 is booked for hernia repairs on Tuesday; 96 operated for hernia last year.",
+        "New starters: Jordan Blake, E1234567, cardiology; Alan Price, 40012345, Finance;",
+        "Priya Nair joins us in October. She is starting her cancer immunology PhD.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
+
+#[test]
 fn session_twenty_four_shapes_are_judged() {
     for body in [
         // A term of several words wrapped over a line break.

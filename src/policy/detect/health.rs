@@ -335,22 +335,48 @@ fn res() -> &'static Res {
                 r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|(?:drug|product|supply)\s+shortages?|shortage\s+(?:notice|update|alert)|on\s+allocation|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|p&t\s+committee|pharmacy\s+(?:and|&)\s+therapeutics\s+committee|no\s+prescription\s+(?:needed|required)|discreet\s+(?:worldwide\s+)?shipping|to\s+be\s+removed(?:,\s+click|\s+from\s+(?:this|our|the|all)\s+(?:mailing|email|distribution)\s+list)|{FICTION})(?-u:\b)|(?-u:\b)up\s+to\s+[0-9]{{1,2}}%\s+off(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
             )),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+(?:day|calls?|checks?)|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|day[- ](?:[0-9]+|one|two|three)\s+post-?op|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:",
             ),
         }
     })
 }
 
-/// Third-person possessives in the languages of the term list: right
-/// before a term they make it someone's (`her breast cancer`, `son ulcère
-/// veineux`, `för sin psoriasisartrit`, `seine Dialyse`). Not the
-/// Spanish `su`, which is also the Italian `on` (`un corso su diabete`),
-/// nor `hans` in capitals (a given name).
+/// Third-person singular possessives in the languages of the term list:
+/// right before a term they make it someone's (`her breast cancer`, `son
+/// ulcère veineux`, `seine Dialyse`). Not the words that are also `your`
+/// (Spanish and Italian `su`/`suo`, Portuguese `seu`/`sua`, German `Ihr`
+/// in capitals) or `without` (Spanish `sin`), nor plurals (`their`,
+/// `leur`, `hun`): a leaflet's readers and a report's patients.
 const THIRD_PERSON_POSSESSIVES: &[&str] = &[
-    "his", "her", "their", "son", "sa", "ses", "leur", "leurs", "sein", "seine", "seinen",
-    "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "sus", "suo", "sua", "suoi",
-    "seu", "seus", "suas", "zijn", "haar", "hun", "sin", "sitt", "sina", "hennes", "jego", "jej",
-    "jeho", "její", "jejího",
+    "his", "her", "son", "sa", "ses", "sein", "seine", "seinen", "seinem", "seiner", "zijn",
+    "haar", "sitt", "sina", "hennes", "jego", "jej", "jeho", "její", "jejího",
+];
+
+/// Words after a term that make it a cause or a subject of study.
+const CAUSES: &[&str] = &[
+    "phd",
+    "research",
+    "researcher",
+    "awareness",
+    "charity",
+    "fundraiser",
+    "foundation",
+    "society",
+    "studies",
+    "course",
+    "training",
+    "degree",
+    "career",
+    "walk",
+    "run",
+    "campaign",
+];
+
+/// Words that make a possessive anyone's (`chaque adhérent … son diabète`,
+/// `every member and his insulin`), sought in the 60 bytes before it.
+const ANYONE: &[&str] = &[
+    "each", "every", "chaque", "jeder", "jede", "jedem", "ogni", "cada", "elke", "varje",
+    "someone", "anyone", "patients", "members", "people",
 ];
 
 /// Acts of care that a term after `for` is the reason of (`Admission
@@ -371,14 +397,56 @@ const CARE_ACTS_FOR: &[&str] = &[
 fn someones_term(text: &str, spans: &[(usize, usize)]) -> bool {
     let b = text.as_bytes();
     let is = |list: &[&str], w: &[u8]| list.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(w));
-    spans.iter().take(64).any(|&(s, _)| {
+    let anyone = |at: usize| {
+        let w = crate::policy::text::before(text, at, 60).to_ascii_lowercase();
+        w.split(|c: char| !c.is_alphanumeric())
+            .any(|x| ANYONE.contains(&x))
+    };
+    // `her cancer immunology PhD`, `his diabetes charity`: a cause or a
+    // subject, not a condition.
+    let cause_after = |e: usize| {
+        let w = crate::policy::text::after(text, e, 32).to_ascii_lowercase();
+        w.split(|c: char| !c.is_alphanumeric())
+            .filter(|x| !x.is_empty())
+            .take(2)
+            .any(|x| CAUSES.contains(&x))
+    };
+    spans.iter().take(64).any(|&(s, e)| {
         let Some((ws, word)) = word_before(b, s) else {
             return false;
         };
-        word == b"hans"
-            || is(THIRD_PERSON_POSSESSIVES, word)
+        if cause_after(e) {
+            return false;
+        }
+        let lower_ihr = word.starts_with(b"ihr");
+        ((word == b"hans" || lower_ihr || is(THIRD_PERSON_POSSESSIVES, word)) && !anyone(ws))
             || (word.eq_ignore_ascii_case(b"for")
-                && word_before(b, ws).is_some_and(|(_, act)| is(CARE_ACTS_FOR, act)))
+                && word_before(b, ws)
+                    .is_some_and(|(as_, act)| is(CARE_ACTS_FOR, act) && person_before_act(b, as_)))
+    })
+}
+
+/// The act of care at `at` is a person's: it opens a record's field
+/// (`Reason:  Admission for`) or follows a pronoun or `was` (`she was
+/// admitted for`); not a room's booking or a count (`Theatre 4 is booked
+/// for`, `96 operated for`).
+fn person_before_act(b: &[u8], at: usize) -> bool {
+    let head = b[..at].trim_ascii_end();
+    if head.is_empty() || head.ends_with(b":") || head.ends_with(b"\n") {
+        return true;
+    }
+    word_before(b, at).is_some_and(|(_, w)| {
+        [
+            &b"he"[..],
+            b"she",
+            b"him",
+            b"was",
+            b"been",
+            b"pt",
+            b"patient",
+        ]
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(w))
     })
 }
 
@@ -465,7 +533,7 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|fictional\s*[-–—:;]\s*[a-z]+|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:fittizi|sintetici)|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:fittizi|sintetici)|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.

@@ -705,11 +705,11 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|under)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]*\((?i:(?:consultant|senior|junior|lead|plastic|general|orthopaedic|orthopedic|vascular|colorectal|breast|cardiac|cardiothoracic|thoracic|upper|gi|hpb|bariatric|ent|paediatric|pediatric|neuro|spinal|hand|trauma|oral|maxillofacial|specialist|staff|charge|theatre|scrub|ward|clinical|head|chief|attending|resident|visiting|associate|assistant|course|programme|program)[ \t]+){{0,3}}(?:surgeon|consultant|anaesthetist|anesthetist|registrar|physician|radiologist|oncologist|cardiologist|urologist|nurse|sister|matron|midwife|physiotherapist|pharmacist|doctor|gp|fellow|trainee|lead|chair|director|faculty|tutor|speaker)s?[ \t]*[),;]|[ \t]*,[ \t]*(?i:consultant|registrar|specialist\s+nurse|clinical\s+lead)(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]*\((?i:(?:consultant|senior|lead|plastic|general|orthopaedic|orthopedic|vascular|colorectal|breast|cardiac|cardiothoracic|thoracic|upper|gi|hpb|bariatric|ent|paediatric|pediatric|neuro|spinal|hand|trauma|oral|maxillofacial|specialist|clinical|head|chief|attending|visiting|associate|course|programme|program)[ \t]+){{0,3}}(?:surgeon|consultant|anaesthetist|anesthetist|registrar|radiologist|oncologist|cardiologist|urologist|chair|director|faculty|tutor|speaker|hca|hcsw|phlebotomist)s?[ \t]*[),;]|[ \t]*,[ \t]*(?i:consultant|registrar|specialist\s+nurse|clinical\s+lead)(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
@@ -842,6 +842,7 @@ fn res() -> &'static Res {
             "had surgery",
             "had a stroke",
             "had a heart attack",
+            "heart attack",
             "had a miscarriage",
             "tested positive",
             // After `he had` / `she needs` and at most three words
@@ -866,7 +867,7 @@ fn res() -> &'static Res {
         ]),
         // `admitted to the New York bar`, `discharged from the Army`.
         story_elsewhere: re(
-            r"(?i)^\s+(?:to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
+            r"(?i)^\s+(?:(?:[a-z]+\s+)?(?:phd|doctorate|degree|course|training|career|research|studies|charity|fundraiser|awareness)|to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
             r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
@@ -881,7 +882,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{0,3}[0-9]{6,10}[ \t]*[,;]",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -1629,9 +1630,9 @@ fn record_shape(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize
     let (s2, e2) = next_word(b, gap)?;
     // Asked at every capitalised word: the byte a record's field opens
     // with, after the second name word or a third, before any lookup.
-    if !field_may_follow(b, e2)
-        && !(reading_order && next_word(b, e2).is_some_and(|(_, e3)| field_may_follow(b, e3)))
-    {
+    let field_next = field_may_follow(b, e2)
+        || (reading_order && next_word(b, e2).is_some_and(|(_, e3)| field_may_follow(b, e3)));
+    if !field_next {
         return None;
     }
     if weekday(w) || !name_word(&b[s2..e2]) {
@@ -2266,7 +2267,6 @@ const FIELD_WORDS: &[&str] = &[
     "write",
     "sign",
     "complete",
-    "read",
     "tick",
     "insert",
     "attach",
@@ -2843,6 +2843,21 @@ fn story_follows(r: &Res, text: &str, e: usize) -> bool {
     })
 }
 
+/// A third-person story whose event is a listed health term within 280
+/// bytes after `e` (`she's got whooping cough`, `he has had shingles`):
+/// the words right before the term tell it as `told_story` does.
+fn story_of_term(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    let first = health.partition_point(|&(hs, _)| hs < e);
+    health[first..]
+        .iter()
+        .take_while(|&&(hs, _)| hs <= e + 280)
+        .any(|&(hs, he)| {
+            let from = floor_boundary(text, hs.saturating_sub(40).max(e));
+            r.told_story.find(&text[from..hs]).is_some()
+                && !r.story_elsewhere.is_match(after(text, he, 48))
+        })
+}
+
 /// The start of the first whole word `he`, `she`, `him` or `her` (any
 /// case; `he's` and `he’s` too) that starts at or before `limit` in `b`.
 fn first_pronoun(b: &[u8], limit: usize) -> Option<usize> {
@@ -2911,8 +2926,8 @@ fn line_rest_blank(text: &str, e: usize) -> bool {
 /// The name on the line from `ls` to past `e` ends the text as its
 /// writer's block: a blank line (or nothing) before it, and after it at
 /// most three short lines that are no sentences (a role, an organisation,
-/// a phone) and hold no health term, up to the end or to a quoted reply.
-fn closing_block(text: &str, ls: usize, e: usize, health: &[(usize, usize)]) -> bool {
+/// a phone: `title_like`), up to the end or to a quoted reply.
+fn closing_block(text: &str, ls: usize, e: usize) -> bool {
     let head = text[..ls].trim_end_matches([' ', '\t', '\r']);
     let before_blank = head.is_empty()
         || head.ends_with('\n')
@@ -2921,7 +2936,9 @@ fn closing_block(text: &str, ls: usize, e: usize, health: &[(usize, usize)]) -> 
                 .rsplit('\n')
                 .next()
                 .is_none_or(|l| l.trim().is_empty());
-    if !before_blank || health.last().is_some_and(|&(hs, _)| hs >= e) {
+    // `...MRI for suspected cauda equina syndrome for:` over the name: the
+    // one a request is for.
+    if !before_blank || head.trim_end().ends_with(':') {
         return false;
     }
     let mut lines = 0;
@@ -2934,11 +2951,28 @@ fn closing_block(text: &str, ls: usize, e: usize, health: &[(usize, usize)]) -> 
             break;
         }
         lines += 1;
-        if lines > 3 || l.len() > 80 || l.ends_with(['.', '?', '!', ':', ';']) {
+        if lines > 3 || l.len() > 80 || l.ends_with(['.', '?', '!', ':', ';']) || !title_like(l) {
             return false;
         }
     }
     true
+}
+
+/// A role's, an organisation's or a contact line's words: none opens in
+/// lower case but a connector, an address or a number (`Lead Nurse,
+/// Infection Prevention & Control`; not `CHF, on lasix`).
+fn title_like(line: &str) -> bool {
+    const CONNECTORS: &[&str] = &[
+        "of", "and", "for", "the", "at", "in", "de", "du", "des", "la", "le", "van", "von", "der",
+        "y", "e", "et", "und", "&",
+    ];
+    line.split([' ', '\t', ',', '|', '/', '(', ')'])
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            !w.as_bytes()[0].is_ascii_lowercase()
+                || CONNECTORS.contains(&w)
+                || w.contains(['@', '.'])
+        })
 }
 
 /// A name opening a line shortly after a closing (`Regards,`).
@@ -3304,7 +3338,10 @@ fn judge(
     }
     // `Derek Yau` over `Purchasing & Contracts, Larkspur Pharmacy` at the
     // end: the writer, signing without a closing word.
-    if pre_line.trim().is_empty() && line_rest_blank(text, e) && closing_block(text, ls, e, health)
+    if !honorific
+        && pre_line.trim().is_empty()
+        && line_rest_blank(text, e)
+        && closing_block(text, ls, e)
     {
         return None;
     }
@@ -3334,8 +3371,11 @@ fn judge(
             || r.cue_after.is_match(post)
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             || (!text[s..e].contains(',') && r.record_bare_age.is_match(post))
+            // A record's field after the name (`Eileen Crossley, NV2290145,`).
+            || r.record_after.is_match(post)
             // `Kevin MacAllister (EVS) will be out - he had knee surgery`.
-            || (text[s..e].contains([' ', '\t']) && story_follows(r, text, e))
+            || (text[s..e].contains([' ', '\t'])
+                && (story_follows(r, text, e) || story_of_term(r, text, e, health)))
             // A quote, a registration or a library notice greets its
             // reader by full name as well: with the reader's own care only.
             || (greeting()
@@ -3584,7 +3624,7 @@ fn topic_or_participle(w: &str) -> bool {
 fn care_heads_line(text: &str, ls: usize, s: usize) -> bool {
     static VISIT: OnceLock<Regex> = OnceLock::new();
     let visit = VISIT.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|wound\s+(?:care|dressing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|blood\s+draw)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
     });
     text.get(ceil_boundary(text, ls.max(s.saturating_sub(48)))..s)
         .is_some_and(|w| visit.is_match(w))
@@ -4621,7 +4661,6 @@ const SHOP_WORDS: u16 = !0b111;
 /// (these run over every text that names someone).
 fn spellings(words: &[&str]) -> aho_corasick::AhoCorasick {
     aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
         .build(
             words
                 .iter()
@@ -4630,13 +4669,15 @@ fn spellings(words: &[&str]) -> aho_corasick::AhoCorasick {
         .expect("built-in word list compiles")
 }
 
-/// The matches of `ac` in `text` that are whole words.
+/// The matches of `ac` in `text` that are whole words, overlapping: a
+/// word that opens a longer one (`chemo` in `chemotherapy`, `started
+/// chemo` before it) hides none.
 fn whole_words<'a>(
     ac: &'a aho_corasick::AhoCorasick,
     text: &'a str,
 ) -> impl Iterator<Item = aho_corasick::Match> + 'a {
     let b = text.as_bytes();
-    ac.find_iter(text).filter(move |m| {
+    ac.find_overlapping_iter(text).filter(move |m| {
         (m.start() == 0 || !is_word(b[m.start() - 1]))
             && b.get(m.end()).is_none_or(|&c| !is_word(c))
     })
