@@ -42,6 +42,7 @@ pub mod mbi;
 pub mod member;
 pub mod mrn;
 pub mod name;
+mod national;
 pub mod npi;
 pub mod pairs;
 mod readings;
@@ -264,6 +265,7 @@ fn synthetic_records(text: &str) -> bool {
 
 fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, ends: Ends) {
     let b = text.as_bytes();
+    let mark = sink.mark();
     // Every other detector except e-mail needs a digit: prose-only
     // segments skip them in one fast byte scan.
     let digits = crate::policy::text::find_in_range(b, 0, b'0', b'9').is_some();
@@ -282,6 +284,9 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
         member::scan_configured(text, loc, cfg, sink);
         x12::scan(text, loc, sink);
         hl7::scan(text, loc, sink);
+        // Health wording of any script (`scripts` pushes its own).
+        let health = has_health || sink.raised_since(mark, &[Kind::Health]);
+        national::scan(text, health, loc, sink);
     }
     weak::emails(text, loc, sink);
 }

@@ -1,0 +1,720 @@
+//! National identity and health-insurance numbers outside the US, after
+//! their own label: a Swedish `personnummer`, a Finnish `henkilötunnus`, a
+//! Hungarian `TAJ-szám`, a Romanian `CNP`, a Turkish `TC Kimlik No`, a
+//! Greek `ΑΜΚΑ`, a Dutch `BSN`, a Czech `rodné číslo`, an Indonesian
+//! `NIK`, a Vietnamese `CCCD`, an Israeli `ת.ז.`, a Chinese `身份证号`, a
+//! Korean `주민등록번호`, a Spanish `DNI`, an Italian `codice fiscale`…
+//!
+//! Each label names the schemes its number may follow, and the number
+//! counts only when one of them accepts it: its length and layout, and
+//! the birth date most of them hold. A short label that may be a word or
+//! stand for something else (`TAJ`, `BSN`, `DNI`, `ת.ז.`) before a number
+//! with no date in it also needs the scheme's check digit (Luhn, mod 11,
+//! mod 97, mod 23…).
+//!
+//! Reported as a member ID: like a health-plan number, the number names
+//! one person. High where the segment also holds health wording (the
+//! identifier of a patient), else low: an employer's or a hotel's form
+//! quoting a passenger's national number is no health record.
+
+use super::re;
+use crate::policy::finding::{Confidence, Kind, Location, Sink};
+use regex::Regex;
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scheme {
+    SePersonnummer,
+    NoFodselsnummer,
+    DkCpr,
+    FiHetu,
+    HuTaj,
+    RoCnp,
+    TrKimlik,
+    GrAmka,
+    NlBsn,
+    CzRodneCislo,
+    IdNik,
+    IdBpjs,
+    VnCccd,
+    VnBhyt,
+    IlZehut,
+    CnResident,
+    TwId,
+    KrResident,
+    JpMyNumber,
+    EsDni,
+    ItCodiceFiscale,
+    BeNational,
+    FrNir,
+    BrCpf,
+    RuSnils,
+    RuOms,
+    UaTaxNumber,
+    AtSvnr,
+    DeSvnr,
+    ChAhv,
+}
+
+use Scheme::*;
+
+impl Scheme {
+    /// The number holds its bearer's birth date, which its shape checks.
+    fn dated(self) -> bool {
+        matches!(
+            self,
+            SePersonnummer
+                | NoFodselsnummer
+                | DkCpr
+                | FiHetu
+                | RoCnp
+                | GrAmka
+                | CzRodneCislo
+                | IdNik
+                | CnResident
+                | KrResident
+                | ItCodiceFiscale
+                | AtSvnr
+                | DeSvnr
+        )
+    }
+}
+
+/// Labels (case-insensitive) and the schemes their numbers follow. A
+/// label starting with an ASCII letter must start a word.
+const LABELS: &[(&str, &[Scheme])] = &[
+    (
+        r"personnumm?er|personnr\.?|person-nr\.?",
+        &[SePersonnummer, NoFodselsnummer, DkCpr],
+    ),
+    (r"samordningsnummer", &[SePersonnummer]),
+    (r"fødselsnummer|fødselsnr\.?", &[NoFodselsnummer]),
+    (r"cpr(?:[- ]?(?:nr\.?|nummer|no\.?))?", &[DkCpr]),
+    (
+        r"henkilötunnu(?:s|ksen|sta|kseen)|henkilotunnus|hetu|sotu",
+        &[FiHetu],
+    ),
+    (
+        r"taj(?:[- ]?(?:sz[áa]m(?:a|ot)?|number|kártya))?|társadalombiztosítási azonosító jel",
+        &[HuTaj],
+    ),
+    (r"cnp|cod(?:ul)? numeric personal", &[RoCnp]),
+    (
+        r"t\.?\s?c\.?\s*kimlik(?:\s*no|\s*numaras[ıi])?|tckn|kimlik\s+no|kimlik\s+numaras[ıi]",
+        &[TrKimlik],
+    ),
+    (r"αμκα|α\.μ\.κ\.α\.?", &[GrAmka]),
+    (r"bsn|burgerservicenummer|sofinummer", &[NlBsn]),
+    (
+        r"rodné číslo|rodného čísla|rodne cislo|r\.\s?č\.|rč|číslo pojištěnce|číslo poistenca|rodné číslo pacienta",
+        &[CzRodneCislo],
+    ),
+    (r"nik|nomor induk kependudukan|no\.?\s*ktp|ktp", &[IdNik]),
+    (
+        r"(?:no\.?\s*|nomor\s*)?(?:kartu\s*)?bpjs(?:\s*kesehatan)?",
+        &[IdBpjs],
+    ),
+    (r"cccd|căn cước(?: công dân)?|cmnd", &[VnCccd]),
+    (r"(?:mã\s+|số\s+)?(?:thẻ\s+)?bhyt", &[VnBhyt]),
+    (
+        r#"ת\.ז\.?|ת"ז|ת״ז|תעודת זהות|מספר זהות|teudat zehut"#,
+        &[IlZehut],
+    ),
+    (
+        r"身份证号码|身份证号|身份證號碼|身份證號|公民身份号码|身份证|身份證",
+        &[CnResident, TwId],
+    ),
+    (r"身分證字號|身分證號碼|身分證號|身分證", &[TwId]),
+    (r"주민등록번호|주민번호", &[KrResident]),
+    (r"マイナンバー|個人番号", &[JpMyNumber]),
+    (
+        r"dni|nie|documento nacional de identidad|n\.i\.e\.",
+        &[EsDni],
+    ),
+    (
+        r"codice fiscale|cod\.\s?fisc\.?|c\.\s?f\.",
+        &[ItCodiceFiscale],
+    ),
+    (
+        r"rijksregisternummer|rijksregisternr\.?|insz(?:-nummer)?|niss|numéro de registre national|registre national",
+        &[BeNational],
+    ),
+    (r"nir", &[FrNir]),
+    (r"cpf", &[BrCpf]),
+    (r"снилс", &[RuSnils]),
+    (r"полис\s+омс|полиса\s+омс|омс", &[RuOms]),
+    (r"рнокпп|іпн|ідентифікаційний код", &[UaTaxNumber]),
+    (
+        r"sozialversicherungsnummer|sv-?nummer|sv-?nr\.?|svnr|versicherungsnummer",
+        &[AtSvnr, DeSvnr],
+    ),
+    (r"ahv-?nr\.?|ahv-?nummer|ahv|avs|ahvn13", &[ChAhv]),
+];
+
+struct Res {
+    labels: Regex,
+    /// The value right after a label: filler, then one or more groups
+    /// of letters, digits or `*` joined by single separators.
+    value: Regex,
+}
+
+fn res() -> &'static Res {
+    static R: OnceLock<Res> = OnceLock::new();
+    R.get_or_init(|| {
+        let alternation: Vec<String> = LABELS.iter().map(|(l, _)| format!("({l})")).collect();
+        Res {
+            labels: re(&format!("(?i)(?:{})", alternation.join("|"))),
+            value: re(
+                r"(?i)^[ \t:：#№=.\-–(]{0,16}(?:(?:no|nr|num|number|nummer|numaras[ıi]|n°|nº|số)\.?[ \t:：#]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
+            ),
+        }
+    })
+}
+
+/// Find every labelled national number in `text`.
+pub fn scan(text: &str, health: bool, loc: Location, sink: &mut Sink) {
+    let res = res();
+    let b = text.as_bytes();
+    for caps in res.labels.captures_iter(text) {
+        let Some((i, m)) = caps
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find_map(|(i, g)| g.map(|g| (i, g)))
+        else {
+            continue;
+        };
+        let schemes = LABELS[i - 1].1;
+        // A Latin label starts and ends a word (`nik` is no label in
+        // `Nikola`, `bsn` none in `BSN-certified`'s neighbours).
+        let latin = m.as_str().as_bytes()[0].is_ascii_alphabetic();
+        if latin
+            && (text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                || text[m.end()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphabetic))
+        {
+            continue;
+        }
+        let rest = &text[m.end()..];
+        let Some(v) = res.value.captures(rest).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let (s, e) = (m.end() + v.start(), m.end() + v.end());
+        // A short label may be a word or an abbreviation of something else
+        // (`TAJ`, `BSN`, `DNI`, `ת.ז.`): a number with no date in it
+        // then needs its check digit too. A long label or a birth date in
+        // the number is proof enough; forms and letters copy numbers
+        // with a typo, which must not let them out in the clear.
+        let short_label = m.as_str().chars().count() < 6;
+        if let Some(end) = accepted(&text[s..e], schemes, short_label) {
+            // The number is the whole token: no digit or letter glued on.
+            if b.get(s + end).is_some_and(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            let conf = if health {
+                Confidence::High
+            } else {
+                Confidence::Low
+            };
+            sink.push(Kind::MemberId, conf, loc, &text[s..s + end]);
+        }
+    }
+}
+
+/// The length of the longest prefix of `v`, cut at a separator, that one
+/// of `schemes` accepts.
+fn accepted(v: &str, schemes: &[Scheme], short_label: bool) -> Option<usize> {
+    let mut ends: Vec<usize> = v
+        .bytes()
+        .enumerate()
+        .filter(|&(_, c)| matches!(c, b' ' | b'.' | b'-' | b'/' | b'+'))
+        .map(|(i, _)| i)
+        .collect();
+    ends.push(v.len());
+    ends.into_iter().rev().find(|&end| {
+        schemes
+            .iter()
+            .any(|&sc| valid(sc, &v[..end], short_label && !sc.dated()))
+    })
+}
+
+/// Digits of `v` as values 0-9, after dropping separators; None if any
+/// other character is left.
+fn digits_of(v: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(v.len());
+    for c in v.bytes() {
+        match c {
+            b'0'..=b'9' => out.push(c - b'0'),
+            b' ' | b'.' | b'-' | b'/' => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn num(d: &[u8]) -> u64 {
+    d.iter().fold(0u64, |a, &x| a * 10 + u64::from(x))
+}
+
+fn date_ok(day: u8, month: u8) -> bool {
+    (1..=31).contains(&day) && (1..=12).contains(&month)
+}
+
+/// `DDMMYY` at the front of `d`.
+fn ddmmyy(d: &[u8]) -> bool {
+    d.len() >= 6 && date_ok(d[0] * 10 + d[1], d[2] * 10 + d[3])
+}
+
+/// All one digit, or counting up (`1234567890`): the numbers forms print.
+fn placeholder(d: &[u8]) -> bool {
+    d.iter().all(|&x| x == d[0]) || d.windows(2).all(|w| w[1] == (w[0] + 1) % 10)
+}
+
+fn weighted(d: &[u8], w: &[u32]) -> u32 {
+    d.iter().zip(w).map(|(&x, &w)| u32::from(x) * w).sum()
+}
+
+fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
+    match scheme {
+        SePersonnummer => {
+            let Some(d) = digits_of(&v.replace('+', "")) else {
+                return false;
+            };
+            let d = match d.len() {
+                10 => d,
+                12 if matches!(d[0] * 10 + d[1], 18..=20) => d[2..].to_vec(),
+                _ => return false,
+            };
+            let day = d[4] * 10 + d[5];
+            // Co-ordination numbers add 60 to the day.
+            date_ok(if day > 60 { day - 60 } else { day }, d[2] * 10 + d[3])
+                && (!strict || crate::policy::text::luhn(&d))
+                && !placeholder(&d)
+        }
+        NoFodselsnummer => {
+            let Some(d) = digits_of(v) else { return false };
+            if d.len() != 11 || placeholder(&d) {
+                return false;
+            }
+            // D-numbers add 40 to the day.
+            let day = (d[0] * 10 + d[1]) % 40;
+            if !date_ok(day, (d[2] * 10 + d[3]) % 40) {
+                return false;
+            }
+            let k1 = (11 - weighted(&d, &[3, 7, 6, 1, 8, 9, 4, 5, 2]) % 11) % 11;
+            let k2 = (11 - weighted(&d, &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11) % 11;
+            !strict || (k1 == u32::from(d[9]) && k2 == u32::from(d[10]))
+        }
+        DkCpr => {
+            // Danish numbers have had no check digit since 2007: the
+            // date and the layout `DDMMYY-NNNN` must do.
+            v.len() == 11
+                && v.as_bytes()[6] == b'-'
+                && digits_of(v).is_some_and(|d| d.len() == 10 && ddmmyy(&d) && !placeholder(&d))
+        }
+        FiHetu => {
+            let b = v.as_bytes();
+            if b.len() != 11 || !b"+-ABCDEFUVWXY".contains(&b[6].to_ascii_uppercase()) {
+                return false;
+            }
+            let (Some(date), Some(serial)) = (digits_of(&v[..6]), digits_of(&v[7..10])) else {
+                return false;
+            };
+            if date.len() != 6 || serial.len() != 3 || !ddmmyy(&date) {
+                return false;
+            }
+            const CHECK: &[u8] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
+            let n = num(&date) * 1000 + num(&serial);
+            !strict || CHECK[(n % 31) as usize] == b[10].to_ascii_uppercase()
+        }
+        HuTaj => {
+            let Some(d) = digits_of(v) else { return false };
+            d.len() == 9
+                && !placeholder(&d)
+                && (!strict || weighted(&d, &[3, 7, 3, 7, 3, 7, 3, 7]) % 10 == u32::from(d[8]))
+        }
+        RoCnp => {
+            let Some(d) = digits_of(v) else { return false };
+            if d.len() != 13 || d[0] == 0 || !date_ok(d[5] * 10 + d[6], d[3] * 10 + d[4]) {
+                return false;
+            }
+            let r = weighted(&d, &[2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9]) % 11;
+            !strict || (if r == 10 { 1 } else { r }) == u32::from(d[12])
+        }
+        TrKimlik => {
+            let Some(d) = digits_of(v) else { return false };
+            if d.len() != 11 || d[0] == 0 || placeholder(&d) {
+                return false;
+            }
+            let odd: u32 = [0, 2, 4, 6, 8].iter().map(|&i| u32::from(d[i])).sum();
+            let even: u32 = [1, 3, 5, 7].iter().map(|&i| u32::from(d[i])).sum();
+            let d10 = (odd * 7 + 10 * 9 - even) % 10;
+            let d11 = d[..10].iter().map(|&x| u32::from(x)).sum::<u32>() % 10;
+            !strict || (d10 == u32::from(d[9]) && d11 == u32::from(d[10]))
+        }
+        GrAmka => digits_of(v).is_some_and(|d| {
+            d.len() == 11
+                && ddmmyy(&d)
+                && (!strict || crate::policy::text::luhn(&d))
+                && !placeholder(&d)
+        }),
+        NlBsn => digits_of(v).is_some_and(|mut d| {
+            if d.len() == 8 {
+                d.insert(0, 0);
+            }
+            d.len() == 9
+                && !placeholder(&d)
+                && (!strict
+                    || (weighted(&d, &[9, 8, 7, 6, 5, 4, 3, 2]) as i64 - i64::from(d[8])) % 11 == 0)
+        }),
+        CzRodneCislo => digits_of(v).is_some_and(|d| {
+            if !(9..=10).contains(&d.len()) || placeholder(&d) {
+                return false;
+            }
+            // Women add 50 to the month, and later numbers 20.
+            let month = (d[2] * 10 + d[3]) % 50 % 20;
+            if !date_ok(d[4] * 10 + d[5], month) {
+                return false;
+            }
+            if d.len() == 9 {
+                // Before 1954: no check digit.
+                return d[0] * 10 + d[1] < 54;
+            }
+            let n = num(&d[..9]);
+            !strict || (n % 11) % 10 == u64::from(d[9])
+        }),
+        IdNik => digits_of(v).is_some_and(|d| {
+            d.len() == 16 && {
+                // Women add 40 to the day.
+                let day = d[6] * 10 + d[7];
+                date_ok(if day > 40 { day - 40 } else { day }, d[8] * 10 + d[9])
+                    && d[0] != 0
+                    && !placeholder(&d)
+            }
+        }),
+        IdBpjs => digits_of(v).is_some_and(|d| d.len() == 13 && !placeholder(&d)),
+        VnCccd => digits_of(v).is_some_and(|d| {
+            // A province code (001-096) and a century-and-sex digit.
+            let province = num(&d[..3.min(d.len())]);
+            d.len() == 12 && (1..=96).contains(&province) && !placeholder(&d)
+        }),
+        VnBhyt => {
+            let b = v.as_bytes();
+            b.len() == 15
+                && b[..2].iter().all(u8::is_ascii_alphabetic)
+                && b[2..].iter().all(u8::is_ascii_digit)
+        }
+        IlZehut => digits_of(v).is_some_and(|d| {
+            if !(5..=9).contains(&d.len()) || placeholder(&d) {
+                return false;
+            }
+            let pad = 9 - d.len();
+            let sum: u32 = (0..9)
+                .map(|i| {
+                    let x = if i < pad { 0 } else { u32::from(d[i - pad]) };
+                    let p = x * if i % 2 == 0 { 1 } else { 2 };
+                    p / 10 + p % 10
+                })
+                .sum();
+            !strict || sum % 10 == 0
+        }),
+        CnResident => {
+            let b = v.as_bytes();
+            if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            let d: Vec<u8> = b[..17].iter().map(|c| c - b'0').collect();
+            let year = num(&d[6..10]);
+            if !(1900..=2029).contains(&year) || !date_ok(d[12] * 10 + d[13], d[10] * 10 + d[11]) {
+                return false;
+            }
+            const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+            const CHECK: &[u8] = b"10X98765432";
+            !strict || CHECK[(weighted(&d, &W) % 11) as usize] == b[17].to_ascii_uppercase()
+        }
+        TwId => {
+            let b = v.as_bytes();
+            if b.len() != 10
+                || !b[0].is_ascii_alphabetic()
+                || !matches!(b[1], b'1' | b'2' | b'8' | b'9')
+                || !b[1..].iter().all(u8::is_ascii_digit)
+            {
+                return false;
+            }
+            // Letter codes A=10 … Z=33 in the scheme's own order.
+            const ORDER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVXYWZIO";
+            let Some(pos) = ORDER.iter().position(|&c| c == b[0].to_ascii_uppercase()) else {
+                return false;
+            };
+            let code = 10 + pos as u32;
+            let d: Vec<u32> = b[1..].iter().map(|c| u32::from(c - b'0')).collect();
+            let mut sum = code / 10 + (code % 10) * 9;
+            for (i, x) in d[..8].iter().enumerate() {
+                sum += x * (8 - i as u32);
+            }
+            sum += d[8];
+            !strict || sum % 10 == 0
+        }
+        KrResident => {
+            let b = v.as_bytes();
+            // Numbers issued since 2020 have no check digit, and forms
+            // often mask the last six (`680412-2******`): the date and
+            // the sex-and-century digit must do.
+            b.len() == 14
+                && b[6] == b'-'
+                && b[..6].iter().all(u8::is_ascii_digit)
+                && (b'1'..=b'8').contains(&b[7])
+                && (b[8..].iter().all(u8::is_ascii_digit) || b[8..].iter().all(|&c| c == b'*'))
+                && date_ok(
+                    (b[4] - b'0') * 10 + (b[5] - b'0'),
+                    (b[2] - b'0') * 10 + (b[3] - b'0'),
+                )
+        }
+        JpMyNumber => digits_of(v).is_some_and(|d| {
+            if d.len() != 12 || placeholder(&d) {
+                return false;
+            }
+            // Weights from the right of the first eleven: 2..7, then 2..6.
+            let sum: u32 = (1..=11)
+                .map(|n| {
+                    let p = u32::from(d[11 - n]);
+                    let q = if n <= 6 { n as u32 + 1 } else { n as u32 - 5 };
+                    p * q
+                })
+                .sum();
+            let r = sum % 11;
+            !strict || (if r <= 1 { 0 } else { 11 - r }) == u32::from(d[11])
+        }),
+        EsDni => {
+            let s: String = v
+                .chars()
+                .filter(|c| !matches!(c, '-' | ' ' | '.'))
+                .collect();
+            let b = s.as_bytes();
+            if b.len() != 9 || !b[8].is_ascii_alphabetic() {
+                return false;
+            }
+            let lead = match b[0].to_ascii_uppercase() {
+                b'X' => Some(0),
+                b'Y' => Some(1),
+                b'Z' => Some(2),
+                c if c.is_ascii_digit() => None,
+                _ => return false,
+            };
+            let body = if lead.is_some() { &b[1..8] } else { &b[..8] };
+            if !body.iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            let mut n = lead.unwrap_or(0) as u64;
+            for c in body {
+                n = n * 10 + u64::from(c - b'0');
+            }
+            const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+            !strict || LETTERS[(n % 23) as usize] == b[8].to_ascii_uppercase()
+        }
+        ItCodiceFiscale => {
+            let s = v.to_ascii_uppercase();
+            let b = s.as_bytes();
+            let shape = b.len() == 16
+                && b[..6].iter().all(u8::is_ascii_alphabetic)
+                && b[15].is_ascii_alphabetic()
+                && b"ABCDEHLMPRST".contains(&b[8]);
+            if !shape {
+                return false;
+            }
+            // Odd positions (1-based) map through a table, even ones by
+            // their value; digits stand for A-J.
+            const ODD: [u32; 26] = [
+                1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22,
+                25, 24, 23,
+            ];
+            let mut sum = 0;
+            for (i, &c) in b[..15].iter().enumerate() {
+                let k = match c {
+                    b'0'..=b'9' => u32::from(c - b'0'),
+                    b'A'..=b'Z' => u32::from(c - b'A'),
+                    _ => return false,
+                };
+                sum += if i % 2 == 0 { ODD[k as usize] } else { k };
+            }
+            !strict || u32::from(b[15] - b'A') == sum % 26
+        }
+        BeNational => digits_of(v).is_some_and(|d| {
+            if d.len() != 11 || placeholder(&d) {
+                return false;
+            }
+            let body = num(&d[..9]);
+            let check = num(&d[9..]);
+            !strict || 97 - body % 97 == check || 97 - (2_000_000_000 + body) % 97 == check
+        }),
+        FrNir => {
+            let s: String = v
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '.' | '-'))
+                .collect();
+            let s = s
+                .to_ascii_uppercase()
+                .replace("2A", "19")
+                .replace("2B", "18");
+            let Some(d) = digits_of(&s) else { return false };
+            d.len() == 15
+                && matches!(d[0], 1 | 2 | 7 | 8)
+                && (!strict || 97 - num(&d[..13]) % 97 == num(&d[13..]))
+        }
+        BrCpf => digits_of(v).is_some_and(|d| {
+            if d.len() != 11 || placeholder(&d) {
+                return false;
+            }
+            let check = |n: usize| {
+                let s: u32 = (0..n)
+                    .map(|i| u32::from(d[i]) * (n as u32 + 1 - i as u32))
+                    .sum();
+                let r = (s * 10) % 11;
+                if r == 10 { 0 } else { r }
+            };
+            !strict || (check(9) == u32::from(d[9]) && check(10) == u32::from(d[10]))
+        }),
+        RuSnils => digits_of(v).is_some_and(|d| {
+            if d.len() != 11 || placeholder(&d) {
+                return false;
+            }
+            let s = weighted(&d, &[9, 8, 7, 6, 5, 4, 3, 2, 1]);
+            let c = match s {
+                0..=99 => s,
+                100 | 101 => 0,
+                _ => s % 101 % 100,
+            };
+            !strict || c == num(&d[9..]) as u32
+        }),
+        RuOms => digits_of(v).is_some_and(|d| d.len() == 16 && !placeholder(&d)),
+        UaTaxNumber => digits_of(v).is_some_and(|d| {
+            if d.len() != 10 || placeholder(&d) {
+                return false;
+            }
+            let s: i64 = d[..9]
+                .iter()
+                .zip([-1i64, 5, 7, 9, 4, 6, 10, 5, 7])
+                .map(|(&x, w)| i64::from(x) * w)
+                .sum();
+            !strict || s.rem_euclid(11) % 10 == i64::from(d[9])
+        }),
+        AtSvnr => digits_of(v).is_some_and(|d| {
+            d.len() == 10
+                && d[0] != 0
+                && ddmmyy(&d[4..])
+                && (!strict
+                    || weighted(&d, &[3, 7, 9, 0, 5, 8, 4, 2, 1, 6]) % 11 == u32::from(d[3]))
+        }),
+        DeSvnr => {
+            // Area, birth date, the surname's initial, a serial and a
+            // check digit: `12 150780 W 123`.
+            let s: String = v.chars().filter(|c| *c != ' ').collect();
+            let b = s.as_bytes();
+            b.len() == 12
+                && b[..8].iter().all(u8::is_ascii_digit)
+                && b[8].is_ascii_alphabetic()
+                && b[9..].iter().all(u8::is_ascii_digit)
+                && date_ok(
+                    (b[2] - b'0') * 10 + (b[3] - b'0'),
+                    (b[4] - b'0') * 10 + (b[5] - b'0'),
+                )
+        }
+        ChAhv => digits_of(v).is_some_and(|d| {
+            if d.len() != 13 || num(&d[..3]) != 756 {
+                return false;
+            }
+            let s: u32 = d[..12]
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| u32::from(x) * if i % 2 == 0 { 1 } else { 3 })
+                .sum();
+            !strict || (10 - s % 10) % 10 == u32::from(d[12])
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str, health: bool) -> Vec<(Confidence, String)> {
+        let mut sink = Sink::new();
+        scan(text, health, Location::Body, &mut sink);
+        sink.into_findings()
+            .into_iter()
+            .map(|f| (f.confidence, f.kind.as_str().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn labelled_numbers_of_their_scheme_count() {
+        let mut missed = Vec::new();
+        for t in [
+            "Personnummer: 19410312-4826",
+            "personnummer 410312-4826, höftfraktur",
+            "Fødselsnummer: 01015012345",
+            "CPR-nr.: 120358-1743",
+            "Henkilötunnus: 150772-318T",
+            "TAJ-szám: 038 514 726",
+            "CNP 2900415124563.",
+            "Babam (TC Kimlik No: 38471625094) hastanızdır",
+            "ΑΜΚΑ: 21034700235",
+            "BSN 1112.22.333",
+            "rodné číslo 736028/5163",
+            "NIK         : 3174054708150002",
+            "No. BPJS    : 0001234567891",
+            "Số CCCD: 001185012345",
+            "Số thẻ BHYT: GD4010123456789",
+            "ת.ז. 034567891",
+            "身份证号：110105198503127426",
+            "주민등록번호 680412-2******",
+            "DNI 12345678Z",
+            "NIE X1234567L",
+            "codice fiscale RSSMRA85T10A562S",
+            "rijksregisternummer 85.07.30-033.28",
+            "СНИЛС: 112-233-445 95",
+            "CPF 529.982.247-25",
+            "AHV-Nr. 756.1234.5678.97",
+            "Sozialversicherungsnummer 1237 010180",
+        ] {
+            if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
+                missed.push(t);
+            }
+        }
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn numbers_failing_their_scheme_or_without_a_label_do_not() {
+        for t in [
+            "Personnummer: 19411312-4827",
+            "Henkilötunnus: 150772-31",
+            "CNP 2901415124564",
+            "TCKN 38471625095",
+            "BSN 2345.67.891",
+            "TAJ 038 514 727",
+            "NIK 1234567890123456",
+            "Nikola 3174054708150002",
+            "DNI 12345678A",
+            "CPR training 2025-03-10 at 0900",
+            "Order 19410312-4826",
+            "Personnummer: 1234567890",
+            "ת.ז. 034567892",
+        ] {
+            assert!(found(t, true).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn without_health_wording_a_number_is_low() {
+        assert_eq!(
+            found("Personnummer: 19410312-4826", false),
+            vec![(Confidence::Low, "member_id".to_string())]
+        );
+    }
+}
