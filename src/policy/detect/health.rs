@@ -379,6 +379,12 @@ const ANYONE: &[&str] = &[
     "someone", "anyone", "patients", "members", "people",
 ];
 
+/// Tagalog words around its preposition `sa` (to, at, against: `bakuna
+/// laban sa trangkaso`), which French writes as a possessive.
+const TAGALOG: &[&str] = &[
+    "ng", "ang", "mga", "po", "laban", "para", "kay", "niya", "siya", "nang", "libreng", "may",
+];
+
 /// Acts of care that a term after `for` is the reason of (`Admission
 /// for TURP`, `listed for hernia repair`).
 /// (Not `treatment for`, `screened for`, `referred for`: a leaflet's and
@@ -397,10 +403,11 @@ const CARE_ACTS_FOR: &[&str] = &[
 fn someones_term(text: &str, spans: &[(usize, usize)]) -> bool {
     let b = text.as_bytes();
     let is = |list: &[&str], w: &[u8]| list.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(w));
-    let anyone = |at: usize| {
+    let anyone = |at: usize, word: &[u8]| {
         let w = crate::policy::text::before(text, at, 60).to_ascii_lowercase();
+        let tagalog = word.eq_ignore_ascii_case(b"sa");
         w.split(|c: char| !c.is_alphanumeric())
-            .any(|x| ANYONE.contains(&x))
+            .any(|x| ANYONE.contains(&x) || (tagalog && TAGALOG.contains(&x)))
     };
     // `her cancer immunology PhD`, `his diabetes charity`: a cause or a
     // subject, not a condition.
@@ -419,7 +426,7 @@ fn someones_term(text: &str, spans: &[(usize, usize)]) -> bool {
             return false;
         }
         let lower_ihr = word.starts_with(b"ihr");
-        ((word == b"hans" || lower_ihr || is(THIRD_PERSON_POSSESSIVES, word)) && !anyone(ws))
+        ((word == b"hans" || lower_ihr || is(THIRD_PERSON_POSSESSIVES, word)) && !anyone(ws, word))
             || (word.eq_ignore_ascii_case(b"for")
                 && word_before(b, ws)
                     .is_some_and(|(as_, act)| is(CARE_ACTS_FOR, act) && person_before_act(b, as_)))

@@ -800,7 +800,7 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|[0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinär|vétérinaire|tierarzt|tierärzt|ветеринар|獣医|兽医|動物病院|宠物医院|동물병원|수의사)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -882,7 +882,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{1,4}[ \t]?[0-9]{6,10}(?-u:\b)|^[ \t]*\([ \t]*(?:[A-Z]{1,4}[ \t])?[0-9]{6,10}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -1055,6 +1055,61 @@ const MONTH_NAMES: [&str; 12] = [
     "december",
 ];
 
+/// Months in Spanish, Tagalog, Portuguese, Italian, German and French
+/// that are names too (`Sabado, Mayo 17`: Saturday, May 17).
+const OTHER_MONTH_NAMES: &[&str] = &[
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "pebrero",
+    "marso",
+    "hunyo",
+    "hulyo",
+    "setyembre",
+    "oktubre",
+    "nobyembre",
+    "disyembre",
+    "janeiro",
+    "fevereiro",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "januar",
+    "februar",
+    "mai",
+    "juni",
+    "juli",
+    "dezember",
+    "janvier",
+    "avril",
+    "juin",
+    "juillet",
+    "septembre",
+    "octobre",
+];
+
 /// Short forms of months (`Jan. 27`); `Jan` alone is a first name too.
 const MONTH_ABBREVIATIONS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -1065,7 +1120,10 @@ const MONTH_ABBREVIATIONS: &[&str] = &[
 fn dateline(b: &[u8], s: usize, e: usize) -> bool {
     let mut buf = [0u8; 48];
     let w = lower(&b[s..e], &mut buf);
-    if !MONTH_NAMES.contains(&w) && !MONTH_ABBREVIATIONS.contains(&w) {
+    if !MONTH_NAMES.contains(&w)
+        && !MONTH_ABBREVIATIONS.contains(&w)
+        && !OTHER_MONTH_NAMES.contains(&w)
+    {
         return false;
     }
     let mut p = e;
@@ -1365,7 +1423,25 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         }
     }
     let (e2b, _) = base(b, s2, e2);
-    if !surname_ok(r, b, s2, e2b, known_only, caps) {
+    if !caps && e2b >= s2 + 3 && all_caps(&b[s2..e2b]) {
+        // A surname in capitals after a given name, as British and French
+        // lists and charts write it (`Janet WOOLLEY, 58`, `Peter
+        // LINDQVIST (LOC 7719203)`): a listed surname, or an unlisted word
+        // with a record's field after it (capitals alone also shout a
+        // word: `Join Mark TODAY`).
+        // Not a word that is a name only sometimes (`4 West MARTINEZ,
+        // ROSA`: a ward, then a name written last-first in capitals).
+        let f2 = r.flags(&b[s2..e2b]);
+        let listed = f2 & SURNAME != 0 && f2 & NOT_A_SURNAME == 0;
+        let last_first_follows = b.get(e2b) == Some(&b',')
+            && next_word(b, e2b + 1).is_some_and(|(s3, e3)| all_caps(&b[s3..e3]));
+        if f & (AMBIGUOUS | GENERIC | INSTITUTION) != 0
+            || last_first_follows
+            || !(listed || (f2 == 0 && record_field_follows(b, e2b)))
+        {
+            return None;
+        }
+    } else if !surname_ok(r, b, s2, e2b, known_only, caps) {
         return None;
     }
     // `Virginia Mason Medical Center` is a place.
@@ -1376,6 +1452,19 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// A record's field right after a name: a comma, a bracket or a dash,
+/// then a digit on the same line within a few words (`, 58 - NGH`,
+/// ` (LOC 7719203)`).
+fn record_field_follows(b: &[u8], e: usize) -> bool {
+    let rest = &b[e..b.len().min(e + 24)];
+    let rest = &rest[..rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len())];
+    let opens = rest
+        .iter()
+        .position(|&c| c != b' ')
+        .is_some_and(|k| matches!(rest[k], b',' | b'(' | b'-' | b'\xE2'));
+    opens && rest.iter().any(u8::is_ascii_digit)
 }
 
 /// `San Giovanni di Dio`, `Museo Leonardo da Vinci`: a saint's or a

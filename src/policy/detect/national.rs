@@ -54,6 +54,10 @@ enum Scheme {
     AtSvnr,
     DeSvnr,
     ChAhv,
+    BgEgn,
+    YuJmbg,
+    BalticIsikukood,
+    LvPersonasKods,
 }
 
 use Scheme::*;
@@ -76,6 +80,10 @@ impl Scheme {
                 | ItCodiceFiscale
                 | AtSvnr
                 | DeSvnr
+                | BgEgn
+                | YuJmbg
+                | BalticIsikukood
+                | LvPersonasKods
         )
     }
 }
@@ -149,6 +157,13 @@ const LABELS: &[(&str, &[Scheme])] = &[
         &[AtSvnr, DeSvnr],
     ),
     (r"ahv-?nr\.?|ahv-?nummer|ahv|avs|ahvn13", &[ChAhv]),
+    (r"егн|единен граждански номер", &[BgEgn]),
+    (r"јмбг|jmbg|emšo|emso|матични број|matični broj", &[YuJmbg]),
+    (
+        r"isikukood|asmens kodas|asmens kodą|asmens kodo",
+        &[BalticIsikukood],
+    ),
+    (r"personas kods|personas kodu", &[LvPersonasKods]),
 ];
 
 struct Res {
@@ -624,6 +639,24 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                     (b[4] - b'0') * 10 + (b[5] - b'0'),
                 )
         }
+        BgEgn => digits_of(v).is_some_and(|d| {
+            // Births after 1999 add 40 to the month, before 1900 20.
+            d.len() == 10 && !placeholder(&d) && date_ok(d[4] * 10 + d[5], (d[2] * 10 + d[3]) % 20)
+        }),
+        YuJmbg => digits_of(v).is_some_and(|d| d.len() == 13 && ddmmyy(&d) && !placeholder(&d)),
+        BalticIsikukood => digits_of(v).is_some_and(|d| {
+            d.len() == 11
+                && (1..=6).contains(&d[0])
+                && date_ok(d[5] * 10 + d[6], d[3] * 10 + d[4])
+                && !placeholder(&d)
+        }),
+        LvPersonasKods => {
+            // The old form holds the date (`DDMMYY-NNNNN`); the new one,
+            // `32NNNN-NNNNN`, none.
+            digits_of(v).is_some_and(|d| {
+                d.len() == 11 && (ddmmyy(&d) || (d[0] == 3 && d[1] == 2)) && !placeholder(&d)
+            })
+        }
         ChAhv => digits_of(v).is_some_and(|d| {
             if d.len() != 13 || num(&d[..3]) != 756 {
                 return false;
@@ -681,6 +714,10 @@ mod tests {
             "CPF 529.982.247-25",
             "AHV-Nr. 756.1234.5678.97",
             "Sozialversicherungsnummer 1237 010180",
+            "ЕГН 7523169263",
+            "JMBG 0101990710006",
+            "isikukood 37605030299",
+            "personas kods 120375-12345",
         ] {
             if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
                 missed.push(t);

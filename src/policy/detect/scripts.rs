@@ -130,12 +130,26 @@ fn res() -> &'static Res {
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect();
+        // A term of several words may wrap at any of its spaces
+        // (`тривожний` / `розлад`): each wrapped form is a pattern too.
+        let mut patterns: Vec<(String, bool)> = Vec::new();
+        for l in &lines {
+            let setting = l.starts_with('@');
+            let term = l.trim_start_matches('@');
+            patterns.push((term.to_string(), setting));
+            for (i, _) in term.match_indices(' ') {
+                for brk in ["\n", "\r\n"] {
+                    let wrapped = format!("{}{brk}{}", &term[..i], &term[i + 1..]);
+                    patterns.push((wrapped, setting));
+                }
+            }
+        }
         Res {
             terms: aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(lines.iter().map(|l| l.trim_start_matches('@')))
+                .build(patterns.iter().map(|(p, _)| p))
                 .expect("shipped script term list compiles"),
-            setting: lines.iter().map(|l| l.starts_with('@')).collect(),
+            setting: patterns.iter().map(|&(_, s)| s).collect(),
             names: super::re(NAMES),
             han_greeting: super::re(&format!(
                 r"(?m)^[ \t]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})[ \t]*(?:您好|你好)"
@@ -288,12 +302,18 @@ pub fn scan(
         .filter(|m| !(text[m.end()..].starts_with('险') || text[m.end()..].starts_with('險')))
         .map(|m| (m.start(), m.end(), r.setting[m.pattern().as_usize()]))
         .collect();
-    // Facts only: a hospital or a patient word is in every notice.
-    let facts: Vec<(usize, usize)> = found
+    // Facts only: a hospital or a patient word is in every notice. A
+    // veterinary practice's facts are its animal patients' (`вашему коту
+    // Барсику … прививку`, signed `ветеринарная клиника`): the owner it
+    // greets is no patient.
+    let mut facts: Vec<(usize, usize)> = found
         .iter()
         .filter(|t| !t.2)
         .map(|&(s, e, _)| (s, e))
         .collect();
+    if !facts.is_empty() && super::name::veterinary_mail(text) {
+        facts.clear();
+    }
     let near = |s: usize, e: usize| {
         let lo = s.saturating_sub(REACH);
         let hi = e + REACH;
