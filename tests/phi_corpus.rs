@@ -94,6 +94,8 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices52", 3, 3),
         ("phi-voices53", 3, 6),
         ("phi-voices54", 3, 8),
+        ("phi-voices55", 6, 2),
+        ("phi-voices56", 2, 3),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

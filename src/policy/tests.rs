@@ -801,3 +801,34 @@ fn a_bounces_returned_headers_are_read_as_a_message() {
     let v = check(raw.as_bytes());
     assert_eq!(v.protection, Protection::Encrypt);
 }
+
+#[test]
+fn session_twenty_six_shapes_are_judged() {
+    for body in [
+        // National numbers after their label, with a health word in the
+        // language of each: Swedish, Hungarian.
+        "Hej,\n\nPersonnummer: 19521104-2381\nDiagnos: diabetes typ 2, insulin sedan mars.",
+        "Kedves Doktor Úr!\n\nTAJ-szám: 123 456 788\nA beteg cukorbetegség miatt kezelés alatt áll.",
+        // A surname in capitals with a record after it; a script term
+        // wrapped at a line break; a Nordic personal number after a name.
+        "MDT list 14/05\n\nMargaret HOLLOWAY, 67 - RXH 4482910 - core biopsy: ductal carcinoma, ER positive.",
+        "Добрий день!\n\nМоя мама Олена Петрівна Ковальчук має тривожний\nрозлад, вона погано спить.",
+        "Hej!\n\nIngrid Sjöberg, 19400312-4826, är inskriven i hemsjukvården efter sin bröstcancer.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A capital word after a given name that is no surname; a Tagalog
+        // flyer (its `sa`, its weekday and month); a vet's reminder in
+        // Russian; a hotel's form and payroll quoting national numbers
+        // with no health word; a vet named by its vaccines and a breed.
+        "Join Mark TODAY for the cancer charity bake sale in the lobby!",
+        "Magandang araw po!\n\nLibreng bakuna laban sa trangkaso at pulmonya.\nKailan: Sabado, Mayo 17, 8:00 ng umaga\nSaan: Community Center, 35 Mission St., Daly City\nTel (415) 555-0100",
+        "Уважаемая Ольга Сергеевна!\n\nВашему коту Барсику пора сделать прививку от бешенства и вакцинацию.\n\nВетеринарная клиника «Пушистик»",
+        "Hotel registration: guest DNI 12345678Z, check-in 14 May, room 214.",
+        "Hi Jordan,\n\nMax (9-year-old Labrador retriever) is due for his DHPP boosters and his thyroid recheck. Call 555-0107.\n\nYour Prairie Paws team",
+        "Personnummer: 19410312-4826 - please update your payroll details by Friday.\n",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}
