@@ -12,10 +12,11 @@
 //! with no date in it also needs the scheme's check digit (Luhn, mod 11,
 //! mod 97, mod 23…).
 //!
-//! Reported as a member ID: like a health-plan number, the number names
-//! one person. High where the segment also holds health wording (the
-//! identifier of a patient), else low: an employer's or a hotel's form
-//! quoting a passenger's national number is no health record.
+//! Reported as a member ID of high confidence: like a health-plan number,
+//! the number names one person. Sought only where the segment also holds
+//! health wording (the identifier of a patient): an employer's or a
+//! hotel's form quoting a guest's national number is no health record,
+//! and prose with no health word is passed over at no cost.
 
 use super::re;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
@@ -188,6 +189,9 @@ fn res() -> &'static Res {
 
 /// Find every labelled national number in `text`.
 pub fn scan(text: &str, health: bool, loc: Location, sink: &mut Sink) {
+    if !health {
+        return;
+    }
     let res = res();
     let b = text.as_bytes();
     for caps in res.labels.captures_iter(text) {
@@ -231,12 +235,7 @@ pub fn scan(text: &str, health: bool, loc: Location, sink: &mut Sink) {
             if b.get(s + end).is_some_and(u8::is_ascii_alphanumeric) {
                 continue;
             }
-            let conf = if health {
-                Confidence::High
-            } else {
-                Confidence::Low
-            };
-            sink.push(Kind::MemberId, conf, loc, &text[s..s + end]);
+            sink.push(Kind::MemberId, Confidence::High, loc, &text[s..s + end]);
         }
     }
 }
@@ -748,10 +747,8 @@ mod tests {
     }
 
     #[test]
-    fn without_health_wording_a_number_is_low() {
-        assert_eq!(
-            found("Personnummer: 19410312-4826", false),
-            vec![(Confidence::Low, "member_id".to_string())]
-        );
+    fn without_health_wording_a_number_is_not_reported() {
+        assert!(found("Personnummer: 19410312-4826", false).is_empty());
+        assert!(!found("Personnummer: 19410312-4826", true).is_empty());
     }
 }
