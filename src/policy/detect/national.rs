@@ -435,7 +435,7 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                     p / 10 + p % 10
                 })
                 .sum();
-            !strict || sum % 10 == 0
+            !strict || sum.is_multiple_of(10)
         }),
         CnResident => {
             let b = v.as_bytes();
@@ -472,7 +472,7 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                 sum += x * (8 - i as u32);
             }
             sum += d[8];
-            !strict || sum % 10 == 0
+            !strict || sum.is_multiple_of(10)
         }
         KrResident => {
             let b = v.as_bytes();
