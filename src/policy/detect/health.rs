@@ -381,8 +381,9 @@ const ANYONE: &[&str] = &[
 
 /// Tagalog words around its preposition `sa` (to, at, against: `bakuna
 /// laban sa trangkaso`), which French writes as a possessive.
+/// Two of them must stand near (`Kay a annulé sa chimio` is French).
 const TAGALOG: &[&str] = &[
-    "ng", "ang", "mga", "po", "laban", "para", "kay", "niya", "siya", "nang", "libreng", "may",
+    "ng", "ang", "mga", "po", "laban", "niya", "siya", "nang", "libreng", "ito", "namin",
 ];
 
 /// Acts of care that a term after `for` is the reason of (`Admission
@@ -405,9 +406,12 @@ fn someones_term(text: &str, spans: &[(usize, usize)]) -> bool {
     let is = |list: &[&str], w: &[u8]| list.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(w));
     let anyone = |at: usize, word: &[u8]| {
         let w = crate::policy::text::before(text, at, 60).to_ascii_lowercase();
-        let tagalog = word.eq_ignore_ascii_case(b"sa");
-        w.split(|c: char| !c.is_alphanumeric())
-            .any(|x| ANYONE.contains(&x) || (tagalog && TAGALOG.contains(&x)))
+        let words = || w.split(|c: char| !c.is_alphanumeric());
+        let mut tagalog: Vec<&str> = words().filter(|x| TAGALOG.contains(x)).collect();
+        tagalog.sort_unstable();
+        tagalog.dedup();
+        words().any(|x| ANYONE.contains(&x))
+            || (word.eq_ignore_ascii_case(b"sa") && tagalog.len() >= 2)
     };
     // `her cancer immunology PhD`, `his diabetes charity`: a cause or a
     // subject, not a condition.

@@ -286,7 +286,7 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
         hl7::scan(text, loc, sink);
         // Health wording of any script (`scripts` pushes its own).
         let health = has_health || sink.raised_since(mark, &[Kind::Health]);
-        national::scan(text, health, loc, sink);
+        national::scan(text, health, &health_spans, loc, sink);
     }
     weak::emails(text, loc, sink);
 }

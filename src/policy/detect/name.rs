@@ -800,7 +800,7 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|[0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinär|vétérinaire|tierarzt|tierärzt|ветеринар|獣医|兽医|動物病院|宠物医院|동물병원|수의사)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -882,7 +882,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{1,4}[ \t]?[0-9]{6,10}(?-u:\b)|^[ \t]*\([ \t]*(?:[A-Z]{1,4}[ \t])?[0-9]{6,10}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -1055,59 +1055,41 @@ const MONTH_NAMES: [&str; 12] = [
     "december",
 ];
 
-/// Months in Spanish, Tagalog, Portuguese, Italian, German and French
-/// that are names too (`Sabado, Mayo 17`: Saturday, May 17).
-const OTHER_MONTH_NAMES: &[&str] = &[
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "septiembre",
-    "setiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-    "pebrero",
-    "marso",
-    "hunyo",
-    "hulyo",
-    "setyembre",
-    "oktubre",
-    "nobyembre",
-    "disyembre",
-    "janeiro",
-    "fevereiro",
-    "maio",
-    "junho",
-    "julho",
-    "setembro",
-    "outubro",
-    "novembro",
-    "dezembro",
-    "gennaio",
-    "febbraio",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "settembre",
-    "ottobre",
-    "dicembre",
-    "januar",
-    "februar",
-    "mai",
-    "juni",
-    "juli",
-    "dezember",
-    "janvier",
-    "avril",
-    "juin",
-    "juillet",
-    "septembre",
-    "octobre",
+/// Weekdays in Tagalog, Spanish, French, German and Italian: `Sabado,
+/// Mayo 17` (Saturday, May 17) is no `Last, First` (`Tran, Mai` is).
+const OTHER_WEEKDAYS: &[&str] = &[
+    "lunes",
+    "martes",
+    "miyerkules",
+    "miercoles",
+    "huwebes",
+    "biyernes",
+    "sabado",
+    "linggo",
+    "jueves",
+    "viernes",
+    "domingo",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "lunedi",
+    "martedi",
+    "mercoledi",
+    "giovedi",
+    "venerdi",
+    "sabato",
+    "domenica",
 ];
 
 /// Short forms of months (`Jan. 27`); `Jan` alone is a first name too.
@@ -1120,10 +1102,7 @@ const MONTH_ABBREVIATIONS: &[&str] = &[
 fn dateline(b: &[u8], s: usize, e: usize) -> bool {
     let mut buf = [0u8; 48];
     let w = lower(&b[s..e], &mut buf);
-    if !MONTH_NAMES.contains(&w)
-        && !MONTH_ABBREVIATIONS.contains(&w)
-        && !OTHER_MONTH_NAMES.contains(&w)
-    {
+    if !MONTH_NAMES.contains(&w) && !MONTH_ABBREVIATIONS.contains(&w) {
         return false;
     }
     let mut p = e;
@@ -1350,6 +1329,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
         && !weekday(w)
+        && !OTHER_WEEKDAYS.contains(&l)
         && (f & SURNAME != 0 || double_barrelled(r, w) || alone_as_last_first(r, text, s, e, f))
         // `Welcome, Daisy!`, `Congrats, Anna`: a greeting opening its line.
         && !(NOT_LAST_NAMES.contains(&l) && text[line_start(text, s)..s].trim().is_empty())

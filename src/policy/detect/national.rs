@@ -115,7 +115,7 @@ const LABELS: &[(&str, &[Scheme])] = &[
     (r"αμκα|α\.μ\.κ\.α\.?", &[GrAmka]),
     (r"bsn|burgerservicenummer|sofinummer", &[NlBsn]),
     (
-        r"rodné číslo|rodného čísla|rodne cislo|r\.\s?č\.|rč|číslo pojištěnce|číslo poistenca|rodné číslo pacienta",
+        r"rodné číslo pacienta|rodné číslo|rodného čísla|rodne cislo|r\.\s?č\.|rč|číslo pojištěnce|číslo poistenca",
         &[CzRodneCislo],
     ),
     (r"nik|nomor induk kependudukan|no\.?\s*ktp|ktp", &[IdNik]),
@@ -154,10 +154,10 @@ const LABELS: &[(&str, &[Scheme])] = &[
     (r"полис\s+омс|полиса\s+омс|омс", &[RuOms]),
     (r"рнокпп|іпн|ідентифікаційний код", &[UaTaxNumber]),
     (
-        r"sozialversicherungsnummer|sv-?nummer|sv-?nr\.?|svnr|versicherungsnummer",
+        r"sozialversicherungsnummer|sv-?nummer|sv-?nr\.?|svnr",
         &[AtSvnr, DeSvnr],
     ),
-    (r"ahv-?nr\.?|ahv-?nummer|ahv|avs|ahvn13", &[ChAhv]),
+    (r"ahvn13|ahv-?nr\.?|ahv-?nummer|ahv|avs", &[ChAhv]),
     (r"егн|единен граждански номер", &[BgEgn]),
     (r"јмбг|jmbg|emšo|emso|матични број|matični broj", &[YuJmbg]),
     (
@@ -181,14 +181,14 @@ fn res() -> &'static Res {
         Res {
             labels: re(&format!("(?i)(?:{})", alternation.join("|"))),
             value: re(
-                r"(?i)^[ \t:：#№=.\-–(]{0,16}(?:(?:no|nr|num|number|nummer|numaras[ıi]|n°|nº|số)\.?[ \t:：#]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
+                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
             ),
         }
     })
 }
 
 /// Find every labelled national number in `text`.
-pub fn scan(text: &str, health: bool, loc: Location, sink: &mut Sink) {
+pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, sink: &mut Sink) {
     if !health {
         return;
     }
@@ -224,6 +224,17 @@ pub fn scan(text: &str, health: bool, loc: Location, sink: &mut Sink) {
             continue;
         };
         let (s, e) = (m.end() + v.start(), m.end() + v.end());
+        // Letters the case-insensitive class lets in beyond ASCII (`ſ`,
+        // the Kelvin sign) are no number's.
+        if !text[s..e].is_ascii() {
+            continue;
+        }
+        // The health word must stand near the number (a patient's record),
+        // not anywhere in the segment: a payroll form's number and a staff
+        // flu-jab offer, a bank's number and a horoscope's `Cancer`.
+        if !health_near(text, terms, s, e) {
+            continue;
+        }
         // A short label may be a word or an abbreviation of something else
         // (`TAJ`, `BSN`, `DNI`, `ת.ז.`): a number with no date in it
         // then needs its check digit too. A long label or a birth date in
@@ -238,6 +249,21 @@ pub fn scan(text: &str, health: bool, loc: Location, sink: &mut Sink) {
             sink.push(Kind::MemberId, Confidence::High, loc, &text[s..s + end]);
         }
     }
+}
+
+/// How far from a number a health word may stand.
+const NEAR: usize = 320;
+
+/// A health word within `NEAR` bytes of `s..e`: a listed Latin term
+/// (`terms`) or a word of another script.
+fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
+    // Within the number's paragraph: a form's next section (`We also
+    // offer a free flu vaccine`) is not its record.
+    let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(NEAR));
+    let hi = crate::policy::text::floor_boundary(text, e + NEAR);
+    let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
+    let hi = text[e..hi].find("\n\n").map_or(hi, |k| e + k);
+    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi) || super::scripts::has_term(&text[lo..hi])
 }
 
 /// The length of the longest prefix of `v`, cut at a separator, that one
@@ -391,7 +417,9 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                 return false;
             }
             // Women add 50 to the month, and later numbers 20.
-            let month = (d[2] * 10 + d[3]) % 50 % 20;
+            // (1-12, 21-32, 51-62, 71-82).
+            let month = (d[2] * 10 + d[3]) % 50;
+            let month = if month > 20 { month - 20 } else { month };
             if !date_ok(d[4] * 10 + d[5], month) {
                 return false;
             }
@@ -676,7 +704,12 @@ mod tests {
 
     fn found(text: &str, health: bool) -> Vec<(Confidence, String)> {
         let mut sink = Sink::new();
-        scan(text, health, Location::Body, &mut sink);
+        let terms = if health {
+            vec![(0, text.len())]
+        } else {
+            vec![]
+        };
+        scan(text, health, &terms, Location::Body, &mut sink);
         sink.into_findings()
             .into_iter()
             .map(|f| (f.confidence, f.kind.as_str().to_string()))
@@ -713,6 +746,9 @@ mod tests {
             "CPF 529.982.247-25",
             "AHV-Nr. 756.1234.5678.97",
             "Sozialversicherungsnummer 1237 010180",
+            "BSN-nummer: 111222333",
+            "NIE number X1234567L",
+            "rodné číslo pacienta 736028/5163",
             "ЕГН 7523169263",
             "JMBG 0101990710006",
             "isikukood 37605030299",
@@ -741,6 +777,8 @@ mod tests {
             "Order 19410312-4826",
             "Personnummer: 1234567890",
             "ת.ז. 034567892",
+            "Henkilötunnus: 150772-31ſ",
+            "Versicherungsnummer: 3318 2207 91",
         ] {
             assert!(found(t, true).is_empty(), "{t}");
         }

@@ -138,7 +138,7 @@ fn res() -> &'static Res {
             let term = l.trim_start_matches('@');
             patterns.push((term.to_string(), setting));
             for (i, _) in term.match_indices(' ') {
-                for brk in ["\n", "\r\n"] {
+                for brk in ["\n", "\r\n", " \n", " \r\n"] {
                     let wrapped = format!("{}{brk}{}", &term[..i], &term[i + 1..]);
                     patterns.push((wrapped, setting));
                 }
@@ -226,6 +226,11 @@ const NAMES: &str = concat!(
     // Devanagari: after Mr, Mrs or patient.
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
 );
+
+/// Does `text` hold a health word of these scripts?
+pub(crate) fn has_term(text: &str) -> bool {
+    has_other_script(text.as_bytes()) && res().terms.is_match(text)
+}
 
 /// Any lead byte of the scripts this module reads (Greek, Cyrillic,
 /// Hebrew, Arabic, Devanagari, Thai, Ethiopic, CJK, Hangul)? Sixteen
