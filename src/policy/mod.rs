@@ -109,9 +109,10 @@ pub fn unreadable_confidence(why: extract::Unreadable) -> Confidence {
 fn run(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> Inspection {
     let mut sink = Sink::new();
     let info = mime::walk(raw, set.limits, &mut |seg| {
-        sink.begin_segment(seg.place, seg.text);
-        detect::scan_segment(seg.text, seg.loc, &set.detectors, &mut sink);
-        sink.end_segment(seg.text);
+        let text = text::composed(seg.text);
+        sink.begin_segment(seg.place, &text);
+        detect::scan_segment(&text, seg.loc, &set.detectors, &mut sink);
+        sink.end_segment(&text);
     });
     for (place, why) in &info.unreadable {
         sink.push_unscannable(unreadable_confidence(*why), place, why.as_str());

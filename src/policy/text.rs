@@ -18,6 +18,24 @@ pub fn floor_boundary(s: &str, i: usize) -> usize {
     i
 }
 
+/// `s` in Unicode's composed form (NFC) when it holds a combining
+/// diacritical mark (U+0300-U+036F): windows-1258 Vietnamese and some
+/// mail clients write tone and accent marks apart from their letters,
+/// while the term and name lists hold them composed. Other text is
+/// borrowed as it is (one byte scan).
+pub fn composed(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    let b = s.as_bytes();
+    // In UTF-8 these marks lead with 0xCC, or 0xCD up to 0xCD 0xAF.
+    let marked = memchr::memchr2_iter(0xCC, 0xCD, b)
+        .any(|i| b[i] == 0xCC || b.get(i + 1).is_some_and(|&c| c <= 0xAF));
+    if marked {
+        std::borrow::Cow::Owned(s.nfc().collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Smallest char boundary `>= i`.
 pub fn ceil_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
@@ -199,6 +217,16 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn combining_marks_are_composed_and_other_text_is_borrowed() {
+        // `Bệnh viện` with its tone marks apart (windows-1258's way).
+        let apart = "Be\u{0323}\u{0302}nh vie\u{0323}\u{0302}n";
+        assert_eq!(composed(apart), "B\u{1EC7}nh vi\u{1EC7}n");
+        for plain in ["plain ASCII", "déjà composé", "Ωμέγα \u{0378}x", "\u{0370}"] {
+            assert!(matches!(composed(plain), std::borrow::Cow::Borrowed(_)), "{plain}");
+        }
+    }
 
     #[test]
     fn windows_respect_char_boundaries() {
