@@ -500,6 +500,10 @@ pub fn classify(header: &str) -> Col {
             | "student"
             | "studentname"
             | "trainee"
+            | "athlete"
+            | "athletename"
+            | "player"
+            | "playername"
     ) || NAME_ELSEWHERE.contains(&compact.as_str())
     {
         return Col::Name;

@@ -141,13 +141,29 @@ const OTHER_SCRIPT_KEYWORDS: &[&str] = &[
 fn cjk_date(w: &str) -> Option<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        super::re(r"(?:19|20)[0-9]{2}\s*[年년]\s*([0-9]{1,2})\s*[月월]\s*([0-9]{1,2})\s*[日일]?")
+        // A Japanese era's year too (`昭和60年4月2日`), and full-width
+        // digits (`１９８５年４月２日`).
+        super::re(
+            r"(?:(?:19|20|１９|２０)[0-9０-９]{2}|(?:昭和|平成|令和|大正)(?:[0-9０-９]{1,2}|元))\s*[年년]\s*([0-9０-９]{1,2})\s*[月월]\s*([0-9０-９]{1,2})\s*[日일]?",
+        )
     });
     let c = r.captures(w)?;
     let m = c.get(0)?;
-    let month: u32 = c.get(1)?.as_str().parse().ok()?;
-    let day: u32 = c.get(2)?.as_str().parse().ok()?;
+    let month = wide_number(c.get(1)?.as_str())?;
+    let day = wide_number(c.get(2)?.as_str())?;
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((m.start(), m.end()))
+}
+
+/// The value of ASCII or full-width digits.
+pub(super) fn wide_number(d: &str) -> Option<u32> {
+    d.chars().try_fold(0u32, |n, c| {
+        let v = c.to_digit(10).or_else(|| {
+            ('０'..='９')
+                .contains(&c)
+                .then(|| c as u32 - '０' as u32)
+        })?;
+        n.checked_mul(10)?.checked_add(v)
+    })
 }
 
 /// `15 سبتمبر 2016`: day, an Arabic month name, year.

@@ -159,7 +159,7 @@ fn res() -> &'static Res {
                 r"(?:患者番号|診察券番号|病歴番号|カルテ番号|病歷號碼|病历号码|病历号|住院号|门诊号|환자번호|환자등록번호|병록번호|(?i:номер\s+медицинской\s+карты|номер\s+історії\s+хвороби|номер\s+медичної\s+карти))[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
             ),
             born: super::re(
-                r"((?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日)(?:生|生まれ|出生)|((?:19|20)[0-9]{2}년[ \t]?[0-9]{1,2}월[ \t]?[0-9]{1,2}일)[ \t]?(?:생|출생)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
+                r"((?:(?:19|20|１９|２０)[0-9０-９]{2}|(?:昭和|平成|令和|大正)(?:[0-9０-９]{1,2}|元))年[0-9０-９]{1,2}月[0-9０-９]{1,2}日)(?:生|生まれ|出生)|((?:19|20)[0-9]{2}년[ \t]?[0-9]{1,2}월[ \t]?[0-9]{1,2}일)[ \t]?(?:생|출생)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
             ),
             dose: super::re(
                 r"^[^0-9\n]{0,16}[0-9][0-9.,]*[ \t]*(?:毫克|毫升|ミリグラム|밀리그램|мг|мл|ммоль|ед\.|единиц|ملغ|ملجم|mg|ml|mmol)",
@@ -183,7 +183,7 @@ const NAMES: &str = concat!(
     r"|(?:妻|夫|母|父|息子|娘|主人|家内)の[ \t]*(\p{Han}{2,5})",
     // A parent introducing themself (`佐藤陽翔の母です`): the child's name.
     r"|(\p{Han}{2,6})の(?:母|父|祖母|祖父|妻|夫|娘|息子|家族)(?:です|でございます)",
-    r"|(?:患者|病人|病患|姓名|患者名|氏名|患者氏名|受试者|受試者|被験者|被验者|受检者)[ \t]*[:：][ \t]*(\p{Han}{2,4})",
+    r"|(?:患者|病人|病患|姓名|患者名|氏名|患者氏名|受试者|受試者|被験者|被验者|受检者)[ \t]*[:：][ \t\u{3000}]*(\p{Han}{1,3}[ \t\u{3000}]\p{Han}{1,3}|\p{Han}{2,4})",
     r"|(\p{Han}{2,4})[ \t]?(?:先生|女士|小姐|老先生|老太太|师傅|師傅|様|さま|さん|君|ちゃん)",
     // A relative's name in brackets after the relation word (`妈妈（王秀英）`,
     // `아버지(김영수)`, `Η μαμά (Ελένη Παπαδοπούλου)`).
@@ -422,7 +422,13 @@ pub fn scan(
                 .split('\n')
                 .next()
                 .is_some_and(|rest| rest.trim().is_empty());
-        let conf = if (near(ns, ne) || (addressee && !facts.is_empty())) && !department() {
+        // After a patient's own label (`患者氏名：山田 花子`), as `Patient:`
+        // is in English (a bare `氏名：` is any form's name field).
+        let patient_field = whole.contains([':', '：'])
+            && PATIENT_LABELS.iter().any(|l| whole.starts_with(l));
+        let conf = if (patient_field || near(ns, ne) || (addressee && !facts.is_empty()))
+            && !department()
+        {
             named = true;
             Confidence::High
         } else {
@@ -470,6 +476,11 @@ pub fn scan(
         sink.push(Kind::Health, conf, loc, &text[s..e]);
     }
 }
+
+/// Labels of a patient's name field (`患者氏名：`, `病人：`).
+const PATIENT_LABELS: &[&str] = &[
+    "患者", "病人", "病患", "受试者", "受試者", "被験者", "被验者", "受检者", "환자",
+];
 
 /// A role after a family name (`王经理`, manager Wang; `林老师`, teacher
 /// Lin): the person is greeted by their work, not named as a patient.
