@@ -285,6 +285,7 @@ impl Walker<'_> {
 
     /// Emit text, then the labelled rendering of tables pasted into it.
     fn emit_with_tables(&mut self, loc: Location, place: &str, text: &str) {
+        let text = &*crate::policy::text::unfolded_calendar(text);
         self.emit(loc, place, text);
         if let Some(t) = table::relabel_plain(text, self.limits.extract.max_output_bytes) {
             self.emit(loc, place, &t);

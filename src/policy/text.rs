@@ -36,6 +36,45 @@ pub fn composed(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// An iCalendar or vCard object (RFC 5545, RFC 6350) as a reader sees
+/// it: folded lines joined (a line break and one space or tab continue
+/// the line before) and the value escapes undone (`\n` is a line break,
+/// `\,` a comma). A calendar invitation's description otherwise hides
+/// `hear` / ` ing loss` from the term lists. Other text is borrowed.
+pub fn unfolded_calendar(t: &str) -> std::borrow::Cow<'_, str> {
+    let head = t.trim_start().as_bytes();
+    let head = &head[..head.len().min(15)];
+    let object = [&b"BEGIN:VCALENDAR"[..], b"BEGIN:VCARD"]
+        .iter()
+        .any(|p| head.len() >= p.len() && head[..p.len()].eq_ignore_ascii_case(p));
+    if !object {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' if matches!(chars.peek(), Some(' ' | '\t')) => {
+                chars.next();
+            }
+            '\\' => match chars.peek() {
+                Some('n' | 'N') => {
+                    chars.next();
+                    out.push('\n');
+                }
+                Some(&e @ (',' | ';' | '\\')) => {
+                    chars.next();
+                    out.push(e);
+                }
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Smallest char boundary `>= i`.
 pub fn ceil_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
@@ -217,6 +256,16 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_lines_are_unfolded_and_escapes_undone() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:C&P EXAM - OKONKWO\\, DAVID A\r\nDESCRIPTION:claimed bilateral hear\r\n ing loss.\\nVeteran: David A. Okonkwo\r\nEND:VEVENT\r\n";
+        let out = unfolded_calendar(ics);
+        assert!(out.contains("SUMMARY:C&P EXAM - OKONKWO, DAVID A\n"), "{out}");
+        assert!(out.contains("bilateral hearing loss.\nVeteran: David A. Okonkwo\n"), "{out}");
+        let plain = "Subject line\n continues? no: not a calendar \\n";
+        assert!(matches!(unfolded_calendar(plain), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn combining_marks_are_composed_and_other_text_is_borrowed() {

@@ -171,6 +171,7 @@ impl Terms {
                 || start + 1 >= n
                 || !openings.contains(b[start], b[start + 1])
                 || !self.first_words.may_contain(&b[start..i])
+                || after_letter(text, start)
             {
                 continue;
             }
@@ -583,6 +584,20 @@ pub fn has_term(text: &str) -> bool {
 /// `on_boundary`: see [`Terms::walk`] (called only when the term list
 /// loaded, which the shipped list always does; the caller falls back to
 /// its own search otherwise).
+/// Does a letter of an alphabet that spaces its words (Latin, Greek,
+/// Cyrillic) end right before `start`? ASCII word boundaries end a word
+/// at `ą`: `dka` is no term inside Polish `żołądka`. A curly quote, a dash
+/// or a space before a term is fine, and so is a Han or kana character
+/// (`前立腺MRI検査`: those scripts write no spaces).
+fn after_letter(text: &str, start: usize) -> bool {
+    start > 0
+        && text.as_bytes()[start - 1] >= 0x80
+        && text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c < '\u{0590}' && c.is_alphabetic())
+}
+
 pub fn scan(
     text: &str,
     loc: Location,

@@ -709,7 +709,7 @@ fn res() -> &'static Res {
         ),
         provider_after: re(
             &format!(
-            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]*\((?i:(?:consultant|senior|lead|plastic|general|orthopaedic|orthopedic|vascular|colorectal|breast|cardiac|cardiothoracic|thoracic|upper|gi|hpb|bariatric|ent|paediatric|pediatric|neuro|spinal|hand|trauma|oral|maxillofacial|specialist|clinical|head|chief|attending|visiting|associate|course|programme|program)[ \t]+){{0,3}}(?:surgeon|consultant|anaesthetist|anesthetist|registrar|radiologist|oncologist|cardiologist|urologist|chair|director|faculty|tutor|speaker|hca|hcsw|phlebotomist)s?[ \t]*[),;]|[ \t]*,[ \t]*(?i:consultant|registrar|specialist\s+nurse|clinical\s+lead)(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
+            r"^(?:[ \t]*,?[ \t]*(?:{CREDENTIALS})(?:\s*\((?:ASCP|AMT|AAPC|AHIMA)\))?(?-u:\b)|[ \t]*,[ \t]*(?:[A-Z][a-z]+[ \t]+){{1,2}}(?i:director|manager|coordinator|specialist|analyst|lead|head|officer|recruiter|representative|liaison)(?-u:\b)|[ \t]*,[ \t]*(?i:responsable|directrice|directeur|chef|cadre|director|manager|coordinator|president|ceo|cfo|cmo|chair|editor|professor|our\s|the\s|clinic|practice|office|nurse|scheduler|billing|front\s+desk|medical\s+assistant|receptionist|administrator|supervisor|specialist|analyst|lead|head|founder|author|speaker|phone|tel|ext|email)|[ \t]+(?i:in\s+the\s+(?:front\s+|main\s+|school\s+|health\s+)?office|at\s+the\s+front\s+desk|(?:in|from|of)\s+(?:marketing|hr|human\s+resources|billing|accounting|accounts\s+payable|finance|it|payroll|purchasing|facilities|administration|admin|legal|compliance|communications|development|pharmacy\s+purchasing))(?-u:\b)|[ \t]*\((?i:(?:consultant|senior|lead|plastic|general|orthopaedic|orthopedic|vascular|colorectal|breast|cardiac|cardiothoracic|thoracic|upper|gi|hpb|bariatric|ent|paediatric|pediatric|neuro|spinal|hand|trauma|oral|maxillofacial|specialist|clinical|head|chief|attending|visiting|associate|course|programme|program)[ \t]+){{0,3}}(?:surgeon|consultant|anaesthetist|anesthetist|registrar|radiologist|oncologist|cardiologist|urologist|chair|director|faculty|tutor|speaker|hca|hcsw|phlebotomist)s?[ \t]*[),;]|[ \t]*,[ \t]*(?i:consultant|registrar|specialist\s+nurse|clinical\s+lead)(?-u:\b)|[ \t]*,[ \t]*(?i:(?:(?:nouvelle|nouveau|new|notre|our|unsere|neue|nueva|nuevo)\s+)?(?:sage-femme|midwife|physio(?:therapist)?|dietitian|dietician|infirmi[eè]re?|m[ée]decin|kin[ée]sith[ée]rapeute|psychologue|hebamme|matrona|enfermer[oa]|ostetrica|verloskundige|po[łl]o[żz]na|barnmorska))(?-u:\b)|[ \t]+(?i:families|parents|guardians|members|staff|team|colleagues|friends|community|residents|volunteers|campers|employees|customers|neighbou?rs)(?-u:\b)|[ \t]+(?i:will\s+(?:present|speak|lead|host|moderate|give|discuss|talk|join\s+us)|spoke|presented|presents|wrote|writes|said|says|told|explained|noted|reported|leads|led|hosts|hosted|moderates)(?-u:\b))"
         ),
         ),
         label_before: re(
@@ -735,7 +735,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:for|with|on)\s+(?:[a-z0-9/:,]+\s+){0,6}with\s+(?:dr|doctor|nurse|np|pa|therapist|counselor)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointments?|visits?|exam|examination|assessment|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)",
+            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:for|with|on)\s+(?:[a-z0-9/:,]+\s+){0,6}with\s+(?:dr|doctor|nurse|np|pa|therapist|counselor)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -3433,7 +3433,7 @@ fn judge(
             .get_or_init(|| r.commerce.is_match(text) && !r.patient_billing.is_match(text))
     };
     let cue = if honorific {
-        !greeting() || !commerce() || r.your_care.is_match(after(text, e, 400))
+        !greeting() || !commerce() || readers_care(r, text, e, health)
     } else {
         r.cue_before.is_match(pre_line)
             || r.donor_label.is_match(pre_line)
@@ -3448,8 +3448,8 @@ fn judge(
             // A quote, a registration or a library notice greets its
             // reader by full name as well: with the reader's own care only.
             || (greeting()
-                && greets_a_patient(r, text, s, e)
-                && (!commerce() || r.your_care.is_match(after(text, e, 400))))
+                && greets_a_patient(r, text, s, e, health)
+                && (!commerce() || readers_care(r, text, e, health)))
     };
     // `Sending over Rahul Bhatt for his DOT physical`, `Therapy session –
     // Hannah Goldberg`: the care itself right after or right before the
@@ -4610,10 +4610,46 @@ fn lone_greeting(text: &str, s: usize, e: usize) -> bool {
 /// first name alone is followed by the reader's own care (`Hello Rafael,
 /// your infusion is...`): `Hi Marisol, please register me` greets a
 /// colleague.
-fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize) -> bool {
+fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
     text[s..e].contains([' ', '\t'])
-        || (r.your_care.is_match(after(text, e, 400)) && !merge_template(text))
+        || (readers_care(r, text, e, health) && !merge_template(text))
 }
+
+/// The reader's own care within 400 bytes after `e`: `your results`, or
+/// a second person's possessive in one of several languages at most two
+/// words before a listed health term (`o resultado do seu beta-hCG`,
+/// `votre coloscopie`, `Ihre Blutwerte`, `twoja mammografia`).
+fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    const REACH: usize = 400;
+    if r.your_care.is_match(after(text, e, REACH)) {
+        return true;
+    }
+    let first = health.partition_point(|&(hs, _)| hs < e);
+    health[first..]
+        .iter()
+        .take_while(|&&(hs, _)| hs <= e + REACH)
+        .any(|&(hs, _)| {
+            let from = floor_boundary(text, hs.saturating_sub(40).max(e));
+            text[from..hs]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .rev()
+                .take(3)
+                .any(|w| SECOND_PERSON.contains(&w.to_lowercase().as_str()))
+        })
+}
+
+/// Second persons' possessives (and the formal `su`, `Ihr`, `Pana`)
+/// that are no other common word of their languages (`je`, French `I`,
+/// and Danish `din` in text are left out).
+const SECOND_PERSON: &[&str] = &[
+    "your", "ur", "yours", "votre", "vos", "ton", "ta", "tes", "seu", "sua", "seus", "suas",
+    "teu", "tua", "teus", "tuas", "su", "sus", "tu", "tus", "vuestro", "vuestra", "ihr", "ihre",
+    "ihren", "ihrem", "ihrer", "ihres", "dein", "deine", "deinen", "deinem", "deiner", "uw",
+    "jouw", "tuo", "tuoi", "vostro", "vostra", "ditt", "dina", "twój", "twoja", "twoje",
+    "twojego", "twojej", "pana", "pani", "váš", "vaše", "vašeho", "vaší", "tvůj", "tvoje",
+    "sizin", "senin",
+];
 
 fn title_case(w: &str) -> String {
     let mut out = w.to_string();

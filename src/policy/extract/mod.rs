@@ -318,7 +318,6 @@ pub fn sniff(bytes: &[u8], name: &str, subtype: &str) -> Format {
             | "otf"
             | "woff"
             | "woff2"
-            | "ics"
             | "p7s"
             | "asc"
             | "sig"
