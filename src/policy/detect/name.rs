@@ -568,6 +568,11 @@ const INSTITUTION_NEXT: &[&str] = &[
     "chiropractic",
     "aesthetics",
     "diagnostics",
+    // A British GP's or a clinic's premises (`Riverside Surgery`,
+    // `Aurelia Aesthetic Surgery`, `Mill Lane Dental Practice`).
+    "surgery",
+    "dental",
+    "practice",
     "wellness",
     "street",
     "avenue",
@@ -719,7 +724,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|veteran)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*)?[1-9][0-9]?[ \t]*(?:,|\))|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*)?[1-9][0-9]?[ \t]*(?:,|\))|[ \t]*\((?:exam|examined|visit|seen|appt|appointment|dos|admitted|adm|surgery|procedure|scan|tested|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre)(?-u:\b))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -3061,18 +3066,18 @@ fn in_signature(r: &Res, text: &str, s: usize) -> bool {
         .any(|l| r.closing.is_match(l.trim_start_matches(['>', ' ', '\t'])))
 }
 
-/// Any health term, or a clinical event word, within `reach` bytes.
+/// Any health term, or a clinical event word, within `reach` bytes of
+/// the name at `s..e` (and before `until`).
 fn health_near(
     r: &Res,
     text: &str,
-    s: usize,
-    e: usize,
+    (s, e, until): (usize, usize, usize),
     health: &[(usize, usize)],
     reach: usize,
     commerce: &dyn Fn() -> bool,
 ) -> bool {
     let lo = s.saturating_sub(reach);
-    let hi = e.saturating_add(reach);
+    let hi = e.saturating_add(reach).min(until.max(e));
     let i = health.partition_point(|h| h.1 < lo);
     // `runs the diabetes charity walk`, `sang at the cancer benefit
     // concert`: a term that names a cause or an event is no one's care.
@@ -3439,7 +3444,10 @@ fn judge(
             || r.donor_label.is_match(pre_line)
             || r.cue_after.is_match(post)
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
-            || (!text[s..e].contains(',') && r.record_bare_age.is_match(post))
+            // (`Meet Priya, 34, from Leeds`: an advert's testimonial.)
+            || (!text[s..e].contains(',')
+                && r.record_bare_age.is_match(post)
+                && !pre_line.trim_end().to_ascii_lowercase().ends_with("meet"))
             // A record's field after the name (`Eileen Crossley, NV2290145,`).
             || r.record_after.is_match(post)
             // `Kevin MacAllister (EVS) will be out - he had knee surgery`.
@@ -3459,7 +3467,20 @@ fn judge(
         || care_heads_line(text, ls, s)
         || care_row(text, ls, s, e, health)
         || ((addressee_over_address(text, ls, s, e) || home_after(text, s, e)) && !commerce());
-    let near = |reach| health_near(r, text, s, e, health, reach, &commerce);
+    // A greeted reader's care stands in the letter, not under its
+    // closing: there the sender signs with their clinic's name (`Kind
+    // regards, / Patient Enquiries Team / Aldwych Fertility Centre`).
+    let until = if greeting() {
+        r.closing
+            .find(&text[e..])
+            .map_or(text.len(), |m| e + m.start())
+    } else {
+        text.len()
+    };
+    let near = |reach: usize| {
+        let health = &health[..health.partition_point(|h| h.0 < until)];
+        health_near(r, text, (s, e, until), health, reach, &commerce)
+    };
     let _ = pre;
     // A record's own field (`Student:     Bongani Ndlovu`) names whom the
     // whole letter is about: its fact may stand further down.

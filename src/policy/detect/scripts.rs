@@ -118,6 +118,9 @@ struct Res {
     /// A birth date marked as one after it (`1982年9月15日生`, `15.09.1942
     /// г.р.`).
     born: Regex,
+    /// The writer speaking of themself in Russian or Ukrainian (`мне`,
+    /// `у меня`, `я`).
+    first_person_cyrillic: Regex,
     kana: Regex,
     dose: Regex,
 }
@@ -160,6 +163,9 @@ fn res() -> &'static Res {
             ),
             born: super::re(
                 r"((?:(?:19|20|１９|２０)[0-9０-９]{2}|(?:昭和|平成|令和|大正)(?:[0-9０-９]{1,2}|元))年[0-9０-９]{1,2}月[0-9０-９]{1,2}日)(?:生|生まれ|出生)|((?:19|20)[0-9]{2}년[ \t]?[0-9]{1,2}월[ \t]?[0-9]{1,2}일)[ \t]?(?:생|출생)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
+            ),
+            first_person_cyrillic: super::re(
+                r"(?:^|[^\p{Cyrillic}])(?:[Яя]|[Мм]не|[Мм]еня|[Мм]ені|[Мм]ене|[Мм]ой|[Мм]оя|[Мм]оё|[Мм]ій|[Мм]оє)(?:$|[^\p{Cyrillic}])",
             ),
             dose: super::re(
                 r"^[^0-9\n]{0,16}[0-9][0-9.,]*[ \t]*(?:毫克|毫升|ミリグラム|밀리그램|мг|мл|ммоль|ед\.|единиц|ملغ|ملجم|mg|ml|mmol)",
@@ -447,6 +453,16 @@ pub fn scan(
         named = true;
         sink.push(Kind::Name, Confidence::High, loc, name);
     }
+    // The same in Cyrillic (`Мне 44 года… эректильная дисфункция` /
+    // `> Андрей Воронцов`), quoted in a reply too.
+    if ends.closes
+        && !facts.is_empty()
+        && let Some(name) = cyrillic_signature(text)
+        && r.first_person_cyrillic.is_match(text)
+    {
+        named = true;
+        sink.push(Kind::Name, Confidence::High, loc, name);
+    }
     for c in r.chart.captures_iter(text).take(64) {
         if let Some(m) = c.get(1) {
             sink.push(Kind::Mrn, Confidence::High, loc, m.as_str());
@@ -578,6 +594,22 @@ fn han_signature(text: &str) -> Option<&str> {
         && HAN_SURNAMES.contains(first)
         && !NOT_NAMES.iter().any(|w| line.contains(w)))
     .then_some(line)
+}
+
+/// A given name and a surname in Cyrillic alone on the last written line
+/// (past a reply's `>`).
+fn cyrillic_signature(text: &str) -> Option<&str> {
+    let (_, line) = super::name::last_written_line(text)?;
+    let line = line.trim_start_matches(['>', ' ', '\t']);
+    let words: Vec<&str> = line.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+    let name_word = |w: &&str| {
+        let mut c = w.chars();
+        c.next()
+            .is_some_and(|f| matches!(f, 'А'..='Я' | 'Ё' | 'І' | 'Ї' | 'Є' | 'Ґ'))
+            && w.chars().count() >= 2
+            && c.all(|x| matches!(x, 'а'..='я' | 'ё' | 'і' | 'ї' | 'є' | 'ґ' | '\'' | '-'))
+    };
+    ((2..=3).contains(&words.len()) && words.iter().all(name_word)).then_some(line)
 }
 
 /// Vietnamese names, surname first (`bà Nguyễn Thị Hoa`, `anh Trần
