@@ -504,6 +504,22 @@ pub fn classify(header: &str) -> Col {
             | "athletename"
             | "player"
             | "playername"
+            | "customer"
+            | "customername"
+            | "guest"
+            | "guestname"
+            | "passenger"
+            | "passengername"
+            | "delegate"
+            | "delegatename"
+            | "attendee"
+            | "attendeename"
+            | "tenant"
+            | "tenantname"
+            | "traveller"
+            | "traveler"
+            | "travellername"
+            | "travelername"
     ) || NAME_ELSEWHERE.contains(&compact.as_str())
     {
         return Col::Name;
@@ -1168,12 +1184,22 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
         None => row,
     };
     out.newline();
+    // A list of customers, guests or delegates whose row tells of a
+    // condition (`Nadia Haddad | Insulin-dependent diabetic`) names a
+    // person in care, row by row.
+    let name_label = if h.name_label == "Name" && row_tells_of_care(h, row) {
+        "Patient Name"
+    } else {
+        h.name_label
+    };
     for (i, cell) in row.iter().enumerate() {
         let v = cell.trim();
         if v.is_empty() {
             continue;
         }
-        out.push(h.labels.get(i).map_or("", String::as_str));
+        let label = h.labels.get(i).map_or("", String::as_str);
+        let label = if label == "Name" { name_label } else { label };
+        out.push(label);
         out.push(": ");
         out.push(v);
         out.push_char('\n');
@@ -1182,7 +1208,7 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
         let first = row.get(f).map_or("", |s| s.trim());
         let last = row.get(l).map_or("", |s| s.trim());
         if !first.is_empty() && !last.is_empty() {
-            out.push(h.name_label);
+            out.push(name_label);
             out.push(": ");
             out.push(first);
             out.push(" ");
@@ -1191,6 +1217,70 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
         }
     }
     out.push_char('\n');
+}
+
+/// Does a cell of `row` other than its names and its organisational
+/// columns (department, ward, team, role: an on-call list's `Oncology`)
+/// hold a health term?
+fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
+    const NOT_CARE: &[&str] = &[
+        "department",
+        "dept",
+        "unit",
+        "ward",
+        "specialty",
+        "speciality",
+        "clinic",
+        "team",
+        "role",
+        "title",
+        "position",
+        "service",
+        "location",
+        "site",
+        "office",
+        "division",
+        "program",
+        "programme",
+        "course",
+        "training",
+        "topic",
+        "session",
+        "company",
+        "organisation",
+        "organization",
+        "employer",
+        "job",
+        "occupation",
+        "qualification",
+        "qualifications",
+        "certificate",
+        "certification",
+        "cert",
+        "skill",
+        "skills",
+        "competency",
+        "licence",
+        "license",
+    ];
+    // The name cell holds a person's name: two words or more, or a first
+    // and a last name (a form's `Name | Message` pairs are no list).
+    let person = h
+        .whole_name
+        .and_then(|i| row.get(i))
+        .is_some_and(|c| c.split_whitespace().count() >= 2)
+        || (h.first.is_some() && h.last.is_some());
+    person
+        && row.iter().enumerate().any(|(i, cell)| {
+            let label = h.labels.get(i).map_or("", String::as_str);
+            Some(i) != h.whole_name
+                && Some(i) != h.first
+                && Some(i) != h.last
+                && !words(label).iter().any(|w| NOT_CARE.contains(&w.as_str()))
+                && !cell.trim().is_empty()
+                && (crate::policy::detect::health::has_term(cell)
+                    || crate::policy::detect::scripts::has_term(cell))
+        })
 }
 
 /// A hand-made export that left `Last, First` unquoted

@@ -261,10 +261,19 @@ mod tests {
     fn calendar_lines_are_unfolded_and_escapes_undone() {
         let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:C&P EXAM - OKONKWO\\, DAVID A\r\nDESCRIPTION:claimed bilateral hear\r\n ing loss.\\nVeteran: David A. Okonkwo\r\nEND:VEVENT\r\n";
         let out = unfolded_calendar(ics);
-        assert!(out.contains("SUMMARY:C&P EXAM - OKONKWO, DAVID A\n"), "{out}");
-        assert!(out.contains("bilateral hearing loss.\nVeteran: David A. Okonkwo\n"), "{out}");
+        assert!(
+            out.contains("SUMMARY:C&P EXAM - OKONKWO, DAVID A\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("bilateral hearing loss.\nVeteran: David A. Okonkwo\n"),
+            "{out}"
+        );
         let plain = "Subject line\n continues? no: not a calendar \\n";
-        assert!(matches!(unfolded_calendar(plain), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            unfolded_calendar(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -273,7 +282,10 @@ mod tests {
         let apart = "Be\u{0323}\u{0302}nh vie\u{0323}\u{0302}n";
         assert_eq!(composed(apart), "B\u{1EC7}nh vi\u{1EC7}n");
         for plain in ["plain ASCII", "déjà composé", "Ωμέγα \u{0378}x", "\u{0370}"] {
-            assert!(matches!(composed(plain), std::borrow::Cow::Borrowed(_)), "{plain}");
+            assert!(
+                matches!(composed(plain), std::borrow::Cow::Borrowed(_)),
+                "{plain}"
+            );
         }
     }
 

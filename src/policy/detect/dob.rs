@@ -157,11 +157,9 @@ fn cjk_date(w: &str) -> Option<(usize, usize)> {
 /// The value of ASCII or full-width digits.
 pub(super) fn wide_number(d: &str) -> Option<u32> {
     d.chars().try_fold(0u32, |n, c| {
-        let v = c.to_digit(10).or_else(|| {
-            ('０'..='９')
-                .contains(&c)
-                .then(|| c as u32 - '０' as u32)
-        })?;
+        let v = c
+            .to_digit(10)
+            .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))?;
         n.checked_mul(10)?.checked_add(v)
     })
 }

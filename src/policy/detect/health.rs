@@ -580,10 +580,6 @@ pub fn has_term(text: &str) -> bool {
         .is_some_and(|t| !t.walk(text, |_, _| {}).is_empty())
 }
 
-/// Scan a segment; returns the byte spans of the health terms found.
-/// `on_boundary`: see [`Terms::walk`] (called only when the term list
-/// loaded, which the shipped list always does; the caller falls back to
-/// its own search otherwise).
 /// Does a letter of an alphabet that spaces its words (Latin, Greek,
 /// Cyrillic) end right before `start`? ASCII word boundaries end a word
 /// at `ą`: `dka` is no term inside Polish `żołądka`. A curly quote, a dash
@@ -598,6 +594,10 @@ fn after_letter(text: &str, start: usize) -> bool {
             .is_some_and(|c| c < '\u{0590}' && c.is_alphabetic())
 }
 
+/// Scan a segment; returns the byte spans of the health terms found.
+/// `on_boundary`: see [`Terms::walk`] (called only when the term list
+/// loaded, which the shipped list always does; the caller falls back to
+/// its own search otherwise).
 pub fn scan(
     text: &str,
     loc: Location,

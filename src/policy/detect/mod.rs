@@ -46,7 +46,7 @@ mod national;
 pub mod npi;
 pub mod pairs;
 mod readings;
-mod scripts;
+pub(crate) mod scripts;
 pub mod ssn;
 pub mod tokens;
 pub mod weak;

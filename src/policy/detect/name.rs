@@ -4632,8 +4632,7 @@ fn lone_greeting(text: &str, s: usize, e: usize) -> bool {
 /// your infusion is...`): `Hi Marisol, please register me` greets a
 /// colleague.
 fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
-    text[s..e].contains([' ', '\t'])
-        || (readers_care(r, text, e, health) && !merge_template(text))
+    text[s..e].contains([' ', '\t']) || (readers_care(r, text, e, health) && !merge_template(text))
 }
 
 /// The reader's own care within 400 bytes after `e`: `your results`, or
@@ -4664,12 +4663,11 @@ fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> boo
 /// that are no other common word of their languages (`je`, French `I`,
 /// and Danish `din` in text are left out).
 const SECOND_PERSON: &[&str] = &[
-    "your", "ur", "yours", "votre", "vos", "ton", "ta", "tes", "seu", "sua", "seus", "suas",
-    "teu", "tua", "teus", "tuas", "su", "sus", "tu", "tus", "vuestro", "vuestra", "ihr", "ihre",
-    "ihren", "ihrem", "ihrer", "ihres", "dein", "deine", "deinen", "deinem", "deiner", "uw",
-    "jouw", "tuo", "tuoi", "vostro", "vostra", "ditt", "dina", "twój", "twoja", "twoje",
-    "twojego", "twojej", "pana", "pani", "váš", "vaše", "vašeho", "vaší", "tvůj", "tvoje",
-    "sizin", "senin",
+    "your", "ur", "yours", "votre", "vos", "ton", "ta", "tes", "seu", "sua", "seus", "suas", "teu",
+    "tua", "teus", "tuas", "su", "sus", "tu", "tus", "vuestro", "vuestra", "ihr", "ihre", "ihren",
+    "ihrem", "ihrer", "ihres", "dein", "deine", "deinen", "deinem", "deiner", "uw", "jouw", "tuo",
+    "tuoi", "vostro", "vostra", "ditt", "dina", "twój", "twoja", "twoje", "twojego", "twojej",
+    "pana", "pani", "váš", "vaše", "vašeho", "vaší", "tvůj", "tvoje", "sizin", "senin",
 ];
 
 fn title_case(w: &str) -> String {

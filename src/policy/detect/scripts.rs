@@ -430,8 +430,8 @@ pub fn scan(
                 .is_some_and(|rest| rest.trim().is_empty());
         // After a patient's own label (`患者氏名：山田 花子`), as `Patient:`
         // is in English (a bare `氏名：` is any form's name field).
-        let patient_field = whole.contains([':', '：'])
-            && PATIENT_LABELS.iter().any(|l| whole.starts_with(l));
+        let patient_field =
+            whole.contains([':', '：']) && PATIENT_LABELS.iter().any(|l| whole.starts_with(l));
         let conf = if (patient_field || near(ns, ne) || (addressee && !facts.is_empty()))
             && !department()
         {
@@ -495,7 +495,15 @@ pub fn scan(
 
 /// Labels of a patient's name field (`患者氏名：`, `病人：`).
 const PATIENT_LABELS: &[&str] = &[
-    "患者", "病人", "病患", "受试者", "受試者", "被験者", "被验者", "受检者", "환자",
+    "患者",
+    "病人",
+    "病患",
+    "受试者",
+    "受試者",
+    "被験者",
+    "被验者",
+    "受检者",
+    "환자",
 ];
 
 /// A role after a family name (`王经理`, manager Wang; `林老师`, teacher
