@@ -198,6 +198,9 @@ impl Terms {
                 Some(w) if found.is_none_or(|e| w > e) => Some(w),
                 _ => found,
             };
+            // `Booking CT-5521`, `MRI #20931`: a short term that keys a
+            // reference number is a code.
+            let found = found.filter(|&e| !(e - start <= 3 && keys_a_number(&b[e..])));
             if let Some(e) = found {
                 spans.push((start, e));
                 // Past the cap, the walk goes on for `on_boundary` only.
@@ -578,6 +581,13 @@ pub fn has_term(text: &str) -> bool {
         .terms
         .as_ref()
         .is_some_and(|t| !t.walk(text, |_, _| {}).is_empty())
+}
+
+/// `-5521`, `#20931`: a dash or a number sign and three digits or more.
+fn keys_a_number(rest: &[u8]) -> bool {
+    matches!(rest.first(), Some(b'-' | b'#'))
+        && rest.len() >= 4
+        && rest[1..4].iter().all(u8::is_ascii_digit)
 }
 
 /// Does a letter of an alphabet that spaces its words (Latin, Greek,
