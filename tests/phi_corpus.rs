@@ -96,6 +96,10 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices54", 3, 8),
         ("phi-voices55", 6, 2),
         ("phi-voices56", 2, 3),
+        ("phi-voices57", 0, 5),
+        ("phi-voices58", 1, 7),
+        ("phi-voices59", 2, 12),
+        ("phi-voices60", 2, 8),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

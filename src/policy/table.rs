@@ -1429,6 +1429,16 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "backup",
         "on-call",
         "surgeon",
+        // The people of other lists (see `classify`'s name columns).
+        "athlete",
+        "player",
+        "customer",
+        "guest",
+        "passenger",
+        "delegate",
+        "attendee",
+        "tenant",
+        "travel",
         // Other languages' birth, identity and name columns (see
         // `BIRTH_ELSEWHERE` and the lists after it).
         "nascimento",

@@ -832,3 +832,40 @@ fn session_twenty_six_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_twenty_seven_shapes_are_judged() {
+    for body in [
+        // An age in brackets after a name; a patient label's Han name
+        // with a space; a Japanese era's birth date; a calendar invitation
+        // folded inside a word, its veteran on an escaped line.
+        "Our player Fleur Hoekstra (18, midfield) has had pain in her left shin for two weeks. Our physio suspects a stress fracture.",
+        "患者氏名：山田 花子\n診断：子宮筋腫、鉄欠乏性貧血",
+        "氏名：山田 花子（昭和60年4月2日生）",
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:C&P EXAM\r\nDESCRIPTION:Compensation and Pension examination for claimed bilateral hear\r\n ing loss and tinnitus.\\nVeteran: David A. Okonkwo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        // A guest list whose row tells of a condition; the reader's own
+        // care in Portuguese; a Cyrillic letter signed by its writer; a
+        // caller spelling their surname.
+        "Cabin,Guest,Coach,Special requirements\n5110,Harold Quinn,1,Uses a rollator\n6233,Nadia Haddad,1,Insulin-dependent diabetic - must eat at 12:30\n",
+        "Olá Beatriz,\n\no resultado do seu beta-hCG de hoje foi positivo.",
+        "Здравствуйте.\nМне 44 года, эректильная дисфункция, принимаю эналаприл.\nАндрей Воронцов",
+        "CALLER: Daniel Ferreira, F-E-R-R-E-I-R-A. I ran out of my sertraline on Monday.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A clinic's name under the closing of a greeted enquiry; an
+        // advert's testimonial; a clinic's name that opens with a given
+        // name; a booking code; staff news in French and English; a
+        // department rota.
+        "Dear Ms Olsen,\n\nThank you for your enquiry. I attach our 2024 outcomes brochure.\n\nKind regards,\nPatient Enquiries Team\nAldwych Fertility Centre",
+        "Meet Priya, 34, from Leeds: \"I dropped two dress sizes.\" Not suitable if pregnant.",
+        "Thank you for your interest in Aurelia Aesthetic Surgery. Prices include the surgeon fees and one follow-up appointment.",
+        "Booking CT-5521 confirmed for Mr D. Harding, coach departs 08:00.",
+        "Nous accueillons Mme Aurélie Fontaine, nouvelle sage-femme coordinatrice.",
+        "We are delighted to welcome Fiona Marsh to our store. Fiona is an audiologist and runs free hearing checks for hearing loss.",
+        "Name,Department,Shift\nJane Smith,Oncology,Night\nTom Reed,Cardiology,Day\n",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

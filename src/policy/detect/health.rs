@@ -584,7 +584,7 @@ pub fn has_term(text: &str) -> bool {
 }
 
 /// `-5521`, `#20931`: a dash or a number sign and three digits or more.
-fn keys_a_number(rest: &[u8]) -> bool {
+pub(super) fn keys_a_number(rest: &[u8]) -> bool {
     matches!(rest.first(), Some(b'-' | b'#'))
         && rest.len() >= 4
         && rest[1..4].iter().all(u8::is_ascii_digit)
@@ -660,6 +660,16 @@ pub fn scan(
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+
+    #[test]
+    fn a_term_starts_a_word_of_its_own_alphabet_only() {
+        // `dka` inside Polish `żołądka`; `MRI` after Han characters, which
+        // write no spaces; a code keyed by a short term.
+        assert!(found("Zupa z żołądka i kapusty.", Kind::Health).is_none());
+        assert!(found("前立腺MRI検査をおすすめします", Kind::Health).is_some());
+        assert!(found("Booking CT-5521 for the coach", Kind::Health).is_none());
+        assert!(found("CT scan of the chest on Monday", Kind::Health).is_some());
+    }
 
     #[test]
     fn training_marks_that_end_in_punctuation_or_another_language() {

@@ -3099,6 +3099,8 @@ fn health_near(
             !letter(w[..m.start()].chars().next_back())
                 && !letter(w[m.end()..].chars().next())
                 && !document_scan(w, m.start(), m.end())
+                // `Booking CT-5521`: a code.
+                && !super::health::keys_a_number(&w.as_bytes()[m.end()..])
         });
         let Some(first) = events.next() else {
             return false;
@@ -3389,6 +3391,11 @@ fn judge(
         let w = m.trim_end().to_ascii_lowercase();
         w == "referring" && age_after(post)
     };
+    // `Meet Priya, 34, from Leeds`: an advert's or a newsletter's
+    // introduction opening its line, not a person named Meet.
+    if pre_line.trim().is_empty() && text[s..e].starts_with("Meet ") {
+        return None;
+    }
     let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
         let to = m.as_str().trim_end().eq_ignore_ascii_case("to");
         !(referred(m.as_str()) || (honorific && to))
