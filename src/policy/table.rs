@@ -41,6 +41,10 @@ pub enum Col {
     FirstName,
     LastName,
     Name,
+    /// The people of another trade's list (customers, guests,
+    /// passengers, delegates, athletes): named in care only row by row
+    /// (`row_tells_of_care`), never by the table's other columns.
+    Person,
     /// Procedure, medication, result, condition, date of service...
     Clinical,
     /// The physician on call, the attending, the backup: a clinician.
@@ -54,6 +58,7 @@ impl Col {
         !matches!(
             self,
             Col::Name
+                | Col::Person
                 | Col::FirstName
                 | Col::LastName
                 | Col::Other
@@ -500,7 +505,13 @@ pub fn classify(header: &str) -> Col {
             | "student"
             | "studentname"
             | "trainee"
-            | "athlete"
+    ) || NAME_ELSEWHERE.contains(&compact.as_str())
+    {
+        return Col::Name;
+    }
+    if matches!(
+        compact.as_str(),
+        "athlete"
             | "athletename"
             | "player"
             | "playername"
@@ -520,9 +531,8 @@ pub fn classify(header: &str) -> Col {
             | "traveler"
             | "travellername"
             | "travelername"
-    ) || NAME_ELSEWHERE.contains(&compact.as_str())
-    {
-        return Col::Name;
+    ) {
+        return Col::Person;
     }
     if matches!(
         compact.as_str(),
@@ -723,6 +733,7 @@ fn header_of(row: &[String]) -> Option<Header> {
                 | Col::FirstName
                 | Col::LastName
                 | Col::Name
+                | Col::Person
                 | Col::Provider
         )
     });
@@ -859,6 +870,7 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         .zip(cols)
         .map(|(cell, col)| match (col, col.label()) {
             (Col::Name, _) => name_label.to_string(),
+            (Col::Person, _) => "Name".to_string(),
             (_, Some(l)) => l.to_string(),
             // MedDRA's `pt` (see `columns`): a patient label no longer.
             (Col::Other, _)
@@ -880,7 +892,7 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         name_label,
         whole_name: cols
             .iter()
-            .position(|c| matches!(c, Col::Name | Col::PatientName)),
+            .position(|c| matches!(c, Col::Name | Col::PatientName | Col::Person)),
     }
 }
 
@@ -1187,18 +1199,26 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     // A list of customers, guests or delegates whose row tells of a
     // condition (`Nadia Haddad | Insulin-dependent diabetic`) names a
     // person in care, row by row.
-    let name_label = if h.name_label == "Name" && row_tells_of_care(h, row) {
-        "Patient Name"
-    } else {
-        h.name_label
+    let care = row_tells_of_care(h, row);
+    let promoted = |label: &'static str| {
+        if label == "Name" && care {
+            "Patient Name"
+        } else {
+            label
+        }
     };
+    let name_label = promoted(h.name_label);
     for (i, cell) in row.iter().enumerate() {
         let v = cell.trim();
         if v.is_empty() {
             continue;
         }
         let label = h.labels.get(i).map_or("", String::as_str);
-        let label = if label == "Name" { name_label } else { label };
+        let label = if label == "Name" {
+            promoted("Name")
+        } else {
+            label
+        };
         out.push(label);
         out.push(": ");
         out.push(v);
@@ -1223,6 +1243,76 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
 /// columns (department, ward, team, role: an on-call list's `Oncology`)
 /// hold a health term?
 fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
+    // Only a column that holds a person's health, needs or a free note
+    // about them (not a talk's title, a product, a course or a team).
+    const CARE: &[&str] = &[
+        "condition",
+        "conditions",
+        "diagnosis",
+        "medical",
+        "health",
+        "allergy",
+        "allergies",
+        "allergens",
+        "medication",
+        "medications",
+        "meds",
+        "injury",
+        "injuries",
+        "disclosure",
+        "marker",
+        "need",
+        "needs",
+        "special",
+        "requirements",
+        "dietary",
+        "symptoms",
+        "access",
+        "accommodation",
+        "accommodations",
+        "adjustments",
+        "support",
+    ];
+    // Free notes tell of the person unless they speak of a talk, a
+    // product or a course (`Loved the diabetes prevention session`).
+    const FREE: &[&str] = &[
+        "notes", "note", "comment", "comments", "details", "reason", "event", "remarks",
+    ];
+    const NOT_ABOUT_THEM: &[&str] = &[
+        "session",
+        "sessions",
+        "talk",
+        "talks",
+        "webinar",
+        "course",
+        "workshop",
+        "lecture",
+        "keynote",
+        "panel",
+        "presentation",
+        "speaker",
+        "app",
+        "apps",
+        "article",
+        "book",
+        "training",
+        "module",
+        "product",
+        "products",
+        "stand",
+        "booth",
+        "exhibit",
+        "feedback",
+        "loved",
+        "enjoyed",
+        "interesting",
+        "great",
+        "excellent",
+        "useful",
+    ];
+    const COMPANY: &[&str] = &[
+        "ltd", "plc", "inc", "llc", "gmbh", "pharmacy", "chemist", "hospital", "clinic", "group",
+    ];
     const NOT_CARE: &[&str] = &[
         "department",
         "dept",
@@ -1265,11 +1355,9 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
     ];
     // The name cell holds a person's name: two words or more, or a first
     // and a last name (a form's `Name | Message` pairs are no list).
-    let person = h
-        .whole_name
-        .and_then(|i| row.get(i))
-        .is_some_and(|c| c.split_whitespace().count() >= 2)
-        || (h.first.is_some() && h.last.is_some());
+    let person = h.whole_name.and_then(|i| row.get(i)).is_some_and(|c| {
+        c.split_whitespace().count() >= 2 && !words(c).iter().any(|w| COMPANY.contains(&w.as_str()))
+    }) || (h.first.is_some() && h.last.is_some());
     person
         && row.iter().enumerate().any(|(i, cell)| {
             let label = h.labels.get(i).map_or("", String::as_str);
@@ -1277,6 +1365,11 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
                 && Some(i) != h.first
                 && Some(i) != h.last
                 && !words(label).iter().any(|w| NOT_CARE.contains(&w.as_str()))
+                && (words(label).iter().any(|w| CARE.contains(&w.as_str()))
+                    || (words(label).iter().any(|w| FREE.contains(&w.as_str()))
+                        && !words(cell)
+                            .iter()
+                            .any(|w| NOT_ABOUT_THEM.contains(&w.as_str()))))
                 && !cell.trim().is_empty()
                 && (crate::policy::detect::health::has_term(cell)
                     || crate::policy::detect::scripts::has_term(cell))

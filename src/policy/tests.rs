@@ -838,7 +838,7 @@ fn session_twenty_seven_shapes_are_judged() {
     for body in [
         // An age in brackets after a name; a patient label's Han name
         // with a space; a Japanese era's birth date; a calendar invitation
-        // folded inside a word, its veteran on an escaped line.
+        // folded inside a word, its veteran's field on an escaped line.
         "Our player Fleur Hoekstra (18, midfield) has had pain in her left shin for two weeks. Our physio suspects a stress fracture.",
         "患者氏名：山田 花子\n診断：子宮筋腫、鉄欠乏性貧血",
         "氏名：山田 花子（昭和60年4月2日生）",
@@ -850,6 +850,10 @@ fn session_twenty_seven_shapes_are_judged() {
         "Olá Beatriz,\n\no resultado do seu beta-hCG de hoje foi positivo.",
         "Здравствуйте.\nМне 44 года, эректильная дисфункция, принимаю эналаприл.\nАндрей Воронцов",
         "CALLER: Daniel Ferreira, F-E-R-R-E-I-R-A. I ran out of my sertraline on Monday.",
+        // A study's free comment on a participant's row; a Russian
+        // writer's own complaint a sentence after `Мне`.
+        "participant_id\tname\tage\tevent\tcomment\nTRI-004\tGareth Pemberton\t47\tirregular rhythm alert\tpalpitations on the long ride, atrial fibrillation suspected\n",
+        "Здравствуйте.\nМне 44 года, последние полгода проблемы с эрекцией (эректильная дисфункция, как написал терапевт).\nАндрей Воронцов",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -865,6 +869,8 @@ fn session_twenty_seven_shapes_are_judged() {
         "Nous accueillons Mme Aurélie Fontaine, nouvelle sage-femme coordinatrice.",
         "We are delighted to welcome Fiona Marsh to our store. Fiona is an audiologist and runs free hearing checks for hearing loss.",
         "Name,Department,Shift\nJane Smith,Oncology,Night\nTom Reed,Cardiology,Day\n",
+        // Delegates' comments on the talks they heard.
+        "Attendee,Company,Comments\nJane Porter,Acme Retail,Loved the diabetes prevention session\nTom Reed,Shopflow,Great talk on cancer screening apps\n",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

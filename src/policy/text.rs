@@ -42,7 +42,9 @@ pub fn composed(s: &str) -> std::borrow::Cow<'_, str> {
 /// `\,` a comma). A calendar invitation's description otherwise hides
 /// `hear` / ` ing loss` from the term lists. Other text is borrowed.
 pub fn unfolded_calendar(t: &str) -> std::borrow::Cow<'_, str> {
-    let head = t.trim_start().as_bytes();
+    let head = t
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .as_bytes();
     let head = &head[..head.len().min(15)];
     let object = [&b"BEGIN:VCALENDAR"[..], b"BEGIN:VCARD"]
         .iter()

@@ -119,7 +119,7 @@ struct Res {
     /// г.р.`).
     born: Regex,
     /// The writer speaking of themself in Russian or Ukrainian (`мне`,
-    /// `у меня`, `я`).
+    /// `у меня`, `мой`).
     first_person_cyrillic: Regex,
     kana: Regex,
     dose: Regex,
@@ -165,7 +165,7 @@ fn res() -> &'static Res {
                 r"((?:(?:19|20|１９|２０)[0-9０-９]{2}|(?:昭和|平成|令和|大正)(?:[0-9０-９]{1,2}|元))年[0-9０-９]{1,2}月[0-9０-９]{1,2}日)(?:生|生まれ|出生)|((?:19|20)[0-9]{2}년[ \t]?[0-9]{1,2}월[ \t]?[0-9]{1,2}일)[ \t]?(?:생|출생)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
             ),
             first_person_cyrillic: super::re(
-                r"(?:^|[^\p{Cyrillic}])(?:[Яя]|[Мм]не|[Мм]еня|[Мм]ені|[Мм]ене|[Мм]ой|[Мм]оя|[Мм]оё|[Мм]ій|[Мм]оє)(?:$|[^\p{Cyrillic}])",
+                r"(?:^|[^\p{Cyrillic}])(?:[Мм]не|[Мм]еня|[Мм]ені|[Мм]ене|[Мм]ой|[Мм]оя|[Мм]оё|[Мм]ій|[Мм]оє|[Мм]оего|[Мм]оей|[Мм]оему|[Мм]ою|[Мм]оим|[Мм]ого|[Мм]оєї|[Мм]оїй|[Мм]оєму)(?:$|[^\p{Cyrillic}])",
             ),
             dose: super::re(
                 r"^[^0-9\n]{0,16}[0-9][0-9.,]*[ \t]*(?:毫克|毫升|ミリグラム|밀리그램|мг|мл|ммоль|ед\.|единиц|ملغ|ملجم|mg|ml|mmol)",
@@ -455,10 +455,20 @@ pub fn scan(
     }
     // The same in Cyrillic (`Мне 44 года… эректильная дисфункция` /
     // `> Андрей Воронцов`), quoted in a reply too.
+    // The first person stands shortly before one of the facts (240
+    // bytes: some 120 Cyrillic letters) (`Мне 44
+    // года, эректильная дисфункция`), not anywhere in a letter that
+    // sends an invoice.
+    let own_fact = || {
+        facts.iter().any(|&(fs, _)| {
+            let from = crate::policy::text::floor_boundary(text, fs.saturating_sub(240));
+            r.first_person_cyrillic.is_match(&text[from..fs])
+        })
+    };
     if ends.closes
         && !facts.is_empty()
         && let Some(name) = cyrillic_signature(text)
-        && r.first_person_cyrillic.is_match(text)
+        && own_fact()
     {
         named = true;
         sink.push(Kind::Name, Confidence::High, loc, name);
