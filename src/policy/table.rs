@@ -456,7 +456,9 @@ pub fn classify(header: &str) -> Col {
     {
         return Col::FirstName;
     }
-    if any(&["lastname", "surname", "familyname", "lname"])
+    // `lname`, not the `lname` inside `Full name`.
+    if any(&["lastname", "surname", "familyname"])
+        || (compact.contains("lname") && !compact.contains("fullname"))
         || LAST_ELSEWHERE.contains(&compact.as_str())
         || compact == "last"
         || (of_person && (has("last") || compact.ends_with("last")))
@@ -468,6 +470,9 @@ pub fn classify(header: &str) -> Col {
         "ptname",
         "membername",
         "subscribername",
+        "patientfullname",
+        "ptfullname",
+        "memberfullname",
         "insuredname",
         "beneficiaryname",
         "clientname",
@@ -1865,6 +1870,10 @@ mod tests {
     fn headers_are_classified() {
         for (h, want) in [
             ("DOB", Col::Dob),
+            // `lname` inside a full name is no last name.
+            ("Full name", Col::Name),
+            ("Patient full name", Col::PatientName),
+            ("lname", Col::LastName),
             ("Birth Dt", Col::Dob),
             ("date_of_birth", Col::Dob),
             ("D.O.B.", Col::Dob),

@@ -854,6 +854,14 @@ fn session_twenty_seven_shapes_are_judged() {
         // writer's own complaint a sentence after `Мне`.
         "participant_id\tname\tage\tevent\tcomment\nTRI-004\tGareth Pemberton\t47\tirregular rhythm alert\tpalpitations on the long ride, atrial fibrillation suspected\n",
         "Здравствуйте.\nМне 44 года, последние полгода проблемы с эрекцией (эректильная дисфункция, как написал терапевт).\nАндрей Воронцов",
+        // A trial visit's calendar entry; a discharge-planning meeting's
+        // patient; a sign-up sheet's `Full name` column (no last name);
+        // a Dutch writer's age in years; a rare disease in Spanish.
+        "SUMMARY:PMP-301 Visit 4 - Alastair Kerrigan\nDESCRIPTION:Late-onset Pompe disease participant. Muscle biopsy.",
+        "SUMMARY:Discharge planning - Tomasz Wisniewski (Ward 4)\nDESCRIPTION:Left MCA stroke, dense right hemiparesis and expressive aphasia.",
+        "Full name,Email,Condition\nHarriet Mwangi,h.mwangi@mailbox.example,Hereditary angioedema type 1\n",
+        "Ik ben Sanne de Groot-Verhoef, 34 jaar, en ik heb neurofibromatose type 1.",
+        "Me llamo Rocío Santamaría y mi hija Valeria Santamaría Ortiz, de 4 años, tiene síndrome de Prader-Willi.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -871,6 +879,9 @@ fn session_twenty_seven_shapes_are_judged() {
         "Name,Department,Shift\nJane Smith,Oncology,Night\nTom Reed,Cardiology,Day\n",
         // Delegates' comments on the talks they heard.
         "Attendee,Company,Comments\nJane Porter,Acme Retail,Loved the diabetes prevention session\nTom Reed,Shopflow,Great talk on cancer screening apps\n",
+        // A meeting's chair after the meeting's name.
+        "Schedule for Monday\nDischarge planning meeting: Mary Jones, ward manager, will chair. Diabetes topics later.",
+        "Rare disease day: our registry now holds 412 people with Pompe disease and 96 with Fabry disease.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
