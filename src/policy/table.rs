@@ -1314,7 +1314,46 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "great",
         "excellent",
         "useful",
+        "research",
+        "helpline",
+        "charity",
+        "charities",
+        "group",
+        "service",
+        "pathway",
+        "lead",
+        "covers",
+        "kit",
+        "samples",
+        "launching",
+        "launch",
+        "representing",
+        "runs",
+        "work",
+        "works",
+        "association",
+        "society",
+        "foundation",
+        "sponsor",
+        "team",
     ];
+    // A staff list's notes are about their work (a delegate list's
+    // `Company` is not: its notes may still be about the delegate).
+    const WORK_COLUMNS: &[&str] = &[
+        "role",
+        "employer",
+        "job",
+        "position",
+        "title",
+        "department",
+        "dept",
+        "exhibitor",
+        "sponsor",
+    ];
+    let at_work = h
+        .labels
+        .iter()
+        .any(|l| words(l).iter().any(|w| WORK_COLUMNS.contains(&w.as_str())));
     const COMPANY: &[&str] = &[
         "ltd", "plc", "inc", "llc", "gmbh", "pharmacy", "chemist", "hospital", "clinic", "group",
     ];
@@ -1371,7 +1410,8 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
                 && Some(i) != h.last
                 && !words(label).iter().any(|w| NOT_CARE.contains(&w.as_str()))
                 && (words(label).iter().any(|w| CARE.contains(&w.as_str()))
-                    || (words(label).iter().any(|w| FREE.contains(&w.as_str()))
+                    || (!at_work
+                        && words(label).iter().any(|w| FREE.contains(&w.as_str()))
                         && !words(cell)
                             .iter()
                             .any(|w| NOT_ABOUT_THEM.contains(&w.as_str()))))

@@ -862,6 +862,7 @@ fn session_twenty_seven_shapes_are_judged() {
         "Full name,Email,Condition\nHarriet Mwangi,h.mwangi@mailbox.example,Hereditary angioedema type 1\n",
         "Ik ben Sanne de Groot-Verhoef, 34 jaar, en ik heb neurofibromatose type 1.",
         "Me llamo Rocío Santamaría y mi hija Valeria Santamaría Ortiz, de 4 años, tiene síndrome de Prader-Willi.",
+        "Добрый день.\nЯ уже третий месяц лечусь от депрессии, принимаю сертралин, но лучше не становится.\nИрина Петрова",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -882,6 +883,12 @@ fn session_twenty_seven_shapes_are_judged() {
         // A meeting's chair after the meeting's name.
         "Schedule for Monday\nDischarge planning meeting: Mary Jones, ward manager, will chair. Diabetes topics later.",
         "Rare disease day: our registry now holds 412 people with Pompe disease and 96 with Fabry disease.",
+        // A study's staff after its visits; a staff list's and a
+        // sign-up sheet's notes about their work; a physio rota.
+        "Protocol synopsis PMP-301\n\nScreening visit - Dr Alastair Kerrigan, principal investigator\nBaseline visit: Catriona Reid, study coordinator\nVisit 4 - Hamish Grant, research pharmacist\nPopulation: adults with late-onset Pompe disease.",
+        "Full name,Role,Ward,Notes\nKirsty Munro,Staff nurse,Ward 3,Covers haemophilia clinic Tuesdays\nOwain Pritchard,Physiotherapist,Rehab,Muscular dystrophy service lead\n",
+        "Full name,Email,Comments\nMorag Sinclair,morag@example.org,Keen to hear about cystic fibrosis research\nDarragh Byrne,darragh@example.org,I work on the Huntington disease helpline\n",
+        "Physio review - Tamsin Penrose, band 6\nPhysio session: Jago Trelawney covers Monday\nRota for the hypermobile Ehlers-Danlos clinic attached.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

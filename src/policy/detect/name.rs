@@ -3747,17 +3747,18 @@ fn topic_or_participle(w: &str) -> bool {
 fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
     static VISIT: OnceLock<Regex> = OnceLock::new();
     let visit = VISIT.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|(?:pre-?op(?:erative)?|pre-?admission|falls|memory)\s+assessment|(?:screening|baseline|randomi[sz]ation|dosing|study|trial)\s+visit(?:\s+[0-9]{1,2}[a-z]?)?|(?-u:\b)visit\s+[0-9]{1,2}[a-z]?|physio(?:therapy)?\s+(?:session|appointment|appt|visit|review))(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|(?:pre-?op(?:erative)?|pre-?admission|falls|memory)\s+assessment)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
     });
     static MEETING: OnceLock<Regex> = OnceLock::new();
     let meeting = MEETING.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:discharge\s+planning(?:\s+(?:meeting|conference|call))?|(?:case|family|care\s+planning|best\s+interests?)\s+(?:conference|meeting))\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:discharge\s+planning(?:\s+(?:meeting|conference|call))?|(?:case|family|care\s+planning|best\s+interests?)\s+(?:conference|meeting)|(?:screening|baseline|randomi[sz]ation|dosing|study|trial)\s+visit(?:\s+[0-9]{1,2}[a-z]?)?|(?-u:\b)visit\s+[0-9]{1,2}[a-z]?|physio(?:therapy)?\s+(?:session|appointment|appt|visit|review))\s*[-–—:]\s*$")
     });
-    // A meeting's staff after its name: `Mary Jones, ward manager`,
-    // `Mary Jones (chair)`, `Mary Jones will chair`.
+    // A meeting's or a study visit's staff after its name: `Mary Jones,
+    // ward manager`, `Ruairi O'Neill (monitor)`, `Mary Jones will chair`,
+    // `Jago Trelawney covers Monday`.
     static STAFF_AFTER: OnceLock<Regex> = OnceLock::new();
     let staff_after = STAFF_AFTER.get_or_init(|| {
-        re(r"(?i)^[ \t]*(?:,[ \t]*[a-z][a-z \t]{0,30}(?:manager|nurse|worker|therapist|coordinator|officer|consultant|lead|chair|sister|matron|physio(?:therapist)?|pharmacist|doctor|registrar|advocate|practitioner)(?-u:\b)|\([a-z \t]{0,30}(?:chair|lead|manager|nurse|worker|therapist|coordinator|officer|consultant|minutes)\)|[ \t]+(?:will|to|shall)[ \t]+(?:chair|lead|facilitate|present|attend|join|run|minute|take[ \t]+(?:the[ \t]+)?minutes)(?-u:\b))")
+        re(r"(?i)^[ \t]*(?:,[ \t]*(?:[a-z][a-z \t]{0,30})?(?:manager|nurse|worker|therapist|coordinator|officer|consultant|lead|chair|sister|matron|physio(?:therapist)?|pharmacist|doctor|registrar|advocate|practitioner|investigator|monitor|scientist|administrator|band[ \t]+[0-9])(?-u:\b)|[ \t]*\([a-z \t]{0,30}(?:chair|lead|manager|nurse|worker|therapist|coordinator|officer|consultant|minutes|monitor|investigator|pharmacist|cra|pi)\)|[ \t]+(?:will|to|shall|covers|runs)(?-u:\b))")
     });
     let head = text.get(ceil_boundary(text, ls.max(s.saturating_sub(48)))..s);
     head.is_some_and(|w| visit.is_match(w))
