@@ -1205,26 +1205,21 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     // condition (`Nadia Haddad | Insulin-dependent diabetic`) names a
     // person in care, row by row.
     let care = row_tells_of_care(h, row);
-    let promoted = |label: &'static str| {
+    fn promoted(label: &str, care: bool) -> &str {
         if label == "Name" && care {
             "Patient Name"
         } else {
             label
         }
-    };
-    let name_label = promoted(h.name_label);
+    }
+    let name_label = promoted(h.name_label, care);
     for (i, cell) in row.iter().enumerate() {
         let v = cell.trim();
         if v.is_empty() {
             continue;
         }
         let label = h.labels.get(i).map_or("", String::as_str);
-        let label = if label == "Name" {
-            promoted("Name")
-        } else {
-            label
-        };
-        out.push(label);
+        out.push(promoted(label, care));
         out.push(": ");
         out.push(v);
         out.push_char('\n');
@@ -1404,18 +1399,22 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
     }) || (h.first.is_some() && h.last.is_some());
     person
         && row.iter().enumerate().any(|(i, cell)| {
-            let label = h.labels.get(i).map_or("", String::as_str);
-            Some(i) != h.whole_name
-                && Some(i) != h.first
-                && Some(i) != h.last
-                && !words(label).iter().any(|w| NOT_CARE.contains(&w.as_str()))
-                && (words(label).iter().any(|w| CARE.contains(&w.as_str()))
+            if Some(i) == h.whole_name
+                || Some(i) == h.first
+                || Some(i) == h.last
+                || cell.trim().is_empty()
+            {
+                return false;
+            }
+            let label = words(h.labels.get(i).map_or("", String::as_str));
+            let says = |list: &[&str]| label.iter().any(|w| list.contains(&w.as_str()));
+            !says(NOT_CARE)
+                && (says(CARE)
                     || (!at_work
-                        && words(label).iter().any(|w| FREE.contains(&w.as_str()))
+                        && says(FREE)
                         && !words(cell)
                             .iter()
                             .any(|w| NOT_ABOUT_THEM.contains(&w.as_str()))))
-                && !cell.trim().is_empty()
                 && (crate::policy::detect::health::has_term(cell)
                     || crate::policy::detect::scripts::has_term(cell))
         })
