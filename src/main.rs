@@ -17,6 +17,29 @@ use sealpost::queue_admin::{self, Request};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Prints to stdout; a reader that went away (`| head`) ends the command
+/// quietly instead of panicking as `println!` does.
+macro_rules! say {
+    ($($arg:tt)*) => { write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Like `say!` without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*)) };
+}
+
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("sealpost: stdout: {e}");
+        std::process::exit(74);
+    }
+}
+
 const DEFAULT_CONFIG: &str = "conf/sealpost.toml";
 
 #[derive(Parser)]
@@ -350,7 +373,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: ConfigCommand::Check { config },
         } => Ok(match load_or_report(&config) {
             Some(_) => {
-                println!("{}: OK", config.display());
+                say!("{}: OK", config.display());
                 ExitCode::SUCCESS
             }
             None => ExitCode::from(2),
@@ -400,7 +423,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(p) => serde_json::json!({"file": file, "report": p}),
                     Err(e) => serde_json::json!({"file": file, "error": e.to_string()}),
                 };
-                println!("{}", serde_json::to_string(&result)?);
+                say!("{}", serde_json::to_string(&result)?);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -425,7 +448,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.unwrap_or_else(|| PathBuf::from(format!("keys/dkim/{domain}.{selector}.pem")));
             let record = sealpost::dkim::keygen(&domain, &selector, alg, &out)?;
             eprintln!("key written to {} (mode 0600)", out.display());
-            println!("{record}");
+            say!("{record}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Dns {
@@ -437,7 +460,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let d = domain.to_ascii_lowercase();
             let entries: Vec<_> = cfg.dkim.iter().filter(|e| e.domain == d).cloned().collect();
             let bounce = cfg.bounce_domain_for(&format!("x@{d}"));
-            print!(
+            say_raw!(
                 "{}",
                 sealpost::dkim::dns_records(&d, &entries, bounce, &cfg.server.hostname)?
             );
@@ -448,7 +471,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let (code, message) = sealpost::audit::verify_cli(&file, pubkey.as_deref());
             if code == 0 {
-                println!("{message}");
+                say!("{message}");
             } else {
                 eprintln!("{message}");
             }
@@ -548,11 +571,11 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             };
             let insp = sealpost::policy::inspect_detailed(&set, &raw, &ctx);
             if json {
-                println!("{}", serde_json::to_string(&insp.verdict.to_json())?);
+                say!("{}", serde_json::to_string(&insp.verdict.to_json())?);
             } else if explain {
-                print!("{}", sealpost::policy::render_explained(&insp, &set.rules));
+                say_raw!("{}", sealpost::policy::render_explained(&insp, &set.rules));
             } else {
-                print!("{}", sealpost::policy::render_findings(&insp));
+                say_raw!("{}", sealpost::policy::render_findings(&insp));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -565,9 +588,9 @@ fn policy(command: PolicyCommand) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             let report = sealpost::policy::eval::score_corpus(&corpus, &set)?;
-            print!("{report}");
+            say_raw!("{report}");
             if errors {
-                print!("{}", report.errors());
+                say_raw!("{}", report.errors());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -591,7 +614,7 @@ fn user_add(config: &Path, name: &str, domains: Vec<String>) -> anyhow::Result<E
     let mut users = sealpost::users::UsersFile::load(path)?;
     users.set_password(name, password, domains)?;
     users.save(path)?;
-    println!(
+    say!(
         "user {name} saved to {} (send SIGHUP to a running daemon to reload)",
         path.display()
     );
@@ -604,7 +627,7 @@ fn store(config: &Path, command: StoreCommand) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     };
     let sealpost::config::StoreBackend::Postgres(pg) = &cfg.store.backend else {
-        println!(
+        say!(
             "{}: store.backend is \"embedded\": nothing to do (the spool's database holds the state)",
             config.display()
         );
@@ -620,13 +643,13 @@ fn store(config: &Path, command: StoreCommand) -> anyhow::Result<ExitCode> {
     let latest = sealpost::store::postgres::latest_version();
     match command {
         StoreCommand::Migrate => match db.migrate() {
-            Ok(v) if v.is_empty() => println!("{url}: schema is up to date (version {latest})"),
-            Ok(v) => println!("{url}: applied migrations {v:?}; schema version {latest}"),
+            Ok(v) if v.is_empty() => say!("{url}: schema is up to date (version {latest})"),
+            Ok(v) => say!("{url}: applied migrations {v:?}; schema version {latest}"),
             Err(e) => return fail(e),
         },
         StoreCommand::Check => match db.check() {
             Ok((server, v)) if v == latest => {
-                println!("{url}: OK (PostgreSQL {server}, schema version {v})")
+                say!("{url}: OK (PostgreSQL {server}, schema version {v})")
             }
             Ok((server, v)) if v < latest => {
                 eprintln!(
@@ -694,20 +717,20 @@ fn apikey(config: &Path, command: ApikeyCommand) -> anyhow::Result<ExitCode> {
             "client_id": data["client_id"],
             "client_secret": data["client_secret"],
         });
-        println!("{out}");
+        say!("{out}");
     } else if data.get("client_secret").is_some() {
-        println!(
+        say!(
             "client_id:     {}",
             data["client_id"].as_str().unwrap_or("")
         );
-        println!(
+        say!(
             "client_secret: {}",
             data["client_secret"].as_str().unwrap_or("")
         );
-        println!("API key:       {}", data["api_key"].as_str().unwrap_or(""));
-        println!("(the secret is shown only now; store it safely)");
+        say!("API key:       {}", data["api_key"].as_str().unwrap_or(""));
+        say!("(the secret is shown only now; store it safely)");
     } else {
-        println!("{}", serde_json::to_string_pretty(&data)?);
+        say!("{}", serde_json::to_string_pretty(&data)?);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -772,7 +795,7 @@ fn admin(config: &Path, req: Request) -> anyhow::Result<ExitCode> {
     };
     let resp = admin_request(&cfg, req)?;
     if resp.ok {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&resp.data.unwrap_or_default())?
         );

@@ -318,3 +318,41 @@ fn eval_errors_lists_misses_with_their_explanation() {
     assert!(text.contains("-> phi-identifier"), "{text}");
     assert!(!text.contains("4410023"), "{text}");
 }
+
+#[test]
+fn eval_output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    // 600 wrongly labelled messages make a report far longer than a pipe
+    // buffer, so the writer meets EPIPE once the reader has left
+    // (`| head -1`).
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut labels = String::new();
+    for i in 0..600 {
+        let file = format!("{i:04}.eml");
+        std::fs::write(
+            dir.path().join(&file),
+            "Subject: x\r\n\r\nPatient: Ana Ruiz\r\nMRN: 4410023\r\n",
+        )
+        .expect("write");
+        labels.push_str(&format!("{{\"file\":\"{file}\",\"phi\":false}}\n"));
+    }
+    std::fs::write(dir.path().join("labels.jsonl"), labels).expect("write");
+    let mut child = Command::new(bin())
+        .args(["policy", "eval", "--errors"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?} {err}", out.status);
+}
