@@ -93,7 +93,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             target: Some(format!("node={} store={}", db.node(), db.shown_url())),
             actor: "sealpost".into(),
         });
-        if let Err(e) = audit.append(ev).await {
+        // Durable before the node serves: a reader of the log (or a crash
+        // right after start) sees which node joined the shared store.
+        if let Err(e) = audit.append_durable(ev).await {
             tracing::error!(error = %e, "audit write failed");
         }
     }
