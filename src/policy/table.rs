@@ -1272,6 +1272,20 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "accommodations",
         "adjustments",
         "support",
+        // A screening's or a fitness check's outcome per person
+        // (`Action | Refer to GP: probable noise-induced hearing loss`).
+        "outcome",
+        "result",
+        "results",
+        "finding",
+        "findings",
+        "restriction",
+        "restrictions",
+        "fitness",
+        "referral",
+        "action",
+        "recommendation",
+        "recommendations",
     ];
     // Free notes tell of the person unless they speak of a talk, a
     // product or a course (`Loved the diabetes prevention session`).
@@ -2288,5 +2302,28 @@ mod tests {
             1 << 20,
         );
         assert!(t.contains("Patient Name: Maria Haddad"), "{t}");
+    }
+
+    #[test]
+    fn a_screenings_outcome_column_names_the_person_in_care() {
+        // Hearing surveillance: a payroll list whose Action column refers
+        // one worker on; the worker with no health word stays a name.
+        let t = csv_to_labeled(
+            "Payroll no.,Surname,Forename,Dept,L 4kHz dB,Action
+P12044,Bellamy,Joanne,Fabrication,60,Refer to GP: probable noise-induced hearing loss
+P11967,Khatri,Sunil,Press shop,20,None
+",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Joanne Bellamy"), "{t}");
+        assert!(!t.contains("Patient Name: Sunil Khatri"), "{t}");
+        // A training record's Action column tells of a course, no care.
+        let t = csv_to_labeled(
+            "Surname,Forename,Dept,Action
+Bellamy,Joanne,Fabrication,Book refresher course
+",
+            1 << 20,
+        );
+        assert!(!t.contains("Patient Name"), "{t}");
     }
 }

@@ -724,7 +724,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee)\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -756,7 +756,7 @@ fn res() -> &'static Res {
         ),
         donor_label: re(r"(?i)(?-u:\b)donor(?:\s+name)?\s*:\s*$"),
         subject_field: re(
-            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty)(?:\s+name)?\s*:\s*$",
+            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt)(?:\s+name)?\s*:\s*(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac)\.?\s+)?$",
         ),
         vet_place: aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -1386,7 +1386,10 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     if opens_line && r.salutation.is_match(&text[s..e]) {
         return None;
     }
-    let known_only = f & AMBIGUOUS != 0 || caps;
+    // A given name that is also a word (`Jordan`, `Grace`) takes an
+    // unlisted surname only in a name field (`Rank/Name: Cpl Jordan
+    // Achterberg-Wyse`).
+    let known_only = (f & AMBIGUOUS != 0 && !name_field_before(text, s)) || caps;
     // `Femke de Vries`, `Pieter van der Berg`, `Maria dos Santos`; not a
     // saint's or a place's name (`San Giovanni di Dio`, `Museo Leonardo
     // da Vinci`).
@@ -1437,6 +1440,19 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return None;
     }
     Some((s, e2b, false))
+}
+
+/// Does the line before `s` end in a name field's label (`Name:`,
+/// `Rank/Name:`, `Nombre:`), perhaps with a rank or an honorific after it
+/// (`Name: Cpl `)?
+fn name_field_before(text: &str, s: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let label = R.get_or_init(|| {
+        re(r"(?i)(?:^|[^\pL])(?:name|full\s+name|nombre(?:\s+y\s+apellidos)?|nom(?:\s+et\s+pr[ée]nom)?|naam|nome(?:\s+e\s+cognome)?|navn|namn|nimi|imi[ęe]\s+i\s+nazwisko|jm[ée]no)[ \t]*[:#][ \t]*(?:[A-Z][A-Za-z]{1,5}\.?[ \t]+)?$")
+    });
+    let ls = line_start(text, s);
+    let from = ceil_boundary(text, ls.max(s.saturating_sub(48)));
+    label.is_match(&text[from..s])
 }
 
 /// A record's field right after a name: a comma, a bracket or a dash,
@@ -3503,7 +3519,10 @@ fn judge(
     };
     // A cue: high with a health fact within reach (250 bytes), else
     // medium; no cue: medium with one within 120 bytes, else low.
-    Some(match (cue, cue && near(reach), !cue && near(120)) {
+    // A name field's (`Name: Jordan Price`) record may list its facts a
+    // few lines down.
+    let loose = if name_field_before(text, s) { 250 } else { 120 };
+    Some(match (cue, cue && near(reach), !cue && near(loose)) {
         (true, true, _) => Confidence::High,
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
@@ -3606,18 +3625,134 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
     let from = from + (after_dash.len() - after_dash.trim_start_matches([' ', '\t']).len());
     let i = health.partition_point(|&(hs, _)| hs < from);
     health.get(i).is_some_and(|&(hs, he)| {
-        // At most a prefix joined to the term (`post-concussion`).
-        let gap = &b[from..hs];
-        gap.len() <= 8
-            && !gap.iter().any(u8::is_ascii_whitespace)
+        // A prefix joined to the term (`post-concussion`), or a few words
+        // that grade or place it (`grade 2 hamstring tear`, `ankle
+        // sprain`), none of them a role's or a topic's (`lead for
+        // diabetes`, `talk on asthma`).
+        let gap = &text[from..hs];
+        // (Words between only after a full name: `Case: treatment-resistant
+        // depression` heads a slide.)
+        let full_name = text[s..e].trim().contains([' ', '\t']);
+        let modifiers_only = gap.len() <= 8 && !gap.contains(char::is_whitespace)
+            || full_name
+                && gap.len() <= 32
+                && gap.split_whitespace().count() <= 3
+                && !gap.contains(['.', ',', ';', ':', '\n'])
+                && gap.split_whitespace().all(|w| {
+                    let w = w.trim_matches(['(', ')', '-']).to_ascii_lowercase();
+                    !ROW_GAP_STOPS.contains(&w.as_str())
+                });
+        let term = &text[hs..he];
+        // `Cardiology 08:00-17:00`: a specialty on a rota's line, not a
+        // person's condition.
+        let specialty = ["ology", "iatry", "iatrics", "medicine", "surgery"]
+            .iter()
+            .any(|x| term.to_ascii_lowercase().ends_with(x));
+        let rest = &b[he..];
+        modifiers_only
             && (matches!(
                 b.get(he),
                 None | Some(b';' | b',' | b'.' | b')' | b'\n' | b'\r')
             ) || [" after ", " since ", " with "]
                 .iter()
-                .any(|w| b[he..].starts_with(w.as_bytes())))
+                .any(|w| rest.starts_with(w.as_bytes()))
+                // `concussion 01/03`, `ACL reconstruction (L) 14/01`.
+                || (!specialty && dated_or_sided(rest)))
     })
 }
+
+/// After a row's health term: a side in brackets (`(L)`, `(right)`), a
+/// date (`01/03`, `14.01.`) or a dash and more, not a time or a role
+/// (`Asthma 10:30`, `asthma (guest speaker)`: an agenda's line).
+fn dated_or_sided(rest: &[u8]) -> bool {
+    if rest.starts_with(b" - ") {
+        return true;
+    }
+    if let Some(q) = rest.strip_prefix(b" (") {
+        let inner = &q[..q
+            .iter()
+            .position(|&c| c == b')' || c == b'\n')
+            .unwrap_or(q.len())];
+        let inner = String::from_utf8_lossy(inner).to_ascii_lowercase();
+        return inner.len() <= 24
+            && !inner.contains(':')
+            && !inner
+                .split_whitespace()
+                .any(|w| ROW_GAP_STOPS.contains(&w) || AGENDA_ROLES.contains(&w));
+    }
+    let Some(q) = rest.strip_prefix(b" ") else {
+        return false;
+    };
+    let digits = q.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=4).contains(&digits)
+        && matches!(q.get(digits), Some(b'/' | b'.' | b'-'))
+        && q.get(digits + 1).is_some_and(u8::is_ascii_digit)
+}
+
+/// Roles in brackets after an agenda's or a rota's topic.
+const AGENDA_ROLES: &[&str] = &[
+    "speaker",
+    "chair",
+    "host",
+    "moderator",
+    "presenter",
+    "facilitator",
+    "keynote",
+    "panel",
+    "panellist",
+    "panelist",
+    "sponsor",
+    "organiser",
+    "organizer",
+    "webinar",
+    "workshop",
+    "online",
+    "room",
+    "hall",
+];
+
+/// Words between a row's dash and its health term that make the term a
+/// role's, a topic's or a service's (`Sam Patel - lead for diabetes`).
+const ROW_GAP_STOPS: &[&str] = &[
+    "for",
+    "on",
+    "of",
+    "and",
+    "the",
+    "a",
+    "an",
+    "to",
+    "in",
+    "at",
+    "about",
+    "by",
+    "from",
+    "lead",
+    "talk",
+    "team",
+    "clinic",
+    "nurse",
+    "service",
+    "services",
+    "awareness",
+    "speaker",
+    "session",
+    "course",
+    "training",
+    "champion",
+    "educator",
+    "specialist",
+    "project",
+    "research",
+    "group",
+    "runs",
+    "covers",
+    "manages",
+    "teaches",
+    "presents",
+    "chairs",
+    "leads",
+];
 
 /// A word that stands for a name: HL7's sample families, sample forms'
 /// and exercises' placeholders, and test patients' `ZZ` names
@@ -3943,7 +4078,7 @@ pub fn scan(
     }
     // A client's card carries no health of its own: the mail it rides in
     // tells the care.
-    for (s, e, conf) in vcard_patients(text, health) {
+    for (s, e, conf) in vcard_patients(r, text, health) {
         sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
     }
     if health.is_empty() {
@@ -4315,7 +4450,11 @@ fn in_rooms<'a>(
 /// high. A card whose note names the person one cared for (`NOTE:Client -
 /// daughter is contact`) gives it medium: the mail it rides in tells the
 /// care.
-fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, Confidence)> {
+fn vcard_patients(
+    r: &Res,
+    text: &str,
+    health: &[(usize, usize)],
+) -> Vec<(usize, usize, Confidence)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for start in memchr::memmem::find_iter(b, b"BEGIN:VCARD").take(32) {
@@ -4330,9 +4469,11 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, C
                     && matches!(b.get(i + name.len()), Some(b':' | b';'))
             })
         };
-        if field("ORG").is_some() || field("TITLE").is_some() {
-            continue;
-        }
+        // A colleague's or a supplier's card (an employer, a job title)
+        // tells of care only in a note with two health facts of the
+        // person's own (`OH 02/2026: epilepsy - seizure 18/01/2026`), not
+        // of a product, a clinic or an event (`diabetes expo`).
+        let business = field("ORG").is_some() || field("TITLE").is_some();
         let (Some(fname), Some(note)) = (field("FN"), field("NOTE")) else {
             continue;
         };
@@ -4346,7 +4487,19 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, C
         }
         let (ns, ne) = (start + note, start + note_end);
         let i = health.partition_point(|&(_, he)| he <= ns);
-        let conf = if health.get(i).is_some_and(|&(hs, _)| hs < ne) {
+        let in_note = &health[i..i + health[i..].partition_point(|&(hs, _)| hs < ne)];
+        if business
+            && (in_note.len() < 2
+                || in_note
+                    .iter()
+                    .any(|&(_, he)| r.not_own.is_match(after(text, he, 24)))
+                || card[note..note_end]
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| TRADE_WORDS.iter().any(|t| w.eq_ignore_ascii_case(t))))
+        {
+            continue;
+        }
+        let conf = if !in_note.is_empty() {
             Confidence::High
         } else if let Some(conf) = cared_for_note(&card[note..note_end]) {
             conf
@@ -4373,6 +4526,13 @@ fn vcard_patients(text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize, C
     }
     out
 }
+
+/// A supplier's or a sales contact's note on a business card.
+const TRADE_WORDS: &[&str] = &[
+    "expo", "conference", "congress", "booth", "stand", "rep", "sales", "supplier", "vendor",
+    "product", "products", "demo", "catalogue", "catalog", "pricing", "quote", "order", "orders",
+    "distributor", "account", "webinar", "trade",
+];
 
 /// A vCard note whose first word names the card's person as one cared for
 /// (`NOTE:Patient; prefers text`: high, a care word; `NOTE:Client -
@@ -6960,5 +7120,44 @@ mod tests {
             body_name_under("Weekly update - Linda", other),
             Some(Confidence::High)
         );
+    }
+
+    #[test]
+    fn occupational_military_and_custody_records_name_their_person() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            // A slide of a club's injuries: a name, a dash, a graded
+            // condition and its date.
+            "Unavailable\nKai Brennan - grade 2 hamstring tear (R biceps femoris), MRI 28/02\nTomas Ruiz - concussion 01/03, graduated return-to-play",
+            // A ship's master: a crew member with a bracketed note and an age.
+            "Please arrange ambulance for crew member:\n\nAB Rolando Dimaculangan (Filipino national), age 29\nSuspected acute appendicitis, vomiting.",
+            // A mutual's letter: the worker's field, Don before the name.
+            "Trabajador: D. Óscar Llamazares Peña\nDNI: 71.448.203-K\nDiagnóstico: esguince de tobillo derecho grado II",
+            // A card an OH nurse sends: the employer's card, its note the
+            // worker's own epilepsy.
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Orla Kavanagh\nORG:Greenlane Utilities\nNOTE:OH 02/2026: epilepsy - seizure 18/01/2026. Not to drive company vehicles.\nEND:VCARD\n",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // A name field holds a name, a given name that is also a word
+        // (`Jordan`) with an unlisted surname too.
+        assert!(
+            found(
+                "Rank/Name: Cpl Jordan Achterberg-Wyse    Service no: 30119482\nBoard date: 06/02/2026\nFindings\nPost-traumatic stress disorder. Sertraline 100 mg daily.",
+                Kind::Name
+            )
+            .is_some_and(|c| c >= Confidence::Medium)
+        );
+        for t in [
+            // An agenda's and a rota's lines: topics, times, roles.
+            "Agenda\n\nAmy Li - Asthma 10:30\nRaj Patel - diabetes (guest speaker)\nSam Patel - lead for diabetes 12/03",
+            "Rota\n\nSam Hughes - cardiology 08:00-17:00\nAnn Cole - general surgery 12/03",
+            // A slide's heading, no one's name.
+            "Case: treatment-resistant depression\n- A man in his 40s",
+            // A supplier's card met at an expo.
+            "BEGIN:VCARD\nFN:Orla Kavanagh\nORG:Medi Supplies Ltd\nNOTE:Met at the diabetes expo; insulin pumps rep.\nEND:VCARD\n",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
     }
 }

@@ -113,6 +113,9 @@ struct Res {
     /// A letter opening on a Chinese name and a greeting (`周美玲您好：`):
     /// a listed family name, so `医生您好` (hello, doctor) is no one.
     han_greeting: Regex,
+    /// A worker, a soldier, a prisoner or a crew member named after the
+    /// word (`本廠員工 陳志明`, the factory's employee Chen Zhiming).
+    han_worker: Regex,
     /// A chart number after its label (`患者番号 KR-5530218`).
     chart: Regex,
     /// A birth date marked as one after it (`1982年9月15日生`, `15.09.1942
@@ -155,6 +158,9 @@ fn res() -> &'static Res {
                 .expect("shipped script term list compiles"),
             setting: patterns.iter().map(|&(_, s)| s).collect(),
             names: super::re(NAMES),
+            han_worker: super::re(&format!(
+                r"(?:员工|員工|职工|職工|工人|雇员|僱員|劳工|勞工|士兵|战士|戰士|学员|學員|犯人|囚犯|服刑人员|服刑人員|在押人员|在押人員|船员|船員)[ \t:：]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})"
+            )),
             han_greeting: super::re(&format!(
                 r"(?m)^[ \t]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})[ \t]*(?:您好|你好)"
             )),
@@ -214,6 +220,8 @@ const NAMES: &str = concat!(
     r"|(?:Это|Це)[ \t]+([А-ЯЁІЇЄҐ][а-яёіїєґ']+[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ']+)",
     // Russian kin before a name (`бабушка Миши Громова`): the relative's.
     r"|(?:^|[^а-яёА-ЯЁ])(?:бабушка|дедушка|мама|папа|мать|отец|сын|сына|дочь|дочери|внук|внука|внучка|внучки|муж|мужа|жена|жены)(?:[ \t]*,?[ \t]+|[ \t]*\()([А-ЯЁ][а-яё]+(?:[ \t]+[А-ЯЁ][а-яё]+)?)",
+    // Ukrainian kin (`Мій чоловік, Остап Мельничук`).
+    r"|(?:^|[^а-яёіїєґА-ЯЁІЇЄҐ'])(?:чоловік|чоловіка|дружина|дружини|донька|доньки|дочка|доньку|син|сина|мати|матері|батько|батька|бабуся|бабусі|дідусь|дідуся|онук|онука|онучка)(?:[ \t]*,?[ \t]+|[ \t]*\()([А-ЯЁІЇЄҐ][а-яёіїєґ']+(?:[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ']+)?)",
     r"|ስሜ[ \t]+(\p{Ethiopic}{2,}(?:[ \t]+\p{Ethiopic}{2,})?)",
     // A patient word and a given name and a surname (`Пацієнтка Оксана
     // Литвиненко`, `Ο ασθενής σας Νικηφόρος Λαμπράκης`); in Hebrew, with no
@@ -226,6 +234,9 @@ const NAMES: &str = concat!(
     r"|(?:המטופלת|המטופל|החולה)[ \t]+(\p{Hebrew}{2,}(?:[ \t-]\p{Hebrew}{2,}){1,2})[ \t]*[:(]",
     // Hebrew and Greek: after a patient's name label.
     r"|(?:שם המטופלת|שם המטופל|שם החולה)[ \t]*:[ \t]*(\p{Hebrew}{2,}(?:[ \t]+\p{Hebrew}{2,}){0,2})",
+    // A record's name field, perhaps with a rank (`שם: סמל עמית ברקוביץ`):
+    // a given name and a surname.
+    r#"|(?:^|\n)[ \t]*(?:שם|שם מלא)[ \t]*:[ \t]*(?:(?:סמל|סמ"ר|רב"ט|טוראי|טור'|סגן|סג"ם|סרן|רס"ר|רס"ל)[ \t]+)?(\p{Hebrew}{2,}(?:[ \t]+\p{Hebrew}{2,}){1,2})[ \t]*(?:\r?\n|$)"#,
     r"|(?:Ασθενής|Ονοματεπώνυμο ασθενούς|ΑΣΘΕΝΗΣ)[ \t]*:[ \t]*(\p{Greek}{2,}(?:[ \t]+\p{Greek}{2,}){0,2})",
     // Greek: after an honorific (`κα Παπαδημητρίου`, `κ. Λαμπράκη`,
     // `κύριε Νικολάου`), a surname and perhaps a given name.
@@ -347,7 +358,14 @@ pub fn scan(
         .captures_iter(text)
         .take(4)
         .filter(|_| !event());
-    for c in r.names.captures_iter(text).take(MAX_NAMES).chain(greeted) {
+    let workers = r.han_worker.captures_iter(text).take(16);
+    for c in r
+        .names
+        .captures_iter(text)
+        .take(MAX_NAMES)
+        .chain(greeted)
+        .chain(workers)
+    {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
         };
@@ -855,5 +873,22 @@ mod tests {
             assert_ne!(found(t, Kind::Health), Some(Confidence::High), "{t}");
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn workers_soldiers_and_kin_in_other_scripts() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            "Мій чоловік, Остап Мельничук, ветеран. Після контузії у нього головні болі, психіатр призначив сертралін.",
+            "שלום רב,\n\nשם: סמל עמית ברקוביץ\nמספר אישי: 7428813\nניתוח: שחזור רצועה צולבת קדמית בברך ימין\n",
+            "本廠員工 陳志明 於 2026年2月3日 操作沖床時受傷。診斷：左手食指末節截斷傷，已施行斷指再接手術。",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // An employee's canteen and a staff meeting name no one.
+        assert_eq!(
+            found("员工食堂周五关闭；员工大会讨论手术室排班。", Kind::Name),
+            None
+        );
     }
 }
