@@ -536,6 +536,10 @@ pub fn classify(header: &str) -> Col {
             | "traveler"
             | "travellername"
             | "travelername"
+            // A charity's givers (`Donor | Fund | Amount`).
+            | "donor"
+            | "donorname"
+            | "giver"
     ) {
         return Col::Person;
     }
@@ -551,6 +555,23 @@ pub fn classify(header: &str) -> Col {
             | "oncallphysician"
             | "backupphysician"
             | "consultant"
+            // A programme's people: its speakers and chairs, not patients
+            // (`Speaker | Title` over `Ms Olivia Trent | Diabetic foot
+            // ulcers`).
+            | "speaker"
+            | "speakers"
+            | "presenter"
+            | "faculty"
+            | "chair"
+            | "cochair"
+            | "moderator"
+            | "lecturer"
+            | "panelist"
+            | "panellist"
+            | "facilitator"
+            | "trainer"
+            | "instructor"
+            | "keynotespeaker"
     ) {
         return Col::Provider;
     }
@@ -870,12 +891,27 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
     } else {
         "Name"
     };
+    let money = row.iter().any(|c| {
+        words(c).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "amount" | "gift" | "fund" | "donation" | "pledge" | "gbp" | "usd" | "eur"
+            )
+        })
+    });
     let labels = row
         .iter()
         .zip(cols)
         .map(|(cell, col)| match (col, col.label()) {
             (Col::Name, _) => name_label.to_string(),
-            (Col::Person, _) => "Name".to_string(),
+            // A trade's people (customers, guests, donors): a contact,
+            // no patient, unless their row tells of care (`promoted`).
+            // A specimen's donor (a drug test's `Donor | Result`) is its
+            // subject, unless the table counts money (a charity's givers).
+            (Col::Person, _) if words(cell).iter().any(|w| w.starts_with("donor")) && !money => {
+                cell.trim().trim_end_matches(':').to_string()
+            }
+            (Col::Person, _) => "Contact".to_string(),
             (_, Some(l)) => l.to_string(),
             // MedDRA's `pt` (see `columns`): a patient label no longer.
             (Col::Other, _)
@@ -1206,7 +1242,7 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     // person in care, row by row.
     let care = row_tells_of_care(h, row);
     fn promoted(label: &str, care: bool) -> &str {
-        if label == "Name" && care {
+        if (label == "Name" || label == "Contact") && care {
             "Patient Name"
         } else {
             label
@@ -2325,5 +2361,25 @@ Bellamy,Joanne,Fabrication,Book refresher course
             1 << 20,
         );
         assert!(!t.contains("Patient Name"), "{t}");
+    }
+
+    #[test]
+    fn a_programmes_speakers_and_a_charitys_donors_are_no_patients() {
+        let t = csv_to_labeled(
+            "Time,Session,Speaker,Title\n11:30,Complications,Ms Olivia Trent,Diabetic foot ulcers\n",
+            1 << 20,
+        );
+        assert!(t.contains("Provider: Ms Olivia Trent"), "{t}");
+        let t = csv_to_labeled(
+            "Donor,Fund,Amount (GBP)\nMs Harriet Qualtrough,Children's Diabetes Appeal,1000\n",
+            1 << 20,
+        );
+        assert!(t.contains("Contact: Ms Harriet Qualtrough"), "{t}");
+        // A drug test's donor is the one tested.
+        let t = csv_to_labeled(
+            "Donor,Specimen ID,Result\n\"Kaplan, Meredith\",0418031,Negative\n",
+            1 << 20,
+        );
+        assert!(t.contains("Donor: Kaplan, Meredith"), "{t}");
     }
 }

@@ -710,7 +710,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -721,7 +721,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee)\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -733,7 +733,7 @@ fn res() -> &'static Res {
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         self_intro: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+name(?:\s+is|['’]s)|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım)\s+$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+name(?:\s+is|['’]s)|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım|(?:hola|buenas|hello|hi|ciao|salve|bonjour|hallo|ol[áa]|oi|hej|dzie[ńn]\s+dobry|cze[śs][ćc])[,!.]?\s+(?:soy|sono|je\s+suis|ich\s+bin|sou|ik\s+ben|jag\s+[äa]r|jestem))\s+$",
         ),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         sign_off: re(&format!(
@@ -875,7 +875,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:(?:[a-z]+\s+)?(?:phd|doctorate|degree|course|training|career|research|studies|charity|fundraiser|awareness)|to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -1326,10 +1326,13 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         {
             let (e3b, _) = base(b, s3, e3);
             if surname_ok(r, b, s3, e3b, false, false) {
-                return Some((s, e3b, true));
+                return Some((s, e3b, titles == 0));
             }
         }
-        return Some((s, e2b, true));
+        // A clinician's or a professor's title makes the honorific no
+        // patient's cue (`Frau Dr. Lorenz kommt vom Herzzentrum`): the
+        // sentence around has to tell.
+        return Some((s, e2b, titles == 0));
     }
     // Last, First (lists, tables, EHR exports).
     if b.get(e) == Some(&b',')
@@ -1892,6 +1895,18 @@ const RELATIVES_ELSEWHERE: &[&str] = &[
     "córka",
     "babci",
     "dziadka",
+    "syn",
+    "synek",
+    "wnuk",
+    "wnuczka",
+    "siostra",
+    "dcera",
+    "manžel",
+    "manželka",
+    "zoon",
+    "dochter",
+    "echtgenoot",
+    "echtgenote",
 ];
 
 /// Is `word` (at most 14 bytes) one of [`RELATIVES_ELSEWHERE`], ASCII
@@ -3416,8 +3431,16 @@ fn judge(
         let to = m.as_str().trim_end().eq_ignore_ascii_case("to");
         !(referred(m.as_str()) || (honorific && to))
     });
-    if provider_before || r.provider_after.is_match(post) {
+    if provider_before {
         return None;
+    }
+    if r.provider_after.is_match(post) {
+        // A nurse signing her own application (`Ms Aoife Brennan RN`)
+        // after telling of her own type 1 diabetes is the one in care.
+        let line_rest = post.split('\n').next().unwrap_or("");
+        let signed = pre_line.trim().is_empty() && line_rest.trim().len() <= 24;
+        let own_care = signed && writes_of_own_care(r, text, health);
+        return own_care.then_some(Confidence::High);
     }
     // A patient writing about their own care signs with their name: in a
     // signature, or on a line of its own.
@@ -3467,7 +3490,7 @@ fn judge(
             || r.donor_label.is_match(pre_line)
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
-            || r.cue_after.is_match(post)
+            || (r.cue_after.is_match(post) && !possessive_of_work(post))
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             // (`Meet Priya, 34, from Leeds`: an advert's testimonial.)
             || (!text[s..e].contains(',')
@@ -3527,6 +3550,53 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// `Benedict's interests are hypertrophic cardiomyopathy`, `Helena's
+/// clinic`: a possessive of someone's work, not of their care.
+fn possessive_of_work(post: &str) -> bool {
+    let Some(rest) = post.strip_prefix("'s").or_else(|| post.strip_prefix("’s")) else {
+        return false;
+    };
+    let word: String = rest
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    matches!(
+        word.as_str(),
+        "interests"
+            | "interest"
+            | "research"
+            | "work"
+            | "expertise"
+            | "specialty"
+            | "speciality"
+            | "specialities"
+            | "specialties"
+            | "clinic"
+            | "clinics"
+            | "team"
+            | "patients"
+            | "practice"
+            | "talk"
+            | "lecture"
+            | "presentation"
+            | "book"
+            | "memoir"
+            | "lab"
+            | "group"
+            | "trial"
+            | "study"
+            | "career"
+            | "role"
+            | "job"
+            | "paper"
+            | "service"
+            | "caseload"
+            | "list"
+    )
 }
 
 /// The name's last word spelled out letter by letter right after it.
@@ -4254,7 +4324,10 @@ fn possessive_care(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
                 && w[..w.len() - 2].iter().all(u8::is_ascii_alphabetic)
             {
                 let (ns, ne) = (ws, we - 2);
-                if possessive_owner(r, b, ns, ne, we, words <= 2) && !out.contains(&(ns, ne)) {
+                if possessive_owner(r, b, ns, ne, we, words <= 2)
+                    && !possessive_of_work(&text[ne..])
+                    && !out.contains(&(ns, ne))
+                {
                     out.push((ns, ne));
                 }
                 break;
@@ -4529,9 +4602,28 @@ fn vcard_patients(
 
 /// A supplier's or a sales contact's note on a business card.
 const TRADE_WORDS: &[&str] = &[
-    "expo", "conference", "congress", "booth", "stand", "rep", "sales", "supplier", "vendor",
-    "product", "products", "demo", "catalogue", "catalog", "pricing", "quote", "order", "orders",
-    "distributor", "account", "webinar", "trade",
+    "expo",
+    "conference",
+    "congress",
+    "booth",
+    "stand",
+    "rep",
+    "sales",
+    "supplier",
+    "vendor",
+    "product",
+    "products",
+    "demo",
+    "catalogue",
+    "catalog",
+    "pricing",
+    "quote",
+    "order",
+    "orders",
+    "distributor",
+    "account",
+    "webinar",
+    "trade",
 ];
 
 /// A vCard note whose first word names the card's person as one cared for
@@ -7156,6 +7248,27 @@ mod tests {
             "Case: treatment-resistant depression\n- A man in his 40s",
             // A supplier's card met at an expo.
             "BEGIN:VCARD\nFN:Orla Kavanagh\nORG:Medi Supplies Ltd\nNOTE:Met at the diabetes expo; insulin pumps rep.\nEND:VCARD\n",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn staff_named_beside_their_work_and_people_telling_their_own_care() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            "Das MRT von Niklas Obermaier zeigt einen Riss des vorderen Kreuzbands im linken Knie.",
+            "I want to be open that I have type 1 diabetes, managed on an insulin pump.\n\nYours sincerely,\nMs Aoife Brennan RN",
+            "Hola, soy Lucía Fernández, tengo 29 años y me diagnosticaron lupus el año pasado.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            "Frau Dr. Lorenz kommt vom Herzzentrum Nordstadt und ist spezialisiert auf Herzinsuffizienz.",
+            "Benedict's interests are hypertrophic cardiomyopathy and inherited cardiac conditions.",
+            "Notizie\n\nLa nostra presidente Giulia Rossi, 48 anni, ha aperto la giornata sul diabete.",
+            // A nurse's signature under a patient's care is no own care.
+            "The patient's sugars were high overnight; insulin increased.\n\nThanks,\nMs Aoife Brennan RN",
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
