@@ -911,6 +911,14 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
             (Col::Person, _) if words(cell).iter().any(|w| w.starts_with("donor")) && !money => {
                 cell.trim().trim_end_matches(':').to_string()
             }
+            // Athletes and players keep `Name` (a squad's injury list).
+            (Col::Person, _)
+                if words(cell)
+                    .iter()
+                    .any(|w| w.starts_with("athlete") || w.starts_with("player")) =>
+            {
+                "Name".to_string()
+            }
             (Col::Person, _) => "Contact".to_string(),
             (_, Some(l)) => l.to_string(),
             // MedDRA's `pt` (see `columns`): a patient label no longer.
@@ -1308,21 +1316,27 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "accommodations",
         "adjustments",
         "support",
-        // A screening's or a fitness check's outcome per person
-        // (`Action | Refer to GP: probable noise-induced hearing loss`).
-        "outcome",
-        "result",
-        "results",
         "finding",
         "findings",
         "restriction",
         "restrictions",
         "fitness",
         "referral",
-        "action",
         "recommendation",
         "recommendations",
     ];
+    // A screening's outcome per person, only where the cell refers them
+    // on or tells a finding (`Action | Refer to GP: probable noise-induced
+    // hearing loss`), not a task (`Update the diabetes leaflet`).
+    const OUTCOME: &[&str] = &["outcome", "result", "results", "action"];
+    let outcome_told = |cell: &str| {
+        words(cell).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "refer" | "referred" | "referral" | "unfit" | "probable" | "suspected" | "abnormal"
+            ) || w.starts_with("diagnos")
+        })
+    };
     // Free notes tell of the person unless they speak of a talk, a
     // product or a course (`Loved the diabetes prevention session`).
     const FREE: &[&str] = &[
@@ -1460,6 +1474,7 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
             let says = |list: &[&str]| label.iter().any(|w| list.contains(&w.as_str()));
             !says(NOT_CARE)
                 && (says(CARE)
+                    || (says(OUTCOME) && outcome_told(cell))
                     || (!at_work
                         && says(FREE)
                         && !words(cell)

@@ -733,7 +733,7 @@ fn res() -> &'static Res {
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         self_intro: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+name(?:\s+is|['’]s)|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım|(?:hola|buenas|hello|hi|ciao|salve|bonjour|hallo|ol[áa]|oi|hej|dzie[ńn]\s+dobry|cze[śs][ćc])[,!.]?\s+(?:soy|sono|je\s+suis|ich\s+bin|sou|ik\s+ben|jag\s+[äa]r|jestem))\s+$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+name(?:\s+is|['’]s)|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mi\s+chiamo|il\s+mio\s+nome\s+è|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|jmenuji\s+se|nazywam\s+się|mam\s+na\s+imię|mijn\s+naam\s+is|meu\s+nome\s+é|me\s+chamo|chamo-me|jag\s+heter|jeg\s+(?:hedder|heter)|benim\s+adım)\s+$",
         ),
         // `Thanks so much — Brianna Whitaker`: a sign-off on the name's line.
         sign_off: re(&format!(
@@ -1451,11 +1451,10 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
 fn name_field_before(text: &str, s: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let label = R.get_or_init(|| {
-        re(r"(?i)(?:^|[^\pL])(?:name|full\s+name|nombre(?:\s+y\s+apellidos)?|nom(?:\s+et\s+pr[ée]nom)?|naam|nome(?:\s+e\s+cognome)?|navn|namn|nimi|imi[ęe]\s+i\s+nazwisko|jm[ée]no)[ \t]*[:#][ \t]*(?:[A-Z][A-Za-z]{1,5}\.?[ \t]+)?$")
+        re(r"(?i)^[ \t]*(?:(?:full|given|first|patient|employee|member|worker|soldier|rank\s*/\s*)[ \t]*)?(?:name|nombre(?:\s+y\s+apellidos)?|nom(?:\s+et\s+pr[ée]nom)?|naam|nome(?:\s+e\s+cognome)?|navn|namn|nimi|imi[ęe]\s+i\s+nazwisko|jm[ée]no)[ \t]*[:#][ \t]*(?-i:[A-Z][A-Za-z]{1,5}\.?[ \t]+)?$")
     });
     let ls = line_start(text, s);
-    let from = ceil_boundary(text, ls.max(s.saturating_sub(48)));
-    label.is_match(&text[from..s])
+    s - ls <= 48 && label.is_match(&text[ls..s])
 }
 
 /// A record's field right after a name: a comma, a bracket or a dash,
@@ -3439,7 +3438,16 @@ fn judge(
         // after telling of her own type 1 diabetes is the one in care.
         let line_rest = post.split('\n').next().unwrap_or("");
         let signed = pre_line.trim().is_empty() && line_rest.trim().len() <= 24;
-        let own_care = signed && writes_of_own_care(r, text, health);
+        // Only plain first-person words of a condition (`I have type 1
+        // diabetes`), not `my asthma reviews` (her work).
+        let own_care = signed
+            && (r.own_care.is_match(text)
+                || health.iter().any(|&(hs, _)| {
+                    let b = before(text, hs, 16).to_ascii_lowercase();
+                    ["i have ", "i had ", "i've had ", "i'm on ", "i am on "]
+                        .iter()
+                        .any(|w| b.ends_with(w))
+                }));
         return own_care.then_some(Confidence::High);
     }
     // A patient writing about their own care signs with their name: in a
@@ -3569,7 +3577,6 @@ fn possessive_of_work(post: &str) -> bool {
         "interests"
             | "interest"
             | "research"
-            | "work"
             | "expertise"
             | "specialty"
             | "speciality"
@@ -3587,15 +3594,12 @@ fn possessive_of_work(post: &str) -> bool {
             | "memoir"
             | "lab"
             | "group"
-            | "trial"
             | "study"
             | "career"
             | "role"
             | "job"
             | "paper"
-            | "service"
             | "caseload"
-            | "list"
     )
 }
 
@@ -3732,20 +3736,40 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
 }
 
 /// After a row's health term: a side in brackets (`(L)`, `(right)`), a
-/// date (`01/03`, `14.01.`) or a dash and more, not a time or a role
+/// date (`01/03`, `14.01.`), not a time or a role
 /// (`Asthma 10:30`, `asthma (guest speaker)`: an agenda's line).
 fn dated_or_sided(rest: &[u8]) -> bool {
-    if rest.starts_with(b" - ") {
-        return true;
-    }
     if let Some(q) = rest.strip_prefix(b" (") {
-        let inner = &q[..q
+        let end = q
             .iter()
             .position(|&c| c == b')' || c == b'\n')
-            .unwrap_or(q.len())];
-        let inner = String::from_utf8_lossy(inner).to_ascii_lowercase();
+            .unwrap_or(q.len());
+        let inner = String::from_utf8_lossy(&q[..end]).to_ascii_lowercase();
+        // A side first (`(L)`, `(R biceps femoris)`), or a date.
+        let side = inner.split_whitespace().next().is_some_and(|w| {
+            matches!(
+                w,
+                "l" | "r"
+                    | "lt"
+                    | "rt"
+                    | "left"
+                    | "right"
+                    | "bilateral"
+                    | "links"
+                    | "rechts"
+                    | "izq"
+                    | "der"
+                    | "dx"
+                    | "sx"
+                    | "sin"
+                    | "g"
+                    | "d"
+            )
+        });
+        let dated = inner.bytes().any(|c| c.is_ascii_digit());
         return inner.len() <= 24
             && !inner.contains(':')
+            && (side || dated)
             && !inner
                 .split_whitespace()
                 .any(|w| ROW_GAP_STOPS.contains(&w) || AGENDA_ROLES.contains(&w));
@@ -3761,6 +3785,15 @@ fn dated_or_sided(rest: &[u8]) -> bool {
 
 /// Roles in brackets after an agenda's or a rota's topic.
 const AGENDA_ROLES: &[&str] = &[
+    "ponente",
+    "relatore",
+    "relatrice",
+    "intervenant",
+    "referent",
+    "tbc",
+    "tba",
+    "zoom",
+    "teams",
     "speaker",
     "chair",
     "host",
@@ -3784,6 +3817,32 @@ const AGENDA_ROLES: &[&str] = &[
 /// Words between a row's dash and its health term that make the term a
 /// role's, a topic's or a service's (`Sam Patel - lead for diabetes`).
 const ROW_GAP_STOPS: &[&str] = &[
+    "with",
+    "living",
+    "de",
+    "del",
+    "la",
+    "el",
+    "con",
+    "para",
+    "sobre",
+    "di",
+    "per",
+    "von",
+    "für",
+    "mit",
+    "und",
+    "et",
+    "pour",
+    "avec",
+    "en",
+    "van",
+    "met",
+    "voor",
+    "och",
+    "med",
+    "för",
+    "consulta",
     "for",
     "on",
     "of",
@@ -4561,8 +4620,10 @@ fn vcard_patients(
         let (ns, ne) = (start + note, start + note_end);
         let i = health.partition_point(|&(_, he)| he <= ns);
         let in_note = &health[i..i + health[i..].partition_point(|&(hs, _)| hs < ne)];
+        // (and a date: `seizure 18/01/2026`, `OH 02/2026`)
         if business
             && (in_note.len() < 2
+                || !card[note..note_end].bytes().any(|c| c.is_ascii_digit())
                 || in_note
                     .iter()
                     .any(|&(_, he)| r.not_own.is_match(after(text, he, 24)))
@@ -4602,6 +4663,22 @@ fn vcard_patients(
 
 /// A supplier's or a sales contact's note on a business card.
 const TRADE_WORDS: &[&str] = &[
+    "clinic",
+    "clinics",
+    "runs",
+    "specialist",
+    "specialises",
+    "specializes",
+    "specialty",
+    "speciality",
+    "service",
+    "services",
+    "lead",
+    "leads",
+    "team",
+    "research",
+    "interest",
+    "interests",
     "expo",
     "conference",
     "congress",
@@ -7259,11 +7336,18 @@ mod tests {
         for t in [
             "Das MRT von Niklas Obermaier zeigt einen Riss des vorderen Kreuzbands im linken Knie.",
             "I want to be open that I have type 1 diabetes, managed on an insulin pump.\n\nYours sincerely,\nMs Aoife Brennan RN",
-            "Hola, soy Lucía Fernández, tengo 29 años y me diagnosticaron lupus el año pasado.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+        // A greeting's `soy` is no cue (`Hola, soy X, la nueva educadora`),
+        // but `me diagnosticaron` is care.
+        let t = "Hola, soy Lucía Fernández, tengo 29 años y me diagnosticaron lupus el año pasado.";
+        assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        assert!(found(t, Kind::Name).is_some(), "{t}");
         for t in [
+            "Ciao, sono Giulia Rossi, la nuova infermiera: i miei pazienti con diabete mi conoscono già.",
+            "Please send referrals for my asthma reviews to the shared inbox.\n\nThanks,\nJane Porter RN",
+            "Agenda\n\nAmy Li - Asthma - 10:30\nAmy Li - Diabetes (TBC)\nAna López - Diabetes (ponente)\nAmy Li - Living with diabetes",
             "Frau Dr. Lorenz kommt vom Herzzentrum Nordstadt und ist spezialisiert auf Herzinsuffizienz.",
             "Benedict's interests are hypertrophic cardiomyopathy and inherited cardiac conditions.",
             "Notizie\n\nLa nostra presidente Giulia Rossi, 48 anni, ha aperto la giornata sul diabete.",

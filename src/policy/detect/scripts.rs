@@ -58,6 +58,26 @@ const NOT_NAMES: &[&str] = &[
 /// First words after a patient or honorific word that begin no name: a
 /// preposition or a plea (`في`, `من`, `कृपया`).
 const NOT_FIRST_WORDS: &[&str] = &[
+    // Hebrew: a clinic, a conference, a department, a fund, a centre, a
+    // programme or a course after a name field (`שם: מרפאת סוכרת`).
+    "מרפאת",
+    "מרפאה",
+    "בית",
+    "הכנס",
+    "כנס",
+    "מחלקת",
+    "מחלקה",
+    "יחידת",
+    "קופת",
+    "מכון",
+    "מרכז",
+    "עמותת",
+    "חברת",
+    "פרויקט",
+    "תוכנית",
+    "קורס",
+    "סדנת",
+    "יום",
     "في",
     "من",
     "إلى",
@@ -159,7 +179,7 @@ fn res() -> &'static Res {
             setting: patterns.iter().map(|&(_, s)| s).collect(),
             names: super::re(NAMES),
             han_worker: super::re(&format!(
-                r"(?:员工|員工|职工|職工|工人|雇员|僱員|劳工|勞工|士兵|战士|戰士|学员|學員|犯人|囚犯|服刑人员|服刑人員|在押人员|在押人員|船员|船員)[ \t:：]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})"
+                r"(?:员工|員工|职工|職工|工人|雇员|僱員|劳工|勞工|士兵|战士|戰士|学员|學員|犯人|囚犯|服刑人员|服刑人員|在押人员|在押人員|船员|船員)[ \t:：]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})(?:[ \t\u{{3000}}，,、：:（(]|于|於|在|因|从|從|同志)"
             )),
             han_greeting: super::re(&format!(
                 r"(?m)^[ \t]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})[ \t]*(?:您好|你好)"
@@ -358,7 +378,11 @@ pub fn scan(
         .captures_iter(text)
         .take(4)
         .filter(|_| !event());
-    let workers = r.han_worker.captures_iter(text).take(16);
+    let workers = r
+        .han_worker
+        .captures_iter(text)
+        .take(16)
+        .filter(|c| c.get(1).is_some_and(|m| !r.terms.is_match(m.as_str())));
     for c in r
         .names
         .captures_iter(text)
@@ -889,6 +913,16 @@ mod tests {
         assert_eq!(
             found("员工食堂周五关闭；员工大会讨论手术室排班。", Kind::Name),
             None
+        );
+        // A disease word after `staff` (`员工高血压筛查`), a clinic after a
+        // Hebrew name field: no one.
+        assert_eq!(
+            found("公司下周组织全体员工高血压筛查和糖尿病讲座。", Kind::Name),
+            None
+        );
+        assert_ne!(
+            found("שם: מרפאת סוכרת רחובות\nטיפול בסוכרת\n", Kind::Name),
+            Some(Confidence::High)
         );
     }
 }
