@@ -136,6 +136,9 @@ struct Res {
     /// A worker, a soldier, a prisoner or a crew member named after the
     /// word (`本廠員工 陳志明`, the factory's employee Chen Zhiming).
     han_worker: Regex,
+    /// A common Greek given name, in any of its cases, and a surname
+    /// (`τον Νίκο Παπαδάκη`).
+    greek_full: Regex,
     /// A chart number after its label (`患者番号 KR-5530218`).
     chart: Regex,
     /// A birth date marked as one after it (`1982年9月15日生`, `15.09.1942
@@ -181,6 +184,7 @@ fn res() -> &'static Res {
             han_worker: super::re(&format!(
                 r"(?:员工|員工|职工|職工|工人|雇员|僱員|劳工|勞工|士兵|战士|戰士|学员|學員|犯人|囚犯|服刑人员|服刑人員|在押人员|在押人員|船员|船員)[ \t:：]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})(?:[ \t\u{{3000}}，,、：:（(]|于|於|在|因|从|從|同志)"
             )),
+            greek_full: super::re(&greek_full_name()),
             han_greeting: super::re(&format!(
                 r"(?m)^[ \t]*([{HAN_SURNAMES}]\p{{Han}}{{1,2}})[ \t]*(?:您好|你好)"
             )),
@@ -264,6 +268,49 @@ const NAMES: &str = concat!(
     // Devanagari: after Mr, Mrs or patient.
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
 );
+
+/// Common Greek given names in the nominative; `greek_full_name` adds
+/// their other cases. (Not `Νίκη`, `Χαρά`, `Ελπίδα`, `Ζωή`: victory,
+/// joy, hope and life open sentences too.)
+const GREEK_GIVEN: &[&str] = &[
+    "Γιώργος", "Νίκος", "Κώστας", "Δημήτρης", "Γιάννης", "Παναγιώτης", "Βασίλης", "Χρήστος",
+    "Αντώνης", "Μιχάλης", "Σπύρος", "Θανάσης", "Ηλίας", "Σταύρος", "Ευάγγελος", "Βαγγέλης",
+    "Αλέξανδρος", "Κωνσταντίνος", "Ιωάννης", "Αθανάσιος", "Στέλιος", "Πέτρος", "Παύλος",
+    "Άγγελος", "Μανώλης", "Θοδωρής", "Θεόδωρος", "Στέφανος", "Απόστολος", "Λευτέρης",
+    "Ελευθέριος", "Φώτης", "Τάσος", "Χαράλαμπος", "Μάριος", "Ανδρέας", "Λάμπρος", "Μάρκος",
+    "Σωτήρης", "Γρηγόρης", "Νικόλαος", "Πάνος", "Αλέξης", "Φίλιππος", "Στάθης", "Λουκάς",
+    "Οδυσσέας", "Γεράσιμος", "Ορέστης", "Νικηφόρος", "Κυριάκος", "Μιλτιάδης", "Ζήσης",
+    "Αριστείδης", "Γεώργιος", "Δημοσθένης", "Μαρία", "Ελένη", "Κατερίνα", "Αικατερίνη",
+    "Βασιλική", "Σοφία", "Αγγελική", "Γεωργία", "Δήμητρα", "Ευαγγελία", "Ειρήνη", "Χριστίνα",
+    "Παναγιώτα", "Αναστασία", "Δέσποινα", "Άννα", "Φωτεινή", "Ιωάννα", "Κωνσταντίνα", "Αθηνά",
+    "Στέλλα", "Μαργαρίτα", "Ευτυχία", "Θεοδώρα", "Αλεξάνδρα", "Δανάη", "Χρυσούλα", "Κυριακή",
+    "Όλγα", "Βάσω", "Ρένα", "Σταυρούλα", "Παρασκευή", "Αργυρώ", "Φανή", "Λίνα", "Νεφέλη",
+    "Μυρτώ", "Ξανθή", "Ασπασία", "Πολυξένη", "Μελίνα", "Αφροδίτη", "Ευδοκία", "Σμαράγδα",
+];
+
+/// `GREEK_GIVEN` in its cases (`Νίκος`, `Νίκο`, `Νίκου`, `Νίκε`; `Ελένη`,
+/// `Ελένης`) before a capitalised surname, as one regex.
+fn greek_full_name() -> String {
+    let mut forms: Vec<String> = Vec::new();
+    for n in GREEK_GIVEN {
+        let cut = |k: usize| n.char_indices().rev().nth(k - 1).map_or(0, |(i, _)| i);
+        let two = &n[..cut(2)];
+        let one = &n[..cut(1)];
+        if n.ends_with("ος") {
+            forms.push(format!("{two}(?:ος|ο|ου|ε)"));
+        } else if n.ends_with("ης") || n.ends_with("ής") || n.ends_with("ας") || n.ends_with("άς") {
+            forms.push(format!("{n}|{one}"));
+        } else if n.ends_with(['α', 'η', 'ά', 'ή']) {
+            forms.push(format!("{n}|{n}ς"));
+        } else {
+            forms.push((*n).to_string());
+        }
+    }
+    format!(
+        r"(?:^|[^\p{{Greek}}])((?:{})[ 	]+[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς]{{2,}}(?:-[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς]{{2,}})?)(?:$|[^\p{{Greek}}])",
+        forms.join("|")
+    )
+}
 
 /// Does `text` hold a health word of these scripts?
 pub(crate) fn has_term(text: &str) -> bool {
@@ -357,9 +404,17 @@ pub fn scan(
     if !facts.is_empty() && super::name::veterinary_mail(text) {
         facts.clear();
     }
+    // Reach is counted in letters: Greek, Cyrillic, Hebrew and Arabic take
+    // two bytes a letter, so a name's facts may stand twice as many bytes
+    // away as in English (a line or two further down).
     let near = |s: usize, e: usize| {
-        let lo = s.saturating_sub(REACH);
-        let hi = e + REACH;
+        let reach = if text[s..].chars().next().is_some_and(|c| c.len_utf8() == 2) {
+            2 * REACH
+        } else {
+            REACH
+        };
+        let lo = s.saturating_sub(reach);
+        let hi = e + reach;
         facts
             .iter()
             .chain(latin)
@@ -383,12 +438,30 @@ pub fn scan(
         .captures_iter(text)
         .take(16)
         .filter(|c| c.get(1).is_some_and(|m| !r.terms.is_match(m.as_str())));
+    // A Greek name alone on its line signs a letter or heads a list; after
+    // a doctor's title, before a bracketed role (`Ελένη Γεωργίου
+    // (νοσηλεύτρια)`) or on a speakers' line it names staff.
+    let greek = r.greek_full.captures_iter(text).take(MAX_NAMES).filter(|c| {
+        c.get(1).is_some_and(|m| {
+            let ls = text[..m.start()].rfind('\n').map_or(0, |k| k + 1);
+            let le = text[m.end()..].find('\n').map_or(text.len(), |k| m.end() + k);
+            let before = text[ls..m.start()].trim_end();
+            let titled = ["Δρ", "Δρ.", "Dr", "Dr.", "Καθ.", "Καθηγητής", "Καθηγήτρια"]
+                .iter()
+                .any(|t| before.ends_with(t));
+            !text[ls..le].trim().eq(m.as_str())
+                && !titled
+                && !text[m.end()..le].trim_start().starts_with('(')
+                && !text[ls..le].contains("Ομιλητ")
+        })
+    });
     for c in r
         .names
         .captures_iter(text)
         .take(MAX_NAMES)
         .chain(greeted)
         .chain(workers)
+        .chain(greek)
     {
         let Some(m) = c.iter().skip(1).flatten().next() else {
             continue;
@@ -924,5 +997,34 @@ mod tests {
             found("שם: מרפאת סוכרת רחובות\nטיפול בסוכרת\n", Kind::Name),
             Some(Confidence::High)
         );
+    }
+
+    #[test]
+    fn greek_given_names_in_their_cases_and_staff_told_apart() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            "Σας ενημερώνω για τον Νίκο Παπαδάκη μετά τον αγώνα. Έχει διάστρεμμα ποδοκνημικής.",
+            "ο Νίκος Παπαδάκης από το λογιστήριο είναι σε αναρρωτική άδεια λόγω πνευμονίας.",
+            "Η κυρία Ελένης Γεωργίου η εξέταση έδειξε υπέρταση.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // A facts word two lines down is still the name's (Greek letters
+        // take two bytes).
+        let far = format!(
+            "ο κ. Γιώργος Παπαδόπουλος μεταφέρθηκε χθες.\n{}\nδιαγνώστηκε με νεφρολιθίαση.",
+            "Η σύζυγός του μας είπε σήμερα το πρωί ότι θα παραμείνει στο δωμάτιο. ".repeat(3)
+        );
+        assert_eq!(found(&far, Kind::Name), Some(Confidence::High));
+        for t in [
+            // A speaker with a doctor's title or a bracketed role, a
+            // signature alone on its line, a nurse (`νοσηλεύτρια`).
+            "Ομιλητές: Δρ Νίκος Παπαδάκης (καρδιολόγος), για την καρδιακή ανεπάρκεια.",
+            "Σεμινάριο για τον διαβήτη.\nΜε εκτίμηση,\nΓιώργος Σταυρίδης\nΦυσικοθεραπευτής",
+            "Η Ελένη Γεωργίου είναι νοσηλεύτρια στο τμήμα.",
+            "Η Νίκη Ολυμπιακού στο ντέρμπι.",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
     }
 }
