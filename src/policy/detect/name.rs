@@ -710,7 +710,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|dottor(?:e|essa)?|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -783,7 +783,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|geopereerd)|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -2654,6 +2654,35 @@ fn surname_with_cue(
     (r.cue_after.is_match(after(text, e2b, 64)) && !title_word(&b[s..e])).then_some((s, e2b, true))
 }
 
+/// A listed surname alone after `pt` or `patient` (`pt Yusupov went
+/// home`, `Patient Okafor's K is 3.1`): a patient, cued as by `Mr`.
+/// Not a first name (`patient Maria`), not a word (`Patient Portal`),
+/// not before another capitalised word (a full name is `candidate`'s).
+fn surname_after_patient_word(
+    r: &Res,
+    text: &str,
+    s: usize,
+    e: usize,
+    f: u8,
+) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if f & SURNAME == 0 || f & (FIRST_NAME | GENERIC | INSTITUTION | NOT_A_SURNAME) != 0 {
+        return None;
+    }
+    let (ps, pe, _) = prev_word(b, s)?;
+    let mut buf = [0u8; 48];
+    if !matches!(lower(&b[ps..pe], &mut buf), "pt" | "patient") {
+        return None;
+    }
+    if next_word(b, e)
+        .is_some_and(|(s2, e2)| capitalised(&b[s2..e2]) && b[e..s2].iter().all(|c| *c == b' '))
+    {
+        return None;
+    }
+    let (eb, _) = base(b, s, e);
+    surname_ok(r, b, s, eb, true, false).then_some((s, eb, true))
+}
+
 /// Titles of office before a surname (`Professor Hartley's lectures`):
 /// the person holds the office; a patient is not named by it.
 /// Words that make a greeting address a role, not a person.
@@ -3512,6 +3541,10 @@ fn judge(
             // `Kevin MacAllister (EVS) will be out - he had knee surgery`.
             || (text[s..e].contains([' ', '\t'])
                 && (story_follows(r, text, e) || story_of_term(r, text, e, health)))
+            // `Thandiwe Mahlangu … Thandiwe is 18 months out from her
+            // double lung transplant`: the name, or its given name again,
+            // opens a sentence about his or her own condition.
+            || subject_of_own_term(text, s, e, health)
             // A quote, a registration or a library notice greets its
             // reader by full name as well: with the reader's own care only.
             || (greeting()
@@ -3558,6 +3591,150 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// Words after `his`/`her` that make the term after them their work,
+/// a cause or someone else's (`her research on asthma`, `his talk on`).
+const NOT_OWN_BETWEEN: &[&str] = &[
+    "research",
+    "work",
+    "talk",
+    "lecture",
+    "book",
+    "paper",
+    "papers",
+    "study",
+    "studies",
+    "session",
+    "sessions",
+    "team",
+    "clinic",
+    "patients",
+    "patient",
+    "interest",
+    "interests",
+    "expertise",
+    "role",
+    "career",
+    "experience",
+    "memoir",
+    "podcast",
+    "blog",
+    "campaign",
+    "journey",
+    "story",
+    "charity",
+    "award",
+    "grant",
+    "thesis",
+    "training",
+    "specialty",
+    "speciality",
+    "practice",
+    "department",
+    "unit",
+    "colleagues",
+    "mother's",
+    "father's",
+    "son's",
+    "daughter's",
+    "husband's",
+    "wife's",
+    "dog's",
+    "cat's",
+    "mum's",
+    "dad's",
+];
+
+/// The name at `s..e`, or its given name standing alone again within
+/// 1,200 bytes, opens a sentence (`is`, `was`, `has`…) that tells of his
+/// or her own condition within 120 bytes and before the sentence ends
+/// (`Thandiwe is 18 months out from her double lung transplant`).
+fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
+    if health.is_empty() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let given_end = s + text[s..e].find([' ', '\t']).unwrap_or(e - s);
+    let given = &text[s..given_end];
+    let opens_own_sentence = |at: usize| {
+        let window = after(text, at, 120);
+        let rest = window.trim_start_matches([' ', '\t']);
+        let lower = rest.to_ascii_lowercase();
+        const VERBS: &[&str] = &[
+            "is ",
+            "was ",
+            "has ",
+            "had ",
+            "'s ",
+            "’s ",
+            "will ",
+            "needs ",
+            "just ",
+            "recently ",
+            "went ",
+            "came ",
+            "got ",
+            "started ",
+            "finished ",
+            "missed ",
+            "can't ",
+            "cannot ",
+            "won't ",
+            "still ",
+            "remains ",
+            "continues ",
+        ];
+        if !VERBS.iter().any(|v| lower.starts_with(v)) {
+            return false;
+        }
+        let stop = rest
+            .find([';', '!', '?', '\n'])
+            .into_iter()
+            .chain(rest.find(". "))
+            .min()
+            .unwrap_or(rest.len());
+        let (from, to) = (
+            at + (window.len() - rest.len()),
+            at + (window.len() - rest.len()) + stop,
+        );
+        let first = health.partition_point(|&(hs, _)| hs < from);
+        health[first..]
+            .iter()
+            .take_while(|&&(hs, _)| hs < to)
+            .any(|&(hs, he)| {
+                let head = text[from..hs].to_ascii_lowercase();
+                let Some(p) = head.rfind(" her ").or_else(|| head.rfind(" his ")) else {
+                    return false;
+                };
+                let between: Vec<&str> = head[p + 5..].split_whitespace().collect();
+                between.len() <= 2
+                    && !between.iter().any(|w| NOT_OWN_BETWEEN.contains(w))
+                    && !cause_or_event_after(text, he)
+            })
+    };
+    if opens_own_sentence(e) {
+        return true;
+    }
+    if given_end == e || given.len() < 3 {
+        return false;
+    }
+    let limit = floor_boundary(text, (e + 1200).min(text.len()));
+    let mut from = e;
+    while let Some(k) = memchr::memmem::find(&b[from..limit], given.as_bytes()) {
+        let at = from + k;
+        let end = at + given.len();
+        let whole = (at == 0 || !is_word(b[at - 1])) && (end >= b.len() || !is_word(b[end]));
+        // `Thandiwe Mahlangu` again is the full name's own turn.
+        let alone = !next_word(b, end).is_some_and(|(s2, e2)| {
+            capitalised(&b[s2..e2]) && b[end..s2].iter().all(|c| *c == b' ')
+        });
+        if whole && alone && opens_own_sentence(end) {
+            return true;
+        }
+        from = end;
+    }
+    false
 }
 
 /// `Benedict's interests are hypertrophic cardiomyopathy`, `Helena's
@@ -4108,7 +4285,8 @@ pub fn scan(
             .or_else(|| greeted(r, text, s, e, f))
             .or_else(|| surname_with_cue(r, text, s, e, f))
             .or_else(|| record_shape(r, text, s, e, f))
-            .or_else(|| relative_named(text, s, e, f));
+            .or_else(|| relative_named(text, s, e, f))
+            .or_else(|| surname_after_patient_word(r, text, s, e, f));
         let (found_here, how) = match found_here {
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
@@ -7356,5 +7534,34 @@ mod tests {
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn a_name_again_a_patient_word_and_own_care_in_other_languages() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            // The given name again opens a sentence of her own condition.
+            "Great news - Thandiwe Mahlangu has signed the media consent form, so Thursday's shoot for the campaign is on, and the crew is booked for the whole morning at the rehab gym.\n- Thandiwe is 18 months out from her double lung transplant.",
+            "Thandiwe Mahlangu is doing well after her lung transplant.",
+            // A surname after `pt` or `patient`.
+            "4N-417 is empty now, pt Yusupov went home at 13:50. He was on contact precautions for C. diff.",
+            "Patient Yusupov: potassium 6.1 this morning, repeat in 4 hours.",
+            // The writer's own pregnancy, signed.
+            "Oi Marcos,\n\nestou grávida de 14 semanas! Tenho consultas de pré-natal a cada quatro semanas.\n\nObrigada!\nLuana Figueiredo\n",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // Her work, a cause or someone else's after `her`.
+            "Thandiwe Mahlangu joined the team in May. Thandiwe is presenting her research on lung transplant outcomes.",
+            "Thandiwe Mahlangu is running for her mother's dementia charity.",
+            "Please log in to the Patient Portal to read about C. diff precautions.",
+            "Patient Maria asked about the flu vaccine clinic hours.",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // An Italian doctor's title before the signer: no patient at all.
+        let t = "Le invio i dati aggregati: ricoverati di nuovo 312, sacubitril/valsartan alla dimissione 41 %.\n\nCordiali saluti,\nDott. Lorenzo Bellandi-Ferri\nRegistro Regionale";
+        assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
     }
 }
