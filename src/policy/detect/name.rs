@@ -3904,7 +3904,13 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
             && (matches!(
                 b.get(he),
                 None | Some(b';' | b',' | b'.' | b')' | b'\n' | b'\r')
-            ) || [" after ", " since ", " with "]
+            // A test and what it found (`Name - MRI shows a medial
+            // meniscus tear`, `Name - biopsy came back positive`).
+            ) || [
+                " after ", " since ", " with ", " shows ", " showed ", " revealed ", " confirms ",
+                " confirmed ", " came back ", " results ", " result ", " positive", " negative",
+                " abnormal",
+            ]
                 .iter()
                 .any(|w| rest.starts_with(w.as_bytes()))
                 // `concussion 01/03`, `ACL reconstruction (L) 14/01`.
@@ -7560,6 +7566,16 @@ mod tests {
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+        // A test and its finding after a name and a dash; a Polish son's
+        // father after his discharge.
+        let t = "Tevita Lolohea - MRI shows medial meniscus tear R knee, pls call";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        let t = "piszę w sprawie mojego ojca, Zbigniewa Wróblewskiego. Od wypisu ze szpitala po udarze tata jest w domu, czy może brać ibuprofen z klopidogrelem?";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        // A nurse's experience with patients after a stroke is her work.
+        let t = "Od 2019 roku opiekuję się pacjentami po zawale serca i po udarze mózgu.\n\nZ wyrazami szacunku\nKatarzyna Nowicka";
+        assert_ne!(found(t, Kind::Health), Some(Confidence::High), "{t}");
         // An Italian doctor's title before the signer: no patient at all.
         let t = "Le invio i dati aggregati: ricoverati di nuovo 312, sacubitril/valsartan alla dimissione 41 %.\n\nCordiali saluti,\nDott. Lorenzo Bellandi-Ferri\nRegistro Regionale";
         assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
