@@ -783,7 +783,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|geopereerd)|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|geopereerd)|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -5009,7 +5009,33 @@ fn lower_greeting(r: &Res, text: &str) -> Option<(usize, usize)> {
 /// the first person (`first_person_short_note`).
 fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
-    let b = &text.as_bytes()[start..text.len().min(start + 96)];
+    if let Some(found) = lower_self_intro_at(r, text, start) {
+        return Some(found);
+    }
+    // A caller's own words quoted further down (a voicemail's
+    // transcription: `"hi this is marisol um i had the biopsy…`), at the
+    // start of a line after its quote mark.
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'\n', b)
+        .take(200)
+        .find_map(|nl| {
+            let mut p = nl + 1;
+            while matches!(b.get(p), Some(b' ' | b'\t' | b'>')) {
+                p += 1;
+            }
+            let quoted = if b[p..].starts_with(b"\"") {
+                p + 1
+            } else if b[p..].starts_with("\u{201c}".as_bytes()) {
+                p + 3
+            } else {
+                return None;
+            };
+            lower_self_intro_at(r, text, quoted)
+        })
+}
+
+fn lower_self_intro_at(r: &Res, text: &str, start: usize) -> Option<(usize, usize)> {
+    let b = &text.as_bytes()[start..floor_boundary(text, text.len().min(start + 96))];
     let mut rest = b;
     for &g in LOWER_GREETINGS {
         if let Some(r) = rest.strip_prefix(g)
@@ -5040,7 +5066,9 @@ fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
     let mut ne = e1;
     if full.get(e1) == Some(&b' ') {
         let e2 = word_end(full, e1 + 1);
-        if lower_listed_surname(r, &full[e1 + 1..e2]) {
+        if lower_listed_surname(r, &full[e1 + 1..e2])
+            && !matches!(&full[e1 + 1..e2], b"um" | b"uh" | b"calling" | b"and")
+        {
             ne = e2;
         }
     }
@@ -5059,6 +5087,11 @@ fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
     let tail = &full[ne..full.len().min(ne + 6)];
     (tail.is_empty()
         || matches!(tail[0], b',' | b'.' | b'\n' | b'\r' | b'(' | b'!')
+        // A speaker's filler or the call's next words (`this is marisol
+        // um i had…`, `…calling about`).
+        || [&b" um "[..], b" uh ", b" calling", b" and i "]
+            .iter()
+            .any(|w| tail.starts_with(w) || full[ne..].starts_with(w))
         || tail.starts_with(b" from")
         || tail.starts_with(b" (")
         || tail.starts_with(b" - "))
