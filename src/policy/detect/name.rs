@@ -710,7 +710,7 @@ fn res() -> &'static Res {
             .build(LOWER_CUES)
             .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|dottor(?:e|essa)?|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -783,7 +783,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|geopereerd)|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -2654,6 +2654,58 @@ fn surname_with_cue(
     (r.cue_after.is_match(after(text, e2b, 64)) && !title_word(&b[s..e])).then_some((s, e2b, true))
 }
 
+/// Services and bodies named after patients (`Patient Council`).
+const PATIENT_SERVICES: &[&str] = &[
+    "council",
+    "line",
+    "champion",
+    "champions",
+    "choice",
+    "board",
+    "list",
+    "power",
+    "number",
+    "portal",
+    "advocate",
+    "advocacy",
+    "forum",
+    "panel",
+    "group",
+    "voice",
+    "experience",
+    "safety",
+    "services",
+    "service",
+    "relations",
+    "liaison",
+    "access",
+    "transport",
+    "information",
+    "partner",
+    "partners",
+    "story",
+    "stories",
+    "day",
+    "days",
+    "flow",
+    "care",
+    "centre",
+    "center",
+    "name",
+    "first",
+    "charter",
+    "engagement",
+    "education",
+    "leaflet",
+    "guide",
+    "survey",
+    "feedback",
+    "reps",
+    "representative",
+    "representatives",
+    "navigator",
+];
+
 /// A listed surname alone after `pt` or `patient` (`pt Yusupov went
 /// home`, `Patient Okafor's K is 3.1`): a patient, cued as by `Mr`.
 /// Not a first name (`patient Maria`), not a word (`Patient Portal`),
@@ -2671,7 +2723,56 @@ fn surname_after_patient_word(
     }
     let (ps, pe, _) = prev_word(b, s)?;
     let mut buf = [0u8; 48];
-    if !matches!(lower(&b[ps..pe], &mut buf), "pt" | "patient") {
+    if !matches!(lower(&b[ps..pe], &mut buf), "pt" | "pts" | "patient") {
+        return None;
+    }
+    // `11 pt Baskerville`: a type size.
+    if b[..ps]
+        .trim_ascii_end()
+        .last()
+        .is_some_and(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    // `Patient Council`, `Patient Line`: a service named after patients.
+    let mut buf2 = [0u8; 48];
+    if PATIENT_SERVICES.contains(&lower(&b[s..e], &mut buf2)) {
+        return None;
+    }
+    // Then a field's end or a patient's doings (`pt Yusupov went home`,
+    // `Patient Okafor: K 3.1`), not a committee's (`meets on Tuesday`).
+    let tail = &b[e..b.len().min(e + 16)];
+    let verb = next_word(b, e).is_some_and(|(s2, e2)| {
+        b[e..s2].iter().all(|c| *c == b' ')
+            && matches!(
+                &b[s2..e2],
+                b"went"
+                    | b"was"
+                    | b"had"
+                    | b"has"
+                    | b"needs"
+                    | b"needed"
+                    | b"got"
+                    | b"came"
+                    | b"remains"
+                    | b"in"
+                    | b"on"
+                    | b"with"
+                    | b"and"
+                    | b"to"
+                    | b"from"
+                    | b"c"
+                    | b"complains"
+                    | b"reports"
+                    | b"called"
+                    | b"says"
+                    | b"is"
+            )
+    });
+    let field_end = matches!(tail.first(), Some(b':' | b',' | b';' | b'.' | b')'))
+        || tail.starts_with(b"'s")
+        || tail.starts_with("\u{2019}s".as_bytes());
+    if !(verb || field_end) {
         return None;
     }
     if next_word(b, e)
@@ -3593,57 +3694,57 @@ fn judge(
     })
 }
 
-/// Words after `his`/`her` that make the term after them their work,
-/// a cause or someone else's (`her research on asthma`, `his talk on`).
-const NOT_OWN_BETWEEN: &[&str] = &[
-    "research",
-    "work",
-    "talk",
-    "lecture",
-    "book",
-    "paper",
-    "papers",
-    "study",
-    "studies",
-    "session",
-    "sessions",
-    "team",
-    "clinic",
-    "patients",
-    "patient",
-    "interest",
-    "interests",
-    "expertise",
-    "role",
-    "career",
-    "experience",
-    "memoir",
-    "podcast",
-    "blog",
-    "campaign",
-    "journey",
-    "story",
-    "charity",
-    "award",
-    "grant",
-    "thesis",
-    "training",
-    "specialty",
-    "speciality",
-    "practice",
-    "department",
-    "unit",
-    "colleagues",
-    "mother's",
-    "father's",
-    "son's",
-    "daughter's",
-    "husband's",
-    "wife's",
-    "dog's",
-    "cat's",
-    "mum's",
-    "dad's",
+/// Words that may stand between `his`/`her` and a condition that is
+/// their own (`her double lung transplant`, `his recent knee surgery`);
+/// any other word makes it their work or view (`her views on epilepsy`,
+/// `her previous trust's stroke pathway`).
+const OWN_MODIFIERS: &[&str] = &[
+    "double",
+    "single",
+    "new",
+    "recent",
+    "latest",
+    "first",
+    "second",
+    "third",
+    "last",
+    "next",
+    "upcoming",
+    "planned",
+    "emergency",
+    "ongoing",
+    "chronic",
+    "severe",
+    "mild",
+    "acute",
+    "left",
+    "right",
+    "knee",
+    "hip",
+    "back",
+    "lung",
+    "heart",
+    "kidney",
+    "liver",
+    "breast",
+    "shoulder",
+    "ankle",
+    "wrist",
+    "spinal",
+    "bowel",
+    "skin",
+    "eye",
+    "cataract",
+    "bypass",
+    "stem",
+    "cell",
+    "post-op",
+    "annual",
+    "routine",
+    "follow-up",
+    "type",
+    "1",
+    "2",
 ];
 
 /// The name at `s..e`, or its given name standing alone again within
@@ -3709,7 +3810,7 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
                 };
                 let between: Vec<&str> = head[p + 5..].split_whitespace().collect();
                 between.len() <= 2
-                    && !between.iter().any(|w| NOT_OWN_BETWEEN.contains(w))
+                    && between.iter().all(|w| OWN_MODIFIERS.contains(w))
                     && !cause_or_event_after(text, he)
             })
     };
@@ -3906,15 +4007,66 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
                 None | Some(b';' | b',' | b'.' | b')' | b'\n' | b'\r')
             // A test and what it found (`Name - MRI shows a medial
             // meniscus tear`, `Name - biopsy came back positive`).
-            ) || [
-                " after ", " since ", " with ", " shows ", " showed ", " revealed ", " confirms ",
-                " confirmed ", " came back ", " results ", " result ", " positive", " negative",
-                " abnormal",
-            ]
+            ) || [" after ", " since ", " with "]
                 .iter()
                 .any(|w| rest.starts_with(w.as_bytes()))
+                || test_and_finding(text, he, health)
                 // `concussion 01/03`, `ACL reconstruction (L) 14/01`.
                 || (!specialty && dated_or_sided(rest)))
+    })
+}
+
+/// After a test at `he`, what it found: `shows`/`showed`/`revealed`/
+/// `confirmed` and a health term within four words on the line (`MRI
+/// shows medial meniscus tear`), or `came back` and a result
+/// (`biopsy came back positive`); not `MRI shows promise for…`.
+fn test_and_finding(text: &str, he: usize, health: &[(usize, usize)]) -> bool {
+    let rest = &text[he..];
+    if [
+        "came back positive",
+        "came back negative",
+        "came back abnormal",
+    ]
+    .iter()
+    .any(|w| rest.strip_prefix(' ').is_some_and(|r| r.starts_with(w)))
+    {
+        return true;
+    }
+    let Some(verb) = [
+        " shows ",
+        " showed ",
+        " revealed ",
+        " confirms ",
+        " confirmed ",
+    ]
+    .iter()
+    .find(|w| rest.starts_with(*w)) else {
+        return false;
+    };
+    let from = he + verb.len();
+    let line_end = text[from..].find('\n').map_or(text.len(), |k| from + k);
+    let i = health.partition_point(|&(hs, _)| hs < from);
+    health.get(i).is_some_and(|&(hs, _)| {
+        let gap = &text[from..hs];
+        hs < line_end
+            && gap.split_whitespace().count() <= 4
+            && !gap.split_whitespace().any(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "promise"
+                        | "up"
+                        | "how"
+                        | "that"
+                        | "what"
+                        | "potential"
+                        | "benefit"
+                        | "value"
+                        | "improvement"
+                        | "improvements"
+                        | "trends"
+                        | "data"
+                )
+            })
     })
 }
 
@@ -5016,22 +5168,20 @@ fn lower_self_intro(r: &Res, text: &str) -> Option<(usize, usize)> {
     // transcription: `"hi this is marisol um i had the biopsy…`), at the
     // start of a line after its quote mark.
     let b = text.as_bytes();
-    memchr::memchr_iter(b'\n', b)
-        .take(200)
-        .find_map(|nl| {
-            let mut p = nl + 1;
-            while matches!(b.get(p), Some(b' ' | b'\t' | b'>')) {
-                p += 1;
-            }
-            let quoted = if b[p..].starts_with(b"\"") {
-                p + 1
-            } else if b[p..].starts_with("\u{201c}".as_bytes()) {
-                p + 3
-            } else {
-                return None;
-            };
-            lower_self_intro_at(r, text, quoted)
-        })
+    memchr::memchr_iter(b'\n', b).take(200).find_map(|nl| {
+        let mut p = nl + 1;
+        while matches!(b.get(p), Some(b' ' | b'\t' | b'>')) {
+            p += 1;
+        }
+        let quoted = if b[p..].starts_with(b"\"") {
+            p + 1
+        } else if b[p..].starts_with("\u{201c}".as_bytes()) {
+            p + 3
+        } else {
+            return None;
+        };
+        lower_self_intro_at(r, text, quoted)
+    })
 }
 
 fn lower_self_intro_at(r: &Res, text: &str, start: usize) -> Option<(usize, usize)> {
@@ -7612,5 +7762,28 @@ mod tests {
         // An Italian doctor's title before the signer: no patient at all.
         let t = "Le invio i dati aggregati: ricoverati di nuovo 312, sacubitril/valsartan alla dimissione 41 %.\n\nCordiali saluti,\nDott. Lorenzo Bellandi-Ferri\nRegistro Regionale";
         assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+    }
+
+    #[test]
+    fn work_services_type_sizes_and_study_titles_name_no_patient() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            "The board has appointed Helen Marsh as interim director. Helen was instrumental in her previous trust's stroke pathway redesign.",
+            "Rebecca Stone was on the panel yesterday. Rebecca was clear that her views on epilepsy services are her own.",
+            "Reminder: the Patient Council meets on Tuesday at 2pm to review the leaflet on living with COPD and using your inhaler.",
+            "The Patient Line is down again on ward 7, so patients can't order their diabetic meals.",
+            "For the asthma leaflet please use 11 pt Baskerville for body text.",
+            "Lab IT status:\nMark Doyle - troponin results interface to Epic: live since Monday\nAna Ruiz - MRI shows up twice in the order catalogue",
+            "Journal club:\nPriya Raman - MRI shows promise for early detection of prostate cancer",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            "Buongiorno dottoressa, Giulia Bianchi ha ancora la febbre a 39 e la tosse, continuiamo con l'antibiotico?",
+            "pts Yusupov and Okafor went home this morning, both were on contact precautions for C. diff.",
+            "Bonjour,\n\nj'ai ete operee d'une hernie discale le 3 mars, je serai absente.\n\nCordialement,\nClaire Dubois",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
     }
 }

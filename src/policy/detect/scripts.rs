@@ -219,12 +219,17 @@ const NAMES: &str = concat!(
     r"|(?:我的?|我们的?|我們的?)(?:父亲|父親|母亲|母親|爸爸|妈妈|媽媽|丈夫|妻子|太太|先生|儿子|兒子|女儿|女兒|爷爷|爺爺|奶奶|外婆|外公|孩子)[ \t:：，,]*(\p{Han}{2,3})",
     r"|(?:妻|夫|母|父|息子|娘|主人|家内)の[ \t]*(\p{Han}{2,5})",
     // A parent introducing themself (`佐藤陽翔の母です`): the child's name.
-    r"|(\p{Han}{2,6})の(?:母|父|祖母|祖父|妻|夫|娘|息子|家族)(?:です|でございます|、|，|で(?:す|ござ))",
+    r"|(\p{Han}{2,6})の(?:母|父|祖母|祖父|妻|夫|娘|息子|家族)(?:です|でございます)",
+    // `佐々木亮の妻、佐々木真由美と申します`: the writer's kin, introduced.
+    r"|(\p{Han}{2,6})の(?:母|父|妻|夫|娘|息子)[、，][^\n]{0,24}(?:と申します|です)",
     r"|(?:患者|病人|病患|姓名|患者名|氏名|患者氏名|受试者|受試者|被験者|被验者|受检者)[ \t]*[:：][ \t\u{3000}]*(\p{Han}{1,3}[ \t\u{3000}]\p{Han}{1,3}|\p{Han}{2,4})",
     r"|(\p{Han}{2,4})[ \t]?(?:先生|女士|小姐|老先生|老太太|师傅|師傅|様|さま|さん|君|ちゃん)",
     // A relative's name in brackets after the relation word (`妈妈（王秀英）`,
     // `아버지(김영수)`, `Η μαμά (Ελένη Παπαδοπούλου)`).
-    r"|(?:妈妈|媽媽|爸爸|母亲|母親|父亲|父親|奶奶|爷爷|爺爺|外婆|外公|老公|老婆|丈夫|妻子|儿子|兒子|女儿|女兒|婆婆|公公|夫|妻|母|父|息子|娘|祖母|祖父)[ \t]*[(（](\p{Han}{2,4})[)）]",
+    r"|(?:妈妈|媽媽|爸爸|母亲|母親|父亲|父親|奶奶|爷爷|爺爺|外婆|外公|老公|老婆|丈夫|妻子|儿子|兒子|女儿|女兒|婆婆|公公)[ \t]*[(（](\p{Han}{2,4})[)）]",
+    // Japanese single-character kin (`夫（佐々木亮）`), not inside a word
+    // (`工夫（…）`, ingenuity; `酵母（…）`, yeast).
+    r"|(?:^|[^\p{Han}])(?:夫|妻|母|父|息子|娘|祖母|祖父)[ \t]*[(（](\p{Han}{2,4})[)）]",
     r"|(?:아버지|어머니|엄마|아빠|할머니|할아버지|남편|아내|아들|딸|아버님|어머님)[ \t]*[(（]([가-힣]{2,4})[)）]",
     r"|(?:μαμά|μητέρα|μπαμπάς|μπαμπά|πατέρας|γιαγιά|παππούς|παππού|γιος|κόρη|σύζυγος|άντρας μου|γυναίκα μου)[ \t]*\((\p{Greek}{2,}(?:[ \t]+\p{Greek}{2,}){0,2})\)",
     // A ward's handover: a bed and a name (`3床 张伟`), or a name and
@@ -269,9 +274,52 @@ const NAMES: &str = concat!(
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
 );
 
+/// A Greek word of a role or an office (`παιδίατρος`, `Εισηγήτρια`,
+/// `πρωθυπουργός`, `καρδιολόγος`): who holds it is named for their work.
+fn greek_role(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "ίατρ",
+        "ιατρ",
+        "γιατρ",
+        "ολόγ",
+        "νοσηλευτ",
+        "νοσηλεύτρ",
+        "θεραπευτ",
+        "τεχνικ",
+        "διευθ",
+        "Διευθ",
+        "συντονισ",
+        "Συντονισ",
+        "εισηγ",
+        "Εισηγ",
+        "πρόεδρ",
+        "Πρόεδρ",
+        "πρωθυπουργ",
+        "υπουργ",
+        "Υπουργ",
+        "καθηγ",
+        "Καθηγ",
+        "δήμαρχ",
+        "Δήμαρχ",
+        "βουλευτ",
+        "μαία",
+        "Μαία",
+        "ομιλητ",
+        "Ομιλητ",
+        "ιδρυτ",
+        "υπεύθυν",
+        "Υπεύθυν",
+        "Ίατρ",
+        "Ιατρ",
+    ];
+    let w = w.trim_matches(|c: char| !c.is_alphabetic());
+    w.chars().count() >= 4 && STEMS.iter().any(|s| w.contains(s))
+}
+
 /// Common Greek given names in the nominative; `greek_full_name` adds
 /// their other cases. (Not `Νίκη`, `Χαρά`, `Ελπίδα`, `Ζωή`: victory,
-/// joy, hope and life open sentences too.)
+/// joy, hope and life open sentences too; nor `Κυριακή`, `Παρασκευή`:
+/// Sunday and Friday.)
 const GREEK_GIVEN: &[&str] = &[
     "Γιώργος",
     "Νίκος",
@@ -356,12 +404,10 @@ const GREEK_GIVEN: &[&str] = &[
     "Αλεξάνδρα",
     "Δανάη",
     "Χρυσούλα",
-    "Κυριακή",
     "Όλγα",
     "Βάσω",
     "Ρένα",
     "Σταυρούλα",
-    "Παρασκευή",
     "Αργυρώ",
     "Φανή",
     "Λίνα",
@@ -493,11 +539,19 @@ pub fn scan(
     if !facts.is_empty() && super::name::veterinary_mail(text) {
         facts.clear();
     }
-    // Reach is counted in letters: Greek, Cyrillic, Hebrew and Arabic take
-    // two bytes a letter, so a name's facts may stand twice as many bytes
-    // away as in English (a line or two further down).
+    // Reach is counted in letters: Greek, Hebrew and Arabic take two bytes
+    // a letter, so a name's facts may stand twice as many bytes away as in
+    // English (a line or two further down). Not a Cyrillic reader greeted
+    // by name and patronymic (`Уважаемая Нина Петровна`): business mail
+    // opens so, with a notice far below it.
     let near = |s: usize, e: usize| {
-        let reach = if text[s..].chars().next().is_some_and(|c| c.len_utf8() == 2) {
+        let ls = text[..s].rfind('\n').map_or(0, |k| k + 1);
+        let greeted = ["Уважаем", "уважаем", "Шановн", "шановн", "Дорог", "дорог"]
+            .iter()
+            .any(|w| text[ls..e].contains(w));
+        let reach = if text[s..].chars().next().is_some_and(|c| {
+            c.len_utf8() == 2 && !(greeted && ('\u{0400}'..='\u{04FF}').contains(&c))
+        }) {
             2 * REACH
         } else {
             REACH
@@ -528,8 +582,9 @@ pub fn scan(
         .take(16)
         .filter(|c| c.get(1).is_some_and(|m| !r.terms.is_match(m.as_str())));
     // A Greek name alone on its line signs a letter or heads a list; after
-    // a doctor's title, before a bracketed role (`Ελένη Γεωργίου
-    // (νοσηλεύτρια)`) or on a speakers' line it names staff.
+    // a doctor's title or a role, before a role in brackets or after a
+    // comma (`Ελένη Γεωργίου (νοσηλεύτρια)`), or on a speakers' line it
+    // names staff.
     let greek = r
         .greek_full
         .captures_iter(text)
@@ -541,13 +596,26 @@ pub fn scan(
                     .find('\n')
                     .map_or(text.len(), |k| m.end() + k);
                 let before = text[ls..m.start()].trim_end();
-                let titled = ["Δρ", "Δρ.", "Dr", "Dr.", "Καθ.", "Καθηγητής", "Καθηγήτρια"]
+                let titled = ["Δρ", "Δρ.", "Dr", "Dr.", "Καθ."]
                     .iter()
-                    .any(|t| before.ends_with(t));
+                    .any(|t| before.ends_with(t))
+                    || before
+                        .rsplit([' ', '\t', ':', ','])
+                        .find(|w| !w.is_empty())
+                        .is_some_and(greek_role);
+                let after = text[m.end()..le].trim_start();
+                // A role in brackets or after a comma (`(καρδιολόγος)`,
+                // `, Παιδίατρος`); an age or a place in brackets stays.
+                let role_after = after
+                    .strip_prefix(['(', ','])
+                    .and_then(|r| r.split([' ', ')', ',']).find(|w| !w.is_empty()))
+                    .is_some_and(greek_role);
                 !text[ls..le].trim().eq(m.as_str())
                     && !titled
-                    && !text[m.end()..le].trim_start().starts_with('(')
-                    && !text[ls..le].contains("Ομιλητ")
+                    && !role_after
+                    && !["Ομιλητ", "Εισηγ", "Συντονισ"]
+                        .iter()
+                        .any(|w| text[ls..le].contains(w))
             })
         });
     for c in r
@@ -1133,5 +1201,34 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn greek_roles_japanese_words_and_arabic_business_mail_name_no_patient() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            "10:00 Εισηγητής: Νίκος Παπαδάκης – Νεότερα δεδομένα για την αρτηριακή υπέρταση",
+            "Την Πέμπτη η παιδίατρος Μαρία Παπαδοπούλου θα μιλήσει στους γονείς για τα εμβόλια και τον πυρετό.",
+            "Ο Νίκος Παπαδάκης από το τεχνικό τμήμα θα περάσει αύριο για τη διάγνωση της βλάβης στον server.",
+            "Το φαρμακείο είναι κλειστό την Κυριακή Βαΐων. Τα εμβόλια γρίπης έφτασαν.",
+            "ο πρωθυπουργός Κυριάκος Μητσοτάκης ανακοίνωσε ότι τα εμβόλια κατά της γρίπης θα είναι δωρεάν.",
+            "細菌学の父、北里柴三郎は破傷風菌の純粋培養に成功した。",
+            "今期の創意工夫（改善提案）の締切は月末です。インフルエンザ予防接種のお知らせ。",
+            "パン用酵母（天然酵母）のサンプルが届きました。アレルギー表示を確認してください。",
+            "أرفق لكم نتيجة التحليل المالي للربع الأول.\nمع التحية،\nالسيد أحمد يوسف المصري",
+        ] {
+            assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // An age in brackets after a Greek name leaves it a patient's.
+        let t =
+            "Ο Νίκος Παπαδάκης (68 ετών, από το Ηράκλειο) νοσηλεύεται στην κλινική με πνευμονία.";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        // A Russian reader greeted by name: a notice far below is no fact
+        // of theirs.
+        let t = format!(
+            "Уважаемая Нина Петровна,\n\n{}\nВсем арендаторам доступна вакцинация от гриппа.",
+            "направляем вам счёт за поставку офисной мебели по договору. ".repeat(5)
+        );
+        assert_ne!(found(&t, Kind::Name), Some(Confidence::High), "{t}");
     }
 }
