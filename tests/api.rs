@@ -518,6 +518,17 @@ async fn bad_input_gets_precise_problem_details_and_never_a_5xx() {
         422,
         "address",
     );
+    // A note that is `null` is no string (schemathesis found it accepted).
+    assert_problem(
+        &c.req(
+            "PUT",
+            "/v1/suppressions/gone@example.net",
+            Some(serde_json::json!({"note": null})),
+        )
+        .await,
+        400,
+        "note",
+    );
     assert_problem(
         &c.req(
             "POST",

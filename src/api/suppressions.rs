@@ -18,8 +18,13 @@ use crate::store::Scope;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PutBody {
-    #[serde(default)]
+    // Absent is allowed; `null` is not a string (the schema says so).
+    #[serde(default, deserialize_with = "string_not_null")]
     note: Option<String>,
+}
+
+fn string_not_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 fn view(s: &crate::bounce::Suppressed) -> serde_json::Value {
