@@ -1249,11 +1249,14 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     // condition (`Nadia Haddad | Insulin-dependent diabetic`) names a
     // person in care, row by row.
     let care = row_tells_of_care(h, row);
+    // A staff list whose row tells of the person's own care (a hearing
+    // screen's `Outcome: refer audiologist`) is the staff's health: its
+    // names are employees told about.
     fn promoted(label: &str, care: bool) -> &str {
-        if (label == "Name" || label == "Contact") && care {
-            "Patient Name"
-        } else {
-            label
+        match label {
+            "Name" | "Contact" if care => "Patient Name",
+            "Staff" if care => "Employee",
+            _ => label,
         }
     }
     let name_label = promoted(h.name_label, care);

@@ -740,7 +740,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:for|with|on)\s+(?:[a-z0-9/:,]+\s+){0,6}with\s+(?:dr|doctor|nurse|np|pa|therapist|counselor)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|hearing\s+aids?|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)",
+            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -800,7 +800,7 @@ fn res() -> &'static Res {
         animal_care: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+care\s+$"),
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
-            r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?)|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
+            r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|water\s+bowl)|RVN|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
         ),
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
@@ -875,7 +875,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:(?:[a-z]+\s+)?(?:phd|doctorate|degree|course|training|career|research|studies|charity|fundraiser|awareness)|to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -1366,6 +1366,9 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         && !caps
     {
         let (s2, e2) = next_word(b, e)?;
+        if b[e..s2].contains(&b'\t') {
+            return None;
+        }
         let (e2b, _) = base(b, s2, e2);
         let f2 = r.flags(&b[s2..e2b]);
         let third = next_word(b, e2b).is_some_and(|(s3, _)| b[s3].is_ascii_uppercase());
@@ -1402,6 +1405,11 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         return Some((s, end, false));
     }
     let (mut s2, mut e2) = next_word(b, nickname_end(b, e).unwrap_or(e))?;
+    // A tab parts a table's cells (`Kenya<TAB>Yellow fever`): no name
+    // runs across it.
+    if b[e..s2].contains(&b'\t') {
+        return None;
+    }
     // A middle initial (`J.`) or middle name.
     if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
         (s2, e2) = next_word(b, e2 + 1)?;
@@ -3622,7 +3630,7 @@ fn judge(
             .get_or_init(|| r.commerce.is_match(text) && !r.patient_billing.is_match(text))
     };
     let cue = if honorific {
-        !greeting() || !commerce() || r.your_care.is_match(after(text, e, 400))
+        !greeting() || !commerce() || readers_own_care(r, after(text, e, 400))
     } else {
         r.cue_before.is_match(pre_line)
             || r.donor_label.is_match(pre_line)
@@ -3650,7 +3658,7 @@ fn judge(
             // reader by full name as well: with the reader's own care only.
             || (greeting()
                 && greets_a_patient(r, text, s, e, health)
-                && (!commerce() || r.your_care.is_match(after(text, e, 400))))
+                && (!commerce() || readers_own_care(r, after(text, e, 400))))
     };
     // `Sending over Rahul Bhatt for his DOT physical`, `Therapy session –
     // Hannah Goldberg`: the care itself right after or right before the
@@ -5045,6 +5053,13 @@ const TRADE_WORDS: &[&str] = &[
 /// who has a caregiver (`NOTE:Primary caregiver: Joy (wife)`: high).
 fn cared_for_note(note: &str) -> Option<Confidence> {
     let value = note.split_once(':').map_or("", |(_, v)| v).trim_start();
+    // `NOTE:new patient - referred by sister`: the patient's standing
+    // before the word.
+    let lower = value.to_ascii_lowercase();
+    let value = ["new ", "existing ", "returning ", "former ", "regular "]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then(|| &value[p.len()..]))
+        .unwrap_or(value);
     let first: String = value
         .chars()
         .take_while(char::is_ascii_alphabetic)
@@ -5382,7 +5397,7 @@ fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize, health: &[(usize, u
 /// `votre coloscopie`, `Ihre Blutwerte`, `twoja mammografia`).
 fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     const REACH: usize = 400;
-    if r.your_care.is_match(after(text, e, REACH)) {
+    if readers_own_care(r, after(text, e, REACH)) {
         return true;
     }
     let first = health.partition_point(|&(hs, _)| hs < e);
@@ -5391,7 +5406,14 @@ fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> boo
         .take_while(|&&(hs, _)| hs <= e + REACH)
         .any(|&(hs, _)| {
             let from = floor_boundary(text, hs.saturating_sub(40).max(e));
-            text[from..hs]
+            // In the term's own sentence (`someone in your network:
+            // Locum Podiatrist` is no one's care); a hard wrap may part
+            // them (`votre\n> carnet de vaccination`).
+            let window = &text[from..hs];
+            let window = window
+                .rfind([':', ';', '.', '!', '?'])
+                .map_or(window, |k| &window[k + 1..]);
+            window
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .rev()
@@ -5406,6 +5428,48 @@ fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> boo
                         || (i == 0 && SECOND_PERSON_RIGHT_BEFORE.contains(&l.as_str()))
                 })
         })
+}
+
+/// The reader's own care in `w` (`your results`, `your crown prep
+/// appointment`), not a trade's visit to them (`your engineer
+/// appointment`, `your delivery slot`).
+fn readers_own_care(r: &Res, w: &str) -> bool {
+    const TRADES: &[&str] = &[
+        "engineer",
+        "engineers",
+        "installation",
+        "install",
+        "installer",
+        "delivery",
+        "broadband",
+        "router",
+        "boiler",
+        "survey",
+        "surveyor",
+        "viewing",
+        "salon",
+        "hair",
+        "haircut",
+        "mot",
+        "car",
+        "vehicle",
+        "tyre",
+        "tire",
+        "technician",
+        "plumber",
+        "electrician",
+        "courier",
+        "removal",
+        "cleaner",
+        "grooming",
+        "vet",
+        "pet",
+    ];
+    r.your_care.find_iter(w).any(|m| {
+        !m.as_str()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
+    })
 }
 
 /// Possessives that are also a third person's or another word (`su
@@ -5749,6 +5813,18 @@ const LOWER_CUES: &[&str] = &[
     "my grandfather ",
     "my aunt ",
     "my uncle ",
+    "my mum ",
+    "my nan ",
+    "my nana ",
+    "my gran ",
+    "my granny ",
+    "my nephew ",
+    "my niece ",
+    "my grandson ",
+    "my granddaughter ",
+    "my partner ",
+    "my stepson ",
+    "my stepdaughter ",
     "My brother ",
     "My sister ",
     "My mom ",
@@ -5765,6 +5841,18 @@ const LOWER_CUES: &[&str] = &[
     "My grandfather ",
     "My aunt ",
     "My uncle ",
+    "My mum ",
+    "My nan ",
+    "My nana ",
+    "My gran ",
+    "My granny ",
+    "My nephew ",
+    "My niece ",
+    "My grandson ",
+    "My granddaughter ",
+    "My partner ",
+    "My stepson ",
+    "My stepdaughter ",
     // A request to reach someone typed in lower case (`can u call rosa
     // gutierrez back re her pap`): a name only with its errand after it.
     "call ",
@@ -6163,9 +6251,18 @@ fn lower_case_names<'a>(r: &'a Res, b: &'a [u8]) -> impl Iterator<Item = (usize,
                 });
                 let listed_word = all_lower(&b[s1..e1])
                     && f & FIRST_NAME != 0
-                    && f & (GENERIC | INSTITUTION) == 0
-                    && verb_after;
-                (e1 - s1 >= 3 && (lower_first_name(r, &b[s1..e1]) || listed_word))
+                    && f & (GENERIC | INSTITUTION) == 0;
+                // `my mum pearl whitacre`: a name that is also a word,
+                // with a listed surname after it.
+                if listed_word
+                    && e1 - s1 >= 3
+                    && let Some((s2, e2)) = next_word(b, e1)
+                    && b[e1..s2].iter().all(|&c| c == b' ')
+                    && lower_listed_surname(r, &b[s2..base(b, s2, e2).0])
+                {
+                    return Some((s1, base(b, s2, e2).0));
+                }
+                (e1 - s1 >= 3 && (lower_first_name(r, &b[s1..e1]) || (listed_word && verb_after)))
                     .then_some((s1, e1))
             })
         } else if !cue.starts_with('m') {
