@@ -643,9 +643,12 @@ pub fn scan(
     let mut spans = terms.walk(text, on_boundary);
     let mut readings = super::readings::find(text);
     let billed = super::readings::billing(text);
-    if !billed.is_empty() {
+    let noted = super::readings::notation(text);
+    if !billed.is_empty() || !noted.is_empty() {
         readings.extend(billed);
+        readings.extend(noted);
         readings.sort_unstable();
+        readings.dedup();
     }
     if spans.is_empty() && readings.is_empty() {
         return Some(spans);

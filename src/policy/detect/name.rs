@@ -2516,10 +2516,13 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
     let ls = match memchr::memrchr(b'\n', &b[from..s]) {
         Some(i) => from + i + 1,
         None if from == 0 => 0,
-        None => return None,
+        None => sender_tag_end(b, s)?,
     };
     // A reply's quoting (`> Dear Xochitl,`) is no part of the salutation.
     let ls = past_quoting(b, ls, s);
+    // A text message's sender tag before it (`Harbourside Pharmacy: Hi
+    // Declan,`; `ls` then stands past the tag).
+    let ls = sender_tag_end(b, s).unwrap_or(ls);
     // Only a listed first name: `Thanks,` and `Team,` open lines too.
     if lone_greeting(text, s, e) && f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
         return Some((s, e, false));
@@ -4120,6 +4123,22 @@ fn dated_or_sided(rest: &[u8]) -> bool {
     let Some(q) = rest.strip_prefix(b" ") else {
         return false;
     };
+    // `root canal UL6`: a tooth, in Palmer notation, is a side.
+    if matches!(q.get(..2), Some(b"UL" | b"UR" | b"LL" | b"LR"))
+        && q.get(2).is_some_and(|c| (b'1'..=b'8').contains(c))
+        && !q.get(3).is_some_and(|&c| is_word(c))
+    {
+        return true;
+    }
+    // `RCT UL6 Fri 8.40`: a day and a time, as a booking is written.
+    let word = q.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if word >= 3
+        && weekday(&q[..word])
+        && q.get(word) == Some(&b' ')
+        && q.get(word + 1).is_some_and(u8::is_ascii_digit)
+    {
+        return true;
+    }
     let digits = q.iter().take_while(|c| c.is_ascii_digit()).count();
     (1..=4).contains(&digits)
         && matches!(q.get(digits), Some(b'/' | b'.' | b'-'))
@@ -5470,6 +5489,28 @@ fn readers_own_care(r: &Res, w: &str) -> bool {
             .split(|c: char| !c.is_alphanumeric())
             .any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
     })
+}
+
+/// Where a text message's sender tag ends, when one opens the line of
+/// `s` (`Harbourside Pharmacy: Hi Declan`): at most five capitalised
+/// words and a colon at the line's start, a greeting after them.
+fn sender_tag_end(b: &[u8], s: usize) -> Option<usize> {
+    let from = s.saturating_sub(64);
+    let ls = memchr::memrchr(b'\n', &b[from..s])
+        .map_or(if from == 0 { Some(0) } else { None }, |i| {
+            Some(from + i + 1)
+        })?;
+    let colon = memchr::memchr(b':', &b[ls..s])? + ls;
+    let tag = &b[ls..colon];
+    let words = tag.split(|&c| c == b' ').filter(|w| !w.is_empty());
+    let tagged = !tag.is_empty()
+        && words.clone().count() <= 5
+        && words
+            .into_iter()
+            .all(|w| w[0].is_ascii_uppercase() || w[0] >= 0x80)
+        && b.get(colon + 1) == Some(&b' ');
+    let after = colon + 2;
+    (tagged && after < s && s - after <= 24).then_some(after)
 }
 
 /// Possessives that are also a third person's or another word (`su

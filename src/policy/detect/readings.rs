@@ -162,6 +162,24 @@ pub fn billing(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Care written in a practice's own notation: a treatment on a tooth in
+/// Palmer notation (`RCT UL6`, `ext LR8`, `crown prep UR4`; a tooth
+/// alone is no care: `LR6` is also a battery), and a spectacle
+/// prescription's sphere and cylinder (`esf -1,75 cil -0,50`, `SPH
+/// +2.25 CYL -0.75`). Byte spans.
+pub fn notation(text: &str) -> Vec<(usize, usize)> {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let r = R.get_or_init(|| {
+        super::re(
+            r"(?-u:\b)(?i:rct|root\s+canal(?:\s+treatment)?|ext(?:raction)?|xla|filling|crown(?:\s+prep)?|implant|bridge|veneer|onlay|inlay|fissure\s+sealants?)\s+(?:UL|UR|LL|LR)[1-8](?-u:\b)|(?i)(?-u:\b)(?:sph|esf|sf|sphere|sph[èe]re|sfera|sph[äa]re)\.?[ \t]*[:=]?[ \t]*[+−-]?[ \t]?[0-9]{1,2}[.,][0-9]{2}[ \t]+(?:dpt?\.?[ \t]+)?(?:cyl|cil|zyl|cylinder|cilindro|cylindre|zylinder)\.?[ \t]*[:=]?[ \t]*[+−-]?[ \t]?[0-9]{1,2}[.,][0-9]{2}",
+        )
+    });
+    r.find_iter(text)
+        .take(64)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
 /// A test catalog's or price list's row opens with the test's CPT code
 /// (`83036\tHemoglobin A1c\t7.25`): its numbers are prices and
 /// turnaround times, no one's reading. `ws`: where the analyte starts.
