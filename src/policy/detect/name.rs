@@ -740,7 +740,7 @@ fn res() -> &'static Res {
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
         your_care: re(
-            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)",
+            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:cita|receta|tratamiento|tensi[óo]n|embarazo|graduaci[óo]n)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:consulta|receita|press[ãa]o|gravidez)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -6627,16 +6627,31 @@ fn after_honorific(
     let (e1b, _) = base(b, s1, e1);
     let w1 = &b[s1..e1b];
     let f1 = r.flags(w1);
-    if !all_lower(w1) || w1.len() < 3 || shorthand_stop(w1) || f1 & (GENERIC | INSTITUTION) != 0 {
+    // `mrs abernethy-quaye`, `mrs o'dea`: a surname with its hyphen or
+    // apostrophe, lower case all through.
+    let joined = w1.len() >= 4
+        && w1[0].is_ascii_lowercase()
+        && w1.contains(&b'-') | w1.contains(&b'\'')
+        && w1
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, b'-' | b'\''));
+    if !(all_lower(w1) || joined)
+        || w1.len() < 3
+        || shorthand_stop(w1)
+        || f1 & (GENERIC | INSTITUTION) != 0
+    {
         return None;
     }
     // An unlisted surname after `mrs` without a dot only where a record's
-    // field ends right after it (`mrs quennell (rm 4) re her K`); after
-    // `mr` never: `mr imaging`, `mr angiography` name no one.
+    // field ends right after it (`mrs quennell (rm 4) re her K`, a visit
+    // log's `9am mrs abernethy-quaye - leg ulcer`); after `mr` never: `mr
+    // imaging`, `mr angiography` name no one.
     let unlisted_ok = || {
         (unlisted_in_record
             && (matches!(b.get(e1b), Some(b' ' | b'\t')) && matches!(b.get(e1b + 1), Some(b'('))
-                || matches!(b.get(e1b), Some(b','))))
+                || matches!(b.get(e1b), Some(b','))
+                || b[e1b..].starts_with(b" - ")
+                || b[e1b..].starts_with(" – ".as_bytes())))
             || person_acts(b, e1b)
     };
     if listed_only
