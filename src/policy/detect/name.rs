@@ -3029,7 +3029,10 @@ fn about_subject_person(
     let post = &b[e..(e + 4).min(b.len())];
     let subject_or_owner = post.starts_with(b"'s")
         || post.starts_with("’s".as_bytes())
-        || (post.first() == Some(&b' ') && post.get(1).is_some_and(u8::is_ascii_lowercase));
+        || (post.first() == Some(&b' ')
+            && post
+                .get(1)
+                .is_some_and(|&c| c.is_ascii_lowercase() || c == 0xC3));
     // A health term itself (not a place or a visit: `joins us from the
     // ICU` welcomes a colleague).
     let lo = s.saturating_sub(250);
@@ -4618,7 +4621,11 @@ pub fn scan(
     }
     // A subject's lower-case first name (`Subject: jayden`) told about in
     // the body (`jayden had a seizure`): the capitals pass never sees it.
-    for name in subject_names.iter().filter(|n| all_lower(n.as_bytes())) {
+    // (A capitalised one too, typed in lower case in the body: `Re:
+    // Saoirse - adjustment` over `saoirse ó briain (she's the 12 yr old
+    // with the fixed brace`.)
+    for name in &subject_names {
+        let name = name.to_ascii_lowercase();
         let at = memchr::memmem::find_iter(b, name.as_bytes()).take(32);
         for s in at {
             let e = s + name.len();
@@ -4627,7 +4634,7 @@ pub fn scan(
                 && about_subject_person(r, text, s, e, r.flags(&b[s..e]), &subject_names, health)
                 && judge(r, text, s, e, false, health, &asked).is_some()
             {
-                sink.push(Kind::Name, graded(Confidence::High), loc, name);
+                sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
                 return;
             }
         }
