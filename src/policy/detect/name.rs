@@ -639,6 +639,9 @@ struct Res {
     animal_care: Regex,
     vet_short: Regex,
     your_care: Regex,
+    /// A newsletter's or a shop offer's opt-out (`Unsubscribe`,
+    /// `Newsletter abbestellen`, `afmelden`).
+    bulk_mail: Regex,
     own_care: Regex,
     own_term: Regex,
     not_own: Regex,
@@ -739,8 +742,11 @@ fn res() -> &'static Res {
         sign_off: re(&format!(
             r"(?i)(?:^|[.!?]\s+)\s*(?:{SIGN_OFFS})\s*[,!.]?\s*[-–—,]?\s*$"
         )),
+        bulk_mail: re(
+            r"(?i)(?-u:\b)(?:unsubscribe|newsletter|abbestellen|abmelden|afmelden|uitschrijven|d[ée]sinscri[a-z]*|d[ée]sabonner|darse\s+de\s+baja|cancelar\s+(?:la\s+)?suscripci[óo]n|descadastr[a-z]+|disiscriv[a-z]+|manage\s+(?:your\s+)?(?:email\s+)?preferences|view\s+(?:it\s+)?in\s+(?:your\s+)?browser)(?-u:\b)",
+        ),
         your_care: re(
-            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:cita|receta|tratamiento|tensi[óo]n|embarazo|graduaci[óo]n)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:consulta|receita|press[ãa]o|gravidez)(?-u:\b)",
+            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:receta|tratamiento|tensi[óo]n|embarazo)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:receita|press[ãa]o\s+arterial|gravidez)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -805,7 +811,7 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
+            r"(?i)(?-u:\b)(?:caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -1415,6 +1421,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         (s2, e2) = next_word(b, e2 + 1)?;
     } else if capitalised(&b[s2..e2])
         && let Some((s3, e3)) = next_word(b, e2)
+        && !b[e2..s3].contains(&b'\t')
     {
         let (e3b, _) = base(b, s3, e3);
         if r.flags(&b[s2..e2]) & FIRST_NAME != 0 && surname_ok(r, b, s3, e3b, true, caps) {
@@ -3396,6 +3403,8 @@ struct Asked {
     commerce: OnceCell<bool>,
     /// Is it a roster (see [`roster`])?
     roster: OnceCell<bool>,
+    /// Is it a newsletter or an offer to many (see `Res::bulk_mail`)?
+    bulk: OnceCell<bool>,
 }
 
 /// Does the line open with `Last, First`, alone or as a `|` cell
@@ -3635,8 +3644,15 @@ fn judge(
             .commerce
             .get_or_init(|| r.commerce.is_match(text) && !r.patient_billing.is_match(text))
     };
+    // A newsletter or a shop's offer greets every reader by name: its
+    // greeting is no patient's cue (`Sehr geehrter Herr Weber, testen Sie
+    // unsere Hörgeräte … abbestellen`).
+    let bulk = || *asked.bulk.get_or_init(|| r.bulk_mail.is_match(text));
+    // (A reminder service's `Unsubscribe from reminders` under the
+    // reader's own visit still greets a patient.)
+    let bulk = || bulk() && !uninvited_care(r, after(text, e, 400));
     let cue = if honorific {
-        !greeting() || !commerce() || readers_own_care(r, after(text, e, 400))
+        !greeting() || (!bulk() && (!commerce() || readers_own_care(r, after(text, e, 400))))
     } else {
         r.cue_before.is_match(pre_line)
             || r.donor_label.is_match(pre_line)
@@ -3663,7 +3679,9 @@ fn judge(
             // A quote, a registration or a library notice greets its
             // reader by full name as well: with the reader's own care only.
             || (greeting()
+                && !bulk()
                 && greets_a_patient(r, text, s, e, health)
+                && !trade_visit(r, after(text, e, 400))
                 && (!commerce() || readers_own_care(r, after(text, e, 400))))
     };
     // `Sending over Rahul Bhatt for his DOT physical`, `Therapy session –
@@ -5456,11 +5474,48 @@ fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> boo
         })
 }
 
+/// The reader's own care in `w` as `readers_own_care` finds it, not an
+/// offer to book it (`Is it time for your eye test?`, `Book your hearing
+/// check`).
+fn uninvited_care(r: &Res, w: &str) -> bool {
+    r.your_care.find_iter(w).any(|m| {
+        let pre = before(w, m.start(), 16).to_ascii_lowercase();
+        let invited = [
+            "time for ",
+            "book ",
+            "book in for ",
+            "due for ",
+            "overdue for ",
+        ]
+        .iter()
+        .any(|p| pre.ends_with(p));
+        !invited && readers_own_care(r, m.as_str())
+    })
+}
+
+/// Only a trade's visit to the reader in `w` (`Hi Sam Okoro, your
+/// engineer appointment`): the greeting names a customer.
+fn trade_visit(r: &Res, w: &str) -> bool {
+    r.your_care.is_match(w) && !readers_own_care(r, w)
+}
+
 /// The reader's own care in `w` (`your results`, `your crown prep
 /// appointment`), not a trade's visit to them (`your engineer
 /// appointment`, `your delivery slot`).
 fn readers_own_care(r: &Res, w: &str) -> bool {
     const TRADES: &[&str] = &[
+        "kitchen",
+        "bathroom",
+        "fitter",
+        "carpet",
+        "flooring",
+        "blinds",
+        "window",
+        "windows",
+        "furniture",
+        "sofa",
+        "gas",
+        "meter",
         "engineer",
         "engineers",
         "installation",
@@ -7952,5 +8007,39 @@ mod tests {
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn small_practices_name_their_patients_and_not_their_trades() {
+        use crate::policy::detect::tests::found;
+        for t in [
+            // A reminder of a booking with the dentist, a reader greeted.
+            "Hi Farah,\n\nJust a reminder you're booked with Dr. Mbeki on Tuesday 14 May at 9:40 for the crown preparation on your lower left molar.",
+            // A text message's sender tag before its greeting.
+            "Harbourside Pharmacy: Hi Declan, your repeat prescription (3 items) is ready to collect.",
+        ] {
+            assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+            assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            "Zeynep Arslan - RCT UL6 Fri 8.40 - wants earlier, still in pain",
+            "hi dee\n9am mrs abernethy-quaye - leg ulcer R shin dressing changed, pain 6/10, ankles v swollen\n1pm mrs o'dea - all fine, bloods taken for INR",
+            "hi its dawn again, ive emailed before about my mum pearl whitacre.\n\nher left hearing aid has been whistling since the weekend and she wont wear it.",
+            "Добрий день! Моєму синові Данилові Коваленку 4 роки, і десь з осені він почав заїкатися.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            // A trade's visit, a table's cells, a clinician's own list.
+            "Hello Helen,\nYour engineer appointment is confirmed.\nDate: Friday 16 January\nThe engineer will install your new router.",
+            "Destination\tUsually recommended\nKenya\tYellow fever, typhoid, hepatitis A\nGhana\tYellow fever (certificate required), rabies",
+            "Hi all,\nCallum is at the committee on Wednesday so Priya is covering his sedation list in surgery 1.\nJo",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+            assert_ne!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        }
+        // A new patient's card.
+        let t = "new pt for tues, her card is attached.\n\nBEGIN:VCARD\nVERSION:3.0\nFN:Oluwaseun Adeyemi\nTEL;TYPE=CELL:555-0129\nNOTE:new patient - referred by sister\nEND:VCARD\n";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
     }
 }

@@ -162,22 +162,46 @@ pub fn billing(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Care written in a practice's own notation: a treatment on a tooth in
-/// Palmer notation (`RCT UL6`, `ext LR8`, `crown prep UR4`; a tooth
-/// alone is no care: `LR6` is also a battery), and a spectacle
-/// prescription's sphere and cylinder (`esf -1,75 cil -0,50`, `SPH
-/// +2.25 CYL -0.75`). Byte spans.
+/// Care written in a practice's own notation: a treatment of a tooth in
+/// Palmer notation (`RCT UL6`, `ext LR8`, `crown prep UR4`; not a tooth
+/// alone, `LR6` is also a battery, nor words of other trades: `bridge
+/// UR4`), and one eye's spectacle prescription (`OD esf -1,75 cil
+/// -0,50`, `R: SPH +2.25 CYL -0.75`; a stock order's rows name no eye).
+/// Byte spans. Each shape is sought from its rarer half (the tooth, the
+/// cylinder), so prose costs one literal search each.
 pub fn notation(text: &str) -> Vec<(usize, usize)> {
-    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let r = R.get_or_init(|| {
-        super::re(
-            r"(?-u:\b)(?i:rct|root\s+canal(?:\s+treatment)?|ext(?:raction)?|xla|filling|crown(?:\s+prep)?|implant|bridge|veneer|onlay|inlay|fissure\s+sealants?)\s+(?:UL|UR|LL|LR)[1-8](?-u:\b)|(?i)(?-u:\b)(?:sph|esf|sf|sphere|sph[èe]re|sfera|sph[äa]re)\.?[ \t]*[:=]?[ \t]*[+−-]?[ \t]?[0-9]{1,2}[.,][0-9]{2}[ \t]+(?:dpt?\.?[ \t]+)?(?:cyl|cil|zyl|cylinder|cilindro|cylindre|zylinder)\.?[ \t]*[:=]?[ \t]*[+−-]?[ \t]?[0-9]{1,2}[.,][0-9]{2}",
-        )
+    use std::sync::OnceLock;
+    static TOOTH: OnceLock<regex::Regex> = OnceLock::new();
+    static ACT: OnceLock<regex::Regex> = OnceLock::new();
+    static CYL: OnceLock<regex::Regex> = OnceLock::new();
+    static SPH: OnceLock<regex::Regex> = OnceLock::new();
+    let tooth = TOOTH.get_or_init(|| super::re(r"(?-u:\b)(?:UL|UR|LL|LR)[1-8](?-u:\b)"));
+    let act = ACT.get_or_init(|| {
+        super::re(r"(?i)(?-u:\b)(?:rct|root\s+canal(?:\s+treatment)?|ext|extraction|xla|crown\s+prep)[ \t]+(?:on[ \t]+)?$")
     });
-    r.find_iter(text)
-        .take(64)
-        .map(|m| (m.start(), m.end()))
-        .collect()
+    let cyl = CYL.get_or_init(|| {
+        super::re(r"(?i)(?-u:\b)(?:cyl|cil|zyl|cylinder|cilindro|cylindre|zylinder)\.?[ \t]*[:=]?[ \t]*[+−-]?[ \t]?[0-9]{1,2}[.,][0-9]{2}")
+    });
+    // One eye named on the line before the sphere.
+    let sph = SPH.get_or_init(|| {
+        super::re(r"(?i)(?:^|[ \t(])(?:od|os|oi|ou|r|l|re|le|rt|lt|right|left|rechts|links|droit|gauche|dx|sx|derecho|izquierdo|destro|sinistro)[ \t]*[:.)]?[ \t]+(?:sph|esf|sf|sphere|sph[èe]re|sfera|sph[äa]re)\.?[ \t]*[:=]?[ \t]*[+−-]?[ \t]?[0-9]{1,2}[.,][0-9]{2}[ \t]+(?:dpt?\.?[ \t]+)?$")
+    });
+    let mut out = Vec::new();
+    for m in tooth.find_iter(text).take(64) {
+        let pre = crate::policy::text::before(text, m.start(), 32);
+        if let Some(a) = act.find(pre) {
+            out.push((m.start() - (pre.len() - a.start()), m.end()));
+        }
+    }
+    for m in cyl.find_iter(text).take(64) {
+        let pre = crate::policy::text::before(text, m.start(), 48);
+        let line = pre.rfind('\n').map_or(pre, |k| &pre[k + 1..]);
+        if let Some(a) = sph.find(line) {
+            out.push((m.start() - (line.len() - a.start()), m.end()));
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// A test catalog's or price list's row opens with the test's CPT code
