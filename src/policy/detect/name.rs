@@ -5543,8 +5543,6 @@ fn readers_own_care(r: &Res, w: &str) -> bool {
         "removal",
         "cleaner",
         "grooming",
-        "vet",
-        "pet",
     ];
     r.your_care.find_iter(w).any(|m| {
         !m.as_str()
