@@ -1001,6 +1001,12 @@ fn next_word(b: &[u8], i: usize) -> Option<(usize, usize)> {
     (e > s).then_some((s, e))
 }
 
+/// The word after position `i` in the same table cell: none across a tab
+/// (`Kenya<TAB>Yellow fever`: no name runs from one cell into the next).
+fn next_word_in_cell(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    next_word(b, i).filter(|&(s, _)| !b[i..s].contains(&b'\t'))
+}
+
 /// The end of a nickname in quotes or brackets right after a first name
 /// (`Priya "Pree" Raghunathan`, `Robert (Bob) Lee`).
 fn nickname_end(b: &[u8], e: usize) -> Option<usize> {
@@ -1371,10 +1377,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         && f & SURNAME != 0
         && !caps
     {
-        let (s2, e2) = next_word(b, e)?;
-        if b[e..s2].contains(&b'\t') {
-            return None;
-        }
+        let (s2, e2) = next_word_in_cell(b, e)?;
         let (e2b, _) = base(b, s2, e2);
         let f2 = r.flags(&b[s2..e2b]);
         let third = next_word(b, e2b).is_some_and(|(s3, _)| b[s3].is_ascii_uppercase());
@@ -1410,18 +1413,12 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     {
         return Some((s, end, false));
     }
-    let (mut s2, mut e2) = next_word(b, nickname_end(b, e).unwrap_or(e))?;
-    // A tab parts a table's cells (`Kenya<TAB>Yellow fever`): no name
-    // runs across it.
-    if b[e..s2].contains(&b'\t') {
-        return None;
-    }
+    let (mut s2, mut e2) = next_word_in_cell(b, nickname_end(b, e).unwrap_or(e))?;
     // A middle initial (`J.`) or middle name.
     if e2 == s2 + 1 && b.get(e2) == Some(&b'.') {
         (s2, e2) = next_word(b, e2 + 1)?;
     } else if capitalised(&b[s2..e2])
-        && let Some((s3, e3)) = next_word(b, e2)
-        && !b[e2..s3].contains(&b'\t')
+        && let Some((s3, e3)) = next_word_in_cell(b, e2)
     {
         let (e3b, _) = base(b, s3, e3);
         if r.flags(&b[s2..e2]) & FIRST_NAME != 0 && surname_ok(r, b, s3, e3b, true, caps) {
@@ -2528,8 +2525,13 @@ fn greeted(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usi
     // A reply's quoting (`> Dear Xochitl,`) is no part of the salutation.
     let ls = past_quoting(b, ls, s);
     // A text message's sender tag before it (`Harbourside Pharmacy: Hi
-    // Declan,`; `ls` then stands past the tag).
-    let ls = sender_tag_end(b, s).unwrap_or(ls);
+    // Declan,`; `ls` then stands past the tag). Sought only past a colon:
+    // this runs at every capitalised word.
+    let ls = if b[ls..s].contains(&b':') {
+        sender_tag_end(b, s).unwrap_or(ls)
+    } else {
+        ls
+    };
     // Only a listed first name: `Thanks,` and `Team,` open lines too.
     if lone_greeting(text, s, e) && f & FIRST_NAME != 0 && f & (GENERIC | INSTITUTION) == 0 {
         return Some((s, e, false));
@@ -3647,10 +3649,12 @@ fn judge(
     // A newsletter or a shop's offer greets every reader by name: its
     // greeting is no patient's cue (`Sehr geehrter Herr Weber, testen Sie
     // unsere Hörgeräte … abbestellen`).
-    let bulk = || *asked.bulk.get_or_init(|| r.bulk_mail.is_match(text));
     // (A reminder service's `Unsubscribe from reminders` under the
     // reader's own visit still greets a patient.)
-    let bulk = || bulk() && !uninvited_care(r, after(text, e, 400));
+    let bulk = || {
+        *asked.bulk.get_or_init(|| r.bulk_mail.is_match(text))
+            && !uninvited_care(r, after(text, e, 400))
+    };
     let cue = if honorific {
         !greeting() || (!bulk() && (!commerce() || readers_own_care(r, after(text, e, 400))))
     } else {
