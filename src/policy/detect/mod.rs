@@ -232,7 +232,10 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
         if body || attachment {
             sink.mark_training_body();
         }
-    } else if loc == Location::Attachment && sink.training_body() && synthetic_records(text) {
+    } else if loc == Location::Attachment
+        && sink.training_body()
+        && (synthetic_records(text) || case_study(text))
+    {
         // `One bundle attached so you can see the shape... synthetic
         // patients`: the body speaks for an attachment that shows a
         // generator's marks itself (a real chart attached under such a
@@ -242,6 +245,24 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
         // The subject of a forwarded news alert names its public figure.
         sink.lower_subject(&[Kind::Name]);
     }
+}
+
+/// A case study by its heading (`Case study - weekly befriending`): a
+/// body that says its case studies' names are changed speaks for it.
+fn case_study(text: &str) -> bool {
+    let head = &text[..crate::policy::text::floor_boundary(text, 200)];
+    let lower = head.to_ascii_lowercase();
+    [
+        "case study",
+        "case studies",
+        "vignette",
+        "fallbeispiel",
+        "cas clinique",
+        "caso clinico",
+        "caso clínico",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// Records that show a generator's or a specification's marks, twice:

@@ -1559,6 +1559,24 @@ fn street_suffix(w: &[u8]) -> bool {
         "parkway",
         "hwy",
         "highway",
+        // British and Irish (`2 Mill Yard, Calder Vale`)
+        "close",
+        "mews",
+        "yard",
+        "row",
+        "crescent",
+        "gardens",
+        "square",
+        "walk",
+        "grove",
+        "hill",
+        "green",
+        "park",
+        "rise",
+        "vale",
+        "wharf",
+        "parade",
+        "gate",
         "north",
         "south",
         "east",
@@ -1984,9 +2002,30 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
     }
     // Bounded: in text without spaces (CJK) every capital would otherwise
     // scan back over the whole run.
-    let mut ws = we;
-    while ws > 0 && we - ws <= 14 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
-        ws -= 1;
+    let word_before = |we: usize| {
+        let mut ws = we;
+        while ws > 0 && we - ws <= 14 && (b[ws - 1].is_ascii_alphabetic() || b[ws - 1] >= 0x80) {
+            ws -= 1;
+        }
+        ws
+    };
+    let mut ws = word_before(we);
+    // A Polish honorific between the relation and the name (`syn p.
+    // Zbigniewa Nowickiego`, `córka pani Haliny`): the relation is before.
+    let honorific = if ws == we && we >= 2 && &b[we - 2..we] == b"p." {
+        Some(we - 2)
+    } else {
+        matches!(&b[ws..we], b"pana" | b"pani" | b"panu").then_some(ws)
+    };
+    if let Some(hs) = honorific
+        && hs > 0
+        && b[hs - 1] == b' '
+    {
+        we = hs;
+        while we > 0 && matches!(b[we - 1], b' ' | b'\t' | b',' | b'(') {
+            we -= 1;
+        }
+        ws = word_before(we);
     }
     let word = &b[ws..we];
     if word.len() < 2 || word.len() > 14 || !relation_ends(word) {
@@ -2076,7 +2115,7 @@ const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
     "signora", "signor", "signore", "sig", "sig.ra", "señora", "senora", "señor", "senor", "sra",
     "sr", "srta", "senhora", "senhor", "sr.ª", "madame", "monsieur", "mme", "mlle", "pani",
     "panią", "pana", "paní", "pane", "panu", "bayan", "meneer", "mevrouw", "dhr", "mevr", "mw",
-    "mr", "mrs", "ms",
+    "mr", "mrs", "ms", "doamna", "doamnei", "domnul", "domnului", "dna", "dona", "doña",
 ];
 
 /// `la signora Giuseppina oggi ha la febbre`, `pani Kowalska`: a listed
@@ -3286,8 +3325,11 @@ fn health_near(
         // word of other letters (`er` in `weißer`, `mass` in `Maß…`).
         // (A quote mark or a dash may stand there: `“surgery”`.)
         let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+        // A befriender's or a volunteer's visit is company, not care
+        // (`She'd like a visit on Wednesdays for a cuppa and a chat`).
         let mut events = r.event.find_iter(w).filter(|m| {
-            !letter(w[..m.start()].chars().next_back())
+            !(m.as_str().eq_ignore_ascii_case("visit") && social_visit(text, a + m.start()))
+                && !letter(w[..m.start()].chars().next_back())
                 && !letter(w[m.end()..].chars().next())
                 && !document_scan(w, m.start(), m.end())
                 // `Booking CT-5521`: a code.
@@ -3306,6 +3348,24 @@ fn health_near(
             .chain(events)
             .any(|m| !named_place(w, m.start(), m.end()))
     })
+}
+
+/// Is the visit at `at` one for company (befriending, volunteers, a
+/// cuppa and a chat), by the words around it?
+fn social_visit(text: &str, at: usize) -> bool {
+    let lower = text[floor_boundary(text, at.saturating_sub(120))
+        ..ceil_boundary(text, (at + 160).min(text.len()))]
+        .to_ascii_lowercase();
+    [
+        "befriend",
+        "cuppa",
+        "a chat",
+        "volunteer",
+        "social visit",
+        "friendly visit",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
 }
 
 /// `passport scan`, `Reisepass-Scan`: a copy of a document, no imaging.
@@ -5751,7 +5811,8 @@ pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
     "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
-    "pani", "signora", "signor", "mevrouw", "meneer", "dhr", "mevr", "sayin",
+    "pani", "signora", "signor", "mevrouw", "meneer", "dhr", "mevr", "sayin", "doamna", "domnul",
+    "dona",
 ];
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
@@ -7981,6 +8042,9 @@ mod tests {
         let t = "piszę w sprawie mojego ojca, Zbigniewa Wróblewskiego. Od wypisu ze szpitala po udarze tata jest w domu, czy może brać ibuprofen z klopidogrelem?";
         assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
         assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        // A son signs for his father, with an honorific between them.
+        let t = "tata duzo gorzej oddycha, w nocy saturacja spadla do 86%\n\npozdrawiam\nKrzysztof Nowicki\n(syn p. Zbigniewa Nowickiego)";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         // A nurse's experience with patients after a stroke is her work.
         let t = "Od 2019 roku opiekuję się pacjentami po zawale serca i po udarze mózgu.\n\nZ wyrazami szacunku\nKatarzyna Nowicka";
         assert_ne!(found(t, Kind::Health), Some(Confidence::High), "{t}");

@@ -95,7 +95,14 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
             Some(shape) => (ws, shape, &b[ws..p]),
             None => match spoken_glucose(b, ws, p) {
                 Some(sw) => (sw, Shape::Number, &b"glucose"[..]),
-                None => continue,
+                None => {
+                    if let Some(sw) = spoken_saturation(text, d, de)
+                        && out.last().is_none_or(|&(_, e)| e <= sw)
+                    {
+                        out.push((sw, de));
+                    }
+                    continue;
+                }
             },
         };
         let value = text[d..de].trim_end_matches(['.', '/']);
@@ -110,6 +117,63 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// `saturacja spadla do 86%`, `la saturazione è scesa a 87`: a word for
+/// oxygen saturation in a European language, a few words before a whole
+/// number between 50 and 100 on the same line. Returns where the word
+/// starts. (English `sats 86%` is found as an analyte; bare English
+/// `saturation` is a picture's too, so English wants `oxygen` or a
+/// person's or a verb's word with `sats`.)
+fn spoken_saturation(text: &str, d: usize, de: usize) -> Option<usize> {
+    let v: u16 = text.get(d..de)?.parse().ok()?;
+    if !(50..=100).contains(&v) {
+        return None;
+    }
+    let mut from = d.saturating_sub(64);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..d];
+    let before = &before[before.rfind(['\n', '.', ';']).map_or(0, |k| k + 1)..];
+    let lower = before.to_lowercase();
+    // Byte offsets of `lower` match `before` for these words (their
+    // letters keep their length in lower case).
+    const WORDS: &[&str] = &[
+        "saturacj",
+        "saturację",
+        "saturazione",
+        "saturación",
+        "saturacion",
+        "saturação",
+        "saturacao",
+        "saturatie",
+        "saturație",
+        "saturația",
+        "sättigung",
+        "sauerstoffsättigung",
+        "saturation en oxygène",
+        "saturation en o2",
+        "oxygen saturation",
+        "o2 saturation",
+        "oxygen level",
+        "oxygen sats",
+        "o2 sats",
+        "his sats",
+        "her sats",
+        "sats dropped",
+        "sats were",
+        "sats was",
+        "sats went",
+    ];
+    let at = WORDS.iter().filter_map(|w| lower.find(w)).min()?;
+    // At a word start, and at most five words before the number.
+    let lb = lower.as_bytes();
+    if (at > 0 && lb[at - 1].is_ascii_alphanumeric()) || lower[at..].split_whitespace().count() > 6
+    {
+        return None;
+    }
+    (lower.len() == before.len()).then_some(d - before.len() + at)
 }
 
 /// `his sugar is 400`, `glucose was 52`: a glucose word, then `is`,
@@ -322,6 +386,32 @@ mod tests {
 
     fn read(t: &str) -> Vec<&str> {
         find(t).into_iter().map(|(s, e)| &t[s..e]).collect()
+    }
+
+    #[test]
+    fn oxygen_saturation_told_in_words() {
+        assert_eq!(
+            read("w nocy saturacja spadla do 86%, koncentrator"),
+            ["saturacja spadla do 86"]
+        );
+        assert_eq!(
+            read("stanotte la saturazione è scesa a 87 e"),
+            ["saturazione è scesa a 87"]
+        );
+        assert_eq!(read("la saturación bajó a 88 %"), ["saturación bajó a 88"]);
+        assert_eq!(
+            read("his sats dropped to 86% overnight"),
+            ["his sats dropped to 86"]
+        );
+        // Not a picture's, not a market's, not past a sentence's end, not
+        // a number out of range or far on.
+        assert!(read("colour saturation 90% and contrast 40%").is_empty());
+        assert!(read("saturazione del mercato. Nel 2026 a 87 sedi").is_empty());
+        assert!(read("saturacja 12 punktów").is_empty());
+        assert!(
+            read("la saturazione del colore nelle foto scattate con il nuovo modello arriva a 90")
+                .is_empty()
+        );
     }
 
     #[test]

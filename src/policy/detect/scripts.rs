@@ -205,6 +205,55 @@ fn res() -> &'static Res {
     })
 }
 
+/// Is the word at `[s, e)` one item of a bracketed list of the kinds of
+/// data a rule or a reminder speaks of (`данные подопечных (адреса,
+/// диагнозы, лекарства) в чат не пишем`)? An address or a telephone
+/// word in the same brackets says so: a category, no one's diagnosis.
+fn data_category(text: &str, s: usize, e: usize) -> bool {
+    const CATEGORIES: &[&str] = &[
+        "адрес",
+        "Адрес",
+        "телефон",
+        "Телефон",
+        "фамили",
+        "Фамили",
+        "ФИО",
+        "адреси",
+        "Адреси",
+        "прізвищ",
+        "العناوين",
+        "عناوين",
+        "الهاتف",
+        "地址",
+        "电话",
+        "電話",
+        "住所",
+        "주소",
+        "전화",
+        "पते",
+        "पता",
+        "फ़ोन",
+        "διευθύνσεις",
+        "τηλέφων",
+        "כתובות",
+        "טלפון",
+    ];
+    let line_start = text[..s].rfind('\n').map_or(0, |k| k + 1);
+    let line_end = text[e..].find('\n').map_or(text.len(), |k| e + k);
+    let Some(open) = text[line_start..s]
+        .rfind(['(', '（'])
+        .map(|k| line_start + k)
+    else {
+        return false;
+    };
+    let Some(close) = text[e..line_end].find([')', '）']).map(|k| e + k) else {
+        return false;
+    };
+    let inside = &text[open..close];
+    (inside.contains(',') || inside.contains('،') || inside.contains('、'))
+        && CATEGORIES.iter().any(|w| inside.contains(w))
+}
+
 /// One alternation, each branch's name in group `n` (the regex crate
 /// allows a group name once, so each script's branch wraps the name in
 /// its own numbered group and `name_span` takes the first that matched).
@@ -270,8 +319,10 @@ const NAMES: &str = concat!(
     // Greek: after an honorific (`κα Παπαδημητρίου`, `κ. Λαμπράκη`,
     // `κύριε Νικολάου`), a surname and perhaps a given name.
     r"|(?:^|[ \t(,\n])(?:[Κκ]α|[Κκ]\.|[Κκ]ος|[Κκ]υρία|[Κκ]υρίας|[Κκ]ύριε|[Κκ]ύριος|[Κκ]υρίου)[ \t]+([Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,}(?:[ \t]+[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,})?)",
-    // Devanagari: after Mr, Mrs or patient.
+    // Devanagari: after Mr, Mrs or patient; before `ji`'s son or
+    // daughter (`रमेश चंद्र शर्मा जी का बेटा`: the writer's parent).
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
+    r"|(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){1,2})[ \t]+जी[ \t]+(?:का|की|के)[ \t]+(?:बेटा|बेटी|पुत्र|पुत्री|पत्नी|पति|पोता|पोती)",
 );
 
 /// A Greek word of a role or an office (`παιδίατρος`, `Εισηγήτρια`,
@@ -539,6 +590,7 @@ pub fn scan(
     if !facts.is_empty() && super::name::veterinary_mail(text) {
         facts.clear();
     }
+    facts.retain(|&(s, e)| !data_category(text, s, e));
     // Reach is counted in letters: Greek, Hebrew and Arabic take two bytes
     // a letter, so a name's facts may stand twice as many bytes away as in
     // English (a line or two further down). Not a Cyrillic reader greeted
