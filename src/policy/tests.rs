@@ -205,6 +205,24 @@ fn a_synthetic_data_body_speaks_for_its_attachment() {
 }
 
 #[test]
+fn a_body_that_says_names_are_changed_speaks_for_its_case_study() {
+    let msg = |body: &str, att: &str| {
+        format!(
+            "Subject: report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n{body}\r\n--b\r\nContent-Type: text/plain; name=case.txt\r\nContent-Disposition: attachment; filename=case.txt\r\n\r\n{att}\r\n--b--\r\n"
+        )
+    };
+    let case = "Case study - weekly befriending\r\nMrs Margaret Hale, 84, has dementia and was admitted to hospital after a fall in March.";
+    let changed = msg(
+        "Please find attached one of our case studies. As with all our case studies, names and identifying details have been changed.",
+        case,
+    );
+    assert_ne!(check(changed.as_bytes()).protection, Protection::Encrypt);
+    // The same case study under an ordinary body is a client's.
+    let real = msg("Please find attached the notes for the review.", case);
+    assert_eq!(check(real.as_bytes()).protection, Protection::Encrypt);
+}
+
+#[test]
 fn exercises_specimens_test_logs_and_spec_examples_are_nobody() {
     let attached = |body: &str, name: &str, att: &str| {
         format!(
