@@ -3120,7 +3120,34 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
     if next_word(b, e).is_some_and(|(s2, e2)| capitalised(&b[s2..e2])) {
         return None;
     }
-    story_follows(r, text, e).then_some((s, e, false))
+    (story_follows(r, text, e) || admitted_right_after(text, e)).then_some((s, e, false))
+}
+
+/// `… was admitted to St Brigid's hospice`, `… has been diagnosed with`,
+/// `… was rushed to A&E`: a care event told of the word that ends at `e`,
+/// right after it (the name is the sentence's subject; no pronoun needs
+/// to come first).
+fn admitted_right_after(text: &str, e: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        re(r"^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|taken\s+(?:in)?to\s+hospital|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
+    });
+    // Asked at lone first names: the verb first, on the bytes.
+    let head = &text.as_bytes()[e..(e + 10).min(text.len())];
+    if ![
+        &b" was "[..],
+        b" has been ",
+        b" got ",
+        b" is being ",
+        b" had been ",
+    ]
+    .iter()
+    .any(|v| head.len() >= v.len() && head[..v.len()].eq_ignore_ascii_case(v))
+    {
+        return false;
+    }
+    let window = &text[e..ceil_boundary(text, (e + 120).min(text.len()))];
+    r.find(&window.to_ascii_lowercase()).is_some()
 }
 
 /// A third-person clinical story (`she was diagnosed`) starts within 240
@@ -6492,8 +6519,18 @@ fn lower_case_near_health(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec
         let line = &b[ls..le];
         // Past reply quoting (`> `) to the line's first letter.
         let first = line.iter().position(u8::is_ascii_alphabetic);
-        if first.is_some_and(|i| line[i].is_ascii_lowercase()) {
+        if let Some(i) = first.filter(|&i| line[i].is_ascii_lowercase()) {
             out.extend(lower_case_pairs(r, b, ls, le));
+            // `agnieszka was admitted to st brigids hospice`: a first
+            // name opening the line, the care event told of it.
+            let (s1, e1) = (ls + i, word_end(b, ls + i));
+            if e1 - s1 >= 3
+                && lower_first_name(r, &b[s1..e1])
+                && admitted_right_after(text, e1)
+                && !out.iter().any(|&(s, _)| s == s1)
+            {
+                out.push((s1, e1));
+            }
         }
     }
     out
@@ -8166,6 +8203,9 @@ mod tests {
             "Deliver to: Mr Arjun Mehta, 22 Ferncliffe Road\nClinical reason: grade 3 pressure ulcer",
             // Romanian and Portuguese honorifics in lower case.
             "Aseară doamna Evans a avut febră 38,4 și e mai confuză.",
+            // A first name alone as the subject of an admission.
+            "agnieszka was admitted to st brigids hospice on monday, the cancer has spread to her liver",
+            "Agnieszka was admitted to the hospice on Monday; the cancer has spread.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
@@ -8174,6 +8214,8 @@ mod tests {
             "I'd like to match you with Mrs Doreen Platt on Cromwell Street. She's 88 and loves a game of rummy. She is a huge cricket fan and lived on her own for years. She'd like a visit on Wednesday afternoons for a cuppa and a chat.",
             // A street and a town before a comma are no `Last, First`.
             "Carers' drop-in for people with dementia.\nCalder Carers Centre, 2 Mill Yard, Calder Vale - 555-0106",
+            // Admitted to the bar, not to a ward.
+            "Sarah was admitted to the bar in 2015 and runs the cancer charity's legal desk.",
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
