@@ -105,6 +105,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices63", 6, 11),
         ("phi-voices64", 1, 0),
         ("phi-voices65", 0, 1),
+        ("phi-voices66", 0, 3),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

@@ -98,6 +98,9 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
                 None => {
                     if let Some(sw) = spoken_saturation(text, d, de)
                         && out.last().is_none_or(|&(_, e)| e <= sw)
+                        && !range_follows(&b[de..])
+                        && !food_or_sale(&b[de..])
+                        && !catalog_line(b, sw)
                     {
                         out.push((sw, de));
                     }
@@ -120,14 +123,14 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// `saturacja spadla do 86%`, `la saturazione è scesa a 87`: a word for
-/// oxygen saturation in a European language, a few words before a whole
-/// number between 50 and 100 on the same line. Returns where the word
-/// starts. (English `sats 86%` is found as an analyte; bare English
-/// `saturation` is a picture's too, so English wants `oxygen` or a
-/// person's or a verb's word with `sats`.)
+/// oxygen saturation in a European language (in English only with
+/// `oxygen` or `O2`), at most four words before a whole number between
+/// 50 and 99 on the same line. Returns where the word starts. Not a
+/// market's, a colour's, a hotel's or a network's saturation, nor a
+/// river's dissolved oxygen, nor a product's range (`up to 100%`).
 fn spoken_saturation(text: &str, d: usize, de: usize) -> Option<usize> {
     let v: u16 = text.get(d..de)?.parse().ok()?;
-    if !(50..=100).contains(&v) {
+    if !(50..=99).contains(&v) {
         return None;
     }
     let mut from = d.saturating_sub(64);
@@ -137,11 +140,8 @@ fn spoken_saturation(text: &str, d: usize, de: usize) -> Option<usize> {
     let before = &text[from..d];
     let before = &before[before.rfind(['\n', '.', ';']).map_or(0, |k| k + 1)..];
     let lower = before.to_lowercase();
-    // Byte offsets of `lower` match `before` for these words (their
-    // letters keep their length in lower case).
     const WORDS: &[&str] = &[
         "saturacj",
-        "saturację",
         "saturazione",
         "saturación",
         "saturacion",
@@ -150,29 +150,40 @@ fn spoken_saturation(text: &str, d: usize, de: usize) -> Option<usize> {
         "saturatie",
         "saturație",
         "saturația",
-        "sättigung",
         "sauerstoffsättigung",
+        "o2-sättigung",
         "saturation en oxygène",
         "saturation en o2",
+        "saturation d'oxygène",
         "oxygen saturation",
         "o2 saturation",
-        "oxygen level",
         "oxygen sats",
         "o2 sats",
-        "his sats",
-        "her sats",
-        "sats dropped",
-        "sats were",
-        "sats was",
-        "sats went",
+    ];
+    const NOT_OXYGEN: &[&str] = &[
+        "mercat", "mercad", "market", "rynk", "pieț", "piet", "markt", "color", "colour", "kolor",
+        "culoare", "couleur", "farb", "hotel", "rete", "red ", "netz", "sieci", "dissolv",
+        "disciolt", "disuelt", "river", "fiume", "water", "acqua", "agua", "wody", "up to",
+        "fino a", "hasta", "jusqu", "até", "bis zu", "do 100", "foto", "photo", "obraz", "imagin",
+        "immagin", "cmyk", "rgb", "druk", "print", "ekspor", "export", "pixel", "jpeg",
     ];
     let at = WORDS.iter().filter_map(|w| lower.find(w)).min()?;
-    // At a word start, and at most five words before the number.
     let lb = lower.as_bytes();
-    if (at > 0 && lb[at - 1].is_ascii_alphanumeric()) || lower[at..].split_whitespace().count() > 6
+    if (at > 0 && lb[at - 1].is_ascii_alphanumeric()) || lower[at..].split_whitespace().count() > 5
     {
         return None;
     }
+    // What it is the saturation of may stand a line or two before.
+    let mut near = d.saturating_sub(240);
+    while !text.is_char_boundary(near) {
+        near += 1;
+    }
+    let context = text[near..d].to_lowercase();
+    if NOT_OXYGEN.iter().any(|w| context.contains(w)) {
+        return None;
+    }
+    // Offsets of `lower` match `before` only when lower-casing kept the
+    // length (it does for every letter of these words).
     (lower.len() == before.len()).then_some(d - before.len() + at)
 }
 
@@ -400,9 +411,15 @@ mod tests {
         );
         assert_eq!(read("la saturación bajó a 88 %"), ["saturación bajó a 88"]);
         assert_eq!(
-            read("his sats dropped to 86% overnight"),
-            ["his sats dropped to 86"]
+            read("oxygen sats dropped to 86% overnight"),
+            ["oxygen sats dropped to 86"]
         );
+        assert!(read("la saturazione del mercato è arrivata a 87").is_empty());
+        assert!(read("saturación hotelera del 95 %").is_empty());
+        assert!(read("his sats dropped to 86 after the halving").is_empty());
+        assert!(read("oxygen saturation up to 99%").is_empty());
+        assert!(read("Die Marktsättigung liegt bei 85 %").is_empty());
+        assert!(read("dissolved oxygen saturation was 92%\nupstream and oxygen saturation fell to 71% below").is_empty());
         // Not a picture's, not a market's, not past a sentence's end, not
         // a number out of range or far on.
         assert!(read("colour saturation 90% and contrast 40%").is_empty());

@@ -238,15 +238,26 @@ fn data_category(text: &str, s: usize, e: usize) -> bool {
         "כתובות",
         "טלפון",
     ];
-    let line_start = text[..s].rfind('\n').map_or(0, |k| k + 1);
-    let line_end = text[e..].find('\n').map_or(text.len(), |k| e + k);
+    // Within 200 bytes each way on the line (a text with no line breaks
+    // would otherwise be read whole for each fact).
+    let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(200));
+    let hi = crate::policy::text::ceil_boundary(text, (e + 200).min(text.len()));
+    let line_start = text[lo..s].rfind('\n').map_or(lo, |k| lo + k + 1);
+    let line_end = text[e..hi].find('\n').map_or(hi, |k| e + k);
+    // The bracket that holds the word: opened before it and not closed
+    // in between, closed after it and not opened again in between.
     let Some(open) = text[line_start..s]
-        .rfind(['(', '（'])
+        .rfind(['(', '（', ')', '）'])
         .map(|k| line_start + k)
+        .filter(|&k| text[k..].starts_with(['(', '（']))
     else {
         return false;
     };
-    let Some(close) = text[e..line_end].find([')', '）']).map(|k| e + k) else {
+    let Some(close) = text[e..line_end]
+        .find([')', '）', '(', '（'])
+        .map(|k| e + k)
+        .filter(|&k| text[k..].starts_with([')', '）']))
+    else {
         return false;
     };
     let inside = &text[open..close];
@@ -319,10 +330,11 @@ const NAMES: &str = concat!(
     // Greek: after an honorific (`κα Παπαδημητρίου`, `κ. Λαμπράκη`,
     // `κύριε Νικολάου`), a surname and perhaps a given name.
     r"|(?:^|[ \t(,\n])(?:[Κκ]α|[Κκ]\.|[Κκ]ος|[Κκ]υρία|[Κκ]υρίας|[Κκ]ύριε|[Κκ]ύριος|[Κκ]υρίου)[ \t]+([Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,}(?:[ \t]+[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς-]{2,})?)",
-    // Devanagari: after Mr, Mrs or patient; before `ji`'s son or
-    // daughter (`रमेश चंद्र शर्मा जी का बेटा`: the writer's parent).
+    // Devanagari: after Mr, Mrs or patient; a writer introducing
+    // themself as `ji`'s son or daughter (`मैं रमेश चंद्र शर्मा जी का
+    // बेटा`: the writer's parent).
     r"|(?:श्री|श्रीमती|सुश्री|मरीज़|मरीज)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){0,2})",
-    r"|(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){1,2})[ \t]+जी[ \t]+(?:का|की|के)[ \t]+(?:बेटा|बेटी|पुत्र|पुत्री|पत्नी|पति|पोता|पोती)",
+    r"|(?:मैं|हम)[ \t]+(\p{Devanagari}{2,}(?:[ \t]+\p{Devanagari}{2,}){1,2})[ \t]+जी[ \t]+(?:का|की|के)[ \t]+(?:बेटा|बेटी|पुत्र|पुत्री|पत्नी|पति|पोता|पोती)",
 );
 
 /// A Greek word of a role or an office (`παιδίατρος`, `Εισηγήτρια`,
