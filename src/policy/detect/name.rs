@@ -3122,7 +3122,7 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 fn admitted_right_after(text: &str, e: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        re(r"^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|taken\s+(?:in)?to\s+hospital|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
+        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|taken\s+(?:in)?to\s+hospital|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
     });
     // Asked at lone first names: the verb first, on the bytes.
     let head = &text.as_bytes()[e..(e + 10).min(text.len())];
@@ -3138,8 +3138,7 @@ fn admitted_right_after(text: &str, e: usize) -> bool {
     {
         return false;
     }
-    let window = &text[e..ceil_boundary(text, (e + 120).min(text.len()))];
-    r.find(&window.to_ascii_lowercase()).is_some()
+    r.is_match(&text[e..ceil_boundary(text, (e + 120).min(text.len()))])
 }
 
 /// A third-person clinical story (`she was diagnosed`) starts within 240

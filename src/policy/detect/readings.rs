@@ -139,6 +139,17 @@ fn spoken_saturation(text: &str, d: usize, de: usize) -> Option<usize> {
     }
     let before = &text[from..d];
     let before = &before[before.rfind(['\n', '.', ';']).map_or(0, |k| k + 1)..];
+    // Asked at most numbers in prose: a byte test for the words' common
+    // stems first, before any lower-casing.
+    let stem = |w: &[u8]| {
+        before
+            .as_bytes()
+            .windows(w.len())
+            .any(|x| x.eq_ignore_ascii_case(w))
+    };
+    if !(stem(b"satura") || stem("sättig".as_bytes()) || stem(b"sats")) {
+        return None;
+    }
     let lower = before.to_lowercase();
     const WORDS: &[&str] = &[
         "saturacj",
