@@ -510,6 +510,8 @@ pub fn classify(header: &str) -> Col {
             | "student"
             | "studentname"
             | "trainee"
+            | "caller"
+            | "callername"
     ) || NAME_ELSEWHERE.contains(&compact.as_str())
     {
         return Col::Name;

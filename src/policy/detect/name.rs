@@ -732,10 +732,10 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*\(?)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|[ \t]*\((?:my[ \t]+|our[ \t]+)?(?:daughter|son|wife|husband|mother|father|mum|mom|dad|child|dependant|dependent|spouse)\)|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -754,7 +754,7 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)(?:unsubscribe|newsletter|abbestellen|abmelden|afmelden|uitschrijven|d[ée]sinscri[a-z]*|d[ée]sabonner|darse\s+de\s+baja|cancelar\s+(?:la\s+)?suscripci[óo]n|descadastr[a-z]+|disiscriv[a-z]+|manage\s+(?:your\s+)?(?:email\s+)?preferences|view\s+(?:it\s+)?in\s+(?:your\s+)?browser)(?-u:\b)",
         ),
         your_care: re(
-            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:receta|tratamiento|tensi[óo]n|embarazo)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:receita|press[ãa]o\s+arterial|gravidez)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:your|ur)\s+(?:[a-z]+\s+){0,2}(?:statement|bill|invoice|receipt)\s+(?:from|at)\s+(?:[\w&'-]+\s+){0,4}(?:counsel+ing|psychotherapy|therapy|therapies|psychiatry|psychology|clinic|dental(?:\s+care)?|dentistry|medical\s+(?:centre|center|group|practice)|hospital|physiotherapy|physio|chiropractic|optometry|orthodontics|paediatrics|pediatrics|radiology|hospice|urgent\s+care)(?:\s+(?:collective|group|practice|centre|center|associates|clinic|ltd|llc|inc|pc|pllc))?\s*[.,;:!\r\n]|(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:receta|tratamiento|tensi[óo]n|embarazo)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:receita|press[ãa]o\s+arterial|gravidez)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -797,7 +797,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:got|referred|signed|sent|put|booked|admitted)\s+me|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -807,7 +807,7 @@ fn res() -> &'static Res {
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
         not_own: re(
-            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|supplies|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule|stores?|shops?|business|practice|division|stock|catalog(?:ue)?s?|brochures?|batter(?:y|ies))(?-u:\b)",
+            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule|stores?|shops?|business|practice|division|stock|catalog(?:ue)?s?|brochures?|batter(?:y|ies))(?-u:\b)",
         ),
         vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
@@ -1299,8 +1299,21 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     // `LC-MS/MS Starting April 8`: a method's letters, not `Ms.`.
     let joined =
         s >= 2 && matches!(b[s - 1], b'/' | b'-') && b[s - 2].is_ascii_alphanumeric() && caps;
-    if !joined && (HONORIFICS.contains(&l) || w == "Doña".as_bytes() || w == "DOÑA".as_bytes()) {
-        let p = if b.get(e) == Some(&b'.') { e + 1 } else { e };
+    // Italian `Sig.`, `Sig.ra`, `Sig.na`.
+    let sig = l == "sig" && b.get(e) == Some(&b'.');
+    if !joined
+        && (HONORIFICS.contains(&l) || sig || w == "Doña".as_bytes() || w == "DOÑA".as_bytes())
+    {
+        let p = if sig
+            && (b[e..].starts_with(b".ra") || b[e..].starts_with(b".na"))
+            && !b.get(e + 3).is_some_and(u8::is_ascii_alphabetic)
+        {
+            e + 3 + usize::from(b.get(e + 3) == Some(&b'.'))
+        } else if b.get(e) == Some(&b'.') {
+            e + 1
+        } else {
+            e
+        };
         let (s2, e2) = next_word(b, p)?;
         // `Exma. Sra. D. Conceição Figueiredo`: `D.` is Dona (Don, Doña).
         let (s2, e2) = if &b[s2..e2] == b"D" && b.get(e2) == Some(&b'.') {
@@ -1452,7 +1465,13 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         {
             return None;
         }
-    } else if !surname_ok(r, b, s2, e2b, known_only, caps) {
+    } else if !surname_ok(r, b, s2, e2b, known_only, caps)
+        // A given name that is a surname too where lists miss it, when an
+        // act of care heads the line (`CBT intake - Kwame Asante`).
+        && !(r.flags(&b[s2..e2b]) & (FIRST_NAME | AMBIGUOUS | GENERIC | INSTITUTION) == FIRST_NAME
+            && capitalised(&b[s2..e2b])
+            && care_heads_line(text, line_start(text, s), s, e2b))
+    {
         return None;
     }
     // `Virginia Mason Medical Center` is a place.
@@ -2039,7 +2058,16 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(&b[ps..pe]))
     };
-    if !english && !relative_elsewhere(word) {
+    // Portuguese `mãe` typed without its tilde (`minha mae (Maria do
+    // Carmo …`), after a possessive only: `Mae` is a given name too.
+    let mae = word.eq_ignore_ascii_case(b"mae") && {
+        let head = text[..ws].trim_end_matches([' ', '\t']);
+        let prev = head.rsplit([' ', '\t', '\n']).next().unwrap_or("");
+        ["minha", "sua", "nossa"]
+            .iter()
+            .any(|p| prev.eq_ignore_ascii_case(p))
+    };
+    if !english && !mae && !relative_elsewhere(word) {
         return None;
     }
     // Names from everywhere: the words are read as Unicode letters
@@ -3785,6 +3813,7 @@ fn judge(
     let cue = cue
         || care_for_them(r, text, e, health)
         || care_heads_line(text, ls, s, e)
+        || ride_to_care(text, ls, s, e, health)
         || care_row(text, ls, s, e, health)
         || ((addressee_over_address(text, ls, s, e) || home_after(text, s, e)) && !commerce());
     // A greeted reader's care stands in the letter, not under its
@@ -4489,7 +4518,7 @@ fn topic_or_participle(w: &str) -> bool {
 fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
     static VISIT: OnceLock<Regex> = OnceLock::new();
     let visit = VISIT.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|(?:pre-?op(?:erative)?|pre-?admission|falls|memory)\s+assessment)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing|cbt|emdr|dbt|psychiatric|psychological|addiction|detox|rehab|treatment|new\s+client)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|(?:pre-?op(?:erative)?|pre-?admission|falls|memory)\s+assessment)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
     });
     static MEETING: OnceLock<Regex> = OnceLock::new();
     let meeting = MEETING.get_or_init(|| {
@@ -4505,6 +4534,26 @@ fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
     let head = text.get(ceil_boundary(text, ls.max(s.saturating_sub(48)))..s);
     head.is_some_and(|w| visit.is_match(w))
         || (head.is_some_and(|w| meeting.is_match(w)) && !staff_after.is_match(after(text, e, 60)))
+}
+
+/// `Pickup Rosalind Achebe - dialysis`, `Drop-off: Wilf Ashdown, eye
+/// clinic (cataract follow-up)`: a lift or an escort opens the line and
+/// care (a listed term) follows the name on it. A driver's own lines
+/// (`Pickup Sam Patel - 8:15, Leeds`) name no care.
+fn ride_to_care(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
+    static LIFT: OnceLock<Regex> = OnceLock::new();
+    let lift = LIFT.get_or_init(|| {
+        re(r"(?i)(?:^|[\s:>])(?:pick[- ]?up|drop[- ]?off|collect|escort|lift|ride|transport|drive)(?:\s+for)?\s*[-–:]?\s*$")
+    });
+    let head = text.get(ceil_boundary(text, ls.max(s.saturating_sub(32)))..s);
+    if !head.is_some_and(|h| lift.is_match(h)) {
+        return false;
+    }
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[e..]).map_or(text.len(), |k| e + k);
+    let i = health.partition_point(|&(hs, _)| hs < e);
+    health
+        .get(i)
+        .is_some_and(|&(hs, _)| hs < line_end && hs - e <= 60)
 }
 
 /// Scan a chunk for names. `health`: spans of health terms (sorted).
@@ -4789,6 +4838,28 @@ fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)
         out.extend(kin_then_name(r, b, ls, le));
         if out.len() >= 64 {
             break;
+        }
+    }
+    // A sign-off as a named child's parent (`ngaio (willow's mum)`), in
+    // the text's last lines: the writer's child is the one in care,
+    // however far above the health fact stands.
+    if !health.is_empty() {
+        let tail = text.len().saturating_sub(240);
+        let mut ls = if tail == 0 {
+            0
+        } else {
+            memchr::memchr(b'\n', &b[tail..]).map_or(b.len(), |i| tail + i + 1)
+        };
+        while ls < b.len() {
+            let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |i| ls + i);
+            if le - ls <= 48 {
+                for found in kin_of(r, b, ls, le) {
+                    if !out.contains(&found) {
+                        out.push(found);
+                    }
+                }
+            }
+            ls = le + 1;
         }
     }
     out
@@ -5495,7 +5566,7 @@ pub(crate) fn merge_template(text: &str) -> bool {
         let inner = &b[o + 1..];
         let n = inner
             .iter()
-            .take_while(|c| c.is_ascii_lowercase() || **c == b'_')
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
             .count();
         if n >= 3
             && inner[..n].contains(&b'_')
@@ -5535,7 +5606,7 @@ fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize, health: &[(usize, u
 /// words before a listed health term (`o resultado do seu beta-hCG`,
 /// `votre coloscopie`, `Ihre Blutwerte`, `twoja mammografia`).
 fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
-    const REACH: usize = 400;
+    const REACH: usize = 640;
     if readers_own_care(r, after(text, e, REACH)) {
         return true;
     }
@@ -7294,6 +7365,46 @@ mod tests {
             "write to rosa.gutierrez@mail.example about detox, he says",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
+        }
+    }
+
+    #[test]
+    fn money_and_paperwork_name_the_one_in_care() {
+        for t in [
+            // A statement to its reader from a counselling practice.
+            "Hi Reggie,\n\nHere is your statement from Sunflower Counseling Collective.\n\n02/07/2024  Individual psychotherapy (90837)  $35.00\nBalance due: $70.00",
+            // A family member in brackets after the name, a health fact on the line.
+            "dental claim - Amara Nwosu-Bello (daughter) - braces fitted 3 Nov",
+            // A relation word, a bracket, then the name.
+            "minha mae (Maria do Carmo Rezende, carteirinha 0884) fez a ressonancia do joelho",
+            // Italian `Sig.ra` before a surname, a visit billed.
+            "Gentile Sig.ra Santangelo,\nPrestazione: visita cardiologica con ecocardiogramma",
+            // A relative's supplies are still their care.
+            "receipt attached for my daughter anika's insulin pump supplies from 11/12.",
+            // A lift to care.
+            "SUMMARY:Pickup Rosalind Achebe - dialysis, Northgate Renal Unit",
+            // A given name that is a surname too, after an act of care.
+            "SUMMARY:Trauma-focused CBT intake - Kwame Asante\nDESCRIPTION:positive PTSD screen",
+            // The writer's own addiction care, signed.
+            "Tobias,\n\nMy drinking has got out of hand and my GP has got me a place on a 28-day residential detox and rehab programme.\n\nCallum Ferriday",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // A sign-off as a named child's parent, far below the fact.
+        let t = format!(
+            "hi nurse jo,\nwillow got her new insulin pump fitted at the diabetes clinic on tuesday.\n{}\nngaio (willow's mum)\n555-0142",
+            "- the teacher just needs to give her a juice box and recheck in 15 minutes please\n"
+                .repeat(3)
+        );
+        assert!(found(&t, Kind::Name) >= Some(Confidence::Medium), "{t}");
+        for t in [
+            // A supplier's invoice to a practice, a driver's own pickup.
+            "Hi Reggie,\n\nHere is your invoice from Harbor Dental Supplies.\n\nNitrile gloves, 10 boxes, $35.00",
+            "Pickup Sam Patel - 8:15 at the depot, then Leeds",
+            // A merge template's reader, its fields in capitals.
+            "Hi Dana,\n\n{{PATIENT_FULL_NAME}}\n{{PATIENT_CITY}}, {{PATIENT_STATE}}\nYour recent test results\nDear {{PATIENT_FIRST_NAME}},",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }
     }
 

@@ -181,7 +181,7 @@ fn res() -> &'static Res {
         Res {
             labels: re(&format!("(?i)(?:{})", alternation.join("|"))),
             value: re(
-                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
+                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:è|é|e|es|est|ist|is|är|er|jest|era|was)[ \t]+)?(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
             ),
         }
     })
@@ -753,6 +753,8 @@ mod tests {
             "JMBG 0101990710006",
             "isikukood 37605030299",
             "personas kods 120375-12345",
+            // Told in a sentence (`il mio codice fiscale è …`).
+            "il mio codice fiscale è SNTGLI85M52H501X",
         ] {
             if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
                 missed.push(t);
