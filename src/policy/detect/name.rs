@@ -1465,14 +1465,17 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         {
             return None;
         }
-    } else if !surname_ok(r, b, s2, e2b, known_only, caps)
+    } else {
         // A given name that is a surname too where lists miss it, when an
         // act of care heads the line (`CBT intake - Kwame Asante`).
-        && !(r.flags(&b[s2..e2b]) & (FIRST_NAME | AMBIGUOUS | GENERIC | INSTITUTION) == FIRST_NAME
-            && capitalised(&b[s2..e2b])
-            && care_heads_line(text, line_start(text, s), s, e2b))
-    {
-        return None;
+        let given_after_care = || {
+            r.flags(&b[s2..e2b]) & (FIRST_NAME | AMBIGUOUS | GENERIC | INSTITUTION) == FIRST_NAME
+                && capitalised(&b[s2..e2b])
+                && care_heads_line(text, line_start(text, s), s, e2b)
+        };
+        if !(surname_ok(r, b, s2, e2b, known_only, caps) || given_after_care()) {
+            return None;
+        }
     }
     // `Virginia Mason Medical Center` is a place.
     if let Some((s3, e3)) = next_word(b, e2b)
