@@ -725,6 +725,9 @@ struct Header {
     name_label: &'static str,
     /// The one column of whole names (`name`, `patient`).
     whole_name: Option<usize>,
+    /// A call log's `Caller`: its reason column tells of care only with a
+    /// listed health word in the row (a help desk's `Reason: printer`).
+    callers: bool,
 }
 
 fn header_of(row: &[String]) -> Option<Header> {
@@ -944,6 +947,9 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         whole_name: cols
             .iter()
             .position(|c| matches!(c, Col::Name | Col::PatientName | Col::Person)),
+        callers: row.iter().zip(cols).any(|(cell, col)| {
+            *col == Col::Name && matches!(compact(cell).as_str(), "caller" | "callername")
+        }),
     }
 }
 
@@ -1029,6 +1035,7 @@ fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
         last,
         name_label: "Patient Name",
         whole_name: None,
+        callers: false,
     })
 }
 
@@ -1250,6 +1257,19 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     // A list of customers, guests or delegates whose row tells of a
     // condition (`Nadia Haddad | Insulin-dependent diabetic`) names a
     // person in care, row by row.
+    // A call log's row with no health word outside its organisational
+    // columns is a help desk's call: plain text, no names promoted.
+    if h.callers
+        && !row.iter().zip(&h.labels).any(|(c, l)| {
+            !matches!(
+                compact(l).as_str(),
+                "dept" | "department" | "unit" | "ward" | "team" | "service" | "location" | "site"
+            ) && crate::policy::detect::health::has_term(c)
+        })
+    {
+        plain(row, out);
+        return;
+    }
     let care = row_tells_of_care(h, row);
     // A staff list whose row tells of the person's own care (a hearing
     // screen's `Outcome: refer audiologist`) is the staff's health: its

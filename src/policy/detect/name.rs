@@ -732,10 +732,10 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*\(?)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|[ \t]*\((?:my[ \t]+|our[ \t]+)?(?:daughter|son|wife|husband|mother|father|mum|mom|dad|child|dependant|dependent|spouse)\)|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -754,7 +754,7 @@ fn res() -> &'static Res {
             r"(?i)(?-u:\b)(?:unsubscribe|newsletter|abbestellen|abmelden|afmelden|uitschrijven|d[ée]sinscri[a-z]*|d[ée]sabonner|darse\s+de\s+baja|cancelar\s+(?:la\s+)?suscripci[óo]n|descadastr[a-z]+|disiscriv[a-z]+|manage\s+(?:your\s+)?(?:email\s+)?preferences|view\s+(?:it\s+)?in\s+(?:your\s+)?browser)(?-u:\b)",
         ),
         your_care: re(
-            r"(?i)(?-u:\b)(?:your|ur)\s+(?:[a-z]+\s+){0,2}(?:statement|bill|invoice|receipt)\s+(?:from|at)\s+(?:[\w&'-]+\s+){0,4}(?:counsel+ing|psychotherapy|therapy|therapies|psychiatry|psychology|clinic|dental(?:\s+care)?|dentistry|medical\s+(?:centre|center|group|practice)|hospital|physiotherapy|physio|chiropractic|optometry|orthodontics|paediatrics|pediatrics|radiology|hospice|urgent\s+care)(?:\s+(?:collective|group|practice|centre|center|associates|clinic|ltd|llc|inc|pc|pllc))?\s*[.,;:!\r\n]|(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+test|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:receta|tratamiento|tensi[óo]n|embarazo)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:receita|press[ãa]o\s+arterial|gravidez)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:your|ur)\s+(?:[a-z]+\s+){0,2}(?:statement|bill|invoice|receipt)\s+(?:from|at)\s+(?:[\w&'-]+\s+){0,4}(?:counsel+ing|psychotherapy|psychiatry|psychology|dental(?:\s+care)?|dentistry|medical\s+(?:centre|center|group|practice)|physiotherapy|physio|chiropractic|optometry|orthodontics|paediatrics|pediatrics|radiology|hospice|urgent\s+care)(?:\s+(?:collective|group|practice|centre|center|associates|clinic|ltd|llc|inc|pc|pllc))?(?:\s*[.,;:!\r\n]|\s+(?:for|-|–)\s)|(?-u:\b)you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:on|booked|scheduled|confirmed|set)\s+(?:in\s+)?(?:(?:for|on)\s+(?:[a-z0-9/:,]+\s+){0,6})?with\s+(?:dr|doctor|nurse|np|pa|therapist|counsel+or|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|midwife|chiropractor|podiatrist)(?-u:\b)|(?-u:\b)(?:your|ur)\s+(?:results?|(?:lab|test|blood|biopsy|pathology|scan|mri|x-?ray|ultrasound|screening|imaging|mammogram|covid|pap|a1c|urine|culture)\s+results?)|(?-u:\b)(?:your|ur)\s+(?:[a-z0-9'&-]+\s+){0,3}(?:appointments?|visits?|exams?|examinations?|assessments?|intake|procedure|surgery|operation|biopsy|scan|mri|x-?ray|ultrasound|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|meds|diagnosis|labs?|lab\s*work|bloodwork|refill|therapy|therapist|sessions?|dialysis|consultation|follow[- ]up|referral|care\s+team|doctor|physician|provider|nurse|dentist|counselor|surgeon|specialist|tests?|screening|vaccin[a-z]*|immunizations?|recovery|symptoms|condition|potassium|sodium|glucose|cholesterol|hemoglobin|a1c|blood\s+pressure|blood\s+sugars?|kidney\s+function|thyroid|psa|pregnancy|prenatal|claim|eob|copay|deductible|medical\s+records?|health\s+records?|chart|discharge|admission|hospital\s+stay|cleaning|check-?up|physical|mammogram|colonoscopy|glasses|eyeglass(?:es)?|contacts|contact\s+lenses|lenses|hearing\s+aids?|hearing\s+(?:test|check)|fitting|crown|filling|root\s+canal|implant|extraction|braces|retainer|aligners|dentures?|molar|eye\s+(?:test|exam)|sight\s+test|dose|dosage|insulin|inhaler|stimulation|egg\s+retrieval|retrieval|embryo\s+transfer|injections?|shots?)(?-u:\b)|(?-u:\b)(?:blood\s*work|labs?|tests?|scans?|x-?rays?|mri|biopsy|imaging)\s+(?:that\s+)?you\s+had(?-u:\b)|(?-u:\b)(?:votre|ta)\s+(?:tension|cicatrice|glyc[ée]mie|traitement|ordonnance|grossesse|accouchement|consultation)|(?:^|[^\p{L}])(?:su|tu)\s+(?:receta|tratamiento|tensi[óo]n|embarazo)(?-u:\b)|(?-u:\b)(?:Ihre?|deine?)\s+(?:Behandlung|Blutdruck|Schwangerschaft|Befunde?)(?-u:\b)|(?-u:\b)(?:sua|tua)\s+(?:receita|press[ãa]o\s+arterial|gravidez)(?-u:\b)",
         ),
         // The place word is searched first, by a vector search for a few
         // literals: the animal words (`cat`, `pet`) hide in every other word
@@ -797,7 +797,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|i\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:got|referred|signed|sent|put|booked|admitted)\s+me|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -889,7 +889,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:(?:[a-z]+\s+)?(?:phd|doctorate|degree|course|training|career|research|studies|charity|fundraiser|awareness)|to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|quota\s+di\s+iscrizione|(?:la\s+)?sua\s+iscrizione|crediti\s+ecm|corso\s+ecm|cuota\s+de\s+inscripci[óo]n|su\s+inscripci[óo]n|taxa\s+de\s+inscri[çc][ãa]o|sua\s+inscri[çc][ãa]o|frais\s+d'inscription|votre\s+inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -1299,15 +1299,23 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
     // `LC-MS/MS Starting April 8`: a method's letters, not `Ms.`.
     let joined =
         s >= 2 && matches!(b[s - 1], b'/' | b'-') && b[s - 2].is_ascii_alphanumeric() && caps;
-    // Italian `Sig.`, `Sig.ra`, `Sig.na`.
-    let sig = l == "sig" && b.get(e) == Some(&b'.');
+    // Italian `Sig.ra`, `Sig.na`, and `Sig.` before a listed given name
+    // (`Sig. Levene = .04` is a test's significance).
+    let sig_ra = |e: usize| {
+        (b[e..].starts_with(b".ra") || b[e..].starts_with(b".na"))
+            && !b.get(e + 3).is_some_and(u8::is_ascii_alphabetic)
+    };
+    let sig = l == "sig"
+        && b.get(e) == Some(&b'.')
+        && (sig_ra(e)
+            || r.salutation.is_match(&text[line_start(text, s)..s])
+            || next_word(b, e + 1).is_some_and(|(s2, e2)| {
+                r.flags(&b[s2..e2]) & (FIRST_NAME | AMBIGUOUS | GENERIC) == FIRST_NAME
+            }));
     if !joined
         && (HONORIFICS.contains(&l) || sig || w == "Doña".as_bytes() || w == "DOÑA".as_bytes())
     {
-        let p = if sig
-            && (b[e..].starts_with(b".ra") || b[e..].starts_with(b".na"))
-            && !b.get(e + 3).is_some_and(u8::is_ascii_alphabetic)
-        {
+        let p = if sig && sig_ra(e) {
             e + 3 + usize::from(b.get(e + 3) == Some(&b'.'))
         } else if b.get(e) == Some(&b'.') {
             e + 1
@@ -2134,6 +2142,68 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
 /// sentence, as Italian, Spanish, Portuguese, French, Polish, Czech, Dutch
 /// and Turkish write them (`la signora Giuseppina`, `la sra. Gómez`,
 /// `pani Kowalska`, `meneer Achterberg`), with or without a dot.
+/// Whole honorific words, after which an unlisted capitalised word is a
+/// name (`mevrouw Aaltje`, `senhora Zilda`).
+const HONORIFIC_WORDS: &[&str] = &[
+    "signora", "signor", "signore", "señora", "senora", "señor", "senor", "senhora", "senhor",
+    "madame", "monsieur", "pani", "pana", "panią", "meneer", "mevrouw", "doamna", "domnul",
+    "bayan",
+];
+
+/// Offices an honorific may stand before instead of a name (`il signor
+/// Presidente`, `monsieur le Maire`).
+const ROLE_NOUNS: &[&str] = &[
+    "presidente",
+    "president",
+    "président",
+    "direttore",
+    "direttrice",
+    "director",
+    "directora",
+    "directeur",
+    "directrice",
+    "diretor",
+    "diretora",
+    "sindaco",
+    "ministro",
+    "ministre",
+    "minister",
+    "dottore",
+    "dottoressa",
+    "professore",
+    "professoressa",
+    "avvocato",
+    "ingegnere",
+    "assessore",
+    "prefetto",
+    "consigliere",
+    "maire",
+    "député",
+    "alcalde",
+    "alcaldesa",
+    "prefeito",
+    "prefeita",
+    "burgemeester",
+    "wethouder",
+    "voorzitter",
+    "prezes",
+    "dyrektor",
+    "primar",
+    "rector",
+    "rettore",
+    "decano",
+    "juez",
+    "giudice",
+    "le",
+    "la",
+];
+
+/// Lower-case particles of a surname (`de Groot`, `van der Berg`).
+const SURNAME_PARTICLES: &[&[u8]] = &[
+    b"de", b"van", b"der", b"den", b"von", b"da", b"di", b"dos", b"das", b"del", b"della", b"du",
+    b"ten", b"ter", b"le", b"la",
+];
+
 const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
     "signora", "signor", "signore", "sig", "sig.ra", "señora", "senora", "señor", "senor", "sra",
     "sr", "srta", "senhora", "senhor", "sr.ª", "madame", "monsieur", "mme", "mlle", "pani",
@@ -2148,29 +2218,56 @@ const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
 /// high.
 fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
-    // Asked at every capitalised word: only listed names, then the blank
-    // before it, before any look-back.
-    if f & (FIRST_NAME | SURNAME) == 0
-        || f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS) != 0
+    // Asked at every capitalised word: the blank before it, before any
+    // look-back.
+    if f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS) != 0
         || s == 0
         || !matches!(b[s - 1], b' ' | b'\t')
     {
         return None;
     }
     // The word before, on this line: blanks, then letters and dots.
-    let mut we = s;
-    while we > 0 && matches!(b[we - 1], b' ' | b'\t') {
-        we -= 1;
-    }
+    let word_before = |s: usize| {
+        let mut we = s;
+        while we > 0 && matches!(b[we - 1], b' ' | b'\t') {
+            we -= 1;
+        }
+        let mut ws = we;
+        while ws > 0
+            && we - ws <= 8
+            && (b[ws - 1].is_ascii_lowercase() || b[ws - 1] >= 0x80 || b[ws - 1] == b'.')
+        {
+            ws -= 1;
+        }
+        (ws, we)
+    };
+    let (mut ws, mut we) = word_before(s);
     if we == s {
         return None;
     }
-    let mut ws = we;
-    while ws > 0
-        && we - ws <= 8
-        && (b[ws - 1].is_ascii_lowercase() || b[ws - 1] >= 0x80 || b[ws - 1] == b'.')
+    // A surname's particles between the honorific and it (`mevrouw de
+    // Groot-Visser`, `signora van der Berg`).
+    let mut particles = 0;
+    while particles < 2
+        && ws < we
+        && SURNAME_PARTICLES.contains(&&b[ws..we])
+        && ws > 0
+        && matches!(b[ws - 1], b' ' | b'\t')
     {
-        ws -= 1;
+        (ws, we) = word_before(ws);
+        particles += 1;
+    }
+    // An unlisted name only after a whole honorific word (`mevrouw
+    // Aaltje`), not an abbreviation that is a unit too (`250 ms`).
+    let listed = f & (FIRST_NAME | SURNAME) != 0;
+    if !listed
+        && (!HONORIFIC_WORDS.contains(&text.get(ws..we).unwrap_or(""))
+            || title_word(&b[s..e])
+            || clinician_title(&b[s..e])
+            // `il signor Presidente della Regione`: an office's title.
+            || ROLE_NOUNS.contains(&lower(&b[s..e], &mut [0u8; 48])))
+    {
+        return None;
     }
     if (ws > 0 && is_word(b[ws - 1])) || !matches!(b[ws], b's' | b'p' | b'm' | b'b' | b'd') {
         return None;
@@ -3760,6 +3857,13 @@ fn judge(
     // In a roster, record order is no patient cue.
     let honorific =
         honorific && !(text[s..e].contains(',') && *asked.roster.get_or_init(|| roster(r, text)));
+    // `Sig. Mario Bianchi (direttore amministrativo)`: a speaker's or an
+    // official's role in brackets after the name, no patient's title.
+    static ROLE_AFTER: OnceLock<Regex> = OnceLock::new();
+    let role_after = ROLE_AFTER.get_or_init(|| {
+        re(r"(?i)^\s*\((?:[^()\n]{0,30}\s)?(?:direttore|direttrice|director[a]?|directeur|directrice|manager|presidente?|president|chair(?:man|woman)?|coordinat\w*|responsabile|segretari[oa]|secretary|secretario|secr[ée]taire|amministrativ\w*|administrat\w*|speaker|relatore|relatrice|ponente|moderat\w*|sindaco|mayor|ceo|cfo)(?-u:\b)")
+    });
+    let honorific = honorific && !role_after.is_match(after(text, e, 60));
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
     // well as patient letters: there the honorific is a cue only with the
     // reader's own care after it.
@@ -3817,6 +3921,7 @@ fn judge(
         || care_for_them(r, text, e, health)
         || care_heads_line(text, ls, s, e)
         || ride_to_care(text, ls, s, e, health)
+        || relation_in_brackets(text, s, e, health)
         || care_row(text, ls, s, e, health)
         || ((addressee_over_address(text, ls, s, e) || home_after(text, s, e)) && !commerce());
     // A greeted reader's care stands in the letter, not under its
@@ -4521,7 +4626,7 @@ fn topic_or_participle(w: &str) -> bool {
 fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
     static VISIT: OnceLock<Regex> = OnceLock::new();
     let visit = VISIT.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing|cbt|emdr|dbt|psychiatric|psychological|addiction|detox|rehab|treatment|new\s+client)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|(?:pre-?op(?:erative)?|pre-?admission|falls|memory)\s+assessment)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:(?:therapy|counsel(?:l)?ing|psychotherapy|intake|follow[- ]up|infusion|pre-?op|post-?op|wound\s+check|well(?:[- ](?:child|baby|woman))?)\s+(?:session|appointment|appt|visit|check)|(?:therapy|counsel(?:l)?ing|cbt|emdr|dbt|psychiatric|psychological|addiction|detox|rehab|new\s+client)\s+intake|new\s+patient\s+(?:visit|appointment|appt)|(?:dressing|bandage|catheter|stoma\s+bag|picc\s+line)\s+change|re-?bandag(?:e|ing)|(?:b12|depot|insulin|heparin|enoxaparin)\s+injection|(?:pre-?op(?:erative)?|pre-?admission|falls|memory)\s+assessment)(?:\s*[+&]\s*[a-z/ -]{1,30}?)?\s*[-–—:]\s*$")
     });
     static MEETING: OnceLock<Regex> = OnceLock::new();
     let meeting = MEETING.get_or_init(|| {
@@ -4539,6 +4644,43 @@ fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
         || (head.is_some_and(|w| meeting.is_match(w)) && !staff_after.is_match(after(text, e, 60)))
 }
 
+/// A relative named with the relation in brackets, either way round,
+/// and care on the same line after the name: `Amara Nwosu-Bello
+/// (daughter) - braces fitted 3 Nov`, `minha mae (Maria do Carmo
+/// Rezende, carteirinha …) fez a ressonancia`. Not a place's name as the
+/// only care (`Tom Baker (son) started at Leeds Teaching Hospitals`).
+fn relation_in_brackets(text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
+    static AFTER: OnceLock<Regex> = OnceLock::new();
+    let after_re = AFTER.get_or_init(|| {
+        re(r"(?i)^[ \t]*\((?:my[ \t]+|our[ \t]+)?(?:daughter|son|wife|husband|mother|father|mum|mom|dad|child|dependant|dependent|spouse|partner|grandson|granddaughter|step-?son|step-?daughter)\)")
+    });
+    static BEFORE: OnceLock<Regex> = OnceLock::new();
+    let before_re = BEFORE.get_or_init(|| {
+        re(r"(?i)(?:^|[\s(])(?:my|our|his|her|minha|meu|mi|mia|mio|ma|mon|mein|meine|mijn|moja|mój|sua|seu|su)\s+(?:m[ãa]e|pai|madre|padre|mamma|pap[àa]|mère|père|mutter|vater|moeder|vader|matka|ojciec|mother|father|mom|mum|dad|son|daughter|wife|husband|filh[oa]|hij[oa]|figli[oa]|fils|fille|sohn|tochter|zoon|dochter|syn|c[óo]rka)\s*\(\s*$")
+    });
+    // `Dad (Frank Bianchi Sr., apt 2C) had cataract surgery`: the
+    // capitalised family word is a name already, no possessive needed.
+    static BARE: OnceLock<Regex> = OnceLock::new();
+    let bare_re = BARE.get_or_init(|| {
+        re(r"(?:^|[\s(>])(?:Dad|Mum|Mom|Mam|Mama|Papa|Nan|Nana|Grandma|Grandpa)\s*\(\s*$")
+    });
+    let told = after_re.is_match(after(text, e, 40))
+        || before_re.is_match(before(text, s, 40))
+        || bare_re.is_match(before(text, s, 16));
+    if !told {
+        return false;
+    }
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[e..]).map_or(text.len(), |k| e + k);
+    let i = health.partition_point(|&(hs, _)| hs < e);
+    health[i..]
+        .iter()
+        .take_while(|&&(hs, _)| hs < line_end.min(e + 160))
+        .any(|&(hs, he)| {
+            let w = text[hs..he].to_ascii_lowercase();
+            !PLACES.iter().any(|p| w.contains(p))
+        })
+}
+
 /// `Pickup Rosalind Achebe - dialysis`, `Drop-off: Wilf Ashdown, eye
 /// clinic (cataract follow-up)`: a lift or an escort opens the line and
 /// care (a listed term) follows the name on it. A driver's own lines
@@ -4546,7 +4688,7 @@ fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
 fn ride_to_care(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
     static LIFT: OnceLock<Regex> = OnceLock::new();
     let lift = LIFT.get_or_init(|| {
-        re(r"(?i)(?:^|[\s:>])(?:pick[- ]?up|drop[- ]?off|collect|escort|lift|ride|transport|drive)(?:\s+for)?\s*[-–:]?\s*$")
+        re(r"(?i)(?:^|[\s:>])(?:pick[- ]?up|drop[- ]?off|lift|ride|transport)(?:\s+for)?\s*[-–:]?\s*$")
     });
     let head = text.get(ceil_boundary(text, ls.max(s.saturating_sub(32)))..s);
     if !head.is_some_and(|h| lift.is_match(h)) {
@@ -4554,9 +4696,29 @@ fn ride_to_care(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usi
     }
     let line_end = memchr::memchr(b'\n', &text.as_bytes()[e..]).map_or(text.len(), |k| e + k);
     let i = health.partition_point(|&(hs, _)| hs < e);
-    health
-        .get(i)
-        .is_some_and(|&(hs, _)| hs < line_end && hs - e <= 60)
+    // Goods carried are no one's care (`insulin fridge delivery`).
+    const GOODS: &[&str] = &[
+        "delivery",
+        "deliveries",
+        "fridge",
+        "store",
+        "stores",
+        "stock",
+        "order",
+        "supplies",
+        "boxes",
+        "pallet",
+        "samples",
+        "corridor",
+    ];
+    health.get(i).is_some_and(|&(hs, he)| {
+        hs < line_end
+            && hs - e <= 60
+            && !after(text, he, 24)
+                .split(|c: char| !c.is_alphanumeric())
+                .take(3)
+                .any(|w| GOODS.iter().any(|g| w.eq_ignore_ascii_case(g)))
+    })
 }
 
 /// Scan a chunk for names. `health`: spans of health terms (sorted).
@@ -4846,7 +5008,16 @@ fn callers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)
     // A sign-off as a named child's parent (`ngaio (willow's mum)`), in
     // the text's last lines: the writer's child is the one in care,
     // however far above the health fact stands.
-    if !health.is_empty() {
+    // (A class-wide reminder signed so names no child's care: a term
+    // must be the child's, `her`/`his`/`she`/`he` right before it.)
+    let third_person = || {
+        health.iter().take(64).any(|&(hs, _)| {
+            before(text, hs, 40)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| ["her", "his", "she", "he", "hers"].contains(&w))
+        })
+    };
+    if !health.is_empty() && third_person() {
         let tail = text.len().saturating_sub(240);
         let mut ls = if tail == 0 {
             0
@@ -7406,6 +7577,16 @@ mod tests {
             "Pickup Sam Patel - 8:15 at the depot, then Leeds",
             // A merge template's reader, its fields in capitals.
             "Hi Dana,\n\n{{PATIENT_FULL_NAME}}\n{{PATIENT_CITY}}, {{PATIENT_STATE}}\nYour recent test results\nDear {{PATIENT_FIRST_NAME}},",
+            // A clinic that is no health care's, a family's news, a
+            // colleague called Mae, a test's significance.
+            "Hi Priya,\n\nHere is your receipt from Ace Tennis Clinic.\nBackhand clinic, 6 weeks",
+            "Family news: Tom Baker (son) started his apprenticeship at Leeds Teaching Hospitals.",
+            "Mae (Mae Lin, reception) will run the staff flu clinic on Friday.",
+            "Sig. Levene = .04 for the diabetes and hypertension groups",
+            "Treatment intake - Grace Thomas (operator on duty)\nChlorine dose 1.8 mg/L",
+            "Drop-off: Mark Evans - insulin fridge delivery, pharmacy store",
+            "My consultant has sent me the revised VAT figures for the diabetes clinic.\n\nThanks,\nRuth Okafor",
+            "programma della sessione sulla visita cardiologica: apre il Sig. Mario Bianchi\n(direttore amministrativo), segue la tavola rotonda",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }

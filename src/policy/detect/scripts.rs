@@ -287,7 +287,7 @@ const NAMES: &str = concat!(
     // The undersigned writer, at a letter's start or its end (`本人陳美玲（保單號碼…`,
     // `陳美玲 謹上`).
     // (Not a department's or a firm's name: `理賠部 謹上`.)
-    r"|(?:^|[^\p{Han}])本人[ \t]*(\p{Han}{1,3}[\p{Han}--[部處处組组科室會会司院所局行店社團团隊队]])[ \t]*[（(，,於于]",
+    r"|(?:^|[^\p{Han}])本人[ \t]*(\p{Han}{1,3}[\p{Han}--[部處处組组科室會会司院所局行店社團团隊队]])[ \t]*[（(於于]",
     r"|(\p{Han}{1,3}[\p{Han}--[部處处組组科室會会司院所局行店社團团隊队]])[ \t\u{3000}]*(?:謹上|谨上|敬上|拜上)",
     // A relative's name in brackets after the relation word (`妈妈（王秀英）`,
     // `아버지(김영수)`, `Η μαμά (Ελένη Παπαδοπούλου)`).
