@@ -4650,6 +4650,18 @@ fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
 /// Rezende, carteirinha …) fez a ressonancia`. Not a place's name as the
 /// only care (`Tom Baker (son) started at Leeds Teaching Hospitals`).
 fn relation_in_brackets(text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
+    // Asked of every name judged: a bracket next to it first.
+    let b = text.as_bytes();
+    let opens_after = b[e..].iter().take(4).find(|&&c| c != b' ' && c != b'\t') == Some(&b'(');
+    let opens_before = b[..s]
+        .iter()
+        .rev()
+        .take(4)
+        .find(|&&c| c != b' ' && c != b'\t')
+        == Some(&b'(');
+    if !(opens_after || opens_before) {
+        return false;
+    }
     static AFTER: OnceLock<Regex> = OnceLock::new();
     let after_re = AFTER.get_or_init(|| {
         re(r"(?i)^[ \t]*\((?:my[ \t]+|our[ \t]+)?(?:daughter|son|wife|husband|mother|father|mum|mom|dad|child|dependant|dependent|spouse|partner|grandson|granddaughter|step-?son|step-?daughter)\)")
