@@ -2069,16 +2069,7 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(&b[ps..pe]))
     };
-    // Portuguese `mãe` typed without its tilde (`minha mae (Maria do
-    // Carmo …`), after a possessive only: `Mae` is a given name too.
-    let mae = word.eq_ignore_ascii_case(b"mae") && {
-        let head = text[..ws].trim_end_matches([' ', '\t']);
-        let prev = head.rsplit([' ', '\t', '\n']).next().unwrap_or("");
-        ["minha", "sua", "nossa"]
-            .iter()
-            .any(|p| prev.eq_ignore_ascii_case(p))
-    };
-    if !english && !mae && !relative_elsewhere(word) {
+    if !english && !relative_elsewhere(word) {
         return None;
     }
     // Names from everywhere: the words are read as Unicode letters
@@ -4652,14 +4643,10 @@ fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
 fn relation_in_brackets(text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
     // Asked of every name judged: a bracket next to it first.
     let b = text.as_bytes();
-    let opens_after = b[e..].iter().take(4).find(|&&c| c != b' ' && c != b'\t') == Some(&b'(');
-    let opens_before = b[..s]
-        .iter()
-        .rev()
-        .take(4)
-        .find(|&&c| c != b' ' && c != b'\t')
-        == Some(&b'(');
-    if !(opens_after || opens_before) {
+    fn bracket<'a>(near: impl Iterator<Item = &'a u8>) -> bool {
+        near.take(4).find(|&&c| c != b' ' && c != b'\t') == Some(&b'(')
+    }
+    if !(bracket(b[e..].iter()) || bracket(b[..s].iter().rev())) {
         return false;
     }
     static AFTER: OnceLock<Regex> = OnceLock::new();
