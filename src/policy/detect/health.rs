@@ -633,17 +633,31 @@ fn after_letter(text: &str, start: usize) -> bool {
 /// migraine` stays: a migraine is real).
 fn figure_of_speech(text: &str, s: usize, e: usize) -> bool {
     static FIGURE: OnceLock<Regex> = OnceLock::new();
-    let t = text[s..e].to_ascii_lowercase();
-    if !matches!(
-        t.as_str(),
-        "heart attack" | "stroke" | "coronary" | "aneurysm" | "seizure"
-    ) {
+    let t = &text[s..e];
+    if !["heart attack", "stroke", "coronary", "aneurysm", "seizure"]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w))
+    {
         return false;
     }
     let re = FIGURE.get_or_init(|| {
         re(r"(?i)(?:nearly|almost|practically|virtually|about\s+to|gonna|going\s+to|'ll|’ll|will|would|could|give\s+(?:me|him|her|you|us)|gave\s+(?:me|him|her|you|us)|giving\s+(?:me|him|her|you|us))\s+(?:had\s+|have\s+)?(?:a\s+|an\s+)?(?:little\s+|mini\s+|small\s+)?$")
     });
     re.is_match(crate::policy::text::before(text, s, 48))
+}
+
+/// `big C` is cancer only as `the big C` (Big C is also a supermarket).
+/// The list holds it without its article, so that `the`, the commonest
+/// word, opens no term (each opening costs an automaton run).
+fn lacks_its_article(text: &str, s: usize, e: usize) -> bool {
+    if !text[s..e].eq_ignore_ascii_case("big c") {
+        return false;
+    }
+    let head = text[..s].trim_end_matches([' ', '\t']).as_bytes();
+    let n = head.len();
+    !(n >= 3
+        && head[n - 3..].eq_ignore_ascii_case(b"the")
+        && (n == 3 || !head[n - 4].is_ascii_alphanumeric()))
 }
 
 /// Scan a segment; returns the byte spans of the health terms found.
@@ -664,6 +678,7 @@ pub fn scan(
     if spans.iter().take(64).any(|&(s, _)| s >= 8) {
         spans.retain(|&(s, e)| !figure_of_speech(text, s, e));
     }
+    spans.retain(|&(s, e)| !lacks_its_article(text, s, e));
     let mut readings = super::readings::find(text);
     let billed = super::readings::billing(text);
     let noted = super::readings::notation(text);
@@ -721,6 +736,20 @@ mod tests {
             "she had a small stroke last week",
         ] {
             assert!(found(t, Kind::Health).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_big_c_needs_its_article() {
+        for t in ["Mum has the big C again", "they said The Big C, stage 2"] {
+            assert!(found(t, Kind::Health).is_some(), "{t}");
+        }
+        for t in [
+            "Big C supermarket, Bangkok",
+            "a big C on the whiteboard",
+            "bathe big c",
+        ] {
+            assert_eq!(found(t, Kind::Health), None, "{t}");
         }
     }
 
