@@ -26,6 +26,7 @@ use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
 };
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TERMS: &str = include_str!("../data/health_terms.txt");
@@ -44,7 +45,7 @@ struct Terms {
     /// when some term does not begin with a word character followed by
     /// another byte (then every byte is searched, unanchored).
     openings: Option<PairSet>,
-    /// The terms' first words (as `WordFilter::key` folds them): a term can
+    /// The terms' first words (as `WordFilter::keys` folds them): a term can
     /// only be whole-word at a word start whose word is one of these, so
     /// the automaton runs nowhere else.
     first_words: WordFilter,
@@ -57,10 +58,75 @@ struct Terms {
     multi: aho_corasick::dfa::DFA,
     multi_first: WordFilter,
     longest_multi: usize,
+    /// Terms that open with one of the commonest words (`the big c`, `her
+    /// meds`), held without it: such a word would start an automaton run
+    /// at nearly every word of prose. Key: the rest, lower case, blanks as
+    /// one space; value: the words one of which must come just before it.
+    /// (A term that is also listed without its lead needs none.)
+    leads: HashMap<Vec<u8>, Vec<&'static str>>,
+    /// The first words of those rests: only a match opening with one is
+    /// looked up in `leads`.
+    led_first: WordFilter,
+}
+
+/// Words too common to open a term (see `Terms::leads`).
+const COMMON_LEADS: &[&str] = &[
+    "the", "a", "an", "on", "in", "of", "to", "and", "at", "la", "le", "de", "di", "el", "il",
+    "it", "un", "une", "her", "his", "your", "my", "our", "their",
+];
+
+/// A term's lead and its rest (`the big c` → `the`, `big c`), when it
+/// opens with one of `COMMON_LEADS`.
+fn split_lead(t: &str) -> Option<(&str, &str)> {
+    let (first, rest) = t.split_once(' ')?;
+    let rest = rest.trim_start();
+    (COMMON_LEADS.iter().any(|l| first.eq_ignore_ascii_case(l))
+        && rest.as_bytes().first().is_some_and(|&c| is_word(c)))
+    .then_some((first, rest))
+}
+
+/// Lower case, each run of blanks (a wrapped term's line break too) as
+/// one space.
+fn lead_key(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    for &c in b {
+        if c.is_ascii_whitespace() || c == b'>' {
+            if out.last() != Some(&b' ') {
+                out.push(b' ');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 impl Terms {
-    fn new(list: &[&str]) -> Option<Terms> {
+    fn new(list: &[&'static str]) -> Option<Terms> {
+        let bare: std::collections::HashSet<Vec<u8>> = list
+            .iter()
+            .filter(|t| split_lead(t).is_none())
+            .map(|t| lead_key(t.as_bytes()))
+            .collect();
+        let mut leads: HashMap<Vec<u8>, Vec<&'static str>> = HashMap::new();
+        let mut led_first = WordFilter::empty();
+        let mut stripped: Vec<&'static str> = Vec::with_capacity(list.len());
+        for &t in list {
+            match split_lead(t) {
+                Some((lead, rest)) => {
+                    let key = lead_key(rest.as_bytes());
+                    if !bare.contains(&key) {
+                        led_first.insert(&rest.as_bytes()[..word_run_end(rest.as_bytes(), 0)]);
+                        leads.entry(key).or_default().push(lead);
+                    }
+                    stripped.push(rest);
+                }
+                None => stripped.push(t),
+            }
+        }
+        stripped.sort_unstable();
+        stripped.dedup();
+        let list = &stripped[..];
         let openings = openings_of(list);
         let start = if openings.is_some() {
             StartKind::Anchored
@@ -117,7 +183,35 @@ impl Terms {
             multi,
             multi_first,
             longest_multi,
+            leads,
+            led_first,
         })
+    }
+
+    /// Where the term found at `start..e` begins: at its lead when it is
+    /// held without one (`the` of `the big c`), at `start` when it needs
+    /// none; None when its lead is missing (`Big C supermarket`).
+    fn lead_start(&self, b: &[u8], start: usize, e: usize) -> Option<usize> {
+        if self.leads.is_empty()
+            || !self
+                .led_first
+                .may_contain(&b[start..word_run_end(b, start)])
+        {
+            return Some(start);
+        }
+        let Some(want) = self.leads.get(&lead_key(&b[start..e])) else {
+            return Some(start);
+        };
+        let mut we = start;
+        while we > 0 && matches!(b[we - 1], b' ' | b'\t' | b'\r' | b'\n') {
+            we -= 1;
+        }
+        let mut ws = we;
+        while ws > 0 && is_word(b[ws - 1]) {
+            ws -= 1;
+        }
+        let word = &b[ws..we];
+        (ws < we && want.iter().any(|l| word.eq_ignore_ascii_case(l.as_bytes()))).then_some(ws)
     }
 
     /// Whole-word term spans of `text`.
@@ -201,7 +295,10 @@ impl Terms {
             // `Booking CT-5521`, `MRI #20931`: a short term that keys a
             // reference number is a code.
             let found = found.filter(|&e| !(e - start <= 3 && keys_a_number(&b[e..])));
-            if let Some(e) = found {
+            let found = found.and_then(|e| Some((self.lead_start(b, start, e)?, e)));
+            if let Some((start, e)) = found {
+                // A lead never reaches back into the term before.
+                let start = spans.last().map_or(start, |&(_, pe)| start.max(pe));
                 spans.push((start, e));
                 // Past the cap, the walk goes on for `on_boundary` only.
                 resume = if spans.len() >= MAX_SPANS { n } else { e };
@@ -257,9 +354,10 @@ impl Terms {
     }
 }
 
-/// A Bloom filter (one hash) of words, ASCII case folded: a word not in
-/// it is in no term's first word; a word in it may be (a false positive
-/// only costs one anchored automaton run).
+/// A Bloom filter (two hashes over 64 Kbit) of words, ASCII case folded:
+/// a word not in it is in no term's first word; a word in it may be (a
+/// false positive costs one anchored automaton run, about 2 % of the
+/// words not in it with the shipped list; one hash let `in` through).
 struct WordFilter {
     bits: Box<[u64; 1024]>,
     /// The longest word inserted: a longer one is in no term.
@@ -274,16 +372,21 @@ impl WordFilter {
         }
     }
 
-    /// FNV-1a over the word's bytes with the ASCII case bit set (word
-    /// bytes are `[0-9A-Za-z_]`, on which that folding is one-to-one).
-    fn key(w: &[u8]) -> usize {
-        let h = crate::util::fnv::fnv1a(w.iter().map(|&c| c | 0x20));
-        (h ^ (h >> 32)) as usize & 0xFFFF
+    /// Two 16-bit keys of FNV-1a over the word's bytes with the ASCII
+    /// case bit set (word bytes are `[0-9A-Za-z_]`, on which that folding
+    /// is one-to-one).
+    fn keys(w: &[u8]) -> [usize; 2] {
+        // FNV's high bits are poorly mixed for short words: one multiply
+        // by the golden ratio spreads them.
+        let h = crate::util::fnv::fnv1a(w.iter().map(|&c| c | 0x20))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        [(h >> 48) as usize, (h >> 32) as usize & 0xFFFF]
     }
 
     fn insert(&mut self, w: &[u8]) {
-        let k = Self::key(w);
-        self.bits[k >> 6] |= 1 << (k & 63);
+        for k in Self::keys(w) {
+            self.bits[k >> 6] |= 1 << (k & 63);
+        }
         self.longest = self.longest.max(w.len());
     }
 
@@ -291,8 +394,9 @@ impl WordFilter {
         if w.len() > self.longest {
             return false;
         }
-        let k = Self::key(w);
-        self.bits[k >> 6] & (1 << (k & 63)) != 0
+        Self::keys(w)
+            .iter()
+            .all(|&k| self.bits[k >> 6] & (1 << (k & 63)) != 0)
     }
 }
 
@@ -646,20 +750,6 @@ fn figure_of_speech(text: &str, s: usize, e: usize) -> bool {
     re.is_match(crate::policy::text::before(text, s, 48))
 }
 
-/// `big C` is cancer only as `the big C` (Big C is also a supermarket).
-/// The list holds it without its article, so that `the`, the commonest
-/// word, opens no term (each opening costs an automaton run).
-fn lacks_its_article(text: &str, s: usize, e: usize) -> bool {
-    if !text[s..e].eq_ignore_ascii_case("big c") {
-        return false;
-    }
-    let head = text[..s].trim_end_matches([' ', '\t']).as_bytes();
-    let n = head.len();
-    !(n >= 3
-        && head[n - 3..].eq_ignore_ascii_case(b"the")
-        && (n == 3 || !head[n - 4].is_ascii_alphanumeric()))
-}
-
 /// Scan a segment; returns the byte spans of the health terms found.
 /// `on_boundary`: see [`Terms::walk`] (called only when the term list
 /// loaded, which the shipped list always does; the caller falls back to
@@ -678,7 +768,6 @@ pub fn scan(
     if spans.iter().take(64).any(|&(s, _)| s >= 8) {
         spans.retain(|&(s, e)| !figure_of_speech(text, s, e));
     }
-    spans.retain(|&(s, e)| !lacks_its_article(text, s, e));
     let mut readings = super::readings::find(text);
     let billed = super::readings::billing(text);
     let noted = super::readings::notation(text);
@@ -958,6 +1047,38 @@ mod tests {
         assert_eq!(spans_of("multiple\r\n\r\nsclerosis"), Vec::<&str>::new());
         // The wrapped term is a whole word too.
         assert_eq!(spans_of("multiple\nsclerosisx"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_term_opening_with_a_common_word_needs_that_word_before_it() {
+        let spans_of = |t: &'static str| -> Vec<&'static str> {
+            let terms = res().terms.as_ref().unwrap();
+            terms.spans(t).iter().map(|&(s, e)| &t[s..e]).collect()
+        };
+        assert_eq!(spans_of("Mum has The Big C again"), ["The Big C"]);
+        assert_eq!(
+            spans_of("Big C supermarket; a big c; bathe big c"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(spans_of("she lost her\nmeds"), ["her\nmeds"]);
+        // Listed without its lead too: no lead needed.
+        assert_eq!(spans_of("il fait un malaise"), ["fait un malaise"]);
+        assert_eq!(spans_of("elle a fait un malaise"), ["fait un malaise"]);
+    }
+
+    #[test]
+    fn no_term_opens_with_one_of_the_commonest_words() {
+        // Every term opening costs an automaton run at each such word of
+        // prose: a term that needs one opens with it as its lead (above).
+        let terms = res().terms.as_ref().unwrap();
+        // (`a`, `an` and `di` open `a&e`, `análisis` and `diálisis`, as
+        // the walk splits words: at ASCII letters.)
+        for lead in COMMON_LEADS
+            .iter()
+            .filter(|l| !["a", "an", "di"].contains(l))
+        {
+            assert!(!terms.first_words.may_contain(lead.as_bytes()), "{lead}");
+        }
     }
 
     #[test]
