@@ -95,6 +95,7 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
                 // placeholder too (`DOE^MARGARET` may be a copied record).
                 dummy = (test_name(name) || placeholder_doe(name)) && test
                     || spec_sample_family(name)
+                    || template_field(name)
                     || (!in_message || test) && sample_patient(&fields, name, comp);
                 if !dummy {
                     patient(&fields, comp, in_message, loc, sink);
@@ -158,13 +159,26 @@ fn placeholder_doe(name: &str) -> bool {
             .is_some_and(|g| g.eq_ignore_ascii_case("JOHN") || g.eq_ignore_ascii_case("JANE"))
 }
 
-/// A name a test system gives its dummy patients.
+/// A name a test system gives its dummy patients (`TEST^PATIENT`,
+/// `ZZTEST`, `LOADTEST^PATIENT00001`), or a country's placeholder name
+/// (`MUSTERMANN^ERIKA`).
 fn test_name(name: &str) -> bool {
     let up = name.to_ascii_uppercase();
-    ["TEST", "ZZ", "DUMMY", "FAKE", "SAMPLE"].iter().any(|w| {
-        up.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|p| p.starts_with(w))
+    up.split(|c: char| !c.is_ascii_alphanumeric()).any(|p| {
+        ["TEST", "ZZ", "DUMMY", "FAKE", "SAMPLE", "SYNTHETIC"]
+            .iter()
+            .any(|w| p.starts_with(w))
+            || (p.len() > 4 && p.ends_with("TEST"))
+            || ["MUSTERMANN", "MUSTERFRAU"].contains(&p)
+            || p.strip_prefix("PATIENT")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
     })
+}
+
+/// A template's field: `<LAST>^<FIRST>`, `{{family}}`, `$NAME`.
+fn template_field(name: &str) -> bool {
+    let t = name.trim();
+    t.starts_with(['<', '{', '$']) || (t.contains('<') && t.contains('>'))
 }
 
 /// `PID|1||MRN^^^AUTH^MR||FAMILY^GIVEN^MIDDLE||YYYYMMDD|SEX...`
@@ -301,6 +315,17 @@ mod tests {
         // evidence only.)
         assert!(found(t, Kind::Mrn) < Some(Confidence::Medium));
         assert!(found(t, Kind::Dob) < Some(Confidence::Medium));
+        // A load test's generated patients and a country's placeholder
+        // name in a training message.
+        for dummy in ["LOADTEST^PATIENT00001^X", "MUSTERMANN^ERIKA^^^^^L"] {
+            let t = ADT
+                .replace("|P|2.5.1", "|T|2.5.1")
+                .replace("BELLWEATHER^WINIFRED^M", dummy);
+            assert!(found(&t, Kind::Mrn) < Some(Confidence::Medium), "{t}");
+        }
+        // A template's placeholders, whatever MSH-11 says.
+        let t = "MSH|^~\\&|<APP>|<FAC>|C|D|<TS>||ORU^R01|<ID>|P|2.5.1\nPID|1||<MRN>^^^<AUTH>^MR||<LAST>^<FIRST>^<MIDDLE>||<YYYYMMDD>|<SEX>\n";
+        assert_eq!(found(t, Kind::Name), None, "{t}");
         // A diagnosis coded in another system is not an ICD-10 finding.
         let t = "MSH|^~\\&|A|B|C|D|20250101||ADT^A01|1|P|2.3\nDG1|1||410.9^AMI^I9||\n";
         assert!(found(t, Kind::Icd10) < Some(Confidence::Medium));

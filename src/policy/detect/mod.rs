@@ -37,6 +37,7 @@ pub mod dob;
 pub mod health;
 pub mod hl7;
 pub mod icd10;
+mod kin;
 mod latin;
 pub mod mbi;
 pub mod member;

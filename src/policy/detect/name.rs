@@ -3795,7 +3795,24 @@ fn judge(
             word.eq_ignore_ascii_case("to") || (word.eq_ignore_ascii_case("to:") && delivered());
         !(referred(m.as_str()) || (honorific && to))
     });
-    if provider_before {
+    // `… was updated by` over `Farah Siddiqui in the library`: the actor
+    // of a sentence wrapped before the name.
+    let by_wrapped = || {
+        pre_line.trim().is_empty()
+            && ls >= 2
+            && text[..ls - 1]
+                .trim_end_matches('\r')
+                .rsplit('\n')
+                .next()
+                .is_some_and(|prev| {
+                    let w = prev.trim_end();
+                    w.len() > 3
+                        && w.rsplit(' ')
+                            .next()
+                            .is_some_and(|last| last.eq_ignore_ascii_case("by"))
+                })
+    };
+    if provider_before || by_wrapped() {
         return None;
     }
     if r.provider_after.is_match(post) {
@@ -4904,6 +4921,23 @@ pub fn scan(
     }
     if health.is_empty() {
         return;
+    }
+    // A relative told of through the writer or the reader (`my mum has
+    // been poorly since the op`), in mail to one reader.
+    let to_many = || {
+        *asked.bulk.get_or_init(|| r.bulk_mail.is_match(text))
+            || *asked
+                .commerce
+                .get_or_init(|| r.commerce.is_match(text) && !r.patient_billing.is_match(text))
+    };
+    let kin = super::kin::told_of(text, health, |t| {
+        let t = t.to_ascii_lowercase();
+        PLACES.iter().any(|p| t.contains(p))
+    });
+    if !kin.is_empty() && !to_many() && !merge_template(text) {
+        for (s, e) in kin {
+            sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+        }
     }
     for (s, e) in callers(r, text, health) {
         if found >= 2000 {

@@ -449,7 +449,9 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
             let b = v.as_bytes();
             b.len() == 15
                 && b[..2].iter().all(u8::is_ascii_alphabetic)
+                && !b[..2].eq_ignore_ascii_case(b"XX")
                 && b[2..].iter().all(u8::is_ascii_digit)
+                && !placeholder(&b[2..].iter().map(|c| c - b'0').collect::<Vec<u8>>())
         }
         IlZehut => digits_of(v).is_some_and(|d| {
             if !(5..=9).contains(&d.len()) || placeholder(&d) {
@@ -766,6 +768,8 @@ mod tests {
     #[test]
     fn numbers_failing_their_scheme_or_without_a_label_do_not() {
         for t in [
+            // A blank form's pattern.
+            "Số thẻ BHYT       : XX0000000000000",
             "Personnummer: 19411312-4827",
             "Henkilötunnus: 150772-31",
             "CNP 2901415124564",

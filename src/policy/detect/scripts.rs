@@ -729,6 +729,17 @@ pub fn scan(
         if TITLE_STEMS.iter().any(|t| name.starts_with(t)) || name.starts_with("ال") {
             continue;
         }
+        // A country's stand-in name (`홍길동`, `张三`) in a test system's
+        // mail: a test patient.
+        if ["홍길동", "张三", "張三", "李四", "王五"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            && ["테스트", "测试", "測試", "テスト", "test", "TEST", "Test"]
+                .iter()
+                .any(|w| text.contains(w))
+        {
+            continue;
+        }
         // A role noun (`精度管理担当者 様`, the person in charge of
         // quality control; `保護者`, a guardian) names no one.
         if name.is_empty()
@@ -1124,6 +1135,8 @@ mod tests {
             "Ваш Личный кабинет: результаты по диабету",
             "陈国梁先生，您的中风险理财产品已到期。",
             "الطالب أحمد علي في المؤسسة التربوية",
+            // A test system's stand-in patient.
+            "[EMR 테스트] 테스트 환자 : 홍길동 (테스트환자) 처방 전달 성공, 입원 처방 시나리오",
         ] {
             assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
