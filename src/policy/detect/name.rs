@@ -740,7 +740,7 @@ fn res() -> &'static Res {
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
         salutation: re(
-            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste|say[ıi]n|de[ğg]erli|merhaba|szanown[aey](?:\s+pan(?:i|ie)?)?|dzie[ńn]\s+dobry|v[áa][žz]en[áýay](?:\s+(?:pane|pan[íi]))?|kedves|tisztelt|stimat[ăa]|stimate|bun[ăa]\s+ziua)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         self_intro: re(
@@ -7573,6 +7573,19 @@ mod tests {
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::Medium), "{t}");
         }
+    }
+
+    #[test]
+    fn greetings_of_more_languages_open_a_letter_to_the_one_in_care() {
+        for t in [
+            "Sayın AYŞE YILDIRIM,\n\n08.12.2026 tarihinde verdiğiniz kan tahlillerinizin sonuçları hazırdır.\n\nTetkikler: HbA1c, TSH",
+            "Szanowna Pani Anna Wiśniewska,\n\nwyniki Pani badań są gotowe: HbA1c 7,9%, TSH w normie.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        // A greeting alone makes no patient.
+        let t = "Sayın AYŞE YILDIRIM,\n\nsiparişiniz kargoya verildi.";
+        assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
     }
 
     #[test]
