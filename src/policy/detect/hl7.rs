@@ -30,18 +30,38 @@ const MAX_SEGMENTS: usize = 5000;
 /// Run the HL7 reader over `text` if it holds a patient segment at all.
 pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
     let b = text.as_bytes();
-    if memmem::find(b, b"PID").is_none() {
+    if memmem::find(b, b"PID").is_none() && memmem::find(b, b"\nP|").is_none() {
         return;
     }
     let mut sep = '|';
     let mut comp = '^';
     let mut in_message = false;
+    let mut astm = false;
     let mut test = false;
     // The last PID was a test patient: its diagnoses are test data too.
     let mut dummy = false;
     let mut read = 0;
     for line in text.split(['\r', '\n']) {
         let line = line.trim_start_matches(['>', ' ', '\t']).trim_end();
+        // ASTM E1394 and HPRIM Santé, which labs send to practices:
+        // a one-letter header `H|\^&` (HPRIM `H|~^\&`) and a patient
+        // record `P|1||ID||FAMILY^GIVEN||YYYYMMDD|F`, whose name and
+        // birth date stand where PID's do.
+        if let Some(h) = astm_header(line) {
+            (sep, comp, test) = h;
+            in_message = true;
+            astm = true;
+            dummy = false;
+            continue;
+        }
+        // (The P record has PID's field numbers: read it as one.)
+        let as_pid;
+        let line = if astm && line.starts_with('P') && line[1..].starts_with(sep) {
+            as_pid = format!("PID{}", &line[1..]);
+            as_pid.as_str()
+        } else {
+            line
+        };
         let id = line.get(..3).unwrap_or("");
         if !matches!(id, "MSH" | "PID" | "DG1") {
             // Other segments (`EVN|`, `OBX|`) stay inside the message;
@@ -105,6 +125,30 @@ pub fn scan(text: &str, loc: Location, sink: &mut Sink) {
             _ => {}
         }
     }
+}
+
+/// An ASTM or HPRIM header record: `H`, its field separator, 1-4
+/// delimiter characters, then fields; the processing id (field 12: P,
+/// T, D) says whether it is a test. Returns (separator, component
+/// separator, test).
+fn astm_header(line: &str) -> Option<(char, char, bool)> {
+    let mut chars = line.chars();
+    if chars.next() != Some('H') {
+        return None;
+    }
+    let sep = chars.next().filter(|c| matches!(c, '|' | '!'))?;
+    let fields: Vec<&str> = line.split(sep).collect();
+    let delims = fields.get(1)?;
+    if !(1..=4).contains(&delims.len()) || delims.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let comp = if delims.contains('^') {
+        '^'
+    } else {
+        delims.chars().next()?
+    };
+    let processing = fields.get(11).and_then(|f| f.split(comp).next());
+    Some((sep, comp, matches!(processing, Some("T" | "D"))))
 }
 
 /// A segment line: three capitals or digits, then a punctuation separator.
@@ -259,6 +303,17 @@ mod tests {
     }
 
     #[test]
+    fn astm_and_hprim_patient_records_carry_phi() {
+        let t = "H|~^\\&|RES.HPR|||BIOLYS^LABO|ORU|||CAB^DR X||P|H2.2^C|202612090412\r\nP|1||2612090412||LEROY^SIMONE^^^Mme||19470827|F\r\nOBX|1|NM|HB^Hemoglobine||9.1|g/dl\r\nL|1|||4\r\n";
+        assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
+        // A P line in prose, no header: nothing.
+        let t = "notes\nP|1||2612090412||LEROY^SIMONE||19470827|F\n";
+        assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+    }
+
+    #[test]
     fn a_specifications_sample_patient_is_ignored() {
         let t = "Sample:\n  PID|1||TEST000001^^^SBMC^MR||DOE^JOHN^Q||19000101|M|||123 TEST ST^^ANYTOWN^ZZ^00000||555-555-0100\n";
         assert_eq!(found(t, Kind::Mrn), None, "{t}");
@@ -327,6 +382,7 @@ mod tests {
         let t = "MSH|^~\\&|<APP>|<FAC>|C|D|<TS>||ORU^R01|<ID>|P|2.5.1\nPID|1||<MRN>^^^<AUTH>^MR||<LAST>^<FIRST>^<MIDDLE>||<YYYYMMDD>|<SEX>\n";
         assert_eq!(found(t, Kind::Name), None, "{t}");
         // A diagnosis coded in another system is not an ICD-10 finding.
+        // (See `astm_and_hprim_patient_records_carry_phi` for HPRIM.)
         let t = "MSH|^~\\&|A|B|C|D|20250101||ADT^A01|1|P|2.3\nDG1|1||410.9^AMI^I9||\n";
         assert!(found(t, Kind::Icd10) < Some(Confidence::Medium));
     }

@@ -3805,11 +3805,36 @@ fn judge(
                 .rsplit('\n')
                 .next()
                 .is_some_and(|prev| {
-                    let w = prev.trim_end();
-                    w.len() > 3
-                        && w.rsplit(' ')
-                            .next()
-                            .is_some_and(|last| last.eq_ignore_ascii_case("by"))
+                    let l = prev.trim_end().to_ascii_lowercase();
+                    [
+                        "updated by",
+                        "edited by",
+                        "modified by",
+                        "uploaded by",
+                        "created by",
+                        "approved by",
+                        "reviewed by",
+                        "signed by",
+                        "sent by",
+                        "shared by",
+                        "posted by",
+                        "submitted by",
+                        "authored by",
+                        "written by",
+                        "closed by",
+                        "opened by",
+                        "resolved by",
+                        "assigned by",
+                        "requested by",
+                        "reported by",
+                        "entered by",
+                        "completed by",
+                        "changed by",
+                        "deleted by",
+                        "published by",
+                    ]
+                    .iter()
+                    .any(|a| l.ends_with(a))
                 })
     };
     if provider_before || by_wrapped() {
