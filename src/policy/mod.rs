@@ -108,12 +108,18 @@ pub fn unreadable_confidence(why: extract::Unreadable) -> Confidence {
 
 fn run(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> Inspection {
     let mut sink = Sink::new();
+    let mut opening = String::new();
     let info = mime::walk(raw, set.limits, &mut |seg| {
         let text = text::composed(seg.text);
+        if seg.loc == finding::Location::Body && opening.len() < detect::sms_address::OPENING {
+            let room = detect::sms_address::OPENING - opening.len();
+            opening.push_str(&text[..text::floor_boundary(&text, room)]);
+        }
         sink.begin_segment(seg.place, &text);
         detect::scan_segment(&text, seg.loc, &set.detectors, &mut sink);
         sink.end_segment(&text);
     });
+    detect::sms_address::scan_recipients(&info.headers, ctx.recipients, &opening, &mut sink);
     for (place, why) in &info.unreadable {
         sink.push_unscannable(unreadable_confidence(*why), place, why.as_str());
     }

@@ -168,6 +168,35 @@ fn negatives_stay_unencrypted() {
 }
 
 #[test]
+fn a_text_to_a_mobile_number_about_care_is_phi() {
+    let reminder = b"To: 555-0122@sms-gateway.example\r\nSubject: Appt reminder\r\n\r\nLakeshore Health: DIEGO, reminder for your colonoscopy Thu 12/10 7:30AM. Start prep 6PM tonight.\r\n";
+    let v = check(reminder);
+    assert_eq!(v.protection, Protection::Encrypt);
+    assert!(
+        v.rules.iter().any(|r| r == "phi-health-to-a-mobile"),
+        "{:?}",
+        v.rules
+    );
+    for raw in [
+        // A club's notice to a parent's mobile: a figure of speech.
+        &b"To: 555-0183@sms-gateway.example\r\nSubject: Matches off\r\n\r\nALL matches OFF Sat - the main pitch is in intensive care! Training Tue as normal.\r\n"[..],
+        // The same reminder to an office's fax gateway is no one's mobile.
+        b"To: 5550188000@fax-gateway.example\r\nSubject: Appt\r\n\r\nreminder for your colonoscopy Thu 12/10 7:30AM.\r\n",
+    ] {
+        assert_ne!(check(raw).protection, Protection::Encrypt, "{}", String::from_utf8_lossy(raw));
+    }
+}
+
+#[test]
+fn a_general_question_between_colleagues_names_no_patient() {
+    let raw = b"From: Mariam Haddad <mariam.haddad@westvale.example>\r\nTo: oliver.bramley@westvale.example\r\nSubject: Re: metoprolol + verapamil?\r\n\r\nHi Ollie,\r\n\r\nAvoid it: never give IV verapamil to someone on a beta-blocker - bradycardia, AV block. Usually at low doses (e.g. metoprolol 25 mg BD with verapamil 40 mg TDS).\r\n\r\nMariam\r\n\r\nOn Wed, 13 Jan 2027 at 17:02, Ollie Bramley <oliver.bramley@westvale.example> wrote:\r\n> Hi Mariam,\r\n> Random one from teaching today, not about a particular patient - can you give metoprolol with verapamil?\r\n";
+    assert_ne!(check(raw).protection, Protection::Encrypt);
+    // A record number says it is about someone after all.
+    let raw = b"Subject: Re: metoprolol + verapamil?\r\n\r\nHi Ollie,\r\nNot about a particular patient, but Mrs Okafor (MRN 40718822) is on metoprolol 25 mg BD.\r\n";
+    assert_eq!(check(raw).protection, Protection::Encrypt);
+}
+
+#[test]
 fn a_training_case_or_news_body_speaks_for_its_subject() {
     for raw in [
         &b"Subject: Sim prep: \"Mr. Harold Testwell\" - DKA scenario\r\n\r\n*** FICTIONAL PATIENT - FOR SIMULATION TRAINING ONLY ***\r\nThursday's sim is a DKA case: type 1 diabetes, missed insulin doses.\r\n"[..],

@@ -34,6 +34,7 @@ pub mod card;
 pub mod dates;
 pub mod dea;
 pub mod dob;
+mod fhir;
 pub mod health;
 pub mod hl7;
 pub mod icd10;
@@ -46,8 +47,10 @@ pub mod name;
 mod national;
 pub mod npi;
 pub mod pairs;
+mod patient_rows;
 mod readings;
 pub(crate) mod scripts;
+pub mod sms_address;
 pub mod ssn;
 pub mod tokens;
 pub mod weak;
@@ -139,7 +142,18 @@ fn next_chunk(text: &str) -> (&str, &str) {
             && (w.get(i + 1) == Some(&b'\n')
                 || (w.get(i + 1) == Some(&b'\r') && w.get(i + 2) == Some(&b'\n')))
     });
-    let cut = match blank.or_else(|| w.iter().position(|&b| b == b'\n')) {
+    // No blank line: an HL7 batch (segments end in a bare CR) is cut
+    // before a message header, so that each message keeps its `MSH`
+    // (whose processing id says test or production) with its `PID`.
+    let message = || {
+        memchr::memmem::find_iter(w, b"MSH|")
+            .find(|&i| i > 0 && matches!(w[i - 1], b'\r' | b'\n'))
+            .map(|i| i - 1)
+    };
+    let cut = match blank
+        .or_else(message)
+        .or_else(|| w.iter().position(|&b| matches!(b, b'\n' | b'\r')))
+    {
         Some(i) => from + i + 1,
         None => to,
     };
@@ -242,10 +256,37 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
         // generator's marks itself (a real chart attached under such a
         // body keeps its findings).
         sink.lower_since(mark, TRAINING_KINDS);
+    } else if body
+        && sink.raised_since(mark, &[Kind::Name, Kind::Email])
+        && !sink.raised_since(mark, RECORD_KINDS)
+        && no_patient_in_view(text)
+    {
+        // `Random one from teaching, not about a particular patient - can
+        // you give metoprolol with verapamil?`: the names and addresses
+        // are the colleagues asking and answering.
+        sink.lower_since(mark, &[Kind::Name, Kind::Email]);
     } else if first && body && sink.subject_raised(&[Kind::Name]) && name::names_no_patient(text) {
         // The subject of a forwarded news alert names its public figure.
         sink.lower_subject(&[Kind::Name]);
     }
+}
+
+/// A patient's own record numbers: where one stands, a question is about
+/// someone whatever it says.
+const RECORD_KINDS: &[Kind] = &[Kind::Mrn, Kind::Dob, Kind::MemberId, Kind::Ssn];
+
+/// A question asked in general, in the writer's own words (`not about a
+/// particular patient`, `purely hypothetical`, `kein konkreter Patient`),
+/// or a teaching case said to be one (`Lehrfall, vollständig
+/// anonymisiert`, `ситуационная задача`).
+fn no_patient_in_view(text: &str) -> bool {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        re(
+            r"(?i)(?-u:\b)(?:not\s+about\s+(?:a|any)\s+(?:particular|specific|real|individual|actual)\s+(?:patient|person|case)|no\s+(?:particular|specific)\s+patient\s+in\s+mind|(?:purely|just|entirely)\s+(?:a\s+)?hypothetical|(?:kein(?:en)?|nicht\s+um\s+einen)\s+(?:konkreten|bestimmten)\s+(?:patienten|fall)|(?:pas|non)\s+(?:pour|sur)\s+un\s+patient\s+(?:en\s+particulier|pr[ée]cis)|no\s+(?:es\s+)?(?:sobre|de)\s+un\s+paciente\s+(?:concreto|en\s+particular|espec[íi]fico)|non\s+riguarda\s+un\s+paziente\s+(?:specifico|in\s+particolare)|teaching\s+case|(?:fully|completely)\s+anonymi[sz]ed|lehrfall|(?:vollst[äa]ndig|komplett)\s+anonymisiert|cas\s+(?:clinique\s+)?(?:enti[èe]rement\s+)?anonymis[ée]|caso\s+(?:cl[íi]nico\s+)?(?:totalmente\s+)?anonimizado|caso\s+(?:clinico\s+)?(?:completamente\s+)?anonimizzato)(?-u:\b)|(?:^|[^\p{L}])(?:ситуационн(?:ая|ой|ую)\s+задач|учебн(?:ый|ого)\s+случа|обезличенн)",
+        )
+    })
+    .is_match(text)
 }
 
 /// A case study by its heading (`Case study - weekly befriending`): a
@@ -306,6 +347,8 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
         member::scan_configured(text, loc, cfg, sink);
         x12::scan(text, loc, sink);
         hl7::scan(text, loc, sink);
+        fhir::scan(text, loc, sink);
+        patient_rows::scan(text, has_health, loc, sink);
         // Health wording of any script (`scripts` pushes its own).
         let health = has_health || sink.raised_since(mark, &[Kind::Health]);
         national::scan(text, health, &health_spans, loc, sink);
@@ -371,6 +414,30 @@ pub(crate) mod tests {
             rest = t;
         }
         assert_eq!(total, text.len());
+    }
+
+    #[test]
+    fn a_long_batch_of_test_messages_is_cut_between_messages() {
+        // 2,000 training messages (MSH-11 `T`) in bare-CR segments: no
+        // chunk may open at a `PID` cut off from its `MSH`.
+        let batch: String = (1..=2000)
+            .map(|n| {
+                format!(
+                    "MSH|^~\\&|LOADGEN|PERF|APP|FAC|20261208112233||ADT^A08|LT{n:08}|T|2.5.1\rEVN|A08|20261208112233\rPID|1||LT{n:08}^^^LOADTEST^MR||LOADTEST^PATIENT{n:05}^X||19880913|M\rDG1|1||E11.9^^I10\r"
+                )
+            })
+            .collect();
+        assert!(batch.len() > 4 * CHUNK);
+        assert_eq!(found(&batch, Kind::Name), None);
+        let mut rest = batch.as_str();
+        while !rest.is_empty() {
+            let (c, t) = next_chunk(rest);
+            assert!(c.starts_with("MSH|"));
+            rest = t;
+        }
+        // The same batch in production (`P`) is a batch of patients.
+        let production = batch.replace("|T|2.5.1", "|P|2.5.1");
+        assert_eq!(found(&production, Kind::Name), Some(Confidence::High));
     }
 
     #[test]

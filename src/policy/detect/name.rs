@@ -1312,8 +1312,17 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             || next_word(b, e + 1).is_some_and(|(s2, e2)| {
                 r.flags(&b[s2..e2]) & (FIRST_NAME | AMBIGUOUS | GENERIC) == FIRST_NAME
             }));
+    // German `Hr.` and `Fr.` (Herr, Frau) in handover lists, with their
+    // full stop (`HR Yilmaz` is a department's); `Fr.` only in German
+    // text (in English it is a priest's `Father`).
+    let german_short =
+        b.get(e) == Some(&b'.') && (w == b"Hr" || (w == b"Fr" && german_words(text)));
     if !joined
-        && (HONORIFICS.contains(&l) || sig || w == "Doña".as_bytes() || w == "DOÑA".as_bytes())
+        && (HONORIFICS.contains(&l)
+            || sig
+            || german_short
+            || w == "Doña".as_bytes()
+            || w == "DOÑA".as_bytes())
     {
         let p = if sig && sig_ra(e) {
             e + 3 + usize::from(b.get(e + 3) == Some(&b'.'))
@@ -4531,9 +4540,18 @@ const ROW_GAP_STOPS: &[&str] = &[
     "leads",
 ];
 
+/// Does `text` read as German (its commonest small words)?
+fn german_words(text: &str) -> bool {
+    [
+        " und ", " der ", " die ", " das ", " mit ", " nach ", " von ", " heute ",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+}
+
 /// A word that stands for a name: HL7's sample families, sample forms'
 /// and exercises' placeholders, and test patients' `ZZ` names
-/// (`ZZZTEST, LABONE`).
+/// (`ZZZTEST, LABONE`) and `Test` surnames (`Sig. Mario Test`, `Mr Test`).
 fn placeholder_name(w: &str) -> bool {
     super::hl7::spec_sample_family(w)
         || PLACEHOLDER_NAMES.iter().any(|p| w.eq_ignore_ascii_case(p))
@@ -4547,6 +4565,7 @@ const PLACEHOLDER_NAMES: &[&str] = &[
     "placeholder",
     "specimen",
     "dummy",
+    "test",
     "testpatient",
     "testperson",
     "fictitious",
@@ -8119,6 +8138,24 @@ mod tests {
         // A professor can be a patient; only a greeting addresses the title.
         let t = "Frau Prof. Dr. Anna Weber wurde mit NSTEMI aufgenommen, Herzkatheter morgen.";
         assert!(found(t, Kind::Name).is_some(), "{t}");
+    }
+
+    #[test]
+    fn german_handover_abbreviations_name_the_patient() {
+        let t = "Zi.\tPat.\tDiagnose\n601-1\tHr. Yilmaz, 67 J.\tNSTEMI, Heparin-Perfusor nach aPTT\n602-2\tFr. Schönberger, 82 J.\tUrosepsis, Ceftriaxon 2 g";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        // In English `Fr.` is a priest: a chaplains' rota names no patient.
+        let t = "Sun 4/20   Fr. Peter Nwosu (Easter)  (555) 014-0124\nwe do not send patient names by text or email.";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{t}"
+        );
+        // `Mario Test` on a simulation course is a stand-in.
+        let t = "\"Sig. Mario Test\", 65 anni, portato in PS per febbre e dispnea, sepsi.";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{t}"
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ fn shape_of(word: &[u8]) -> Option<Shape> {
         b"a1c" | b"hba1c" | b"egfr" | b"gfr" | b"glucose" | b"bg" | b"fsbg" | b"cbg" | b"plt"
         | b"platelets" | b"ciwa" | b"cows" | b"gcs" | b"creatinine" | b"potassium" | b"sodium"
         | b"hemoglobin" | b"haemoglobin" | b"hematocrit" | b"hct" | b"ferritin" | b"lipase"
-        | b"ammonia" | b"cd4" => Shape::Number,
+        | b"ammonia" | b"cd4" | b"crp" | b"esr" | b"wcc" | b"neuts" | b"alp" | b"ggt" | b"bili"
+        | b"bilirubin" | b"urea" | b"ck" | b"albumin" | b"ldh" | b"amylase" | b"ntprobnp" => {
+            Shape::Number
+        }
         _ => return None,
     })
 }
@@ -453,6 +456,10 @@ mod tests {
             read("A1c: 9.2, eGFR 28, CIWA 18, Na 128"),
             ["A1c: 9.2", "eGFR 28", "CIWA 18", "Na 128"]
         );
+        assert_eq!(
+            read("CRP 140, ESR 90, WCC 13.1, bili 45, CK 2300"),
+            ["CRP 140", "ESR 90", "WCC 13.1", "bili 45", "CK 2300"]
+        );
         // A results table's row (no CPT code opening it) keeps its reading.
         assert_eq!(read("2026-03-01\tA1c\t9.2\t%"), ["A1c\t9.2"]);
         assert_eq!(read("4412B\tALVAREZ, MARIA\tA1c\t11.2"), ["A1c\t11.2"]);
@@ -470,6 +477,7 @@ mod tests {
             "order BP 200/400 cuffs",
             "INR 12500.00 paid; Fri & Sat 20% off; O2 40% off",
             "PSA 2025 campaign; WBC 2026; Sodium 140 mg per serving",
+            "CRP 2026 roadmap; ESR 2025 conference",
             "server room temp 78.4; Mag 6.4 quake",
             "83036\tHemoglobin A1c\t7.25\tsame day\n84443\tTSH\t10.1\tsame day",
         ] {

@@ -141,6 +141,10 @@ struct Res {
     greek_full: Regex,
     /// A chart number after its label (`患者番号 KR-5530218`).
     chart: Regex,
+    /// A file number after its bare label (`رقم الملف 884102`).
+    file_number: Regex,
+    /// An insured person's number after its label (`מספר מבוטח: ...`).
+    insured: Regex,
     /// A birth date marked as one after it (`1982年9月15日生`, `15.09.1942
     /// г.р.`).
     born: Regex,
@@ -191,6 +195,17 @@ fn res() -> &'static Res {
             kana: super::re(r"[\p{Hiragana}\p{Katakana}]"),
             chart: super::re(
                 r"(?:患者番号|診察券番号|病歴番号|カルテ番号|病歷號碼|病历号码|病历号|住院号|门诊号|환자번호|환자등록번호|병록번호|(?i:номер\s+медицинской\s+карты|номер\s+історії\s+хвороби|номер\s+медичної\s+карти)|رقم\s+(?:ال)?ملف(?:ها|ه)?\s+(?:ال)?طبي|رقم\s+المريض|מספר\s+תיק\s+רפואי|מספר\s+מטופל)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
+            ),
+            file_number: super::re(
+                r"(?:رقم\s+(?:ال)?ملف(?:ها|ه)?|מספר\s+(?:ה)?תיק)[ \t]*[:：]?[ \t]*([0-9][0-9-]{3,15})",
+            ),
+            // A health plan's number for its insured person: Hebrew
+            // `מספר מבוטח`, Chinese `医保卡号`, Taiwanese `健保卡號`,
+            // Japanese `被保険者番号`, Korean `건강보험증번호`, Arabic
+            // `رقم التأمين الصحي`. (An insurer's own number, `保険者番号`,
+            // names no one.)
+            insured: super::re(
+                r"(?:מספר\s+מבוטח|מס['׳]\s*מבוטח|医保卡号|医保号|社保卡号|医疗保险号|醫保卡號|健保卡號|被保険者番号|保険証番号|건강보험증\s?번호|보험증\s?번호|رقم\s+(?:بطاقة\s+)?التأمين\s+الصحي|رقم\s+المؤمن\s+عليه)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9 -]{4,18}[0-9])",
             ),
             born: super::re(
                 r"((?:(?:19|20|１９|２０)[0-9０-９]{2}|(?:昭和|平成|令和|大正)(?:[0-9０-９]{1,2}|元))年[0-9０-９]{1,2}月[0-9０-９]{1,2}日)(?:生|生まれ|出生)|((?:19|20)[0-9]{2}년[ \t]?[0-9]{1,2}월[ \t]?[0-9]{1,2}일)[ \t]?(?:생|출생)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
@@ -844,6 +859,20 @@ pub fn scan(
             sink.push(Kind::Mrn, Confidence::High, loc, m.as_str());
         }
     }
+    // A bare `file number` (`رقم الملف 884102`, `מספר תיק 20417`) is a
+    // chart number where the text tells of someone's health.
+    if !facts.is_empty() || !latin.is_empty() {
+        for c in r.file_number.captures_iter(text).take(64) {
+            if let Some(m) = c.get(1) {
+                sink.push(Kind::Mrn, Confidence::High, loc, m.as_str());
+            }
+        }
+    }
+    for c in r.insured.captures_iter(text).take(64) {
+        if let Some(m) = c.get(1) {
+            sink.push(Kind::MemberId, Confidence::High, loc, m.as_str());
+        }
+    }
     for c in r.born.captures_iter(text).take(64) {
         // `2025年3月1日生效`: takes effect.
         let whole = c.get(0).map_or(0, |w| w.end());
@@ -1171,6 +1200,21 @@ mod tests {
         assert_eq!(found(t, Kind::Dob), Some(Confidence::High), "{t}");
         // A date with no birth mark is no birth date.
         assert_eq!(found("会議は2025年3月5日です。", Kind::Dob), None);
+        for t in [
+            "מספר מבוטח: 0318847261\nהמוגלובין: 11.2",
+            "医保卡号：3301 2288 4410 27",
+            "被保険者番号 12345678",
+            "رقم التأمين الصحي: 7730218841",
+        ] {
+            assert_eq!(found(t, Kind::MemberId), Some(Confidence::High), "{t}");
+        }
+        // A bare file number counts where someone's health is told.
+        let t = "المريض: سالم الحربي، 63 سنة، رقم الملف 884102\nKnown case of DM2 on insulin, HTN.";
+        assert_eq!(found(t, Kind::Mrn), Some(Confidence::High), "{t}");
+        let t = "رقم الملف 884102 لدى المحكمة، الجلسة القادمة يوم الأحد";
+        assert_eq!(found(t, Kind::Mrn), None, "{t}");
+        // An insurer's own number is no one's.
+        assert_eq!(found("保険者番号 06130011", Kind::MemberId), None);
     }
 
     #[test]
