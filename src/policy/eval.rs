@@ -112,7 +112,9 @@ pub fn score_corpus(dir: &Path, set: &PolicySet) -> Result<EvalReport, EvalError
         let p = dir.join(&l.file);
         raws.push(std::fs::read(&p).map_err(|e| io(&p, e))?);
     }
-    let rcpts = vec!["patient@example.net".to_string()];
+    // No envelope, as `policy test` has none: a message is judged by its
+    // own headers and text.
+    let rcpts: Vec<String> = Vec::new();
     let ctx = ctx_for(&rcpts);
     let mut r = EvalReport::default();
     // Warm up: compile patterns and load the code list before timing.

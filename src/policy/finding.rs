@@ -387,6 +387,15 @@ impl Sink {
                 .any(|&(i, _)| self.findings.get(i).is_some_and(raised))
     }
 
+    /// Has a finding of `kinds` been pushed or raised to high since `mark`?
+    pub fn raised_high_since(&self, mark: Mark, kinds: &[Kind]) -> bool {
+        let high = |f: &Finding| kinds.contains(&f.kind) && f.confidence == Confidence::High;
+        self.findings.iter().skip(mark.findings).any(high)
+            || self.raised[mark.raised..]
+                .iter()
+                .any(|&(i, _)| self.findings.get(i).is_some_and(high))
+    }
+
     /// Record one matched value.
     pub fn push(&mut self, kind: Kind, confidence: Confidence, location: Location, value: &str) {
         let hash = value_hash(kind, value);

@@ -111,9 +111,14 @@ fn run(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> Inspection {
     let mut opening = String::new();
     let info = mime::walk(raw, set.limits, &mut |seg| {
         let text = text::composed(seg.text);
-        if seg.loc == finding::Location::Body && opening.len() < detect::sms_address::OPENING {
+        if matches!(
+            seg.loc,
+            finding::Location::Body | finding::Location::Subject
+        ) && opening.len() < detect::sms_address::OPENING
+        {
             let room = detect::sms_address::OPENING - opening.len();
             opening.push_str(&text[..text::floor_boundary(&text, room)]);
+            opening.push('\n');
         }
         sink.begin_segment(seg.place, &text);
         detect::scan_segment(&text, seg.loc, &set.detectors, &mut sink);

@@ -169,6 +169,9 @@ fn negatives_stay_unencrypted() {
 
 #[test]
 fn a_text_to_a_mobile_number_about_care_is_phi() {
+    // The envelope holds the one mobile recipient the To header names.
+    let mobile = vec!["555-0122@sms-gateway.example".to_string()];
+    let check = |raw: &[u8]| inspect(&PolicySet::builtin(), raw, &ctx(&mobile));
     let reminder = b"To: 555-0122@sms-gateway.example\r\nSubject: Appt reminder\r\n\r\nLakeshore Health: DIEGO, reminder for your colonoscopy Thu 12/10 7:30AM. Start prep 6PM tonight.\r\n";
     let v = check(reminder);
     assert_eq!(v.protection, Protection::Encrypt);
@@ -177,9 +180,13 @@ fn a_text_to_a_mobile_number_about_care_is_phi() {
         "{:?}",
         v.rules
     );
+    let greeted = b"To: 555-0122@sms-gateway.example\r\nSubject: Appt\r\n\r\nDear Diego, colonoscopy Thu 12/10 7:30AM at Lakeshore Endoscopy.\r\n";
+    assert_eq!(check(greeted).protection, Protection::Encrypt);
     for raw in [
         // A club's notice to a parent's mobile: a figure of speech.
         &b"To: 555-0183@sms-gateway.example\r\nSubject: Matches off\r\n\r\nALL matches OFF Sat - the main pitch is in intensive care! Training Tue as normal.\r\n"[..],
+        // A school's notice to a parent speaks of no one's care.
+        b"To: 555-0122@sms-gateway.example\r\nSubject: School closed\r\n\r\nWestfield Elementary is CLOSED tomorrow (boiler repair). Classes resume Monday.\r\n",
         // The same reminder to an office's fax gateway is no one's mobile.
         b"To: 5550188000@fax-gateway.example\r\nSubject: Appt\r\n\r\nreminder for your colonoscopy Thu 12/10 7:30AM.\r\n",
     ] {

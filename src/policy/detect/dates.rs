@@ -124,6 +124,16 @@ pub fn first_date(w: &str) -> Option<(usize, usize)> {
     best
 }
 
+/// The current calendar year (UTC, by the system clock): where a date
+/// must lie in the past to be a birth date.
+pub fn this_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Mean Gregorian year: off by at most a day at the turn of a year.
+    1970 + i32::try_from(secs / 31_556_952).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

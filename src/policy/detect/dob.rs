@@ -206,6 +206,22 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
             if text[..at].ends_with("ال") {
                 continue;
             }
+            let keyword = finder.needle();
+            // `ДАТА РОЖДЕСТВА` (Christmas Day) is no birth.
+            if keyword.ends_with("рожд".as_bytes()) || keyword.ends_with("РОЖД".as_bytes())
+            {
+                let next = &text[end..];
+                if next.starts_with("еств") || next.starts_with("ЕСТВ") {
+                    continue;
+                }
+            }
+            // `д. р.` is also `день рождения` (a birthday, this year's)
+            // and a slip for `и др.` (etc.): a birth date lies in a past
+            // year, after no `и`.
+            let short = keyword.len() <= "Д. Р.".len();
+            if short && (text[..at].ends_with("и ") || text[..at].ends_with("И ")) {
+                continue;
+            }
             // The date must follow within a few characters of label text
             // (`出生年月日`) and punctuation.
             let w = after(text, end, 48);
@@ -227,9 +243,21 @@ pub fn scan_other_scripts(text: &str, loc: Location, sink: &mut Sink) {
             if sentinel_year(&w[s..e], false) {
                 continue;
             }
+            if short && !past_year(&w[s..e]) {
+                continue;
+            }
             sink.push(Kind::Dob, Confidence::High, loc, &w[s..e]);
         }
     }
+}
+
+/// Does the date's four-digit year lie before this year?
+fn past_year(date: &str) -> bool {
+    date.as_bytes()
+        .split(|b| !b.is_ascii_digit())
+        .filter(|run| run.len() == 4)
+        .filter_map(|run| std::str::from_utf8(run).ok()?.parse::<i32>().ok())
+        .any(|y| y < super::dates::this_year())
 }
 
 /// A clinician's own record in a credentialing or enrollment packet
@@ -344,6 +372,9 @@ mod tests {
             "生日快乐 2025年3月5日",
             "С днём рождения 05.03.2025",
             "д. р. — см. приложение, визит 05.03.2025 в 10:00",
+            "анализы, снимки и д.р. 12.03.2025 привезём",
+            "ДАТА РОЖДЕСТВА: 07.01.2099",
+            "Д.Р. 14.03.2099 - отмечаем в кафе",
             "дата народження:\nдата візиту 01.02.2024",
             "عيد الميلاد 25/12/2025",
         ] {

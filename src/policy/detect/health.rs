@@ -684,6 +684,10 @@ pub fn training_material(text: &str) -> bool {
     static HEADING: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| re(&format!(r"(?i)(?-u:\b)(?:{FICTION})(?-u:\b)")))
         .is_match(text)
+        // A Russian exam's case task (`ситуационная задача № 14`).
+        || ["итуационная задача", "итуационной задачи", "итуационную задачу"]
+            .iter()
+            .any(|w| text.contains(w))
         || HEADING
             .get_or_init(|| {
                 re(r"(?i)(?-u:\b)(?:scenarios?|cases?|vignettes?|examples?|exercises?|patients?|stor(?:y|ies))[ \t]*[0-9a-z]?[ \t]*[:-]?[ \t]*\((?:fictional|fictitious)\)")

@@ -150,12 +150,23 @@ fn next_chunk(text: &str) -> (&str, &str) {
             .find(|&i| i > 0 && matches!(w[i - 1], b'\r' | b'\n'))
             .map(|i| i - 1)
     };
-    let cut = match blank
-        .or_else(message)
-        .or_else(|| w.iter().position(|&b| matches!(b, b'\n' | b'\r')))
-    {
+    // No header ahead (one long message, a PDF in its OBX): before the
+    // last header behind, so that the header stays with its `PID`.
+    let behind = || {
+        let back = ceil_boundary(text, from.saturating_sub(CUT_WINDOW).max(CHUNK / 2));
+        memchr::memmem::rfind(&text.as_bytes()[back..from], b"MSH|")
+            .map(|i| back + i)
+            .filter(|&i| matches!(text.as_bytes()[i - 1], b'\r' | b'\n'))
+    };
+    let cut = match blank.or_else(message) {
         Some(i) => from + i + 1,
-        None => to,
+        None => match behind() {
+            Some(i) => i,
+            None => match w.iter().position(|&b| matches!(b, b'\n' | b'\r')) {
+                Some(i) => from + i + 1,
+                None => to,
+            },
+        },
     };
     text.split_at(cut)
 }
@@ -259,6 +270,7 @@ fn scan_chunk(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, 
     } else if body
         && sink.raised_since(mark, &[Kind::Name, Kind::Email])
         && !sink.raised_since(mark, RECORD_KINDS)
+        && !sink.raised_high_since(mark, &[Kind::Name])
         && no_patient_in_view(text)
     {
         // `Random one from teaching, not about a particular patient - can
@@ -277,16 +289,25 @@ const RECORD_KINDS: &[Kind] = &[Kind::Mrn, Kind::Dob, Kind::MemberId, Kind::Ssn]
 
 /// A question asked in general, in the writer's own words (`not about a
 /// particular patient`, `purely hypothetical`, `kein konkreter Patient`),
-/// or a teaching case said to be one (`Lehrfall, vollständig
-/// anonymisiert`, `ситуационная задача`).
+/// or a German teaching case (`Lehrfall`). Not when negated (`not just
+/// hypothetical - Mrs Hollis in bed 12`); a name with a patient's cue
+/// (high) stays, whatever the text says of itself.
 fn no_patient_in_view(text: &str) -> bool {
     static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    R.get_or_init(|| {
+    let r = R.get_or_init(|| {
         re(
-            r"(?i)(?-u:\b)(?:not\s+about\s+(?:a|any)\s+(?:particular|specific|real|individual|actual)\s+(?:patient|person|case)|no\s+(?:particular|specific)\s+patient\s+in\s+mind|(?:purely|just|entirely)\s+(?:a\s+)?hypothetical|(?:kein(?:en)?|nicht\s+um\s+einen)\s+(?:konkreten|bestimmten)\s+(?:patienten|fall)|(?:pas|non)\s+(?:pour|sur)\s+un\s+patient\s+(?:en\s+particulier|pr[ée]cis)|no\s+(?:es\s+)?(?:sobre|de)\s+un\s+paciente\s+(?:concreto|en\s+particular|espec[íi]fico)|non\s+riguarda\s+un\s+paziente\s+(?:specifico|in\s+particolare)|teaching\s+case|(?:fully|completely)\s+anonymi[sz]ed|lehrfall|(?:vollst[äa]ndig|komplett)\s+anonymisiert|cas\s+(?:clinique\s+)?(?:enti[èe]rement\s+)?anonymis[ée]|caso\s+(?:cl[íi]nico\s+)?(?:totalmente\s+)?anonimizado|caso\s+(?:clinico\s+)?(?:completamente\s+)?anonimizzato)(?-u:\b)|(?:^|[^\p{L}])(?:ситуационн(?:ая|ой|ую)\s+задач|учебн(?:ый|ого)\s+случа|обезличенн)",
+            r"(?i)(?-u:\b)(?:not\s+about\s+(?:a|any)\s+(?:particular|specific|real|individual|actual)\s+(?:patient|person|case)|no\s+(?:particular|specific)\s+patient\s+in\s+mind|(?:purely|just|entirely)\s+(?:a\s+)?hypothetical|(?:kein(?:en)?|nicht\s+um\s+einen)\s+(?:konkreten|bestimmten)\s+(?:patienten|fall)|(?:pas|non)\s+(?:pour|sur)\s+un\s+patient\s+(?:en\s+particulier|pr[ée]cis)|no\s+(?:es\s+)?(?:sobre|de)\s+un\s+paciente\s+(?:concreto|en\s+particular|espec[íi]fico)|non\s+riguarda\s+un\s+paziente\s+(?:specifico|in\s+particolare)|lehrfall)(?-u:\b)",
         )
+    });
+    // `not just hypothetical`, `NOT a teaching case`: said to be real.
+    r.find_iter(text).take(8).any(|m| {
+        let before = &text
+            [crate::policy::text::ceil_boundary(text, m.start().saturating_sub(12))..m.start()];
+        let lower = before.to_lowercase();
+        !["not ", "n't ", "nicht ", "not just ", "no es ", "non è "]
+            .iter()
+            .any(|n| lower.ends_with(n) || lower.ends_with(&n.replace(' ', "\t")))
     })
-    .is_match(text)
 }
 
 /// A case study by its heading (`Case study - weekly befriending`): a
@@ -435,6 +456,14 @@ pub(crate) mod tests {
             assert!(c.starts_with("MSH|"));
             rest = t;
         }
+        // A header just before the cut mark and a long message after it
+        // (a PDF in an OBX): the header stays with its PID.
+        let mut long = "OBX|1|NM|2345-7^Glucose||5.1\r".repeat(CHUNK / 28 - 1);
+        long.truncate(CHUNK - 30);
+        long.push_str("\rMSH|^~\\&|A|B|C|D|20261208||ORU^R01|X1|T|2.5.1\rPID|1||LT00000001^^^LOADTEST^MR||LOADTEST^PATIENT00001^X||19880913|M\rOBX|2|ED|PDF^^^Base64^");
+        long.push_str(&"QUJD".repeat(30_000));
+        long.push('\r');
+        assert_eq!(found(&long, Kind::Name), None);
         // The same batch in production (`P`) is a batch of patients.
         let production = batch.replace("|T|2.5.1", "|P|2.5.1");
         assert_eq!(found(&production, Kind::Name), Some(Confidence::High));

@@ -1313,10 +1313,13 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
                 r.flags(&b[s2..e2]) & (FIRST_NAME | AMBIGUOUS | GENERIC) == FIRST_NAME
             }));
     // German `Hr.` and `Fr.` (Herr, Frau) in handover lists, with their
-    // full stop (`HR Yilmaz` is a department's); `Fr.` only in German
-    // text (in English it is a priest's `Father`).
-    let german_short =
-        b.get(e) == Some(&b'.') && (w == b"Hr" || (w == b"Fr" && german_words(text)));
+    // full stop (`HR Yilmaz` is a department's), only in German text (in
+    // English `Fr.` is a priest's `Father`, `1 Hr.` an hour) and not
+    // before a time of day (`Fr. Nachmittag`: Friday).
+    let german_short = b.get(e) == Some(&b'.')
+        && matches!(w, b"Hr" | b"Fr")
+        && next_word(b, e + 1).is_none_or(|(s2, e2)| !DAY_TIMES.contains(&&b[s2..e2]))
+        && german_words(text);
     if !joined
         && (HONORIFICS.contains(&l)
             || sig
@@ -4540,10 +4543,22 @@ const ROW_GAP_STOPS: &[&str] = &[
     "leads",
 ];
 
-/// Does `text` read as German (its commonest small words)?
+/// Times of day after `Fr.` (Freitag): `Fr. Nachmittag`.
+const DAY_TIMES: &[&[u8]] = &[
+    b"Nachmittag",
+    b"Vormittag",
+    b"Morgen",
+    b"Abend",
+    b"Mittag",
+    b"Nacht",
+    "Früh".as_bytes(),
+];
+
+/// Does `text` read as German (its commonest small words; not `die`,
+/// which is English too)?
 fn german_words(text: &str) -> bool {
     [
-        " und ", " der ", " die ", " das ", " mit ", " nach ", " von ", " heute ",
+        " und ", " der ", " das ", " mit ", " nach ", " nicht ", " heute ", " ist ",
     ]
     .iter()
     .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
@@ -8145,7 +8160,12 @@ mod tests {
         let t = "Zi.\tPat.\tDiagnose\n601-1\tHr. Yilmaz, 67 J.\tNSTEMI, Heparin-Perfusor nach aPTT\n602-2\tFr. Schönberger, 82 J.\tUrosepsis, Ceftriaxon 2 g";
         assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         // In English `Fr.` is a priest: a chaplains' rota names no patient.
-        let t = "Sun 4/20   Fr. Peter Nwosu (Easter)  (555) 014-0124\nwe do not send patient names by text or email.";
+        let t = "Sun 4/20   Fr. Peter Nwosu (Easter)  (555) 014-0124\nwe do not send patient names by text or email, to patients who may die.";
+        assert!(
+            found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
+            "{t}"
+        );
+        let t = "Sprechstunde Fr. Nachmittag mit Diabetes-Schulung, heute nicht.";
         assert!(
             found(t, Kind::Name).is_none_or(|c| c < Confidence::High),
             "{t}"

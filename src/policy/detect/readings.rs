@@ -45,8 +45,7 @@ fn shape_of(word: &[u8]) -> Option<Shape> {
         b"a1c" | b"hba1c" | b"egfr" | b"gfr" | b"glucose" | b"bg" | b"fsbg" | b"cbg" | b"plt"
         | b"platelets" | b"ciwa" | b"cows" | b"gcs" | b"creatinine" | b"potassium" | b"sodium"
         | b"hemoglobin" | b"haemoglobin" | b"hematocrit" | b"hct" | b"ferritin" | b"lipase"
-        | b"ammonia" | b"cd4" | b"crp" | b"esr" | b"wcc" | b"neuts" | b"alp" | b"ggt" | b"bili"
-        | b"bilirubin" | b"urea" | b"ck" | b"albumin" | b"ldh" | b"amylase" | b"ntprobnp" => {
+        | b"ammonia" | b"cd4" | b"crp" | b"esr" | b"wcc" | b"neuts" | b"bili" | b"bilirubin" => {
             Shape::Number
         }
         _ => return None,
@@ -115,6 +114,7 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         let end = d + value.len();
         if reads_as(shape, value, &b[end..])
             && plausible(analyte, value)
+            && !other_unit(&b[end..])
             && !range_follows(&b[end..])
             && !food_or_sale(&b[end..])
             && !catalog_line(b, ws)
@@ -344,6 +344,29 @@ fn reads_as(shape: Shape, value: &str, rest: &[u8]) -> bool {
     }
 }
 
+/// A unit of land, electricity or share after the number (`CRP 160
+/// acres`, `ESR 20 mOhm`, `46% N`): no body's reading.
+fn other_unit(rest: &[u8]) -> bool {
+    let rest = rest.trim_ascii_start();
+    let word: Vec<u8> = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    [
+        &b"acres"[..],
+        b"acre",
+        b"hectares",
+        b"ohm",
+        b"ohms",
+        b"mohm",
+        b"kv",
+        b"volts",
+        b"mph",
+    ]
+    .contains(&word.as_slice())
+}
+
 /// Is `value` a living reading of the analyte `word` (`INR 12500.00` is
 /// rupees, `PSA 2025` a campaign, `Mag 6.4` a quake)? Years are no
 /// readings of anything.
@@ -376,6 +399,13 @@ fn plausible(word: &[u8], value: &str) -> bool {
         b"gcs" => (3.0, 15.0),
         b"wbc" => (0.1, 300.0),
         b"psa" => (0.0, 1000.0),
+        b"crp" => (0.0, 600.0),
+        // Whole millimetres an hour (`Firefox ESR 128.5`, a capacitor's
+        // `ESR 0.02` are not).
+        b"esr" => return !value.contains('.') && (1.0..=150.0).contains(&v),
+        b"wcc" => (0.1, 300.0),
+        b"neuts" => (0.0, 100.0),
+        b"bili" | b"bilirubin" => (1.0, 900.0),
         _ => return true,
     };
     (lo..=hi).contains(&v)
@@ -449,6 +479,10 @@ mod tests {
     fn readings_in_clinicians_shorthand() {
         assert_eq!(read("call back re her K 6.1 this am"), ["K 6.1"]);
         assert_eq!(
+            read("pt in 4 kowalczyk bp 182/104 HA x2 days"),
+            ["bp 182/104"]
+        );
+        assert_eq!(
             read("trop 0.4 at 1900, BP 182/110, sats 86% RA"),
             ["trop 0.4", "BP 182/110", "sats 86"]
         );
@@ -457,8 +491,8 @@ mod tests {
             ["A1c: 9.2", "eGFR 28", "CIWA 18", "Na 128"]
         );
         assert_eq!(
-            read("CRP 140, ESR 90, WCC 13.1, bili 45, CK 2300"),
-            ["CRP 140", "ESR 90", "WCC 13.1", "bili 45", "CK 2300"]
+            read("CRP 140, ESR 90, WCC 13.1, bili 45"),
+            ["CRP 140", "ESR 90", "WCC 13.1", "bili 45"]
         );
         // A results table's row (no CPT code opening it) keeps its reading.
         assert_eq!(read("2026-03-01\tA1c\t9.2\t%"), ["A1c\t9.2"]);
@@ -478,6 +512,7 @@ mod tests {
             "INR 12500.00 paid; Fri & Sat 20% off; O2 40% off",
             "PSA 2025 campaign; WBC 2026; Sodium 140 mg per serving",
             "CRP 2026 roadmap; ESR 2025 conference",
+            "Firefox ESR 128.5; ESR 0.02 ohm; CRP 160 acres; CK 1043 cheque",
             "server room temp 78.4; Mag 6.4 quake",
             "83036\tHemoglobin A1c\t7.25\tsame day\n84443\tTSH\t10.1\tsame day",
         ] {

@@ -197,7 +197,7 @@ fn res() -> &'static Res {
                 r"(?:患者番号|診察券番号|病歴番号|カルテ番号|病歷號碼|病历号码|病历号|住院号|门诊号|환자번호|환자등록번호|병록번호|(?i:номер\s+медицинской\s+карты|номер\s+історії\s+хвороби|номер\s+медичної\s+карти)|رقم\s+(?:ال)?ملف(?:ها|ه)?\s+(?:ال)?طبي|رقم\s+المريض|מספר\s+תיק\s+רפואי|מספר\s+מטופל)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9-]{3,15})",
             ),
             file_number: super::re(
-                r"(?:رقم\s+(?:ال)?ملف(?:ها|ه)?|מספר\s+(?:ה)?תיק)[ \t]*[:：]?[ \t]*([0-9][0-9-]{3,15})",
+                r"(?:رقم\s+(?:ال)?ملف(?:ها|ه)?|מספר\s+(?:ה)?תיק|מס['׳]\s*(?:ה)?תיק)[ \t]*[:：]?[ \t]*([0-9٠-٩][0-9٠-٩-]{3,15})",
             ),
             // A health plan's number for its insured person: Hebrew
             // `מספר מבוטח`, Chinese `医保卡号`, Taiwanese `健保卡號`,
@@ -205,7 +205,7 @@ fn res() -> &'static Res {
             // `رقم التأمين الصحي`. (An insurer's own number, `保険者番号`,
             // names no one.)
             insured: super::re(
-                r"(?:מספר\s+מבוטח|מס['׳]\s*מבוטח|医保卡号|医保号|社保卡号|医疗保险号|醫保卡號|健保卡號|被保険者番号|保険証番号|건강보험증\s?번호|보험증\s?번호|رقم\s+(?:بطاقة\s+)?التأمين\s+الصحي|رقم\s+المؤمن\s+عليه)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9 -]{4,18}[0-9])",
+                r"(?:מספר\s+מבוטח|מס['׳]\s*מבוטח|医保卡号|医保号|医疗保险号|醫保卡號|健保卡號|被保険者番号|保険証番号|건강보험증\s?번호|보험증\s?번호|رقم\s+(?:بطاقة\s+)?التأمين\s+الصحي|رقم\s+المؤمن\s+عليه)[ \t]*[:：]?[ \t]*([A-Za-z]{0,4}-?[0-9][0-9 -]{4,18}[0-9])",
             ),
             born: super::re(
                 r"((?:(?:19|20|１９|２０)[0-9０-９]{2}|(?:昭和|平成|令和|大正)(?:[0-9０-９]{1,2}|元))年[0-9０-９]{1,2}月[0-9０-９]{1,2}日)(?:生|生まれ|出生)|((?:19|20)[0-9]{2}년[ \t]?[0-9]{1,2}월[ \t]?[0-9]{1,2}일)[ \t]?(?:생|출생)|((?:[0-9]{1,2}\.[0-9]{1,2}\.)?(?:19|20)[0-9]{2})[ \t]*(?:г\.[ \t]?р\.|года рождения)",
@@ -860,17 +860,16 @@ pub fn scan(
         }
     }
     // A bare `file number` (`رقم الملف 884102`, `מספר תיק 20417`) is a
-    // chart number where the text tells of someone's health.
+    // chart number, and an insured person's number a member's, where the
+    // text tells of someone's health (an employer's insurance number or
+    // a car policy's is not).
     if !facts.is_empty() || !latin.is_empty() {
-        for c in r.file_number.captures_iter(text).take(64) {
-            if let Some(m) = c.get(1) {
-                sink.push(Kind::Mrn, Confidence::High, loc, m.as_str());
+        for (re, kind) in [(&r.file_number, Kind::Mrn), (&r.insured, Kind::MemberId)] {
+            for c in re.captures_iter(text).take(64) {
+                if let Some(m) = c.get(1) {
+                    sink.push(kind, Confidence::High, loc, m.as_str());
+                }
             }
-        }
-    }
-    for c in r.insured.captures_iter(text).take(64) {
-        if let Some(m) = c.get(1) {
-            sink.push(Kind::MemberId, Confidence::High, loc, m.as_str());
         }
     }
     for c in r.born.captures_iter(text).take(64) {
@@ -1202,9 +1201,9 @@ mod tests {
         assert_eq!(found("会議は2025年3月5日です。", Kind::Dob), None);
         for t in [
             "מספר מבוטח: 0318847261\nהמוגלובין: 11.2",
-            "医保卡号：3301 2288 4410 27",
-            "被保険者番号 12345678",
-            "رقم التأمين الصحي: 7730218841",
+            "医保卡号：3301 2288 4410 27，糖尿病复诊",
+            "被保険者番号 12345678 糖尿病の検査",
+            "رقم التأمين الصحي: 7730218841 مريض السكري",
         ] {
             assert_eq!(found(t, Kind::MemberId), Some(Confidence::High), "{t}");
         }

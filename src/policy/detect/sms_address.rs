@@ -13,19 +13,20 @@
 
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 
-/// Words in a gateway's domain labels (`sms`, `mms`, `txt.att`, `vtext`,
-/// `tmomail`, `messaging.sprintpcs`, `vzwpix`, `pager`).
-const GATEWAY_WORDS: &[&str] = &[
+/// A gateway's domain labels (`sms-gateway`, `txt.att`, `vtext`,
+/// `tmomail`, `messaging.sprintpcs`, `vzwpix`). Whole labels, or labels
+/// opening with `sms` or `mms`; a pager's gateway is staff's, and
+/// `textron` is a company.
+const GATEWAY_LABELS: &[&str] = &[
     "sms",
     "mms",
     "text",
-    "vtext",
     "txt",
+    "vtext",
     "tmomail",
     "messaging",
-    "vzw",
-    "pager",
-    "page",
+    "vzwpix",
+    "mypixmessages",
 ];
 
 /// Most recipient addresses read from the headers (bounded work).
@@ -34,31 +35,42 @@ const MAX_ADDRESSES: usize = 100;
 /// The opening of a body read for its second person.
 pub const OPENING: usize = 4096;
 
-/// Push a `phone` finding for each To or Cc address, and each envelope
-/// recipient, that is a mobile number at an SMS gateway, when `body` (the
-/// text's opening) addresses its reader.
+/// Push a `phone` finding for the recipient when the message has one
+/// recipient only (To, Cc, Bcc and the envelope together), a mobile
+/// number at an SMS gateway, and `opening` (the subject and the body's
+/// opening) addresses its reader. A text to many is a notice.
 pub fn scan_recipients(
     headers: &[(String, String)],
     envelope: &[String],
-    body: &str,
+    opening: &str,
     sink: &mut Sink,
 ) {
-    let mut addressed = None;
-    let listed = headers
+    let mut all: Vec<String> = headers
         .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("to") || n.eq_ignore_ascii_case("cc"))
+        .filter(|(n, _)| {
+            ["to", "cc", "bcc"]
+                .iter()
+                .any(|h| n.eq_ignore_ascii_case(h))
+        })
         .flat_map(|(_, v)| v.split(','))
         .map(address_in)
-        .chain(envelope.iter().map(|a| a.as_str()));
-    for addr in listed.take(MAX_ADDRESSES) {
-        let Some(number) = mobile_number(addr) else {
-            continue;
-        };
-        if *addressed.get_or_insert_with(|| speaks_to_its_reader(body)) {
-            sink.begin_segment("header:To", addr);
-            sink.push(Kind::Phone, Confidence::High, Location::Header, number);
-            sink.end_segment(addr);
-        }
+        .chain(envelope.iter().map(|a| a.as_str()))
+        .filter(|a| a.contains('@'))
+        .take(MAX_ADDRESSES)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let [only] = all.as_slice() else {
+        return;
+    };
+    let Some(number) = mobile_number(only) else {
+        return;
+    };
+    if speaks_to_its_reader(opening) {
+        sink.begin_segment("header:To", only);
+        sink.push(Kind::Phone, Confidence::High, Location::Header, number);
+        sink.end_segment(only);
     }
 }
 
@@ -67,7 +79,7 @@ fn speaks_to_its_reader(body: &str) -> bool {
     static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     R.get_or_init(|| {
         super::re(
-            r"(?i:\b(?:you|your|yours|ur|u|votre|vos|vous|ton|ta|tes|tu|su|sus|usted|ustedes|tus|seu|sua|seus|suas|você|ihr|ihre|ihren|ihrem|ihrer|sie|dein|deine|deinen|uw|jouw|je|tuo|tua|suo|lei|pana|pani|twój|twoja|twoje|twojej|ваш|ваша|ваше|вашей|вашего|вас|вам|твой|твоя|sizin|senin|siz|bạn|anh|chị|din|dina|ditt|deres|teie|anda|kamu)\b)|您|你|あなた|様|님|귀하",
+            r"(?i:\b(?:you|your|yours|ur|dear|hi|hello|votre|vos|vous|usted|ustedes|você|vocês|dein|deine|deinen|uw|jouw|tuo|tua|gentile|pana|pani|twój|twoja|twoje|twojej|ваш|ваша|ваше|вашей|вашего|вас|вам|уважаем\w*|здравствуйте|sizin|sayın|bạn|kính)\b)|\b(?-i:Ihr|Ihre|Ihren|Ihrem|Sie|Su|Sus|Seu|Sua|Hola|Bonjour|Hallo|Olá|Ciao)\b|您|你|あなた|様|님|귀하",
         )
     })
     .is_match(body)
@@ -96,12 +108,10 @@ pub fn mobile_number(addr: &str) -> Option<&str> {
         return None;
     }
     let domain = domain.to_ascii_lowercase();
-    let gateway = domain
-        .split(['.', '-'])
-        .any(|label| GATEWAY_WORDS.iter().any(|w| label.starts_with(w)))
-        && !domain
-            .split(['.', '-'])
-            .any(|label| label.starts_with("fax"));
+    let labels = || domain.split(['.', '-']);
+    let gateway = labels()
+        .any(|l| GATEWAY_LABELS.contains(&l) || l.starts_with("sms") || l.starts_with("mms"))
+        && !labels().any(|l| l.contains("fax"));
     gateway.then_some(local)
 }
 
@@ -118,6 +128,7 @@ mod tests {
             "+447700900123@sms.example.net",
             "5550122456@tmomail.example",
             "5550122456@messaging.sprintpcs.example",
+            "5550122456@mms.example",
         ] {
             assert!(mobile_number(a).is_some(), "{a}");
         }
@@ -132,34 +143,46 @@ mod tests {
         }
     }
 
-    #[test]
-    fn recipients_in_to_cc_and_the_envelope_are_read() {
-        let headers = vec![
-            (
-                "To".to_string(),
-                "Diego <555-0122@sms-gateway.example>, ops@clinic.example".to_string(),
-            ),
-            ("Cc".to_string(), "5550199888@vtext.example".to_string()),
-            (
-                "From".to_string(),
-                "555-0100@sms-gateway.example".to_string(),
-            ),
-        ];
+    fn pushed(headers: &[(&str, &str)], envelope: &[&str], opening: &str) -> usize {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        let envelope: Vec<String> = envelope.iter().map(|a| a.to_string()).collect();
         let mut sink = Sink::new();
-        let envelope = ["5550177000@txt.example".to_string()];
-        let body = "DIEGO, reminder for your colonoscopy Thu 7:30AM.";
-        scan_recipients(&headers, &envelope, body, &mut sink);
+        scan_recipients(&headers, &envelope, opening, &mut sink);
         let found = sink.into_findings();
-        assert_eq!(found.len(), 3);
         assert!(
             found
                 .iter()
                 .all(|f| f.kind == Kind::Phone && f.location == Location::Header)
         );
+        found.len()
+    }
+
+    #[test]
+    fn one_mobile_recipient_spoken_to_is_a_phone() {
+        let to = [("To", "Diego <555-0122@sms-gateway.example>")];
+        let reminder = "DIEGO, reminder for your colonoscopy Thu 7:30AM.";
+        assert_eq!(pushed(&to, &["555-0122@sms-gateway.example"], reminder), 1);
+        assert_eq!(
+            pushed(&[("Bcc", "5550122456@vtext.example")], &[], reminder),
+            1
+        );
+        assert_eq!(pushed(&to, &[], "Dear Diego, colonoscopy Thu 7:30AM."), 1);
         // A notice to everyone on a list speaks to no one reader.
-        let mut sink = Sink::new();
-        let body = "ALL matches OFF Sat - the main pitch is in intensive care!";
-        scan_recipients(&headers, &envelope, body, &mut sink);
-        assert!(sink.into_findings().is_empty());
+        let notice = "ALL matches OFF Sat - the main pitch is in intensive care! U.S. rules.";
+        assert_eq!(pushed(&to, &[], notice), 0);
+        // A text to many numbers is a broadcast.
+        let many = [("To", "5550122456@vtext.example, 5550199888@vtext.example")];
+        assert_eq!(pushed(&many, &[], reminder), 0);
+        // A pager's or a company's address is no one's mobile.
+        for a in [
+            "5550122456@pager.example",
+            "5550122456@textron.example",
+            "5550122456@efax-messaging.example",
+        ] {
+            assert_eq!(pushed(&[("To", a)], &[], reminder), 0, "{a}");
+        }
     }
 }
