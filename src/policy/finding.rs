@@ -380,20 +380,22 @@ impl Sink {
 
     /// Any finding of `kinds` above low recorded since `mark`?
     pub fn raised_since(&self, mark: Mark, kinds: &[Kind]) -> bool {
-        let raised = |f: &Finding| kinds.contains(&f.kind) && f.confidence > Confidence::Low;
-        self.findings.iter().skip(mark.findings).any(raised)
-            || self.raised[mark.raised..]
-                .iter()
-                .any(|&(i, _)| self.findings.get(i).is_some_and(raised))
+        self.reached_since(mark, kinds, Confidence::Medium)
     }
 
     /// Has a finding of `kinds` been pushed or raised to high since `mark`?
     pub fn raised_high_since(&self, mark: Mark, kinds: &[Kind]) -> bool {
-        let high = |f: &Finding| kinds.contains(&f.kind) && f.confidence == Confidence::High;
-        self.findings.iter().skip(mark.findings).any(high)
+        self.reached_since(mark, kinds, Confidence::High)
+    }
+
+    /// A finding of `kinds` at `least` or above, pushed or raised since
+    /// `mark`.
+    fn reached_since(&self, mark: Mark, kinds: &[Kind], least: Confidence) -> bool {
+        let reached = |f: &Finding| kinds.contains(&f.kind) && f.confidence >= least;
+        self.findings.iter().skip(mark.findings).any(reached)
             || self.raised[mark.raised..]
                 .iter()
-                .any(|&(i, _)| self.findings.get(i).is_some_and(high))
+                .any(|&(i, _)| self.findings.get(i).is_some_and(reached))
     }
 
     /// Record one matched value.

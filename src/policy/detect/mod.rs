@@ -303,10 +303,10 @@ fn no_patient_in_view(text: &str) -> bool {
     r.find_iter(text).take(8).any(|m| {
         let before = &text
             [crate::policy::text::ceil_boundary(text, m.start().saturating_sub(12))..m.start()];
-        let lower = before.to_lowercase();
-        !["not ", "n't ", "nicht ", "not just ", "no es ", "non è "]
+        let lower = before.trim_end().to_lowercase();
+        !["not", "n't", "nicht", "not just", "no es", "non è"]
             .iter()
-            .any(|n| lower.ends_with(n) || lower.ends_with(&n.replace(' ', "\t")))
+            .any(|n| lower.ends_with(n))
     })
 }
 
