@@ -138,13 +138,38 @@ fn decode_entity(e: &str) -> Option<char> {
         "sol" => '/',
         "period" => '.',
         "hyphen" | "dash" => '-',
-        _ => return None,
+        _ => return named_entity(e),
     })
+}
+
+/// Any other HTML named entity (`&eacute;`, `&Scaron;`, `&szlig;`) from
+/// the HTML standard's table; the two-code-point ones keep their first.
+fn named_entity(e: &str) -> Option<char> {
+    if e.is_empty() || e.len() > 32 {
+        return None;
+    }
+    let mut key = [0u8; 33];
+    key[..e.len()].copy_from_slice(e.as_bytes());
+    key[e.len()] = b';';
+    let key = std::str::from_utf8(&key[..=e.len()]).ok()?;
+    let (cp, _) = web_atoms::NAMED_ENTITIES.get(key)?;
+    char::from_u32(*cp).map(|c| if c == '\u{a0}' { ' ' } else { c })
 }
 
 #[cfg(test)]
 mod tests {
     use super::to_text;
+
+    #[test]
+    fn named_and_numeric_entities() {
+        let t = to_text(
+            "<p>Ren&eacute;e &#x43;astellanos-&Scaron;imi&cacute; &szlig; &bogus; &amp</p>",
+        );
+        assert!(
+            t.contains("Renée Castellanos-Šimić ß &bogus; &amp"),
+            "{t:?}"
+        );
+    }
 
     #[test]
     fn cells_do_not_glue() {

@@ -361,7 +361,7 @@ impl Walker<'_> {
         }
         match &part.body {
             PartType::Text(t) if returned_headers(part) => self.returned_headers(t, place, depth),
-            PartType::Text(t) => self.text(loc, place, t, kind),
+            PartType::Text(t) => self.text(loc, place, t, kind, depth),
             PartType::Html(t) => self.emit(loc, place, &html::to_text(t)),
             PartType::Binary(b) | PartType::InlineBinary(b) => {
                 // Bytes decide over the declared type: a DOCX declared as
@@ -369,7 +369,7 @@ impl Walker<'_> {
                 let binary = extract::sniff(b, "", "") != extract::Format::Unknown;
                 if kind != TextKind::NotText && !binary {
                     let t = String::from_utf8_lossy(b);
-                    self.text(loc, place, &t, kind);
+                    self.text(loc, place, &t, kind, depth);
                 } else {
                     self.binary(part, b, place, depth);
                 }
@@ -426,13 +426,31 @@ impl Walker<'_> {
             .strip_prefix("attachment:")
             .unwrap_or(place)
             .to_string();
+        self.extract(b, &name, &subtype, depth);
+    }
+
+    /// Read a file's bytes through `extract` under the message's budget.
+    fn extract(&mut self, b: &[u8], name: &str, subtype: &str, depth: usize) {
         let budget = std::mem::replace(&mut self.budget, Budget::new(self.limits.extract));
         let mut v = ExtractVisitor { w: self, depth };
-        extract::extract(b, &name, &subtype, 0, &budget, &mut v);
+        extract::extract(b, name, subtype, 0, &budget, &mut v);
         self.budget = budget;
     }
 
-    fn text(&mut self, loc: Location, place: &str, t: &str, kind: TextKind) {
+    /// Files pasted into a text body with uuencode, read as attachments.
+    fn uuencoded(&mut self, t: &str, depth: usize) {
+        let cap = self.limits.extract.max_input_bytes;
+        for f in extract::uu::files(t, cap, 16) {
+            self.emit(
+                Location::Attachment,
+                &format!("attachment:{}", f.name),
+                &f.name,
+            );
+            self.extract(&f.bytes, &f.name, "", depth);
+        }
+    }
+
+    fn text(&mut self, loc: Location, place: &str, t: &str, kind: TextKind, depth: usize) {
         let cap = self.limits.extract.max_output_bytes;
         if t.starts_with("{\\rtf") {
             let text = extract::rtf::to_text(t.as_bytes(), cap);
@@ -441,7 +459,10 @@ impl Walker<'_> {
         match kind {
             TextKind::Html => self.emit(loc, place, &html::to_text(t)),
             TextKind::Csv => self.emit(loc, place, &table::csv_to_labeled(t, cap)),
-            _ => self.emit_with_tables(loc, place, t),
+            _ => {
+                self.emit_with_tables(loc, place, t);
+                self.uuencoded(t, depth);
+            }
         }
     }
 }

@@ -772,21 +772,39 @@ pub fn scan(
     if spans.iter().take(64).any(|&(s, _)| s >= 8) {
         spans.retain(|&(s, e)| !figure_of_speech(text, s, e));
     }
+    // Words no list holds, by their make (`hemiarthroplasty`).
+    let made = super::morphology::words(text, 64);
+    if !made.is_empty() {
+        let apart: Vec<_> = made
+            .into_iter()
+            .filter(|&(s, e)| !spans.iter().any(|&(ts, te)| s < te && ts < e))
+            .collect();
+        spans.extend(apart);
+        spans.sort_unstable();
+    }
     let mut readings = super::readings::find(text);
     let billed = super::readings::billing(text);
     let noted = super::readings::notation(text);
+    // A dose with its frequency is a medicine taken, but also what a
+    // guideline or a teaching answer recommends (`Ampicillin/Sulbactam 3 g
+    // 3x tgl`): a health fact for the rules, not one that makes a name
+    // beside it a patient's (`Hallo Herr Oberle, ... 3 g 3x tgl`).
+    let dosed = super::readings::doses(text);
     if !billed.is_empty() || !noted.is_empty() {
         readings.extend(billed);
         readings.extend(noted);
         readings.sort_unstable();
         readings.dedup();
     }
-    if spans.is_empty() && readings.is_empty() {
+    if spans.is_empty() && readings.is_empty() && dosed.is_empty() {
         return Some(spans);
     }
     // A lab value or a vital sign (`K 6.1`, `BP 182/110`) is care itself,
     // and so is someone's own condition (`her breast cancer`).
-    let care = !readings.is_empty() || r.care.is_match(text) || someones_term(text, &spans);
+    let care = !readings.is_empty()
+        || !dosed.is_empty()
+        || r.care.is_match(text)
+        || someones_term(text, &spans);
     if !readings.is_empty() {
         // Sorted by start and by end alike (`health_near` relies on it):
         // a reading that overlaps a listed term adds nothing.
@@ -803,7 +821,10 @@ pub fn scan(
         } else {
             Confidence::Medium
         };
-    for &(s, e) in &spans {
+    let apart = dosed
+        .iter()
+        .filter(|&&(s, e)| !spans.iter().any(|&(ts, te)| s < te && ts < e));
+    for &(s, e) in spans.iter().chain(apart) {
         if let Some(t) = text.get(s..e) {
             sink.push(Kind::Health, conf, loc, t);
         }

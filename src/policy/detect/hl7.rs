@@ -275,6 +275,44 @@ fn diagnosis(f: &[&str], comp: char, loc: Location, sink: &mut Sink) {
     }
 }
 
+/// A person's name in HL7's `FAMILY^GIVEN` form inside any record
+/// delimited by `|` (a lab interface's `RESULT|WV3390412|ABERNATHY-COLE^BRENDAN|...`
+/// export, an ORU fragment without its PID): the given name must be a
+/// listed one and the line a record of at least four fields. Medium: a
+/// name, counted with a health fact.
+pub fn caret_names(text: &str, loc: Location, sink: &mut Sink) {
+    let b = text.as_bytes();
+    if memchr::memchr(b'^', b).is_none() || memchr::memchr(b'|', b).is_none() {
+        return;
+    }
+    let mut found = 0;
+    for line in text.split(['\r', '\n']) {
+        if line.starts_with("PID") || line.bytes().filter(|&c| c == b'|').count() < 3 {
+            continue;
+        }
+        for field in line.split('|') {
+            let mut parts = field.split('^');
+            let (Some(family), Some(given)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let word = |w: &str| {
+                w.len() >= 2
+                    && w.len() <= 40
+                    && w.chars().next().is_some_and(char::is_alphabetic)
+                    && w.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == ' ')
+            };
+            if word(family) && word(given) && super::name::is_given_name(given.as_bytes()) {
+                sink.push(Kind::Name, Confidence::Medium, loc, field);
+                found += 1;
+                if found >= 64 {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::policy::detect::tests::found;

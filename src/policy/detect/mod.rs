@@ -42,6 +42,7 @@ mod kin;
 mod latin;
 pub mod mbi;
 pub mod member;
+mod morphology;
 pub mod mrn;
 pub mod name;
 mod national;
@@ -368,6 +369,7 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
         member::scan_configured(text, loc, cfg, sink);
         x12::scan(text, loc, sink);
         hl7::scan(text, loc, sink);
+        hl7::caret_names(text, loc, sink);
         fhir::scan(text, loc, sink);
         patient_rows::scan(text, has_health, loc, sink);
         // Health wording of any script (`scripts` pushes its own).

@@ -707,6 +707,13 @@ impl Res {
     }
 }
 
+/// Is `w` a listed given name that is no common word or institution's
+/// word (`Brendan`, not `Will` or `Mercy`)? For readers of record formats.
+pub(super) fn is_given_name(w: &[u8]) -> bool {
+    let f = res().flags(w);
+    f & FIRST_NAME != 0 && f & (AMBIGUOUS | GENERIC | INSTITUTION | NOT_A_SURNAME) == 0
+}
+
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
@@ -2149,8 +2156,8 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
 /// name (`mevrouw Aaltje`, `senhora Zilda`).
 const HONORIFIC_WORDS: &[&str] = &[
     "signora", "signor", "signore", "señora", "senora", "señor", "senor", "senhora", "senhor",
-    "madame", "monsieur", "pani", "pana", "panią", "meneer", "mevrouw", "doamna", "domnul",
-    "bayan",
+    "madame", "monsieur", "pani", "pana", "panią", "paní", "panu", "pane", "meneer", "mevrouw",
+    "doamna", "domnul", "bayan",
 ];
 
 /// Offices an honorific may stand before instead of a name (`il signor

@@ -34,20 +34,23 @@ fn shape_of(word: &[u8]) -> Option<Shape> {
         b"ALT" | b"AST" | b"BNP" | b"PSA" | b"TSH" | b"LDL" | b"WBC" | b"BUN" => {
             return Some(Shape::Number);
         }
+        // High-sensitivity troponins in whole ng/L (`hs-TnT 88`), free
+        // thyroxine in pmol/L (`FT4 41`).
+        b"TnT" | b"TnI" | b"cTnT" | b"cTnI" | b"hsTnT" | b"hsTnI" | b"FT4" | b"fT4" | b"FT3"
+        | b"fT3" => return Some(Shape::Number),
         _ => {}
     }
     let mut buf = [0u8; 12];
     Some(match lowered(word, &mut buf)? {
         b"bp" | b"b/p" => Shape::Pressure,
         b"spo2" | b"sao2" | b"sats" | b"sat" | b"o2" => Shape::Percent,
-        b"temp" | b"tmax" | b"cr" | b"creat" | b"hb" | b"inr" | b"trop" | b"troponin" | b"hgb"
-        | b"lactate" | b"mag" | b"tsh" => Shape::Decimal,
+        b"temp" | b"tmax" | b"cr" | b"creat" | b"hb" | b"inr" | b"trop" | b"hgb" | b"lactate"
+        | b"mag" | b"tsh" => Shape::Decimal,
         b"a1c" | b"hba1c" | b"egfr" | b"gfr" | b"glucose" | b"bg" | b"fsbg" | b"cbg" | b"plt"
         | b"platelets" | b"ciwa" | b"cows" | b"gcs" | b"creatinine" | b"potassium" | b"sodium"
         | b"hemoglobin" | b"haemoglobin" | b"hematocrit" | b"hct" | b"ferritin" | b"lipase"
-        | b"ammonia" | b"cd4" | b"crp" | b"esr" | b"wcc" | b"neuts" | b"bili" | b"bilirubin" => {
-            Shape::Number
-        }
+        | b"ammonia" | b"cd4" | b"crp" | b"esr" | b"wcc" | b"neuts" | b"bili" | b"bilirubin"
+        | b"troponin" => Shape::Number,
         _ => return None,
     })
 }
@@ -79,9 +82,13 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         if d > 0 && is_word(b[d - 1]) {
             continue;
         }
-        // Between analyte and reading: up to three of ` `, `:`, `=`.
+        // Between analyte and reading: up to three of ` `, `:`, `=`, or
+        // one cell separator of a delimited row (`PSA,18.6,ug/L`).
         let mut p = d;
         while p > 0 && d - p < 3 && matches!(b[p - 1], b' ' | b'\t' | b':' | b'=') {
+            p -= 1;
+        }
+        if p == d && p > 0 && matches!(b[p - 1], b',' | b';' | b'|') {
             p -= 1;
         }
         let ws = p - b[..p]
@@ -251,6 +258,64 @@ pub fn billing(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// A dose with how often it is taken, in any language's shorthand
+/// (`levodopa/benserazid 100/25 mg 3x denně`, `bisoprolol 2.5 mg od`,
+/// `Ramipril 5 mg 1-0-0`, `500 mg deux fois par jour`, `20 IE abends`):
+/// a medicine someone takes, even where no list holds the drug's name.
+/// A pack size or a price (`100 mg x 28 tablets`, `10 mg €4.99`) has no
+/// frequency. Byte spans, from the number through the frequency.
+pub fn doses(text: &str) -> Vec<(usize, usize)> {
+    use std::sync::OnceLock;
+    static R: OnceLock<regex::Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        super::re(concat!(
+            r"(?i)(?-u:\b)[0-9]+(?:[.,][0-9]+)?(?:/[0-9]+(?:[.,][0-9]+)?)?[ \t]?",
+            r"(?:mg|mcg|µg|μg|g|ml|iu|ie|ui|units?|einheiten|unités|unidades)(?-u:\b)",
+            r"[ \t]*(?:[a-z]{2,10}[ \t]+)?(?:",
+            // 3x denně, 2 x täglich, 1x/d, 3x1, 2xd
+            r"[1-6][ \t]?[x×][ \t]?(?:[1-6](?-u:\b)|/?(?:d|day|die|dia|día|j|jour|tag|dag|dzień|den)(?-u:\b)|(?:daily|denně|dennĕ|dziennie|täglich|tgl|al[ \t]+giorno|al[ \t]+d[ií]a|por[ \t]+d[ií]a|ao[ \t]+dia|par[ \t]+jour|per[ \t]+dag|om[ \t]+dagen|dagligen|naponta|denne))",
+            // 1-0-1, 1-1-1-0
+            r"|[0-3](?:[.,]5)?-[0-3](?:[.,]5)?-[0-3](?:[.,]5)?(?:-[0-3](?:[.,]5)?)?(?-u:\b)",
+            // od, bd, tds, nocte, daily, once a day...
+            r"|(?:od|bd|bid|tds|tid|qds|qid|qd|qhs|qam|qpm|nocte|mane|prn|stat|daily|nightly|twice[ \t]+(?:a[ \t]+)?daily|once[ \t]+(?:a[ \t]+)?daily|(?:once|twice)[ \t]+a[ \t]+day|at[ \t]+night|every[ \t]+[0-9]{1,2}[ \t]?h(?:ours?|rs?)?|q[0-9]{1,2}h|abends|morgens|täglich|tgl|deux[ \t]+fois[ \t]+par[ \t]+jour|une[ \t]+fois[ \t]+par[ \t]+jour|le[ \t]+soir|le[ \t]+matin|al[ \t]+giorno|la[ \t]+sera|cada[ \t]+[0-9]{1,2}[ \t]?h(?:oras)?|al[ \t]+d[ií]a|por[ \t]+la[ \t]+noche|ao[ \t]+dia|à[ \t]+noite|dziennie|wieczorem|denně|večer|ráno|dagligen|daags|per[ \t]+dag)(?-u:\b)",
+            r")",
+        ))
+    });
+    // Asked only at a number followed by a unit's first letter, so prose
+    // costs one pass over its digits.
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(d) = find_in_range(b, i, b'0', b'9') {
+        let mut de = d;
+        while de < b.len() && (b[de].is_ascii_digit() || matches!(b[de], b'.' | b',' | b'/')) {
+            de += 1;
+        }
+        i = de.max(d + 1);
+        if d > 0 && (b[d - 1].is_ascii_alphanumeric() || matches!(b[d - 1], b'.' | b',' | b'/')) {
+            continue;
+        }
+        let u = if b.get(de) == Some(&b' ') { de + 1 } else { de };
+        let unit_letter = b.get(u).is_some_and(|c| {
+            matches!(c.to_ascii_lowercase(), b'm' | b'g' | b'i' | b'u' | b'e') || *c >= 0x80
+        });
+        if !unit_letter {
+            continue;
+        }
+        let end = crate::policy::text::floor_boundary(text, (d + 120).min(text.len()));
+        if let Some(m) = r.find(&text[d..end])
+            && m.start() == 0
+        {
+            out.push((d, d + m.end()));
+            i = d + m.end();
+            if out.len() >= 64 {
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// Care written in a practice's own notation: a treatment of a tooth in
 /// Palmer notation (`RCT UL6`, `ext LR8`, `crown prep UR4`; not a tooth
 /// alone, `LR6` is also a battery, nor words of other trades: `bridge
@@ -389,7 +454,9 @@ fn plausible(word: &[u8], value: &str) -> bool {
         b"mag" => (0.5, 5.0),
         b"cr" | b"creat" | b"creatinine" => (0.1, 25.0),
         b"hb" | b"hgb" | b"hemoglobin" | b"haemoglobin" => (2.0, 25.0),
-        b"trop" | b"troponin" => (0.0, 100.0),
+        b"trop" => (0.0, 100.0),
+        b"troponin" | b"tnt" | b"tni" | b"ctnt" | b"ctni" | b"hstnt" | b"hstni" => (0.0, 100_000.0),
+        b"ft4" | b"ft3" => (0.5, 200.0),
         b"lactate" => (0.1, 30.0),
         b"a1c" | b"hba1c" => (3.0, 20.0),
         b"egfr" | b"gfr" => (1.0, 200.0),
@@ -444,6 +511,37 @@ mod tests {
     }
 
     #[test]
+    fn doses_with_how_often() {
+        let got = |t: &str| -> Vec<String> {
+            doses(t)
+                .into_iter()
+                .map(|(s, e)| t[s..e].to_string())
+                .collect()
+        };
+        assert_eq!(
+            got("Užívá levodopu/benserazid 100/25 mg 3x denně, poslední"),
+            ["100/25 mg 3x denně"]
+        );
+        assert_eq!(
+            got("bisoprolol 2.5mg od; Ramipril 5 mg 1-0-0"),
+            ["2.5mg od", "5 mg 1-0-0"]
+        );
+        assert_eq!(
+            got("Metformin 500 mg deux fois par jour"),
+            ["500 mg deux fois par jour"]
+        );
+        assert_eq!(got("Lantus 20 IE abends"), ["20 IE abends"]);
+        for t in [
+            "Atorvastatin 20 mg x 28 tablets, £2.10",
+            "Sodium 140 mg per serving",
+            "100 g flour, 2 eggs",
+            "the 2 g bottle",
+        ] {
+            assert!(got(t).is_empty(), "{t}: {:?}", got(t));
+        }
+    }
+
+    #[test]
     fn oxygen_saturation_told_in_words() {
         assert_eq!(
             read("w nocy saturacja spadla do 86%, koncentrator"),
@@ -481,6 +579,18 @@ mod tests {
         assert_eq!(
             read("pt in 4 kowalczyk bp 182/104 HA x2 days"),
             ["bp 182/104"]
+        );
+        assert_eq!(
+            read("trop 0.4 at 1900, BP 182/110, sats 86% RA"),
+            ["trop 0.4", "BP 182/110", "sats 86"]
+        );
+        assert_eq!(
+            read("hs-TnT 88 ng/L, troponin 1640 at 6h, FT4 41; TNT 80 kg, tnt 5"),
+            ["TnT 88", "troponin 1640", "FT4 41"]
+        );
+        assert_eq!(
+            read("SPC-0442,PSA,18.6,ug/L,H\nSPC-0443|TSH|0.02|mU/L\nK,6.1"),
+            ["PSA,18.6", "TSH|0.02", "K,6.1"]
         );
         assert_eq!(
             read("trop 0.4 at 1900, BP 182/110, sats 86% RA"),

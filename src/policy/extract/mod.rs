@@ -26,6 +26,7 @@ pub mod pdf;
 pub mod rtf;
 #[doc(hidden)]
 pub mod testdocs;
+pub mod uu;
 pub mod xml;
 
 use std::cell::Cell;

@@ -1,0 +1,234 @@
+//! Medical words by their make: a procedure, a condition or a finding
+//! that no term list holds (`hemiarthroplasty`, `pancreaticoduodenectomy`,
+//! `hyperkalaemia`, `cholangitis`, `spondylolisthesis` is a list's) is
+//! built from Greek and Latin parts whose endings other words rarely
+//! have: `-ectomy`, `-otomy`/`-ostomy`, `-plasty`, `-oscopy`, `-itis`,
+//! `-aemia`/`-emia`, `-opathy`, `-algia`, `-osis`, and their German,
+//! French, Spanish, Italian, Portuguese and Scandinavian spellings.
+//! Words of other trades with those endings (`dichotomy`, `microscopy`,
+//! `academia`, `nostalgia`, `osmosis`, `homeopathy`) are none.
+//!
+//! Each ending's rarest part is sought with one literal search over the
+//! text, so prose without them costs a few SIMD passes.
+
+use memchr::memmem::Finder;
+use std::sync::OnceLock;
+
+/// Endings by the literal that finds them (lower case; matched on the
+/// lower-cased word, so `ECTOMY` and `Ectomie` count).
+const ENDINGS: &[(&str, &[&str])] = &[
+    (
+        "ctom",
+        &[
+            "ectomy",
+            "ectomies",
+            "ectomie",
+            "ectomía",
+            "ectomia",
+            "ectomias",
+            "ectomías",
+        ],
+    ),
+    ("ktom", &["ektomie", "ektomi", "ektomia"]),
+    ("otom", &["otomy", "otomies", "otomie", "otomía", "otomia"]),
+    (
+        "ostom",
+        &["ostomy", "ostomies", "ostomie", "ostomía", "ostomia"],
+    ),
+    (
+        "plast",
+        &[
+            "plasty", "plasties", "plastie", "plastía", "plastia", "plastik",
+        ],
+    ),
+    (
+        "oscop",
+        &["oscopy", "oscopies", "oscopie", "oscopía", "oscopia"],
+    ),
+    ("oskop", &["oskopie", "oskopi", "oskopia"]),
+    ("itis", &["itis", "itides"]),
+    ("emia", &["emia", "emias"]),
+    ("emie", &["emie"]),
+    ("ämie", &["ämie"]),
+    ("émie", &["émie"]),
+    (
+        "opath",
+        &[
+            "opathy", "opathies", "opathie", "opatía", "opatia", "opathia",
+        ],
+    ),
+    ("algi", &["algia", "algie", "algias"]),
+    ("osis", &["osis"]),
+];
+
+/// Words of other trades, or too general to be anyone's (lower case).
+const NOT_MEDICAL: &[&str] = &[
+    "dichotomy",
+    "dichotomie",
+    "dicotomía",
+    "dicotomia",
+    "autotomy",
+    "tracheotomy", // listed where it matters; a word of first aid too
+    "microscopy",
+    "microscopie",
+    "mikroskopie",
+    "microscopia",
+    "microscopía",
+    "spectroscopy",
+    "spectroscopie",
+    "spektroskopie",
+    "espectroscopia",
+    "stereoscopy",
+    "telescopy",
+    "academia",
+    "academie",
+    "académie",
+    "akademie",
+    "bohemia",
+    "bohême",
+    "blasfemia",
+    "nostalgia",
+    "nostalgie",
+    "osmosis",
+    "symbiosis",
+    "endosymbiosis",
+    "metamorphosis",
+    "apotheosis",
+    "hypnosis",
+    "mitosis",
+    "meiosis",
+    "diagnosis",
+    "prognosis",
+    "homeopathy",
+    "homoeopathy",
+    "naturopathy",
+    "osteopathy",
+    "allopathy",
+    "telepathy",
+    "empathy",
+    "sympathy",
+    "antipathy",
+    "apathy",
+    "senioritis",
+    "plastik",
+    "kunststoffplastik",
+    "dermoplastik",
+    "plasties",
+    "thermoplastie",
+];
+
+/// Least letters before the ending (`colitis` is a list's; `Vitis`,
+/// `Politis` and `poses` are not anyone's condition).
+const MIN_STEM: usize = 4;
+
+struct Finders(Vec<(Finder<'static>, &'static [&'static str])>);
+
+fn finders() -> &'static Finders {
+    static F: OnceLock<Finders> = OnceLock::new();
+    F.get_or_init(|| {
+        Finders(
+            ENDINGS
+                .iter()
+                .map(|(lit, ends)| (Finder::new(lit.as_bytes()), *ends))
+                .collect(),
+        )
+    })
+}
+
+/// Byte spans of the medical words in `text`, sorted, at most `max`.
+pub fn words(text: &str, max: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (finder, ends) in &finders().0 {
+        for at in finder.find_iter(b) {
+            if out.len() >= max {
+                break;
+            }
+            let (s, e) = word_around(text, at);
+            if out.iter().any(|&(os, _)| os == s) {
+                continue;
+            }
+            if medical(&text[s..e], ends) {
+                out.push((s, e));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The word (letters, any script) around byte `at`.
+fn word_around(text: &str, at: usize) -> (usize, usize) {
+    let s = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(at, |(i, _)| i);
+    let e = text[at..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(text.len(), |(i, _)| at + i);
+    (s, e)
+}
+
+fn medical(word: &str, ends: &[&str]) -> bool {
+    if word.len() < MIN_STEM + 4 || word.len() > 48 {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    // Capitalised words ending `-itis`/`-osis` may be surnames (`Politis`):
+    // only a long stem counts there.
+    let Some(end) = ends.iter().find(|e| lower.ends_with(**e)) else {
+        return false;
+    };
+    let stem = lower.len() - end.len();
+    if stem < MIN_STEM || NOT_MEDICAL.contains(&lower.as_str()) {
+        return false;
+    }
+    let capital = word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().nth(1).is_some_and(char::is_lowercase);
+    !(capital && matches!(*end, "itis" | "osis" | "oses") && stem < 6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    fn found(t: &str) -> Vec<&str> {
+        words(t, 64).into_iter().map(|(s, e)| &t[s..e]).collect()
+    }
+
+    #[test]
+    fn medical_words_by_their_endings() {
+        assert_eq!(
+            found("# NOF, hemiarthroplasty 11/01; Z.n. Hemikolektomie; ERCP for cholangitis"),
+            ["hemiarthroplasty", "Hemikolektomie", "cholangitis"]
+        );
+        assert_eq!(
+            found("hyperkalaemia and a thrombophlebitis; cardiomyopathy, trigeminal neuralgia"),
+            [
+                "hyperkalaemia",
+                "thrombophlebitis",
+                "cardiomyopathy",
+                "neuralgia"
+            ]
+        );
+        assert_eq!(
+            found("sténose, leucémie et bronchoscopie"),
+            ["leucémie", "bronchoscopie"]
+        );
+        for t in [
+            "a false dichotomy in academia",
+            "microscopy and spectroscopy",
+            "nostalgia for Bohemia",
+            "osmosis and symbiosis",
+            "Mr Politis and Dr Kyritsis",
+            "homeopathy and sympathy",
+            "plastic plaster and a hostomy",
+            "for all purposes, a horoscope",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+}
