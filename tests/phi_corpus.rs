@@ -111,6 +111,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices69", 0, 0),
         ("phi-voices70", 0, 0),
         ("phi-voices71", 1, 1),
+        ("phi-voices72", 2, 6),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

@@ -421,6 +421,14 @@ fn openings_of(list: &[&str]) -> Option<PairSet> {
 }
 
 /// The shipped terms, without comments and blank lines.
+/// The list's terms of one word (for `morphology::inflected`).
+pub(super) fn single_word_terms() -> impl Iterator<Item = &'static str> {
+    TERMS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains(' '))
+}
+
 fn term_list() -> Vec<&'static str> {
     TERMS
         .lines()
@@ -516,6 +524,30 @@ const CARE_ACTS_FOR: &[&str] = &[
     "booked",
     "operated",
 ];
+
+/// A letter that opens by greeting one person by title and surname
+/// (`Dear Mr Öztürk,`, `Sehr geehrte Frau Keller,`) and then tells of
+/// `your` term (`following your ACL reconstruction`): the reader's own
+/// care. A leaflet greets `Dear patient` or no one.
+fn readers_term(text: &str, spans: &[(usize, usize)]) -> bool {
+    static R: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (greeting, yours) = R.get_or_init(|| {
+        (
+            re(r"^(?:(?i:dear|hello|hi|good\s+(?:morning|afternoon))\s+(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|MS|DR)\.?|(?i:sehr\s+geehrter?|liebe[r]?)\s+(?:Frau|Herr)|(?i:cher|ch[èe]re)\s+(?:Monsieur|Madame)|(?i:estimad[oa])\s+(?:Sr|Sra|Señor|Señora)\.?)\s+\p{Lu}\p{Ll}"),
+            re(r"(?i)(?-u:\b)(?:your|ihre[mnrs]?|ihr|votre|vos)\s+(?:[\p{L}'-]+\s+){0,4}(?:\([\p{L}]+\)\s+)?$"),
+        )
+    });
+    let open = text.trim_start();
+    let first_line = &open[..open.find('\n').unwrap_or(open.len())];
+    if first_line.len() > 80 || !greeting.is_match(first_line) {
+        return false;
+    }
+    spans.iter().take(64).any(|&(s, _)| {
+        let pre = crate::policy::text::before(text, s, 80);
+        let pre = &pre[pre.rfind(['.', '!', '?', ';']).map_or(0, |k| k + 1)..];
+        yours.is_match(pre)
+    })
+}
 
 /// Is some term (of the first 64) someone's: right after a third-person
 /// possessive, or the reason an act of care names (`admission for`)?
@@ -772,8 +804,10 @@ pub fn scan(
     if spans.iter().take(64).any(|&(s, _)| s >= 8) {
         spans.retain(|&(s, e)| !figure_of_speech(text, s, e));
     }
-    // Words no list holds, by their make (`hemiarthroplasty`).
-    let made = super::morphology::words(text, 64);
+    // Words no list holds, by their make (`hemiarthroplasty`), and the
+    // list's terms as inflecting languages write them (`levodopu`).
+    let mut made = super::morphology::words(text, 64);
+    made.extend(super::morphology::inflected(text, &spans, 64));
     if !made.is_empty() {
         let apart: Vec<_> = made
             .into_iter()
@@ -804,7 +838,8 @@ pub fn scan(
     let care = !readings.is_empty()
         || !dosed.is_empty()
         || r.care.is_match(text)
-        || someones_term(text, &spans);
+        || someones_term(text, &spans)
+        || readers_term(text, &spans);
     if !readings.is_empty() {
         // Sorted by start and by end alike (`health_near` relies on it):
         // a reading that overlaps a listed term adds nothing.
@@ -914,6 +949,18 @@ mod tests {
             "Maria came by; her A1c was\n11.2 so I upped the metformin.",
         ] {
             assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_named_readers_own_care() {
+        let t = "Dear Mr Öztürk,\n\nWe have approved six physiotherapy sessions following your\nanterior cruciate ligament (ACL) reconstruction, starting 11 January.";
+        assert_eq!(found(t, Kind::Health), Some(Confidence::High));
+        for t in [
+            "Dear patient,\n\nIf your anterior cruciate ligament reconstruction is planned, read on.",
+            "Dear Mr Öztürk,\n\nOur clinic offers anterior cruciate ligament reconstruction.",
+        ] {
+            assert_eq!(found(t, Kind::Health), Some(Confidence::Medium), "{t}");
         }
     }
 

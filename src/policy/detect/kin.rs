@@ -60,6 +60,12 @@ fn res() -> &'static Res {
             r"|(?:^|[^\p{L}])(?:moja|mój|moj|nasza|nasz|mojej|mojego|mojemu)\s+(?:mama|mamie|mamy|matka|tata|taty|tacie|ojciec|babcia|babci|dziadek|dziadka|mąż|męża|żona|żony|syn|syna|córka|córki)(?:$|[^\p{L}])",
             r"|(?:^|[^\p{L}])(?:у\s+(?:моей\s+|моего\s+)?(?:мамы|папы|бабушки|дедушки|мужа|жены|сына|дочери)|(?:моя|мой|моей|моего|моему|мою|наша|наш)\s+(?:мама|маме|маму|мамы|папа|папы|папе|бабушка|бабушки|дедушка|муж|мужа|жена|жены|сын|сына|дочь|дочери))(?:$|[^\p{L}])",
             r"|(?:^|[^\p{L}])(?:annem|annemin|anneme|babam|babamın|babama|eşim|eşimin|oğlum|oğlumun|kızım|kızımın|ninem|dedem)(?:$|[^\p{L}])",
+            // Czech, Slovak, Croatian, Serbian, Slovenian.
+            r"|(?:^|[^\p{L}])(?:můj|môj|moj|moja|moje|náš|naša|naše|naš|naša)\s+(?:syn|sin|dcera|dcéra|kći|kćer|hči|manžel|manželka|muž|mož|suprug|supruga|žena|máma|maminka|mama|mamka|matka|majka|mati|otec|oče|otac|tata|táta|babička|baka|babica|dědeček|deda|djed|dedek|brat|sestra)(?:$|[^\p{L}])",
+            // Lithuanian, Latvian, Romanian, Greek.
+            r"|(?:^|[^\p{L}])(?:mano\s+(?:sūnus|dukra|mama|motina|tėvas|tėtis|vyras|žmona|senelis|senelė|brolis|sesuo)|(?:mans|mana)\s+(?:tēvs|dēls|vīrs|māte|mamma|meita|sieva|vectēvs|vecmāmiņa|brālis|māsa)|(?:mama|tatăl|tata|fiul|fiica|soțul|soția|sotul|sotia|bunica|bunicul)\s+(?:mea|meu)|(?:η|ο)\s+(?:μητέρα|μαμά|πατέρας|μπαμπάς|γιος|κόρη|άντρας|σύζυγος|γυναίκα|γιαγιά|παππούς)\s+μου)(?:$|[^\p{L}])",
+            // Finnish and Hungarian write the possessive into the word.
+            r"|(?:^|[^\p{L}])(?:poikani|tyttäreni|äitini|isäni|mieheni|vaimoni|mummoni|pappani|fiam|lányom|anyám|anyukám|apám|apukám|férjem|feleségem|nagymamám|nagypapám)(?:$|[^\p{L}])",
             r"|(?:^|[^\p{L}])(?:bà\s+nội|ông\s+nội|bà\s+ngoại|ông\s+ngoại|mẹ\s+tôi|bố\s+tôi|ba\s+tôi|chồng\s+tôi|vợ\s+tôi|mẹ\s+em|bố\s+em)(?:$|[^\p{L}])",
             r")",
         )),

@@ -191,6 +191,84 @@ fn medical(word: &str, ends: &[&str]) -> bool {
     !(capital && matches!(*end, "itis" | "osis" | "oses") && stem < 6)
 }
 
+/// Terms of the list in the forms that languages which inflect give
+/// them: Czech `levodopu`, `levodopy`, `astmu`, `epilepsií`, Polish
+/// `cukrzycą`, Croatian `epilepsiju`, Finnish `insuliinia`, Latvian
+/// `insulta`: a listed single-word term of six letters or more, less a
+/// final vowel, opening a word whose rest is at most four letters. Read
+/// only in a segment with letters beyond ASCII (a text in such a
+/// language); English words built on a term (`stroked`, `cancerous`)
+/// are its own business.
+pub fn inflected(text: &str, skip: &[(usize, usize)], max: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    // Letters beyond ASCII: Latin-1 to Latin Extended-A (lead bytes
+    // C3-C5), the language's mark.
+    if b.iter()
+        .filter(|&&c| (0xc3..=0xc5).contains(&c))
+        .nth(2)
+        .is_none()
+    {
+        return out;
+    }
+    let stems = stems();
+    let mut i = 0;
+    while i < text.len() && out.len() < max {
+        let Some(ws) = text[i..].find(char::is_alphabetic).map(|k| i + k) else {
+            break;
+        };
+        let we = text[ws..]
+            .find(|c: char| !c.is_alphabetic())
+            .map_or(text.len(), |k| ws + k);
+        i = we;
+        let word = &text[ws..we];
+        let n = word.chars().count();
+        if !(6..=40).contains(&n) || skip.iter().any(|&(s, e)| ws < e && s < we) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        let ends: Vec<usize> = lower.char_indices().map(|(k, _)| k).collect();
+        // Cut one to four letters; the stem left is five letters or more.
+        let hit = (1..=4usize).any(|cut| {
+            n >= cut + 5
+                && ends
+                    .get(n - cut)
+                    .is_some_and(|&k| stems.contains(&lower[..k]))
+        });
+        if hit {
+            out.push((ws, we));
+        }
+    }
+    out
+}
+
+/// The stems of the list's single-word terms of six letters or more:
+/// the term less a final vowel, and the whole term.
+fn stems() -> &'static std::collections::HashSet<String> {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        for t in super::health::single_word_terms() {
+            if t.chars().count() < 6 || !t.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let lower = t.to_lowercase();
+            if NOT_STEMS.contains(&lower.as_str()) {
+                continue;
+            }
+            let last = lower.chars().last().unwrap_or(' ');
+            if "aeiouyáéíóúýěåäöü".contains(last) {
+                set.insert(lower[..lower.len() - last.len_utf8()].to_string());
+            }
+            set.insert(lower);
+        }
+        set
+    })
+}
+
+/// Terms whose stems open everyday words of the languages read here.
+const NOT_STEMS: &[&str] = &["operace", "operation", "operacja", "terapia", "therapy"];
+
 #[cfg(test)]
 mod tests {
     use super::words;
@@ -230,5 +308,23 @@ mod tests {
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
+    }
+
+    #[test]
+    fn terms_in_their_inflected_forms() {
+        use super::inflected;
+        let got = |t: &str| -> Vec<String> {
+            inflected(t, &[], 16)
+                .into_iter()
+                .map(|(s, e)| t[s..e].to_string())
+                .collect()
+        };
+        assert_eq!(
+            got("pacient je na levodopě, zvýšit dávku levodopy, moje dcera má epilepsii"),
+            ["levodopě", "levodopy", "epilepsii"]
+        );
+        // Only in a text with letters beyond ASCII; not a longer word.
+        assert!(got("he stroked the cat; cancerous; levodopy").is_empty());
+        assert!(got("Příliš žluťoučký kůň, levodopakinetika").is_empty());
     }
 }

@@ -1351,7 +1351,11 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         let (e2b, _) = base(b, s2, e2);
         let mut buf2 = [0u8; 48];
         // `Madame, Monsieur,`: a letter's opening, not a name.
-        if !capitalised(&b[s2..e2b]) || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2)) {
+        if !capitalised(&b[s2..e2b])
+            || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2))
+            || (occupation(&b[s2..e2b])
+                && next_word(b, e2b).is_some_and(|(s3, e3)| capitalised(&b[s3..e3])))
+        {
             return None;
         }
         // `Sehr geehrte Frau Dr. Müller`, `Dear Mrs. Professor Hale`: a
@@ -3118,6 +3122,46 @@ fn clinician_title(w: &[u8]) -> bool {
                 | "doutor"
                 | "doutora"
         )
+}
+
+/// A German job title after `Frau`/`Herr` and before the surname (`Frau
+/// Diabetesberaterin Keller`, `Herr Pfleger Jansen`): the person's trade.
+/// (Alone, `Herr Pfleger` is a surname.)
+fn occupation(w: &[u8]) -> bool {
+    const TRADES: &[&str] = &[
+        "berater",
+        "beraterin",
+        "pfleger",
+        "pflegerin",
+        "schwester",
+        "arzt",
+        "ärztin",
+        "therapeut",
+        "therapeutin",
+        "helfer",
+        "helferin",
+        "assistent",
+        "assistentin",
+        "leiter",
+        "leiterin",
+        "referent",
+        "referentin",
+        "kollege",
+        "kollegin",
+        "direktor",
+        "direktorin",
+        "pfarrer",
+        "pastorin",
+        "hebamme",
+        "apotheker",
+        "apothekerin",
+        "sekretärin",
+    ];
+    let Ok(word) = std::str::from_utf8(w) else {
+        return false;
+    };
+    let lower = word.to_lowercase();
+    TRADES.iter().any(|t| lower.ends_with(t))
 }
 
 fn title_word(w: &[u8]) -> bool {
