@@ -85,7 +85,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices43", 0, 5),
         ("phi-voices44", 0, 7),
         ("phi-voices45", 0, 12),
-        ("phi-voices46", 0, 6),
+        ("phi-voices46", 0, 7),
         ("phi-voices47", 1, 10),
         ("phi-voices48", 0, 9),
         ("phi-voices49", 1, 13),

@@ -104,7 +104,13 @@ fn push_text(out: &mut String, s: &str) {
         let end = rest.bytes().take(12).position(|b| b == b';');
         match end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (e, c))) {
             Some((e, c)) => {
-                out.push(c);
+                // `&shy;`, `&ZeroWidthSpace;`: invisible, inside words.
+                if !matches!(
+                    c,
+                    '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+                ) {
+                    out.push(c);
+                }
                 rest = &rest[e + 1..];
             }
             None => {

@@ -542,7 +542,19 @@ fn readers_term(text: &str, spans: &[(usize, usize)]) -> bool {
     if first_line.len() > 80 || !greeting.is_match(first_line) {
         return false;
     }
-    spans.iter().take(64).any(|&(s, _)| {
+    spans.iter().take(64).any(|&(s, e)| {
+        // `your prostate cancer awareness donation`: a cause, not care.
+        let next = crate::policy::text::after(text, e, 24);
+        let next = next
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        if CAUSES.contains(&next.as_str())
+            || matches!(next.as_str(), "donation" | "poster" | "appeal")
+        {
+            return false;
+        }
         let pre = crate::policy::text::before(text, s, 80);
         let pre = &pre[pre.rfind(['.', '!', '?', ';']).map_or(0, |k| k + 1)..];
         yours.is_match(pre)
@@ -959,6 +971,7 @@ mod tests {
         for t in [
             "Dear patient,\n\nIf your anterior cruciate ligament reconstruction is planned, read on.",
             "Dear Mr Öztürk,\n\nOur clinic offers anterior cruciate ligament reconstruction.",
+            "Dear Mr Clarke,\n\nThank you for your prostate cancer awareness donation.",
         ] {
             assert_eq!(found(t, Kind::Health), Some(Confidence::Medium), "{t}");
         }

@@ -302,7 +302,18 @@ pub fn caret_names(text: &str, loc: Location, sink: &mut Sink) {
                     && w.chars()
                         .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == ' ')
             };
-            if word(family) && word(given) && super::name::is_given_name(given.as_bytes()) {
+            // Each word of the family name in capitals or capitalised
+            // (`VAN DER BERG`), not prose (`Reviewed by SMITH`).
+            let family_words = family
+                .split(' ')
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && !family.chars().any(char::is_lowercase)
+                || !family.contains(' ');
+            if word(family)
+                && family_words
+                && word(given)
+                && super::name::is_given_name(given.as_bytes())
+            {
                 sink.push(Kind::Name, Confidence::Medium, loc, field);
                 found += 1;
                 if found >= 64 {

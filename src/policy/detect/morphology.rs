@@ -37,9 +37,7 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ),
     (
         "plast",
-        &[
-            "plasty", "plasties", "plastie", "plastía", "plastia", "plastik",
-        ],
+        &["plasty", "plasties", "plastie", "plastía", "plastia"],
     ),
     (
         "oscop",
@@ -61,60 +59,53 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("osis", &["osis"]),
 ];
 
-/// Words of other trades, or too general to be anyone's (lower case).
+/// Words of other trades, or too general to be anyone's: a word holding
+/// one of these parts (lower case) is none, compounds and other
+/// languages' spellings too (`Sommerakademie`, `Biochemie`,
+/// `Homöopathie`, `pandemia`).
 const NOT_MEDICAL: &[&str] = &[
-    "dichotomy",
-    "dichotomie",
-    "dicotomía",
-    "dicotomia",
-    "autotomy",
-    "tracheotomy", // listed where it matters; a word of first aid too
-    "microscopy",
-    "microscopie",
-    "mikroskopie",
-    "microscopia",
-    "microscopía",
-    "spectroscopy",
-    "spectroscopie",
-    "spektroskopie",
-    "espectroscopia",
-    "stereoscopy",
-    "telescopy",
-    "academia",
-    "academie",
-    "académie",
-    "akademie",
-    "bohemia",
-    "bohême",
-    "blasfemia",
-    "nostalgia",
-    "nostalgie",
+    "dichotom",
+    "dicotom",
+    "autotom",
+    "microscop",
+    "mikroskop",
+    "spectroscop",
+    "spektroskop",
+    "espectroscop",
+    "stereoscop",
+    "telescop",
+    "academ",
+    "akadem",
+    "bohem",
+    "blasfem",
+    "chemi",
+    "pandem",
+    "epidem",
+    "nostalg",
+    "nosztalg",
     "osmosis",
     "symbiosis",
-    "endosymbiosis",
     "metamorphosis",
     "apotheosis",
     "hypnosis",
     "mitosis",
     "meiosis",
+    "ketosis",
     "diagnosis",
     "prognosis",
-    "homeopathy",
-    "homoeopathy",
-    "naturopathy",
-    "osteopathy",
-    "allopathy",
-    "telepathy",
-    "empathy",
-    "sympathy",
-    "antipathy",
-    "apathy",
+    "homeopat",
+    "homoeopat",
+    "homöopat",
+    "naturopat",
+    "osteopat",
+    "allopat",
+    "telepat",
+    "empath",
+    "sympath",
+    "antipath",
+    "apath",
     "senioritis",
-    "plastik",
-    "kunststoffplastik",
-    "dermoplastik",
-    "plasties",
-    "thermoplastie",
+    "thermoplast",
 ];
 
 /// Least letters before the ending (`colitis` is a list's; `Vitis`,
@@ -140,15 +131,22 @@ pub fn words(text: &str, max: usize) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (finder, ends) in &finders().0 {
-        for at in finder.find_iter(b) {
+        let mut pos = 0;
+        while let Some(k) = finder.find(&b[pos..]) {
             if out.len() >= max {
                 break;
             }
+            let at = pos + k;
+            // Each word is read once: the search goes on past its end (a
+            // run of `itisitis…` is one word, not a walk per match).
             let (s, e) = word_around(text, at);
+            pos = e.max(at + 1);
             if out.iter().any(|&(os, _)| os == s) {
                 continue;
             }
-            if medical(&text[s..e], ends) {
+            if let Some(word) = text.get(s..e)
+                && medical(word, ends)
+            {
                 out.push((s, e));
             }
         }
@@ -157,18 +155,25 @@ pub fn words(text: &str, max: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// The word (letters, any script) around byte `at`.
+/// Longest word (in bytes) looked at on either side of a match.
+const WORD_REACH: usize = 64;
+
+/// The word (letters, any script) around byte `at`, as far as
+/// `WORD_REACH` bytes either way (a longer word is read as too long).
 fn word_around(text: &str, at: usize) -> (usize, usize) {
-    let s = text[..at]
+    let from = crate::policy::text::ceil_boundary(text, at.saturating_sub(WORD_REACH));
+    let to = crate::policy::text::floor_boundary(text, (at + WORD_REACH).min(text.len()));
+    let at = crate::policy::text::floor_boundary(text, at);
+    let s = text[from..at]
         .char_indices()
         .rev()
         .take_while(|(_, c)| c.is_alphabetic())
         .last()
-        .map_or(at, |(i, _)| i);
-    let e = text[at..]
+        .map_or(at, |(i, _)| from + i);
+    let e = text[at..to]
         .char_indices()
         .find(|(_, c)| !c.is_alphabetic())
-        .map_or(text.len(), |(i, _)| at + i);
+        .map_or(to, |(i, _)| at + i);
     (s, e)
 }
 
@@ -183,7 +188,7 @@ fn medical(word: &str, ends: &[&str]) -> bool {
         return false;
     };
     let stem = lower.len() - end.len();
-    if stem < MIN_STEM || NOT_MEDICAL.contains(&lower.as_str()) {
+    if stem < MIN_STEM || NOT_MEDICAL.iter().any(|p| lower.contains(p)) {
         return false;
     }
     let capital = word.chars().next().is_some_and(char::is_uppercase)
@@ -212,29 +217,49 @@ pub fn inflected(text: &str, skip: &[(usize, usize)], max: usize) -> Vec<(usize,
         return out;
     }
     let stems = stems();
+    // Words by their bytes (ASCII letters and any octet beyond ASCII), so
+    // a long text costs one pass; a word's own edges are then trimmed to
+    // letters (`„levodopy“`). Spans to skip are sorted: one moving index.
+    let letter = |c: u8| c.is_ascii_alphabetic() || c >= 0x80;
+    let mut k = 0;
     let mut i = 0;
-    while i < text.len() && out.len() < max {
-        let Some(ws) = text[i..].find(char::is_alphabetic).map(|k| i + k) else {
-            break;
-        };
-        let we = text[ws..]
-            .find(|c: char| !c.is_alphabetic())
-            .map_or(text.len(), |k| ws + k);
-        i = we;
-        let word = &text[ws..we];
-        let n = word.chars().count();
-        if !(6..=40).contains(&n) || skip.iter().any(|&(s, e)| ws < e && s < we) {
+    while i < b.len() && out.len() < max {
+        if !letter(b[i]) {
+            i += 1;
             continue;
         }
-        let lower = word.to_lowercase();
-        let ends: Vec<usize> = lower.char_indices().map(|(k, _)| k).collect();
+        let run = i;
+        while i < b.len() && letter(b[i]) {
+            i += 1;
+        }
+        // `run` follows an ASCII byte (or the start) and `i` stands at one
+        // (or the end): both are char boundaries.
+        if i - run < 6 {
+            continue;
+        }
+        let raw = &text[run..i];
+        let word = raw.trim_matches(|c: char| !c.is_alphabetic());
+        let ws = run + (raw.len() - raw.trim_start_matches(|c: char| !c.is_alphabetic()).len());
+        let we = ws + word.len();
+        while k < skip.len() && skip[k].1 <= ws {
+            k += 1;
+        }
+        let n = word.chars().count();
+        if !(6..=40).contains(&n) || skip.get(k).is_some_and(|&(s, _)| s < we) {
+            continue;
+        }
+        let lower: std::borrow::Cow<'_, str> = if word.chars().any(char::is_uppercase) {
+            word.to_lowercase().into()
+        } else {
+            word.into()
+        };
         // Cut one to four letters; the stem left is five letters or more.
-        let hit = (1..=4usize).any(|cut| {
-            n >= cut + 5
-                && ends
-                    .get(n - cut)
-                    .is_some_and(|&k| stems.contains(&lower[..k]))
-        });
+        let hit = lower
+            .char_indices()
+            .rev()
+            .take(4)
+            .enumerate()
+            .any(|(cut, (k, _))| n > cut + 5 && stems.contains(&lower[..k]));
         if hit {
             out.push((ws, we));
         }
@@ -257,7 +282,9 @@ fn stems() -> &'static std::collections::HashSet<String> {
                 continue;
             }
             let last = lower.chars().last().unwrap_or(' ');
-            if "aeiouyáéíóúýěåäöü".contains(last) {
+            // Six letters at least (`reset` of `reseta`, `escar` of
+            // `escare` open other words).
+            if "aeiouyáéíóúýěåäöü".contains(last) && lower.chars().count() >= 7 {
                 set.insert(lower[..lower.len() - last.len_utf8()].to_string());
             }
             set.insert(lower);
@@ -267,7 +294,17 @@ fn stems() -> &'static std::collections::HashSet<String> {
 }
 
 /// Terms whose stems open everyday words of the languages read here.
-const NOT_STEMS: &[&str] = &["operace", "operation", "operacja", "terapia", "therapy"];
+const NOT_STEMS: &[&str] = &[
+    "operace",
+    "operation",
+    "operacja",
+    "terapia",
+    "therapy",
+    "doktor",
+    "doctor",
+    "reseta",
+    "escare",
+];
 
 #[cfg(test)]
 mod tests {
@@ -305,6 +342,8 @@ mod tests {
             "homeopathy and sympathy",
             "plastic plaster and a hostomy",
             "for all purposes, a horoscope",
+            "Sommerakademie, Biochemie, Pandemie und Mikroplastik",
+            "pandemia, epidemia, Akademia, Homöopathie, Osteopathie, ketosis",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
@@ -326,5 +365,6 @@ mod tests {
         // Only in a text with letters beyond ASCII; not a longer word.
         assert!(got("he stroked the cat; cancerous; levodopy").is_empty());
         assert!(got("Příliš žluťoučký kůň, levodopakinetika").is_empty());
+        assert!(got("Změna: po resetu, Doktorand, escargots").is_empty());
     }
 }

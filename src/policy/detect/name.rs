@@ -1354,7 +1354,9 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         if !capitalised(&b[s2..e2b])
             || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2))
             || (occupation(&b[s2..e2b])
-                && next_word(b, e2b).is_some_and(|(s3, e3)| capitalised(&b[s3..e3])))
+                && next_word(b, e2b).is_some_and(|(s3, e3)| {
+                    capitalised(&b[s3..e3]) && r.flags(&b[s3..e3]) & (FIRST_NAME | SURNAME) != 0
+                }))
         {
             return None;
         }
@@ -2160,8 +2162,8 @@ fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize
 /// name (`mevrouw Aaltje`, `senhora Zilda`).
 const HONORIFIC_WORDS: &[&str] = &[
     "signora", "signor", "signore", "señora", "senora", "señor", "senor", "senhora", "senhor",
-    "madame", "monsieur", "pani", "pana", "panią", "paní", "panu", "pane", "meneer", "mevrouw",
-    "doamna", "domnul", "bayan",
+    "madame", "monsieur", "pani", "pana", "panią", "paní", "panu", "meneer", "mevrouw", "doamna",
+    "domnul", "bayan",
 ];
 
 /// Offices an honorific may stand before instead of a name (`il signor
@@ -3161,7 +3163,12 @@ fn occupation(w: &[u8]) -> bool {
         return false;
     };
     let lower = word.to_lowercase();
-    TRADES.iter().any(|t| lower.ends_with(t))
+    // The trade alone (`Pfleger`, `Leiter`) or a compound of it
+    // (`Diabetesberaterin`), not a surname that merely ends so
+    // (`Schleiter`): a compound's first part is a word of four letters.
+    TRADES
+        .iter()
+        .any(|t| lower == *t || (lower.ends_with(t) && lower.len() >= t.len() + 4))
 }
 
 fn title_word(w: &[u8]) -> bool {

@@ -88,7 +88,8 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         while p > 0 && d - p < 3 && matches!(b[p - 1], b' ' | b'\t' | b':' | b'=') {
             p -= 1;
         }
-        if p == d && p > 0 && matches!(b[p - 1], b',' | b';' | b'|') {
+        let separated = p == d && p > 0 && matches!(b[p - 1], b',' | b';' | b'|');
+        if separated {
             p -= 1;
         }
         let ws = p - b[..p]
@@ -98,6 +99,11 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'+' || **c == b'/')
             .count();
         if ws == p || (ws > 0 && is_word(b[ws - 1])) {
+            continue;
+        }
+        // In a delimited row only a lab's own analyte names (`Cr,18.2` is
+        // chromium in steel, `Mag|4.2` a quake, `temp;37.5` a sensor).
+        if separated && !row_analyte(&b[ws..p]) {
             continue;
         }
         let (ws, shape, analyte) = match shape_of(&b[ws..p]) {
@@ -234,6 +240,41 @@ fn spoken_glucose(b: &[u8], ws: usize, p: usize) -> Option<usize> {
     .then_some(sw)
 }
 
+/// Analytes read in a delimited row: names no other table uses.
+fn row_analyte(word: &[u8]) -> bool {
+    let mut buf = [0u8; 12];
+    lowered(word, &mut buf).is_some_and(|w| {
+        matches!(
+            w,
+            b"psa"
+                | b"tsh"
+                | b"alt"
+                | b"ast"
+                | b"bnp"
+                | b"ldl"
+                | b"wbc"
+                | b"inr"
+                | b"crp"
+                | b"esr"
+                | b"a1c"
+                | b"hba1c"
+                | b"egfr"
+                | b"creatinine"
+                | b"troponin"
+                | b"tnt"
+                | b"tni"
+                | b"hstnt"
+                | b"hstni"
+                | b"ft4"
+                | b"ft3"
+                | b"hemoglobin"
+                | b"haemoglobin"
+                | b"ferritin"
+                | b"bilirubin"
+        )
+    })
+}
+
 /// Claims wording of one service billed: a claim denied with its
 /// adjustment reason code (`denied CO-16`, `rejected for PR-204`). A
 /// dashboard's `denial reasons: CO-16` counts many. Byte spans.
@@ -268,17 +309,14 @@ pub fn doses(text: &str) -> Vec<(usize, usize)> {
     use std::sync::OnceLock;
     static R: OnceLock<regex::Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        super::re(concat!(
-            r"(?i)(?-u:\b)[0-9]+(?:[.,][0-9]+)?(?:/[0-9]+(?:[.,][0-9]+)?)?[ \t]?",
-            r"(?:mg|mcg|µg|μg|g|ml|iu|ie|ui|units?|einheiten|unités|unidades)(?-u:\b)",
-            r"[ \t]*(?:[a-z]{2,10}[ \t]+)?(?:",
-            // 3x denně, 2 x täglich, 1x/d, 3x1, 2xd
-            r"[1-6][ \t]?[x×][ \t]?(?:[1-6](?-u:\b)|/?(?:d|day|die|dia|día|j|jour|tag|dag|dzień|den)(?-u:\b)|(?:daily|denně|dennĕ|dziennie|täglich|tgl|al[ \t]+giorno|al[ \t]+d[ií]a|por[ \t]+d[ií]a|ao[ \t]+dia|par[ \t]+jour|per[ \t]+dag|om[ \t]+dagen|dagligen|naponta|denne))",
-            // 1-0-1, 1-1-1-0
-            r"|[0-3](?:[.,]5)?-[0-3](?:[.,]5)?-[0-3](?:[.,]5)?(?:-[0-3](?:[.,]5)?)?(?-u:\b)",
-            // od, bd, tds, nocte, daily, once a day...
-            r"|(?:od|bd|bid|tds|tid|qds|qid|qd|qhs|qam|qpm|nocte|mane|prn|stat|daily|nightly|twice[ \t]+(?:a[ \t]+)?daily|once[ \t]+(?:a[ \t]+)?daily|(?:once|twice)[ \t]+a[ \t]+day|at[ \t]+night|every[ \t]+[0-9]{1,2}[ \t]?h(?:ours?|rs?)?|q[0-9]{1,2}h|abends|morgens|täglich|tgl|deux[ \t]+fois[ \t]+par[ \t]+jour|une[ \t]+fois[ \t]+par[ \t]+jour|le[ \t]+soir|le[ \t]+matin|al[ \t]+giorno|la[ \t]+sera|cada[ \t]+[0-9]{1,2}[ \t]?h(?:oras)?|al[ \t]+d[ií]a|por[ \t]+la[ \t]+noche|ao[ \t]+dia|à[ \t]+noite|dziennie|wieczorem|denně|večer|ráno|dagligen|daags|per[ \t]+dag)(?-u:\b)",
-            r")",
+        // A drug's mass or units with any frequency; a volume, grams or
+        // plain `units` only with a prescriber's shorthand (`10 ml bd`:
+        // `200 ml daily` waters seedlings).
+        const ANY_FREQ: &str = r"(?:od[ \t]*(?:[,;.)]|(?m:$))|(?:bd|bid|tds|tid|qds|qid|qd|qhs|qam|qpm|nocte|mane|prn|daily|nightly|twice[ \t]+(?:a[ \t]+)?daily|once[ \t]+(?:a[ \t]+)?daily|(?:once|twice)[ \t]+a[ \t]+day|at[ \t]+night|every[ \t]+[0-9]{1,2}[ \t]?h(?:ours?|rs?)?|q[0-9]{1,2}h|abends|morgens|täglich|tgl|deux[ \t]+fois[ \t]+par[ \t]+jour|une[ \t]+fois[ \t]+par[ \t]+jour|le[ \t]+soir|le[ \t]+matin|al[ \t]+giorno|la[ \t]+sera|cada[ \t]+[0-9]{1,2}[ \t]?h(?:oras)?|al[ \t]+d[ií]a|por[ \t]+la[ \t]+noche|ao[ \t]+dia|à[ \t]+noite|dziennie|wieczorem|denně|večer|ráno|dagligen|daags|per[ \t]+dag)(?-u:\b))";
+        const SHORTHAND: &str = r"(?:bd|bid|tds|tid|qds|qid|qhs|nocte|mane)(?-u:\b)";
+        const TIMES: &str = r"[1-6][ \t]?[x×][ \t]?(?:[1-6](?-u:\b)|/?(?:d|day|die|dia|día|j|jour|tag|dag|dzień|den)(?-u:\b)|(?:daily|denně|dziennie|täglich|tgl|al[ \t]+giorno|al[ \t]+d[ií]a|por[ \t]+d[ií]a|ao[ \t]+dia|par[ \t]+jour|per[ \t]+dag|om[ \t]+dagen|dagligen|naponta|denne))|[0-3](?:[.,]5)?-[0-3](?:[.,]5)?-[0-3](?:[.,]5)?(?:-[0-3](?:[.,]5)?)?(?-u:\b)";
+        super::re(&format!(
+            r"(?i)(?-u:\b)[0-9]+(?:[.,][0-9]+)?(?:/[0-9]+(?:[.,][0-9]+)?)?[ \t]?(?:(?:mg|mcg|µg|μg|iu|ie|ui|einheiten|unités|unidades)(?-u:\b)[ \t]*(?:{TIMES}|{ANY_FREQ})|(?:g|ml|units?)(?-u:\b)[ \t]*(?:{TIMES}|{SHORTHAND}))"
         ))
     });
     // Asked only at a number followed by a unit's first letter, so prose
@@ -524,7 +562,7 @@ mod tests {
         );
         assert_eq!(
             got("bisoprolol 2.5mg od; Ramipril 5 mg 1-0-0"),
-            ["2.5mg od", "5 mg 1-0-0"]
+            ["2.5mg od;", "5 mg 1-0-0"]
         );
         assert_eq!(
             got("Metformin 500 mg deux fois par jour"),
@@ -532,7 +570,9 @@ mod tests {
         );
         assert_eq!(got("Lantus 20 IE abends"), ["20 IE abends"]);
         for t in [
-            "Atorvastatin 20 mg x 28 tablets, £2.10",
+            "Ibuprom 200 mg od 9,99 zł",
+            "200 ml daily for the seedlings, 500 ml water daily",
+            "500 units daily off line 3",
             "Sodium 140 mg per serving",
             "100 g flour, 2 eggs",
             "the 2 g bottle",
@@ -590,8 +630,9 @@ mod tests {
         );
         assert_eq!(
             read("SPC-0442,PSA,18.6,ug/L,H\nSPC-0443|TSH|0.02|mU/L\nK,6.1"),
-            ["PSA,18.6", "TSH|0.02", "K,6.1"]
+            ["PSA,18.6", "TSH|0.02"]
         );
+        assert!(read("H1201,Cr,18.2\nMag|4.2\ntemp;37.5\nClass,K,5.5").is_empty());
         assert_eq!(
             read("trop 0.4 at 1900, BP 182/110, sats 86% RA"),
             ["trop 0.4", "BP 182/110", "sats 86"]

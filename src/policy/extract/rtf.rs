@@ -100,6 +100,20 @@ struct Group {
 struct Bytes {
     buf: Vec<u8>,
     enc: &'static Encoding,
+    /// The last byte was a lead byte of a double-byte code page.
+    lead: bool,
+}
+
+fn double_byte(e: &'static Encoding) -> bool {
+    e == encoding_rs::SHIFT_JIS
+        || e == encoding_rs::GBK
+        || e == encoding_rs::BIG5
+        || e == encoding_rs::EUC_KR
+}
+
+/// Shift_JIS half-width katakana are single bytes.
+fn kana(e: &'static Encoding, b: u8) -> bool {
+    e == encoding_rs::SHIFT_JIS && (0xa1..=0xdf).contains(&b)
 }
 
 impl Bytes {
@@ -115,14 +129,22 @@ impl Bytes {
             out.push(c);
         }
         self.buf.clear();
+        self.lead = false;
     }
 
     fn push(&mut self, b: u8, enc: &'static Encoding, out: &mut String, cap: usize) {
-        if enc != self.enc || self.buf.len() >= 4096 {
+        if (enc != self.enc || self.buf.len() >= 4096) && !self.wants_trail() {
             self.flush(out, cap);
             self.enc = enc;
         }
         self.buf.push(b);
+        self.lead = !self.lead && double_byte(self.enc) && b >= 0x81 && !kana(self.enc, b);
+    }
+
+    /// A double-byte code page's lead byte waits for its trail, which may
+    /// be ASCII (`\'83\'5e` is Shift_JIS タ; `\'aaL` Big5 林).
+    fn wants_trail(&self) -> bool {
+        self.lead
     }
 }
 
@@ -159,6 +181,7 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
     let mut bytes = Bytes {
         buf: Vec::new(),
         enc: doc_cp,
+        lead: false,
     };
     // Characters still to drop after a \uN (its ANSI fallback).
     let mut pending_skip = 0usize;
@@ -233,7 +256,7 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
                             if let (Some(f), Some(e)) = (font_def, cp.and_then(code_page)) {
                                 // \cpg is more precise than \fcharset.
                                 fonts.retain(|(n, _)| *n != f);
-                                if fonts.len() < 1024 {
+                                if fonts.len() < 64 {
                                     fonts.push((f, e));
                                 }
                             }
@@ -291,7 +314,7 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
                         } else if let Some(v) = v
                             && !g.skip
                         {
-                            if v < 0x80 {
+                            if v < 0x80 && !bytes.wants_trail() {
                                 push(&mut out, &mut bytes, &g, char::from(v));
                             } else {
                                 bytes.push(v, byte_cp(&g, &fonts, deff, doc_cp), &mut out, cap);
@@ -322,7 +345,7 @@ pub fn to_text(rtf: &[u8], cap: usize) -> String {
             _ => {
                 if pending_skip > 0 {
                     pending_skip -= 1;
-                } else if b >= 0x80 && !g.skip {
+                } else if (b >= 0x80 || bytes.wants_trail()) && !g.skip {
                     bytes.push(b, byte_cp(&g, &fonts, deff, doc_cp), &mut out, cap);
                 } else {
                     push(&mut out, &mut bytes, &g, char::from(b));
@@ -371,5 +394,11 @@ DOB: 09/15/1982\par
         // A double-byte code page keeps its pairs together.
         let t = to_text(br"{\rtf1\ansi\ansicpg936 \'d5\'c5\'c8\'fd\par}", 1 << 20);
         assert!(t.contains("张三"), "{t:?}");
+        // An ASCII trail byte (Shift_JIS katakana, a kanji).
+        let t = to_text(
+            br"{\rtf1\ansi\ansicpg932 \'83\'5e\'83\'69\'83\'4a \'89\'d4\'8e\'71}",
+            1 << 20,
+        );
+        assert!(t.contains("タナカ 花子"), "{t:?}");
     }
 }

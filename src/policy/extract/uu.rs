@@ -103,7 +103,14 @@ fn base64_body<'a>(lines: &mut impl Iterator<Item = &'a str>, cap: usize) -> Vec
     let mut enc = String::new();
     for line in lines {
         let line = line.trim();
-        if line == "====" {
+        // `====` ends the block; so does any line that is no base64 (a
+        // signature after a block whose end line was lost).
+        if line == "===="
+            || line.is_empty()
+            || !line
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+        {
             break;
         }
         if enc.len() / 4 * 3 > cap {
@@ -111,6 +118,13 @@ fn base64_body<'a>(lines: &mut impl Iterator<Item = &'a str>, cap: usize) -> Vec
         }
         enc.push_str(line);
     }
+    // Whole quanta only (a cut block still decodes).
+    let whole = enc.trim_end_matches('=').len() / 4 * 4;
+    let enc = if enc.len().is_multiple_of(4) {
+        &enc[..]
+    } else {
+        &enc[..whole]
+    };
     let engine = base64::engine::GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         base64::engine::GeneralPurposeConfig::new()
