@@ -54,7 +54,7 @@ pub enum Anchor {
 const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
     (Anchor::Dob, dob::KEYWORD, b"dbgfnpktu"),
     (Anchor::Mrn, mrn::KEYWORD, b"mcphuendrfv"),
-    (Anchor::MemberStrong, member::STRONG, b"mseihbkvcnpt"),
+    (Anchor::MemberStrong, member::STRONG, b"mseihbkvcnptao"),
     (Anchor::MemberWeak, member::WEAK, b"pgc"),
     (Anchor::Bank, bank::BANK, b"bcsid"),
     (Anchor::Account, bank::ACCOUNT, b"a"),

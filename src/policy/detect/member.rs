@@ -17,7 +17,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Member wording giving high confidence (case-insensitive, after `\b`).
-pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id|(?:kranken)?versicherten(?:nummer|-?nr\.?)|n(?:°|º|o\.?|um[ée]ro)\s*(?:de\s+)?s[ée]curit[ée]\s+sociale|cart[ãa]o\s+(?:do\s+)?sus|n[úu]mero\s+de\s+afiliaci[óo]n|pesel|tarjeta\s+sanitaria(?:\s+individual)?|carte\s+vitale|tessera\s+sanitaria|n[úu]mero\s+de\s+utente|cart[ãa]o\s+de\s+utente|nhs\s+(?:number|no))";
+pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id|(?:kranken)?versicherten(?:nummer|-?nr\.?)|n(?:°|º|o\.?|um[ée]ro)\s*(?:de\s+)?s[ée]curit[ée]\s+sociale|cart[ãa]o\s+(?:do\s+)?sus|n[úu]mero\s+de\s+afiliaci[óo]n|pesel|tarjeta\s+sanitaria(?:\s+individual)?|carte\s+vitale|tessera\s+sanitaria|n[úu]mero\s+de\s+utente|cart[ãa]o\s+de\s+utente|nhs\s+(?:number|no)|(?:medical\s+aid\s+)?membership\s*(?:number|no|#)|medical\s+aid\s*(?:number|no|#)|abha\s*(?:number|no|id)?|chi\s*(?:number|no)|ihi\s*(?:number|no)?|ohip\s*(?:number|no|#)?|health\s+card\s*(?:number|no|#)|ppsn|pps\s*(?:number|no)|nric\s*(?:number|no)?|medicare\s*(?:card\s*)?(?:number|no|#))";
 
 /// Plan wording giving medium confidence. `contract` and `certificate`
 /// numbers (some Blue Cross cards, group plans) count only with coverage
@@ -78,7 +78,8 @@ fn club_membership(text: &str, kend: usize, s: usize, e: usize) -> bool {
     let club = CLUB.get_or_init(|| {
         re(r"(?i)(?-u:\b)(?:fitness|gym|club|loyalty|rewards?|points|frequent\s+fl[iy]er|mileage|miles|library|museum|zoo|alumni|association|warehouse|wholesale|streaming|subscription\s+box)(?-u:\b)")
     });
-    let kw = before(text, kend, 16).to_ascii_lowercase();
+    // `membership number`: the word's head is 17 bytes back.
+    let kw = before(text, kend, 24).to_ascii_lowercase();
     kw.contains("member")
         && (club.is_match(before(text, s, 300)) || club.is_match(after(text, e, 300)))
         && !plan_wording().is_match(text)
@@ -189,6 +190,15 @@ mod tests {
             "Member ID 1234 5678 90, effective 01/01/2026",
             "Member ID: W123456 01/01/2026",
             "Member ID: ABCD 12345",
+            // Health numbers of other English-speaking systems, and a
+            // medical scheme's membership number.
+            "His ABHA number is 91-2730-4418-8201",
+            "Membership number: 448019234   Dependant code: 00",
+            "CHI number 0102456781",
+            "OHIP number 1234-567-890-XY",
+            "Medicare card number 2123 45670 1",
+            "NRIC S1234567D",
+            "PPSN 1234567TA",
         ] {
             assert_eq!(found(t, Kind::MemberId), Some(Confidence::High), "{t}");
         }
@@ -206,6 +216,9 @@ mod tests {
     #[test]
     fn lookalikes() {
         // A card's fields in one line, column gaps between them.
+        // A gym's membership number is no plan's.
+        let gym = "Welcome to IronLeaf Fitness! Membership number: 0041882715";
+        assert_eq!(found(gym, Kind::MemberId), Some(Confidence::Low));
         let card = "Member ID: QHX 8842 0173 6   Grp 55102   RxBIN 610999";
         assert_eq!(found(card, Kind::MemberId), Some(Confidence::High));
         // A journal alert's reader, in the bulk footer; a plan's
