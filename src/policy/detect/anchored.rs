@@ -55,7 +55,7 @@ const ANCHORS: [(Anchor, &str, &[u8]); 7] = [
     (Anchor::Dob, dob::KEYWORD, b"dbgfnpktu"),
     (Anchor::Mrn, mrn::KEYWORD, b"mcphuendrfv"),
     (Anchor::MemberStrong, member::STRONG, b"mseihbkvcnptao"),
-    (Anchor::MemberWeak, member::WEAK, b"pgc"),
+    (Anchor::MemberWeak, member::WEAK, b"pgcm"),
     (Anchor::Bank, bank::BANK, b"bcsid"),
     (Anchor::Account, bank::ACCOUNT, b"a"),
     (Anchor::Routing, bank::ROUTING, b"rat"),

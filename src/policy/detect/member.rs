@@ -17,18 +17,19 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Member wording giving high confidence (case-insensitive, after `\b`).
-pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id|(?:kranken)?versicherten(?:nummer|-?nr\.?)|n(?:°|º|o\.?|um[ée]ro)\s*(?:de\s+)?s[ée]curit[ée]\s+sociale|cart[ãa]o\s+(?:do\s+)?sus|n[úu]mero\s+de\s+afiliaci[óo]n|pesel|tarjeta\s+sanitaria(?:\s+individual)?|carte\s+vitale|tessera\s+sanitaria|n[úu]mero\s+de\s+utente|cart[ãa]o\s+de\s+utente|nhs\s+(?:number|no)|(?:medical\s+aid\s+)?membership\s*(?:number|no|#)|medical\s+aid\s*(?:number|no|#)|abha\s*(?:number|no|id)?|chi\s*(?:number|no)|ihi\s*(?:number|no)?|ohip\s*(?:number|no|#)?|health\s+card\s*(?:number|no|#)|ppsn|pps\s*(?:number|no)|nric\s*(?:number|no)?|medicare\s*(?:card\s*)?(?:number|no|#))";
+pub const STRONG: &str = r"(?:(?:member|subscriber|enrollee|insured|medicaid|medi-cal|insurance|health\s+plan|beneficiary)(?:'s)?\s*(?:id(?:entification)?|#|number|no|num|nbr)|id\s+card\s*(?:#|number|no)|insurance\s+(?:member|subscriber)\s+id|(?:kranken)?versicherten(?:nummer|-?nr\.?)|n(?:°|º|o\.?|um[ée]ro)\s*(?:de\s+)?s[ée]curit[ée]\s+sociale|cart[ãa]o\s+(?:do\s+)?sus|n[úu]mero\s+de\s+afiliaci[óo]n|pesel|tarjeta\s+sanitaria(?:\s+individual)?|carte\s+vitale|tessera\s+sanitaria|n[úu]mero\s+de\s+utente|cart[ãa]o\s+de\s+utente|nhs\s+(?:number|no)|(?:medical\s+aid|medical\s+scheme|health\s+fund)\s+membership\s*(?:number|no|#)|medical\s+aid\s*(?:number|no|#)|(?-i:ABHA)\s*(?:number|no|id)|(?-i:CHI)\s*(?:number|no)|(?-i:IHI)|(?-i:OHIP)|health\s+card\s*(?:number|no|#)|(?-i:PPSN)|(?-i:PPS)\s*(?:number|no)|(?-i:NRIC)|medicare\s*card\s*(?:number|no|#))";
 
 /// Plan wording giving medium confidence. `contract` and `certificate`
 /// numbers (some Blue Cross cards, group plans) count only with coverage
 /// wording nearby: alone they are vendor contracts and CME certificates.
-pub const WEAK: &str = r"(?:policy|group|plan|contract|certificate)\s*(?:id|#|number|no|num|nbr)";
+pub const WEAK: &str =
+    r"(?:policy|group|plan|contract|certificate|membership)\s*(?:id|#|number|no|num|nbr)";
 
 /// Coverage wording that makes a contract or certificate number a member's.
 fn coverage() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:insurance|insured|insurer|subscriber|member|coverage|benefits?|health\s+plan|blue\s+(?:cross|shield)|bcbs|policyholder|dependents?|eligibility|copay|deductible)(?-u:\b)")
+        re(r"(?i)(?-u:\b)(?:insurance|insured|insurer|subscriber|member|coverage|benefits?|health\s+plan|medical\s+(?:aid|scheme)|health\s+fund|authori[sz]ation|dependant|blue\s+(?:cross|shield)|bcbs|policyholder|dependents?|eligibility|copay|deductible)(?-u:\b)")
     })
 }
 
@@ -36,7 +37,7 @@ fn coverage() -> &'static Regex {
 /// with no coverage wording within a few lines around it.
 fn contract_without_coverage(text: &str, kend: usize) -> bool {
     let kw = before(text, kend, 16).to_ascii_lowercase();
-    (kw.contains("contract") || kw.contains("certificate"))
+    (kw.contains("contract") || kw.contains("certificate") || kw.contains("bership"))
         && !coverage().is_match(before(text, kend, 300))
         && !coverage().is_match(after(text, kend, 120))
 }
@@ -78,8 +79,7 @@ fn club_membership(text: &str, kend: usize, s: usize, e: usize) -> bool {
     let club = CLUB.get_or_init(|| {
         re(r"(?i)(?-u:\b)(?:fitness|gym|club|loyalty|rewards?|points|frequent\s+fl[iy]er|mileage|miles|library|museum|zoo|alumni|association|warehouse|wholesale|streaming|subscription\s+box)(?-u:\b)")
     });
-    // `membership number`: the word's head is 17 bytes back.
-    let kw = before(text, kend, 24).to_ascii_lowercase();
+    let kw = before(text, kend, 16).to_ascii_lowercase();
     kw.contains("member")
         && (club.is_match(before(text, s, 300)) || club.is_match(after(text, e, 300)))
         && !plan_wording().is_match(text)
@@ -193,7 +193,6 @@ mod tests {
             // Health numbers of other English-speaking systems, and a
             // medical scheme's membership number.
             "His ABHA number is 91-2730-4418-8201",
-            "Membership number: 448019234   Dependant code: 00",
             "CHI number 0102456781",
             "OHIP number 1234-567-890-XY",
             "Medicare card number 2123 45670 1",
@@ -216,9 +215,24 @@ mod tests {
     #[test]
     fn lookalikes() {
         // A card's fields in one line, column gaps between them.
-        // A gym's membership number is no plan's.
-        let gym = "Welcome to IronLeaf Fitness! Membership number: 0041882715";
-        assert_eq!(found(gym, Kind::MemberId), Some(Confidence::Low));
+        // A medical scheme's membership number, with its cover's wording;
+        // a gym's or a society's is no plan's, and a name or a town that
+        // opens like a label is none.
+        assert_eq!(
+            found(
+                "Membership number: 448019234   Dependant code: 00",
+                Kind::MemberId
+            ),
+            Some(Confidence::Medium)
+        );
+        for t in [
+            "Welcome to IronLeaf Fitness! Membership number: 0041882715",
+            "Thank you for renewing your IEEE membership. Membership number: 94012345",
+            "Call Abha on 9876543210",
+            "12 Main St, Chino CA 91710-1234",
+        ] {
+            assert_eq!(found(t, Kind::MemberId), None, "{t}");
+        }
         let card = "Member ID: QHX 8842 0173 6   Grp 55102   RxBIN 610999";
         assert_eq!(found(card, Kind::MemberId), Some(Confidence::High));
         // A journal alert's reader, in the bulk footer; a plan's

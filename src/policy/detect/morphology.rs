@@ -216,7 +216,10 @@ pub fn inflected(text: &str, skip: &[(usize, usize)], max: usize) -> Vec<(usize,
     let mut from = 0;
     while from < b.len() && out.len() < max {
         let to = window_end(b, from);
-        if inflecting(&b[from..to]) {
+        // Judged with half a window either side: a short paragraph in
+        // the language by a window's edge still counts.
+        let around = &b[from.saturating_sub(WINDOW / 2)..(to + WINDOW / 2).min(b.len())];
+        if inflecting(around) {
             words_of(text, from, to, skip, max, &mut out);
         }
         from = to;
