@@ -1365,7 +1365,17 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
     // Free notes tell of the person unless they speak of a talk, a
     // product or a course (`Loved the diabetes prevention session`).
     const FREE: &[&str] = &[
-        "notes", "note", "comment", "comments", "details", "reason", "event", "remarks",
+        "notes",
+        "note",
+        "comment",
+        "comments",
+        "details",
+        "reason",
+        "event",
+        "remarks",
+        "circumstance",
+        "circumstances",
+        "explanation",
     ];
     const NOT_ABOUT_THEM: &[&str] = &[
         "session",

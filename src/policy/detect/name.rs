@@ -2940,8 +2940,19 @@ fn surname_with_cue(
     if !surname_ok(r, b, s2, e2b, true, false) {
         return None;
     }
+    // `can you move Olufemi Adeyemi-Clarke from 11.20`: a scheduling
+    // verb before the pair cues it as one after it does.
+    let cued_before = || {
+        static BOOKED: OnceLock<Regex> = OnceLock::new();
+        BOOKED
+            .get_or_init(|| {
+                re(r"(?i)(?-u:\b)(?:move|moved|book|booked|rebook|rebooked|squeeze|slot|admit|admitted|discharge|discharged|refer|referred|reschedule|rescheduled|transfer|transferred)\s+$")
+            })
+            .is_match(before(text, s, 16))
+    };
     // The title test last: this runs at every capitalised word.
-    (r.cue_after.is_match(after(text, e2b, 64)) && !title_word(&b[s..e])).then_some((s, e2b, true))
+    ((r.cue_after.is_match(after(text, e2b, 64)) || cued_before()) && !title_word(&b[s..e]))
+        .then_some((s, e2b, true))
 }
 
 /// Services and bodies named after patients (`Patient Council`).
@@ -4239,6 +4250,13 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             "still ",
             "remains ",
             "continues ",
+            "talks about ",
+            "talked about ",
+            "spoke about ",
+            "speaks about ",
+            "opened up about ",
+            "mentioned ",
+            "mentions ",
         ];
         if !VERBS.iter().any(|v| lower.starts_with(v)) {
             return false;
@@ -5921,6 +5939,16 @@ const NEWS_PHRASES: &[&str] = &[
     "told reporters",
     "told listeners",
     "told viewers",
+    "media release",
+    "press release",
+    "news release",
+    "for immediate release",
+    "for immediate publication",
+    "notes to editors",
+    "media enquiries",
+    "media inquiries",
+    "has announced",
+    "announced today",
     "on his podcast",
     "on her podcast",
     "her office said",

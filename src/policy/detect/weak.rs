@@ -68,7 +68,10 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
         if s < at && domain.contains('.') && tld_ok {
             let conf = weak_unless(
-                not_a_person_line(b, s) || group_attendee(b, s) || role_mailbox(&b[s..at]),
+                not_a_person_line(b, s)
+                    || group_attendee(b, s)
+                    || role_mailbox(&b[s..at])
+                    || voiceless_correspondent(text, s, e),
             );
             sink.push(Kind::Email, conf, loc, &text[s..e]);
         }
@@ -349,6 +352,57 @@ fn not_a_person_line(b: &[u8], s: usize) -> bool {
     })
 }
 
+/// Is the address at `text[s..e]` a quoted writer's (`On Tue, … Ann Lee
+/// <ann@…> wrote:`, a forward's `From:` line) whose message never speaks
+/// of itself (`I`, `my`, `me`)? A writer is a patient only in her own
+/// voice (`I'm finally having my gallbladder out`); notes on a play's
+/// characters or a teaching case in the third person are a colleague's
+/// work, whatever health they tell.
+fn voiceless_correspondent(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
+    let tail = text[e..line_end].trim_end();
+    let attribution = [
+        "wrote:",
+        "schrieb:",
+        "a écrit :",
+        "a écrit:",
+        "escribió:",
+        "scrisse:",
+        "schreef:",
+        "escreveu:",
+    ]
+    .iter()
+    .any(|w| tail.ends_with(w));
+    let from_line = line_head(b, s).is_some_and(|h| {
+        [&b"from:"[..], b"von:", b"de:", b"da:", b"van:", b"od:"]
+            .iter()
+            .any(|l| h.len() >= l.len() && h[..l.len()].eq_ignore_ascii_case(l))
+    });
+    if !attribution && !from_line {
+        return false;
+    }
+    let from = (line_end + 1).min(b.len());
+    let to = crate::policy::text::floor_boundary(text, (from + VOICE_REACH).min(b.len()));
+    !speaks_of_itself(&text[from..to])
+}
+
+/// How much of a quoted message is read for its writer's own voice.
+const VOICE_REACH: usize = 3000;
+
+/// Does `text` hold a first-person word (`I`, `my`, `me`, `ich`, `mon`,
+/// `mijn`…)?
+fn speaks_of_itself(text: &str) -> bool {
+    static FIRST: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    FIRST
+        .get_or_init(|| {
+            super::re(
+                r"(?-u:\b)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|(?i:i'm|im|my|me|mine|myself|mi|ich|mich|mir|mein|meine|meinen|meinem|meiner|je|j'|moi|mon|ma|mes|yo|mis|eu|meu|minha|io|mio|mia|ik|mijn|mij|jeg|mitt|jag|mój|moja|mnie))(?-u:\b)",
+            )
+        })
+        .is_match(text)
+}
+
 /// The line holding `s`, up to it, past reply quoting (at most
 /// `LABEL_REACH` bytes back; None when the line starts further back).
 fn line_head(b: &[u8], s: usize) -> Option<&[u8]> {
@@ -614,14 +668,22 @@ mod tests {
             "Patient email: jane.roe@mail.example",
             "Send the results to jane.roe@mail.example today",
             // A forwarded patient's own address keeps counting.
-            "---------- Forwarded message ---------\nFrom: Jane Roe <jane.roe@mail.example>",
-            "> From: Jane Roe <jane.roe@mail.example>",
-            "On Mon, Mar 2, 2026 at 9:00 AM Jane Roe <jane.roe@mail.example> wrote:",
+            "---------- Forwarded message ---------\nFrom: Jane Roe <jane.roe@mail.example>\nSubject: my results",
+            "> From: Jane Roe <jane.roe@mail.example>\n> I can't make Tuesday",
+            "On Mon, Mar 2, 2026 at 9:00 AM Jane Roe <jane.roe@mail.example> wrote:\n> i'm finally having my gallbladder out",
             "ATTENDEE;CN=Jane Roe:mailto:jane.roe@mail.example",
             "Patient email: caroline.labrecque@mail.example",
             "Patient email: maria.lopez+clinic@mail.example",
         ] {
             assert_eq!(found(t, Kind::Email), Some(Confidence::Medium), "{t}");
+        }
+        // A quoted writer whose message never speaks of itself: a
+        // colleague's notes on a play or a teaching case.
+        for t in [
+            "On Tue, 2 Feb 2027 at 22:05, Dec Farrell <dec.farrell@players.example> wrote:\n> Notes from tonight's run: when Nurse Brennan tells Mrs Doyle her pneumonia is worse, more urgency.",
+            "> From: Kavya Rao <kavya.rao@college.example>\n> Case for Friday: a 62-year-old man with type 2 diabetes on empagliflozin.",
+        ] {
+            assert_eq!(found(t, Kind::Email), Some(Confidence::Low), "{t}");
         }
         // Linear: many addresses on one long line.
         let t = "a@b.cc ".repeat(20_000);
