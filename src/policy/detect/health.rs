@@ -686,11 +686,31 @@ fn filled_fields(text: &str) -> usize {
 /// Mail to many readers (see `Res::bulk`); a patient's `GP registration`
 /// after release or a move is no event's registration.
 fn bulk_mail(r: &Res, text: &str) -> bool {
-    r.bulk.find_iter(text).any(|m| {
+    // An event's word alone (`a stool for Thursday's keynote`) is one
+    // speaker's logistics; two different ones make an event's mailing.
+    const EVENT: &[&str] = &["conference", "symposium", "summit", "keynote", "attendees", "webinar", "registration"];
+    let mut events: Vec<String> = Vec::new();
+    r.bulk.find_iter(text).take(64).any(|m| {
         let before = text.as_bytes()[..m.start()].trim_ascii_end();
         let tail = &before[before.len().saturating_sub(6)..];
-        !(m.as_str().eq_ignore_ascii_case("registration")
-            && (tail.ends_with(b"GP") || tail.eq_ignore_ascii_case(b"doctor")))
+        let word = m.as_str().to_ascii_lowercase();
+        // In an address or a host name (`nina@healthcomm-summit.example`).
+        let b = text.as_bytes();
+        let glued = m.start() > 0 && b"-._@/".contains(&b[m.start() - 1])
+            || b.get(m.end()).is_some_and(|&c| c == b'@' || c == b'.' && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric));
+        if glued {
+            return false;
+        }
+        if word == "registration" && (tail.ends_with(b"GP") || tail.eq_ignore_ascii_case(b"doctor")) {
+            return false;
+        }
+        if EVENT.contains(&word.as_str()) {
+            if !events.contains(&word) {
+                events.push(word);
+            }
+            return events.len() >= 2;
+        }
+        true
     })
 }
 
@@ -717,7 +737,7 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|(?:names\s+and\s+(?:other\s+)?(?:identifying\s+)?details|identifying\s+details)\s+(?:(?:have\s+been|were|are)\s+)?(?:changed|altered)|details\s+changed\s+by\s+the\s+authors|composite\s+(?:patients?|cases?|characters?|personas?)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:sono\s+)?(?:tutti\s+)?(?:fittizi|sintetici)|pazient[ei]\s+simulat[oi]|pacientes?\s+simulad[oa]s?|patient(?:e)?s?\s+simul[ée]e?s?|simulationspatient(?:in)?|simulierte[rn]?\s+patient(?:in)?|gesimuleerde\s+pati[ëe]nt(?:en)?|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|(?:names\s+and\s+(?:other\s+)?(?:identifying\s+)?details|identifying\s+details)\s+(?:(?:have\s+been|were|are)\s+)?(?:changed|altered)|details\s+changed\s+by\s+the\s+authors|not\s+(?:from|of)\s+(?:a|any)\s+(?:real\s+)?patient|teaching\s+(?:illustration|image)|composite\s+(?:patients?|cases?|characters?|personas?)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:sono\s+)?(?:tutti\s+)?(?:fittizi|sintetici)|pazient[ei]\s+simulat[oi]|pacientes?\s+simulad[oa]s?|patient(?:e)?s?\s+simul[ée]e?s?|simulationspatient(?:in)?|simulierte[rn]?\s+patient(?:in)?|gesimuleerde\s+pati[ëe]nt(?:en)?|fictieve\s+(?:pati[ëe]nten?|gegevens)|synthetische\s+(?:daten|gegevens)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.

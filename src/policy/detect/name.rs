@@ -5949,6 +5949,8 @@ const NEWS_PHRASES: &[&str] = &[
     "media inquiries",
     "has announced",
     "announced today",
+    "today announced",
+    "media contact",
     "on his podcast",
     "on her podcast",
     "her office said",

@@ -114,7 +114,7 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     let (pre, post) = LINE.get_or_init(|| {
         (
             super::re(
-                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|[ \t]\.{2,}[ \t]*$",
+                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|(?-u:\b)(?:media|press)\s+(?:contact|enquiries|inquiries|office)(?-u:\b)[^\n0-9]{0,60}$|[ \t]\.{2,}[ \t]*$",
             ),
             super::re(r"(?i)^\s*[,;]?\s*(?:option|opt\.?|press)\s*[0-9]"),
         )
@@ -335,7 +335,18 @@ fn role_mailbox(local: &[u8]) -> bool {
 /// sender of an invitation) and identifiers that only look like
 /// addresses. Quoted `From:`/`To:` lines are not among them: a forwarded
 /// patient's own address must keep counting.
-const NOT_A_PERSON_LABELS: &[&[u8]] = &[b"organizer", b"uid:", b"message-id:", b"in-reply-to:"];
+const NOT_A_PERSON_LABELS: &[&[u8]] = &[
+    b"organizer",
+    b"uid:",
+    b"message-id:",
+    b"in-reply-to:",
+    b"media contact",
+    b"press contact",
+    b"media enquiries",
+    b"media inquiries",
+    b"press enquiries",
+    b"press inquiries",
+];
 
 /// How far back from an address its line label may stand.
 const LABEL_REACH: usize = 160;
