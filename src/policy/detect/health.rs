@@ -688,7 +688,15 @@ fn filled_fields(text: &str) -> usize {
 fn bulk_mail(r: &Res, text: &str) -> bool {
     // An event's word alone (`a stool for Thursday's keynote`) is one
     // speaker's logistics; two different ones make an event's mailing.
-    const EVENT: &[&str] = &["conference", "symposium", "summit", "keynote", "attendees", "webinar", "registration"];
+    const EVENT: &[&str] = &[
+        "conference",
+        "symposium",
+        "summit",
+        "keynote",
+        "attendees",
+        "webinar",
+        "registration",
+    ];
     let mut events: Vec<String> = Vec::new();
     r.bulk.find_iter(text).take(64).any(|m| {
         let before = text.as_bytes()[..m.start()].trim_ascii_end();
@@ -697,11 +705,14 @@ fn bulk_mail(r: &Res, text: &str) -> bool {
         // In an address or a host name (`nina@healthcomm-summit.example`).
         let b = text.as_bytes();
         let glued = m.start() > 0 && b"-._@/".contains(&b[m.start() - 1])
-            || b.get(m.end()).is_some_and(|&c| c == b'@' || c == b'.' && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric));
+            || b.get(m.end()).is_some_and(|&c| {
+                c == b'@' || c == b'.' && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric)
+            });
         if glued {
             return false;
         }
-        if word == "registration" && (tail.ends_with(b"GP") || tail.eq_ignore_ascii_case(b"doctor")) {
+        if word == "registration" && (tail.ends_with(b"GP") || tail.eq_ignore_ascii_case(b"doctor"))
+        {
             return false;
         }
         if EVENT.contains(&word.as_str()) {
