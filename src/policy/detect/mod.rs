@@ -174,14 +174,15 @@ fn next_chunk(text: &str) -> (&str, &str) {
 
 /// Do two different phrases of one set occur in `text`? `ac` holds the
 /// first set's phrases (pattern ids below `split`), then the second's (at
-/// most 32 each). One set phrase is a coincidence; two tell the kind of
+/// most 64 each). One set phrase is a coincidence; two tell the kind of
 /// text (an obituary, a news item).
 pub(crate) fn two_of_a_set(ac: &aho_corasick::AhoCorasick, text: &str, split: usize) -> bool {
-    let mut seen = [0u32; 2];
+    debug_assert!(split <= 64 && ac.patterns_len() - split <= 64);
+    let mut seen = [0u64; 2];
     for m in ac.find_iter(text) {
         let i = m.pattern().as_usize();
         let (set, bit) = if i < split { (0, i) } else { (1, i - split) };
-        seen[set] |= 1 << (bit & 31);
+        seen[set] |= 1 << (bit & 63);
         if seen[set].count_ones() >= 2 {
             return true;
         }
