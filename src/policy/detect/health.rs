@@ -451,7 +451,7 @@ fn res() -> &'static Res {
                 r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|(?:drug|product|supply)\s+shortages?|shortage\s+(?:notice|update|alert)|on\s+allocation|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|p&t\s+committee|pharmacy\s+(?:and|&)\s+therapeutics\s+committee|no\s+prescription\s+(?:needed|required)|discreet\s+(?:worldwide\s+)?shipping|to\s+be\s+removed(?:,\s+click|\s+from\s+(?:this|our|the|all)\s+(?:mailing|email|distribution)\s+list)|{FICTION})(?-u:\b)|(?-u:\b)(?:up\s+to\s+[0-9]{{1,2}}%\s+off|(?:2|two)\s+for\s+(?:1|one)|half\s+price|buy\s+one,?\s+get\s+one|bogof)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
             )),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|(?:la|lo|le|me|te|nos)\s+(?:operaron|intervinieron)|(?:fue|ha\s+sido|será)\s+(?:operad[oa]|intervenid[oa])|(?:wurde|wird)\s+(?:am\s+\S+\s+)?operiert|foi\s+operad[oa]|(?:werd|wordt)\s+geopereerd|(?:on|off)\s+sick\s+leave\s+(?:with|for|due\s+to|because\s+of|after|following)|(?:in|im)\s+krankenstand\s+(?:wegen|mit)|krankgeschrieben\s+(?:wegen|mit)|de\s+baja\s+(?:por|con)|en\s+arr[êe]t\s+(?:maladie\s+)?(?:pour|pour\s+cause\s+de)|in\s+malattia\s+per|(?:sairauslomalla|sjukskriven|sykmeldt|sygemeldt|ziek\s?gemeld|na\s+zwolnieniu\s+lekarskim|na\s+nemocensk[ée]|na\s+bolni[šs]ki|na\s+bolovanju|haiguslehel|betegszabads[áa]gon|hastal[ıi]k\s+izninde)(?:[^\S\n]+[^\s.;:!?]+){0,5}?[^\S\n]+(?:j[äa]lkeen|takia|vuoksi|efter\s+(?:sin|sitt|en|ett|operation)|f[öo]r\s+[^\s.;:!?]*(?:syndrom|sjukdom|sykdom|besvär|skada|skade|operation|operasjon|infektion|infeksjon|depression|depresjon|cancer|kreft|fraktur|brud|smärtor|smerter)|p[åa]\s+grund|etter|wegens|z\s+powodu|kv[ůu]li|zaradi|zbog|nakon|poslije|p[äa]rast|t[õo]ttu|miatt|nedeniyle|sonras)|viral\s+load\s+(?:is\s+|was\s+|remains\s+|now\s+)?(?:undetectable|suppressed|<\s?[0-9]|[0-9])|undetectable\s+viral\s+load|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10(?:\s*(?:[:#=(]|codes?\s*[:=(]|dx)|\s+[a-z][0-9])|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:booked|scheduled)\s+(?:in\s+)?with\s+(?:dr|doctor|nurse|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|therapist|midwife|counsel+or|chiropractor|podiatrist)|(?:votre|ta|sa)\s+tension\s+(?:art[ée]rielle\s+)?(?:[ée]tait|est|reste)|randevunuz|new\s+pt\s+(?:for|on|today|tomorrow|tmrw|this|next|at|in|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|(?:me|le|te|nos|les|lhe|mi\s+hanno|mi\s+ha)\s+(?:diagnosticaron|diagnosticou|diagnosticaram|diagnosticato|diagnosticata)|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|started\s+(?:him|her)\s+on\s+(?:[a-z]+\s+)?(?:insulin|antibiotics?|steroids?|meds|medications?|tablets|[a-z]+(?:pril|olol|statin|grel|sartan|mycin|cillin|azole|formin|xaban|parin|pine))|on\s+the\s+(?:waiting\s+)?list\s+for\s+(?:a|an|his|her)\s+(?:[a-z-]+\s+)?(?:transplant|operation|op|surgery|[a-z]*arthroplasty|(?:hip|knee)\s+replacement|scan|mri|biopsy|colonoscopy|endoscopy|procedure)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work)|had\s+(?:a|an|my|his|her)\s+(?:[a-z0-9-]+\s+){0,3}(?:surgery|operation|replacement|[a-z]*ectomy|[a-z]*otomy|[a-z]*plasty|arthroscopy|colonoscopy|endoscopy|transplant|stroke|heart\s+attack|biopsy|seizure|miscarriage|infusion|c-?section|reconstruction)|(?:(?:i'm|i\s+am|he's|she's|he\s+is|she\s+is|and|been|still|was)\s+taking|coming\s+off|came\s+off|(?:is|was|still|been|remains)\s+on)\s+(?:[a-z]+\s+)?(?:[a-z]+(?:pril|olol|statin|grel|sartan|cillin|formin|xaban|parin|umab|ximab|tinib|gatran)|lithium|insulin|warfarin|methotrexate|levothyroxine|prednisolone|prednisone)|esito\s+(?:della|del|dello|dell['’])\s*(?:risonanza|tac|ecografia|biopsia|visita|radiografia|rx|esame))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:|(?-u:\b)(?:(?:po|od|przy)\s+wypis(?:ie|u)|(?:jest|by[łl]a?|jestem|by[łl]em|by[łl]am)\s+po\s+(?:udarze|zawale|operacji|zabiegu))(?-u:\b)|(?:^|[^\p{L}])(?:(?:diagn[óo]stico|diagnosi|rozpoznanie|diagn[óo]za)\s*:|(?:è|sarà)\s+stat[oa]\s+operat[oa]|(?:a\s+été|sera)\s+op[ée]r[ée]e?|m['’](?:a|ont)\s+diagnostiqu[ée]e?)(?:$|[^\p{L}])",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|(?:la|lo|le|me|te|nos)\s+(?:operaron|intervinieron)|(?:fue|ha\s+sido|será)\s+(?:operad[oa]|intervenid[oa])|(?:wurde|wird)\s+(?:am\s+\S+\s+)?operiert|foi\s+operad[oa]|(?:werd|wordt)\s+geopereerd|(?:on|off)\s+sick\s+leave\s+(?:with|for|due\s+to|because\s+of|after|following)|(?:in|im)\s+krankenstand\s+(?:wegen|mit)|krankgeschrieben\s+(?:wegen|mit)|de\s+baja\s+(?:por|con)|en\s+arr[êe]t\s+(?:maladie\s+)?(?:pour|pour\s+cause\s+de)|in\s+malattia\s+per|(?:sairauslomalla|sjukskriven|sykmeldt|sygemeldt|ziek\s?gemeld|na\s+zwolnieniu\s+lekarskim|na\s+nemocensk[ée]|na\s+bolni[šs]ki|na\s+bolovanju|haiguslehel|betegszabads[áa]gon|hastal[ıi]k\s+izninde)(?:[^\S\n]+[^\s.;:!?]+){0,5}?[^\S\n]+(?:j[äa]lkeen|takia|vuoksi|efter\s+(?:sin|sitt|en|ett|operation)|f[öo]r\s+[^\s.;:!?]*(?:syndrom|sjukdom|sykdom|besvär|skada|skade|operation|operasjon|infektion|infeksjon|depression|depresjon|cancer|kreft|fraktur|brud|smärtor|smerter)|p[åa]\s+grund|etter|wegens|z\s+powodu|kv[ůu]li|zaradi|zbog|nakon|poslije|p[äa]rast|t[õo]ttu|miatt|nedeniyle|sonras)|viral\s+load\s+(?:is\s+|was\s+|remains\s+|now\s+)?(?:undetectable|suppressed|<\s?[0-9]|[0-9])|undetectable\s+viral\s+load|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10(?:\s*(?:[:#=(]|codes?\s*[:=(]|dx)|\s+[a-z][0-9])|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:booked|scheduled)\s+(?:in\s+)?with\s+(?:dr|doctor|nurse|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|therapist|midwife|counsel+or|chiropractor|podiatrist)|(?:votre|ta|sa)\s+tension\s+(?:art[ée]rielle\s+)?(?:[ée]tait|est|reste)|randevunuz|new\s+pt\s+(?:for|on|today|tomorrow|tmrw|this|next|at|in|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|(?:me|le|te|nos|les|lhe|mi\s+hanno|mi\s+ha)\s+(?:diagnosticaron|diagnosticou|diagnosticaram|diagnosticato|diagnosticata)|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|started\s+(?:him|her)\s+on\s+(?:[a-z]+\s+)?(?:insulin|antibiotics?|steroids?|meds|medications?|tablets|[a-z]+(?:pril|olol|statin|grel|sartan|mycin|cillin|azole|formin|xaban|parin|pine))|on\s+the\s+(?:waiting\s+)?list\s+for\s+(?:a|an|his|her)\s+(?:[a-z-]+\s+)?(?:transplant|operation|op|surgery|[a-z]*arthroplasty|(?:hip|knee)\s+replacement|scan|mri|biopsy|colonoscopy|endoscopy|procedure)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work)|had\s+(?:a|an|my|his|her)\s+(?:[a-z0-9-]+\s+){0,3}(?:surgery|operation|(?:hip|knee|joint|valve|shoulder|lens|disc)\s+replacement|[a-z]*ectomy|[a-z]*otomy|[a-z]*plasty|arthroscopy|colonoscopy|endoscopy|transplant|stroke|heart\s+attack|biopsy|seizure|miscarriage|infusion|c-?section|reconstruction)|(?:(?:i['’]m|i\s+am|he['’]s|she['’]s|he\s+is|she\s+is|and|been|still|was)\s+taking|coming\s+off|came\s+off|(?:is|was|still|been|remains)\s+on)\s+(?:[a-z]+\s+)?(?:[a-z]{2,}(?:pril|olol|statin|grel|sartan|cillin|formin|xaban|parin|umab|ximab|tinib|gatran)|lithium|insulin|warfarin|methotrexate|levothyroxine|prednisolone|prednisone)|came\s+in\s+with|cause\s+of\s+death|died\s+(?:peacefully\s+)?(?:on|in)\s+(?:the\s+)?(?:ward|hospital|icu|itu|hospice|a&e|emergency\s+department)|esito\s+(?:della|del|dello|dell['’])\s*(?:risonanza|tac|ecografia|biopsia|visita|radiografia|rx|esame))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:|(?-u:\b)(?:(?:po|od|przy)\s+wypis(?:ie|u)|(?:jest|by[łl]a?|jestem|by[łl]em|by[łl]am)\s+po\s+(?:udarze|zawale|operacji|zabiegu))(?-u:\b)|(?:^|[^\p{L}])(?:(?:diagn[óo]stico|diagnosi|rozpoznanie|diagn[óo]za)\s*:|(?:è|sarà)\s+stat[oa]\s+operat[oa]|(?:a\s+été|sera)\s+op[ée]r[ée]e?|m['’](?:a|ont)\s+diagnostiqu[ée]e?)(?:$|[^\p{L}])",
             ),
         }
     })
@@ -708,7 +708,7 @@ fn bulk_mail(r: &Res, text: &str) -> bool {
             || b.get(m.end()).is_some_and(|&c| {
                 c == b'@' || c == b'.' && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric)
             });
-        if glued {
+        if glued || said_not(text, m.start()) {
             return false;
         }
         if word == "registration" && (tail.ends_with(b"GP") || tail.eq_ignore_ascii_case(b"doctor"))
@@ -748,7 +748,7 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|(?:names\s+and\s+(?:other\s+)?(?:identifying\s+)?details|identifying\s+details)\s+(?:(?:have\s+been|were|are)\s+)?(?:changed|altered)|details\s+changed\s+by\s+the\s+authors|not\s+(?:from|of)\s+(?:a|any)\s+(?:real\s+)?patient|teaching\s+(?:illustration|image)|composite\s+(?:patients?|cases?|characters?|personas?)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:sono\s+)?(?:tutti\s+)?(?:fittizi|sintetici)|pazient[ei]\s+simulat[oi]|pacientes?\s+simulad[oa]s?|patient(?:e)?s?\s+simul[ée]e?s?|simulationspatient(?:in)?|simulierte[rn]?\s+patient(?:in)?|gesimuleerde\s+pati[ëe]nt(?:en)?|fictieve\s+(?:pati[ëe]nten?|gegevens)|(?:is|zijn)\s+(?:volledig\s+)?fictief|(?:gegevens|namen)\s+zijn\s+(?:allemaal\s+)?verzonnen|geen\s+echte\s+pati[ëe]nt(?:en|gegevens)?|demo-?pati[ëe]nt(?:en)?|synthetische\s+(?:daten|gegevens)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|(?:names\s+and\s+(?:other\s+)?(?:identifying\s+)?details|identifying\s+details)\s+(?:have\s+been|were|are)\s+(?:changed|altered)|details\s+changed\s+by\s+the\s+authors|(?:is|are)\s+a\s+teaching\s+illustration|(?:is|are)\s+(?:a\s+)?composite\s+(?:patients?|cases?|characters?|personas?)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:sono\s+)?(?:tutti\s+)?(?:fittizi|sintetici)|pazient[ei]\s+simulat[oi]|pacientes?\s+simulad[oa]s?|patient(?:e)?s?\s+simul[ée]e?s?|simulationspatient(?:in)?|simulierte[rn]?\s+patient(?:in)?|gesimuleerde\s+pati[ëe]nt(?:en)?|fictieve\s+(?:pati[ëe]nten?|gegevens)|(?:is|zijn)\s+(?:volledig\s+)?fictief|(?:gegevens|namen)\s+zijn\s+(?:allemaal\s+)?verzonnen|geen\s+echte\s+pati[ëe]nt(?:en|gegevens)?|demo-?pati[ëe]nt(?:en)?|synthetische\s+(?:daten|gegevens)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.
@@ -775,15 +775,41 @@ pub fn training_material(text: &str) -> bool {
 /// Is the mark at `at` denied (`a real patient, not a simulated
 /// patient`)?
 fn said_not(text: &str, at: usize) -> bool {
-    let head = crate::policy::text::before(text, at, 12)
+    let head = crate::policy::text::before(text, at, 16)
         .trim_end()
-        .to_ascii_lowercase();
-    ["not", "not a", "not an", "no", "never", "isn't", "isn't a"]
-        .iter()
-        .any(|n| {
-            head.ends_with(n) && head[..head.len() - n.len()].ends_with([' ', '\n', '(', ','])
-                || head == *n
-        })
+        .to_lowercase()
+        .replace('\u{2019}', "'");
+    [
+        "not",
+        "not a",
+        "not an",
+        "no",
+        "never",
+        "isn't",
+        "isn't a",
+        "aren't",
+        "wasn't",
+        "wasn't a",
+        "geen",
+        "kein",
+        "keine",
+        "keinen",
+        "non è",
+        "non",
+        "pas un",
+        "pas une",
+        "no es",
+        "no es un",
+        "no es una",
+        "não é",
+    ]
+    .iter()
+    .any(|n| {
+        head == *n
+            || head
+                .strip_suffix(n)
+                .is_some_and(|rest| rest.ends_with([' ', '\n', '(', ',', '\t']))
+    })
 }
 
 /// The listed health terms of `text`, as byte spans.
@@ -840,7 +866,7 @@ fn figure_of_speech(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     let re = FIGURE.get_or_init(|| {
-        re(r"(?i)(?:nearly|almost|practically|virtually|about\s+to|gonna|going\s+to|'ll|’ll|will|would|could|give\s+(?:me|him|her|you|us)|gave\s+(?:me|him|her|you|us)|giving\s+(?:me|him|her|you|us))\s+(?:had\s+|have\s+)?(?:a\s+|an\s+)?(?:little\s+|mini\s+|small\s+)?$|(?:collective|communal|mass|group|shared)\s+$")
+        re(r"(?i)(?:nearly|almost|practically|virtually|about\s+to|gonna|going\s+to|'ll|’ll|will|would|could|give\s+(?:me|him|her|you|us)|gave\s+(?:me|him|her|you|us)|giving\s+(?:me|him|her|you|us))\s+(?:had\s+|have\s+)?(?:a\s+|an\s+)?(?:little\s+|mini\s+|small\s+)?$|(?-u:\b)(?:collective|communal|mass|group|shared)\s+$")
     });
     re.is_match(crate::policy::text::before(text, s, 48))
 }
@@ -894,6 +920,53 @@ pub fn scan(
     }
     // A lab value or a vital sign (`K 6.1`, `BP 182/110`) is care itself,
     // and so is someone's own condition (`her breast cancer`).
+    // A list digest's posts are each one writer's mail: each is judged
+    // on its own, and the digest's preamble (`To subscribe or
+    // unsubscribe…`) makes none of them bulk mail.
+    let posts = digest_posts(text);
+    if posts.len() >= 2 {
+        let mut all: Vec<(usize, usize)> = spans
+            .iter()
+            .chain(&readings)
+            .chain(&dosed)
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        let all: Vec<(usize, usize)> = all
+            .iter()
+            .copied()
+            .filter(|&(s, e)| {
+                !all.iter()
+                    .any(|&(ts, te)| (ts, te) != (s, e) && ts <= s && e <= te)
+            })
+            .collect();
+        for (i, &from) in posts.iter().enumerate() {
+            let to = posts.get(i + 1).copied().unwrap_or(text.len());
+            let post = &text[from..to];
+            let inside = |&&(s, _): &&(usize, usize)| s >= from && s < to;
+            let mine: Vec<(usize, usize)> = spans.iter().filter(inside).copied().collect();
+            let care = readings.iter().any(|x| inside(&x))
+                || dosed.iter().any(|x| inside(&x))
+                || r.care.is_match(post)
+                || someones_term(text, &mine)
+                || readers_term(text, &mine);
+            let conf = if care && !bulk_mail(r, post) && !blank_form(post) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            for &(s, e) in all.iter().filter(inside) {
+                if let Some(t) = text.get(s..e) {
+                    sink.push(Kind::Health, conf, loc, t);
+                }
+            }
+        }
+        spans.extend(readings);
+        spans.sort_unstable();
+        spans.dedup();
+        return Some(spans);
+    }
     let care = !readings.is_empty()
         || !dosed.is_empty()
         || r.care.is_match(text)
@@ -926,10 +999,75 @@ pub fn scan(
     Some(spans)
 }
 
+/// Where the posts of a plain-text list digest start (Mailman's
+/// `Message: 2` after its `Today's Topics:`); empty for other texts.
+/// The first post takes the preamble with it.
+fn digest_posts(text: &str) -> Vec<usize> {
+    let Some(topics) = memchr::memmem::find(text.as_bytes(), b"Today's Topics:") else {
+        return Vec::new();
+    };
+    let mut starts = Vec::new();
+    for at in memchr::memmem::find_iter(&text.as_bytes()[topics..], b"\nMessage: ") {
+        let at = topics + at + 1;
+        let digits = text.as_bytes()[at + 9..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let after = text.as_bytes().get(at + 9 + digits);
+        if digits > 0 && digits <= 4 && matches!(after, Some(b'\r' | b'\n')) {
+            starts.push(at);
+            if starts.len() >= 256 {
+                break;
+            }
+        }
+    }
+    if let Some(first) = starts.first_mut() {
+        *first = 0;
+    }
+    starts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::policy::detect::tests::found;
+
+    #[test]
+    fn denied_marks_and_near_words_are_no_evidence() {
+        // A real patient said so: the handover keeps its records.
+        for t in [
+            "Station 7 uses a real patient, not a simulated patient.",
+            "It isn\u{2019}t a simulated patient.",
+            "Dit is geen demo-patiënt.",
+        ] {
+            assert!(!training_material(t), "{t}");
+        }
+        assert!(training_material("De patiënt in de demo is fictief."));
+        // A month and a printer are no medicine and no operation.
+        for t in [
+            "The staff flu clinic is on April 14 in the atrium; bring your badge.",
+            "We had a replacement printer delivered for the ward office.",
+        ] {
+            assert_ne!(found(t, Kind::Health), Some(Confidence::High), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_digest_post_is_judged_on_its_own() {
+        let post = |body: &str| {
+            format!(
+                "Send members mailing list submissions to\n\tmembers@list.example\nTo subscribe or unsubscribe via the World Wide Web, visit\n\thttps://lists.example/listinfo/members\n\nToday's Topics:\n\n   1. Coffee\n   2. Infusion\n\n------------------------------\n\nMessage: 1\nFrom: Carla <carla@list.example>\nSubject: Coffee\n\nSaturday 10am at the cafe.\n\n------------------------------\n\nMessage: 2\nFrom: Deb K <deb.k@mail.example>\nSubject: Infusion\n\n{body}\n\n------------------------------\n\nEnd of members Digest\n"
+            )
+        };
+        let t = post(
+            "Had my first ocrelizumab infusion today; I got hives and they gave me more Benadryl. My MS nurse says it's common.",
+        );
+        assert_eq!(found(&t, Kind::Health), Some(Confidence::High), "{t}");
+        // A post that tells no one's care stays medium.
+        let t =
+            post("Our webinar on MS research is next week; the conference registration is open.");
+        assert_eq!(found(&t, Kind::Health), Some(Confidence::Medium), "{t}");
+    }
 
     #[test]
     fn a_figure_of_speech_is_no_condition() {

@@ -49,6 +49,8 @@ fn domain_byte(b: u8) -> bool {
 /// E-mail addresses, found from each `@` outwards (bounded).
 pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
     let b = text.as_bytes();
+    // The last quoted writer's line judged: (its end, voiceless).
+    let mut voice: Option<(usize, bool)> = None;
     for (at, _) in text.match_indices('@') {
         let mut s = at;
         while s > 0 && at - s < 64 && local_byte(b[s - 1]) {
@@ -71,7 +73,7 @@ pub fn emails(text: &str, loc: Location, sink: &mut Sink) {
                 not_a_person_line(b, s)
                     || group_attendee(b, s)
                     || role_mailbox(&b[s..at])
-                    || voiceless_correspondent(text, s, e),
+                    || voiceless_correspondent(text, s, e, &mut voice),
             );
             sink.push(Kind::Email, conf, loc, &text[s..e]);
         }
@@ -369,10 +371,22 @@ fn not_a_person_line(b: &[u8], s: usize) -> bool {
 /// voice (`I'm finally having my gallbladder out`); notes on a play's
 /// characters or a teaching case in the third person are a colleague's
 /// work, whatever health they tell.
-fn voiceless_correspondent(text: &str, s: usize, e: usize) -> bool {
+fn voiceless_correspondent(
+    text: &str,
+    s: usize,
+    e: usize,
+    cache: &mut Option<(usize, bool)>,
+) -> bool {
     let b = text.as_bytes();
-    let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
-    let tail = text[e..line_end].trim_end();
+    // `wrote:` stands right after the address: a bounded look.
+    let cap = (e + 96).min(b.len());
+    let line_end = memchr::memchr(b'\n', &b[e..cap]).map_or(cap, |i| e + i);
+    if let Some((end, voiceless)) = *cache
+        && end == line_end
+    {
+        return voiceless;
+    }
+    let tail = text.get(e..line_end).unwrap_or("").trim_end();
     let attribution = [
         "wrote:",
         "schrieb:",
@@ -390,13 +404,22 @@ fn voiceless_correspondent(text: &str, s: usize, e: usize) -> bool {
             .iter()
             .any(|l| h.len() >= l.len() && h[..l.len()].eq_ignore_ascii_case(l))
     });
-    if !attribution && !from_line {
-        return false;
-    }
-    let from = (line_end + 1).min(b.len());
-    let to = crate::policy::text::floor_boundary(text, (from + VOICE_REACH).min(b.len()));
-    !speaks_of_itself(&text[from..to])
+    let voiceless = (attribution || from_line) && {
+        let from = (line_end + 1).min(b.len());
+        let to = crate::policy::text::floor_boundary(text, (from + VOICE_REACH).min(b.len()));
+        let quoted = &text[from.min(to)..to];
+        // A short quote (a forward of attachments, a one-liner) says too
+        // little to tell whose it is: the address keeps counting.
+        let said = quoted.bytes().filter(u8::is_ascii_alphabetic).count();
+        said >= VOICE_MIN && !speaks_of_itself(quoted)
+    };
+    *cache = Some((line_end, voiceless));
+    voiceless
 }
+
+/// Fewer letters than this in a quoted message tell nothing of its
+/// writer's voice.
+const VOICE_MIN: usize = 160;
 
 /// How much of a quoted message is read for its writer's own voice.
 const VOICE_REACH: usize = 3000;
@@ -408,7 +431,7 @@ fn speaks_of_itself(text: &str) -> bool {
     FIRST
         .get_or_init(|| {
             super::re(
-                r"(?-u:\b)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|(?i:i'm|im|my|me|mine|myself|mi|ich|mich|mir|mein|meine|meinen|meinem|meiner|je|j'|moi|mon|ma|mes|yo|mis|eu|meu|minha|io|mio|mia|ik|mijn|mij|jeg|mitt|jag|mój|moja|mnie))(?-u:\b)",
+                r"(?-u:\b)(?:(?i:i|i'm|i’m|i've|i’ve|i'd|i’d|i'll|i’ll|im|my|me|mine|myself|we|we're|we’re|we've|we’ve|our|ours|us|mi|ich|mich|mir|mein|meine|meinen|meinem|meiner|je|j'|moi|mon|ma|mes|yo|mis|eu|meu|minha|io|mio|mia|ik|mijn|mij|jeg|mitt|jag|mój|moja|mnie))(?-u:\b)",
             )
         })
         .is_match(text)
@@ -691,10 +714,19 @@ mod tests {
         // A quoted writer whose message never speaks of itself: a
         // colleague's notes on a play or a teaching case.
         for t in [
-            "On Tue, 2 Feb 2027 at 22:05, Dec Farrell <dec.farrell@players.example> wrote:\n> Notes from tonight's run: when Nurse Brennan tells Mrs Doyle her pneumonia is worse, more urgency.",
-            "> From: Kavya Rao <kavya.rao@college.example>\n> Case for Friday: a 62-year-old man with type 2 diabetes on empagliflozin.",
+            "On Tue, 2 Feb 2027 at 22:05, Dec Farrell <dec.farrell@players.example> wrote:\n> Notes from tonight's run of Act 2: when Nurse Brennan tells Mrs Doyle her pneumonia is worse, more urgency\n> on the line about the night. Orla plays Mrs Doyle, not the nurse. Lighting cue 14 comes late again, and the trolley squeaks in scene three; props to oil it before Thursday.",
+            "> From: Kavya Rao <kavya.rao@college.example>\n> Case for Friday, from the published report: a 62-year-old man with type 2 diabetes on empagliflozin\n> presented with vomiting two days after a dental extraction. Why was the glucose near normal, and when would the SGLT2 inhibitor be restarted after the extraction?",
         ] {
             assert_eq!(found(t, Kind::Email), Some(Confidence::Low), "{t}");
+        }
+        // A patient typing in lower case, a parent writing `our son`, and
+        // a short forward keep the address.
+        for t in [
+            "On Mon, Jane Roe <jane.roe@mail.example> wrote:\n> i have had chest pain since the weekend and the amlodipine 10mg makes my ankles swell, can the doctor call back today please",
+            "On Mon, Jane Roe <jane.roe@mail.example> wrote:\n> Our son Liam has had a fever of 39.2 since Saturday night and will not keep fluids down, can someone call us back",
+            "---------- Forwarded message ---------\nFrom: Jane Roe <jane.roe@mail.example>\nSubject: results\n\nsee attached",
+        ] {
+            assert_eq!(found(t, Kind::Email), Some(Confidence::Medium), "{t}");
         }
         // Linear: many addresses on one long line.
         let t = "a@b.cc ".repeat(20_000);
