@@ -4257,6 +4257,37 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             "opened up about ",
             "mentioned ",
             "mentions ",
+            "said ",
+            "says ",
+            "told ",
+            "takes ",
+            "took ",
+            // The same in other languages (`Tomás declaró que tiene`,
+            // `Marek ma`, `Marie souffre`).
+            "tiene ",
+            "tenía ",
+            "tuvo ",
+            "padece ",
+            "sufre ",
+            "toma ",
+            "declaró ",
+            "dijo ",
+            "comentó ",
+            "hat ",
+            "hatte ",
+            "leidet ",
+            "a ",
+            "avait ",
+            "souffre ",
+            "ha ",
+            "aveva ",
+            "soffre ",
+            "tem ",
+            "tinha ",
+            "sofre ",
+            "heeft ",
+            "ma ",
+            "choruje ",
         ];
         if !VERBS.iter().any(|v| lower.starts_with(v)) {
             return false;
@@ -4277,6 +4308,9 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             .take_while(|&&(hs, _)| hs < to)
             .any(|&(hs, he)| {
                 let head = text[from..hs].to_ascii_lowercase();
+                if own_by_verb(&head) && !cause_or_event_after(text, he) {
+                    return true;
+                }
                 let Some(p) = head.rfind(" her ").or_else(|| head.rfind(" his ")) else {
                     return false;
                 };
@@ -4308,6 +4342,51 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
         from = end;
     }
     false
+}
+
+/// Verbs after which a term is the subject's own with no possessive
+/// (`Anna has asthma`, `Tomás tiene hipertensión`, `Marek ma cukrzycę`,
+/// `Marie souffre d'asthme`).
+const OWN_VERBS: &[&str] = &[
+    "has", "had", "takes", "took", "tiene", "tenía", "tuvo", "padece", "sufre", "toma", "tomaba",
+    "hat", "hatte", "leidet", "a", "avait", "souffre", "prend", "ha", "aveva", "soffre", "prende",
+    "tem", "tinha", "sofre", "heeft", "ma", "miał", "miała", "choruje",
+];
+
+/// Words that may stand between a sentence's first verb and the own verb
+/// (`declaró que tiene`, `said she has`, `says he also has`).
+const OWN_LINKS: &[&str] = &[
+    "said", "says", "told", "us", "me", "que", "that", "he", "she", "él", "ella", "also", "too",
+    "también", "ya", "already", "still", "todavía", "declaró", "dijo", "comentó", "dass", "er",
+    "sie", "auch", "qu'il", "qu'elle", "il", "elle", "aussi", "che", "anche", "ele", "ela", "dat",
+    "hij", "zij", "ook", "że",
+];
+
+/// What an own verb takes before its term (`has a`, `leidet an`,
+/// `souffre d'`, `soffre di`, `choruje na`).
+const OWN_ARTICLES: &[&str] = &[
+    "a", "an", "un", "una", "une", "de", "d'", "du", "des", "di", "na", "een", "ein", "eine",
+    "einen", "einer", "la", "el", "le",
+];
+
+/// `head` (lower case) runs from a sentence's first verb to a term, and
+/// the term is the subject's own by its verb alone: the last words are
+/// an own verb with at most two articles or modifiers after it, and only
+/// linking words before it (`has`, `declaró que tiene una`).
+fn own_by_verb(head: &str) -> bool {
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let n = words.len();
+    if n == 0 {
+        return false;
+    }
+    (0..=2.min(n - 1)).any(|k| {
+        let v = n - 1 - k;
+        OWN_VERBS.contains(&words[v])
+            && words[v + 1..]
+                .iter()
+                .all(|w| OWN_ARTICLES.contains(w) || OWN_MODIFIERS.contains(w))
+            && words[..v].iter().all(|w| OWN_LINKS.contains(w))
+    })
 }
 
 /// `Benedict's interests are hypertrophic cardiomyopathy`, `Helena's
@@ -8691,6 +8770,10 @@ mod tests {
             // The given name again opens a sentence of her own condition.
             "Great news - Thandiwe Mahlangu has signed the media consent form, so Thursday's shoot for the campaign is on, and the crew is booked for the whole morning at the rehab gym.\n- Thandiwe is 18 months out from her double lung transplant.",
             "Thandiwe Mahlangu is doing well after her lung transplant.",
+            // The given name again, with a verb of having or taking and
+            // no possessive, in Spanish and in English.
+            "El reconocimiento de Tomás Reyes Lindqvist fue el martes 9 de febrero en la oficina de la productora, con el equipo completo de rodaje y los abogados de la aseguradora.\nTomás declaró que tiene hipertensión.",
+            "We met Lena Kowalczyk on the Tuesday shoot with the whole camera crew, the writers, the two producers and the team from the distributor, and everyone stayed for lunch after.\nLena says she has asthma.",
             // A surname after `pt` or `patient`.
             "4N-417 is empty now, pt Yusupov went home at 13:50. He was on contact precautions for C. diff.",
             "Patient Yusupov: potassium 6.1 this morning, repeat in 4 hours.",
@@ -8703,6 +8786,9 @@ mod tests {
             // Her work, a cause or someone else's after `her`.
             "Thandiwe Mahlangu joined the team in May. Thandiwe is presenting her research on lung transplant outcomes.",
             "Thandiwe Mahlangu is running for her mother's dementia charity.",
+            // A verb of having before someone else's or a cause's term.
+            "We met Lena Kowalczyk on the Tuesday shoot with the whole camera crew, the writers, the two producers and the team from the distributor, and everyone stayed for lunch after.\nLena has a cancer charity walk on Sunday.",
+            "We met Lena Kowalczyk on the Tuesday shoot with the whole camera crew, the writers, the two producers and the team from the distributor, and everyone stayed for lunch after.\nLena said her uncle has diabetes research funding.",
             "Please log in to the Patient Portal to read about C. diff precautions.",
             "Patient Maria asked about the flu vaccine clinic hours.",
         ] {

@@ -3,7 +3,8 @@
 //! Hungarian `TAJ-szám`, a Romanian `CNP`, a Turkish `TC Kimlik No`, a
 //! Greek `ΑΜΚΑ`, a Dutch `BSN`, a Czech `rodné číslo`, an Indonesian
 //! `NIK`, a Vietnamese `CCCD`, an Israeli `ת.ז.`, a Chinese `身份证号`, a
-//! Korean `주민등록번호`, a Spanish `DNI`, an Italian `codice fiscale`…
+//! Korean `주민등록번호`, a Spanish `DNI`, an Italian `codice fiscale`, a New
+//! Zealand `NHI`…
 //!
 //! Each label names the schemes its number may follow, and the number
 //! counts only when one of them accepts it: its length and layout, and
@@ -59,6 +60,7 @@ enum Scheme {
     YuJmbg,
     BalticIsikukood,
     LvPersonasKods,
+    NzNhi,
 }
 
 use Scheme::*;
@@ -165,6 +167,8 @@ const LABELS: &[(&str, &[Scheme])] = &[
         &[BalticIsikukood],
     ),
     (r"personas kods|personas kodu", &[LvPersonasKods]),
+    // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
+    (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
 ];
 
 struct Res {
@@ -686,6 +690,19 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                 d.len() == 11 && (ddmmyy(&d) || (d[0] == 3 && d[1] == 2)) && !placeholder(&d)
             })
         }
+        // New Zealand's NHI: three letters (no I or O) and four digits,
+        // or, since 2022, three letters, two digits and two letters. The
+        // shape after its own upper-case initialism is specific enough; a
+        // typo in the check character must not let a record out.
+        NzNhi => {
+            let b = v.as_bytes();
+            let letter =
+                |c: &u8| c.is_ascii_alphabetic() && !matches!(c, b'I' | b'O' | b'i' | b'o');
+            b.len() == 7
+                && b[..3].iter().all(letter)
+                && b[3..5].iter().all(u8::is_ascii_digit)
+                && (b[5..].iter().all(u8::is_ascii_digit) || b[5..].iter().all(letter))
+        }
         ChAhv => digits_of(v).is_some_and(|d| {
             if d.len() != 13 || num(&d[..3]) != 756 {
                 return false;
@@ -755,6 +772,8 @@ mod tests {
             "JMBG 0101990710006",
             "isikukood 37605030299",
             "personas kods 120375-12345",
+            "NHI ZHT8821",
+            "NHI number: ZAC45KX",
             // Told in a sentence (`il mio codice fiscale è …`).
             "il mio codice fiscale è SNTGLI85M52H501X",
         ] {
@@ -785,6 +804,9 @@ mod tests {
             "ת.ז. 034567892",
             "Henkilötunnus: 150772-31ſ",
             "Versicherungsnummer: 3318 2207 91",
+            "NHI ZIT8821",
+            "NHI 1234567",
+            "NHI ZHT88211",
         ] {
             assert!(found(t, true).is_empty(), "{t}");
         }
