@@ -121,6 +121,8 @@ struct Walker<'v> {
     budget: Budget,
     /// Place of the enclosing attachment for nested messages (`a.eml/`).
     prefix: String,
+    /// An attached message's `From:` line, waiting for its first text.
+    writer: Option<String>,
 }
 
 /// Parse `raw` and call `visit` for every decoded text segment.
@@ -140,6 +142,7 @@ fn walk_with(
         visit,
         budget: Budget::new(limits.extract),
         prefix: String::new(),
+        writer: None,
     };
     let raw = if raw.len() > limits.max_raw_bytes {
         w.info.truncated = true;
@@ -243,6 +246,25 @@ fn header_text(v: &HeaderValue<'_>) -> Option<String> {
     }
 }
 
+/// `From: Name <address>` of a message, bounded; None without a From.
+fn writer_line(msg: &Message<'_>) -> Option<String> {
+    let from = msg.from()?;
+    let mut line = String::from("From:");
+    for a in from.iter().take(8) {
+        if let Some(n) = a.name() {
+            line.push(' ');
+            line.push_str(n);
+        }
+        if let Some(addr) = a.address() {
+            line.push_str(" <");
+            line.push_str(addr);
+            line.push('>');
+        }
+    }
+    line.truncate(crate::policy::text::floor_boundary(&line, 1024));
+    Some(line)
+}
+
 fn header_list(msg: &Message<'_>) -> Vec<(String, String)> {
     let raw: Vec<(String, String)> = msg
         .headers_raw()
@@ -302,6 +324,15 @@ impl Walker<'_> {
                 self.emit(Location::Subject, "subject", s);
             }
         }
+        // An attached message's writer heads its first text, as a
+        // forward shows them (`From: Corey Mahoney <corey@…>` over the
+        // words): the detectors judge the address as they judge a
+        // forward's (a person's who speaks of herself, a service's).
+        let outer = if nested {
+            std::mem::replace(&mut self.writer, writer_line(msg))
+        } else {
+            None
+        };
         self.headers(msg, nested);
         for (idx, part) in msg.parts.iter().enumerate() {
             self.info.parts += 1;
@@ -323,6 +354,14 @@ impl Walker<'_> {
                 ),
             };
             self.part(part, loc, &place, depth);
+        }
+        if nested {
+            // No text to head: the line on its own.
+            if let Some(line) = self.writer.take() {
+                let place = format!("{}header:From", self.prefix);
+                self.emit(Location::Attachment, &place, &line);
+            }
+            self.writer = outer;
         }
     }
 
@@ -361,8 +400,15 @@ impl Walker<'_> {
         }
         match &part.body {
             PartType::Text(t) if returned_headers(part) => self.returned_headers(t, place, depth),
-            PartType::Text(t) => self.text(loc, place, t, kind, depth),
-            PartType::Html(t) => self.emit(loc, place, &html::to_text(t)),
+            PartType::Text(t) => {
+                let t = self.headed(t, kind);
+                self.text(loc, place, &t, kind, depth);
+            }
+            PartType::Html(t) => {
+                let t = html::to_text(t);
+                let t = self.headed(&t, TextKind::Plain);
+                self.emit(loc, place, &t);
+            }
             PartType::Binary(b) | PartType::InlineBinary(b) => {
                 // Bytes decide over the declared type: a DOCX declared as
                 // `application/...xml` is a ZIP, not XML text.
@@ -385,6 +431,18 @@ impl Walker<'_> {
                 }
             }
             PartType::Multipart(_) => {}
+        }
+    }
+
+    /// `t` under the pending writer's line, if any (plain text only: a
+    /// CSV's header row and an RTF's signature must stay first).
+    fn headed<'t>(&mut self, t: &'t str, kind: TextKind) -> std::borrow::Cow<'t, str> {
+        if kind != TextKind::Plain || t.starts_with("{\\rtf") {
+            return t.into();
+        }
+        match self.writer.take() {
+            Some(line) => format!("{line}\n\n{t}").into(),
+            None => t.into(),
         }
     }
 

@@ -195,6 +195,42 @@ fn a_text_to_a_mobile_number_about_care_is_phi() {
 }
 
 #[test]
+fn an_attached_messages_writer_heads_its_text() {
+    // A list digest's post, attached as message/rfc822: its writer tells
+    // of her own care under the list's outer header.
+    let digest = |from: &str, body: &str| {
+        format!(
+            "From: circle-request@lists.example\r\nTo: circle@lists.example\r\nSubject: circle Digest, Vol 3, Issue 41\r\nMIME-Version: 1.0\r\nContent-Type: multipart/digest; boundary=\"d\"\r\n\r\n--d\r\nContent-Type: message/rfc822\r\n\r\nFrom: {from}\r\nSubject: Day 12\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n--d--\r\n"
+        )
+    };
+    let own = "Day 12 since I walked out of the detox unit. My GP started me on acamprosate yesterday, two tablets three times a day.";
+    let raw = digest("Corey Mahoney <corey.m@mailbox.example>", own);
+    assert_eq!(
+        check(raw.as_bytes()).protection,
+        Protection::Encrypt,
+        "{raw}"
+    );
+    // The same words with no writer's address, and a vendor's attached
+    // price offer, stay as they were.
+    let raw = digest(
+        "circle-bounces@lists.example",
+        "Meeting link has changed; see the members' area.",
+    );
+    assert_ne!(
+        check(raw.as_bytes()).protection,
+        Protection::Encrypt,
+        "{raw}"
+    );
+    let offer = "Dear colleague,\r\n\r\nplease find our 2025 contract pricing for the adalimumab biosimilar (40 mg/0.4 mL) attached. Volume tiers apply from 200 units per quarter.\r\n\r\nCarys Whitlow\r\nKey Account Manager";
+    let raw = digest("Carys Whitlow <c.whitlow@alderbrook-bio.example>", offer);
+    assert_ne!(
+        check(raw.as_bytes()).protection,
+        Protection::Encrypt,
+        "{raw}"
+    );
+}
+
+#[test]
 fn a_general_question_between_colleagues_names_no_patient() {
     let raw = b"From: Mariam Haddad <mariam.haddad@westvale.example>\r\nTo: oliver.bramley@westvale.example\r\nSubject: Re: metoprolol + verapamil?\r\n\r\nHi Ollie,\r\n\r\nAvoid it: never give IV verapamil to someone on a beta-blocker - bradycardia, AV block. Usually at low doses (e.g. metoprolol 25 mg BD with verapamil 40 mg TDS).\r\n\r\nMariam\r\n\r\nOn Wed, 13 Jan 2027 at 17:02, Ollie Bramley <oliver.bramley@westvale.example> wrote:\r\n> Hi Mariam,\r\n> Random one from teaching today, not about a particular patient - can you give metoprolol with verapamil?\r\n";
     assert_ne!(check(raw).protection, Protection::Encrypt);

@@ -4308,7 +4308,7 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             .take_while(|&&(hs, _)| hs < to)
             .any(|&(hs, he)| {
                 let head = text[from..hs].to_ascii_lowercase();
-                if own_by_verb(&head) && !cause_or_event_after(text, he) {
+                if own_by_verb(&head) && !cause_or_event_after(text, he) && !topic_after(text, he) {
                     return true;
                 }
                 let Some(p) = head.rfind(" her ").or_else(|| head.rfind(" his ")) else {
@@ -4368,6 +4368,49 @@ const OWN_ARTICLES: &[&str] = &[
     "a", "an", "un", "una", "une", "de", "d'", "du", "des", "di", "na", "een", "ein", "eine",
     "einen", "einer", "la", "el", "le",
 ];
+
+/// A noun after a term that makes it a topic (`had a diabetes education
+/// class`, `has an asthma training day`): no one's condition.
+fn topic_after(text: &str, he: usize) -> bool {
+    const TOPICS: &[&str] = &[
+        "education",
+        "class",
+        "classes",
+        "course",
+        "courses",
+        "training",
+        "talk",
+        "lecture",
+        "seminar",
+        "workshop",
+        "webinar",
+        "meeting",
+        "event",
+        "fair",
+        "camp",
+        "day",
+        "week",
+        "month",
+        "project",
+        "study",
+        "studies",
+        "team",
+        "expert",
+        "specialist",
+        "module",
+        "policy",
+        "guidance",
+        "leaflet",
+        "book",
+        "article",
+        "quiz",
+        "exam",
+    ];
+    let w = after(text, he, 24).to_ascii_lowercase();
+    w.split(|c: char| !c.is_ascii_alphabetic())
+        .find(|x| !x.is_empty())
+        .is_some_and(|x| w.starts_with([' ', '\t', '-']) && TOPICS.contains(&x))
+}
 
 /// `head` (lower case) runs from a sentence's first verb to a term, and
 /// the term is the subject's own by its verb alone: the last words are

@@ -61,6 +61,7 @@ enum Scheme {
     BalticIsikukood,
     LvPersonasKods,
     NzNhi,
+    PlPesel,
 }
 
 use Scheme::*;
@@ -87,6 +88,7 @@ impl Scheme {
                 | YuJmbg
                 | BalticIsikukood
                 | LvPersonasKods
+                | PlPesel
         )
     }
 }
@@ -167,6 +169,7 @@ const LABELS: &[(&str, &[Scheme])] = &[
         &[BalticIsikukood],
     ),
     (r"personas kods|personas kodu", &[LvPersonasKods]),
+    (r"pesel", &[PlPesel]),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
     (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
 ];
@@ -267,7 +270,19 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
     let hi = crate::policy::text::floor_boundary(text, e + NEAR);
     let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
     let hi = text[e..hi].find("\n\n").map_or(hi, |k| e + k);
-    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi) || super::scripts::has_term(&text[lo..hi])
+    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
+        || super::scripts::has_term(&text[lo..hi])
+        || patient_word(&text[lo..hi])
+}
+
+/// A patient's own label in the window (`Pacjent  Zbigniew Kaczmarczyk
+/// PESEL …`): a record of care whatever its other words.
+fn patient_word(w: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:patient|patiente|patiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)(?-u:\b)")
+    })
+    .is_match(w)
 }
 
 /// The length of the longest prefix of `v`, cut at a separator, that one
@@ -690,6 +705,19 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                 d.len() == 11 && (ddmmyy(&d) || (d[0] == 3 && d[1] == 2)) && !placeholder(&d)
             })
         }
+        // Poland's PESEL: `YYMMDD` with the century in the month (+20
+        // for the 2000s, +80 for the 1800s…), four digits and a check.
+        PlPesel => digits_of(v).is_some_and(|d| {
+            if d.len() != 11 || placeholder(&d) {
+                return false;
+            }
+            let month = (d[2] * 10 + d[3]) % 20;
+            if !date_ok(d[4] * 10 + d[5], month) {
+                return false;
+            }
+            let w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+            !strict || (10 - weighted(&d[..10], &w) % 10) % 10 == u32::from(d[10])
+        }),
         // New Zealand's NHI: three letters (no I or O) and four digits,
         // or, since 2022, three letters, two digits and two letters. The
         // shape after its own upper-case initialism is specific enough; a
@@ -773,6 +801,8 @@ mod tests {
             "isikukood 37605030299",
             "personas kods 120375-12345",
             "NHI ZHT8821",
+            "PESEL 85031206417, depresja",
+            "PESEL: 02270803628",
             "NHI number: ZAC45KX",
             // Told in a sentence (`il mio codice fiscale è …`).
             "il mio codice fiscale è SNTGLI85M52H501X",
@@ -805,6 +835,8 @@ mod tests {
             "Henkilötunnus: 150772-31ſ",
             "Versicherungsnummer: 3318 2207 91",
             "NHI ZIT8821",
+            "PESEL 85133206417",
+            "PESEL 11111111111",
             "NHI 1234567",
             "NHI ZHT88211",
         ] {
@@ -815,6 +847,14 @@ mod tests {
     #[test]
     fn without_health_wording_a_number_is_not_reported() {
         assert!(found("Personnummer: 19410312-4826", false).is_empty());
+        // A course's participant and a patient's record, the same number.
+        let near = |t: &str| {
+            let mut sink = Sink::new();
+            scan(t, true, &[], Location::Body, &mut sink);
+            !sink.into_findings().is_empty()
+        };
+        assert!(!near("1. Katarzyna Wróbel, PESEL 85031206417"));
+        assert!(near("Pacjent\tZbigniew Kaczmarczyk\tPESEL\t58031207417"));
         assert!(!found("Personnummer: 19410312-4826", true).is_empty());
     }
 }

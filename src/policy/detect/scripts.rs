@@ -152,6 +152,7 @@ struct Res {
     /// `у меня`, `мой`, `я`:
     /// only shortly before a fact).
     first_person_cyrillic: Regex,
+    first_person_hebrew: Regex,
     kana: Regex,
     dose: Regex,
 }
@@ -212,6 +213,10 @@ fn res() -> &'static Res {
             ),
             first_person_cyrillic: super::re(
                 r"(?:^|[^\p{Cyrillic}])(?:[Яя]|[Мм]не|[Мм]еня|[Мм]ені|[Мм]ене|[Мм]ой|[Мм]оя|[Мм]оё|[Мм]ій|[Мм]оє|[Мм]оего|[Мм]оей|[Мм]оему|[Мм]ою|[Мм]оим|[Мм]ого|[Мм]оєї|[Мм]оїй|[Мм]оєму)(?:$|[^\p{Cyrillic}])",
+            ),
+            // `אני`, `לי`, `שלי`, `אצלי` (I, to me, my, with me).
+            first_person_hebrew: super::re(
+                r"(?:^|[^\p{Hebrew}])(?:אני|לי|שלי|אצלי|עליי|ממני)(?:$|[^\p{Hebrew}])",
             ),
             dose: super::re(
                 r"^[^0-9\n]{0,16}[0-9][0-9.,]*[ \t]*(?:毫克|毫升|ミリグラム|밀리그램|мг|мл|ммоль|ед\.|единиц|ملغ|ملجم|mg|ml|mmol)",
@@ -885,7 +890,15 @@ pub fn scan(
     // A dose or a reading right after a fact word (`инсулин 10 ед`,
     // `сахар 19 ммоль/л`) is one person's care too.
     let dosed = |e: usize| r.dose.is_match(crate::policy::text::after(text, e, 40));
-    let care = named || facts.iter().any(|&(_, e)| dosed(e));
+    // A Hebrew writer's own fact (`היו לי שני התקפי חרדה`, I had two
+    // anxiety attacks): the first person shortly before it.
+    let own_hebrew = || {
+        facts.iter().any(|&(fs, _)| {
+            let from = crate::policy::text::floor_boundary(text, fs.saturating_sub(120));
+            r.first_person_hebrew.is_match(&text[from..fs])
+        })
+    };
+    let care = named || facts.iter().any(|&(_, e)| dosed(e)) || own_hebrew();
     for &(s, e, setting) in found.iter().take(64) {
         let conf = match (setting, care) {
             (true, true) => Confidence::Medium,
@@ -1261,6 +1274,15 @@ mod tests {
         );
         assert_eq!(
             found("Сахар был 19 ммоль/л после укола инсулина.", Kind::Health),
+            Some(Confidence::Medium)
+        );
+        // A Hebrew writer's own anxiety attacks; an article's topic.
+        assert_eq!(
+            found("השבוע היה קשה. היו לי שני התקפי חרדה בעבודה.", Kind::Health),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            found("הרצאה על חרדה בקרב מתבגרים ביום שלישי.", Kind::Health),
             Some(Confidence::Medium)
         );
         // A Japanese clinic's doctors (`先生`) are no patients.
