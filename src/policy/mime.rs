@@ -338,7 +338,7 @@ impl Walker<'_> {
             self.info.parts += 1;
             if self.info.parts > self.limits.max_parts {
                 self.info.truncated = true;
-                return;
+                break;
             }
             let id = u32::try_from(idx).unwrap_or(u32::MAX);
             let is_body = msg.text_body.contains(&id) || msg.html_body.contains(&id);

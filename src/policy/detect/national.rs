@@ -280,7 +280,7 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
 fn patient_word(w: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:patient|patiente|patiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)(?-u:\b)")
+        re(r"(?im)(?:^[ \t]*(?:patient|patiente|patiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)(?-u:\b)|(?-u:\b)(?:patient|patiente|patiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)[ \t]*[:\t])")
     })
     .is_match(w)
 }
@@ -724,12 +724,37 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
         // typo in the check character must not let a record out.
         NzNhi => {
             let b = v.as_bytes();
-            let letter =
-                |c: &u8| c.is_ascii_alphabetic() && !matches!(c, b'I' | b'O' | b'i' | b'o');
-            b.len() == 7
+            let letter = |c: &u8| c.is_ascii_uppercase() && !matches!(c, b'I' | b'O');
+            let old =
+                b.len() == 7 && b[..3].iter().all(letter) && b[3..].iter().all(u8::is_ascii_digit);
+            let new = b.len() == 7
                 && b[..3].iter().all(letter)
                 && b[3..5].iter().all(u8::is_ascii_digit)
-                && (b[5..].iter().all(u8::is_ascii_digit) || b[5..].iter().all(letter))
+                && b[5..].iter().all(letter);
+            // Letters count 1-24 without I and O; weights 7 to 2; the
+            // check is 11 - sum mod 11 (none when 0, and 10 counts as 0).
+            let value = |c: u8| {
+                let n = u32::from(c - b'A') + 1;
+                n - u32::from(c > b'I') - u32::from(c > b'O')
+            };
+            let check_ok = || {
+                let sum: u32 = b[..6]
+                    .iter()
+                    .zip([7u32, 6, 5, 4, 3, 2])
+                    .map(|(&c, w)| {
+                        w * if c.is_ascii_digit() {
+                            u32::from(c - b'0')
+                        } else {
+                            value(c)
+                        }
+                    })
+                    .sum();
+                let c = 11 - sum % 11;
+                c != 11 && c % 10 == u32::from(b[6] - b'0')
+            };
+            // After a bare `NHI` (National Health Insurance elsewhere)
+            // the old form's check digit must hold too.
+            (old && (!strict || check_ok())) || (new && !strict)
         }
         ChAhv => digits_of(v).is_some_and(|d| {
             if d.len() != 13 || num(&d[..3]) != 756 {
@@ -800,7 +825,8 @@ mod tests {
             "JMBG 0101990710006",
             "isikukood 37605030299",
             "personas kods 120375-12345",
-            "NHI ZHT8821",
+            "NHI JBX0002",
+            "NHI number ZHT8821",
             "PESEL 85031206417, depresja",
             "PESEL: 02270803628",
             "NHI number: ZAC45KX",
@@ -835,6 +861,9 @@ mod tests {
             "Henkilötunnus: 150772-31ſ",
             "Versicherungsnummer: 3318 2207 91",
             "NHI ZIT8821",
+            "NHI ZHT8821",
+            "The NHI DRG2024 reform",
+            "NHI number zht8821",
             "PESEL 85133206417",
             "PESEL 11111111111",
             "NHI 1234567",
@@ -854,6 +883,9 @@ mod tests {
             !sink.into_findings().is_empty()
         };
         assert!(!near("1. Katarzyna Wróbel, PESEL 85031206417"));
+        assert!(!near(
+            "kurs „Prawa pacjenta”: Anna Nowak, PESEL 85031206417"
+        ));
         assert!(near("Pacjent\tZbigniew Kaczmarczyk\tPESEL\t58031207417"));
         assert!(!found("Personnummer: 19410312-4826", true).is_empty());
     }

@@ -892,10 +892,22 @@ pub fn scan(
     let dosed = |e: usize| r.dose.is_match(crate::policy::text::after(text, e, 40));
     // A Hebrew writer's own fact (`היו לי שני התקפי חרדה`, I had two
     // anxiety attacks): the first person shortly before it.
+    // Within the fact's own sentence, and not an invitation to a
+    // conference, a lecture, a workshop or a course about it.
     let own_hebrew = || {
-        facts.iter().any(|&(fs, _)| {
+        facts.iter().any(|&(fs, fe)| {
             let from = crate::policy::text::floor_boundary(text, fs.saturating_sub(120));
+            let from = text[from..fs]
+                .rfind(['.', '!', '?', '\n'])
+                .map_or(from, |k| from + k + 1);
+            let to = crate::policy::text::floor_boundary(text, (fe + 60).min(text.len()));
+            let to = text[fe..to]
+                .find(['.', '!', '?', '\n'])
+                .map_or(to, |k| fe + k);
             r.first_person_hebrew.is_match(&text[from..fs])
+                && !["כנס", "הרצאה", "סדנה", "קורס", "וובינר"]
+                    .iter()
+                    .any(|w| text[from..to].contains(w))
         })
     };
     let care = named || facts.iter().any(|&(_, e)| dosed(e)) || own_hebrew();
@@ -1281,10 +1293,13 @@ mod tests {
             found("השבוע היה קשה. היו לי שני התקפי חרדה בעבודה.", Kind::Health),
             Some(Confidence::High)
         );
-        assert_eq!(
-            found("הרצאה על חרדה בקרב מתבגרים ביום שלישי.", Kind::Health),
-            Some(Confidence::Medium)
-        );
+        for t in [
+            "הרצאה על חרדה בקרב מתבגרים ביום שלישי.",
+            "אני שמח להזמין אתכם לכנס על חרדה.",
+            "תכתבו לי אם אתם מגיעים. ההרצאה על דיכאון ביום שני.",
+        ] {
+            assert_eq!(found(t, Kind::Health), Some(Confidence::Medium), "{t}");
+        }
         // A Japanese clinic's doctors (`先生`) are no patients.
         let t = "11月の日本語診察の担当医師です。\n山本先生 月曜日\n中村先生 火曜日\n";
         assert_ne!(found(t, Kind::Name), Some(Confidence::High), "{t}");
