@@ -115,6 +115,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices73", 2, 0),
         ("phi-voices74", 4, 7),
         ("phi-voices75", 0, 0),
+        ("phi-voices76", 3, 0),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

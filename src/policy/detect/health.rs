@@ -451,7 +451,7 @@ fn res() -> &'static Res {
                 r"(?i)(?-u:\b)(?:unsubscribe|newsletter|view\s+(?:it\s+)?in\s+(?:your\s+)?browser|manage\s+(?:your\s+)?(?:email\s+)?preferences|webinar|conference|symposium|summit|registration|register\s+(?:now|today|here)|attendees|keynote|early[- ]bird|cme\s+credits?|job\s+(?:posting|opening)|we\s+are\s+hiring|requisition|(?:voluntary|product|drug|device|class\s+i{{1,3}})\s+recall|(?:drug|product|supply)\s+shortages?|shortage\s+(?:notice|update|alert)|on\s+allocation|recall\s+notice|(?:pull|remove)\s+from\s+(?:the\s+)?shelves|(?:disease|influenza|flu|covid-19|syndromic|respiratory\s+virus)\s+surveillance|surveillance\s+(?:report|bulletin|data|summary|update)|per\s+100,?000|public\s+health\s+(?:bulletin|advisory|alert|update)|health\s+alert\s+network|p&t\s+committee|pharmacy\s+(?:and|&)\s+therapeutics\s+committee|no\s+prescription\s+(?:needed|required)|discreet\s+(?:worldwide\s+)?shipping|to\s+be\s+removed(?:,\s+click|\s+from\s+(?:this|our|the|all)\s+(?:mailing|email|distribution)\s+list)|{FICTION})(?-u:\b)|(?-u:\b)(?:up\s+to\s+[0-9]{{1,2}}%\s+off|(?:2|two)\s+for\s+(?:1|one)|half\s+price|buy\s+one,?\s+get\s+one|bogof)(?-u:\b)|(?-u:\b)(?-i:RECALL)\s*:[^\n]{{0,120}}(?-u:\b)(?i:lots?|ndc|batch|shelves)(?-u:\b)"
             )),
             care: re(
-                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|(?:la|lo|le|me|te|nos)\s+(?:operaron|intervinieron)|(?:fue|ha\s+sido|será)\s+(?:operad[oa]|intervenid[oa])|(?:wurde|wird)\s+(?:am\s+\S+\s+)?operiert|foi\s+operad[oa]|(?:werd|wordt)\s+geopereerd|(?:on|off)\s+sick\s+leave\s+(?:with|for|due\s+to|because\s+of|after|following)|(?:in|im)\s+krankenstand\s+(?:wegen|mit)|krankgeschrieben\s+(?:wegen|mit)|de\s+baja\s+(?:por|con)|en\s+arr[êe]t\s+(?:maladie\s+)?(?:pour|pour\s+cause\s+de)|in\s+malattia\s+per|(?:sairauslomalla|sjukskriven|sykmeldt|sygemeldt|ziek\s?gemeld|na\s+zwolnieniu\s+lekarskim|na\s+nemocensk[ée]|na\s+bolni[šs]ki|na\s+bolovanju|haiguslehel|betegszabads[áa]gon|hastal[ıi]k\s+izninde)(?:[^\S\n]+[^\s.;:!?]+){0,5}?[^\S\n]+(?:j[äa]lkeen|takia|vuoksi|efter\s+(?:sin|sitt|en|ett|operation)|f[öo]r\s+[^\s.;:!?]*(?:syndrom|sjukdom|sykdom|besvär|skada|skade|operation|operasjon|infektion|infeksjon|depression|depresjon|cancer|kreft|fraktur|brud|smärtor|smerter)|p[åa]\s+grund|etter|wegens|z\s+powodu|kv[ůu]li|zaradi|zbog|nakon|poslije|p[äa]rast|t[õo]ttu|miatt|nedeniyle|sonras)|viral\s+load\s+(?:is\s+|was\s+|remains\s+|now\s+)?(?:undetectable|suppressed|<\s?[0-9]|[0-9])|undetectable\s+viral\s+load|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10(?:\s*(?:[:#=(]|codes?\s*[:=(]|dx)|\s+[a-z][0-9])|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:booked|scheduled)\s+(?:in\s+)?with\s+(?:dr|doctor|nurse|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|therapist|midwife|counsel+or|chiropractor|podiatrist)|(?:votre|ta|sa)\s+tension\s+(?:art[ée]rielle\s+)?(?:[ée]tait|est|reste)|randevunuz|new\s+pt\s+(?:for|on|today|tomorrow|tmrw|this|next|at|in|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|(?:me|le|te|nos|les|lhe|mi\s+hanno|mi\s+ha)\s+(?:diagnosticaron|diagnosticou|diagnosticaram|diagnosticato|diagnosticata)|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|started\s+(?:him|her|me)\s+on\s+(?:[a-z]+\s+)?(?:insulin|antibiotics?|steroids?|meds|medications?|tablets|[a-z]+(?:pril|olol|statin|grel|sartan|mycin|cillin|azole|formin|xaban|parin|dipine|apine|epine|pam|lam|prosate|xetine|pramine|tyline|peridol|done|phine|oxone|trexone))|(?:one|two|three|four|half\s+a|[1-4])\s+(?:tablets?|capsules?|pills?|puffs?)\s+(?:once|twice|three\s+times|four\s+times|(?:[1-4]|one|two|three|four)\s+times)\s+(?:a|per)\s+day|on\s+the\s+(?:waiting\s+)?list\s+for\s+(?:a|an|his|her)\s+(?:[a-z-]+\s+)?(?:transplant|operation|op|surgery|[a-z]*arthroplasty|(?:hip|knee)\s+replacement|scan|mri|biopsy|colonoscopy|endoscopy|procedure)|restarted\s+meds|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referred\s+(?:him|her|them)\s+(?:on\s+)?to\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[a-z]+\s+){0,2}(?:crisis|camhs|cmht|mental\s+health|psychiatr[a-z]*|psycholog[a-z]*|counsell?(?:ors?|ing)|therap[a-z]*|gp|doctor|a&e|hospital|clinic|specialists?|physio[a-z]*|dietitians?)(?-u:\b)|(?:took|taken|had\s+taken)\s+an\s+overdose|seen\s+(?:in|at|by)\s+(?:a\s?&\s?e|a\s+and\s+e|casualty|the\s+(?:ed|er|emergency\s+department|crisis\s+team|school\s+nurse))(?-u:\b)|(?:made|did|wrote|completed)\s+a\s+safety\s+plan\s+(?:together|with\s+(?:him|her|them|me))|(?:his|her|their|my)\s+safety\s+plan|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work)|had\s+(?:a|an|my|his|her)\s+(?:[a-z0-9-]+\s+){0,3}(?:surgery|operation|(?:hip|knee|joint|valve|shoulder|lens|disc)\s+replacement|[a-z]*ectomy|[a-z]*otomy|[a-z]*plasty|arthroscopy|colonoscopy|endoscopy|transplant|stroke|heart\s+attack|biopsy|seizure|miscarriage|infusion|c-?section|reconstruction)|(?:(?:i['’]m|i\s+am|he['’]s|she['’]s|he\s+is|she\s+is|and|been|still|was)\s+taking|coming\s+off|came\s+off|(?:is|was|still|been|remains)\s+on)\s+(?:[a-z]+\s+)?(?:[a-z]{2,}(?:pril|olol|statin|grel|sartan|cillin|formin|xaban|parin|umab|ximab|tinib|gatran)|lithium|insulin|warfarin|methotrexate|levothyroxine|prednisolone|prednisone)|came\s+in\s+with|cause\s+of\s+death|died\s+(?:peacefully\s+)?(?:on|in)\s+(?:the\s+)?(?:ward|hospital|icu|itu|hospice|a&e|emergency\s+department)|esito\s+(?:della|del|dello|dell['’])\s*(?:risonanza|tac|ecografia|biopsia|visita|radiografia|rx|esame))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:|(?-u:\b)(?:(?:po|od|przy)\s+wypis(?:ie|u)|(?:jest|by[łl]a?|jestem|by[łl]em|by[łl]am)\s+po\s+(?:udarze|zawale|operacji|zabiegu))(?-u:\b)|(?:^|[^\p{L}])(?:(?:diagn[óo]stico|diagnosi|rozpoznanie|diagn[óo]za)\s*:|(?:è|sarà)\s+stat[oa]\s+operat[oa]|(?:a\s+été|sera)\s+op[ée]r[ée]e?|m['’](?:a|ont)\s+diagnostiqu[ée]e?)(?:$|[^\p{L}])",
+                r"(?i)(?-u:\b)(?:diagnos(?:ed|is|es)|(?:la|lo|le|me|te|nos)\s+(?:operaron|intervinieron)|(?:fue|ha\s+sido|será)\s+(?:operad[oa]|intervenid[oa])|(?:wurde|wird)\s+(?:am\s+\S+\s+)?operiert|foi\s+operad[oa]|(?:werd|wordt)\s+geopereerd|(?:on|off)\s+sick\s+leave\s+(?:with|for|due\s+to|because\s+of|after|following)|(?:in|im)\s+krankenstand\s+(?:wegen|mit)|krankgeschrieben\s+(?:wegen|mit)|de\s+baja\s+(?:por|con)|en\s+arr[êe]t\s+(?:maladie\s+)?(?:pour|pour\s+cause\s+de)|in\s+malattia\s+per|(?:sairauslomalla|sjukskriven|sykmeldt|sygemeldt|ziek\s?gemeld|na\s+zwolnieniu\s+lekarskim|na\s+nemocensk[ée]|na\s+bolni[šs]ki|na\s+bolovanju|haiguslehel|betegszabads[áa]gon|hastal[ıi]k\s+izninde)(?:[^\S\n]+[^\s.;:!?]+){0,5}?[^\S\n]+(?:j[äa]lkeen|takia|vuoksi|efter\s+(?:sin|sitt|en|ett|operation)|f[öo]r\s+[^\s.;:!?]*(?:syndrom|sjukdom|sykdom|besvär|skada|skade|operation|operasjon|infektion|infeksjon|depression|depresjon|cancer|kreft|fraktur|brud|smärtor|smerter)|p[åa]\s+grund|etter|wegens|z\s+powodu|kv[ůu]li|zaradi|zbog|nakon|poslije|p[äa]rast|t[õo]ttu|miatt|nedeniyle|sonras)|viral\s+load\s+(?:is\s+|was\s+|remains\s+|now\s+)?(?:undetectable|suppressed|<\s?[0-9]|[0-9])|undetectable\s+viral\s+load|called\s+it\s+an?\s+(?:[a-z-]+\s+)?(?:concussion|sprain|fracture|break|infection|virus|flu|strep|uti|pneumonia|migraine|stroke|seizure|rash|allergic\s+reaction)|(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:asthma|allergy|allergies|inhalers?|epi-?pens?|seizures?|concussion|diabetes|insulin|adhd|meds|medications?|infection|flare|eczema|migraines?|pneumonia|fracture|stitches|strep)|dx|icd-?10(?:\s*(?:[:#=(]|codes?\s*[:=(]|dx)|\s+[a-z][0-9])|prescribed|refill|discharged|admitted|treated\s+for|treatment\s+(?:for|plan)|history\s+of|hx\s+of|presents\s+with|complains\s+of|chief\s+complaint|lab\s+results?|test\s+results?|(?:is|was|now|still)\s+(?:on|in)\s+(?:the\s+)?(?:ccu|icu|hdu|itu|cicu|picu|nicu)|(?:after|since|following)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:bypass|surgery|operation|op|stroke|heart\s+attack|fracture|transplant|procedure)|ameliyat[ıi]?\s+sonras|[0-9]+(?:[.,][0-9]+)?\s?(?:ng|pg|ug|mg|mmol|umol|nmol|pmol|g|iu|meq)/(?:l|dl|ml)|[0-9]+\s?(?:mg|mcg)|[0-9]+\s?(?:ml|units)\s+(?:of|daily|twice|once|every|at\s+bedtime|before\s+meals|subcut[a-z]*|iv|po)|(?:qbl|ebl)\s*[0-9]+\s?ml|(?:bp|blood\s+pressure)\s*:?\s*[0-9]{2,3}/[0-9]{2,3}|(?:your|his|her)\s+(?:bp|blood\s+pressure)[a-z ]{0,30}\s[0-9]{2,3}/[0-9]{2,3}|(?:blood\s+sugar|glucose)\s*(?:of|was|is|:)?\s*[0-9]{2,3}|a1c[^\S\t]*(?:of|was|is|:)?[^\S\t]*[0-9]{1,2}(?:\.[0-9])?[^\S\t]?%?|visit\s+for|you(?:'re|’re|\s+are)\s+(?:all\s+)?(?:booked|scheduled)\s+(?:in\s+)?with\s+(?:dr|doctor|nurse|dentist|hygienist|optometrist|optician|audiologist|physio(?:therapist)?|therapist|midwife|counsel+or|chiropractor|podiatrist)|(?:votre|ta|sa)\s+tension\s+(?:art[ée]rielle\s+)?(?:[ée]tait|est|reste)|randevunuz|new\s+pt\s+(?:for|on|today|tomorrow|tmrw|this|next|at|in|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)|claim\s+processed\s+for|reason\s+for\s+(?:referral|visit)|(?:about|regarding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+){0,2}(?:biopsy|results?|labs?|scan|mri|x-?ray|surgery|procedure|prescription|medications?|diagnosis|treatment|pathology|tests?)|(?:your|ur)\s+(?:[a-z0-9'-]+\s+){0,2}(?:appointment|prenatal\s+visit|procedure|surgery|biopsy|results?|scan|mri|infusion|chemo[a-z]*|treatment|prescriptions?|medications?|diagnosis|lab\s*work|labs|tests?|screening)|well[- ]child\s+(?:visit|check|exam)|(?:is|are)\s+due\s+for\s+(?:his|her|their|your)\s+(?:[a-z0-9'-]+\s+){0,2}(?:visit|check-?up|vaccin[a-z]*|shots?|immuni[sz]ations?|booster|dose|physical|exam|screening|well[- ]child)|sus\s+resultados|su\s+(?:cita|receta|tratamiento|diagn[óo]stico)|seus\s+resultados|alta\s+hospitalar|prescreveram|recetaron|diagnosticad[oa]s?|(?:me|le|te|nos|les|lhe|mi\s+hanno|mi\s+ha)\s+(?:diagnosticaron|diagnosticou|diagnosticaram|diagnosticato|diagnosticata)|diagnostiqu[a-z]*|vos\s+r[ée]sultats|ihr(?:en|e)?\s+(?:termine?|befund)|krankengymnastik\s+nach|(?:sua|su)\s+consulta\s+(?:m[ée]dica|pr[ée]-natal|de\s+(?:retorno|seguimiento|control|rotina))|(?:lembramos|recordamos)\s+(?:a\s+)?(?:sua|su)\s+(?:consulta|cita)|tipo\s+sangu[íi]neo|teste\s+de\s+toler[âa]ncia|renouvellement\s+de\s+votre\s+ordonnance|ordonnance\s+m[ée]dicale|sputum\s+(?:test|exam|smear|culture)|treatment\s+card|(?:per|from)\s+(?:his|her|their)\s+(?:gynecologist|radiologist|immunologist|allergist|obstetrician|pediatrician|pcp|primary\s+care\s+(?:doctor|physician|provider)|(?:health\s*care|medical)\s+provider|neurologist|oncologist|cardiologist|dermatologist|rheumatologist|endocrinologist|gastroenterologist|urologist|psychologist|pulmonologist|nephrologist|hematologist|ophthalmologist|doctor|physician|surgeon|psychiatrist|therapist)(?:'s)?|medical\s+(?:certification|restrictions?)|infusion\s+appointments?|diagnosticat[oaie]\s+(?:una?|il|la|con)|diagnostiziert|diagnostiserade?|gediagnosticeerd\s+met|zdiagnozowano|diagnostikov(?:á|a)n[aoy]?|ricoverat[oaie]|ingresad[oa]s?\s+(?:en\s+(?:el\s+|la\s+)?(?:hospital|uci|urgencias|planta|pediatr[ií]a)|con|por)|internad[oa]s?\s+(?:(?:no|na|em|en)\s+(?:o\s+|a\s+|el\s+|la\s+)?(?:hospital|uti|uci|urg[eê]ncia)|com|con|por)|dad[oa]\s+de\s+alta\s+(?:del\s+hospital|hospitalaria|m[ée]dica)|(?:le|les)\s+(?:han\s+)?dad[oa]\s+(?:el\s+)?alta|befunde?|came\s+back\s+(?:positive|negative|abnormal|normal|clear)|g[1-9][0-9]?\s?p[0-9]{1,4}|[0-9]{1,2}\s?w\s?[0-6]\s?d|tested\s+positive|(?:hiv|hcv)\s?\+|(?:hiv|hcv|hep\s?c)[- ]positive|(?:re)?started\s+(?:on\s+)?(?:his|her|their)\s+(?:meds|medications?|art|treatment)|started\s+(?:him|her|me)\s+on\s+(?:[a-z]+\s+)?(?:insulin|antibiotics?|steroids?|meds|medications?|tablets|[a-z]+(?:pril|olol|statin|grel|sartan|mycin|cillin|azole|formin|xaban|parin|dipine|apine|epine|pam|lam|prosate|xetine|pramine|tyline|peridol|done|phine|oxone|trexone))|(?:one|two|three|four|half\s+a|[1-4])\s+(?:tablets?|capsules?|pills?|puffs?)\s+(?:once|twice|three\s+times|four\s+times|(?:[1-4]|one|two|three|four)\s+times)\s+(?:a|per)\s+day|on\s+the\s+(?:waiting\s+)?list\s+for\s+(?:a|an|his|her)\s+(?:[a-z-]+\s+)?(?:transplant|operation|op|surgery|[a-z]*arthroplasty|(?:hip|knee)\s+replacement|scan|mri|biopsy|colonoscopy|endoscopy|procedure)|restarted\s+meds|(?:the|an?|her|his|my)\s+op(?:eration)?\s+on\s+(?:his|her|their|my)\s+(?:left\s+|right\s+|bad\s+)?(?:wrist|hand|knee|hip|shoulder|back|foot|ankle|eyes?|elbow|neck|spine|thumb|finger|bunion|hernia)|missed\s+(?:[0-9]+|two|three|four|five|several|his|her|their|my)\s+(?:[a-z0-9.]+\s+){0,4}doses?|[0-9]+\s+puffs\s+of\s+[a-z]+|(?:do\s+not|don['’]t)\s+dose\s+(?:him|her|them|today|until)|out\s+of\s+care|(?:client|patient)\s+on\s+(?:my|our|her|his)\s+caseload|date\s+of\s+service\s*:?\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|patient\s+name|na-?admit|ma-?discharge|na-?confine|resultados\s+d[oe]s?\s+(?:seus\s+)?exames|consulta\s+de\s+(?:retorno|seguimiento)|prenotazione\s+della\s+(?:seguente\s+)?prestazione|medico\s+curante|bệnh\s+nhân|phòng\s+khám|viêm\s+tai|bị\s+sốt|lịch\s+khám|scheduled\s+for\s+(?:surgery|a\s+biopsy|an?\s+mri|chemo[a-z]*|dialysis|infusion)|referred\s+(?:from|by|for)|referred\s+(?:him|her|them)\s+(?:on\s+)?to\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[a-z]+\s+){0,2}(?:crisis|camhs|cmht|mental\s+health|psychiatr[a-z]*|psycholog[a-z]*|counsell?(?:ors?|ing)|therap[a-z]*|gp|doctor|a&e|hospital|clinic|specialists?|physio[a-z]*|dietitians?)(?-u:\b)|(?:took|taken|had\s+taken)\s+an\s+overdose|seen\s+(?:in|at|by)\s+(?:a\s?&\s?e|a\s+and\s+e|casualty|the\s+(?:ed|er|emergency\s+department|crisis\s+team|school\s+nurse))(?-u:\b)|(?:made|did|wrote|completed)\s+a\s+safety\s+plan\s+(?:together|with\s+(?:him|her|them|me))|(?:his|her|their|my)\s+safety\s+plan|referral\s+(?:from|to)|intake\s+(?:appointment|assessment|scheduled|visit)|new\s+intake|s/p|post-?op(?:erative)?\s+day|pain\s+(?:score\s+)?(?:of\s+)?[0-9]{1,2}\s?/\s?10|medication\s+management|follow[- ]up\s+(?:visit|appointment)|(?:his|her|their|your|my)\s+(?:primary\s+care\s+(?:provider|physician|doctor)|pcp)|attending\s+physician(?:'s)?\s+statement|(?:my|his|her|your)\s+chart|bi-?rads\s*[0-6]|core\s+needle\s+biopsy|controlled\s+on\s+[a-z]+|(?:his|her|my)\s+(?:[a-z0-9'-]+\s+)?(?:colonoscopy|endoscopy|mammogram|biopsy|infusions?|chemo|chemotherapy|dialysis|prescriptions?|medications?|meds|lab\s+results|lab\s*work)|(?:his|her)\s+(?:[a-z0-9'-]+\s+)?(?:labs|scan|mri|surgery|bloods|blood\s+tests?|blood\s*work)|had\s+(?:a|an|my|his|her)\s+(?:[a-z0-9-]+\s+){0,3}(?:surgery|operation|(?:hip|knee|joint|valve|shoulder|lens|disc)\s+replacement|[a-z]*ectomy|[a-z]*otomy|[a-z]*plasty|arthroscopy|colonoscopy|endoscopy|transplant|stroke|heart\s+attack|asthma\s+attack|(?:allergic|anaphylactic)\s+reaction|biopsy|seizure|miscarriage|infusion|c-?section|reconstruction)|(?:(?:i['’]m|i\s+am|he['’]s|she['’]s|he\s+is|she\s+is|and|been|still|was)\s+taking|coming\s+off|came\s+off|(?:is|was|still|been|remains)\s+on)\s+(?:[a-z]+\s+)?(?:[a-z]{2,}(?:pril|olol|statin|grel|sartan|cillin|formin|xaban|parin|umab|ximab|tinib|gatran)|lithium|insulin|warfarin|methotrexate|levothyroxine|prednisolone|prednisone)|came\s+in\s+with|cause\s+of\s+death|died\s+(?:peacefully\s+)?(?:on|in)\s+(?:the\s+)?(?:ward|hospital|icu|itu|hospice|a&e|emergency\s+department)|esito\s+(?:della|del|dello|dell['’])\s*(?:risonanza|tac|ecografia|biopsia|visita|radiografia|rx|esame))(?-u:\b)|(?-u:\b)(?:patient|pt|plan)\s*:|(?-u:\b)(?:(?:po|od|przy)\s+wypis(?:ie|u)|(?:jest|by[łl]a?|jestem|by[łl]em|by[łl]am)\s+po\s+(?:udarze|zawale|operacji|zabiegu))(?-u:\b)|(?:^|[^\p{L}])(?:(?:diagn[óo]stico|diagnosi|rozpoznanie|diagn[óo]za)\s*:|(?:è|sarà)\s+stat[oa]\s+operat[oa]|(?:a\s+été|sera)\s+op[ée]r[ée]e?|m['’](?:a|ont)\s+diagnostiqu[ée]e?)(?:$|[^\p{L}])",
             ),
         }
     })
@@ -865,6 +865,24 @@ fn figure_of_speech(text: &str, s: usize, e: usize) -> bool {
     {
         return false;
     }
+    // `a stroke of luck`, `a stroke of genius`: no stroke at all.
+    if t.eq_ignore_ascii_case("stroke") {
+        let next = crate::policy::text::after(text, e, 20).to_ascii_lowercase();
+        let luck = [
+            " of luck",
+            " of good luck",
+            " of bad luck",
+            " of genius",
+            " of fortune",
+            " of inspiration",
+            " of brilliance",
+            " of the pen",
+            " of midnight",
+        ];
+        if luck.iter().any(|w| next.starts_with(w)) {
+            return true;
+        }
+    }
     let re = FIGURE.get_or_init(|| {
         re(r"(?i)(?:nearly|almost|practically|virtually|about\s+to|gonna|going\s+to|'ll|’ll|will|would|could|give\s+(?:me|him|her|you|us)|gave\s+(?:me|him|her|you|us)|giving\s+(?:me|him|her|you|us))\s+(?:had\s+|have\s+)?(?:a\s+|an\s+)?(?:little\s+|mini\s+|small\s+)?$|(?-u:\b)(?:collective|communal|mass|group|shared)\s+$")
     });
@@ -950,34 +968,62 @@ fn said_of_no_one(text: &str, m: &regex::Match<'_>) -> bool {
     false
 }
 
-/// Two different marks of a price list or a catalogue (`NDC`, `WAC`,
-/// `contract price`, `min order`, `pack size`…).
+/// Two different marks of a price list, a catalogue or a stock file
+/// (`NDC`, `WAC`, `contract price`, `min order`, `pack size`, `GTIN`,
+/// `batch`, `Lote`, a shortage, a register's balance and count).
 fn price_list(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:ndc|wac|sku|moq|unit\s+price|list\s+price|contract\s+pric(?:e|es|ing)|volume\s+tiers?|list\s+less|prices\s+exclude|per\s+unit|pricing|price\s+(?:list|file|sheet|schedule)|min(?:imum)?\.?\s+order|pack\s+size|case\s+pack|catalog(?:ue)?|wholesaler?|tarif|preisliste|lista\s+de\s+precios|listino)(?-u:\b)")
+        re(r"(?i)(?-u:\b)(?:ndc|wac|sku|moq|gtin|unit\s+price|list\s+price|contract\s+pric(?:e|es|ing)|volume\s+tiers?|list\s+less|prices\s+exclude|per\s+unit|pricing|price\s+(?:list|file|sheet|schedule)|min(?:imum)?\.?\s+order|pack\s+size|case\s+pack|catalog(?:ue)?|wholesaler?|tarif|preisliste|lista\s+de\s+precios|listino|lote|lotto|chargennummer|out\s+of\s+stock|in\s+stock|stock\s+(?:level|count|check)|shortage|backorder(?:ed)?|desabasto|existencias?|register\s+balance|physical\s+count|lieferengpass|rupture\s+de\s+stock|credit\s+note|returns?\s+(?:note|number)|short[- ]dated)(?-u:\b)|(?i)(?-u:\b)(?:batch|lot)\s*(?:no\.?|number|#|:)?\s*[a-z]{0,4}[0-9][a-z0-9-]*")
     });
-    // One of them a code or an order term (NDC, WAC, SKU, MOQ, min
-    // order): `catalogue pricing` alone is a patient's question too.
-    let code = |w: &str| matches!(w, "ndc" | "wac" | "sku" | "moq") || w.starts_with("min");
-    let mut first: Option<String> = None;
+    // A code of a product listing (NDC, WAC, SKU, GTIN, MOQ, min order):
+    // `catalogue pricing` alone is a patient's question too, and a
+    // stock word (`out of stock`, a batch, a register's count) a
+    // pharmacy's note about someone's medicine.
+    let code =
+        |w: &str| matches!(w, "ndc" | "wac" | "sku" | "moq" | "gtin") || w.starts_with("min");
+    const STOCK: &[&str] = &[
+        "lote",
+        "lotto",
+        "chargennummer",
+        "out",
+        "in",
+        "stock",
+        "shortage",
+        "backorder",
+        "backordered",
+        "desabasto",
+        "existencia",
+        "existencias",
+        "register",
+        "physical",
+        "lieferengpass",
+        "rupture",
+        "credit",
+        "return",
+        "returns",
+        "short",
+        "batch",
+        "lot",
+    ];
+    // Marks by their first word: `batch` and `batch number` are one.
+    let mut keys: Vec<String> = Vec::new();
     let mut coded = false;
-    let mut two = false;
     for m in r.find_iter(text).take(64) {
         let w = m.as_str().to_ascii_lowercase();
         coded |= code(&w);
-        match &first {
-            None => first = Some(w),
-            Some(f) if *f != w => two = true,
-            _ => {}
+        let key: String = w.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if !keys.contains(&key) {
+            keys.push(key);
         }
-        if two && coded {
+        if coded && keys.len() >= 2 {
             return true;
         }
     }
-    // Without a code, a writer's own words (`I take Lantus… your
-    // catalogue pricing`) make it a patient's question.
-    two && !first_person_singular(text)
+    // Without a code, two marks of a price list (not of a stock note),
+    // and no writer's own words (`I take Lantus… your catalogue pricing`).
+    keys.iter().filter(|k| !STOCK.contains(&k.as_str())).count() >= 2
+        && !first_person_singular(text)
 }
 
 /// `I`, `my` or `me` as a word.
@@ -1079,21 +1125,22 @@ pub fn scan(
         spans.dedup();
         return Some(spans);
     }
-    let care = !readings.is_empty()
-        || !dosed.is_empty()
-        || care_told(r, text)
-        || someones_term(text, &spans)
-        || readers_term(text, &spans);
+    let owned = std::cell::OnceCell::new();
+    let owned = || *owned.get_or_init(|| someones_term(text, &spans) || readers_term(text, &spans));
+    // A reading (`INR 4.1`) or a dose with its frequency is someone's.
+    let read = !readings.is_empty() || !dosed.is_empty();
+    let told = care_told(r, text);
     // A wholesaler's price file lists strengths and pack sizes
     // (`Naloxone HCl nasal spray 4 mg`, NDC, WAC): goods, no one's dose.
     // Only care told in words, or someone's term, makes it care.
-    let care = care
-        && (!price_list(text)
-            || r.care.find_iter(text).take(64).any(|m| {
-                !m.as_str().starts_with(|c: char| c.is_ascii_digit()) && !said_of_no_one(text, &m)
-            })
-            || someones_term(text, &spans)
-            || readers_term(text, &spans));
+    let care = read
+        || ((told || owned())
+            && (!price_list(text)
+                || r.care.find_iter(text).take(64).any(|m| {
+                    !m.as_str().starts_with(|c: char| c.is_ascii_digit())
+                        && !said_of_no_one(text, &m)
+                })
+                || owned()));
     if !readings.is_empty() {
         // Sorted by start and by end alike (`health_near` relies on it):
         // a reading that overlaps a listed term adds nothing.
@@ -1196,12 +1243,14 @@ mod tests {
         for t in [
             "I nearly had a heart attack when I saw the plumber's bill",
             "you'll give me a stroke driving like that",
+            "Lena had a stroke of luck in the office raffle",
         ] {
             assert_eq!(found(t, Kind::Health), None, "{t}");
         }
         for t in [
             "Dad had a heart attack on Tuesday",
             "she had a small stroke last week",
+            "a stroke of the left hemisphere, per the CT",
         ] {
             assert!(found(t, Kind::Health).is_some(), "{t}");
         }
@@ -1393,6 +1442,8 @@ mod tests {
             "The contractor completed a safety plan for the scaffolding near the cancer centre.",
             // A wholesaler's price file.
             "NDC: 72811-0417-02\nProduct: Naloxone HCl nasal spray 4 mg\nPack: 2 x 0.1 mL\nWAC (USD): 44.90\nContract (USD): 31.25",
+            // A stock file: a robot's last pack with its GTIN.
+            "Last pack handled: Amlodipine 5 mg tablets x28, GTIN 5012345099103, batch AM2611, exp 11/2028",
         ] {
             assert_eq!(found(t, Kind::Health), Some(Confidence::Medium), "{t}");
         }
@@ -1410,6 +1461,16 @@ mod tests {
             "Your biopsy showed prostate cancer; we recommend active surveillance.",
             "Type 2 diabetes, A1c 8.4% last month.",
             "ORIENTATION: x3  RECALL: 2/3 words; history of dementia.",
+            // Doses missed and an operation told of a person.
+            "Derek Allsop - missed 3 methadone doses (Sat-Mon) - DO NOT dose today",
+            "It's the op on her wrist on the 15th, the carpal tunnel one.",
+            "Your amlodipine 5 mg is out of stock (batch AM2611); your prescription is ready Friday.",
+            // A stock word is no code: a pharmacy's note about someone's medicine.
+            "- Arthur Jenkins: metformin 500 mg tablets out of stock, backordered until Tuesday.",
+            "Josie Turner, INR 4.1 today, warfarin held. Warfarin 1 mg tablets out of stock.",
+            "Walter Briggs - Atorvastatin 20 mg once daily at night, batch AT7781, in stock.",
+            "Derek Allsop received Depakote 500 mg at 8pm from batch DK441. Batch number logged.",
+            "Ethan Ward (Y4) had an asthma attack at lunch, 10 puffs of salbutamol via spacer.",
         ] {
             assert_eq!(found(t, Kind::Health), Some(Confidence::High), "{t}");
         }

@@ -18,7 +18,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// MRN wording (case-insensitive, after a word boundary).
-pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|m[ãa]\s+ng[ưu][ờo]i\s+b[ệe]nh|cartella\s+clinica|patientennummer|fallnummer|pati[ëe]ntnummer|nimewo\s+dosye|numero\s+ng\s+pasyente|(?:no\.?|n[úu]m(?:ero|\.)?|n[ºo°]\.?)\s+de\s+paciente|(?:n[úu]mero|n[ºo°]\.?)\s+do\s+paciente|rx\s*#|rx\s+(?:number|no)|prescription\s*(?:#|number|no)|encounter\s*(?:#|no\.?|number|nbr|id)|enc\.?\s*#?|(?-i:CSN|FIN)\s*#?|visit\s*(?:#|no\.?|number))";
+pub const KEYWORD: &str = r"(?:mrn|mr\s*#|mr\s*no|medical\s+records?(?:\s+(?:number|no|num|nbr|#|id))?|med\.?\s*rec(?:ord)?s?\.?(?:\s*(?:#|no|number))?|chart\s*(?:#|no|number|nbr|id)|patient\s*(?:id|#|no|number|nbr)|pt\.?\s*(?:id|#)|hospital\s*(?:number|no|#|id)|unit\s+number|emr\s*(?:#|id|number|no)|ehr\s*(?:#|id|number|no)|n[ºo°]\.?\s*(?:do\s+)?prontu[áa]rio|prontu[áa]rio|expediente\s+(?:cl[íi]nico|m[ée]dico)|historia\s+cl[íi]nica|dossier\s+m[ée]dical|m[ãa]\s+b[ệe]nh\s+nh[âa]n|m[ãa]\s+ng[ưu][ờo]i\s+b[ệe]nh|cartella\s+clinica|patientennummer|fallnummer|pati[ëe]ntnummer|nimewo\s+dosye|numero\s+ng\s+pasyente|(?:no\.?|n[úu]m(?:ero|\.)?|n[ºo°]\.?)\s+de\s+paciente|(?:n[úu]mero|n[ºo°]\.?)\s+do\s+paciente|rx\s*#|rx\s+(?:number|no)|prescription\s*(?:#|number|no)|encounter\s*(?:#|no\.?|number|nbr|id)|enc\.?\s*#?|(?-i:CSN|FIN)\s*#?|(?-i:HN)\s*[:#]|visit\s*(?:#|no\.?|number))";
 
 struct Res {
     keyword: Regex,
@@ -299,5 +299,13 @@ mod tests {
             found_with("case file: 77123", Kind::Mrn, &cfg),
             Some(Confidence::High)
         );
+    }
+
+    #[test]
+    fn a_thai_hospital_number() {
+        assert_eq!(found("HN: 65-018832", Kind::Mrn), Some(Confidence::High));
+        // Lower case `hn` is no label, nor a flight or a postcode.
+        assert_eq!(found("see hn 4411 on the site", Kind::Mrn), None);
+        assert_eq!(found("Flight HN 1234 departs 07:40", Kind::Mrn), None);
     }
 }

@@ -2348,21 +2348,39 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
     }
     // A surname's particles between the honorific and it (`mevrouw de
     // Groot-Visser`, `signora van der Berg`).
+    // (A capitalised one too: `dhr. Van der Heijden`.)
+    let particle_at = |ws: usize, we: usize| -> Option<usize> {
+        if SURNAME_PARTICLES.contains(&&b[ws..we]) {
+            return Some(ws);
+        }
+        let w = b.get(ws.checked_sub(1)?..we)?;
+        let mut buf = [0u8; 8];
+        let low = buf.get_mut(..w.len())?;
+        low.copy_from_slice(w);
+        low.make_ascii_lowercase();
+        (w[0].is_ascii_uppercase() && SURNAME_PARTICLES.contains(&&*low)).then_some(ws - 1)
+    };
     let mut particles = 0;
     while particles < 2
         && ws < we
-        && SURNAME_PARTICLES.contains(&&b[ws..we])
-        && ws > 0
-        && matches!(b[ws - 1], b' ' | b'\t')
+        && let Some(ps) = particle_at(ws, we)
+        && ps > 0
+        && matches!(b[ps - 1], b' ' | b'\t')
     {
-        (ws, we) = word_before(ws);
+        (ws, we) = word_before(ps);
         particles += 1;
     }
     // An unlisted name only after a whole honorific word (`mevrouw
     // Aaltje`), not an abbreviation that is a unit too (`250 ms`).
+    // (A surname's particles make the word after them one, after an
+    // abbreviation too: `dhr. Van der Heijden`.)
     let listed = f & (FIRST_NAME | SURNAME) != 0;
+    let whole = |w: &str| {
+        HONORIFIC_WORDS.contains(&w)
+            || (particles > 0 && HONORIFICS_IN_LOWER_CASE.contains(&w.trim_end_matches('.')))
+    };
     if !listed
-        && (!HONORIFIC_WORDS.contains(&text.get(ws..we).unwrap_or(""))
+        && (!whole(text.get(ws..we).unwrap_or(""))
             || title_word(&b[s..e])
             || clinician_title(&b[s..e])
             // `il signor Presidente della Regione`: an office's title.
@@ -3597,8 +3615,26 @@ fn in_signature(r: &Res, text: &str, s: usize) -> bool {
         .filter(|l| !l.trim().is_empty())
         .take(3)
         .collect();
-    tail.iter()
-        .any(|l| r.closing.is_match(l.trim_start_matches(['>', ' ', '\t'])))
+    // `Naomi` over `Naomi Achterberg, Programme Director`: the writer
+    // signs with her given name, then her block.
+    let given = text[s..]
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    // Only as the block that ends the text: a line of capitalised words
+    // (`Lily` over `Lily Chen has a history of epilepsy` is a patient),
+    // a few short lines after it at most.
+    let signed_given = given.len() >= 2 && tail.first().is_some_and(|l| l.trim() == given) && {
+        let le = text[s..].find('\n').map_or(text.len(), |i| s + i);
+        let rest = &text[le..];
+        title_like(&text[s..le])
+            && rest.len() <= 300
+            && rest.lines().filter(|l| !l.trim().is_empty()).count() <= 4
+    };
+    signed_given
+        || tail
+            .iter()
+            .any(|l| r.closing.is_match(l.trim_start_matches(['>', ' ', '\t'])))
 }
 
 /// Any health term, or a clinical event word, within `reach` bytes of
@@ -7769,6 +7805,8 @@ mod tests {
             "Open cases\nMarisol Etsitty (Warehouse, 2nd shift) - Crohn's disease; requests workstation near restroom",
             "heads up. Mateo Ferreira-Lopes (U14, #7) took a knee to the head. parents took him to urgent care after and they said concussion.",
             "ortho says i broke my scaphoid, hairline fracture, 6 wks in this thing\n\n- dmitri",
+            "Vraagje over pt dhr. Van der Heijden, kamer 12:\nVG: DM2, hartfalen, jicht.",
+            "Hélène Roux a diabète et asthme sévère, suivie au CHU.",
         ] {
             assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
         }
@@ -7785,12 +7823,20 @@ mod tests {
             "my dad will bring the insulin cooler to the diabetes camp fair",
             "Sam Patel (Endocrinology) - Diabetes management in 2025\nRoom 4B, lunch provided",
             "Rosa Villanueva had a diabetes education class planned for Tuesday.",
+            "A 67-year-old man with CKD 3b was started on allopurinol 300 mg daily.\n\nNaomi\nNaomi Achterberg, Foundation Training Programme Director",
+            "Geachte mevr. Collega,\n\nDe nascholing over COPD en astma is op dinsdag.",
             "Ford Madison led the asthma walk.",
             "Q2 safety numbers across our four plants (Fairmont, Dayton, Erie, Kokomo):\n  Lost-time cases: 2, hand lacerations (4)",
             "the cast display is in the lobby; fracture clinic moved to b wing\n\n- front desk",
         ] {
             assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
         }
+    }
+
+    #[test]
+    fn a_given_name_over_a_line_of_care_is_no_sign_off() {
+        let t = "One for your list today:\n\nLily\nLily Chen has a history of epilepsy, seizure yesterday, now on levetiracetam 500 mg twice daily.";
+        assert!(found(t, Kind::Name) >= Some(Confidence::Medium), "{t}");
     }
 
     #[test]

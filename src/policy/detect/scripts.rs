@@ -351,6 +351,9 @@ const NAMES: &str = concat!(
     // A record's name field, perhaps with a rank (`שם: סמל עמית ברקוביץ`):
     // a given name and a surname.
     r#"|(?:^|\n)[ \t]*(?:שם|שם מלא)[ \t]*:[ \t]*(?:(?:סמל|סמ"ר|רב"ט|טוראי|טור'|סגן|סג"ם|סרן|רס"ר|רס"ל)[ \t]+)?(\p{Hebrew}{2,}(?:[ \t]+\p{Hebrew}{2,}){1,2})[ \t]*(?:\r?\n|$)"#,
+    // Thai: after a patient's name label, perhaps with an honorific
+    // written onto the name (`ชื่อผู้ป่วย: นางสาวพิมพ์ชนก วงศ์ใหญ่`).
+    r"|(?:ชื่อผู้ป่วย|ชื่อ-สกุลผู้ป่วย|ชื่อ-นามสกุลผู้ป่วย)[ \t]*:[ \t]*(?:นางสาว|นาย|นาง|ด\.ช\.|ด\.ญ\.)?(\p{Thai}{2,}(?:[ \t]+\p{Thai}{2,})?)",
     r"|(?:Ασθενής|Ονοματεπώνυμο ασθενούς|ΑΣΘΕΝΗΣ)[ \t]*:[ \t]*(\p{Greek}{2,}(?:[ \t]+\p{Greek}{2,}){0,2})",
     // Greek: after an honorific (`κα Παπαδημητρίου`, `κ. Λαμπράκη`,
     // `κύριε Νικολάου`), a surname and perhaps a given name.
@@ -1410,5 +1413,11 @@ mod tests {
             "направляем вам счёт за поставку офисной мебели по договору. ".repeat(5)
         );
         assert_ne!(found(&t, Kind::Name), Some(Confidence::High), "{t}");
+    }
+
+    #[test]
+    fn a_thai_patients_name_after_its_label() {
+        let t = "ชื่อผู้ป่วย: นางสาวพิมพ์ชนก วงศ์ใหญ่\nแพทย์วินิจฉัยว่าเป็น Stevens-Johnson syndrome หลังรับประทานยา แพ้ยา";
+        assert_eq!(found(t, Kind::Name), Some(Confidence::High));
     }
 }
