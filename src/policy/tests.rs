@@ -983,3 +983,40 @@ fn session_twenty_seven_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_one_disability_shapes_are_judged() {
+    for body in [
+        // A UK National Insurance number, an NDIS number, an Icelandic
+        // kennitala and a Portuguese SNS number beside care.
+        "Hi Anjali,\n\nDecision letter is dated 2 March. NI number is JT 41 83 27 C if you need it. The MS fatigue and the spasticity mean I can't walk 20 metres with the rollator.\n\nGareth",
+        "Participant: Jarrah Whitlock\nNDIS number: 430 227 915\nDescription: OT assessment (home)\nDate of service: 2027-03-15",
+        "Hér með sæki ég um hjálpartæki fyrir Guðrúnu Hallgrímsdóttur, kennitala 120574-3129. Hún er með síversnandi MS-sjúkdóm og notar hjólastól.",
+        "Tenho esclerose múltipla desde 2019. Para os benefícios fiscais, o número de utente do SNS é 284517309.",
+        // A number in a short paragraph of its own, the care in the next.
+        "Bună ziua,\n\nAduc scrisoarea medicală cu diagnosticul de tulburare din spectrul autist.\n\nCNP-ul lui Andrei: 5150824400316.\n\nMulțumesc,\nElena",
+        // A first name with a record's number in brackets; the next
+        // sentence's pronoun; a record's field of care.
+        "Kia ora Hemi,\n\nGood news from the panel for Riley (NHI ZKT4183):\n\nBecause of his Down syndrome and his heart (the AVSD repair in 2021), the house needs his cardiologist's letter.",
+        "Internal only: this is Rodney Fairbanks, case 27-004411 (Counselor: A. Whitcombe).\nHe still has occasional focal seizures.",
+        "Consumer: Harlan Voss\nCommunication: Tactile ASL\nAppointment: Cochlear implant mapping (audiology)\nDate: 2027-03-22",
+        // A thread's earlier writer telling of her own condition.
+        "Booked.\n\nFacilities\n\nFrom: Kwame Asante-Morris <kwame@insurer.example>\nSent: 11 March 2027 17:58\nTo: HR <hr@insurer.example>\nSubject: RE: Adjustments\n\nFor background: I've been Deaf since I was four and have two cochlear implants.",
+        // The reader greeted by first name and told of a condition.
+        "Hi Yusuf,\n\nI need permission to ask Dr. Hamelin for a report on your bipolar disorder and the two admissions last year.\n\nCall me at (416) 555-0119.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A team leader's title line: no `Last, First`.
+        "Hi team,\n\nRemember that the hoist calls need two of you on shift and one of you medication-trained.\n\nThanks,\nLorna\nTeam Leader, Willow Court Supported Living",
+        // A course's list of national numbers, each in its own paragraph.
+        "Dzień dobry,\n\nlista uczestników szkolenia:\n\n1. Katarzyna Wróbel, PESEL 85031206417\n\n2. Tomasz Lewandowski, PESEL 92061502149\n\nProgram obejmuje rozpoznawanie objawów depresji i zaburzeń lękowych.",
+        // A colleague's figure of speech in the thread.
+        "Pizza is on me.\n\nOmar\n\nFrom: Kara Jennings <kara@fin.example>\nSent: Thursday 5:40 PM\nTo: Omar <omar@fin.example>\nSubject: RE: deadline\n\nHonestly this deadline is giving me a panic attack.",
+        // A payroll form's NI number, no care.
+        "Dear Gareth,\n\nPlease confirm your NI number JT 41 83 27 C for payroll.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

@@ -533,15 +533,22 @@ fn readers_term(text: &str, spans: &[(usize, usize)]) -> bool {
     static R: OnceLock<(Regex, Regex)> = OnceLock::new();
     let (greeting, yours) = R.get_or_init(|| {
         (
-            re(r"^(?:(?i:dear|hello|hi|good\s+(?:morning|afternoon))\s+(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|MS|DR)\.?|(?i:sehr\s+geehrter?|liebe[r]?)\s+(?:Frau|Herr)|(?i:cher|ch[èe]re)\s+(?:Monsieur|Madame)|(?i:estimad[oa])\s+(?:Sr|Sra|Señor|Señora)\.?)\s+\p{Lu}\p{Ll}"),
+            re(r"^(?:(?i:dear|hello|hi|good\s+(?:morning|afternoon))\s+(?:Mr|Mrs|Ms|Miss|Mx|Dr|MR|MRS|MS|DR)\.?|(?i:sehr\s+geehrter?|liebe[r]?)\s+(?:Frau|Herr)|(?i:cher|ch[èe]re)\s+(?:Monsieur|Madame)|(?i:estimad[oa])\s+(?:Sr|Sra|Señor|Señora)\.?)\s+\p{Lu}\p{Ll}|^(?i:dear|hello|hi|good\s+(?:morning|afternoon))\s+(\p{Lu}\p{Ll}+)[ \t]*[,!]?[ \t]*$"),
             re(r"(?i)(?-u:\b)(?:your|ihre[mnrs]?|ihr|votre|vos)\s+(?:[\p{L}'-]+\s+){0,4}(?:\([\p{L}]+\)\s+)?$"),
         )
     });
     let open = text.trim_start();
     let first_line = &open[..open.find('\n').unwrap_or(open.len())];
-    if first_line.len() > 80 || !greeting.is_match(first_line) {
+    if first_line.len() > 80 {
         return false;
     }
+    let Some(greeted) = greeting.captures(first_line) else {
+        return false;
+    };
+    // Greeted by first name (`Hi Yusuf,`), as colleagues and HR write
+    // too: only a condition is the reader's own (`your bipolar
+    // disorder`), not a test or a service (`your drug screen`).
+    let by_first_name = greeted.get(1).is_some();
     spans.iter().take(64).any(|&(s, e)| {
         // `your prostate cancer awareness donation`: a cause, not care.
         let next = crate::policy::text::after(text, e, 24);
@@ -555,10 +562,48 @@ fn readers_term(text: &str, spans: &[(usize, usize)]) -> bool {
         {
             return false;
         }
+        if by_first_name && !names_a_condition(&text[s..e]) {
+            return false;
+        }
         let pre = crate::policy::text::before(text, s, 80);
         let pre = &pre[pre.rfind(['.', '!', '?', ';']).map_or(0, |k| k + 1)..];
         yours.is_match(pre)
     })
+}
+
+/// A term that names a condition by its head word (`bipolar disorder`,
+/// `Down syndrome`, `hearing loss`), not a test, a drug or a service.
+fn names_a_condition(term: &str) -> bool {
+    const HEADS: &[&str] = &[
+        "disorder",
+        "disorders",
+        "disease",
+        "syndrome",
+        "cancer",
+        "injury",
+        "failure",
+        "diabetes",
+        "epilepsy",
+        "sclerosis",
+        "palsy",
+        "dystrophy",
+        "impairment",
+        "loss",
+        "ptsd",
+        "adhd",
+        "autism",
+        "asthma",
+        "depression",
+        "anxiety",
+        "arthritis",
+        "dementia",
+        "schizophrenia",
+    ];
+    let last = term
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    HEADS.iter().any(|h| h.eq_ignore_ascii_case(last))
 }
 
 /// Is some term (of the first 64) someone's: right after a third-person
@@ -902,6 +947,22 @@ fn care_told(r: &Res, text: &str) -> bool {
         .any(|m| !said_of_no_one(text, &m))
 }
 
+/// A term in a record's field of care (`Appointment: Cochlear implant
+/// mapping`, `Condition: spina bifida`, `Procedure - hip replacement`),
+/// as rows and relabelled table cells give it: the record's person's
+/// care. A form's blank field holds no term.
+fn care_field(text: &str, spans: &[(usize, usize)]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let label = R.get_or_init(|| {
+        re(r"(?i)^[ \t]*(?:[-*•][ \t]*)?(?:appointment|appt|procedure|diagnos[ie]s|primary\s+diagnosis|medical\s+conditions?|conditions?|disability|disabilities|impairment|treatment|medications?|allergies|allerg(?:y|ies)\s+to|reason\s+for\s+(?:visit|referral|admission|appointment|call))[ \t]*(?::|=|\t|[-–][ \t])[ \t]*[^\n]{0,40}$")
+    });
+    let b = text.as_bytes();
+    spans.iter().take(64).any(|&(s, _)| {
+        let ls = memchr::memrchr(b'\n', &b[..s]).map_or(0, |k| k + 1);
+        text.get(ls..s).is_some_and(|head| label.is_match(head))
+    })
+}
+
 /// Care wording that tells of no one: what will or may be done for any
 /// child (`will be seen by the school nurse`), a statistic (`71% of
 /// patients were seen in A&E`), a joke's overdose (`an overdose of
@@ -1129,7 +1190,7 @@ pub fn scan(
     let owned = || *owned.get_or_init(|| someones_term(text, &spans) || readers_term(text, &spans));
     // A reading (`INR 4.1`) or a dose with its frequency is someone's.
     let read = !readings.is_empty() || !dosed.is_empty();
-    let told = care_told(r, text);
+    let told = care_told(r, text) || care_field(text, &spans);
     // A wholesaler's price file lists strengths and pack sizes
     // (`Naloxone HCl nasal spray 4 mg`, NDC, WAC): goods, no one's dose.
     // Only care told in words, or someone's term, makes it care.

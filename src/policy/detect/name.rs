@@ -742,7 +742,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
-            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn)\.?\s*(?:id|no\.?|nr\.?|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
+            r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn|nhi|nhs|chi|ndis|medicare|ohip|phn|ppsn|ihi)\.?\s*(?:id|no\.?|nr\.?|number|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
@@ -804,7 +804,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|disabled|registered\s+blind)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+|severely\s+|partially\s+|registered\s+)?(?:deaf|blind|deafblind|hard\s+of\s+hearing|a\s+wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic|autistic|dyslexic|epileptic|diabetic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -1419,6 +1419,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             && !full_names_listed(r, b, s, e2)
             && !one_word_list(b, s, e2)
             && !(street_suffix(w) && (after_house_number(b, s) || right_after_number(b, s)))
+            && !place_named_after(r, b, e2)
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -1632,6 +1633,22 @@ fn street_suffix(w: &[u8]) -> bool {
     SUFFIXES
         .iter()
         .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
+}
+
+/// A place's word right after the word ending at `e` (`Team Leader,
+/// Willow Court Supported Living`, `Manager, Rose House`): the given
+/// name is a place's first word, no person's.
+fn place_named_after(r: &Res, b: &[u8], e: usize) -> bool {
+    const PLACES: &[&str] = &[
+        "house", "lodge", "hall", "centre", "center", "manor", "campus", "building", "court",
+    ];
+    next_word(b, e).is_some_and(|(s, e)| {
+        let w = &b[s..e];
+        capitalised(w)
+            && (street_suffix(w)
+                || r.flags(w) & INSTITUTION != 0
+                || PLACES.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(w)))
+    })
 }
 
 /// A number right before `s` (`4 North`, `12 West`): a wing's or a
@@ -3382,6 +3399,8 @@ fn about_subject_person(
     let post = &b[e..(e + 4).min(b.len())];
     let subject_or_owner = post.starts_with(b"'s")
         || post.starts_with("’s".as_bytes())
+        // `for Riley (NHI ZKT4183):`: a record's number after the name.
+        || (post.starts_with(b" (") && r.cue_after.is_match(after(text, e, 64)))
         || (post.first() == Some(&b' ')
             && post
                 .get(1)
@@ -4246,6 +4265,15 @@ const OWN_MODIFIERS: &[&str] = &[
     "type",
     "1",
     "2",
+    "occasional",
+    "frequent",
+    "moderate",
+    "progressive",
+    "bilateral",
+    "profound",
+    "partial",
+    "complete",
+    "incomplete",
 ];
 
 /// The name at `s..e`, or its given name standing alone again within
@@ -4259,7 +4287,9 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
     let b = text.as_bytes();
     let given_end = s + text[s..e].find([' ', '\t']).unwrap_or(e - s);
     let given = &text[s..given_end];
-    let opens_own_sentence = |at: usize| {
+    // `strict`: after a pronoun, the term must end its phrase in both
+    // readings (`She is starting her cancer immunology PhD`).
+    let opens_own_sentence = |at: usize, strict: bool| {
         let window = after(text, at, 120);
         let rest = window.trim_start_matches([' ', '\t']);
         let lower = rest.to_ascii_lowercase();
@@ -4354,9 +4384,17 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
                 between.len() <= 2
                     && between.iter().all(|w| OWN_MODIFIERS.contains(w))
                     && !cause_or_event_after(text, he)
+                    && !(strict && topic_after(text, he))
             })
     };
-    if opens_own_sentence(e) {
+    if opens_own_sentence(e, false) {
+        return true;
+    }
+    // `this is Rodney Fairbanks, case 27-004411. He still has focal
+    // seizures`: the next sentence's pronoun is the name's.
+    if let Some(p) = pronoun_opens_next_sentence(text, e)
+        && opens_own_sentence(p, true)
+    {
         return true;
     }
     if given_end == e || given.len() < 3 {
@@ -4372,12 +4410,35 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
         let alone = !next_word(b, end).is_some_and(|(s2, e2)| {
             capitalised(&b[s2..e2]) && b[end..s2].iter().all(|c| *c == b' ')
         });
-        if whole && alone && opens_own_sentence(end) {
+        if whole && alone && opens_own_sentence(end, false) {
             return true;
         }
         from = end;
     }
     false
+}
+
+/// The end of `He` or `She` opening the sentence after the one the name
+/// ending at `e` stands in, when that sentence is short (an
+/// introduction, not a paragraph about other things).
+fn pronoun_opens_next_sentence(text: &str, e: usize) -> Option<usize> {
+    let window = after(text, e, 160);
+    // One line break at most: a new paragraph is a new subject.
+    let window = match window.match_indices('\n').nth(1) {
+        Some((k, _)) => &window[..k],
+        None => window,
+    };
+    // Any stop (`A. Whitcombe).` holds an initial's) right before it.
+    window
+        .match_indices(['.', '!', '?', '\n'])
+        .find_map(|(k, _)| {
+            let rest = &window[k + 1..];
+            let next = rest.trim_start_matches([' ', '\t', '\r', '\n', ')']);
+            ["He ", "She "]
+                .iter()
+                .find(|p| next.starts_with(**p))
+                .map(|p| e + k + 1 + (rest.len() - next.len()) + p.len() - 1)
+        })
 }
 
 /// Verbs after which a term is the subject's own with no possessive
@@ -5371,6 +5432,11 @@ pub fn scan(
     for (s, e) in possessive_care(r, text, health) {
         sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
+    // A thread's earlier writer, named by the header block or the
+    // attribution above the message they wrote of their own care in.
+    for (s, e) in history_writers(r, text, health) {
+        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+    }
     // Mail typed in lower case greets its reader and signs its writer in
     // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
     // `...is this redness normal? gareth llewellyn`.
@@ -5524,6 +5590,61 @@ const DETERMINERS: &[&str] = &[
 /// (`Addison's disease`) or a business's capitalised name (`Rosa's
 /// Bakery`), and not where the term names a programme or a place (`Hope's
 /// asthma clinic`).
+/// The writers of a thread's earlier messages who tell of their own care
+/// in them: the name of an Outlook header block (`From: Kwame
+/// Asante-Morris <kwame@…>` over `I've been Deaf since I was four`) or
+/// of a reply's attribution (`On Sun, 14 Mar 2027, Gareth Pennock
+/// <…> wrote:` over `> I can't do more than 20 metres with the
+/// rollator`). The message runs to the next such line.
+fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let head = R.get_or_init(|| {
+        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{3,60}?)"?[ \t]*(?:<|\[mailto:)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:)"#)
+    });
+    if health.is_empty() || memchr::memmem::find(text.as_bytes(), b"<").is_none() {
+        return Vec::new();
+    }
+    let heads: Vec<(usize, usize, usize)> = head
+        .captures_iter(text)
+        .take(32)
+        .filter_map(|c| {
+            let m = c.get(1).or_else(|| c.get(2))?;
+            Some((m.start(), m.end(), c.get(0)?.end()))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (k, &(s, e, from)) in heads.iter().enumerate() {
+        let to = heads
+            .get(k + 1)
+            .map_or(text.len(), |h| line_start(text, h.0));
+        // A person's name: two to four capitalised words, the first a
+        // listed given name (no `Facilities Helpdesk`).
+        let words: Vec<&str> = text[s..e].split_whitespace().collect();
+        let first_ok = words.first().is_some_and(|w| {
+            r.flags(w.as_bytes()) & (FIRST_NAME | GENERIC | INSTITUTION) == FIRST_NAME
+        });
+        if !(2..=4).contains(&words.len())
+            || !first_ok
+            || !words.iter().all(|w| capitalised(w.as_bytes()))
+        {
+            continue;
+        }
+        let first = health.partition_point(|&(hs, _)| hs < from);
+        let mine: Vec<(usize, usize)> = health[first..]
+            .iter()
+            .take_while(|&&(hs, _)| hs < to)
+            .copied()
+            .collect();
+        // Care told in full (`I've been Deaf since I was four`, `I was
+        // diagnosed`), not a term after `my` or `giving me` (`this
+        // deadline is giving me a panic attack`).
+        if !mine.is_empty() && r.own_care.is_match(&text[from..to]) {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
 fn possessive_care(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     const REACH: usize = 120;
     let b = text.as_bytes();

@@ -62,6 +62,8 @@ enum Scheme {
     LvPersonasKods,
     NzNhi,
     PlPesel,
+    UkNino,
+    IsKennitala,
 }
 
 use Scheme::*;
@@ -89,6 +91,7 @@ impl Scheme {
                 | BalticIsikukood
                 | LvPersonasKods
                 | PlPesel
+                | IsKennitala
         )
     }
 }
@@ -111,7 +114,11 @@ const LABELS: &[(&str, &[Scheme])] = &[
         r"taj(?:[- ]?(?:sz[áa]m(?:a|ot)?|number|kártya))?|társadalombiztosítási azonosító jel",
         &[HuTaj],
     ),
-    (r"cnp|cod(?:ul)? numeric personal", &[RoCnp]),
+    // `CNP-ul lui Andrei: …`: the Romanian article and the owner.
+    (
+        r"cnp(?:-ul)?(?:\s+(?:lui|ei|său|sau)(?:\s+\p{Lu}\p{Ll}+)?)?|cod(?:ul)? numeric personal",
+        &[RoCnp],
+    ),
     (
         r"t\.?\s?c\.?\s*kimlik(?:\s*no|\s*numaras[ıi])?|tckn|kimlik\s+no|kimlik\s+numaras[ıi]",
         &[TrKimlik],
@@ -170,6 +177,11 @@ const LABELS: &[(&str, &[Scheme])] = &[
     ),
     (r"personas kods|personas kodu", &[LvPersonasKods]),
     (r"pesel", &[PlPesel]),
+    (
+        r"national\s+insurance\s*(?:number|no\.?|nr)|(?-i:NI)\s*(?:number|no\.?)|(?-i:NINO)",
+        &[UkNino],
+    ),
+    (r"kennitala|kennitölu|kennitölunni|kt\.", &[IsKennitala]),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
     (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
 ];
@@ -201,6 +213,7 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
     }
     let res = res();
     let b = text.as_bytes();
+    let nz = std::cell::OnceCell::new();
     for caps in res.labels.captures_iter(text) {
         let Some((i, m)) = caps
             .iter()
@@ -239,7 +252,7 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // The health word must stand near the number (a patient's record),
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
-        if !health_near(text, terms, s, e) {
+        if !health_near(text, terms, m.as_str(), s, e) {
             continue;
         }
         // A short label may be a word or an abbreviation of something else
@@ -247,7 +260,10 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // then needs its check digit too. A long label or a birth date in
         // the number is proof enough; forms and letters copy numbers
         // with a typo, which must not let them out in the clear.
-        let short_label = m.as_str().chars().count() < 6;
+        // (A bare `NHI` in New Zealand mail is its own: `Kia ora`,
+        // `Ngā mihi`, an `.nz` address.)
+        let short_label = m.as_str().chars().count() < 6
+            && !(schemes == [NzNhi] && *nz.get_or_init(|| new_zealand_mail(text)));
         if let Some(end) = accepted(&text[s..e], schemes, short_label) {
             // The number is the whole token: no digit or letter glued on.
             if b.get(s + end).is_some_and(u8::is_ascii_alphanumeric) {
@@ -258,21 +274,65 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
     }
 }
 
+/// Mail written in New Zealand: its greetings and closings in te reo
+/// Māori, the country's name, its `.nz` domains.
+fn new_zealand_mail(text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)(?:(?-u:\b)(?:kia\s+ora|ng[āa]\s+mihi|new\s+zealand|aotearoa|te\s+whatu\s+ora|health\s+nz|wh[āa]nau)(?-u:\b)|\.nz(?-u:\b))")
+    })
+    .is_match(text)
+}
+
 /// How far from a number a health word may stand.
 const NEAR: usize = 320;
 
-/// A health word within `NEAR` bytes of `s..e`: a listed Latin term
-/// (`terms`) or a word of another script.
-fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
+/// A health word within `NEAR` bytes of `s..e`, the number after
+/// `label`: a listed Latin term (`terms`) or a word of another script.
+fn health_near(text: &str, terms: &[(usize, usize)], label: &str, s: usize, e: usize) -> bool {
     // Within the number's paragraph: a form's next section (`We also
     // offer a free flu vaccine`) is not its record.
     let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(NEAR));
     let hi = crate::policy::text::floor_boundary(text, e + NEAR);
+    let (wlo, whi) = (lo, hi);
     let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
     let hi = text[e..hi].find("\n\n").map_or(hi, |k| e + k);
-    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
-        || super::scripts::has_term(&text[lo..hi])
-        || patient_word(&text[lo..hi])
+    let told = |lo: usize, hi: usize| {
+        terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
+            || super::scripts::has_term(&text[lo..hi])
+            || patient_word(&text[lo..hi])
+    };
+    if told(lo, hi) {
+        return true;
+    }
+    // A number given in a short paragraph of its own (`CNP-ul lui Andrei:
+    // …`, `I'm writing about my father, … (RNOKPP …).`) belongs to the
+    // letter around it: the paragraphs before and after it tell.
+    // Not a list's item (`4. Tomasz Lewandowski, PESEL …`): a list of
+    // numbers is a roster, and the paragraphs around it are the letter's.
+    const SHORT: usize = 200;
+    let own = text[lo..hi].trim();
+    let list_item = own.starts_with(['-', '*', '•', '·'])
+        || own.split_once(['.', ')']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.bytes().all(|c| c.is_ascii_digit())
+        });
+    if hi - lo > SHORT || own.matches('\n').count() > 1 || list_item {
+        return false;
+    }
+    let prev = text[wlo..lo]
+        .trim_end()
+        .rfind("\n\n")
+        .map_or(wlo, |k| wlo + k + 2);
+    let next_start = text[hi..whi]
+        .find(|c: char| !c.is_whitespace())
+        .map_or(whi, |k| hi + k);
+    let next = text[next_start..whi]
+        .find("\n\n")
+        .map_or(whi, |k| next_start + k);
+    // Nor one of several numbers, each in a paragraph of its own.
+    let repeated =
+        label.len() >= 2 && (text[prev..lo].contains(label) || text[hi..next].contains(label));
+    !repeated && told(prev, next)
 }
 
 /// A patient's own label in the window (`Pacjent  Zbigniew Kaczmarczyk
@@ -756,6 +816,38 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
             // the old form's check digit must hold too.
             (old && (!strict || check_ok())) || (new && !strict)
         }
+        // Two letters (neither D, F, I, Q, U nor V; no O second; not an
+        // unallocated pair), six digits, and the suffix A-D, which forms
+        // leave off: `JT 41 83 27 C`. No check digit: the shape after
+        // its own label is the proof.
+        UkNino => {
+            let c: Vec<u8> = v.bytes().filter(|&c| c != b' ').collect();
+            let bad = |x: u8| matches!(x, b'D' | b'F' | b'I' | b'Q' | b'U' | b'V');
+            let len_ok = c.len() == 9 || c.len() == 8;
+            len_ok
+                && c[..2].iter().all(u8::is_ascii_uppercase)
+                && !bad(c[0])
+                && !bad(c[1])
+                && c[1] != b'O'
+                && !matches!(
+                    &c[..2],
+                    b"BG" | b"GB" | b"NK" | b"KN" | b"TN" | b"NT" | b"ZZ"
+                )
+                && c[2..8].iter().all(u8::is_ascii_digit)
+                && c.get(8).is_none_or(|x| matches!(x, b'A'..=b'D'))
+                && !placeholder(&c[2..8].iter().map(|x| x - b'0').collect::<Vec<_>>())
+        }
+        // Iceland's kennitala: the birth date (DDMMYY), two serial digits,
+        // a check digit and the century (9: 1900s, 0: 2000s, 8: 1800s);
+        // companies add 40 to the day.
+        IsKennitala => digits_of(v).is_some_and(|d| {
+            if d.len() != 10 || !ddmmyy(&d) || !matches!(d[9], 0 | 8 | 9) {
+                return false;
+            }
+            let sum = weighted(&d[..8], &[3, 2, 7, 6, 5, 4, 3, 2]);
+            let c = (11 - sum % 11) % 11;
+            !strict || (c != 10 && c == u32::from(d[8]))
+        }),
         ChAhv => digits_of(v).is_some_and(|d| {
             if d.len() != 13 || num(&d[..3]) != 756 {
                 return false;
@@ -794,6 +886,10 @@ mod tests {
         for t in [
             "Personnummer: 19410312-4826",
             "personnummer 410312-4826, höftfraktur",
+            "NI number is JT 41 83 27 C",
+            "National Insurance number: AB628193C",
+            "kennitala 120574-3129",
+            "CNP-ul lui Andrei: 5150824400316",
             "Fødselsnummer: 01015012345",
             "CPR-nr.: 120358-1743",
             "Henkilötunnus: 150772-318T",
@@ -849,6 +945,11 @@ mod tests {
             "Henkilötunnus: 150772-31",
             "CNP 2901415124564",
             "TCKN 38471625095",
+            // Prefixes never issued, a month 13, a century digit 5.
+            "NI number: QQ 12 34 56 C",
+            "NI number: AB 12 34 56 E",
+            "kennitala 121374-3129",
+            "kennitala 120574-3125",
             "BSN 2345.67.891",
             "TAJ 038 514 727",
             "NIK 1234567890123456",
