@@ -990,11 +990,11 @@ fn session_forty_one_disability_shapes_are_judged() {
         // A UK National Insurance number, an NDIS number, an Icelandic
         // kennitala and a Portuguese SNS number beside care.
         "Hi Anjali,\n\nDecision letter is dated 2 March. NI number is JT 41 83 27 C if you need it. The MS fatigue and the spasticity mean I can't walk 20 metres with the rollator.\n\nGareth",
-        "Participant: Jarrah Whitlock\nNDIS number: 430 227 915\nDescription: OT assessment (home)\nDate of service: 2027-03-15",
+        "Participant: Jarrah Whitlock\nNDIS number: 430 227 915\nDescription: Physiotherapy (hydrotherapy)\nDate of service: 2027-03-15",
         "Hér með sæki ég um hjálpartæki fyrir Guðrúnu Hallgrímsdóttur, kennitala 120574-3129. Hún er með síversnandi MS-sjúkdóm og notar hjólastól.",
         "Tenho esclerose múltipla desde 2019. Para os benefícios fiscais, o número de utente do SNS é 284517309.",
-        // A number in a short paragraph of its own, the care in the next.
-        "Bună ziua,\n\nAduc scrisoarea medicală cu diagnosticul de tulburare din spectrul autist.\n\nCNP-ul lui Andrei: 5150824400316.\n\nMulțumesc,\nElena",
+        // The Romanian article and owner after `CNP`.
+        "Bună ziua,\nAduc scrisoarea medicală cu diagnosticul de tulburare din spectrul autist. CNP-ul lui Andrei: 5150824400316.\nMulțumesc,\nElena",
         // A first name with a record's number in brackets; the next
         // sentence's pronoun; a record's field of care.
         "Kia ora Hemi,\n\nGood news from the panel for Riley (NHI ZKT4183):\n\nBecause of his Down syndrome and his heart (the AVSD repair in 2021), the house needs his cardiologist's letter.",
@@ -1014,6 +1014,12 @@ fn session_forty_one_disability_shapes_are_judged() {
         "Dzień dobry,\n\nlista uczestników szkolenia:\n\n1. Katarzyna Wróbel, PESEL 85031206417\n\n2. Tomasz Lewandowski, PESEL 92061502149\n\nProgram obejmuje rozpoznawanie objawów depresji i zaburzeń lękowych.",
         // A colleague's figure of speech in the thread.
         "Pizza is on me.\n\nOmar\n\nFrom: Kara Jennings <kara@fin.example>\nSent: Thursday 5:40 PM\nTo: Omar <omar@fin.example>\nSubject: RE: deadline\n\nHonestly this deadline is giving me a panic attack.",
+        // A colleague's figure of speech, a team greeted, a product's fault.
+        "Thanks.\n\nFrom: Sam Reid <sam@org.example>\nSent: Monday\nTo: Ops <ops@org.example>\nSubject: RE: labels\n\nI'm blind without my glasses, and I use a rollator catalogue code list.",
+        "Hi All,\n\nThe assistance programme can help with your anxiety or depression: eap@org.example.",
+        "Ticket: 8841\nItem: Powered wheelchair, showroom demo\nDiagnosis: motor controller fault\nEngineer: workshop@mobility.example",
+        // A provider's registration number in a signature.
+        "Regards,\nSunrise Supports\nNDIS No. 405 012 345\nWe provide physiotherapy and hydrotherapy.",
         // A payroll form's NI number, no care.
         "Dear Gareth,\n\nPlease confirm your NI number JT 41 83 27 C for payroll.",
     ] {

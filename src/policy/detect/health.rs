@@ -548,7 +548,29 @@ fn readers_term(text: &str, spans: &[(usize, usize)]) -> bool {
     // Greeted by first name (`Hi Yusuf,`), as colleagues and HR write
     // too: only a condition is the reader's own (`your bipolar
     // disorder`), not a test or a service (`your drug screen`).
-    let by_first_name = greeted.get(1).is_some();
+    let by_first_name = greeted.get(1).is_some_and(|w| {
+        !matches!(
+            w.as_str().to_ascii_lowercase().as_str(),
+            "all"
+                | "team"
+                | "everyone"
+                | "everybody"
+                | "folks"
+                | "there"
+                | "colleagues"
+                | "guys"
+                | "both"
+                | "friends"
+                | "members"
+                | "parents"
+                | "families"
+                | "staff"
+                | "teams"
+        )
+    });
+    if greeted.get(1).is_some() && !by_first_name {
+        return false;
+    }
     spans.iter().take(64).any(|&(s, e)| {
         // `your prostate cancer awareness donation`: a cause, not care.
         let next = crate::policy::text::after(text, e, 24);
@@ -562,7 +584,14 @@ fn readers_term(text: &str, spans: &[(usize, usize)]) -> bool {
         {
             return false;
         }
-        if by_first_name && !names_a_condition(&text[s..e]) {
+        // ... right after `your` (not `your talk on chronic fatigue
+        // syndrome`).
+        if by_first_name
+            && (!names_a_condition(&text[s..e])
+                || !crate::policy::text::before(text, s, 8)
+                    .to_ascii_lowercase()
+                    .ends_with("your "))
+        {
             return false;
         }
         let pre = crate::policy::text::before(text, s, 80);
@@ -956,10 +985,17 @@ fn care_field(text: &str, spans: &[(usize, usize)]) -> bool {
     let label = R.get_or_init(|| {
         re(r"(?i)^[ \t]*(?:[-*•][ \t]*)?(?:appointment|appt|procedure|diagnos[ie]s|primary\s+diagnosis|medical\s+conditions?|conditions?|disability|disabilities|impairment|treatment|medications?|allergies|allerg(?:y|ies)\s+to|reason\s+for\s+(?:visit|referral|admission|appointment|call))[ \t]*(?::|=|\t|[-–][ \t])[ \t]*[^\n]{0,40}$")
     });
+    static P: OnceLock<Regex> = OnceLock::new();
+    let person = P.get_or_init(|| {
+        re(r"(?im)^[ \t]*(?:patient|patient\s+name|client|client\s+name|consumer|participant|resident|service\s+user|pupil|student|child|member\s+name|full\s+name|name)[ \t]*(?::|=|\t)[ \t]*\p{Lu}")
+    });
     let b = text.as_bytes();
     spans.iter().take(64).any(|&(s, _)| {
         let ls = memchr::memrchr(b'\n', &b[..s]).map_or(0, |k| k + 1);
-        text.get(ls..s).is_some_and(|head| label.is_match(head))
+        // The record's person named in its lines around.
+        let around = &text[crate::policy::text::floor_boundary(text, ls.saturating_sub(240))
+            ..crate::policy::text::floor_boundary(text, (s + 240).min(text.len()))];
+        text.get(ls..s).is_some_and(|head| label.is_match(head)) && person.is_match(around)
     })
 }
 

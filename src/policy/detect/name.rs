@@ -804,7 +804,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|disabled|registered\s+blind)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+|severely\s+|partially\s+|registered\s+)?(?:deaf|blind|deafblind|hard\s+of\s+hearing|a\s+wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic|autistic|dyslexic|epileptic|diabetic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -4293,6 +4293,35 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
         let window = after(text, at, 120);
         let rest = window.trim_start_matches([' ', '\t']);
         let lower = rest.to_ascii_lowercase();
+        // `He has dysarthria and dysphagia experience`: a colleague's work.
+        let sentence = lower.split(['.', '!', '?', '\n']).next().unwrap_or("");
+        if strict
+            && sentence.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                matches!(
+                    w,
+                    "experience"
+                        | "expertise"
+                        | "research"
+                        | "interest"
+                        | "interests"
+                        | "background"
+                        | "training"
+                        | "specialist"
+                        | "clinic"
+                        | "clinics"
+                        | "service"
+                        | "team"
+                        | "led"
+                        | "leads"
+                        | "taught"
+                        | "teaches"
+                        | "published"
+                        | "caseload"
+                )
+            })
+        {
+            return false;
+        }
         const VERBS: &[&str] = &[
             "is ",
             "was ",
@@ -5590,6 +5619,42 @@ const DETERMINERS: &[&str] = &[
 /// (`Addison's disease`) or a business's capitalised name (`Rosa's
 /// Bakery`), and not where the term names a programme or a place (`Hope's
 /// asthma clinic`).
+/// A writer's own care told in full between `from` and `to`: a
+/// diagnosis, a lifelong disability (`I've been Deaf since I was
+/// four`), or `I have`/`I use` right before a term (`I have multiple
+/// sclerosis`, `I use a powerchair`); not figures of speech (`I'm blind
+/// without my glasses`) nor `I'm taking Friday off`.
+fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let told = R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic))(?-u:\b)")
+    });
+    told.is_match(&text[from..to])
+        || terms.iter().any(|&(hs, he)| {
+            if topic_after(text, he) || cause_or_event_after(text, he) {
+                return false;
+            }
+            let head = before(text, hs, 24).to_ascii_lowercase();
+            let head = head.trim_end();
+            [
+                "i have",
+                "i've got",
+                "i have had",
+                "i use a",
+                "i use",
+                "i live with",
+                "i have a",
+                "i have an",
+            ]
+            .iter()
+            .any(|p| {
+                head.ends_with(p)
+                    && head[..head.len() - p.len()].ends_with([' ', '\n', '.', ',', ':'])
+                    || head == *p
+            })
+        })
+}
+
 /// The writers of a thread's earlier messages who tell of their own care
 /// in them: the name of an Outlook header block (`From: Kwame
 /// Asante-Morris <kwame@…>` over `I've been Deaf since I was four`) or
@@ -5599,9 +5664,27 @@ const DETERMINERS: &[&str] = &[
 fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let head = R.get_or_init(|| {
-        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{3,60}?)"?[ \t]*(?:<|\[mailto:)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:)"#)
+        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{3,60}?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:)"#)
     });
-    if health.is_empty() || memchr::memmem::find(text.as_bytes(), b"<").is_none() {
+    // Byte searches first: most texts hold no thread.
+    let b = text.as_bytes();
+    if health.is_empty()
+        || (memchr::memmem::find(b, b"wrote:").is_none()
+            && memchr::memmem::find(b, b"From:").is_none()
+            && ![
+                "Von:",
+                "De:",
+                "Van:",
+                "Da:",
+                "Fra:",
+                "Från:",
+                "Od:",
+                "Feladó:",
+                "Lähettäjä:",
+            ]
+            .iter()
+            .any(|l| memchr::memmem::find(b, l.as_bytes()).is_some()))
+    {
         return Vec::new();
     }
     let heads: Vec<(usize, usize, usize)> = head
@@ -5638,7 +5721,7 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
         // Care told in full (`I've been Deaf since I was four`, `I was
         // diagnosed`), not a term after `my` or `giving me` (`this
         // deadline is giving me a panic attack`).
-        if !mine.is_empty() && r.own_care.is_match(&text[from..to]) {
+        if !mine.is_empty() && history_own_care(text, from, to, &mine) {
             out.push((s, e));
         }
     }

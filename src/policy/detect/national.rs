@@ -64,6 +64,7 @@ enum Scheme {
     PlPesel,
     UkNino,
     IsKennitala,
+    AuNdis,
 }
 
 use Scheme::*;
@@ -182,6 +183,10 @@ const LABELS: &[(&str, &[Scheme])] = &[
         &[UkNino],
     ),
     (r"kennitala|kennitölu|kennitölunni|kt\.", &[IsKennitala]),
+    (
+        r"(?-i:NDIS)\s*(?:participant\s+)?(?:number|no\.?|#)",
+        &[AuNdis],
+    ),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
     (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
 ];
@@ -252,7 +257,7 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // The health word must stand near the number (a patient's record),
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
-        if !health_near(text, terms, m.as_str(), s, e) {
+        if !health_near(text, terms, s, e) {
             continue;
         }
         // A short label may be a word or an abbreviation of something else
@@ -287,52 +292,18 @@ fn new_zealand_mail(text: &str) -> bool {
 /// How far from a number a health word may stand.
 const NEAR: usize = 320;
 
-/// A health word within `NEAR` bytes of `s..e`, the number after
-/// `label`: a listed Latin term (`terms`) or a word of another script.
-fn health_near(text: &str, terms: &[(usize, usize)], label: &str, s: usize, e: usize) -> bool {
+/// A health word within `NEAR` bytes of `s..e`: a listed Latin term
+/// (`terms`) or a word of another script.
+fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
     // Within the number's paragraph: a form's next section (`We also
     // offer a free flu vaccine`) is not its record.
     let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(NEAR));
     let hi = crate::policy::text::floor_boundary(text, e + NEAR);
-    let (wlo, whi) = (lo, hi);
     let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
     let hi = text[e..hi].find("\n\n").map_or(hi, |k| e + k);
-    let told = |lo: usize, hi: usize| {
-        terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
-            || super::scripts::has_term(&text[lo..hi])
-            || patient_word(&text[lo..hi])
-    };
-    if told(lo, hi) {
-        return true;
-    }
-    // A number given in a short paragraph of its own (`CNP-ul lui Andrei:
-    // …`, `I'm writing about my father, … (RNOKPP …).`) belongs to the
-    // letter around it: the paragraphs before and after it tell.
-    // Not a list's item (`4. Tomasz Lewandowski, PESEL …`): a list of
-    // numbers is a roster, and the paragraphs around it are the letter's.
-    const SHORT: usize = 200;
-    let own = text[lo..hi].trim();
-    let list_item = own.starts_with(['-', '*', '•', '·'])
-        || own.split_once(['.', ')']).is_some_and(|(n, _)| {
-            !n.is_empty() && n.len() <= 3 && n.bytes().all(|c| c.is_ascii_digit())
-        });
-    if hi - lo > SHORT || own.matches('\n').count() > 1 || list_item {
-        return false;
-    }
-    let prev = text[wlo..lo]
-        .trim_end()
-        .rfind("\n\n")
-        .map_or(wlo, |k| wlo + k + 2);
-    let next_start = text[hi..whi]
-        .find(|c: char| !c.is_whitespace())
-        .map_or(whi, |k| hi + k);
-    let next = text[next_start..whi]
-        .find("\n\n")
-        .map_or(whi, |k| next_start + k);
-    // Nor one of several numbers, each in a paragraph of its own.
-    let repeated =
-        label.len() >= 2 && (text[prev..lo].contains(label) || text[hi..next].contains(label));
-    !repeated && told(prev, next)
+    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
+        || super::scripts::has_term(&text[lo..hi])
+        || patient_word(&text[lo..hi])
 }
 
 /// A patient's own label in the window (`Pacjent  Zbigniew Kaczmarczyk
@@ -848,6 +819,11 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
             let c = (11 - sum % 11) % 11;
             !strict || (c != 10 && c == u32::from(d[8]))
         }),
+        // An NDIS participant's number: nine digits from 43 (providers'
+        // registration numbers open with 405).
+        AuNdis => {
+            digits_of(v).is_some_and(|d| d.len() == 9 && d[0] == 4 && d[1] == 3 && !placeholder(&d))
+        }
         ChAhv => digits_of(v).is_some_and(|d| {
             if d.len() != 13 || num(&d[..3]) != 756 {
                 return false;
