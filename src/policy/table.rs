@@ -1883,8 +1883,17 @@ pub fn relabel_plain(text: &str, cap: usize) -> Option<String> {
             continue;
         };
         let line = raw.trim();
+        // `2. Bildediagnostikk Vest, Bergen`: a numbered list's item, no
+        // header.
+        let numbered = {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=2).contains(&digits)
+                && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))
+                && line.as_bytes().get(digits + 1) == Some(&b' ')
+        };
         // Header cells are short: prose with a comma or two is no row.
-        if !(2..=200).contains(&n)
+        if numbered
+            || !(2..=200).contains(&n)
             || line.len() > n * 28
             || line.len() > MAX_HEADER_LINE
             || !hints.is_match(line)

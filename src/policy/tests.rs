@@ -1026,3 +1026,32 @@ fn session_forty_one_disability_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_two_shapes_are_judged() {
+    for body in [
+        // Outlook's history header with the surname first.
+        // A transcript: the birth date answered on the next line, and a
+        // speaker's own care in her turn.
+        "Your chat transcript\n\n7:41 PM: Jordan (Member Services): Can you confirm your member ID and date of birth?\n7:42 PM: Kelsey Moravec: BWH 402 118 776, 10/02/1994\n7:43 PM: Jordan (Member Services): Thanks, you're verified.",
+        "Transcript\n\n7:44 PM: Kelsey Moravec: I'm type 1 and just switched to the Omnipod 5 and a Dexcom G7.\n7:47 PM: Jordan (Member Services): The pods are covered under your pharmacy benefit.",
+        // A post's writer on her own medicines.
+        "From: Renee Tamworth <renee.t@mailbox.example>\n\nMy claim has been declined. I can't sit for more than 20 minutes and I'm on tapentadol and pregabalin just to get through the day.",
+        // The reader's own care after a first-name greeting.
+        "Hi Priya,\n\nThanks for coming in. Your scan on the left knee shows a small meniscal tear; physio first.\n\nBest,\nTom",
+        "Booked.\n\nFacilities\n\nFrom: Asante-Morris, Kwame <kwame@insurer.example>\nSent: 11 March 2027 17:58\nTo: HR <hr@insurer.example>\nSubject: RE: Adjustments\n\nFor background: I've been Deaf since I was four and have two cochlear implants.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // The same header above a figure of speech.
+        // An FAQ's question and answer; a speaker's work.
+        "Why do we ask for your date of birth?\nSince 12 March 2025 we verify every caller before we discuss a claim.",
+        "Minutes\n\n10:02 AM: Sarah Lim: I have the diabetes audit slides ready for Thursday.\n10:03 AM: Tom Reyes: I take the minutes as usual.",
+        // The reader's work on a condition, not the reader's care.
+        "Hi Priya,\n\nThanks again for your talk on chronic fatigue syndrome at the regional meeting. The slides are on the shared drive.\n\nBest,\nTom",
+        "Pizza is on me.\n\nOmar\n\nFrom: Jennings, Kara <kara@fin.example>\nSent: Thursday 5:40 PM\nTo: Omar <omar@fin.example>\nSubject: RE: deadline\n\nHonestly this deadline is giving me a panic attack.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

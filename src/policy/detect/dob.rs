@@ -43,12 +43,24 @@ pub fn after_keyword(
 ) {
     let w = after(text, kend, MAX_GAP + 32);
     let Some((s, e)) = dates::first_date(w) else {
+        answered_on_next_line(text, kend, loc, sink);
         return;
     };
     let gap = &w[..s];
     if gap.len() > MAX_GAP
         || gap.bytes().any(|b| b.is_ascii_digit())
         || gap.matches('\n').count() > 1
+    {
+        answered_on_next_line(text, kend, loc, sink);
+        return;
+    }
+    // A question answered (`…your date of birth?` over `12 March 1961`)
+    // ends in the date: `Since 12 March 2025 we ask…` is an FAQ's answer.
+    if gap.contains('?')
+        && w[e..]
+            .split('\n')
+            .next()
+            .is_some_and(|t| t.chars().any(char::is_alphanumeric))
     {
         return;
     }
@@ -84,6 +96,34 @@ pub fn after_keyword(
         Confidence::High
     };
     sink.push(Kind::Dob, confidence, loc, &w[s..e]);
+}
+
+/// A transcript's question and its answer (`…confirm your member ID and
+/// date of birth?` over `7:42 PM: Kelsey Moravec: BWH 402 118 776,
+/// 10/02/1994`): the birth wording's line ends in a question, and the
+/// next line, past a time and a speaker, ends in a date of an earlier
+/// year within its first 80 bytes.
+fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
+    let rest = after(text, kend, 120);
+    let Some(nl) = rest.find('\n') else {
+        return;
+    };
+    if !rest[..nl].trim_end().ends_with('?') {
+        return;
+    }
+    let next = rest[nl + 1..].lines().next().unwrap_or("");
+    let next = &next[..crate::policy::text::floor_boundary(next, 80)];
+    let Some((s, e)) = dates::first_date(next) else {
+        return;
+    };
+    // Each line its own speaker's: no second question on the answer's,
+    // and the date ends the answer (`Since 12 March 2025 we ask…` is an
+    // FAQ's answer, no one's birth).
+    let tail_words = next[e..].chars().any(char::is_alphanumeric);
+    if next[..s].contains('?') || tail_words || !past_year(&next[s..e]) {
+        return;
+    }
+    sink.push(Kind::Dob, Confidence::High, loc, &next[s..e]);
 }
 
 /// A birthday greeting or party among colleagues: `happy birthday`,

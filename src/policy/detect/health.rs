@@ -1023,6 +1023,14 @@ fn said_of_no_one(text: &str, m: &regex::Match<'_>) -> bool {
             || before.contains('%')
             || head.ends_with("patients were");
     }
+    // `age at diagnosis 40+`, `stage at diagnosis`: a rating table's or a
+    // registry's measure, no one's diagnosis.
+    if found.starts_with("diagnos") && before.trim_end().ends_with(" at") {
+        let head = before.trim_end();
+        return ["age at", "stage at", "time at", "years at", "median at"]
+            .iter()
+            .any(|w| head.ends_with(w));
+    }
     if found.ends_with("overdose") {
         let next = crate::policy::text::after(text, m.end(), 24).to_ascii_lowercase();
         return [

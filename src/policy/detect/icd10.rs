@@ -145,6 +145,18 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
     {
         return;
     }
+    // `Medication Adherence - Diabetes (D12)`, `HEDIS measure C01`: a
+    // quality measure's three-character ID, no one's diagnosis.
+    if code.len() == 3 {
+        let head = before(text, s, 64).to_ascii_lowercase();
+        let line = head.rsplit('\n').next().unwrap_or("");
+        if ["adherence", "measure", "hedis", "star rating", "stars"]
+            .iter()
+            .any(|w| line.contains(w))
+        {
+            return;
+        }
+    }
     let ctx = Context {
         positive: &r.clinical,
         negative: Some(&r.negative),

@@ -821,12 +821,12 @@ fn res() -> &'static Res {
         animal_care: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+care\s+$"),
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
-            r"(?-u:\b)(?:(?i:canine|feline|equine|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|water\s+bowl)|RVN|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
+            r"(?-u:\b)(?:(?i:canine|feline|equine|domestic\s+(?:short|long)hair|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|water\s+bowl)|RVN|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
         ),
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -3492,6 +3492,57 @@ fn story_follows(r: &Res, text: &str, e: usize) -> bool {
 /// A third-person story whose event is a listed health term within 280
 /// bytes after `e` (`she's got whooping cough`, `he has had shingles`):
 /// the words right before the term tell it as `told_story` does.
+/// A full name's care past the team or the place it is from (`Mark
+/// Ellery in finance (bowel cancer: …`, `Sarah Ellery in accounts has
+/// bowel cancer`), or straight after it in brackets (`Sarah Ellery
+/// (bowel cancer`): the term opens the bracket, or the clinical cue
+/// follows the unit.
+fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    static UNIT: OnceLock<Regex> = OnceLock::new();
+    let unit = UNIT.get_or_init(|| {
+        re(r"^[ \t]+(?:in|from)[ \t]+(?:the[ \t]+)?\p{L}[\p{L}&-]*(?:[ \t]+\p{Lu}[\p{L}&-]*)?")
+    });
+    static VERB: OnceLock<Regex> = OnceLock::new();
+    let verb = VERB.get_or_init(|| {
+        re(r"^[ \t]+(?:has|had|is\s+on|was\s+on|needs|needed|underwent|is\s+having|was\s+diagnosed\s+with|has\s+been\s+diagnosed\s+with)[ \t]+")
+    });
+    let post = after(text, e, 64);
+    let p = unit.find(post).map_or(0, |m| m.end());
+    let rest = &post[p..];
+    if p > 0 && r.cue_after.is_match(rest) && !possessive_of_work(rest) {
+        return true;
+    }
+    // `(consultant plastic surgeon)`: a role in the bracket.
+    let at = if rest.trim_start_matches([' ', '\t']).starts_with('(') {
+        if r.provider_after.is_match(rest) {
+            return false;
+        }
+        e + p + rest.find('(').unwrap_or(0) + 1
+    } else if p > 0
+        && let Some(m) = verb.find(rest)
+    {
+        e + p + m.end()
+    } else {
+        return false;
+    };
+    // The term opens the bracket or the verb's object, at most one word
+    // before it (`(bowel cancer`, `has stage 2 melanoma`).
+    let first = health.partition_point(|&(hs, _)| hs < at);
+    health.get(first).is_some_and(|&(hs, he)| {
+        let gap = &text[at..hs];
+        // `Sam Patel (Endocrinology)`: a specialty, her department.
+        let specialty = ["ology", "iatry", "ics", "medicine"]
+            .iter()
+            .any(|x| text[hs..he].to_ascii_lowercase().ends_with(x));
+        hs <= at + 24
+            && !specialty
+            && gap.split_whitespace().count() <= 1
+            && !gap.contains([')', ',', '.', ';', ':'])
+            && !topic_after(text, he)
+            && !cause_or_event_after(text, he)
+    })
+}
+
 fn story_of_term(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     let first = health.partition_point(|&(hs, _)| hs < e);
     health[first..]
@@ -3695,6 +3746,7 @@ fn health_near(
             !letter(w[..m.start()].chars().next_back())
                 && !letter(w[m.end()..].chars().next())
                 && !document_scan(w, m.start(), m.end())
+                && !no_ones_event(w, m.start())
                 // `Booking CT-5521`: a code.
                 && !super::health::keys_a_number(&w.as_bytes()[m.end()..])
         });
@@ -3722,6 +3774,60 @@ fn social_visit(text: &str, at: usize) -> bool {
     ["befriend", "cuppa", "social visit", "friendly visit"]
         .iter()
         .any(|k| lower.contains(k))
+}
+
+/// `Pohutukawa Engineering Ltd`, `Harbour Dental Pty Ltd`: a company's
+/// name, by its legal form last in the span or right after it.
+fn company_named(text: &str, s: usize, e: usize) -> bool {
+    const FORMS: &[&str] = &[
+        "ltd", "ltd.", "limited", "llc", "l.l.c.", "inc", "inc.", "plc", "pty", "gmbh", "bv",
+        "b.v.", "nv", "n.v.", "srl", "s.r.l.", "s.a.", "sas", "oy", "a/s", "aps", "kft", "s.p.a.",
+        "corp", "corp.", "co.", "llp",
+    ];
+    // Two letters in capitals only (`As`, `Sa`, `Ab` are words too).
+    const CAPITALS: &[&str] = &["AG", "AB", "AS", "SA", "LP"];
+    let last = text[s..e].rsplit([' ', '\t']).next().unwrap_or("");
+    let next = after(text, e, 16)
+        .trim_start_matches([' ', '\t', ','])
+        .split([' ', '\t', '\n', ',', ')'])
+        .next()
+        .unwrap_or("");
+    [last, next].iter().any(|w| {
+        CAPITALS.contains(w)
+            || (w.chars().next().is_some_and(char::is_uppercase)
+                && FORMS.contains(&w.to_ascii_lowercase().as_str()))
+    })
+}
+
+/// `nobody was injured`, `no injuries`, `the personal injury section`:
+/// an event denied, or a line of cover or law named, no one's care.
+/// `at`: an event word's start in `w`.
+fn no_ones_event(w: &str, at: usize) -> bool {
+    let head = before(w, at, 24).to_ascii_lowercase();
+    let head = head.trim_end();
+    [
+        "nobody was",
+        "no one was",
+        "no-one was",
+        "nobody got",
+        "no one got",
+        "nobody",
+        "no",
+        "without",
+        "personal",
+        "were not",
+        "was not",
+        "wasn't",
+        "weren't",
+    ]
+    .iter()
+    .any(|p| {
+        head.ends_with(p)
+            && head[..head.len() - p.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// `passport scan`, `Reisepass-Scan`: a copy of a document, no imaging.
@@ -3984,7 +4090,7 @@ fn judge(
     let own = &asked.own_care;
     // HL7's sample patients (`Eve Everywoman`), the placeholders of
     // forms and exercises (`Pat Example`) and test patients named in prose.
-    if text[s..e].rsplit([' ', ',']).any(placeholder_name) {
+    if text[s..e].rsplit([' ', ',']).any(placeholder_name) || company_named(text, s, e) {
         return None;
     }
     let ls = line_start(text, s);
@@ -4063,7 +4169,11 @@ fn judge(
     if provider_before || by_wrapped() {
         return None;
     }
-    if r.provider_after.is_match(post) {
+    // A colleague named with her team and her own care (`Mark Ellery in
+    // finance (bowel cancer: …`) is no provider.
+    if r.provider_after.is_match(post)
+        && !(text[s..e].contains([' ', '\t']) && care_after_unit(r, text, e, health))
+    {
         // A nurse signing her own application (`Ms Aoife Brennan RN`)
         // after telling of her own type 1 diabetes is the one in care.
         let line_rest = post.split('\n').next().unwrap_or("");
@@ -4145,6 +4255,8 @@ fn judge(
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
             || (r.cue_after.is_match(post) && !possessive_of_work(post))
+            // `Mark Ellery in finance (bowel cancer: surgery…)`.
+            || (text[s..e].contains([' ', '\t']) && care_after_unit(r, text, e, health))
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             // (`Meet Priya, 34, from Leeds`: an advert's testimonial.)
             || (!text[s..e].contains(',')
@@ -5627,7 +5739,7 @@ const DETERMINERS: &[&str] = &[
 fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let told = R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic))(?-u:\b)")
+        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:a\s+)?type\s+(?:1|2|one|two)(?:\s+diabetic)?|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic))(?-u:\b)")
     });
     told.is_match(&text[from..to])
         || terms.iter().any(|&(hs, he)| {
@@ -5645,6 +5757,17 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
                 "i live with",
                 "i have a",
                 "i have an",
+                "i'm on",
+                "i am on",
+                "i'm taking",
+                "i am taking",
+                "i take",
+                "i've been on",
+                "i've been taking",
+                "started me on",
+                "put me on",
+                "switched to the",
+                "switched to",
             ]
             .iter()
             .any(|p| {
@@ -5660,17 +5783,20 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
 /// Asante-Morris <kwame@…>` over `I've been Deaf since I was four`) or
 /// of a reply's attribution (`On Sun, 14 Mar 2027, Gareth Pennock
 /// <…> wrote:` over `> I can't do more than 20 metres with the
-/// rollator`). The message runs to the next such line.
+/// rollator`), or a transcript's speaker (`7:44 PM: Kelsey Moravec: I'm
+/// type 1 and just switched to the Omnipod 5`). The message runs to the
+/// next such line.
 fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let head = R.get_or_init(|| {
-        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{3,60}?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:)"#)
+        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*(?:\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*)?(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+\S)"#)
     });
     // Byte searches first: most texts hold no thread.
     let b = text.as_bytes();
     if health.is_empty()
         || (memchr::memmem::find(b, b"wrote:").is_none()
             && memchr::memmem::find(b, b"From:").is_none()
+            && memchr::memmem::find(b, b": I").is_none()
             && ![
                 "Von:",
                 "De:",
@@ -5691,7 +5817,7 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
         .captures_iter(text)
         .take(32)
         .filter_map(|c| {
-            let m = c.get(1).or_else(|| c.get(2))?;
+            let m = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
             Some((m.start(), m.end(), c.get(0)?.end()))
         })
         .collect();
@@ -5702,7 +5828,14 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
             .map_or(text.len(), |h| line_start(text, h.0));
         // A person's name: two to four capitalised words, the first a
         // listed given name (no `Facilities Helpdesk`).
-        let words: Vec<&str> = text[s..e].split_whitespace().collect();
+        // Outlook's `From: Hale, Andrea <…>` lists the surname first.
+        let words: Vec<&str> = match text[s..e].split_once(',') {
+            Some((last, given)) => given
+                .split_whitespace()
+                .chain(last.split_whitespace())
+                .collect(),
+            None => text[s..e].split_whitespace().collect(),
+        };
         let first_ok = words.first().is_some_and(|w| {
             r.flags(w.as_bytes()) & (FIRST_NAME | GENERIC | INSTITUTION) == FIRST_NAME
         });
@@ -6471,20 +6604,24 @@ fn readers_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> boo
             let window = window
                 .rfind([':', ';', '.', '!', '?'])
                 .map_or(window, |k| &window[k + 1..]);
-            window
+            let words: Vec<(&str, String)> = window
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .rev()
                 .take(3)
-                .enumerate()
-                .any(|(i, w)| {
-                    let l = w.to_lowercase();
-                    // German `Ihr` is the reader's only capitalised (`ihr`
-                    // is her or their).
-                    let lower_ihr = l.starts_with("ihr") && !w.starts_with('I');
-                    (SECOND_PERSON.contains(&l.as_str()) && !lower_ihr)
-                        || (i == 0 && SECOND_PERSON_RIGHT_BEFORE.contains(&l.as_str()))
-                })
+                .map(|w| (w, w.to_lowercase()))
+                .collect();
+            words.iter().enumerate().any(|(i, (w, l))| {
+                // German `Ihr` is the reader's only capitalised (`ihr`
+                // is her or their).
+                let lower_ihr = l.starts_with("ihr") && !w.starts_with('I');
+                // `your talk on chronic fatigue`: the reader's work.
+                let work = words[..i]
+                    .iter()
+                    .any(|(_, w)| READERS_WORK.contains(&w.as_str()));
+                (SECOND_PERSON.contains(&l.as_str()) && !lower_ihr && !work)
+                    || (i == 0 && SECOND_PERSON_RIGHT_BEFORE.contains(&l.as_str()))
+            })
         })
 }
 
@@ -6596,6 +6733,41 @@ const SECOND_PERSON_RIGHT_BEFORE: &[&str] = &[
 /// Second persons' possessives (and the formal `Ihr`) that are no other
 /// common word of their languages (`je`, French `I`, Danish `din`,
 /// French `ton`, Polish `pani` are left out).
+/// The reader's work on a health topic (`your talk on`, `your article
+/// about`), not the reader's care.
+const READERS_WORK: &[&str] = &[
+    "talk",
+    "lecture",
+    "presentation",
+    "paper",
+    "article",
+    "book",
+    "chapter",
+    "poster",
+    "abstract",
+    "research",
+    "study",
+    "thesis",
+    "webinar",
+    "slides",
+    "keynote",
+    "seminar",
+    "workshop",
+    "course",
+    "grant",
+    "expertise",
+    "experience",
+    "interest",
+    "post",
+    "blog",
+    "podcast",
+    "manuscript",
+    "proposal",
+    "work",
+    "module",
+    "training",
+];
+
 const SECOND_PERSON: &[&str] = &[
     "your", "ur", "yours", "votre", "teu", "tua", "teus", "tuas", "vuestro", "vuestra", "ihr",
     "ihre", "ihren", "ihrem", "ihrer", "ihres", "dein", "deine", "deinen", "deinem", "deiner",

@@ -290,6 +290,20 @@ fn role_mailbox(local: &[u8]) -> bool {
         "learning",
         "coding",
         "servicedesk",
+        // A payer's desks: `medpolicy@`, `member-services@`, `appeals@`.
+        "policy",
+        "policies",
+        "underwriting",
+        "actuarial",
+        "network",
+        "enrollment",
+        "enrolment",
+        "appeals",
+        "grievances",
+        "formulary",
+        "brokers",
+        "renewals",
+        "quotes",
         // Groups: `surg-faculty@`, `all-staff@`.
         "faculty",
         "staff",
@@ -315,6 +329,12 @@ fn role_mailbox(local: &[u8]) -> bool {
         "education",
         "training",
         "results",
+        "policy",
+        "claims",
+        "services",
+        "relations",
+        "network",
+        "appeals",
     ];
     let is_role = |seg: &[u8]| ROLES.iter().any(|r| seg.eq_ignore_ascii_case(r.as_bytes()));
     let run_together = |seg: &[u8]| {
