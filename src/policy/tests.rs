@@ -1037,6 +1037,12 @@ fn session_forty_two_shapes_are_judged() {
         "Transcript\n\n7:44 PM: Kelsey Moravec: I'm type 1 and just switched to the Omnipod 5 and a Dexcom G7.\n7:47 PM: Jordan (Member Services): The pods are covered under your pharmacy benefit.",
         // A post's writer on her own medicines.
         "From: Renee Tamworth <renee.t@mailbox.example>\n\nMy claim has been declined. I can't sit for more than 20 minutes and I'm on tapentadol and pregabalin just to get through the day.",
+        // A claim's number before an initial and a surname.
+        "Claim 27/118842 D. Mahoney - L shoulder rotator cuff repair 29/3 approved (Dr Kaur)",
+        // `course` of a medicine is care, not the reader's work; `SA` a
+        // place's letters, not a company's form.
+        "Hi Dana,\n\nplease finish your course of amoxicillin for the chest infection, and call 555-0142 if the fever comes back.",
+        "Patient: Margaret Thornby, SA Pathology result from 2 March: HbA1c 9.1%. Please book a diabetes review.",
         // The reader's own care after a first-name greeting.
         "Hi Priya,\n\nThanks for coming in. Your scan on the left knee shows a small meniscal tear; physio first.\n\nBest,\nTom",
         "Booked.\n\nFacilities\n\nFrom: Asante-Morris, Kwame <kwame@insurer.example>\nSent: 11 March 2027 17:58\nTo: HR <hr@insurer.example>\nSubject: RE: Adjustments\n\nFor background: I've been Deaf since I was four and have two cochlear implants.",
@@ -1045,6 +1051,12 @@ fn session_forty_two_shapes_are_judged() {
     }
     for body in [
         // The same header above a figure of speech.
+        // An FAQ's questions and answers; teams named by a condition; a
+        // denial earlier in the clause.
+        "Can I update my date of birth online?\nA: Only for accounts opened before 1 July 2021",
+        "Why do we need your date of birth?\n10:01 AM: Bot: Policy updated 01/03/2024",
+        "MDT attendees: Ben Frost (Diabetes), Tom Reed (Stroke), Ruth Kim (Asthma + Lung UK).\nAgenda: pathway review.",
+        "Dear Mrs Fairclough,\n\nThank you for reporting the accident; nobody was hurt or injured, so the personal injury section does not apply.\n\nConnor Walsh",
         // An FAQ's question and answer; a speaker's work.
         "Why do we ask for your date of birth?\nSince 12 March 2025 we verify every caller before we discuss a claim.",
         "Minutes\n\n10:02 AM: Sarah Lim: I have the diabetes audit slides ready for Thursday.\n10:03 AM: Tom Reyes: I take the minutes as usual.",

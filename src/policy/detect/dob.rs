@@ -7,7 +7,7 @@
 
 use super::dates;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
-use crate::policy::text::after;
+use crate::policy::text::{after, before};
 use regex::Regex;
 use std::cell::OnceCell;
 use std::sync::OnceLock;
@@ -111,6 +111,12 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     if !rest[..nl].trim_end().ends_with('?') {
         return;
     }
+    // The reader's own birth date asked (`your date of birth?`), not a
+    // form's or an FAQ's (`Can I update my date of birth online?`).
+    let asked = before(text, kend, 48).to_ascii_lowercase();
+    if !(asked.contains("your") || asked.contains("confirm") || asked.contains("verify")) {
+        return;
+    }
     let next = rest[nl + 1..].lines().next().unwrap_or("");
     let next = &next[..crate::policy::text::floor_boundary(next, 80)];
     let Some((s, e)) = dates::first_date(next) else {
@@ -121,6 +127,29 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     // FAQ's answer, no one's birth).
     let tail_words = next[e..].chars().any(char::is_alphanumeric);
     if next[..s].contains('?') || tail_words || !past_year(&next[s..e]) {
+        return;
+    }
+    // The answer holds only a time, a speaker, identifiers and a few
+    // words of assent (`Sure, it's`), no sentence about a date (`Only for
+    // accounts opened before`, `Policy updated`).
+    let head = next[..s].rsplit(": ").next().unwrap_or("");
+    const ASSENT: &[&str] = &[
+        "sure", "yes", "yeah", "yep", "ok", "okay", "it's", "its", "it", "is", "mine", "my", "dob",
+        "date", "of", "birth", "born", "the", "and", "id", "member", "number", "no", "i", "was",
+        "on", "that's", "thats",
+    ];
+    let plain = head
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let l = w.to_lowercase();
+            let l = l.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+            l.is_empty()
+                || w.chars().any(|c| c.is_ascii_digit())
+                || (w.len() <= 4 && w.chars().all(|c| c.is_ascii_uppercase()))
+                || ASSENT.contains(&l)
+        });
+    if !plain {
         return;
     }
     sink.push(Kind::Dob, Confidence::High, loc, &next[s..e]);

@@ -1027,9 +1027,22 @@ fn said_of_no_one(text: &str, m: &regex::Match<'_>) -> bool {
     // registry's measure, no one's diagnosis.
     if found.starts_with("diagnos") && before.trim_end().ends_with(" at") {
         let head = before.trim_end();
-        return ["age at", "stage at", "time at", "years at", "median at"]
-            .iter()
-            .any(|w| head.ends_with(w));
+        // A band or a threshold follows (`40+`, `under 50`, `<65`), or
+        // nothing on the line (a column's head); `age at diagnosis 52` is
+        // someone's.
+        let next = crate::policy::text::after(text, m.end(), 16).to_ascii_lowercase();
+        let next = next.trim_start_matches([' ', '\t', ':']);
+        let digits = next.bytes().take_while(u8::is_ascii_digit).count();
+        let band = next.is_empty()
+            || next.starts_with(['\n', '\r', '<', '>', '≥', '≤', '('])
+            || ["under", "over", "below", "above", "band"]
+                .iter()
+                .any(|w| next.starts_with(w))
+            || (digits > 0 && next[digits..].starts_with(['+', '-', '–']));
+        return band
+            && ["age at", "stage at", "time at", "years at", "median at"]
+                .iter()
+                .any(|w| head.ends_with(w));
     }
     if found.ends_with("overdose") {
         let next = crate::policy::text::after(text, m.end(), 24).to_ascii_lowercase();

@@ -3531,9 +3531,14 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     health.get(first).is_some_and(|&(hs, he)| {
         let gap = &text[at..hs];
         // `Sam Patel (Endocrinology)`: a specialty, her department.
+        // `Ben Frost (Diabetes)`, `Ruth Kim (Asthma + Lung UK)`: a team or
+        // a charity named by the term alone.
         let specialty = ["ology", "iatry", "ics", "medicine"]
             .iter()
-            .any(|x| text[hs..he].to_ascii_lowercase().ends_with(x));
+            .any(|x| text[hs..he].to_ascii_lowercase().ends_with(x))
+            || after(text, he, 4)
+                .trim_start()
+                .starts_with([')', '+', '&', '/']);
         hs <= at + 24
             && !specialty
             && gap.split_whitespace().count() <= 1
@@ -3776,6 +3781,31 @@ fn social_visit(text: &str, at: usize) -> bool {
         .any(|k| lower.contains(k))
 }
 
+/// `Claim 27/118842 D. Mahoney - …`: an initial and a listed surname
+/// after a claim's or a case's number; the span of both.
+fn claimed_initial(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    if e != s + 1 || !b[s].is_ascii_uppercase() || b.get(e) != Some(&b'.') {
+        return None;
+    }
+    let (s2, e2) = next_word(b, e + 1)?;
+    (s2 <= e + 2
+        && capitalised(&b[s2..e2])
+        && r.flags(&b[s2..e2]) & SURNAME != 0
+        && claim_number_before(&text[line_start(text, s)..s]))
+    .then_some((s, e2))
+}
+
+/// A claim's, a case's or a referral's number right before a name on its
+/// line (`Claim 27/118842 `, `WC case #2027-0418: `).
+fn claim_number_before(pre_line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:claim|case|referral|auth(?:ori[sz]ation)?|appeal|grievance)\s*(?:no\.?|number|#|ref\.?)?\s*[:#]?\s*[a-z]{0,4}[-/]?[0-9][0-9/-]{3,}[a-z]?\s*[-–:,]?\s*$")
+    })
+    .is_match(pre_line)
+}
+
 /// `Pohutukawa Engineering Ltd`, `Harbour Dental Pty Ltd`: a company's
 /// name, by its legal form last in the span or right after it.
 fn company_named(text: &str, s: usize, e: usize) -> bool {
@@ -3787,16 +3817,20 @@ fn company_named(text: &str, s: usize, e: usize) -> bool {
     // Two letters in capitals only (`As`, `Sa`, `Ab` are words too).
     const CAPITALS: &[&str] = &["AG", "AB", "AS", "SA", "LP"];
     let last = text[s..e].rsplit([' ', '\t']).next().unwrap_or("");
-    let next = after(text, e, 16)
-        .trim_start_matches([' ', '\t', ','])
-        .split([' ', '\t', '\n', ',', ')'])
+    // Right after the span only a form that ends the name (`Acme Ltd,`),
+    // not `Margaret Thornby, SA Pathology`.
+    let rest = after(text, e, 16).trim_start_matches([' ', '\t']);
+    let next = rest.split([' ', '\t', '\n', ',', ')']).next().unwrap_or("");
+    let next_ends = rest[next.len()..]
+        .trim_start_matches([' ', '\t'])
+        .chars()
         .next()
-        .unwrap_or("");
-    [last, next].iter().any(|w| {
-        CAPITALS.contains(w)
-            || (w.chars().next().is_some_and(char::is_uppercase)
-                && FORMS.contains(&w.to_ascii_lowercase().as_str()))
-    })
+        .is_none_or(|c| !c.is_alphanumeric());
+    let form = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && FORMS.contains(&w.to_ascii_lowercase().as_str())
+    };
+    CAPITALS.contains(&last) || form(last) || (next_ends && form(next))
 }
 
 /// `nobody was injured`, `no injuries`, `the personal injury section`:
@@ -3805,6 +3839,14 @@ fn company_named(text: &str, s: usize, e: usize) -> bool {
 fn no_ones_event(w: &str, at: usize) -> bool {
     let head = before(w, at, 24).to_ascii_lowercase();
     let head = head.trim_end();
+    // `nobody was hurt or injured`: a denial earlier in the clause.
+    let clause = head.rsplit(['.', '!', '?', ';']).next().unwrap_or("");
+    if ["nobody ", "no one ", "no-one ", "none of "]
+        .iter()
+        .any(|n| clause.contains(n))
+    {
+        return true;
+    }
     [
         "nobody was",
         "no one was",
@@ -4251,6 +4293,9 @@ fn judge(
         !greeting() || (!bulk() && (!commerce() || readers_own_care(r, after(text, e, 400))))
     } else {
         r.cue_before.is_match(pre_line)
+            // `Claim 27/118842 Dara Mahoney - rotator cuff repair`: a
+            // claim's or a case's number heads its person.
+            || (claim_number_before(pre_line) && health_near(r, text, (s, e, text.len()), health, 80, &|| false))
             || r.donor_label.is_match(pre_line)
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
@@ -5418,6 +5463,11 @@ pub fn scan(
         }
         let e = word_end(b, s);
         if e < s + 2 {
+            if let Some((s, e)) = claimed_initial(r, text, s, e)
+                && let Some(conf) = judge(r, text, s, e, true, health, &asked)
+            {
+                sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+            }
             i = s + 1;
             continue;
         }
@@ -6746,26 +6796,19 @@ const READERS_WORK: &[&str] = &[
     "poster",
     "abstract",
     "research",
-    "study",
     "thesis",
     "webinar",
     "slides",
     "keynote",
     "seminar",
     "workshop",
-    "course",
     "grant",
     "expertise",
-    "experience",
     "interest",
-    "post",
     "blog",
     "podcast",
     "manuscript",
     "proposal",
-    "work",
-    "module",
-    "training",
 ];
 
 const SECOND_PERSON: &[&str] = &[
