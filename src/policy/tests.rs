@@ -1061,6 +1061,7 @@ fn session_forty_two_shapes_are_judged() {
         "Why do we ask for your date of birth?\nSince 12 March 2025 we verify every caller before we discuss a claim.",
         "Minutes\n\n10:02 AM: Sarah Lim: I have the diabetes audit slides ready for Thursday.\n10:03 AM: Tom Reyes: I take the minutes as usual.",
         // The reader's work on a condition, not the reader's care.
+        "Dear Professor Kwame Owusu,\n\nYour keynote on sickle cell disease was the highlight of the meeting. Would you consider writing it up for the journal?",
         "Hi Priya,\n\nThanks again for your talk on chronic fatigue syndrome at the regional meeting. The slides are on the shared drive.\n\nBest,\nTom",
         "Pizza is on me.\n\nOmar\n\nFrom: Jennings, Kara <kara@fin.example>\nSent: Thursday 5:40 PM\nTo: Omar <omar@fin.example>\nSubject: RE: deadline\n\nHonestly this deadline is giving me a panic attack.",
     ] {

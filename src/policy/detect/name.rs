@@ -6629,7 +6629,23 @@ fn lone_greeting(text: &str, s: usize, e: usize) -> bool {
 /// your infusion is...`): `Hi Marisol, please register me` greets a
 /// colleague.
 fn greets_a_patient(r: &Res, text: &str, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
-    text[s..e].contains([' ', '\t']) || (readers_care(r, text, e, health) && !merge_template(text))
+    // `Dear Professor Kwame Owusu, your keynote on sickle cell disease`:
+    // the reader's work is the letter's matter.
+    let work = || {
+        static R: OnceLock<Regex> = OnceLock::new();
+        let w = after(text, e, 400);
+        R.get_or_init(|| {
+            re(&format!(
+                r"(?i)(?-u:\b)your\s+(?:{})s?\s+(?:on|about|at|for|in|to)(?-u:\b)",
+                READERS_WORK.join("|")
+            ))
+        })
+        .is_match(w)
+            && !readers_own_care(r, w)
+    };
+    (text[s..e].contains([' ', '\t'])
+        || (readers_care(r, text, e, health) && !merge_template(text)))
+        && !work()
 }
 
 /// The reader's own care within 400 bytes after `e`: `your results`, or
