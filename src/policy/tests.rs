@@ -1035,6 +1035,8 @@ fn session_forty_two_shapes_are_judged() {
         // speaker's own care in her turn.
         "Your chat transcript\n\n7:41 PM: Jordan (Member Services): Can you confirm your member ID and date of birth?\n7:42 PM: Kelsey Moravec: BWH 402 118 776, 10/02/1994\n7:43 PM: Jordan (Member Services): Thanks, you're verified.",
         "Transcript\n\n7:44 PM: Kelsey Moravec: I'm type 1 and just switched to the Omnipod 5 and a Dexcom G7.\n7:47 PM: Jordan (Member Services): The pods are covered under your pharmacy benefit.",
+        // An untimed speaker opening her turn with `I`.
+        "Support transcript\nBernadette Kowalczyk: I'm on warfarin and my INR clinic has moved 20 miles away, can I get a home testing kit covered?\nAgent (Sam): Yes, if your clinic signs the form.",
         // A post's writer on her own medicines.
         "From: Renee Tamworth <renee.t@mailbox.example>\n\nMy claim has been declined. I can't sit for more than 20 minutes and I'm on tapentadol and pregabalin just to get through the day.",
         // A claim's number before an initial and a surname.

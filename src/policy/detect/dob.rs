@@ -57,6 +57,7 @@ pub fn after_keyword(
     // A question answered (`…your date of birth?` over `12 March 1961`)
     // ends in the date: `Since 12 March 2025 we ask…` is an FAQ's answer.
     if gap.contains('?')
+        && gap.contains('\n')
         && w[e..]
             .split('\n')
             .next()
@@ -114,9 +115,16 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     // The reader's own birth date asked (`your date of birth?`), not a
     // form's or an FAQ's (`Can I update my date of birth online?`).
     let asked = before(text, kend, 48).to_ascii_lowercase();
-    if !(asked.contains("your") || asked.contains("confirm") || asked.contains("verify")) {
+    let asked = asked.rsplit('\n').next().unwrap_or("");
+    if !["your", "confirm", "verify", "member", "patient", "caller"]
+        .iter()
+        .any(|w| asked.contains(w))
+    {
         return;
     }
+    // `…your full name and date of birth?` over `Marisol Ventura,
+    // 03/17/1971`: the name given with it.
+    let named = asked.contains("name");
     let next = rest[nl + 1..].lines().next().unwrap_or("");
     let next = &next[..crate::policy::text::floor_boundary(next, 80)];
     let Some((s, e)) = dates::first_date(next) else {
@@ -126,7 +134,12 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     // and the date ends the answer (`Since 12 March 2025 we ask…` is an
     // FAQ's answer, no one's birth).
     let tail_words = next[e..].chars().any(char::is_alphanumeric);
-    if next[..s].contains('?') || tail_words || !past_year(&next[s..e]) {
+    let compact = next[s..e].bytes().all(|b| b.is_ascii_digit());
+    if next[..s].contains('?')
+        || tail_words
+        || !past_year(&next[s..e])
+        || sentinel_year(&next[s..e], compact)
+    {
         return;
     }
     // The answer holds only a time, a speaker, identifiers and a few
@@ -147,6 +160,7 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
             l.is_empty()
                 || w.chars().any(|c| c.is_ascii_digit())
                 || (w.len() <= 4 && w.chars().all(|c| c.is_ascii_uppercase()))
+                || (named && w.chars().next().is_some_and(char::is_uppercase))
                 || ASSENT.contains(&l)
         });
     if !plain {

@@ -150,9 +150,10 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
     if code.len() == 3 {
         let head = before(text, s, 64).to_ascii_lowercase();
         let line = head.rsplit('\n').next().unwrap_or("");
-        if ["adherence", "measure", "hedis", "star rating", "stars"]
-            .iter()
-            .any(|w| line.contains(w))
+        let mut words = line.split(|c: char| !c.is_ascii_alphanumeric());
+        if words.any(|w| matches!(w, "hedis" | "measure" | "measures" | "stars"))
+            || line.contains("star rating")
+            || line.contains("adherence - ")
         {
             return;
         }

@@ -3792,7 +3792,9 @@ fn claimed_initial(r: &Res, text: &str, s: usize, e: usize) -> Option<(usize, us
     (s2 <= e + 2
         && capitalised(&b[s2..e2])
         && r.flags(&b[s2..e2]) & SURNAME != 0
-        && claim_number_before(&text[line_start(text, s)..s]))
+        && claim_number_before(
+            &text[ceil_boundary(text, line_start(text, s).max(s.saturating_sub(48)))..s],
+        ))
     .then_some((s, e2))
 }
 
@@ -3839,11 +3841,13 @@ fn company_named(text: &str, s: usize, e: usize) -> bool {
 fn no_ones_event(w: &str, at: usize) -> bool {
     let head = before(w, at, 24).to_ascii_lowercase();
     let head = head.trim_end();
-    // `nobody was hurt or injured`: a denial earlier in the clause.
-    let clause = head.rsplit(['.', '!', '?', ';']).next().unwrap_or("");
-    if ["nobody ", "no one ", "no-one ", "none of "]
-        .iter()
-        .any(|n| clause.contains(n))
+    // `nobody was hurt or injured`: the denial is the event's subject.
+    static DENIED: OnceLock<Regex> = OnceLock::new();
+    if DENIED
+        .get_or_init(|| {
+            re(r"(?:nobody|no[- ]one|none\s+of\s+\w+)\s+(?:was|were|got)(?:\s+\w+\s+(?:or|and))?$")
+        })
+        .is_match(head)
     {
         return true;
     }
@@ -5463,10 +5467,13 @@ pub fn scan(
         }
         let e = word_end(b, s);
         if e < s + 2 {
-            if let Some((s, e)) = claimed_initial(r, text, s, e)
-                && let Some(conf) = judge(r, text, s, e, true, health, &asked)
-            {
-                sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+            if let Some((s, e)) = claimed_initial(r, text, s, e) {
+                if let Some(conf) = judge(r, text, s, e, true, health, &asked) {
+                    sink.push(Kind::Name, graded(conf), loc, &text[s..e]);
+                    found += 1;
+                }
+                i = e;
+                continue;
             }
             i = s + 1;
             continue;
@@ -5816,8 +5823,11 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
                 "i've been taking",
                 "started me on",
                 "put me on",
-                "switched to the",
-                "switched to",
+                "i switched to the",
+                "i switched to",
+                "i've switched to",
+                "i just switched to the",
+                "i just switched to",
             ]
             .iter()
             .any(|p| {
@@ -5839,7 +5849,7 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
 fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let head = R.get_or_init(|| {
-        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*(?:\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*)?(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+\S)"#)
+        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+|^[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+(?:I['’ ]|My[ \t]))"#)
     });
     // Byte searches first: most texts hold no thread.
     let b = text.as_bytes();
@@ -5867,6 +5877,11 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
         .captures_iter(text)
         .take(32)
         .filter_map(|c| {
+            // An untimed speaker's turn opens with `I` or `My`, inside
+            // the match: the turn is read from past the colon.
+            if let Some(m) = c.get(4) {
+                return Some((m.start(), m.end(), m.end() + 1));
+            }
             let m = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
             Some((m.start(), m.end(), c.get(0)?.end()))
         })
@@ -6804,7 +6819,6 @@ const SECOND_PERSON_RIGHT_BEFORE: &[&str] = &[
 const READERS_WORK: &[&str] = &[
     "talk",
     "lecture",
-    "presentation",
     "paper",
     "article",
     "book",
@@ -6814,7 +6828,6 @@ const READERS_WORK: &[&str] = &[
     "research",
     "thesis",
     "webinar",
-    "slides",
     "keynote",
     "seminar",
     "workshop",
