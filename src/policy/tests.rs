@@ -1070,3 +1070,38 @@ fn session_forty_two_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_three_shapes_are_judged() {
+    for body in [
+        // A transcript's birth date asked without `your`, between two
+        // speakers' turns.
+        "Intake transcript\n\n[09:05:02] Nurse Kim: Hi, I'm Kim. And date of birth for the record?\n[09:05:12] Wendell Okoro: 30 September 1947\n[09:05:40] Nurse Kim: What brings you in today?",
+        // A colleague's absence and its cause.
+        "Tom Berger is off sick with pneumonia this week; he's on antibiotics and hopes to be back Monday.",
+        "FYI Grace Owusu has been signed off after her hip replacement until 3 May.",
+        // A handover's numbered rows: a name, a birth date, a condition.
+        "Handover, Ward 9:\n1. Ruth Kane, 12/03/1950, COPD exacerbation, on 2L O2\n2. Victor Lunn, 04/07/1938, delirium, UTI on nitrofurantoin",
+        // A list post's writer: a sentence opening on its verb, her own
+        // result with its value.
+        "Message: 2\nFrom: Hannah Kluge <hkluge@inbox.example>\nSubject: Re: pumps\n\nSwitched to the Omnipod last spring and my A1c dropped from 8.1 to 6.9. Happy to answer questions.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // The reader's work on a condition after a first-name greeting.
+        "Hi Priya,\n\nI loved your article about insulin pricing; we'd like to run it in the April issue. Could you trim it to 900 words?\n\nBest,\nTom",
+        "Hi Kate,\n\nStudents rated your presentation on COPD inhaler technique 4.8/5. Could we have your slides for the VLE?\n\nTeaching Office",
+        // A vet's practice signing: the owner is no patient.
+        "Hi Mr Ravi Patel,\n\nLuna's blood results show early kidney disease. We recommend a renal diet and a recheck of her blood pressure in 4 weeks.\n\nMeadow Vets",
+        // An absence with no care; a date that is no birth.
+        "Tom Berger is off with the kids this week; the diabetes audit moves to Friday.",
+        "Board minutes: Tom Berger, 12/03/2027, asthma programme budget approved.",
+        // A post about the product, not the writer's care.
+        "From: Hannah Kluge <hkluge@inbox.example>\n\nSwitched to the new supplier last spring; the Omnipod order forms are on the wiki.",
+        // An FAQ's question and answer with no speakers.
+        "Q: Can I change the date of birth on my account?\nA: 1 July 2021",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

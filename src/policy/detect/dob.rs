@@ -116,16 +116,22 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     // form's or an FAQ's (`Can I update my date of birth online?`).
     let asked = before(text, kend, 48).to_ascii_lowercase();
     let asked = asked.rsplit('\n').next().unwrap_or("");
+    let next = rest[nl + 1..].lines().next().unwrap_or("");
+    // Or two speakers' turns of a transcript (`[09:05:02] Nurse Kim: And
+    // date of birth for the record?` over `[09:05:12] Wendell Okoro: 30
+    // September 1947`).
+    let ls = memchr::memrchr(b'\n', &text.as_bytes()[..kend]).map_or(0, |i| i + 1);
+    let question_line = &text[ls..kend];
     if !["your", "confirm", "verify", "member", "patient", "caller"]
         .iter()
         .any(|w| asked.contains(w))
+        && !(speaker_turn(question_line) && speaker_turn(next))
     {
         return;
     }
     // `…your full name and date of birth?` over `Marisol Ventura,
     // 03/17/1971`: the name given with it.
     let named = asked.contains("name");
-    let next = rest[nl + 1..].lines().next().unwrap_or("");
     let next = &next[..crate::policy::text::floor_boundary(next, 80)];
     let Some((s, e)) = dates::first_date(next) else {
         return;
@@ -167,6 +173,19 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
         return;
     }
     sink.push(Kind::Dob, Confidence::High, loc, &next[s..e]);
+}
+
+/// Does `line` open with a transcript speaker's label: an optional time
+/// (`[09:05:02]`, `7:42 PM:`), then one to four capitalised words of two
+/// letters or more and a colon (`Nurse Kim: `; not an FAQ's `Q:`)?
+fn speaker_turn(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::re(
+            r"^[ \t>]*(?:\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[-:]?[ \t]*)?\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){0,3}:[ \t]",
+        )
+    })
+    .is_match(line)
 }
 
 /// A birthday greeting or party among colleagues: `happy birthday`,

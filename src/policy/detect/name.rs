@@ -798,6 +798,8 @@ fn res() -> &'static Res {
                     // A British practice is a surgery (`Riverside
                     // Veterinary Surgery`); only after `veterinary`.
                     "surgery",
+                    // `Meadow Vets` signing: only as a signature.
+                    "vets",
                 ]
                     .iter()
                     .flat_map(|w| [w.to_string(), title_case(w), w.to_ascii_uppercase()]),
@@ -908,7 +910,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)|^[ \t]*[,(][ \t]*(?:[0-3]?[0-9][/.-][01]?[0-9][/.-](?:19[0-9]{2}|20[01][0-9])|(?:19[0-9]{2}|20[01][0-9])-[01][0-9]-[0-3][0-9])[ \t]*[,;)]",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -3506,6 +3508,12 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     let verb = VERB.get_or_init(|| {
         re(r"^[ \t]+(?:has|had|is\s+on|was\s+on|needs|needed|underwent|is\s+having|was\s+diagnosed\s+with|has\s+been\s+diagnosed\s+with)[ \t]+")
     });
+    // `Tom Berger is off sick with pneumonia`, `… has been signed off
+    // after her hip replacement`: an absence and its cause.
+    static ABSENT: OnceLock<Regex> = OnceLock::new();
+    let absent = ABSENT.get_or_init(|| {
+        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:off|out|home|signed\s+off)(?:[ \t]+(?:sick|ill|poorly|unwell|work))?(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week)?[ \t]+(?:with|after|following|due\s+to|because\s+of)[ \t]+")
+    });
     let post = after(text, e, 64);
     let p = unit.find(post).map_or(0, |m| m.end());
     let rest = &post[p..];
@@ -3518,8 +3526,9 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
             return false;
         }
         e + p + rest.find('(').unwrap_or(0) + 1
-    } else if p > 0
-        && let Some(m) = verb.find(rest)
+    } else if let Some(m) = absent
+        .find(rest)
+        .or_else(|| verb.find(rest).filter(|_| p > 0))
     {
         e + p + m.end()
     } else {
@@ -5835,7 +5844,31 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
                     && head[..head.len() - p.len()].ends_with([' ', '\n', '.', ',', ':'])
                     || head == *p
             })
+                // A sentence opening on the verb, its `I` left out
+                // (`Switched to the Omnipod last spring`).
+                || ["switched to the", "switched to", "started on", "been on"]
+                    .iter()
+                    .any(|p| {
+                        head.ends_with(p) && {
+                            let k = head.len() - p.len();
+                            k == 0 || head[..k].trim_end_matches([' ', '\t']).ends_with(['\n', '.', '!'])
+                        }
+                    })
+                // The writer's own result with its value (`my A1c dropped
+                // from 8.1 to 6.9`, `my ferritin was 12`).
+                || (head.ends_with(" my") || head == "my" || head.ends_with("\nmy"))
+                    && own_value_after(text, he)
         })
+}
+
+/// A measured value told right after a term (`dropped from 8.1`, `is
+/// 6.9`, `came back at 12`).
+fn own_value_after(text: &str, he: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)^[ \t]+(?:(?:level|levels|result|reading)[ \t]+)?(?:is|was|went|dropped|fell|rose|came\s+back|has\s+(?:dropped|gone|come)|had\s+(?:dropped|gone))(?:[ \t]+(?:down|up|back|from|to|at|now|only|still|already))*[ \t]+[0-9]")
+    })
+    .is_match(after(text, he, 48))
 }
 
 /// The writers of a thread's earlier messages who tell of their own care
@@ -6777,9 +6810,19 @@ fn readers_own_care(r: &Res, w: &str) -> bool {
         "grooming",
     ];
     r.your_care.find_iter(w).any(|m| {
-        !m.as_str()
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
+        let words = || {
+            m.as_str()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|x| !x.is_empty())
+        };
+        // `your article about insulin pricing`, `your presentation on
+        // COPD inhaler technique`: the reader's work on the topic.
+        let work = words().zip(words().skip(1)).any(|(x, next)| {
+            let x = x.to_ascii_lowercase();
+            (READERS_WORK.contains(&x.as_str()) || x == "presentation" || x == "slides")
+                && ["on", "about"].iter().any(|p| next.eq_ignore_ascii_case(p))
+        });
+        !work && !words().any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
     })
 }
 
@@ -6883,6 +6926,7 @@ fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
         whole
             && match (lower(m.start()), lower(m.start() + 1)) {
                 (Some(b'd'), Some(b'v')) => true,
+                (Some(b'v'), _) => signed && signs_off(text, m.start(), m.end()),
                 _ if r.vet_word.is_match(pre) => true,
                 (Some(b'c'), Some(b'l')) => {
                     r.vet_short.is_match(pre) || r.animal_word.is_match(pre)
