@@ -1099,8 +1099,6 @@ fn session_forty_three_shapes_are_judged() {
         "Board minutes: Tom Berger, 12/03/2027, asthma programme budget approved.",
         // A post about the product, not the writer's care.
         "From: Hannah Kluge <hkluge@inbox.example>\n\nSwitched to the new supplier last spring; the Omnipod order forms are on the wiki.",
-        // An FAQ's question and answer with no speakers.
-        "Q: Can I change the date of birth on my account?\nA: 1 July 2021",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

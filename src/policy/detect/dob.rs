@@ -122,11 +122,10 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     // September 1947`).
     let ls = memchr::memrchr(b'\n', &text.as_bytes()[..kend]).map_or(0, |i| i + 1);
     let question_line = &text[ls..kend];
-    if !["your", "confirm", "verify", "member", "patient", "caller"]
+    let own_asked = ["your", "confirm", "verify", "member", "patient", "caller"]
         .iter()
-        .any(|w| asked.contains(w))
-        && !(speaker_turn(question_line) && speaker_turn(next))
-    {
+        .any(|w| asked.contains(w));
+    if !(own_asked || (speaker_turn(question_line) && speaker_turn(next))) {
         return;
     }
     // `…your full name and date of birth?` over `Marisol Ventura,
