@@ -817,6 +817,9 @@ const STAFF_COLUMNS: &[&str] = &[
     "preceptor",
     "clerkship",
     "rotation",
+    // Turkish: a title (`Unvan`).
+    "unvan",
+    "ünvan",
 ];
 
 /// Columns of an employer's record of its staff's health.
@@ -879,7 +882,17 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
             .iter()
             .any(|w| matches!(w.as_str(), "room" | "rm" | "bed"))
     });
-    let staff_table = !patient_column && !other_clinical && staff_column && !ward;
+    // A national number (`T.C. Kimlik No` for the certificates) is an
+    // employer's column too: alone it makes no row a patient's.
+    let beyond_national = row.iter().zip(cols).any(|(c, col)| {
+        *col != Col::Ssn
+            && (col.is_phi() && !provider_word(c)
+                || matches!(
+                    col,
+                    Col::Dob | Col::Mrn | Col::Member | Col::Mbi | Col::PatientName | Col::Dx
+                ))
+    });
+    let staff_table = !beyond_national && staff_column && !ward;
     // A leave tracker or an injury log keeps the staff's own health:
     // its names are employees told about (`Employee:`), not colleagues.
     let staff_health = row
@@ -1349,6 +1362,18 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "referral",
         "recommendation",
         "recommendations",
+        // A study's participants by arm or intervention (`study_arm: CPAP
+        // + coaching`), a list of procedures or devices per person.
+        "arm",
+        "intervention",
+        "indication",
+        "treatment",
+        "treatments",
+        "therapy",
+        "procedure",
+        "procedures",
+        "device",
+        "devices",
     ];
     // A screening's outcome per person, only where the cell refers them
     // on or tells a finding (`Action | Refer to GP: probable noise-induced

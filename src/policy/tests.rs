@@ -1085,6 +1085,15 @@ fn session_forty_three_shapes_are_judged() {
         // A list post's writer: a sentence opening on its verb, her own
         // result with its value.
         "Message: 2\nFrom: Hannah Kluge <hkluge@inbox.example>\nSubject: Re: pumps\n\nSwitched to the Omnipod last spring and my A1c dropped from 8.1 to 6.9. Happy to answer questions.",
+        // A study's participant label, past a given name the span skips.
+        "Reimbursement request\n\nParticipante: Maria Aparecida dos Santos\nEstudo: HF-ACT (participante com insuficiência cardíaca)\nValor: R$ 180,00",
+        "Participant: Daniel Mbeki-Rowe (ID 03-0117)\nQuestionnaire: PHQ-9 week 8, total score 19, depression follow-up within 24 hours.",
+        // A writer's own national number in its own paragraph.
+        "שלום אורית,\n\nמאז ההזרקה יש לי בחילות והקאות כל יום.\n\nלטופס ההחזר - מספר ת.ז. שלי: 038411274\n\nתודה",
+        // A payment file's rows by study arm.
+        "last_name,first_name,street,city,study_arm,amount\nHalvorsen,Dale,4418 N Maple Ct,Des Moines,CPAP + coaching,100\nMbatha,Lindiwe,2207 Cottage Grove Ave,Des Moines,CPAP alone,100",
+        // A list writer taken off a medicine.
+        "From: Marisol Encarnacion <marisol@mailbox.example>\n\nUpdate from me: my neuro took me off prednisone last month, first time in 6 years.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -1099,6 +1108,18 @@ fn session_forty_three_shapes_are_judged() {
         "Board minutes: Tom Berger, 12/03/2027, asthma programme budget approved.",
         // A post about the product, not the writer's care.
         "From: Hannah Kluge <hkluge@inbox.example>\n\nSwitched to the new supplier last spring; the Omnipod order forms are on the wiki.",
+        // A course's attendees with their national numbers and their
+        // departments: staff, no patients.
+        "Ad Soyad\tUnvan\tBirim\tT.C. Kimlik No\nAyşe Kaya\tUzm. Dr.\tKardiyoloji\t38412057711\nMehmet Öztürk\tUzm. Dr.\tNöroloji\t52901736499",
+        // A veterinary teaching hospital's trial: the patient is a dog.
+        "Hi Ms. Pellerin,\n\nPatient: Biscuit, 7-year-old male neutered golden retriever\nDiagnosis: B-cell lymphoma\nWe have your billing address as 2214 Orchard Lane, Fort Collins, CO 80521.\n\nKelsey Marquardt\nClinical Trials Coordinator, Front Range Veterinary Teaching Hospital",
+        // An NIH award's activity code and a budget's cells.
+        "Attached is the draft budget for the R01 resubmission.\n\nCategory\tItem\tYear 3\nPersonnel\tDr. Imani Okafor-Shaw, PI\t45194\nParticipant costs\tCardiac MRI for 120 adults with heart failure\t26000",
+        // A protocol's coordinating investigator.
+        "Синопсис протокола: сахарный диабет 2 типа, метформин.\nНациональный координатор: д.м.н. Ольга Владимировна Соколова.",
+        // The writer's own number under her name and title, no closing
+        // word, beside a public figure's announced diagnosis.
+        "Hi team,\n\nThe Senator shared her Parkinson's diagnosis in a press release this morning. Can we quote it?\n\nNell Armitage\nCommunications Officer, Badger Neuroscience Research Center\n(608) 555-0158\n",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -154,6 +154,7 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
         if words.any(|w| matches!(w, "hedis" | "measure" | "measures" | "stars"))
             || line.contains("star rating")
             || line.contains("adherence - ")
+            || nih_award(text, s, e)
         {
             return;
         }
@@ -178,6 +179,60 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
         Near::Nothing => Confidence::Low,
     };
     sc.sink.push(Kind::Icd10, conf, sc.loc, code);
+}
+
+/// An NIH award's activity code (`R01 resubmission`, `K23 award`, `the
+/// R21 budget`, `NIH R01`), not a diagnosis: a grant word right before
+/// or after it.
+fn nih_award(text: &str, s: usize, e: usize) -> bool {
+    const CODES: &[&str] = &[
+        "R01", "R03", "R13", "R15", "R18", "R21", "R33", "R34", "R35", "R56", "R61", "K01", "K08",
+        "K23", "K24", "K99", "F30", "F31", "F32", "T32", "P01", "P30", "P50", "U01", "U19", "U54",
+    ];
+    if !CODES.contains(&&text[s..e]) {
+        return false;
+    }
+    const GRANT: &[&str] = &[
+        "nih",
+        "grant",
+        "grants",
+        "award",
+        "awards",
+        "resubmission",
+        "submission",
+        "application",
+        "proposal",
+        "budget",
+        "funding",
+        "funded",
+        "mechanism",
+        "renewal",
+        "supplement",
+        "nci",
+        "nhlbi",
+        "niddk",
+        "nimh",
+        "nia",
+        "ninds",
+        "niaid",
+        "nichd",
+        "pi",
+        "fellowship",
+        "foa",
+        "nofo",
+        "rfa",
+        "pa",
+    ];
+    let near = |w: &str| {
+        w.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|x| !x.is_empty())
+            .any(|x| GRANT.contains(&x.to_ascii_lowercase().as_str()))
+    };
+    let head = before(text, s, 24);
+    let head = head.rsplit(['.', '\n']).next().unwrap_or("");
+    let tail = after(text, e, 32);
+    let tail = tail.split(['.', '\n', ';']).next().unwrap_or("");
+    near(head) || near(tail)
 }
 
 #[cfg(test)]

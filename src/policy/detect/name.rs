@@ -739,7 +739,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|participant[e]?|teilnehmer(?:in)?|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
         cue_after: re(
             r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn|nhi|nhs|chi|ndis|medicare|ohip|phn|ppsn|ihi)\.?\s*(?:id|no\.?|nr\.?|number|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
@@ -818,7 +818,7 @@ fn res() -> &'static Res {
         not_own: re(
             r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule|stores?|shops?|business|practice|division|stock|catalog(?:ue)?s?|brochures?|batter(?:y|ies))(?-u:\b)",
         ),
-        vet_word: re(r"(?i)(?-u:\b)veterinary\s+$"),
+        vet_word: re(r"(?i)(?-u:\b)veterinary\s+(?:[a-z]+\s+){0,2}$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
         animal_care: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+care\s+$"),
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
@@ -4306,6 +4306,9 @@ fn judge(
         !greeting() || (!bulk() && (!commerce() || readers_own_care(r, after(text, e, 400))))
     } else {
         r.cue_before.is_match(pre_line)
+            // `Participante: Maria Aparecida dos Santos`: the span found
+            // starts past a listed given name.
+            || cue_past_given_name(r, pre_line)
             // `Claim 27/118842 Dara Mahoney - rotator cuff repair`: a
             // claim's or a case's number heads its person.
             || (claim_number_before(pre_line) && health_near(r, text, (s, e, text.len()), health, 80, &|| false))
@@ -4382,6 +4385,23 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// `pre_line` ends in a listed given name with a patient cue before it
+/// (`Participante: Maria `).
+fn cue_past_given_name(r: &Res, pre_line: &str) -> bool {
+    let head = pre_line.trim_end_matches([' ', '\t']);
+    if head.len() == pre_line.len() {
+        return false;
+    }
+    let ws = head.rfind(|c: char| !c.is_alphabetic()).map_or(0, |k| {
+        k + head[k..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &head[ws..];
+    !word.is_empty()
+        && capitalised(word.as_bytes())
+        && r.flags(word.as_bytes()) & (FIRST_NAME | GENERIC | INSTITUTION) == FIRST_NAME
+        && r.cue_before.is_match(&head[..ws])
 }
 
 /// Words that may stand between `his`/`her` and a condition that is
@@ -5832,6 +5852,10 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
                 "i've been taking",
                 "started me on",
                 "put me on",
+                "took me off",
+                "taken me off",
+                "weaned me off",
+                "i came off",
                 "i switched to the",
                 "i switched to",
                 "i've switched to",

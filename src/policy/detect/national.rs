@@ -138,7 +138,7 @@ const LABELS: &[(&str, &[Scheme])] = &[
     (r"cccd|căn cước(?: công dân)?|cmnd", &[VnCccd]),
     (r"(?:mã\s+|số\s+)?(?:thẻ\s+)?bhyt", &[VnBhyt]),
     (
-        r#"ת\.ז\.?|ת"ז|ת״ז|תעודת זהות|מספר זהות|teudat zehut"#,
+        r#"מספר ת\.ז\.?|מס['׳]? ת\.ז\.?|ת\.ז\.?|ת"ז|ת״ז|תעודת זהות|מספר זהות|teudat zehut"#,
         &[IlZehut],
     ),
     (
@@ -205,7 +205,7 @@ fn res() -> &'static Res {
         Res {
             labels: re(&format!("(?i)(?:{})", alternation.join("|"))),
             value: re(
-                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:è|é|e|es|est|ist|is|är|er|jest|era|was)[ \t]+)?(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
+                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:שלי|שלו|שלה)[ \t]*[:：]?[ \t]*)?(?:(?:è|é|e|es|est|ist|is|är|er|jest|era|was)[ \t]+)?(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
             ),
         }
     })
@@ -257,7 +257,9 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // The health word must stand near the number (a patient's record),
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
-        if !health_near(text, terms, s, e) {
+        let patients = health_near(text, terms, s, e)
+            || (own_number(text, m.start(), s) && health_in_letter(text, terms, s, e));
+        if !patients {
             continue;
         }
         // A short label may be a word or an abbreviation of something else
@@ -304,6 +306,30 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
     terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
         || super::scripts::has_term(&text[lo..hi])
         || patient_word(&text[lo..hi])
+}
+
+/// The writer's own number (`my ID number`, `מספר ת.ז. שלי:`, `mijn
+/// BSN`): a possessive right before the label or between it and the
+/// number at `s`.
+fn own_number(text: &str, label: usize, s: usize) -> bool {
+    let gap = &text[label..s];
+    let head = crate::policy::text::before(text, label, 12).to_lowercase();
+    ["שלי", "שלו", "שלה"].iter().any(|w| gap.contains(w))
+        || [
+            "my ", "mijn ", "mein ", "meine ", "mon ", "ma ", "mi ", "meu ", "minha ", "moje ",
+            "mój ",
+        ]
+        .iter()
+        .any(|w| head.ends_with(w))
+}
+
+/// A person's own number may stand in its own paragraph (`for the
+/// reimbursement form, my ID number: …`): a health word anywhere within
+/// three times the usual reach says whose care the letter is about.
+fn health_in_letter(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
+    let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(3 * NEAR));
+    let hi = crate::policy::text::floor_boundary(text, e + 3 * NEAR);
+    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi) || super::scripts::has_term(&text[lo..hi])
 }
 
 /// A patient's own label in the window (`Pacjent  Zbigniew Kaczmarczyk
@@ -942,6 +968,7 @@ mod tests {
             "The NHI DRG2024 reform",
             "NHI number zht8821",
             "PESEL 85133206417",
+            "CPF 284.117.903-67",
             "PESEL 11111111111",
             "NHI 1234567",
             "NHI ZHT88211",

@@ -785,6 +785,12 @@ pub fn scan(
             continue;
         }
         let (ns, ne) = (m.start() + cut, m.end());
+        // A clinician or an investigator named by a degree or a role
+        // before the name (`Национальный координатор: д.м.н. Ольга
+        // Владимировна Соколова`, `лечащий врач`, `проф.`).
+        if cyrillic_role_before(text, ns) {
+            continue;
+        }
         // In Japanese `先生` follows a doctor's or a teacher's name
         // (`山本先生`): the schedule of a clinic's doctors.
         if text[m.end()..]
@@ -1038,6 +1044,40 @@ fn han_signature(text: &str) -> Option<&str> {
 
 /// A given name and a surname in Cyrillic alone on the last written line
 /// (past a reply's `>`).
+fn cyrillic_role_before(text: &str, ns: usize) -> bool {
+    const ROLES: &[&str] = &[
+        "д.м.н",
+        "к.м.н",
+        "д. м. н",
+        "к. м. н",
+        "проф",
+        "врач",
+        "доктор",
+        "д-р",
+        "координатор",
+        "исследовател",
+        "руководител",
+        "заведующ",
+        "главн",
+        "лікар",
+        "дослідник",
+        "керівник",
+        "завідувач",
+        "медсестр",
+        "фельдшер",
+        "спикер",
+        "доклад",
+        "лектор",
+        "модератор",
+    ];
+    let from = crate::policy::text::floor_boundary(text, ns.saturating_sub(64));
+    let head = &text[from..ns];
+    let head = head.rsplit('\n').next().unwrap_or("").to_lowercase();
+    // The role's own words: the last two before the name.
+    let tail: Vec<&str> = head.split_whitespace().rev().take(2).collect();
+    tail.iter().any(|w| ROLES.iter().any(|r| w.starts_with(r)))
+}
+
 fn cyrillic_signature(text: &str) -> Option<&str> {
     let (_, line) = super::name::last_written_line(text)?;
     let line = line.trim_start_matches(['>', ' ', '\t']);

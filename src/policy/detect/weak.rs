@@ -160,7 +160,7 @@ fn in_signature_block(text: &str, s: usize) -> bool {
             // PharmD, 612-…`) opens a signature as a closing does; not
             // `Ordering: Kim Delgado, NP` inside a note, nor `Silver
             // Spring, MD 20901`.
-            r"(?mR)^[ \t]*(?i:{}|--)[ \t]*[,!.]?[ \t]*$|\n[ \t]*\r?\n[ \t]*(?:(?i:pharmacist|nurse|provider|clinician|physician)[A-Za-z ]{{0,20}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b)[ \t]*(?:,|$)",
+            r"(?mR)^[ \t]*(?i:{}|--)[ \t]*[,!.]?[ \t]*$|\n[ \t]*\r?\n[ \t]*(?:(?i:pharmacist|nurse|provider|clinician|physician)[A-Za-z ]{{0,20}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b)[ \t]*(?:,|$)|\n[ \t]*\r?\n[ \t]*\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}(?:[ \t]*\r?\n){{1,2}}[^\n]{{0,60}}?(?i:officer|manager|coordinator|director|administrator|assistant|specialist|analyst|secretary|advis[eo]r|consultant|executive)(?-u:\b)[^\n]*\r?\n",
             super::name::SIGN_OFFS,
             super::name::CREDENTIALS
         ))
@@ -603,7 +603,12 @@ fn street(text: &str, s: usize, e: usize) -> Option<usize> {
     if e - s > 6 {
         return None;
     }
-    let mut p = skip_spaces(text, e)?;
+    // Within one line and one cell: `Year 3` over `Personnel\tDr.` in a
+    // spreadsheet is no street.
+    let skip = |i: usize| {
+        skip_spaces(text, i).filter(|&n| !b[i..n].iter().any(|&c| matches!(c, b'\n' | b'\t')))
+    };
+    let mut p = skip(e)?;
     let mut best = None;
     for k in 0..5 {
         let l = b[p..]
@@ -625,7 +630,7 @@ fn street(text: &str, s: usize, e: usize) -> Option<usize> {
         } else {
             p + l
         };
-        match skip_spaces(text, q) {
+        match skip(q) {
             Some(n) => p = n,
             None => break,
         }
