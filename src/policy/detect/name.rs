@@ -5664,6 +5664,11 @@ pub fn scan(
     for (s, e) in history_writers(r, text, health) {
         sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
+    if loc == Location::Subject
+        && let Some((s, e)) = subject_surname(r, text, health)
+    {
+        sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
+    }
     // Mail typed in lower case greets its reader and signs its writer in
     // lower case too: `hi yusuf, you're on for tues with dr castellanos`,
     // `...is this redness normal? gareth llewellyn`.
@@ -5981,6 +5986,52 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
         }
     }
     out
+}
+
+/// A subject line that opens, past its reply and forward prefixes, with
+/// a listed surname alone and a reading right after it (`RE: Morales
+/// C2D1 held - ANC 0.6`): a clinician's shorthand for one patient. Not a
+/// full name or an organisation (the next word is no capitalised word),
+/// and only a measured value (`Smith diabetes grant` is a project's).
+fn subject_surname(r: &Res, text: &str, health: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    loop {
+        while b.get(i).is_some_and(|c| matches!(c, b' ' | b'\t')) {
+            i += 1;
+        }
+        let prefix = ["re:", "fw:", "fwd:", "aw:", "wg:", "sv:", "tr:", "rv:"]
+            .iter()
+            .find(|p| b.len() >= i + p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p.as_bytes()));
+        match prefix {
+            Some(p) => i += p.len(),
+            None => break,
+        }
+    }
+    let e = word_end(b, i);
+    let w = &b[i..e];
+    let f = r.flags(w);
+    if e < i + 3
+        || !capitalised(w)
+        || f & SURNAME == 0
+        || f & (GENERIC | INSTITUTION | NOT_A_SURNAME | AMBIGUOUS | FIRST_NAME) != 0
+    {
+        return None;
+    }
+    if let Some((s2, e2)) = next_word(b, e)
+        && capitalised(&b[s2..e2])
+        && b[s2..e2].iter().all(u8::is_ascii_alphabetic)
+    {
+        return None;
+    }
+    let first = health.partition_point(|&(hs, _)| hs < e);
+    health.get(first).and_then(|&(hs, he)| {
+        let gap = &text[e..hs];
+        (hs <= e + 24
+            && !gap.contains(['.', ',', ';', '\n'])
+            && text[hs..he].bytes().any(|c| c.is_ascii_digit()))
+        .then_some((i, e))
+    })
 }
 
 fn possessive_care(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {

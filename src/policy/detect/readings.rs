@@ -34,6 +34,9 @@ fn shape_of(word: &[u8]) -> Option<Shape> {
         b"ALT" | b"AST" | b"BNP" | b"PSA" | b"TSH" | b"LDL" | b"WBC" | b"BUN" => {
             return Some(Shape::Number);
         }
+        // An absolute neutrophil count in 10^9/L (`ANC 0.6`): in capitals
+        // and as a decimal only (`ANC 2024` is a party's year).
+        b"ANC" => return Some(Shape::Decimal),
         // High-sensitivity troponins in whole ng/L (`hs-TnT 88`), free
         // thyroxine in pmol/L (`FT4 41`).
         b"TnT" | b"TnI" | b"cTnT" | b"cTnI" | b"hsTnT" | b"hsTnI" | b"FT4" | b"fT4" | b"FT3"
@@ -509,6 +512,7 @@ fn plausible(word: &[u8], value: &str) -> bool {
         b"esr" => return !value.contains('.') && (1.0..=150.0).contains(&v),
         b"wcc" => (0.1, 300.0),
         b"neuts" => (0.0, 100.0),
+        b"anc" => (0.0, 30.0),
         b"bili" | b"bilirubin" => (1.0, 900.0),
         _ => return true,
     };
