@@ -1087,7 +1087,7 @@ fn session_forty_three_shapes_are_judged() {
         "Message: 2\nFrom: Hannah Kluge <hkluge@inbox.example>\nSubject: Re: pumps\n\nSwitched to the Omnipod last spring and my A1c dropped from 8.1 to 6.9. Happy to answer questions.",
         // A study's participant label, past a given name the span skips.
         "Reimbursement request\n\nParticipante: Maria Aparecida dos Santos\nEstudo: HF-ACT (participante com insuficiência cardíaca)\nValor: R$ 180,00",
-        "Participant: Daniel Mbeki-Rowe (ID 03-0117)\nQuestionnaire: PHQ-9 week 8, total score 19, depression follow-up within 24 hours.",
+        "Study: MINDSTEP-02 (digital CBT for depression)\nParticipant: Daniel Mbeki-Rowe (ID 03-0117)\nQuestionnaire: PHQ-9 week 8, total score 19, follow-up within 24 hours.",
         // A writer's own national number in its own paragraph.
         "שלום אורית,\n\nמאז ההזרקה יש לי בחילות והקאות כל יום.\n\nלטופס ההחזר - מספר ת.ז. שלי: 038411274\n\nתודה",
         // A payment file's rows by study arm.
@@ -1102,7 +1102,7 @@ fn session_forty_three_shapes_are_judged() {
         "Hi Priya,\n\nI loved your article about insulin pricing; we'd like to run it in the April issue. Could you trim it to 900 words?\n\nBest,\nTom",
         "Hi Kate,\n\nStudents rated your presentation on COPD inhaler technique 4.8/5. Could we have your slides for the VLE?\n\nTeaching Office",
         // A vet's practice signing: the owner is no patient.
-        "Hi Mr Ravi Patel,\n\nLuna's blood results show early kidney disease. We recommend a renal diet and a recheck of her blood pressure in 4 weeks.\n\nMeadow Vets",
+        "Hi Mr Ravi Patel,\n\nLuna's blood results show early kidney disease. We recommend a renal cat food and a recheck of her blood pressure in 4 weeks.\n\nMeadow Vets",
         // An absence with no care; a date that is no birth.
         "Tom Berger is off with the kids this week; the diabetes audit moves to Friday.",
         "Board minutes: Tom Berger, 12/03/2027, asthma programme budget approved.",
@@ -1115,6 +1115,16 @@ fn session_forty_three_shapes_are_judged() {
         "Hi Ms. Pellerin,\n\nPatient: Biscuit, 7-year-old male neutered golden retriever\nDiagnosis: B-cell lymphoma\nWe have your billing address as 2214 Orchard Lane, Fort Collins, CO 80521.\n\nKelsey Marquardt\nClinical Trials Coordinator, Front Range Veterinary Teaching Hospital",
         // An NIH award's activity code and a budget's cells.
         "Attached is the draft budget for the R01 resubmission.\n\nCategory\tItem\tYear 3\nPersonnel\tDr. Imani Okafor-Shaw, PI\t45194\nParticipant costs\tCardiac MRI for 120 adults with heart failure\t26000",
+        // A workshop's participant; a rota's session; a contract's start
+        // date; a speaker's number for the fee; an FAQ's question and
+        // answer; a nurse's unit.
+        "Participant: Maria Aparecida dos Santos\nWebinar: Insulin pump therapy in type 1 diabetes",
+        "Amir Patel is off after morning surgery on Wednesdays; the asthma clinic moves to Thursday.",
+        "New leads:\n1. Ruth Kane, 12/03/2024, COPD Outreach Project lead\n2. Tom Finch, 01/02/2023, sepsis pathway lead",
+        "שלום,\n\nלצורך החשבונית עבור ההרצאה על סוכרת: מספר ת.ז. שלי 755872215\n\nתודה",
+        "Question: What is the cut-off date of birth for the catch-up contribution?\nAnswer: 31 December 1975",
+        "From: Kerry Lane <kerry@nurses.example>\n\nBeen on oncology for 6 years now and still love it.",
+        "Координатор дослідження: Петренко Олена Миколаївна, лікар-кардіолог\nІнфаркт міокарда: протокол дослідження.",
         // A protocol's coordinating investigator.
         "Синопсис протокола: сахарный диабет 2 типа, метформин.\nНациональный координатор: д.м.н. Ольга Владимировна Соколова.",
         // The writer's own number under her name and title, no closing
@@ -1123,4 +1133,20 @@ fn session_forty_three_shapes_are_judged() {
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
+    // An oncology team's subject: a lone surname and a reading right after
+    // it; a project's subject keeps its name apart.
+    let subject = |s: &str| {
+        let raw = format!(
+            "From: a@clinic.example\r\nTo: b@x.example\r\nSubject: {s}\r\n\r\nDone. Sponsor notified.\r\n"
+        );
+        check(raw.as_bytes()).protection
+    };
+    assert_eq!(
+        subject("RE: Morales C2D1 held - ANC 0.6 - pls tell sponsor"),
+        Protection::Encrypt
+    );
+    assert_ne!(
+        subject("RE: Garcia Foundation grant - ANC 0.6 cutoff"),
+        Protection::Encrypt
+    );
 }

@@ -125,7 +125,7 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     let own_asked = ["your", "confirm", "verify", "member", "patient", "caller"]
         .iter()
         .any(|w| asked.contains(w));
-    if !(own_asked || (speaker_turn(question_line) && speaker_turn(next))) {
+    if !(own_asked || two_speakers(question_line, next)) {
         return;
     }
     // `…your full name and date of birth?` over `Marisol Ventura,
@@ -177,14 +177,39 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
 /// Does `line` open with a transcript speaker's label: an optional time
 /// (`[09:05:02]`, `7:42 PM:`), then one to four capitalised words of two
 /// letters or more and a colon (`Nurse Kim: `; not an FAQ's `Q:`)?
-fn speaker_turn(line: &str) -> bool {
+fn speaker_turn(line: &str) -> Option<&str> {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         super::re(
-            r"^[ \t>]*(?:\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[-:]?[ \t]*)?\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){0,3}:[ \t]",
+            r"^[ \t>]*(?:\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[-:]?[ \t]*)?(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){0,3}):[ \t]",
         )
     })
-    .is_match(line)
+    .captures(line)
+    .and_then(|c| c.get(1))
+    .map(|m| m.as_str())
+}
+
+/// A question and its answer by two different speakers, neither an
+/// FAQ's `Question:`/`Answer:`, and no threshold asked (`the latest date
+/// of birth allowed in the U12 squad?`, `the cut-off date of birth`).
+fn two_speakers(question: &str, answer: &str) -> bool {
+    const NOT_SPEAKERS: &[&str] = &[
+        "question", "answer", "reply", "response", "note", "example", "format", "faq", "tip",
+    ];
+    let (Some(q), Some(a)) = (speaker_turn(question), speaker_turn(answer)) else {
+        return false;
+    };
+    let lq = question.to_lowercase();
+    q != a
+        && ![q, a]
+            .iter()
+            .any(|l| NOT_SPEAKERS.contains(&l.to_lowercase().as_str()))
+        && ![
+            "latest", "earliest", "cut-off", "cutoff", "allowed", "eligible", "minimum", "maximum",
+            "oldest", "youngest",
+        ]
+        .iter()
+        .any(|w| lq.contains(w))
 }
 
 /// A birthday greeting or party among colleagues: `happy birthday`,

@@ -187,11 +187,13 @@ pub fn at_run(sc: &mut Scan<'_>, run: Run) {
 fn nih_award(text: &str, s: usize, e: usize) -> bool {
     const CODES: &[&str] = &[
         "R01", "R03", "R13", "R15", "R18", "R21", "R33", "R34", "R35", "R56", "R61", "K01", "K08",
-        "K23", "K24", "K99", "F30", "F31", "F32", "T32", "P01", "P30", "P50", "U01", "U19", "U54",
+        "K23", "K24", "K99", "T32", "P01", "P30", "P50", "U01", "U19", "U54",
     ];
     if !CODES.contains(&&text[s..e]) {
         return false;
     }
+    // Words of the grant itself (`pa`, `application`, `renewal` are a
+    // prior authorisation's too).
     const GRANT: &[&str] = &[
         "nih",
         "grant",
@@ -199,15 +201,10 @@ fn nih_award(text: &str, s: usize, e: usize) -> bool {
         "award",
         "awards",
         "resubmission",
-        "submission",
-        "application",
         "proposal",
         "budget",
         "funding",
         "funded",
-        "mechanism",
-        "renewal",
-        "supplement",
         "nci",
         "nhlbi",
         "niddk",
@@ -216,12 +213,10 @@ fn nih_award(text: &str, s: usize, e: usize) -> bool {
         "ninds",
         "niaid",
         "nichd",
-        "pi",
         "fellowship",
         "foa",
         "nofo",
         "rfa",
-        "pa",
     ];
     let near = |w: &str| {
         w.split(|c: char| !c.is_ascii_alphanumeric())

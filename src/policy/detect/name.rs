@@ -608,6 +608,8 @@ struct Res {
     label_before: Regex,
     cue_before: Regex,
     cue_after: Regex,
+    /// A study participant's label (`Participant:`, `Teilnehmerin:`).
+    participant: Regex,
     salutation: Regex,
     closing: Regex,
     sign_off: Regex,
@@ -739,8 +741,9 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|participant[e]?|teilnehmer(?:in)?|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
+        participant: re(r"(?i)(?-u:\b)(?:participant[e]?|teilnehmer(?:in)?|deelnemer)\s*[:#,.\-]?\s*$"),
         cue_after: re(
             r"(?i)^(?:'s|’s|[ \t]*\((?:age[ \t]*[1-9][0-9]?[ \t]*[,)]|[1-9][0-9]?[ \t]*,[ \t]*\pL)|[ \t]*\((?:seen|appt|dos|admitted|adm|surgery|procedure|injured|discharged)[ \t:]*(?:on[ \t]+)?[0-9]{1,2}[/.][0-9]{1,2}(?:[/.][0-9]{2,4})?\)|\s*\((?:[^)\n]{0,30}[,;]\s*)?(?:subj(?:ect)?|participant|pt|patient|mrn|nhi|nhs|chi|ndis|medicare|ohip|phn|ppsn|ihi)\.?\s*(?:id|no\.?|nr\.?|number|#)?\s*[:#]?\s*[a-z]{0,3}-?[0-9][^)\n]{0,20}\)|\s*,?\s*(?:your|our)\s+(?:mutual\s+|shared\s+)?patient(?-u:\b)|\s*,?\s*(?:whom|who)\s+(?:we|you|i)\s+(?:both\s+)?(?:co-?treat|co-?manage|share|follow)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?\s*[(,]?\s*(?:dob|d\.o\.b|date\s+of\s+birth|born|sinh\s+(?:năm|ngày)|age[ds]?\s*[0-9]|[0-9]{1,3}\s*(?:yo|y/o|y\.o\.|-?year-old|years?\s+old|(?:anos|años|ans|jahre|jaar|år|anni|lat|let|vuotta|éves|ετών|χρονών)(?:$|[^\pL]))|[ \t]*,[ \t]*[0-9]{1,3}[ \t]?(?-i:[MF])[ \t]*(?:\r?\n|$)|(?:^|[(,]\s*|\s)[0-9]{1,3}\s?[mf](?:[.,;)]|\s*$|\s+(?:with|w/|s/p|hx|pmh|presents|admitted|c/o|here|in|on))|mrn|a\s+[0-9]{1,3}[- ]year|geb\.|geboren|n(?:é|ée)\s+le(?-u:\b)|nacid[oa]|nascid[oa])|[ \t]+no[- ]?show(?:ed|s)?(?-u:\b)|[ \t]+(?-i:Han[ıi]m|Bey)(?:efendi)?(?:$|[^\p{L}])|\.?[ \t]+(?:his|her)[ \t]+(?:insurance|plan|copay|deductible|balance|bill|claim|prior[ \t]+auth(?:orization)?)[ \t]+(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|denied|was\s+denied|is\s+denied|only|still|is|was)(?-u:\b)|(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—:][ \t]+(?:his|her|their)[ \t]|[ \t]+missed[ \t]+(?:his|her|their)[ \t]+(?:[0-9:apm ]+[ \t]+)?(?:appointment|appt|visit|session|intake|infusion|dialysis)|[ \t]+(?:is[ \t]+|was[ \t]+)?in[ \t]+(?:bed|bay)[ \t]*#?[0-9]|[ \t]+in[ \t]+[0-9]{1,3}[a-z]?[ \t]*[,;?]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:is|was)[ \t]+(?:a|an|on|still|now|npo)[ \t]|\)?[ \t]+in[ \t]+(?:rm[ \t]*|room[ \t]+|bed[ \t]+)?[0-9]{1,3}[a-z]?[ \t]+(?:refused|refuses|refusing|declined|declines|pulled|fell|c/o|complains|complaining|spiked|desatted|vomited|coded|is\s+(?:refusing|asking|requesting|c/o|complaining|confused|agitated|npo|febrile|hypotensive|tachy)|was\s+(?:refusing|confused|agitated|febrile))(?-u:\b)|\s+(?:was|is|has\s+been|had|has|will\s+be|needs|requires|came\s+in|presented|presents|reports|complains|tested|underwent|started|began|continues|remains)\s+(?:to\s+|with\s+|for\s+|on\s+|a\s+|an\s+|the\s+|her\s+|his\s+)?(?:diagnosed|admitted|discharged|seen|treated|scheduled|referred|prescribed|started|tested|found|positive|negative|biops|surgery|chemo|dialysis|therapy|pain|symptoms|fever|stable|critical|recovering|pregnant|hospitali|in\s+the\s+hospital|due\s+for))",
         ),
@@ -910,7 +913,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)|^[ \t]*[,(][ \t]*(?:[0-3]?[0-9][/.-][01]?[0-9][/.-](?:19[0-9]{2}|20[01][0-9])|(?:19[0-9]{2}|20[01][0-9])-[01][0-9]-[0-3][0-9])[ \t]*[,;)]",
+            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -3512,7 +3515,7 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     // after her hip replacement`: an absence and its cause.
     static ABSENT: OnceLock<Regex> = OnceLock::new();
     let absent = ABSENT.get_or_init(|| {
-        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:off|out|home|signed\s+off)(?:[ \t]+(?:sick|ill|poorly|unwell|work))?(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week)?[ \t]+(?:with|after|following|due\s+to|because\s+of)[ \t]+")
+        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:(?:off|out|home)[ \t]+(?:sick|ill|poorly|unwell)|off(?:[ \t]+work)?|(signed[ \t]+off)(?:[ \t]+(?:sick|work))?)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week|[ \t]+for[ \t]+(?:a|one|two|three|four|five|six|[0-9]+)[ \t]+(?:days?|weeks?|months?))?[ \t]+(?:with|due\s+to|because\s+of|(after|following|recovering\s+from))[ \t]+((?:her|his|their)[ \t]+)?")
     });
     let post = after(text, e, 64);
     let p = unit.find(post).map_or(0, |m| m.end());
@@ -3527,7 +3530,11 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
         }
         e + p + rest.find('(').unwrap_or(0) + 1
     } else if let Some(m) = absent
-        .find(rest)
+        .captures(rest)
+        // `off after morning surgery` (a rota's session): after an
+        // absence, only her own operation or a sick note's cause.
+        .filter(|c| c.get(2).is_none() || c.get(1).is_some() || c.get(3).is_some())
+        .and_then(|c| c.get(0))
         .or_else(|| verb.find(rest).filter(|_| p > 0))
     {
         e + p + m.end()
@@ -4306,9 +4313,12 @@ fn judge(
         !greeting() || (!bulk() && (!commerce() || readers_own_care(r, after(text, e, 400))))
     } else {
         r.cue_before.is_match(pre_line)
-            // `Participante: Maria Aparecida dos Santos`: the span found
-            // starts past a listed given name.
-            || cue_past_given_name(r, pre_line)
+            // `Patient: Maria Aparecida dos Santos`: the span found starts
+            // past a listed given name.
+            || cue_past_given_name(r, pre_line, &r.cue_before)
+            // A study's participant (`Participante: Maria …`).
+            || ((r.participant.is_match(pre_line) || cue_past_given_name(r, pre_line, &r.participant))
+                && study_participant(text, s))
             // `Claim 27/118842 Dara Mahoney - rotator cuff repair`: a
             // claim's or a case's number heads its person.
             || (claim_number_before(pre_line) && health_near(r, text, (s, e, text.len()), health, 80, &|| false))
@@ -4318,6 +4328,8 @@ fn judge(
             || (r.cue_after.is_match(post) && !possessive_of_work(post))
             // `Mark Ellery in finance (bowel cancer: surgery…)`.
             || (text[s..e].contains([' ', '\t']) && care_after_unit(r, text, e, health))
+            // `1. Ruth Kane, 12/03/1950, COPD exacerbation`.
+            || (text[s..e].contains([' ', '\t']) && dated_row(text, ls, s, e, health))
             // `Ramon Etxeberria, 67, COPD`; not `Patel, Anita, 12, ICU`.
             // (`Meet Priya, 34, from Leeds`: an advert's testimonial.)
             || (!text[s..e].contains(',')
@@ -4389,7 +4401,7 @@ fn judge(
 
 /// `pre_line` ends in a listed given name with a patient cue before it
 /// (`Participante: Maria `).
-fn cue_past_given_name(r: &Res, pre_line: &str) -> bool {
+fn cue_past_given_name(r: &Res, pre_line: &str, cue: &Regex) -> bool {
     let head = pre_line.trim_end_matches([' ', '\t']);
     if head.len() == pre_line.len() {
         return false;
@@ -4401,7 +4413,103 @@ fn cue_past_given_name(r: &Res, pre_line: &str) -> bool {
     !word.is_empty()
         && capitalised(word.as_bytes())
         && r.flags(word.as_bytes()) & (FIRST_NAME | GENERIC | INSTITUTION) == FIRST_NAME
-        && r.cue_before.is_match(&head[..ws])
+        && cue.is_match(&head[..ws])
+}
+
+/// A handover's or a discharge list's row: the name opens the line (past
+/// a list number or a bullet), a birth date of an earlier year follows
+/// it, and a health term, no specialty, stands later on the line
+/// (`1. Ruth Kane, 12/03/1950, COPD exacerbation`, `Susan Ward
+/// 02.10.1960 – cellulitis R leg`).
+fn dated_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]) -> bool {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| re(r"^[ \t]*(?:[0-9]{1,3}[.)]|[-*•·])?[ \t]*$"));
+    if !marker.is_match(&text[ls..s]) {
+        return false;
+    }
+    let date = DATE.get_or_init(|| {
+        re(r"^[ \t]*[,(–-]?[ \t]*(?:[0-3]?[0-9][/.][01]?[0-9][/.]((?:19|20)[0-9]{2})|((?:19|20)[0-9]{2})-[01][0-9]-[0-3][0-9])[ \t]*(?:[,;)–-]|[ \t])")
+    });
+    let post = after(text, e, 40);
+    let Some(c) = date.captures(post) else {
+        return false;
+    };
+    let year: i32 = c
+        .get(1)
+        .or_else(|| c.get(2))
+        .and_then(|y| y.as_str().parse().ok())
+        .unwrap_or(0);
+    let now = super::dates::this_year();
+    if !(now - 110..now).contains(&year) {
+        return false;
+    }
+    let at = e + c.get(0).map_or(0, |m| m.end());
+    let le = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |k| at + k);
+    let first = health.partition_point(|&(hs, _)| hs < at);
+    health[first..]
+        .iter()
+        .take_while(|&&(hs, _)| hs < le)
+        .any(|&(hs, he)| {
+            let t = text[hs..he].to_ascii_lowercase();
+            // Not a project, a team or a post named by the term (`COPD
+            // Outreach Project lead`, a contract's start date).
+            ![
+                "ology",
+                "iatry",
+                "ics",
+                "medicine",
+                "outpatients",
+                "ward",
+                "unit",
+                "clinic",
+            ]
+            .iter()
+            .any(|x| t.ends_with(x))
+                && !topic_after(text, he)
+                && !after(text, he, 40)
+                    .split([',', ';', '\n'])
+                    .next()
+                    .is_some_and(|rest| {
+                        rest.split_whitespace().any(|w| {
+                            matches!(
+                                w.to_ascii_lowercase().as_str(),
+                                "project"
+                                    | "programme"
+                                    | "program"
+                                    | "lead"
+                                    | "team"
+                                    | "service"
+                                    | "pathway"
+                                    | "coordinator"
+                                    | "manager"
+                                    | "nurse"
+                                    | "specialist"
+                                    | "champion"
+                            )
+                        })
+                    })
+        })
+}
+
+/// A research study's participant, not a course's or an event's: study
+/// words within 400 bytes of `s`, and no event's.
+fn study_participant(text: &str, s: usize) -> bool {
+    static STUDY: OnceLock<Regex> = OnceLock::new();
+    static EVENT: OnceLock<Regex> = OnceLock::new();
+    let lo = floor_boundary(text, s.saturating_sub(400));
+    let hi = floor_boundary(text, (s + 400).min(text.len()));
+    let w = &text[lo..hi];
+    STUDY
+        .get_or_init(|| {
+            re(r"(?i)(?-u:\b)(?:study|studies|trial|estudo|estudio|studie|[ée]tude|protocol[oe]?|randomi[sz]\w*|consent\w*|enrol+\w*|study\s+arm|subject\s+id|screening\s+(?:no|number|id)|epro|crf|ecrf|irb|cep|ethics)(?-u:\b)")
+        })
+        .is_match(w)
+        && !EVENT
+            .get_or_init(|| {
+                re(r"(?i)(?-u:\b)(?:webinar|workshop|session|course|kurs|panel\w*|seminar|masterclass|conference|congress|training|fortbildung|schulung|lecture|registration|badge|speaker|certificate)(?-u:\b)")
+            })
+            .is_match(w)
 }
 
 /// Words that may stand between `his`/`her` and a condition that is
@@ -5875,6 +5983,8 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
             })
                 // A sentence opening on the verb, its `I` left out
                 // (`Switched to the Omnipod last spring`).
+                // (A medicine or a device, not a unit: `Been on oncology for
+                // 6 years`, `Started on ICU` are a nurse's posts.)
                 || ["switched to the", "switched to", "started on", "been on"]
                     .iter()
                     .any(|p| {
@@ -5883,11 +5993,35 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
                             k == 0 || head[..k].trim_end_matches([' ', '\t']).ends_with(['\n', '.', '!'])
                         }
                     })
+                    && !specialty_or_unit(&text[hs..he])
                 // The writer's own result with its value (`my A1c dropped
                 // from 8.1 to 6.9`, `my ferritin was 12`).
                 || (head.ends_with(" my") || head == "my" || head.ends_with("\nmy"))
                     && own_value_after(text, he)
         })
+}
+
+/// A specialty, a unit or a ward named by `term` (`oncology`, `ICU`).
+fn specialty_or_unit(term: &str) -> bool {
+    let t = term.to_ascii_lowercase();
+    [
+        "ology", "iatry", "ics", "medicine", "ward", "unit", "theatres", "theatre",
+    ]
+    .iter()
+    .any(|x| t.ends_with(x))
+        || [
+            "icu",
+            "nicu",
+            "picu",
+            "ccu",
+            "hdu",
+            "a&e",
+            "er",
+            "ed",
+            "pacu",
+            "maternity",
+        ]
+        .contains(&t.as_str())
 }
 
 /// A measured value told right after a term (`dropped from 8.1`, `is
@@ -6002,7 +6136,9 @@ fn subject_surname(r: &Res, text: &str, health: &[(usize, usize)]) -> Option<(us
         }
         let prefix = ["re:", "fw:", "fwd:", "aw:", "wg:", "sv:", "tr:", "rv:"]
             .iter()
-            .find(|p| b.len() >= i + p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p.as_bytes()));
+            .find(|p| {
+                b.len() >= i + p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p.as_bytes())
+            });
         match prefix {
             Some(p) => i += p.len(),
             None => break,
@@ -6894,8 +7030,10 @@ fn readers_own_care(r: &Res, w: &str) -> bool {
         // COPD inhaler technique`: the reader's work on the topic.
         let work = words().zip(words().skip(1)).any(|(x, next)| {
             let x = x.to_ascii_lowercase();
-            (READERS_WORK.contains(&x.as_str()) || x == "presentation" || x == "slides")
-                && ["on", "about"].iter().any(|p| next.eq_ignore_ascii_case(p))
+            ((READERS_WORK.contains(&x.as_str()) || x == "presentation" || x == "slides")
+                && ["on", "about"].iter().any(|p| next.eq_ignore_ascii_case(p)))
+                // `your review of the stroke guideline`.
+                || (x == "review" && next.eq_ignore_ascii_case("of"))
         });
         !work && !words().any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
     })
@@ -7027,6 +7165,16 @@ fn veterinary(r: &Res, text: &str, signed: bool) -> bool {
         return RECORD
             .get_or_init(|| re(r"(?i)(?-u:\b)(?:species|breed)\s*:\s*\S"))
             .is_match(text);
+    }
+    // `Meadow Vets` signs for animals only beside an animal word of its
+    // own (`Helping Vets` signs for veterans).
+    let vets = b[start..end].eq_ignore_ascii_case(b"vets");
+    if vets {
+        return r.animal.find_iter(text).any(|m| {
+            !["vet", "vets"]
+                .iter()
+                .any(|v| m.as_str().eq_ignore_ascii_case(v))
+        }) || r.pet_patient.is_match(text);
     }
     r.animal.is_match(text) || (signed && !degree && signs_off(text, start, end))
 }

@@ -257,8 +257,9 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // The health word must stand near the number (a patient's record),
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
-        let patients = health_near(text, terms, s, e)
-            || (own_number(text, m.start(), s) && health_in_letter(text, terms, s, e));
+        let patients = (health_near(text, terms, s, e)
+            || (own_number(text, m.start(), s) && health_in_letter(text, terms, s, e)))
+            && !fee_for_work(text, s, e);
         if !patients {
             continue;
         }
@@ -323,13 +324,101 @@ fn own_number(text: &str, label: usize, s: usize) -> bool {
         .any(|w| head.ends_with(w))
 }
 
+/// Words of a fee, an invoice or a payroll.
+const FEES: &[&str] = &[
+    "invoice",
+    "fee",
+    "honorarium",
+    "payroll",
+    "salary",
+    "factuur",
+    "rechnung",
+    "facture",
+    "fattura",
+    "חשבונית",
+    "שכר",
+    "счет",
+    "счёт",
+];
+
+/// The line holding `s..e`, in lower case.
+fn number_line(text: &str, s: usize, e: usize) -> String {
+    let ls = text[..s].rfind('\n').map_or(0, |k| k + 1);
+    let le = text[e..].find('\n').map_or(text.len(), |k| e + k);
+    text[ls..le].to_lowercase()
+}
+
+/// A speaker's or a trainer's number for their fee (`for the invoice for
+/// the lecture on diabetes: my ID number …`): the line names a fee and
+/// the work it pays for.
+fn fee_for_work(text: &str, s: usize, e: usize) -> bool {
+    const WORK: &[&str] = &[
+        "lecture",
+        "talk",
+        "workshop",
+        "webinar",
+        "course",
+        "speaker",
+        "seminar",
+        "lezing",
+        "cursus",
+        "vortrag",
+        "conférence",
+        "הרצאה",
+        "ההרצאה",
+        "סדנה",
+        "הסדנה",
+        "лекци",
+        "доклад",
+    ];
+    let line = number_line(text, s, e);
+    FEES.iter().any(|w| line.contains(w)) && WORK.iter().any(|w| line.contains(w))
+}
+
 /// A person's own number may stand in its own paragraph (`for the
-/// reimbursement form, my ID number: …`): a health word anywhere within
-/// three times the usual reach says whose care the letter is about.
+/// reimbursement form, my ID number: …`): the writer's own care within
+/// three times the usual reach (a term right after `my`, `I have`; a
+/// Hebrew or Russian first person beside a term of its script) says the
+/// letter is about them. Not a fee's or a payroll's number (`for the
+/// invoice for my lecture on diabetes, my ID number: …`).
 fn health_in_letter(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
-    let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(3 * NEAR));
-    let hi = crate::policy::text::floor_boundary(text, e + 3 * NEAR);
-    terms.iter().any(|&(ts, te)| te >= lo && ts <= hi) || super::scripts::has_term(&text[lo..hi])
+    use crate::policy::text::{before, floor_boundary};
+    if FEES.iter().any(|w| number_line(text, s, e).contains(w)) {
+        return false;
+    }
+    let lo = floor_boundary(text, s.saturating_sub(3 * NEAR));
+    let hi = floor_boundary(text, e + 3 * NEAR);
+    const OWN: &[&str] = &[
+        "my ",
+        "i have ",
+        "i've ",
+        "i'm ",
+        "i am ",
+        "i had ",
+        "mijn ",
+        "ik heb ",
+        "ik ben ",
+        "ich habe ",
+        "ich bin ",
+        "mein",
+        "j'ai ",
+        "je suis ",
+        "mon ",
+        "tengo ",
+        "estoy ",
+    ];
+    let latin_own = terms.iter().any(|&(ts, te)| {
+        te >= lo && ts <= hi && {
+            let head = before(text, ts, 40).to_lowercase();
+            OWN.iter().any(|w| head.contains(w))
+        }
+    });
+    let window = &text[lo..hi];
+    latin_own
+        || (super::scripts::has_term(window)
+            && ["אני ", " לי ", "у меня", "я "]
+                .iter()
+                .any(|w| window.contains(w)))
 }
 
 /// A patient's own label in the window (`Pacjent  Zbigniew Kaczmarczyk

@@ -788,7 +788,7 @@ pub fn scan(
         // A clinician or an investigator named by a degree or a role
         // before the name (`Национальный координатор: д.м.н. Ольга
         // Владимировна Соколова`, `лечащий врач`, `проф.`).
-        if cyrillic_role_before(text, ns) {
+        if cyrillic_role_before(text, ns) || cyrillic_role_after(text, ne) {
             continue;
         }
         // In Japanese `先生` follows a doctor's or a teacher's name
@@ -1042,15 +1042,16 @@ fn han_signature(text: &str) -> Option<&str> {
     .then_some(line)
 }
 
-/// A given name and a surname in Cyrillic alone on the last written line
-/// (past a reply's `>`).
+/// A Cyrillic name right after a degree or a role (`Национальный
+/// координатор: д.м.н. Ольга Владимировна Соколова`, `врач Иванов И. И.`):
+/// a clinician's or an investigator's. Only the word right before the
+/// name (`доктор, пациентка Ольга Петрова` names a patient).
 fn cyrillic_role_before(text: &str, ns: usize) -> bool {
     const ROLES: &[&str] = &[
         "д.м.н",
         "к.м.н",
-        "д. м. н",
-        "к. м. н",
-        "проф",
+        "проф.",
+        "профессор",
         "врач",
         "доктор",
         "д-р",
@@ -1058,7 +1059,6 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
         "исследовател",
         "руководител",
         "заведующ",
-        "главн",
         "лікар",
         "дослідник",
         "керівник",
@@ -1066,18 +1066,54 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
         "медсестр",
         "фельдшер",
         "спикер",
-        "доклад",
+        "докладчик",
         "лектор",
         "модератор",
     ];
     let from = crate::policy::text::floor_boundary(text, ns.saturating_sub(64));
     let head = &text[from..ns];
     let head = head.rsplit('\n').next().unwrap_or("").to_lowercase();
-    // The role's own words: the last two before the name.
-    let tail: Vec<&str> = head.split_whitespace().rev().take(2).collect();
-    tail.iter().any(|w| ROLES.iter().any(|r| w.starts_with(r)))
+    let role = |w: &str| ROLES.iter().any(|r| w.starts_with(r));
+    // Or a role's label heads the line (`Координатор дослідження:
+    // Петренко Олена Миколаївна`).
+    head.split_whitespace().next_back().is_some_and(role)
+        || (head.trim_end().ends_with(':') && head.split_whitespace().next().is_some_and(role))
 }
 
+/// A role right after a Cyrillic name (`Петренко Олена Миколаївна,
+/// лікар-кардіолог`, `Иванов И. И. (врач)`).
+fn cyrillic_role_after(text: &str, ne: usize) -> bool {
+    const ROLES: &[&str] = &[
+        "д.м.н",
+        "к.м.н",
+        "проф",
+        "врач",
+        "доктор",
+        "лікар",
+        "медсестр",
+        "фельдшер",
+        "координатор",
+        "завідувач",
+        "заведующ",
+        "керівник",
+        "руководител",
+        "хирург",
+        "хірург",
+        "кардиолог",
+        "кардіолог",
+        "онколог",
+        "невролог",
+    ];
+    let rest = crate::policy::text::after(text, ne, 48).to_lowercase();
+    let rest = rest.trim_start();
+    rest.strip_prefix([',', '(', '–', '-'])
+        .map(str::trim_start)
+        .and_then(|r| r.split([' ', ',', ')', '.']).next())
+        .is_some_and(|w| ROLES.iter().any(|r| w.starts_with(r)))
+}
+
+/// A given name and a surname in Cyrillic alone on the last written line
+/// (past a reply's `>`).
 fn cyrillic_signature(text: &str) -> Option<&str> {
     let (_, line) = super::name::last_written_line(text)?;
     let line = line.trim_start_matches(['>', ' ', '\t']);

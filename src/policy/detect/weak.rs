@@ -160,7 +160,7 @@ fn in_signature_block(text: &str, s: usize) -> bool {
             // PharmD, 612-…`) opens a signature as a closing does; not
             // `Ordering: Kim Delgado, NP` inside a note, nor `Silver
             // Spring, MD 20901`.
-            r"(?mR)^[ \t]*(?i:{}|--)[ \t]*[,!.]?[ \t]*$|\n[ \t]*\r?\n[ \t]*(?:(?i:pharmacist|nurse|provider|clinician|physician)[A-Za-z ]{{0,20}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b)[ \t]*(?:,|$)|\n[ \t]*\r?\n[ \t]*\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}(?:[ \t]*\r?\n){{1,2}}[^\n]{{0,60}}?(?i:officer|manager|coordinator|director|administrator|assistant|specialist|analyst|secretary|advis[eo]r|consultant|executive)(?-u:\b)[^\n]*\r?\n",
+            r"(?mR)^[ \t]*(?i:{}|--)[ \t]*[,!.]?[ \t]*$|\n[ \t]*\r?\n[ \t]*(?:(?i:pharmacist|nurse|provider|clinician|physician)[A-Za-z ]{{0,20}}:[ \t]*)?\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}[ \t]*,[ \t]*(?:{})(?-u:\b)[ \t]*(?:,|$)|\n[ \t]*\r?\n[ \t]*\p{{Lu}}[\p{{L}}'.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'.-]*){{1,3}}(?:[ \t]*\r?\n){{1,2}}[^\n(]{{0,60}}?(?-u:\b)(?i:officer|manager|coordinator|director|administrator|assistant|specialist|analyst|secretary|advis[eo]r|consultant|executive)(?-u:\b)[^\n]*\r?\n",
             super::name::SIGN_OFFS,
             super::name::CREDENTIALS
         ))
