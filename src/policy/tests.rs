@@ -1123,6 +1123,7 @@ fn session_forty_three_shapes_are_judged() {
         "New leads:\n1. Ruth Kane, 12/03/2024, COPD Outreach Project lead\n2. Tom Finch, 01/02/2023, sepsis pathway lead",
         "שלום,\n\nלצורך החשבונית עבור ההרצאה על סוכרת: מספר ת.ז. שלי 755872215\n\nתודה",
         "Question: What is the cut-off date of birth for the catch-up contribution?\nAnswer: 31 December 1975",
+        "Call log\n\nAgent: And the additional driver's full name and date of birth?\nCustomer: Peter Vance, 17 June 1991\nAgent: Added to booking QC-77120.",
         "From: Kerry Lane <kerry@nurses.example>\n\nBeen on oncology for 6 years now and still love it.",
         "Координатор дослідження: Петренко Олена Миколаївна, лікар-кардіолог\nІнфаркт міокарда: протокол дослідження.",
         // A protocol's coordinating investigator.

@@ -125,7 +125,10 @@ fn answered_on_next_line(text: &str, kend: usize, loc: Location, sink: &mut Sink
     let own_asked = ["your", "confirm", "verify", "member", "patient", "caller"]
         .iter()
         .any(|w| asked.contains(w));
-    if !(own_asked || two_speakers(question_line, next)) {
+    // Two speakers with no `your`: only where the talk is of care (a car
+    // rental's `the additional driver's date of birth?` is not). The
+    // segment is read for a term once, only here.
+    if !(own_asked || (two_speakers(question_line, next) && care_talk(text))) {
         return;
     }
     // `…your full name and date of birth?` over `Marisol Ventura,
@@ -187,6 +190,17 @@ fn speaker_turn(line: &str) -> Option<&str> {
     .captures(line)
     .and_then(|c| c.get(1))
     .map(|m| m.as_str())
+}
+
+/// Talk of care: a listed term, or a care word (`Nurse Kim`, `intake`,
+/// `What brings you in today?` at a clinic).
+fn care_talk(text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::re(r"(?i)(?-u:\b)(?:nurse|doctor|clinic|patient|intake|triage|appointment|pharmac\w*|prescri\w*|symptoms?|pain|medical|hospital|surgery|gp|health\s+plan|member\s+services)(?-u:\b)")
+    })
+    .is_match(text)
+        || super::health::has_term(text)
 }
 
 /// A question and its answer by two different speakers, neither an
