@@ -3549,9 +3549,7 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
         // `Sam Patel (Endocrinology)`: a specialty, her department.
         // `Ben Frost (Diabetes)`, `Ruth Kim (Asthma + Lung UK)`: a team or
         // a charity named by the term alone.
-        let specialty = ["ology", "iatry", "ics", "medicine"]
-            .iter()
-            .any(|x| text[hs..he].to_ascii_lowercase().ends_with(x))
+        let specialty = is_specialty(&text[hs..he])
             || after(text, he, 4)
                 .trim_start()
                 .starts_with([')', '+', '&', '/']);
@@ -4454,18 +4452,10 @@ fn dated_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)
             let t = text[hs..he].to_ascii_lowercase();
             // Not a project, a team or a post named by the term (`COPD
             // Outreach Project lead`, a contract's start date).
-            ![
-                "ology",
-                "iatry",
-                "ics",
-                "medicine",
-                "outpatients",
-                "ward",
-                "unit",
-                "clinic",
-            ]
-            .iter()
-            .any(|x| t.ends_with(x))
+            !(is_specialty(&t)
+                || ["outpatients", "ward", "unit", "clinic"]
+                    .iter()
+                    .any(|x| t.ends_with(x)))
                 && !topic_after(text, he)
                 && !after(text, he, 40)
                     .split([',', ';', '\n'])
@@ -5053,9 +5043,7 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
         let term = &text[hs..he];
         // `Cardiology 08:00-17:00`: a specialty on a rota's line, not a
         // person's condition.
-        let specialty = ["ology", "iatry", "iatrics", "medicine", "surgery"]
-            .iter()
-            .any(|x| term.to_ascii_lowercase().ends_with(x));
+        let specialty = is_specialty(term) || term.to_ascii_lowercase().ends_with("surgery");
         let rest = &b[he..];
         modifiers_only
             && (matches!(
@@ -6001,14 +5989,22 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
         })
 }
 
+/// A specialty named by `term` (`Endocrinology`, `psychiatry`,
+/// `paediatrics`, `sports medicine`).
+fn is_specialty(term: &str) -> bool {
+    let t = term.to_ascii_lowercase();
+    ["ology", "iatry", "ics", "medicine"]
+        .iter()
+        .any(|x| t.ends_with(x))
+}
+
 /// A specialty, a unit or a ward named by `term` (`oncology`, `ICU`).
 fn specialty_or_unit(term: &str) -> bool {
     let t = term.to_ascii_lowercase();
-    [
-        "ology", "iatry", "ics", "medicine", "ward", "unit", "theatres", "theatre",
-    ]
-    .iter()
-    .any(|x| t.ends_with(x))
+    is_specialty(&t)
+        || ["ward", "unit", "theatres", "theatre"]
+            .iter()
+            .any(|x| t.ends_with(x))
         || [
             "icu",
             "nicu",

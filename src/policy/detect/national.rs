@@ -297,11 +297,19 @@ const NEAR: usize = 320;
 
 /// A health word within `NEAR` bytes of `s..e`: a listed Latin term
 /// (`terms`) or a word of another script.
+/// The bytes within `r` of the span `s..e`, cut on character boundaries.
+fn reach(text: &str, s: usize, e: usize, r: usize) -> (usize, usize) {
+    use crate::policy::text::floor_boundary;
+    (
+        floor_boundary(text, s.saturating_sub(r)),
+        floor_boundary(text, e + r),
+    )
+}
+
 fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
     // Within the number's paragraph: a form's next section (`We also
     // offer a free flu vaccine`) is not its record.
-    let lo = crate::policy::text::floor_boundary(text, s.saturating_sub(NEAR));
-    let hi = crate::policy::text::floor_boundary(text, e + NEAR);
+    let (lo, hi) = reach(text, s, e, NEAR);
     let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
     let hi = text[e..hi].find("\n\n").map_or(hi, |k| e + k);
     terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
@@ -382,12 +390,11 @@ fn fee_for_work(text: &str, s: usize, e: usize) -> bool {
 /// letter is about them. Not a fee's or a payroll's number (`for the
 /// invoice for my lecture on diabetes, my ID number: …`).
 fn health_in_letter(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
-    use crate::policy::text::{before, floor_boundary};
+    use crate::policy::text::before;
     if FEES.iter().any(|w| number_line(text, s, e).contains(w)) {
         return false;
     }
-    let lo = floor_boundary(text, s.saturating_sub(3 * NEAR));
-    let hi = floor_boundary(text, e + 3 * NEAR);
+    let (lo, hi) = reach(text, s, e, 3 * NEAR);
     const OWN: &[&str] = &[
         "my ",
         "i have ",
