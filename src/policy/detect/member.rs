@@ -36,7 +36,8 @@ fn coverage() -> &'static Regex {
 /// A weak keyword ending at `kend` that names a contract or certificate,
 /// with no coverage wording within a few lines around it.
 fn contract_without_coverage(text: &str, kend: usize) -> bool {
-    let kw = before(text, kend, 16).to_ascii_lowercase();
+    // Room for the longest weak keyword (`certificate number`).
+    let kw = before(text, kend, 24).to_ascii_lowercase();
     (kw.contains("contract") || kw.contains("certificate") || kw.contains("bership"))
         && !coverage().is_match(before(text, kend, 300))
         && !coverage().is_match(after(text, kend, 120))

@@ -741,7 +741,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?-u:\b)(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
         participant: re(r"(?i)(?-u:\b)(?:participant[e]?|teilnehmer(?:in)?|deelnemer)\s*[:#,.\-]?\s*$"),
         cue_after: re(
@@ -750,7 +750,7 @@ fn res() -> &'static Res {
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
         salutation: re(
-            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste|say[ıi]n|de[ğg]erli|merhaba|szanown[aey](?:\s+pan(?:i|ie)?)?|dzie[ńn]\s+dobry|v[áa][žz]en[áýay](?:\s+(?:pane|pan[íi]))?|kedves|tisztelt|stimat[ăa]|stimate|bun[ăa]\s+ziua)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste|say[ıi]n|de[ğg]erli|merhaba|szanown[aey](?:\s+pan(?:i|ie)?)?|dzie[ńn]\s+dobry|v[áa][žz]en[áýay](?:\s+(?:pane|pan[íi]))?|kj(?:æ|ae)re|k(?:æ|ae)re|k[äa]ra?|hyv[äa]|kedves|tisztelt|stimat[ăa]|stimate|bun[ăa]\s+ziua)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         self_intro: re(
@@ -901,7 +901,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:(?:[a-z]+\s+)?(?:phd|doctorate|degree|course|training|career|research|studies|charity|fundraiser|awareness)|to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|quota\s+di\s+iscrizione|(?:la\s+)?sua\s+iscrizione|crediti\s+ecm|corso\s+ecm|cuota\s+de\s+inscripci[óo]n|su\s+inscripci[óo]n|taxa\s+de\s+inscri[çc][ãa]o|sua\s+inscri[çc][ãa]o|frais\s+d'inscription|votre\s+inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|gaven\s+(?:p[åa]|til)|skattefradrag|donasjon(?:en)?|spendenquittung|spendenbescheinigung|zuwendungsbest[äa]tigung|ihre\s+spende|votre\s+don|re[çc]u\s+fiscal|su\s+donativo|su\s+donaci[óo]n|uw\s+(?:gift|donatie)|giftbevis|din\s+g[åa]va|la\s+sua\s+donazione|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|quota\s+di\s+iscrizione|(?:la\s+)?sua\s+iscrizione|crediti\s+ecm|corso\s+ecm|cuota\s+de\s+inscripci[óo]n|su\s+inscripci[óo]n|taxa\s+de\s+inscri[çc][ãa]o|sua\s+inscri[çc][ãa]o|frais\s+d'inscription|votre\s+inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -2811,6 +2811,24 @@ const GENERIC_ADDRESSEE: &[&str] = &[
     "hello",
     "hi",
     "dear",
+    // A keeper's, a holder's or a tenant's notice (`Dear Vehicle Keeper`,
+    // `Dear Account Holder`).
+    "vehicle",
+    "account",
+    "registered",
+    "cardholder",
+    "policyholder",
+    "property",
+    "motorist",
+    "tenant",
+    "householder",
+    "homeowner",
+    "visitor",
+    "visitors",
+    "volunteer",
+    "volunteers",
+    "donor",
+    "donors",
 ];
 
 /// A name after a salutation (`Hello Wei,`, `Dear Wei Al-Sayed,`),
@@ -3515,7 +3533,7 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     // after her hip replacement`: an absence and its cause.
     static ABSENT: OnceLock<Regex> = OnceLock::new();
     let absent = ABSENT.get_or_init(|| {
-        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:(?:off|out|home)[ \t]+(?:sick|ill|poorly|unwell)|off(?:[ \t]+work)?|(signed[ \t]+off)(?:[ \t]+(?:sick|work))?)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week|[ \t]+for[ \t]+(?:a|one|two|three|four|five|six|[0-9]+)[ \t]+(?:days?|weeks?|months?))?[ \t]+(?:with|due\s+to|because\s+of|(after|following|recovering\s+from))[ \t]+((?:her|his|their)[ \t]+)?")
+        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:(?:(?:off|out|home)[ \t]+(?:sick|ill|poorly|unwell)|off(?:[ \t]+work)?|(signed[ \t]+off)(?:[ \t]+(?:sick|work))?)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week|[ \t]+for[ \t]+(?:a|one|two|three|four|five|six|[0-9]+)[ \t]+(?:days?|weeks?|months?))?[ \t]+(?:with|due\s+to|because\s+of|(after|following|recovering\s+from))|(out)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week)?[ \t]+with)[ \t]+((?:her|his|their)[ \t]+)?")
     });
     let post = after(text, e, 64);
     let p = unit.find(post).map_or(0, |m| m.end());
@@ -3524,6 +3542,7 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
         return true;
     }
     // `(consultant plastic surgeon)`: a role in the bracket.
+    let mut out_with = false;
     let at = if rest.trim_start_matches([' ', '\t']).starts_with('(') {
         if r.provider_after.is_match(rest) {
             return false;
@@ -3533,7 +3552,8 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
         .captures(rest)
         // `off after morning surgery` (a rota's session): after an
         // absence, only her own operation or a sick note's cause.
-        .filter(|c| c.get(2).is_none() || c.get(1).is_some() || c.get(3).is_some())
+        .filter(|c| c.get(2).is_none() || c.get(1).is_some() || c.get(4).is_some())
+        .inspect(|c| out_with = c.get(3).is_some())
         .and_then(|c| c.get(0))
         .or_else(|| verb.find(rest).filter(|_| p > 0))
     {
@@ -3559,7 +3579,46 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
             && !gap.contains([')', ',', '.', ';', ':'])
             && !topic_after(text, he)
             && !cause_or_event_after(text, he)
+            && !(out_with && out_with_service(text, hs, he))
     })
+}
+
+/// `out with hospice at home`, `out with the stroke team`: the term names
+/// a service or a team she is out with, not an illness she is out with.
+fn out_with_service(text: &str, hs: usize, he: usize) -> bool {
+    let term = text[hs..he].to_ascii_lowercase();
+    let next = after(text, he, 24)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    ["hospice", "palliative", "ambulance", "outreach"]
+        .iter()
+        .any(|w| term.starts_with(w))
+        || [
+            "team",
+            "teams",
+            "crew",
+            "service",
+            "services",
+            "nurse",
+            "nurses",
+            "unit",
+            "ward",
+            "clinic",
+            "group",
+            "staff",
+            "charity",
+            "van",
+            "bus",
+            "society",
+            "trust",
+            "walk",
+            "appeal",
+            "volunteers",
+        ]
+        .contains(&next.as_str())
 }
 
 fn story_of_term(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
@@ -3627,9 +3686,18 @@ fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
     !health.is_empty()
         && (r.own_care.is_match(text)
             || health.iter().any(|&(hs, he)| {
-                r.own_term.is_match(before(text, hs, 32))
+                (r.own_term.is_match(before(text, hs, 32)) || opens_on_own_verb(&text[hs..he]))
                     && !r.not_own.is_match(after(text, he, 24))
             }))
+}
+
+/// A listed term that opens on the writer's own verb (`I take lithium`,
+/// listed whole because bare `lithium` is also batteries).
+fn opens_on_own_verb(term: &str) -> bool {
+    let t = term.to_ascii_lowercase();
+    ["i take ", "i'm on ", "i am on "]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// Nothing but blanks from `e` to the end of its line.
@@ -5935,7 +6003,8 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
             }
             let head = before(text, hs, 24).to_ascii_lowercase();
             let head = head.trim_end();
-            [
+            opens_on_own_verb(&text[hs..he])
+                || [
                 "i have",
                 "i've got",
                 "i have had",
