@@ -1151,3 +1151,40 @@ fn session_forty_three_shapes_are_judged() {
         Protection::Encrypt
     );
 }
+
+#[test]
+fn session_forty_four_shapes_are_judged() {
+    for body in [
+        // A colleague out with an illness; off work after her operation.
+        "Hi all,\n\nJust so you know Priya Nair is out with shingles this week, so I'm covering her clients.\n\nRob",
+        "Hi team,\n\nJenna Holt is off work recovering from her gallbladder removal, back on the 19th.\n\nThanks, Mark",
+        // The writer's own medicine, listed whole because bare lithium
+        // is also a battery.
+        "Hi Dr Green,\n\nI take lithium 400mg at night and my last level was 0.9. Could you send the repeat?\n\nThanks\nAnna Berg",
+        // The writer's own emergency visit, signed with no closing word.
+        "Hello,\n\nI was in your emergency room on March 2 with a kidney stone. They did a CT scan and I have two bills for it.\n\nReginald Obi",
+        // A Thai national number beside a husband's cancer and chemotherapy.
+        "เรียน ฝ่ายลานจอดรถ\n\nสามีของดิฉัน นายสมชาย ใจดี (เลขประจำตัวประชาชน 3-1006-00415-27-7) เป็นมะเร็งลำไส้ใหญ่ ต้องมารับยาเคมีบำบัดทุก 2 สัปดาห์",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A parking penalty's keeper; a Word template's placeholder.
+        "Dear Vehicle Keeper,\n\nA Penalty Charge Notice has been issued for a vehicle in the main hospital car park. Pay £35.00 within 14 days.",
+        "Dear Click or tap here to enter text.,\n\nWe will collect you for your appointment at the Renal Unit.",
+        // A donation receipt in Norwegian, greeted after `Kjære`.
+        "Kjære Ingrid Solberg Haugen,\n\nTusen takk for gaven på 2 500 kroner til nytt lekerom på Barneklinikken ved Fjordvik sykehus.\n\nGaven gir rett til skattefradrag.",
+        // A tender's legal representative.
+        "Estimado Sr. Ortega:\n\nEn relación con la licitación del servicio de transporte sanitario no urgente, el pliego de prescripciones técnicas va adjunto.",
+        // Colleagues out with a team or a service, not an illness.
+        "Hi all,\n\nPriya Nair is out with the stroke team today and Sam Lee is out with hospice at home visits.\n\nRob",
+        // A volunteer's own birth date for her background check; a car
+        // park's incident naming a visitor.
+        "Hoi Sanne,\n\nDank je! Ik heb je VOG-aanvraag vandaag klaargezet bij Justis met screeningsprofiel 45 (gezondheidszorg en welzijn).\nJe krijgt een e-mail om met DigiD te betalen - de kosten vergoeden wij. Zodra de VOG binnen is, kun je starten\nals gastvrouw op de dagbehandeling Oncologie (dinsdagochtend, koffie en een praatje in de wachtkamer).\n\nHartelijke groet,\nMirjam Visser\nCoördinator vrijwilligers, Ziekenhuis Lindenhof\n020-5550137\n\nOp ma 5 apr 2027 om 20:11 schreef Sanne de Boer-Hoekstra <sanne.deboer@mailbox.example>:\n\n> Hoi Mirjam,\n>\n> Hierbij mijn gegevens voor de VOG-aanvraag:\n> Sanne de Boer-Hoekstra, geboren 14-09-1985 te Groningen\n> Adres: Meidoornlaan 22, 9741 ZX Groningen\n>\n> Groetjes, Sanne",
+        "Poškodený: Peter Horváth, nar. 12. 6. 1979, bytom Hlavná 12, Trnava (návštevník nemocnice)\nVozidlo: rozbité okno, odcudzený notebook",
+        // A volunteer's DBS certificate number on the oncology day unit.
+        "Volunteer: Ibrahim Farah-Kendall\nRole: Ward visitor, Oncology Day Unit\nDBS certificate number: 001784429913\nResult: None recorded",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

@@ -91,11 +91,12 @@ pub fn after_keyword(
         &text[crate::policy::text::floor_boundary(text, kend.saturating_sub(300))
             ..crate::policy::text::floor_boundary(text, kend + 300)],
     );
-    let confidence = if told || party || credentialing(text, kend, packet) {
-        Confidence::Medium
-    } else {
-        Confidence::High
-    };
+    let confidence =
+        if told || party || credentialing(text, kend, packet) || vetting_or_visitor(text, kend) {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        };
     sink.push(Kind::Dob, confidence, loc, &w[s..e]);
 }
 
@@ -408,15 +409,15 @@ fn credentialing(text: &str, kend: usize, packet: &OnceCell<bool>) -> bool {
     use crate::policy::text::floor_boundary;
     const REACH: usize = 600;
     const LICENCE_REACH: usize = 200;
-    static R: OnceLock<[Regex; 3]> = OnceLock::new();
-    let [words, licence, patient] = R.get_or_init(|| {
+    static R: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [words, licence] = R.get_or_init(|| {
         [
             r"(?i)(?-u:\b)(?:re-?credentialing|credentialing|reappointment|re-?appointment\s+packet|caqh|primary\s+source\s+verification|cvo|medical\s+staff\s+(?:office|services)|provider\s+enrollment|clinical\s+privileges)(?-u:\b)",
             r"(?i)(?-u:\b)(?:dea|license|licence|board\s+cert(?:ified|ification)?)(?-u:\b)",
-            r"(?i)(?-u:\b)(?:patients?|pt|member|mrn|diagnos[ie]s|dx|claim|child(?:ren)?|son|daughter|foster|placed|placement|resident|client|recipient|consumer|admitted|enrollee|participant|beneficiary|infant|student|individual|driver'?s\s+licen[cs]e)(?-u:\b)",
         ]
         .map(|p| Regex::new(p).expect("built-in pattern compiles"))
     });
+    let patient = patient_word();
     let w =
         &text[floor_boundary(text, kend.saturating_sub(REACH))..floor_boundary(text, kend + REACH)];
     // The licence or DEA label among the packet's lines next to the birth
@@ -440,6 +441,40 @@ fn credentialing(text: &str, kend: usize, packet: &OnceCell<bool>) -> bool {
         && words.is_match(w)
         && licence.is_match(near)
         && !patient.is_match(w)
+}
+
+/// A word of a patient, a member or a client: the birth date may be
+/// theirs.
+fn patient_word() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:patients?|pt|member|mrn|diagnos[ie]s|dx|claim|child(?:ren)?|son|daughter|foster|placed|placement|resident|client|recipient|consumer|admitted|enrollee|participant|beneficiary|infant|student|individual|driver'?s\s+licen[cs]e)(?-u:\b)")
+            .expect("built-in pattern compiles")
+    })
+}
+
+/// A volunteer's, a new starter's or a visitor's own record (`Hierbij
+/// mijn gegevens voor de VOG-aanvraag: … geboren 14-09-1985`, a car
+/// park's incident naming `návštevník nemocnice`): background-check or
+/// hiring wording, or a visitor named, near the birth wording ending at
+/// `kend`, and no word of a patient.
+fn vetting_or_visitor(text: &str, kend: usize) -> bool {
+    use crate::policy::text::floor_boundary;
+    const REACH: usize = 600;
+    const VISITOR_REACH: usize = 200;
+    static R: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [vetting, visitor] = R.get_or_init(|| {
+        [
+            r"(?i)(?:^|[^\p{L}])(?:vog(?:-aanvraag)?|verklaring\s+omtrent\s+het\s+gedrag|dbs\s+(?:check|application|certificate|form)|disclosure\s+and\s+barring|pvg\s+(?:scheme|check)|background\s+check|police\s+(?:check|clearance|vetting|certificate)|criminal\s+record(?:s)?\s+check|f[üu]hrungszeugnis|casier\s+judiciaire|antecedentes\s+penales|certificado\s+de\s+delitos|right\s+to\s+work|new\s+starter\s+form|volunteer\s+application|vrijwilligers?(?:werk|vacature)?|b[ée]n[ée]voles?|ehrenamtlich[a-z]*)(?:$|[^\p{L}])",
+            r"(?i)(?:^|[^\p{L}])(?:visitor|n[áa]v[šs]t[ěe]vn[íi]k|besucher(?:in)?|visiteur|visiteuse|visitante|visitatore|visitatrice|bezoeker|odwiedzaj[ąa]cy)(?:$|[^\p{L}])",
+        ]
+        .map(|p| Regex::new(p).expect("built-in pattern compiles"))
+    });
+    let w =
+        &text[floor_boundary(text, kend.saturating_sub(REACH))..floor_boundary(text, kend + REACH)];
+    let near = &text[floor_boundary(text, kend.saturating_sub(VISITOR_REACH))
+        ..floor_boundary(text, kend + VISITOR_REACH)];
+    (vetting.is_match(w) || visitor.is_match(near)) && !patient_word().is_match(w)
 }
 
 /// An obituary or funeral notice: two of its set phrases.

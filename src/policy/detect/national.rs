@@ -61,6 +61,8 @@ enum Scheme {
     BalticIsikukood,
     LvPersonasKods,
     NzNhi,
+    ThId,
+    InAadhaar,
     PlPesel,
     UkNino,
     IsKennitala,
@@ -187,6 +189,14 @@ const LABELS: &[(&str, &[Scheme])] = &[
         r"(?-i:NDIS)\s*(?:participant\s+)?(?:number|no\.?|#)",
         &[AuNdis],
     ),
+    (
+        r"เลขประจำตัวประชาชน|เลขบัตรประจำตัวประชาชน|บัตรประจำตัวประชาชน|เลขบัตรประชาชน",
+        &[ThId],
+    ),
+    (
+        r"aadhaar(?:\s+(?:number|no\.?|card))?|आधार(?:\s+(?:संख्या|नंबर|कार्ड))?",
+        &[InAadhaar],
+    ),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
     (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
 ];
@@ -295,8 +305,6 @@ fn new_zealand_mail(text: &str) -> bool {
 /// How far from a number a health word may stand.
 const NEAR: usize = 320;
 
-/// A health word within `NEAR` bytes of `s..e`: a listed Latin term
-/// (`terms`) or a word of another script.
 /// The bytes within `r` of the span `s..e`, cut on character boundaries.
 fn reach(text: &str, s: usize, e: usize, r: usize) -> (usize, usize) {
     use crate::policy::text::floor_boundary;
@@ -306,6 +314,8 @@ fn reach(text: &str, s: usize, e: usize, r: usize) -> (usize, usize) {
     )
 }
 
+/// A health word within `NEAR` bytes of `s..e`: a listed Latin term
+/// (`terms`) or a word of another script.
 fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
     // Within the number's paragraph: a form's next section (`We also
     // offer a free flu vaccine`) is not its record.
@@ -487,6 +497,35 @@ fn placeholder(d: &[u8]) -> bool {
     d.iter().all(|&x| x == d[0]) || d.windows(2).all(|w| w[1] == (w[0] + 1) % 10)
 }
 
+/// The Verhoeff check over all of `d` (its last digit the check).
+fn verhoeff(d: &[u8]) -> bool {
+    const MUL: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const PERM: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    d.iter().rev().enumerate().fold(0u8, |c, (i, &x)| {
+        MUL[c as usize][PERM[i % 8][x as usize] as usize]
+    }) == 0
+}
+
 fn weighted(d: &[u8], w: &[u32]) -> u32 {
     d.iter().zip(w).map(|(&x, &w)| u32::from(x) * w).sum()
 }
@@ -625,6 +664,19 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                 && b[2..].iter().all(u8::is_ascii_digit)
                 && !placeholder(&b[2..].iter().map(|c| c - b'0').collect::<Vec<u8>>())
         }
+        // Thirteen digits (`3-1006-00415-27-7`), the last a mod-11 check.
+        ThId => digits_of(v).is_some_and(|d| {
+            if d.len() != 13 || !(1..=8).contains(&d[0]) || placeholder(&d) {
+                return false;
+            }
+            let sum: u32 = (0..12).map(|i| u32::from(d[i]) * (13 - i as u32)).sum();
+            !strict || (11 - sum % 11) % 10 == u32::from(d[12])
+        }),
+        // Twelve digits in groups of four, not opening on 0 or 1; the
+        // last a Verhoeff check.
+        InAadhaar => digits_of(v).is_some_and(|d| {
+            d.len() == 12 && d[0] >= 2 && !placeholder(&d) && (!strict || verhoeff(&d))
+        }),
         IlZehut => digits_of(v).is_some_and(|d| {
             if !(5..=9).contains(&d.len()) || placeholder(&d) {
                 return false;
@@ -1088,5 +1140,34 @@ mod tests {
         ));
         assert!(near("Pacjent\tZbigniew Kaczmarczyk\tPESEL\t58031207417"));
         assert!(!found("Personnummer: 19410312-4826", true).is_empty());
+    }
+
+    #[test]
+    fn thai_and_aadhaar_numbers_follow_their_schemes() {
+        // Verhoeff: `2363` checks, `2364` does not.
+        assert!(verhoeff(&[2, 3, 6, 3]));
+        assert!(!verhoeff(&[2, 3, 6, 4]));
+        // A Thai number's mod-11 check: its digit is accepted under a
+        // short label's strict test, any other digit is not.
+        let base = [3u8, 1, 0, 0, 6, 0, 0, 4, 1, 5, 2, 7];
+        let sum: u32 = (0..12).map(|i| u32::from(base[i]) * (13 - i as u32)).sum();
+        let check = ((11 - sum % 11) % 10) as u8;
+        let good: String = base
+            .iter()
+            .chain([check].iter())
+            .map(|d| char::from(b'0' + d))
+            .collect();
+        let bad: String = base
+            .iter()
+            .chain([(check + 1) % 10].iter())
+            .map(|d| char::from(b'0' + d))
+            .collect();
+        assert!(valid(ThId, &good, true));
+        assert!(!valid(ThId, &bad, true));
+        // A long label takes a typo'd number; a placeholder never counts.
+        assert_eq!(found("เลขประจำตัวประชาชน 3-1006-00415-27-7", true).len(), 1);
+        assert!(found("เลขประจำตัวประชาชน 1-2345-67890-12-3", true).is_empty());
+        assert_eq!(found("Aadhaar number: 4821 7730 9156", true).len(), 1);
+        assert!(found("Aadhaar number: 1821 7730 9156", true).is_empty());
     }
 }
