@@ -4524,10 +4524,11 @@ fn dated_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)
             let t = text[hs..he].to_ascii_lowercase();
             // Not a project, a team or a post named by the term (`COPD
             // Outreach Project lead`, a contract's start date).
-            !(is_specialty(&t)
+            let named_by_term = is_specialty(&t)
                 || ["outpatients", "ward", "unit", "clinic"]
                     .iter()
-                    .any(|x| t.ends_with(x)))
+                    .any(|x| t.ends_with(x));
+            !named_by_term
                 && !topic_after(text, he)
                 && !after(text, he, 40)
                     .split([',', ';', '\n'])
