@@ -512,6 +512,11 @@ pub fn classify(header: &str) -> Col {
             | "trainee"
             | "caller"
             | "callername"
+            // A study's or a course's (`participant`, `Participant name`):
+            // a person named, a patient only with a clinical column.
+            | "participant"
+            | "participantname"
+            | "subjectname"
     ) || NAME_ELSEWHERE.contains(&compact.as_str())
     {
         return Col::Name;
@@ -1668,6 +1673,7 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "diag",
         "icd",
         "patient",
+        "participant",
         "name",
         "member",
         "record",

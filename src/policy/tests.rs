@@ -1158,6 +1158,8 @@ fn session_forty_four_shapes_are_judged() {
         // A colleague out with an illness; off work after her operation.
         "Hi all,\n\nJust so you know Priya Nair is out with shingles this week, so I'm covering her clients.\n\nRob",
         "Hi team,\n\nJenna Holt is off work recovering from her gallbladder removal, back on the 19th.\n\nThanks, Mark",
+        "Team - Tom Brekke is off sick with the flu, so I'm moving Thursday's design review.\n\nSam",
+        "Hi all,\n\nPriya Nair is out for two weeks with pneumonia.\nWard 7 cover: Sam Lee\n\nRob",
         // The writer's own medicine, listed whole because bare lithium
         // is also a battery.
         "Hi Dr Green,\n\nI take lithium 400mg at night and my last level was 0.9. Could you send the repeat?\n\nThanks\nAnna Berg",
@@ -1182,6 +1184,10 @@ fn session_forty_four_shapes_are_judged() {
         // park's incident naming a visitor.
         "Hoi Sanne,\n\nDank je! Ik heb je VOG-aanvraag vandaag klaargezet bij Justis met screeningsprofiel 45 (gezondheidszorg en welzijn).\nJe krijgt een e-mail om met DigiD te betalen - de kosten vergoeden wij. Zodra de VOG binnen is, kun je starten\nals gastvrouw op de dagbehandeling Oncologie (dinsdagochtend, koffie en een praatje in de wachtkamer).\n\nHartelijke groet,\nMirjam Visser\nCoördinator vrijwilligers, Ziekenhuis Lindenhof\n020-5550137\n\nOp ma 5 apr 2027 om 20:11 schreef Sanne de Boer-Hoekstra <sanne.deboer@mailbox.example>:\n\n> Hoi Mirjam,\n>\n> Hierbij mijn gegevens voor de VOG-aanvraag:\n> Sanne de Boer-Hoekstra, geboren 14-09-1985 te Groningen\n> Adres: Meidoornlaan 22, 9741 ZX Groningen\n>\n> Groetjes, Sanne",
         "Poškodený: Peter Horváth, nar. 12. 6. 1979, bytom Hlavná 12, Trnava (návštevník nemocnice)\nVozidlo: rozbité okno, odcudzený notebook",
+        // Lithium as a battery; roofing shingles; a staff visit to the ED.
+        "Hi Dr Green,\n\nI'm taking lithium batteries for the camera on the ward round.\n\nThanks\nAnna Berg",
+        "Dear Mr Alan Price,\n\nThe shingles on your roof were replaced on Tuesday; the invoice follows.\n\nRidge Roofing",
+        "Hi all,\n\nI was in the emergency department on Monday to review how the new sepsis pathway is working.\n\nRuth Adeyemi\nQuality Lead",
         // A volunteer's DBS certificate number on the oncology day unit.
         "Volunteer: Ibrahim Farah-Kendall\nRole: Ward visitor, Oncology Day Unit\nDBS certificate number: 001784429913\nResult: None recorded",
     ] {

@@ -462,19 +462,40 @@ fn vetting_or_visitor(text: &str, kend: usize) -> bool {
     use crate::policy::text::floor_boundary;
     const REACH: usize = 600;
     const VISITOR_REACH: usize = 200;
+    const RECORD_REACH: usize = 120;
     static R: OnceLock<[Regex; 2]> = OnceLock::new();
     let [vetting, visitor] = R.get_or_init(|| {
         [
-            r"(?i)(?:^|[^\p{L}])(?:vog(?:-aanvraag)?|verklaring\s+omtrent\s+het\s+gedrag|dbs\s+(?:check|application|certificate|form)|disclosure\s+and\s+barring|pvg\s+(?:scheme|check)|background\s+check|police\s+(?:check|clearance|vetting|certificate)|criminal\s+record(?:s)?\s+check|f[üu]hrungszeugnis|casier\s+judiciaire|antecedentes\s+penales|certificado\s+de\s+delitos|right\s+to\s+work|new\s+starter\s+form|volunteer\s+application|vrijwilligers?(?:werk|vacature)?|b[ée]n[ée]voles?|ehrenamtlich[a-z]*)(?:$|[^\p{L}])",
+            r"(?i)(?:^|[^\p{L}])(?:vog(?:-aanvraag)?|verklaring\s+omtrent\s+het\s+gedrag|dbs\s+(?:check|application|certificate|form)|disclosure\s+and\s+barring|pvg\s+(?:scheme|check)|background\s+check|police\s+(?:check|clearance|vetting|certificate)|criminal\s+record(?:s)?\s+check|f[üu]hrungszeugnis|casier\s+judiciaire|antecedentes\s+penales|certificado\s+de\s+delitos|right\s+to\s+work|new\s+starter|payroll|onboarding|job\s+title|start\s+date|volunteer\s+application|belastningsregist(?:er|ret)|utdrag\s+ur|anst[äa]llning|politiattest(?:en)?|straffeattest(?:en)?|b[øo]rneattest(?:en)?|vandelsattest(?:en)?|frivillig[a-zæøå]*|n[óo]mina|vrijwilligers?(?:werk|vacature)?|b[ée]n[ée]voles?|ehrenamtlich[a-z]*)(?:$|[^\p{L}])",
             r"(?i)(?:^|[^\p{L}])(?:visitor|n[áa]v[šs]t[ěe]vn[íi]k|besucher(?:in)?|visiteur|visiteuse|visitante|visitatore|visitatrice|bezoeker|odwiedzaj[ąa]cy)(?:$|[^\p{L}])",
         ]
         .map(|p| Regex::new(p).expect("built-in pattern compiles"))
     });
     let w =
         &text[floor_boundary(text, kend.saturating_sub(REACH))..floor_boundary(text, kend + REACH)];
+    // The visitor is the birth date's owner: on its line or just after
+    // (`Poškodený: Peter Horváth, nar. … /` `(návštevník nemocnice)`),
+    // and no `Health Visitor` signing.
+    let ls = text[..kend].rfind('\n').map_or(0, |k| k + 1);
+    let record = &text[ls..floor_boundary(text, kend + RECORD_REACH)];
+    let own_visitor = visitor.find(record).is_some_and(|m| {
+        !record[..m.start()]
+            .to_ascii_lowercase()
+            .trim_end()
+            .ends_with("health")
+    });
+    // Care near a vetting's birth date keeps it a patient's.
     let near = &text[floor_boundary(text, kend.saturating_sub(VISITOR_REACH))
         ..floor_boundary(text, kend + VISITOR_REACH)];
-    (vetting.is_match(w) || visitor.is_match(near)) && !patient_word().is_match(w)
+    static WARD: OnceLock<Regex> = OnceLock::new();
+    let ward = WARD.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:ward|bay|bed|baby|mum|discharged|treated|inpatient)(?-u:\b)")
+            .expect("built-in pattern compiles")
+    });
+    // (A visitor's record names the hospital itself.)
+    ((vetting.is_match(w) && !super::health::has_term(near)) || own_visitor)
+        && !patient_word().is_match(w)
+        && !ward.is_match(w)
 }
 
 /// An obituary or funeral notice: two of its set phrases.

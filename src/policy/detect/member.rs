@@ -36,9 +36,13 @@ fn coverage() -> &'static Regex {
 /// A weak keyword ending at `kend` that names a contract or certificate,
 /// with no coverage wording within a few lines around it.
 fn contract_without_coverage(text: &str, kend: usize) -> bool {
-    // Room for the longest weak keyword (`certificate number`).
-    let kw = before(text, kend, 24).to_ascii_lowercase();
-    (kw.contains("contract") || kw.contains("certificate") || kw.contains("bership"))
+    static KEYWORD: OnceLock<Regex> = OnceLock::new();
+    let keyword = KEYWORD.get_or_init(|| {
+        re(r"(?i)(?:contract|certificate|membership)\s*(?:id|#|number|no|num|nbr)\.?\s*$")
+    });
+    // The keyword itself, not a word before it (`my medical certificate,
+    // policy no`).
+    keyword.is_match(before(text, kend, 32))
         && !coverage().is_match(before(text, kend, 300))
         && !coverage().is_match(after(text, kend, 120))
 }

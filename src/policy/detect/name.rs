@@ -741,7 +741,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
         ),
         participant: re(r"(?i)(?-u:\b)(?:participant[e]?|teilnehmer(?:in)?|deelnemer)\s*[:#,.\-]?\s*$"),
         cue_after: re(
@@ -750,7 +750,7 @@ fn res() -> &'static Res {
         // Greetings in the languages the other word lists cover, with a
         // continental honorific between greeting and name (`Bonjour M.`).
         salutation: re(
-            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste|say[ıi]n|de[ğg]erli|merhaba|szanown[aey](?:\s+pan(?:i|ie)?)?|dzie[ńn]\s+dobry|v[áa][žz]en[áýay](?:\s+(?:pane|pan[íi]))?|kj(?:æ|ae)re|k(?:æ|ae)re|k[äa]ra?|hyv[äa]|kedves|tisztelt|stimat[ăa]|stimate|bun[ăa]\s+ziua)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
+            r"(?i)^\s*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[íi]as|buenas\s+(?:tardes|noches)|estimad[oa](?:/[ao]|\([ao]\))?|querid[oa](?:/[ao]|\([ao]\))?|hej|hei|ol[áa]|oi|bom\s+dia|boa\s+(?:tarde|noite)|prezad[oa]|bonjour|bonsoir|cher|ch[èe]re|hallo|guten\s+(?:tag|morgen|abend)|liebe[r]?|sehr\s+geehrte[r]?|magandang\s+(?:araw|umaga|hapon|gabi)|kumusta|kia\s+ora|gentile|egregi[oa]|car[oa]|salve|xin\s+ch[àa]o|chào|geachte|beste|say[ıi]n|de[ğg]erli|merhaba|szanown[aey](?:\s+pan(?:i|ie)?)?|dzie[ńn]\s+dobry|v[áa][žz]en[áýay](?:\s+(?:pane|pan[íi]))?|kj(?:æ|ae)re|k(?:æ|ae)re|k(?:ä|ae)ra|hyv[äa]|kedves|tisztelt|stimat[ăa]|stimate|bun[ăa]\s+ziua)\s*[,:]?\s*(?:(?:mr|mrs|ms|miss|dr|sr|sra|m|mme|herr|frau)\.?\s+(?:and|&|y|e|et|und)\s+)?(?:(?:m|mme|mlle|sr|sra|srta|don|doña|dona|herr|frau|g|gng|anh|chị|ông|bà|em|cô|chú|bác|heer|mevrouw|meneer|dhr|mevr)\.?\s+)?$",
         ),
         closing: re(&format!(r"(?im)^\s*(?:{SIGN_OFFS}|--+|—|__+)\s*[,!.]?\s*$")),
         self_intro: re(
@@ -809,7 +809,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)\s+(?:on|last|with|for|after|because|this|yesterday|at)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -901,7 +901,7 @@ fn res() -> &'static Res {
             r"(?i)^\s+(?:(?:[a-z]+\s+)?(?:phd|doctorate|degree|course|training|career|research|studies|charity|fundraiser|awareness)|to\s+(?:the\s+)?(?:[a-z.]+\s+){0,3}(?:bar|university|college|school|academy|program(?:me)?|club|society|partnership)|(?:from|by)\s+(?:the\s+)?(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marines?|military|service|coast\s+guard|bankruptcy|court)|(?:resident|residents|residency|fellow|fellowship|department|team|service|schedule|scheduler|coordinator|center|centre|clinic|unit|program|rotation|nurse|nurses|tech|technician|researcher|research|survivor|advocate|awareness|specialist|surgeon|ward|floor|suite|doctor|physician|provider|clinician|director|manager|volunteer|chaplain|staff))(?-u:\b)",
         ),
         commerce: re(
-            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|gaven\s+(?:p[åa]|til)|skattefradrag|donasjon(?:en)?|spendenquittung|spendenbescheinigung|zuwendungsbest[äa]tigung|ihre\s+spende|votre\s+don|re[çc]u\s+fiscal|su\s+donativo|su\s+donaci[óo]n|uw\s+(?:gift|donatie)|giftbevis|din\s+g[åa]va|la\s+sua\s+donazione|tender\s+(?:documents?|pack|reference|submission|specification)|invitation\s+to\s+tender|bidders?|procurement|pliegos?\s+de|licitaci[óo]n|adjudicatari[oa]|presentaci[óo]n\s+de\s+ofertas|appel\s+d['’]offres|ausschreibung|aanbesteding|gara\s+d['’]appalto|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|quota\s+di\s+iscrizione|(?:la\s+)?sua\s+iscrizione|crediti\s+ecm|corso\s+ecm|cuota\s+de\s+inscripci[óo]n|su\s+inscripci[óo]n|taxa\s+de\s+inscri[çc][ãa]o|sua\s+inscri[çc][ãa]o|frais\s+d'inscription|votre\s+inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:invoice|quote|quotation|(?:gift|donation|tax)\s+receipt|gift\s+aid|fundrais(?:ing|er|ers)|major[- ]donors?|donor\s+(?:list|wall|report)|(?:anonymi[sz]ed|de-?identified|anonymisierte?[nrs]?|pseudonymi[sz]ed|pseudonymisierte?[nrs]?|anonimizzat[oia]|anonimizad[oa]s?|geanonimiseerde?)\s+(?:data(?:set)?|extract|extrakt|datensatz|daten|dati|datos|dados|donn[ée]es|gegevens|estratto|extracto)|your\s+(?:generous\s+|kind\s+)?(?:gift|donation|contribution)|takk\s+for\s+gaven|skattefradrag|spendenquittung|spendenbescheinigung|zuwendungsbest[äa]tigung|re[çc]u\s+fiscal|giftbevis|tender\s+(?:documents?|pack|reference|submission|specification)|invitation\s+to\s+tender|pliegos?\s+de|licitaci[óo]n|adjudicatari[oa]|presentaci[óo]n\s+de\s+ofertas|appel\s+d['’]offres|ausschreibung|aanbesteding|gara\s+d['’]appalto|501\(c\)\(3|pricing|price\s+list|purchase\s+order|po\s*#|proposal|notice\s+of\s+award|award\s+(?:number|#|amount)|unit\s+price|subtotal|or[çc]amento|cotizaci[óo]n|factura|facture|devis|angebot|rechnung|abstract\s+#?[0-9]|your\s+abstract|manuscript|(?:my|attached)\s+(?:current\s+|updated\s+)?(?:cv|resume|résumé|curriculum\s+vitae)|job\s+(?:posting|opening|offer)|poster\s+(?:session|presentation|board)|peer[- ]review|call\s+for\s+(?:papers|abstracts)|congr[eè]s|congress|congreso|congresso|symposium|conference\s+(?:registration|badge|fee)|registration\s+(?:fee|confirmation|reference|number|no|desk)|thank\s+you\s+for\s+registering|workshops?\s+booked|locum\s+(?:role|post|position|vacancy|job|opportunity|shifts?)|candidate\s+id|test(?:ing)?\s+(?:centre|center)|exam\s+(?:appointment|registration)|fee\s+schedule|(?:n[°º]|num[ée]ro)\s+d'inscription|quota\s+di\s+iscrizione|(?:la\s+)?sua\s+iscrizione|crediti\s+ecm|corso\s+ecm|cuota\s+de\s+inscripci[óo]n|su\s+inscripci[óo]n|taxa\s+de\s+inscri[çc][ãa]o|sua\s+inscri[çc][ãa]o|frais\s+d'inscription|votre\s+inscription|formation\s+continue|cme\s+credits?|(?:public|county|city)\s+library|library\s+(?:card|patrons?)|items?\s+checked\s+out|grant\s+(?:number|no|#|report|progress|application|award|period)|aggregate\s+(?:program\s+)?(?:totals|data|figures|counts|statistics|numbers)|reporting\s+period)(?-u:\b)",
         ),
         list_record: re(
             r"(?i)[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6,}|(?-u:\b)(?:dob|mrn|[0-9]{1,3}\s?(?-i:[MF])|[0-9]{1,3}\s?(?:yo|y/o|years?\s+old))(?-u:\b)",
@@ -2811,28 +2811,6 @@ const GENERIC_ADDRESSEE: &[&str] = &[
     "hello",
     "hi",
     "dear",
-    // A keeper's, a holder's or a tenant's notice (`Dear Vehicle Keeper`,
-    // `Dear Account Holder`).
-    "vehicle",
-    "account",
-    "registered",
-    "cardholder",
-    "policyholder",
-    "property",
-    "motorist",
-    "tenant",
-    "householder",
-    "homeowner",
-    "visitor",
-    "visitors",
-    "volunteer",
-    "volunteers",
-    "donor",
-    "donors",
-    // Word's content-control placeholder (`Dear Click or tap here to
-    // enter text.,`).
-    "click",
-    "tap",
 ];
 
 /// A name after a salutation (`Hello Wei,`, `Dear Wei Al-Sayed,`),
@@ -3223,6 +3201,24 @@ const ROLE_WORDS: &[&str] = &[
     "caregivers",
     "campers",
     "guests",
+    // A keeper's, a holder's or a tenant's notice (`Dear Vehicle Keeper`,
+    // `Dear Account Holder`).
+    "keeper",
+    "holder",
+    "cardholder",
+    "policyholder",
+    "owner",
+    "motorist",
+    "tenant",
+    "occupier",
+    "householder",
+    "homeowner",
+    "visitor",
+    "visitors",
+    "volunteer",
+    // Word's content-control placeholder (`Dear Click or tap here to
+    // enter text.,`).
+    "click",
 ];
 
 const TITLE_WORDS: &[&str] = &[
@@ -3537,7 +3533,7 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     // after her hip replacement`: an absence and its cause.
     static ABSENT: OnceLock<Regex> = OnceLock::new();
     let absent = ABSENT.get_or_init(|| {
-        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:(?:(?:off|out|home)[ \t]+(?:sick|ill|poorly|unwell)|off(?:[ \t]+work)?|(signed[ \t]+off)(?:[ \t]+(?:sick|work))?)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week|[ \t]+for[ \t]+(?:a|one|two|three|four|five|six|[0-9]+)[ \t]+(?:days?|weeks?|months?))?[ \t]+(?:with|due\s+to|because\s+of|(after|following|recovering\s+from))|(out)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week)?[ \t]+with)[ \t]+((?:her|his|their)[ \t]+)?")
+        re(r"(?i)^(?:[ \t]+(?:is|was|has\s+been|had\s+been|will\s+be)(?:[ \t]+(?:still|now|currently))?|['’]s)[ \t]+(?:(?:(?:off|out|home)[ \t]+(?:sick|ill|poorly|unwell)|off(?:[ \t]+work)?|(signed[ \t]+off)(?:[ \t]+(?:sick|work))?)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week|[ \t]+for[ \t]+(?:a|one|two|three|four|five|six|[0-9]+)[ \t]+(?:days?|weeks?|months?))?[ \t]+(?:with|due\s+to|because\s+of|(after|following|recovering\s+from))|(out)(?:[ \t]+(?:this|last|all|for\s+the)[ \t]+week|[ \t]+for[ \t]+(?:a|one|two|three|four|five|six|[0-9]+)[ \t]+(?:days?|weeks?|months?))?[ \t]+with)[ \t]+((?:her|his|their)[ \t]+)?")
     });
     let post = after(text, e, 64);
     let p = unit.find(post).map_or(0, |m| m.end());
@@ -3545,8 +3541,10 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     if p > 0 && r.cue_after.is_match(rest) && !possessive_of_work(rest) {
         return true;
     }
-    // `(consultant plastic surgeon)`: a role in the bracket.
+    // `off sick with shingles`: the term may open on the `with` itself.
+    let mut with_at: Option<usize> = None;
     let mut out_with = false;
+    // `(consultant plastic surgeon)`: a role in the bracket.
     let at = if rest.trim_start_matches([' ', '\t']).starts_with('(') {
         if r.provider_after.is_match(rest) {
             return false;
@@ -3557,7 +3555,12 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
         // `off after morning surgery` (a rota's session): after an
         // absence, only her own operation or a sick note's cause.
         .filter(|c| c.get(2).is_none() || c.get(1).is_some() || c.get(4).is_some())
-        .inspect(|c| out_with = c.get(3).is_some())
+        .inspect(|c| {
+            out_with = c.get(3).is_some();
+            with_at = c
+                .get(0)
+                .and_then(|m| m.as_str().to_ascii_lowercase().rfind("with"))
+        })
         .and_then(|c| c.get(0))
         .or_else(|| verb.find(rest).filter(|_| p > 0))
     {
@@ -3567,9 +3570,10 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     };
     // The term opens the bracket or the verb's object, at most one word
     // before it (`(bowel cancer`, `has stage 2 melanoma`).
-    let first = health.partition_point(|&(hs, _)| hs < at);
+    let from = with_at.map_or(at, |w| e + p + w);
+    let first = health.partition_point(|&(hs, _)| hs < from);
     health.get(first).is_some_and(|&(hs, he)| {
-        let gap = &text[at..hs];
+        let gap = if hs < at { "" } else { &text[at..hs] };
         // `Sam Patel (Endocrinology)`: a specialty, her department.
         // `Ben Frost (Diabetes)`, `Ruth Kim (Asthma + Lung UK)`: a team or
         // a charity named by the term alone.
@@ -3592,6 +3596,9 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
 fn out_with_service(text: &str, hs: usize, he: usize) -> bool {
     let term = text[hs..he].to_ascii_lowercase();
     let next = after(text, he, 24)
+        .split('\n')
+        .next()
+        .unwrap_or("")
         .split_whitespace()
         .next()
         .unwrap_or("")
@@ -3621,6 +3628,11 @@ fn out_with_service(text: &str, hs: usize, he: usize) -> bool {
             "walk",
             "appeal",
             "volunteers",
+            "patients",
+            "residents",
+            "clients",
+            "families",
+            "carers",
         ]
         .contains(&next.as_str())
 }
@@ -3690,18 +3702,28 @@ fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
     !health.is_empty()
         && (r.own_care.is_match(text)
             || health.iter().any(|&(hs, he)| {
-                (r.own_term.is_match(before(text, hs, 32)) || opens_on_own_verb(&text[hs..he]))
+                (r.own_term.is_match(before(text, hs, 32)) || opens_on_own_verb(text, hs, he))
                     && !r.not_own.is_match(after(text, he, 24))
             }))
 }
 
 /// A listed term that opens on the writer's own verb (`I take lithium`,
 /// listed whole because bare `lithium` is also batteries).
-fn opens_on_own_verb(term: &str) -> bool {
-    let t = term.to_ascii_lowercase();
+fn opens_on_own_verb(text: &str, hs: usize, he: usize) -> bool {
+    let t = text[hs..he].to_ascii_lowercase().replace('\u{2019}', "'");
     ["i take ", "i'm on ", "i am on "]
         .iter()
         .any(|p| t.starts_with(p))
+        && !battery_after(text, he)
+}
+
+/// `lithium-ion`, `lithium batteries`: a battery's metal, no medicine.
+fn battery_after(text: &str, he: usize) -> bool {
+    let rest = after(text, he, 16).to_ascii_lowercase();
+    let rest = rest.trim_start_matches([' ', '-']);
+    ["ion", "batter", "cell", "power", "polymer", "metal"]
+        .iter()
+        .any(|w| rest.starts_with(w))
 }
 
 /// Nothing but blanks from `e` to the end of its line.
@@ -4359,7 +4381,7 @@ fn judge(
     // official's role in brackets after the name, no patient's title.
     static ROLE_AFTER: OnceLock<Regex> = OnceLock::new();
     let role_after = ROLE_AFTER.get_or_init(|| {
-        re(r"(?i)^\s*\((?:[^()\n]{0,30}\s)?(?:direttore|direttrice|director[a]?|directeur|directrice|manager|presidente?|president|chair(?:man|woman)?|coordinat\w*|responsabile|segretari[oa]|secretary|secretario|secr[ée]taire|amministrativ\w*|administrat\w*|speaker|relatore|relatrice|ponente|moderat\w*|sindaco|mayor|ceo|cfo)(?-u:\b)")
+        re(r"(?i)^\s*(?:,\s*(?:[a-z]+\s+){0,2}(?:director|manager|officer|secretary|solicitor|lawyer|accountant|engineer|registered\s+nurse|social\s+worker)(?-u:\b)|\((?:[^()\n]{0,30}\s)?(?:sozialarbeiter(?:in)?|social\s+worker|registered\s+nurse|seelsorger(?:in)?|chaplain|interpreter|dolmetscher(?:in)?|porter|volunteer)(?-u:\b))|(?i)^\s*\((?:[^()\n]{0,30}\s)?(?:direttore|direttrice|director[a]?|directeur|directrice|manager|presidente?|president|chair(?:man|woman)?|coordinat\w*|responsabile|segretari[oa]|secretary|secretario|secr[ée]taire|amministrativ\w*|administrat\w*|speaker|relatore|relatrice|ponente|moderat\w*|sindaco|mayor|ceo|cfo)(?-u:\b)")
     });
     let honorific = honorific && !role_after.is_match(after(text, e, 60));
     // `Dear Mr. Kowalczyk,` opens quotes, invoices and award letters as
@@ -5116,7 +5138,10 @@ fn care_row(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usize)]
         let term = &text[hs..he];
         // `Cardiology 08:00-17:00`: a specialty on a rota's line, not a
         // person's condition.
-        let specialty = is_specialty(term) || term.to_ascii_lowercase().ends_with("surgery");
+        // (`iatrics`, not `ics`: `urodynamics 14/03` is a test booked.)
+        let specialty = ["ology", "iatry", "iatrics", "medicine", "surgery"]
+            .iter()
+            .any(|x| term.to_ascii_lowercase().ends_with(x));
         let rest = &b[he..];
         modifiers_only
             && (matches!(
@@ -6008,7 +6033,7 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
             }
             let head = before(text, hs, 24).to_ascii_lowercase();
             let head = head.trim_end();
-            opens_on_own_verb(&text[hs..he])
+            opens_on_own_verb(text, hs, he)
                 || [
                 "i have",
                 "i've got",

@@ -1042,46 +1042,38 @@ fn han_signature(text: &str) -> Option<&str> {
     .then_some(line)
 }
 
-/// Stems of Russian and Ukrainian degrees and roles that name a
-/// clinician or an investigator beside a name.
-const CYRILLIC_ROLES: &[&str] = &[
-    "д.м.н",
-    "к.м.н",
-    "д-р",
-    "проф",
-    "врач",
-    "доктор",
-    "лікар",
-    "медсестр",
-    "фельдшер",
-    "координатор",
-    "исследовател",
-    "дослідник",
-    "руководител",
-    "керівник",
-    "заведующ",
-    "завідувач",
-    "хирург",
-    "хірург",
-    "кардиолог",
-    "кардіолог",
-    "онколог",
-    "невролог",
-    "спикер",
-    "докладчик",
-    "лектор",
-    "модератор",
-];
-
 /// A Cyrillic name right after a degree or a role (`Национальный
 /// координатор: д.м.н. Ольга Владимировна Соколова`, `врач Иванов И. И.`):
 /// a clinician's or an investigator's. Only the word right before the
 /// name (`доктор, пациентка Ольга Петрова` names a patient).
 fn cyrillic_role_before(text: &str, ns: usize) -> bool {
+    const ROLES: &[&str] = &[
+        "д.м.н",
+        "к.м.н",
+        "проф.",
+        "профессор",
+        "врач",
+        "доктор",
+        "д-р",
+        "координатор",
+        "исследовател",
+        "руководител",
+        "заведующ",
+        "лікар",
+        "дослідник",
+        "керівник",
+        "завідувач",
+        "медсестр",
+        "фельдшер",
+        "спикер",
+        "докладчик",
+        "лектор",
+        "модератор",
+    ];
     let from = crate::policy::text::floor_boundary(text, ns.saturating_sub(64));
     let head = &text[from..ns];
     let head = head.rsplit('\n').next().unwrap_or("").to_lowercase();
-    let role = |w: &str| CYRILLIC_ROLES.iter().any(|r| w.starts_with(r));
+    let role = |w: &str| ROLES.iter().any(|r| w.starts_with(r));
     // Or a role's label heads the line (`Координатор дослідження:
     // Петренко Олена Миколаївна`).
     head.split_whitespace().next_back().is_some_and(role)
@@ -1091,12 +1083,33 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
 /// A role right after a Cyrillic name (`Петренко Олена Миколаївна,
 /// лікар-кардіолог`, `Иванов И. И. (врач)`).
 fn cyrillic_role_after(text: &str, ne: usize) -> bool {
+    const ROLES: &[&str] = &[
+        "д.м.н",
+        "к.м.н",
+        "проф",
+        "врач",
+        "доктор",
+        "лікар",
+        "медсестр",
+        "фельдшер",
+        "координатор",
+        "завідувач",
+        "заведующ",
+        "керівник",
+        "руководител",
+        "хирург",
+        "хірург",
+        "кардиолог",
+        "кардіолог",
+        "онколог",
+        "невролог",
+    ];
     let rest = crate::policy::text::after(text, ne, 48).to_lowercase();
     let rest = rest.trim_start();
     rest.strip_prefix([',', '(', '–', '-'])
         .map(str::trim_start)
         .and_then(|r| r.split([' ', ',', ')', '.']).next())
-        .is_some_and(|w| CYRILLIC_ROLES.iter().any(|r| w.starts_with(r)))
+        .is_some_and(|w| ROLES.iter().any(|r| w.starts_with(r)))
 }
 
 /// A given name and a surname in Cyrillic alone on the last written line
