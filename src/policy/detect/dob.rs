@@ -487,15 +487,21 @@ fn vetting_or_visitor(text: &str, kend: usize) -> bool {
     // Care near a vetting's birth date keeps it a patient's.
     let near = &text[floor_boundary(text, kend.saturating_sub(VISITOR_REACH))
         ..floor_boundary(text, kend + VISITOR_REACH)];
-    static WARD: OnceLock<Regex> = OnceLock::new();
-    let ward = WARD.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:ward|bay|bed|baby|mum|discharged|treated|inpatient)(?-u:\b)")
-            .expect("built-in pattern compiles")
-    });
     // (A visitor's record names the hospital itself.)
     ((vetting.is_match(w) && !super::health::has_term(near)) || own_visitor)
         && !patient_word().is_match(w)
-        && !ward.is_match(w)
+        && !patient_setting_word().is_match(w)
+}
+
+/// A word of a stay on a ward (`bay`, `discharged`): a birth date near it
+/// belongs to someone cared for, not to a visitor or a new starter.
+/// Kept apart from `patient_word`, which other checks share.
+fn patient_setting_word() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:ward|bay|bed|baby|mum|discharged|treated|inpatient)(?-u:\b)")
+            .expect("built-in pattern compiles")
+    })
 }
 
 /// An obituary or funeral notice: two of its set phrases.
