@@ -825,6 +825,18 @@ const STAFF_COLUMNS: &[&str] = &[
     // Turkish: a title (`Unvan`).
     "unvan",
     "ünvan",
+    // A training's certificates (`Sertifika No`) and the subject each
+    // teacher teaches (`Branş`).
+    "certificate",
+    "certificates",
+    "sertifika",
+    "zertifikat",
+    "certificado",
+    "certificaat",
+    "branş",
+    "brans",
+    "teacher",
+    "öğretmen",
 ];
 
 /// Columns of an employer's record of its staff's health.

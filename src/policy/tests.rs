@@ -1194,3 +1194,37 @@ fn session_forty_four_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_five_shapes_are_judged() {
+    for body in [
+        // Writers' own care in German, Dutch and Swedish, signed by name.
+        "Sehr geehrte Damen und Herren,\n\nich hatte am 12. Juni bei Ihnen eine Darmspiegelung, bei der zwei Polypen\nentfernt wurden. Wann kann ich mit dem Befund rechnen?\n\nMit freundlichen Grüßen\nAndreas Keller",
+        "Beste praktijk,\n\nIk slik sinds drie weken metformine voor mijn diabetes en heb last van mijn maag.\n\nGroet,\nFemke Bakker",
+        "Hej,\n\nJag har typ 1-diabetes och har fått problem med min insulinpump.\n\nHälsningar\nSofia Nyberg",
+        "Sehr geehrte Damen und Herren,\n\nich bin selbst Dialysepatient (chronische Niereninsuffizienz, Stadium 5) und komme dreimal pro Woche in Ihr Dialysezentrum.\n\nMit freundlichen Grüßen\nKlaus Brandt",
+        // Colleagues off sick in Norwegian and Danish.
+        "Hei alle sammen,\n\nKari Solheim er sykemeldt etter kneoperasjonen sin og er tilbake om tre uker.\n\nHilsen\nTrond Aasen",
+        "Hej alle,\n\nMette Kjærgaard ligger syg med influenza og kommer ikke resten af ugen.\n\nVenlig hilsen\nHanne",
+        // A player named with his injury past a team code in brackets.
+        "Heads up: Liam Desrochers (U11 AA) broke his wrist in Saturday's game. Cast went on at the hospital Sunday.",
+        // A Korean pupil with anaphylaxis; a Hebrew child's coeliac disease.
+        "3학년 2반 김서준 학생 건강 상태를 공유드립니다. 땅콩 아나필락시스가 있고 천식이 있어 흡입기를 가지고 다닙니다.",
+        "שלום רותי,\n\nרציתי לעדכן שנועה לוי-מזרחי אובחנה עם צליאק אחרי הביופסיה ב-30.3.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // Advice to every family; a class hamster at the vet.
+        "Spring allergy season is here: if your child has seasonal allergies or asthma, check that their inhaler at school is in date.\n\nCedar Ridge Elementary - (614) 555-0130",
+        "Hi Mrs Holloway,\n\nBiscuit has been poorly since Monday - the vet says it's wet tail. He's on antibiotic drops twice a day. Please tell Maisie it was nothing she did!\n\nMr Adeyemi (Class 4)",
+        // A first-aid room's stock list; a healthcare plan's empty fields.
+        "Hi Thandi\n\nitem: Salbutamol inhaler 100 mcg (emergency kit)\nlot: SB4402\nexpiry: 2028-01\nqty: 3\nreorder: no",
+        "Staff will hold training in anaphylaxis, asthma, diabetes and epilepsy.\nChild's name: Click or tap here to enter text.\nDate of birth: Click or tap to enter a date.\nMedical diagnosis or condition: Click or tap here to enter text.\nDaily care: Click or tap here to enter text.",
+        // A coordinator's own NIK for her honorarium beside a school
+        // health report's counts.
+        "Siswi dengan anemia (Hb < 12 g/dL): 38 dari 316\nKoordinator UKS: Sri Wahyuni, S.Pd. - NIK 3273056109850007 (untuk honor)",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

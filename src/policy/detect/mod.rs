@@ -341,7 +341,7 @@ fn synthetic_records(text: &str) -> bool {
     let (marks, spec) = R.get_or_init(|| {
         (
             re(
-                r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example|(?-u:\b)(?:synthetic|synthetic_flag|is_synthetic|test_patient)\s*[:=]\s*(?:y|yes|true|1)(?-u:\b)|[a-z]_(?:simulated|fictitious|fictional|synthetic|fake|dummy)(?-u:\b)|(?-u:\b)(?:simulated|fictitious|fictional|synthetic|fake|dummy|drill|exercise)_[a-z])|(?-u:\b)(?:DRILL|EXERCISE|EXER|ZZTEST)-[0-9]{3,}(?-u:\b)|(?-u:\b)ZZTEST(?-u:\b)|(?i:\((?:synthetic|simulated|fictitious|fictional)\))|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#,
+                r#"(?i:(?-u:\b)synthea(?-u:\b)|patient/example|(?-u:\b)(?:synthetic|synthetic_flag|is_synthetic|test_patient)\s*[:=]\s*(?:y|yes|true|1)(?-u:\b)|[a-z]_(?:simulated|fictitious|fictional|synthetic|fake|dummy)(?-u:\b)|(?-u:\b)(?:simulated|fictitious|fictional|synthetic|fake|dummy|drill|exercise)_[a-z])|(?-u:\b)(?:DRILL|EXERCISE|EXER|ZZTEST)-[0-9]{3,}(?-u:\b)|(?-u:\b)ZZTEST(?-u:\b)|(?-u:\b)TEST(?:STUDENT|PATIENT|PUPIL|MEMBER|CHILD)[0-9]*(?-u:\b)|(?-u:\b)SYNTHETIC(?-u:\b)|\((?i:test)\)|(?i:\((?:synthetic|simulated|fictitious|fictional)\))|"(?:family|given)"\s*:\s*\[?\s*"[A-Z][a-z]+[0-9]{2,4}""#,
             ),
             re(r#""resourceType"\s*:\s*"Patient"\s*,\s*"id"\s*:\s*"example""#),
         )

@@ -838,10 +838,10 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|the\s+vets?\s+(?:says|said|gave|prescribed|thinks|thought|reckons|checked|has\s+given)|(?:class|classroom|school)\s+(?:hamsters?|guinea\s+pigs?|rabbits?|pets?|gerbils?|tortoises?|chickens|lambs?)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
         ),
         owner_care: re(
-            r"(?i)(?-u:\b)you(?:'re|’re|\s+are)\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:you(?:'re|’re|\s+are)|i(?:'m|’m|\s+am))\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
         ),
         // Car service mail: its "appointment" and "diagnosis" concern a
         // vehicle. Two of these words, so a crash report (`motor vehicle
@@ -4692,6 +4692,19 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
     let opens_own_sentence = |at: usize, strict: bool| {
         let window = after(text, at, 120);
         let rest = window.trim_start_matches([' ', '\t']);
+        // A class, a team or a code in brackets after the name (`Liam
+        // Desrochers (U11 AA) broke his wrist`), not a role or a
+        // specialty (`(Endocrinology)`).
+        let rest = rest
+            .strip_prefix('(')
+            .and_then(|r| r.find(')').map(|k| (&r[..k], &r[k + 1..])))
+            .filter(|(code, _)| {
+                code.len() <= 20
+                    && !code.is_empty()
+                    && (code.bytes().any(|c| c.is_ascii_digit())
+                        || code.bytes().all(|c| c.is_ascii_uppercase() || c == b' '))
+            })
+            .map_or(rest, |(_, r)| r.trim_start_matches([' ', '\t']));
         let lower = rest.to_ascii_lowercase();
         // `He has dysarthria and dysphagia experience`: a colleague's work.
         let sentence = lower.split(['.', '!', '?', '\n']).next().unwrap_or("");
@@ -4757,6 +4770,11 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             "told ",
             "takes ",
             "took ",
+            // An injury's own verb opens its term (`broke his wrist`).
+            "broke ",
+            "fractured ",
+            "sprained ",
+            "dislocated ",
             // The same in other languages (`Tomás declaró que tiene`,
             // `Marek ma`, `Marie souffre`).
             "tiene ",
@@ -4803,6 +4821,11 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             .take_while(|&&(hs, _)| hs < to)
             .any(|&(hs, he)| {
                 let head = text[from..hs].to_ascii_lowercase();
+                // The term opens on the sentence's verb itself (`broke his
+                // wrist`, `has shingles`).
+                if head.is_empty() && !cause_or_event_after(text, he) {
+                    return true;
+                }
                 if own_by_verb(&head) && !cause_or_event_after(text, he) && !topic_after(text, he) {
                     return true;
                 }

@@ -347,6 +347,10 @@ const FEES: &[&str] = &[
     "invoice",
     "fee",
     "honorarium",
+    // Indonesian: an honorarium (`untuk honor`), a salary, a wage.
+    "honor",
+    "gaji",
+    "upah",
     "payroll",
     "salary",
     "factuur",
@@ -388,6 +392,12 @@ fn fee_for_work(text: &str, s: usize, e: usize) -> bool {
         "הסדנה",
         "лекци",
         "доклад",
+        // A role paid for its work (`Koordinator UKS: … NIK … (untuk
+        // honor)`).
+        "koordinator",
+        "coordinator",
+        "pelatih",
+        "trainer",
     ];
     let line = number_line(text, s, e);
     FEES.iter().any(|w| line.contains(w)) && WORK.iter().any(|w| line.contains(w))
