@@ -3718,7 +3718,9 @@ fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
         && (r.own_care.is_match(text)
             || health.iter().any(|&(hs, he)| {
                 (r.own_term.is_match(before(text, hs, 32))
-                    || r.own_clause.is_match(before(text, hs, 72))
+                    // (`tengo audífonos recargables nuevos en catálogo`:
+                    // goods the writer has, not a condition.)
+                    || (r.own_clause.is_match(before(text, hs, 72)) && !topic_after(text, he))
                     || opens_on_own_verb(text, hs, he))
                     && !r.not_own.is_match(after(text, he, 24))
             }))
@@ -4982,6 +4984,14 @@ fn topic_after(text: &str, he: usize) -> bool {
         "la",
         "le",
         "les",
+        "sedan",
+        "siden",
+        "sinds",
+        "voor",
+        "med",
+        "på",
+        "efter",
+        "etter",
         // A Scandinavian reflexive possessive after its noun
         // (`kneoperasjonen sin`).
         "sin",
