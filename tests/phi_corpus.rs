@@ -72,7 +72,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices30", 0, 0),
         ("phi-voices31", 1, 0),
         ("phi-voices32", 1, 2),
-        ("phi-voices33", 1, 3),
+        ("phi-voices33", 2, 3),
         ("phi-voices34", 1, 4),
         ("phi-voices35", 0, 1),
         ("phi-voices36", 3, 4),

@@ -846,7 +846,7 @@ fn everywhere(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Marks of training material: a fictional case, a simulation scenario.
-const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|(?:names\s+and\s+(?:other\s+)?(?:identifying\s+)?details|identifying\s+details)\s+(?:have\s+been|were|are)\s+(?:changed|altered)|details\s+changed\s+by\s+the\s+authors|(?:is|are)\s+a\s+teaching\s+illustration|(?:is|are)\s+(?:a\s+)?composite\s+(?:patients?|cases?|characters?|personas?)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names|rows?|entries|students?|pupils?|members?)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:sono\s+)?(?:tutti\s+)?(?:fittizi|sintetici)|pazient[ei]\s+simulat[oi]|pacientes?\s+simulad[oa]s?|patient(?:e)?s?\s+simul[ée]e?s?|simulationspatient(?:in)?|simulierte[rn]?\s+patient(?:in)?|gesimuleerde\s+pati[ëe]nt(?:en)?|fictieve\s+(?:pati[ëe]nten?|gegevens)|(?:is|zijn)\s+(?:volledig\s+)?fictief|(?:gegevens|namen)\s+zijn\s+(?:allemaal\s+)?verzonnen|geen\s+echte\s+pati[ëe]nt(?:en|gegevens)?|demo-?pati[ëe]nt(?:en)?|synthetische\s+(?:daten|gegevens)";
+const FICTION: &str = r"fictional\s+(?:[a-z]+\s+)?(?:cases?|patients?|scenarios?)|patient/example|(?:example|sample)\s+(?:record|payload|resource)\s*\(illustrative\s+only|synthea(?-u:\b)|placeholders\s+from\s+the\s+spec|case\s*\(fictional|resemblance\s+to\s+(?:a\s+|any\s+)?real(?-u:\b)|training\s+(?:ehr\s+|emr\s+)?environment|training\s+ehr|(?:scenario|case|example|vignette)\s*\(hypothetical\)|(?:assigned|your|test)\s+training\s+patients?|nothing\s+you\s+do\s+(?:here\s+)?affects\s+real\s+patients|sim(?:ulation)?\s+day\s+[0-9]|(?:simulation|sim)\s+scenario|(?:sample|demo|dummy|synthetic)\s+data\s+(?:generated\s+)?(?:for\s+training|from\s+(?:our|the|a)\s+demo)|demo\s+database|synthetic\s+(?:test\s+|lis\s+|validation\s+)?patients?|none\s+(?:of\s+them\s+)?exists?\s+in\s+prod(?:uction)?|not\s+real\s+(?:people|persons|patients)|not\s+a\s+real\s+(?:person|patient)|(?:names|details)\s+(?:and\s+details\s+)?(?:below\s+|above\s+)?are\s+fictitious|fictitious\s+(?:patients?|cases?|scenarios?|names?|persons?|records?)|created\s+for\s+training(?:\s+purposes)?|simulated\s+patients?|not\s+a\s+real\s+(?:student|employee|member|child|client|resident)|for\s+training\s+only|(?:filled\s+in\s+with\s+)?fictitious\s+(?:data|details|information)|(?:names?|details|persons?|people|characters)(?:,?\s+[a-z]+){0,6}\s+(?:were|are|is)\s+(?:entirely\s+|all\s+)?(?:fictional|fictitious|invented|computer-generated|simulated|made\s+up[.;,)])|do\s+not\s+describe\s+(?:any\s+)?real\s+(?:patients?|persons?|people)|(?:names\s+and\s+(?:other\s+)?(?:identifying\s+)?details|identifying\s+details)\s+(?:have\s+been|were|are)\s+(?:changed|altered)|details\s+changed\s+by\s+the\s+authors|(?:is|are)\s+a\s+teaching\s+illustration|(?:is|are)\s+(?:a\s+)?composite\s+(?:patients?|cases?|characters?|personas?)|org\.junit|opentest4j|assertion(?:failed)?error|exercise\s+exercise\s+exercise|for\s+exercise\s+(?:use\s+)?only|(?:is|are)\s+made\s+up[.;,)]|(?:records?|data|patients?|dataset|names)\s+(?:[a-z]+\s+){0,4}(?:are|is)\s+(?:all\s+)?synthetic(?-u:\b)|(?:rows|entries|students|pupils)\s+are\s+(?:all\s+)?synthetic(?-u:\b)|(?:records?|patients?)\s+(?:[a-z]+\s+){0,4}is\s+an?\s+synthetic\s+(?:records?|patients?|profiles?|cases?)(?-u:\b)|(?:tamamen\s+|TAMAMEN\s+)sentet[iİı]k\p{L}*|sentet[iİı]k\s+(?:e[ğg][iİı]t[iİı]m|ver[iİı]|hasta|kay[ıi]t)\p{L}*|ger[çc]ek\s+(?:bir\s+)?hasta(?:ya)?\s+(?:ait\s+)?de[ğg][iİı]l\p{L}*|datos\s+(?:ficticios|sint[ée]ticos)|pacientes?\s+fict[íi]ci[oa]s?|dados\s+(?:fict[íi]cios|sint[ée]ticos)|donn[ée]es\s+(?:fictives|synth[ée]tiques)|patient(?:e)?s?\s+fictifs?|patientes?\s+fictives?|fiktive[rns]?\s+(?:patient(?:in)?|daten|f[äa]lle?)|testpatient(?:in)?|pazient[ei]\s+fittizi[oa]?|dati\s+(?:sono\s+)?(?:tutti\s+)?(?:fittizi|sintetici)|pazient[ei]\s+simulat[oi]|pacientes?\s+simulad[oa]s?|patient(?:e)?s?\s+simul[ée]e?s?|simulationspatient(?:in)?|simulierte[rn]?\s+patient(?:in)?|gesimuleerde\s+pati[ëe]nt(?:en)?|fictieve\s+(?:pati[ëe]nten?|gegevens)|(?:is|zijn)\s+(?:volledig\s+)?fictief|(?:gegevens|namen)\s+zijn\s+(?:allemaal\s+)?verzonnen|geen\s+echte\s+pati[ëe]nt(?:en|gegevens)?|demo-?pati[ëe]nt(?:en)?|synthetische\s+(?:daten|gegevens)";
 
 /// Is `text` training material (a fictional case, a simulation
 /// scenario)? Its patients are nobody.
@@ -1027,26 +1027,27 @@ fn care_field(text: &str, spans: &[(usize, usize)]) -> bool {
 /// sets a case or speaks to all (`if your child has asthma, check that
 /// their inhaler`, `pupils should bring their inhalers`).
 fn any_childs(text: &str, at: usize) -> bool {
-    let head = crate::policy::text::before(text, at, 100).to_ascii_lowercase();
+    let head = crate::policy::text::before(text, at, 100);
     let sentence = head
-        .rfind(['.', '!', '?', ';'])
-        .map_or(head.as_str(), |k| &head[k + 1..]);
-    sentence.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        .rfind(['.', '!', '?', ';', '\n'])
+        .map_or(head, |k| &head[k + 1..]);
+    let words: Vec<&str> = sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // The last word that speaks of any child; a name after it (`If
+    // anything comes up, Sam's…`) is the one `their` stands for.
+    let Some(cue) = words.iter().rposition(|w| {
         matches!(
-            w,
-            "if" | "whether"
-                | "children"
-                | "kids"
-                | "pupils"
-                | "students"
-                | "families"
-                | "parents"
-                | "all"
-                | "any"
-                | "every"
-                | "everyone"
+            w.to_ascii_lowercase().as_str(),
+            "if" | "whether" | "children" | "kids" | "pupils" | "students" | "families" | "parents"
         )
-    })
+    }) else {
+        return false;
+    };
+    !words[cue + 1..]
+        .iter()
+        .any(|w| w.starts_with(|c: char| c.is_uppercase()) && *w != "I")
 }
 
 /// Care wording that tells of no one: what will or may be done for any
@@ -1204,7 +1205,7 @@ fn stock_list(text: &str) -> bool {
     let [restock, count] = R.get_or_init(|| {
         [
             re(r"(?i)(?-u:\b)(?:re-?order(?:ed|ing|s)?|re-?stock(?:ed|ing)?|stock\s+(?:list|take|check|count|level)s?|stocktake)(?-u:\b)"),
-            re(r"(?i)(?-u:\b)(?:qty|quantity|par\s+level|expiry|expires|lot)(?-u:\b)"),
+            re(r"(?i)(?-u:\b)(?:qty|quantity|par\s+level|expiry|expires|lot\s*(?:no\.?|number|#|:))"),
         ]
     });
     restock.is_match(text) && count.is_match(text)

@@ -323,7 +323,10 @@ const NAMES: &str = concat!(
     r"|(\p{Han}{2,3})[ \t]*[，,、][ \t]*[男女][ \t]*[，,、][ \t]*[0-9]{1,3}[ \t]*岁",
     // Korean: a common surname and one or two syllables, with an
     // honorific or a patient word.
-    r"|(?:^|[^가-힣])([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]{1,2})[ \t]?(?:님|씨|환자|학생|원아|어린이)",
+    r"|(?:^|[^가-힣])([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]{1,2})[ \t]?(?:님|씨|환자)",
+    // A pupil's name before `student` (`김서준 학생`), not a verb's
+    // modifier ending (`원하는 학생`, students who wish; `받은 학생`).
+    r"|(?:^|[^가-힣])([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]?[가-힣--[는은을한된할던들든]])[ \t]?(?:학생|원아|어린이)",
     r"|(?:환자|성명|환자명)[ \t]*[:：][ \t]*([김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용][가-힣]{1,2})",
     // Arabic, Persian, Urdu: after an honorific, a patient or a relation
     // word, two or three words.
@@ -753,6 +756,75 @@ pub fn scan(
             "Ινσουλ",
         ];
         if TITLE_STEMS.iter().any(|t| name.starts_with(t)) || name.starts_with("ال") {
+            continue;
+        }
+        // Hebrew has no capitals: two words before `was diagnosed` may be
+        // a pronoun and a conjunction (`אמר לו כי אובחן`).
+        const HEBREW_FUNCTION_WORDS: &[&str] = &[
+            "כי",
+            "לו",
+            "לה",
+            "להם",
+            "הוא",
+            "היא",
+            "הם",
+            "הן",
+            "אני",
+            "אתה",
+            "את",
+            "אשר",
+            "גם",
+            "כבר",
+            "לא",
+            "אתמול",
+            "היום",
+            "השבוע",
+            "שהוא",
+            "שהיא",
+            "שלו",
+            "שלה",
+            "רבים",
+            "רבות",
+            "מהם",
+            "מהן",
+            "אחד",
+            "אחת",
+            "עוד",
+            "כאשר",
+            "אם",
+            "אבל",
+            "וכי",
+            "שכן",
+            "מאז",
+            "לאחר",
+            "שלי",
+            "לפני",
+            "אחרי",
+            "השנה",
+            "הילד",
+            "הילדה",
+            "בני",
+            "בתי",
+            "אמא",
+            "אבא",
+            "בעלי",
+            "אשתי",
+            "מטופלים",
+            "חולים",
+        ];
+        if name
+            .split([' ', '\t', '-'])
+            .any(|w| HEBREW_FUNCTION_WORDS.contains(&w))
+        {
+            continue;
+        }
+        // Words before `학생` that are no name (`모든 학생`, all students;
+        // `장애 학생`, disabled students).
+        const KOREAN_NOT_PUPILS: &[&str] = &[
+            "모든", "전체", "고등", "장애", "한국", "우리", "이번", "신입", "우수", "모범", "전학",
+            "재학", "해당", "일반", "유학", "대학",
+        ];
+        if KOREAN_NOT_PUPILS.contains(&name.trim()) {
             continue;
         }
         // A country's stand-in name (`홍길동`, `张三`) in a test system's
