@@ -1315,14 +1315,16 @@ pub fn scan(
     // A reading (`INR 4.1`) or a dose with its frequency is someone's.
     // (A first-aid room's or a pharmacy's stock list gives each item's
     // strength too: goods to reorder, no one's dose.)
-    let read = (!readings.is_empty() || !dosed.is_empty()) && !stock_list(text);
+    let stocked = std::cell::OnceCell::new();
+    let stock = || *stocked.get_or_init(|| stock_list(text));
+    let read = (!readings.is_empty() || !dosed.is_empty()) && !stock();
     let told = care_told(r, text) || care_field(text, &spans);
     // A wholesaler's price file lists strengths and pack sizes
     // (`Naloxone HCl nasal spray 4 mg`, NDC, WAC): goods, no one's dose.
     // Only care told in words, or someone's term, makes it care.
     let care = read
         || ((told || owned())
-            && (!(price_list(text) || stock_list(text))
+            && (!(price_list(text) || stock())
                 || r.care.find_iter(text).take(64).any(|m| {
                     !m.as_str().starts_with(|c: char| c.is_ascii_digit())
                         && !said_of_no_one(text, &m)

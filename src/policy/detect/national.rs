@@ -347,10 +347,6 @@ const FEES: &[&str] = &[
     "invoice",
     "fee",
     "honorarium",
-    // Indonesian: an honorarium (`untuk honor`), a salary, a wage.
-    "honor",
-    "gaji",
-    "upah",
     "payroll",
     "salary",
     "factuur",
@@ -362,6 +358,18 @@ const FEES: &[&str] = &[
     "счет",
     "счёт",
 ];
+
+/// Indonesian words of pay (`untuk honor`, a salary, a wage): whole words
+/// only (`pengajian` holds `gaji`, `honorary` holds `honor`).
+const FEE_WORDS: &[&str] = &["honor", "gaji", "upah"];
+
+/// The line names a fee: a stem of `FEES`, or a whole `FEE_WORDS` word.
+fn names_fee(line: &str) -> bool {
+    FEES.iter().any(|w| line.contains(w))
+        || line
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| FEE_WORDS.contains(&w))
+}
 
 /// The line holding `s..e`, in lower case.
 fn number_line(text: &str, s: usize, e: usize) -> String {
@@ -400,7 +408,7 @@ fn fee_for_work(text: &str, s: usize, e: usize) -> bool {
         "trainer",
     ];
     let line = number_line(text, s, e);
-    FEES.iter().any(|w| line.contains(w)) && WORK.iter().any(|w| line.contains(w))
+    names_fee(&line) && WORK.iter().any(|w| line.contains(w))
 }
 
 /// A person's own number may stand in its own paragraph (`for the
@@ -411,7 +419,7 @@ fn fee_for_work(text: &str, s: usize, e: usize) -> bool {
 /// invoice for my lecture on diabetes, my ID number: …`).
 fn health_in_letter(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
     use crate::policy::text::before;
-    if FEES.iter().any(|w| number_line(text, s, e).contains(w)) {
+    if names_fee(&number_line(text, s, e)) {
         return false;
     }
     let (lo, hi) = reach(text, s, e, 3 * NEAR);
