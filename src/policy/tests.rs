@@ -1228,3 +1228,20 @@ fn session_forty_five_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_six_shapes_are_judged() {
+    for body in [
+        // A first name and a surname's initial; glandular fever in Dutch.
+        "Liam D. has asthma and needs his inhaler on the trip.",
+        "Pieter Bakker is ziek met de ziekte van Pfeiffer en komt twee weken niet.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A nurse signing with her surname's initial.
+        "Thanks for coming to the asthma training.\n\nCheers,\nSarah K.\nSchool nurse",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

@@ -2063,6 +2063,31 @@ fn relation_ends(word: &[u8]) -> bool {
     }
 }
 
+/// `Liam D. has asthma`, `Ava K.'s inhaler`: a listed first name and a
+/// surname's initial with the sentence going on after it (a middle
+/// initial has a surname after it; `Sarah K.` on a line of its own signs
+/// a mail).
+fn initial_surname(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    if f & FIRST_NAME == 0 || f & (GENERIC | INSTITUTION | AMBIGUOUS) != 0 || !capitalised(&b[s..e])
+    {
+        return None;
+    }
+    let [b' ', c, b'.', rest @ ..] = b.get(e..)? else {
+        return None;
+    };
+    if !c.is_ascii_uppercase() {
+        return None;
+    }
+    let goes_on = match rest {
+        [b' ', w, ..] => w.is_ascii_lowercase(),
+        [b'\'', b's', b' ', ..] => true,
+        [b',', b' ', w, ..] => w.is_ascii_lowercase() || w.is_ascii_digit(),
+        _ => rest.starts_with("’s ".as_bytes()),
+    };
+    goes_on.then_some((s, e + 3, false))
+}
+
 /// A full name, listed or not, right after a relation word: a relative
 /// writing about the patient names them so, from everywhere.
 fn relative_named(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usize, bool)> {
@@ -5791,6 +5816,7 @@ pub fn scan(
             .or_else(|| surname_with_cue(r, text, s, e, f))
             .or_else(|| record_shape(r, text, s, e, f))
             .or_else(|| relative_named(text, s, e, f))
+            .or_else(|| initial_surname(text, s, e, f))
             .or_else(|| surname_after_patient_word(r, text, s, e, f));
         let (found_here, how) = match found_here {
             Some(hit) => (Some(hit), Found::Cued),
