@@ -1236,6 +1236,9 @@ pub fn scan(
     // list's terms as inflecting languages write them (`levodopu`).
     let mut made = super::morphology::words(text, 64);
     made.extend(super::morphology::inflected(text, &spans, 64));
+    // An injury told by its verb (`tore her left ACL`) is someone's care.
+    let injuries = super::injury::events(text, 32);
+    made.extend(injuries.iter().copied());
     if !made.is_empty() {
         let apart: Vec<_> = made
             .into_iter()
@@ -1290,6 +1293,7 @@ pub fn scan(
             let inside = |&&(s, _): &&(usize, usize)| s >= from && s < to;
             let mine: Vec<(usize, usize)> = spans.iter().filter(inside).copied().collect();
             let care = readings.iter().any(|x| inside(&x))
+                || injuries.iter().any(|x| inside(&x))
                 || dosed.iter().any(|x| inside(&x))
                 || care_told(r, post)
                 || someones_term(text, &mine)
@@ -1323,6 +1327,7 @@ pub fn scan(
     // (`Naloxone HCl nasal spray 4 mg`, NDC, WAC): goods, no one's dose.
     // Only care told in words, or someone's term, makes it care.
     let care = read
+        || !injuries.is_empty()
         || ((told || owned())
             && (!(price_list(text) || stock())
                 || r.care.find_iter(text).take(64).any(|m| {

@@ -38,6 +38,7 @@ mod fhir;
 pub mod health;
 pub mod hl7;
 pub mod icd10;
+mod injury;
 mod kin;
 mod latin;
 pub mod mbi;

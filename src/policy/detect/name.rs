@@ -813,12 +813,12 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,4}\s+(?:festgestellt|diagnostiziert)|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?-u:\b)(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         own_clause: re(
             r"(?i)(?:(?:^|[^\p{L}])(?:mijn|mitt|mina|moja|moje|mój|moim|moją|moj|můj|moji|benim|mano|minu)\s+(?:[\p{L}-]+\s+){0,2}|(?:^|[^\p{L}])ich\s+(?:habe|hatte|nehme|bekomme|brauche|spritze|leide\s+(?:an|unter))\s+(?:(?:am|im|seit|vor|letzte[nr]?|bei|ihnen|heute|gestern|[0-9]{1,2}\.?|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|woche|monat|jahr|tag|wochenende|ihnen|letzten|vergangenen|zwei|drei|vier|wochen|monaten|jahren|tagen|eine[nmr]?|ein|eine|chronische[nrs]?|schwere[nrs]?|starke[nrs]?|typ|[0-9]+)[\s.-]+){0,7}|(?:^|[^\p{L}])ik\s+(?:heb|had|slik|gebruik|neem|krijg|kreeg|spuit)\s+(?:(?:sinds|al|een|de|het|twee|drie|vier|vijf|zes|[0-9]+|dagen|weken|maanden|jaar|jaren|chronische|ernstige|type)[\s-]+){0,4}|(?:^|[^\p{L}])(?:jag|jeg)\s+(?:har|hade|hadde|havde|tar|tager|fick|fikk|fik|använder|bruker|bruger)\s+(?:(?:en|ett|ei|et|typ|type|sedan|siden|i|flera|mange|många|år|[0-9]+|svår|svær|kraftig|kronisk|lätt|lett|let)[\s-]+){0,4}|(?:^|[^\p{L}])(?:har|hade|hadde|havde)\s+(?:jag|jeg)\s+(?:(?:en|ett|ei|et|typ|type|svår|svær|kraftig|kronisk)[\s-]+){0,3}|(?:^|[^\p{L}])(?:tengo|tuve|padezco|sufro\s+de|tenho|tive|sofro\s+de|j['’]ai|ho|avevo|soffro\s+di)\s+(?:(?:una?|une|la|le|el|il|lo|gli|l['’]|um|uma|des|du|de\s+l['’]|[0-9]+|crises?\s+de|de)\s*){0,2})$",
@@ -2520,6 +2520,7 @@ fn signed(
     (s, e): (usize, usize),
     f: u8,
     closes: bool,
+    health: &[(usize, usize)],
 ) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     if f & (GENERIC | INSTITUTION) != 0 || !capitalised(&b[s..e]) {
@@ -2554,7 +2555,14 @@ fn signed(
     }
     // The name ends the text, or only the writer's phone or address
     // follows it (`Keiko Yamamoto-Hall` / `555-0159`).
-    let last = closes && contact_lines_only(&text[end..]);
+    // Above a reply's quoted mail, the writer's own care is sought in
+    // the writer's own words (not in a quoted colleague's).
+    let last = closes
+        && contact_lines_only(&text[end..])
+        && (!quoted_history_below(&text[end..]) || {
+            let above = health.partition_point(|&(_, he)| he <= s);
+            writes_of_own_care(r, &text[..s], &health[..above])
+        });
     // The line above, past a reply's quote marks (`> ` / `> Teresa`).
     let above = text[..ls]
         .trim_end_matches(['>', ' ', '\t'])
@@ -2577,7 +2585,7 @@ fn signed(
             .lines()
             .rev()
             .find(|l| !l.trim().is_empty())
-            .is_some_and(|prev| r.closing.is_match(prev))
+            .is_some_and(|prev| r.closing.is_match(prev) || closing_by_shape(prev))
     };
     // One word signs only at the text's end, after a blank line or a
     // closing (`…wake up at 4 sometimes.` / `` / `Mahlet`).
@@ -2589,11 +2597,53 @@ fn signed(
     (after_closing() || (last && blank_before)).then_some((s, end, false))
 }
 
+/// A line that opens a reply's quoted mail: a quote mark, an attribution
+/// (`On Mon, 19 Apr … wrote:`, `Am … schrieb …:`), an Outlook header.
+fn quoted_history_opens(l: &str) -> bool {
+    l.starts_with('>')
+        || l.starts_with("-----")
+        || l.starts_with("From:")
+        || l.starts_with("________")
+        || l.ends_with("wrote:")
+        || l.ends_with("schrieb:")
+        || l.ends_with("a écrit :")
+        || l.ends_with("a écrit:")
+        || l.ends_with("escribió:")
+        || l.ends_with("scritto:")
+        || l.ends_with("escreveu:")
+        || l.ends_with("geschreven:")
+}
+
+/// A closing no list holds, by its shape (`Gutted,`, `Fingers crossed!`,
+/// `Speak soon,`): one to three words, a capital first, a comma or an
+/// exclamation mark last, no greeting.
+fn closing_by_shape(line: &str) -> bool {
+    let l = line.trim();
+    let words = l.split_whitespace().count();
+    let lower = l.to_ascii_lowercase();
+    (1..=3).contains(&words)
+        && l.len() <= 30
+        && l.ends_with([',', '!'])
+        && l.starts_with(|c: char| c.is_uppercase())
+        && !["hi", "hello", "hey", "dear", "morning", "good", "hiya", "yo"]
+            .iter()
+            .any(|g| lower.split([' ', ',', '!']).next() == Some(g))
+}
+
+/// A reply's quoted mail follows in `rest`.
+fn quoted_history_below(rest: &str) -> bool {
+    rest.lines().map(str::trim).any(quoted_history_opens)
+}
+
 /// Nothing but up to three contact lines (a phone number, an e-mail
-/// address, a web address) to the text's end.
+/// address, a web address) to the text's end or to the quoted mail a
+/// reply carries below it (`On Mon, … wrote:`, `> …`).
 fn contact_lines_only(rest: &str) -> bool {
     let mut lines = 0;
     for l in rest.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if quoted_history_opens(l) {
+            break;
+        }
         lines += 1;
         let digits = l.bytes().filter(u8::is_ascii_digit).count();
         let contact = l.len() <= 60
@@ -4509,6 +4559,7 @@ fn judge(
     // name is its cue.
     let cue = cue
         || care_for_them(r, text, e, health)
+        || event_after_name(r, text, e, health)
         || care_heads_line(text, ls, s, e)
         || ride_to_care(text, ls, s, e, health)
         || relation_in_brackets(text, s, e, health)
@@ -4815,6 +4866,17 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             "fractured ",
             "sprained ",
             "dislocated ",
+            "tore ",
+            "ruptured ",
+            "strained ",
+            "pulled ",
+            "injured ",
+            "hurt ",
+            "rolled ",
+            "twisted ",
+            "cracked ",
+            "chipped ",
+            "knocked out ",
             // The same in other languages (`Tomás declaró que tiene`,
             // `Marek ma`, `Marie souffre`).
             "tiene ",
@@ -5036,6 +5098,21 @@ fn topic_after(text: &str, he: usize) -> bool {
         "etter",
         // A Scandinavian reflexive possessive after its noun
         // (`kneoperasjonen sin`).
+        // Romance and Slavic prepositions inside a condition's name
+        // (`cancer du sein`, `cáncer de mama`, `zapalenie w …`).
+        "de",
+        "du",
+        "des",
+        "del",
+        "della",
+        "dei",
+        "delle",
+        "do",
+        "dos",
+        "na",
+        "w",
+        "z",
+        "ze",
         "sin",
         "sitt",
         "sine",
@@ -5553,6 +5630,57 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
     })
 }
 
+/// `Priya Raghunathan, asthma attack at 4k`, `Tom Reid - suspected
+/// concussion`: an incident's person, the event right after the name
+/// and a comma, a dash or a colon (a role or a clinic after it is no
+/// event: `Jane Doe, Diabetes Nurse Specialist`).
+fn event_after_name(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    const EVENTS: &[&str] = &[
+        "attack",
+        "fracture",
+        "injury",
+        "concussion",
+        "seizure",
+        "collapse",
+        "sprain",
+        "strain",
+        "tear",
+        "bite",
+        "sting",
+        "reaction",
+        "arrest",
+        "overdose",
+        "anaphylaxis",
+        "laceration",
+        "dislocation",
+        "stroke",
+        "hypothermia",
+        "exhaustion",
+        "rupture",
+        "fall",
+    ];
+    let post = after(text, e, 8);
+    let rest = post.trim_start_matches([',', ' ', '\t', '-', '\u{2013}', '\u{2014}', ':']);
+    let gap = post.len() - rest.len();
+    if !post[..gap].contains([',', '-', '\u{2013}', '\u{2014}', ':']) {
+        return false;
+    }
+    let from = e + gap;
+    let i = health.partition_point(|&(hs, _)| hs < from);
+    health.get(i).is_some_and(|&(hs, he)| {
+        let next: String = after(text, he, 16)
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        let term = text[hs..he].to_lowercase();
+        hs == from
+            && (EVENTS.iter().any(|w| term.ends_with(w)) || EVENTS.contains(&next.as_str()))
+            && !r.not_own.is_match(after(text, he, 24))
+    })
+}
+
 /// The English possessives and verbs after a name whose care follows.
 const ENGLISH_CARE_LEADS: &[&[u8]] = &[
     b" for his ",
@@ -5822,7 +5950,7 @@ pub fn scan(
             Some(hit) => (Some(hit), Found::Cued),
             None => match told_about(r, text, s, e, f) {
                 Some(hit) => (Some(hit), Found::Told),
-                None => match signed(r, text, (s, e), f, ends.closes) {
+                None => match signed(r, text, (s, e), f, ends.closes, health) {
                     Some(hit) => (Some(hit), Found::Signed),
                     None => (
                         about_subject_person(r, text, s, e, f, &subject_names, health)
@@ -6124,18 +6252,28 @@ const DETERMINERS: &[&str] = &[
 fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let told = R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:a\s+)?type\s+(?:1|2|one|two)(?:\s+diabetic)?|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic))(?-u:\b)")
+        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:a\s+)?type\s+(?:1|2|one|two)(?:\s+diabetic)?|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)|i(?:'m|’m|\s+am)\s+(?:now\s+|currently\s+)?(?:(?:[0-9]{1,2}|[a-z]+)\s+weeks\s+)?pregnant|(?:gp|doctor|physio|consultant|surgeon|midwife|specialist)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me)(?-u:\b)")
     });
     told.is_match(&text[from..to])
         || terms.iter().any(|&(hs, he)| {
             if topic_after(text, he) || cause_or_event_after(text, he) {
                 return false;
             }
-            let head = before(text, hs, 24).to_ascii_lowercase();
+            let head = before(text, hs, 24)
+                .to_ascii_lowercase()
+                .replace('\u{2019}', "'");
             let head = head.trim_end();
-            opens_on_own_verb(text, hs, he)
+            // The writer's own injury, told by its verb (`felt my right
+            // hammy go`, `I tore my ACL`).
+            let own_injury = text[hs..he]
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.eq_ignore_ascii_case("my"));
+            own_injury
+                || opens_on_own_verb(text, hs, he)
                 || [
                 "i have",
+                "i've had",
                 "i've got",
                 "i have had",
                 "i use a",
@@ -6161,6 +6299,15 @@ fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]
                 "i've switched to",
                 "i just switched to the",
                 "i just switched to",
+                // A procedure of the writer's own, booked or under way
+                // (`i'm finally having my gallbladder out`).
+                "having my",
+                "i'm having a",
+                "i'm having an",
+                "i am having a",
+                "i am having an",
+                "getting my",
+                "booked in for my",
             ]
             .iter()
             .any(|p| {

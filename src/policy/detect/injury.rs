@@ -1,0 +1,112 @@
+//! An injury told by its verb and a body part: `broke his wrist`, `tore
+//! her left ACL`, `rolled my ankle again`, `knocked out two front teeth`.
+//! A term list would need every verb, owner, side and part spelt out; one
+//! pattern reads them all, and its verbs (lower case, or capitalised to
+//! open a sentence or a subject) are the literals it is sought by.
+//!
+//! Idioms that name a body part and no injury (`twisted my arm`, `pulled
+//! his leg`) are none.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The owners an injury is told of: a third person or the writer (a
+/// reader's `your` is advice to anyone: `if you sprain your ankle`).
+const OWNER: &str = r"(?:his|her|their|my|His|Her|Their|My)";
+
+const VERB: &str = r"(?:[Bb]roke|[Bb]roken|[Ff]ractured|[Ff]racturing|[Bb]reaking|[Tt]ore|[Tt]orn|[Tt]earing|[Rr]uptured|[Rr]upturing|[Ss]prained|[Ss]praining|[Ss]trained|[Ss]training|[Pp]ulled|[Dd]islocated|[Dd]islocating|[Tt]wisted|[Tt]wisting|[Ii]njured|[Ii]njuring|[Hh]urt|[Hh]urting|[Bb]ruised|[Cc]racked|[Rr]olled|[Rr]olling|[Dd]amaged|[Cc]hipped|[Jj]arred|[Tt]weaked|[Oo]verstretched|[Hh]yperextended|[Ss]mashed|[Ss]hattered|[Gg]ashed|[Ss]lashed|[Cc]ut\s+open)";
+
+/// Words between the owner and the part: a side, a count, a finger's name.
+const SIDE: &str = r"(?:(?i:left|right|bad|other|good|lower|upper|front|back|top|bottom|two|three|both|middle|index|ring|little|big|pinky|baby|4th|5th|fourth|fifth|inner|outer)\s+){0,2}";
+
+const PART: &str = r"(?i:wrists?|arms?|forearms?|legs?|ankles?|collar\s?bones?|clavicles?|elbows?|fingers?|feet|foot|hands?|hips?|jaw|nose|ribs?|shoulders?|thumbs?|toes?|knees?|knee\s?caps?|shins?|tibia|fibula|femur|pelvis|back|neck|spine|vertebrae?|skull|cheek\s?bones?|eye\s+sockets?|heels?|acl|mcl|pcl|lcl|(?:anterior\s+)?cruciate(?:\s+ligaments?)?|menisc(?:us|i)|hamstrings?|hamm(?:y|ies)|calf|calves|calf\s+muscles?|quads?|quadriceps|groin|achilles(?:\s+tendon)?|labrum|rotator\s+cuff|biceps?|triceps|pecs?|pectorals?|tendons?|ligaments?|cartilage|teeth|tooth|hip\s+flexors?|adductors?|glutes?|sternum|coccyx|tail\s?bone|scaphoid|metatarsals?|ac\s+joint|lip|eyebrow|chin|forehead|head)";
+
+fn pattern() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let told = format!(r"\b{VERB}\s+{OWNER}\s+{SIDE}{PART}\b");
+        let teeth = r"\b(?:[Kk]nocked\s+out|[Ll]ost)\s+(?i:two|three|four|his|her|their|my|a)\s+(?i:(?:upper|lower|front|top|bottom|adult|permanent)\s+){1,2}(?i:teeth|tooth)\b";
+        // The part first, as a claim form's field writes it (`Two upper
+        // front teeth (UR1, UL1) knocked out in a tackle`).
+        let part_first = r"\b(?i:teeth|tooth|collar\s?bone|wrist|ankle|nose|jaw|finger|thumb|rib|ribs|acl|achilles(?:\s+tendon)?|hamstring|shoulder|elbow)\s+(?:\([^)\n]{0,24}\)\s+)?(?:was\s+|were\s+)?(?i:knocked\s+out|fractured|broken|dislocated|ruptured|torn|avulsed)\b";
+        // Felt it go (`felt my right hammy go`, `her knee gave way again`).
+        let felt = format!(
+            r"\b(?:[Ff]elt\s+{OWNER}\s+{SIDE}{PART}\s+(?:go|pop|tear|snap|twinge|give\s+way)|{OWNER}\s+{SIDE}(?i:knee|ankle|back|shoulder|hamstring|hammy|calf|achilles|hip)\s+(?:went\s+again|went\s+on\s+me|gave\s+(?:way|out)|popped|locked\s+up))\b"
+        );
+        Regex::new(&format!("{told}|{teeth}|{part_first}|{felt}")).expect("injury pattern compiles")
+    })
+}
+
+/// `twisted my arm` (persuaded), `pulled his leg` (teased), `hurt her
+/// head` said of thinking: the idioms a verb and a part make together.
+fn idiom(phrase: &str) -> bool {
+    let lower = phrase.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return true;
+    };
+    matches!(
+        (*first, *last),
+        ("twisted" | "twisting", "arm")
+            | ("pulled", "leg")
+            | ("hurt" | "hurting", "head")
+            | ("broke" | "breaking", "back" | "head")
+            | ("cracked", "head")
+    ) || (words.len() == 3 && *last == "lip")
+}
+
+/// Injuries told in `text`, at most `max`, in order.
+pub fn events(text: &str, max: usize) -> Vec<(usize, usize)> {
+    pattern()
+        .find_iter(text)
+        .filter(|m| !idiom(m.as_str()))
+        .take(max)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn told(t: &str) -> Vec<&str> {
+        events(t, 8).into_iter().map(|(s, e)| &t[s..e]).collect()
+    }
+
+    #[test]
+    fn injuries_are_read_by_verb_owner_and_part() {
+        assert_eq!(
+            told("Kelsey tore her left ACL on Tuesday."),
+            ["tore her left ACL"]
+        );
+        assert_eq!(
+            told("He rolled his ankle again; she pulled her right hamstring."),
+            ["rolled his ankle", "pulled her right hamstring"]
+        );
+        assert_eq!(
+            told("Broke my collarbone in the crash"),
+            ["Broke my collarbone"]
+        );
+        assert_eq!(
+            told("Jamal knocked out two upper front teeth in a tackle."),
+            ["knocked out two upper front teeth"]
+        );
+        assert_eq!(
+            told("felt my right hammy go on the second sprint; her knee gave way"),
+            ["felt my right hammy go", "her knee gave way"]
+        );
+        assert_eq!(
+            told("Injury: Two upper front teeth (UR1, UL1) knocked out"),
+            ["teeth (UR1, UL1) knocked out"]
+        );
+    }
+
+    #[test]
+    fn idioms_and_advice_are_no_injury() {
+        assert!(told("OK, you twisted my arm - I'll bake for the fair.").is_empty());
+        assert!(told("Stop pulling my leg; he pulled my leg all day.").is_empty());
+        assert!(told("If you sprain your ankle, rest it.").is_empty());
+        assert!(told("The toddler broke her doll's arm.").is_empty());
+        assert!(told("Our hurting hearts go out to them.").is_empty());
+    }
+}
