@@ -251,6 +251,9 @@ pub struct Sink {
     /// Listed first names standing alone in the subject (`Weekly update -
     /// Rosa`): the person a body's story may be about (at most a few).
     subject_names: Vec<Box<str>>,
+    /// The display name of the message's own `From:` (`Katie Pemberton`):
+    /// who a body telling of the writer's own care is about.
+    writer: Option<Box<str>>,
 }
 
 /// Where a segment's findings begin (see [`Sink::mark`]).
@@ -362,6 +365,28 @@ impl Sink {
     /// Keep the subject's lone first names (see `subject_names`).
     pub fn note_subject_names(&mut self, names: Vec<Box<str>>) {
         self.subject_names = names;
+    }
+
+    /// Keep the message's writer (see `writer`).
+    pub fn note_writer(&mut self, name: &str) {
+        self.writer = Some(name.into());
+    }
+
+    /// Record the writer's name as a finding of the body whose care
+    /// names them, placed at the `From:` it comes from.
+    pub fn push_writer(&mut self, confidence: Confidence, place: &str) {
+        let Some(name) = self.writer.take() else {
+            return;
+        };
+        let body_place = std::mem::replace(&mut self.place, place.to_string());
+        self.push(Kind::Name, confidence, Location::Body, &name);
+        self.place = body_place;
+        self.writer = Some(name);
+    }
+
+    /// The message's writer, if its `From:` names one.
+    pub fn writer(&self) -> Option<&str> {
+        self.writer.as_deref()
     }
 
     /// The subject's lone first names, if any.

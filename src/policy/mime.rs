@@ -81,6 +81,10 @@ pub struct Segment<'a> {
     pub text: &'a str,
 }
 
+/// The place of the segment that carries the message's writer's display
+/// name (`From: Katie Pemberton <…>`).
+pub const WRITER_PLACE: &str = "header:From";
+
 /// Headers that are structural or carry addresses/ids, not free text.
 const SKIP_HEADERS: &[&str] = &[
     "subject",
@@ -372,6 +376,16 @@ impl Walker<'_> {
             Location::Header
         };
         let max = self.limits.max_header_bytes;
+        // The writer's display name, for a body that tells of the
+        // writer's own care (not scanned as text: see `policy::run`).
+        if !nested && let Some(name) = msg.from().and_then(|f| f.first()).and_then(|a| a.name()) {
+            let cut = crate::policy::text::floor_boundary(name, 128);
+            (self.visit)(Segment {
+                loc: Location::Header,
+                place: WRITER_PLACE,
+                text: &name[..cut],
+            });
+        }
         for h in msg.headers().iter().take(500) {
             let name = h.name().to_ascii_lowercase();
             if SKIP_HEADERS.contains(&name.as_str()) || name.starts_with("x-sealpost") {

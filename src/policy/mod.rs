@@ -110,6 +110,10 @@ fn run(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> Inspection {
     let mut sink = Sink::new();
     let mut opening = String::new();
     let info = mime::walk(raw, set.limits, &mut |seg| {
+        if seg.loc == finding::Location::Header && seg.place == mime::WRITER_PLACE {
+            sink.note_writer(seg.text);
+            return;
+        }
         let text = text::composed(seg.text);
         if matches!(
             seg.loc,

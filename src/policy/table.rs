@@ -543,6 +543,23 @@ pub fn classify(header: &str) -> Col {
             | "traveler"
             | "travellername"
             | "travelername"
+            // Sport's and leisure's people (`Diver | NRIC | Medical notes`).
+            | "diver"
+            | "divername"
+            | "runner"
+            | "rider"
+            | "cyclist"
+            | "swimmer"
+            | "climber"
+            | "skier"
+            | "camper"
+            | "campername"
+            | "competitor"
+            | "entrant"
+            | "racer"
+            | "golfer"
+            | "member"
+            | "membername"
             // A charity's givers (`Donor | Fund | Amount`).
             | "donor"
             | "donorname"
@@ -946,11 +963,14 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
             (Col::Person, _) if words(cell).iter().any(|w| w.starts_with("donor")) && !money => {
                 cell.trim().trim_end_matches(':').to_string()
             }
-            // Athletes and players keep `Name` (a squad's injury list).
+            // Athletes, players, campers and divers keep `Name` (a squad's
+            // injury list, a camp's medicine log).
             (Col::Person, _)
-                if words(cell)
-                    .iter()
-                    .any(|w| w.starts_with("athlete") || w.starts_with("player")) =>
+                if words(cell).iter().any(|w| {
+                    w.starts_with("athlete")
+                        || w.starts_with("player")
+                        || SPORT_PEOPLE.contains(&w.as_str())
+                }) =>
             {
                 "Name".to_string()
             }
@@ -1338,6 +1358,22 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
     out.push_char('\n');
 }
 
+/// Sport's and leisure's people, named in a column as athletes are.
+const SPORT_PEOPLE: &[&str] = &[
+    "diver",
+    "runner",
+    "rider",
+    "cyclist",
+    "swimmer",
+    "climber",
+    "skier",
+    "camper",
+    "competitor",
+    "entrant",
+    "racer",
+    "golfer",
+];
+
 /// Does a cell of `row` other than its names and its organisational
 /// columns (department, ward, team, role: an on-call list's `Oncology`)
 /// hold a health term?
@@ -1712,6 +1748,19 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         // The people of other lists (see `classify`'s name columns).
         "athlete",
         "player",
+        "diver",
+        "runner",
+        "rider",
+        "cyclist",
+        "swimmer",
+        "climber",
+        "skier",
+        "camper",
+        "competitor",
+        "entrant",
+        "racer",
+        "golfer",
+        "member",
         "customer",
         "guest",
         "passenger",

@@ -1238,9 +1238,32 @@ fn session_forty_six_shapes_are_judged() {
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
+    // A nurse signing with her surname's initial.
+    let body = "Thanks for coming to the asthma training.\n\nCheers,\nSarah K.\nSchool nurse";
+    assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+}
+
+#[test]
+fn session_forty_six_sport_shapes_are_judged() {
     for body in [
-        // A nurse signing with her surname's initial.
-        "Thanks for coming to the asthma training.\n\nCheers,\nSarah K.\nSchool nurse",
+        // An injury told by its verb; a writer's own care above quoted mail.
+        "Hi Denise,\n\nKelsey Dunmore (Level 2 instructor) tore her left ACL on Tuesday. Surgery is scheduled for May 4.\n\nThanks,\nGreg",
+        "Hi Aoife,\n\nmy shoulder op (the labral repair) got moved to Friday, I'll be in a sling for six weeks.\n\nGutted,\nOrla\n\nOn Mon, 19 Apr 2027 at 20:02, Aoife Byrne <captain@club.example> wrote:\n> Relay teams below.",
+        // A Chinese name surname first; an event right after a name.
+        "Member: Lim Wei Ming has a pacemaker fitted for heart block.",
+        "incident form - Priya Raghunathan, asthma attack at 4k, no inhaler on her",
+        // Writers' own care in French and Finnish.
+        "Bonjour,\n\nj'ai un cancer du sein et je commence la chimiothérapie lundi.\n\nCordialement,\nMarie Durand",
+        "Hei,\n\nminulla todettiin viime viikolla tyypin 2 diabetes.\n\nTerveisin\nMikko Virtanen",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // Furniture, idioms, a quoted colleague's figure of speech.
+        "Hi Elena, your two hi-lo treatment tables ship Monday.\n\nKyle",
+        "OK, you twisted my arm - I'll run the first-aid tent.\n\nCheers,\nSam",
+        "Opex is done. Pizza is on me.\n\nOmar\n\nFrom: Kara Jennings <kara@fin.example>\nSent: Thursday\n\nHonestly this deadline is giving me a panic attack.",
+        "Tan Tock Seng Hospital has a new diabetes clinic.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

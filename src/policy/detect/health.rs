@@ -1054,8 +1054,38 @@ fn any_childs(text: &str, at: usize) -> bool {
 /// child (`will be seen by the school nurse`), a statistic (`71% of
 /// patients were seen in A&E`), a joke's overdose (`an overdose of
 /// caffeine`), a leaflet's dose (`adults two tablets four times a day`).
+/// `treatment tables`, `exam couch`, `therapy room`: an event's word
+/// naming furniture or a room, no one's care (a `dialysis chair` or a
+/// `hospital bed` is a patient's place: not listed).
+pub(super) fn furniture_after(rest: &str) -> bool {
+    let word: String = rest
+        .trim_start_matches([' ', '\t', '-'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        word.as_str(),
+        "table"
+            | "tables"
+            | "couch"
+            | "couches"
+            | "room"
+            | "rooms"
+            | "trolley"
+            | "trolleys"
+            | "plinth"
+            | "plinths"
+            | "unit"
+            | "units"
+    )
+}
+
 fn said_of_no_one(text: &str, m: &regex::Match<'_>) -> bool {
     let found = m.as_str().to_ascii_lowercase();
+    if furniture_after(&text[m.end()..]) {
+        return true;
+    }
     if found.starts_with("their ") && any_childs(text, m.start()) {
         return true;
     }

@@ -92,12 +92,13 @@ fn club_membership(text: &str, kend: usize, s: usize, e: usize) -> bool {
 
 /// A certificate, contract or policy number of insurance that is no
 /// health cover (`Plan: TripGuard Basic (trip cancellation & baggage
-/// only)` / `Certificate no.: TG-2025-7719302`): such cover named in the
-/// lines before it.
+/// only)` / `Certificate no.: TG-2025-7719302`), or a club's or a
+/// company's own cover shared by all its members (`Club personal
+/// accident - policy wording`): such cover named in the lines before it.
 fn other_insurance(text: &str, kend: usize) -> bool {
     static OTHER: OnceLock<Regex> = OnceLock::new();
     let other = OTHER.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:trip|travel|baggage|luggage|cancellation|flight|auto|car|vehicle|motor|homeowners?|renters?|tenants?|pet|property|liability|flood|boat)(?-u:\b)")
+        re(r"(?i)(?-u:\b)(?:trip|travel|baggage|luggage|cancellation|flight|auto|car|vehicle|motor|homeowners?|renters?|tenants?|pet|property|liability|flood|boat|personal\s+accident|indemnity|policy\s+wording|club\s+policy)(?-u:\b)")
     });
     other.is_match(before(text, kend, 300))
 }

@@ -813,7 +813,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|consultant|specialist|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -920,7 +920,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
+            r"^\s*(?:\p{Lu}[\p{L}'-]+\s+){0,2}\(\s*(?i:curp|cpf|nhs(?:\s+no\.?|\s+number)?|nhi|pesel|ssn|svnr|sv-nr|ahv|amka|taj|egn|cnp|oib|nik|nric|fin|medicare(?:\s+no\.?)?|health\s+card(?:\s+no\.?)?|personnummer|cpr|hetu|codice\s+fiscale|rrn|bsn|insz|rijksregisternummer|snils|isikukood|my\s+number|cccd|rodné\s+číslo|rč|membership|member\s+(?:no\.?|number|id)|bib(?:\s+no\.?)?)\s*(?:no\.?|#)?\s*[:#]?\s*[A-Z0-9][A-Z0-9 .-]{5,24}\)|^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -1574,8 +1574,28 @@ fn after_saint_or_place(head: &str) -> bool {
 /// Not before an institution's word (`Maria de Lourdes Hospital`).
 fn particle_surname(r: &Res, b: &[u8], from: usize, known_only: bool) -> Option<usize> {
     const PARTICLES: &[&[u8]] = &[
-        b"van", b"de", b"der", b"den", b"ten", b"ter", b"von", b"vom", b"da", b"di", b"del",
-        b"della", b"dos", b"das", b"do", b"du",
+        b"van",
+        b"de",
+        b"der",
+        b"den",
+        b"ten",
+        b"ter",
+        b"von",
+        b"vom",
+        b"da",
+        b"di",
+        b"del",
+        b"della",
+        b"dos",
+        b"das",
+        b"do",
+        b"du",
+        // Irish (`Ciarán Ó Dálaigh`, `Aoife Ní Bhriain`, `Seán Mac Giolla`).
+        "Ó".as_bytes(),
+        "Ní".as_bytes(),
+        "Uí".as_bytes(),
+        b"Nic",
+        b"Mac",
     ];
     let mut at = from;
     let mut particles = 0;
@@ -2086,6 +2106,96 @@ fn initial_surname(text: &str, s: usize, e: usize, f: u8) -> Option<(usize, usiz
         _ => rest.starts_with("’s ".as_bytes()),
     };
     goes_on.then_some((s, e + 3, false))
+}
+
+/// Chinese surnames as Singapore, Malaysia, Hong Kong and Taiwan
+/// romanise them (not `He`, `Ma`, `Lo`, `Yu`: English words first).
+const SINITIC_SURNAMES: &[&str] = &[
+    "tan", "lim", "lee", "ng", "ong", "wong", "goh", "chua", "chan", "koh", "teo", "ang", "yeo",
+    "tay", "ho", "low", "toh", "sim", "chong", "chia", "seah", "foo", "leong", "lau", "yap",
+    "heng", "quek", "phua", "soh", "kwok", "lai", "poh", "loh", "khoo", "chew", "cheong", "liew",
+    "chin", "kok", "chen", "wang", "zhang", "liu", "yang", "huang", "zhao", "zhou", "xu", "zhu",
+    "guo", "lin", "gao", "luo", "zheng", "liang", "xie", "tang", "feng", "deng", "cao", "peng",
+    "zeng", "xiao", "tian", "dong", "yuan", "cai", "jiang", "cheng", "wei", "shen", "yao", "cui",
+    "zhong", "fong", "leung", "cheung", "yip", "kwan", "tsang", "mak", "choi", "siu", "yuen",
+    "hui", "tse", "fung", "kong", "tsai", "hsu", "chang", "wu", "lu", "hsieh", "kuo", "tseng",
+];
+
+/// One romanised Chinese syllable (`wei`, `ming`, `xiang`, `boon`,
+/// `keat`, `kow`): an initial, one to three vowels, a short final.
+fn syllable(w: &[u8]) -> bool {
+    let w: Vec<u8> = w.iter().map(u8::to_ascii_lowercase).collect();
+    if w.is_empty() || w.len() > 6 || !w.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let mut i = 0;
+    for ini in [&b"zh"[..], b"ch", b"sh", b"ts", b"ng", b"hs"] {
+        if w.starts_with(ini) {
+            i = ini.len();
+            break;
+        }
+    }
+    if i == 0 && !vowel(w[0]) {
+        i = 1;
+    }
+    if w.get(i) == Some(&b'h') {
+        i += 1;
+    }
+    let v = w[i..].iter().take_while(|&&c| vowel(c)).count();
+    if !(1..=3).contains(&v) {
+        return false;
+    }
+    let fin = &w[i + v..];
+    matches!(
+        fin,
+        b"" | b"ng" | b"n" | b"k" | b"t" | b"p" | b"m" | b"h" | b"w"
+    )
+}
+
+/// `Lim Wei Ming`, `TAN MEI LING`, `Chan Siu-Ming`: a Chinese name as
+/// Singapore, Malaysia and Hong Kong write it, surname first, then a
+/// given name of one or two syllables that no list of first names holds.
+/// A capitalised word after it makes an organisation or a place (`Tan
+/// Tock Seng Hospital`).
+fn sinitic_name(text: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let w = &b[s..e];
+    let caps = all_caps(w);
+    let mut buf = [0u8; 48];
+    if !(capitalised(w) || caps) || !SINITIC_SURNAMES.contains(&lower(w, &mut buf)) {
+        return None;
+    }
+    let cased = |x: &[u8]| if caps { all_caps(x) } else { capitalised(x) };
+    let mut end = e;
+    let mut syllables = 0;
+    while syllables < 2 {
+        let Some((s2, e2)) = next_word(b, end) else {
+            break;
+        };
+        let word = &b[s2..e2];
+        let parts = word.split(|&c| c == b'-').count();
+        if s2 != end + 1
+            || b[end] != b' '
+            || !cased(word)
+            || syllables + parts > 2
+            || !word.split(|&c| c == b'-').all(syllable)
+        {
+            break;
+        }
+        end = e2;
+        syllables += parts;
+    }
+    if syllables == 0 {
+        return None;
+    }
+    if let Some((s3, e3)) = next_word(b, end)
+        && s3 == end + 1
+        && (capitalised(&b[s3..e3]) || all_caps(&b[s3..e3]))
+    {
+        return None;
+    }
+    Some((s, end, false))
 }
 
 /// A full name, listed or not, right after a relation word: a relative
@@ -2625,9 +2735,11 @@ fn closing_by_shape(line: &str) -> bool {
         && l.len() <= 30
         && l.ends_with([',', '!'])
         && l.starts_with(|c: char| c.is_uppercase())
-        && !["hi", "hello", "hey", "dear", "morning", "good", "hiya", "yo"]
-            .iter()
-            .any(|g| lower.split([' ', ',', '!']).next() == Some(g))
+        && ![
+            "hi", "hello", "hey", "dear", "morning", "good", "hiya", "yo",
+        ]
+        .iter()
+        .any(|g| lower.split([' ', ',', '!']).next() == Some(g))
 }
 
 /// A reply's quoted mail follows in `rest`.
@@ -3793,6 +3905,12 @@ fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
         && (r.own_care.is_match(text)
             || health.iter().any(|&(hs, he)| {
                 (r.own_term.is_match(before(text, hs, 32))
+                    // A term told with the writer's own `my` (`my acl`,
+                    // `felt my right hammy go`).
+                    || text[hs..he]
+                        .split_whitespace()
+                        .take(2)
+                        .any(|w| w.eq_ignore_ascii_case("my"))
                     // (`tengo audífonos recargables nuevos en catálogo`:
                     // goods the writer has, not a condition.)
                     || (r.own_clause.is_match(before(text, hs, 72))
@@ -3966,6 +4084,7 @@ fn health_near(
             !letter(w[..m.start()].chars().next_back())
                 && !letter(w[m.end()..].chars().next())
                 && !document_scan(w, m.start(), m.end())
+                && !super::health::furniture_after(&w[m.end()..])
                 && !no_ones_event(w, m.start())
                 // `Booking CT-5521`: a code.
                 && !super::health::keys_a_number(&w.as_bytes()[m.end()..])
@@ -5675,7 +5794,12 @@ fn event_after_name(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) ->
             .collect::<String>()
             .to_lowercase();
         let term = text[hs..he].to_lowercase();
-        hs == from
+        // One or two words before the term (`second concussion`,
+        // `suspected broken wrist`).
+        let lead = &text[from..hs];
+        (hs == from
+            || (lead.split_whitespace().count() <= 2
+                && lead.chars().all(|c| c.is_lowercase() || c == ' ')))
             && (EVENTS.iter().any(|w| term.ends_with(w)) || EVENTS.contains(&next.as_str()))
             && !r.not_own.is_match(after(text, he, 24))
     })
@@ -5945,6 +6069,7 @@ pub fn scan(
             .or_else(|| record_shape(r, text, s, e, f))
             .or_else(|| relative_named(text, s, e, f))
             .or_else(|| initial_surname(text, s, e, f))
+            .or_else(|| sinitic_name(text, s, e))
             .or_else(|| surname_after_patient_word(r, text, s, e, f));
         let (found_here, how) = match found_here {
             Some(hit) => (Some(hit), Found::Cued),
@@ -6066,6 +6191,18 @@ pub fn scan(
         for (s, e) in kin {
             sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
         }
+    }
+    // The writer of the message's own `From:` telling of their own care
+    // (`watch flagged afib again … gp has referred me to cardiology`,
+    // signed `k`): the From line names the one in care.
+    if loc == Location::Body
+        && let Some(writer) = sink.writer().map(str::to_owned)
+        && person_display_name(r, &writer)
+        && !to_many()
+        && !merge_template(text)
+        && own_care_on_top(r, text, health)
+    {
+        sink.push_writer(graded(Confidence::High), crate::policy::mime::WRITER_PLACE);
     }
     for (s, e) in callers(r, text, health) {
         if found >= 2000 {
@@ -6376,6 +6513,39 @@ fn own_value_after(text: &str, he: usize) -> bool {
     .is_match(after(text, he, 48))
 }
 
+/// A person's name as a mail header shows it: two to four capitalised
+/// words, the first a listed given name (no `Facilities Helpdesk`);
+/// Outlook's `Hale, Andrea` lists the surname first.
+fn person_display_name(r: &Res, name: &str) -> bool {
+    let words: Vec<&str> = match name.split_once(',') {
+        Some((last, given)) => given
+            .split_whitespace()
+            .chain(last.split_whitespace())
+            .collect(),
+        None => name.split_whitespace().collect(),
+    };
+    let first_ok = words.first().is_some_and(|w| {
+        r.flags(w.as_bytes()) & (FIRST_NAME | GENERIC | INSTITUTION) == FIRST_NAME
+    });
+    (2..=4).contains(&words.len()) && first_ok && words.iter().all(|w| capitalised(w.as_bytes()))
+}
+
+/// The writer's own care told above any quoted mail (`gp has referred me
+/// to cardiology`): the text's own words, not a quoted correspondent's.
+fn own_care_on_top(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
+    let mut top = text.len();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if quoted_history_opens(line.trim()) {
+            top = at;
+            break;
+        }
+        at += line.len();
+    }
+    let spans = &health[..health.partition_point(|&(_, he)| he <= top)];
+    writes_of_own_care(r, &text[..top], spans)
+}
+
 /// The writers of a thread's earlier messages who tell of their own care
 /// in them: the name of an Outlook header block (`From: Kwame
 /// Asante-Morris <kwame@…>` over `I've been Deaf since I was four`) or
@@ -6429,23 +6599,7 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
         let to = heads
             .get(k + 1)
             .map_or(text.len(), |h| line_start(text, h.0));
-        // A person's name: two to four capitalised words, the first a
-        // listed given name (no `Facilities Helpdesk`).
-        // Outlook's `From: Hale, Andrea <…>` lists the surname first.
-        let words: Vec<&str> = match text[s..e].split_once(',') {
-            Some((last, given)) => given
-                .split_whitespace()
-                .chain(last.split_whitespace())
-                .collect(),
-            None => text[s..e].split_whitespace().collect(),
-        };
-        let first_ok = words.first().is_some_and(|w| {
-            r.flags(w.as_bytes()) & (FIRST_NAME | GENERIC | INSTITUTION) == FIRST_NAME
-        });
-        if !(2..=4).contains(&words.len())
-            || !first_ok
-            || !words.iter().all(|w| capitalised(w.as_bytes()))
-        {
+        if !person_display_name(r, &text[s..e]) {
             continue;
         }
         let first = health.partition_point(|&(hs, _)| hs < from);
@@ -7377,7 +7531,9 @@ fn readers_own_care(r: &Res, w: &str) -> bool {
                 // `your review of the stroke guideline`.
                 || (x == "review" && next.eq_ignore_ascii_case("of"))
         });
-        !work && !words().any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
+        !work
+            && !words().any(|x| TRADES.iter().any(|t| x.eq_ignore_ascii_case(t)))
+            && !super::health::furniture_after(&w[m.end()..])
     })
 }
 
