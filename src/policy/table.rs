@@ -546,16 +546,12 @@ pub fn classify(header: &str) -> Col {
             // Sport's and leisure's people (`Diver | NRIC | Medical notes`).
             | "diver"
             | "divername"
-            | "runner"
-            | "rider"
             | "cyclist"
             | "swimmer"
             | "climber"
             | "skier"
             | "camper"
             | "campername"
-            | "competitor"
-            | "entrant"
             | "racer"
             | "golfer"
             | "member"
@@ -1360,18 +1356,7 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
 
 /// Sport's and leisure's people, named in a column as athletes are.
 const SPORT_PEOPLE: &[&str] = &[
-    "diver",
-    "runner",
-    "rider",
-    "cyclist",
-    "swimmer",
-    "climber",
-    "skier",
-    "camper",
-    "competitor",
-    "entrant",
-    "racer",
-    "golfer",
+    "diver", "cyclist", "swimmer", "climber", "skier", "camper", "racer", "golfer",
 ];
 
 /// Does a cell of `row` other than its names and its organisational
@@ -1749,15 +1734,11 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "athlete",
         "player",
         "diver",
-        "runner",
-        "rider",
         "cyclist",
         "swimmer",
         "climber",
         "skier",
         "camper",
-        "competitor",
-        "entrant",
         "racer",
         "golfer",
         "member",

@@ -1054,9 +1054,9 @@ fn any_childs(text: &str, at: usize) -> bool {
 /// child (`will be seen by the school nurse`), a statistic (`71% of
 /// patients were seen in A&E`), a joke's overdose (`an overdose of
 /// caffeine`), a leaflet's dose (`adults two tablets four times a day`).
-/// `treatment tables`, `exam couch`, `therapy room`: an event's word
-/// naming furniture or a room, no one's care (a `dialysis chair` or a
-/// `hospital bed` is a patient's place: not listed).
+/// `treatment tables`, `exam couch`: an event's word naming furniture,
+/// no one's care (a `dialysis chair`, a `hospital bed`, a `dialysis
+/// unit` or a `recovery room` is a patient's place: not listed).
 pub(super) fn furniture_after(rest: &str) -> bool {
     let word: String = rest
         .trim_start_matches([' ', '\t', '-'])
@@ -1066,18 +1066,7 @@ pub(super) fn furniture_after(rest: &str) -> bool {
         .to_ascii_lowercase();
     matches!(
         word.as_str(),
-        "table"
-            | "tables"
-            | "couch"
-            | "couches"
-            | "room"
-            | "rooms"
-            | "trolley"
-            | "trolleys"
-            | "plinth"
-            | "plinths"
-            | "unit"
-            | "units"
+        "table" | "tables" | "couch" | "couches" | "trolley" | "trolleys" | "plinth" | "plinths"
     )
 }
 

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 /// reader's `your` is advice to anyone: `if you sprain your ankle`).
 const OWNER: &str = r"(?:his|her|their|my|His|Her|Their|My)";
 
-const VERB: &str = r"(?:[Bb]roke|[Bb]roken|[Ff]ractured|[Ff]racturing|[Bb]reaking|[Tt]ore|[Tt]orn|[Tt]earing|[Rr]uptured|[Rr]upturing|[Ss]prained|[Ss]praining|[Ss]trained|[Ss]training|[Pp]ulled|[Dd]islocated|[Dd]islocating|[Tt]wisted|[Tt]wisting|[Ii]njured|[Ii]njuring|[Hh]urt|[Hh]urting|[Bb]ruised|[Cc]racked|[Rr]olled|[Rr]olling|[Dd]amaged|[Cc]hipped|[Jj]arred|[Tt]weaked|[Oo]verstretched|[Hh]yperextended|[Ss]mashed|[Ss]hattered|[Gg]ashed|[Ss]lashed|[Cc]ut\s+open)";
+const VERB: &str = r"(?:[Bb]roke|[Bb]roken|[Ff]ractured|[Ff]racturing|[Bb]reaking|[Tt]ore|[Tt]orn|[Tt]earing|[Rr]uptured|[Rr]upturing|[Ss]prained|[Ss]praining|[Ss]trained|[Ss]training|[Pp]ulled|[Dd]islocated|[Dd]islocating|[Tt]wisted|[Tt]wisting|[Ii]njured|[Ii]njuring|[Hh]urt|[Hh]urting|[Bb]ruised|[Cc]racked|[Rr]olled|[Rr]olling|[Cc]hipped|[Jj]arred|[Tt]weaked|[Oo]verstretched|[Hh]yperextended|[Ss]hattered|[Gg]ashed|[Ss]lashed|[Cc]ut\s+open)";
 
 /// Words between the owner and the part: a side, a count, a finger's name.
 const SIDE: &str = r"(?:(?i:left|right|bad|other|good|lower|upper|front|back|top|bottom|two|three|both|middle|index|ring|little|big|pinky|baby|4th|5th|fourth|fifth|inner|outer)\s+){0,2}";
@@ -25,7 +25,9 @@ fn pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         let told = format!(r"\b{VERB}\s+{OWNER}\s+{SIDE}{PART}\b");
-        let teeth = r"\b(?:[Kk]nocked\s+out|[Ll]ost)\s+(?i:two|three|four|his|her|their|my|a)\s+(?i:(?:upper|lower|front|top|bottom|adult|permanent)\s+){1,2}(?i:teeth|tooth)\b";
+        // (`lost her front tooth` is a child's milk tooth: only adult
+        // teeth lost count.)
+        let teeth = r"\b(?:[Kk]nocked\s+out\s+(?i:two|three|four|his|her|their|my|a)\s+(?i:(?:upper|lower|front|top|bottom|adult|permanent)\s+){1,2}|[Ll]ost\s+(?i:two|three|four|his|her|their|my|an?)\s+(?i:(?:upper|lower|front|top|bottom)\s+){0,2}(?i:adult|permanent)\s+)(?i:teeth|tooth)\b";
         // The part first, as a claim form's field writes it (`Two upper
         // front teeth (UR1, UL1) knocked out in a tackle`).
         let part_first = r"\b(?i:teeth|tooth|collar\s?bone|wrist|ankle|nose|jaw|finger|thumb|rib|ribs|acl|achilles(?:\s+tendon)?|hamstring|shoulder|elbow)\s+(?:\([^)\n]{0,24}\)\s+)?(?:was\s+|were\s+)?(?i:knocked\s+out|fractured|broken|dislocated|ruptured|torn|avulsed)\b";
@@ -45,14 +47,46 @@ fn idiom(phrase: &str) -> bool {
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return true;
     };
+    // A pulled muscle, a rolled ankle or knee, a cracked bone or tooth:
+    // `pulled her hand away`, `rolled her shoulders`, `cracked my neck`
+    // are gestures.
+    let pulled_ok = [
+        "hamstring",
+        "hamstrings",
+        "hammy",
+        "groin",
+        "calf",
+        "calves",
+        "quad",
+        "quads",
+        "back",
+        "neck",
+        "shoulder",
+        "muscle",
+        "flexor",
+        "flexors",
+        "adductor",
+        "adductors",
+        "glute",
+        "glutes",
+        "pec",
+        "pecs",
+        "biceps",
+        "triceps",
+        "achilles",
+        "tendon",
+        "ligament",
+    ];
     matches!(
         (*first, *last),
         ("twisted" | "twisting", "arm")
-            | ("pulled", "leg")
             | ("hurt" | "hurting", "head")
-            | ("broke" | "breaking", "back" | "head")
-            | ("cracked", "head")
-    ) || (words.len() == 3 && *last == "lip")
+            | ("broke" | "broken" | "breaking", "back" | "head")
+            | ("cracked", "head" | "neck" | "back")
+    ) || (*first == "pulled" && !pulled_ok.contains(last))
+        || (matches!(*first, "rolled" | "rolling")
+            && !matches!(*last, "ankle" | "ankles" | "knee" | "knees"))
+        || (words.len() == 3 && *last == "lip")
 }
 
 /// Injuries told in `text`, at most `max`, in order.
@@ -108,5 +142,14 @@ mod tests {
         assert!(told("If you sprain your ankle, rest it.").is_empty());
         assert!(told("The toddler broke her doll's arm.").is_empty());
         assert!(told("Our hurting hearts go out to them.").is_empty());
+        for t in [
+            "He damaged my back bumper.",
+            "She pulled her hand away; he rolled his shoulders.",
+            "I cracked my neck and pulled my finger out.",
+            "Ava lost her front tooth at lunch!",
+            "They have broken their back on this project.",
+        ] {
+            assert!(told(t).is_empty(), "{t}");
+        }
     }
 }

@@ -920,7 +920,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*(?:\p{Lu}[\p{L}'-]+\s+){0,2}\(\s*(?i:curp|cpf|nhs(?:\s+no\.?|\s+number)?|nhi|pesel|ssn|svnr|sv-nr|ahv|amka|taj|egn|cnp|oib|nik|nric|fin|medicare(?:\s+no\.?)?|health\s+card(?:\s+no\.?)?|personnummer|cpr|hetu|codice\s+fiscale|rrn|bsn|insz|rijksregisternummer|snils|isikukood|my\s+number|cccd|rodné\s+číslo|rč|membership|member\s+(?:no\.?|number|id)|bib(?:\s+no\.?)?)\s*(?:no\.?|#)?\s*[:#]?\s*[A-Z0-9][A-Z0-9 .-]{5,24}\)|^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
+            r"^\s*(?:\p{Lu}[\p{L}'-]+\s+){0,2}\(\s*(?i:curp|cpf|nhs(?:\s+no\.?|\s+number)?|nhi|pesel|ssn|svnr|sv-nr|ahv|amka|taj|egn|cnp|oib|nik|nric|fin|medicare(?:\s+no\.?)?|health\s+card(?:\s+no\.?)?|personnummer|cpr|hetu|codice\s+fiscale|rrn|bsn|insz|rijksregisternummer|snils|isikukood|my\s+number|cccd|rodné\s+číslo|rč|membership|member\s+(?:no\.?|number|id)|bib(?:\s+no\.?)?)(?-u:\b)\s*(?:no\.?|#)?\s*[:#]?\s*[A-Z0-9][A-Z0-9 .-]{0,20}[0-9][A-Z0-9 .-]{0,20}[0-9][A-Z0-9 .-]{0,20}\)|^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -2670,8 +2670,9 @@ fn signed(
     let last = closes
         && contact_lines_only(&text[end..])
         && (!quoted_history_below(&text[end..]) || {
-            let above = health.partition_point(|&(_, he)| he <= s);
-            writes_of_own_care(r, &text[..s], &health[..above])
+            let above: Vec<(usize, usize)> =
+                health.iter().copied().filter(|&(_, he)| he <= s).collect();
+            s < quoted_top(text) && writes_of_own_care(r, &text[..s], &above)
         });
     // The line above, past a reply's quote marks (`> ` / `> Teresa`).
     let above = text[..ls]
@@ -5797,9 +5798,34 @@ fn event_after_name(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) ->
         // One or two words before the term (`second concussion`,
         // `suspected broken wrist`).
         let lead = &text[from..hs];
-        (hs == from
-            || (lead.split_whitespace().count() <= 2
-                && lead.chars().all(|c| c.is_lowercase() || c == ' ')))
+        // (`Amy Chen, Stroke Nurse Specialist`: a clinician's title.)
+        let role_next = [
+            "nurse",
+            "specialist",
+            "consultant",
+            "lead",
+            "coordinator",
+            "physician",
+            "practitioner",
+            "team",
+            "service",
+            "services",
+            "unit",
+            "clinic",
+            "awareness",
+            "research",
+            "charity",
+            "foundation",
+            "association",
+            "society",
+            "network",
+            "uk",
+        ]
+        .contains(&next.as_str());
+        !role_next
+            && (hs == from
+                || (lead.split_whitespace().count() <= 2
+                    && lead.chars().all(|c| c.is_lowercase() || c == ' ')))
             && (EVENTS.iter().any(|w| term.ends_with(w)) || EVENTS.contains(&next.as_str()))
             && !r.not_own.is_match(after(text, he, 24))
     })
@@ -6533,17 +6559,25 @@ fn person_display_name(r: &Res, name: &str) -> bool {
 /// The writer's own care told above any quoted mail (`gp has referred me
 /// to cardiology`): the text's own words, not a quoted correspondent's.
 fn own_care_on_top(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
-    let mut top = text.len();
+    let top = quoted_top(text);
+    let spans: Vec<(usize, usize)> = health
+        .iter()
+        .copied()
+        .filter(|&(_, he)| he <= top)
+        .collect();
+    writes_of_own_care(r, &text[..top], &spans)
+}
+
+/// Where a reply's quoted mail starts in `text` (its end if none).
+fn quoted_top(text: &str) -> usize {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         if quoted_history_opens(line.trim()) {
-            top = at;
-            break;
+            return at;
         }
         at += line.len();
     }
-    let spans = &health[..health.partition_point(|&(_, he)| he <= top)];
-    writes_of_own_care(r, &text[..top], spans)
+    text.len()
 }
 
 /// The writers of a thread's earlier messages who tell of their own care
