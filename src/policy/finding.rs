@@ -375,13 +375,12 @@ impl Sink {
     /// Record the writer's name as a finding of the body whose care
     /// names them, placed at the `From:` it comes from.
     pub fn push_writer(&mut self, confidence: Confidence, place: &str) {
-        let Some(name) = self.writer.take() else {
+        let Some(name) = self.writer.clone() else {
             return;
         };
         let body_place = std::mem::replace(&mut self.place, place.to_string());
         self.push(Kind::Name, confidence, Location::Body, &name);
         self.place = body_place;
-        self.writer = Some(name);
     }
 
     /// The message's writer, if its `From:` names one.

@@ -3979,11 +3979,7 @@ fn closing_block(text: &str, ls: usize, e: usize) -> bool {
     }
     let mut lines = 0;
     for l in text[e..].lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if l.starts_with('>')
-            || l.starts_with("-----")
-            || l.starts_with("From:")
-            || l.ends_with("wrote:")
-        {
+        if quoted_history_opens(l) {
             break;
         }
         lines += 1;
@@ -6222,8 +6218,7 @@ pub fn scan(
     // (`watch flagged afib again … gp has referred me to cardiology`,
     // signed `k`): the From line names the one in care.
     if loc == Location::Body
-        && let Some(writer) = sink.writer().map(str::to_owned)
-        && person_display_name(r, &writer)
+        && sink.writer().is_some_and(|w| person_display_name(r, w))
         && !to_many()
         && !merge_template(text)
         && own_care_on_top(r, text, health)
