@@ -122,6 +122,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices80", 0, 1),
         ("phi-voices81", 0, 0),
         ("phi-voices82", 0, 0),
+        ("phi-voices83", 0, 0),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

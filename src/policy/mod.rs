@@ -114,7 +114,7 @@ fn run(set: &PolicySet, raw: &[u8], ctx: &MessageContext) -> Inspection {
             sink.note_writer(seg.text);
             return;
         }
-        let text = text::composed(seg.text);
+        let text = text::unix_lines(text::composed(seg.text));
         if matches!(
             seg.loc,
             finding::Location::Body | finding::Location::Subject

@@ -556,6 +556,16 @@ pub fn classify(header: &str) -> Col {
             | "golfer"
             | "member"
             | "membername"
+            // An insurer's and an assistance company's (`Case no. |
+            // Insured | Problem`).
+            | "insured"
+            | "insuredperson"
+            | "claimant"
+            | "claimantname"
+            | "policyholder"
+            | "injuredperson"
+            | "casualty"
+            | "casualtyname"
             // A charity's givers (`Donor | Fund | Amount`).
             | "donor"
             | "donorname"
@@ -1412,6 +1422,11 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "procedures",
         "device",
         "devices",
+        // An assistance case list's (`Insured | Problem | Plan`).
+        "problem",
+        "problems",
+        "complaint",
+        "complaints",
     ];
     // A screening's outcome per person, only where the cell refers them
     // on or tells a finding (`Action | Refer to GP: probable noise-induced

@@ -1268,3 +1268,38 @@ fn session_forty_six_sport_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_seven_travel_shapes_are_judged() {
+    for body in [
+        // A colleague's job in brackets before her care; a sick note
+        // handed in; an injury after a bracketed staff number.
+        "Hi Chef,\r\n\r\nThabo Mokoena (sous chef) has acute gastroenteritis, booked off 26-28 April.\r\n\r\nLerato",
+        "Hi Chef,\r\n\r\nThabo Mokoena dropped off a doctor's note this morning: acute gastroenteritis.\r\n\r\nLerato",
+        "Not for the screen: Chloe Vandermeer (staff no. FA-20871) - torn right rotator cuff lifting a bag on 12 April.",
+        // A passenger's record field in a table; a guest alert in capitals.
+        "Request\tPA-0429-1187\nPassenger\tDolores Ybarra\nNotes from booking\tRight hip replacement on April 7 - uses a cane",
+        "Hi team,\n\nGUEST ALERT - WALTER HENARE, room 214 (until Sunday 2 May)\nHe has dementia and may wander at night.",
+        // A CRLF letter whose fact stands a few lines under the greeting.
+        "Dear Mr Pryce-Evans,\r\n\r\nYour Passenger Assist booking is confirmed.\r\n\r\nJourney: Saturday 1 May 2027, 09:14 Cardiff Central to Swansea, coach C seat 24 (table)\r\nAssistance: meet at the ticket barrier 20 minutes before departure, guide to the seat, meet on arrival\r\nNotes: registered blind (diabetic retinopathy), travelling with guide dog Juno\r\n\r\nWestern Valleys Rail",
+        // A thread: the newer message tells of the one below.
+        "Thanks Aisha, I'll refund the seat.\n\nTom\n\nFrom: Aisha Mensah <aisha@air.example>\nSent: 26 April 2027\n\nTom - re the lady below: she had a hypo in row 18 (diabetic, blood sugar 2.4).\n\nAisha\n\nFrom: Joanne Pettifer <jo@mail.example>\nSent: 25 April 2027\n\nCan I have the seat fee back please? Joanne Pettifer",
+        // A South African ID number after a plain label, with the illness.
+        "Thabo is off with acute gastroenteritis. For the sick-leave form his ID number is 8805145791080.",
+        // The writer's own number given under their own signature name.
+        "Bună ziua,\n\nPe 20 aprilie mi-am fracturat glezna dreaptă și am fost operată.\n\nDate pentru formular: Ioana Constantinescu, CNP 2890914400122.\n\nVă mulțumesc,\nIoana Constantinescu",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // Dishes made safe for a condition; a colleague named with her
+        // department; a pet's travel papers with the owner's address.
+        "Hi Marco,\n\nShall we share the piece with a photo of your coeliac-safe spring dishes?\n\nAmy",
+        "Caller:      Omari Fenwick-Vasquez (Clinical Informatics)\nEnvironment: TST\n\nSepsis screening BPA does not fire in TST after the rule update.",
+        "Hi Mr. Desrochers,\n\nMaple is all set: rabies vaccination given April 6; microchip 124098100447712 matches the certificate.\n\nThe health certificate lists you as owner at 88 Rideau Terrace, Ottawa.\n\nDr. Simone Tardif, DVM\nBytown Animal Hospital",
+        // A booking of 13 digits with no date in it.
+        "Thabo is off with acute gastroenteritis. Booking ID number 1234567890123.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

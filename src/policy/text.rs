@@ -36,6 +36,17 @@ pub fn composed(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `s` with its CRLF line ends as LF: the detectors' reaches are counted
+/// in bytes, and a CRLF letter must not put a fact one byte per line
+/// further from its name than the same letter written with LF. Line
+/// numbers are unchanged; text without a CR is passed through.
+pub fn unix_lines(s: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr(b'\r', s.as_bytes()).is_none() {
+        return s;
+    }
+    std::borrow::Cow::Owned(s.replace("\r\n", "\n"))
+}
+
 /// An iCalendar or vCard object (RFC 5545, RFC 6350) as a reader sees
 /// it: folded lines joined (a line break and one space or tab continue
 /// the line before) and the value escapes undone (`\n` is a line break,

@@ -1251,6 +1251,10 @@ pub fn scan(
     if spans.iter().take(64).any(|&(s, _)| s >= 8) {
         spans.retain(|&(s, e)| !figure_of_speech(text, s, e));
     }
+    // `coeliac-safe dishes`, `diabetic-friendly menu`, `asthma-aware
+    // venue`: a term made an adjective of goods or places, no one's
+    // condition.
+    spans.retain(|&(_, e)| !fit_for_suffix(text, e));
     // Words no list holds, by their make (`hemiarthroplasty`), and the
     // list's terms as inflecting languages write them (`levodopu`).
     let mut made = super::morphology::words(text, 64);
@@ -1407,6 +1411,23 @@ fn digest_posts(text: &str) -> Vec<usize> {
         *first = 0;
     }
     starts
+}
+
+/// A suffix after a term that makes it an adjective of goods or places
+/// (`-safe`, `-friendly`, `-aware`, `-proof`; not `-free`: `seizure-free
+/// for two years` is a person's).
+fn fit_for_suffix(text: &str, e: usize) -> bool {
+    let rest = text.as_bytes().get(e..).unwrap_or(&[]);
+    let Some(rest) = rest.strip_prefix(b"-").or_else(|| rest.strip_prefix(b" ")) else {
+        return false;
+    };
+    [&b"safe"[..], b"friendly", b"aware", b"proof"]
+        .iter()
+        .any(|w| {
+            rest.len() >= w.len()
+                && rest[..w.len()].eq_ignore_ascii_case(w)
+                && rest.get(w.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
 }
 
 #[cfg(test)]

@@ -784,7 +784,7 @@ fn res() -> &'static Res {
         ),
         donor_label: re(r"(?i)(?-u:\b)donor(?:\s+name)?\s*:\s*$"),
         subject_field: re(
-            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt)(?:\s+name)?\s*:\s*(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac)\.?\s+)?$",
+            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt|passenger|traveller|traveler|guest|pax|passagier|passager|passag[èe]re|pasajer[oa]|passegger[oa]|passageir[oa]|pasa[żz]er(?:ka)?|cestuj[íi]c[íi]|resen[äa]r|yolcu)(?:\s+name)?(?:\s*:\s*|[ \t]*\t\s*)(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac)\.?\s+)?$",
         ),
         vet_place: aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -813,12 +813,12 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|consultant|specialist|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|(?:(?m:^)[ \t]*|[.!?]\s+)went\s+to\s+(?:the\s+)?(?:er|a&e|emergency\s+(?:room|department)|urgent\s+care)\s+(?:at|in|that|last|on|with|because|after)|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         own_clause: re(
             r"(?i)(?:(?:^|[^\p{L}])(?:mijn|mitt|mina|moja|moje|mój|moim|moją|moj|můj|moji|benim|mano|minu)\s+(?:[\p{L}-]+\s+){0,2}|(?:^|[^\p{L}])ich\s+(?:habe|hatte|nehme|bekomme|brauche|spritze|leide\s+(?:an|unter))\s+(?:(?:am|im|seit|vor|letzte[nr]?|bei|ihnen|heute|gestern|[0-9]{1,2}\.?|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|woche|monat|jahr|tag|wochenende|ihnen|letzten|vergangenen|zwei|drei|vier|wochen|monaten|jahren|tagen|eine[nmr]?|ein|eine|chronische[nrs]?|schwere[nrs]?|starke[nrs]?|typ|[0-9]+)[\s.-]+){0,7}|(?:^|[^\p{L}])ik\s+(?:heb|had|slik|gebruik|neem|krijg|kreeg|spuit)\s+(?:(?:sinds|al|een|de|het|twee|drie|vier|vijf|zes|[0-9]+|dagen|weken|maanden|jaar|jaren|chronische|ernstige|type)[\s-]+){0,4}|(?:^|[^\p{L}])(?:jag|jeg)\s+(?:har|hade|hadde|havde|tar|tager|fick|fikk|fik|använder|bruker|bruger)\s+(?:(?:en|ett|ei|et|typ|type|sedan|siden|i|flera|mange|många|år|[0-9]+|svår|svær|kraftig|kronisk|lätt|lett|let)[\s-]+){0,4}|(?:^|[^\p{L}])(?:har|hade|hadde|havde)\s+(?:jag|jeg)\s+(?:(?:en|ett|ei|et|typ|type|svår|svær|kraftig|kronisk)[\s-]+){0,3}|(?:^|[^\p{L}])(?:tengo|tuve|padezco|sufro\s+de|tenho|tive|sofro\s+de|j['’]ai|ho|avevo|soffro\s+di)\s+(?:(?:una?|une|la|le|el|il|lo|gli|l['’]|um|uma|des|du|de\s+l['’]|[0-9]+|crises?\s+de|de)\s*){0,2})$",
@@ -833,7 +833,7 @@ fn res() -> &'static Res {
         animal_care: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+care\s+$"),
         vet_short: re(r"(?i)(?-u:\b)vet\s+$"),
         animal: re(
-            r"(?-u:\b)(?:(?i:canine|feline|equine|domestic\s+(?:short|long)hair|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|water\s+bowl)|RVN|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
+            r"(?-u:\b)(?:(?i:canine|feline|equine|domestic\s+(?:short|long)hair|heartworm|spay(?:ed)?|neuter(?:ed)?|dhpp|fvrcp|litter\s+box|kennels?|microchip(?:ped)?|pet\s+passport|animal\s+health\s+certificate|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|water\s+bowl)|RVN|dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|vets?|boarding)(?-u:\b)",
         ),
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
@@ -1519,7 +1519,17 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
                 && capitalised(&b[s2..e2b])
                 && care_heads_line(text, line_start(text, s), s, e2b)
         };
-        if !(surname_ok(r, b, s2, e2b, known_only, caps) || given_after_care()) {
+        // In capitals, an unlisted surname after a listed given name
+        // with a record's field after it (`WALTER HENARE, room 214`), as
+        // mixed case takes it.
+        let caps_record = || {
+            caps && f & (AMBIGUOUS | GENERIC | INSTITUTION) == 0
+                && e2b >= s2 + 3
+                && all_caps(&b[s2..e2b])
+                && r.flags(&b[s2..e2b]) == 0
+                && record_field_follows(b, e2b)
+        };
+        if !(surname_ok(r, b, s2, e2b, known_only, caps) || given_after_care() || caps_record()) {
             return None;
         }
     }
@@ -3718,7 +3728,9 @@ fn story_follows(r: &Res, text: &str, e: usize) -> bool {
 fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     static UNIT: OnceLock<Regex> = OnceLock::new();
     let unit = UNIT.get_or_init(|| {
-        re(r"^[ \t]+(?:in|from)[ \t]+(?:the[ \t]+)?\p{L}[\p{L}&-]*(?:[ \t]+\p{Lu}[\p{L}&-]*)?")
+        // Or her job, in brackets or as an apposition (`Thabo Mokoena
+        // (sous chef) has …`, `…, our night porter, is off sick with`).
+        re(r"^(?:[ \t]+(?:in|from)[ \t]+(?:the[ \t]+)?\p{L}[\p{L}&-]*(?:[ \t]+\p{Lu}[\p{L}&-]*)?|[ \t]*\((?:our[ \t]+|the[ \t]+)?\p{Ll}[\p{L} -]{1,28}\)|[ \t]*,[ \t]*(?:our|the|a|my)[ \t]+\p{Ll}[\p{L} -]{1,28},)")
     });
     static VERB: OnceLock<Regex> = OnceLock::new();
     let verb = VERB.get_or_init(|| {
@@ -3737,9 +3749,18 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     let absent_elsewhere = ABSENT_ELSEWHERE.get_or_init(|| {
         re(r"(?i)^[ \t]+(?:(?:er|var|har[ \t]+v[æa]ert|blev|ble)[ \t]+(?:fortsatt[ \t]+|stadig[ \t]+|nu[ \t]+|nå[ \t]+)?(?:sykmeldt|sykemeldt|sygemeldt|syg|syk)|ligger[ \t]+(?:syg|syk|sjuk)|(?:är|var|har[ \t]+varit)[ \t]+(?:fortfarande[ \t]+)?(?:sjukskriven|sjuk)|(?:ist|war)[ \t]+(?:noch[ \t]+|derzeit[ \t]+|leider[ \t]+)?(?:krankgeschrieben|krank|erkrankt)|(?:is|was)[ \t]+(?:nog[ \t]+|helaas[ \t]+)?(?:ziek(?:gemeld)?|afwezig)|(?:est|était)[ \t]+(?:en[ \t]+arr[êe]t[ \t]+maladie|malade|absente?)|(?:est[áa]|estuvo)[ \t]+de[ \t]+baja(?:[ \t]+m[ée]dica)?|(?:[èe]|era)[ \t]+in[ \t]+malattia)(?:[ \t]+(?:denne|hele|i|this|die(?:se)?|deze|cette|esta|questa)[ \t]+\p{L}+)?[ \t]+(?:med|etter|efter|pga\.?|på[ \t]+grunn[ \t]+av|på[ \t]+grund[ \t]+af|grunnet|för|p\.g\.a\.|på[ \t]+grund[ \t]+av|wegen|nach|mit|aufgrund|met|na|door|vanwege|wegens|pour|apr[èe]s|suite[ \t]+[àa]|avec|por|tras|per|dopo)(?:[ \t]+(?:einer|eines|einem|seiner|ihrer|der|des|dem|een|haar|zijn|de|het|une?|sa|son|la|le|una?|su|el|il|lo|en|ei|et|ett))?[ \t]+")
     });
+    // `Thabo Mokoena dropped off a doctor's note this morning`: a sick
+    // note handed in is her own illness, whatever it names.
+    static SICK_NOTE: OnceLock<Regex> = OnceLock::new();
+    let sick_note = SICK_NOTE.get_or_init(|| {
+        re(r"(?i)^[ \t]+(?:has[ \t]+|had[ \t]+|just[ \t]+)?(?:dropped[ \t]+off|brought[ \t]+in|handed[ \t]+in|sent[ \t]+(?:in|us|me|over)|submitted|e-?mailed(?:[ \t]+(?:us|me))?|gave[ \t]+(?:us|me))[ \t]+(?:a|an|his|her|their)[ \t]+(?:doctor['’]?s['’]?|gp['’]?s|sick|fit|medical)[ \t]+(?:note|certificate|cert|line)(?-u:\b)")
+    });
     let post = after(text, e, 64);
     let p = unit.find(post).map_or(0, |m| m.end());
     let rest = &post[p..];
+    if sick_note.is_match(rest) {
+        return true;
+    }
     if p > 0 && r.cue_after.is_match(rest) && !possessive_of_work(rest) {
         return true;
     }
@@ -3902,10 +3923,28 @@ fn past_quoting(b: &[u8], mut ls: usize, end: usize) -> usize {
 /// First-person wording about the writer's own care (`I was diagnosed`,
 /// `my biopsy`, `my migraines`) in a chunk that holds a health term.
 fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
-    !health.is_empty()
-        && (r.own_care.is_match(text)
-            || health.iter().any(|&(hs, he)| {
-                (r.own_term.is_match(before(text, hs, 32))
+    !health.is_empty() && (r.own_care.is_match(text) || tells_own_term(r, text, health))
+}
+
+/// The writer's own care told within a paragraph's reach of a health term
+/// (`my gp has referred me to cardiology` after `watch flagged afib`):
+/// a stricter reading than [`writes_of_own_care`], for a name the message
+/// does not show beside the care (the `From:` writer's).
+fn writes_of_own_care_near(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
+    const REACH: usize = 240;
+    tells_own_term(r, text, health)
+        || r.own_care.find_iter(text).any(|m| {
+            health
+                .iter()
+                .any(|&(hs, he)| hs < m.end() + REACH && m.start() < he + REACH)
+        })
+}
+
+/// A health term told as the writer's own (`my acl`, `I take lithium`,
+/// `tengo diabetes`).
+fn tells_own_term(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
+    health.iter().any(|&(hs, he)| {
+        (r.own_term.is_match(before(text, hs, 32))
                     // A term told with the writer's own `my` (`my acl`,
                     // `felt my right hammy go`).
                     || text[hs..he]
@@ -3918,8 +3957,8 @@ fn writes_of_own_care(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
                         && !topic_after(text, he)
                         && !goods_after(text, he))
                     || opens_on_own_verb(text, hs, he))
-                    && !r.not_own.is_match(after(text, he, 24))
-            }))
+            && !r.not_own.is_match(after(text, he, 24))
+    })
 }
 
 /// Words of stock or sale after a term (`Tengo insulina en stock`, `ho
@@ -4708,11 +4747,38 @@ fn judge(
     // A name field's (`Name: Jordan Price`) record may list its facts a
     // few lines down.
     let loose = if name_field_before(text, s) { 250 } else { 120 };
+    // `Caller: Omari Fenwick-Vasquez (Clinical Informatics)`: a colleague
+    // named by her department, with no cue of care of her own.
+    if !cue && department_after(text, e, health) {
+        return Some(Confidence::Low);
+    }
     Some(match (cue, cue && near(reach), !cue && near(loose)) {
         (true, true, _) => Confidence::High,
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// A department or a team in brackets right after a name, in capitals
+/// (`(Clinical Informatics)`, `(IT Service Desk)`), with no health term
+/// and no relation in it.
+fn department_after(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let dept = R.get_or_init(|| {
+        re(r"^[ \t]*\((?:\p{Lu}[\p{L}&/-]*|and|of|&)(?:[ \t]+(?:\p{Lu}[\p{L}&/-]*|and|of|&)){0,4}\)")
+    });
+    let Some(m) = dept.find(after(text, e, 64)) else {
+        return false;
+    };
+    let (bs, be) = (e + m.start(), e + m.end());
+    let inner = m.as_str().to_ascii_lowercase();
+    !health.iter().any(|&(hs, he)| hs < be && bs < he)
+        && ![
+            "mum", "mom", "dad", "mother", "father", "son", "daughter", "wife", "husband", "self",
+            "patient", "parent", "guardian",
+        ]
+        .iter()
+        .any(|w| inner.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
 }
 
 /// `pre_line` ends in a listed given name with a patient cue before it
@@ -5775,6 +5841,12 @@ fn event_after_name(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) ->
         "rupture",
         "fall",
     ];
+    // `Chloe Vandermeer (staff no. FA-20871) - torn …`: her own number
+    // or job in brackets first.
+    let e = match text[e..].strip_prefix(" (") {
+        Some(rest) => after(rest, 0, 40).find(')').map_or(e, |k| e + 2 + k + 1),
+        None => e,
+    };
     let post = after(text, e, 8);
     let rest = post.trim_start_matches([',', ' ', '\t', '-', '\u{2013}', '\u{2014}', ':']);
     let gap = post.len() - rest.len();
@@ -5822,7 +5894,25 @@ fn event_after_name(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) ->
             && (hs == from
                 || (lead.split_whitespace().count() <= 2
                     && lead.chars().all(|c| c.is_lowercase() || c == ' ')))
-            && (EVENTS.iter().any(|w| term.ends_with(w)) || EVENTS.contains(&next.as_str()))
+            && (EVENTS.iter().any(|w| term.ends_with(w))
+                || EVENTS.contains(&next.as_str())
+                // `- torn right rotator cuff`, `- broken wrist`.
+                || lead.split_whitespace().next().is_some_and(|w| {
+                    [
+                        "torn",
+                        "broken",
+                        "fractured",
+                        "sprained",
+                        "dislocated",
+                        "ruptured",
+                        "pulled",
+                        "strained",
+                        "injured",
+                        "bruised",
+                        "cracked",
+                    ]
+                    .contains(&w)
+                }))
             && !r.not_own.is_match(after(text, he, 24))
     })
 }
@@ -6560,7 +6650,7 @@ fn own_care_on_top(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
         .copied()
         .filter(|&(_, he)| he <= top)
         .collect();
-    writes_of_own_care(r, &text[..top], &spans)
+    writes_of_own_care_near(r, &text[..top], &spans)
 }
 
 /// Where a reply's quoted mail starts in `text` (its end if none).
@@ -6642,9 +6732,37 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
         // deadline is giving me a panic attack`).
         if !mine.is_empty() && history_own_care(text, from, to, &mine) {
             out.push((s, e));
+            continue;
+        }
+        // Or the newer message right above tells of their care (`re the
+        // lady below: … she had a hypo in row 18`).
+        let above = if k == 0 { 0 } else { heads[k - 1].2 };
+        if told_of_the_one_below(text, above, line_start(text, s), health) {
+            out.push((s, e));
         }
     }
     out
+}
+
+/// `re the lady below: … She had a hypo`: a message that points at the
+/// writer of the mail it forwards and tells of their care, a health term
+/// within a few lines after the pointer.
+fn told_of_the_one_below(text: &str, from: usize, to: usize, health: &[(usize, usize)]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    if from >= to {
+        return false;
+    }
+    let below = R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:the|this|that|our)\s+(?:lady|gentleman|man|woman|passenger|guest|customer|client|patient|traveller|traveler|caller|member|girl|boy|student|resident|rider|diner)\s+(?:below|in\s+the\s+(?:mail|email|e-mail|message|thread)\s+below)(?-u:\b)")
+    });
+    below.find(&text[from..to]).is_some_and(|m| {
+        let at = from + m.end();
+        let first = health.partition_point(|&(hs, _)| hs < at);
+        health[first..]
+            .iter()
+            .take_while(|&&(hs, _)| hs < to)
+            .any(|&(hs, _)| hs <= at + 400)
+    })
 }
 
 /// A subject line that opens, past its reply and forward prefixes, with

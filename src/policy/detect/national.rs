@@ -67,6 +67,7 @@ enum Scheme {
     UkNino,
     IsKennitala,
     AuNdis,
+    ZaId,
 }
 
 use Scheme::*;
@@ -95,6 +96,7 @@ impl Scheme {
                 | LvPersonasKods
                 | PlPesel
                 | IsKennitala
+                | ZaId
         )
     }
 }
@@ -197,6 +199,13 @@ const LABELS: &[(&str, &[Scheme])] = &[
         r"aadhaar(?:\s+(?:number|no\.?|card))?|आधार(?:\s+(?:संख्या|नंबर|कार्ड))?",
         &[InAadhaar],
     ),
+    // South Africa's 13-digit identity number, written after a plain
+    // `ID number` on forms and in HR mail; its date, citizenship and
+    // race-era digits are its shape.
+    (
+        r"(?:sa\s+)?id\s*(?:number|no\.?|nr\.?)|identity\s+number|rsa\s+id",
+        &[ZaId],
+    ),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
     (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
 ];
@@ -268,7 +277,8 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
         let patients = (health_near(text, terms, s, e)
-            || (own_number(text, m.start(), s) && health_in_letter(text, terms, s, e)))
+            || ((own_number(text, m.start(), s) || signer_named(text, m.start(), e))
+                && health_in_letter(text, terms, s, e)))
             && !fee_for_work(text, s, e);
         if !patients {
             continue;
@@ -280,7 +290,13 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // with a typo, which must not let them out in the clear.
         // (A bare `NHI` in New Zealand mail is its own: `Kia ora`,
         // `Ngā mihi`, an `.nz` address.)
+        // (An Israeli `ת.ז.` before nine bare digits is the identity
+        // card's own layout: no other number is written so after it.)
+        let zehut_layout = schemes == [IlZehut]
+            && e - s == 9
+            && text.as_bytes()[s..e].iter().all(u8::is_ascii_digit);
         let short_label = m.as_str().chars().count() < 6
+            && !zehut_layout
             && !(schemes == [NzNhi] && *nz.get_or_init(|| new_zealand_mail(text)));
         if let Some(end) = accepted(&text[s..e], schemes, short_label) {
             // The number is the whole token: no digit or letter glued on.
@@ -321,10 +337,27 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
     // offer a free flu vaccine`) is not its record.
     let (lo, hi) = reach(text, s, e, NEAR);
     let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
-    let hi = text[e..hi].find("\n\n").map_or(hi, |k| e + k);
+    // A record's block of fields (`NIK : …`, `Elev: Alva …, personnummer
+    // …`) is told about in the paragraph under it.
+    let hi = match text[e..hi].find("\n\n") {
+        Some(k) if field_line(text, s) => text[e + k + 2..hi]
+            .find("\n\n")
+            .map_or(hi, |j| e + k + 2 + j),
+        Some(k) => e + k,
+        None => hi,
+    };
     terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
         || super::scripts::has_term(&text[lo..hi])
         || patient_word(&text[lo..hi])
+}
+
+/// The line holding `s` opens on a field's label (`NIK         :`,
+/// `Elev:`, `Date of birth:`).
+fn field_line(text: &str, s: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let ls = text[..s].rfind('\n').map_or(0, |k| k + 1);
+    R.get_or_init(|| re(r"^[ \t]*\p{L}[\p{L}.]*(?:[ \t]\p{L}[\p{L}.]*){0,3}[ \t]*:"))
+        .is_match(&text[ls..s])
 }
 
 /// The writer's own number (`my ID number`, `מספר ת.ז. שלי:`, `mijn
@@ -340,6 +373,30 @@ fn own_number(text: &str, label: usize, s: usize) -> bool {
         ]
         .iter()
         .any(|w| head.ends_with(w))
+}
+
+/// The number given after the name the letter is signed with (`Date
+/// pentru formular: Ioana Constantinescu, CNP …` over `Vă mulțumesc,
+/// / Ioana Constantinescu`): the writer's own.
+fn signer_named(text: &str, label: usize, e: usize) -> bool {
+    let ls = text[..label].rfind('\n').map_or(0, |k| k + 1);
+    let head = text[ls..label].trim_end_matches([' ', '\t', ',', '(', ':', '-']);
+    // The capitalised words right before the label, two to four.
+    let words: Vec<&str> = head
+        .rsplit([' ', '\t'])
+        .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .take(4)
+        .collect();
+    if words.len() < 2 {
+        return false;
+    }
+    let start = head.len() - words.iter().map(|w| w.len() + 1).sum::<usize>() + 1;
+    let name = head[start..].trim_start_matches(|c: char| !c.is_alphabetic());
+    name.len() >= 5
+        && text[e..]
+            .lines()
+            .skip(1)
+            .any(|l| l.trim().trim_end_matches(['.', ',']) == name)
 }
 
 /// Words of a fee, an invoice or a payroll.
@@ -442,10 +499,22 @@ fn health_in_letter(text: &str, terms: &[(usize, usize)], s: usize, e: usize) ->
         "tengo ",
         "estoy ",
     ];
+    // First-person words of other languages, whole (`mi-am fracturat`,
+    // `am fost operată`, `jestem po operacji`, `mám zlomenou`).
+    const OWN_WORDS: &[&str] = &[
+        "mi-am", "am", "sunt", "mam", "jestem", "miałam", "miałem", "mám", "jsem", "tenho",
+        "estou", "fui", "ho", "sono", "jag", "jeg", "olen", "minulla", "imam", "sem", "sam", "aku",
+        "saya", "oldum", "benim",
+    ];
     let latin_own = terms.iter().any(|&(ts, te)| {
         te >= lo && ts <= hi && {
             let head = before(text, ts, 40).to_lowercase();
             OWN.iter().any(|w| head.contains(w))
+                || head
+                    .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                    .rev()
+                    .take(6)
+                    .any(|w| OWN_WORDS.contains(&w))
         }
     });
     let window = &text[lo..hi];
@@ -914,6 +983,15 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
             // Births after 1999 add 40 to the month, before 1900 20.
             d.len() == 10 && !placeholder(&d) && date_ok(d[4] * 10 + d[5], (d[2] * 10 + d[3]) % 20)
         }),
+        // `YYMMDD SSSS C A Z`: a date, a sequence, a citizenship digit
+        // (0 or 1) and a digit that was 8 or 9 for decades.
+        ZaId => digits_of(v).is_some_and(|d| {
+            d.len() == 13
+                && date_ok(d[4] * 10 + d[5], d[2] * 10 + d[3])
+                && d[10] <= 1
+                && d[11] >= 8
+                && !placeholder(&d)
+        }),
         YuJmbg => digits_of(v).is_some_and(|d| d.len() == 13 && ddmmyy(&d) && !placeholder(&d)),
         BalticIsikukood => digits_of(v).is_some_and(|d| {
             d.len() == 11
@@ -1072,6 +1150,7 @@ mod tests {
             "Số CCCD: 001185012345",
             "Số thẻ BHYT: GD4010123456789",
             "ת.ז. 034567891",
+            "ת.ז. 039482159",
             "身份证号：110105198503127426",
             "주민등록번호 680412-2******",
             "DNI 12345678Z",
@@ -1096,6 +1175,8 @@ mod tests {
             "NHI number: ZAC45KX",
             // Told in a sentence (`il mio codice fiscale è …`).
             "il mio codice fiscale è SNTGLI85M52H501X",
+            "his ID number is 8805145791080.",
+            "SA ID no: 880514 5791 08 0",
         ] {
             if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
                 missed.push(t);
@@ -1126,7 +1207,7 @@ mod tests {
             "CPR training 2025-03-10 at 0900",
             "Order 19410312-4826",
             "Personnummer: 1234567890",
-            "ת.ז. 034567892",
+            "ת.ז. 03456789",
             "Henkilötunnus: 150772-31ſ",
             "Versicherungsnummer: 3318 2207 91",
             "NHI ZIT8821",
@@ -1138,6 +1219,10 @@ mod tests {
             "PESEL 11111111111",
             "NHI 1234567",
             "NHI ZHT88211",
+            // No date, a citizenship digit 3, a booking of 13 digits.
+            "ID number 8813145791080",
+            "ID number 8805145791380",
+            "ID number 1234567890123",
         ] {
             assert!(found(t, true).is_empty(), "{t}");
         }
