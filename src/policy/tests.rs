@@ -1284,8 +1284,11 @@ fn session_forty_seven_travel_shapes_are_judged() {
         "Dear Mr Pryce-Evans,\r\n\r\nYour Passenger Assist booking is confirmed.\r\n\r\nJourney: Saturday 1 May 2027, 09:14 Cardiff Central to Swansea, coach C seat 24 (table)\r\nAssistance: meet at the ticket barrier 20 minutes before departure, guide to the seat, meet on arrival\r\nNotes: registered blind (diabetic retinopathy), travelling with guide dog Juno\r\n\r\nWestern Valleys Rail",
         // A thread: the newer message tells of the one below.
         "Thanks Aisha, I'll refund the seat.\n\nTom\n\nFrom: Aisha Mensah <aisha@air.example>\nSent: 26 April 2027\n\nTom - re the lady below: she had a hypo in row 18 (diabetic, blood sugar 2.4).\n\nAisha\n\nFrom: Joanne Pettifer <jo@mail.example>\nSent: 25 April 2027\n\nCan I have the seat fee back please? Joanne Pettifer",
+        // A capitalised job in brackets; a ward after a patient's name.
+        "Thabo Mokoena (Sous Chef) has acute gastroenteritis.",
+        "Margaret Ellis (Ward B)\nPost-op day 2 after hip replacement, mobilising with frame.",
         // A South African ID number after a plain label, with the illness.
-        "Thabo is off with acute gastroenteritis. For the sick-leave form his ID number is 8805145791080.",
+        "Thabo is off with acute gastroenteritis. For the sick-leave form his ID number is 8805145791087.",
         // The writer's own number given under their own signature name.
         "Bună ziua,\n\nPe 20 aprilie mi-am fracturat glezna dreaptă și am fost operată.\n\nDate pentru formular: Ioana Constantinescu, CNP 2890914400122.\n\nVă mulțumesc,\nIoana Constantinescu",
     ] {
@@ -1297,8 +1300,16 @@ fn session_forty_seven_travel_shapes_are_judged() {
         "Hi Marco,\n\nShall we share the piece with a photo of your coeliac-safe spring dishes?\n\nAmy",
         "Caller:      Omari Fenwick-Vasquez (Clinical Informatics)\nEnvironment: TST\n\nSepsis screening BPA does not fire in TST after the rule update.",
         "Hi Mr. Desrochers,\n\nMaple is all set: rabies vaccination given April 6; microchip 124098100447712 matches the certificate.\n\nThe health certificate lists you as owner at 88 Rideau Terrace, Ottawa.\n\nDr. Simone Tardif, DVM\nBytown Animal Hospital",
-        // A booking of 13 digits with no date in it.
+        // A booking of 13 digits with no date in it; a ticket's number.
         "Thabo is off with acute gastroenteritis. Booking ID number 1234567890123.",
+        "Ticket ID number 2403121234085: the diabetes clinic booking page returns error 500.",
+        // A product's offer beside a traveller; a clinician's job in
+        // brackets; a pointer below with no one's care; a policy line.
+        "Passenger: Dolores Ybarra\nFlight: SX 1422\nTravel insurance: your policy includes emergency medical treatment abroad.",
+        "Sarah Jenkins (practice nurse) has asthma and COPD reviews on Tuesdays.",
+        "Tom - the customer below wants to unsubscribe. Separately, our cancer charity appeal went out today.\n\nFrom: Jane Roe <j@x.example>\nSent: Monday\n\nPlease unsubscribe me.",
+        "Dear Sarah Jones,\n\nOur hypo-allergenic bedding is now in every room.",
+        "Dear Sarah Jones,\n\nPlease send a doctor's note for any absence longer than seven days.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

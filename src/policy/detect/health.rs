@@ -1418,16 +1418,21 @@ fn digest_posts(text: &str) -> Vec<usize> {
 /// for two years` is a person's).
 fn fit_for_suffix(text: &str, e: usize) -> bool {
     let rest = text.as_bytes().get(e..).unwrap_or(&[]);
-    let Some(rest) = rest.strip_prefix(b"-").or_else(|| rest.strip_prefix(b" ")) else {
-        return false;
+    // (Apart, only `friendly` and `aware`: `Is lithium safe in
+    // pregnancy?` asks of a medicine.)
+    let (rest, words): (&[u8], &[&[u8]]) = match rest.first() {
+        Some(b'-') => (
+            &rest[1..],
+            &[b"safe", b"friendly", b"aware", b"proof", b"allergenic"],
+        ),
+        Some(b' ') => (&rest[1..], &[b"friendly", b"aware", b"allergenic"]),
+        _ => return false,
     };
-    [&b"safe"[..], b"friendly", b"aware", b"proof"]
-        .iter()
-        .any(|w| {
-            rest.len() >= w.len()
-                && rest[..w.len()].eq_ignore_ascii_case(w)
-                && rest.get(w.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
-        })
+    words.iter().any(|w| {
+        rest.len() >= w.len()
+            && rest[..w.len()].eq_ignore_ascii_case(w)
+            && rest.get(w.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+    })
 }
 
 #[cfg(test)]

@@ -784,7 +784,7 @@ fn res() -> &'static Res {
         ),
         donor_label: re(r"(?i)(?-u:\b)donor(?:\s+name)?\s*:\s*$"),
         subject_field: re(
-            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt|passenger|traveller|traveler|guest|pax|passagier|passager|passag[èe]re|pasajer[oa]|passegger[oa]|passageir[oa]|pasa[żz]er(?:ka)?|cestuj[íi]c[íi]|resen[äa]r|yolcu)(?:\s+name)?(?:\s*:\s*|[ \t]*\t\s*)(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac)\.?\s+)?$",
+            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt)(?:\s+name)?(?:\s*:\s*|[ \t]*\t\s*)(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac)\.?\s+)?$",
         ),
         vet_place: aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -813,7 +813,7 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|(?:(?m:^)[ \t]*|[.!?]\s+)went\s+to\s+(?:the\s+)?(?:er|a&e|emergency\s+(?:room|department)|urgent\s+care)\s+(?:at|in|that|last|on|with|because|after)|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|(?:(?m:^)[ \t]*|[.!?]\s+)went\s+to\s+(?:the\s+)?(?:er|a&e|emergency\s+(?:room|department)|urgent\s+care)\s+(?:at|in|that|last|on|with|because|after)|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|consultant|specialist|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
@@ -3730,7 +3730,7 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
     let unit = UNIT.get_or_init(|| {
         // Or her job, in brackets or as an apposition (`Thabo Mokoena
         // (sous chef) has …`, `…, our night porter, is off sick with`).
-        re(r"^(?:[ \t]+(?:in|from)[ \t]+(?:the[ \t]+)?\p{L}[\p{L}&-]*(?:[ \t]+\p{Lu}[\p{L}&-]*)?|[ \t]*\((?:our[ \t]+|the[ \t]+)?\p{Ll}[\p{L} -]{1,28}\)|[ \t]*,[ \t]*(?:our|the|a|my)[ \t]+\p{Ll}[\p{L} -]{1,28},)")
+        re(r"^(?:[ \t]+(?:in|from)[ \t]+(?:the[ \t]+)?\p{L}[\p{L}&-]*(?:[ \t]+\p{Lu}[\p{L}&-]*)?|[ \t]*\((?:our[ \t]+|the[ \t]+)?\p{L}[\p{L} -]{1,28}\)|[ \t]*,[ \t]*(?:our|the|a|my)[ \t]+\p{Ll}[\p{L} -]{1,28},)")
     });
     static VERB: OnceLock<Regex> = OnceLock::new();
     let verb = VERB.get_or_init(|| {
@@ -3756,7 +3756,12 @@ fn care_after_unit(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> 
         re(r"(?i)^[ \t]+(?:has[ \t]+|had[ \t]+|just[ \t]+)?(?:dropped[ \t]+off|brought[ \t]+in|handed[ \t]+in|sent[ \t]+(?:in|us|me|over)|submitted|e-?mailed(?:[ \t]+(?:us|me))?|gave[ \t]+(?:us|me))[ \t]+(?:a|an|his|her|their)[ \t]+(?:doctor['’]?s['’]?|gp['’]?s|sick|fit|medical)[ \t]+(?:note|certificate|cert|line)(?-u:\b)")
     });
     let post = after(text, e, 64);
-    let p = unit.find(post).map_or(0, |m| m.end());
+    // (`Sarah Jenkins (practice nurse) has asthma … reviews`: a
+    // clinician's job, her patients' care.)
+    let p = unit
+        .find(post)
+        .filter(|m| !clinical_role(m.as_str()))
+        .map_or(0, |m| m.end());
     let rest = &post[p..];
     if sick_note.is_match(rest) {
         return true;
@@ -4679,6 +4684,9 @@ fn judge(
             || r.donor_label.is_match(pre_line)
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
+            // A booking's traveller (`Passenger\tDolores Ybarra`) whose
+            // own record block tells of care.
+            || (trip_field(pre_line) && care_in_block(text, e, health))
             || (r.cue_after.is_match(post) && !possessive_of_work(post))
             // `Mark Ellery in finance (bowel cancer: surgery…)`.
             || (text[s..e].contains([' ', '\t']) && care_after_unit(r, text, e, health))
@@ -4759,6 +4767,108 @@ fn judge(
     })
 }
 
+/// A clinician's or a carer's job among the words (`(practice nurse)`,
+/// `, our physio,`).
+fn clinical_role(words: &str) -> bool {
+    words
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| {
+            [
+                "nurse",
+                "doctor",
+                "gp",
+                "physio",
+                "physiotherapist",
+                "consultant",
+                "therapist",
+                "surgeon",
+                "midwife",
+                "pharmacist",
+                "dietitian",
+                "dietician",
+                "paramedic",
+                "clinician",
+                "practitioner",
+                "registrar",
+                "dentist",
+                "hygienist",
+                "optometrist",
+                "psychologist",
+                "counsellor",
+                "counselor",
+                "carer",
+                "hca",
+                "medic",
+                "matron",
+                "sister",
+                "radiographer",
+                "phlebotomist",
+                "clinical",
+                "medical",
+                "health",
+            ]
+            .contains(&w)
+        })
+}
+
+/// A booking's field naming its traveller (`Passenger:`, `Guest\t`).
+fn trip_field(pre_line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)^[ \t]*(?:passenger|traveller|traveler|guest|pax|passagier|passager|passag[èe]re|pasajer[oa]|passegger[oa]|passageir[oa]|pasa[żz]er(?:ka)?|cestuj[íi]c[íi]|resen[äa]r|yolcu)(?:\s+name)?(?:\s*:\s*|[ \t]*\t\s*)$")
+    })
+    .is_match(pre_line)
+}
+
+/// A health term in the record block after `e` (up to a blank line, at
+/// most 400 bytes), on a line that tells of the person, not of what a
+/// product offers (`your policy includes emergency medical treatment`,
+/// `Topic: new research on type 1 diabetes`).
+fn care_in_block(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    let limit = ceil_boundary(text, (e + 400).min(text.len()));
+    // The block runs on over blank lines between fields (an HTML
+    // table's rows), to the first paragraph that is no field.
+    static FIELD: OnceLock<Regex> = OnceLock::new();
+    let field = FIELD.get_or_init(|| re(r"^[ \t]*\p{L}[\p{L} ]{0,30}(?:\t|:)"));
+    let mut end = limit;
+    let mut at = e;
+    while let Some(k) = text[at..limit].find("\n\n") {
+        let next = at + k + 2;
+        if !field.is_match(text[next..limit].trim_start_matches(['\n', '\r'])) {
+            end = at + k;
+            break;
+        }
+        at = next;
+    }
+    let first = health.partition_point(|&(hs, _)| hs < e);
+    health[first..]
+        .iter()
+        .take_while(|&&(hs, _)| hs < end)
+        .any(|&(hs, _)| {
+            let ls = line_start(text, hs);
+            let le = text[hs..].find('\n').map_or(text.len(), |k| hs + k);
+            let line = text[ls..le].to_ascii_lowercase();
+            ![
+                "your ",
+                "includes",
+                "include ",
+                "required",
+                "requirement",
+                "topic",
+                "talk",
+                "session",
+                "free ",
+                "offer",
+                "reminder",
+                "insurance",
+                "policy",
+            ]
+            .iter()
+            .any(|w| line.contains(w))
+        })
+}
+
 /// A department or a team in brackets right after a name, in capitals
 /// (`(Clinical Informatics)`, `(IT Service Desk)`), with no health term
 /// and no relation in it.
@@ -4772,7 +4882,51 @@ fn department_after(text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     };
     let (bs, be) = (e + m.start(), e + m.end());
     let inner = m.as_str().to_ascii_lowercase();
-    !health.iter().any(|&(hs, he)| hs < be && bs < he)
+    const DEPARTMENTS: &[&str] = &[
+        "it",
+        "hr",
+        "finance",
+        "informatics",
+        "service",
+        "desk",
+        "helpdesk",
+        "payroll",
+        "facilities",
+        "marketing",
+        "sales",
+        "legal",
+        "compliance",
+        "procurement",
+        "operations",
+        "admin",
+        "administration",
+        "accounts",
+        "estates",
+        "security",
+        "engineering",
+        "support",
+        "digital",
+        "applications",
+        "apps",
+        "infrastructure",
+        "network",
+        "networks",
+        "communications",
+        "comms",
+        "quality",
+        "audit",
+        "purchasing",
+        "development",
+        "analytics",
+        "data",
+        "reporting",
+        "systems",
+        "ict",
+    ];
+    inner
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|x| DEPARTMENTS.contains(&x))
+        && !health.iter().any(|&(hs, he)| hs < be && bs < he)
         && ![
             "mum", "mom", "dad", "mother", "father", "son", "daughter", "wife", "husband", "self",
             "patient", "parent", "guardian",
@@ -6755,13 +6909,22 @@ fn told_of_the_one_below(text: &str, from: usize, to: usize, health: &[(usize, u
     let below = R.get_or_init(|| {
         re(r"(?i)(?-u:\b)(?:the|this|that|our)\s+(?:lady|gentleman|man|woman|passenger|guest|customer|client|patient|traveller|traveler|caller|member|girl|boy|student|resident|rider|diner)\s+(?:below|in\s+the\s+(?:mail|email|e-mail|message|thread)\s+below)(?-u:\b)")
     });
-    below.find(&text[from..to]).is_some_and(|m| {
+    static TOLD: OnceLock<Regex> = OnceLock::new();
+    let told = TOLD.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:she|he|they)(?:['’]s|\s+(?:had|has|is|was|were|got|went|needed|collapsed|fainted|became|felt|took|takes))(?-u:\b)")
+    });
+    below.find_iter(&text[from..to]).any(|m| {
         let at = from + m.end();
         let first = health.partition_point(|&(hs, _)| hs < at);
         health[first..]
             .iter()
-            .take_while(|&&(hs, _)| hs < to)
-            .any(|&(hs, _)| hs <= at + 400)
+            .take_while(|&&(hs, _)| hs < to && hs <= at + 300)
+            .any(|&(hs, _)| {
+                // She is told of between the pointer and the term, in
+                // one stretch of text (no blank line).
+                let gap = &text[at..hs];
+                !gap.contains("\n\n") && told.is_match(gap)
+            })
     })
 }
 

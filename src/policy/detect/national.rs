@@ -263,6 +263,11 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         {
             continue;
         }
+        // `Transaction ID number`, `Ticket ID number`: a record of
+        // something else's.
+        if schemes == [ZaId] && thing_before(text, m.start()) {
+            continue;
+        }
         let rest = &text[m.end()..];
         let Some(v) = res.value.captures(rest).and_then(|c| c.get(1)) else {
             continue;
@@ -340,7 +345,7 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
     // A record's block of fields (`NIK : …`, `Elev: Alva …, personnummer
     // …`) is told about in the paragraph under it.
     let hi = match text[e..hi].find("\n\n") {
-        Some(k) if field_line(text, s) => text[e + k + 2..hi]
+        Some(k) if field_line(text, s) && continues(&text[e + k + 2..hi]) => text[e + k + 2..hi]
             .find("\n\n")
             .map_or(hi, |j| e + k + 2 + j),
         Some(k) => e + k,
@@ -349,6 +354,53 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
     terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
         || super::scripts::has_term(&text[lo..hi])
         || patient_word(&text[lo..hi])
+}
+
+/// The word before a label names a thing, not a person (`Ticket`,
+/// `Order`, `Transaction`, `Booking`…).
+fn thing_before(text: &str, label: usize) -> bool {
+    let head = crate::policy::text::before(text, label, 24).to_ascii_lowercase();
+    let word = head
+        .trim_end()
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    [
+        "ticket",
+        "order",
+        "transaction",
+        "booking",
+        "reference",
+        "registration",
+        "invoice",
+        "session",
+        "user",
+        "device",
+        "product",
+        "item",
+        "case",
+        "request",
+        "account",
+        "payment",
+        "tracking",
+        "customer",
+        "vendor",
+        "supplier",
+        "batch",
+        "file",
+        "record",
+        "event",
+    ]
+    .contains(&word)
+}
+
+/// A paragraph that goes on from the record above it: it opens in lower
+/// case (`dirawat sejak …`) or on a label of its own (`Oro: Alva …`),
+/// not on a postscript or a new notice (`P.S. Vaccination clinic …`).
+fn continues(para: &str) -> bool {
+    let p = para.trim_start();
+    p.starts_with(char::is_lowercase)
+        || (field_line(p, p.find(':').map_or(0, |k| k + 1)) && p.find(':').is_some_and(|k| k < 24))
 }
 
 /// The line holding `s` opens on a field's label (`NIK         :`,
@@ -390,7 +442,9 @@ fn signer_named(text: &str, label: usize, e: usize) -> bool {
     if words.len() < 2 {
         return false;
     }
-    let start = head.len() - words.iter().map(|w| w.len() + 1).sum::<usize>() + 1;
+    // (The words and their separators are the tail of `head`: their
+    // lengths add up to at most one more than its length.)
+    let start = head.len() + 1 - words.iter().map(|w| w.len() + 1).sum::<usize>();
     let name = head[start..].trim_start_matches(|c: char| !c.is_alphabetic());
     name.len() >= 5
         && text[e..]
@@ -985,12 +1039,15 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
         }),
         // `YYMMDD SSSS C A Z`: a date, a sequence, a citizenship digit
         // (0 or 1) and a digit that was 8 or 9 for decades.
+        // After a plain `ID number` (also a ticket's or an order's), the
+        // Luhn check digit too.
         ZaId => digits_of(v).is_some_and(|d| {
             d.len() == 13
                 && date_ok(d[4] * 10 + d[5], d[2] * 10 + d[3])
                 && d[10] <= 1
                 && d[11] >= 8
                 && !placeholder(&d)
+                && crate::policy::text::luhn(&d)
         }),
         YuJmbg => digits_of(v).is_some_and(|d| d.len() == 13 && ddmmyy(&d) && !placeholder(&d)),
         BalticIsikukood => digits_of(v).is_some_and(|d| {
@@ -1175,8 +1232,9 @@ mod tests {
             "NHI number: ZAC45KX",
             // Told in a sentence (`il mio codice fiscale è …`).
             "il mio codice fiscale è SNTGLI85M52H501X",
-            "his ID number is 8805145791080.",
-            "SA ID no: 880514 5791 08 0",
+            "his ID number is 8805145791087.",
+            "SA ID no: 880514 5791 08 7",
+            "identity number 8805145791087",
         ] {
             if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
                 missed.push(t);
@@ -1223,6 +1281,9 @@ mod tests {
             "ID number 8813145791080",
             "ID number 8805145791380",
             "ID number 1234567890123",
+            // A check digit that fails; a ticket's number.
+            "ID number 8805145791080",
+            "Ticket ID number 8805145791087",
         ] {
             assert!(found(t, true).is_empty(), "{t}");
         }
