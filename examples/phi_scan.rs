@@ -20,7 +20,7 @@
 //! profiling that alone).
 //!
 //! With `PHI_SCAN_DUMP=FILE` set, it first writes every finding of the
-//! large message and of each corpus message (kind, confidence, location,
+//! large message, of the prose message and of each corpus message (kind, confidence, location,
 //! masked value, place, line, value hash) to FILE: diff two such files to
 //! check that a speed change left every result as it was.
 
@@ -207,7 +207,12 @@ fn main() -> ExitCode {
     let set = PolicySet::builtin();
     let big = vec![large_message(&bodies(&raws))];
     if let Ok(path) = std::env::var("PHI_SCAN_DUMP") {
-        let all: Vec<Vec<u8>> = big.iter().chain(&raws).cloned().collect();
+        let all: Vec<Vec<u8>> = big
+            .iter()
+            .cloned()
+            .chain(std::iter::once(prose_message()))
+            .chain(raws.iter().cloned())
+            .collect();
         if let Err(e) = dump(&set, &all, &path) {
             eprintln!("{path}: {e}");
             return ExitCode::from(1);
