@@ -1314,3 +1314,55 @@ fn session_forty_seven_travel_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+/// Session 48's legal shapes (held-out probe92, `phi-voices84`): a charge
+/// received from the employee who has the illness; a juror's own
+/// pregnancy under her signature; a victim's own A&E visit and count of
+/// injuries; a defendant named by his role; a German letter's `Herrn`;
+/// a number whose next paragraph opens on the person's name; a claimant
+/// with a bracketed ID number; a Finnish quote attribution.
+#[test]
+fn session_forty_eight_legal_shapes_are_judged() {
+    for body in [
+        "Hi Marcus,\n\nWe received the EEOC charge from Danielle Okafor-Reyes yesterday.\n\n- In February she asked to start later. Her note from her VA doctor says she has PTSD and sleep apnea.",
+        "Dear Sir/Madam,\n\nI am 33 weeks pregnant and my consultant has me on weekly monitoring for pre-eclampsia, so I ask to be excused.\n\nOrla Fitzmaurice",
+        "Hi Becky,\n\nI went to A&E on Saturday night. They said two cracked ribs.\n\nLeanne",
+        "Event:        Competency evaluation of the defendant, Rogelio Santiago-Baez\nWhen:         Wednesday May 12, 2027, 9:00 AM\nNotes:        Defendant has schizophrenia.",
+        "Sachverhalt: Herrn Hölscher wurde am 12.01.2027 eine Hüft-Totalendoprothese eingesetzt; seitdem Fußheberschwäche.",
+        "Vi repræsenterer Mette Lundgaard Sørensen (CPR-nr. 140386-0240) i skadesagen.\n\nMette har siden uheldet haft nakkesmerter og er sygemeldt.",
+        "Privileged. Sipho Ndlovu (ID number 8907145812088), claim RAF/2026/118844.\nComplete T10 spinal cord injury - paraplegic.",
+        "Hei Sanna,\n\nvastaukset alla.\n\n4.5.2027 klo 21.14 Sanna Heikkilä kirjoitti:\n> Olin maaliskuussa kaksi viikkoa psykiatrisella osastolla masennuksen takia. Nyt syön sertraliinia.\n\nMarjatta",
+        // Gmail's German and Swedish attributions put the verb first.
+        "Am Mo., 3. Mai 2027 um 09:12 Uhr schrieb Jana Hoffmann <jana@example.de>:\n> I have diabetes and am off sick.",
+        "Den mån 3 maj 2027 kl 09:12 skrev Erik Lund <erik@example.se>:\n> I have diabetes and am off sick.",
+        // A vet's bill elsewhere in the mail clears no one's stroke; a
+        // patient's own memoir mentioned in a clinic's note.
+        "Vet bill for the dog is attached.\n\nSeparately, Karen Hughes was admitted to hospital with a stroke on Sunday and will be off for a month.",
+        "Mrs Grace Adeyemi attended clinic today. She has breast cancer and told me about her memoir about living with cancer.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A damage-only claim under the whiplash tariff; a date and a
+        // town after a comma; a memoir's publisher; a line-up's second
+        // presenter; a dog's vet bill in a small claim.
+        "Dear Mr Ibbotson,\n\nAs no injuries were reported by either driver, this is a damage-only claim and the whiplash injury tariff does not apply.",
+        "Treatment injury: injuries caused by medical treatment can be covered.\nFree seminar for employers: 20 May, Hamilton.",
+        "\"Order in My Head\" by Justice Themba Mahlangu (retired)\n\nIn 2022 Justice Mahlangu had a stroke while delivering a judgment. In this memoir he writes about relearning to speak.",
+        "Worked example: lumbar disc prolapse after a fall.\nPresenters: Dr Lim Chee Keong, orthopaedic surgeon, and Ms Serene Tan SC.",
+        "Hi Mrs. Beaulieu,\n\nThanks for the vet invoice. Against Mr. Kowalchuk we claim Biscuit's emergency visit: 14 stitches, antibiotics and a cone.",
+        // A letter received from a clinician keeps the clinician's title.
+        "We received a letter from Dr Danielle Reyes yesterday about the clinic's PTSD service.",
+        // (A helper's review.) Duties, jobs and rotas are no care of the
+        // writer's; a court listing and another person's injury are no
+        // defendant's health; a town repeated is no one's name.
+        "The board keeps me on the committee for diabetes prevention.\n\nAmy Ford",
+        "I am diabetic educator for the community team.\n\nAmy Ford",
+        "Listing for Monday: defendant Rogelio Santiago-Baez, mental health court, Courtroom 4, 9:30am.",
+        "The defendant, Mark Sutton, pleaded guilty. The victim suffered a broken nose and concussion.",
+        "Copenhagen office, contact Lars Jensen, CPR 140386-0240 for payroll.\n\nCopenhagen hospitals report a rise in influenza admissions this winter.",
+        "They said two cracked ribs is the commonest injury in elderly falls.\n\nAmy Ford",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

@@ -1066,7 +1066,17 @@ pub(super) fn furniture_after(rest: &str) -> bool {
         .to_ascii_lowercase();
     matches!(
         word.as_str(),
-        "table" | "tables" | "couch" | "couches" | "trolley" | "trolleys" | "plinth" | "plinths"
+        "table"
+            | "tables"
+            | "couch"
+            | "couches"
+            | "trolley"
+            | "trolleys"
+            | "plinth"
+            | "plinths"
+            // `the whiplash injury tariff`: a law's schedule of awards.
+            | "tariff"
+            | "tariffs"
     )
 }
 
@@ -1413,9 +1423,9 @@ fn digest_posts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A suffix after a term that makes it an adjective of goods or places
-/// (`-safe`, `-friendly`, `-aware`, `-proof`; not `-free`: `seizure-free
-/// for two years` is a person's).
+/// A suffix after a term that makes it an adjective of goods, places or
+/// law (`-safe`, `-friendly`, `-aware`, `-proof`, ` tariff`; not `-free`:
+/// `seizure-free for two years` is a person's).
 fn fit_for_suffix(text: &str, e: usize) -> bool {
     let rest = text.as_bytes().get(e..).unwrap_or(&[]);
     // (Apart, only `friendly` and `aware`: `Is lithium safe in
@@ -1425,7 +1435,19 @@ fn fit_for_suffix(text: &str, e: usize) -> bool {
             &rest[1..],
             &[b"safe", b"friendly", b"aware", b"proof", b"allergenic"],
         ),
-        Some(b' ') => (&rest[1..], &[b"friendly", b"aware", b"allergenic"]),
+        // (`the whiplash injury tariff`, `the whiplash reforms`: the
+        // law's words for a kind of claim.)
+        Some(b' ') => (
+            &rest[1..],
+            &[
+                b"friendly",
+                b"aware",
+                b"allergenic",
+                b"tariff",
+                b"tariffs",
+                b"reforms",
+            ],
+        ),
         _ => return false,
     };
     words.iter().any(|w| {

@@ -734,7 +734,7 @@ fn res() -> &'static Res {
         ))
         .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presenters|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -777,7 +777,7 @@ fn res() -> &'static Res {
         // A charity's or a hospital's published story, told with its
         // subject's consent: `Stories are shared with permission`.
         public_story: re(
-            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent)|in\s+(?:this|his|her|their)\s+(?:new\s+|moving\s+|candid\s+)?memoir,?\s+(?:he|she|they|the\s+author)\s+(?:writes|describes|tells|recalls|reflects)|(?:new|latest|debut|published)\s+memoir)(?-u:\b)",
         ),
         staff_news: re(
             r"(?i)(?-u:\b)(?:please\s+welcome|(?:delighted|pleased|happy|thrilled|proud)\s+to\s+(?:welcome|introduce|announce)|meet\s+our\s+new|our\s+new\s+(?:audiologist|pharmacist|optometrist|dentist|hygienist|physio(?:therapist)?|nurse|doctor|gp|consultant|manager|colleague)|welcome\s+(?:to\s+the\s+team|aboard)|joins\s+us\s+from|joined\s+us\s+from|joins\s+our\s+(?:team|staff|practice)|new\s+hires?|our\s+newest|farewell\s+(?:to|party|lunch)|retirement\s+party|retires\s+after|congratulations\s+to|promoted\s+to)(?-u:\b)",
@@ -813,12 +813,12 @@ fn res() -> &'static Res {
             )
             .expect("built-in place list compiles"),
         own_care: re(
-            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|(?:(?m:^)[ \t]*|[.!?]\s+)went\s+to\s+(?:the\s+)?(?:er|a&e|emergency\s+(?:room|department)|urgent\s+care)\s+(?:at|in|that|last|on|with|because|after)|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:the|your|an?)\s+(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}\s+(?:with|because|after)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|consultant|specialist|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:i(?:'ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)(?-u:\b)|i(?:'m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)(?-u:\b)|soy\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa]|al[ée]rgic[oa]|cel[íi]ac[oa]|epil[ée]ptic[oa])|sou\s+(?:diab[ée]tic[oa]|hipertens[oa]|asm[áa]tic[oa])|je\s+suis\s+(?:diab[ée]tique|asthmatique|allergique|[ée]pileptique|enceinte)|ich\s+(?:bin|war)\s+(?:diabetiker(?:in)?|allergiker(?:in)?|asthmatiker(?:in)?|epileptiker(?:in)?|schwanger)|sono\s+(?:diabetic[oa]|ipertes[oa]|allergic[oa]|incinta)|estou\s+(?:gr[áa]vida|gestante)|bior[ęe]\s+(?:teraz\s+)?[0-9]+|przyjmuj[ęe]\s+[0-9]+|moich\s+wynik[óo]w\s+bada|moje\s+wyniki\s+(?:krwi|bada)|mis\s+an[áa]lisis\s+de\s+sangre|mi\s+dosis|meus\s+exames|minha\s+dose|mon\s+traitement|meine\s+(?:blutwerte|befunde)|i\s+miei\s+esami|mijn\s+(?:bloeduitslagen|bloedwaarden)|estoy\s+embarazada|ik\s+ben\s+(?:zwanger|(?:[a-z]+\s+){0,3}geopereerd)|ich\s+bin\s+(?:\S+\s+){0,4}operiert\s+worden|sono\s+stat[oa]\s+operat[oa]|by[łl](?:am|em)\s+operowan[aey]|jsem\s+(?:byla|byl)\s+operov[áa]n[a]?|(?:zlomil[a]?\s+jsem\s+si|jsem\s+si\s+(?:\S+\s+){0,4}zlomil[a]?)|mam\s+(?:paraplegi[ęea]|tetraplegi[ęea]|cukrzyc[ęe]|astm[ęe]|padaczk[ęe]|stwardnienie\s+rozsiane|raka)|ameliyat(?:[ıi])?\s+oldum|jag\s+[äa]r\s+gravid|jestem\s+w\s+ci[ąa][żz]y|hamileyim|(?:fui|me\s+han|me\s+ha)\s+(?:operad[oa]|diagnosticad[oa])|fui\s+internad[oa]|mi\s+hanno\s+operat[oa]|ich\s+wurde\s+(?:operiert|diagnostiziert)|bei\s+mir\s+wurde(?:\s+\S+){0,6}\s+(?:festgestellt|diagnostiziert)|ich\s+werde\s+(?:\S+\s+){0,5}operiert|je\s+(?:me\s+fais|vais\s+me\s+faire|me\s+suis\s+fait)\s+op[ée]rer|je\s+suis\s+(?:en\s+arr[êe]t\s+maladie|hospitalis[ée]e?|op[ée]r[ée]e?\s+(?:du|de\s+la|des|d['’])|sous\s+chimio)|on\s+m['’]a\s+diagnostiqu[ée]|me\s+(?:operan|van\s+a\s+operar|ingresaron|internaram|v[ãa]o\s+operar)(?-u:\b)|mi\s+(?:operano|hanno\s+ricoverat[oa])|mia[łl](?:am|em)\s+(?:zabieg|operacj[ęe]|wypadek|zawa[łl]|udar|z[łl]amanie)|jestem\s+(?:po\s+operacji|po\s+zabiegu|w\s+szpitalu|na\s+zwolnieniu\s+lekarskim)|minulla\s+(?:todettiin|diagnosoitiin|on\s+todettu)|minut\s+(?:leikattiin|leikataan)|olen\s+sairauslomalla|ik\s+word\s+(?:\S+\s+){0,4}geopereerd|bij\s+mij\s+is\s+(?:\S+\s+){0,5}(?:vastgesteld|gediagnosticeerd)|(?:jeg|jag)\s+(?:skal|ska)\s+(?:\S+\s+){0,3}opereres|jag\s+ska\s+(?:\S+\s+){0,3}opereras|jeg\s+er\s+blevet\s+opereret|jag\s+har\s+opererats|meg(?:m[űu]t[öo]ttek|operáltak)|m[űu]t[ée]tem\s+volt|cukorbeteg\s+vagyok|byl[a]?\s+mi\s+diagnostikov[áa]n[aoy]?|(?:bekomme|erhalte)\s+ich\s+(?:eine\s+)?(?:chemo\S*|strahlentherapie|bestrahlung\S*|dialyse)|ich\s+bin\s+(?:\S+\s+){0,4}krankgeschrieben|j['’]ai\s+[ée]t[ée]\s+(?:op[ée]r|hospitalis|diagnostiqu)(?:[ée]e?)?|kullan[ıi]yorum|ila[çc]lar[ıi]m|estuve\s+(?:ingresad[oa]\s+)?en\s+(?:urgencias|el\s+hospital|la\s+uci)|estive\s+(?:internad[oa]\s+)?(?:na|no|nas)\s+(?:urg[êe]ncias?|emerg[êe]ncia|hospital|pronto[\s-]socorro)|j['’]ai\s+[ée]t[ée]\s+aux\s+urgences|ich\s+war\s+(?:\S+\s+){0,5}in\s+der\s+notaufnahme\s+(?:wegen|mit|nach)|ich\s+bin\s+(?:selbst\s+|seit\s+\S+\s+\S+\s+)?\p{L}+patient(?:in)?(?-u:\b)|ik\s+ben\s+(?:zelf\s+)?\p{L}+pati[ëe]nte?(?-u:\b)|(?:jag\s+är|jeg\s+er)\s+(?:själv\s+|selv\s+)?\p{L}+patient(?-u:\b)|ik\s+lag\s+(?:\S+\s+){0,4}in\s+het\s+ziekenhuis|sono\s+stat[oa]\s+(?:\S+\s+){0,3}(?:al\s+pronto\s+soccorso|ricoverat[oa])|i(?:'m|\s+am)\s+(?:myself\s+)?an?\s+(?:dialysis|cancer|renal|kidney|transplant|heart|chemo(?:therapy)?|stroke|hospice|copd|hiv|oncology|diabetic)\s+patient(?:[.,;!)]|$|\s+(?:at|of|with|in|and|since|for|here)(?-u:\b))|(?:(?m:^)[ \t]*|[.!?]\s+)went\s+to\s+(?:the\s+)?(?:er|a&e|emergency\s+(?:room|department)|urgent\s+care)\s+(?:at|in|that|last|on|with|because|after)|i\s+had\s+(?:a|an|my|the)\s+(?:[a-z-]+\s+){0,2}(?:colonoscopy|mammogram|biopsy|surgery|procedure|mri|ct\s+scan|ultrasound|endoscopy|operation|c-section)|i\s+(?:was|went|ended\s+up|came)\s+(?:in|to|into|at)\s+(?:(?:the|your|an?)\s+)?(?:emergency\s+(?:room|department|dept)|er|a&e|urgent\s+care|walk-in\s+clinic)(?:\s+(?:on|last|yesterday|this|at|in|the|evening|morning|night|afternoon|of|early|late|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{1,2}:[0-9]{2}|am|pm|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|weekend),?){0,6}(?:\s+(?:with|because|after)|(?:\s*\([^)\n]{0,24}\))?[.!;]\s+[A-Za-z]+)|i\s+(?:was|am|got|have\s+been|had\s+been)\s+(?:just\s+|recently\s+|finally\s+)?(?:diagnosed|prescribed|admitted|discharged|hospitali[sz]ed|treated\s+for)|i(?:'ve|\s+have)\s+been\s+(?:taking|using|applying)|(?:since|after|before|at)\s+my\s+(?:last\s+)?(?:appointment|visit|consultation|check-?up)|my\s+(?:left|right)\s+(?:arm|forearm|leg|knee|foot|hand|eye|ear|shoulder|hip|ankle|wrist|breast|elbow|thumb|finger|toe|side)|i(?:'m|\s+am)\s+(?:currently\s+|still\s+|now\s+)?taking|i\s+(?:just\s+|recently\s+)?(?:delivered|gave\s+birth)|(?:i|and|then)\s+(?:broke|fractured|sprained|tore|dislocated)\s+my|my\s+(?:cast|splint|crutches)|my\s+(?:[a-z-]+\s+)?(?:incision|stitches|sutures|staples|surgical\s+drain|blood\s+sugars?|sugars|glucose\s+readings?|bp\s+readings?)|my\s+(?:drinking|drug\s+use|gambling|using)\s+(?:has|had|is|was|got)|(?:gp|doctor|physio|consultant|specialist|surgeon|midwife)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me\s+(?:to|for|in|off)(?-u:\b)|my\s+(?:gp|doctor|consultant|psychiatrist|key\s*worker)\s+(?:has\s+|had\s+)?(?:referred\s+me|admitted\s+me|got\s+me\s+(?:a\s+place|a\s+bed|an?\s+appointment|a\s+referral|into|onto)|signed\s+me\s+off\s+(?:sick|work))|my\s+(?:diagnosis|surgery|biopsy|prescriptions?|medications?|meds|chemo[a-z]*|treatment|infusions?|test\s+results?|lab\s+results?|symptoms|oncologist|cardiologist|psychiatrist|therapist|surgeon|next\s+dose|insulin|inhaler|pregnancy|colonoscopy|mammogram))(?-u:\b)",
         ),
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+|i'm\s+on\s+|i\s+am\s+on\s+|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+(?:two\s+|three\s+|four\s+|several\s+|multiple\s+)?|i'm\s+on\s+|i\s+am\s+on\s+|i(?:'m|\s+am)\s+(?:now\s+|currently\s+|nearly\s+|almost\s+)?[0-9]{1,2}\s+|(?:has|have|had|keeps?)\s+me\s+on\s+(?:weekly\s+|daily\s+|regular\s+|close\s+|extra\s+|strict\s+)?(?:monitoring|medication|treatment|tablets|pills|insulin|steroids|antibiotics|bed\s+rest)\s+for\s+(?:my\s+|the\s+)?|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         own_clause: re(
             r"(?i)(?:(?:^|[^\p{L}])(?:mijn|mitt|mina|moja|moje|mój|moim|moją|moj|můj|moji|benim|mano|minu)\s+(?:[\p{L}-]+\s+){0,2}|(?:^|[^\p{L}])ich\s+(?:habe|hatte|nehme|bekomme|brauche|spritze|leide\s+(?:an|unter))\s+(?:(?:am|im|seit|vor|letzte[nr]?|bei|ihnen|heute|gestern|[0-9]{1,2}\.?|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|woche|monat|jahr|tag|wochenende|ihnen|letzten|vergangenen|zwei|drei|vier|wochen|monaten|jahren|tagen|eine[nmr]?|ein|eine|chronische[nrs]?|schwere[nrs]?|starke[nrs]?|typ|[0-9]+)[\s.-]+){0,7}|(?:^|[^\p{L}])ik\s+(?:heb|had|slik|gebruik|neem|krijg|kreeg|spuit)\s+(?:(?:sinds|al|een|de|het|twee|drie|vier|vijf|zes|[0-9]+|dagen|weken|maanden|jaar|jaren|chronische|ernstige|type)[\s-]+){0,4}|(?:^|[^\p{L}])(?:jag|jeg)\s+(?:har|hade|hadde|havde|tar|tager|fick|fikk|fik|använder|bruker|bruger)\s+(?:(?:en|ett|ei|et|typ|type|sedan|siden|i|flera|mange|många|år|[0-9]+|svår|svær|kraftig|kronisk|lätt|lett|let)[\s-]+){0,4}|(?:^|[^\p{L}])(?:har|hade|hadde|havde)\s+(?:jag|jeg)\s+(?:(?:en|ett|ei|et|typ|type|svår|svær|kraftig|kronisk)[\s-]+){0,3}|(?:^|[^\p{L}])(?:tengo|tuve|padezco|sufro\s+de|tenho|tive|sofro\s+de|j['’]ai|ho|avevo|soffro\s+di)\s+(?:(?:una?|une|la|le|el|il|lo|gli|l['’]|um|uma|des|du|de\s+l['’]|[0-9]+|crises?\s+de|de)\s*){0,2})$",
@@ -838,7 +838,7 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|(?:our|my)\s+(?:cat|dog|puppy|kitten|rabbit|hamster|guinea\s+pig|horse|pony|parrot)\s+[a-z]+\s+(?:was|has|is|had)|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|the\s+vets?\s+(?:says|said|thinks|thought|reckons)[^.\n]{0,60}?(?:hamsters?|guinea\s+pigs?|gerbils?|wet\s+tail)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|(?:our|my)\s+(?:cat|dog|puppy|kitten|rabbit|hamster|guinea\s+pig|horse|pony|parrot)\s+[a-z]+\s+(?:was|has|is|had)|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|vet(?:'s|’s)?\s+invoice|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|the\s+vets?\s+(?:says|said|thinks|thought|reckons)[^.\n]{0,60}?(?:hamsters?|guinea\s+pigs?|gerbils?|wet\s+tail)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)(?:you(?:'re|’re|\s+are)|i(?:'m|’m|\s+am))\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -920,7 +920,7 @@ fn res() -> &'static Res {
             .expect("built-in place list compiles"),
         // After a name: `, 71M,` `, 67 F` `(DOB` `, MRN` `, 45 y/o`.
         record_after: re(
-            r"^\s*(?:\p{Lu}[\p{L}'-]+\s+){0,2}\(\s*(?i:curp|cpf|nhs(?:\s+no\.?|\s+number)?|nhi|pesel|ssn|svnr|sv-nr|ahv|amka|taj|egn|cnp|oib|nik|nric|fin|medicare(?:\s+no\.?)?|health\s+card(?:\s+no\.?)?|personnummer|cpr|hetu|codice\s+fiscale|rrn|bsn|insz|rijksregisternummer|snils|isikukood|my\s+number|cccd|rodné\s+číslo|rč|membership|member\s+(?:no\.?|number|id)|bib(?:\s+no\.?)?)(?-u:\b)\s*(?:no\.?|#)?\s*[:#]?\s*[A-Z0-9][A-Z0-9 .-]{0,20}[0-9][A-Z0-9 .-]{0,20}[0-9][A-Z0-9 .-]{0,20}\)|^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
+            r"^\s*(?:\p{Lu}[\p{L}'-]+\s+){0,2}\(\s*(?i:curp|cpf|nhs(?:\s+no\.?|\s+number)?|nhi|pesel|ssn|svnr|sv-nr|ahv|amka|taj|egn|cnp|oib|nik|nric|fin|medicare(?:\s+no\.?)?|health\s+card(?:\s+no\.?)?|personnummer|cpr|hetu|codice\s+fiscale|rrn|bsn|insz|rijksregisternummer|snils|isikukood|my\s+number|cccd|rodné\s+číslo|rč|membership|member\s+(?:no\.?|number|id)|(?:sa\s+)?id\s+(?:no\.?|number)|identity\s+(?:no\.?|number)|bib(?:\s+no\.?)?)(?-u:\b)\s*(?:no\.?|#)?\s*[:#]?\s*[A-Z0-9][A-Z0-9 .-]{0,20}[0-9][A-Z0-9 .-]{0,20}[0-9][A-Z0-9 .-]{0,20}\)|^\s*[,(]\s*(?:[0-9]{1,3}\s?[MF](?:\s*[,;)/]|\s*$)|[0-9]{1,3}\s?(?i:yo|y/o|y\.o\.|-?year-old|years?\s+old)|(?i:dob|d\.o\.b\.?|mrn|date\s+of\s+birth)(?-u:\b)|(?i:age[ds]?)\s*:?\s*[0-9]{1,3}(?-u:\b)|(?i:g[1-9]\s?p[0-9]{1,4}|edd\s*:?\s*[0-9])(?-u:\b))|^[ \t]*,[ \t]*[A-Z]{1,3}[0-9]{6,10}[ \t]*,[ \t]*(?:[0-9]{1,3}[ \t]?[MF](?-u:\b)|(?i:dob|d\.o\.b|ward|bed|bay|age)(?-u:\b))|^[ \t]*,[ \t]*[0-9]{1,3}[ \t]*(?:[-–,][ \t]*)?[A-Z]{3,4}[ \t]?[1-9][0-9]{6,9}[ \t]*(?:\r?\n|$|[-–,:][ \t]*(?i:[a-z]+[ \t]+)?(?i:biops|diagnos|dx|carcinoma|cancer|tumou?r|mass|lesion|histolog|ward|bed|bay|admit|referr|stage|scan|ct|mri|pet|chemo|surgery|post-?op|review|result))|^[ \t]*\([ \t]*(?:LOC|MRN|NHS|HOSP|UR|URN|CR|RM|PT|HN|CHI|PAS|KH|NGH|RXH)[ \t]?[1-9][0-9]{5,9}[ \t]*\)|^[ \t]*[,(][ \t]*(?:19|20)?[0-9]{6}[-+A][0-9]{3}[0-9A-Z](?-u:\b)",
         ),
         // `Ramon Etxeberria, 67, COPD`: a bare age between commas, then
         // words. Only after a name in reading order: `Last, First, 12,`
@@ -1141,12 +1141,17 @@ const MONTH_ABBREVIATIONS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
+/// A month's name or its abbreviation, in any case.
+fn month_word(w: &[u8]) -> bool {
+    let mut buf = [0u8; 48];
+    let w = lower(w, &mut buf);
+    MONTH_NAMES.contains(&w) || MONTH_ABBREVIATIONS.contains(&w)
+}
+
 /// `SPRINGFIELD, Jan. 27`: a month (`Jan`, `June`...) and a day after
 /// it is a dateline, not a first name.
 fn dateline(b: &[u8], s: usize, e: usize) -> bool {
-    let mut buf = [0u8; 48];
-    let w = lower(&b[s..e], &mut buf);
-    if !MONTH_NAMES.contains(&w) && !MONTH_ABBREVIATIONS.contains(&w) {
+    if !month_word(&b[s..e]) {
         return false;
     }
     let mut p = e;
@@ -1432,6 +1437,8 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
             && !one_word_list(b, s, e2)
             && !(street_suffix(w) && (after_house_number(b, s) || right_after_number(b, s)))
             && !place_named_after(r, b, e2)
+            // `20 May, Hamilton`: a date, then the town it is held in.
+            && !(month_word(w) && right_after_number(b, s))
         {
             // Record order is itself a cue: lists, charts, claims.
             return Some((s, e2, true));
@@ -4536,6 +4543,12 @@ fn judge(
     if pre_line.trim().is_empty() && text[s..e].starts_with("Meet ") {
         return None;
     }
+    // `Presenters: Dr Lim Chee Keong, orthopaedic surgeon, and Ms Serene
+    // Tan SC`: every name on a line headed by a line-up's label is one
+    // of its speakers.
+    if lineup_line(&text[ls..s]) {
+        return None;
+    }
     let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
         // `Deliver to: Mr Arjun Mehta` too (not a mail header's `To:`).
         let word = m.as_str().trim_end();
@@ -4547,7 +4560,7 @@ fn judge(
         };
         let to =
             word.eq_ignore_ascii_case("to") || (word.eq_ignore_ascii_case("to:") && delivered());
-        !(referred(m.as_str()) || (honorific && to))
+        !(referred(m.as_str()) || (honorific && to) || submitted_by(text, s, e, word))
     });
     // `… was updated by` over `Farah Siddiqui in the library`: the actor
     // of a sentence wrapped before the name.
@@ -4686,6 +4699,9 @@ fn judge(
             // claim's or a case's number heads its person.
             || (claim_number_before(pre_line) && health_near(r, text, (s, e, text.len()), health, 80, &|| false))
             || r.donor_label.is_match(pre_line)
+            // `the defendant, Rogelio Santiago-Baez` … `Defendant has
+            // schizophrenia`: a party named by a role, told of by it.
+            || role_told_again(pre_line, text, e, health)
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
             // A booking's traveller (`Passenger\tDolores Ybarra`) whose
@@ -4769,6 +4785,79 @@ fn judge(
         (true, false, _) | (false, _, true) => Confidence::Medium,
         _ => Confidence::Low,
     })
+}
+
+/// A party named by a role (`the defendant, `, `Claimant `) whose role
+/// opens a sentence or a field within a few lines after the name, with
+/// a health term right after it (`Defendant has schizophrenia`): told of
+/// by the role, not someone else (`the victim suffered …`).
+fn role_told_again(pre_line: &str, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    static ROLE: OnceLock<Regex> = OnceLock::new();
+    let Some(role) = ROLE
+        .get_or_init(|| {
+            re(r"(?i)(?-u:\b)(defendant|plaintiff|claimant|appellant|complainant|prisoner|offender|accused|respondent|applicant)\s*[:,]?\s*$")
+        })
+        .captures(pre_line)
+        .and_then(|c| c.get(1))
+    else {
+        return false;
+    };
+    let role = role.as_str().to_ascii_lowercase();
+    let end = ceil_boundary(text, (e + 400).min(text.len()));
+    let after_name = &text[e..end];
+    let lower = after_name.to_ascii_lowercase();
+    lower.match_indices(&role).any(|(k, _)| {
+        let opens = lower[..k]
+            .trim_end_matches(|c: char| c == ' ' || c == '\t')
+            .trim_end_matches("the")
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '.' | ':' | '\n' | ';' | '-'));
+        let rest = &lower[k + role.len()..];
+        let verb = [
+            "has ", "had ", "is ", "was ", "suffers ", "takes ", "needs ", "uses ",
+        ]
+        .iter()
+        .find(|v| rest.starts_with(&format!(" {v}")));
+        opens
+            && verb.is_some_and(|v| {
+                let from = e + k + role.len() + 1 + v.len();
+                health.iter().any(|&(hs, _)| hs >= from && hs <= from + 60)
+            })
+    })
+}
+
+/// A line opening on a line-up's label (`Presenters:`, `Speakers:`,
+/// `Faculty:`, `Panel:`), up to the name.
+fn lineup_line(head: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?i)^[ 	>*•-]*(?:presenters?|speakers?|faculty|panel|panell?ists?|trainers?|facilitators?|moderators?|hosts?|chairs?|tutors?|lecturers?|instructors?|judges|jury|authors?|contributors?|editors?)[ 	]*:")
+    })
+    .is_match(head)
+}
+
+/// `We received the EEOC charge from Danielle Reyes`, `a grievance
+/// lodged by Tom Hale`: the one who sent in a charge, claim, complaint or
+/// request, not a doctor who wrote (`a letter from Dr Chen` keeps its
+/// title). `word`: the cue before the name (`from`, `by`).
+fn submitted_by(text: &str, s: usize, e: usize, word: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    if !(word.eq_ignore_ascii_case("from") || word.eq_ignore_ascii_case("by")) {
+        return false;
+    }
+    let name = &text[s..e];
+    let title = ["Dr", "DR", "Doctor", "Prof", "Professor"]
+        .iter()
+        .any(|t| name.starts_with(t) && name[t.len()..].starts_with(['.', ' ']));
+    let ls = line_start(text, s);
+    let head = &text[floor_boundary(text, ls.max(s.saturating_sub(120)))..s];
+    !title
+        && R.get_or_init(|| {
+            re(r"(?i)(?-u:\b)(?:received|filed|lodged|brought|submitted|raised)\s+(?:[a-z0-9()-]+\s+){0,4}(?:from|by)\s+$|(?-u:\b)(?:charge|complaint|grievance|claim|appeal|request|application|statement|letter|e-?mail|message|note)\s+(?:\([^)\n]{0,30}\)\s+)?(?:received\s+)?(?:from|by)\s+$")
+        })
+        .is_match(head)
 }
 
 /// A clinician's or a carer's job among the words (`(practice nurse)`,
@@ -6658,7 +6747,7 @@ const DETERMINERS: &[&str] = &[
 fn history_own_care(text: &str, from: usize, to: usize, terms: &[(usize, usize)]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let told = R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:a\s+)?type\s+(?:1|2|one|two)(?:\s+diabetic)?|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)|i(?:'m|’m|\s+am)\s+(?:now\s+|currently\s+)?(?:(?:[0-9]{1,2}|[a-z]+)\s+weeks\s+)?pregnant|(?:gp|doctor|physio|consultant|surgeon|midwife|specialist)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me)(?-u:\b)")
+        re(r"(?i)(?-u:\b)(?:i(?:'ve|’ve|\s+have)\s+been\s+(?:profoundly\s+|severely\s+|partially\s+)?(?:deaf|blind|deafblind|disabled)\s+(?:since|from\s+birth|all\s+my\s+life)|i\s+(?:was|have\s+been|got)\s+(?:just\s+|recently\s+|finally\s+|formally\s+)?diagnosed|i(?:'m|’m|\s+am)\s+(?:a\s+)?type\s+(?:1|2|one|two)(?:\s+diabetic)?|i(?:'m|’m|\s+am)\s+(?:profoundly\s+deaf|deafblind|registered\s+blind|severely\s+sight\s+impaired|a\s+(?:full-time\s+)?wheelchair\s+user|an\s+amputee|paraplegic|tetraplegic)|i(?:'m|’m|\s+am)\s+(?:now\s+|currently\s+)?(?:(?:[0-9]{1,2}|[a-z]+)\s+weeks\s+)?pregnant|(?:gp|doctor|physio|consultant|surgeon|midwife|specialist)\s+(?:has\s+|have\s+|just\s+)?(?:referred|booked|signed)\s+me|olin\s+(?:\S+\s+){0,4}(?:sairaalassa|osastolla|teho-osastolla|leikkauksessa)|(?:syön|käytän|sairastan)\s+\S+|minulla\s+(?:on|oli|todettiin)\s+\S+|minut\s+leikattiin|minulle\s+(?:tehtiin|todettiin))(?-u:\b)")
     });
     told.is_match(&text[from..to])
         || terms.iter().any(|&(hs, he)| {
@@ -6834,7 +6923,7 @@ fn quoted_top(text: &str) -> usize {
 fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let head = R.get_or_init(|| {
-        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+|^[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+(?:I['’ ]|My[ \t]))"#)
+        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+|^[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+(?:I['’ ]|My[ \t])|^[ \t]*[^\n]{0,60}?[ \t](\p{Lu}[\p{L}'-]+(?:[ \t]\p{Lu}[\p{L}'-]+){1,2})[ \t]*(?:<[^>\n]+>[ \t]*)?(?:kirjoitti|skrev|schrieb|schreef|escribió|escreveu|scrisse|napisał|napisała|napsal|napsala|írta|rašė|rakstīja|kirjutas|έγραψε|написа|написал|написала|a[ \t]écrit)[ \t]*:|^[ \t]*[^\n]{0,80}?(?:schrieb|skrev|kirjoitti|escribió|escreveu|scrisse|napisał\(a\)|napisała|napisał|a[ \t]écrit)[ \t]+"?(\p{Lu}[\p{L}'-]+(?:[ \t]\p{Lu}[\p{L}'-]+){1,2})"?[ \t]*<[^>\n]+>[ \t]*:)"#)
     });
     // Byte searches first: most texts hold no thread.
     let b = text.as_bytes();
@@ -6852,6 +6941,23 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
                 "Od:",
                 "Feladó:",
                 "Lähettäjä:",
+                "kirjoitti:",
+                "skrev",
+                "schrieb",
+                "schreef:",
+                "escribió:",
+                "escreveu:",
+                "scrisse:",
+                "crit :",
+                "crit:",
+                "napisał",
+                "napsal",
+                "írta:",
+                "rašė:",
+                "rakstīja:",
+                "kirjutas:",
+                "έγραψε:",
+                "написа",
             ]
             .iter()
             .any(|l| memchr::memmem::find(b, l.as_bytes()).is_some()))
@@ -6867,7 +6973,12 @@ fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize
             if let Some(m) = c.get(4) {
                 return Some((m.start(), m.end(), m.end() + 1));
             }
-            let m = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
+            let m = c
+                .get(1)
+                .or_else(|| c.get(2))
+                .or_else(|| c.get(3))
+                .or_else(|| c.get(5))
+                .or_else(|| c.get(6))?;
             Some((m.start(), m.end(), c.get(0)?.end()))
         })
         .collect();
@@ -8075,9 +8186,9 @@ pub(crate) const SIGN_OFFS: &str = r"regards|best\s+regards|kind\s+regards|warm\
 /// and folded to ASCII: English, Spanish, Portuguese, French and German.
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "senora", "senorita", "senor", "senhora",
-    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "madan", "madam", "msye", "gng",
-    "pani", "signora", "signor", "mevrouw", "meneer", "dhr", "mevr", "sayin", "doamna", "domnul",
-    // Not `Gospa`, `Gospod`: also "Our Lady" and "the Lord".
+    "senhor", "madame", "mme", "mlle", "monsieur", "frau", "herr", "herrn", "madan", "madam",
+    "msye", "gng", "pani", "signora", "signor", "mevrouw", "meneer", "dhr", "mevr", "sayin",
+    "doamna", "domnul", // Not `Gospa`, `Gospod`: also "Our Lady" and "the Lord".
     "ponas", "proua", "harra",
 ];
 

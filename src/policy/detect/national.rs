@@ -345,9 +345,14 @@ fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool
     // A record's block of fields (`NIK : …`, `Elev: Alva …, personnummer
     // …`) is told about in the paragraph under it.
     let hi = match text[e..hi].find("\n\n") {
-        Some(k) if field_line(text, s) && continues(&text[e + k + 2..hi]) => text[e + k + 2..hi]
-            .find("\n\n")
-            .map_or(hi, |j| e + k + 2 + j),
+        Some(k)
+            if (field_line(text, s) && continues(&text[e + k + 2..hi]))
+                || named_again(text, s, &text[e + k + 2..hi]) =>
+        {
+            text[e + k + 2..hi]
+                .find("\n\n")
+                .map_or(hi, |j| e + k + 2 + j)
+        }
         Some(k) => e + k,
         None => hi,
     };
@@ -392,6 +397,38 @@ fn thing_before(text: &str, label: usize) -> bool {
         "event",
     ]
     .contains(&word)
+}
+
+/// `Vi repræsenterer Mette Lundgaard Sørensen (CPR-nr. …)` over `Mette
+/// har siden uheldet haft …`: the next paragraph opens on a name written
+/// just before the number at `s` (within 48 bytes), then a word in lower
+/// case: a sentence about that person.
+fn named_again(text: &str, s: usize, para: &str) -> bool {
+    let p = para.trim_start();
+    let word: &str = p
+        .split(|c: char| !c.is_alphabetic() && c != '-')
+        .next()
+        .unwrap_or("");
+    if word.chars().count() < 3 || !word.starts_with(char::is_uppercase) {
+        return false;
+    }
+    // A sentence goes on after the name (`Mette har`), not a firm's
+    // (`Jensen & Co.`).
+    let next = p[word.len()..].trim_start_matches(' ');
+    if !next.starts_with(char::is_lowercase) {
+        return false;
+    }
+    // …and the name runs on before the number (`Mette Lundgaard`), not
+    // a town's or a greeting's word (`Copenhagen office`, `Dear all`).
+    let head = crate::policy::text::before(text, s, 48);
+    head.match_indices(word).any(|(k, _)| {
+        let starts = head[..k]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphabetic());
+        let rest = &head[k + word.len()..];
+        starts && rest.starts_with(' ') && rest[1..].starts_with(char::is_uppercase)
+    })
 }
 
 /// A paragraph that goes on from the record above it: it opens in lower
