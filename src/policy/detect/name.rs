@@ -4808,7 +4808,7 @@ fn role_told_again(pre_line: &str, text: &str, e: usize, health: &[(usize, usize
     let lower = after_name.to_ascii_lowercase();
     lower.match_indices(&role).any(|(k, _)| {
         let opens = lower[..k]
-            .trim_end_matches(|c: char| c == ' ' || c == '\t')
+            .trim_end_matches([' ', '\t'])
             .trim_end_matches("the")
             .trim_end()
             .chars()
