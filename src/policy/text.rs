@@ -41,10 +41,24 @@ pub fn composed(s: &str) -> std::borrow::Cow<'_, str> {
 /// further from its name than the same letter written with LF. Line
 /// numbers are unchanged; text without a CR is passed through.
 pub fn unix_lines(s: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
-    if memchr::memchr(b'\r', s.as_bytes()).is_none() {
+    let b = s.as_bytes();
+    if memchr::memmem::find(b, b"\r\n").is_none() {
         return s;
     }
-    std::borrow::Cow::Owned(s.replace("\r\n", "\n"))
+    // A vector search for each CRLF and one copy of the runs between
+    // them (`str::replace` searches byte by byte with its two-way matcher).
+    let mut out = Vec::with_capacity(b.len());
+    let mut from = 0;
+    for cr in memchr::memmem::find_iter(b, b"\r\n") {
+        out.extend_from_slice(&b[from..cr]);
+        from = cr + 1;
+    }
+    out.extend_from_slice(&b[from..]);
+    // Only CR octets before an LF went, so the text is still UTF-8.
+    std::borrow::Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// An iCalendar or vCard object (RFC 5545, RFC 6350) as a reader sees
@@ -269,6 +283,24 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_becomes_lf_and_lone_cr_stays() {
+        use std::borrow::Cow;
+        let cases = [
+            ("a\r\nb\r\n", "a\nb\n"),
+            ("\r\n\r\n", "\n\n"),
+            ("x\r\r\ny\rz", "x\r\ny\rz"),
+            ("é\r\nü", "é\nü"),
+        ];
+        for (crlf, lf) in cases {
+            assert_eq!(unix_lines(Cow::Borrowed(crlf)), lf, "{crlf:?}");
+        }
+        assert!(matches!(
+            unix_lines(Cow::Borrowed("a\rb\n")),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn calendar_lines_are_unfolded_and_escapes_undone() {

@@ -1265,6 +1265,9 @@ pub fn scan(
     // venue`: a term made an adjective of goods or places, no one's
     // condition.
     spans.retain(|&(_, e)| !fit_for_suffix(text, e));
+    // `£860 raised for Loxley Hospice`, `running in aid of Parkinson's
+    // UK`: the cause money goes to, no one's care.
+    spans.retain(|&(s, _)| !money_for_cause(text, s));
     // Words no list holds, by their make (`hemiarthroplasty`), and the
     // list's terms as inflecting languages write them (`levodopu`).
     let mut made = super::morphology::words(text, 64);
@@ -1421,6 +1424,23 @@ fn digest_posts(text: &str) -> Vec<usize> {
         *first = 0;
     }
     starts
+}
+
+/// Is the term at `s` the cause that money is raised for (`raised for
+/// Loxley Hospice`, `running the 10k in aid of the Stroke Association`,
+/// `donations to St Luke's Hospice`)? Up to four capitalised words of
+/// the cause's name may stand between.
+pub(crate) fn money_for_cause(text: &str, s: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let head = crate::policy::text::before(text, s, 64);
+    let head = &head[head.rfind('\n').map_or(0, |k| k + 1)..];
+    if head.len() < 6 {
+        return false;
+    }
+    R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:raised|raising|fundraising|donations?|donated|donating|proceeds|sponsorship|in\s+aid)\s+(?:(?:money|funds|£[0-9,]+|\$[0-9,]+)\s+)?(?:for|to|of)\s+(?:the\s+)?(?-i:(?:[A-Z][\w'’.&-]*\s+){0,4})$")
+    })
+    .is_match(head)
 }
 
 /// A suffix after a term that makes it an adjective of goods, places or

@@ -745,7 +745,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från))\s*[:#,.\-]?\s*)$",
+            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|applicant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från)|(?:anak|asawa|nanay|tatay|inay|itay|lola|lolo|kapatid|apo|pamangkin)\s+(?:kong|naming|niyang|nilang|ko|namin|niya|nila)?\s*si)\s*[:#,.\-]?\s*(?:(?:the\s+)?(?:fr|revd|rev|reverend|pastor|imam|rabbi|sister|sr|brother|br|deacon|canon|bishop|elder|sheikh|swami|pandit)\.?\s+)?)$",
         ),
         participant: re(r"(?i)(?-u:\b)(?:participant[e]?|teilnehmer(?:in)?|deelnemer)\s*[:#,.\-]?\s*$"),
         cue_after: re(
@@ -777,7 +777,7 @@ fn res() -> &'static Res {
         // A charity's or a hospital's published story, told with its
         // subject's consent: `Stories are shared with permission`.
         public_story: re(
-            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent)|in\s+(?:this|his|her|their)\s+(?:new\s+|moving\s+|candid\s+)?memoir,?\s+(?:he|she|they|the\s+author)\s+(?:writes|describes|tells|recalls|reflects)|(?:new|latest|debut|published)\s+memoir)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent)|in\s+(?:this|his|her|their)\s+(?:new\s+|moving\s+|candid\s+)?memoir,?\s+(?:he|she|they|the\s+author)\s+(?:writes|describes|tells|recalls|reflects)|(?:new|latest|debut|published)\s+memoir|announced\s+(?:today|yesterday|this\s+(?:morning|week)|publicly|on\s+social\s+media|in\s+a\s+(?:public\s+)?statement)\s+that\s+(?:he|she|they)\s+(?:has|have|had)\s+been\s+diagnosed)(?-u:\b)",
         ),
         staff_news: re(
             r"(?i)(?-u:\b)(?:please\s+welcome|(?:delighted|pleased|happy|thrilled|proud)\s+to\s+(?:welcome|introduce|announce)|meet\s+our\s+new|our\s+new\s+(?:audiologist|pharmacist|optometrist|dentist|hygienist|physio(?:therapist)?|nurse|doctor|gp|consultant|manager|colleague)|welcome\s+(?:to\s+the\s+team|aboard)|joins\s+us\s+from|joined\s+us\s+from|joins\s+our\s+(?:team|staff|practice)|new\s+hires?|our\s+newest|farewell\s+(?:to|party|lunch)|retirement\s+party|retires\s+after|congratulations\s+to|promoted\s+to)(?-u:\b)",
@@ -4138,6 +4138,7 @@ fn health_near(
                 && !document_scan(w, m.start(), m.end())
                 && !super::health::furniture_after(&w[m.end()..])
                 && !no_ones_event(w, m.start())
+                && !super::health::money_for_cause(text, a + m.start())
                 // `Booking CT-5521`: a code.
                 && !super::health::keys_a_number(&w.as_bytes()[m.end()..])
         });
@@ -4807,25 +4808,60 @@ fn role_told_again(pre_line: &str, text: &str, e: usize, health: &[(usize, usize
     let after_name = &text[e..end];
     let lower = after_name.to_ascii_lowercase();
     lower.match_indices(&role).any(|(k, _)| {
-        let opens = lower[..k]
-            .trim_end_matches([' ', '\t'])
-            .trim_end_matches("the")
+        let before = lower[..k].trim_end_matches([' ', '\t']);
+        // Only the whole word `the` goes (`The defendant has`), not the
+        // end of `breathe`.
+        let before = match before.strip_suffix("the") {
+            Some(b) if b.is_empty() || b.ends_with(char::is_whitespace) => b,
+            _ => before,
+        };
+        let opens = before
             .trim_end()
             .chars()
             .next_back()
             .is_none_or(|c| matches!(c, '.' | ':' | '\n' | ';' | '-'));
-        let rest = &lower[k + role.len()..];
+        let rest = lower[k + role.len()..].strip_prefix(' ').unwrap_or("\0");
         let verb = [
             "has ", "had ", "is ", "was ", "suffers ", "takes ", "needs ", "uses ",
         ]
         .iter()
-        .find(|v| rest.starts_with(&format!(" {v}")));
+        .find(|v| rest.starts_with(**v));
         opens
             && verb.is_some_and(|v| {
                 let from = e + k + role.len() + 1 + v.len();
                 health.iter().any(|&(hs, _)| hs >= from && hs <= from + 60)
             })
     })
+}
+
+/// One of the sick, the healed or the raised of scripture, named alone
+/// (`Jairus's little daughter with her fever`, `Lazarus`): a sermon's
+/// or a study's story, no one's care. Names still borne today (`Mary`,
+/// `Peter`) are not here.
+fn scripture_figure(name: &str) -> bool {
+    const FIGURES: &[&str] = &[
+        "jairus",
+        "lazarus",
+        "bartimaeus",
+        "naaman",
+        "hezekiah",
+        "zacchaeus",
+        "malchus",
+        "epaphroditus",
+        "trophimus",
+        "aeneas",
+        "dorcas",
+        "tabitha",
+        "mephibosheth",
+        "jesus",
+        "elisha",
+        "elijah",
+    ];
+    let word = name
+        .strip_suffix("'s")
+        .or_else(|| name.strip_suffix("’s"))
+        .unwrap_or(name);
+    FIGURES.iter().any(|f| f.eq_ignore_ascii_case(word))
 }
 
 /// A line opening on a line-up's label (`Presenters:`, `Speakers:`,
@@ -5290,6 +5326,10 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
             "told ",
             "takes ",
             "took ",
+            "suffers ",
+            "suffered ",
+            "lives ",
+            "developed ",
             // An injury's own verb opens its term (`broke his wrist`).
             "broke ",
             "fractured ",
@@ -5428,9 +5468,41 @@ fn pronoun_opens_next_sentence(text: &str, e: usize) -> Option<usize> {
 /// (`Anna has asthma`, `Tomás tiene hipertensión`, `Marek ma cukrzycę`,
 /// `Marie souffre d'asthme`).
 const OWN_VERBS: &[&str] = &[
-    "has", "had", "takes", "took", "tiene", "tenía", "tuvo", "padece", "sufre", "toma", "tomaba",
-    "hat", "hatte", "leidet", "a", "avait", "souffre", "prend", "ha", "aveva", "soffre", "prende",
-    "tem", "tinha", "sofre", "heeft", "ma", "miał", "miała", "choruje",
+    "has",
+    "had",
+    "takes",
+    "took",
+    "suffers",
+    "suffered",
+    "developed",
+    "living",
+    "lives",
+    "tiene",
+    "tenía",
+    "tuvo",
+    "padece",
+    "sufre",
+    "toma",
+    "tomaba",
+    "hat",
+    "hatte",
+    "leidet",
+    "a",
+    "avait",
+    "souffre",
+    "prend",
+    "ha",
+    "aveva",
+    "soffre",
+    "prende",
+    "tem",
+    "tinha",
+    "sofre",
+    "heeft",
+    "ma",
+    "miał",
+    "miała",
+    "choruje",
 ];
 
 /// Words that may stand between a sentence's first verb and the own verb
@@ -5439,14 +5511,14 @@ const OWN_LINKS: &[&str] = &[
     "said", "says", "told", "us", "me", "que", "that", "he", "she", "él", "ella", "also", "too",
     "también", "ya", "already", "still", "todavía", "declaró", "dijo", "comentó", "dass", "er",
     "sie", "auch", "qu'il", "qu'elle", "il", "elle", "aussi", "che", "anche", "ele", "ela", "dat",
-    "hij", "zij", "ook", "że",
+    "hij", "zij", "ook", "że", "has", "is", "been",
 ];
 
 /// What an own verb takes before its term (`has a`, `leidet an`,
 /// `souffre d'`, `soffre di`, `choruje na`).
 const OWN_ARTICLES: &[&str] = &[
     "a", "an", "un", "una", "une", "de", "d'", "du", "des", "di", "na", "een", "ein", "eine",
-    "einen", "einer", "la", "el", "le",
+    "einen", "einer", "la", "el", "le", "from", "with",
 ];
 
 /// The term does not end its phrase: another word follows it that is no
@@ -6444,6 +6516,12 @@ pub fn scan(
                 },
             },
         };
+        if let Some((ns, ne, _)) = found_here
+            && scripture_figure(&text[ns..ne])
+        {
+            i = ne;
+            continue;
+        }
         if let Some((ns, ne, hon)) = found_here {
             // A story told about someone is at least a name near a
             // health fact, however far on the story goes; a signature no
@@ -6573,7 +6651,10 @@ pub fn scan(
     }
     // The possessive ties the name to the fact itself: a name with a
     // health fact.
-    for (s, e) in possessive_care(r, text, health) {
+    for (s, e) in possessive_care(r, text, health)
+        .into_iter()
+        .filter(|&(s, e)| !scripture_figure(&text[s..e]))
+    {
         sink.push(Kind::Name, graded(Confidence::High), loc, &text[s..e]);
     }
     // A thread's earlier writer, named by the header block or the
@@ -7715,6 +7796,15 @@ const NEWS_PHRASES: &[&str] = &[
     "family notices",
     "in lieu of flowers",
     "as published on",
+    "as it appears on",
+    "as it appeared on",
+    "with her consent",
+    "with his consent",
+    "with their consent",
+    "wrote it herself",
+    "wrote it himself",
+    "you follow this page",
+    "raised so far",
     "posted publicly",
     "fundraiser you follow",
     "share the fundraiser",

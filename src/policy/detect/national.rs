@@ -63,6 +63,7 @@ enum Scheme {
     NzNhi,
     ThId,
     InAadhaar,
+    PhPhilsys,
     PlPesel,
     UkNino,
     IsKennitala,
@@ -183,6 +184,10 @@ const LABELS: &[(&str, &[Scheme])] = &[
     (r"personas kods|personas kodu", &[LvPersonasKods]),
     (r"pesel", &[PlPesel]),
     (
+        r"philsys(?:\s+card)?(?:\s+(?:number|no\.?|id))?|(?-i:PCN|PSN)",
+        &[PhPhilsys],
+    ),
+    (
         r"national\s+insurance\s*(?:number|no\.?|nr)|(?-i:NI)\s*(?:number|no\.?)|(?-i:NINO)",
         &[UkNino],
     ),
@@ -224,7 +229,7 @@ fn res() -> &'static Res {
         Res {
             labels: re(&format!("(?i)(?:{})", alternation.join("|"))),
             value: re(
-                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:שלי|שלו|שלה)[ \t]*[:：]?[ \t]*)?(?:(?:è|é|e|es|est|ist|is|är|er|jest|era|was)[ \t]+)?(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
+                r"(?i)^[ \t:：#№=.\-–(（]{0,16}(?:(?:שלי|שלו|שלה)[ \t]*[:：]?[ \t]*)?(?:(?:è|é|e|es|est|ist|is|är|er|jest|era|was)[ \t]+|(?:(?:po|niya|nila|ko|namin|ay)[ \t]+){1,4})?(?:(?:number|nummer|numaras[ıi]|n[úu]mero|n[úu]m|no|nr|n°|nº|số)\.?[ \t:：#)）]{0,6})?([0-9A-Za-z*](?:[0-9A-Za-z*]|[ .\-/+][0-9A-Za-z*]){0,30})",
             ),
         }
     })
@@ -855,6 +860,10 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
         InAadhaar => digits_of(v).is_some_and(|d| {
             d.len() == 12 && d[0] >= 2 && !placeholder(&d) && (!strict || verhoeff(&d))
         }),
+        // The PhilSys card number (16 digits in groups of four) or the
+        // PhilSys number itself (12); neither carries a published check.
+        PhPhilsys => digits_of(v)
+            .is_some_and(|d| matches!(d.len(), 12 | 16) && d[0] != 0 && !placeholder(&d)),
         IlZehut => digits_of(v).is_some_and(|d| {
             if !(5..=9).contains(&d.len()) || placeholder(&d) {
                 return false;
