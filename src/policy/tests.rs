@@ -1366,3 +1366,37 @@ fn session_forty_eight_legal_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_forty_nine_faith_and_charity_shapes_are_judged() {
+    for body in [
+        // A clergy title after the cue; a Tagalog mother's child and his
+        // PhilSys number; a condition had, suffered or lived with.
+        "Dear all,\n\nPlease pray for Fr Declan Moriarty, who has surgery for bowel cancer on Thursday 13 May.",
+        "Please keep the Revd Helen Shaw in your prayers: she has been diagnosed with breast cancer.",
+        "para sa anak kong si Juanito Jr., 9 na taong gulang. Naka-confine po siya dahil sa dengue.\nAng PhilSys number po niya ay 4821-0937-5516-2084.",
+        "Joan Smith has had multiple sclerosis since 2016.",
+        "Joan Smith suffers from epilepsy and needs someone with her.",
+        "Joan Smith is living with HIV.",
+        // A food bank's JSON route with a client's dialysis.
+        "{\n  \"client\": \"Agnes MacIsaac\",\n  \"phone\": \"(902) 555-0131\",\n  \"dietary\": [\"renal diet - on dialysis\"]\n}",
+        // Taken into the General; a grant applicant's household.
+        "12 May - Edna Farrow was taken into the General on Tuesday night with pneumonia.",
+        "Applicant: The Revd Anthony Baptiste\nAddress: The Vicarage, 3 Church Lane\nHousehold: Anthony (61) and his wife Grace (58)\nPurpose of the grant: a curved stairlift and a level-access shower in the vicarage, which the family has asked for since the spring.\n\nCircumstances: Grace has had multiple sclerosis since 2016 and uses a wheelchair outdoors.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // Money raised for a hospice; a story published with consent; a
+        // public announcement; scripture's sick.
+        "Sarah Whitfield is running the 10k: £860 raised for Loxley Hospice so far.",
+        "Here is Priya Raman's story exactly as it appears on our website (published with her consent):\n\"My kidneys failed when I was 34. For three years dialysis was my part-time job.\" - Priya Raman",
+        "From the diocesan website: \"Bishop Thomas Hallinan announced today that he has been diagnosed with prostate cancer and will have surgery in June.\"",
+        "The gospels are full of such moments: Jairus's little daughter with her fever, the lepers outside the village.",
+        // A job's applicant, whose experience names wards.
+        "Applicant: Jane Morrow\nPosition applied for: Staff Nurse, Oncology Ward\nExperience: 6 years in a chemotherapy day unit.",
+        "Joan Smith has had diabetes research grants for years.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

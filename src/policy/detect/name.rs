@@ -745,7 +745,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|applicant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från)|(?:anak|asawa|nanay|tatay|inay|itay|lola|lolo|kapatid|apo|pamangkin)\s+(?:kong|naming|niyang|nilang|ko|namin|niya|nila)?\s*si)\s*[:#,.\-]?\s*(?:(?:the\s+)?(?:fr|revd|rev|reverend|pastor|imam|rabbi|sister|sr|brother|br|deacon|canon|bishop|elder|sheikh|swami|pandit)\.?\s+)?)$",
+            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från)|(?:anak|asawa|nanay|tatay|inay|itay|lola|lolo|kapatid|apo|pamangkin)\s+(?:kong|naming|niyang|nilang|ko|namin|niya|nila)?\s*si)[\x22']?\s*[:#,.\-]?\s*[\x22']?(?:(?:the\s+)?(?:fr|revd|rev|reverend|pastor|imam|rabbi|sister|sr|brother|br|deacon|canon|bishop|elder|sheikh|swami|pandit)\.?\s+)?)$",
         ),
         participant: re(r"(?i)(?-u:\b)(?:participant[e]?|teilnehmer(?:in)?|deelnemer)\s*[:#,.\-]?\s*$"),
         cue_after: re(
@@ -784,7 +784,7 @@ fn res() -> &'static Res {
         ),
         donor_label: re(r"(?i)(?-u:\b)donor(?:\s+name)?\s*:\s*$"),
         subject_field: re(
-            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt)(?:\s+name)?(?:\s*:\s*|[ \t]*\t\s*)(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac)\.?\s+)?$",
+            r"(?i)(?-u:\b)(?:student|employee|client|resident|claimant|injured\s+worker|member|insured|patient|athlete|player(?:\s+case)?|inmate|detainee|veteran|casualty|prisoner|offender|soldier|service\s*member|serviceman|servicewoman|recruit|crew\s*member|seafarer|trabajador(?:a)?|emplead[oa]|asegurad[oa]|alumn[oa]|mitarbeiter(?:in)?|arbeitnehmer(?:in)?|besch[äa]ftigte[r]?|salari[ée]e?|employ[ée]e?|travailleu(?:r|se)|lavorat(?:ore|rice)|dipendente|werknemer|medewerker|trabalhador(?:a)?|funcion[áa]ri[oa]|pracownik|pracownica|zam[ěe]stnanec|anst[äa]lld|arbetstagare|ansatt)(?:\s+name)?(?:\s*:\s*|[ \t]*\t\s*)(?:(?:d|d[ñn]a|d[ªa]|sr|sra|mr|mrs|ms|herr|frau|m|mme|sig|sig\.ra|pan|pani|dhr|mevr|pte|pvt|cpl|lcpl|sgt|ssgt|spc|pfc|ab|os|gnr|spr|tpr|rfn|mne|ac|sac|lac|(?:the\s+)?(?:revd|rev|reverend|fr|pastor|imam|rabbi|sister|sr|brother|deacon|canon))\.?\s+)?$",
         ),
         vet_place: aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -3685,7 +3685,7 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 fn admitted_right_after(text: &str, e: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|taken\s+(?:in)?to\s+hospital|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
+        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er|general|infirmary)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|(?:taken|brought)\s+(?:in)?to\s+(?:(?:the|a)\s+)?(?:[a-z'’.&]+\s+){0,3}(?:hospital|general|infirmary|hospice|a&e|icu)(?-u:\b)|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
     });
     // Asked at lone first names: the verb first, on the bytes.
     let head = &text.as_bytes()[e..(e + 10).min(text.len())];
@@ -4705,6 +4705,7 @@ fn judge(
             || role_told_again(pre_line, text, e, health)
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
+            || grant_applicant(pre_line, text)
             // A booking's traveller (`Passenger\tDolores Ybarra`) whose
             // own record block tells of care.
             || (trip_field(pre_line) && care_in_block(text, e, health))
@@ -4730,6 +4731,8 @@ fn judge(
             // double lung transplant`: the name, or its given name again,
             // opens a sentence about his or her own condition.
             || subject_of_own_term(text, s, e, health)
+            // `Edna Farrow was taken into the General on Tuesday night`.
+            || admitted_right_after(text, e)
             // A quote, a registration or a library notice greets its
             // reader by full name as well: with the reader's own care only.
             || (greeting()
@@ -4766,7 +4769,7 @@ fn judge(
     let _ = pre;
     // A record's own field (`Student:     Bongani Ndlovu`) names whom the
     // whole letter is about: its fact may stand further down.
-    let reach = if r.subject_field.is_match(pre_line) {
+    let reach = if r.subject_field.is_match(pre_line) || grant_applicant(pre_line, text) {
         800
     } else {
         250
@@ -4832,6 +4835,46 @@ fn role_told_again(pre_line: &str, text: &str, e: usize, health: &[(usize, usize
                 health.iter().any(|&(hs, _)| hs >= from && hs <= from + 60)
             })
     })
+}
+
+/// `Applicant: The Revd Anthony Baptiste` on a grant's or a hardship
+/// fund's form, whose circumstances tell of the household's health; not
+/// a job's applicant (a vacancy, an interview, a CV), whose experience
+/// names wards and treatments.
+fn grant_applicant(pre_line: &str, text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    static JOB: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let label = R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)applicant(?:'s)?(?:\s+name)?\s*[:\t]\s*(?:(?:the\s+)?(?:revd|rev|reverend|fr|pastor|imam|rabbi|mr|mrs|ms|miss|mx|dr)\.?\s+)?$")
+    });
+    if !label.is_match(pre_line) {
+        return false;
+    }
+    let job = JOB.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "position",
+                "vacancy",
+                "vacancies",
+                "interview",
+                "shortlist",
+                "curriculum",
+                "resume",
+                "résumé",
+                " cv",
+                "job",
+                "recruit",
+                "candidate",
+                "role applied",
+                "post applied",
+                "hiring",
+                "tenancy",
+                "visa",
+            ])
+            .expect("built-in words compile")
+    });
+    !job.is_match(&text[..floor_boundary(text, 8 * 1024)])
 }
 
 /// One of the sick, the healed or the raised of scripture, named alone
