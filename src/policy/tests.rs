@@ -1382,6 +1382,9 @@ fn session_forty_nine_faith_and_charity_shapes_are_judged() {
         "{\n  \"client\": \"Agnes MacIsaac\",\n  \"phone\": \"(902) 555-0131\",\n  \"dietary\": [\"renal diet - on dialysis\"]\n}",
         // Taken into the General; a grant applicant's household.
         "12 May - Edna Farrow was taken into the General on Tuesday night with pneumonia.",
+        // (A helper's review.) An admission to a place of care is care.
+        "Jane Cole was taken into the General on Sunday.",
+        "Please pray for Fr Tom Byrne, who is in the Royal Infirmary with a heart attack.",
         "Applicant: The Revd Anthony Baptiste\nAddress: The Vicarage, 3 Church Lane\nHousehold: Anthony (61) and his wife Grace (58)\nPurpose of the grant: a curved stairlift and a level-access shower in the vicarage, which the family has asked for since the spring.\n\nCircumstances: Grace has had multiple sclerosis since 2016 and uses a wheelchair outdoors.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
@@ -1396,6 +1399,14 @@ fn session_forty_nine_faith_and_charity_shapes_are_judged() {
         // A job's applicant, whose experience names wards.
         "Applicant: Jane Morrow\nPosition applied for: Staff Nurse, Oncology Ward\nExperience: 6 years in a chemotherapy day unit.",
         "Joan Smith has had diabetes research grants for years.",
+        // (A helper's review.) A talk given by a cleric; a repair visit;
+        // other forms of application;
+        // numbers called PCN or PSN.
+        "Thank you to Rabbi Daniel Levy for his talk on mental health and faith at the youth club.",
+        "Jane Cole was taken into the hospital server room to reset the network.",
+        "Tom Reid was brought into the hospital to repair the boiler.",
+        "Applicant: Jane Cole\nPlanning application: change of use to a dental surgery and GP clinic.",
+        "Product change notice PCN 4827-1930-5561-2048: insulin pen needle packaging changes in June.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -47,18 +47,15 @@ pub fn unix_lines(s: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
     }
     // A vector search for each CRLF and one copy of the runs between
     // them (`str::replace` searches byte by byte with its two-way matcher).
-    let mut out = Vec::with_capacity(b.len());
+    // A CR is ASCII, so each run ends on a character boundary.
+    let mut out = String::with_capacity(b.len());
     let mut from = 0;
     for cr in memchr::memmem::find_iter(b, b"\r\n") {
-        out.extend_from_slice(&b[from..cr]);
+        out.push_str(&s[from..cr]);
         from = cr + 1;
     }
-    out.extend_from_slice(&b[from..]);
-    // Only CR octets before an LF went, so the text is still UTF-8.
-    std::borrow::Cow::Owned(
-        String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    )
+    out.push_str(&s[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// An iCalendar or vCard object (RFC 5545, RFC 6350) as a reader sees

@@ -1438,9 +1438,16 @@ pub(crate) fn money_for_cause(text: &str, s: usize) -> bool {
         return false;
     }
     R.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:raised|raising|fundraising|donations?|donated|donating|proceeds|sponsorship|in\s+aid)\s+(?:(?:money|funds|£[0-9,]+|\$[0-9,]+)\s+)?(?:for|to|of)\s+(?:the\s+)?(?-i:(?:[A-Z][\w'’.&-]*\s+){0,4})$")
+        re(r"(?i)(?-u:\b)(?:raised|raising|fundraising|donations?|donated|donating|proceeds|sponsorship|appeal|in\s+aid)\s+(?:(?:money|funds|£[0-9,]+|\$[0-9,]+)\s+)?(?:for|to|of)\s+(?:the\s+)?(?-i:((?:[A-Z][\w'’.&-]*\s+){0,4}))$")
     })
-    .is_match(head)
+    .captures(head)
+    .is_some_and(|c| {
+        // `Donations to Jane Cole's chemo fund`: a person's own care,
+        // named after their possessive in lower case.
+        let owner = c.get(1).map_or("", |m| m.as_str());
+        !((owner.contains("'s ") || owner.contains("’s "))
+            && text[s..].starts_with(|ch: char| ch.is_lowercase()))
+    })
 }
 
 /// A suffix after a term that makes it an adjective of goods, places or

@@ -745,7 +745,7 @@ fn res() -> &'static Res {
             r"(?i)(?:(?-u:\b)(?:patient(?:'s)?(?:\s+(?:full\s+)?name)?|pt\.?(?:\s+name)?|patient\s+full\s+name|paciente|nombre\s+del\s+paciente|nome\s+do\s+paciente|patiente?|nom\s+du\s+patient|usag[eè]re?|nom\s+de\s+l['’]usag[eè]re?|patientin|patientenname|name\s+des\s+patienten|pacjent(?:ka)?|imi[ęe]\s+i\s+nazwisko|paziente|assistit[oa]|nome\s+(?:del\s+)?paziente|cognome\s+e\s+nome|pati[ëe]nte?|naam\s+(?:van\s+de\s+)?pati[ëe]nt|hasta(?:\s+ad[ıi](?:\s+soyad[ıi])?)?|pangalan\s+ng\s+pasyente|magaca\s+bukaanka))\s*[:#\-]\s*$",
         ),
         cue_before: re(
-            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från)|(?:anak|asawa|nanay|tatay|inay|itay|lola|lolo|kapatid|apo|pamangkin)\s+(?:kong|naming|niyang|nilang|ko|namin|niya|nila)?\s*si)[\x22']?\s*[:#,.\-]?\s*[\x22']?(?:(?:the\s+)?(?:fr|revd|rev|reverend|pastor|imam|rabbi|sister|sr|brother|br|deacon|canon|bishop|elder|sheikh|swami|pandit)\.?\s+)?)$",
+            r"(?i)(?:(?:^|[^\p{L}\p{N}_])(?:patient(?:'s)?|pt|member(?:\s+name)?|employee(?:\s+name)?|claimant(?:\s+name)?|injured\s+worker|student|client|resident|re|regarding|for|about|subscriber(?:\s+name)?|insured(?:\s+name)?|beneficiary|child|son|daughter|mother|father|wife|husband|mom|dad|baby|infant|paciente|patiente|patientin|m[ãa]e|pai|madre|hij[oa]|filh[oa]|esposa|esposo|marido|mère|père|fils|fille|mutter|(?:mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|mère|père|esposa|esposo|marido|mujer|hij[oa]|filh[oa]|herman[oa]|irm[ãa]o?|abuel[oa]|av[óô])\s+d[aeuo]|vater|sohn|tochter|(?:mein|meine|meinem|meiner|unser|unsere|unserer)\s+(?:mann|ehemann|frau|ehefrau|mutter|vater|sohn|tochter|oma|opa|bruder|schwester|schwiegermutter|schwiegervater)|ibn|bint|walaal(?:ka|kay|kayga|asha|ashay|shay)?|hooyo(?:day|da)?|aabb(?:ahay|aha|e)|wiil(?:kayga|kay|ka)|gabadh(?:ayda|da|ay)|xaas(?:kayga|kay)|(?:moglie|marito|figli[oa]|madre|padre|nonn[oa]|sorella|fratello|mamma|pap[àa])\s+di|(?:datter(?:en)?|s[øo]nn?(?:en)?|dotter|mannen|kona|konen|mor|far|mamma|pappa)\s+min|(?:min|vores|v[åa]r)\s+(?:datter|dotter|s[øo]nn?|son|mand|mann|man|kone|hustru|fru|mor|far|mamma|pappa)|(?:mi|mis|my)\s+(?:mam[áa]|pap[áa]|madre|padre|abuel[oa]|espos[oa]|hij[oa])|bà|ông|cụ|chị|anh|cô|chú|bác|cháu|schedule|scheduled|reschedule|admit|admitted|discharge|discharged|refer|referring|referred|see|saw|seen|treat|treated|examined|remind|notify|mr|mrs|ms|miss|mx|update\s+on|(?:pt|patient)(?:['’]s\s+name)?\s+is|guarantor(?:\s+name)?|se\s+llama|se\s+chama|chama-se|aqui\s+[ée]\s+(?:a|o)|s['’]appelle|hei(?:ß|ss)t|si\s+chiama|pacient(?:a|ka|ky|ovi|em|ce)?|(?:a\s+)?minha\s+(?:av[óô]|m[ãa]e|filha|esposa|irm[ãa]|sogra|tia)|(?:o\s+)?meu\s+(?:av[óô]|pai|filho|marido|irm[ãa]o|sogro|tio)|(?-i:pan)|pan[au]|paní|babam|annem|e[şs]im|o[ğg]lum|k[ıi]z[ıi]m|annemiz|anneniz|babam[ıi]z|baban[ıi]z|o[ğg]lumuz|o[ğg]lunuz|k[ıi]z[ıi]m[ıi]z|k[ıi]z[ıi]n[ıi]z|e[şs]iniz|karde[şs]im|ablam|abim|a[ğg]abeyim|dedem|ninem|babaannem|anneannem|kay[ıi]nvalidem|kay[ıi]npederim|(?-i:[Ss]ig)\.(?:\s?ra)?|signor[ae]?|book|booked|rebook|rebooked|athlete|player(?:\s+case)?|speler|speelster|spieler(?:in)?|jugador(?:a)?|casualty|inmate|detainee|(?:mri|mrt|ct|scan|x-?ray|röntgen|roentgen|befund|blutbild|biopsy|biopsie|resonancia|irm|tac|risonanza|ecograf[íi]a|ecografia|echo)\s+(?:von|of|de|di|van|för|från)|(?:anak|asawa|nanay|tatay|inay|itay|lola|lolo|kapatid|apo|pamangkin)\s+(?:kong|naming|niyang|nilang|ko|namin|niya|nila)?\s*si)\s*[:#,.\-]?\s*)$",
         ),
         participant: re(r"(?i)(?-u:\b)(?:participant[e]?|teilnehmer(?:in)?|deelnemer)\s*[:#,.\-]?\s*$"),
         cue_after: re(
@@ -777,7 +777,7 @@ fn res() -> &'static Res {
         // A charity's or a hospital's published story, told with its
         // subject's consent: `Stories are shared with permission`.
         public_story: re(
-            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent)|in\s+(?:this|his|her|their)\s+(?:new\s+|moving\s+|candid\s+)?memoir,?\s+(?:he|she|they|the\s+author)\s+(?:writes|describes|tells|recalls|reflects)|(?:new|latest|debut|published)\s+memoir|announced\s+(?:today|yesterday|this\s+(?:morning|week)|publicly|on\s+social\s+media|in\s+a\s+(?:public\s+)?statement)\s+that\s+(?:he|she|they)\s+(?:has|have|had)\s+been\s+diagnosed)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:stor(?:y|ies)\s+(?:is|are)\s+(?:shared|published|told)\s+with\s+(?:the\s+)?(?:written\s+)?(?:permission|consent)|in\s+(?:this|his|her|their)\s+(?:new\s+|moving\s+|candid\s+)?memoir,?\s+(?:he|she|they|the\s+author)\s+(?:writes|describes|tells|recalls|reflects)|(?:new|latest|debut|published)\s+memoir|as\s+it\s+(?:appears|appeared)\s+on\s+(?:our|the|their|his|her)\s+(?:website|blog|site)|published\s+(?:on\s+)?(?:[0-9]{1,2}\s+[a-z]+\s*)?,?\s*with\s+(?:[a-z]+['’]s\s+|her\s+|his\s+|their\s+)?(?:written\s+)?(?:consent|permission)|announced\s+(?:today|yesterday|this\s+(?:morning|week)|publicly|on\s+social\s+media|in\s+a\s+(?:public\s+)?statement)\s+that\s+(?:he|she|they)\s+(?:has|have|had)\s+been\s+diagnosed)(?-u:\b)",
         ),
         staff_news: re(
             r"(?i)(?-u:\b)(?:please\s+welcome|(?:delighted|pleased|happy|thrilled|proud)\s+to\s+(?:welcome|introduce|announce)|meet\s+our\s+new|our\s+new\s+(?:audiologist|pharmacist|optometrist|dentist|hygienist|physio(?:therapist)?|nurse|doctor|gp|consultant|manager|colleague)|welcome\s+(?:to\s+the\s+team|aboard)|joins\s+us\s+from|joined\s+us\s+from|joins\s+our\s+(?:team|staff|practice)|new\s+hires?|our\s+newest|farewell\s+(?:to|party|lunch)|retirement\s+party|retires\s+after|congratulations\s+to|promoted\s+to)(?-u:\b)",
@@ -3701,7 +3701,46 @@ fn admitted_right_after(text: &str, e: usize) -> bool {
     {
         return false;
     }
-    r.is_match(&text[e..ceil_boundary(text, (e + 120).min(text.len()))])
+    let window = &text[e..ceil_boundary(text, (e + 120).min(text.len()))];
+    r.find(window).is_some_and(|m| {
+        let rest = &window[m.end()..];
+        let taken = m.as_str().contains("taken") || m.as_str().contains("brought");
+        // `brought into the hospital to repair the boiler`; `admitted to
+        // the General Studies course`, `the General's foundation
+        // programme`.
+        // What follows tells when, how or why (`on Sunday`, `by
+        // ambulance`, `with pneumonia`) or ends the clause.
+        const NEXT: &[&str] = &[
+            "on ",
+            "at ",
+            "in ",
+            "with ",
+            "by ",
+            "after ",
+            "last ",
+            "yesterday",
+            "this ",
+            "overnight",
+            "for ",
+            "following ",
+            "and ",
+            "early ",
+            "late ",
+            "again",
+            "today",
+            "tonight",
+            "via ",
+        ];
+        let next = rest.trim_start();
+        let clause_ends = next.is_empty()
+            || next.starts_with(['.', ',', ';', ':', '!', '?', '(', '-', '–'])
+            || NEXT.iter().any(|w| next.starts_with(w));
+        (!taken || clause_ends)
+            && !rest.starts_with(['\'', '’'])
+            && !rest
+                .strip_prefix(' ')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
 }
 
 /// A third-person clinical story (`she was diagnosed`) starts within 240
@@ -4529,6 +4568,9 @@ fn judge(
     let ls = line_start(text, s);
     let pre = before(text, s, 48);
     let pre_line = &text[ceil_boundary(text, ls.max(s.saturating_sub(48)))..s];
+    // A cleric's title is read past (`pray for Fr Declan Moriarty`,
+    // `thanks to Rabbi Levy`): the cue or the role before it tells.
+    let pre_line = without_clergy_title(pre_line);
     let post = after(text, e, 64);
     // `get the naloxone kit to Mrs. Okafor`: after `to`, an honorific
     // names the one care is brought to (`forward to Dr. Lee` stays a
@@ -4706,6 +4748,7 @@ fn judge(
             // A record's field (`Veteran: David A. Okonkwo`).
             || r.subject_field.is_match(pre_line)
             || grant_applicant(pre_line, text)
+            || json_patient_key(pre_line)
             // A booking's traveller (`Passenger\tDolores Ybarra`) whose
             // own record block tells of care.
             || (trip_field(pre_line) && care_in_block(text, e, health))
@@ -4783,6 +4826,11 @@ fn judge(
     // named by her department, with no cue of care of her own.
     if !cue && department_after(text, e, health) {
         return Some(Confidence::Low);
+    }
+    // `Jane Cole was taken into the General on Sunday`: the admission to
+    // a place of care is itself the care, whatever is named with it.
+    if cue && !near(reach) && admitted_right_after(text, e) && admitted_to_a_place(text, e) {
+        return Some(Confidence::High);
     }
     Some(match (cue, cue && near(reach), !cue && near(loose)) {
         (true, true, _) => Confidence::High,
@@ -4871,10 +4919,80 @@ fn grant_applicant(pre_line: &str, text: &str) -> bool {
                 "hiring",
                 "tenancy",
                 "visa",
+                "planning",
+                "scholarship",
+                "volunteer",
+                "course:",
+                "role:",
+                "admission",
             ])
             .expect("built-in words compile")
     });
-    !job.is_match(&text[..floor_boundary(text, 8 * 1024)])
+    let head = &text[..floor_boundary(text, 8 * 1024)];
+    let lower = head.to_ascii_lowercase();
+    !job.is_match(head)
+        && [
+            "grant",
+            "hardship",
+            "benevolent",
+            "welfare fund",
+            "relief fund",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Does the sentence after `e` name a place of care (`admitted to St
+/// Brigid's hospice`, `taken into the General`, `rushed to A&E`)?
+fn admitted_to_a_place(text: &str, e: usize) -> bool {
+    let window = after(text, e, 96).to_ascii_lowercase();
+    let sentence = window
+        .split(['.', ';', '!', '?', '\n'])
+        .next()
+        .unwrap_or("");
+    [
+        "hospital",
+        "hospice",
+        "icu",
+        "a&e",
+        "general",
+        "infirmary",
+        "ward",
+        "intensive care",
+        "the er",
+        "emergency",
+        "sectioned",
+        "intubated",
+        "ventilated",
+        "resuscitated",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
+}
+
+/// A record's key in JSON (`"client": "Agnes MacIsaac"`, `'patient':
+/// '…'`) right before the name.
+fn json_patient_key(pre_line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    pre_line.ends_with(['"', '\''])
+        && R.get_or_init(|| {
+            re(r#"(?i)["'](?:patient|client|resident|service_user)(?:_?name)?["']\s*:\s*["']$"#)
+        })
+        .is_match(pre_line)
+}
+
+/// `pre_line` without a cleric's title at its end (`pray for Fr `, `to
+/// the Revd `). Not `Sister`: also a ward's senior nurse.
+fn without_clergy_title(pre_line: &str) -> &str {
+    static R: OnceLock<Regex> = OnceLock::new();
+    if pre_line.len() < 3 {
+        return pre_line;
+    }
+    R.get_or_init(|| {
+        re(r"(?i)(?-u:\b)(?:the\s+)?(?:fr|revd|rev|reverend|pastor|imam|rabbi|deacon|canon|bishop|elder|sheikh|swami|pandit)\.?\s+$")
+    })
+    .find(pre_line)
+    .map_or(pre_line, |m| &pre_line[..m.start()])
 }
 
 /// One of the sick, the healed or the raised of scripture, named alone
@@ -6454,6 +6572,16 @@ fn ride_to_care(text: &str, ls: usize, s: usize, e: usize, health: &[(usize, usi
     })
 }
 
+/// Capitalised function words that open sentences and never a name
+/// (see `scan`). Not possessives (`My mum Jane`), greetings or titles.
+const OPENING_WORDS: &[&[u8]] = &[
+    b"The", b"This", b"That", b"These", b"Those", b"We", b"It", b"In", b"On", b"At", b"An", b"And",
+    b"But", b"Or", b"If", b"So", b"To", b"Of", b"As", b"Is", b"Was", b"Are", b"Were", b"He",
+    b"She", b"They", b"There", b"Here", b"What", b"When", b"Where", b"Which", b"Why", b"How",
+    b"Please", b"Thanks", b"Thank", b"With", b"From", b"By", b"Not", b"No", b"Yes", b"All", b"Any",
+    b"Some", b"Each", b"Every", b"After", b"Before", b"Also", b"Then",
+];
+
 /// Scan a chunk for names. `health`: spans of health terms (sorted).
 pub fn scan(
     text: &str,
@@ -6530,6 +6658,13 @@ pub fn scan(
         // filler lines) starts no name: go past it before any lookup.
         if e - s >= WORD_CAP && b.get(e).is_some_and(u8::is_ascii_alphabetic) {
             i = word_run_end(b, e);
+            continue;
+        }
+        // A sentence's opening function word (`The`, `We`, `After`) is
+        // never a name, nor the first word of one: past it before the
+        // lexicon and the cue tests, which every capital would cost.
+        if b.get(e) == Some(&b' ') && OPENING_WORDS.contains(&&b[s..e]) {
+            i = e;
             continue;
         }
         let f = r.flags(&b[s..e]);
@@ -7839,13 +7974,6 @@ const NEWS_PHRASES: &[&str] = &[
     "family notices",
     "in lieu of flowers",
     "as published on",
-    "as it appears on",
-    "as it appeared on",
-    "with her consent",
-    "with his consent",
-    "with their consent",
-    "wrote it herself",
-    "wrote it himself",
     "you follow this page",
     "raised so far",
     "posted publicly",

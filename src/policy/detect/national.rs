@@ -184,7 +184,7 @@ const LABELS: &[(&str, &[Scheme])] = &[
     (r"personas kods|personas kodu", &[LvPersonasKods]),
     (r"pesel", &[PlPesel]),
     (
-        r"philsys(?:\s+card)?(?:\s+(?:number|no\.?|id))?|(?-i:PCN|PSN)",
+        r"philsys(?:\s+card)?(?:\s+(?:number|no\.?|id))?",
         &[PhPhilsys],
     ),
     (
