@@ -1384,6 +1384,7 @@ fn session_forty_nine_faith_and_charity_shapes_are_judged() {
         "12 May - Edna Farrow was taken into the General on Tuesday night with pneumonia.",
         // (A helper's review.) An admission to a place of care is care.
         "Jane Cole was taken into the General on Sunday.",
+        "Jane Cole, who has motor neurone disease, needs a specially adapted van.",
         "Please pray for Fr Tom Byrne, who is in the Royal Infirmary with a heart attack.",
         "Applicant: The Revd Anthony Baptiste\nAddress: The Vicarage, 3 Church Lane\nHousehold: Anthony (61) and his wife Grace (58)\nPurpose of the grant: a curved stairlift and a level-access shower in the vicarage, which the family has asked for since the spring.\n\nCircumstances: Grace has had multiple sclerosis since 2016 and uses a wheelchair outdoors.",
     ] {
@@ -1405,6 +1406,7 @@ fn session_forty_nine_faith_and_charity_shapes_are_judged() {
         "Thank you to Rabbi Daniel Levy for his talk on mental health and faith at the youth club.",
         "Jane Cole was taken into the hospital server room to reset the network.",
         "Tom Reid was brought into the hospital to repair the boiler.",
+        "Jane Cole, who has led our diabetes research team for a decade, retires on Friday.",
         "Applicant: Jane Cole\nPlanning application: change of use to a dental surgery and GP clinic.",
         "Product change notice PCN 4827-1930-5561-2048: insulin pen needle packaging changes in June.",
     ] {

@@ -5422,6 +5422,12 @@ fn subject_of_own_term(text: &str, s: usize, e: usize, health: &[(usize, usize)]
                         || code.bytes().all(|c| c.is_ascii_uppercase() || c == b' '))
             })
             .map_or(rest, |(_, r)| r.trim_start_matches([' ', '\t']));
+        // `Jane Cole, who has motor neurone disease, needs …`: the
+        // relative clause tells of the name as its sentence would.
+        let rest = rest
+            .strip_prefix(", who ")
+            .or_else(|| rest.strip_prefix(" who "))
+            .unwrap_or(rest);
         let lower = rest.to_ascii_lowercase();
         // `He has dysarthria and dysphagia experience`: a colleague's work.
         let sentence = lower.split(['.', '!', '?', '\n']).next().unwrap_or("");
