@@ -6739,8 +6739,9 @@ pub fn scan(
     // ward's handoff names its patients so.
     // Lines a health fact is sought on: a handoff row's own and the next;
     // a case's heading (`Case review: G.K., 34 M`) and its first bullets.
+    let (bare_initials, lower_rows) = rows_by_age(text);
     let rows = room_initials(b)
-        .chain(bare_initials_with_age(b))
+        .chain(bare_initials)
         .map(|(s, e)| (s, e, 2));
     let labelled = r
         .initials_label
@@ -6773,10 +6774,9 @@ pub fn scan(
             found += 1;
         }
     }
-    let rows = lower_record_rows(text);
     for (s, e) in lower_case_names(r, b)
         .chain(lower_case_near_health(r, text, health))
-        .chain(rows)
+        .chain(lower_rows)
     {
         if found >= 2000 {
             return;
@@ -8948,15 +8948,6 @@ fn ages_with_sex(b: &[u8]) -> impl Iterator<Item = (usize, usize, u8)> + '_ {
     })
 }
 
-/// `JT bed 7, 54M`, `- TK, rm 12, 88F`: two or three bare capitals as a
-/// word, then a bed or room and an age with a sex, all within a few bytes
-/// on one line. Found from each age with a sex by looking back.
-fn bare_initials_with_age(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    ages_with_sex(b)
-        .filter(move |&(d, _, sex)| sex.is_ascii_uppercase() && (d == 0 || !is_word(b[d - 1])))
-        .filter_map(move |(d, _, _)| initials_before(b, d))
-}
-
 /// Where the ASCII word ending at `we` starts, looking back at most
 /// `max` bytes (`we` itself when no letter precedes it).
 fn word_start_before(b: &[u8], we: usize, max: usize) -> usize {
@@ -8967,8 +8958,10 @@ fn word_start_before(b: &[u8], we: usize, max: usize) -> usize {
         .map_or(from, |i| from + i + 1)
 }
 
-/// The bare initials before an age at `d` (see `bare_initials_with_age`):
-/// between them only separators and a bed or room number.
+/// The bare initials before an age at `d` (`JT bed 7, 54M`, `- TK, rm
+/// 12, 88F`): two or three bare capitals as a word, a few bytes before
+/// it on its line, with only separators and a bed or room number
+/// between them.
 fn initials_before(b: &[u8], d: usize) -> Option<(usize, usize)> {
     let from = d.saturating_sub(24);
     let ls = memchr::memrchr(b'\n', &b[from..d]).map_or(from, |k| from + k + 1);
@@ -9272,22 +9265,40 @@ fn relative_after(b: &[u8], e: usize) -> bool {
         .any(|r| r.as_bytes().eq_ignore_ascii_case(&rest[..we]))
 }
 
-/// Rows of a ward's sign-out typed in lower case: an optional room, then
-/// `last, first` and an age with a sex (`612  okonkwo, grace  78F  chf`,
-/// `yılmaz, elif 41F`). The shape is a record's; `judge` asks for the
-/// health fact near it.
-fn lower_record_rows(text: &str) -> Vec<(usize, usize)> {
+/// Most rows of each kind [`rows_by_age`] gathers (the scan stops at
+/// 2000 names anyway).
+const MAX_ROWS: usize = 2000;
+
+/// Records found from an age with a sex (`78F`), in one walk over the
+/// digits (few in prose): bare initials before it (see
+/// [`initials_before`]) and rows of a ward's sign-out typed in
+/// lower case: an optional room, then `last, first` and the age
+/// (`612  okonkwo, grace  78F  chf`, `yılmaz, elif 41F`). The shapes
+/// are a record's; the caller asks for the health fact near them.
+fn rows_by_age(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
         re(r"^[ \t>]*(?:[0-9]{1,4}[a-z]?[ \t]+)?(\p{Ll}[\p{Ll}'’-]+,[ \t]+\p{Ll}{2,})[ \t]+[0-9]{1,3}[ \t]?[mfMF](?-u:\b)")
     });
-    // The age with a sex (`78F`) first, found from the digits (few in
-    // prose); the row's shape is asked only of the lines that hold one.
     let b = text.as_bytes();
-    let mut out = Vec::new();
+    let (mut initials, mut rows) = (Vec::new(), Vec::new());
     let mut line_asked = usize::MAX;
-    for (d, e, _) in ages_with_sex(b) {
-        // A row is short: its line starts and ends within 200 bytes (and
+    for (d, e, sex) in ages_with_sex(b) {
+        if initials.len() >= MAX_ROWS && rows.len() >= MAX_ROWS {
+            break;
+        }
+        if initials.len() < MAX_ROWS
+            && sex.is_ascii_uppercase()
+            && (d == 0 || !is_word(b[d - 1]))
+            && let Some(hit) = initials_before(b, d)
+        {
+            initials.push(hit);
+        }
+        if rows.len() >= MAX_ROWS {
+            continue;
+        }
+        // The row's shape is asked only of the lines that hold an age. A
+        // row is short: its line starts and ends within 200 bytes (and
         // each look stays bounded on a long line).
         let from = d.saturating_sub(200);
         let Some(ls) = memchr::memrchr(b'\n', &b[from..d])
@@ -9307,13 +9318,10 @@ fn lower_record_rows(text: &str) -> Vec<(usize, usize)> {
             .and_then(|l| r.captures(l))
             .and_then(|c| c.get(1))
         {
-            out.push((ls + m.start(), ls + m.end()));
-            if out.len() >= 2000 {
-                break;
-            }
+            rows.push((ls + m.start(), ls + m.end()));
         }
     }
-    out
+    (initials, rows)
 }
 
 fn third_person_after(b: &[u8], e: usize, reach: usize) -> bool {
