@@ -52,6 +52,7 @@ pub mod pairs;
 mod patient_rows;
 mod readings;
 pub(crate) mod scripts;
+mod short_words;
 pub mod sms_address;
 pub mod ssn;
 pub mod tokens;

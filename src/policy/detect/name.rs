@@ -32,6 +32,7 @@
 
 use super::re;
 use super::tokens::{is_word, word_run_end};
+use super::short_words::ShortWords;
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{after, before, ceil_boundary, find_in_range, floor_boundary};
 use crate::util::fnv::FnvBuild;
@@ -2497,6 +2498,12 @@ const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
     "härra",
 ];
 
+fn honorific_in_lower_case_word(w: &str) -> bool {
+    static SET: OnceLock<ShortWords> = OnceLock::new();
+    SET.get_or_init(|| ShortWords::new(HONORIFICS_IN_LOWER_CASE.iter().map(|w| w.as_bytes())))
+        .contains(w.as_bytes())
+}
+
 /// `la signora Giuseppina oggi ha la febbre`, `pani Kowalska`: a listed
 /// given name or surname (and a second name word after it) right after
 /// an honorific in lower case (an office, `il signor Presidente`, is no
@@ -2562,7 +2569,7 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
     let listed = f & (FIRST_NAME | SURNAME) != 0;
     let whole = |w: &str| {
         HONORIFIC_WORDS.contains(&w)
-            || (particles > 0 && HONORIFICS_IN_LOWER_CASE.contains(&w.trim_end_matches('.')))
+            || (particles > 0 && honorific_in_lower_case_word(w.trim_end_matches('.')))
     };
     if !listed
         && (!whole(text.get(ws..we).unwrap_or(""))
@@ -2590,7 +2597,7 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
         .trim_ascii_end()
         .last()
         .is_some_and(u8::is_ascii_digit);
-    if !HONORIFICS_IN_LOWER_CASE.contains(&word)
+    if !honorific_in_lower_case_word(word)
         || (raw.ends_with('.') && !abbreviation)
         || after_number
     {
@@ -6588,6 +6595,12 @@ const OPENING_WORDS: &[&[u8]] = &[
     b"Some", b"Each", b"Every", b"After", b"Before", b"Also", b"Then",
 ];
 
+fn opening_word(w: &[u8]) -> bool {
+    static SET: OnceLock<ShortWords> = OnceLock::new();
+    SET.get_or_init(|| ShortWords::new(OPENING_WORDS.iter().copied()))
+        .contains(w)
+}
+
 /// Scan a chunk for names. `health`: spans of health terms (sorted).
 pub fn scan(
     text: &str,
@@ -6669,7 +6682,7 @@ pub fn scan(
         // A sentence's opening function word (`The`, `We`, `After`) is
         // never a name, nor the first word of one: past it before the
         // lexicon and the cue tests, which every capital would cost.
-        if b.get(e) == Some(&b' ') && OPENING_WORDS.contains(&&b[s..e]) {
+        if b.get(e) == Some(&b' ') && opening_word(&b[s..e]) {
             i = e;
             continue;
         }
