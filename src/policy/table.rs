@@ -570,6 +570,18 @@ pub fn classify(header: &str) -> Col {
             | "donor"
             | "donorname"
             | "giver"
+            // Welfare's, benefits' and housing's people (`Beneficiary |
+            // Aadhaar | Disability`, `Applicant | Priority need`).
+            | "beneficiary"
+            | "beneficiaryname"
+            | "applicant"
+            | "applicantname"
+            | "resident"
+            | "residentname"
+            | "serviceuser"
+            | "serviceusername"
+            | "occupant"
+            | "householder"
     ) {
         return Col::Person;
     }
@@ -1427,6 +1439,14 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "problems",
         "complaint",
         "complaints",
+        // A welfare or housing list's (`Beneficiary | Disability | %`,
+        // `Tenant | Vulnerability`).
+        "disability",
+        "disabilities",
+        "impairment",
+        "impairments",
+        "vulnerability",
+        "vulnerabilities",
     ];
     // A screening's outcome per person, only where the cell refers them
     // on or tells a finding (`Action | Refer to GP: probable noise-induced
@@ -1764,6 +1784,12 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "attendee",
         "tenant",
         "travel",
+        "beneficiar",
+        "applicant",
+        "resident",
+        "service user",
+        "occupant",
+        "householder",
         // Other languages' birth, identity and name columns (see
         // `BIRTH_ELSEWHERE` and the lists after it).
         "nascimento",

@@ -1413,3 +1413,36 @@ fn session_forty_nine_faith_and_charity_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_fifty_housing_and_welfare_shapes_are_judged() {
+    for body in [
+        // A reply about the one its quoted mail asked after.
+        "Hi Chantal,\n\nDid the bathroom only today. The lady has just come home from hospital after a hip replacement and she's on a walker, so I'll come back for the cupboard next week.\n\nRiaan\n\nFrom: Chantal Pieterse <chantal@rentals.example>\nSent: 18 May 2027 09:15\nSubject: Job 5527\n\nHi Riaan,\n\nPlease attend to the repairs at Mrs Elna du Toit's flat, 5 Protea Mansions, tomorrow.\n",
+        // Spanish `Doña` abbreviated; Slovenian `gospoda`.
+        "Os remito la solicitud de Dª Encarnación Ruiz Palacios, de 84 años.\n\nTiene enfermedad de Parkinson avanzada.",
+        "obračamo se na vas s prošnjo za nujni sprejem gospoda Franca Kovača, ki ima vaskularno demenco.",
+        // A welfare list's beneficiaries under a disability column.
+        "S.No.\tBeneficiary\tAadhaar\tDisability\n1\tRamesh Kumar Yadav\t4821 3907 6542\tLocomotor disability (post-polio)\n2\tSunita Devi\t5962 0418 3776\tLow vision",
+        // Tanzania's NIDA number with a child named again below it;
+        // Pakistan's CNIC under the paragraph naming its holder.
+        "Naomba msaada kwa mtoto Neema Juma Mwakyusa (miaka 11), anayeishi na bibi yake\n(NIDA 19580311-41128-00004-27) katika Mtaa wa Mabibo.\n\nNeema anaishi na VVU na anatumia dawa za ARV.",
+        "گزارش ہے کہ بچہ محمد حسن ولد محمد اکرم تھیلیسیمیا میجر کا مریض ہے۔\n\nوالد محمد اکرم (شناختی کارڈ نمبر 35202-4817263-3) دیہاڑی دار مزدور ہیں۔",
+        "CNIC 35202-4817263-3: thalassaemia major, transfusions every three weeks.",
+        "মাতা: রোকসানা বেগম (জাতীয় পরিচয়পত্র নম্বর 4623817095)। শিশুটির সেরিব্রাল পালসি রয়েছে।",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // Staff listed after their plural role; a volunteer among the
+        // group she visits; meeting attendees.
+        "Claims go to the welfare officers: Mrs Bisi Adeyemi and Mr Emeka Obi. A member admitted to hospital may claim up to N100,000.",
+        "Mdm Tan Bee Lian, 71, has volunteered with us for six years. Every week she visits seniors living with dementia and helps them to their medical appointments.",
+        "Asistentes: D.ª Pilar Ortega (Gerente), Dr. Andrés Vidal (Director Médico)\n\n1. Lista de espera quirúrgica: 2.314 pacientes en espera.",
+        "Your housing officer, Mrs Jane Cole, will visit to discuss the damp and mould and any asthma in the household.",
+        // A NIDA-shaped number with no label.
+        "Ref 19580311-41128-00004-27: hospital parking permit renewal.",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

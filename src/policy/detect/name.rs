@@ -31,8 +31,8 @@
 //! context regexes run only on short windows around candidates.
 
 use super::re;
-use super::tokens::{is_word, word_run_end};
 use super::short_words::ShortWords;
+use super::tokens::{is_word, word_run_end};
 use crate::policy::finding::{Confidence, Kind, Location, Sink};
 use crate::policy::text::{after, before, ceil_boundary, find_in_range, floor_boundary};
 use crate::util::fnv::FnvBuild;
@@ -735,7 +735,7 @@ fn res() -> &'static Res {
         ))
         .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presenters|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|(?:housing|welfare|tenancy|liaison|support|duty|lettings|estate|neighbourhood|neighborhood|benefits?|welfare\s+rights)\s+officer|caseworker|case\s+worker|social\s+worker|case\s+manager|key\s*worker|(?:welfare\s+rights|benefits?|debt|money)\s+advis[eo]r|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presenters|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -1277,6 +1277,22 @@ const NOT_LAST_NAMES: &[&str] = &[
     "bye",
 ];
 
+/// Spanish `Doña` and its abbreviations (`Dª`, `D.ª`, `Dña.`), as the
+/// honorific's word (see [`dona_abbreviation_end`]).
+const DONA: &[&str] = &["Doña", "DOÑA", "Dña", "DÑA", "Dª", "D.ª"];
+
+/// `Dª Encarnación`, `D.ª Pilar`: where Spanish `Doña` abbreviated with
+/// the ordinal indicator ends after the capital at `s`, whose word the
+/// scan would otherwise end after one letter.
+fn dona_abbreviation_end(b: &[u8], s: usize) -> Option<usize> {
+    let rest = &b[s..];
+    ["Dª", "D.ª"]
+        .iter()
+        .find(|d| rest.starts_with(d.as_bytes()))
+        .map(|d| s + d.len())
+        .filter(|&e| b.get(e) == Some(&b' '))
+}
+
 /// Find name candidates starting at the capitalised word `[s, e)`:
 /// returns the span of the name and whether its form is a patient cue
 /// (an honorific, or record order `Last, First`). `f`: the word's flags.
@@ -1349,8 +1365,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         && (HONORIFICS.contains(&l)
             || sig
             || german_short
-            || w == "Doña".as_bytes()
-            || w == "DOÑA".as_bytes())
+            || DONA.iter().any(|d| w == d.as_bytes()))
     {
         let p = if sig && sig_ra(e) {
             e + 3 + usize::from(b.get(e + 3) == Some(&b'.'))
@@ -2374,6 +2389,7 @@ const HONORIFIC_WORDS: &[&str] = &[
     "gospo",
     "gospod",
     "gospoda",
+    "gospodom",
     "gospodu",
     "gospođa",
     "gospođe",
@@ -2485,6 +2501,8 @@ const HONORIFICS_IN_LOWER_CASE: &[&str] = &[
     "gospej",
     "gospo",
     "gospod",
+    "gospoda",
+    "gospodom",
     "gospodu",
     "gospođa",
     "gospođe",
@@ -2597,9 +2615,7 @@ fn honorific_in_lower_case(text: &str, s: usize, e: usize, f: u8) -> Option<(usi
         .trim_ascii_end()
         .last()
         .is_some_and(u8::is_ascii_digit);
-    if !honorific_in_lower_case_word(word)
-        || (raw.ends_with('.') && !abbreviation)
-        || after_number
+    if !honorific_in_lower_case_word(word) || (raw.ends_with('.') && !abbreviation) || after_number
     {
         return None;
     }
@@ -3692,7 +3708,7 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 fn admitted_right_after(text: &str, e: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er|general|infirmary)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|(?:taken|brought)\s+(?:in)?to\s+(?:(?:the|a)\s+)?(?:[a-z'’.&]+\s+){0,3}(?:hospital|general|infirmary|hospice|a&e|icu)(?-u:\b)|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
+        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:first|initially|originally|again|eventually|finally|urgently|just|recently)\s+)?(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er|general|infirmary)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|(?:taken|brought)\s+(?:in)?to\s+(?:(?:the|a)\s+)?(?:[a-z'’.&]+\s+){0,3}(?:hospital|general|infirmary|hospice|a&e|icu)(?-u:\b)|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
     });
     // Asked at lone first names: the verb first, on the bytes.
     let head = &text.as_bytes()[e..(e + 10).min(text.len())];
@@ -4161,7 +4177,7 @@ fn health_near(
     if health[i..]
         .iter()
         .take_while(|h| h.0 <= hi)
-        .any(|&(_, he)| !cause_or_event_after(text, he))
+        .any(|&(hs, he)| !cause_or_event_after(text, he) && !group_owns(text, hs))
     {
         return true;
     }
@@ -4356,6 +4372,22 @@ fn cause_or_event_after(text: &str, he: usize) -> bool {
     .is_match(after(text, he, 24))
 }
 
+/// `visits seniors living with dementia`, `a group for people with
+/// Parkinson's`, `children affected by cancer`: the term at `hs` is a
+/// group's, told of many, not the care of someone named beside it.
+fn group_owns(text: &str, hs: usize) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let head = before(text, hs, 72);
+    let h = head.as_bytes();
+    [&b"with"[..], b" by ", b"from"]
+        .iter()
+        .any(|w| memchr::memmem::find(h, w).is_some())
+        && R.get_or_init(|| {
+                re(r"(?i)(?-u:\b)(?:people|persons|seniors|elders|residents|children|kids|adults|patients|families|those|others|clients|carers|caregivers|members|tenants|veterans|women|men|students|pupils|survivors|individuals|customers|users|households|neighbours|neighbors|pensioners)\s+(?:(?:who|that)\s+(?:are\s+|have\s+been\s+)?(?:have|live|living|suffer|suffering|are)\s+(?:with\s+|from\s+)?|living\s+with|live\s+with|with|affected\s+by|suffering\s+(?:from|with)|recovering\s+from|diagnosed\s+with)\s+(?:(?:a|an|the|early|mild|moderate|advanced|long-term|chronic|severe|their|young-onset|early-onset)\s+){0,2}$")
+            })
+            .is_match(head)
+}
+
 /// Care places that also name organisations (`Mercy Clinic`).
 const PLACES: &[&str] = &["hospital", "clinic", "unit", "ward", "rehab", "hospice"];
 
@@ -4416,6 +4448,9 @@ struct Asked {
     roster: OnceCell<bool>,
     /// Is it a newsletter or an offer to many (see `Res::bulk_mail`)?
     bulk: OnceCell<bool>,
+    /// Does a reply's own text tell of a third person's care above the
+    /// quoted mail (see [`reply_tells_of_someone`])?
+    reply_of_care: OnceCell<bool>,
 }
 
 /// Does the line open with `Last, First`, alone or as a `|` cell
@@ -4596,7 +4631,7 @@ fn judge(
     // `Presenters: Dr Lim Chee Keong, orthopaedic surgeon, and Ms Serene
     // Tan SC`: every name on a line headed by a line-up's label is one
     // of its speakers.
-    if lineup_line(&text[ls..s]) {
+    if lineup_line(&text[ls..s]) || staff_listed_before(&text[ls..s]) {
         return None;
     }
     let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
@@ -5037,9 +5072,21 @@ fn scripture_figure(name: &str) -> bool {
 fn lineup_line(head: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)^[ 	>*•-]*(?:presenters?|speakers?|faculty|panel|panell?ists?|trainers?|facilitators?|moderators?|hosts?|chairs?|tutors?|lecturers?|instructors?|judges|jury|authors?|contributors?|editors?)[ 	]*:")
+        re(r"(?i)^[ 	>*•-]*(?:presenters?|speakers?|faculty|panel|panell?ists?|trainers?|facilitators?|moderators?|hosts?|chairs?|tutors?|lecturers?|instructors?|judges|jury|authors?|contributors?|editors?|attendees|present|in\s+attendance|apologies|asistentes|ausentes|presentes|pr[ée]sents|excus[ée]s|anwesend|abwesend|teilnehmende|presenti|assenti|aanwezig|afwezig)[ 	]*:")
     })
     .is_match(head)
+}
+
+/// `Claims go to the welfare officers: Mrs Bisi Adeyemi and Mr Emeka
+/// Obi`: names listed after a plural staff role and its colon, on the
+/// line and in the same sentence, are the staff's.
+fn staff_listed_before(head: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    memchr::memchr(b':', head.as_bytes()).is_some()
+        && R.get_or_init(|| {
+            re(r"(?i)(?-u:\b)(?:officers|caseworkers|case\s+workers|social\s+workers|case\s+managers|keyworkers|key\s+workers|wardens|advisers|advisors|trustees|coordinators|representatives|contacts)[ \t]*:[^.;:!?\n]*$")
+        })
+        .is_match(head)
 }
 
 /// `We received the EEOC charge from Danielle Reyes`, `a grievance
@@ -6660,7 +6707,7 @@ pub fn scan(
             i = word_run_end(b, s).max(s + 1);
             continue;
         }
-        let e = word_end(b, s);
+        let e = dona_abbreviation_end(b, s).unwrap_or_else(|| word_end(b, s));
         if e < s + 2 {
             if let Some((s, e)) = claimed_initial(r, text, s, e) {
                 if let Some(conf) = judge(r, text, s, e, true, health, &asked) {
@@ -6727,6 +6774,13 @@ pub fn scan(
                 Found::Told => Some(c.max(Confidence::Medium)),
                 Found::Signed => (c == Confidence::High).then_some(c),
                 Found::Subject => Some(Confidence::High),
+                Found::Cued if hon && c < Confidence::High => {
+                    Some(if quoted_subject_of_reply(r, text, ns, health, &asked) {
+                        Confidence::High
+                    } else {
+                        c
+                    })
+                }
                 Found::Cued => Some(c),
             });
             if let Some(conf) = judged
@@ -7176,6 +7230,105 @@ fn own_care_on_top(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
         .filter(|&(_, he)| he <= top)
         .collect();
     writes_of_own_care_near(r, &text[..top], &spans)
+}
+
+/// A person named with an honorific in the quoted mail of a reply
+/// (`Please attend to the repairs at Mrs Elna du Toit's flat`) whose own
+/// text, naming no one, tells of a third person's care (`The lady has
+/// just come home from hospital after a hip replacement`): the reply is
+/// about the one the quoted mail asked after. Not a greeting's or a
+/// header's name (`Dear Mr Shaw,`, `From: Mrs Ann Lee`), nor mail to many.
+fn quoted_subject_of_reply(
+    r: &Res,
+    text: &str,
+    ns: usize,
+    health: &[(usize, usize)],
+    asked: &Asked,
+) -> bool {
+    let b = text.as_bytes();
+    // Asked only of names deep enough to follow a reply's own text.
+    if ns < 16 || health.first().is_none_or(|&(hs, _)| hs >= ns) {
+        return false;
+    }
+    let top = quoted_top(text);
+    if ns < top || top == text.len() {
+        return false;
+    }
+    let ls = memchr::memrchr(b'\n', &b[..ns]).map_or(0, |k| k + 1);
+    let head = text[ls..ns]
+        .trim_start_matches([' ', '\t', '>'])
+        .to_ascii_lowercase();
+    const NOT_ABOUT: &[&str] = &[
+        "from:",
+        "to:",
+        "cc:",
+        "sent:",
+        "dear",
+        "hi",
+        "hello",
+        "good morning",
+        "good afternoon",
+        "on ",
+    ];
+    if NOT_ABOUT.iter().any(|w| head.starts_with(w)) {
+        return false;
+    }
+    *asked
+        .reply_of_care
+        .get_or_init(|| reply_tells_of_someone(r, text, top, health))
+}
+
+/// The text above a reply's quoted mail (`top`) tells of a third
+/// person's care: a health fact with `she`, `he`, `the lady`, `the
+/// tenant`… beside it in the same stretch of text, in mail to one reader.
+fn reply_tells_of_someone(r: &Res, text: &str, top: usize, health: &[(usize, usize)]) -> bool {
+    const REFERENTS: &[&str] = &[
+        "she",
+        "he",
+        "her",
+        "him",
+        "his",
+        "she's",
+        "he's",
+        "she'd",
+        "he'd",
+        "the lady",
+        "the gentleman",
+        "the tenant",
+        "the resident",
+        "the client",
+        "the woman",
+        "the man",
+        "the old lady",
+        "the old man",
+    ];
+    if r.bulk_mail.is_match(text) || merge_template(text) {
+        return false;
+    }
+    health
+        .iter()
+        .take_while(|&&(_, he)| he <= top)
+        .any(|&(hs, he)| {
+            let from = ceil_boundary(text, hs.saturating_sub(120));
+            let to = floor_boundary(text, (he + 120).min(top));
+            let near = text[from..to].to_ascii_lowercase();
+            let words: Vec<&str> = near
+                .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .collect();
+            words.iter().enumerate().any(|(k, w)| {
+                REFERENTS.iter().any(|rf| match rf.split_once(' ') {
+                    None => w == rf,
+                    Some((a, rest)) => {
+                        *w == a
+                            && rest
+                                .split(' ')
+                                .enumerate()
+                                .all(|(j, x)| words.get(k + 1 + j) == Some(&x))
+                    }
+                })
+            })
+        })
 }
 
 /// Where a reply's quoted mail starts in `text` (its end if none).

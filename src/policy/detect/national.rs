@@ -64,6 +64,9 @@ enum Scheme {
     ThId,
     InAadhaar,
     PhPhilsys,
+    PkCnic,
+    BdNid,
+    TzNida,
     PlPesel,
     UkNino,
     IsKennitala,
@@ -187,6 +190,21 @@ const LABELS: &[(&str, &[Scheme])] = &[
         r"philsys(?:\s+card)?(?:\s+(?:number|no\.?|id))?",
         &[PhPhilsys],
     ),
+    // Pakistan's computerised national identity card (`35202-4817263-3`),
+    // Bangladesh's national ID and Tanzania's NIDA number: no published
+    // check digit, so only after their own labels.
+    (
+        r"(?-i:CNIC)(?:\s+(?:number|no\.?|#))?|(?:قومی\s+)?شناختی\s+کارڈ(?:\s+نمبر)?",
+        &[PkCnic],
+    ),
+    (
+        r"(?-i:NIDA)(?:\s+(?:number|no\.?|namba))?|namba\s+ya\s+(?:nida|kitambulisho)|kitambulisho\s+cha\s+taifa",
+        &[TzNida],
+    ),
+    (
+        r"জাতী(?:য়|য়)\s+পরিচ(?:য়|য়)পত্র(?:\s+নম্বর)?|এনআইডি(?:\s+নম্বর)?|(?-i:NID)(?:\s+(?:number|no\.?|#))?",
+        &[BdNid],
+    ),
     (
         r"national\s+insurance\s*(?:number|no\.?|nr)|(?-i:NI)\s*(?:number|no\.?)|(?-i:NINO)",
         &[UkNino],
@@ -286,7 +304,7 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // The health word must stand near the number (a patient's record),
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
-        let patients = (health_near(text, terms, s, e)
+        let patients = (health_near(text, terms, m.start(), s, e)
             || ((own_number(text, m.start(), s) || signer_named(text, m.start(), e))
                 && health_in_letter(text, terms, s, e)))
             && !fee_for_work(text, s, e);
@@ -342,17 +360,26 @@ fn reach(text: &str, s: usize, e: usize, r: usize) -> (usize, usize) {
 
 /// A health word within `NEAR` bytes of `s..e`: a listed Latin term
 /// (`terms`) or a word of another script.
-fn health_near(text: &str, terms: &[(usize, usize)], s: usize, e: usize) -> bool {
+fn health_near(text: &str, terms: &[(usize, usize)], label: usize, s: usize, e: usize) -> bool {
     // Within the number's paragraph: a form's next section (`We also
     // offer a free flu vaccine`) is not its record.
-    let (lo, hi) = reach(text, s, e, NEAR);
-    let lo = text[lo..s].rfind("\n\n").map_or(lo, |k| lo + k + 2);
+    let (reach_lo, hi) = reach(text, s, e, NEAR);
+    let para = text[reach_lo..s]
+        .rfind("\n\n")
+        .map_or(reach_lo, |k| reach_lo + k + 2);
+    // The paragraph before too, when it names the number's holder
+    // (`… ولد محمد اکرم …` over `والد محمد اکرم (شناختی کارڈ نمبر …)`).
+    let lo = if para > reach_lo && holder_named_above(text, label.max(para), reach_lo, para) {
+        reach_lo
+    } else {
+        para
+    };
     // A record's block of fields (`NIK : …`, `Elev: Alva …, personnummer
     // …`) is told about in the paragraph under it.
     let hi = match text[e..hi].find("\n\n") {
         Some(k)
             if (field_line(text, s) && continues(&text[e + k + 2..hi]))
-                || named_again(text, s, &text[e + k + 2..hi]) =>
+                || named_again(&text[para..s], &text[e + k + 2..hi]) =>
         {
             text[e + k + 2..hi]
                 .find("\n\n")
@@ -408,7 +435,7 @@ fn thing_before(text: &str, label: usize) -> bool {
 /// har siden uheldet haft …`: the next paragraph opens on a name written
 /// just before the number at `s` (within 48 bytes), then a word in lower
 /// case: a sentence about that person.
-fn named_again(text: &str, s: usize, para: &str) -> bool {
+fn named_again(head: &str, para: &str) -> bool {
     let p = para.trim_start();
     let word: &str = p
         .split(|c: char| !c.is_alphabetic() && c != '-')
@@ -423,9 +450,9 @@ fn named_again(text: &str, s: usize, para: &str) -> bool {
     if !next.starts_with(char::is_lowercase) {
         return false;
     }
-    // …and the name runs on before the number (`Mette Lundgaard`), not
-    // a town's or a greeting's word (`Copenhagen office`, `Dear all`).
-    let head = crate::policy::text::before(text, s, 48);
+    // …and the name runs on in the number's paragraph (`Mette
+    // Lundgaard`, `mtoto Neema Juma Mwakyusa`), not a town's or a
+    // greeting's word (`Copenhagen office`, `Dear all`).
     head.match_indices(word).any(|(k, _)| {
         let starts = head[..k]
             .chars()
@@ -434,6 +461,33 @@ fn named_again(text: &str, s: usize, para: &str) -> bool {
         let rest = &head[k + word.len()..];
         starts && rest.starts_with(' ') && rest[1..].starts_with(char::is_uppercase)
     })
+}
+
+/// The two words right before the label at `label` (the holder's name,
+/// `والد محمد اکرم (`) stand together in `text[lo..para]`, the paragraph
+/// above: that paragraph tells of the same person. Words of three
+/// letters or more; in Latin script capitalised ones.
+fn holder_named_above(text: &str, label: usize, lo: usize, para: usize) -> bool {
+    let ls = text[..label].rfind('\n').map_or(0, |k| k + 1);
+    let words: Vec<&str> = text[ls..label]
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let [.., a, b] = words[..] else {
+        return false;
+    };
+    let name_word = |w: &str| {
+        w.chars().count() >= 3
+            && w.chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii_alphabetic() && !c.is_lowercase() || c.is_uppercase())
+    };
+    // The whole paragraph above (a letter's, bounded), though the health
+    // words are sought only within reach.
+    let floor = crate::policy::text::ceil_boundary(text, para.saturating_sub(2000).min(lo));
+    let above = &text[floor..para.saturating_sub(2)];
+    let from = above.rfind("\n\n").map_or(0, |k| k + 2);
+    name_word(a) && name_word(b) && above[from..].contains(&format!("{a} {b}"))
 }
 
 /// A paragraph that goes on from the record above it: it opens in lower
@@ -864,6 +918,20 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
         // PhilSys number itself (12); neither carries a published check.
         PhPhilsys => digits_of(v)
             .is_some_and(|d| matches!(d.len(), 12 | 16) && d[0] != 0 && !placeholder(&d)),
+        // Thirteen digits, the first a province's (1-7).
+        PkCnic => digits_of(v)
+            .is_some_and(|d| d.len() == 13 && (1..=7).contains(&d[0]) && !placeholder(&d)),
+        // Ten digits (the smart card), thirteen or seventeen (the older
+        // numbers, the longest with the birth year in front).
+        BdNid => digits_of(v)
+            .is_some_and(|d| matches!(d.len(), 10 | 13 | 17) && d[0] != 0 && !placeholder(&d)),
+        // Twenty digits, the first eight the birth date (`19580311-…`).
+        TzNida => digits_of(v).is_some_and(|d| {
+            d.len() == 20
+                && (1900..=2029).contains(&num(&d[..4]))
+                && date_ok(d[6] * 10 + d[7], d[4] * 10 + d[5])
+                && !placeholder(&d)
+        }),
         IlZehut => digits_of(v).is_some_and(|d| {
             if !(5..=9).contains(&d.len()) || placeholder(&d) {
                 return false;
