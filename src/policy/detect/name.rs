@@ -1362,7 +1362,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         && next_word(b, e + 1).is_none_or(|(s2, e2)| !DAY_TIMES.contains(&&b[s2..e2]))
         && german_words(text);
     if !joined
-        && (HONORIFICS.contains(&l)
+        && (honorific_word(l)
             || sig
             || german_short
             || DONA.iter().any(|d| w == d.as_bytes()))
@@ -1385,7 +1385,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         let mut buf2 = [0u8; 48];
         // `Madame, Monsieur,`: a letter's opening, not a name.
         if !capitalised(&b[s2..e2b])
-            || HONORIFICS.contains(&lower(&b[s2..e2b], &mut buf2))
+            || honorific_word(lower(&b[s2..e2b], &mut buf2))
             || (occupation(&b[s2..e2b])
                 && next_word(b, e2b).is_some_and(|(s3, e3)| {
                     capitalised(&b[s3..e3]) && r.flags(&b[s3..e3]) & (FIRST_NAME | SURNAME) != 0
@@ -8624,6 +8624,14 @@ const HONORIFICS: &[&str] = &[
     "doamna", "domnul", // Not `Gospa`, `Gospod`: also "Our Lady" and "the Lord".
     "ponas", "proua", "harra",
 ];
+
+/// `w` (lower case, folded) is one of `HONORIFICS`: asked at most
+/// capitalised words, so looked up by binary search.
+fn honorific_word(w: &str) -> bool {
+    static SET: OnceLock<ShortWords> = OnceLock::new();
+    SET.get_or_init(|| ShortWords::new(HONORIFICS.iter().map(|w| w.as_bytes())))
+        .contains(w.as_bytes())
+}
 
 /// Words after `Sr.` that make it `Senior` (`Sr. Director Lopez`).
 const SENIOR_TITLES: &[&str] = &[
