@@ -1362,10 +1362,7 @@ fn candidate(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, u
         && next_word(b, e + 1).is_none_or(|(s2, e2)| !DAY_TIMES.contains(&&b[s2..e2]))
         && german_words(text);
     if !joined
-        && (honorific_word(l)
-            || sig
-            || german_short
-            || DONA.iter().any(|d| w == d.as_bytes()))
+        && (honorific_word(l) || sig || german_short || DONA.iter().any(|d| w == d.as_bytes()))
     {
         let p = if sig && sig_ra(e) {
             e + 3 + usize::from(b.get(e + 3) == Some(&b'.'))
@@ -9439,6 +9436,9 @@ fn relative_after(b: &[u8], e: usize) -> bool {
         .any(|r| r.as_bytes().eq_ignore_ascii_case(&rest[..we]))
 }
 
+/// A byte span of the text.
+type Span = (usize, usize);
+
 /// Most rows of each kind [`rows_by_age`] gathers (the scan stops at
 /// 2000 names anyway).
 const MAX_ROWS: usize = 2000;
@@ -9449,7 +9449,7 @@ const MAX_ROWS: usize = 2000;
 /// lower case: an optional room, then `last, first` and the age
 /// (`612  okonkwo, grace  78F  chf`, `yılmaz, elif 41F`). The shapes
 /// are a record's; the caller asks for the health fact near them.
-fn rows_by_age(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+fn rows_by_age(text: &str) -> (Vec<Span>, Vec<Span>) {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
         re(r"^[ \t>]*(?:[0-9]{1,4}[a-z]?[ \t]+)?(\p{Ll}[\p{Ll}'’-]+,[ \t]+\p{Ll}{2,})[ \t]+[0-9]{1,3}[ \t]?[mfMF](?-u:\b)")
