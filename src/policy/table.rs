@@ -571,13 +571,12 @@ pub fn classify(header: &str) -> Col {
             | "donorname"
             | "giver"
             // Welfare's, benefits' and housing's people (`Beneficiary |
-            // Aadhaar | Disability`, `Applicant | Priority need`).
+            // Aadhaar | Disability`, `Applicant | Priority need`; not
+            // `Resident`, a parking list's and a ward rota's too).
             | "beneficiary"
             | "beneficiaryname"
             | "applicant"
             | "applicantname"
-            | "resident"
-            | "residentname"
             | "serviceuser"
             | "serviceusername"
             | "occupant"
@@ -1786,7 +1785,6 @@ fn header_hints() -> Option<&'static aho_corasick::AhoCorasick> {
         "travel",
         "beneficiar",
         "applicant",
-        "resident",
         "service user",
         "occupant",
         "householder",

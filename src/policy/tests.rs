@@ -1430,6 +1430,15 @@ fn session_fifty_housing_and_welfare_shapes_are_judged() {
         "گزارش ہے کہ بچہ محمد حسن ولد محمد اکرم تھیلیسیمیا میجر کا مریض ہے۔\n\nوالد محمد اکرم (شناختی کارڈ نمبر 35202-4817263-3) دیہاڑی دار مزدور ہیں۔",
         "CNIC 35202-4817263-3: thalassaemia major, transfusions every three weeks.",
         "মাতা: রোকসানা বেগম (জাতীয় পরিচয়পত্র নম্বর 4623817095)। শিশুটির সেরিব্রাল পালসি রয়েছে।",
+        // (A helper's review.) A note to staff about someone; a named
+        // member of a group; health on an attendee's own item.
+        "For the attention of the fire wardens: Mrs Ivy Shaw in flat 12 is a wheelchair user and Mr Alan Cole in flat 14 is profoundly deaf; both need help to evacuate.",
+        "Mr Raj Patel is one of our patients with diabetes and has missed his last three appointments.",
+        "Apologies: Cllr Ann Rowe (unwell), Mr Tom Hale (in hospital following a fall and a broken hip)\n\nItem 1: budget.",
+        // probe95: a chat transcript's customer naming themself, then
+        // telling of their own care; a Danish critical-illness letter.
+        "Chat transcript - session 7F3A-22918\n\n[18:02] Bot: Can I take your account number and name?\n[18:03] Customer: 6620 4471 8, Aisha Rahman, aisha.rahman@mailbox.example\n[18:04] Customer: I'm profoundly deaf. I had a cochlear implant fitted on 17 May.\n[18:05] Bot: I'll pass this to our accessibility team.",
+        "Kære Mette Kjærgaard\n\nCPR-nr.: 170682-4420\n\nPå baggrund af udskrivningsbrevet kan vi se, at du fik en hjerneblødning.",
     ] {
         assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
     }
@@ -1439,9 +1448,16 @@ fn session_fifty_housing_and_welfare_shapes_are_judged() {
         "Claims go to the welfare officers: Mrs Bisi Adeyemi and Mr Emeka Obi. A member admitted to hospital may claim up to N100,000.",
         "Mdm Tan Bee Lian, 71, has volunteered with us for six years. Every week she visits seniors living with dementia and helps them to their medical appointments.",
         "Asistentes: D.ª Pilar Ortega (Gerente), Dr. Andrés Vidal (Director Médico)\n\n1. Lista de espera quirúrgica: 2.314 pacientes en espera.",
-        "Your housing officer, Mrs Jane Cole, will visit to discuss the damp and mould and any asthma in the household.",
+        // (A helper's review.) A table with a residents' column; an
+        // asset's number; a reply telling of the builder's charity run.
+        "Resident | Bay | Permit no.\nJohn Smith | 4 | P-4471\nMary Jones | 9 | P-4472",
+        "Infusion pump on Ward 7 (asset NID 4623817095) fails its self-test; biomedical engineering will collect it today.",
+        "Hi Tom,\n\nHe ran the marathon for the cancer charity in April, so he's taking it easy this week; the roof will be done on Friday.\n\nDave\n\nFrom: Tom Reilly <tom@lets.example>\nSent: 18 May 2027 09:15\nSubject: Job 881\n\nCan your roofer look at Mrs Dawn Price's garage roof, 7 Elm Road?\n",
         // A NIDA-shaped number with no label.
         "Ref 19580311-41128-00004-27: hospital parking permit renewal.",
+        // A transcript whose customer names themself but tells of no care
+        // of their own.
+        "[18:02] Bot: Can I take your name?\n[18:03] Customer: Aisha Rahman\n[18:04] Customer: my router keeps dropping, the hospital wifi works fine.\n[18:05] Bot: Thanks.",
     ] {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }

@@ -735,7 +735,7 @@ fn res() -> &'static Res {
         ))
         .expect("built-in cue list compiles"),
         provider_before: re(
-            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|(?:housing|welfare|tenancy|liaison|support|duty|lettings|estate|neighbourhood|neighborhood|benefits?|welfare\s+rights)\s+officer|caseworker|case\s+worker|social\s+worker|case\s+manager|key\s*worker|(?:welfare\s+rights|benefits?|debt|money)\s+advis[eo]r|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presenters|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
+            r"(?i)(?:(?-u:\b)(?:dr|doctor|drs|dott(?:\.?ssa)?|dr\.?ssa|prof\.?ssa|mudr|hon|honorable|judge|justice|magistrate|bác\s+sĩ|y\s+tá|điều\s+dưỡng|nurse|prof|professor|doctora|docteur|doutora?|dra|enfermer[ao]|enfermeira|infirmi[èe]re|provider|physician|surgeon|attending|referring|ordering|pcp|therapist|counselor|midwife|pharmacist|dietitian|signed(?:\s+by)?|electronically\s+signed\s+by|cc|from|sent\s+by|authored\s+by|written\s+by|by|speaker|speakers|keynote|presenter|presenters|presented\s+by|moderator|moderated\s+by|panelist|panelists|chair|co-chair|host|hosted\s+by|contact|coordinator|manager|director|ceo|president|editor|author|instructor|faculty|staff|colleague|np|pa|md|rn|pharmd|welcome|formatrice|formateur|intervenante?|anim[ée]e?\s+par|congratulations\s+to|thanks\s+to|thank|ask\s+for|speak\s+(?:to|with)|reach\s+out\s+to|forward(?:ed)?\s+to|attn|attention|to|organizer;cn|requester|requested\s+by|reported\s+by|submitted\s+by|opened\s+by|closed\s+by|resolved\s+by|assigned\s+to|assignee|approver|approved\s+by|technician|rep|sales\s+rep|representative|account\s+(?:manager|executive|rep)|clinical\s+instructor|preceptor|supervisor|(?:admitted|referred|transferred|care|patients?|consultant)\s+under|trainer|trainers|facilitator|educator|lecturer|referent(?:in)?|dozent(?:in)?|(?:vice)?president(?:e|essa|a|in)?|présidente?|direttore|direttrice|directeur|directrice|director(?:a)?|coordinat(?:ore|rice)|coordinador(?:a)?|relat(?:ore|rice)|ponente|moderat(?:ore|rice)|fondat(?:ore|rice)|fondat(?:eur|rice)|fundador(?:a)?|voorzitter|secretaris|penningmeester|ordf[öo]rande|sekreterare|vorsitzende[r]?|gesch[äa]ftsf[üu]hrer(?:in)?|leiter(?:in)?|przewodnicz[ąa]c[ya]|prezes|dyrektor(?:ka)?|koordynator(?:ka)?|p[řr]edsed(?:a|kyn[ěe])|[řr]editel(?:ka)?|puheenjohtaja|formand)\s*[.:,=]?\s*(?:and\s+)?)$",
         ),
         provider_after: re(
             &format!(
@@ -1290,7 +1290,7 @@ fn dona_abbreviation_end(b: &[u8], s: usize) -> Option<usize> {
         .iter()
         .find(|d| rest.starts_with(d.as_bytes()))
         .map(|d| s + d.len())
-        .filter(|&e| b.get(e) == Some(&b' '))
+        .filter(|&e| matches!(b.get(e), Some(b' ' | b'.')))
 }
 
 /// Find name candidates starting at the capitalised word `[s, e)`:
@@ -3705,7 +3705,7 @@ fn told_about(r: &Res, text: &str, s: usize, e: usize, f: u8) -> Option<(usize, 
 fn admitted_right_after(text: &str, e: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:first|initially|originally|again|eventually|finally|urgently|just|recently)\s+)?(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er|general|infirmary)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|(?:taken|brought)\s+(?:in)?to\s+(?:(?:the|a)\s+)?(?:[a-z'’.&]+\s+){0,3}(?:hospital|general|infirmary|hospice|a&e|icu)(?-u:\b)|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
+        re(r"(?i)^[ \t]+(?:was|has\s+been|got|is\s+being|had\s+been)\s+(?:(?:first|initially|originally|again|eventually|finally|urgently|just|recently)\s+)?(?:(?:re)?admitted\s+(?:(?:to|into)\s+(?:[a-z'’.&]+\s+){0,3}(?:hospital|hospice|icu|a&e|ward|rehab|care\s+home|nursing\s+home|intensive\s+care|the\s+er|(?-i:General)|infirmary)(?-u:\b)|(?:overnight|last\s+night|yesterday|this\s+morning|on\s+[a-z]+day)(?-u:\b))|diagnosed\s+with|rushed\s+(?:to|into)\s+(?:a&e|hospital|the\s+er|the\s+emergency)|(?:taken|brought)\s+(?:in)?to\s+(?:(?:the|a)\s+)?(?:[a-z'’.&]+\s+){0,3}(?:hospital|general|infirmary|hospice|a&e|icu)(?-u:\b)|(?:sectioned|intubated|ventilated|resuscitated)(?-u:\b))")
     });
     // Asked at lone first names: the verb first, on the bytes.
     let head = &text.as_bytes()[e..(e + 10).min(text.len())];
@@ -4376,9 +4376,15 @@ fn group_owns(text: &str, hs: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let head = before(text, hs, 72);
     let h = head.as_bytes();
-    [&b"with"[..], b" by ", b"from"]
+    // `Mr Raj Patel is one of our patients with diabetes`, `like other
+    // tenants with COPD`: the one named is in the group.
+    let member = ["one of ", "among ", "like other", "like many", "as other"]
         .iter()
-        .any(|w| memchr::memmem::find(h, w).is_some())
+        .any(|w| memchr::memmem::find(h, w.as_bytes()).is_some());
+    !member
+        && [&b"with"[..], b" by ", b"from"]
+            .iter()
+            .any(|w| memchr::memmem::find(h, w).is_some())
         && R.get_or_init(|| {
                 re(r"(?i)(?-u:\b)(?:people|persons|seniors|elders|residents|children|kids|adults|patients|families|those|others|clients|carers|caregivers|members|tenants|veterans|women|men|students|pupils|survivors|individuals|customers|users|households|neighbours|neighbors|pensioners)\s+(?:(?:who|that)\s+(?:are\s+|have\s+been\s+)?(?:have|live|living|suffer|suffering|are)\s+(?:with\s+|from\s+)?|living\s+with|live\s+with|with|affected\s+by|suffering\s+(?:from|with)|recovering\s+from|diagnosed\s+with)\s+(?:(?:a|an|the|early|mild|moderate|advanced|long-term|chronic|severe|their|young-onset|early-onset)\s+){0,2}$")
             })
@@ -4445,9 +4451,9 @@ struct Asked {
     roster: OnceCell<bool>,
     /// Is it a newsletter or an offer to many (see `Res::bulk_mail`)?
     bulk: OnceCell<bool>,
-    /// Does a reply's own text tell of a third person's care above the
+    /// Does a reply's own text tell of a woman's, a man's care above the
     /// quoted mail (see [`reply_tells_of_someone`])?
-    reply_of_care: OnceCell<bool>,
+    reply_of_care: OnceCell<(bool, bool)>,
 }
 
 /// Does the line open with `Last, First`, alone or as a `|` cell
@@ -4628,7 +4634,10 @@ fn judge(
     // `Presenters: Dr Lim Chee Keong, orthopaedic surgeon, and Ms Serene
     // Tan SC`: every name on a line headed by a line-up's label is one
     // of its speakers.
-    if lineup_line(&text[ls..s]) || staff_listed_before(&text[ls..s]) {
+    if lineup_line(&text[ls..s])
+        || staff_listed_before(&text[ls..s], text, e, health)
+        || attendance_line(&text[ls..s], text, e, health)
+    {
         return None;
     }
     let provider_before = r.provider_before.find(pre_line).is_some_and(|m| {
@@ -5069,17 +5078,70 @@ fn scripture_figure(name: &str) -> bool {
 fn lineup_line(head: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)^[ 	>*•-]*(?:presenters?|speakers?|faculty|panel|panell?ists?|trainers?|facilitators?|moderators?|hosts?|chairs?|tutors?|lecturers?|instructors?|judges|jury|authors?|contributors?|editors?|attendees|present|in\s+attendance|apologies|asistentes|ausentes|presentes|pr[ée]sents|excus[ée]s|anwesend|abwesend|teilnehmende|presenti|assenti|aanwezig|afwezig)[ 	]*:")
+        re(r"(?i)^[ 	>*•-]*(?:presenters?|speakers?|faculty|panel|panell?ists?|trainers?|facilitators?|moderators?|hosts?|chairs?|tutors?|lecturers?|instructors?|judges|jury|authors?|contributors?|editors?)[ 	]*:")
     })
     .is_match(head)
 }
 
+/// `Attendees: Mr Tom Hale (Chair), Ms Kay Reid`, `Asistentes: D.ª Pilar
+/// Ortega (Gerente)`: a meeting's people, unless the name's own item
+/// tells of their health (`Apologies: Mr Tom Hale (in hospital after a
+/// fall)`, `Present: Mrs Joan Reid (service user, vascular dementia)`).
+fn attendance_line(head: &str, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    if memchr::memchr(b':', head.as_bytes()).is_none()
+        || !R
+            .get_or_init(|| {
+                re(r"(?i)^[ \t>*•-]*(?:attendees|present|in\s+attendance|apologies|asistentes|ausentes|presentes|pr[ée]sents|excus[ée]s|anwesend|abwesend|teilnehmende|presenti|assenti|aanwezig|afwezig)[ \t]*:")
+            })
+            .is_match(head)
+    {
+        return false;
+    }
+    // The name's item: to the next comma or semicolon outside brackets.
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut end = e;
+    while end < b.len() && end - e < 200 && b[end] != b'\n' {
+        match b[end] {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b',' | b';' if depth == 0 => break,
+            _ => {}
+        }
+        end += 1;
+    }
+    let first = health.partition_point(|&(hs, _)| hs < e);
+    health.get(first).is_none_or(|&(hs, _)| hs >= end)
+}
+
 /// `Claims go to the welfare officers: Mrs Bisi Adeyemi and Mr Emeka
 /// Obi`: names listed after a plural staff role and its colon, on the
-/// line and in the same sentence, are the staff's.
-fn staff_listed_before(head: &str) -> bool {
+/// line and in the same sentence, are the staff's. Only a bare list of
+/// names: a note to the staff about someone (`For the wardens: Mrs Ivy
+/// Shaw in flat 12 is a wheelchair user`) tells of that one.
+fn staff_listed_before(head: &str, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    memchr::memchr(b':', head.as_bytes()).is_some()
+    // What follows the name to its sentence's end: more names, joined.
+    let rest = &text[e..];
+    let end = rest
+        .find(['.', ';', '!', '?', '\n'])
+        .unwrap_or(rest.len())
+        .min(240);
+    let end = floor_boundary(rest, end);
+    let listed = rest[..end].split([',', '&']).all(|part| {
+        let part = part.trim();
+        let part = part.strip_prefix("and ").unwrap_or(part).trim();
+        part.is_empty()
+            || part
+                .split_whitespace()
+                .all(|w| w.starts_with(|c: char| c.is_uppercase()) || w == "and")
+    });
+    let first = health.partition_point(|&(hs, _)| hs < e);
+    let told = health.get(first).is_some_and(|&(hs, _)| hs < e + end);
+    listed
+        && !told
+        && memchr::memchr(b':', head.as_bytes()).is_some()
         && R.get_or_init(|| {
             re(r"(?i)(?-u:\b)(?:officers|caseworkers|case\s+workers|social\s+workers|case\s+managers|keyworkers|key\s+workers|wardens|advisers|advisors|trustees|coordinators|representatives|contacts)[ \t]*:[^.;:!?\n]*$")
         })
@@ -6778,6 +6840,11 @@ pub fn scan(
                         c
                     })
                 }
+                Found::Cued
+                    if c < Confidence::High && transcript_speaker_named(text, ns, health) =>
+                {
+                    Some(Confidence::High)
+                }
                 Found::Cued => Some(c),
             });
             if let Some(conf) = judged
@@ -7231,10 +7298,11 @@ fn own_care_on_top(r: &Res, text: &str, health: &[(usize, usize)]) -> bool {
 
 /// A person named with an honorific in the quoted mail of a reply
 /// (`Please attend to the repairs at Mrs Elna du Toit's flat`) whose own
-/// text, naming no one, tells of a third person's care (`The lady has
-/// just come home from hospital after a hip replacement`): the reply is
-/// about the one the quoted mail asked after. Not a greeting's or a
-/// header's name (`Dear Mr Shaw,`, `From: Mrs Ann Lee`), nor mail to many.
+/// text tells of a third person's care (`The lady has just come home
+/// from hospital after a hip replacement`), in words that fit the
+/// honorific (`she` for `Mrs`, `he` for `Mr`): the reply is about the
+/// one the quoted mail asked after. Not a greeting's or a header's name
+/// (`Dear Mr Shaw,`, `From: Mrs Ann Lee`), nor mail to many.
 fn quoted_subject_of_reply(
     r: &Res,
     text: &str,
@@ -7252,80 +7320,137 @@ fn quoted_subject_of_reply(
         return false;
     }
     let ls = memchr::memrchr(b'\n', &b[..ns]).map_or(0, |k| k + 1);
-    let head = text[ls..ns]
+    let head = &text[floor_boundary(text, ls.max(ns.saturating_sub(80)))..ns];
+    let head = head
         .trim_start_matches([' ', '\t', '>'])
         .to_ascii_lowercase();
     const NOT_ABOUT: &[&str] = &[
-        "from:",
-        "to:",
-        "cc:",
-        "sent:",
+        "from",
+        "to",
+        "cc",
+        "sent",
+        "subject",
+        "date",
         "dear",
         "hi",
         "hello",
-        "good morning",
-        "good afternoon",
-        "on ",
+        "hey",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "attn",
+        "attention",
     ];
-    if NOT_ABOUT.iter().any(|w| head.starts_with(w)) {
+    let first = head
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find(|w| !w.is_empty());
+    // A reply's attribution (`On Tue, 4 May 2027, Mrs Jane Lund <…> wrote:`).
+    let le = memchr::memchr(b'\n', &b[ns..]).map_or(b.len(), |k| ns + k);
+    let attribution = text[ns..le].contains("wrote") || text[ns..le].contains('@');
+    if first.is_some_and(|w| NOT_ABOUT.contains(&w)) || attribution {
         return false;
     }
-    *asked
+    let title = text[ns..]
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let (she, he) = *asked
         .reply_of_care
-        .get_or_init(|| reply_tells_of_someone(r, text, top, health))
+        .get_or_init(|| reply_tells_of_someone(r, text, top, health));
+    match title.as_str() {
+        "mrs" | "ms" | "miss" | "mdm" | "madam" | "mme" | "madame" | "sra" | "señora" | "frau"
+        | "mevrouw" | "mevr" | "signora" | "doña" | "dª" | "dña" | "d" => she,
+        "mr" | "sr" | "señor" | "herr" | "meneer" | "dhr" | "monsieur" | "signor" => he,
+        _ => she || he,
+    }
+}
+
+/// A chat transcript's speaker who gives their name on their own turn
+/// (`[18:03] Customer: 6620 4471 8, Aisha Rahman, aisha@…`) and tells of
+/// their own care on a later turn of the same speaker (`[18:04]
+/// Customer: I'm profoundly deaf. I had a cochlear implant fitted`).
+fn transcript_speaker_named(text: &str, ns: usize, health: &[(usize, usize)]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let turn = R.get_or_init(|| {
+        re(r"^[ \t]*\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[-–]?[ \t]*([\p{L}][\p{L} .'-]{0,30}?):[ \t]")
+    });
+    let b = text.as_bytes();
+    let ls = memchr::memrchr(b'\n', &b[..ns]).map_or(0, |k| k + 1);
+    let Some(speaker) = turn
+        .captures(&text[ls..ns])
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+    else {
+        return false;
+    };
+    // The speaker's later turns, within a few kilobytes.
+    let end = floor_boundary(text, (ns + 3000).min(text.len()));
+    let mut at = memchr::memchr(b'\n', &b[ns..end]).map_or(end, |k| ns + k + 1);
+    while at < end {
+        let le = memchr::memchr(b'\n', &b[at..end]).map_or(end, |k| at + k);
+        let line = &text[at..le];
+        if let Some(c) = turn.captures(line)
+            && c.get(1).is_some_and(|m| m.as_str() == speaker)
+        {
+            let said = c.get(0).map_or(at, |m| at + m.end());
+            let first = health.partition_point(|&(hs, _)| hs < said);
+            let own = line.to_ascii_lowercase();
+            if health.get(first).is_some_and(|&(hs, _)| hs < le)
+                && ["i'm ", "i am ", "i have ", "i had ", "i've ", "my "]
+                    .iter()
+                    .any(|w| own.contains(w))
+            {
+                return true;
+            }
+        }
+        at = le + 1;
+    }
+    false
 }
 
 /// The text above a reply's quoted mail (`top`) tells of a third
-/// person's care: a health fact with `she`, `he`, `the lady`, `the
-/// tenant`… beside it in the same stretch of text, in mail to one reader.
-fn reply_tells_of_someone(r: &Res, text: &str, top: usize, health: &[(usize, usize)]) -> bool {
-    const REFERENTS: &[&str] = &[
-        "she",
-        "he",
-        "her",
-        "him",
-        "his",
-        "she's",
-        "he's",
-        "she'd",
-        "he'd",
-        "the lady",
-        "the gentleman",
-        "the tenant",
-        "the resident",
-        "the client",
-        "the woman",
-        "the man",
-        "the old lady",
-        "the old man",
-    ];
+/// person's care: a health fact with `she`, `the lady` (first) or `he`,
+/// `the gentleman` (second), or `the tenant`, `the client` (both) beside
+/// it in the same sentence, in mail to one reader. Not money raised for
+/// a cause, a charity's event or a group's condition.
+fn reply_tells_of_someone(
+    r: &Res,
+    text: &str,
+    top: usize,
+    health: &[(usize, usize)],
+) -> (bool, bool) {
+    const SHE: &[&str] = &["she", "her", "she's", "she'd", "lady", "woman"];
+    const HE: &[&str] = &["he", "him", "his", "he's", "he'd", "gentleman", "man"];
+    const EITHER: &[&str] = &["tenant", "resident", "client", "occupant", "householder"];
     if r.bulk_mail.is_match(text) || merge_template(text) {
-        return false;
+        return (false, false);
     }
-    health
-        .iter()
-        .take_while(|&&(_, he)| he <= top)
-        .any(|&(hs, he)| {
-            let from = ceil_boundary(text, hs.saturating_sub(120));
-            let to = floor_boundary(text, (he + 120).min(top));
-            let near = text[from..to].to_ascii_lowercase();
-            let words: Vec<&str> = near
-                .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
-                .filter(|w| !w.is_empty())
-                .collect();
-            words.iter().enumerate().any(|(k, w)| {
-                REFERENTS.iter().any(|rf| match rf.split_once(' ') {
-                    None => w == rf,
-                    Some((a, rest)) => {
-                        *w == a
-                            && rest
-                                .split(' ')
-                                .enumerate()
-                                .all(|(j, x)| words.get(k + 1 + j) == Some(&x))
-                    }
-                })
-            })
-        })
+    let (mut she, mut he) = (false, false);
+    for &(hs, he_end) in health.iter().take_while(|&&(_, e)| e <= top) {
+        if cause_or_event_after(text, he_end)
+            || group_owns(text, hs)
+            || super::health::money_for_cause(text, hs)
+        {
+            continue;
+        }
+        // The term's sentence, within the reply's own text.
+        let from = ceil_boundary(text, hs.saturating_sub(160));
+        let to = floor_boundary(text, (he_end + 160).min(top));
+        let from = text[from..hs]
+            .rfind(['.', '!', '?'])
+            .map_or(from, |k| from + k + 1);
+        let to = text[he_end..to]
+            .find(['.', '!', '?'])
+            .map_or(to, |k| he_end + k);
+        let sentence = text[from..to].to_ascii_lowercase();
+        for w in sentence.split(|c: char| !(c.is_ascii_alphabetic() || c == '\'')) {
+            she |= SHE.contains(&w) || EITHER.contains(&w);
+            he |= HE.contains(&w) || EITHER.contains(&w);
+        }
+    }
+    (she, he)
 }
 
 /// Where a reply's quoted mail starts in `text` (its end if none).

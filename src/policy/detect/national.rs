@@ -202,7 +202,7 @@ const LABELS: &[(&str, &[Scheme])] = &[
         &[TzNida],
     ),
     (
-        r"জাতী(?:য়|য়)\s+পরিচ(?:য়|য়)পত্র(?:\s+নম্বর)?|এনআইডি(?:\s+নম্বর)?|(?-i:NID)(?:\s+(?:number|no\.?|#))?",
+        r"জাতী(?:য়|য়)\s+পরিচ(?:য়|য়)পত্র(?:\s+নম্বর)?|এনআইডি(?:\s+নম্বর)?|(?-i:NID)\s+(?:number|no\.?)",
         &[BdNid],
     ),
     (
@@ -450,16 +450,24 @@ fn named_again(head: &str, para: &str) -> bool {
     if !next.starts_with(char::is_lowercase) {
         return false;
     }
-    // …and the name runs on in the number's paragraph (`Mette
-    // Lundgaard`, `mtoto Neema Juma Mwakyusa`), not a town's or a
-    // greeting's word (`Copenhagen office`, `Dear all`).
+    // …and the name runs on before the number (`Mette Lundgaard`), or
+    // anywhere in its paragraph as three name words (`mtoto Neema Juma
+    // Mwakyusa`), not a town's or a greeting's word (`Copenhagen office`,
+    // `Lahore Gymkhana`, `Dear all`).
+    let near = head.len().saturating_sub(48);
     head.match_indices(word).any(|(k, _)| {
         let starts = head[..k]
             .chars()
             .next_back()
             .is_none_or(|c| !c.is_alphabetic());
         let rest = &head[k + word.len()..];
-        starts && rest.starts_with(' ') && rest[1..].starts_with(char::is_uppercase)
+        let capitals = rest
+            .split(' ')
+            .skip(1)
+            .take(2)
+            .take_while(|w| w.starts_with(char::is_uppercase))
+            .count();
+        starts && rest.starts_with(' ') && capitals >= if k >= near { 1 } else { 2 }
     })
 }
 
@@ -476,18 +484,28 @@ fn holder_named_above(text: &str, label: usize, lo: usize, para: usize) -> bool 
     let [.., a, b] = words[..] else {
         return false;
     };
+    // Scripts without capitals (Arabic, Bengali, Devanagari…): a Latin
+    // name is the name detector's to find.
     let name_word = |w: &str| {
-        w.chars().count() >= 3
-            && w.chars()
-                .next()
-                .is_some_and(|c| !c.is_ascii_alphabetic() && !c.is_lowercase() || c.is_uppercase())
+        w.chars().count() >= 3 && w.chars().all(|c| c as u32 > 0x24F && !c.is_lowercase())
     };
     // The whole paragraph above (a letter's, bounded), though the health
     // words are sought only within reach.
     let floor = crate::policy::text::ceil_boundary(text, para.saturating_sub(2000).min(lo));
     let above = &text[floor..para.saturating_sub(2)];
     let from = above.rfind("\n\n").map_or(0, |k| k + 2);
-    name_word(a) && name_word(b) && above[from..].contains(&format!("{a} {b}"))
+    if !(name_word(a) && name_word(b)) {
+        return false;
+    }
+    // …and that paragraph tells of their health right after the name
+    // (`… ولد محمد اکرم (عمر 9 سال) تھیلیسیمیا میجر …`).
+    let above = &above[from..];
+    let pair = format!("{a} {b}");
+    above.match_indices(&pair).any(|(k, _)| {
+        let to =
+            crate::policy::text::floor_boundary(above, (k + pair.len() + 200).min(above.len()));
+        super::scripts::has_term(&above[k..to])
+    })
 }
 
 /// A paragraph that goes on from the record above it: it opens in lower
