@@ -4454,6 +4454,8 @@ struct Asked {
     /// Does a reply's own text tell of a woman's, a man's care above the
     /// quoted mail (see [`reply_tells_of_someone`])?
     reply_of_care: OnceCell<(bool, bool)>,
+    /// Where a reply's quoted mail starts (see [`quoted_top`]).
+    quoted_top: OnceCell<usize>,
 }
 
 /// Does the line open with `Last, First`, alone or as a `|` cell
@@ -5111,8 +5113,7 @@ fn attendance_line(head: &str, text: &str, e: usize, health: &[(usize, usize)]) 
         }
         end += 1;
     }
-    let first = health.partition_point(|&(hs, _)| hs < e);
-    health.get(first).is_none_or(|&(hs, _)| hs >= end)
+    !health_within(health, e, end)
 }
 
 /// `Claims go to the welfare officers: Mrs Bisi Adeyemi and Mr Emeka
@@ -5122,6 +5123,16 @@ fn attendance_line(head: &str, text: &str, e: usize, health: &[(usize, usize)]) 
 /// Shaw in flat 12 is a wheelchair user`) tells of that one.
 fn staff_listed_before(head: &str, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
+    // Asked of every judged name: the colon and the role first.
+    if memchr::memchr(b':', head.as_bytes()).is_none()
+        || !R
+            .get_or_init(|| {
+                re(r"(?i)(?-u:\b)(?:officers|caseworkers|case\s+workers|social\s+workers|case\s+managers|keyworkers|key\s+workers|wardens|advisers|advisors|trustees|coordinators|representatives|contacts)[ \t]*:[^.;:!?\n]*$")
+            })
+            .is_match(head)
+    {
+        return false;
+    }
     // What follows the name to its sentence's end: more names, joined.
     let rest = &text[e..];
     let end = rest
@@ -5137,15 +5148,13 @@ fn staff_listed_before(head: &str, text: &str, e: usize, health: &[(usize, usize
                 .split_whitespace()
                 .all(|w| w.starts_with(|c: char| c.is_uppercase()) || w == "and")
     });
-    let first = health.partition_point(|&(hs, _)| hs < e);
-    let told = health.get(first).is_some_and(|&(hs, _)| hs < e + end);
-    listed
-        && !told
-        && memchr::memchr(b':', head.as_bytes()).is_some()
-        && R.get_or_init(|| {
-            re(r"(?i)(?-u:\b)(?:officers|caseworkers|case\s+workers|social\s+workers|case\s+managers|keyworkers|key\s+workers|wardens|advisers|advisors|trustees|coordinators|representatives|contacts)[ \t]*:[^.;:!?\n]*$")
-        })
-        .is_match(head)
+    listed && !health_within(health, e, e + end)
+}
+
+/// Does a health span start within `from..to`?
+fn health_within(health: &[(usize, usize)], from: usize, to: usize) -> bool {
+    let first = health.partition_point(|&(hs, _)| hs < from);
+    health.get(first).is_some_and(|&(hs, _)| hs < to)
 }
 
 /// `We received the EEOC charge from Danielle Reyes`, `a grievance
@@ -7315,7 +7324,9 @@ fn quoted_subject_of_reply(
     if ns < 16 || health.first().is_none_or(|&(hs, _)| hs >= ns) {
         return false;
     }
-    let top = quoted_top(text);
+    // Where the quoted mail starts, found once per text (a walk over its
+    // lines).
+    let top = *asked.quoted_top.get_or_init(|| quoted_top(text));
     if ns < top || top == text.len() {
         return false;
     }
@@ -7378,6 +7389,13 @@ fn transcript_speaker_named(text: &str, ns: usize, health: &[(usize, usize)]) ->
     });
     let b = text.as_bytes();
     let ls = memchr::memrchr(b'\n', &b[..ns]).map_or(0, |k| k + 1);
+    // Asked of names below full confidence: a turn's time first.
+    if !text[ls..ns]
+        .trim_start_matches([' ', '\t'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '[')
+    {
+        return false;
+    }
     let Some(speaker) = turn
         .captures(&text[ls..ns])
         .and_then(|c| c.get(1))
@@ -7395,9 +7413,8 @@ fn transcript_speaker_named(text: &str, ns: usize, health: &[(usize, usize)]) ->
             && c.get(1).is_some_and(|m| m.as_str() == speaker)
         {
             let said = c.get(0).map_or(at, |m| at + m.end());
-            let first = health.partition_point(|&(hs, _)| hs < said);
             let own = line.to_ascii_lowercase();
-            if health.get(first).is_some_and(|&(hs, _)| hs < le)
+            if health_within(health, said, le)
                 && ["i'm ", "i am ", "i have ", "i had ", "i've ", "my "]
                     .iter()
                     .any(|w| own.contains(w))
