@@ -1462,3 +1462,29 @@ fn session_fifty_housing_and_welfare_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
+    for body in [
+        // A pressure in mmHg, labelled in Romanian, beside a Romanian CNP.
+        "Dl Vasile Munteanu, CNP 1621107223181\nExaminat la noi pe 31 mai 2027.\n- Presiune intraoculară: 27 mmHg OD, 29 mmHg OS\n\nSuspiciune de glaucom.",
+        // A test's result on a date, in speaker notes naming the patient.
+        "This is Gerald Nwankwo - first seen 12 May. Please don't put his name on screen.\nMRI on 14 May was normal, no vestibular schwannoma. Hearing aid trial for the right ear.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A policy's condition that may befall anyone, with a contact.
+        "Critical illness cover pays a lump sum if you are diagnosed with a covered condition such as cancer, heart attack or stroke. Questions: jwalker1958@fullbox.example",
+        // An import template's sample rows (a null birth date); a printer
+        // test label with the pharmacy's own number.
+        "Last name: SAMPLE\nFirst name: PATIENT ONE\nDOB: 01/01/1900\nRx number: RX0000001\nDrug: Amoxicillin 500 mg capsule\nSig: 1 PO TID x10D",
+        "LAKEVIEW PHARMACY  (312) 555-0131\nRx# 0000000        Date: 06/03/2027\nSAMPLE, TEST PATIENT   DOB 01/01/1900\nAMOXICILLIN 500 MG CAPSULE  QTY 30\nTAKE 1 CAPSULE BY MOUTH 3 TIMES DAILY FOR 10 DAYS",
+        // A sole trader's invoice for diabetes supplies.
+        "Постачальник: ФОП Коваленко Олена Петрівна, РНОКПП 3094102841\nПокупець: ТОВ \"Аптека Калина\"\n\n1. Тест-смужки для глюкометра, 50 шт.\n2. Шприци інсулінові 1 мл - 10 уп.",
+        // A leaflet's norms in mmHg.
+        "Normal eye pressure ranges from 10 to 21 mmHg; treatment aims below 18 mmHg. Book at ann.lee@mail.example",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

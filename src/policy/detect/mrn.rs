@@ -77,6 +77,7 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
     if let Some((s, e)) = found
         && let Some(v) = text.get(s..e)
         && !super::anchored::training_record_line(text, kend)
+        && !sample_record(text, kend)
         && (!visit_keyword(text, kend) || visit_number(text, kend, v))
     {
         let confidence = if pet_record(text, kend) {
@@ -85,6 +86,50 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
             Confidence::High
         };
         sink.push(Kind::Mrn, confidence, loc, v);
+    }
+}
+
+/// A record written one field a line (a spreadsheet's row, a label
+/// file) whose block holds a system's null birth date (`01/01/1900`) or
+/// a test patient's line (`Last name: SAMPLE` over `First name: PATIENT
+/// ONE`): an import template's or a printer test's sample, no one's.
+fn sample_record(text: &str, kend: usize) -> bool {
+    const REACH: usize = 400;
+    let b = text.as_bytes();
+    let lo = kend.saturating_sub(REACH);
+    let hi = (kend + REACH).min(b.len());
+    let from = memchr::memmem::rfind(&b[lo..kend], b"\n\n").map_or(lo, |i| lo + i + 2);
+    let to = memchr::memmem::find(&b[kend..hi], b"\n\n").map_or(hi, |i| kend + i);
+    let block = &b[from..to];
+    const NULL_DATES: &[&[u8]] = &[
+        b"01/01/1900",
+        b"1/1/1900",
+        b"1900-01-01",
+        b"01.01.1900",
+        b"01-01-1900",
+    ];
+    if NULL_DATES
+        .iter()
+        .any(|d| memchr::memmem::find(block, d).is_some())
+    {
+        return true;
+    }
+    // The block's two name fields read together (`SAMPLE, PATIENT ONE`).
+    let field = |label: &[u8]| {
+        block.split(|&c| c == b'\n').find_map(|l| {
+            (l.len() > label.len() && l[..label.len()].eq_ignore_ascii_case(label)).then(|| {
+                String::from_utf8_lossy(&l[label.len()..])
+                    .trim()
+                    .to_string()
+            })
+        })
+    };
+    match (field(b"last name:"), field(b"first name:")) {
+        (Some(last), Some(first)) => {
+            let record = format!("{last}, {first}");
+            super::anchored::training_record_line(&record, 0)
+        }
+        _ => false,
     }
 }
 

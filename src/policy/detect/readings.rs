@@ -85,6 +85,16 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         if d > 0 && is_word(b[d - 1]) {
             continue;
         }
+        // A pressure in its own unit (`27 mmHg OD`, `Tensiune arterială
+        // 150/95 mmHg`): a measurement whatever language labels it, unless
+        // it bounds a range or a target (`10 to 21 mmHg`, `below 130/80
+        // mmHg`).
+        if let Some(ue) = pressure_in_mmhg(b, d, de) {
+            if !bound_before(b, d) && !range_follows(&b[ue..]) && !bound_after(&b[ue..]) {
+                out.push((d, ue));
+            }
+            continue;
+        }
         // Between analyte and reading: up to three of ` `, `:`, `=`, or
         // one cell separator of a delimited row (`PSA,18.6,ug/L`).
         let mut p = d;
@@ -531,6 +541,97 @@ fn food_or_sale(rest: &[u8]) -> bool {
     )
 }
 
+/// The end of `mmHg` right after the value `b[d..de]` (one to three
+/// digits, or a pressure `150/95`), with at most one space between.
+fn pressure_in_mmhg(b: &[u8], d: usize, de: usize) -> Option<usize> {
+    let value = &b[d..de];
+    let shaped = match value.iter().position(|&c| c == b'/') {
+        Some(k) => (2..=3).contains(&k) && (2..=3).contains(&(value.len() - k - 1)),
+        None => (1..=3).contains(&value.len()),
+    };
+    if !shaped || !value.iter().all(|&c| c.is_ascii_digit() || c == b'/') {
+        return None;
+    }
+    let u = if b.get(de) == Some(&b' ') { de + 1 } else { de };
+    let unit = b.get(u..u + 4)?;
+    if !unit.eq_ignore_ascii_case(b"mmhg") || b.get(u + 4).is_some_and(|&c| is_word(c)) {
+        return None;
+    }
+    Some(u + 4)
+}
+
+/// A word or sign before a value that makes it a bound, a target or a
+/// norm (`below`, `up to`, `<`, `10-`), not a reading.
+fn bound_before(b: &[u8], d: usize) -> bool {
+    let head = &b[d.saturating_sub(24)..d];
+    let head = head.trim_ascii_end();
+    if head.ends_with(b"-")
+        || head.ends_with("–".as_bytes())
+        || head.ends_with(b"<")
+        || head.ends_with(b">")
+        || head.ends_with("≤".as_bytes())
+        || head.ends_with("≥".as_bytes())
+    {
+        return true;
+    }
+    let word_at = head.len()
+        - head
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+    let word = head[word_at..].to_ascii_lowercase();
+    matches!(
+        word.as_slice(),
+        b"to"
+            | b"from"
+            | b"below"
+            | b"under"
+            | b"above"
+            | b"over"
+            | b"than"
+            | b"between"
+            | b"and"
+            | b"or"
+            | b"target"
+            | b"goal"
+            | b"around"
+            | b"about"
+            | b"approximately"
+            | b"normal"
+            | b"normally"
+            | b"exceeds"
+            | b"exceeding"
+            | b"least"
+            | b"range"
+            | b"ranges"
+            | b"threshold"
+            | b"typically"
+            | b"usually"
+    )
+}
+
+/// `or higher`, `or more`, `or above` after a value: a threshold.
+fn bound_after(rest: &[u8]) -> bool {
+    let r = rest[..rest.len().min(16)]
+        .trim_ascii_start()
+        .to_ascii_lowercase();
+    [
+        &b"or higher"[..],
+        b"or more",
+        b"or above",
+        b"or over",
+        b"or lower",
+        b"or less",
+        b"or below",
+        b"and above",
+        b"and over",
+        b"+",
+    ]
+    .iter()
+    .any(|w| r.starts_with(w))
+}
+
 /// A range (`3.5-5.1`, `3.5 – 5.1`, `3.5 to 5.1`) follows: a reference
 /// table, no reading.
 fn range_follows(rest: &[u8]) -> bool {
@@ -669,6 +770,25 @@ mod tests {
             "Firefox ESR 128.5; ESR 0.02 ohm; CRP 160 acres; CK 1043 cheque",
             "server room temp 78.4; Mag 6.4 quake",
             "83036\tHemoglobin A1c\t7.25\tsame day\n84443\tTSH\t10.1\tsame day",
+        ] {
+            assert!(read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+    }
+
+    #[test]
+    fn pressures_in_mmhg_whatever_their_label() {
+        assert_eq!(
+            read("Presiune intraoculară: 27 mmHg OD, 29 mmHg OS"),
+            ["27 mmHg", "29 mmHg"]
+        );
+        assert_eq!(read("Blutdruck 150/95 mmHg"), ["150/95 mmHg"]);
+        for t in [
+            "Normal eye pressure is 10-21 mmHg.",
+            "from 10 to 21 mmHg",
+            "aim for below 130/80 mmHg",
+            "a reading of 140/90 mmHg or higher",
+            "< 18 mmHg",
+            "pump rated to 300 mmHgx",
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }

@@ -1144,6 +1144,17 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
         "докладчик",
         "лектор",
         "модератор",
+        // A sole trader's or a supplier's name on an invoice (`Постачальник:
+        // ФОП Коваленко Олена Петрівна`): a business, no patient.
+        "фоп",
+        "постачальник",
+        "поставщик",
+        "продавець",
+        "продавец",
+        "виконавець",
+        "исполнитель",
+        "підрядник",
+        "подрядчик",
     ];
     let from = crate::policy::text::floor_boundary(text, ns.saturating_sub(64));
     let head = &text[from..ns];
@@ -1153,6 +1164,14 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
     // Петренко Олена Миколаївна`).
     head.split_whitespace().next_back().is_some_and(role)
         || (head.trim_end().ends_with(':') && head.split_whitespace().next().is_some_and(role))
+        // The label and one word of a business's form between (`ФОП`,
+        // `ТОВ`), not another's name (`Лікар: Петренко О.М., пацієнтка…`).
+        || (head.split_whitespace().count() <= 2
+            && !head.contains([',', ';'])
+            && head
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.ends_with(':') && role(w)))
 }
 
 /// A role right after a Cyrillic name (`Петренко Олена Миколаївна,

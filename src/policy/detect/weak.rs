@@ -116,7 +116,7 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     let (pre, post) = LINE.get_or_init(|| {
         (
             super::re(
-                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|(?-u:\b)(?:media|press)\s+(?:contact|enquiries|inquiries|office)(?-u:\b)[^\n0-9]{0,60}$|[ \t]\.{2,}[ \t]*$",
+                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|(?-u:\b)(?:media|press)\s+(?:contact|enquiries|inquiries|office)(?-u:\b)[^\n0-9]{0,60}$|(?-u:\b)(?:pharmacy|chemists?|clinic|surgery|hospital|dental|optical|opticians?|optometry|audiology|hearing\s+(?:centre|center|clinic))(?-u:\b)[ \t,:.-]{0,4}(?:tel\.?|phone|ph\.?)?[ \t:]{0,3}\(?$|[ \t]\.{2,}[ \t]*$",
             ),
             super::re(r"(?i)^\s*[,;]?\s*(?:option|opt\.?|press)\s*[0-9]"),
         )
@@ -315,6 +315,14 @@ fn role_mailbox(local: &[u8]) -> bool {
         "attendings",
         "everyone",
         "all",
+        // A mailing list's own mailboxes (`moderator@`; and see
+        // `list_mailbox`).
+        "moderator",
+        "moderators",
+        "listserv",
+        "majordomo",
+        "mailman",
+        "sympa",
     ];
     // A service's name run together with its role (`druginfo@`,
     // `rxhelp@`): no one's given or family name ends so (`line` does:
@@ -347,7 +355,15 @@ fn role_mailbox(local: &[u8]) -> bool {
     // A sub-address tag is the owner's own filing (`maria.lopez+clinic@`):
     // only the mailbox before it says whose it is.
     let mailbox = local.split(|&c| c == b'+').next().unwrap_or(local);
-    is_role(mailbox)
+    // `rxforum-request@`, `rxforum-owner@`, `owner-rxforum@`: a list's
+    // (`Owner` alone may be a family name).
+    let lower = mailbox.to_ascii_lowercase();
+    let list_mailbox = [&b"-request"[..], b"-owner", b"-bounces", b"-admin"]
+        .iter()
+        .any(|t| lower.ends_with(t))
+        || lower.starts_with(b"owner-");
+    list_mailbox
+        || is_role(mailbox)
         || mailbox
             .split(|c| matches!(c, b'.' | b'-' | b'_'))
             .any(|seg| is_role(seg) || run_together(seg))
