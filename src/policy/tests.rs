@@ -1482,6 +1482,8 @@ fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
         "LAKEVIEW PHARMACY  (312) 555-0131\nRx# 0000000        Date: 06/03/2027\nSAMPLE, TEST PATIENT   DOB 01/01/1900\nAMOXICILLIN 500 MG CAPSULE  QTY 30\nTAKE 1 CAPSULE BY MOUTH 3 TIMES DAILY FOR 10 DAYS",
         // A sole trader's invoice for diabetes supplies.
         "Постачальник: ФОП Коваленко Олена Петрівна, РНОКПП 3094102841\nПокупець: ТОВ \"Аптека Калина\"\n\n1. Тест-смужки для глюкометра, 50 шт.\n2. Шприци інсулінові 1 мл - 10 уп.",
+        // A blank claim form's placeholders, as a PDF prints them.
+        "Income protection claim - member statement\nMember name: Click or tap here to enter text.\nDate of birth: Click or tap to enter a date.\nCondition: Choose an item.\nTreating doctor: Click or tap here to enter text.",
         // A leaflet's norms in mmHg.
         "Normal eye pressure ranges from 10 to 21 mmHg; treatment aims below 18 mmHg. Book at ann.lee@mail.example",
     ] {

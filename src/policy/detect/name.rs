@@ -2932,6 +2932,13 @@ const FIELD_WORDS: &[&str] = &[
     "tick",
     "insert",
     "attach",
+    // Word's blank control (`Member name: Click or tap here to enter
+    // text.`, `Choose an item.`).
+    "click",
+    "tap",
+    "choose",
+    "select",
+    "type",
     "n/a",
 ];
 

@@ -39,9 +39,18 @@ fn numbered(z: &Zip<'_>, prefix: &str, suffix: &str, max: usize) -> Vec<String> 
 fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Result<(), Stop> {
     with_entry(z, name, budget, |r| {
         let mut in_text = false;
+        // Open content controls, each with whether it shows its
+        // placeholder (`<w:showingPlcHdr/>`).
+        let mut controls: Vec<bool> = Vec::new();
         let res = walk(BufReader::new(r), budget, &mut |ev| {
             match ev {
                 Ev::Open(n, _) => match n {
+                    b"sdt" => controls.push(false),
+                    b"showingPlcHdr" => {
+                        if let Some(top) = controls.last_mut() {
+                            *top = true;
+                        }
+                    }
                     b"t" | b"delText" => in_text = true,
                     b"tab" => doc.tab(),
                     b"br" | b"cr" => doc.line_break(),
@@ -51,6 +60,9 @@ fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Resu
                     _ => {}
                 },
                 Ev::Close(n) => match n {
+                    b"sdt" => {
+                        controls.pop();
+                    }
                     b"t" | b"delText" => in_text = false,
                     b"p" => doc.para_end(),
                     b"tc" => doc.cell_close(),
@@ -58,7 +70,17 @@ fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Resu
                     b"tbl" => doc.table_close(),
                     _ => {}
                 },
-                Ev::Text(t) if in_text => doc.text(t),
+                // A blank control's instruction (`Click or tap here to
+                // enter text.`) is no answer: it reads as the blank it is
+                // (`____`, as a printed form's). Anything else it shows
+                // is read: a value kept under a stale flag still counts.
+                Ev::Text(t) if in_text => {
+                    if controls.contains(&true) && instruction(t) {
+                        doc.text("____");
+                    } else {
+                        doc.text(t);
+                    }
+                }
                 Ev::Text(_) => {}
             }
             !doc.out.over
@@ -67,6 +89,40 @@ fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Resu
     })?;
     doc.para_end();
     Ok(())
+}
+
+/// Word's placeholder wording for a blank content control, in the
+/// languages of its interface: an instruction to the one filling it in.
+fn instruction(t: &str) -> bool {
+    const OPENINGS: &[&str] = &[
+        "click",
+        "tap",
+        "enter",
+        "choose",
+        "select",
+        "type",
+        "haga clic",
+        "pulse",
+        "escriba",
+        "elija",
+        "cliquez",
+        "appuyez",
+        "choisissez",
+        "klicken",
+        "tippen",
+        "wählen",
+        "fare clic",
+        "toccare",
+        "scegliere",
+        "clique",
+        "toque",
+        "escolha",
+        "klik",
+        "kies",
+    ];
+    let t = t.trim_start();
+    let head: String = t.chars().take(12).collect::<String>().to_lowercase();
+    t.len() <= 120 && OPENINGS.iter().any(|o| head.starts_with(o))
 }
 
 fn emit(doc: Doc, place: &str, v: &mut dyn Visitor) -> Result<(), Stop> {

@@ -90,6 +90,35 @@ fn a_filled_pdf_forms_answers_are_read_from_its_fields() {
 }
 
 #[test]
+fn a_blank_content_controls_instruction_is_no_answer() {
+    let control = |shows: bool, text: &str| {
+        format!(
+            r#"<w:sdt><w:sdtPr>{}</w:sdtPr><w:sdtContent><w:r><w:t>{text}</w:t></w:r></w:sdtContent></w:sdt>"#,
+            if shows { "<w:showingPlcHdr/>" } else { "" }
+        )
+    };
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t xml:space="preserve">Member name: </w:t></w:r>{}</w:p><w:p><w:r><w:t xml:space="preserve">Condition: </w:t></w:r>{}</w:p><w:p><w:r><w:t xml:space="preserve">Doctor: </w:t></w:r>{}</w:p></w:body></w:document>"#,
+        control(true, "Click or tap here to enter text."),
+        // A value kept under a stale flag is read.
+        control(true, "Multiple sclerosis"),
+        control(false, "Click Harrow"),
+    );
+    let d = zip(&[
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
+        ),
+        ("word/document.xml", doc.as_bytes()),
+    ]);
+    let t = all_text(&run(&d, "claim.docx"));
+    assert!(!t.contains("Click or tap"), "{t:?}");
+    assert!(t.contains("Member name: ____"), "{t:?}");
+    assert!(t.contains("Condition: Multiple sclerosis"), "{t:?}");
+    assert!(t.contains("Doctor: Click Harrow"), "{t:?}");
+}
+
+#[test]
 fn pdf_with_a_user_password_is_encrypted() {
     let c = run(&pdf(&["SSN 524-71-3382"], Some("secret")), "locked.pdf");
     assert_eq!(
