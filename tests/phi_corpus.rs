@@ -128,6 +128,7 @@ fn voices21_and_later_fixtures_hold_their_scores() {
         ("phi-voices86", 1, 1),
         ("phi-voices87", 4, 2),
         ("phi-voices88", 1, 0),
+        ("phi-voices89", 1, 1),
     ] {
         let r = fixture_score(set);
         assert_eq!(r.messages, 80, "{set}: {r}");

@@ -1468,6 +1468,17 @@ fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
     for body in [
         // A pressure in mmHg, labelled in Romanian, beside a Romanian CNP.
         "Dl Vasile Munteanu, CNP 1621107223181\nExaminat la noi pe 31 mai 2027.\n- Presiune intraoculară: 27 mmHg OD, 29 mmHg OS\n\nSuspiciune de glaucom.",
+        // probe97: an Iranian national code in Arabic letters under a
+        // patient label; a Tamil Aadhaar label over the record's prose;
+        // an Afrikaans patient label and ID number; a name ended by a
+        // column's gap; a linked reading with a phone; an X-ray's
+        // finding; someone in hospital after a heart attack.
+        "بيمار: آقاي رضا کريمي‌نژاد، 62 ساله\nکد ملي: 0048763217\nنشاني: تهران\n\nشرح: بيمار در منزل دچار ايست قلبي شد.",
+        "பெயர்: திருமதி கலைச்செல்வி முருகன், வயது 24\nஆதார் எண்: 7362 5180 9424\n\nஇரண்டு மணி நேரமாக பிரசவ வலி இருந்தது. தாயின் இரத்த அழுத்தம் 110/70.",
+        "Pasiënt: Pieter-Jan du Toit, ID-nommer 7605125082080\nBevindings: hipotermie, bloeddruk 104/66.",
+        "Diagnosis: anaphylaxis to tree nuts (cashew).\nPatient: Bronwyn Achterberg   Health card: 5518-362-040-RM   Visit 7-8 June 2027",
+        "Repeat caller from (503) 555-0163, elderly female on home oxygen. Crews found her SpO2 at 84% last night.",
+        "That was Luis Ortega, second shift picker.\n\nFirst aid report: fingers crushed in the conveyor. Urgent care: X-ray shows a tuft fracture of the middle finger.",
         // A test's result on a date, in speaker notes naming the patient.
         "This is Gerald Nwankwo - first seen 12 May. Please don't put his name on screen.\nMRI on 14 May was normal, no vestibular schwannoma. Hearing aid trial for the right ear.",
     ] {
@@ -1484,6 +1495,8 @@ fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
         "Постачальник: ФОП Коваленко Олена Петрівна, РНОКПП 3094102841\nПокупець: ТОВ \"Аптека Калина\"\n\n1. Тест-смужки для глюкометра, 50 шт.\n2. Шприци інсулінові 1 мл - 10 уп.",
         // A blank claim form's placeholders, as a PDF prints them.
         "Income protection claim - member statement\nMember name: Click or tap here to enter text.\nDate of birth: Click or tap to enter a date.\nCondition: Choose an item.\nTreating doctor: Click or tap here to enter text.",
+        // A play's hospital scene and its cast.
+        "CAST\nEDITH HARGREAVES, 70s ........ Marjorie Pell\nACT TWO, SCENE 3. A hospital ward, night.\nDR SHAH: The X-ray shows pneumonia in both lungs. We've started antibiotics.",
         // A leaflet's norms in mmHg.
         "Normal eye pressure ranges from 10 to 21 mmHg; treatment aims below 18 mmHg. Book at ann.lee@mail.example",
     ] {

@@ -70,6 +70,7 @@ enum Scheme {
     PlPesel,
     UkNino,
     IsKennitala,
+    IrMelli,
     AuNdis,
     ZaId,
 }
@@ -219,14 +220,19 @@ const LABELS: &[(&str, &[Scheme])] = &[
         &[ThId],
     ),
     (
-        r"aadhaar(?:\s+(?:number|no\.?|card))?|आधार(?:\s+(?:संख्या|नंबर|कार्ड))?",
+        r"aadhaar(?:\s+(?:number|no\.?|card))?|आधार(?:\s+(?:संख्या|नंबर|कार्ड))?|ஆதார்(?:\s+(?:எண்|அட்டை))?",
         &[InAadhaar],
+    ),
+    // Iran's national code (`کد ملی`), in Persian or Arabic letters.
+    (
+        "[کك]د\\s*\u{200c}?مل[یي]\u{651}?|شماره\\s*\u{200c}?مل[یي]",
+        &[IrMelli],
     ),
     // South Africa's 13-digit identity number, written after a plain
     // `ID number` on forms and in HR mail; its date, citizenship and
     // race-era digits are its shape.
     (
-        r"(?:sa\s+)?id\s*(?:number|no\.?|nr\.?)|identity\s+number|rsa\s+id",
+        r"(?:sa\s+)?id\s*(?:number|no\.?|nr\.?)|identity\s+number|rsa\s+id|id-?\s?nommer|identiteitsnommer",
         &[ZaId],
     ),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
@@ -515,6 +521,9 @@ fn continues(para: &str) -> bool {
     let p = para.trim_start();
     p.starts_with(char::is_lowercase)
         || (field_line(p, p.find(':').map_or(0, |k| k + 1)) && p.find(':').is_some_and(|k| k < 24))
+        // A script with no capitals (Tamil, Thai, Arabic…) shows no
+        // sentence's start: the prose under a record's fields tells of it.
+        || p.starts_with(|c: char| c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase())
 }
 
 /// The line holding `s` opens on a field's label (`NIK         :`,
@@ -522,7 +531,7 @@ fn continues(para: &str) -> bool {
 fn field_line(text: &str, s: usize) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let ls = text[..s].rfind('\n').map_or(0, |k| k + 1);
-    R.get_or_init(|| re(r"^[ \t]*\p{L}[\p{L}.]*(?:[ \t]\p{L}[\p{L}.]*){0,3}[ \t]*:"))
+    R.get_or_init(|| re(r"^[ \t]*\p{L}[\p{L}\p{M}.]*(?:[ \t]\p{L}[\p{L}\p{M}.]*){0,3}[ \t]*:"))
         .is_match(&text[ls..s])
 }
 
@@ -698,7 +707,7 @@ fn health_in_letter(text: &str, terms: &[(usize, usize)], s: usize, e: usize) ->
 fn patient_word(w: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?im)(?:^[ \t]*(?:patient|patiente|patiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)(?-u:\b)|(?-u:\b)(?:patient|patiente|patiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)[ \t]*[:\t])")
+        re(r"(?im)(?:^[ \t]*(?:patient|patiente|patiënt|pasiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)(?-u:\b)|(?-u:\b)(?:patient|patiente|patiënt|pasiënt|pacjent|pacjentka|pacjenta|paciente|paziente|pacient|pacientka|patientin)[ \t]*[:\t]|^[ \t]*(?:ผู้ป่วย|بیمار|بيمار|المريض|مریض|مريض|நோயாளி|मरीज़?|रोगी|患者|病人|환자|пациент(?:ка)?|пацієнт(?:ка)?|ασθενής|מטופל(?:ת)?|ታካሚ)[ \t]*[:：])")
     })
     .is_match(w)
 }
@@ -1278,6 +1287,16 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
             let c = (11 - sum % 11) % 11;
             !strict || (c != 10 && c == u32::from(d[8]))
         }),
+        // Ten digits, the last a mod-11 check over the first nine,
+        // always required: no date in it to tell it apart.
+        IrMelli => digits_of(v).is_some_and(|d| {
+            if d.len() != 10 || placeholder(&d) {
+                return false;
+            }
+            let sum = weighted(&d[..9], &[10, 9, 8, 7, 6, 5, 4, 3, 2]) % 11;
+            let c = if sum < 2 { sum } else { 11 - sum };
+            c == u32::from(d[9])
+        }),
         // An NDIS participant's number: nine digits from 43 (providers'
         // registration numbers open with 405).
         AuNdis => {
@@ -1464,6 +1483,10 @@ mod tests {
         assert_eq!(found("เลขประจำตัวประชาชน 3-1006-00415-27-7", true).len(), 1);
         assert!(found("เลขประจำตัวประชาชน 1-2345-67890-12-3", true).is_empty());
         assert_eq!(found("Aadhaar number: 4821 7730 9156", true).len(), 1);
+        // Iran's national code: Persian or Arabic letters, check digit.
+        assert_eq!(found("کد ملی: 0048763217", true).len(), 1);
+        assert_eq!(found("کد ملي: 0048763217", true).len(), 1);
+        assert!(found("کد ملی: 0048763218", true).is_empty());
         assert!(found("Aadhaar number: 1821 7730 9156", true).is_empty());
     }
 }

@@ -119,6 +119,12 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         if separated && !row_analyte(&b[ws..p]) {
             continue;
         }
+        // A verb or a preposition between (`SpO2 at 84%`, `BP was
+        // 182/110`, `glucose of 2.1`): the analyte is the word before it.
+        let (ws, p) = match linked_analyte(b, ws, p) {
+            Some(before) => before,
+            None => (ws, p),
+        };
         let (ws, shape, analyte) = match shape_of(&b[ws..p]) {
             Some(shape) => (ws, shape, &b[ws..p]),
             None => match spoken_glucose(b, ws, p) {
@@ -541,6 +547,35 @@ fn food_or_sale(rest: &[u8]) -> bool {
     )
 }
 
+/// The analyte's span before a linking word at `b[ws..p]` (`at`, `of`,
+/// `was`, `is`), when the word before that link is an analyte.
+fn linked_analyte(b: &[u8], ws: usize, p: usize) -> Option<(usize, usize)> {
+    if !matches!(
+        b[ws..p].to_ascii_lowercase().as_slice(),
+        b"at" | b"of" | b"was" | b"is" | b"were"
+    ) {
+        return None;
+    }
+    let pe = ws
+        - b[..ws]
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|&&c| c == b' ')
+            .count();
+    if pe == ws {
+        return None;
+    }
+    let s = pe
+        - b[..pe]
+            .iter()
+            .rev()
+            .take(11)
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'+' || **c == b'/')
+            .count();
+    (s < pe && (s == 0 || !is_word(b[s - 1])) && shape_of(&b[s..pe]).is_some()).then_some((s, pe))
+}
+
 /// The end of `mmHg` right after the value `b[d..de]` (one to three
 /// digits, or a pressure `150/95`), with at most one space between.
 fn pressure_in_mmhg(b: &[u8], d: usize, de: usize) -> Option<usize> {
@@ -782,6 +817,9 @@ mod tests {
             ["27 mmHg", "29 mmHg"]
         );
         assert_eq!(read("Blutdruck 150/95 mmHg"), ["150/95 mmHg"]);
+        assert_eq!(read("Crews found her SpO2 at 84% on air"), ["SpO2 at 84"]);
+        assert_eq!(read("BP was 182/110."), ["BP was 182/110"]);
+        assert!(read("the meeting at 10").is_empty());
         for t in [
             "Normal eye pressure is 10-21 mmHg.",
             "from 10 to 21 mmHg",

@@ -172,6 +172,12 @@ fn res() -> &'static Res {
             let setting = l.starts_with('@');
             let term = l.trim_start_matches('@');
             patterns.push((term.to_string(), setting));
+            // Persian written with the Arabic letters (`ديابت` for
+            // `دیابت`, as windows-1256 and many keyboards give them).
+            if term.contains(['ی', 'ک']) {
+                let arabic = term.replace('ی', "ي").replace('ک', "ك");
+                patterns.push((arabic, setting));
+            }
             for (i, _) in term.match_indices(' ') {
                 for brk in ["\n", "\r\n", " \n", " \r\n"] {
                     let wrapped = format!("{}{brk}{}", &term[..i], &term[i + 1..]);

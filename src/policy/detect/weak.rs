@@ -36,6 +36,13 @@ const SUFFIXES: &[&[u8]] = &[
     b"Pkwy",
     b"Highway",
     b"Hwy",
+    // British and Commonwealth street types.
+    b"Close",
+    b"Crescent",
+    b"Grove",
+    b"Mews",
+    b"Gardens",
+    b"Square",
 ];
 
 fn local_byte(b: u8) -> bool {
