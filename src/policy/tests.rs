@@ -1479,6 +1479,12 @@ fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
         "Diagnosis: anaphylaxis to tree nuts (cashew).\nPatient: Bronwyn Achterberg   Health card: 5518-362-040-RM   Visit 7-8 June 2027",
         "Repeat caller from (503) 555-0163, elderly female on home oxygen. Crews found her SpO2 at 84% last night.",
         "That was Luis Ortega, second shift picker.\n\nFirst aid report: fingers crushed in the conveyor. Urgent care: X-ray shows a tuft fracture of the middle finger.",
+        // (A helper's review.) Rehearsal talk beside real care; an
+        // unidentified patient's null birth date; a patient's number after
+        // "from hospital".
+        "Hi Mrs Okafor, Jamie can't do Act Two, Scene 3 tonight - he was admitted to hospital with appendicitis.",
+        "UNKNOWN, ALPHA\nDOB: 01/01/1900 (unknown)\nMRN: 80412277\nAdmitted to ICU with head injury.",
+        "Discharged from hospital, (503) 201-4477, wants a callback about the warfarin dose he was prescribed.",
         // A test's result on a date, in speaker notes naming the patient.
         "This is Gerald Nwankwo - first seen 12 May. Please don't put his name on screen.\nMRI on 14 May was normal, no vestibular schwannoma. Hearing aid trial for the right ear.",
     ] {
@@ -1497,6 +1503,9 @@ fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
         "Income protection claim - member statement\nMember name: Click or tap here to enter text.\nDate of birth: Click or tap to enter a date.\nCondition: Choose an item.\nTreating doctor: Click or tap here to enter text.",
         // A play's hospital scene and its cast.
         "CAST\nEDITH HARGREAVES, 70s ........ Marjorie Pell\nACT TWO, SCENE 3. A hospital ward, night.\nDR SHAH: The X-ray shows pneumonia in both lungs. We've started antibiotics.",
+        // (A helper's review.) A quiz's and a catalogue's pressures.
+        "Hi Tom, for question 3 the answer is 93 mmHg - mean arterial pressure in the textbook example.",
+        "Estimado Sr. Ruiz: la presión normal es de 120/80 mmHg. Adjuntamos el folleto.",
         // A leaflet's norms in mmHg.
         "Normal eye pressure ranges from 10 to 21 mmHg; treatment aims below 18 mmHg. Book at ann.lee@mail.example",
     ] {

@@ -90,9 +90,10 @@ pub fn after_keyword(text: &str, kend: usize, loc: Location, sink: &mut Sink) {
 }
 
 /// A record written one field a line (a spreadsheet's row, a label
-/// file) whose block holds a system's null birth date (`01/01/1900`) or
-/// a test patient's line (`Last name: SAMPLE` over `First name: PATIENT
-/// ONE`): an import template's or a printer test's sample, no one's.
+/// file) whose block holds both a system's null birth date
+/// (`01/01/1900`) and a test patient's name (`SAMPLE, TEST PATIENT`, or
+/// `Last name: SAMPLE` over `First name: PATIENT ONE`): an import
+/// template's or a printer test's sample, no one's.
 fn sample_record(text: &str, kend: usize) -> bool {
     const REACH: usize = 400;
     let b = text.as_bytes();
@@ -108,9 +109,23 @@ fn sample_record(text: &str, kend: usize) -> bool {
         b"01.01.1900",
         b"01-01-1900",
     ];
-    if NULL_DATES
+    // The null date alone is also a real but unidentified patient's
+    // (`UNKNOWN, ALPHA`): a test patient's name must be there too.
+    if !NULL_DATES
         .iter()
         .any(|d| memchr::memmem::find(block, d).is_some())
+    {
+        return false;
+    }
+    let text_of_block = String::from_utf8_lossy(block);
+    if text_of_block
+        .lines()
+        .scan(0usize, |at, l| {
+            let here = *at;
+            *at += l.len() + 1;
+            Some((here, l))
+        })
+        .any(|(at, _)| super::anchored::training_record_line(&text_of_block, at))
     {
         return true;
     }

@@ -90,7 +90,11 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         // it bounds a range or a target (`10 to 21 mmHg`, `below 130/80
         // mmHg`).
         if let Some(ue) = pressure_in_mmhg(b, d, de) {
-            if !bound_before(b, d) && !range_follows(&b[ue..]) && !bound_after(&b[ue..]) {
+            if (after_field_label(b, d) || eye_or_side_after(&b[ue..]))
+                && !bound_before(b, d)
+                && !range_follows(&b[ue..])
+                && !bound_after(&b[ue..])
+            {
                 out.push((d, ue));
             }
             continue;
@@ -550,10 +554,12 @@ fn food_or_sale(rest: &[u8]) -> bool {
 /// The analyte's span before a linking word at `b[ws..p]` (`at`, `of`,
 /// `was`, `is`), when the word before that link is an analyte.
 fn linked_analyte(b: &[u8], ws: usize, p: usize) -> Option<(usize, usize)> {
-    if !matches!(
-        b[ws..p].to_ascii_lowercase().as_slice(),
-        b"at" | b"of" | b"was" | b"is" | b"were"
-    ) {
+    let link = &b[ws..p];
+    if link.len() > 4
+        || ![&b"at"[..], b"of", b"was", b"were"]
+            .iter()
+            .any(|w| link.eq_ignore_ascii_case(w))
+    {
         return None;
     }
     let pe = ws
@@ -573,7 +579,45 @@ fn linked_analyte(b: &[u8], ws: usize, p: usize) -> Option<(usize, usize)> {
             .take(11)
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'+' || **c == b'/')
             .count();
-    (s < pe && (s == 0 || !is_word(b[s - 1])) && shape_of(&b[s..pe]).is_some()).then_some((s, pe))
+    // Only analytes no other trade names so (`sat`, `temp`, `cr`,
+    // `sodium` are a reservoir's, a day's, a rate's, a pool's), and not
+    // after a norm (`an ideal BP of 120/80`).
+    const LINKED: &[&[u8]] = &[
+        b"spo2",
+        b"sao2",
+        b"sats",
+        b"bp",
+        b"b/p",
+        b"hba1c",
+        b"a1c",
+        b"gcs",
+        b"inr",
+        b"egfr",
+        b"hb",
+        b"hgb",
+        b"crp",
+        b"troponin",
+        b"trop",
+        b"ciwa",
+    ];
+    let analyte = &b[s..pe];
+    let head = &b[s.saturating_sub(12)..s];
+    let norm = [
+        &b"ideal"[..],
+        b"normal",
+        b"target",
+        b"healthy",
+        b"average",
+        b"goal",
+    ]
+    .iter()
+    .any(|w| head.trim_ascii_end().to_ascii_lowercase().ends_with(w));
+    (s < pe
+        && (s == 0 || !is_word(b[s - 1]))
+        && !norm
+        && LINKED.iter().any(|w| analyte.eq_ignore_ascii_case(w))
+        && !bound_after(&b[p..]))
+    .then_some((s, pe))
 }
 
 /// The end of `mmHg` right after the value `b[d..de]` (one to three
@@ -588,11 +632,37 @@ fn pressure_in_mmhg(b: &[u8], d: usize, de: usize) -> Option<usize> {
         return None;
     }
     let u = if b.get(de) == Some(&b' ') { de + 1 } else { de };
-    let unit = b.get(u..u + 4)?;
-    if !unit.eq_ignore_ascii_case(b"mmhg") || b.get(u + 4).is_some_and(|&c| is_word(c)) {
+    let len = if b
+        .get(u..u + 4)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"mmhg"))
+    {
+        4
+    } else if b
+        .get(u..u + 5)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"mm hg"))
+    {
+        5
+    } else {
+        return None;
+    };
+    if b.get(u + len).is_some_and(|&c| is_word(c)) {
         return None;
     }
-    Some(u + 4)
+    Some(u + len)
+}
+
+/// The value stands right after a field's label and its colon
+/// (`Presiune intraoculară: 27 mmHg`), as a record writes a measurement.
+fn after_field_label(b: &[u8], d: usize) -> bool {
+    b[..d].trim_ascii_end().last() == Some(&b':')
+}
+
+/// An eye's or a side's mark after the unit (`27 mmHg OD`, `29 mmHg
+/// OS`, `RE`, `LE`): one eye measured.
+fn eye_or_side_after(rest: &[u8]) -> bool {
+    let r = rest[..rest.len().min(8)].trim_ascii_start();
+    let w = r.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    matches!(&r[..w], b"OD" | b"OS" | b"OU" | b"RE" | b"LE" | b"R" | b"L")
 }
 
 /// A word or sign before a value that makes it a bound, a target or a
@@ -606,6 +676,8 @@ fn bound_before(b: &[u8], d: usize) -> bool {
         || head.ends_with(b">")
         || head.ends_with("≤".as_bytes())
         || head.ends_with("≥".as_bytes())
+        || head.ends_with(b"=")
+        || head.ends_with("±".as_bytes())
     {
         return true;
     }
@@ -626,12 +698,10 @@ fn bound_before(b: &[u8], d: usize) -> bool {
             | b"over"
             | b"than"
             | b"between"
-            | b"and"
             | b"or"
             | b"target"
             | b"goal"
             | b"around"
-            | b"about"
             | b"approximately"
             | b"normal"
             | b"normally"
@@ -816,7 +886,7 @@ mod tests {
             read("Presiune intraoculară: 27 mmHg OD, 29 mmHg OS"),
             ["27 mmHg", "29 mmHg"]
         );
-        assert_eq!(read("Blutdruck 150/95 mmHg"), ["150/95 mmHg"]);
+        assert_eq!(read("Blutdruck: 150/95 mm Hg"), ["150/95 mm Hg"]);
         assert_eq!(read("Crews found her SpO2 at 84% on air"), ["SpO2 at 84"]);
         assert_eq!(read("BP was 182/110."), ["BP was 182/110"]);
         assert!(read("the meeting at 10").is_empty());
@@ -827,6 +897,13 @@ mod tests {
             "a reading of 140/90 mmHg or higher",
             "< 18 mmHg",
             "pump rated to 300 mmHgx",
+            "the answer is 93 mmHg, the mean arterial pressure",
+            "la presión normal es de 120/80 mmHg",
+            "misst bis 299 mmHg",
+            "CPP = MAP - ICP = 80 mmHg",
+            "an ideal BP was 120/80 or lower",
+            "the cows were 46 in total",
+            "pool check: sodium at 140 ppm",
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }

@@ -1150,9 +1150,12 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
         "докладчик",
         "лектор",
         "модератор",
-        // A sole trader's or a supplier's name on an invoice (`Постачальник:
-        // ФОП Коваленко Олена Петрівна`): a business, no patient.
+        // A sole trader's name on an invoice (`ФОП Коваленко Олена
+        // Петрівна`): a business, no patient.
         "фоп",
+    ];
+    // An invoice's party labels (`Постачальник: ФОП …`).
+    const SUPPLIERS: &[&str] = &[
         "постачальник",
         "поставщик",
         "продавець",
@@ -1165,7 +1168,7 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
     let from = crate::policy::text::floor_boundary(text, ns.saturating_sub(64));
     let head = &text[from..ns];
     let head = head.rsplit('\n').next().unwrap_or("").to_lowercase();
-    let role = |w: &str| ROLES.iter().any(|r| w.starts_with(r));
+    let role = |w: &str| ROLES.iter().chain(SUPPLIERS).any(|r| w.starts_with(r));
     // Or a role's label heads the line (`Координатор дослідження:
     // Петренко Олена Миколаївна`).
     head.split_whitespace().next_back().is_some_and(role)
@@ -1174,10 +1177,9 @@ fn cyrillic_role_before(text: &str, ns: usize) -> bool {
         // `ТОВ`), not another's name (`Лікар: Петренко О.М., пацієнтка…`).
         || (head.split_whitespace().count() <= 2
             && !head.contains([',', ';'])
-            && head
-                .split_whitespace()
-                .next()
-                .is_some_and(|w| w.ends_with(':') && role(w)))
+            && head.split_whitespace().next().is_some_and(|w| {
+                w.ends_with(':') && SUPPLIERS.iter().any(|r| w.starts_with(r))
+            }))
 }
 
 /// A role right after a Cyrillic name (`Петренко Олена Миколаївна,

@@ -123,14 +123,31 @@ fn service_line(text: &str, s: usize, e: usize) -> bool {
     let (pre, post) = LINE.get_or_init(|| {
         (
             super::re(
-                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|(?-u:\b)(?:media|press)\s+(?:contact|enquiries|inquiries|office)(?-u:\b)[^\n0-9]{0,60}$|(?-u:\b)(?:pharmacy|chemists?|clinic|surgery|hospital|dental|optical|opticians?|optometry|audiology|hearing\s+(?:centre|center|clinic))(?-u:\b)[ \t,:.-]{0,4}(?:tel\.?|phone|ph\.?)?[ \t:]{0,3}\(?$|[ \t]\.{2,}[ \t]*$",
+                r"(?i)(?-u:\b)(?:(?:client|customer|member|patient|provider)\s+(?:services?|support|relations)|help\s*desk|service\s*desk|hotline|call\s+(?:us|center|centre)|contact\s+us|questions\??|main\s+(?:line|number|office)|front\s+desk|switchboard|fax|(?:scheduling|appointment|nurse|advice|billing|refill|text)\s+line|(?:billing|scheduling)\s+(?:office|department)|toll[- ]free)(?-u:\b)[^\n0-9]{0,24}$|(?-u:\b)(?:media|press)\s+(?:contact|enquiries|inquiries|office)(?-u:\b)[^\n0-9]{0,60}$|[ \t]\.{2,}[ \t]*$",
             ),
             super::re(r"(?i)^\s*[,;]?\s*(?:option|opt\.?|press)\s*[0-9]"),
         )
     });
     let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
     let head = &text[floor_boundary(text, line_start.max(s.saturating_sub(64)))..s];
-    pre.is_match(head) || post.is_match(after(text, e, 16))
+    pre.is_match(head)
+        || post.is_match(after(text, e, 16))
+        || business_heading(&text[line_start..s])
+}
+
+/// A business's name heading the number's line (`LAKEVIEW PHARMACY
+/// (312) 555-0131`, `Smile Dental Care, tel. …`): capitalised words
+/// ending on a pharmacy's, a practice's or a clinic's word, and nothing
+/// else before the number (`Discharged from hospital, (503) …` is not).
+fn business_heading(line_head: &str) -> bool {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    line_head.len() <= 80
+        && R.get_or_init(|| {
+            super::re(
+                r"^[ \t>]*(?:\p{Lu}[\p{L}'&.-]*[ \t]+){1,4}(?i:pharmacy|chemists?|clinic|surgery|hospital|dental(?:\s+(?:care|practice|centre|center|clinic))?|optical|opticians?|optometry|audiology|hearing\s+(?:centre|center|clinic))[ \t,:.-]{0,4}(?i:tel\.?|phone|ph\.?)?[ \t:]{0,3}\(?$",
+            )
+        })
+        .is_match(line_head)
 }
 
 /// Is the number at `s` labelled as a person's on its line (`Pt cell:`,

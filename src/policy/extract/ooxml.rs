@@ -44,11 +44,13 @@ fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Resu
         let mut controls: Vec<bool> = Vec::new();
         let res = walk(BufReader::new(r), budget, &mut |ev| {
             match ev {
-                Ev::Open(n, _) => match n {
+                Ev::Open(n, e) => match n {
                     b"sdt" => controls.push(false),
                     b"showingPlcHdr" => {
+                        // `w:val="0"` or `"false"` turns the flag off.
+                        let off = attr(e, b"val").is_some_and(|v| v == "0" || v == "false");
                         if let Some(top) = controls.last_mut() {
-                            *top = true;
+                            *top = !off;
                         }
                     }
                     b"t" | b"delText" => in_text = true,
@@ -75,7 +77,7 @@ fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Resu
                 // (`____`, as a printed form's). Anything else it shows
                 // is read: a value kept under a stale flag still counts.
                 Ev::Text(t) if in_text => {
-                    if controls.contains(&true) && instruction(t) {
+                    if controls.last() == Some(&true) && instruction(t) {
                         doc.text("____");
                     } else {
                         doc.text(t);
@@ -92,37 +94,43 @@ fn doc_part(z: &mut Zip<'_>, name: &str, budget: &Budget, doc: &mut Doc) -> Resu
 }
 
 /// Word's placeholder wording for a blank content control, in the
-/// languages of its interface: an instruction to the one filling it in.
+/// languages of its interface: an instruction to the one filling it in,
+/// as whole phrases (`Type 1 diabetes`, `Tapiwa` are answers).
 fn instruction(t: &str) -> bool {
-    const OPENINGS: &[&str] = &[
-        "click",
-        "tap",
-        "enter",
-        "choose",
-        "select",
-        "type",
+    const PHRASES: &[&str] = &[
+        "click or tap",
+        "click here",
+        "tap here",
+        "tap to enter",
+        "choose an item",
+        "enter text",
+        "enter a date",
+        "type here",
         "haga clic",
-        "pulse",
-        "escriba",
-        "elija",
-        "cliquez",
-        "appuyez",
-        "choisissez",
-        "klicken",
-        "tippen",
-        "wählen",
+        "pulse aquí",
+        "elija un elemento",
+        "cliquez ou appuyez",
+        "cliquez ici",
+        "choisissez un élément",
+        "klicken oder tippen",
+        "klicken sie hier",
+        "wählen sie ein element",
         "fare clic",
-        "toccare",
-        "scegliere",
-        "clique",
-        "toque",
-        "escolha",
-        "klik",
-        "kies",
+        "toccare qui",
+        "scegliere un elemento",
+        "clique ou toque",
+        "clique aqui",
+        "escolher um item",
+        "klik of tik",
+        "klik hier",
+        "kies een item",
     ];
     let t = t.trim_start();
-    let head: String = t.chars().take(12).collect::<String>().to_lowercase();
-    t.len() <= 120 && OPENINGS.iter().any(|o| head.starts_with(o))
+    if t.len() > 120 {
+        return false;
+    }
+    let head: String = t.chars().take(32).collect::<String>().to_lowercase();
+    PHRASES.iter().any(|p| head.starts_with(p))
 }
 
 fn emit(doc: Doc, place: &str, v: &mut dyn Visitor) -> Result<(), Stop> {

@@ -104,6 +104,12 @@ fn a_blank_content_controls_instruction_is_no_answer() {
         control(true, "Multiple sclerosis"),
         control(false, "Click Harrow"),
     );
+    // Answers that open like an instruction word are answers.
+    let doc = doc.replace("</w:body>", &format!(
+        "<w:p>{}</w:p><w:p>{}</w:p><w:p><w:sdt><w:sdtPr><w:showingPlcHdr w:val=\"0\"/></w:sdtPr><w:sdtContent><w:r><w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt></w:p></w:body>",
+        control(true, "Type 1 diabetes"),
+        control(true, "Tapiwa Moyo"),
+    ));
     let d = zip(&[
         (
             "[Content_Types].xml",
@@ -112,10 +118,13 @@ fn a_blank_content_controls_instruction_is_no_answer() {
         ("word/document.xml", doc.as_bytes()),
     ]);
     let t = all_text(&run(&d, "claim.docx"));
-    assert!(!t.contains("Click or tap"), "{t:?}");
     assert!(t.contains("Member name: ____"), "{t:?}");
     assert!(t.contains("Condition: Multiple sclerosis"), "{t:?}");
     assert!(t.contains("Doctor: Click Harrow"), "{t:?}");
+    assert!(t.contains("Type 1 diabetes"), "{t:?}");
+    assert!(t.contains("Tapiwa Moyo"), "{t:?}");
+    // A flag turned off (`w:val="0"`) shows what it holds.
+    assert_eq!(t.matches("Click or tap").count(), 1, "{t:?}");
 }
 
 #[test]
