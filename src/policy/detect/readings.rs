@@ -85,10 +85,10 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         if d > 0 && is_word(b[d - 1]) {
             continue;
         }
-        // A pressure in its own unit (`27 mmHg OD`, `Tensiune arterială
-        // 150/95 mmHg`): a measurement whatever language labels it, unless
-        // it bounds a range or a target (`10 to 21 mmHg`, `below 130/80
-        // mmHg`).
+        // A pressure in its own unit after a field's colon or before an
+        // eye's mark (`Presiune intraoculară: 27 mmHg OD`): a measurement
+        // whatever language labels it, unless it bounds a range or a
+        // target (`below 130/80 mmHg`, `= 80 mmHg`).
         if let Some(ue) = pressure_in_mmhg(b, d, de) {
             if (after_field_label(b, d) || eye_or_side_after(&b[ue..]))
                 && !bound_before(b, d)
@@ -125,9 +125,9 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
         }
         // A verb or a preposition between (`SpO2 at 84%`, `BP was
         // 182/110`, `glucose of 2.1`): the analyte is the word before it.
-        let (ws, p) = match linked_analyte(b, ws, p) {
-            Some(before) => before,
-            None => (ws, p),
+        let (ws, p, linked) = match linked_analyte(b, ws, p) {
+            Some((s, e)) => (s, e, true),
+            None => (ws, p, false),
         };
         let (ws, shape, analyte) = match shape_of(&b[ws..p]) {
             Some(shape) => (ws, shape, &b[ws..p]),
@@ -152,6 +152,7 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
             && plausible(analyte, value)
             && !other_unit(&b[end..])
             && !range_follows(&b[end..])
+            && (!linked || !bound_after(&b[end..]))
             && !food_or_sale(&b[end..])
             && !catalog_line(b, ws)
         {
@@ -552,7 +553,7 @@ fn food_or_sale(rest: &[u8]) -> bool {
 }
 
 /// The analyte's span before a linking word at `b[ws..p]` (`at`, `of`,
-/// `was`, `is`), when the word before that link is an analyte.
+/// `was`, `were`), when the word before that link is a clinical analyte.
 fn linked_analyte(b: &[u8], ws: usize, p: usize) -> Option<(usize, usize)> {
     let link = &b[ws..p];
     if link.len() > 4
@@ -615,8 +616,7 @@ fn linked_analyte(b: &[u8], ws: usize, p: usize) -> Option<(usize, usize)> {
     (s < pe
         && (s == 0 || !is_word(b[s - 1]))
         && !norm
-        && LINKED.iter().any(|w| analyte.eq_ignore_ascii_case(w))
-        && !bound_after(&b[p..]))
+        && LINKED.iter().any(|w| analyte.eq_ignore_ascii_case(w)))
     .then_some((s, pe))
 }
 
@@ -889,6 +889,7 @@ mod tests {
         assert_eq!(read("Blutdruck: 150/95 mm Hg"), ["150/95 mm Hg"]);
         assert_eq!(read("Crews found her SpO2 at 84% on air"), ["SpO2 at 84"]);
         assert_eq!(read("BP was 182/110."), ["BP was 182/110"]);
+        assert!(read("aim for BP of 130/80 or lower").is_empty());
         assert!(read("the meeting at 10").is_empty());
         for t in [
             "Normal eye pressure is 10-21 mmHg.",
