@@ -299,6 +299,7 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         }
         let rest = &text[m.end()..];
         let Some(v) = res.value.captures(rest).and_then(|c| c.get(1)) else {
+            eastern_number(text, m.start(), m.end(), schemes, terms, loc, sink);
             continue;
         };
         let (s, e) = (m.end() + v.start(), m.end() + v.end());
@@ -339,6 +340,45 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
             }
             sink.push(Kind::MemberId, Confidence::High, loc, &text[s..s + end]);
         }
+    }
+}
+
+/// A number written in Persian or Arabic-Indic digits (`۰۰۱۲۳۴۵۶۷۸`,
+/// `٠١٢…`) after a label: read as its ASCII digits and judged like one,
+/// always with its check digit (no short label's leniency to lean on).
+fn eastern_number(
+    text: &str,
+    label: usize,
+    after: usize,
+    schemes: &[Scheme],
+    terms: &[(usize, usize)],
+    loc: Location,
+    sink: &mut Sink,
+) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r =
+        R.get_or_init(|| re(r"^[ \t:：#=.\-–(]{0,16}([۰-۹٠-٩](?:[۰-۹٠-٩]|[ .\-/][۰-۹٠-٩]){0,30})"));
+    let Some(v) = r.captures(&text[after..]).and_then(|c| c.get(1)) else {
+        return;
+    };
+    let (s, e) = (after + v.start(), after + v.end());
+    let ascii: String = text[s..e]
+        .chars()
+        .map(|c| match c {
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            other => other,
+        })
+        .collect();
+    if text[e..].chars().next().is_some_and(char::is_alphanumeric) {
+        return;
+    }
+    let patients = (health_near(text, terms, label, s, e)
+        || ((own_number(text, label, s) || signer_named(text, label, e))
+            && health_in_letter(text, terms, s, e)))
+        && !fee_for_work(text, s, e);
+    if patients && schemes.iter().any(|&sc| valid(sc, &ascii, true)) {
+        sink.push(Kind::MemberId, Confidence::High, loc, &text[s..e]);
     }
 }
 
@@ -1487,6 +1527,11 @@ mod tests {
         assert_eq!(found("کد ملی: 0048763217", true).len(), 1);
         assert_eq!(found("کد ملي: 0048763217", true).len(), 1);
         assert!(found("کد ملی: 0048763218", true).is_empty());
+        // The same numbers in Persian and Arabic-Indic digits.
+        assert_eq!(found("کد ملی: ۰۰۴۸۷۶۳۲۱۷", true).len(), 1);
+        assert_eq!(found("کد ملی: ٠٠٤٨٧٦٣٢١٧", true).len(), 1);
+        assert!(found("کد ملی: ۰۰۴۸۷۶۳۲۱۸", true).is_empty());
+        assert!(found("کد ملی: ۰۰۴۸۷۶۳۲۱۷", false).is_empty());
         assert!(found("Aadhaar number: 1821 7730 9156", true).is_empty());
     }
 }
