@@ -512,6 +512,18 @@ pub fn classify(header: &str) -> Col {
             | "trainee"
             | "caller"
             | "callername"
+            // A delivery platform's or a warehouse's workers.
+            | "driver"
+            | "drivername"
+            | "rider"
+            | "ridername"
+            | "courier"
+            | "couriername"
+            | "operative"
+            | "operativename"
+            | "associate"
+            | "associatename"
+            | "picker"
             // A study's or a course's (`participant`, `Participant name`):
             // a person named, a patient only with a clinical column.
             | "participant"
@@ -767,6 +779,10 @@ struct Header {
     /// A call log's `Caller`: its reason column tells of care only with a
     /// listed health word in the row (a help desk's `Reason: printer`).
     callers: bool,
+    /// Where only clinical columns (`Injury`, `Treatment`) make the names
+    /// patients': those columns. A row whose cells there are all nil
+    /// (`Injury: None`) is a person with nothing to tell.
+    clinical_only: Vec<usize>,
 }
 
 fn header_of(row: &[String]) -> Option<Header> {
@@ -1017,7 +1033,35 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         callers: row.iter().zip(cols).any(|(cell, col)| {
             *col == Col::Name && matches!(compact(cell).as_str(), "caller" | "callername")
         }),
+        clinical_only: if name_label == "Patient Name" && !patient_column {
+            cols.iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_phi())
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// A cell that says there is nothing (`None`, `N/A`, `nil`, `-`).
+fn nil_cell(c: &str) -> bool {
+    matches!(
+        c.trim().trim_end_matches('.').to_ascii_lowercase().as_str(),
+        "" | "none"
+            | "n/a"
+            | "na"
+            | "nil"
+            | "no"
+            | "-"
+            | "--"
+            | "—"
+            | "–"
+            | "0"
+            | "nothing"
+            | "not applicable"
+    )
 }
 
 /// The header of a table whose header row is missing (`Oyelaran,Temitope,
@@ -1103,6 +1147,7 @@ fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
         name_label: "Patient Name",
         whole_name: None,
         callers: false,
+        clinical_only: Vec::new(),
     })
 }
 
@@ -1348,14 +1393,33 @@ fn labeled(h: &Header, row: &[String], out: &mut TextOut) {
             _ => label,
         }
     }
-    let name_label = promoted(h.name_label, care);
+    // (Its dates tell nothing alone; one cell must say `None` outright.)
+    let cell = |i: usize| row.get(i).map_or("", |c| c.trim());
+    let whole_date = |c: &str| {
+        crate::policy::detect::dates::first_date(c).is_some_and(|(s, e)| s == 0 && e == c.len())
+    };
+    let nothing_told = h
+        .clinical_only
+        .iter()
+        .all(|&i| nil_cell(cell(i)) || whole_date(cell(i)))
+        && h.clinical_only
+            .iter()
+            .any(|&i| !cell(i).is_empty() && nil_cell(cell(i)));
+    let name_label = if nothing_told {
+        "Name"
+    } else {
+        promoted(h.name_label, care)
+    };
     for (i, cell) in row.iter().enumerate() {
         let v = cell.trim();
         if v.is_empty() {
             continue;
         }
         let label = h.labels.get(i).map_or("", String::as_str);
-        out.push(promoted(label, care));
+        out.push(match promoted(label, care) {
+            "Patient Name" if nothing_told => "Name",
+            l => l,
+        });
         out.push(": ");
         out.push(v);
         out.push_char('\n');
@@ -1411,6 +1475,7 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "access",
         "accommodation",
         "accommodations",
+        "adjustment",
         "adjustments",
         "support",
         "finding",
@@ -1607,7 +1672,9 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
             !says(NOT_CARE)
                 && (says(CARE)
                     || (says(OUTCOME) && outcome_told(cell))
-                    || (!at_work
+                    // A staff list's `Reason` (for an absence, an
+                    // adjustment) is the employee's own.
+                    || ((!at_work || says(&["reason"]))
                         && says(FREE)
                         && !words(cell)
                             .iter()
@@ -2316,6 +2383,26 @@ mod tests {
         );
         assert!(t.contains("MRN: 40021877"), "{t}");
         assert!(t.contains("DOB: 03/04/1961"), "{t}");
+    }
+
+    #[test]
+    fn workers_named_with_nothing_clinical_are_no_patients() {
+        // A delivery platform's claims: its drivers' injuries and care.
+        let t = csv_to_labeled(
+            "claim_id,driver_id,driver_name,date_of_loss,injury,treatment\nOA-1,DSH-1,Marisol Ortega,2027-04-11,Dog bite left calf,\"6 stitches, rabies series\"\n",
+            1 << 20,
+        );
+        assert!(t.contains("Patient Name: Marisol Ortega"), "{t}");
+        // A fleet report whose injury column says none: drivers only.
+        let t = csv_to_labeled(
+            "Driver,Vehicle,Route,Incident,Injury\nSibusiso Ndlovu,ND 482-117,Pinetown 3,Flat tyre on the N3,None\nPieter Botha,ND 118-904,Durban,Scrape in loading bay,Cut hand - first aid\n",
+            1 << 20,
+        );
+        assert!(
+            t.contains("Name: Sibusiso Ndlovu") && !t.contains("Patient Name: Sibusiso"),
+            "{t}"
+        );
+        assert!(t.contains("Patient Name: Pieter Botha"), "{t}");
     }
 
     #[test]

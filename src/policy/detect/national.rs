@@ -71,6 +71,7 @@ enum Scheme {
     UkNino,
     IsKennitala,
     IrMelli,
+    KzIin,
     AuNdis,
     ZaId,
 }
@@ -97,6 +98,7 @@ impl Scheme {
                 | DeSvnr
                 | BgEgn
                 | YuJmbg
+                | KzIin
                 | BalticIsikukood
                 | LvPersonasKods
                 | PlPesel
@@ -180,7 +182,13 @@ const LABELS: &[(&str, &[Scheme])] = &[
     ),
     (r"ahvn13|ahv-?nr\.?|ahv-?nummer|ahv|avs", &[ChAhv]),
     (r"егн|единен граждански номер", &[BgEgn]),
-    (r"јмбг|jmbg|emšo|emso|матични број|matični broj", &[YuJmbg]),
+    (
+        r"јмбг|jmbg|ембг|embg|emšo|emso|матични број|matični broj",
+        &[YuJmbg],
+    ),
+    // Kazakhstan's individual identification number (`ЖСН` in Kazakh,
+    // `ИИН` in Russian).
+    (r"жсн|иин|(?-i:IIN)", &[KzIin]),
     (
         r"isikukood|asmens kodas|asmens kodą|asmens kodo",
         &[BalticIsikukood],
@@ -1231,6 +1239,18 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
                 && crate::policy::text::luhn(&d)
         }),
         YuJmbg => digits_of(v).is_some_and(|d| d.len() == 13 && ddmmyy(&d) && !placeholder(&d)),
+        // `YYMMDD`, a century-and-sex digit, four digits and a check:
+        // weights 1-11 mod 11, and 3-11,1,2 when the first gives 10.
+        KzIin => digits_of(v).is_some_and(|d| {
+            if d.len() != 12 || !date_ok(d[4] * 10 + d[5], d[2] * 10 + d[3]) || placeholder(&d) {
+                return false;
+            }
+            let mut k = weighted(&d, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) % 11;
+            if k == 10 {
+                k = weighted(&d, &[3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]) % 11;
+            }
+            !strict || (k < 10 && k == u32::from(d[11]))
+        }),
         BalticIsikukood => digits_of(v).is_some_and(|d| {
             d.len() == 11
                 && (1..=6).contains(&d[0])
@@ -1527,6 +1547,13 @@ mod tests {
         assert_eq!(found("کد ملی: 0048763217", true).len(), 1);
         assert_eq!(found("کد ملي: 0048763217", true).len(), 1);
         assert!(found("کد ملی: 0048763218", true).is_empty());
+        // Kazakhstan's IIN and North Macedonia's EMBG.
+        assert_eq!(
+            found("Курьер: Ержан Сейтқали, ЖСН 850712301451", true).len(),
+            1
+        );
+        assert!(found("Курьер: Ержан Сейтқали, ЖСН 851312301451", true).is_empty());
+        assert_eq!(found("ЕМБГ 1503985450019", true).len(), 1);
         // The same numbers in Persian and Arabic-Indic digits.
         assert_eq!(found("کد ملی: ۰۰۴۸۷۶۳۲۱۷", true).len(), 1);
         assert_eq!(found("کد ملی: ٠٠٤٨٧٦٣٢١٧", true).len(), 1);

@@ -99,6 +99,12 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
             }
             continue;
         }
+        // An ear's hearing threshold (`the right ear is 65 dB`, `left
+        // ear: 40 dB HL`): an audiogram's reading.
+        if let Some(ue) = ear_threshold(b, d, de) {
+            out.push((d, ue));
+            continue;
+        }
         // Between analyte and reading: up to three of ` `, `:`, `=`, or
         // one cell separator of a delimited row (`PSA,18.6,ug/L`).
         let mut p = d;
@@ -651,6 +657,32 @@ fn pressure_in_mmhg(b: &[u8], d: usize, de: usize) -> Option<usize> {
     Some(u + len)
 }
 
+/// The end of `dB` (or `dB HL`) after a value of one to three digits
+/// that a `right ear` or `left ear` stands shortly before.
+fn ear_threshold(b: &[u8], d: usize, de: usize) -> Option<usize> {
+    if !(1..=3).contains(&(de - d)) || !b[d..de].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let u = if b.get(de) == Some(&b' ') { de + 1 } else { de };
+    if !b.get(u..u + 2).is_some_and(|w| w == b"dB" || w == b"db") {
+        return None;
+    }
+    let mut end = u + 2;
+    if b.get(end..end + 3)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b" hl"))
+    {
+        end += 3;
+    }
+    if b.get(end).is_some_and(|&c| is_word(c)) {
+        return None;
+    }
+    let before = b[d.saturating_sub(24)..d].to_ascii_lowercase();
+    let ear = [&b"right ear"[..], b"left ear", b"both ears", b"each ear"]
+        .iter()
+        .any(|w| before.windows(w.len()).any(|x| x == *w));
+    ear.then_some(end)
+}
+
 /// The value stands right after a field's label and its colon
 /// (`Presiune intraoculară: 27 mmHg`), as a record writes a measurement.
 fn after_field_label(b: &[u8], d: usize) -> bool {
@@ -878,6 +910,17 @@ mod tests {
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }
+    }
+
+    #[test]
+    fn hearing_thresholds_of_an_ear() {
+        assert_eq!(
+            find("The audiologist says the right ear is 65 dB, moderate").len(),
+            1
+        );
+        assert_eq!(find("left ear: 40 dB HL").len(), 1);
+        assert!(find("The speaker is 65 dB at one metre").is_empty());
+        assert!(find("right ear protection rated 30 dBA").is_empty());
     }
 
     #[test]

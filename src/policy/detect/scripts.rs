@@ -178,6 +178,16 @@ fn res() -> &'static Res {
                 let arabic = term.replace('ی', "ي").replace('ک', "ك");
                 patterns.push((arabic, setting));
             }
+            // A Cyrillic or Greek term opening a sentence or a field
+            // (`Диагноз:`, `Перелом ключицы`).
+            let mut chars = term.chars();
+            if let Some(first) = chars.next()
+                && first.is_lowercase()
+                && matches!(first, '\u{0400}'..='\u{04FF}' | '\u{0370}'..='\u{03FF}')
+            {
+                let capital: String = first.to_uppercase().chain(chars).collect();
+                patterns.push((capital, setting));
+            }
             for (i, _) in term.match_indices(' ') {
                 for brk in ["\n", "\r\n", " \n", " \r\n"] {
                     let wrapped = format!("{}{brk}{}", &term[..i], &term[i + 1..]);
@@ -299,6 +309,14 @@ const NAMES: &str = concat!(
     // Нины Петровны`, `Иван Иванович`), or a surname with initials.
     r"([А-ЯЁІЇЄҐ][а-яёіїєґ']+(?:[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ']+)?[ \t]+[А-ЯЁІЇЄҐ][а-яёіїєґ]{2,}(?:ович|евич|овн|евн|ичн|івн|ївн)[а-яёіїєґ]{0,3})",
     r"|([А-ЯЁІЇЄҐ][а-яёіїєґ]{2,}(?:ов|ев|ин|ын|ко|ук|юк|ий|ая|ова|ева|ина)[а-яёіїєґ]{0,2}[ \t]+[А-ЯЁІЇЄҐ]\.[ \t]?[А-ЯЁІЇЄҐ]\.)",
+    // A name after a person's field label (`Курьер: Ержан Сейтқали`,
+    // `Пациент: …`, `ПІБ: …`) or after the writer's `I am` (`Јас сум
+    // Горан Трајковски`, `Меня зовут …`), in the Cyrillic alphabets of
+    // Russian, Ukrainian, Kazakh, Macedonian, Serbian and Bulgarian.
+    r"|(?:Пациент(?:ка)?|Больн(?:ой|ая)|ФИО|Ф\.И\.О\.|Курьер|Сотрудни(?:к|ца)|Работни(?:к|ца)|Водитель|Пострадавш(?:ий|ая)|Застрахованн(?:ый|ая)|Науқас|Қызметкер|Аты-жөні|Пацієнт(?:ка)?|ПІБ|Працівни(?:к|ця)|Вработен(?:а)?|Служител|Учени(?:к|ца|чка)|Студент(?:ка)?|Пацијент(?:ка)?|Име[ \t]+и[ \t]+презиме)[ \t]*[:：][ \t]*",
+    r"([А-ЯЁІЇЄҐЃЅЈЉЊЌЏЎӘҒҚҢӨҰҮҺ][а-яёіїєґѓѕјљњќџўәғқңөұүһ']+[ \t]+[А-ЯЁІЇЄҐЃЅЈЉЊЌЏЎӘҒҚҢӨҰҮҺ][а-яёіїєґѓѕјљњќџўәғқңөұүһ']+(?:[ \t]+[А-ЯЁІЇЄҐЃЅЈЉЊЌЏЎӘҒҚҢӨҰҮҺ][а-яёіїєґѓѕјљњќџўәғқңөұүһ']+)?)",
+    r"|(?:Меня[ \t]+зовут|Мене[ \t]+звати|Јас[ \t]+сум|Аз[ \t]+съм|Ја[ \t]+сам)[ \t]+",
+    r"([А-ЯЁІЇЄҐЃЅЈЉЊЌЏЎӘҒҚҢӨҰҮҺ][а-яёіїєґѓѕјљњќџўәғқңөұүһ']+[ \t]+[А-ЯЁІЇЄҐЃЅЈЉЊЌЏЎӘҒҚҢӨҰҮҺ][а-яёіїєґѓѕјљњќџўәғқңөұүһ']+)",
     // Han: after a relation word, after a patient label and its colon
     // (`患者：王小明`; `患者和朋友们` is "patients and friends"), before an
     // honorific.
