@@ -1121,6 +1121,11 @@ fn said_of_no_one(text: &str, m: &regex::Match<'_>) -> bool {
             || before.contains('%')
             || head.ends_with("patients were");
     }
+    // `One of our 7th graders had a seizure`, `a student of ours was
+    // admitted`: someone kept anonymous, as forums and digests tell it.
+    if anonymous_subject(&before) {
+        return true;
+    }
     // `pays a lump sum if you are diagnosed with a covered condition`,
     // `if the insured is diagnosed with…`: a policy's or a leaflet's
     // condition, which may befall anyone.
@@ -1188,6 +1193,16 @@ fn said_of_no_one(text: &str, m: &regex::Match<'_>) -> bool {
         .any(|w| before.contains(w));
     }
     false
+}
+
+/// A subject kept anonymous right before the care (`one of our 7th
+/// graders`, `a pupil of ours`, `one of my patients`).
+fn anonymous_subject(before: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"(?-u:\b)(?:one\s+of\s+(?:our|my|the|their|your)\s+(?:[a-z0-9-]+\s+){0,2}(?:students|pupils|graders|kids|children|patients|residents|members|clients|customers|drivers|riders|players|athletes|campers|guests|learners|boys|girls|freshmen|seniors|juniors|sophomores|volunteers)|an?\s+(?:[a-z0-9-]+\s+)?(?:student|pupil|grader|kid|child|patient|resident|client|customer|player|camper)\s+of\s+(?:ours|mine))\s+(?:[a-z]+\s+)?$")
+    })
+    .is_match(before)
 }
 
 /// Does the text before `diagnosed` make it a condition that may befall
@@ -1938,5 +1953,23 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod anonymous_tests {
+    use super::*;
+
+    #[test]
+    fn care_of_someone_kept_anonymous_is_no_ones() {
+        let r = res();
+        let text = "One of our graders had a seizure.";
+        let ms: Vec<_> = r
+            .care
+            .find_iter(text)
+            .map(|m| m.as_str().to_string())
+            .collect();
+        assert!(!care_told(r, text), "{ms:?}");
+        assert!(care_told(r, "Our grader Tom had a seizure."));
     }
 }
