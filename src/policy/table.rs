@@ -783,6 +783,9 @@ struct Header {
     /// A call log's `Caller`: its reason column tells of care only with a
     /// listed health word in the row (a help desk's `Reason: printer`).
     callers: bool,
+    /// A delivery's or a warehouse's workers (`Driver`, `Picker`): their
+    /// free notes are about the goods, not them.
+    workers: bool,
     /// Where only clinical columns (`Injury`, `Treatment`) make the names
     /// patients': those columns. A row whose cells there are all nil
     /// (`Injury: None`) is a person with nothing to tell.
@@ -1037,6 +1040,22 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         callers: row.iter().zip(cols).any(|(cell, col)| {
             *col == Col::Name && matches!(compact(cell).as_str(), "caller" | "callername")
         }),
+        workers: row.iter().any(|c| {
+            matches!(
+                compact(c).as_str(),
+                "driver"
+                    | "drivername"
+                    | "rider"
+                    | "ridername"
+                    | "courier"
+                    | "couriername"
+                    | "operative"
+                    | "operativename"
+                    | "associate"
+                    | "associatename"
+                    | "picker"
+            )
+        }),
         clinical_only: if name_label == "Patient Name" && !patient_column {
             cols.iter()
                 .enumerate()
@@ -1151,6 +1170,7 @@ fn inferred_header(rows: &[Vec<String>]) -> Option<Header> {
         name_label: "Patient Name",
         whole_name: None,
         callers: false,
+        workers: false,
         clinical_only: Vec::new(),
     })
 }
@@ -1610,10 +1630,10 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
         "exhibitor",
         "sponsor",
     ];
-    let at_work = h
-        .labels
-        .iter()
-        .any(|l| words(l).iter().any(|w| WORK_COLUMNS.contains(&w.as_str())));
+    let at_work = h.workers
+        || h.labels
+            .iter()
+            .any(|l| words(l).iter().any(|w| WORK_COLUMNS.contains(&w.as_str())));
     const COMPANY: &[&str] = &[
         "ltd", "plc", "inc", "llc", "gmbh", "pharmacy", "chemist", "hospital", "clinic", "group",
     ];
@@ -1676,9 +1696,7 @@ fn row_tells_of_care(h: &Header, row: &[String]) -> bool {
             !says(NOT_CARE)
                 && (says(CARE)
                     || (says(OUTCOME) && outcome_told(cell))
-                    // A staff list's `Reason` (for an absence, an
-                    // adjustment) is the employee's own.
-                    || ((!at_work || says(&["reason"]))
+                    || (!at_work
                         && says(FREE)
                         && !words(cell)
                             .iter()
@@ -2407,6 +2425,12 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("Patient Name: Pieter Botha"), "{t}");
+        // A courier's notes are about the parcel.
+        let t = csv_to_labeled(
+            "Courier,Parcel,Notes\nDan Wood,PX1044,Prescription medication - keep upright\n",
+            1 << 20,
+        );
+        assert!(!t.contains("Patient Name"), "{t}");
     }
 
     #[test]

@@ -351,6 +351,11 @@ fn synthetic_records(text: &str) -> bool {
     marks.find_iter(text).nth(1).is_some() || spec.is_match(text)
 }
 
+/// Persian (`۰`-`۹`) or Arabic-Indic (`٠`-`٩`) digits in `text`.
+fn eastern_digits(text: &str) -> bool {
+    text.contains(|c: char| matches!(c, '۰'..='۹' | '٠'..='٩'))
+}
+
 fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Sink, ends: Ends) {
     let b = text.as_bytes();
     let mark = sink.mark();
@@ -376,6 +381,10 @@ fn scan_detectors(text: &str, loc: Location, cfg: &DetectorConfig, sink: &mut Si
         fhir::scan(text, loc, sink);
         patient_rows::scan(text, has_health, loc, sink);
         // Health wording of any script (`scripts` pushes its own).
+        let health = has_health || sink.raised_since(mark, &[Kind::Health]);
+        national::scan(text, health, &health_spans, loc, sink);
+    } else if eastern_digits(text) {
+        // A record written wholly in Persian or Arabic-Indic digits.
         let health = has_health || sink.raised_since(mark, &[Kind::Health]);
         national::scan(text, health, &health_spans, loc, sink);
     }

@@ -98,7 +98,6 @@ impl Scheme {
                 | DeSvnr
                 | BgEgn
                 | YuJmbg
-                | KzIin
                 | BalticIsikukood
                 | LvPersonasKods
                 | PlPesel
@@ -287,7 +286,9 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         let schemes = LABELS[i - 1].1;
         // A Latin label starts and ends a word (`nik` is no label in
         // `Nikola`, `bsn` none in `BSN-certified`'s neighbours).
-        let latin = m.as_str().as_bytes()[0].is_ascii_alphabetic();
+        let latin = m.as_str().as_bytes()[0].is_ascii_alphabetic()
+            || m.as_str()
+                .starts_with(|c: char| ('\u{0400}'..='\u{04FF}').contains(&c));
         if latin
             && (text[..m.start()]
                 .chars()
@@ -303,6 +304,11 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // `Transaction ID number`, `Ticket ID number`: a record of
         // something else's.
         if schemes == [ZaId] && thing_before(text, m.start()) {
+            continue;
+        }
+        // A sole trader's (`ИП`, `ЖК`) number: in Kazakhstan the IIN is
+        // also the business's tax number.
+        if schemes == [KzIin] && sole_trader_before(text, m.start()) {
             continue;
         }
         let rest = &text[m.end()..];
@@ -349,6 +355,13 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
             sink.push(Kind::MemberId, Confidence::High, loc, &text[s..s + end]);
         }
     }
+}
+
+/// A sole trader's mark (`ИП`, `ЖК`) in the 48 bytes before a label.
+fn sole_trader_before(text: &str, label: usize) -> bool {
+    crate::policy::text::before(text, label, 48)
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "ИП" | "ЖК" | "ТОО" | "ЖШС"))
 }
 
 /// A number written in Persian or Arabic-Indic digits (`۰۰۱۲۳۴۵۶۷۸`,
@@ -1552,7 +1565,15 @@ mod tests {
             found("Курьер: Ержан Сейтқали, ЖСН 850712301451", true).len(),
             1
         );
-        assert!(found("Курьер: Ержан Сейтқали, ЖСН 851312301451", true).is_empty());
+        assert!(found("Курьер: Ержан Сейтқали, ЖСН 850712301452", true).is_empty());
+        // A sole trader's number on an invoice is the business's.
+        assert!(
+            found(
+                "ИП Сейтқали Е., ИИН 850712301451. Счёт: гипс медицинский",
+                true
+            )
+            .is_empty()
+        );
         assert_eq!(found("ЕМБГ 1503985450019", true).len(), 1);
         // The same numbers in Persian and Arabic-Indic digits.
         assert_eq!(found("کد ملی: ۰۰۴۸۷۶۳۲۱۷", true).len(), 1);

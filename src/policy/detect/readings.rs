@@ -680,7 +680,25 @@ fn ear_threshold(b: &[u8], d: usize, de: usize) -> Option<usize> {
     let ear = [&b"right ear"[..], b"left ear", b"both ears", b"each ear"]
         .iter()
         .any(|w| before.windows(w.len()).any(|x| x == *w));
-    ear.then_some(end)
+    // A hearing test's words near (`audiologist`, `audiogram`, `hearing
+    // loss`, `moderate`): a headset's or an ear defender's rating has
+    // none.
+    let lo = d.saturating_sub(200);
+    let hi = (end + 120).min(b.len());
+    let near = b[lo..hi].to_ascii_lowercase();
+    let hearing = [
+        &b"audiolog"[..],
+        b"audiogram",
+        b"hearing loss",
+        b"hearing test",
+        b"moderate",
+        b"severe",
+        b"profound",
+        b"mild loss",
+    ]
+    .iter()
+    .any(|w| near.windows(w.len()).any(|x| x == *w));
+    (ear && hearing).then_some(end)
 }
 
 /// The value stands right after a field's label and its colon
@@ -918,7 +936,8 @@ mod tests {
             find("The audiologist says the right ear is 65 dB, moderate").len(),
             1
         );
-        assert_eq!(find("left ear: 40 dB HL").len(), 1);
+        assert_eq!(find("Audiogram: left ear: 40 dB HL").len(), 1);
+        assert!(find("spec for the headsets: right ear 85 dB max, left ear 85 dB max").is_empty());
         assert!(find("The speaker is 65 dB at one metre").is_empty());
         assert!(find("right ear protection rated 30 dBA").is_empty());
     }
