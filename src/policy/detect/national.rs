@@ -286,9 +286,20 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         let schemes = LABELS[i - 1].1;
         // A Latin label starts and ends a word (`nik` is no label in
         // `Nikola`, `bsn` none in `BSN-certified`'s neighbours).
-        let latin = m.as_str().as_bytes()[0].is_ascii_alphabetic()
-            || m.as_str()
-                .starts_with(|c: char| ('\u{0400}'..='\u{04FF}').contains(&c));
+        let latin = m.as_str().as_bytes()[0].is_ascii_alphabetic();
+        // A Cyrillic label starts a word (`иин` is none inside `Акиина`);
+        // it may end in a case ending (`СНИЛСа`).
+        let cyrillic = m
+            .as_str()
+            .starts_with(|c: char| ('\u{0400}'..='\u{04FF}').contains(&c));
+        if cyrillic
+            && text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
         if latin
             && (text[..m.start()]
                 .chars()

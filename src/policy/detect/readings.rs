@@ -658,7 +658,8 @@ fn pressure_in_mmhg(b: &[u8], d: usize, de: usize) -> Option<usize> {
 }
 
 /// The end of `dB` (or `dB HL`) after a value of one to three digits
-/// that a `right ear` or `left ear` stands shortly before.
+/// that a `right ear` or `left ear` stands shortly before, with a hearing
+/// test's words near.
 fn ear_threshold(b: &[u8], d: usize, de: usize) -> Option<usize> {
     if !(1..=3).contains(&(de - d)) || !b[d..de].iter().all(u8::is_ascii_digit) {
         return None;
