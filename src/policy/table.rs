@@ -516,24 +516,13 @@ pub fn classify(header: &str) -> Col {
             | "trainee"
             | "caller"
             | "callername"
-            // A delivery platform's or a warehouse's workers.
-            | "driver"
-            | "drivername"
-            | "rider"
-            | "ridername"
-            | "courier"
-            | "couriername"
-            | "operative"
-            | "operativename"
-            | "associate"
-            | "associatename"
-            | "picker"
             // A study's or a course's (`participant`, `Participant name`):
             // a person named, a patient only with a clinical column.
             | "participant"
             | "participantname"
             | "subjectname"
     ) || NAME_ELSEWHERE.contains(&compact.as_str())
+        || WORKERS.contains(&compact.as_str())
     {
         return Col::Name;
     }
@@ -853,6 +842,22 @@ fn placeholder(cell: &str) -> bool {
 /// such as `Attending` or `Prescriber` next to clinical ones instead.
 const PROVIDER_COLUMNS: &[&str] = &["npi", "taxonomy", "credentials", "specialty"];
 
+/// Name columns of a delivery platform's or a warehouse's workers: names,
+/// whose free notes are about the goods they handle.
+const WORKERS: &[&str] = &[
+    "driver",
+    "drivername",
+    "rider",
+    "ridername",
+    "courier",
+    "couriername",
+    "operative",
+    "operativename",
+    "associate",
+    "associatename",
+    "picker",
+];
+
 /// Header words of an employer's list of its staff (a training or
 /// certification roster, a schedule).
 const STAFF_COLUMNS: &[&str] = &[
@@ -1040,22 +1045,7 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         callers: row.iter().zip(cols).any(|(cell, col)| {
             *col == Col::Name && matches!(compact(cell).as_str(), "caller" | "callername")
         }),
-        workers: row.iter().any(|c| {
-            matches!(
-                compact(c).as_str(),
-                "driver"
-                    | "drivername"
-                    | "rider"
-                    | "ridername"
-                    | "courier"
-                    | "couriername"
-                    | "operative"
-                    | "operativename"
-                    | "associate"
-                    | "associatename"
-                    | "picker"
-            )
-        }),
+        workers: row.iter().any(|c| WORKERS.contains(&compact(c).as_str())),
         clinical_only: if name_label == "Patient Name" && !patient_column {
             cols.iter()
                 .enumerate()

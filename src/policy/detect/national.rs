@@ -336,11 +336,7 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
         // The health word must stand near the number (a patient's record),
         // not anywhere in the segment: a payroll form's number and a staff
         // flu-jab offer, a bank's number and a horoscope's `Cancer`.
-        let patients = (health_near(text, terms, m.start(), s, e)
-            || ((own_number(text, m.start(), s) || signer_named(text, m.start(), e))
-                && health_in_letter(text, terms, s, e)))
-            && !fee_for_work(text, s, e);
-        if !patients {
+        if !patients_number(text, terms, m.start(), s, e) {
             continue;
         }
         // A short label may be a word or an abbreviation of something else
@@ -366,6 +362,16 @@ pub fn scan(text: &str, health: bool, terms: &[(usize, usize)], loc: Location, s
             sink.push(Kind::MemberId, Confidence::High, loc, &text[s..s + end]);
         }
     }
+}
+
+/// The number at `s..e` after the label at `label` is a patient's: a
+/// health word stands near it, or the letter's own writer or signer gives
+/// it in a letter about health; and it is no fee for work.
+fn patients_number(text: &str, terms: &[(usize, usize)], label: usize, s: usize, e: usize) -> bool {
+    (health_near(text, terms, label, s, e)
+        || ((own_number(text, label, s) || signer_named(text, label, e))
+            && health_in_letter(text, terms, s, e)))
+        && !fee_for_work(text, s, e)
 }
 
 /// A sole trader's mark (`ИП`, `ЖК`) in the 48 bytes before a label.
@@ -405,11 +411,9 @@ fn eastern_number(
     if text[e..].chars().next().is_some_and(char::is_alphanumeric) {
         return;
     }
-    let patients = (health_near(text, terms, label, s, e)
-        || ((own_number(text, label, s) || signer_named(text, label, e))
-            && health_in_letter(text, terms, s, e)))
-        && !fee_for_work(text, s, e);
-    if patients && schemes.iter().any(|&sc| valid(sc, &ascii, true)) {
+    if patients_number(text, terms, label, s, e)
+        && schemes.iter().any(|&sc| valid(sc, &ascii, true))
+    {
         sink.push(Kind::MemberId, Confidence::High, loc, &text[s..e]);
     }
 }
