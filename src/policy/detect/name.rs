@@ -4667,7 +4667,19 @@ fn judge(
         };
         let to =
             word.eq_ignore_ascii_case("to") || (word.eq_ignore_ascii_case("to:") && delivered());
-        !(referred(m.as_str()) || (honorific && to) || submitted_by(text, s, e, word))
+        // `We spoke to Walter Brennan about his sleep apnea`: the one
+        // spoken to or heard from, his own care right after his name.
+        let spoken_with = || {
+            let last = word.rsplit([' ', '\t']).next().unwrap_or(word);
+            ["to", "from", "with", "by"]
+                .iter()
+                .any(|w| last.eq_ignore_ascii_case(w))
+                && told_own_care(r, text, e, health)
+        };
+        !(referred(m.as_str())
+            || (honorific && to)
+            || submitted_by(text, s, e, word)
+            || spoken_with())
     });
     // `… was updated by` over `Farah Siddiqui in the library`: the actor
     // of a sentence wrapped before the name.
@@ -4718,6 +4730,7 @@ fn judge(
     // finance (bowel cancer: …`) is no provider.
     if r.provider_after.is_match(post)
         && !(text[s..e].contains([' ', '\t']) && care_after_unit(r, text, e, health))
+        && !told_own_care(r, text, e, health)
     {
         // A nurse signing her own application (`Ms Aoife Brennan RN`)
         // after telling of her own type 1 diabetes is the one in care.
@@ -4853,6 +4866,7 @@ fn judge(
     // name is its cue.
     let cue = cue
         || care_for_them(r, text, e, health)
+        || told_own_care(r, text, e, health)
         || event_after_name(r, text, e, health)
         || care_heads_line(text, ls, s, e)
         || ride_to_care(text, ls, s, e, health)
@@ -6430,6 +6444,106 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
                 gap.split_whitespace().count() <= if english { 6 } else { 2 }
                     && !gap.contains(['.', '\n'])
                     && (english || !gap.split_whitespace().any(topic_or_participle))
+            })
+    })
+}
+
+/// `Walter Brennan told us about his sleep apnea`, `… said she has been
+/// on insulin since May`: a name whose own speech, right after it, tells
+/// of his or her own care (a possessive or a pronoun with its verb, a few
+/// words at most before a listed term). Not a spokesperson's (`said her
+/// team runs the diabetes clinic`, `told the BBC`).
+fn told_own_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bool {
+    static SPEECH: OnceLock<Regex> = OnceLock::new();
+    let speech = SPEECH.get_or_init(|| {
+        re(r"(?i)^[ \t]*,?[ \t]+(?:about|regarding|concerning|(?:told|tells|said|says|mentioned|explained|confirmed|emailed|called|rang|phoned|texted|messaged|let[ \t]+(?:us|me)[ \t]+know)(?:[ \t]+(?:us|me|you|him|her|them|everyone|(?:my|our|the)[ \t]+(?:team|nurse|nurses|doctor|gp|desk|front[ \t]+desk|office|clinic|ward|staff|driver|manager|supervisor|receptionist|pharmacist|carer|teacher|coach)))?(?:[ \t]+(?:today|yesterday|earlier|this[ \t]+morning|last[ \t]+(?:week|night)|on[ \t]+[a-z]+day))?[ \t]*,?(?:[ \t]+(?:that|about|how))?)[ \t]+")
+    });
+    static OWN: OnceLock<Regex> = OnceLock::new();
+    let own = OWN.get_or_init(|| {
+        re(r"(?i)^(?:(?:his|her|their)[ \t]+|(?:he|she|they|who)(?:['’](?:s|d|ve)[ \t]+|[ \t]+(?:has|had|have|is|was|were|got|gets|needs|needed|takes|took|suffers[ \t]+from|suffered|developed|started|starts|began|underwent)[ \t]+)(?:(?:been|got|had|having|on|from|with|diagnosed[ \t]+with|a|an|some)[ \t]+){0,3})([\p{L}0-9'’-]+[ \t]+){0,3}$")
+    });
+    // Words that make the term someone else's or a thing's.
+    const ELSEWHERE: &[&str] = &[
+        "team",
+        "team's",
+        "colleagues",
+        "patients",
+        "clients",
+        "staff",
+        "department",
+        "unit",
+        "clinic",
+        "practice",
+        "research",
+        "work",
+        "book",
+        "job",
+        "role",
+        "company",
+        "charity",
+        "group",
+        "course",
+        "students",
+        "service",
+        "mother",
+        "mum",
+        "father",
+        "dad",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "partner",
+        "sister",
+        "brother",
+        "dog",
+        "cat",
+        "horse",
+        "husband's",
+        "wife's",
+        "friend",
+        "friend's",
+        "runs",
+        "leads",
+        "manages",
+        "covers",
+        "talk",
+        "talks",
+        "lecture",
+        "presentation",
+        "speech",
+        "sermon",
+        "article",
+        "paper",
+        "podcast",
+        "film",
+        "story",
+        "views",
+        "thoughts",
+        "campaign",
+        "fundraising",
+        "led",
+    ];
+    // `…, who has had two seizures`: a relative clause of the name's own.
+    let post = after(text, e, 160);
+    let from = match speech.find(post) {
+        Some(m) => e + m.end(),
+        None => match post.strip_prefix(", who") {
+            Some(rest) if rest.starts_with([' ', '\'', '’']) => e + 2,
+            _ => return false,
+        },
+    };
+    let i = health.partition_point(|&(hs, _)| hs < from);
+    health.get(i).is_some_and(|&(hs, he)| {
+        hs - from <= 60
+            && !r.not_own.is_match(after(text, he, 24))
+            && !r.story_elsewhere.is_match(after(text, he, 48))
+            && text.get(from..hs).is_some_and(|gap| {
+                !gap.contains(['.', '\n', '?', '!', ';'])
+                    && own.is_match(gap)
+                    && !gap
+                        .split_whitespace()
+                        .any(|w| ELSEWHERE.iter().any(|x| w.eq_ignore_ascii_case(x)))
             })
     })
 }
@@ -9963,6 +10077,30 @@ mod tests {
             super::sinitic_name("CHEUNG KA MAN", 0, 6),
             Some((0, 13, false))
         );
+    }
+
+    /// A name's own words of his or her own care (`told us about his`,
+    /// `said she has`, `, who has`) make a patient of the one spoken to
+    /// or heard from; a spokesperson's team or a relative's care do not.
+    #[test]
+    fn care_told_in_a_names_own_words() {
+        for t in [
+            "Hi Ann,\n\nWalter Brennan told us he has diabetes.",
+            "Hi Ann,\n\nWalter Brennan told us about his sleep apnea on Tuesday.",
+            "Hi Ann,\n\nWe spoke to Walter Brennan about his sleep apnea.",
+            "Hi Ann,\n\nThe note came from Walter Brennan, who has diabetes.",
+            "Hi Ann,\n\nJane Okafor explained that she was diagnosed with asthma in May.",
+        ] {
+            assert_eq!(found(t, Kind::Name), Some(Confidence::High), "{t}");
+        }
+        for t in [
+            "Hi Ann,\n\nJane Okafor said her team runs the diabetes clinic on Fridays.",
+            "Hi Ann,\n\nPlease send the diabetes leaflets to Jane Okafor by Friday.",
+            "Hi Ann,\n\nPlease thank Walter Brennan, who runs the diabetes clinic.",
+            "Hi Ann,\n\nJane Okafor told the BBC about her charity's cancer walk.",
+        ] {
+            assert!(found(t, Kind::Name) < Some(Confidence::High), "{t}");
+        }
     }
 
     #[test]
