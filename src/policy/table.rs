@@ -977,13 +977,43 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
     let staff_health = row
         .iter()
         .any(|c| words(c).iter().any(|w| LEAVE_COLUMNS.contains(&w.as_str())));
+    // A club's leaderboard (`Member | Member no. | Avg daily steps |
+    // Badge`): its member numbers are a gym's or a club's, and its
+    // scores no one's care.
+    let leisure_scores = row.iter().any(|c| {
+        words(c).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "steps"
+                    | "badge"
+                    | "badges"
+                    | "points"
+                    | "rank"
+                    | "score"
+                    | "handicap"
+                    | "laps"
+                    | "wins"
+                    | "pace"
+                    | "leaderboard"
+                    | "streak"
+            )
+        })
+    });
+    let member_only = cols
+        .iter()
+        .filter(|c| c.is_phi())
+        .all(|c| *c == Col::Member);
+    // A travel manifest (`Seat | Surname | Date of birth | Passport`): its
+    // birth dates are a traveller's papers, no patient's record.
+    let travellers = row.iter().any(|c| words(c).iter().any(|w| w == "passport"))
+        && cols.iter().filter(|c| c.is_phi()).all(|c| *c == Col::Dob);
     let name_label = if provider_table {
         "Provider"
     } else if staff_table && staff_health {
         "Employee"
     } else if staff_table {
         "Staff"
-    } else if clinical {
+    } else if clinical && !(leisure_scores && member_only) && !travellers {
         "Patient Name"
     } else {
         "Name"
@@ -1001,6 +1031,10 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         .zip(cols)
         .map(|(cell, col)| match (col, col.label()) {
             (Col::Name, _) => name_label.to_string(),
+            // A club's `Member`, on a leaderboard.
+            (Col::PatientName, _) if leisure_scores && member_only && compact(cell) == "member" => {
+                "Name".to_string()
+            }
             // A trade's people (customers, guests, donors): a contact,
             // no patient, unless their row tells of care (`promoted`).
             // A specimen's donor (a drug test's `Donor | Result`) is its

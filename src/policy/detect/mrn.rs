@@ -161,10 +161,16 @@ fn visit_keyword(text: &str, kend: usize) -> bool {
 }
 
 /// A visit number: seven digits or more, no `-` right after the keyword,
-/// no year.
+/// no year. Not Singapore's FIN (`NRIC/FIN: G5540187Q`), a foreigner's
+/// identity number: a letter, seven digits and a check letter.
 fn visit_number(text: &str, kend: usize, v: &str) -> bool {
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
-    digits >= 7 && !text[kend..].trim_start().starts_with('-') && !v.contains('-')
+    let b = v.as_bytes();
+    let singapore = b.len() == 9
+        && matches!(b[0].to_ascii_uppercase(), b'S' | b'T' | b'F' | b'G' | b'M')
+        && b[1..8].iter().all(u8::is_ascii_digit)
+        && b[8].is_ascii_alphabetic();
+    digits >= 7 && !singapore && !text[kend..].trim_start().starts_with('-') && !v.contains('-')
 }
 
 /// `Client #: 20981   Patient #: 20981-02` in a veterinary practice's

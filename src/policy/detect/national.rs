@@ -61,6 +61,7 @@ enum Scheme {
     BalticIsikukood,
     LvPersonasKods,
     NzNhi,
+    SgNric,
     ThId,
     InAadhaar,
     PhPhilsys,
@@ -244,6 +245,12 @@ const LABELS: &[(&str, &[Scheme])] = &[
     ),
     // Upper case only: `nhi` is a Vietnamese word (`khoa nhi`).
     (r"(?-i:NHI)(?:[- ]?(?:number|no\.?|nr))?", &[NzNhi]),
+    // Singapore's NRIC and a foreigner's FIN (upper case only: `fin` is a
+    // word in many languages).
+    (
+        r"(?-i:NRIC)(?:\s*/\s*(?-i:FIN))?(?:[- ]?(?:number|no\.?))?|(?-i:FIN)(?:[- ]?(?:number|no\.?))?",
+        &[SgNric],
+    ),
 ];
 
 struct Res {
@@ -1309,6 +1316,31 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
         // or, since 2022, three letters, two digits and two letters. The
         // shape after its own upper-case initialism is specific enough; a
         // typo in the check character must not let a record out.
+        // A letter for the century or the holder (S, T citizens; F, G, M
+        // foreigners), seven digits and a check letter, always checked.
+        SgNric => {
+            let b = v.as_bytes();
+            let first = b.first().map(u8::to_ascii_uppercase);
+            b.len() == 9
+                && b[1..8].iter().all(u8::is_ascii_digit)
+                && b[8].is_ascii_uppercase()
+                && first.is_some_and(|f| {
+                    let sum: u32 = b[1..8]
+                        .iter()
+                        .zip([2u32, 7, 6, 5, 4, 3, 2])
+                        .map(|(d, w)| u32::from(d - b'0') * w)
+                        .sum();
+                    let (offset, table): (u32, &[u8; 11]) = match f {
+                        b'S' => (0, b"JZIHGFEDCBA"),
+                        b'T' => (4, b"JZIHGFEDCBA"),
+                        b'F' => (0, b"XWUTRQPNMLK"),
+                        b'G' => (4, b"XWUTRQPNMLK"),
+                        b'M' => (3, b"KLJNPQRTUWX"),
+                        _ => return false,
+                    };
+                    table[((sum + offset) % 11) as usize] == b[8]
+                })
+        }
         NzNhi => {
             let b = v.as_bytes();
             let letter = |c: &u8| c.is_ascii_uppercase() && !matches!(c, b'I' | b'O');
@@ -1474,6 +1506,9 @@ mod tests {
             "his ID number is 8805145791087.",
             "SA ID no: 880514 5791 08 7",
             "identity number 8805145791087",
+            // Singapore: a citizen's NRIC, a foreigner's FIN.
+            "NRIC/FIN: S8834217H",
+            "FIN G5540187Q",
         ] {
             if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
                 missed.push(t);
@@ -1487,6 +1522,9 @@ mod tests {
         for t in [
             // A blank form's pattern.
             "Số thẻ BHYT       : XX0000000000000",
+            // A check letter off by one; a course code after `fin`.
+            "NRIC S8834217J",
+            "fin G5540187Q",
             "Personnummer: 19411312-4827",
             "Henkilötunnus: 150772-31",
             "CNP 2901415124564",

@@ -74,6 +74,11 @@ pub fn classify(d: &[u8]) -> Class {
     if d == b"\x01\x02\x03\x04\x05\x06\x07\x08\x09" || d.iter().all(|&x| x == d[0]) {
         return Class::Invalid;
     }
+    // The SSA's own advertising range (`987-65-4320` to `-4329`), printed
+    // in leaflets, forms and test data, never issued.
+    if (area, group) == (987, 65) && (4320..=4329).contains(&serial) {
+        return Class::Invalid;
+    }
     if area >= 900 {
         let itin_group = matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
         return if itin_group && serial != 0 {
