@@ -53,6 +53,11 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ),
     ("oskop", &["oskopie", "oskopi", "oskopia"]),
     ("itis", &["itis", "itides"]),
+    // Czech and Slovak inflect `-itida` (`s akutní pankreatitidou`).
+    (
+        "itid",
+        &["itida", "itidy", "itidou", "itidu", "itidě", "itíd"],
+    ),
     ("emia", &["emia", "emias"]),
     ("mie", &["emie", "ämie", "émie"]),
     (

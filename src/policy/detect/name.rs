@@ -819,7 +819,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+(?:two\s+|three\s+|four\s+|several\s+|multiple\s+)?|i'm\s+on\s+|i\s+am\s+on\s+|i(?:'m|\s+am)\s+(?:now\s+|currently\s+|nearly\s+|almost\s+)?[0-9]{1,2}\s+|(?:has|have|had|keeps?)\s+me\s+on\s+(?:weekly\s+|daily\s+|regular\s+|close\s+|extra\s+|strict\s+)?(?:monitoring|medication|treatment|tablets|pills|insulin|steroids|antibiotics|bed\s+rest)\s+for\s+(?:my\s+|the\s+)?|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+(?:two\s+|three\s+|four\s+|several\s+|multiple\s+)?|i'm\s+on\s+|i\s+am\s+on\s+|i(?:['’]ll|\s+will)\s+be\s+(?:nearly\s+|almost\s+|about\s+)?[0-9]{1,2}\s+|i(?:['’]m|\s+am)\s+(?:now\s+|also\s+|still\s+)?|i(?:'m|\s+am)\s+(?:now\s+|currently\s+|nearly\s+|almost\s+)?[0-9]{1,2}\s+|(?:has|have|had|keeps?)\s+me\s+on\s+(?:weekly\s+|daily\s+|regular\s+|close\s+|extra\s+|strict\s+)?(?:monitoring|medication|treatment|tablets|pills|insulin|steroids|antibiotics|bed\s+rest)\s+for\s+(?:my\s+|the\s+)?|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         own_clause: re(
             r"(?i)(?:(?:^|[^\p{L}])(?:mijn|mitt|mina|moja|moje|mój|moim|moją|moj|můj|moji|benim|mano|minu)\s+(?:[\p{L}-]+\s+){0,2}|(?:^|[^\p{L}])ich\s+(?:habe|hatte|nehme|bekomme|brauche|spritze|leide\s+(?:an|unter))\s+(?:(?:am|im|seit|vor|letzte[nr]?|bei|ihnen|heute|gestern|[0-9]{1,2}\.?|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|woche|monat|jahr|tag|wochenende|ihnen|letzten|vergangenen|zwei|drei|vier|wochen|monaten|jahren|tagen|eine[nmr]?|ein|eine|chronische[nrs]?|schwere[nrs]?|starke[nrs]?|typ|[0-9]+)[\s.-]+){0,7}|(?:^|[^\p{L}])ik\s+(?:heb|had|slik|gebruik|neem|krijg|kreeg|spuit)\s+(?:(?:sinds|al|een|de|het|twee|drie|vier|vijf|zes|[0-9]+|dagen|weken|maanden|jaar|jaren|chronische|ernstige|type)[\s-]+){0,4}|(?:^|[^\p{L}])(?:jag|jeg)\s+(?:har|hade|hadde|havde|tar|tager|fick|fikk|fik|använder|bruker|bruger)\s+(?:(?:en|ett|ei|et|typ|type|sedan|siden|i|flera|mange|många|år|[0-9]+|svår|svær|kraftig|kronisk|lätt|lett|let)[\s-]+){0,4}|(?:^|[^\p{L}])(?:har|hade|hadde|havde)\s+(?:jag|jeg)\s+(?:(?:en|ett|ei|et|typ|type|svår|svær|kraftig|kronisk)[\s-]+){0,3}|(?:^|[^\p{L}])(?:tengo|tuve|padezco|sufro\s+de|tenho|tive|sofro\s+de|j['’]ai|ho|avevo|soffro\s+di)\s+(?:(?:una?|une|la|le|el|il|lo|gli|l['’]|um|uma|des|du|de\s+l['’]|[0-9]+|crises?\s+de|de)\s*){0,2})$",
@@ -4753,7 +4753,7 @@ fn judge(
     let own_care = || *own.get_or_init(|| writes_of_own_care(r, text, health));
     // `Hello, my name is Jana Dvořáková and I have had tinnitus`: the
     // writer's own name, with their own care.
-    if r.self_intro.is_match(pre_line) && own_care() {
+    if (r.self_intro.is_match(pre_line) || own_details_field(text, ls, s)) && own_care() {
         return Some(Confidence::High);
     }
     if pre_line.trim().is_empty() && in_signature(r, text, s) {
@@ -6448,6 +6448,30 @@ fn care_for_them(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
     })
 }
 
+/// `My details:` over `Name: Hollie Brannigan`: the writer gives her own
+/// name in a field under her own words.
+fn own_details_field(text: &str, ls: usize, s: usize) -> bool {
+    let field = text[ls..s].trim().to_ascii_lowercase();
+    if !matches!(
+        field.as_str(),
+        "name:" | "full name:" | "name :" | "passenger name:"
+    ) {
+        return false;
+    }
+    let above = text[floor_boundary(text, ls.saturating_sub(160))..ls].to_ascii_lowercase();
+    [
+        "my details",
+        "my contact details",
+        "my booking details",
+        "my information",
+        "my info",
+        "here are my",
+        "about me:",
+    ]
+    .iter()
+    .any(|w| above.contains(w))
+}
+
 /// `Walter Brennan told us about his sleep apnea`, `… said she has been
 /// on insulin since May`: a name whose own speech, right after it, tells
 /// of his or her own care (a possessive or a pronoun with its verb, a few
@@ -6729,7 +6753,7 @@ fn care_heads_line(text: &str, ls: usize, s: usize, e: usize) -> bool {
     });
     static MEETING: OnceLock<Regex> = OnceLock::new();
     let meeting = MEETING.get_or_init(|| {
-        re(r"(?i)(?-u:\b)(?:discharge\s+planning(?:\s+(?:meeting|conference|call))?|(?:case|family|care\s+planning|best\s+interests?)\s+(?:conference|meeting)|(?:screening|baseline|randomi[sz]ation|dosing|study|trial)\s+visit(?:\s+[0-9]{1,2}[a-z]?)?|(?-u:\b)visit\s+[0-9]{1,2}[a-z]?|physio(?:therapy)?\s+(?:session|appointment|appt|visit|review))\s*[-–—:]\s*$")
+        re(r"(?i)(?-u:\b)(?:discharge\s+planning(?:\s+(?:meeting|conference|call))?|(?:case|family|care\s+planning|best\s+interests?)\s+(?:conference|meeting)|(?:screening|baseline|randomi[sz]ation|dosing|study|trial)\s+visit(?:\s+[0-9]{1,2}[a-z]?)?|(?-u:\b)visit\s+[0-9]{1,2}[a-z]?|physio(?:therapy)?\s+(?:session|appointment|appt|visit|review)|(?:rtp|return[- ]to[- ]play|injury|concussion|medical|fitness[- ]to[- ](?:fly|play|work))\s+review)\s*[-–—:]\s*$")
     });
     // A meeting's or a study visit's staff after its name: `Mary Jones,
     // ward manager`, `Ruairi O'Neill (monitor)`, `Mary Jones will chair`,
@@ -7620,8 +7644,10 @@ fn quoted_top(text: &str) -> usize {
 /// next such line.
 fn history_writers(r: &Res, text: &str, health: &[(usize, usize)]) -> Vec<(usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
+    // (Gmail's US attribution puts a time, not a comma, before the name:
+    // `On Tue, Jul 6, 2027 at 11:18 AM Marcus Feldman <…> wrote:`.)
     let head = R.get_or_init(|| {
-        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t][^\n]{5,80}?,[ \t]*"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+|^[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+(?:I['’ ]|My[ \t])|^[ \t]*[^\n]{0,60}?[ \t](\p{Lu}[\p{L}'-]+(?:[ \t]\p{Lu}[\p{L}'-]+){1,2})[ \t]*(?:<[^>\n]+>[ \t]*)?(?:kirjoitti|skrev|schrieb|schreef|escribió|escreveu|scrisse|napisał|napisała|napsal|napsala|írta|rašė|rakstīja|kirjutas|έγραψε|написа|написал|написала|a[ \t]écrit)[ \t]*:|^[ \t]*[^\n]{0,80}?(?:schrieb|skrev|kirjoitti|escribió|escreveu|scrisse|napisał\(a\)|napisała|napisał|a[ \t]écrit)[ \t]+"?(\p{Lu}[\p{L}'-]+(?:[ \t]\p{Lu}[\p{L}'-]+){1,2})"?[ \t]*<[^>\n]+>[ \t]*:)"#)
+        re(r#"(?m)^[ \t>]*(?:(?:From|Von|De|Van|Da|Fra|Från|Od|Feladó|Lähettäjä):[ \t]*"?([^<\n"\[,]{2,40}?(?:,[ \t]*[^<\n"\[,]{2,30}?)?)"?[ \t]*(?:<|\[mailto:|\r?\n)|On[ \t](?:[^\n]{5,80}?[0-9]{1,2}:[0-9]{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]+|[^\n]{5,80}?,[ \t]*)"?([^<\n",]{3,60}?)"?[ \t]*<[^>\n]+>[ \t]*(?:\n[ \t>]*)?wrote:|^[ \t]*\[?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*[:-]?[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+|^[ \t]*(\p{Lu}[\p{L}'.-]+(?:[ \t]\p{Lu}[\p{L}'.-]+){1,3}):[ \t]+(?:I['’ ]|My[ \t])|^[ \t]*[^\n]{0,60}?[ \t](\p{Lu}[\p{L}'-]+(?:[ \t]\p{Lu}[\p{L}'-]+){1,2})[ \t]*(?:<[^>\n]+>[ \t]*)?(?:kirjoitti|skrev|schrieb|schreef|escribió|escreveu|scrisse|napisał|napisała|napsal|napsala|írta|rašė|rakstīja|kirjutas|έγραψε|написа|написал|написала|a[ \t]écrit)[ \t]*:|^[ \t]*[^\n]{0,80}?(?:schrieb|skrev|kirjoitti|escribió|escreveu|scrisse|napisał\(a\)|napisała|napisał|a[ \t]écrit)[ \t]+"?(\p{Lu}[\p{L}'-]+(?:[ \t]\p{Lu}[\p{L}'-]+){1,2})"?[ \t]*<[^>\n]+>[ \t]*:)"#)
     });
     // Byte searches first: most texts hold no thread.
     let b = text.as_bytes();

@@ -62,6 +62,7 @@ enum Scheme {
     LvPersonasKods,
     NzNhi,
     SgNric,
+    MtId,
     ThId,
     InAadhaar,
     PhPhilsys,
@@ -251,6 +252,8 @@ const LABELS: &[(&str, &[Scheme])] = &[
         r"(?-i:NRIC)(?:\s*/\s*(?-i:FIN))?(?:[- ]?(?:number|no\.?))?|(?-i:FIN)(?:[- ]?(?:number|no\.?))?",
         &[SgNric],
     ),
+    // Malta's identity card.
+    (r"karta\s+tal-identit[àa]|(?-i:ID)\s+tal-karta", &[MtId]),
 ];
 
 struct Res {
@@ -466,6 +469,19 @@ fn health_near(text: &str, terms: &[(usize, usize)], label: usize, s: usize, e: 
     // A record's block of fields (`NIK : …`, `Elev: Alva …, personnummer
     // …`) is told about in the paragraph under it.
     let hi = match text[e..hi].find("\n\n") {
+        // A letter opening on its person and number (`לכבוד מר … ת.ז.
+        // …`, `일병 김도윤(주민등록번호 …) 관련 보고드립니다`) tells of
+        // them in the two paragraphs under it.
+        Some(k) if opening_record(text, para, e, e + k) => {
+            let far = crate::policy::text::floor_boundary(text, (e + 2 * NEAR).min(text.len()));
+            let rest = &text[e + k + 2..far.max(e + k + 2)];
+            match rest.find("\n\n") {
+                Some(j) => rest[j + 2..]
+                    .find("\n\n")
+                    .map_or(far, |i| e + k + 2 + j + 2 + i),
+                None => far,
+            }
+        }
         Some(k)
             if (field_line(text, s) && continues(&text[e + k + 2..hi]))
                 || named_again(&text[para..s], &text[e + k + 2..hi]) =>
@@ -480,6 +496,22 @@ fn health_near(text: &str, terms: &[(usize, usize)], label: usize, s: usize, e: 
     terms.iter().any(|&(ts, te)| te >= lo && ts <= hi)
         || super::scripts::has_term(&text[lo..hi])
         || patient_word(&text[lo..hi])
+}
+
+/// The number's paragraph (`para..end`, the number ending at `e`) opens
+/// the text, under at most a one-line salutation: a letter's heading of
+/// the person it is about.
+fn opening_record(text: &str, para: usize, e: usize, end: usize) -> bool {
+    let above = text[..para].trim();
+    let own = text[para..end].trim();
+    // One line, the number at its end (`… ת.ז. 312504681`, `…(주민등록번호
+    // …) 관련 보고드립니다.`): a heading, not a sentence of other business
+    // (`… (personas kods …). Lūdzu, sagatavo darba līgumu`).
+    !above.contains('\n')
+        && above.chars().count() <= 40
+        && !own.contains('\n')
+        && own.len() <= 240
+        && text[e..end].trim().len() <= 48
 }
 
 /// The word before a label names a thing, not a person (`Ticket`,
@@ -530,6 +562,9 @@ fn named_again(head: &str, para: &str) -> bool {
         .split(|c: char| !c.is_alphabetic() && c != '-')
         .next()
         .unwrap_or("");
+    if role_again(head, word) {
+        return true;
+    }
     if word.chars().count() < 3 || !word.starts_with(char::is_uppercase) {
         return false;
     }
@@ -558,6 +593,37 @@ fn named_again(head: &str, para: &str) -> bool {
             .count();
         starts && rest.starts_with(' ') && capitals >= if k >= near { 1 } else { 2 }
     })
+}
+
+/// `… al deținutului Ionuț Popescu, CNP …` over `Deținutul este cunoscut
+/// cu diabet`, `za našeg igrača Nikolu Markovića, JMBG …` over `Igrač ima
+/// astmu`: the next paragraph opens on the role that named the number's
+/// holder in its own sentence (the same stem, any case ending).
+fn role_again(head: &str, word: &str) -> bool {
+    const STEM: usize = 5;
+    let w = word.to_lowercase();
+    if w.chars().count() < STEM
+        || [
+            "please",
+            "thank",
+            "thanks",
+            "regards",
+            "kindly",
+            "hello",
+            "greetings",
+        ]
+        .contains(&w.as_str())
+    {
+        return false;
+    }
+    let stem: String = w.chars().take(STEM).collect();
+    // The number's own sentence, up to 120 bytes back.
+    let from = crate::policy::text::floor_boundary(head, head.len().saturating_sub(120));
+    let sentence = head[from..].rsplit(['.', '!', '?']).next().unwrap_or("");
+    sentence
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|t| t.chars().count() >= STEM)
+        .any(|t| t.to_lowercase().starts_with(&stem))
 }
 
 /// The two words right before the label at `label` (the holder's name,
@@ -1318,6 +1384,16 @@ fn valid(scheme: Scheme, v: &str, strict: bool) -> bool {
         // typo in the check character must not let a record out.
         // A letter for the century or the holder (S, T citizens; F, G, M
         // foreigners), seven digits and a check letter, always checked.
+        // Up to seven digits and a letter for the register (`0412387M`).
+        MtId => {
+            let b = v.as_bytes();
+            (2..=8).contains(&b.len())
+                && b[..b.len() - 1].iter().all(u8::is_ascii_digit)
+                && matches!(
+                    b[b.len() - 1],
+                    b'M' | b'G' | b'A' | b'P' | b'L' | b'H' | b'B' | b'Z'
+                )
+        }
         SgNric => {
             let b = v.as_bytes();
             let first = b.first().map(u8::to_ascii_uppercase);
@@ -1509,6 +1585,7 @@ mod tests {
             // Singapore: a citizen's NRIC, a foreigner's FIN.
             "NRIC/FIN: S8834217H",
             "FIN G5540187Q",
+            "Karta tal-Identità 0412387M",
         ] {
             if found(t, true) != vec![(Confidence::High, "member_id".to_string())] {
                 missed.push(t);
