@@ -1031,10 +1031,11 @@ fn header_from(row: &[String], cols: &[Col]) -> Header {
         .zip(cols)
         .map(|(cell, col)| match (col, col.label()) {
             (Col::Name, _) => name_label.to_string(),
-            // A club's `Member`, on a leaderboard.
+            // A club's `Member` and `Member no.`, on a leaderboard.
             (Col::PatientName, _) if leisure_scores && member_only && compact(cell) == "member" => {
                 "Name".to_string()
             }
+            (Col::Member, _) if leisure_scores && member_only => "Club no.".to_string(),
             // A trade's people (customers, guests, donors): a contact,
             // no patient, unless their row tells of care (`promoted`).
             // A specimen's donor (a drug test's `Donor | Result`) is its

@@ -1512,3 +1512,43 @@ fn session_fifty_one_pharmacy_dental_and_eye_care_shapes_are_judged() {
         assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
     }
 }
+
+#[test]
+fn session_fifty_three_justice_travel_and_sport_shapes_are_judged() {
+    for body in [
+        // Care told in the name's own words, or heard from them.
+        "Hi Ann,\n\nWe spoke to Walter Brennan about his sleep apnea.",
+        "Hi Ann,\n\nWalter Brennan told us he has diabetes.",
+        // A thread under Gmail's US attribution.
+        "Done.\n\nOn Tue, Jul 6, 2027 at 11:18 AM Marcus Feldman <marcus.feldman@inbox.example> wrote:\n\n> I am paraplegic - T4 spinal cord injury from a climbing fall in 2019.",
+        // The writer's own details and her own pregnancy.
+        "Hi,\n\nMy details:\n\nName: Hollie Brannigan\nBooking ref: LX4P9Q\n\nI'll be 31 weeks pregnant with twins when we fly.",
+        // A letter opening on its person and number; a role named again.
+        "לכבוד מר עומר בן-דוד, ת.ז. 312504681\n\nהנדון: החלטת ועדה רפואית\n\nנקבעה לך דרגת נכות של 40% בגין PTSD.",
+        "Vă solicităm transferul deținutului Ionuț Popescu, CNP 1900814401232, în vederea\nreechilibrării.\n\nDeținutul este cunoscut cu diabet zaharat tip 1.",
+        // Singapore's FIN and Malta's identity card, with care.
+        "Worker: Md Alamgir Hossain, FIN G5540187Q, fell 2.5 m and fractured his left wrist.",
+        "Il-mistiedna Marija Camilleri (Karta tal-Identità 0412387M) kisret il-polz u għamlulha l-ġibs.",
+        // A return-to-play review headed by the player's name.
+        "RTP review - Callum Fenwick-Ashe (no. 14). Grade 2b tear of the left biceps femoris; MRI confirmed oedema.",
+    ] {
+        assert_eq!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+    for body in [
+        // A spokesperson's team; a press release; a police dog; a racehorse.
+        "Hi Ann,\n\nJane Okafor said her team runs the diabetes clinic on Fridays.",
+        "FOR IMMEDIATE RELEASE\n\nTAMPA - Garrett L. Vance, 51, owner of SunCoast Ortho Supply LLC, was sentenced today for billing Medicare for cancer genetic tests.\n\nMedia inquiries: media@usao.example",
+        "Hi Finance,\n\nInvoice for Kaiser's knee operation attached against the dog section PO. PC Haddow covers patrol.",
+        "Dear Mr. Whitaker,\n\nMidnight Tariff pulled up lame after Saturday's race: a bowed tendon in the left fore. He is on bute and stall rest.",
+        // Role-play; the SSA's advertising numbers in test data.
+        "Scenario 3 (role-play, all persons fictional): \"Gary Pugh\", played by PC Sam Rhodes, says he is a type 1 diabetic, reading 3.1.",
+        "Synthetic fixtures: SSN 987-65-4320, rating PTSD 70%.",
+        // Staff passes with Singapore numbers; a club leaderboard; a
+        // travel manifest.
+        "Name\tNRIC/FIN\tRole\nLim Wei Jie\tS8834217H\tMedical tent coordinator\nMaria Santos\tG5540187Q\tBaggage volunteer",
+        "#\tMember\tMember no.\tAvg daily steps\tBadge\n1\tMarisol Gutierrez\tIW-4460118\t21,480\tSummit\n2\tTom Brannigan\tIW-4471562\t19,905\tSummit",
+        "Seat\tSurname\tGiven names\tDate of birth\tPassport\tMeal\n3A\tOKONKWO\tADAEZE\t2005-02-14\tP5519034\tStandard\n3B\tSILVA\tJOANA\t2004-07-30\tP5519035\tVegetarian",
+    ] {
+        assert_ne!(protection_of(body), Protection::Encrypt, "{body}");
+    }
+}

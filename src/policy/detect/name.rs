@@ -819,7 +819,7 @@ fn res() -> &'static Res {
         // Right before a health term: the writer's own (`my migraines`,
         // `my new migraine medicine`, `I have diabetes`).
         own_term: re(
-            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+(?:two\s+|three\s+|four\s+|several\s+|multiple\s+)?|i'm\s+on\s+|i\s+am\s+on\s+|i(?:['’]ll|\s+will)\s+be\s+(?:nearly\s+|almost\s+|about\s+)?[0-9]{1,2}\s+|i(?:['’]m|\s+am)\s+(?:now\s+|also\s+|still\s+)?|i(?:'m|\s+am)\s+(?:now\s+|currently\s+|nearly\s+|almost\s+)?[0-9]{1,2}\s+|(?:has|have|had|keeps?)\s+me\s+on\s+(?:weekly\s+|daily\s+|regular\s+|close\s+|extra\s+|strict\s+)?(?:monitoring|medication|treatment|tablets|pills|insulin|steroids|antibiotics|bed\s+rest)\s+for\s+(?:my\s+|the\s+)?|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
+            r"(?i)(?:^|[^\p{L}])(?:my\s+(?:[a-z'-]+\s+){0,2}|i\s+(?:have|had)\s+(?:two\s+|three\s+|four\s+|several\s+|multiple\s+)?|i'm\s+on\s+|i\s+am\s+on\s+|i(?:['’]ll|\s+will)\s+be\s+(?:nearly\s+|almost\s+|about\s+)?[0-9]{1,2}\s+|i(?:'m|\s+am)\s+(?:now\s+|currently\s+|nearly\s+|almost\s+)?[0-9]{1,2}\s+|(?:has|have|had|keeps?)\s+me\s+on\s+(?:weekly\s+|daily\s+|regular\s+|close\s+|extra\s+|strict\s+)?(?:monitoring|medication|treatment|tablets|pills|insulin|steroids|antibiotics|bed\s+rest)\s+for\s+(?:my\s+|the\s+)?|i\s+(?:take|use|inject|started|stopped|took|finished|missed|am\s+taking|have\s+been\s+taking)\s+(?:the\s+|my\s+)?|i(?:'ve|\s+have)\s+(?:had|got|been\s+having)\s+(?:this|a|an|some)?\s*(?:[a-z'-]+\s+)?|(?:started|put|switched)\s+me\s+on\s+(?:the\s+)?\(?|(?:is|are|was|keeps?)\s+giving\s+me\s+(?:[a-z]+\s+){0,3}|(?:gave|given|got|sent|offered)\s+me\s+(?:a\s+)?(?:date|appointment|slot|bed)\s+for\s+(?:my\s+|the\s+|an?\s+)?|i\s+(?:have\s+to|need\s+to|must)\s+(?:wear|use)\s+(?:a\s+|an\s+|the\s+|my\s+)?|(?:mi|mis|meu|minha|meus|minhas|mon|mein|meine|meinen|meinem|meiner|il\s+mio|la\s+mia|i\s+miei|le\s+mie)\s+(?:\p{L}+\s+){0,2}|(?:tomo|uso|me\s+inyecto|me\s+pongo|estoy\s+tomando|sigo\s+tomando|tomei|estou\s+tomando|je\s+prends|ich\s+nehme|subimos|bajamos|aumentamos|cambiamos)\s+(?:la\s+|el\s+|las\s+|los\s+|mi\s+|mis\s+|a\s+|o\s+|meu\s+|minha\s+)?|me\s+(?:diagnosticaron|recetaron|operaron|diagnosticaram|receitaram|operaram)\s+(?:de\s+|con\s+|com\s+)?(?:\p{L}+\s+){0,2})$",
         ),
         own_clause: re(
             r"(?i)(?:(?:^|[^\p{L}])(?:mijn|mitt|mina|moja|moje|mój|moim|moją|moj|můj|moji|benim|mano|minu)\s+(?:[\p{L}-]+\s+){0,2}|(?:^|[^\p{L}])ich\s+(?:habe|hatte|nehme|bekomme|brauche|spritze|leide\s+(?:an|unter))\s+(?:(?:am|im|seit|vor|letzte[nr]?|bei|ihnen|heute|gestern|[0-9]{1,2}\.?|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|woche|monat|jahr|tag|wochenende|ihnen|letzten|vergangenen|zwei|drei|vier|wochen|monaten|jahren|tagen|eine[nmr]?|ein|eine|chronische[nrs]?|schwere[nrs]?|starke[nrs]?|typ|[0-9]+)[\s.-]+){0,7}|(?:^|[^\p{L}])ik\s+(?:heb|had|slik|gebruik|neem|krijg|kreeg|spuit)\s+(?:(?:sinds|al|een|de|het|twee|drie|vier|vijf|zes|[0-9]+|dagen|weken|maanden|jaar|jaren|chronische|ernstige|type)[\s-]+){0,4}|(?:^|[^\p{L}])(?:jag|jeg)\s+(?:har|hade|hadde|havde|tar|tager|fick|fikk|fik|använder|bruker|bruger)\s+(?:(?:en|ett|ei|et|typ|type|sedan|siden|i|flera|mange|många|år|[0-9]+|svår|svær|kraftig|kronisk|lätt|lett|let)[\s-]+){0,4}|(?:^|[^\p{L}])(?:har|hade|hadde|havde)\s+(?:jag|jeg)\s+(?:(?:en|ett|ei|et|typ|type|svår|svær|kraftig|kronisk)[\s-]+){0,3}|(?:^|[^\p{L}])(?:tengo|tuve|padezco|sufro\s+de|tenho|tive|sofro\s+de|j['’]ai|ho|avevo|soffro\s+di)\s+(?:(?:una?|une|la|le|el|il|lo|gli|l['’]|um|uma|des|du|de\s+l['’]|[0-9]+|crises?\s+de|de)\s*){0,2})$",
@@ -827,7 +827,7 @@ fn res() -> &'static Res {
         // `my diabetes education class`, `I have COVID-19 test kits`: the
         // term names a program or a thing, not the writer's condition.
         not_own: re(
-            r"(?i)^[\s-]*(?:education|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule|stores?|shops?|business|practice|division|stock|catalog(?:ue)?s?|brochures?|batter(?:y|ies))(?-u:\b)",
+            r"(?i)^[\s-]*(?:education|educators?|nurses?|specialists?|advocates?|researchers?|class(?:es)?|grants?|webinars?|awards?|login|program(?:me)?s?|clinic|team|patients|group|fair|event|training|presentation|test\s+kits?|kits?|unit|department|services?|awareness|month|week|day|research|study|project|caseload|panel|rates?|prevalence|protocols?|seasons?|walks?|runs?|numbers|figures|statistics|fundraisers?|screening\s+day|ed|blocks?|shifts?|slots?|schedule|stores?|shops?|business|practice|division|stock|catalog(?:ue)?s?|brochures?|batter(?:y|ies))(?-u:\b)",
         ),
         vet_word: re(r"(?i)(?-u:\b)veterinary\s+(?:[a-z]+\s+){0,2}$"),
         animal_word: re(r"(?i)(?-u:\b)(?:animal|pet|cat|dog|feline|equine)\s+$"),
@@ -839,7 +839,7 @@ fn res() -> &'static Res {
         // An owner writing of the animal itself, with no practice named
         // (`the pet poison helpline`, `our 22-lb beagle`).
         pet_patient: re(
-            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|police\s+dogs?|dog\s+(?:section|unit|handlers?)|k-?9\s+(?:unit|section|team)|racehorses?|racing\s+stables?|pulled\s+up\s+lame|bowed\s+tendon|(?:stall|box)\s+rest|(?:the|our|your|a)\s+(?:colt|filly|gelding)|(?:our|my)\s+(?:cat|dog|puppy|kitten|rabbit|hamster|guinea\s+pig|horse|pony|parrot)\s+[a-z]+\s+(?:was|has|is|had)|(?:had\s+(?:surgery|an?\s+operation)|was\s+(?:operated\s+on|spayed|neutered))\s+at\s+the\s+vets?(?:['’]s)?|crate\s+rest|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|vet(?:'s|’s)?\s+invoice|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|the\s+vets?\s+(?:says|said|thinks|thought|reckons)[^.\n]{0,60}?(?:hamsters?|guinea\s+pigs?|gerbils?|wet\s+tail)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
+            r"(?i)(?-u:\b)(?:(?:pet|animal)\s+insurance\s+claims?|police\s+dogs?|dog\s+(?:section|unit|handlers?)|k-?9\s+(?:unit|section|team)|racehorses?|racing\s+stables?|pulled\s+up\s+lame|bowed\s+tendon|(?:stall|box)\s+rest|(?:our|my)\s+(?:cat|dog|puppy|kitten|rabbit|hamster|guinea\s+pig|horse|pony|parrot)\s+[a-z]+\s+(?:was|has|is|had)|(?:had\s+(?:surgery|an?\s+operation)|was\s+(?:operated\s+on|spayed|neutered))\s+at\s+the\s+vets?(?:['’]s)?|crate\s+rest|domestic\s+(?:short|long)hair|caninsulin|prozinc|vetmedin|apoquel|cytopoint|bravecto|nexgard|simparica|metacam|loxicom|onsior|rimadyl|librela|solensia|vet(?:'s|’s)?\s+invoice|(?:pet|animal)\s+poison\s+(?:control\s+)?(?:help\s*line|hot\s*line|line|cent(?:er|re)|control)|(?:our|my)\s+[0-9]+[- ]?(?:lb|lbs|pound|kg|year|yr|month|week)s?[- ]?(?:old\s+)?(?:dog|cat|puppy|kitten|beagle|labrador|retriever|terrier|poodle|spaniel|shepherd|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|rabbit|parrot|hamster|ferret|pug|schnauzer|greyhound|doodle)|\([0-9]+[- ](?:year|yr|month|week)s?[- ]old\s+(?:labrador|golden|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|beagle|schnauzer|greyhound|pug|dog|cat|kitten|puppy)|(?:dhpp|fvrcp|dapp)\s+(?:boosters?|vaccines?|shots?)|the\s+vets?\s+(?:says|said|thinks|thought|reckons)[^.\n]{0,60}?(?:hamsters?|guinea\s+pigs?|gerbils?|wet\s+tail)|mrcvs|frcvs|bvsc|bvetmed|bvms|vetmb|dacvim|decvim|veterinary\s+referrals|veterinari[oa]|veteriner|weterynar[a-z]*|tierklinik|dierenarts|dierenkliniek|(?:our|my)\s+(?:beagle|labrador|retriever|terrier|poodle|spaniel|bulldog|chihuahua|dachshund|husky|collie|corgi|tabby|parrot|hamster|ferret|pug|schnauzer|greyhound|labradoodle|goldendoodle)s?)(?-u:\b)|(?i:veterinärklinik|veterinarska ambulanta|veterinarska klinika|veterinarska postaja|veterinární klinika|veterinární ordinace|veterinárna ambulancia|veterinārā klīnika|veterinārklīnika|veterinarijos klinika|állatorvosi rendelő|állatklinika|eläinlääkäriasema|eläinklinikka|loomakliinik|ветеринарна клиника|ветеринарска станица|djursjukhus|clinique vétérinaire|tierarztpraxis|tierärztliche|ветеринарная клиника|ветеринарной клиник|ветклиник|動物病院|宠物医院|동물병원)",
         ),
         owner_care: re(
             r"(?i)(?-u:\b)(?:you(?:'re|’re|\s+are)|i(?:'m|’m|\s+am))\s+(?:now\s+|currently\s+|still\s+)?[0-9]{1,2}\s+weeks\s+(?:pregnant|along)|(?-u:\b)(?:for|with|given|because\s+of|after)\s+your\s+(?:own\s+)?(?:rheumatoid\s+arthritis|lupus|pregnancy|chemotherapy|chemo|transplant|kidney\s+transplant|diabetes|cancer|hiv|surgery|immune\s+condition)(?-u:\b)|(?-u:\b)(?:you(?:'re|’re|\s+are)|you've\s+been)\s+(?:still\s+|currently\s+|now\s+)?on\s+(?:the\s+)?(?:methotrexate|prednisone|chemo|chemotherapy|tacrolimus|immunosuppressants?|dialysis)(?-u:\b)",
@@ -6484,7 +6484,7 @@ fn told_own_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
     });
     static OWN: OnceLock<Regex> = OnceLock::new();
     let own = OWN.get_or_init(|| {
-        re(r"(?i)^(?:(?:his|her|their)[ \t]+|(?:he|she|they|who)(?:['’](?:s|d|ve)[ \t]+|[ \t]+(?:has|had|have|is|was|were|got|gets|needs|needed|takes|took|suffers[ \t]+from|suffered|developed|started|starts|began|underwent)[ \t]+)(?:(?:been|got|had|having|on|from|with|diagnosed[ \t]+with|a|an|some)[ \t]+){0,3})([\p{L}0-9'’-]+[ \t]+){0,3}$")
+        re(r"(?i)^(?:(?:his|her|their)[ \t]+|(?:he|she|they|who)(?:['’](?:s|d|ve)[ \t]+|[ \t]+(?:has|had|have|is|was|were|got|gets|needs|needed|takes|took|suffers[ \t]+from|suffered|developed|started|starts|began|underwent)[ \t]+)(?:(?:been|got|had|having|on|from|with|diagnosed[ \t]+with|a|an|some)[ \t]+){0,3}[\p{L}0-9'’-]+[ \t]+)?([\p{L}0-9'’-]+[ \t]+){0,2}$")
     });
     // Words that make the term someone else's or a thing's.
     const ELSEWHERE: &[&str] = &[
@@ -6547,6 +6547,17 @@ fn told_own_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
         "campaign",
         "fundraising",
         "led",
+        "app",
+        "startup",
+        "plan",
+        "steering",
+        "booked",
+        "funding",
+        "squad",
+        "interest",
+        "supported",
+        "supports",
+        "whole",
     ];
     // `…, who has had two seizures`: a relative clause of the name's own.
     let post = after(text, e, 160);
@@ -6563,11 +6574,16 @@ fn told_own_care(r: &Res, text: &str, e: usize, health: &[(usize, usize)]) -> bo
             && !r.not_own.is_match(after(text, he, 24))
             && !r.story_elsewhere.is_match(after(text, he, 48))
             && text.get(from..hs).is_some_and(|gap| {
+                // The words before the term and the four after it (`her
+                // diabetes app startup`, `the flu jab booked for the whole
+                // team`).
+                let next = after(text, he, 48).split_whitespace().take(4);
                 !gap.contains(['.', '\n', '?', '!', ';'])
                     && own.is_match(gap)
-                    && !gap
-                        .split_whitespace()
-                        .any(|w| ELSEWHERE.iter().any(|x| w.eq_ignore_ascii_case(x)))
+                    && !gap.split_whitespace().chain(next).any(|w| {
+                        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                        ELSEWHERE.iter().any(|x| w.eq_ignore_ascii_case(x))
+                    })
             })
     })
 }

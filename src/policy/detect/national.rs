@@ -472,7 +472,7 @@ fn health_near(text: &str, terms: &[(usize, usize)], label: usize, s: usize, e: 
         // A letter opening on its person and number (`לכבוד מר … ת.ז.
         // …`, `일병 김도윤(주민등록번호 …) 관련 보고드립니다`) tells of
         // them in the two paragraphs under it.
-        Some(k) if opening_record(text, para, e, e + k) => {
+        Some(k) if opening_record(text, para, s, e + k) => {
             let far = crate::policy::text::floor_boundary(text, (e + 2 * NEAR).min(text.len()));
             let rest = &text[e + k + 2..far.max(e + k + 2)];
             match rest.find("\n\n") {
@@ -498,20 +498,43 @@ fn health_near(text: &str, terms: &[(usize, usize)], label: usize, s: usize, e: 
         || patient_word(&text[lo..hi])
 }
 
-/// The number's paragraph (`para..end`, the number ending at `e`) opens
+/// The number's paragraph (`para..end`, the number starting at `s`) opens
 /// the text, under at most a one-line salutation: a letter's heading of
 /// the person it is about.
-fn opening_record(text: &str, para: usize, e: usize, end: usize) -> bool {
+fn opening_record(text: &str, para: usize, s: usize, end: usize) -> bool {
     let above = text[..para].trim();
     let own = text[para..end].trim();
+    // (The value read may run on over words: the number is its first
+    // token.)
+    let after_number = text[s..end]
+        .split_once(char::is_whitespace)
+        .map_or("", |x| x.1);
     // One line, the number at its end (`… ת.ז. 312504681`, `…(주민등록번호
     // …) 관련 보고드립니다.`): a heading, not a sentence of other business
     // (`… (personas kods …). Lūdzu, sagatavo darba līgumu`).
+    // The line names someone: two capitalised words in a row, or words
+    // of a script with no capitals (Hebrew, Korean, Arabic…).
+    let named = own
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| {
+            w.iter().all(|t| {
+                t.starts_with(char::is_uppercase)
+                    && t.chars().count() > 1
+                    && !t.chars().all(|c| c.is_uppercase())
+            })
+        })
+        || own
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase());
     !above.contains('\n')
         && above.chars().count() <= 40
         && !own.contains('\n')
         && own.len() <= 240
-        && text[e..end].trim().len() <= 48
+        && after_number.trim().len() <= 48
+        && !after_number.bytes().any(|c| c.is_ascii_alphabetic())
+        && named
 }
 
 /// The word before a label names a thing, not a person (`Ticket`,
@@ -617,13 +640,22 @@ fn role_again(head: &str, word: &str) -> bool {
         return false;
     }
     let stem: String = w.chars().take(STEM).collect();
-    // The number's own sentence, up to 120 bytes back.
-    let from = crate::policy::text::floor_boundary(head, head.len().saturating_sub(120));
+    // A noun in lower case within the 64 bytes before the number (the
+    // role before the holder's name), in the number's own sentence, not
+    // its opening word (`Could you update … CNP …` over `Could you also
+    // print …`).
+    let from = crate::policy::text::floor_boundary(head, head.len().saturating_sub(64));
     let sentence = head[from..].rsplit(['.', '!', '?']).next().unwrap_or("");
-    sentence
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|t| t.chars().count() >= STEM)
-        .any(|t| t.to_lowercase().starts_with(&stem))
+    let near = if sentence.len() < head.len() - from {
+        sentence
+    } else {
+        // The sentence may have started before the window: its words
+        // here are inside it, not its opening.
+        &head[from..]
+    };
+    near.split(|c: char| !c.is_alphabetic())
+        .filter(|t| t.chars().count() >= STEM && t.starts_with(char::is_lowercase))
+        .any(|t| t.starts_with(&stem))
 }
 
 /// The two words right before the label at `label` (the holder's name,
